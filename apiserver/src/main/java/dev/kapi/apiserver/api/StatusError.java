@@ -1,0 +1,158 @@
+package dev.kapi.apiserver.api;
+
+import io.fabric8.kubernetes.api.model.ListMeta;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusCause;
+import io.fabric8.kubernetes.api.model.StatusDetails;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An error a client sees: an HTTP code and a Kubernetes {@code Status} body with kube-apiserver's reason,
+ * message and details. Every failure leaving the server is one of these, built by the factories below
+ * (the equivalents of apimachinery's {@code errors.NewNotFound}, {@code NewConflict}, ...).
+ */
+public class StatusError extends RuntimeException {
+
+    private final Status status;
+
+    public StatusError(Status status) {
+        super(status.getMessage());
+        this.status = status;
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    public int code() {
+        return status.getCode();
+    }
+
+    public String reason() {
+        return status.getReason();
+    }
+
+    public static Status status(int code, String reason, String message, StatusDetails details) {
+        Status s = new Status();
+        s.setApiVersion("v1");
+        s.setKind("Status");
+        s.setMetadata(new ListMeta());
+        s.setStatus("Failure");
+        s.setCode(code);
+        s.setReason(reason);
+        s.setMessage(message);
+        s.setDetails(details);
+        return s;
+    }
+
+    private static StatusError of(int code, String reason, String message, StatusDetails details) {
+        return new StatusError(status(code, reason, message, details));
+    }
+
+    private static StatusDetails details(GroupResource gr, String name) {
+        StatusDetails d = new StatusDetails();
+        d.setName(name == null || name.isEmpty() ? null : name);
+        if (gr != null) {
+            d.setGroup(gr.group());
+            d.setKind(gr.resource());
+        }
+        return d;
+    }
+
+    public static StatusError notFound(GroupResource gr, String name) {
+        return of(404, "NotFound", gr + " \"" + name + "\" not found", details(gr, name));
+    }
+
+    /** A path that names nothing the server serves. */
+    public static StatusError notFoundPath() {
+        return of(404, "NotFound", "the server could not find the requested resource", new StatusDetails());
+    }
+
+    public static StatusError alreadyExists(GroupResource gr, String name) {
+        return of(409, "AlreadyExists", gr + " \"" + name + "\" already exists", details(gr, name));
+    }
+
+    /** The optimistic-concurrency conflict of a stale resourceVersion. */
+    public static StatusError conflict(GroupResource gr, String name, String why) {
+        return of(409, "Conflict", "Operation cannot be fulfilled on " + gr + " \"" + name + "\": " + why,
+                details(gr, name));
+    }
+
+    public static final String MODIFIED =
+            "the object has been modified; please apply your changes to the latest version and try again";
+
+    /** 422 Invalid with one cause per field error. */
+    public static StatusError invalid(String kind, String group, String name, List<FieldError> errors) {
+        StatusDetails d = new StatusDetails();
+        d.setName(name);
+        d.setGroup(group);
+        d.setKind(kind);
+        List<StatusCause> causes = new ArrayList<>();
+        for (FieldError e : errors) {
+            StatusCause c = new StatusCause();
+            c.setReason(e.type().reason());
+            c.setMessage(e.message());
+            c.setField(e.field());
+            causes.add(c);
+        }
+        d.setCauses(causes);
+        String what = errors.size() == 1 ? errors.get(0).toString()
+                : "[" + String.join(", ", errors.stream().map(FieldError::toString).toList()) + "]";
+        return of(422, "Invalid", kind + " \"" + name + "\" is invalid: " + what, d);
+    }
+
+    public static StatusError badRequest(String message) {
+        return of(400, "BadRequest", message, null);
+    }
+
+    public static StatusError forbidden(GroupResource gr, String name, String why) {
+        String subject = name == null || name.isEmpty() ? gr.toString() : gr + " \"" + name + "\"";
+        return of(403, "Forbidden", subject + " is forbidden: " + why, details(gr, name));
+    }
+
+    public static StatusError methodNotSupported(GroupResource gr, String verb) {
+        return of(405, "MethodNotAllowed", verb + " is not supported on resources of kind \"" + gr + "\"",
+                details(gr, null));
+    }
+
+    public static StatusError notAcceptable(String message) {
+        return of(406, "NotAcceptable", message, null);
+    }
+
+    public static StatusError unsupportedMediaType(String contentType) {
+        return of(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: "
+                + "application/json, application/yaml, application/apply-patch+yaml, application/json-patch+json, "
+                + "application/merge-patch+json, application/strategic-merge-patch+json", null);
+    }
+
+    public static StatusError requestEntityTooLarge(String message) {
+        return of(413, "RequestEntityTooLarge", message, null);
+    }
+
+    /** 410 Gone / Expired: a resourceVersion or continue token older than the retained history. */
+    public static StatusError expired(String message) {
+        return of(410, "Expired", message, null);
+    }
+
+    public static StatusError gone(String message) {
+        return of(410, "Gone", message, null);
+    }
+
+    public static StatusError serviceUnavailable(String message) {
+        return of(503, "ServiceUnavailable", message, null);
+    }
+
+    public static StatusError timeout(String message) {
+        return of(504, "Timeout", message, null);
+    }
+
+    public static StatusError tooManyRequests(String message) {
+        return of(429, "TooManyRequests", message, null);
+    }
+
+    public static StatusError internal(String message) {
+        return of(500, "InternalError", "Internal error occurred: " + message, null);
+    }
+}

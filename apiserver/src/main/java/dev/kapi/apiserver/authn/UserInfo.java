@@ -1,0 +1,15 @@
+package dev.kapi.apiserver.authn;
+
+import java.util.List;
+import java.util.Map;
+
+/** Who sent a request, as an authenticator decided: user name, uid, groups and extra attributes. */
+public record UserInfo(String name, String uid, List<String> groups, Map<String, List<String>> extra) {
+
+    /** The request attribute under which the authentication stage leaves the user. */
+    public static final String ATTRIBUTE = UserInfo.class.getName();
+
+    public static UserInfo anonymous() {
+        return new UserInfo("system:anonymous", "", List.of("system:unauthenticated"), Map.of());
+    }
+}

@@ -1,0 +1,24 @@
+package dev.kapi.apiserver.filters;
+
+/**
+ * What a request addresses, derived from its path, method and query as kube-apiserver's
+ * {@code RequestInfoFactory} does. Resource requests have {@code resourceRequest} true and a Kubernetes
+ * verb (get, list, watch, create, update, patch, delete, deletecollection); other paths keep the
+ * lower-case HTTP method as verb.
+ *
+ * <p>Examples: {@code GET /api/v1/namespaces/default/pods/web} → get pods "web" in "default";
+ * {@code GET /apis/apps/v1/deployments?watch=true} → watch deployments in all namespaces;
+ * {@code PUT /api/v1/namespaces/ns/pods/p/status} → update subresource status;
+ * {@code GET /api/v1/watch/namespaces/ns/pods} → watch (the legacy path).
+ */
+public record RequestInfo(boolean resourceRequest, String path, String verb, String apiPrefix,
+                          String apiGroup, String apiVersion, String namespace, String resource,
+                          String subresource, String name, String[] parts) {
+
+    public static final String ATTRIBUTE = RequestInfo.class.getName();
+
+    /** Whether the path names the namespace object itself ({@code /api/v1/namespaces/x}). */
+    public boolean isNamespaceObject() {
+        return "namespaces".equals(resource) && "".equals(apiGroup);
+    }
+}

@@ -1,0 +1,107 @@
+package dev.kapi.apiserver.registry;
+
+import dev.kapi.apiserver.api.GroupResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Everything the server knows about one served resource: where it lives (group, version, plural
+ * resource name), what it is (kind, fabric8 type, scope), how discovery names it (singular, short names,
+ * categories), which subresources it has and its {@link ResourceStrategy}. Adding a resource is adding
+ * one of these (see {@link BuiltInResources}).
+ *
+ * @param subresources names among {@code status}, {@code scale}, {@code eviction}
+ * @param scale        how the {@code scale} subresource reads and writes replicas, or null
+ */
+public record ResourceDefinition<T extends HasMetadata>(
+        String group, String version, String resource, String kind, String singular, boolean namespaced,
+        List<String> shortNames, List<String> categories, Class<T> type, Set<String> subresources,
+        ResourceStrategy<T> strategy, ScaleAccess<T> scale) {
+
+    public String apiVersion() {
+        return group.isEmpty() ? version : group + "/" + version;
+    }
+
+    public String listKind() {
+        return kind + "List";
+    }
+
+    public GroupResource groupResource() {
+        return new GroupResource(group, resource);
+    }
+
+    public boolean hasSubresource(String name) {
+        return subresources.contains(name);
+    }
+
+    public static <T extends HasMetadata> Builder<T> builder(String group, String version, String resource,
+                                                            String kind, Class<T> type) {
+        return new Builder<>(group, version, resource, kind, type);
+    }
+
+    /** Builds a definition; scope defaults to namespaced, strategy to one with no particulars. */
+    public static final class Builder<T extends HasMetadata> {
+        private final String group;
+        private final String version;
+        private final String resource;
+        private final String kind;
+        private final Class<T> type;
+        private boolean namespaced = true;
+        private List<String> shortNames = List.of();
+        private List<String> categories = List.of();
+        private Set<String> subresources = Set.of();
+        private ResourceStrategy<T> strategy = new ResourceStrategy<>() {
+        };
+        private ScaleAccess<T> scale;
+
+        private Builder(String group, String version, String resource, String kind, Class<T> type) {
+            this.group = group;
+            this.version = version;
+            this.resource = resource;
+            this.kind = kind;
+            this.type = type;
+        }
+
+        public Builder<T> clusterScoped() {
+            this.namespaced = false;
+            return this;
+        }
+
+        public Builder<T> shortNames(String... names) {
+            this.shortNames = List.of(names);
+            return this;
+        }
+
+        /** Adds the resource to {@code kubectl get all} and the like. */
+        public Builder<T> categories(String... categories) {
+            this.categories = List.of(categories);
+            return this;
+        }
+
+        public Builder<T> subresources(String... names) {
+            this.subresources = Set.of(names);
+            return this;
+        }
+
+        public Builder<T> strategy(ResourceStrategy<T> strategy) {
+            this.strategy = strategy;
+            return this;
+        }
+
+        /** Adds the {@code scale} subresource. */
+        public Builder<T> scale(ScaleAccess<T> scale) {
+            this.scale = scale;
+            java.util.Set<String> s = new java.util.HashSet<>(subresources);
+            s.add("scale");
+            this.subresources = Set.copyOf(s);
+            return this;
+        }
+
+        public ResourceDefinition<T> build() {
+            return new ResourceDefinition<>(group, version, resource, kind, kind.toLowerCase(java.util.Locale.ROOT),
+                    namespaced, shortNames, categories, type, subresources, strategy, scale);
+        }
+    }
+}

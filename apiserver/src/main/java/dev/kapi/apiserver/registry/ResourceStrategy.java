@@ -1,0 +1,69 @@
+package dev.kapi.apiserver.registry;
+
+import dev.kapi.apiserver.api.FieldError;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What is particular to one resource, in the spirit of kube-apiserver's {@code RESTCreateStrategy} and
+ * {@code RESTUpdateStrategy}. The generic {@link Store} does everything common (names, uid, timestamps,
+ * resourceVersion, generation, finalizers, metadata validation, status/spec separation); a strategy adds
+ * only the defaults, validation, field-selector fields and table columns of its type.
+ *
+ * <p>Order on create: {@link #applyDefaults} → {@link #prepareForCreate} → metadata validation +
+ * {@link #validate} → storage. On update: {@link #applyDefaults} → {@link #prepareForUpdate} →
+ * {@link #validateUpdate} → storage. All methods may mutate only the object they are given.
+ */
+public interface ResourceStrategy<T extends HasMetadata> {
+
+    /** Fills the defaults kube-apiserver applies when decoding (pod restartPolicy, service type, ...). */
+    default void applyDefaults(T obj) {
+    }
+
+    /**
+     * Sets server-owned fields of a new object, after the store reset its status (e.g. pod phase Pending,
+     * namespace phase Active, a service's allocated clusterIP is done elsewhere).
+     */
+    default void prepareForCreate(T obj) {
+    }
+
+    /** Adjusts an update of the main resource; the store already carried the old status over. */
+    default void prepareForUpdate(T obj, T old) {
+    }
+
+    /** Validates a new object's type-specific fields (metadata is validated by the store). */
+    default List<FieldError> validate(T obj) {
+        return List.of();
+    }
+
+    /** Validates an update (immutable fields and the like). Defaults to {@link #validate}. */
+    default List<FieldError> validateUpdate(T obj, T old) {
+        return validate(obj);
+    }
+
+    /** Validates an update of the status subresource. */
+    default List<FieldError> validateStatusUpdate(T obj, T old) {
+        return List.of();
+    }
+
+    /** Non-fatal warnings returned in {@code Warning} headers on create and update. */
+    default List<String> warnings(T obj) {
+        return List.of();
+    }
+
+    /**
+     * The type's selectable fields beyond {@code metadata.name} and {@code metadata.namespace} (which the
+     * store adds), e.g. pods' {@code spec.nodeName} and {@code status.phase}. Values are strings; an absent
+     * field maps to "".
+     */
+    default Map<String, String> selectableFields(T obj) {
+        return Map.of();
+    }
+
+    /** The columns kubectl shows for this type; Name first. Defaults to Name and Age. */
+    default List<TableColumn<T>> tableColumns() {
+        return TableColumn.defaults();
+    }
+}

@@ -1,0 +1,100 @@
+package dev.kapi.apiserver.storage;
+
+/**
+ * The storage SPI: a versioned key-value store holding each object's JSON under a key such as
+ * {@code /registry/configmaps/default/app}. Shaped like kube-apiserver's {@code storage.Interface};
+ * every backend (etcd3, the embedded store) passes the same contract suite.
+ *
+ * <p>Revisions: every successful write returns the store-wide revision it committed at. An object's
+ * {@code metadata.resourceVersion} is its {@link KeyValue#modRevision()}; the registry writes it
+ * into the object on the way out, so stored values never need to know their own revision.
+ *
+ * <p>Keys: callers build keys with {@link Keys}, which rejects empty, {@code .}, {@code ..} and
+ * {@code /} segments. A prefix passed to {@link #list} or {@link #watch} must end in {@code /}
+ * so that {@code /a/} never matches {@code /ab}.
+ *
+ * <p>Errors: every method throws {@link StorageException} with a {@link StorageException.Code};
+ * nothing backend specific escapes.
+ */
+public interface Storage extends AutoCloseable {
+
+    /**
+     * Stores {@code value} under {@code key} only if the key does not exist.
+     *
+     * @return the stored entry, with its create and mod revision
+     * @throws StorageException KEY_EXISTS when the key exists, TOO_LARGE when the backend refuses the value
+     */
+    KeyValue create(String key, byte[] value);
+
+    /**
+     * Reads one key at the latest revision.
+     *
+     * @throws StorageException KEY_NOT_FOUND when absent
+     */
+    KeyValue get(String key);
+
+    /**
+     * Lists the keys under {@code prefix} in key order, one page at a time.
+     *
+     * <p>Example: {@code list("/registry/configmaps/", ListOptions.limit(2))} returns the first two
+     * entries, the revision the page was read at and a continue token. Passing that token in the next
+     * call ({@code ListOptions.continueFrom(token, 2)}) reads the next two entries at the <em>same</em>
+     * revision, so the pages together form one consistent snapshot even while writes go on.
+     *
+     * @throws StorageException EXPIRED when the requested (or the token's) revision was compacted;
+     *                          INVALID_CONTINUE when the token cannot be decoded
+     */
+    ListResult list(String prefix, ListOptions options);
+
+    /**
+     * Reads the key, applies {@code update} to it and writes the result with compare-and-swap on the
+     * entry's mod revision; on a concurrent write it re-reads and calls {@code update} again.
+     *
+     * <p>Example: ten threads each running {@code guaranteedUpdate(k, NONE, false, kv -> increment(kv))}
+     * leave the counter at exactly ten: a swap that lost the race re-runs the function on the new value.
+     *
+     * <p>{@code preconditions} are checked against every value the function is offered; a mismatch
+     * fails with CONFLICT without writing. When {@code update} returns bytes equal to the current value,
+     * nothing is written and the current entry is returned (no new revision).
+     *
+     * @param ignoreNotFound when true, {@code update} is offered {@code null} for an absent key (create on
+     *                       update); when false an absent key fails with KEY_NOT_FOUND
+     * @throws StorageException KEY_NOT_FOUND, CONFLICT (precondition), TOO_LARGE, or whatever
+     *                          {@code update} throws, unchanged
+     */
+    KeyValue guaranteedUpdate(String key, Preconditions preconditions, boolean ignoreNotFound, UpdateFunction update);
+
+    /**
+     * Deletes the key if the preconditions hold for its current value (checked and deleted atomically
+     * with compare-and-swap; retried when the value changed in between and the preconditions still hold).
+     *
+     * @return the deleted entry as it was, with {@code modRevision} set to the revision of the deletion
+     * @throws StorageException KEY_NOT_FOUND, CONFLICT (precondition)
+     */
+    KeyValue delete(String key, Preconditions preconditions);
+
+    /**
+     * Watches the keys under a prefix (ending in {@code /}) or one exact key. Events arrive in revision order,
+     * each exactly once, on the listener, from a backend thread: the listener must not block.
+     *
+     * <p>Example: {@code watch("/registry/pods/", WatchOptions.from(120), l)} delivers every change with
+     * revision > 120. {@code WatchOptions.from(0)} first delivers every current entry as ADDED (at the
+     * revision it was read), then every later change. A revision that was compacted yields a single ERROR
+     * event with code EXPIRED, after which the watch is closed.
+     *
+     * @return a handle; closing it releases everything the watch holds
+     */
+    WatchHandle watch(String prefixOrKey, WatchOptions options, WatchListener listener);
+
+    /** The store-wide revision of the last committed write. */
+    long currentRevision();
+
+    /** Compacts history before {@code revision}: reads and watches at older revisions fail with EXPIRED. */
+    void compact(long revision);
+
+    /** True while the backend answers; health checks and readiness use it. */
+    boolean isHealthy();
+
+    @Override
+    void close();
+}
