@@ -1,24 +1,23 @@
 package dev.kapi.apiserver.registry;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.Namespace;
+import dev.kapi.apiserver.registry.core.CoreResources;
+import dev.kapi.apiserver.registry.groups.GroupResources;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The built-in resources this server serves, in discovery order. Each line is one resource: its
- * place in the API, its fabric8 type and its strategy.
+ * The built-in resources this server serves, in discovery order: the core group ({@code /api/v1}) and
+ * then the named groups ({@code /apis/apps/v1}, ...).
  */
 public final class BuiltInResources {
 
     private BuiltInResources() {
     }
 
-    public static List<ResourceDefinition<?>> all() {
-        return List.of(
-                ResourceDefinition.builder("", "v1", "namespaces", "Namespace", Namespace.class)
-                        .clusterScoped().shortNames("ns").subresources("status").build(),
-                ResourceDefinition.builder("", "v1", "configmaps", "ConfigMap", ConfigMap.class)
-                        .shortNames("cm").build());
+    public static List<ResourceDefinition<?>> all(RegistryContext context) {
+        List<ResourceDefinition<?>> all = new ArrayList<>(CoreResources.all(context));
+        all.addAll(GroupResources.all(context));
+        return all;
     }
 }

@@ -33,6 +33,14 @@ public interface ResourceStrategy<T extends HasMetadata> {
     default void prepareForUpdate(T obj, T old) {
     }
 
+    /**
+     * Checks the object's name; returns kube-apiserver's messages (empty when valid). Defaults to a
+     * DNS-1123 subdomain; namespaces use a DNS-1123 label, services a DNS-1035 label, RBAC a path segment.
+     */
+    default List<String> validateName(String name) {
+        return dev.kapi.apiserver.registry.validation.NameValidation.dns1123Subdomain(name);
+    }
+
     /** Validates a new object's type-specific fields (metadata is validated by the store). */
     default List<FieldError> validate(T obj) {
         return List.of();
@@ -60,6 +68,26 @@ public interface ResourceStrategy<T extends HasMetadata> {
      */
     default Map<String, String> selectableFields(T obj) {
         return Map.of();
+    }
+
+    /**
+     * Reserves what the object needs outside itself before it is written (a service's cluster IP and node
+     * ports), after validation. On a dry run nothing may be persisted. If the write then fails, the store
+     * calls {@link #releaseAfterFailedCreate}.
+     */
+    default void beforeCreate(T obj, boolean dryRun) {
+    }
+
+    /** Undoes {@link #beforeCreate} when the create did not happen. */
+    default void releaseAfterFailedCreate(T obj) {
+    }
+
+    /** Like {@link #beforeCreate} for an update (a service changing type keeps or gains node ports). */
+    default void beforeUpdate(T obj, T old, boolean dryRun) {
+    }
+
+    /** Releases what a deleted object held (its cluster IP and node ports). Not called on a dry run. */
+    default void afterDelete(T old) {
     }
 
     /** The columns kubectl shows for this type; Name first. Defaults to Name and Age. */
