@@ -1,0 +1,106 @@
+package dev.kapi.apiserver.registry;
+
+import dev.kapi.apiserver.api.Json;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * The server-owned parts of {@code metadata} every resource shares: uid, creationTimestamp, generateName
+ * suffixes, generation, deletionTimestamp, and the separation of {@code spec} from {@code status}
+ * (kube-apiserver's {@code rest.FillObjectMetaSystemFields}, {@code ResetObjectMetaForStatus}).
+ */
+final class ObjectMetaLifecycle {
+
+    private static final String SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private ObjectMetaLifecycle() {
+    }
+
+    static String now() {
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    /** generateName + 5 random characters, as apiserver's {@code names.SimpleNameGenerator}. */
+    static String generateName(String base) {
+        String b = base.length() > 58 ? base.substring(0, 58) : base;
+        StringBuilder s = new StringBuilder(b);
+        for (int i = 0; i < 5; i++) {
+            s.append(SUFFIX_ALPHABET.charAt(RANDOM.nextInt(SUFFIX_ALPHABET.length())));
+        }
+        return s.toString();
+    }
+
+    /** Fills the system fields of a new object and clears what a client may not set. */
+    static void fillForCreate(ObjectMeta meta, boolean hasSpec) {
+        meta.setUid(UUID.randomUUID().toString());
+        meta.setCreationTimestamp(now());
+        meta.setResourceVersion(null);
+        meta.setSelfLink(null);
+        meta.setDeletionTimestamp(null);
+        meta.setDeletionGracePeriodSeconds(null);
+        meta.setGeneration(hasSpec ? 1L : null);
+    }
+
+    /** Keeps the fields an update may not change from the stored object. */
+    static void keepSystemFields(ObjectMeta meta, ObjectMeta old) {
+        meta.setUid(old.getUid());
+        meta.setCreationTimestamp(old.getCreationTimestamp());
+        meta.setDeletionTimestamp(old.getDeletionTimestamp());
+        meta.setDeletionGracePeriodSeconds(old.getDeletionGracePeriodSeconds());
+        meta.setGeneration(old.getGeneration());
+        meta.setSelfLink(null);
+        if (meta.getGenerateName() == null) {
+            meta.setGenerateName(old.getGenerateName());
+        }
+    }
+
+    static boolean hasSpec(HasMetadata obj) {
+        return Json.tree(obj).has("spec");
+    }
+
+    /** True when anything outside metadata and status differs (the rule for bumping generation). */
+    static boolean specChanged(HasMetadata updated, HasMetadata old) {
+        ObjectNode a = (ObjectNode) Json.tree(updated);
+        ObjectNode b = (ObjectNode) Json.tree(old);
+        for (ObjectNode n : new ObjectNode[] {a, b}) {
+            n.remove("metadata");
+            n.remove("status");
+            n.remove("apiVersion");
+            n.remove("kind");
+        }
+        return !a.equals(b);
+    }
+
+    /** The object with its status removed (create on a resource with a status subresource). */
+    static <T extends HasMetadata> T withoutStatus(T obj, Class<T> type) {
+        ObjectNode tree = (ObjectNode) Json.tree(obj);
+        if (tree.remove("status") == null) {
+            return obj;
+        }
+        return Json.convert(tree, type);
+    }
+
+    /** {@code target} with the status of {@code source} (null status removes it). */
+    static <T extends HasMetadata> T withStatusOf(T target, HasMetadata source, Class<T> type) {
+        ObjectNode tree = (ObjectNode) Json.tree(target);
+        JsonNode status = Json.tree(source).get("status");
+        if (Objects.equals(tree.get("status"), status)) {
+            return target;
+        }
+        if (status == null || status.isNull()) {
+            tree.remove("status");
+        } else {
+            tree.set("status", status);
+        }
+        return Json.convert(tree, type);
+    }
+}

@@ -1,0 +1,310 @@
+package dev.kapi.apiserver.registry;
+
+import dev.kapi.apiserver.api.FieldError;
+import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.registry.validation.ObjectMetaValidation;
+import dev.kapi.apiserver.storage.KeyValue;
+import dev.kapi.apiserver.storage.Keys;
+import dev.kapi.apiserver.storage.Preconditions;
+import dev.kapi.apiserver.storage.Storage;
+import dev.kapi.apiserver.storage.StorageException;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The one generic store that serves every resource (kube-apiserver's {@code generic/registry.Store}):
+ * it builds keys, fills server-owned metadata, runs the resource's {@link ResourceStrategy} and the
+ * validating admission it is handed, and talks to {@link Storage}. Lists and watches live in
+ * {@link StoreLister} and {@link StoreWatcher}.
+ */
+public final class Store<T extends HasMetadata> {
+
+    private final ResourceDefinition<T> def;
+    private final Storage storage;
+    private final String prefix;
+    private final StoreLister<T> lister;
+    private final StoreWatcher<T> watcher;
+
+    public Store(ResourceDefinition<T> def, Storage storage, String prefix) {
+        this.def = def;
+        this.storage = storage;
+        this.prefix = prefix;
+        this.lister = new StoreLister<>(this);
+        this.watcher = new StoreWatcher<>(this);
+    }
+
+    public ResourceDefinition<T> definition() {
+        return def;
+    }
+
+    Storage storage() {
+        return storage;
+    }
+
+    String key(String namespace, String name) {
+        try {
+            return Keys.object(prefix, def.resource(), def.namespaced() ? namespace : null, name);
+        } catch (IllegalArgumentException e) {
+            throw StatusError.notFound(def.groupResource(), name);
+        }
+    }
+
+    String listPrefix(String namespace) {
+        return Keys.listPrefix(prefix, def.resource(), def.namespaced() ? namespace : null);
+    }
+
+    T decode(KeyValue kv) {
+        return ObjectCodec.decode(kv, def.type());
+    }
+
+    StatusError error(StorageException e, String name) {
+        return StorageErrors.interpret(e, def.groupResource(), name);
+    }
+
+    public T get(String namespace, String name) {
+        try {
+            return decode(storage.get(key(namespace, name)));
+        } catch (StorageException e) {
+            throw error(e, name);
+        }
+    }
+
+    public ListPage<T> list(String namespace, ListParams<T> params) {
+        return lister.list(namespace, params);
+    }
+
+    public StoreWatcher<T> watcher() {
+        return watcher;
+    }
+
+    /** Creates {@code obj} in {@code namespace} (null for cluster-scoped); returns the stored object. */
+    public T create(String namespace, T obj, WriteOptions options) {
+        ObjectMeta meta = obj.getMetadata() == null ? new ObjectMeta() : obj.getMetadata();
+        obj.setMetadata(meta);
+        meta.setNamespace(def.namespaced() ? namespace : null);
+        if ((meta.getName() == null || meta.getName().isEmpty()) && meta.getGenerateName() != null
+                && !meta.getGenerateName().isEmpty()) {
+            meta.setName(ObjectMetaLifecycle.generateName(meta.getGenerateName()));
+        }
+        obj.setApiVersion(def.apiVersion());
+        def.strategy().applyDefaults(obj);
+        ObjectMetaLifecycle.fillForCreate(meta, ObjectMetaLifecycle.hasSpec(obj));
+        T created = def.hasSubresource("status") ? ObjectMetaLifecycle.withoutStatus(obj, def.type()) : obj;
+        def.strategy().prepareForCreate(created);
+        List<FieldError> errs = new ArrayList<>(ObjectMetaValidation.validateCreate(created.getMetadata(),
+                def.namespaced(), def.strategy()::validateName));
+        errs.addAll(def.strategy().validate(created));
+        failIfInvalid(created, errs);
+        options.validation().validate(created, null);
+        def.strategy().beforeCreate(created, options.dryRun());
+        if (options.dryRun()) {
+            return created;
+        }
+        String name = created.getMetadata().getName();
+        try {
+            KeyValue kv = storage.create(key(namespace, name), ObjectCodec.encode(created));
+            created.getMetadata().setResourceVersion(Long.toString(kv.modRevision()));
+            return created;
+        } catch (StorageException e) {
+            def.strategy().releaseAfterFailedCreate(created);
+            throw error(e, name);
+        } catch (RuntimeException e) {
+            def.strategy().releaseAfterFailedCreate(created);
+            throw e;
+        }
+    }
+
+    /** Computes an update from the current object: PUT returns its body, PATCH applies the patch. */
+    @FunctionalInterface
+    public interface Updater<T> {
+        T update(T current);
+    }
+
+    /**
+     * Updates one object with compare-and-swap, re-running {@code updater} on conflict. A resourceVersion
+     * in the updated object must match the stored one (409 Conflict otherwise). With {@code statusOnly}
+     * only the status changes (the /status subresource); otherwise the stored status is kept.
+     */
+    public T update(String namespace, String name, Updater<T> updater, boolean statusOnly, WriteOptions options) {
+        AtomicReference<T> result = new AtomicReference<>();
+        String key = key(namespace, name);
+        try {
+            KeyValue kv = storage.guaranteedUpdate(key, Preconditions.NONE, false, current -> {
+                T updated = prepareUpdate(current, updater, statusOnly, options);
+                result.set(updated);
+                if (options.dryRun()) {
+                    throw new DryRunDone();
+                }
+                return ObjectCodec.encode(updated);
+            });
+            T updated = result.get();
+            updated.getMetadata().setResourceVersion(Long.toString(kv.modRevision()));
+            return finishDeletionIfFinalized(key, updated, kv.modRevision());
+        } catch (DryRunDone done) {
+            return result.get();
+        } catch (StorageException e) {
+            throw error(e, name);
+        }
+    }
+
+    private T prepareUpdate(KeyValue current, Updater<T> updater, boolean statusOnly, WriteOptions options) {
+        T old = decode(current);
+        T updated = updater.update(ObjectCodec.copy(old, def.type()));
+        if (updated.getMetadata() == null) {
+            updated.setMetadata(new ObjectMeta());
+        }
+        ObjectMeta meta = updated.getMetadata();
+        String rv = meta.getResourceVersion();
+        if (rv != null && !rv.isEmpty() && !rv.equals(Long.toString(current.modRevision()))) {
+            throw StatusError.conflict(def.groupResource(), old.getMetadata().getName(), StatusError.MODIFIED);
+        }
+        List<FieldError> errs = new ArrayList<>(ObjectMetaValidation.validateUpdate(meta, old.getMetadata()));
+        updated.setApiVersion(def.apiVersion());
+        if (statusOnly) {
+            T next = ObjectMetaLifecycle.withStatusOf(ObjectCodec.copy(old, def.type()), updated, def.type());
+            errs.addAll(def.strategy().validateStatusUpdate(next, old));
+            failIfInvalid(next, errs);
+            options.validation().validate(next, old);
+            return next;
+        }
+        if (def.hasSubresource("status")) {
+            updated = ObjectMetaLifecycle.withStatusOf(updated, old, def.type());
+            meta = updated.getMetadata();
+        }
+        ObjectMetaLifecycle.keepSystemFields(meta, old.getMetadata());
+        checkFinalizersWhileDeleting(meta, old.getMetadata(), errs);
+        def.strategy().applyDefaults(updated);
+        def.strategy().prepareForUpdate(updated, old);
+        if (old.getMetadata().getGeneration() != null && ObjectMetaLifecycle.specChanged(updated, old)) {
+            meta.setGeneration(old.getMetadata().getGeneration() + 1);
+        }
+        errs.addAll(def.strategy().validateUpdate(updated, old));
+        failIfInvalid(updated, errs);
+        options.validation().validate(updated, old);
+        def.strategy().beforeUpdate(updated, old, options.dryRun());
+        return updated;
+    }
+
+    private static void checkFinalizersWhileDeleting(ObjectMeta meta, ObjectMeta old, List<FieldError> errs) {
+        if (old.getDeletionTimestamp() == null) {
+            return;
+        }
+        HashSet<String> before = new HashSet<>(old.getFinalizers() == null ? List.of() : old.getFinalizers());
+        for (String f : meta.getFinalizers() == null ? List.<String>of() : meta.getFinalizers()) {
+            if (!before.contains(f)) {
+                errs.add(FieldError.forbidden("metadata.finalizers",
+                        "no new finalizers can be added if the object is being deleted, found new finalizers [\""
+                                + f + "\"]"));
+            }
+        }
+    }
+
+    /** An object being deleted goes once its last finalizer is removed. */
+    private T finishDeletionIfFinalized(String key, T updated, long revision) {
+        ObjectMeta meta = updated.getMetadata();
+        if (meta.getDeletionTimestamp() == null || (meta.getFinalizers() != null && !meta.getFinalizers().isEmpty())) {
+            return updated;
+        }
+        try {
+            storage.delete(key, Preconditions.resourceVersion(revision));
+            def.strategy().afterDelete(updated);
+        } catch (StorageException e) {
+            if (e.code() != StorageException.Code.KEY_NOT_FOUND && e.code() != StorageException.Code.CONFLICT) {
+                throw error(e, meta.getName());
+            }
+        }
+        return updated;
+    }
+
+    /** The outcome of a delete: the object, and whether it is gone (false: finalizers hold it). */
+    public record DeleteResult<T>(T object, boolean deleted) {
+    }
+
+    /**
+     * Deletes one object. One with finalizers is only marked (deletionTimestamp set) and stays until its
+     * last finalizer is removed.
+     */
+    public DeleteResult<T> delete(String namespace, String name, Preconditions preconditions, WriteOptions options) {
+        String key = key(namespace, name);
+        try {
+            KeyValue current = storage.get(key);
+            preconditions.check(current);
+            T old = decode(current);
+            options.validation().validate(null, old);
+            List<String> finalizers = old.getMetadata().getFinalizers();
+            if (finalizers != null && !finalizers.isEmpty()) {
+                return new DeleteResult<>(markDeleting(namespace, name, old, preconditions, options), false);
+            }
+            if (options.dryRun()) {
+                return new DeleteResult<>(old, true);
+            }
+            KeyValue deleted = storage.delete(key, preconditions.isEmpty()
+                    ? Preconditions.resourceVersion(current.modRevision()) : preconditions);
+            def.strategy().afterDelete(old);
+            return new DeleteResult<>(decode(deleted), true);
+        } catch (StorageException e) {
+            if (e.code() == StorageException.Code.CONFLICT && preconditions.isEmpty()) {
+                return delete(namespace, name, preconditions, options);
+            }
+            throw error(e, name);
+        }
+    }
+
+    private T markDeleting(String namespace, String name, T old, Preconditions preconditions, WriteOptions options) {
+        if (old.getMetadata().getDeletionTimestamp() != null) {
+            return old;
+        }
+        if (options.dryRun()) {
+            old.getMetadata().setDeletionTimestamp(ObjectMetaLifecycle.now());
+            old.getMetadata().setDeletionGracePeriodSeconds(0L);
+            return old;
+        }
+        AtomicReference<T> result = new AtomicReference<>();
+        KeyValue kv = storage.guaranteedUpdate(key(namespace, name), preconditions, false, current -> {
+            T obj = decode(current);
+            if (obj.getMetadata().getDeletionTimestamp() == null) {
+                obj.getMetadata().setDeletionTimestamp(ObjectMetaLifecycle.now());
+                obj.getMetadata().setDeletionGracePeriodSeconds(0L);
+            }
+            result.set(obj);
+            return ObjectCodec.encode(obj);
+        });
+        T marked = result.get();
+        marked.getMetadata().setResourceVersion(Long.toString(kv.modRevision()));
+        return marked;
+    }
+
+    /** Deletes every object the params select, one by one (as kube-apiserver's DeleteCollection). */
+    public List<T> deleteCollection(String namespace, ListParams<T> params, WriteOptions options) {
+        List<T> deleted = new ArrayList<>();
+        for (T obj : lister.listAll(namespace, params)) {
+            try {
+                deleted.add(delete(namespace == null ? obj.getMetadata().getNamespace() : namespace,
+                        obj.getMetadata().getName(), Preconditions.NONE, options).object());
+            } catch (StatusError e) {
+                if (e.code() != 404) {
+                    throw e;
+                }
+            }
+        }
+        return deleted;
+    }
+
+    private void failIfInvalid(T obj, List<FieldError> errs) {
+        if (!errs.isEmpty()) {
+            throw StatusError.invalid(def.kind(), def.group(), obj.getMetadata().getName(), errs);
+        }
+    }
+
+    /** Ends a dry-run update inside guaranteedUpdate without writing. */
+    private static final class DryRunDone extends RuntimeException {
+        DryRunDone() {
+            super(null, null, false, false);
+        }
+    }
+}

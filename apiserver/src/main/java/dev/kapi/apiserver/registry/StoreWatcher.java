@@ -1,0 +1,71 @@
+package dev.kapi.apiserver.registry;
+
+import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.storage.StorageException;
+import dev.kapi.apiserver.storage.WatchOptions;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+
+/**
+ * Opens API watches for the {@link Store} with kube-apiserver's start semantics:
+ * {@code resourceVersion} "" or "0" sends the current state as ADDED first; N sends every change after N;
+ * {@code sendInitialEvents=true} (with {@code resourceVersionMatch=NotOlderThan}) sends the current state
+ * and then a BOOKMARK annotated {@code k8s.io/initial-events-end: "true"}.
+ */
+public final class StoreWatcher<T extends HasMetadata> {
+
+    private final Store<T> store;
+
+    StoreWatcher(Store<T> store) {
+        this.store = store;
+    }
+
+    public StoreWatch<T> open(String namespace, WatchParams<T> params) {
+        String rv = params.resourceVersion() == null ? "" : params.resourceVersion();
+        String match = params.resourceVersionMatch() == null ? "" : params.resourceVersionMatch();
+        Boolean initial = params.sendInitialEvents();
+        if (initial != null) {
+            if (!match.equals("NotOlderThan")) {
+                throw StatusError.invalid("ListOptions", "meta.k8s.io", "",
+                        java.util.List.of(dev.kapi.apiserver.api.FieldError.forbidden("sendInitialEvents",
+                                "sendInitialEvents is forbidden for watch unless resourceVersionMatch is set to NotOlderThan")));
+            }
+            if (initial && !params.allowBookmarks()) {
+                throw StatusError.invalid("ListOptions", "meta.k8s.io", "",
+                        java.util.List.of(dev.kapi.apiserver.api.FieldError.forbidden("allowWatchBookmarks",
+                                "allowWatchBookmarks required when sendInitialEvents is true")));
+            }
+        } else if (!match.isEmpty()) {
+            throw StatusError.badRequest("resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided");
+        }
+        boolean sendInitial = initial != null ? initial : (rv.isEmpty() || rv.equals("0"));
+        StoreWatch<T> watch = new StoreWatch<>(store, params);
+        long from;
+        if (sendInitial) {
+            ListPage<T> current = store.list(namespace,
+                    new ListParams<>(params.filter(), "", "", 0, null));
+            from = Long.parseLong(current.resourceVersion());
+            if (!rv.isEmpty() && !rv.equals("0") && StoreLister.parseResourceVersion(rv) > from) {
+                throw StatusError.timeout("Too large resource version: " + rv + ", current: " + from);
+            }
+            for (T obj : current.items()) {
+                watch.offerInitial(new ApiWatchEvent("ADDED", obj));
+            }
+            if (Boolean.TRUE.equals(initial)) {
+                watch.offerInitial(new ApiWatchEvent("BOOKMARK", watch.bookmark(from, true)));
+            }
+        } else if (rv.isEmpty() || rv.equals("0")) {
+            from = store.storage().currentRevision();
+        } else {
+            from = StoreLister.parseResourceVersion(rv);
+        }
+        try {
+            WatchOptions options = WatchOptions.from(from);
+            watch.start(store.storage().watch(store.listPrefix(namespace),
+                    params.allowBookmarks() ? options.withProgressNotify() : options, watch::offer));
+        } catch (StorageException e) {
+            watch.close();
+            throw store.error(e, "");
+        }
+        return watch;
+    }
+}
