@@ -44,17 +44,7 @@ public final class Responses {
     }
 
     public static void writeStatus(HttpServletResponse res, Status status) throws IOException {
-        if (res.isCommitted()) {
-            return;
-        }
-        res.resetBuffer();
-        byte[] bytes = Json.bytes(status);
-        res.setStatus(status.getCode() == null ? 500 : status.getCode());
-        res.setContentType(MediaTypes.JSON);
-        res.setContentLength(bytes.length);
-        try (OutputStream out = res.getOutputStream()) {
-            out.write(bytes);
-        }
+        dev.kapi.apiserver.api.StatusResponses.write(res, status);
     }
 
     /** Whether the first acceptable type the client lists is YAML. */

@@ -1,0 +1,108 @@
+package dev.kapi.apiserver.endpoints;
+
+import dev.kapi.apiserver.admission.AdmissionChain;
+import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.endpoints.handlers.CreateHandler;
+import dev.kapi.apiserver.endpoints.handlers.DeleteCollectionHandler;
+import dev.kapi.apiserver.endpoints.handlers.DeleteHandler;
+import dev.kapi.apiserver.endpoints.handlers.EvictionHandler;
+import dev.kapi.apiserver.endpoints.handlers.GetHandler;
+import dev.kapi.apiserver.endpoints.handlers.ListHandler;
+import dev.kapi.apiserver.endpoints.handlers.PatchHandler;
+import dev.kapi.apiserver.endpoints.handlers.RequestScope;
+import dev.kapi.apiserver.endpoints.handlers.ScaleHandler;
+import dev.kapi.apiserver.endpoints.handlers.UpdateHandler;
+import dev.kapi.apiserver.endpoints.handlers.VerbHandler;
+import dev.kapi.apiserver.endpoints.handlers.WatchHandler;
+import dev.kapi.apiserver.filters.RequestInfo;
+import dev.kapi.apiserver.registry.NamespaceCleanup;
+import dev.kapi.apiserver.registry.ResourceDefinition;
+import dev.kapi.apiserver.registry.StoreRegistry;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Routes a resource request to its verb handler: finds the resource, checks the path's scope and
+ * subresource, and picks the handler for the verb (one class per verb, as kube-apiserver's
+ * {@code endpoints/handlers}).
+ */
+public final class ResourceDispatcher {
+
+    private static final Set<String> ALL_NAMESPACE_VERBS = Set.of("list", "watch");
+    private static final Set<String> OBJECT_SUBRESOURCE_VERBS = Set.of("get", "update", "patch");
+
+    private final StoreRegistry stores;
+    private final AdmissionChain admission;
+    private final Map<String, VerbHandler> verbs;
+    private final VerbHandler scale = new ScaleHandler();
+    private final VerbHandler eviction;
+
+    public ResourceDispatcher(StoreRegistry stores, AdmissionChain admission) {
+        this.stores = stores;
+        this.admission = admission;
+        this.verbs = Map.of(
+                "get", new GetHandler(),
+                "list", new ListHandler(),
+                "watch", new WatchHandler(),
+                "create", new CreateHandler(),
+                "update", new UpdateHandler(),
+                "patch", new PatchHandler(),
+                "delete", new DeleteHandler(new NamespaceCleanup(stores)),
+                "deletecollection", new DeleteCollectionHandler());
+        this.eviction = new EvictionHandler(stores);
+    }
+
+    @SuppressWarnings("unchecked")
+    public void dispatch(RequestInfo info, HttpServletRequest req, HttpServletResponse res) throws IOException {
+        ResourceDefinition<HasMetadata> def = (ResourceDefinition<HasMetadata>) stores.resources()
+                .find(info.apiGroup(), info.apiVersion(), info.resource())
+                .orElseThrow(StatusError::notFoundPath);
+        String verb = info.verb();
+        if (!def.namespaced() && info.namespace() != null && !info.isNamespaceObject()) {
+            throw StatusError.notFoundPath();
+        }
+        if (def.namespaced() && info.namespace() == null && !ALL_NAMESPACE_VERBS.contains(verb)) {
+            if (info.name() != null || !verb.equals("deletecollection")) {
+                throw StatusError.notFoundPath();
+            }
+            throw StatusError.methodNotSupported(def.groupResource(), verb);
+        }
+        RequestScope scope = new RequestScope(info, def, stores.store(def), admission, req, res);
+        handlerFor(def, info, verb).handle(scope);
+    }
+
+    private VerbHandler handlerFor(ResourceDefinition<HasMetadata> def, RequestInfo info, String verb) {
+        String sub = info.subresource();
+        if (sub == null) {
+            VerbHandler h = verbs.get(verb);
+            if (h == null) {
+                throw StatusError.methodNotSupported(def.groupResource(), verb);
+            }
+            return h;
+        }
+        if (!def.hasSubresource(sub)) {
+            throw StatusError.notFoundPath();
+        }
+        return switch (sub) {
+            case "status" -> {
+                if (!OBJECT_SUBRESOURCE_VERBS.contains(verb)) {
+                    throw StatusError.methodNotSupported(def.groupResource(), verb);
+                }
+                yield verbs.get(verb);
+            }
+            case "scale" -> scale;
+            case "eviction" -> {
+                if (!verb.equals("create")) {
+                    throw StatusError.methodNotSupported(def.groupResource(), verb);
+                }
+                yield eviction;
+            }
+            default -> throw StatusError.notFoundPath();
+        };
+    }
+}

@@ -1,0 +1,39 @@
+package dev.kapi.apiserver.endpoints.handlers;
+
+import dev.kapi.apiserver.admission.AdmissionAttributes.Operation;
+import dev.kapi.apiserver.api.StatusError;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+
+/**
+ * POST of a new object: read the body (3 MiB limit) → decode with field validation → mutating admission
+ * → the store's create (defaults, strategy, validation, validating admission, storage) → 201.
+ */
+public final class CreateHandler implements VerbHandler {
+
+    @Override
+    public void handle(RequestScope scope) throws IOException {
+        boolean dryRun = scope.dryRun();
+        ObjectNode tree = ObjectDecoder.parse(BodyReader.read(scope.request()), BodyReader.isYaml(scope.request()));
+        HasMetadata obj = ObjectDecoder.decode(scope, tree);
+        checkNamespace(scope, obj);
+        obj = scope.mutate(Operation.CREATE, obj, null, dryRun);
+        HasMetadata created = scope.store().create(scope.namespace(), obj, scope.writeOptions(Operation.CREATE, dryRun));
+        scope.definition().strategy().warnings(created).forEach(scope::warn);
+        ObjectWriter.writeObject(scope, 201, created);
+    }
+
+    /** The body's namespace, when given, must be the URL's (400 otherwise, as kube-apiserver answers). */
+    static void checkNamespace(RequestScope scope, HasMetadata obj) {
+        if (obj.getMetadata() == null || !scope.definition().namespaced()) {
+            return;
+        }
+        String bodyNs = obj.getMetadata().getNamespace();
+        if (bodyNs != null && !bodyNs.isEmpty() && !bodyNs.equals(scope.namespace())) {
+            throw StatusError.badRequest("the namespace of the provided object does not match the namespace sent on "
+                    + "the request");
+        }
+    }
+}

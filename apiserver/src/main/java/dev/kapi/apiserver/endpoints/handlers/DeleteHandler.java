@@ -1,0 +1,77 @@
+package dev.kapi.apiserver.endpoints.handlers;
+
+import dev.kapi.apiserver.admission.AdmissionAttributes.Operation;
+import dev.kapi.apiserver.api.Json;
+import dev.kapi.apiserver.registry.NamespaceCleanup;
+import dev.kapi.apiserver.registry.Store;
+import dev.kapi.apiserver.storage.Preconditions;
+import io.fabric8.kubernetes.api.model.DeleteOptions;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusDetails;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * DELETE of one object, with {@code DeleteOptions} from the body (preconditions on uid and
+ * resourceVersion, dryRun). An object held by finalizers is returned with its deletionTimestamp set; a
+ * deleted one is answered with a Success status naming it, as kube-apiserver does.
+ */
+public final class DeleteHandler implements VerbHandler {
+
+    private final NamespaceCleanup namespaceCleanup;
+
+    public DeleteHandler(NamespaceCleanup namespaceCleanup) {
+        this.namespaceCleanup = namespaceCleanup;
+    }
+
+    @Override
+    public void handle(RequestScope scope) throws IOException {
+        DeleteOptions options = options(scope);
+        boolean dryRun = scope.dryRun() || (options.getDryRun() != null && options.getDryRun().contains("All"));
+        Preconditions pre = options.getPreconditions() == null ? Preconditions.NONE
+                : new Preconditions(options.getPreconditions().getUid(),
+                options.getPreconditions().getResourceVersion() == null ? null
+                        : Long.parseLong(options.getPreconditions().getResourceVersion()));
+        Store.DeleteResult<HasMetadata> result = scope.store().delete(scope.namespace(), scope.name(), pre,
+                scope.writeOptions(Operation.DELETE, dryRun));
+        if (result.deleted() && !dryRun && scope.definition().resource().equals("namespaces")
+                && scope.definition().group().isEmpty()) {
+            namespaceCleanup.cleanupLater(scope.name());
+        }
+        if (!result.deleted() || scope.definition().resource().equals("pods")) {
+            ObjectWriter.writeObject(scope, 200, result.object());
+            return;
+        }
+        ObjectWriter.writeRaw(scope, 200, success(scope, result.object()));
+    }
+
+    static Status success(RequestScope scope, HasMetadata obj) {
+        Status s = new Status();
+        s.setApiVersion("v1");
+        s.setKind("Status");
+        s.setMetadata(new io.fabric8.kubernetes.api.model.ListMeta());
+        s.setStatus("Success");
+        StatusDetails d = new StatusDetails();
+        d.setName(obj.getMetadata().getName());
+        d.setGroup(scope.definition().group().isEmpty() ? null : scope.definition().group());
+        d.setKind(scope.definition().resource());
+        d.setUid(obj.getMetadata().getUid());
+        s.setDetails(d);
+        return s;
+    }
+
+    /** The DeleteOptions of the body, when there is one. */
+    static DeleteOptions options(RequestScope scope) throws IOException {
+        byte[] body = BodyReader.read(scope.request());
+        if (body.length == 0) {
+            return new DeleteOptions();
+        }
+        ObjectNode tree = ObjectDecoder.parse(body, BodyReader.isYaml(scope.request()));
+        tree.remove("kind");
+        tree.remove("apiVersion");
+        return Json.convert(tree, DeleteOptions.class);
+    }
+}

@@ -1,0 +1,145 @@
+package dev.kapi.apiserver.endpoints.handlers;
+
+import dev.kapi.apiserver.admission.AdmissionAttributes.Operation;
+import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.registry.ListParams;
+import dev.kapi.apiserver.registry.ResourceDefinition;
+import dev.kapi.apiserver.registry.StoreRegistry;
+import dev.kapi.apiserver.storage.Preconditions;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * POST {@code pods/<name>/eviction}: deletes the pod unless a PodDisruptionBudget selecting it would be
+ * violated (429 TooManyRequests with kube-apiserver's message). Disruptions allowed are computed at the
+ * moment of the request from the matching pods' Ready condition, since no disruption controller keeps
+ * PDB status up to date yet.
+ */
+public final class EvictionHandler implements VerbHandler {
+
+    private final StoreRegistry stores;
+
+    public EvictionHandler(StoreRegistry stores) {
+        this.stores = stores;
+    }
+
+    @Override
+    public void handle(RequestScope scope) throws IOException {
+        ObjectNode tree = ObjectDecoder.parse(BodyReader.read(scope.request()), BodyReader.isYaml(scope.request()));
+        String kind = tree.path("kind").asString("Eviction");
+        if (!kind.equals("Eviction")) {
+            throw StatusError.badRequest("the kind in the data (" + kind + ") does not match the expected kind (Eviction)");
+        }
+        String bodyName = tree.path("metadata").path("name").asString("");
+        if (!bodyName.isEmpty() && !bodyName.equals(scope.name())) {
+            throw StatusError.badRequest("name in URL does not match name in Eviction object");
+        }
+        boolean dryRun = scope.dryRun() || tree.path("deleteOptions").path("dryRun").toString().contains("All");
+        Pod pod = (Pod) scope.store().get(scope.namespace(), scope.name());
+        for (PodDisruptionBudget pdb : budgetsFor(pod)) {
+            if (allowedDisruptions(pdb, pod.getMetadata().getNamespace()) <= 0) {
+                throw StatusError.tooManyRequests("Cannot evict pod as it would violate the pod's disruption budget.");
+            }
+        }
+        scope.store().delete(scope.namespace(), scope.name(), Preconditions.NONE,
+                scope.writeOptions(Operation.DELETE, dryRun));
+        io.fabric8.kubernetes.api.model.Status ok = DeleteHandler.success(scope, pod);
+        ok.setDetails(null);
+        ObjectWriter.writeRaw(scope, 201, ok);
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<PodDisruptionBudget> budgetsFor(Pod pod) {
+        return stores.resources().find("policy", "v1", "poddisruptionbudgets")
+                .map(d -> stores.store((ResourceDefinition<HasMetadata>) d)
+                        .list(pod.getMetadata().getNamespace(), ListParams.all()).items().stream()
+                        .map(o -> (PodDisruptionBudget) o)
+                        .filter(b -> selects(b, pod)).toList())
+                .orElse(List.of());
+    }
+
+    private int allowedDisruptions(PodDisruptionBudget pdb, String namespace) {
+        List<Pod> pods = podsOf(pdb, namespace);
+        int expected = pods.size();
+        int healthy = (int) pods.stream().filter(EvictionHandler::ready).count();
+        IntOrString min = pdb.getSpec().getMinAvailable();
+        IntOrString max = pdb.getSpec().getMaxUnavailable();
+        if (min != null) {
+            return healthy - scaled(min, expected, true);
+        }
+        if (max != null) {
+            return scaled(max, expected, true) - (expected - healthy);
+        }
+        return healthy;
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Pod> podsOf(PodDisruptionBudget pdb, String namespace) {
+        ResourceDefinition<HasMetadata> pods = (ResourceDefinition<HasMetadata>) stores.resources()
+                .find("", "v1", "pods").orElseThrow();
+        return stores.store(pods).list(namespace, ListParams.all()).items().stream().map(o -> (Pod) o)
+                .filter(p -> selects(pdb, p)).toList();
+    }
+
+    private static int scaled(IntOrString v, int total, boolean roundUp) {
+        if (v.getIntVal() != null) {
+            return v.getIntVal();
+        }
+        String s = v.getStrVal().trim();
+        int pct = Integer.parseInt(s.endsWith("%") ? s.substring(0, s.length() - 1) : s);
+        return roundUp ? (int) Math.ceil(total * pct / 100.0) : (int) Math.floor(total * pct / 100.0);
+    }
+
+    private static boolean ready(Pod p) {
+        if (p.getStatus() == null || p.getStatus().getConditions() == null) {
+            return false;
+        }
+        for (PodCondition c : p.getStatus().getConditions()) {
+            if ("Ready".equals(c.getType()) && "True".equals(c.getStatus())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static boolean selects(PodDisruptionBudget pdb, Pod pod) {
+        if (pdb.getSpec() == null || pdb.getSpec().getSelector() == null) {
+            return false;
+        }
+        Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
+        var sel = pdb.getSpec().getSelector();
+        if (sel.getMatchLabels() != null) {
+            for (var e : sel.getMatchLabels().entrySet()) {
+                if (!e.getValue().equals(labels.get(e.getKey()))) {
+                    return false;
+                }
+            }
+        }
+        if (sel.getMatchExpressions() != null) {
+            for (LabelSelectorRequirement r : sel.getMatchExpressions()) {
+                String v = labels.get(r.getKey());
+                List<String> values = r.getValues() == null ? List.of() : r.getValues();
+                boolean ok = switch (r.getOperator()) {
+                    case "In" -> v != null && values.contains(v);
+                    case "NotIn" -> v == null || !values.contains(v);
+                    case "Exists" -> v != null;
+                    case "DoesNotExist" -> v == null;
+                    default -> false;
+                };
+                if (!ok) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,98 @@
+package dev.kapi.apiserver.endpoints.handlers;
+
+import dev.kapi.apiserver.api.Json;
+import dev.kapi.apiserver.endpoints.MediaTypes;
+import dev.kapi.apiserver.endpoints.Responses;
+import dev.kapi.apiserver.registry.ListPage;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+
+/** Writes objects and lists in the negotiated {@link OutputFormat}. Lists stream item by item. */
+public final class ObjectWriter {
+
+    private ObjectWriter() {
+    }
+
+    public static void writeObject(RequestScope scope, int code, HasMetadata obj) throws IOException {
+        OutputFormat format = OutputFormat.negotiate(scope.request().getHeader("Accept"));
+        scope.flushWarnings();
+        Object body = switch (format.kind()) {
+            case TABLE -> TableConvertor.table(scope.definition(), format.metaVersion(), List.of(obj),
+                    scope.param("includeObject"), null);
+            case PARTIAL -> TableConvertor.partial(obj, format.metaVersion());
+            case OBJECT -> obj;
+        };
+        Responses.write(scope.request(), scope.response(), code, body);
+    }
+
+    /** Writes any body (a Status, a Scale) as JSON with warnings. */
+    public static void writeRaw(RequestScope scope, int code, Object body) throws IOException {
+        scope.flushWarnings();
+        Responses.write(scope.request(), scope.response(), code, body);
+    }
+
+    public static void writeList(RequestScope scope, ListPage<HasMetadata> page) throws IOException {
+        OutputFormat format = OutputFormat.negotiate(scope.request().getHeader("Accept"));
+        ObjectNode listMeta = listMeta(page);
+        scope.flushWarnings();
+        if (format.kind() == OutputFormat.Kind.TABLE) {
+            Responses.write(scope.request(), scope.response(), 200, TableConvertor.table(scope.definition(),
+                    format.metaVersion(), page.items(), scope.param("includeObject"), listMeta));
+            return;
+        }
+        if (format.kind() == OutputFormat.Kind.PARTIAL) {
+            ObjectNode list = Json.MAPPER.createObjectNode();
+            list.put("kind", "PartialObjectMetadataList");
+            list.put("apiVersion", "meta.k8s.io/" + format.metaVersion());
+            list.set("metadata", listMeta);
+            ArrayNode items = list.putArray("items");
+            page.items().forEach(o -> items.add(TableConvertor.partial(o, format.metaVersion())));
+            Responses.write(scope.request(), scope.response(), 200, list);
+            return;
+        }
+        if (format.yaml()) {
+            ObjectNode list = Json.MAPPER.createObjectNode();
+            list.put("kind", scope.definition().listKind());
+            list.put("apiVersion", scope.definition().apiVersion());
+            list.set("metadata", listMeta);
+            ArrayNode items = list.putArray("items");
+            page.items().forEach(o -> items.add(Json.tree(o)));
+            Responses.write(scope.request(), scope.response(), 200, list);
+            return;
+        }
+        scope.response().setStatus(200);
+        scope.response().setContentType(MediaTypes.JSON);
+        try (OutputStream out = scope.response().getOutputStream();
+             JsonGenerator g = Json.MAPPER.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringProperty("kind", scope.definition().listKind());
+            g.writeStringProperty("apiVersion", scope.definition().apiVersion());
+            g.writeName("metadata");
+            g.writeTree(listMeta);
+            g.writeArrayPropertyStart("items");
+            for (HasMetadata item : page.items()) {
+                g.writePOJO(item);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+    }
+
+    private static ObjectNode listMeta(ListPage<HasMetadata> page) {
+        ObjectNode meta = Json.MAPPER.createObjectNode();
+        meta.put("resourceVersion", page.resourceVersion());
+        if (page.continueToken() != null) {
+            meta.put("continue", page.continueToken());
+        }
+        if (page.remainingItemCount() != null) {
+            meta.put("remainingItemCount", page.remainingItemCount());
+        }
+        return meta;
+    }
+}

@@ -1,0 +1,42 @@
+package dev.kapi.apiserver.endpoints.handlers;
+
+import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.endpoints.MediaTypes;
+
+/**
+ * What a resource response carries, chosen from the Accept header as kube-apiserver negotiates:
+ * the objects themselves (JSON, or YAML), a {@code meta.k8s.io} Table (what {@code kubectl get} asks for),
+ * or {@code PartialObjectMetadata} (metadata only). The first entry the server can produce wins;
+ * protobuf-only clients get 406.
+ */
+public record OutputFormat(Kind kind, String metaVersion, boolean yaml) {
+
+    public enum Kind { OBJECT, TABLE, PARTIAL }
+
+    public static OutputFormat negotiate(String accept) {
+        for (MediaTypes.Entry e : MediaTypes.parseAccept(accept)) {
+            String as = e.param("as");
+            if (as == null) {
+                if (e.isJsonLike()) {
+                    return new OutputFormat(Kind.OBJECT, null, e.type().equals(MediaTypes.YAML));
+                }
+                continue;
+            }
+            if (!e.type().equals(MediaTypes.JSON) || !"meta.k8s.io".equals(e.param("g"))) {
+                continue;
+            }
+            String v = e.param("v");
+            if (!"v1".equals(v) && !"v1beta1".equals(v)) {
+                continue;
+            }
+            if (as.equals("Table")) {
+                return new OutputFormat(Kind.TABLE, v, false);
+            }
+            if (as.equals("PartialObjectMetadata") || as.equals("PartialObjectMetadataList")) {
+                return new OutputFormat(Kind.PARTIAL, v, false);
+            }
+        }
+        throw StatusError.notAcceptable("only the following media types are accepted: application/json, "
+                + "application/yaml, application/json;as=Table;v=v1;g=meta.k8s.io");
+    }
+}

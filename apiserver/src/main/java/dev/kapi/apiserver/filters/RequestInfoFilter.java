@@ -1,0 +1,22 @@
+package dev.kapi.apiserver.filters;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+
+/** First stage after panic recovery: works out what the request addresses and leaves it as an attribute. */
+public final class RequestInfoFilter extends HttpFilter {
+
+    @Override
+    protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
+        RequestInfo info = RequestInfoResolver.resolve(req.getMethod(), req.getRequestURI(),
+                req.getParameter("watch"), null);
+        req.setAttribute(RequestInfo.ATTRIBUTE, info);
+        chain.doFilter(req, res);
+    }
+}

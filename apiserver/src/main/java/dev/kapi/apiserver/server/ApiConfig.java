@@ -1,0 +1,62 @@
+package dev.kapi.apiserver.server;
+
+import dev.kapi.apiserver.admission.AdmissionChain;
+import dev.kapi.apiserver.admission.MutatingAdmission;
+import dev.kapi.apiserver.admission.ValidatingAdmission;
+import dev.kapi.apiserver.authn.Authenticator;
+import dev.kapi.apiserver.authn.InsecureAuthenticator;
+import dev.kapi.apiserver.authz.AlwaysAllowAuthorizer;
+import dev.kapi.apiserver.authz.Authorizer;
+import dev.kapi.apiserver.endpoints.ApiServlet;
+import dev.kapi.apiserver.endpoints.PathHandler;
+import dev.kapi.apiserver.endpoints.ResourceDispatcher;
+import dev.kapi.apiserver.registry.BuiltInResources;
+import dev.kapi.apiserver.registry.RegistryContext;
+import dev.kapi.apiserver.registry.ResourceRegistry;
+import dev.kapi.apiserver.registry.StoreRegistry;
+import dev.kapi.apiserver.storage.Storage;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.util.List;
+
+/** The beans behind the handler chain: authenticators, authorizer, admission, registry and handlers. */
+@Configuration(proxyBeanMethods = false)
+public class ApiConfig {
+
+    @Bean
+    Authenticator insecureAuthenticator() {
+        return new InsecureAuthenticator();
+    }
+
+    @Bean
+    Authorizer authorizer() {
+        return new AlwaysAllowAuthorizer();
+    }
+
+    @Bean
+    AdmissionChain admissionChain(List<MutatingAdmission> mutating, List<ValidatingAdmission> validating) {
+        return new AdmissionChain(mutating, validating);
+    }
+
+    @Bean
+    ResourceRegistry resourceRegistry(Storage storage, ServerOptions options) {
+        return new ResourceRegistry(BuiltInResources.all(new RegistryContext(storage, options.etcdPrefix(),
+                options.serviceClusterIpRange(), options.serviceNodePortRange())));
+    }
+
+    @Bean
+    StoreRegistry storeRegistry(ResourceRegistry resources, Storage storage, ServerOptions options) {
+        return new StoreRegistry(resources, storage, options.etcdPrefix());
+    }
+
+    @Bean
+    ResourceDispatcher resourceDispatcher(StoreRegistry stores, AdmissionChain admission) {
+        return new ResourceDispatcher(stores, admission);
+    }
+
+    @Bean
+    ApiServlet apiServlet(ResourceDispatcher dispatcher, List<PathHandler> pathHandlers) {
+        return new ApiServlet(dispatcher, pathHandlers);
+    }
+}
