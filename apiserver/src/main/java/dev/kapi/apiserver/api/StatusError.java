@@ -127,6 +127,24 @@ public class StatusError extends RuntimeException {
                 + "application/merge-patch+json, application/strategic-merge-patch+json", null);
     }
 
+    /**
+     * 415 for a body whose Content-Type is not one of {@code accepted} (kube's
+     * {@code NewUnsupportedMediaTypeError}, e.g. for PATCH with the patch types a resource supports).
+     */
+    public static StatusError unsupportedMediaType(List<String> accepted) {
+        return of(415, "UnsupportedMediaType", "the body of the request was in an unknown format - "
+                + "accepted media types include: " + String.join(", ", accepted), null);
+    }
+
+    /**
+     * 422 Invalid without causes: kube's {@code NewGenericServerResponse(422, ...)}, which the PATCH handler
+     * returns when a JSON patch cannot be applied (a failed {@code test}, a missing path).
+     */
+    public static StatusError unprocessableEntity() {
+        return of(422, "Invalid", "the server rejected our request due to an error in our request",
+                new StatusDetails());
+    }
+
     public static StatusError requestEntityTooLarge(String message) {
         return of(413, "RequestEntityTooLarge", message, null);
     }

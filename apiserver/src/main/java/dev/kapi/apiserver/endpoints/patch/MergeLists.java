@@ -1,0 +1,218 @@
+package dev.kapi.apiserver.endpoints.patch;
+
+import dev.kapi.apiserver.endpoints.patch.PatchMeta.FieldMeta;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The list half of the strategic merge patch: lists with {@code patchStrategy:"merge"} are merged by their
+ * merge key (lists of objects) or unioned (lists of primitives), honouring {@code $patch} elements, and
+ * ordered the way kube orders them (patch items in patch order, interleaved with server-only items in
+ * live order).
+ */
+final class MergeLists {
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private MergeLists() {
+    }
+
+    /** Merges {@code patch} into {@code original} (both owned; the result may share their elements). */
+    static ArrayNode merge(ArrayNode original, ArrayNode patch, FieldMeta field) {
+        if (original.isEmpty() && patch.isEmpty()) {
+            return original;
+        }
+        boolean objects = elementsAreObjects(original, patch);
+        String mergeKey = objects ? field.mergeKey() : "";
+        List<JsonNode> orig = list(original);
+        List<JsonNode> patchItems = list(patch);
+        List<JsonNode> merged;
+        if (!objects) {
+            merged = new ArrayList<>();
+            for (JsonNode v : concat(orig, patchItems)) {
+                if (indexOf(merged, v, "") < 0) {
+                    merged.add(v);
+                }
+            }
+        } else {
+            if (mergeKey.isEmpty()) {
+                throw PatchErrors.internal("cannot merge lists without merge key for type " + field.schema());
+            }
+            // $patch elements: delete removes by key, replace makes the rest of the patch the whole list
+            List<JsonNode> plain = new ArrayList<>();
+            boolean replace = false;
+            for (JsonNode v : patchItems) {
+                JsonNode d = v.get(StrategicMergePatch.DIRECTIVE);
+                if (d == null) {
+                    plain.add(v);
+                    continue;
+                }
+                switch (d.isString() ? d.stringValue() : d.toString()) {
+                    case "delete" -> {
+                        JsonNode key = v.get(mergeKey);
+                        if (key == null) {
+                            throw StrategicMergePatch.noMergeKey(v, mergeKey);
+                        }
+                        orig.removeIf(o -> same(o.get(mergeKey), key));
+                    }
+                    case "replace" -> replace = true;
+                    case "merge" -> throw PatchErrors.internal("merging lists cannot yet be specified in the patch");
+                    default -> throw PatchErrors.internal("unknown patch type: " + d.stringValue() + " in map: " + v);
+                }
+            }
+            if (replace) {
+                orig = plain;
+                patchItems = List.of();
+            } else {
+                patchItems = plain;
+            }
+            merged = new ArrayList<>(orig);
+            for (JsonNode v : patchItems) {
+                JsonNode key = v.get(mergeKey);
+                if (key == null) {
+                    throw StrategicMergePatch.noMergeKey(v, mergeKey);
+                }
+                int at = indexOf(merged, v, mergeKey);
+                if (at >= 0) {
+                    merged.set(at, StrategicMergePatch.mergeMap(((ObjectNode) merged.get(at)).deepCopy(),
+                            (ObjectNode) v, field.schema()));
+                } else {
+                    merged.add(StrategicMergePatch.mergeMap(null, (ObjectNode) v, field.schema()));
+                }
+            }
+        }
+        List<JsonNode> inPatch = new ArrayList<>();
+        List<JsonNode> serverOnly = new ArrayList<>();
+        for (JsonNode v : merged) {
+            (indexOf(patchItems, v, mergeKey) >= 0 ? inPatch : serverOnly).add(v);
+        }
+        return normalize(inPatch, serverOnly, patchItems, orig, mergeKey);
+    }
+
+    /**
+     * Sorts {@code patchItems} by {@code patchOrder} and {@code serverOnly} by {@code serverOrder}, then
+     * interleaves them: a server-only item goes before a patch item when both are in the live list and it
+     * comes first there; otherwise the patch item goes first.
+     */
+    static ArrayNode normalize(List<JsonNode> patchItems, List<JsonNode> serverOnly, List<JsonNode> patchOrder,
+                               List<JsonNode> serverOrder, String mergeKey) {
+        List<JsonNode> right = sorted(patchItems, patchOrder, mergeKey);
+        List<JsonNode> left = sorted(serverOnly, serverOrder, mergeKey);
+        ArrayNode out = NODES.arrayNode();
+        int i = 0;
+        int j = 0;
+        while (i < left.size() || j < right.size()) {
+            if (j >= right.size()) {
+                out.add(left.get(i++));
+            } else if (i >= left.size()) {
+                out.add(right.get(j++));
+            } else {
+                int li = indexOf(serverOrder, left.get(i), mergeKey);
+                int ri = indexOf(serverOrder, right.get(j), mergeKey);
+                out.add(li >= 0 && ri >= 0 && li < ri ? left.get(i++) : right.get(j++));
+            }
+        }
+        return out;
+    }
+
+    private static List<JsonNode> sorted(List<JsonNode> items, List<JsonNode> order, String mergeKey) {
+        List<JsonNode> out = new ArrayList<>(items);
+        out.sort(Comparator.comparingInt(v -> {
+            int at = indexOf(order, v, mergeKey);
+            return at < 0 ? Integer.MAX_VALUE : at;
+        }));
+        return out;
+    }
+
+    /**
+     * Kube's check that the patch list's items appear in the {@code $setElementOrder} list in the same
+     * relative order ({@code $patch} elements excepted).
+     */
+    static void validateOrder(ArrayNode patchList, ArrayNode order, String mergeKey) {
+        if (patchList.isEmpty() || order.isEmpty()) {
+            return;
+        }
+        List<JsonNode> items = new ArrayList<>();
+        for (JsonNode v : patchList) {
+            if (!(v instanceof ObjectNode o && o.has(StrategicMergePatch.DIRECTIVE))) {
+                items.add(v);
+            }
+        }
+        int p = 0;
+        for (int s = 0; s < order.size() && p < items.size(); s++) {
+            JsonNode item = items.get(p);
+            JsonNode o = order.get(s);
+            if (!mergeKey.isEmpty() && (item.get(mergeKey) == null || o.get(mergeKey) == null)) {
+                throw StrategicMergePatch.noMergeKey(item.get(mergeKey) == null ? item : o, mergeKey);
+            }
+            if (mergeKey.isEmpty() ? same(item, o) : same(item.get(mergeKey), o.get(mergeKey))) {
+                p++;
+            }
+        }
+        if (p < items.size()) {
+            throw PatchErrors.internal("The order in patch list:\n" + patchList + "\n doesn't match "
+                    + StrategicMergePatch.SET_ORDER_PREFIX + " list:\n" + order + "\n");
+        }
+    }
+
+    static int indexOf(Iterable<JsonNode> list, JsonNode item, String mergeKey) {
+        JsonNode key = mergeKey.isEmpty() ? item : item.get(mergeKey);
+        if (key == null) {
+            return -1;
+        }
+        int i = 0;
+        for (JsonNode v : list) {
+            if (same(mergeKey.isEmpty() ? v : v.get(mergeKey), key)) {
+                return i;
+            }
+            i++;
+        }
+        return -1;
+    }
+
+    /** JSON equality, with numbers compared by value (80 equals 80.0 as Go's float64 decoding makes them). */
+    static boolean same(JsonNode a, JsonNode b) {
+        if (a == null || b == null) {
+            return false;
+        }
+        if (a.isNumber() && b.isNumber()) {
+            return a.decimalValue().compareTo(b.decimalValue()) == 0;
+        }
+        return a.equals(b);
+    }
+
+    static List<JsonNode> list(ArrayNode a) {
+        List<JsonNode> out = new ArrayList<>(a.size());
+        a.forEach(out::add);
+        return out;
+    }
+
+    private static List<JsonNode> concat(List<JsonNode> a, List<JsonNode> b) {
+        List<JsonNode> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    private static boolean elementsAreObjects(ArrayNode original, ArrayNode patch) {
+        Boolean objects = null;
+        for (ArrayNode list : List.of(original, patch)) {
+            for (JsonNode v : list) {
+                if (v.isArray()) {
+                    throw PatchErrors.unprocessable("lists of lists are not supported");
+                }
+                boolean o = v.isObject();
+                if (objects != null && objects != o) {
+                    throw PatchErrors.internal("list element types are not identical: " + original + " " + patch);
+                }
+                objects = o;
+            }
+        }
+        return Boolean.TRUE.equals(objects);
+    }
+}

@@ -1,0 +1,52 @@
+package dev.kapi.apiserver.endpoints.patch;
+
+import dev.kapi.apiserver.api.StatusError;
+
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+
+/** The PATCH body formats, named by their Content-Type (kube's {@code types.PatchType}). */
+public enum PatchType {
+    JSON_PATCH("application/json-patch+json"),
+    MERGE("application/merge-patch+json"),
+    STRATEGIC("application/strategic-merge-patch+json"),
+    /** Server-side apply: recognised, not applied by {@link Patches} (a later issue). */
+    APPLY("application/apply-patch+yaml");
+
+    private final String mediaType;
+
+    PatchType(String mediaType) {
+        this.mediaType = mediaType;
+    }
+
+    public String mediaType() {
+        return mediaType;
+    }
+
+    /** The patch type of a Content-Type header (parameters such as {@code charset} ignored); 415 if none. */
+    public static PatchType fromContentType(String contentType) {
+        return fromContentType(contentType, EnumSet.allOf(PatchType.class));
+    }
+
+    /**
+     * The patch type of a Content-Type header among the ones a resource supports (custom resources have no
+     * strategic merge patch); 415 listing the supported types otherwise.
+     */
+    public static PatchType fromContentType(String contentType, Set<PatchType> supported) {
+        String type = contentType == null ? "" : contentType;
+        int semi = type.indexOf(';');
+        if (semi >= 0) {
+            type = type.substring(0, semi);
+        }
+        type = type.trim().toLowerCase(Locale.ROOT);
+        for (PatchType t : values()) {
+            if (t.mediaType.equals(type) && supported.contains(t)) {
+                return t;
+            }
+        }
+        throw StatusError.unsupportedMediaType(Arrays.stream(values()).filter(supported::contains)
+                .map(PatchType::mediaType).toList());
+    }
+}

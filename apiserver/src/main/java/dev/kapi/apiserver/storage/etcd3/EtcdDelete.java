@@ -1,0 +1,45 @@
+package dev.kapi.apiserver.storage.etcd3;
+
+import static dev.kapi.apiserver.storage.etcd3.EtcdCalls.await;
+import static dev.kapi.apiserver.storage.etcd3.EtcdCalls.bytes;
+
+import dev.kapi.apiserver.storage.KeyValue;
+import dev.kapi.apiserver.storage.Preconditions;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import java.time.Duration;
+
+/**
+ * Conditional delete: get, check the preconditions, then {@code if modRevision(key) == read revision then
+ * delete else get}; when the value changed in between, the preconditions are checked again on it.
+ */
+final class EtcdDelete {
+
+    private EtcdDelete() {
+    }
+
+    static KeyValue delete(KV kv, Duration timeout, String key, Preconditions preconditions) {
+        KeyValue current = EtcdGet.getOrNull(kv, timeout, key);
+        while (true) {
+            if (current == null) {
+                throw EtcdGet.notFound(key);
+            }
+            preconditions.check(current);
+            TxnResponse response = await(kv.txn()
+                    .If(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.modRevision(current.modRevision())))
+                    .Then(Op.delete(bytes(key), DeleteOption.DEFAULT))
+                    .Else(Op.get(bytes(key), GetOption.DEFAULT))
+                    .commit(), timeout, key);
+            if (response.isSucceeded()) {
+                return new KeyValue(key, current.value(), current.createRevision(),
+                        response.getHeader().getRevision());
+            }
+            current = EtcdGet.first(response.getGetResponses().get(0));
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.kapi.apiserver.storage.etcd3;
+
+import static dev.kapi.apiserver.storage.etcd3.EtcdCalls.await;
+import static dev.kapi.apiserver.storage.etcd3.EtcdCalls.bytes;
+
+import dev.kapi.apiserver.storage.KeyValue;
+import dev.kapi.apiserver.storage.StorageException;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.kv.GetResponse;
+import java.time.Duration;
+
+/** Get: a single-key range at the latest revision. */
+final class EtcdGet {
+
+    private EtcdGet() {
+    }
+
+    static KeyValue get(KV kv, Duration timeout, String key) {
+        KeyValue found = getOrNull(kv, timeout, key);
+        if (found == null) {
+            throw notFound(key);
+        }
+        return found;
+    }
+
+    /** The entry, or null when the key is absent. */
+    static KeyValue getOrNull(KV kv, Duration timeout, String key) {
+        return first(await(kv.get(bytes(key)), timeout, key));
+    }
+
+    static KeyValue first(GetResponse response) {
+        return response.getKvs().isEmpty() ? null : EtcdCalls.toKeyValue(response.getKvs().get(0));
+    }
+
+    static StorageException notFound(String key) {
+        return new StorageException(StorageException.Code.KEY_NOT_FOUND, key, "key not found: " + key);
+    }
+}
