@@ -10,6 +10,9 @@ import dev.kapi.apiserver.authz.Authorizer;
 import dev.kapi.apiserver.endpoints.ApiServlet;
 import dev.kapi.apiserver.endpoints.PathHandler;
 import dev.kapi.apiserver.endpoints.ResourceDispatcher;
+import dev.kapi.apiserver.endpoints.discovery.DiscoveryHandler;
+import dev.kapi.apiserver.endpoints.discovery.HealthHandler;
+import dev.kapi.apiserver.endpoints.discovery.VersionHandler;
 import dev.kapi.apiserver.registry.BuiltInResources;
 import dev.kapi.apiserver.registry.RegistryContext;
 import dev.kapi.apiserver.registry.ResourceRegistry;
@@ -53,6 +56,21 @@ public class ApiConfig {
     @Bean
     ResourceDispatcher resourceDispatcher(StoreRegistry stores, AdmissionChain admission) {
         return new ResourceDispatcher(stores, admission);
+    }
+
+    @Bean
+    PathHandler discoveryHandler(ResourceRegistry resources) {
+        return new DiscoveryHandler(resources);
+    }
+
+    @Bean
+    PathHandler versionHandler() {
+        return new VersionHandler();
+    }
+
+    @Bean
+    PathHandler healthHandler(Storage storage) {
+        return new HealthHandler(storage::isHealthy);
     }
 
     @Bean
