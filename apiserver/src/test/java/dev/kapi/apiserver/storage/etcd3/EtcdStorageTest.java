@@ -1,0 +1,69 @@
+package dev.kapi.apiserver.storage.etcd3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.kapi.apiserver.storage.Storage;
+import dev.kapi.apiserver.storage.StorageContractTests;
+import dev.kapi.apiserver.storage.WatchHandle;
+import dev.kapi.apiserver.storage.WatchOptions;
+import dev.kapi.apiserver.storage.WatchRecorder;
+import dev.kapi.apiserver.testing.EtcdExtension;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The storage contract on a real etcd, plus what only the etcd backend promises. */
+@ExtendWith(EtcdExtension.class)
+class EtcdStorageTest extends StorageContractTests {
+
+    @Override
+    protected Storage newStorage() {
+        return EtcdStorage.connect(EtcdExtension.endpoints(), Duration.ofSeconds(10), Duration.ofSeconds(1));
+    }
+
+    @Override
+    protected Duration progressWait() {
+        return Duration.ofSeconds(4);
+    }
+
+    @Test
+    void thousandIdleWatchesCostLittleHeapAndAreReleasedOnClose() {
+        EtcdStorage etcd = (EtcdStorage) storage;
+        String root = EtcdExtension.randomPrefix();
+        long from = storage.currentRevision();
+        int before = etcd.openWatches();
+        // warm up the shared stream and classes
+        storage.watch(root + "/warm/", WatchOptions.from(from), e -> { }).close();
+        long heapBefore = usedHeap();
+        List<WatchHandle> handles = new ArrayList<>();
+        List<WatchRecorder> recorders = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            WatchRecorder recorder = new WatchRecorder();
+            recorders.add(recorder);
+            handles.add(storage.watch(root + "/ns" + i + "/", WatchOptions.from(from), recorder));
+        }
+        long perWatch = (usedHeap() - heapBefore) / 1000;
+        System.out.println("heap per idle etcd watch (incl. its recorder): " + perWatch + " bytes");
+        assertThat(etcd.openWatches()).isEqualTo(before + 1000);
+        assertThat(perWatch).isLessThan(4096);
+        assertThat(Thread.getAllStackTraces().keySet().size()).isLessThan(500);
+
+        storage.create(root + "/ns7/x", "{}".getBytes());
+        await().atMost(Duration.ofSeconds(5)).until(() -> recorders.get(7).changes().size() == 1);
+        assertThat(recorders.get(8).changes()).isEmpty();
+
+        handles.forEach(WatchHandle::close);
+        assertThat(etcd.openWatches()).isEqualTo(before);
+    }
+
+    private static long usedHeap() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+}
