@@ -1,0 +1,65 @@
+package dev.kapi.apiserver.endpoints.discovery;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.mock.web.MockHttpServletResponse;
+
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+class HealthHandlerTest {
+
+    static Stream<Arguments> cases() {
+        return Stream.of(
+                arguments("/healthz", "", true, 200, "ok"),
+                arguments("/livez", "", true, 200, "ok"),
+                arguments("/readyz", "", true, 200, "ok"),
+                arguments("/readyz", "verbose", true, 200,
+                        "[+]ping ok\n[+]log ok\n[+]etcd ok\n[+]etcd-readiness ok\nreadyz check passed\n"),
+                arguments("/livez", "verbose", true, 200, "[+]ping ok\n[+]log ok\n[+]etcd ok\nlivez check passed\n"),
+                arguments("/healthz", "verbose", false, 500,
+                        "[+]ping ok\n[+]log ok\n[-]etcd failed: reason withheld\nhealthz check failed\n"),
+                arguments("/readyz", "", false, 500,
+                        "[+]ping ok\n[+]log ok\n[-]etcd failed: reason withheld\n"
+                                + "[-]etcd-readiness failed: reason withheld\nreadyz check failed\n"),
+                arguments("/livez", "exclude=etcd&verbose", false, 200,
+                        "[+]ping ok\n[+]log ok\n[+]etcd excluded: ok\nlivez check passed\n"),
+                arguments("/livez", "exclude=nope", true, 200, "ok"),
+                arguments("/livez", "exclude=nope&verbose", true, 200,
+                        "[+]ping ok\n[+]log ok\n[+]etcd ok\nwarn: some health checks cannot be excluded: "
+                                + "no matches for \"nope\"\nlivez check passed\n"),
+                arguments("/livez/ping", "", false, 200, "ok"),
+                arguments("/readyz/etcd", "", true, 200, "ok"),
+                arguments("/readyz/etcd", "", false, 500, "internal server error: etcd check failed\n"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("cases")
+    void healthEndpoints(String path, String query, boolean etcdUp, int code, String body) throws Exception {
+        HealthHandler handler = new HealthHandler(() -> etcdUp);
+        String[] params = query.isEmpty() ? new String[0] : Stream.of(query.split("&"))
+                .flatMap(p -> Stream.of(p.contains("=") ? p.split("=", 2) : new String[]{p, ""}))
+                .toArray(String[]::new);
+        MockHttpServletResponse res = TestResources.get(handler, path, null, params);
+        assertThat(res.getStatus()).isEqualTo(code);
+        assertThat(res.getContentAsString()).isEqualTo(body);
+        assertThat(res.getContentType()).startsWith("text/plain");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"GET, /healthz, true", "GET, /readyz/etcd, true", "HEAD, /livez, true",
+            "POST, /healthz, false", "GET, /healthzz, false", "GET, /version, false"})
+    void matches(String method, String path, boolean expected) {
+        assertThat(new HealthHandler(() -> true).matches(method, path)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"/readyz/nope", "/livez/etcd-readiness"})
+    void unknownCheckIsNotFound(String path) throws Exception {
+        assertThat(TestResources.get(new HealthHandler(() -> true), path, null).getStatus()).isEqualTo(404);
+    }
+}
