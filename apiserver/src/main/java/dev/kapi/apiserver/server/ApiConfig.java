@@ -13,6 +13,7 @@ import dev.kapi.apiserver.endpoints.ResourceDispatcher;
 import dev.kapi.apiserver.endpoints.discovery.DiscoveryHandler;
 import dev.kapi.apiserver.endpoints.discovery.HealthHandler;
 import dev.kapi.apiserver.endpoints.discovery.VersionHandler;
+import dev.kapi.apiserver.endpoints.openapi.OpenApiHandler;
 import dev.kapi.apiserver.registry.BuiltInResources;
 import dev.kapi.apiserver.registry.RegistryContext;
 import dev.kapi.apiserver.registry.ResourceRegistry;
@@ -61,6 +62,11 @@ public class ApiConfig {
     @Bean
     PathHandler discoveryHandler(ResourceRegistry resources) {
         return new DiscoveryHandler(resources);
+    }
+
+    @Bean
+    PathHandler openApiHandler(ResourceRegistry resources) {
+        return new OpenApiHandler(resources);
     }
 
     @Bean
