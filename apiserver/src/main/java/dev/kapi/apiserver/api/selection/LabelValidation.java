@@ -1,0 +1,112 @@
+package dev.kapi.apiserver.api.selection;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * apimachinery's {@code validation.IsQualifiedName} and {@code IsValidLabelValue} with their messages, and
+ * the {@code field.Invalid} error text built from them.
+ */
+final class LabelValidation {
+
+    private static final String QUALIFIED_NAME_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
+    private static final Pattern QUALIFIED_NAME = Pattern.compile("^" + QUALIFIED_NAME_FMT + "$");
+    private static final String QUALIFIED_NAME_MSG = "must consist of alphanumeric characters, '-', '_' or '.', "
+            + "and must start and end with an alphanumeric character";
+    private static final String LABEL_VALUE_FMT = "(" + QUALIFIED_NAME_FMT + ")?";
+    private static final Pattern LABEL_VALUE = Pattern.compile("^" + LABEL_VALUE_FMT + "$");
+    private static final String LABEL_VALUE_MSG = "a valid label must be an empty string or consist of alphanumeric "
+            + "characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+    private static final String DNS1123_LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+    private static final String DNS1123_SUBDOMAIN_FMT = DNS1123_LABEL_FMT + "(\\." + DNS1123_LABEL_FMT + ")*";
+    private static final Pattern DNS1123_SUBDOMAIN = Pattern.compile("^" + DNS1123_SUBDOMAIN_FMT + "$");
+    private static final String DNS1123_SUBDOMAIN_MSG = "a lowercase RFC 1123 subdomain must consist of lower case "
+            + "alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
+
+    private LabelValidation() {
+    }
+
+    static List<String> qualifiedName(String value) {
+        List<String> errs = new ArrayList<>();
+        String[] parts = value.split("/", -1);
+        String name;
+        if (parts.length == 1) {
+            name = parts[0];
+        } else if (parts.length == 2) {
+            String prefix = parts[0];
+            name = parts[1];
+            if (prefix.isEmpty()) {
+                errs.add("prefix part must be non-empty");
+            } else {
+                for (String m : dns1123Subdomain(prefix)) {
+                    errs.add("prefix part " + m);
+                }
+            }
+        } else {
+            errs.add("a qualified name " + regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, "MyName", "my.name",
+                    "123-abc") + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')");
+            return errs;
+        }
+        if (name.isEmpty()) {
+            errs.add("name part must be non-empty");
+        } else if (name.length() > 63) {
+            errs.add("name part must be no more than 63 characters");
+        }
+        if (!QUALIFIED_NAME.matcher(name).matches()) {
+            errs.add("name part " + regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc"));
+        }
+        return errs;
+    }
+
+    static List<String> labelValue(String value) {
+        List<String> errs = new ArrayList<>();
+        if (value.length() > 63) {
+            errs.add("must be no more than 63 characters");
+        }
+        if (!LABEL_VALUE.matcher(value).matches()) {
+            errs.add(regexError(LABEL_VALUE_MSG, LABEL_VALUE_FMT, "MyValue", "my_value", "12345"));
+        }
+        return errs;
+    }
+
+    private static List<String> dns1123Subdomain(String value) {
+        List<String> errs = new ArrayList<>();
+        if (value.length() > 253) {
+            errs.add("must be no more than 253 characters");
+        }
+        if (!DNS1123_SUBDOMAIN.matcher(value).matches()) {
+            errs.add(regexError(DNS1123_SUBDOMAIN_MSG, DNS1123_SUBDOMAIN_FMT, "example.com"));
+        }
+        return errs;
+    }
+
+    private static String regexError(String msg, String fmt, String... examples) {
+        StringBuilder s = new StringBuilder(msg).append(" (e.g. ");
+        for (int i = 0; i < examples.length; i++) {
+            if (i > 0) {
+                s.append(" or ");
+            }
+            s.append('\'').append(examples[i]).append("', ");
+        }
+        return s.append("regex used for validation is '").append(fmt).append("')").toString();
+    }
+
+    /** {@code field.Invalid(path, value, detail).Error()} for a string value; a null path prints as {@code <nil>}. */
+    static String invalid(String path, String value, String detail) {
+        return (path == null ? "<nil>" : path) + ": Invalid value: " + quote(value) + ": " + detail;
+    }
+
+    /** {@code field.Invalid} for a []string value, printed as Go's {@code %#v}. */
+    static String invalid(String path, List<String> values, String detail) {
+        StringBuilder s = new StringBuilder("[]string{");
+        for (int i = 0; i < values.size(); i++) {
+            s.append(i > 0 ? ", " : "").append(quote(values.get(i)));
+        }
+        return path + ": Invalid value: " + s.append('}') + ": " + detail;
+    }
+
+    static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+}
