@@ -2,13 +2,13 @@ package dev.kapi.apiserver.endpoints.handlers;
 
 import dev.kapi.apiserver.admission.AdmissionAttributes.Operation;
 import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.api.selection.LabelSelector;
 import dev.kapi.apiserver.registry.ListParams;
 import dev.kapi.apiserver.registry.ResourceDefinition;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.storage.Preconditions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -116,30 +116,6 @@ public final class EvictionHandler implements VerbHandler {
             return false;
         }
         Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
-        var sel = pdb.getSpec().getSelector();
-        if (sel.getMatchLabels() != null) {
-            for (var e : sel.getMatchLabels().entrySet()) {
-                if (!e.getValue().equals(labels.get(e.getKey()))) {
-                    return false;
-                }
-            }
-        }
-        if (sel.getMatchExpressions() != null) {
-            for (LabelSelectorRequirement r : sel.getMatchExpressions()) {
-                String v = labels.get(r.getKey());
-                List<String> values = r.getValues() == null ? List.of() : r.getValues();
-                boolean ok = switch (r.getOperator()) {
-                    case "In" -> v != null && values.contains(v);
-                    case "NotIn" -> v == null || !values.contains(v);
-                    case "Exists" -> v != null;
-                    case "DoesNotExist" -> v == null;
-                    default -> false;
-                };
-                if (!ok) {
-                    return false;
-                }
-            }
-        }
-        return true;
+        return LabelSelector.fromObject(pdb.getSpec().getSelector()).matches(labels);
     }
 }
