@@ -86,6 +86,20 @@ public interface ResourceStrategy<T extends HasMetadata> {
     default void beforeUpdate(T obj, T old, boolean dryRun) {
     }
 
+    /**
+     * Undoes {@link #beforeUpdate} when the update was not written (releases what {@code obj} took that
+     * {@code old} did not hold).
+     */
+    default void releaseAfterFailedUpdate(T obj, T old) {
+    }
+
+    /**
+     * Called after an update was written (not on a dry run): releases what {@code old} held that {@code obj}
+     * no longer needs (a service's node ports after NodePort → ClusterIP).
+     */
+    default void afterUpdate(T obj, T old) {
+    }
+
     /** Releases what a deleted object held (its cluster IP and node ports). Not called on a dry run. */
     default void afterDelete(T old) {
     }

@@ -7,7 +7,6 @@ import dev.kapi.apiserver.registry.groups.Cells;
 import dev.kapi.apiserver.registry.groups.FieldChecks;
 import dev.kapi.apiserver.registry.groups.GoValues;
 import dev.kapi.apiserver.registry.groups.LabelSelectors;
-import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetSpec;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetStatus;
@@ -48,16 +47,12 @@ public final class PodDisruptionBudgetStrategy implements ResourceStrategy<PodDi
                             + FieldChecks.text(spec.getMaxUnavailable()) + "}"),
                     "minAvailable and maxUnavailable cannot be both set"));
         }
-        percentOrCount(spec.getMinAvailable(), "spec.minAvailable", errs);
-        percentOrCount(spec.getMaxUnavailable(), "spec.maxUnavailable", errs);
+        FieldChecks.intOrPercent(spec.getMinAvailable(), "spec.minAvailable", errs);
+        FieldChecks.intOrPercent(spec.getMaxUnavailable(), "spec.maxUnavailable", errs);
         errs.addAll(LabelSelectors.validate(spec.getSelector(), "spec.selector"));
         FieldChecks.oneOf(spec.getUnhealthyPodEvictionPolicy(), List.of("AlwaysAllow", "IfHealthyBudget"),
                 "spec.unhealthyPodEvictionPolicy", errs);
         return errs;
-    }
-
-    private static void percentOrCount(IntOrString v, String path, List<FieldError> errs) {
-        FieldChecks.intOrPercent(v, path, errs);
     }
 
     @Override

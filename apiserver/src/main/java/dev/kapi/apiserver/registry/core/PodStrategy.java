@@ -1,0 +1,124 @@
+package dev.kapi.apiserver.registry.core;
+
+import dev.kapi.apiserver.api.FieldError;
+import dev.kapi.apiserver.api.Json;
+import dev.kapi.apiserver.registry.ResourceStrategy;
+import dev.kapi.apiserver.registry.TableColumn;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodStatus;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Pods: kube's defaults, status Pending with the computed QoS class on create, spec validation, the pod-update
+ * rule (only images, activeDeadlineSeconds, added tolerations and a few more may change), field selectors
+ * ({@code spec.nodeName}, {@code status.phase}, ...) and the {@code kubectl get pods} columns.
+ */
+public final class PodStrategy implements ResourceStrategy<Pod> {
+
+    static final String UPDATE_FORBIDDEN = "pod updates may not change fields other than "
+            + "`spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,"
+            + "`spec.tolerations` (only additions to existing tolerations),"
+            + "`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)";
+
+    @Override
+    public void applyDefaults(Pod pod) {
+        PodSpecDefaults.apply(pod.getSpec());
+        PodSpecDefaults.requestsFromLimits(pod.getSpec());
+    }
+
+    @Override
+    public void prepareForCreate(Pod pod) {
+        PodStatus status = pod.getStatus() == null ? new PodStatus() : pod.getStatus();
+        status.setPhase("Pending");
+        status.setQosClass(QosClasses.of(pod.getSpec()));
+        pod.setStatus(status);
+    }
+
+    @Override
+    public List<FieldError> validate(Pod pod) {
+        return PodSpecValidation.validate(pod.getSpec(), "spec", true);
+    }
+
+    @Override
+    public List<FieldError> validateUpdate(Pod pod, Pod old) {
+        List<FieldError> errs = new ArrayList<>(PodSpecValidation.validate(pod.getSpec(), "spec", true));
+        if (!errs.isEmpty() || old.getSpec() == null || pod.getSpec() == null) {
+            return errs;
+        }
+        PodSpec spec = pod.getSpec();
+        PodSpec oldSpec = old.getSpec();
+        Long ads = spec.getActiveDeadlineSeconds();
+        Long oldAds = oldSpec.getActiveDeadlineSeconds();
+        if (ads != null && oldAds != null && oldAds < ads) {
+            errs.add(FieldError.invalid("spec.activeDeadlineSeconds", ads, "must be less than or equal to previous value"));
+            return errs;
+        }
+        if (ads == null && oldAds != null) {
+            errs.add(FieldError.invalid("spec.activeDeadlineSeconds", null, "must not update from a positive integer to nil value"));
+            return errs;
+        }
+        PodSpec mutated = Json.convert(Json.tree(spec), PodSpec.class);
+        copyImages(mutated.getContainers(), oldSpec.getContainers());
+        copyImages(mutated.getInitContainers(), oldSpec.getInitContainers());
+        mutated.setActiveDeadlineSeconds(oldAds);
+        List<?> oldTolerations = oldSpec.getTolerations() == null ? List.of() : oldSpec.getTolerations();
+        if (mutated.getTolerations() != null && mutated.getTolerations().containsAll(oldTolerations)) {
+            mutated.setTolerations(oldSpec.getTolerations());
+        }
+        Long grace = spec.getTerminationGracePeriodSeconds();
+        Long oldGrace = oldSpec.getTerminationGracePeriodSeconds();
+        if (oldGrace != null && oldGrace < 0 && grace != null && grace == 1) {
+            mutated.setTerminationGracePeriodSeconds(oldGrace);
+        }
+        if (oldSpec.getSchedulingGates() != null && mutated.getSchedulingGates() != null
+                && oldSpec.getSchedulingGates().containsAll(mutated.getSchedulingGates())) {
+            mutated.setSchedulingGates(oldSpec.getSchedulingGates());
+        }
+        if (!Json.tree(mutated).equals(Json.tree(oldSpec))) {
+            errs.add(FieldError.forbidden("spec", UPDATE_FORBIDDEN));
+        }
+        return errs;
+    }
+
+    private static void copyImages(List<Container> target, List<Container> old) {
+        if (target == null || old == null || target.size() != old.size()) {
+            return;
+        }
+        for (int i = 0; i < target.size(); i++) {
+            target.get(i).setImage(old.get(i).getImage());
+        }
+    }
+
+    @Override
+    public Map<String, String> selectableFields(Pod pod) {
+        Map<String, String> f = new LinkedHashMap<>();
+        PodSpec spec = pod.getSpec() == null ? new PodSpec() : pod.getSpec();
+        PodStatus status = pod.getStatus() == null ? new PodStatus() : pod.getStatus();
+        f.put("spec.nodeName", nz(spec.getNodeName()));
+        f.put("spec.restartPolicy", nz(spec.getRestartPolicy()));
+        f.put("spec.schedulerName", nz(spec.getSchedulerName()));
+        f.put("spec.serviceAccountName", nz(spec.getServiceAccountName()));
+        f.put("spec.hostNetwork", String.valueOf(Boolean.TRUE.equals(spec.getHostNetwork())));
+        f.put("status.phase", nz(status.getPhase()));
+        String podIp = status.getPodIPs() != null && !status.getPodIPs().isEmpty()
+                ? nz(status.getPodIPs().get(0).getIp()) : nz(status.getPodIP());
+        f.put("status.podIP", podIp);
+        f.put("status.nominatedNodeName", nz(status.getNominatedNodeName()));
+        return f;
+    }
+
+    @Override
+    public List<TableColumn<Pod>> tableColumns() {
+        return PodPrinter.columns();
+    }
+
+    static String nz(String s) {
+        return s == null ? "" : s;
+    }
+}
