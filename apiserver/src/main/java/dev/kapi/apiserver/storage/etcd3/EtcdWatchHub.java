@@ -155,7 +155,8 @@ final class EtcdWatchHub implements AutoCloseable {
         if (shared != null) {
             return;
         }
-        long start = currentRevision.getAsLong();
+        // After a broken stream, resume where it stopped so open subscribers miss nothing.
+        long start = position > 0 ? position : currentRevision.getAsLong();
         position = start;
         shared = client.getWatchClient().watch(ALL_KEYS, WatchOption.builder()
                         .withRange(ALL_KEYS)
@@ -192,18 +193,45 @@ final class EtcdWatchHub implements AutoCloseable {
         }
     }
 
-    /** The shared stream ended for good (jetcd retries by itself while etcd is merely unavailable). */
+    /**
+     * The shared stream ended (jetcd gave up on it, e.g. after etcd was down for a while). Unless history
+     * was compacted past our position, it is reopened from the last delivered revision after a short pause,
+     * so subscribers see no gap and no error; on compaction every subscriber gets EXPIRED.
+     */
     private void sharedFailed(Throwable error) {
-        List<EtcdWatchSubscriber> all;
+        StorageException failure = watchError(error, "", position);
+        List<EtcdWatchSubscriber> all = List.of();
         synchronized (dispatchLock) {
             if (shared != null) {
                 shared.close();
                 shared = null;
             }
-            all = index.values().stream().flatMap(Set::stream).toList();
+            if (closed) {
+                return;
+            }
+            if (failure.code() == Code.EXPIRED) {
+                all = index.values().stream().flatMap(Set::stream).toList();
+                position = 0;
+            }
         }
-        StorageException failure = watchError(error, "", position);
-        all.forEach(subscriber -> subscriber.fail(failure));
+        if (!all.isEmpty()) {
+            all.forEach(subscriber -> subscriber.fail(failure));
+            return;
+        }
+        ticker.schedule(this::reopenShared, 1, TimeUnit.SECONDS);
+    }
+
+    private void reopenShared() {
+        synchronized (dispatchLock) {
+            if (closed || shared != null || index.isEmpty() && position == 0) {
+                return;
+            }
+            try {
+                ensureShared();
+            } catch (RuntimeException e) {
+                ticker.schedule(this::reopenShared, 1, TimeUnit.SECONDS);
+            }
+        }
     }
 
     private void tick() {
