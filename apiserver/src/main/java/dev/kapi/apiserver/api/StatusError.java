@@ -55,7 +55,7 @@ public class StatusError extends RuntimeException {
         StatusDetails d = new StatusDetails();
         d.setName(name == null || name.isEmpty() ? null : name);
         if (gr != null) {
-            d.setGroup(gr.group());
+            d.setGroup(gr.group() == null || gr.group().isEmpty() ? null : gr.group());
             d.setKind(gr.resource());
         }
         return d;
@@ -87,7 +87,7 @@ public class StatusError extends RuntimeException {
     public static StatusError invalid(String kind, String group, String name, List<FieldError> errors) {
         StatusDetails d = new StatusDetails();
         d.setName(name);
-        d.setGroup(group);
+        d.setGroup(group == null || group.isEmpty() ? null : group);
         d.setKind(kind);
         List<StatusCause> causes = new ArrayList<>();
         for (FieldError e : errors) {
