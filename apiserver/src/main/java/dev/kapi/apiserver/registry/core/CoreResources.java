@@ -30,7 +30,8 @@ public final class CoreResources {
 
     public static List<ResourceDefinition<?>> all(RegistryContext context) {
         ServiceAllocations allocations = new ServiceAllocations(context.storage(), context.keyPrefix(),
-                context.serviceClusterIpRange(), context.serviceNodePortRange());
+                context.serviceClusterIpRange() == null ? "10.96.0.0/12" : context.serviceClusterIpRange(),
+                context.serviceNodePortRange() == null ? "30000-32767" : context.serviceNodePortRange());
         ReplicationControllerStrategy rc = new ReplicationControllerStrategy();
         return List.of(
                 def("namespaces", "Namespace", Namespace.class).clusterScoped().shortNames("ns")
