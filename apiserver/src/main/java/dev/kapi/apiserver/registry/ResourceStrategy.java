@@ -29,6 +29,14 @@ public interface ResourceStrategy<T extends HasMetadata> {
     default void prepareForCreate(T obj) {
     }
 
+    /**
+     * Whether create clears the status the client sent (true for almost every type with a status
+     * subresource; nodes keep theirs, since the kubelet registers a node with its status).
+     */
+    default boolean resetsStatusOnCreate() {
+        return true;
+    }
+
     /** Adjusts an update of the main resource; the store already carried the old status over. */
     default void prepareForUpdate(T obj, T old) {
     }

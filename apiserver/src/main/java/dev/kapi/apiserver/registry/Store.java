@@ -103,7 +103,8 @@ public final class Store<T extends HasMetadata> {
         obj.setApiVersion(def.apiVersion());
         def.strategy().applyDefaults(obj);
         ObjectMetaLifecycle.fillForCreate(meta, ObjectMetaLifecycle.hasSpec(obj));
-        T created = def.hasSubresource("status") ? ObjectMetaLifecycle.withoutStatus(obj, def.type()) : obj;
+        T created = def.hasSubresource("status") && def.strategy().resetsStatusOnCreate()
+                ? ObjectMetaLifecycle.withoutStatus(obj, def.type()) : obj;
         def.strategy().prepareForCreate(created);
         List<FieldError> errs = new ArrayList<>(ObjectMetaValidation.validateCreate(created.getMetadata(),
                 def.namespaced(), def.strategy()::validateName));
@@ -141,28 +142,44 @@ public final class Store<T extends HasMetadata> {
      */
     public T update(String namespace, String name, Updater<T> updater, boolean statusOnly, WriteOptions options) {
         AtomicReference<T> result = new AtomicReference<>();
+        AtomicReference<T> resultOld = new AtomicReference<>();
         String key = key(namespace, name);
         try {
             KeyValue kv = storage.guaranteedUpdate(key, Preconditions.NONE, false, current -> {
-                T updated = prepareUpdate(current, updater, statusOnly, options);
+                releaseAttempt(result, resultOld, options);
+                T old = decode(current);
+                T updated = prepareUpdate(current, old, updater, statusOnly, options);
                 result.set(updated);
+                resultOld.set(old);
                 if (options.dryRun()) {
                     throw new DryRunDone();
                 }
                 return ObjectCodec.encode(updated);
             });
             T updated = result.get();
+            def.strategy().afterUpdate(updated, resultOld.get());
             updated.getMetadata().setResourceVersion(Long.toString(kv.modRevision()));
             return finishDeletionIfFinalized(key, updated, kv.modRevision());
         } catch (DryRunDone done) {
             return result.get();
         } catch (StorageException e) {
+            releaseAttempt(result, resultOld, options);
             throw error(e, name);
+        } catch (RuntimeException e) {
+            releaseAttempt(result, resultOld, options);
+            throw e;
         }
     }
 
-    private T prepareUpdate(KeyValue current, Updater<T> updater, boolean statusOnly, WriteOptions options) {
-        T old = decode(current);
+    /** Gives back what a previous (lost or failed) attempt of an update reserved. */
+    private void releaseAttempt(AtomicReference<T> attempt, AtomicReference<T> attemptOld, WriteOptions options) {
+        T previous = attempt.getAndSet(null);
+        if (previous != null && !options.dryRun()) {
+            def.strategy().releaseAfterFailedUpdate(previous, attemptOld.get());
+        }
+    }
+
+    private T prepareUpdate(KeyValue current, T old, Updater<T> updater, boolean statusOnly, WriteOptions options) {
         T updated = updater.update(ObjectCodec.copy(old, def.type()));
         if (updated.getMetadata() == null) {
             updated.setMetadata(new ObjectMeta());

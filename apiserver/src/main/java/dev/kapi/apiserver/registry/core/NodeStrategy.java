@@ -15,6 +15,12 @@ import java.util.function.Function;
 /** Nodes: field selector {@code spec.unschedulable} and the {@code kubectl get nodes} columns. */
 public final class NodeStrategy implements ResourceStrategy<Node> {
 
+    /** A kubelet registers its node with the status it observed. */
+    @Override
+    public boolean resetsStatusOnCreate() {
+        return false;
+    }
+
     @Override
     public Map<String, String> selectableFields(Node node) {
         boolean unschedulable = node.getSpec() != null && Boolean.TRUE.equals(node.getSpec().getUnschedulable());
