@@ -211,14 +211,19 @@ final class ProtobufJson {
             case STRING -> NODES.stringNode((String) v);
             case BOOL -> NODES.booleanNode((boolean) v);
             case INT32, SINT32, SFIXED32 -> NODES.numberNode((int) v);
-            case INT64, SINT64, SFIXED64 -> NODES.numberNode((long) v);
-            case UINT32, FIXED32 -> NODES.numberNode(Integer.toUnsignedLong((int) v));
+            case INT64, SINT64, SFIXED64 -> number((long) v);
+            case UINT32, FIXED32 -> number(Integer.toUnsignedLong((int) v));
             case UINT64, FIXED64 -> NODES.numberNode(new BigInteger(Long.toUnsignedString((long) v)));
             case FLOAT -> NODES.numberNode((float) v);
             case DOUBLE -> NODES.numberNode((double) v);
             case BYTES -> NODES.stringNode(Base64.getEncoder().encodeToString(((ByteString) v).toByteArray()));
             case ENUM -> NODES.stringNode(((EnumValueDescriptor) v).getName());
         };
+    }
+
+    /** The node Jackson reads for the same JSON number: an int when it fits, else a long. */
+    private static JsonNode number(long v) {
+        return v == (int) v ? NODES.numberNode((int) v) : NODES.numberNode(v);
     }
 
     private static Object field(Message message, String name) {
