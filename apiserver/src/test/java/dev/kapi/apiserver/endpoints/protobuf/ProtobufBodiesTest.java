@@ -12,6 +12,7 @@ import io.kubernetes.client.proto.Runtime;
 import io.kubernetes.client.proto.V1;
 import io.kubernetes.client.proto.V1Apps;
 import io.kubernetes.client.proto.V1Autoscaling;
+import io.kubernetes.client.proto.V1beta1Apiextensions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -129,6 +130,14 @@ class ProtobufBodiesTest {
                         """
                         {"apiVersion":"apps/v1","kind":"ControllerRevision","metadata":{"name":"rev"},"revision":2,
                          "data":{"spec":{"x":[1,true]}}}"""),
+                new Case("apiextensions schema: $ref, x-kubernetes names, raw JSON default, or-bool",
+                        "apiextensions.k8s.io/v1beta1", "CustomResourceDefinition", crd(),
+                        """
+                        {"apiVersion":"apiextensions.k8s.io/v1beta1","kind":"CustomResourceDefinition",
+                         "metadata":{"name":"ws.example.com"},"spec":{"group":"example.com",
+                          "validation":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true,
+                           "properties":{"size":{"type":"integer","default":3},"ref":{"$ref":"#/x"}},
+                           "additionalProperties":false}}}}"""),
                 new Case("raw extension holding a protobuf object", "apps/v1", "ControllerRevision",
                         V1Apps.ControllerRevision.newBuilder().setMetadata(meta("rev")).setData(
                                 Runtime.RawExtension.newBuilder().setRaw(ByteString.copyFrom(body("v1", "Namespace",
@@ -136,6 +145,20 @@ class ProtobufBodiesTest {
                         """
                         {"apiVersion":"apps/v1","kind":"ControllerRevision","metadata":{"name":"rev"},
                          "data":{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"inner"}}}"""));
+    }
+
+    static Message crd() {
+        var schema = V1beta1Apiextensions.JSONSchemaProps.newBuilder().setType("object")
+                .setXKubernetesPreserveUnknownFields(true)
+                .putProperties("size", V1beta1Apiextensions.JSONSchemaProps.newBuilder().setType("integer")
+                        .setDefault(V1beta1Apiextensions.JSON.newBuilder().setRaw(ByteString.copyFromUtf8("3"))).build())
+                .putProperties("ref", V1beta1Apiextensions.JSONSchemaProps.newBuilder().setRef("#/x").build())
+                .setAdditionalProperties(V1beta1Apiextensions.JSONSchemaPropsOrBool.newBuilder().setAllows(false));
+        return V1beta1Apiextensions.CustomResourceDefinition.newBuilder().setMetadata(meta("ws.example.com"))
+                .setSpec(V1beta1Apiextensions.CustomResourceDefinitionSpec.newBuilder().setGroup("example.com")
+                        .setValidation(V1beta1Apiextensions.CustomResourceValidation.newBuilder()
+                                .setOpenAPIV3Schema(schema)))
+                .build();
     }
 
     static V1Apps.Deployment deployment() {
