@@ -16,7 +16,7 @@ public final class CreateHandler implements VerbHandler {
     @Override
     public void handle(RequestScope scope) throws IOException {
         boolean dryRun = scope.dryRun();
-        ObjectNode tree = ObjectDecoder.parse(BodyReader.read(scope.request()), BodyReader.isYaml(scope.request()));
+        ObjectNode tree = ObjectDecoder.readBody(scope);
         HasMetadata obj = ObjectDecoder.decode(scope, tree);
         checkNamespace(scope, obj);
         obj = scope.mutate(Operation.CREATE, obj, null, dryRun);

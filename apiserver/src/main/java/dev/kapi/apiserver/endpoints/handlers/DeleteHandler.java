@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.endpoints.handlers;
 
+import dev.kapi.apiserver.endpoints.protobuf.ProtobufBodies;
 import dev.kapi.apiserver.admission.AdmissionAttributes.Operation;
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.registry.NamespaceCleanup;
@@ -69,7 +70,9 @@ public final class DeleteHandler implements VerbHandler {
         if (body.length == 0) {
             return new DeleteOptions();
         }
-        ObjectNode tree = ObjectDecoder.parse(body, BodyReader.isYaml(scope.request()));
+        ObjectNode tree = ProtobufBodies.isProtobuf(scope.request().getContentType())
+                ? ProtobufBodies.decode(body)
+                : ObjectDecoder.parse(body, BodyReader.isYaml(scope.request()));
         tree.remove("kind");
         tree.remove("apiVersion");
         return Json.convert(tree, DeleteOptions.class);

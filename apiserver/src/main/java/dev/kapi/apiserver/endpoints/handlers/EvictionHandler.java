@@ -34,7 +34,7 @@ public final class EvictionHandler implements VerbHandler {
 
     @Override
     public void handle(RequestScope scope) throws IOException {
-        ObjectNode tree = ObjectDecoder.parse(BodyReader.read(scope.request()), BodyReader.isYaml(scope.request()));
+        ObjectNode tree = ObjectDecoder.readBody(scope);
         String kind = tree.path("kind").asString("Eviction");
         if (!kind.equals("Eviction")) {
             throw StatusError.badRequest("the kind in the data (" + kind + ") does not match the expected kind (Eviction)");

@@ -2,6 +2,7 @@ package dev.kapi.apiserver.endpoints.handlers;
 
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.endpoints.protobuf.ProtobufBodies;
 import dev.kapi.apiserver.registry.ResourceDefinition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import tools.jackson.core.JacksonException;
@@ -35,6 +36,18 @@ public final class ObjectDecoder {
                     + v + "\"");
         }
         return v;
+    }
+
+    /**
+     * Reads and parses a request body by its Content-Type: JSON (the default), YAML, or Kubernetes protobuf
+     * (what kubectl's typed commands send); 415 for anything else, 413 above the size limit.
+     */
+    public static ObjectNode readBody(RequestScope scope) throws java.io.IOException {
+        byte[] body = BodyReader.read(scope.request());
+        if (ProtobufBodies.isProtobuf(scope.request().getContentType())) {
+            return ProtobufBodies.decode(body);
+        }
+        return parse(body, BodyReader.isYaml(scope.request()));
     }
 
     /** Parses raw JSON (or YAML) into a tree; malformed input is a 400. */

@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.endpoints.handlers;
 
+import dev.kapi.apiserver.endpoints.protobuf.ProtobufBodies;
 import dev.kapi.apiserver.admission.AdmissionAttributes.Operation;
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.api.StatusError;
@@ -57,7 +58,9 @@ public final class ScaleHandler implements VerbHandler {
     private static Scale wantedScale(RequestScope scope, ScaleAccess<HasMetadata> access, HasMetadata current,
                                      byte[] body, PatchType patchType) {
         if (patchType == null) {
-            ObjectNode tree = ObjectDecoder.parse(body, BodyReader.isYaml(scope.request()));
+            ObjectNode tree = ProtobufBodies.isProtobuf(
+                    scope.request().getContentType()) ? ProtobufBodies.decode(body)
+                    : ObjectDecoder.parse(body, BodyReader.isYaml(scope.request()));
             ObjectDecoder.checkTypeMeta(tree, "autoscaling/v1", "Scale");
             return ObjectDecoder.decodeAs(scope, tree, Scale.class);
         }

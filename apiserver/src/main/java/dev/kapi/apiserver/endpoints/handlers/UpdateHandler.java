@@ -16,7 +16,7 @@ public final class UpdateHandler implements VerbHandler {
     @Override
     public void handle(RequestScope scope) throws IOException {
         boolean dryRun = scope.dryRun();
-        ObjectNode tree = ObjectDecoder.parse(BodyReader.read(scope.request()), BodyReader.isYaml(scope.request()));
+        ObjectNode tree = ObjectDecoder.readBody(scope);
         HasMetadata body = ObjectDecoder.decode(scope, tree);
         CreateHandler.checkNamespace(scope, body);
         String bodyName = body.getMetadata() == null ? null : body.getMetadata().getName();
