@@ -269,16 +269,14 @@ public final class Store<T extends HasMetadata> {
             return old;
         }
         if (options.dryRun()) {
-            old.getMetadata().setDeletionTimestamp(ObjectMetaLifecycle.now());
-            old.getMetadata().setDeletionGracePeriodSeconds(0L);
+            ObjectMetaLifecycle.markDeleting(old.getMetadata());
             return old;
         }
         AtomicReference<T> result = new AtomicReference<>();
         KeyValue kv = storage.guaranteedUpdate(key(namespace, name), preconditions, false, current -> {
             T obj = decode(current);
             if (obj.getMetadata().getDeletionTimestamp() == null) {
-                obj.getMetadata().setDeletionTimestamp(ObjectMetaLifecycle.now());
-                obj.getMetadata().setDeletionGracePeriodSeconds(0L);
+                ObjectMetaLifecycle.markDeleting(obj.getMetadata());
             }
             result.set(obj);
             return ObjectCodec.encode(obj);

@@ -199,6 +199,10 @@ class ResourceContractTest {
         HasMetadata current = s.get(name);
         String statusAndLabel = "{\"metadata\":{\"labels\":{\"rt\":\"status\"}},\"status\":" + s.sample.status() + "}";
         HasMetadata statusUpdate = s.update(name, statusAndLabel, true, PLAIN);
+        String stale = before.getMetadata().getResourceVersion();
+        assertStatus(() -> s.update(name, "{\"metadata\":{\"resourceVersion\":\"" + stale + "\"},\"status\":"
+                        + s.sample.status() + "}", true, PLAIN), 409, "Conflict",
+                "Operation cannot be fulfilled on " + s.def.groupResource() + " \"" + name + "\": " + StatusError.MODIFIED);
         HasMetadata stored = s.get(name);
         assertThat(JsonTrees.contains(tree(stored).get("status"), JsonTrees.parse(s.sample.status())))
                 .as("status %s contains %s", tree(stored).get("status"), s.sample.status()).isTrue();
@@ -222,16 +226,20 @@ class ResourceContractTest {
         HasMetadata created = s.createNew();
         String name = name(created);
         Long generation = created.getMetadata().getGeneration();
+        assertThat(generation).as("generation on create (%s)", s.sample.generation())
+                .isEqualTo(s.sample.generation().kapi() ? 1L : null);
         HasMetadata labelled = s.update(name, labelPatch("gen"), false, PLAIN);
-        assertThat(labelled.getMetadata().getGeneration()).isEqualTo(generation);
+        assertThat(labelled.getMetadata().getGeneration()).as("after a label change").isEqualTo(generation);
         HasMetadata changed = labelled;
         if (s.sample.change() != null) {
             changed = s.update(name, s.sample.change(), false, PLAIN);
-            assertThat(changed.getMetadata().getGeneration()).isEqualTo(generation == null ? null : generation + 1);
+            assertThat(changed.getMetadata().getGeneration()).as("after a spec change")
+                    .isEqualTo(generation == null ? null : generation + 1);
         }
         if (s.sample.status() != null) {
             HasMetadata status = s.update(name, "{\"status\":" + s.sample.status() + "}", true, PLAIN);
-            assertThat(status.getMetadata().getGeneration()).isEqualTo(changed.getMetadata().getGeneration());
+            assertThat(status.getMetadata().getGeneration()).as("after a status change")
+                    .isEqualTo(changed.getMetadata().getGeneration());
         }
     }
 
@@ -264,13 +272,19 @@ class ResourceContractTest {
     void aFinalizerHoldsTheObjectUntilItIsRemoved(String key) {
         Subject<?> s = subject(key);
         String name = Subject.uniqueName("rt");
-        createWithFinalizer(s, name);
+        HasMetadata created = createWithFinalizer(s, name);
         Store.DeleteResult<?> result = s.delete(name, PLAIN);
         assertThat(result.deleted()).isFalse();
         HasMetadata marked = (HasMetadata) result.object();
         assertThat(marked.getMetadata().getDeletionTimestamp()).isNotNull();
+        assertThat(marked.getMetadata().getDeletionGracePeriodSeconds()).isZero();
+        Long generation = created.getMetadata().getGeneration();
+        assertThat(marked.getMetadata().getGeneration()).as("generation is bumped when deletion starts")
+                .isEqualTo(generation == null ? null : generation + 1);
         HasMetadata stored = s.get(name);
-        assertThat(stored.getMetadata().getDeletionTimestamp()).isEqualTo(marked.getMetadata().getDeletionTimestamp());
+        assertThat(tree(stored)).isEqualTo(tree(marked));
+        assertThat(s.delete(name, PLAIN).deleted()).as("a second delete while finalizing").isFalse();
+        assertThat(s.get(name).getMetadata().getResourceVersion()).isEqualTo(marked.getMetadata().getResourceVersion());
         assertThat(stored.getMetadata().getFinalizers()).containsExactly("example.com/rt");
 
         s.update(name, "{\"metadata\":{\"finalizers\":null}}", false, PLAIN);
@@ -298,8 +312,10 @@ class ResourceContractTest {
             }
             assertThat(seen).extracting(ApiWatchEvent::type).containsExactly("MODIFIED", "DELETED");
             assertThat(label((HasMetadata) seen.get(0).object(), "rt")).isEqualTo("watched");
-            assertThat(((HasMetadata) seen.get(1).object()).getMetadata().getUid())
-                    .isEqualTo(created.getMetadata().getUid());
+            HasMetadata deleted = (HasMetadata) seen.get(1).object();
+            assertThat(deleted.getMetadata().getUid()).isEqualTo(created.getMetadata().getUid());
+            assertThat(rv(deleted)).as("a DELETED event carries the revision of the delete")
+                    .isGreaterThan(rv((HasMetadata) seen.get(0).object()));
         }
     }
 
