@@ -141,28 +141,53 @@ public final class Store<T extends HasMetadata> {
      */
     public T update(String namespace, String name, Updater<T> updater, boolean statusOnly, WriteOptions options) {
         AtomicReference<T> result = new AtomicReference<>();
+        // the attempt whose beforeUpdate reserved something: undone when it is not the one written
+        AtomicReference<Attempt<T>> reserved = new AtomicReference<>();
         String key = key(namespace, name);
         try {
             KeyValue kv = storage.guaranteedUpdate(key, Preconditions.NONE, false, current -> {
-                T updated = prepareUpdate(current, updater, statusOnly, options);
+                releaseUnwritten(reserved);
+                T old = decode(current);
+                T updated = prepareUpdate(current, old, updater, statusOnly, options);
                 result.set(updated);
                 if (options.dryRun()) {
                     throw new DryRunDone();
+                }
+                if (!statusOnly) {
+                    reserved.set(new Attempt<>(updated, old));
                 }
                 return ObjectCodec.encode(updated);
             });
             T updated = result.get();
             updated.getMetadata().setResourceVersion(Long.toString(kv.modRevision()));
+            Attempt<T> written = reserved.getAndSet(null);
+            if (written != null) {
+                def.strategy().afterUpdate(written.updated(), written.old());
+            }
             return finishDeletionIfFinalized(key, updated, kv.modRevision());
         } catch (DryRunDone done) {
             return result.get();
         } catch (StorageException e) {
+            releaseUnwritten(reserved);
             throw error(e, name);
+        } catch (RuntimeException e) {
+            releaseUnwritten(reserved);
+            throw e;
         }
     }
 
-    private T prepareUpdate(KeyValue current, Updater<T> updater, boolean statusOnly, WriteOptions options) {
-        T old = decode(current);
+    /** One prepared update of the main resource: what {@code beforeUpdate} reserved for, against which old. */
+    private record Attempt<T>(T updated, T old) {
+    }
+
+    private void releaseUnwritten(AtomicReference<Attempt<T>> reserved) {
+        Attempt<T> attempt = reserved.getAndSet(null);
+        if (attempt != null) {
+            def.strategy().releaseAfterFailedUpdate(attempt.updated(), attempt.old());
+        }
+    }
+
+    private T prepareUpdate(KeyValue current, T old, Updater<T> updater, boolean statusOnly, WriteOptions options) {
         T updated = updater.update(ObjectCodec.copy(old, def.type()));
         if (updated.getMetadata() == null) {
             updated.setMetadata(new ObjectMeta());
