@@ -9,11 +9,9 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.UnaryOperator;
 
 /**
  * One resource under test in {@link ResourceContractTest}: its definition, store and sample, and the
@@ -71,10 +69,6 @@ final class Subject<T extends HasMetadata> {
         return store.update(ns, name, cur -> patched(cur, JsonTrees.parse(change)), statusOnly, options);
     }
 
-    T update(String name, UnaryOperator<T> updater) {
-        return store.update(ns, name, updater::apply, false, PLAIN);
-    }
-
     T patched(T obj, JsonNode patch) {
         return Json.convert(JsonTrees.merge(Json.tree(obj), patch), def.type());
     }
@@ -90,10 +84,6 @@ final class Subject<T extends HasMetadata> {
     static String label(HasMetadata obj, String key) {
         Map<String, String> labels = obj.getMetadata().getLabels();
         return labels == null ? null : labels.get(key);
-    }
-
-    static Map<String, String> labels(HasMetadata obj) {
-        return obj.getMetadata().getLabels() == null ? Map.of() : new LinkedHashMap<>(obj.getMetadata().getLabels());
     }
 
     static List<String> names(List<? extends HasMetadata> items) {
