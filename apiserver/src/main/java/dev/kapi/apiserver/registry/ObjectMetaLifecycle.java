@@ -63,6 +63,18 @@ final class ObjectMetaLifecycle {
         }
     }
 
+    /**
+     * Starts the deletion of an object its finalizers hold: deletionTimestamp now, grace period 0, and
+     * generation + 1 where the kind keeps one (kube-apiserver's {@code markAsDeleting}).
+     */
+    static void markDeleting(ObjectMeta meta) {
+        meta.setDeletionTimestamp(now());
+        meta.setDeletionGracePeriodSeconds(0L);
+        if (meta.getGeneration() != null && meta.getGeneration() > 0) {
+            meta.setGeneration(meta.getGeneration() + 1);
+        }
+    }
+
     static boolean hasSpec(HasMetadata obj) {
         return Json.tree(obj).has("spec");
     }

@@ -142,40 +142,49 @@ public final class Store<T extends HasMetadata> {
      */
     public T update(String namespace, String name, Updater<T> updater, boolean statusOnly, WriteOptions options) {
         AtomicReference<T> result = new AtomicReference<>();
-        AtomicReference<T> resultOld = new AtomicReference<>();
+        // the attempt whose beforeUpdate reserved something: undone when it is not the one written
+        AtomicReference<Attempt<T>> reserved = new AtomicReference<>();
         String key = key(namespace, name);
         try {
             KeyValue kv = storage.guaranteedUpdate(key, Preconditions.NONE, false, current -> {
-                releaseAttempt(result, resultOld, options);
+                releaseUnwritten(reserved);
                 T old = decode(current);
                 T updated = prepareUpdate(current, old, updater, statusOnly, options);
                 result.set(updated);
-                resultOld.set(old);
                 if (options.dryRun()) {
                     throw new DryRunDone();
+                }
+                if (!statusOnly) {
+                    reserved.set(new Attempt<>(updated, old));
                 }
                 return ObjectCodec.encode(updated);
             });
             T updated = result.get();
-            def.strategy().afterUpdate(updated, resultOld.get());
             updated.getMetadata().setResourceVersion(Long.toString(kv.modRevision()));
+            Attempt<T> written = reserved.getAndSet(null);
+            if (written != null) {
+                def.strategy().afterUpdate(written.updated(), written.old());
+            }
             return finishDeletionIfFinalized(key, updated, kv.modRevision());
         } catch (DryRunDone done) {
             return result.get();
         } catch (StorageException e) {
-            releaseAttempt(result, resultOld, options);
+            releaseUnwritten(reserved);
             throw error(e, name);
         } catch (RuntimeException e) {
-            releaseAttempt(result, resultOld, options);
+            releaseUnwritten(reserved);
             throw e;
         }
     }
 
-    /** Gives back what a previous (lost or failed) attempt of an update reserved. */
-    private void releaseAttempt(AtomicReference<T> attempt, AtomicReference<T> attemptOld, WriteOptions options) {
-        T previous = attempt.getAndSet(null);
-        if (previous != null && !options.dryRun()) {
-            def.strategy().releaseAfterFailedUpdate(previous, attemptOld.get());
+    /** One prepared update of the main resource: what {@code beforeUpdate} reserved for, against which old. */
+    private record Attempt<T>(T updated, T old) {
+    }
+
+    private void releaseUnwritten(AtomicReference<Attempt<T>> reserved) {
+        Attempt<T> attempt = reserved.getAndSet(null);
+        if (attempt != null) {
+            def.strategy().releaseAfterFailedUpdate(attempt.updated(), attempt.old());
         }
     }
 
@@ -286,16 +295,14 @@ public final class Store<T extends HasMetadata> {
             return old;
         }
         if (options.dryRun()) {
-            old.getMetadata().setDeletionTimestamp(ObjectMetaLifecycle.now());
-            old.getMetadata().setDeletionGracePeriodSeconds(0L);
+            ObjectMetaLifecycle.markDeleting(old.getMetadata());
             return old;
         }
         AtomicReference<T> result = new AtomicReference<>();
         KeyValue kv = storage.guaranteedUpdate(key(namespace, name), preconditions, false, current -> {
             T obj = decode(current);
             if (obj.getMetadata().getDeletionTimestamp() == null) {
-                obj.getMetadata().setDeletionTimestamp(ObjectMetaLifecycle.now());
-                obj.getMetadata().setDeletionGracePeriodSeconds(0L);
+                ObjectMetaLifecycle.markDeleting(obj.getMetadata());
             }
             result.set(obj);
             return ObjectCodec.encode(obj);

@@ -1,0 +1,88 @@
+package dev.kapi.apiserver.registry.rest;
+
+import dev.kapi.apiserver.api.Json;
+import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.registry.BuiltInResources;
+import dev.kapi.apiserver.registry.RegistryContext;
+import dev.kapi.apiserver.registry.ResourceDefinition;
+import dev.kapi.apiserver.registry.ResourceRegistry;
+import dev.kapi.apiserver.registry.Store;
+import dev.kapi.apiserver.registry.StoreRegistry;
+import dev.kapi.apiserver.registry.WriteOptions;
+import dev.kapi.apiserver.storage.Storage;
+import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
+import dev.kapi.apiserver.testing.EtcdExtension;
+import io.fabric8.kubernetes.api.model.Service;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The generic {@link Store} runs a strategy's update hooks: what {@code beforeUpdate} reserved for the
+ * written object is kept, what the old object held and the new one does not is released
+ * ({@code afterUpdate}), and a dry run releases nothing. Seen through Service node ports.
+ */
+@ExtendWith(EtcdExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class StoreUpdateHooksTest {
+
+    private Storage storage;
+    private Store<Service> services;
+
+    @BeforeAll
+    @SuppressWarnings("unchecked")
+    void connect() {
+        storage = EtcdStorage.connect(EtcdExtension.endpoints());
+        String prefix = EtcdExtension.randomPrefix();
+        var context = new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767");
+        ResourceRegistry resources = new ResourceRegistry(BuiltInResources.all(context));
+        StoreRegistry stores = new StoreRegistry(resources, storage, prefix);
+        services = stores.store((ResourceDefinition<Service>) resources.find("", "v1", "services").orElseThrow());
+    }
+
+    @AfterAll
+    void close() {
+        storage.close();
+    }
+
+    private static Service nodePortService(String name, int nodePort) {
+        return Json.convert(JsonTrees.parse("""
+                {"apiVersion":"v1","kind":"Service","metadata":{"name":"%s"},
+                 "spec":{"type":"NodePort","ports":[{"port":80,"nodePort":%d}]}}""".formatted(name, nodePort)),
+                Service.class);
+    }
+
+    private static Service toClusterIp(Service svc) {
+        svc.getSpec().setType("ClusterIP");
+        svc.getSpec().getPorts().getFirst().setNodePort(null);
+        return svc;
+    }
+
+    @ParameterizedTest(name = "dry run {0}: port free afterwards {1}")
+    @CsvSource({"false, true", "true, false"})
+    void anUpdateThatDropsANodePortReleasesItUnlessDryRun(boolean dryRun, boolean released) {
+        int port = dryRun ? 30081 : 30080;
+        services.create("ns", nodePortService("first-" + port, port), WriteOptions.plain());
+        Service updated = services.update("ns", "first-" + port, StoreUpdateHooksTest::toClusterIp, false,
+                new WriteOptions(dryRun, (o, old) -> {
+                }));
+        assertThat(updated.getSpec().getType()).isEqualTo("ClusterIP");
+
+        if (released) {
+            Service second = services.create("ns", nodePortService("second-" + port, port), WriteOptions.plain());
+            assertThat(second.getSpec().getPorts().getFirst().getNodePort()).isEqualTo(port);
+        } else {
+            assertThatThrownBy(() -> services.create("ns", nodePortService("second-" + port, port), WriteOptions.plain()))
+                    .isInstanceOfSatisfying(StatusError.class, e -> {
+                        assertThat(e.code()).isEqualTo(422);
+                        assertThat(e.getMessage()).contains("provided port is already allocated");
+                    });
+        }
+    }
+}
