@@ -93,6 +93,20 @@ public final class LabelSelector {
         return new LabelSelector(reqs, false);
     }
 
+    /**
+     * {@code metav1.FormatLabelSelector}, the text of a printed selector column: the canonical form,
+     * {@code <none>} when it is empty (or null), {@code <error>} when it is not a valid selector.
+     */
+    public static String format(io.fabric8.kubernetes.api.model.LabelSelector selector) {
+        String s;
+        try {
+            s = fromObject(selector).toString();
+        } catch (SelectorSyntaxException e) {
+            return "<error>";
+        }
+        return s.isEmpty() ? "<none>" : s;
+    }
+
     /** Whether an object with these labels (null = none) is selected. */
     public boolean matches(Map<String, String> labels) {
         if (nothing) {

@@ -5,10 +5,12 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * apimachinery's {@code validation.IsQualifiedName} and {@code IsValidLabelValue} with their messages, and
- * the {@code field.Invalid} error text built from them.
+ * apimachinery's label rules with their exact messages: {@code validation.IsQualifiedName} (label keys),
+ * {@code IsValidLabelValue}, {@code IsDNS1123Subdomain} (the key prefix), and the {@code RegexError} /
+ * {@code MaxLenError} texts they are built from. The single source of these rules; registry's
+ * {@code NameValidation} delegates here. Each check returns its messages, empty when the value is valid.
  */
-final class LabelValidation {
+public final class LabelValidation {
 
     private static final String QUALIFIED_NAME_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
     private static final Pattern QUALIFIED_NAME = Pattern.compile("^" + QUALIFIED_NAME_FMT + "$");
@@ -18,8 +20,10 @@ final class LabelValidation {
     private static final Pattern LABEL_VALUE = Pattern.compile("^" + LABEL_VALUE_FMT + "$");
     private static final String LABEL_VALUE_MSG = "a valid label must be an empty string or consist of alphanumeric "
             + "characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-    private static final String DNS1123_LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
-    private static final String DNS1123_SUBDOMAIN_FMT = DNS1123_LABEL_FMT + "(\\." + DNS1123_LABEL_FMT + ")*";
+    /** apimachinery's {@code dns1123LabelFmt}. */
+    public static final String DNS1123_LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+    /** apimachinery's {@code dns1123SubdomainFmt}. */
+    public static final String DNS1123_SUBDOMAIN_FMT = DNS1123_LABEL_FMT + "(\\." + DNS1123_LABEL_FMT + ")*";
     private static final Pattern DNS1123_SUBDOMAIN = Pattern.compile("^" + DNS1123_SUBDOMAIN_FMT + "$");
     private static final String DNS1123_SUBDOMAIN_MSG = "a lowercase RFC 1123 subdomain must consist of lower case "
             + "alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
@@ -27,7 +31,8 @@ final class LabelValidation {
     private LabelValidation() {
     }
 
-    static List<String> qualifiedName(String value) {
+    /** {@code IsQualifiedName}: a label key, annotation key or finalizer (optional DNS-subdomain prefix and '/'). */
+    public static List<String> qualifiedName(String value) {
         List<String> errs = new ArrayList<>();
         String[] parts = value.split("/", -1);
         String name;
@@ -51,7 +56,7 @@ final class LabelValidation {
         if (name.isEmpty()) {
             errs.add("name part must be non-empty");
         } else if (name.length() > 63) {
-            errs.add("name part must be no more than 63 characters");
+            errs.add("name part " + maxLenError(63));
         }
         if (!QUALIFIED_NAME.matcher(name).matches()) {
             errs.add("name part " + regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc"));
@@ -59,10 +64,11 @@ final class LabelValidation {
         return errs;
     }
 
-    static List<String> labelValue(String value) {
+    /** {@code IsValidLabelValue}: empty, or at most 63 alphanumerics, '-', '_', '.' starting and ending alphanumeric. */
+    public static List<String> labelValue(String value) {
         List<String> errs = new ArrayList<>();
         if (value.length() > 63) {
-            errs.add("must be no more than 63 characters");
+            errs.add(maxLenError(63));
         }
         if (!LABEL_VALUE.matcher(value).matches()) {
             errs.add(regexError(LABEL_VALUE_MSG, LABEL_VALUE_FMT, "MyValue", "my_value", "12345"));
@@ -70,10 +76,11 @@ final class LabelValidation {
         return errs;
     }
 
-    private static List<String> dns1123Subdomain(String value) {
+    /** {@code IsDNS1123Subdomain}: at most 253 characters of dot-separated lower-case DNS labels. */
+    public static List<String> dns1123Subdomain(String value) {
         List<String> errs = new ArrayList<>();
         if (value.length() > 253) {
-            errs.add("must be no more than 253 characters");
+            errs.add(maxLenError(253));
         }
         if (!DNS1123_SUBDOMAIN.matcher(value).matches()) {
             errs.add(regexError(DNS1123_SUBDOMAIN_MSG, DNS1123_SUBDOMAIN_FMT, "example.com"));
@@ -81,7 +88,16 @@ final class LabelValidation {
         return errs;
     }
 
-    private static String regexError(String msg, String fmt, String... examples) {
+    /** apimachinery's {@code MaxLenError}. */
+    public static String maxLenError(int length) {
+        return "must be no more than " + length + " characters";
+    }
+
+    /** apimachinery's {@code RegexError}: the message, the examples (if any) and the regex. */
+    public static String regexError(String msg, String fmt, String... examples) {
+        if (examples.length == 0) {
+            return msg + " (regex used for validation is '" + fmt + "')";
+        }
         StringBuilder s = new StringBuilder(msg).append(" (e.g. ");
         for (int i = 0; i < examples.length; i++) {
             if (i > 0) {

@@ -3,8 +3,10 @@ package dev.kapi.apiserver.registry.core;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -15,15 +17,37 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The defaults kube-apiserver gives a pod spec, in pods and in pod templates alike
- * ({@code pkg/apis/core/v1/defaults.go}: {@code SetDefaults_PodSpec}, {@code _Container}, {@code _Probe}, ...).
+ * The defaults kube-apiserver gives a pod spec ({@code pkg/apis/core/v1/defaults.go}), the single copy used by
+ * pods, replication controllers and every workload template (deployments, replicasets, statefulsets,
+ * daemonsets, jobs, cronjobs): restartPolicy Always, dnsPolicy ClusterFirst, terminationGracePeriodSeconds
+ * 30, schedulerName default-scheduler, an empty securityContext, serviceAccount/serviceAccountName kept in
+ * step; per container imagePullPolicy (Always for ":latest" or no tag), terminationMessagePath/Policy, port
+ * protocol TCP, probe timings and httpGet path/scheme, env fieldRef apiVersion v1; volume defaultMode 420
+ * (0644), hostPath type "". {@link #applyPod} adds what only pods get ({@code SetDefaults_Pod}).
  */
-final class PodSpecDefaults {
+public final class PodSpecDefaults {
+
+    private static final int DEFAULT_MODE = 0644;
 
     private PodSpecDefaults() {
     }
 
-    static void apply(PodSpec spec) {
+    /** A workload's pod template: metadata and spec created when absent, then {@link #apply(PodSpec)}. */
+    public static void applyTemplate(PodTemplateSpec template) {
+        if (template == null) {
+            return;
+        }
+        if (template.getMetadata() == null) {
+            template.setMetadata(new ObjectMeta());
+        }
+        if (template.getSpec() == null) {
+            template.setSpec(new PodSpec());
+        }
+        apply(template.getSpec());
+    }
+
+    /** {@code SetDefaults_PodSpec} and the container, probe and volume defaults, for pods and templates alike. */
+    public static void apply(PodSpec spec) {
         if (spec == null) {
             return;
         }
@@ -42,31 +66,48 @@ final class PodSpecDefaults {
         if (spec.getSecurityContext() == null) {
             spec.setSecurityContext(new PodSecurityContext());
         }
-        if (spec.getEnableServiceLinks() == null) {
-            spec.setEnableServiceLinks(true);
-        }
         if (empty(spec.getServiceAccountName()) && !empty(spec.getServiceAccount())) {
             spec.setServiceAccountName(spec.getServiceAccount());
         }
         if (empty(spec.getServiceAccount()) && !empty(spec.getServiceAccountName())) {
             spec.setServiceAccount(spec.getServiceAccountName());
         }
-        boolean hostNetwork = Boolean.TRUE.equals(spec.getHostNetwork());
         for (List<Container> list : containerLists(spec)) {
-            for (Container c : list) {
-                container(c, hostNetwork);
-            }
+            list.forEach(PodSpecDefaults::container);
         }
         if (spec.getVolumes() != null) {
             spec.getVolumes().forEach(PodSpecDefaults::volume);
         }
     }
 
-    /** Pods only ({@code SetDefaults_Pod}): requests default to limits where a limit is set and a request is not. */
-    static void requestsFromLimits(PodSpec spec) {
+    /**
+     * Pods only ({@code SetDefaults_Pod}), after {@link #apply(PodSpec)}: enableServiceLinks true, host ports
+     * from container ports on the host network, requests from limits.
+     */
+    static void applyPod(PodSpec spec) {
         if (spec == null) {
             return;
         }
+        if (spec.getEnableServiceLinks() == null) {
+            spec.setEnableServiceLinks(true);
+        }
+        boolean hostNetwork = Boolean.TRUE.equals(spec.getHostNetwork());
+        for (List<Container> list : containerLists(spec)) {
+            for (Container c : list) {
+                if (hostNetwork && c.getPorts() != null) {
+                    for (ContainerPort p : c.getPorts()) {
+                        if (p.getHostPort() == null || p.getHostPort() == 0) {
+                            p.setHostPort(p.getContainerPort());
+                        }
+                    }
+                }
+            }
+        }
+        requestsFromLimits(spec);
+    }
+
+    /** Requests default to limits where a limit is set and a request is not. */
+    private static void requestsFromLimits(PodSpec spec) {
         for (List<Container> list : containerLists(spec)) {
             for (Container c : list) {
                 ResourceRequirements r = c.getResources();
@@ -86,7 +127,7 @@ final class PodSpecDefaults {
                 .filter(java.util.Objects::nonNull).toList();
     }
 
-    private static void container(Container c, boolean hostNetwork) {
+    private static void container(Container c) {
         if (empty(c.getImagePullPolicy())) {
             c.setImagePullPolicy(pullPolicy(c.getImage()));
         }
@@ -100,9 +141,6 @@ final class PodSpecDefaults {
             for (ContainerPort p : c.getPorts()) {
                 if (empty(p.getProtocol())) {
                     p.setProtocol("TCP");
-                }
-                if (hostNetwork && (p.getHostPort() == null || p.getHostPort() == 0)) {
-                    p.setHostPort(p.getContainerPort());
                 }
             }
         }
@@ -119,20 +157,25 @@ final class PodSpecDefaults {
         probe(c.getStartupProbe());
     }
 
-    /** Always for ":latest" or an untagged image, else IfNotPresent (digests count as tags). */
+    /**
+     * Always for an image tagged {@code latest} or untagged (without digest), else IfNotPresent; an empty
+     * image (which does not parse as a reference) gets IfNotPresent.
+     */
     static String pullPolicy(String image) {
         if (image == null || image.isEmpty()) {
             return "IfNotPresent";
         }
-        if (image.contains("@")) {
-            return "IfNotPresent";
+        String ref = image;
+        boolean digest = false;
+        int at = ref.indexOf('@');
+        if (at >= 0) {
+            digest = true;
+            ref = ref.substring(0, at);
         }
-        int slash = image.lastIndexOf('/');
-        int colon = image.lastIndexOf(':');
-        if (colon <= slash) {
-            return "Always";
-        }
-        return image.substring(colon + 1).equals("latest") ? "Always" : "IfNotPresent";
+        int slash = ref.lastIndexOf('/');
+        int colon = ref.indexOf(':', slash + 1);
+        String tag = colon >= 0 ? ref.substring(colon + 1) : (digest ? "" : "latest");
+        return "latest".equals(tag) ? "Always" : "IfNotPresent";
     }
 
     private static void probe(Probe p) {
@@ -163,16 +206,16 @@ final class PodSpecDefaults {
 
     private static void volume(Volume v) {
         if (v.getSecret() != null && v.getSecret().getDefaultMode() == null) {
-            v.getSecret().setDefaultMode(0644);
+            v.getSecret().setDefaultMode(DEFAULT_MODE);
         }
         if (v.getConfigMap() != null && v.getConfigMap().getDefaultMode() == null) {
-            v.getConfigMap().setDefaultMode(0644);
+            v.getConfigMap().setDefaultMode(DEFAULT_MODE);
         }
         if (v.getProjected() != null && v.getProjected().getDefaultMode() == null) {
-            v.getProjected().setDefaultMode(0644);
+            v.getProjected().setDefaultMode(DEFAULT_MODE);
         }
         if (v.getDownwardAPI() != null && v.getDownwardAPI().getDefaultMode() == null) {
-            v.getDownwardAPI().setDefaultMode(0644);
+            v.getDownwardAPI().setDefaultMode(DEFAULT_MODE);
         }
         if (v.getHostPath() != null && v.getHostPath().getType() == null) {
             v.getHostPath().setType("");

@@ -6,6 +6,7 @@ import dev.kapi.apiserver.registry.validation.ObjectMetaValidation;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Volume;
 
@@ -18,11 +19,12 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The pod spec rules users most often trip over ({@code pkg/apis/core/validation}: {@code ValidatePodSpec}):
- * containers present, names DNS-1123 labels and unique, images present, ports in range, supported enum values,
- * volume names, node selector syntax, requests not above limits.
+ * The pod spec rules users most often trip over ({@code pkg/apis/core/validation}: {@code ValidatePodSpec},
+ * {@code ValidatePodTemplateSpec}): containers present, names DNS-1123 labels and unique, images present,
+ * ports in range, supported enum values, volume names, node selector syntax, requests not above limits. The
+ * single copy used by pods, replication controllers and every workload template, each with its field path.
  */
-final class PodSpecValidation {
+public final class PodSpecValidation {
 
     static final List<String> RESTART_POLICIES = List.of("Always", "OnFailure", "Never");
     static final List<String> DNS_POLICIES = List.of("ClusterFirstWithHostNet", "ClusterFirst", "Default", "None");
@@ -33,11 +35,53 @@ final class PodSpecValidation {
     private PodSpecValidation() {
     }
 
+    /** A pod's spec at {@code spec}: {@link #validate} and the pod-only image whitespace rule. */
+    static List<FieldError> validatePod(PodSpec spec) {
+        List<FieldError> errs = validate(spec, "spec");
+        if (spec != null) {
+            imageWhitespace(spec.getContainers(), "spec.containers", errs);
+            imageWhitespace(spec.getInitContainers(), "spec.initContainers", errs);
+        }
+        return errs;
+    }
+
+    private static void imageWhitespace(List<Container> list, String path, List<FieldError> errs) {
+        for (int i = 0; list != null && i < list.size(); i++) {
+            String image = list.get(i).getImage();
+            if (image != null && !image.equals(image.strip())) {
+                errs.add(FieldError.invalid(path + "[" + i + "].image", image,
+                        "must not have leading or trailing whitespace"));
+            }
+        }
+    }
+
     /**
-     * @param path         "spec" for pods, "spec.template.spec" for templates
-     * @param requireImage images are required in pods, not in templates
+     * {@code ValidatePodTemplateSpec} for a template at {@code path} (e.g. {@code spec.template}): required,
+     * its labels (reported at {@code path.labels}, as kube does) and its spec at {@code path.spec}.
      */
-    static List<FieldError> validate(PodSpec spec, String path, boolean requireImage) {
+    public static List<FieldError> validateTemplate(PodTemplateSpec template, String path) {
+        if (template == null) {
+            return new ArrayList<>(List.of(FieldError.required(path, "")));
+        }
+        List<FieldError> errs = new ArrayList<>();
+        if (template.getMetadata() != null) {
+            errs.addAll(ObjectMetaValidation.validateLabels(template.getMetadata().getLabels(), path + ".labels"));
+        }
+        errs.addAll(validate(template.getSpec(), path + ".spec"));
+        return errs;
+    }
+
+    /** For controllers whose pods must always restart (replication controllers, apps/v1 workloads). */
+    public static List<FieldError> restartPolicyAlways(PodTemplateSpec template, String path) {
+        String policy = template == null || template.getSpec() == null ? null : template.getSpec().getRestartPolicy();
+        if (policy != null && !"Always".equals(policy)) {
+            return List.of(FieldError.notSupported(path + ".spec.restartPolicy", policy, List.of("Always")));
+        }
+        return List.of();
+    }
+
+    /** {@code ValidatePodSpec} for a spec at {@code path} ("spec" for pods, "spec.template.spec" in templates). */
+    public static List<FieldError> validate(PodSpec spec, String path) {
         List<FieldError> errs = new ArrayList<>();
         if (spec == null) {
             errs.add(FieldError.required(path + ".containers", ""));
@@ -59,12 +103,12 @@ final class PodSpecValidation {
         }
         Set<String> names = new HashSet<>();
         if (spec.getInitContainers() != null) {
-            containers(spec.getInitContainers(), path + ".initContainers", requireImage, names, errs);
+            containers(spec.getInitContainers(), path + ".initContainers", names, errs);
         }
         if (spec.getContainers() == null || spec.getContainers().isEmpty()) {
             errs.add(FieldError.required(path + ".containers", ""));
         } else {
-            containers(spec.getContainers(), path + ".containers", requireImage, names, errs);
+            containers(spec.getContainers(), path + ".containers", names, errs);
         }
         enumValue(errs, path + ".restartPolicy", spec.getRestartPolicy(), RESTART_POLICIES, true);
         enumValue(errs, path + ".dnsPolicy", spec.getDnsPolicy(), DNS_POLICIES, true);
@@ -88,8 +132,7 @@ final class PodSpecValidation {
         return errs;
     }
 
-    private static void containers(List<Container> list, String path, boolean requireImage, Set<String> names,
-                                   List<FieldError> errs) {
+    private static void containers(List<Container> list, String path, Set<String> names, List<FieldError> errs) {
         for (int i = 0; i < list.size(); i++) {
             Container c = list.get(i);
             String cp = path + "[" + i + "]";
@@ -101,10 +144,8 @@ final class PodSpecValidation {
                     errs.add(FieldError.duplicate(cp + ".name", c.getName()));
                 }
             }
-            if (requireImage && PodSpecDefaults.empty(c.getImage())) {
+            if (PodSpecDefaults.empty(c.getImage())) {
                 errs.add(FieldError.required(cp + ".image", ""));
-            } else if (c.getImage() != null && !c.getImage().equals(c.getImage().strip())) {
-                errs.add(FieldError.invalid(cp + ".image", c.getImage(), "must not have leading or trailing whitespace"));
             }
             enumValue(errs, cp + ".imagePullPolicy", c.getImagePullPolicy(), PULL_POLICIES, true);
             enumValue(errs, cp + ".terminationMessagePolicy", c.getTerminationMessagePolicy(), MESSAGE_POLICIES, true);

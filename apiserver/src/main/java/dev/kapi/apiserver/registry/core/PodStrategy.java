@@ -29,7 +29,7 @@ public final class PodStrategy implements ResourceStrategy<Pod> {
     @Override
     public void applyDefaults(Pod pod) {
         PodSpecDefaults.apply(pod.getSpec());
-        PodSpecDefaults.requestsFromLimits(pod.getSpec());
+        PodSpecDefaults.applyPod(pod.getSpec());
     }
 
     @Override
@@ -42,12 +42,12 @@ public final class PodStrategy implements ResourceStrategy<Pod> {
 
     @Override
     public List<FieldError> validate(Pod pod) {
-        return PodSpecValidation.validate(pod.getSpec(), "spec", true);
+        return PodSpecValidation.validatePod(pod.getSpec());
     }
 
     @Override
     public List<FieldError> validateUpdate(Pod pod, Pod old) {
-        List<FieldError> errs = new ArrayList<>(PodSpecValidation.validate(pod.getSpec(), "spec", true));
+        List<FieldError> errs = new ArrayList<>(PodSpecValidation.validatePod(pod.getSpec()));
         if (!errs.isEmpty() || old.getSpec() == null || pod.getSpec() == null) {
             return errs;
         }

@@ -1,10 +1,14 @@
 package dev.kapi.apiserver.registry.core;
 
 import dev.kapi.apiserver.api.FieldError;
+import dev.kapi.apiserver.api.selection.LabelSelector;
+import dev.kapi.apiserver.registry.Cells;
 import dev.kapi.apiserver.registry.ResourceStrategy;
 import dev.kapi.apiserver.registry.ScaleAccess;
 import dev.kapi.apiserver.registry.TableColumn;
-import io.fabric8.kubernetes.api.model.Container;
+import dev.kapi.apiserver.registry.validation.GoValues;
+import dev.kapi.apiserver.registry.validation.ObjectMetaValidation;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.ReplicationController;
 import io.fabric8.kubernetes.api.model.ReplicationControllerSpec;
 
@@ -12,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * ReplicationControllers: replicas 1, selector and labels from the template's labels, template pod defaults;
@@ -56,31 +59,20 @@ public final class ReplicationControllerStrategy implements ResourceStrategy<Rep
         if (selector == null || selector.isEmpty()) {
             errs.add(FieldError.required("spec.selector", ""));
         } else {
-            errs.addAll(dev.kapi.apiserver.registry.validation.ObjectMetaValidation.validateLabels(selector, "spec.selector"));
+            errs.addAll(ObjectMetaValidation.validateLabels(selector, "spec.selector"));
         }
-        if (spec.getTemplate() == null) {
-            errs.add(FieldError.required("spec.template", ""));
-            return errs;
+        if (spec.getTemplate() != null) {
+            Map<String, String> labels = spec.getTemplate().getMetadata() == null ? null
+                    : spec.getTemplate().getMetadata().getLabels();
+            if (selector != null && !selector.isEmpty()
+                    && !LabelSelector.fromMatchLabels(selector).matches(labels)) {
+                errs.add(FieldError.invalid("spec.template.metadata.labels", GoValues.stringMap(labels),
+                        "`selector` does not match template `labels`"));
+            }
         }
-        Map<String, String> labels = spec.getTemplate().getMetadata() == null || spec.getTemplate().getMetadata().getLabels() == null
-                ? Map.of() : spec.getTemplate().getMetadata().getLabels();
-        if (selector != null && !selector.isEmpty() && !labels.entrySet().containsAll(selector.entrySet())) {
-            errs.add(FieldError.invalid("spec.template.metadata.labels", goMap(labels),
-                    "`selector` does not match template `labels`"));
-        }
-        errs.addAll(dev.kapi.apiserver.registry.validation.ObjectMetaValidation.validateLabels(labels, "spec.template.labels"));
-        errs.addAll(PodSpecValidation.validate(spec.getTemplate().getSpec(), "spec.template.spec", true));
-        String restart = spec.getTemplate().getSpec() == null ? null : spec.getTemplate().getSpec().getRestartPolicy();
-        if (restart != null && !restart.isEmpty() && !"Always".equals(restart)
-                && PodSpecValidation.RESTART_POLICIES.contains(restart)) {
-            errs.add(FieldError.notSupported("spec.template.spec.restartPolicy", restart, List.of("Always")));
-        }
+        errs.addAll(PodSpecValidation.validateTemplate(spec.getTemplate(), "spec.template"));
+        errs.addAll(PodSpecValidation.restartPolicyAlways(spec.getTemplate(), "spec.template"));
         return errs;
-    }
-
-    private static String goMap(Map<String, String> m) {
-        return "map[string]string{" + new java.util.TreeMap<>(m).entrySet().stream()
-                .map(e -> "\"" + e.getKey() + "\":\"" + e.getValue() + "\"").collect(Collectors.joining(", ")) + "}";
     }
 
     @Override
@@ -99,19 +91,15 @@ public final class ReplicationControllerStrategy implements ResourceStrategy<Rep
                         rc -> rc.getStatus() == null || rc.getStatus().getReadyReplicas() == null ? 0 : rc.getStatus().getReadyReplicas()),
                 TableColumn.ageColumn(),
                 TableColumn.wide("Containers", "string", "Names of each container in the template.",
-                        rc -> containers(rc).stream().map(Container::getName).collect(Collectors.joining(","))),
+                        rc -> Cells.containerNames(template(rc))),
                 TableColumn.wide("Images", "string", "Images referenced by each container in the template.",
-                        rc -> containers(rc).stream().map(Container::getImage).collect(Collectors.joining(","))),
+                        rc -> Cells.images(template(rc))),
                 TableColumn.wide("Selector", "string", "Selector is a label query over pods that should match the "
                         + "Replicas count.", rc -> ServiceSpecs.selector(rc.getSpec() == null ? null : rc.getSpec().getSelector())));
     }
 
-    private static List<Container> containers(ReplicationController rc) {
-        if (rc.getSpec() == null || rc.getSpec().getTemplate() == null || rc.getSpec().getTemplate().getSpec() == null
-                || rc.getSpec().getTemplate().getSpec().getContainers() == null) {
-            return List.of();
-        }
-        return rc.getSpec().getTemplate().getSpec().getContainers();
+    private static PodTemplateSpec template(ReplicationController rc) {
+        return rc.getSpec() == null ? null : rc.getSpec().getTemplate();
     }
 
     @Override

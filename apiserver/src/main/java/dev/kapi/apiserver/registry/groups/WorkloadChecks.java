@@ -1,6 +1,10 @@
 package dev.kapi.apiserver.registry.groups;
 
 import dev.kapi.apiserver.api.FieldError;
+import dev.kapi.apiserver.api.selection.SelectorSyntaxException;
+import dev.kapi.apiserver.registry.core.PodSpecValidation;
+import dev.kapi.apiserver.registry.validation.GoValues;
+import dev.kapi.apiserver.registry.validation.LabelSelectorValidation;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 
@@ -25,32 +29,45 @@ public final class WorkloadChecks {
         if (selector == null) {
             errs.add(FieldError.required("spec.selector", ""));
         } else {
-            errs.addAll(LabelSelectors.validate(selector, "spec.selector"));
-            if (LabelSelectors.isEmpty(selector)) {
+            errs.addAll(LabelSelectorValidation.validate(selector, "spec.selector"));
+            if (LabelSelectorValidation.isEmpty(selector)) {
                 errs.add(FieldError.invalid("spec.selector", GoValues.labelSelector(selector),
                         "empty selector is invalid for " + kind));
             }
         }
-        templateMatches(selector, template, errs);
-        errs.addAll(PodTemplateValidation.validate(template, "spec.template"));
+        if (!templateMatches(selector, template, errs)) {
+            errs.add(FieldError.invalid("spec.selector", GoValues.labelSelector(selector), "invalid label selector"));
+        }
+        errs.addAll(PodSpecValidation.validateTemplate(template, "spec.template"));
     }
 
-    /** "`selector` does not match template `labels`" unless the selector is empty (selects everything). */
-    public static void templateMatches(LabelSelector selector, PodTemplateSpec template, List<FieldError> errs) {
-        if (template == null || (selector != null && LabelSelectors.isEmpty(selector))) {
-            return;
+    /**
+     * "`selector` does not match template `labels`" unless the selector is empty (selects everything);
+     * false, with nothing added, when the selector cannot be turned into one (its errors are the selector's).
+     */
+    public static boolean templateMatches(LabelSelector selector, PodTemplateSpec template, List<FieldError> errs) {
+        dev.kapi.apiserver.api.selection.LabelSelector parsed;
+        try {
+            parsed = dev.kapi.apiserver.api.selection.LabelSelector.fromObject(selector);
+        } catch (SelectorSyntaxException e) {
+            return false;
+        }
+        if (template == null || parsed.isEmpty()) {
+            return true;
         }
         var labels = template.getMetadata() == null ? null : template.getMetadata().getLabels();
-        if (!LabelSelectors.matches(selector, labels)) {
+        if (!parsed.matches(labels)) {
             errs.add(FieldError.invalid("spec.template.metadata.labels", GoValues.stringMap(labels),
                     "`selector` does not match template `labels`"));
         }
+        return true;
     }
 
-    /** apps/v1 forbids changing the selector: "spec.selector: Invalid value: ...: field is immutable". */
+    /** A selector may not change: "spec.selector: Invalid value: ...: field is immutable". */
     public static void selectorImmutable(LabelSelector selector, LabelSelector old, List<FieldError> errs) {
-        if (!LabelSelectors.toSelectorString(selector).equals(LabelSelectors.toSelectorString(old))
-                || (selector == null) != (old == null)) {
+        String now = dev.kapi.apiserver.api.selection.LabelSelector.format(selector);
+        String before = dev.kapi.apiserver.api.selection.LabelSelector.format(old);
+        if (!now.equals(before) || (selector == null) != (old == null)) {
             errs.add(FieldError.invalid("spec.selector", GoValues.labelSelector(selector), "field is immutable"));
         }
     }

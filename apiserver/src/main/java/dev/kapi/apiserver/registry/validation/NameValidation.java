@@ -1,5 +1,7 @@
 package dev.kapi.apiserver.registry.validation;
 
+import dev.kapi.apiserver.api.selection.LabelValidation;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -8,47 +10,34 @@ import java.util.regex.Pattern;
  * kube-apiserver's name and key rules with their exact messages (apimachinery's {@code IsDNS1123Subdomain},
  * {@code IsDNS1123Label}, {@code IsDNS1035Label}, {@code IsQualifiedName}, {@code IsValidLabelValue},
  * {@code IsConfigMapKey}, {@code IsValidPortName}, {@code path.IsValidPathSegmentName}). Each returns the
- * list of messages, empty when the value is valid.
+ * list of messages, empty when the value is valid. The label-key, label-value and DNS-subdomain rules (and
+ * the message builders) live in {@link LabelValidation}, shared with the selectors; these delegate to it.
  */
 public final class NameValidation {
 
-    private static final String DNS1123_LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
-    private static final String DNS1123_SUBDOMAIN_FMT = DNS1123_LABEL_FMT + "(\\." + DNS1123_LABEL_FMT + ")*";
+    private static final String DNS1123_LABEL_FMT = LabelValidation.DNS1123_LABEL_FMT;
+    private static final String DNS1123_SUBDOMAIN_FMT = LabelValidation.DNS1123_SUBDOMAIN_FMT;
     private static final String DNS1035_LABEL_FMT = "[a-z]([-a-z0-9]*[a-z0-9])?";
-    private static final String QUALIFIED_NAME_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
-    private static final String LABEL_VALUE_FMT = "(" + QUALIFIED_NAME_FMT + ")?";
     private static final String CONFIG_KEY_FMT = "[-._a-zA-Z0-9]+";
 
     private static final Pattern DNS1123_LABEL = Pattern.compile(DNS1123_LABEL_FMT);
     private static final Pattern DNS1123_SUBDOMAIN = Pattern.compile(DNS1123_SUBDOMAIN_FMT);
     private static final Pattern DNS1035_LABEL = Pattern.compile(DNS1035_LABEL_FMT);
-    private static final Pattern QUALIFIED_NAME = Pattern.compile(QUALIFIED_NAME_FMT);
-    private static final Pattern LABEL_VALUE = Pattern.compile(LABEL_VALUE_FMT);
     private static final Pattern CONFIG_KEY = Pattern.compile(CONFIG_KEY_FMT);
     private static final Pattern PORT_NAME_CHARSET = Pattern.compile("[-a-z0-9]+");
     private static final Pattern HAS_LETTER = Pattern.compile(".*[a-z].*");
-
-    private static final String QUALIFIED_NAME_MSG =
-            "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 
     private NameValidation() {
     }
 
     /** apimachinery's {@code MaxLenError}. */
     public static String maxLenError(int length) {
-        return "must be no more than " + length + " characters";
+        return LabelValidation.maxLenError(length);
     }
 
     /** apimachinery's {@code RegexError}: the message, examples and the regex. */
     public static String regexError(String msg, String regex, String... examples) {
-        if (examples.length == 0) {
-            return msg + " (regex used for validation is '" + regex + "')";
-        }
-        StringBuilder b = new StringBuilder(msg).append(" (e.g. ");
-        for (int i = 0; i < examples.length; i++) {
-            b.append(i > 0 ? " or " : "").append('\'').append(examples[i]).append("', ");
-        }
-        return b.append("regex used for validation is '").append(regex).append("')").toString();
+        return LabelValidation.regexError(msg, regex, examples);
     }
 
     /** apimachinery's {@code InclusiveRangeError}. */
@@ -57,16 +46,7 @@ public final class NameValidation {
     }
 
     public static List<String> dns1123Subdomain(String value) {
-        List<String> errs = new ArrayList<>();
-        if (value.length() > 253) {
-            errs.add(maxLenError(253));
-        }
-        if (!DNS1123_SUBDOMAIN.matcher(value).matches()) {
-            errs.add(regexError("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, "
-                    + "'-' or '.', and must start and end with an alphanumeric character", DNS1123_SUBDOMAIN_FMT,
-                    "example.com"));
-        }
-        return errs;
+        return LabelValidation.dns1123Subdomain(value);
     }
 
     public static List<String> dns1123Label(String value) {
@@ -115,50 +95,11 @@ public final class NameValidation {
 
     /** A label key, annotation key or finalizer: an optional DNS-subdomain prefix and '/', then a name. */
     public static List<String> qualifiedName(String value) {
-        List<String> errs = new ArrayList<>();
-        String[] parts = value.split("/", -1);
-        String name;
-        switch (parts.length) {
-            case 1 -> name = parts[0];
-            case 2 -> {
-                String prefix = parts[0];
-                name = parts[1];
-                if (prefix.isEmpty()) {
-                    errs.add("prefix part must be non-empty");
-                } else {
-                    for (String m : dns1123Subdomain(prefix)) {
-                        errs.add("prefix part " + m);
-                    }
-                }
-            }
-            default -> {
-                return List.of("a qualified name " + regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT,
-                        "MyName", "my.name", "123-abc")
-                        + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')");
-            }
-        }
-        if (name.isEmpty()) {
-            errs.add("name part must be non-empty");
-        } else if (name.length() > 63) {
-            errs.add("name part " + maxLenError(63));
-        }
-        if (!QUALIFIED_NAME.matcher(name).matches()) {
-            errs.add("name part " + regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc"));
-        }
-        return errs;
+        return LabelValidation.qualifiedName(value);
     }
 
     public static List<String> labelValue(String value) {
-        List<String> errs = new ArrayList<>();
-        if (value.length() > 63) {
-            errs.add(maxLenError(63));
-        }
-        if (!LABEL_VALUE.matcher(value).matches()) {
-            errs.add(regexError("a valid label must be an empty string or consist of alphanumeric characters, '-', "
-                    + "'_' or '.', and must start and end with an alphanumeric character", LABEL_VALUE_FMT,
-                    "MyValue", "my_value", "12345"));
-        }
-        return errs;
+        return LabelValidation.labelValue(value);
     }
 
     /** A key of a ConfigMap's or Secret's data. */

@@ -110,7 +110,10 @@ public final class ObjectMetaValidation {
         return errs;
     }
 
-    /** apimachinery's {@code ValidateLabels}: qualified-name keys, label-syntax values. */
+    /**
+     * apimachinery's {@code ValidateLabels}: qualified-name keys, label-syntax values, both reported at
+     * {@code path} itself (kube does not add the key to the path), in key order.
+     */
     public static List<FieldError> validateLabels(Map<String, String> labels, String path) {
         List<FieldError> errs = new ArrayList<>();
         if (labels == null) {
@@ -122,7 +125,7 @@ public final class ObjectMetaValidation {
             }
             String value = e.getValue() == null ? "" : e.getValue();
             for (String msg : NameValidation.labelValue(value)) {
-                errs.add(FieldError.invalid(path + "[" + e.getKey() + "]", value, msg));
+                errs.add(FieldError.invalid(path, value, msg));
             }
         }
         return errs;

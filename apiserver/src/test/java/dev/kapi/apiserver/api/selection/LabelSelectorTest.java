@@ -5,11 +5,14 @@ import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -160,5 +163,52 @@ class LabelSelectorTest {
     @Test
     void fromMatchLabelsIsSortedEquality() {
         assertThat(LabelSelector.fromMatchLabels(Map.of("b", "2", "a", "1")).toString()).isEqualTo("a=1,b=2");
+    }
+
+    static Stream<Arguments> objectStrings() {
+        return Stream.of(
+                Arguments.of(null, "", "<none>"),
+                Arguments.of(new io.fabric8.kubernetes.api.model.LabelSelector(), "", "<none>"),
+                Arguments.of(new LabelSelectorBuilder().addToMatchLabels("app", "web").build(), "app=web", "app=web"),
+                Arguments.of(new LabelSelectorBuilder().addToMatchLabels("tier", "x").addToMatchLabels("app", "web")
+                        .addNewMatchExpression().withKey("env").withOperator("In").withValues("prod", "dev").endMatchExpression()
+                        .build(), "app=web,env in (dev,prod),tier=x", "app=web,env in (dev,prod),tier=x"),
+                Arguments.of(new LabelSelectorBuilder()
+                        .addNewMatchExpression().withKey("b").withOperator("NotIn").withValues("z", "y").endMatchExpression()
+                        .addNewMatchExpression().withKey("a").withOperator("Exists").endMatchExpression()
+                        .addNewMatchExpression().withKey("c").withOperator("DoesNotExist").endMatchExpression()
+                        .build(), "a,b notin (y,z),!c", "a,b notin (y,z),!c"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("objectStrings")
+    void printsObjectsAsKube(io.fabric8.kubernetes.api.model.LabelSelector obj, String string, String formatted) {
+        assertThat(LabelSelector.fromObject(obj).toString()).isEqualTo(string);
+        assertThat(LabelSelector.format(obj)).isEqualTo(formatted);
+    }
+
+    @Test
+    void formatsAnInvalidObjectAsError() {
+        assertThat(LabelSelector.format(new LabelSelectorBuilder().addNewMatchExpression().withKey("a")
+                .withOperator("Is").endMatchExpression().build())).isEqualTo("<error>");
+    }
+
+    static Stream<Arguments> objectMatching() {
+        var sel = new LabelSelectorBuilder().addToMatchLabels("app", "web")
+                .addNewMatchExpression().withKey("tier").withOperator("In").withValues("a", "b").endMatchExpression()
+                .addNewMatchExpression().withKey("canary").withOperator("DoesNotExist").endMatchExpression().build();
+        return Stream.of(
+                Arguments.of(sel, Map.of("app", "web", "tier", "a"), true),
+                Arguments.of(sel, Map.of("app", "web", "tier", "c"), false),
+                Arguments.of(sel, Map.of("app", "web", "tier", "a", "canary", "1"), false),
+                Arguments.of(sel, Map.of("app", "db", "tier", "a"), false),
+                Arguments.of(new io.fabric8.kubernetes.api.model.LabelSelector(), Map.of(), true),
+                Arguments.of(null, Map.of("app", "web"), false));
+    }
+
+    @ParameterizedTest
+    @MethodSource("objectMatching")
+    void matchesObjects(io.fabric8.kubernetes.api.model.LabelSelector obj, Map<String, String> labels, boolean expected) {
+        assertThat(LabelSelector.fromObject(obj).matches(labels)).isEqualTo(expected);
     }
 }

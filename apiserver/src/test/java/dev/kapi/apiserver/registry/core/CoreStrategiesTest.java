@@ -182,7 +182,7 @@ class CoreStrategiesTest {
         assertThat(s.selector(rc)).isEqualTo("app=a");
         rc.getSpec().setSelector(Map.of("app", "b"));
         assertThat(s.validate(rc)).map(FieldError::toString).containsExactly("spec.template.metadata.labels: Invalid "
-                + "value: \"map[string]string{\"app\":\"a\"}\": `selector` does not match template `labels`");
+                + "value: map[string]string{\"app\":\"a\"}: `selector` does not match template `labels`");
         assertThat(s.selectableFields(rc)).containsEntry("status.replicas", "0");
     }
 

@@ -69,6 +69,7 @@ class PodStrategyTest {
     @CsvSource(delimiter = '|', value = {
             "{'containers':[]}|spec.containers: Required value",
             "{'containers':[{'name':'c'}]}|spec.containers[0].image: Required value",
+            "{'containers':[{'name':'c','image':' x'}]}|spec.containers[0].image: Invalid value: \" x\": must not have leading or trailing whitespace",
             "{'containers':[{'name':'c','image':'x'},{'name':'c','image':'y'}]}|spec.containers[1].name: Duplicate value: \"c\"",
             "{'containers':[{'name':'c','image':'x','ports':[{'containerPort':70000}]}]}|spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive",
             "{'containers':[{'name':'c','image':'x','ports':[{'containerPort':80,'protocol':'HTTP'}]}]}|spec.containers[0].ports[0].protocol: Unsupported value: \"HTTP\": supported values: \"SCTP\", \"TCP\", \"UDP\"",

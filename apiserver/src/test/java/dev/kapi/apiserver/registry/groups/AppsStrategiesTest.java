@@ -100,6 +100,29 @@ class AppsStrategiesTest {
                         new io.fabric8.kubernetes.api.model.apps.DeploymentStrategyBuilder().withType("Blue").build()),
                         List.of("spec.strategy.type: Unsupported value: \"Blue\": supported values: \"Recreate\", "
                                 + "\"RollingUpdate\"")),
+                Arguments.of("invalid operator", (Consumer<Deployment>) d -> d.getSpec().getSelector()
+                        .setMatchExpressions(List.of(new io.fabric8.kubernetes.api.model.LabelSelectorRequirement(
+                                "tier", "Is", List.of()))), List.of(
+                        "spec.selector.matchExpressions[0].operator: Invalid value: \"Is\": not a valid selector operator",
+                        "spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\"app\":\"web\"}, "
+                                + "MatchExpressions:[]v1.LabelSelectorRequirement{v1.LabelSelectorRequirement{Key:\"tier\", "
+                                + "Operator:\"Is\", Values:[]string(nil)}}}: invalid label selector")),
+                Arguments.of("bad template label", (Consumer<Deployment>) d -> d.getSpec().getTemplate().getMetadata()
+                        .getLabels().put("x", "-bad"), List.of("spec.template.labels: Invalid value: \"-bad\": "
+                        + "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', "
+                        + "and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or "
+                        + "'12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')")),
+                Arguments.of("bad port and volume", (Consumer<Deployment>) d -> {
+                    d.getSpec().getTemplate().getSpec().getContainers().get(0).setPorts(List.of(
+                            new io.fabric8.kubernetes.api.model.ContainerPortBuilder().withContainerPort(70000).build()));
+                    d.getSpec().getTemplate().getSpec().setVolumes(List.of(
+                            new io.fabric8.kubernetes.api.model.VolumeBuilder().withName("Bad_Name").build()));
+                }, List.of("spec.template.spec.volumes[0].name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 "
+                        + "label must consist of lower case alphanumeric characters or '-', and must start and end with "
+                        + "an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is "
+                        + "'[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
+                        "spec.template.spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be "
+                                + "between 1 and 65535, inclusive")),
                 Arguments.of("deadline below minReady", (Consumer<Deployment>) d -> {
                     d.getSpec().setMinReadySeconds(10);
                     d.getSpec().setProgressDeadlineSeconds(5);

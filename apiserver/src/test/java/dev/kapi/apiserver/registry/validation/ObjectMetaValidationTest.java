@@ -39,7 +39,7 @@ class ObjectMetaValidationTest {
                 Arguments.of("bad label key", meta(m -> m.setLabels(Map.of("-x", "v"))), true,
                         List.of("metadata.labels: Invalid value: \"-x\": " + NameValidationTest.NAME_PART_MSG)),
                 Arguments.of("bad label value", meta(m -> m.setLabels(Map.of("app", "a b"))), true,
-                        List.of("metadata.labels[app]: Invalid value: \"a b\": " + NameValidationTest.LABEL_VALUE_MSG)),
+                        List.of("metadata.labels: Invalid value: \"a b\": " + NameValidationTest.LABEL_VALUE_MSG)),
                 Arguments.of("annotation key case does not matter", meta(m -> m.setAnnotations(Map.of("Example.com/Key", "v"))),
                         true, List.of()),
                 Arguments.of("bad annotation key", meta(m -> m.setAnnotations(Map.of("a/b/c", "v"))), true,

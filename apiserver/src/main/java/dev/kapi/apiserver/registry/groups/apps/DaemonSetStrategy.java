@@ -1,13 +1,13 @@
 package dev.kapi.apiserver.registry.groups.apps;
 
 import dev.kapi.apiserver.api.FieldError;
+import dev.kapi.apiserver.api.selection.LabelSelector;
+import dev.kapi.apiserver.registry.Cells;
 import dev.kapi.apiserver.registry.ResourceStrategy;
 import dev.kapi.apiserver.registry.TableColumn;
-import dev.kapi.apiserver.registry.groups.Cells;
+import dev.kapi.apiserver.registry.core.PodSpecDefaults;
+import dev.kapi.apiserver.registry.core.PodSpecValidation;
 import dev.kapi.apiserver.registry.groups.FieldChecks;
-import dev.kapi.apiserver.registry.groups.LabelSelectors;
-import dev.kapi.apiserver.registry.groups.PodTemplateDefaults;
-import dev.kapi.apiserver.registry.groups.PodTemplateValidation;
 import dev.kapi.apiserver.registry.groups.WorkloadChecks;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -48,7 +48,7 @@ public final class DaemonSetStrategy implements ResourceStrategy<DaemonSet> {
         if (spec.getRevisionHistoryLimit() == null) {
             spec.setRevisionHistoryLimit(10);
         }
-        PodTemplateDefaults.apply(spec.getTemplate());
+        PodSpecDefaults.applyTemplate(spec.getTemplate());
     }
 
     @Override
@@ -76,7 +76,7 @@ public final class DaemonSetStrategy implements ResourceStrategy<DaemonSet> {
         List<FieldError> errs = new ArrayList<>();
         DaemonSetSpec spec = spec(ds);
         WorkloadChecks.selectorAndTemplate(spec.getSelector(), spec.getTemplate(), "daemonset", errs);
-        errs.addAll(PodTemplateValidation.restartPolicyAlways(spec.getTemplate(), "spec.template"));
+        errs.addAll(PodSpecValidation.restartPolicyAlways(spec.getTemplate(), "spec.template"));
         FieldChecks.nonNegative(spec.getMinReadySeconds(), "spec.minReadySeconds", errs);
         FieldChecks.nonNegative(spec.getRevisionHistoryLimit(), "spec.revisionHistoryLimit", errs);
         DaemonSetUpdateStrategy us = spec.getUpdateStrategy();
@@ -133,7 +133,7 @@ public final class DaemonSetStrategy implements ResourceStrategy<DaemonSet> {
                         ds -> Cells.images(spec(ds).getTemplate())),
                 TableColumn.wide("Selector", "string",
                         "A label query over pods that are managed by the daemon set. Must match in order to be controlled. It must match the pod template's labels.",
-                        ds -> LabelSelectors.format(spec(ds).getSelector())));
+                        ds -> LabelSelector.format(spec(ds).getSelector())));
     }
 
     /** {@code labels.FormatLabels} of the template's node selector: sorted {@code k=v,...} or {@code <none>}. */

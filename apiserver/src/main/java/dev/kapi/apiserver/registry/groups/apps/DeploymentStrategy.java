@@ -1,14 +1,13 @@
 package dev.kapi.apiserver.registry.groups.apps;
 
 import dev.kapi.apiserver.api.FieldError;
+import dev.kapi.apiserver.registry.Cells;
 import dev.kapi.apiserver.registry.ResourceStrategy;
 import dev.kapi.apiserver.registry.ScaleAccess;
 import dev.kapi.apiserver.registry.TableColumn;
-import dev.kapi.apiserver.registry.groups.Cells;
+import dev.kapi.apiserver.registry.core.PodSpecDefaults;
+import dev.kapi.apiserver.registry.core.PodSpecValidation;
 import dev.kapi.apiserver.registry.groups.FieldChecks;
-import dev.kapi.apiserver.registry.groups.LabelSelectors;
-import dev.kapi.apiserver.registry.groups.PodTemplateDefaults;
-import dev.kapi.apiserver.registry.groups.PodTemplateValidation;
 import dev.kapi.apiserver.registry.groups.WorkloadChecks;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -53,7 +52,7 @@ public final class DeploymentStrategy implements ResourceStrategy<Deployment> {
         if (spec.getProgressDeadlineSeconds() == null) {
             spec.setProgressDeadlineSeconds(600);
         }
-        PodTemplateDefaults.apply(spec.getTemplate());
+        PodSpecDefaults.applyTemplate(spec.getTemplate());
     }
 
     @Override
@@ -69,7 +68,7 @@ public final class DeploymentStrategy implements ResourceStrategy<Deployment> {
         DeploymentSpec spec = spec(d);
         FieldChecks.nonNegative(spec.getReplicas(), "spec.replicas", errs);
         WorkloadChecks.selectorAndTemplate(spec.getSelector(), spec.getTemplate(), "deployment", errs);
-        errs.addAll(PodTemplateValidation.restartPolicyAlways(spec.getTemplate(), "spec.template"));
+        errs.addAll(PodSpecValidation.restartPolicyAlways(spec.getTemplate(), "spec.template"));
         validateStrategy(spec.getStrategy(), errs);
         FieldChecks.nonNegative(spec.getMinReadySeconds(), "spec.minReadySeconds", errs);
         FieldChecks.nonNegative(spec.getRevisionHistoryLimit(), "spec.revisionHistoryLimit", errs);
@@ -134,7 +133,7 @@ public final class DeploymentStrategy implements ResourceStrategy<Deployment> {
                         d -> Cells.images(spec(d).getTemplate())),
                 TableColumn.wide("Selector", "string",
                         "Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment. It must match the pod template's labels.",
-                        d -> LabelSelectors.toSelectorString(spec(d).getSelector())));
+                        d -> dev.kapi.apiserver.api.selection.LabelSelector.fromObject(spec(d).getSelector()).toString()));
     }
 
     /** The scale subresource: spec.replicas, status.replicas, the selector string. */

@@ -1,14 +1,14 @@
 package dev.kapi.apiserver.registry.groups.apps;
 
 import dev.kapi.apiserver.api.FieldError;
+import dev.kapi.apiserver.api.selection.LabelSelector;
+import dev.kapi.apiserver.registry.Cells;
 import dev.kapi.apiserver.registry.ResourceStrategy;
 import dev.kapi.apiserver.registry.ScaleAccess;
 import dev.kapi.apiserver.registry.TableColumn;
-import dev.kapi.apiserver.registry.groups.Cells;
+import dev.kapi.apiserver.registry.core.PodSpecDefaults;
+import dev.kapi.apiserver.registry.core.PodSpecValidation;
 import dev.kapi.apiserver.registry.groups.FieldChecks;
-import dev.kapi.apiserver.registry.groups.LabelSelectors;
-import dev.kapi.apiserver.registry.groups.PodTemplateDefaults;
-import dev.kapi.apiserver.registry.groups.PodTemplateValidation;
 import dev.kapi.apiserver.registry.groups.WorkloadChecks;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetSpec;
@@ -26,7 +26,7 @@ public final class ReplicaSetStrategy implements ResourceStrategy<ReplicaSet> {
         if (spec(rs).getReplicas() == null) {
             spec(rs).setReplicas(1);
         }
-        PodTemplateDefaults.apply(spec(rs).getTemplate());
+        PodSpecDefaults.applyTemplate(spec(rs).getTemplate());
     }
 
     @Override
@@ -45,7 +45,7 @@ public final class ReplicaSetStrategy implements ResourceStrategy<ReplicaSet> {
         FieldChecks.nonNegative(spec(rs).getReplicas(), "spec.replicas", errs);
         FieldChecks.nonNegative(spec(rs).getMinReadySeconds(), "spec.minReadySeconds", errs);
         WorkloadChecks.selectorAndTemplate(spec(rs).getSelector(), spec(rs).getTemplate(), "replicaset", errs);
-        errs.addAll(PodTemplateValidation.restartPolicyAlways(spec(rs).getTemplate(), "spec.template"));
+        errs.addAll(PodSpecValidation.restartPolicyAlways(spec(rs).getTemplate(), "spec.template"));
         return errs;
     }
 
@@ -81,7 +81,7 @@ public final class ReplicaSetStrategy implements ResourceStrategy<ReplicaSet> {
                         rs -> Cells.images(spec(rs).getTemplate())),
                 TableColumn.wide("Selector", "string",
                         "Selector is a label query over pods that should match the replica count. Label keys and values that must match in order to be controlled by this replica set.",
-                        rs -> LabelSelectors.format(spec(rs).getSelector())));
+                        rs -> LabelSelector.format(spec(rs).getSelector())));
     }
 
     /** The scale subresource: spec.replicas, status.replicas, the selector string. */

@@ -1,7 +1,6 @@
 package dev.kapi.apiserver.registry.groups.apps;
 
 import dev.kapi.apiserver.registry.ScaleAccess;
-import dev.kapi.apiserver.registry.groups.LabelSelectors;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 
@@ -43,6 +42,6 @@ final class ReplicasScale<T extends HasMetadata> implements ScaleAccess<T> {
 
     @Override
     public String selector(T obj) {
-        return LabelSelectors.toSelectorString(selector.apply(obj));
+        return dev.kapi.apiserver.api.selection.LabelSelector.fromObject(selector.apply(obj)).toString();
     }
 }

@@ -1,13 +1,13 @@
 package dev.kapi.apiserver.registry.groups.apps;
 
 import dev.kapi.apiserver.api.FieldError;
+import dev.kapi.apiserver.registry.Cells;
 import dev.kapi.apiserver.registry.ResourceStrategy;
 import dev.kapi.apiserver.registry.ScaleAccess;
 import dev.kapi.apiserver.registry.TableColumn;
-import dev.kapi.apiserver.registry.groups.Cells;
+import dev.kapi.apiserver.registry.core.PodSpecDefaults;
+import dev.kapi.apiserver.registry.core.PodSpecValidation;
 import dev.kapi.apiserver.registry.groups.FieldChecks;
-import dev.kapi.apiserver.registry.groups.PodTemplateDefaults;
-import dev.kapi.apiserver.registry.groups.PodTemplateValidation;
 import dev.kapi.apiserver.registry.groups.WorkloadChecks;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimSpec;
@@ -75,7 +75,7 @@ public final class StatefulSetStrategy implements ResourceStrategy<StatefulSet> 
         if (spec.getVolumeClaimTemplates() != null) {
             spec.getVolumeClaimTemplates().forEach(StatefulSetStrategy::claimTemplateDefaults);
         }
-        PodTemplateDefaults.apply(spec.getTemplate());
+        PodSpecDefaults.applyTemplate(spec.getTemplate());
     }
 
     private static void claimTemplateDefaults(PersistentVolumeClaim pvc) {
@@ -134,7 +134,7 @@ public final class StatefulSetStrategy implements ResourceStrategy<StatefulSet> 
         FieldChecks.nonNegative(spec.getReplicas(), "spec.replicas", errs);
         FieldChecks.nonNegative(spec.getMinReadySeconds(), "spec.minReadySeconds", errs);
         WorkloadChecks.selectorAndTemplate(spec.getSelector(), spec.getTemplate(), "statefulset", errs);
-        errs.addAll(PodTemplateValidation.restartPolicyAlways(spec.getTemplate(), "spec.template"));
+        errs.addAll(PodSpecValidation.restartPolicyAlways(spec.getTemplate(), "spec.template"));
         return errs;
     }
 

@@ -1,13 +1,13 @@
 package dev.kapi.apiserver.registry.groups.batch;
 
 import dev.kapi.apiserver.api.FieldError;
+import dev.kapi.apiserver.api.selection.LabelSelector;
+import dev.kapi.apiserver.registry.Cells;
 import dev.kapi.apiserver.registry.ResourceStrategy;
 import dev.kapi.apiserver.registry.TableColumn;
-import dev.kapi.apiserver.registry.groups.Cells;
+import dev.kapi.apiserver.registry.core.PodSpecDefaults;
 import dev.kapi.apiserver.registry.groups.FieldChecks;
-import dev.kapi.apiserver.registry.groups.GoValues;
-import dev.kapi.apiserver.registry.groups.LabelSelectors;
-import dev.kapi.apiserver.registry.groups.PodTemplateDefaults;
+import dev.kapi.apiserver.registry.validation.GoValues;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJobSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJobStatus;
@@ -43,7 +43,7 @@ public final class CronJobStrategy implements ResourceStrategy<CronJob> {
             spec.setFailedJobsHistoryLimit(1);
         }
         if (spec.getJobTemplate() != null && spec.getJobTemplate().getSpec() != null) {
-            PodTemplateDefaults.apply(spec.getJobTemplate().getSpec().getTemplate());
+            PodSpecDefaults.applyTemplate(spec.getJobTemplate().getSpec().getTemplate());
         }
     }
 
@@ -140,7 +140,7 @@ public final class CronJobStrategy implements ResourceStrategy<CronJob> {
                         cj -> Cells.images(jobSpec(cj).getTemplate())),
                 TableColumn.wide("Selector", "string",
                         "A label query over pods that should match the pod count. Normally, the system sets this field for you.",
-                        cj -> LabelSelectors.format(jobSpec(cj).getSelector())));
+                        cj -> LabelSelector.format(jobSpec(cj).getSelector())));
     }
 
     private static JobSpec jobSpec(CronJob cj) {

@@ -1,9 +1,9 @@
 package dev.kapi.apiserver.registry.groups.batch;
 
 import dev.kapi.apiserver.api.FieldError;
+import dev.kapi.apiserver.registry.core.PodSpecDefaults;
+import dev.kapi.apiserver.registry.core.PodSpecValidation;
 import dev.kapi.apiserver.registry.groups.FieldChecks;
-import dev.kapi.apiserver.registry.groups.PodTemplateDefaults;
-import dev.kapi.apiserver.registry.groups.PodTemplateValidation;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
 
@@ -36,7 +36,7 @@ final class JobSpecChecks {
         if (spec.getPodReplacementPolicy() == null || spec.getPodReplacementPolicy().isEmpty()) {
             spec.setPodReplacementPolicy(spec.getPodFailurePolicy() != null ? "Failed" : "TerminatingOrFailed");
         }
-        PodTemplateDefaults.apply(spec.getTemplate());
+        PodSpecDefaults.applyTemplate(spec.getTemplate());
     }
 
     /** kube's {@code validateJobSpec} without the selector rules; {@code p} is the spec's path. */
@@ -53,7 +53,7 @@ final class JobSpecChecks {
         FieldChecks.oneOf(spec.getPodReplacementPolicy(), List.of("TerminatingOrFailed", "Failed"),
                 p + ".podReplacementPolicy", errs);
         PodTemplateSpec template = spec.getTemplate();
-        errs.addAll(PodTemplateValidation.validate(template, p + ".template"));
+        errs.addAll(PodSpecValidation.validateTemplate(template, p + ".template"));
         String restart = template == null || template.getSpec() == null ? null : template.getSpec().getRestartPolicy();
         if (!"OnFailure".equals(restart) && !"Never".equals(restart)) {
             errs.add(FieldError.notSupported(p + ".template.spec.restartPolicy", restart == null ? "" : restart,

@@ -1,12 +1,12 @@
 package dev.kapi.apiserver.registry.groups.batch;
 
 import dev.kapi.apiserver.api.FieldError;
+import dev.kapi.apiserver.registry.Cells;
 import dev.kapi.apiserver.registry.ResourceStrategy;
 import dev.kapi.apiserver.registry.TableColumn;
-import dev.kapi.apiserver.registry.groups.Cells;
-import dev.kapi.apiserver.registry.groups.GoValues;
-import dev.kapi.apiserver.registry.groups.LabelSelectors;
 import dev.kapi.apiserver.registry.groups.WorkloadChecks;
+import dev.kapi.apiserver.registry.validation.GoValues;
+import dev.kapi.apiserver.registry.validation.LabelSelectorValidation;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -98,7 +98,7 @@ public final class JobStrategy implements ResourceStrategy<Job> {
         if (spec.getSelector() == null) {
             errs.add(FieldError.required("spec.selector", ""));
         } else {
-            errs.addAll(LabelSelectors.validate(spec.getSelector(), "spec.selector"));
+            errs.addAll(LabelSelectorValidation.validate(spec.getSelector(), "spec.selector"));
         }
         WorkloadChecks.templateMatches(spec.getSelector(), spec.getTemplate(), errs);
         JobSpecChecks.validate(spec, "spec", errs);
@@ -110,10 +110,7 @@ public final class JobStrategy implements ResourceStrategy<Job> {
         List<FieldError> errs = validate(job);
         JobSpec s = spec(job);
         JobSpec o = spec(old);
-        if (!Objects.equals(LabelSelectors.toSelectorString(s.getSelector()),
-                LabelSelectors.toSelectorString(o.getSelector()))) {
-            errs.add(FieldError.invalid("spec.selector", GoValues.labelSelector(s.getSelector()), "field is immutable"));
-        }
+        WorkloadChecks.selectorImmutable(s.getSelector(), o.getSelector(), errs);
         if (!Objects.equals(s.getCompletionMode(), o.getCompletionMode())) {
             errs.add(FieldError.invalid("spec.completionMode", s.getCompletionMode(), "field is immutable"));
         }
@@ -147,7 +144,7 @@ public final class JobStrategy implements ResourceStrategy<Job> {
                         j -> Cells.images(spec(j).getTemplate())),
                 TableColumn.wide("Selector", "string",
                         "A label query over pods that should match the pod count. Normally, the system sets this field for you.",
-                        j -> LabelSelectors.format(spec(j).getSelector())));
+                        j -> dev.kapi.apiserver.api.selection.LabelSelector.format(spec(j).getSelector())));
     }
 
     static String completions(Job job) {

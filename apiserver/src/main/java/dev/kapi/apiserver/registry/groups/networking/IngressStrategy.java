@@ -3,7 +3,7 @@ package dev.kapi.apiserver.registry.groups.networking;
 import dev.kapi.apiserver.api.FieldError;
 import dev.kapi.apiserver.registry.ResourceStrategy;
 import dev.kapi.apiserver.registry.TableColumn;
-import dev.kapi.apiserver.registry.groups.GoValues;
+import dev.kapi.apiserver.registry.validation.GoValues;
 import dev.kapi.apiserver.registry.validation.NameValidation;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;

@@ -4,7 +4,7 @@ import dev.kapi.apiserver.api.FieldError;
 import dev.kapi.apiserver.registry.ResourceStrategy;
 import dev.kapi.apiserver.registry.TableColumn;
 import dev.kapi.apiserver.registry.groups.FieldChecks;
-import dev.kapi.apiserver.registry.groups.LabelSelectors;
+import dev.kapi.apiserver.registry.validation.LabelSelectorValidation;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
@@ -51,7 +51,7 @@ public final class NetworkPolicyStrategy implements ResourceStrategy<NetworkPoli
     public List<FieldError> validate(NetworkPolicy np) {
         List<FieldError> errs = new ArrayList<>();
         NetworkPolicySpec spec = np.getSpec() == null ? new NetworkPolicySpec() : np.getSpec();
-        errs.addAll(LabelSelectors.validate(spec.getPodSelector(), "spec.podSelector"));
+        errs.addAll(LabelSelectorValidation.validate(spec.getPodSelector(), "spec.podSelector"));
         List<String> types = spec.getPolicyTypes();
         for (int i = 0; types != null && i < types.size(); i++) {
             FieldChecks.oneOf(types.get(i), List.of("Egress", "Ingress"), "spec.policyTypes[" + i + "]", errs);
@@ -69,7 +69,7 @@ public final class NetworkPolicyStrategy implements ResourceStrategy<NetworkPoli
                 TableColumn.nameColumn(),
                 TableColumn.of("Pod-Selector", "string",
                         "podSelector selects the pods to which this NetworkPolicy object applies.",
-                        np -> LabelSelectors.format(np.getSpec() == null ? null : np.getSpec().getPodSelector())),
+                        np -> dev.kapi.apiserver.api.selection.LabelSelector.format(np.getSpec() == null ? null : np.getSpec().getPodSelector())),
                 TableColumn.ageColumn());
     }
 }

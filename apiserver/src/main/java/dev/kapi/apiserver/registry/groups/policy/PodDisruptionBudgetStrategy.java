@@ -1,12 +1,12 @@
 package dev.kapi.apiserver.registry.groups.policy;
 
 import dev.kapi.apiserver.api.FieldError;
+import dev.kapi.apiserver.registry.Cells;
 import dev.kapi.apiserver.registry.ResourceStrategy;
 import dev.kapi.apiserver.registry.TableColumn;
-import dev.kapi.apiserver.registry.groups.Cells;
 import dev.kapi.apiserver.registry.groups.FieldChecks;
-import dev.kapi.apiserver.registry.groups.GoValues;
-import dev.kapi.apiserver.registry.groups.LabelSelectors;
+import dev.kapi.apiserver.registry.validation.GoValues;
+import dev.kapi.apiserver.registry.validation.LabelSelectorValidation;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetSpec;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetStatus;
@@ -49,7 +49,7 @@ public final class PodDisruptionBudgetStrategy implements ResourceStrategy<PodDi
         }
         FieldChecks.intOrPercent(spec.getMinAvailable(), "spec.minAvailable", errs);
         FieldChecks.intOrPercent(spec.getMaxUnavailable(), "spec.maxUnavailable", errs);
-        errs.addAll(LabelSelectors.validate(spec.getSelector(), "spec.selector"));
+        errs.addAll(LabelSelectorValidation.validate(spec.getSelector(), "spec.selector"));
         FieldChecks.oneOf(spec.getUnhealthyPodEvictionPolicy(), List.of("AlwaysAllow", "IfHealthyBudget"),
                 "spec.unhealthyPodEvictionPolicy", errs);
         return errs;

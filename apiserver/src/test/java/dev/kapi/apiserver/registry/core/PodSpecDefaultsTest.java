@@ -1,4 +1,4 @@
-package dev.kapi.apiserver.registry.groups;
+package dev.kapi.apiserver.registry.core;
 
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
@@ -8,7 +8,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class PodTemplateDefaultsTest {
+class PodSpecDefaultsTest {
 
     @ParameterizedTest
     @CsvSource({
@@ -18,9 +18,10 @@ class PodTemplateDefaultsTest {
             "registry.local:5000/app, Always",
             "registry.local:5000/app:v2, IfNotPresent",
             "nginx@sha256:abc, IfNotPresent",
-            "nginx:latest@sha256:abc, Always"})
+            "nginx:latest@sha256:abc, Always",
+            "'', IfNotPresent"})
     void imagePullPolicyFollowsTheTag(String image, String policy) {
-        assertThat(PodTemplateDefaults.pullPolicyFor(image)).isEqualTo(policy);
+        assertThat(PodSpecDefaults.pullPolicy(image)).isEqualTo(policy);
     }
 
     @Test
@@ -32,7 +33,7 @@ class PodTemplateDefaultsTest {
                 .endHttpGet().endReadinessProbe().endContainer()
                 .addNewVolume().withName("cfg").withNewConfigMap().withName("c").endConfigMap().endVolume()
                 .endSpec().build();
-        PodTemplateDefaults.apply(t);
+        PodSpecDefaults.applyTemplate(t);
         var spec = t.getSpec();
         assertThat(spec.getRestartPolicy()).isEqualTo("Always");
         assertThat(spec.getDnsPolicy()).isEqualTo("ClusterFirst");
@@ -53,5 +54,6 @@ class PodTemplateDefaultsTest {
         assertThat(probe.getHttpGet().getScheme()).isEqualTo("HTTP");
         assertThat(spec.getVolumes().get(0).getConfigMap().getDefaultMode()).isEqualTo(420);
         assertThat(t.getMetadata()).isNotNull();
+        assertThat(spec.getEnableServiceLinks()).as("pods only (SetDefaults_Pod)").isNull();
     }
 }

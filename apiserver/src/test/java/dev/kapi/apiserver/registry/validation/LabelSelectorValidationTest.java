@@ -1,4 +1,4 @@
-package dev.kapi.apiserver.registry.groups;
+package dev.kapi.apiserver.registry.validation;
 
 import dev.kapi.apiserver.api.FieldError;
 import io.fabric8.kubernetes.api.model.LabelSelector;
@@ -13,48 +13,7 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class LabelSelectorsTest {
-
-    static Stream<Arguments> selectorStrings() {
-        return Stream.of(
-                Arguments.of(null, "", "<none>"),
-                Arguments.of(new LabelSelector(), "", "<none>"),
-                Arguments.of(new LabelSelectorBuilder().addToMatchLabels("app", "web").build(), "app=web", "app=web"),
-                Arguments.of(new LabelSelectorBuilder().addToMatchLabels("tier", "x").addToMatchLabels("app", "web")
-                        .addNewMatchExpression().withKey("env").withOperator("In").withValues("prod", "dev").endMatchExpression()
-                        .build(), "app=web,env in (dev,prod),tier=x", "app=web,env in (dev,prod),tier=x"),
-                Arguments.of(new LabelSelectorBuilder()
-                        .addNewMatchExpression().withKey("b").withOperator("NotIn").withValues("z", "y").endMatchExpression()
-                        .addNewMatchExpression().withKey("a").withOperator("Exists").endMatchExpression()
-                        .addNewMatchExpression().withKey("c").withOperator("DoesNotExist").endMatchExpression()
-                        .build(), "a,b notin (y,z),!c", "a,b notin (y,z),!c"));
-    }
-
-    @ParameterizedTest
-    @MethodSource("selectorStrings")
-    void rendersKubeSelectorString(LabelSelector selector, String string, String formatted) {
-        assertThat(LabelSelectors.toSelectorString(selector)).isEqualTo(string);
-        assertThat(LabelSelectors.format(selector)).isEqualTo(formatted);
-    }
-
-    static Stream<Arguments> matching() {
-        LabelSelector sel = new LabelSelectorBuilder().addToMatchLabels("app", "web")
-                .addNewMatchExpression().withKey("tier").withOperator("In").withValues("a", "b").endMatchExpression()
-                .addNewMatchExpression().withKey("canary").withOperator("DoesNotExist").endMatchExpression().build();
-        return Stream.of(
-                Arguments.of(sel, Map.of("app", "web", "tier", "a"), true),
-                Arguments.of(sel, Map.of("app", "web", "tier", "c"), false),
-                Arguments.of(sel, Map.of("app", "web", "tier", "a", "canary", "1"), false),
-                Arguments.of(sel, Map.of("app", "db", "tier", "a"), false),
-                Arguments.of(new LabelSelector(), Map.of(), true),
-                Arguments.of(null, Map.of("app", "web"), false));
-    }
-
-    @ParameterizedTest
-    @MethodSource("matching")
-    void matchesLabels(LabelSelector selector, Map<String, String> labels, boolean expected) {
-        assertThat(LabelSelectors.matches(selector, labels)).isEqualTo(expected);
-    }
+class LabelSelectorValidationTest {
 
     static Stream<Arguments> invalid() {
         return Stream.of(
@@ -81,7 +40,7 @@ class LabelSelectorsTest {
     @ParameterizedTest
     @MethodSource("invalid")
     void validatesWithKubeMessages(LabelSelector selector, List<String> expected) {
-        assertThat(LabelSelectors.validate(selector, "spec.selector")).map(FieldError::toString)
+        assertThat(LabelSelectorValidation.validate(selector, "spec.selector")).map(FieldError::toString)
                 .containsExactlyElementsOf(expected);
     }
 

@@ -1,4 +1,4 @@
-package dev.kapi.apiserver.registry.groups;
+package dev.kapi.apiserver.registry.validation;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;

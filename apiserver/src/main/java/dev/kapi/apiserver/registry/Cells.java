@@ -1,4 +1,4 @@
-package dev.kapi.apiserver.registry.groups;
+package dev.kapi.apiserver.registry;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -6,7 +6,7 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Table cell helpers shared by the group resources' printers (kube's {@code layoutContainerCells}). */
+/** Table cell helpers shared by the resources' printers (kube's {@code layoutContainerCells}). */
 public final class Cells {
 
     private Cells() {
