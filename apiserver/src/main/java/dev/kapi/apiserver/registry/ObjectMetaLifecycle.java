@@ -40,14 +40,14 @@ final class ObjectMetaLifecycle {
     }
 
     /** Fills the system fields of a new object and clears what a client may not set. */
-    static void fillForCreate(ObjectMeta meta, boolean hasSpec) {
+    static void fillForCreate(ObjectMeta meta, boolean tracksGeneration) {
         meta.setUid(UUID.randomUUID().toString());
         meta.setCreationTimestamp(now());
         meta.setResourceVersion(null);
         meta.setSelfLink(null);
         meta.setDeletionTimestamp(null);
         meta.setDeletionGracePeriodSeconds(null);
-        meta.setGeneration(hasSpec ? 1L : null);
+        meta.setGeneration(tracksGeneration ? 1L : null);
     }
 
     /** Keeps the fields an update may not change from the stored object. */
@@ -73,10 +73,6 @@ final class ObjectMetaLifecycle {
         if (meta.getGeneration() != null && meta.getGeneration() > 0) {
             meta.setGeneration(meta.getGeneration() + 1);
         }
-    }
-
-    static boolean hasSpec(HasMetadata obj) {
-        return Json.tree(obj).has("spec");
     }
 
     /** True when anything outside metadata and status differs (the rule for bumping generation). */

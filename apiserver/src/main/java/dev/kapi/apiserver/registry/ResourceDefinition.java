@@ -14,11 +14,13 @@ import java.util.Set;
  *
  * @param subresources names among {@code status}, {@code scale}, {@code eviction}
  * @param scale        how the {@code scale} subresource reads and writes replicas, or null
+ * @param tracksGeneration whether {@code metadata.generation} is kept (1 on create, +1 whenever anything but
+ *                     metadata and status changes), as kube-apiserver does for workloads and a few others
  */
 public record ResourceDefinition<T extends HasMetadata>(
         String group, String version, String resource, String kind, String singular, boolean namespaced,
         List<String> shortNames, List<String> categories, Class<T> type, Set<String> subresources,
-        ResourceStrategy<T> strategy, ScaleAccess<T> scale) {
+        ResourceStrategy<T> strategy, ScaleAccess<T> scale, boolean tracksGeneration) {
 
     public String apiVersion() {
         return group.isEmpty() ? version : group + "/" + version;
@@ -55,6 +57,7 @@ public record ResourceDefinition<T extends HasMetadata>(
         private ResourceStrategy<T> strategy = new ResourceStrategy<>() {
         };
         private ScaleAccess<T> scale;
+        private boolean tracksGeneration;
 
         private Builder(String group, String version, String resource, String kind, Class<T> type) {
             this.group = group;
@@ -99,9 +102,15 @@ public record ResourceDefinition<T extends HasMetadata>(
             return this;
         }
 
+        /** Keeps {@code metadata.generation} for this resource. */
+        public Builder<T> tracksGeneration() {
+            this.tracksGeneration = true;
+            return this;
+        }
+
         public ResourceDefinition<T> build() {
             return new ResourceDefinition<>(group, version, resource, kind, kind.toLowerCase(java.util.Locale.ROOT),
-                    namespaced, shortNames, categories, type, subresources, strategy, scale);
+                    namespaced, shortNames, categories, type, subresources, strategy, scale, tracksGeneration);
         }
     }
 }

@@ -102,7 +102,7 @@ public final class Store<T extends HasMetadata> {
         }
         obj.setApiVersion(def.apiVersion());
         def.strategy().applyDefaults(obj);
-        ObjectMetaLifecycle.fillForCreate(meta, ObjectMetaLifecycle.hasSpec(obj));
+        ObjectMetaLifecycle.fillForCreate(meta, def.tracksGeneration());
         T created = def.hasSubresource("status") && def.strategy().resetsStatusOnCreate()
                 ? ObjectMetaLifecycle.withoutStatus(obj, def.type()) : obj;
         def.strategy().prepareForCreate(created);
@@ -215,8 +215,9 @@ public final class Store<T extends HasMetadata> {
         checkFinalizersWhileDeleting(meta, old.getMetadata(), errs);
         def.strategy().applyDefaults(updated);
         def.strategy().prepareForUpdate(updated, old);
-        if (old.getMetadata().getGeneration() != null && ObjectMetaLifecycle.specChanged(updated, old)) {
-            meta.setGeneration(old.getMetadata().getGeneration() + 1);
+        if (def.tracksGeneration() && ObjectMetaLifecycle.specChanged(updated, old)) {
+            long generation = old.getMetadata().getGeneration() == null ? 0 : old.getMetadata().getGeneration();
+            meta.setGeneration(generation + 1);
         }
         errs.addAll(def.strategy().validateUpdate(updated, old));
         failIfInvalid(updated, errs);

@@ -40,7 +40,7 @@ public final class CoreResources {
                         .strategy(new ConfigMapStrategy()).build(),
                 def("secrets", "Secret", Secret.class).strategy(new SecretStrategy()).build(),
                 def("pods", "Pod", Pod.class).shortNames("po").categories("all")
-                        .subresources("status", "eviction").strategy(new PodStrategy()).build(),
+                        .subresources("status", "eviction").tracksGeneration().strategy(new PodStrategy()).build(),
                 def("services", "Service", Service.class).shortNames("svc").categories("all")
                         .subresources("status").strategy(new ServiceStrategy(allocations)).build(),
                 def("serviceaccounts", "ServiceAccount", ServiceAccount.class).shortNames("sa")
@@ -59,7 +59,7 @@ public final class CoreResources {
                 def("persistentvolumes", "PersistentVolume", PersistentVolume.class).clusterScoped().shortNames("pv")
                         .subresources("status").strategy(new PersistentVolumeStrategy()).build(),
                 def("replicationcontrollers", "ReplicationController", ReplicationController.class)
-                        .shortNames("rc").categories("all").subresources("status").strategy(rc).scale(rc).build());
+                        .shortNames("rc").categories("all").subresources("status").tracksGeneration().strategy(rc).scale(rc).build());
     }
 
     private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> ResourceDefinition.Builder<T> def(

@@ -45,43 +45,43 @@ public final class GroupResources {
         return List.of(
                 ResourceDefinition.builder("apps", "v1", "deployments", "Deployment", Deployment.class)
                         .shortNames("deploy").categories("all").subresources("status")
-                        .strategy(new DeploymentStrategy()).scale(DeploymentStrategy.scale()).build(),
+                        .tracksGeneration().strategy(new DeploymentStrategy()).scale(DeploymentStrategy.scale()).build(),
                 ResourceDefinition.builder("apps", "v1", "replicasets", "ReplicaSet", ReplicaSet.class)
                         .shortNames("rs").categories("all").subresources("status")
-                        .strategy(new ReplicaSetStrategy()).scale(ReplicaSetStrategy.scale()).build(),
+                        .tracksGeneration().strategy(new ReplicaSetStrategy()).scale(ReplicaSetStrategy.scale()).build(),
                 ResourceDefinition.builder("apps", "v1", "statefulsets", "StatefulSet", StatefulSet.class)
                         .shortNames("sts").categories("all").subresources("status")
-                        .strategy(new StatefulSetStrategy()).scale(StatefulSetStrategy.scale()).build(),
+                        .tracksGeneration().strategy(new StatefulSetStrategy()).scale(StatefulSetStrategy.scale()).build(),
                 ResourceDefinition.builder("apps", "v1", "daemonsets", "DaemonSet", DaemonSet.class)
                         .shortNames("ds").categories("all").subresources("status")
-                        .strategy(new DaemonSetStrategy()).build(),
+                        .tracksGeneration().strategy(new DaemonSetStrategy()).build(),
                 ResourceDefinition.builder("apps", "v1", "controllerrevisions", "ControllerRevision",
                                 ControllerRevision.class)
                         .strategy(new ControllerRevisionStrategy()).build(),
                 ResourceDefinition.builder("batch", "v1", "jobs", "Job", Job.class)
-                        .categories("all").subresources("status").strategy(new JobStrategy()).build(),
+                        .categories("all").subresources("status").tracksGeneration().strategy(new JobStrategy()).build(),
                 ResourceDefinition.builder("batch", "v1", "cronjobs", "CronJob", CronJob.class)
                         .shortNames("cj").categories("all").subresources("status")
-                        .strategy(new CronJobStrategy()).build(),
+                        .tracksGeneration().strategy(new CronJobStrategy()).build(),
                 ResourceDefinition.builder("coordination.k8s.io", "v1", "leases", "Lease", Lease.class)
                         .strategy(new LeaseStrategy()).build(),
                 ResourceDefinition.builder("networking.k8s.io", "v1", "ingresses", "Ingress", Ingress.class)
-                        .shortNames("ing").subresources("status").strategy(new IngressStrategy()).build(),
+                        .shortNames("ing").subresources("status").tracksGeneration().strategy(new IngressStrategy()).build(),
                 ResourceDefinition.builder("networking.k8s.io", "v1", "ingressclasses", "IngressClass",
                                 IngressClass.class)
-                        .clusterScoped().strategy(new IngressClassStrategy()).build(),
+                        .clusterScoped().tracksGeneration().strategy(new IngressClassStrategy()).build(),
                 ResourceDefinition.builder("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy",
                                 NetworkPolicy.class)
-                        .shortNames("netpol").strategy(new NetworkPolicyStrategy()).build(),
+                        .shortNames("netpol").tracksGeneration().strategy(new NetworkPolicyStrategy()).build(),
                 ResourceDefinition.builder("storage.k8s.io", "v1", "storageclasses", "StorageClass",
                                 StorageClass.class)
                         .clusterScoped().shortNames("sc").strategy(new StorageClassStrategy()).build(),
                 ResourceDefinition.builder("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget",
                                 PodDisruptionBudget.class)
-                        .shortNames("pdb").subresources("status").strategy(new PodDisruptionBudgetStrategy()).build(),
+                        .shortNames("pdb").subresources("status").tracksGeneration().strategy(new PodDisruptionBudgetStrategy()).build(),
                 ResourceDefinition.builder("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice",
                                 EndpointSlice.class)
-                        .strategy(new EndpointSliceStrategy()).build(),
+                        .tracksGeneration().strategy(new EndpointSliceStrategy()).build(),
                 ResourceDefinition.builder("scheduling.k8s.io", "v1", "priorityclasses", "PriorityClass",
                                 PriorityClass.class)
                         .clusterScoped().shortNames("pc").strategy(new PriorityClassStrategy()).build());

@@ -38,23 +38,6 @@ final class ResourceSamples {
 
     private static final Generation TRACKED = new Generation(true, null);
     private static final Generation NONE = new Generation(false, null);
-    /**
-     * KNOWN BUG (ObjectMetaLifecycle.fillForCreate + strategy): Kapi sets generation 1 on every kind
-     * with a {@code spec} and bumps it on spec changes; kube-apiserver does so only where the strategy
-     * sets it (workloads, Pod, Ingress, IngressClass, NetworkPolicy, PDB, EndpointSlice). Needs a
-     * per-resource "tracks generation" flag in ResourceStrategy. (A Node or Namespace sample has no spec
-     * when the store decides, so those two show no generation, as in kube-apiserver; a Node created with a
-     * spec would get one.)
-     */
-    private static final Generation SPEC_BUT_NO_GENERATION_BUG = new Generation(false,
-            "Kapi sets metadata.generation for every kind with a spec; kube-apiserver does not for this kind");
-    /**
-     * KNOWN BUG (EndpointSliceStrategy): kube-apiserver sets generation 1 on an EndpointSlice and bumps
-     * it when anything but metadata changes, or its labels change; Kapi keeps none (no spec).
-     */
-    private static final Generation ENDPOINT_SLICE_GENERATION_BUG = new Generation(true,
-            "kube-apiserver's EndpointSlice strategy keeps a generation; Kapi does not");
-
     private static final String CONTAINER = """
             {"name":"c","image":"nginx"}""";
     private static final String POD_TEMPLATE = """
@@ -86,7 +69,7 @@ final class ResourceSamples {
                 {"spec":{"containers":[%s]}}""".formatted(CONTAINER), """
                 {"phase":"Running","podIP":"10.0.0.5"}""", """
                 {"spec":{"activeDeadlineSeconds":600}}""");
-        add("/services", SPEC_BUT_NO_GENERATION_BUG, """
+        add("/services", NONE, """
                 {"spec":{"ports":[{"port":80}]}}""", LB_INGRESS, """
                 {"spec":{"ports":[{"port":81}]}}""");
         add("/serviceaccounts", NONE, "{}", null, """
@@ -101,18 +84,18 @@ final class ResourceSamples {
         add("/nodes", NONE, "{}", """
                 {"capacity":{"cpu":"2","pods":"110"}}""", """
                 {"spec":{"unschedulable":true}}""");
-        add("/limitranges", SPEC_BUT_NO_GENERATION_BUG, """
+        add("/limitranges", NONE, """
                 {"spec":{"limits":[{"type":"Container","default":{"cpu":"500m"}}]}}""", null, """
                 {"spec":{"limits":[{"type":"Container","default":{"cpu":"600m"}}]}}""");
-        add("/resourcequotas", SPEC_BUT_NO_GENERATION_BUG, """
+        add("/resourcequotas", NONE, """
                 {"spec":{"hard":{"pods":"10"}}}""", """
                 {"hard":{"pods":"10"},"used":{"pods":"1"}}""", """
                 {"spec":{"hard":{"pods":"20"}}}""");
-        add("/persistentvolumeclaims", SPEC_BUT_NO_GENERATION_BUG, """
+        add("/persistentvolumeclaims", NONE, """
                 {"spec":{"accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"1Gi"}}}}""", """
                 {"phase":"Bound"}""", """
                 {"spec":{"resources":{"requests":{"storage":"2Gi"}}}}""");
-        add("/persistentvolumes", SPEC_BUT_NO_GENERATION_BUG, """
+        add("/persistentvolumes", NONE, """
                 {"spec":{"capacity":{"storage":"1Gi"},"accessModes":["ReadWriteOnce"],"hostPath":{"path":"/tmp/rt"}}}""",
                 """
                 {"phase":"Available"}""", """
@@ -147,7 +130,7 @@ final class ResourceSamples {
                 {"lastScheduleTime":"2024-01-01T00:00:00Z"}""", """
                 {"spec":{"schedule":"*/10 * * * *"}}""");
         // other groups
-        add("coordination.k8s.io/leases", SPEC_BUT_NO_GENERATION_BUG, """
+        add("coordination.k8s.io/leases", NONE, """
                 {"spec":{"holderIdentity":"a"}}""", null, """
                 {"spec":{"holderIdentity":"b"}}""");
         add("networking.k8s.io/ingresses", TRACKED, """
@@ -167,7 +150,7 @@ final class ResourceSamples {
                 {"observedGeneration":1,"disruptionsAllowed":0,"currentHealthy":1,"desiredHealthy":1,"expectedPods":1}""",
                 """
                 {"spec":{"minAvailable":2}}""");
-        add("discovery.k8s.io/endpointslices", ENDPOINT_SLICE_GENERATION_BUG, """
+        add("discovery.k8s.io/endpointslices", TRACKED, """
                 {"addressType":"IPv4","endpoints":[]}""", null, """
                 {"endpoints":[{"addresses":["10.0.0.1"]}]}""");
         add("scheduling.k8s.io/priorityclasses", NONE, """
