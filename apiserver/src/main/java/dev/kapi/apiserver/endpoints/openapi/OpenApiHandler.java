@@ -23,16 +23,18 @@ import java.util.Optional;
  * (301) to the current URL. Only JSON is served: a client accepting only protobuf gets 406.
  * {@code GET /openapi/v2} serves the Swagger 2.0 document of all groups ({@link SwaggerDocument}) as JSON or,
  * for {@code Accept: application/com.github.proto-openapi.spec.v2@v1.0+protobuf} (what client-go's
- * {@code OpenAPISchema()} sends, used by kubectl up to 1.28 for apply and explain), as gnostic protobuf, with
- * an ETag; like kube, the first acceptable Accept entry picks the format and none gives 406.
+ * {@code OpenAPISchema()} sends, used by kubectl up to 1.28 for apply and explain), as gnostic protobuf
+ * ({@code Content-Type: application/com.github.proto-openapi.spec.v2.v1.0+protobuf}), with an ETag; like kube, the first acceptable Accept entry picks the format and none gives 406.
  */
 public final class OpenApiHandler implements PathHandler {
 
     private static final String PREFIX = "/openapi/v3";
 
     private static final String V2 = "/openapi/v2";
-    /** The media type of the gnostic protobuf v2 document. */
-    public static final String V2_PROTOBUF = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
+    /** The media type of the gnostic protobuf v2 document (Go's mime parser rejects the {@code @} form). */
+    public static final String V2_PROTOBUF = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
+    /** The form client-go asks for; answered with {@link #V2_PROTOBUF}, as kube-apiserver does. */
+    static final String V2_PROTOBUF_REQUESTED = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
 
     private final OpenApiDocuments documents;
     private final SwaggerDocument swagger;
@@ -111,7 +113,7 @@ public final class OpenApiHandler implements PathHandler {
                 acceptable = true;
                 break;
             }
-            if (t.equals(V2_PROTOBUF)) {
+            if (t.equals(V2_PROTOBUF) || t.equals(V2_PROTOBUF_REQUESTED)) {
                 acceptable = true;
                 protobuf = true;
                 break;
