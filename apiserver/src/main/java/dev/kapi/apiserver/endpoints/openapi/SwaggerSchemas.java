@@ -23,7 +23,7 @@ final class SwaggerSchemas {
     private SwaggerSchemas() {
     }
 
-    /** The v2 form of the schema named {@code name} generated for {@code type} (may be null). */
+    /** The v2 form of the v3 schema generated for {@code type} (null when unknown: then no patch extensions). */
     static ObjectNode definition(ObjectNode v3, Class<?> type) {
         ObjectNode v2 = convert(v3);
         if (type != null && v2.get("properties") instanceof ObjectNode props) {
