@@ -21,22 +21,33 @@ import java.util.Optional;
  * Documents carry a quoted ETag (their hash) and answer {@code If-None-Match} with 304; a request with the
  * current {@code ?hash=} is marked immutable (cacheable for a year), one with a stale hash is redirected
  * (301) to the current URL. Only JSON is served: a client accepting only protobuf gets 406.
- * {@code /openapi/v2} is not served (404): kubectl 1.27+ and current clients read v3.
+ * {@code GET /openapi/v2} serves the Swagger 2.0 document of all groups ({@link SwaggerDocument}) as JSON or,
+ * for {@code Accept: application/com.github.proto-openapi.spec.v2@v1.0+protobuf} (what client-go's
+ * {@code OpenAPISchema()} sends, used by kubectl up to 1.28 for apply and explain), as gnostic protobuf
+ * ({@code Content-Type: application/com.github.proto-openapi.spec.v2.v1.0+protobuf}), with an ETag; like kube, the first acceptable Accept entry picks the format and none gives 406.
  */
 public final class OpenApiHandler implements PathHandler {
 
     private static final String PREFIX = "/openapi/v3";
 
+    private static final String V2 = "/openapi/v2";
+    /** The media type of the gnostic protobuf v2 document (Go's mime parser rejects the {@code @} form). */
+    public static final String V2_PROTOBUF = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
+    /** The form client-go asks for; answered with {@link #V2_PROTOBUF}, as kube-apiserver does. */
+    static final String V2_PROTOBUF_REQUESTED = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
+
     private final OpenApiDocuments documents;
+    private final SwaggerDocument swagger;
 
     public OpenApiHandler(ResourceRegistry registry) {
         this.documents = new OpenApiDocuments(registry);
+        this.swagger = new SwaggerDocument(registry);
     }
 
     @Override
     public boolean matches(String method, String path) {
         return ("GET".equals(method) || "HEAD".equals(method)) && path != null
-                && (path.equals(PREFIX) || path.startsWith(PREFIX + "/") || path.equals("/openapi/v2"));
+                && (path.equals(PREFIX) || path.startsWith(PREFIX + "/") || path.equals(V2));
     }
 
     @Override
@@ -50,6 +61,10 @@ public final class OpenApiHandler implements PathHandler {
 
     private void serve(HttpServletRequest req, HttpServletResponse res) throws IOException {
         String path = req.getRequestURI();
+        if (path.equals(V2)) {
+            serveV2(req, res);
+            return;
+        }
         if (!path.equals(PREFIX) && !path.startsWith(PREFIX + "/")) {
             throw StatusError.notFoundPath();
         }
@@ -87,6 +102,44 @@ public final class OpenApiHandler implements PathHandler {
             return;
         }
         write(req, res, 200, doc.get().json());
+    }
+
+    private void serveV2(HttpServletRequest req, HttpServletResponse res) throws IOException {
+        boolean protobuf = false;
+        boolean acceptable = false;
+        for (MediaTypes.Entry e : MediaTypes.parseAccept(req.getHeader("Accept"))) {
+            String t = e.type();
+            if (t.equals(MediaTypes.JSON) || t.equals("application/*") || t.equals("*/*")) {
+                acceptable = true;
+                break;
+            }
+            if (t.equals(V2_PROTOBUF) || t.equals(V2_PROTOBUF_REQUESTED)) {
+                acceptable = true;
+                protobuf = true;
+                break;
+            }
+        }
+        if (!acceptable) {
+            throw StatusError.notAcceptable("the server was unable to respond with a content type that the client supports");
+        }
+        SwaggerDocument.Bytes doc = swagger.bytes();
+        String etag = "\"" + doc.hash() + "\"";
+        res.setHeader("Vary", "Accept");
+        res.setHeader("ETag", etag);
+        String ifNoneMatch = req.getHeader("If-None-Match");
+        if (ifNoneMatch != null && (ifNoneMatch.equals(etag) || ifNoneMatch.equals("*"))) {
+            res.setStatus(304);
+            return;
+        }
+        byte[] bytes = protobuf ? doc.protobuf() : doc.json();
+        res.setStatus(200);
+        res.setContentType(protobuf ? V2_PROTOBUF : MediaTypes.JSON);
+        res.setContentLength(bytes.length);
+        if (!"HEAD".equals(req.getMethod())) {
+            try (OutputStream out = res.getOutputStream()) {
+                out.write(bytes);
+            }
+        }
     }
 
     /** 406 unless JSON is acceptable (protobuf, the other type kube offers here, is not served). */

@@ -38,6 +38,11 @@ final class SchemaGenerator {
         return schemas;
     }
 
+    /** The model class whose schema is named {@code name}, or null. */
+    Class<?> typeOf(String name) {
+        return classes.get(name);
+    }
+
     /** A {@code $ref} schema to {@code type}, generating its schema (and its references') if needed. */
     ObjectNode ref(Class<?> type) {
         ObjectNode n = Json.MAPPER.createObjectNode();

@@ -1,0 +1,92 @@
+package dev.kapi.apiserver.endpoints.openapi;
+
+import dev.kapi.apiserver.endpoints.patch.PatchMeta;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns the OpenAPI v3 schemas of {@link SchemaGenerator} into Swagger 2.0 definitions, as kube-apiserver's
+ * {@code /openapi/v2} has them: references point to {@code #/definitions/}, the {@code oneOf} of IntOrString
+ * becomes {@code type: string, format: int-or-string} and that of Quantity {@code type: string}, and every
+ * property with a strategic-merge-patch strategy carries {@code x-kubernetes-patch-strategy} and
+ * {@code x-kubernetes-patch-merge-key} (kubectl 1.27/1.28 compute apply patches from these when the v2
+ * document has the kind).
+ */
+final class SwaggerSchemas {
+
+    static final String REF_PREFIX = "#/definitions/";
+
+    private SwaggerSchemas() {
+    }
+
+    /** The v2 form of the v3 schema generated for {@code type} (null when unknown: then no patch extensions). */
+    static ObjectNode definition(ObjectNode v3, Class<?> type) {
+        ObjectNode v2 = convert(v3);
+        if (type != null && v2.get("properties") instanceof ObjectNode props) {
+            PatchMeta.Schema patch = PatchMeta.Schema.of(type);
+            for (Map.Entry<String, JsonNode> p : props.properties()) {
+                PatchMeta.FieldMeta meta = patch.field(p.getKey());
+                String strategy = strategy(meta);
+                if (!strategy.isEmpty() && p.getValue() instanceof ObjectNode prop) {
+                    if (!meta.mergeKey().isEmpty()) {
+                        prop.put("x-kubernetes-patch-merge-key", meta.mergeKey());
+                    }
+                    prop.put("x-kubernetes-patch-strategy", strategy);
+                }
+            }
+        }
+        return v2;
+    }
+
+    /** A deep v2 copy of the v3 schema {@code v3}. */
+    static ObjectNode convert(JsonNode v3) {
+        ObjectNode out = (ObjectNode) v3.deepCopy();
+        rewrite(out);
+        return out;
+    }
+
+    private static void rewrite(ObjectNode s) {
+        JsonNode ref = s.get("$ref");
+        if (ref != null && ref.isString() && ref.asString().startsWith(SchemaGenerator.REF_PREFIX)) {
+            s.put("$ref", REF_PREFIX + ref.asString().substring(SchemaGenerator.REF_PREFIX.length()));
+        }
+        JsonNode oneOf = s.remove("oneOf");
+        if (oneOf != null && !s.has("type")) {
+            // Swagger 2 has no oneOf: kube writes IntOrString and Quantity as strings.
+            String first = oneOf.isArray() && !oneOf.isEmpty() && oneOf.get(0).has("type")
+                    ? oneOf.get(0).get("type").asString() : "string";
+            s.put("type", "int-or-string".equals(s.path("format").asString("")) ? "string" : first);
+        }
+        if (s.get("properties") instanceof ObjectNode props) {
+            for (Map.Entry<String, JsonNode> p : props.properties()) {
+                if (p.getValue() instanceof ObjectNode o) {
+                    rewrite(o);
+                }
+            }
+        }
+        if (s.get("items") instanceof ObjectNode items) {
+            rewrite(items);
+        }
+        if (s.get("additionalProperties") instanceof ObjectNode ap) {
+            rewrite(ap);
+        }
+    }
+
+    private static String strategy(PatchMeta.FieldMeta meta) {
+        List<String> parts = new ArrayList<>();
+        if (meta.merge()) {
+            parts.add("merge");
+        }
+        if (meta.replace()) {
+            parts.add("replace");
+        }
+        if (meta.retainKeys()) {
+            parts.add("retainKeys");
+        }
+        return String.join(",", parts);
+    }
+}
