@@ -27,12 +27,18 @@ public final class AuthorizationFilter extends HttpFilter {
             throws IOException, ServletException {
         RequestInfo info = (RequestInfo) req.getAttribute(RequestInfo.ATTRIBUTE);
         UserInfo user = (UserInfo) req.getAttribute(UserInfo.ATTRIBUTE);
-        String reason = authorizer.deny(user, info);
-        if (reason == null) {
+        AuthorizationAttributes attributes = AuthorizationAttributes.of(user, info);
+        Decision decision = authorizer.authorize(attributes);
+        if (decision.allowed()) {
             chain.doFilter(req, res);
             return;
         }
-        GroupResource gr = new GroupResource(info.apiGroup(), info.resource() == null ? "" : info.resource());
+        String reason = ForbiddenMessages.reason(attributes, decision.reason());
+        if (!info.resourceRequest()) {
+            StatusResponses.write(res, StatusError.status(403, "Forbidden", "forbidden: " + reason, null));
+            return;
+        }
+        GroupResource gr = new GroupResource(info.apiGroup(), info.resource());
         StatusResponses.write(res, StatusError.forbidden(gr, info.name(), reason).status());
     }
 }

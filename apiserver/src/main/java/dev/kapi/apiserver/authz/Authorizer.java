@@ -1,13 +1,11 @@
 package dev.kapi.apiserver.authz;
 
-import dev.kapi.apiserver.authn.UserInfo;
-import dev.kapi.apiserver.filters.RequestInfo;
-
 /**
- * Decides whether a user may do what a request asks. Returns null to allow, or the reason for a 403
- * (kube-apiserver's wording follows in the Status message).
+ * Decides whether a user may do what a request asks (kube-apiserver's {@code authorizer.Authorizer}).
+ * Implementations: AlwaysAllow, AlwaysDeny, RBAC; {@code --authorization-mode} chains them in order.
+ * Must answer from memory (no storage read per request).
  */
 public interface Authorizer {
 
-    String deny(UserInfo user, RequestInfo request);
+    Decision authorize(AuthorizationAttributes attributes);
 }

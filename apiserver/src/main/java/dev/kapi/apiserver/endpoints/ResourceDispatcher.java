@@ -78,6 +78,9 @@ public final class ResourceDispatcher {
 
     private VerbHandler handlerFor(ResourceDefinition<HasMetadata> def, RequestInfo info, String verb) {
         String sub = info.subresource();
+        if (sub == null && !def.serves(verb)) {
+            throw StatusError.methodNotSupported(def.groupResource(), verb);
+        }
         if (sub == null) {
             VerbHandler h = verbs.get(verb);
             if (h == null) {

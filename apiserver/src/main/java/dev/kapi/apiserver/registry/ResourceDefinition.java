@@ -14,13 +14,22 @@ import java.util.Set;
  *
  * @param subresources names among {@code status}, {@code scale}, {@code eviction}
  * @param scale        how the {@code scale} subresource reads and writes replicas, or null
+ * @param verbs        the verbs served (all eight for stored resources; {@code create} only for review APIs)
  * @param tracksGeneration whether {@code metadata.generation} is kept (1 on create, +1 whenever anything but
  *                     metadata and status changes), as kube-apiserver does for workloads and a few others
  */
 public record ResourceDefinition<T extends HasMetadata>(
         String group, String version, String resource, String kind, String singular, boolean namespaced,
         List<String> shortNames, List<String> categories, Class<T> type, Set<String> subresources,
-        ResourceStrategy<T> strategy, ScaleAccess<T> scale, boolean tracksGeneration) {
+        ResourceStrategy<T> strategy, ScaleAccess<T> scale, List<String> verbs, boolean tracksGeneration) {
+
+    /** The verbs of a stored resource, in discovery's order. */
+    public static final List<String> ALL_VERBS =
+            List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
+
+    public boolean serves(String verb) {
+        return verbs.contains(verb);
+    }
 
     public String apiVersion() {
         return group.isEmpty() ? version : group + "/" + version;
@@ -58,6 +67,7 @@ public record ResourceDefinition<T extends HasMetadata>(
         };
         private ScaleAccess<T> scale;
         private boolean tracksGeneration;
+        private List<String> verbs = ALL_VERBS;
 
         private Builder(String group, String version, String resource, String kind, Class<T> type) {
             this.group = group;
@@ -102,6 +112,12 @@ public record ResourceDefinition<T extends HasMetadata>(
             return this;
         }
 
+        /** Serves only these verbs (e.g. {@code create} for a review API that stores nothing). */
+        public Builder<T> verbs(String... verbs) {
+            this.verbs = List.of(verbs);
+            return this;
+        }
+
         /** Keeps {@code metadata.generation} for this resource. */
         public Builder<T> tracksGeneration() {
             this.tracksGeneration = true;
@@ -110,7 +126,7 @@ public record ResourceDefinition<T extends HasMetadata>(
 
         public ResourceDefinition<T> build() {
             return new ResourceDefinition<>(group, version, resource, kind, kind.toLowerCase(java.util.Locale.ROOT),
-                    namespaced, shortNames, categories, type, subresources, strategy, scale, tracksGeneration);
+                    namespaced, shortNames, categories, type, subresources, strategy, scale, verbs, tracksGeneration);
         }
     }
 }

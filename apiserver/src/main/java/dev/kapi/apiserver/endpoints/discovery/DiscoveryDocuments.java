@@ -159,7 +159,7 @@ public final class DiscoveryDocuments {
         n.put("singularName", d.singular());
         n.put("namespaced", d.namespaced());
         n.put("kind", d.kind());
-        strings(n, "verbs", RESOURCE_VERBS);
+        strings(n, "verbs", d.verbs());
         if (!d.shortNames().isEmpty()) {
             strings(n, "shortNames", d.shortNames());
         }
@@ -207,7 +207,7 @@ public final class DiscoveryDocuments {
         responseKind(n, d.group(), d.version(), d.kind());
         n.put("scope", d.namespaced() ? "Namespaced" : "Cluster");
         n.put("singularResource", d.singular());
-        strings(n, "verbs", RESOURCE_VERBS);
+        strings(n, "verbs", d.verbs());
         if (!d.shortNames().isEmpty()) {
             strings(n, "shortNames", d.shortNames());
         }

@@ -1,0 +1,35 @@
+package dev.kapi.apiserver.authz;
+
+import dev.kapi.apiserver.authn.UserInfo;
+import dev.kapi.apiserver.filters.RequestInfo;
+
+/**
+ * What an authorizer decides on, as kube-apiserver's {@code authorizer.Attributes}: who (user), the verb,
+ * and either a resource (group, version, resource, subresource, namespace, name) or a non-resource path.
+ * Namespace is "" for cluster-scoped requests and all-namespace lists.
+ */
+public record AuthorizationAttributes(UserInfo user, String verb, boolean resourceRequest, String apiGroup,
+                                      String apiVersion, String resource, String subresource, String namespace,
+                                      String name, String path) {
+
+    public static AuthorizationAttributes of(UserInfo user, RequestInfo info) {
+        if (!info.resourceRequest()) {
+            return new AuthorizationAttributes(user, info.verb(), false, "", "", "", "", "", "", info.path());
+        }
+        String namespace = info.namespace() == null ? "" : info.namespace();
+        if (info.isNamespaceObject()) {
+            namespace = info.name() == null ? "" : info.name();
+        }
+        return new AuthorizationAttributes(user, info.verb(), true, nz(info.apiGroup()), nz(info.apiVersion()),
+                nz(info.resource()), nz(info.subresource()), namespace, nz(info.name()), info.path());
+    }
+
+    /** The resource as RBAC rules name it: {@code pods} or {@code pods/status}. */
+    public String resourceWithSubresource() {
+        return subresource.isEmpty() ? resource : resource + "/" + subresource;
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+}
