@@ -3,8 +3,10 @@ package dev.kapi.apiserver.bench;
 import dev.kapi.apiserver.api.Json;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
+import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import java.io.IOException;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,21 +91,70 @@ final class BenchWork {
                 configMap(prefix + "-" + i, 0).getBytes(StandardCharsets.UTF_8)), 201));
     }
 
-    /** GETs the whole collection of {@code namespace}; returns the number of items (from the last call). */
-    int serverList(String namespace) throws IOException {
+    /** GETs the whole collection of {@code namespace} in one response (no limit); returns the response. */
+    BenchHttp.Response serverListResponse(String namespace) throws IOException {
         try (BenchHttp http = new BenchHttp(port)) {
-            byte[] body = expect(http.send("GET", "/api/v1/namespaces/" + namespace + "/configmaps", null), 200);
-            lastListBytes = body.length;
-            return body.length;
+            return http.send("GET", "/api/v1/namespaces/" + namespace + "/configmaps", null);
         }
     }
 
-    /** The number of items of the collection of {@code namespace} (parsed; not timed). */
-    int serverListCount(String namespace) throws IOException {
+    /** GETs the whole collection of {@code namespace} in one response (no limit); returns its size. */
+    int serverList(String namespace) throws IOException {
+        byte[] body = expect(serverListResponse(namespace), 200);
+        lastListBytes = body.length;
+        return body.length;
+    }
+
+    /**
+     * GETs the whole collection of {@code namespace} in pages of {@code limit} following the continue
+     * tokens (as client-go's pager and informers do); returns the number of pages.
+     */
+    int serverListPaged(String namespace, int limit) throws IOException {
+        String base = "/api/v1/namespaces/" + namespace + "/configmaps?limit=" + limit;
+        int pages = 0;
         try (BenchHttp http = new BenchHttp(port)) {
-            byte[] body = expect(http.send("GET", "/api/v1/namespaces/" + namespace + "/configmaps", null), 200);
-            return Json.MAPPER.readTree(body).get("items").size();
+            String token = null;
+            do {
+                byte[] body = expect(http.send("GET", token == null ? base
+                        : base + "&continue=" + URLEncoder.encode(token, StandardCharsets.UTF_8), null), 200);
+                pages++;
+                token = continueToken(body);
+            } while (token != null);
         }
+        return pages;
+    }
+
+    /** {@code metadata.continue} of a list (it comes before the items), or null. */
+    static String continueToken(byte[] body) {
+        String head = new String(body, 0, Math.min(body.length, 2048), StandardCharsets.UTF_8);
+        int i = head.indexOf("\"continue\":\"");
+        if (i < 0) {
+            return null;
+        }
+        int start = i + "\"continue\":\"".length();
+        String token = head.substring(start, head.indexOf('"', start));
+        return token.isEmpty() ? null : token;
+    }
+
+    /** The number of items of the collection of {@code namespace}, read in pages of {@code limit} (parsed; not timed). */
+    int serverListCount(String namespace, int limit) throws IOException {
+        String base = "/api/v1/namespaces/" + namespace + "/configmaps?limit=" + limit;
+        int items = 0;
+        try (BenchHttp http = new BenchHttp(port)) {
+            String token = null;
+            do {
+                byte[] body = expect(http.send("GET", token == null ? base
+                        : base + "&continue=" + URLEncoder.encode(token, StandardCharsets.UTF_8), null), 200);
+                var list = Json.MAPPER.readTree(body);
+                items += list.get("items").size();
+                String next = list.path("metadata").path("continue").asString("");
+                if (!next.equals(continueToken(body) == null ? "" : continueToken(body))) {
+                    throw new IllegalStateException("continue token scan disagrees with the parsed list");
+                }
+                token = next.isEmpty() ? null : next;
+            } while (token != null);
+        }
+        return items;
     }
 
     Load.Worker rawPut(String keyPrefix) {
@@ -116,6 +167,24 @@ final class BenchWork {
                 throw new IllegalStateException("raw get found nothing");
             }
         };
+    }
+
+    /** Range reads of every key under {@code prefix} in pages of {@code limit}; returns the number of keys. */
+    int rawRangePaged(String prefix, int limit) throws Exception {
+        byte[] end = prefix.getBytes(StandardCharsets.UTF_8);
+        end[end.length - 1]++;
+        ByteSequence rangeEnd = ByteSequence.from(end);
+        ByteSequence start = bytes(prefix);
+        int keys = 0;
+        while (true) {
+            GetResponse page = kv.get(start, GetOption.builder().withRange(rangeEnd).withLimit(limit).build()).get();
+            keys += page.getKvs().size();
+            if (!page.isMore() || page.getKvs().isEmpty()) {
+                return keys;
+            }
+            byte[] last = page.getKvs().get(page.getKvs().size() - 1).getKey().getBytes();
+            start = ByteSequence.from(java.util.Arrays.copyOf(last, last.length + 1)); // just after the last key
+        }
     }
 
     void fillRaw(String keyPrefix, int count) throws Exception {

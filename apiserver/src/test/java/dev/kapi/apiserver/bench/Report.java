@@ -17,11 +17,16 @@ final class Report {
     private final List<Row> rows = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
 
-    /** A figure with a baseline; {@code goalRatio} > 0 is a goal on kapi/raw ("higher is better" figures). */
+    /** A figure with a baseline (NaN when there is none) and the goal it is held against, if any. */
     void compare(String metric, String unit, double kapi, double raw, String goal, Boolean met) {
         rows.add(new Row(metric, num(kapi) + " " + unit, Double.isNaN(raw) ? "–" : num(raw) + " " + unit,
                 Double.isNaN(raw) ? "–" : String.format(Locale.ROOT, "%.2f×", kapi / raw),
                 goal == null ? "" : goal, met == null ? "" : met ? "**met**" : "**missed**"));
+    }
+
+    /** A figure the server could not produce (e.g. the request failed), beside its baseline. */
+    void failed(String metric, String why, String unit, double raw) {
+        rows.add(new Row(metric, why, num(raw) + " " + unit, "–", "", ""));
     }
 
     void note(String line) {
