@@ -2,13 +2,17 @@ package dev.kapi.apiserver.storage.sqlite;
 
 import dev.kapi.apiserver.storage.StorageException;
 import dev.kapi.apiserver.storage.StorageException.Code;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 
 /**
  * Compaction to revision R, in one write transaction: delete every row below R that a newer row at or
  * below R supersedes, then every deletion row below R, and remember R. Every read at a revision >= R
  * still finds, per key, its newest row at or below that revision, and every row above R stays for watches
- * resuming there. Afterwards the freed pages are returned to the file system (incremental vacuum).
+ * resuming there. In the same transaction the freed pages go back to the file system (incremental vacuum).
  */
 final class SqliteCompact {
 
@@ -22,7 +26,7 @@ final class SqliteCompact {
      * @throws StorageException TOO_LARGE_RESOURCE_VERSION for a revision the store has not reached
      */
     static boolean compact(SqliteConnections db, long revision) {
-        boolean compacted = db.write("", tx -> {
+        return db.write("", tx -> {
             SqliteSchema.Marks marks = SqliteSchema.marks(tx.connection());
             if (revision > marks.current()) {
                 throw new StorageException(Code.TOO_LARGE_RESOURCE_VERSION, null,
@@ -43,11 +47,27 @@ final class SqliteCompact {
                 tombstones.executeUpdate();
             }
             SqliteSchema.setCompacted(tx.connection(), revision);
+            reclaimFreePages(tx.connection());
             return true;
         });
-        if (compacted) {
-            db.reclaimSpace();
+    }
+
+    /**
+     * Returns the free pages to the file system ({@code auto_vacuum=INCREMENTAL}). The pragma frees one page
+     * per step and JDBC steps a statement without result columns once, so it runs once per free page.
+     */
+    private static void reclaimFreePages(Connection c) throws SQLException {
+        long free;
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA freelist_count")) {
+            free = rs.next() ? rs.getLong(1) : 0;
         }
-        return compacted;
+        if (free == 0) {
+            return;
+        }
+        try (PreparedStatement vacuum = c.prepareStatement("PRAGMA incremental_vacuum")) {
+            for (long i = 0; i < free; i++) {
+                vacuum.execute();
+            }
+        }
     }
 }

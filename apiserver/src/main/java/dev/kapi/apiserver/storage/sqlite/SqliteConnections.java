@@ -124,26 +124,6 @@ final class SqliteConnections implements AutoCloseable {
         }
     }
 
-    /** Returns free pages to the file system ({@code PRAGMA incremental_vacuum}), under the writer lock. */
-    void reclaimSpace() {
-        writeLock.lock();
-        try (Statement s = writer.createStatement()) {
-            ensureOpen(null);
-            // the pragma frees one page per result row: step through all of them
-            if (s.execute("PRAGMA incremental_vacuum")) {
-                try (var rs = s.getResultSet()) {
-                    while (rs.next()) {
-                        // each step frees a page
-                    }
-                }
-            }
-        } catch (SQLException e) {
-            throw translate(e, null);
-        } finally {
-            writeLock.unlock();
-        }
-    }
-
     boolean isClosed() {
         return closed;
     }

@@ -54,7 +54,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p><b>Compaction</b> ({@link SqliteCompact}, scheduled by {@link SqliteCompactor}) to revision R deletes
  * the rows below R that a newer row at or below R supersedes and the deletion rows below R, records R
- * (older reads and watches get EXPIRED), then returns free pages to the file system with
+ * (older reads and watches get EXPIRED) and, in the same transaction, returns free pages to the file system with
  * {@code PRAGMA incremental_vacuum} (the file uses {@code auto_vacuum=INCREMENTAL}).
  *
  * <p>A {@code <file>-kapi.lock} file lock keeps a second process (or a second instance) off the file:
