@@ -75,7 +75,12 @@ public final class SqliteStorage implements Storage {
         this.lockFile = lockFile;
         this.lock = lock;
         this.connections = SqliteConnections.open(file, options.readers(), this::committed);
-        revision.set(connections.read(null, c -> SqliteSchema.marks(c).current()));
+        try {
+            revision.set(connections.read(null, c -> SqliteSchema.marks(c).current()));
+        } catch (RuntimeException e) {
+            connections.close();
+            throw e;
+        }
         this.watches = new SqliteWatchHub(connections, revision.get(), options.progressInterval());
         this.compactor = new SqliteCompactor(connections, revision::get, options.compactInterval(),
                 options.retainRevisions());

@@ -16,6 +16,7 @@ import dev.kapi.apiserver.storage.WatchRecorder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.ArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,7 +56,8 @@ class SqliteFileTest {
                             org.assertj.core.groups.Tuple.tuple("/r/a", "a1", a.createRevision(), a.modRevision()),
                             org.assertj.core.groups.Tuple.tuple("/r/b", "b2", b.createRevision(), b.modRevision()));
             assertThatThrownBy(() -> storage.get("/r/gone"))
-                    .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.code()).isEqualTo(Code.KEY_NOT_FOUND));
+                    .isInstanceOfSatisfying(StorageException.class,
+                            e -> assertThat(e.code()).isEqualTo(Code.KEY_NOT_FOUND));
             assertThat(storage.create("/r/c", bytes("c")).modRevision()).isEqualTo(revision + 1);
         }
     }
@@ -146,6 +148,29 @@ class SqliteFileTest {
                     assertThat(atEdge.summary()).containsExactly("MODIFIED a=3");
                     assertThat(tooOld.events()).singleElement()
                             .satisfies(e -> assertThat(e.error().code()).isEqualTo(Code.EXPIRED));
+                });
+            }
+        }
+    }
+
+    @Test
+    void historyAndInitialStateLongerThanOnePageArriveCompleteAndInOrder() {
+        try (SqliteStorage storage = SqliteStorage.open(dir.resolve("pages.db"))) {
+            long start = storage.currentRevision();
+            List<Long> written = new ArrayList<>();
+            for (int i = 0; i < 1100; i++) {
+                written.add(storage.create(String.format("/p/k%04d", i), bytes("v" + i)).modRevision());
+            }
+            WatchRecorder history = new WatchRecorder();
+            WatchRecorder state = new WatchRecorder();
+            try (WatchHandle one = storage.watch("/p/", WatchOptions.from(start), history);
+                 WatchHandle two = storage.watch("/p/", WatchOptions.from(0), state)) {
+                KeyValue last = storage.create("/p/last", bytes("last"));
+                List<Long> expected = new ArrayList<>(written);
+                expected.add(last.modRevision());
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                    assertThat(history.revisions()).isEqualTo(expected);
+                    assertThat(state.revisions()).isEqualTo(expected);
                 });
             }
         }
