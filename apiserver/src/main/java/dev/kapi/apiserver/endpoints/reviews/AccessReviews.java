@@ -11,7 +11,6 @@ import dev.kapi.apiserver.registry.reviews.ReviewResources;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.authorization.v1.NonResourceAttributes;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributes;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
@@ -58,7 +57,7 @@ final class AccessReviews {
         if (allowNamespace) {
             tree.remove("namespace");
         }
-        boolean empty = tree.properties().stream().allMatch(e -> isEmpty(e.getValue()));
+        boolean empty = tree.properties().stream().allMatch(e -> ReviewTrees.isZero(e.getValue()));
         if (!empty) {
             errs.add(FieldError.invalid("metadata", new Rendered(meta),
                     allowNamespace ? "must be empty except for namespace" : "must be empty"));
@@ -110,11 +109,6 @@ final class AccessReviews {
 
     static List<FieldError> errors() {
         return new ArrayList<>();
-    }
-
-    private static boolean isEmpty(JsonNode n) {
-        return n == null || n.isNull() || ((n.isArray() || n.isObject()) && n.isEmpty())
-                || (n.isString() && n.asString().isEmpty());
     }
 
     private static String nz(String s) {

@@ -37,6 +37,9 @@ final class ReviewTrees {
         out.put("apiVersion", def.apiVersion());
         JsonNode meta = obj.get("metadata");
         ObjectNode metadata = meta instanceof ObjectNode m ? m : Json.MAPPER.createObjectNode();
+        List<String> zero = metadata.properties().stream().filter(e -> isZero(e.getValue()))
+                .map(Map.Entry::getKey).toList();
+        metadata.remove(zero); // Go's omitempty (a protobuf body decodes with generation 0, for one)
         if (!metadata.has("creationTimestamp")) {
             metadata.putNull("creationTimestamp");
         }
@@ -47,6 +50,13 @@ final class ReviewTrees {
             }
         });
         return out;
+    }
+
+    /** Whether a value is Go's zero value: null, "", 0, false, or an empty list or object. */
+    static boolean isZero(JsonNode n) {
+        return n == null || n.isNull() || ((n.isArray() || n.isObject()) && n.isEmpty())
+                || (n.isString() && n.asString().isEmpty()) || (n.isNumber() && n.asDouble() == 0)
+                || (n.isBoolean() && !n.asBoolean());
     }
 
     /** Puts a string unless it is null or empty (omitempty). */

@@ -68,7 +68,8 @@ class AccessReviewsTest {
                                 "ns1", "web", "")),
                 new Case("self, non-resource, no opinion", AUTHZ + "selfsubjectaccessreviews",
                         """
-                        {"spec":{"nonResourceAttributes":{"path":"/healthz","verb":"get"}}}""",
+                        {"metadata":{"generation":0,"labels":{}},
+                         "spec":{"nonResourceAttributes":{"path":"/healthz","verb":"get"}}}""",
                         Decision.noOpinion(""), """
                         {"allowed":false}""",
                         new AuthorizationAttributes(REQUESTER, "get", false, "", "", "", "", "", "", "/healthz")),
@@ -108,6 +109,8 @@ class AccessReviewsTest {
         assertThat(a.body().get("spec")).isEqualTo(Json.MAPPER.readTree(c.body()).get("spec"));
         assertThat(a.body().get("metadata").has("creationTimestamp")).isTrue();
         assertThat(a.body().get("metadata").get("creationTimestamp").isNull()).isTrue();
+        assertThat(a.body().get("metadata").propertyNames()).containsAnyOf("creationTimestamp", "namespace")
+                .hasSize(c.path().contains("/namespaces/") ? 2 : 1);
     }
 
     @Test
