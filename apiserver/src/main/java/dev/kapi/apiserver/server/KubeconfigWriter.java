@@ -39,7 +39,8 @@ public class KubeconfigWriter {
         Path path = Path.of(options.writeKubeconfig()).toAbsolutePath();
         Files.createDirectories(path.getParent());
         Files.writeString(path, kubeconfig("http://" + host + ":" + port));
-        LOG.info("Wrote kubeconfig {}: kubectl --kubeconfig {} get ns", path, path);
+        LOG.info("Wrote kubeconfig {}", path);
+        StartupBanner.print(System.out, "http://" + host + ":" + port, path, options);
     }
 
     static String kubeconfig(String server) {

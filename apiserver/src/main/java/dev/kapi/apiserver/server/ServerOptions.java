@@ -37,7 +37,8 @@ public class ServerOptions {
         this.securePort = securePort;
         this.bindAddress = bindAddress;
         this.dataDir = Path.of(dataDir);
-        this.writeKubeconfig = writeKubeconfig;
+        this.writeKubeconfig = writeKubeconfig.isEmpty()
+                ? this.dataDir.resolve("kubeconfig").toString() : writeKubeconfig;
         this.serviceClusterIpRange = serviceClusterIpRange;
         this.serviceNodePortRange = serviceNodePortRange;
     }
@@ -64,7 +65,7 @@ public class ServerOptions {
         return dataDir;
     }
 
-    /** {@code --write-kubeconfig}: where to write a kubeconfig for this server, or "" for nowhere. */
+    /** {@code --write-kubeconfig}: where to write a kubeconfig for this server (default: data-dir/kubeconfig). */
     public String writeKubeconfig() {
         return writeKubeconfig;
     }

@@ -1,0 +1,22 @@
+package dev.kapi.apiserver.server;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/** The few lines printed once the server is ready: where it is, where its state is, how to talk to it. */
+final class StartupBanner {
+
+    private StartupBanner() {
+    }
+
+    static void print(PrintStream out, String url, Path kubeconfig, ServerOptions options) {
+        String storage = options.etcdServers().isEmpty()
+                ? "embedded store in " + options.dataDir().resolve("db")
+                : "etcd " + String.join(",", options.etcdServers());
+        out.println();
+        out.println("Kapi is ready at " + url + " (" + storage + ")");
+        out.println("  kubectl --kubeconfig " + kubeconfig + " get namespaces");
+        out.println("  curl " + url + "/api/v1/namespaces/default/configmaps");
+        out.println();
+    }
+}
