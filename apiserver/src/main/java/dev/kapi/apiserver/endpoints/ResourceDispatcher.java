@@ -41,9 +41,16 @@ public final class ResourceDispatcher {
     private final Map<String, VerbHandler> verbs;
     private final VerbHandler scale = new ScaleHandler();
     private final VerbHandler eviction;
+    private final VerbHandler tokenRequests;
 
     public ResourceDispatcher(StoreRegistry stores, AdmissionChain admission) {
+        this(stores, admission, null);
+    }
+
+    /** @param tokenRequests the handler of {@code serviceaccounts/<name>/token} (null: not served) */
+    public ResourceDispatcher(StoreRegistry stores, AdmissionChain admission, VerbHandler tokenRequests) {
         this.stores = stores;
+        this.tokenRequests = tokenRequests;
         this.admission = admission;
         this.verbs = Map.of(
                 "get", new GetHandler(),
@@ -104,6 +111,15 @@ public final class ResourceDispatcher {
                     throw StatusError.methodNotSupported(def.groupResource(), verb);
                 }
                 yield eviction;
+            }
+            case "token" -> {
+                if (!verb.equals("create")) {
+                    throw StatusError.methodNotSupported(def.groupResource(), verb);
+                }
+                if (tokenRequests == null) {
+                    throw StatusError.notFoundPath();
+                }
+                yield tokenRequests;
             }
             default -> throw StatusError.notFoundPath();
         };

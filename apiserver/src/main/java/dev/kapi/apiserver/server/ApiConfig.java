@@ -14,6 +14,7 @@ import dev.kapi.apiserver.endpoints.discovery.DiscoveryHandler;
 import dev.kapi.apiserver.endpoints.discovery.HealthHandler;
 import dev.kapi.apiserver.endpoints.discovery.VersionHandler;
 import dev.kapi.apiserver.endpoints.openapi.OpenApiHandler;
+import dev.kapi.apiserver.endpoints.tokens.TokenRequestHandler;
 import dev.kapi.apiserver.registry.BuiltInResources;
 import dev.kapi.apiserver.registry.RegistryContext;
 import dev.kapi.apiserver.registry.ResourceRegistry;
@@ -55,8 +56,9 @@ public class ApiConfig {
     }
 
     @Bean
-    ResourceDispatcher resourceDispatcher(StoreRegistry stores, AdmissionChain admission) {
-        return new ResourceDispatcher(stores, admission);
+    ResourceDispatcher resourceDispatcher(StoreRegistry stores, AdmissionChain admission,
+                                          TokenRequestHandler tokenRequests) {
+        return new ResourceDispatcher(stores, admission, tokenRequests);
     }
 
     @Bean
