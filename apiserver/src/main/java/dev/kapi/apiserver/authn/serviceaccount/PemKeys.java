@@ -65,7 +65,7 @@ public final class PemKeys {
 
     /**
      * Every public key in {@code pem}: public keys, certificates' keys, and the public halves of RSA
-     * private keys (kube-apiserver's {@code --service-account-key-file} accepts all of these).
+     * private keys (EC private keys are skipped) (kube-apiserver's {@code --service-account-key-file} accepts all of these).
      */
     public static List<PublicKey> publicKeys(String pem) {
         List<PublicKey> out = new ArrayList<>();
@@ -80,7 +80,9 @@ public final class PemKeys {
                     case "PRIVATE KEY", "RSA PRIVATE KEY" -> {
                         PrivateKey k = privateKey("-----BEGIN " + b.type() + "-----\n"
                                 + Base64.getMimeEncoder().encodeToString(b.der()) + "\n-----END " + b.type() + "-----\n");
-                        out.add(publicOf(k));
+                        if (k instanceof RSAPrivateCrtKey) {
+                            out.add(publicOf(k));
+                        }
                     }
                     default -> {
                     }

@@ -58,8 +58,6 @@ public final class ServiceAccountKeys {
     public static ServiceAccountKeys load(Path signingKeyFile, List<Path> keyFiles, Path generatedKeyFile) {
         PrivateKey signing = signingKeyFile != null ? PemKeys.privateKey(read(signingKeyFile))
                 : loadOrGenerate(generatedKeyFile);
-        PublicKey signingPublic = signingKeyFile != null ? publicOfSigningKey(signingKeyFile, signing)
-                : PemKeys.publicOf(signing);
         List<PublicKey> verifying = new ArrayList<>();
         for (Path f : keyFiles) {
             List<PublicKey> keys = PemKeys.publicKeys(read(f));
@@ -68,12 +66,42 @@ public final class ServiceAccountKeys {
             }
             verifying.addAll(keys);
         }
+        PublicKey signingPublic = publicOfSigningKey(signing, verifying);
         return new ServiceAccountKeys(signing, signingPublic, verifying);
     }
 
-    private static PublicKey publicOfSigningKey(Path file, PrivateKey signing) {
-        List<PublicKey> inFile = PemKeys.publicKeys(read(file));
-        return inFile.isEmpty() ? PemKeys.publicOf(signing) : inFile.getFirst();
+    /**
+     * The public half of the signing key: derived for RSA; for EC, the verifying key that checks a test
+     * signature (the JDK cannot derive it, so it must be in {@code --service-account-key-file}).
+     */
+    private static PublicKey publicOfSigningKey(PrivateKey signing, List<PublicKey> verifying) {
+        if (signing instanceof java.security.interfaces.RSAPrivateCrtKey) {
+            return PemKeys.publicOf(signing);
+        }
+        for (PublicKey k : verifying) {
+            if (k.getAlgorithm().equals(signing.getAlgorithm()) && pairs(signing, k)) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException("the public key of the " + signing.getAlgorithm()
+                + " service account signing key must be given in --service-account-key-file");
+    }
+
+    private static boolean pairs(PrivateKey signing, PublicKey candidate) {
+        try {
+            String alg = signing.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
+            byte[] probe = "kapi".getBytes(StandardCharsets.US_ASCII);
+            java.security.Signature s = java.security.Signature.getInstance(alg);
+            s.initSign(signing);
+            s.update(probe);
+            byte[] sig = s.sign();
+            java.security.Signature v = java.security.Signature.getInstance(alg);
+            v.initVerify(candidate);
+            v.update(probe);
+            return v.verify(sig);
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
     }
 
     private static PrivateKey loadOrGenerate(Path file) {
