@@ -44,16 +44,21 @@ public final class ResourceDispatcher {
     private final VerbHandler scale = new ScaleHandler();
     private final VerbHandler eviction;
     private final Map<GroupResource, VerbHandler> ownCreates;
+    private final VerbHandler tokenRequests;
 
     public ResourceDispatcher(StoreRegistry stores, AdmissionChain admission) {
-        this(stores, admission, Map.of());
+        this(stores, admission, Map.of(), null);
     }
 
-    /** @param ownCreates the create handler of each resource that does not create through its store */
+    /**
+     * @param ownCreates    the create handler of each resource that does not create through its store (reviews)
+     * @param tokenRequests the handler of {@code serviceaccounts/<name>/token} (null: not served)
+     */
     public ResourceDispatcher(StoreRegistry stores, AdmissionChain admission,
-                              Map<GroupResource, VerbHandler> ownCreates) {
+                              Map<GroupResource, VerbHandler> ownCreates, VerbHandler tokenRequests) {
         this.stores = stores;
         this.ownCreates = Map.copyOf(ownCreates);
+        this.tokenRequests = tokenRequests;
         this.admission = admission;
         this.verbs = Map.of(
                 "get", new GetHandler(),
@@ -115,6 +120,15 @@ public final class ResourceDispatcher {
                     throw StatusError.methodNotSupported(def.groupResource(), verb);
                 }
                 yield eviction;
+            }
+            case "token" -> {
+                if (!verb.equals("create")) {
+                    throw StatusError.methodNotSupported(def.groupResource(), verb);
+                }
+                if (tokenRequests == null) {
+                    throw StatusError.notFoundPath();
+                }
+                yield tokenRequests;
             }
             default -> throw StatusError.notFoundPath();
         };

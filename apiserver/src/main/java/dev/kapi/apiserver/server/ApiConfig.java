@@ -17,6 +17,7 @@ import dev.kapi.apiserver.endpoints.discovery.HealthHandler;
 import dev.kapi.apiserver.endpoints.discovery.VersionHandler;
 import dev.kapi.apiserver.endpoints.openapi.OpenApiHandler;
 import dev.kapi.apiserver.endpoints.reviews.ReviewHandlers;
+import dev.kapi.apiserver.endpoints.tokens.TokenRequestHandler;
 import dev.kapi.apiserver.registry.BuiltInResources;
 import dev.kapi.apiserver.registry.RegistryContext;
 import dev.kapi.apiserver.registry.ResourceRegistry;
@@ -67,8 +68,9 @@ public class ApiConfig {
     }
 
     @Bean
-    ResourceDispatcher resourceDispatcher(StoreRegistry stores, AdmissionChain admission, ReviewHandlers reviews) {
-        return new ResourceDispatcher(stores, admission, reviews.byResource());
+    ResourceDispatcher resourceDispatcher(StoreRegistry stores, AdmissionChain admission, ReviewHandlers reviews,
+                                          TokenRequestHandler tokenRequests) {
+        return new ResourceDispatcher(stores, admission, reviews.byResource(), tokenRequests);
     }
 
     @Bean

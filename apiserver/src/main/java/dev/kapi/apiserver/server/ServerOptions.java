@@ -23,6 +23,8 @@ public class ServerOptions {
     private final String writeKubeconfig;
     private final String serviceClusterIpRange;
     private final String serviceNodePortRange;
+    private final ServiceAccountTokenFlags serviceAccountTokens;
+    private final OidcFlags oidc;
 
     public ServerOptions(@Value("${etcd-servers:}") String etcdServers,
                          @Value("${etcd-prefix:/registry}") String etcdPrefix,
@@ -31,7 +33,19 @@ public class ServerOptions {
                          @Value("${data-dir:${user.home}/.kapi}") String dataDir,
                          @Value("${write-kubeconfig:}") String writeKubeconfig,
                          @Value("${service-cluster-ip-range:10.96.0.0/12}") String serviceClusterIpRange,
-                         @Value("${service-node-port-range:30000-32767}") String serviceNodePortRange) {
+                         @Value("${service-node-port-range:30000-32767}") String serviceNodePortRange,
+                         @Value("${service-account-signing-key-file:}") String saSigningKeyFile,
+                         @Value("${service-account-key-file:}") String saKeyFiles,
+                         @Value("${service-account-issuer:https://kubernetes.default.svc.cluster.local}") String saIssuers,
+                         @Value("${api-audiences:}") String apiAudiences,
+                         @Value("${service-account-max-token-expiration:}") String saMaxTokenExpiration,
+                         @Value("${oidc-issuer-url:}") String oidcIssuerUrl,
+                         @Value("${oidc-client-id:}") String oidcClientId,
+                         @Value("${oidc-username-claim:sub}") String oidcUsernameClaim,
+                         @Value("${oidc-username-prefix:}") String oidcUsernamePrefix,
+                         @Value("${oidc-groups-claim:}") String oidcGroupsClaim,
+                         @Value("${oidc-groups-prefix:}") String oidcGroupsPrefix,
+                         @Value("${oidc-ca-file:}") String oidcCaFile) {
         this.etcdServers = Arrays.stream(etcdServers.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         this.etcdPrefix = etcdPrefix.endsWith("/") ? etcdPrefix.substring(0, etcdPrefix.length() - 1) : etcdPrefix;
         this.securePort = securePort;
@@ -41,6 +55,14 @@ public class ServerOptions {
                 ? this.dataDir.resolve("kubeconfig").toString() : writeKubeconfig;
         this.serviceClusterIpRange = serviceClusterIpRange;
         this.serviceNodePortRange = serviceNodePortRange;
+        this.serviceAccountTokens = new ServiceAccountTokenFlags(saSigningKeyFile, commaList(saKeyFiles),
+                commaList(saIssuers), commaList(apiAudiences), saMaxTokenExpiration);
+        this.oidc = new OidcFlags(oidcIssuerUrl, oidcClientId, oidcUsernameClaim, oidcUsernamePrefix, oidcGroupsClaim,
+                oidcGroupsPrefix, oidcCaFile);
+    }
+
+    private static List<String> commaList(String value) {
+        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
     /** {@code --etcd-servers}: etcd client URLs; empty means "start a local etcd in the data dir". */
@@ -76,5 +98,34 @@ public class ServerOptions {
 
     public String serviceNodePortRange() {
         return serviceNodePortRange;
+    }
+
+    /** The ServiceAccount token flags. */
+    public ServiceAccountTokenFlags serviceAccountTokens() {
+        return serviceAccountTokens;
+    }
+
+    /** The {@code --oidc-*} flags. */
+    public OidcFlags oidc() {
+        return oidc;
+    }
+
+    /**
+     * {@code --service-account-signing-key-file} ("" = a key generated into the data dir),
+     * {@code --service-account-key-file} (comma list), {@code --service-account-issuer} (comma list, the
+     * first issues), {@code --api-audiences} (comma list, default the issuers) and
+     * {@code --service-account-max-token-expiration} (a Go duration such as {@code 24h}; "" = no limit).
+     */
+    public record ServiceAccountTokenFlags(String signingKeyFile, List<String> keyFiles, List<String> issuers,
+                                           List<String> apiAudiences, String maxTokenExpiration) {
+    }
+
+    /**
+     * {@code --oidc-issuer-url} ("" = OIDC off), {@code --oidc-client-id}, {@code --oidc-username-claim},
+     * {@code --oidc-username-prefix}, {@code --oidc-groups-claim}, {@code --oidc-groups-prefix},
+     * {@code --oidc-ca-file}.
+     */
+    public record OidcFlags(String issuerUrl, String clientId, String usernameClaim, String usernamePrefix,
+                            String groupsClaim, String groupsPrefix, String caFile) {
     }
 }

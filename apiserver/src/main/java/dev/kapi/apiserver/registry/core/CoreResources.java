@@ -43,7 +43,7 @@ public final class CoreResources {
                         .subresources("status", "eviction").tracksGeneration().strategy(new PodStrategy()).build(),
                 def("services", "Service", Service.class).shortNames("svc").categories("all")
                         .subresources("status").strategy(new ServiceStrategy(allocations)).build(),
-                def("serviceaccounts", "ServiceAccount", ServiceAccount.class).shortNames("sa")
+                def("serviceaccounts", "ServiceAccount", ServiceAccount.class).shortNames("sa").subresources("token")
                         .strategy(new ServiceAccountStrategy()).build(),
                 def("events", "Event", Event.class).shortNames("ev").strategy(new EventStrategy()).build(),
                 def("endpoints", "Endpoints", Endpoints.class).shortNames("ep")

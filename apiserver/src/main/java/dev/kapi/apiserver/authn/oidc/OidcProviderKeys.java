@@ -1,0 +1,134 @@
+package dev.kapi.apiserver.authn.oidc;
+
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.util.JSONObjectUtils;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The signing keys of an OIDC issuer: read from the {@code jwks_uri} of its discovery document
+ * ({@code <issuer>/.well-known/openid-configuration}, whose {@code issuer} must be the configured one),
+ * cached, and fetched again when a token names a key id the cache does not have (at most every
+ * {@value #MIN_REFRESH_SECONDS} seconds, so unknown ids cannot flood the provider).
+ */
+public final class OidcProviderKeys {
+
+    static final long MIN_REFRESH_SECONDS = 10;
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final String issuerUrl;
+    private final HttpClient http;
+    private final Clock clock;
+    private volatile JWKSet keys;
+    private Instant lastFetch = Instant.MIN;
+
+    public OidcProviderKeys(String issuerUrl, HttpClient http, Clock clock) {
+        this.issuerUrl = issuerUrl;
+        this.http = http;
+        this.clock = clock;
+    }
+
+    /** An HTTP client trusting the certificates in {@code caFile} (null: the JVM's trust store). */
+    public static HttpClient httpClient(Path caFile) {
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NORMAL);
+        if (caFile != null) {
+            b.sslContext(trusting(caFile));
+        }
+        return b.build();
+    }
+
+    private static SSLContext trusting(Path caFile) {
+        try (InputStream in = Files.newInputStream(caFile)) {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            int i = 0;
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                store.setCertificateEntry("ca-" + i++, c);
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(store);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read --oidc-ca-file " + caFile, e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("invalid --oidc-ca-file " + caFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The keys that may have signed a token with this key id (null: every key), fetching them again when the
+     * id is unknown. Fails with {@link IllegalStateException} when the provider cannot be read.
+     */
+    public List<JWK> keysFor(String keyId) {
+        JWKSet current = keys;
+        if (current == null || (keyId != null && current.getKeyByKeyId(keyId) == null)) {
+            current = refresh(current);
+        }
+        if (keyId == null) {
+            return current.getKeys();
+        }
+        JWK key = current.getKeyByKeyId(keyId);
+        return key == null ? List.of() : List.of(key);
+    }
+
+    private synchronized JWKSet refresh(JWKSet seen) {
+        if (keys != seen || (keys != null && clock.instant().isBefore(lastFetch.plusSeconds(MIN_REFRESH_SECONDS)))) {
+            return keys;
+        }
+        lastFetch = clock.instant();
+        Map<String, Object> discovery = getJson(issuerUrl.replaceAll("/+$", "") + "/.well-known/openid-configuration");
+        Object issuer = discovery.get("issuer");
+        if (!issuerUrl.equals(issuer)) {
+            throw new IllegalStateException("oidc: issuer did not match the issuer returned by provider, expected \""
+                    + issuerUrl + "\" got \"" + issuer + "\"");
+        }
+        Object jwksUri = discovery.get("jwks_uri");
+        if (!(jwksUri instanceof String uri) || uri.isEmpty()) {
+            throw new IllegalStateException("oidc: the discovery document of " + issuerUrl + " has no jwks_uri");
+        }
+        try {
+            keys = JWKSet.parse(getJson(uri));
+        } catch (java.text.ParseException e) {
+            throw new IllegalStateException("oidc: invalid JWKS at " + uri + ": " + e.getMessage(), e);
+        }
+        return keys;
+    }
+
+    private Map<String, Object> getJson(String url) {
+        try {
+            HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
+                    .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (res.statusCode() != 200) {
+                throw new IllegalStateException("oidc: GET " + url + " answered " + res.statusCode());
+            }
+            return JSONObjectUtils.parse(res.body());
+        } catch (IOException | java.text.ParseException e) {
+            throw new IllegalStateException("oidc: cannot read " + url + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("oidc: interrupted reading " + url, e);
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package dev.kapi.apiserver.authn.serviceaccount;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.kapi.apiserver.authn.TokenAuthenticator;
+import dev.kapi.apiserver.authn.UserInfo;
+
+import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Authenticates bound ServiceAccount tokens (kube's {@code serviceaccount.JWTTokenAuthenticator}): a JWT
+ * whose issuer is one of {@code --service-account-issuer} is this authenticator's; it must then be signed
+ * by a {@code --service-account-key-file} key, be for one of the requested audiences (or the API audiences),
+ * be within its validity (one minute of clock skew allowed, as kube's JWT library does), and name a
+ * ServiceAccount (and bound object) that still exists with the same uid. Any failure is a
+ * {@link BadCredentialsException}; a token of another issuer, or no JWT at all, is not ours (empty).
+ */
+public final class ServiceAccountTokenAuthenticator implements TokenAuthenticator {
+
+    static final Duration LEEWAY = Duration.ofMinutes(1);
+
+    private final ServiceAccountKeys keys;
+    private final ServiceAccountTokenOptions options;
+    private final ServiceAccountLookup lookup;
+    private final Clock clock;
+
+    public ServiceAccountTokenAuthenticator(ServiceAccountKeys keys, ServiceAccountTokenOptions options,
+                                            ServiceAccountLookup lookup, Clock clock) {
+        this.keys = keys;
+        this.options = options;
+        this.lookup = lookup;
+        this.clock = clock;
+    }
+
+    @Override
+    public Optional<UserInfo> authenticateToken(String token, List<String> audiences) {
+        SignedJWT jwt;
+        JWTClaimsSet claims;
+        try {
+            jwt = SignedJWT.parse(token);
+            claims = jwt.getJWTClaimsSet();
+        } catch (ParseException e) {
+            return Optional.empty();
+        }
+        if (claims.getIssuer() == null || !options.issuers().contains(claims.getIssuer())) {
+            return Optional.empty();
+        }
+        verifySignature(jwt);
+        checkTimes(claims);
+        checkAudience(claims, audiences);
+        TokenClaims kube = TokenClaims.of(claims);
+        checkStillExists(kube);
+        return Optional.of(user(kube, claims.getJWTID()));
+    }
+
+    private void verifySignature(SignedJWT jwt) {
+        String kid = jwt.getHeader().getKeyID();
+        List<PublicKey> candidates = kid == null ? keys.verifyingKeys()
+                : Optional.ofNullable(keys.verifyingKey(kid)).map(List::of).orElse(List.of());
+        if (candidates.isEmpty()) {
+            throw new BadCredentialsException("invalid bearer token: no service account key with key id " + kid);
+        }
+        for (PublicKey key : candidates) {
+            try {
+                if (jwt.verify(verifier(key))) {
+                    return;
+                }
+            } catch (JOSEException e) {
+                // wrong key type or algorithm: try the next key
+            }
+        }
+        throw new BadCredentialsException("invalid bearer token: signature is invalid");
+    }
+
+    private static JWSVerifier verifier(PublicKey key) throws JOSEException {
+        if (key instanceof RSAPublicKey rsa) {
+            return new RSASSAVerifier(rsa);
+        }
+        if (key instanceof ECPublicKey ec) {
+            return new ECDSAVerifier(ec);
+        }
+        throw new JOSEException("unsupported key " + key.getAlgorithm());
+    }
+
+    private void checkTimes(JWTClaimsSet claims) {
+        Instant now = clock.instant();
+        Date exp = claims.getExpirationTime();
+        if (exp == null) {
+            throw new BadCredentialsException("invalid bearer token: no expiry");
+        }
+        if (now.isAfter(exp.toInstant().plus(LEEWAY))) {
+            throw new BadCredentialsException("invalid bearer token: token is expired");
+        }
+        Date nbf = claims.getNotBeforeTime();
+        if (nbf != null && now.plus(LEEWAY).isBefore(nbf.toInstant())) {
+            throw new BadCredentialsException("invalid bearer token: token is not valid yet");
+        }
+    }
+
+    private void checkAudience(JWTClaimsSet claims, List<String> audiences) {
+        List<String> wanted = audiences == null || audiences.isEmpty() ? options.apiAudiences() : audiences;
+        List<String> has = claims.getAudience() == null ? List.of() : claims.getAudience();
+        if (has.stream().noneMatch(wanted::contains)) {
+            throw new BadCredentialsException("token audiences " + has + " is invalid for the target audiences "
+                    + wanted);
+        }
+    }
+
+    private void checkStillExists(TokenClaims kube) {
+        ServiceAccountRef sa = kube.serviceAccount();
+        if (!lookup.exists("ServiceAccount", sa.namespace(), sa.name(), sa.uid())) {
+            throw new BadCredentialsException("service account " + sa.namespace() + "/" + sa.name() + " (uid "
+                    + sa.uid() + ") no longer exists");
+        }
+        BoundObject bound = kube.bound();
+        if (bound != null && !lookup.exists(bound.kind(), bound.namespaced() ? sa.namespace() : null,
+                bound.name(), bound.uid())) {
+            throw new BadCredentialsException("the " + bound.kind() + " " + bound.name() + " (uid " + bound.uid()
+                    + ") the token is bound to no longer exists");
+        }
+    }
+
+    private static UserInfo user(TokenClaims kube, String jti) {
+        ServiceAccountRef sa = kube.serviceAccount();
+        Map<String, List<String>> extra = new LinkedHashMap<>();
+        if (jti != null && !jti.isEmpty()) {
+            extra.put("authentication.kubernetes.io/credential-id", List.of("JTI=" + jti));
+        }
+        BoundObject bound = kube.bound();
+        if (bound != null && (bound.kind().equals("Pod") || bound.kind().equals("Node"))) {
+            String prefix = "authentication.kubernetes.io/" + bound.claimKey();
+            extra.put(prefix + "-name", List.of(bound.name()));
+            extra.put(prefix + "-uid", List.of(bound.uid()));
+        }
+        List<String> groups = new ArrayList<>(List.of("system:serviceaccounts",
+                "system:serviceaccounts:" + sa.namespace()));
+        return new UserInfo(sa.userName(), sa.uid(), List.copyOf(groups), Map.copyOf(extra));
+    }
+}

@@ -1,0 +1,163 @@
+package dev.kapi.apiserver.endpoints.tokens;
+
+import dev.kapi.apiserver.api.FieldError;
+import dev.kapi.apiserver.api.GroupResource;
+import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.authn.serviceaccount.BoundObject;
+import dev.kapi.apiserver.authn.serviceaccount.ServiceAccountRef;
+import dev.kapi.apiserver.authn.serviceaccount.ServiceAccountTokenGenerator;
+import dev.kapi.apiserver.authn.serviceaccount.ServiceAccountTokenOptions;
+import dev.kapi.apiserver.endpoints.handlers.ObjectDecoder;
+import dev.kapi.apiserver.endpoints.handlers.ObjectWriter;
+import dev.kapi.apiserver.endpoints.handlers.RequestScope;
+import dev.kapi.apiserver.endpoints.handlers.VerbHandler;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.authentication.BoundObjectReference;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestSpec;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestStatus;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/**
+ * POST {@code serviceaccounts/<name>/token} (kube's {@code TokenREST}): reads an authentication.k8s.io/v1
+ * TokenRequest, checks the ServiceAccount (404 when missing) and the bound Pod/Secret/Node, and answers
+ * 201 with the request completed by {@code status.token} and {@code status.expirationTimestamp}.
+ * {@code expirationSeconds} defaults to 3600, must be at least 600 and is capped by
+ * {@code --service-account-max-token-expiration}; audiences default to the API audiences.
+ */
+public final class TokenRequestHandler implements VerbHandler {
+
+    static final String API_VERSION = "authentication.k8s.io/v1";
+    static final long DEFAULT_EXPIRATION_SECONDS = 3600;
+    static final long MIN_EXPIRATION_SECONDS = 600;
+    static final long MAX_EXPIRATION_SECONDS = 1L << 32;
+
+    private final ServiceAccountTokenGenerator generator;
+    private final ServiceAccountTokenOptions options;
+    private final BoundObjects boundObjects;
+    private final Clock clock;
+
+    public TokenRequestHandler(ServiceAccountTokenGenerator generator, ServiceAccountTokenOptions options,
+                               BoundObjects boundObjects, Clock clock) {
+        this.generator = generator;
+        this.options = options;
+        this.boundObjects = boundObjects;
+        this.clock = clock;
+    }
+
+    @Override
+    public void handle(RequestScope scope) throws IOException {
+        scope.dryRun();
+        ObjectNode tree = ObjectDecoder.readBody(scope);
+        checkTypeMeta(tree);
+        TokenRequest req = ObjectDecoder.decodeAs(scope, tree, TokenRequest.class);
+        String ns = scope.namespace();
+        String name = scope.name();
+        ServiceAccount sa = (ServiceAccount) scope.store().get(ns, name);
+        ObjectMeta meta = req.getMetadata() == null ? new ObjectMeta() : req.getMetadata();
+        checkMeta(meta, ns, name);
+        TokenRequestSpec spec = req.getSpec() == null ? new TokenRequestSpec() : req.getSpec();
+        long seconds = expirationSeconds(spec, name);
+        List<String> audiences = spec.getAudiences() == null || spec.getAudiences().isEmpty()
+                ? options.apiAudiences() : spec.getAudiences();
+        BoundObject bound = bound(spec.getBoundObjectRef(), ns, name);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant expiry = now.plusSeconds(seconds);
+        String token = generator.issue(new ServiceAccountRef(ns, name, sa.getMetadata().getUid()), audiences,
+                now, expiry, bound);
+
+        meta.setName(name);
+        meta.setNamespace(ns);
+        req.setMetadata(meta);
+        req.setApiVersion(API_VERSION);
+        req.setKind("TokenRequest");
+        spec.setAudiences(audiences);
+        spec.setExpirationSeconds(seconds);
+        req.setSpec(spec);
+        req.setStatus(new TokenRequestStatus(DateTimeFormatter.ISO_INSTANT.format(expiry), token));
+        ObjectWriter.writeRaw(scope, 201, req);
+    }
+
+    private static void checkTypeMeta(ObjectNode tree) {
+        JsonNode av = tree.get("apiVersion");
+        if (av != null && !av.isNull() && !av.asString().isEmpty() && !av.asString().equals(API_VERSION)) {
+            throw StatusError.badRequest("the API version in the data (" + av.asString()
+                    + ") does not match the expected API version (" + API_VERSION + ")");
+        }
+        JsonNode k = tree.get("kind");
+        if (k != null && !k.isNull() && !k.asString().isEmpty() && !k.asString().equals("TokenRequest")) {
+            throw StatusError.badRequest("the kind in the data (" + k.asString()
+                    + ") does not match the expected kind (TokenRequest)");
+        }
+    }
+
+    private static void checkMeta(ObjectMeta meta, String ns, String name) {
+        if (meta.getNamespace() != null && !meta.getNamespace().isEmpty() && !meta.getNamespace().equals(ns)) {
+            throw StatusError.badRequest("the namespace of the provided object does not match the namespace sent on "
+                    + "the request");
+        }
+        if (meta.getName() != null && !meta.getName().isEmpty() && !meta.getName().equals(name)) {
+            throw StatusError.badRequest("the name of the TokenRequest (" + meta.getName()
+                    + ") does not match the name of the service account (" + name + ")");
+        }
+    }
+
+    private long expirationSeconds(TokenRequestSpec spec, String name) {
+        long seconds = spec.getExpirationSeconds() == null ? DEFAULT_EXPIRATION_SECONDS : spec.getExpirationSeconds();
+        if (seconds < MIN_EXPIRATION_SECONDS) {
+            throw invalid(name, seconds, "may not specify a duration less than 10 minutes");
+        }
+        if (seconds > MAX_EXPIRATION_SECONDS) {
+            throw invalid(name, seconds, "may not specify a duration larger than 2^32 seconds");
+        }
+        if (options.maxExpiration() != null && seconds > options.maxExpiration().toSeconds()) {
+            seconds = options.maxExpiration().toSeconds();
+        }
+        return seconds;
+    }
+
+    private static StatusError invalid(String name, long seconds, String detail) {
+        return StatusError.invalid("TokenRequest", "authentication.k8s.io", name,
+                List.of(FieldError.invalid("spec.expirationSeconds", seconds, detail)));
+    }
+
+    private BoundObject bound(BoundObjectReference ref, String ns, String saName) {
+        if (ref == null) {
+            return null;
+        }
+        String apiVersion = ref.getApiVersion() == null ? "" : ref.getApiVersion();
+        String kind = ref.getKind() == null ? "" : ref.getKind();
+        boolean core = apiVersion.isEmpty() || apiVersion.equals("v1");
+        if (!core || !(kind.equals("Pod") || kind.equals("Secret") || kind.equals("Node"))) {
+            String gvk = (apiVersion.contains("/") ? apiVersion : "/" + apiVersion) + ", Kind=" + kind;
+            throw StatusError.badRequest("cannot bind token to object of type " + gvk);
+        }
+        HasMetadata obj = boundObjects.get(kind, kind.equals("Node") ? null : ns, ref.getName());
+        if (obj instanceof Pod pod) {
+            String podSa = pod.getSpec() == null || pod.getSpec().getServiceAccountName() == null ? "default"
+                    : pod.getSpec().getServiceAccountName();
+            if (!podSa.equals(saName)) {
+                throw StatusError.badRequest("cannot bind token for serviceaccount \"" + saName
+                        + "\" to pod running with serviceaccount \"" + podSa + "\"");
+            }
+        }
+        String uid = obj.getMetadata().getUid();
+        if (ref.getUid() != null && !ref.getUid().isEmpty() && !ref.getUid().equals(uid)) {
+            throw StatusError.conflict(new GroupResource("", kind), ref.getName(), "the UID in the bound object "
+                    + "reference (" + ref.getUid() + ") does not match the UID in record (" + uid
+                    + "). The object might have been deleted and then recreated");
+        }
+        return new BoundObject(kind, ref.getName(), uid);
+    }
+}

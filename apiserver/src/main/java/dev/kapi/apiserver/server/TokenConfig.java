@@ -1,0 +1,140 @@
+package dev.kapi.apiserver.server;
+
+import dev.kapi.apiserver.authn.TokenAuthenticator;
+import dev.kapi.apiserver.authn.oidc.OidcOptions;
+import dev.kapi.apiserver.authn.oidc.OidcProviderKeys;
+import dev.kapi.apiserver.authn.oidc.OidcTokenAuthenticator;
+import dev.kapi.apiserver.authn.serviceaccount.ServiceAccountKeys;
+import dev.kapi.apiserver.authn.serviceaccount.ServiceAccountTokenAuthenticator;
+import dev.kapi.apiserver.authn.serviceaccount.ServiceAccountTokenGenerator;
+import dev.kapi.apiserver.authn.serviceaccount.ServiceAccountTokenOptions;
+import dev.kapi.apiserver.endpoints.PathHandler;
+import dev.kapi.apiserver.endpoints.tokens.BoundObjects;
+import dev.kapi.apiserver.endpoints.tokens.JwksHandler;
+import dev.kapi.apiserver.endpoints.tokens.OpenIdConfigurationHandler;
+import dev.kapi.apiserver.endpoints.tokens.TokenRequestHandler;
+import dev.kapi.apiserver.endpoints.tokens.WatchedServiceAccountLookup;
+import dev.kapi.apiserver.registry.StoreRegistry;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * ServiceAccount tokens and OIDC: the signing/verifying keys, the token generator behind
+ * {@code serviceaccounts/<name>/token}, the ServiceAccount token authenticator, the issuer's discovery
+ * documents ({@code /.well-known/openid-configuration}, {@code /openid/v1/jwks}) and, when
+ * {@code --oidc-issuer-url} is set, the OIDC token authenticator.
+ */
+@Configuration(proxyBeanMethods = false)
+public class TokenConfig {
+
+    /** Where the ServiceAccount signing key is generated when {@code --service-account-signing-key-file} is unset. */
+    static final String GENERATED_KEY = "pki/sa.key";
+
+    private static final Pattern GO_DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|h|m|s)");
+
+    @Bean
+    ServiceAccountTokenOptions serviceAccountTokenOptions(ServerOptions options) {
+        ServerOptions.ServiceAccountTokenFlags f = options.serviceAccountTokens();
+        Duration max = parseGoDuration(f.maxTokenExpiration());
+        if (max != null && max.compareTo(Duration.ofHours(1)) < 0) {
+            throw new IllegalArgumentException("--service-account-max-token-expiration must be at least 1h, got "
+                    + f.maxTokenExpiration());
+        }
+        return new ServiceAccountTokenOptions(f.issuers(), f.apiAudiences(), max);
+    }
+
+    @Bean
+    ServiceAccountKeys serviceAccountKeys(ServerOptions options) {
+        ServerOptions.ServiceAccountTokenFlags f = options.serviceAccountTokens();
+        return ServiceAccountKeys.load(f.signingKeyFile().isEmpty() ? null : Path.of(f.signingKeyFile()),
+                f.keyFiles().stream().map(Path::of).toList(), options.dataDir().resolve(GENERATED_KEY));
+    }
+
+    @Bean
+    ServiceAccountTokenGenerator serviceAccountTokenGenerator(ServiceAccountKeys keys,
+                                                              ServiceAccountTokenOptions options) {
+        return new ServiceAccountTokenGenerator(keys, options.issuer());
+    }
+
+    @Bean
+    BoundObjects tokenBoundObjects(StoreRegistry stores) {
+        return new BoundObjects(stores);
+    }
+
+    @Bean(destroyMethod = "close")
+    WatchedServiceAccountLookup serviceAccountLookup(BoundObjects objects) {
+        return new WatchedServiceAccountLookup(objects).start();
+    }
+
+    @Bean
+    TokenAuthenticator serviceAccountTokenAuthenticator(ServiceAccountKeys keys, ServiceAccountTokenOptions options,
+                                                        WatchedServiceAccountLookup lookup) {
+        return new ServiceAccountTokenAuthenticator(keys, options, lookup, Clock.systemUTC());
+    }
+
+    @Bean
+    TokenRequestHandler tokenRequestHandler(ServiceAccountTokenGenerator generator,
+                                            ServiceAccountTokenOptions options, BoundObjects objects) {
+        return new TokenRequestHandler(generator, options, objects, Clock.systemUTC());
+    }
+
+    @Bean
+    PathHandler openIdConfigurationHandler(ServiceAccountTokenOptions options) {
+        return new OpenIdConfigurationHandler(options.issuer());
+    }
+
+    @Bean
+    PathHandler jwksHandler(ServiceAccountKeys keys) {
+        return new JwksHandler(keys);
+    }
+
+    /** The OIDC authenticator, only when {@code --oidc-issuer-url} is set. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnExpression("!'${oidc-issuer-url:}'.isEmpty()")
+    static class OidcConfig {
+
+        @Bean
+        TokenAuthenticator oidcTokenAuthenticator(ServerOptions options, ServiceAccountTokenOptions tokens) {
+            ServerOptions.OidcFlags f = options.oidc();
+            OidcOptions oidc = new OidcOptions(f.issuerUrl(), f.clientId(), f.usernameClaim(), f.usernamePrefix(),
+                    f.groupsClaim(), f.groupsPrefix(), f.caFile().isEmpty() ? null : Path.of(f.caFile()));
+            OidcProviderKeys keys = new OidcProviderKeys(oidc.issuerUrl(),
+                    OidcProviderKeys.httpClient(oidc.caFile()), Clock.systemUTC());
+            return new OidcTokenAuthenticator(oidc, keys, tokens.apiAudiences(), Clock.systemUTC());
+        }
+    }
+
+    /** A Go duration ({@code 24h}, {@code 1h30m}, {@code 3600s}); "" or 0 = null (no limit). */
+    static Duration parseGoDuration(String value) {
+        if (value == null || value.isBlank() || value.equals("0")) {
+            return null;
+        }
+        Matcher m = GO_DURATION_PART.matcher(value.trim());
+        double millis = 0;
+        int end = 0;
+        while (m.find()) {
+            if (m.start() != end) {
+                break;
+            }
+            double n = Double.parseDouble(m.group(1));
+            millis += n * switch (m.group(2)) {
+                case "h" -> 3_600_000;
+                case "m" -> 60_000;
+                case "s" -> 1000;
+                default -> 1;
+            };
+            end = m.end();
+        }
+        if (end != value.trim().length() || end == 0) {
+            throw new IllegalArgumentException("invalid duration \"" + value + "\"");
+        }
+        return millis == 0 ? null : Duration.ofMillis((long) millis);
+    }
+}
