@@ -38,7 +38,7 @@ final class ReviewClient {
         ResourceRegistry registry = new ResourceRegistry(ReviewResources.all());
         StoreRegistry stores = new StoreRegistry(registry, null, "/registry");
         ReviewHandlers reviews = new ReviewHandlers(authorizer, resolver, tokens, Clock.fixed(NOW, ZoneOffset.UTC));
-        this.servlet = new ApiServlet(new ResourceDispatcher(stores, AdmissionChain.empty(), reviews.byResource()),
+        this.servlet = new ApiServlet(new ResourceDispatcher(stores, AdmissionChain.empty(), reviews.byResource(), null),
                 List.of());
         this.requester = requester;
     }

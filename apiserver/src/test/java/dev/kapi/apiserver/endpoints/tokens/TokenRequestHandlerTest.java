@@ -81,7 +81,7 @@ class TokenRequestHandlerTest {
         keys = new ServiceAccountKeys(kp.getPrivate(), kp.getPublic(), List.of());
         options = new ServiceAccountTokenOptions(List.of(ISSUER), List.of(), Duration.ofHours(2));
         BoundObjects objects = new BoundObjects(stores);
-        dispatcher = new ResourceDispatcher(stores, AdmissionChain.empty(), new TokenRequestHandler(
+        dispatcher = new ResourceDispatcher(stores, AdmissionChain.empty(), java.util.Map.of(), new TokenRequestHandler(
                 new ServiceAccountTokenGenerator(keys, ISSUER), options, objects, Clock.fixed(NOW, ZoneOffset.UTC)));
         lookup = new WatchedServiceAccountLookup(objects).start();
         create("ServiceAccount", new ServiceAccountBuilder().withMetadata(meta("builder")).build());
