@@ -18,6 +18,7 @@ public final class BuiltInResources {
     public static List<ResourceDefinition<?>> all(RegistryContext context) {
         List<ResourceDefinition<?>> all = new ArrayList<>(CoreResources.all(context));
         all.addAll(GroupResources.all(context));
+        all.addAll(dev.kapi.apiserver.registry.rbac.RbacResources.all(context));
         return all;
     }
 }
