@@ -2,6 +2,9 @@ package dev.kapi.apiserver.registry.rbac;
 
 import dev.kapi.apiserver.registry.RegistryContext;
 import dev.kapi.apiserver.registry.ResourceDefinition;
+import dev.kapi.apiserver.registry.Store;
+import dev.kapi.apiserver.registry.StoreRegistry;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -28,5 +31,16 @@ public final class RbacResources {
                         .strategy(new RoleBindingStrategy()).build(),
                 ResourceDefinition.builder(GROUP, VERSION, "roles", "Role", Role.class)
                         .strategy(new RoleStrategy()).build());
+    }
+
+    /** The store of one of these resources ({@code roles}, ...) in {@code stores}. */
+    @SuppressWarnings("unchecked")
+    public static <T extends HasMetadata> Store<T> store(StoreRegistry stores, String resource, Class<T> type) {
+        ResourceDefinition<?> def = stores.resources().find(GROUP, VERSION, resource)
+                .orElseThrow(() -> new IllegalStateException("not served: " + resource));
+        if (def.type() != type) {
+            throw new IllegalArgumentException(resource + " holds " + def.type().getSimpleName());
+        }
+        return stores.store((ResourceDefinition<T>) def);
     }
 }
