@@ -12,6 +12,7 @@ import dev.kapi.apiserver.registry.rbac.RbacPolicyCache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -41,14 +42,13 @@ public class RbacConfig {
     }
 
     @Bean
-    RuleResolver rbacRuleResolver(RbacPolicyCache cache) {
-        RbacAuthorizer rbac = new RbacAuthorizer(cache);
+    RuleResolver rbacRuleResolver(@Qualifier("rbacAuthorizer") RbacAuthorizer rbac) {
         return rbac::rulesFor;
     }
 
     @Bean
-    ValidatingAdmission rbacEscalationAdmission(RbacPolicyCache cache, ObjectProvider<Authorizer> authorizer) {
-        RbacAuthorizer rbac = new RbacAuthorizer(cache);
+    ValidatingAdmission rbacEscalationAdmission(@Qualifier("rbacAuthorizer") RbacAuthorizer rbac,
+                                                ObjectProvider<Authorizer> authorizer) {
         return new RbacEscalationAdmission(rbac, rbac, authorizer::getObject);
     }
 
