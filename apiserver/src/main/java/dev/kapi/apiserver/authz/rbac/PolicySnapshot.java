@@ -82,6 +82,10 @@ public final class PolicySnapshot {
         return clusterRoles.get(name);
     }
 
+    public ClusterRoleBinding clusterRoleBinding(String name) {
+        return clusterRoleBindings.get(name);
+    }
+
     public Collection<Role> roles(String namespace) {
         return roles.getOrDefault(namespace, Map.of()).values();
     }
