@@ -156,6 +156,16 @@ final class ResourceSamples {
         add("scheduling.k8s.io/priorityclasses", NONE, """
                 {"value":1000}""", null, """
                 {"description":"rt"}""");
+        add("rbac.authorization.k8s.io/clusterrolebindings", NONE, """
+                {"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"view"}}""", null, """
+                {"subjects":[{"kind":"User","name":"alice","apiGroup":"rbac.authorization.k8s.io"}]}""");
+        add("rbac.authorization.k8s.io/clusterroles", NONE, "{}", null, """
+                {"rules":[{"apiGroups":[""],"resources":["pods"],"verbs":["get"]}]}""");
+        add("rbac.authorization.k8s.io/rolebindings", NONE, """
+                {"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"r"}}""", null, """
+                {"subjects":[{"kind":"Group","name":"devs","apiGroup":"rbac.authorization.k8s.io"}]}""");
+        add("rbac.authorization.k8s.io/roles", NONE, "{}", null, """
+                {"rules":[{"apiGroups":[""],"resources":["pods"],"verbs":["get"]}]}""");
     }
 
     private ResourceSamples() {

@@ -1,0 +1,221 @@
+package dev.kapi.apiserver.registry.rbac;
+
+import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.authz.rbac.RuleCoverage;
+import dev.kapi.apiserver.registry.Store;
+import dev.kapi.apiserver.registry.StoreRegistry;
+import dev.kapi.apiserver.registry.WriteOptions;
+import dev.kapi.apiserver.storage.Preconditions;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.rbac.AggregationRule;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Subject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Brings the {@link BootstrapPolicy} into storage at every start, as kube's {@code rbac/bootstrap-roles}
+ * post-start hook: missing roles and bindings are created; existing ones not annotated
+ * {@code rbac.authorization.kubernetes.io/autoupdate: "false"} gain missing labels, annotations, rules,
+ * aggregation selectors and subjects (what users added stays); a binding whose roleRef differs is recreated.
+ */
+public final class BootstrapReconciler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BootstrapReconciler.class);
+
+    private final Store<ClusterRole> roles;
+    private final Store<ClusterRoleBinding> bindings;
+
+    public BootstrapReconciler(StoreRegistry stores) {
+        this.roles = RbacResources.store(stores, "clusterroles", ClusterRole.class);
+        this.bindings = RbacResources.store(stores, "clusterrolebindings", ClusterRoleBinding.class);
+    }
+
+    /** Reconciles every bootstrap role and binding; throws when storage fails. */
+    public void reconcile() {
+        for (ClusterRole expected : BootstrapPolicy.clusterRoles()) {
+            reconcileRole(expected);
+        }
+        for (ClusterRoleBinding expected : BootstrapPolicy.clusterRoleBindings()) {
+            reconcileBinding(expected);
+        }
+    }
+
+    private void reconcileRole(ClusterRole expected) {
+        String name = expected.getMetadata().getName();
+        ClusterRole existing = find(() -> roles.get(null, name));
+        if (existing == null) {
+            createIgnoringConflict(() -> roles.create(null, expected, WriteOptions.plain()));
+            LOG.info("created clusterrole {}", name);
+            return;
+        }
+        if (isProtected(existing.getMetadata())) {
+            return;
+        }
+        ClusterRole reconciled = reconciledRole(existing, expected);
+        if (reconciled != null) {
+            roles.update(null, name, current -> reconciledRole(current, expected) == null ? current
+                    : reconciledRole(current, expected), false, WriteOptions.plain());
+            LOG.info("updated clusterrole {}", name);
+        }
+    }
+
+    private void reconcileBinding(ClusterRoleBinding expected) {
+        String name = expected.getMetadata().getName();
+        ClusterRoleBinding existing = find(() -> bindings.get(null, name));
+        if (existing == null) {
+            createIgnoringConflict(() -> bindings.create(null, expected, WriteOptions.plain()));
+            LOG.info("created clusterrolebinding {}", name);
+            return;
+        }
+        if (isProtected(existing.getMetadata())) {
+            return;
+        }
+        ClusterRoleBinding reconciled = reconciledBinding(existing, expected);
+        if (reconciled == null) {
+            return;
+        }
+        if (!Objects.equals(existing.getRoleRef(), expected.getRoleRef())) {
+            bindings.delete(null, name, Preconditions.NONE, WriteOptions.plain());
+            reconciled.getMetadata().setResourceVersion(null);
+            reconciled.getMetadata().setUid(null);
+            reconciled.getMetadata().setCreationTimestamp(null);
+            createIgnoringConflict(() -> bindings.create(null, reconciled, WriteOptions.plain()));
+            LOG.info("recreated clusterrolebinding {} with roleRef {}", name, expected.getRoleRef().getName());
+            return;
+        }
+        bindings.update(null, name, current -> {
+            ClusterRoleBinding r = reconciledBinding(current, expected);
+            return r == null ? current : r;
+        }, false, WriteOptions.plain());
+        LOG.info("updated clusterrolebinding {}", name);
+    }
+
+    static boolean isProtected(ObjectMeta meta) {
+        return meta.getAnnotations() != null && "false".equals(meta.getAnnotations().get(BootstrapPolicy.AUTOUPDATE));
+    }
+
+    /** The existing role with what {@code expected} adds, or null when nothing is missing. */
+    static ClusterRole reconciledRole(ClusterRole existing, ClusterRole expected) {
+        boolean changed = false;
+        ClusterRole r = existing.toBuilder().build();
+        ObjectMeta meta = r.getMetadata();
+        Map<String, String> labels = merged(expected.getMetadata().getLabels(), meta.getLabels());
+        Map<String, String> annotations = merged(expected.getMetadata().getAnnotations(), meta.getAnnotations());
+        if (!labels.equals(nz(meta.getLabels())) || !annotations.equals(nz(meta.getAnnotations()))) {
+            meta.setLabels(labels);
+            meta.setAnnotations(annotations);
+            changed = true;
+        }
+        List<PolicyRule> existingRules = r.getRules() == null ? List.of() : r.getRules();
+        List<PolicyRule> missing = RuleCoverage.uncovered(existingRules, expected.getRules());
+        if (!missing.isEmpty()) {
+            List<PolicyRule> rules = new ArrayList<>(existingRules);
+            rules.addAll(missing);
+            r.setRules(rules);
+            changed = true;
+        }
+        AggregationRule want = expected.getAggregationRule();
+        AggregationRule have = r.getAggregationRule();
+        if (want == null && have != null) {
+            r.setAggregationRule(null);
+            changed = true;
+        } else if (want != null) {
+            List<LabelSelector> selectors = new ArrayList<>(have == null || have.getClusterRoleSelectors() == null
+                    ? List.of() : have.getClusterRoleSelectors());
+            for (LabelSelector s : want.getClusterRoleSelectors()) {
+                if (selectors.stream().noneMatch(x -> sameSelector(x, s))) {
+                    selectors.add(s);
+                    changed = true;
+                }
+            }
+            AggregationRule rule = new AggregationRule();
+            rule.setClusterRoleSelectors(selectors);
+            r.setAggregationRule(rule);
+        }
+        return changed ? r : null;
+    }
+
+    /** The existing binding with the expected roleRef and any missing subjects, or null when unchanged. */
+    static ClusterRoleBinding reconciledBinding(ClusterRoleBinding existing, ClusterRoleBinding expected) {
+        boolean changed = false;
+        ClusterRoleBinding b = existing.toBuilder().build();
+        ObjectMeta meta = b.getMetadata();
+        Map<String, String> labels = merged(expected.getMetadata().getLabels(), meta.getLabels());
+        Map<String, String> annotations = merged(expected.getMetadata().getAnnotations(), meta.getAnnotations());
+        if (!labels.equals(nz(meta.getLabels())) || !annotations.equals(nz(meta.getAnnotations()))) {
+            meta.setLabels(labels);
+            meta.setAnnotations(annotations);
+            changed = true;
+        }
+        if (!Objects.equals(b.getRoleRef(), expected.getRoleRef())) {
+            b.setRoleRef(expected.getRoleRef());
+            changed = true;
+        }
+        List<Subject> subjects = new ArrayList<>(b.getSubjects() == null ? List.of() : b.getSubjects());
+        for (Subject s : expected.getSubjects()) {
+            if (subjects.stream().noneMatch(x -> sameSubject(x, s))) {
+                subjects.add(s);
+                changed = true;
+            }
+        }
+        b.setSubjects(subjects);
+        return changed ? b : null;
+    }
+
+    private static boolean sameSelector(LabelSelector a, LabelSelector b) {
+        return Objects.equals(nz(a.getMatchLabels()), nz(b.getMatchLabels()))
+                && Objects.equals(a.getMatchExpressions() == null ? List.of() : a.getMatchExpressions(),
+                b.getMatchExpressions() == null ? List.of() : b.getMatchExpressions());
+    }
+
+    private static boolean sameSubject(Subject a, Subject b) {
+        return Objects.equals(a.getKind(), b.getKind()) && Objects.equals(a.getName(), b.getName())
+                && Objects.equals(nzs(a.getNamespace()), nzs(b.getNamespace()));
+    }
+
+    /** {@code expected} overlaid with {@code existing} (existing values win). */
+    private static Map<String, String> merged(Map<String, String> expected, Map<String, String> existing) {
+        Map<String, String> m = new HashMap<>(nz(expected));
+        m.putAll(nz(existing));
+        return m;
+    }
+
+    private static Map<String, String> nz(Map<String, String> m) {
+        return m == null ? Map.of() : m;
+    }
+
+    private static String nzs(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static <T> T find(java.util.function.Supplier<T> get) {
+        try {
+            return get.get();
+        } catch (StatusError e) {
+            if (e.code() == 404) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private static void createIgnoringConflict(Runnable create) {
+        try {
+            create.run();
+        } catch (StatusError e) {
+            if (e.code() != 409) {
+                throw e;
+            }
+        }
+    }
+}

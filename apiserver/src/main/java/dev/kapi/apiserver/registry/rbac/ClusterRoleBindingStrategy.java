@@ -1,0 +1,43 @@
+package dev.kapi.apiserver.registry.rbac;
+
+import dev.kapi.apiserver.api.FieldError;
+import dev.kapi.apiserver.registry.ResourceStrategy;
+import dev.kapi.apiserver.registry.TableColumn;
+import dev.kapi.apiserver.registry.validation.NameValidation;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+
+import java.util.List;
+
+/** rbac.authorization.k8s.io/v1 clusterrolebindings: a ClusterRole ref (immutable) and subjects. */
+public final class ClusterRoleBindingStrategy implements ResourceStrategy<ClusterRoleBinding> {
+
+    @Override
+    public void applyDefaults(ClusterRoleBinding b) {
+        RbacValidation.defaultRoleRef(b.getRoleRef());
+        RbacValidation.defaultSubjects(b.getSubjects());
+    }
+
+    @Override
+    public List<String> validateName(String name) {
+        return NameValidation.pathSegmentName(name);
+    }
+
+    @Override
+    public List<FieldError> validate(ClusterRoleBinding b) {
+        return RbacValidation.binding(b.getRoleRef(), b.getSubjects(), false);
+    }
+
+    @Override
+    public List<FieldError> validateUpdate(ClusterRoleBinding b, ClusterRoleBinding old) {
+        List<FieldError> errs = new java.util.ArrayList<>(validate(b));
+        RbacValidation.roleRefUnchanged(b.getRoleRef(), old.getRoleRef(), errs);
+        return errs;
+    }
+
+    @Override
+    public List<TableColumn<ClusterRoleBinding>> tableColumns() {
+        return RbacColumns.binding(ClusterRoleBinding::getRoleRef, ClusterRoleBinding::getSubjects,
+                "RoleRef can only reference a ClusterRole in the global namespace. If the RoleRef cannot be "
+                        + "resolved, the Authorizer must return an error. This field is immutable.");
+    }
+}

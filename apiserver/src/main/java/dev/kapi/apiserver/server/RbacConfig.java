@@ -1,0 +1,136 @@
+package dev.kapi.apiserver.server;
+
+import dev.kapi.apiserver.admission.ValidatingAdmission;
+import dev.kapi.apiserver.admission.rbac.RbacEscalationAdmission;
+import dev.kapi.apiserver.authz.Authorizer;
+import dev.kapi.apiserver.authz.RuleResolver;
+import dev.kapi.apiserver.authz.rbac.RbacAuthorizer;
+import dev.kapi.apiserver.registry.StoreRegistry;
+import dev.kapi.apiserver.registry.rbac.BootstrapReconciler;
+import dev.kapi.apiserver.registry.rbac.ClusterRoleAggregator;
+import dev.kapi.apiserver.registry.rbac.RbacPolicyCache;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.time.Duration;
+
+/**
+ * RBAC: the policy cache fed by watches, the authorizer (bean {@code rbacAuthorizer}, looked up by name by
+ * {@code --authorization-mode=RBAC}; not a default candidate for injection by type, so the server's own
+ * {@link Authorizer} bean stays the one injected), its rule resolver (bean {@code rbacRuleResolver}, type
+ * {@link RuleResolver}), the escalation-prevention admission plugin, the cluster role aggregation
+ * controller and the bootstrap policy, reconciled at every start before the server takes requests.
+ */
+@Configuration(proxyBeanMethods = false)
+public class RbacConfig {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RbacConfig.class);
+
+    @Bean(destroyMethod = "close")
+    RbacPolicyCache rbacPolicyCache(StoreRegistry stores) {
+        return new RbacPolicyCache(stores);
+    }
+
+    @Bean(defaultCandidate = false)
+    RbacAuthorizer rbacAuthorizer(RbacPolicyCache cache) {
+        return new RbacAuthorizer(cache);
+    }
+
+    @Bean
+    RuleResolver rbacRuleResolver(@Qualifier("rbacAuthorizer") RbacAuthorizer rbac) {
+        return rbac::rulesFor;
+    }
+
+    @Bean
+    ValidatingAdmission rbacEscalationAdmission(@Qualifier("rbacAuthorizer") RbacAuthorizer rbac,
+                                                ObjectProvider<Authorizer> authorizer) {
+        return new RbacEscalationAdmission(rbac, rbac, authorizer::getObject);
+    }
+
+    @Bean
+    BootstrapReconciler rbacBootstrapReconciler(StoreRegistry stores) {
+        return new BootstrapReconciler(stores);
+    }
+
+    @Bean(destroyMethod = "close")
+    ClusterRoleAggregator clusterRoleAggregator(RbacPolicyCache cache, StoreRegistry stores) {
+        return new ClusterRoleAggregator(cache, stores);
+    }
+
+    @Bean
+    SmartLifecycle rbacStartup(BootstrapReconciler bootstrap, RbacPolicyCache cache, ClusterRoleAggregator aggregator) {
+        return new RbacStartup(bootstrap, cache, aggregator);
+    }
+
+    /**
+     * Before the web server starts: reconciles the bootstrap policy (retrying in the background while
+     * storage fails), starts the cache and waits briefly for its first lists, then starts aggregation.
+     */
+    static final class RbacStartup implements SmartLifecycle {
+        private final BootstrapReconciler bootstrap;
+        private final RbacPolicyCache cache;
+        private final ClusterRoleAggregator aggregator;
+        private volatile boolean running;
+
+        RbacStartup(BootstrapReconciler bootstrap, RbacPolicyCache cache, ClusterRoleAggregator aggregator) {
+            this.bootstrap = bootstrap;
+            this.cache = cache;
+            this.aggregator = aggregator;
+        }
+
+        @Override
+        public void start() {
+            running = true;
+            if (!reconcileOnce()) {
+                Thread.ofVirtual().name("rbac-bootstrap").start(() -> {
+                    while (running && !reconcileOnce()) {
+                        try {
+                            Thread.sleep(2000);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                });
+            }
+            cache.start();
+            aggregator.start();
+            try {
+                if (!cache.awaitSynced(Duration.ofSeconds(10))) {
+                    LOG.warn("RBAC cache not synced after 10s; RBAC denies until it is");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private boolean reconcileOnce() {
+            try {
+                bootstrap.reconcile();
+                return true;
+            } catch (RuntimeException e) {
+                LOG.warn("RBAC bootstrap policy not reconciled yet: {}", e.toString());
+                return false;
+            }
+        }
+
+        @Override
+        public void stop() {
+            running = false;
+        }
+
+        @Override
+        public boolean isRunning() {
+            return running;
+        }
+
+        @Override
+        public int getPhase() {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package dev.kapi.apiserver.registry.rbac;
+
+import dev.kapi.apiserver.authn.UserInfo;
+import dev.kapi.apiserver.authz.rbac.PolicySnapshot;
+import dev.kapi.apiserver.authz.rbac.RbacAuthorizer;
+import dev.kapi.apiserver.authz.rbac.Rules;
+import dev.kapi.apiserver.registry.BuiltInResources;
+import dev.kapi.apiserver.registry.RegistryContext;
+import dev.kapi.apiserver.registry.ResourceRegistry;
+import dev.kapi.apiserver.registry.Store;
+import dev.kapi.apiserver.registry.StoreRegistry;
+import dev.kapi.apiserver.registry.WriteOptions;
+import dev.kapi.apiserver.storage.Preconditions;
+import dev.kapi.apiserver.storage.Storage;
+import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
+import dev.kapi.apiserver.testing.EtcdExtension;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.rbac.AggregationRule;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import static dev.kapi.apiserver.authz.rbac.Rules.resourceRule;
+import static dev.kapi.apiserver.testing.RbacFixtures.clusterRole;
+import static dev.kapi.apiserver.testing.RbacFixtures.pathRequest;
+import static dev.kapi.apiserver.testing.RbacFixtures.person;
+import static dev.kapi.apiserver.testing.RbacFixtures.request;
+import static dev.kapi.apiserver.testing.RbacFixtures.role;
+import static dev.kapi.apiserver.testing.RbacFixtures.roleBinding;
+import static dev.kapi.apiserver.testing.RbacFixtures.user;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The RBAC cache, aggregation and bootstrap on a real etcd: the cache follows creates, updates and
+ * deletes; an aggregated ClusterRole gains a labelled role's rules; the bootstrap policy lets anonymous
+ * users read only /healthz, /livez, /readyz and /version, and is reconciled again without duplicates.
+ */
+@ExtendWith(EtcdExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RbacPolicyCacheTest {
+
+    private Storage storage;
+    private StoreRegistry stores;
+    private RbacPolicyCache cache;
+    private ClusterRoleAggregator aggregator;
+    private RbacAuthorizer rbac;
+
+    @BeforeAll
+    void start() throws InterruptedException {
+        storage = EtcdStorage.connect(EtcdExtension.endpoints());
+        String prefix = EtcdExtension.randomPrefix();
+        stores = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
+                new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
+        new BootstrapReconciler(stores).reconcile();
+        cache = new RbacPolicyCache(stores);
+        cache.start();
+        assertThat(cache.awaitSynced(Duration.ofSeconds(10))).isTrue();
+        aggregator = new ClusterRoleAggregator(cache, stores);
+        aggregator.start();
+        rbac = new RbacAuthorizer(cache);
+    }
+
+    @AfterAll
+    void stop() {
+        aggregator.close();
+        cache.close();
+        storage.close();
+    }
+
+    private static void eventually(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    private boolean snapshot(Predicate<PolicySnapshot> p) {
+        return p.test(cache.current());
+    }
+
+    @Test
+    void followsCreatesUpdatesAndDeletes() throws InterruptedException {
+        Store<Role> roles = RbacResources.store(stores, "roles", Role.class);
+        Store<RoleBinding> bindings = RbacResources.store(stores, "rolebindings", RoleBinding.class);
+        UserInfo frank = person("frank");
+        var getPods = request(frank, "get", "", "pods", "team", "p");
+        roles.create("team", role("team", "reader", resourceRule(List.of(""), List.of("configmaps"),
+                List.of("get"))), WriteOptions.plain());
+        bindings.create("team", roleBinding("team", "frank", "Role", "reader", user("frank")), WriteOptions.plain());
+        eventually("binding seen", () -> snapshot(s -> s.role("team", "reader") != null
+                && !s.roleBindingsFor(frank, "team").isEmpty()));
+        assertThat(rbac.authorize(getPods).allowed()).isFalse();
+
+        roles.update("team", "reader", r -> {
+            r.setRules(List.of(resourceRule(List.of(""), List.of("pods"), List.of("get"))));
+            return r;
+        }, false, WriteOptions.plain());
+        eventually("update seen", () -> rbac.authorize(getPods).allowed());
+
+        bindings.delete("team", "frank", Preconditions.NONE, WriteOptions.plain());
+        eventually("delete seen", () -> !rbac.authorize(getPods).allowed());
+        assertThat(cache.current().role("team", "reader")).isNotNull();
+    }
+
+    @Test
+    void aggregatesLabelledClusterRoles() throws InterruptedException {
+        Store<ClusterRole> clusterRoles = RbacResources.store(stores, "clusterroles", ClusterRole.class);
+        ClusterRole monitoring = clusterRole("monitoring");
+        LabelSelector selector = new LabelSelector();
+        selector.setMatchLabels(Map.of("example.com/aggregate-to-monitoring", "true"));
+        AggregationRule rule = new AggregationRule();
+        rule.setClusterRoleSelectors(List.of(selector));
+        monitoring.setAggregationRule(rule);
+        clusterRoles.create(null, monitoring, WriteOptions.plain());
+
+        ClusterRole pods = clusterRole("monitoring-pods", resourceRule(List.of(""), List.of("pods"), List.of("list")));
+        pods.getMetadata().setLabels(Map.of("example.com/aggregate-to-monitoring", "true"));
+        clusterRoles.create(null, pods, WriteOptions.plain());
+        clusterRoles.create(null, clusterRole("unlabelled", resourceRule(List.of(""), List.of("secrets"),
+                List.of("get"))), WriteOptions.plain());
+        eventually("rules aggregated", () -> !nz(clusterRoles.get(null, "monitoring").getRules()).isEmpty());
+        assertThat(clusterRoles.get(null, "monitoring").getRules()).extracting(Rules::key)
+                .containsExactly(Rules.key(resourceRule(List.of(""), List.of("pods"), List.of("list"))));
+
+        ClusterRole nodes = clusterRole("monitoring-nodes", resourceRule(List.of(""), List.of("nodes"), List.of("get")));
+        nodes.getMetadata().setLabels(Map.of("example.com/aggregate-to-monitoring", "true"));
+        clusterRoles.create(null, nodes, WriteOptions.plain());
+        eventually("second role aggregated", () -> nz(clusterRoles.get(null, "monitoring").getRules()).size() == 2);
+        assertThat(clusterRoles.get(null, "monitoring").getRules()).extracting(Rules::resources)
+                .containsExactly(List.of("nodes"), List.of("pods"));
+    }
+
+    @Test
+    void bootstrapAggregatesAdminEditView() throws InterruptedException {
+        Store<ClusterRole> clusterRoles = RbacResources.store(stores, "clusterroles", ClusterRole.class);
+        eventually("view aggregated", () -> !nz(clusterRoles.get(null, "view").getRules()).isEmpty());
+        eventually("admin aggregated", () -> nz(clusterRoles.get(null, "admin").getRules()).stream()
+                .anyMatch(r -> Rules.resources(r).contains("rolebindings")));
+        eventually("edit has view's rules", () -> nz(clusterRoles.get(null, "edit").getRules()).stream()
+                .anyMatch(r -> Rules.resources(r).contains("pods/log")));
+        assertThat(clusterRoles.get(null, "view").getRules()).noneMatch(r -> Rules.resources(r).contains("secrets"));
+    }
+
+    @Test
+    void anonymousMayReadOnlyHealthAndVersion() throws InterruptedException {
+        UserInfo anonymous = UserInfo.anonymous();
+        eventually("bootstrap cached", () -> snapshot(s -> s.clusterRoleBinding("system:public-info-viewer") != null));
+        for (String path : List.of("/healthz", "/livez", "/readyz", "/version")) {
+            assertThat(rbac.authorize(pathRequest(anonymous, "get", path)).allowed()).as(path).isTrue();
+        }
+        for (String path : List.of("/api", "/apis", "/openapi/v2", "/metrics", "/healthz/etcd")) {
+            assertThat(rbac.authorize(pathRequest(anonymous, "get", path)).allowed()).as(path).isFalse();
+        }
+        assertThat(rbac.authorize(request(anonymous, "list", "", "namespaces", "", "")).allowed()).isFalse();
+        UserInfo someone = person("someone");
+        assertThat(rbac.authorize(pathRequest(someone, "get", "/apis/apps/v1")).allowed()).isTrue();
+        assertThat(rbac.authorize(request(someone, "create", "authorization.k8s.io", "selfsubjectaccessreviews",
+                "", "")).allowed()).isTrue();
+        assertThat(rbac.authorize(request(someone, "list", "", "pods", "default", "")).allowed()).isFalse();
+        UserInfo admin = new UserInfo("admin", "", List.of("system:masters"), Map.of());
+        assertThat(rbac.authorize(request(admin, "delete", "", "nodes", "", "n")).allowed()).isTrue();
+    }
+
+    @Test
+    void reconcilingAgainKeepsUserAdditionsAndAddsNothingTwice() {
+        Store<ClusterRole> clusterRoles = RbacResources.store(stores, "clusterroles", ClusterRole.class);
+        clusterRoles.update(null, "system:discovery", r -> {
+            var rules = new java.util.ArrayList<>(r.getRules());
+            rules.add(Rules.urlRule(List.of("/custom"), List.of("get")));
+            r.setRules(rules);
+            return r;
+        }, false, WriteOptions.plain());
+        String before = clusterRoles.get(null, "system:discovery").getMetadata().getResourceVersion();
+        new BootstrapReconciler(stores).reconcile();
+        ClusterRole after = clusterRoles.get(null, "system:discovery");
+        assertThat(after.getMetadata().getResourceVersion()).isEqualTo(before);
+        assertThat(after.getRules()).hasSize(2);
+    }
+
+    private static <T> List<T> nz(List<T> l) {
+        return l == null ? List.of() : l;
+    }
+}
