@@ -23,6 +23,13 @@ public class ServerOptions {
     private final String writeKubeconfig;
     private final String serviceClusterIpRange;
     private final String serviceNodePortRange;
+    private final String tlsCertFile;
+    private final String tlsPrivateKeyFile;
+    private final List<String> tlsSans;
+    private final String clientCaFile;
+    private final String tokenAuthFile;
+    private final boolean anonymousAuth;
+    private final List<String> authorizationModes;
 
     public ServerOptions(@Value("${etcd-servers:}") String etcdServers,
                          @Value("${etcd-prefix:/registry}") String etcdPrefix,
@@ -31,8 +38,15 @@ public class ServerOptions {
                          @Value("${data-dir:${user.home}/.kapi}") String dataDir,
                          @Value("${write-kubeconfig:}") String writeKubeconfig,
                          @Value("${service-cluster-ip-range:10.96.0.0/12}") String serviceClusterIpRange,
-                         @Value("${service-node-port-range:30000-32767}") String serviceNodePortRange) {
-        this.etcdServers = Arrays.stream(etcdServers.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+                         @Value("${service-node-port-range:30000-32767}") String serviceNodePortRange,
+                         @Value("${tls-cert-file:}") String tlsCertFile,
+                         @Value("${tls-private-key-file:}") String tlsPrivateKeyFile,
+                         @Value("${tls-san:}") String tlsSans,
+                         @Value("${client-ca-file:}") String clientCaFile,
+                         @Value("${token-auth-file:}") String tokenAuthFile,
+                         @Value("${anonymous-auth:true}") boolean anonymousAuth,
+                         @Value("${authorization-mode:RBAC}") String authorizationModes) {
+        this.etcdServers = commaList(etcdServers);
         this.etcdPrefix = etcdPrefix.endsWith("/") ? etcdPrefix.substring(0, etcdPrefix.length() - 1) : etcdPrefix;
         this.securePort = securePort;
         this.bindAddress = bindAddress;
@@ -40,6 +54,17 @@ public class ServerOptions {
         this.writeKubeconfig = writeKubeconfig;
         this.serviceClusterIpRange = serviceClusterIpRange;
         this.serviceNodePortRange = serviceNodePortRange;
+        this.tlsCertFile = tlsCertFile;
+        this.tlsPrivateKeyFile = tlsPrivateKeyFile;
+        this.tlsSans = commaList(tlsSans);
+        this.clientCaFile = clientCaFile;
+        this.tokenAuthFile = tokenAuthFile;
+        this.anonymousAuth = anonymousAuth;
+        this.authorizationModes = commaList(authorizationModes);
+    }
+
+    private static List<String> commaList(String value) {
+        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
     /** {@code --etcd-servers}: etcd client URLs; empty means "start a local etcd in the data dir". */
@@ -75,5 +100,40 @@ public class ServerOptions {
 
     public String serviceNodePortRange() {
         return serviceNodePortRange;
+    }
+
+    /** {@code --tls-cert-file}: the serving certificate chain (PEM); "" = generate one in the data dir. */
+    public String tlsCertFile() {
+        return tlsCertFile;
+    }
+
+    /** {@code --tls-private-key-file}: the serving certificate's key (PEM). */
+    public String tlsPrivateKeyFile() {
+        return tlsPrivateKeyFile;
+    }
+
+    /** {@code --tls-san}: extra DNS names and IPs for the generated serving certificate. */
+    public List<String> tlsSans() {
+        return tlsSans;
+    }
+
+    /** {@code --client-ca-file}: CAs (PEM bundle) whose client certificates authenticate, besides Kapi's own CA. */
+    public String clientCaFile() {
+        return clientCaFile;
+    }
+
+    /** {@code --token-auth-file}: static bearer tokens (CSV: token,user,uid,"group1,group2"); "" = none. */
+    public String tokenAuthFile() {
+        return tokenAuthFile;
+    }
+
+    /** {@code --anonymous-auth}: whether requests without credentials are {@code system:anonymous} (else 401). */
+    public boolean anonymousAuth() {
+        return anonymousAuth;
+    }
+
+    /** {@code --authorization-mode}: the authorizers, in order (RBAC, AlwaysAllow, AlwaysDeny). */
+    public List<String> authorizationModes() {
+        return authorizationModes;
     }
 }
