@@ -29,6 +29,7 @@ public final class Store<T extends HasMetadata> {
     private final String prefix;
     private final StoreLister<T> lister;
     private final StoreWatcher<T> watcher;
+    private final DecodedValues<T> decodedValues = new DecodedValues<>(this);
 
     public Store(ResourceDefinition<T> def, Storage storage, String prefix) {
         this.def = def;
@@ -85,6 +86,10 @@ public final class Store<T extends HasMetadata> {
 
     public ListPage<T> list(String namespace, ListParams<T> params) {
         return lister.list(namespace, params);
+    }
+
+    DecodedValues<T> decodedValues() {
+        return decodedValues;
     }
 
     public StoreWatcher<T> watcher() {

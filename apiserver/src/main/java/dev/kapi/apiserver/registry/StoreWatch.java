@@ -96,35 +96,34 @@ public final class StoreWatch<T extends HasMetadata> implements AutoCloseable {
                 out.add(new ApiWatchEvent("ERROR", errorStatus(e.error())));
                 close();
             }
-            case ADDED -> {
-                T obj = store.decode(e.current());
-                if (params.matches(obj)) {
-                    out.add(new ApiWatchEvent("ADDED", obj));
-                }
-            }
-            case DELETED -> {
-                T obj = store.decode(e.current());
-                if (params.matches(obj)) {
-                    out.add(new ApiWatchEvent("DELETED", obj));
+            case ADDED, DELETED -> {
+                SharedObject obj = store.decodedValues().get(e.current());
+                if (matches(obj)) {
+                    out.add(new ApiWatchEvent(e.type().name(), obj.object(), obj));
                 }
             }
             case MODIFIED -> {
-                T obj = store.decode(e.current());
-                boolean now = params.matches(obj);
+                SharedObject obj = store.decodedValues().get(e.current());
                 if (params.filter() == null) {
-                    out.add(new ApiWatchEvent("MODIFIED", obj));
+                    out.add(new ApiWatchEvent("MODIFIED", obj.object(), obj));
                     return;
                 }
-                boolean before = e.previous() != null && params.matches(store.decode(e.previous()));
+                boolean now = matches(obj);
+                boolean before = e.previous() != null && matches(store.decodedValues().get(e.previous()));
                 if (now && before) {
-                    out.add(new ApiWatchEvent("MODIFIED", obj));
+                    out.add(new ApiWatchEvent("MODIFIED", obj.object(), obj));
                 } else if (now) {
-                    out.add(new ApiWatchEvent("ADDED", obj));
+                    out.add(new ApiWatchEvent("ADDED", obj.object(), obj));
                 } else if (before) {
-                    out.add(new ApiWatchEvent("DELETED", obj));
+                    out.add(new ApiWatchEvent("DELETED", obj.object(), obj));
                 }
             }
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private boolean matches(SharedObject obj) {
+        return params.matches((T) obj.object());
     }
 
     private static Object errorStatus(StorageException error) {

@@ -64,7 +64,20 @@ public final class WatchHandler implements VerbHandler {
         }
     }
 
+    private static final byte[] OBJECT_FIELD = ",\"object\":".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
     private static byte[] encode(RequestScope scope, OutputFormat format, ApiWatchEvent e, boolean first) {
+        if (e.encoded() != null && format.kind() == OutputFormat.Kind.OBJECT) {
+            // {"type":"MODIFIED","object":<the JSON every watcher of this change shares>}
+            byte[] type = ("{\"type\":\"" + e.type() + "\"").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] object = e.encoded().json();
+            byte[] line = new byte[type.length + OBJECT_FIELD.length + object.length + 1];
+            System.arraycopy(type, 0, line, 0, type.length);
+            System.arraycopy(OBJECT_FIELD, 0, line, type.length, OBJECT_FIELD.length);
+            System.arraycopy(object, 0, line, type.length + OBJECT_FIELD.length, object.length);
+            line[line.length - 1] = '}';
+            return line;
+        }
         ObjectNode line = Json.MAPPER.createObjectNode();
         line.put("type", e.type());
         Object object = e.object();

@@ -63,6 +63,9 @@ public final class EtcdStorage implements Storage {
                 .keepaliveTime(Duration.ofSeconds(30))
                 .keepaliveTimeout(Duration.ofSeconds(10))
                 .retryMaxDuration(callTimeout)
+                // a list of 10,000 objects is larger than gRPC's default 4 MiB response limit; etcd's Go
+                // client (kube-apiserver's) allows up to MaxInt32 as well
+                .maxInboundMessageSize(Integer.MAX_VALUE)
                 .build();
         return new EtcdStorage(client, callTimeout, progressInterval);
     }

@@ -1,0 +1,207 @@
+package dev.kapi.apiserver.storage.sqlite;
+
+import dev.kapi.apiserver.storage.StorageException;
+import dev.kapi.apiserver.storage.StorageException.Code;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/**
+ * The connections to one database file: a single writer (SQLite admits one writer at a time) guarded by a
+ * lock, and a small pool of readers. Every read runs in its own read transaction, so it sees one
+ * snapshot; every write runs in {@code BEGIN IMMEDIATE ... COMMIT} under the writer lock, and the rows it
+ * appended are handed to {@code onCommit} after the commit, still under the lock, hence in revision order.
+ */
+final class SqliteConnections implements AutoCloseable {
+
+    /** Work on a connection inside a transaction. */
+    interface SqlWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /** Work inside a write transaction. */
+    interface WriteWork<T> {
+        T run(WriteTransaction transaction) throws SQLException;
+    }
+
+    private static final int BUSY_TIMEOUT_MILLIS = 10_000;
+
+    private final Connection writer;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final List<Connection> readers;
+    private final BlockingQueue<Connection> idleReaders;
+    private final Consumer<LogRow> onCommit;
+    private volatile boolean closed;
+
+    private SqliteConnections(Connection writer, List<Connection> readers, Consumer<LogRow> onCommit) {
+        this.writer = writer;
+        this.readers = readers;
+        this.idleReaders = new ArrayBlockingQueue<>(readers.size(), false, readers);
+        this.onCommit = onCommit;
+    }
+
+    /** Opens the writer (preparing the schema) and {@code readerCount} readers on {@code file}. */
+    static SqliteConnections open(Path file, int readerCount, Consumer<LogRow> onCommit) {
+        String url = "jdbc:sqlite:" + file.toAbsolutePath();
+        List<Connection> opened = new ArrayList<>();
+        try {
+            Connection writer = connect(url);
+            opened.add(writer);
+            SqliteSchema.prepare(writer);
+            List<Connection> readers = new ArrayList<>();
+            for (int i = 0; i < Math.max(1, readerCount); i++) {
+                Connection reader = connect(url);
+                opened.add(reader);
+                readers.add(reader);
+            }
+            return new SqliteConnections(writer, readers, onCommit);
+        } catch (SQLException e) {
+            opened.forEach(SqliteConnections::closeQuietly);
+            throw translate(e, null);
+        }
+    }
+
+    private static Connection connect(String url) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+        return config.createConnection(url);
+    }
+
+    /** Runs {@code work} in a read transaction (one consistent snapshot) on a pooled reader. */
+    <T> T read(String key, SqlWork<T> work) {
+        Connection c = borrow(key);
+        try (Statement s = c.createStatement()) {
+            s.execute("BEGIN");
+            try {
+                return work.run(c);
+            } finally {
+                endQuietly(s, "COMMIT");
+            }
+        } catch (SQLException e) {
+            throw translate(e, key);
+        } finally {
+            idleReaders.add(c);
+        }
+    }
+
+    /**
+     * Runs {@code work} in {@code BEGIN IMMEDIATE} under the writer lock and commits; an exception rolls
+     * back. After the commit the appended rows go to {@code onCommit}, in order, before the lock is released.
+     */
+    <T> T write(String key, WriteWork<T> work) {
+        writeLock.lock();
+        try {
+            ensureOpen(key);
+            WriteTransaction transaction = new WriteTransaction(writer);
+            T result;
+            try (Statement s = writer.createStatement()) {
+                s.execute("BEGIN IMMEDIATE");
+                try {
+                    result = work.run(transaction);
+                    s.execute("COMMIT");
+                } catch (SQLException | RuntimeException e) {
+                    endQuietly(s, "ROLLBACK");
+                    throw e;
+                }
+            }
+            transaction.appended().forEach(onCommit);
+            return result;
+        } catch (SQLException e) {
+            throw translate(e, key);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    private Connection borrow(String key) {
+        ensureOpen(key);
+        try {
+            Connection c = idleReaders.poll(BUSY_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            if (c == null) {
+                throw new StorageException(Code.UNREACHABLE, key, "no sqlite reader free within "
+                        + BUSY_TIMEOUT_MILLIS / 1000 + "s");
+            }
+            return c;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException(Code.UNREACHABLE, key, "interrupted while waiting for a sqlite reader", e);
+        }
+    }
+
+    private void ensureOpen(String key) {
+        if (closed) {
+            throw new StorageException(Code.INTERNAL, key, "sqlite storage is closed");
+        }
+    }
+
+    /** Maps a SQLite failure to a storage error code. */
+    static StorageException translate(SQLException e, String key) {
+        if (e instanceof SQLiteException se && se.getResultCode() != null) {
+            SQLiteErrorCode code = se.getResultCode();
+            if (code.name().startsWith("SQLITE_BUSY") || code.name().startsWith("SQLITE_LOCKED")) {
+                return new StorageException(Code.UNREACHABLE, key, "sqlite: database is busy: " + e.getMessage(), e);
+            }
+            if (code == SQLiteErrorCode.SQLITE_TOOBIG) {
+                return new StorageException(Code.TOO_LARGE, key, "request is too large", e);
+            }
+        }
+        return new StorageException(Code.INTERNAL, key, "sqlite: " + e.getMessage(), e);
+    }
+
+    private static void endQuietly(Statement s, String sql) {
+        try {
+            s.execute(sql);
+        } catch (SQLException ignored) {
+            // no transaction left to end
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // closing anyway
+        }
+    }
+
+    @Override
+    public void close() {
+        writeLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            closeQuietly(writer);
+        } finally {
+            writeLock.unlock();
+        }
+        // wait briefly for readers in use to come back, then close all of them
+        for (int i = 0; i < readers.size(); i++) {
+            try {
+                if (idleReaders.poll(BUSY_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS) == null) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        readers.forEach(SqliteConnections::closeQuietly);
+    }
+}

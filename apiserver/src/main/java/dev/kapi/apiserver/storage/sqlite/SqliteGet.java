@@ -1,0 +1,45 @@
+package dev.kapi.apiserver.storage.sqlite;
+
+import dev.kapi.apiserver.storage.KeyValue;
+import dev.kapi.apiserver.storage.StorageException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/** Get: the key's newest row at a revision; absent when there is none or it is a deletion. */
+final class SqliteGet {
+
+    private SqliteGet() {
+    }
+
+    static KeyValue get(SqliteConnections db, String key) {
+        KeyValue found = getOrNull(db, key);
+        if (found == null) {
+            throw notFound(key);
+        }
+        return found;
+    }
+
+    /** The entry at the latest revision, or null when the key is absent. */
+    static KeyValue getOrNull(SqliteConnections db, String key) {
+        LogRow row = db.read(key, c -> latest(c, key, Long.MAX_VALUE));
+        return row == null || row.deleted() ? null : row.keyValue();
+    }
+
+    /** The key's newest row with {@code id <= revision} (possibly a deletion), or null. */
+    static LogRow latest(Connection c, String key, long revision) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT " + LogRow.COLUMNS
+                + " FROM kine WHERE name = ? AND id <= ? ORDER BY id DESC LIMIT 1")) {
+            s.setString(1, key);
+            s.setLong(2, revision);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? LogRow.read(rs) : null;
+            }
+        }
+    }
+
+    static StorageException notFound(String key) {
+        return new StorageException(StorageException.Code.KEY_NOT_FOUND, key, "key not found: " + key);
+    }
+}

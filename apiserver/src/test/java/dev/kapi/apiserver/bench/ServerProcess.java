@@ -1,0 +1,154 @@
+package dev.kapi.apiserver.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The server under test: {@code java -jar apiserver.jar} started as a child process on a free loopback
+ * port against the benchmark's etcd, its output appended to {@code server.log} in the work directory.
+ * Its heap is read with the JDK's {@code jcmd} ({@code GC.run} then {@code GC.heap_info}), so the server
+ * needs nothing exposed for it.
+ */
+final class ServerProcess implements AutoCloseable {
+
+    private static final Pattern USED = Pattern.compile("\\bused (\\d+)([KMG])");
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+    private final Path javaBin;
+
+    private ServerProcess(Process process, int port, Path log, Path javaBin) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+        this.javaBin = javaBin;
+    }
+
+    /** Starts the server and waits (up to two minutes) until it serves the {@code default} namespace. */
+    static ServerProcess start(BenchOptions options, String etcdEndpoint) throws IOException, InterruptedException {
+        Path javaBin = Path.of(System.getProperty("java.home"), "bin");
+        int port = freePort();
+        Path dataDir = options.workDir().resolve("server-data");
+        Files.createDirectories(dataDir);
+        Path log = options.workDir().resolve("server.log");
+        List<String> command = new ArrayList<>(List.of(javaBin.resolve("java").toString(),
+                "-Xmx" + options.serverHeap(), "-XX:+UnlockDiagnosticVMOptions"));
+        if (!options.serverJvmArgs().isBlank()) {
+            command.addAll(Arrays.asList(options.serverJvmArgs().trim().split("\\s+")));
+        }
+        command.addAll(List.of("-jar", options.jar().toAbsolutePath().toString(),
+                "--etcd-servers=" + etcdEndpoint, "--secure-port=" + port, "--bind-address=127.0.0.1",
+                "--data-dir=" + dataDir));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ServerProcess server = new ServerProcess(process, port, log, javaBin);
+        server.awaitReady();
+        return server;
+    }
+
+    int port() {
+        return port;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    Path log() {
+        return log;
+    }
+
+    /** The used heap in bytes after a full GC ({@code jcmd GC.run}, then {@code GC.heap_info}). */
+    long usedHeapAfterGc() throws IOException, InterruptedException {
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < 2; i++) { // two GCs: the second also frees what finalization/cleaners released
+            jcmd("GC.run");
+            best = Math.min(best, parseUsed(jcmd("GC.heap_info")));
+        }
+        return best;
+    }
+
+    /** {@code jcmd <pid> GC.class_histogram} output (only live objects; forces a full GC). */
+    String classHistogram() throws IOException, InterruptedException {
+        return jcmd("GC.class_histogram");
+    }
+
+    /** CPU time (user + system) the server process has used so far, in milliseconds. */
+    long cpuMillis() {
+        return ProcStat.cpuMillis(process.pid());
+    }
+
+    static long parseUsed(String heapInfo) {
+        Matcher m = USED.matcher(heapInfo);
+        if (!m.find()) {
+            throw new IllegalStateException("no 'used' in GC.heap_info output:\n" + heapInfo);
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "K" -> n << 10;
+            case "M" -> n << 20;
+            default -> n << 30;
+        };
+    }
+
+    private String jcmd(String command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(javaBin.resolve("jcmd").toString(), Long.toString(process.pid()), command)
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("jcmd " + command + " failed:\n" + out);
+        }
+        return out;
+    }
+
+    private void awaitReady() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("server exited with " + process.exitValue() + "; see " + log);
+            }
+            try (BenchHttp http = new BenchHttp(port)) {
+                if (http.send("GET", "/api/v1/namespaces/default", null).status() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        close();
+        throw new IllegalStateException("server not ready within 2 minutes; see " + log);
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}
