@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.endpoints;
 
 import dev.kapi.apiserver.admission.AdmissionChain;
+import dev.kapi.apiserver.api.GroupResource;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.endpoints.handlers.CreateHandler;
 import dev.kapi.apiserver.endpoints.handlers.DeleteCollectionHandler;
@@ -29,7 +30,8 @@ import java.util.Set;
 /**
  * Routes a resource request to its verb handler: finds the resource, checks the path's scope and
  * subresource, and picks the handler for the verb (one class per verb, as kube-apiserver's
- * {@code endpoints/handlers}).
+ * {@code endpoints/handlers}). Resources with their own create (the review APIs, which store nothing) are
+ * handed to that handler instead of the stored create.
  */
 public final class ResourceDispatcher {
 
@@ -41,9 +43,17 @@ public final class ResourceDispatcher {
     private final Map<String, VerbHandler> verbs;
     private final VerbHandler scale = new ScaleHandler();
     private final VerbHandler eviction;
+    private final Map<GroupResource, VerbHandler> ownCreates;
 
     public ResourceDispatcher(StoreRegistry stores, AdmissionChain admission) {
+        this(stores, admission, Map.of());
+    }
+
+    /** @param ownCreates the create handler of each resource that does not create through its store */
+    public ResourceDispatcher(StoreRegistry stores, AdmissionChain admission,
+                              Map<GroupResource, VerbHandler> ownCreates) {
         this.stores = stores;
+        this.ownCreates = Map.copyOf(ownCreates);
         this.admission = admission;
         this.verbs = Map.of(
                 "get", new GetHandler(),
@@ -82,7 +92,8 @@ public final class ResourceDispatcher {
             throw StatusError.methodNotSupported(def.groupResource(), verb);
         }
         if (sub == null) {
-            VerbHandler h = verbs.get(verb);
+            VerbHandler h = verb.equals("create") && ownCreates.containsKey(def.groupResource())
+                    ? ownCreates.get(def.groupResource()) : verbs.get(verb);
             if (h == null) {
                 throw StatusError.methodNotSupported(def.groupResource(), verb);
             }

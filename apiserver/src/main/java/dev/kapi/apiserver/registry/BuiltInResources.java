@@ -2,6 +2,7 @@ package dev.kapi.apiserver.registry;
 
 import dev.kapi.apiserver.registry.core.CoreResources;
 import dev.kapi.apiserver.registry.groups.GroupResources;
+import dev.kapi.apiserver.registry.reviews.ReviewResources;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,7 @@ public final class BuiltInResources {
     public static List<ResourceDefinition<?>> all(RegistryContext context) {
         List<ResourceDefinition<?>> all = new ArrayList<>(CoreResources.all(context));
         all.addAll(GroupResources.all(context));
+        all.addAll(ReviewResources.all());
         return all;
     }
 }

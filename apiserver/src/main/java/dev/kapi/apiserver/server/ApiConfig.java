@@ -3,6 +3,9 @@ package dev.kapi.apiserver.server;
 import dev.kapi.apiserver.admission.AdmissionChain;
 import dev.kapi.apiserver.admission.MutatingAdmission;
 import dev.kapi.apiserver.admission.ValidatingAdmission;
+import dev.kapi.apiserver.authn.TokenAuthenticator;
+import dev.kapi.apiserver.authz.Authorizer;
+import dev.kapi.apiserver.authz.RuleResolver;
 import dev.kapi.apiserver.endpoints.ApiServlet;
 import dev.kapi.apiserver.endpoints.PathHandler;
 import dev.kapi.apiserver.endpoints.ResourceDispatcher;
@@ -10,14 +13,17 @@ import dev.kapi.apiserver.endpoints.discovery.DiscoveryHandler;
 import dev.kapi.apiserver.endpoints.discovery.HealthHandler;
 import dev.kapi.apiserver.endpoints.discovery.VersionHandler;
 import dev.kapi.apiserver.endpoints.openapi.OpenApiHandler;
+import dev.kapi.apiserver.endpoints.reviews.ReviewHandlers;
 import dev.kapi.apiserver.registry.BuiltInResources;
 import dev.kapi.apiserver.registry.RegistryContext;
 import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.storage.Storage;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import java.time.Clock;
 import java.util.List;
 
 /** The beans behind the API handler: admission, registry and handlers (security beans: {@link SecurityConfig}). */
@@ -40,9 +46,16 @@ public class ApiConfig {
         return new StoreRegistry(resources, storage, options.etcdPrefix());
     }
 
+    /** The review APIs ask the server's authorizer chain (the bean named "authorizer"), its rules and tokens. */
     @Bean
-    ResourceDispatcher resourceDispatcher(StoreRegistry stores, AdmissionChain admission) {
-        return new ResourceDispatcher(stores, admission);
+    ReviewHandlers reviewHandlers(Authorizer authorizer, ObjectProvider<RuleResolver> ruleResolver,
+                                  List<TokenAuthenticator> tokenAuthenticators) {
+        return new ReviewHandlers(authorizer, ruleResolver::getIfUnique, tokenAuthenticators, Clock.systemUTC());
+    }
+
+    @Bean
+    ResourceDispatcher resourceDispatcher(StoreRegistry stores, AdmissionChain admission, ReviewHandlers reviews) {
+        return new ResourceDispatcher(stores, admission, reviews.byResource());
     }
 
     @Bean

@@ -2,17 +2,20 @@ package dev.kapi.apiserver.server;
 
 import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
-import dev.kapi.apiserver.storage.etcd3.LocalEtcdProcess;
+import dev.kapi.apiserver.storage.sqlite.SqliteStorage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import java.util.List;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
- * The storage backend: etcd at {@code --etcd-servers}; without that flag, a local etcd process (Debian's
- * {@code etcd-server}) started in {@code --data-dir}/etcd and stopped with the server.
+ * The storage backend: etcd at {@code --etcd-servers}; without that flag, the embedded store (SQLite, on
+ * the model of k3s's kine) in {@code --data-dir}/db/state.db, so one command starts a working server.
  */
 @Configuration(proxyBeanMethods = false)
 public class StorageConfig {
@@ -20,29 +23,18 @@ public class StorageConfig {
     private static final Logger LOG = LoggerFactory.getLogger(StorageConfig.class);
 
     @Bean(destroyMethod = "close")
-    LocalEtcd localEtcd(ServerOptions options) {
+    Storage storage(ServerOptions options) {
         if (!options.etcdServers().isEmpty()) {
-            return new LocalEtcd(null);
+            LOG.info("Storage: etcd at {}", String.join(",", options.etcdServers()));
+            return EtcdStorage.connect(options.etcdServers());
         }
-        LocalEtcdProcess etcd = LocalEtcdProcess.start(options.dataDir().resolve("etcd"));
-        LOG.info("No --etcd-servers given: started a local etcd at {} with data in {}", etcd.endpoint(),
-                etcd.dataDir());
-        return new LocalEtcd(etcd);
-    }
-
-    @Bean(destroyMethod = "close")
-    Storage storage(ServerOptions options, LocalEtcd local) {
-        List<String> endpoints = local.process() != null ? local.process().endpoints() : options.etcdServers();
-        return EtcdStorage.connect(endpoints);
-    }
-
-    /** The locally started etcd, if any (a holder so Spring can close it after the storage). */
-    record LocalEtcd(LocalEtcdProcess process) implements AutoCloseable {
-        @Override
-        public void close() {
-            if (process != null) {
-                process.close();
-            }
+        Path file = options.dataDir().resolve("db").resolve("state.db");
+        try {
+            Files.createDirectories(file.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + file.getParent(), e);
         }
+        LOG.info("Storage: embedded store {} (no --etcd-servers given)", file);
+        return SqliteStorage.open(file);
     }
 }

@@ -50,6 +50,12 @@ class AuthorizationModesTest {
                 Arguments.of(List.of("RBAC"), "no bean named \"rbacAuthorizer\""));
     }
 
+    @org.junit.jupiter.api.Test
+    void alwaysAllowFirstIsAlwaysAllow() {
+        assertThat(AuthorizationModes.chain(List.of("AlwaysAllow", "RBAC"), () -> RBAC_ALLOWS_ALICE))
+                .isInstanceOf(AlwaysAllowAuthorizer.class);
+    }
+
     @ParameterizedTest
     @MethodSource("badModes")
     void rejectsBadModes(List<String> modes, String message) {

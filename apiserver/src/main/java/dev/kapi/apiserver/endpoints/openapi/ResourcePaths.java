@@ -50,12 +50,22 @@ final class ResourcePaths {
         ObjectNode list = models.listSchema(schemas, d);
 
         ObjectNode c = pathItem(paths, collection);
-        c.set("get", op("list" + prefix + scoped, "list", kind, OperationParameters.LIST, null, Map.of("200", list)));
-        c.set("post", op("create" + prefix + scoped, "post", kind, OperationParameters.WRITE,
-                body(schemas.ref(d.type())), created(schemas.ref(d.type()))));
-        c.set("delete", op("delete" + prefix + "Collection" + scoped, "deletecollection", kind,
-                concat(OperationParameters.DELETE, OperationParameters.LIST_FOR_DELETE),
-                body(schemas.ref(DeleteOptions.class)), Map.of("200", schemas.ref(Status.class))));
+        if (d.serves("list")) {
+            c.set("get", op("list" + prefix + scoped, "list", kind, OperationParameters.LIST, null,
+                    Map.of("200", list)));
+        }
+        if (d.serves("create")) {
+            c.set("post", op("create" + prefix + scoped, "post", kind, OperationParameters.WRITE,
+                    body(schemas.ref(d.type())), created(schemas.ref(d.type()))));
+        }
+        if (d.serves("deletecollection")) {
+            c.set("delete", op("delete" + prefix + "Collection" + scoped, "deletecollection", kind,
+                    concat(OperationParameters.DELETE, OperationParameters.LIST_FOR_DELETE),
+                    body(schemas.ref(DeleteOptions.class)), Map.of("200", schemas.ref(Status.class))));
+        }
+        if (!d.serves("get")) {
+            return; // a create-only resource (a review API): no item path, no list across namespaces
+        }
 
         ObjectNode i = pathItem(paths, item);
         addItemOperations(i, prefix + scoped, kind, d.type());

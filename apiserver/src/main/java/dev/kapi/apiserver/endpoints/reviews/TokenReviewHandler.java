@@ -1,0 +1,76 @@
+package dev.kapi.apiserver.endpoints.reviews;
+
+import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.authn.TokenAuthenticator;
+import dev.kapi.apiserver.authn.UserInfo;
+import dev.kapi.apiserver.endpoints.handlers.RequestScope;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.authentication.TokenReview;
+import io.fabric8.kubernetes.api.model.authentication.TokenReviewSpec;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code POST /apis/authentication.k8s.io/v1/tokenreviews}: who does {@code spec.token} authenticate as
+ * (for {@code spec.audiences})? The token authenticators are asked in order, as kube's union authenticator
+ * does: the first that knows the token answers; refusals are collected into {@code status.error} when none does.
+ */
+final class TokenReviewHandler extends ReviewHandler {
+
+    private final List<TokenAuthenticator> authenticators;
+
+    TokenReviewHandler(List<TokenAuthenticator> authenticators) {
+        this.authenticators = List.copyOf(authenticators);
+    }
+
+    @Override
+    void check(RequestScope scope, HasMetadata review) {
+        if (spec(review).getToken() == null || spec(review).getToken().isEmpty()) {
+            throw StatusError.badRequest("token is required for TokenReview in authentication");
+        }
+    }
+
+    @Override
+    ObjectNode answer(RequestScope scope, HasMetadata review) {
+        TokenReviewSpec spec = spec(review);
+        List<String> audiences = spec.getAudiences() == null ? List.of() : spec.getAudiences();
+        List<String> refusals = new ArrayList<>();
+        Optional<UserInfo> user = Optional.empty();
+        for (TokenAuthenticator a : authenticators) {
+            try {
+                user = a.authenticateToken(spec.getToken(), audiences);
+            } catch (TokenAuthenticator.BadCredentialsException e) {
+                refusals.add(e.getMessage());
+                continue;
+            }
+            if (user.isPresent()) {
+                break;
+            }
+        }
+        ObjectNode out = ReviewTrees.echo(review);
+        ObjectNode status = out.putObject("status");
+        if (user.isPresent()) {
+            status.put("authenticated", true);
+        }
+        ObjectNode u = status.putObject("user");
+        user.ifPresent(info -> {
+            ReviewTrees.putIfNotEmpty(u, "username", info.name());
+            ReviewTrees.putIfNotEmpty(u, "uid", info.uid());
+            ReviewTrees.putIfNotEmpty(u, "groups", info.groups());
+            ReviewTrees.putIfNotEmpty(u, "extra", info.extra());
+            ReviewTrees.putIfNotEmpty(status, "audiences", audiences);
+        });
+        if (user.isEmpty() && !refusals.isEmpty()) {
+            status.put("error", refusals.size() == 1 ? refusals.get(0) : "[" + String.join(", ", refusals) + "]");
+        }
+        return out;
+    }
+
+    private static TokenReviewSpec spec(HasMetadata review) {
+        TokenReviewSpec spec = ((TokenReview) review).getSpec();
+        return spec == null ? new TokenReviewSpec() : spec;
+    }
+}
