@@ -2,9 +2,15 @@ package dev.kapi.apiserver;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
+import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration;
 
-/** Starts Kapi. Flags use kube-apiserver's names: {@code --etcd-servers}, {@code --secure-port}, ... */
-@SpringBootApplication
+/**
+ * Starts Kapi. Flags use kube-apiserver's names: {@code --etcd-servers}, {@code --secure-port}, ...
+ * Spring Security's filter is registered by {@code server.HandlerChain} (not Boot), and there is no
+ * generated in-memory user.
+ */
+@SpringBootApplication(exclude = {SecurityFilterAutoConfiguration.class, UserDetailsServiceAutoConfiguration.class})
 public class KapiApplication {
 
     public static void main(String[] args) {

@@ -3,10 +3,7 @@ package dev.kapi.apiserver.server;
 import dev.kapi.apiserver.admission.AdmissionChain;
 import dev.kapi.apiserver.admission.MutatingAdmission;
 import dev.kapi.apiserver.admission.ValidatingAdmission;
-import dev.kapi.apiserver.authn.Authenticator;
-import dev.kapi.apiserver.authn.InsecureAuthenticator;
 import dev.kapi.apiserver.authn.TokenAuthenticator;
-import dev.kapi.apiserver.authz.AlwaysAllowAuthorizer;
 import dev.kapi.apiserver.authz.Authorizer;
 import dev.kapi.apiserver.authz.RuleResolver;
 import dev.kapi.apiserver.endpoints.ApiServlet;
@@ -30,19 +27,9 @@ import org.springframework.context.annotation.Configuration;
 import java.time.Clock;
 import java.util.List;
 
-/** The beans behind the handler chain: authenticators, authorizer, admission, registry and handlers. */
+/** The beans behind the API handler: admission, registry and handlers (security beans: {@link SecurityConfig}). */
 @Configuration(proxyBeanMethods = false)
 public class ApiConfig {
-
-    @Bean
-    Authenticator insecureAuthenticator() {
-        return new InsecureAuthenticator();
-    }
-
-    @Bean
-    Authorizer authorizer() {
-        return new AlwaysAllowAuthorizer();
-    }
 
     @Bean
     AdmissionChain admissionChain(List<MutatingAdmission> mutating, List<ValidatingAdmission> validating) {

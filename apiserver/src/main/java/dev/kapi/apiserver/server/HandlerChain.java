@@ -1,18 +1,30 @@
 package dev.kapi.apiserver.server;
 
-import dev.kapi.apiserver.authn.AuthenticationFilter;
 import dev.kapi.apiserver.authn.Authenticator;
-import dev.kapi.apiserver.authz.AuthorizationFilter;
+import dev.kapi.apiserver.authn.RequestAuthenticationFilter;
+import dev.kapi.apiserver.authn.UnauthorizedEntryPoint;
 import dev.kapi.apiserver.authz.Authorizer;
+import dev.kapi.apiserver.authz.ForbiddenHandler;
+import dev.kapi.apiserver.authz.ImpersonationFilter;
+import dev.kapi.apiserver.authz.RequestAuthorizationManager;
 import dev.kapi.apiserver.endpoints.ApiServlet;
 import dev.kapi.apiserver.filters.PanicRecoveryFilter;
 import dev.kapi.apiserver.filters.RequestInfoFilter;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
+import org.springframework.boot.web.servlet.DelegatingFilterProxyRegistrationBean;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.ExceptionTranslationFilter;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 
+import java.util.EnumSet;
 import java.util.List;
 
 /**
@@ -21,11 +33,18 @@ import java.util.List;
  * <ol>
  *   <li>panic recovery: any failure below becomes a 500 Status;</li>
  *   <li>request info: what the path, method and query address (verb, resource, namespace, name);</li>
- *   <li>authentication: who is asking (401 when nobody recognises the credential);</li>
- *   <li>authorization: may they (403 otherwise);</li>
+ *   <li>the security chain (Spring Security's filter chain, built below):
+ *     <ol>
+ *       <li>authentication: client certificate, then bearer token; no credential = {@code system:anonymous}
+ *           ({@code --anonymous-auth}); a bad credential = 401;</li>
+ *       <li>impersonation: {@code Impersonate-*} headers, each authorized with verb {@code impersonate};</li>
+ *       <li>authorization: the {@code --authorization-mode} chain decides, else 403 in kube's words;</li>
+ *     </ol></li>
  *   <li>the API handler: discovery and other paths, or a verb handler, which runs mutating admission,
  *       the registry (strategy, validation, validating admission) and storage.</li>
  * </ol>
+ * Spring Boot's own registration of the security filter is switched off ({@code KapiApplication}) so that
+ * its place (order 3) is set here.
  */
 @Configuration(proxyBeanMethods = false)
 public class HandlerChain {
@@ -43,13 +62,37 @@ public class HandlerChain {
     }
 
     @Bean
-    FilterRegistrationBean<Filter> authentication(List<Authenticator> authenticators) {
-        return stage(new AuthenticationFilter(authenticators), 3, "authentication");
+    DelegatingFilterProxyRegistrationBean security() {
+        DelegatingFilterProxyRegistrationBean bean = new DelegatingFilterProxyRegistrationBean(
+                "springSecurityFilterChain");
+        bean.setOrder(3);
+        bean.setName("security");
+        bean.addUrlPatterns(ALL);
+        bean.setDispatcherTypes(EnumSet.of(DispatcherType.REQUEST));
+        return bean;
     }
 
+    /** Authentication → impersonation → authorization, with Spring Security's browser features off. */
     @Bean
-    FilterRegistrationBean<Filter> authorization(Authorizer authorizer) {
-        return stage(new AuthorizationFilter(authorizer), 4, "authorization");
+    SecurityFilterChain securityChain(HttpSecurity http, List<Authenticator> authenticators, Authorizer authorizer,
+                                      ServerOptions options) throws Exception {
+        UnauthorizedEntryPoint unauthorized = new UnauthorizedEntryPoint();
+        return http
+                .csrf(AbstractHttpConfigurer::disable)
+                .formLogin(AbstractHttpConfigurer::disable)
+                .httpBasic(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable)
+                .requestCache(AbstractHttpConfigurer::disable)
+                .headers(AbstractHttpConfigurer::disable)
+                .anonymous(AbstractHttpConfigurer::disable)
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .exceptionHandling(e -> e.authenticationEntryPoint(unauthorized)
+                        .accessDeniedHandler(new ForbiddenHandler()))
+                .addFilterBefore(new RequestAuthenticationFilter(authenticators, options.anonymousAuth(), unauthorized),
+                        AnonymousAuthenticationFilter.class)
+                .addFilterAfter(new ImpersonationFilter(authorizer), ExceptionTranslationFilter.class)
+                .authorizeHttpRequests(a -> a.anyRequest().access(new RequestAuthorizationManager(authorizer)))
+                .build();
     }
 
     @Bean

@@ -1,5 +1,8 @@
 package dev.kapi.apiserver.server;
 
+import dev.kapi.apiserver.server.tls.Certificates;
+import dev.kapi.apiserver.server.tls.Pem;
+import dev.kapi.apiserver.server.tls.ServingPki;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -7,24 +10,33 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
+
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
 
 /**
- * {@code --write-kubeconfig=PATH} (as k3s names it): once the server listens, writes a kubeconfig that
- * {@code kubectl --kubeconfig PATH} uses as it is. Until TLS lands the server speaks plain HTTP, and the
- * kubeconfig's server URL says so.
+ * {@code --write-kubeconfig=PATH} (as k3s names it): once the server listens, writes an admin kubeconfig
+ * (mode 0600) that {@code kubectl --kubeconfig PATH} uses as it is: {@code https://127.0.0.1:<port>} (or the
+ * bind address), the CA to trust, and a fresh client certificate for {@code system:admin} in
+ * {@code system:masters} signed by Kapi's CA.
  */
 @Component
 public class KubeconfigWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(KubeconfigWriter.class);
+    static final Duration ADMIN_CERT_VALIDITY = Duration.ofDays(365);
 
     private final ServerOptions options;
+    private final ServingPki pki;
 
-    public KubeconfigWriter(ServerOptions options) {
+    public KubeconfigWriter(ServerOptions options, ServingPki pki) {
         this.options = options;
+        this.pki = pki;
     }
 
     @EventListener
@@ -36,14 +48,21 @@ public class KubeconfigWriter {
                 ? web.getWebServer().getPort() : options.securePort();
         String host = options.bindAddress().equals("0.0.0.0") || options.bindAddress().equals("::")
                 ? "127.0.0.1" : options.bindAddress();
+        if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
         Path path = Path.of(options.writeKubeconfig()).toAbsolutePath();
         Files.createDirectories(path.getParent());
-        Files.writeString(path, kubeconfig("http://" + host + ":" + port));
+        Certificates.Issued admin = Certificates.client(pki.ca(), "system:admin", List.of("system:masters"),
+                ADMIN_CERT_VALIDITY);
+        ServingPki.writePrivate(path, kubeconfig("https://" + host + ":" + port,
+                Pem.certificates(pki.trustForClients()), Pem.certificates(List.of(admin.certificate())),
+                Pem.privateKey(admin.key())));
         LOG.info("Wrote kubeconfig {}", path);
-        StartupBanner.print(System.out, "http://" + host + ":" + port, path, options);
+        StartupBanner.print(System.out, "https://" + host + ":" + port, path, options);
     }
 
-    static String kubeconfig(String server) {
+    static String kubeconfig(String server, String caPem, String certPem, String keyPem) {
         return """
                 apiVersion: v1
                 kind: Config
@@ -51,6 +70,7 @@ public class KubeconfigWriter {
                 - name: kapi
                   cluster:
                     server: %s
+                    certificate-authority-data: %s
                 contexts:
                 - name: kapi
                   context:
@@ -60,7 +80,13 @@ public class KubeconfigWriter {
                 current-context: kapi
                 users:
                 - name: kapi-admin
-                  user: {}
-                """.formatted(server);
+                  user:
+                    client-certificate-data: %s
+                    client-key-data: %s
+                """.formatted(server, base64(caPem), base64(certPem), base64(keyPem));
+    }
+
+    private static String base64(String pem) {
+        return Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.US_ASCII));
     }
 }

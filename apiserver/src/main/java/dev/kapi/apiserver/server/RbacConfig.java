@@ -37,17 +37,23 @@ public class RbacConfig {
     }
 
     @Bean(defaultCandidate = false)
-    RbacAuthorizer rbacAuthorizer(RbacPolicyCache cache) {
+    RbacAuthorizer rbacEngine(RbacPolicyCache cache) {
         return new RbacAuthorizer(cache);
     }
 
+    /** What {@code --authorization-mode=RBAC} asks (looked up by this name by the authorizer chain). */
+    @Bean(defaultCandidate = false)
+    Authorizer rbacAuthorizer(@Qualifier("rbacEngine") RbacAuthorizer rbac) {
+        return rbac;
+    }
+
     @Bean
-    RuleResolver rbacRuleResolver(@Qualifier("rbacAuthorizer") RbacAuthorizer rbac) {
+    RuleResolver rbacRuleResolver(@Qualifier("rbacEngine") RbacAuthorizer rbac) {
         return rbac::rulesFor;
     }
 
     @Bean
-    ValidatingAdmission rbacEscalationAdmission(@Qualifier("rbacAuthorizer") RbacAuthorizer rbac,
+    ValidatingAdmission rbacEscalationAdmission(@Qualifier("rbacEngine") RbacAuthorizer rbac,
                                                 ObjectProvider<Authorizer> authorizer) {
         return new RbacEscalationAdmission(rbac, rbac, authorizer::getObject);
     }

@@ -25,6 +25,13 @@ public class ServerOptions {
     private final String serviceNodePortRange;
     private final ServiceAccountTokenFlags serviceAccountTokens;
     private final OidcFlags oidc;
+    private final String tlsCertFile;
+    private final String tlsPrivateKeyFile;
+    private final List<String> tlsSans;
+    private final String clientCaFile;
+    private final String tokenAuthFile;
+    private final boolean anonymousAuth;
+    private final List<String> authorizationModes;
 
     public ServerOptions(@Value("${etcd-servers:}") String etcdServers,
                          @Value("${etcd-prefix:/registry}") String etcdPrefix,
@@ -45,8 +52,15 @@ public class ServerOptions {
                          @Value("${oidc-username-prefix:}") String oidcUsernamePrefix,
                          @Value("${oidc-groups-claim:}") String oidcGroupsClaim,
                          @Value("${oidc-groups-prefix:}") String oidcGroupsPrefix,
-                         @Value("${oidc-ca-file:}") String oidcCaFile) {
-        this.etcdServers = Arrays.stream(etcdServers.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+                         @Value("${oidc-ca-file:}") String oidcCaFile,
+                         @Value("${tls-cert-file:}") String tlsCertFile,
+                         @Value("${tls-private-key-file:}") String tlsPrivateKeyFile,
+                         @Value("${tls-san:}") String tlsSans,
+                         @Value("${client-ca-file:}") String clientCaFile,
+                         @Value("${token-auth-file:}") String tokenAuthFile,
+                         @Value("${anonymous-auth:true}") boolean anonymousAuth,
+                         @Value("${authorization-mode:RBAC}") String authorizationModes) {
+        this.etcdServers = commaList(etcdServers);
         this.etcdPrefix = etcdPrefix.endsWith("/") ? etcdPrefix.substring(0, etcdPrefix.length() - 1) : etcdPrefix;
         this.securePort = securePort;
         this.bindAddress = bindAddress;
@@ -59,6 +73,13 @@ public class ServerOptions {
                 commaList(saIssuers), commaList(apiAudiences), saMaxTokenExpiration);
         this.oidc = new OidcFlags(oidcIssuerUrl, oidcClientId, oidcUsernameClaim, oidcUsernamePrefix, oidcGroupsClaim,
                 oidcGroupsPrefix, oidcCaFile);
+        this.tlsCertFile = tlsCertFile;
+        this.tlsPrivateKeyFile = tlsPrivateKeyFile;
+        this.tlsSans = commaList(tlsSans);
+        this.clientCaFile = clientCaFile;
+        this.tokenAuthFile = tokenAuthFile;
+        this.anonymousAuth = anonymousAuth;
+        this.authorizationModes = commaList(authorizationModes);
     }
 
     private static List<String> commaList(String value) {
@@ -127,5 +148,40 @@ public class ServerOptions {
      */
     public record OidcFlags(String issuerUrl, String clientId, String usernameClaim, String usernamePrefix,
                             String groupsClaim, String groupsPrefix, String caFile) {
+    }
+
+    /** {@code --tls-cert-file}: the serving certificate chain (PEM); "" = generate one in the data dir. */
+    public String tlsCertFile() {
+        return tlsCertFile;
+    }
+
+    /** {@code --tls-private-key-file}: the serving certificate's key (PEM). */
+    public String tlsPrivateKeyFile() {
+        return tlsPrivateKeyFile;
+    }
+
+    /** {@code --tls-san}: extra DNS names and IPs for the generated serving certificate. */
+    public List<String> tlsSans() {
+        return tlsSans;
+    }
+
+    /** {@code --client-ca-file}: CAs (PEM bundle) whose client certificates authenticate, besides Kapi's own CA. */
+    public String clientCaFile() {
+        return clientCaFile;
+    }
+
+    /** {@code --token-auth-file}: static bearer tokens (CSV: token,user,uid,"group1,group2"); "" = none. */
+    public String tokenAuthFile() {
+        return tokenAuthFile;
+    }
+
+    /** {@code --anonymous-auth}: whether requests without credentials are {@code system:anonymous} (else 401). */
+    public boolean anonymousAuth() {
+        return anonymousAuth;
+    }
+
+    /** {@code --authorization-mode}: the authorizers, in order (RBAC, AlwaysAllow, AlwaysDeny). */
+    public List<String> authorizationModes() {
+        return authorizationModes;
     }
 }

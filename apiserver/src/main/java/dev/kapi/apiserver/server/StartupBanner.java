@@ -16,7 +16,7 @@ final class StartupBanner {
         out.println();
         out.println("Kapi is ready at " + url + " (" + storage + ")");
         out.println("  kubectl --kubeconfig " + kubeconfig + " get namespaces");
-        out.println("  curl " + url + "/api/v1/namespaces/default/configmaps");
+        out.println("  curl --cacert " + options.dataDir().resolve("pki").resolve("ca.crt") + " " + url + "/version");
         out.println();
     }
 }

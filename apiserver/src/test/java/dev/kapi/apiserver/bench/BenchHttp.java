@@ -10,6 +10,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import javax.net.SocketFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * A minimal blocking HTTP/1.1 keep-alive connection to the server under test, cheaper on the client side
@@ -41,6 +43,14 @@ final class BenchHttp implements AutoCloseable {
     private int lineStart;
     private int lineEnd;
 
+    /** Makes the server's sockets: plain until {@link #useTls} (the server speaks HTTPS only). */
+    private static volatile SocketFactory sockets = SocketFactory.getDefault();
+
+    /** From now on connections speak TLS with this context (trusting the server's CA, with a client cert). */
+    static void useTls(SSLContext context) {
+        sockets = context.getSocketFactory();
+    }
+
     BenchHttp(int port) throws IOException {
         this.port = port;
         this.host = "127.0.0.1:" + port;
@@ -48,7 +58,7 @@ final class BenchHttp implements AutoCloseable {
     }
 
     private void connect() throws IOException {
-        socket = new Socket();
+        socket = sockets.createSocket();
         socket.setTcpNoDelay(true);
         socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
         in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);

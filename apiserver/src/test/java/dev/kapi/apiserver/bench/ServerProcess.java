@@ -1,5 +1,8 @@
 package dev.kapi.apiserver.bench;
 
+import dev.kapi.apiserver.server.tls.Certificates;
+import dev.kapi.apiserver.testing.TlsClients;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -15,7 +18,8 @@ import java.util.regex.Pattern;
 
 /**
  * The server under test: {@code java -jar apiserver.jar} started as a child process on a free loopback
- * port against the benchmark's etcd, its output appended to {@code server.log} in the work directory.
+ * port (HTTPS, {@code --authorization-mode=AlwaysAllow}, clients authenticate as system:masters with a
+ * certificate signed by the server's generated CA) against the benchmark's etcd, its output appended to {@code server.log} in the work directory.
  * Its heap is read with the JDK's {@code jcmd} ({@code GC.run} then {@code GC.heap_info}), so the server
  * needs nothing exposed for it.
  */
@@ -49,11 +53,11 @@ final class ServerProcess implements AutoCloseable {
         }
         command.addAll(List.of("-jar", options.jar().toAbsolutePath().toString(),
                 "--etcd-servers=" + etcdEndpoint, "--secure-port=" + port, "--bind-address=127.0.0.1",
-                "--data-dir=" + dataDir));
+                "--data-dir=" + dataDir, "--authorization-mode=AlwaysAllow"));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         ServerProcess server = new ServerProcess(process, port, log, javaBin);
-        server.awaitReady();
+        server.awaitReady(dataDir);
         return server;
     }
 
@@ -112,11 +116,19 @@ final class ServerProcess implements AutoCloseable {
         return out;
     }
 
-    private void awaitReady() throws InterruptedException {
+    /** Waits until the server answers over TLS, as system:masters with a certificate signed by its CA. */
+    private void awaitReady(Path dataDir) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        boolean tls = false;
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("server exited with " + process.exitValue() + "; see " + log);
+            }
+            if (!tls && Files.exists(dataDir.resolve("pki/ca.key"))) {
+                Certificates.Issued ca = TlsClients.ca(dataDir);
+                BenchHttp.useTls(TlsClients.sslContext(ca.certificate(),
+                        TlsClients.clientCert(ca, "bench", "system:masters")));
+                tls = true;
             }
             try (BenchHttp http = new BenchHttp(port)) {
                 if (http.send("GET", "/api/v1/namespaces/default", null).status() == 200) {

@@ -1,0 +1,90 @@
+package dev.kapi.apiserver.authn;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.security.authentication.AuthenticationCredentialsNotFoundException;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The authentication stage (kube-apiserver's union authenticator): the first authenticator that recognises
+ * the request's credential names the user, who also joins {@code system:authenticated}. A credential that
+ * some authenticator rejects and none accepts is a 401; with no credential at all the user is
+ * {@code system:anonymous} ({@code --anonymous-auth}, the default) or it is a 401 too.
+ *
+ * <p>The user is left in Spring Security's context (as {@link UserAuthentication}) and as the request
+ * attribute {@link UserInfo#ATTRIBUTE}.
+ */
+public final class RequestAuthenticationFilter extends OncePerRequestFilter {
+
+    public static final String AUTHENTICATED = "system:authenticated";
+
+    private final List<Authenticator> authenticators;
+    private final boolean anonymous;
+    private final AuthenticationEntryPoint entryPoint;
+    private final SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
+
+    public RequestAuthenticationFilter(List<Authenticator> authenticators, boolean anonymous,
+                                       AuthenticationEntryPoint entryPoint) {
+        this.authenticators = List.copyOf(authenticators);
+        this.anonymous = anonymous;
+        this.entryPoint = entryPoint;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
+            throws ServletException, IOException {
+        UserInfo user = null;
+        String failure = null;
+        for (Authenticator a : authenticators) {
+            try {
+                Optional<UserInfo> found = a.authenticate(req);
+                if (found.isPresent()) {
+                    user = withAuthenticatedGroup(found.get());
+                    break;
+                }
+            } catch (TokenAuthenticator.BadCredentialsException e) {
+                failure = failure == null ? e.getMessage() : failure;
+            }
+        }
+        if (user == null && failure != null) {
+            logger.debug("Unable to authenticate the request: " + failure);
+            entryPoint.commence(req, res, new BadCredentialsException(failure));
+            return;
+        }
+        if (user == null && !anonymous) {
+            entryPoint.commence(req, res, new AuthenticationCredentialsNotFoundException("no credentials"));
+            return;
+        }
+        setUser(req, user == null ? UserInfo.anonymous() : user, contexts);
+        chain.doFilter(req, res);
+    }
+
+    /** Makes {@code user} the request's user, in the security context and the request attribute. */
+    public static void setUser(HttpServletRequest req, UserInfo user, SecurityContextHolderStrategy contexts) {
+        SecurityContext context = contexts.createEmptyContext();
+        context.setAuthentication(new UserAuthentication(user));
+        contexts.setContext(context);
+        req.setAttribute(UserInfo.ATTRIBUTE, user);
+    }
+
+    static UserInfo withAuthenticatedGroup(UserInfo user) {
+        if (user.groups().contains(AUTHENTICATED)) {
+            return user;
+        }
+        List<String> groups = new ArrayList<>(user.groups());
+        groups.add(AUTHENTICATED);
+        return new UserInfo(user.name(), user.uid(), List.copyOf(groups), user.extra());
+    }
+}

@@ -1,0 +1,77 @@
+package dev.kapi.apiserver.authn;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1String;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+
+import java.security.GeneralSecurityException;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Client certificates ({@code --client-ca-file} plus Kapi's own CA): the certificate must chain to a trusted
+ * CA and allow client authentication; its CN is the user name and each O a group. A request without a client
+ * certificate is not ours; a certificate that does not verify is a bad credential (401).
+ */
+public final class X509Authenticator implements Authenticator {
+
+    /** Where the servlet container leaves the verified client chain. */
+    public static final String CERTIFICATES_ATTRIBUTE = "jakarta.servlet.request.X509Certificate";
+    private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+    private static final String ANY_USAGE = "2.5.29.37.0";
+
+    private final Set<TrustAnchor> anchors;
+
+    public X509Authenticator(List<X509Certificate> clientCas) {
+        this.anchors = clientCas.stream().map(c -> new TrustAnchor(c, null)).collect(Collectors.toSet());
+    }
+
+    @Override
+    public Optional<UserInfo> authenticate(HttpServletRequest request) {
+        if (!(request.getAttribute(CERTIFICATES_ATTRIBUTE) instanceof X509Certificate[] chain) || chain.length == 0) {
+            return Optional.empty();
+        }
+        verify(chain);
+        X500Name subject = X500Name.getInstance(chain[0].getSubjectX500Principal().getEncoded());
+        List<String> cn = values(subject, BCStyle.CN);
+        if (cn.isEmpty() || cn.getFirst().isEmpty()) {
+            throw new TokenAuthenticator.BadCredentialsException("x509: certificate has no common name");
+        }
+        return Optional.of(new UserInfo(cn.getFirst(), "", values(subject, BCStyle.O), Map.of()));
+    }
+
+    private void verify(X509Certificate[] chain) {
+        try {
+            List<String> usages = chain[0].getExtendedKeyUsage();
+            if (usages != null && !usages.contains(CLIENT_AUTH) && !usages.contains(ANY_USAGE)) {
+                throw new TokenAuthenticator.BadCredentialsException("x509: certificate not for client authentication");
+            }
+            PKIXParameters params = new PKIXParameters(anchors);
+            params.setRevocationEnabled(false);
+            CertPathValidator.getInstance("PKIX").validate(
+                    CertificateFactory.getInstance("X.509").generateCertPath(Arrays.asList(chain)), params);
+        } catch (CertificateParsingException e) {
+            throw new TokenAuthenticator.BadCredentialsException("x509: " + e.getMessage());
+        } catch (GeneralSecurityException e) {
+            throw new TokenAuthenticator.BadCredentialsException("x509: certificate signed by unknown authority");
+        }
+    }
+
+    private static List<String> values(X500Name name, ASN1ObjectIdentifier type) {
+        return Arrays.stream(name.getRDNs(type)).map(RDN::getFirst)
+                .map(v -> v.getValue() instanceof ASN1String str ? str.getString() : v.getValue().toString()).toList();
+    }
+}

@@ -1,0 +1,32 @@
+package dev.kapi.apiserver.authz;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Authorizers asked in order (kube-apiserver's union authorizer): the first ALLOW or DENY decides; when all
+ * have no opinion the request is not allowed, with their reasons joined.
+ */
+public final class AuthorizerChain implements Authorizer {
+
+    private final List<Authorizer> authorizers;
+
+    public AuthorizerChain(List<Authorizer> authorizers) {
+        this.authorizers = List.copyOf(authorizers);
+    }
+
+    @Override
+    public Decision authorize(AuthorizationAttributes attributes) {
+        List<String> reasons = new ArrayList<>();
+        for (Authorizer a : authorizers) {
+            Decision d = a.authorize(attributes);
+            if (d.kind() != Decision.Kind.NO_OPINION) {
+                return d;
+            }
+            if (d.reason() != null && !d.reason().isEmpty()) {
+                reasons.add(d.reason());
+            }
+        }
+        return Decision.noOpinion(String.join(", ", reasons));
+    }
+}

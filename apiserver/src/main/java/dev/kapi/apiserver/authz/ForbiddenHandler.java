@@ -1,0 +1,41 @@
+package dev.kapi.apiserver.authz;
+
+import dev.kapi.apiserver.api.GroupResource;
+import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.api.StatusResponses;
+import io.fabric8.kubernetes.api.model.Status;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authorization.AuthorizationDeniedException;
+import org.springframework.security.web.access.AccessDeniedHandler;
+
+import java.io.IOException;
+
+/**
+ * Answers a denied request with kube-apiserver's 403, e.g. {@code configmaps "x" is forbidden: User "bob"
+ * cannot get resource "configmaps" in API group "" in the namespace "default"} or {@code forbidden: User
+ * "system:anonymous" cannot get path "/healthz"}.
+ */
+public final class ForbiddenHandler implements AccessDeniedHandler {
+
+    @Override
+    public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
+            throws IOException {
+        if (e instanceof AuthorizationDeniedException denied
+                && denied.getAuthorizationResult() instanceof AuthorizerDecision d && d.attributes() != null) {
+            StatusResponses.write(response, forbidden(d.attributes(), d.reason()));
+            return;
+        }
+        StatusResponses.write(response, StatusError.status(403, "Forbidden", "forbidden", null));
+    }
+
+    /** The 403 Status for a denied request. */
+    public static Status forbidden(AuthorizationAttributes a, String reason) {
+        String why = ForbiddenMessages.reason(a, reason);
+        if (!a.resourceRequest()) {
+            return StatusError.status(403, "Forbidden", "forbidden: " + why, null);
+        }
+        return StatusError.forbidden(new GroupResource(a.apiGroup(), a.resource()), a.name(), why).status();
+    }
+}

@@ -1,0 +1,40 @@
+package dev.kapi.apiserver.authz;
+
+import dev.kapi.apiserver.authn.UserAuthentication;
+import dev.kapi.apiserver.authn.UserInfo;
+import dev.kapi.apiserver.filters.RequestInfo;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.security.authorization.AuthorizationManager;
+import org.springframework.security.authorization.AuthorizationResult;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+
+import java.util.function.Supplier;
+
+/**
+ * The authorization stage inside Spring Security: asks the {@link Authorizer} (the {@code --authorization-mode}
+ * chain) about the request's user and {@link RequestInfo}. A denial carries the attributes and the reason so
+ * the {@link ForbiddenHandler} can word the 403 as kube-apiserver does.
+ */
+public final class RequestAuthorizationManager implements AuthorizationManager<RequestAuthorizationContext> {
+
+    private final Authorizer authorizer;
+
+    public RequestAuthorizationManager(Authorizer authorizer) {
+        this.authorizer = authorizer;
+    }
+
+    @Override
+    public AuthorizationResult authorize(Supplier<? extends Authentication> authentication,
+                                         RequestAuthorizationContext context) {
+        HttpServletRequest req = context.getRequest();
+        RequestInfo info = (RequestInfo) req.getAttribute(RequestInfo.ATTRIBUTE);
+        UserInfo user = UserAuthentication.userOf(authentication.get());
+        if (info == null || user == null) {
+            return new AuthorizerDecision(false, null, "no request info or user");
+        }
+        AuthorizationAttributes attributes = AuthorizationAttributes.of(user, info);
+        Decision decision = authorizer.authorize(attributes);
+        return new AuthorizerDecision(decision.allowed(), attributes, decision.reason());
+    }
+}

@@ -1,0 +1,69 @@
+package dev.kapi.apiserver.server;
+
+import dev.kapi.apiserver.authn.Authenticator;
+import dev.kapi.apiserver.authn.BearerTokenAuthenticator;
+import dev.kapi.apiserver.authn.StaticTokenFile;
+import dev.kapi.apiserver.authn.TokenAuthenticator;
+import dev.kapi.apiserver.authn.X509Authenticator;
+import dev.kapi.apiserver.authz.AuthorizationModes;
+import dev.kapi.apiserver.authz.Authorizer;
+import dev.kapi.apiserver.server.tls.ServingPki;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+import org.springframework.core.annotation.Order;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * The security beans: certificates, authenticators (in the order they are asked: client certificate, then
+ * bearer token) and the {@code --authorization-mode} authorizer chain. The filter chain using them is in
+ * {@link HandlerChain}.
+ */
+@Configuration(proxyBeanMethods = false)
+public class SecurityConfig {
+
+    @Bean
+    ServingPki servingPki(ServerOptions options) {
+        java.util.List<String> sans = new java.util.ArrayList<>(options.tlsSans());
+        if (!options.bindAddress().equals("0.0.0.0") && !options.bindAddress().equals("::")) {
+            sans.add(options.bindAddress());
+        }
+        return ServingPki.load(new ServingPki.Settings(options.dataDir(), options.tlsCertFile(),
+                options.tlsPrivateKeyFile(), ServingPki.defaultSans(sans), options.clientCaFile()));
+    }
+
+    @Bean
+    @Order(1)
+    Authenticator x509Authenticator(ServingPki pki) {
+        return new X509Authenticator(pki.clientCas());
+    }
+
+    @Bean
+    @Order(2)
+    Authenticator bearerTokenAuthenticator(ObjectProvider<TokenAuthenticator> tokenAuthenticators) {
+        return new BearerTokenAuthenticator(() -> tokenAuthenticators.orderedStream().toList());
+    }
+
+    /** {@code --token-auth-file}, asked before the other token authenticators (ServiceAccounts, OIDC). */
+    @Bean
+    @Order(0)
+    @ConditionalOnExpression("'${token-auth-file:}' != ''")
+    TokenAuthenticator staticTokenFile(ServerOptions options) throws IOException {
+        return StaticTokenFile.load(Path.of(options.tokenAuthFile()));
+    }
+
+    /**
+     * The authorizer every stage asks (the request, impersonation, review APIs): {@code system:masters}
+     * first, then each {@code --authorization-mode}. RBAC is the bean named {@code rbacAuthorizer}.
+     */
+    @Bean
+    @Primary
+    Authorizer authorizer(ServerOptions options, @Qualifier("rbacAuthorizer") ObjectProvider<Authorizer> rbac) {
+        return AuthorizationModes.chain(options.authorizationModes(), rbac::getIfAvailable);
+    }
+}

@@ -1,0 +1,65 @@
+package dev.kapi.apiserver.authz;
+
+import dev.kapi.apiserver.authn.UserInfo;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class AuthorizationModesTest {
+
+    static final UserInfo ALICE = new UserInfo("alice", "", List.of("system:authenticated"), Map.of());
+    static final UserInfo ADMIN = new UserInfo("admin", "", List.of("system:masters"), Map.of());
+    static final Authorizer RBAC_ALLOWS_ALICE = a -> a.user().name().equals("alice")
+            ? Decision.allow("") : Decision.noOpinion("RBAC: nothing for " + a.user().name());
+
+    static AuthorizationAttributes get(UserInfo user) {
+        return new AuthorizationAttributes(user, "get", false, "", "", "", "", "", "", "/healthz");
+    }
+
+    static Stream<Arguments> decisions() {
+        UserInfo bob = new UserInfo("bob", "", List.of(), Map.of());
+        return Stream.of(
+                Arguments.of(List.of("AlwaysAllow"), bob, Decision.allow("")),
+                Arguments.of(List.of("AlwaysDeny"), bob, Decision.noOpinion("Everything is forbidden.")),
+                Arguments.of(List.of("AlwaysDeny"), ADMIN, Decision.allow("")),
+                Arguments.of(List.of("RBAC"), ALICE, Decision.allow("")),
+                Arguments.of(List.of("RBAC"), bob, Decision.noOpinion("RBAC: nothing for bob")),
+                Arguments.of(List.of("RBAC", "AlwaysDeny"), bob,
+                        Decision.noOpinion("RBAC: nothing for bob, Everything is forbidden.")),
+                Arguments.of(List.of("AlwaysDeny", "AlwaysAllow"), bob, Decision.allow("")));
+    }
+
+    @ParameterizedTest
+    @MethodSource("decisions")
+    void chainsModesBehindSystemMasters(List<String> modes, UserInfo user, Decision expected) {
+        assertThat(AuthorizationModes.chain(modes, () -> RBAC_ALLOWS_ALICE).authorize(get(user))).isEqualTo(expected);
+    }
+
+    static Stream<Arguments> badModes() {
+        return Stream.of(
+                Arguments.of(List.of(), "at least one --authorization-mode"),
+                Arguments.of(List.of("Node"), "unknown --authorization-mode \"Node\""),
+                Arguments.of(List.of("AlwaysAllow", "AlwaysAllow"), "specified more than once"),
+                Arguments.of(List.of("RBAC"), "no bean named \"rbacAuthorizer\""));
+    }
+
+    @org.junit.jupiter.api.Test
+    void alwaysAllowFirstIsAlwaysAllow() {
+        assertThat(AuthorizationModes.chain(List.of("AlwaysAllow", "RBAC"), () -> RBAC_ALLOWS_ALICE))
+                .isInstanceOf(AlwaysAllowAuthorizer.class);
+    }
+
+    @ParameterizedTest
+    @MethodSource("badModes")
+    void rejectsBadModes(List<String> modes, String message) {
+        assertThatThrownBy(() -> AuthorizationModes.chain(modes, () -> null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
+    }
+}

@@ -1,0 +1,78 @@
+package dev.kapi.apiserver.server.tls;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ServingPkiTest {
+
+    @TempDir
+    Path dir;
+
+    ServingPki load(List<String> sans) {
+        return ServingPki.load(new ServingPki.Settings(dir, "", "", sans, ""));
+    }
+
+    @Test
+    void generatesCaAndServingCertificateOnFirstStart() throws Exception {
+        ServingPki pki = load(List.of("localhost", "127.0.0.1", "::1", "kapi.example"));
+        for (String f : List.of("ca.crt", "ca.key", "serving.crt", "serving.key")) {
+            assertThat(dir.resolve("pki").resolve(f)).exists();
+        }
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("pki/ca.key"))))
+                .isEqualTo("rw-------");
+        X509Certificate serving = pki.servingChain().getFirst();
+        serving.verify(pki.ca().certificate().getPublicKey());
+        assertThat(ServingPki.sanSet(serving)).containsExactlyInAnyOrder("dns:localhost", "dns:kapi.example",
+                "ip:127.0.0.1", "ip:0:0:0:0:0:0:0:1");
+        assertThat(pki.clientCas()).containsExactly(pki.ca().certificate());
+        assertThat(pki.trustForClients()).containsExactly(pki.ca().certificate());
+    }
+
+    @Test
+    void reusesCertificatesOnRestartAndRenewsServingWhenSansChange() {
+        ServingPki first = load(List.of("localhost", "127.0.0.1"));
+        ServingPki again = load(List.of("127.0.0.1", "localhost"));
+        assertThat(again.ca().certificate()).isEqualTo(first.ca().certificate());
+        assertThat(again.servingChain()).isEqualTo(first.servingChain());
+
+        ServingPki renamed = load(List.of("localhost", "127.0.0.1", "10.0.0.7"));
+        assertThat(renamed.ca().certificate()).isEqualTo(first.ca().certificate());
+        assertThat(renamed.servingChain().getFirst().getSerialNumber())
+                .isNotEqualTo(first.servingChain().getFirst().getSerialNumber());
+    }
+
+    @Test
+    void servesGivenCertificateFilesAndTrustsTheClientCaFile() throws Exception {
+        Certificates.Issued otherCa = Certificates.selfSignedCa("other", Duration.ofDays(1));
+        Certificates.Issued serving = Certificates.serving(otherCa, "kapi", List.of("kapi.example"), Duration.ofDays(1));
+        Path crt = Files.writeString(dir.resolve("tls.crt"),
+                Pem.certificates(List.of(serving.certificate(), otherCa.certificate())));
+        Path key = Files.writeString(dir.resolve("tls.key"), Pem.privateKey(serving.key()));
+        Path clientCa = Files.writeString(dir.resolve("client-ca.crt"), Pem.certificates(List.of(otherCa.certificate())));
+
+        ServingPki pki = ServingPki.load(new ServingPki.Settings(dir, crt.toString(), key.toString(), List.of(),
+                clientCa.toString()));
+
+        assertThat(pki.servingChain()).containsExactly(serving.certificate(), otherCa.certificate());
+        assertThat(pki.trustForClients()).containsExactly(otherCa.certificate());
+        assertThat(pki.clientCas()).containsExactly(pki.ca().certificate(), otherCa.certificate());
+        assertThat(pki.keyStore().getCertificateChain("kapi")).hasSize(2);
+        assertThat(dir.resolve("pki/serving.crt")).doesNotExist();
+    }
+
+    @Test
+    void certificateFileWithoutKeyFileIsAnError() {
+        assertThatThrownBy(() -> ServingPki.load(new ServingPki.Settings(dir, "/x.crt", "", List.of(), "")))
+                .hasMessageContaining("--tls-cert-file and --tls-private-key-file go together");
+    }
+}
