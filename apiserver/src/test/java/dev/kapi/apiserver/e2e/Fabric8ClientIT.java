@@ -62,9 +62,9 @@ class Fabric8ClientIT {
         CLIENTS.values().forEach(KubernetesClient::close);
     }
 
-    private ConfigMap configMap(String name, String value) {
+    private ConfigMap configMap(String name, String app) {
         return new ConfigMapBuilder().withNewMetadata().withName(name).withNamespace(ns)
-                .addToLabels("app", "fabric8").endMetadata().addToData("k", value).build();
+                .addToLabels("app", app).endMetadata().addToData("k", "v1").build();
     }
 
     @ParameterizedTest(name = "onlyHttpWatches={0}")
@@ -83,7 +83,7 @@ class Fabric8ClientIT {
                     public void onClose(WatcherException cause) {
                     }
                 })) {
-            ConfigMap created = client.configMaps().inNamespace(ns).resource(configMap("f8", "v1")).create();
+            ConfigMap created = client.configMaps().inNamespace(ns).resource(configMap("f8", "fabric8")).create();
             assertThat(created.getMetadata().getUid()).isNotEmpty();
             assertThat(created.getMetadata().getResourceVersion()).isNotEmpty();
 
@@ -110,7 +110,7 @@ class Fabric8ClientIT {
     @ValueSource(booleans = {false, true})
     void informerSeesExistingAndNewObjects(boolean onlyHttpWatches) {
         connect(onlyHttpWatches);
-        client.configMaps().inNamespace(ns).resource(configMap("inf-existing", "a")).create();
+        client.configMaps().inNamespace(ns).resource(configMap("inf-existing", "informer")).create();
         List<String> seen = new CopyOnWriteArrayList<>();
         SharedIndexInformer<ConfigMap> informer = client.configMaps().inNamespace(ns).inform(
                 new ResourceEventHandler<>() {
@@ -135,7 +135,7 @@ class Fabric8ClientIT {
         try {
             await().atMost(Duration.ofSeconds(10)).until(informer::hasSynced);
             assertThat(seen).contains("add inf-existing");
-            client.configMaps().inNamespace(ns).resource(configMap("inf-new", "b")).create();
+            client.configMaps().inNamespace(ns).resource(configMap("inf-new", "informer")).create();
             client.configMaps().inNamespace(ns).withName("inf-existing").edit(c -> {
                 c.getData().put("k", "changed");
                 return c;

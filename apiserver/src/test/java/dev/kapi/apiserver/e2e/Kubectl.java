@@ -17,11 +17,11 @@ import java.util.concurrent.TimeUnit;
 public record Kubectl(Path binary) {
 
     /** kubectl's output of one run. */
-    public record Result(int exit, String out, String err) {
+    public record Result(String command, int exit, String out, String err) {
 
         @Override
         public String toString() {
-            return "exit " + exit + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
+            return command + "\nexit " + exit + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
         }
     }
 
@@ -65,7 +65,7 @@ public record Kubectl(Path binary) {
             }
             t1.join();
             t2.join();
-            return new Result(p.exitValue(), new String(streams[0], StandardCharsets.UTF_8),
+            return new Result(binary.getFileName() + " " + String.join(" ", args), p.exitValue(), new String(streams[0], StandardCharsets.UTF_8),
                     new String(streams[1], StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -102,10 +102,10 @@ class KubectlIT {
     static Stream<Arguments> tables() {
         return Stream.of(
                 Arguments.of(List.of("get", "deploy"), "NAME\\s+READY\\s+UP-TO-DATE\\s+AVAILABLE\\s+AGE",
-                        "web\\s+0/2\\s+0\\s+0\\s+\\S+"),
+                        "web\\s+\\d/\\d\\s+\\d+\\s+\\d+\\s+\\S+"),
                 Arguments.of(List.of("get", "deploy", "-o", "wide"),
                         "NAME\\s+READY\\s+UP-TO-DATE\\s+AVAILABLE\\s+AGE\\s+CONTAINERS\\s+IMAGES\\s+SELECTOR",
-                        "web\\s+0/2\\s+0\\s+0\\s+\\S+\\s+web\\s+nginx:1.27\\s+app=web"),
+                        "web\\s+\\d/\\d\\s+\\d+\\s+\\d+\\s+\\S+\\s+web\\s+nginx:1.2\\d\\s+app=web"),
                 Arguments.of(List.of("get", "cm", "web-config"), "NAME\\s+DATA\\s+AGE", "web-config\\s+1\\s+\\S+"),
                 Arguments.of(List.of("get", "cm", "--show-labels"), "NAME\\s+DATA\\s+AGE\\s+LABELS",
                         "web-config\\s+1\\s+\\S+\\s+app=web,tier=front"),
