@@ -100,7 +100,8 @@ public class StatusError extends RuntimeException {
         d.setCauses(causes);
         String what = errors.size() == 1 ? errors.get(0).toString()
                 : "[" + String.join(", ", errors.stream().map(FieldError::toString).toList()) + "]";
-        return of(422, "Invalid", kind + " \"" + name + "\" is invalid: " + what, d);
+        String qualifiedKind = group == null || group.isEmpty() ? kind : kind + "." + group;
+        return of(422, "Invalid", qualifiedKind + " \"" + name + "\" is invalid: " + what, d);
     }
 
     public static StatusError badRequest(String message) {

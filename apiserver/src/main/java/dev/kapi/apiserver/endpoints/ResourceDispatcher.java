@@ -20,6 +20,7 @@ import dev.kapi.apiserver.registry.NamespaceCleanup;
 import dev.kapi.apiserver.registry.ResourceDefinition;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.StatusDetails;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -36,6 +37,8 @@ import java.util.Set;
 public final class ResourceDispatcher {
 
     private static final Set<String> ALL_NAMESPACE_VERBS = Set.of("list", "watch");
+    /** Verbs that need an object name: a collection path has no route for their HTTP method. */
+    private static final Set<String> COLLECTION_LESS_VERBS = Set.of("update", "patch");
     private static final Set<String> OBJECT_SUBRESOURCE_VERBS = Set.of("get", "update", "patch");
 
     private final StoreRegistry stores;
@@ -82,13 +85,23 @@ public final class ResourceDispatcher {
             throw StatusError.notFoundPath();
         }
         if (def.namespaced() && info.namespace() == null && !ALL_NAMESPACE_VERBS.contains(verb)) {
-            if (info.name() != null || !verb.equals("deletecollection")) {
+            if (info.name() != null) {
                 throw StatusError.notFoundPath();
             }
-            throw StatusError.methodNotSupported(def.groupResource(), verb);
+            // kube serves only list and watch on the all-namespaces path: other methods have no route.
+            throw methodNotAllowed();
+        }
+        if (info.name() == null && info.subresource() == null && COLLECTION_LESS_VERBS.contains(verb)) {
+            throw methodNotAllowed();
         }
         RequestScope scope = new RequestScope(info, def, stores.store(def), admission, req, res);
         handlerFor(def, info, verb).handle(scope);
+    }
+
+    /** kube's answer (go-restful's 405) when the path exists but not for this HTTP method. */
+    private static StatusError methodNotAllowed() {
+        return new StatusError(StatusError.status(405, "MethodNotAllowed",
+                "the server does not allow this method on the requested resource", new StatusDetails()));
     }
 
     private VerbHandler handlerFor(ResourceDefinition<HasMetadata> def, RequestInfo info, String verb) {

@@ -117,10 +117,11 @@ public final class Store<T extends HasMetadata> {
         failIfInvalid(created, errs);
         options.validation().validate(created, null);
         def.strategy().beforeCreate(created, options.dryRun());
+        String name = created.getMetadata().getName();
         if (options.dryRun()) {
+            failIfExists(namespace, name);
             return created;
         }
-        String name = created.getMetadata().getName();
         try {
             KeyValue kv = storage.create(key(namespace, name), ObjectCodec.encode(created));
             created.getMetadata().setResourceVersion(Long.toString(kv.modRevision()));
@@ -132,6 +133,19 @@ public final class Store<T extends HasMetadata> {
             def.strategy().releaseAfterFailedCreate(created);
             throw e;
         }
+    }
+
+    /** A dry-run create still answers AlreadyExists, as kube's store does (it reads the key). */
+    private void failIfExists(String namespace, String name) {
+        try {
+            storage.get(key(namespace, name));
+        } catch (StorageException e) {
+            if (e.code() == StorageException.Code.KEY_NOT_FOUND) {
+                return;
+            }
+            throw error(e, name);
+        }
+        throw StatusError.alreadyExists(def.groupResource(), name);
     }
 
     /** Computes an update from the current object: PUT returns its body, PATCH applies the patch. */

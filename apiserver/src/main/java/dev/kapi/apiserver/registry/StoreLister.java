@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.registry;
 
+import dev.kapi.apiserver.api.FieldError;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.storage.KeyValue;
 import dev.kapi.apiserver.storage.ListOptions;
@@ -70,22 +71,17 @@ final class StoreLister<T extends HasMetadata> {
         String rv = params.resourceVersion() == null ? "" : params.resourceVersion();
         String match = params.resourceVersionMatch() == null ? "" : params.resourceVersionMatch();
         if (params.continueToken() != null && !params.continueToken().isEmpty()) {
+            if (!match.isEmpty()) {
+                throw StatusError.invalid("ListOptions", "meta.k8s.io", "", List.of(FieldError.forbidden(
+                        "resourceVersionMatch", "resourceVersionMatch is forbidden when continue is provided")));
+            }
             if (!rv.isEmpty() && !rv.equals("0")) {
                 throw StatusError.badRequest("specifying resource version is not allowed when using continue");
             }
             return 0;
         }
-        if (!match.isEmpty() && rv.isEmpty()) {
-            throw StatusError.badRequest("resourceVersionMatch is forbidden unless resourceVersion is provided");
-        }
-        if (!match.isEmpty() && !match.equals("NotOlderThan") && !match.equals("Exact")) {
-            throw StatusError.badRequest("resourceVersionMatch: Unsupported value: \"" + match
-                    + "\": supported values: \"Exact\", \"NotOlderThan\", \"\"");
-        }
+        validateMatch(rv, match);
         if (rv.isEmpty() || rv.equals("0")) {
-            if (match.equals("Exact")) {
-                throw StatusError.badRequest("resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\"");
-            }
             return 0;
         }
         long requested = parseResourceVersion(rv);
@@ -97,6 +93,27 @@ final class StoreLister<T extends HasMetadata> {
             throw StatusError.timeout("Too large resource version: " + requested + ", current: " + current);
         }
         return 0;
+    }
+
+    /** kube's ListOptions validation of resourceVersionMatch: 422 Invalid on {@code ListOptions.meta.k8s.io}. */
+    private static void validateMatch(String rv, String match) {
+        if (match.isEmpty()) {
+            return;
+        }
+        List<FieldError> errs = new ArrayList<>();
+        if (rv.isEmpty()) {
+            errs.add(FieldError.forbidden("resourceVersionMatch",
+                    "resourceVersionMatch is forbidden unless resourceVersion is provided"));
+        }
+        if (match.equals("Exact") && rv.equals("0")) {
+            errs.add(FieldError.forbidden("resourceVersionMatch",
+                    "resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\""));
+        } else if (!match.equals("Exact") && !match.equals("NotOlderThan")) {
+            errs.add(FieldError.notSupported("resourceVersionMatch", match, List.of("Exact", "NotOlderThan", "")));
+        }
+        if (!errs.isEmpty()) {
+            throw StatusError.invalid("ListOptions", "meta.k8s.io", "", errs);
+        }
     }
 
     static long parseResourceVersion(String rv) {

@@ -35,7 +35,9 @@ public final class StoreWatcher<T extends HasMetadata> {
                                 "allowWatchBookmarks required when sendInitialEvents is true")));
             }
         } else if (!match.isEmpty()) {
-            throw StatusError.badRequest("resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided");
+            throw StatusError.invalid("ListOptions", "meta.k8s.io", "",
+                    java.util.List.of(dev.kapi.apiserver.api.FieldError.forbidden("resourceVersionMatch",
+                            "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided")));
         }
         boolean sendInitial = initial != null ? initial : (rv.isEmpty() || rv.equals("0"));
         StoreWatch<T> watch = new StoreWatch<>(store, params);

@@ -1,0 +1,126 @@
+package dev.kapi.apiserver.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kapi.apiserver.e2e.KubeHttp.Reply;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
+
+/** Write semantics over raw HTTP: field validation warnings, dry run, generateName, generation, finalizers. */
+@ExtendWith(KapiServerExtension.class)
+class HttpWritesIT {
+
+    private static final String NS = "e2e-writes";
+    private static final String CMS = "/api/v1/namespaces/" + NS + "/configmaps";
+    private static final String DEPLOYS = "/apis/apps/v1/namespaces/" + NS + "/deployments";
+
+    @BeforeAll
+    static void namespace() {
+        KubeHttp.createNamespace(NS);
+    }
+
+    private static JsonNode created(Reply r) {
+        assertThat(r.code()).as(r.toString()).isEqualTo(201);
+        return r.json();
+    }
+
+    private static JsonNode ok(Reply r) {
+        assertThat(r.code()).as(r.toString()).isEqualTo(200);
+        return r.json();
+    }
+
+    @Test
+    void defaultFieldValidationWarnsAboutUnknownFields() {
+        Reply r = KubeHttp.post(DEPLOYS, HttpErrorsIT.deployment("warned", ",\"foo\":1"));
+        created(r);
+        assertThat(r.headers("Warning")).anySatisfy(w -> assertThat(w).startsWith("299 ")
+                .contains("unknown field \\\"spec.foo\\\""));
+    }
+
+    @Test
+    void ignoreFieldValidationIsSilent() {
+        Reply r = KubeHttp.post(DEPLOYS + "?fieldValidation=Ignore", HttpErrorsIT.deployment("ignored", ",\"foo\":1"));
+        created(r);
+        assertThat(r.headers("Warning")).isEmpty();
+    }
+
+    static Stream<Arguments> dryRuns() {
+        String path = CMS + "/dry";
+        return Stream.of(
+                Arguments.of("create", "POST", CMS + "?dryRun=All", "application/json",
+                        "{\"metadata\":{\"name\":\"dry-new\"},\"data\":{\"k\":\"new\"}}", 201, CMS + "/dry-new", 404),
+                Arguments.of("update", "PUT", path + "?dryRun=All", "application/json",
+                        "{\"metadata\":{\"name\":\"dry\"},\"data\":{\"k\":\"changed\"}}", 200, path, 200),
+                Arguments.of("patch", "PATCH", path + "?dryRun=All", "application/merge-patch+json",
+                        "{\"data\":{\"k\":\"patched\"}}", 200, path, 200),
+                Arguments.of("delete", "DELETE", path + "?dryRun=All", null, null, 200, path, 200));
+    }
+
+    @ParameterizedTest(name = "dryRun=All {0}")
+    @MethodSource("dryRuns")
+    void dryRunLeavesStorageUnchanged(String verb, String method, String path, String contentType, String body,
+                                      int code, String checkPath, int checkCode) {
+        Reply fixture = KubeHttp.post(CMS, "{\"metadata\":{\"name\":\"dry\"},\"data\":{\"k\":\"v\"}}");
+        assertThat(fixture.code()).isIn(201, 409);
+        String rvBefore = KubeHttp.get(CMS + "/dry").json().path("metadata").path("resourceVersion").asString();
+
+        Reply r = KubeHttp.send(method, path, contentType, body);
+        assertThat(r.code()).as(r.toString()).isEqualTo(code);
+
+        Reply after = KubeHttp.get(checkPath);
+        assertThat(after.code()).as(after.toString()).isEqualTo(checkCode);
+        if (checkCode == 200) {
+            assertThat(after.json().path("data").path("k").asString()).isEqualTo("v");
+            assertThat(after.json().path("metadata").path("resourceVersion").asString()).isEqualTo(rvBefore);
+        }
+    }
+
+    @Test
+    void generateNameAddsFiveCharacterSuffix() {
+        JsonNode cm = created(KubeHttp.post(CMS, "{\"metadata\":{\"generateName\":\"gen-\"}}"));
+        String name = cm.path("metadata").path("name").asString();
+        assertThat(name).matches("gen-[a-z0-9]{5}");
+        assertThat(cm.path("metadata").path("generateName").asString()).isEqualTo("gen-");
+        assertThat(KubeHttp.get(CMS + "/" + name).code()).isEqualTo(200);
+    }
+
+    @Test
+    void generationBumpsOnSpecChangeOnly() {
+        JsonNode d = created(KubeHttp.post(DEPLOYS, HttpErrorsIT.deployment("gen", "")));
+        assertThat(d.path("metadata").path("generation").asLong()).isEqualTo(1);
+
+        JsonNode labelled = ok(KubeHttp.patch(DEPLOYS + "/gen", "application/merge-patch+json",
+                "{\"metadata\":{\"labels\":{\"tier\":\"front\"}}}"));
+        assertThat(labelled.path("metadata").path("generation").asLong()).isEqualTo(1);
+
+        JsonNode scaled = ok(KubeHttp.patch(DEPLOYS + "/gen", "application/merge-patch+json",
+                "{\"spec\":{\"replicas\":3}}"));
+        assertThat(scaled.path("metadata").path("generation").asLong()).isEqualTo(2);
+
+        JsonNode status = ok(KubeHttp.patch(DEPLOYS + "/gen/status", "application/merge-patch+json",
+                "{\"status\":{\"observedGeneration\":2,\"replicas\":3}}"));
+        assertThat(status.path("metadata").path("generation").asLong()).isEqualTo(2);
+        assertThat(status.path("status").path("replicas").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void finalizersKeepObjectUntilRemoved() {
+        created(KubeHttp.post(CMS, "{\"metadata\":{\"name\":\"fin\",\"finalizers\":[\"example.com/hold\"]}}"));
+
+        Reply deleted = KubeHttp.delete(CMS + "/fin");
+        assertThat(deleted.code()).as(deleted.toString()).isIn(200, 202);
+        JsonNode held = ok(KubeHttp.get(CMS + "/fin"));
+        assertThat(held.path("metadata").path("deletionTimestamp").asString()).isNotEmpty();
+        assertThat(held.path("metadata").path("finalizers").get(0).asString()).isEqualTo("example.com/hold");
+
+        ok(KubeHttp.patch(CMS + "/fin", "application/merge-patch+json", "{\"metadata\":{\"finalizers\":null}}"));
+        Reply gone = KubeHttp.get(CMS + "/fin");
+        assertThat(gone.code()).as(gone.toString()).isEqualTo(404);
+    }
+}
