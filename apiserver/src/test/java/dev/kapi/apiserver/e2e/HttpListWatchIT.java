@@ -178,7 +178,7 @@ class HttpListWatchIT {
         String ns = ns("upgrade");
         create(ns, "present", "");
         // Connection/Upgrade are restricted in java.net.http; a raw socket sends them as kubectl's proxy would.
-        List<String> lines = RawHttp.getLines(KapiServerExtension.server().baseUri(),
+        List<String> lines = RawHttp.getLines(KapiServerExtension.server(),
                 cms(ns) + "?watch=true&resourceVersion=0&timeoutSeconds=2",
                 List.of("Connection: Upgrade", "Upgrade: websocket", "Sec-WebSocket-Version: 13",
                         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="));

@@ -16,15 +16,22 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import tools.jackson.databind.JsonNode;
 
-/** Raw HTTP against the e2e server: JSON in, status and JSON out, plus line-by-line watch streams. */
+/**
+ * HTTPS against e2e servers: JSON in, status and JSON out, plus line-by-line watch streams. The static
+ * methods talk to the shared server ({@link KapiServerExtension}) as system:admin; {@link Client} to any
+ * server with any identity ({@link KapiServer#admin()}, {@link KapiServer#asUser}, {@link KapiServer#withToken}).
+ */
 public final class KubeHttp {
 
-    private static final HttpClient CLIENT = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-
     private KubeHttp() {
+    }
+
+    /** The shared server's admin client. */
+    private static Client admin() {
+        return KapiServerExtension.server().admin();
     }
 
     /** A finished response: status, headers and body. */
@@ -49,70 +56,125 @@ public final class KubeHttp {
     }
 
     public static Reply get(String path) {
-        return send("GET", path, null, null);
+        return admin().get(path);
     }
 
     public static Reply post(String path, String json) {
-        return send("POST", path, "application/json", json);
+        return admin().post(path, json);
     }
 
     public static Reply put(String path, String json) {
-        return send("PUT", path, "application/json", json);
+        return admin().put(path, json);
     }
 
     public static Reply patch(String path, String contentType, String body) {
-        return send("PATCH", path, contentType, body);
+        return admin().patch(path, contentType, body);
     }
 
     public static Reply delete(String path) {
-        return send("DELETE", path, null, null);
+        return admin().delete(path);
     }
 
-    /** Sends one request; {@code headers} are name/value pairs. */
+    /** Sends one request as admin; {@code headers} are name/value pairs. */
     public static Reply send(String method, String path, String contentType, String body, String... headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(KapiServerExtension.server().url(path))
-                .timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        if (contentType != null) {
-            b.header("Content-Type", contentType);
-        }
-        for (int i = 0; i + 1 < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-        }
-        try {
-            HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            return new Reply(r.statusCode(), r);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return admin().send(method, path, contentType, body, headers);
     }
 
-    /** Creates a namespace (JSON), ignoring AlreadyExists. */
+    /** Creates a namespace (JSON) as admin, ignoring AlreadyExists. */
     public static void createNamespace(String name) {
-        Reply r = post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"" + name + "\"}}");
-        if (r.code() != 201 && r.code() != 409) {
-            throw new IllegalStateException("cannot create namespace " + name + ": " + r);
-        }
+        admin().createNamespace(name);
     }
 
-    /** Opens a watch (or any streaming GET); events arrive as parsed JSON lines. */
+    /** Opens a watch (or any streaming GET) as admin; events arrive as parsed JSON lines. */
     public static WatchStream watch(String path, String... headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(KapiServerExtension.server().url(path)).GET();
-        for (int i = 0; i + 1 < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
+        return admin().watch(path, headers);
+    }
+
+    /** HTTPS to one server with one identity (a TLS client certificate and/or default headers). */
+    public static final class Client {
+
+        private final KapiServer server;
+        private final HttpClient http;
+        private final String[] defaultHeaders;
+
+        Client(KapiServer server, SSLContext ssl, String... defaultHeaders) {
+            this.server = server;
+            this.http = HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5)).build();
+            this.defaultHeaders = defaultHeaders;
         }
-        try {
-            HttpResponse<InputStream> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-            return new WatchStream(r);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+
+        public Reply get(String path) {
+            return send("GET", path, null, null);
+        }
+
+        public Reply post(String path, String json) {
+            return send("POST", path, "application/json", json);
+        }
+
+        public Reply put(String path, String json) {
+            return send("PUT", path, "application/json", json);
+        }
+
+        public Reply patch(String path, String contentType, String body) {
+            return send("PATCH", path, contentType, body);
+        }
+
+        public Reply delete(String path) {
+            return send("DELETE", path, null, null);
+        }
+
+        /** Sends one request; {@code headers} are name/value pairs. */
+        public Reply send(String method, String path, String contentType, String body, String... headers) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(server.url(path))
+                    .timeout(Duration.ofSeconds(30))
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(body));
+            if (contentType != null) {
+                b.header("Content-Type", contentType);
+            }
+            addHeaders(b, headers);
+            try {
+                HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+                return new Reply(r.statusCode(), r);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** Creates a namespace (JSON), ignoring AlreadyExists. */
+        public void createNamespace(String name) {
+            Reply r = post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"" + name + "\"}}");
+            if (r.code() != 201 && r.code() != 409) {
+                throw new IllegalStateException("cannot create namespace " + name + ": " + r);
+            }
+        }
+
+        /** Opens a watch (or any streaming GET); events arrive as parsed JSON lines. */
+        public WatchStream watch(String path, String... headers) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(server.url(path)).GET();
+            addHeaders(b, headers);
+            try {
+                HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+                return new WatchStream(r);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private void addHeaders(HttpRequest.Builder b, String[] headers) {
+            for (int i = 0; i + 1 < defaultHeaders.length; i += 2) {
+                b.header(defaultHeaders[i], defaultHeaders[i + 1]);
+            }
+            for (int i = 0; i + 1 < headers.length; i += 2) {
+                b.header(headers[i], headers[i + 1]);
+            }
         }
     }
 

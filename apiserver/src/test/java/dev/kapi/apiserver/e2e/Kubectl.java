@@ -10,11 +10,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a kubectl binary against the e2e server with {@code --kubeconfig} (the server's written file)
+ * Runs a kubectl binary against the e2e server with {@code --kubeconfig} (the shared server's written admin
+ * kubeconfig unless {@link #withKubeconfig} names another)
  * and otherwise kubectl's default flags. {@code kubectl.1.27} and friends are found next to the real
  * {@code kubectl} on the PATH (symlinks resolved).
  */
-public record Kubectl(Path binary) {
+public record Kubectl(Path binary, Path kubeconfig) {
 
     /** kubectl's output of one run. */
     public record Result(String command, int exit, String out, String err) {
@@ -27,7 +28,12 @@ public record Kubectl(Path binary) {
 
     /** The binary with the given file name ({@code kubectl}, {@code kubectl.1.27}, ...). */
     public static Kubectl named(String name) {
-        return new Kubectl(binDir().resolve(name));
+        return new Kubectl(binDir().resolve(name), null);
+    }
+
+    /** This binary with another kubeconfig (instead of the shared server's admin kubeconfig). */
+    public Kubectl withKubeconfig(Path file) {
+        return new Kubectl(binary, file);
     }
 
     private static Path binDir() {
@@ -79,7 +85,7 @@ public record Kubectl(Path binary) {
     public Process start(String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(binary.toString());
-        cmd.add("--kubeconfig=" + KapiServerExtension.server().kubeconfig());
+        cmd.add("--kubeconfig=" + (kubeconfig != null ? kubeconfig : KapiServerExtension.server().kubeconfig()));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).start();
     }

@@ -5,21 +5,28 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
-/** HTTP/1.1 over a plain socket, for headers {@code java.net.http} refuses to send (Connection, Upgrade). */
+/** HTTP/1.1 over a TLS socket, for headers {@code java.net.http} refuses to send (Connection, Upgrade). */
 final class RawHttp {
 
     private RawHttp() {
     }
 
-    /** Sends a GET with {@code headers} and returns every line of the response until the server closes it. */
-    static List<String> getLines(URI base, String pathAndQuery, List<String> headers) {
-        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+    /**
+     * Sends a GET over TLS as system:admin (client certificate) with {@code headers} and returns every line
+     * of the response until the server closes it.
+     */
+    static List<String> getLines(KapiServer server, String pathAndQuery, List<String> headers) {
+        URI base = server.baseUri();
+        SSLContext ssl = server.sslContext(server.adminCert());
+        try (SSLSocket socket = (SSLSocket) ssl.getSocketFactory().createSocket(base.getHost(), base.getPort())) {
+            socket.startHandshake();
             socket.setSoTimeout(15_000);
             StringBuilder req = new StringBuilder("GET " + pathAndQuery + " HTTP/1.1\r\n")
                     .append("Host: ").append(base.getHost()).append(':').append(base.getPort()).append("\r\n")
