@@ -57,7 +57,7 @@ public class KubeconfigWriter {
                 ADMIN_CERT_VALIDITY);
         ServingPki.writePrivate(path, kubeconfig("https://" + host + ":" + port,
                 Pem.certificates(pki.trustForClients()), Pem.certificates(List.of(admin.certificate())),
-                Pem.privateKey(admin.key())));
+                Pem.privateKeyForKubeconfig(admin.key(), admin.certificate().getPublicKey())));
         LOG.info("Wrote kubeconfig {}", path);
         StartupBanner.print(System.out, "https://" + host + ":" + port, path, options);
     }

@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.server.tls;
 
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
@@ -12,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.interfaces.ECPrivateKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -41,6 +44,31 @@ public final class Pem {
     /** A PKCS#8 {@code PRIVATE KEY} block. */
     public static String privateKey(PrivateKey key) {
         return block("PRIVATE KEY", key.getEncoded());
+    }
+
+    /**
+     * A private key in the form kubeconfigs carry (as client-go and k3s write them): SEC1
+     * ({@code EC PRIVATE KEY}, with the curve and the public key) for EC keys, PKCS#1
+     * ({@code RSA PRIVATE KEY}) for RSA keys, PKCS#8 otherwise. Clients such as fabric8 pick the key algorithm
+     * from these block types and cannot read an EC key from a PKCS#8 block.
+     */
+    public static String privateKeyForKubeconfig(PrivateKey key, PublicKey publicKey) {
+        try {
+            PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
+            if (key instanceof ECPrivateKey ec) {
+                org.bouncycastle.asn1.sec.ECPrivateKey sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(
+                        ec.getParams().getOrder().bitLength(), ec.getS(),
+                        SubjectPublicKeyInfo.getInstance(publicKey.getEncoded()).getPublicKeyData(),
+                        info.getPrivateKeyAlgorithm().getParameters());
+                return block("EC PRIVATE KEY", sec1.getEncoded());
+            }
+            if (key.getAlgorithm().equals("RSA")) {
+                return block("RSA PRIVATE KEY", info.parsePrivateKey().toASN1Primitive().getEncoded());
+            }
+            return privateKey(key);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Every certificate of a PEM bundle (a CA bundle or a chain, leaf first). */
