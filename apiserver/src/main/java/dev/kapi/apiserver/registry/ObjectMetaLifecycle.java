@@ -50,6 +50,27 @@ final class ObjectMetaLifecycle {
         meta.setGeneration(tracksGeneration ? 1L : null);
     }
 
+    /**
+     * What an update leaves out is taken from the stored object before validation, as kube-apiserver's
+     * {@code BeforeUpdate} does: an empty uid, any creationTimestamp, the deletionTimestamp once set and an
+     * absent deletionGracePeriodSeconds. Only a different value the client sent is then an immutable-field
+     * error (a PUT of an object without uid or creationTimestamp replaces it).
+     */
+    static void takeUnsetSystemFields(ObjectMeta meta, ObjectMeta old) {
+        if (meta.getUid() == null || meta.getUid().isEmpty()) {
+            meta.setUid(old.getUid());
+        }
+        if (old.getCreationTimestamp() != null && !old.getCreationTimestamp().isEmpty()) {
+            meta.setCreationTimestamp(old.getCreationTimestamp());
+        }
+        if (old.getDeletionTimestamp() != null && !old.getDeletionTimestamp().isEmpty()) {
+            meta.setDeletionTimestamp(old.getDeletionTimestamp());
+        }
+        if (old.getDeletionGracePeriodSeconds() != null && meta.getDeletionGracePeriodSeconds() == null) {
+            meta.setDeletionGracePeriodSeconds(old.getDeletionGracePeriodSeconds());
+        }
+    }
+
     /** Keeps the fields an update may not change from the stored object. */
     static void keepSystemFields(ObjectMeta meta, ObjectMeta old) {
         meta.setUid(old.getUid());

@@ -217,6 +217,7 @@ public final class Store<T extends HasMetadata> {
         if (rv != null && !rv.isEmpty() && !rv.equals(Long.toString(current.modRevision()))) {
             throw StatusError.conflict(def.groupResource(), old.getMetadata().getName(), StatusError.MODIFIED);
         }
+        ObjectMetaLifecycle.takeUnsetSystemFields(meta, old.getMetadata());
         List<FieldError> errs = new ArrayList<>(ObjectMetaValidation.validateUpdate(meta, old.getMetadata()));
         updated.setApiVersion(def.apiVersion());
         if (statusOnly) {

@@ -186,6 +186,25 @@ class ResourceContractTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @MethodSource("resources")
+    void updateWithoutUidOrCreationTimestampKeepsTheStoredOnesButADifferentUidIsInvalid(String key) {
+        Subject<?> s = subject(key);
+        HasMetadata created = s.createNew();
+        String name = name(created);
+        HasMetadata replaced = s.update(name, "{\"metadata\":{\"uid\":null,\"creationTimestamp\":null,"
+                + "\"labels\":{\"rt\":\"replaced\"}}}", false, PLAIN);
+        assertThat(replaced.getMetadata().getUid()).isEqualTo(created.getMetadata().getUid());
+        assertThat(replaced.getMetadata().getCreationTimestamp()).isEqualTo(created.getMetadata().getCreationTimestamp());
+        assertThat(label(s.get(name), "rt")).isEqualTo("replaced");
+
+        assertThatThrownBy(() -> s.update(name, "{\"metadata\":{\"uid\":\"another-uid\"}}", false, PLAIN))
+                .isInstanceOfSatisfying(StatusError.class, e -> {
+                    assertThat(e.code()).isEqualTo(422);
+                    assertThat(e.status().getMessage()).contains("metadata.uid: Invalid value: \"another-uid\": field is immutable");
+                });
+    }
+
+    @ParameterizedTest(name = "{0}")
     @MethodSource("statusResources")
     void statusChangesOnlyThroughTheStatusSubresource(String key) {
         Subject<?> s = subject(key);
