@@ -33,7 +33,9 @@ class HttpServingIT {
                 Arguments.of("/readyz", "ok"),
                 Arguments.of("/version", "\"gitVersion\""),
                 Arguments.of("/openapi/v3", "\"paths\""),
-                Arguments.of("/openapi/v3", "api/v1"));
+                Arguments.of("/openapi/v3", "api/v1"),
+                Arguments.of("/openapi/v2", "\"swagger\":\"2.0\""),
+                Arguments.of("/openapi/v2", "io.k8s.api.core.v1.ConfigMap"));
     }
 
     @ParameterizedTest(name = "GET {0} contains {1}")

@@ -2,6 +2,11 @@ package dev.kapi.apiserver.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
+import io.kubernetes.client.proto.Meta;
+import io.kubernetes.client.proto.Runtime;
+import io.kubernetes.client.proto.V1;
+
 import dev.kapi.apiserver.e2e.KubeHttp.Reply;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -122,5 +127,25 @@ class HttpWritesIT {
         ok(KubeHttp.patch(CMS + "/fin", "application/merge-patch+json", "{\"metadata\":{\"finalizers\":null}}"));
         Reply gone = KubeHttp.get(CMS + "/fin");
         assertThat(gone.code()).as(gone.toString()).isEqualTo(404);
+    }
+
+    @Test
+    void createsFromAProtobufBody() {
+        byte[] configMap = V1.ConfigMap.newBuilder()
+                .setMetadata(Meta.ObjectMeta.newBuilder().setName("from-protobuf").putLabels("via", "protobuf"))
+                .putData("k", "v").build().toByteArray();
+        byte[] envelope = Runtime.Unknown.newBuilder()
+                .setTypeMeta(Runtime.TypeMeta.newBuilder().setApiVersion("v1").setKind("ConfigMap"))
+                .setRaw(ByteString.copyFrom(configMap)).build().toByteArray();
+        byte[] body = new byte[envelope.length + 4];
+        System.arraycopy(new byte[]{'k', '8', 's', 0}, 0, body, 0, 4);
+        System.arraycopy(envelope, 0, body, 4, envelope.length);
+
+        Reply r = KapiServerExtension.server().admin().sendBytes("POST", CMS, "application/vnd.kubernetes.protobuf",
+                body, "Accept", "application/json");
+        assertThat(r.code()).as(r.toString()).isEqualTo(201);
+        Reply stored = KubeHttp.get(CMS + "/from-protobuf");
+        assertThat(stored.json().path("data").path("k").asString()).isEqualTo("v");
+        assertThat(stored.json().path("metadata").path("labels").path("via").asString()).isEqualTo("protobuf");
     }
 }

@@ -126,10 +126,20 @@ public final class KubeHttp {
 
         /** Sends one request; {@code headers} are name/value pairs. */
         public Reply send(String method, String path, String contentType, String body, String... headers) {
+            return sendBody(method, path, contentType, body == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body), headers);
+        }
+
+        /** Sends one request with a binary body (protobuf); {@code headers} are name/value pairs. */
+        public Reply sendBytes(String method, String path, String contentType, byte[] body, String... headers) {
+            return sendBody(method, path, contentType, HttpRequest.BodyPublishers.ofByteArray(body), headers);
+        }
+
+        private Reply sendBody(String method, String path, String contentType, HttpRequest.BodyPublisher body,
+                               String... headers) {
             HttpRequest.Builder b = HttpRequest.newBuilder(server.url(path))
                     .timeout(Duration.ofSeconds(30))
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofString(body));
+                    .method(method, body);
             if (contentType != null) {
                 b.header("Content-Type", contentType);
             }

@@ -228,6 +228,21 @@ class KubectlIT {
     }
 
     @Test
+    void coreResources() {
+        assertThat(ok("run", "core-pod", "--image=nginx:1.27", "--labels=app=core-pod")).contains("pod/core-pod created");
+        assertThat(ok("get", "pod", "core-pod", "-o", "jsonpath={.spec.containers[0].image}")).isEqualTo("nginx:1.27");
+        assertThat(ok("get", "pods")).contains("NAME", "READY", "STATUS", "core-pod");
+        assertThat(ok("expose", "pod", "core-pod", "--port=80", "--name=core-svc")).contains("service/core-svc exposed");
+        assertThat(ok("get", "svc", "core-svc", "-o", "jsonpath={.spec.clusterIP}"))
+                .matches("\\d+\\.\\d+\\.\\d+\\.\\d+");
+        assertThat(ok("create", "secret", "generic", "core-secret", "--from-literal=password=s3cret"))
+                .contains("secret/core-secret created");
+        assertThat(ok("get", "secret", "core-secret", "-o", "jsonpath={.data.password}"))
+                .isEqualTo(java.util.Base64.getEncoder().encodeToString("s3cret".getBytes()));
+        assertThat(ok("delete", "pod", "core-pod", "--wait=false")).contains("pod \"core-pod\" deleted");
+    }
+
+    @Test
     void typedCreate() {
         assertThat(ok("create", "configmap", "typed", "--from-literal=a=b")).contains("configmap/typed created");
         assertThat(ok("get", "cm", "typed", "-o", "jsonpath={.data.a}")).isEqualTo("b");
