@@ -85,10 +85,11 @@ public final class ResourceDispatcher {
             throw StatusError.notFoundPath();
         }
         if (def.namespaced() && info.namespace() == null && !ALL_NAMESPACE_VERBS.contains(verb)) {
-            if (info.name() != null) {
+            // kube serves only list and watch on the all-namespaces path: other methods have no route, and a
+            // resource that cannot be listed or watched (the local access review) has no such path at all.
+            if (info.name() != null || !(def.serves("list") || def.serves("watch"))) {
                 throw StatusError.notFoundPath();
             }
-            // kube serves only list and watch on the all-namespaces path: other methods have no route.
             throw methodNotAllowed();
         }
         if (info.name() == null && info.subresource() == null && COLLECTION_LESS_VERBS.contains(verb)) {
