@@ -1,6 +1,9 @@
 package dev.kapi.apiserver.server;
 
+import dev.kapi.apiserver.server.tls.AnyClientCertificateTrustManager;
 import dev.kapi.apiserver.server.tls.ServingPki;
+import org.apache.tomcat.util.net.SSLHostConfig;
+import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.boot.autoconfigure.ssl.SslBundleRegistrar;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundleKey;
@@ -14,8 +17,8 @@ import org.springframework.core.Ordered;
 
 /**
  * HTTPS only, on {@code --secure-port}: Tomcat serves the {@link ServingPki} certificate and asks for client
- * certificates without requiring them (client auth WANT), trusting the client CAs. There is no plain HTTP
- * listener.
+ * certificates without requiring them (client auth WANT); the authentication stage verifies them against the
+ * client CAs. There is no plain HTTP listener.
  */
 @Configuration(proxyBeanMethods = false)
 public class TlsConfig {
@@ -32,6 +35,16 @@ public class TlsConfig {
     @Bean
     WebServerFactoryCustomizer<ConfigurableServletWebServerFactory> httpsOnly() {
         return new HttpsOnly();
+    }
+
+    /** Client certificates are checked by the authentication stage, not during the handshake. */
+    @Bean
+    TomcatConnectorCustomizer clientCertificatesReachAuthentication() {
+        return connector -> {
+            for (SSLHostConfig host : connector.findSslHostConfigs()) {
+                host.setTrustManagerClassName(AnyClientCertificateTrustManager.class.getName());
+            }
+        };
     }
 
     /** Runs after Boot's own customizers so that {@code server.ssl.*} properties cannot turn TLS off. */
