@@ -1,0 +1,377 @@
+package dev.kapi.apiserver.endpoints.handlers;
+
+import dev.kapi.apiserver.api.Json;
+import dev.kapi.apiserver.server.tls.Certificates;
+import dev.kapi.apiserver.testing.EtcdExtension;
+import dev.kapi.apiserver.testing.TlsClients;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+import javax.net.ssl.SSLSocket;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Watches over WebSocket against a real TLS server: the raw protocol with the JDK WebSocket client, the
+ * chunked stream for requests without the upgrade, Status errors before the upgrade, and the fabric8
+ * client with its default settings (watches and informers over WebSocket).
+ */
+@ExtendWith(EtcdExtension.class)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class WebSocketWatchTest {
+
+    static final Path DATA_DIR = tempDir();
+    static KubernetesClient fabric8;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("etcd-servers", () -> String.join(",", EtcdExtension.endpoints()));
+        registry.add("etcd-prefix", EtcdExtension::randomPrefix);
+        registry.add("data-dir", DATA_DIR::toString);
+        registry.add("write-kubeconfig", () -> DATA_DIR.resolve("admin.kubeconfig").toString());
+        registry.add("authorization-mode", () -> "AlwaysAllow");
+    }
+
+    @LocalServerPort
+    int port;
+
+    HttpClient admin;
+
+    @BeforeEach
+    void setUp() {
+        Certificates.Issued ca = TlsClients.ca(DATA_DIR);
+        admin = TlsClients.httpClient(ca.certificate(), TlsClients.clientCert(ca, "system:admin", "system:masters"));
+    }
+
+    @AfterAll
+    static void closeFabric8() {
+        if (fabric8 != null) {
+            fabric8.close();
+        }
+    }
+
+    @Test
+    void eventsArriveAsOneTextMessageEach() throws Exception {
+        String rv = list("app=ws-events");
+        Messages messages = new Messages();
+        WebSocket ws = open("/api/v1/namespaces/default/configmaps?watch=true&labelSelector=app%3Dws-events"
+                + "&resourceVersion=" + rv, messages, List.of());
+        assertThat(ws.getSubprotocol()).isEmpty();
+
+        write("POST", "/api/v1/namespaces/default/configmaps", configMap("ws-a", "ws-events", "v1"));
+        write("PATCH", "/api/v1/namespaces/default/configmaps/ws-a", "{\"data\":{\"k\":\"v2\"}}");
+        write("DELETE", "/api/v1/namespaces/default/configmaps/ws-a", null);
+
+        List<String> events = List.of(messages.next(), messages.next(), messages.next());
+        assertThat(events).allSatisfy(m -> assertThat(m).endsWith("}\n"));
+        assertThat(events).extracting(m -> typeAndData(Json.MAPPER.readTree(m)))
+                .containsExactly("ADDED ws-a v1", "MODIFIED ws-a v2", "DELETED ws-a v2");
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "");
+        assertThat(messages.closed.get(5, TimeUnit.SECONDS)).isEqualTo(WebSocket.NORMAL_CLOSURE);
+    }
+
+    @Test
+    void initialStateThenNormalCloseAtTheTimeout() throws Exception {
+        write("POST", "/api/v1/namespaces/default/configmaps", configMap("ws-initial", "ws-initial", "v1"));
+        Messages messages = new Messages();
+        open("/api/v1/namespaces/default/configmaps?watch=1&labelSelector=app%3Dws-initial&timeoutSeconds=1",
+                messages, List.of());
+        assertThat(typeAndData(Json.MAPPER.readTree(messages.next()))).isEqualTo("ADDED ws-initial v1");
+        assertThat(messages.closed.get(10, TimeUnit.SECONDS)).isEqualTo(WebSocket.NORMAL_CLOSURE);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"base64.binary.k8s.io, base64.binary.k8s.io", "binary.k8s.io, binary.k8s.io"})
+    void theOfferedSubprotocolIsAccepted(String offered, String accepted) throws Exception {
+        Messages messages = new Messages();
+        WebSocket ws = open("/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=5",
+                messages, List.of(offered));
+        assertThat(ws.getSubprotocol()).isEqualTo(accepted);
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "resourceVersionMatch=NotOlderThan | 422 | resourceVersionMatch is forbidden for watch",
+            "timeoutSeconds=x | 400 | invalid timeoutSeconds",
+            "resourceVersion=999999999&sendInitialEvents=true&allowWatchBookmarks=true"
+                    + "&resourceVersionMatch=NotOlderThan | 504 | Too large resource version"})
+    void errorsBeforeTheUpgradeArePlainStatusResponses(String query, int code, String message) throws Exception {
+        Throwable error = catchThrowable(() -> open("/api/v1/namespaces/default/configmaps?watch=true&" + query,
+                new Messages(), List.of()));
+        assertThat(error).isInstanceOf(CompletionException.class)
+                .cause().isInstanceOf(WebSocketHandshakeException.class);
+        assertThat(((WebSocketHandshakeException) error.getCause()).getResponse().statusCode()).isEqualTo(code);
+
+        String raw = rawUpgradeRequest("/api/v1/namespaces/default/configmaps?watch=true&" + query);
+        assertThat(raw).startsWith("HTTP/1.1 " + code + " ");
+        JsonNode status = Json.MAPPER.readTree(raw.substring(raw.indexOf("\r\n\r\n") + 4));
+        assertThat(status.path("kind").asString()).isEqualTo("Status");
+        assertThat(status.path("code").asInt()).isEqualTo(code);
+        assertThat(status.path("message").asString()).contains(message);
+    }
+
+    @Test
+    void withoutTheUpgradeTheWatchIsAChunkedStream() throws Exception {
+        write("POST", "/api/v1/namespaces/default/configmaps", configMap("ws-chunked", "ws-chunked", "v1"));
+        HttpResponse<java.util.stream.Stream<String>> res = admin.send(HttpRequest.newBuilder(uri("https",
+                "/api/v1/namespaces/default/configmaps?watch=true&labelSelector=app%3Dws-chunked&timeoutSeconds=1"))
+                .build(), HttpResponse.BodyHandlers.ofLines());
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(res.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(res.body().map(l -> typeAndData(Json.MAPPER.readTree(l))).toList())
+                .containsExactly("ADDED ws-chunked v1");
+    }
+
+    @Test
+    void fabric8WithDefaultSettingsWatches() throws Exception {
+        KubernetesClient client = fabric8();
+        assertThat(client.getConfiguration().isOnlyHttpWatches()).isFalse();
+        List<String> events = new CopyOnWriteArrayList<>();
+        try (Watch ignored = client.configMaps().inNamespace("default").withLabel("app", "f8-watch")
+                .watch(new Watcher<>() {
+                    @Override
+                    public void eventReceived(Action action, ConfigMap cm) {
+                        events.add(action + " " + cm.getMetadata().getName() + " " + cm.getData().get("k"));
+                    }
+
+                    @Override
+                    public void onClose(WatcherException cause) {
+                    }
+                })) {
+            ConfigMap cm = Json.MAPPER.readValue(configMap("f8-a", "f8-watch", "v1"), ConfigMap.class);
+            client.configMaps().inNamespace("default").resource(cm).create();
+            client.configMaps().inNamespace("default").withName("f8-a").edit(c -> {
+                c.getData().put("k", "v2");
+                return c;
+            });
+            client.configMaps().inNamespace("default").withName("f8-a").delete();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events)
+                    .containsExactly("ADDED f8-a v1", "MODIFIED f8-a v2", "DELETED f8-a v2"));
+        }
+    }
+
+    @Test
+    void fabric8WithDefaultSettingsRunsAnInformer() throws Exception {
+        KubernetesClient client = fabric8();
+        client.configMaps().inNamespace("default").resource(
+                new ConfigMapBuilder().withNewMetadata().withName("f8-existing").addToLabels("app", "f8-inf")
+                        .endMetadata().addToData("k", "v1").build()).create();
+        List<String> seen = new CopyOnWriteArrayList<>();
+        SharedIndexInformer<ConfigMap> informer = client.configMaps().inNamespace("default")
+                .withLabel("app", "f8-inf").inform(new ResourceEventHandler<>() {
+                    @Override
+                    public void onAdd(ConfigMap obj) {
+                        seen.add("add " + obj.getMetadata().getName());
+                    }
+
+                    @Override
+                    public void onUpdate(ConfigMap oldObj, ConfigMap newObj) {
+                        seen.add("update " + newObj.getMetadata().getName() + " " + newObj.getData().get("k"));
+                    }
+
+                    @Override
+                    public void onDelete(ConfigMap obj, boolean deletedFinalStateUnknown) {
+                        seen.add("delete " + obj.getMetadata().getName());
+                    }
+                }, 0);
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(informer::hasSynced);
+            client.configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata()
+                    .withName("f8-new").addToLabels("app", "f8-inf").endMetadata().build()).create();
+            client.configMaps().inNamespace("default").withName("f8-existing").edit(c -> {
+                c.getData().put("k", "v2");
+                return c;
+            });
+            client.configMaps().inNamespace("default").withName("f8-new").delete();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(seen).containsExactly(
+                    "add f8-existing", "add f8-new", "update f8-existing v2", "delete f8-new"));
+            assertThat(informer.getStore().list()).extracting(c -> c.getMetadata().getName())
+                    .containsExactly("f8-existing");
+        } finally {
+            informer.close();
+        }
+    }
+
+    private static synchronized KubernetesClient fabric8() throws IOException {
+        if (fabric8 == null) {
+            Config config = Config.fromKubeconfig(Files.readString(DATA_DIR.resolve("admin.kubeconfig")));
+            // the admin key is an EC key in PKCS#8 ("PRIVATE KEY"), which fabric8 would read as RSA
+            config.setClientKeyAlgo("EC");
+            fabric8 = new KubernetesClientBuilder().withConfig(config)
+                    .withHttpClientFactory(new JdkHttpClientFactory()).build();
+        }
+        return fabric8;
+    }
+
+    /** Collects whole text messages and the close code. */
+    static final class Messages implements WebSocket.Listener {
+        final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        final CompletableFuture<Integer> closed = new CompletableFuture<>();
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                received.add(partial.toString());
+                partial.setLength(0);
+            }
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket ws, java.nio.ByteBuffer data, boolean last) {
+            received.add("binary frame");
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+            closed.complete(statusCode);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket ws, Throwable error) {
+            closed.completeExceptionally(error);
+        }
+
+        String next() throws InterruptedException {
+            String m = received.poll(10, TimeUnit.SECONDS);
+            assertThat(m).as("a message within 10s").isNotNull();
+            return m;
+        }
+    }
+
+    private WebSocket open(String path, Messages listener, List<String> subprotocols) {
+        WebSocket.Builder builder = admin.newWebSocketBuilder();
+        if (!subprotocols.isEmpty()) {
+            builder.subprotocols(subprotocols.getFirst(), subprotocols.subList(1, subprotocols.size())
+                    .toArray(String[]::new));
+        }
+        return builder.buildAsync(uri("wss", path), listener).orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    /** A WebSocket upgrade request written by hand, so the whole response (body included) can be read. */
+    private String rawUpgradeRequest(String path) throws Exception {
+        Certificates.Issued ca = TlsClients.ca(DATA_DIR);
+        var ssl = TlsClients.sslContext(ca.certificate(),
+                TlsClients.clientCert(ca, "system:admin", "system:masters"));
+        try (SSLSocket socket = (SSLSocket) ssl.getSocketFactory().createSocket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            // "close" too, so the server ends the connection after an error response
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade, close\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            return dechunk(new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The response with a chunked body joined back into one. */
+    private static String dechunk(String response) {
+        int bodyAt = response.indexOf("\r\n\r\n") + 4;
+        String head = response.substring(0, bodyAt);
+        if (!head.toLowerCase().contains("transfer-encoding: chunked")) {
+            return response;
+        }
+        StringBuilder body = new StringBuilder();
+        int at = bodyAt;
+        while (true) {
+            int eol = response.indexOf("\r\n", at);
+            int size = Integer.parseInt(response.substring(at, eol).trim(), 16);
+            if (size == 0) {
+                return head + body;
+            }
+            body.append(response, eol + 2, eol + 2 + size);
+            at = eol + 2 + size + 2;
+        }
+    }
+
+    private String list(String labelSelector) throws Exception {
+        HttpResponse<String> res = admin.send(HttpRequest.newBuilder(uri("https",
+                "/api/v1/namespaces/default/configmaps?labelSelector=" + labelSelector)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(res.statusCode()).isEqualTo(200);
+        return Json.MAPPER.readTree(res.body()).path("metadata").path("resourceVersion").asString();
+    }
+
+    private void write(String method, String path, String body) throws Exception {
+        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body);
+        HttpResponse<String> res = admin.send(HttpRequest.newBuilder(uri("https", path))
+                .header("Content-Type", method.equals("PATCH") ? "application/merge-patch+json" : "application/json")
+                .method(method, publisher).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(res.statusCode()).as(res.body()).isBetween(200, 201);
+    }
+
+    private static String configMap(String name, String app, String value) {
+        return "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + name
+                + "\",\"labels\":{\"app\":\"" + app + "\"}},\"data\":{\"k\":\"" + value + "\"}}";
+    }
+
+    private static String typeAndData(JsonNode event) {
+        return event.path("type").asString() + " " + event.path("object").path("metadata").path("name").asString()
+                + " " + event.path("object").path("data").path("k").asString();
+    }
+
+    private URI uri(String scheme, String path) {
+        return URI.create(scheme + "://127.0.0.1:" + port + path);
+    }
+
+    private static Path tempDir() {
+        try {
+            Path dir = Files.createTempDirectory("kapi-ws-");
+            dir.toFile().deleteOnExit();
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
