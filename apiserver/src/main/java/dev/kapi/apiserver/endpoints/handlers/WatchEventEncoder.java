@@ -25,9 +25,13 @@ final class WatchEventEncoder {
     private boolean first = true;
 
     WatchEventEncoder(RequestScope scope, OutputFormat format) {
-        this.definition = scope.definition();
+        this(scope.definition(), format, scope.param("includeObject"));
+    }
+
+    WatchEventEncoder(ResourceDefinition<HasMetadata> definition, OutputFormat format, String includeObject) {
+        this.definition = definition;
         this.format = format;
-        this.includeObject = scope.param("includeObject");
+        this.includeObject = includeObject;
     }
 
     /** The Content-Type of the watch response. */

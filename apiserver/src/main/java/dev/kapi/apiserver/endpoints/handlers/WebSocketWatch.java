@@ -39,7 +39,7 @@ final class WebSocketWatch extends Endpoint {
     private final long deadline;
     private volatile Thread sender;
 
-    private WebSocketWatch(StoreWatch<?> watch, WatchEventEncoder encoder, long deadline) {
+    WebSocketWatch(StoreWatch<?> watch, WatchEventEncoder encoder, long deadline) {
         this.watch = watch;
         this.encoder = encoder;
         this.deadline = deadline;

@@ -1,7 +1,15 @@
 package dev.kapi.apiserver.endpoints.handlers;
 
 import dev.kapi.apiserver.api.Json;
+import dev.kapi.apiserver.registry.ResourceDefinition;
+import dev.kapi.apiserver.registry.StoreRegistry;
+import dev.kapi.apiserver.registry.StoreWatch;
+import dev.kapi.apiserver.registry.WatchParams;
 import dev.kapi.apiserver.server.tls.Certificates;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.Session;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.TlsClients;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -18,9 +26,11 @@ import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -52,6 +62,13 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.after;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
 
 /**
  * Watches over WebSocket against a real TLS server: the raw protocol with the JDK WebSocket client, the
@@ -76,6 +93,9 @@ class WebSocketWatchTest {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    StoreRegistry stores;
 
     HttpClient admin;
 
@@ -110,6 +130,29 @@ class WebSocketWatchTest {
                 .containsExactly("ADDED ws-a v1", "MODIFIED ws-a v2", "DELETED ws-a v2");
         ws.sendClose(WebSocket.NORMAL_CLOSURE, "");
         assertThat(messages.closed.get(5, TimeUnit.SECONDS)).isEqualTo(WebSocket.NORMAL_CLOSURE);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theWatchIsClosedWhenTheClientClosesTheConnection() throws Exception {
+        ResourceDefinition<HasMetadata> def = (ResourceDefinition<HasMetadata>) stores.resources()
+                .find("", "v1", "configmaps").orElseThrow();
+        StoreWatch<HasMetadata> watch = stores.store(def).watcher().open("default",
+                new WatchParams<>(null, list("app=ws-client-closes"), "", false, null));
+        Session session = mock(Session.class);
+        RemoteEndpoint.Basic remote = mock(RemoteEndpoint.Basic.class);
+        when(session.isOpen()).thenReturn(true);
+        when(session.getBasicRemote()).thenReturn(remote);
+        WebSocketWatch endpoint = new WebSocketWatch(watch, new WatchEventEncoder(def,
+                new OutputFormat(OutputFormat.Kind.OBJECT, null, false), null), System.currentTimeMillis() + 60_000);
+
+        endpoint.onOpen(session, null);
+        endpoint.onClose(session, new CloseReason(CloseReason.CloseCodes.GOING_AWAY, ""));
+        write("POST", "/api/v1/namespaces/default/configmaps", configMap("ws-closed", "ws-client-closes", "v1"));
+
+        assertThat(watch.isClosed()).isTrue();
+        verify(remote, after(500).never()).sendText(anyString());
+        verify(session, never()).close(any(CloseReason.class));
     }
 
     @Test
@@ -166,6 +209,7 @@ class WebSocketWatchTest {
     }
 
     @Test
+    @Timeout(30) // a server that does not upgrade leaves fabric8 waiting for the end of the watch body
     void fabric8WithDefaultSettingsWatches() throws Exception {
         KubernetesClient client = fabric8();
         assertThat(client.getConfiguration().isOnlyHttpWatches()).isFalse();
@@ -194,6 +238,7 @@ class WebSocketWatchTest {
     }
 
     @Test
+    @Timeout(30)
     void fabric8WithDefaultSettingsRunsAnInformer() throws Exception {
         KubernetesClient client = fabric8();
         client.configMaps().inNamespace("default").resource(
