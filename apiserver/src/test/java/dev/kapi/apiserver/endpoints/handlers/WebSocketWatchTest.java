@@ -2,66 +2,35 @@ package dev.kapi.apiserver.endpoints.handlers;
 
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.registry.ResourceDefinition;
-import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.StoreWatch;
 import dev.kapi.apiserver.registry.WatchParams;
 import dev.kapi.apiserver.server.tls.Certificates;
+import dev.kapi.apiserver.testing.TlsClients;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.Session;
-import dev.kapi.apiserver.testing.EtcdExtension;
-import dev.kapi.apiserver.testing.TlsClients;
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 import javax.net.ssl.SSLSocket;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
-import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.after;
@@ -71,46 +40,11 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 /**
- * Watches over WebSocket against a real TLS server: the raw protocol with the JDK WebSocket client, the
- * chunked stream for requests without the upgrade, Status errors before the upgrade, and the fabric8
- * client with its default settings (watches and informers over WebSocket).
+ * Watches over WebSocket against a real TLS server with the JDK WebSocket client: one text message per
+ * event, close at the timeout, subprotocols, the watch closed when the client leaves, Status errors before
+ * the upgrade, and the chunked stream for requests without the upgrade.
  */
-@ExtendWith(EtcdExtension.class)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class WebSocketWatchTest {
-
-    static final Path DATA_DIR = tempDir();
-    static KubernetesClient fabric8;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        registry.add("etcd-servers", () -> String.join(",", EtcdExtension.endpoints()));
-        registry.add("etcd-prefix", EtcdExtension::randomPrefix);
-        registry.add("data-dir", DATA_DIR::toString);
-        registry.add("write-kubeconfig", () -> DATA_DIR.resolve("admin.kubeconfig").toString());
-        registry.add("authorization-mode", () -> "AlwaysAllow");
-    }
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    StoreRegistry stores;
-
-    HttpClient admin;
-
-    @BeforeEach
-    void setUp() {
-        Certificates.Issued ca = TlsClients.ca(DATA_DIR);
-        admin = TlsClients.httpClient(ca.certificate(), TlsClients.clientCert(ca, "system:admin", "system:masters"));
-    }
-
-    @AfterAll
-    static void closeFabric8() {
-        if (fabric8 != null) {
-            fabric8.close();
-        }
-    }
+class WebSocketWatchTest extends WatchServerTestBase {
 
     @Test
     void eventsArriveAsOneTextMessageEach() throws Exception {
@@ -141,12 +75,14 @@ class WebSocketWatchTest {
                 new WatchParams<>(null, list("app=ws-client-closes"), "", false, null));
         Session session = mock(Session.class);
         RemoteEndpoint.Basic remote = mock(RemoteEndpoint.Basic.class);
-        when(session.isOpen()).thenReturn(true);
+        java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+        when(session.isOpen()).thenAnswer(i -> open.get());
         when(session.getBasicRemote()).thenReturn(remote);
         WebSocketWatch endpoint = new WebSocketWatch(watch, new WatchEventEncoder(def,
                 new OutputFormat(OutputFormat.Kind.OBJECT, null, false), null), System.currentTimeMillis() + 60_000);
 
         endpoint.onOpen(session, null);
+        open.set(false); // as the container's session is when it reports the client's close
         endpoint.onClose(session, new CloseReason(CloseReason.CloseCodes.GOING_AWAY, ""));
         write("POST", "/api/v1/namespaces/default/configmaps", configMap("ws-closed", "ws-client-closes", "v1"));
 
@@ -206,89 +142,6 @@ class WebSocketWatchTest {
         assertThat(res.headers().firstValue("Content-Type")).hasValue("application/json");
         assertThat(res.body().map(l -> typeAndData(Json.MAPPER.readTree(l))).toList())
                 .containsExactly("ADDED ws-chunked v1");
-    }
-
-    @Test
-    @Timeout(30) // a server that does not upgrade leaves fabric8 waiting for the end of the watch body
-    void fabric8WithDefaultSettingsWatches() throws Exception {
-        KubernetesClient client = fabric8();
-        assertThat(client.getConfiguration().isOnlyHttpWatches()).isFalse();
-        List<String> events = new CopyOnWriteArrayList<>();
-        try (Watch ignored = client.configMaps().inNamespace("default").withLabel("app", "f8-watch")
-                .watch(new Watcher<>() {
-                    @Override
-                    public void eventReceived(Action action, ConfigMap cm) {
-                        events.add(action + " " + cm.getMetadata().getName() + " " + cm.getData().get("k"));
-                    }
-
-                    @Override
-                    public void onClose(WatcherException cause) {
-                    }
-                })) {
-            ConfigMap cm = Json.MAPPER.readValue(configMap("f8-a", "f8-watch", "v1"), ConfigMap.class);
-            client.configMaps().inNamespace("default").resource(cm).create();
-            client.configMaps().inNamespace("default").withName("f8-a").edit(c -> {
-                c.getData().put("k", "v2");
-                return c;
-            });
-            client.configMaps().inNamespace("default").withName("f8-a").delete();
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events)
-                    .containsExactly("ADDED f8-a v1", "MODIFIED f8-a v2", "DELETED f8-a v2"));
-        }
-    }
-
-    @Test
-    @Timeout(30)
-    void fabric8WithDefaultSettingsRunsAnInformer() throws Exception {
-        KubernetesClient client = fabric8();
-        client.configMaps().inNamespace("default").resource(
-                new ConfigMapBuilder().withNewMetadata().withName("f8-existing").addToLabels("app", "f8-inf")
-                        .endMetadata().addToData("k", "v1").build()).create();
-        List<String> seen = new CopyOnWriteArrayList<>();
-        SharedIndexInformer<ConfigMap> informer = client.configMaps().inNamespace("default")
-                .withLabel("app", "f8-inf").inform(new ResourceEventHandler<>() {
-                    @Override
-                    public void onAdd(ConfigMap obj) {
-                        seen.add("add " + obj.getMetadata().getName());
-                    }
-
-                    @Override
-                    public void onUpdate(ConfigMap oldObj, ConfigMap newObj) {
-                        seen.add("update " + newObj.getMetadata().getName() + " " + newObj.getData().get("k"));
-                    }
-
-                    @Override
-                    public void onDelete(ConfigMap obj, boolean deletedFinalStateUnknown) {
-                        seen.add("delete " + obj.getMetadata().getName());
-                    }
-                }, 0);
-        try {
-            await().atMost(Duration.ofSeconds(10)).until(informer::hasSynced);
-            client.configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata()
-                    .withName("f8-new").addToLabels("app", "f8-inf").endMetadata().build()).create();
-            client.configMaps().inNamespace("default").withName("f8-existing").edit(c -> {
-                c.getData().put("k", "v2");
-                return c;
-            });
-            client.configMaps().inNamespace("default").withName("f8-new").delete();
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(seen).containsExactly(
-                    "add f8-existing", "add f8-new", "update f8-existing v2", "delete f8-new"));
-            assertThat(informer.getStore().list()).extracting(c -> c.getMetadata().getName())
-                    .containsExactly("f8-existing");
-        } finally {
-            informer.close();
-        }
-    }
-
-    private static synchronized KubernetesClient fabric8() throws IOException {
-        if (fabric8 == null) {
-            Config config = Config.fromKubeconfig(Files.readString(DATA_DIR.resolve("admin.kubeconfig")));
-            // the admin key is an EC key in PKCS#8 ("PRIVATE KEY"), which fabric8 would read as RSA
-            config.setClientKeyAlgo("EC");
-            fabric8 = new KubernetesClientBuilder().withConfig(config)
-                    .withHttpClientFactory(new JdkHttpClientFactory()).build();
-        }
-        return fabric8;
     }
 
     /** Collects whole text messages and the close code. */
@@ -375,48 +228,6 @@ class WebSocketWatchTest {
             }
             body.append(response, eol + 2, eol + 2 + size);
             at = eol + 2 + size + 2;
-        }
-    }
-
-    private String list(String labelSelector) throws Exception {
-        HttpResponse<String> res = admin.send(HttpRequest.newBuilder(uri("https",
-                "/api/v1/namespaces/default/configmaps?labelSelector=" + labelSelector)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(res.statusCode()).isEqualTo(200);
-        return Json.MAPPER.readTree(res.body()).path("metadata").path("resourceVersion").asString();
-    }
-
-    private void write(String method, String path, String body) throws Exception {
-        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body);
-        HttpResponse<String> res = admin.send(HttpRequest.newBuilder(uri("https", path))
-                .header("Content-Type", method.equals("PATCH") ? "application/merge-patch+json" : "application/json")
-                .method(method, publisher).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(res.statusCode()).as(res.body()).isBetween(200, 201);
-    }
-
-    private static String configMap(String name, String app, String value) {
-        return "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + name
-                + "\",\"labels\":{\"app\":\"" + app + "\"}},\"data\":{\"k\":\"" + value + "\"}}";
-    }
-
-    private static String typeAndData(JsonNode event) {
-        return event.path("type").asString() + " " + event.path("object").path("metadata").path("name").asString()
-                + " " + event.path("object").path("data").path("k").asString();
-    }
-
-    private URI uri(String scheme, String path) {
-        return URI.create(scheme + "://127.0.0.1:" + port + path);
-    }
-
-    private static Path tempDir() {
-        try {
-            Path dir = Files.createTempDirectory("kapi-ws-");
-            dir.toFile().deleteOnExit();
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }
