@@ -79,7 +79,7 @@ final class WebSocketWatch extends Endpoint {
             container.upgradeHttpToWebSocket(req, res, config, Map.of());
         } catch (DeploymentException | RuntimeException e) {
             watch.close();
-            throw new IOException("WebSocket upgrade failed", e);
+            throw StatusError.internal("unable to start watch: WebSocket upgrade failed: " + e.getMessage());
         }
         if (res.getStatus() != HttpServletResponse.SC_SWITCHING_PROTOCOLS) {
             watch.close();
