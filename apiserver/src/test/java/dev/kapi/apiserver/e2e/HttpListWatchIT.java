@@ -174,15 +174,34 @@ class HttpListWatchIT {
     }
 
     @Test
-    void watchWithWebSocketUpgradeHeadersStillStreamsJson() {
+    void watchWithWebSocketUpgradeHeadersIsServedOverWebSocket() throws Exception {
         String ns = ns("upgrade");
         create(ns, "present", "");
-        // Connection/Upgrade are restricted in java.net.http; a raw socket sends them as kubectl's proxy would.
-        List<String> lines = RawHttp.getLines(KapiServerExtension.server(),
-                cms(ns) + "?watch=true&resourceVersion=0&timeoutSeconds=2",
-                List.of("Connection: Upgrade", "Upgrade: websocket", "Sec-WebSocket-Version: 13",
-                        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="));
-        assertThat(lines.getFirst()).startsWith("HTTP/1.1 200");
-        assertThat(String.join("\n", lines)).contains("\"type\":\"ADDED\"").contains("\"name\":\"present\"");
+        // fabric8 watches over WebSocket by default: the server upgrades and sends one event per message
+        KapiServer server = KapiServerExtension.server();
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                .sslContext(server.sslContext(server.adminCert())).build();
+        List<String> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
+        java.net.URI uri = java.net.URI.create(server.baseUri().toString().replaceFirst("^https", "wss")
+                + cms(ns) + "?watch=true&resourceVersion=0&timeoutSeconds=2");
+        client.newWebSocketBuilder().buildAsync(uri, new java.net.http.WebSocket.Listener() {
+            @Override
+            public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data,
+                                                                   boolean last) {
+                messages.add(data.toString());
+                ws.request(1);
+                return null;
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket ws, int status,
+                                                                    String reason) {
+                closed.complete(status);
+                return null;
+            }
+        }).get(15, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(closed.get(15, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1000);
+        assertThat(String.join("", messages)).contains("\"type\":\"ADDED\"").contains("\"name\":\"present\"");
     }
 }
