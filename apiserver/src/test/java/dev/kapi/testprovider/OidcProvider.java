@@ -22,6 +22,7 @@ import org.springframework.security.oauth2.server.authorization.client.InMemoryR
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.security.web.SecurityFilterChain;
@@ -44,10 +45,14 @@ import java.util.UUID;
  * A real OIDC provider for tests: Spring Authorization Server in a small Spring Boot app on a random
  * port of 127.0.0.1 (plain HTTP, so its issuer is {@code http://127.0.0.1:<port>}). Its clients get JWT
  * access tokens by the client_credentials grant; a token customizer adds an email and groups, and for
- * the client {@code unverified} an unverified email with audience {@code kubernetes}.
+ * the client {@code unverified} an unverified email with audience {@code kubernetes}; the client
+ * {@code shortlived} gets tokens for audience {@code kubernetes} that expire {@link #SHORT_TTL} after issue.
  * Lives outside {@code dev.kapi.apiserver} so the server's component scan never sees it.
  */
 public final class OidcProvider implements AutoCloseable {
+
+    /** How long the access tokens of the client {@code shortlived} live. */
+    public static final java.time.Duration SHORT_TTL = java.time.Duration.ofSeconds(3);
 
     /** Each client's secret (the server refuses two clients with the same one). */
     static String secret(String clientId) {
@@ -109,13 +114,18 @@ public final class OidcProvider implements AutoCloseable {
         @Bean
         RegisteredClientRepository clients() {
             return new InMemoryRegisteredClientRepository(List.of(client("kubernetes"), client("other"),
-                    client("unverified")));
+                    client("unverified"), client("shortlived")));
         }
 
         private static RegisteredClient client(String id) {
-            return RegisteredClient.withId(UUID.randomUUID().toString()).clientId(id).clientSecret("{noop}" + secret(id))
+            RegisteredClient.Builder client = RegisteredClient.withId(UUID.randomUUID().toString()).clientId(id)
+                    .clientSecret("{noop}" + secret(id))
                     .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
-                    .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS).scope("openid").build();
+                    .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS).scope("openid");
+            if (id.equals("shortlived")) {
+                client.tokenSettings(TokenSettings.builder().accessTokenTimeToLive(SHORT_TTL).build());
+            }
+            return client.build();
         }
 
         @Bean
@@ -125,7 +135,7 @@ public final class OidcProvider implements AutoCloseable {
                 ctx.getClaims().claim("email", client + "@example.com")
                         .claim("email_verified", !client.equals("unverified"))
                         .claim("groups", List.of("dev", "ops"));
-                if (client.equals("unverified")) {
+                if (client.equals("unverified") || client.equals("shortlived")) {
                     ctx.getClaims().audience(List.of("kubernetes"));
                 }
             };
