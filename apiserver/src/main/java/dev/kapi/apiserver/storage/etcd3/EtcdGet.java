@@ -5,6 +5,7 @@ import static dev.kapi.apiserver.storage.etcd3.EtcdCalls.bytes;
 
 import dev.kapi.apiserver.storage.KeyValue;
 import dev.kapi.apiserver.storage.StorageException;
+import dev.kapi.apiserver.storage.UpdateLoop;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.kv.GetResponse;
 import java.time.Duration;
@@ -33,6 +34,6 @@ final class EtcdGet {
     }
 
     static StorageException notFound(String key) {
-        return new StorageException(StorageException.Code.KEY_NOT_FOUND, key, "key not found: " + key);
+        return UpdateLoop.notFound(key);
     }
 }

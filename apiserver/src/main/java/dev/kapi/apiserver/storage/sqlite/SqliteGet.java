@@ -2,6 +2,7 @@ package dev.kapi.apiserver.storage.sqlite;
 
 import dev.kapi.apiserver.storage.KeyValue;
 import dev.kapi.apiserver.storage.StorageException;
+import dev.kapi.apiserver.storage.UpdateLoop;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -40,6 +41,6 @@ final class SqliteGet {
     }
 
     static StorageException notFound(String key) {
-        return new StorageException(StorageException.Code.KEY_NOT_FOUND, key, "key not found: " + key);
+        return UpdateLoop.notFound(key);
     }
 }

@@ -1,8 +1,8 @@
 package dev.kapi.apiserver.storage.sqlite;
 
-import dev.kapi.apiserver.storage.ContinueTokens;
 import dev.kapi.apiserver.storage.KeyValue;
 import dev.kapi.apiserver.storage.ListOptions;
+import dev.kapi.apiserver.storage.ListPaging;
 import dev.kapi.apiserver.storage.ListResult;
 import dev.kapi.apiserver.storage.StorageException;
 import dev.kapi.apiserver.storage.StorageException.Code;
@@ -22,13 +22,6 @@ import java.util.List;
  */
 final class SqliteList {
 
-    static final String CONTINUE_EXPIRED = "The provided continue parameter is too old to display a consistent "
-            + "list result. You can start a new list without the continue parameter, or use the continue token "
-            + "in this response to retrieve the remainder of the results. Continuing with the provided token "
-            + "results in an inconsistent list - objects that were created, modified, or deleted between the time "
-            + "the first chunk was returned and now may show up in the list.";
-    static final String RESOURCE_VERSION_EXPIRED = "The resourceVersion for the provided list is too old.";
-
     /**
      * The live newest row per key in a name range at a revision. Walking the name index in order with a
      * per-row lookup of the key's newest id (not a GROUP BY join) lets {@code ORDER BY name LIMIT n} stop
@@ -41,23 +34,9 @@ final class SqliteList {
     }
 
     static ListResult list(SqliteConnections db, String prefix, ListOptions options) {
-        if (!prefix.endsWith("/")) {
-            throw new IllegalArgumentException("a list prefix must end in /: " + prefix);
-        }
-        String start = prefix;
-        long revision = options.revision();
-        boolean continuing = options.continueToken() != null && !options.continueToken().isEmpty();
-        if (continuing) {
-            ContinueTokens.Position position = ContinueTokens.decode(options.continueToken(), prefix);
-            if (revision != 0 && revision != position.revision()) {
-                throw new StorageException(Code.INVALID_CONTINUE, prefix,
-                        "specifying resource version is not allowed when using continue");
-            }
-            start = position.startKey();
-            revision = position.revision();
-        }
-        String from = start;
-        long requested = revision;
+        ListPaging.Start start = ListPaging.start(prefix, options);
+        String from = start.startKey();
+        long requested = start.revision();
         return db.read(prefix, c -> {
             SqliteSchema.Marks marks = SqliteSchema.marks(c);
             if (requested > marks.current()) {
@@ -65,8 +44,7 @@ final class SqliteList {
                         "Too large resource version: " + requested + ", current: " + marks.current());
             }
             if (requested != 0 && requested < marks.compacted()) {
-                throw new StorageException(Code.EXPIRED, prefix,
-                        continuing ? CONTINUE_EXPIRED : RESOURCE_VERSION_EXPIRED);
+                throw new StorageException(Code.EXPIRED, prefix, start.expiredMessage());
             }
             long readAt = requested != 0 ? requested : marks.current();
             return page(c, prefix, from, readAt, options.limit());
@@ -98,7 +76,7 @@ final class SqliteList {
             }
         }
         if (!more) {
-            return new ListResult(items, revision, null, 0);
+            return ListPaging.page(prefix, items, revision, false, 0);
         }
         String last = items.get(items.size() - 1).key();
         long remaining;
@@ -111,7 +89,7 @@ final class SqliteList {
                 remaining = rs.getLong(1);
             }
         }
-        return new ListResult(items, revision, ContinueTokens.encode(prefix, last + "\u0000", revision), remaining);
+        return ListPaging.page(prefix, items, revision, true, remaining);
     }
 
     /** The first key after every key starting with {@code prefix} (which ends in {@code /}). */
