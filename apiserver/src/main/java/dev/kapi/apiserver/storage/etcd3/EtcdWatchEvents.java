@@ -29,9 +29,4 @@ final class EtcdWatchEvents {
                 ? WatchEvent.Type.ADDED : WatchEvent.Type.MODIFIED;
         return new WatchEvent(type, current, previous, revision, null);
     }
-
-    /** The initial ADDED event of a watch from revision 0. */
-    static WatchEvent added(KeyValue kv) {
-        return new WatchEvent(WatchEvent.Type.ADDED, kv, null, kv.modRevision(), null);
-    }
 }

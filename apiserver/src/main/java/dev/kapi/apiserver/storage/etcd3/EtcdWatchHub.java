@@ -1,14 +1,14 @@
 package dev.kapi.apiserver.storage.etcd3;
 
 import dev.kapi.apiserver.storage.KeyValue;
-import dev.kapi.apiserver.storage.ListOptions;
-import dev.kapi.apiserver.storage.ListResult;
 import dev.kapi.apiserver.storage.StorageException;
 import dev.kapi.apiserver.storage.StorageException.Code;
 import dev.kapi.apiserver.storage.WatchEvent;
+import dev.kapi.apiserver.storage.WatchFanOut;
 import dev.kapi.apiserver.storage.WatchHandle;
 import dev.kapi.apiserver.storage.WatchListener;
 import dev.kapi.apiserver.storage.WatchOptions;
+import dev.kapi.apiserver.storage.WatchSubscription;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
@@ -19,135 +19,102 @@ import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * All watches of one {@link EtcdStorage}, served from a single etcd watch stream over the whole keyspace
- * (with previous values) fanned out in-process by key: a subscriber is found by looking up the event's
- * key and each of its {@code /}-ending prefixes, so dispatch costs a few map lookups per event however
- * many watches are open. {@code position} is the revision up to which every event has been dispatched;
- * a new subscriber is registered at that position under the dispatch lock and catches up to it on its
- * own (see {@link EtcdWatchSubscriber}). One daemon thread sends PROGRESS events to quiet watches.
+ * All watches of one {@link EtcdStorage}: a single etcd watch stream over the whole keyspace (with
+ * previous values) feeds a {@link WatchFanOut}. A new watch catches up to the fan-out's position on its
+ * own: the initial state read at that revision (a watch from 0) or a short-lived etcd watch replaying
+ * history from an older revision.
  */
 final class EtcdWatchHub implements AutoCloseable {
 
     private static final ByteSequence ALL_KEYS = ByteSequence.from(new byte[] {0});
-    private static final long INITIAL_PAGE = 1000;
+    private static final int INITIAL_PAGE = 1000;
 
     private final Client client;
     private final Duration timeout;
-    private final long progressNanos;
     private final LongSupplier currentRevision;
-    private final Object dispatchLock = new Object();
-    private final Map<String, Set<EtcdWatchSubscriber>> index = new ConcurrentHashMap<>();
-    private final Set<EtcdWatchSubscriber> progressSubscribers = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService ticker;
+    private final WatchFanOut fanOut;
     private Watch.Watcher shared;
-    private long position;
-    private boolean closed;
 
     EtcdWatchHub(Client client, Duration timeout, Duration progressInterval, LongSupplier currentRevision) {
         this.client = client;
         this.timeout = timeout;
-        this.progressNanos = progressInterval.toNanos();
         this.currentRevision = currentRevision;
-        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "etcd-watch-progress");
-            t.setDaemon(true);
-            return t;
-        });
-        long tick = Math.max(100, progressInterval.toMillis() / 5);
-        ticker.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+        this.fanOut = new WatchFanOut("etcd-watch-progress", progressInterval, 100, "storage is closed", 0);
     }
 
     WatchHandle watch(String prefixOrKey, WatchOptions options, WatchListener listener) {
-        if (prefixOrKey == null || prefixOrKey.isEmpty()) {
-            throw new IllegalArgumentException("a watch needs a prefix ending in / or a key");
-        }
-        EtcdWatchSubscriber subscriber =
-                new EtcdWatchSubscriber(this, prefixOrKey, options.progressNotify(), listener);
         long from = options.fromRevision();
-        long join;
-        synchronized (dispatchLock) {
-            if (closed) {
-                throw new StorageException(Code.INTERNAL, prefixOrKey, "storage is closed");
-            }
-            ensureShared();
-            join = position;
-            subscriber.registered(from, join, from > 0 && from >= join);
-            index.compute(prefixOrKey, (k, set) -> {
-                Set<EtcdWatchSubscriber> subscribers = set == null ? ConcurrentHashMap.newKeySet() : set;
-                subscribers.add(subscriber);
-                return subscribers;
-            });
-            if (subscriber.progressNotify) {
-                progressSubscribers.add(subscriber);
-            }
-        }
+        WatchSubscription subscription =
+                fanOut.register(prefixOrKey, from, options.progressNotify(), listener, this::ensureShared);
+        long join = subscription.joinRevision();
         if (from == 0) {
-            deliverInitialState(subscriber, join);
+            deliverInitialState(subscription, join);
         } else if (from < join) {
-            startCatchUp(subscriber, from);
+            startCatchUp(subscription, from);
         }
-        return subscriber;
-    }
-
-    void remove(EtcdWatchSubscriber subscriber) {
-        progressSubscribers.remove(subscriber);
-        index.computeIfPresent(subscriber.prefixOrKey, (k, set) -> {
-            set.remove(subscriber);
-            return set.isEmpty() ? null : set;
-        });
+        return subscription;
     }
 
     /** How many watches are open (for tests and metrics). */
     int size() {
-        return index.values().stream().mapToInt(Set::size).sum();
+        return fanOut.size();
     }
 
-    private void deliverInitialState(EtcdWatchSubscriber subscriber, long revision) {
+    private void deliverInitialState(WatchSubscription subscription, long revision) {
+        String target = subscription.prefixOrKey();
         try {
-            if (subscriber.isPrefix()) {
-                String token = null;
-                do {
-                    ListResult page = EtcdList.list(client.getKVClient(), timeout, subscriber.prefixOrKey,
-                            new ListOptions(token == null ? revision : 0, INITIAL_PAGE, token), currentRevision);
-                    page.items().forEach(kv -> subscriber.offerInitial(EtcdWatchEvents.added(kv)));
-                    token = page.continueToken();
-                } while (token != null && !subscriber.isClosed());
+            if (subscription.isPrefix()) {
+                subscription.offerInitialList(revision, INITIAL_PAGE,
+                        options -> EtcdList.list(client.getKVClient(), timeout, target, options, currentRevision));
             } else {
                 KV kv = client.getKVClient();
-                var response = EtcdCalls.await(kv.get(EtcdCalls.bytes(subscriber.prefixOrKey),
-                        GetOption.builder().withRevision(revision).build()), timeout, subscriber.prefixOrKey);
+                var response = EtcdCalls.await(kv.get(EtcdCalls.bytes(target),
+                        GetOption.builder().withRevision(revision).build()), timeout, target);
                 KeyValue found = EtcdGet.first(response);
                 if (found != null) {
-                    subscriber.offerInitial(EtcdWatchEvents.added(found));
+                    subscription.offerInitial(found);
                 }
             }
-            subscriber.joinLive();
+            subscription.joinLive();
         } catch (StorageException e) {
-            subscriber.fail(e);
+            subscription.fail(e);
         }
     }
 
-    private void startCatchUp(EtcdWatchSubscriber subscriber, long from) {
+    private void startCatchUp(WatchSubscription subscription, long from) {
+        String target = subscription.prefixOrKey();
         WatchOption.Builder option = WatchOption.builder()
                 .withRevision(from + 1)
                 .withPrevKV(true)
                 .withProgressNotify(true);
-        if (subscriber.isPrefix()) {
-            option.withRange(EtcdCalls.prefixEnd(subscriber.prefixOrKey));
+        if (subscription.isPrefix()) {
+            option.withRange(EtcdCalls.prefixEnd(target));
         }
-        Watch.Watcher watcher = client.getWatchClient().watch(EtcdCalls.bytes(subscriber.prefixOrKey),
-                option.build(), Watch.listener(subscriber::onCatchUp,
-                        error -> subscriber.fail(watchError(error, subscriber.prefixOrKey, from))));
-        subscriber.catchUpStarted(watcher);
+        Watch.Watcher watcher = client.getWatchClient().watch(EtcdCalls.bytes(target), option.build(),
+                Watch.listener(response -> onCatchUp(subscription, response),
+                        error -> subscription.fail(watchError(error, target, from))));
+        subscription.catchUpStarted(watcher::close);
+    }
+
+    /** A response of a catch-up watch: deliver history up to the join revision, then join the fan-out. */
+    private static void onCatchUp(WatchSubscription subscription, WatchResponse response) {
+        boolean reached = false;
+        for (io.etcd.jetcd.watch.WatchEvent raw : response.getEvents()) {
+            if (subscription.offerHistory(EtcdWatchEvents.convert(raw))) {
+                reached = true;
+                break;
+            }
+        }
+        if (response.isProgressNotify() && response.getHeader().getRevision() >= subscription.joinRevision()) {
+            reached = true;
+        }
+        if (reached) {
+            subscription.joinLive();
+        }
     }
 
     /** Starts the shared stream at the current revision (caller holds the dispatch lock). */
@@ -155,9 +122,9 @@ final class EtcdWatchHub implements AutoCloseable {
         if (shared != null) {
             return;
         }
-        // After a broken stream, resume where it stopped so open subscribers miss nothing.
-        long start = position > 0 ? position : currentRevision.getAsLong();
-        position = start;
+        // After a broken stream, resume where it stopped so open watches miss nothing.
+        long start = fanOut.position() > 0 ? fanOut.position() : currentRevision.getAsLong();
+        fanOut.moveTo(start);
         shared = client.getWatchClient().watch(ALL_KEYS, WatchOption.builder()
                         .withRange(ALL_KEYS)
                         .withRevision(start + 1)
@@ -168,27 +135,12 @@ final class EtcdWatchHub implements AutoCloseable {
     }
 
     private void dispatch(WatchResponse response) {
-        synchronized (dispatchLock) {
+        synchronized (fanOut.dispatchLock()) {
             for (io.etcd.jetcd.watch.WatchEvent raw : response.getEvents()) {
-                WatchEvent event = EtcdWatchEvents.convert(raw);
-                String key = event.current().key();
-                offer(key, event);
-                for (int i = key.indexOf('/'); i >= 0 && i < key.length() - 1; i = key.indexOf('/', i + 1)) {
-                    offer(key.substring(0, i + 1), event);
-                }
-                position = Math.max(position, event.revision());
+                fanOut.publish(EtcdWatchEvents.convert(raw));
             }
             if (response.isProgressNotify()) {
-                position = Math.max(position, response.getHeader().getRevision());
-            }
-        }
-    }
-
-    private void offer(String prefixOrKey, WatchEvent event) {
-        Set<EtcdWatchSubscriber> subscribers = index.get(prefixOrKey);
-        if (subscribers != null) {
-            for (EtcdWatchSubscriber subscriber : subscribers) {
-                subscriber.offer(event);
+                fanOut.advance(response.getHeader().getRevision());
             }
         }
     }
@@ -196,49 +148,40 @@ final class EtcdWatchHub implements AutoCloseable {
     /**
      * The shared stream ended (jetcd gave up on it, e.g. after etcd was down for a while). Unless history
      * was compacted past our position, it is reopened from the last delivered revision after a short pause,
-     * so subscribers see no gap and no error; on compaction every subscriber gets EXPIRED.
+     * so watches see no gap and no error; on compaction every watch gets EXPIRED.
      */
     private void sharedFailed(Throwable error) {
-        StorageException failure = watchError(error, "", position);
-        List<EtcdWatchSubscriber> all = List.of();
-        synchronized (dispatchLock) {
+        StorageException failure = watchError(error, "", fanOut.position());
+        List<WatchSubscription> all = List.of();
+        synchronized (fanOut.dispatchLock()) {
             if (shared != null) {
                 shared.close();
                 shared = null;
             }
-            if (closed) {
+            if (fanOut.isClosed()) {
                 return;
             }
             if (failure.code() == Code.EXPIRED) {
-                all = index.values().stream().flatMap(Set::stream).toList();
-                position = 0;
+                all = fanOut.subscriptions();
+                fanOut.moveTo(0);
             }
         }
         if (!all.isEmpty()) {
-            all.forEach(subscriber -> subscriber.fail(failure));
+            all.forEach(subscription -> subscription.fail(failure));
             return;
         }
-        ticker.schedule(this::reopenShared, 1, TimeUnit.SECONDS);
+        fanOut.schedule(this::reopenShared, 1, TimeUnit.SECONDS);
     }
 
     private void reopenShared() {
-        synchronized (dispatchLock) {
-            if (closed || shared != null || index.isEmpty() && position == 0) {
+        synchronized (fanOut.dispatchLock()) {
+            if (fanOut.isClosed() || shared != null || fanOut.size() == 0 && fanOut.position() == 0) {
                 return;
             }
             try {
                 ensureShared();
             } catch (RuntimeException e) {
-                ticker.schedule(this::reopenShared, 1, TimeUnit.SECONDS);
-            }
-        }
-    }
-
-    private void tick() {
-        long now = System.nanoTime();
-        synchronized (dispatchLock) {
-            for (EtcdWatchSubscriber subscriber : progressSubscribers) {
-                subscriber.tick(position, now, progressNanos);
+                fanOut.schedule(this::reopenShared, 1, TimeUnit.SECONDS);
             }
         }
     }
@@ -257,16 +200,12 @@ final class EtcdWatchHub implements AutoCloseable {
 
     @Override
     public void close() {
-        List<EtcdWatchSubscriber> all;
-        synchronized (dispatchLock) {
-            closed = true;
+        fanOut.close();
+        synchronized (fanOut.dispatchLock()) {
             if (shared != null) {
                 shared.close();
                 shared = null;
             }
-            all = index.values().stream().flatMap(Set::stream).toList();
         }
-        all.forEach(EtcdWatchSubscriber::close);
-        ticker.shutdownNow();
     }
 }

@@ -50,9 +50,4 @@ record LogRow(long id, String name, boolean created, boolean deleted, long store
                 : created ? WatchEvent.Type.ADDED : WatchEvent.Type.MODIFIED;
         return new WatchEvent(type, keyValue(), previous(), id, null);
     }
-
-    /** The initial ADDED event of a watch from revision 0. */
-    static WatchEvent added(KeyValue kv) {
-        return new WatchEvent(WatchEvent.Type.ADDED, kv, null, kv.modRevision(), null);
-    }
 }

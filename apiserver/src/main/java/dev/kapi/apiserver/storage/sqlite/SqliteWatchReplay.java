@@ -1,9 +1,8 @@
 package dev.kapi.apiserver.storage.sqlite;
 
-import dev.kapi.apiserver.storage.ListOptions;
-import dev.kapi.apiserver.storage.ListResult;
 import dev.kapi.apiserver.storage.StorageException;
 import dev.kapi.apiserver.storage.StorageException.Code;
+import dev.kapi.apiserver.storage.WatchSubscription;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -22,16 +21,10 @@ final class SqliteWatchReplay {
     }
 
     /** Offers every entry at {@code revision} as ADDED. */
-    static void initialState(SqliteConnections db, SqliteWatchSubscriber subscriber, long revision) {
-        String target = subscriber.prefixOrKey;
+    static void initialState(SqliteConnections db, WatchSubscription subscriber, long revision) {
+        String target = subscriber.prefixOrKey();
         if (subscriber.isPrefix()) {
-            String token = null;
-            do {
-                ListResult page = SqliteList.list(db, target,
-                        new ListOptions(token == null ? revision : 0, PAGE, token));
-                page.items().forEach(kv -> subscriber.offerInitial(LogRow.added(kv)));
-                token = page.continueToken();
-            } while (token != null && !subscriber.isClosed());
+            subscriber.offerInitialList(revision, PAGE, options -> SqliteList.list(db, target, options));
             return;
         }
         LogRow row = db.read(target, c -> {
@@ -39,13 +32,13 @@ final class SqliteWatchReplay {
             return SqliteGet.latest(c, target, revision);
         });
         if (row != null && !row.deleted()) {
-            subscriber.offerInitial(LogRow.added(row.keyValue()));
+            subscriber.offerInitial(row.keyValue());
         }
     }
 
     /** Offers every change with {@code from < revision <= join}, in revision order. */
-    static void history(SqliteConnections db, SqliteWatchSubscriber subscriber, long from, long join) {
-        String target = subscriber.prefixOrKey;
+    static void history(SqliteConnections db, WatchSubscription subscriber, long from, long join) {
+        String target = subscriber.prefixOrKey();
         long cursor = from;
         while (cursor < join && !subscriber.isClosed()) {
             long after = cursor;

@@ -1,0 +1,181 @@
+package dev.kapi.apiserver.storage;
+
+import dev.kapi.apiserver.storage.StorageException.Code;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The in-process watch fan-out shared by every backend: the backend {@link #publish publishes} each change
+ * once, in revision order, and it reaches the {@link WatchSubscription}s of its key and of each of its
+ * {@code /}-ending prefixes, so dispatch costs a few map lookups per event however many watches are open.
+ * {@code position} is the revision up to which every change has been published; a new subscription is
+ * registered at that position under the dispatch lock, and the backend catches it up to there. One
+ * daemon thread sends PROGRESS events to quiet watches.
+ */
+public final class WatchFanOut implements AutoCloseable {
+
+    private final String closedMessage;
+    private final long progressNanos;
+    private final Object dispatchLock = new Object();
+    private final Map<String, Set<WatchSubscription>> index = new ConcurrentHashMap<>();
+    private final Set<WatchSubscription> progressSubscriptions = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService ticker;
+    private long position;
+    private boolean closed;
+
+    /**
+     * A fan-out at {@code position} whose progress thread is {@code threadName} and ticks every fifth of
+     * {@code progressInterval} (at least every {@code minTickMillis}); {@code closedMessage} is the error
+     * of a watch opened after {@link #close}.
+     */
+    public WatchFanOut(String threadName, Duration progressInterval, long minTickMillis, String closedMessage,
+                       long position) {
+        this.closedMessage = closedMessage;
+        this.progressNanos = progressInterval.toNanos();
+        this.position = position;
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            return t;
+        });
+        long tick = Math.max(minTickMillis, progressInterval.toMillis() / 5);
+        ticker.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Registers a watch from {@code from} at the current position (its join revision): live right away
+     * when {@code from} is at or past it, otherwise catching up, which the caller then drives.
+     * {@code beforeJoin} runs under the dispatch lock just before the position is read.
+     */
+    public WatchSubscription register(String prefixOrKey, long from, boolean progressNotify, WatchListener listener,
+                                      Runnable beforeJoin) {
+        if (prefixOrKey == null || prefixOrKey.isEmpty()) {
+            throw new IllegalArgumentException("a watch needs a prefix ending in / or a key");
+        }
+        WatchSubscription subscription = new WatchSubscription(this, prefixOrKey, progressNotify, listener);
+        synchronized (dispatchLock) {
+            if (closed) {
+                throw new StorageException(Code.INTERNAL, prefixOrKey, closedMessage);
+            }
+            beforeJoin.run();
+            long join = position;
+            subscription.registered(from, join, from > 0 && from >= join);
+            index.compute(prefixOrKey, (k, set) -> {
+                Set<WatchSubscription> subscriptions = set == null ? ConcurrentHashMap.newKeySet() : set;
+                subscriptions.add(subscription);
+                return subscriptions;
+            });
+            if (subscription.progressNotify) {
+                progressSubscriptions.add(subscription);
+            }
+        }
+        return subscription;
+    }
+
+    /**
+     * The lock under which changes are published, the position moves and watches register; a backend
+     * holds it to publish a batch atomically or to move the position together with its own state.
+     */
+    public Object dispatchLock() {
+        return dispatchLock;
+    }
+
+    /** A change: dispatch it to the watches of its key and of each of its prefixes, and advance to it. */
+    public void publish(WatchEvent event) {
+        synchronized (dispatchLock) {
+            String key = event.current().key();
+            offer(key, event);
+            for (int i = key.indexOf('/'); i >= 0 && i < key.length() - 1; i = key.indexOf('/', i + 1)) {
+                offer(key.substring(0, i + 1), event);
+            }
+            position = Math.max(position, event.revision());
+        }
+    }
+
+    /** Everything up to {@code revision} has been published (e.g. a progress notification of the source). */
+    public void advance(long revision) {
+        synchronized (dispatchLock) {
+            position = Math.max(position, revision);
+        }
+    }
+
+    /** The revision up to which every change has been published. */
+    public long position() {
+        synchronized (dispatchLock) {
+            return position;
+        }
+    }
+
+    /** Sets the position (e.g. when the source restarts; 0 = unknown). */
+    public void moveTo(long revision) {
+        synchronized (dispatchLock) {
+            position = revision;
+        }
+    }
+
+    /** Whether {@link #close} was called. */
+    public boolean isClosed() {
+        synchronized (dispatchLock) {
+            return closed;
+        }
+    }
+
+    /** Every open watch. */
+    public List<WatchSubscription> subscriptions() {
+        return index.values().stream().flatMap(Set::stream).toList();
+    }
+
+    /** How many watches are open (for tests and metrics). */
+    public int size() {
+        return index.values().stream().mapToInt(Set::size).sum();
+    }
+
+    /** Runs {@code task} once after {@code delay} on the progress thread. */
+    public void schedule(Runnable task, long delay, TimeUnit unit) {
+        ticker.schedule(task, delay, unit);
+    }
+
+    void remove(WatchSubscription subscription) {
+        progressSubscriptions.remove(subscription);
+        index.computeIfPresent(subscription.prefixOrKey(), (k, set) -> {
+            set.remove(subscription);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    private void offer(String prefixOrKey, WatchEvent event) {
+        Set<WatchSubscription> subscriptions = index.get(prefixOrKey);
+        if (subscriptions != null) {
+            for (WatchSubscription subscription : subscriptions) {
+                subscription.offer(event);
+            }
+        }
+    }
+
+    private void tick() {
+        long now = System.nanoTime();
+        synchronized (dispatchLock) {
+            for (WatchSubscription subscription : progressSubscriptions) {
+                subscription.tick(position, now, progressNanos);
+            }
+        }
+    }
+
+    /** Refuses new watches, closes every open one and stops the progress thread. */
+    @Override
+    public void close() {
+        List<WatchSubscription> all;
+        synchronized (dispatchLock) {
+            closed = true;
+            all = subscriptions();
+        }
+        all.forEach(WatchSubscription::close);
+        ticker.shutdownNow();
+    }
+}
