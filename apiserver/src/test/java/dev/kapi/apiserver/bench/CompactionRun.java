@@ -55,16 +55,14 @@ final class CompactionRun {
                 Future<Load.Result> load = background.submit(() -> Load.run(options.compactionClients(),
                         options.compactionDuration(), i -> updater(server.port(), i, options.compactionClients(), updates), server));
                 long sampleNanos = options.compactionSample().toNanos();
-                for (long next = started + sampleNanos; !load.isDone(); next += sampleNanos) {
-                    long wait = next - System.nanoTime();
-                    if (wait > 0) {
-                        java.util.concurrent.TimeUnit.NANOSECONDS.sleep(Math.min(wait, options.compactionDuration().toNanos()));
+                for (long next = started + sampleNanos; ; next += sampleNanos) {
+                    try {
+                        load.get(Math.max(0, next - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+                        break; // the updates are over: the final sample follows
+                    } catch (java.util.concurrent.TimeoutException sampleTime) {
+                        samples.add(sample(server.port(), token, db, wal, (System.nanoTime() - started) / 1_000_000_000, updates.get()));
+                        print(samples.getLast());
                     }
-                    if (load.isDone()) {
-                        break;
-                    }
-                    samples.add(sample(server.port(), token, db, wal, (System.nanoTime() - started) / 1_000_000_000, updates.get()));
-                    print(samples.getLast());
                 }
                 Load.Result result = load.get();
                 samples.add(sample(server.port(), token, db, wal, (System.nanoTime() - started) / 1_000_000_000, updates.get()));
