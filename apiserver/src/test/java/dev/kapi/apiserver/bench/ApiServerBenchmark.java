@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * <li>startup time and idle memory on the embedded store, with and without a CDS archive or AOT cache
  * ({@link StartupPhase}).</li>
  * </ol>
- * Prints Markdown tables. {@code -Dbench.compaction=true} instead runs {@link CompactionRun}. Run from the
+ * Prints Markdown tables. {@code -Dbench.compaction=true} instead runs {@link CompactionRun};
+ * {@code -Dbench.startupOnly=true} only the startup measurements. Run from the
  * repository root:
  *
  * <pre>
@@ -51,6 +52,11 @@ public final class ApiServerBenchmark {
         try {
             if (options.compaction()) {
                 CompactionRun.run(options);
+            } else if (options.startupOnly()) {
+                Report report = new Report();
+                StartupPhase.run(options, report);
+                System.out.println();
+                System.out.println(report.markdown());
             } else {
                 Report report = new Report();
                 runAll(options, report);
@@ -83,8 +89,9 @@ public final class ApiServerBenchmark {
             phases.gets();
             phases.list();
             phases.watchLatency();
-            phases.idleWatches();
             RbacPhase.run(options, server, etcdProcess.endpoint(), tokens, token, report);
+            report.section("Kapi on etcd: heap per idle watch", "Kapi", "–");
+            phases.idleWatches();
         } finally {
             etcdProcess.close();
         }

@@ -10,7 +10,7 @@ import java.time.Duration;
  */
 record BenchOptions(boolean quick, Path jar, String serverHeap, String serverJvmArgs, Duration phase,
                     Duration warmup, int listSize, int listRepetitions, int watchers, int watchEvents,
-                    int watchRatePerSecond, int[] idleWatches, int startupRepetitions, boolean compaction,
+                    int watchRatePerSecond, int[] idleWatches, int startupRepetitions, boolean startupOnly, boolean compaction,
                     Duration compactionDuration, Duration compactionSample, int compactionClients,
                     Path workDir, boolean keepWorkDir) {
 
@@ -29,6 +29,7 @@ record BenchOptions(boolean quick, Path jar, String serverHeap, String serverJvm
                 num("bench.watchRate", 20),
                 ints(str("bench.idleWatches", quick ? "500,1000" : "2000,10000")),
                 num("bench.startupRepetitions", quick ? 1 : 3),
+                Boolean.getBoolean("bench.startupOnly"),
                 Boolean.getBoolean("bench.compaction"),
                 Duration.ofSeconds(num("bench.compactionSeconds", quick ? 60 : 600)),
                 Duration.ofSeconds(num("bench.compactionSampleSeconds", quick ? 10 : 30)),

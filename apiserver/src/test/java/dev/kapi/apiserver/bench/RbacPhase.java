@@ -19,7 +19,7 @@ final class RbacPhase {
     static final String USER = "bench-user";
     static final String NAMESPACE = "bench-rbac";
     private static final int CLIENTS = 32;
-    private static final int ROUNDS = 2;
+    private static final int ROUNDS = 3;
 
     private RbacPhase() {
     }
@@ -44,8 +44,10 @@ final class RbacPhase {
             BenchHttp.Credentials allowUser = allowServer.bearer(token);
             BenchHttp.Credentials rbacUser = rbacServer.bearer(token);
             awaitAllowed(rbacServer, rbacUser);
-            ApiServerBenchmark.phase("RBAC: warm-up of the RBAC server (" + options.warmup().toSeconds() + " s of token-user creates)");
+            ApiServerBenchmark.phase("RBAC: warm-up of the RBAC server (" + options.warmup().toSeconds()
+                    + " s of token-user creates) and of the AlwaysAllow server's token path (" + options.phase().toSeconds() + " s)");
             Load.run(CLIENTS, options.warmup(), i -> rbac.serverCreateAs(rbacUser, NAMESPACE, "w" + i), null);
+            Load.run(CLIENTS, options.phase(), i -> allow.serverCreateAs(allowUser, NAMESPACE, "w" + i), null);
             long allowOps = 0;
             long rbacOps = 0;
             double allowSeconds = 0;

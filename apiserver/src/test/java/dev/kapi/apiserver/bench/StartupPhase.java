@@ -71,7 +71,7 @@ final class StartupPhase {
                 new Variant("extracted jar + CDS archive (`-XX:SharedArchiveFile`)", List.of("-XX:SharedArchiveFile=" + jsa), jar),
                 new Variant("extracted jar + AOT cache (`-XX:AOTCache`)", List.of("-XX:AOTCache=" + aot), jar));
         int reps = options.startupRepetitions();
-        report.section("Startup on the embedded store (until `GET /readyz` answers 200 over TLS; median of " + reps
+        report.section("Startup on the embedded store (until `GET /readyz` answers 200 over TLS; median and best of " + reps
                 + " starts each)", "ready after / RSS", "fat jar");
         // repetition by repetition, each variant in turn, so that a change in the host's load hits all alike
         List<List<Start>> fresh = new ArrayList<>();
@@ -89,22 +89,30 @@ final class StartupPhase {
         }
         long fatFresh = 0;
         long fatSecond = 0;
+        long fatFreshBest = 0;
+        long fatSecondBest = 0;
         for (int i = 0; i < variants.size(); i++) {
             Variant v = variants.get(i);
             long[] freshMillis = fresh.get(i).stream().mapToLong(Start::readyMillis).toArray();
             long[] secondMillis = second.get(i).stream().mapToLong(Start::readyMillis).toArray();
             long f = median(freshMillis);
             long s = median(secondMillis);
+            long fBest = Arrays.stream(freshMillis).min().orElseThrow();
+            long sBest = Arrays.stream(secondMillis).min().orElseThrow();
             long rss = median(second.get(i).stream().mapToLong(Start::rssKb).toArray());
             long rssFresh = median(fresh.get(i).stream().mapToLong(Start::rssKb).toArray());
             if (i == 0) {
                 fatFresh = f;
                 fatSecond = s;
+                fatFreshBest = fBest;
+                fatSecondBest = sBest;
             }
             System.out.printf(Locale.ROOT, "  %s: fresh %s ms, second start %s ms (median %d / %d), idle RSS %,d KB%n",
                     v.name(), Arrays.toString(freshMillis), Arrays.toString(secondMillis), f, s, rss);
-            report.compare(v.name() + ", fresh data dir", "ms", f, fatFresh, "< 3 s", f < GOAL_MILLIS);
-            report.compare(v.name() + ", second start", "ms", s, fatSecond, "< 3 s", s < GOAL_MILLIS);
+            report.compare(v.name() + ", fresh data dir, median", "ms", f, fatFresh, "< 3 s", f < GOAL_MILLIS);
+            report.compare(v.name() + ", fresh data dir, best", "ms", fBest, fatFreshBest, "< 3 s", fBest < GOAL_MILLIS);
+            report.compare(v.name() + ", second start, median", "ms", s, fatSecond, "< 3 s", s < GOAL_MILLIS);
+            report.compare(v.name() + ", second start, best", "ms", sBest, fatSecondBest, "< 3 s", sBest < GOAL_MILLIS);
             report.compare(v.name() + ", idle RSS (fresh / second start: " + rssFresh / 1024 + " / " + rss / 1024
                     + " MB)", "MB", rss / 1024.0, Double.NaN, null, null);
             report.note(v.name() + ": all starts, fresh " + Arrays.toString(freshMillis) + " ms, second "
