@@ -28,8 +28,16 @@ final class BenchHttp implements AutoCloseable {
         }
     }
 
+    /**
+     * Who a connection is: the sockets it opens (TLS trusting the server's CA, with or without a client
+     * certificate) and an {@code Authorization} header value to send with every request (null for none).
+     */
+    record Credentials(SocketFactory sockets, String authorization) {
+    }
+
     private final int port;
     private final String host;
+    private final Credentials credentials;
     private Socket socket;
     private InputStream in;
     private OutputStream out;
@@ -43,22 +51,29 @@ final class BenchHttp implements AutoCloseable {
     private int lineStart;
     private int lineEnd;
 
-    /** Makes the server's sockets: plain until {@link #useTls} (the server speaks HTTPS only). */
-    private static volatile SocketFactory sockets = SocketFactory.getDefault();
+    /** The default credentials per server port (set by {@link #useTls}); plain sockets for other ports. */
+    private static final java.util.Map<Integer, Credentials> DEFAULTS = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** From now on connections speak TLS with this context (trusting the server's CA, with a client cert). */
-    static void useTls(SSLContext context) {
-        sockets = context.getSocketFactory();
+    /** From now on connections to {@code port} speak TLS with this context (trusting the server's CA, with a client cert). */
+    static void useTls(int port, SSLContext context) {
+        DEFAULTS.put(port, new Credentials(context.getSocketFactory(), null));
     }
 
+    /** A connection to {@code port} with its default credentials (the admin client certificate). */
     BenchHttp(int port) throws IOException {
+        this(port, DEFAULTS.getOrDefault(port, new Credentials(SocketFactory.getDefault(), null)));
+    }
+
+    /** A connection to {@code port} as {@code credentials}. */
+    BenchHttp(int port, Credentials credentials) throws IOException {
         this.port = port;
         this.host = "127.0.0.1:" + port;
+        this.credentials = credentials;
         connect();
     }
 
     private void connect() throws IOException {
-        socket = sockets.createSocket();
+        socket = credentials.sockets().createSocket();
         socket.setTcpNoDelay(true);
         socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
         in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
@@ -76,12 +91,17 @@ final class BenchHttp implements AutoCloseable {
      * would close the connection (Tomcat does after {@code maxKeepAliveRequests} requests).
      */
     Response send(String method, String path, byte[] body) throws IOException {
+        return send(method, path, "application/json", body);
+    }
+
+    /** As {@link #send(String, String, byte[])} with the body's content type (e.g. a merge patch). */
+    Response send(String method, String path, String contentType, byte[] body) throws IOException {
         if (serverCloses) {
             socket.close();
             connect();
             RECONNECTS.incrementAndGet();
         }
-        writeRequest(method, path, body);
+        writeRequest(method, path, contentType, body);
         int status = readHead();
         ByteArrayOutputStream buf = new ByteArrayOutputStream(chunked ? 8192 : (int) Math.max(0, contentLength));
         byte[] tmp = new byte[16 * 1024];
@@ -94,7 +114,7 @@ final class BenchHttp implements AutoCloseable {
 
     /** Sends a GET and reads the status and headers of a streamed (watch) response; returns the status. */
     int openWatch(String path) throws IOException {
-        writeRequest("GET", path, null);
+        writeRequest("GET", path, null, null);
         return readHead();
     }
 
@@ -124,11 +144,14 @@ final class BenchHttp implements AutoCloseable {
         }
     }
 
-    private void writeRequest(String method, String path, byte[] body) throws IOException {
+    private void writeRequest(String method, String path, String contentType, byte[] body) throws IOException {
         StringBuilder head = new StringBuilder(256).append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
                 .append("Host: ").append(host).append("\r\nAccept: application/json\r\n");
+        if (credentials.authorization() != null) {
+            head.append("Authorization: ").append(credentials.authorization()).append("\r\n");
+        }
         if (body != null) {
-            head.append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
+            head.append("Content-Type: ").append(contentType).append("\r\nContent-Length: ").append(body.length).append("\r\n");
         }
         head.append("\r\n");
         out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));

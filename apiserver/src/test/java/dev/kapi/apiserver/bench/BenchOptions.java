@@ -4,12 +4,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * The benchmark's knobs, read from system properties ({@code -Dbench.quick=true} for a smoke run of about
- * a minute; every other value has a full-run default and a smaller quick-run default).
+ * The benchmark's knobs, read from system properties ({@code -Dbench.quick=true} for a smoke run; every
+ * other value has a full-run default and a smaller quick-run default). {@code -Dbench.compaction=true}
+ * runs the compaction mode instead of the benchmark (see {@link CompactionRun}).
  */
 record BenchOptions(boolean quick, Path jar, String serverHeap, String serverJvmArgs, Duration phase,
                     Duration warmup, int listSize, int listRepetitions, int watchers, int watchEvents,
-                    int watchRatePerSecond, int[] idleWatches, Path workDir, boolean keepWorkDir) {
+                    int watchRatePerSecond, int[] idleWatches, int startupRepetitions, boolean startupOnly, boolean compaction,
+                    Duration compactionDuration, Duration compactionSample, int compactionClients,
+                    Path workDir, boolean keepWorkDir) {
 
     static BenchOptions fromSystemProperties() {
         boolean quick = Boolean.getBoolean("bench.quick");
@@ -25,6 +28,12 @@ record BenchOptions(boolean quick, Path jar, String serverHeap, String serverJvm
                 num("bench.watchEvents", quick ? 40 : 200),
                 num("bench.watchRate", 20),
                 ints(str("bench.idleWatches", quick ? "500,1000" : "2000,10000")),
+                num("bench.startupRepetitions", quick ? 1 : 3),
+                Boolean.getBoolean("bench.startupOnly"),
+                Boolean.getBoolean("bench.compaction"),
+                Duration.ofSeconds(num("bench.compactionSeconds", quick ? 60 : 600)),
+                Duration.ofSeconds(num("bench.compactionSampleSeconds", quick ? 10 : 30)),
+                num("bench.compactionClients", 8),
                 Path.of(str("bench.workDir", System.getProperty("java.io.tmpdir") + "/kapi-bench-" + ProcessHandle.current().pid())),
                 Boolean.getBoolean("bench.keepWorkDir"));
     }

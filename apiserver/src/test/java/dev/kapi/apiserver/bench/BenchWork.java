@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The operations the benchmark measures, each in two forms: through the server (HTTP, one
  * {@link BenchHttp} connection per worker) and raw against etcd with jetcd, doing the same work: a
  * ConfigMap create is compared with a put of the bytes the server stored for such a ConfigMap, a get
- * with a get of such a key, a list with a range read of the same prefix.
+ * with a get of such a key, a list with a range read of the same prefix. Against a server on the embedded
+ * store there is no etcd ({@code kv} null) and only the server forms are used.
  */
 final class BenchWork {
 
@@ -72,6 +73,14 @@ final class BenchWork {
 
     Load.Worker serverCreate(String namespace, String tag) throws IOException {
         BenchHttp http = new BenchHttp(port);
+        String path = "/api/v1/namespaces/" + namespace + "/configmaps";
+        return new HttpWorker(http, seq -> expect(http.send("POST", path,
+                configMap(tag + "-" + seq, 0).getBytes(StandardCharsets.UTF_8)), 201));
+    }
+
+    /** As {@link #serverCreate} on a connection with {@code credentials} (e.g. a token user's). */
+    Load.Worker serverCreateAs(BenchHttp.Credentials credentials, String namespace, String tag) throws IOException {
+        BenchHttp http = new BenchHttp(port, credentials);
         String path = "/api/v1/namespaces/" + namespace + "/configmaps";
         return new HttpWorker(http, seq -> expect(http.send("POST", path,
                 configMap(tag + "-" + seq, 0).getBytes(StandardCharsets.UTF_8)), 201));
@@ -211,7 +220,7 @@ final class BenchWork {
         kv.put(bytes(prefix + name), ByteSequence.from(configMap(name, sent), StandardCharsets.UTF_8)).get();
     }
 
-    private static byte[] expect(BenchHttp.Response response, int status) {
+    static byte[] expect(BenchHttp.Response response, int status) {
         if (response.status() != status) {
             throw new IllegalStateException("expected " + status + " but got " + response.status() + ": " + response.text());
         }

@@ -17,9 +17,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The server under test: {@code java -jar apiserver.jar} started as a child process on a free loopback
- * port (HTTPS, {@code --authorization-mode=AlwaysAllow}, clients authenticate as system:masters with a
- * certificate signed by the server's generated CA) against the benchmark's etcd, its output appended to {@code server.log} in the work directory.
+ * A server under test: {@code java -jar apiserver.jar} started as a child process on a free loopback
+ * port (HTTPS; its connections by default authenticate as system:masters with a certificate signed by the
+ * server's generated CA) as a {@link Spec} says: against the benchmark's etcd or on the embedded store,
+ * with an authorization mode and a token file, its output appended to {@code <name>.log} in the work
+ * directory and its data in {@code <name>-data}.
  * Its heap is read with the JDK's {@code jcmd} ({@code GC.run} then {@code GC.heap_info}), so the server
  * needs nothing exposed for it.
  */
@@ -27,36 +29,58 @@ final class ServerProcess implements AutoCloseable {
 
     private static final Pattern USED = Pattern.compile("\\bused (\\d+)([KMG])");
 
+    /**
+     * What to start: {@code name} names the log and data directory; {@code etcdEndpoint} null means the
+     * embedded store; {@code tokenFile} (may be null) is passed as {@code --token-auth-file}.
+     */
+    record Spec(String name, String etcdEndpoint, String authorizationMode, Path tokenFile, String etcdPrefix) {
+        static Spec etcd(String name, String endpoint, String authorizationMode, Path tokenFile, String etcdPrefix) {
+            return new Spec(name, endpoint, authorizationMode, tokenFile, etcdPrefix);
+        }
+
+        static Spec embedded(String name, String authorizationMode, Path tokenFile) {
+            return new Spec(name, null, authorizationMode, tokenFile, "/registry");
+        }
+    }
+
     private final Process process;
     private final int port;
     private final Path log;
     private final Path javaBin;
+    private final Path dataDir;
 
-    private ServerProcess(Process process, int port, Path log, Path javaBin) {
+    private ServerProcess(Process process, int port, Path log, Path javaBin, Path dataDir) {
         this.process = process;
         this.port = port;
         this.log = log;
         this.javaBin = javaBin;
+        this.dataDir = dataDir;
     }
 
     /** Starts the server and waits (up to two minutes) until it serves the {@code default} namespace. */
-    static ServerProcess start(BenchOptions options, String etcdEndpoint) throws IOException, InterruptedException {
+    static ServerProcess start(BenchOptions options, Spec spec) throws IOException, InterruptedException {
         Path javaBin = Path.of(System.getProperty("java.home"), "bin");
         int port = freePort();
-        Path dataDir = options.workDir().resolve("server-data");
+        Path dataDir = options.workDir().resolve(spec.name() + "-data");
         Files.createDirectories(dataDir);
-        Path log = options.workDir().resolve("server.log");
+        Path log = options.workDir().resolve(spec.name() + ".log");
         List<String> command = new ArrayList<>(List.of(javaBin.resolve("java").toString(),
                 "-Xmx" + options.serverHeap(), "-XX:+UnlockDiagnosticVMOptions"));
         if (!options.serverJvmArgs().isBlank()) {
             command.addAll(Arrays.asList(options.serverJvmArgs().trim().split("\\s+")));
         }
-        command.addAll(List.of("-jar", options.jar().toAbsolutePath().toString(),
-                "--etcd-servers=" + etcdEndpoint, "--secure-port=" + port, "--bind-address=127.0.0.1",
-                "--data-dir=" + dataDir, "--authorization-mode=AlwaysAllow"));
+        command.addAll(List.of("-jar", options.jar().toAbsolutePath().toString(), "--secure-port=" + port,
+                "--bind-address=127.0.0.1", "--data-dir=" + dataDir, "--authorization-mode=" + spec.authorizationMode(),
+                "--etcd-prefix=" + spec.etcdPrefix()));
+        if (spec.etcdEndpoint() != null) {
+            command.add("--etcd-servers=" + spec.etcdEndpoint());
+        }
+        if (spec.tokenFile() != null) {
+            command.add("--token-auth-file=" + spec.tokenFile().toAbsolutePath());
+        }
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        ServerProcess server = new ServerProcess(process, port, log, javaBin);
+        ServerProcess server = new ServerProcess(process, port, log, javaBin, dataDir);
         server.awaitReady(dataDir);
         return server;
     }
@@ -71,6 +95,18 @@ final class ServerProcess implements AutoCloseable {
 
     Path log() {
         return log;
+    }
+
+    /** The server's {@code --data-dir} (its CA in pki/, the embedded store in db/). */
+    Path dataDir() {
+        return dataDir;
+    }
+
+    /** Credentials of a client with no certificate (trusting the server's CA) sending {@code Bearer token}. */
+    BenchHttp.Credentials bearer(String token) {
+        Certificates.Issued ca = TlsClients.ca(dataDir);
+        return new BenchHttp.Credentials(TlsClients.sslContext(ca.certificate(), null).getSocketFactory(),
+                "Bearer " + token);
     }
 
     /** The used heap in bytes after a full GC ({@code jcmd GC.run}, then {@code GC.heap_info}). */
@@ -126,7 +162,7 @@ final class ServerProcess implements AutoCloseable {
             }
             if (!tls && Files.exists(dataDir.resolve("pki/ca.key"))) {
                 Certificates.Issued ca = TlsClients.ca(dataDir);
-                BenchHttp.useTls(TlsClients.sslContext(ca.certificate(),
+                BenchHttp.useTls(port, TlsClients.sslContext(ca.certificate(),
                         TlsClients.clientCert(ca, "bench", "system:masters")));
                 tls = true;
             }
@@ -143,7 +179,7 @@ final class ServerProcess implements AutoCloseable {
         throw new IllegalStateException("server not ready within 2 minutes; see " + log);
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {

@@ -1,0 +1,225 @@
+package dev.kapi.apiserver.bench;
+
+import io.etcd.jetcd.Client;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The throughput and latency phases against one server: warm-up, creates and gets at 1 and 32 clients, a
+ * list of many ConfigMaps, watch delivery to many watchers. Against the server on etcd ({@code etcd}
+ * given) each figure sits beside a raw jetcd baseline doing the same work right after it, and is kept in
+ * {@code etcdFigures}; against the server on the embedded store ({@code etcd} null) each figure sits
+ * beside the etcd-backed server's figure of the same name.
+ */
+final class ServerPhases {
+
+    static final int[] CONCURRENCY = {1, 32};
+
+    private final BenchOptions options;
+    private final ServerProcess server;
+    private final Client etcd;
+    private final BenchWork work;
+    private final Report report;
+    private final Map<String, Double> etcdFigures;
+
+    ServerPhases(BenchOptions options, ServerProcess server, Client etcd, Report report, Map<String, Double> etcdFigures) {
+        this.options = options;
+        this.server = server;
+        this.etcd = etcd;
+        this.work = new BenchWork(server.port(), etcd == null ? null : etcd.getKVClient());
+        this.report = report;
+        this.etcdFigures = etcdFigures;
+    }
+
+    BenchWork work() {
+        return work;
+    }
+
+    void createNamespaces() throws Exception {
+        for (String ns : new String[] {"bench-warm", "bench-warm-read", "bench-create", "bench-get", "bench-list", "bench-watch", "bench-idle"}) {
+            work.createNamespace(ns);
+        }
+    }
+
+    private boolean raw() {
+        return etcd != null;
+    }
+
+    /** Reports a figure: beside its raw baseline (etcd-backed server), or beside the etcd-backed server's figure. */
+    private void figure(String metric, String unit, double kapi, double raw, String goal, Boolean met) {
+        if (raw()) {
+            etcdFigures.put(metric, kapi);
+            report.compare(metric, unit, kapi, raw, goal, met);
+        } else {
+            report.compare(metric, unit, kapi, etcdFigures.getOrDefault(metric, Double.NaN), goal, met);
+        }
+    }
+
+    void warmUp() throws Exception {
+        ApiServerBenchmark.phase("warm-up (" + options.warmup().toSeconds() + " s creates + gets + lists)");
+        Load.run(32, options.warmup(), i -> work.serverCreate("bench-warm", "w" + i), null);
+        work.fillServer("bench-warm-read", "g", 500);
+        Load.run(32, options.warmup().dividedBy(2), i -> work.serverGet("bench-warm-read", "g", 500), null);
+        for (int i = 0; i < 5; i++) {
+            work.serverList("bench-warm-read");
+            work.serverListPaged("bench-warm-read", 100);
+        }
+        if (raw()) {
+            work.useStoredValueOf("/registry/configmaps/bench-warm-read/g-0");
+            Load.run(32, options.warmup().dividedBy(3), i -> work.rawPut("/bench-raw/warm/w" + i + "-"), null);
+            System.out.printf("  stored ConfigMap value: %d bytes (raw puts use the same bytes)%n", work.storedValueSize());
+        }
+    }
+
+    void creates() throws Exception {
+        for (int c : CONCURRENCY) {
+            ApiServerBenchmark.phase("creates, " + c + " client(s)");
+            Load.Result kapi = Load.run(c, options.phase(), i -> work.serverCreate("bench-create", "c" + c + "-" + i), server);
+            Load.Result raw = raw() ? Load.run(c, options.phase(), i -> work.rawPut("/bench-raw/create/c" + c + "-" + i + "-"), null) : null;
+            printLoad(kapi, raw);
+            System.out.printf("  (HTTP connections the server closed and the client reopened so far: %d)%n",
+                    BenchHttp.reconnects());
+            boolean goal = c == 32 && raw();
+            String clients = c + " client" + (c > 1 ? "s" : "");
+            figure("creates/s, " + clients, "/s", kapi.perSecond(), raw == null ? Double.NaN : raw.perSecond(),
+                    goal ? "≥ 0.5× raw" : null, goal ? kapi.perSecond() >= 0.5 * raw.perSecond() : null);
+            figure("create p99, " + clients, "ms", kapi.latencies().percentileMillis(99),
+                    raw == null ? Double.NaN : raw.latencies().percentileMillis(99), null, null);
+        }
+    }
+
+    void gets() throws Exception {
+        int objects = 1_000;
+        work.fillServer("bench-get", "g", objects);
+        if (raw()) {
+            work.fillRaw("/bench-raw/get/g-", objects);
+        }
+        for (int c : CONCURRENCY) {
+            ApiServerBenchmark.phase("gets, " + c + " client(s)");
+            Load.Result kapi = Load.run(c, options.phase(), i -> work.serverGet("bench-get", "g", objects), server);
+            Load.Result raw = raw() ? Load.run(c, options.phase(), i -> work.rawGet("/bench-raw/get/g-", objects), null) : null;
+            printLoad(kapi, raw);
+            figure("gets/s, " + c + " client" + (c > 1 ? "s" : ""), "/s", kapi.perSecond(),
+                    raw == null ? Double.NaN : raw.perSecond(), null, null);
+        }
+    }
+
+    void list() throws Exception {
+        int size = options.listSize();
+        int pageSize = 500;
+        ApiServerBenchmark.phase("list of " + size + " ConfigMaps (filling the namespace first)");
+        work.fillServer("bench-list", "l", size);
+        String prefix = "/registry/configmaps/bench-list/";
+        int items = work.serverListCount("bench-list", pageSize); // also warms up
+        int keys = raw() ? work.rawRange(prefix) : size;
+        if (items != size || keys != size) {
+            throw new IllegalStateException("list returned " + items + " items, range " + keys + " keys, expected " + size);
+        }
+        BenchHttp.Response full = work.serverListResponse("bench-list");
+        boolean unpagedWorks = full.status() == 200;
+        if (!unpagedWorks) {
+            report.note("a full list of " + size + " ConfigMaps without `limit` FAILS: HTTP " + full.status() + " " + full.text());
+        }
+        int reps = options.listRepetitions();
+        Latencies kapi = new Latencies(reps);
+        Latencies kapiPaged = new Latencies(reps);
+        Latencies raw = new Latencies(reps);
+        Latencies rawPaged = new Latencies(reps);
+        for (int i = 0; i < reps; i++) {
+            long t = System.nanoTime();
+            if (unpagedWorks) {
+                work.serverList("bench-list");
+                kapi.add(System.nanoTime() - t);
+                t = System.nanoTime();
+            }
+            work.serverListPaged("bench-list", pageSize);
+            kapiPaged.add(System.nanoTime() - t);
+            if (raw()) {
+                t = System.nanoTime();
+                work.rawRange(prefix);
+                raw.add(System.nanoTime() - t);
+                t = System.nanoTime();
+                work.rawRangePaged(prefix, pageSize);
+                rawPaged.add(System.nanoTime() - t);
+            }
+        }
+        if (unpagedWorks) {
+            System.out.printf(Locale.ROOT, "  kapi one response: median %.1f ms p99 %.1f ms (%,d bytes)%n",
+                    kapi.percentileMillis(50), kapi.percentileMillis(99), work.lastListBytes());
+        }
+        System.out.printf(Locale.ROOT, "  kapi pages of %d: median %.1f ms p99 %.1f ms; raw one range: median %.1f ms"
+                        + " p99 %.1f ms; raw pages: median %.1f ms p99 %.1f ms%n", pageSize,
+                kapiPaged.percentileMillis(50), kapiPaged.percentileMillis(99),
+                raw.percentileMillis(50), raw.percentileMillis(99), rawPaged.percentileMillis(50), rawPaged.percentileMillis(99));
+        String what = "list " + String.format(Locale.ROOT, "%,d", size) + " ConfigMaps";
+        String runs = " (" + reps + " runs)";
+        if (unpagedWorks) {
+            figure(what + ", one response, median", "ms", kapi.percentileMillis(50), raw.percentileMillis(50), null, null);
+            figure(what + ", one response, p99" + runs, "ms", kapi.percentileMillis(99), raw.percentileMillis(99), null, null);
+        } else {
+            String why = "fails: HTTP " + full.status();
+            report.failed(what + ", one response, median", why, "ms", raw.percentileMillis(50));
+            report.failed(what + ", one response, p99" + runs, why, "ms", raw.percentileMillis(99));
+        }
+        figure(what + ", pages of " + pageSize + ", median", "ms", kapiPaged.percentileMillis(50),
+                rawPaged.percentileMillis(50), null, null);
+        figure(what + ", pages of " + pageSize + ", p99" + runs, "ms", kapiPaged.percentileMillis(99),
+                rawPaged.percentileMillis(99), null, null);
+    }
+
+    void watchLatency() throws Exception {
+        int n = options.watchers();
+        ApiServerBenchmark.phase("watch delivery, " + n + " watchers, " + options.watchEvents() + " events at "
+                + options.watchRatePerSecond() + "/s");
+        WatchLatencyPhase phase = new WatchLatencyPhase(n, options.watchEvents(), options.watchRatePerSecond());
+        long cpu = server.cpuMillis();
+        WatchLatencyPhase.Result kapi = phase.overHttp(server.port(), "bench-watch",
+                (i, sent) -> work.serverCreateWithSent("bench-watch", i, sent));
+        cpu = server.cpuMillis() - cpu;
+        WatchLatencyPhase.Result raw = raw() ? phase.overJetcd(etcd, "/bench-raw/watch/",
+                (i, sent) -> work.rawPutWithSent("/bench-raw/watch/", i, sent)) : null;
+        for (var r : new WatchLatencyPhase.Result[] {kapi, raw}) {
+            if (r != null) {
+                System.out.printf(Locale.ROOT, "  %s: p50 %.2f ms p99 %.2f ms max %.2f ms, %d of %d deliveries missing%n",
+                        r == kapi ? "kapi" : "raw", r.latencies().percentileMillis(50), r.latencies().percentileMillis(99),
+                        r.latencies().maxMillis(), r.missing(), r.expected());
+            }
+        }
+        String what = "watch delivery, " + n + " watchers";
+        figure(what + ", p50", "ms", kapi.latencies().percentileMillis(50),
+                raw == null ? Double.NaN : raw.latencies().percentileMillis(50), null, null);
+        double p99 = kapi.latencies().percentileMillis(99);
+        figure(what + ", p99", "ms", p99, raw == null ? Double.NaN : raw.latencies().percentileMillis(99),
+                "p99 < 100 ms", p99 < 100 && kapi.missing() == 0);
+        report.note(String.format(Locale.ROOT, "watch: %d × %d deliveries expected; missing: kapi %d%s; "
+                        + "server CPU during the HTTP watch run %.1f s", n, options.watchEvents(), kapi.missing(),
+                raw == null ? "" : ", raw " + raw.missing(), cpu / 1000.0));
+    }
+
+    void idleWatches() throws Exception {
+        ApiServerBenchmark.phase("heap of idle watches " + java.util.Arrays.toString(options.idleWatches()));
+        IdleWatchPhase.Result r = IdleWatchPhase.run(server, "bench-idle", options.idleWatches());
+        for (IdleWatchPhase.Step s : r.steps()) {
+            double kb = s.bytesPerWatch() / 1024;
+            report.compare(String.format(Locale.ROOT, "heap per idle watch (%,d open)", s.watches()), "KB", kb,
+                    Double.NaN, "< 20 KB", kb < 20);
+        }
+        report.note(String.format(Locale.ROOT, "idle watches: used heap after GC %,d KB with none open, %s",
+                r.baselineBytes() >> 10, r.steps().stream().map(s -> String.format(Locale.ROOT, "%,d KB with %,d",
+                        s.heapBytes() >> 10, s.watches())).toList()));
+        report.note("largest heap growth by class (GC.class_histogram, none → "
+                + options.idleWatches()[options.idleWatches().length - 1] + " idle watches):");
+        r.topGrowth().forEach(line -> report.note("  `" + line.replaceFirst(": ", "`: ")));
+    }
+
+    static void printLoad(Load.Result kapi, Load.Result raw) {
+        System.out.printf(Locale.ROOT, "  kapi %,.0f/s (p50 %.2f ms, p99 %.2f ms, server CPU %.2f ms/op)",
+                kapi.perSecond(), kapi.latencies().percentileMillis(50), kapi.latencies().percentileMillis(99),
+                (double) kapi.serverCpuMillis() / Math.max(1, kapi.ops()));
+        if (raw != null) {
+            System.out.printf(Locale.ROOT, "; raw %,.0f/s (p50 %.2f ms, p99 %.2f ms)",
+                    raw.perSecond(), raw.latencies().percentileMillis(50), raw.latencies().percentileMillis(99));
+        }
+        System.out.println();
+    }
+}
