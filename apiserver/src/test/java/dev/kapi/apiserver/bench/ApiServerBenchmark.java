@@ -52,6 +52,11 @@ public final class ApiServerBenchmark {
         try {
             if (options.compaction()) {
                 CompactionRun.run(options);
+            } else if (Boolean.getBoolean("bench.rbacOnly")) {
+                Report report = new Report();
+                runRbacOnly(options, report);
+                System.out.println();
+                System.out.println(report.markdown());
             } else if (options.startupOnly()) {
                 Report report = new Report();
                 StartupPhase.run(options, report);
@@ -69,6 +74,23 @@ public final class ApiServerBenchmark {
             }
         }
         System.out.printf("done in %.0f s; load average now %s%n", (System.nanoTime() - started) / 1e9, loadAverage());
+    }
+
+    /** {@code -Dbench.rbacOnly=true}: only the RBAC cost phase (RBAC against AlwaysAllow), after a warm-up. */
+    private static void runRbacOnly(BenchOptions options, Report report) throws Exception {
+        Path tokens = options.workDir().resolve("tokens.csv");
+        String token = RbacPhase.writeTokenFile(tokens);
+        LocalEtcdProcess etcdProcess = LocalEtcdProcess.start(options.workDir().resolve("etcd"));
+        try (Client etcd = Client.builder().endpoints(etcdProcess.endpoint()).build();
+             ServerProcess server = ServerProcess.start(options,
+                     ServerProcess.Spec.etcd("server-etcd", etcdProcess.endpoint(), "AlwaysAllow", tokens, "/registry"))) {
+            ServerPhases phases = new ServerPhases(options, server, etcd, report, new HashMap<>());
+            phases.createNamespaces();
+            phases.warmUp();
+            RbacPhase.run(options, server, etcdProcess.endpoint(), tokens, token, report);
+        } finally {
+            etcdProcess.close();
+        }
     }
 
     private static void runAll(BenchOptions options, Report report) throws Exception {
