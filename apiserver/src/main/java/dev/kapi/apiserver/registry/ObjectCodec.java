@@ -3,7 +3,7 @@ package dev.kapi.apiserver.registry;
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.storage.KeyValue;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import tools.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 
 /**
  * Turns objects into stored values and back. The stored JSON never carries {@code resourceVersion}
@@ -15,13 +15,25 @@ public final class ObjectCodec {
     private ObjectCodec() {
     }
 
+    /**
+     * The stored JSON of an object: serialized directly (no intermediate tree, this runs on every write)
+     * with {@code resourceVersion} and {@code selfLink} left out, then put back on the object.
+     */
     public static byte[] encode(HasMetadata obj) {
-        ObjectNode tree = (ObjectNode) Json.tree(obj);
-        if (tree.get("metadata") instanceof ObjectNode meta) {
-            meta.remove("resourceVersion");
-            meta.remove("selfLink");
+        ObjectMeta meta = obj.getMetadata();
+        if (meta == null) {
+            return Json.bytes(obj);
         }
-        return Json.MAPPER.writeValueAsBytes(tree);
+        String resourceVersion = meta.getResourceVersion();
+        String selfLink = meta.getSelfLink();
+        meta.setResourceVersion(null);
+        meta.setSelfLink(null);
+        try {
+            return Json.bytes(obj);
+        } finally {
+            meta.setResourceVersion(resourceVersion);
+            meta.setSelfLink(selfLink);
+        }
     }
 
     public static <T extends HasMetadata> T decode(KeyValue kv, Class<T> type) {
