@@ -7,10 +7,10 @@ import com.nimbusds.jose.jwk.AsymmetricJWK;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.kapi.apiserver.authn.ParsedJwt;
 import dev.kapi.apiserver.authn.TokenAuthenticator;
 import dev.kapi.apiserver.authn.UserInfo;
 
-import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,14 +51,12 @@ public final class OidcTokenAuthenticator implements TokenAuthenticator {
 
     @Override
     public Optional<UserInfo> authenticateToken(String token, List<String> audiences) {
-        SignedJWT jwt;
-        JWTClaimsSet claims;
-        try {
-            jwt = SignedJWT.parse(token);
-            claims = jwt.getJWTClaimsSet();
-        } catch (ParseException e) {
+        Optional<ParsedJwt> parsed = ParsedJwt.parse(token);
+        if (parsed.isEmpty()) {
             return Optional.empty();
         }
+        SignedJWT jwt = parsed.get().jwt();
+        JWTClaimsSet claims = parsed.get().claims();
         if (!options.issuerUrl().equals(claims.getIssuer())) {
             return Optional.empty();
         }

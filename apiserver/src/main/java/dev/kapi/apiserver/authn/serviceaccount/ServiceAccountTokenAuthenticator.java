@@ -6,13 +6,13 @@ import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.kapi.apiserver.authn.ParsedJwt;
 import dev.kapi.apiserver.authn.TokenAuthenticator;
 import dev.kapi.apiserver.authn.UserInfo;
 
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
-import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,14 +50,12 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
 
     @Override
     public Optional<UserInfo> authenticateToken(String token, List<String> audiences) {
-        SignedJWT jwt;
-        JWTClaimsSet claims;
-        try {
-            jwt = SignedJWT.parse(token);
-            claims = jwt.getJWTClaimsSet();
-        } catch (ParseException e) {
+        Optional<ParsedJwt> parsed = ParsedJwt.parse(token);
+        if (parsed.isEmpty()) {
             return Optional.empty();
         }
+        SignedJWT jwt = parsed.get().jwt();
+        JWTClaimsSet claims = parsed.get().claims();
         if (claims.getIssuer() == null || !options.issuers().contains(claims.getIssuer())) {
             return Optional.empty();
         }
