@@ -29,6 +29,7 @@ public final class StoreWatch<T extends HasMetadata> implements AutoCloseable {
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private volatile WatchHandle handle;
     private volatile boolean closed;
+    private volatile Runnable onEvents = () -> { };
 
     StoreWatch(Store<T> store, WatchParams<T> params) {
         this.store = store;
@@ -55,6 +56,20 @@ public final class StoreWatch<T extends HasMetadata> implements AutoCloseable {
             return;
         }
         queue.add(event);
+        onEvents.run();
+    }
+
+    /**
+     * Calls {@code listener} (on the backend's thread, so it must only hand off) whenever an event was
+     * queued or the watch was closed, so that a reader need not wait in {@link #poll} between events.
+     */
+    public void onEvents(Runnable listener) {
+        this.onEvents = listener;
+    }
+
+    /** True while events wait to be read by {@link #poll} (some may still be filtered out there). */
+    public boolean hasPending() {
+        return !queue.isEmpty();
     }
 
     /** True once the watch ended (an ERROR was delivered, the reader was too slow, or it was closed). */
@@ -157,5 +172,6 @@ public final class StoreWatch<T extends HasMetadata> implements AutoCloseable {
         if (h != null) {
             h.close();
         }
+        onEvents.run();
     }
 }

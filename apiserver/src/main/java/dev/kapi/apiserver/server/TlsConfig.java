@@ -2,8 +2,10 @@ package dev.kapi.apiserver.server;
 
 import dev.kapi.apiserver.server.tls.AnyClientCertificateTrustManager;
 import dev.kapi.apiserver.server.tls.ServingPki;
-import org.apache.tomcat.util.net.SSLHostConfig;
-import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.springframework.boot.jetty.JettyServerCustomizer;
 import org.springframework.boot.autoconfigure.ssl.SslBundleRegistrar;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundleKey;
@@ -16,7 +18,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 
 /**
- * HTTPS only, on {@code --secure-port}: Tomcat serves the {@link ServingPki} certificate and asks for client
+ * HTTPS only, on {@code --secure-port}: Tomcat serves the {@link ServingPki} certificate (Jetty) and asks for client
  * certificates without requiring them (client auth WANT); the authentication stage verifies them against the
  * client CAs. There is no plain HTTP listener.
  */
@@ -37,14 +39,42 @@ public class TlsConfig {
         return new HttpsOnly();
     }
 
-    /** Client certificates are checked by the authentication stage, not during the handshake. */
+    /**
+     * Client certificates are checked by the authentication stage, not during the handshake: the TLS
+     * context trusts any client certificate ({@link AnyClientCertificateTrustManager}). A client may use
+     * any host name that reaches us (no SNI host check), as with kube-apiserver.
+     */
     @Bean
-    TomcatConnectorCustomizer clientCertificatesReachAuthentication() {
-        return connector -> {
-            for (SSLHostConfig host : connector.findSslHostConfigs()) {
-                host.setTrustManagerClassName(AnyClientCertificateTrustManager.class.getName());
+    JettyServerCustomizer clientCertificatesReachAuthentication(ServingPki pki) {
+        return server -> {
+            javax.net.ssl.SSLContext context = sslContext(pki);
+            for (org.eclipse.jetty.server.Connector connector : server.getConnectors()) {
+                SslConnectionFactory tls = connector.getConnectionFactory(SslConnectionFactory.class);
+                if (tls != null) {
+                    tls.getSslContextFactory().setSslContext(context);
+                    tls.getSslContextFactory().setWantClientAuth(true);
+                }
+                HttpConnectionFactory http = connector.getConnectionFactory(HttpConnectionFactory.class);
+                SecureRequestCustomizer secure = http == null ? null
+                        : http.getHttpConfiguration().getCustomizer(SecureRequestCustomizer.class);
+                if (secure != null) {
+                    secure.setSniHostCheck(false);
+                }
             }
         };
+    }
+
+    private static javax.net.ssl.SSLContext sslContext(ServingPki pki) {
+        try {
+            javax.net.ssl.KeyManagerFactory keys = javax.net.ssl.KeyManagerFactory.getInstance(
+                    javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(pki.keyStore(), ServingPki.KEY_STORE_PASSWORD.toCharArray());
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), new javax.net.ssl.TrustManager[] {new AnyClientCertificateTrustManager()}, null);
+            return context;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot build the serving TLS context", e);
+        }
     }
 
     /** Runs after Boot's own customizers so that {@code server.ssl.*} properties cannot turn TLS off. */

@@ -52,6 +52,11 @@ public final class ApiServerBenchmark {
         try {
             if (options.compaction()) {
                 CompactionRun.run(options);
+            } else if (Boolean.getBoolean("bench.idleOnly")) {
+                Report report = new Report();
+                runIdleWatchesOnly(options, report);
+                System.out.println();
+                System.out.println(report.markdown());
             } else if (Boolean.getBoolean("bench.rbacOnly")) {
                 Report report = new Report();
                 runRbacOnly(options, report);
@@ -88,6 +93,22 @@ public final class ApiServerBenchmark {
             phases.createNamespaces();
             phases.warmUp();
             RbacPhase.run(options, server, etcdProcess.endpoint(), tokens, token, report);
+        } finally {
+            etcdProcess.close();
+        }
+    }
+
+    /** {@code -Dbench.idleOnly=true}: only the heap per idle watch, on a fresh server on etcd. */
+    private static void runIdleWatchesOnly(BenchOptions options, Report report) throws Exception {
+        RbacPhase.writeTokenFile(options.workDir().resolve("tokens.csv"));
+        LocalEtcdProcess etcdProcess = LocalEtcdProcess.start(options.workDir().resolve("etcd"));
+        try (Client etcd = Client.builder().endpoints(etcdProcess.endpoint()).build();
+             ServerProcess server = ServerProcess.start(options, ServerProcess.Spec.etcd("server-etcd",
+                     etcdProcess.endpoint(), "AlwaysAllow", options.workDir().resolve("tokens.csv"), "/registry"))) {
+            ServerPhases phases = new ServerPhases(options, server, etcd, report, new HashMap<>());
+            phases.createNamespaces();
+            report.section("Kapi on etcd: heap per idle watch", "Kapi", "–");
+            phases.idleWatches();
         } finally {
             etcdProcess.close();
         }

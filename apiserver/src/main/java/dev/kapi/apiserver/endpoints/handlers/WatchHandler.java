@@ -6,17 +6,20 @@ import dev.kapi.apiserver.registry.StoreWatch;
 import dev.kapi.apiserver.registry.WatchParams;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A watch ({@code ?watch=true} or the legacy {@code /watch/} paths): a chunked stream of JSON lines
  * {@code {"type":..,"object":..}} until {@code timeoutSeconds} (default 30 to 60 minutes, as
- * kube-apiserver's min-request-timeout) or the client leaves. It runs on a virtual thread that is parked
- * while nothing happens, so idle watches hold no platform thread. A request asking for a WebSocket
- * upgrade gets the same events as WebSocket messages ({@link WebSocketWatch}).
+ * kube-apiserver's min-request-timeout) or the client leaves. The response is asynchronous: no thread is
+ * held while nothing happens ({@link WatchPump}), so an idle watch costs only a few objects. A request
+ * asking for a WebSocket upgrade gets the same events as WebSocket messages ({@link WebSocketWatch}).
  */
 public final class WatchHandler implements VerbHandler {
 
@@ -38,30 +41,52 @@ public final class WatchHandler implements VerbHandler {
             WebSocketWatch.serve(scope.request(), scope.response(), watch, encoder, deadline);
             return;
         }
-        try (watch) {
-            scope.response().setStatus(200);
-            scope.response().setContentType(encoder.contentType());
+        scope.response().setStatus(200);
+        scope.response().setContentType(encoder.contentType());
+        try {
             scope.response().flushBuffer();
-            OutputStream out = scope.response().getOutputStream();
-            while (!watch.isClosed()) {
-                long left = deadline - System.currentTimeMillis();
-                if (left <= 0) {
-                    break;
-                }
-                List<ApiWatchEvent> events = watch.poll(Math.min(left, 30_000));
-                if (events.isEmpty()) {
-                    continue;
-                }
-                for (ApiWatchEvent e : events) {
-                    out.write(encoder.encode(e));
-                    out.write('\n');
-                }
-                out.flush();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (IOException clientGone) {
-            // the client disconnected; closing the watch (try-with-resources) releases everything
+            watch.close();
+            return;
+        }
+        AsyncContext async = scope.request().startAsync();
+        async.setTimeout(0); // the pump ends the watch at its deadline
+        StreamingConnection.keepOpenUntil(scope.request(), deadline);
+        OutputStream out = scope.response().getOutputStream();
+        WatchPump pump = new WatchPump(watch, events -> {
+            for (ApiWatchEvent e : events) {
+                out.write(encoder.encode(e));
+                out.write('\n');
+            }
+            out.flush();
+        }, () -> {
+            StreamingConnection.restoreIdleTimeout(scope.request());
+            async.complete();
+        });
+        async.addListener(new EndOnClientError(pump));
+        pump.start(deadline);
+    }
+
+    /** The container noticed the client is gone (or timed the stream out): end the watch. */
+    private record EndOnClientError(WatchPump pump) implements AsyncListener {
+        @Override
+        public void onComplete(AsyncEvent event) {
+            pump.end();
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            pump.end();
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            pump.end();
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            // not restarted
         }
     }
 

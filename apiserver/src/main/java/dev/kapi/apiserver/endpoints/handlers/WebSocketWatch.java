@@ -37,7 +37,7 @@ final class WebSocketWatch extends Endpoint {
     private final StoreWatch<?> watch;
     private final WatchEventEncoder encoder;
     private final long deadline;
-    private volatile Thread sender;
+    private volatile WatchPump pump;
 
     WebSocketWatch(StoreWatch<?> watch, WatchEventEncoder encoder, long deadline) {
         this.watch = watch;
@@ -92,7 +92,14 @@ final class WebSocketWatch extends Endpoint {
         // kube ignores anything the client sends; without handlers the container would close on a message
         session.addMessageHandler(String.class, ignored -> { });
         session.addMessageHandler(ByteBuffer.class, ignored -> { });
-        sender = Thread.ofVirtual().name("watch-ws").start(() -> send(session));
+        WatchPump p = new WatchPump(watch, events -> {
+            for (ApiWatchEvent e : events) {
+                // one message per event, JSON text with the newline kube's JSON encoder ends it with
+                session.getBasicRemote().sendText(new String(encoder.encode(e), StandardCharsets.UTF_8) + "\n");
+            }
+        }, () -> closeQuietly(session, new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, "")));
+        pump = p;
+        p.start(deadline);
     }
 
     @Override
@@ -102,49 +109,24 @@ final class WebSocketWatch extends Endpoint {
 
     @Override
     public void onError(Session session, Throwable error) {
+        LOG.debug("WebSocket watch failed", error);
         stop();
     }
 
     private void stop() {
-        watch.close();
-        Thread t = sender;
-        if (t != null && t != Thread.currentThread()) {
-            t.interrupt();
-        }
-    }
-
-    private void send(Session session) {
-        try {
-            while (!watch.isClosed() && session.isOpen()) {
-                long left = deadline - System.currentTimeMillis();
-                if (left <= 0) {
-                    break;
-                }
-                List<ApiWatchEvent> events = watch.poll(Math.min(left, 30_000));
-                for (ApiWatchEvent e : events) {
-                    byte[] json = encoder.encode(e);
-                    // one message per event, JSON text with the newline kube's JSON encoder ends it with
-                    session.getBasicRemote().sendText(new String(json, StandardCharsets.UTF_8) + "\n");
-                }
-            }
-            if (session.isOpen()) {
-                session.close(new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, ""));
-            }
-        } catch (InterruptedException e) {
-            // the client closed the connection
-        } catch (IOException | IllegalStateException clientGone) {
-            // the client disconnected (or was too slow to read); closing the watch releases everything
-        } catch (RuntimeException e) {
-            LOG.error("WebSocket watch failed", e);
-            closeQuietly(session, new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "watch failed"));
-        } finally {
+        WatchPump p = pump;
+        if (p != null) {
+            p.end();
+        } else {
             watch.close();
         }
     }
 
     private static void closeQuietly(Session session, CloseReason reason) {
         try {
-            session.close(reason);
+            if (session.isOpen()) {
+                session.close(reason);
+            }
         } catch (IOException | RuntimeException ignored) {
             // already gone
         }

@@ -7,7 +7,7 @@ import java.security.cert.X509Certificate;
  * The TLS layer's trust manager for client certificates: it lets every certificate through the handshake,
  * so that the authentication stage ({@code authn/X509Authenticator}, which verifies the chain against the
  * client CAs) decides, and a certificate from another CA gets kube-apiserver's 401 instead of a broken
- * handshake. Server certificates are never checked with it. Tomcat instantiates it by class name.
+ * handshake. Server certificates are never checked with it. {@code TlsConfig} puts it in the serving TLS context.
  */
 public final class AnyClientCertificateTrustManager implements X509TrustManager {
 
