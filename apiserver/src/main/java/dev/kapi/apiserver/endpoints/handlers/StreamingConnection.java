@@ -4,13 +4,17 @@ import jakarta.servlet.ServletRequest;
 import org.eclipse.jetty.ee11.servlet.ServletContextRequest;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.ConnectionMetaData;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Callback;
+
+import java.io.IOException;
 
 /**
- * The idle timeout of the connection under a long-lived stream. Jetty closes a connection on which
+ * The connection under a long-lived stream (Jetty specific). Its idle timeout: Jetty closes a connection on which
  * nothing was read or written for its idle timeout ({@code server.jetty.connection-idle-timeout}), also
  * while a response is streaming; a watch may rightly stay silent for minutes, so its connection stays open
- * until the watch's own deadline, and gets the connector's timeout back when the watch ends (the client
- * may reuse the connection).
+ * until the watch's own deadline (the connection closes when the watch ends). And the client leaving an
+ * idle stream is noticed at once ({@link #onClientClose}).
  */
 final class StreamingConnection {
 
@@ -26,10 +30,44 @@ final class StreamingConnection {
         }
     }
 
-    static void restoreIdleTimeout(ServletRequest request) {
-        ConnectionMetaData meta = metaData(request);
-        if (meta != null) {
-            meta.getConnection().getEndPoint().setIdleTimeout(meta.getConnector().getIdleTimeout());
+    /**
+     * Runs {@code action} once the client closes the connection. Jetty does not read from a connection
+     * while its request is being answered, so nothing would notice a client that left an idle watch until
+     * the next write; this waits for the connection to become readable and reads nothing but the close
+     * (TLS records without data are consumed). The watch response says {@code Connection: close}, so the
+     * connection is not reused by Jetty's own reads afterwards. A client that sends more bytes on the stream
+     * (pipelining, which watch clients do not do) stops the check; then the next write notices.
+     */
+    static void onClientClose(ServletRequest request, Runnable action) {
+        EndPoint endPoint = endPoint(request);
+        if (endPoint != null) {
+            endPoint.tryFillInterested(new CloseCheck(endPoint, action));
+        }
+    }
+
+    private record CloseCheck(EndPoint endPoint, Runnable action) implements Callback {
+        @Override
+        public void succeeded() {
+            try {
+                int read = endPoint.fill(BufferUtil.EMPTY_BUFFER);
+                if (read < 0) {
+                    action.run();
+                } else if (read == 0 && endPoint.isOpen() && !endPoint.isInputShutdown()) {
+                    endPoint.tryFillInterested(this);
+                }
+            } catch (IOException | RuntimeException e) {
+                action.run();
+            }
+        }
+
+        @Override
+        public void failed(Throwable cause) {
+            action.run();
+        }
+
+        @Override
+        public InvocationType getInvocationType() {
+            return InvocationType.NON_BLOCKING;
         }
     }
 

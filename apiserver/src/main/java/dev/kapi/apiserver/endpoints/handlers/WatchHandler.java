@@ -43,6 +43,8 @@ public final class WatchHandler implements VerbHandler {
         }
         scope.response().setStatus(200);
         scope.response().setContentType(encoder.contentType());
+        scope.response().setHeader("Connection", "close"); // see StreamingConnection.onClientClose
+        scope.response().setHeader("Transfer-Encoding", "chunked"); // as kube-apiserver, despite the close
         try {
             scope.response().flushBuffer();
         } catch (IOException clientGone) {
@@ -59,11 +61,9 @@ public final class WatchHandler implements VerbHandler {
                 out.write('\n');
             }
             out.flush();
-        }, () -> {
-            StreamingConnection.restoreIdleTimeout(scope.request());
-            async.complete();
-        });
+        }, async::complete);
         async.addListener(new EndOnClientError(pump));
+        StreamingConnection.onClientClose(scope.request(), pump::end);
         pump.start(deadline);
     }
 

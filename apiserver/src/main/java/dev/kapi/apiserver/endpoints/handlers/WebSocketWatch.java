@@ -27,9 +27,10 @@ import java.util.Map;
  * Protocols and every event goes out as one text message {@code {"type":..,"object":..}\n}. The first
  * subprotocol the client offers is accepted (the messages are the same whatever it is); what the client
  * sends is ignored. The connection is closed (1000) when the watch times out or ends (after an ERROR
- * event); the watch is closed when the client closes the connection.
+ * event); the watch is closed when the client closes the connection. (Public because Jetty only upgrades
+ * to public endpoint classes.)
  */
-final class WebSocketWatch extends Endpoint {
+public final class WebSocketWatch extends Endpoint {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketWatch.class);
     private static final String SERVER_CONTAINER = "jakarta.websocket.server.ServerContainer";
