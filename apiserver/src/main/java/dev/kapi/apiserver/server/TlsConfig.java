@@ -18,7 +18,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 
 /**
- * HTTPS only, on {@code --secure-port}: Tomcat serves the {@link ServingPki} certificate (Jetty) and asks for client
+ * HTTPS only, on {@code --secure-port}: Jetty serves the {@link ServingPki} certificate and asks for client
  * certificates without requiring them (client auth WANT); the authentication stage verifies them against the
  * client CAs. There is no plain HTTP listener.
  */
