@@ -118,6 +118,13 @@ final class BenchHttp implements AutoCloseable {
         return readHead();
     }
 
+    /** Asks for the watch over WebSocket (as fabric8 does) and returns the status (101 when upgraded). */
+    int openWebSocketWatch(String path) throws IOException {
+        writeRequest("GET", path, null, null, "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n");
+        return readHead();
+    }
+
     /** The next line of a watch stream without its {@code \n}, or null at its end. */
     byte[] readLine() throws IOException {
         while (true) {
@@ -145,6 +152,11 @@ final class BenchHttp implements AutoCloseable {
     }
 
     private void writeRequest(String method, String path, String contentType, byte[] body) throws IOException {
+        writeRequest(method, path, contentType, body, "");
+    }
+
+    private void writeRequest(String method, String path, String contentType, byte[] body, String extraHeaders)
+            throws IOException {
         StringBuilder head = new StringBuilder(256).append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
                 .append("Host: ").append(host).append("\r\nAccept: application/json\r\n");
         if (credentials.authorization() != null) {
@@ -153,7 +165,7 @@ final class BenchHttp implements AutoCloseable {
         if (body != null) {
             head.append("Content-Type: ").append(contentType).append("\r\nContent-Length: ").append(body.length).append("\r\n");
         }
-        head.append("\r\n");
+        head.append(extraHeaders).append("\r\n");
         out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
         if (body != null) {
             out.write(body);

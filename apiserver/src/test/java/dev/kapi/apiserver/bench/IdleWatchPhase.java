@@ -12,8 +12,8 @@ import java.util.concurrent.Future;
 
 /**
  * The heap cost of idle watches: the server's used heap after a full GC with no watch open, then with
- * each requested number of idle HTTP watch streams open (opened 64 at a time, each confirmed by its 200
- * response head); the growth divided by the number of watches is the cost of one. The class histogram
+ * each requested number of idle watches open, chunked HTTP streams or WebSocket connections (opened 64
+ * at a time, each confirmed by its 200 or 101 response head); the growth divided by the number of watches is the cost of one. The class histogram
  * difference between none and the most watches shows what the growth is made of.
  */
 final class IdleWatchPhase {
@@ -32,7 +32,7 @@ final class IdleWatchPhase {
     private IdleWatchPhase() {
     }
 
-    static Result run(ServerProcess server, String namespace, int[] counts) throws Exception {
+    static Result run(ServerProcess server, String namespace, int[] counts, boolean webSocket) throws Exception {
         Thread.sleep(2_000); // let the watches of earlier phases finish closing
         long baseline = server.usedHeapAfterGc();
         Map<String, long[]> before = histogram(server.classHistogram());
@@ -46,9 +46,9 @@ final class IdleWatchPhase {
                     pending.add(openers.submit(() -> {
                         BenchHttp http = new BenchHttp(server.port());
                         open.add(http);
-                        int status = http.openWatch("/api/v1/namespaces/" + namespace
-                                + "/configmaps?watch=true&timeoutSeconds=1800");
-                        if (status != 200) {
+                        String path = "/api/v1/namespaces/" + namespace + "/configmaps?watch=true&timeoutSeconds=1800";
+                        int status = webSocket ? http.openWebSocketWatch(path) : http.openWatch(path);
+                        if (status != (webSocket ? 101 : 200)) {
                             throw new IllegalStateException("idle watch answered " + status);
                         }
                         return null;

@@ -198,17 +198,25 @@ final class ServerPhases {
 
     void idleWatches() throws Exception {
         ApiServerBenchmark.phase("heap of idle watches " + java.util.Arrays.toString(options.idleWatches()));
-        IdleWatchPhase.Result r = IdleWatchPhase.run(server, "bench-idle", options.idleWatches());
+        idleWatches(false, options.idleWatches());
+        int[] first = {options.idleWatches()[0]};
+        ApiServerBenchmark.phase("heap of idle WebSocket watches " + java.util.Arrays.toString(first));
+        idleWatches(true, first);
+    }
+
+    private void idleWatches(boolean webSocket, int[] counts) throws Exception {
+        String kind = webSocket ? "idle WebSocket watch" : "idle watch";
+        IdleWatchPhase.Result r = IdleWatchPhase.run(server, "bench-idle", counts, webSocket);
         for (IdleWatchPhase.Step s : r.steps()) {
             double kb = s.bytesPerWatch() / 1024;
-            report.compare(String.format(Locale.ROOT, "heap per idle watch (%,d open)", s.watches()), "KB", kb,
+            report.compare(String.format(Locale.ROOT, "heap per %s (%,d open)", kind, s.watches()), "KB", kb,
                     Double.NaN, "< 20 KB", kb < 20);
         }
-        report.note(String.format(Locale.ROOT, "idle watches: used heap after GC %,d KB with none open, %s",
+        report.note(String.format(Locale.ROOT, "%ses: used heap after GC %,d KB with none open, %s", kind,
                 r.baselineBytes() >> 10, r.steps().stream().map(s -> String.format(Locale.ROOT, "%,d KB with %,d",
                         s.heapBytes() >> 10, s.watches())).toList()));
-        report.note("largest heap growth by class (GC.class_histogram, none → "
-                + options.idleWatches()[options.idleWatches().length - 1] + " idle watches):");
+        report.note("largest heap growth by class (GC.class_histogram, none → " + counts[counts.length - 1] + " "
+                + kind + "es):");
         r.topGrowth().forEach(line -> report.note("  `" + line.replaceFirst(": ", "`: ")));
     }
 
