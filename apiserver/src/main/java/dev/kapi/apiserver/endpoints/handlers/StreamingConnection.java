@@ -39,6 +39,9 @@ final class StreamingConnection {
      * (pipelining, which watch clients do not do) stops the check; then the next write notices.
      */
     static void onClientClose(ServletRequest request, Runnable action) {
+        if (!"HTTP/1.1".equals(request.getProtocol())) {
+            return; // HTTP/2 would share the connection among streams (the server offers HTTP/1.1 only)
+        }
         EndPoint endPoint = endPoint(request);
         if (endPoint != null) {
             endPoint.tryFillInterested(new CloseCheck(endPoint, action));

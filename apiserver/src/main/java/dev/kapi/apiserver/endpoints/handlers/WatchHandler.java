@@ -43,8 +43,10 @@ public final class WatchHandler implements VerbHandler {
         }
         scope.response().setStatus(200);
         scope.response().setContentType(encoder.contentType());
-        scope.response().setHeader("Connection", "close"); // see StreamingConnection.onClientClose
-        scope.response().setHeader("Transfer-Encoding", "chunked"); // as kube-apiserver, despite the close
+        if ("HTTP/1.1".equals(scope.request().getProtocol())) {
+            scope.response().setHeader("Connection", "close"); // see StreamingConnection.onClientClose
+            scope.response().setHeader("Transfer-Encoding", "chunked"); // as kube-apiserver, despite the close
+        }
         try {
             scope.response().flushBuffer();
         } catch (IOException clientGone) {
