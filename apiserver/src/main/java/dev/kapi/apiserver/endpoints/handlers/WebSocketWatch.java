@@ -5,21 +5,22 @@ import dev.kapi.apiserver.registry.ApiWatchEvent;
 import dev.kapi.apiserver.registry.StoreWatch;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.websocket.CloseReason;
-import jakarta.websocket.DeploymentException;
-import jakarta.websocket.Endpoint;
-import jakarta.websocket.EndpointConfig;
-import jakarta.websocket.Session;
-import jakarta.websocket.server.ServerContainer;
-import jakarta.websocket.server.ServerEndpointConfig;
+import org.eclipse.jetty.ee11.websocket.server.JettyWebSocketServerContainer;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.StatusCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A watch served over WebSocket, as kube-apiserver does for a watch request that asks for an upgrade
@@ -27,13 +28,17 @@ import java.util.Map;
  * Protocols and every event goes out as one text message {@code {"type":..,"object":..}\n}. The first
  * subprotocol the client offers is accepted (the messages are the same whatever it is); what the client
  * sends is ignored. The connection is closed (1000) when the watch times out or ends (after an ERROR
- * event); the watch is closed when the client closes the connection. (Public because Jetty only upgrades
- * to public endpoint classes.)
+ * event); the watch is closed when the client closes the connection.
+ * <p>
+ * Served with Jetty's native WebSocket API: a Jakarta WebSocket session carries per-session tables of
+ * default encoders and decoders (several KB of heap for every idle watch) that a watch never uses. (Public
+ * because Jetty only calls the listener methods of public endpoint classes.)
  */
-public final class WebSocketWatch extends Endpoint {
+public final class WebSocketWatch implements Session.Listener.AutoDemanding {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketWatch.class);
-    private static final String SERVER_CONTAINER = "jakarta.websocket.server.ServerContainer";
+    /** How long a send may wait beyond the watch's deadline (a client that stopped reading). */
+    private static final long SEND_GRACE_MILLIS = 5_000;
 
     private final StoreWatch<?> watch;
     private final WatchEventEncoder encoder;
@@ -63,55 +68,118 @@ public final class WebSocketWatch extends Endpoint {
 
     /**
      * Upgrades the request and hands {@code watch} to the WebSocket session, which closes it when done.
-     * If the container refuses the handshake (a malformed WebSocket request gets its 400/426 from the
-     * container) the watch is closed here.
+     * A handshake the container refuses (a malformed WebSocket request) is answered 400, or 426 for an
+     * unsupported {@code Sec-WebSocket-Version}, and the watch is closed here.
      */
     static void serve(HttpServletRequest req, HttpServletResponse res, StoreWatch<?> watch,
                       WatchEventEncoder encoder, long deadline) throws IOException {
-        if (!(req.getServletContext().getAttribute(SERVER_CONTAINER) instanceof ServerContainer container)) {
+        JettyWebSocketServerContainer container = JettyWebSocketServerContainer.getContainer(req.getServletContext());
+        if (container == null) {
             watch.close();
             throw StatusError.internal("unable to start watch: WebSocket is not available");
         }
+        String refused = handshakeError(req);
+        if (refused != null) { // refused here: Jetty would leave the response to us and log a warning
+            watch.close();
+            refuse(req, res, refused);
+            return;
+        }
         WebSocketWatch endpoint = new WebSocketWatch(watch, encoder, deadline);
-        ServerEndpointConfig config = ServerEndpointConfig.Builder.create(WebSocketWatch.class, "/")
-                .configurator(new Configurator(endpoint)).build();
         res.setContentType(encoder.contentType());
+        boolean upgraded;
         try {
-            container.upgradeHttpToWebSocket(req, res, config, Map.of());
-        } catch (DeploymentException | RuntimeException e) {
+            upgraded = container.upgrade((upgradeReq, upgradeRes) -> {
+                List<String> offered = upgradeReq.getSubProtocols();
+                if (!offered.isEmpty()) {
+                    upgradeRes.setAcceptedSubProtocol(offered.getFirst());
+                }
+                return endpoint;
+            }, req, res);
+        } catch (HttpException.RuntimeException e) {
+            watch.close();
+            refuse(req, res, e.getReason());
+            return;
+        } catch (RuntimeException e) {
             watch.close();
             throw StatusError.internal("unable to start watch: WebSocket upgrade failed: " + e.getMessage());
         }
-        if (res.getStatus() != HttpServletResponse.SC_SWITCHING_PROTOCOLS) {
+        if (!upgraded) {
+            watch.close();
+            refuse(req, res, "not a WebSocket handshake");
+        } else if (res.getStatus() != HttpServletResponse.SC_SWITCHING_PROTOCOLS) {
             watch.close();
         }
     }
 
+    /** Why the handshake headers are not a version 13 WebSocket handshake, or null if they are. */
+    private static String handshakeError(HttpServletRequest req) {
+        if (!"13".equals(trim(req.getHeader("Sec-WebSocket-Version")))) {
+            return "bad protocol version";
+        }
+        return trim(req.getHeader("Sec-WebSocket-Key")).isEmpty() ? "missing Sec-WebSocket-Key" : null;
+    }
+
+    /** As kube's WebSocket server: 426 naming the supported version for another version, else 400. */
+    private static void refuse(HttpServletRequest req, HttpServletResponse res, String why) throws IOException {
+        if (res.isCommitted()) {
+            return;
+        }
+        res.reset();
+        res.setContentType("text/plain; charset=utf-8");
+        if (!"13".equals(trim(req.getHeader("Sec-WebSocket-Version")))) {
+            res.setStatus(426);
+            res.setHeader("Sec-WebSocket-Version", "13");
+            res.getWriter().write("bad protocol version");
+        } else {
+            res.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+            res.getWriter().write(why == null ? "bad WebSocket handshake" : why);
+        }
+    }
+
     @Override
-    public void onOpen(Session session, EndpointConfig config) {
-        session.setMaxIdleTimeout(0);
-        // kube ignores anything the client sends; without handlers the container would close on a message
-        session.addMessageHandler(String.class, ignored -> { });
-        session.addMessageHandler(ByteBuffer.class, ignored -> { });
+    public void onWebSocketOpen(Session session) {
+        session.setIdleTimeout(Duration.ZERO); // a silent watch stays open until its deadline
         WatchPump p = new WatchPump(watch, events -> {
             for (ApiWatchEvent e : events) {
                 // one message per event, JSON text with the newline kube's JSON encoder ends it with
-                session.getBasicRemote().sendText(new String(encoder.encode(e), StandardCharsets.UTF_8) + "\n");
+                send(session, new String(encoder.encode(e), StandardCharsets.UTF_8) + "\n");
             }
-        }, () -> closeQuietly(session, new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, "")));
+        }, () -> {
+            if (session.isOpen()) {
+                session.close(StatusCode.NORMAL, "", Callback.NOOP);
+            }
+        });
         pump = p;
-        p.start(deadline);
+        p.start(deadline); // a watch already closed by stop() ends the pump at once
     }
 
     @Override
-    public void onClose(Session session, CloseReason reason) {
+    public void onWebSocketClose(int statusCode, String reason, Callback callback) {
         stop();
+        callback.succeed();
     }
 
     @Override
-    public void onError(Session session, Throwable error) {
-        LOG.debug("WebSocket watch failed", error);
+    public void onWebSocketError(Throwable cause) {
+        LOG.debug("WebSocket watch failed", cause);
         stop();
+    }
+
+    /** Sends one message and waits until it is written, at most until a little after the watch's deadline. */
+    private void send(Session session, String text) throws IOException {
+        Callback.Completable sent = new Callback.Completable();
+        session.sendText(text, sent);
+        long wait = Math.max(0, deadline - System.currentTimeMillis()) + SEND_GRACE_MILLIS;
+        try {
+            sent.get(wait, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted sending a watch event");
+        } catch (ExecutionException e) {
+            throw new IOException("sending a watch event failed", e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException("the client did not read a watch event in time", e);
+        }
     }
 
     private void stop() {
@@ -123,41 +191,7 @@ public final class WebSocketWatch extends Endpoint {
         }
     }
 
-    private static void closeQuietly(Session session, CloseReason reason) {
-        try {
-            if (session.isOpen()) {
-                session.close(reason);
-            }
-        } catch (IOException | RuntimeException ignored) {
-            // already gone
-        }
-    }
-
     private static String trim(String s) {
         return s == null ? "" : s.trim();
-    }
-
-    /** Hands the container this watch's endpoint and accepts the first subprotocol offered. */
-    private static final class Configurator extends ServerEndpointConfig.Configurator {
-        private final WebSocketWatch endpoint;
-
-        Configurator(WebSocketWatch endpoint) {
-            this.endpoint = endpoint;
-        }
-
-        @Override
-        public <T> T getEndpointInstance(Class<T> endpointClass) {
-            return endpointClass.cast(endpoint);
-        }
-
-        @Override
-        public String getNegotiatedSubprotocol(List<String> supported, List<String> requested) {
-            return requested.isEmpty() ? "" : requested.getFirst();
-        }
-
-        @Override
-        public boolean checkOrigin(String originHeaderValue) {
-            return true;
-        }
     }
 }

@@ -1,18 +1,14 @@
 package dev.kapi.apiserver.endpoints.handlers;
 
 import dev.kapi.apiserver.api.Json;
-import dev.kapi.apiserver.registry.ResourceDefinition;
-import dev.kapi.apiserver.registry.StoreWatch;
-import dev.kapi.apiserver.registry.WatchParams;
 import dev.kapi.apiserver.server.tls.Certificates;
+import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
 import dev.kapi.apiserver.testing.TlsClients;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import jakarta.websocket.CloseReason;
-import jakarta.websocket.RemoteEndpoint;
-import jakarta.websocket.Session;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 import javax.net.ssl.SSLSocket;
@@ -21,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -31,20 +28,18 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyString;
-import static org.mockito.Mockito.after;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.never;
-import static org.mockito.Mockito.verify;
-import static org.mockito.Mockito.when;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Watches over WebSocket against a real TLS server with the JDK WebSocket client: one text message per
- * event, close at the timeout, subprotocols, the watch closed when the client leaves, Status errors before
- * the upgrade, and the chunked stream for requests without the upgrade.
+ * event, close at the timeout, subprotocols, client messages ignored, the watch closed when the client leaves,
+ * Status errors before the upgrade, malformed handshakes refused, and the chunked stream for requests without
+ * the upgrade.
  */
 class WebSocketWatchTest extends WatchServerTestBase {
+
+    @Autowired
+    EtcdStorage storage;
 
     @Test
     void eventsArriveAsOneTextMessageEach() throws Exception {
@@ -66,29 +61,50 @@ class WebSocketWatchTest extends WatchServerTestBase {
         assertThat(messages.closed.get(5, TimeUnit.SECONDS)).isEqualTo(WebSocket.NORMAL_CLOSURE);
     }
 
+    @ParameterizedTest(name = "client {0}")
+    @ValueSource(strings = {"sends a close frame", "drops the connection"})
+    void theWatchIsClosedWhenTheClientLeaves(String how) throws Exception {
+        int before = storage.openWatches();
+        Messages messages = new Messages();
+        WebSocket ws = open("/api/v1/namespaces/default/configmaps?watch=true&labelSelector=app%3Dws-leaves",
+                messages, List.of());
+        await().atMost(Duration.ofSeconds(5)).until(() -> storage.openWatches() == before + 1);
+
+        if (how.equals("sends a close frame")) {
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(5, TimeUnit.SECONDS);
+            assertThat(messages.closed.get(5, TimeUnit.SECONDS)).isEqualTo(WebSocket.NORMAL_CLOSURE);
+        } else {
+            ws.abort();
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> storage.openWatches() == before);
+    }
+
     @Test
-    @SuppressWarnings("unchecked")
-    void theWatchIsClosedWhenTheClientClosesTheConnection() throws Exception {
-        ResourceDefinition<HasMetadata> def = (ResourceDefinition<HasMetadata>) stores.resources()
-                .find("", "v1", "configmaps").orElseThrow();
-        StoreWatch<HasMetadata> watch = stores.store(def).watcher().open("default",
-                new WatchParams<>(null, list("app=ws-client-closes"), "", false, null));
-        Session session = mock(Session.class);
-        RemoteEndpoint.Basic remote = mock(RemoteEndpoint.Basic.class);
-        java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
-        when(session.isOpen()).thenAnswer(i -> open.get());
-        when(session.getBasicRemote()).thenReturn(remote);
-        WebSocketWatch endpoint = new WebSocketWatch(watch, new WatchEventEncoder(def,
-                new OutputFormat(OutputFormat.Kind.OBJECT, null, false), null), System.currentTimeMillis() + 60_000);
+    void clientMessagesAreIgnored() throws Exception {
+        String rv = list("app=ws-ignores");
+        Messages messages = new Messages();
+        WebSocket ws = open("/api/v1/namespaces/default/configmaps?watch=true&labelSelector=app%3Dws-ignores"
+                + "&resourceVersion=" + rv, messages, List.of());
+        ws.sendText("hello", true).get(5, TimeUnit.SECONDS);
+        ws.sendBinary(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}), true).get(5, TimeUnit.SECONDS);
+        write("POST", "/api/v1/namespaces/default/configmaps", configMap("ws-ignores-a", "ws-ignores", "v1"));
+        assertThat(typeAndData(Json.MAPPER.readTree(messages.next()))).isEqualTo("ADDED ws-ignores-a v1");
+        assertThat(messages.closed).isNotDone();
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "");
+    }
 
-        endpoint.onOpen(session, null);
-        open.set(false); // as the container's session is when it reports the client's close
-        endpoint.onClose(session, new CloseReason(CloseReason.CloseCodes.GOING_AWAY, ""));
-        write("POST", "/api/v1/namespaces/default/configmaps", configMap("ws-closed", "ws-client-closes", "v1"));
-
-        assertThat(watch.isClosed()).isTrue();
-        verify(remote, after(500).never()).sendText(anyString());
-        verify(session, never()).close(any(CloseReason.class));
+    /** Headers separated by ";", the expected status and a header or body text the response must have. */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "Sec-WebSocket-Version: 8;Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ== | 426 | Sec-WebSocket-Version: 13",
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==                          | 426 | Sec-WebSocket-Version: 13",
+            "Sec-WebSocket-Version: 13                                            | 400 | missing Sec-WebSocket-Key"})
+    void malformedHandshakesAreRefused(String headers, int code, String line) throws Exception {
+        int before = storage.openWatches();
+        String raw = rawRequest("/api/v1/namespaces/default/configmaps?watch=true",
+                "Upgrade: websocket\r\nConnection: Upgrade, close\r\n" + headers.replace(";", "\r\n") + "\r\n");
+        assertThat(raw).startsWith("HTTP/1.1 " + code + " ").contains(line);
+        await().atMost(Duration.ofSeconds(5)).until(() -> storage.openWatches() == before);
     }
 
     @Test
@@ -197,15 +213,20 @@ class WebSocketWatchTest extends WatchServerTestBase {
 
     /** A WebSocket upgrade request written by hand, so the whole response (body included) can be read. */
     private String rawUpgradeRequest(String path) throws Exception {
+        // "close" too, so the server ends the connection after an error response
+        return rawRequest(path, "Upgrade: websocket\r\nConnection: Upgrade, close\r\nSec-WebSocket-Version: 13\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n");
+    }
+
+    /** A GET with {@code headers} (each ending CRLF) written by hand; the whole response, chunked body joined. */
+    private String rawRequest(String path, String headers) throws Exception {
         Certificates.Issued ca = TlsClients.ca(DATA_DIR);
         var ssl = TlsClients.sslContext(ca.certificate(),
                 TlsClients.clientCert(ca, "system:admin", "system:masters"));
         try (SSLSocket socket = (SSLSocket) ssl.getSocketFactory().createSocket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
-            // "close" too, so the server ends the connection after an error response
-            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
-                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade, close\r\nSec-WebSocket-Version: 13\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n"
+                    + headers + "\r\n").getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
             return dechunk(new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
         }
