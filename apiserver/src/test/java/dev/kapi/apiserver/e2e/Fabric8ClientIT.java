@@ -30,9 +30,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * fabric8 kubernetes-client 8 (JDK HTTP client) driven through the server's admin kubeconfig with
- * {@code onlyHttpWatches} (watches over a streamed HTTP response). The client's default configuration
- * (watches over WebSocket) is left to the WebSocket watch work.
+ * fabric8 kubernetes-client 8 (JDK HTTP client) driven through the server's admin kubeconfig, once in its
+ * default configuration (watches over WebSocket) and once with {@code onlyHttpWatches} (watches over a
+ * streamed HTTP response).
  */
 @ExtendWith(KapiServerExtension.class)
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
@@ -68,7 +68,7 @@ class Fabric8ClientIT {
     }
 
     @ParameterizedTest(name = "onlyHttpWatches={0}")
-    @ValueSource(booleans = {true})
+    @ValueSource(booleans = {true, false})
     void createGetListWatchDelete(boolean onlyHttpWatches) {
         connect(onlyHttpWatches);
         List<String> events = new CopyOnWriteArrayList<>();
@@ -107,7 +107,7 @@ class Fabric8ClientIT {
     }
 
     @ParameterizedTest(name = "onlyHttpWatches={0}")
-    @ValueSource(booleans = {true})
+    @ValueSource(booleans = {true, false})
     void informerSeesExistingAndNewObjects(boolean onlyHttpWatches) {
         connect(onlyHttpWatches);
         client.configMaps().inNamespace(ns).resource(configMap("inf-existing", "informer")).create();
