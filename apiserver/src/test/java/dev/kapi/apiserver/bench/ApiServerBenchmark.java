@@ -52,9 +52,9 @@ public final class ApiServerBenchmark {
         try {
             if (options.compaction()) {
                 CompactionRun.run(options);
-            } else if (Boolean.getBoolean("bench.idleOnly")) {
+            } else if (Boolean.getBoolean("bench.idleOnly") || Boolean.getBoolean("bench.createsOnly")) {
                 Report report = new Report();
-                runIdleWatchesOnly(options, report);
+                runOnEtcdOnly(options, report, Boolean.getBoolean("bench.createsOnly"));
                 System.out.println();
                 System.out.println(report.markdown());
             } else if (Boolean.getBoolean("bench.rbacOnly")) {
@@ -98,8 +98,11 @@ public final class ApiServerBenchmark {
         }
     }
 
-    /** {@code -Dbench.idleOnly=true}: only the heap per idle watch, on a fresh server on etcd. */
-    private static void runIdleWatchesOnly(BenchOptions options, Report report) throws Exception {
+    /**
+     * {@code -Dbench.idleOnly=true}: only the heap per idle watch, on a fresh server on etcd;
+     * {@code -Dbench.createsOnly=true}: only the warm-up and the creates beside raw etcd.
+     */
+    private static void runOnEtcdOnly(BenchOptions options, Report report, boolean creates) throws Exception {
         RbacPhase.writeTokenFile(options.workDir().resolve("tokens.csv"));
         LocalEtcdProcess etcdProcess = LocalEtcdProcess.start(options.workDir().resolve("etcd"));
         try (Client etcd = Client.builder().endpoints(etcdProcess.endpoint()).build();
@@ -107,8 +110,14 @@ public final class ApiServerBenchmark {
                      etcdProcess.endpoint(), "AlwaysAllow", options.workDir().resolve("tokens.csv"), "/registry"))) {
             ServerPhases phases = new ServerPhases(options, server, etcd, report, new HashMap<>());
             phases.createNamespaces();
-            report.section("Kapi on etcd: heap per idle watch", "Kapi", "–");
-            phases.idleWatches();
+            if (creates) {
+                report.section("Kapi on etcd beside raw etcd", "Kapi", "raw etcd (jetcd)");
+                phases.warmUp();
+                phases.creates();
+            } else {
+                report.section("Kapi on etcd: heap per idle watch", "Kapi", "–");
+                phases.idleWatches();
+            }
         } finally {
             etcdProcess.close();
         }
