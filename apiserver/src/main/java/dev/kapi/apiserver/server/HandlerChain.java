@@ -19,8 +19,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
-import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
+import org.springframework.security.web.firewall.StrictHttpFirewall;
 import org.springframework.security.web.access.ExceptionTranslationFilter;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 
@@ -85,7 +86,8 @@ public class HandlerChain {
                 .requestCache(AbstractHttpConfigurer::disable)
                 .headers(AbstractHttpConfigurer::disable)
                 .anonymous(AbstractHttpConfigurer::disable)
-                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .servletApi(AbstractHttpConfigurer::disable)
+                .sessionManagement(AbstractHttpConfigurer::disable)
                 .exceptionHandling(e -> e.authenticationEntryPoint(unauthorized)
                         .accessDeniedHandler(new ForbiddenHandler()))
                 .addFilterBefore(new RequestAuthenticationFilter(authenticators, options.anonymousAuth(), unauthorized),
@@ -93,6 +95,28 @@ public class HandlerChain {
                 .addFilterAfter(new ImpersonationFilter(authorizer), ExceptionTranslationFilter.class)
                 .authorizeHttpRequests(a -> a.anyRequest().access(new RequestAuthorizationManager(authorizer)))
                 .build();
+    }
+
+    /**
+     * Spring Security's request firewall (it rejects path traversal, encoded slashes and the like before
+     * authentication) with header checks written as character loops rather than its per-header regular
+     * expressions: the same rule (no control characters), less work per request.
+     */
+    @Bean
+    WebSecurityCustomizer firewall() {
+        StrictHttpFirewall firewall = new StrictHttpFirewall();
+        firewall.setAllowedHeaderNames(HandlerChain::noControlCharacters);
+        firewall.setAllowedHeaderValues(HandlerChain::noControlCharacters);
+        return web -> web.httpFirewall(firewall);
+    }
+
+    private static boolean noControlCharacters(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isISOControl(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Bean
