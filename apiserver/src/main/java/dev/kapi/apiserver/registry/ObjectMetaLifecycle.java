@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Objects;
@@ -21,8 +20,6 @@ final class ObjectMetaLifecycle {
 
     private static final String SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
     private static final SecureRandom RANDOM = new SecureRandom();
-    /** The source of uids: a DRBG, which needs no system call per uid (the default source reads /dev/urandom). */
-    private static final SecureRandom UIDS = drbg();
 
     /** The last second {@link #now()} formatted, and its text (formatting is the costly part). */
     private record FormattedSecond(long epochSecond, String text) {
@@ -46,17 +43,7 @@ final class ObjectMetaLifecycle {
 
     /** A random (version 4) UUID, as kube-apiserver gives every new object. */
     static String newUid() {
-        long msb = (UIDS.nextLong() & ~0xF000L) | 0x4000L; // version 4
-        long lsb = (UIDS.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L; // IETF variant
-        return new UUID(msb, lsb).toString();
-    }
-
-    private static SecureRandom drbg() {
-        try {
-            return SecureRandom.getInstance("DRBG");
-        } catch (NoSuchAlgorithmException e) {
-            return new SecureRandom();
-        }
+        return UUID.randomUUID().toString();
     }
 
     /** generateName + 5 random characters, as apiserver's {@code names.SimpleNameGenerator}. */
