@@ -13,6 +13,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import java.io.IOException;
+import java.util.Enumeration;
 import java.util.List;
 
 /**
@@ -25,6 +26,8 @@ import java.util.List;
  */
 public final class ImpersonationFilter extends OncePerRequestFilter {
 
+    private static final String IMPERSONATE = "impersonate-";
+
     private final Authorizer authorizer;
 
     public ImpersonationFilter(Authorizer authorizer) {
@@ -34,6 +37,10 @@ public final class ImpersonationFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
             throws ServletException, IOException {
+        if (!hasImpersonationPrefix(req)) {
+            chain.doFilter(req, res);
+            return;
+        }
         ImpersonationRequest wanted = ImpersonationRequest.of(req);
         if (wanted.isEmpty()) {
             chain.doFilter(req, res);
@@ -54,6 +61,23 @@ public final class ImpersonationFilter extends OncePerRequestFilter {
         }
         RequestAuthenticationFilter.setUser(req, wanted.userInfo(), SecurityContextHolder.getContextHolderStrategy());
         chain.doFilter(ImpersonationRequest.withoutHeaders(req), res);
+    }
+
+    /**
+     * Whether any header name starts with {@code Impersonate-} (case-insensitive): every impersonation header
+     * does, so a request without one (nearly all) needs no further look at its headers.
+     */
+    static boolean hasImpersonationPrefix(HttpServletRequest req) {
+        Enumeration<String> names = req.getHeaderNames();
+        if (names == null) {
+            return true; // the headers cannot be listed: take the full look
+        }
+        while (names.hasMoreElements()) {
+            if (names.nextElement().regionMatches(true, 0, IMPERSONATE, 0, IMPERSONATE.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether a header name is one of the impersonation headers (case-insensitive). */
