@@ -6,11 +6,11 @@ import dev.kapi.apiserver.authn.RequestAuthenticationFilter;
 import dev.kapi.apiserver.authn.UserInfo;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.security.authorization.AuthorizationDeniedException;
 import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 import java.io.IOException;
 import java.util.Enumeration;
@@ -24,18 +24,18 @@ import java.util.List;
  * userextras/&lt;key&gt; in authentication.k8s.io). A refusal is a 403 through the access-denied handler;
  * the headers are removed before the request goes on.
  */
-public final class ImpersonationFilter extends OncePerRequestFilter {
+public final class ImpersonationFilter extends HttpFilter {
 
     private static final String IMPERSONATE = "impersonate-";
 
-    private final Authorizer authorizer;
+    private final transient Authorizer authorizer;
 
     public ImpersonationFilter(Authorizer authorizer) {
         this.authorizer = authorizer;
     }
 
     @Override
-    protected void doFilterInternal(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
+    protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
             throws ServletException, IOException {
         if (!hasImpersonationPrefix(req)) {
             chain.doFilter(req, res);
