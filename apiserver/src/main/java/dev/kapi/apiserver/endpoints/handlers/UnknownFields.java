@@ -17,6 +17,7 @@ import java.util.Map;
  */
 public final class UnknownFields {
 
+    private static final Object[] NO_ARGS = {};
     private static final Map<Class<?>, List<Getter>> GETTERS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private UnknownFields() {
@@ -25,7 +26,9 @@ public final class UnknownFields {
     /** Returns the unknown fields' paths, in document order, and removes them from {@code root}. */
     public static List<String> prune(Object root) {
         List<String> found = new ArrayList<>();
-        walk(root, null, found, new IdentityHashMap<>());
+        if (walkable(root)) {
+            walk(root, null, found, new IdentityHashMap<>());
+        }
         return found;
     }
 
@@ -50,27 +53,36 @@ public final class UnknownFields {
     private record Getter(Method method, String property, boolean additionalProperties) {
     }
 
+    /** Whether a value may hold objects with unknown fields (strings, numbers and nulls cannot). */
+    private static boolean walkable(Object node) {
+        return node instanceof Collection<?> || node instanceof Map<?, ?> || node instanceof KubernetesResource;
+    }
+
     private static void walk(Object node, Path path, List<String> found, IdentityHashMap<Object, Boolean> seen) {
-        if (!(node instanceof Collection<?> || node instanceof Map<?, ?> || node instanceof KubernetesResource)
-                || seen.put(node, Boolean.TRUE) != null) {
+        if (seen.put(node, Boolean.TRUE) != null) {
             return;
         }
         if (node instanceof Collection<?> list) {
             int i = 0;
             for (Object item : list) {
-                walk(item, new Path(path, true, i++), found, seen);
+                if (walkable(item)) {
+                    walk(item, new Path(path, true, i), found, seen);
+                }
+                i++;
             }
             return;
         }
         if (node instanceof Map<?, ?> map) {
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                walk(e.getValue(), new Path(path, true, e.getKey()), found, seen);
+                if (walkable(e.getValue())) {
+                    walk(e.getValue(), new Path(path, true, e.getKey()), found, seen);
+                }
             }
             return;
         }
         for (Getter getter : getters(node.getClass())) {
             try {
-                Object value = getter.method().invoke(node);
+                Object value = getter.method().invoke(node, NO_ARGS);
                 if (getter.additionalProperties()) {
                     if (value instanceof Map<?, ?> extra && !extra.isEmpty()) {
                         String p = Path.render(path);
@@ -79,7 +91,7 @@ public final class UnknownFields {
                         }
                         extra.clear();
                     }
-                } else {
+                } else if (walkable(value)) {
                     walk(value, new Path(path, false, getter.property()), found, seen);
                 }
             } catch (ReflectiveOperationException e) {
