@@ -2,15 +2,17 @@ package dev.kapi.apiserver.authn;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.security.authentication.AuthenticationCredentialsNotFoundException;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.security.web.AuthenticationEntryPoint;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -24,16 +26,19 @@ import java.util.Optional;
  * {@code system:anonymous} ({@code --anonymous-auth}, the default) or it is a 401 too.
  *
  * <p>The user is left in Spring Security's context (as {@link UserAuthentication}) and as the request
- * attribute {@link UserInfo#ATTRIBUTE}.
+ * attribute {@link UserInfo#ATTRIBUTE}. It runs once per request: the security chain is registered for the
+ * REQUEST dispatch only (so it needs none of {@code OncePerRequestFilter}'s per-request bookkeeping).
  */
-public final class RequestAuthenticationFilter extends OncePerRequestFilter {
+public final class RequestAuthenticationFilter extends HttpFilter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RequestAuthenticationFilter.class);
 
     public static final String AUTHENTICATED = "system:authenticated";
 
-    private final List<Authenticator> authenticators;
+    private final transient List<Authenticator> authenticators;
     private final boolean anonymous;
-    private final AuthenticationEntryPoint entryPoint;
-    private final SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
+    private final transient AuthenticationEntryPoint entryPoint;
+    private final transient SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
 
     public RequestAuthenticationFilter(List<Authenticator> authenticators, boolean anonymous,
                                        AuthenticationEntryPoint entryPoint) {
@@ -43,7 +48,7 @@ public final class RequestAuthenticationFilter extends OncePerRequestFilter {
     }
 
     @Override
-    protected void doFilterInternal(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
+    protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
             throws ServletException, IOException {
         UserInfo user = null;
         String failure = null;
@@ -59,7 +64,7 @@ public final class RequestAuthenticationFilter extends OncePerRequestFilter {
             }
         }
         if (user == null && failure != null) {
-            logger.debug("Unable to authenticate the request: " + failure);
+            LOG.debug("Unable to authenticate the request: {}", failure);
             entryPoint.commence(req, res, new BadCredentialsException(failure));
             return;
         }

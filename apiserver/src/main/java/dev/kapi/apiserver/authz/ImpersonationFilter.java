@@ -6,13 +6,14 @@ import dev.kapi.apiserver.authn.RequestAuthenticationFilter;
 import dev.kapi.apiserver.authn.UserInfo;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.security.authorization.AuthorizationDeniedException;
 import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 import java.io.IOException;
+import java.util.Enumeration;
 import java.util.List;
 
 /**
@@ -23,17 +24,23 @@ import java.util.List;
  * userextras/&lt;key&gt; in authentication.k8s.io). A refusal is a 403 through the access-denied handler;
  * the headers are removed before the request goes on.
  */
-public final class ImpersonationFilter extends OncePerRequestFilter {
+public final class ImpersonationFilter extends HttpFilter {
 
-    private final Authorizer authorizer;
+    private static final String IMPERSONATE = "impersonate-";
+
+    private final transient Authorizer authorizer;
 
     public ImpersonationFilter(Authorizer authorizer) {
         this.authorizer = authorizer;
     }
 
     @Override
-    protected void doFilterInternal(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
+    protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
             throws ServletException, IOException {
+        if (!hasImpersonationPrefix(req)) {
+            chain.doFilter(req, res);
+            return;
+        }
         ImpersonationRequest wanted = ImpersonationRequest.of(req);
         if (wanted.isEmpty()) {
             chain.doFilter(req, res);
@@ -54,6 +61,23 @@ public final class ImpersonationFilter extends OncePerRequestFilter {
         }
         RequestAuthenticationFilter.setUser(req, wanted.userInfo(), SecurityContextHolder.getContextHolderStrategy());
         chain.doFilter(ImpersonationRequest.withoutHeaders(req), res);
+    }
+
+    /**
+     * Whether any header name starts with {@code Impersonate-} (case-insensitive): every impersonation header
+     * does, so a request without one (nearly all) needs no further look at its headers.
+     */
+    static boolean hasImpersonationPrefix(HttpServletRequest req) {
+        Enumeration<String> names = req.getHeaderNames();
+        if (names == null) {
+            return true; // the headers cannot be listed: take the full look
+        }
+        while (names.hasMoreElements()) {
+            if (names.nextElement().regionMatches(true, 0, IMPERSONATE, 0, IMPERSONATE.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether a header name is one of the impersonation headers (case-insensitive). */

@@ -26,7 +26,13 @@ public final class Responses {
     /** Writes {@code body} with {@code code}, choosing JSON or YAML from the request's Accept header. */
     public static void write(HttpServletRequest req, HttpServletResponse res, int code, Object body)
             throws IOException {
-        boolean yaml = prefersYaml(req);
+        write(req, res, code, body, req.getHeader("Accept"));
+    }
+
+    /** As {@link #write(HttpServletRequest, HttpServletResponse, int, Object)}, the Accept header already read. */
+    public static void write(HttpServletRequest req, HttpServletResponse res, int code, Object body, String accept)
+            throws IOException {
+        boolean yaml = prefersYaml(accept);
         byte[] bytes = yaml ? YAML.writeValueAsBytes(Json.tree(body)) : Json.bytes(body);
         res.setStatus(code);
         res.setContentType(yaml ? MediaTypes.YAML : MediaTypes.JSON);
@@ -49,7 +55,12 @@ public final class Responses {
 
     /** Whether the first acceptable type the client lists is YAML. */
     public static boolean prefersYaml(HttpServletRequest req) {
-        for (MediaTypes.Entry e : MediaTypes.parseAccept(req.getHeader("Accept"))) {
+        return prefersYaml(req.getHeader("Accept"));
+    }
+
+    /** Whether the first acceptable type an Accept header lists is YAML. */
+    public static boolean prefersYaml(String accept) {
+        for (MediaTypes.Entry e : MediaTypes.parseAccept(accept)) {
             if (e.type().equals(MediaTypes.YAML)) {
                 return true;
             }

@@ -8,7 +8,6 @@ import tools.jackson.databind.node.ObjectNode;
 
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -22,11 +21,29 @@ final class ObjectMetaLifecycle {
     private static final String SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** The last second {@link #now()} formatted, and its text (formatting is the costly part). */
+    private record FormattedSecond(long epochSecond, String text) {
+    }
+
+    private static volatile FormattedSecond lastSecond = new FormattedSecond(Long.MIN_VALUE, "");
+
     private ObjectMetaLifecycle() {
     }
 
+    /** The current time in whole seconds, RFC 3339 in UTC ({@code 2024-01-02T03:04:05Z}). */
     static String now() {
-        return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        long second = Instant.now().getEpochSecond();
+        FormattedSecond last = lastSecond;
+        if (last.epochSecond() != second) {
+            last = new FormattedSecond(second, Instant.ofEpochSecond(second).toString());
+            lastSecond = last;
+        }
+        return last.text();
+    }
+
+    /** A random (version 4) UUID, as kube-apiserver gives every new object. */
+    static String newUid() {
+        return UUID.randomUUID().toString();
     }
 
     /** generateName + 5 random characters, as apiserver's {@code names.SimpleNameGenerator}. */
@@ -41,7 +58,7 @@ final class ObjectMetaLifecycle {
 
     /** Fills the system fields of a new object and clears what a client may not set. */
     static void fillForCreate(ObjectMeta meta, boolean tracksGeneration) {
-        meta.setUid(UUID.randomUUID().toString());
+        meta.setUid(newUid());
         meta.setCreationTimestamp(now());
         meta.setResourceVersion(null);
         meta.setSelfLink(null);

@@ -51,6 +51,25 @@ class ImpersonationRequestTest {
         assertThat(ImpersonationRequest.of(req).userInfo()).isEqualTo(expected);
     }
 
+    /** The filter's quick test agrees with the full parse on whether a request asks for impersonation. */
+    static Stream<Arguments> prefixes() {
+        return Stream.of(
+                Arguments.of(request(), false),
+                Arguments.of(request("Accept", "application/json", "Authorization", "Bearer x"), false),
+                Arguments.of(request("Impersonate", "alice", "X-Impersonate-User", "bob"), false),
+                Arguments.of(request("Impersonate-User", "alice"), true),
+                Arguments.of(request("impersonate-group", "g"), true),
+                Arguments.of(request("IMPERSONATE-UID", "u"), true),
+                Arguments.of(request("Impersonate-Extra-Scopes", "view"), true));
+    }
+
+    @ParameterizedTest
+    @MethodSource("prefixes")
+    void quickTestMatchesTheFullParse(MockHttpServletRequest req, boolean impersonating) {
+        assertThat(ImpersonationFilter.hasImpersonationPrefix(req)).isEqualTo(impersonating);
+        assertThat(ImpersonationRequest.of(req).isEmpty()).isEqualTo(!impersonating);
+    }
+
     @Test
     void checksEachImpersonatedAttribute() {
         List<String> checks = ImpersonationRequest.of(request("Impersonate-User", "system:serviceaccount:ns1:sa",

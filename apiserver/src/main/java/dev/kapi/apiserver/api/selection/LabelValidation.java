@@ -2,7 +2,6 @@ package dev.kapi.apiserver.api.selection;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * apimachinery's label rules with their exact messages: {@code validation.IsQualifiedName} (label keys),
@@ -13,18 +12,15 @@ import java.util.regex.Pattern;
 public final class LabelValidation {
 
     private static final String QUALIFIED_NAME_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
-    private static final Pattern QUALIFIED_NAME = Pattern.compile("^" + QUALIFIED_NAME_FMT + "$");
     private static final String QUALIFIED_NAME_MSG = "must consist of alphanumeric characters, '-', '_' or '.', "
             + "and must start and end with an alphanumeric character";
     private static final String LABEL_VALUE_FMT = "(" + QUALIFIED_NAME_FMT + ")?";
-    private static final Pattern LABEL_VALUE = Pattern.compile("^" + LABEL_VALUE_FMT + "$");
     private static final String LABEL_VALUE_MSG = "a valid label must be an empty string or consist of alphanumeric "
             + "characters, '-', '_' or '.', and must start and end with an alphanumeric character";
     /** apimachinery's {@code dns1123LabelFmt}. */
     public static final String DNS1123_LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
     /** apimachinery's {@code dns1123SubdomainFmt}. */
     public static final String DNS1123_SUBDOMAIN_FMT = DNS1123_LABEL_FMT + "(\\." + DNS1123_LABEL_FMT + ")*";
-    private static final Pattern DNS1123_SUBDOMAIN = Pattern.compile("^" + DNS1123_SUBDOMAIN_FMT + "$");
     private static final String DNS1123_SUBDOMAIN_MSG = "a lowercase RFC 1123 subdomain must consist of lower case "
             + "alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
 
@@ -58,7 +54,7 @@ public final class LabelValidation {
         } else if (name.length() > 63) {
             errs.add("name part " + maxLenError(63));
         }
-        if (!QUALIFIED_NAME.matcher(name).matches()) {
+        if (!NameSyntax.isQualifiedName(name)) {
             errs.add("name part " + regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc"));
         }
         return errs;
@@ -70,7 +66,7 @@ public final class LabelValidation {
         if (value.length() > 63) {
             errs.add(maxLenError(63));
         }
-        if (!LABEL_VALUE.matcher(value).matches()) {
+        if (!value.isEmpty() && !NameSyntax.isQualifiedName(value)) {
             errs.add(regexError(LABEL_VALUE_MSG, LABEL_VALUE_FMT, "MyValue", "my_value", "12345"));
         }
         return errs;
@@ -82,7 +78,7 @@ public final class LabelValidation {
         if (value.length() > 253) {
             errs.add(maxLenError(253));
         }
-        if (!DNS1123_SUBDOMAIN.matcher(value).matches()) {
+        if (!NameSyntax.isDns1123Subdomain(value)) {
             errs.add(regexError(DNS1123_SUBDOMAIN_MSG, DNS1123_SUBDOMAIN_FMT, "example.com"));
         }
         return errs;

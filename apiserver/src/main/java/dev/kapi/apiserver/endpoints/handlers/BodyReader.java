@@ -25,16 +25,46 @@ public final class BodyReader {
         if (declared > MAX_BODY_BYTES) {
             throw tooLarge();
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 4096);
-        byte[] buf = new byte[16 * 1024];
         try (InputStream in = req.getInputStream()) {
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                if (out.size() + n > MAX_BODY_BYTES) {
-                    throw tooLarge();
-                }
-                out.write(buf, 0, n);
+            return declared > 0 ? readDeclared(in, (int) declared) : readAll(in, new ByteArrayOutputStream(4096));
+        }
+    }
+
+    /**
+     * Reads a body of a declared length into an array of that size (most bodies are small; no copy buffer);
+     * a body longer than declared goes on as {@link #readAll}, a shorter one is what was sent.
+     */
+    private static byte[] readDeclared(InputStream in, int declared) throws IOException {
+        byte[] body = new byte[declared];
+        int filled = 0;
+        while (filled < declared) {
+            int n = in.read(body, filled, declared - filled);
+            if (n < 0) {
+                return java.util.Arrays.copyOf(body, filled);
             }
+            filled += n;
+        }
+        int next = in.read();
+        if (next < 0) {
+            return body;
+        }
+        if (declared + 1 > MAX_BODY_BYTES) {
+            throw tooLarge();
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(declared + 4096);
+        out.write(body);
+        out.write(next);
+        return readAll(in, out);
+    }
+
+    private static byte[] readAll(InputStream in, ByteArrayOutputStream out) throws IOException {
+        byte[] buf = new byte[16 * 1024];
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+            if (out.size() + n > MAX_BODY_BYTES) {
+                throw tooLarge();
+            }
+            out.write(buf, 0, n);
         }
         return out.toByteArray();
     }

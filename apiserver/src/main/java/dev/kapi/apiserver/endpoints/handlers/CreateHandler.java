@@ -3,7 +3,6 @@ package dev.kapi.apiserver.endpoints.handlers;
 import dev.kapi.apiserver.admission.AdmissionAttributes.Operation;
 import dev.kapi.apiserver.api.StatusError;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 
@@ -16,8 +15,7 @@ public final class CreateHandler implements VerbHandler {
     @Override
     public void handle(RequestScope scope) throws IOException {
         boolean dryRun = scope.dryRun();
-        ObjectNode tree = ObjectDecoder.readBody(scope);
-        HasMetadata obj = ObjectDecoder.decode(scope, tree);
+        HasMetadata obj = ObjectDecoder.readObject(scope);
         checkNamespace(scope, obj);
         obj = scope.mutate(Operation.CREATE, obj, null, dryRun);
         HasMetadata created = scope.store().create(scope.namespace(), obj, scope.writeOptions(Operation.CREATE, dryRun));

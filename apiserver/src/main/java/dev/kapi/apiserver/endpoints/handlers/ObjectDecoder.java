@@ -50,6 +50,59 @@ public final class ObjectDecoder {
         return parse(body, BodyReader.isYaml(scope.request()));
     }
 
+    /**
+     * Reads a body and decodes it into the resource's type: {@link #readBody} then {@link #decode}, with the
+     * same answers. A JSON body goes straight into the type, without the intermediate tree; when that does
+     * not succeed cleanly (malformed JSON, a type or field error, a bad {@code fieldValidation}), the body is
+     * decoded again through the tree, which gives the exact error.
+     */
+    public static HasMetadata readObject(RequestScope scope) throws java.io.IOException {
+        byte[] body = BodyReader.read(scope.request());
+        if (ProtobufBodies.isProtobuf(scope.request().getContentType())) {
+            return decode(scope, ProtobufBodies.decode(body));
+        }
+        boolean yaml = BodyReader.isYaml(scope.request());
+        if (!yaml && startsAnObject(body)) {
+            HasMetadata direct = decodeDirectly(scope, body);
+            if (direct != null) {
+                return direct;
+            }
+        }
+        return decode(scope, parse(body, yaml));
+    }
+
+    /** The typed object of a JSON body when everything succeeds, unknown fields warned about; else null. */
+    static HasMetadata decodeDirectly(RequestScope scope, byte[] body) {
+        ResourceDefinition<HasMetadata> def = scope.definition();
+        HasMetadata obj;
+        String validation;
+        try {
+            validation = fieldValidation(scope);
+            obj = Json.read(body, def.type());
+            checkTypeMeta(obj.getApiVersion(), obj.getKind(), def.apiVersion(), def.kind());
+        } catch (JacksonException | StatusError e) {
+            return null;
+        }
+        List<String> unknown = UnknownFields.prune(obj);
+        if (!unknown.isEmpty() && validation.equals("Strict")) {
+            return null;
+        }
+        if (!unknown.isEmpty() && validation.equals("Warn")) {
+            unknown.forEach(f -> scope.warn("unknown field \"" + f + "\""));
+        }
+        return obj;
+    }
+
+    /** Whether the first non-blank byte of a body opens a JSON object. */
+    static boolean startsAnObject(byte[] body) {
+        for (byte b : body) {
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return b == '{';
+            }
+        }
+        return false;
+    }
+
     /** Parses raw JSON (or YAML) into a tree; malformed input is a 400. */
     public static ObjectNode parse(byte[] body, boolean yaml) {
         if (body.length == 0) {
@@ -102,13 +155,18 @@ public final class ObjectDecoder {
     /** The body's apiVersion and kind must be those of the URL (either may be omitted). */
     static void checkTypeMeta(ObjectNode tree, String apiVersion, String kind) {
         JsonNode av = tree.get("apiVersion");
-        if (av != null && !av.isNull() && !av.asString().isEmpty() && !av.asString().equals(apiVersion)) {
-            throw StatusError.badRequest("the API version in the data (" + av.asString()
+        JsonNode k = tree.get("kind");
+        checkTypeMeta(av == null || av.isNull() ? null : av.asString(), k == null || k.isNull() ? null : k.asString(),
+                apiVersion, kind);
+    }
+
+    private static void checkTypeMeta(String bodyApiVersion, String bodyKind, String apiVersion, String kind) {
+        if (bodyApiVersion != null && !bodyApiVersion.isEmpty() && !bodyApiVersion.equals(apiVersion)) {
+            throw StatusError.badRequest("the API version in the data (" + bodyApiVersion
                     + ") does not match the expected API version (" + apiVersion + ")");
         }
-        JsonNode k = tree.get("kind");
-        if (k != null && !k.isNull() && !k.asString().isEmpty() && !k.asString().equals(kind)) {
-            throw StatusError.badRequest("the kind in the data (" + k.asString()
+        if (bodyKind != null && !bodyKind.isEmpty() && !bodyKind.equals(kind)) {
+            throw StatusError.badRequest("the kind in the data (" + bodyKind
                     + ") does not match the expected kind (" + kind + ")");
         }
     }

@@ -20,7 +20,8 @@ public final class ObjectWriter {
     }
 
     public static void writeObject(RequestScope scope, int code, HasMetadata obj) throws IOException {
-        OutputFormat format = OutputFormat.negotiate(scope.request().getHeader("Accept"));
+        String accept = scope.request().getHeader("Accept");
+        OutputFormat format = OutputFormat.negotiate(accept);
         scope.flushWarnings();
         Object body = switch (format.kind()) {
             case TABLE -> TableConvertor.table(scope.definition(), format.metaVersion(), List.of(obj),
@@ -28,7 +29,7 @@ public final class ObjectWriter {
             case PARTIAL -> TableConvertor.partial(obj, format.metaVersion());
             case OBJECT -> obj;
         };
-        Responses.write(scope.request(), scope.response(), code, body);
+        Responses.write(scope.request(), scope.response(), code, body, accept);
     }
 
     /** Writes any body (a Status, a Scale) as JSON with warnings. */

@@ -3,7 +3,6 @@ package dev.kapi.apiserver.endpoints.handlers;
 import dev.kapi.apiserver.admission.AdmissionAttributes.Operation;
 import dev.kapi.apiserver.api.StatusError;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 
@@ -16,8 +15,7 @@ public final class UpdateHandler implements VerbHandler {
     @Override
     public void handle(RequestScope scope) throws IOException {
         boolean dryRun = scope.dryRun();
-        ObjectNode tree = ObjectDecoder.readBody(scope);
-        HasMetadata body = ObjectDecoder.decode(scope, tree);
+        HasMetadata body = ObjectDecoder.readObject(scope);
         CreateHandler.checkNamespace(scope, body);
         String bodyName = body.getMetadata() == null ? null : body.getMetadata().getName();
         if (bodyName != null && !bodyName.isEmpty() && !bodyName.equals(scope.name())) {

@@ -22,8 +22,7 @@ abstract class ReviewHandler implements VerbHandler {
     @Override
     public final void handle(RequestScope scope) throws IOException {
         boolean dryRun = scope.dryRun();
-        ObjectNode tree = ObjectDecoder.readBody(scope);
-        HasMetadata obj = ObjectDecoder.decode(scope, tree);
+        HasMetadata obj = ObjectDecoder.readObject(scope);
         matchNamespace(scope, obj);
         obj = scope.mutate(Operation.CREATE, obj, null, dryRun);
         check(scope, obj);

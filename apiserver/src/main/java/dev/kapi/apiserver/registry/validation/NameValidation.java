@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.registry.validation;
 
 import dev.kapi.apiserver.api.selection.LabelValidation;
+import dev.kapi.apiserver.api.selection.NameSyntax;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,14 +17,9 @@ import java.util.regex.Pattern;
 public final class NameValidation {
 
     private static final String DNS1123_LABEL_FMT = LabelValidation.DNS1123_LABEL_FMT;
-    private static final String DNS1123_SUBDOMAIN_FMT = LabelValidation.DNS1123_SUBDOMAIN_FMT;
     private static final String DNS1035_LABEL_FMT = "[a-z]([-a-z0-9]*[a-z0-9])?";
     private static final String CONFIG_KEY_FMT = "[-._a-zA-Z0-9]+";
 
-    private static final Pattern DNS1123_LABEL = Pattern.compile(DNS1123_LABEL_FMT);
-    private static final Pattern DNS1123_SUBDOMAIN = Pattern.compile(DNS1123_SUBDOMAIN_FMT);
-    private static final Pattern DNS1035_LABEL = Pattern.compile(DNS1035_LABEL_FMT);
-    private static final Pattern CONFIG_KEY = Pattern.compile(CONFIG_KEY_FMT);
     private static final Pattern PORT_NAME_CHARSET = Pattern.compile("[-a-z0-9]+");
     private static final Pattern HAS_LETTER = Pattern.compile(".*[a-z].*");
 
@@ -54,8 +50,8 @@ public final class NameValidation {
         if (value.length() > 63) {
             errs.add(maxLenError(63));
         }
-        if (!DNS1123_LABEL.matcher(value).matches()) {
-            if (DNS1123_SUBDOMAIN.matcher(value).matches()) {
+        if (!NameSyntax.isDns1123Label(value)) {
+            if (NameSyntax.isDns1123Subdomain(value)) {
                 errs.add("must not contain dots");
             } else {
                 errs.add(regexError("a lowercase RFC 1123 label must consist of lower case alphanumeric characters "
@@ -71,7 +67,7 @@ public final class NameValidation {
         if (value.length() > 63) {
             errs.add(maxLenError(63));
         }
-        if (!DNS1035_LABEL.matcher(value).matches()) {
+        if (!NameSyntax.isDns1035Label(value)) {
             errs.add(regexError("a DNS-1035 label must consist of lower case alphanumeric characters or '-', "
                     + "start with an alphabetic character, and end with an alphanumeric character", DNS1035_LABEL_FMT,
                     "my-name", "abc-123"));
@@ -108,7 +104,7 @@ public final class NameValidation {
         if (value.length() > 253) {
             errs.add(maxLenError(253));
         }
-        if (!CONFIG_KEY.matcher(value).matches()) {
+        if (!NameSyntax.isConfigMapKey(value)) {
             errs.add(regexError("a valid config key must consist of alphanumeric characters, '-', '_' or '.'",
                     CONFIG_KEY_FMT, "key.name", "KEY_NAME", "key-name"));
         }

@@ -5,6 +5,7 @@ import static dev.kapi.apiserver.storage.etcd3.EtcdCalls.bytes;
 
 import dev.kapi.apiserver.storage.KeyValue;
 import dev.kapi.apiserver.storage.StorageException;
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
@@ -20,9 +21,10 @@ final class EtcdCreate {
     }
 
     static KeyValue create(KV kv, Duration timeout, String key, byte[] value) {
+        ByteSequence keyBytes = bytes(key);
         TxnResponse response = await(kv.txn()
-                .If(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
-                .Then(Op.put(bytes(key), bytes(value), PutOption.DEFAULT))
+                .If(new Cmp(keyBytes, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+                .Then(Op.put(keyBytes, bytes(value), PutOption.DEFAULT))
                 .commit(), timeout, key);
         if (!response.isSucceeded()) {
             throw new StorageException(StorageException.Code.KEY_EXISTS, key, "key exists: " + key);

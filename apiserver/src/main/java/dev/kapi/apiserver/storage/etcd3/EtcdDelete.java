@@ -5,6 +5,7 @@ import static dev.kapi.apiserver.storage.etcd3.EtcdCalls.bytes;
 
 import dev.kapi.apiserver.storage.KeyValue;
 import dev.kapi.apiserver.storage.Preconditions;
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
@@ -30,10 +31,11 @@ final class EtcdDelete {
                 throw EtcdGet.notFound(key);
             }
             preconditions.check(current);
+            ByteSequence keyBytes = bytes(key);
             TxnResponse response = await(kv.txn()
-                    .If(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.modRevision(current.modRevision())))
-                    .Then(Op.delete(bytes(key), DeleteOption.DEFAULT))
-                    .Else(Op.get(bytes(key), GetOption.DEFAULT))
+                    .If(new Cmp(keyBytes, Cmp.Op.EQUAL, CmpTarget.modRevision(current.modRevision())))
+                    .Then(Op.delete(keyBytes, DeleteOption.DEFAULT))
+                    .Else(Op.get(keyBytes, GetOption.DEFAULT))
                     .commit(), timeout, key);
             if (response.isSucceeded()) {
                 return new KeyValue(key, current.value(), current.createRevision(),

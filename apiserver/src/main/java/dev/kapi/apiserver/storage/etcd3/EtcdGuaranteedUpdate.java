@@ -7,6 +7,7 @@ import dev.kapi.apiserver.storage.KeyValue;
 import dev.kapi.apiserver.storage.Preconditions;
 import dev.kapi.apiserver.storage.UpdateFunction;
 import dev.kapi.apiserver.storage.UpdateLoop;
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
@@ -42,13 +43,14 @@ final class EtcdGuaranteedUpdate {
     }
 
     private static UpdateLoop.Swap swap(KV kv, Duration timeout, String key, KeyValue current, byte[] next) {
+        ByteSequence keyBytes = bytes(key);
         Cmp unchanged = current == null
-                ? new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.createRevision(0))
-                : new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.modRevision(current.modRevision()));
+                ? new Cmp(keyBytes, Cmp.Op.EQUAL, CmpTarget.createRevision(0))
+                : new Cmp(keyBytes, Cmp.Op.EQUAL, CmpTarget.modRevision(current.modRevision()));
         TxnResponse response = await(kv.txn()
                 .If(unchanged)
-                .Then(Op.put(bytes(key), bytes(next), PutOption.DEFAULT))
-                .Else(Op.get(bytes(key), GetOption.DEFAULT))
+                .Then(Op.put(keyBytes, bytes(next), PutOption.DEFAULT))
+                .Else(Op.get(keyBytes, GetOption.DEFAULT))
                 .commit(), timeout, key);
         if (response.isSucceeded()) {
             long revision = response.getHeader().getRevision();

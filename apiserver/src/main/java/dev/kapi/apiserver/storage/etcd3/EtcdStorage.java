@@ -66,6 +66,7 @@ public final class EtcdStorage implements Storage {
                 // a list of 10,000 objects is larger than gRPC's default 4 MiB response limit; etcd's Go
                 // client (kube-apiserver's) allows up to MaxInt32 as well
                 .maxInboundMessageSize(Integer.MAX_VALUE)
+                .executorService(new CallerRunsExecutor())
                 .build();
         return new EtcdStorage(client, callTimeout, progressInterval);
     }
