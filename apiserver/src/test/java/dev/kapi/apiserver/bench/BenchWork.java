@@ -170,6 +170,19 @@ final class BenchWork {
         return seq -> kv.put(bytes(keyPrefix + seq), storedValue).get();
     }
 
+    /** What the server sends etcd for a create: {@code if createRevision(key) == 0 then put}. */
+    Load.Worker rawCreateTxn(String keyPrefix) {
+        return seq -> {
+            ByteSequence key = bytes(keyPrefix + seq);
+            if (!kv.txn().If(new io.etcd.jetcd.op.Cmp(key, io.etcd.jetcd.op.Cmp.Op.EQUAL,
+                            io.etcd.jetcd.op.CmpTarget.createRevision(0)))
+                    .Then(io.etcd.jetcd.op.Op.put(key, storedValue, io.etcd.jetcd.options.PutOption.DEFAULT))
+                    .commit().get().isSucceeded()) {
+                throw new IllegalStateException("key exists: " + key);
+            }
+        };
+    }
+
     Load.Worker rawGet(String keyPrefix, int count) {
         return seq -> {
             if (kv.get(bytes(keyPrefix + ThreadLocalRandom.current().nextInt(count))).get().getKvs().isEmpty()) {

@@ -85,6 +85,15 @@ final class ServerPhases {
                     goal ? "≥ 0.5× raw" : null, goal ? kapi.perSecond() >= 0.5 * raw.perSecond() : null);
             figure("create p99, " + clients, "ms", kapi.latencies().percentileMillis(99),
                     raw == null ? Double.NaN : raw.latencies().percentileMillis(99), null, null);
+            if (raw()) {
+                // not the goal's baseline, but what etcd does for each create through the server
+                Load.Result txn = Load.run(c, options.phase(), i -> work.rawCreateTxn("/bench-raw/txn/c" + c + "-" + i + "-"), null);
+                System.out.printf(Locale.ROOT, "  raw etcd create transactions (if absent then put): %,.0f/s (p99 %.2f ms)%n",
+                        txn.perSecond(), txn.latencies().percentileMillis(99));
+                report.note(String.format(Locale.ROOT, "creates, %s: raw etcd create transactions (`if createRevision == 0 then put`, "
+                        + "what the server sends for a create) %,.0f /s, p99 %.2f ms; Kapi is %.2f× of that", clients,
+                        txn.perSecond(), txn.latencies().percentileMillis(99), kapi.perSecond() / txn.perSecond()));
+            }
         }
     }
 
