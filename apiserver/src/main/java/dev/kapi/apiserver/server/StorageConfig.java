@@ -26,7 +26,7 @@ public class StorageConfig {
     Storage storage(ServerOptions options) {
         if (!options.etcdServers().isEmpty()) {
             LOG.info("Storage: etcd at {}", String.join(",", options.etcdServers()));
-            return EtcdStorage.connect(options.etcdServers());
+            return EtcdStorage.connect(options.etcdServers(), options.etcdPrefix() + "/");
         }
         Path file = options.dataDir().resolve("db").resolve("state.db");
         try {

@@ -40,11 +40,11 @@ public final class EtcdStorage implements Storage {
     private final Duration timeout;
     private final EtcdWatchHub watches;
 
-    private EtcdStorage(Client client, Duration timeout, Duration progressInterval) {
+    private EtcdStorage(Client client, Duration timeout, Duration progressInterval, String watchedPrefix) {
         this.client = client;
         this.kv = client.getKVClient();
         this.timeout = timeout;
-        this.watches = new EtcdWatchHub(client, timeout, progressInterval, this::currentRevision);
+        this.watches = new EtcdWatchHub(client, timeout, progressInterval, this::currentRevision, watchedPrefix);
     }
 
     /** Connects to etcd at {@code endpoints} (e.g. {@code http://127.0.0.1:2379}) with the default timeouts. */
@@ -52,8 +52,22 @@ public final class EtcdStorage implements Storage {
         return connect(endpoints, CALL_TIMEOUT, PROGRESS_INTERVAL);
     }
 
+    /**
+     * Connects with the default timeouts; watches are only allowed under {@code watchedPrefix} (the
+     * server's {@code --etcd-prefix} plus {@code /}), so the one etcd watch stream carries only this
+     * server's keys, not those of other clients of the same etcd.
+     */
+    public static EtcdStorage connect(List<String> endpoints, String watchedPrefix) {
+        return connect(endpoints, CALL_TIMEOUT, PROGRESS_INTERVAL, watchedPrefix);
+    }
+
     /** Connects with an explicit call timeout and watch progress interval. */
     public static EtcdStorage connect(List<String> endpoints, Duration callTimeout, Duration progressInterval) {
+        return connect(endpoints, callTimeout, progressInterval, "");
+    }
+
+    private static EtcdStorage connect(List<String> endpoints, Duration callTimeout, Duration progressInterval,
+                                       String watchedPrefix) {
         if (endpoints == null || endpoints.isEmpty()) {
             throw new IllegalArgumentException("no etcd endpoints");
         }
@@ -68,7 +82,7 @@ public final class EtcdStorage implements Storage {
                 .maxInboundMessageSize(Integer.MAX_VALUE)
                 .executorService(new CallerRunsExecutor())
                 .build();
-        return new EtcdStorage(client, callTimeout, progressInterval);
+        return new EtcdStorage(client, callTimeout, progressInterval, watchedPrefix);
     }
 
     @Override

@@ -23,8 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * All watches of one {@link EtcdStorage}: a single etcd watch stream over the whole keyspace (with
- * previous values) feeds a {@link WatchFanOut}. A new watch catches up to the fan-out's position on its
+ * All watches of one {@link EtcdStorage}: a single etcd watch stream over the watched prefix (the whole
+ * keyspace if none; with previous values) feeds a {@link WatchFanOut}. A new watch catches up to the fan-out's position on its
  * own: the initial state read at that revision (a watch from 0) or a short-lived etcd watch replaying
  * history from an older revision.
  */
@@ -37,16 +37,22 @@ final class EtcdWatchHub implements AutoCloseable {
     private final Duration timeout;
     private final LongSupplier currentRevision;
     private final WatchFanOut fanOut;
+    private final String watchedPrefix;
     private Watch.Watcher shared;
 
-    EtcdWatchHub(Client client, Duration timeout, Duration progressInterval, LongSupplier currentRevision) {
+    EtcdWatchHub(Client client, Duration timeout, Duration progressInterval, LongSupplier currentRevision,
+                 String watchedPrefix) {
         this.client = client;
+        this.watchedPrefix = watchedPrefix;
         this.timeout = timeout;
         this.currentRevision = currentRevision;
         this.fanOut = new WatchFanOut("etcd-watch-progress", progressInterval, 100, "storage is closed", 0);
     }
 
     WatchHandle watch(String prefixOrKey, WatchOptions options, WatchListener listener) {
+        if (!prefixOrKey.startsWith(watchedPrefix)) {
+            throw new IllegalArgumentException("watch of " + prefixOrKey + " outside the watched prefix " + watchedPrefix);
+        }
         long from = options.fromRevision();
         WatchSubscription subscription =
                 fanOut.register(prefixOrKey, from, options.progressNotify(), listener, this::ensureShared);
@@ -125,8 +131,9 @@ final class EtcdWatchHub implements AutoCloseable {
         // After a broken stream, resume where it stopped so open watches miss nothing.
         long start = fanOut.position() > 0 ? fanOut.position() : currentRevision.getAsLong();
         fanOut.moveTo(start);
-        shared = client.getWatchClient().watch(ALL_KEYS, WatchOption.builder()
-                        .withRange(ALL_KEYS)
+        boolean all = watchedPrefix.isEmpty();
+        shared = client.getWatchClient().watch(all ? ALL_KEYS : EtcdCalls.bytes(watchedPrefix), WatchOption.builder()
+                        .withRange(all ? ALL_KEYS : EtcdCalls.prefixEnd(watchedPrefix))
                         .withRevision(start + 1)
                         .withPrevKV(true)
                         .withProgressNotify(true)

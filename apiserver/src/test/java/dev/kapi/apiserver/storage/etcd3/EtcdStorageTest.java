@@ -60,6 +60,23 @@ class EtcdStorageTest extends StorageContractTests {
         assertThat(etcd.openWatches()).isEqualTo(before);
     }
 
+    @Test
+    void aStorageWithAWatchedPrefixWatchesOnlyUnderIt() {
+        String root = EtcdExtension.randomPrefix();
+        try (EtcdStorage scoped = EtcdStorage.connect(EtcdExtension.endpoints(), root + "/")) {
+            long from = scoped.currentRevision();
+            WatchRecorder recorder = new WatchRecorder();
+            try (WatchHandle ignored = scoped.watch(root + "/a/", WatchOptions.from(from), recorder)) {
+                storage.create(root + "-other/a/x", "{}".getBytes()); // outside the prefix, same etcd
+                storage.create(root + "/a/x", "{}".getBytes());
+                await().atMost(Duration.ofSeconds(5)).until(() -> recorder.changes().size() == 1);
+                assertThat(recorder.changes().getFirst().current().key()).isEqualTo(root + "/a/x");
+            }
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> scoped.watch(root + "-other/",
+                    WatchOptions.from(from), e -> { }))).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
     private static long usedHeap() {
         for (int i = 0; i < 3; i++) {
             System.gc();
