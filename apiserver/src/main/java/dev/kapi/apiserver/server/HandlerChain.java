@@ -9,6 +9,7 @@ import dev.kapi.apiserver.authz.ImpersonationFilter;
 import dev.kapi.apiserver.authz.RequestAuthorizationManager;
 import dev.kapi.apiserver.endpoints.ApiServlet;
 import dev.kapi.apiserver.filters.PanicRecoveryFilter;
+import dev.kapi.apiserver.filters.UnreadBodyFilter;
 import dev.kapi.apiserver.filters.RequestInfoFilter;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -32,6 +33,8 @@ import java.util.List;
  * The whole path of a request, outermost first, in one place (kube-apiserver's
  * {@code DefaultBuildHandlerChain}):
  * <ol>
+ *   <li>unread body: a body the answer did not need is read and dropped afterwards, so the connection
+ *       stays reusable;</li>
  *   <li>panic recovery: any failure below becomes a 500 Status;</li>
  *   <li>request info: what the path, method and query address (verb, resource, namespace, name);</li>
  *   <li>the security chain (Spring Security's filter chain, built below):
@@ -51,6 +54,11 @@ import java.util.List;
 public class HandlerChain {
 
     private static final String[] ALL = {"/*"};
+
+    @Bean
+    FilterRegistrationBean<Filter> unreadBody() {
+        return stage(new UnreadBodyFilter(), 0, "unread-body");
+    }
 
     @Bean
     FilterRegistrationBean<Filter> panicRecovery() {

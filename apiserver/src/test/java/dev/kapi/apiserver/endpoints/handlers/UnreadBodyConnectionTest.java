@@ -1,0 +1,60 @@
+package dev.kapi.apiserver.endpoints.handlers;
+
+import dev.kapi.apiserver.server.tls.Certificates;
+import dev.kapi.apiserver.testing.TlsClients;
+import org.junit.jupiter.api.Test;
+
+import javax.net.ssl.SSLSocket;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A request answered without reading its body (405 for a PUT on a collection, decided from the path)
+ * leaves the connection usable for the next request even when the body arrives after the headers
+ * (UnreadBodyFilter; the shared watch-test server is just a real TLS server here).
+ */
+class UnreadBodyConnectionTest extends WatchServerTestBase {
+
+    @Test
+    void theNextRequestOnTheConnectionIsAnsweredAfterAnErrorThatIgnoredTheBody() throws Exception {
+        Certificates.Issued ca = TlsClients.ca(DATA_DIR);
+        var ssl = TlsClients.sslContext(ca.certificate(), TlsClients.clientCert(ca, "system:admin", "system:masters"));
+        byte[] body = configMap("unread", "unread", "v").getBytes(StandardCharsets.UTF_8);
+        try (SSLSocket socket = (SSLSocket) ssl.getSocketFactory().createSocket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("PUT /api/v1/namespaces/default/configmaps HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Thread.sleep(300); // the server answers from the headers; the body comes later
+            out.write(body);
+            out.write("GET /api/v1/namespaces/default/configmaps HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            String first = readResponse(in);
+            assertThat(first).startsWith("HTTP/1.1 405").contains("\"reason\":\"MethodNotAllowed\"")
+                    .doesNotContainIgnoringCase("connection: close");
+            assertThat(readResponse(in)).startsWith("HTTP/1.1 200").contains("\"kind\":\"ConfigMapList\"");
+        }
+    }
+
+    /** One response with a Content-Length body. */
+    private static String readResponse(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("connection closed after: " + head.toString(StandardCharsets.ISO_8859_1));
+            }
+            head.write(b);
+        }
+        String h = head.toString(StandardCharsets.ISO_8859_1);
+        int length = Integer.parseInt(h.replaceAll("(?is).*content-length:\\s*(\\d+).*", "$1"));
+        return h + new String(in.readNBytes(length), StandardCharsets.UTF_8);
+    }
+}
