@@ -1,13 +1,18 @@
 package dev.kapi.apiserver.endpoints.handlers;
 
 import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
 import org.eclipse.jetty.ee11.servlet.ServletContextRequest;
+import org.eclipse.jetty.ee11.servlet.ServletContextResponse;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.ConnectionMetaData;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The connection under a long-lived stream (Jetty specific). Its idle timeout: Jetty closes a connection on which
@@ -31,11 +36,40 @@ final class StreamingConnection {
     }
 
     /**
+     * Makes the response a chunked stream whose chunks this server frames itself, each complete when
+     * flushed: {@code Connection: close} (so Jetty writes the body as it is and closes the connection at
+     * its end) and a {@code Transfer-Encoding: chunked} header that Jetty passes through as an unknown
+     * header. Jetty's own chunking sends a chunk's closing CRLF only with the next chunk, so a client that
+     * reads chunks strictly (Python's urllib3, for one) would see every watch event only when the next one
+     * comes. The caller writes {@link #chunk} for every flush and {@link #LAST_CHUNK} at the end.
+     */
+    static void frameChunksOurselves(ServletResponse response) {
+        response.setContentLengthLong(-1);
+        ((jakarta.servlet.http.HttpServletResponse) response).setHeader("Connection", "close");
+        ServletContextResponse jetty = ServletContextResponse.getServletContextResponse(response);
+        jetty.getHeaders().add(new HttpField((HttpHeader) null, "Transfer-Encoding", "chunked"));
+    }
+
+    /** The end of a chunked body: the zero-size chunk and an empty trailer. */
+    static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    /** One complete chunk: size in hex, CRLF, the data, CRLF. */
+    static byte[] chunk(byte[] data, int length) {
+        byte[] size = (Integer.toHexString(length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] out = new byte[size.length + length + 2];
+        System.arraycopy(size, 0, out, 0, size.length);
+        System.arraycopy(data, 0, out, size.length, length);
+        out[out.length - 2] = '\r';
+        out[out.length - 1] = '\n';
+        return out;
+    }
+
+    /**
      * Runs {@code action} once the client closes the connection. Jetty does not read from a connection
      * while its request is being answered, so nothing would notice a client that left an idle watch until
      * the next write; this waits for the connection to become readable and reads nothing but the close
-     * (TLS records without data are consumed). The watch response says {@code Connection: close}, so the
-     * connection is not reused by Jetty's own reads afterwards. A client that sends more bytes on the stream
+     * (TLS records without data are consumed). The watch response says {@code Connection: close}
+     * ({@link #frameChunksOurselves}), so the connection is not reused by Jetty's own reads afterwards. A client that sends more bytes on the stream
      * (pipelining, which watch clients do not do) stops the check; then the next write notices.
      */
     static void onClientClose(ServletRequest request, Runnable action) {

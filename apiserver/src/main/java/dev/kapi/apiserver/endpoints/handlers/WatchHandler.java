@@ -12,6 +12,7 @@ import jakarta.servlet.AsyncListener;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -43,9 +44,9 @@ public final class WatchHandler implements VerbHandler {
         }
         scope.response().setStatus(200);
         scope.response().setContentType(encoder.contentType());
-        if ("HTTP/1.1".equals(scope.request().getProtocol())) {
-            scope.response().setHeader("Connection", "close"); // see StreamingConnection.onClientClose
-            scope.response().setHeader("Transfer-Encoding", "chunked"); // as kube-apiserver, despite the close
+        boolean http11 = "HTTP/1.1".equals(scope.request().getProtocol());
+        if (http11) {
+            StreamingConnection.frameChunksOurselves(scope.response());
         }
         try {
             scope.response().flushBuffer();
@@ -57,12 +58,25 @@ public final class WatchHandler implements VerbHandler {
         async.setTimeout(0); // the pump ends the watch at its deadline
         StreamingConnection.keepOpenUntil(scope.request(), deadline);
         OutputStream out = scope.response().getOutputStream();
-        WatchPump pump = new WatchPump(watch, events -> {
-            for (ApiWatchEvent e : events) {
-                out.write(encoder.encode(e));
-                out.write('\n');
+        WatchPump pump = new WatchPump(watch, new WatchPump.Sink() {
+            @Override
+            public void send(List<ApiWatchEvent> events) throws IOException {
+                java.io.ByteArrayOutputStream lines = new java.io.ByteArrayOutputStream(1024);
+                for (ApiWatchEvent e : events) {
+                    lines.write(encoder.encode(e));
+                    lines.write('\n');
+                }
+                out.write(http11 ? StreamingConnection.chunk(lines.toByteArray(), lines.size()) : lines.toByteArray());
+                out.flush();
             }
-            out.flush();
+
+            @Override
+            public void finish() throws IOException {
+                if (http11) {
+                    out.write(StreamingConnection.LAST_CHUNK);
+                    out.flush();
+                }
+            }
         }, async::complete);
         async.addListener(new EndOnClientError(pump));
         StreamingConnection.onClientClose(scope.request(), pump::end);

@@ -24,6 +24,10 @@ final class WatchPump {
     interface Sink {
         /** Writes {@code events} and flushes them; an IOException means the client is gone. */
         void send(List<ApiWatchEvent> events) throws IOException;
+
+        /** Ends the stream normally (the watch ended, the client is still there). */
+        default void finish() throws IOException {
+        }
     }
 
     private static final ScheduledThreadPoolExecutor DEADLINES = deadlineTimer();
@@ -76,6 +80,7 @@ final class WatchPump {
                     sink.send(events);
                 }
                 if (watch.isClosed()) {
+                    sink.finish();
                     end();
                     return;
                 }

@@ -21,8 +21,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The connection under a chunked HTTP watch: a client that closes an idle watch frees it at once (nothing
- * is written to notice it), and a silent watch outlives the connection idle timeout (1 s here), which
- * only closes idle keep-alive connections.
+ * is written to notice it); a silent watch outlives the connection idle timeout (1 s here), which only
+ * closes idle keep-alive connections; every event arrives as a complete chunk; the end of a watch ends the
+ * chunked body and closes the connection.
  */
 @TestPropertySource(properties = "server.jetty.connection-idle-timeout=1s")
 class HttpWatchConnectionTest extends WatchServerTestBase {
@@ -58,8 +59,18 @@ class HttpWatchConnectionTest extends WatchServerTestBase {
             assertThat(readHead(s.getInputStream())).startsWith("HTTP/1.1 200");
             Thread.sleep(2_500);
             write("POST", "/api/v1/namespaces/default/configmaps", configMap("http-idle-a", "http-idle", "v1"));
-            String chunk = readUntil(s.getInputStream(), "}\n");
+            // the chunk is complete (its closing CRLF sent with it), not only its data
+            String chunk = readUntil(s.getInputStream(), "}\n\r\n");
             assertThat(chunk).contains("\"type\":\"ADDED\"").contains("\"name\":\"http-idle-a\"");
+        }
+    }
+
+    @Test
+    void aWatchThatTimesOutEndsItsChunkedBodyAndTheConnection() throws Exception {
+        try (SSLSocket s = openWatch("/api/v1/namespaces/default/configmaps?watch=true&labelSelector=app%3Dnone&timeoutSeconds=1")) {
+            assertThat(readHead(s.getInputStream())).startsWith("HTTP/1.1 200").containsIgnoringCase("connection: close");
+            assertThat(readUntil(s.getInputStream(), "0\r\n\r\n")).isEqualTo("0\r\n\r\n");
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
         }
     }
 
