@@ -2,6 +2,7 @@ package dev.kapi.apiserver.server;
 
 import dev.kapi.apiserver.admission.AdmissionChain;
 import dev.kapi.apiserver.admission.MutatingAdmission;
+import dev.kapi.apiserver.admission.NamespaceLifecycle;
 import dev.kapi.apiserver.admission.ValidatingAdmission;
 import dev.kapi.apiserver.authn.TokenAuthenticator;
 import dev.kapi.apiserver.authz.Authorizer;
@@ -17,9 +18,12 @@ import dev.kapi.apiserver.endpoints.reviews.ReviewHandlers;
 import dev.kapi.apiserver.endpoints.tokens.TokenRequestHandler;
 import dev.kapi.apiserver.registry.BuiltInResources;
 import dev.kapi.apiserver.registry.RegistryContext;
+import dev.kapi.apiserver.registry.ResourceDefinition;
 import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.StoreRegistry;
+import dev.kapi.apiserver.registry.core.NamespaceExistence;
 import dev.kapi.apiserver.storage.Storage;
+import io.fabric8.kubernetes.api.model.Namespace;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -34,6 +38,15 @@ public class ApiConfig {
     @Bean
     AdmissionChain admissionChain(List<MutatingAdmission> mutating, List<ValidatingAdmission> validating) {
         return new AdmissionChain(mutating, validating);
+    }
+
+    /** kube-apiserver's NamespaceLifecycle: creates only in namespaces that exist. */
+    @Bean
+    @SuppressWarnings("unchecked")
+    NamespaceLifecycle namespaceLifecycle(StoreRegistry stores) {
+        ResourceDefinition<Namespace> namespaces = (ResourceDefinition<Namespace>) stores.resources()
+                .find("", "v1", "namespaces").orElseThrow();
+        return new NamespaceLifecycle(new NamespaceExistence(stores.store(namespaces)));
     }
 
     @Bean

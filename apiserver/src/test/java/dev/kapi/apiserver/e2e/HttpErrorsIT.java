@@ -47,6 +47,10 @@ class HttpErrorsIT {
     static Stream<Case> cases() {
         String json = "application/json";
         return Stream.of(
+                json("create in a namespace that does not exist", "POST",
+                        "/api/v1/namespaces/no-such-namespace/configmaps",
+                        "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"x\"}}", 404,
+                        "NotFound", "namespaces \"no-such-namespace\" not found", null),
                 json("missing object", "GET", CMS + "/nope", null, 404, "NotFound",
                         "configmaps \"nope\" not found", null),
                 json("unknown resource path", "GET", "/api/v1/namespaces/" + NS + "/widgets", null, 404,

@@ -1,0 +1,56 @@
+package dev.kapi.apiserver.registry.core;
+
+import dev.kapi.apiserver.registry.BuiltInResources;
+import dev.kapi.apiserver.registry.RegistryContext;
+import dev.kapi.apiserver.registry.ResourceDefinition;
+import dev.kapi.apiserver.registry.ResourceRegistry;
+import dev.kapi.apiserver.registry.Store;
+import dev.kapi.apiserver.registry.StoreRegistry;
+import dev.kapi.apiserver.registry.WriteOptions;
+import dev.kapi.apiserver.storage.Storage;
+import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
+import dev.kapi.apiserver.testing.EtcdExtension;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** NamespaceExistence against real storage: a namespace found is trusted for a second, a missing one never. */
+@ExtendWith(EtcdExtension.class)
+class NamespaceExistenceTest {
+
+    private final Storage storage = EtcdStorage.connect(EtcdExtension.endpoints());
+    private final AtomicLong now = new AtomicLong(1_000_000_000L);
+
+    @AfterEach
+    void close() {
+        storage.close();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aFoundNamespaceIsTrustedForASecondAndAMissingOneIsAlwaysReadAgain() {
+        String prefix = EtcdExtension.randomPrefix();
+        StoreRegistry stores = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
+                new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
+        Store<Namespace> namespaces = stores.store((ResourceDefinition<Namespace>) stores.resources()
+                .find("", "v1", "namespaces").orElseThrow());
+        NamespaceExistence existence = new NamespaceExistence(namespaces, now::get);
+
+        assertThat(existence.exists("team-a")).isFalse();
+        namespaces.create(null, new NamespaceBuilder().withNewMetadata().withName("team-a").endMetadata().build(),
+                WriteOptions.plain());
+        assertThat(existence.exists("team-a")).as("a missing namespace is not remembered").isTrue();
+
+        namespaces.delete(null, "team-a", dev.kapi.apiserver.storage.Preconditions.NONE, WriteOptions.plain());
+        now.addAndGet(NamespaceExistence.TRUST_NANOS - 1);
+        assertThat(existence.exists("team-a")).as("still trusted within the second").isTrue();
+        now.addAndGet(1);
+        assertThat(existence.exists("team-a")).as("read again after the second").isFalse();
+    }
+}
