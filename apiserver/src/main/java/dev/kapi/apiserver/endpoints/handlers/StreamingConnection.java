@@ -44,7 +44,6 @@ final class StreamingConnection {
      * comes. The caller writes {@link #chunk} for every flush and {@link #LAST_CHUNK} at the end.
      */
     static void frameChunksOurselves(ServletResponse response) {
-        response.setContentLengthLong(-1);
         ((jakarta.servlet.http.HttpServletResponse) response).setHeader("Connection", "close");
         ServletContextResponse jetty = ServletContextResponse.getServletContextResponse(response);
         jetty.getHeaders().add(new HttpField((HttpHeader) null, "Transfer-Encoding", "chunked"));
