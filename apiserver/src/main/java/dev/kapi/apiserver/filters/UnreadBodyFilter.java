@@ -8,18 +8,24 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Keeps a connection reusable when a request was answered without reading its body (an error such as
- * 401, 405 or 415 is decided from the headers): after the answer, up to {@value #LIMIT} bytes of the body
- * are read and dropped, as Go's HTTP server does for kube-apiserver. A larger body closes the connection
- * ({@code Connection: close}). Without this the container closes such a connection right after the
- * response, and a client that already sent its next request on it sees the connection drop. A client
- * that asked for {@code Expect: 100-continue} was not told to send the body, so nothing is read then.
+ * 401, 405, 413 or 415 is decided from the headers): after the answer, up to {@value #LIMIT} bytes of the
+ * body are read and dropped, as Go's HTTP server does for kube-apiserver. A larger body closes the
+ * connection ({@code Connection: close}), but only after the answer went out and the rest of the body was
+ * read for a while (up to {@value #LINGER_BYTES} bytes or one second): closing a socket with unread data
+ * resets it, and a client still sending (a 4 MiB body refused with 413) would lose the answer. Without
+ * this the container closes such a connection right after the response, and a client that already sent
+ * its next request on it sees the connection drop. A client that asked for {@code Expect: 100-continue}
+ * was not told to send the body, so nothing is read then.
  */
 public final class UnreadBodyFilter extends HttpFilter {
 
     static final int LIMIT = 256 * 1024;
+    static final long LINGER_BYTES = 64L * 1024 * 1024;
+    private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     @Override
     protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
@@ -38,20 +44,31 @@ public final class UnreadBodyFilter extends HttpFilter {
             return;
         }
         byte[] buf = new byte[8192];
-        long dropped = 0;
         try {
-            for (int n; (n = in.read(buf)) >= 0; ) {
-                dropped += n;
-                if (dropped > LIMIT) {
-                    if (!res.isCommitted()) {
-                        res.setHeader("Connection", "close");
-                    }
-                    return;
-                }
+            if (drain(in, buf, LIMIT, Long.MAX_VALUE)) {
+                return; // the connection stays open for the next request
             }
+            if (!res.isCommitted()) {
+                res.setHeader("Connection", "close");
+            }
+            res.flushBuffer();
+            drain(in, buf, LINGER_BYTES, LINGER_NANOS);
         } catch (IOException clientGone) {
             // nothing to keep
         }
+    }
+
+    /** Reads and drops the body until it ends (true), or until {@code max} bytes or the time are spent (false). */
+    private static boolean drain(ServletInputStream in, byte[] buf, long max, long nanos) throws IOException {
+        long start = System.nanoTime();
+        long dropped = 0;
+        for (int n; (n = in.read(buf)) >= 0; ) {
+            dropped += n;
+            if (dropped > max || System.nanoTime() - start > nanos) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean hasBody(HttpServletRequest req) {

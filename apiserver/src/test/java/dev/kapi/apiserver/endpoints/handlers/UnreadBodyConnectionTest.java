@@ -9,6 +9,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,6 +42,19 @@ class UnreadBodyConnectionTest extends WatchServerTestBase {
             assertThat(first).startsWith("HTTP/1.1 405").contains("\"reason\":\"MethodNotAllowed\"")
                     .doesNotContainIgnoringCase("connection: close");
             assertThat(readResponse(in)).startsWith("HTTP/1.1 200").contains("\"kind\":\"ConfigMapList\"");
+        }
+    }
+
+    @Test
+    void aBodyOverTheLimitIsAnsweredWith413EveryTime() throws Exception {
+        // refused from Content-Length before a byte is read; the client is still sending when the answer comes
+        String huge = "{\"metadata\":{\"name\":\"huge\"},\"data\":{\"k\":\"" + "a".repeat(4 * 1024 * 1024) + "\"}}";
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> res = admin.send(HttpRequest.newBuilder(uri("https",
+                            "/api/v1/namespaces/default/configmaps")).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(huge)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(res.statusCode()).as(res.body()).isEqualTo(413);
+            assertThat(res.body()).contains("\"reason\":\"RequestEntityTooLarge\"");
         }
     }
 
