@@ -16,11 +16,11 @@ import java.nio.charset.StandardCharsets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A request answered without reading its body (405 for a PUT on a collection, decided from the path)
- * leaves the connection usable for the next request even when the body arrives after the headers
- * (UnreadBodyFilter; the shared watch-test server is just a real TLS server here).
+ * What a refused request leaves on the connection (the shared watch-test server is just a real TLS server
+ * here): a body the answer did not need is read and dropped so the connection stays usable, a body too large
+ * to keep still lets the client read its 413, and malformed HTTP gets Go's plain-text 400.
  */
-class UnreadBodyConnectionTest extends WatchServerTestBase {
+class RefusedRequestWireTest extends WatchServerTestBase {
 
     @Test
     void theNextRequestOnTheConnectionIsAnsweredAfterAnErrorThatIgnoredTheBody() throws Exception {
@@ -55,6 +55,22 @@ class UnreadBodyConnectionTest extends WatchServerTestBase {
                     .POST(HttpRequest.BodyPublishers.ofString(huge)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(res.statusCode()).as(res.body()).isEqualTo(413);
             assertThat(res.body()).contains("\"reason\":\"RequestEntityTooLarge\"");
+        }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"Bad\u0001Header: y", "No colon here", "X: a\u0000b"})
+    void malformedHttpIsAPlainText400AsGoAnswersIt(String badHeader) throws Exception {
+        Certificates.Issued ca = TlsClients.ca(DATA_DIR);
+        var ssl = TlsClients.sslContext(ca.certificate(), null);
+        try (SSLSocket socket = (SSLSocket) ssl.getSocketFactory().createSocket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /version HTTP/1.1\r\nHost: x\r\nAccept: text/html\r\n" + badHeader
+                    + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 400 ").containsIgnoringCase("content-type: text/plain; charset=utf-8")
+                    .containsIgnoringCase("connection: close").contains("\r\n\r\n400 Bad Request")
+                    .doesNotContain("<");
         }
     }
 
