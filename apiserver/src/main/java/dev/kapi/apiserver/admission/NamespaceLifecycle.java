@@ -3,22 +3,30 @@ package dev.kapi.apiserver.admission;
 import dev.kapi.apiserver.api.GroupResource;
 import dev.kapi.apiserver.api.StatusError;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.StatusCause;
+
+import java.util.ArrayList;
+import java.util.Set;
 
 /**
- * kube-apiserver's NamespaceLifecycle admission, the part that applies here: an object is created only in
- * a namespace that exists; otherwise {@code 404 namespaces "x" not found}, before the object is
- * validated (kube runs the check in its mutating phase). Namespaces are deleted at once here (no
- * Terminating phase yet), so the "is being terminated" refusal does not occur.
+ * kube-apiserver's NamespaceLifecycle admission (a mutating plugin there too, so it answers before the
+ * object is validated): an object is created only in a namespace that exists ({@code 404 namespaces "x" not
+ * found}) and is not being deleted (403 with cause {@code NamespaceTerminating}); the namespaces
+ * {@code default}, {@code kube-system} and {@code kube-public} may not be deleted.
  */
 public final class NamespaceLifecycle implements MutatingAdmission {
 
-    /** Whether a namespace exists (a recent answer may be used; a missing one is always checked anew). */
+    /** Where a namespace is in its life, as recently seen. */
+    public enum Phase { ACTIVE, TERMINATING, MISSING }
+
+    /** Reads a namespace's phase (a recent answer may be used; a missing namespace is always read anew). */
     @FunctionalInterface
     public interface Namespaces {
-        boolean exists(String name);
+        Phase phase(String name);
     }
 
     private static final GroupResource NAMESPACES = new GroupResource("", "namespaces");
+    private static final Set<String> IMMORTAL = Set.of("default", "kube-system", "kube-public");
 
     private final Namespaces namespaces;
 
@@ -33,10 +41,45 @@ public final class NamespaceLifecycle implements MutatingAdmission {
 
     @Override
     public HasMetadata admit(AdmissionAttributes a) {
-        if (a.operation() == AdmissionAttributes.Operation.CREATE && a.namespace() != null
-                && !a.namespace().isEmpty() && !namespaces.exists(a.namespace())) {
-            throw StatusError.notFound(NAMESPACES, a.namespace());
+        boolean namespaceObject = a.group().isEmpty() && a.resource().equals("namespaces");
+        if (namespaceObject && a.operation() == AdmissionAttributes.Operation.DELETE
+                && (a.subresource() == null || a.subresource().isEmpty())
+                && IMMORTAL.contains(a.name())) {
+            throw StatusError.forbidden(NAMESPACES, a.name(), "this namespace may not be deleted");
+        }
+        if (a.operation() != AdmissionAttributes.Operation.CREATE || namespaceObject || a.namespace() == null
+                || a.namespace().isEmpty()) {
+            return a.object();
+        }
+        switch (namespaces.phase(a.namespace())) {
+            case MISSING -> throw StatusError.notFound(NAMESPACES, a.namespace());
+            case TERMINATING -> throw terminating(a);
+            case ACTIVE -> {
+            }
         }
         return a.object();
+    }
+
+    private static StatusError terminating(AdmissionAttributes a) {
+        StatusError e = StatusError.forbidden(new GroupResource(a.group(), a.resource()), nameOf(a),
+                "unable to create new content in namespace " + a.namespace() + " because it is being terminated");
+        StatusCause cause = new StatusCause();
+        cause.setReason("NamespaceTerminating");
+        cause.setMessage("namespace " + a.namespace() + " is being terminated");
+        cause.setField("metadata.namespace");
+        var causes = new ArrayList<StatusCause>();
+        causes.add(cause);
+        e.status().getDetails().setCauses(causes);
+        return e;
+    }
+
+    /** kube's admission errors name the object, else its generateName, else "Unknown" (before naming). */
+    private static String nameOf(AdmissionAttributes a) {
+        if (a.name() != null && !a.name().isEmpty()) {
+            return a.name();
+        }
+        String generate = a.object() == null || a.object().getMetadata() == null ? null
+                : a.object().getMetadata().getGenerateName();
+        return generate != null && !generate.isEmpty() ? generate : "Unknown";
     }
 }

@@ -16,7 +16,7 @@ import dev.kapi.apiserver.endpoints.handlers.UpdateHandler;
 import dev.kapi.apiserver.endpoints.handlers.VerbHandler;
 import dev.kapi.apiserver.endpoints.handlers.WatchHandler;
 import dev.kapi.apiserver.filters.RequestInfo;
-import dev.kapi.apiserver.registry.NamespaceCleanup;
+import dev.kapi.apiserver.registry.core.NamespaceCleanup;
 import dev.kapi.apiserver.registry.ResourceDefinition;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -50,15 +50,22 @@ public final class ResourceDispatcher {
     private final VerbHandler tokenRequests;
 
     public ResourceDispatcher(StoreRegistry stores, AdmissionChain admission) {
-        this(stores, admission, Map.of(), null);
+        this(stores, admission, Map.of(), null, new NamespaceCleanup(stores));
+    }
+
+    public ResourceDispatcher(StoreRegistry stores, AdmissionChain admission,
+                              Map<GroupResource, VerbHandler> ownCreates, VerbHandler tokenRequests) {
+        this(stores, admission, ownCreates, tokenRequests, new NamespaceCleanup(stores));
     }
 
     /**
-     * @param ownCreates    the create handler of each resource that does not create through its store (reviews)
-     * @param tokenRequests the handler of {@code serviceaccounts/<name>/token} (null: not served)
+     * @param ownCreates       the create handler of each resource that does not create through its store (reviews)
+     * @param tokenRequests    the handler of {@code serviceaccounts/<name>/token} (null: not served)
+     * @param namespaceCleanup empties a namespace whose deletion starts
      */
     public ResourceDispatcher(StoreRegistry stores, AdmissionChain admission,
-                              Map<GroupResource, VerbHandler> ownCreates, VerbHandler tokenRequests) {
+                              Map<GroupResource, VerbHandler> ownCreates, VerbHandler tokenRequests,
+                              NamespaceCleanup namespaceCleanup) {
         this.stores = stores;
         this.ownCreates = Map.copyOf(ownCreates);
         this.tokenRequests = tokenRequests;
@@ -70,7 +77,7 @@ public final class ResourceDispatcher {
                 "create", new CreateHandler(),
                 "update", new UpdateHandler(),
                 "patch", new PatchHandler(),
-                "delete", new DeleteHandler(new NamespaceCleanup(stores)),
+                "delete", new DeleteHandler(namespaceCleanup),
                 "deletecollection", new DeleteCollectionHandler());
         this.eviction = new EvictionHandler(stores);
     }
@@ -124,6 +131,12 @@ public final class ResourceDispatcher {
         return switch (sub) {
             case "status" -> {
                 if (!OBJECT_SUBRESOURCE_VERBS.contains(verb)) {
+                    throw StatusError.methodNotSupported(def.groupResource(), verb);
+                }
+                yield verbs.get(verb);
+            }
+            case "finalize" -> {
+                if (!verb.equals("update")) {
                     throw StatusError.methodNotSupported(def.groupResource(), verb);
                 }
                 yield verbs.get(verb);

@@ -108,6 +108,28 @@ public interface ResourceStrategy<T extends HasMetadata> {
     default void afterUpdate(T obj, T old) {
     }
 
+    /**
+     * Whether a delete only marks the object (deletionTimestamp set) for a reason of the type's own; the
+     * store already keeps an object with metadata.finalizers. A namespace is first marked Terminating and
+     * goes only once its {@code spec.finalizers} are empty. Also asked after each update of an object being
+     * deleted: when nothing holds it any more, the store deletes it.
+     */
+    default boolean deletionHeld(T obj) {
+        return false;
+    }
+
+    /** Adjusts an object whose deletion has just started (a namespace's phase becomes Terminating). */
+    default void prepareForDeletion(T obj) {
+    }
+
+    /**
+     * The strategy of an update through a subresource other than {@code status} and {@code scale}, as
+     * kube-apiserver gives a namespace's {@code finalize} its own; null when the type has no such subresource.
+     */
+    default ResourceStrategy<T> subresourceStrategy(String subresource) {
+        return null;
+    }
+
     /** Releases what a deleted object held (its cluster IP and node ports). Not called on a dry run. */
     default void afterDelete(T old) {
     }

@@ -160,15 +160,29 @@ public final class Store<T extends HasMetadata> {
      * only the status changes (the /status subresource); otherwise the stored status is kept.
      */
     public T update(String namespace, String name, Updater<T> updater, boolean statusOnly, WriteOptions options) {
+        return update(namespace, name, updater, statusOnly ? "status" : null, options);
+    }
+
+    /**
+     * Updates through a subresource: null for the main resource, {@code status}, or one with a strategy of
+     * its own ({@link ResourceStrategy#subresourceStrategy}, e.g. a namespace's {@code finalize}).
+     */
+    public T update(String namespace, String name, Updater<T> updater, String subresource, WriteOptions options) {
+        boolean statusOnly = "status".equals(subresource);
+        ResourceStrategy<T> strategy = subresource == null || statusOnly ? def.strategy()
+                : def.strategy().subresourceStrategy(subresource);
+        if (strategy == null) {
+            throw StatusError.notFoundPath();
+        }
         AtomicReference<T> result = new AtomicReference<>();
         // the attempt whose beforeUpdate reserved something: undone when it is not the one written
         AtomicReference<Attempt<T>> reserved = new AtomicReference<>();
         String key = key(namespace, name);
         try {
             KeyValue kv = storage.guaranteedUpdate(key, Preconditions.NONE, false, current -> {
-                releaseUnwritten(reserved);
+                releaseUnwritten(reserved, strategy);
                 T old = decode(current);
-                T updated = prepareUpdate(current, old, updater, statusOnly, options);
+                T updated = prepareUpdate(current, old, updater, statusOnly, strategy, options);
                 result.set(updated);
                 if (options.dryRun()) {
                     throw new DryRunDone();
@@ -182,16 +196,16 @@ public final class Store<T extends HasMetadata> {
             updated.getMetadata().setResourceVersion(Long.toString(kv.modRevision()));
             Attempt<T> written = reserved.getAndSet(null);
             if (written != null) {
-                def.strategy().afterUpdate(written.updated(), written.old());
+                strategy.afterUpdate(written.updated(), written.old());
             }
             return finishDeletionIfFinalized(key, updated, kv.modRevision());
         } catch (DryRunDone done) {
             return result.get();
         } catch (StorageException e) {
-            releaseUnwritten(reserved);
+            releaseUnwritten(reserved, strategy);
             throw error(e, name);
         } catch (RuntimeException e) {
-            releaseUnwritten(reserved);
+            releaseUnwritten(reserved, strategy);
             throw e;
         }
     }
@@ -200,14 +214,15 @@ public final class Store<T extends HasMetadata> {
     private record Attempt<T>(T updated, T old) {
     }
 
-    private void releaseUnwritten(AtomicReference<Attempt<T>> reserved) {
+    private void releaseUnwritten(AtomicReference<Attempt<T>> reserved, ResourceStrategy<T> strategy) {
         Attempt<T> attempt = reserved.getAndSet(null);
         if (attempt != null) {
-            def.strategy().releaseAfterFailedUpdate(attempt.updated(), attempt.old());
+            strategy.releaseAfterFailedUpdate(attempt.updated(), attempt.old());
         }
     }
 
-    private T prepareUpdate(KeyValue current, T old, Updater<T> updater, boolean statusOnly, WriteOptions options) {
+    private T prepareUpdate(KeyValue current, T old, Updater<T> updater, boolean statusOnly,
+                            ResourceStrategy<T> strategy, WriteOptions options) {
         T updated = updater.update(ObjectCodec.copy(old, def.type()));
         if (updated.getMetadata() == null) {
             updated.setMetadata(new ObjectMeta());
@@ -222,7 +237,7 @@ public final class Store<T extends HasMetadata> {
         updated.setApiVersion(def.apiVersion());
         if (statusOnly) {
             T next = ObjectMetaLifecycle.withStatusOf(ObjectCodec.copy(old, def.type()), updated, def.type());
-            errs.addAll(def.strategy().validateStatusUpdate(next, old));
+            errs.addAll(strategy.validateStatusUpdate(next, old));
             failIfInvalid(next, errs);
             options.validation().validate(next, old);
             return next;
@@ -233,16 +248,16 @@ public final class Store<T extends HasMetadata> {
         }
         ObjectMetaLifecycle.keepSystemFields(meta, old.getMetadata());
         checkFinalizersWhileDeleting(meta, old.getMetadata(), errs);
-        def.strategy().applyDefaults(updated);
-        def.strategy().prepareForUpdate(updated, old);
+        strategy.applyDefaults(updated);
+        strategy.prepareForUpdate(updated, old);
         if (def.tracksGeneration() && ObjectMetaLifecycle.specChanged(updated, old)) {
             long generation = old.getMetadata().getGeneration() == null ? 0 : old.getMetadata().getGeneration();
             meta.setGeneration(generation + 1);
         }
-        errs.addAll(def.strategy().validateUpdate(updated, old));
+        errs.addAll(strategy.validateUpdate(updated, old));
         failIfInvalid(updated, errs);
         options.validation().validate(updated, old);
-        def.strategy().beforeUpdate(updated, old, options.dryRun());
+        strategy.beforeUpdate(updated, old, options.dryRun());
         return updated;
     }
 
@@ -260,10 +275,19 @@ public final class Store<T extends HasMetadata> {
         }
     }
 
-    /** An object being deleted goes once its last finalizer is removed. */
+    /**
+     * Whether a delete only marks the object: metadata.finalizers hold it, or its strategy does (a namespace
+     * is first marked Terminating and goes once its spec.finalizers are gone).
+     */
+    private boolean held(T obj) {
+        List<String> finalizers = obj.getMetadata().getFinalizers();
+        return (finalizers != null && !finalizers.isEmpty()) || def.strategy().deletionHeld(obj);
+    }
+
+    /** An object being deleted goes once nothing holds it any more (its last finalizer was removed). */
     private T finishDeletionIfFinalized(String key, T updated, long revision) {
         ObjectMeta meta = updated.getMetadata();
-        if (meta.getDeletionTimestamp() == null || (meta.getFinalizers() != null && !meta.getFinalizers().isEmpty())) {
+        if (meta.getDeletionTimestamp() == null || held(updated)) {
             return updated;
         }
         try {
@@ -292,8 +316,7 @@ public final class Store<T extends HasMetadata> {
             preconditions.check(current);
             T old = decode(current);
             options.validation().validate(null, old);
-            List<String> finalizers = old.getMetadata().getFinalizers();
-            if (finalizers != null && !finalizers.isEmpty()) {
+            if (held(old)) {
                 return new DeleteResult<>(markDeleting(namespace, name, old, preconditions, options), false);
             }
             if (options.dryRun()) {
@@ -317,6 +340,7 @@ public final class Store<T extends HasMetadata> {
         }
         if (options.dryRun()) {
             ObjectMetaLifecycle.markDeleting(old.getMetadata());
+            def.strategy().prepareForDeletion(old);
             return old;
         }
         AtomicReference<T> result = new AtomicReference<>();
@@ -324,6 +348,7 @@ public final class Store<T extends HasMetadata> {
             T obj = decode(current);
             if (obj.getMetadata().getDeletionTimestamp() == null) {
                 ObjectMetaLifecycle.markDeleting(obj.getMetadata());
+                def.strategy().prepareForDeletion(obj);
             }
             result.set(obj);
             return ObjectCodec.encode(obj);

@@ -21,6 +21,7 @@ import dev.kapi.apiserver.registry.RegistryContext;
 import dev.kapi.apiserver.registry.ResourceDefinition;
 import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.StoreRegistry;
+import dev.kapi.apiserver.registry.core.NamespaceCleanup;
 import dev.kapi.apiserver.registry.core.NamespaceExistence;
 import dev.kapi.apiserver.storage.Storage;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -40,7 +41,7 @@ public class ApiConfig {
         return new AdmissionChain(mutating, validating);
     }
 
-    /** kube-apiserver's NamespaceLifecycle: creates only in namespaces that exist. */
+    /** kube-apiserver's NamespaceLifecycle: creates only in namespaces that exist and are not being deleted. */
     @Bean
     @SuppressWarnings("unchecked")
     NamespaceLifecycle namespaceLifecycle(StoreRegistry stores) {
@@ -69,8 +70,14 @@ public class ApiConfig {
 
     @Bean
     ResourceDispatcher resourceDispatcher(StoreRegistry stores, AdmissionChain admission, ReviewHandlers reviews,
-                                          TokenRequestHandler tokenRequests) {
-        return new ResourceDispatcher(stores, admission, reviews.byResource(), tokenRequests);
+                                          TokenRequestHandler tokenRequests, NamespaceCleanup namespaceCleanup) {
+        return new ResourceDispatcher(stores, admission, reviews.byResource(), tokenRequests, namespaceCleanup);
+    }
+
+    /** Empties deleted namespaces (kube's namespace controller, for now); resyncs from start to stop. */
+    @Bean(initMethod = "start", destroyMethod = "close")
+    NamespaceCleanup namespaceCleanup(StoreRegistry stores) {
+        return new NamespaceCleanup(stores);
     }
 
     @Bean

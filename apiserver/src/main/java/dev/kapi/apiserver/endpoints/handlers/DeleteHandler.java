@@ -3,7 +3,7 @@ package dev.kapi.apiserver.endpoints.handlers;
 import dev.kapi.apiserver.endpoints.protobuf.ProtobufBodies;
 import dev.kapi.apiserver.admission.AdmissionAttributes.Operation;
 import dev.kapi.apiserver.api.Json;
-import dev.kapi.apiserver.registry.NamespaceCleanup;
+import dev.kapi.apiserver.registry.core.NamespaceCleanup;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.storage.Preconditions;
 import io.fabric8.kubernetes.api.model.DeleteOptions;
@@ -17,8 +17,9 @@ import java.util.List;
 
 /**
  * DELETE of one object, with {@code DeleteOptions} from the body (preconditions on uid and
- * resourceVersion, dryRun). An object held by finalizers is returned with its deletionTimestamp set; a
- * deleted one is answered with a Success status naming it, as kube-apiserver does.
+ * resourceVersion, dryRun), after mutating admission (as kube-apiserver runs it for deletes). An object
+ * held by finalizers is returned with its deletionTimestamp set (a namespace: Terminating, and its cleanup
+ * starts); a deleted one is answered with a Success status naming it, as kube-apiserver does.
  */
 public final class DeleteHandler implements VerbHandler {
 
@@ -36,11 +37,12 @@ public final class DeleteHandler implements VerbHandler {
                 : new Preconditions(options.getPreconditions().getUid(),
                 options.getPreconditions().getResourceVersion() == null ? null
                         : Long.parseLong(options.getPreconditions().getResourceVersion()));
+        scope.mutate(Operation.DELETE, null, null, dryRun);
         Store.DeleteResult<HasMetadata> result = scope.store().delete(scope.namespace(), scope.name(), pre,
                 scope.writeOptions(Operation.DELETE, dryRun));
-        if (result.deleted() && !dryRun && scope.definition().resource().equals("namespaces")
+        if (!result.deleted() && !dryRun && scope.definition().resource().equals("namespaces")
                 && scope.definition().group().isEmpty()) {
-            namespaceCleanup.cleanupLater(scope.name());
+            namespaceCleanup.cleanupLater(scope.name()); // it is Terminating now
         }
         if (!result.deleted() || scope.definition().resource().equals("pods")) {
             ObjectWriter.writeObject(scope, 200, result.object());

@@ -22,7 +22,6 @@ public final class UpdateHandler implements VerbHandler {
             throw StatusError.badRequest("the name of the object (" + bodyName
                     + ") does not match the name on the URL (" + scope.name() + ")");
         }
-        boolean statusOnly = "status".equals(scope.subresource());
         HasMetadata updated = scope.store().update(scope.namespace(), scope.name(), current -> {
             HasMetadata next = dev.kapi.apiserver.api.Json.convert(dev.kapi.apiserver.api.Json.tree(body),
                     scope.definition().type());
@@ -31,7 +30,7 @@ public final class UpdateHandler implements VerbHandler {
                 next.getMetadata().setNamespace(current.getMetadata().getNamespace());
             }
             return scope.mutate(Operation.UPDATE, next, current, dryRun);
-        }, statusOnly, scope.writeOptions(Operation.UPDATE, dryRun));
+        }, scope.subresource(), scope.writeOptions(Operation.UPDATE, dryRun));
         scope.definition().strategy().warnings(updated).forEach(scope::warn);
         ObjectWriter.writeObject(scope, 200, updated);
     }

@@ -35,7 +35,7 @@ public final class CoreResources {
         ReplicationControllerStrategy rc = new ReplicationControllerStrategy();
         return List.of(
                 def("namespaces", "Namespace", Namespace.class).clusterScoped().shortNames("ns")
-                        .subresources("status").strategy(new NamespaceStrategy()).build(),
+                        .subresources("status", "finalize").strategy(new NamespaceStrategy()).build(),
                 def("configmaps", "ConfigMap", ConfigMap.class).shortNames("cm")
                         .strategy(new ConfigMapStrategy()).build(),
                 def("secrets", "Secret", Secret.class).strategy(new SecretStrategy()).build(),

@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.registry.core;
 
 import dev.kapi.apiserver.admission.NamespaceLifecycle;
+import dev.kapi.apiserver.admission.NamespaceLifecycle.Phase;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.registry.Store;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -13,15 +14,19 @@ import java.util.function.LongSupplier;
  * Answers NamespaceLifecycle from the namespaces' store. A namespace found is trusted for one second,
  * so a burst of creates in one namespace reads it from storage about once a second (kube-apiserver reads
  * an informer cache, which lags the same way); a namespace not found is read again every time, so a
- * namespace just created is seen at once.
+ * namespace just created is seen at once. {@code NamespaceCleanup} waits longer than that second before it
+ * checks that a deleted namespace is empty, so a create let through on a stale answer is still removed.
  */
 public final class NamespaceExistence implements NamespaceLifecycle.Namespaces {
 
-    static final long TRUST_NANOS = TimeUnit.SECONDS.toNanos(1);
+    public static final long TRUST_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private record Seen(long at, Phase phase) {
+    }
 
     private final Store<Namespace> namespaces;
     private final LongSupplier nanoTime;
-    private final ConcurrentHashMap<String, Long> foundAt = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Seen> seen = new ConcurrentHashMap<>();
 
     public NamespaceExistence(Store<Namespace> namespaces) {
         this(namespaces, System::nanoTime);
@@ -33,22 +38,23 @@ public final class NamespaceExistence implements NamespaceLifecycle.Namespaces {
     }
 
     @Override
-    public boolean exists(String name) {
+    public Phase phase(String name) {
         long now = nanoTime.getAsLong();
-        Long seen = foundAt.get(name);
-        if (seen != null && now - seen < TRUST_NANOS) {
-            return true;
+        Seen last = seen.get(name);
+        if (last != null && now - last.at() < TRUST_NANOS) {
+            return last.phase();
         }
         try {
-            namespaces.get("", name);
-            foundAt.put(name, now);
-            return true;
+            Namespace ns = namespaces.get("", name);
+            Phase phase = ns.getMetadata().getDeletionTimestamp() == null ? Phase.ACTIVE : Phase.TERMINATING;
+            seen.put(name, new Seen(now, phase));
+            return phase;
         } catch (StatusError e) {
             if (e.code() != 404) {
                 throw e;
             }
-            foundAt.remove(name);
-            return false;
+            seen.remove(name);
+            return Phase.MISSING;
         }
     }
 }

@@ -17,11 +17,17 @@ import java.util.Map;
 /**
  * Namespaces: DNS-1123 label names, the {@code kubernetes.io/metadata.name} label, the {@code kubernetes}
  * finalizer and phase Active on create, spec finalizers kept on update (only {@code /finalize} changes them),
- * and the status rule that a namespace not being deleted is Active.
+ * and the status rule that a namespace not being deleted is Active. The first delete only marks a namespace
+ * (deletionTimestamp, phase Terminating); it goes once its spec finalizers are gone, which
+ * {@code NamespaceCleanup} does after emptying it.
  */
 public final class NamespaceStrategy implements ResourceStrategy<Namespace> {
 
     static final String NAME_LABEL = "kubernetes.io/metadata.name";
+    /** The spec finalizer of kube's namespace controller: the namespace's content is being removed. */
+    public static final String KUBERNETES_FINALIZER = "kubernetes";
+
+    private final ResourceStrategy<Namespace> finalize = new Finalize(this);
 
     @Override
     public void applyDefaults(Namespace ns) {
@@ -34,8 +40,8 @@ public final class NamespaceStrategy implements ResourceStrategy<Namespace> {
             ns.setSpec(new NamespaceSpec());
         }
         List<String> finalizers = ns.getSpec().getFinalizers() == null ? new ArrayList<>() : new ArrayList<>(ns.getSpec().getFinalizers());
-        if (!finalizers.contains("kubernetes")) {
-            finalizers.add("kubernetes");
+        if (!finalizers.contains(KUBERNETES_FINALIZER)) {
+            finalizers.add(KUBERNETES_FINALIZER);
         }
         ns.getSpec().setFinalizers(finalizers);
         NamespaceStatus status = new NamespaceStatus();
@@ -51,6 +57,28 @@ public final class NamespaceStrategy implements ResourceStrategy<Namespace> {
         }
         ns.getSpec().setFinalizers(old.getSpec() == null ? null : old.getSpec().getFinalizers());
         nameLabel(ns);
+    }
+
+    @Override
+    public boolean deletionHeld(Namespace ns) {
+        return ns.getMetadata().getDeletionTimestamp() == null || !specFinalizers(ns).isEmpty();
+    }
+
+    @Override
+    public void prepareForDeletion(Namespace ns) {
+        if (ns.getStatus() == null) {
+            ns.setStatus(new NamespaceStatus());
+        }
+        ns.getStatus().setPhase("Terminating");
+    }
+
+    @Override
+    public ResourceStrategy<Namespace> subresourceStrategy(String subresource) {
+        return "finalize".equals(subresource) ? finalize : null;
+    }
+
+    public static List<String> specFinalizers(Namespace ns) {
+        return ns.getSpec() == null || ns.getSpec().getFinalizers() == null ? List.of() : ns.getSpec().getFinalizers();
     }
 
     private static void nameLabel(Namespace ns) {
@@ -72,8 +100,7 @@ public final class NamespaceStrategy implements ResourceStrategy<Namespace> {
     @Override
     public List<FieldError> validate(Namespace ns) {
         List<FieldError> errs = new ArrayList<>();
-        List<String> finalizers = ns.getSpec() == null || ns.getSpec().getFinalizers() == null ? List.of() : ns.getSpec().getFinalizers();
-        for (String f : finalizers) {
+        for (String f : specFinalizers(ns)) {
             for (String msg : NameValidation.qualifiedName(f)) {
                 errs.add(FieldError.invalid("spec.finalizers", f, msg));
             }
@@ -112,5 +139,30 @@ public final class NamespaceStrategy implements ResourceStrategy<Namespace> {
                 TableColumn.of("Status", "string", "The status of the namespace",
                         n -> n.getStatus() == null || n.getStatus().getPhase() == null ? "" : n.getStatus().getPhase()),
                 TableColumn.ageColumn());
+    }
+
+    /**
+     * PUT {@code /finalize}: like an update, except that {@code spec.finalizers} come from the body (status
+     * stays as stored); how kube's namespace controller releases a namespace it has emptied.
+     */
+    private record Finalize(NamespaceStrategy namespaces) implements ResourceStrategy<Namespace> {
+
+        @Override
+        public void applyDefaults(Namespace ns) {
+            namespaces.applyDefaults(ns);
+        }
+
+        @Override
+        public void prepareForUpdate(Namespace ns, Namespace old) {
+            if (ns.getSpec() == null) {
+                ns.setSpec(new NamespaceSpec());
+            }
+            nameLabel(ns);
+        }
+
+        @Override
+        public List<FieldError> validateUpdate(Namespace ns, Namespace old) {
+            return namespaces.validate(ns);
+        }
     }
 }

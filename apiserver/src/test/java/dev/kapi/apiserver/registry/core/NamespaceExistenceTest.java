@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.registry.core;
 
+import dev.kapi.apiserver.admission.NamespaceLifecycle.Phase;
 import dev.kapi.apiserver.registry.BuiltInResources;
 import dev.kapi.apiserver.registry.RegistryContext;
 import dev.kapi.apiserver.registry.ResourceDefinition;
@@ -7,6 +8,7 @@ import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.WriteOptions;
+import dev.kapi.apiserver.storage.Preconditions;
 import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
 import dev.kapi.apiserver.testing.EtcdExtension;
@@ -16,11 +18,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** NamespaceExistence against real storage: a namespace found is trusted for a second, a missing one never. */
+/**
+ * NamespaceExistence against real storage: a namespace found (active or terminating) is trusted for a second,
+ * a missing one never.
+ */
 @ExtendWith(EtcdExtension.class)
 class NamespaceExistenceTest {
 
@@ -42,15 +48,23 @@ class NamespaceExistenceTest {
                 .find("", "v1", "namespaces").orElseThrow());
         NamespaceExistence existence = new NamespaceExistence(namespaces, now::get);
 
-        assertThat(existence.exists("team-a")).isFalse();
+        assertThat(existence.phase("team-a")).isEqualTo(Phase.MISSING);
         namespaces.create(null, new NamespaceBuilder().withNewMetadata().withName("team-a").endMetadata().build(),
                 WriteOptions.plain());
-        assertThat(existence.exists("team-a")).as("a missing namespace is not remembered").isTrue();
+        assertThat(existence.phase("team-a")).as("a missing namespace is not remembered").isEqualTo(Phase.ACTIVE);
 
-        namespaces.delete(null, "team-a", dev.kapi.apiserver.storage.Preconditions.NONE, WriteOptions.plain());
+        namespaces.delete(null, "team-a", Preconditions.NONE, WriteOptions.plain());
         now.addAndGet(NamespaceExistence.TRUST_NANOS - 1);
-        assertThat(existence.exists("team-a")).as("still trusted within the second").isTrue();
+        assertThat(existence.phase("team-a")).as("still trusted within the second").isEqualTo(Phase.ACTIVE);
         now.addAndGet(1);
-        assertThat(existence.exists("team-a")).as("read again after the second").isFalse();
+        assertThat(existence.phase("team-a")).as("read again after the second").isEqualTo(Phase.TERMINATING);
+
+        namespaces.update(null, "team-a", ns -> {
+            ns.getSpec().setFinalizers(List.of());
+            return ns;
+        }, "finalize", WriteOptions.plain());
+        assertThat(existence.phase("team-a")).as("a terminating namespace is trusted too").isEqualTo(Phase.TERMINATING);
+        now.addAndGet(NamespaceExistence.TRUST_NANOS);
+        assertThat(existence.phase("team-a")).as("gone once finalized").isEqualTo(Phase.MISSING);
     }
 }

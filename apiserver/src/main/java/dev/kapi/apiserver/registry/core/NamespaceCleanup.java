@@ -1,0 +1,191 @@
+package dev.kapi.apiserver.registry.core;
+
+import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.registry.ListParams;
+import dev.kapi.apiserver.registry.ResourceDefinition;
+import dev.kapi.apiserver.registry.Store;
+import dev.kapi.apiserver.registry.StoreRegistry;
+import dev.kapi.apiserver.registry.WriteOptions;
+import dev.kapi.apiserver.storage.Preconditions;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Stands in for kube-controller-manager's namespace controller until controllers arrive: a namespace
+ * being deleted (deletionTimestamp set, phase Terminating) is emptied resource by resource; once nothing
+ * is left in it, the {@code kubernetes} finalizer is removed from its {@code spec.finalizers} (as PUT
+ * {@code /finalize} does) and the namespace goes when nothing else holds it. It runs for a namespace as
+ * soon as its deletion starts and, for what that missed (a restart, another server, content still held by
+ * its own finalizers), on every resync. Every step is idempotent, so several servers may run it at once.
+ */
+public final class NamespaceCleanup implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NamespaceCleanup.class);
+    /** Longer than NamespaceExistence trusts an answer: a create let through on a stale one is caught. */
+    static final Duration SETTLE = Duration.ofNanos(NamespaceExistence.TRUST_NANOS).plusMillis(500);
+    static final Duration RESYNC = Duration.ofSeconds(5);
+
+    private final StoreRegistry stores;
+    private final Store<Namespace> namespaces; // null when the registry serves no namespaces (some tests)
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private volatile Thread resync;
+    private volatile boolean closed;
+
+    @SuppressWarnings("unchecked")
+    public NamespaceCleanup(StoreRegistry stores) {
+        this.stores = stores;
+        this.namespaces = stores.resources().find("", "v1", "namespaces")
+                .map(d -> stores.store((ResourceDefinition<Namespace>) d)).orElse(null);
+    }
+
+    /** Starts the periodic resync (namespaces left Terminating are taken up again). */
+    public synchronized void start() {
+        if (resync == null && namespaces != null) {
+            resync = Thread.ofVirtual().name("namespace-cleanup-resync").start(this::resyncLoop);
+        }
+    }
+
+    /** Starts emptying and finalizing the namespace in the background, unless that already runs here. */
+    public void cleanupLater(String namespace) {
+        if (!closed && namespaces != null && running.add(namespace)) {
+            Thread.ofVirtual().name("namespace-cleanup-" + namespace).start(() -> {
+                try {
+                    finish(namespace);
+                } catch (RuntimeException e) {
+                    LOG.warn("namespace {} not cleaned up yet: {}", namespace, e.toString());
+                } finally {
+                    running.remove(namespace);
+                }
+            });
+        }
+    }
+
+    private void resyncLoop() {
+        while (!closed) {
+            try {
+                Thread.sleep(RESYNC);
+                for (Namespace ns : namespaces.list(null, ListParams.all()).items()) {
+                    if (ns.getMetadata().getDeletionTimestamp() != null) {
+                        cleanupLater(ns.getMetadata().getName());
+                    }
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.debug("namespace resync failed: {}", e.toString());
+            }
+        }
+    }
+
+    /**
+     * Empties a terminating namespace and releases it; true when it is released (or gone), false while
+     * content held by finalizers remains (the next resync tries again).
+     */
+    public boolean finish(String name) {
+        Namespace ns = current(name);
+        if (ns == null || ns.getMetadata().getDeletionTimestamp() == null) {
+            return true;
+        }
+        if (NamespaceStrategy.specFinalizers(ns).contains(NamespaceStrategy.KUBERNETES_FINALIZER)) {
+            deleteContent(name);
+            sleep(SETTLE);
+            if (!deleteContent(name)) {
+                return false;
+            }
+            ns = finalizeKubernetes(name);
+            if (ns == null) {
+                return true;
+            }
+        }
+        if (NamespaceStrategy.specFinalizers(ns).isEmpty()) {
+            try {
+                namespaces.delete(null, name, new Preconditions(ns.getMetadata().getUid(), null),
+                        WriteOptions.plain());
+            } catch (StatusError e) {
+                if (e.code() != 404 && e.code() != 409) {
+                    throw e;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Deletes everything in the namespace; true when nothing is left (nothing held by finalizers). */
+    private boolean deleteContent(String namespace) {
+        List<String> left = new ArrayList<>();
+        for (Store<?> store : stores.namespacedStores()) {
+            try {
+                if (!deleteAll(store, namespace)) {
+                    left.add(store.definition().resource());
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("could not empty {} in namespace {}: {}", store.definition().resource(), namespace,
+                        e.getMessage());
+                left.add(store.definition().resource());
+            }
+        }
+        if (!left.isEmpty()) {
+            LOG.debug("namespace {} still holds {}", namespace, left);
+        }
+        return left.isEmpty();
+    }
+
+    private static <T extends HasMetadata> boolean deleteAll(Store<T> store, String namespace) {
+        store.deleteCollection(namespace, ListParams.all(), WriteOptions.plain());
+        return store.list(namespace, ListParams.all()).items().isEmpty();
+    }
+
+    /** Removes the {@code kubernetes} spec finalizer; the namespace after that, or null when it is gone. */
+    private Namespace finalizeKubernetes(String name) {
+        try {
+            return namespaces.update(null, name, ns -> {
+                List<String> rest = new ArrayList<>(NamespaceStrategy.specFinalizers(ns));
+                rest.remove(NamespaceStrategy.KUBERNETES_FINALIZER);
+                ns.getSpec().setFinalizers(rest);
+                return ns;
+            }, "finalize", WriteOptions.plain());
+        } catch (StatusError e) {
+            if (e.code() == 404) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private Namespace current(String name) {
+        try {
+            return namespaces.get(null, name);
+        } catch (StatusError e) {
+            if (e.code() == 404) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Thread t = resync;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+}

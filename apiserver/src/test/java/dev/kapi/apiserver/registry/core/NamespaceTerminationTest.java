@@ -1,0 +1,177 @@
+package dev.kapi.apiserver.registry.core;
+
+import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.registry.BuiltInResources;
+import dev.kapi.apiserver.registry.RegistryContext;
+import dev.kapi.apiserver.registry.ResourceDefinition;
+import dev.kapi.apiserver.registry.ResourceRegistry;
+import dev.kapi.apiserver.registry.Store;
+import dev.kapi.apiserver.registry.StoreRegistry;
+import dev.kapi.apiserver.registry.WriteOptions;
+import dev.kapi.apiserver.storage.Preconditions;
+import dev.kapi.apiserver.storage.Storage;
+import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
+import dev.kapi.apiserver.testing.EtcdExtension;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * A namespace's deletion on real etcd, as kube-apiserver and its namespace controller do it: the delete
+ * marks it Terminating, {@link NamespaceCleanup} empties it, content held by finalizers keeps it, and it goes
+ * once its {@code kubernetes} spec finalizer is released through {@code finalize}.
+ */
+@ExtendWith(EtcdExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class NamespaceTerminationTest {
+
+    private static final WriteOptions PLAIN = WriteOptions.plain();
+
+    private Storage storage;
+    private StoreRegistry stores;
+    private Store<Namespace> namespaces;
+    private Store<ConfigMap> configMaps;
+    private Store<Secret> secrets;
+    private NamespaceCleanup cleanup;
+
+    @BeforeAll
+    void connect() {
+        storage = EtcdStorage.connect(EtcdExtension.endpoints());
+        String prefix = EtcdExtension.randomPrefix();
+        stores = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
+                new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
+        namespaces = store("", "namespaces");
+        configMaps = store("", "configmaps");
+        secrets = store("", "secrets");
+        cleanup = new NamespaceCleanup(stores);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T extends HasMetadata> Store<T> store(String group, String resource) {
+        return stores.store((ResourceDefinition<T>) stores.resources().find(group, "v1", resource).orElseThrow());
+    }
+
+    @AfterAll
+    void close() {
+        cleanup.close();
+        storage.close();
+    }
+
+    @Test
+    void deleteMarksTheNamespaceTerminatingAndASecondDeleteReturnsItUnchanged() {
+        createNamespace("nt-mark");
+        Store.DeleteResult<Namespace> first = namespaces.delete(null, "nt-mark", Preconditions.NONE, PLAIN);
+        assertThat(first.deleted()).isFalse();
+        Namespace marked = first.object();
+        assertThat(marked.getMetadata().getDeletionTimestamp()).isNotBlank();
+        assertThat(marked.getStatus().getPhase()).isEqualTo("Terminating");
+        assertThat(marked.getSpec().getFinalizers()).containsExactly("kubernetes");
+        Store.DeleteResult<Namespace> second = namespaces.delete(null, "nt-mark", Preconditions.NONE, PLAIN);
+        assertThat(second.deleted()).isFalse();
+        assertThat(second.object().getMetadata().getResourceVersion())
+                .isEqualTo(marked.getMetadata().getResourceVersion());
+
+        StatusError active = catchThrowableOfType(StatusError.class, () -> namespaces.update(null, "nt-mark", ns -> {
+            ns.getStatus().setPhase("Active");
+            return ns;
+        }, true, PLAIN));
+        assertThat(active.code()).isEqualTo(422);
+        Namespace updated = namespaces.update(null, "nt-mark", ns -> {
+            ns.getSpec().setFinalizers(List.of());
+            ns.getMetadata().setLabels(java.util.Map.of("team", "a"));
+            return ns;
+        }, false, PLAIN);
+        assertThat(updated.getSpec().getFinalizers()).as("only finalize changes spec.finalizers")
+                .containsExactly("kubernetes");
+        assertThat(updated.getStatus().getPhase()).isEqualTo("Terminating");
+    }
+
+    @Test
+    void cleanupEmptiesTheNamespaceWaitsForHeldContentAndThenRemovesIt() {
+        createNamespace("nt-full");
+        configMaps.create("nt-full", new ConfigMapBuilder().withNewMetadata().withName("plain").endMetadata().build(),
+                PLAIN);
+        configMaps.create("nt-full", new ConfigMapBuilder().withNewMetadata().withName("held")
+                .withFinalizers("example.com/hold").endMetadata().build(), PLAIN);
+        secrets.create("nt-full", new SecretBuilder().withNewMetadata().withName("s").endMetadata().build(), PLAIN);
+        namespaces.delete(null, "nt-full", Preconditions.NONE, PLAIN);
+
+        assertThat(cleanup.finish("nt-full")).as("a held ConfigMap keeps the namespace").isFalse();
+        assertThat(namespaces.get(null, "nt-full").getStatus().getPhase()).isEqualTo("Terminating");
+        assertThat(configMaps.list("nt-full", dev.kapi.apiserver.registry.ListParams.all()).items())
+                .extracting(c -> c.getMetadata().getName()).containsExactly("held");
+        assertThat(configMaps.get("nt-full", "held").getMetadata().getDeletionTimestamp()).isNotBlank();
+        assertThat(secrets.list("nt-full", dev.kapi.apiserver.registry.ListParams.all()).items()).isEmpty();
+
+        configMaps.update("nt-full", "held", c -> {
+            c.getMetadata().setFinalizers(List.of());
+            return c;
+        }, false, PLAIN);
+        assertThat(cleanup.finish("nt-full")).isTrue();
+        assertGone("nt-full");
+    }
+
+    @Test
+    void aNamespaceFinalizedBeforeItsDeleteIsStillMarkedFirstAndThenRemoved() {
+        createNamespace("nt-bare");
+        Namespace bare = namespaces.update(null, "nt-bare", ns -> {
+            ns.getSpec().setFinalizers(List.of());
+            return ns;
+        }, "finalize", PLAIN);
+        assertThat(bare.getSpec().getFinalizers()).isEmpty();
+        assertThat(bare.getMetadata().getDeletionTimestamp()).as("finalize alone deletes nothing").isNull();
+        assertThat(namespaces.delete(null, "nt-bare", Preconditions.NONE, PLAIN).deleted()).isFalse();
+        assertThat(cleanup.finish("nt-bare")).isTrue();
+        assertGone("nt-bare");
+    }
+
+    @Test
+    void aMetadataFinalizerKeepsTheReleasedNamespaceUntilItIsRemoved() {
+        namespaces.create(null, new NamespaceBuilder().withNewMetadata().withName("nt-meta")
+                .withFinalizers("example.com/hold").endMetadata().build(), PLAIN);
+        namespaces.delete(null, "nt-meta", Preconditions.NONE, PLAIN);
+        assertThat(cleanup.finish("nt-meta")).isTrue();
+        Namespace released = namespaces.get(null, "nt-meta");
+        assertThat(released.getSpec().getFinalizers()).isEmpty();
+        assertThat(released.getStatus().getPhase()).isEqualTo("Terminating");
+        namespaces.update(null, "nt-meta", ns -> {
+            ns.getMetadata().setFinalizers(List.of());
+            return ns;
+        }, false, PLAIN);
+        assertGone("nt-meta");
+    }
+
+    @Test
+    void finalizeIsTheOnlyUpdateAndValidatesFinalizerNames() {
+        createNamespace("nt-names");
+        StatusError bad = catchThrowableOfType(StatusError.class, () -> namespaces.update(null, "nt-names", ns -> {
+            ns.getSpec().setFinalizers(List.of("not a name"));
+            return ns;
+        }, "finalize", PLAIN));
+        assertThat(bad.code()).isEqualTo(422);
+        assertThat(catchThrowableOfType(StatusError.class, () -> namespaces.update(null, "nt-names", ns -> ns,
+                "approval", PLAIN)).code()).isEqualTo(404);
+    }
+
+    private void createNamespace(String name) {
+        namespaces.create(null, new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build(), PLAIN);
+    }
+
+    private void assertGone(String name) {
+        assertThat(catchThrowableOfType(StatusError.class, () -> namespaces.get(null, name)).code()).isEqualTo(404);
+    }
+}
