@@ -23,6 +23,10 @@ public final class NamespaceLifecycle implements MutatingAdmission {
     @FunctionalInterface
     public interface Namespaces {
         Phase phase(String name);
+
+        /** The namespace is about to be deleted: answer from storage, not from recent answers, for a while. */
+        default void deleting(String name) {
+        }
     }
 
     private static final GroupResource NAMESPACES = new GroupResource("", "namespaces");
@@ -43,9 +47,11 @@ public final class NamespaceLifecycle implements MutatingAdmission {
     public HasMetadata admit(AdmissionAttributes a) {
         boolean namespaceObject = a.group().isEmpty() && a.resource().equals("namespaces");
         if (namespaceObject && a.operation() == AdmissionAttributes.Operation.DELETE
-                && (a.subresource() == null || a.subresource().isEmpty())
-                && IMMORTAL.contains(a.name())) {
-            throw StatusError.forbidden(NAMESPACES, a.name(), "this namespace may not be deleted");
+                && (a.subresource() == null || a.subresource().isEmpty())) {
+            if (IMMORTAL.contains(a.name())) {
+                throw StatusError.forbidden(NAMESPACES, a.name(), "this namespace may not be deleted");
+            }
+            namespaces.deleting(a.name());
         }
         if (a.operation() != AdmissionAttributes.Operation.CREATE || namespaceObject || a.namespace() == null
                 || a.namespace().isEmpty()) {

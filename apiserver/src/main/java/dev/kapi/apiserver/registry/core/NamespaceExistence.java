@@ -14,12 +14,16 @@ import java.util.function.LongSupplier;
  * Answers NamespaceLifecycle from the namespaces' store. A namespace found is trusted for one second,
  * so a burst of creates in one namespace reads it from storage about once a second (kube-apiserver reads
  * an informer cache, which lags the same way); a namespace not found is read again every time, so a
- * namespace just created is seen at once. {@code NamespaceCleanup} waits longer than that second before it
- * checks that a deleted namespace is empty, so a create let through on a stale answer is still removed.
+ * namespace just created is seen at once, and for {@value #LIVE_SECONDS} s after a delete of a namespace
+ * through this server its answers are read from storage (kube's "force live lookup"), so that a create right
+ * after the delete sees it Terminating. Another server may still answer from its last second;
+ * {@code NamespaceCleanup} waits longer than that before it checks that a deleted namespace is empty, so a
+ * create let through on a stale answer is still removed.
  */
 public final class NamespaceExistence implements NamespaceLifecycle.Namespaces {
 
     public static final long TRUST_NANOS = TimeUnit.SECONDS.toNanos(1);
+    static final long LIVE_SECONDS = 30;
 
     private record Seen(long at, Phase phase) {
     }
@@ -27,6 +31,7 @@ public final class NamespaceExistence implements NamespaceLifecycle.Namespaces {
     private final Store<Namespace> namespaces;
     private final LongSupplier nanoTime;
     private final ConcurrentHashMap<String, Seen> seen = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Long> liveSince = new ConcurrentHashMap<>();
 
     public NamespaceExistence(Store<Namespace> namespaces) {
         this(namespaces, System::nanoTime);
@@ -41,7 +46,7 @@ public final class NamespaceExistence implements NamespaceLifecycle.Namespaces {
     public Phase phase(String name) {
         long now = nanoTime.getAsLong();
         Seen last = seen.get(name);
-        if (last != null && now - last.at() < TRUST_NANOS) {
+        if (last != null && now - last.at() < TRUST_NANOS && !readLive(name, now)) {
             return last.phase();
         }
         try {
@@ -56,5 +61,24 @@ public final class NamespaceExistence implements NamespaceLifecycle.Namespaces {
             seen.remove(name);
             return Phase.MISSING;
         }
+    }
+
+    @Override
+    public void deleting(String name) {
+        long now = nanoTime.getAsLong();
+        liveSince.values().removeIf(since -> now - since >= TimeUnit.SECONDS.toNanos(LIVE_SECONDS));
+        liveSince.put(name, now);
+    }
+
+    private boolean readLive(String name, long now) {
+        Long since = liveSince.get(name);
+        if (since == null) {
+            return false;
+        }
+        if (now - since < TimeUnit.SECONDS.toNanos(LIVE_SECONDS)) {
+            return true;
+        }
+        liveSince.remove(name, since);
+        return false;
     }
 }

@@ -59,6 +59,14 @@ class NamespaceExistenceTest {
         now.addAndGet(1);
         assertThat(existence.phase("team-a")).as("read again after the second").isEqualTo(Phase.TERMINATING);
 
+        namespaces.create(null, new NamespaceBuilder().withNewMetadata().withName("team-b").endMetadata().build(),
+                WriteOptions.plain());
+        assertThat(existence.phase("team-b")).isEqualTo(Phase.ACTIVE);
+        existence.deleting("team-b");
+        namespaces.delete(null, "team-b", Preconditions.NONE, WriteOptions.plain());
+        assertThat(existence.phase("team-b")).as("read live after a delete through this server")
+                .isEqualTo(Phase.TERMINATING);
+
         namespaces.update(null, "team-a", ns -> {
             ns.getSpec().setFinalizers(List.of());
             return ns;
