@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The one generic store that serves every resource (kube-apiserver's {@code generic/registry.Store}):
  * it builds keys, fills server-owned metadata, runs the resource's {@link ResourceStrategy} and the
- * validating admission it is handed, and talks to {@link Storage}. Lists and watches live in
- * {@link StoreLister} and {@link StoreWatcher}.
+ * validating admission it is handed, and talks to {@link Storage}. Lists, watches and deletes live in
+ * {@link StoreLister}, {@link StoreWatcher} and {@link StoreDeleter}.
  */
 public final class Store<T extends HasMetadata> {
 
@@ -29,6 +29,7 @@ public final class Store<T extends HasMetadata> {
     private final String prefix;
     private final StoreLister<T> lister;
     private final StoreWatcher<T> watcher;
+    private final StoreDeleter<T> deleter;
     private final DecodedValues<T> decodedValues = new DecodedValues<>(this);
 
     public Store(ResourceDefinition<T> def, Storage storage, String prefix) {
@@ -37,6 +38,7 @@ public final class Store<T extends HasMetadata> {
         this.prefix = prefix;
         this.lister = new StoreLister<>(this);
         this.watcher = new StoreWatcher<>(this);
+        this.deleter = new StoreDeleter<>(this);
     }
 
     public ResourceDefinition<T> definition() {
@@ -86,6 +88,10 @@ public final class Store<T extends HasMetadata> {
 
     public ListPage<T> list(String namespace, ListParams<T> params) {
         return lister.list(namespace, params);
+    }
+
+    StoreLister<T> lister() {
+        return lister;
     }
 
     DecodedValues<T> decodedValues() {
@@ -198,7 +204,7 @@ public final class Store<T extends HasMetadata> {
             if (written != null) {
                 strategy.afterUpdate(written.updated(), written.old());
             }
-            return finishDeletionIfFinalized(key, updated, kv.modRevision());
+            return deleter.finishIfReleased(key, updated, kv.modRevision());
         } catch (DryRunDone done) {
             return result.get();
         } catch (StorageException e) {
@@ -275,103 +281,21 @@ public final class Store<T extends HasMetadata> {
         }
     }
 
-    /**
-     * Whether a delete only marks the object: metadata.finalizers hold it, or its strategy does (a namespace
-     * is first marked Terminating and goes once its spec.finalizers are gone).
-     */
-    private boolean held(T obj) {
-        List<String> finalizers = obj.getMetadata().getFinalizers();
-        return (finalizers != null && !finalizers.isEmpty()) || def.strategy().deletionHeld(obj);
-    }
-
-    /** An object being deleted goes once nothing holds it any more (its last finalizer was removed). */
-    private T finishDeletionIfFinalized(String key, T updated, long revision) {
-        ObjectMeta meta = updated.getMetadata();
-        if (meta.getDeletionTimestamp() == null || held(updated)) {
-            return updated;
-        }
-        try {
-            storage.delete(key, Preconditions.resourceVersion(revision));
-            def.strategy().afterDelete(updated);
-        } catch (StorageException e) {
-            if (e.code() != StorageException.Code.KEY_NOT_FOUND && e.code() != StorageException.Code.CONFLICT) {
-                throw error(e, meta.getName());
-            }
-        }
-        return updated;
-    }
-
     /** The outcome of a delete: the object, and whether it is gone (false: finalizers hold it). */
     public record DeleteResult<T>(T object, boolean deleted) {
     }
 
     /**
-     * Deletes one object. One with finalizers is only marked (deletionTimestamp set) and stays until its
-     * last finalizer is removed.
+     * Deletes one object. One held by finalizers (or by its strategy, a namespace) is only marked
+     * (deletionTimestamp set) and stays until nothing holds it.
      */
     public DeleteResult<T> delete(String namespace, String name, Preconditions preconditions, WriteOptions options) {
-        String key = key(namespace, name);
-        try {
-            KeyValue current = storage.get(key);
-            preconditions.check(current);
-            T old = decode(current);
-            options.validation().validate(null, old);
-            if (held(old)) {
-                return new DeleteResult<>(markDeleting(namespace, name, old, preconditions, options), false);
-            }
-            if (options.dryRun()) {
-                return new DeleteResult<>(old, true);
-            }
-            KeyValue deleted = storage.delete(key, preconditions.isEmpty()
-                    ? Preconditions.resourceVersion(current.modRevision()) : preconditions);
-            def.strategy().afterDelete(old);
-            return new DeleteResult<>(decode(deleted), true);
-        } catch (StorageException e) {
-            if (e.code() == StorageException.Code.CONFLICT && preconditions.isEmpty()) {
-                return delete(namespace, name, preconditions, options);
-            }
-            throw error(e, name);
-        }
-    }
-
-    private T markDeleting(String namespace, String name, T old, Preconditions preconditions, WriteOptions options) {
-        if (old.getMetadata().getDeletionTimestamp() != null) {
-            return old;
-        }
-        if (options.dryRun()) {
-            ObjectMetaLifecycle.markDeleting(old.getMetadata());
-            def.strategy().prepareForDeletion(old);
-            return old;
-        }
-        AtomicReference<T> result = new AtomicReference<>();
-        KeyValue kv = storage.guaranteedUpdate(key(namespace, name), preconditions, false, current -> {
-            T obj = decode(current);
-            if (obj.getMetadata().getDeletionTimestamp() == null) {
-                ObjectMetaLifecycle.markDeleting(obj.getMetadata());
-                def.strategy().prepareForDeletion(obj);
-            }
-            result.set(obj);
-            return ObjectCodec.encode(obj);
-        });
-        T marked = result.get();
-        marked.getMetadata().setResourceVersion(Long.toString(kv.modRevision()));
-        return marked;
+        return deleter.delete(namespace, name, preconditions, options);
     }
 
     /** Deletes every object the params select, one by one (as kube-apiserver's DeleteCollection). */
     public List<T> deleteCollection(String namespace, ListParams<T> params, WriteOptions options) {
-        List<T> deleted = new ArrayList<>();
-        for (T obj : lister.listAll(namespace, params)) {
-            try {
-                deleted.add(delete(namespace == null ? obj.getMetadata().getNamespace() : namespace,
-                        obj.getMetadata().getName(), Preconditions.NONE, options).object());
-            } catch (StatusError e) {
-                if (e.code() != 404) {
-                    throw e;
-                }
-            }
-        }
-        return deleted;
+        return deleter.deleteCollection(namespace, params, options);
     }
 
     private void failIfInvalid(T obj, List<FieldError> errs) {
