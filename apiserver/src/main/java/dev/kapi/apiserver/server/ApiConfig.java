@@ -21,6 +21,7 @@ import dev.kapi.apiserver.registry.RegistryContext;
 import dev.kapi.apiserver.registry.ResourceDefinition;
 import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.StoreRegistry;
+import dev.kapi.apiserver.registry.core.DefaultServiceAccounts;
 import dev.kapi.apiserver.registry.core.NamespaceCleanup;
 import dev.kapi.apiserver.registry.core.NamespaceExistence;
 import dev.kapi.apiserver.storage.Storage;
@@ -72,6 +73,12 @@ public class ApiConfig {
     ResourceDispatcher resourceDispatcher(StoreRegistry stores, AdmissionChain admission, ReviewHandlers reviews,
                                           TokenRequestHandler tokenRequests, NamespaceCleanup namespaceCleanup) {
         return new ResourceDispatcher(stores, admission, reviews.byResource(), tokenRequests, namespaceCleanup);
+    }
+
+    /** A ServiceAccount "default" in every namespace (kube's service account controller, for now). */
+    @Bean(initMethod = "start", destroyMethod = "close")
+    DefaultServiceAccounts defaultServiceAccounts(StoreRegistry stores) {
+        return new DefaultServiceAccounts(stores);
     }
 
     /** Empties deleted namespaces (kube's namespace controller, for now); resyncs from start to stop. */

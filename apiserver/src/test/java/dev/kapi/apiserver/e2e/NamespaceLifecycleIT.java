@@ -11,12 +11,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Deleting namespaces with kubectl (v1.32, default flags) and raw HTTP: the namespace is Terminating while
- * its content goes, creates in it are refused, content held by a finalizer keeps it, {@code finalize}
- * releases it, and the server's own namespaces may not be deleted.
+ * A namespace's life with kubectl (v1.32, default flags) and raw HTTP: a new one gets its {@code default}
+ * ServiceAccount; deleted, it is Terminating while its content goes, creates in it are refused, content held
+ * by a finalizer keeps it, {@code finalize} releases it; the server's own namespaces may not be deleted.
  */
 @ExtendWith(KapiServerExtension.class)
-class NamespaceDeletionIT {
+class NamespaceLifecycleIT {
 
     private static final Kubectl KUBECTL = Kubectl.named("kubectl");
 
@@ -31,6 +31,13 @@ class NamespaceDeletionIT {
         Reply r = KubeHttp.post("/api/v1/namespaces/" + ns + "/configmaps",
                 "{\"metadata\":{\"name\":\"" + name + "\"" + fin + "},\"data\":{\"k\":\"v\"}}");
         assertThat(r.code()).as(r.body()).isEqualTo(201);
+    }
+
+    @Test
+    void aNewNamespaceGetsItsDefaultServiceAccount() {
+        ok("create", "namespace", "e2e-nslife-sa");
+        ok("wait", "--for=create", "-n", "e2e-nslife-sa", "serviceaccount/default", "--timeout=30s");
+        assertThat(ok("create", "token", "default", "-n", "e2e-nslife-sa").out().trim()).matches("[\\w-]+\\.[\\w-]+\\.[\\w-]+");
     }
 
     @Test

@@ -1,0 +1,116 @@
+package dev.kapi.apiserver.registry.core;
+
+import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.registry.ApiWatchEvent;
+import dev.kapi.apiserver.registry.ResourceDefinition;
+import dev.kapi.apiserver.registry.Store;
+import dev.kapi.apiserver.registry.StoreRegistry;
+import dev.kapi.apiserver.registry.StoreWatch;
+import dev.kapi.apiserver.registry.WatchParams;
+import dev.kapi.apiserver.registry.WriteOptions;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Stands in for kube-controller-manager's service account controller until controllers arrive: every
+ * namespace that is not being deleted has a ServiceAccount named {@code default}. It watches namespaces
+ * (each one found or added gets its account) and service accounts (a deleted {@code default} is made
+ * again). Creating an account that exists is a harmless 409, so several servers may run it at once.
+ */
+public final class DefaultServiceAccounts implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultServiceAccounts.class);
+    static final String NAME = "default";
+
+    private final Store<Namespace> namespaces;
+    private final Store<ServiceAccount> accounts;
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean closed;
+
+    @SuppressWarnings("unchecked")
+    public DefaultServiceAccounts(StoreRegistry stores) {
+        this.namespaces = stores.store((ResourceDefinition<Namespace>) stores.resources()
+                .find("", "v1", "namespaces").orElseThrow());
+        this.accounts = stores.store((ResourceDefinition<ServiceAccount>) stores.resources()
+                .find("", "v1", "serviceaccounts").orElseThrow());
+    }
+
+    public synchronized void start() {
+        if (!threads.isEmpty()) {
+            return;
+        }
+        threads.add(Thread.ofVirtual().name("default-serviceaccounts-namespaces").start(() -> follow(namespaces,
+                e -> {
+                    if (e.type().equals("ADDED")) {
+                        Namespace ns = (Namespace) e.object();
+                        if (ns.getMetadata().getDeletionTimestamp() == null) {
+                            ensure(ns.getMetadata().getName());
+                        }
+                    }
+                })));
+        threads.add(Thread.ofVirtual().name("default-serviceaccounts-accounts").start(() -> follow(accounts,
+                e -> {
+                    ServiceAccount sa = (ServiceAccount) e.object();
+                    if (e.type().equals("DELETED") && NAME.equals(sa.getMetadata().getName())) {
+                        ensure(sa.getMetadata().getNamespace());
+                    }
+                })));
+    }
+
+    /** Creates {@code default} in the namespace unless it exists or the namespace is gone or terminating. */
+    void ensure(String namespace) {
+        try {
+            Namespace ns = namespaces.get(null, namespace);
+            if (ns.getMetadata().getDeletionTimestamp() != null) {
+                return;
+            }
+            accounts.create(namespace, new ServiceAccountBuilder().withNewMetadata().withName(NAME).endMetadata()
+                    .build(), WriteOptions.plain());
+        } catch (StatusError e) {
+            if (e.code() != 404 && e.code() != 409) {
+                LOG.warn("could not create serviceaccount {}/{}: {}", namespace, NAME, e.getMessage());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not create serviceaccount {}/{}: {}", namespace, NAME, e.toString());
+        }
+    }
+
+    /** Watches a whole resource from its current state (ADDED for each object), re-opening after an end. */
+    private <T extends HasMetadata> void follow(Store<T> store, Consumer<ApiWatchEvent> handler) {
+        while (!closed) {
+            try (StoreWatch<T> watch = store.watcher().open(null, new WatchParams<>(null, "", "", false, null))) {
+                while (!closed && !watch.isClosed()) {
+                    for (ApiWatchEvent e : watch.poll(1000)) {
+                        if (e.type().equals("ERROR")) {
+                            break;
+                        }
+                        handler.accept(e);
+                    }
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.debug("{} watch ended: {}", store.definition().resource(), e.toString());
+            }
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        threads.forEach(Thread::interrupt);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.kapi.apiserver.registry.core;
+
+import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.registry.BuiltInResources;
+import dev.kapi.apiserver.registry.RegistryContext;
+import dev.kapi.apiserver.registry.ResourceDefinition;
+import dev.kapi.apiserver.registry.ResourceRegistry;
+import dev.kapi.apiserver.registry.Store;
+import dev.kapi.apiserver.registry.StoreRegistry;
+import dev.kapi.apiserver.registry.WriteOptions;
+import dev.kapi.apiserver.storage.Preconditions;
+import dev.kapi.apiserver.storage.Storage;
+import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
+import dev.kapi.apiserver.testing.EtcdExtension;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** DefaultServiceAccounts on real etcd: every namespace gets "default", made again when deleted, not in a terminating one. */
+@ExtendWith(EtcdExtension.class)
+class DefaultServiceAccountsTest {
+
+    @Test
+    void everyLiveNamespaceHasADefaultServiceAccount() throws Exception {
+        String prefix = EtcdExtension.randomPrefix();
+        try (Storage storage = EtcdStorage.connect(EtcdExtension.endpoints())) {
+            StoreRegistry stores = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
+                    new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
+            Store<Namespace> namespaces = store(stores, "namespaces");
+            Store<ServiceAccount> accounts = store(stores, "serviceaccounts");
+            namespaces.create(null, namespace("sa-before"), WriteOptions.plain());
+            try (DefaultServiceAccounts controller = new DefaultServiceAccounts(stores)) {
+                controller.start();
+                awaitAccount(accounts, "sa-before");
+                namespaces.create(null, namespace("sa-after"), WriteOptions.plain());
+                awaitAccount(accounts, "sa-after");
+
+                accounts.delete("sa-after", "default", Preconditions.NONE, WriteOptions.plain());
+                awaitAccount(accounts, "sa-after");
+
+                namespaces.delete(null, "sa-after", Preconditions.NONE, WriteOptions.plain()); // Terminating
+                accounts.delete("sa-after", "default", Preconditions.NONE, WriteOptions.plain());
+                // a later delete on the same watch is handled after the one above
+                accounts.delete("sa-before", "default", Preconditions.NONE, WriteOptions.plain());
+                awaitAccount(accounts, "sa-before");
+                assertThat(exists(accounts, "sa-after")).as("not made again in a terminating namespace").isFalse();
+            }
+        }
+    }
+
+    private static Namespace namespace(String name) {
+        return new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build();
+    }
+
+    private static void awaitAccount(Store<ServiceAccount> accounts, String namespace) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> exists(accounts, namespace));
+    }
+
+    private static boolean exists(Store<ServiceAccount> accounts, String namespace) {
+        try {
+            accounts.get(namespace, "default");
+            return true;
+        } catch (StatusError e) {
+            return false;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends HasMetadata> Store<T> store(StoreRegistry stores, String resource) {
+        return stores.store((ResourceDefinition<T>) stores.resources().find("", "v1", resource).orElseThrow());
+    }
+}
