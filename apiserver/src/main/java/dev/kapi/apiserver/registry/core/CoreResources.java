@@ -34,7 +34,9 @@ public final class CoreResources {
                 context.serviceNodePortRange() == null ? "30000-32767" : context.serviceNodePortRange());
         ReplicationControllerStrategy rc = new ReplicationControllerStrategy();
         return List.of(
+                // no deletecollection, as in kube: each namespace delete passes NamespaceLifecycle
                 def("namespaces", "Namespace", Namespace.class).clusterScoped().shortNames("ns")
+                        .verbs("create", "delete", "get", "list", "patch", "update", "watch")
                         .subresources("status", "finalize").strategy(new NamespaceStrategy()).build(),
                 def("configmaps", "ConfigMap", ConfigMap.class).shortNames("cm")
                         .strategy(new ConfigMapStrategy()).build(),
