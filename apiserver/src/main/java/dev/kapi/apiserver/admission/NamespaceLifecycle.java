@@ -12,7 +12,8 @@ import java.util.Set;
  * kube-apiserver's NamespaceLifecycle admission (a mutating plugin there too, so it answers before the
  * object is validated): an object is created only in a namespace that exists ({@code 404 namespaces "x" not
  * found}) and is not being deleted (403 with cause {@code NamespaceTerminating}); the namespaces
- * {@code default}, {@code kube-system} and {@code kube-public} may not be deleted.
+ * {@code default}, {@code kube-system} and {@code kube-public} may not be deleted. Access reviews are let
+ * through, as in kube.
  */
 public final class NamespaceLifecycle implements MutatingAdmission {
 
@@ -54,7 +55,7 @@ public final class NamespaceLifecycle implements MutatingAdmission {
             namespaces.deleting(a.name());
         }
         if (a.operation() != AdmissionAttributes.Operation.CREATE || namespaceObject || a.namespace() == null
-                || a.namespace().isEmpty()) {
+                || a.namespace().isEmpty() || isAccessReview(a)) {
             return a.object();
         }
         switch (namespaces.phase(a.namespace())) {
@@ -64,6 +65,11 @@ public final class NamespaceLifecycle implements MutatingAdmission {
             }
         }
         return a.object();
+    }
+
+    /** kube lets access reviews through: their answer must not tell whether a namespace exists. */
+    private static boolean isAccessReview(AdmissionAttributes a) {
+        return a.group().equals("authorization.k8s.io") && a.resource().equals("localsubjectaccessreviews");
     }
 
     private static StatusError terminating(AdmissionAttributes a) {

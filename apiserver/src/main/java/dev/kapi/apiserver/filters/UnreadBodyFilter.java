@@ -6,6 +6,7 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.ee11.servlet.ServletContextRequest;
 
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * 401, 405, 413 or 415 is decided from the headers): after the answer, up to {@value #LIMIT} bytes of the
  * body are read and dropped, as Go's HTTP server does for kube-apiserver. A larger body closes the
  * connection ({@code Connection: close}), but only after the answer went out and the rest of the body was
- * read for a while (up to {@value #LINGER_BYTES} bytes or one second): closing a socket with unread data
+ * read for a while (up to {@value #LINGER_BYTES} bytes or one second, also the connection's idle timeout
+ * then): closing a socket with unread data
  * resets it, and a client still sending (a 4 MiB body refused with 413) would lose the answer. Without
  * this the container closes such a connection right after the response, and a client that already sent
  * its next request on it sees the connection drop. A client that asked for {@code Expect: 100-continue}
@@ -24,12 +26,17 @@ import java.util.concurrent.TimeUnit;
 public final class UnreadBodyFilter extends HttpFilter {
 
     static final int LIMIT = 256 * 1024;
+    /** Bodies declared larger than the API's limit (kube's 3 MiB, BodyReader) are refused unread. */
+    public static final long API_BODY_LIMIT = 3L * 1024 * 1024;
     static final long LINGER_BYTES = 64L * 1024 * 1024;
     private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     @Override
     protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
             throws IOException, ServletException {
+        if (req.getContentLengthLong() > API_BODY_LIMIT) {
+            res.setHeader("Connection", "close"); // said now: the answer is usually complete, so committed, early
+        }
         chain.doFilter(req, res);
         if (req.isAsyncStarted() || !hasBody(req) || req.getHeader("Expect") != null) {
             return;
@@ -52,6 +59,7 @@ public final class UnreadBodyFilter extends HttpFilter {
                 res.setHeader("Connection", "close");
             }
             res.flushBuffer();
+            lingerTimeout(req);
             drain(in, buf, LINGER_BYTES, LINGER_NANOS);
         } catch (IOException clientGone) {
             // nothing to keep
@@ -69,6 +77,15 @@ public final class UnreadBodyFilter extends HttpFilter {
             }
         }
         return true;
+    }
+
+    /** A client that stalls while the closing connection lingers is cut off after the linger time. */
+    private static void lingerTimeout(HttpServletRequest req) {
+        ServletContextRequest jetty = ServletContextRequest.getServletContextRequest(req);
+        if (jetty != null && jetty.getConnectionMetaData() != null) {
+            jetty.getConnectionMetaData().getConnection().getEndPoint()
+                    .setIdleTimeout(TimeUnit.NANOSECONDS.toMillis(LINGER_NANOS));
+        }
     }
 
     private static boolean hasBody(HttpServletRequest req) {

@@ -19,6 +19,11 @@ import java.nio.charset.StandardCharsets;
 final class PlainTextBadRequests extends ErrorHandler {
 
     @Override
+    public boolean errorPageForMethod(String method) {
+        return true; // Go writes the body whatever the method; Jetty's default is GET, POST and HEAD only
+    }
+
+    @Override
     protected void generateCacheControl(Response response) {
         // Go sends no Cache-Control on these
     }

@@ -93,6 +93,14 @@ class NamespaceLifecycleTest {
         assertThat(plugin.admit(other)).isNull();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"missing", "leaving"})
+    void accessReviewsAreLetThroughAnywhere(String namespace) {
+        AdmissionAttributes a = new AdmissionAttributes(Operation.CREATE, "authorization.k8s.io", "v1",
+                "localsubjectaccessreviews", null, "LocalSubjectAccessReview", namespace, "", null, null, null, false);
+        assertThat(plugin.admit(a)).isNull();
+    }
+
     private static AdmissionAttributes configMap(Operation operation, String namespace, String name, ConfigMap cm) {
         return new AdmissionAttributes(operation, "", "v1", "configmaps", null, "ConfigMap", namespace, name, cm,
                 null, null, false);

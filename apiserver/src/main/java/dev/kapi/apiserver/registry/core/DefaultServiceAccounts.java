@@ -48,7 +48,7 @@ public final class DefaultServiceAccounts implements AutoCloseable {
             return;
         }
         threads.add(Thread.ofVirtual().name("default-serviceaccounts-namespaces").start(() -> follow(namespaces,
-                e -> {
+                () -> { }, e -> {
                     if (e.type().equals("ADDED")) {
                         Namespace ns = (Namespace) e.object();
                         if (ns.getMetadata().getDeletionTimestamp() == null) {
@@ -56,13 +56,22 @@ public final class DefaultServiceAccounts implements AutoCloseable {
                         }
                     }
                 })));
+        // a deletion while this watch was not open is not seen: every namespace is checked when it (re)opens
         threads.add(Thread.ofVirtual().name("default-serviceaccounts-accounts").start(() -> follow(accounts,
-                e -> {
+                this::ensureAll, e -> {
                     ServiceAccount sa = (ServiceAccount) e.object();
                     if (e.type().equals("DELETED") && NAME.equals(sa.getMetadata().getName())) {
                         ensure(sa.getMetadata().getNamespace());
                     }
                 })));
+    }
+
+    private void ensureAll() {
+        for (Namespace ns : namespaces.list(null, dev.kapi.apiserver.registry.ListParams.all()).items()) {
+            if (ns.getMetadata().getDeletionTimestamp() == null) {
+                ensure(ns.getMetadata().getName());
+            }
+        }
     }
 
     /** Creates {@code default} in the namespace unless it exists or the namespace is gone or terminating. */
@@ -83,10 +92,14 @@ public final class DefaultServiceAccounts implements AutoCloseable {
         }
     }
 
-    /** Watches a whole resource from its current state (ADDED for each object), re-opening after an end. */
-    private <T extends HasMetadata> void follow(Store<T> store, Consumer<ApiWatchEvent> handler) {
+    /**
+     * Watches a whole resource from its current state (ADDED for each object), re-opening after an end;
+     * {@code opened} runs each time the watch is open.
+     */
+    private <T extends HasMetadata> void follow(Store<T> store, Runnable opened, Consumer<ApiWatchEvent> handler) {
         while (!closed) {
             try (StoreWatch<T> watch = store.watcher().open(null, new WatchParams<>(null, "", "", false, null))) {
+                opened.run();
                 while (!closed && !watch.isClosed()) {
                     for (ApiWatchEvent e : watch.poll(1000)) {
                         if (e.type().equals("ERROR")) {
@@ -112,5 +125,13 @@ public final class DefaultServiceAccounts implements AutoCloseable {
     public synchronized void close() {
         closed = true;
         threads.forEach(Thread::interrupt);
+        for (Thread t : threads) {
+            try {
+                t.join(java.time.Duration.ofSeconds(2));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 }

@@ -32,16 +32,44 @@ public final class NamespaceCleanup implements AutoCloseable {
     /** Longer than NamespaceExistence trusts an answer: a create let through on a stale one is caught. */
     static final Duration SETTLE = Duration.ofNanos(NamespaceExistence.TRUST_NANOS).plusMillis(500);
     static final Duration RESYNC = Duration.ofSeconds(5);
+    /** The longest wait between looks at a namespace whose content finalizers hold. */
+    static final Duration MAX_WAIT = Duration.ofMinutes(1);
 
     private final StoreRegistry stores;
     private final Store<Namespace> namespaces; // null when the registry serves no namespaces (some tests)
     private final Set<String> running = ConcurrentHashMap.newKeySet();
+    /** Namespaces whose content finalizers hold: looked at again after a wait that doubles up to a minute. */
+    private final ConcurrentHashMap<String, Backoff> held = new ConcurrentHashMap<>();
+
+    private record Backoff(long dueNanos, long waitNanos) {
+        static Backoff first() {
+            return new Backoff(System.nanoTime() + RESYNC.toNanos(), RESYNC.toNanos());
+        }
+
+        Backoff longer() {
+            long wait = Math.min(waitNanos * 2, MAX_WAIT.toNanos());
+            return new Backoff(System.nanoTime() + wait, wait);
+        }
+
+        boolean due(long now) {
+            return now - dueNanos >= 0;
+        }
+    }
+
     private volatile Thread resync;
     private volatile boolean closed;
 
-    @SuppressWarnings("unchecked")
+    private final java.util.function.Consumer<Duration> settle;
+
     public NamespaceCleanup(StoreRegistry stores) {
+        this(stores, NamespaceCleanup::sleep);
+    }
+
+    /** With {@code settle} in place of the wait between the two passes (tests act there). */
+    @SuppressWarnings("unchecked")
+    NamespaceCleanup(StoreRegistry stores, java.util.function.Consumer<Duration> settle) {
         this.stores = stores;
+        this.settle = settle;
         this.namespaces = stores.resources().find("", "v1", "namespaces")
                 .map(d -> stores.store((ResourceDefinition<Namespace>) d)).orElse(null);
     }
@@ -58,7 +86,11 @@ public final class NamespaceCleanup implements AutoCloseable {
         if (!closed && namespaces != null && running.add(namespace)) {
             Thread.ofVirtual().name("namespace-cleanup-" + namespace).start(() -> {
                 try {
-                    finish(namespace);
+                    if (finish(namespace)) {
+                        held.remove(namespace);
+                    } else {
+                        held.merge(namespace, Backoff.first(), (was, first) -> was.longer());
+                    }
                 } catch (RuntimeException e) {
                     LOG.warn("namespace {} not cleaned up yet: {}", namespace, e.toString());
                 } finally {
@@ -72,11 +104,19 @@ public final class NamespaceCleanup implements AutoCloseable {
         while (!closed) {
             try {
                 Thread.sleep(RESYNC);
+                long now = System.nanoTime();
+                Set<String> terminating = new java.util.HashSet<>();
                 for (Namespace ns : namespaces.list(null, ListParams.all()).items()) {
+                    String name = ns.getMetadata().getName();
+                    Backoff wait = held.get(name);
                     if (ns.getMetadata().getDeletionTimestamp() != null) {
-                        cleanupLater(ns.getMetadata().getName());
+                        terminating.add(name);
+                        if (wait == null || wait.due(now)) {
+                            cleanupLater(name);
+                        }
                     }
                 }
+                held.keySet().retainAll(terminating); // gone meanwhile (finished by another server)
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -87,28 +127,33 @@ public final class NamespaceCleanup implements AutoCloseable {
 
     /**
      * Empties a terminating namespace and releases it; true when it is released (or gone), false while
-     * content held by finalizers remains (the next resync tries again).
+     * content held by finalizers remains (the next resync tries again). Works on the namespace it first
+     * read only: if that one is released and the name created again meanwhile, the new one is left alone.
      */
     public boolean finish(String name) {
         Namespace ns = current(name);
         if (ns == null || ns.getMetadata().getDeletionTimestamp() == null) {
             return true;
         }
+        String uid = ns.getMetadata().getUid();
         if (NamespaceStrategy.specFinalizers(ns).contains(NamespaceStrategy.KUBERNETES_FINALIZER)) {
             deleteContent(name);
-            sleep(SETTLE);
+            settle.accept(SETTLE);
+            Namespace again = current(name);
+            if (again == null || !uid.equals(again.getMetadata().getUid())) {
+                return true;
+            }
             if (!deleteContent(name)) {
                 return false;
             }
-            ns = finalizeKubernetes(name);
+            ns = finalizeKubernetes(name, uid);
             if (ns == null) {
                 return true;
             }
         }
         if (NamespaceStrategy.specFinalizers(ns).isEmpty()) {
             try {
-                namespaces.delete(null, name, new Preconditions(ns.getMetadata().getUid(), null),
-                        WriteOptions.plain());
+                namespaces.delete(null, name, new Preconditions(uid, null), WriteOptions.plain());
             } catch (StatusError e) {
                 if (e.code() != 404 && e.code() != 409) {
                     throw e;
@@ -143,20 +188,35 @@ public final class NamespaceCleanup implements AutoCloseable {
         return store.list(namespace, ListParams.all()).items().isEmpty();
     }
 
-    /** Removes the {@code kubernetes} spec finalizer; the namespace after that, or null when it is gone. */
-    private Namespace finalizeKubernetes(String name) {
+    /**
+     * Removes the {@code kubernetes} spec finalizer of the terminating namespace with this uid; the namespace
+     * after that, or null when it is gone or is another one by now.
+     */
+    private Namespace finalizeKubernetes(String name, String uid) {
         try {
             return namespaces.update(null, name, ns -> {
+                if (!uid.equals(ns.getMetadata().getUid()) || ns.getMetadata().getDeletionTimestamp() == null) {
+                    throw new NotOurs();
+                }
                 List<String> rest = new ArrayList<>(NamespaceStrategy.specFinalizers(ns));
                 rest.remove(NamespaceStrategy.KUBERNETES_FINALIZER);
                 ns.getSpec().setFinalizers(rest);
                 return ns;
             }, "finalize", WriteOptions.plain());
+        } catch (NotOurs e) {
+            return null;
         } catch (StatusError e) {
             if (e.code() == 404) {
                 return null;
             }
             throw e;
+        }
+    }
+
+    /** Ends the finalize update of a namespace that was replaced by another of the same name. */
+    private static final class NotOurs extends RuntimeException {
+        NotOurs() {
+            super(null, null, false, false);
         }
     }
 
@@ -186,6 +246,11 @@ public final class NamespaceCleanup implements AutoCloseable {
         Thread t = resync;
         if (t != null) {
             t.interrupt();
+            try {
+                t.join(Duration.ofSeconds(2));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -59,18 +59,39 @@ class RefusedRequestWireTest extends WatchServerTestBase {
     }
 
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"Bad\u0001Header: y", "No colon here", "X: a\u0000b"})
-    void malformedHttpIsAPlainText400AsGoAnswersIt(String badHeader) throws Exception {
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "GET|Bad\u0001Header: y", "GET|No colon here", "GET|X: a\u0000b", "PUT|Bad\u0001Header: y",
+            "DELETE|No colon here", "PATCH|X: a\u0000b"})
+    void malformedHttpIsAPlainText400AsGoAnswersIt(String method, String badHeader) throws Exception {
         Certificates.Issued ca = TlsClients.ca(DATA_DIR);
         var ssl = TlsClients.sslContext(ca.certificate(), null);
         try (SSLSocket socket = (SSLSocket) ssl.getSocketFactory().createSocket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(("GET /version HTTP/1.1\r\nHost: x\r\nAccept: text/html\r\n" + badHeader
+            socket.getOutputStream().write((method + " /version HTTP/1.1\r\nHost: x\r\nAccept: text/html\r\n" + badHeader
                     + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(answer).startsWith("HTTP/1.1 400 ").containsIgnoringCase("content-type: text/plain; charset=utf-8")
                     .containsIgnoringCase("connection: close").contains("\r\n\r\n400 Bad Request")
                     .doesNotContain("<");
+        }
+    }
+
+    @Test
+    void anOversizedBodyGets413WithConnectionCloseAndTheConnectionEndsThoughTheClientStalls() throws Exception {
+        assertThat(dev.kapi.apiserver.filters.UnreadBodyFilter.API_BODY_LIMIT).isEqualTo(BodyReader.MAX_BODY_BYTES);
+        Certificates.Issued ca = TlsClients.ca(DATA_DIR);
+        var ssl = TlsClients.sslContext(ca.certificate(), TlsClients.clientCert(ca, "system:admin", "system:masters"));
+        try (SSLSocket socket = (SSLSocket) ssl.getSocketFactory().createSocket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/v1/namespaces/default/configmaps HTTP/1.1\r\nHost: x\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + (64 * 1024 * 1024)
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[300 * 1024]); // past what is drained to keep the connection, then silence
+            out.flush();
+            InputStream in = socket.getInputStream();
+            assertThat(readResponse(in)).startsWith("HTTP/1.1 413").containsIgnoringCase("connection: close");
+            assertThat(in.read()).as("the server ends its side (and lingers reading)").isEqualTo(-1);
         }
     }
 

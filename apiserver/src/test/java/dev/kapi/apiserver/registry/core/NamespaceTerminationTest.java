@@ -156,6 +156,27 @@ class NamespaceTerminationTest {
     }
 
     @Test
+    void aNamespaceCreatedAgainUnderTheSameNameWhileCleanupWaitsIsLeftAlone() {
+        createNamespace("nt-again");
+        namespaces.delete(null, "nt-again", Preconditions.NONE, PLAIN);
+        NamespaceCleanup racing = new NamespaceCleanup(stores, settle -> {
+            // meanwhile someone else releases the namespace, and it is created again with content
+            namespaces.update(null, "nt-again", ns -> {
+                ns.getSpec().setFinalizers(List.of());
+                return ns;
+            }, "finalize", PLAIN);
+            createNamespace("nt-again");
+            configMaps.create("nt-again", new ConfigMapBuilder().withNewMetadata().withName("new").endMetadata()
+                    .build(), PLAIN);
+        });
+        assertThat(racing.finish("nt-again")).isTrue();
+        Namespace again = namespaces.get(null, "nt-again");
+        assertThat(again.getMetadata().getDeletionTimestamp()).isNull();
+        assertThat(again.getSpec().getFinalizers()).containsExactly("kubernetes");
+        assertThat(configMaps.get("nt-again", "new")).isNotNull();
+    }
+
+    @Test
     void finalizeIsTheOnlyUpdateAndValidatesFinalizerNames() {
         createNamespace("nt-names");
         StatusError bad = catchThrowableOfType(StatusError.class, () -> namespaces.update(null, "nt-names", ns -> {
