@@ -15,13 +15,13 @@ import java.util.concurrent.TimeUnit;
  * Keeps a connection reusable when a request was answered without reading its body (an error such as
  * 401, 405, 413 or 415 is decided from the headers): after the answer, up to {@value #LIMIT} bytes of the
  * body are read and dropped, as Go's HTTP server does for kube-apiserver. A larger body closes the
- * connection ({@code Connection: close}), but only after the answer went out and the rest of the body was
- * read for a while (up to {@value #LINGER_BYTES} bytes or one second, also the connection's idle timeout
- * then): closing a socket with unread data
- * resets it, and a client still sending (a 4 MiB body refused with 413) would lose the answer. Without
- * this the container closes such a connection right after the response, and a client that already sent
- * its next request on it sees the connection drop. A client that asked for {@code Expect: 100-continue}
- * was not told to send the body, so nothing is read then.
+ * connection ({@code Connection: close}, said up front for a body declared over the API's 3 MiB limit),
+ * but only after the answer went out and the rest of the body was read for a while (up to
+ * {@value #LINGER_BYTES} bytes or one second, which also becomes the connection's idle timeout): closing a
+ * socket with unread data resets it, and a client still sending (a 4 MiB body refused with 413) would lose
+ * the answer. Without this the container closes such a connection right after the response, and a client
+ * that already sent its next request on it sees the connection drop. A client that asked for
+ * {@code Expect: 100-continue} was not told to send the body, so nothing is read then.
  */
 public final class UnreadBodyFilter extends HttpFilter {
 
