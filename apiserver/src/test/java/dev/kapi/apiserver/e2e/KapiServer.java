@@ -91,9 +91,14 @@ public final class KapiServer implements AutoCloseable {
                 throw new IllegalStateException("kapi server exited with " + process.exitValue() + ":\n"
                         + tail(log, LOG_TAIL_LINES));
             }
-            if (client == null && Files.isRegularFile(dataDir.resolve("pki/ca.crt"))) {
+            if (client == null && Files.isRegularFile(dataDir.resolve("pki/ca.crt"))
+                    && Files.isRegularFile(dataDir.resolve("pki/ca.key"))) {
                 // anonymous requests may read /readyz; trusting the CA is all it takes
-                client = TlsClients.httpClient(TlsClients.ca(dataDir).certificate(), null);
+                try {
+                    client = TlsClients.httpClient(TlsClients.ca(dataDir).certificate(), null);
+                } catch (RuntimeException beingWritten) {
+                    // the server is still writing its CA files: next round
+                }
             }
             if (client != null && Files.isRegularFile(kubeconfig)) {
                 try {
