@@ -71,6 +71,9 @@ class NamespaceLifecycleIT {
 
         ok("wait", "--for=delete", "-n", ns, "configmap/free", "--timeout=30s");
         assertThat(ok("get", "namespace", ns).out()).as("the held ConfigMap keeps it").contains("Terminating");
+        ok("wait", "--for=condition=NamespaceFinalizersRemaining", "namespace/" + ns, "--timeout=30s");
+        assertThat(ok("describe", "namespace", ns).out()).contains("Terminating")
+                .contains("example.com/hold in 1 resource instances");
         ok("patch", "-n", ns, "configmap", "held", "--type=merge", "-p", "{\"metadata\":{\"finalizers\":null}}");
         ok("wait", "--for=delete", "namespace/" + ns, "--timeout=30s");
     }

@@ -9,6 +9,8 @@ import dev.kapi.apiserver.registry.WriteOptions;
 import dev.kapi.apiserver.storage.Preconditions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceCondition;
+import io.fabric8.kubernetes.api.model.NamespaceStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -143,7 +145,11 @@ public final class NamespaceCleanup implements AutoCloseable {
             if (again == null || !uid.equals(again.getMetadata().getUid())) {
                 return true;
             }
-            if (!deleteContent(name)) {
+            NamespaceDeletionStatus left = deleteContent(name);
+            if (!report(again, left)) {
+                return true;
+            }
+            if (!left.empty()) {
                 return false;
             }
             ns = finalizeKubernetes(name, uid);
@@ -163,29 +169,64 @@ public final class NamespaceCleanup implements AutoCloseable {
         return true;
     }
 
-    /** Deletes everything in the namespace; true when nothing is left (nothing held by finalizers). */
-    private boolean deleteContent(String namespace) {
-        List<String> left = new ArrayList<>();
+    /** Deletes everything in the namespace; what is left (held by finalizers, or failed). */
+    private NamespaceDeletionStatus deleteContent(String namespace) {
+        NamespaceDeletionStatus status = new NamespaceDeletionStatus();
         for (Store<?> store : stores.namespacedStores()) {
             try {
-                if (!deleteAll(store, namespace)) {
-                    left.add(store.definition().resource());
-                }
+                deleteAll(store, namespace, status);
             } catch (RuntimeException e) {
                 LOG.warn("could not empty {} in namespace {}: {}", store.definition().resource(), namespace,
                         e.getMessage());
-                left.add(store.definition().resource());
+                status.failed(store.definition().groupResource() + ": " + e.getMessage());
             }
         }
-        if (!left.isEmpty()) {
-            LOG.debug("namespace {} still holds {}", namespace, left);
-        }
-        return left.isEmpty();
+        return status;
     }
 
-    private static <T extends HasMetadata> boolean deleteAll(Store<T> store, String namespace) {
+    private static <T extends HasMetadata> void deleteAll(Store<T> store, String namespace,
+                                                          NamespaceDeletionStatus status) {
+        if (!store.definition().serves("deletecollection")) {
+            return; // nothing stored (review APIs)
+        }
         store.deleteCollection(namespace, ListParams.all(), WriteOptions.plain());
-        return store.list(namespace, ListParams.all()).items().isEmpty();
+        List<T> left = store.list(namespace, ListParams.all()).items();
+        status.remaining(store.definition().resource() + "." + store.definition().group(), left.size(),
+                left.stream().map(o -> o.getMetadata().getFinalizers() == null ? List.<String>of()
+                        : o.getMetadata().getFinalizers()).toList());
+    }
+
+    /**
+     * Writes the namespace's deletion conditions when they differ from what {@code read} has; false when
+     * the namespace is gone or is another one by now.
+     */
+    private boolean report(Namespace read, NamespaceDeletionStatus status) {
+        String uid = read.getMetadata().getUid();
+        List<NamespaceCondition> before = read.getStatus() == null ? null : read.getStatus().getConditions();
+        if (NamespaceDeletionStatus.same(status.conditions(before), before)) {
+            return true;
+        }
+        try {
+            namespaces.update(null, read.getMetadata().getName(), ns -> {
+                if (!uid.equals(ns.getMetadata().getUid()) || ns.getMetadata().getDeletionTimestamp() == null) {
+                    throw new NotOurs();
+                }
+                if (ns.getStatus() == null) {
+                    ns.setStatus(new NamespaceStatus());
+                    ns.getStatus().setPhase("Terminating");
+                }
+                ns.getStatus().setConditions(status.conditions(ns.getStatus().getConditions()));
+                return ns;
+            }, true, WriteOptions.plain());
+            return true;
+        } catch (NotOurs e) {
+            return false;
+        } catch (StatusError e) {
+            if (e.code() == 404) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     /**

@@ -111,7 +111,22 @@ class NamespaceTerminationTest {
         namespaces.delete(null, "nt-full", Preconditions.NONE, PLAIN);
 
         assertThat(cleanup.finish("nt-full")).as("a held ConfigMap keeps the namespace").isFalse();
-        assertThat(namespaces.get(null, "nt-full").getStatus().getPhase()).isEqualTo("Terminating");
+        Namespace stuck = namespaces.get(null, "nt-full");
+        assertThat(stuck.getStatus().getPhase()).isEqualTo("Terminating");
+        assertThat(stuck.getStatus().getConditions()).extracting(c -> c.getType() + "=" + c.getStatus() + " "
+                + c.getReason() + ": " + c.getMessage()).containsExactly(
+                "NamespaceDeletionDiscoveryFailure=False ResourcesDiscovered: All resources successfully discovered",
+                "NamespaceDeletionGroupVersionParsingFailure=False ParsedGroupVersions: All legacy kube types"
+                        + " successfully parsed",
+                "NamespaceDeletionContentFailure=False ContentDeleted: All content successfully deleted, may be"
+                        + " waiting on finalization",
+                "NamespaceContentRemaining=True SomeResourcesRemain: Some resources are remaining: configmaps. has 1"
+                        + " resource instances",
+                "NamespaceFinalizersRemaining=True SomeFinalizersRemain: Some content in the namespace has finalizers"
+                        + " remaining: example.com/hold in 1 resource instances");
+        assertThat(cleanup.finish("nt-full")).isFalse();
+        assertThat(namespaces.get(null, "nt-full").getMetadata().getResourceVersion())
+                .as("unchanged conditions are not written again").isEqualTo(stuck.getMetadata().getResourceVersion());
         assertThat(configMaps.list("nt-full", dev.kapi.apiserver.registry.ListParams.all()).items())
                 .extracting(c -> c.getMetadata().getName()).containsExactly("held");
         assertThat(configMaps.get("nt-full", "held").getMetadata().getDeletionTimestamp()).isNotBlank();
