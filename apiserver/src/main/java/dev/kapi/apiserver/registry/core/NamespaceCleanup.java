@@ -24,7 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Stands in for kube-controller-manager's namespace controller until controllers arrive: a namespace
  * being deleted (deletionTimestamp set, phase Terminating) is emptied resource by resource; once nothing
  * is left in it, the {@code kubernetes} finalizer is removed from its {@code spec.finalizers} (as PUT
- * {@code /finalize} does) and the namespace goes when nothing else holds it. It runs for a namespace as
+ * {@code /finalize} does) and the namespace goes when nothing else holds it. What still keeps it is told in
+ * its status conditions ({@link NamespaceDeletionStatus}). It runs for a namespace as
  * soon as its deletion starts and, for what that missed (a restart, another server, content still held by
  * its own finalizers), on every resync. Every step is idempotent, so several servers may run it at once.
  */
