@@ -62,11 +62,19 @@ final class EtcdCalls {
         }
         Status.Code grpc = grpcCode(t);
         if (grpc == Status.Code.UNAVAILABLE || grpc == Status.Code.DEADLINE_EXCEEDED
-                || grpc == Status.Code.CANCELLED || message.contains("UNAVAILABLE")
-                || message.contains("Connection refused")) {
+                || grpc == Status.Code.CANCELLED || message.contains("UNAVAILABLE") || lostConnection(message)) {
             return new StorageException(Code.UNREACHABLE, key, "etcd is unreachable: " + t.getMessage(), t);
         }
         return new StorageException(Code.INTERNAL, key, "etcd: " + t.getMessage(), t);
+    }
+
+    /**
+     * The connection to etcd broke under the call or could not be made (etcd stopped mid-call surfaces as
+     * gRPC {@code UNKNOWN: channel closed} from the Vert.x transport, not as UNAVAILABLE).
+     */
+    private static boolean lostConnection(String message) {
+        return message.contains("Connection refused") || message.contains("channel closed")
+                || message.contains("ClosedChannelException") || message.contains("Connection reset");
     }
 
     private static Status.Code grpcCode(Throwable t) {
