@@ -74,7 +74,8 @@ final class EtcdCalls {
      */
     private static boolean lostConnection(String message) {
         return message.contains("Connection refused") || message.contains("channel closed")
-                || message.contains("ClosedChannelException") || message.contains("Connection reset");
+                || message.contains("ClosedChannelException") || message.contains("Connection reset")
+                || message.contains("Connection was closed"); // Vert.x HttpClosedException
     }
 
     private static Status.Code grpcCode(Throwable t) {

@@ -19,6 +19,7 @@ class EtcdCallsTest {
             "UNKNOWN, channel closed, UNREACHABLE",              // etcd stopped mid-call (Vert.x transport)
             "UNKNOWN, Connection refused: /127.0.0.1:2379, UNREACHABLE",
             "UNKNOWN, Connection reset by peer, UNREACHABLE",
+            "UNKNOWN, Connection was closed, UNREACHABLE",
             "OUT_OF_RANGE, etcdserver: mvcc: required revision has been compacted, EXPIRED",
             "INVALID_ARGUMENT, etcdserver: request is too large, TOO_LARGE",
             "UNKNOWN, something else broke, INTERNAL",
