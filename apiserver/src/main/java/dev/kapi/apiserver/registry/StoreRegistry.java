@@ -33,6 +33,18 @@ public final class StoreRegistry {
         return (Store<T>) stores.get(definition);
     }
 
+    /** The store of a served resource holding {@code type}; empty when the resource is not served. */
+    @SuppressWarnings("unchecked")
+    public <T extends io.fabric8.kubernetes.api.model.HasMetadata> java.util.Optional<Store<T>> find(
+            String group, String version, String resource, Class<T> type) {
+        return resources.find(group, version, resource).map(def -> {
+            if (def.type() != type) {
+                throw new IllegalArgumentException(resource + " holds " + def.type().getSimpleName());
+            }
+            return (Store<T>) stores.get(def);
+        });
+    }
+
     /** Every store of a namespaced resource (used to empty a deleted namespace). */
     public List<Store<?>> namespacedStores() {
         return resources.all().stream().filter(ResourceDefinition::namespaced).<Store<?>>map(stores::get).toList();

@@ -18,7 +18,6 @@ import dev.kapi.apiserver.endpoints.reviews.ReviewHandlers;
 import dev.kapi.apiserver.endpoints.tokens.TokenRequestHandler;
 import dev.kapi.apiserver.registry.BuiltInResources;
 import dev.kapi.apiserver.registry.RegistryContext;
-import dev.kapi.apiserver.registry.ResourceDefinition;
 import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.core.DefaultServiceAccounts;
@@ -44,11 +43,9 @@ public class ApiConfig {
 
     /** kube-apiserver's NamespaceLifecycle: creates only in namespaces that exist and are not being deleted. */
     @Bean
-    @SuppressWarnings("unchecked")
     NamespaceLifecycle namespaceLifecycle(StoreRegistry stores) {
-        ResourceDefinition<Namespace> namespaces = (ResourceDefinition<Namespace>) stores.resources()
-                .find("", "v1", "namespaces").orElseThrow();
-        return new NamespaceLifecycle(new NamespaceExistence(stores.store(namespaces)));
+        return new NamespaceLifecycle(new NamespaceExistence(
+                stores.find("", "v1", "namespaces", Namespace.class).orElseThrow()));
     }
 
     @Bean

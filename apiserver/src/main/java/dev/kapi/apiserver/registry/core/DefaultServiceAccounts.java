@@ -2,7 +2,6 @@ package dev.kapi.apiserver.registry.core;
 
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.registry.ApiWatchEvent;
-import dev.kapi.apiserver.registry.ResourceDefinition;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.StoreWatch;
@@ -35,12 +34,9 @@ public final class DefaultServiceAccounts implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean closed;
 
-    @SuppressWarnings("unchecked")
     public DefaultServiceAccounts(StoreRegistry stores) {
-        this.namespaces = stores.store((ResourceDefinition<Namespace>) stores.resources()
-                .find("", "v1", "namespaces").orElseThrow());
-        this.accounts = stores.store((ResourceDefinition<ServiceAccount>) stores.resources()
-                .find("", "v1", "serviceaccounts").orElseThrow());
+        this.namespaces = stores.find("", "v1", "namespaces", Namespace.class).orElseThrow();
+        this.accounts = stores.find("", "v1", "serviceaccounts", ServiceAccount.class).orElseThrow();
     }
 
     public synchronized void start() {

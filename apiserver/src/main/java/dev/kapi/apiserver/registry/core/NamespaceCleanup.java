@@ -2,7 +2,6 @@ package dev.kapi.apiserver.registry.core;
 
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.registry.ListParams;
-import dev.kapi.apiserver.registry.ResourceDefinition;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.WriteOptions;
@@ -69,12 +68,10 @@ public final class NamespaceCleanup implements AutoCloseable {
     }
 
     /** With {@code settle} in place of the wait between the two passes (tests act there). */
-    @SuppressWarnings("unchecked")
     NamespaceCleanup(StoreRegistry stores, java.util.function.Consumer<Duration> settle) {
         this.stores = stores;
         this.settle = settle;
-        this.namespaces = stores.resources().find("", "v1", "namespaces")
-                .map(d -> stores.store((ResourceDefinition<Namespace>) d)).orElse(null);
+        this.namespaces = stores.find("", "v1", "namespaces", Namespace.class).orElse(null);
     }
 
     /** Starts the periodic resync (namespaces left Terminating are taken up again). */

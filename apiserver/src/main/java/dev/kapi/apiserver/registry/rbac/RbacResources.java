@@ -34,13 +34,8 @@ public final class RbacResources {
     }
 
     /** The store of one of these resources ({@code roles}, ...) in {@code stores}. */
-    @SuppressWarnings("unchecked")
     public static <T extends HasMetadata> Store<T> store(StoreRegistry stores, String resource, Class<T> type) {
-        ResourceDefinition<?> def = stores.resources().find(GROUP, VERSION, resource)
+        return stores.find(GROUP, VERSION, resource, type)
                 .orElseThrow(() -> new IllegalStateException("not served: " + resource));
-        if (def.type() != type) {
-            throw new IllegalArgumentException(resource + " holds " + def.type().getSimpleName());
-        }
-        return stores.store((ResourceDefinition<T>) def);
     }
 }
