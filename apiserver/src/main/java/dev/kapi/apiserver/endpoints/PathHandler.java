@@ -12,7 +12,9 @@ import java.io.IOException;
  */
 public interface PathHandler {
 
+    /** Whether this handler serves {@code path}, the decoded path authorization decided on. */
     boolean matches(String method, String path);
 
-    void handle(HttpServletRequest request, HttpServletResponse response) throws IOException;
+    /** Serves {@code path} (the same decoded path as {@link #matches}; never re-read from the request). */
+    void handle(String path, HttpServletRequest request, HttpServletResponse response) throws IOException;
 }

@@ -46,16 +46,16 @@ public final class DiscoveryHandler implements PathHandler {
     }
 
     @Override
-    public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    public void handle(String path, HttpServletRequest request, HttpServletResponse response) throws IOException {
         try {
-            serve(request, response);
+            serve(path, request, response);
         } catch (StatusError e) {
             Responses.writeError(response, e);
         }
     }
 
-    private void serve(HttpServletRequest req, HttpServletResponse res) throws IOException {
-        String[] p = segments(req.getRequestURI());
+    private void serve(String path, HttpServletRequest req, HttpServletResponse res) throws IOException {
+        String[] p = segments(path);
         boolean legacy = p[0].equals("api");
         if (p.length == 1) {
             Optional<String> aggregated = aggregatedVersion(req.getHeader("Accept"));

@@ -54,8 +54,8 @@ public final class HealthHandler implements PathHandler {
     }
 
     @Override
-    public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String[] p = request.getRequestURI().replaceFirst("^/+", "").split("/", 2);
+    public void handle(String path, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String[] p = path.replaceFirst("^/+", "").split("/", 2);
         Map<String, BooleanSupplier> checks = endpoints.get(p[0]);
         if (p.length == 1 || p[1].isEmpty()) {
             serveAll(request, response, p[0], checks);

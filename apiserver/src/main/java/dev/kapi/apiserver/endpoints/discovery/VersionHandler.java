@@ -67,7 +67,7 @@ public final class VersionHandler implements PathHandler {
     }
 
     @Override
-    public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    public void handle(String path, HttpServletRequest request, HttpServletResponse response) throws IOException {
         Responses.write(request, response, 200, info);
     }
 }

@@ -51,16 +51,15 @@ public final class OpenApiHandler implements PathHandler {
     }
 
     @Override
-    public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    public void handle(String path, HttpServletRequest request, HttpServletResponse response) throws IOException {
         try {
-            serve(request, response);
+            serve(path, request, response);
         } catch (StatusError e) {
             Responses.writeError(response, e);
         }
     }
 
-    private void serve(HttpServletRequest req, HttpServletResponse res) throws IOException {
-        String path = req.getRequestURI();
+    private void serve(String path, HttpServletRequest req, HttpServletResponse res) throws IOException {
         if (path.equals(V2)) {
             serveV2(req, res);
             return;

@@ -29,7 +29,7 @@ public final class JwksHandler implements PathHandler {
     }
 
     @Override
-    public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    public void handle(String path, HttpServletRequest request, HttpServletResponse response) throws IOException {
         writeCacheable(request, response, "application/jwk-set+json", document);
     }
 

@@ -36,7 +36,7 @@ public final class OpenIdConfigurationHandler implements PathHandler {
     }
 
     @Override
-    public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    public void handle(String path, HttpServletRequest request, HttpServletResponse response) throws IOException {
         JwksHandler.writeCacheable(request, response, "application/json", document);
     }
 }

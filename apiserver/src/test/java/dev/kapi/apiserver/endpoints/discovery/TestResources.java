@@ -54,7 +54,7 @@ public final class TestResources {
         if (!handler.matches("GET", path)) {
             throw new AssertionError(handler + " does not match " + path);
         }
-        handler.handle(req, res);
+        handler.handle(path, req, res);
         return res;
     }
 

@@ -69,7 +69,7 @@ class DiscoveryDocumentsTest {
     private static MockHttpServletResponse get(dev.kapi.apiserver.endpoints.PathHandler handler, String path)
             throws Exception {
         MockHttpServletResponse res = new MockHttpServletResponse();
-        handler.handle(new MockHttpServletRequest("GET", path), res);
+        handler.handle(path, new MockHttpServletRequest("GET", path), res);
         return res;
     }
 }
