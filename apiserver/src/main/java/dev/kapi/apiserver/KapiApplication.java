@@ -4,13 +4,16 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
 import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration;
+import org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration;
 
 /**
  * Starts Kapi. Flags use kube-apiserver's names: {@code --etcd-servers}, {@code --secure-port}, ...
  * Spring Security's filter is registered by {@code server.HandlerChain} (not Boot), and there is no
- * generated in-memory user.
+ * generated in-memory user, nor Boot's {@code /error} page (errors are never re-dispatched; see
+ * {@code server.HandlerChain}).
  */
-@SpringBootApplication(exclude = {SecurityFilterAutoConfiguration.class, UserDetailsServiceAutoConfiguration.class})
+@SpringBootApplication(exclude = {SecurityFilterAutoConfiguration.class, UserDetailsServiceAutoConfiguration.class,
+        ErrorMvcAutoConfiguration.class})
 public class KapiApplication {
 
     public static void main(String[] args) {

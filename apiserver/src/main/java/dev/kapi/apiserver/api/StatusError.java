@@ -174,4 +174,31 @@ public class StatusError extends RuntimeException {
     public static StatusError internal(String message) {
         return of(500, "InternalError", "Internal error occurred: " + message, null);
     }
+
+    /**
+     * A Status for a bare HTTP error code, with kube's generic reason and message for it (apimachinery's
+     * {@code NewGenericServerResponse}), e.g. 404 "the server could not find the requested resource".
+     */
+    public static StatusError fromCode(int code) {
+        return switch (code) {
+            case 400 -> of(400, "BadRequest", "the server rejected our request for an unknown reason", null);
+            case 401 -> of(401, "Unauthorized", "Unauthorized", null);
+            case 403 -> of(403, "Forbidden", "forbidden", null);
+            case 404 -> notFoundPath();
+            case 405 -> of(405, "MethodNotAllowed", "the server does not allow this method on the requested resource",
+                    null);
+            case 406 -> notAcceptable("the server was unable to respond with a content type that the client supports");
+            case 408 -> of(408, "Timeout", "the server was unable to return a response in the time allotted", null);
+            case 413 -> requestEntityTooLarge("the request entity is too large");
+            case 414 -> of(414, "RequestURITooLong", "the request URI is too long", null);
+            case 415 -> of(415, "UnsupportedMediaType", "the server does not support the media type", null);
+            case 429 -> tooManyRequests("the server has received too many requests and has asked us to try again later");
+            case 503 -> serviceUnavailable("the server is currently unable to handle the request");
+            case 504 -> timeout("the server was unable to return a response in the time allotted");
+            default -> code >= 400 && code < 500
+                    ? of(code, "BadRequest", "the server rejected our request for an unknown reason", null)
+                    : of(code >= 500 && code < 600 ? code : 500, "InternalError",
+                            "an error on the server has prevented the request from succeeding", null);
+        };
+    }
 }

@@ -26,8 +26,8 @@ import java.util.Optional;
  * {@code system:anonymous} ({@code --anonymous-auth}, the default) or it is a 401 too.
  *
  * <p>The user is left in Spring Security's context (as {@link UserAuthentication}) and as the request
- * attribute {@link UserInfo#ATTRIBUTE}. It runs once per request: the security chain is registered for the
- * REQUEST dispatch only (so it needs none of {@code OncePerRequestFilter}'s per-request bookkeeping).
+ * attribute {@link UserInfo#ATTRIBUTE}. The security chain covers every dispatch type; only the REQUEST
+ * dispatch can be authorized ({@code RequestAuthorizationManager}), so a re-dispatch is denied whoever it names.
  */
 public final class RequestAuthenticationFilter extends HttpFilter {
 

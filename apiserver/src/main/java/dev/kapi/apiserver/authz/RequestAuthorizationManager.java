@@ -3,6 +3,7 @@ package dev.kapi.apiserver.authz;
 import dev.kapi.apiserver.authn.UserAuthentication;
 import dev.kapi.apiserver.authn.UserInfo;
 import dev.kapi.apiserver.filters.RequestInfo;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.authorization.AuthorizationResult;
@@ -14,7 +15,9 @@ import java.util.function.Supplier;
 /**
  * The authorization stage inside Spring Security: asks the {@link Authorizer} (the {@code --authorization-mode}
  * chain) about the request's user and {@link RequestInfo}. A denial carries the attributes and the reason so
- * the {@link ForbiddenHandler} can word the 403 as kube-apiserver does.
+ * the {@link ForbiddenHandler} can word the 403 as kube-apiserver does; an allowed request carries its
+ * {@link AuthorizedRequest}, without which the API handler serves nothing. Only the container's REQUEST
+ * dispatch is decided on: any re-dispatch (error page, forward, include, async) is denied.
  */
 public final class RequestAuthorizationManager implements AuthorizationManager<RequestAuthorizationContext> {
 
@@ -33,8 +36,15 @@ public final class RequestAuthorizationManager implements AuthorizationManager<R
         if (info == null || user == null) {
             return new AuthorizerDecision(false, null, "no request info or user");
         }
+        if (req.getDispatcherType() != DispatcherType.REQUEST) {
+            return new AuthorizerDecision(false, null, "only the request itself is authorized, not a "
+                    + req.getDispatcherType() + " dispatch");
+        }
         AuthorizationAttributes attributes = AuthorizationAttributes.of(user, info);
         Decision decision = authorizer.authorize(attributes);
+        if (decision.allowed()) {
+            AuthorizedRequest.record(req, user, info);
+        }
         return new AuthorizerDecision(decision.allowed(), attributes, decision.reason());
     }
 }

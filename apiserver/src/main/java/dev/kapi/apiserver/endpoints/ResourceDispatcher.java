@@ -3,6 +3,7 @@ package dev.kapi.apiserver.endpoints;
 import dev.kapi.apiserver.admission.AdmissionChain;
 import dev.kapi.apiserver.api.GroupResource;
 import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.authz.AuthorizedRequest;
 import dev.kapi.apiserver.endpoints.handlers.CreateHandler;
 import dev.kapi.apiserver.endpoints.handlers.DeleteCollectionHandler;
 import dev.kapi.apiserver.endpoints.handlers.DeleteHandler;
@@ -82,13 +83,16 @@ public final class ResourceDispatcher {
         this.eviction = new EvictionHandler(stores);
     }
 
+    /** Serves the resource request that authorization allowed, as its user, on exactly its request info. */
     @SuppressWarnings("unchecked")
-    public void dispatch(RequestInfo info, HttpServletRequest req, HttpServletResponse res) throws IOException {
+    public void dispatch(AuthorizedRequest authorized, HttpServletRequest req, HttpServletResponse res)
+            throws IOException {
+        RequestInfo info = authorized.info();
         ResourceDefinition<HasMetadata> def = (ResourceDefinition<HasMetadata>) stores.resources()
                 .find(info.apiGroup(), info.apiVersion(), info.resource())
                 .orElseThrow(StatusError::notFoundPath);
         String verb = info.verb();
-        if (!def.namespaced() && info.namespace() != null && !info.isNamespaceObject()) {
+        if (info.extraSegments() || (!def.namespaced() && info.namespace() != null && !info.isNamespaceObject())) {
             throw StatusError.notFoundPath();
         }
         if (def.namespaced() && info.namespace() == null && !ALL_NAMESPACE_VERBS.contains(verb)) {
@@ -102,7 +106,12 @@ public final class ResourceDispatcher {
         if (info.name() == null && info.subresource() == null && COLLECTION_LESS_VERBS.contains(verb)) {
             throw methodNotAllowed();
         }
-        RequestScope scope = new RequestScope(info, def, stores.store(def), admission, req, res);
+        if (info.name() != null && info.subresource() == null && verb.equals("create")) {
+            // kube has no POST route on an object's own URL; serving it would create whatever the body names,
+            // under an authorization decided for the URL's name (RBAC resourceNames)
+            throw methodNotAllowed();
+        }
+        RequestScope scope = new RequestScope(info, def, stores.store(def), admission, authorized.user(), req, res);
         handlerFor(def, info, verb).handle(scope);
     }
 

@@ -11,8 +11,14 @@ import dev.kapi.apiserver.endpoints.ApiServlet;
 import dev.kapi.apiserver.filters.PanicRecoveryFilter;
 import dev.kapi.apiserver.filters.UnreadBodyFilter;
 import dev.kapi.apiserver.filters.RequestInfoFilter;
+import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.api.StatusResponses;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
+import org.eclipse.jetty.ee11.webapp.AbstractConfiguration;
+import org.eclipse.jetty.ee11.webapp.WebAppContext;
+import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.DelegatingFilterProxyRegistrationBean;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
@@ -49,6 +55,12 @@ import java.util.List;
  * </ol>
  * Spring Boot's own registration of the security filter is switched off ({@code KapiApplication}) so that
  * its place (order 3) is set here.
+ *
+ * <p>No request is served without an authorization decision made for it: the security chain covers every
+ * path and every dispatch type, the API handler refuses a request that carries no {@code AuthorizedRequest}
+ * for its own REQUEST dispatch, and the container has no error pages that could re-dispatch a request past
+ * the chain ({@link #containerErrors}). A path that cannot be read unambiguously is a 400 at the request-info
+ * stage ({@code RequestPath}), and one Spring Security's firewall rejects is a 400 {@code Status} too.
  */
 @Configuration(proxyBeanMethods = false)
 public class HandlerChain {
@@ -77,7 +89,7 @@ public class HandlerChain {
         bean.setOrder(3);
         bean.setName("security");
         bean.addUrlPatterns(ALL);
-        bean.setDispatcherTypes(EnumSet.of(DispatcherType.REQUEST));
+        bean.setDispatcherTypes(EnumSet.allOf(DispatcherType.class));
         return bean;
     }
 
@@ -115,7 +127,26 @@ public class HandlerChain {
         StrictHttpFirewall firewall = new StrictHttpFirewall();
         firewall.setAllowedHeaderNames(HandlerChain::noControlCharacters);
         firewall.setAllowedHeaderValues(HandlerChain::noControlCharacters);
-        return web -> web.httpFirewall(firewall);
+        return web -> web.httpFirewall(firewall).requestRejectedHandler((req, res, e) ->
+                StatusResponses.write(res, StatusError.badRequest("invalid request: " + e.getMessage()).status()));
+    }
+
+    /**
+     * Errors the container answers itself ({@link ContainerErrors}) are written where they happen, by the
+     * server and by the servlet context alike: there are no error pages, so nothing is ever re-dispatched to
+     * the API handler. Runs after Boot's own configuration, which installs an error-page handler.
+     */
+    @Bean
+    WebServerFactoryCustomizer<JettyServletWebServerFactory> containerErrors() {
+        return factory -> {
+            factory.addServerCustomizers(server -> server.setErrorHandler(new ContainerErrors()));
+            factory.addConfigurations(new AbstractConfiguration(new AbstractConfiguration.Builder()) {
+                @Override
+                public void configure(WebAppContext context) {
+                    context.setErrorHandler(new ContainerErrors());
+                }
+            });
+        };
     }
 
     private static boolean noControlCharacters(String s) {

@@ -64,12 +64,6 @@ public class TlsConfig {
         };
     }
 
-    /** Malformed HTTP gets Go's plain-text 400, not Jetty's HTML page ({@link PlainTextBadRequests}). */
-    @Bean
-    JettyServerCustomizer plainTextBadRequests() {
-        return server -> server.setErrorHandler(new PlainTextBadRequests());
-    }
-
     private static javax.net.ssl.SSLContext sslContext(ServingPki pki) {
         try {
             javax.net.ssl.KeyManagerFactory keys = javax.net.ssl.KeyManagerFactory.getInstance(

@@ -41,10 +41,7 @@ public final class PatchHandler implements VerbHandler {
         }
         ObjectDecoder.checkTypeMeta(tree, scope.definition().apiVersion(), scope.definition().kind());
         HasMetadata next = ObjectDecoder.decodeAs(scope, tree, scope.definition().type());
-        if (next.getMetadata() == null || !scope.name().equals(next.getMetadata().getName())) {
-            throw StatusError.badRequest("the name of the object cannot be changed by a patch");
-        }
-        CreateHandler.checkNamespace(scope, next);
+        UrlObjectName.check(scope, next);
         return next;
     }
 }

@@ -26,16 +26,20 @@ public final class RequestScope {
     private final ResourceDefinition<HasMetadata> definition;
     private final Store<HasMetadata> store;
     private final AdmissionChain admission;
+    private final UserInfo user;
     private final HttpServletRequest request;
     private final HttpServletResponse response;
     private final List<String> warnings = new ArrayList<>();
 
+    /** @param user the user authorization allowed this request for (after impersonation) */
     public RequestScope(RequestInfo info, ResourceDefinition<HasMetadata> definition, Store<HasMetadata> store,
-                        AdmissionChain admission, HttpServletRequest request, HttpServletResponse response) {
+                        AdmissionChain admission, UserInfo user, HttpServletRequest request,
+                        HttpServletResponse response) {
         this.info = info;
         this.definition = definition;
         this.store = store;
         this.admission = admission;
+        this.user = user;
         this.request = request;
         this.response = response;
     }
@@ -74,8 +78,7 @@ public final class RequestScope {
     }
 
     public UserInfo user() {
-        Object u = request.getAttribute(UserInfo.ATTRIBUTE);
-        return u instanceof UserInfo user ? user : UserInfo.anonymous();
+        return user;
     }
 
     public String param(String name) {

@@ -39,6 +39,7 @@ public final class ScaleHandler implements VerbHandler {
         PatchType patchType = verb.equals("patch") ? PatchType.fromContentType(scope.request().getContentType()) : null;
         HasMetadata updated = scope.store().update(scope.namespace(), scope.name(), current -> {
             Scale wanted = wantedScale(scope, access, current, body, patchType);
+            UrlObjectName.check(scope, wanted);
             String rv = wanted.getMetadata() == null ? null : wanted.getMetadata().getResourceVersion();
             if (rv != null && !rv.isEmpty() && !rv.equals(current.getMetadata().getResourceVersion())) {
                 throw StatusError.conflict(scope.definition().groupResource(), scope.name(), StatusError.MODIFIED);
@@ -65,7 +66,10 @@ public final class ScaleHandler implements VerbHandler {
             return ObjectDecoder.decodeAs(scope, tree, Scale.class);
         }
         JsonNode patched = Patches.apply(patchType, Json.tree(toScale(access, current)), body, Scale.class);
-        return ObjectDecoder.decodeAs(scope, (ObjectNode) patched, Scale.class);
+        if (!(patched instanceof ObjectNode tree)) {
+            throw StatusError.badRequest("the patch must produce a JSON object");
+        }
+        return ObjectDecoder.decodeAs(scope, tree, Scale.class);
     }
 
     static Scale toScale(ScaleAccess<HasMetadata> access, HasMetadata obj) {

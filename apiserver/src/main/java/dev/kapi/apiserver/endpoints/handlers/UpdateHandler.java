@@ -1,7 +1,6 @@
 package dev.kapi.apiserver.endpoints.handlers;
 
 import dev.kapi.apiserver.admission.AdmissionAttributes.Operation;
-import dev.kapi.apiserver.api.StatusError;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
 import java.io.IOException;
@@ -16,12 +15,7 @@ public final class UpdateHandler implements VerbHandler {
     public void handle(RequestScope scope) throws IOException {
         boolean dryRun = scope.dryRun();
         HasMetadata body = ObjectDecoder.readObject(scope);
-        CreateHandler.checkNamespace(scope, body);
-        String bodyName = body.getMetadata() == null ? null : body.getMetadata().getName();
-        if (bodyName != null && !bodyName.isEmpty() && !bodyName.equals(scope.name())) {
-            throw StatusError.badRequest("the name of the object (" + bodyName
-                    + ") does not match the name on the URL (" + scope.name() + ")");
-        }
+        UrlObjectName.check(scope, body);
         HasMetadata updated = scope.store().update(scope.namespace(), scope.name(), current -> {
             HasMetadata next = dev.kapi.apiserver.api.Json.convert(dev.kapi.apiserver.api.Json.tree(body),
                     scope.definition().type());

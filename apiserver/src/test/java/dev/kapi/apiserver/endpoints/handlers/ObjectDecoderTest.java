@@ -125,7 +125,7 @@ class ObjectDecoderTest {
         req.setContent(c.body().getBytes(StandardCharsets.UTF_8));
         MockHttpServletResponse res = new MockHttpServletResponse();
         RequestScope scope = new RequestScope(RequestInfoResolver.resolve("POST", path, null, null), def, null, null,
-                req, res);
+                null, req, res);
         try {
             HasMetadata obj = decoding.decode(scope);
             scope.flushWarnings();

@@ -6,6 +6,7 @@ import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.authn.TokenAuthenticator.BadCredentialsException;
 import dev.kapi.apiserver.authn.UserInfo;
+import dev.kapi.apiserver.authz.AuthorizedRequest;
 import dev.kapi.apiserver.authn.serviceaccount.ServiceAccountKeys;
 import dev.kapi.apiserver.authn.serviceaccount.ServiceAccountTokenAuthenticator;
 import dev.kapi.apiserver.authn.serviceaccount.ServiceAccountTokenGenerator;
@@ -110,7 +111,8 @@ class TokenRequestHandlerTest {
         req.setContent(body);
         MockHttpServletResponse res = new MockHttpServletResponse();
         try {
-            dispatcher.dispatch(RequestInfoResolver.resolve(method, path, null, null), req, res);
+            dispatcher.dispatch(new AuthorizedRequest(UserInfo.anonymous(), RequestInfoResolver.resolve(method, path,
+                    null, null), method, path), req, res);
         } catch (StatusError e) {
             Responses.writeError(res, e);
         }
