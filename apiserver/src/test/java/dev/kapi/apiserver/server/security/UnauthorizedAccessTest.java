@@ -1,0 +1,397 @@
+package dev.kapi.apiserver.server.security;
+
+import dev.kapi.apiserver.api.Json;
+import dev.kapi.apiserver.server.security.PathSpellings.Spelling;
+import dev.kapi.apiserver.server.tls.Certificates;
+import dev.kapi.apiserver.testing.TlsClients;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+import javax.net.ssl.SSLContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The security regression suite: a large table of path spellings ({@link PathSpellings}) of paths that name
+ * protected objects, sent with every verb (get, list, watch, create, update, patch, delete, deletecollection)
+ * by three users: anonymous, {@code mallory} (authenticated, no rights) and {@code carol} (a narrow Role in
+ * team-a: configmap {@code mine} by {@code resourceNames}, and the namespace team-a itself). Every answer must
+ * be a kube {@code Status} unless RBAC allows exactly what was served, no answer may carry data the user may
+ * not read, and no object may change but by a write RBAC allows (carol's to {@code mine}).
+ *
+ * <p>It would have caught the error-dispatch bypass ({@code /api/v1/namespaces/%3B/namespaces} listed and
+ * deleted namespaces anonymously), the POST to an object's URL that created whatever the body named, and the
+ * {@code /api/v1/namespaces/team-a/namespaces} path that served every namespace to a Role in team-a.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class UnauthorizedAccessTest {
+
+    static final Path DATA_DIR = tempDir();
+    static final String MALLORY_TOKEN = "mallory-token-0123456789";
+    static final String CAROL_TOKEN = "carol-token-0123456789";
+    static final String SECRET_VALUE = "SECRET-S-VALUE";
+    /** Data no user of the table may read: it must never appear in an answer to them. */
+    static final List<String> FOREIGN_DATA = List.of("THEIRS-DATA", "OTHER-DATA",
+            Base64.getEncoder().encodeToString(SECRET_VALUE.getBytes(StandardCharsets.UTF_8)));
+    static final String MINE_DATA = "MINE-DATA";
+    static final String MINE_KEY = "/api/v1/configmaps/team-a/mine";
+    /** Connections per user sending the table at once. */
+    static final int WORKERS = 4;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("data-dir", DATA_DIR::toString);
+        registry.add("token-auth-file", () -> tokenFile().toString());
+    }
+
+    enum User { ANONYMOUS, MALLORY, CAROL }
+
+    /** A path naming something protected, with the kind of object a write to it would carry. */
+    record Target(String path, String apiVersion, String kind, String namespace, String name) {
+        boolean collection() {
+            return name == null;
+        }
+    }
+
+    static final String RBAC = "/apis/rbac.authorization.k8s.io/v1";
+    static final List<Target> TARGETS = List.of(
+            new Target("/api/v1/namespaces/team-a/configmaps/theirs", "v1", "ConfigMap", "team-a", "theirs"),
+            new Target("/api/v1/namespaces/team-a/configmaps/mine", "v1", "ConfigMap", "team-a", "mine"),
+            new Target("/api/v1/namespaces/team-a/configmaps", "v1", "ConfigMap", "team-a", null),
+            new Target("/api/v1/namespaces/team-a/secrets/s", "v1", "Secret", "team-a", "s"),
+            new Target("/api/v1/namespaces/team-b", "v1", "Namespace", null, "team-b"),
+            new Target("/api/v1/namespaces", "v1", "Namespace", null, null),
+            new Target("/api/v1/namespaces/team-a/namespaces", "v1", "Namespace", null, null),
+            new Target(RBAC + "/namespaces/team-a/roles/narrow", "rbac.authorization.k8s.io/v1", "Role", "team-a",
+                    "narrow"));
+
+    @LocalServerPort
+    int port;
+
+    Admin admin;
+
+    @BeforeAll
+    void fixtures() throws Exception {
+        admin = new Admin(new RawHttps(ssl(true), port, null));
+        admin.create("/api/v1/namespaces", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"team-a\"}}");
+        admin.create("/api/v1/namespaces", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"team-b\"}}");
+        admin.create("/api/v1/namespaces/team-a/configmaps", configMap("theirs", "THEIRS-DATA"));
+        admin.create("/api/v1/namespaces/team-a/configmaps", configMap("mine", MINE_DATA));
+        admin.create("/api/v1/namespaces/team-b/configmaps", configMap("other", "OTHER-DATA"));
+        admin.create("/api/v1/namespaces/team-a/secrets", "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":"
+                + "{\"name\":\"s\"},\"data\":{\"k\":\"" + FOREIGN_DATA.get(2) + "\"}}");
+        admin.create(RBAC + "/namespaces/team-a/roles", """
+                {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"Role","metadata":{"name":"narrow"},
+                 "rules":[{"apiGroups":[""],"resources":["configmaps"],"resourceNames":["mine"],
+                           "verbs":["get","update","patch","delete","create"]},
+                          {"apiGroups":[""],"resources":["namespaces"],"verbs":["get","list","watch"]}]}""");
+        admin.create(RBAC + "/namespaces/team-a/rolebindings", """
+                {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"carol-narrow"},
+                 "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"narrow"},
+                 "subjects":[{"apiGroup":"rbac.authorization.k8s.io","kind":"User","name":"carol"}]}""");
+        try (RawHttps carol = client(User.CAROL)) {
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    carol.send("GET", "/api/v1/namespaces/team-a/configmaps/mine", null, null).code() == 200);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(User.class)
+    void noSpellingOfAProtectedPathReadsOrChangesWhatRbacDoesNotAllow(User user) throws Exception {
+        List<Case> cases = new ArrayList<>();
+        for (Target target : TARGETS) {
+            for (Spelling spelling : PathSpellings.of(target.path())) {
+                for (Verb verb : Verb.values()) {
+                    cases.add(new Case(target, spelling, verb));
+                }
+            }
+        }
+        Map<String, String> before = admin.snapshot();
+        List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        try (ExecutorService workers = Executors.newFixedThreadPool(WORKERS)) {
+            for (int w = 0; w < WORKERS; w++) {
+                int first = w;
+                workers.submit(() -> {
+                    try (RawHttps client = client(user)) {
+                        for (int i = first; i < cases.size(); i += WORKERS) {
+                            Case c = cases.get(i);
+                            String failure = check(user, client, c);
+                            if (failure != null) {
+                                failures.add(c + " as " + user + ": " + failure);
+                            }
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        failures.add("worker failed: " + e);
+                    }
+                    return null;
+                });
+            }
+        }
+        Map<String, String> after = admin.snapshot();
+        if (user == User.CAROL) { // carol may change (and delete) configmap mine, and nothing else
+            before.remove(MINE_KEY);
+            after.remove(MINE_KEY);
+            admin.restoreMine();
+        }
+        assertThat(cases).as("requests sent").hasSizeGreaterThan(4_000);
+        assertThat(failures).as(failures.size() + " of " + cases.size() + " requests").isEmpty();
+        assertThat(after).as("objects (and their resourceVersions) after the table").isEqualTo(before);
+    }
+
+    /** The attacks the table grew from, one by one, with what each must leave behind. */
+    @Test
+    void theReportedBypassesAreClosed() throws Exception {
+        try (RawHttps anonymous = client(User.ANONYMOUS); RawHttps carol = client(User.CAROL)) {
+            RawHttps.Response list = anonymous.send("GET", "/api/v1/namespaces/%3B/namespaces", null, null);
+            assertStatus(list, 400);
+            RawHttps.Response delete = anonymous.send("DELETE", "/api/v1/namespaces/%3B/namespaces/team-b", null, null);
+            assertStatus(delete, 400);
+            assertThat(admin.get("/api/v1/namespaces/team-b").path("metadata").has("deletionTimestamp")).isFalse();
+
+            RawHttps.Response create = carol.send("POST", "/api/v1/namespaces/team-a/configmaps/mine",
+                    "application/json", configMap("chosen-by-carol", "x"));
+            assertStatus(create, 405);
+            assertThat(admin.code("/api/v1/namespaces/team-a/configmaps/chosen-by-carol")).isEqualTo(404);
+
+            RawHttps.Response rename = carol.send("PUT", "/api/v1/namespaces/team-a/configmaps/mine",
+                    "application/json", configMap("theirs", "overwritten"));
+            assertStatus(rename, 400);
+            assertThat(Json.MAPPER.readTree(rename.body()).path("message").asString())
+                    .isEqualTo("the name of the object (theirs) does not match the name on the URL (mine)");
+            RawHttps.Response patchName = carol.send("PATCH", "/api/v1/namespaces/team-a/configmaps/mine",
+                    "application/merge-patch+json", "{\"metadata\":{\"name\":\"theirs\"},\"data\":{\"k\":\"x\"}}");
+            assertStatus(patchName, 400);
+            RawHttps.Response otherNamespace = carol.send("PUT", "/api/v1/namespaces/team-a/configmaps/mine",
+                    "application/json", "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"mine\","
+                            + "\"namespace\":\"team-b\"},\"data\":{\"k\":\"x\"}}");
+            assertStatus(otherNamespace, 400);
+            assertThat(Json.MAPPER.readTree(otherNamespace.body()).path("message").asString()).isEqualTo(
+                    "the namespace of the object (team-b) does not match the namespace on the request (team-a)");
+            assertThat(admin.get("/api/v1/namespaces/team-a/configmaps/theirs").path("data").path("k").asString())
+                    .isEqualTo("THEIRS-DATA");
+
+            RawHttps.Response allNamespaces = carol.send("GET", "/api/v1/namespaces/team-a/namespaces", null, null);
+            assertStatus(allNamespaces, 404);
+            assertThat(carol.send("GET", "/api/v1/namespaces/team-a", null, null).code()).isEqualTo(200);
+        }
+    }
+
+    enum Verb {
+        GET("GET", ""), WATCH("GET", "?watch=1&timeoutSeconds=1"), CREATE("POST", ""), UPDATE("PUT", ""),
+        PATCH("PATCH", ""), DELETE("DELETE", "");
+
+        final String method;
+        final String query;
+
+        Verb(String method, String query) {
+            this.method = method;
+            this.query = query;
+        }
+
+        boolean writes() {
+            return !method.equals("GET");
+        }
+    }
+
+    record Case(Target target, Spelling spelling, Verb verb) {
+        @Override
+        public String toString() {
+            return verb + " " + spelling;
+        }
+    }
+
+    /** Sends one request of the table; returns what is wrong with the answer, or null. */
+    private static String check(User user, RawHttps client, Case c) throws IOException {
+        Target target = c.target();
+        Verb verb = c.verb();
+        String contentType = verb == Verb.PATCH ? "application/merge-patch+json" : "application/json";
+        String body = switch (verb) {
+            case CREATE -> objectBody(target, "pwned");
+            case UPDATE -> objectBody(target, target.collection() ? "pwned" : target.name());
+            case PATCH -> "{\"metadata\":{\"labels\":{\"pwned\":\"1\"}}}";
+            default -> null;
+        };
+        RawHttps.Response res = client.send(verb.method, c.spelling().rawPath() + verb.query,
+                body == null ? null : contentType, body);
+        return judge(user, verb, res);
+    }
+
+    /** What is wrong with an answer to {@code user}, or null. */
+    private static String judge(User user, Verb verb, RawHttps.Response res) {
+        int code = res.code();
+        if (code / 100 == 2) {
+            return user == User.CAROL && carolMay(verb, res) ? null : code + " " + abbreviate(res.body());
+        }
+        for (String data : FOREIGN_DATA) {
+            if (res.body().contains(data)) {
+                return code + " carries data the user may not read: " + abbreviate(res.body());
+            }
+        }
+        if (user != User.CAROL && res.body().contains(MINE_DATA)) {
+            return code + " carries data the user may not read: " + abbreviate(res.body());
+        }
+        Set<Integer> expected = user == User.CAROL ? Set.of(400, 403, 404, 405, 409, 422) : Set.of(400, 403, 404, 405);
+        if (!expected.contains(code)) {
+            return "unexpected " + code + " " + abbreviate(res.body());
+        }
+        try {
+            JsonNode status = Json.MAPPER.readTree(res.body());
+            if (!status.path("kind").asString().equals("Status") || status.path("code").asInt() != code
+                    || !String.valueOf(res.header("content-type")).startsWith("application/json")) {
+                return code + " is not a Status: " + abbreviate(res.body());
+            }
+        } catch (RuntimeException e) {
+            return code + " is not JSON: " + abbreviate(res.body());
+        }
+        return null;
+    }
+
+    /** carol may get, update, patch and delete configmap team-a/mine, and get namespace team-a. */
+    private static boolean carolMay(Verb verb, RawHttps.Response res) {
+        if (verb == Verb.WATCH || verb == Verb.CREATE) {
+            return false;
+        }
+        JsonNode obj = Json.MAPPER.readTree(res.body());
+        String kind = obj.path("kind").asString();
+        JsonNode meta = obj.path("metadata");
+        boolean mine = kind.equals("ConfigMap") && meta.path("namespace").asString().equals("team-a")
+                && meta.path("name").asString().equals("mine");
+        boolean deletedMine = verb == Verb.DELETE && kind.equals("Status")
+                && obj.path("details").path("name").asString().equals("mine");
+        boolean teamA = verb == Verb.GET && kind.equals("Namespace") && meta.path("name").asString().equals("team-a");
+        return mine || deletedMine || teamA;
+    }
+
+    private static String objectBody(Target target, String name) {
+        String ns = target.namespace() == null ? "" : ",\"namespace\":\"" + target.namespace() + "\"";
+        String payload = switch (target.kind()) {
+            case "ConfigMap", "Secret" -> ",\"data\":{\"pwned\":\"cHduZWQ=\"}";
+            case "Role" -> ",\"rules\":[{\"apiGroups\":[\"*\"],\"resources\":[\"*\"],\"verbs\":[\"*\"]}]";
+            default -> "";
+        };
+        return "{\"apiVersion\":\"" + target.apiVersion() + "\",\"kind\":\"" + target.kind()
+                + "\",\"metadata\":{\"name\":\"" + name + "\"" + ns + ",\"labels\":{\"pwned\":\"1\"}}" + payload + "}";
+    }
+
+    static String configMap(String name, String data) {
+        return "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + name
+                + "\"},\"data\":{\"k\":\"" + data + "\"}}";
+    }
+
+    private static void assertStatus(RawHttps.Response res, int code) {
+        assertThat(res.code()).as(res.body()).isEqualTo(code);
+        JsonNode status = Json.MAPPER.readTree(res.body());
+        assertThat(status.path("kind").asString()).isEqualTo("Status");
+        assertThat(status.path("code").asInt()).isEqualTo(code);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 300 ? s.substring(0, 300) + "..." : s;
+    }
+
+    private RawHttps client(User user) {
+        return switch (user) {
+            case ANONYMOUS -> new RawHttps(ssl(false), port, null);
+            case MALLORY -> new RawHttps(ssl(false), port, MALLORY_TOKEN);
+            case CAROL -> new RawHttps(ssl(false), port, CAROL_TOKEN);
+        };
+    }
+
+    private static SSLContext ssl(boolean admin) {
+        Certificates.Issued ca = TlsClients.ca(DATA_DIR);
+        return TlsClients.sslContext(ca.certificate(),
+                admin ? TlsClients.clientCert(ca, "system:admin", "system:masters") : null);
+    }
+
+    /** The admin's view: fixtures, every object that a request of the table could touch, and {@code mine} restored. */
+    static final class Admin {
+        private static final List<String> LISTS = List.of("/api/v1/namespaces", "/api/v1/configmaps",
+                "/api/v1/secrets", "/api/v1/serviceaccounts", RBAC + "/roles", RBAC + "/rolebindings",
+                RBAC + "/clusterroles", RBAC + "/clusterrolebindings");
+        private final RawHttps http;
+
+        Admin(RawHttps http) {
+            this.http = http;
+        }
+
+        void create(String path, String body) throws IOException {
+            RawHttps.Response res = http.send("POST", path, "application/json", body);
+            assertThat(res.code()).as(res.body()).isEqualTo(201);
+        }
+
+        JsonNode get(String path) throws IOException {
+            return Json.MAPPER.readTree(http.send("GET", path, null, null).body());
+        }
+
+        int code(String path) throws IOException {
+            return http.send("GET", path, null, null).code();
+        }
+
+        /** Every object of the kinds the table aims at, by resource/namespace/name, with its resourceVersion. */
+        Map<String, String> snapshot() throws IOException {
+            Map<String, String> objects = new TreeMap<>();
+            for (String list : LISTS) {
+                for (JsonNode item : get(list).path("items")) {
+                    JsonNode meta = item.path("metadata");
+                    objects.put(list + "/" + meta.path("namespace").asString("") + "/" + meta.path("name").asString(),
+                            meta.path("resourceVersion").asString() + (meta.has("deletionTimestamp") ? " deleting" : ""));
+                }
+            }
+            return objects;
+        }
+
+        void restoreMine() throws IOException {
+            if (code("/api/v1/namespaces/team-a/configmaps/mine") == 200) {
+                http.send("DELETE", "/api/v1/namespaces/team-a/configmaps/mine", null, null);
+            }
+            create("/api/v1/namespaces/team-a/configmaps", configMap("mine", MINE_DATA));
+        }
+    }
+
+    private static Path tokenFile() {
+        Path file = DATA_DIR.resolve("tokens.csv");
+        if (!Files.exists(file)) {
+            try {
+                Files.writeString(file, MALLORY_TOKEN + ",mallory,1001\n" + CAROL_TOKEN + ",carol,1002\n");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return file;
+    }
+
+    private static Path tempDir() {
+        try {
+            Path dir = Files.createTempDirectory("kapi-security-");
+            dir.toFile().deleteOnExit();
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
