@@ -4,10 +4,13 @@ import dev.kapi.apiserver.admission.AdmissionChain;
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.authn.TokenAuthenticator;
 import dev.kapi.apiserver.authn.UserInfo;
+import dev.kapi.apiserver.authz.AuthorizedRequest;
 import dev.kapi.apiserver.authz.Authorizer;
 import dev.kapi.apiserver.authz.RuleResolver;
 import dev.kapi.apiserver.endpoints.ApiServlet;
 import dev.kapi.apiserver.endpoints.ResourceDispatcher;
+import dev.kapi.apiserver.filters.RequestInfo;
+import dev.kapi.apiserver.filters.RequestInfoResolver;
 import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.reviews.ReviewResources;
@@ -57,7 +60,7 @@ final class ReviewClient {
     Answer send(String method, String path, String json, String... params) throws Exception {
         MockHttpServletRequest req = new MockHttpServletRequest(method, path);
         req.setRequestURI(path);
-        req.setAttribute(UserInfo.ATTRIBUTE, requester);
+
         if (json != null) {
             req.setContentType("application/json");
             req.setContent(json.getBytes(StandardCharsets.UTF_8));
@@ -65,6 +68,11 @@ final class ReviewClient {
         for (int i = 0; i + 1 < params.length; i += 2) {
             req.addParameter(params[i], params[i + 1]);
         }
+        // what the authentication and authorization stages leave on a request they allowed
+        RequestInfo info = RequestInfoResolver.resolve(method, path, req.getParameter("watch"), null);
+        req.setAttribute(RequestInfo.ATTRIBUTE, info);
+        req.setAttribute(UserInfo.ATTRIBUTE, requester);
+        req.setAttribute(AuthorizedRequest.ATTRIBUTE, new AuthorizedRequest(requester, info, method, path));
         MockHttpServletResponse res = new MockHttpServletResponse();
         servlet.service(req, res);
         byte[] body = res.getContentAsByteArray();
