@@ -215,12 +215,28 @@ public final class ObjectDecoder {
         return obj;
     }
 
-    /** The body's apiVersion and kind must be those of the URL (either may be omitted). */
+    /**
+     * The body's apiVersion and kind must be those of the URL (either may be omitted), and strings: kube's
+     * 400 {@code the object provided is unrecognized} otherwise.
+     */
     static void checkTypeMeta(ObjectNode tree, String apiVersion, String kind) {
-        JsonNode av = tree.get("apiVersion");
-        JsonNode k = tree.get("kind");
-        checkTypeMeta(av == null || av.isNull() ? null : av.asString(), k == null || k.isNull() ? null : k.asString(),
-                apiVersion, kind);
+        checkTypeMeta(typeMetaField(tree, "apiVersion", kind), typeMetaField(tree, "kind", kind), apiVersion, kind);
+    }
+
+    private static String typeMetaField(ObjectNode tree, String field, String kind) {
+        JsonNode n = tree.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isString()) {
+            String summary = Json.string(tree);
+            throw StatusError.badRequest("the object provided is unrecognized (must be of type " + kind
+                    + "): couldn't get version/kind; json parse error: json: cannot unmarshal "
+                    + (n.isNumber() ? "number" : n.isBoolean() ? "bool" : n.isArray() ? "array" : "object")
+                    + " into Go struct field ." + field + " of type string ("
+                    + (summary.length() > 30 ? summary.substring(0, 30) + " ..." : summary) + ")");
+        }
+        return n.stringValue();
     }
 
     private static void checkTypeMeta(String bodyApiVersion, String bodyKind, String apiVersion, String kind) {

@@ -48,6 +48,19 @@ class ObjectDecoderErrorsTest {
         assertThat(o.message()).isEqualTo(WRAP + REPLICAS);
     }
 
+    /** Found by ObjectDecoderFuzzTest: an apiVersion or kind that is not a string was a 500 (JsonNodeException). */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            "{\"apiVersion\":{\"spec\":1}}", "{\"kind\":[\"Deployment\"]}", "{\"kind\":true}",
+            "apiVersion:\n  spec:\n    containers: x\nkind: Deployment\n"})
+    void typeMetaThatIsNotAStringIsA400(String body) {
+        ObjectDecoderTest.Outcome o = ObjectDecoderTest.outcome(deployment(body, body.startsWith("{")
+                ? "application/json" : "application/yaml", body), ObjectDecoder::readObject);
+        assertThat(o.code()).as(o.toString()).isEqualTo(400);
+        assertThat(o.message()).startsWith("the object provided is unrecognized (must be of type Deployment): "
+                + "couldn't get version/kind; json parse error: json: cannot unmarshal ");
+    }
+
     @Test
     void malformedCreationTimestampIsA400() {
         ObjectDecoderTest.Outcome o = ObjectDecoderTest.outcome(ObjectDecoderTest.cm("bad time", "",
