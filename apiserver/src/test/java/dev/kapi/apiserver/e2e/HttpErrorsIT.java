@@ -124,7 +124,37 @@ class HttpErrorsIT {
                         deployment("strict", ",\"foo\":1"), null, 400, "BadRequest",
                         "strict decoding error: unknown field \"spec.foo\"", null),
                 json("invalid fieldValidation value", "POST", CMS + "?fieldValidation=Loud",
-                        "{\"metadata\":{\"name\":\"loud\"}}", 400, "BadRequest", "fieldValidation", null));
+                        "{\"metadata\":{\"name\":\"loud\"}}", 400, "BadRequest", "fieldValidation", null),
+                // client mistakes in values and options (issue #8): kube's 400/422 in kube's words, never a 500
+                json("string where kube wants an int32", "POST", DEPLOYS,
+                        deployment("three", "").replace("\"replicas\":1", "\"replicas\":\"three\""), 400, "BadRequest",
+                        "Deployment in version \"v1\" cannot be handled as a Deployment: json: cannot unmarshal string "
+                                + "into Go struct field DeploymentSpec.spec.replicas of type int32", null),
+                json("number where kube wants a string", "POST", CMS, "{\"metadata\":{\"name\":123}}", 400,
+                        "BadRequest", "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: json: cannot "
+                                + "unmarshal number into Go struct field ObjectMeta.metadata.name of type string", null),
+                json("malformed creationTimestamp", "POST", CMS,
+                        "{\"metadata\":{\"name\":\"ts\",\"creationTimestamp\":\"yesterday\"}}", 400, "BadRequest",
+                        "parsing time \"yesterday\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"yesterday\" as "
+                                + "\"2006\"", null),
+                new Case("strategic merge patch with $patch: bogus", "PATCH", CMS + "/" + EXISTING,
+                        "application/strategic-merge-patch+json", "{\"data\":{\"$patch\":\"bogus\"}}", null, 400,
+                        "BadRequest", "unknown patch type: bogus", null),
+                new Case("merge patch giving a value of the wrong type", "PATCH", CMS + "/" + EXISTING,
+                        "application/merge-patch+json", "{\"immutable\":\"yes\"}", null, 422, "Invalid",
+                        "json: cannot unmarshal string into Go struct field ConfigMap.immutable of type bool", "patch"),
+                json("DeleteOptions with a string gracePeriodSeconds", "DELETE", CMS + "/" + EXISTING,
+                        "{\"gracePeriodSeconds\":\"abc\"}", 400, "BadRequest", "json: cannot unmarshal string into Go "
+                                + "struct field DeleteOptions.gracePeriodSeconds of type int64", null),
+                json("propagationPolicy=Bogus", "DELETE", CMS + "/" + EXISTING + "?propagationPolicy=Bogus", null, 422,
+                        "Invalid", "DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Unsupported value: "
+                                + "\"Bogus\"", "propagationPolicy"),
+                json("watch=maybe on a list", "GET", CMS + "?watch=maybe", null, 400, "BadRequest",
+                        "strconv.ParseBool: parsing \"maybe\": invalid syntax", null),
+                json("timeoutSeconds=abc on a list", "GET", CMS + "?timeoutSeconds=abc", null, 400, "BadRequest",
+                        "strconv.ParseInt: parsing \"abc\": invalid syntax", null),
+                json("limit=abc on a list", "GET", CMS + "?limit=abc", null, 400, "BadRequest",
+                        "strconv.ParseInt: parsing \"abc\": invalid syntax", null));
     }
 
     static String deployment(String name, String extraSpec) {

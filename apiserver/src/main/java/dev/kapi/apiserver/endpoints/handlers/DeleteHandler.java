@@ -1,8 +1,6 @@
 package dev.kapi.apiserver.endpoints.handlers;
 
-import dev.kapi.apiserver.endpoints.protobuf.ProtobufBodies;
 import dev.kapi.apiserver.admission.AdmissionAttributes.Operation;
-import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.registry.core.NamespaceCleanup;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.storage.Preconditions;
@@ -10,10 +8,8 @@ import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusDetails;
-import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
-import java.util.List;
 
 /**
  * DELETE of one object, with {@code DeleteOptions} from the body (preconditions on uid and
@@ -33,10 +29,7 @@ public final class DeleteHandler implements VerbHandler {
     public void handle(RequestScope scope) throws IOException {
         DeleteOptions options = options(scope);
         boolean dryRun = scope.dryRun() || (options.getDryRun() != null && options.getDryRun().contains("All"));
-        Preconditions pre = options.getPreconditions() == null ? Preconditions.NONE
-                : new Preconditions(options.getPreconditions().getUid(),
-                options.getPreconditions().getResourceVersion() == null ? null
-                        : Long.parseLong(options.getPreconditions().getResourceVersion()));
+        Preconditions pre = DeleteOptionsReader.preconditions(scope, options);
         scope.mutate(Operation.DELETE, null, null, dryRun);
         Store.DeleteResult<HasMetadata> result = scope.store().delete(scope.namespace(), scope.name(), pre,
                 scope.writeOptions(Operation.DELETE, dryRun));
@@ -66,17 +59,8 @@ public final class DeleteHandler implements VerbHandler {
         return s;
     }
 
-    /** The DeleteOptions of the body, when there is one. */
+    /** The DeleteOptions of the body or query, validated ({@link DeleteOptionsReader}). */
     static DeleteOptions options(RequestScope scope) throws IOException {
-        byte[] body = BodyReader.read(scope.request());
-        if (body.length == 0) {
-            return new DeleteOptions();
-        }
-        ObjectNode tree = ProtobufBodies.isProtobuf(scope.request().getContentType())
-                ? ProtobufBodies.decode(body)
-                : ObjectDecoder.parse(body, BodyReader.isYaml(scope.request()));
-        tree.remove("kind");
-        tree.remove("apiVersion");
-        return Json.convert(tree, DeleteOptions.class);
+        return DeleteOptionsReader.read(scope);
     }
 }

@@ -1,6 +1,5 @@
 package dev.kapi.apiserver.endpoints.handlers;
 
-import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.registry.ListPage;
 import dev.kapi.apiserver.registry.ListParams;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -16,21 +15,20 @@ public final class ListHandler implements VerbHandler {
         ObjectWriter.writeList(scope, page);
     }
 
+    /**
+     * The list options of the query, converted as kube's parameter codec does: a {@code limit} or
+     * {@code timeoutSeconds} that is not an integer, or a {@code watch} that is not a boolean, is a 400.
+     */
     static ListParams<HasMetadata> params(RequestScope scope) {
+        QueryParams.checkListWatchFlag(scope);
+        QueryParams.int64(scope, "timeoutSeconds");
         return new ListParams<>(SelectorFilter.of(scope), orEmpty(scope.param("resourceVersion")),
                 orEmpty(scope.param("resourceVersionMatch")), limit(scope), emptyToNull(scope.param("continue")));
     }
 
     static long limit(RequestScope scope) {
-        String l = scope.param("limit");
-        if (l == null || l.isEmpty()) {
-            return 0;
-        }
-        try {
-            return Math.max(0, Long.parseLong(l));
-        } catch (NumberFormatException e) {
-            throw StatusError.badRequest("invalid limit: \"" + l + "\"");
-        }
+        Long limit = QueryParams.int64(scope, "limit");
+        return limit == null ? 0 : Math.max(0, limit);
     }
 
     static String orEmpty(String s) {

@@ -1,7 +1,12 @@
 package dev.kapi.apiserver.endpoints.handlers;
 
+import dev.kapi.apiserver.api.FieldError;
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.endpoints.decoding.DecodeErrors;
+import dev.kapi.apiserver.endpoints.decoding.GoJson;
+import dev.kapi.apiserver.endpoints.decoding.GoQuoted;
+import dev.kapi.apiserver.endpoints.patch.PatchType;
 import dev.kapi.apiserver.endpoints.protobuf.ProtobufBodies;
 import dev.kapi.apiserver.registry.ResourceDefinition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -16,7 +21,10 @@ import java.util.List;
  * Decodes a request body into the resource's fabric8 type, as kube-apiserver's decoder with
  * {@code fieldValidation}: the body must be an object of the URL's apiVersion and kind (400 otherwise);
  * unknown fields are pruned and, by the validation directive, ignored ({@code Ignore}), reported in
- * {@code Warning} headers ({@code Warn}, the default) or refused with 400 ({@code Strict}).
+ * {@code Warning} headers ({@code Warn}, the default) or refused with 400 ({@code Strict}). Values are decoded
+ * as strictly as Go's encoding/json ({@link GoJson}): a value of the wrong type is a 400 in kube's words,
+ * {@code Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go
+ * struct field DeploymentSpec.spec.replicas of type int32}.
  */
 public final class ObjectDecoder {
 
@@ -78,7 +86,7 @@ public final class ObjectDecoder {
         String validation;
         try {
             validation = fieldValidation(scope);
-            obj = Json.read(body, def.type());
+            obj = GoJson.MAPPER.readValue(body, def.type());
             checkTypeMeta(obj.getApiVersion(), obj.getKind(), def.apiVersion(), def.kind());
         } catch (JacksonException | StatusError e) {
             return null;
@@ -126,16 +134,71 @@ public final class ObjectDecoder {
         return decodeAs(scope, tree, def.type());
     }
 
-    /** Decodes a tree into any fabric8 type (e.g. Scale, DeleteOptions), honouring {@code fieldValidation}. */
+    /**
+     * Decodes a tree into any fabric8 type (e.g. Scale, TokenRequest), honouring {@code fieldValidation}; a
+     * value of the wrong type is kube's 400 {@code <Kind> in version "<v>" cannot be handled as a <Kind>: ...}.
+     */
     public static <T> T decodeAs(RequestScope scope, ObjectNode tree, Class<T> type) {
         String validation = fieldValidation(scope);
         T obj;
         try {
-            obj = Json.convert(tree, type);
+            obj = GoJson.MAPPER.treeToValue(tree, type);
         } catch (JacksonException e) {
-            throw StatusError.badRequest("the body of the request could not be decoded into "
-                    + type.getSimpleName() + ": " + e.getOriginalMessage());
+            String kind = type.getSimpleName();
+            throw StatusError.badRequest(kind + " in version \"" + version(tree, scope) + "\" cannot be handled as a "
+                    + kind + ": " + DecodeErrors.message(e, tree));
         }
+        return checkUnknownFields(scope, validation, obj);
+    }
+
+    /**
+     * Decodes an options body (DeleteOptions) as kube does: strictly, a wrong value being a 400 with Go's
+     * message alone; unknown fields are dropped.
+     */
+    public static <T> T decodeOptions(ObjectNode tree, Class<T> type) {
+        T obj;
+        try {
+            obj = GoJson.MAPPER.treeToValue(tree, type);
+        } catch (JacksonException e) {
+            throw StatusError.badRequest(DecodeErrors.message(e, tree));
+        }
+        UnknownFields.prune(obj);
+        return obj;
+    }
+
+    /**
+     * Decodes the result of a patch ({@code patched}, of the request's {@code type} and {@code patch} body)
+     * into the resource's type. As in kube, a value of the wrong type is a 422 on the field {@code patch}
+     * whose value is the patched object (the patch itself for a strategic merge patch); a result that is not
+     * an object is a 400.
+     */
+    public static <T> T decodePatched(RequestScope scope, JsonNode patched, PatchType type, byte[] patch,
+                                      Class<T> into) {
+        if (!(patched instanceof ObjectNode tree)) {
+            throw StatusError.badRequest("the patch must produce a JSON object");
+        }
+        String validation = fieldValidation(scope);
+        T obj;
+        try {
+            obj = GoJson.MAPPER.treeToValue(tree, into);
+        } catch (JacksonException e) {
+            String value = type == PatchType.STRATEGIC ? new String(patch, java.nio.charset.StandardCharsets.UTF_8)
+                    : Json.string(tree);
+            throw StatusError.invalid("", "", "", List.of(FieldError.invalid("patch", new GoQuoted(value),
+                    DecodeErrors.message(e, tree))));
+        }
+        return checkUnknownFields(scope, validation, obj);
+    }
+
+    /** The version kube names in decode errors: the body's apiVersion's version, else the URL's. */
+    private static String version(ObjectNode tree, RequestScope scope) {
+        JsonNode av = tree.get("apiVersion");
+        String apiVersion = av != null && av.isString() && !av.stringValue().isEmpty() ? av.stringValue()
+                : scope.definition().apiVersion();
+        return apiVersion.substring(apiVersion.lastIndexOf('/') + 1);
+    }
+
+    private static <T> T checkUnknownFields(RequestScope scope, String validation, T obj) {
         List<String> unknown = UnknownFields.prune(obj);
         if (!unknown.isEmpty()) {
             if (validation.equals("Strict")) {
@@ -152,12 +215,28 @@ public final class ObjectDecoder {
         return obj;
     }
 
-    /** The body's apiVersion and kind must be those of the URL (either may be omitted). */
+    /**
+     * The body's apiVersion and kind must be those of the URL (either may be omitted), and strings: kube's
+     * 400 {@code the object provided is unrecognized} otherwise.
+     */
     static void checkTypeMeta(ObjectNode tree, String apiVersion, String kind) {
-        JsonNode av = tree.get("apiVersion");
-        JsonNode k = tree.get("kind");
-        checkTypeMeta(av == null || av.isNull() ? null : av.asString(), k == null || k.isNull() ? null : k.asString(),
-                apiVersion, kind);
+        checkTypeMeta(typeMetaField(tree, "apiVersion", kind), typeMetaField(tree, "kind", kind), apiVersion, kind);
+    }
+
+    private static String typeMetaField(ObjectNode tree, String field, String kind) {
+        JsonNode n = tree.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isString()) {
+            String summary = Json.string(tree);
+            throw StatusError.badRequest("the object provided is unrecognized (must be of type " + kind
+                    + "): couldn't get version/kind; json parse error: json: cannot unmarshal "
+                    + (n.isNumber() ? "number" : n.isBoolean() ? "bool" : n.isArray() ? "array" : "object")
+                    + " into Go struct field ." + field + " of type string ("
+                    + (summary.length() > 30 ? summary.substring(0, 30) + " ..." : summary) + ")");
+        }
+        return n.stringValue();
     }
 
     private static void checkTypeMeta(String bodyApiVersion, String bodyKind, String apiVersion, String kind) {

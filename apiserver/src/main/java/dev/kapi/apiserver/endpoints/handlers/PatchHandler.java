@@ -40,7 +40,7 @@ public final class PatchHandler implements VerbHandler {
             throw StatusError.badRequest("the patch must produce a JSON object");
         }
         ObjectDecoder.checkTypeMeta(tree, scope.definition().apiVersion(), scope.definition().kind());
-        HasMetadata next = ObjectDecoder.decodeAs(scope, tree, scope.definition().type());
+        HasMetadata next = ObjectDecoder.decodePatched(scope, tree, type, patch, scope.definition().type());
         UrlObjectName.check(scope, next);
         return next;
     }

@@ -66,10 +66,7 @@ public final class ScaleHandler implements VerbHandler {
             return ObjectDecoder.decodeAs(scope, tree, Scale.class);
         }
         JsonNode patched = Patches.apply(patchType, Json.tree(toScale(access, current)), body, Scale.class);
-        if (!(patched instanceof ObjectNode tree)) {
-            throw StatusError.badRequest("the patch must produce a JSON object");
-        }
-        return ObjectDecoder.decodeAs(scope, tree, Scale.class);
+        return ObjectDecoder.decodePatched(scope, patched, patchType, body, Scale.class);
     }
 
     static Scale toScale(ScaleAccess<HasMetadata> access, HasMetadata obj) {

@@ -1,6 +1,5 @@
 package dev.kapi.apiserver.endpoints.handlers;
 
-import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.registry.ApiWatchEvent;
 import dev.kapi.apiserver.registry.StoreWatch;
 import dev.kapi.apiserver.registry.WatchParams;
@@ -116,16 +115,13 @@ public final class WatchHandler implements VerbHandler {
         return filter == null ? byName : filter.and(byName);
     }
 
+    /** {@code timeoutSeconds} (a 400 when not an integer, as in kube), else 30 to 60 minutes. */
     private static long timeoutMillis(RequestScope scope) {
-        String t = scope.param("timeoutSeconds");
-        if (t == null || t.isEmpty()) {
+        Long t = QueryParams.int64(scope, "timeoutSeconds");
+        if (t == null) {
             return 1_800_000L + ThreadLocalRandom.current().nextLong(1_800_000L);
         }
-        try {
-            return Math.max(0, Long.parseLong(t)) * 1000;
-        } catch (NumberFormatException e) {
-            throw StatusError.badRequest("invalid timeoutSeconds: \"" + t + "\"");
-        }
+        return Math.min(Math.max(0, t), 315_360_000L) * 1000; // at most ten years: the deadline must not overflow
     }
 
     private static boolean isTrue(String v) {

@@ -42,7 +42,7 @@ final class MergeLists {
             }
         } else {
             if (mergeKey.isEmpty()) {
-                throw PatchErrors.internal("cannot merge lists without merge key for type " + field.schema());
+                throw PatchErrors.malformed("cannot merge lists without merge key for type " + field.schema());
             }
             // $patch elements: delete removes by key, replace makes the rest of the patch the whole list
             List<JsonNode> plain = new ArrayList<>();
@@ -53,7 +53,8 @@ final class MergeLists {
                     plain.add(v);
                     continue;
                 }
-                switch (d.isString() ? d.stringValue() : d.toString()) {
+                String directive = d.isString() ? d.stringValue() : d.toString();
+                switch (directive) {
                     case "delete" -> {
                         JsonNode key = v.get(mergeKey);
                         if (key == null) {
@@ -62,8 +63,8 @@ final class MergeLists {
                         orig.removeIf(o -> same(o.get(mergeKey), key));
                     }
                     case "replace" -> replace = true;
-                    case "merge" -> throw PatchErrors.internal("merging lists cannot yet be specified in the patch");
-                    default -> throw PatchErrors.internal("unknown patch type: " + d.stringValue() + " in map: " + v);
+                    case "merge" -> throw PatchErrors.malformed("merging lists cannot yet be specified in the patch");
+                    default -> throw PatchErrors.malformed("unknown patch type: " + directive + " in map: " + v);
                 }
             }
             if (replace) {
@@ -156,7 +157,7 @@ final class MergeLists {
             }
         }
         if (p < items.size()) {
-            throw PatchErrors.internal("The order in patch list:\n" + patchList + "\n doesn't match "
+            throw PatchErrors.malformed("The order in patch list:\n" + patchList + "\n doesn't match "
                     + StrategicMergePatch.SET_ORDER_PREFIX + " list:\n" + order + "\n");
         }
     }
@@ -208,7 +209,7 @@ final class MergeLists {
                 }
                 boolean o = v.isObject();
                 if (objects != null && objects != o) {
-                    throw PatchErrors.internal("list element types are not identical: " + original + " " + patch);
+                    throw PatchErrors.malformed("list element types are not identical: " + original + " " + patch);
                 }
                 objects = o;
             }

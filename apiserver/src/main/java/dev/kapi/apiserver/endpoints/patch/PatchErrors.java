@@ -5,8 +5,9 @@ import dev.kapi.apiserver.api.StatusError;
 /**
  * The errors of patch application, with kube-apiserver's codes: malformed patches and directive format
  * errors are 400, errors kube wraps with {@code NewGenericServerResponse(422, ...)} are 422 with kube's
- * generic message (the detail is not sent to the client, as in kube), anything else kube surfaces as a
- * 500 internal error.
+ * generic message (the detail is not sent to the client, as in kube). The errors kube does not translate
+ * (an unknown {@code $patch}, a list element without its merge key, a {@code $setElementOrder} that does not
+ * match) reach its clients as 500s; they are client mistakes, so here they are 400s with kube's text.
  */
 final class PatchErrors {
 
@@ -26,7 +27,8 @@ final class PatchErrors {
         return StatusError.unprocessableEntity();
     }
 
-    static StatusError internal(String message) {
-        return StatusError.internal(message);
+    /** A patch kube cannot apply and answers with a bare 500: a 400 with kube's message here. */
+    static StatusError malformed(String message) {
+        return StatusError.badRequest(message);
     }
 }

@@ -55,7 +55,7 @@ final class StrategicMergePatch {
                     return NODES.objectNode();
                 }
                 case "merge" -> patch.remove(DIRECTIVE);
-                default -> throw PatchErrors.internal("unknown patch type: " + d + " in map: " + patch);
+                default -> throw PatchErrors.malformed("unknown patch type: " + d + " in map: " + patch);
             }
         }
         if (original == null) {
@@ -206,6 +206,6 @@ final class StrategicMergePatch {
     }
 
     static StatusError noMergeKey(JsonNode item, String mergeKey) {
-        return PatchErrors.internal("map: " + item + " does not contain declared merge key: " + mergeKey);
+        return PatchErrors.malformed("map: " + item + " does not contain declared merge key: " + mergeKey);
     }
 }

@@ -84,8 +84,13 @@ final class ProtobufJson {
                 if (seconds == 0 && nanos == 0) {
                     return NODES.nullNode(); // Go's zero time.Time: "null" in JSON
                 }
-                return NODES.stringNode(name.endsWith("MicroTime") ? GoFormats.microTime(seconds, nanos)
-                        : GoFormats.time(seconds, nanos));
+                try {
+                    return NODES.stringNode(name.endsWith("MicroTime") ? GoFormats.microTime(seconds, nanos)
+                            : GoFormats.time(seconds, nanos));
+                } catch (java.time.DateTimeException e) {
+                    throw StatusError.badRequest("the protobuf request body is malformed: a time of " + seconds
+                            + " seconds and " + nanos + " nanoseconds is out of range");
+                }
             }
             case META + "Duration" -> {
                 return NODES.stringNode(GoFormats.duration((long) field(message, "duration")));

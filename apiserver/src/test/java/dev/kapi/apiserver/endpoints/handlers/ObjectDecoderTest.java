@@ -70,8 +70,13 @@ class ObjectDecoderTest {
                 cm("null metadata", "", "{\"metadata\":null}"),
                 new Case("deployment, nested unknown", "deployments", "", "application/json",
                         "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"d\"},\"spec\":{\"foo\":1,"
-                                + "\"replicas\":2.0,\"template\":{\"spec\":{\"containers\":[{\"name\":\"c\",\"bar\":[]}]}}}}"),
+                                + "\"replicas\":2,\"template\":{\"spec\":{\"containers\":[{\"name\":\"c\",\"bar\":[]}]}}}}"),
                 new Case("yaml", "configmaps", "", "application/yaml", "metadata:\n  name: a\ndata:\n  k: v\nfoo: 1\n"),
+                cm("number as name", "", "{\"metadata\":{\"name\":123}}"),
+                cm("string as immutable", "", "{\"immutable\":\"true\"}"),
+                cm("malformed creationTimestamp", "", "{\"metadata\":{\"name\":\"a\",\"creationTimestamp\":\"now\"}}"),
+                new Case("float replicas", "deployments", "", "application/json",
+                        "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"spec\":{\"replicas\":2.0}}"),
                 new Case("unsupported type", "configmaps", "", "text/plain", "{}"));
     }
 

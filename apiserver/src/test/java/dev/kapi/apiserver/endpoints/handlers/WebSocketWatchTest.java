@@ -130,7 +130,7 @@ class WebSocketWatchTest extends WatchServerTestBase {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "resourceVersionMatch=NotOlderThan | 422 | resourceVersionMatch is forbidden for watch",
-            "timeoutSeconds=x | 400 | invalid timeoutSeconds",
+            "timeoutSeconds=x | 400 | strconv.ParseInt: parsing \"x\": invalid syntax",
             "resourceVersion=999999999&sendInitialEvents=true&allowWatchBookmarks=true"
                     + "&resourceVersionMatch=NotOlderThan | 504 | Too large resource version"})
     void errorsBeforeTheUpgradeArePlainStatusResponses(String query, int code, String message) throws Exception {

@@ -59,6 +59,11 @@ class ProtobufBodiesErrorsTest {
                                 UnknownFieldSet.newBuilder().addField(99, UnknownFieldSet.Field.newBuilder()
                                         .addLengthDelimited(ByteString.copyFromUtf8("new")).build()).build())).build()),
                         415, "protobuf is not supported for field 99 of DeploymentSpec"),
+                // found by ProtobufBodiesFuzzTest: a DateTimeException (500)
+                new Bad("time out of range", body("v1", "ConfigMap", V1.ConfigMap.newBuilder().setMetadata(
+                        ObjectMeta.newBuilder().setName("c").setCreationTimestamp(io.kubernetes.client.proto.Meta.Time
+                                .newBuilder().setSeconds(Long.MAX_VALUE))).build()), 400,
+                        "the protobuf request body is malformed: a time of 9223372036854775807 seconds"),
                 new Bad("raw extension that is not JSON", body("apps/v1", "ControllerRevision",
                         V1Apps.ControllerRevision.newBuilder().setData(Runtime.RawExtension.newBuilder()
                                 .setRaw(ByteString.copyFromUtf8("{not json"))).build()),
