@@ -13,7 +13,10 @@ import dev.kapi.apiserver.storage.StorageException.Code;
 import dev.kapi.apiserver.storage.WatchHandle;
 import dev.kapi.apiserver.storage.WatchOptions;
 import dev.kapi.apiserver.storage.WatchRecorder;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.ArrayList;
@@ -129,6 +132,33 @@ class SqliteFileTest {
         }
         try (SqliteStorage reopened = SqliteStorage.open(file)) {
             assertThat(reopened.isHealthy()).isTrue();
+        }
+    }
+
+    private static String mode(Path p) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    }
+
+    @Test
+    void theDirectoryDatabaseWalAndSharedMemoryAreTheServersUsersAlone() throws IOException {
+        Path file = dir.resolve("data/db/state.db");
+        try (SqliteStorage storage = SqliteStorage.open(file)) {
+            storage.create("/s/secret", bytes("in clear"));
+            assertThat(mode(file.getParent())).isEqualTo("rwx------");
+            for (String f : List.of("state.db", "state.db-wal", "state.db-shm", "state.db-kapi.lock")) {
+                assertThat(mode(file.resolveSibling(f))).as(f).isEqualTo("rw-------");
+            }
+            storage.compact(storage.currentRevision());
+        }
+        // files an older version left readable are tightened when the store opens them again
+        for (String f : List.of("state.db", "state.db-kapi.lock")) {
+            Files.setPosixFilePermissions(file.resolveSibling(f), PosixFilePermissions.fromString("rw-r--r--"));
+        }
+        try (SqliteStorage storage = SqliteStorage.open(file)) {
+            storage.create("/s/more", bytes("x"));
+            for (String f : List.of("state.db", "state.db-wal", "state.db-shm")) {
+                assertThat(mode(file.resolveSibling(f))).as(f).isEqualTo("rw-------");
+            }
         }
     }
 
