@@ -51,13 +51,21 @@ final class SqliteConnections implements AutoCloseable {
         this.onCommit = onCommit;
     }
 
-    /** Opens the writer (preparing the schema) and {@code readerCount} readers on {@code file}. */
+    /**
+     * Opens the writer, checks the file (SQLite's quick check) and prepares the schema, then opens
+     * {@code readerCount} readers on {@code file}. A file that is not a SQLite database or fails the check
+     * is refused with a message that says so.
+     */
     static SqliteConnections open(Path file, int readerCount, Consumer<LogRow> onCommit) {
         String url = "jdbc:sqlite:" + file.toAbsolutePath();
         List<Connection> opened = new ArrayList<>();
         try {
             Connection writer = connect(url);
             opened.add(writer);
+            String problem = SqliteSchema.quickCheck(writer);
+            if (problem != null) {
+                throw corrupt(file, problem, null);
+            }
             SqliteSchema.prepare(writer);
             List<Connection> readers = new ArrayList<>();
             for (int i = 0; i < Math.max(1, readerCount); i++) {
@@ -68,8 +76,30 @@ final class SqliteConnections implements AutoCloseable {
             return new SqliteConnections(writer, readers, onCommit);
         } catch (SQLException e) {
             opened.forEach(SqliteConnections::closeQuietly);
-            throw translate(e, null);
+            throw openFailure(file, e);
+        } catch (RuntimeException e) {
+            opened.forEach(SqliteConnections::closeQuietly);
+            throw e;
         }
+    }
+
+    /** Why {@code file} cannot be opened, in words an operator can act on. */
+    private static StorageException openFailure(Path file, SQLException e) {
+        SQLiteErrorCode code = e instanceof SQLiteException se ? se.getResultCode() : null;
+        if (code == SQLiteErrorCode.SQLITE_NOTADB) {
+            return new StorageException(Code.INTERNAL, null, "the embedded store " + file
+                    + " is not a SQLite database (file is not a database): restore it from a backup or move it away", e);
+        }
+        if (code != null && code.name().startsWith("SQLITE_CORRUPT")) {
+            return corrupt(file, e.getMessage(), e);
+        }
+        return new StorageException(Code.INTERNAL, null, "cannot open the embedded store " + file + ": "
+                + e.getMessage(), e);
+    }
+
+    private static StorageException corrupt(Path file, String problem, Throwable cause) {
+        return new StorageException(Code.INTERNAL, null, "the embedded store " + file
+                + " is corrupt (SQLite quick_check: " + problem + "): restore it from a backup or move it away", cause);
     }
 
     private static Connection connect(String url) throws SQLException {

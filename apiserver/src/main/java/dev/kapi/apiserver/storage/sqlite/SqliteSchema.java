@@ -62,6 +62,17 @@ final class SqliteSchema {
         }
     }
 
+    /**
+     * SQLite's {@code PRAGMA quick_check} (the integrity check without the index-content comparison, linear
+     * in the file's size): null when the file is sound, else the first problem it reports.
+     */
+    static String quickCheck(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA quick_check(1)")) {
+            String first = rs.next() ? rs.getString(1) : "no result";
+            return "ok".equals(first) ? null : first.replaceAll("\\s*\n\\s*", " ");
+        }
+    }
+
     static Marks marks(Connection c) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(
                 "SELECT (SELECT seq FROM sqlite_sequence WHERE name = 'kine'), "

@@ -14,6 +14,9 @@ import dev.kapi.apiserver.storage.WatchHandle;
 import dev.kapi.apiserver.storage.WatchOptions;
 import dev.kapi.apiserver.storage.WatchRecorder;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -160,6 +163,39 @@ class SqliteFileTest {
                 assertThat(mode(file.resolveSibling(f))).as(f).isEqualTo("rw-------");
             }
         }
+    }
+
+    @Test
+    void aFileThatIsNotASqliteDatabaseIsRefused() throws IOException {
+        Path file = dir.resolve("garbage.db");
+        byte[] garbage = new byte[8192];
+        new java.util.Random(7).nextBytes(garbage);
+        Files.write(file, garbage);
+        assertThatThrownBy(() -> SqliteStorage.open(file))
+                .isInstanceOf(StorageException.class)
+                .hasMessage("the embedded store " + file + " is not a SQLite database (file is not a database): "
+                        + "restore it from a backup or move it away");
+        assertThat(Files.readAllBytes(file)).as("left as it was").isEqualTo(garbage);
+    }
+
+    @Test
+    void aDatabaseThatFailsTheQuickCheckIsRefusedInsteadOfServingErrors() throws IOException {
+        Path file = dir.resolve("corrupt.db");
+        try (SqliteStorage storage = SqliteStorage.open(file)) {
+            for (int i = 0; i < 500; i++) {
+                storage.create("/c/" + i, bytes(("value-" + i).repeat(20)));
+            }
+        }
+        long pages = Files.size(file) / 4096;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            // a b-tree page in the middle of the file loses its header
+            channel.write(ByteBuffer.wrap(new byte[] {-1, -1, -1, -1, -1, -1, -1, -1}), pages / 2 * 4096);
+        }
+        assertThatThrownBy(() -> SqliteStorage.open(file))
+                .isInstanceOf(StorageException.class)
+                .hasMessageStartingWith("the embedded store " + file + " is corrupt (SQLite quick_check: ")
+                .hasMessageEndingWith("): restore it from a backup or move it away")
+                .message().doesNotContain("\n");
     }
 
     @Test
