@@ -23,7 +23,8 @@ import java.util.Set;
  * kubeconfig, private to the server's user as etcd keeps its data dir: directories 0700, files 0600. Prepared
  * before anything is written there (the beans that write into it depend on this one): created when missing,
  * anything under it that others could read or enter is tightened with a warning (etcd warns; we also fix
- * it), and a file is written and removed to fail early, in one line, when it is not writable.
+ * it), and a file is written and removed to fail early, in one line, when it is not writable. An embedded
+ * store lost from a data dir that served before is refused rather than replaced by an empty one.
  */
 @Component
 public class DataDir {
@@ -38,10 +39,52 @@ public class DataDir {
     public DataDir(ServerOptions options) {
         this.path = options.dataDir().toAbsolutePath();
         prepare(path);
+        if (options.etcdServers().isEmpty()
+                && storeLost(path, Path.of(options.writeKubeconfig()), options.allowEmptyStore())) {
+            LOG.warn("Starting with an empty embedded store in {} (--allow-empty-store)", database(path));
+        }
     }
 
     public Path path() {
         return path;
+    }
+
+    /** The embedded store's database file. */
+    public Path database() {
+        return database(path);
+    }
+
+    static Path database(Path dir) {
+        return dir.resolve("db").resolve("state.db");
+    }
+
+    /**
+     * Whether the embedded store was lost: its database is missing or empty although the CA and the admin
+     * kubeconfig of an earlier successful start are there (the kubeconfig is written once the server is
+     * ready). A lost store is not silently replaced by an empty one: unless {@code allowEmpty}, this throws.
+     */
+    static boolean storeLost(Path dir, Path kubeconfig, boolean allowEmpty) {
+        Path db = database(dir);
+        if (!isEmpty(db) || !Files.exists(dir.resolve("pki").resolve("ca.crt")) || !Files.exists(kubeconfig)) {
+            return false;
+        }
+        if (!allowEmpty) {
+            throw new StartupFailure("the embedded store " + db + (Files.exists(db) ? " is empty" : " is missing")
+                    + ", but " + dir.resolve("pki") + " and " + kubeconfig + " are from an earlier start: restore "
+                    + "the store, or start with an empty store on purpose with --allow-empty-store (or remove " + dir
+                    + ")");
+        }
+        return true;
+    }
+
+    /** No database, or a zero-length one whose WAL holds nothing either. */
+    private static boolean isEmpty(Path db) {
+        try {
+            Path wal = db.resolveSibling(db.getFileName() + "-wal");
+            return !Files.exists(db) || Files.size(db) == 0 && (!Files.exists(wal) || Files.size(wal) == 0);
+        } catch (IOException e) {
+            return false; // the store will report what is wrong with it
+        }
     }
 
     /** Creates {@code dir} (0700) when missing, tightens what is under it and checks that it is writable. */

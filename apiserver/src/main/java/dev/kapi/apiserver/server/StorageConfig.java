@@ -25,7 +25,7 @@ public class StorageConfig {
             LOG.info("Storage: etcd at {}", String.join(",", options.etcdServers()));
             return EtcdStorage.connect(options.etcdServers(), options.etcdPrefix() + "/");
         }
-        Path file = dataDir.path().resolve("db").resolve("state.db");
+        Path file = dataDir.database();
         LOG.info("Storage: embedded store {} (no --etcd-servers given)", file);
         return SqliteStorage.open(file);
     }

@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -63,5 +64,49 @@ class DataDirTest {
             assertThat(listing.map(p -> p.getFileName().toString()))
                     .as("the write check leaves nothing behind").containsExactlyInAnyOrder("db", "bin", "pki", "link");
         }
+    }
+
+    /** A data dir after a successful start: CA, admin kubeconfig and, unless {@code db} is null, a store. */
+    private Path servedBefore(byte[] db) throws IOException {
+        Path dir = tmp.resolve("served");
+        write(dir.resolve("pki/ca.crt"), "rw-------");
+        write(dir.resolve("kubeconfig"), "rw-------");
+        if (db != null) {
+            Files.createDirectories(dir.resolve("db"));
+            Files.write(dir.resolve("db/state.db"), db);
+        }
+        return dir;
+    }
+
+    @Test
+    void aStoreMissingBesideTheCertificatesAndKubeconfigOfAnEarlierStartIsRefused() throws IOException {
+        Path dir = servedBefore(null);
+        assertThatThrownBy(() -> DataDir.storeLost(dir, dir.resolve("kubeconfig"), false))
+                .isInstanceOf(StartupFailure.class)
+                .hasMessage("the embedded store " + dir.resolve("db/state.db") + " is missing, but "
+                        + dir.resolve("pki") + " and " + dir.resolve("kubeconfig") + " are from an earlier start: "
+                        + "restore the store, or start with an empty store on purpose with --allow-empty-store "
+                        + "(or remove " + dir + ")");
+        assertThat(dir.resolve("db")).doesNotExist();
+        assertThat(DataDir.storeLost(dir, dir.resolve("kubeconfig"), true)).isTrue();
+    }
+
+    @Test
+    void anEmptyStoreBesideThemIsRefusedToo() throws IOException {
+        Path dir = servedBefore(new byte[0]);
+        assertThatThrownBy(() -> DataDir.storeLost(dir, dir.resolve("kubeconfig"), false))
+                .isInstanceOf(StartupFailure.class)
+                .hasMessageContaining(dir.resolve("db/state.db") + " is empty, but ");
+    }
+
+    @Test
+    void aFirstStartAStoreWithContentOrAStartThatNeverGotReadyIsNotALostStore() throws IOException {
+        Path fresh = tmp.resolve("fresh");
+        assertThat(DataDir.storeLost(fresh, fresh.resolve("kubeconfig"), false)).isFalse();
+        Path kept = servedBefore(new byte[] {1});
+        assertThat(DataDir.storeLost(kept, kept.resolve("kubeconfig"), false)).isFalse();
+        Path neverReady = tmp.resolve("never-ready");
+        write(neverReady.resolve("pki/ca.crt"), "rw-------");
+        assertThat(DataDir.storeLost(neverReady, neverReady.resolve("kubeconfig"), false)).isFalse();
     }
 }
