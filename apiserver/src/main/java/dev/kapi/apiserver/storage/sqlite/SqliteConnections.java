@@ -42,6 +42,7 @@ final class SqliteConnections implements AutoCloseable {
     private final List<Connection> readers;
     private final BlockingQueue<Connection> idleReaders;
     private final Consumer<LogRow> onCommit;
+    private final DiskSpace space = new DiskSpace();
     private volatile boolean closed;
 
     private SqliteConnections(Connection writer, List<Connection> readers, Consumer<LogRow> onCommit) {
@@ -145,13 +146,51 @@ final class SqliteConnections implements AutoCloseable {
                     throw e;
                 }
             }
+            space.written();
             transaction.appended().forEach(onCommit);
             return result;
         } catch (SQLException e) {
-            throw translate(e, key);
+            StorageException failure = translate(e, key);
+            if (failure.code() == Code.NO_SPACE) {
+                space.full();
+            }
+            throw failure;
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /**
+     * False from a write that failed for a full disk until a write succeeds. While false, this tries a
+     * one-page write of its own (at most once a second, skipped when the writer is busy) so that it turns
+     * true once space is freed, even when no client writes.
+     */
+    boolean hasSpace() {
+        if (space.hasSpace() || closed || !space.probeDue()) {
+            return space.hasSpace();
+        }
+        try {
+            if (writeLock.tryLock(1, TimeUnit.SECONDS)) {
+                try (Statement s = writer.createStatement()) {
+                    s.execute("BEGIN IMMEDIATE");
+                    try {
+                        s.execute("INSERT OR REPLACE INTO kine_meta (name, value) VALUES ('space_probe', "
+                                + System.currentTimeMillis() + ")");
+                        s.execute("COMMIT");
+                        space.written();
+                    } catch (SQLException e) {
+                        endQuietly(s, "ROLLBACK");
+                    }
+                } catch (SQLException e) {
+                    // still full, or closed meanwhile: still no space
+                } finally {
+                    writeLock.unlock();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return space.hasSpace();
     }
 
     boolean isClosed() {
@@ -188,6 +227,10 @@ final class SqliteConnections implements AutoCloseable {
             }
             if (code == SQLiteErrorCode.SQLITE_TOOBIG) {
                 return new StorageException(Code.TOO_LARGE, key, "request is too large", e);
+            }
+            if (code == SQLiteErrorCode.SQLITE_FULL) {
+                return new StorageException(Code.NO_SPACE, key, "the disk is full: the embedded store cannot "
+                        + "write (database or disk is full); writes fail until space is freed", e);
             }
         }
         return new StorageException(Code.INTERNAL, key, "sqlite: " + e.getMessage(), e);

@@ -183,6 +183,11 @@ public final class SqliteStorage implements Storage {
         }
     }
 
+    @Override
+    public boolean hasSpace() {
+        return connections.hasSpace();
+    }
+
     /** The database file. */
     public Path file() {
         return file;
