@@ -166,31 +166,37 @@ final class SqliteConnections implements AutoCloseable {
      * true once space is freed, even when no client writes.
      */
     boolean hasSpace() {
-        if (space.hasSpace() || closed || !space.probeDue()) {
-            return space.hasSpace();
+        if (!space.hasSpace() && !closed && space.probeDue()) {
+            probeSpace();
         }
+        return space.hasSpace();
+    }
+
+    /** A one-page write transaction of its own, which succeeds once space is freed. */
+    private void probeSpace() {
         try {
-            if (writeLock.tryLock(1, TimeUnit.SECONDS)) {
-                try (Statement s = writer.createStatement()) {
-                    s.execute("BEGIN IMMEDIATE");
-                    try {
-                        s.execute("INSERT OR REPLACE INTO kine_meta (name, value) VALUES ('space_probe', "
-                                + System.currentTimeMillis() + ")");
-                        s.execute("COMMIT");
-                        space.written();
-                    } catch (SQLException e) {
-                        endQuietly(s, "ROLLBACK");
-                    }
-                } catch (SQLException e) {
-                    // still full, or closed meanwhile: still no space
-                } finally {
-                    writeLock.unlock();
-                }
+            if (!writeLock.tryLock(1, TimeUnit.SECONDS)) {
+                return;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return;
         }
-        return space.hasSpace();
+        try (Statement s = writer.createStatement()) {
+            s.execute("BEGIN IMMEDIATE");
+            try {
+                s.execute("INSERT OR REPLACE INTO kine_meta (name, value) VALUES ('space_probe', "
+                        + System.currentTimeMillis() + ")");
+                s.execute("COMMIT");
+                space.written();
+            } catch (SQLException e) {
+                endQuietly(s, "ROLLBACK");
+            }
+        } catch (SQLException e) {
+            // closed meanwhile
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     boolean isClosed() {

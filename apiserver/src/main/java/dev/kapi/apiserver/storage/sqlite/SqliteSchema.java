@@ -9,7 +9,8 @@ import java.sql.Statement;
 /**
  * The database layout and the two store-wide marks read from it. The {@code kine} table is an append-only
  * log (AUTOINCREMENT, so a revision is never reused even after compaction deletes the newest rows);
- * {@code kine_meta} remembers the compacted revision. A new database starts at revision 1 like etcd.
+ * {@code kine_meta} remembers the compacted revision (and {@code space_probe}, written to find out whether a
+ * full disk has space again). A new database starts at revision 1 like etcd.
  */
 final class SqliteSchema {
 
