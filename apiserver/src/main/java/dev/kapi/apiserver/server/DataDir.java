@@ -21,9 +21,11 @@ import java.util.Set;
 /**
  * {@code --data-dir}: the embedded store ({@code db/}), certificates and keys ({@code pki/}) and the admin
  * kubeconfig, private to the server's user as etcd keeps its data dir: directories 0700, files 0600. Prepared
- * before anything is written there (the beans that write into it depend on this one): created when missing,
- * anything under it that others could read or enter is tightened with a warning (etcd warns; we also fix
- * it), and a file is written and removed to fail early, in one line, when it is not writable. An embedded
+ * before anything is written there (the beans that write into it depend on this one): created when missing;
+ * the data dir itself, {@code db/}, {@code pki/} with everything in them and {@code kubeconfig} are tightened
+ * with a warning when others could read or enter them (etcd warns; we also fix it), other files a user put
+ * there are left as they are (the 0700 data dir keeps others out); and a file is written and removed to fail
+ * early, in one line, when it is not writable. An embedded
  * store lost from a data dir that served before is refused rather than replaced by an empty one.
  */
 @Component
@@ -87,7 +89,10 @@ public class DataDir {
         }
     }
 
-    /** Creates {@code dir} (0700) when missing, tightens what is under it and checks that it is writable. */
+    /** What the server writes in the data dir, tightened at start with everything under them. */
+    private static final String[] OWN = {"db", "pki", "kubeconfig"};
+
+    /** Creates {@code dir} (0700) when missing, tightens it and what the server keeps in it, checks it is writable. */
     static void prepare(Path dir) {
         try {
             if (!Files.isDirectory(dir)) {
@@ -98,7 +103,12 @@ public class DataDir {
             throw new StartupFailure("cannot create the data dir " + dir + ": " + reason(e), e);
         }
         if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-            tighten(dir);
+            makePrivate(dir);
+            for (String own : OWN) {
+                if (Files.exists(dir.resolve(own), LinkOption.NOFOLLOW_LINKS)) {
+                    tighten(dir.resolve(own));
+                }
+            }
         }
         try {
             Files.delete(Files.createTempFile(dir, ".write-check", ""));
@@ -108,7 +118,7 @@ public class DataDir {
     }
 
     /** Takes the group and other permissions off {@code dir} and everything under it (links are left alone). */
-    static void tighten(Path dir) {
+    private static void tighten(Path dir) {
         try {
             Files.walkFileTree(dir, new SimpleFileVisitor<>() {
                 @Override

@@ -37,32 +37,36 @@ class DataDirTest {
     }
 
     @Test
-    void anExistingLooserDataDirIsTightenedButLinksAreNotFollowed() throws IOException {
+    void anExistingLooserDataDirAndWhatTheServerKeepsInItAreTightened() throws IOException {
         Path dir = tmp.resolve("kapi");
         Path db = write(dir.resolve("db/state.db"), "rw-r--r--");
         Path wal = write(dir.resolve("db/state.db-wal"), "rw-rw-rw-");
-        Path script = write(dir.resolve("bin/run.sh"), "rwxr-xr-x");
+        Path crt = write(dir.resolve("pki/ca.crt"), "rw-r--r--");
         Path key = write(dir.resolve("pki/ca.key"), "rw-------");
+        Path kubeconfig = write(dir.resolve("kubeconfig"), "rw-r--r--");
+        Path users = write(dir.resolve("bin/run.sh"), "rwxr-xr-x");
         Path outside = write(tmp.resolve("elsewhere/shared.txt"), "rw-r--r--");
-        Files.createSymbolicLink(dir.resolve("link"), outside);
+        Files.createSymbolicLink(dir.resolve("pki/link"), outside);
         for (Path d : new Path[] {dir, dir.resolve("db"), dir.resolve("bin"), dir.resolve("pki")}) {
             Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
 
         DataDir.prepare(dir);
 
-        for (Path d : new Path[] {dir, dir.resolve("db"), dir.resolve("bin"), dir.resolve("pki")}) {
+        for (Path d : new Path[] {dir, dir.resolve("db"), dir.resolve("pki")}) {
             assertThat(mode(d)).as(d.toString()).isEqualTo("rwx------");
         }
-        assertThat(mode(db)).isEqualTo("rw-------");
-        assertThat(mode(wal)).isEqualTo("rw-------");
-        assertThat(mode(script)).isEqualTo("rwx------");
-        assertThat(mode(key)).isEqualTo("rw-------");
-        assertThat(mode(outside)).as("the target of a link is not the data dir's").isEqualTo("rw-r--r--");
+        for (Path f : new Path[] {db, wal, crt, key, kubeconfig}) {
+            assertThat(mode(f)).as(f.toString()).isEqualTo("rw-------");
+        }
         assertThat(Files.readString(db)).isEqualTo("x");
+        // what a user put there is theirs (nobody else can reach it through the 0700 data dir)
+        assertThat(mode(dir.resolve("bin"))).isEqualTo("rwxr-xr-x");
+        assertThat(mode(users)).isEqualTo("rwxr-xr-x");
+        assertThat(mode(outside)).as("the target of a link is not the data dir's").isEqualTo("rw-r--r--");
         try (var listing = Files.list(dir)) {
-            assertThat(listing.map(p -> p.getFileName().toString()))
-                    .as("the write check leaves nothing behind").containsExactlyInAnyOrder("db", "bin", "pki", "link");
+            assertThat(listing.map(p -> p.getFileName().toString())).as("the write check leaves nothing behind")
+                    .containsExactlyInAnyOrder("db", "bin", "pki", "kubeconfig");
         }
     }
 
