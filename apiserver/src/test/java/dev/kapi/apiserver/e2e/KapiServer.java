@@ -139,7 +139,12 @@ public final class KapiServer implements AutoCloseable {
                     HttpResponse<String> r = client.send(HttpRequest.newBuilder(base.resolve("/readyz"))
                             .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
                     if (r.statusCode() == 200) {
-                        return new KapiServer(process, base, dataDir, kubeconfig, log);
+                        try {
+                            return new KapiServer(process, base, dataDir, kubeconfig, log);
+                        } catch (RuntimeException e) {
+                            process.destroyForcibly(); // nobody else holds the process to stop it
+                            throw e;
+                        }
                     }
                 } catch (IOException e) {
                     // not listening yet
