@@ -7,7 +7,8 @@ import dev.kapi.apiserver.storage.StorageException;
 /**
  * Maps storage failures to the statuses kube-apiserver answers with (its {@code storeerr} package):
  * not found → 404, exists → 409 AlreadyExists, precondition → 409 Conflict, compacted → 410 Expired,
- * value too large → 413, backend down → 503, anything else → 500.
+ * value too large → 413, backend down → 503, anything else → 500; a full disk is a 500 that says so, as kube
+ * answers etcd's "database space exceeded".
  */
 public final class StorageErrors {
 
@@ -24,6 +25,7 @@ public final class StorageErrors {
             case INVALID_CONTINUE -> StatusError.badRequest("continue key is not valid: " + e.getMessage());
             case TOO_LARGE -> StatusError.requestEntityTooLarge("etcdserver: request is too large");
             case UNREACHABLE -> StatusError.serviceUnavailable("storage is unavailable: " + e.getMessage());
+            case NO_SPACE -> StatusError.internal(e.getMessage());
             case INTERNAL -> StatusError.internal(e.getMessage());
         };
     }

@@ -101,7 +101,7 @@ public class ApiConfig {
 
     @Bean
     PathHandler healthHandler(Storage storage) {
-        return new HealthHandler(storage::isHealthy);
+        return new HealthHandler(storage::isHealthy, storage::hasSpace);
     }
 
     @Bean

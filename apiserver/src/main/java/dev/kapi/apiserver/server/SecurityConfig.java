@@ -28,12 +28,12 @@ import java.nio.file.Path;
 public class SecurityConfig {
 
     @Bean
-    ServingPki servingPki(ServerOptions options) {
+    ServingPki servingPki(ServerOptions options, DataDir dataDir) {
         java.util.List<String> sans = new java.util.ArrayList<>(options.tlsSans());
         if (!options.bindAddress().equals("0.0.0.0") && !options.bindAddress().equals("::")) {
             sans.add(options.bindAddress());
         }
-        return ServingPki.load(new ServingPki.Settings(options.dataDir(), options.tlsCertFile(),
+        return ServingPki.load(new ServingPki.Settings(dataDir.path(), options.tlsCertFile(),
                 options.tlsPrivateKeyFile(), ServingPki.defaultSans(sans), options.clientCaFile()));
     }
 

@@ -20,6 +20,7 @@ public class ServerOptions {
     private final int securePort;
     private final String bindAddress;
     private final Path dataDir;
+    private final boolean allowEmptyStore;
     private final String writeKubeconfig;
     private final String serviceClusterIpRange;
     private final String serviceNodePortRange;
@@ -38,6 +39,7 @@ public class ServerOptions {
                          @Value("${secure-port:6443}") int securePort,
                          @Value("${bind-address:0.0.0.0}") String bindAddress,
                          @Value("${data-dir:${user.home}/.kapi}") String dataDir,
+                         @Value("${allow-empty-store:false}") boolean allowEmptyStore,
                          @Value("${write-kubeconfig:}") String writeKubeconfig,
                          @Value("${service-cluster-ip-range:10.96.0.0/12}") String serviceClusterIpRange,
                          @Value("${service-node-port-range:30000-32767}") String serviceNodePortRange,
@@ -65,6 +67,7 @@ public class ServerOptions {
         this.securePort = securePort;
         this.bindAddress = bindAddress;
         this.dataDir = Path.of(dataDir);
+        this.allowEmptyStore = allowEmptyStore;
         this.writeKubeconfig = writeKubeconfig.isEmpty()
                 ? this.dataDir.resolve("kubeconfig").toString() : writeKubeconfig;
         this.serviceClusterIpRange = serviceClusterIpRange;
@@ -106,6 +109,14 @@ public class ServerOptions {
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    /**
+     * {@code --allow-empty-store}: start with a new, empty embedded store although the data dir holds the
+     * certificates and kubeconfig of an earlier start (its store was lost). Never replaces an existing store.
+     */
+    public boolean allowEmptyStore() {
+        return allowEmptyStore;
     }
 
     /** {@code --write-kubeconfig}: where to write a kubeconfig for this server (default: data-dir/kubeconfig). */

@@ -8,9 +8,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -23,17 +20,12 @@ public class StorageConfig {
     private static final Logger LOG = LoggerFactory.getLogger(StorageConfig.class);
 
     @Bean(destroyMethod = "close")
-    Storage storage(ServerOptions options) {
+    Storage storage(ServerOptions options, DataDir dataDir) {
         if (!options.etcdServers().isEmpty()) {
             LOG.info("Storage: etcd at {}", String.join(",", options.etcdServers()));
             return EtcdStorage.connect(options.etcdServers(), options.etcdPrefix() + "/");
         }
-        Path file = options.dataDir().resolve("db").resolve("state.db");
-        try {
-            Files.createDirectories(file.getParent());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + file.getParent(), e);
-        }
+        Path file = dataDir.database();
         LOG.info("Storage: embedded store {} (no --etcd-servers given)", file);
         return SqliteStorage.open(file);
     }

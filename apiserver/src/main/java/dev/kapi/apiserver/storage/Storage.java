@@ -95,6 +95,14 @@ public interface Storage extends AutoCloseable {
     /** True while the backend answers; health checks and readiness use it. */
     boolean isHealthy();
 
+    /**
+     * False while writes fail for lack of space: from a write that failed with {@code NO_SPACE} until a
+     * write succeeds again (a backend may try a small write of its own to find out). Readiness reports it.
+     */
+    default boolean hasSpace() {
+        return true;
+    }
+
     @Override
     void close();
 }

@@ -20,6 +20,8 @@ public class StorageException extends RuntimeException {
         TOO_LARGE,
         /** The backend did not answer (in time). */
         UNREACHABLE,
+        /** The backend has no space left (a full disk): the write was not made. */
+        NO_SPACE,
         /** Anything else the backend reported. */
         INTERNAL
     }

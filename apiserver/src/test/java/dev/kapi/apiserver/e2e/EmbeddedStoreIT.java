@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kapi.apiserver.e2e.KubeHttp.Reply;
 import dev.kapi.apiserver.e2e.KubeHttp.WatchStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -86,6 +89,31 @@ class EmbeddedStoreIT {
         Reply patched = second.admin().patch(CMS + "/kept-1", "application/merge-patch+json", "{\"data\":{\"k\":\"w\"}}");
         assertThat(patched.code()).as(patched.toString()).isEqualTo(200);
         assertThat(rv(patched.json())).isGreaterThan(lastRv);
+    }
+
+    @Test
+    void theDataDirAndEverythingUnderItIsTheServersUsersAlone() throws Exception {
+        Path data = freshDataDir("embedded-private");
+        Files.createDirectories(data.resolve("db"));
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(data.resolve("db"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        KapiServer server = start(data);
+        server.admin().createNamespace(NS);
+        Reply secret = server.admin().post("/api/v1/namespaces/" + NS + "/secrets",
+                "{\"metadata\":{\"name\":\"s\"},\"stringData\":{\"password\":\"hunter2\"}}");
+        assertThat(secret.code()).as(secret.toString()).isEqualTo(201);
+
+        Map<String, String> modes = new TreeMap<>();
+        try (var walk = Files.walk(data)) {
+            for (Path p : walk.toList()) {
+                modes.put(data.relativize(p).toString(),
+                        PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS)));
+            }
+        }
+        assertThat(modes).containsKeys("", "db", "db/state.db", "db/state.db-wal", "db/state.db-shm", "pki",
+                "pki/ca.crt", "pki/ca.key", "pki/sa.key", "admin.kubeconfig");
+        modes.forEach((path, mode) -> assertThat(mode).as(path)
+                .isEqualTo(Files.isDirectory(data.resolve(path)) ? "rwx------" : "rw-------"));
     }
 
     @Test

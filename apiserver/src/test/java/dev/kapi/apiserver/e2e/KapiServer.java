@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,39 +52,72 @@ public final class KapiServer implements AutoCloseable {
     /**
      * Starts a server with its data in {@code dataDir} (created when missing) and {@code args} added to the
      * port, bind address, data dir and kubeconfig flags; waits until {@code /readyz} answers 200 and the
-     * kubeconfig is written. The log goes to {@code <dataDir>/../<name>.log} (appended).
+     * kubeconfig is written. The log goes to {@code <e2e dir>/<name>.log} (appended).
      */
     public static KapiServer start(String name, Path dataDir, List<String> args) {
         try {
-            Path jar = Path.of(System.getProperty("kapi.jar", "target/apiserver.jar")).toAbsolutePath();
-            if (!Files.isRegularFile(jar)) {
-                throw new IllegalStateException("no server jar at " + jar + " (run ./mvnw package first)");
-            }
-            Files.createDirectories(dataDir);
-            Path kubeconfig = dataDir.resolve("admin.kubeconfig");
-            Path log = dataDir.toAbsolutePath().getParent().resolve(name + ".log");
-            Files.deleteIfExists(kubeconfig);
             int port = freePort();
-            List<String> cmd = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:TieredStopAtLevel=1", "-Xss1m", "-XX:+UseSerialGC",
-                    "--enable-native-access=ALL-UNNAMED",
-                    "-jar", jar.toString(),
-                    "--secure-port=" + port,
-                    "--bind-address=127.0.0.1",
-                    "--data-dir=" + dataDir.toAbsolutePath(),
-                    "--write-kubeconfig=" + kubeconfig.toAbsolutePath()));
-            cmd.addAll(args);
-            Process process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            Path kubeconfig = dataDir.toAbsolutePath().resolve("admin.kubeconfig");
+            Files.createDirectories(dataDir);
+            // the kubeconfig of an earlier run stays (the server reads it as a sign of an earlier start)
+            FileTime earlier = Files.exists(kubeconfig) ? Files.getLastModifiedTime(kubeconfig) : null;
+            Path log = KapiServerExtension.e2eDir().resolve(name + ".log");
+            Process process = launch(dataDir, port, log, args);
             return awaitReady(process, URI.create("https://127.0.0.1:" + port), dataDir.toAbsolutePath(),
-                    kubeconfig.toAbsolutePath(), log);
+                    kubeconfig, earlier, log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static KapiServer awaitReady(Process process, URI base, Path dataDir, Path kubeconfig, Path log) {
+    /** How a server that was expected not to start ended: its exit code and the lines it printed. */
+    public record Exited(int exitCode, List<String> output) {
+    }
+
+    /**
+     * Runs a server that is expected to fail to start (on {@code port}, with its data in {@code dataDir},
+     * which is not created) and waits for it to exit; fails when it is still running after the start-up
+     * timeout.
+     */
+    public static Exited runToExit(String name, Path dataDir, int port, List<String> args) {
+        Path log = KapiServerExtension.e2eDir().resolve(name + "-" + System.nanoTime() + ".log");
+        try {
+            Process process = launch(dataDir, port, log, args);
+            if (!process.waitFor(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                throw new IllegalStateException("kapi server still running after " + STARTUP_TIMEOUT + ":\n"
+                        + tail(log, LOG_TAIL_LINES));
+            }
+            return new Exited(process.exitValue(), Files.readAllLines(log));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Process launch(Path dataDir, int port, Path log, List<String> args) throws IOException {
+        Path jar = Path.of(System.getProperty("kapi.jar", "target/apiserver.jar")).toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("no server jar at " + jar + " (run ./mvnw package first)");
+        }
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-Xss1m", "-XX:+UseSerialGC",
+                "--enable-native-access=ALL-UNNAMED",
+                "-jar", jar.toString(),
+                "--secure-port=" + port,
+                "--bind-address=127.0.0.1",
+                "--data-dir=" + dataDir.toAbsolutePath(),
+                "--write-kubeconfig=" + dataDir.toAbsolutePath().resolve("admin.kubeconfig")));
+        cmd.addAll(args);
+        return new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    }
+
+    private static KapiServer awaitReady(Process process, URI base, Path dataDir, Path kubeconfig, FileTime earlier,
+                                         Path log) {
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
         HttpClient client = null;
         while (System.nanoTime() < deadline) {
@@ -100,12 +134,17 @@ public final class KapiServer implements AutoCloseable {
                     // the server is still writing its CA files: next round
                 }
             }
-            if (client != null && Files.isRegularFile(kubeconfig)) {
+            if (client != null && written(kubeconfig, earlier)) {
                 try {
                     HttpResponse<String> r = client.send(HttpRequest.newBuilder(base.resolve("/readyz"))
                             .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
                     if (r.statusCode() == 200) {
-                        return new KapiServer(process, base, dataDir, kubeconfig, log);
+                        try {
+                            return new KapiServer(process, base, dataDir, kubeconfig, log);
+                        } catch (RuntimeException e) {
+                            process.destroyForcibly(); // nobody else holds the process to stop it
+                            throw e;
+                        }
                     }
                 } catch (IOException e) {
                     // not listening yet
@@ -119,6 +158,15 @@ public final class KapiServer implements AutoCloseable {
         process.destroyForcibly();
         throw new IllegalStateException("kapi server not ready after " + STARTUP_TIMEOUT + ":\n"
                 + tail(log, LOG_TAIL_LINES));
+    }
+
+    /** Whether {@code file} exists and is not the one last modified at {@code earlier}. */
+    private static boolean written(Path file, FileTime earlier) {
+        try {
+            return Files.isRegularFile(file) && !Files.getLastModifiedTime(file).equals(earlier);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The server JVM's process. */
@@ -253,7 +301,8 @@ public final class KapiServer implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    /** A port nothing listens on right now. */
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();

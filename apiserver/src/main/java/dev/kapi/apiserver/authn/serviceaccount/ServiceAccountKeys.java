@@ -112,14 +112,15 @@ public final class ServiceAccountKeys {
             KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
             gen.initialize(2048);
             PrivateKey key = gen.generateKeyPair().getPrivate();
-            Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, PemKeys.encode(key), StandardCharsets.US_ASCII);
-            try {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system
+            if (!Files.isDirectory(file.getParent())) {
+                Files.createDirectories(file.getParent(), PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rwx------")));
             }
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.deleteIfExists(tmp);
+            // created 0600, so the key is never readable by others, not even before a chmod
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(tmp, PemKeys.encode(key), StandardCharsets.US_ASCII);
             Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             return key;
         } catch (GeneralSecurityException e) {

@@ -30,8 +30,12 @@ public final class HealthHandler implements PathHandler {
 
     private final Map<String, Map<String, BooleanSupplier>> endpoints = new LinkedHashMap<>();
 
-    /** @param etcdHealthy whether storage answers; reported as the {@code etcd} check of every endpoint */
-    public HealthHandler(BooleanSupplier etcdHealthy) {
+    /**
+     * @param etcdHealthy whether storage answers; reported as the {@code etcd} check of every endpoint
+     * @param storageHasSpace whether storage can write (false while its disk is full); the
+     *                        {@code storage-space} check of {@code /readyz}
+     */
+    public HealthHandler(BooleanSupplier etcdHealthy, BooleanSupplier storageHasSpace) {
         BooleanSupplier ok = () -> true;
         Map<String, BooleanSupplier> basic = new LinkedHashMap<>();
         basic.put("ping", ok);
@@ -41,6 +45,7 @@ public final class HealthHandler implements PathHandler {
         endpoints.put("livez", basic);
         Map<String, BooleanSupplier> ready = new LinkedHashMap<>(basic);
         ready.put("etcd-readiness", etcdHealthy);
+        ready.put("storage-space", storageHasSpace);
         endpoints.put("readyz", ready);
     }
 

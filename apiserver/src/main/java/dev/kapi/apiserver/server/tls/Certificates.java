@@ -142,7 +142,9 @@ public final class Certificates {
     private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signer)
             throws GeneralSecurityException {
         try {
-            String algorithm = "EC".equals(signer.getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
+            // by type, not getAlgorithm(): Bouncy Castle's EC keys say "ECDSA" (when it is a registered provider)
+            String algorithm = signer instanceof java.security.interfaces.ECPrivateKey ? "SHA256withECDSA"
+                    : "SHA256withRSA";
             ContentSigner s = new JcaContentSignerBuilder(algorithm).build(signer);
             return new JcaX509CertificateConverter().getCertificate(builder.build(s));
         } catch (org.bouncycastle.operator.OperatorCreationException e) {

@@ -61,7 +61,10 @@ public final class ServingPki {
     public static ServingPki load(Settings settings) {
         try {
             Path dir = settings.dataDir().resolve("pki");
-            Files.createDirectories(dir);
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rwx------")));
+            }
             Certificates.Issued ca = loadOrCreateCa(dir);
             List<X509Certificate> chain;
             PrivateKey key;
@@ -213,9 +216,9 @@ public final class ServingPki {
         return out;
     }
 
+    /** Certificate and key, both 0600: everything in the data dir is the server user's alone. */
     private static void write(Path dir, String name, Certificates.Issued issued) throws IOException {
-        Files.writeString(dir.resolve(name + ".crt"), Pem.certificates(List.of(issued.certificate())),
-                StandardCharsets.US_ASCII);
+        writePrivate(dir.resolve(name + ".crt"), Pem.certificates(List.of(issued.certificate())));
         writePrivate(dir.resolve(name + ".key"), Pem.privateKey(issued.key()));
     }
 

@@ -42,6 +42,7 @@ final class SqliteConnections implements AutoCloseable {
     private final List<Connection> readers;
     private final BlockingQueue<Connection> idleReaders;
     private final Consumer<LogRow> onCommit;
+    private final DiskSpace space = new DiskSpace();
     private volatile boolean closed;
 
     private SqliteConnections(Connection writer, List<Connection> readers, Consumer<LogRow> onCommit) {
@@ -51,13 +52,21 @@ final class SqliteConnections implements AutoCloseable {
         this.onCommit = onCommit;
     }
 
-    /** Opens the writer (preparing the schema) and {@code readerCount} readers on {@code file}. */
+    /**
+     * Opens the writer, checks the file (SQLite's quick check) and prepares the schema, then opens
+     * {@code readerCount} readers on {@code file}. A file that is not a SQLite database or fails the check
+     * is refused with a message that says so.
+     */
     static SqliteConnections open(Path file, int readerCount, Consumer<LogRow> onCommit) {
         String url = "jdbc:sqlite:" + file.toAbsolutePath();
         List<Connection> opened = new ArrayList<>();
         try {
             Connection writer = connect(url);
             opened.add(writer);
+            String problem = SqliteSchema.quickCheck(writer);
+            if (problem != null) {
+                throw corrupt(file, problem, null);
+            }
             SqliteSchema.prepare(writer);
             List<Connection> readers = new ArrayList<>();
             for (int i = 0; i < Math.max(1, readerCount); i++) {
@@ -68,8 +77,30 @@ final class SqliteConnections implements AutoCloseable {
             return new SqliteConnections(writer, readers, onCommit);
         } catch (SQLException e) {
             opened.forEach(SqliteConnections::closeQuietly);
-            throw translate(e, null);
+            throw openFailure(file, e);
+        } catch (RuntimeException e) {
+            opened.forEach(SqliteConnections::closeQuietly);
+            throw e;
         }
+    }
+
+    /** Why {@code file} cannot be opened, in words an operator can act on. */
+    private static StorageException openFailure(Path file, SQLException e) {
+        SQLiteErrorCode code = e instanceof SQLiteException se ? se.getResultCode() : null;
+        if (code == SQLiteErrorCode.SQLITE_NOTADB) {
+            return new StorageException(Code.INTERNAL, null, "the embedded store " + file
+                    + " is not a SQLite database (file is not a database): restore it from a backup or move it away", e);
+        }
+        if (code != null && code.name().startsWith("SQLITE_CORRUPT")) {
+            return corrupt(file, e.getMessage(), e);
+        }
+        return new StorageException(Code.INTERNAL, null, "cannot open the embedded store " + file + ": "
+                + e.getMessage(), e);
+    }
+
+    private static StorageException corrupt(Path file, String problem, Throwable cause) {
+        return new StorageException(Code.INTERNAL, null, "the embedded store " + file
+                + " is corrupt (SQLite quick_check: " + problem + "): restore it from a backup or move it away", cause);
     }
 
     private static Connection connect(String url) throws SQLException {
@@ -115,10 +146,54 @@ final class SqliteConnections implements AutoCloseable {
                     throw e;
                 }
             }
+            space.written();
             transaction.appended().forEach(onCommit);
             return result;
         } catch (SQLException e) {
-            throw translate(e, key);
+            StorageException failure = translate(e, key);
+            if (failure.code() == Code.NO_SPACE) {
+                space.full();
+            }
+            throw failure;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * False from a write that failed for a full disk until a write succeeds. While false, this tries a
+     * one-page write of its own (at most once a second, skipped when the writer is busy) so that it turns
+     * true once space is freed, even when no client writes.
+     */
+    boolean hasSpace() {
+        if (!space.hasSpace() && !closed && space.probeDue()) {
+            probeSpace();
+        }
+        return space.hasSpace();
+    }
+
+    /** A one-page write transaction of its own, which succeeds once space is freed. */
+    private void probeSpace() {
+        try {
+            if (!writeLock.tryLock(1, TimeUnit.SECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        try (Statement s = writer.createStatement()) {
+            s.execute("BEGIN IMMEDIATE");
+            try {
+                s.execute("INSERT OR REPLACE INTO kine_meta (name, value) VALUES ('space_probe', "
+                        + System.currentTimeMillis() + ")");
+                s.execute("COMMIT");
+                space.written();
+            } catch (SQLException e) {
+                endQuietly(s, "ROLLBACK");
+            }
+        } catch (SQLException e) {
+            // closed meanwhile
         } finally {
             writeLock.unlock();
         }
@@ -158,6 +233,10 @@ final class SqliteConnections implements AutoCloseable {
             }
             if (code == SQLiteErrorCode.SQLITE_TOOBIG) {
                 return new StorageException(Code.TOO_LARGE, key, "request is too large", e);
+            }
+            if (code == SQLiteErrorCode.SQLITE_FULL) {
+                return new StorageException(Code.NO_SPACE, key, "the disk is full: the embedded store cannot "
+                        + "write (database or disk is full); writes fail until space is freed", e);
             }
         }
         return new StorageException(Code.INTERNAL, key, "sqlite: " + e.getMessage(), e);

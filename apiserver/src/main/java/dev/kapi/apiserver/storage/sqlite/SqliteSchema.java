@@ -9,7 +9,8 @@ import java.sql.Statement;
 /**
  * The database layout and the two store-wide marks read from it. The {@code kine} table is an append-only
  * log (AUTOINCREMENT, so a revision is never reused even after compaction deletes the newest rows);
- * {@code kine_meta} remembers the compacted revision. A new database starts at revision 1 like etcd.
+ * {@code kine_meta} remembers the compacted revision (and {@code space_probe}, written to find out whether a
+ * full disk has space again). A new database starts at revision 1 like etcd.
  */
 final class SqliteSchema {
 
@@ -59,6 +60,17 @@ final class SqliteSchema {
                 s.execute("ROLLBACK");
                 throw e;
             }
+        }
+    }
+
+    /**
+     * SQLite's {@code PRAGMA quick_check} (the integrity check without the index-content comparison, linear
+     * in the file's size): null when the file is sound, else the first problem it reports.
+     */
+    static String quickCheck(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA quick_check(1)")) {
+            String first = rs.next() ? rs.getString(1) : "no result";
+            return "ok".equals(first) ? null : first.replaceAll("\\s*\n\\s*", " ");
         }
     }
 

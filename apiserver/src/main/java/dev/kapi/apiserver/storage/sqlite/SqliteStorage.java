@@ -15,9 +15,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.concurrent.atomic.AtomicLong;
@@ -59,6 +57,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>A {@code <file>-kapi.lock} file lock keeps a second process (or a second instance) off the file:
  * the writer lock, the revision and the watch hub live in this instance.
+ *
+ * <p>The files are private to the server's user ({@link PrivateFiles}): the directory 0700, the database
+ * 0600 before SQLite opens it; SQLite gives the WAL and shared-memory files it creates the database file's
+ * mode, whatever the umask.
  */
 public final class SqliteStorage implements Storage {
 
@@ -96,16 +98,14 @@ public final class SqliteStorage implements Storage {
         Path absolute = file.toAbsolutePath();
         FileChannel channel = null;
         try {
-            if (absolute.getParent() != null) {
-                Files.createDirectories(absolute.getParent());
-            }
-            channel = FileChannel.open(absolute.resolveSibling(absolute.getFileName() + "-kapi.lock"),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            PrivateFiles.createDirectories(absolute.getParent());
+            channel = PrivateFiles.open(absolute.resolveSibling(absolute.getFileName() + "-kapi.lock"));
             FileLock lock = tryLock(channel);
             if (lock == null) {
                 throw new StorageException(Code.INTERNAL, null, "sqlite database " + absolute
                         + " is already open in another process or storage instance");
             }
+            PrivateFiles.createOrTighten(absolute);
             return new SqliteStorage(absolute, options, channel, lock);
         } catch (IOException e) {
             closeQuietly(channel);
@@ -181,6 +181,11 @@ public final class SqliteStorage implements Storage {
         } catch (StorageException e) {
             return false;
         }
+    }
+
+    @Override
+    public boolean hasSpace() {
+        return connections.hasSpace();
     }
 
     /** The database file. */

@@ -13,34 +13,44 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 class HealthHandlerTest {
 
+    /** Storage as the checks see it: "up", "down" (not answering) or "full" (answering, its disk full). */
     static Stream<Arguments> cases() {
         return Stream.of(
-                arguments("/healthz", "", true, 200, "ok"),
-                arguments("/livez", "", true, 200, "ok"),
-                arguments("/readyz", "", true, 200, "ok"),
-                arguments("/readyz", "verbose", true, 200,
-                        "[+]ping ok\n[+]log ok\n[+]etcd ok\n[+]etcd-readiness ok\nreadyz check passed\n"),
-                arguments("/livez", "verbose", true, 200, "[+]ping ok\n[+]log ok\n[+]etcd ok\nlivez check passed\n"),
-                arguments("/healthz", "verbose", false, 500,
+                arguments("/healthz", "", "up", 200, "ok"),
+                arguments("/livez", "", "up", 200, "ok"),
+                arguments("/readyz", "", "up", 200, "ok"),
+                arguments("/readyz", "verbose", "up", 200,
+                        "[+]ping ok\n[+]log ok\n[+]etcd ok\n[+]etcd-readiness ok\n[+]storage-space ok\n"
+                                + "readyz check passed\n"),
+                arguments("/livez", "verbose", "up", 200, "[+]ping ok\n[+]log ok\n[+]etcd ok\nlivez check passed\n"),
+                arguments("/healthz", "verbose", "down", 500,
                         "[+]ping ok\n[+]log ok\n[-]etcd failed: reason withheld\nhealthz check failed\n"),
-                arguments("/readyz", "", false, 500,
+                arguments("/readyz", "", "down", 500,
                         "[+]ping ok\n[+]log ok\n[-]etcd failed: reason withheld\n"
-                                + "[-]etcd-readiness failed: reason withheld\nreadyz check failed\n"),
-                arguments("/livez", "exclude=etcd&verbose", false, 200,
+                                + "[-]etcd-readiness failed: reason withheld\n[+]storage-space ok\nreadyz check failed\n"),
+                arguments("/livez", "exclude=etcd&verbose", "down", 200,
                         "[+]ping ok\n[+]log ok\n[+]etcd excluded: ok\nlivez check passed\n"),
-                arguments("/livez", "exclude=nope", true, 200, "ok"),
-                arguments("/livez", "exclude=nope&verbose", true, 200,
+                arguments("/livez", "exclude=nope", "up", 200, "ok"),
+                arguments("/livez", "exclude=nope&verbose", "up", 200,
                         "[+]ping ok\n[+]log ok\n[+]etcd ok\nwarn: some health checks cannot be excluded: "
                                 + "no matches for \"nope\"\nlivez check passed\n"),
-                arguments("/livez/ping", "", false, 200, "ok"),
-                arguments("/readyz/etcd", "", true, 200, "ok"),
-                arguments("/readyz/etcd", "", false, 500, "internal server error: etcd check failed\n"));
+                arguments("/livez/ping", "", "down", 200, "ok"),
+                arguments("/readyz/etcd", "", "up", 200, "ok"),
+                arguments("/readyz/etcd", "", "down", 500, "internal server error: etcd check failed\n"),
+                // a full disk: not ready (writes fail), yet alive and answering reads
+                arguments("/readyz", "", "full", 500,
+                        "[+]ping ok\n[+]log ok\n[+]etcd ok\n[+]etcd-readiness ok\n"
+                                + "[-]storage-space failed: reason withheld\nreadyz check failed\n"),
+                arguments("/readyz/storage-space", "", "full", 500,
+                        "internal server error: storage-space check failed\n"),
+                arguments("/livez", "", "full", 200, "ok"),
+                arguments("/healthz", "", "full", 200, "ok"));
     }
 
     @ParameterizedTest
     @MethodSource("cases")
-    void healthEndpoints(String path, String query, boolean etcdUp, int code, String body) throws Exception {
-        HealthHandler handler = new HealthHandler(() -> etcdUp);
+    void healthEndpoints(String path, String query, String storage, int code, String body) throws Exception {
+        HealthHandler handler = new HealthHandler(() -> !storage.equals("down"), () -> !storage.equals("full"));
         String[] params = query.isEmpty() ? new String[0] : Stream.of(query.split("&"))
                 .flatMap(p -> Stream.of(p.contains("=") ? p.split("=", 2) : new String[]{p, ""}))
                 .toArray(String[]::new);
@@ -54,12 +64,12 @@ class HealthHandlerTest {
     @CsvSource({"GET, /healthz, true", "GET, /readyz/etcd, true", "HEAD, /livez, true",
             "POST, /healthz, false", "GET, /healthzz, false", "GET, /version, false"})
     void matches(String method, String path, boolean expected) {
-        assertThat(new HealthHandler(() -> true).matches(method, path)).isEqualTo(expected);
+        assertThat(new HealthHandler(() -> true, () -> true).matches(method, path)).isEqualTo(expected);
     }
 
     @ParameterizedTest
-    @CsvSource({"/readyz/nope", "/livez/etcd-readiness"})
+    @CsvSource({"/readyz/nope", "/livez/etcd-readiness", "/livez/storage-space"})
     void unknownCheckIsNotFound(String path) throws Exception {
-        assertThat(TestResources.get(new HealthHandler(() -> true), path, null).getStatus()).isEqualTo(404);
+        assertThat(TestResources.get(new HealthHandler(() -> true, () -> true), path, null).getStatus()).isEqualTo(404);
     }
 }

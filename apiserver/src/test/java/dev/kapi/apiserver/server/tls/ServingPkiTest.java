@@ -28,8 +28,13 @@ class ServingPkiTest {
         for (String f : List.of("ca.crt", "ca.key", "serving.crt", "serving.key")) {
             assertThat(dir.resolve("pki").resolve(f)).exists();
         }
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("pki/ca.key"))))
-                .isEqualTo("rw-------");
+        // the data dir is private to the server's user, certificates included
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("pki"))))
+                .isEqualTo("rwx------");
+        for (String f : List.of("ca.crt", "ca.key", "serving.crt", "serving.key")) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("pki").resolve(f))))
+                    .as(f).isEqualTo("rw-------");
+        }
         X509Certificate serving = pki.servingChain().getFirst();
         serving.verify(pki.ca().certificate().getPublicKey());
         assertThat(ServingPki.sanSet(serving)).containsExactlyInAnyOrder("dns:localhost", "dns:kapi.example",

@@ -13,7 +13,13 @@ import dev.kapi.apiserver.storage.StorageException.Code;
 import dev.kapi.apiserver.storage.WatchHandle;
 import dev.kapi.apiserver.storage.WatchOptions;
 import dev.kapi.apiserver.storage.WatchRecorder;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.ArrayList;
@@ -130,6 +136,66 @@ class SqliteFileTest {
         try (SqliteStorage reopened = SqliteStorage.open(file)) {
             assertThat(reopened.isHealthy()).isTrue();
         }
+    }
+
+    private static String mode(Path p) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    }
+
+    @Test
+    void theDirectoryDatabaseWalAndSharedMemoryAreTheServersUsersAlone() throws IOException {
+        Path file = dir.resolve("data/db/state.db");
+        try (SqliteStorage storage = SqliteStorage.open(file)) {
+            storage.create("/s/secret", bytes("in clear"));
+            assertThat(mode(file.getParent())).isEqualTo("rwx------");
+            for (String f : List.of("state.db", "state.db-wal", "state.db-shm", "state.db-kapi.lock")) {
+                assertThat(mode(file.resolveSibling(f))).as(f).isEqualTo("rw-------");
+            }
+            storage.compact(storage.currentRevision());
+        }
+        // files an older version left readable are tightened when the store opens them again
+        for (String f : List.of("state.db", "state.db-kapi.lock")) {
+            Files.setPosixFilePermissions(file.resolveSibling(f), PosixFilePermissions.fromString("rw-r--r--"));
+        }
+        try (SqliteStorage storage = SqliteStorage.open(file)) {
+            storage.create("/s/more", bytes("x"));
+            for (String f : List.of("state.db", "state.db-wal", "state.db-shm")) {
+                assertThat(mode(file.resolveSibling(f))).as(f).isEqualTo("rw-------");
+            }
+        }
+    }
+
+    @Test
+    void aFileThatIsNotASqliteDatabaseIsRefused() throws IOException {
+        Path file = dir.resolve("garbage.db");
+        byte[] garbage = new byte[8192];
+        new java.util.Random(7).nextBytes(garbage);
+        Files.write(file, garbage);
+        assertThatThrownBy(() -> SqliteStorage.open(file))
+                .isInstanceOf(StorageException.class)
+                .hasMessage("the embedded store " + file + " is not a SQLite database (file is not a database): "
+                        + "restore it from a backup or move it away");
+        assertThat(Files.readAllBytes(file)).as("left as it was").isEqualTo(garbage);
+    }
+
+    @Test
+    void aDatabaseThatFailsTheQuickCheckIsRefusedInsteadOfServingErrors() throws IOException {
+        Path file = dir.resolve("corrupt.db");
+        try (SqliteStorage storage = SqliteStorage.open(file)) {
+            for (int i = 0; i < 500; i++) {
+                storage.create("/c/" + i, bytes(("value-" + i).repeat(20)));
+            }
+        }
+        long pages = Files.size(file) / 4096;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            // a b-tree page in the middle of the file loses its header
+            channel.write(ByteBuffer.wrap(new byte[] {-1, -1, -1, -1, -1, -1, -1, -1}), pages / 2 * 4096);
+        }
+        assertThatThrownBy(() -> SqliteStorage.open(file))
+                .isInstanceOf(StorageException.class)
+                .hasMessageStartingWith("the embedded store " + file + " is corrupt (SQLite quick_check: ")
+                .hasMessageEndingWith("): restore it from a backup or move it away")
+                .message().doesNotContain("\n");
     }
 
     @Test

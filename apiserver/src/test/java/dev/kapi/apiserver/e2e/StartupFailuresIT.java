@@ -1,0 +1,125 @@
+package dev.kapi.apiserver.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kapi.apiserver.e2e.KapiServer.Exited;
+import dev.kapi.apiserver.storage.sqlite.SqliteStorage;
+import dev.kapi.apiserver.testing.Tmpfs;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A server that cannot start says why in one line ({@code Error: ...}), without a stack trace, and exits
+ * non-zero: a data dir on a read-only disk, a database that is not SQLite or fails the quick check, a port in
+ * use, and an embedded store lost from a data dir that served before (which starts again, empty, only when
+ * asked with {@code --allow-empty-store}).
+ */
+@Timeout(value = 150, unit = TimeUnit.SECONDS)
+class StartupFailuresIT {
+
+    private static Path freshDataDir(String name) {
+        return KapiServerExtension.e2eDir().resolve(name + "-" + System.nanoTime());
+    }
+
+    /** Runs the server on {@code dataDir} expecting it to fail, and returns its single error line. */
+    private static String errorLine(String name, Path dataDir, int port, List<String> args) {
+        Exited exited = KapiServer.runToExit(name, dataDir, port, args);
+        String output = String.join("\n", exited.output());
+        assertThat(exited.exitCode()).as(output).isNotZero();
+        assertThat(exited.output()).as(output)
+                .noneMatch(line -> line.matches("\\s+at .*") || line.startsWith("Caused by:")
+                        || line.contains("APPLICATION FAILED TO START"));
+        List<String> errors = exited.output().stream().filter(line -> line.startsWith("Error: ")).toList();
+        assertThat(errors).as(output).hasSize(1);
+        return errors.getFirst();
+    }
+
+    private static String errorLine(String name, Path dataDir, List<String> args) throws IOException {
+        return errorLine(name, dataDir, KapiServer.freePort(), args);
+    }
+
+    @Test
+    void aDataDirOnAReadOnlyDisk() throws IOException {
+        try (Tmpfs disk = Tmpfs.mount(freshDataDir("readonly-disk"), "4m")) {
+            Path data = Files.createDirectory(disk.path().resolve("data"),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            disk.remountReadOnly();
+            assertThat(errorLine("readonly", data, List.of()))
+                    .isEqualTo("Error: the data dir " + data + " is not writable: Read-only file system");
+        }
+    }
+
+    @Test
+    void aDatabaseThatIsNotSqlite() throws IOException {
+        Path data = freshDataDir("not-sqlite");
+        Path db = Files.createDirectories(data.resolve("db")).resolve("state.db");
+        byte[] garbage = new byte[16384];
+        new Random(3).nextBytes(garbage);
+        Files.write(db, garbage);
+        assertThat(errorLine("not-sqlite", data, List.of())).isEqualTo("Error: the embedded store " + db
+                + " is not a SQLite database (file is not a database): restore it from a backup or move it away");
+        assertThat(Files.readAllBytes(db)).as("left as it was").isEqualTo(garbage);
+    }
+
+    @Test
+    void aDatabaseThatFailsTheQuickCheck() throws IOException {
+        Path data = freshDataDir("corrupt");
+        Path db = Files.createDirectories(data.resolve("db")).resolve("state.db");
+        try (SqliteStorage storage = SqliteStorage.open(db)) {
+            for (int i = 0; i < 500; i++) {
+                storage.create("/registry/configmaps/default/c" + i, ("value-" + i).repeat(20).getBytes());
+            }
+        }
+        try (FileChannel channel = FileChannel.open(db, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap(new byte[] {-1, -1, -1, -1, -1, -1, -1, -1}), Files.size(db) / 4096 / 2 * 4096);
+        }
+        assertThat(errorLine("corrupt", data, List.of()))
+                .startsWith("Error: the embedded store " + db + " is corrupt (SQLite quick_check: ")
+                .endsWith("): restore it from a backup or move it away");
+    }
+
+    @Test
+    void aPortInUse() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            assertThat(errorLine("port-in-use", freshDataDir("port-in-use"), taken.getLocalPort(), List.of()))
+                    .isEqualTo("Error: port " + taken.getLocalPort() + " is already in use: stop what listens "
+                            + "there or choose another --secure-port");
+        }
+    }
+
+    @Test
+    void aLostStoreIsNotReplacedByAnEmptyOneUnlessAsked() throws IOException {
+        Path data = freshDataDir("lost-store");
+        try (KapiServer first = KapiServer.start("lost-store", data, List.of())) {
+            first.admin().createNamespace("kept-only-in-the-lost-store");
+        }
+        try (var files = Files.walk(data.resolve("db"))) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        Path db = data.resolve("db/state.db").toAbsolutePath();
+        assertThat(errorLine("lost-store", data, List.of())).isEqualTo("Error: the embedded store " + db
+                + " is missing, but " + data.resolve("pki") + " and " + data.resolve("admin.kubeconfig")
+                + " are from an earlier start: restore the store, or start with an empty store on purpose with "
+                + "--allow-empty-store (or remove " + data + ")");
+        assertThat(data.resolve("db/state.db")).doesNotExist();
+
+        try (KapiServer fresh = KapiServer.start("lost-store", data, List.of("--allow-empty-store"))) {
+            assertThat(fresh.admin().get("/api/v1/namespaces/kept-only-in-the-lost-store").code()).isEqualTo(404);
+            assertThat(fresh.admin().get("/api/v1/namespaces/default").code()).isEqualTo(200);
+        }
+    }
+}
