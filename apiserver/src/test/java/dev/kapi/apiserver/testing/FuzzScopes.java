@@ -34,7 +34,7 @@ public final class FuzzScopes {
         }
         req.setContentType(contentType);
         req.setContent(body);
-        return new RequestScope(RequestInfoResolver.resolve(method, path, null, null), def, null, null, req,
+        return new RequestScope(RequestInfoResolver.resolve(method, path, null, null), def, null, null, null, req,
                 new MockHttpServletResponse());
     }
 }

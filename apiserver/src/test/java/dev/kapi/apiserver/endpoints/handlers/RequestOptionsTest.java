@@ -116,7 +116,7 @@ class RequestOptionsTest {
             req.setContentType("application/json");
             req.setContent(c.body().replace('\'', '"').getBytes(StandardCharsets.UTF_8));
         }
-        return new RequestScope(RequestInfoResolver.resolve(c.method(), path, null, null), def, null, null, req,
+        return new RequestScope(RequestInfoResolver.resolve(c.method(), path, null, null), def, null, null, null, req,
                 new MockHttpServletResponse());
     }
 }
