@@ -84,13 +84,13 @@ public final class ResourceDispatcher {
     }
 
     /** Serves the resource request that authorization allowed, as its user, on exactly its request info. */
-    @SuppressWarnings("unchecked")
     public void dispatch(AuthorizedRequest authorized, HttpServletRequest req, HttpServletResponse res)
             throws IOException {
         RequestInfo info = authorized.info();
-        ResourceDefinition<HasMetadata> def = (ResourceDefinition<HasMetadata>) stores.resources()
-                .find(info.apiGroup(), info.apiVersion(), info.resource())
+        // the definition and its store come from one registry snapshot: a resource is served whole or not at all
+        StoreRegistry.Served<HasMetadata> served = stores.lookup(info.apiGroup(), info.apiVersion(), info.resource())
                 .orElseThrow(StatusError::notFoundPath);
+        ResourceDefinition<HasMetadata> def = served.definition();
         String verb = info.verb();
         if (info.extraSegments() || (!def.namespaced() && info.namespace() != null && !info.isNamespaceObject())) {
             throw StatusError.notFoundPath();
@@ -111,7 +111,7 @@ public final class ResourceDispatcher {
             // under an authorization decided for the URL's name (RBAC resourceNames)
             throw methodNotAllowed();
         }
-        RequestScope scope = new RequestScope(info, def, stores.store(def), admission, authorized.user(), req, res);
+        RequestScope scope = new RequestScope(info, def, served.store(), admission, authorized.user(), req, res);
         handlerFor(def, info, verb).handle(scope);
     }
 

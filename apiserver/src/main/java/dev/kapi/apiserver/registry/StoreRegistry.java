@@ -1,26 +1,43 @@
 package dev.kapi.apiserver.registry;
 
 import dev.kapi.apiserver.storage.Storage;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
-/** One {@link Store} per served resource, all on the same storage and key prefix. */
+/**
+ * One {@link Store} per served resource, all on the same storage and key prefix, following the
+ * {@link ResourceRegistry} as it changes: the stores are derived from one registry snapshot at a time
+ * (rebuilt on first use after a change, keeping the store of every definition still served), so a
+ * {@link #lookup} always answers a definition together with its store, never one without the other.
+ */
 public final class StoreRegistry {
 
+    /** A served resource and the store that serves it, from the same registry snapshot. */
+    public record Served<T extends HasMetadata>(ResourceDefinition<T> definition, Store<T> store) {
+    }
+
+    private record Stores(ResourceRegistry.Snapshot snapshot, Map<ResourceDefinition<?>, Store<?>> byDefinition) {
+    }
+
     private final ResourceRegistry resources;
-    private final Map<ResourceDefinition<?>, Store<?>> stores = new IdentityHashMap<>();
+    private final Storage storage;
+    private final String keyPrefix;
+    private volatile Stores current;
 
     public StoreRegistry(ResourceRegistry resources, Storage storage, String keyPrefix) {
         this.resources = resources;
-        for (ResourceDefinition<?> d : resources.all()) {
-            stores.put(d, create(d, storage, keyPrefix));
-        }
+        this.storage = storage;
+        this.keyPrefix = keyPrefix;
+        ResourceRegistry.Snapshot s = resources.snapshot();
+        this.current = new Stores(s, storesOf(s, Map.of()));
     }
 
-    private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> Store<T> create(
-            ResourceDefinition<T> d, Storage storage, String keyPrefix) {
+    private static <T extends HasMetadata> Store<T> create(ResourceDefinition<T> d, Storage storage, String keyPrefix) {
         return new Store<>(d, storage, keyPrefix);
     }
 
@@ -28,25 +45,62 @@ public final class StoreRegistry {
         return resources;
     }
 
+    /** The resource served at this path with its store, empty when none is served. */
     @SuppressWarnings("unchecked")
-    public <T extends io.fabric8.kubernetes.api.model.HasMetadata> Store<T> store(ResourceDefinition<T> definition) {
-        return (Store<T>) stores.get(definition);
+    public Optional<Served<HasMetadata>> lookup(String group, String version, String resource) {
+        Stores s = stores();
+        return s.snapshot().find(group, version, resource).map(d -> new Served<>(
+                (ResourceDefinition<HasMetadata>) d, (Store<HasMetadata>) s.byDefinition().get(d)));
+    }
+
+    /** The store of {@code definition}, or null when that very definition is not served (any more). */
+    @SuppressWarnings("unchecked")
+    public <T extends HasMetadata> Store<T> store(ResourceDefinition<T> definition) {
+        return (Store<T>) stores().byDefinition().get(definition);
     }
 
     /** The store of a served resource holding {@code type}; empty when the resource is not served. */
     @SuppressWarnings("unchecked")
-    public <T extends io.fabric8.kubernetes.api.model.HasMetadata> java.util.Optional<Store<T>> find(
-            String group, String version, String resource, Class<T> type) {
-        return resources.find(group, version, resource).map(def -> {
-            if (def.type() != type) {
-                throw new IllegalArgumentException(resource + " holds " + def.type().getSimpleName());
+    public <T extends HasMetadata> Optional<Store<T>> find(String group, String version, String resource,
+                                                           Class<T> type) {
+        return lookup(group, version, resource).map(served -> {
+            if (served.definition().type() != type) {
+                throw new IllegalArgumentException(resource + " holds " + served.definition().type().getSimpleName());
             }
-            return (Store<T>) stores.get(def);
+            return (Store<T>) served.store();
         });
     }
 
-    /** Every store of a namespaced resource (used to empty a deleted namespace). */
+    /** Every store of a namespaced resource served now (used to empty a deleted namespace). */
     public List<Store<?>> namespacedStores() {
-        return resources.all().stream().filter(ResourceDefinition::namespaced).<Store<?>>map(stores::get).toList();
+        Stores s = stores();
+        return s.snapshot().all().stream().filter(ResourceDefinition::namespaced)
+                .<Store<?>>map(d -> s.byDefinition().get(d)).toList();
+    }
+
+    /** The stores of the registry's current snapshot, derived from the previous ones when it changed. */
+    private Stores stores() {
+        Stores s = current;
+        if (s.snapshot() == resources.snapshot()) {
+            return s;
+        }
+        synchronized (this) {
+            // the registry only moves forward: the snapshot read here is never older than current's
+            ResourceRegistry.Snapshot now = resources.snapshot();
+            if (current.snapshot() != now) {
+                current = new Stores(now, storesOf(now, current.byDefinition()));
+            }
+            return current;
+        }
+    }
+
+    private Map<ResourceDefinition<?>, Store<?>> storesOf(ResourceRegistry.Snapshot snapshot,
+                                                          Map<ResourceDefinition<?>, Store<?>> previous) {
+        Map<ResourceDefinition<?>, Store<?>> stores = new IdentityHashMap<>();
+        for (ResourceDefinition<?> d : snapshot.all()) {
+            Store<?> kept = previous.get(d);
+            stores.put(d, kept != null ? kept : create(d, storage, keyPrefix));
+        }
+        return Collections.unmodifiableMap(stores);
     }
 }

@@ -19,8 +19,8 @@ import java.util.Optional;
  * {@code APIVersions} ({@code /api}), {@code APIGroupList} ({@code /apis}), {@code APIGroup}
  * ({@code /apis/<group>}), {@code APIResourceList} ({@code /api/v1}, {@code /apis/<group>/<version>}) and
  * the aggregated {@code APIGroupDiscoveryList} ({@code apidiscovery.k8s.io/v2} and {@code v2beta1}).
- * Everything is computed from the registry; the registry never changes after start, so documents are
- * built once on first use. Returned nodes are shared: callers must not modify them.
+ * Everything is computed from the registry; the served groups are worked out once per registry generation
+ * (again on the first request after a change), and every document is built from one snapshot of them.
  */
 public final class DiscoveryDocuments {
 
@@ -28,21 +28,27 @@ public final class DiscoveryDocuments {
     public static final List<String> RESOURCE_VERBS =
             List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
 
+    /** The groups of one registry snapshot. */
+    private record Groups(ResourceRegistry.Snapshot snapshot, List<GroupVersions.Group> groups) {
+    }
+
     private final ResourceRegistry registry;
-    private volatile List<GroupVersions.Group> groups;
+    private volatile Groups groups;
 
     public DiscoveryDocuments(ResourceRegistry registry) {
         this.registry = registry;
     }
 
-    /** The served groups, core first. */
+    /** The served groups, core first, as the registry serves them now. */
     public List<GroupVersions.Group> groups() {
-        List<GroupVersions.Group> g = groups;
-        if (g == null) {
-            g = GroupVersions.of(registry);
+        ResourceRegistry.Snapshot now = registry.snapshot();
+        Groups g = groups;
+        if (g == null || g.snapshot() != now) {
+            // two requests racing here both compute the same groups; either result may be kept
+            g = new Groups(now, GroupVersions.of(now.all()));
             groups = g;
         }
-        return g;
+        return g.groups();
     }
 
     /** {@code GET /api}: the core group's versions and the address clients reach this server at. */

@@ -12,9 +12,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The groups and versions a {@link ResourceRegistry} serves, grouped and ordered as discovery lists them:
- * groups in registration order (core first), each group's versions by kube's version priority
- * (v1 before v1beta1 before v1alpha1, higher numbers first), the first being the preferred one.
+ * The groups and versions of served resources (of one {@link ResourceRegistry.Snapshot}), grouped and
+ * ordered as discovery lists them: groups in registration order (core first), each group's versions by
+ * kube's version priority (v1 before v1beta1 before v1alpha1, higher numbers first), the first being the
+ * preferred one.
  */
 public final class GroupVersions {
 
@@ -35,10 +36,10 @@ public final class GroupVersions {
     private GroupVersions() {
     }
 
-    /** All groups of the registry, core ("") first when served. */
-    public static List<Group> of(ResourceRegistry registry) {
+    /** All groups of {@code definitions} (in registration order), core ("") first when served. */
+    public static List<Group> of(List<ResourceDefinition<?>> definitions) {
         Map<String, Map<String, List<ResourceDefinition<?>>>> byGroup = new LinkedHashMap<>();
-        for (ResourceDefinition<?> d : registry.all()) {
+        for (ResourceDefinition<?> d : definitions) {
             byGroup.computeIfAbsent(d.group(), g -> new LinkedHashMap<>())
                     .computeIfAbsent(d.version(), v -> new ArrayList<>()).add(d);
         }

@@ -15,9 +15,9 @@ import java.util.Locale;
  */
 final class ModelClasses {
 
-    private final ResourceRegistry registry;
+    private final ResourceRegistry.Snapshot registry;
 
-    ModelClasses(ResourceRegistry registry) {
+    ModelClasses(ResourceRegistry.Snapshot registry) {
         this.registry = registry;
     }
 

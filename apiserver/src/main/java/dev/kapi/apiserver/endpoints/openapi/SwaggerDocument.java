@@ -20,8 +20,8 @@ import java.util.TreeMap;
  * {@link SchemaGenerator}) and rewritten to v2 form: parameters with {@code in: query/path/body},
  * {@code consumes}/{@code produces} instead of content maps, responses with a {@code schema}. Operations keep
  * {@code x-kubernetes-action} and {@code x-kubernetes-group-version-kind}; definitions of kinds carry the
- * latter as a list. The registry is fixed once the server runs, so the document is generated once and kept
- * as JSON and gnostic protobuf bytes.
+ * latter as a list. The document is generated on first use, again on the first use after the registry
+ * changed, and kept as JSON and gnostic protobuf bytes.
  */
 public final class SwaggerDocument {
 
@@ -32,35 +32,45 @@ public final class SwaggerDocument {
     private static final Set<String> OPERATIONS = Set.of("get", "put", "post", "delete", "patch");
     private static final List<String> PRODUCES = List.of("application/json", "application/yaml");
 
+    /** The bytes of one registry snapshot. */
+    private record Generated(ResourceRegistry.Snapshot snapshot, Bytes bytes) {
+    }
+
     private final ResourceRegistry registry;
-    private volatile Bytes bytes;
+    private volatile Generated generated;
 
     public SwaggerDocument(ResourceRegistry registry) {
         this.registry = registry;
     }
 
-    /** The document's bytes, generated on first use. */
+    /** The document's bytes as the registry serves now, generated on first use after each change. */
     public Bytes bytes() {
-        Bytes b = bytes;
-        if (b == null) {
-            synchronized (this) {
-                if (bytes == null) {
-                    ObjectNode doc = generate();
-                    byte[] json = Json.bytes(doc);
-                    bytes = new Bytes(json, SwaggerProtobuf.encode(doc), OpenApiDocuments.sha512(json));
-                }
-                b = bytes;
-            }
+        Generated g = generated;
+        if (g != null && g.snapshot() == registry.snapshot()) {
+            return g.bytes();
         }
-        return b;
+        synchronized (this) {
+            ResourceRegistry.Snapshot now = registry.snapshot();
+            if (generated == null || generated.snapshot() != now) {
+                ObjectNode doc = generate(now);
+                byte[] json = Json.bytes(doc);
+                generated = new Generated(now, new Bytes(json, SwaggerProtobuf.encode(doc),
+                        OpenApiDocuments.sha512(json)));
+            }
+            return generated.bytes();
+        }
     }
 
-    /** Builds the document as JSON. */
+    /** Builds the document of what the registry serves now, as JSON. */
     ObjectNode generate() {
+        return generate(registry.snapshot());
+    }
+
+    private static ObjectNode generate(ResourceRegistry.Snapshot snapshot) {
         SchemaGenerator schemas = new SchemaGenerator();
-        ResourcePaths resourcePaths = new ResourcePaths(schemas, new ModelClasses(registry));
+        ResourcePaths resourcePaths = new ResourcePaths(schemas, new ModelClasses(snapshot));
         ObjectNode v3paths = Json.MAPPER.createObjectNode();
-        for (GroupVersions.Group g : GroupVersions.of(registry)) {
+        for (GroupVersions.Group g : GroupVersions.of(snapshot.all())) {
             for (String version : g.versions()) {
                 for (ResourceDefinition<?> d : g.resources().get(version)) {
                     resourcePaths.add(v3paths, d);

@@ -1,5 +1,8 @@
 package dev.kapi.apiserver.endpoints.discovery;
 
+import dev.kapi.apiserver.registry.ResourceDefinition;
+import dev.kapi.apiserver.registry.ResourceRegistry;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -206,5 +209,32 @@ class DiscoveryHandlerTest {
     private static JsonNode resource(JsonNode list, String name) {
         return list.get("resources").valueStream().filter(r -> r.get("name").asString().equals(name))
                 .findFirst().orElseThrow(() -> new AssertionError("no " + name));
+    }
+    @Test
+    void documentsFollowTheRegistryAsItChanges() throws Exception {
+        ResourceRegistry registry = TestResources.registry();
+        DiscoveryHandler changing = new DiscoveryHandler(registry);
+        assertThat(get(changing, "/apis/widgets.example.com/v1", null).getStatus()).isEqualTo(404);
+
+        registry.register(ResourceDefinition.builder("widgets.example.com", "v1", "widgets", "Widget", ConfigMap.class)
+                .shortNames("wd").build());
+
+        assertThat(json(get(changing, "/apis", null)).get("groups").valueStream().map(g -> g.get("name").asString()))
+                .containsExactly("apps", "autoscaling", "widgets.example.com");
+        assertThat(json(get(changing, "/apis/widgets.example.com", null)).get("preferredVersion").get("groupVersion")
+                .asString()).isEqualTo("widgets.example.com/v1");
+        JsonNode resources = json(get(changing, "/apis/widgets.example.com/v1", null)).get("resources");
+        assertThat(resources.get(0).get("name").asString()).isEqualTo("widgets");
+        assertThat(strings(resources.get(0).get("shortNames"))).containsExactly("wd");
+        JsonNode aggregated = json(get(changing, "/apis", V2)).get("items");
+        assertThat(aggregated.valueStream().map(g -> g.get("metadata").get("name").asString()))
+                .contains("widgets.example.com");
+
+        registry.unregister("widgets.example.com", "v1", "widgets");
+
+        assertThat(get(changing, "/apis/widgets.example.com/v1", null).getStatus()).isEqualTo(404);
+        assertThat(get(changing, "/apis/widgets.example.com", null).getStatus()).isEqualTo(404);
+        assertThat(json(get(changing, "/apis", V2)).get("items").valueStream()
+                .map(g -> g.get("metadata").get("name").asString())).doesNotContain("widgets.example.com");
     }
 }
