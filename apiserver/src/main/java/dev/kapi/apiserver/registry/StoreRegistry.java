@@ -12,8 +12,9 @@ import java.util.Optional;
 /**
  * One {@link Store} per served resource, all on the same storage and key prefix, following the
  * {@link ResourceRegistry} as it changes: the stores are derived from one registry snapshot at a time
- * (rebuilt on first use after a change, keeping the store of every definition still served), so a
- * {@link #lookup} always answers a definition together with its store, never one without the other.
+ * (again after each change, keeping the store of every definition still served), so a {@link #lookup}
+ * always answers a definition together with its store, never one without the other. The store of a
+ * definition no longer served (unregistered or replaced) is retired: its open watches end.
  */
 public final class StoreRegistry {
 
@@ -35,6 +36,7 @@ public final class StoreRegistry {
         this.keyPrefix = keyPrefix;
         ResourceRegistry.Snapshot s = resources.snapshot();
         this.current = new Stores(s, storesOf(s, Map.of()));
+        resources.addListener((before, after) -> advance()); // retire at once, not on the next lookup
     }
 
     private static <T extends HasMetadata> Store<T> create(ResourceDefinition<T> d, Storage storage, String keyPrefix) {
@@ -81,17 +83,28 @@ public final class StoreRegistry {
     /** The stores of the registry's current snapshot, derived from the previous ones when it changed. */
     private Stores stores() {
         Stores s = current;
-        if (s.snapshot() == resources.snapshot()) {
-            return s;
+        return s.snapshot() == resources.snapshot() ? s : advance();
+    }
+
+    /**
+     * Derives the stores of the registry's current snapshot (the registry only moves forward, so it is never
+     * older than {@code current}'s) and retires those of definitions it no longer serves. Every store is
+     * created and dropped here, under this lock, so none escapes retirement.
+     */
+    private synchronized Stores advance() {
+        Stores before = current;
+        ResourceRegistry.Snapshot now = resources.snapshot();
+        if (before.snapshot() == now) {
+            return before;
         }
-        synchronized (this) {
-            // the registry only moves forward: the snapshot read here is never older than current's
-            ResourceRegistry.Snapshot now = resources.snapshot();
-            if (current.snapshot() != now) {
-                current = new Stores(now, storesOf(now, current.byDefinition()));
+        Stores after = new Stores(now, storesOf(now, before.byDefinition()));
+        current = after;
+        before.byDefinition().forEach((d, store) -> {
+            if (!after.byDefinition().containsKey(d)) {
+                store.watcher().retire();
             }
-            return current;
-        }
+        });
+        return after;
     }
 
     private Map<ResourceDefinition<?>, Store<?>> storesOf(ResourceRegistry.Snapshot snapshot,

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * One open API watch. Storage events are queued as they arrive (cheaply, on the backend's thread) and
@@ -30,10 +31,13 @@ public final class StoreWatch<T extends HasMetadata> implements AutoCloseable {
     private volatile WatchHandle handle;
     private volatile boolean closed;
     private volatile Runnable onEvents = () -> { };
+    private final Consumer<StoreWatch<T>> onClose;
 
-    StoreWatch(Store<T> store, WatchParams<T> params) {
+    /** @param onClose told when the watch is closed (its watcher stops tracking it) */
+    StoreWatch(Store<T> store, WatchParams<T> params, Consumer<StoreWatch<T>> onClose) {
         this.store = store;
         this.params = params;
+        this.onClose = onClose;
     }
 
     void start(WatchHandle handle) {
@@ -172,6 +176,7 @@ public final class StoreWatch<T extends HasMetadata> implements AutoCloseable {
         if (h != null) {
             h.close();
         }
+        onClose.accept(this);
         onEvents.run();
     }
 }

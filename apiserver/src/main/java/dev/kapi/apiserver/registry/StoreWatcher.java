@@ -5,6 +5,9 @@ import dev.kapi.apiserver.storage.StorageException;
 import dev.kapi.apiserver.storage.WatchOptions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * Opens API watches for the {@link Store} with kube-apiserver's start semantics:
  * {@code resourceVersion} "" or "0" sends the current state as ADDED first; N sends every change after N;
@@ -14,9 +17,21 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 public final class StoreWatcher<T extends HasMetadata> {
 
     private final Store<T> store;
+    private final Set<StoreWatch<T>> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean retired;
 
     StoreWatcher(Store<T> store) {
         this.store = store;
+    }
+
+    /**
+     * Ends every open watch, and from now on every watch as soon as it opens: the resource is no longer
+     * served (unregistered, or its definition replaced), as kube-apiserver ends the watches of a deleted
+     * custom resource. Clients see the stream end and watch again, which finds what is served now.
+     */
+    void retire() {
+        retired = true;
+        open.forEach(StoreWatch::close);
     }
 
     public StoreWatch<T> open(String namespace, WatchParams<T> params) {
@@ -40,7 +55,7 @@ public final class StoreWatcher<T extends HasMetadata> {
                             "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided")));
         }
         boolean sendInitial = initial != null ? initial : (rv.isEmpty() || rv.equals("0"));
-        StoreWatch<T> watch = new StoreWatch<>(store, params);
+        StoreWatch<T> watch = new StoreWatch<>(store, params, open::remove);
         long from;
         if (sendInitial) {
             ListPage<T> current = store.list(namespace,
@@ -60,6 +75,7 @@ public final class StoreWatcher<T extends HasMetadata> {
         } else {
             from = StoreLister.parseResourceVersion(rv);
         }
+        open.add(watch);
         try {
             WatchOptions options = WatchOptions.from(from);
             watch.start(store.storage().watch(store.listPrefix(namespace),
@@ -67,6 +83,9 @@ public final class StoreWatcher<T extends HasMetadata> {
         } catch (StorageException e) {
             watch.close();
             throw store.error(e, "");
+        }
+        if (retired) {
+            watch.close(); // retired while this watch was opening: it ends at once
         }
         return watch;
     }

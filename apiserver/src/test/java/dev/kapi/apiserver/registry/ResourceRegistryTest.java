@@ -1,9 +1,7 @@
 package dev.kapi.apiserver.registry;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.Secret;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -185,56 +183,7 @@ class ResourceRegistryTest {
         assertThat(snapshotsRead.get()).isPositive();
     }
 
-    /** The dispatcher's lookup never answers a definition without its store, whatever writers do meanwhile. */
-    @Test
-    void storeLookupsRacingWritersAlwaysPairADefinitionWithItsStore() throws Exception {
-        ResourceRegistry registry = builtIns();
-        StoreRegistry stores = new StoreRegistry(registry, null, "/registry");
-        Store<?> configMaps = stores.store(registry.find("", "v1", "configmaps").orElseThrow());
-        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-        AtomicBoolean writing = new AtomicBoolean(true);
-        AtomicInteger found = new AtomicInteger();
-        CountDownLatch start = new CountDownLatch(1);
-        Thread writer = Thread.ofPlatform().start(() -> run(failures, start, () -> {
-            for (int i = 0; i < 2000; i++) {
-                registry.register(widgets("v1", "widgets"));
-                registry.replace(widgets("v1", "widgets"));
-                registry.unregister(GROUP, "v1", "widgets");
-            }
-        }));
-        List<Thread> readers = new ArrayList<>();
-        for (int r = 0; r < 4; r++) {
-            readers.add(Thread.ofPlatform().start(() -> run(failures, start, () -> {
-                while (writing.get()) {
-                    stores.lookup(GROUP, "v1", "widgets").ifPresent(served -> {
-                        assertThat(served.store()).isNotNull();
-                        assertThat(served.store().definition()).isSameAs(served.definition());
-                        found.incrementAndGet();
-                    });
-                    Store<HasMetadata> cm = stores.lookup("", "v1", "configmaps").orElseThrow().store();
-                    assertThat(cm).isSameAs(configMaps); // a store outlives changes to other resources
-                    assertThat(stores.namespacedStores()).doesNotContainNull();
-                }
-            })));
-        }
-        start.countDown();
-        writer.join();
-        writing.set(false);
-        for (Thread t : readers) {
-            t.join();
-        }
-
-        assertThat(failures).isEmpty();
-        assertThat(found.get()).isPositive();
-        assertThat(stores.lookup(GROUP, "v1", "widgets")).isEmpty();
-        ResourceDefinition<Secret> secrets = ResourceDefinition.builder("", "v1", "secrets", "Secret", Secret.class).build();
-        registry.register(secrets);
-        assertThat(stores.find("", "v1", "secrets", Secret.class)).hasValueSatisfying(
-                s -> assertThat(s.definition()).isSameAs(secrets));
-        assertThat(stores.store(widgets("v1", "widgets"))).as("a definition not served has no store").isNull();
-    }
-
-    private static void run(ConcurrentLinkedQueue<Throwable> failures, CountDownLatch start, Runnable body) {
+    static void run(ConcurrentLinkedQueue<Throwable> failures, CountDownLatch start, Runnable body) {
         try {
             start.await();
             body.run();
