@@ -1,0 +1,49 @@
+package dev.kapi.testing;
+
+import dev.kapi.apiserver.registry.ResourceRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Another module uses the API server as a library ({@code dev.kapi:apiserver:lib}, whose dependencies come
+ * from the apiserver POM): it starts the server in this JVM and talks to it over HTTPS as kubectl would.
+ */
+class KapiTestServerTest {
+
+    @Test
+    void startsTheServerInProcessAndServesTheApi(@TempDir Path dir) throws Exception {
+        try (KapiTestServer kapi = KapiTestServer.start(dir.resolve("kapi"))) {
+            HttpClient admin = kapi.httpClient("admin", "system:masters");
+            HttpClient nobody = kapi.httpClient("nobody");
+
+            assertThat(get(admin, kapi, "/readyz").body()).isEqualTo("ok");
+            HttpResponse<String> created = admin.send(HttpRequest.newBuilder(
+                            kapi.url().resolve("/api/v1/namespaces/default/configmaps"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("""
+                            {"metadata":{"name":"hello"},"data":{"greeting":"hi"}}"""))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            HttpResponse<String> read = get(admin, kapi, "/api/v1/namespaces/default/configmaps/hello");
+            assertThat(read.statusCode()).isEqualTo(200);
+            assertThat(read.body()).contains("\"greeting\":\"hi\"");
+            assertThat(get(nobody, kapi, "/api/v1/namespaces/default/configmaps").statusCode()).isEqualTo(403);
+
+            assertThat(Files.readString(kapi.kubeconfig())).contains("server: " + kapi.url());
+            assertThat(kapi.bean(ResourceRegistry.class).find("", "v1", "configmaps")).isPresent();
+        }
+    }
+
+    private static HttpResponse<String> get(HttpClient client, KapiTestServer kapi, String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(kapi.url().resolve(path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
