@@ -79,7 +79,7 @@ public final class OpenApiDocuments {
 
     private ObjectNode generate(GroupVersions.Group group, String version) {
         SchemaGenerator schemas = new SchemaGenerator();
-        ResourcePaths resourcePaths = new ResourcePaths(schemas, new ModelClasses(registry));
+        ResourcePaths resourcePaths = new ResourcePaths(schemas, new KindSchemas(registry));
         ObjectNode unsorted = Json.MAPPER.createObjectNode();
         for (ResourceDefinition<?> d : group.resources().get(version)) {
             resourcePaths.add(unsorted, d);

@@ -58,7 +58,7 @@ public final class SwaggerDocument {
     /** Builds the document as JSON. */
     ObjectNode generate() {
         SchemaGenerator schemas = new SchemaGenerator();
-        ResourcePaths resourcePaths = new ResourcePaths(schemas, new ModelClasses(registry));
+        ResourcePaths resourcePaths = new ResourcePaths(schemas, new KindSchemas(registry));
         ObjectNode v3paths = Json.MAPPER.createObjectNode();
         for (GroupVersions.Group g : GroupVersions.of(registry)) {
             for (String version : g.versions()) {
@@ -78,7 +78,7 @@ public final class SwaggerDocument {
         sorted.forEach((path, item) -> paths.set(path, pathItem(item)));
         ObjectNode definitions = doc.putObject("definitions");
         schemas.schemas().forEach((name, schema) ->
-                definitions.set(name, SwaggerSchemas.definition(schema, schemas.typeOf(name))));
+                definitions.set(name, SwaggerSchemas.definition(schema, schemas.schemaOf(name))));
         ObjectNode bearer = doc.putObject("securityDefinitions").putObject("BearerToken");
         bearer.put("description", "Bearer Token authentication");
         bearer.put("type", "apiKey");
