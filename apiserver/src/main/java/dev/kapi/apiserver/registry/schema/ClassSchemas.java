@@ -24,8 +24,8 @@ import java.util.function.BiConsumer;
  * annotated {@code @JsonProperty}), the one place that knows how fabric8 spells kube's types: strings,
  * integers ({@code int32}/{@code int64}), numbers, booleans, {@code byte} strings, arrays for lists,
  * additionalProperties for maps, a definition named as kube names it ({@link KubeSchemaNames}) for every
- * model class, kube's schemas for Quantity, IntOrString, Time and RawExtension, preserve-unknown-fields for
- * free-form values, and the patch strategies of {@link PatchStrategies} on the fields they tag.
+ * model class, kube's schemas for Quantity, IntOrString, Time, RawExtension and FieldsV1, preserve-unknown-fields
+ * for free-form values, and the patch strategies of {@link PatchStrategies} on the fields they tag.
  * Definitions are shared: one node per class. Not thread-safe ({@link BuiltInSchemas} serializes calls).
  */
 final class ClassSchemas {
@@ -120,8 +120,9 @@ final class ClassSchemas {
             case KubeSchemaNames.META + ".MicroTime", KubeSchemaNames.META + ".Time" -> {
                 return SchemaBuilder.node().type("string").format("date-time");
             }
-            case "io.k8s.apimachinery.pkg.runtime.RawExtension" -> {
-                return SchemaBuilder.node().type("object");
+            case "io.k8s.apimachinery.pkg.runtime.RawExtension", KubeSchemaNames.META + ".FieldsV1" -> {
+                // raw JSON objects in kube (an embedded object, a trie of field names): nothing in them is unknown
+                return SchemaBuilder.node().type("object").preserveUnknownFields();
             }
             default -> {
             }

@@ -65,6 +65,18 @@ class UnknownFieldsTest {
         assertThat(Json.string(obj)).doesNotContain("\"foo\"", "\"bar\"", "\"baz\"");
     }
 
+    /** kube's FieldsV1 is raw JSON (a trie of field names), so nothing in it is an unknown field. */
+    @Test
+    void managedFieldsKeepTheirFieldSets() {
+        String json = "{\"metadata\":{\"name\":\"a\",\"managedFields\":[{\"manager\":\"m\",\"operation\":\"Apply\","
+                + "\"fieldsType\":\"FieldsV1\",\"fieldsV1\":{\"f:data\":{\"f:k\":{}}},\"foo\":1}]}}";
+        ConfigMap obj = Json.read(json.getBytes(), ConfigMap.class);
+
+        assertThat(UnknownFields.prune(obj, BuiltInSchemas.of(ConfigMap.class)))
+                .containsExactly("metadata.managedFields[0].foo");
+        assertThat(Json.string(obj)).contains("\"fieldsV1\":{\"f:data\":{\"f:k\":{}}}");
+    }
+
     @Test
     void untypedObjectsArePrunedByTheirSchema() {
         Schema integer = SchemaBuilder.node().type("integer").build();
