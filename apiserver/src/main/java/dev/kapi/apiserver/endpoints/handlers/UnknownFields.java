@@ -20,7 +20,10 @@ public final class UnknownFields {
     private UnknownFields() {
     }
 
-    /** Returns the unknown fields' paths, in document order, and removes them from {@code root}. */
+    /**
+     * Returns the paths of the unknown fields of {@code root}, an object of schema {@code schema}, and removes
+     * them: an object's own unknown fields first, then those below it in its schema's field order.
+     */
     public static List<String> prune(Object root, Schema schema) {
         List<String> found = new ArrayList<>(0);
         walk(root, schema, null, found);

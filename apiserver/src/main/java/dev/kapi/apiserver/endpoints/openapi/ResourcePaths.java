@@ -21,8 +21,9 @@ import java.util.Map;
  * {@code x-kubernetes-action} and {@code x-kubernetes-group-version-kind}.
  *
  * <p>PATCH request bodies list the JSON patch, merge patch and apply content types but not
- * {@code application/strategic-merge-patch+json}: the schemas carry no patch strategies or merge keys,
- * so kubectl then computes strategic merge patches from its compiled-in types, which do.
+ * {@code application/strategic-merge-patch+json}: the v3 schemas carry no patch strategies or merge keys
+ * ({@link SchemaGenerator} leaves them out), so kubectl then computes strategic merge patches from its
+ * compiled-in types, which do.
  */
 final class ResourcePaths {
 
