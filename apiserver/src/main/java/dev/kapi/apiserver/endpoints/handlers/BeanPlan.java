@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * How {@link UnknownFields} walks a Jackson bean of one class against one schema, worked out once: the
  * bean's {@code @JsonAnyGetter} map, which holds the JSON fields the class has no property for (unknown
- * unless the schema preserves them), and the getters ({@code @JsonProperty}) of the schema's fields that can
+ * unless the schema lists them, as for the spec of a {@code GenericKubernetesResource}, or preserves them),
+ * and the getters ({@code @JsonProperty}, else {@code getName()}) of the schema's fields that can
  * hold objects, with their schemas. Fields that cannot hold unknown fields (strings, numbers, lists and maps
  * of them, free-form values) are never read, so most of an object is not visited at all.
  */
@@ -36,11 +38,15 @@ final class BeanPlan {
     private record Step(Method getter, String field, Schema schema) {
     }
 
-    private final Method unknownFields;
+    private final Schema schema;
+    private final Method anyGetter;
+    private final boolean closed;
     private final Step[] steps;
 
-    private BeanPlan(Method unknownFields, Step[] steps) {
-        this.unknownFields = unknownFields;
+    private BeanPlan(Schema schema, Method anyGetter, Step[] steps) {
+        this.schema = schema;
+        this.anyGetter = anyGetter;
+        this.closed = closedObject(schema);
         this.steps = steps;
     }
 
@@ -58,12 +64,19 @@ final class BeanPlan {
     /** Reports and clears the bean's unknown fields, then walks the fields that can hold more. */
     void walk(Object bean, UnknownFields.Path path, List<String> found) {
         try {
-            if (unknownFields != null && unknownFields.invoke(bean, NO_ARGS) instanceof Map<?, ?> extra
+            if (anyGetter != null && anyGetter.invoke(bean, NO_ARGS) instanceof Map<?, ?> extra
                     && !extra.isEmpty()) {
-                for (Object k : extra.keySet()) {
-                    found.add(UnknownFields.Path.child(path, k));
+                for (Iterator<? extends Map.Entry<?, ?>> it = extra.entrySet().iterator(); it.hasNext(); ) {
+                    Map.Entry<?, ?> e = it.next();
+                    Schema field = schema.properties().get(String.valueOf(e.getKey()));
+                    if (field != null) {
+                        UnknownFields.walk(e.getValue(), field, new UnknownFields.Path(path, false, e.getKey()),
+                                found);
+                    } else if (closed) {
+                        found.add(UnknownFields.Path.child(path, e.getKey()));
+                        it.remove();
+                    }
                 }
-                extra.clear();
             }
             for (Step s : steps) {
                 Object value = s.getter().invoke(bean, NO_ARGS);
@@ -77,16 +90,18 @@ final class BeanPlan {
     }
 
     private static BeanPlan build(Class<?> type, Schema schema) {
-        Method unknown = closedObject(schema) ? anyGetter(type) : null;
         Map<String, Method> getters = getters(type);
         List<Step> steps = new ArrayList<>();
         for (Map.Entry<String, Schema> p : schema.properties().entrySet()) {
             Method getter = getters.get(p.getKey());
+            if (getter == null) {
+                getter = namedGetter(type, p.getKey());
+            }
             if (getter != null && mayHoldUnknown(p.getValue(), Collections.newSetFromMap(new IdentityHashMap<>()))) {
                 steps.add(new Step(getter, p.getKey(), p.getValue()));
             }
         }
-        return new BeanPlan(unknown, steps.toArray(Step[]::new));
+        return new BeanPlan(schema, anyGetter(type), steps.toArray(Step[]::new));
     }
 
     /** An object whose keys are its properties only: anything else in it is an unknown field. */
@@ -132,6 +147,25 @@ final class BeanPlan {
             }
         }
         return out;
+    }
+
+    /** The public {@code getName()} / {@code isName()} of a property its class does not annotate, or null. */
+    private static Method namedGetter(Class<?> type, String property) {
+        if (property.isEmpty()) {
+            return null;
+        }
+        String suffix = Character.toUpperCase(property.charAt(0)) + property.substring(1);
+        for (String name : new String[]{"get" + suffix, "is" + suffix}) {
+            try {
+                Method m = type.getMethod(name);
+                if (m.getReturnType() != void.class && !Modifier.isStatic(m.getModifiers())) {
+                    return m;
+                }
+            } catch (NoSuchMethodException e) {
+                // try the next spelling
+            }
+        }
+        return null;
     }
 
     private static String propertyName(String getter) {

@@ -4,6 +4,7 @@ import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.api.schema.Schema;
 import dev.kapi.apiserver.registry.schema.BuiltInSchemas;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -111,5 +112,25 @@ class UnknownFieldsTest {
 
         assertThat(UnknownFields.prune(obj, preserving.build())).containsExactly("metadata.bar");
         assertThat(obj.getAdditionalProperties()).containsOnlyKeys("foo");
+    }
+
+    /** A custom resource decodes into a generic bean whose any-setter map holds its spec: the schema decides. */
+    @Test
+    void aGenericResourcesSpecIsCheckedAgainstItsSchema() {
+        Schema spec = SchemaBuilder.node().type("object")
+                .property("size", SchemaBuilder.node().type("integer").build()).build();
+        Schema widget = SchemaBuilder.node().type("object")
+                .property("apiVersion", SchemaBuilder.node().type("string").build())
+                .property("kind", SchemaBuilder.node().type("string").build())
+                .property("metadata", BuiltInSchemas.meta("ObjectMeta"))
+                .property("spec", spec).build();
+        GenericKubernetesResource obj = Json.read(("{'apiVersion':'example.com/v1','kind':'Widget',"
+                + "'metadata':{'name':'w','foo':1},'spec':{'size':2,'bar':3},'status':{}}").replace('\'', '"')
+                .getBytes(), GenericKubernetesResource.class);
+
+        assertThat(UnknownFields.prune(obj, widget)).containsExactlyInAnyOrder("status", "metadata.foo",
+                "spec.bar");
+        assertThat(Json.string(obj)).isEqualTo(("{'apiVersion':'example.com/v1','kind':'Widget',"
+                + "'metadata':{'name':'w'},'spec':{'size':2}}").replace('\'', '"'));
     }
 }
