@@ -1,6 +1,8 @@
 package dev.kapi.apiserver.registry;
 
 import dev.kapi.apiserver.api.GroupResource;
+import dev.kapi.apiserver.api.schema.Schema;
+import dev.kapi.apiserver.registry.schema.BuiltInSchemas;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
 import java.util.List;
@@ -9,23 +11,34 @@ import java.util.Set;
 /**
  * Everything the server knows about one served resource: where it lives (group, version, plural
  * resource name), what it is (kind, fabric8 type, scope), how discovery names it (singular, short names,
- * categories), which subresources it has and its {@link ResourceStrategy}. Adding a resource is adding
- * one of these (see {@link BuiltInResources}).
+ * categories), which subresources it has, its {@link ResourceStrategy} and its structural {@link Schema}.
+ * Adding a resource is adding one of these (see {@link BuiltInResources}).
  *
  * @param subresources names among {@code status}, {@code scale}, {@code eviction}
  * @param scale        how the {@code scale} subresource reads and writes replicas, or null
  * @param verbs        the verbs served (all eight for stored resources; {@code create} only for review APIs)
  * @param tracksGeneration whether {@code metadata.generation} is kept (1 on create, +1 whenever anything but
  *                     metadata and status changes), as kube-apiserver does for workloads and a few others
+ * @param schema       the kind's structural schema; null for a built-in type, whose schema is built from it
  */
 public record ResourceDefinition<T extends HasMetadata>(
         String group, String version, String resource, String kind, String singular, boolean namespaced,
         List<String> shortNames, List<String> categories, Class<T> type, Set<String> subresources,
-        ResourceStrategy<T> strategy, ScaleAccess<T> scale, List<String> verbs, boolean tracksGeneration) {
+        ResourceStrategy<T> strategy, ScaleAccess<T> scale, List<String> verbs, boolean tracksGeneration,
+        Schema schema) {
 
     /** The verbs of a stored resource, in discovery's order. */
     public static final List<String> ALL_VERBS =
             List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
+
+    /**
+     * The structural schema of the kind: what decoding, unknown-field detection, strategic merge patch and
+     * OpenAPI read. Built-in types get theirs from {@link BuiltInSchemas} (built once, on first use).
+     */
+    @Override
+    public Schema schema() {
+        return schema != null ? schema : BuiltInSchemas.of(type);
+    }
 
     public boolean serves(String verb) {
         return verbs.contains(verb);
@@ -68,6 +81,7 @@ public record ResourceDefinition<T extends HasMetadata>(
         private ScaleAccess<T> scale;
         private boolean tracksGeneration;
         private List<String> verbs = ALL_VERBS;
+        private Schema schema;
 
         private Builder(String group, String version, String resource, String kind, Class<T> type) {
             this.group = group;
@@ -124,9 +138,16 @@ public record ResourceDefinition<T extends HasMetadata>(
             return this;
         }
 
+        /** Gives the kind this schema instead of the one built from its type. */
+        public Builder<T> schema(Schema schema) {
+            this.schema = schema;
+            return this;
+        }
+
         public ResourceDefinition<T> build() {
             return new ResourceDefinition<>(group, version, resource, kind, kind.toLowerCase(java.util.Locale.ROOT),
-                    namespaced, shortNames, categories, type, subresources, strategy, scale, verbs, tracksGeneration);
+                    namespaced, shortNames, categories, type, subresources, strategy, scale, verbs, tracksGeneration,
+                    schema);
         }
     }
 }

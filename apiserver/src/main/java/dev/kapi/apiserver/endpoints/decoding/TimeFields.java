@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * The fields whose Go type is {@code metav1.Time} or {@code metav1.MicroTime}, which fabric8 models as plain
  * strings (or {@code ZonedDateTime}): kube parses them while decoding, so a malformed timestamp is a 400
- * there. Keyed like {@code PatchMeta}'s table, by the simple name of the fabric8 class declaring the field.
+ * there. Keyed like the patch-strategy table ({@code registry.schema.PatchStrategies}), by the simple name of
+ * the fabric8 class declaring the field.
  */
 final class TimeFields {
 

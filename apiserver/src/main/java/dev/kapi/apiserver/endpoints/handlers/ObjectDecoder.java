@@ -3,12 +3,14 @@ package dev.kapi.apiserver.endpoints.handlers;
 import dev.kapi.apiserver.api.FieldError;
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.api.schema.Schema;
 import dev.kapi.apiserver.endpoints.decoding.DecodeErrors;
 import dev.kapi.apiserver.endpoints.decoding.GoJson;
 import dev.kapi.apiserver.endpoints.decoding.GoQuoted;
 import dev.kapi.apiserver.endpoints.patch.PatchType;
 import dev.kapi.apiserver.endpoints.protobuf.ProtobufBodies;
 import dev.kapi.apiserver.registry.ResourceDefinition;
+import dev.kapi.apiserver.registry.schema.BuiltInSchemas;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -20,7 +22,9 @@ import java.util.List;
 /**
  * Decodes a request body into the resource's fabric8 type, as kube-apiserver's decoder with
  * {@code fieldValidation}: the body must be an object of the URL's apiVersion and kind (400 otherwise);
- * unknown fields are pruned and, by the validation directive, ignored ({@code Ignore}), reported in
+ * fields the resource's schema does not know ({@link UnknownFields}, against
+ * {@link ResourceDefinition#schema()}, or the built-in schema of a subresource's type) are pruned and, by the
+ * validation directive, ignored ({@code Ignore}), reported in
  * {@code Warning} headers ({@code Warn}, the default) or refused with 400 ({@code Strict}). Values are decoded
  * as strictly as Go's encoding/json ({@link GoJson}): a value of the wrong type is a 400 in kube's words,
  * {@code Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go
@@ -91,7 +95,7 @@ public final class ObjectDecoder {
         } catch (JacksonException | StatusError e) {
             return null;
         }
-        List<String> unknown = UnknownFields.prune(obj);
+        List<String> unknown = UnknownFields.prune(obj, def.schema());
         if (!unknown.isEmpty() && validation.equals("Strict")) {
             return null;
         }
@@ -148,7 +152,7 @@ public final class ObjectDecoder {
             throw StatusError.badRequest(kind + " in version \"" + version(tree, scope) + "\" cannot be handled as a "
                     + kind + ": " + DecodeErrors.message(e, tree));
         }
-        return checkUnknownFields(scope, validation, obj);
+        return checkUnknownFields(scope, validation, obj, schemaOf(scope, type));
     }
 
     /**
@@ -162,7 +166,7 @@ public final class ObjectDecoder {
         } catch (JacksonException e) {
             throw StatusError.badRequest(DecodeErrors.message(e, tree));
         }
-        UnknownFields.prune(obj);
+        UnknownFields.prune(obj, BuiltInSchemas.of(type));
         return obj;
     }
 
@@ -187,7 +191,13 @@ public final class ObjectDecoder {
             throw StatusError.invalid("", "", "", List.of(FieldError.invalid("patch", new GoQuoted(value),
                     DecodeErrors.message(e, tree))));
         }
-        return checkUnknownFields(scope, validation, obj);
+        return checkUnknownFields(scope, validation, obj, schemaOf(scope, into));
+    }
+
+    /** The schema of {@code type}: the resource's own for its type, else the built-in type's. */
+    private static Schema schemaOf(RequestScope scope, Class<?> type) {
+        ResourceDefinition<HasMetadata> def = scope.definition();
+        return def != null && def.type() == type ? def.schema() : BuiltInSchemas.of(type);
     }
 
     /** The version kube names in decode errors: the body's apiVersion's version, else the URL's. */
@@ -198,8 +208,8 @@ public final class ObjectDecoder {
         return apiVersion.substring(apiVersion.lastIndexOf('/') + 1);
     }
 
-    private static <T> T checkUnknownFields(RequestScope scope, String validation, T obj) {
-        List<String> unknown = UnknownFields.prune(obj);
+    private static <T> T checkUnknownFields(RequestScope scope, String validation, T obj, Schema schema) {
+        List<String> unknown = UnknownFields.prune(obj, schema);
         if (!unknown.isEmpty()) {
             if (validation.equals("Strict")) {
                 StringBuilder m = new StringBuilder("strict decoding error: ");

@@ -35,7 +35,7 @@ public final class PatchHandler implements VerbHandler {
     }
 
     static HasMetadata applyPatch(RequestScope scope, PatchType type, byte[] patch, HasMetadata current) {
-        JsonNode patched = Patches.apply(type, Json.tree(current), patch, scope.definition().type());
+        JsonNode patched = Patches.apply(type, Json.tree(current), patch, scope.definition().schema());
         if (!(patched instanceof ObjectNode tree)) {
             throw StatusError.badRequest("the patch must produce a JSON object");
         }

@@ -7,6 +7,7 @@ import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.endpoints.patch.PatchType;
 import dev.kapi.apiserver.endpoints.patch.Patches;
 import dev.kapi.apiserver.registry.ScaleAccess;
+import dev.kapi.apiserver.registry.schema.BuiltInSchemas;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.autoscaling.v1.Scale;
@@ -65,7 +66,8 @@ public final class ScaleHandler implements VerbHandler {
             ObjectDecoder.checkTypeMeta(tree, "autoscaling/v1", "Scale");
             return ObjectDecoder.decodeAs(scope, tree, Scale.class);
         }
-        JsonNode patched = Patches.apply(patchType, Json.tree(toScale(access, current)), body, Scale.class);
+        JsonNode patched = Patches.apply(patchType, Json.tree(toScale(access, current)), body,
+                BuiltInSchemas.of(Scale.class));
         return ObjectDecoder.decodePatched(scope, patched, patchType, body, Scale.class);
     }
 

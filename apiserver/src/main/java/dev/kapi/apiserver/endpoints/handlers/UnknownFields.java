@@ -1,34 +1,32 @@
 package dev.kapi.apiserver.endpoints.handlers;
 
-import io.fabric8.kubernetes.api.model.KubernetesResource;
+import dev.kapi.apiserver.api.schema.Schema;
 
-import java.lang.reflect.Method;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Finds and removes the fields a built-in type does not have. fabric8 model objects keep unknown JSON
- * fields in {@code additionalProperties}; this walks the decoded object graph, reports each such field by
- * its path ({@code spec.foo}, {@code spec.containers[0].bar}) and clears it, so unknown fields are never
- * stored (kube-apiserver prunes them too).
+ * Finds and removes the fields a decoded object has that its {@link Schema} does not know, reporting each
+ * by its path ({@code spec.foo}, {@code spec.containers[0].bar}, {@code data[key].x}) so that unknown
+ * fields are never stored (kube-apiserver prunes them too). The walk follows the schema, only into fields
+ * that can hold objects. Two shapes of decoded object are read: Jackson beans (typed objects), whose
+ * unknown fields are what their {@code @JsonAnyGetter} map caught ({@link BeanPlan}), and maps (untyped
+ * objects), whose keys the schema does not list are unknown.
  */
 public final class UnknownFields {
-
-    private static final Object[] NO_ARGS = {};
-    private static final Map<Class<?>, List<Getter>> GETTERS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private UnknownFields() {
     }
 
-    /** Returns the unknown fields' paths, in document order, and removes them from {@code root}. */
-    public static List<String> prune(Object root) {
-        List<String> found = new ArrayList<>();
-        if (walkable(root)) {
-            walk(root, null, found, new IdentityHashMap<>());
-        }
+    /**
+     * Returns the paths of the unknown fields of {@code root}, an object of schema {@code schema}, and removes
+     * them: an object's own unknown fields first, then those below it in its schema's field order.
+     */
+    public static List<String> prune(Object root, Schema schema) {
+        List<String> found = new ArrayList<>(0);
+        walk(root, schema, null, found);
         return found;
     }
 
@@ -36,7 +34,7 @@ public final class UnknownFields {
      * Where a value sits: its parent's path and its own step ({@code .name}, or {@code [index]} / {@code [key]}
      * when {@code bracket}), rendered only when an unknown field is found below it (most objects have none).
      */
-    private record Path(Path parent, boolean bracket, Object step) {
+    record Path(Path parent, boolean bracket, Object step) {
         static String render(Path path) {
             if (path == null) {
                 return "";
@@ -47,81 +45,57 @@ public final class UnknownFields {
             }
             return p.isEmpty() ? String.valueOf(path.step) : p + "." + path.step;
         }
+
+        static String child(Path path, Object field) {
+            String p = render(path);
+            return p.isEmpty() ? String.valueOf(field) : p + "." + field;
+        }
     }
 
-    /** A getter the walk follows: the {@code additionalProperties} one, or a property holding objects. */
-    private record Getter(Method method, String property, boolean additionalProperties) {
-    }
-
-    /** Whether a value may hold objects with unknown fields (strings, numbers and nulls cannot). */
-    private static boolean walkable(Object node) {
-        return node instanceof Collection<?> || node instanceof Map<?, ?> || node instanceof KubernetesResource;
-    }
-
-    private static void walk(Object node, Path path, List<String> found, IdentityHashMap<Object, Boolean> seen) {
-        if (seen.put(node, Boolean.TRUE) != null) {
+    /** Walks {@code value}, whose schema is {@code schema}. */
+    static void walk(Object value, Schema schema, Path path, List<String> found) {
+        if (value == null || schema == null || value instanceof String || value instanceof Number
+                || value instanceof Boolean) {
             return;
         }
-        if (node instanceof Collection<?> list) {
-            int i = 0;
-            for (Object item : list) {
-                if (walkable(item)) {
-                    walk(item, new Path(path, true, i), found, seen);
+        if (value instanceof List<?> list) {
+            Schema items = schema.items();
+            if (items != null) {
+                int i = 0;
+                for (Object item : list) {
+                    walk(item, items, new Path(path, true, i), found);
+                    i++;
                 }
-                i++;
             }
-            return;
+        } else if (value instanceof Map<?, ?> map) {
+            walkMap(map, schema, path, found);
+        } else {
+            BeanPlan.of(value.getClass(), schema).walk(value, path, found);
         }
-        if (node instanceof Map<?, ?> map) {
+    }
+
+    /** A map: a map's values ({@code [key]}), or an untyped object's fields, whose unknown keys are removed. */
+    private static void walkMap(Map<?, ?> map, Schema schema, Path path, List<String> found) {
+        Schema values = schema.additionalProperties();
+        if (values != null) {
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                if (walkable(e.getValue())) {
-                    walk(e.getValue(), new Path(path, true, e.getKey()), found, seen);
-                }
+                walk(e.getValue(), values, new Path(path, true, e.getKey()), found);
             }
             return;
         }
-        for (Getter getter : getters(node.getClass())) {
-            try {
-                Object value = getter.method().invoke(node, NO_ARGS);
-                if (getter.additionalProperties()) {
-                    if (value instanceof Map<?, ?> extra && !extra.isEmpty()) {
-                        String p = Path.render(path);
-                        for (Object k : extra.keySet()) {
-                            found.add(p.isEmpty() ? String.valueOf(k) : p + "." + k);
-                        }
-                        extra.clear();
-                    }
-                } else if (walkable(value)) {
-                    walk(value, new Path(path, false, getter.property()), found, seen);
-                }
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException(e);
+        if (!"object".equals(schema.type())) {
+            return; // free-form (preserved) or of another type: nothing to prune here
+        }
+        boolean keepUnknown = schema.preserveUnknownFields();
+        for (Iterator<? extends Map.Entry<?, ?>> it = map.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<?, ?> e = it.next();
+            Schema field = schema.properties().get(String.valueOf(e.getKey()));
+            if (field != null) {
+                walk(e.getValue(), field, new Path(path, false, e.getKey()), found);
+            } else if (!keepUnknown) {
+                found.add(Path.child(path, e.getKey()));
+                it.remove();
             }
         }
-    }
-
-    private static List<Getter> getters(Class<?> type) {
-        return GETTERS.computeIfAbsent(type, t -> {
-            List<Getter> out = new ArrayList<>();
-            for (Method m : t.getMethods()) {
-                if (m.getParameterCount() == 0 && m.getName().startsWith("get") && !m.getName().equals("getClass")
-                        && !m.getReturnType().isPrimitive() && m.getDeclaringClass() != Object.class
-                        && !m.isDefault() && !java.lang.reflect.Modifier.isStatic(m.getModifiers())
-                        && (m.getName().equals("getAdditionalProperties") || isBeanish(m.getReturnType()))) {
-                    out.add(new Getter(m, property(m), m.getName().equals("getAdditionalProperties")));
-                }
-            }
-            return out;
-        });
-    }
-
-    private static boolean isBeanish(Class<?> type) {
-        return KubernetesResource.class.isAssignableFrom(type) || Collection.class.isAssignableFrom(type)
-                || Map.class.isAssignableFrom(type);
-    }
-
-    private static String property(Method getter) {
-        String n = getter.getName().substring(3);
-        return n.isEmpty() ? n : Character.toLowerCase(n.charAt(0)) + n.substring(1);
     }
 }

@@ -119,7 +119,7 @@ public final class OpenApiDocuments {
 
     private static ObjectNode generate(ResourceRegistry.Snapshot snapshot, GroupVersions.Group group, String version) {
         SchemaGenerator schemas = new SchemaGenerator();
-        ResourcePaths resourcePaths = new ResourcePaths(schemas, new ModelClasses(snapshot));
+        ResourcePaths resourcePaths = new ResourcePaths(schemas, new KindSchemas(snapshot));
         ObjectNode unsorted = Json.MAPPER.createObjectNode();
         for (ResourceDefinition<?> d : group.resources().get(version)) {
             resourcePaths.add(unsorted, d);

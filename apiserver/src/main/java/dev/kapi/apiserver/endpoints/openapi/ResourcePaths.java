@@ -1,11 +1,10 @@
 package dev.kapi.apiserver.endpoints.openapi;
 
 import dev.kapi.apiserver.api.Json;
+import dev.kapi.apiserver.api.schema.Schema;
 import dev.kapi.apiserver.endpoints.discovery.SubresourceKinds;
 import dev.kapi.apiserver.registry.ResourceDefinition;
-import io.fabric8.kubernetes.api.model.DeleteOptions;
-import io.fabric8.kubernetes.api.model.Patch;
-import io.fabric8.kubernetes.api.model.Status;
+import dev.kapi.apiserver.registry.schema.BuiltInSchemas;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -22,8 +21,9 @@ import java.util.Map;
  * {@code x-kubernetes-action} and {@code x-kubernetes-group-version-kind}.
  *
  * <p>PATCH request bodies list the JSON patch, merge patch and apply content types but not
- * {@code application/strategic-merge-patch+json}: the schemas carry no patch strategies or merge keys,
- * so kubectl then computes strategic merge patches from its compiled-in types, which do.
+ * {@code application/strategic-merge-patch+json}: the v3 schemas carry no patch strategies or merge keys
+ * ({@link SchemaGenerator} leaves them out), so kubectl then computes strategic merge patches from its
+ * compiled-in types, which do.
  */
 final class ResourcePaths {
 
@@ -31,11 +31,11 @@ final class ResourcePaths {
             "application/json-patch+json", "application/merge-patch+json", "application/apply-patch+yaml");
 
     private final SchemaGenerator schemas;
-    private final ModelClasses models;
+    private final KindSchemas kinds;
 
-    ResourcePaths(SchemaGenerator schemas, ModelClasses models) {
+    ResourcePaths(SchemaGenerator schemas, KindSchemas kinds) {
         this.schemas = schemas;
-        this.models = models;
+        this.kinds = kinds;
     }
 
     /** Adds the paths of {@code d} to {@code paths}. */
@@ -46,8 +46,9 @@ final class ResourcePaths {
         String collection = base + (d.namespaced() ? "/namespaces/{namespace}/" : "/") + d.resource();
         String item = collection + "/{name}";
         Gvk kind = new Gvk(d.group(), d.version(), d.kind());
-        schemas.addGroupVersionKind(d.type(), d.group(), d.version(), d.kind());
-        ObjectNode list = models.listSchema(schemas, d);
+        Schema type = d.schema();
+        schemas.addGroupVersionKind(type, d.group(), d.version(), d.kind());
+        ObjectNode list = kinds.listSchema(schemas, d);
 
         ObjectNode c = pathItem(paths, collection);
         if (d.serves("list")) {
@@ -56,19 +57,20 @@ final class ResourcePaths {
         }
         if (d.serves("create")) {
             c.set("post", op("create" + prefix + scoped, "post", kind, OperationParameters.WRITE,
-                    body(schemas.ref(d.type())), created(schemas.ref(d.type()))));
+                    body(schemas.ref(type)), created(schemas.ref(type))));
         }
         if (d.serves("deletecollection")) {
             c.set("delete", op("delete" + prefix + "Collection" + scoped, "deletecollection", kind,
                     concat(OperationParameters.DELETE, OperationParameters.LIST_FOR_DELETE),
-                    body(schemas.ref(DeleteOptions.class)), Map.of("200", schemas.ref(Status.class))));
+                    body(schemas.ref(BuiltInSchemas.meta("DeleteOptions"))),
+                    Map.of("200", schemas.ref(BuiltInSchemas.meta("Status")))));
         }
         if (!d.serves("get")) {
             return; // a create-only resource (a review API): no item path, no list across namespaces
         }
 
         ObjectNode i = pathItem(paths, item);
-        addItemOperations(i, prefix + scoped, kind, d.type());
+        addItemOperations(i, prefix + scoped, kind, type);
 
         if (d.namespaced()) {
             ObjectNode all = pathItem(paths, base + "/" + d.resource());
@@ -77,31 +79,31 @@ final class ResourcePaths {
         }
         for (SubresourceKinds.Subresource s : SubresourceKinds.of(d)) {
             Gvk sk = new Gvk(s.groupOr(d), s.versionOr(d), s.kind());
-            Class<?> type = s.kind().equals(d.kind()) && s.group() == null ? d.type() : models.find(sk);
-            if (type != null) {
-                schemas.addGroupVersionKind(type, sk.group(), sk.version(), sk.kind());
+            Schema subType = s.kind().equals(d.kind()) && s.group() == null ? type : kinds.find(sk);
+            if (subType != null) {
+                schemas.addGroupVersionKind(subType, sk.group(), sk.version(), sk.kind());
             }
             ObjectNode si = pathItem(paths, item + "/" + s.name());
             String id = prefix + scoped + camel(s.name());
             if (s.verbs().contains("get")) {
-                si.set("get", op("read" + id, "get", sk, List.of(), null, Map.of("200", ref(type))));
+                si.set("get", op("read" + id, "get", sk, List.of(), null, Map.of("200", ref(subType))));
             }
             if (s.verbs().contains("create")) {
-                si.set("post", op("create" + id, "post", sk, OperationParameters.WRITE, body(ref(type)),
-                        created(ref(type))));
+                si.set("post", op("create" + id, "post", sk, OperationParameters.WRITE, body(ref(subType)),
+                        created(ref(subType))));
             }
             if (s.verbs().contains("update")) {
-                si.set("put", op("replace" + id, "put", sk, OperationParameters.WRITE, body(ref(type)),
-                        created(ref(type))));
+                si.set("put", op("replace" + id, "put", sk, OperationParameters.WRITE, body(ref(subType)),
+                        created(ref(subType))));
             }
             if (s.verbs().contains("patch")) {
                 si.set("patch", op("patch" + id, "patch", sk, concat(OperationParameters.WRITE,
-                        List.of(OperationParameters.FORCE)), patchBody(), created(ref(type))));
+                        List.of(OperationParameters.FORCE)), patchBody(), created(ref(subType))));
             }
         }
     }
 
-    private void addItemOperations(ObjectNode i, String id, Gvk kind, Class<?> type) {
+    private void addItemOperations(ObjectNode i, String id, Gvk kind, Schema type) {
         i.set("get", op("read" + id, "get", kind, List.of(), null, Map.of("200", schemas.ref(type))));
         i.set("put", op("replace" + id, "put", kind, OperationParameters.WRITE, body(schemas.ref(type)),
                 created(schemas.ref(type))));
@@ -109,13 +111,14 @@ final class ResourcePaths {
                 concat(OperationParameters.WRITE, List.of(OperationParameters.FORCE)), patchBody(),
                 created(schemas.ref(type))));
         i.set("delete", op("delete" + id, "delete", kind, OperationParameters.DELETE,
-                body(schemas.ref(DeleteOptions.class)), Map.of("200", schemas.ref(type), "202", schemas.ref(type))));
+                body(schemas.ref(BuiltInSchemas.meta("DeleteOptions"))),
+                Map.of("200", schemas.ref(type), "202", schemas.ref(type))));
     }
 
     record Gvk(String group, String version, String kind) {
     }
 
-    private ObjectNode ref(Class<?> type) {
+    private ObjectNode ref(Schema type) {
         if (type == null) {
             ObjectNode n = Json.MAPPER.createObjectNode();
             n.put("type", "object");
@@ -171,7 +174,7 @@ final class ResourcePaths {
         ObjectNode b = Json.MAPPER.createObjectNode();
         ObjectNode content = b.putObject("content");
         for (String t : PATCH_TYPES) {
-            content.putObject(t).set("schema", schemas.ref(Patch.class));
+            content.putObject(t).set("schema", schemas.ref(BuiltInSchemas.meta("Patch")));
         }
         b.put("required", true);
         return b;

@@ -1,78 +1,76 @@
 package dev.kapi.apiserver.endpoints.openapi;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.kapi.apiserver.api.Json;
+import dev.kapi.apiserver.api.schema.Schema;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.annotation.JsonSerialize;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
-import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.Type;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * Builds OpenAPI 3.0 schemas of fabric8 model classes by reflection over their Jackson properties (the
- * fields annotated {@code @JsonProperty}): strings, integers, numbers, booleans, arrays for lists,
- * {@code additionalProperties} for maps, a {@code $ref} to {@code #/components/schemas/<kube name>} for
- * every nested model type (generated in turn, so every reference resolves). Quantity and IntOrString get
- * kube's {@code oneOf} schemas; free-form values are {@code x-kubernetes-preserve-unknown-fields}.
- * One generator collects the schemas of one document; it is not thread-safe.
+ * Writes structural {@link Schema}s as OpenAPI 3.0 schemas: a definition once under
+ * {@code #/components/schemas/<name>} and a {@code $ref} to it wherever it is used (so every reference
+ * resolves), anonymous nodes inline: type, format, {@code oneOf} for values of several types (IntOrString,
+ * Quantity), properties in the schema's order, additionalProperties, items, required, and the
+ * {@code x-kubernetes-*} extensions of preserved, int-or-string and embedded values and list and map types.
+ * Patch strategies are not written here: the v3 documents leave them out (see {@link ResourcePaths}) and
+ * the v2 form adds them ({@link SwaggerSchemas}). One generator collects the schemas of one document; it
+ * is not thread-safe.
  */
 final class SchemaGenerator {
 
     static final String REF_PREFIX = "#/components/schemas/";
 
     private final SortedMap<String, ObjectNode> schemas = new TreeMap<>();
-    private final Map<Class<?>, String> names = new HashMap<>();
-    private final Map<String, Class<?>> classes = new HashMap<>();
+    private final Map<String, Schema> definitions = new HashMap<>();
 
-    /** The schemas generated so far, by name. */
+    /** The schemas written so far, by name. */
     SortedMap<String, ObjectNode> schemas() {
         return schemas;
     }
 
-    /** The model class whose schema is named {@code name}, or null. */
-    Class<?> typeOf(String name) {
-        return classes.get(name);
+    /** The definition written under {@code name}, or null. */
+    Schema schemaOf(String name) {
+        return definitions.get(name);
     }
 
-    /** A {@code $ref} schema to {@code type}, generating its schema (and its references') if needed. */
-    ObjectNode ref(Class<?> type) {
+    /** {@code schema} where a schema is used: a {@code $ref} for a definition or a reference, else inline. */
+    ObjectNode ref(Schema schema) {
         ObjectNode n = Json.MAPPER.createObjectNode();
-        n.put("$ref", REF_PREFIX + define(type));
+        Schema definition = schema.definition();
+        if (definition == null) {
+            write(n, schema);
+            return n;
+        }
+        n.put("$ref", REF_PREFIX + define(definition));
+        if (definition != schema) {
+            useSite(n, schema);
+        }
         return n;
     }
 
-    /** Generates the schema of {@code type} if not done yet and returns its name. */
-    String define(Class<?> type) {
-        String known = names.get(type);
-        if (known != null) {
-            return known;
+    /** Writes the definition {@code definition} if not done yet and returns its name. */
+    String define(Schema definition) {
+        String name = definition.name();
+        Schema known = definitions.putIfAbsent(name, definition);
+        if (known == null) {
+            ObjectNode schema = Json.MAPPER.createObjectNode();
+            schemas.put(name, schema);
+            write(schema, definition);
+        } else if (known != definition) {
+            throw new IllegalStateException("two definitions named " + name);
         }
-        String name = KubeSchemaNames.of(type);
-        if (classes.containsKey(name) && classes.get(name) != type) {
-            name = type.getName();
-        }
-        names.put(type, name);
-        classes.put(name, type);
-        ObjectNode schema = Json.MAPPER.createObjectNode();
-        schemas.put(name, schema);
-        fill(schema, type);
         return name;
     }
 
-    /** Adds {@code x-kubernetes-group-version-kind} to the schema of {@code type}. */
-    void addGroupVersionKind(Class<?> type, String group, String version, String kind) {
-        ObjectNode schema = schemas.get(define(type));
-        var list = schema.has("x-kubernetes-group-version-kind")
-                ? (tools.jackson.databind.node.ArrayNode) schema.get("x-kubernetes-group-version-kind")
+    /** Adds {@code x-kubernetes-group-version-kind} to the schema of {@code definition}. */
+    void addGroupVersionKind(Schema definition, String group, String version, String kind) {
+        ObjectNode schema = schemas.get(define(definition));
+        ArrayNode list = schema.get("x-kubernetes-group-version-kind") instanceof ArrayNode a ? a
                 : schema.putArray("x-kubernetes-group-version-kind");
         for (JsonNode e : list) {
             if (e.get("group").asString().equals(group) && e.get("version").asString().equals(version)
@@ -86,126 +84,73 @@ final class SchemaGenerator {
         gvk.put("kind", kind);
     }
 
-    private void fill(ObjectNode schema, Class<?> type) {
-        switch (KubeSchemaNames.of(type)) {
-            case "io.k8s.apimachinery.pkg.util.intstr.IntOrString" -> {
-                schema.put("format", "int-or-string");
-                var one = schema.putArray("oneOf");
-                one.addObject().put("type", "integer");
-                one.addObject().put("type", "string");
-                return;
-            }
-            case "io.k8s.apimachinery.pkg.api.resource.Quantity" -> {
-                var one = schema.putArray("oneOf");
-                one.addObject().put("type", "string");
-                one.addObject().put("type", "number");
-                return;
-            }
-            case KubeSchemaNames.META + ".MicroTime", KubeSchemaNames.META + ".Time" -> {
-                schema.put("type", "string");
-                schema.put("format", "date-time");
-                return;
-            }
-            case "io.k8s.apimachinery.pkg.runtime.RawExtension" -> {
-                schema.put("type", "object");
-                return;
-            }
-            default -> {
-            }
+    private void write(ObjectNode n, Schema s) {
+        if (!s.description().isEmpty()) {
+            n.put("description", s.description());
         }
-        schema.put("type", "object");
-        SortedMap<String, ObjectNode> properties = new TreeMap<>();
-        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-            for (Field f : c.getDeclaredFields()) {
-                JsonProperty p = f.getAnnotation(JsonProperty.class);
-                if (p == null || Modifier.isStatic(f.getModifiers()) || f.isAnnotationPresent(JsonIgnore.class)) {
-                    continue;
-                }
-                String name = p.value().isEmpty() ? f.getName() : p.value();
-                properties.putIfAbsent(name, schemaOf(f.getGenericType()));
-            }
+        if (!s.type().isEmpty()) {
+            n.put("type", s.type());
         }
-        if (!properties.isEmpty()) {
-            ObjectNode props = schema.putObject("properties");
-            properties.forEach(props::set);
+        if (!s.format().isEmpty()) {
+            n.put("format", s.format());
         }
+        if (!s.oneOf().isEmpty()) {
+            ArrayNode one = n.putArray("oneOf");
+            s.oneOf().forEach(t -> one.addObject().put("type", t));
+        }
+        if (!s.properties().isEmpty()) {
+            ObjectNode props = n.putObject("properties");
+            s.properties().forEach((name, p) -> props.set(name, ref(p)));
+        }
+        if (s.additionalProperties() != null) {
+            n.set("additionalProperties", ref(s.additionalProperties()));
+        }
+        if (s.items() != null) {
+            n.set("items", ref(s.items()));
+        }
+        if (!s.required().isEmpty()) {
+            ArrayNode required = n.putArray("required");
+            s.required().forEach(required::add);
+        }
+        if (s.nullable()) {
+            n.put("nullable", true);
+        }
+        if (s.defaultValue() != null) {
+            n.set("default", s.defaultValue().deepCopy());
+        }
+        if (s.preserveUnknownFields()) {
+            n.put("x-kubernetes-preserve-unknown-fields", true);
+        }
+        if (s.intOrString() && s.oneOf().isEmpty()) {
+            n.put("x-kubernetes-int-or-string", true); // kube-openapi spells built-in int-or-string as oneOf
+        }
+        if (s.embeddedResource()) {
+            n.put("x-kubernetes-embedded-resource", true);
+        }
+        listAndMapTypes(n, s);
     }
 
-    /** The schema of a property of Java type {@code t}. */
-    ObjectNode schemaOf(Type t) {
-        ObjectNode n = Json.MAPPER.createObjectNode();
-        if (t instanceof ParameterizedType pt && pt.getRawType() instanceof Class<?> raw) {
-            Type[] args = pt.getActualTypeArguments();
-            if (Map.class.isAssignableFrom(raw) && args.length == 2) {
-                n.put("type", "object");
-                n.set("additionalProperties", schemaOf(args[1]));
-                return n;
-            }
-            if (Collection.class.isAssignableFrom(raw) && args.length == 1) {
-                n.put("type", "array");
-                n.set("items", schemaOf(args[0]));
-                return n;
-            }
-            return schemaOf(raw);
+    /** The attributes a reference carries beside its {@code $ref}. */
+    private static void useSite(ObjectNode n, Schema s) {
+        if (!s.description().isEmpty()) {
+            n.put("description", s.description());
         }
-        if (!(t instanceof Class<?> c)) {
-            return preserveUnknown(n);
+        if (s.defaultValue() != null) {
+            n.set("default", s.defaultValue().deepCopy());
         }
-        if (c.isArray()) {
-            if (c.getComponentType() == byte.class) {
-                n.put("type", "string");
-                n.put("format", "byte");
-                return n;
-            }
-            n.put("type", "array");
-            n.set("items", schemaOf(c.getComponentType()));
-            return n;
-        }
-        if (c == String.class || c == char.class || c == Character.class || c.isEnum()) {
-            n.put("type", "string");
-        } else if (c == int.class || c == Integer.class || c == short.class || c == Short.class) {
-            n.put("type", "integer");
-            n.put("format", "int32");
-        } else if (c == long.class || c == Long.class) {
-            n.put("type", "integer");
-            n.put("format", "int64");
-        } else if (c == boolean.class || c == Boolean.class) {
-            n.put("type", "boolean");
-        } else if (c == double.class || c == Double.class || c == float.class || c == Float.class) {
-            n.put("type", "number");
-            n.put("format", "double");
-        } else if (Map.class.isAssignableFrom(c)) {
-            n.put("type", "object");
-            n.set("additionalProperties", preserveUnknown(Json.MAPPER.createObjectNode()));
-        } else if (Collection.class.isAssignableFrom(c)) {
-            n.put("type", "array");
-            n.set("items", preserveUnknown(Json.MAPPER.createObjectNode()));
-        } else if (isModel(c)) {
-            return ref(c);
-        } else {
-            return preserveUnknown(n);
-        }
-        return n;
+        listAndMapTypes(n, s);
     }
 
-    /**
-     * Whether {@code c} is a concrete fabric8 model class whose JSON is its properties (not an interface,
-     * nor a type with its own serializer such as {@code AnyType} or {@code JSONSchemaPropsOrBool}).
-     */
-    private static boolean isModel(Class<?> c) {
-        if (c.isInterface() || Modifier.isAbstract(c.getModifiers()) || !c.getName().startsWith("io.fabric8.")) {
-            return false;
+    private static void listAndMapTypes(ObjectNode n, Schema s) {
+        if (!s.listType().isEmpty()) {
+            n.put("x-kubernetes-list-type", s.listType());
         }
-        String name = KubeSchemaNames.of(c);
-        if (name.endsWith(".Quantity") || name.endsWith(".IntOrString") || name.endsWith(".MicroTime")) {
-            return true;
+        if (!s.listMapKeys().isEmpty()) {
+            ArrayNode keys = n.putArray("x-kubernetes-list-map-keys");
+            s.listMapKeys().forEach(keys::add);
         }
-        JsonSerialize s = c.getAnnotation(JsonSerialize.class);
-        return s == null || s.using().getSimpleName().equals("None");
-    }
-
-    private static ObjectNode preserveUnknown(ObjectNode n) {
-        n.put("x-kubernetes-preserve-unknown-fields", true);
-        return n;
+        if (!s.mapType().isEmpty()) {
+            n.put("x-kubernetes-map-type", s.mapType());
+        }
     }
 }

@@ -68,7 +68,7 @@ public final class SwaggerDocument {
 
     private static ObjectNode generate(ResourceRegistry.Snapshot snapshot) {
         SchemaGenerator schemas = new SchemaGenerator();
-        ResourcePaths resourcePaths = new ResourcePaths(schemas, new ModelClasses(snapshot));
+        ResourcePaths resourcePaths = new ResourcePaths(schemas, new KindSchemas(snapshot));
         ObjectNode v3paths = Json.MAPPER.createObjectNode();
         for (GroupVersions.Group g : GroupVersions.of(snapshot.all())) {
             for (String version : g.versions()) {
@@ -88,7 +88,7 @@ public final class SwaggerDocument {
         sorted.forEach((path, item) -> paths.set(path, pathItem(item)));
         ObjectNode definitions = doc.putObject("definitions");
         schemas.schemas().forEach((name, schema) ->
-                definitions.set(name, SwaggerSchemas.definition(schema, schemas.typeOf(name))));
+                definitions.set(name, SwaggerSchemas.definition(schema, schemas.schemaOf(name))));
         ObjectNode bearer = doc.putObject("securityDefinitions").putObject("BearerToken");
         bearer.put("description", "Bearer Token authentication");
         bearer.put("type", "apiKey");

@@ -1,18 +1,16 @@
 package dev.kapi.apiserver.endpoints.openapi;
 
-import dev.kapi.apiserver.endpoints.patch.PatchMeta;
+import dev.kapi.apiserver.api.schema.Schema;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
  * Turns the OpenAPI v3 schemas of {@link SchemaGenerator} into Swagger 2.0 definitions, as kube-apiserver's
  * {@code /openapi/v2} has them: references point to {@code #/definitions/}, the {@code oneOf} of IntOrString
  * becomes {@code type: string, format: int-or-string} and that of Quantity {@code type: string}, and every
- * property with a strategic-merge-patch strategy carries {@code x-kubernetes-patch-strategy} and
+ * property whose schema has a strategic-merge-patch strategy carries {@code x-kubernetes-patch-strategy} and
  * {@code x-kubernetes-patch-merge-key} (kubectl 1.27/1.28 compute apply patches from these when the v2
  * document has the kind).
  */
@@ -23,19 +21,17 @@ final class SwaggerSchemas {
     private SwaggerSchemas() {
     }
 
-    /** The v2 form of the v3 schema generated for {@code type} (null when unknown: then no patch extensions). */
-    static ObjectNode definition(ObjectNode v3, Class<?> type) {
+    /** The v2 form of the v3 schema of {@code definition} (null when unknown: then no patch extensions). */
+    static ObjectNode definition(ObjectNode v3, Schema definition) {
         ObjectNode v2 = convert(v3);
-        if (type != null && v2.get("properties") instanceof ObjectNode props) {
-            PatchMeta.Schema patch = PatchMeta.Schema.of(type);
+        if (definition != null && v2.get("properties") instanceof ObjectNode props) {
             for (Map.Entry<String, JsonNode> p : props.properties()) {
-                PatchMeta.FieldMeta meta = patch.field(p.getKey());
-                String strategy = strategy(meta);
-                if (!strategy.isEmpty() && p.getValue() instanceof ObjectNode prop) {
-                    if (!meta.mergeKey().isEmpty()) {
-                        prop.put("x-kubernetes-patch-merge-key", meta.mergeKey());
+                Schema field = definition.properties().get(p.getKey());
+                if (field != null && !field.patchStrategy().isEmpty() && p.getValue() instanceof ObjectNode prop) {
+                    if (!field.patchMergeKey().isEmpty()) {
+                        prop.put("x-kubernetes-patch-merge-key", field.patchMergeKey());
                     }
-                    prop.put("x-kubernetes-patch-strategy", strategy);
+                    prop.put("x-kubernetes-patch-strategy", field.patchStrategy());
                 }
             }
         }
@@ -74,19 +70,5 @@ final class SwaggerSchemas {
         if (s.get("additionalProperties") instanceof ObjectNode ap) {
             rewrite(ap);
         }
-    }
-
-    private static String strategy(PatchMeta.FieldMeta meta) {
-        List<String> parts = new ArrayList<>();
-        if (meta.merge()) {
-            parts.add("merge");
-        }
-        if (meta.replace()) {
-            parts.add("replace");
-        }
-        if (meta.retainKeys()) {
-            parts.add("retainKeys");
-        }
-        return String.join(",", parts);
     }
 }

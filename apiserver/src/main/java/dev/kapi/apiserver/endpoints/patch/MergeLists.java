@@ -1,6 +1,6 @@
 package dev.kapi.apiserver.endpoints.patch;
 
-import dev.kapi.apiserver.endpoints.patch.PatchMeta.FieldMeta;
+import dev.kapi.apiserver.api.schema.Schema;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -11,8 +11,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The list half of the strategic merge patch: lists with {@code patchStrategy:"merge"} are merged by their
- * merge key (lists of objects) or unioned (lists of primitives), honouring {@code $patch} elements, and
+ * The list half of the strategic merge patch: lists whose schema has patch strategy {@code merge} are merged
+ * by its merge key (lists of objects) or unioned (lists of primitives), honouring {@code $patch} elements, and
  * ordered the way kube orders them (patch items in patch order, interleaved with server-only items in
  * live order).
  */
@@ -23,13 +23,17 @@ final class MergeLists {
     private MergeLists() {
     }
 
-    /** Merges {@code patch} into {@code original} (both owned; the result may share their elements). */
-    static ArrayNode merge(ArrayNode original, ArrayNode patch, FieldMeta field) {
+    /**
+     * Merges {@code patch} into {@code original} (both owned; the result may share their elements), lists of
+     * the merged field {@code field}.
+     */
+    static ArrayNode merge(ArrayNode original, ArrayNode patch, Schema field) {
         if (original.isEmpty() && patch.isEmpty()) {
             return original;
         }
         boolean objects = elementsAreObjects(original, patch);
-        String mergeKey = objects ? field.mergeKey() : "";
+        String mergeKey = objects ? field.patchMergeKey() : "";
+        Schema element = field.items();
         List<JsonNode> orig = list(original);
         List<JsonNode> patchItems = list(patch);
         List<JsonNode> merged;
@@ -42,7 +46,7 @@ final class MergeLists {
             }
         } else {
             if (mergeKey.isEmpty()) {
-                throw PatchErrors.malformed("cannot merge lists without merge key for type " + field.schema());
+                throw PatchErrors.malformed("cannot merge lists without merge key for type " + typeName(element));
             }
             // $patch elements: delete removes by key, replace makes the rest of the patch the whole list
             List<JsonNode> plain = new ArrayList<>();
@@ -82,9 +86,9 @@ final class MergeLists {
                 int at = indexOf(merged, v, mergeKey);
                 if (at >= 0) {
                     merged.set(at, StrategicMergePatch.mergeMap(((ObjectNode) merged.get(at)).deepCopy(),
-                            (ObjectNode) v, field.schema()));
+                            (ObjectNode) v, element));
                 } else {
-                    merged.add(StrategicMergePatch.mergeMap(null, (ObjectNode) v, field.schema()));
+                    merged.add(StrategicMergePatch.mergeMap(null, (ObjectNode) v, element));
                 }
             }
         }
@@ -94,6 +98,12 @@ final class MergeLists {
             (indexOf(patchItems, v, mergeKey) >= 0 ? inPatch : serverOnly).add(v);
         }
         return normalize(inPatch, serverOnly, patchItems, orig, mergeKey);
+    }
+
+    /** The Go type name of list elements in an error: the definition's short name, else "unknown". */
+    private static String typeName(Schema element) {
+        Schema d = element == null ? null : element.definition();
+        return d == null ? "unknown" : d.name().substring(d.name().lastIndexOf('.') + 1);
     }
 
     /**

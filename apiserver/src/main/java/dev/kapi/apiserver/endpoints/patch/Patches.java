@@ -2,6 +2,7 @@ package dev.kapi.apiserver.endpoints.patch;
 
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.api.schema.Schema;
 import io.fabric8.zjsonpatch.CompatibilityFlags;
 import io.fabric8.zjsonpatch.JsonPatch;
 import io.fabric8.zjsonpatch.JsonPatchException;
@@ -15,7 +16,7 @@ import java.util.List;
 /**
  * Applies a PATCH body to the current object's JSON, as kube-apiserver's patch handler does before
  * decoding, defaulting and validating the result: JSON patch (RFC 6902), JSON merge patch (RFC 7386) and
- * strategic merge patch (merge keys of the built-in types from {@link PatchMeta}). Pure: no storage, no
+ * strategic merge patch (patch strategies and merge keys from the object's {@link Schema}). Pure: no storage, no
  * HTTP; the original tree is never modified.
  */
 public final class Patches {
@@ -30,16 +31,16 @@ public final class Patches {
     }
 
     /**
-     * The patched JSON of {@code original} (an object of the fabric8 class {@code objectType}, which only
-     * strategic merge patch looks at). Errors are {@link StatusError}s with kube's codes: 400 for a
+     * The patched JSON of {@code original}, an object of schema {@code schema} (which only strategic merge
+     * patch looks at). Errors are {@link StatusError}s with kube's codes: 400 for a
      * malformed patch, 422 for a JSON patch that cannot be applied, 413 for more than
      * {@value #MAX_JSON_PATCH_OPERATIONS} operations, 415 for {@link PatchType#APPLY} (not supported here).
      */
-    public static JsonNode apply(PatchType type, JsonNode original, byte[] patch, Class<?> objectType) {
+    public static JsonNode apply(PatchType type, JsonNode original, byte[] patch, Schema schema) {
         return switch (type) {
             case JSON_PATCH -> jsonPatch(original, patch);
             case MERGE -> MergePatch.apply(original, parse(patch, "Invalid JSON Patch"));
-            case STRATEGIC -> StrategicMergePatch.apply(original, patchObject(patch), objectType);
+            case STRATEGIC -> StrategicMergePatch.apply(original, patchObject(patch), schema);
             case APPLY -> throw StatusError.unsupportedMediaType(List.of(PatchType.JSON_PATCH.mediaType(),
                     PatchType.MERGE.mediaType(), PatchType.STRATEGIC.mediaType()));
         };

@@ -1,8 +1,7 @@
 package dev.kapi.apiserver.endpoints.patch;
 
 import dev.kapi.apiserver.api.StatusError;
-import dev.kapi.apiserver.endpoints.patch.PatchMeta.FieldMeta;
-import dev.kapi.apiserver.endpoints.patch.PatchMeta.Schema;
+import dev.kapi.apiserver.api.schema.Schema;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -17,8 +16,10 @@ import java.util.Set;
 /**
  * Kubernetes' strategic merge patch ({@code application/strategic-merge-patch+json}), the semantics of
  * apimachinery's {@code strategicpatch.StrategicMergeMapPatch} as the API server applies it: maps merge
- * recursively, {@code null} deletes a key, lists whose field has {@code patchStrategy:"merge"} are merged
- * by their merge key (or unioned, for primitives), other lists are replaced. Directives: {@code $patch}
+ * recursively, {@code null} deletes a key, lists whose field's schema has patch strategy {@code merge} are
+ * merged by its merge key (or unioned, for primitives), other lists are replaced; an object whose field has
+ * strategy {@code replace} is replaced whole. A field the schema does not know (null schema) has no strategy,
+ * as kube treats unstructured objects. Directives: {@code $patch}
  * (replace / delete / merge, in a map or as a list element), {@code $retainKeys},
  * {@code $deleteFromPrimitiveList/<field>} and {@code $setElementOrder/<field>}. Element order follows
  * kube: {@code $setElementOrder} first, then the patch's order, then the live object's order.
@@ -35,13 +36,33 @@ final class StrategicMergePatch {
     private StrategicMergePatch() {
     }
 
-    /** Applies {@code patch} to a copy of {@code original}, a JSON object of type {@code type}. */
-    static ObjectNode apply(JsonNode original, ObjectNode patch, Class<?> type) {
+    /** Applies {@code patch} to a copy of {@code original}, a JSON object of schema {@code schema}. */
+    static ObjectNode apply(JsonNode original, ObjectNode patch, Schema schema) {
         ObjectNode base = original instanceof ObjectNode o ? o.deepCopy() : NODES.objectNode();
-        return mergeMap(base, patch.deepCopy(), Schema.of(type));
+        return mergeMap(base, patch.deepCopy(), schema);
     }
 
-    /** Merges {@code patch} into {@code original} (both owned copies, mutated). */
+    /** The schema of field {@code key} of an object of schema {@code schema}; null when unknown. */
+    static Schema field(Schema schema, String key) {
+        return schema == null ? null : schema.field(key);
+    }
+
+    /** Whether a list in {@code field} is merged (by its merge key, or as a set of primitives). */
+    static boolean merges(Schema field) {
+        return field != null && field.hasPatchStrategy("merge");
+    }
+
+    /** Whether an object in {@code field} is replaced whole. */
+    static boolean replaces(Schema field) {
+        return field != null && field.hasPatchStrategy("replace");
+    }
+
+    /** The merge key of a list in {@code field}; empty for none. */
+    static String mergeKey(Schema field) {
+        return field == null ? "" : field.patchMergeKey();
+    }
+
+    /** Merges {@code patch} into {@code original} (both owned copies, mutated; {@code schema} may be null). */
     static ObjectNode mergeMap(ObjectNode original, ObjectNode patch, Schema schema) {
         JsonNode directive = patch.get(DIRECTIVE);
         if (directive != null) {
@@ -77,7 +98,7 @@ final class StrategicMergePatch {
                 continue;
             }
             JsonNode origV = original.get(k);
-            FieldMeta field = schema.field(k);
+            Schema field = field(schema, k);
             if (deleteList) {
                 if (!patchV.isArray()) {
                     throw PatchErrors.badRequest(PatchErrors.BAD_PRIMITIVE_LIST);
@@ -92,9 +113,9 @@ final class StrategicMergePatch {
                 continue;
             }
             if (origV instanceof ObjectNode om && patchV instanceof ObjectNode pm) {
-                original.set(k, field.replace() ? pm : mergeMap(om, pm, field.schema()));
+                original.set(k, replaces(field) ? pm : mergeMap(om, pm, field));
             } else if (origV instanceof ArrayNode ol && patchV instanceof ArrayNode pl) {
-                original.set(k, field.merge() ? MergeLists.merge(ol, pl, field) : pl);
+                original.set(k, merges(field) ? MergeLists.merge(ol, pl, field) : pl);
             } else {
                 original.set(k, patchV);
             }
@@ -103,11 +124,11 @@ final class StrategicMergePatch {
     }
 
     /** A patch value for a field the original lacks: directives applied and nulls dropped. */
-    static JsonNode fresh(JsonNode patchV, FieldMeta field) {
+    static JsonNode fresh(JsonNode patchV, Schema field) {
         if (patchV instanceof ObjectNode pm) {
-            return field.replace() ? pm : mergeMap(NODES.objectNode(), pm, field.schema());
+            return replaces(field) ? pm : mergeMap(NODES.objectNode(), pm, field);
         }
-        if (patchV instanceof ArrayNode pl && field.merge()) {
+        if (patchV instanceof ArrayNode pl && merges(field)) {
             return MergeLists.merge(NODES.arrayNode(), pl, field);
         }
         return patchV;
@@ -161,8 +182,8 @@ final class StrategicMergePatch {
             if (origList == null && patchList == null) {
                 continue;
             }
-            FieldMeta field = schema.field(k);
-            String mergeKey = field.mergeKey();
+            Schema field = field(schema, k);
+            String mergeKey = mergeKey(field);
             if (patchList != null) {
                 MergeLists.validateOrder(patchList, orderList, mergeKey);
             }
@@ -172,7 +193,7 @@ final class StrategicMergePatch {
             } else if (origList == null) {
                 merged = (ArrayNode) fresh(patchList, field);
             } else {
-                merged = field.merge() ? MergeLists.merge(origList, patchList, field) : patchList;
+                merged = merges(field) ? MergeLists.merge(origList, patchList, field) : patchList;
             }
             List<JsonNode> inOrder = new ArrayList<>();
             List<JsonNode> serverOnly = new ArrayList<>();

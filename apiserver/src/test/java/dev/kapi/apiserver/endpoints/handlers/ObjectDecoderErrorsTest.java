@@ -3,6 +3,7 @@ package dev.kapi.apiserver.endpoints.handlers;
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.endpoints.patch.PatchType;
 import dev.kapi.apiserver.endpoints.patch.Patches;
+import dev.kapi.apiserver.registry.schema.BuiltInSchemas;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -77,7 +78,8 @@ class ObjectDecoderErrorsTest {
         byte[] patch = "{\"spec\":{\"replicas\":\"three\"}}".getBytes(StandardCharsets.UTF_8);
         ObjectDecoderTest.Case c = deployment("patch", "application/merge-patch+json", "{}");
         ObjectDecoderTest.Outcome o = ObjectDecoderTest.outcome(c, scope -> {
-            JsonNode patched = Patches.apply(PatchType.MERGE, Json.tree(current), patch, Deployment.class);
+            JsonNode patched = Patches.apply(PatchType.MERGE, Json.tree(current), patch,
+                    BuiltInSchemas.of(Deployment.class));
             return ObjectDecoder.decodePatched(scope, patched, PatchType.MERGE, patch, Deployment.class);
         });
         assertThat(o.code()).isEqualTo(422);

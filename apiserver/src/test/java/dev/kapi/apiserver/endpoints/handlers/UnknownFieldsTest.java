@@ -1,19 +1,29 @@
 package dev.kapi.apiserver.endpoints.handlers;
 
 import dev.kapi.apiserver.api.Json;
+import dev.kapi.apiserver.api.schema.Schema;
+import dev.kapi.apiserver.registry.schema.BuiltInSchemas;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import dev.kapi.apiserver.api.schema.SchemaBuilder;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Unknown fields are reported by their path and removed from the decoded object. */
+/**
+ * Unknown fields are reported by their path and removed from the decoded object: typed objects (beans)
+ * against the built-in schema of their type, untyped ones (maps, as a custom resource will be) against any
+ * schema.
+ */
 class UnknownFieldsTest {
 
     record Case(String name, Class<? extends HasMetadata> type, String json, List<String> unknown) {
@@ -49,8 +59,78 @@ class UnknownFieldsTest {
     void reportsAndRemoves(Case c) {
         HasMetadata obj = Json.read(c.json().getBytes(), c.type());
 
-        assertThat(UnknownFields.prune(obj)).containsExactlyInAnyOrderElementsOf(c.unknown());
-        assertThat(UnknownFields.prune(obj)).as("pruned").isEmpty();
+        Schema schema = BuiltInSchemas.of(c.type());
+
+        assertThat(UnknownFields.prune(obj, schema)).containsExactlyInAnyOrderElementsOf(c.unknown());
+        assertThat(UnknownFields.prune(obj, schema)).as("pruned").isEmpty();
         assertThat(Json.string(obj)).doesNotContain("\"foo\"", "\"bar\"", "\"baz\"");
+    }
+
+    /** kube's FieldsV1 is raw JSON (a trie of field names), so nothing in it is an unknown field. */
+    @Test
+    void managedFieldsKeepTheirFieldSets() {
+        String json = "{\"metadata\":{\"name\":\"a\",\"managedFields\":[{\"manager\":\"m\",\"operation\":\"Apply\","
+                + "\"fieldsType\":\"FieldsV1\",\"fieldsV1\":{\"f:data\":{\"f:k\":{}}},\"foo\":1}]}}";
+        ConfigMap obj = Json.read(json.getBytes(), ConfigMap.class);
+
+        assertThat(UnknownFields.prune(obj, BuiltInSchemas.of(ConfigMap.class)))
+                .containsExactly("metadata.managedFields[0].foo");
+        assertThat(Json.string(obj)).contains("\"fieldsV1\":{\"f:data\":{\"f:k\":{}}}");
+    }
+
+    @Test
+    void untypedObjectsArePrunedByTheirSchema() {
+        Schema integer = SchemaBuilder.node().type("integer").build();
+        Schema string = SchemaBuilder.node().type("string").build();
+        Schema port = SchemaBuilder.node().type("object").property("port", integer).build();
+        Schema spec = SchemaBuilder.node().type("object")
+                .property("replicas", integer)
+                .property("ports", SchemaBuilder.node().type("array").items(port).build())
+                .property("labels", SchemaBuilder.node().type("object").additionalProperties(string).build())
+                .property("byName", SchemaBuilder.node().type("object").additionalProperties(port).build())
+                .property("free", SchemaBuilder.node().type("object").preserveUnknownFields()
+                        .property("known", port).build())
+                .property("raw", SchemaBuilder.node().preserveUnknownFields().build())
+                .build();
+        Schema root = SchemaBuilder.node().type("object").property("spec", spec).build();
+        Map<?, ?> obj = Json.read(("{'spec':{'replicas':1,'foo':1,'ports':[{'port':1,'bar':2}],'labels':{'a':'b'},"
+                + "'byName':{'x':{'port':2,'baz':3}},'free':{'anything':1,'known':{'port':3,'qux':4}},"
+                + "'raw':{'any':{'thing':1}}}}").replace('\'', '"').getBytes(), Map.class);
+
+        assertThat(UnknownFields.prune(obj, root)).containsExactlyInAnyOrder("spec.foo", "spec.ports[0].bar",
+                "spec.byName[x].baz", "spec.free.known.qux");
+        assertThat(Json.string(obj)).isEqualTo(("{'spec':{'replicas':1,'ports':[{'port':1}],'labels':{'a':'b'},"
+                + "'byName':{'x':{'port':2}},'free':{'anything':1,'known':{'port':3}},'raw':{'any':{'thing':1}}}}")
+                .replace('\'', '"'));
+    }
+
+    @Test
+    void aTypedObjectWhoseSchemaPreservesUnknownFieldsKeepsThem() {
+        SchemaBuilder preserving = SchemaBuilder.node().type("object").preserveUnknownFields();
+        BuiltInSchemas.of(ConfigMap.class).properties().forEach(preserving::property);
+        ConfigMap obj = Json.read("{\"foo\":1,\"metadata\":{\"bar\":2}}".getBytes(), ConfigMap.class);
+
+        assertThat(UnknownFields.prune(obj, preserving.build())).containsExactly("metadata.bar");
+        assertThat(obj.getAdditionalProperties()).containsOnlyKeys("foo");
+    }
+
+    /** A custom resource decodes into a generic bean whose any-setter map holds its spec: the schema decides. */
+    @Test
+    void aGenericResourcesSpecIsCheckedAgainstItsSchema() {
+        Schema spec = SchemaBuilder.node().type("object")
+                .property("size", SchemaBuilder.node().type("integer").build()).build();
+        Schema widget = SchemaBuilder.node().type("object")
+                .property("apiVersion", SchemaBuilder.node().type("string").build())
+                .property("kind", SchemaBuilder.node().type("string").build())
+                .property("metadata", BuiltInSchemas.meta("ObjectMeta"))
+                .property("spec", spec).build();
+        GenericKubernetesResource obj = Json.read(("{'apiVersion':'example.com/v1','kind':'Widget',"
+                + "'metadata':{'name':'w','foo':1},'spec':{'size':2,'bar':3},'status':{}}").replace('\'', '"')
+                .getBytes(), GenericKubernetesResource.class);
+
+        assertThat(UnknownFields.prune(obj, widget)).containsExactlyInAnyOrder("status", "metadata.foo",
+                "spec.bar");
+        assertThat(Json.string(obj)).isEqualTo(("{'apiVersion':'example.com/v1','kind':'Widget',"
+                + "'metadata':{'name':'w'},'spec':{'size':2}}").replace('\'', '"'));
     }
 }

@@ -5,6 +5,7 @@ import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.endpoints.handlers.ObjectDecoder;
 import dev.kapi.apiserver.endpoints.handlers.RequestScope;
+import dev.kapi.apiserver.registry.schema.BuiltInSchemas;
 import dev.kapi.apiserver.testing.FuzzOracle;
 import dev.kapi.apiserver.testing.FuzzScopes;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -51,7 +52,7 @@ class PatchesFuzzTest {
         JsonNode original = Json.MAPPER.readTree(target.json());
         JsonNode before = original.deepCopy();
         try {
-            JsonNode patched = Patches.apply(type, original, patch, target.type());
+            JsonNode patched = Patches.apply(type, original, patch, BuiltInSchemas.of(target.type()));
             RequestScope scope = FuzzScopes.scope("PATCH", target.resource(), "x", type.mediaType(), null, patch);
             ObjectDecoder.decodePatched(scope, patched, type, patch, target.type());
         } catch (StatusError e) {

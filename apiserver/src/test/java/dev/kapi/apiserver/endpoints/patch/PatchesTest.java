@@ -2,6 +2,7 @@ package dev.kapi.apiserver.endpoints.patch;
 
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.registry.schema.BuiltInSchemas;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
@@ -169,7 +170,8 @@ class PatchesTest {
     void applies(Case c) {
         JsonNode original = tree(c.original());
         JsonNode before = original.deepCopy();
-        JsonNode result = Patches.apply(c.type(), original, j(c.patch()).getBytes(StandardCharsets.UTF_8), c.cls());
+        JsonNode result = Patches.apply(c.type(), original, j(c.patch()).getBytes(StandardCharsets.UTF_8),
+                BuiltInSchemas.of(c.cls()));
         assertThat(result).isEqualTo(tree(c.expected()));
         assertThat(original).as("input not mutated").isEqualTo(before);
     }
@@ -238,7 +240,7 @@ class PatchesTest {
     @MethodSource("errors")
     void rejects(ErrorCase c) {
         assertThatThrownBy(() -> Patches.apply(c.type(), tree(c.original()),
-                j(c.patch()).getBytes(StandardCharsets.UTF_8), Pod.class))
+                j(c.patch()).getBytes(StandardCharsets.UTF_8), BuiltInSchemas.of(Pod.class)))
                 .isInstanceOfSatisfying(StatusError.class, e -> {
                     assertThat(e.code()).isEqualTo(c.code());
                     assertThat(e.reason()).isEqualTo(c.reason());

@@ -1,4 +1,4 @@
-package dev.kapi.apiserver.endpoints.openapi;
+package dev.kapi.apiserver.registry.schema;
 
 import java.util.Map;
 import java.util.Set;
