@@ -3,7 +3,6 @@ package dev.kapi.apiserver.storage.etcd3;
 import dev.kapi.apiserver.storage.KeyValue;
 import dev.kapi.apiserver.storage.StorageException;
 import dev.kapi.apiserver.storage.StorageException.Code;
-import dev.kapi.apiserver.storage.WatchEvent;
 import dev.kapi.apiserver.storage.WatchFanOut;
 import dev.kapi.apiserver.storage.WatchHandle;
 import dev.kapi.apiserver.storage.WatchListener;
@@ -19,34 +18,82 @@ import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * All watches of one {@link EtcdStorage}: a single etcd watch stream over the watched prefix (the whole
  * keyspace if none; with previous values) feeds a {@link WatchFanOut}. A new watch catches up to the fan-out's position on its
  * own: the initial state read at that revision (a watch from 0) or a short-lived etcd watch replaying
  * history from an older revision.
+ *
+ * <p><b>Threads and locks.</b> jetcd calls watch listeners on its Vert.x event loop, the client's only
+ * I/O thread: while it waits, every etcd call of the process waits. So each callback from jetcd (a
+ * response, an error, the end of a stream) only hands its work to this hub's own thread and returns; the
+ * hub thread takes the work up in arrival order and also opens, reopens and closes the shared stream.
+ * Locks, in the one order they are ever taken: the fan-out's dispatch lock, then a subscription's lock,
+ * then the listener's own (see {@link WatchFanOut}). None of them is held while calling into jetcd
+ * (opening or closing a watcher, a KV call): jetcd's watcher lock, which jetcd holds while it calls a
+ * listener, is never waited for by a thread that holds one of ours.
  */
 final class EtcdWatchHub implements AutoCloseable {
 
+    private static final Logger LOG = Logger.getLogger(EtcdWatchHub.class.getName());
     private static final ByteSequence ALL_KEYS = ByteSequence.from(new byte[] {0});
     private static final int INITIAL_PAGE = 1000;
+    private static final long REOPEN_MILLIS = 1000;
+    private static final int REGISTER_ATTEMPTS = 3;
+    private static final String CLOSED = "storage is closed";
 
     private final Client client;
     private final Duration timeout;
     private final LongSupplier currentRevision;
+    private final EtcdReachability reachability;
     private final WatchFanOut fanOut;
     private final String watchedPrefix;
-    private Watch.Watcher shared;
+    /** The hub thread: runs jetcd's callbacks' work and every change of the shared stream, one at a time. */
+    private final ScheduledThreadPoolExecutor hub;
+    /** The shared stream while it runs; replaced on the hub thread only, taken away by {@link #close}. */
+    private final AtomicReference<Stream> shared = new AtomicReference<>();
+    private volatile boolean closed;
+    /** A test's hook: runs on the hub thread first thing when the shared stream failed. */
+    volatile Consumer<Throwable> streamFailureHook = error -> { };
+
+    /** One opening of the shared stream; what an earlier opening still delivers is dropped. */
+    private static final class Stream {
+        private volatile Watch.Watcher watcher;
+    }
+
+    /** Thrown under the dispatch lock when the position is unknown (history compacted meanwhile): retry. */
+    private static final class NoPosition extends RuntimeException {
+        NoPosition() {
+            super(null, null, false, false);
+        }
+    }
 
     EtcdWatchHub(Client client, Duration timeout, Duration progressInterval, LongSupplier currentRevision,
-                 String watchedPrefix) {
+                 String watchedPrefix, EtcdReachability reachability) {
         this.client = client;
         this.watchedPrefix = watchedPrefix;
         this.timeout = timeout;
         this.currentRevision = currentRevision;
-        this.fanOut = new WatchFanOut("etcd-watch-progress", progressInterval, 100, "storage is closed", 0);
+        this.reachability = reachability;
+        this.fanOut = new WatchFanOut("etcd-watch-progress", progressInterval, 100, CLOSED, 0);
+        this.hub = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "etcd-watch-hub");
+            t.setDaemon(true);
+            return t;
+        });
+        hub.setRemoveOnCancelPolicy(true);
+        hub.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
     WatchHandle watch(String prefixOrKey, WatchOptions options, WatchListener listener) {
@@ -54,8 +101,7 @@ final class EtcdWatchHub implements AutoCloseable {
             throw new IllegalArgumentException("watch of " + prefixOrKey + " outside the watched prefix " + watchedPrefix);
         }
         long from = options.fromRevision();
-        WatchSubscription subscription =
-                fanOut.register(prefixOrKey, from, options.progressNotify(), listener, this::ensureShared);
+        WatchSubscription subscription = register(prefixOrKey, from, options.progressNotify(), listener);
         long join = subscription.joinRevision();
         if (from == 0) {
             deliverInitialState(subscription, join);
@@ -68,6 +114,147 @@ final class EtcdWatchHub implements AutoCloseable {
     /** How many watches are open (for tests and metrics). */
     int size() {
         return fanOut.size();
+    }
+
+    /** Registers at the fan-out's position once the shared stream runs (or is about to run again) from it. */
+    private WatchSubscription register(String key, long from, boolean progressNotify, WatchListener listener) {
+        for (int attempt = 1; ; attempt++) {
+            ensureStream(key);
+            try {
+                return fanOut.register(key, from, progressNotify, listener, this::requirePosition);
+            } catch (NoPosition e) {
+                if (attempt == REGISTER_ATTEMPTS) {
+                    throw new StorageException(Code.UNREACHABLE, key, "the etcd watch stream could not be opened");
+                }
+            }
+        }
+    }
+
+    /** Under the dispatch lock: a watch joins only at a position the shared stream continues from. */
+    private void requirePosition() {
+        if (fanOut.position() == 0) {
+            throw new NoPosition();
+        }
+    }
+
+    /**
+     * Makes sure the shared stream runs, or is about to run again, from the fan-out's position. When the
+     * position is unknown (the first watch, or history was compacted past it) the current revision is read
+     * here, holding no lock, and the hub thread opens the stream from it.
+     */
+    private void ensureStream(String key) {
+        if (closed) {
+            throw new StorageException(Code.INTERNAL, key, CLOSED);
+        }
+        if (fanOut.position() > 0) {
+            return;
+        }
+        long revision = currentRevision.getAsLong();
+        CompletableFuture<Void> opened = new CompletableFuture<>();
+        try {
+            hub.execute(() -> {
+                try {
+                    if (fanOut.position() == 0) {
+                        fanOut.moveTo(revision);
+                        open(revision);
+                    }
+                } finally {
+                    opened.complete(null);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            throw new StorageException(Code.INTERNAL, key, CLOSED);
+        }
+        EtcdCalls.await(opened, timeout, key);
+    }
+
+    /** Opens the shared stream after {@code position} (hub thread); on failure tries again shortly. */
+    private void open(long position) {
+        if (closed || shared.get() != null) {
+            return;
+        }
+        Stream stream = new Stream();
+        boolean all = watchedPrefix.isEmpty();
+        try {
+            stream.watcher = client.getWatchClient().watch(all ? ALL_KEYS : EtcdCalls.bytes(watchedPrefix),
+                    WatchOption.builder()
+                            .withRange(all ? ALL_KEYS : EtcdCalls.prefixEnd(watchedPrefix))
+                            .withRevision(position + 1)
+                            .withPrevKV(true)
+                            .withProgressNotify(true)
+                            .build(),
+                    Watch.listener(response -> handOff(() -> dispatch(stream, response)),
+                            error -> handOff(() -> streamFailed(stream, error)),
+                            () -> handOff(() -> streamFailed(stream, new IllegalStateException(
+                                    "etcd ended the watch stream")))));
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "cannot open the etcd watch stream; trying again", e);
+            reopenLater();
+            return;
+        }
+        shared.set(stream);
+        if (closed) {
+            closeQuietly(shared.getAndSet(null));
+        }
+    }
+
+    private void dispatch(Stream stream, WatchResponse response) {
+        if (shared.get() != stream) {
+            return;
+        }
+        reachability.answered();
+        synchronized (fanOut.dispatchLock()) {
+            for (io.etcd.jetcd.watch.WatchEvent raw : response.getEvents()) {
+                fanOut.publish(EtcdWatchEvents.convert(raw));
+            }
+            if (response.isProgressNotify()) {
+                fanOut.advance(response.getHeader().getRevision());
+            }
+        }
+    }
+
+    /**
+     * The shared stream ended (etcd went away, or jetcd gave up on it). Unless history was compacted past
+     * our position, it is reopened from the last delivered revision after a short pause, so watches see no
+     * gap and no error; on compaction every watch gets EXPIRED.
+     */
+    private void streamFailed(Stream stream, Throwable error) {
+        streamFailureHook.accept(error);
+        if (!shared.compareAndSet(stream, null)) {
+            return;
+        }
+        closeQuietly(stream);
+        if (closed) {
+            return;
+        }
+        StorageException failure = watchError(error, "", fanOut.position());
+        if (failure.code() == Code.EXPIRED) {
+            List<WatchSubscription> all;
+            synchronized (fanOut.dispatchLock()) {
+                all = fanOut.subscriptions();
+                fanOut.moveTo(0);
+            }
+            all.forEach(subscription -> subscription.fail(failure));
+            return;
+        }
+        reachability.observed(failure);
+        LOG.log(Level.FINE, "etcd watch stream failed; reopening", error);
+        reopenLater();
+    }
+
+    private void reopenLater() {
+        try {
+            hub.schedule(() -> guarded(this::reopen), REOPEN_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            // closed meanwhile: nothing to reopen
+        }
+    }
+
+    private void reopen() {
+        long position = fanOut.position();
+        if (!closed && shared.get() == null && position > 0) {
+            open(position);
+        }
     }
 
     private void deliverInitialState(WatchSubscription subscription, long revision) {
@@ -85,12 +272,19 @@ final class EtcdWatchHub implements AutoCloseable {
                     subscription.offerInitial(found);
                 }
             }
+            reachability.answered();
             subscription.joinLive();
         } catch (StorageException e) {
+            reachability.observed(e);
             subscription.fail(e);
         }
     }
 
+    /**
+     * Replays history after {@code from} with a watch of its own until it reaches the join revision. Its
+     * callbacks are handed to the hub thread like the shared stream's; so is closing it, since the
+     * subscription may ask for that while holding its lock.
+     */
     private void startCatchUp(WatchSubscription subscription, long from) {
         String target = subscription.prefixOrKey();
         WatchOption.Builder option = WatchOption.builder()
@@ -100,10 +294,27 @@ final class EtcdWatchHub implements AutoCloseable {
         if (subscription.isPrefix()) {
             option.withRange(EtcdCalls.prefixEnd(target));
         }
-        Watch.Watcher watcher = client.getWatchClient().watch(EtcdCalls.bytes(target), option.build(),
-                Watch.listener(response -> onCatchUp(subscription, response),
-                        error -> subscription.fail(watchError(error, target, from))));
-        subscription.catchUpStarted(watcher::close);
+        AtomicBoolean stopped = new AtomicBoolean();
+        Watch.Watcher watcher;
+        try {
+            watcher = client.getWatchClient().watch(EtcdCalls.bytes(target), option.build(),
+                    Watch.listener(response -> handOff(() -> onCatchUp(subscription, response)),
+                            error -> handOff(() -> subscription.fail(watchError(error, target, from))),
+                            () -> handOff(() -> {
+                                if (!stopped.get()) {
+                                    subscription.fail(new StorageException(Code.UNREACHABLE, target,
+                                            "etcd ended the watch stream"));
+                                }
+                            })));
+        } catch (RuntimeException e) {
+            subscription.fail(closed ? new StorageException(Code.INTERNAL, target, CLOSED)
+                    : EtcdCalls.translate(e, target));
+            return;
+        }
+        subscription.catchUpStarted(() -> {
+            stopped.set(true);
+            handOff(() -> watcher.close());
+        });
     }
 
     /** A response of a catch-up watch: deliver history up to the join revision, then join the fan-out. */
@@ -123,72 +334,29 @@ final class EtcdWatchHub implements AutoCloseable {
         }
     }
 
-    /** Starts the shared stream at the current revision (caller holds the dispatch lock). */
-    private void ensureShared() {
-        if (shared != null) {
-            return;
-        }
-        // After a broken stream, resume where it stopped so open watches miss nothing.
-        long start = fanOut.position() > 0 ? fanOut.position() : currentRevision.getAsLong();
-        fanOut.moveTo(start);
-        boolean all = watchedPrefix.isEmpty();
-        shared = client.getWatchClient().watch(all ? ALL_KEYS : EtcdCalls.bytes(watchedPrefix), WatchOption.builder()
-                        .withRange(all ? ALL_KEYS : EtcdCalls.prefixEnd(watchedPrefix))
-                        .withRevision(start + 1)
-                        .withPrevKV(true)
-                        .withProgressNotify(true)
-                        .build(),
-                Watch.listener(this::dispatch, this::sharedFailed));
-    }
-
-    private void dispatch(WatchResponse response) {
-        synchronized (fanOut.dispatchLock()) {
-            for (io.etcd.jetcd.watch.WatchEvent raw : response.getEvents()) {
-                fanOut.publish(EtcdWatchEvents.convert(raw));
-            }
-            if (response.isProgressNotify()) {
-                fanOut.advance(response.getHeader().getRevision());
-            }
+    /** From a jetcd callback: queue {@code work} for the hub thread and return at once. */
+    private void handOff(Runnable work) {
+        try {
+            hub.execute(() -> guarded(work));
+        } catch (RejectedExecutionException closing) {
+            // the hub is closed: client.close() closes every watcher, nothing is left to deliver to
         }
     }
 
-    /**
-     * The shared stream ended (jetcd gave up on it, e.g. after etcd was down for a while). Unless history
-     * was compacted past our position, it is reopened from the last delivered revision after a short pause,
-     * so watches see no gap and no error; on compaction every watch gets EXPIRED.
-     */
-    private void sharedFailed(Throwable error) {
-        StorageException failure = watchError(error, "", fanOut.position());
-        List<WatchSubscription> all = List.of();
-        synchronized (fanOut.dispatchLock()) {
-            if (shared != null) {
-                shared.close();
-                shared = null;
-            }
-            if (fanOut.isClosed()) {
-                return;
-            }
-            if (failure.code() == Code.EXPIRED) {
-                all = fanOut.subscriptions();
-                fanOut.moveTo(0);
-            }
+    private static void guarded(Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "etcd watch hub task failed", e);
         }
-        if (!all.isEmpty()) {
-            all.forEach(subscription -> subscription.fail(failure));
-            return;
-        }
-        fanOut.schedule(this::reopenShared, 1, TimeUnit.SECONDS);
     }
 
-    private void reopenShared() {
-        synchronized (fanOut.dispatchLock()) {
-            if (fanOut.isClosed() || shared != null || fanOut.size() == 0 && fanOut.position() == 0) {
-                return;
-            }
+    private static void closeQuietly(Stream stream) {
+        if (stream != null && stream.watcher != null) {
             try {
-                ensureShared();
+                stream.watcher.close();
             } catch (RuntimeException e) {
-                fanOut.schedule(this::reopenShared, 1, TimeUnit.SECONDS);
+                LOG.log(Level.FINE, "closing an etcd watch failed", e);
             }
         }
     }
@@ -205,14 +373,15 @@ final class EtcdWatchHub implements AutoCloseable {
         return translated;
     }
 
+    /**
+     * Refuses new watches, closes the open ones and the shared stream, and stops the hub thread; waits for
+     * nothing, so it returns at once whatever etcd or jetcd are doing.
+     */
     @Override
     public void close() {
+        closed = true;
         fanOut.close();
-        synchronized (fanOut.dispatchLock()) {
-            if (shared != null) {
-                shared.close();
-                shared = null;
-            }
-        }
+        closeQuietly(shared.getAndSet(null));
+        hub.shutdownNow();
     }
 }
