@@ -1,5 +1,6 @@
 package dev.kapi.apiserver;
 
+import dev.kapi.apiserver.server.ServerShutdown;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
@@ -14,6 +15,7 @@ import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilte
 public class KapiApplication {
 
     public static void main(String[] args) {
-        SpringApplication.run(KapiApplication.class, FlagArgs.normalize(args));
+        SpringApplication.run(KapiApplication.class, FlagArgs.normalize(args))
+                .getBean(ServerShutdown.class).installBackstop();
     }
 }

@@ -32,6 +32,14 @@ public final class HealthHandler implements PathHandler {
 
     /** @param etcdHealthy whether storage answers; reported as the {@code etcd} check of every endpoint */
     public HealthHandler(BooleanSupplier etcdHealthy) {
+        this(etcdHealthy, () -> false);
+    }
+
+    /**
+     * @param etcdHealthy  whether storage answers; reported as the {@code etcd} check of every endpoint
+     * @param shuttingDown whether the server is stopping; fails /readyz's {@code shutdown} check, as kube's
+     */
+    public HealthHandler(BooleanSupplier etcdHealthy, BooleanSupplier shuttingDown) {
         BooleanSupplier ok = () -> true;
         Map<String, BooleanSupplier> basic = new LinkedHashMap<>();
         basic.put("ping", ok);
@@ -41,6 +49,7 @@ public final class HealthHandler implements PathHandler {
         endpoints.put("livez", basic);
         Map<String, BooleanSupplier> ready = new LinkedHashMap<>(basic);
         ready.put("etcd-readiness", etcdHealthy);
+        ready.put("shutdown", () -> !shuttingDown.getAsBoolean());
         endpoints.put("readyz", ready);
     }
 

@@ -19,13 +19,13 @@ class HealthHandlerTest {
                 arguments("/livez", "", true, 200, "ok"),
                 arguments("/readyz", "", true, 200, "ok"),
                 arguments("/readyz", "verbose", true, 200,
-                        "[+]ping ok\n[+]log ok\n[+]etcd ok\n[+]etcd-readiness ok\nreadyz check passed\n"),
+                        "[+]ping ok\n[+]log ok\n[+]etcd ok\n[+]etcd-readiness ok\n[+]shutdown ok\nreadyz check passed\n"),
                 arguments("/livez", "verbose", true, 200, "[+]ping ok\n[+]log ok\n[+]etcd ok\nlivez check passed\n"),
                 arguments("/healthz", "verbose", false, 500,
                         "[+]ping ok\n[+]log ok\n[-]etcd failed: reason withheld\nhealthz check failed\n"),
                 arguments("/readyz", "", false, 500,
                         "[+]ping ok\n[+]log ok\n[-]etcd failed: reason withheld\n"
-                                + "[-]etcd-readiness failed: reason withheld\nreadyz check failed\n"),
+                                + "[-]etcd-readiness failed: reason withheld\n[+]shutdown ok\nreadyz check failed\n"),
                 arguments("/livez", "exclude=etcd&verbose", false, 200,
                         "[+]ping ok\n[+]log ok\n[+]etcd excluded: ok\nlivez check passed\n"),
                 arguments("/livez", "exclude=nope", true, 200, "ok"),
@@ -55,6 +55,18 @@ class HealthHandlerTest {
             "POST, /healthz, false", "GET, /healthzz, false", "GET, /version, false"})
     void matches(String method, String path, boolean expected) {
         assertThat(new HealthHandler(() -> true).matches(method, path)).isEqualTo(expected);
+    }
+
+    /** From SIGTERM on, /readyz fails (kube's shutdown check) while /healthz and /livez still pass. */
+    @ParameterizedTest
+    @CsvSource({"/readyz, 500", "/readyz/shutdown, 500", "/livez, 200", "/healthz, 200"})
+    void shuttingDownFailsReadinessOnly(String path, int code) throws Exception {
+        HealthHandler handler = new HealthHandler(() -> true, () -> true);
+        MockHttpServletResponse res = TestResources.get(handler, path, null);
+        assertThat(res.getStatus()).isEqualTo(code);
+        if (path.equals("/readyz")) {
+            assertThat(res.getContentAsString()).contains("[-]shutdown failed: reason withheld\n");
+        }
     }
 
     @ParameterizedTest
