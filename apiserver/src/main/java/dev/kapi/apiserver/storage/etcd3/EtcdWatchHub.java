@@ -1,6 +1,5 @@
 package dev.kapi.apiserver.storage.etcd3;
 
-import dev.kapi.apiserver.storage.KeyValue;
 import dev.kapi.apiserver.storage.StorageException;
 import dev.kapi.apiserver.storage.StorageException.Code;
 import dev.kapi.apiserver.storage.WatchFanOut;
@@ -10,10 +9,8 @@ import dev.kapi.apiserver.storage.WatchOptions;
 import dev.kapi.apiserver.storage.WatchSubscription;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
-import io.etcd.jetcd.KV;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.common.exception.CompactedException;
-import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchResponse;
 import java.time.Duration;
@@ -22,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -31,9 +27,9 @@ import java.util.logging.Logger;
 
 /**
  * All watches of one {@link EtcdStorage}: a single etcd watch stream over the watched prefix (the whole
- * keyspace if none; with previous values) feeds a {@link WatchFanOut}. A new watch catches up to the fan-out's position on its
- * own: the initial state read at that revision (a watch from 0) or a short-lived etcd watch replaying
- * history from an older revision.
+ * keyspace if none; with previous values) feeds a {@link WatchFanOut}. A new watch catches up to the
+ * fan-out's position on its own ({@link EtcdWatchReplay}): the initial state read at that revision (a
+ * watch from 0) or a short-lived etcd watch replaying history from an older revision.
  *
  * <p><b>Threads and locks.</b> jetcd calls watch listeners on its Vert.x event loop, the client's only
  * I/O thread: while it waits, every etcd call of the process waits. So each callback from jetcd (a
@@ -48,7 +44,6 @@ final class EtcdWatchHub implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(EtcdWatchHub.class.getName());
     private static final ByteSequence ALL_KEYS = ByteSequence.from(new byte[] {0});
-    private static final int INITIAL_PAGE = 1000;
     private static final long REOPEN_MILLIS = 1000;
     private static final int REGISTER_ATTEMPTS = 3;
     private static final String CLOSED = "storage is closed";
@@ -59,6 +54,7 @@ final class EtcdWatchHub implements AutoCloseable {
     private final EtcdReachability reachability;
     private final WatchFanOut fanOut;
     private final String watchedPrefix;
+    private final EtcdWatchReplay replay;
     /** The hub thread: runs jetcd's callbacks' work and every change of the shared stream, one at a time. */
     private final ScheduledThreadPoolExecutor hub;
     /** The shared stream while it runs; replaced on the hub thread only, taken away by {@link #close}. */
@@ -94,6 +90,7 @@ final class EtcdWatchHub implements AutoCloseable {
         });
         hub.setRemoveOnCancelPolicy(true);
         hub.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.replay = new EtcdWatchReplay(client, timeout, currentRevision, reachability, this::handOff, () -> closed);
     }
 
     WatchHandle watch(String prefixOrKey, WatchOptions options, WatchListener listener) {
@@ -104,9 +101,9 @@ final class EtcdWatchHub implements AutoCloseable {
         WatchSubscription subscription = register(prefixOrKey, from, options.progressNotify(), listener);
         long join = subscription.joinRevision();
         if (from == 0) {
-            deliverInitialState(subscription, join);
+            replay.initialState(subscription, join);
         } else if (from < join) {
-            startCatchUp(subscription, from);
+            replay.history(subscription, from);
         }
         return subscription;
     }
@@ -254,83 +251,6 @@ final class EtcdWatchHub implements AutoCloseable {
         long position = fanOut.position();
         if (!closed && shared.get() == null && position > 0) {
             open(position);
-        }
-    }
-
-    private void deliverInitialState(WatchSubscription subscription, long revision) {
-        String target = subscription.prefixOrKey();
-        try {
-            if (subscription.isPrefix()) {
-                subscription.offerInitialList(revision, INITIAL_PAGE,
-                        options -> EtcdList.list(client.getKVClient(), timeout, target, options, currentRevision));
-            } else {
-                KV kv = client.getKVClient();
-                var response = EtcdCalls.await(kv.get(EtcdCalls.bytes(target),
-                        GetOption.builder().withRevision(revision).build()), timeout, target);
-                KeyValue found = EtcdGet.first(response);
-                if (found != null) {
-                    subscription.offerInitial(found);
-                }
-            }
-            reachability.answered();
-            subscription.joinLive();
-        } catch (StorageException e) {
-            reachability.observed(e);
-            subscription.fail(e);
-        }
-    }
-
-    /**
-     * Replays history after {@code from} with a watch of its own until it reaches the join revision. Its
-     * callbacks are handed to the hub thread like the shared stream's; so is closing it, since the
-     * subscription may ask for that while holding its lock.
-     */
-    private void startCatchUp(WatchSubscription subscription, long from) {
-        String target = subscription.prefixOrKey();
-        WatchOption.Builder option = WatchOption.builder()
-                .withRevision(from + 1)
-                .withPrevKV(true)
-                .withProgressNotify(true);
-        if (subscription.isPrefix()) {
-            option.withRange(EtcdCalls.prefixEnd(target));
-        }
-        AtomicBoolean stopped = new AtomicBoolean();
-        Watch.Watcher watcher;
-        try {
-            watcher = client.getWatchClient().watch(EtcdCalls.bytes(target), option.build(),
-                    Watch.listener(response -> handOff(() -> onCatchUp(subscription, response)),
-                            error -> handOff(() -> subscription.fail(watchError(error, target, from))),
-                            () -> handOff(() -> {
-                                if (!stopped.get()) {
-                                    subscription.fail(new StorageException(Code.UNREACHABLE, target,
-                                            "etcd ended the watch stream"));
-                                }
-                            })));
-        } catch (RuntimeException e) {
-            subscription.fail(closed ? new StorageException(Code.INTERNAL, target, CLOSED)
-                    : EtcdCalls.translate(e, target));
-            return;
-        }
-        subscription.catchUpStarted(() -> {
-            stopped.set(true);
-            handOff(() -> watcher.close());
-        });
-    }
-
-    /** A response of a catch-up watch: deliver history up to the join revision, then join the fan-out. */
-    private static void onCatchUp(WatchSubscription subscription, WatchResponse response) {
-        boolean reached = false;
-        for (io.etcd.jetcd.watch.WatchEvent raw : response.getEvents()) {
-            if (subscription.offerHistory(EtcdWatchEvents.convert(raw))) {
-                reached = true;
-                break;
-            }
-        }
-        if (response.isProgressNotify() && response.getHeader().getRevision() >= subscription.joinRevision()) {
-            reached = true;
-        }
-        if (reached) {
-            subscription.joinLive();
         }
     }
 
