@@ -15,10 +15,13 @@ import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -147,22 +150,30 @@ final class EtcdWatchHub implements AutoCloseable {
             return;
         }
         long revision = currentRevision.getAsLong();
-        CompletableFuture<Void> opened = new CompletableFuture<>();
+        Future<?> opened;
         try {
-            hub.execute(() -> {
-                try {
-                    if (fanOut.position() == 0) {
-                        fanOut.moveTo(revision);
-                        open(revision);
-                    }
-                } finally {
-                    opened.complete(null);
+            opened = hub.submit(() -> {
+                if (fanOut.position() == 0) {
+                    fanOut.moveTo(revision);
+                    open(revision);
                 }
             });
         } catch (RejectedExecutionException e) {
             throw new StorageException(Code.INTERNAL, key, CLOSED);
         }
-        EtcdCalls.await(opened, timeout, key);
+        try {
+            opened.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (CancellationException e) {
+            throw new StorageException(Code.INTERNAL, key, CLOSED);
+        } catch (TimeoutException e) {
+            throw new StorageException(Code.UNREACHABLE, key, "the etcd watch stream did not open within "
+                    + timeout.toSeconds() + "s", e);
+        } catch (ExecutionException e) {
+            throw EtcdCalls.translate(e.getCause(), key);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException(Code.UNREACHABLE, key, "interrupted while opening the etcd watch stream", e);
+        }
     }
 
     /** Opens the shared stream after {@code position} (hub thread); on failure tries again shortly. */
@@ -302,6 +313,10 @@ final class EtcdWatchHub implements AutoCloseable {
         closed = true;
         fanOut.close();
         closeQuietly(shared.getAndSet(null));
-        hub.shutdownNow();
+        for (Runnable queued : hub.shutdownNow()) {
+            if (queued instanceof Future<?> task) {
+                task.cancel(false); // a watch waiting for the stream to open fails at once
+            }
+        }
     }
 }
