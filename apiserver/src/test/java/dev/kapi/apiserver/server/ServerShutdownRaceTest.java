@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -82,6 +83,7 @@ class ServerShutdownRaceTest {
                 }
             });
             Thread.sleep(random.nextInt(1000));
+            AtomicLong closeNanos = new AtomicLong();
             Runnable hitEtcd = () -> {
                 switch (fate) {
                     case KILLED -> etcd.kill();
@@ -95,18 +97,20 @@ class ServerShutdownRaceTest {
             if (random.nextBoolean()) {
                 hitter = Thread.ofPlatform().daemon().start(hitEtcd);
                 Thread.sleep(random.nextInt(150));
-                closer = Thread.ofPlatform().daemon().name("closer").start(app::close);
+                closer = Thread.ofPlatform().daemon().name("closer").start(timed(app::close, closeNanos));
             } else {
-                closer = Thread.ofPlatform().daemon().name("closer").start(app::close);
+                closer = Thread.ofPlatform().daemon().name("closer").start(timed(app::close, closeNanos));
                 Thread.sleep(random.nextInt(150));
                 hitter = Thread.ofPlatform().daemon().start(hitEtcd);
             }
             closer.join(ServerShutdown.GRACE.toMillis());
+            long closeMillis = closeNanos.get() / 1_000_000;
             stop.set(true);
             hitter.join(30_000);
             writer.join(15_000);
             assertThat(watchdog.cycle()).isNull();
             assertThat(closer.isAlive()).as("server (etcd %s) closed within %s", fate, ServerShutdown.GRACE).isFalse();
+            System.out.printf("in-process server close race: etcd %s, close took %d ms%n", fate, closeMillis);
         } finally {
             stop.set(true);
             etcd.resume();
@@ -131,5 +135,14 @@ class ServerShutdownRaceTest {
         } catch (Exception e) {
             // the server went away, or etcd did
         }
+    }
+
+    /** {@code close}, recording how long it took. */
+    private static Runnable timed(Runnable close, AtomicLong nanos) {
+        return () -> {
+            long start = System.nanoTime();
+            close.run();
+            nanos.set(System.nanoTime() - start);
+        };
     }
 }
