@@ -1,5 +1,6 @@
 package dev.kapi.apiserver;
 
+import dev.kapi.apiserver.server.ServerShutdown;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
@@ -17,6 +18,7 @@ import org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfigura
 public class KapiApplication {
 
     public static void main(String[] args) {
-        SpringApplication.run(KapiApplication.class, FlagArgs.normalize(args));
+        SpringApplication.run(KapiApplication.class, FlagArgs.normalize(args))
+                .getBean(ServerShutdown.class).installBackstop();
     }
 }

@@ -99,9 +99,15 @@ public class ApiConfig {
         return new VersionHandler();
     }
 
+    /** SIGTERM as kube-apiserver: /readyz fails, requests are served for --shutdown-delay-duration, bounded stop. */
     @Bean
-    PathHandler healthHandler(Storage storage) {
-        return new HealthHandler(storage::isHealthy, storage::hasSpace);
+    ServerShutdown serverShutdown(ServerOptions options) {
+        return new ServerShutdown(options.shutdownDelay());
+    }
+
+    @Bean
+    PathHandler healthHandler(Storage storage, ServerShutdown shutdown) {
+        return new HealthHandler(storage::isHealthy, storage::hasSpace, shutdown::isShuttingDown);
     }
 
     @Bean

@@ -4,6 +4,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
@@ -33,6 +34,7 @@ public class ServerOptions {
     private final String tokenAuthFile;
     private final boolean anonymousAuth;
     private final List<String> authorizationModes;
+    private final Duration shutdownDelay;
 
     public ServerOptions(@Value("${etcd-servers:}") String etcdServers,
                          @Value("${etcd-prefix:/registry}") String etcdPrefix,
@@ -61,7 +63,8 @@ public class ServerOptions {
                          @Value("${client-ca-file:}") String clientCaFile,
                          @Value("${token-auth-file:}") String tokenAuthFile,
                          @Value("${anonymous-auth:true}") boolean anonymousAuth,
-                         @Value("${authorization-mode:RBAC}") String authorizationModes) {
+                         @Value("${authorization-mode:RBAC}") String authorizationModes,
+                         @Value("${shutdown-delay-duration:0s}") String shutdownDelayDuration) {
         this.etcdServers = commaList(etcdServers);
         this.etcdPrefix = etcdPrefix.endsWith("/") ? etcdPrefix.substring(0, etcdPrefix.length() - 1) : etcdPrefix;
         this.securePort = securePort;
@@ -83,6 +86,8 @@ public class ServerOptions {
         this.tokenAuthFile = tokenAuthFile;
         this.anonymousAuth = anonymousAuth;
         this.authorizationModes = commaList(authorizationModes);
+        Duration delay = TokenConfig.parseGoDuration(shutdownDelayDuration);
+        this.shutdownDelay = delay == null ? Duration.ZERO : delay;
     }
 
     private static List<String> commaList(String value) {
@@ -194,5 +199,13 @@ public class ServerOptions {
     /** {@code --authorization-mode}: the authorizers, in order (RBAC, AlwaysAllow, AlwaysDeny). */
     public List<String> authorizationModes() {
         return authorizationModes;
+    }
+
+    /**
+     * {@code --shutdown-delay-duration} (a Go duration, default 0): after SIGTERM, /readyz fails at once
+     * while requests are still served this long; then the server stops (see {@link ServerShutdown}).
+     */
+    public Duration shutdownDelay() {
+        return shutdownDelay;
     }
 }

@@ -17,11 +17,24 @@ import java.util.concurrent.TimeUnit;
  * {@code position} is the revision up to which every change has been published; a new subscription is
  * registered at that position under the dispatch lock, and the backend catches it up to there. One
  * daemon thread sends PROGRESS events to quiet watches.
+ *
+ * <p><b>Lock order</b> (storage's watch path takes locks only in this order, never backwards):
+ * <ol>
+ *   <li>the backend's write lock, when it publishes under it (SQLite's writer lock, for revision order);
+ *   <li>the {@code dispatchLock}: publishing, moving the position, registering, progress ticks;
+ *   <li>one {@link WatchSubscription}'s own lock: its state, its buffer, delivery to its listener;
+ *   <li>whatever the {@link WatchListener} takes, which must be a leaf (see there).
+ * </ol>
+ * Nothing here calls a backend's client (jetcd, SQLite) while holding 2 or 3: {@code beforeJoin} and a
+ * catch-up's stop action run under them and must not call the backend or wait (the etcd hub hands such
+ * work to its own thread). {@link #close} takes 2 and then, released, each subscription's 3, never both
+ * at once; a subscription's {@code close} takes only its own 3.
  */
 public final class WatchFanOut implements AutoCloseable {
 
     private final String closedMessage;
     private final long progressNanos;
+    /** Lock 2 of the order above; held only for in-memory work and delivery to listeners. */
     private final Object dispatchLock = new Object();
     private final Map<String, Set<WatchSubscription>> index = new ConcurrentHashMap<>();
     private final Set<WatchSubscription> progressSubscriptions = ConcurrentHashMap.newKeySet();
@@ -51,7 +64,8 @@ public final class WatchFanOut implements AutoCloseable {
     /**
      * Registers a watch from {@code from} at the current position (its join revision): live right away
      * when {@code from} is at or past it, otherwise catching up, which the caller then drives.
-     * {@code beforeJoin} runs under the dispatch lock just before the position is read.
+     * {@code beforeJoin} runs under the dispatch lock just before the position is read; it may check state
+     * or throw, never call the backend or wait.
      */
     public WatchSubscription register(String prefixOrKey, long from, boolean progressNotify, WatchListener listener,
                                       Runnable beforeJoin) {
@@ -134,11 +148,6 @@ public final class WatchFanOut implements AutoCloseable {
     /** How many watches are open (for tests and metrics). */
     public int size() {
         return index.values().stream().mapToInt(Set::size).sum();
-    }
-
-    /** Runs {@code task} once after {@code delay} on the progress thread. */
-    public void schedule(Runnable task, long delay, TimeUnit unit) {
-        ticker.schedule(task, delay, unit);
     }
 
     void remove(WatchSubscription subscription) {

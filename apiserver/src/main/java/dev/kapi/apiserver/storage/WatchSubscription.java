@@ -13,6 +13,9 @@ import java.util.logging.Logger;
  * delivered ({@link #joinLive}) it flushes the buffer and goes live. {@code lastRevision} filters out
  * anything already delivered, so each event arrives exactly once and in order. An idle live subscription
  * is just this object: no thread, no stream.
+ *
+ * <p>Its monitor is lock 3 of {@link WatchFanOut}'s order: taken after the dispatch lock (live events,
+ * ticks) or alone (catch-up, close), and held while its listener runs so that events arrive in order.
  */
 public final class WatchSubscription implements WatchHandle {
 
@@ -140,7 +143,8 @@ public final class WatchSubscription implements WatchHandle {
 
     /**
      * Remembers how to stop the backend's catch-up reader (run when joining live or closing); runs it at
-     * once when catching up already ended.
+     * once when catching up already ended. {@code stop} may run with this subscription's lock held (a
+     * listener closing its own watch), so it must only hand the stopping off: no backend call, no wait.
      */
     public void catchUpStarted(Runnable stop) {
         synchronized (this) {

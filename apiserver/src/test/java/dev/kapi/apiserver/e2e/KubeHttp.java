@@ -204,6 +204,11 @@ public final class KubeHttp {
             return response.statusCode();
         }
 
+        /** Whether the stream has ended (the server closed it, or {@link #close}). */
+        public boolean ended() {
+            return !reader.isAlive();
+        }
+
         public HttpResponse<InputStream> response() {
             return response;
         }

@@ -31,11 +31,12 @@ public final class HealthHandler implements PathHandler {
     private final Map<String, Map<String, BooleanSupplier>> endpoints = new LinkedHashMap<>();
 
     /**
-     * @param etcdHealthy whether storage answers; reported as the {@code etcd} check of every endpoint
+     * @param etcdHealthy     whether storage answers; reported as the {@code etcd} check of every endpoint
      * @param storageHasSpace whether storage can write (false while its disk is full); the
      *                        {@code storage-space} check of {@code /readyz}
+     * @param shuttingDown    whether the server is stopping; fails /readyz's {@code shutdown} check, as kube's
      */
-    public HealthHandler(BooleanSupplier etcdHealthy, BooleanSupplier storageHasSpace) {
+    public HealthHandler(BooleanSupplier etcdHealthy, BooleanSupplier storageHasSpace, BooleanSupplier shuttingDown) {
         BooleanSupplier ok = () -> true;
         Map<String, BooleanSupplier> basic = new LinkedHashMap<>();
         basic.put("ping", ok);
@@ -46,6 +47,7 @@ public final class HealthHandler implements PathHandler {
         Map<String, BooleanSupplier> ready = new LinkedHashMap<>(basic);
         ready.put("etcd-readiness", etcdHealthy);
         ready.put("storage-space", storageHasSpace);
+        ready.put("shutdown", () -> !shuttingDown.getAsBoolean());
         endpoints.put("readyz", ready);
     }
 

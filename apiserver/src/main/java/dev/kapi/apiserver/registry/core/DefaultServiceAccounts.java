@@ -28,6 +28,8 @@ public final class DefaultServiceAccounts implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DefaultServiceAccounts.class);
     static final String NAME = "default";
+    /** How long {@link #close} waits, in all, for the watch threads to end. */
+    static final java.time.Duration STOP_WAIT = java.time.Duration.ofSeconds(1);
 
     private final Store<Namespace> namespaces;
     private final Store<ServiceAccount> accounts;
@@ -80,11 +82,13 @@ public final class DefaultServiceAccounts implements AutoCloseable {
             accounts.create(namespace, new ServiceAccountBuilder().withNewMetadata().withName(NAME).endMetadata()
                     .build(), WriteOptions.plain());
         } catch (StatusError e) {
-            if (e.code() != 404 && e.code() != 409) {
+            if (e.code() != 404 && e.code() != 409 && !closed) {
                 LOG.warn("could not create serviceaccount {}/{}: {}", namespace, NAME, e.getMessage());
             }
         } catch (RuntimeException e) {
-            LOG.warn("could not create serviceaccount {}/{}: {}", namespace, NAME, e.toString());
+            if (!closed) {
+                LOG.warn("could not create serviceaccount {}/{}: {}", namespace, NAME, e.toString());
+            }
         }
     }
 
@@ -117,13 +121,23 @@ public final class DefaultServiceAccounts implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the watch threads: interrupts them (a storage call or poll they wait in ends at once) and waits
+     * for them at most {@link #STOP_WAIT} in all. This object's monitor is held only to start or stop the
+     * threads, which never take it, so waiting under it cannot close a cycle.
+     */
     @Override
     public synchronized void close() {
         closed = true;
         threads.forEach(Thread::interrupt);
+        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
         for (Thread t : threads) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
             try {
-                t.join(java.time.Duration.ofSeconds(2));
+                t.join(java.time.Duration.ofNanos(left));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

@@ -36,6 +36,8 @@ public final class NamespaceCleanup implements AutoCloseable {
     static final Duration RESYNC = Duration.ofSeconds(5);
     /** The longest wait between looks at a namespace whose content finalizers hold. */
     static final Duration MAX_WAIT = Duration.ofMinutes(1);
+    /** How long {@link #close} waits for the resync thread to end. */
+    static final Duration STOP_WAIT = Duration.ofSeconds(1);
 
     private final StoreRegistry stores;
     private final Store<Namespace> namespaces; // null when the registry serves no namespaces (some tests)
@@ -92,7 +94,9 @@ public final class NamespaceCleanup implements AutoCloseable {
                         held.merge(namespace, Backoff.first(), (was, first) -> was.longer());
                     }
                 } catch (RuntimeException e) {
-                    LOG.warn("namespace {} not cleaned up yet: {}", namespace, e.toString());
+                    if (!closed) {
+                        LOG.warn("namespace {} not cleaned up yet: {}", namespace, e.toString());
+                    }
                 } finally {
                     running.remove(namespace);
                 }
@@ -279,6 +283,11 @@ public final class NamespaceCleanup implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the resync (interrupted, waited for at most {@link #STOP_WAIT}); a namespace being emptied
+     * meanwhile stops at its next storage call. No lock is held: {@code running} and {@code held} are
+     * concurrent sets, and {@code start}'s monitor only guards starting the resync thread.
+     */
     @Override
     public void close() {
         closed = true;
@@ -286,7 +295,7 @@ public final class NamespaceCleanup implements AutoCloseable {
         if (t != null) {
             t.interrupt();
             try {
-                t.join(Duration.ofSeconds(2));
+                t.join(STOP_WAIT);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

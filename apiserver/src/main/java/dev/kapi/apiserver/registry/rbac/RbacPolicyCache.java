@@ -78,6 +78,11 @@ public final class RbacPolicyCache implements RbacPolicy, AutoCloseable {
         clusterRoleListeners.add(listener);
     }
 
+    /**
+     * Stops following: the threads are interrupted (a storage call or poll they wait in ends at once) and
+     * not waited for. This object's monitor only guards starting and stopping the threads; they never take
+     * it, and reads of the policy take no lock at all (an immutable snapshot behind an AtomicReference).
+     */
     @Override
     public synchronized void close() {
         closed = true;

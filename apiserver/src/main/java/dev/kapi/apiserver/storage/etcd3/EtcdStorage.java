@@ -19,12 +19,17 @@ import io.etcd.jetcd.options.CompactOption;
 import io.etcd.jetcd.options.GetOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 /**
  * The {@link Storage} SPI on etcd v3 through jetcd. Each operation lives in its own class
  * ({@link EtcdCreate}, {@link EtcdGet}, {@link EtcdList}, {@link EtcdGuaranteedUpdate}, {@link EtcdDelete},
  * {@link EtcdWatchHub}); writes are single compare-and-swap transactions, never locks. Every call waits at
- * most the call timeout (UNREACHABLE after it); jetcd reconnects by itself when etcd comes back.
+ * most the call timeout (UNREACHABLE after it); jetcd reconnects by itself when etcd comes back. Whether
+ * etcd answers is told in the log once per change ({@link EtcdReachability}), not once per failed call.
+ * No lock of this package is held while it calls jetcd, and jetcd's callbacks only hand work to the watch
+ * hub's thread (see {@link EtcdWatchHub} for the lock order).
  */
 public final class EtcdStorage implements Storage {
 
@@ -33,18 +38,27 @@ public final class EtcdStorage implements Storage {
     /** Default quiet time after which a watch with progressNotify receives a PROGRESS event. */
     public static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
 
+    /** How long {@link #close} waits for jetcd's client to close. */
+    static final Duration CLOSE_BOUND = Duration.ofSeconds(2);
+
+    private static final Logger LOG = Logger.getLogger(EtcdStorage.class.getName());
     private static final ByteSequence ANY_KEY = ByteSequence.from(new byte[] {0});
 
     private final Client client;
     private final KV kv;
     private final Duration timeout;
+    private final EtcdReachability reachability;
     private final EtcdWatchHub watches;
+    private volatile boolean closed;
 
-    private EtcdStorage(Client client, Duration timeout, Duration progressInterval, String watchedPrefix) {
+    private EtcdStorage(Client client, Duration timeout, Duration progressInterval, String watchedPrefix,
+                        String endpoints) {
         this.client = client;
         this.kv = client.getKVClient();
         this.timeout = timeout;
-        this.watches = new EtcdWatchHub(client, timeout, progressInterval, this::currentRevision, watchedPrefix);
+        this.reachability = new EtcdReachability(endpoints);
+        this.watches = new EtcdWatchHub(client, timeout, progressInterval, this::currentRevision, watchedPrefix,
+                reachability);
     }
 
     /** Connects to etcd at {@code endpoints} (e.g. {@code http://127.0.0.1:2379}) with the default timeouts. */
@@ -82,33 +96,33 @@ public final class EtcdStorage implements Storage {
                 .maxInboundMessageSize(Integer.MAX_VALUE)
                 .executorService(new CallerRunsExecutor())
                 .build();
-        return new EtcdStorage(client, callTimeout, progressInterval, watchedPrefix);
+        return new EtcdStorage(client, callTimeout, progressInterval, watchedPrefix, String.join(",", endpoints));
     }
 
     @Override
     public KeyValue create(String key, byte[] value) {
-        return EtcdCreate.create(kv, timeout, key, value);
+        return call(() -> EtcdCreate.create(kv, timeout, key, value));
     }
 
     @Override
     public KeyValue get(String key) {
-        return EtcdGet.get(kv, timeout, key);
+        return call(() -> EtcdGet.get(kv, timeout, key));
     }
 
     @Override
     public ListResult list(String prefix, ListOptions options) {
-        return EtcdList.list(kv, timeout, prefix, options, this::currentRevision);
+        return call(() -> EtcdList.list(kv, timeout, prefix, options, this::currentRevision));
     }
 
     @Override
     public KeyValue guaranteedUpdate(String key, Preconditions preconditions, boolean ignoreNotFound,
                                      UpdateFunction update) {
-        return EtcdGuaranteedUpdate.update(kv, timeout, key, preconditions, ignoreNotFound, update);
+        return call(() -> EtcdGuaranteedUpdate.update(kv, timeout, key, preconditions, ignoreNotFound, update));
     }
 
     @Override
     public KeyValue delete(String key, Preconditions preconditions) {
-        return EtcdDelete.delete(kv, timeout, key, preconditions);
+        return call(() -> EtcdDelete.delete(kv, timeout, key, preconditions));
     }
 
     @Override
@@ -118,14 +132,14 @@ public final class EtcdStorage implements Storage {
 
     @Override
     public long currentRevision() {
-        return await(kv.get(ANY_KEY, GetOption.builder().withCountOnly(true).build()), timeout, null)
-                .getHeader().getRevision();
+        return call(() -> await(kv.get(ANY_KEY, GetOption.builder().withCountOnly(true).build()), timeout, null)
+                .getHeader().getRevision());
     }
 
     @Override
     public void compact(long revision) {
         try {
-            await(kv.compact(revision, CompactOption.DEFAULT), timeout, null);
+            call(() -> await(kv.compact(revision, CompactOption.DEFAULT), timeout, null));
         } catch (StorageException e) {
             if (e.code() != StorageException.Code.EXPIRED) {
                 throw e;
@@ -136,10 +150,32 @@ public final class EtcdStorage implements Storage {
     @Override
     public boolean isHealthy() {
         try {
-            await(kv.get(ANY_KEY, GetOption.builder().withCountOnly(true).build()), Duration.ofSeconds(2), null);
+            call(() -> await(kv.get(ANY_KEY, GetOption.builder().withCountOnly(true).build()), Duration.ofSeconds(2),
+                    null));
             return true;
         } catch (StorageException e) {
             return false;
+        }
+    }
+
+    /**
+     * Runs one operation and tells {@link EtcdReachability} whether etcd answered it; after {@link #close}
+     * every operation fails at once with "storage is closed".
+     */
+    private <T> T call(Supplier<T> operation) {
+        if (closed) {
+            throw new StorageException(StorageException.Code.INTERNAL, null, "storage is closed");
+        }
+        try {
+            T result = operation.get();
+            reachability.answered();
+            return result;
+        } catch (StorageException e) {
+            if (closed) {
+                throw new StorageException(StorageException.Code.INTERNAL, e.key(), "storage is closed", e);
+            }
+            reachability.observed(e);
+            throw e;
         }
     }
 
@@ -148,9 +184,27 @@ public final class EtcdStorage implements Storage {
         return watches.size();
     }
 
+    EtcdWatchHub watchHub() {
+        return watches;
+    }
+
+    /**
+     * Ends every watch and closes the client. Holds no lock and waits for no etcd answer; the client is
+     * closed on a thread of its own and waited for at most {@link #CLOSE_BOUND}, so this returns in time
+     * whatever etcd or jetcd are doing (a client still closing is left to the process's exit).
+     */
     @Override
     public void close() {
+        closed = true;
         watches.close();
-        client.close();
+        Thread closing = Thread.ofPlatform().daemon().name("etcd-client-close").start(client::close);
+        try {
+            closing.join(CLOSE_BOUND);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (closing.isAlive()) {
+            LOG.warning("the etcd client did not close within " + CLOSE_BOUND.toMillis() + "ms; not waiting for it");
+        }
     }
 }

@@ -1,9 +1,7 @@
 package dev.kapi.apiserver.storage.etcd3;
 
-import dev.kapi.apiserver.storage.KeyValue;
 import dev.kapi.apiserver.storage.StorageException;
 import dev.kapi.apiserver.storage.StorageException.Code;
-import dev.kapi.apiserver.storage.WatchEvent;
 import dev.kapi.apiserver.storage.WatchFanOut;
 import dev.kapi.apiserver.storage.WatchHandle;
 import dev.kapi.apiserver.storage.WatchListener;
@@ -11,42 +9,91 @@ import dev.kapi.apiserver.storage.WatchOptions;
 import dev.kapi.apiserver.storage.WatchSubscription;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
-import io.etcd.jetcd.KV;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.common.exception.CompactedException;
-import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * All watches of one {@link EtcdStorage}: a single etcd watch stream over the watched prefix (the whole
- * keyspace if none; with previous values) feeds a {@link WatchFanOut}. A new watch catches up to the fan-out's position on its
- * own: the initial state read at that revision (a watch from 0) or a short-lived etcd watch replaying
- * history from an older revision.
+ * keyspace if none; with previous values) feeds a {@link WatchFanOut}. A new watch catches up to the
+ * fan-out's position on its own ({@link EtcdWatchReplay}): the initial state read at that revision (a
+ * watch from 0) or a short-lived etcd watch replaying history from an older revision.
+ *
+ * <p><b>Threads and locks.</b> jetcd calls watch listeners on its Vert.x event loop, the client's only
+ * I/O thread: while it waits, every etcd call of the process waits. So each callback from jetcd (a
+ * response, an error, the end of a stream) only hands its work to this hub's own thread and returns; the
+ * hub thread takes the work up in arrival order and also opens, reopens and closes the shared stream.
+ * Locks, in the one order they are ever taken: the fan-out's dispatch lock, then a subscription's lock,
+ * then the listener's own (see {@link WatchFanOut}). None of them is held while calling into jetcd
+ * (opening or closing a watcher, a KV call): jetcd's watcher lock, which jetcd holds while it calls a
+ * listener, is never waited for by a thread that holds one of ours.
  */
 final class EtcdWatchHub implements AutoCloseable {
 
+    private static final Logger LOG = Logger.getLogger(EtcdWatchHub.class.getName());
     private static final ByteSequence ALL_KEYS = ByteSequence.from(new byte[] {0});
-    private static final int INITIAL_PAGE = 1000;
+    private static final long REOPEN_MILLIS = 1000;
+    private static final int REGISTER_ATTEMPTS = 3;
+    private static final String CLOSED = "storage is closed";
 
     private final Client client;
     private final Duration timeout;
     private final LongSupplier currentRevision;
+    private final EtcdReachability reachability;
     private final WatchFanOut fanOut;
     private final String watchedPrefix;
-    private Watch.Watcher shared;
+    private final EtcdWatchReplay replay;
+    /** The hub thread: runs jetcd's callbacks' work and every change of the shared stream, one at a time. */
+    private final ScheduledThreadPoolExecutor hub;
+    /** The shared stream while it runs; replaced on the hub thread only, taken away by {@link #close}. */
+    private final AtomicReference<Stream> shared = new AtomicReference<>();
+    private volatile boolean closed;
+    /** A test's hook: runs on the hub thread first thing when the shared stream failed. */
+    volatile Consumer<Throwable> streamFailureHook = error -> { };
+
+    /** One opening of the shared stream; what an earlier opening still delivers is dropped. */
+    private static final class Stream {
+        private volatile Watch.Watcher watcher;
+    }
+
+    /** Thrown under the dispatch lock when the position is unknown (history compacted meanwhile): retry. */
+    private static final class NoPosition extends RuntimeException {
+        NoPosition() {
+            super(null, null, false, false);
+        }
+    }
 
     EtcdWatchHub(Client client, Duration timeout, Duration progressInterval, LongSupplier currentRevision,
-                 String watchedPrefix) {
+                 String watchedPrefix, EtcdReachability reachability) {
         this.client = client;
         this.watchedPrefix = watchedPrefix;
         this.timeout = timeout;
         this.currentRevision = currentRevision;
-        this.fanOut = new WatchFanOut("etcd-watch-progress", progressInterval, 100, "storage is closed", 0);
+        this.reachability = reachability;
+        this.fanOut = new WatchFanOut("etcd-watch-progress", progressInterval, 100, CLOSED, 0);
+        this.hub = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "etcd-watch-hub");
+            t.setDaemon(true);
+            return t;
+        });
+        hub.setRemoveOnCancelPolicy(true);
+        hub.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.replay = new EtcdWatchReplay(client, timeout, currentRevision, reachability, this::handOff, () -> closed);
     }
 
     WatchHandle watch(String prefixOrKey, WatchOptions options, WatchListener listener) {
@@ -54,13 +101,12 @@ final class EtcdWatchHub implements AutoCloseable {
             throw new IllegalArgumentException("watch of " + prefixOrKey + " outside the watched prefix " + watchedPrefix);
         }
         long from = options.fromRevision();
-        WatchSubscription subscription =
-                fanOut.register(prefixOrKey, from, options.progressNotify(), listener, this::ensureShared);
+        WatchSubscription subscription = register(prefixOrKey, from, options.progressNotify(), listener);
         long join = subscription.joinRevision();
         if (from == 0) {
-            deliverInitialState(subscription, join);
+            replay.initialState(subscription, join);
         } else if (from < join) {
-            startCatchUp(subscription, from);
+            replay.history(subscription, from);
         }
         return subscription;
     }
@@ -70,78 +116,101 @@ final class EtcdWatchHub implements AutoCloseable {
         return fanOut.size();
     }
 
-    private void deliverInitialState(WatchSubscription subscription, long revision) {
-        String target = subscription.prefixOrKey();
-        try {
-            if (subscription.isPrefix()) {
-                subscription.offerInitialList(revision, INITIAL_PAGE,
-                        options -> EtcdList.list(client.getKVClient(), timeout, target, options, currentRevision));
-            } else {
-                KV kv = client.getKVClient();
-                var response = EtcdCalls.await(kv.get(EtcdCalls.bytes(target),
-                        GetOption.builder().withRevision(revision).build()), timeout, target);
-                KeyValue found = EtcdGet.first(response);
-                if (found != null) {
-                    subscription.offerInitial(found);
+    /** Registers at the fan-out's position once the shared stream runs (or is about to run again) from it. */
+    private WatchSubscription register(String key, long from, boolean progressNotify, WatchListener listener) {
+        for (int attempt = 1; ; attempt++) {
+            ensureStream(key);
+            try {
+                return fanOut.register(key, from, progressNotify, listener, this::requirePosition);
+            } catch (NoPosition e) {
+                if (attempt == REGISTER_ATTEMPTS) {
+                    throw new StorageException(Code.UNREACHABLE, key, "the etcd watch stream could not be opened");
                 }
             }
-            subscription.joinLive();
-        } catch (StorageException e) {
-            subscription.fail(e);
         }
     }
 
-    private void startCatchUp(WatchSubscription subscription, long from) {
-        String target = subscription.prefixOrKey();
-        WatchOption.Builder option = WatchOption.builder()
-                .withRevision(from + 1)
-                .withPrevKV(true)
-                .withProgressNotify(true);
-        if (subscription.isPrefix()) {
-            option.withRange(EtcdCalls.prefixEnd(target));
-        }
-        Watch.Watcher watcher = client.getWatchClient().watch(EtcdCalls.bytes(target), option.build(),
-                Watch.listener(response -> onCatchUp(subscription, response),
-                        error -> subscription.fail(watchError(error, target, from))));
-        subscription.catchUpStarted(watcher::close);
-    }
-
-    /** A response of a catch-up watch: deliver history up to the join revision, then join the fan-out. */
-    private static void onCatchUp(WatchSubscription subscription, WatchResponse response) {
-        boolean reached = false;
-        for (io.etcd.jetcd.watch.WatchEvent raw : response.getEvents()) {
-            if (subscription.offerHistory(EtcdWatchEvents.convert(raw))) {
-                reached = true;
-                break;
-            }
-        }
-        if (response.isProgressNotify() && response.getHeader().getRevision() >= subscription.joinRevision()) {
-            reached = true;
-        }
-        if (reached) {
-            subscription.joinLive();
+    /** Under the dispatch lock: a watch joins only at a position the shared stream continues from. */
+    private void requirePosition() {
+        if (fanOut.position() == 0) {
+            throw new NoPosition();
         }
     }
 
-    /** Starts the shared stream at the current revision (caller holds the dispatch lock). */
-    private void ensureShared() {
-        if (shared != null) {
+    /**
+     * Makes sure the shared stream runs, or is about to run again, from the fan-out's position. When the
+     * position is unknown (the first watch, or history was compacted past it) the current revision is read
+     * here, holding no lock, and the hub thread opens the stream from it.
+     */
+    private void ensureStream(String key) {
+        if (closed) {
+            throw new StorageException(Code.INTERNAL, key, CLOSED);
+        }
+        if (fanOut.position() > 0) {
             return;
         }
-        // After a broken stream, resume where it stopped so open watches miss nothing.
-        long start = fanOut.position() > 0 ? fanOut.position() : currentRevision.getAsLong();
-        fanOut.moveTo(start);
-        boolean all = watchedPrefix.isEmpty();
-        shared = client.getWatchClient().watch(all ? ALL_KEYS : EtcdCalls.bytes(watchedPrefix), WatchOption.builder()
-                        .withRange(all ? ALL_KEYS : EtcdCalls.prefixEnd(watchedPrefix))
-                        .withRevision(start + 1)
-                        .withPrevKV(true)
-                        .withProgressNotify(true)
-                        .build(),
-                Watch.listener(this::dispatch, this::sharedFailed));
+        long revision = currentRevision.getAsLong();
+        Future<?> opened;
+        try {
+            opened = hub.submit(() -> {
+                if (fanOut.position() == 0) {
+                    fanOut.moveTo(revision);
+                    open(revision);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            throw new StorageException(Code.INTERNAL, key, CLOSED);
+        }
+        try {
+            opened.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (CancellationException e) {
+            throw new StorageException(Code.INTERNAL, key, CLOSED);
+        } catch (TimeoutException e) {
+            throw new StorageException(Code.UNREACHABLE, key, "the etcd watch stream did not open within "
+                    + timeout.toSeconds() + "s", e);
+        } catch (ExecutionException e) {
+            throw EtcdCalls.translate(e.getCause(), key);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException(Code.UNREACHABLE, key, "interrupted while opening the etcd watch stream", e);
+        }
     }
 
-    private void dispatch(WatchResponse response) {
+    /** Opens the shared stream after {@code position} (hub thread); on failure tries again shortly. */
+    private void open(long position) {
+        if (closed || shared.get() != null) {
+            return;
+        }
+        Stream stream = new Stream();
+        boolean all = watchedPrefix.isEmpty();
+        try {
+            stream.watcher = client.getWatchClient().watch(all ? ALL_KEYS : EtcdCalls.bytes(watchedPrefix),
+                    WatchOption.builder()
+                            .withRange(all ? ALL_KEYS : EtcdCalls.prefixEnd(watchedPrefix))
+                            .withRevision(position + 1)
+                            .withPrevKV(true)
+                            .withProgressNotify(true)
+                            .build(),
+                    Watch.listener(response -> handOff(() -> dispatch(stream, response)),
+                            error -> handOff(() -> streamFailed(stream, error)),
+                            () -> handOff(() -> streamFailed(stream, new IllegalStateException(
+                                    "etcd ended the watch stream")))));
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "cannot open the etcd watch stream; trying again", e);
+            reopenLater();
+            return;
+        }
+        shared.set(stream);
+        if (closed) {
+            closeQuietly(shared.getAndSet(null));
+        }
+    }
+
+    private void dispatch(Stream stream, WatchResponse response) {
+        if (shared.get() != stream) {
+            return;
+        }
+        reachability.answered();
         synchronized (fanOut.dispatchLock()) {
             for (io.etcd.jetcd.watch.WatchEvent raw : response.getEvents()) {
                 fanOut.publish(EtcdWatchEvents.convert(raw));
@@ -153,42 +222,72 @@ final class EtcdWatchHub implements AutoCloseable {
     }
 
     /**
-     * The shared stream ended (jetcd gave up on it, e.g. after etcd was down for a while). Unless history
-     * was compacted past our position, it is reopened from the last delivered revision after a short pause,
-     * so watches see no gap and no error; on compaction every watch gets EXPIRED.
+     * The shared stream ended (etcd went away, or jetcd gave up on it). Unless history was compacted past
+     * our position, it is reopened from the last delivered revision after a short pause, so watches see no
+     * gap and no error; on compaction every watch gets EXPIRED.
      */
-    private void sharedFailed(Throwable error) {
+    private void streamFailed(Stream stream, Throwable error) {
+        streamFailureHook.accept(error);
+        if (!shared.compareAndSet(stream, null)) {
+            return;
+        }
+        closeQuietly(stream);
+        if (closed) {
+            return;
+        }
         StorageException failure = watchError(error, "", fanOut.position());
-        List<WatchSubscription> all = List.of();
-        synchronized (fanOut.dispatchLock()) {
-            if (shared != null) {
-                shared.close();
-                shared = null;
-            }
-            if (fanOut.isClosed()) {
-                return;
-            }
-            if (failure.code() == Code.EXPIRED) {
+        if (failure.code() == Code.EXPIRED) {
+            List<WatchSubscription> all;
+            synchronized (fanOut.dispatchLock()) {
                 all = fanOut.subscriptions();
                 fanOut.moveTo(0);
             }
-        }
-        if (!all.isEmpty()) {
             all.forEach(subscription -> subscription.fail(failure));
             return;
         }
-        fanOut.schedule(this::reopenShared, 1, TimeUnit.SECONDS);
+        reachability.observed(failure);
+        LOG.log(Level.FINE, "etcd watch stream failed; reopening", error);
+        reopenLater();
     }
 
-    private void reopenShared() {
-        synchronized (fanOut.dispatchLock()) {
-            if (fanOut.isClosed() || shared != null || fanOut.size() == 0 && fanOut.position() == 0) {
-                return;
-            }
+    private void reopenLater() {
+        try {
+            hub.schedule(() -> guarded(this::reopen), REOPEN_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            // closed meanwhile: nothing to reopen
+        }
+    }
+
+    private void reopen() {
+        long position = fanOut.position();
+        if (!closed && shared.get() == null && position > 0) {
+            open(position);
+        }
+    }
+
+    /** From a jetcd callback: queue {@code work} for the hub thread and return at once. */
+    private void handOff(Runnable work) {
+        try {
+            hub.execute(() -> guarded(work));
+        } catch (RejectedExecutionException closing) {
+            // the hub is closed: client.close() closes every watcher, nothing is left to deliver to
+        }
+    }
+
+    private static void guarded(Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "etcd watch hub task failed", e);
+        }
+    }
+
+    private static void closeQuietly(Stream stream) {
+        if (stream != null && stream.watcher != null) {
             try {
-                ensureShared();
+                stream.watcher.close();
             } catch (RuntimeException e) {
-                fanOut.schedule(this::reopenShared, 1, TimeUnit.SECONDS);
+                LOG.log(Level.FINE, "closing an etcd watch failed", e);
             }
         }
     }
@@ -205,13 +304,18 @@ final class EtcdWatchHub implements AutoCloseable {
         return translated;
     }
 
+    /**
+     * Refuses new watches, closes the open ones and the shared stream, and stops the hub thread; waits for
+     * nothing, so it returns at once whatever etcd or jetcd are doing.
+     */
     @Override
     public void close() {
+        closed = true;
         fanOut.close();
-        synchronized (fanOut.dispatchLock()) {
-            if (shared != null) {
-                shared.close();
-                shared = null;
+        closeQuietly(shared.getAndSet(null));
+        for (Runnable queued : hub.shutdownNow()) {
+            if (queued instanceof Future<?> task) {
+                task.cancel(false); // a watch waiting for the stream to open fails at once
             }
         }
     }

@@ -30,6 +30,7 @@ public final class LocalEtcdProcess implements AutoCloseable {
     private final int peerPort;
     private final Path log;
     private Process process;
+    private boolean paused;
 
     private LocalEtcdProcess(Path dataDir, int clientPort, int peerPort) {
         this.dataDir = dataDir;
@@ -68,11 +69,66 @@ public final class LocalEtcdProcess implements AutoCloseable {
         launch();
     }
 
+    /** Starts the process again when it is not running (after {@link #kill} or {@link #stop}). */
+    public synchronized void ensureRunning() {
+        if (process != null && process.isAlive()) {
+            resume();
+            return;
+        }
+        process = null;
+        launch();
+    }
+
+    /** SIGKILL: etcd dies at once (no graceful close of its connections); waits until it is gone. */
+    public synchronized void kill() {
+        if (process == null) {
+            return;
+        }
+        try {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+        paused = false;
+    }
+
+    /** SIGSTOP: etcd freezes with its connections open, so calls neither fail nor answer ({@link #resume} ends it). */
+    public synchronized void pause() {
+        if (process != null && process.isAlive() && !paused) {
+            signal("STOP");
+            paused = true;
+        }
+    }
+
+    /** SIGCONT after {@link #pause}. */
+    public synchronized void resume() {
+        if (process != null && paused) {
+            signal("CONT");
+            paused = false;
+        }
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling etcd", e);
+        }
+    }
+
     /** Stops the process and waits for it to exit; the data directory stays. */
     public synchronized void stop() {
         if (process == null) {
             return;
         }
+        resume();
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {

@@ -36,8 +36,17 @@ final class SqliteConnections implements AutoCloseable {
     }
 
     private static final int BUSY_TIMEOUT_MILLIS = 10_000;
+    /** How long {@link #close} waits, in all, for readers in use to come back before closing them anyway. */
+    private static final long CLOSE_WAIT_MILLIS = 2_000;
+    private static final long BORROW_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final Connection writer;
+    /**
+     * Guards the writer connection; lock 1 of the watch path's order (see {@code WatchFanOut}): held while
+     * calling SQLite, which calls nothing of ours back, and while {@code onCommit} publishes to watches,
+     * which takes the fan-out's locks after it. Nothing that holds a fan-out or subscription lock ever
+     * writes, and reads never take it (they wait only for a free reader, holding no lock).
+     */
     private final ReentrantLock writeLock = new ReentrantLock();
     private final List<Connection> readers;
     private final BlockingQueue<Connection> idleReaders;
@@ -203,15 +212,26 @@ final class SqliteConnections implements AutoCloseable {
         return closed;
     }
 
+    /** A free reader, waiting for one at most the busy timeout; a close meanwhile ends the wait at once. */
     private Connection borrow(String key) {
-        ensureOpen(key);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BUSY_TIMEOUT_MILLIS);
         try {
-            Connection c = idleReaders.poll(BUSY_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-            if (c == null) {
-                throw new StorageException(Code.UNREACHABLE, key, "no sqlite reader free within "
-                        + BUSY_TIMEOUT_MILLIS / 1000 + "s");
+            while (true) {
+                ensureOpen(key);
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new StorageException(Code.UNREACHABLE, key, "no sqlite reader free within "
+                            + BUSY_TIMEOUT_MILLIS / 1000 + "s");
+                }
+                Connection c = idleReaders.poll(Math.min(left, BORROW_SLICE_NANOS), TimeUnit.NANOSECONDS);
+                if (c != null) {
+                    if (closed) {
+                        idleReaders.add(c);
+                        ensureOpen(key);
+                    }
+                    return c;
+                }
             }
-            return c;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StorageException(Code.UNREACHABLE, key, "interrupted while waiting for a sqlite reader", e);
@@ -270,10 +290,13 @@ final class SqliteConnections implements AutoCloseable {
         } finally {
             writeLock.unlock();
         }
-        // wait briefly for readers in use to come back, then close all of them
+        // wait briefly (one deadline for all) for readers in use to come back, then close all of them: a
+        // read still running on one fails with an error rather than holding up the close
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS);
         for (int i = 0; i < readers.size(); i++) {
             try {
-                if (idleReaders.poll(BUSY_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS) == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || idleReaders.poll(left, TimeUnit.NANOSECONDS) == null) {
                     break;
                 }
             } catch (InterruptedException e) {

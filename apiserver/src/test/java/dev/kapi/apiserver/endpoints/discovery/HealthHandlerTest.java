@@ -20,14 +20,14 @@ class HealthHandlerTest {
                 arguments("/livez", "", "up", 200, "ok"),
                 arguments("/readyz", "", "up", 200, "ok"),
                 arguments("/readyz", "verbose", "up", 200,
-                        "[+]ping ok\n[+]log ok\n[+]etcd ok\n[+]etcd-readiness ok\n[+]storage-space ok\n"
+                        "[+]ping ok\n[+]log ok\n[+]etcd ok\n[+]etcd-readiness ok\n[+]storage-space ok\n[+]shutdown ok\n"
                                 + "readyz check passed\n"),
                 arguments("/livez", "verbose", "up", 200, "[+]ping ok\n[+]log ok\n[+]etcd ok\nlivez check passed\n"),
                 arguments("/healthz", "verbose", "down", 500,
                         "[+]ping ok\n[+]log ok\n[-]etcd failed: reason withheld\nhealthz check failed\n"),
                 arguments("/readyz", "", "down", 500,
                         "[+]ping ok\n[+]log ok\n[-]etcd failed: reason withheld\n"
-                                + "[-]etcd-readiness failed: reason withheld\n[+]storage-space ok\nreadyz check failed\n"),
+                                + "[-]etcd-readiness failed: reason withheld\n[+]storage-space ok\n[+]shutdown ok\nreadyz check failed\n"),
                 arguments("/livez", "exclude=etcd&verbose", "down", 200,
                         "[+]ping ok\n[+]log ok\n[+]etcd excluded: ok\nlivez check passed\n"),
                 arguments("/livez", "exclude=nope", "up", 200, "ok"),
@@ -40,7 +40,7 @@ class HealthHandlerTest {
                 // a full disk: not ready (writes fail), yet alive and answering reads
                 arguments("/readyz", "", "full", 500,
                         "[+]ping ok\n[+]log ok\n[+]etcd ok\n[+]etcd-readiness ok\n"
-                                + "[-]storage-space failed: reason withheld\nreadyz check failed\n"),
+                                + "[-]storage-space failed: reason withheld\n[+]shutdown ok\nreadyz check failed\n"),
                 arguments("/readyz/storage-space", "", "full", 500,
                         "internal server error: storage-space check failed\n"),
                 arguments("/livez", "", "full", 200, "ok"),
@@ -50,7 +50,7 @@ class HealthHandlerTest {
     @ParameterizedTest
     @MethodSource("cases")
     void healthEndpoints(String path, String query, String storage, int code, String body) throws Exception {
-        HealthHandler handler = new HealthHandler(() -> !storage.equals("down"), () -> !storage.equals("full"));
+        HealthHandler handler = new HealthHandler(() -> !storage.equals("down"), () -> !storage.equals("full"), () -> false);
         String[] params = query.isEmpty() ? new String[0] : Stream.of(query.split("&"))
                 .flatMap(p -> Stream.of(p.contains("=") ? p.split("=", 2) : new String[]{p, ""}))
                 .toArray(String[]::new);
@@ -64,12 +64,24 @@ class HealthHandlerTest {
     @CsvSource({"GET, /healthz, true", "GET, /readyz/etcd, true", "HEAD, /livez, true",
             "POST, /healthz, false", "GET, /healthzz, false", "GET, /version, false"})
     void matches(String method, String path, boolean expected) {
-        assertThat(new HealthHandler(() -> true, () -> true).matches(method, path)).isEqualTo(expected);
+        assertThat(new HealthHandler(() -> true, () -> true, () -> false).matches(method, path)).isEqualTo(expected);
+    }
+
+    /** From SIGTERM on, /readyz fails (kube's shutdown check) while /healthz and /livez still pass. */
+    @ParameterizedTest
+    @CsvSource({"/readyz, 500", "/readyz/shutdown, 500", "/livez, 200", "/healthz, 200"})
+    void shuttingDownFailsReadinessOnly(String path, int code) throws Exception {
+        HealthHandler handler = new HealthHandler(() -> true, () -> true, () -> true);
+        MockHttpServletResponse res = TestResources.get(handler, path, null);
+        assertThat(res.getStatus()).isEqualTo(code);
+        if (path.equals("/readyz")) {
+            assertThat(res.getContentAsString()).contains("[-]shutdown failed: reason withheld\n");
+        }
     }
 
     @ParameterizedTest
     @CsvSource({"/readyz/nope", "/livez/etcd-readiness", "/livez/storage-space"})
     void unknownCheckIsNotFound(String path) throws Exception {
-        assertThat(TestResources.get(new HealthHandler(() -> true, () -> true), path, null).getStatus()).isEqualTo(404);
+        assertThat(TestResources.get(new HealthHandler(() -> true, () -> true, () -> false), path, null).getStatus()).isEqualTo(404);
     }
 }
