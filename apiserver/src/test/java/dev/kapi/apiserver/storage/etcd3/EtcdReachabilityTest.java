@@ -45,6 +45,10 @@ class EtcdReachabilityTest {
             }
         };
         logger.addHandler(capture);
+        // another Spring application in this JVM (the OIDC test provider, root level warn) may have lowered
+        // java.util.logging's levels; this test reads the INFO line itself
+        Level level = logger.getLevel();
+        logger.setLevel(Level.INFO);
         try {
             EtcdStorage storage = EtcdStorage.connect(etcd.endpoints(), Duration.ofSeconds(1), Duration.ofSeconds(1));
             String prefix = EtcdExtension.randomPrefix() + "/";
@@ -75,6 +79,7 @@ class EtcdReachabilityTest {
             assertThatThrownBy(() -> storage.get(prefix + "a")).hasMessageContaining("storage is closed");
             assertThat(records).hasSize(2);
         } finally {
+            logger.setLevel(level);
             logger.removeHandler(capture);
             etcd.close();
         }
