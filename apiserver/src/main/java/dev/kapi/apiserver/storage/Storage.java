@@ -15,6 +15,11 @@ package dev.kapi.apiserver.storage;
  *
  * <p>Errors: every method throws {@link StorageException} with a {@link StorageException.Code};
  * nothing backend specific escapes.
+ *
+ * <p>Decorators: a storage may wrap another (the registry's {@code StorageDecorator} puts one in front of
+ * each resource's storage; a watch cache will be one) and must then keep this contract, which the shared
+ * contract suite checks for a decorated storage as for each backend; {@link ForwardingStorage} passes
+ * every call through unchanged.
  */
 public interface Storage extends AutoCloseable {
 
