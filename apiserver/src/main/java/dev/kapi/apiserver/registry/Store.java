@@ -88,15 +88,6 @@ public final class Store<T extends HasMetadata> {
         }
     }
 
-    /** The storage's latest revision (for resourceVersion checks). */
-    public long currentRevision() {
-        try {
-            return storage.currentRevision();
-        } catch (StorageException e) {
-            throw error(e, "");
-        }
-    }
-
     public ListPage<T> list(String namespace, ListParams<T> params) {
         return lister.list(namespace, params);
     }
