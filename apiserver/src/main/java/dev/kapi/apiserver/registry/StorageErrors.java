@@ -21,8 +21,8 @@ public final class StorageErrors {
             case KEY_EXISTS -> StatusError.alreadyExists(gr, name);
             case CONFLICT -> StatusError.conflict(gr, name, e.getMessage());
             case EXPIRED -> StatusError.expired(e.getMessage());
-            case TOO_LARGE_RESOURCE_VERSION -> StatusError.timeout("Too large resource version: " + e.getMessage());
-            case INVALID_CONTINUE -> StatusError.badRequest("continue key is not valid: " + e.getMessage());
+            case TOO_LARGE_RESOURCE_VERSION -> StatusError.timeout(e.getMessage());
+            case INVALID_CONTINUE -> StatusError.badRequest("invalid continue token: " + e.getMessage());
             case TOO_LARGE -> StatusError.requestEntityTooLarge("etcdserver: request is too large");
             case UNREACHABLE -> StatusError.serviceUnavailable("storage is unavailable: " + e.getMessage());
             case NO_SPACE -> StatusError.internal(e.getMessage());

@@ -3,6 +3,7 @@ package dev.kapi.apiserver.registry;
 import dev.kapi.apiserver.api.FieldError;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.registry.validation.ObjectMetaValidation;
+import dev.kapi.apiserver.storage.GetOptions;
 import dev.kapi.apiserver.storage.KeyValue;
 import dev.kapi.apiserver.storage.Keys;
 import dev.kapi.apiserver.storage.Preconditions;
@@ -69,20 +70,21 @@ public final class Store<T extends HasMetadata> {
         return StorageErrors.interpret(e, def.groupResource(), name);
     }
 
+    /** The object as it is now (a get without resourceVersion: the most recent, consistent read). */
     public T get(String namespace, String name) {
-        try {
-            return decode(storage.get(key(namespace, name)));
-        } catch (StorageException e) {
-            throw error(e, name);
-        }
+        return get(namespace, name, "");
     }
 
-    /** The storage's latest revision (for resourceVersion checks). */
-    public long currentRevision() {
+    /**
+     * The object at the revision a get's {@code resourceVersion} asks for: "" (or null) the most recent, "0"
+     * any, N not older than N (504 when the store has not reached N, 400 when N is not a revision).
+     */
+    public T get(String namespace, String name, String resourceVersion) {
+        GetOptions options = ResourceVersions.get(resourceVersion);
         try {
-            return storage.currentRevision();
+            return decode(storage.get(key(namespace, name), options));
         } catch (StorageException e) {
-            throw error(e, "");
+            throw error(e, name);
         }
     }
 

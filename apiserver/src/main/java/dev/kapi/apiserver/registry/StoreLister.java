@@ -1,7 +1,5 @@
 package dev.kapi.apiserver.registry;
 
-import dev.kapi.apiserver.api.FieldError;
-import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.storage.KeyValue;
 import dev.kapi.apiserver.storage.ListOptions;
 import dev.kapi.apiserver.storage.ListResult;
@@ -12,9 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Lists for the {@link Store}: resolves {@code resourceVersion}/{@code resourceVersionMatch} as
- * kube-apiserver does, and fills a page with up to {@code limit} objects that pass the filter, reading
- * further storage pages at the same revision when the filter drops some.
+ * Lists for the {@link Store}: reads storage at the revision the request's {@code resourceVersion},
+ * {@code resourceVersionMatch}, {@code limit} and {@code continue} ask for ({@link ResourceVersions}), and
+ * fills a page with up to {@code limit} objects that pass the filter, reading further storage pages at the
+ * same revision (by continue token) when the filter drops some.
  */
 final class StoreLister<T extends HasMetadata> {
 
@@ -25,19 +24,17 @@ final class StoreLister<T extends HasMetadata> {
     }
 
     ListPage<T> list(String namespace, ListParams<T> params) {
-        long revision = resolveRevision(params);
+        ListOptions options = ResourceVersions.list(params.resourceVersion(), params.resourceVersionMatch(),
+                params.limit(), params.continueToken());
         String prefix = store.listPrefix(namespace);
         List<T> items = new ArrayList<>();
-        String token = params.continueToken();
         long limit = params.limit();
         long listRevision;
         String next;
         long remaining;
         try {
             while (true) {
-                long want = limit <= 0 ? 0 : limit - items.size();
-                ListResult page = store.storage().list(prefix,
-                        token != null ? ListOptions.continueFrom(token, want) : ListOptions.atRevision(revision, want));
+                ListResult page = store.storage().list(prefix, options);
                 for (KeyValue kv : page.items()) {
                     T obj = store.decode(kv);
                     if (params.matches(obj)) {
@@ -45,13 +42,12 @@ final class StoreLister<T extends HasMetadata> {
                     }
                 }
                 listRevision = page.revision();
-                revision = listRevision;
                 next = page.continueToken();
                 remaining = page.remainingItemCount();
                 if (next == null || limit <= 0 || items.size() >= limit) {
                     break;
                 }
-                token = next;
+                options = ListOptions.continueFrom(next, limit - items.size());
             }
         } catch (StorageException e) {
             throw store.error(e, "");
@@ -65,66 +61,5 @@ final class StoreLister<T extends HasMetadata> {
     List<T> listAll(String namespace, ListParams<T> params) {
         return list(namespace, new ListParams<>(params.filter(), params.resourceVersion(),
                 params.resourceVersionMatch(), 0, null)).items();
-    }
-
-    private long resolveRevision(ListParams<T> params) {
-        String rv = params.resourceVersion() == null ? "" : params.resourceVersion();
-        String match = params.resourceVersionMatch() == null ? "" : params.resourceVersionMatch();
-        if (params.continueToken() != null && !params.continueToken().isEmpty()) {
-            if (!match.isEmpty()) {
-                throw StatusError.invalid("ListOptions", "meta.k8s.io", "", List.of(FieldError.forbidden(
-                        "resourceVersionMatch", "resourceVersionMatch is forbidden when continue is provided")));
-            }
-            if (!rv.isEmpty() && !rv.equals("0")) {
-                throw StatusError.badRequest("specifying resource version is not allowed when using continue");
-            }
-            return 0;
-        }
-        validateMatch(rv, match);
-        if (rv.isEmpty() || rv.equals("0")) {
-            return 0;
-        }
-        long requested = parseResourceVersion(rv);
-        if (match.equals("Exact")) {
-            return requested;
-        }
-        long current = store.storage().currentRevision();
-        if (requested > current) {
-            throw StatusError.timeout("Too large resource version: " + requested + ", current: " + current);
-        }
-        return 0;
-    }
-
-    /** kube's ListOptions validation of resourceVersionMatch: 422 Invalid on {@code ListOptions.meta.k8s.io}. */
-    private static void validateMatch(String rv, String match) {
-        if (match.isEmpty()) {
-            return;
-        }
-        List<FieldError> errs = new ArrayList<>();
-        if (rv.isEmpty()) {
-            errs.add(FieldError.forbidden("resourceVersionMatch",
-                    "resourceVersionMatch is forbidden unless resourceVersion is provided"));
-        }
-        if (match.equals("Exact") && rv.equals("0")) {
-            errs.add(FieldError.forbidden("resourceVersionMatch",
-                    "resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\""));
-        } else if (!match.equals("Exact") && !match.equals("NotOlderThan")) {
-            errs.add(FieldError.notSupported("resourceVersionMatch", match, List.of("Exact", "NotOlderThan", "")));
-        }
-        if (!errs.isEmpty()) {
-            throw StatusError.invalid("ListOptions", "meta.k8s.io", "", errs);
-        }
-    }
-
-    static long parseResourceVersion(String rv) {
-        try {
-            long v = Long.parseLong(rv);
-            if (v < 0) {
-                throw new NumberFormatException();
-            }
-            return v;
-        } catch (NumberFormatException e) {
-            throw StatusError.badRequest("invalid resource version: \"" + rv + "\"");
-        }
     }
 }

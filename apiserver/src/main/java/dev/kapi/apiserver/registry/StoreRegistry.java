@@ -10,7 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One {@link Store} per served resource, all on the same storage and key prefix, following the
+ * One {@link Store} per served resource, all on the same storage (each behind what the
+ * {@link StorageDecorator} puts in front of it for its resource) and key prefix, following the
  * {@link ResourceRegistry} as it changes: the stores are derived from one registry snapshot at a time
  * (again after each change, keeping the store of every definition still served), so a {@link #lookup}
  * always answers a definition together with its store, never one without the other. The store of a
@@ -28,19 +29,28 @@ public final class StoreRegistry {
     private final ResourceRegistry resources;
     private final Storage storage;
     private final String keyPrefix;
+    private final StorageDecorator decorator;
     private volatile Stores current;
 
+    /** Stores on {@code storage} itself, undecorated. */
     public StoreRegistry(ResourceRegistry resources, Storage storage, String keyPrefix) {
+        this(resources, storage, keyPrefix, StorageDecorator.NONE);
+    }
+
+    /** Stores each on the storage {@code decorator} puts in front of {@code storage} for its resource. */
+    public StoreRegistry(ResourceRegistry resources, Storage storage, String keyPrefix, StorageDecorator decorator) {
         this.resources = resources;
         this.storage = storage;
         this.keyPrefix = keyPrefix;
+        this.decorator = decorator;
         ResourceRegistry.Snapshot s = resources.snapshot();
         this.current = new Stores(s, storesOf(s, Map.of()));
         resources.addListener((before, after) -> advance()); // retire at once, not on the next lookup
     }
 
-    private static <T extends HasMetadata> Store<T> create(ResourceDefinition<T> d, Storage storage, String keyPrefix) {
-        return new Store<>(d, storage, keyPrefix);
+    /** The one place a store is made, and where its resource's storage is decorated. */
+    private <T extends HasMetadata> Store<T> create(ResourceDefinition<T> d) {
+        return new Store<>(d, decorator.decorate(d, storage), keyPrefix);
     }
 
     public ResourceRegistry resources() {
@@ -112,7 +122,7 @@ public final class StoreRegistry {
         Map<ResourceDefinition<?>, Store<?>> stores = new IdentityHashMap<>();
         for (ResourceDefinition<?> d : snapshot.all()) {
             Store<?> kept = previous.get(d);
-            stores.put(d, kept != null ? kept : create(d, storage, keyPrefix));
+            stores.put(d, kept != null ? kept : create(d));
         }
         return Collections.unmodifiableMap(stores);
     }

@@ -61,7 +61,7 @@ public final class StoreWatcher<T extends HasMetadata> {
             ListPage<T> current = store.list(namespace,
                     new ListParams<>(params.filter(), "", "", 0, null));
             from = Long.parseLong(current.resourceVersion());
-            if (!rv.isEmpty() && !rv.equals("0") && StoreLister.parseResourceVersion(rv) > from) {
+            if (!rv.isEmpty() && !rv.equals("0") && ResourceVersions.parse(rv) > from) {
                 throw StatusError.timeout("Too large resource version: " + rv + ", current: " + from);
             }
             for (T obj : current.items()) {
@@ -73,7 +73,7 @@ public final class StoreWatcher<T extends HasMetadata> {
         } else if (rv.isEmpty() || rv.equals("0")) {
             from = store.storage().currentRevision();
         } else {
-            from = StoreLister.parseResourceVersion(rv);
+            from = ResourceVersions.parse(rv);
         }
         open.add(watch);
         try {

@@ -19,6 +19,7 @@ import dev.kapi.apiserver.endpoints.tokens.TokenRequestHandler;
 import dev.kapi.apiserver.registry.BuiltInResources;
 import dev.kapi.apiserver.registry.RegistryContext;
 import dev.kapi.apiserver.registry.ResourceRegistry;
+import dev.kapi.apiserver.registry.StorageDecorator;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.core.DefaultServiceAccounts;
 import dev.kapi.apiserver.registry.core.NamespaceCleanup;
@@ -54,9 +55,12 @@ public class ApiConfig {
                 options.serviceClusterIpRange(), options.serviceNodePortRange())));
     }
 
+    /** Each resource's store on the storage backend, behind a {@link StorageDecorator} bean if one is defined. */
     @Bean
-    StoreRegistry storeRegistry(ResourceRegistry resources, Storage storage, ServerOptions options) {
-        return new StoreRegistry(resources, storage, options.etcdPrefix());
+    StoreRegistry storeRegistry(ResourceRegistry resources, Storage storage, ServerOptions options,
+                                ObjectProvider<StorageDecorator> decorator) {
+        return new StoreRegistry(resources, storage, options.etcdPrefix(),
+                decorator.getIfAvailable(() -> StorageDecorator.NONE));
     }
 
     /** The review APIs ask the server's authorizer chain (the bean named "authorizer"), its rules and tokens. */

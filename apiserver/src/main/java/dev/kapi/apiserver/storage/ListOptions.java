@@ -1,23 +1,46 @@
 package dev.kapi.apiserver.storage;
 
 /**
- * What {@link Storage#list} reads: at {@code revision} (0 = the latest), at most {@code limit} entries
- * (0 = all), starting after the position encoded in {@code continueToken} (null = from the start).
- * A continue token carries its own revision; {@code revision} must then be 0.
+ * What {@link Storage#list} reads: at {@code at} (see {@link ReadRevision}), at most {@code limit} entries
+ * (0 = all), starting after the position encoded in {@code continueToken}. A page that continues an
+ * earlier one has {@code at} = {@link ReadRevision#CONTINUE} and its token, which carries the revision
+ * and key to go on from; no other read has a token.
+ *
+ * <p>Example: {@code list(prefix, ListOptions.limit(2))} reads the two first entries at the latest
+ * revision 120 and answers a token; {@code list(prefix, ListOptions.continueFrom(token, 2))} reads the next
+ * two at 120 too, whatever was written meanwhile; {@code ListOptions.exact(100, 0)} reads everything as it
+ * was at 100; {@code new ListOptions(ReadRevision.notOlderThan(100), 0, null)} may be answered at 120.
  */
-public record ListOptions(long revision, long limit, String continueToken) {
+public record ListOptions(ReadRevision at, long limit, String continueToken) {
 
-    public static final ListOptions ALL = new ListOptions(0, 0, null);
+    public static final ListOptions ALL = new ListOptions(ReadRevision.MOST_RECENT, 0, null);
 
+    public ListOptions {
+        if (at == null) {
+            throw new IllegalArgumentException("a list needs a revision to read at");
+        }
+        boolean continuing = continueToken != null && !continueToken.isEmpty();
+        if (continuing != (at.match() == ReadRevision.Match.CONTINUE)) {
+            throw new IllegalArgumentException("a continue token goes with CONTINUE and only with it: " + at);
+        }
+    }
+
+    /** The first {@code limit} entries at the latest revision. */
     public static ListOptions limit(long limit) {
-        return new ListOptions(0, limit, null);
+        return new ListOptions(ReadRevision.MOST_RECENT, limit, null);
     }
 
-    public static ListOptions atRevision(long revision, long limit) {
-        return new ListOptions(revision, limit, null);
+    /** The first {@code limit} entries as they were at {@code revision}. */
+    public static ListOptions exact(long revision, long limit) {
+        return new ListOptions(ReadRevision.exact(revision), limit, null);
     }
 
+    /** The next {@code limit} entries after a page that answered {@code continueToken}, at that page's revision. */
     public static ListOptions continueFrom(String continueToken, long limit) {
-        return new ListOptions(0, limit, continueToken);
+        return new ListOptions(ReadRevision.CONTINUE, limit, continueToken);
+    }
+
+    public boolean continuing() {
+        return at.match() == ReadRevision.Match.CONTINUE;
     }
 }

@@ -1,12 +1,10 @@
 package dev.kapi.apiserver.storage;
 
-import dev.kapi.apiserver.storage.StorageException.Code;
 import java.util.List;
 
 /**
  * The paging rules of {@link Storage#list} shared by every backend: where a page starts (the list prefix,
- * or the key and revision of a {@link ContinueTokens continue token}, which may not be combined with a
- * different revision), how a page ends (a continue token just after its last key, pinned to its
+ * or the key and revision of a {@link ContinueTokens continue token}), how a page ends (a continue token just after its last key, pinned to its
  * revision, and how many entries remain), and kube's messages for a list read below the compacted revision.
  */
 public final class ListPaging {
@@ -23,9 +21,10 @@ public final class ListPaging {
 
     /**
      * Where a page starts: {@code startKey} (inclusive; a continue key is the last key returned plus
-     * {@code \0}) at {@code revision} (0 = latest), and whether it continues an earlier page.
+     * {@code \0}) at {@code revision} (0 = the latest), whether it continues an earlier page, and what the
+     * read asked for ({@code at}, for the minimum a NOT_OLDER_THAN read must reach).
      */
-    public record Start(String startKey, long revision, boolean continuing) {
+    public record Start(String startKey, long revision, boolean continuing, ReadRevision at) {
 
         /** The message for this list reading below the compacted revision. */
         public String expiredMessage() {
@@ -36,21 +35,21 @@ public final class ListPaging {
     private ListPaging() {
     }
 
-    /** Where the list of {@code prefix} (which must end in {@code /}) with {@code options} starts. */
+    /**
+     * Where the list of {@code prefix} (which must end in {@code /}) with {@code options} starts: an EXACT
+     * read at its revision, a continuation at its token's, every other read at the latest.
+     */
     public static Start start(String prefix, ListOptions options) {
         if (!prefix.endsWith("/")) {
             throw new IllegalArgumentException("a list prefix must end in /: " + prefix);
         }
-        long revision = options.revision();
-        if (options.continueToken() == null || options.continueToken().isEmpty()) {
-            return new Start(prefix, revision, false);
+        ReadRevision at = options.at();
+        if (!options.continuing()) {
+            long revision = at.match() == ReadRevision.Match.EXACT ? at.revision() : 0;
+            return new Start(prefix, revision, false, at);
         }
         ContinueTokens.Position position = ContinueTokens.decode(options.continueToken(), prefix);
-        if (revision != 0 && revision != position.revision()) {
-            throw new StorageException(Code.INVALID_CONTINUE, prefix,
-                    "specifying resource version is not allowed when using continue");
-        }
-        return new Start(position.startKey(), position.revision(), true);
+        return new Start(position.startKey(), position.revision(), true, at);
     }
 
     /**

@@ -15,6 +15,11 @@ package dev.kapi.apiserver.storage;
  *
  * <p>Errors: every method throws {@link StorageException} with a {@link StorageException.Code};
  * nothing backend specific escapes.
+ *
+ * <p>Decorators: a storage may wrap another (the registry's {@code StorageDecorator} puts one in front of
+ * each resource's storage; a watch cache will be one) and must then keep this contract, which the shared
+ * contract suite checks for a decorated storage as for each backend; {@link ForwardingStorage} passes
+ * every call through unchanged.
  */
 public interface Storage extends AutoCloseable {
 
@@ -27,22 +32,33 @@ public interface Storage extends AutoCloseable {
     KeyValue create(String key, byte[] value);
 
     /**
-     * Reads one key at the latest revision.
+     * Reads one key at the revision {@code options} ask for ({@link GetOptions}: the most recent, any, or
+     * not older than a revision). A minimum the store has not reached fails before the key is looked at.
      *
-     * @throws StorageException KEY_NOT_FOUND when absent
+     * <p>Example: {@code get("/registry/configmaps/default/app", GetOptions.notOlderThan(130))} on a store
+     * at revision 120 fails with TOO_LARGE_RESOURCE_VERSION; at revision 130 or later it answers the value.
+     *
+     * @throws StorageException KEY_NOT_FOUND when absent; TOO_LARGE_RESOURCE_VERSION as above
      */
-    KeyValue get(String key);
+    KeyValue get(String key, GetOptions options);
+
+    /** Reads one key at the most recent revision: {@code get(key, GetOptions.MOST_RECENT)}. */
+    default KeyValue get(String key) {
+        return get(key, GetOptions.MOST_RECENT);
+    }
 
     /**
-     * Lists the keys under {@code prefix} in key order, one page at a time.
+     * Lists the keys under {@code prefix} in key order, one page at a time, at the revision
+     * {@link ListOptions#at()} asks for ({@link ReadRevision}).
      *
      * <p>Example: {@code list("/registry/configmaps/", ListOptions.limit(2))} returns the first two
      * entries, the revision the page was read at and a continue token. Passing that token in the next
      * call ({@code ListOptions.continueFrom(token, 2)}) reads the next two entries at the <em>same</em>
      * revision, so the pages together form one consistent snapshot even while writes go on.
      *
-     * @throws StorageException EXPIRED when the requested (or the token's) revision was compacted;
-     *                          INVALID_CONTINUE when the token cannot be decoded
+     * @throws StorageException EXPIRED when the exact (or the token's) revision was compacted;
+     *                          TOO_LARGE_RESOURCE_VERSION when the exact or minimum revision is ahead of the
+     *                          store; INVALID_CONTINUE when the token cannot be decoded
      */
     ListResult list(String prefix, ListOptions options);
 

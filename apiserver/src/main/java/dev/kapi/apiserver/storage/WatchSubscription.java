@@ -92,7 +92,8 @@ public final class WatchSubscription implements WatchHandle {
     public void offerInitialList(long revision, int pageSize, Function<ListOptions, ListResult> list) {
         String token = null;
         do {
-            ListResult page = list.apply(new ListOptions(token == null ? revision : 0, pageSize, token));
+            ListResult page = list.apply(token != null ? ListOptions.continueFrom(token, pageSize)
+                    : revision > 0 ? ListOptions.exact(revision, pageSize) : ListOptions.limit(pageSize));
             page.items().forEach(this::offerInitial);
             token = page.continueToken();
         } while (token != null && !isClosed());

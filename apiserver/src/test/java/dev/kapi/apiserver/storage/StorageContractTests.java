@@ -302,10 +302,10 @@ public abstract class StorageContractTests {
         KeyValue a1 = storage.create(key("a"), value("a1"));
         storage.guaranteedUpdate(key("a"), Preconditions.NONE, false, c -> value("a2"));
         storage.create(key("b"), value("b1"));
-        ListResult old = storage.list(prefix, ListOptions.atRevision(a1.modRevision(), 0));
+        ListResult old = storage.list(prefix, ListOptions.exact(a1.modRevision(), 0));
         assertThat(old.revision()).isEqualTo(a1.modRevision());
         assertThat(old.items()).extracting(StorageContractTests::text).containsExactly("a1");
-        ListResult paged = storage.list(prefix, ListOptions.atRevision(a1.modRevision() + 1, 1));
+        ListResult paged = storage.list(prefix, ListOptions.exact(a1.modRevision() + 1, 1));
         assertThat(paged.items()).extracting(StorageContractTests::text).containsExactly("a2");
         assertThat(paged.continueToken()).isNull();
     }
@@ -313,8 +313,71 @@ public abstract class StorageContractTests {
     @Test
     void listAtAFutureRevisionIsTooLarge() {
         long future = storage.currentRevision() + 1000;
-        assertThat(codeOf(() -> storage.list(prefix, ListOptions.atRevision(future, 0))))
+        assertThat(codeOf(() -> storage.list(prefix, ListOptions.exact(future, 0))))
                 .isEqualTo(Code.TOO_LARGE_RESOURCE_VERSION);
+    }
+
+    @Test
+    void listAtEachReadRevision() {
+        KeyValue a1 = storage.create(key("a"), value("a1"));
+        storage.guaranteedUpdate(key("a"), Preconditions.NONE, false, c -> value("a2"));
+        storage.create(key("b"), value("b1"));
+        long now = storage.currentRevision();
+        for (ReadRevision latest : List.of(ReadRevision.MOST_RECENT, ReadRevision.ANY,
+                ReadRevision.notOlderThan(a1.modRevision()), ReadRevision.notOlderThan(now))) {
+            ListResult page = storage.list(prefix, new ListOptions(latest, 0, null));
+            assertThat(page.items()).as(latest.toString()).extracting(StorageContractTests::text)
+                    .containsExactly("a2", "b1");
+            assertThat(page.revision()).as(latest.toString()).isGreaterThanOrEqualTo(now);
+        }
+        ListResult old = storage.list(prefix, new ListOptions(ReadRevision.exact(a1.modRevision()), 1, null));
+        assertThat(old.items()).extracting(StorageContractTests::text).containsExactly("a1");
+        assertThat(old.revision()).isEqualTo(a1.modRevision());
+    }
+
+    @Test
+    void listNotOlderThanOrExactlyAtAFutureRevisionIsTooLarge() {
+        storage.create(key("a"), value("a1"));
+        long before = storage.currentRevision();
+        long future = before + 1000;
+        for (ReadRevision ahead : List.of(ReadRevision.notOlderThan(future), ReadRevision.exact(future))) {
+            assertThatThrownBy(() -> storage.list(prefix, new ListOptions(ahead, 0, null)))
+                    .as(ahead.toString()).isInstanceOfSatisfying(StorageException.class,
+                            e -> assertTooLarge(e, future, before));
+        }
+    }
+
+    @Test
+    void getAtEachReadRevision() {
+        KeyValue a1 = storage.create(key("a"), value("a1"));
+        KeyValue a2 = storage.guaranteedUpdate(key("a"), Preconditions.NONE, false, c -> value("a2"));
+        for (GetOptions options : List.of(GetOptions.MOST_RECENT, GetOptions.ANY,
+                GetOptions.notOlderThan(a1.modRevision()), GetOptions.notOlderThan(storage.currentRevision()))) {
+            KeyValue read = storage.get(key("a"), options);
+            assertThat(text(read)).as(options.toString()).isEqualTo("a2");
+            assertThat(read.modRevision()).as(options.toString()).isEqualTo(a2.modRevision());
+        }
+        assertThat(codeOf(() -> storage.get(key("missing"), GetOptions.ANY))).isEqualTo(Code.KEY_NOT_FOUND);
+    }
+
+    /** kube's etcd3 store checks the revision before the key: a future minimum is too large even for no key. */
+    @Test
+    void getNotOlderThanAFutureRevisionIsTooLargeBeforeTheKeyIsLookedAt() {
+        storage.create(key("a"), value("a1"));
+        long before = storage.currentRevision();
+        long future = before + 1000;
+        for (String k : List.of(key("a"), key("missing"))) {
+            assertThatThrownBy(() -> storage.get(k, GetOptions.notOlderThan(future))).as(k)
+                    .isInstanceOfSatisfying(StorageException.class, e -> assertTooLarge(e, future, before));
+        }
+    }
+
+    /** Code TOO_LARGE_RESOURCE_VERSION with kube's message, whose current revision is the store's then. */
+    private static void assertTooLarge(StorageException e, long requested, long before) {
+        assertThat(e.code()).isEqualTo(Code.TOO_LARGE_RESOURCE_VERSION);
+        String head = "Too large resource version: " + requested + ", current: ";
+        assertThat(e.getMessage()).startsWith(head);
+        assertThat(Long.parseLong(e.getMessage().substring(head.length()))).isBetween(before, requested - 1);
     }
 
     @ParameterizedTest
@@ -487,7 +550,7 @@ public abstract class StorageContractTests {
         storage.guaranteedUpdate(key("a"), Preconditions.NONE, false, c -> value("a2"));
         storage.compact(storage.currentRevision());
 
-        assertThatThrownBy(() -> storage.list(prefix, ListOptions.atRevision(a.modRevision(), 0)))
+        assertThatThrownBy(() -> storage.list(prefix, ListOptions.exact(a.modRevision(), 0)))
                 .isInstanceOfSatisfying(StorageException.class, e -> {
                     assertThat(e.code()).isEqualTo(Code.EXPIRED);
                     assertThat(e.getMessage()).isEqualTo("The resourceVersion for the provided list is too old.");

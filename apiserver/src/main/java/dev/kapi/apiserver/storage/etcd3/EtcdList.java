@@ -19,7 +19,8 @@ import java.util.function.LongSupplier;
 
 /**
  * List: one range over {@code [start, prefixEnd)} at a revision, limited to a page. The first page reads
- * at the latest (or the requested) revision; a continue token pins later pages to the first page's
+ * at the exact revision asked for, otherwise at the latest (which serves the most recent, any, and not older
+ * than a revision the response's header has reached); a continue token pins later pages to the first page's
  * revision and starts just after its last key, so the pages form one snapshot.
  */
 final class EtcdList {
@@ -45,6 +46,7 @@ final class EtcdList {
         List<KeyValue> items = new ArrayList<>(response.getKvs().size());
         response.getKvs().forEach(entry -> items.add(EtcdCalls.toKeyValue(entry)));
         long readAt = revision != 0 ? revision : response.getHeader().getRevision();
+        start.at().requireReached(readAt, prefix);
         return ListPaging.page(prefix, items, readAt, response.isMore(), response.getCount() - items.size());
     }
 

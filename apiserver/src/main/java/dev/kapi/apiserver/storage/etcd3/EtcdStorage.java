@@ -2,6 +2,7 @@ package dev.kapi.apiserver.storage.etcd3;
 
 import static dev.kapi.apiserver.storage.etcd3.EtcdCalls.await;
 
+import dev.kapi.apiserver.storage.GetOptions;
 import dev.kapi.apiserver.storage.KeyValue;
 import dev.kapi.apiserver.storage.ListOptions;
 import dev.kapi.apiserver.storage.ListResult;
@@ -105,8 +106,8 @@ public final class EtcdStorage implements Storage {
     }
 
     @Override
-    public KeyValue get(String key) {
-        return call(() -> EtcdGet.get(kv, timeout, key));
+    public KeyValue get(String key, GetOptions options) {
+        return call(() -> EtcdGet.get(kv, timeout, key, options));
     }
 
     @Override

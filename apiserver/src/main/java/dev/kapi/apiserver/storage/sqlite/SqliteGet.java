@@ -1,6 +1,8 @@
 package dev.kapi.apiserver.storage.sqlite;
 
+import dev.kapi.apiserver.storage.GetOptions;
 import dev.kapi.apiserver.storage.KeyValue;
+import dev.kapi.apiserver.storage.ReadRevision;
 import dev.kapi.apiserver.storage.StorageException;
 import dev.kapi.apiserver.storage.UpdateLoop;
 import java.sql.Connection;
@@ -14,12 +16,22 @@ final class SqliteGet {
     private SqliteGet() {
     }
 
-    static KeyValue get(SqliteConnections db, String key) {
-        KeyValue found = getOrNull(db, key);
-        if (found == null) {
+    /**
+     * The key's live entry at the latest revision, which serves every {@link GetOptions}; a minimum
+     * (not older than) is checked against the store's revision first, in the same read transaction.
+     */
+    static KeyValue get(SqliteConnections db, String key, GetOptions options) {
+        ReadRevision at = options.at();
+        LogRow row = db.read(key, c -> {
+            if (at.match() == ReadRevision.Match.NOT_OLDER_THAN) {
+                at.requireReached(SqliteSchema.marks(c).current(), key);
+            }
+            return latest(c, key, Long.MAX_VALUE);
+        });
+        if (row == null || row.deleted()) {
             throw notFound(key);
         }
-        return found;
+        return row.keyValue();
     }
 
     /** The entry at the latest revision, or null when the key is absent. */

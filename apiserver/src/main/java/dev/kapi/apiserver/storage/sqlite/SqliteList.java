@@ -4,6 +4,7 @@ import dev.kapi.apiserver.storage.KeyValue;
 import dev.kapi.apiserver.storage.ListOptions;
 import dev.kapi.apiserver.storage.ListPaging;
 import dev.kapi.apiserver.storage.ListResult;
+import dev.kapi.apiserver.storage.ReadRevision;
 import dev.kapi.apiserver.storage.StorageException;
 import dev.kapi.apiserver.storage.StorageException.Code;
 import java.sql.Connection;
@@ -16,7 +17,8 @@ import java.util.List;
 /**
  * List: in one read transaction, per key in {@code [start, prefixEnd)} the newest row with
  * {@code id <= revision}, skipping deletions, in key order, one page at a time. The first page reads at
- * the latest (or the requested) revision; a continue token pins later pages to that revision and starts
+ * the exact revision asked for, otherwise at the latest (which serves the most recent, any, and not older
+ * than a revision the store has reached); a continue token pins later pages to that revision and starts
  * just after the last key returned, so the pages form one snapshot (compaction keeps every revision at or
  * above the compacted one readable).
  */
@@ -40,13 +42,13 @@ final class SqliteList {
         return db.read(prefix, c -> {
             SqliteSchema.Marks marks = SqliteSchema.marks(c);
             if (requested > marks.current()) {
-                throw new StorageException(Code.TOO_LARGE_RESOURCE_VERSION, prefix,
-                        "Too large resource version: " + requested + ", current: " + marks.current());
+                throw ReadRevision.tooLarge(prefix, requested, marks.current());
             }
             if (requested != 0 && requested < marks.compacted()) {
                 throw new StorageException(Code.EXPIRED, prefix, start.expiredMessage());
             }
             long readAt = requested != 0 ? requested : marks.current();
+            start.at().requireReached(readAt, prefix);
             return page(c, prefix, from, readAt, options.limit());
         });
     }

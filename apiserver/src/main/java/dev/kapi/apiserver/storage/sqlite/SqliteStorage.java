@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.storage.sqlite;
 
+import dev.kapi.apiserver.storage.GetOptions;
 import dev.kapi.apiserver.storage.KeyValue;
 import dev.kapi.apiserver.storage.ListOptions;
 import dev.kapi.apiserver.storage.ListResult;
@@ -135,8 +136,8 @@ public final class SqliteStorage implements Storage {
     }
 
     @Override
-    public KeyValue get(String key) {
-        return SqliteGet.get(connections, key);
+    public KeyValue get(String key, GetOptions options) {
+        return SqliteGet.get(connections, key, options);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.registry.core;
 
+import dev.kapi.apiserver.storage.GetOptions;
 import dev.kapi.apiserver.storage.KeyValue;
 import dev.kapi.apiserver.storage.ListOptions;
 import dev.kapi.apiserver.storage.ListResult;
@@ -36,7 +37,7 @@ final class InMemoryCasStorage implements Storage {
     }
 
     @Override
-    public KeyValue get(String key) {
+    public KeyValue get(String key, GetOptions options) {
         KeyValue kv = data.get(key);
         if (kv == null) {
             throw new StorageException(StorageException.Code.KEY_NOT_FOUND, key, "not found");

@@ -88,10 +88,10 @@ class SqliteCompactionTest {
             }
             storage.create("/other/marker", new byte[] {'m'});
             long target = storage.currentRevision() + offset;
-            List<KeyValue> before = storage.list("/c/", ListOptions.atRevision(target, 0)).items();
+            List<KeyValue> before = storage.list("/c/", ListOptions.exact(target, 0)).items();
             storage.compact(target);
             assertThat(SqliteFiles.count(file, "SELECT COUNT(*) FROM kine WHERE name = '/c/k'")).isEqualTo(rowsLeft);
-            assertThat(storage.list("/c/", ListOptions.atRevision(target, 0)).items())
+            assertThat(storage.list("/c/", ListOptions.exact(target, 0)).items())
                     .usingRecursiveFieldByFieldElementComparator().isEqualTo(before);
         }
     }
@@ -107,7 +107,7 @@ class SqliteCompactionTest {
             }
             long current = storage.currentRevision();
             await().atMost(Duration.ofSeconds(5)).until(() -> SqliteFiles.rows(file) == 21);
-            assertThat(storage.list("/s/", ListOptions.atRevision(current - 20, 0)).items()).hasSize(1);
+            assertThat(storage.list("/s/", ListOptions.exact(current - 20, 0)).items()).hasSize(1);
         }
     }
 }

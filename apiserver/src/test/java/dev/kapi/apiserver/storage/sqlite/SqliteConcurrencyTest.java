@@ -82,7 +82,7 @@ class SqliteConcurrencyTest {
             assertThat(storage.get("/w/shared-0").value()).asString(UTF_8)
                     .isEqualTo(String.valueOf(THREADS * ((WRITES_PER_THREAD + 2) / 3)));
             for (Map.Entry<Long, String> entry : log.entrySet()) {
-                assertThat(storage.list("/w/", ListOptions.atRevision(entry.getKey(), 0)).items())
+                assertThat(storage.list("/w/", ListOptions.exact(entry.getKey(), 0)).items())
                         .anySatisfy(kv -> {
                             assertThat(kv.key()).isEqualTo(entry.getValue());
                             assertThat(kv.modRevision()).isEqualTo(entry.getKey());
@@ -115,7 +115,7 @@ class SqliteConcurrencyTest {
         try (SqliteStorage storage = SqliteStorage.open(file)) {
             assertThat(storage.currentRevision()).isGreaterThanOrEqualTo(acks.get(acks.size() - 1).revision());
             for (Ack ack : acks) {
-                KeyValue atAck = storage.list("/crash/", ListOptions.atRevision(ack.revision(), 0)).items().stream()
+                KeyValue atAck = storage.list("/crash/", ListOptions.exact(ack.revision(), 0)).items().stream()
                         .filter(kv -> kv.key().equals(ack.key())).findFirst().orElseThrow();
                 assertThat(new String(atAck.value(), UTF_8)).isEqualTo(ack.value());
                 assertThat(atAck.modRevision()).isEqualTo(ack.revision());

@@ -114,9 +114,9 @@ class SqliteFileTest {
             assertThat(storage.currentRevision()).isEqualTo(before);
             assertThat(storage.create("/v/a", bytes("again")).modRevision()).isEqualTo(before + 1);
             long compacted = before;
-            assertThatThrownBy(() -> storage.list("/v/", ListOptions.atRevision(compacted - 1, 0)))
+            assertThatThrownBy(() -> storage.list("/v/", ListOptions.exact(compacted - 1, 0)))
                     .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.code()).isEqualTo(Code.EXPIRED));
-            assertThat(storage.list("/v/", ListOptions.atRevision(compacted, 0)).items()).isEmpty();
+            assertThat(storage.list("/v/", ListOptions.exact(compacted, 0)).items()).isEmpty();
         }
     }
 

@@ -1,0 +1,76 @@
+package dev.kapi.apiserver.storage;
+
+/**
+ * A {@link Storage} that passes every call to another, unchanged: the base of a decorator, which overrides
+ * only what it changes (a watch cache: {@code get} and {@code list} by their {@link ReadRevision}, and
+ * {@code watch}). {@link Storage#get(String)} is not forwarded on its own: it reaches
+ * {@link #get(String, GetOptions)} here, so a decorator sees the options of every read.
+ */
+public abstract class ForwardingStorage implements Storage {
+
+    protected final Storage delegate;
+
+    protected ForwardingStorage(Storage delegate) {
+        if (delegate == null) {
+            throw new IllegalArgumentException("nothing to forward to");
+        }
+        this.delegate = delegate;
+    }
+
+    @Override
+    public KeyValue create(String key, byte[] value) {
+        return delegate.create(key, value);
+    }
+
+    @Override
+    public KeyValue get(String key, GetOptions options) {
+        return delegate.get(key, options);
+    }
+
+    @Override
+    public ListResult list(String prefix, ListOptions options) {
+        return delegate.list(prefix, options);
+    }
+
+    @Override
+    public KeyValue guaranteedUpdate(String key, Preconditions preconditions, boolean ignoreNotFound,
+                                     UpdateFunction update) {
+        return delegate.guaranteedUpdate(key, preconditions, ignoreNotFound, update);
+    }
+
+    @Override
+    public KeyValue delete(String key, Preconditions preconditions) {
+        return delegate.delete(key, preconditions);
+    }
+
+    @Override
+    public WatchHandle watch(String prefixOrKey, WatchOptions options, WatchListener listener) {
+        return delegate.watch(prefixOrKey, options, listener);
+    }
+
+    @Override
+    public long currentRevision() {
+        return delegate.currentRevision();
+    }
+
+    @Override
+    public void compact(long revision) {
+        delegate.compact(revision);
+    }
+
+    @Override
+    public boolean isHealthy() {
+        return delegate.isHealthy();
+    }
+
+    @Override
+    public boolean hasSpace() {
+        return delegate.hasSpace();
+    }
+
+    /** Closes the storage behind (the registry never closes a resource's storage; the backend's owner does). */
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}
