@@ -21,6 +21,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -43,6 +44,8 @@ public final class ClusterRoleAggregator implements AutoCloseable {
     private final WriteScope<ClusterRole> roles;
     private final WritePipeline writes;
     private final Semaphore pending = new Semaphore(0);
+    /** The last failure of each role whose aggregation failed. */
+    private final Map<String, String> failures = new ConcurrentHashMap<>();
     private volatile Thread thread;
     private volatile boolean closed;
 
@@ -104,17 +107,27 @@ public final class ClusterRoleAggregator implements AutoCloseable {
                     return current;
                 }, OperationOptions.update());
                 LOG.debug("aggregated clusterrole {}: {} rules", name, rules.size());
+                failures.remove(name);
             } catch (StatusError e) {
                 if (e.code() != 404) {
-                    LOG.warn("could not aggregate clusterrole {}: {}", name, e.getMessage());
+                    failed(name, e.getMessage());
                     ok = false;
                 }
             } catch (RuntimeException e) {
-                LOG.warn("could not aggregate clusterrole {}: {}", name, e.toString());
+                failed(name, e.toString());
                 ok = false;
             }
         }
         return ok;
+    }
+
+    /** Logs a failure at WARN when it is new for the role; its retries say the same at DEBUG. */
+    private void failed(String role, String message) {
+        if (message.equals(failures.put(role, message))) {
+            LOG.debug("could not aggregate clusterrole {}: {}", role, message);
+        } else {
+            LOG.warn("could not aggregate clusterrole {}: {}", role, message);
+        }
     }
 
     /** The union of the rules of the other cluster roles the target's selectors match, by role name. */
