@@ -46,9 +46,8 @@ public final class NamespaceLifecycle implements MutatingAdmission {
 
     @Override
     public HasMetadata admit(AdmissionAttributes a) {
-        boolean namespaceObject = a.group().isEmpty() && a.resource().equals("namespaces");
-        if (namespaceObject && a.operation() == AdmissionAttributes.Operation.DELETE
-                && (a.subresource() == null || a.subresource().isEmpty())) {
+        boolean namespaceObject = a.group().isEmpty() && a.resource().resource().equals("namespaces");
+        if (namespaceObject && a.operation() == AdmissionAttributes.Operation.DELETE && a.mainResource()) {
             if (IMMORTAL.contains(a.name())) {
                 throw StatusError.forbidden(NAMESPACES, a.name(), "this namespace may not be deleted");
             }
@@ -69,11 +68,11 @@ public final class NamespaceLifecycle implements MutatingAdmission {
 
     /** kube lets access reviews through: their answer must not tell whether a namespace exists. */
     private static boolean isAccessReview(AdmissionAttributes a) {
-        return a.group().equals("authorization.k8s.io") && a.resource().equals("localsubjectaccessreviews");
+        return a.group().equals("authorization.k8s.io") && a.resource().resource().equals("localsubjectaccessreviews");
     }
 
     private static StatusError terminating(AdmissionAttributes a) {
-        StatusError e = StatusError.forbidden(new GroupResource(a.group(), a.resource()), nameOf(a),
+        StatusError e = StatusError.forbidden(a.resource().groupResource(), nameOf(a),
                 "unable to create new content in namespace " + a.namespace() + " because it is being terminated");
         StatusCause cause = new StatusCause();
         cause.setReason("NamespaceTerminating");

@@ -1,6 +1,5 @@
 package dev.kapi.apiserver.endpoints;
 
-import dev.kapi.apiserver.admission.AdmissionChain;
 import dev.kapi.apiserver.api.GroupResource;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.authz.AuthorizedRequest;
@@ -20,6 +19,7 @@ import dev.kapi.apiserver.filters.RequestInfo;
 import dev.kapi.apiserver.registry.core.NamespaceCleanup;
 import dev.kapi.apiserver.registry.ResourceDefinition;
 import dev.kapi.apiserver.registry.StoreRegistry;
+import dev.kapi.apiserver.registry.rest.WritePipeline;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.StatusDetails;
 import jakarta.servlet.http.HttpServletRequest;
@@ -43,34 +43,35 @@ public final class ResourceDispatcher {
     private static final Set<String> OBJECT_SUBRESOURCE_VERBS = Set.of("get", "update", "patch");
 
     private final StoreRegistry stores;
-    private final AdmissionChain admission;
+    private final WritePipeline writes;
     private final Map<String, VerbHandler> verbs;
     private final VerbHandler scale = new ScaleHandler();
     private final VerbHandler eviction;
     private final Map<GroupResource, VerbHandler> ownCreates;
     private final VerbHandler tokenRequests;
 
-    public ResourceDispatcher(StoreRegistry stores, AdmissionChain admission) {
-        this(stores, admission, Map.of(), null, new NamespaceCleanup(stores));
+    public ResourceDispatcher(StoreRegistry stores, WritePipeline writes) {
+        this(stores, writes, Map.of(), null, new NamespaceCleanup(stores, writes));
     }
 
-    public ResourceDispatcher(StoreRegistry stores, AdmissionChain admission,
+    public ResourceDispatcher(StoreRegistry stores, WritePipeline writes,
                               Map<GroupResource, VerbHandler> ownCreates, VerbHandler tokenRequests) {
-        this(stores, admission, ownCreates, tokenRequests, new NamespaceCleanup(stores));
+        this(stores, writes, ownCreates, tokenRequests, new NamespaceCleanup(stores, writes));
     }
 
     /**
+     * @param writes           the write pipeline every write goes through
      * @param ownCreates       the create handler of each resource that does not create through its store (reviews)
      * @param tokenRequests    the handler of {@code serviceaccounts/<name>/token} (null: not served)
      * @param namespaceCleanup empties a namespace whose deletion starts
      */
-    public ResourceDispatcher(StoreRegistry stores, AdmissionChain admission,
+    public ResourceDispatcher(StoreRegistry stores, WritePipeline writes,
                               Map<GroupResource, VerbHandler> ownCreates, VerbHandler tokenRequests,
                               NamespaceCleanup namespaceCleanup) {
         this.stores = stores;
         this.ownCreates = Map.copyOf(ownCreates);
         this.tokenRequests = tokenRequests;
-        this.admission = admission;
+        this.writes = writes;
         this.verbs = Map.of(
                 "get", new GetHandler(),
                 "list", new ListHandler(),
@@ -111,7 +112,7 @@ public final class ResourceDispatcher {
             // under an authorization decided for the URL's name (RBAC resourceNames)
             throw methodNotAllowed();
         }
-        RequestScope scope = new RequestScope(info, def, served.store(), admission, authorized.user(), req, res);
+        RequestScope scope = new RequestScope(info, def, served.store(), writes, authorized.user(), req, res);
         handlerFor(def, info, verb).handle(scope);
     }
 

@@ -1,6 +1,8 @@
 package dev.kapi.apiserver.registry;
 
 import dev.kapi.apiserver.api.GroupResource;
+import dev.kapi.apiserver.api.GroupVersionKind;
+import dev.kapi.apiserver.api.GroupVersionResource;
 import dev.kapi.apiserver.api.schema.Schema;
 import dev.kapi.apiserver.registry.schema.BuiltInSchemas;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -54,6 +56,14 @@ public record ResourceDefinition<T extends HasMetadata>(
 
     public GroupResource groupResource() {
         return new GroupResource(group, resource);
+    }
+
+    public GroupVersionResource groupVersionResource() {
+        return new GroupVersionResource(group, version, resource);
+    }
+
+    public GroupVersionKind groupVersionKind() {
+        return new GroupVersionKind(group, version, kind);
     }
 
     public boolean hasSubresource(String name) {

@@ -1,6 +1,10 @@
 package dev.kapi.apiserver.registry;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.autoscaling.v1.Scale;
+import io.fabric8.kubernetes.api.model.autoscaling.v1.ScaleSpec;
+import io.fabric8.kubernetes.api.model.autoscaling.v1.ScaleStatus;
 
 /**
  * How the {@code scale} subresource ({@code autoscaling/v1 Scale}) reads and writes one type:
@@ -16,4 +20,24 @@ public interface ScaleAccess<T extends HasMetadata> {
 
     /** The selector in its string form ({@code app=web,tier in (a,b)}), or "" when none. */
     String selector(T obj);
+
+    /**
+     * The Scale of an object, as kube's {@code scaleFrom<Kind>}: its name, namespace, uid, resourceVersion and
+     * creationTimestamp, desired and observed replicas and the selector.
+     */
+    default Scale toScale(T obj) {
+        Scale s = new Scale();
+        s.setApiVersion("autoscaling/v1");
+        s.setKind("Scale");
+        ObjectMeta m = new ObjectMeta();
+        m.setName(obj.getMetadata().getName());
+        m.setNamespace(obj.getMetadata().getNamespace());
+        m.setUid(obj.getMetadata().getUid());
+        m.setResourceVersion(obj.getMetadata().getResourceVersion());
+        m.setCreationTimestamp(obj.getMetadata().getCreationTimestamp());
+        s.setMetadata(m);
+        s.setSpec(new ScaleSpec(specReplicas(obj)));
+        s.setStatus(new ScaleStatus(statusReplicas(obj), selector(obj)));
+        return s;
+    }
 }

@@ -22,6 +22,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * it builds keys, fills server-owned metadata, runs the resource's {@link ResourceStrategy} and the
  * validating admission it is handed, and talks to {@link Storage}. Lists, watches and deletes live in
  * {@link StoreLister}, {@link StoreWatcher} and {@link StoreDeleter}.
+ *
+ * <p>Writes come only from {@link dev.kapi.apiserver.registry.rest.WritePipeline}, which runs mutating
+ * admission and hands the store the validating admission in {@link WriteOptions}; reads are open to all.
  */
 public final class Store<T extends HasMetadata> {
 
@@ -159,21 +162,18 @@ public final class Store<T extends HasMetadata> {
     /** Computes an update from the current object: PUT returns its body, PATCH applies the patch. */
     @FunctionalInterface
     public interface Updater<T> {
-        T update(T current);
+        /**
+         * @param current a copy of the stored object, the updater's to change and return
+         * @param stored  the stored object itself, not to be changed (what admission sees as the old object)
+         */
+        T update(T current, T stored);
     }
 
     /**
      * Updates one object with compare-and-swap, re-running {@code updater} on conflict. A resourceVersion
-     * in the updated object must match the stored one (409 Conflict otherwise). With {@code statusOnly}
-     * only the status changes (the /status subresource); otherwise the stored status is kept.
-     */
-    public T update(String namespace, String name, Updater<T> updater, boolean statusOnly, WriteOptions options) {
-        return update(namespace, name, updater, statusOnly ? "status" : null, options);
-    }
-
-    /**
-     * Updates through a subresource: null for the main resource, {@code status}, or one with a strategy of
-     * its own ({@link ResourceStrategy#subresourceStrategy}, e.g. a namespace's {@code finalize}).
+     * in the updated object must match the stored one (409 Conflict otherwise). The subresource is null for
+     * the main resource (the stored status is kept), {@code status} (only the status changes), or one with a
+     * strategy of its own ({@link ResourceStrategy#subresourceStrategy}, e.g. a namespace's {@code finalize}).
      */
     public T update(String namespace, String name, Updater<T> updater, String subresource, WriteOptions options) {
         boolean statusOnly = "status".equals(subresource);
@@ -231,7 +231,7 @@ public final class Store<T extends HasMetadata> {
 
     private T prepareUpdate(KeyValue current, T old, Updater<T> updater, boolean statusOnly,
                             ResourceStrategy<T> strategy, WriteOptions options) {
-        T updated = updater.update(ObjectCodec.copy(old, def.type()));
+        T updated = updater.update(ObjectCodec.copy(old, def.type()), old);
         if (updated.getMetadata() == null) {
             updated.setMetadata(new ObjectMeta());
         }

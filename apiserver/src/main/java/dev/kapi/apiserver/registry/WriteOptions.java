@@ -3,9 +3,11 @@ package dev.kapi.apiserver.registry;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
 /**
- * How a write runs: whether it is a dry run (the whole pipeline, nothing stored) and the validating
- * admission to call after the resource's own validation (the endpoints stage passes its admission chain
- * here, so the registry never depends on admission).
+ * How the {@link Store} runs one write: whether it is a dry run (the whole pipeline, nothing stored) and
+ * the check it calls on the final object, after the resource's own validation (kube's
+ * {@code ValidateObjectFunc}): the validating admission of
+ * {@link dev.kapi.apiserver.registry.rest.WritePipeline}, which builds every WriteOptions. On a delete the
+ * check gets no object and the stored one as {@code old}.
  */
 public record WriteOptions(boolean dryRun, ObjectValidation validation) {
 
@@ -13,10 +15,5 @@ public record WriteOptions(boolean dryRun, ObjectValidation validation) {
     @FunctionalInterface
     public interface ObjectValidation {
         void validate(HasMetadata obj, HasMetadata old);
-    }
-
-    public static WriteOptions plain() {
-        return new WriteOptions(false, (o, old) -> {
-        });
     }
 }

@@ -24,6 +24,7 @@ import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.core.DefaultServiceAccounts;
 import dev.kapi.apiserver.registry.core.NamespaceCleanup;
 import dev.kapi.apiserver.registry.core.NamespaceExistence;
+import dev.kapi.apiserver.registry.rest.WritePipeline;
 import dev.kapi.apiserver.storage.Storage;
 import io.fabric8.kubernetes.api.model.Namespace;
 import org.springframework.beans.factory.ObjectProvider;
@@ -40,6 +41,12 @@ public class ApiConfig {
     @Bean
     AdmissionChain admissionChain(List<MutatingAdmission> mutating, List<ValidatingAdmission> validating) {
         return new AdmissionChain(mutating, validating);
+    }
+
+    /** Every write, from a request or from the server's own writers: admission around the store. */
+    @Bean
+    WritePipeline writePipeline(AdmissionChain admission) {
+        return new WritePipeline(admission);
     }
 
     /** kube-apiserver's NamespaceLifecycle: creates only in namespaces that exist and are not being deleted. */
@@ -71,21 +78,21 @@ public class ApiConfig {
     }
 
     @Bean
-    ResourceDispatcher resourceDispatcher(StoreRegistry stores, AdmissionChain admission, ReviewHandlers reviews,
+    ResourceDispatcher resourceDispatcher(StoreRegistry stores, WritePipeline writes, ReviewHandlers reviews,
                                           TokenRequestHandler tokenRequests, NamespaceCleanup namespaceCleanup) {
-        return new ResourceDispatcher(stores, admission, reviews.byResource(), tokenRequests, namespaceCleanup);
+        return new ResourceDispatcher(stores, writes, reviews.byResource(), tokenRequests, namespaceCleanup);
     }
 
     /** A ServiceAccount "default" in every namespace (kube's service account controller, for now). */
     @Bean(initMethod = "start", destroyMethod = "close")
-    DefaultServiceAccounts defaultServiceAccounts(StoreRegistry stores) {
-        return new DefaultServiceAccounts(stores);
+    DefaultServiceAccounts defaultServiceAccounts(StoreRegistry stores, WritePipeline writes) {
+        return new DefaultServiceAccounts(stores, writes);
     }
 
     /** Empties deleted namespaces (kube's namespace controller, for now); resyncs from start to stop. */
     @Bean(initMethod = "start", destroyMethod = "close")
-    NamespaceCleanup namespaceCleanup(StoreRegistry stores) {
-        return new NamespaceCleanup(stores);
+    NamespaceCleanup namespaceCleanup(StoreRegistry stores, WritePipeline writes) {
+        return new NamespaceCleanup(stores, writes);
     }
 
     @Bean

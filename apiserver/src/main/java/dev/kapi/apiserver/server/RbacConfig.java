@@ -9,6 +9,7 @@ import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.rbac.BootstrapReconciler;
 import dev.kapi.apiserver.registry.rbac.ClusterRoleAggregator;
 import dev.kapi.apiserver.registry.rbac.RbacPolicyCache;
+import dev.kapi.apiserver.registry.rest.WritePipeline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -59,13 +60,13 @@ public class RbacConfig {
     }
 
     @Bean
-    BootstrapReconciler rbacBootstrapReconciler(StoreRegistry stores) {
-        return new BootstrapReconciler(stores);
+    BootstrapReconciler rbacBootstrapReconciler(StoreRegistry stores, WritePipeline writes) {
+        return new BootstrapReconciler(stores, writes);
     }
 
     @Bean(destroyMethod = "close")
-    ClusterRoleAggregator clusterRoleAggregator(RbacPolicyCache cache, StoreRegistry stores) {
-        return new ClusterRoleAggregator(cache, stores);
+    ClusterRoleAggregator clusterRoleAggregator(RbacPolicyCache cache, StoreRegistry stores, WritePipeline writes) {
+        return new ClusterRoleAggregator(cache, stores, writes);
     }
 
     @Bean

@@ -3,6 +3,7 @@ package dev.kapi.apiserver.admission;
 import dev.kapi.apiserver.admission.AdmissionAttributes.Operation;
 import dev.kapi.apiserver.admission.NamespaceLifecycle.Phase;
 import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.testing.Attributes;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import org.junit.jupiter.api.Test;
@@ -82,13 +83,13 @@ class NamespaceLifecycleTest {
     @ParameterizedTest
     @ValueSource(strings = {"default", "kube-system", "kube-public"})
     void theServersOwnNamespacesMayNotBeDeleted(String name) {
-        AdmissionAttributes a = new AdmissionAttributes(Operation.DELETE, "", "v1", "namespaces", null, "Namespace",
+        AdmissionAttributes a = Attributes.of(Operation.DELETE, "", "v1", "namespaces", null, "Namespace",
                 null, name, null, null, null, false);
         StatusError e = catchThrowableOfType(StatusError.class, () -> plugin.admit(a));
         assertThat(e.code()).isEqualTo(403);
         assertThat(e.status().getMessage())
                 .isEqualTo("namespaces \"" + name + "\" is forbidden: this namespace may not be deleted");
-        AdmissionAttributes other = new AdmissionAttributes(Operation.DELETE, "", "v1", "namespaces", null,
+        AdmissionAttributes other = Attributes.of(Operation.DELETE, "", "v1", "namespaces", null,
                 "Namespace", null, "team-a", null, null, null, false);
         assertThat(plugin.admit(other)).isNull();
     }
@@ -96,13 +97,13 @@ class NamespaceLifecycleTest {
     @ParameterizedTest
     @ValueSource(strings = {"missing", "leaving"})
     void accessReviewsAreLetThroughAnywhere(String namespace) {
-        AdmissionAttributes a = new AdmissionAttributes(Operation.CREATE, "authorization.k8s.io", "v1",
+        AdmissionAttributes a = Attributes.of(Operation.CREATE, "authorization.k8s.io", "v1",
                 "localsubjectaccessreviews", null, "LocalSubjectAccessReview", namespace, "", null, null, null, false);
         assertThat(plugin.admit(a)).isNull();
     }
 
     private static AdmissionAttributes configMap(Operation operation, String namespace, String name, ConfigMap cm) {
-        return new AdmissionAttributes(operation, "", "v1", "configmaps", null, "ConfigMap", namespace, name, cm,
+        return Attributes.of(operation, "", "v1", "configmaps", null, "ConfigMap", namespace, name, cm,
                 null, null, false);
     }
 }

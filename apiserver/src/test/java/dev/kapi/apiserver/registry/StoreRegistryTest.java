@@ -3,6 +3,7 @@ package dev.kapi.apiserver.registry;
 import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
 import dev.kapi.apiserver.testing.EtcdExtension;
+import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -133,7 +134,7 @@ class StoreRegistryTest {
         cm.setMetadata(new ObjectMeta());
         cm.getMetadata().setName("w1");
         try (StoreWatch<HasMetadata> fresh = replaced.watcher().open("default", fromNow())) {
-            replaced.create("default", cm, WriteOptions.plain());
+            Writes.create(replaced, "default", cm);
             List<ApiWatchEvent> events = new ArrayList<>();
             for (int i = 0; i < 50 && events.isEmpty(); i++) {
                 events.addAll(fresh.poll(100));

@@ -60,7 +60,7 @@ public final class RbacEscalationAdmission implements ValidatingAdmission {
 
     @Override
     public void validate(AdmissionAttributes a) {
-        if (!GROUP.equals(a.group()) || (a.subresource() != null && !a.subresource().isEmpty())
+        if (!GROUP.equals(a.group()) || !a.mainResource()
                 || a.object() == null || a.user() == null
                 || (a.operation() != AdmissionAttributes.Operation.CREATE
                 && a.operation() != AdmissionAttributes.Operation.UPDATE)) {
@@ -75,7 +75,7 @@ public final class RbacEscalationAdmission implements ValidatingAdmission {
             return;
         }
         String namespace = a.namespace() == null ? "" : a.namespace();
-        GroupResource gr = new GroupResource(GROUP, a.resource());
+        GroupResource gr = a.resource().groupResource();
         String name = a.object().getMetadata().getName();
         switch (a.object()) {
             case Role role -> {

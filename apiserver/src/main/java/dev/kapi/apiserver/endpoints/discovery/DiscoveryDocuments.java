@@ -3,6 +3,7 @@ package dev.kapi.apiserver.endpoints.discovery;
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.registry.ResourceDefinition;
 import dev.kapi.apiserver.registry.ResourceRegistry;
+import dev.kapi.apiserver.registry.SubresourceKinds;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 

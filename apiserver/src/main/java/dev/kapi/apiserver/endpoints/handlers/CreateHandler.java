@@ -1,14 +1,13 @@
 package dev.kapi.apiserver.endpoints.handlers;
 
-import dev.kapi.apiserver.admission.AdmissionAttributes.Operation;
 import dev.kapi.apiserver.api.StatusError;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
 import java.io.IOException;
 
 /**
- * POST of a new object: read the body (3 MiB limit) → decode with field validation → mutating admission
- * → the store's create (defaults, strategy, validation, validating admission, storage) → 201.
+ * POST of a new object: read the body (3 MiB limit) → decode once, with field validation → the write
+ * pipeline's create (mutating admission, defaults, strategy, validation, validating admission, storage) → 201.
  */
 public final class CreateHandler implements VerbHandler {
 
@@ -17,8 +16,7 @@ public final class CreateHandler implements VerbHandler {
         boolean dryRun = scope.dryRun();
         HasMetadata obj = ObjectDecoder.readObject(scope);
         checkNamespace(scope, obj);
-        obj = scope.mutate(Operation.CREATE, obj, null, dryRun);
-        HasMetadata created = scope.store().create(scope.namespace(), obj, scope.writeOptions(Operation.CREATE, dryRun));
+        HasMetadata created = scope.writes().create(scope.writeScope(), obj, scope.createOptions(dryRun));
         scope.definition().strategy().warnings(created).forEach(scope::warn);
         ObjectWriter.writeObject(scope, 201, created);
     }

@@ -1,9 +1,8 @@
 package dev.kapi.apiserver.endpoints.handlers;
 
-import dev.kapi.apiserver.admission.AdmissionAttributes.Operation;
-import dev.kapi.apiserver.registry.core.NamespaceCleanup;
 import dev.kapi.apiserver.registry.Store;
-import dev.kapi.apiserver.storage.Preconditions;
+import dev.kapi.apiserver.registry.core.NamespaceCleanup;
+import dev.kapi.apiserver.registry.rest.OperationOptions;
 import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Status;
@@ -12,8 +11,8 @@ import io.fabric8.kubernetes.api.model.StatusDetails;
 import java.io.IOException;
 
 /**
- * DELETE of one object, with {@code DeleteOptions} from the body (preconditions on uid and
- * resourceVersion, dryRun), after mutating admission (as kube-apiserver runs it for deletes). An object
+ * DELETE of one object through the write pipeline, with {@code DeleteOptions} from the body or query
+ * (preconditions on uid and resourceVersion, dryRun); admission sees the stored object as the old one. An object
  * held by finalizers is returned with its deletionTimestamp set (a namespace: Terminating, and its cleanup
  * starts); a deleted one is answered with a Success status naming it, as kube-apiserver does.
  */
@@ -28,11 +27,8 @@ public final class DeleteHandler implements VerbHandler {
     @Override
     public void handle(RequestScope scope) throws IOException {
         DeleteOptions options = options(scope);
-        boolean dryRun = scope.dryRun() || (options.getDryRun() != null && options.getDryRun().contains("All"));
-        Preconditions pre = DeleteOptionsReader.preconditions(scope, options);
-        scope.mutate(Operation.DELETE, null, null, dryRun);
-        Store.DeleteResult<HasMetadata> result = scope.store().delete(scope.namespace(), scope.name(), pre,
-                scope.writeOptions(Operation.DELETE, dryRun));
+        boolean dryRun = OperationOptions.isDryRun(options.getDryRun());
+        Store.DeleteResult<HasMetadata> result = scope.writes().delete(scope.writeScope(), scope.name(), options);
         if (!result.deleted() && !dryRun && scope.definition().resource().equals("namespaces")
                 && scope.definition().group().isEmpty()) {
             namespaceCleanup.cleanupLater(scope.name()); // it is Terminating now
@@ -59,8 +55,13 @@ public final class DeleteHandler implements VerbHandler {
         return s;
     }
 
-    /** The DeleteOptions of the body or query, validated ({@link DeleteOptionsReader}). */
+    /**
+     * The DeleteOptions of the body or query, validated ({@link DeleteOptionsReader}), as admission gets them:
+     * typed meta.k8s.io/v1, {@code dryRun: [All]} when the query or the body asks for a dry run.
+     */
     static DeleteOptions options(RequestScope scope) throws IOException {
-        return DeleteOptionsReader.read(scope);
+        DeleteOptions options = DeleteOptionsReader.read(scope);
+        boolean dryRun = scope.dryRun() || (options.getDryRun() != null && options.getDryRun().contains("All"));
+        return OperationOptions.delete(options, dryRun);
     }
 }

@@ -5,9 +5,7 @@ import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.endpoints.decoding.GoQuoted;
 import dev.kapi.apiserver.endpoints.protobuf.ProtobufBodies;
 import dev.kapi.apiserver.registry.validation.GoValues;
-import dev.kapi.apiserver.storage.Preconditions;
 import io.fabric8.kubernetes.api.model.DeleteOptions;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
@@ -76,29 +74,6 @@ final class DeleteOptionsReader {
         }
         if (!errors.isEmpty()) {
             throw StatusError.invalid("DeleteOptions", "meta.k8s.io", "", errors);
-        }
-    }
-
-    /**
-     * The storage preconditions of the options. A resourceVersion that is not a number can match no object:
-     * kube's 409 naming the object's actual resourceVersion (404 when there is no object).
-     */
-    static Preconditions preconditions(RequestScope scope, DeleteOptions options) {
-        if (options.getPreconditions() == null) {
-            return Preconditions.NONE;
-        }
-        String uid = options.getPreconditions().getUid();
-        String rv = options.getPreconditions().getResourceVersion();
-        if (rv == null || rv.isEmpty()) {
-            return new Preconditions(uid, null);
-        }
-        try {
-            return new Preconditions(uid, Long.parseLong(rv));
-        } catch (NumberFormatException e) {
-            HasMetadata current = scope.store().get(scope.namespace(), scope.name());
-            throw StatusError.conflict(scope.definition().groupResource(), scope.name(),
-                    "Precondition failed: ResourceVersion in precondition: " + rv
-                            + ", ResourceVersion in object meta: " + current.getMetadata().getResourceVersion());
         }
     }
 }

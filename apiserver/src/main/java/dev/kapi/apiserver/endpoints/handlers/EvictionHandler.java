@@ -1,25 +1,28 @@
 package dev.kapi.apiserver.endpoints.handlers;
 
-import dev.kapi.apiserver.admission.AdmissionAttributes.Operation;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.api.selection.LabelSelector;
 import dev.kapi.apiserver.registry.ListParams;
 import dev.kapi.apiserver.registry.ResourceDefinition;
 import dev.kapi.apiserver.registry.StoreRegistry;
-import dev.kapi.apiserver.storage.Preconditions;
+import dev.kapi.apiserver.registry.rest.OperationOptions;
+import dev.kapi.apiserver.registry.rest.WriteScope;
+import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
-import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
 /**
- * POST {@code pods/<name>/eviction}: deletes the pod unless a PodDisruptionBudget selecting it would be
+ * POST {@code pods/<name>/eviction}: the CREATE of a policy/v1 Eviction (admitted as such through the write
+ * pipeline, as kube does), which deletes the pod unless a PodDisruptionBudget selecting it would be
  * violated (429 TooManyRequests with kube-apiserver's message). Disruptions allowed are computed at the
  * moment of the request from the matching pods' Ready condition, since no disruption controller keeps
  * PDB status up to date yet.
@@ -34,27 +37,40 @@ public final class EvictionHandler implements VerbHandler {
 
     @Override
     public void handle(RequestScope scope) throws IOException {
-        ObjectNode tree = ObjectDecoder.readBody(scope);
-        String kind = tree.path("kind").asString("Eviction");
-        if (!kind.equals("Eviction")) {
-            throw StatusError.badRequest("the kind in the data (" + kind + ") does not match the expected kind (Eviction)");
-        }
-        String bodyName = tree.path("metadata").path("name").asString("");
+        boolean requestDryRun = scope.dryRun();
+        Eviction eviction = ObjectDecoder.readObject(scope, Eviction.class, "policy/v1", "Eviction", "policy/v1beta1");
+        String bodyName = eviction.getMetadata() == null || eviction.getMetadata().getName() == null ? ""
+                : eviction.getMetadata().getName();
         if (!bodyName.isEmpty() && !bodyName.equals(scope.name())) {
             throw StatusError.badRequest("name in URL does not match name in Eviction object");
         }
-        boolean dryRun = scope.dryRun() || tree.path("deleteOptions").path("dryRun").toString().contains("All");
+        Status ok = scope.writes().create(scope.writeScope(), scope.name(), eviction,
+                scope.createOptions(requestDryRun), (admitted, validation) -> {
+                    validation.accept(admitted);
+                    return evict(scope, requestDryRun || dryRun(admitted));
+                });
+        ObjectWriter.writeRaw(scope, 201, ok);
+    }
+
+    /** Deletes the pod unless a budget forbids it; its deletion was admitted as this eviction (kube's way). */
+    private Status evict(RequestScope scope, boolean dryRun) {
         Pod pod = (Pod) scope.store().get(scope.namespace(), scope.name());
         for (PodDisruptionBudget pdb : budgetsFor(pod)) {
             if (allowedDisruptions(pdb, pod.getMetadata().getNamespace()) <= 0) {
                 throw StatusError.tooManyRequests("Cannot evict pod as it would violate the pod's disruption budget.");
             }
         }
-        scope.store().delete(scope.namespace(), scope.name(), Preconditions.NONE,
-                scope.writeOptions(Operation.DELETE, dryRun));
-        io.fabric8.kubernetes.api.model.Status ok = DeleteHandler.success(scope, pod);
+        scope.writes().deleteAdmittedWith(WriteScope.of(scope.store(), scope.namespace(), scope.user()), scope.name(),
+                OperationOptions.delete(new DeleteOptions(), dryRun));
+        Status ok = DeleteHandler.success(scope, pod);
         ok.setDetails(null);
-        ObjectWriter.writeRaw(scope, 201, ok);
+        return ok;
+    }
+
+    /** The eviction's own {@code deleteOptions.dryRun}. */
+    private static boolean dryRun(Eviction eviction) {
+        return eviction.getDeleteOptions() != null
+                && OperationOptions.isDryRun(eviction.getDeleteOptions().getDryRun());
     }
 
     @SuppressWarnings("unchecked")

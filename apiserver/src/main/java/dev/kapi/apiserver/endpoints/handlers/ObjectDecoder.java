@@ -18,6 +18,7 @@ import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * Decodes a request body into the resource's fabric8 type, as kube-apiserver's decoder with
@@ -62,40 +63,63 @@ public final class ObjectDecoder {
         return parse(body, BodyReader.isYaml(scope.request()));
     }
 
-    /**
-     * Reads a body and decodes it into the resource's type: {@link #readBody} then {@link #decode}, with the
-     * same answers. A JSON body goes straight into the type, without the intermediate tree; when that does
-     * not succeed cleanly (malformed JSON, a type or field error, a bad {@code fieldValidation}), the body is
-     * decoded again through the tree, which gives the exact error.
-     */
+    /** Reads a body and decodes it into the resource's own type (see the next method). */
     public static HasMetadata readObject(RequestScope scope) throws java.io.IOException {
+        ResourceDefinition<HasMetadata> def = scope.definition();
+        return readObject(scope, def.type(), def.apiVersion(), def.kind());
+    }
+
+    /**
+     * Reads a body and decodes it, once, into {@code type}: the resource's own, or the kind of a subresource
+     * (autoscaling/v1 Scale, policy/v1 Eviction, authentication.k8s.io/v1 TokenRequest). The body's apiVersion
+     * must be {@code apiVersion} (or one of {@code alsoAccepted}) and its kind {@code kind}, when given. Does
+     * what {@link #readBody} then {@link #decode} do, with the same answers, but a JSON body goes straight into
+     * the type, without the intermediate tree; when that does not succeed cleanly (malformed JSON, a type or
+     * field error, a bad {@code fieldValidation}), the body is decoded again through the tree, which gives the
+     * exact error.
+     */
+    public static <T extends HasMetadata> T readObject(RequestScope scope, Class<T> type, String apiVersion,
+                                                       String kind, String... alsoAccepted)
+            throws java.io.IOException {
+        Expected<T> expected = new Expected<>(type, apiVersion, kind, Set.of(alsoAccepted));
         byte[] body = BodyReader.read(scope.request());
         if (ProtobufBodies.isProtobuf(scope.request().getContentType())) {
-            return decode(scope, ProtobufBodies.decode(body));
+            return decode(scope, ProtobufBodies.decode(body), expected);
         }
         boolean yaml = BodyReader.isYaml(scope.request());
         if (!yaml && startsAnObject(body)) {
-            HasMetadata direct = decodeDirectly(scope, body);
+            T direct = decodeDirectly(scope, body, expected);
             if (direct != null) {
                 return direct;
             }
         }
-        return decode(scope, parse(body, yaml));
+        return decode(scope, parse(body, yaml), expected);
+    }
+
+    /** What a body must decode into: a type, and the apiVersion(s) and kind its type meta may name. */
+    private record Expected<T extends HasMetadata>(Class<T> type, String apiVersion, String kind,
+                                                   Set<String> alsoAccepted) {
+        static Expected<HasMetadata> of(ResourceDefinition<HasMetadata> def) {
+            return new Expected<>(def.type(), def.apiVersion(), def.kind(), Set.of());
+        }
     }
 
     /** The typed object of a JSON body when everything succeeds, unknown fields warned about; else null. */
     static HasMetadata decodeDirectly(RequestScope scope, byte[] body) {
-        ResourceDefinition<HasMetadata> def = scope.definition();
-        HasMetadata obj;
+        return decodeDirectly(scope, body, Expected.of(scope.definition()));
+    }
+
+    private static <T extends HasMetadata> T decodeDirectly(RequestScope scope, byte[] body, Expected<T> expected) {
+        T obj;
         String validation;
         try {
             validation = fieldValidation(scope);
-            obj = GoJson.MAPPER.readValue(body, def.type());
-            checkTypeMeta(obj.getApiVersion(), obj.getKind(), def.apiVersion(), def.kind());
+            obj = GoJson.MAPPER.readValue(body, expected.type());
+            checkTypeMeta(obj.getApiVersion(), obj.getKind(), expected);
         } catch (JacksonException | StatusError e) {
             return null;
         }
-        List<String> unknown = UnknownFields.prune(obj, def.schema());
+        List<String> unknown = UnknownFields.prune(obj, schemaOf(scope, expected.type()));
         if (!unknown.isEmpty() && validation.equals("Strict")) {
             return null;
         }
@@ -133,9 +157,13 @@ public final class ObjectDecoder {
 
     /** Decodes a body tree into the resource's type, honouring {@code fieldValidation}. */
     public static HasMetadata decode(RequestScope scope, ObjectNode tree) {
-        ResourceDefinition<HasMetadata> def = scope.definition();
-        checkTypeMeta(tree, def.apiVersion(), def.kind());
-        return decodeAs(scope, tree, def.type());
+        return decode(scope, tree, Expected.of(scope.definition()));
+    }
+
+    private static <T extends HasMetadata> T decode(RequestScope scope, ObjectNode tree, Expected<T> expected) {
+        checkTypeMeta(typeMetaField(tree, "apiVersion", expected.kind()), typeMetaField(tree, "kind", expected.kind()),
+                expected);
+        return decodeAs(scope, tree, expected.type());
     }
 
     /**
@@ -247,6 +275,13 @@ public final class ObjectDecoder {
                     + (summary.length() > 30 ? summary.substring(0, 30) + " ..." : summary) + ")");
         }
         return n.stringValue();
+    }
+
+    private static void checkTypeMeta(String bodyApiVersion, String bodyKind, Expected<?> expected) {
+        if (bodyApiVersion != null && expected.alsoAccepted().contains(bodyApiVersion)) {
+            bodyApiVersion = null;
+        }
+        checkTypeMeta(bodyApiVersion, bodyKind, expected.apiVersion(), expected.kind());
     }
 
     private static void checkTypeMeta(String bodyApiVersion, String bodyKind, String apiVersion, String kind) {

@@ -1,6 +1,5 @@
 package dev.kapi.apiserver.endpoints.handlers;
 
-import dev.kapi.apiserver.admission.AdmissionAttributes.Operation;
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.endpoints.patch.PatchType;
@@ -13,8 +12,8 @@ import java.io.IOException;
 
 /**
  * PATCH of an object or its {@code status}: JSON patch, JSON merge patch or strategic merge patch, applied
- * to the current object inside the store's compare-and-swap loop (so a concurrent write re-applies the
- * patch to the newer object rather than failing).
+ * to the current object inside the write pipeline's compare-and-swap update (so a concurrent write re-applies
+ * the patch to the newer object rather than failing); admission sees it as an UPDATE with UpdateOptions.
  */
 public final class PatchHandler implements VerbHandler {
 
@@ -26,11 +25,8 @@ public final class PatchHandler implements VerbHandler {
         }
         boolean dryRun = scope.dryRun();
         byte[] patch = BodyReader.read(scope.request());
-        boolean statusOnly = "status".equals(scope.subresource());
-        HasMetadata updated = scope.store().update(scope.namespace(), scope.name(), current -> {
-            HasMetadata next = applyPatch(scope, type, patch, current);
-            return scope.mutate(Operation.UPDATE, next, current, dryRun);
-        }, statusOnly, scope.writeOptions(Operation.UPDATE, dryRun));
+        HasMetadata updated = scope.writes().update(scope.writeScope(), scope.name(),
+                current -> applyPatch(scope, type, patch, current), scope.updateOptions(dryRun));
         ObjectWriter.writeObject(scope, 200, updated);
     }
 

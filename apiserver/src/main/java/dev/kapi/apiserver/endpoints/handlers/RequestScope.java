@@ -1,14 +1,16 @@
 package dev.kapi.apiserver.endpoints.handlers;
 
-import dev.kapi.apiserver.admission.AdmissionAttributes;
-import dev.kapi.apiserver.admission.AdmissionChain;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.authn.UserInfo;
 import dev.kapi.apiserver.filters.RequestInfo;
 import dev.kapi.apiserver.registry.ResourceDefinition;
 import dev.kapi.apiserver.registry.Store;
-import dev.kapi.apiserver.registry.WriteOptions;
+import dev.kapi.apiserver.registry.rest.OperationOptions;
+import dev.kapi.apiserver.registry.rest.WritePipeline;
+import dev.kapi.apiserver.registry.rest.WriteScope;
+import io.fabric8.kubernetes.api.model.CreateOptions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.UpdateOptions;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -17,15 +19,16 @@ import java.util.List;
 
 /**
  * Everything a verb handler needs about one resource request: the parsed request info, the resource's
- * definition and store, the namespace (null for cluster-scoped resources), the user, the admission chain
- * and the servlet request/response. Warnings collected while handling go out as {@code Warning} headers.
+ * definition and store, the namespace (null for cluster-scoped resources), the user, the write pipeline
+ * every write goes through (with the scope and options of this request) and the servlet request/response.
+ * Warnings collected while handling go out as {@code Warning} headers.
  */
 public final class RequestScope {
 
     private final RequestInfo info;
     private final ResourceDefinition<HasMetadata> definition;
     private final Store<HasMetadata> store;
-    private final AdmissionChain admission;
+    private final WritePipeline writes;
     private final UserInfo user;
     private final HttpServletRequest request;
     private final HttpServletResponse response;
@@ -33,12 +36,12 @@ public final class RequestScope {
 
     /** @param user the user authorization allowed this request for (after impersonation) */
     public RequestScope(RequestInfo info, ResourceDefinition<HasMetadata> definition, Store<HasMetadata> store,
-                        AdmissionChain admission, UserInfo user, HttpServletRequest request,
+                        WritePipeline writes, UserInfo user, HttpServletRequest request,
                         HttpServletResponse response) {
         this.info = info;
         this.definition = definition;
         this.store = store;
-        this.admission = admission;
+        this.writes = writes;
         this.user = user;
         this.request = request;
         this.response = response;
@@ -111,21 +114,26 @@ public final class RequestScope {
         warnings.clear();
     }
 
-    /** Write options whose validation step runs the validating admission chain. */
-    public WriteOptions writeOptions(AdmissionAttributes.Operation operation, boolean dryRun) {
-        return new WriteOptions(dryRun, (obj, old) -> admission.validate(attributes(operation, obj, old, dryRun)));
+    /** The pipeline every write of this request goes through. */
+    public WritePipeline writes() {
+        return writes;
     }
 
-    /** Runs mutating admission on an object about to be written; returns the object to continue with. */
-    public HasMetadata mutate(AdmissionAttributes.Operation operation, HasMetadata obj, HasMetadata old,
-                              boolean dryRun) {
-        return admission.mutate(attributes(operation, obj, old, dryRun));
+    /** This request's write: its store, namespace, subresource and user. */
+    public WriteScope<HasMetadata> writeScope() {
+        return new WriteScope<>(store, namespace(), info.subresource(), user);
     }
 
-    private AdmissionAttributes attributes(AdmissionAttributes.Operation operation, HasMetadata obj,
-                                           HasMetadata old, boolean dryRun) {
-        String name = obj != null && obj.getMetadata() != null ? obj.getMetadata().getName() : info.name();
-        return new AdmissionAttributes(operation, definition.group(), definition.version(), definition.resource(),
-                info.subresource(), definition.kind(), namespace(), name, obj, old, user(), dryRun);
+    /**
+     * The CreateOptions of the query: {@code dryRun} (as read by {@link #dryRun()}), {@code fieldManager} and
+     * {@code fieldValidation} as sent (decoding checks the latter before admission sees it).
+     */
+    public CreateOptions createOptions(boolean dryRun) {
+        return OperationOptions.create(dryRun, param("fieldManager"), param("fieldValidation"));
+    }
+
+    /** The UpdateOptions of a PUT's query, or of a PATCH's (its PatchOptions, converted as kube does). */
+    public UpdateOptions updateOptions(boolean dryRun) {
+        return OperationOptions.update(dryRun, param("fieldManager"), param("fieldValidation"));
     }
 }

@@ -2,7 +2,7 @@ package dev.kapi.apiserver.endpoints.openapi;
 
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.api.schema.Schema;
-import dev.kapi.apiserver.endpoints.discovery.SubresourceKinds;
+import dev.kapi.apiserver.registry.SubresourceKinds;
 import dev.kapi.apiserver.registry.ResourceDefinition;
 import dev.kapi.apiserver.registry.schema.BuiltInSchemas;
 import tools.jackson.databind.node.ArrayNode;

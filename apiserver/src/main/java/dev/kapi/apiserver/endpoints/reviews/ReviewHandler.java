@@ -1,6 +1,5 @@
 package dev.kapi.apiserver.endpoints.reviews;
 
-import dev.kapi.apiserver.admission.AdmissionAttributes.Operation;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.endpoints.handlers.ObjectDecoder;
 import dev.kapi.apiserver.endpoints.handlers.ObjectWriter;
@@ -14,8 +13,9 @@ import java.io.IOException;
 
 /**
  * POST of a review object (kube-apiserver's create handler in front of a review REST that stores nothing):
- * read and decode the body, put it in the URL's namespace, mutating admission, the review's own checks,
- * validating admission, then 201 with the answer. Dry run changes nothing, since nothing is stored.
+ * read and decode the body, put it in the URL's namespace, then the write pipeline's create of an object it
+ * does not store: mutating admission, the review's own checks, validating admission, then 201 with the answer.
+ * Dry run changes nothing, since nothing is stored.
  */
 abstract class ReviewHandler implements VerbHandler {
 
@@ -24,10 +24,15 @@ abstract class ReviewHandler implements VerbHandler {
         boolean dryRun = scope.dryRun();
         HasMetadata obj = ObjectDecoder.readObject(scope);
         matchNamespace(scope, obj);
-        obj = scope.mutate(Operation.CREATE, obj, null, dryRun);
-        check(scope, obj);
-        scope.writeOptions(Operation.CREATE, dryRun).validation().validate(obj, null);
-        ObjectWriter.writeRaw(scope, 201, ReviewTrees.withTypeMeta(scope.definition(), answer(scope, obj)));
+        String name = obj.getMetadata() == null || obj.getMetadata().getName() == null ? ""
+                : obj.getMetadata().getName();
+        ObjectNode answer = scope.writes().create(scope.writeScope(), name, obj, scope.createOptions(dryRun),
+                (admitted, validation) -> {
+                    check(scope, admitted);
+                    validation.accept(admitted);
+                    return answer(scope, admitted);
+                });
+        ObjectWriter.writeRaw(scope, 201, ReviewTrees.withTypeMeta(scope.definition(), answer));
     }
 
     /** The review's own validation: a 422 (or 400) before admission and the answer. */

@@ -19,8 +19,6 @@ import io.fabric8.kubernetes.api.model.authentication.BoundObjectReference;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestSpec;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestStatus;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -28,6 +26,7 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * POST {@code serviceaccounts/<name>/token} (kube's {@code TokenREST}): reads an authentication.k8s.io/v1
@@ -58,48 +57,53 @@ public final class TokenRequestHandler implements VerbHandler {
 
     @Override
     public void handle(RequestScope scope) throws IOException {
-        scope.dryRun();
-        ObjectNode tree = ObjectDecoder.readBody(scope);
-        checkTypeMeta(tree);
-        TokenRequest req = ObjectDecoder.decodeAs(scope, tree, TokenRequest.class);
+        boolean dryRun = scope.dryRun();
+        TokenRequest req = ObjectDecoder.readObject(scope, TokenRequest.class, API_VERSION, "TokenRequest");
+        TokenRequestSpec spec = req.getSpec() == null ? new TokenRequestSpec() : req.getSpec();
+        if (spec.getExpirationSeconds() == null) {
+            spec.setExpirationSeconds(DEFAULT_EXPIRATION_SECONDS); // kube's defaulting, done when it decodes
+        }
+        req.setSpec(spec);
+        TokenRequest answer = scope.writes().create(scope.writeScope(), scope.name(), req,
+                scope.createOptions(dryRun), (admitted, validation) -> issue(scope, admitted, validation));
+        ObjectWriter.writeRaw(scope, 201, answer);
+    }
+
+    /**
+     * kube's {@code TokenREST.Create}: the ServiceAccount must exist, the request is completed (name, namespace,
+     * audiences) and validated, then validating admission sees it, then the bound object is checked and the
+     * token issued.
+     */
+    private TokenRequest issue(RequestScope scope, TokenRequest req, Consumer<TokenRequest> validation) {
         String ns = scope.namespace();
         String name = scope.name();
         ServiceAccount sa = (ServiceAccount) scope.store().get(ns, name);
         ObjectMeta meta = req.getMetadata() == null ? new ObjectMeta() : req.getMetadata();
         checkMeta(meta, ns, name);
         TokenRequestSpec spec = req.getSpec() == null ? new TokenRequestSpec() : req.getSpec();
-        long seconds = expirationSeconds(spec, name);
+        long requested = validExpirationSeconds(spec, name);
         List<String> audiences = spec.getAudiences() == null || spec.getAudiences().isEmpty()
                 ? options.apiAudiences() : spec.getAudiences();
-        BoundObject bound = bound(spec.getBoundObjectRef(), ns, name);
-        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        Instant expiry = now.plusSeconds(seconds);
-        String token = generator.issue(new ServiceAccountRef(ns, name, sa.getMetadata().getUid()), audiences,
-                now, expiry, bound);
-
         meta.setName(name);
         meta.setNamespace(ns);
         req.setMetadata(meta);
         req.setApiVersion(API_VERSION);
         req.setKind("TokenRequest");
         spec.setAudiences(audiences);
-        spec.setExpirationSeconds(seconds);
+        spec.setExpirationSeconds(requested);
         req.setSpec(spec);
-        req.setStatus(new TokenRequestStatus(DateTimeFormatter.ISO_INSTANT.format(expiry), token));
-        ObjectWriter.writeRaw(scope, 201, req);
-    }
+        req.setStatus(null);
+        validation.accept(req);
 
-    private static void checkTypeMeta(ObjectNode tree) {
-        JsonNode av = tree.get("apiVersion");
-        if (av != null && !av.isNull() && !av.asString().isEmpty() && !av.asString().equals(API_VERSION)) {
-            throw StatusError.badRequest("the API version in the data (" + av.asString()
-                    + ") does not match the expected API version (" + API_VERSION + ")");
-        }
-        JsonNode k = tree.get("kind");
-        if (k != null && !k.isNull() && !k.asString().isEmpty() && !k.asString().equals("TokenRequest")) {
-            throw StatusError.badRequest("the kind in the data (" + k.asString()
-                    + ") does not match the expected kind (TokenRequest)");
-        }
+        BoundObject bound = bound(spec.getBoundObjectRef(), ns, name);
+        long seconds = capped(requested);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant expiry = now.plusSeconds(seconds);
+        String token = generator.issue(new ServiceAccountRef(ns, name, sa.getMetadata().getUid()), audiences,
+                now, expiry, bound);
+        spec.setExpirationSeconds(seconds);
+        req.setStatus(new TokenRequestStatus(DateTimeFormatter.ISO_INSTANT.format(expiry), token));
+        return req;
     }
 
     private static void checkMeta(ObjectMeta meta, String ns, String name) {
@@ -113,7 +117,7 @@ public final class TokenRequestHandler implements VerbHandler {
         }
     }
 
-    private long expirationSeconds(TokenRequestSpec spec, String name) {
+    private static long validExpirationSeconds(TokenRequestSpec spec, String name) {
         long seconds = spec.getExpirationSeconds() == null ? DEFAULT_EXPIRATION_SECONDS : spec.getExpirationSeconds();
         if (seconds < MIN_EXPIRATION_SECONDS) {
             throw invalid(name, seconds, "may not specify a duration less than 10 minutes");
@@ -121,10 +125,13 @@ public final class TokenRequestHandler implements VerbHandler {
         if (seconds > MAX_EXPIRATION_SECONDS) {
             throw invalid(name, seconds, "may not specify a duration larger than 2^32 seconds");
         }
-        if (options.maxExpiration() != null && seconds > options.maxExpiration().toSeconds()) {
-            seconds = options.maxExpiration().toSeconds();
-        }
         return seconds;
+    }
+
+    /** {@code --service-account-max-token-expiration} caps what was asked. */
+    private long capped(long seconds) {
+        return options.maxExpiration() != null && seconds > options.maxExpiration().toSeconds()
+                ? options.maxExpiration().toSeconds() : seconds;
     }
 
     private static StatusError invalid(String name, long seconds, String detail) {

@@ -6,7 +6,10 @@ import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.StoreWatch;
 import dev.kapi.apiserver.registry.WatchParams;
-import dev.kapi.apiserver.registry.WriteOptions;
+import dev.kapi.apiserver.registry.rest.OperationOptions;
+import dev.kapi.apiserver.registry.rest.SystemUsers;
+import dev.kapi.apiserver.registry.rest.WritePipeline;
+import dev.kapi.apiserver.registry.rest.WriteScope;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -22,7 +25,9 @@ import java.util.function.Consumer;
  * Stands in for kube-controller-manager's service account controller until controllers arrive: every
  * namespace that is not being deleted has a ServiceAccount named {@code default}. It watches namespaces
  * (each one found or added gets its account) and service accounts (a deleted {@code default} is made
- * again). Creating an account that exists is a harmless 409, so several servers may run it at once.
+ * again). Creating an account that exists is a harmless 409, so several servers may run it at once. It
+ * creates through the {@link WritePipeline} as kube's service account controller
+ * ({@link SystemUsers#SERVICE_ACCOUNT_CONTROLLER}).
  */
 public final class DefaultServiceAccounts implements AutoCloseable {
 
@@ -33,10 +38,12 @@ public final class DefaultServiceAccounts implements AutoCloseable {
 
     private final Store<Namespace> namespaces;
     private final Store<ServiceAccount> accounts;
+    private final WritePipeline writes;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean closed;
 
-    public DefaultServiceAccounts(StoreRegistry stores) {
+    public DefaultServiceAccounts(StoreRegistry stores, WritePipeline writes) {
+        this.writes = writes;
         this.namespaces = stores.find("", "v1", "namespaces", Namespace.class).orElseThrow();
         this.accounts = stores.find("", "v1", "serviceaccounts", ServiceAccount.class).orElseThrow();
     }
@@ -79,10 +86,12 @@ public final class DefaultServiceAccounts implements AutoCloseable {
             if (ns.getMetadata().getDeletionTimestamp() != null) {
                 return;
             }
-            accounts.create(namespace, new ServiceAccountBuilder().withNewMetadata().withName(NAME).endMetadata()
-                    .build(), WriteOptions.plain());
+            writes.create(WriteScope.of(accounts, namespace, SystemUsers.SERVICE_ACCOUNT_CONTROLLER),
+                    new ServiceAccountBuilder().withNewMetadata().withName(NAME).endMetadata().build(),
+                    OperationOptions.create());
         } catch (StatusError e) {
-            if (e.code() != 404 && e.code() != 409 && !closed) {
+            // 403: the namespace began terminating meanwhile (NamespaceLifecycle), as kube's controller ignores
+            if (e.code() != 404 && e.code() != 409 && !terminating(e) && !closed) {
                 LOG.warn("could not create serviceaccount {}/{}: {}", namespace, NAME, e.getMessage());
             }
         } catch (RuntimeException e) {
@@ -90,6 +99,12 @@ public final class DefaultServiceAccounts implements AutoCloseable {
                 LOG.warn("could not create serviceaccount {}/{}: {}", namespace, NAME, e.toString());
             }
         }
+    }
+
+    private static boolean terminating(StatusError e) {
+        var details = e.status().getDetails();
+        return e.code() == 403 && details != null && details.getCauses() != null
+                && details.getCauses().stream().anyMatch(c -> "NamespaceTerminating".equals(c.getReason()));
     }
 
     /**

@@ -4,8 +4,10 @@ import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.registry.ListParams;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
-import dev.kapi.apiserver.registry.WriteOptions;
-import dev.kapi.apiserver.storage.Preconditions;
+import dev.kapi.apiserver.registry.rest.OperationOptions;
+import dev.kapi.apiserver.registry.rest.SystemUsers;
+import dev.kapi.apiserver.registry.rest.WritePipeline;
+import dev.kapi.apiserver.registry.rest.WriteScope;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceCondition;
@@ -24,7 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * being deleted (deletionTimestamp set, phase Terminating) is emptied resource by resource; once nothing
  * is left in it, the {@code kubernetes} finalizer is removed from its {@code spec.finalizers} (as PUT
  * {@code /finalize} does) and the namespace goes when nothing else holds it. What still keeps it is told in
- * its status conditions ({@link NamespaceDeletionStatus}). It runs for a namespace as
+ * its status conditions ({@link NamespaceDeletionStatus}). It writes through the {@link WritePipeline} as
+ * kube's namespace controller ({@link SystemUsers#NAMESPACE_CONTROLLER}). It runs for a namespace as
  * soon as its deletion starts and, for what that missed (a restart, another server, content still held by
  * its own finalizers), on every resync. Every step is idempotent, so several servers may run it at once.
  */
@@ -40,6 +43,7 @@ public final class NamespaceCleanup implements AutoCloseable {
     static final Duration STOP_WAIT = Duration.ofSeconds(1);
 
     private final StoreRegistry stores;
+    private final WritePipeline writes;
     private final Store<Namespace> namespaces; // null when the registry serves no namespaces (some tests)
     private final Set<String> running = ConcurrentHashMap.newKeySet();
     /** Namespaces whose content finalizers hold: looked at again after a wait that doubles up to a minute. */
@@ -65,13 +69,14 @@ public final class NamespaceCleanup implements AutoCloseable {
 
     private final java.util.function.Consumer<Duration> settle;
 
-    public NamespaceCleanup(StoreRegistry stores) {
-        this(stores, NamespaceCleanup::sleep);
+    public NamespaceCleanup(StoreRegistry stores, WritePipeline writes) {
+        this(stores, writes, NamespaceCleanup::sleep);
     }
 
     /** With {@code settle} in place of the wait between the two passes (tests act there). */
-    NamespaceCleanup(StoreRegistry stores, java.util.function.Consumer<Duration> settle) {
+    NamespaceCleanup(StoreRegistry stores, WritePipeline writes, java.util.function.Consumer<Duration> settle) {
         this.stores = stores;
+        this.writes = writes;
         this.settle = settle;
         this.namespaces = stores.find("", "v1", "namespaces", Namespace.class).orElse(null);
     }
@@ -161,7 +166,7 @@ public final class NamespaceCleanup implements AutoCloseable {
         }
         if (NamespaceStrategy.specFinalizers(ns).isEmpty()) {
             try {
-                namespaces.delete(null, name, new Preconditions(uid, null), WriteOptions.plain());
+                writes.delete(as(namespaces, null), name, OperationOptions.deleteWithUid(uid));
             } catch (StatusError e) {
                 if (e.code() != 404 && e.code() != 409) {
                     throw e;
@@ -186,12 +191,11 @@ public final class NamespaceCleanup implements AutoCloseable {
         return status;
     }
 
-    private static <T extends HasMetadata> void deleteAll(Store<T> store, String namespace,
-                                                          NamespaceDeletionStatus status) {
+    private <T extends HasMetadata> void deleteAll(Store<T> store, String namespace, NamespaceDeletionStatus status) {
         if (!store.definition().serves("deletecollection")) {
             return; // nothing stored (review APIs)
         }
-        store.deleteCollection(namespace, ListParams.all(), WriteOptions.plain());
+        writes.deleteCollection(as(store, namespace), ListParams.all(), OperationOptions.delete());
         List<T> left = store.list(namespace, ListParams.all()).items();
         status.remaining(store.definition().resource() + "." + store.definition().group(), left.size(),
                 left.stream().map(o -> o.getMetadata().getFinalizers() == null ? List.<String>of()
@@ -209,7 +213,7 @@ public final class NamespaceCleanup implements AutoCloseable {
             return true;
         }
         try {
-            namespaces.update(null, read.getMetadata().getName(), ns -> {
+            writes.update(as(namespaces, null).subresource("status"), read.getMetadata().getName(), ns -> {
                 if (!uid.equals(ns.getMetadata().getUid()) || ns.getMetadata().getDeletionTimestamp() == null) {
                     throw new NotOurs();
                 }
@@ -219,7 +223,7 @@ public final class NamespaceCleanup implements AutoCloseable {
                 }
                 ns.getStatus().setConditions(status.conditions(ns.getStatus().getConditions()));
                 return ns;
-            }, true, WriteOptions.plain());
+            }, OperationOptions.update());
             return true;
         } catch (NotOurs e) {
             return false;
@@ -237,7 +241,7 @@ public final class NamespaceCleanup implements AutoCloseable {
      */
     private Namespace finalizeKubernetes(String name, String uid) {
         try {
-            return namespaces.update(null, name, ns -> {
+            return writes.update(as(namespaces, null).subresource("finalize"), name, ns -> {
                 if (!uid.equals(ns.getMetadata().getUid()) || ns.getMetadata().getDeletionTimestamp() == null) {
                     throw new NotOurs();
                 }
@@ -245,7 +249,7 @@ public final class NamespaceCleanup implements AutoCloseable {
                 rest.remove(NamespaceStrategy.KUBERNETES_FINALIZER);
                 ns.getSpec().setFinalizers(rest);
                 return ns;
-            }, "finalize", WriteOptions.plain());
+            }, OperationOptions.update());
         } catch (NotOurs e) {
             return null;
         } catch (StatusError e) {
@@ -254,6 +258,11 @@ public final class NamespaceCleanup implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** A write of this controller's, under its identity. */
+    private static <T extends HasMetadata> WriteScope<T> as(Store<T> store, String namespace) {
+        return WriteScope.of(store, namespace, SystemUsers.NAMESPACE_CONTROLLER);
     }
 
     /** Ends the finalize update of a namespace that was replaced by another of the same name. */

@@ -20,13 +20,17 @@ import java.util.Map;
  * cluster-admin, the aggregated admin/edit/view with their {@code system:aggregate-to-*} parts,
  * system:discovery, system:basic-user and system:public-info-viewer, bound so that system:masters may do
  * everything, authenticated users may discover the API and review themselves, and everyone (even
- * anonymous) may read /healthz, /livez, /readyz and /version. All carry
+ * anonymous) may read /healthz, /livez, /readyz and /version; and the role of the one controller that needs
+ * RBAC to write ({@code system:controller:clusterrole-aggregation-controller}, bound to its service account
+ * kube-system/clusterrole-aggregation-controller: RBAC escalation prevention lets it write any rules since
+ * it may {@code escalate} cluster roles). All carry
  * {@code rbac.authorization.kubernetes.io/autoupdate: "true"}.
  */
 public final class BootstrapPolicy {
 
     public static final String AUTOUPDATE = "rbac.authorization.kubernetes.io/autoupdate";
     static final String AGGREGATE_TO = "rbac.authorization.k8s.io/aggregate-to-";
+    static final String AGGREGATION_CONTROLLER_ROLE = "system:controller:clusterrole-aggregation-controller";
 
     private static final List<String> READ = List.of("get", "list", "watch");
     private static final List<String> WRITE = List.of("create", "delete", "deletecollection", "patch", "update");
@@ -98,6 +102,8 @@ public final class BootstrapPolicy {
                         List.of("create"))));
         roles.add(role("system:public-info-viewer", Map.of(), null, Rules.urlRule(List.of("/healthz", "/livez",
                 "/readyz", "/version", "/version/"), List.of("get"))));
+        roles.add(role(AGGREGATION_CONTROLLER_ROLE, Map.of(), null, Rules.resourceRule(List.of(RbacResources.GROUP),
+                List.of("clusterroles"), List.of("escalate", "get", "list", "patch", "update", "watch"))));
         return roles;
     }
 
@@ -106,7 +112,9 @@ public final class BootstrapPolicy {
                 binding("cluster-admin", group("system:masters")),
                 binding("system:discovery", group("system:authenticated")),
                 binding("system:basic-user", group("system:authenticated")),
-                binding("system:public-info-viewer", group("system:authenticated"), group("system:unauthenticated")));
+                binding("system:public-info-viewer", group("system:authenticated"), group("system:unauthenticated")),
+                binding(AGGREGATION_CONTROLLER_ROLE,
+                        serviceAccount("kube-system", "clusterrole-aggregation-controller")));
     }
 
     private static ClusterRole role(String name, Map<String, String> labels, String aggregatesFrom,
@@ -138,6 +146,14 @@ public final class BootstrapPolicy {
         b.setRoleRef(ref);
         b.setSubjects(new ArrayList<>(List.of(subjects)));
         return b;
+    }
+
+    private static Subject serviceAccount(String namespace, String name) {
+        Subject s = new Subject();
+        s.setKind("ServiceAccount");
+        s.setName(name);
+        s.setNamespace(namespace);
+        return s;
     }
 
     private static Subject group(String name) {

@@ -2,10 +2,11 @@ package dev.kapi.apiserver.registry.rbac;
 
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.authz.rbac.RuleCoverage;
-import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
-import dev.kapi.apiserver.registry.WriteOptions;
-import dev.kapi.apiserver.storage.Preconditions;
+import dev.kapi.apiserver.registry.rest.OperationOptions;
+import dev.kapi.apiserver.registry.rest.SystemUsers;
+import dev.kapi.apiserver.registry.rest.WritePipeline;
+import dev.kapi.apiserver.registry.rest.WriteScope;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.rbac.AggregationRule;
@@ -27,17 +28,22 @@ import java.util.Objects;
  * post-start hook: missing roles and bindings are created; existing ones not annotated
  * {@code rbac.authorization.kubernetes.io/autoupdate: "false"} gain missing labels, annotations, rules,
  * aggregation selectors and subjects (what users added stays); a binding whose roleRef differs is recreated.
+ * It writes through the {@link WritePipeline} as the API server itself ({@link SystemUsers#API_SERVER}).
  */
 public final class BootstrapReconciler {
 
     private static final Logger LOG = LoggerFactory.getLogger(BootstrapReconciler.class);
 
-    private final Store<ClusterRole> roles;
-    private final Store<ClusterRoleBinding> bindings;
+    private final WriteScope<ClusterRole> roles;
+    private final WriteScope<ClusterRoleBinding> bindings;
+    private final WritePipeline writes;
 
-    public BootstrapReconciler(StoreRegistry stores) {
-        this.roles = RbacResources.store(stores, "clusterroles", ClusterRole.class);
-        this.bindings = RbacResources.store(stores, "clusterrolebindings", ClusterRoleBinding.class);
+    public BootstrapReconciler(StoreRegistry stores, WritePipeline writes) {
+        this.roles = WriteScope.of(RbacResources.store(stores, "clusterroles", ClusterRole.class), null,
+                SystemUsers.API_SERVER);
+        this.bindings = WriteScope.of(RbacResources.store(stores, "clusterrolebindings", ClusterRoleBinding.class),
+                null, SystemUsers.API_SERVER);
+        this.writes = writes;
     }
 
     /** Reconciles every bootstrap role and binding; throws when storage fails. */
@@ -52,9 +58,9 @@ public final class BootstrapReconciler {
 
     private void reconcileRole(ClusterRole expected) {
         String name = expected.getMetadata().getName();
-        ClusterRole existing = find(() -> roles.get(null, name));
+        ClusterRole existing = find(() -> roles.store().get(null, name));
         if (existing == null) {
-            createIgnoringConflict(() -> roles.create(null, expected, WriteOptions.plain()));
+            createIgnoringConflict(() -> writes.create(roles, expected, OperationOptions.create()));
             LOG.info("created clusterrole {}", name);
             return;
         }
@@ -63,17 +69,17 @@ public final class BootstrapReconciler {
         }
         ClusterRole reconciled = reconciledRole(existing, expected);
         if (reconciled != null) {
-            roles.update(null, name, current -> reconciledRole(current, expected) == null ? current
-                    : reconciledRole(current, expected), false, WriteOptions.plain());
+            writes.update(roles, name, current -> reconciledRole(current, expected) == null ? current
+                    : reconciledRole(current, expected), OperationOptions.update());
             LOG.info("updated clusterrole {}", name);
         }
     }
 
     private void reconcileBinding(ClusterRoleBinding expected) {
         String name = expected.getMetadata().getName();
-        ClusterRoleBinding existing = find(() -> bindings.get(null, name));
+        ClusterRoleBinding existing = find(() -> bindings.store().get(null, name));
         if (existing == null) {
-            createIgnoringConflict(() -> bindings.create(null, expected, WriteOptions.plain()));
+            createIgnoringConflict(() -> writes.create(bindings, expected, OperationOptions.create()));
             LOG.info("created clusterrolebinding {}", name);
             return;
         }
@@ -85,18 +91,18 @@ public final class BootstrapReconciler {
             return;
         }
         if (!Objects.equals(existing.getRoleRef(), expected.getRoleRef())) {
-            bindings.delete(null, name, Preconditions.NONE, WriteOptions.plain());
+            writes.delete(bindings, name, OperationOptions.delete());
             reconciled.getMetadata().setResourceVersion(null);
             reconciled.getMetadata().setUid(null);
             reconciled.getMetadata().setCreationTimestamp(null);
-            createIgnoringConflict(() -> bindings.create(null, reconciled, WriteOptions.plain()));
+            createIgnoringConflict(() -> writes.create(bindings, reconciled, OperationOptions.create()));
             LOG.info("recreated clusterrolebinding {} with roleRef {}", name, expected.getRoleRef().getName());
             return;
         }
-        bindings.update(null, name, current -> {
+        writes.update(bindings, name, current -> {
             ClusterRoleBinding r = reconciledBinding(current, expected);
             return r == null ? current : r;
-        }, false, WriteOptions.plain());
+        }, OperationOptions.update());
         LOG.info("updated clusterrolebinding {}", name);
     }
 

@@ -4,9 +4,11 @@ import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.api.selection.LabelSelector;
 import dev.kapi.apiserver.authz.rbac.PolicySnapshot;
 import dev.kapi.apiserver.authz.rbac.Rules;
-import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
-import dev.kapi.apiserver.registry.WriteOptions;
+import dev.kapi.apiserver.registry.rest.OperationOptions;
+import dev.kapi.apiserver.registry.rest.SystemUsers;
+import dev.kapi.apiserver.registry.rest.WritePipeline;
+import dev.kapi.apiserver.registry.rest.WriteScope;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import org.slf4j.Logger;
@@ -19,6 +21,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -26,21 +29,31 @@ import java.util.concurrent.TimeUnit;
  * kube's ClusterRole aggregation controller: a ClusterRole with an {@code aggregationRule} gets as rules
  * the union (in name order, without repeats) of the rules of every other ClusterRole whose labels match
  * one of its {@code clusterRoleSelectors}; recomputed (and written through the store) whenever cluster
- * roles change in the {@link RbacPolicyCache}.
+ * roles change in the {@link RbacPolicyCache}. It writes through the {@link WritePipeline} as kube's
+ * aggregation controller ({@link SystemUsers#CLUSTERROLE_AGGREGATION_CONTROLLER}), which RBAC escalation
+ * prevention lets through because the bootstrap policy grants it {@code escalate} on clusterroles.
  */
 public final class ClusterRoleAggregator implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterRoleAggregator.class);
+    private static final long FIRST_RETRY_MILLIS = 500;
+    /** A write refused (say by --authorization-mode=AlwaysDeny) is retried, and logged, at most this often. */
+    private static final long MAX_RETRY_MILLIS = 30_000;
 
     private final RbacPolicyCache cache;
-    private final Store<ClusterRole> store;
+    private final WriteScope<ClusterRole> roles;
+    private final WritePipeline writes;
     private final Semaphore pending = new Semaphore(0);
+    /** The last failure of each role whose aggregation failed. */
+    private final Map<String, String> failures = new ConcurrentHashMap<>();
     private volatile Thread thread;
     private volatile boolean closed;
 
-    public ClusterRoleAggregator(RbacPolicyCache cache, StoreRegistry stores) {
+    public ClusterRoleAggregator(RbacPolicyCache cache, StoreRegistry stores, WritePipeline writes) {
         this.cache = cache;
-        this.store = RbacResources.store(stores, "clusterroles", ClusterRole.class);
+        this.roles = WriteScope.of(RbacResources.store(stores, "clusterroles", ClusterRole.class), null,
+                SystemUsers.CLUSTERROLE_AGGREGATION_CONTROLLER);
+        this.writes = writes;
     }
 
     public synchronized void start() {
@@ -52,13 +65,21 @@ public final class ClusterRoleAggregator implements AutoCloseable {
         pending.release();
     }
 
+    /** Syncs when signalled; after a failed write tries again after a wait that doubles up to 30 s. */
     private void run() {
+        long retryMillis = FIRST_RETRY_MILLIS;
         while (!closed) {
             try {
                 boolean signalled = pending.tryAcquire(5, TimeUnit.SECONDS);
                 pending.drainPermits();
-                if (signalled && !syncAll()) {
-                    Thread.sleep(500);
+                if (!signalled) {
+                    continue;
+                }
+                if (syncAll()) {
+                    retryMillis = FIRST_RETRY_MILLIS;
+                } else {
+                    Thread.sleep(retryMillis);
+                    retryMillis = Math.min(retryMillis * 2, MAX_RETRY_MILLIS);
                     pending.release();
                 }
             } catch (InterruptedException e) {
@@ -81,22 +102,32 @@ public final class ClusterRoleAggregator implements AutoCloseable {
             }
             String name = role.getMetadata().getName();
             try {
-                store.update(null, name, current -> {
+                writes.update(roles, name, current -> {
                     current.setRules(rules);
                     return current;
-                }, false, WriteOptions.plain());
+                }, OperationOptions.update());
                 LOG.debug("aggregated clusterrole {}: {} rules", name, rules.size());
+                failures.remove(name);
             } catch (StatusError e) {
                 if (e.code() != 404) {
-                    LOG.warn("could not aggregate clusterrole {}: {}", name, e.getMessage());
+                    failed(name, e.getMessage());
                     ok = false;
                 }
             } catch (RuntimeException e) {
-                LOG.warn("could not aggregate clusterrole {}: {}", name, e.toString());
+                failed(name, e.toString());
                 ok = false;
             }
         }
         return ok;
+    }
+
+    /** Logs a failure at WARN when it is new for the role; its retries say the same at DEBUG. */
+    private void failed(String role, String message) {
+        if (message.equals(failures.put(role, message))) {
+            LOG.debug("could not aggregate clusterrole {}: {}", role, message);
+        } else {
+            LOG.warn("could not aggregate clusterrole {}: {}", role, message);
+        }
     }
 
     /** The union of the rules of the other cluster roles the target's selectors match, by role name. */

@@ -1,11 +1,12 @@
 package dev.kapi.apiserver.admission.rbac;
 
-import dev.kapi.apiserver.admission.AdmissionAttributes;
 import dev.kapi.apiserver.admission.AdmissionAttributes.Operation;
+import dev.kapi.apiserver.admission.AdmissionAttributes;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.authn.UserInfo;
 import dev.kapi.apiserver.authz.rbac.PolicySnapshot;
 import dev.kapi.apiserver.authz.rbac.RbacAuthorizer;
+import dev.kapi.apiserver.testing.Attributes;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.rbac.AggregationRule;
@@ -107,7 +108,7 @@ class RbacEscalationAdmissionTest {
     @ParameterizedTest
     @MethodSource("cases")
     void checks(Case c) {
-        AdmissionAttributes a = new AdmissionAttributes(Operation.CREATE, RBAC, "v1", c.resource(), "",
+        AdmissionAttributes a = Attributes.of(Operation.CREATE, RBAC, "v1", c.resource(), "",
                 c.object().getKind(), c.namespace(), c.object().getMetadata().getName(), c.object(), null, c.user(),
                 false);
         if (c.forbidden() == null) {
@@ -131,7 +132,7 @@ class RbacEscalationAdmissionTest {
         RbacEscalationAdmission allowAll = new RbacEscalationAdmission(rbac, rbac,
                 () -> at -> at.verb().equals("escalate") ? dev.kapi.apiserver.authz.Decision.allow("")
                         : dev.kapi.apiserver.authz.Decision.noOpinion(""));
-        AdmissionAttributes a = new AdmissionAttributes(Operation.CREATE, RBAC, "v1", "clusterroles", "",
+        AdmissionAttributes a = Attributes.of(Operation.CREATE, RBAC, "v1", "clusterroles", "",
                 "ClusterRole", "", "agg", aggregated, null, escalator, false);
         allowAll.validate(a);
         assertThatThrownBy(() -> admission.validate(a)).isInstanceOf(StatusError.class)
@@ -142,13 +143,13 @@ class RbacEscalationAdmissionTest {
     @Test
     void ignoresOtherResourcesAndGarbageCollectionOnlyUpdates() {
         HasMetadata secretRole = role("dev", "r", resourceRule(List.of(""), List.of("secrets"), List.of("get")));
-        admission.validate(new AdmissionAttributes(Operation.CREATE, "", "v1", "configmaps", "", "ConfigMap", "dev",
+        admission.validate(Attributes.of(Operation.CREATE, "", "v1", "configmaps", "", "ConfigMap", "dev",
                 "r", secretRole, null, ALICE, false));
         HasMetadata withFinalizer = role("dev", "r", resourceRule(List.of(""), List.of("secrets"), List.of("get")));
         withFinalizer.getMetadata().setFinalizers(List.of("example.com/keep"));
-        admission.validate(new AdmissionAttributes(Operation.UPDATE, RBAC, "v1", "roles", "", "Role", "dev", "r",
+        admission.validate(Attributes.of(Operation.UPDATE, RBAC, "v1", "roles", "", "Role", "dev", "r",
                 withFinalizer, secretRole, ALICE, false));
-        admission.validate(new AdmissionAttributes(Operation.DELETE, RBAC, "v1", "roles", "", "Role", "dev", "r",
+        admission.validate(Attributes.of(Operation.DELETE, RBAC, "v1", "roles", "", "Role", "dev", "r",
                 null, secretRole, ALICE, false));
     }
 }

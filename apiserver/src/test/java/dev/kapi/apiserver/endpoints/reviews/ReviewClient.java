@@ -13,6 +13,7 @@ import dev.kapi.apiserver.filters.RequestInfo;
 import dev.kapi.apiserver.filters.RequestInfoResolver;
 import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.StoreRegistry;
+import dev.kapi.apiserver.registry.rest.WritePipeline;
 import dev.kapi.apiserver.registry.reviews.ReviewResources;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
@@ -41,7 +42,8 @@ final class ReviewClient {
         ResourceRegistry registry = new ResourceRegistry(ReviewResources.all());
         StoreRegistry stores = new StoreRegistry(registry, null, "/registry");
         ReviewHandlers reviews = new ReviewHandlers(authorizer, resolver, tokens, Clock.fixed(NOW, ZoneOffset.UTC));
-        this.servlet = new ApiServlet(new ResourceDispatcher(stores, AdmissionChain.empty(), reviews.byResource(), null),
+        this.servlet = new ApiServlet(new ResourceDispatcher(stores, new WritePipeline(AdmissionChain.empty()),
+                reviews.byResource(), null),
                 List.of());
         this.requester = requester;
     }

@@ -1,16 +1,15 @@
 package dev.kapi.apiserver.endpoints.tokens;
 
 import com.nimbusds.jwt.SignedJWT;
-import dev.kapi.apiserver.admission.AdmissionChain;
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.authn.TokenAuthenticator.BadCredentialsException;
 import dev.kapi.apiserver.authn.UserInfo;
-import dev.kapi.apiserver.authz.AuthorizedRequest;
 import dev.kapi.apiserver.authn.serviceaccount.ServiceAccountKeys;
 import dev.kapi.apiserver.authn.serviceaccount.ServiceAccountTokenAuthenticator;
 import dev.kapi.apiserver.authn.serviceaccount.ServiceAccountTokenGenerator;
 import dev.kapi.apiserver.authn.serviceaccount.ServiceAccountTokenOptions;
+import dev.kapi.apiserver.authz.AuthorizedRequest;
 import dev.kapi.apiserver.endpoints.ResourceDispatcher;
 import dev.kapi.apiserver.endpoints.Responses;
 import dev.kapi.apiserver.filters.RequestInfoResolver;
@@ -18,10 +17,9 @@ import dev.kapi.apiserver.registry.BuiltInResources;
 import dev.kapi.apiserver.registry.RegistryContext;
 import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.StoreRegistry;
-import dev.kapi.apiserver.registry.WriteOptions;
-import dev.kapi.apiserver.storage.Preconditions;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
 import dev.kapi.apiserver.testing.EtcdExtension;
+import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -82,7 +80,7 @@ class TokenRequestHandlerTest {
         keys = new ServiceAccountKeys(kp.getPrivate(), kp.getPublic(), List.of());
         options = new ServiceAccountTokenOptions(List.of(ISSUER), List.of(), Duration.ofHours(2));
         BoundObjects objects = new BoundObjects(stores);
-        dispatcher = new ResourceDispatcher(stores, AdmissionChain.empty(), java.util.Map.of(), new TokenRequestHandler(
+        dispatcher = new ResourceDispatcher(stores, Writes.PIPELINE, java.util.Map.of(), new TokenRequestHandler(
                 new ServiceAccountTokenGenerator(keys, ISSUER), options, objects, Clock.fixed(NOW, ZoneOffset.UTC)));
         lookup = new WatchedServiceAccountLookup(objects).start();
         create("ServiceAccount", new ServiceAccountBuilder().withMetadata(meta("builder")).build());
@@ -102,7 +100,7 @@ class TokenRequestHandlerTest {
     }
 
     HasMetadata create(String kind, HasMetadata obj) {
-        return new BoundObjects(stores).store(kind).create(NS, obj, WriteOptions.plain());
+        return Writes.create(new BoundObjects(stores).store(kind), NS, obj);
     }
 
     MockHttpServletResponse send(String method, String path, String contentType, byte[] body) throws Exception {
@@ -276,6 +274,6 @@ class TokenRequestHandlerTest {
     }
 
     private void delete(String kind, String name) {
-        new BoundObjects(stores).store(kind).delete(NS, name, Preconditions.NONE, WriteOptions.plain());
+        Writes.delete(new BoundObjects(stores).store(kind), NS, name);
     }
 }

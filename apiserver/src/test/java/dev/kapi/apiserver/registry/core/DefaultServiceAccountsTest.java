@@ -7,11 +7,10 @@ import dev.kapi.apiserver.registry.ResourceDefinition;
 import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
-import dev.kapi.apiserver.registry.WriteOptions;
-import dev.kapi.apiserver.storage.Preconditions;
 import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
 import dev.kapi.apiserver.testing.EtcdExtension;
+import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -36,20 +35,20 @@ class DefaultServiceAccountsTest {
                     new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
             Store<Namespace> namespaces = store(stores, "namespaces");
             Store<ServiceAccount> accounts = store(stores, "serviceaccounts");
-            namespaces.create(null, namespace("sa-before"), WriteOptions.plain());
-            try (DefaultServiceAccounts controller = new DefaultServiceAccounts(stores)) {
+            Writes.create(namespaces, null, namespace("sa-before"));
+            try (DefaultServiceAccounts controller = new DefaultServiceAccounts(stores, Writes.PIPELINE)) {
                 controller.start();
                 awaitAccount(accounts, "sa-before");
-                namespaces.create(null, namespace("sa-after"), WriteOptions.plain());
+                Writes.create(namespaces, null, namespace("sa-after"));
                 awaitAccount(accounts, "sa-after");
 
-                accounts.delete("sa-after", "default", Preconditions.NONE, WriteOptions.plain());
+                Writes.delete(accounts, "sa-after", "default");
                 awaitAccount(accounts, "sa-after");
 
-                namespaces.delete(null, "sa-after", Preconditions.NONE, WriteOptions.plain()); // Terminating
-                accounts.delete("sa-after", "default", Preconditions.NONE, WriteOptions.plain());
+                Writes.delete(namespaces, null, "sa-after"); // Terminating
+                Writes.delete(accounts, "sa-after", "default");
                 // a later delete on the same watch is handled after the one above
-                accounts.delete("sa-before", "default", Preconditions.NONE, WriteOptions.plain());
+                Writes.delete(accounts, "sa-before", "default");
                 awaitAccount(accounts, "sa-before");
                 assertThat(exists(accounts, "sa-after")).as("not made again in a terminating namespace").isFalse();
             }

@@ -7,11 +7,10 @@ import dev.kapi.apiserver.registry.ResourceDefinition;
 import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
-import dev.kapi.apiserver.registry.WriteOptions;
-import dev.kapi.apiserver.storage.Preconditions;
 import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
 import dev.kapi.apiserver.testing.EtcdExtension;
+import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import org.junit.jupiter.api.AfterEach;
@@ -49,28 +48,28 @@ class NamespaceExistenceTest {
         NamespaceExistence existence = new NamespaceExistence(namespaces, now::get);
 
         assertThat(existence.phase("team-a")).isEqualTo(Phase.MISSING);
-        namespaces.create(null, new NamespaceBuilder().withNewMetadata().withName("team-a").endMetadata().build(),
-                WriteOptions.plain());
+        Writes.create(namespaces, null, new NamespaceBuilder().withNewMetadata().withName("team-a").endMetadata()
+                .build());
         assertThat(existence.phase("team-a")).as("a missing namespace is not remembered").isEqualTo(Phase.ACTIVE);
 
-        namespaces.delete(null, "team-a", Preconditions.NONE, WriteOptions.plain());
+        Writes.delete(namespaces, null, "team-a");
         now.addAndGet(NamespaceExistence.TRUST_NANOS - 1);
         assertThat(existence.phase("team-a")).as("still trusted within the second").isEqualTo(Phase.ACTIVE);
         now.addAndGet(1);
         assertThat(existence.phase("team-a")).as("read again after the second").isEqualTo(Phase.TERMINATING);
 
-        namespaces.create(null, new NamespaceBuilder().withNewMetadata().withName("team-b").endMetadata().build(),
-                WriteOptions.plain());
+        Writes.create(namespaces, null, new NamespaceBuilder().withNewMetadata().withName("team-b").endMetadata()
+                .build());
         assertThat(existence.phase("team-b")).isEqualTo(Phase.ACTIVE);
         existence.deleting("team-b");
-        namespaces.delete(null, "team-b", Preconditions.NONE, WriteOptions.plain());
+        Writes.delete(namespaces, null, "team-b");
         assertThat(existence.phase("team-b")).as("read live after a delete through this server")
                 .isEqualTo(Phase.TERMINATING);
 
-        namespaces.update(null, "team-a", ns -> {
+        Writes.update(namespaces, null, "team-a", "finalize", ns -> {
             ns.getSpec().setFinalizers(List.of());
             return ns;
-        }, "finalize", WriteOptions.plain());
+        });
         assertThat(existence.phase("team-a")).as("a terminating namespace is trusted too").isEqualTo(Phase.TERMINATING);
         now.addAndGet(NamespaceExistence.TRUST_NANOS);
         assertThat(existence.phase("team-a")).as("gone once finalized").isEqualTo(Phase.MISSING);

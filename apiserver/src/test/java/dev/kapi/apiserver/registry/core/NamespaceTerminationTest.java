@@ -7,11 +7,10 @@ import dev.kapi.apiserver.registry.ResourceDefinition;
 import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
-import dev.kapi.apiserver.registry.WriteOptions;
-import dev.kapi.apiserver.storage.Preconditions;
 import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
 import dev.kapi.apiserver.testing.EtcdExtension;
+import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -39,7 +38,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NamespaceTerminationTest {
 
-    private static final WriteOptions PLAIN = WriteOptions.plain();
 
     private Storage storage;
     private StoreRegistry stores;
@@ -57,7 +55,7 @@ class NamespaceTerminationTest {
         namespaces = store("", "namespaces");
         configMaps = store("", "configmaps");
         secrets = store("", "secrets");
-        cleanup = new NamespaceCleanup(stores);
+        cleanup = new NamespaceCleanup(stores, Writes.PIPELINE);
     }
 
     @SuppressWarnings("unchecked")
@@ -74,27 +72,28 @@ class NamespaceTerminationTest {
     @Test
     void deleteMarksTheNamespaceTerminatingAndASecondDeleteReturnsItUnchanged() {
         createNamespace("nt-mark");
-        Store.DeleteResult<Namespace> first = namespaces.delete(null, "nt-mark", Preconditions.NONE, PLAIN);
+        Store.DeleteResult<Namespace> first = Writes.delete(namespaces, null, "nt-mark");
         assertThat(first.deleted()).isFalse();
         Namespace marked = first.object();
         assertThat(marked.getMetadata().getDeletionTimestamp()).isNotBlank();
         assertThat(marked.getStatus().getPhase()).isEqualTo("Terminating");
         assertThat(marked.getSpec().getFinalizers()).containsExactly("kubernetes");
-        Store.DeleteResult<Namespace> second = namespaces.delete(null, "nt-mark", Preconditions.NONE, PLAIN);
+        Store.DeleteResult<Namespace> second = Writes.delete(namespaces, null, "nt-mark");
         assertThat(second.deleted()).isFalse();
         assertThat(second.object().getMetadata().getResourceVersion())
                 .isEqualTo(marked.getMetadata().getResourceVersion());
 
-        StatusError active = catchThrowableOfType(StatusError.class, () -> namespaces.update(null, "nt-mark", ns -> {
-            ns.getStatus().setPhase("Active");
-            return ns;
-        }, true, PLAIN));
+        StatusError active = catchThrowableOfType(StatusError.class, () -> Writes.update(namespaces, null,
+                "nt-mark", "status", ns -> {
+                    ns.getStatus().setPhase("Active");
+                    return ns;
+                }));
         assertThat(active.code()).isEqualTo(422);
-        Namespace updated = namespaces.update(null, "nt-mark", ns -> {
+        Namespace updated = Writes.update(namespaces, null, "nt-mark", ns -> {
             ns.getSpec().setFinalizers(List.of());
             ns.getMetadata().setLabels(java.util.Map.of("team", "a"));
             return ns;
-        }, false, PLAIN);
+        });
         assertThat(updated.getSpec().getFinalizers()).as("only finalize changes spec.finalizers")
                 .containsExactly("kubernetes");
         assertThat(updated.getStatus().getPhase()).isEqualTo("Terminating");
@@ -103,12 +102,12 @@ class NamespaceTerminationTest {
     @Test
     void cleanupEmptiesTheNamespaceWaitsForHeldContentAndThenRemovesIt() {
         createNamespace("nt-full");
-        configMaps.create("nt-full", new ConfigMapBuilder().withNewMetadata().withName("plain").endMetadata().build(),
-                PLAIN);
-        configMaps.create("nt-full", new ConfigMapBuilder().withNewMetadata().withName("held")
-                .withFinalizers("example.com/hold").endMetadata().build(), PLAIN);
-        secrets.create("nt-full", new SecretBuilder().withNewMetadata().withName("s").endMetadata().build(), PLAIN);
-        namespaces.delete(null, "nt-full", Preconditions.NONE, PLAIN);
+        Writes.create(configMaps, "nt-full", new ConfigMapBuilder().withNewMetadata().withName("plain").endMetadata()
+                .build());
+        Writes.create(configMaps, "nt-full", new ConfigMapBuilder().withNewMetadata().withName("held")
+                .withFinalizers("example.com/hold").endMetadata().build());
+        Writes.create(secrets, "nt-full", new SecretBuilder().withNewMetadata().withName("s").endMetadata().build());
+        Writes.delete(namespaces, null, "nt-full");
 
         assertThat(cleanup.finish("nt-full")).as("a held ConfigMap keeps the namespace").isFalse();
         Namespace stuck = namespaces.get(null, "nt-full");
@@ -132,10 +131,10 @@ class NamespaceTerminationTest {
         assertThat(configMaps.get("nt-full", "held").getMetadata().getDeletionTimestamp()).isNotBlank();
         assertThat(secrets.list("nt-full", dev.kapi.apiserver.registry.ListParams.all()).items()).isEmpty();
 
-        configMaps.update("nt-full", "held", c -> {
+        Writes.update(configMaps, "nt-full", "held", c -> {
             c.getMetadata().setFinalizers(List.of());
             return c;
-        }, false, PLAIN);
+        });
         assertThat(cleanup.finish("nt-full")).isTrue();
         assertGone("nt-full");
     }
@@ -143,46 +142,46 @@ class NamespaceTerminationTest {
     @Test
     void aNamespaceFinalizedBeforeItsDeleteIsStillMarkedFirstAndThenRemoved() {
         createNamespace("nt-bare");
-        Namespace bare = namespaces.update(null, "nt-bare", ns -> {
+        Namespace bare = Writes.update(namespaces, null, "nt-bare", "finalize", ns -> {
             ns.getSpec().setFinalizers(List.of());
             return ns;
-        }, "finalize", PLAIN);
+        });
         assertThat(bare.getSpec().getFinalizers()).isEmpty();
         assertThat(bare.getMetadata().getDeletionTimestamp()).as("finalize alone deletes nothing").isNull();
-        assertThat(namespaces.delete(null, "nt-bare", Preconditions.NONE, PLAIN).deleted()).isFalse();
+        assertThat(Writes.delete(namespaces, null, "nt-bare").deleted()).isFalse();
         assertThat(cleanup.finish("nt-bare")).isTrue();
         assertGone("nt-bare");
     }
 
     @Test
     void aMetadataFinalizerKeepsTheReleasedNamespaceUntilItIsRemoved() {
-        namespaces.create(null, new NamespaceBuilder().withNewMetadata().withName("nt-meta")
-                .withFinalizers("example.com/hold").endMetadata().build(), PLAIN);
-        namespaces.delete(null, "nt-meta", Preconditions.NONE, PLAIN);
+        Writes.create(namespaces, null, new NamespaceBuilder().withNewMetadata().withName("nt-meta")
+                .withFinalizers("example.com/hold").endMetadata().build());
+        Writes.delete(namespaces, null, "nt-meta");
         assertThat(cleanup.finish("nt-meta")).isTrue();
         Namespace released = namespaces.get(null, "nt-meta");
         assertThat(released.getSpec().getFinalizers()).isEmpty();
         assertThat(released.getStatus().getPhase()).isEqualTo("Terminating");
-        namespaces.update(null, "nt-meta", ns -> {
+        Writes.update(namespaces, null, "nt-meta", ns -> {
             ns.getMetadata().setFinalizers(List.of());
             return ns;
-        }, false, PLAIN);
+        });
         assertGone("nt-meta");
     }
 
     @Test
     void aNamespaceCreatedAgainUnderTheSameNameWhileCleanupWaitsIsLeftAlone() {
         createNamespace("nt-again");
-        namespaces.delete(null, "nt-again", Preconditions.NONE, PLAIN);
-        NamespaceCleanup racing = new NamespaceCleanup(stores, settle -> {
+        Writes.delete(namespaces, null, "nt-again");
+        NamespaceCleanup racing = new NamespaceCleanup(stores, Writes.PIPELINE, settle -> {
             // meanwhile someone else releases the namespace, and it is created again with content
-            namespaces.update(null, "nt-again", ns -> {
+            Writes.update(namespaces, null, "nt-again", "finalize", ns -> {
                 ns.getSpec().setFinalizers(List.of());
                 return ns;
-            }, "finalize", PLAIN);
+            });
             createNamespace("nt-again");
-            configMaps.create("nt-again", new ConfigMapBuilder().withNewMetadata().withName("new").endMetadata()
-                    .build(), PLAIN);
+            Writes.create(configMaps, "nt-again", new ConfigMapBuilder().withNewMetadata().withName("new").endMetadata()
+                    .build());
         });
         assertThat(racing.finish("nt-again")).isTrue();
         Namespace again = namespaces.get(null, "nt-again");
@@ -194,17 +193,18 @@ class NamespaceTerminationTest {
     @Test
     void finalizeIsTheOnlyUpdateAndValidatesFinalizerNames() {
         createNamespace("nt-names");
-        StatusError bad = catchThrowableOfType(StatusError.class, () -> namespaces.update(null, "nt-names", ns -> {
-            ns.getSpec().setFinalizers(List.of("not a name"));
-            return ns;
-        }, "finalize", PLAIN));
+        StatusError bad = catchThrowableOfType(StatusError.class, () -> Writes.update(namespaces, null, "nt-names",
+                "finalize", ns -> {
+                    ns.getSpec().setFinalizers(List.of("not a name"));
+                    return ns;
+                }));
         assertThat(bad.code()).isEqualTo(422);
-        assertThat(catchThrowableOfType(StatusError.class, () -> namespaces.update(null, "nt-names", ns -> ns,
-                "approval", PLAIN)).code()).isEqualTo(404);
+        assertThat(catchThrowableOfType(StatusError.class,
+                () -> Writes.update(namespaces, null, "nt-names", "approval", ns -> ns)).code()).isEqualTo(404);
     }
 
     private void createNamespace(String name) {
-        namespaces.create(null, new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build(), PLAIN);
+        Writes.create(namespaces, null, new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build());
     }
 
     private void assertGone(String name) {

@@ -9,11 +9,10 @@ import dev.kapi.apiserver.registry.RegistryContext;
 import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
-import dev.kapi.apiserver.registry.WriteOptions;
-import dev.kapi.apiserver.storage.Preconditions;
 import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
 import dev.kapi.apiserver.testing.EtcdExtension;
+import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.rbac.AggregationRule;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -61,11 +60,11 @@ class RbacPolicyCacheTest {
         String prefix = EtcdExtension.randomPrefix();
         stores = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
                 new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
-        new BootstrapReconciler(stores).reconcile();
+        new BootstrapReconciler(stores, Writes.PIPELINE).reconcile();
         cache = new RbacPolicyCache(stores);
         cache.start();
         assertThat(cache.awaitSynced(Duration.ofSeconds(10))).isTrue();
-        aggregator = new ClusterRoleAggregator(cache, stores);
+        aggregator = new ClusterRoleAggregator(cache, stores, Writes.PIPELINE);
         aggregator.start();
         rbac = new RbacAuthorizer(cache);
     }
@@ -95,20 +94,20 @@ class RbacPolicyCacheTest {
         Store<RoleBinding> bindings = RbacResources.store(stores, "rolebindings", RoleBinding.class);
         UserInfo frank = person("frank");
         var getPods = request(frank, "get", "", "pods", "team", "p");
-        roles.create("team", role("team", "reader", resourceRule(List.of(""), List.of("configmaps"),
-                List.of("get"))), WriteOptions.plain());
-        bindings.create("team", roleBinding("team", "frank", "Role", "reader", user("frank")), WriteOptions.plain());
+        Writes.create(roles, "team", role("team", "reader", resourceRule(List.of(""), List.of("configmaps"),
+                List.of("get"))));
+        Writes.create(bindings, "team", roleBinding("team", "frank", "Role", "reader", user("frank")));
         eventually("binding seen", () -> snapshot(s -> s.role("team", "reader") != null
                 && !s.roleBindingsFor(frank, "team").isEmpty()));
         assertThat(rbac.authorize(getPods).allowed()).isFalse();
 
-        roles.update("team", "reader", r -> {
+        Writes.update(roles, "team", "reader", r -> {
             r.setRules(List.of(resourceRule(List.of(""), List.of("pods"), List.of("get"))));
             return r;
-        }, false, WriteOptions.plain());
+        });
         eventually("update seen", () -> rbac.authorize(getPods).allowed());
 
-        bindings.delete("team", "frank", Preconditions.NONE, WriteOptions.plain());
+        Writes.delete(bindings, "team", "frank");
         eventually("delete seen", () -> !rbac.authorize(getPods).allowed());
         assertThat(cache.current().role("team", "reader")).isNotNull();
     }
@@ -122,20 +121,20 @@ class RbacPolicyCacheTest {
         AggregationRule rule = new AggregationRule();
         rule.setClusterRoleSelectors(List.of(selector));
         monitoring.setAggregationRule(rule);
-        clusterRoles.create(null, monitoring, WriteOptions.plain());
+        Writes.create(clusterRoles, null, monitoring);
 
         ClusterRole pods = clusterRole("monitoring-pods", resourceRule(List.of(""), List.of("pods"), List.of("list")));
         pods.getMetadata().setLabels(Map.of("example.com/aggregate-to-monitoring", "true"));
-        clusterRoles.create(null, pods, WriteOptions.plain());
-        clusterRoles.create(null, clusterRole("unlabelled", resourceRule(List.of(""), List.of("secrets"),
-                List.of("get"))), WriteOptions.plain());
+        Writes.create(clusterRoles, null, pods);
+        Writes.create(clusterRoles, null, clusterRole("unlabelled", resourceRule(List.of(""), List.of("secrets"),
+                List.of("get"))));
         eventually("rules aggregated", () -> !nz(clusterRoles.get(null, "monitoring").getRules()).isEmpty());
         assertThat(clusterRoles.get(null, "monitoring").getRules()).extracting(Rules::key)
                 .containsExactly(Rules.key(resourceRule(List.of(""), List.of("pods"), List.of("list"))));
 
         ClusterRole nodes = clusterRole("monitoring-nodes", resourceRule(List.of(""), List.of("nodes"), List.of("get")));
         nodes.getMetadata().setLabels(Map.of("example.com/aggregate-to-monitoring", "true"));
-        clusterRoles.create(null, nodes, WriteOptions.plain());
+        Writes.create(clusterRoles, null, nodes);
         eventually("second role aggregated", () -> nz(clusterRoles.get(null, "monitoring").getRules()).size() == 2);
         assertThat(clusterRoles.get(null, "monitoring").getRules()).extracting(Rules::resources)
                 .containsExactly(List.of("nodes"), List.of("pods"));
@@ -175,14 +174,14 @@ class RbacPolicyCacheTest {
     @Test
     void reconcilingAgainKeepsUserAdditionsAndAddsNothingTwice() {
         Store<ClusterRole> clusterRoles = RbacResources.store(stores, "clusterroles", ClusterRole.class);
-        clusterRoles.update(null, "system:discovery", r -> {
+        Writes.update(clusterRoles, null, "system:discovery", r -> {
             var rules = new java.util.ArrayList<>(r.getRules());
             rules.add(Rules.urlRule(List.of("/custom"), List.of("get")));
             r.setRules(rules);
             return r;
-        }, false, WriteOptions.plain());
+        });
         String before = clusterRoles.get(null, "system:discovery").getMetadata().getResourceVersion();
-        new BootstrapReconciler(stores).reconcile();
+        new BootstrapReconciler(stores, Writes.PIPELINE).reconcile();
         ClusterRole after = clusterRoles.get(null, "system:discovery");
         assertThat(after.getMetadata().getResourceVersion()).isEqualTo(before);
         assertThat(after.getRules()).hasSize(2);

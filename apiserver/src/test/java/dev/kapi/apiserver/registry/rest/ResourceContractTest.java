@@ -125,7 +125,7 @@ class ResourceContractTest {
     }
 
     private static <T extends HasMetadata> T createGenerated(Subject<T> s) {
-        return s.store.create(s.ns, s.sample(null, "{\"generateName\":\"rt-gen-\"}"), PLAIN);
+        return s.create(s.sample(null, "{\"generateName\":\"rt-gen-\"}"), PLAIN);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -289,7 +289,7 @@ class ResourceContractTest {
     }
 
     private static <T extends HasMetadata> T dryCreate(Subject<T> s, String name) {
-        return s.store.create(s.ns, s.sample(name, "{}"), DRY_RUN);
+        return s.create(s.sample(name, "{}"), DRY_RUN);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -317,7 +317,7 @@ class ResourceContractTest {
     }
 
     private static <T extends HasMetadata> T createWithFinalizer(Subject<T> s, String name) {
-        return s.store.create(s.ns, s.sample(name, "{\"finalizers\":[\"example.com/rt\"]}"), PLAIN);
+        return s.create(s.sample(name, "{\"finalizers\":[\"example.com/rt\"]}"), PLAIN);
     }
 
     @ParameterizedTest(name = "{0}")

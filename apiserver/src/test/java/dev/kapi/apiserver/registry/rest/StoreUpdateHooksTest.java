@@ -8,10 +8,10 @@ import dev.kapi.apiserver.registry.ResourceDefinition;
 import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
-import dev.kapi.apiserver.registry.WriteOptions;
 import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
 import dev.kapi.apiserver.testing.EtcdExtension;
+import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.Service;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,17 +68,16 @@ class StoreUpdateHooksTest {
     @CsvSource({"false, true", "true, false"})
     void anUpdateThatDropsANodePortReleasesItUnlessDryRun(boolean dryRun, boolean released) {
         int port = dryRun ? 30081 : 30080;
-        services.create("ns", nodePortService("first-" + port, port), WriteOptions.plain());
-        Service updated = services.update("ns", "first-" + port, StoreUpdateHooksTest::toClusterIp, false,
-                new WriteOptions(dryRun, (o, old) -> {
-                }));
+        Writes.create(services, "ns", nodePortService("first-" + port, port));
+        Service updated = Writes.PIPELINE.update(WriteScope.of(services, "ns", Writes.ADMIN), "first-" + port,
+                StoreUpdateHooksTest::toClusterIp, OperationOptions.update(dryRun, null, null));
         assertThat(updated.getSpec().getType()).isEqualTo("ClusterIP");
 
         if (released) {
-            Service second = services.create("ns", nodePortService("second-" + port, port), WriteOptions.plain());
+            Service second = Writes.create(services, "ns", nodePortService("second-" + port, port));
             assertThat(second.getSpec().getPorts().getFirst().getNodePort()).isEqualTo(port);
         } else {
-            assertThatThrownBy(() -> services.create("ns", nodePortService("second-" + port, port), WriteOptions.plain()))
+            assertThatThrownBy(() -> Writes.create(services, "ns", nodePortService("second-" + port, port)))
                     .isInstanceOfSatisfying(StatusError.class, e -> {
                         assertThat(e.code()).isEqualTo(422);
                         assertThat(e.getMessage()).contains("provided port is already allocated");

@@ -3,8 +3,8 @@ package dev.kapi.apiserver.registry.rest;
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.registry.ResourceDefinition;
 import dev.kapi.apiserver.registry.Store;
-import dev.kapi.apiserver.registry.WriteOptions;
-import dev.kapi.apiserver.storage.Preconditions;
+import dev.kapi.apiserver.testing.Writes;
+import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -15,13 +15,13 @@ import java.util.UUID;
 
 /**
  * One resource under test in {@link ResourceContractTest}: its definition, store and sample, and the
- * namespace it works in (a fresh one per test for namespaced resources, null for cluster-scoped ones).
+ * namespace it works in (a fresh one per test for namespaced resources, null for cluster-scoped ones). Writes
+ * go through the {@link WritePipeline} (without admission plugins), as every write does.
  */
 final class Subject<T extends HasMetadata> {
 
-    static final WriteOptions PLAIN = WriteOptions.plain();
-    static final WriteOptions DRY_RUN = new WriteOptions(true, (o, old) -> {
-    });
+    static final boolean PLAIN = false;
+    static final boolean DRY_RUN = true;
 
     final ResourceDefinition<T> def;
     final Store<T> store;
@@ -53,7 +53,15 @@ final class Subject<T extends HasMetadata> {
     }
 
     T create(String name) {
-        return store.create(ns, sample(name, "{}"), PLAIN);
+        return create(sample(name, "{}"), PLAIN);
+    }
+
+    T create(T obj, boolean dryRun) {
+        return Writes.PIPELINE.create(scope(null), obj, OperationOptions.create(dryRun, null, null));
+    }
+
+    private WriteScope<T> scope(String subresource) {
+        return new WriteScope<>(store, ns, subresource, Writes.ADMIN);
     }
 
     T createNew() {
@@ -65,16 +73,17 @@ final class Subject<T extends HasMetadata> {
     }
 
     /** Updates the main resource with {@code change} applied to the current object as a JSON merge patch. */
-    T update(String name, String change, boolean statusOnly, WriteOptions options) {
-        return store.update(ns, name, cur -> patched(cur, JsonTrees.parse(change)), statusOnly, options);
+    T update(String name, String change, boolean statusOnly, boolean dryRun) {
+        return Writes.PIPELINE.update(scope(statusOnly ? "status" : null), name,
+                cur -> patched(cur, JsonTrees.parse(change)), OperationOptions.update(dryRun, null, null));
     }
 
     T patched(T obj, JsonNode patch) {
         return Json.convert(JsonTrees.merge(Json.tree(obj), patch), def.type());
     }
 
-    Store.DeleteResult<T> delete(String name, WriteOptions options) {
-        return store.delete(ns, name, Preconditions.NONE, options);
+    Store.DeleteResult<T> delete(String name, boolean dryRun) {
+        return Writes.PIPELINE.delete(scope(null), name, OperationOptions.delete(new DeleteOptions(), dryRun));
     }
 
     static ObjectNode tree(HasMetadata obj) {

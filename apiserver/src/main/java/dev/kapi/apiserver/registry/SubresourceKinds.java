@@ -1,14 +1,15 @@
-package dev.kapi.apiserver.endpoints.discovery;
+package dev.kapi.apiserver.registry;
 
-import dev.kapi.apiserver.registry.ResourceDefinition;
+import dev.kapi.apiserver.api.GroupVersionKind;
 
 import java.util.List;
 
 /**
- * What discovery says about each subresource kube-apiserver serves: the kind its requests and responses
- * carry and its verbs ({@code pods/status} → Pod get/patch/update, {@code deployments/scale} →
- * autoscaling/v1 Scale, {@code pods/eviction} → policy/v1 Eviction create, ...). A subresource this table
- * does not know is reported like {@code status}: the parent's kind with get, patch, update.
+ * Each subresource kube-apiserver serves: the kind its requests and responses carry and its verbs
+ * ({@code pods/status} → Pod get/patch/update, {@code deployments/scale} → autoscaling/v1 Scale,
+ * {@code pods/eviction} → policy/v1 Eviction create, ...). Discovery and OpenAPI describe subresources with
+ * it, and admission names the kind of a subresource's writes by it. A subresource this table does not know
+ * is reported like {@code status}: the parent's kind with get, patch, update.
  */
 public final class SubresourceKinds {
 
@@ -22,6 +23,11 @@ public final class SubresourceKinds {
 
         public String versionOr(ResourceDefinition<?> parent) {
             return version == null ? parent.version() : version;
+        }
+
+        /** The kind of the subresource's objects under {@code parent}. */
+        public GroupVersionKind kindOf(ResourceDefinition<?> parent) {
+            return new GroupVersionKind(groupOr(parent), versionOr(parent), kind);
         }
     }
 

@@ -1,0 +1,45 @@
+package dev.kapi.apiserver.registry.rest;
+
+import dev.kapi.apiserver.authn.UserInfo;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The identities under which the server's own writers go through the {@link WritePipeline}, by kube's
+ * names: kube-apiserver's loopback user for what the API server itself keeps (system namespaces, the
+ * bootstrap RBAC policy), and the service accounts kube-controller-manager runs its controllers under
+ * ({@code --use-service-account-credentials}) for the controller stand-ins. Admission sees them like any
+ * caller; RBAC grants the controllers what kube's bootstrap policy grants them.
+ */
+public final class SystemUsers {
+
+    private static final String CONTROLLER_NAMESPACE = "kube-system";
+
+    /**
+     * {@code system:apiserver} in {@code system:masters}, with a uid of this process (kube-apiserver's
+     * loopback client has a random one per start).
+     */
+    public static final UserInfo API_SERVER = new UserInfo("system:apiserver", UUID.randomUUID().toString(),
+            List.of("system:authenticated", "system:masters"), Map.of());
+
+    /** Empties deleted namespaces and releases them ({@code NamespaceCleanup}). */
+    public static final UserInfo NAMESPACE_CONTROLLER = controller("namespace-controller");
+
+    /** Gives every namespace its {@code default} ServiceAccount ({@code DefaultServiceAccounts}). */
+    public static final UserInfo SERVICE_ACCOUNT_CONTROLLER = controller("service-account-controller");
+
+    /** Writes the rules of aggregated ClusterRoles ({@code ClusterRoleAggregator}). */
+    public static final UserInfo CLUSTERROLE_AGGREGATION_CONTROLLER = controller("clusterrole-aggregation-controller");
+
+    private SystemUsers() {
+    }
+
+    /** The user of service account {@code kube-system/<name>}, with a service account's groups. */
+    private static UserInfo controller(String name) {
+        return new UserInfo("system:serviceaccount:" + CONTROLLER_NAMESPACE + ":" + name, "",
+                List.of("system:serviceaccounts", "system:serviceaccounts:" + CONTROLLER_NAMESPACE,
+                        "system:authenticated"), Map.of());
+    }
+}

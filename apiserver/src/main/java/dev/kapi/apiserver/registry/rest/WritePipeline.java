@@ -1,0 +1,146 @@
+package dev.kapi.apiserver.registry.rest;
+
+import dev.kapi.apiserver.admission.AdmissionAttributes;
+import dev.kapi.apiserver.admission.AdmissionAttributes.Operation;
+import dev.kapi.apiserver.admission.AdmissionChain;
+import dev.kapi.apiserver.registry.ListParams;
+import dev.kapi.apiserver.registry.Store;
+import dev.kapi.apiserver.registry.WriteOptions;
+import io.fabric8.kubernetes.api.model.CreateOptions;
+import io.fabric8.kubernetes.api.model.DeleteOptions;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.UpdateOptions;
+import io.fabric8.kubernetes.api.model.autoscaling.v1.Scale;
+
+import java.util.List;
+
+/**
+ * The one way writes enter the registry (kube's handlers calling {@code rest.Creater}, {@code Updater},
+ * {@code GracefulDeleter} and {@code CollectionDeleter} with admission passed down): for every verb and
+ * subresource, from an HTTP handler or from one of the server's own writers, the same steps in the same
+ * order with the same {@link AdmissionAttributes}:
+ *
+ * <pre>
+ * create: mutating admission (the decoded object) → Store.create: defaults, strategy, validation, validating
+ *         admission (the final object), storage
+ * update: Store.update's compare-and-swap loop, each attempt: the {@link UpdatedObject} from the current
+ *         object → mutating admission (new, old) → defaults, strategy, validation → validating admission
+ * delete: Store.delete reads the object → mutating then validating admission (no object, the stored one as
+ *         old) → mark (finalizers) or delete; a deletecollection does this for each object, under name ""
+ * </pre>
+ *
+ * Subresources that are views or stores of their own keep kube's kinds: {@code scale} is admitted as
+ * autoscaling/v1 Scale objects ({@link #updateScale}); an eviction, a token request or a review is the
+ * CREATE of its own kind through a {@link Creater}. The options object (CreateOptions, UpdateOptions,
+ * DeleteOptions) carries dryRun, and admission gets it whole. The place where managedFields will be kept is
+ * here, between mutating admission and the store.
+ */
+public final class WritePipeline {
+
+    private final AdmissionChain admission;
+
+    public WritePipeline(AdmissionChain admission) {
+        this.admission = admission;
+    }
+
+    /** Creates {@code obj} in the scope's resource; returns the stored object (the would-be one on a dry run). */
+    public <T extends HasMetadata> T create(WriteScope<T> scope, T obj, CreateOptions options) {
+        boolean dryRun = OperationOptions.isDryRun(options.getDryRun());
+        return create(scope, Attributes.nameOf(obj), obj, options, (admitted, validation) ->
+                scope.store().create(scope.namespace(), admitted,
+                        new WriteOptions(dryRun, (created, old) -> validation.accept(cast(created)))));
+    }
+
+    /**
+     * A create that stores nothing of its own kind (kube's named creates): a review, {@code pods/eviction},
+     * {@code serviceaccounts/token}. Mutating admission runs on {@code obj}, then {@code rest} creates, calling
+     * validating admission on its final object.
+     *
+     * @param name the URL's name for a subresource (the parent's), else the object's
+     */
+    public <V extends HasMetadata, R> R create(WriteScope<?> scope, String name, V obj, CreateOptions options,
+                                               Creater<V, R> rest) {
+        AdmissionAttributes attributes = Attributes.of(Operation.CREATE, scope, name, options,
+                OperationOptions.isDryRun(options.getDryRun()));
+        V admitted = cast(admission.mutate(attributes.withObject(obj)));
+        return rest.create(admitted, created -> admission.validate(named(attributes, created).withObject(created)));
+    }
+
+    /** kube names the validating admission of a create by the generated name when only a generateName was set. */
+    private static AdmissionAttributes named(AdmissionAttributes attributes, HasMetadata created) {
+        return attributes.name().isEmpty() ? attributes.withName(Attributes.nameOf(created)) : attributes;
+    }
+
+    /**
+     * Updates object {@code name} of the scope's resource, or its {@code status} or {@code finalize}
+     * subresource (the scope's); a PUT, a PATCH, or a writer of the server.
+     */
+    public <T extends HasMetadata> T update(WriteScope<T> scope, String name, UpdatedObject<T> updated,
+                                            UpdateOptions options) {
+        boolean dryRun = OperationOptions.isDryRun(options.getDryRun());
+        AdmissionAttributes attributes = Attributes.of(Operation.UPDATE, scope, name, options, dryRun);
+        return scope.store().update(scope.namespace(), name, (current, stored) ->
+                        cast(admission.mutate(attributes.withObjects(updated.updated(current), stored))),
+                scope.subresource(), new WriteOptions(dryRun,
+                        (obj, old) -> admission.validate(attributes.withObjects(obj, old))));
+    }
+
+    /**
+     * Updates the {@code scale} subresource: the wanted Scale is computed from the current one, admitted as
+     * autoscaling/v1 Scale objects (mutating and validating admission both see Scales, as in kube), and
+     * written as the parent's spec.replicas. Returns the Scale of the updated object.
+     */
+    public <T extends HasMetadata> Scale updateScale(WriteScope<T> scope, String name, UpdatedObject<Scale> updated,
+                                                     UpdateOptions options) {
+        return new ScaleUpdate<>(admission, scope.subresource("scale"), name, options).run(updated);
+    }
+
+    /**
+     * Deletes object {@code name} (one held by finalizers, or a namespace, is only marked); the
+     * DeleteOptions' preconditions (uid, resourceVersion) must hold.
+     */
+    public <T extends HasMetadata> Store.DeleteResult<T> delete(WriteScope<T> scope, String name,
+                                                                DeleteOptions options) {
+        boolean dryRun = OperationOptions.isDryRun(options.getDryRun());
+        AdmissionAttributes attributes = Attributes.of(Operation.DELETE, scope, name, options, dryRun);
+        return scope.store().delete(scope.namespace(), name,
+                DeletePreconditions.of(scope.store(), scope.namespace(), name, options),
+                new WriteOptions(dryRun, deleteAdmission(attributes)));
+    }
+
+    /** Deletes every object the params select, each admitted as a DELETE under name "" (as kube does). */
+    public <T extends HasMetadata> List<T> deleteCollection(WriteScope<T> scope, ListParams<T> params,
+                                                            DeleteOptions options) {
+        boolean dryRun = OperationOptions.isDryRun(options.getDryRun());
+        AdmissionAttributes attributes = Attributes.of(Operation.DELETE, scope, "", options, dryRun);
+        return scope.store().deleteCollection(scope.namespace(), params,
+                new WriteOptions(dryRun, deleteAdmission(attributes)));
+    }
+
+    /**
+     * The one write without admission of its own: the delete a create admitted as a whole goes on to make
+     * (kube's eviction deletes the pod with {@code rest.ValidateAllObjectFunc}: admission saw, and may refuse,
+     * the CREATE of {@code pods/eviction}). Only for use inside a {@link Creater} that called its validation.
+     */
+    public <T extends HasMetadata> Store.DeleteResult<T> deleteAdmittedWith(WriteScope<T> scope, String name,
+                                                                            DeleteOptions options) {
+        return scope.store().delete(scope.namespace(), name,
+                DeletePreconditions.of(scope.store(), scope.namespace(), name, options),
+                new WriteOptions(OperationOptions.isDryRun(options.getDryRun()), (obj, old) -> {
+                }));
+    }
+
+    /** kube's {@code AdmissionToValidateObjectDeleteFunc}: mutating then validating admission with the old object. */
+    private WriteOptions.ObjectValidation deleteAdmission(AdmissionAttributes attributes) {
+        return (obj, old) -> {
+            AdmissionAttributes a = attributes.withObjects(null, old);
+            admission.mutate(a);
+            admission.validate(a);
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    static <V> V cast(Object o) {
+        return (V) o;
+    }
+}
