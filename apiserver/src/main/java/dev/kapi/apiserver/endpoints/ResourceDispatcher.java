@@ -16,7 +16,6 @@ import dev.kapi.apiserver.endpoints.handlers.UpdateHandler;
 import dev.kapi.apiserver.endpoints.handlers.VerbHandler;
 import dev.kapi.apiserver.endpoints.handlers.WatchHandler;
 import dev.kapi.apiserver.filters.RequestInfo;
-import dev.kapi.apiserver.registry.core.NamespaceCleanup;
 import dev.kapi.apiserver.registry.ResourceDefinition;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
@@ -51,23 +50,16 @@ public final class ResourceDispatcher {
     private final VerbHandler tokenRequests;
 
     public ResourceDispatcher(StoreRegistry stores, WritePipeline writes) {
-        this(stores, writes, Map.of(), null, new NamespaceCleanup(stores, writes));
-    }
-
-    public ResourceDispatcher(StoreRegistry stores, WritePipeline writes,
-                              Map<GroupResource, VerbHandler> ownCreates, VerbHandler tokenRequests) {
-        this(stores, writes, ownCreates, tokenRequests, new NamespaceCleanup(stores, writes));
+        this(stores, writes, Map.of(), null);
     }
 
     /**
-     * @param writes           the write pipeline every write goes through
-     * @param ownCreates       the create handler of each resource that does not create through its store (reviews)
-     * @param tokenRequests    the handler of {@code serviceaccounts/<name>/token} (null: not served)
-     * @param namespaceCleanup empties a namespace whose deletion starts
+     * @param writes        the write pipeline every write goes through
+     * @param ownCreates    the create handler of each resource that does not create through its store (reviews)
+     * @param tokenRequests the handler of {@code serviceaccounts/<name>/token} (null: not served)
      */
     public ResourceDispatcher(StoreRegistry stores, WritePipeline writes,
-                              Map<GroupResource, VerbHandler> ownCreates, VerbHandler tokenRequests,
-                              NamespaceCleanup namespaceCleanup) {
+                              Map<GroupResource, VerbHandler> ownCreates, VerbHandler tokenRequests) {
         this.stores = stores;
         this.ownCreates = Map.copyOf(ownCreates);
         this.tokenRequests = tokenRequests;
@@ -79,7 +71,7 @@ public final class ResourceDispatcher {
                 "create", new CreateHandler(),
                 "update", new UpdateHandler(),
                 "patch", new PatchHandler(),
-                "delete", new DeleteHandler(namespaceCleanup),
+                "delete", new DeleteHandler(),
                 "deletecollection", new DeleteCollectionHandler());
         this.eviction = new EvictionHandler(stores);
     }

@@ -130,6 +130,14 @@ public interface ResourceStrategy<T extends HasMetadata> {
         return null;
     }
 
+    /**
+     * Whether a delete answers with the deleted object rather than a Success Status (kube's store option
+     * {@code ReturnDeletedObject}, set for pods).
+     */
+    default boolean returnsDeletedObject() {
+        return false;
+    }
+
     /** Releases what a deleted object held (its cluster IP and node ports). Not called on a dry run. */
     default void afterDelete(T old) {
     }

@@ -21,8 +21,6 @@ import dev.kapi.apiserver.registry.RegistryContext;
 import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.StorageDecorator;
 import dev.kapi.apiserver.registry.StoreRegistry;
-import dev.kapi.apiserver.registry.core.DefaultServiceAccounts;
-import dev.kapi.apiserver.registry.core.NamespaceCleanup;
 import dev.kapi.apiserver.registry.core.NamespaceExistence;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
 import dev.kapi.apiserver.storage.Storage;
@@ -79,20 +77,8 @@ public class ApiConfig {
 
     @Bean
     ResourceDispatcher resourceDispatcher(StoreRegistry stores, WritePipeline writes, ReviewHandlers reviews,
-                                          TokenRequestHandler tokenRequests, NamespaceCleanup namespaceCleanup) {
-        return new ResourceDispatcher(stores, writes, reviews.byResource(), tokenRequests, namespaceCleanup);
-    }
-
-    /** A ServiceAccount "default" in every namespace (kube's service account controller, for now). */
-    @Bean(initMethod = "start", destroyMethod = "close")
-    DefaultServiceAccounts defaultServiceAccounts(StoreRegistry stores, WritePipeline writes) {
-        return new DefaultServiceAccounts(stores, writes);
-    }
-
-    /** Empties deleted namespaces (kube's namespace controller, for now); resyncs from start to stop. */
-    @Bean(initMethod = "start", destroyMethod = "close")
-    NamespaceCleanup namespaceCleanup(StoreRegistry stores, WritePipeline writes) {
-        return new NamespaceCleanup(stores, writes);
+                                          TokenRequestHandler tokenRequests) {
+        return new ResourceDispatcher(stores, writes, reviews.byResource(), tokenRequests);
     }
 
     @Bean

@@ -7,7 +7,6 @@ import dev.kapi.apiserver.authz.RuleResolver;
 import dev.kapi.apiserver.authz.rbac.RbacAuthorizer;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.rbac.BootstrapReconciler;
-import dev.kapi.apiserver.registry.rbac.ClusterRoleAggregator;
 import dev.kapi.apiserver.registry.rbac.RbacPolicyCache;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
 import org.slf4j.Logger;
@@ -24,8 +23,9 @@ import java.time.Duration;
  * RBAC: the policy cache fed by watches, the authorizer (bean {@code rbacAuthorizer}, looked up by name by
  * {@code --authorization-mode=RBAC}; not a default candidate for injection by type, so the server's own
  * {@link Authorizer} bean stays the one injected), its rule resolver (bean {@code rbacRuleResolver}, type
- * {@link RuleResolver}), the escalation-prevention admission plugin, the cluster role aggregation
- * controller and the bootstrap policy, reconciled at every start before the server takes requests.
+ * {@link RuleResolver}), the escalation-prevention admission plugin and the bootstrap policy, reconciled at
+ * every start before the server takes requests (the cluster role aggregation controller is one of the
+ * {@link ControllersConfig controllers}).
  */
 @Configuration(proxyBeanMethods = false)
 public class RbacConfig {
@@ -64,30 +64,23 @@ public class RbacConfig {
         return new BootstrapReconciler(stores, writes);
     }
 
-    @Bean(destroyMethod = "close")
-    ClusterRoleAggregator clusterRoleAggregator(RbacPolicyCache cache, StoreRegistry stores, WritePipeline writes) {
-        return new ClusterRoleAggregator(cache, stores, writes);
-    }
-
     @Bean
-    SmartLifecycle rbacStartup(BootstrapReconciler bootstrap, RbacPolicyCache cache, ClusterRoleAggregator aggregator) {
-        return new RbacStartup(bootstrap, cache, aggregator);
+    SmartLifecycle rbacStartup(BootstrapReconciler bootstrap, RbacPolicyCache cache) {
+        return new RbacStartup(bootstrap, cache);
     }
 
     /**
      * Before the web server starts: reconciles the bootstrap policy (retrying in the background while
-     * storage fails), starts the cache and waits briefly for its first lists, then starts aggregation.
+     * storage fails), starts the cache and waits briefly for its first lists.
      */
     static final class RbacStartup implements SmartLifecycle {
         private final BootstrapReconciler bootstrap;
         private final RbacPolicyCache cache;
-        private final ClusterRoleAggregator aggregator;
         private volatile boolean running;
 
-        RbacStartup(BootstrapReconciler bootstrap, RbacPolicyCache cache, ClusterRoleAggregator aggregator) {
+        RbacStartup(BootstrapReconciler bootstrap, RbacPolicyCache cache) {
             this.bootstrap = bootstrap;
             this.cache = cache;
-            this.aggregator = aggregator;
         }
 
         @Override
@@ -105,7 +98,6 @@ public class RbacConfig {
                 });
             }
             cache.start();
-            aggregator.start();
             try {
                 if (!cache.awaitSynced(Duration.ofSeconds(10))) {
                     LOG.warn("RBAC cache not synced after 10s; RBAC denies until it is");

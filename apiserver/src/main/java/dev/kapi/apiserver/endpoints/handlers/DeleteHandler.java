@@ -1,7 +1,6 @@
 package dev.kapi.apiserver.endpoints.handlers;
 
 import dev.kapi.apiserver.registry.Store;
-import dev.kapi.apiserver.registry.core.NamespaceCleanup;
 import dev.kapi.apiserver.registry.rest.OperationOptions;
 import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -13,27 +12,17 @@ import java.io.IOException;
 /**
  * DELETE of one object through the write pipeline, with {@code DeleteOptions} from the body or query
  * (preconditions on uid and resourceVersion, dryRun); admission sees the stored object as the old one. An object
- * held by finalizers is returned with its deletionTimestamp set (a namespace: Terminating, and its cleanup
- * starts); a deleted one is answered with a Success status naming it, as kube-apiserver does.
+ * held by finalizers (or a namespace, now Terminating) is returned with its deletionTimestamp set; a deleted one
+ * is answered with a Success status naming it, or with the object itself for a resource whose strategy says so
+ * ({@code ResourceStrategy.returnsDeletedObject}: pods), as kube-apiserver does.
  */
 public final class DeleteHandler implements VerbHandler {
-
-    private final NamespaceCleanup namespaceCleanup;
-
-    public DeleteHandler(NamespaceCleanup namespaceCleanup) {
-        this.namespaceCleanup = namespaceCleanup;
-    }
 
     @Override
     public void handle(RequestScope scope) throws IOException {
         DeleteOptions options = options(scope);
-        boolean dryRun = OperationOptions.isDryRun(options.getDryRun());
         Store.DeleteResult<HasMetadata> result = scope.writes().delete(scope.writeScope(), scope.name(), options);
-        if (!result.deleted() && !dryRun && scope.definition().resource().equals("namespaces")
-                && scope.definition().group().isEmpty()) {
-            namespaceCleanup.cleanupLater(scope.name()); // it is Terminating now
-        }
-        if (!result.deleted() || scope.definition().resource().equals("pods")) {
+        if (!result.deleted() || scope.definition().strategy().returnsDeletedObject()) {
             ObjectWriter.writeObject(scope, 200, result.object());
             return;
         }

@@ -16,9 +16,9 @@ import java.util.function.LongSupplier;
  * an informer cache, which lags the same way); a namespace not found is read again every time, so a
  * namespace just created is seen at once, and for {@value #LIVE_SECONDS} s after a delete of a namespace
  * through this server its answers are read from storage (kube's "force live lookup"), so that a create right
- * after the delete sees it Terminating. Another server may still answer from its last second;
- * {@code NamespaceCleanup} waits longer than that before it checks that a deleted namespace is empty, so a
- * create let through on a stale answer is still removed.
+ * after the delete sees it Terminating. Another server may still answer from its last second; the namespace
+ * controller ({@code controllers/NamespaceCleanup}) waits longer than that before it checks that a deleted
+ * namespace is empty, so a create let through on a stale answer is still removed.
  */
 public final class NamespaceExistence implements NamespaceLifecycle.Namespaces {
 

@@ -19,7 +19,7 @@ import java.util.Map;
  * finalizer and phase Active on create, spec finalizers kept on update (only {@code /finalize} changes them),
  * and the status rule that a namespace not being deleted is Active. The first delete only marks a namespace
  * (deletionTimestamp, phase Terminating); it goes once its spec finalizers are gone, which
- * {@code NamespaceCleanup} does after emptying it.
+ * the namespace controller ({@code controllers/NamespaceCleanup}) does after emptying it.
  */
 public final class NamespaceStrategy implements ResourceStrategy<Namespace> {
 

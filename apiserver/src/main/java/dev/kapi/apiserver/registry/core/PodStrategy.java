@@ -26,6 +26,12 @@ public final class PodStrategy implements ResourceStrategy<Pod> {
             + "`spec.tolerations` (only additions to existing tolerations),"
             + "`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)";
 
+    /** kube's pod storage sets {@code ReturnDeletedObject}: a delete answers with the pod. */
+    @Override
+    public boolean returnsDeletedObject() {
+        return true;
+    }
+
     @Override
     public void applyDefaults(Pod pod) {
         PodSpecDefaults.apply(pod.getSpec());

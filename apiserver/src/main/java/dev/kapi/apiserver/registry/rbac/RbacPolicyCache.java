@@ -14,7 +14,6 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
@@ -27,7 +26,6 @@ public final class RbacPolicyCache implements RbacPolicy, AutoCloseable {
 
     private final AtomicReference<PolicySnapshot> snapshot = new AtomicReference<>(PolicySnapshot.empty());
     private final List<Informer<?>> informers;
-    private final List<Runnable> clusterRoleListeners = new CopyOnWriteArrayList<>();
 
     public RbacPolicyCache(StoreRegistry stores) {
         this.informers = List.of(follow(stores, "roles", Role.class),
@@ -62,11 +60,6 @@ public final class RbacPolicyCache implements RbacPolicy, AutoCloseable {
             }
         }
         return true;
-    }
-
-    /** Calls {@code listener} (on a cache thread; it must be quick) after every change of cluster roles. */
-    public void onClusterRolesChanged(Runnable listener) {
-        clusterRoleListeners.add(listener);
     }
 
     /**
@@ -130,9 +123,6 @@ public final class RbacPolicyCache implements RbacPolicy, AutoCloseable {
             }
             change = null;
             changes = 0;
-            if (type == ClusterRole.class) {
-                clusterRoleListeners.forEach(Runnable::run);
-            }
         }
     }
 }

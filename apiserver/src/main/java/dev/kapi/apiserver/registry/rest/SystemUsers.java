@@ -24,13 +24,13 @@ public final class SystemUsers {
     public static final UserInfo API_SERVER = new UserInfo("system:apiserver", UUID.randomUUID().toString(),
             List.of("system:authenticated", "system:masters"), Map.of());
 
-    /** Empties deleted namespaces and releases them ({@code NamespaceCleanup}). */
+    /** Empties deleted namespaces and releases them ({@code controllers/NamespaceController}). */
     public static final UserInfo NAMESPACE_CONTROLLER = controller("namespace-controller");
 
-    /** Gives every namespace its {@code default} ServiceAccount ({@code DefaultServiceAccounts}). */
+    /** Gives every namespace its {@code default} ServiceAccount ({@code controllers/ServiceAccountsController}). */
     public static final UserInfo SERVICE_ACCOUNT_CONTROLLER = controller("service-account-controller");
 
-    /** Writes the rules of aggregated ClusterRoles ({@code ClusterRoleAggregator}). */
+    /** Writes the rules of aggregated ClusterRoles ({@code controllers/ClusterRoleAggregationController}). */
     public static final UserInfo CLUSTERROLE_AGGREGATION_CONTROLLER = controller("clusterrole-aggregation-controller");
 
     private SystemUsers() {

@@ -13,8 +13,6 @@ import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.Writes;
-import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.fabric8.kubernetes.api.model.rbac.AggregationRule;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
@@ -30,7 +28,6 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 import static dev.kapi.apiserver.authz.rbac.Rules.resourceRule;
-import static dev.kapi.apiserver.testing.RbacFixtures.clusterRole;
 import static dev.kapi.apiserver.testing.RbacFixtures.pathRequest;
 import static dev.kapi.apiserver.testing.RbacFixtures.person;
 import static dev.kapi.apiserver.testing.RbacFixtures.request;
@@ -40,9 +37,9 @@ import static dev.kapi.apiserver.testing.RbacFixtures.user;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The RBAC cache, aggregation and bootstrap on a real etcd: the cache follows creates, updates and
- * deletes; an aggregated ClusterRole gains a labelled role's rules; the bootstrap policy lets anonymous
- * users read only /healthz, /livez, /readyz and /version, and is reconciled again without duplicates.
+ * The RBAC cache and bootstrap on a real etcd: the cache follows creates, updates and deletes; the bootstrap
+ * policy lets anonymous users read only /healthz, /livez, /readyz and /version, and is reconciled again
+ * without duplicates. (Aggregation: {@code controllers/ClusterRoleAggregationControllerTest}.)
  */
 @ExtendWith(EtcdExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -51,7 +48,6 @@ class RbacPolicyCacheTest {
     private Storage storage;
     private StoreRegistry stores;
     private RbacPolicyCache cache;
-    private ClusterRoleAggregator aggregator;
     private RbacAuthorizer rbac;
 
     @BeforeAll
@@ -64,14 +60,11 @@ class RbacPolicyCacheTest {
         cache = new RbacPolicyCache(stores);
         cache.start();
         assertThat(cache.awaitSynced(Duration.ofSeconds(10))).isTrue();
-        aggregator = new ClusterRoleAggregator(cache, stores, Writes.PIPELINE);
-        aggregator.start();
         rbac = new RbacAuthorizer(cache);
     }
 
     @AfterAll
     void stop() {
-        aggregator.close();
         cache.close();
         storage.close();
     }
@@ -113,45 +106,6 @@ class RbacPolicyCacheTest {
     }
 
     @Test
-    void aggregatesLabelledClusterRoles() throws InterruptedException {
-        Store<ClusterRole> clusterRoles = RbacResources.store(stores, "clusterroles", ClusterRole.class);
-        ClusterRole monitoring = clusterRole("monitoring");
-        LabelSelector selector = new LabelSelector();
-        selector.setMatchLabels(Map.of("example.com/aggregate-to-monitoring", "true"));
-        AggregationRule rule = new AggregationRule();
-        rule.setClusterRoleSelectors(List.of(selector));
-        monitoring.setAggregationRule(rule);
-        Writes.create(clusterRoles, null, monitoring);
-
-        ClusterRole pods = clusterRole("monitoring-pods", resourceRule(List.of(""), List.of("pods"), List.of("list")));
-        pods.getMetadata().setLabels(Map.of("example.com/aggregate-to-monitoring", "true"));
-        Writes.create(clusterRoles, null, pods);
-        Writes.create(clusterRoles, null, clusterRole("unlabelled", resourceRule(List.of(""), List.of("secrets"),
-                List.of("get"))));
-        eventually("rules aggregated", () -> !nz(clusterRoles.get(null, "monitoring").getRules()).isEmpty());
-        assertThat(clusterRoles.get(null, "monitoring").getRules()).extracting(Rules::key)
-                .containsExactly(Rules.key(resourceRule(List.of(""), List.of("pods"), List.of("list"))));
-
-        ClusterRole nodes = clusterRole("monitoring-nodes", resourceRule(List.of(""), List.of("nodes"), List.of("get")));
-        nodes.getMetadata().setLabels(Map.of("example.com/aggregate-to-monitoring", "true"));
-        Writes.create(clusterRoles, null, nodes);
-        eventually("second role aggregated", () -> nz(clusterRoles.get(null, "monitoring").getRules()).size() == 2);
-        assertThat(clusterRoles.get(null, "monitoring").getRules()).extracting(Rules::resources)
-                .containsExactly(List.of("nodes"), List.of("pods"));
-    }
-
-    @Test
-    void bootstrapAggregatesAdminEditView() throws InterruptedException {
-        Store<ClusterRole> clusterRoles = RbacResources.store(stores, "clusterroles", ClusterRole.class);
-        eventually("view aggregated", () -> !nz(clusterRoles.get(null, "view").getRules()).isEmpty());
-        eventually("admin aggregated", () -> nz(clusterRoles.get(null, "admin").getRules()).stream()
-                .anyMatch(r -> Rules.resources(r).contains("rolebindings")));
-        eventually("edit has view's rules", () -> nz(clusterRoles.get(null, "edit").getRules()).stream()
-                .anyMatch(r -> Rules.resources(r).contains("pods/log")));
-        assertThat(clusterRoles.get(null, "view").getRules()).noneMatch(r -> Rules.resources(r).contains("secrets"));
-    }
-
-    @Test
     void anonymousMayReadOnlyHealthAndVersion() throws InterruptedException {
         UserInfo anonymous = UserInfo.anonymous();
         eventually("bootstrap cached", () -> snapshot(s -> s.clusterRoleBinding("system:public-info-viewer") != null));
@@ -185,9 +139,5 @@ class RbacPolicyCacheTest {
         ClusterRole after = clusterRoles.get(null, "system:discovery");
         assertThat(after.getMetadata().getResourceVersion()).isEqualTo(before);
         assertThat(after.getRules()).hasSize(2);
-    }
-
-    private static <T> List<T> nz(List<T> l) {
-        return l == null ? List.of() : l;
     }
 }

@@ -1,4 +1,4 @@
-package dev.kapi.apiserver.registry.core;
+package dev.kapi.apiserver.controllers;
 
 import io.fabric8.kubernetes.api.model.NamespaceCondition;
 

@@ -1,4 +1,4 @@
-package dev.kapi.apiserver.registry.core;
+package dev.kapi.apiserver.controllers;
 
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.registry.BuiltInResources;
@@ -65,7 +65,6 @@ class NamespaceTerminationTest {
 
     @AfterAll
     void close() {
-        cleanup.close();
         storage.close();
     }
 

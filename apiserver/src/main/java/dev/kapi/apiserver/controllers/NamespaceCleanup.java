@@ -1,9 +1,11 @@
-package dev.kapi.apiserver.registry.core;
+package dev.kapi.apiserver.controllers;
 
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.registry.ListParams;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
+import dev.kapi.apiserver.registry.core.NamespaceExistence;
+import dev.kapi.apiserver.registry.core.NamespaceStrategy;
 import dev.kapi.apiserver.registry.rest.OperationOptions;
 import dev.kapi.apiserver.registry.rest.SystemUsers;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
@@ -18,58 +20,28 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Stands in for kube-controller-manager's namespace controller until controllers arrive: a namespace
- * being deleted (deletionTimestamp set, phase Terminating) is emptied resource by resource; once nothing
- * is left in it, the {@code kubernetes} finalizer is removed from its {@code spec.finalizers} (as PUT
- * {@code /finalize} does) and the namespace goes when nothing else holds it. What still keeps it is told in
- * its status conditions ({@link NamespaceDeletionStatus}). It writes through the {@link WritePipeline} as
- * kube's namespace controller ({@link SystemUsers#NAMESPACE_CONTROLLER}). It runs for a namespace as
- * soon as its deletion starts and, for what that missed (a restart, another server, content still held by
- * its own finalizers), on every resync. Every step is idempotent, so several servers may run it at once.
+ * What kube's namespace controller does to one namespace being deleted (deletionTimestamp set, phase
+ * Terminating): it is emptied resource by resource, through every namespaced store as a client deletes each
+ * collection; once nothing is left in it, the {@code kubernetes} finalizer is removed from its
+ * {@code spec.finalizers} (as PUT {@code /finalize} does) and the namespace goes when nothing else holds it.
+ * What still keeps it is told in its status conditions ({@link NamespaceDeletionStatus}). Every write goes
+ * through the {@link WritePipeline} as kube's namespace controller ({@link SystemUsers#NAMESPACE_CONTROLLER}).
+ * Every step is idempotent, so several servers may run it at once; {@link NamespaceController} decides when.
  */
-public final class NamespaceCleanup implements AutoCloseable {
+final class NamespaceCleanup {
 
     private static final Logger LOG = LoggerFactory.getLogger(NamespaceCleanup.class);
     /** Longer than NamespaceExistence trusts an answer: a create let through on a stale one is caught. */
     static final Duration SETTLE = Duration.ofNanos(NamespaceExistence.TRUST_NANOS).plusMillis(500);
-    static final Duration RESYNC = Duration.ofSeconds(5);
-    /** The longest wait between looks at a namespace whose content finalizers hold. */
-    static final Duration MAX_WAIT = Duration.ofMinutes(1);
-    /** How long {@link #close} waits for the resync thread to end. */
-    static final Duration STOP_WAIT = Duration.ofSeconds(1);
 
     private final StoreRegistry stores;
     private final WritePipeline writes;
-    private final Store<Namespace> namespaces; // null when the registry serves no namespaces (some tests)
-    private final Set<String> running = ConcurrentHashMap.newKeySet();
-    /** Namespaces whose content finalizers hold: looked at again after a wait that doubles up to a minute. */
-    private final ConcurrentHashMap<String, Backoff> held = new ConcurrentHashMap<>();
-
-    private record Backoff(long dueNanos, long waitNanos) {
-        static Backoff first() {
-            return new Backoff(System.nanoTime() + RESYNC.toNanos(), RESYNC.toNanos());
-        }
-
-        Backoff longer() {
-            long wait = Math.min(waitNanos * 2, MAX_WAIT.toNanos());
-            return new Backoff(System.nanoTime() + wait, wait);
-        }
-
-        boolean due(long now) {
-            return now - dueNanos >= 0;
-        }
-    }
-
-    private volatile Thread resync;
-    private volatile boolean closed;
-
+    private final Store<Namespace> namespaces;
     private final java.util.function.Consumer<Duration> settle;
 
-    public NamespaceCleanup(StoreRegistry stores, WritePipeline writes) {
+    NamespaceCleanup(StoreRegistry stores, WritePipeline writes) {
         this(stores, writes, NamespaceCleanup::sleep);
     }
 
@@ -78,68 +50,15 @@ public final class NamespaceCleanup implements AutoCloseable {
         this.stores = stores;
         this.writes = writes;
         this.settle = settle;
-        this.namespaces = stores.find("", "v1", "namespaces", Namespace.class).orElse(null);
-    }
-
-    /** Starts the periodic resync (namespaces left Terminating are taken up again). */
-    public synchronized void start() {
-        if (resync == null && namespaces != null) {
-            resync = Thread.ofVirtual().name("namespace-cleanup-resync").start(this::resyncLoop);
-        }
-    }
-
-    /** Starts emptying and finalizing the namespace in the background, unless that already runs here. */
-    public void cleanupLater(String namespace) {
-        if (!closed && namespaces != null && running.add(namespace)) {
-            Thread.ofVirtual().name("namespace-cleanup-" + namespace).start(() -> {
-                try {
-                    if (finish(namespace)) {
-                        held.remove(namespace);
-                    } else {
-                        held.merge(namespace, Backoff.first(), (was, first) -> was.longer());
-                    }
-                } catch (RuntimeException e) {
-                    if (!closed) {
-                        LOG.warn("namespace {} not cleaned up yet: {}", namespace, e.toString());
-                    }
-                } finally {
-                    running.remove(namespace);
-                }
-            });
-        }
-    }
-
-    private void resyncLoop() {
-        while (!closed) {
-            try {
-                Thread.sleep(RESYNC);
-                long now = System.nanoTime();
-                Set<String> terminating = new java.util.HashSet<>();
-                for (Namespace ns : namespaces.list(null, ListParams.all()).items()) {
-                    String name = ns.getMetadata().getName();
-                    Backoff wait = held.get(name);
-                    if (ns.getMetadata().getDeletionTimestamp() != null) {
-                        terminating.add(name);
-                        if (wait == null || wait.due(now)) {
-                            cleanupLater(name);
-                        }
-                    }
-                }
-                held.keySet().retainAll(terminating); // gone meanwhile (finished by another server)
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                LOG.debug("namespace resync failed: {}", e.toString());
-            }
-        }
+        this.namespaces = stores.find("", "v1", "namespaces", Namespace.class).orElseThrow();
     }
 
     /**
      * Empties a terminating namespace and releases it; true when it is released (or gone), false while
-     * content held by finalizers remains (the next resync tries again). Works on the namespace it first
+     * content held by finalizers remains (the controller tries again later). Works on the namespace it first
      * read only: if that one is released and the name created again meanwhile, the new one is left alone.
      */
-    public boolean finish(String name) {
+    boolean finish(String name) {
         Namespace ns = current(name);
         if (ns == null || ns.getMetadata().getDeletionTimestamp() == null) {
             return true;
@@ -289,25 +208,6 @@ public final class NamespaceCleanup implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
-        }
-    }
-
-    /**
-     * Stops the resync (interrupted, waited for at most {@link #STOP_WAIT}); a namespace being emptied
-     * meanwhile stops at its next storage call. No lock is held: {@code running} and {@code held} are
-     * concurrent sets, and {@code start}'s monitor only guards starting the resync thread.
-     */
-    @Override
-    public void close() {
-        closed = true;
-        Thread t = resync;
-        if (t != null) {
-            t.interrupt();
-            try {
-                t.join(STOP_WAIT);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.kapi.apiserver.registry.core;
+package dev.kapi.apiserver.controllers;
 
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.registry.BuiltInResources;
@@ -7,6 +7,8 @@ import dev.kapi.apiserver.registry.ResourceDefinition;
 import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
+import dev.kapi.apiserver.registry.informer.Informer;
+import dev.kapi.apiserver.registry.informer.InformerOptions;
 import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
 import dev.kapi.apiserver.testing.EtcdExtension;
@@ -19,13 +21,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** DefaultServiceAccounts on real etcd: every namespace gets "default", made again when deleted, not in a terminating one. */
+/**
+ * The service account controller alone (no namespace controller to empty a terminating namespace behind it)
+ * on real etcd: every namespace gets "default", made again when deleted, not in a terminating one.
+ */
 @ExtendWith(EtcdExtension.class)
-class DefaultServiceAccountsTest {
+class ServiceAccountsControllerTest {
 
     @Test
     void everyLiveNamespaceHasADefaultServiceAccount() throws Exception {
@@ -36,8 +42,14 @@ class DefaultServiceAccountsTest {
             Store<Namespace> namespaces = store(stores, "namespaces");
             Store<ServiceAccount> accounts = store(stores, "serviceaccounts");
             Writes.create(namespaces, null, namespace("sa-before"));
-            try (DefaultServiceAccounts controller = new DefaultServiceAccounts(stores, Writes.PIPELINE)) {
-                controller.start();
+            Informer<Namespace> namespaceInformer = new Informer<>(namespaces, "test", InformerOptions.DEFAULTS);
+            Informer<ServiceAccount> accountInformer = new Informer<>(accounts, "test", InformerOptions.DEFAULTS);
+            ServiceAccountsController controller = new ServiceAccountsController(namespaceInformer, accountInformer,
+                    namespaces, accounts, Writes.PIPELINE);
+            namespaceInformer.start();
+            accountInformer.start();
+            controller.start();
+            try {
                 awaitAccount(accounts, "sa-before");
                 Writes.create(namespaces, null, namespace("sa-after"));
                 awaitAccount(accounts, "sa-after");
@@ -51,6 +63,9 @@ class DefaultServiceAccountsTest {
                 Writes.delete(accounts, "sa-before", "default");
                 awaitAccount(accounts, "sa-before");
                 assertThat(exists(accounts, "sa-after")).as("not made again in a terminating namespace").isFalse();
+            } finally {
+                controller.stop();
+                Informer.closeAll(List.of(namespaceInformer, accountInformer), Informer.STOP_WAIT);
             }
         }
     }

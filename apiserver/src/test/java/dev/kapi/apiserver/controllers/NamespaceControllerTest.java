@@ -1,0 +1,90 @@
+package dev.kapi.apiserver.controllers;
+
+import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.registry.BuiltInResources;
+import dev.kapi.apiserver.registry.RegistryContext;
+import dev.kapi.apiserver.registry.ResourceRegistry;
+import dev.kapi.apiserver.registry.Store;
+import dev.kapi.apiserver.registry.StoreRegistry;
+import dev.kapi.apiserver.storage.Storage;
+import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
+import dev.kapi.apiserver.testing.EtcdExtension;
+import dev.kapi.apiserver.testing.Writes;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The namespace controller, run by the {@link ControllerManager} on real etcd, is woken by its informer: a
+ * namespace whose delete just marked it Terminating (nobody calls the controller) is emptied and removed, and
+ * so is one left Terminating before the controllers started, found in their first list.
+ */
+@ExtendWith(EtcdExtension.class)
+class NamespaceControllerTest {
+
+    private Storage storage;
+    private Store<Namespace> namespaces;
+    private Store<ConfigMap> configMaps;
+    private ControllerManager controllers;
+
+    @BeforeEach
+    void connect() {
+        storage = EtcdStorage.connect(EtcdExtension.endpoints());
+        String prefix = EtcdExtension.randomPrefix();
+        StoreRegistry stores = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
+                new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
+        namespaces = stores.find("", "v1", "namespaces", Namespace.class).orElseThrow();
+        configMaps = stores.find("", "v1", "configmaps", ConfigMap.class).orElseThrow();
+        controllers = new ControllerManager(stores, Writes.PIPELINE);
+    }
+
+    @AfterEach
+    void close() {
+        controllers.close();
+        storage.close();
+    }
+
+    @Test
+    void aDeletedNamespaceIsEmptiedAndRemovedWhenItsInformerSeesTheDelete() {
+        controllers.start();
+        namespaceWithContent("nc-live");
+        assertThat(Writes.delete(namespaces, null, "nc-live").deleted()).isFalse();
+        awaitGone("nc-live");
+        assertThat(configMaps.list("nc-live", dev.kapi.apiserver.registry.ListParams.all()).items()).isEmpty();
+    }
+
+    @Test
+    void aNamespaceLeftTerminatingBeforeTheControllersStartIsFinishedFromTheirFirstList() {
+        namespaceWithContent("nc-left");
+        Writes.delete(namespaces, null, "nc-left");
+        assertThat(namespaces.get(null, "nc-left").getStatus().getPhase()).isEqualTo("Terminating");
+        controllers.start();
+        awaitGone("nc-left");
+    }
+
+    private void namespaceWithContent(String name) {
+        Writes.create(namespaces, null, new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build());
+        Writes.create(configMaps, name, new ConfigMapBuilder().withNewMetadata().withName("c").endMetadata().build());
+    }
+
+    private void awaitGone(String name) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            try {
+                namespaces.get(null, name);
+                return false;
+            } catch (StatusError e) {
+                return e.code() == 404;
+            }
+        });
+    }
+}
