@@ -171,6 +171,31 @@ public class StatusError extends RuntimeException {
         return of(429, "TooManyRequests", message, null);
     }
 
+    /**
+     * A 429 with one cause (kube's eviction names the disruption budget that refused it), and the seconds a
+     * client should wait before it tries again (0 for none).
+     */
+    public static StatusError tooManyRequests(String message, int retryAfterSeconds, String causeReason,
+                                              String causeMessage) {
+        StatusDetails details = new StatusDetails();
+        if (retryAfterSeconds > 0) {
+            details.setRetryAfterSeconds(retryAfterSeconds);
+        }
+        StatusCause cause = new StatusCause();
+        cause.setReason(causeReason);
+        cause.setMessage(causeMessage);
+        details.setCauses(List.of(cause));
+        return of(429, "TooManyRequests", message, details);
+    }
+
+    /**
+     * A failure a REST storage answered as its result, sent as it is (kube's {@code errors.FromObject}): the
+     * code and message, no reason; e.g. the eviction of a pod that two disruption budgets select.
+     */
+    public static StatusError failure(int code, String message) {
+        return of(code, null, message, null);
+    }
+
     public static StatusError internal(String message) {
         return of(500, "InternalError", "Internal error occurred: " + message, null);
     }

@@ -7,7 +7,9 @@ import dev.kapi.apiserver.registry.informer.InformerOptions;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 
 import java.time.Duration;
@@ -16,7 +18,8 @@ import java.util.List;
 
 /**
  * The controllers that run inside the server (kube-controller-manager's, for the few Kapi has): the namespace
- * controller, the service account controller and the ClusterRole aggregation controller. They are clients of
+ * controller, the service account controller, the ClusterRole aggregation controller and the disruption
+ * controller (PodDisruptionBudget status, which the eviction subresource reads). They are clients of
  * the registry: they read through informers it shares among them and write through the {@link WritePipeline}
  * under their own identities, so admission sees their writes. Nothing in the request path calls them.
  *
@@ -42,10 +45,15 @@ public final class ControllerManager implements AutoCloseable {
         Informer<Namespace> namespaces = informer(namespaceStore, InformerOptions.DEFAULTS.withResync(NAMESPACE_RESYNC));
         Informer<ServiceAccount> accounts = informer(accountStore, InformerOptions.DEFAULTS);
         Informer<ClusterRole> clusterRoles = informer(clusterRoleStore, InformerOptions.DEFAULTS);
+        Store<PodDisruptionBudget> budgetStore = store(stores, "policy", "poddisruptionbudgets",
+                PodDisruptionBudget.class);
+        Informer<PodDisruptionBudget> budgets = informer(budgetStore, InformerOptions.DEFAULTS);
+        Informer<Pod> pods = informer(store(stores, "", "pods", Pod.class), InformerOptions.DEFAULTS);
         this.controllers = List.of(
                 new NamespaceController(namespaces, new NamespaceCleanup(stores, writes)),
                 new ServiceAccountsController(namespaces, accounts, namespaceStore, accountStore, writes),
-                new ClusterRoleAggregationController(clusterRoles, clusterRoleStore, writes));
+                new ClusterRoleAggregationController(clusterRoles, clusterRoleStore, writes),
+                new DisruptionController(budgets, pods, budgetStore, writes));
     }
 
     private <T extends HasMetadata> Informer<T> informer(Store<T> store, InformerOptions options) {

@@ -8,7 +8,7 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The controllers that run in the server (namespace cleanup, default service accounts, ClusterRole
- * aggregation): clients of the registry, started with the server and stopped, in bounded time, before storage
+ * aggregation, PodDisruptionBudget status): clients of the registry, started with the server and stopped, in bounded time, before storage
  * closes.
  */
 @Configuration(proxyBeanMethods = false)

@@ -1,33 +1,43 @@
 package dev.kapi.apiserver.endpoints.handlers;
 
 import dev.kapi.apiserver.api.StatusError;
-import dev.kapi.apiserver.api.selection.LabelSelector;
 import dev.kapi.apiserver.registry.ListParams;
-import dev.kapi.apiserver.registry.ResourceDefinition;
+import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
+import dev.kapi.apiserver.registry.groups.policy.DisruptionBudgets;
 import dev.kapi.apiserver.registry.rest.OperationOptions;
+import dev.kapi.apiserver.registry.rest.SystemUsers;
 import dev.kapi.apiserver.registry.rest.WriteScope;
+import io.fabric8.kubernetes.api.model.CreateOptions;
 import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.Preconditions;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 
 /**
- * POST {@code pods/<name>/eviction}: the CREATE of a policy/v1 Eviction (admitted as such through the write
- * pipeline, as kube does), which deletes the pod unless a PodDisruptionBudget selecting it would be
- * violated (429 TooManyRequests with kube-apiserver's message). Disruptions allowed are computed at the
- * moment of the request from the matching pods' Ready condition, since no disruption controller keeps
- * PDB status up to date yet.
+ * POST {@code pods/<name>/eviction} (kube's {@code EvictionREST}): the CREATE of a policy/v1 Eviction, admitted
+ * as such through the write pipeline, which deletes the pod unless the PodDisruptionBudget selecting it has no
+ * disruption left. It trusts the budget's status, which the disruption controller keeps: a disruption is taken
+ * by decrementing {@code status.disruptionsAllowed} and recording the pod in {@code status.disruptedPods}
+ * (a compare-and-swap on the budget, so two evictions never take the same disruption), and only then is the
+ * pod deleted. A pod Pending, finished or already being deleted goes without a budget check; a pod not Ready
+ * goes without taking a disruption while its budget has the healthy pods it wants. Both delete only the pod
+ * version looked at (a resourceVersion precondition), so a pod that became Ready meanwhile is not lost.
  */
 public final class EvictionHandler implements VerbHandler {
+
+    /** kube's {@code EvictionsRetry}: conflicts on the pod are retried this many times. */
+    private static final int CONFLICT_RETRIES = 20;
+    private static final String TWO_BUDGETS =
+            "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.";
 
     private final StoreRegistry stores;
 
@@ -37,101 +47,137 @@ public final class EvictionHandler implements VerbHandler {
 
     @Override
     public void handle(RequestScope scope) throws IOException {
-        boolean requestDryRun = scope.dryRun();
         Eviction eviction = ObjectDecoder.readObject(scope, Eviction.class, "policy/v1", "Eviction", "policy/v1beta1");
         String bodyName = eviction.getMetadata() == null || eviction.getMetadata().getName() == null ? ""
                 : eviction.getMetadata().getName();
-        if (!bodyName.isEmpty() && !bodyName.equals(scope.name())) {
+        if (!bodyName.equals(scope.name())) {
             throw StatusError.badRequest("name in URL does not match name in Eviction object");
         }
-        Status ok = scope.writes().create(scope.writeScope(), scope.name(), eviction,
-                scope.createOptions(requestDryRun), (admitted, validation) -> {
+        CreateOptions options = scope.createOptions(scope.dryRun());
+        Status ok = scope.writes().create(scope.writeScope(), scope.name(), eviction, options,
+                (admitted, validation) -> {
+                    DeleteOptions deleteOptions = propagateDryRun(admitted, options);
                     validation.accept(admitted);
-                    return evict(scope, requestDryRun || dryRun(admitted));
+                    evict(scope, deleteOptions);
+                    return success();
                 });
         ObjectWriter.writeRaw(scope, 201, ok);
     }
 
-    /** Deletes the pod unless a budget forbids it; its deletion was admitted as this eviction (kube's way). */
-    private Status evict(RequestScope scope, boolean dryRun) {
-        Pod pod = (Pod) scope.store().get(scope.namespace(), scope.name());
-        for (PodDisruptionBudget pdb : budgetsFor(pod)) {
-            if (allowedDisruptions(pdb, pod.getMetadata().getNamespace()) <= 0) {
-                throw StatusError.tooManyRequests("Cannot evict pod as it would violate the pod's disruption budget.");
+    private void evict(RequestScope scope, DeleteOptions options) {
+        boolean retryConflicts = resourceVersionUnset(options);
+        Pod pod = null;
+        for (int attempt = 1; pod == null; attempt++) {
+            Pod read = (Pod) scope.store().get(scope.namespace(), scope.name());
+            if (!DisruptionBudgets.canIgnoreBudgets(read)) {
+                pod = read;
+                break;
+            }
+            try {
+                boolean enforce = read.getMetadata().getDeletionTimestamp() == null
+                        && "Pending".equals(read.getStatus() == null ? null : read.getStatus().getPhase());
+                deletePod(scope, enforce && retryConflicts ? withResourceVersion(options, read) : options);
+                return;
+            } catch (StatusError e) {
+                if (e.code() != 409 || !retryConflicts || attempt >= CONFLICT_RETRIES) {
+                    throw e;
+                }
             }
         }
-        scope.writes().deleteAdmittedWith(WriteScope.of(scope.store(), scope.namespace(), scope.user()), scope.name(),
-                OperationOptions.delete(new DeleteOptions(), dryRun));
-        Status ok = DeleteHandler.success(scope, pod);
-        ok.setDetails(null);
-        return ok;
-    }
-
-    /** The eviction's own {@code deleteOptions.dryRun}. */
-    private static boolean dryRun(Eviction eviction) {
-        return eviction.getDeleteOptions() != null
-                && OperationOptions.isDryRun(eviction.getDeleteOptions().getDryRun());
-    }
-
-    @SuppressWarnings("unchecked")
-    private List<PodDisruptionBudget> budgetsFor(Pod pod) {
-        return stores.resources().find("policy", "v1", "poddisruptionbudgets")
-                .map(d -> stores.store((ResourceDefinition<HasMetadata>) d)
-                        .list(pod.getMetadata().getNamespace(), ListParams.all()).items().stream()
-                        .map(o -> (PodDisruptionBudget) o)
-                        .filter(b -> selects(b, pod)).toList())
-                .orElse(List.of());
-    }
-
-    private int allowedDisruptions(PodDisruptionBudget pdb, String namespace) {
-        List<Pod> pods = podsOf(pdb, namespace);
-        int expected = pods.size();
-        int healthy = (int) pods.stream().filter(EvictionHandler::ready).count();
-        IntOrString min = pdb.getSpec().getMinAvailable();
-        IntOrString max = pdb.getSpec().getMaxUnavailable();
-        if (min != null) {
-            return healthy - scaled(min, expected, true);
+        List<PodDisruptionBudget> budgets = budgetsOf(pod);
+        if (budgets.size() > 1) {
+            throw StatusError.failure(500, TWO_BUDGETS);
         }
-        if (max != null) {
-            return scaled(max, expected, true) - (expected - healthy);
+        boolean unhealthy = !budgets.isEmpty() && DisruptionBudgets.unhealthyMayGo(budgets.getFirst(), pod);
+        if (!budgets.isEmpty() && !unhealthy) {
+            takeDisruption(scope, budgets.getFirst(), pod.getMetadata().getName(),
+                    OperationOptions.isDryRun(options.getDryRun()));
         }
-        return healthy;
-    }
-
-    @SuppressWarnings("unchecked")
-    private List<Pod> podsOf(PodDisruptionBudget pdb, String namespace) {
-        ResourceDefinition<HasMetadata> pods = (ResourceDefinition<HasMetadata>) stores.resources()
-                .find("", "v1", "pods").orElseThrow();
-        return stores.store(pods).list(namespace, ListParams.all()).items().stream().map(o -> (Pod) o)
-                .filter(p -> selects(pdb, p)).toList();
-    }
-
-    private static int scaled(IntOrString v, int total, boolean roundUp) {
-        if (v.getIntVal() != null) {
-            return v.getIntVal();
-        }
-        String s = v.getStrVal().trim();
-        int pct = Integer.parseInt(s.endsWith("%") ? s.substring(0, s.length() - 1) : s);
-        return roundUp ? (int) Math.ceil(total * pct / 100.0) : (int) Math.floor(total * pct / 100.0);
-    }
-
-    private static boolean ready(Pod p) {
-        if (p.getStatus() == null || p.getStatus().getConditions() == null) {
-            return false;
-        }
-        for (PodCondition c : p.getStatus().getConditions()) {
-            if ("Ready".equals(c.getType()) && "True".equals(c.getStatus())) {
-                return true;
+        boolean addVersion = unhealthy && retryConflicts;
+        try {
+            deletePod(scope, addVersion ? withResourceVersion(options, pod) : options);
+        } catch (StatusError e) {
+            if (e.code() == 409 && addVersion) {
+                // the pod changed since it was looked at (it may be Ready now): the client tries again
+                throw StatusError.tooManyRequests(DisruptionBudgets.TOO_MANY, 10, "DisruptionBudget",
+                        "The disruption budget " + budgets.getFirst().getMetadata().getName()
+                                + " is still being processed by the server.");
             }
+            throw e;
         }
-        return false;
     }
 
-    static boolean selects(PodDisruptionBudget pdb, Pod pod) {
-        if (pdb.getSpec() == null || pdb.getSpec().getSelector() == null) {
-            return false;
+    /** Decrements the budget's allowed disruptions (only checks them on a dry run) or refuses the eviction. */
+    private void takeDisruption(RequestScope scope, PodDisruptionBudget pdb, String podName, boolean dryRun) {
+        Instant now = Instant.now();
+        if (dryRun) {
+            DisruptionBudgets.checkAndDecrement(pdb, podName, now);
+            return;
         }
-        Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
-        return LabelSelector.fromObject(pdb.getSpec().getSelector()).matches(labels);
+        scope.writes().update(WriteScope.of(budgetStore(), pdb.getMetadata().getNamespace(), SystemUsers.API_SERVER)
+                .subresource("status"), pdb.getMetadata().getName(), current -> {
+                    current.setStatus(DisruptionBudgets.checkAndDecrement(current, podName, now));
+                    return current;
+                }, OperationOptions.update());
+    }
+
+    /** The pod's deletion, admitted as this eviction (kube's {@code rest.ValidateAllObjectFunc}). */
+    private static void deletePod(RequestScope scope, DeleteOptions options) {
+        scope.writes().deleteAdmittedWith(WriteScope.of(scope.store(), scope.namespace(), scope.user()),
+                scope.name(), options);
+    }
+
+    /** The budgets of the pod's namespace that select it, read from storage (not a cache). */
+    private List<PodDisruptionBudget> budgetsOf(Pod pod) {
+        return budgetStore().list(pod.getMetadata().getNamespace(), ListParams.all()).items().stream()
+                .map(PodDisruptionBudget.class::cast)
+                .filter(b -> DisruptionBudgets.selects(b, pod)).toList();
+    }
+
+    private Store<PodDisruptionBudget> budgetStore() {
+        return stores.find("policy", "v1", "poddisruptionbudgets", PodDisruptionBudget.class)
+                .orElseThrow(() -> StatusError.internal("poddisruptionbudgets are not served"));
+    }
+
+    /**
+     * kube's {@code propagateDryRun}: the request's dryRun goes into the eviction's DeleteOptions; both set and
+     * different is a 400.
+     */
+    private static DeleteOptions propagateDryRun(Eviction eviction, CreateOptions options) {
+        List<String> requested = options.getDryRun() == null ? List.of() : options.getDryRun();
+        DeleteOptions d = eviction.getDeleteOptions() == null ? new DeleteOptions() : eviction.getDeleteOptions();
+        List<String> own = d.getDryRun() == null ? List.of() : d.getDryRun();
+        if (!own.isEmpty() && !requested.isEmpty() && !Objects.equals(own, requested)) {
+            throw StatusError.badRequest("Non-matching dry-run options in request and content: " + requested
+                    + " and " + own);
+        }
+        return OperationOptions.delete(d, OperationOptions.isDryRun(requested) || OperationOptions.isDryRun(own));
+    }
+
+    private static boolean resourceVersionUnset(DeleteOptions options) {
+        return options.getPreconditions() == null || options.getPreconditions().getResourceVersion() == null;
+    }
+
+    /** The options with a precondition on the pod's resourceVersion (kube's setPreconditionsResourceVersion). */
+    private static DeleteOptions withResourceVersion(DeleteOptions options, HasMetadata pod) {
+        DeleteOptions copy = OperationOptions.delete(new DeleteOptions(), OperationOptions.isDryRun(options.getDryRun()));
+        copy.setGracePeriodSeconds(options.getGracePeriodSeconds());
+        copy.setPropagationPolicy(options.getPropagationPolicy());
+        copy.setOrphanDependents(options.getOrphanDependents());
+        Preconditions p = new Preconditions();
+        p.setUid(options.getPreconditions() == null ? null : options.getPreconditions().getUid());
+        p.setResourceVersion(pod.getMetadata().getResourceVersion());
+        copy.setPreconditions(p);
+        return copy;
+    }
+
+    /** kube answers an eviction with a bare Success Status. */
+    private static Status success() {
+        Status s = new Status();
+        s.setApiVersion("v1");
+        s.setKind("Status");
+        s.setMetadata(new io.fabric8.kubernetes.api.model.ListMeta());
+        s.setStatus("Success");
+        return s;
     }
 }

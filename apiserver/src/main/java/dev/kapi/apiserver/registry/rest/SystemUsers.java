@@ -33,6 +33,9 @@ public final class SystemUsers {
     /** Writes the rules of aggregated ClusterRoles ({@code controllers/ClusterRoleAggregationController}). */
     public static final UserInfo CLUSTERROLE_AGGREGATION_CONTROLLER = controller("clusterrole-aggregation-controller");
 
+    /** Keeps the status of PodDisruptionBudgets ({@code controllers/DisruptionController}). */
+    public static final UserInfo DISRUPTION_CONTROLLER = controller("disruption-controller");
+
     private SystemUsers() {
     }
 
