@@ -89,10 +89,12 @@ final class ClusterRoleAggregationController extends Controller {
     protected boolean reconcile(String name) {
         ClusterRole role = clusterRoles.cache().get(null, name);
         if (role == null || role.getAggregationRule() == null) {
+            failures.remove(name);
             return true;
         }
         List<PolicyRule> rules = aggregatedRules(role, clusterRoles.cache().list());
         if (keys(rules).equals(keys(role.getRules()))) {
+            failures.remove(name);
             return true;
         }
         try {
@@ -105,6 +107,7 @@ final class ClusterRoleAggregationController extends Controller {
             return true;
         } catch (StatusError e) {
             if (e.code() == 404) {
+                failures.remove(name);
                 return true;
             }
             failed(name, e.getMessage());

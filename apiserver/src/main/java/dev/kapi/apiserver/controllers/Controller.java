@@ -89,6 +89,13 @@ abstract class Controller {
                     }
                     LOG.warn("{}: {} not reconciled yet: {}", name, key, e.toString());
                     queue.addRateLimited(key);
+                } catch (Error e) {
+                    // kube's HandleCrash: the worker goes on (a controller with one worker would stop for good)
+                    if (stopping) {
+                        return;
+                    }
+                    LOG.error("{}: reconciling {} failed", name, key, e);
+                    queue.addRateLimited(key);
                 } finally {
                     queue.done(key);
                 }

@@ -48,7 +48,9 @@ public final class ControllerManager implements AutoCloseable {
         Store<PodDisruptionBudget> budgetStore = store(stores, "policy", "poddisruptionbudgets",
                 PodDisruptionBudget.class);
         Informer<PodDisruptionBudget> budgets = informer(budgetStore, InformerOptions.DEFAULTS);
-        Informer<Pod> pods = informer(store(stores, "", "pods", Pod.class), InformerOptions.DEFAULTS);
+        Informer<Pod> pods = new Informer<>(store(stores, "", "pods", Pod.class), "controllers",
+                InformerOptions.DEFAULTS, DisruptionStatus::podView);
+        informers.add(pods);
         this.controllers = List.of(
                 new NamespaceController(namespaces, new NamespaceCleanup(stores, writes)),
                 new ServiceAccountsController(namespaces, accounts, namespaceStore, accountStore, writes),

@@ -2,7 +2,10 @@ package dev.kapi.apiserver.controllers;
 
 import dev.kapi.apiserver.registry.groups.policy.DisruptionBudgets;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetStatus;
 
@@ -15,7 +18,8 @@ import java.util.TreeMap;
 
 /**
  * The status kube's disruption controller computes for one PodDisruptionBudget from the pods it selects
- * ({@code trySync}): {@code expectedPods} the selected pods, {@code desiredHealthy} minAvailable, or
+ * ({@code trySync}): {@code expectedPods} the selected pods (none when the budget sets neither minAvailable
+ * nor maxUnavailable, as in kube: such a budget allows no disruption), {@code desiredHealthy} minAvailable, or
  * expectedPods minus maxUnavailable (a percentage of expectedPods, rounded up), {@code currentHealthy} the
  * selected pods that are Ready, not being deleted and not evicted in the last {@link #DELETION_TIMEOUT}
  * ({@code disruptedPods}: the eviction records each pod it lets go), {@code disruptionsAllowed} the healthy
@@ -37,7 +41,8 @@ record DisruptionStatus(PodDisruptionBudgetStatus status, Instant recheckAt) {
     /** The status of {@code pdb} over {@code pods} (the pods of its namespace) at {@code now}. */
     static DisruptionStatus of(PodDisruptionBudget pdb, List<Pod> pods, Instant now) {
         List<Pod> selected = pods.stream().filter(p -> DisruptionBudgets.selects(pdb, p)).toList();
-        int expected = selected.size();
+        // kube expects no pods of a budget with neither minAvailable nor maxUnavailable: it allows no disruption
+        int expected = constrains(pdb) ? selected.size() : 0;
         int desired = desiredHealthy(pdb, expected);
         Map<String, String> disrupted = new TreeMap<>();
         Instant recheckAt = null;
@@ -72,6 +77,31 @@ record DisruptionStatus(PodDisruptionBudgetStatus status, Instant recheckAt) {
         return new DisruptionStatus(s, recheckAt);
     }
 
+    /**
+     * What the controllers keep of a pod (the pods informer's transform): its name, namespace, uid,
+     * resourceVersion, labels, deletionTimestamp, phase and Ready condition; not its spec.
+     */
+    static Pod podView(Pod pod) {
+        ObjectMeta m = pod.getMetadata();
+        ObjectMeta meta = new ObjectMetaBuilder().withName(m.getName()).withNamespace(m.getNamespace())
+                .withUid(m.getUid()).withResourceVersion(m.getResourceVersion()).withLabels(m.getLabels())
+                .withDeletionTimestamp(m.getDeletionTimestamp()).build();
+        PodStatus status = new PodStatus();
+        if (pod.getStatus() != null) {
+            status.setPhase(pod.getStatus().getPhase());
+            if (pod.getStatus().getConditions() != null) {
+                status.setConditions(pod.getStatus().getConditions().stream()
+                        .filter(c -> "Ready".equals(c.getType())).toList());
+            }
+        }
+        Pod view = new Pod();
+        view.setApiVersion(pod.getApiVersion());
+        view.setKind(pod.getKind());
+        view.setMetadata(meta);
+        view.setStatus(status);
+        return view;
+    }
+
     /** True when {@code current} says what {@code status} says (the write can be skipped). */
     static boolean same(PodDisruptionBudgetStatus current, PodDisruptionBudgetStatus status) {
         if (current == null) {
@@ -92,6 +122,11 @@ record DisruptionStatus(PodDisruptionBudgetStatus status, Instant recheckAt) {
         s.setDisruptedPods(pods == null ? null : new TreeMap<>(pods));
         s.setConditions(c.getConditions());
         return s;
+    }
+
+    private static boolean constrains(PodDisruptionBudget pdb) {
+        return pdb.getSpec() != null
+                && (pdb.getSpec().getMinAvailable() != null || pdb.getSpec().getMaxUnavailable() != null);
     }
 
     private static int desiredHealthy(PodDisruptionBudget pdb, int expected) {

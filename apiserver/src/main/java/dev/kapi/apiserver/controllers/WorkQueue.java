@@ -65,7 +65,17 @@ final class WorkQueue {
                 addLocked(key);
                 return;
             }
-            later.add(new Later(System.nanoTime() + delay.toNanos(), key));
+            long due = System.nanoTime() + delay.toNanos();
+            for (Later l : later) {
+                if (l.key().equals(key)) {
+                    if (due - l.dueNanos() >= 0) {
+                        return; // kube's delaying queue: one entry per key, at its earliest time
+                    }
+                    later.remove(l);
+                    break;
+                }
+            }
+            later.add(new Later(due, key));
             changed.signalAll();
         } finally {
             lock.unlock();

@@ -3,19 +3,53 @@ package dev.kapi.apiserver.server;
 import dev.kapi.apiserver.controllers.ControllerManager;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
  * The controllers that run in the server (namespace cleanup, default service accounts, ClusterRole
- * aggregation, PodDisruptionBudget status): clients of the registry, started with the server and stopped, in bounded time, before storage
- * closes.
+ * aggregation, PodDisruptionBudget status): clients of the registry, started once the bootstrap RBAC policy is
+ * in place (the aggregation controller's own rights come from it) and before the web server, and stopped, in
+ * bounded time, before storage closes.
  */
 @Configuration(proxyBeanMethods = false)
 public class ControllersConfig {
 
-    @Bean(initMethod = "start", destroyMethod = "close")
+    /** After {@code RbacConfig}'s startup (phase 0), which reconciles the bootstrap policy. */
+    static final int PHASE = 1;
+
+    @Bean(destroyMethod = "close")
     ControllerManager controllerManager(StoreRegistry stores, WritePipeline writes) {
         return new ControllerManager(stores, writes);
+    }
+
+    @Bean
+    SmartLifecycle controllersStartup(ControllerManager controllers) {
+        return new SmartLifecycle() {
+            private volatile boolean running;
+
+            @Override
+            public void start() {
+                running = true;
+                controllers.start();
+            }
+
+            /** Nothing: the manager is closed with its bean, after the web server has stopped. */
+            @Override
+            public void stop() {
+                running = false;
+            }
+
+            @Override
+            public boolean isRunning() {
+                return running;
+            }
+
+            @Override
+            public int getPhase() {
+                return PHASE;
+            }
+        };
     }
 }

@@ -60,6 +60,28 @@ class DisruptionStatusTest {
         assertThat(DisruptionStatus.same(s, s)).isTrue();
     }
 
+    @Test
+    void aBudgetWithNeitherMinAvailableNorMaxUnavailableAllowsNoDisruption() {
+        var s = DisruptionStatus.of(budget(null, null), List.of(pod("a", true), pod("b", true)), NOW).status();
+        assertThat(s.getExpectedPods()).isZero();
+        assertThat(s.getDisruptionsAllowed()).isZero();
+    }
+
+    @Test
+    void theControllersKeepOnlyWhatTheyReadOfAPod() {
+        Pod pod = pod("a", true);
+        pod.getStatus().getConditions().add(new io.fabric8.kubernetes.api.model.PodConditionBuilder()
+                .withType("PodScheduled").withStatus("True").build());
+        pod.setSpec(new io.fabric8.kubernetes.api.model.PodSpecBuilder().addNewContainer().withName("c")
+                .endContainer().build());
+        Pod view = DisruptionStatus.podView(pod);
+        assertThat(view.getSpec()).isNull();
+        assertThat(view.getMetadata().getLabels()).containsEntry("app", "web");
+        assertThat(view.getStatus().getConditions()).extracting("type").containsExactly("Ready");
+        assertThat(DisruptionStatus.of(budget(new IntOrString(0), null), List.of(view), NOW).status()
+                .getCurrentHealthy()).isEqualTo(1);
+    }
+
     private static PodDisruptionBudget budget(IntOrString min, IntOrString max) {
         return new PodDisruptionBudgetBuilder().withNewMetadata().withName("pdb").withNamespace("ns")
                 .withGeneration(3L).endMetadata()

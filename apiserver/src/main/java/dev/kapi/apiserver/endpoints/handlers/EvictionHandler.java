@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * POST {@code pods/<name>/eviction} (kube's {@code EvictionREST}): the CREATE of a policy/v1 Eviction, admitted
@@ -36,6 +37,7 @@ public final class EvictionHandler implements VerbHandler {
 
     /** kube's {@code EvictionsRetry}: conflicts on the pod are retried this many times. */
     private static final int CONFLICT_RETRIES = 20;
+    private static final long CONFLICT_PAUSE_MILLIS = 500;
     private static final String TWO_BUDGETS =
             "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.";
 
@@ -82,6 +84,7 @@ public final class EvictionHandler implements VerbHandler {
                 if (e.code() != 409 || !retryConflicts || attempt >= CONFLICT_RETRIES) {
                     throw e;
                 }
+                pause();
             }
         }
         List<PodDisruptionBudget> budgets = budgetsOf(pod);
@@ -104,6 +107,16 @@ public final class EvictionHandler implements VerbHandler {
                                 + " is still being processed by the server.");
             }
             throw e;
+        }
+    }
+
+    /** kube's {@code EvictionsRetry}: 500 ms, with 10% jitter, between attempts. */
+    private static void pause() {
+        try {
+            Thread.sleep(CONFLICT_PAUSE_MILLIS + ThreadLocalRandom.current().nextLong(CONFLICT_PAUSE_MILLIS / 10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw StatusError.serviceUnavailable("the server is shutting down");
         }
     }
 

@@ -56,6 +56,8 @@ public final class Informer<T extends HasMetadata> implements AutoCloseable {
     public static final Duration STOP_WAIT = Duration.ofSeconds(1);
     /** A watch that ends by itself this soon without any event is a failure (as in kube's reflector). */
     static final Duration SHORT_WATCH = Duration.ofSeconds(1);
+    /** A watch that served this long before it failed ends the backoff of the failures before it. */
+    static final Duration HEALTHY_WATCH = Duration.ofSeconds(30);
     private static final long MAX_POLL_MILLIS = 1000;
 
     private final Store<T> store;
@@ -75,6 +77,8 @@ public final class Informer<T extends HasMetadata> implements AutoCloseable {
     private String revision = "";
     private long nextResyncNanos;
     private int failures;
+    /** When the current watch opened (0: none yet in this attempt); only the informer's thread uses it. */
+    private long watchOpenedNanos;
 
     public Informer(Store<T> store, String name, InformerOptions options) {
         this(store, name, options, UnaryOperator.identity());
@@ -196,14 +200,29 @@ public final class Informer<T extends HasMetadata> implements AutoCloseable {
     }
 
     private void run() {
+        try {
+            loop();
+        } catch (Throwable t) {
+            if (!closed) {
+                LOG.error("informer {} stopped: {}", name, t.toString(), t);
+            }
+            throw t;
+        } finally {
+            watching = false; // a dead informer never answers for storage (isWatching)
+        }
+    }
+
+    private void loop() {
         boolean list = true;
         while (!closed) {
+            watchOpenedNanos = 0;
             try {
                 if (list) {
                     relist();
                     list = false;
                 }
                 follow();
+                healthy();
             } catch (InterruptedException e) {
                 return;
             } catch (Expired e) {
@@ -215,12 +234,27 @@ public final class Informer<T extends HasMetadata> implements AutoCloseable {
                 if (closed) {
                     return;
                 }
+                if (watchOpenedNanos != 0 && System.nanoTime() - watchOpenedNanos >= HEALTHY_WATCH.toNanos()) {
+                    healthy(); // a watch that served a while before failing starts the backoff over
+                }
                 list = true;
                 if (!backOff(e)) {
                     return;
                 }
             }
         }
+    }
+
+    /**
+     * A watch ran until its timeout, or for {@link #HEALTHY_WATCH}: the failures before it are over. Counting
+     * them only then (not after a list that worked) keeps a watch that fails at once after every list on the
+     * growing backoff instead of a list a second.
+     */
+    private void healthy() {
+        if (failures > 0) {
+            LOG.info("informer {}: watching again after {} failed attempts", name, failures);
+        }
+        failures = 0;
     }
 
     /** Makes the cache equal to a list at the current revision, telling the differences. */
@@ -251,10 +285,6 @@ public final class Informer<T extends HasMetadata> implements AutoCloseable {
         }
         moveTo(page.resourceVersion());
         nextResyncNanos = System.nanoTime() + options.resync().toNanos(); // a list is a full sync of its own
-        if (failures > 0) {
-            LOG.info("informer {}: listed again after {} failed attempts", name, failures);
-        }
-        failures = 0;
         synced.countDown();
     }
 
@@ -262,6 +292,7 @@ public final class Informer<T extends HasMetadata> implements AutoCloseable {
     private void follow() throws InterruptedException {
         StoreWatch<T> w = open();
         long opened = System.nanoTime();
+        watchOpenedNanos = opened;
         long deadline = opened + watchTimeoutNanos();
         long events = 0;
         try {

@@ -5,8 +5,12 @@ import dev.kapi.apiserver.registry.RegistryContext;
 import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
+import dev.kapi.apiserver.storage.ForwardingStorage;
 import dev.kapi.apiserver.storage.RecordingStorage;
 import dev.kapi.apiserver.storage.Storage;
+import dev.kapi.apiserver.storage.WatchHandle;
+import dev.kapi.apiserver.storage.WatchListener;
+import dev.kapi.apiserver.storage.WatchOptions;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
 import dev.kapi.apiserver.storage.etcd3.LocalEtcdProcess;
 import dev.kapi.apiserver.storage.sqlite.SqliteOptions;
@@ -84,6 +88,8 @@ class InformerTest {
                         InformerTest::watchesThatEnd),
                 new Scenario("a compacted revision (410) makes it list again and tell only the differences",
                         InformerTest::compaction),
+                new Scenario("watches that fail at once after every list back off longer each time, then recover",
+                        InformerTest::watchesFailingAtOnce),
                 new Scenario("resync tells every cached object again, without reading storage",
                         InformerTest::resync),
                 new Scenario("a handler that throws does not stop the others or the informer",
@@ -206,6 +212,24 @@ class InformerTest {
         assertThat(f.lists()).as("listed again after the 410").isEqualTo(2);
         assertThat(informer.cache().list()).extracting(c -> c.getMetadata().getName())
                 .containsExactlyInAnyOrder("a", "block", "c");
+    }
+
+    static void watchesFailingAtOnce(Fixture f) throws Exception {
+        f.create("a", "1");
+        f.failWatches = true;
+        Informer<ConfigMap> informer = f.informer(InformerOptions.DEFAULTS.withBackoff(Duration.ofMillis(100),
+                Duration.ofSeconds(10)));
+        Recorder r = f.record(informer);
+        informer.start();
+        assertThat(informer.awaitSynced(Duration.ofSeconds(10))).isTrue();
+        Thread.sleep(2500);
+        // waits of 0.1, 0.2, 0.4, 0.8 s...: about 5 lists in 2.5 s (a list after each 0.1 s wait would be ~20)
+        assertThat(f.lists()).isBetween(2L, 7L);
+        assertThat(informer.isWatching()).isFalse();
+        f.failWatches = false;
+        await().atMost(Duration.ofSeconds(10)).until(informer::isWatching);
+        f.create("b", "1");
+        r.awaitLine("ADD b 1");
     }
 
     static void resync(Fixture f) throws Exception {
@@ -336,6 +360,7 @@ class InformerTest {
         final String prefix;
         final List<Informer<?>> informers = new ArrayList<>();
         Recorder recorder;
+        volatile boolean failWatches;
 
         Fixture(Backend backend) {
             String root = "/" + UUID.randomUUID() + "/registry";
@@ -344,9 +369,18 @@ class InformerTest {
                     : SqliteStorage.open(dir.resolve(UUID.randomUUID() + ".db"),
                     SqliteOptions.DEFAULTS.withProgressInterval(Duration.ofMillis(500)));
             recording = new RecordingStorage(storage);
+            Storage faulty = new ForwardingStorage(recording) {
+                @Override
+                public WatchHandle watch(String prefixOrKey, WatchOptions options, WatchListener listener) {
+                    if (failWatches) {
+                        throw new IllegalStateException("watches refused by the test");
+                    }
+                    return super.watch(prefixOrKey, options, listener);
+                }
+            };
             StoreRegistry stores = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
                     new RegistryContext(storage, root, "10.96.0.0/12", "30000-32767"))), storage, root,
-                    (definition, backendStorage) -> recording);
+                    (definition, backendStorage) -> faulty);
             configMaps = stores.find("", "v1", "configmaps", ConfigMap.class).orElseThrow();
             prefix = root + "/configmaps/";
         }
