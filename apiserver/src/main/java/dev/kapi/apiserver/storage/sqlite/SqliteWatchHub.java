@@ -10,6 +10,7 @@ import dev.kapi.apiserver.storage.WatchSubscription;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * All watches of one {@link SqliteStorage}, fed in-process: after each commit the writer hands the
@@ -40,7 +41,12 @@ final class SqliteWatchHub implements AutoCloseable {
                 fanOut.register(prefixOrKey, from, options.progressNotify(), listener, () -> { });
         long join = subscription.joinRevision();
         if (from == 0 || from < join) {
-            catchUp.execute(() -> catchUp(subscription, from, join));
+            try {
+                catchUp.execute(() -> catchUp(subscription, from, join));
+            } catch (RejectedExecutionException e) {
+                // closed between the registration and here: the watch ends as every other one did at close
+                subscription.fail(new StorageException(Code.INTERNAL, prefixOrKey, "sqlite storage is closed"));
+            }
         }
         return subscription;
     }
