@@ -81,17 +81,6 @@ public final class ControllerManager implements AutoCloseable {
         controllers.forEach(c -> workers.addAll(c.stop()));
         long deadline = System.nanoTime() + STOP_WAIT.toNanos();
         Informer.closeAll(informers, STOP_WAIT);
-        for (Thread t : workers) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return;
-            }
-            try {
-                t.join(Duration.ofNanos(left));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        Informer.joinUntil(workers, deadline);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kapi.apiserver.server.ServerShutdown;
 import dev.kapi.apiserver.storage.etcd3.LocalEtcdProcess;
 import dev.kapi.apiserver.testing.EtcdExtension;
+import dev.kapi.apiserver.testing.EtcdFate;
 import dev.kapi.apiserver.testing.Stress;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,8 +34,6 @@ class ShutdownRaceIT {
     private static final int SIGTERM_STATUS = 143;
     private static LocalEtcdProcess etcd;
 
-    private enum EtcdFate { KILLED, FROZEN, RESTARTED, UNTOUCHED }
-
     @TestFactory
     Stream<DynamicTest> sigtermWhileEtcdIsKilledFrozenOrRestarted() {
         return Stress.repeat("server SIGTERM race", 1, this::race);
@@ -52,7 +51,7 @@ class ShutdownRaceIT {
             etcd = EtcdExtension.startPrivate();
         }
         etcd.ensureRunning();
-        EtcdFate fate = EtcdFate.values()[random.nextInt(EtcdFate.values().length)];
+        EtcdFate fate = EtcdFate.random(random);
         Duration delay = Duration.ofSeconds(random.nextInt(4) == 0 ? 1 : 0);
         Duration bound = delay.plus(ServerShutdown.GRACE);
         Path dir = Files.createTempDirectory(KapiServerExtension.e2eDir(), "shutdown-race-");
@@ -80,14 +79,7 @@ class ShutdownRaceIT {
             });
             int traffic = random.nextInt(1500);
             Thread.sleep(traffic);
-            Runnable hitEtcd = () -> {
-                switch (fate) {
-                    case KILLED -> etcd.kill();
-                    case FROZEN -> etcd.pause();
-                    case RESTARTED -> etcd.restart();
-                    case UNTOUCHED -> { }
-                }
-            };
+            Runnable hitEtcd = fate.on(etcd);
             Thread hitter;
             long sigterm;
             if (random.nextBoolean()) {

@@ -7,6 +7,7 @@ import dev.kapi.apiserver.server.tls.Certificates;
 import dev.kapi.apiserver.storage.etcd3.LocalEtcdProcess;
 import dev.kapi.apiserver.testing.DeadlockWatchdog;
 import dev.kapi.apiserver.testing.EtcdExtension;
+import dev.kapi.apiserver.testing.EtcdFate;
 import dev.kapi.apiserver.testing.Stress;
 import dev.kapi.apiserver.testing.TlsClients;
 import java.io.InputStream;
@@ -39,8 +40,6 @@ class ServerShutdownRaceTest {
 
     private static LocalEtcdProcess etcd;
 
-    private enum EtcdFate { KILLED, FROZEN, RESTARTED, UNTOUCHED }
-
     @TestFactory
     Stream<DynamicTest> closeTheServerWhileEtcdIsKilledFrozenOrRestarted() {
         return Stress.repeat("in-process server close race", 1, this::race);
@@ -58,7 +57,7 @@ class ServerShutdownRaceTest {
             etcd = EtcdExtension.startPrivate();
         }
         etcd.ensureRunning();
-        EtcdFate fate = EtcdFate.values()[random.nextInt(EtcdFate.values().length)];
+        EtcdFate fate = EtcdFate.random(random);
         Path data = Files.createTempDirectory("kapi-shutdown-race-");
         AtomicBoolean stop = new AtomicBoolean();
         try (DeadlockWatchdog watchdog = DeadlockWatchdog.start()) {
@@ -84,14 +83,7 @@ class ServerShutdownRaceTest {
             });
             Thread.sleep(random.nextInt(1000));
             AtomicLong closeNanos = new AtomicLong();
-            Runnable hitEtcd = () -> {
-                switch (fate) {
-                    case KILLED -> etcd.kill();
-                    case FROZEN -> etcd.pause();
-                    case RESTARTED -> etcd.restart();
-                    case UNTOUCHED -> { }
-                }
-            };
+            Runnable hitEtcd = fate.on(etcd);
             Thread hitter;
             Thread closer;
             if (random.nextBoolean()) {

@@ -163,9 +163,16 @@ public final class Informer<T extends HasMetadata> implements AutoCloseable {
                 threads.add(t);
             }
         }
-        long deadline = System.nanoTime() + wait.toNanos();
+        joinUntil(threads, System.nanoTime() + wait.toNanos());
+    }
+
+    /**
+     * Waits for the threads to end until {@code deadlineNanos} ({@link System#nanoTime}) at the latest, for a
+     * bounded close of informers and of the workers that read them; an interrupt ends the wait.
+     */
+    public static void joinUntil(Collection<Thread> threads, long deadlineNanos) {
         for (Thread t : threads) {
-            long left = deadline - System.nanoTime();
+            long left = deadlineNanos - System.nanoTime();
             if (left <= 0) {
                 return;
             }

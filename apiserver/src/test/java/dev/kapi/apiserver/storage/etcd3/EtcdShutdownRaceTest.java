@@ -8,6 +8,7 @@ import dev.kapi.apiserver.storage.WatchOptions;
 import dev.kapi.apiserver.storage.WatchRecorder;
 import dev.kapi.apiserver.testing.DeadlockWatchdog;
 import dev.kapi.apiserver.testing.EtcdExtension;
+import dev.kapi.apiserver.testing.EtcdFate;
 import dev.kapi.apiserver.testing.Stress;
 import java.time.Duration;
 import java.util.Queue;
@@ -77,11 +78,9 @@ class EtcdShutdownRaceTest {
         return Stress.repeat("etcd close race", 3, random -> race(etcd, random));
     }
 
-    private enum EtcdFate { KILLED, FROZEN, RESTARTED, UNTOUCHED }
-
     private static void race(LocalEtcdProcess etcd, Random random) throws Exception {
         etcd.ensureRunning();
-        EtcdFate fate = EtcdFate.values()[random.nextInt(EtcdFate.values().length)];
+        EtcdFate fate = EtcdFate.random(random);
         AtomicBoolean closing = new AtomicBoolean();
         Queue<String> problems = new ConcurrentLinkedQueue<>();
         try (DeadlockWatchdog watchdog = DeadlockWatchdog.start()) {
@@ -109,14 +108,7 @@ class EtcdShutdownRaceTest {
             });
             Thread.sleep(random.nextInt(500));
             AtomicLong closeNanos = new AtomicLong();
-            Runnable hitEtcd = () -> {
-                switch (fate) {
-                    case KILLED -> etcd.kill();
-                    case FROZEN -> etcd.pause();
-                    case RESTARTED -> etcd.restart();
-                    case UNTOUCHED -> { }
-                }
-            };
+            Runnable hitEtcd = fate.on(etcd);
             Thread closer;
             Thread hitter;
             if (random.nextBoolean()) {
