@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.endpoints.handlers;
 
+import dev.kapi.apiserver.api.GroupResource;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.registry.ListParams;
 import dev.kapi.apiserver.registry.Store;
@@ -12,6 +13,8 @@ import io.fabric8.kubernetes.api.model.CreateOptions;
 import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.Preconditions;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
@@ -19,6 +22,8 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -38,6 +43,8 @@ public final class EvictionHandler implements VerbHandler {
     /** kube's {@code EvictionsRetry}: conflicts on the pod are retried this many times. */
     private static final int CONFLICT_RETRIES = 20;
     private static final long CONFLICT_PAUSE_MILLIS = 500;
+    private static final String DISRUPTION_TARGET = "DisruptionTarget";
+    private static final GroupResource PODS = new GroupResource("", "pods");
     private static final String TWO_BUDGETS =
             "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.";
 
@@ -134,10 +141,69 @@ public final class EvictionHandler implements VerbHandler {
                 }, OperationOptions.update());
     }
 
-    /** The pod's deletion, admitted as this eviction (kube's {@code rest.ValidateAllObjectFunc}). */
+    /**
+     * The pod's deletion, admitted as this eviction (kube's {@code rest.ValidateAllObjectFunc}); unless it is a
+     * dry run, the pod first gets kube's {@code DisruptionTarget} condition (its watchers see why it goes), on
+     * the version the preconditions name, which the delete then names in turn (kube's
+     * {@code addConditionAndDeletePod}).
+     */
     private static void deletePod(RequestScope scope, DeleteOptions options) {
-        scope.writes().deleteAdmittedWith(WriteScope.of(scope.store(), scope.namespace(), scope.user()),
-                scope.name(), options);
+        WriteScope<HasMetadata> pods = WriteScope.of(scope.store(), scope.namespace(), scope.user());
+        if (!OperationOptions.isDryRun(options.getDryRun())) {
+            HasMetadata marked = scope.writes().updateAdmittedWith(pods.subresource("status"), scope.name(),
+                    current -> disruptionTarget(checked(current, options.getPreconditions())),
+                    OperationOptions.update());
+            if (!resourceVersionUnset(options)) {
+                options.getPreconditions().setResourceVersion(marked.getMetadata().getResourceVersion());
+            }
+        }
+        scope.writes().deleteAdmittedWith(pods, scope.name(), options);
+    }
+
+    /** The stored pod, if the delete's preconditions hold for it; else kube's 409. */
+    private static HasMetadata checked(HasMetadata pod, Preconditions p) {
+        String name = pod.getMetadata().getName();
+        if (p != null && p.getUid() != null && !p.getUid().isEmpty()
+                && !p.getUid().equals(pod.getMetadata().getUid())) {
+            throw StatusError.conflict(PODS, name, "the UID in the precondition (" + p.getUid()
+                    + ") does not match the UID in record (" + pod.getMetadata().getUid()
+                    + "). The object might have been deleted and then recreated");
+        }
+        if (p != null && p.getResourceVersion() != null && !p.getResourceVersion().isEmpty()
+                && !p.getResourceVersion().equals(pod.getMetadata().getResourceVersion())) {
+            throw StatusError.conflict(PODS, name, "the ResourceVersion in the precondition ("
+                    + p.getResourceVersion() + ") does not match the ResourceVersion in record ("
+                    + pod.getMetadata().getResourceVersion() + "). The object might have been modified");
+        }
+        return pod;
+    }
+
+    /** kube's {@code UpdatePodCondition} with DisruptionTarget True, reason EvictionByEvictionAPI. */
+    private static HasMetadata disruptionTarget(HasMetadata obj) {
+        Pod pod = (Pod) obj;
+        if (pod.getStatus() == null) {
+            pod.setStatus(new PodStatus());
+        }
+        List<PodCondition> conditions = new ArrayList<>(pod.getStatus().getConditions() == null ? List.of()
+                : pod.getStatus().getConditions());
+        PodCondition previous = conditions.stream().filter(c -> DISRUPTION_TARGET.equals(c.getType())).findFirst()
+                .orElse(null);
+        PodCondition c = new PodCondition();
+        c.setType(DISRUPTION_TARGET);
+        c.setStatus("True");
+        c.setReason("EvictionByEvictionAPI");
+        c.setMessage("Eviction API: evicting");
+        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        c.setLastProbeTime(previous == null ? null : previous.getLastProbeTime());
+        c.setLastTransitionTime(previous != null && "True".equals(previous.getStatus())
+                ? previous.getLastTransitionTime() : now);
+        if (previous == null) {
+            conditions.add(c);
+        } else {
+            conditions.set(conditions.indexOf(previous), c);
+        }
+        pod.getStatus().setConditions(conditions);
+        return pod;
     }
 
     /** The budgets of the pod's namespace that select it, read from storage (not a cache). */

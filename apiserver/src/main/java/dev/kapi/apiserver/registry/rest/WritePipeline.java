@@ -130,6 +130,18 @@ public final class WritePipeline {
                 }));
     }
 
+    /**
+     * The update a create admitted as a whole makes on its way (kube's eviction marks the pod with its
+     * {@code DisruptionTarget} condition under {@code rest.ValidateAllObjectFunc}, before the delete); no
+     * admission of its own. Only for use inside a {@link Creater} that called its validation.
+     */
+    public <T extends HasMetadata> T updateAdmittedWith(WriteScope<T> scope, String name, UpdatedObject<T> updated,
+                                                        UpdateOptions options) {
+        return scope.store().update(scope.namespace(), name, (current, stored) -> updated.updated(current),
+                scope.subresource(), new WriteOptions(OperationOptions.isDryRun(options.getDryRun()), (obj, old) -> {
+                }));
+    }
+
     /** kube's {@code AdmissionToValidateObjectDeleteFunc}: mutating then validating admission with the old object. */
     private WriteOptions.ObjectValidation deleteAdmission(AdmissionAttributes attributes) {
         return (obj, old) -> {

@@ -233,6 +233,34 @@ class PodEvictionTest {
         assertThat(exists(ns, "web-1")).isTrue();
     }
 
+    @Test
+    void theEvictedPodIsMarkedWithTheDisruptionTargetConditionBeforeItGoes() throws Exception {
+        String ns = "ev-" + UUID.randomUUID().toString().substring(0, 8);
+        pod(ns, new P("held", "web", "Running", true));
+        Writes.update(pods, ns, "held", null, p -> {
+            p.getMetadata().setFinalizers(List.of("example.com/hold"));
+            return p;
+        });
+        MockHttpServletResponse dry = post("/api/v1/namespaces/" + ns + "/pods/held/eviction",
+                "{\"apiVersion\":\"policy/v1\",\"kind\":\"Eviction\",\"metadata\":{\"name\":\"held\"},"
+                        + "\"deleteOptions\":{\"dryRun\":[\"All\"]}}");
+        assertThat(dry.getStatus()).as(dry.getContentAsString()).isEqualTo(201);
+        assertThat(pods.get(ns, "held").getStatus().getConditions()).extracting("type").doesNotContain("DisruptionTarget");
+        assertThat(evict(ns, "held").getStatus()).isEqualTo(201);
+        Pod marked = pods.get(ns, "held"); // the finalizer holds it: only marked for deletion
+        assertThat(marked.getMetadata().getDeletionTimestamp()).isNotNull();
+        assertThat(marked.getStatus().getConditions()).filteredOn(c -> c.getType().equals("DisruptionTarget"))
+                .singleElement().satisfies(c -> {
+                    assertThat(c.getStatus()).isEqualTo("True");
+                    assertThat(c.getReason()).isEqualTo("EvictionByEvictionAPI");
+                    assertThat(c.getMessage()).isEqualTo("Eviction API: evicting");
+                });
+        Writes.update(pods, ns, "held", null, p -> {
+            p.getMetadata().setFinalizers(List.of());
+            return p;
+        });
+    }
+
     private MockHttpServletResponse evict(String ns, String name) throws Exception {
         return post("/api/v1/namespaces/" + ns + "/pods/" + name + "/eviction",
                 "{\"apiVersion\":\"policy/v1\",\"kind\":\"Eviction\",\"metadata\":{\"name\":\"" + name + "\"}}");
