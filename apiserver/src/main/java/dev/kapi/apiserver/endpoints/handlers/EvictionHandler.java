@@ -57,6 +57,7 @@ public final class EvictionHandler implements VerbHandler {
     @Override
     public void handle(RequestScope scope) throws IOException {
         Eviction eviction = ObjectDecoder.readObject(scope, Eviction.class, "policy/v1", "Eviction", "policy/v1beta1");
+        scope.checkObjectNamespace(eviction);
         String bodyName = eviction.getMetadata() == null || eviction.getMetadata().getName() == null ? ""
                 : eviction.getMetadata().getName();
         if (!bodyName.equals(scope.name())) {

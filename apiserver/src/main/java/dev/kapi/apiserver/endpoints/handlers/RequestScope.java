@@ -72,6 +72,21 @@ public final class RequestScope {
         return definition.namespaced() ? info.namespace() : null;
     }
 
+    /**
+     * kube's {@code EnsureObjectNamespaceMatchesRequestNamespace} for a body: its namespace, when set, must be
+     * the URL's, else 400 (authorization decided on the URL's namespace). Nothing for cluster-scoped resources.
+     */
+    public void checkObjectNamespace(HasMetadata obj) {
+        if (obj.getMetadata() == null || !definition.namespaced()) {
+            return;
+        }
+        String bodyNs = obj.getMetadata().getNamespace();
+        if (bodyNs != null && !bodyNs.isEmpty() && !bodyNs.equals(namespace())) {
+            throw StatusError.badRequest("the namespace of the provided object does not match the namespace sent on "
+                    + "the request");
+        }
+    }
+
     public String name() {
         return info.name();
     }

@@ -79,7 +79,8 @@ public final class TokenRequestHandler implements VerbHandler {
         String name = scope.name();
         ServiceAccount sa = (ServiceAccount) scope.store().get(ns, name);
         ObjectMeta meta = req.getMetadata() == null ? new ObjectMeta() : req.getMetadata();
-        checkMeta(meta, ns, name);
+        scope.checkObjectNamespace(req);
+        checkName(meta, name);
         TokenRequestSpec spec = req.getSpec() == null ? new TokenRequestSpec() : req.getSpec();
         long requested = validExpirationSeconds(spec, name);
         List<String> audiences = spec.getAudiences() == null || spec.getAudiences().isEmpty()
@@ -106,11 +107,7 @@ public final class TokenRequestHandler implements VerbHandler {
         return req;
     }
 
-    private static void checkMeta(ObjectMeta meta, String ns, String name) {
-        if (meta.getNamespace() != null && !meta.getNamespace().isEmpty() && !meta.getNamespace().equals(ns)) {
-            throw StatusError.badRequest("the namespace of the provided object does not match the namespace sent on "
-                    + "the request");
-        }
+    private static void checkName(ObjectMeta meta, String name) {
         if (meta.getName() != null && !meta.getName().isEmpty() && !meta.getName().equals(name)) {
             throw StatusError.badRequest("the name of the TokenRequest (" + meta.getName()
                     + ") does not match the name of the service account (" + name + ")");

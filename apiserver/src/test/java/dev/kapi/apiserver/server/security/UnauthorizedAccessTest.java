@@ -109,11 +109,19 @@ class UnauthorizedAccessTest {
                 {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"Role","metadata":{"name":"narrow"},
                  "rules":[{"apiGroups":[""],"resources":["configmaps"],"resourceNames":["mine"],
                            "verbs":["get","update","patch","delete","create"]},
-                          {"apiGroups":[""],"resources":["namespaces"],"verbs":["get","list","watch"]}]}""");
+                          {"apiGroups":[""],"resources":["namespaces"],"verbs":["get","list","watch"]},
+                          {"apiGroups":[""],"resources":["pods/eviction"],"resourceNames":["mine-pod"],
+                           "verbs":["create"]}]}""");
         admin.create(RBAC + "/namespaces/team-a/rolebindings", """
                 {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"carol-narrow"},
                  "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"narrow"},
                  "subjects":[{"apiGroup":"rbac.authorization.k8s.io","kind":"User","name":"carol"}]}""");
+        for (String pod : List.of("team-a/mine-pod", "team-a/theirs-pod", "team-b/mine-pod")) {
+            String[] nsName = pod.split("/");
+            admin.create("/api/v1/namespaces/" + nsName[0] + "/pods", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\","
+                    + "\"metadata\":{\"name\":\"" + nsName[1] + "\"},\"spec\":{\"containers\":[{\"name\":\"c\","
+                    + "\"image\":\"nginx\"}]}}");
+        }
         try (RawHttps carol = client(User.CAROL)) {
             await().atMost(Duration.ofSeconds(10)).until(() ->
                     carol.send("GET", "/api/v1/namespaces/team-a/configmaps/mine", null, null).code() == 200);
@@ -199,6 +207,40 @@ class UnauthorizedAccessTest {
             assertStatus(allNamespaces, 404);
             assertThat(carol.send("GET", "/api/v1/namespaces/team-a", null, null).code()).isEqualTo(200);
         }
+    }
+
+    /**
+     * carol may evict pod {@code mine-pod} in team-a and nothing else: an eviction body naming another pod, or
+     * another namespace, is a 400 and evicts nothing, whatever RBAC allowed for the URL.
+     */
+    @Test
+    void anEvictionBodyCannotReachAPodItsUrlDoesNotName() throws Exception {
+        try (RawHttps carol = client(User.CAROL)) {
+            String url = "/api/v1/namespaces/team-a/pods/mine-pod/eviction";
+            RawHttps.Response otherPod = carol.send("POST", url, "application/json",
+                    eviction("{\"name\":\"theirs-pod\"}"));
+            assertStatus(otherPod, 400);
+            assertThat(Json.MAPPER.readTree(otherPod.body()).path("message").asString())
+                    .isEqualTo("name in URL does not match name in Eviction object");
+            RawHttps.Response otherNamespace = carol.send("POST", url, "application/json",
+                    eviction("{\"name\":\"mine-pod\",\"namespace\":\"team-b\"}"));
+            assertStatus(otherNamespace, 400);
+            assertThat(Json.MAPPER.readTree(otherNamespace.body()).path("message").asString()).isEqualTo(
+                    "the namespace of the provided object does not match the namespace sent on the request");
+            assertStatus(carol.send("POST", "/api/v1/namespaces/team-a/pods/theirs-pod/eviction", "application/json",
+                    eviction("{\"name\":\"theirs-pod\"}")), 403);
+            assertStatus(carol.send("POST", "/api/v1/namespaces/team-b/pods/mine-pod/eviction", "application/json",
+                    eviction("{\"name\":\"mine-pod\"}")), 403);
+            for (String pod : List.of("team-a/pods/mine-pod", "team-a/pods/theirs-pod", "team-b/pods/mine-pod")) {
+                JsonNode meta = admin.get("/api/v1/namespaces/" + pod).path("metadata");
+                assertThat(meta.path("name").isMissingNode()).as(pod + " is still there").isFalse();
+                assertThat(meta.has("deletionTimestamp")).as(pod + " is not being deleted").isFalse();
+            }
+        }
+    }
+
+    private static String eviction(String metadata) {
+        return "{\"apiVersion\":\"policy/v1\",\"kind\":\"Eviction\",\"metadata\":" + metadata + "}";
     }
 
     enum Verb {
