@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * kube's disruption controller: keeps each PodDisruptionBudget's status ({@link DisruptionStatus}) up to date
@@ -60,27 +61,26 @@ final class DisruptionController extends Controller {
         pods.addHandler(new EventHandler<>() {
             @Override
             public void onAdd(Pod pod) {
-                queueBudgetsOf(pod);
+                queueBudgetsOf(pod, pod);
             }
 
             @Override
             public void onUpdate(Pod old, Pod pod) {
-                queueBudgetsOf(pod);
-                if (old != pod) {
-                    queueBudgetsOf(old);
-                }
+                queueBudgetsOf(pod, old);
             }
 
             @Override
             public void onDelete(Pod pod) {
-                queueBudgetsOf(pod);
+                queueBudgetsOf(pod, pod);
             }
         });
     }
 
-    private void queueBudgetsOf(Pod pod) {
+    /** Queues the budgets that select the pod as it is or as it was. */
+    private void queueBudgetsOf(Pod pod, Pod old) {
         for (PodDisruptionBudget pdb : budgets.cache().list(pod.getMetadata().getNamespace())) {
-            if (DisruptionBudgets.selects(pdb, pod)) {
+            Predicate<Pod> selects = DisruptionBudgets.selector(pdb);
+            if (selects.test(pod) || (old != pod && selects.test(old))) {
                 queue.add(InformerCache.key(pdb));
             }
         }

@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.controllers;
 
+import dev.kapi.apiserver.registry.core.Pods;
 import dev.kapi.apiserver.registry.groups.policy.DisruptionBudgets;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -8,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetStatus;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetStatusBuilder;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +42,7 @@ record DisruptionStatus(PodDisruptionBudgetStatus status, Instant recheckAt) {
 
     /** The status of {@code pdb} over {@code pods} (the pods of its namespace) at {@code now}. */
     static DisruptionStatus of(PodDisruptionBudget pdb, List<Pod> pods, Instant now) {
-        List<Pod> selected = pods.stream().filter(p -> DisruptionBudgets.selects(pdb, p)).toList();
+        List<Pod> selected = pods.stream().filter(DisruptionBudgets.selector(pdb)).toList();
         // kube expects no pods of a budget with neither minAvailable nor maxUnavailable: it allows no disruption
         int expected = constrains(pdb) ? selected.size() : 0;
         int desired = desiredHealthy(pdb, expected);
@@ -60,7 +62,7 @@ record DisruptionStatus(PodDisruptionBudgetStatus status, Instant recheckAt) {
                 recheckAt = recheckAt == null || expires.isBefore(recheckAt) ? expires : recheckAt;
                 continue;
             }
-            if (DisruptionBudgets.ready(pod)) {
+            if (Pods.ready(pod)) {
                 healthy++;
             }
         }
@@ -107,21 +109,9 @@ record DisruptionStatus(PodDisruptionBudgetStatus status, Instant recheckAt) {
         if (current == null) {
             return false;
         }
-        Map<String, String> pods = current.getDisruptedPods() == null || current.getDisruptedPods().isEmpty()
-                ? null : current.getDisruptedPods();
-        return status.equals(copyWith(current, pods));
-    }
-
-    private static PodDisruptionBudgetStatus copyWith(PodDisruptionBudgetStatus c, Map<String, String> pods) {
-        PodDisruptionBudgetStatus s = new PodDisruptionBudgetStatus();
-        s.setObservedGeneration(c.getObservedGeneration());
-        s.setExpectedPods(c.getExpectedPods());
-        s.setDesiredHealthy(c.getDesiredHealthy());
-        s.setCurrentHealthy(c.getCurrentHealthy());
-        s.setDisruptionsAllowed(c.getDisruptionsAllowed());
-        s.setDisruptedPods(pods == null ? null : new TreeMap<>(pods));
-        s.setConditions(c.getConditions());
-        return s;
+        boolean noPods = current.getDisruptedPods() == null || current.getDisruptedPods().isEmpty();
+        return status.equals(noPods ? new PodDisruptionBudgetStatusBuilder(current).withDisruptedPods(null).build()
+                : current);
     }
 
     private static boolean constrains(PodDisruptionBudget pdb) {

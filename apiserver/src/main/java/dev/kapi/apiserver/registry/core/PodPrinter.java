@@ -94,7 +94,7 @@ final class PodPrinter {
                 }
             }
             if ("Completed".equals(reason) && hasRunning) {
-                reason = podReady(pod) ? "Running" : "NotReady";
+                reason = Pods.ready(pod) ? "Running" : "NotReady";
             }
         }
         if (pod.getMetadata() != null && pod.getMetadata().getDeletionTimestamp() != null) {
@@ -140,10 +140,6 @@ final class PodPrinter {
             }
         }
         return ok + "/" + gates.size();
-    }
-
-    private static boolean podReady(Pod pod) {
-        return conditions(pod).stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     private static List<PodCondition> conditions(Pod pod) {

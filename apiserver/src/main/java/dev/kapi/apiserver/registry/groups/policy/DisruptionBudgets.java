@@ -4,11 +4,12 @@ import dev.kapi.apiserver.api.GroupResource;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.api.selection.LabelSelector;
 import dev.kapi.apiserver.api.selection.SelectorSyntaxException;
+import dev.kapi.apiserver.registry.core.Pods;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetStatus;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetStatusBuilder;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * What the eviction subresource and the disruption controller agree on about a PodDisruptionBudget: which pods
@@ -44,29 +46,26 @@ public final class DisruptionBudgets {
      * selector, an empty or an invalid one, selects nothing: kube's "should match nothing, not everything".
      */
     public static boolean selects(PodDisruptionBudget pdb, Pod pod) {
-        if (pdb.getSpec() == null || pdb.getSpec().getSelector() == null
-                || !Objects.equals(pdb.getMetadata().getNamespace(), pod.getMetadata().getNamespace())) {
-            return false;
-        }
-        try {
-            LabelSelector selector = LabelSelector.fromObject(pdb.getSpec().getSelector());
-            return !selector.isEmpty() && selector.matches(pod.getMetadata().getLabels());
-        } catch (SelectorSyntaxException e) {
-            return false;
-        }
+        return selector(pdb).test(pod);
     }
 
-    /** kube's {@code IsPodReady}: the Ready condition is True. */
-    public static boolean ready(Pod pod) {
-        if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
-            return false;
+    /** {@link #selects} for many pods, the budget's selector parsed once. */
+    public static Predicate<Pod> selector(PodDisruptionBudget pdb) {
+        if (pdb.getSpec() == null || pdb.getSpec().getSelector() == null) {
+            return pod -> false;
         }
-        for (PodCondition c : pod.getStatus().getConditions()) {
-            if ("Ready".equals(c.getType()) && "True".equals(c.getStatus())) {
-                return true;
-            }
+        LabelSelector selector;
+        try {
+            selector = LabelSelector.fromObject(pdb.getSpec().getSelector());
+        } catch (SelectorSyntaxException e) {
+            return pod -> false;
         }
-        return false;
+        if (selector.isEmpty()) {
+            return pod -> false;
+        }
+        String namespace = pdb.getMetadata().getNamespace();
+        return pod -> Objects.equals(namespace, pod.getMetadata().getNamespace())
+                && selector.matches(pod.getMetadata().getLabels());
     }
 
     /**
@@ -84,7 +83,7 @@ public final class DisruptionBudgets {
      * budget has the healthy pods it wants (kube's unhealthy pod eviction policy, IfHealthyBudget by default).
      */
     public static boolean unhealthyMayGo(PodDisruptionBudget pdb, Pod pod) {
-        if (ready(pod)) {
+        if (Pods.ready(pod)) {
             return false;
         }
         if ("AlwaysAllow".equals(pdb.getSpec().getUnhealthyPodEvictionPolicy())) {
@@ -119,7 +118,7 @@ public final class DisruptionBudgets {
                     + value(s.getDesiredHealthy()) + " healthy pods and has " + value(s.getCurrentHealthy())
                     + " currently");
         }
-        PodDisruptionBudgetStatus next = copy(s);
+        PodDisruptionBudgetStatus next = new PodDisruptionBudgetStatusBuilder(s).build();
         next.setDisruptionsAllowed((int) value(s.getDisruptionsAllowed()) - 1);
         if (next.getDisruptionsAllowed() == 0) {
             next.setConditions(withAllowedCondition(next, now));
@@ -161,18 +160,6 @@ public final class DisruptionBudgets {
 
     private static PodDisruptionBudgetStatus status(PodDisruptionBudget pdb) {
         return pdb.getStatus() == null ? new PodDisruptionBudgetStatus() : pdb.getStatus();
-    }
-
-    private static PodDisruptionBudgetStatus copy(PodDisruptionBudgetStatus s) {
-        PodDisruptionBudgetStatus c = new PodDisruptionBudgetStatus();
-        c.setConditions(s.getConditions());
-        c.setCurrentHealthy(s.getCurrentHealthy());
-        c.setDesiredHealthy(s.getDesiredHealthy());
-        c.setDisruptedPods(s.getDisruptedPods());
-        c.setDisruptionsAllowed(s.getDisruptionsAllowed());
-        c.setExpectedPods(s.getExpectedPods());
-        c.setObservedGeneration(s.getObservedGeneration());
-        return c;
     }
 
     private static long value(Number n) {
