@@ -29,12 +29,19 @@ public final class DeleteHandler implements VerbHandler {
         ObjectWriter.writeRaw(scope, 200, success(scope, result.object()));
     }
 
-    static Status success(RequestScope scope, HasMetadata obj) {
+    /** kube's {@code metav1.Status{Status: Success}}, nothing more (an eviction's answer). */
+    static Status success() {
         Status s = new Status();
         s.setApiVersion("v1");
         s.setKind("Status");
         s.setMetadata(new io.fabric8.kubernetes.api.model.ListMeta());
         s.setStatus("Success");
+        return s;
+    }
+
+    /** A Success naming the deleted object, as kube answers a delete of a kind that does not return it. */
+    static Status success(RequestScope scope, HasMetadata obj) {
+        Status s = success();
         StatusDetails d = new StatusDetails();
         d.setName(obj.getMetadata().getName());
         d.setGroup(scope.definition().group().isEmpty() ? null : scope.definition().group());
@@ -50,7 +57,6 @@ public final class DeleteHandler implements VerbHandler {
      */
     static DeleteOptions options(RequestScope scope) throws IOException {
         DeleteOptions options = DeleteOptionsReader.read(scope);
-        boolean dryRun = scope.dryRun() || (options.getDryRun() != null && options.getDryRun().contains("All"));
-        return OperationOptions.delete(options, dryRun);
+        return OperationOptions.delete(options, scope.dryRun() || OperationOptions.isDryRun(options.getDryRun()));
     }
 }

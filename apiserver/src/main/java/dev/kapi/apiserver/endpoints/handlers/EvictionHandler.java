@@ -11,6 +11,7 @@ import dev.kapi.apiserver.registry.rest.SystemUsers;
 import dev.kapi.apiserver.registry.rest.WriteScope;
 import io.fabric8.kubernetes.api.model.CreateOptions;
 import io.fabric8.kubernetes.api.model.DeleteOptions;
+import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -69,7 +70,7 @@ public final class EvictionHandler implements VerbHandler {
                     DeleteOptions deleteOptions = propagateDryRun(admitted, options);
                     validation.accept(admitted);
                     evict(scope, deleteOptions);
-                    return success();
+                    return DeleteHandler.success();
                 });
         ObjectWriter.writeRaw(scope, 201, ok);
     }
@@ -84,9 +85,8 @@ public final class EvictionHandler implements VerbHandler {
                 break;
             }
             try {
-                boolean enforce = read.getMetadata().getDeletionTimestamp() == null
-                        && "Pending".equals(read.getStatus() == null ? null : read.getStatus().getPhase());
-                deletePod(scope, enforce && retryConflicts ? withResourceVersion(options, read) : options);
+                boolean enforce = DisruptionBudgets.shouldEnforceResourceVersion(read) && retryConflicts;
+                deletePod(scope, enforce ? withResourceVersion(options, read) : options);
                 return;
             } catch (StatusError e) {
                 if (e.code() != 409 || !retryConflicts || attempt >= CONFLICT_RETRIES) {
@@ -240,24 +240,9 @@ public final class EvictionHandler implements VerbHandler {
 
     /** The options with a precondition on the pod's resourceVersion (kube's setPreconditionsResourceVersion). */
     private static DeleteOptions withResourceVersion(DeleteOptions options, HasMetadata pod) {
-        DeleteOptions copy = OperationOptions.delete(new DeleteOptions(), OperationOptions.isDryRun(options.getDryRun()));
-        copy.setGracePeriodSeconds(options.getGracePeriodSeconds());
-        copy.setPropagationPolicy(options.getPropagationPolicy());
-        copy.setOrphanDependents(options.getOrphanDependents());
-        Preconditions p = new Preconditions();
-        p.setUid(options.getPreconditions() == null ? null : options.getPreconditions().getUid());
-        p.setResourceVersion(pod.getMetadata().getResourceVersion());
-        copy.setPreconditions(p);
-        return copy;
-    }
-
-    /** kube answers an eviction with a bare Success Status. */
-    private static Status success() {
-        Status s = new Status();
-        s.setApiVersion("v1");
-        s.setKind("Status");
-        s.setMetadata(new io.fabric8.kubernetes.api.model.ListMeta());
-        s.setStatus("Success");
-        return s;
+        String uid = options.getPreconditions() == null ? null : options.getPreconditions().getUid();
+        return new DeleteOptionsBuilder(options)
+                .withNewPreconditions().withResourceVersion(pod.getMetadata().getResourceVersion()).withUid(uid)
+                .endPreconditions().build();
     }
 }

@@ -79,6 +79,15 @@ public final class DisruptionBudgets {
     }
 
     /**
+     * kube's {@code shouldEnforceResourceVersion}: a pod deleted without a budget check is deleted at the version
+     * looked at unless it is finished or already being deleted (it might turn Ready and count meanwhile).
+     */
+    public static boolean shouldEnforceResourceVersion(Pod pod) {
+        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+        return !"Succeeded".equals(phase) && !"Failed".equals(phase) && pod.getMetadata().getDeletionTimestamp() == null;
+    }
+
+    /**
      * Whether a pod that is not Ready may go without using a disruption: its budget says AlwaysAllow, or the
      * budget has the healthy pods it wants (kube's unhealthy pod eviction policy, IfHealthyBudget by default).
      */
