@@ -196,6 +196,16 @@ public class StatusError extends RuntimeException {
         return of(code, null, message, null);
     }
 
+    /**
+     * kube's {@code NewApplyConflict}: a 409 Conflict whose causes name each field another manager owns
+     * (cause type {@code FieldManagerConflict}).
+     */
+    public static StatusError applyConflict(String message, List<StatusCause> causes) {
+        StatusDetails details = new StatusDetails();
+        details.setCauses(causes);
+        return of(409, "Conflict", message, details);
+    }
+
     public static StatusError internal(String message) {
         return of(500, "InternalError", "Internal error occurred: " + message, null);
     }

@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.endpoints.handlers;
 
+import dev.kapi.apiserver.api.FieldError;
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.endpoints.patch.PatchType;
@@ -9,6 +10,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
+import java.util.List;
 
 /**
  * PATCH of an object or its {@code status}: JSON patch, JSON merge patch or strategic merge patch, applied
@@ -21,7 +23,12 @@ public final class PatchHandler implements VerbHandler {
     public void handle(RequestScope scope) throws IOException {
         PatchType type = PatchType.fromContentType(scope.request().getContentType());
         if (type == PatchType.APPLY) {
-            throw StatusError.unsupportedMediaType(scope.request().getContentType());
+            ApplyPatch.handle(scope);
+            return;
+        }
+        if (scope.param("force") != null) {
+            throw StatusError.invalid("PatchOptions", "meta.k8s.io", "",
+                    List.of(FieldError.forbidden("force", "may not be specified for non-apply patch")));
         }
         boolean dryRun = scope.dryRun();
         byte[] patch = BodyReader.read(scope.request());

@@ -134,9 +134,13 @@ public final class RequestScope {
         return writes;
     }
 
-    /** This request's write: its store, namespace, subresource and user. */
+    /**
+     * This request's write: its store, namespace, subresource and user, and the managedFields manager when no
+     * {@code fieldManager} is given: the User-Agent's product name (kube's {@code prefixFromUserAgent}).
+     */
     public WriteScope<HasMetadata> writeScope() {
-        return new WriteScope<>(store, namespace(), info.subresource(), user);
+        return new WriteScope<>(store, namespace(), info.subresource(), user,
+                FieldManagerNames.fromUserAgent(request.getHeader("User-Agent")));
     }
 
     /**
@@ -144,11 +148,14 @@ public final class RequestScope {
      * {@code fieldValidation} as sent (decoding checks the latter before admission sees it).
      */
     public CreateOptions createOptions(boolean dryRun) {
+        FieldManagerNames.check(param("fieldManager"), "CreateOptions");
         return OperationOptions.create(dryRun, param("fieldManager"), param("fieldValidation"));
     }
 
     /** The UpdateOptions of a PUT's query, or of a PATCH's (its PatchOptions, converted as kube does). */
     public UpdateOptions updateOptions(boolean dryRun) {
+        FieldManagerNames.check(param("fieldManager"),
+                "PATCH".equals(request.getMethod()) ? "PatchOptions" : "UpdateOptions");
         return OperationOptions.update(dryRun, param("fieldManager"), param("fieldValidation"));
     }
 }

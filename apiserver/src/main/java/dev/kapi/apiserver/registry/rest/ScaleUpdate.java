@@ -7,6 +7,7 @@ import dev.kapi.apiserver.api.FieldError;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.registry.ScaleAccess;
 import dev.kapi.apiserver.registry.WriteOptions;
+import dev.kapi.apiserver.registry.fieldmanager.ScaleOwnership;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.UpdateOptions;
 import io.fabric8.kubernetes.api.model.autoscaling.v1.Scale;
@@ -28,6 +29,7 @@ final class ScaleUpdate<T extends HasMetadata> {
     private final boolean dryRun;
     private final AdmissionAttributes attributes;
     private final ScaleAccess<T> access;
+    private final String manager;
 
     ScaleUpdate(AdmissionChain admission, WriteScope<T> scope, String name, UpdateOptions options) {
         this.admission = admission;
@@ -36,6 +38,7 @@ final class ScaleUpdate<T extends HasMetadata> {
         this.dryRun = OperationOptions.isDryRun(options.getDryRun());
         this.attributes = Attributes.of(Operation.UPDATE, scope, name, options, dryRun);
         this.access = scope.store().definition().scale();
+        this.manager = scope.manager(options.getFieldManager());
     }
 
     Scale run(UpdatedObject<Scale> updated) {
@@ -43,7 +46,11 @@ final class ScaleUpdate<T extends HasMetadata> {
             Scale old = access.toScale(stored);
             Scale wanted = WritePipeline.cast(admission.mutate(
                     attributes.withObjects(updated.updated(access.toScale(stored)), old)));
-            access.setSpecReplicas(current, checkedReplicas(wanted, stored));
+            int replicas = checkedReplicas(wanted, stored);
+            if (replicas != access.toScale(stored).getSpec().getReplicas()) {
+                ScaleOwnership.takeReplicas(current, scope.store().definition().apiVersion(), manager);
+            }
+            access.setSpecReplicas(current, replicas);
             return current;
         }, null, new WriteOptions(dryRun, (obj, old) -> admission.validate(attributes.withObjects(
                 access.toScale(WritePipeline.cast(obj)), access.toScale(WritePipeline.cast(old))))));

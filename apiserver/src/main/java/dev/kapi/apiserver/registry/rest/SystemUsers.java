@@ -39,6 +39,18 @@ public final class SystemUsers {
     private SystemUsers() {
     }
 
+    /**
+     * The managedFields manager of a writer of the server: {@code kube-apiserver} for the API server's own
+     * writes, {@code kube-controller-manager} for the controllers (kube's names, from their User-Agents).
+     */
+    static String fieldManager(UserInfo user) {
+        if (user.name().equals(API_SERVER.name())) {
+            return "kube-apiserver";
+        }
+        return user.name().startsWith("system:serviceaccount:" + CONTROLLER_NAMESPACE + ":")
+                ? "kube-controller-manager" : "unknown";
+    }
+
     /** The user of service account {@code kube-system/<name>}, with a service account's groups. */
     private static UserInfo controller(String name) {
         return new UserInfo("system:serviceaccount:" + CONTROLLER_NAMESPACE + ":" + name, "",

@@ -3,9 +3,12 @@ package dev.kapi.apiserver.registry.rest;
 import dev.kapi.apiserver.admission.AdmissionAttributes;
 import dev.kapi.apiserver.admission.AdmissionAttributes.Operation;
 import dev.kapi.apiserver.admission.AdmissionChain;
+import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.registry.ListParams;
+import dev.kapi.apiserver.registry.ResourceDefinition;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.WriteOptions;
+import dev.kapi.apiserver.registry.fieldmanager.FieldManager;
 import io.fabric8.kubernetes.api.model.CreateOptions;
 import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -32,8 +35,10 @@ import java.util.List;
  * Subresources that are views or stores of their own keep kube's kinds: {@code scale} is admitted as
  * autoscaling/v1 Scale objects ({@link #updateScale}); an eviction, a token request or a review is the
  * CREATE of its own kind through a {@link Creater}. The options object (CreateOptions, UpdateOptions,
- * DeleteOptions) carries dryRun, and admission gets it whole. The place where managedFields will be kept is
- * here, between mutating admission and the store.
+ * DeleteOptions) carries dryRun, and admission gets it whole. managedFields are kept here, before mutating
+ * admission as in kube: creates and updates are tracked by the {@link FieldManager} (the object defaulted
+ * first), an apply computes them itself ({@link #apply}), and the writes a create makes on its way
+ * ({@link #updateAdmittedWith}) leave them alone, as kube's registry-internal writes do.
  */
 public final class WritePipeline {
 
@@ -45,7 +50,14 @@ public final class WritePipeline {
 
     /** Creates {@code obj} in the scope's resource; returns the stored object (the would-be one on a dry run). */
     public <T extends HasMetadata> T create(WriteScope<T> scope, T obj, CreateOptions options) {
+        return create(scope, obj, options, true);
+    }
+
+    private <T extends HasMetadata> T create(WriteScope<T> scope, T obj, CreateOptions options, boolean track) {
         boolean dryRun = OperationOptions.isDryRun(options.getDryRun());
+        if (track) {
+            trackFields(scope, null, obj, options.getFieldManager());
+        }
         return create(scope, Attributes.nameOf(obj), obj, options, (admitted, validation) ->
                 scope.store().create(scope.namespace(), admitted,
                         new WriteOptions(dryRun, (created, old) -> validation.accept(cast(created)))));
@@ -77,12 +89,65 @@ public final class WritePipeline {
      */
     public <T extends HasMetadata> T update(WriteScope<T> scope, String name, UpdatedObject<T> updated,
                                             UpdateOptions options) {
+        return update(scope, name, updated, options, true);
+    }
+
+    private <T extends HasMetadata> T update(WriteScope<T> scope, String name, UpdatedObject<T> updated,
+                                             UpdateOptions options, boolean track) {
         boolean dryRun = OperationOptions.isDryRun(options.getDryRun());
         AdmissionAttributes attributes = Attributes.of(Operation.UPDATE, scope, name, options, dryRun);
-        return scope.store().update(scope.namespace(), name, (current, stored) ->
-                        cast(admission.mutate(attributes.withObjects(updated.updated(current), stored))),
-                scope.subresource(), new WriteOptions(dryRun,
-                        (obj, old) -> admission.validate(attributes.withObjects(obj, old))));
+        return scope.store().update(scope.namespace(), name, (current, stored) -> {
+            T next = updated.updated(current);
+            if (track) {
+                trackFields(scope, stored, next, options.getFieldManager());
+            }
+            return cast(admission.mutate(attributes.withObjects(next, stored)));
+        }, scope.subresource(), new WriteOptions(dryRun,
+                (obj, old) -> admission.validate(attributes.withObjects(obj, old))));
+    }
+
+    /**
+     * A server-side apply of object {@code name}: an update whose object {@code applied} computes from the live
+     * one with its managedFields (the field manager's apply), or, when there is none, a create of what it
+     * computes from nothing (admitted as a CREATE, as kube's patcher creates on apply).
+     */
+    public <T extends HasMetadata> Applied<T> apply(WriteScope<T> scope, String name, UpdatedObject<T> applied,
+                                                    UpdateOptions options) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return new Applied<>(update(scope, name, applied, options, false), false);
+            } catch (StatusError e) {
+                if (e.code() != 404 || scope.subresource() != null || attempt >= 3) {
+                    throw e;
+                }
+            }
+            try {
+                CreateOptions create = OperationOptions.create(OperationOptions.isDryRun(options.getDryRun()),
+                        options.getFieldManager(), options.getFieldValidation());
+                return new Applied<>(create(scope, applied.updated(null), create, false), true);
+            } catch (StatusError e) {
+                if (e.code() != 409 || !"AlreadyExists".equals(e.reason()) || attempt >= 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** The object an apply wrote, and whether the apply created it. */
+    public record Applied<T>(T object, boolean created) {
+    }
+
+    /**
+     * Defaults {@code obj} (as kube's decoder does, so the writer owns the defaults it gets) and sets its
+     * managedFields for this write by the scope's manager over {@code live} (null on create).
+     */
+    private static <T extends HasMetadata> void trackFields(WriteScope<T> scope, T live, T obj, String fieldManager) {
+        if (obj.getMetadata() == null) {
+            obj.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMeta());
+        }
+        ResourceDefinition<T> def = scope.store().definition();
+        def.strategy().applyDefaults(obj);
+        FieldManager.of(def, scope.subresource()).update(live, obj, scope.manager(fieldManager));
     }
 
     /**

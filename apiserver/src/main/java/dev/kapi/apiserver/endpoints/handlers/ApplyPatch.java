@@ -1,0 +1,98 @@
+package dev.kapi.apiserver.endpoints.handlers;
+
+import dev.kapi.apiserver.api.FieldError;
+import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.endpoints.patch.PatchType;
+import dev.kapi.apiserver.registry.fieldmanager.FieldManager;
+import dev.kapi.apiserver.registry.rest.WritePipeline;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * A server-side apply: PATCH with {@code application/apply-patch+yaml} (YAML or JSON), as kube's
+ * {@code applyPatcher}. The body is the manager's whole intent for the object; the {@link FieldManager} merges
+ * it into the live object (or into nothing: apply creates), prunes what the manager no longer sets, and refuses
+ * changes to fields other managers own unless {@code force=true}. {@code fieldManager} is required; a duplicate
+ * key in the YAML is an error under {@code fieldValidation=Strict} (the default) and a warning under Warn.
+ */
+final class ApplyPatch {
+
+    private static final YAMLMapper STRICT = YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    private static final YAMLMapper LENIENT = YAMLMapper.builder().build();
+
+    private ApplyPatch() {
+    }
+
+    static void handle(RequestScope scope) throws IOException {
+        String manager = scope.param("fieldManager");
+        if (manager == null || manager.isEmpty()) {
+            throw StatusError.invalid("PatchOptions", "meta.k8s.io", "",
+                    List.of(FieldError.required("fieldManager", "is required for apply patch")));
+        }
+        boolean force = force(scope);
+        boolean dryRun = scope.dryRun();
+        var options = scope.updateOptions(dryRun);
+        ObjectNode config = parse(scope, BodyReader.read(scope.request()));
+        FieldManager fields = FieldManager.of(scope.definition(), scope.writeScope().subresource());
+        WritePipeline.Applied<HasMetadata> applied = scope.writes().apply(scope.writeScope(), scope.name(), live -> {
+            ObjectNode out = fields.apply(live, config, manager, force);
+            HasMetadata next = ObjectDecoder.decodePatched(scope, out, PatchType.APPLY, null, scope.definition().type());
+            UrlObjectName.check(scope, next);
+            return next;
+        }, options);
+        scope.definition().strategy().warnings(applied.object()).forEach(scope::warn);
+        ObjectWriter.writeObject(scope, applied.created() ? 201 : 200, applied.object());
+    }
+
+    /** kube rejects {@code force} on other patches; here it is read for apply. */
+    static boolean force(RequestScope scope) {
+        String v = scope.param("force");
+        if (v == null || v.isEmpty() || v.equals("false") || v.equals("0")) {
+            return false;
+        }
+        if (v.equals("true") || v.equals("1")) {
+            return true;
+        }
+        throw StatusError.badRequest("invalid value for force: strconv.ParseBool: parsing \"" + v
+                + "\": invalid syntax");
+    }
+
+    /** The apply configuration: a YAML (or JSON) object; 400 {@code error decoding YAML: ...} otherwise. */
+    private static ObjectNode parse(RequestScope scope, byte[] body) {
+        JsonNode n;
+        try {
+            n = STRICT.readTree(body);
+        } catch (JacksonException e) {
+            if (!isDuplicate(e)) {
+                throw StatusError.badRequest("error decoding YAML: " + e.getOriginalMessage());
+            }
+            String validation = ObjectDecoder.fieldValidation(scope);
+            if ("Strict".equals(validation)) {
+                throw StatusError.badRequest("error strict decoding YAML: " + e.getOriginalMessage());
+            }
+            if ("Warn".equals(validation)) {
+                scope.warn(e.getOriginalMessage());
+            }
+            n = LENIENT.readTree(body);
+        }
+        if (!(n instanceof ObjectNode o)) {
+            throw StatusError.badRequest("error decoding YAML: error unmarshaling JSON: while decoding JSON: json: "
+                    + "cannot unmarshal " + (n == null || n.isMissingNode() ? "null" : n.getNodeType().name()
+                    .toLowerCase(java.util.Locale.ROOT)) + " into Go value of type map[string]interface {}");
+        }
+        return o;
+    }
+
+    private static boolean isDuplicate(JacksonException e) {
+        String m = e.getOriginalMessage();
+        return m != null && m.startsWith("Duplicate field");
+    }
+}

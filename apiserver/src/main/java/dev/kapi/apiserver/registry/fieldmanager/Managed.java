@@ -1,0 +1,108 @@
+package dev.kapi.apiserver.registry.fieldmanager;
+
+import dev.kapi.apiserver.api.Json;
+import dev.kapi.apiserver.api.fieldpath.FieldSet;
+import dev.kapi.apiserver.api.fieldpath.FieldsV1;
+import dev.kapi.apiserver.api.merge.VersionedSet;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The decoded {@code managedFields} of an object (kube's {@code ManagedInterface}): each manager's fields by its
+ * {@link ManagerId#key()}, its identity, and the time of its last change. Mutable, used within one write.
+ */
+final class Managed {
+
+    final Map<String, VersionedSet> fields;
+    final Map<String, ManagerId> ids = new HashMap<>();
+    final Map<String, String> times = new HashMap<>();
+
+    Managed(Map<String, VersionedSet> fields) {
+        this.fields = new LinkedHashMap<>(fields);
+    }
+
+    static Managed empty() {
+        return new Managed(Map.of());
+    }
+
+    /** kube's {@code DecodeManagedFields}; an {@link IllegalArgumentException} for a malformed entry. */
+    static Managed decode(List<ManagedFieldsEntry> entries) {
+        Managed m = empty();
+        if (entries == null) {
+            return m;
+        }
+        for (int i = 0; i < entries.size(); i++) {
+            ManagedFieldsEntry e = entries.get(i);
+            if (e == null) {
+                throw new IllegalArgumentException("managed fields entry " + i + " is null");
+            }
+            if (!ManagerId.APPLY.equals(e.getOperation()) && !ManagerId.UPDATE.equals(e.getOperation())) {
+                throw new IllegalArgumentException("operation must be `Apply` or `Update`");
+            }
+            if (e.getApiVersion() == null || e.getApiVersion().isEmpty()) {
+                throw new IllegalArgumentException("apiVersion must not be empty");
+            }
+            if (e.getFieldsType() == null || e.getFieldsType().isEmpty()) {
+                throw new IllegalArgumentException("missing fieldsType in managed fields entry " + i);
+            }
+            if (!"FieldsV1".equals(e.getFieldsType())) {
+                throw new IllegalArgumentException("invalid fieldsType \"" + e.getFieldsType()
+                        + "\" in managed fields entry " + i);
+            }
+            FieldSet set = e.getFieldsV1() == null ? FieldSet.empty() : FieldsV1.toSet(Json.tree(e.getFieldsV1()));
+            ManagerId id = ManagerId.of(e);
+            m.put(id, new VersionedSet(set, e.getApiVersion(), ManagerId.APPLY.equals(e.getOperation())),
+                    e.getTime());
+        }
+        return m;
+    }
+
+    void put(ManagerId id, VersionedSet set, String time) {
+        fields.put(id.key(), set);
+        ids.put(id.key(), id);
+        if (time != null) {
+            times.put(id.key(), time);
+        }
+    }
+
+    /** kube's {@code isResetManagedFields}: {@code []}, or one entry with nothing in it. */
+    static boolean isReset(List<ManagedFieldsEntry> entries) {
+        if (entries == null) {
+            return false;
+        }
+        return entries.isEmpty() || entries.size() == 1 && (entries.get(0) == null
+                || entries.get(0).equals(new ManagedFieldsEntry()));
+    }
+
+    /** kube's {@code encodeManagedFields}: sorted by operation, time, manager, API version, subresource; null if none. */
+    List<ManagedFieldsEntry> encode() {
+        if (fields.isEmpty()) {
+            return null;
+        }
+        List<ManagedFieldsEntry> out = new ArrayList<>();
+        fields.forEach((key, vs) -> {
+            ManagerId id = ids.get(key);
+            ManagedFieldsEntry e = new ManagedFieldsEntry();
+            e.setManager(id.manager());
+            e.setOperation(vs.applied() ? ManagerId.APPLY : ManagerId.UPDATE);
+            e.setApiVersion(vs.apiVersion());
+            e.setSubresource(id.subresource().isEmpty() ? null : id.subresource());
+            e.setTime(times.get(key));
+            e.setFieldsType("FieldsV1");
+            e.setFieldsV1(Json.convert(FieldsV1.of(vs.set()), io.fabric8.kubernetes.api.model.FieldsV1.class));
+            out.add(e);
+        });
+        out.sort(Comparator.comparing(ManagedFieldsEntry::getOperation)
+                .thenComparing(e -> e.getTime() == null ? "" : e.getTime())
+                .thenComparing(ManagedFieldsEntry::getManager)
+                .thenComparing(ManagedFieldsEntry::getApiVersion)
+                .thenComparing(e -> e.getSubresource() == null ? "" : e.getSubresource()));
+        return out;
+    }
+}

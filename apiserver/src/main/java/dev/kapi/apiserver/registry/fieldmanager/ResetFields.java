@@ -1,0 +1,38 @@
+package dev.kapi.apiserver.registry.fieldmanager;
+
+import dev.kapi.apiserver.api.fieldpath.FieldSet;
+import dev.kapi.apiserver.registry.ResourceDefinition;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The fields a write through one endpoint never changes, so never owns (kube's strategies'
+ * {@code GetResetFields}): the resource itself resets {@code status} when it has a status subresource, and the
+ * status subresource resets everything but {@code status} and {@code metadata}.
+ */
+final class ResetFields {
+
+    private static final Set<String> KEPT_BY_STATUS = Set.of("status", "metadata", "apiVersion", "kind");
+
+    private ResetFields() {
+    }
+
+    static FieldSet of(ResourceDefinition<?> definition, String subresource) {
+        if (subresource.isEmpty()) {
+            return definition.hasSubresource("status")
+                    ? FieldSet.of(List.of(FieldManager.path("status"))) : FieldSet.empty();
+        }
+        if (subresource.equals("status")) {
+            List<List<dev.kapi.apiserver.api.fieldpath.PathElement>> paths = new ArrayList<>();
+            for (String field : definition.schema().properties().keySet()) {
+                if (!KEPT_BY_STATUS.contains(field)) {
+                    paths.add(FieldManager.path(field));
+                }
+            }
+            return FieldSet.of(paths);
+        }
+        return FieldSet.empty();
+    }
+}
