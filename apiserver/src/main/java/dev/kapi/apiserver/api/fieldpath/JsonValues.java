@@ -1,0 +1,155 @@
+package dev.kapi.apiserver.api.fieldpath;
+
+import tools.jackson.databind.JsonNode;
+
+import java.math.BigDecimal;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Order, equality and printing of JSON values as structured-merge-diff's {@code value} package has them:
+ * numbers (compared by value, so {@code 1} equals {@code 1.0}) before strings, booleans, lists, maps and null.
+ * Jackson's own {@code equals} tells an int node from a long node of the same value; these do not.
+ */
+public final class JsonValues {
+
+    private JsonValues() {
+    }
+
+    /** Deep equality by value; null (missing) equals only null. */
+    public static boolean equal(JsonNode a, JsonNode b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        return compare(a, b) == 0;
+    }
+
+    /** smd's {@code value.Compare}: a total order over JSON values. */
+    public static int compare(JsonNode a, JsonNode b) {
+        int ra = rank(a);
+        int rb = rank(b);
+        if (ra != rb) {
+            return Integer.compare(ra, rb);
+        }
+        switch (ra) {
+            case 0:
+                if (a.isIntegralNumber() && b.isIntegralNumber() && a.canConvertToLong() && b.canConvertToLong()) {
+                    return Long.compare(a.longValue(), b.longValue());
+                }
+                return decimal(a).compareTo(decimal(b));
+            case 1:
+                return a.stringValue().compareTo(b.stringValue());
+            case 2:
+                return Boolean.compare(a.booleanValue(), b.booleanValue());
+            case 3:
+                for (int i = 0; ; i++) {
+                    if (i >= a.size() || i >= b.size()) {
+                        return Integer.compare(a.size(), b.size());
+                    }
+                    int c = compare(a.get(i), b.get(i));
+                    if (c != 0) {
+                        return c;
+                    }
+                }
+            case 4:
+                return compareMaps(a, b);
+            default:
+                return 0;
+        }
+    }
+
+    private static BigDecimal decimal(JsonNode n) {
+        return n.isIntegralNumber() ? new BigDecimal(n.bigIntegerValue()) : BigDecimal.valueOf(n.doubleValue());
+    }
+
+    /** Maps compare by their sorted keys, then by the values under equal keys. */
+    private static int compareMaps(JsonNode a, JsonNode b) {
+        Iterator<Map.Entry<String, JsonNode>> ia = sorted(a).entrySet().iterator();
+        Iterator<Map.Entry<String, JsonNode>> ib = sorted(b).entrySet().iterator();
+        while (ia.hasNext() && ib.hasNext()) {
+            Map.Entry<String, JsonNode> ea = ia.next();
+            Map.Entry<String, JsonNode> eb = ib.next();
+            int c = ea.getKey().compareTo(eb.getKey());
+            if (c != 0) {
+                return c;
+            }
+            c = compare(ea.getValue(), eb.getValue());
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Boolean.compare(ia.hasNext(), ib.hasNext());
+    }
+
+    private static TreeMap<String, JsonNode> sorted(JsonNode object) {
+        TreeMap<String, JsonNode> m = new TreeMap<>();
+        object.properties().forEach(e -> m.put(e.getKey(), e.getValue()));
+        return m;
+    }
+
+    private static int rank(JsonNode n) {
+        if (n.isNumber()) {
+            return 0;
+        }
+        if (n.isString()) {
+            return 1;
+        }
+        if (n.isBoolean()) {
+            return 2;
+        }
+        if (n.isArray()) {
+            return 3;
+        }
+        if (n.isObject()) {
+            return 4;
+        }
+        return 5;
+    }
+
+    /** smd's {@code value.ToString}: strings quoted, numbers and booleans bare, null as {@code null}. */
+    public static String toString(JsonNode n) {
+        if (n == null || n.isNull() || n.isMissingNode()) {
+            return "null";
+        }
+        if (n.isString()) {
+            return quote(n.stringValue());
+        }
+        if (n.isArray()) {
+            StringBuilder b = new StringBuilder("[");
+            for (int i = 0; i < n.size(); i++) {
+                b.append(i > 0 ? "," : "").append(toString(n.get(i)));
+            }
+            return b.append(']').toString();
+        }
+        if (n.isObject()) {
+            StringBuilder b = new StringBuilder();
+            n.properties().forEach(e -> b.append(e.getKey()).append('=').append(toString(e.getValue())));
+            return b.toString();
+        }
+        return n.asString();
+    }
+
+    /** Go's {@code %q} for the strings a path prints. */
+    static String quote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\t' -> b.append("\\t");
+                case '\r' -> b.append("\\r");
+                default -> {
+                    if (c < 0x20) {
+                        b.append(String.format("\\x%02x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+}
