@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * {@code src/test/resources/smd-fieldsv1/serialize.yaml}): golden sets written back byte for byte in smd's
  * order, non-normalized JSON read as its normalized form, unknown element kinds dropped, {@code null} an empty
  * set, and the JSON that is no field set refused. (smd's JSON syntax errors are the JSON parser's here:
- * {@link FieldSet#fromFieldsV1} takes a parsed tree.)
+ * {@link FieldsV1#toSet} takes a parsed tree.)
  */
 class SmdFieldsV1SerializeTest {
 
@@ -34,17 +34,17 @@ class SmdFieldsV1SerializeTest {
         for (JsonNode c : doc.get("golden")) {
             String json = c.get("json").asString();
             tests.add(DynamicTest.dynamicTest(c.get("source").asString(), () ->
-                    assertThat(Json.string(FieldSet.fromFieldsV1(tree(json)).toFieldsV1())).isEqualTo(json)));
+                    assertThat(Json.string(FieldsV1.of(FieldsV1.toSet(tree(json))))).isEqualTo(json)));
         }
         for (String kind : List.of("normalized", "dropUnknown")) {
             for (JsonNode c : doc.get(kind)) {
                 String json = c.get("json").asString();
                 String normalized = c.get("normalized").asString();
                 tests.add(DynamicTest.dynamicTest(c.get("source").asString(), () -> {
-                    FieldSet set = FieldSet.fromFieldsV1(tree(json));
-                    assertThat(Json.string(set.toFieldsV1())).isEqualTo(normalized);
+                    FieldSet set = FieldsV1.toSet(tree(json));
+                    assertThat(Json.string(FieldsV1.of(set))).isEqualTo(normalized);
                     if (kind.equals("normalized")) {
-                        assertThat(set).isEqualTo(FieldSet.fromFieldsV1(tree(normalized)));
+                        assertThat(set).isEqualTo(FieldsV1.toSet(tree(normalized)));
                     }
                 }));
             }
@@ -52,16 +52,16 @@ class SmdFieldsV1SerializeTest {
         for (JsonNode c : doc.get("empty")) {
             String json = c.get("json").asString();
             tests.add(DynamicTest.dynamicTest(c.get("source").asString(), () -> {
-                FieldSet set = FieldSet.fromFieldsV1(tree(json));
+                FieldSet set = FieldsV1.toSet(tree(json));
                 assertThat(set.isEmpty()).isTrue();
                 assertThat(set).isEqualTo(FieldSet.empty());
-                assertThat(Json.string(set.toFieldsV1())).isEqualTo("{}");
+                assertThat(Json.string(FieldsV1.of(set))).isEqualTo("{}");
             }));
         }
         for (JsonNode c : doc.get("invalid")) {
             String json = c.get("json").asString();
             tests.add(DynamicTest.dynamicTest(c.get("source").asString(), () ->
-                    assertThatThrownBy(() -> FieldSet.fromFieldsV1(tree(json))).isInstanceOf(RuntimeException.class)));
+                    assertThatThrownBy(() -> FieldsV1.toSet(tree(json))).isInstanceOf(RuntimeException.class)));
         }
         return tests.stream();
     }

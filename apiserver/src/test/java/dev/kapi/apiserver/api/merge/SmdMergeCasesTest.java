@@ -2,6 +2,7 @@ package dev.kapi.apiserver.api.merge;
 
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.api.fieldpath.FieldSet;
+import dev.kapi.apiserver.api.fieldpath.FieldsV1;
 import dev.kapi.apiserver.api.schema.Schema;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
@@ -41,7 +42,9 @@ import static org.assertj.core.api.Assertions.fail;
  * {@code internal/fixture} does:
  * <ul>
  *   <li>{@code apply: <manager>} or {@code update: <manager>}, with {@code apiVersion} and {@code object}
- *       ({@code {}} stands for smd's empty YAML); an apply may be {@code force: true}.</li>
+ *       ({@code {}} stands for smd's empty YAML); an apply may be {@code force: true}. As smd's fixture parses
+ *       an applied configuration strictly and an updated object allowing duplicates, an apply's object is
+ *       first checked with {@link Validate}.</li>
  *   <li>An apply with {@code conflicts} (a list of manager and path in smd's notation) must fail with
  *       exactly those conflicts and changes nothing, as in smd; {@code anyConflict: true} and
  *       {@code conflictCount: n} state only what kube's tests state. {@code error: true}: the operation
@@ -49,9 +52,12 @@ import static org.assertj.core.api.Assertions.fail;
  *       was.</li>
  *   <li>{@code changeSchema: <name>}: later operations use that schema (smd's ChangeParser).</li>
  * </ul>
+ * A case's {@code ignored} paths are the Updater's ignored fields (smd's IgnoredFields, or an
+ * ExcludeSetFilter, for the one version the case uses).
  * Then, where given: {@code object}, the whole final object (numbers compared by value, {@code {}} also
  * matches no object); {@code managed}, every manager's apiVersion, {@code applied} when stated (smd's
- * fixture ignores the flag and its tables write {@code false} throughout, so they do not state it) and set,
+ * fixture compares managers with {@code ManagedFields.Difference}, which ignores the flag, so the values its
+ * tables give it are not expectations and are not copied) and set,
  * as smd path strings ({@code fields}, read by {@link SmdPaths}) or FieldsV1 JSON ({@code fieldsV1});
  * {@code managers}, just the managers' names; {@code values} at paths and paths that are
  * {@code emptyOrAbsent}. As smd's fixture, every case also checks that no manager is left with an empty
@@ -107,6 +113,7 @@ class SmdMergeCasesTest {
         final String where;
         JsonNode live;
         Map<String, VersionedSet> managers = new HashMap<>();
+        Schema schema;
 
         Run(JsonNode c, Map<String, JsonNode> schemas) {
             this.c = c;
@@ -115,11 +122,11 @@ class SmdMergeCasesTest {
         }
 
         void run() {
-            Updater updater = new Updater(schema(c.get("schema").asString()));
+            Updater updater = updater(c.get("schema").asString());
             int i = 0;
             for (JsonNode op : c.get("ops")) {
                 if (op.has("changeSchema")) {
-                    updater = new Updater(schema(op.get("changeSchema").asString()));
+                    updater = updater(op.get("changeSchema").asString());
                 } else {
                     step(updater, op, i);
                 }
@@ -162,6 +169,13 @@ class SmdMergeCasesTest {
             });
         }
 
+        /** An Updater for the named schema, ignoring the case's {@code ignored} fields. */
+        Updater updater(String schemaName) {
+            FieldSet ignored = c.has("ignored") ? SmdPaths.set(strings(c.get("ignored"))) : FieldSet.empty();
+            schema = schema(schemaName);
+            return new Updater(schema, ignored);
+        }
+
         Schema schema(String name) {
             JsonNode spec = schemas.get(name);
             if (spec == null) {
@@ -181,6 +195,10 @@ class SmdMergeCasesTest {
             JsonNode before = live == null ? null : live.deepCopy();
             Updater.Result r;
             try {
+                if (apply) {
+                    // smd's fixture parses an applied configuration strictly (no duplicates), an update's leniently
+                    Validate.check(schema, object);
+                }
                 r = apply
                         ? updater.apply(live, object, version, new HashMap<>(managers), manager,
                                 op.path("force").asBoolean(false))
@@ -213,7 +231,7 @@ class SmdMergeCasesTest {
         }
 
         void checkConflicts(String what, JsonNode op, Conflicts e) {
-            List<String> got = e.conflicts().stream().map(x -> x.manager() + " " + x.path()).sorted().toList();
+            List<String> got = e.conflicts().stream().map(x -> x.manager() + " " + x.pathString()).sorted().toList();
             if (op.has("conflictCount")) {
                 assertThat(got).as("%s: conflicts", what).hasSize(op.get("conflictCount").asInt());
             }
@@ -236,7 +254,7 @@ class SmdMergeCasesTest {
                     return;
                 }
                 FieldSet wantSet = w.has("fieldsV1")
-                        ? FieldSet.fromFieldsV1(w.get("fieldsV1"))
+                        ? FieldsV1.toSet(w.get("fieldsV1"))
                         : SmdPaths.set(strings(w.get("fields")));
                 if (!wantSet.equals(got.set())) {
                     problems.put(m, "set\n    want " + wantSet + "\n    got  " + got.set());
@@ -265,7 +283,7 @@ class SmdMergeCasesTest {
     }
 
     static String describe(Conflicts e) {
-        return e.conflicts().stream().map(x -> x.manager() + " " + x.path()).toList().toString();
+        return e.conflicts().stream().map(x -> x.manager() + " " + x.pathString()).toList().toString();
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.kapi.apiserver.api.merge;
 
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.api.fieldpath.FieldSet;
+import dev.kapi.apiserver.api.fieldpath.FieldsV1;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -25,7 +26,7 @@ final class SmdPaths {
 
     /** The set whose members are exactly {@code paths}. */
     static FieldSet set(List<String> paths) {
-        return FieldSet.fromFieldsV1(fieldsV1(paths));
+        return FieldsV1.toSet(fieldsV1(paths));
     }
 
     /** The FieldsV1 JSON of the set whose members are exactly {@code paths}. */
