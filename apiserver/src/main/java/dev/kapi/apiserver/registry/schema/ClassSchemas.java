@@ -156,7 +156,8 @@ final class ClassSchemas {
         Schema value = schemaOf(javaType);
         PatchStrategies.Tag tag = PatchStrategies.of(declaringType, json);
         ListSemantics.Semantics semantics = ListSemantics.of(kubeName, json);
-        if (tag == null && semantics == null) {
+        String keyDefault = ListSemantics.keyDefault(kubeName, json);
+        if (tag == null && semantics == null && keyDefault == null) {
             return value;
         }
         SchemaBuilder b = value.definition() != null ? SchemaBuilder.reference(value.definition())
@@ -166,6 +167,9 @@ final class ClassSchemas {
         }
         if (semantics != null) {
             b.listType(semantics.listType()).listMapKeys(semantics.listMapKeys()).mapType(semantics.mapType());
+        }
+        if (keyDefault != null) {
+            b.defaultValue(tools.jackson.databind.node.StringNode.valueOf(keyDefault));
         }
         return b.build();
     }

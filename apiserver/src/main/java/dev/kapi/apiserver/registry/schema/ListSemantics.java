@@ -42,7 +42,21 @@ final class ListSemantics {
         ListSemanticsGroups.load(t);
     }
 
+    /**
+     * "group.version.Type.field" → the default kube's OpenAPI publishes for a key field of a keyed list
+     * ({@code +default=}): an element that omits the field is identified with the default, as structured-merge-diff
+     * identifies it, so an applied {@code containerPort: 80} is the live {@code 80/TCP} port.
+     */
+    private static final Map<String, String> KEY_DEFAULTS = Map.of(
+            "core.v1.ContainerPort.protocol", "TCP",
+            "core.v1.ServicePort.protocol", "TCP");
+
     private ListSemantics() {
+    }
+
+    /** The published default of a list-map key field, or null. */
+    static String keyDefault(String kubeName, String jsonField) {
+        return KEY_DEFAULTS.get(key(kubeName) + "." + jsonField);
     }
 
     /** The semantics of field {@code jsonField} of the type kube's OpenAPI names {@code kubeName}, or null. */
