@@ -24,6 +24,12 @@ public record AuthorizationAttributes(UserInfo user, String verb, boolean resour
                 nz(info.resource()), nz(info.subresource()), namespace, nz(info.name()), info.path());
     }
 
+    /** The same request asked with another verb (kube's create-on-update check asks {@code create}). */
+    public AuthorizationAttributes withVerb(String otherVerb) {
+        return new AuthorizationAttributes(user, otherVerb, resourceRequest, apiGroup, apiVersion, resource,
+                subresource, namespace, name, path);
+    }
+
     /** The resource as RBAC rules name it: {@code pods} or {@code pods/status}. */
     public String resourceWithSubresource() {
         return subresource.isEmpty() ? resource : resource + "/" + subresource;

@@ -3,6 +3,7 @@ package dev.kapi.apiserver.endpoints;
 import dev.kapi.apiserver.api.GroupResource;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.authz.AuthorizedRequest;
+import dev.kapi.apiserver.authz.Authorizer;
 import dev.kapi.apiserver.endpoints.handlers.CreateHandler;
 import dev.kapi.apiserver.endpoints.handlers.DeleteCollectionHandler;
 import dev.kapi.apiserver.endpoints.handlers.DeleteHandler;
@@ -48,18 +49,23 @@ public final class ResourceDispatcher {
     private final VerbHandler eviction;
     private final Map<GroupResource, VerbHandler> ownCreates;
     private final VerbHandler tokenRequests;
+    private final Authorizer authorizer;
 
+    /** A dispatcher without an authorizer: an apply that would create answers 500 (tests of other verbs). */
     public ResourceDispatcher(StoreRegistry stores, WritePipeline writes) {
-        this(stores, writes, Map.of(), null);
+        this(stores, writes, Map.of(), null, null);
     }
 
     /**
      * @param writes        the write pipeline every write goes through
      * @param ownCreates    the create handler of each resource that does not create through its store (reviews)
      * @param tokenRequests the handler of {@code serviceaccounts/<name>/token} (null: not served)
+     * @param authorizer    the server's authorizer, asked {@code create} when a PATCH (apply) creates
      */
     public ResourceDispatcher(StoreRegistry stores, WritePipeline writes,
-                              Map<GroupResource, VerbHandler> ownCreates, VerbHandler tokenRequests) {
+                              Map<GroupResource, VerbHandler> ownCreates, VerbHandler tokenRequests,
+                              Authorizer authorizer) {
+        this.authorizer = authorizer;
         this.stores = stores;
         this.ownCreates = Map.copyOf(ownCreates);
         this.tokenRequests = tokenRequests;
@@ -104,7 +110,8 @@ public final class ResourceDispatcher {
             // under an authorization decided for the URL's name (RBAC resourceNames)
             throw methodNotAllowed();
         }
-        RequestScope scope = new RequestScope(info, def, served.store(), writes, authorized.user(), req, res);
+        RequestScope scope = new RequestScope(info, def, served.store(), writes, authorized.user(), req, res,
+                authorizer);
         handlerFor(def, info, verb).handle(scope);
     }
 

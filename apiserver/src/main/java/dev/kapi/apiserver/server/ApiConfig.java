@@ -77,8 +77,8 @@ public class ApiConfig {
 
     @Bean
     ResourceDispatcher resourceDispatcher(StoreRegistry stores, WritePipeline writes, ReviewHandlers reviews,
-                                          TokenRequestHandler tokenRequests) {
-        return new ResourceDispatcher(stores, writes, reviews.byResource(), tokenRequests);
+                                          TokenRequestHandler tokenRequests, Authorizer authorizer) {
+        return new ResourceDispatcher(stores, writes, reviews.byResource(), tokenRequests, authorizer);
     }
 
     @Bean

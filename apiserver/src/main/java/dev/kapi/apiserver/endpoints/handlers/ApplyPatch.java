@@ -47,7 +47,7 @@ final class ApplyPatch {
             HasMetadata next = ObjectDecoder.decodePatched(scope, out, PatchType.APPLY, null, scope.definition().type());
             UrlObjectName.check(scope, next);
             return next;
-        }, options);
+        }, options, scope::authorizeCreate);
         scope.definition().strategy().warnings(applied.object()).forEach(scope::warn);
         ObjectWriter.writeObject(scope, applied.created() ? 201 : 200, applied.object());
     }

@@ -2,6 +2,10 @@ package dev.kapi.apiserver.endpoints.handlers;
 
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.authn.UserInfo;
+import dev.kapi.apiserver.authz.AuthorizationAttributes;
+import dev.kapi.apiserver.authz.Authorizer;
+import dev.kapi.apiserver.authz.Decision;
+import dev.kapi.apiserver.authz.ForbiddenMessages;
 import dev.kapi.apiserver.filters.RequestInfo;
 import dev.kapi.apiserver.registry.ResourceDefinition;
 import dev.kapi.apiserver.registry.Store;
@@ -32,12 +36,24 @@ public final class RequestScope {
     private final UserInfo user;
     private final HttpServletRequest request;
     private final HttpServletResponse response;
+    private final Authorizer authorizer;
     private final List<String> warnings = new ArrayList<>();
 
-    /** @param user the user authorization allowed this request for (after impersonation) */
+    /** A scope without an authorizer: a write that would create through PATCH is refused (500), as in kube. */
     public RequestScope(RequestInfo info, ResourceDefinition<HasMetadata> definition, Store<HasMetadata> store,
                         WritePipeline writes, UserInfo user, HttpServletRequest request,
                         HttpServletResponse response) {
+        this(info, definition, store, writes, user, request, response, null);
+    }
+
+    /**
+     * @param user       the user authorization allowed this request for (after impersonation)
+     * @param authorizer asked again when the request turns out to create (an apply of a missing object)
+     */
+    public RequestScope(RequestInfo info, ResourceDefinition<HasMetadata> definition, Store<HasMetadata> store,
+                        WritePipeline writes, UserInfo user, HttpServletRequest request,
+                        HttpServletResponse response, Authorizer authorizer) {
+        this.authorizer = authorizer;
         this.info = info;
         this.definition = definition;
         this.store = store;
@@ -127,6 +143,23 @@ public final class RequestScope {
             response.addHeader("Warning", "299 - \"" + w.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
         }
         warnings.clear();
+    }
+
+    /**
+     * kube's {@code withAuthorization} on the create path of a PATCH (server-side apply of a missing object):
+     * the request was authorized as {@code patch}; creating needs {@code create} on the same resource and name,
+     * else 403 in kube's words.
+     */
+    public void authorizeCreate() {
+        if (authorizer == null) {
+            throw StatusError.internal("no authorizer provided, unable to authorize a create on update");
+        }
+        AuthorizationAttributes create = AuthorizationAttributes.of(user, info).withVerb("create");
+        Decision d = authorizer.authorize(create);
+        if (!d.allowed()) {
+            throw StatusError.forbidden(definition.groupResource(), info.name(),
+                    ForbiddenMessages.reason(create, d.reason()));
+        }
     }
 
     /** The pipeline every write of this request goes through. */

@@ -72,6 +72,7 @@ final class GnosticFields {
     static final int SCHEMA_FORMAT = 2;
     static final int SCHEMA_TITLE = 3;
     static final int SCHEMA_DESCRIPTION = 4;
+    static final int SCHEMA_DEFAULT = 5;
     static final int SCHEMA_UNIQUE_ITEMS = 16;
     static final int SCHEMA_REQUIRED = 19;
     static final int SCHEMA_ADDITIONAL_PROPERTIES = 21;

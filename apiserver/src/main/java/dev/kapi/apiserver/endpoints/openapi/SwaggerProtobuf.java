@@ -178,6 +178,7 @@ final class SwaggerProtobuf {
                     case "format" -> string(out, SCHEMA_FORMAT, v);
                     case "title" -> string(out, SCHEMA_TITLE, v);
                     case "description" -> string(out, SCHEMA_DESCRIPTION, v);
+                    case "default" -> out.writeByteArray(SCHEMA_DEFAULT, any(v));
                     case "uniqueItems" -> bool(out, SCHEMA_UNIQUE_ITEMS, v);
                     case "required" -> strings(out, SCHEMA_REQUIRED, v);
                     case "type" -> out.writeByteArray(SCHEMA_TYPE, message(t -> strings(t, STRING_LIST_VALUE,
@@ -205,8 +206,13 @@ final class SwaggerProtobuf {
 
     /** A {@code NamedAny}: the extension's name and {@code Any{yaml: <value as JSON>}}. */
     private static byte[] extension(String name, JsonNode value) {
+        return named(name, any(value));
+    }
+
+    /** An {@code Any{yaml: <value as JSON>}}, as gnostic writes defaults and extensions. */
+    private static byte[] any(JsonNode value) {
         String text = Json.MAPPER.writeValueAsString(value);
-        return named(name, message(any -> any.writeString(ANY_YAML, text)));
+        return message(any -> any.writeString(ANY_YAML, text));
     }
 
     /** A {@code Named*} message: {@code name = 1}, {@code value = 2}. */

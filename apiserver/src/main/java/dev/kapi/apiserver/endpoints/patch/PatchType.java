@@ -12,7 +12,7 @@ public enum PatchType {
     JSON_PATCH("application/json-patch+json"),
     MERGE("application/merge-patch+json"),
     STRATEGIC("application/strategic-merge-patch+json"),
-    /** Server-side apply: recognised, not applied by {@link Patches} (a later issue). */
+    /** Server-side apply: not a patch {@link Patches} applies, but the field manager's (handlers' ApplyPatch). */
     APPLY("application/apply-patch+yaml");
 
     private final String mediaType;

@@ -34,7 +34,8 @@ public final class Patches {
      * The patched JSON of {@code original}, an object of schema {@code schema} (which only strategic merge
      * patch looks at). Errors are {@link StatusError}s with kube's codes: 400 for a
      * malformed patch, 422 for a JSON patch that cannot be applied, 413 for more than
-     * {@value #MAX_JSON_PATCH_OPERATIONS} operations, 415 for {@link PatchType#APPLY} (not supported here).
+     * {@value #MAX_JSON_PATCH_OPERATIONS} operations, 415 for {@link PatchType#APPLY} (an apply is the field
+     * manager's, and is not served where a caller ends up here, e.g. through {@code scale}).
      */
     public static JsonNode apply(PatchType type, JsonNode original, byte[] patch, Schema schema) {
         return switch (type) {

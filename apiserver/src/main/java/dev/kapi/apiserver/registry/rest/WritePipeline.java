@@ -109,10 +109,11 @@ public final class WritePipeline {
     /**
      * A server-side apply of object {@code name}: an update whose object {@code applied} computes from the live
      * one with its managedFields (the field manager's apply), or, when there is none, a create of what it
-     * computes from nothing (admitted as a CREATE, as kube's patcher creates on apply).
+     * computes from nothing (admitted as a CREATE, as kube's patcher creates on apply). {@code authorizeCreate}
+     * runs first on that path: the request was authorized as a patch, and creating needs {@code create}.
      */
     public <T extends HasMetadata> Applied<T> apply(WriteScope<T> scope, String name, UpdatedObject<T> applied,
-                                                    UpdateOptions options) {
+                                                    UpdateOptions options, Runnable authorizeCreate) {
         for (int attempt = 0; ; attempt++) {
             try {
                 return new Applied<>(update(scope, name, applied, options, false), false);
@@ -122,6 +123,7 @@ public final class WritePipeline {
                 }
             }
             try {
+                authorizeCreate.run();
                 CreateOptions create = OperationOptions.create(OperationOptions.isDryRun(options.getDryRun()),
                         options.getFieldManager(), options.getFieldValidation());
                 return new Applied<>(create(scope, applied.updated(null), create, false), true);

@@ -43,7 +43,7 @@ final class ReviewClient {
         StoreRegistry stores = new StoreRegistry(registry, null, "/registry");
         ReviewHandlers reviews = new ReviewHandlers(authorizer, resolver, tokens, Clock.fixed(NOW, ZoneOffset.UTC));
         this.servlet = new ApiServlet(new ResourceDispatcher(stores, new WritePipeline(AdmissionChain.empty()),
-                reviews.byResource(), null),
+                reviews.byResource(), null, null),
                 List.of());
         this.requester = requester;
     }

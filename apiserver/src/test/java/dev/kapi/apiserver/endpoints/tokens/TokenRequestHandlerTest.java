@@ -81,7 +81,7 @@ class TokenRequestHandlerTest {
         options = new ServiceAccountTokenOptions(List.of(ISSUER), List.of(), Duration.ofHours(2));
         BoundObjects objects = new BoundObjects(stores);
         dispatcher = new ResourceDispatcher(stores, Writes.PIPELINE, java.util.Map.of(), new TokenRequestHandler(
-                new ServiceAccountTokenGenerator(keys, ISSUER), options, objects, Clock.fixed(NOW, ZoneOffset.UTC)));
+                new ServiceAccountTokenGenerator(keys, ISSUER), options, objects, Clock.fixed(NOW, ZoneOffset.UTC)), null);
         lookup = new WatchedServiceAccountLookup(objects).start();
         create("ServiceAccount", new ServiceAccountBuilder().withMetadata(meta("builder")).build());
         create("ServiceAccount", new ServiceAccountBuilder().withMetadata(meta("other")).build());

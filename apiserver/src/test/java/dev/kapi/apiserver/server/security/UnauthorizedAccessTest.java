@@ -109,6 +109,8 @@ class UnauthorizedAccessTest {
                 {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"Role","metadata":{"name":"narrow"},
                  "rules":[{"apiGroups":[""],"resources":["configmaps"],"resourceNames":["mine"],
                            "verbs":["get","update","patch","delete","create"]},
+                          {"apiGroups":[""],"resources":["configmaps"],"resourceNames":["patch-only"],
+                           "verbs":["get","patch"]},
                           {"apiGroups":[""],"resources":["namespaces"],"verbs":["get","list","watch"]},
                           {"apiGroups":[""],"resources":["pods/eviction"],"resourceNames":["mine-pod"],
                            "verbs":["create"]}]}""");
@@ -239,13 +241,48 @@ class UnauthorizedAccessTest {
         }
     }
 
+    /**
+     * A server-side apply of a missing object creates it, so it needs {@code create} as well as the
+     * {@code patch} the request was authorized for (kube's create-on-update check): carol may patch configmap
+     * {@code patch-only} but not create it, and may create and patch {@code mine}.
+     */
+    @Test
+    void anApplyCreatesOnlyWithCreatePermission() throws Exception {
+        String patchOnly = "/api/v1/namespaces/team-a/configmaps/patch-only";
+        try (RawHttps carol = client(User.CAROL)) {
+            RawHttps.Response create = carol.send("PATCH", patchOnly + "?fieldManager=carol",
+                    "application/apply-patch+yaml", configMap("patch-only", "x"));
+            assertStatus(create, 403);
+            assertThat(Json.MAPPER.readTree(create.body()).path("message").asString()).isEqualTo(
+                    "configmaps \"patch-only\" is forbidden: User \"carol\" cannot create resource \"configmaps\" in "
+                            + "API group \"\" in the namespace \"team-a\"");
+            assertThat(admin.code(patchOnly)).isEqualTo(404);
+            assertStatus(carol.send("PATCH", patchOnly + "?fieldManager=carol&dryRun=All",
+                    "application/apply-patch+yaml", configMap("patch-only", "x")), 403);
+
+            admin.create("/api/v1/namespaces/team-a/configmaps", configMap("patch-only", "before"));
+            RawHttps.Response update = carol.send("PATCH", patchOnly + "?fieldManager=carol&force=true",
+                    "application/apply-patch+yaml", configMap("patch-only", "after"));
+            assertThat(update.code()).as(update.body()).isEqualTo(200);
+            assertThat(admin.get(patchOnly).path("data").path("k").asString()).isEqualTo("after");
+
+            admin.http.send("DELETE", "/api/v1/namespaces/team-a/configmaps/mine", null, null);
+            RawHttps.Response mine = carol.send("PATCH", "/api/v1/namespaces/team-a/configmaps/mine?fieldManager=carol",
+                    "application/apply-patch+yaml", configMap("mine", MINE_DATA));
+            assertThat(mine.code()).as(mine.body()).isEqualTo(201);
+        } finally {
+            admin.http.send("DELETE", patchOnly, null, null);
+            admin.restoreMine();
+        }
+    }
+
     private static String eviction(String metadata) {
         return "{\"apiVersion\":\"policy/v1\",\"kind\":\"Eviction\",\"metadata\":" + metadata + "}";
     }
 
     enum Verb {
         GET("GET", ""), WATCH("GET", "?watch=1&timeoutSeconds=1"), CREATE("POST", ""), UPDATE("PUT", ""),
-        PATCH("PATCH", ""), DELETE("DELETE", "");
+        PATCH("PATCH", ""), APPLY("PATCH", "?fieldManager=pwn&force=true"), DELETE("DELETE", "");
 
         final String method;
         final String query;
@@ -271,10 +308,11 @@ class UnauthorizedAccessTest {
     private static String check(User user, RawHttps client, Case c) throws IOException {
         Target target = c.target();
         Verb verb = c.verb();
-        String contentType = verb == Verb.PATCH ? "application/merge-patch+json" : "application/json";
+        String contentType = verb == Verb.PATCH ? "application/merge-patch+json"
+                : verb == Verb.APPLY ? "application/apply-patch+yaml" : "application/json";
         String body = switch (verb) {
             case CREATE -> objectBody(target, "pwned");
-            case UPDATE -> objectBody(target, target.collection() ? "pwned" : target.name());
+            case UPDATE, APPLY -> objectBody(target, target.collection() ? "pwned" : target.name());
             case PATCH -> "{\"metadata\":{\"labels\":{\"pwned\":\"1\"}}}";
             default -> null;
         };
