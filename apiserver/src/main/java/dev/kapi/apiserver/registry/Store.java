@@ -245,6 +245,8 @@ public final class Store<T extends HasMetadata> {
         updated.setApiVersion(def.apiVersion());
         if (statusOnly) {
             T next = ObjectMetaLifecycle.withStatusOf(ObjectCodec.copy(old, def.type()), updated, def.type());
+            // the status write's field ownership, which the write pipeline computed on the object it was given
+            next.getMetadata().setManagedFields(meta.getManagedFields());
             errs.addAll(strategy.validateStatusUpdate(next, old));
             failIfInvalid(next, errs);
             options.validation().validate(next, old);
