@@ -49,7 +49,8 @@ public final class FieldsV1 {
 
     /**
      * The set a FieldsV1 JSON object describes; an {@link IllegalArgumentException} says what is malformed
-     * (not an object, an unknown element prefix, a key or value that is not JSON).
+     * (not an object, a key without a type prefix, a key or value that is not JSON). Keys of an unknown element
+     * type ({@code r:...}) are dropped, as smd drops them.
      */
     public static FieldSet toSet(JsonNode fieldsV1) {
         if (fieldsV1 == null || fieldsV1.isNull() || fieldsV1.isMissingNode()) {
@@ -67,6 +68,9 @@ public final class FieldsV1 {
         for (Map.Entry<String, JsonNode> e : node.properties()) {
             if (e.getKey().equals(".")) {
                 continue;
+            }
+            if (e.getKey().length() >= 2 && e.getKey().charAt(1) == ':' && "fkvi".indexOf(e.getKey().charAt(0)) < 0) {
+                continue; // an element type of a newer serialization: skipped, as smd skips it
             }
             PathElement pe = PathElement.parseFieldsV1Key(e.getKey());
             JsonNode v = e.getValue();

@@ -25,7 +25,8 @@ final class Types {
     /** The kind of {@code value} under schema {@code s} (a deduced node takes the value's kind). */
     static Kind kind(Schema s, JsonNode value) {
         if (deduced(s)) {
-            if (value != null && value.isObject()) {
+            // smd's deduced atom is a map first: a null is an empty map
+            if (value != null && (value.isObject() || value.isNull())) {
                 return Kind.MAP;
             }
             return value != null && value.isArray() ? Kind.LIST : Kind.SCALAR;
@@ -37,12 +38,18 @@ final class Types {
         };
     }
 
-    /** {@code x-kubernetes-map-type: atomic} on the node or on the definition it refers to. */
+    /**
+     * {@code x-kubernetes-map-type: atomic} on the node, else on the definition it refers to (a field's own
+     * {@code granular} overrides an atomic type). An untyped node may be atomic too.
+     */
     static boolean atomicMap(Schema s) {
-        if (deduced(s)) {
+        if (s == null) {
             return false;
         }
-        return "atomic".equals(s.mapType()) || s.definition() != null && "atomic".equals(s.definition().mapType());
+        if (!s.mapType().isEmpty()) {
+            return "atomic".equals(s.mapType());
+        }
+        return s.definition() != null && "atomic".equals(s.definition().mapType());
     }
 
     /** The schema of the value under {@code key} of a map: its named field, else the element schema (or deduced). */

@@ -44,7 +44,7 @@ public final class Updater {
     /** An apply of {@code config} by {@code manager} to {@code live} (null: the object does not exist yet). */
     public Result apply(JsonNode live, JsonNode config, String apiVersion, Map<String, VersionedSet> managers,
                         String manager, boolean force) {
-        Map<String, VersionedSet> m = new LinkedHashMap<>(managers);
+        Map<String, VersionedSet> m = reconciled(managers);
         JsonNode liveValue = live == null ? Json.MAPPER.createObjectNode() : live;
         JsonNode merged = orEmpty(Merge.of(schema, liveValue, config));
         VersionedSet last = m.get(manager);
@@ -58,7 +58,7 @@ public final class Updater {
     /** An update by {@code manager} from {@code live} (null on create) to {@code updated}. */
     public Result update(JsonNode live, JsonNode updated, String apiVersion, Map<String, VersionedSet> managers,
                          String manager) {
-        Map<String, VersionedSet> m = new LinkedHashMap<>(managers);
+        Map<String, VersionedSet> m = reconciled(managers);
         Comparison compare = update(live, updated, m, manager, true);
         VersionedSet previous = m.get(manager);
         FieldSet set = (previous == null ? FieldSet.empty() : previous.set()).difference(compare.removed())
@@ -69,6 +69,16 @@ public final class Updater {
             m.put(manager, new VersionedSet(set, apiVersion, false));
         }
         return new Result(updated, m);
+    }
+
+    /** The managers, their fields brought up to the schema (smd's {@code reconcileManagedFieldsWithSchemaChanges}). */
+    private Map<String, VersionedSet> reconciled(Map<String, VersionedSet> managers) {
+        Map<String, VersionedSet> m = new LinkedHashMap<>();
+        managers.forEach((name, vs) -> {
+            FieldSet s = SchemaReconcile.of(vs.set(), schema);
+            m.put(name, s == vs.set() ? vs : new VersionedSet(s, vs.apiVersion(), vs.applied()));
+        });
+        return m;
     }
 
     /** Takes changed fields from the other managers (or refuses, unforced); drops removed ones from all. */

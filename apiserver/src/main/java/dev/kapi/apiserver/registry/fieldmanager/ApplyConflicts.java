@@ -47,6 +47,6 @@ final class ApplyConflicts {
 
     private static String describe(String key, Managed managed) {
         ManagerId id = managed.ids.get(key);
-        return id == null ? "\"" + key + "\"" : id.describe(managed.times.get(key));
+        return id == null ? "\"" + key + "\"" : id.describe();
     }
 }

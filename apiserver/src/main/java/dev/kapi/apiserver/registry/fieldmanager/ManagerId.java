@@ -32,17 +32,15 @@ record ManagerId(String manager, String operation, String apiVersion, String sub
 
     /**
      * kube's {@code printManager} for conflict messages: {@code "kubectl"} for an applier, {@code "kubectl-edit"
-     * using apps/v1} for an updater, with {@code with subresource "status"} and {@code at <time>} when known.
+     * using apps/v1} for an updater, with {@code with subresource "status"} when written through one. (kube
+     * prints from the identifier, which has no time, so no time is printed.)
      */
-    String describe(String time) {
+    String describe() {
         String s = "\"" + manager + "\"";
         if (!subresource.isEmpty()) {
             s += " with subresource \"" + subresource + "\"";
         }
-        if (UPDATE.equals(operation)) {
-            return s + " using " + apiVersion + (time == null || time.isEmpty() ? "" : " at " + time);
-        }
-        return s;
+        return UPDATE.equals(operation) ? s + " using " + apiVersion : s;
     }
 
     private static String quote(String s) {

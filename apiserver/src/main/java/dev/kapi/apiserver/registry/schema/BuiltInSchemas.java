@@ -9,10 +9,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The structural schemas of the built-in types, built from one source: the fabric8 model classes the
- * server decodes into ({@link ClassSchemas}) plus kube's patch strategies ({@link PatchStrategies}). Each
- * class's schema is built once, on first use, and shared: a {@code ResourceDefinition}'s schema, the
- * OpenAPI documents, unknown-field detection and strategic merge patch all get the same nodes. Thread-safe;
- * a lookup of a schema already built takes no lock.
+ * server decodes into ({@link ClassSchemas}) plus kube's patch strategies ({@link PatchStrategies}) and
+ * list, map and struct types ({@link ListSemantics}). Each class's schema is built once, on first use, and
+ * shared: a {@code ResourceDefinition}'s schema, the OpenAPI documents, unknown-field detection, strategic
+ * merge patch and server-side apply all get the same nodes. Thread-safe; a lookup of a schema already built
+ * takes no lock.
  */
 public final class BuiltInSchemas {
 

@@ -25,7 +25,8 @@ import java.util.function.BiConsumer;
  * integers ({@code int32}/{@code int64}), numbers, booleans, {@code byte} strings, arrays for lists,
  * additionalProperties for maps, a definition named as kube names it ({@link KubeSchemaNames}) for every
  * model class, kube's schemas for Quantity, IntOrString, Time, RawExtension and FieldsV1, preserve-unknown-fields
- * for free-form values, and the patch strategies of {@link PatchStrategies} on the fields they tag.
+ * for free-form values, the patch strategies of {@link PatchStrategies} and the list and map types of
+ * {@link ListSemantics} on the fields they tag, and a type's own map type on its definition.
  * Definitions are shared: one node per class. Not thread-safe ({@link BuiltInSchemas} serializes calls).
  */
 final class ClassSchemas {
@@ -127,6 +128,7 @@ final class ClassSchemas {
             default -> {
             }
         }
+        String kubeName = KubeSchemaNames.of(type);
         SortedMap<String, Schema> properties = new TreeMap<>();
         for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
             for (Field f : c.getDeclaredFields()) {
@@ -136,25 +138,40 @@ final class ClassSchemas {
                 }
                 String json = p.value().isEmpty() ? f.getName() : p.value();
                 if (!properties.containsKey(json)) {
-                    properties.put(json, property(c.getSimpleName(), json, f.getGenericType()));
+                    properties.put(json, property(kubeName, c.getSimpleName(), json, f.getGenericType()));
                 }
             }
         }
-        SchemaBuilder b = SchemaBuilder.node().type("object");
+        SchemaBuilder b = SchemaBuilder.node().type("object").mapType(ListSemantics.typeMapType(kubeName));
         properties.forEach(b::property);
         return b;
     }
 
-    /** The schema of a field, with its patch strategy and merge key when {@link PatchStrategies} tags it. */
-    private Schema property(String declaringType, String json, Type javaType) {
+    /**
+     * The schema of field {@code json} of the type kube names {@code kubeName} (declared in Java by the class
+     * {@code declaringType}), with its patch strategy and merge key when {@link PatchStrategies} tags it and
+     * its list type, list-map keys and map type when {@link ListSemantics} lists it.
+     */
+    private Schema property(String kubeName, String declaringType, String json, Type javaType) {
         Schema value = schemaOf(javaType);
         PatchStrategies.Tag tag = PatchStrategies.of(declaringType, json);
-        if (tag == null) {
+        ListSemantics.Semantics semantics = ListSemantics.of(kubeName, json);
+        String keyDefault = ListSemantics.keyDefault(kubeName, json);
+        if (tag == null && semantics == null && keyDefault == null) {
             return value;
         }
         SchemaBuilder b = value.definition() != null ? SchemaBuilder.reference(value.definition())
                 : SchemaBuilder.copyOf(value);
-        return b.patchStrategy(tag.strategy()).patchMergeKey(tag.mergeKey()).build();
+        if (tag != null) {
+            b.patchStrategy(tag.strategy()).patchMergeKey(tag.mergeKey());
+        }
+        if (semantics != null) {
+            b.listType(semantics.listType()).listMapKeys(semantics.listMapKeys()).mapType(semantics.mapType());
+        }
+        if (keyDefault != null) {
+            b.defaultValue(tools.jackson.databind.node.StringNode.valueOf(keyDefault));
+        }
+        return b.build();
     }
 
     /**

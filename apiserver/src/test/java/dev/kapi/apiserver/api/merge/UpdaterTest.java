@@ -61,4 +61,18 @@ class UpdaterTest {
         assertThat(u.managers().get("bob").set().toString()).isEqualTo(".spec.replicas\n");
         assertThat(u.managers().get("alice").set().toString()).doesNotContain("replicas").contains(".spec.paused");
     }
+
+    @Test
+    void aPortWithoutProtocolIsTheLiveTcpPort() {
+        JsonNode config = json("{'metadata':{'name':'a'},'spec':{'template':{'spec':{'containers':[{'name':'c',"
+                + "'ports':[{'containerPort':80}]}]}}}}");
+        Updater.Result r = updater.apply(null, config, "apps/v1", Map.of(), "alice", false);
+        // the server defaults protocol, as kube's defaulting does
+        JsonNode live = r.object().deepCopy();
+        ((tools.jackson.databind.node.ObjectNode) live.at("/spec/template/spec/containers/0/ports/0")).put("protocol", "TCP");
+        Updater.Result again = updater.apply(live, config, "apps/v1", r.managers(), "alice", false);
+        assertThat(again.object().at("/spec/template/spec/containers/0/ports")).hasSize(1);
+        assertThat(FieldsV1.of(r.managers().get("alice").set()).toString())
+                .contains("k:{\\\"containerPort\\\":80,\\\"protocol\\\":\\\"TCP\\\"}");
+    }
 }

@@ -154,7 +154,7 @@ class BuiltInSchemasTest {
         assertThat(missing).as("tagged fields that no fabric8 class has").isEmpty();
     }
 
-    private static List<Class<?>> fabric8ClassesNamed(String simpleName) throws IOException {
+    static List<Class<?>> fabric8ClassesNamed(String simpleName) throws IOException {
         List<Class<?>> out = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             if (!entry.contains("kubernetes-model-") || !entry.endsWith(".jar")) {
