@@ -10,6 +10,7 @@ import tools.jackson.databind.JsonNode;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Keeps field ownership through applies and updates (smd's {@code merge.Updater}), for objects of one schema.
@@ -140,12 +141,12 @@ public final class Updater {
         if (set.children().isEmpty()) {
             return set;
         }
-        var members = new java.util.TreeSet<>(set.members());
+        TreeSet<PathElement> members = new TreeSet<>(set.members());
         Map<PathElement, FieldSet> children = new LinkedHashMap<>();
         set.children().forEach((pe, child) -> {
             Schema childSchema = null;
             if (pe instanceof PathElement.Field f) {
-                if (Types.kind(s, Json.MAPPER.createObjectNode()) == Types.Kind.MAP && Types.namedField(s, f.name())) {
+                if (Types.namedField(s, f.name())) {
                     members.add(pe);
                 }
                 childSchema = Types.field(s, f.name());

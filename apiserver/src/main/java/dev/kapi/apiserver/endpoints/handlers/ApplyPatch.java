@@ -71,15 +71,19 @@ final class ApplyPatch {
         try {
             n = STRICT.readTree(body);
         } catch (JacksonException e) {
-            if (!isDuplicate(e)) {
+            String duplicate = duplicateKey(e);
+            if (duplicate == null) {
                 throw StatusError.badRequest("error decoding YAML: " + e.getOriginalMessage());
             }
+            // sigs.k8s.io/yaml's strict error, which kube's applyPatcher reports or warns by fieldValidation
+            String error = "error converting YAML to JSON: yaml: unmarshal errors:\n  line "
+                    + e.getLocation().getLineNr() + ": key \"" + duplicate + "\" already set in map";
             String validation = ObjectDecoder.fieldValidation(scope);
             if ("Strict".equals(validation)) {
-                throw StatusError.badRequest("error strict decoding YAML: " + e.getOriginalMessage());
+                throw StatusError.badRequest("error strict decoding YAML: " + error);
             }
             if ("Warn".equals(validation)) {
-                scope.warn(e.getOriginalMessage());
+                scope.warn(error);
             }
             n = LENIENT.readTree(body);
         }
@@ -91,8 +95,14 @@ final class ApplyPatch {
         return o;
     }
 
-    private static boolean isDuplicate(JacksonException e) {
+    /** The key a duplicate-key error names (Jackson 3: {@code Duplicate Object property "k"}), or null. */
+    private static String duplicateKey(JacksonException e) {
         String m = e.getOriginalMessage();
-        return m != null && m.startsWith("Duplicate field");
+        if (m == null || !m.startsWith("Duplicate")) {
+            return null;
+        }
+        int open = m.indexOf('"');
+        int close = m.indexOf('"', open + 1);
+        return open >= 0 && close > open ? m.substring(open + 1, close) : "";
     }
 }

@@ -137,10 +137,14 @@ public final class RequestScope {
         warnings.add(warning);
     }
 
-    /** Writes the collected warnings as RFC 7234 {@code Warning: 299 - "..."} headers. */
+    /**
+     * Writes the collected warnings as RFC 7234 {@code Warning: 299 - "..."} headers; control characters (a
+     * multi-line YAML error) become spaces, which a header cannot carry.
+     */
     public void flushWarnings() {
         for (String w : warnings) {
-            response.addHeader("Warning", "299 - \"" + w.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+            String text = w.replaceAll("[\\p{Cntrl}&&[^\t]]+", " ");
+            response.addHeader("Warning", "299 - \"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
         }
         warnings.clear();
     }
