@@ -130,8 +130,8 @@ public final class JsonValues {
         return n.asString();
     }
 
-    /** Go's {@code %q} for the strings a path prints. */
-    static String quote(String s) {
+    /** Go's {@code %q}: {@code "a\"b"}, control characters escaped. */
+    public static String quote(String s) {
         StringBuilder b = new StringBuilder("\"");
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

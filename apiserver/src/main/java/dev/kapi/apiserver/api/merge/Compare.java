@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Which fields differ between two values of one schema (smd's {@code Compare}): fields only in the second are
@@ -95,14 +96,7 @@ public final class Compare {
     }
 
     private void map(Schema s, JsonNode l, JsonNode r, List<PathElement> path) {
-        LinkedHashSet<String> keys = new LinkedHashSet<>();
-        if (l != null) {
-            l.propertyNames().forEach(keys::add);
-        }
-        if (r != null) {
-            r.propertyNames().forEach(keys::add);
-        }
-        for (String k : keys) {
+        for (String k : Types.keys(l, r)) {
             path.add(new PathElement.Field(k));
             compare(Types.field(s, k), l == null ? null : l.get(k), r == null ? null : r.get(k), path);
             path.remove(path.size() - 1);
@@ -112,7 +106,7 @@ public final class Compare {
     private void list(Schema s, List<String> keys, JsonNode l, JsonNode r, List<PathElement> path) {
         Map<PathElement, List<JsonNode>> left = index(s, keys, l);
         Map<PathElement, List<JsonNode>> right = index(s, keys, r);
-        LinkedHashSet<PathElement> all = new LinkedHashSet<>(left.keySet());
+        Set<PathElement> all = new LinkedHashSet<>(left.keySet());
         all.addAll(right.keySet());
         Schema items = Types.items(s);
         for (PathElement pe : all) {

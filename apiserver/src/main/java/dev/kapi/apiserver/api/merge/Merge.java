@@ -11,7 +11,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -70,14 +69,7 @@ public final class Merge {
 
     private static JsonNode map(Schema s, JsonNode l, JsonNode r, List<PathElement> path) {
         ObjectNode out = Json.MAPPER.createObjectNode();
-        LinkedHashSet<String> keys = new LinkedHashSet<>();
-        if (l != null) {
-            l.propertyNames().forEach(keys::add);
-        }
-        if (r != null) {
-            r.propertyNames().forEach(keys::add);
-        }
-        for (String k : keys) {
+        for (String k : Types.keys(l, r)) {
             path.add(new PathElement.Field(k));
             JsonNode v = merge(Types.field(s, k), l == null ? null : l.get(k), r == null ? null : r.get(k), path);
             path.remove(path.size() - 1);

@@ -3,7 +3,9 @@ package dev.kapi.apiserver.api.merge;
 import dev.kapi.apiserver.api.schema.Schema;
 import tools.jackson.databind.JsonNode;
 
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * How the merge reads a {@link Schema} node (smd's schema atoms): as a map (a struct with named fields, a map
@@ -66,6 +68,18 @@ final class Types {
     static boolean knows(Schema map, String key) {
         return deduced(map) || map.properties().containsKey(key) || map.additionalProperties() != null
                 || map.preserveUnknownFields();
+    }
+
+    /** The keys of two maps (either may be null), the left's first, in order. */
+    static Set<String> keys(JsonNode l, JsonNode r) {
+        Set<String> keys = new LinkedHashSet<>();
+        if (l != null) {
+            l.propertyNames().forEach(keys::add);
+        }
+        if (r != null) {
+            r.propertyNames().forEach(keys::add);
+        }
+        return keys;
     }
 
     static Schema items(Schema list) {

@@ -10,11 +10,12 @@ import java.util.Set;
 /**
  * The fields a write through one endpoint never changes, so never owns (kube's strategies'
  * {@code GetResetFields}): the resource itself resets {@code status} when it has a status subresource, and the
- * status subresource resets everything but {@code status} and {@code metadata}.
+ * status subresource resets everything but {@code status} (our store takes nothing else from a status write,
+ * metadata included, where kube's status strategies keep metadata changes of some kinds).
  */
 final class ResetFields {
 
-    private static final Set<String> KEPT_BY_STATUS = Set.of("status", "metadata", "apiVersion", "kind");
+    private static final Set<String> KEPT_BY_STATUS = Set.of("status", "apiVersion", "kind");
 
     private ResetFields() {
     }

@@ -1,5 +1,7 @@
 package dev.kapi.apiserver.registry.rest;
 
+import dev.kapi.apiserver.api.Json;
+
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.registry.ApiWatchEvent;
 import dev.kapi.apiserver.registry.BuiltInResources;
@@ -235,12 +237,20 @@ class ResourceContractTest {
         assertThat(label(stored, "rt")).isNull();
         assertThat(stored.getMetadata().getGeneration()).isEqualTo(current.getMetadata().getGeneration());
         assertThat(withoutStatusAndVersion(stored)).isEqualTo(withoutStatusAndVersion(current));
+        // the status writer owns status fields only, through the subresource (the label it sent was not written)
+        var statusWriter = stored.getMetadata().getManagedFields().stream()
+                .filter(e -> "status".equals(e.getSubresource())).toList();
+        assertThat(statusWriter).hasSize(1);
+        assertThat(Json.string(statusWriter.getFirst().getFieldsV1())).startsWith("{\"f:status\":")
+                .doesNotContain("f:metadata");
     }
 
+    /** The object without status, resourceVersion and managedFields (which a status write adds to). */
     private static Object withoutStatusAndVersion(HasMetadata obj) {
         var t = tree(obj);
         t.remove("status");
         ((tools.jackson.databind.node.ObjectNode) t.get("metadata")).remove("resourceVersion");
+        ((tools.jackson.databind.node.ObjectNode) t.get("metadata")).remove("managedFields");
         return t;
     }
 
