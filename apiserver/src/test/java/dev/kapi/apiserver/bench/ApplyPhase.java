@@ -23,10 +23,10 @@ import tools.jackson.databind.JsonNode;
  * <li>apply: {@code PATCH ...?fieldManager=bench} with {@code application/apply-patch+yaml} and the same
  * manifest as JSON (as kubectl sends it).</li>
  * </ul>
- * The two write objects of their own ({@code upd-<n>} created by POST, {@code app-<n>} created by their first
- * apply), because an apply that changes a value an update manager also owns is a conflict. After a warm-up
- * at 4 clients, rounds at 1 client and then at 4 (each client on its own object) measure both in turn, the
- * order alternating from round to round, so that a change in the host's load hits both alike.
+ * Updates and applies go to objects of their own ({@code upd-<n>} created by POST, {@code app-<n>} created by
+ * their first apply), because an apply that changes a value an update manager also owns is a conflict. After
+ * a warm-up at 4 clients, rounds at 1 client and then at 4 (each client on its own object) measure both in
+ * turn, the order alternating from round to round, so that a change in the host's load hits both alike.
  */
 final class ApplyPhase {
 
