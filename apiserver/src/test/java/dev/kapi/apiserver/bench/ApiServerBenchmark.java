@@ -19,19 +19,23 @@ import org.slf4j.LoggerFactory;
  * doing the same work against the same etcd, and the server's heap per idle watch;</li>
  * <li>the cost of RBAC ({@link RbacPhase}): a second server on the same etcd with {@code RBAC}, a
  * token-file user bound to {@code edit}, creates at 32 clients on both;</li>
+ * <li>the cost of server-side apply ({@link ApplyPhase}) beside a plain update of the same object, on the
+ * first server: a Deployment with 30 containers and a ConfigMap with 1,000 keys;</li>
  * <li>a server on the embedded store (SQLite): the same creates, gets, list and watch phases, beside the
  * etcd-backed server's figures;</li>
  * <li>startup time and idle memory on the embedded store, with and without a CDS archive or AOT cache
  * ({@link StartupPhase}).</li>
  * </ol>
  * Prints Markdown tables. {@code -Dbench.compaction=true} instead runs {@link CompactionRun};
- * {@code -Dbench.startupOnly=true} only the startup measurements. Run from the
+ * {@code -Dbench.startupOnly=true} only the startup measurements; {@code -Dbench.rbacOnly=true} only the RBAC
+ * cost; {@code -Dbench.applyOnly=true} only the apply cost. Run from the
  * repository root:
  *
  * <pre>
  * ./mvnw -B -q -pl apiserver package -DskipTests
  * ./mvnw -B -q -pl apiserver test-compile exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=dev.kapi.apiserver.bench.ApiServerBenchmark [-Dbench.quick=true] [-Dbench.compaction=true]
+ *     [-Dbench.applyOnly=true]
  * </pre>
  *
  * Options are system properties, see {@link BenchOptions}.
@@ -55,6 +59,11 @@ public final class ApiServerBenchmark {
             } else if (Boolean.getBoolean("bench.idleOnly") || Boolean.getBoolean("bench.createsOnly")) {
                 Report report = new Report();
                 runOnEtcdOnly(options, report, Boolean.getBoolean("bench.createsOnly"));
+                System.out.println();
+                System.out.println(report.markdown());
+            } else if (Boolean.getBoolean("bench.applyOnly")) {
+                Report report = new Report();
+                runApplyOnly(options, report);
                 System.out.println();
                 System.out.println(report.markdown());
             } else if (Boolean.getBoolean("bench.rbacOnly")) {
@@ -93,6 +102,25 @@ public final class ApiServerBenchmark {
             phases.createNamespaces();
             phases.warmUp();
             RbacPhase.run(options, server, etcdProcess.endpoint(), tokens, token, report);
+        } finally {
+            etcdProcess.close();
+        }
+    }
+
+    /** {@code -Dbench.applyOnly=true}: only the apply cost phase (apply against update), after the warm-up. */
+    private static void runApplyOnly(BenchOptions options, Report report) throws Exception {
+        Path tokens = options.workDir().resolve("tokens.csv");
+        RbacPhase.writeTokenFile(tokens);
+        LocalEtcdProcess etcdProcess = LocalEtcdProcess.start(options.workDir().resolve("etcd"));
+        try (Client etcd = Client.builder().endpoints(etcdProcess.endpoint()).build();
+             ServerProcess server = ServerProcess.start(options,
+                     ServerProcess.Spec.etcd("server-etcd", etcdProcess.endpoint(), "AlwaysAllow", tokens, "/registry"))) {
+            System.out.printf("etcd %s, server pid %d on 127.0.0.1:%d (log %s)%n", etcdProcess.endpoint(),
+                    server.pid(), server.port(), server.log());
+            ServerPhases phases = new ServerPhases(options, server, etcd, report, new HashMap<>());
+            phases.createNamespaces();
+            phases.warmUp();
+            ApplyPhase.run(options, server, report);
         } finally {
             etcdProcess.close();
         }
@@ -142,6 +170,7 @@ public final class ApiServerBenchmark {
             phases.list();
             phases.watchLatency();
             RbacPhase.run(options, server, etcdProcess.endpoint(), tokens, token, report);
+            ApplyPhase.run(options, server, report);
             report.section("Kapi on etcd: heap per idle watch", "Kapi", "–");
             phases.idleWatches();
         } finally {

@@ -12,7 +12,7 @@ record BenchOptions(boolean quick, Path jar, String serverHeap, String serverJvm
                     Duration warmup, int listSize, int listRepetitions, int watchers, int watchEvents,
                     int watchRatePerSecond, int[] idleWatches, int startupRepetitions, boolean startupOnly, boolean compaction,
                     Duration compactionDuration, Duration compactionSample, int compactionClients,
-                    Path workDir, boolean keepWorkDir) {
+                    Duration applyPhase, int applyRounds, Path workDir, boolean keepWorkDir) {
 
     static BenchOptions fromSystemProperties() {
         boolean quick = Boolean.getBoolean("bench.quick");
@@ -34,6 +34,8 @@ record BenchOptions(boolean quick, Path jar, String serverHeap, String serverJvm
                 Duration.ofSeconds(num("bench.compactionSeconds", quick ? 60 : 600)),
                 Duration.ofSeconds(num("bench.compactionSampleSeconds", quick ? 10 : 30)),
                 num("bench.compactionClients", 8),
+                Duration.ofSeconds(num("bench.applySeconds", quick ? 1 : 3)),
+                num("bench.applyRounds", quick ? 2 : 4),
                 Path.of(str("bench.workDir", System.getProperty("java.io.tmpdir") + "/kapi-bench-" + ProcessHandle.current().pid())),
                 Boolean.getBoolean("bench.keepWorkDir"));
     }

@@ -23,6 +23,13 @@ final class Latencies {
         }
     }
 
+    /** Adds every sample {@code other} kept (as far as this one has room). */
+    void addAll(Latencies other) {
+        for (long nanos : other.sorted()) {
+            add(nanos);
+        }
+    }
+
     /** How many samples were added (including dropped ones). */
     int count() {
         return next.get();
