@@ -203,6 +203,19 @@ class ServerSideApplyHttpIT {
         assertThat(KubeHttp.get(CMS + "/reset").json().path("metadata").has("managedFields")).isFalse();
     }
 
+    /** Without managedFields in the body, an update keeps the live ones (only {@code []} clears them). */
+    @Test
+    void anUpdateWithoutManagedFieldsKeepsTheLiveOnes() {
+        code(KubeHttp.post(CMS + "?fieldManager=first", "{\"metadata\":{\"name\":\"kept\"},\"data\":{\"k\":\"v1\"}}"),
+                201);
+        JsonNode updated = code(KubeHttp.put(CMS + "/kept?fieldManager=second",
+                "{\"metadata\":{\"name\":\"kept\"},\"data\":{\"k\":\"v1\",\"other\":\"v2\"}}"), 200);
+        assertThat(managers(updated)).as(updated.toString()).containsExactly("first/Update", "second/Update");
+        JsonNode patched = code(KubeHttp.patch(CMS + "/kept?fieldManager=third", "application/merge-patch+json",
+                "{\"data\":{\"third\":\"v3\"}}"), 200);
+        assertThat(managers(patched)).containsExactly("first/Update", "second/Update", "third/Update");
+    }
+
     @Test
     void aMalformedManagedFieldsEntryKeepsTheLiveOnes() {
         code(KubeHttp.post(CMS + "?fieldManager=first",

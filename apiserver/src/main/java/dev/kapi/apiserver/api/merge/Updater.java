@@ -51,7 +51,7 @@ public final class Updater {
         VersionedSet last = m.get(manager);
         FieldSet set = ToFieldSet.of(schema, config).recursiveDifference(ignored);
         m.put(manager, new VersionedSet(set, apiVersion, true));
-        merged = prune(merged, m, last);
+        merged = prune(merged, m, last, set);
         update(liveValue, merged, m, manager, force);
         return new Result(JsonValues.equal(liveValue, merged) ? liveValue : merged, m);
     }
@@ -113,8 +113,10 @@ public final class Updater {
     }
 
     /** Removes what {@code last} (the manager's previous apply) had and nobody owns any more. */
-    private JsonNode prune(JsonNode merged, Map<String, VersionedSet> managers, VersionedSet last) {
-        if (last == null || last.set().isEmpty()) {
+    private JsonNode prune(JsonNode merged, Map<String, VersionedSet> managers, VersionedSet last, FieldSet applied) {
+        // nothing to prune when the manager still applies all it applied last time (re-applying a manifest
+        // with new values): whatever the last apply set is owned now, so smd's steps below would remove nothing
+        if (last == null || last.set().isEmpty() || last.set().difference(applied).isEmpty()) {
             return merged;
         }
         JsonNode pruned = orEmpty(RemoveItems.remove(schema, merged, namedFieldsAsMembers(last.set(), schema)));

@@ -10,6 +10,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 import java.io.IOException;
@@ -27,6 +28,9 @@ final class ApplyPatch {
     private static final YAMLMapper STRICT = YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
     private static final YAMLMapper LENIENT = YAMLMapper.builder().build();
+    /** A JSON body (what kubectl and most clients send) is read as JSON: the same tree, several times faster. */
+    private static final JsonMapper STRICT_JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private ApplyPatch() {
     }
@@ -67,9 +71,10 @@ final class ApplyPatch {
 
     /** The apply configuration: a YAML (or JSON) object; 400 {@code error decoding YAML: ...} otherwise. */
     private static ObjectNode parse(RequestScope scope, byte[] body) {
+        boolean json = ObjectDecoder.startsAnObject(body);
         JsonNode n;
         try {
-            n = STRICT.readTree(body);
+            n = strict(body, json);
         } catch (JacksonException e) {
             String duplicate = duplicateKey(e);
             if (duplicate == null) {
@@ -93,6 +98,23 @@ final class ApplyPatch {
                     .toLowerCase(java.util.Locale.ROOT)) + " into Go value of type map[string]interface {}");
         }
         return o;
+    }
+
+    /**
+     * The body read with duplicate keys refused: as JSON when it looks like JSON (several times faster), as YAML
+     * when it is not JSON after all (a YAML flow mapping also starts with a brace).
+     */
+    private static JsonNode strict(byte[] body, boolean json) {
+        if (json) {
+            try {
+                return STRICT_JSON.readTree(body);
+            } catch (JacksonException e) {
+                if (duplicateKey(e) != null) {
+                    throw e;
+                }
+            }
+        }
+        return STRICT.readTree(body);
     }
 
     /** The key a duplicate-key error names (Jackson 3: {@code Duplicate Object property "k"}), or null. */

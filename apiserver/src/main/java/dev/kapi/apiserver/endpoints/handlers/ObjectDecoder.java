@@ -87,13 +87,15 @@ public final class ObjectDecoder {
             return decode(scope, ProtobufBodies.decode(body), expected);
         }
         boolean yaml = BodyReader.isYaml(scope.request());
+        T obj = null;
         if (!yaml && startsAnObject(body)) {
-            T direct = decodeDirectly(scope, body, expected);
-            if (direct != null) {
-                return direct;
-            }
+            obj = decodeDirectly(scope, body, expected);
         }
-        return decode(scope, parse(body, yaml), expected);
+        if (obj == null) {
+            obj = decode(scope, parse(body, yaml), expected);
+        }
+        ManagedFieldsReset.mark(obj, body, yaml);
+        return obj;
     }
 
     /** What a body must decode into: a type, and the apiVersion(s) and kind its type meta may name. */

@@ -44,6 +44,7 @@ public final class PatchHandler implements VerbHandler {
         }
         ObjectDecoder.checkTypeMeta(tree, scope.definition().apiVersion(), scope.definition().kind());
         HasMetadata next = ObjectDecoder.decodePatched(scope, tree, type, patch, scope.definition().type());
+        ManagedFieldsReset.mark(next, tree);
         UrlObjectName.check(scope, next);
         return next;
     }

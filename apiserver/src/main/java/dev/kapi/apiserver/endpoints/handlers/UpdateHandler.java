@@ -22,6 +22,7 @@ public final class UpdateHandler implements VerbHandler {
             HasMetadata next = Json.convert(Json.tree(body), scope.definition().type());
             if (next.getMetadata() != null) {
                 next.getMetadata().setName(scope.name());
+                next.getMetadata().setManagedFields(body.getMetadata().getManagedFields());
                 next.getMetadata().setNamespace(current.getMetadata().getNamespace());
             }
             return next;

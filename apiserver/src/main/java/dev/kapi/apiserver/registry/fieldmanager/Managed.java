@@ -71,12 +71,13 @@ final class Managed {
         }
     }
 
-    /** kube's {@code isResetManagedFields}: {@code []}, or one entry with nothing in it. */
+    /**
+     * kube's {@code isResetManagedFields}: one entry with nothing in it. kube's other spelling, {@code []}, is
+     * turned into this one where a request is decoded, because a fabric8 object has an empty list also when no
+     * managedFields were given (which keeps the live ones).
+     */
     static boolean isReset(List<ManagedFieldsEntry> entries) {
-        if (entries == null) {
-            return false;
-        }
-        return entries.isEmpty() || entries.size() == 1 && (entries.get(0) == null
+        return entries != null && entries.size() == 1 && (entries.get(0) == null
                 || entries.get(0).equals(new ManagedFieldsEntry()));
     }
 

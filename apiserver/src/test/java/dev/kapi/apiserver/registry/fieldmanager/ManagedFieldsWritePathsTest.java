@@ -149,8 +149,18 @@ class ManagedFieldsWritePathsTest {
         assertThat(malformed.getMetadata().getManagedFields()).extracting(ManagedFieldsEntry::getManager)
                 .containsExactly("alice");
 
-        Deployment cleared = update("reset", "bob", d -> {
+        // an object without managedFields (fabric8: an empty list) keeps the live ones, as a request without them
+        Deployment kept = update("reset", "bob", d -> {
             d.getMetadata().setManagedFields(List.of());
+            d.getMetadata().getLabels().put("kept", "1");
+            return d;
+        });
+        assertThat(kept.getMetadata().getManagedFields()).extracting(ManagedFieldsEntry::getManager)
+                .containsExactlyInAnyOrder("alice", "bob");
+
+        // kube's reset, one empty entry (what a request's managedFields: [] is decoded into)
+        Deployment cleared = update("reset", "bob", d -> {
+            d.getMetadata().setManagedFields(List.of(new ManagedFieldsEntry()));
             return d;
         });
         assertThat(cleared.getMetadata().getManagedFields()).isNullOrEmpty();
