@@ -109,6 +109,10 @@ public final class FieldManager {
         } catch (Conflicts c) {
             r = LastApplied.retryAllowed(this, liveTree, managed, id, c, () -> updater.apply(liveTree, config,
                     definition.apiVersion(), managed.fields, id.key(), true));
+        } catch (TypeError e) {
+            // the configuration was checked: what does not fit is the stored object (kube: a 500 as well)
+            throw StatusError.internal("failed to create typed live object (" + definition.kind() + " "
+                    + (live == null ? "" : live.getMetadata().getName()) + "): " + e.getMessage());
         }
         Managed after = keep(managed, r);
         strip(after, id.key());
