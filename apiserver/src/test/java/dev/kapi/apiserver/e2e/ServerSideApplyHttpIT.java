@@ -58,6 +58,12 @@ class ServerSideApplyHttpIT {
         JsonNode updated = code(apply("plain", "?fieldManager=a", json), 200);
         assertThat(updated.path("data").path("k").asString()).isEqualTo("v2");
         assertThat(managers(updated)).containsExactly("a/Apply");
+
+        // YAML in flow style starts with a brace like JSON, but is no JSON: still read as YAML
+        String flow = "{apiVersion: v1, kind: ConfigMap, metadata: {name: plain}, data: {k: v3}}";
+        JsonNode flowUpdated = code(apply("plain", "?fieldManager=a", flow), 200);
+        assertThat(flowUpdated.path("data").path("k").asString()).isEqualTo("v3");
+        code(apply("plain", "?fieldManager=a", "{\"apiVersion\": \"v1\", \"kind\": "), 400);
     }
 
     @Test
