@@ -276,6 +276,30 @@ class UnauthorizedAccessTest {
         }
     }
 
+    /**
+     * An apply body that names another object, or another namespace, than the URL carol may patch is a 400 and
+     * changes nothing, also when the object it names does not exist (the apply would create it).
+     */
+    @Test
+    void anApplyBodyCannotReachAnObjectItsUrlDoesNotName() throws Exception {
+        String mine = "/api/v1/namespaces/team-a/configmaps/mine?fieldManager=carol&force=true";
+        try (RawHttps carol = client(User.CAROL)) {
+            for (String metadata : List.of("{\"name\":\"theirs\"}", "{\"name\":\"created-by-carol\"}",
+                    "{\"name\":\"mine\",\"namespace\":\"team-b\"}")) {
+                RawHttps.Response res = carol.send("PATCH", mine, "application/apply-patch+yaml",
+                        "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":" + metadata
+                                + ",\"data\":{\"k\":\"pwned\"}}");
+                assertStatus(res, 400);
+            }
+            assertThat(admin.get("/api/v1/namespaces/team-a/configmaps/theirs").path("data").path("k").asString())
+                    .isEqualTo("THEIRS-DATA");
+            assertThat(admin.get("/api/v1/namespaces/team-a/configmaps/mine").path("data").path("k").asString())
+                    .isEqualTo(MINE_DATA);
+            assertThat(admin.code("/api/v1/namespaces/team-a/configmaps/created-by-carol")).isEqualTo(404);
+            assertThat(admin.code("/api/v1/namespaces/team-b/configmaps/mine")).isEqualTo(404);
+        }
+    }
+
     private static String eviction(String metadata) {
         return "{\"apiVersion\":\"policy/v1\",\"kind\":\"Eviction\",\"metadata\":" + metadata + "}";
     }
