@@ -26,29 +26,10 @@ public class ControllersConfig {
 
     @Bean
     SmartLifecycle controllersStartup(ControllerManager controllers) {
-        return new SmartLifecycle() {
-            private volatile boolean running;
-
+        return new StartupStep(PHASE) {
             @Override
-            public void start() {
-                running = true;
+            protected void begin() {
                 controllers.start();
-            }
-
-            /** Nothing: the manager is closed with its bean, after the web server has stopped. */
-            @Override
-            public void stop() {
-                running = false;
-            }
-
-            @Override
-            public boolean isRunning() {
-                return running;
-            }
-
-            @Override
-            public int getPhase() {
-                return PHASE;
             }
         };
     }

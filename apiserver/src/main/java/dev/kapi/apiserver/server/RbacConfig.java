@@ -73,22 +73,21 @@ public class RbacConfig {
      * Before the web server starts: reconciles the bootstrap policy (retrying in the background while
      * storage fails), starts the cache and waits briefly for its first lists.
      */
-    static final class RbacStartup implements SmartLifecycle {
+    static final class RbacStartup extends StartupStep {
         private final BootstrapReconciler bootstrap;
         private final RbacPolicyCache cache;
-        private volatile boolean running;
 
         RbacStartup(BootstrapReconciler bootstrap, RbacPolicyCache cache) {
+            super(0);
             this.bootstrap = bootstrap;
             this.cache = cache;
         }
 
         @Override
-        public void start() {
-            running = true;
+        protected void begin() {
             if (!reconcileOnce()) {
                 Thread.ofVirtual().name("rbac-bootstrap").start(() -> {
-                    while (running && !reconcileOnce()) {
+                    while (isRunning() && !reconcileOnce()) {
                         try {
                             Thread.sleep(2000);
                         } catch (InterruptedException e) {
@@ -115,21 +114,6 @@ public class RbacConfig {
                 LOG.warn("RBAC bootstrap policy not reconciled yet: {}", e.toString());
                 return false;
             }
-        }
-
-        @Override
-        public void stop() {
-            running = false;
-        }
-
-        @Override
-        public boolean isRunning() {
-            return running;
-        }
-
-        @Override
-        public int getPhase() {
-            return 0;
         }
     }
 }

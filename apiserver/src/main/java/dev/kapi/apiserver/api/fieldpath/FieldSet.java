@@ -136,19 +136,6 @@ public final class FieldSet {
         return of(m, c);
     }
 
-    /** The paths with nothing below them in this set (smd's {@code Leaves}). */
-    public FieldSet leaves() {
-        TreeSet<PathElement> m = new TreeSet<>();
-        for (PathElement pe : members) {
-            if (!children.containsKey(pe)) {
-                m.add(pe);
-            }
-        }
-        TreeMap<PathElement, FieldSet> c = new TreeMap<>();
-        children.forEach((pe, s) -> putIfNotEmpty(c, pe, s.leaves()));
-        return of(m, c);
-    }
-
     /** Every path, in smd's order: this level's members, then each child's paths. */
     public void forEachPath(Consumer<List<PathElement>> action) {
         forEachPath(new ArrayList<>(), action);

@@ -5,10 +5,6 @@ import dev.kapi.apiserver.api.fieldpath.FieldSet;
 /** The fields one value adds, changes and removes going to another (smd's {@code typed.Comparison}). */
 public record Comparison(FieldSet added, FieldSet modified, FieldSet removed) {
 
-    public boolean isSame() {
-        return added.isEmpty() && modified.isEmpty() && removed.isEmpty();
-    }
-
     /** This comparison without the paths in {@code ignored} and below them (smd's {@code ExcludeFields}). */
     public Comparison excluding(FieldSet ignored) {
         if (ignored == null || ignored.isEmpty()) {

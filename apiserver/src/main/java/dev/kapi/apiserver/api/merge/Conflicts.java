@@ -40,13 +40,6 @@ public final class Conflicts extends RuntimeException {
         return conflicts;
     }
 
-    /** The conflicting paths of all managers. */
-    public FieldSet toSet() {
-        FieldSet.Builder b = FieldSet.builder();
-        conflicts.forEach(c -> b.insert(c.path()));
-        return b.build();
-    }
-
     /** These conflicts without the ones on paths in {@code allowed}. */
     public List<Conflict> without(FieldSet allowed) {
         return conflicts.stream().filter(c -> !allowed.has(c.path())).toList();

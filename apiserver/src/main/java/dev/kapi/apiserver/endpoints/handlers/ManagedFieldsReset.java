@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
  */
 final class ManagedFieldsReset {
 
+    private static final byte[] NAME = "managedFields".getBytes(StandardCharsets.US_ASCII);
     private static final Pattern EMPTY_LIST = Pattern.compile("managedFields\"?\\s*:\\s*\\[\\s*]");
 
     private ManagedFieldsReset() {
@@ -32,10 +33,24 @@ final class ManagedFieldsReset {
     /** {@link #mark} for an object decoded from a JSON or YAML body, looking at the body only when it may say so. */
     static void mark(HasMetadata obj, byte[] body, boolean yaml) {
         if (obj.getMetadata() == null || obj.getMetadata().getManagedFields() == null
-                || !obj.getMetadata().getManagedFields().isEmpty()
+                || !obj.getMetadata().getManagedFields().isEmpty() || !mentionsManagedFields(body)
                 || !EMPTY_LIST.matcher(new String(body, StandardCharsets.UTF_8)).find()) {
             return;
         }
         mark(obj, ObjectDecoder.parse(body, yaml));
+    }
+
+    /** Whether the body has the bytes {@code managedFields} at all: no copy, no regex, for nearly every body. */
+    private static boolean mentionsManagedFields(byte[] body) {
+        outer:
+        for (int i = 0; i <= body.length - NAME.length; i++) {
+            for (int j = 0; j < NAME.length; j++) {
+                if (body[i + j] != NAME[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 }

@@ -171,6 +171,7 @@ public final class FieldManager {
         Managed after = new Managed(r.managers());
         after.ids.putAll(before.ids);
         after.times.putAll(before.times);
+        after.decoded.putAll(before.decoded);
         after.ids.keySet().retainAll(after.fields.keySet());
         after.times.keySet().retainAll(after.fields.keySet());
         return after;

@@ -22,6 +22,11 @@ final class Managed {
     final Map<String, VersionedSet> fields;
     final Map<String, ManagerId> ids = new HashMap<>();
     final Map<String, String> times = new HashMap<>();
+    /** The FieldsV1 each manager was decoded from, with its set: written back as it was while the set is equal. */
+    final Map<String, Decoded> decoded = new HashMap<>();
+
+    record Decoded(FieldSet set, io.fabric8.kubernetes.api.model.FieldsV1 fieldsV1) {
+    }
 
     Managed(Map<String, VersionedSet> fields) {
         this.fields = new LinkedHashMap<>(fields);
@@ -57,6 +62,9 @@ final class Managed {
             }
             FieldSet set = e.getFieldsV1() == null ? FieldSet.empty() : FieldsV1.toSet(Json.tree(e.getFieldsV1()));
             ManagerId id = ManagerId.of(e);
+            if (e.getFieldsV1() != null) {
+                m.decoded.put(id.key(), new Decoded(set, e.getFieldsV1()));
+            }
             m.put(id, new VersionedSet(set, e.getApiVersion(), ManagerId.APPLY.equals(e.getOperation())),
                     e.getTime());
         }
@@ -96,7 +104,9 @@ final class Managed {
             e.setSubresource(id.subresource().isEmpty() ? null : id.subresource());
             e.setTime(times.get(key));
             e.setFieldsType("FieldsV1");
-            e.setFieldsV1(Json.convert(FieldsV1.of(vs.set()), io.fabric8.kubernetes.api.model.FieldsV1.class));
+            Decoded before = decoded.get(key);
+            e.setFieldsV1(before != null && before.set().equals(vs.set()) ? before.fieldsV1()
+                    : Json.convert(FieldsV1.of(vs.set()), io.fabric8.kubernetes.api.model.FieldsV1.class));
             out.add(e);
         });
         out.sort(Comparator.comparing(ManagedFieldsEntry::getOperation)

@@ -15,6 +15,7 @@ import java.util.Set;
  */
 final class ResetFields {
 
+    private static final FieldSet STATUS = FieldSet.of(List.of(FieldManager.path("status")));
     private static final Set<String> KEPT_BY_STATUS = Set.of("status", "apiVersion", "kind");
 
     private ResetFields() {
@@ -22,8 +23,7 @@ final class ResetFields {
 
     static FieldSet of(ResourceDefinition<?> definition, String subresource) {
         if (subresource.isEmpty()) {
-            return definition.hasSubresource("status")
-                    ? FieldSet.of(List.of(FieldManager.path("status"))) : FieldSet.empty();
+            return definition.hasSubresource("status") ? STATUS : FieldSet.empty();
         }
         if (subresource.equals("status")) {
             List<List<dev.kapi.apiserver.api.fieldpath.PathElement>> paths = new ArrayList<>();

@@ -47,7 +47,7 @@ final class ScaleUpdate<T extends HasMetadata> {
             Scale wanted = WritePipeline.cast(admission.mutate(
                     attributes.withObjects(updated.updated(access.toScale(stored)), old)));
             int replicas = checkedReplicas(wanted, stored);
-            if (replicas != access.toScale(stored).getSpec().getReplicas()) {
+            if (!Integer.valueOf(replicas).equals(old.getSpec().getReplicas())) {
                 ScaleOwnership.takeReplicas(current, scope.store().definition().apiVersion(), manager);
             }
             access.setSpecReplicas(current, replicas);
