@@ -118,6 +118,11 @@ public class StatusError extends RuntimeException {
                 details(gr, null));
     }
 
+    /** A 405 with its own message (a create of a custom resource whose definition is being deleted). */
+    public static StatusError methodNotAllowed(GroupResource gr, String message) {
+        return of(405, "MethodNotAllowed", message, details(gr, null));
+    }
+
     public static StatusError notAcceptable(String message) {
         return of(406, "NotAcceptable", message, null);
     }

@@ -2,6 +2,7 @@ package dev.kapi.apiserver.controllers;
 
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
+import dev.kapi.apiserver.registry.apiextensions.ApiExtensionsResources;
 import dev.kapi.apiserver.registry.informer.Informer;
 import dev.kapi.apiserver.registry.informer.InformerOptions;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
@@ -9,8 +10,11 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +23,8 @@ import java.util.List;
 /**
  * The controllers that run inside the server (kube-controller-manager's, for the few Kapi has): the namespace
  * controller, the service account controller, the ClusterRole aggregation controller and the disruption
- * controller (PodDisruptionBudget status, which the eviction subresource reads). They are clients of
+ * controller (PodDisruptionBudget status, which the eviction subresource reads), and apiextensions' CRD
+ * controllers (names, conditions, cleanup) with the serving of custom resources on every server. They are clients of
  * the registry: they read through informers it shares among them and write through the {@link WritePipeline}
  * under their own identities, so admission sees their writes. Nothing in the request path calls them.
  *
@@ -33,9 +38,13 @@ public final class ControllerManager implements AutoCloseable {
     public static final Duration STOP_WAIT = Duration.ofSeconds(1);
     /** kube's namespace controller resyncs every 5 minutes. */
     static final Duration NAMESPACE_RESYNC = Duration.ofMinutes(5);
+    /** How long {@link #start} waits for the custom resources of stored CRDs to be served. */
+    static final Duration CRD_SYNC_WAIT = Duration.ofSeconds(30);
+    private static final Logger LOG = LoggerFactory.getLogger(ControllerManager.class);
 
     private final List<Informer<?>> informers = new ArrayList<>();
     private final List<Controller> controllers;
+    private final Informer<CustomResourceDefinition> crds;
 
     public ControllerManager(StoreRegistry stores, WritePipeline writes) {
         Store<Namespace> namespaceStore = store(stores, "", "namespaces", Namespace.class);
@@ -51,7 +60,12 @@ public final class ControllerManager implements AutoCloseable {
         Informer<Pod> pods = new Informer<>(store(stores, "", "pods", Pod.class), "controllers",
                 InformerOptions.DEFAULTS, DisruptionStatus::podView);
         informers.add(pods);
+        Store<CustomResourceDefinition> crdStore = store(stores, ApiExtensionsResources.GROUP,
+                "customresourcedefinitions", CustomResourceDefinition.class);
+        this.crds = informer(crdStore, InformerOptions.DEFAULTS);
+        crds.addHandler(new CustomResourceServing(stores.resources()));
         this.controllers = List.of(
+                new CustomResourceDefinitionController(crds, crdStore, stores, writes),
                 new NamespaceController(namespaces, new NamespaceCleanup(stores, writes)),
                 new ServiceAccountsController(namespaces, accounts, namespaceStore, accountStore, writes),
                 new ClusterRoleAggregationController(clusterRoles, clusterRoleStore, writes),
@@ -70,9 +84,21 @@ public final class ControllerManager implements AutoCloseable {
                 .orElseThrow(() -> new IllegalStateException("the controllers need " + resource));
     }
 
+    /**
+     * Starts the informers and controllers, and waits (at most {@link #CRD_SYNC_WAIT}) until the custom resources
+     * of the CRDs already stored are served, so that the server answers for them from its first request.
+     */
     public void start() {
         informers.forEach(Informer::start);
         controllers.forEach(Controller::start);
+        try {
+            if (!crds.awaitSynced(CRD_SYNC_WAIT)) {
+                LOG.warn("custom resources not all served yet after {}: still loading customresourcedefinitions",
+                        CRD_SYNC_WAIT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

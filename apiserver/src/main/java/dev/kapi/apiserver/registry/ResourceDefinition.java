@@ -22,12 +22,14 @@ import java.util.Set;
  * @param tracksGeneration whether {@code metadata.generation} is kept (1 on create, +1 whenever anything but
  *                     metadata and status changes), as kube-apiserver does for workloads and a few others
  * @param schema       the kind's structural schema; null for a built-in type, whose schema is built from it
+ * @param storageForm  where and at which version objects are stored (custom resources: their group's folder and
+ *                     the CRD's storage version)
  */
 public record ResourceDefinition<T extends HasMetadata>(
         String group, String version, String resource, String kind, String singular, boolean namespaced,
         List<String> shortNames, List<String> categories, Class<T> type, Set<String> subresources,
         ResourceStrategy<T> strategy, ScaleAccess<T> scale, List<String> verbs, boolean tracksGeneration,
-        Schema schema) {
+        Schema schema, StorageForm<T> storageForm) {
 
     /** The verbs of a stored resource, in discovery's order. */
     public static final List<String> ALL_VERBS =
@@ -40,6 +42,11 @@ public record ResourceDefinition<T extends HasMetadata>(
     @Override
     public Schema schema() {
         return schema != null ? schema : BuiltInSchemas.of(type);
+    }
+
+    /** Whether this is a custom resource (served for a CustomResourceDefinition, held as untyped objects). */
+    public boolean custom() {
+        return type == io.fabric8.kubernetes.api.model.GenericKubernetesResource.class;
     }
 
     public boolean serves(String verb) {
@@ -92,6 +99,8 @@ public record ResourceDefinition<T extends HasMetadata>(
         private boolean tracksGeneration;
         private List<String> verbs = ALL_VERBS;
         private Schema schema;
+        private String singular;
+        private StorageForm<T> storageForm = StorageForm.asServed();
 
         private Builder(String group, String version, String resource, String kind, Class<T> type) {
             this.group = group;
@@ -154,10 +163,23 @@ public record ResourceDefinition<T extends HasMetadata>(
             return this;
         }
 
+        /** The singular name discovery gives; defaults to the kind in lower case. */
+        public Builder<T> singular(String singular) {
+            this.singular = singular;
+            return this;
+        }
+
+        /** Stores the objects as {@code form} says instead of as served. */
+        public Builder<T> storageForm(StorageForm<T> form) {
+            this.storageForm = form;
+            return this;
+        }
+
         public ResourceDefinition<T> build() {
-            return new ResourceDefinition<>(group, version, resource, kind, kind.toLowerCase(java.util.Locale.ROOT),
+            return new ResourceDefinition<>(group, version, resource, kind,
+                    singular != null ? singular : kind.toLowerCase(java.util.Locale.ROOT),
                     namespaced, shortNames, categories, type, subresources, strategy, scale, verbs, tracksGeneration,
-                    schema);
+                    schema, storageForm);
         }
     }
 }

@@ -55,18 +55,29 @@ public final class Store<T extends HasMetadata> {
 
     String key(String namespace, String name) {
         try {
-            return Keys.object(prefix, def.resource(), def.namespaced() ? namespace : null, name);
+            return Keys.object(prefix(), def.resource(), def.namespaced() ? namespace : null, name);
         } catch (IllegalArgumentException e) {
             throw StatusError.notFound(def.groupResource(), name);
         }
     }
 
     String listPrefix(String namespace) {
-        return Keys.listPrefix(prefix, def.resource(), def.namespaced() ? namespace : null);
+        return Keys.listPrefix(prefix(), def.resource(), def.namespaced() ? namespace : null);
+    }
+
+    /** The key prefix of this resource: the storage's, then its group folder when it has one. */
+    private String prefix() {
+        String group = def.storageForm().keyGroup();
+        return group.isEmpty() ? prefix : prefix + "/" + Keys.segment(group);
     }
 
     T decode(KeyValue kv) {
-        return ObjectCodec.decode(kv, def.type());
+        return def.storageForm().fromStorage(ObjectCodec.decode(kv, def.type()));
+    }
+
+    /** The stored form of an object (at the storage version); {@code obj} is not changed. */
+    byte[] encode(T obj) {
+        return ObjectCodec.encode(def.storageForm().toStorage(obj));
     }
 
     StatusError error(StorageException e, String name) {
@@ -134,7 +145,7 @@ public final class Store<T extends HasMetadata> {
             return created;
         }
         try {
-            KeyValue kv = storage.create(key(namespace, name), ObjectCodec.encode(created));
+            KeyValue kv = storage.create(key(namespace, name), encode(created));
             created.getMetadata().setResourceVersion(Long.toString(kv.modRevision()));
             return created;
         } catch (StorageException e) {
@@ -198,7 +209,7 @@ public final class Store<T extends HasMetadata> {
                 if (!statusOnly) {
                     reserved.set(new Attempt<>(updated, old));
                 }
-                return ObjectCodec.encode(updated);
+                return encode(updated);
             });
             T updated = result.get();
             updated.getMetadata().setResourceVersion(Long.toString(kv.modRevision()));

@@ -96,7 +96,7 @@ final class StoreDeleter<T extends HasMetadata> {
                 store.definition().strategy().prepareForDeletion(obj);
             }
             result.set(obj);
-            return ObjectCodec.encode(obj);
+            return store.encode(obj);
         });
         T marked = result.get();
         marked.getMetadata().setResourceVersion(Long.toString(kv.modRevision()));

@@ -21,7 +21,8 @@ public final class PatchHandler implements VerbHandler {
 
     @Override
     public void handle(RequestScope scope) throws IOException {
-        PatchType type = PatchType.fromContentType(scope.request().getContentType());
+        PatchType type = PatchType.fromContentType(scope.request().getContentType(),
+                scope.definition().custom() ? PatchType.CUSTOM_RESOURCE_TYPES : PatchType.ALL);
         if (type == PatchType.APPLY) {
             ApplyPatch.handle(scope);
             return;

@@ -1,10 +1,16 @@
 package dev.kapi.apiserver.endpoints.openapi;
 
 import dev.kapi.apiserver.api.schema.Schema;
+import dev.kapi.apiserver.api.schema.SchemaBuilder;
 import dev.kapi.apiserver.registry.ResourceDefinition;
 import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.schema.BuiltInSchemas;
 import tools.jackson.databind.node.ObjectNode;
+
+import java.util.Collections;
+import java.util.Locale;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * Finds the schema of a kind: a registered resource's ({@link ResourceDefinition#schema()}), its list
@@ -16,6 +22,25 @@ final class KindSchemas {
 
     KindSchemas(ResourceRegistry.Snapshot registry) {
         this.registry = registry;
+    }
+
+    /** The list definitions of custom kinds, one per kind schema (schemas compare by identity). */
+    private static final Map<Schema, Schema> CUSTOM_LISTS = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /** {@code com.example.v1.WidgetList}: apiVersion, kind, ListMeta and the items of a custom kind. */
+    private static Schema customList(Schema kind) {
+        return CUSTOM_LISTS.computeIfAbsent(kind, k -> {
+            Schema list = SchemaBuilder.declare(k.name() + "List");
+            SchemaBuilder.node().type("object")
+                    .description("List of " + k.name().substring(k.name().lastIndexOf('.') + 1).toLowerCase(Locale.ROOT)
+                            + "s. More info: https://git.k8s.io/community/contributors/devel/api-conventions.md")
+                    .property("apiVersion", k.properties().get("apiVersion"))
+                    .property("items", SchemaBuilder.node().type("array").items(k).build())
+                    .property("kind", k.properties().get("kind"))
+                    .property("metadata", BuiltInSchemas.meta("ListMeta"))
+                    .required("items").define(list);
+            return list;
+        });
     }
 
     /** The schema of {@code gvk}, or null when no built-in type has that kind. */
@@ -33,7 +58,7 @@ final class KindSchemas {
      * its group-version-kind, or (a type without a list class) an inline schema of the same shape.
      */
     ObjectNode listSchema(SchemaGenerator schemas, ResourceDefinition<?> d) {
-        Schema list = BuiltInSchemas.listOf(d.type());
+        Schema list = d.custom() ? customList(d.schema()) : BuiltInSchemas.listOf(d.type());
         if (list.definition() != null) {
             schemas.addGroupVersionKind(list.definition(), d.group(), d.version(), d.listKind());
         }

@@ -3,6 +3,7 @@ package dev.kapi.apiserver.endpoints.patch;
 import dev.kapi.apiserver.api.StatusError;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
@@ -14,6 +15,12 @@ public enum PatchType {
     STRATEGIC("application/strategic-merge-patch+json"),
     /** Server-side apply: not a patch {@link Patches} applies, but the field manager's (handlers' ApplyPatch). */
     APPLY("application/apply-patch+yaml");
+
+    /** Every patch type. */
+    public static final Set<PatchType> ALL = Collections.unmodifiableSet(EnumSet.allOf(PatchType.class));
+    /** What custom resources accept: no strategic merge patch, which needs Go struct tags (kube answers 415). */
+    public static final Set<PatchType> CUSTOM_RESOURCE_TYPES =
+            Collections.unmodifiableSet(EnumSet.of(JSON_PATCH, MERGE, APPLY));
 
     private final String mediaType;
 

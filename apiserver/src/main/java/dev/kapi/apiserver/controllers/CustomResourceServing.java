@@ -1,0 +1,108 @@
+package dev.kapi.apiserver.controllers;
+
+import dev.kapi.apiserver.api.Json;
+import dev.kapi.apiserver.registry.ResourceDefinition;
+import dev.kapi.apiserver.registry.ResourceRegistry;
+import dev.kapi.apiserver.registry.apiextensions.CrdConditions;
+import dev.kapi.apiserver.registry.apiextensions.CustomResources;
+import dev.kapi.apiserver.registry.informer.EventHandler;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Serves the custom resources of the CRDs the informer sees, on every server sharing the store (kube's
+ * {@code crdHandler}): an established CRD's served versions are registered in the {@link ResourceRegistry}
+ * (and with them discovery, OpenAPI, the dispatcher and RBAC), replaced when its spec, accepted names or
+ * terminating state change (not on other status changes, so watches of its objects go on), and unregistered
+ * when it is deleted. Built-in resources are never replaced.
+ */
+final class CustomResourceServing implements EventHandler<CustomResourceDefinition> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CustomResourceServing.class);
+
+    /** What was last registered for one CRD, and what it was built from. */
+    private record Served(String fingerprint, List<ResourceDefinition<?>> definitions) {
+    }
+
+    private final ResourceRegistry registry;
+    private final Map<String, Served> served = new HashMap<>();
+
+    CustomResourceServing(ResourceRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public void onAdd(CustomResourceDefinition crd) {
+        sync(crd);
+    }
+
+    @Override
+    public void onUpdate(CustomResourceDefinition old, CustomResourceDefinition crd) {
+        sync(crd);
+    }
+
+    @Override
+    public void onDelete(CustomResourceDefinition crd) {
+        Served before;
+        synchronized (served) {
+            before = served.remove(crd.getMetadata().getName());
+        }
+        if (before != null) {
+            before.definitions().forEach(d -> registry.unregister(d.group(), d.version(), d.resource()));
+        }
+    }
+
+    private void sync(CustomResourceDefinition crd) {
+        String name = crd.getMetadata().getName();
+        String fingerprint = fingerprint(crd);
+        synchronized (served) {
+            Served before = served.get(name);
+            if (before != null && before.fingerprint().equals(fingerprint)) {
+                return;
+            }
+            List<ResourceDefinition<?>> now;
+            try {
+                now = CustomResources.definitionsOf(crd);
+            } catch (RuntimeException e) {
+                LOG.warn("cannot serve customresourcedefinition {}: {}", name, e.toString());
+                now = List.of();
+            }
+            List<ResourceDefinition<?>> kept = new java.util.ArrayList<>();
+            for (ResourceDefinition<?> d : now) {
+                var existing = registry.find(d.group(), d.version(), d.resource());
+                if (existing.isPresent() && existing.get().type() != GenericKubernetesResource.class) {
+                    LOG.warn("customresourcedefinition {} asks for built-in resource {}/{}/{}; not served", name,
+                            d.group(), d.version(), d.resource());
+                    continue;
+                }
+                registry.replace(d);
+                kept.add(d);
+            }
+            if (before != null) {
+                for (ResourceDefinition<?> d : before.definitions()) {
+                    boolean still = kept.stream().anyMatch(k -> k.group().equals(d.group())
+                            && k.version().equals(d.version()) && k.resource().equals(d.resource()));
+                    if (!still) {
+                        registry.unregister(d.group(), d.version(), d.resource());
+                    }
+                }
+            }
+            served.put(name, new Served(fingerprint, List.copyOf(kept)));
+        }
+    }
+
+    /** What the served definitions are built from: the spec, the accepted names and two conditions. */
+    private static String fingerprint(CustomResourceDefinition crd) {
+        Object names = crd.getStatus() == null ? null : crd.getStatus().getAcceptedNames();
+        return Json.string(crd.getSpec()) + "|" + Json.string(Objects.requireNonNullElse(names, ""))
+                + "|" + CrdConditions.isTrue(crd, CrdConditions.ESTABLISHED)
+                + "|" + CrdConditions.isTrue(crd, CrdConditions.TERMINATING);
+    }
+}

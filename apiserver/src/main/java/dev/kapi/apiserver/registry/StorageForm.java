@@ -1,0 +1,55 @@
+package dev.kapi.apiserver.registry;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+
+/**
+ * How a resource's objects are kept in storage when that is not simply "as served": the key's group folder
+ * and the version objects are stored at. kube keeps most built-in resources at {@code /registry/<resource>/...}
+ * in their one version; custom resources live at {@code /registry/<group>/<plural>/...} and every served
+ * version of a CRD shares them, stored at the CRD's storage version and converted on the way in and out.
+ *
+ * <pre>{@code
+ * T stored = form.toStorage(obj);      // at the storage version, obj itself untouched
+ * T served = form.fromStorage(stored); // at the served version (may be the same object)
+ * }</pre>
+ */
+public interface StorageForm<T extends HasMetadata> {
+
+    /** Built-in resources: keys without a group folder, stored as served. */
+    @SuppressWarnings("rawtypes")
+    StorageForm AS_SERVED = new StorageForm() {
+    };
+
+    @SuppressWarnings("unchecked")
+    static <T extends HasMetadata> StorageForm<T> asServed() {
+        return (StorageForm<T>) AS_SERVED;
+    }
+
+    /** Stored as served, under {@code <prefix>/<group>/<resource>/} (kube's layout for apiextensions and others). */
+    static <T extends HasMetadata> StorageForm<T> inGroupFolder(String group) {
+        return new StorageForm<>() {
+            @Override
+            public String keyGroup() {
+                return group;
+            }
+        };
+    }
+
+    /** The folder between the key prefix and the resource ({@code example.com}), or "" for none. */
+    default String keyGroup() {
+        return "";
+    }
+
+    /**
+     * The object as stored, at the storage version. Must not change {@code obj}: the caller still answers
+     * with it. Throws a {@link dev.kapi.apiserver.api.StatusError} when conversion fails.
+     */
+    default T toStorage(T obj) {
+        return obj;
+    }
+
+    /** A stored object at the served version; may change and return {@code stored} itself. */
+    default T fromStorage(T stored) {
+        return stored;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.kapi.apiserver.registry.apiextensions;
+
+import dev.kapi.apiserver.api.GroupResource;
+import dev.kapi.apiserver.api.Json;
+import dev.kapi.apiserver.api.schema.Schema;
+import dev.kapi.apiserver.registry.ResourceDefinition;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionNames;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceSubresources;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+
+/**
+ * The served resources of a CustomResourceDefinition: one {@link ResourceDefinition} per served version,
+ * named by its accepted names (discovery's kind, plural, singular, short names and categories), with the
+ * version's schema, strategy, subresources and printer columns, all stored together under
+ * {@code /registry/<group>/<plural>/} at the storage version. A CRD is served only once Established.
+ */
+public final class CustomResources {
+
+    private CustomResources() {
+    }
+
+    /** The definitions to serve for {@code crd} now: none unless it is established. */
+    public static List<ResourceDefinition<?>> definitionsOf(CustomResourceDefinition crd) {
+        if (!CrdConditions.isTrue(crd, CrdConditions.ESTABLISHED) || crd.getStatus().getAcceptedNames() == null) {
+            return List.of();
+        }
+        CustomResourceDefinitionNames names = crd.getStatus().getAcceptedNames();
+        String group = crd.getSpec().getGroup();
+        String storage = CrdStrategy.storageVersion(crd);
+        boolean terminating = CrdConditions.isTrue(crd, CrdConditions.TERMINATING);
+        BiFunction<List<ObjectNode>, String, List<ObjectNode>> converter = CustomStorageForm::none;
+        List<ResourceDefinition<?>> served = new ArrayList<>();
+        for (CustomResourceDefinitionVersion v : crd.getSpec().getVersions()) {
+            if (!Boolean.TRUE.equals(v.getServed())) {
+                continue;
+            }
+            JsonNode openApi = v.getSchema() == null ? null : Json.tree(v.getSchema().getOpenAPIV3Schema());
+            VersionRules rules = new VersionRules(openApi);
+            var b = ResourceDefinition.builder(group, v.getName(), names.getPlural(), names.getKind(),
+                            GenericKubernetesResource.class)
+                    .singular(names.getSingular() == null || names.getSingular().isEmpty()
+                            ? names.getKind().toLowerCase(java.util.Locale.ROOT) : names.getSingular())
+                    .shortNames(array(names.getShortNames()))
+                    .categories(array(names.getCategories()))
+                    .tracksGeneration()
+                    .schema(CustomResourceSchemas.root(group, v.getName(), names.getKind(), openApi))
+                    .strategy(new CustomResourceStrategy(new GroupResource(group, names.getPlural()), rules,
+                            PrinterColumns.of(v.getAdditionalPrinterColumns()), terminating))
+                    .storageForm(new CustomStorageForm(group, storage, v.getName(), converter));
+            if (!"Namespaced".equals(crd.getSpec().getScope())) {
+                b.clusterScoped();
+            }
+            CustomResourceSubresources sub = v.getSubresources();
+            if (sub != null && sub.getStatus() != null) {
+                b.subresources("status");
+            }
+            if (sub != null && sub.getScale() != null) {
+                b.scale(new CustomScale(sub.getScale().getSpecReplicasPath(), sub.getScale().getStatusReplicasPath(),
+                        sub.getScale().getLabelSelectorPath()));
+            }
+            served.add(b.build());
+        }
+        return served;
+    }
+
+    private static String[] array(List<String> values) {
+        return values == null ? new String[0] : values.toArray(String[]::new);
+    }
+}

@@ -1,0 +1,68 @@
+package dev.kapi.apiserver.registry.apiextensions;
+
+import dev.kapi.apiserver.api.Json;
+import dev.kapi.apiserver.registry.StorageForm;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.util.List;
+import java.util.function.BiFunction;
+
+/**
+ * How one served version of a CRD keeps its objects: under {@code /registry/<group>/<plural>/}, at the CRD's
+ * storage version, converted by the CRD's conversion (None: only apiVersion changes; Webhook: a
+ * ConversionReview) on the way in and out.
+ */
+final class CustomStorageForm implements StorageForm<GenericKubernetesResource> {
+
+    private final String group;
+    private final String storageApiVersion;
+    private final String servedApiVersion;
+    private final BiFunction<List<ObjectNode>, String, List<ObjectNode>> converter;
+
+    CustomStorageForm(String group, String storageVersion, String servedVersion,
+                      BiFunction<List<ObjectNode>, String, List<ObjectNode>> converter) {
+        this.group = group;
+        this.storageApiVersion = group + "/" + storageVersion;
+        this.servedApiVersion = group + "/" + servedVersion;
+        this.converter = converter;
+    }
+
+    @Override
+    public String keyGroup() {
+        return group;
+    }
+
+    @Override
+    public GenericKubernetesResource toStorage(GenericKubernetesResource obj) {
+        return convert(obj, storageApiVersion);
+    }
+
+    @Override
+    public GenericKubernetesResource fromStorage(GenericKubernetesResource stored) {
+        return convert(stored, servedApiVersion);
+    }
+
+    private GenericKubernetesResource convert(GenericKubernetesResource obj, String apiVersion) {
+        if (apiVersion.equals(obj.getApiVersion())) {
+            return obj;
+        }
+        String resourceVersion = obj.getMetadata() == null ? null : obj.getMetadata().getResourceVersion();
+        ObjectNode tree = (ObjectNode) Json.tree(obj);
+        ObjectNode converted = converter.apply(List.of(tree), apiVersion).get(0);
+        GenericKubernetesResource out = Json.convert(converted, GenericKubernetesResource.class);
+        if (out.getMetadata() != null && resourceVersion != null) {
+            out.getMetadata().setResourceVersion(resourceVersion);
+        }
+        return out;
+    }
+
+    /** kube's nopConverter: the same object at another apiVersion. */
+    static List<ObjectNode> none(List<ObjectNode> objects, String apiVersion) {
+        return objects.stream().map(o -> {
+            ObjectNode c = o.deepCopy();
+            c.put("apiVersion", apiVersion);
+            return c;
+        }).toList();
+    }
+}
