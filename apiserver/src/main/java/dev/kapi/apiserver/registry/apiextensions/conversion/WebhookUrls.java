@@ -1,0 +1,80 @@
+package dev.kapi.apiserver.registry.apiextensions.conversion;
+
+import dev.kapi.apiserver.api.FieldError;
+import dev.kapi.apiserver.registry.validation.NameValidation;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** apiserver's webhook URL and service path checks ({@code ValidateWebhookURL}, the path part of {@code ValidateWebhookService}). */
+final class WebhookUrls {
+
+    private static final String FORM = "; desired format: https://host[/path]";
+
+    private WebhookUrls() {
+    }
+
+    /** An https URL with a host, and without user information, query or fragment. */
+    static List<FieldError> validateUrl(String path, String url) {
+        List<FieldError> errs = new ArrayList<>();
+        URI u;
+        try {
+            u = new URI(url);
+        } catch (URISyntaxException e) {
+            errs.add(FieldError.required(path, "url must be a valid URL: parse " + ReviewCodec.quote(url) + ": "
+                    + e.getReason() + FORM));
+            return errs;
+        }
+        String scheme = u.getScheme() == null ? "" : u.getScheme();
+        if (!scheme.equals("https")) {
+            errs.add(FieldError.invalid(path, scheme, "'https' is the only allowed URL scheme" + FORM));
+        }
+        String authority = u.getRawAuthority() == null ? "" : u.getRawAuthority();
+        String host = authority.substring(authority.lastIndexOf('@') + 1);
+        if (host.isEmpty()) {
+            errs.add(FieldError.invalid(path, host, "host must be provided" + FORM));
+        }
+        if (u.getRawUserInfo() != null) {
+            errs.add(FieldError.invalid(path, u.getRawUserInfo(), "user information is not permitted in the URL"));
+        }
+        if (u.getFragment() != null && !u.getFragment().isEmpty()) {
+            errs.add(FieldError.invalid(path, u.getFragment(), "fragments are not permitted in the URL"));
+        }
+        if (u.getRawQuery() != null && !u.getRawQuery().isEmpty()) {
+            errs.add(FieldError.invalid(path, u.getRawQuery(), "query parameters are not permitted in the URL"));
+        }
+        return errs;
+    }
+
+    /** A service path: empty or "/", else starting with '/' and made of DNS-1123 subdomain segments. */
+    static List<FieldError> validateServicePath(String path, String urlPath) {
+        List<FieldError> errs = new ArrayList<>();
+        if (urlPath == null || urlPath.isEmpty() || urlPath.equals("/")) {
+            return errs;
+        }
+        if (urlPath.equals("//")) {
+            errs.add(FieldError.invalid(path, urlPath, "segment[0] may not be empty"));
+            return errs;
+        }
+        if (!urlPath.startsWith("/")) {
+            errs.add(FieldError.invalid(path, urlPath, "must start with a '/'"));
+        }
+        String rest = urlPath.substring(1);
+        if (rest.endsWith("/")) {
+            rest = rest.substring(0, rest.length() - 1);
+        }
+        String[] steps = rest.split("/", -1);
+        for (int i = 0; i < steps.length; i++) {
+            if (steps[i].isEmpty()) {
+                errs.add(FieldError.invalid(path, urlPath, "segment[" + i + "] may not be empty"));
+                continue;
+            }
+            for (String failure : NameValidation.dns1123Subdomain(steps[i])) {
+                errs.add(FieldError.invalid(path, urlPath, "segment[" + i + "]: " + failure));
+            }
+        }
+        return errs;
+    }
+}
