@@ -1,8 +1,10 @@
 package dev.kapi.apiserver.registry.apiextensions;
 
 import dev.kapi.apiserver.api.FieldError;
+import dev.kapi.apiserver.registry.apiextensions.conversion.ConversionChecks;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,6 +17,10 @@ final class CrdSchemas {
     }
 
     static List<FieldError> validate(CustomResourceDefinition crd) {
-        return List.of();
+        List<FieldError> errs = new ArrayList<>();
+        if (crd.getSpec() != null) {
+            errs.addAll(ConversionChecks.validate(crd));
+        }
+        return errs;
     }
 }

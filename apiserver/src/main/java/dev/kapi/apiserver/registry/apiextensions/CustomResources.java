@@ -4,17 +4,17 @@ import dev.kapi.apiserver.api.GroupResource;
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.api.schema.Schema;
 import dev.kapi.apiserver.registry.ResourceDefinition;
+import dev.kapi.apiserver.registry.apiextensions.conversion.VersionConverter;
+import dev.kapi.apiserver.registry.apiextensions.conversion.VersionConverters;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionNames;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceSubresources;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiFunction;
 
 /**
  * The served resources of a CustomResourceDefinition: one {@link ResourceDefinition} per served version,
@@ -36,7 +36,7 @@ public final class CustomResources {
         String group = crd.getSpec().getGroup();
         String storage = CrdStrategy.storageVersion(crd);
         boolean terminating = CrdConditions.isTrue(crd, CrdConditions.TERMINATING);
-        BiFunction<List<ObjectNode>, String, List<ObjectNode>> converter = CustomStorageForm::none;
+        VersionConverter converter = VersionConverters.of(crd);
         List<ResourceDefinition<?>> served = new ArrayList<>();
         for (CustomResourceDefinitionVersion v : crd.getSpec().getVersions()) {
             if (!Boolean.TRUE.equals(v.getServed())) {

@@ -2,11 +2,12 @@ package dev.kapi.apiserver.registry.apiextensions;
 
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.registry.StorageForm;
+import dev.kapi.apiserver.registry.apiextensions.conversion.ConversionException;
+import dev.kapi.apiserver.registry.apiextensions.conversion.VersionConverter;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.util.List;
-import java.util.function.BiFunction;
 
 /**
  * How one served version of a CRD keeps its objects: under {@code /registry/<group>/<plural>/}, at the CRD's
@@ -18,10 +19,10 @@ final class CustomStorageForm implements StorageForm<GenericKubernetesResource> 
     private final String group;
     private final String storageApiVersion;
     private final String servedApiVersion;
-    private final BiFunction<List<ObjectNode>, String, List<ObjectNode>> converter;
+    private final VersionConverter converter;
 
     CustomStorageForm(String group, String storageVersion, String servedVersion,
-                      BiFunction<List<ObjectNode>, String, List<ObjectNode>> converter) {
+                      VersionConverter converter) {
         this.group = group;
         this.storageApiVersion = group + "/" + storageVersion;
         this.servedApiVersion = group + "/" + servedVersion;
@@ -35,7 +36,11 @@ final class CustomStorageForm implements StorageForm<GenericKubernetesResource> 
 
     @Override
     public GenericKubernetesResource toStorage(GenericKubernetesResource obj) {
-        return convert(obj, storageApiVersion);
+        try {
+            return convert(obj, storageApiVersion);
+        } catch (ConversionException e) {
+            throw e.forWrite();
+        }
     }
 
     @Override
@@ -49,20 +54,11 @@ final class CustomStorageForm implements StorageForm<GenericKubernetesResource> 
         }
         String resourceVersion = obj.getMetadata() == null ? null : obj.getMetadata().getResourceVersion();
         ObjectNode tree = (ObjectNode) Json.tree(obj);
-        ObjectNode converted = converter.apply(List.of(tree), apiVersion).get(0);
+        ObjectNode converted = converter.convert(List.of(tree), apiVersion).get(0);
         GenericKubernetesResource out = Json.convert(converted, GenericKubernetesResource.class);
         if (out.getMetadata() != null && resourceVersion != null) {
             out.getMetadata().setResourceVersion(resourceVersion);
         }
         return out;
-    }
-
-    /** kube's nopConverter: the same object at another apiVersion. */
-    static List<ObjectNode> none(List<ObjectNode> objects, String apiVersion) {
-        return objects.stream().map(o -> {
-            ObjectNode c = o.deepCopy();
-            c.put("apiVersion", apiVersion);
-            return c;
-        }).toList();
     }
 }
