@@ -112,6 +112,9 @@ public final class ResourceDispatcher {
         }
         RequestScope scope = new RequestScope(info, def, served.store(), writes, authorized.user(), req, res,
                 authorizer);
+        if (def.deprecationWarning() != null) {
+            scope.warn(def.deprecationWarning());
+        }
         handlerFor(def, info, verb).handle(scope);
     }
 

@@ -24,12 +24,13 @@ import java.util.Set;
  * @param schema       the kind's structural schema; null for a built-in type, whose schema is built from it
  * @param storageForm  where and at which version objects are stored (custom resources: their group's folder and
  *                     the CRD's storage version)
+ * @param deprecationWarning the Warning every request to this version gets (a deprecated CRD version), or null
  */
 public record ResourceDefinition<T extends HasMetadata>(
         String group, String version, String resource, String kind, String singular, boolean namespaced,
         List<String> shortNames, List<String> categories, Class<T> type, Set<String> subresources,
         ResourceStrategy<T> strategy, ScaleAccess<T> scale, List<String> verbs, boolean tracksGeneration,
-        Schema schema, StorageForm<T> storageForm) {
+        Schema schema, StorageForm<T> storageForm, String deprecationWarning) {
 
     /** The verbs of a stored resource, in discovery's order. */
     public static final List<String> ALL_VERBS =
@@ -101,6 +102,7 @@ public record ResourceDefinition<T extends HasMetadata>(
         private Schema schema;
         private String singular;
         private StorageForm<T> storageForm = StorageForm.asServed();
+        private String deprecationWarning;
 
         private Builder(String group, String version, String resource, String kind, Class<T> type) {
             this.group = group;
@@ -175,11 +177,17 @@ public record ResourceDefinition<T extends HasMetadata>(
             return this;
         }
 
+        /** Every request to this version is answered with this warning. */
+        public Builder<T> deprecated(String warning) {
+            this.deprecationWarning = warning;
+            return this;
+        }
+
         public ResourceDefinition<T> build() {
             return new ResourceDefinition<>(group, version, resource, kind,
                     singular != null ? singular : kind.toLowerCase(java.util.Locale.ROOT),
                     namespaced, shortNames, categories, type, subresources, strategy, scale, verbs, tracksGeneration,
-                    schema, storageForm);
+                    schema, storageForm, deprecationWarning);
         }
     }
 }

@@ -55,6 +55,10 @@ public final class CustomResources {
                     .strategy(new CustomResourceStrategy(new GroupResource(group, names.getPlural()), rules,
                             PrinterColumns.of(v.getAdditionalPrinterColumns()), terminating))
                     .storageForm(new CustomStorageForm(group, storage, v.getName(), converter));
+            if (Boolean.TRUE.equals(v.getDeprecated())) {
+                b.deprecated(v.getDeprecationWarning() != null ? v.getDeprecationWarning()
+                        : group + "/" + v.getName() + " " + names.getKind() + " is deprecated");
+            }
             if (!"Namespaced".equals(crd.getSpec().getScope())) {
                 b.clusterScoped();
             }

@@ -79,6 +79,8 @@ class UnauthorizedAccessTest {
     }
 
     static final String RBAC = "/apis/rbac.authorization.k8s.io/v1";
+    static final String CUSTOM_API = "sec.kapi.dev/v1";
+    static final String CUSTOM = "/apis/" + CUSTOM_API;
     static final List<Target> TARGETS = List.of(
             new Target("/api/v1/namespaces/team-a/configmaps/theirs", "v1", "ConfigMap", "team-a", "theirs"),
             new Target("/api/v1/namespaces/team-a/configmaps/mine", "v1", "ConfigMap", "team-a", "mine"),
@@ -88,7 +90,14 @@ class UnauthorizedAccessTest {
             new Target("/api/v1/namespaces", "v1", "Namespace", null, null),
             new Target("/api/v1/namespaces/team-a/namespaces", "v1", "Namespace", null, null),
             new Target(RBAC + "/namespaces/team-a/roles/narrow", "rbac.authorization.k8s.io/v1", "Role", "team-a",
-                    "narrow"));
+                    "narrow"),
+            // custom resources: carol may only get gadget mine-gadget; knobs are cluster-scoped
+            new Target(CUSTOM + "/namespaces/team-a/gadgets/theirs-gadget", CUSTOM_API, "Gadget", "team-a",
+                    "theirs-gadget"),
+            new Target(CUSTOM + "/namespaces/team-a/gadgets", CUSTOM_API, "Gadget", "team-a", null),
+            new Target(CUSTOM + "/gadgets", CUSTOM_API, "Gadget", null, null),
+            new Target(CUSTOM + "/knobs/k", CUSTOM_API, "Knob", null, "k"),
+            new Target(CUSTOM + "/namespaces/team-a/knobs/k", CUSTOM_API, "Knob", "team-a", "k"));
 
     @LocalServerPort
     int port;
@@ -113,7 +122,9 @@ class UnauthorizedAccessTest {
                            "verbs":["get","patch"]},
                           {"apiGroups":[""],"resources":["namespaces"],"verbs":["get","list","watch"]},
                           {"apiGroups":[""],"resources":["pods/eviction"],"resourceNames":["mine-pod"],
-                           "verbs":["create"]}]}""");
+                           "verbs":["create"]},
+                          {"apiGroups":["sec.kapi.dev"],"resources":["gadgets"],"resourceNames":["mine-gadget"],
+                           "verbs":["get"]}]}""");
         admin.create(RBAC + "/namespaces/team-a/rolebindings", """
                 {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"carol-narrow"},
                  "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"narrow"},
@@ -124,10 +135,37 @@ class UnauthorizedAccessTest {
                     + "\"metadata\":{\"name\":\"" + nsName[1] + "\"},\"spec\":{\"containers\":[{\"name\":\"c\","
                     + "\"image\":\"nginx\"}]}}");
         }
+        customResources();
         try (RawHttps carol = client(User.CAROL)) {
             await().atMost(Duration.ofSeconds(10)).until(() ->
-                    carol.send("GET", "/api/v1/namespaces/team-a/configmaps/mine", null, null).code() == 200);
+                    carol.send("GET", "/api/v1/namespaces/team-a/configmaps/mine", null, null).code() == 200
+                            && carol.send("GET", CUSTOM + "/namespaces/team-a/gadgets/mine-gadget", null, null)
+                            .code() == 200);
         }
+    }
+
+    /** A namespaced and a cluster-scoped custom resource, served once their CRDs are established. */
+    private void customResources() throws Exception {
+        for (String[] crd : new String[][] {{"gadgets", "Gadget", "Namespaced"}, {"knobs", "Knob", "Cluster"}}) {
+            admin.create("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", """
+                    {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
+                     "metadata":{"name":"%1$s.sec.kapi.dev"},
+                     "spec":{"group":"sec.kapi.dev","scope":"%3$s",
+                       "names":{"plural":"%1$s","singular":"%4$s","kind":"%2$s","listKind":"%2$sList"},
+                       "versions":[{"name":"v1","served":true,"storage":true,"subresources":{"status":{}},
+                         "schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}]}}
+                    """.formatted(crd[0], crd[1], crd[2], crd[1].toLowerCase()));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> admin.code(CUSTOM + "/knobs") == 200
+                && admin.code(CUSTOM + "/gadgets") == 200);
+        for (String gadget : List.of("team-a/mine-gadget", "team-a/theirs-gadget", "team-b/other-gadget")) {
+            String[] nsName = gadget.split("/");
+            admin.create(CUSTOM + "/namespaces/" + nsName[0] + "/gadgets", "{\"apiVersion\":\"" + CUSTOM_API
+                    + "\",\"kind\":\"Gadget\",\"metadata\":{\"name\":\"" + nsName[1] + "\"},\"data\":\""
+                    + (nsName[1].equals("mine-gadget") ? MINE_DATA : FOREIGN_DATA.get(0)) + "\"}");
+        }
+        admin.create(CUSTOM + "/knobs", "{\"apiVersion\":\"" + CUSTOM_API + "\",\"kind\":\"Knob\","
+                + "\"metadata\":{\"name\":\"k\"},\"data\":\"" + FOREIGN_DATA.get(1) + "\"}");
     }
 
     @ParameterizedTest
@@ -436,7 +474,8 @@ class UnauthorizedAccessTest {
     static final class Admin {
         private static final List<String> LISTS = List.of("/api/v1/namespaces", "/api/v1/configmaps",
                 "/api/v1/secrets", "/api/v1/serviceaccounts", RBAC + "/roles", RBAC + "/rolebindings",
-                RBAC + "/clusterroles", RBAC + "/clusterrolebindings");
+                RBAC + "/clusterroles", RBAC + "/clusterrolebindings", CUSTOM + "/gadgets", CUSTOM + "/knobs",
+                "/apis/apiextensions.k8s.io/v1/customresourcedefinitions");
         private final RawHttps http;
 
         Admin(RawHttps http) {
