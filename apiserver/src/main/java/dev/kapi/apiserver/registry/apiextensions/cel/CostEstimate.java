@@ -1,6 +1,9 @@
 package dev.kapi.apiserver.registry.apiextensions.cel;
 
+import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.ast.CelExpr;
+import dev.cel.common.types.CelKind;
+import dev.cel.common.types.CelType;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +12,8 @@ import java.util.Set;
 /**
  * A conservative static estimate of a rule's worst-case cost, our own (cel-java 0.14 has no cost estimator):
  * each identifier, field selection and call costs 1, a list or map literal 10, size-dependent functions
- * (string search, regex, concatenation, list scans) one tenth of the maximum size of what they scan, and a
+ * (string search, regex, concatenation, list scans) one tenth of the maximum size of what they scan (equality:
+ * of the smaller side), and a
  * comprehension ({@code all}, {@code exists}, {@code map}, {@code filter}) its body times the maximum size of
  * its range. Sizes come from the schema: {@code maxItems}, {@code maxProperties}, {@code maxLength}, and when
  * those are absent kube's bound from the 3 MiB request limit (divided by the element's smallest JSON size).
@@ -26,15 +30,17 @@ final class CostEstimate {
             List.of(), "", null, null, null, List.of());
 
     private final Map<String, RuleSchema> vars = new HashMap<>();
+    private final CelAbstractSyntaxTree ast;
 
-    private CostEstimate(RuleSchema self) {
+    private CostEstimate(CelAbstractSyntaxTree ast, RuleSchema self) {
+        this.ast = ast;
         vars.put("self", self);
         vars.put("oldSelf", self);
     }
 
     /** The estimated worst-case cost of one evaluation of {@code expr} with {@code self} typed by {@code self}. */
-    static long of(CelExpr expr, RuleSchema self) {
-        return new CostEstimate(self).cost(expr);
+    static long of(CelAbstractSyntaxTree ast, RuleSchema self) {
+        return new CostEstimate(ast, self).cost(ast.getExpr());
     }
 
     /** How many values a node of this schema can have under an unbounded list or map: kube's maxCardinality. */
@@ -97,7 +103,13 @@ final class CostEstimate {
                 scanned = a;
             }
         }
-        if (STRING_SCANS.contains(c.function()) && scanned != null) {
+        if (scanned != null && !sized(scanned)) {
+            return total;
+        }
+        if ((c.function().equals("_==_") || c.function().equals("_!=_")) && c.args().size() == 2) {
+            long size = Math.min(maxSize(c.args().get(0)), maxSize(c.args().get(1)));
+            total = add(total, size / 10 + 1);
+        } else if (STRING_SCANS.contains(c.function()) && scanned != null) {
             total = add(total, maxSize(scanned) / 10 + 1);
         }
         return total;
@@ -114,6 +126,13 @@ final class CostEstimate {
             vars.put(c.iterVar(), previous);
         }
         return add(add(cost(c.iterRange()), cost(c.accuInit())), add(mul(n, body), cost(c.result())));
+    }
+
+    /** Whether the value of {@code e} has a size that operations on it scale with (strings, lists, maps). */
+    private boolean sized(CelExpr e) {
+        CelKind kind = ast.getType(e.id()).map(CelType::kind).orElse(CelKind.DYN);
+        return kind == CelKind.STRING || kind == CelKind.BYTES || kind == CelKind.LIST || kind == CelKind.MAP
+                || kind == CelKind.STRUCT || kind == CelKind.DYN;
     }
 
     /** The schema node of an expression that is a path from self (or a loop variable), else null. */

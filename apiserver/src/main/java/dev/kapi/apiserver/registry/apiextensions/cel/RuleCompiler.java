@@ -121,7 +121,7 @@ final class RuleCompiler {
         try {
             CelAbstractSyntaxTree ast = env.compile(rule.rule());
             usesOldSelf = ast.getReferenceMap().values().stream().anyMatch(r -> r.name().equals("oldSelf"));
-            long cost = CostEstimate.mul(CostEstimate.of(ast.getExpr(), s), cardinality);
+            long cost = CostEstimate.mul(CostEstimate.of(ast, s), cardinality);
             if (cost > RULE_COST_LIMIT) {
                 errors.add(FieldError.forbidden(rulePath + ".rule",
                         GoStrings.costExceeds("estimated rule cost", cost, RULE_COST_LIMIT)));
@@ -160,7 +160,7 @@ final class RuleCompiler {
                 errors.add(FieldError.invalid(path, rule, "messageExpression must evaluate to a string"));
                 return null;
             }
-            long cost = CostEstimate.mul(CostEstimate.of(ast.getExpr(), s), cardinality);
+            long cost = CostEstimate.mul(CostEstimate.of(ast, s), cardinality);
             if (cost > RULE_COST_LIMIT) {
                 errors.add(FieldError.forbidden(path,
                         GoStrings.costExceeds("estimated messageExpression cost", cost, RULE_COST_LIMIT)));
