@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * ./mvnw -B -q -pl apiserver package -DskipTests
  * ./mvnw -B -q -pl apiserver test-compile exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=dev.kapi.apiserver.bench.ApiServerBenchmark [-Dbench.quick=true] [-Dbench.compaction=true]
- *     [-Dbench.applyOnly=true]
+ *     [-Dbench.applyOnly=true] [-Dbench.crdsOnly=true]
  * </pre>
  *
  * Options are system properties, see {@link BenchOptions}.
@@ -64,6 +64,11 @@ public final class ApiServerBenchmark {
             } else if (Boolean.getBoolean("bench.applyOnly")) {
                 Report report = new Report();
                 runApplyOnly(options, report);
+                System.out.println();
+                System.out.println(report.markdown());
+            } else if (Boolean.getBoolean("bench.crdsOnly")) {
+                Report report = new Report();
+                runCrdsOnly(options, report);
                 System.out.println();
                 System.out.println(report.markdown());
             } else if (Boolean.getBoolean("bench.rbacOnly")) {
@@ -102,6 +107,20 @@ public final class ApiServerBenchmark {
             phases.createNamespaces();
             phases.warmUp();
             RbacPhase.run(options, server, etcdProcess.endpoint(), tokens, token, report);
+        } finally {
+            etcdProcess.close();
+        }
+    }
+
+    /** {@code -Dbench.crdsOnly=true}: only the cost of many CRDs ({@link CrdPhase}), on a fresh server on etcd. */
+    private static void runCrdsOnly(BenchOptions options, Report report) throws Exception {
+        Path tokens = options.workDir().resolve("tokens.csv");
+        RbacPhase.writeTokenFile(tokens);
+        LocalEtcdProcess etcdProcess = LocalEtcdProcess.start(options.workDir().resolve("etcd"));
+        try (Client etcd = Client.builder().endpoints(etcdProcess.endpoint()).build();
+             ServerProcess server = ServerProcess.start(options,
+                     ServerProcess.Spec.etcd("server-etcd", etcdProcess.endpoint(), "AlwaysAllow", tokens, "/registry"))) {
+            CrdPhase.run(server, etcd, report);
         } finally {
             etcdProcess.close();
         }

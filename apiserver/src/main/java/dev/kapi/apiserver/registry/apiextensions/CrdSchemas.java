@@ -1,8 +1,11 @@
 package dev.kapi.apiserver.registry.apiextensions;
 
 import dev.kapi.apiserver.api.FieldError;
+import dev.kapi.apiserver.api.Json;
+import dev.kapi.apiserver.registry.apiextensions.cel.CelValidation;
 import dev.kapi.apiserver.registry.apiextensions.conversion.ConversionChecks;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import tools.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +21,19 @@ final class CrdSchemas {
 
     static List<FieldError> validate(CustomResourceDefinition crd) {
         List<FieldError> errs = new ArrayList<>();
-        if (crd.getSpec() != null) {
-            errs.addAll(ConversionChecks.validate(crd));
+        if (crd.getSpec() == null) {
+            return errs;
+        }
+        errs.addAll(ConversionChecks.validate(crd));
+        var versions = crd.getSpec().getVersions();
+        for (int i = 0; versions != null && i < versions.size(); i++) {
+            var v = versions.get(i);
+            if (v.getSchema() == null || v.getSchema().getOpenAPIV3Schema() == null) {
+                continue;
+            }
+            String path = "spec.versions[" + i + "].schema.openAPIV3Schema";
+            JsonNode schema = Json.tree(v.getSchema().getOpenAPIV3Schema());
+            errs.addAll(CelValidation.compile(schema, path).errors());
         }
         return errs;
     }

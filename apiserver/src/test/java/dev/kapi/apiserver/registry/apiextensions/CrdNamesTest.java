@@ -41,7 +41,7 @@ class CrdNamesTest {
         assertThat(d.namesAccepted().getStatus()).isEqualTo("False");
         assertThat(d.namesAccepted().getReason()).isEqualTo("PluralConflict");
         assertThat(d.namesAccepted().getMessage()).isEqualTo("\"widgets\" is already in use");
-        assertThat(d.acceptedNames().getPlural()).isNull();
+        assertThat(d.acceptedNames().getPlural()).isNullOrEmpty();
         assertThat(d.acceptedNames().getKind()).isEqualTo("Gadget");
         assertThat(d.established().getStatus()).isEqualTo("False");
         assertThat(d.established().getReason()).isEqualTo("NotAccepted");
@@ -67,7 +67,7 @@ class CrdNamesTest {
         assertThat(d.namesAccepted().getReason()).isEqualTo("ShortNamesConflict");
         assertThat(d.namesAccepted().getMessage()).isEqualTo("\"wd\" is already in use");
         assertThat(d.acceptedNames().getPlural()).isEqualTo("gizmos");
-        assertThat(d.acceptedNames().getShortNames()).isNull();
+        assertThat(d.acceptedNames().getShortNames()).isNullOrEmpty();
     }
 
     @Test

@@ -31,7 +31,7 @@ class CrdValidationTest {
                 c("two storage versions", crd -> spec(crd).withArrayProperty("versions").addObject().put("name", "v2")
                                 .put("served", true).put("storage", true)
                                 .set("schema", Json.object("{\"openAPIV3Schema\":{\"type\":\"object\"}}".getBytes())),
-                        List.of("spec.versions: Invalid value: [\"v1\",\"v2\"]: must have exactly one version marked as storage version")),
+                        List.of("spec.versions: Invalid value: [v1, v2]: must have exactly one version marked as storage version")),
                 c("version name", crd -> version(crd).put("name", "V1"),
                         List.of("spec.versions[0].name: Invalid value: \"V1\": a DNS-1035 label must consist of lower case "
                                 + "alphanumeric characters or '-', start with an alphabetic character, and end with an "

@@ -1,6 +1,10 @@
 package dev.kapi.apiserver.registry.rest;
 
+import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.registry.ResourceDefinition;
+import dev.kapi.apiserver.registry.apiextensions.CrdConditions;
+import dev.kapi.apiserver.registry.apiextensions.CrdStrategy;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -164,11 +168,33 @@ final class ResourceSamples {
         add("rbac.authorization.k8s.io/rolebindings", NONE, """
                 {"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"r"}}""", null, """
                 {"subjects":[{"kind":"Group","name":"devs","apiGroup":"rbac.authorization.k8s.io"}]}""");
+        add("contract.kapi.dev/widgets", TRACKED, """
+                {"spec":{"size":1}}""", """
+                {"ready":true}""", """
+                {"spec":{"size":2}}""");
         add("rbac.authorization.k8s.io/roles", NONE, "{}", null, """
                 {"rules":[{"apiGroups":[""],"resources":["pods"],"verbs":["get"]}]}""");
     }
 
     private ResourceSamples() {
+    }
+
+    /** A CRD as the naming controller leaves it, serving {@code contract.kapi.dev/v1 widgets}. */
+    static CustomResourceDefinition establishedCrd() {
+        CustomResourceDefinition crd = Json.read("""
+                {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
+                 "metadata":{"name":"widgets.contract.kapi.dev"},
+                 "spec":{"group":"contract.kapi.dev","scope":"Namespaced",
+                   "names":{"plural":"widgets","singular":"widget","kind":"Widget","listKind":"WidgetList"},
+                   "versions":[{"name":"v1","served":true,"storage":true,"subresources":{"status":{}},
+                     "schema":{"openAPIV3Schema":{"type":"object","properties":{
+                       "spec":{"type":"object","properties":{"size":{"type":"integer"}}},
+                       "status":{"type":"object","properties":{"ready":{"type":"boolean"}}}}}}}]}}
+                """.getBytes(java.nio.charset.StandardCharsets.UTF_8), CustomResourceDefinition.class);
+        new CrdStrategy().prepareForCreate(crd);
+        crd.getStatus().setAcceptedNames(crd.getSpec().getNames());
+        CrdConditions.set(crd, CrdConditions.of(CrdConditions.ESTABLISHED, "True", "InitialNamesAccepted", ""));
+        return crd;
     }
 
     private static void add(String key, Generation generation, String object, String status, String change) {
