@@ -58,15 +58,17 @@ public final class CustomDefaulting {
                     o.set(p.getKey(), prop.defaultValue.deepCopy());
                 }
             }
-            for (Map.Entry<String, JsonNode> e : new ArrayList<>(o.properties())) {
-                Node prop = s.properties.get(e.getKey());
+            for (String k : new ArrayList<>(o.propertyNames())) {
+                JsonNode v = o.get(k);
+                Node prop = s.properties.get(k);
                 if (prop != null) {
-                    defaults(e.getValue(), prop);
+                    defaults(v, prop);
                 } else if (s.additionalProperties != null) {
-                    if (nonNullableNull(e.getValue(), s.additionalProperties)) {
-                        o.set(e.getKey(), s.additionalProperties.defaultValue.deepCopy());
+                    if (nonNullableNull(v, s.additionalProperties)) {
+                        // as kube: the value walked on is the null just replaced, so the default is not defaulted further
+                        o.set(k, s.additionalProperties.defaultValue.deepCopy());
                     }
-                    defaults(e.getValue(), s.additionalProperties);
+                    defaults(v, s.additionalProperties);
                 }
             }
         } else if (x instanceof ArrayNode a && s.items != null) {
