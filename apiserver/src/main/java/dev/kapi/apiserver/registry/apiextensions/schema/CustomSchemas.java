@@ -28,13 +28,13 @@ public final class CustomSchemas {
             return ANY;
         }
         try {
-            return toSchema(n);
+            return build(n);
         } catch (StackOverflowError e) {
             return ANY;
         }
     }
 
-    static Schema toSchema(Node n) {
+    static Schema build(Node n) {
         SchemaBuilder b = SchemaBuilder.node();
         if (n.intOrString) {
             b.oneOf("integer", "string").intOrString();
@@ -54,16 +54,16 @@ public final class CustomSchemas {
             b.nullable();
         }
         for (Map.Entry<String, Node> p : n.properties.entrySet()) {
-            b.property(p.getKey(), toSchema(p.getValue()));
+            b.property(p.getKey(), build(p.getValue()));
         }
         if (!n.required.isEmpty()) {
             b.required(n.required.toArray(String[]::new));
         }
         if (n.items != null) {
-            b.items(toSchema(n.items));
+            b.items(build(n.items));
         }
         if (n.additionalProperties != null) {
-            b.additionalProperties(toSchema(n.additionalProperties));
+            b.additionalProperties(build(n.additionalProperties));
         } else if (Boolean.TRUE.equals(n.additionalPropertiesAllowed)) {
             b.additionalProperties(ANY);
         }

@@ -22,8 +22,7 @@ final class Formats {
     private static final Pattern HOSTNAME = Pattern.compile("^([a-zA-Z0-9\\p{S}\\p{L}]((-?[a-zA-Z0-9\\p{S}\\p{L}]{0,62})?)|"
             + "([a-zA-Z0-9\\p{S}\\p{L}](([a-zA-Z0-9-\\p{S}\\p{L}]{0,61}[a-zA-Z0-9\\p{S}\\p{L}])?)(\\.)){1,}"
             + "([a-zA-Z\\p{L}]){2,63})$");
-    private static final Pattern EMAIL = Pattern.compile("^(?:[^<>@\\s]+|.*<[^<>@\\s]+@[^<>@\\s]+>)$");
-    private static final Pattern EMAIL_ADDR = Pattern.compile("[^<>@\\s\"]+@[^<>@\\s]+");
+    private static final Pattern EMAIL = Pattern.compile("^(?:[^<>@\\s]+@[^<>@\\s]+|[^<>]*<[^<>@\\s]+@[^<>@\\s]+>)$");
     private static final Pattern UUID = Pattern.compile("(?i)^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$");
     private static final Pattern UUID3 = Pattern.compile("(?i)^[0-9a-f]{8}-[0-9a-f]{4}-3[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$");
     private static final Pattern UUID4 = Pattern.compile("(?i)^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$");
@@ -64,7 +63,7 @@ final class Formats {
             return switch (normalize(format)) {
                 case "bsonobjectid" -> BSON.matcher(s).matches();
                 case "uri" -> uri(s);
-                case "email" -> EMAIL.matcher(s).matches() && EMAIL_ADDR.matcher(s).find();
+                case "email" -> EMAIL.matcher(s).matches();
                 case "hostname" -> s.length() <= 255 && HOSTNAME.matcher(s).matches();
                 case "ipv4" -> IPV4.matcher(s).matches();
                 case "ipv6" -> s.contains(":") && ipv6(s);
