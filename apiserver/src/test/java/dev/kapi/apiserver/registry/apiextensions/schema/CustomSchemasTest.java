@@ -59,4 +59,16 @@ class CustomSchemasTest {
         assertThat(CustomSchemas.toSchema(null).preserveUnknownFields()).isTrue();
         assertThat(CustomSchemas.toSchema(J.json("'x'")).preserveUnknownFields()).isTrue();
     }
+
+    @Test
+    void aPreparedSchemaDefaultsPrunesAndValidates() {
+        PreparedSchema prepared = new PreparedSchema(J.json("{type: 'object', properties: {spec: {type: 'object', properties: {"
+                + "replicas: {type: 'integer', maximum: 3, default: 5}}}}}"));
+        var object = J.object("{apiVersion: 'v', kind: 'K', metadata: {name: 'x'}, spec: {extra: 1}}");
+        prepared.applyDefaults(object);
+        assertThat(prepared.prune(object, true)).containsExactly("spec.extra");
+        assertThat(object).isEqualTo(J.json("{apiVersion: 'v', kind: 'K', metadata: {name: 'x'}, spec: {replicas: 5}}"));
+        assertThat(J.lines(prepared.validate(object)))
+                .containsExactly("spec.replicas: Invalid value: 5: spec.replicas in body should be less than or equal to 3");
+    }
 }
