@@ -3,6 +3,7 @@ package dev.kapi.apiserver.registry.apiextensions;
 import dev.kapi.apiserver.api.FieldError;
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.registry.apiextensions.cel.CelValidation;
+import dev.kapi.apiserver.registry.apiextensions.schema.StructuralSchemaCheck;
 import dev.kapi.apiserver.registry.apiextensions.conversion.ConversionChecks;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import tools.jackson.databind.JsonNode;
@@ -33,7 +34,11 @@ final class CrdSchemas {
             }
             String path = "spec.versions[" + i + "].schema.openAPIV3Schema";
             JsonNode schema = Json.tree(v.getSchema().getOpenAPIV3Schema());
-            errs.addAll(CelValidation.compile(schema, path).errors());
+            List<FieldError> structural = StructuralSchemaCheck.check(schema, path);
+            errs.addAll(structural);
+            if (structural.isEmpty()) {
+                errs.addAll(CelValidation.compile(schema, path).errors());
+            }
         }
         return errs;
     }

@@ -2,6 +2,7 @@ package dev.kapi.apiserver.registry.apiextensions;
 
 import dev.kapi.apiserver.api.schema.Schema;
 import dev.kapi.apiserver.api.schema.SchemaBuilder;
+import dev.kapi.apiserver.registry.apiextensions.schema.CustomSchemas;
 import dev.kapi.apiserver.registry.schema.BuiltInSchemas;
 import tools.jackson.databind.JsonNode;
 
@@ -27,7 +28,7 @@ final class CustomResourceSchemas {
 
     static Schema root(String group, String version, String kind, JsonNode openAPIV3Schema) {
         Schema body = openAPIV3Schema == null ? SchemaBuilder.node().type("object").preserveUnknownFields().build()
-                : CustomSchemaConversion.toSchema(openAPIV3Schema);
+                : CustomSchemas.toSchema(openAPIV3Schema);
         Schema root = SchemaBuilder.declare(openApiName(group, version, kind));
         SchemaBuilder b = SchemaBuilder.node().type("object").description(body.description())
                 .property("apiVersion", SchemaBuilder.node().type("string").description(

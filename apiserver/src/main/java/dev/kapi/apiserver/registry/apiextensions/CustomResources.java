@@ -54,7 +54,7 @@ public final class CustomResources {
                     .schema(CustomResourceSchemas.root(group, v.getName(), names.getKind(), openApi))
                     .strategy(new CustomResourceStrategy(new GroupResource(group, names.getPlural()), rules,
                             PrinterColumns.of(v.getAdditionalPrinterColumns()), terminating))
-                    .storageForm(new CustomStorageForm(group, storage, v.getName(), converter));
+                    .storageForm(new CustomStorageForm(group, storage, v.getName(), converter, rules));
             if (Boolean.TRUE.equals(v.getDeprecated())) {
                 b.deprecated(v.getDeprecationWarning() != null ? v.getDeprecationWarning()
                         : group + "/" + v.getName() + " " + names.getKind() + " is deprecated");

@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * How one served version of a CRD keeps its objects: under {@code /registry/<group>/<plural>/}, at the CRD's
  * storage version, converted by the CRD's conversion (None: only apiVersion changes; Webhook: a
- * ConversionReview) on the way in and out.
+ * ConversionReview) on the way in and out, and defaulted by the served version's schema on the way out.
  */
 final class CustomStorageForm implements StorageForm<GenericKubernetesResource> {
 
@@ -20,13 +20,15 @@ final class CustomStorageForm implements StorageForm<GenericKubernetesResource> 
     private final String storageApiVersion;
     private final String servedApiVersion;
     private final VersionConverter converter;
+    private final VersionRules rules;
 
     CustomStorageForm(String group, String storageVersion, String servedVersion,
-                      VersionConverter converter) {
+                      VersionConverter converter, VersionRules rules) {
         this.group = group;
         this.storageApiVersion = group + "/" + storageVersion;
         this.servedApiVersion = group + "/" + servedVersion;
         this.converter = converter;
+        this.rules = rules;
     }
 
     @Override
@@ -45,7 +47,17 @@ final class CustomStorageForm implements StorageForm<GenericKubernetesResource> 
 
     @Override
     public GenericKubernetesResource fromStorage(GenericKubernetesResource stored) {
-        return convert(stored, servedApiVersion);
+        GenericKubernetesResource served = convert(stored, servedApiVersion);
+        if (rules.hasDefaults()) { // kube defaults what it reads too: objects stored before a default was added
+            String resourceVersion = served.getMetadata() == null ? null : served.getMetadata().getResourceVersion();
+            ObjectNode tree = (ObjectNode) Json.tree(served);
+            rules.applyDefaults(tree);
+            served = Json.convert(tree, GenericKubernetesResource.class);
+            if (served.getMetadata() != null) {
+                served.getMetadata().setResourceVersion(resourceVersion);
+            }
+        }
+        return served;
     }
 
     private GenericKubernetesResource convert(GenericKubernetesResource obj, String apiVersion) {
