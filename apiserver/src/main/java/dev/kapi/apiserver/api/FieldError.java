@@ -65,7 +65,8 @@ public record FieldError(Type type, String field, Object badValue, String detail
     /** The cause message as kube-apiserver renders it, e.g. {@code Invalid value: "x": must be ...}. */
     public String message() {
         StringBuilder m = new StringBuilder(type.text());
-        if (type != Type.REQUIRED && type != Type.FORBIDDEN && type != Type.TOO_LONG && type != Type.TOO_MANY) {
+        if (type != Type.REQUIRED && type != Type.FORBIDDEN && type != Type.TOO_LONG
+                && !(type == Type.TOO_MANY && badValue == null)) { // kube omits a TooMany count only when unknown
             m.append(": ").append(render(badValue));
         }
         if (detail != null && !detail.isEmpty()) {

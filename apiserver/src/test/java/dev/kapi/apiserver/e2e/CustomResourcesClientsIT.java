@@ -28,6 +28,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -127,6 +128,45 @@ class CustomResourcesClientsIT {
         gizmos.withName("typed").scale(3);
         assertThat(gizmos.withName("typed").get().getSpec().replicas()).isEqualTo(3);
         assertThat(gizmos.withName("typed").get().getStatus().replicas()).isEqualTo(2);
+    }
+
+    @Test
+    void fabric8WatchSeesAddModifyDeleteAndAdmissionKnowsTheNamespace() throws Exception {
+        var gizmos = fabric8.genericKubernetesResources(GROUP + "/v1", "Gizmo").inNamespace(NS);
+        java.util.concurrent.BlockingQueue<String> events = new java.util.concurrent.LinkedBlockingQueue<>();
+        try (var watch = gizmos.watch(new io.fabric8.kubernetes.client.Watcher<>() {
+            @Override
+            public void eventReceived(Action action, GenericKubernetesResource resource) {
+                if (resource.getMetadata().getName().equals("watched")) {
+                    events.add(action + " " + resource.<String>get("spec", "color"));
+                }
+            }
+
+            @Override
+            public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {
+            }
+        })) {
+            gizmos.resource(new GenericKubernetesResourceBuilder().withApiVersion(GROUP + "/v1").withKind("Gizmo")
+                    .withNewMetadata().withName("watched").endMetadata()
+                    .addToAdditionalProperties("spec", Map.of("replicas", 1, "color", "red", "mode", "a")).build())
+                    .create();
+            gizmos.withName("watched").edit(o -> {
+                o.<Map<String, Object>>get("spec").put("color", "blue");
+                return o;
+            });
+            gizmos.withName("watched").delete();
+            assertThat(List.of(events.poll(5, TimeUnit.SECONDS), events.poll(5, TimeUnit.SECONDS),
+                    events.poll(5, TimeUnit.SECONDS))).containsExactly("ADDED red", "MODIFIED blue", "DELETED blue");
+        }
+        // NamespaceLifecycle admission refuses a custom object in a namespace that does not exist, as for pods
+        assertThatThrownBy(() -> fabric8.genericKubernetesResources(GROUP + "/v1", "Gizmo").inNamespace("no-such-ns")
+                .resource(new GenericKubernetesResourceBuilder().withApiVersion(GROUP + "/v1").withKind("Gizmo")
+                        .withNewMetadata().withName("x").endMetadata()
+                        .addToAdditionalProperties("spec", Map.of("replicas", 1)).build()).create())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(404);
+                    assertThat(e.getMessage()).contains("namespaces \"no-such-ns\" not found");
+                });
     }
 
     @Test

@@ -142,7 +142,7 @@ class CustomResourcesKubectlIT {
 
     @Test
     void unknownFieldsAreRefusedByKubectlsStrictValidation() {
-        Result r = run(gizmo("g4", 1, "red", "fast") + "  bogus: 1\n", "apply", "-f", "-");
+        Result r = run(gizmo("g4", 1, "red", "fast").replace("mode: fast}", "mode: fast, bogus: 1}"), "apply", "-f", "-");
         assertThat(r.exit()).isNotZero();
         assertThat(r.err()).contains("unknown field \"spec.bogus\"");
     }

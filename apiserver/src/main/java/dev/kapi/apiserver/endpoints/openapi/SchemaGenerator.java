@@ -94,7 +94,8 @@ final class SchemaGenerator {
         if (!s.format().isEmpty()) {
             n.put("format", s.format());
         }
-        if (!s.oneOf().isEmpty()) {
+        boolean customIntOrString = s.intOrString() && s.name().isEmpty(); // a CRD's: kube publishes the extension
+        if (!s.oneOf().isEmpty() && !customIntOrString) {
             ArrayNode one = n.putArray("oneOf");
             s.oneOf().forEach(t -> one.addObject().put("type", t));
         }
@@ -121,7 +122,7 @@ final class SchemaGenerator {
         if (s.preserveUnknownFields()) {
             n.put("x-kubernetes-preserve-unknown-fields", true);
         }
-        if (s.intOrString() && s.oneOf().isEmpty()) {
+        if (s.intOrString() && (s.oneOf().isEmpty() || customIntOrString)) {
             n.put("x-kubernetes-int-or-string", true); // kube-openapi spells built-in int-or-string as oneOf
         }
         if (s.embeddedResource()) {

@@ -203,6 +203,50 @@ final class CrdValidation {
         }
     }
 
+    static final String API_APPROVAL = "api-approved.kubernetes.io";
+
+    /**
+     * A CRD in a group under k8s.io or kubernetes.io needs the {@code api-approved.kubernetes.io} annotation: a
+     * URL or a reason starting with "unapproved" (kube's API review policy); checked on create, and on an update
+     * only when the annotation changed.
+     */
+    static List<FieldError> apiApproval(CustomResourceDefinition crd, CustomResourceDefinition old) {
+        String group = crd.getSpec() == null ? null : crd.getSpec().getGroup();
+        if (group == null || !(group.equals("k8s.io") || group.endsWith(".k8s.io") || group.equals("kubernetes.io")
+                || group.endsWith(".kubernetes.io"))) {
+            return List.of();
+        }
+        String value = annotation(crd);
+        if (old != null && Objects.equals(value, annotation(old))) {
+            return List.of();
+        }
+        String path = "metadata.annotations[" + API_APPROVAL + "]";
+        if (value == null || value.isEmpty()) {
+            return List.of(FieldError.required(path, "protected groups must have approval annotation \"" + API_APPROVAL
+                    + "\", see https://github.com/kubernetes/enhancements/pull/1111"));
+        }
+        if (value.startsWith("unapproved") || isUrl(value)) {
+            return List.of();
+        }
+        return List.of(FieldError.invalid(path, value, "protected groups must have approval annotation \""
+                + API_APPROVAL + "\" with either a URL or a reason starting with \"unapproved\", see "
+                + "https://github.com/kubernetes/enhancements/pull/1111"));
+    }
+
+    private static String annotation(CustomResourceDefinition crd) {
+        var annotations = crd.getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get(API_APPROVAL);
+    }
+
+    private static boolean isUrl(String value) {
+        try {
+            java.net.URI uri = new java.net.URI(value);
+            return uri.getScheme() != null && uri.getHost() != null && !uri.getHost().isEmpty();
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
+    }
+
     /** kube's {@code ValidateCustomResourceDefinitionSpecUpdate} on top of {@link #spec}. */
     static List<FieldError> specUpdate(CustomResourceDefinitionSpec spec, CustomResourceDefinitionSpec old,
                                        boolean established) {

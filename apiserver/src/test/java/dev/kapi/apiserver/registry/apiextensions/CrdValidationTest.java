@@ -51,6 +51,23 @@ class CrdValidationTest {
                                 .add(Json.object("{\"name\":\"R\",\"type\":\"int\",\"jsonPath\":\".spec.r\"}".getBytes()))),
                         List.of("spec.versions[0].additionalPrinterColumns[0].type: Unsupported value: \"int\": supported "
                                 + "values: \"boolean\", \"date\", \"integer\", \"number\", \"string\"")),
+                c("protected group without approval", crd -> {
+                    spec(crd).put("group", "widgets.k8s.io");
+                    crd.withObjectProperty("metadata").put("name", "widgets.widgets.k8s.io");
+                }, List.of("metadata.annotations[api-approved.kubernetes.io]: Required value: protected groups must have "
+                        + "approval annotation \"api-approved.kubernetes.io\", see https://github.com/kubernetes/enhancements/pull/1111")),
+                c("protected group with a bad approval", crd -> {
+                    spec(crd).put("group", "x.kubernetes.io");
+                    crd.withObjectProperty("metadata").put("name", "widgets.x.kubernetes.io")
+                            .withObjectProperty("annotations").put("api-approved.kubernetes.io", "bad value");
+                }, List.of("metadata.annotations[api-approved.kubernetes.io]: Invalid value: \"bad value\": protected "
+                        + "groups must have approval annotation \"api-approved.kubernetes.io\" with either a URL or a "
+                        + "reason starting with \"unapproved\", see https://github.com/kubernetes/enhancements/pull/1111")),
+                c("protected group, unapproved on purpose", crd -> {
+                    spec(crd).put("group", "x.k8s.io");
+                    crd.withObjectProperty("metadata").put("name", "widgets.x.k8s.io")
+                            .withObjectProperty("annotations").put("api-approved.kubernetes.io", "unapproved, testing");
+                }, List.of()),
                 c("printer column path", crd -> version(crd).set("additionalPrinterColumns", Json.MAPPER.createArrayNode()
                                 .add(Json.object("{\"name\":\"R\",\"type\":\"string\",\"jsonPath\":\"spec\"}".getBytes()))),
                         List.of("spec.versions[0].additionalPrinterColumns[0].jsonPath: Invalid value: \"spec\": must "
