@@ -115,11 +115,21 @@ final class ObjectMetaLifecycle {
 
     /** True when anything outside metadata and status differs (the rule for bumping generation). */
     static boolean specChanged(HasMetadata updated, HasMetadata old) {
+        return specChanged(updated, old, true);
+    }
+
+    /**
+     * True when anything outside metadata (and status, when {@code statusApart}) differs: a custom resource
+     * without a status subresource counts its status changes too, as kube's customresource strategy does.
+     */
+    static boolean specChanged(HasMetadata updated, HasMetadata old, boolean statusApart) {
         ObjectNode a = (ObjectNode) Json.tree(updated);
         ObjectNode b = (ObjectNode) Json.tree(old);
         for (ObjectNode n : new ObjectNode[] {a, b}) {
             n.remove("metadata");
-            n.remove("status");
+            if (statusApart) {
+                n.remove("status");
+            }
             n.remove("apiVersion");
             n.remove("kind");
         }

@@ -271,7 +271,8 @@ public final class Store<T extends HasMetadata> {
         checkFinalizersWhileDeleting(meta, old.getMetadata(), errs);
         strategy.applyDefaults(updated);
         strategy.prepareForUpdate(updated, old);
-        if (def.tracksGeneration() && ObjectMetaLifecycle.specChanged(updated, old)) {
+        if (def.tracksGeneration() && ObjectMetaLifecycle.specChanged(updated, old,
+                !def.custom() || def.hasSubresource("status"))) {
             long generation = old.getMetadata().getGeneration() == null ? 0 : old.getMetadata().getGeneration();
             meta.setGeneration(generation + 1);
         }
