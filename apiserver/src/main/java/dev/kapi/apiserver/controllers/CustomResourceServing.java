@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +75,7 @@ final class CustomResourceServing implements EventHandler<CustomResourceDefiniti
                 LOG.warn("cannot serve customresourcedefinition {}: {}", name, e.toString());
                 now = List.of();
             }
-            List<ResourceDefinition<?>> kept = new java.util.ArrayList<>();
+            List<ResourceDefinition<?>> kept = new ArrayList<>();
             for (ResourceDefinition<?> d : now) {
                 var existing = registry.find(d.group(), d.version(), d.resource());
                 if (existing.isPresent() && existing.get().type() != GenericKubernetesResource.class) {
