@@ -449,6 +449,23 @@ class CustomResourceVersionsIT {
             assertThat(kubectlDown.exit()).isNotZero();
             assertThat(kubectlDown.err()).contains("conversion webhook for " + WEBHOOK_GROUP + "/v1, Kind=Widget failed");
 
+            // a watch at v2 never sees an unconverted object: it ends, as kube's watch cache ends its watchers
+            // when decoding fails, and a write at the storage version still succeeds meanwhile
+            String rvNow = ok(KubeHttp.get(objects("v1", "widgets")), 200).json().path("metadata")
+                    .path("resourceVersion").asString();
+            try (KubeHttp.WatchStream watch = KubeHttp.watch(objects("v2", "widgets") + "?watch=true&resourceVersion="
+                    + rvNow)) {
+                assertThat(watch.code()).isEqualTo(200);
+                ok(KubeHttp.post(objects("v1", "widgets"), """
+                        {"apiVersion":"%s/v1","kind":"Widget","metadata":{"name":"w9"},"spec":{"size":"1"}}"""
+                        .formatted(WEBHOOK_GROUP)), 201);
+                assertThat(watch.next(5)).isNull();
+                assertThat(watch.ended()).isTrue();
+            }
+            Reply delete = KubeHttp.delete(objects("v2", "widgets") + "/w9");
+            assertThat(delete.code()).as(delete.toString()).isEqualTo(500);
+            assertThat(delete.json().path("message").asString()).isEqualTo(failure);
+            assertThat(KubeHttp.get(objects("v1", "widgets") + "/w9").code()).isEqualTo(200);
             // the stored object is untouched, and the storage version is still readable without the webhook
             assertThat(stored("widgets", "w1").toString()).isEqualTo(storedBefore);
             assertThat(ok(KubeHttp.get(objects("v1", "widgets") + "/w1"), 200).body()).isEqualTo(beforeOutage);
