@@ -1,5 +1,5 @@
-"""A conversion webhook for tests: converts Widgets between example.com/v1 (spec.size, a string) and
-example.com/v2 (spec.replicas, an integer) over HTTPS. The request path picks a behaviour: /convert answers
+"""A conversion webhook for tests: converts objects of any group between <group>/v1 (spec.size, a string) and
+<group>/v2 (spec.replicas, an integer) over HTTPS. The request path picks a behaviour: /convert answers
 correctly; /wrong-uid, /drop-one, /wrong-version, /rename, /fail, /slow, /add-label and /bad-label answer
 as their names say; /boom fails with a 500, any other path is a 404. GET /last returns the last review received. Usage: widget_webhook.py CERT KEY; prints
 the port it listens on (on 127.0.0.1), then serves until killed."""
@@ -17,9 +17,9 @@ MODES = ["/convert", "/slow", "/wrong-uid", "/drop-one", "/wrong-version", "/ren
 def convert(obj, desired):
     out = json.loads(json.dumps(obj))
     spec = out.setdefault("spec", {})
-    if desired == "example.com/v2" and "size" in spec:
+    if desired.endswith("/v2") and "size" in spec:
         spec["replicas"] = int(spec.pop("size"))
-    elif desired == "example.com/v1" and "replicas" in spec:
+    elif desired.endswith("/v1") and "replicas" in spec:
         spec["size"] = str(spec.pop("replicas"))
     out["apiVersion"] = desired
     return out
@@ -68,7 +68,7 @@ class Handler(BaseHTTPRequestHandler):
             objects = objects[1:]
         elif mode == "/wrong-version":
             for o in objects:
-                o["apiVersion"] = "example.com/v3"
+                o["apiVersion"] = desired.rsplit("/", 1)[0] + "/v3"
         elif mode == "/rename":
             objects[0]["metadata"]["name"] = "other"
         elif mode == "/fail":

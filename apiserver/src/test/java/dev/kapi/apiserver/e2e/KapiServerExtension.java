@@ -23,6 +23,7 @@ public final class KapiServerExtension implements BeforeAllCallback, TestWatcher
     private static final int LOG_TAIL_LINES = 150;
 
     private static KapiServer server;
+    private static String etcdPrefix;
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -49,9 +50,10 @@ public final class KapiServerExtension implements BeforeAllCallback, TestWatcher
             try {
                 Path data = Files.createTempDirectory(dir, "data-");
                 Path tokens = E2eTokens.write(data.resolve("tokens.csv"));
+                etcdPrefix = EtcdExtension.randomPrefix();
                 server = KapiServer.start("kapi-server", data, List.of(
                         "--etcd-servers=" + String.join(",", EtcdExtension.endpoints()),
-                        "--etcd-prefix=" + EtcdExtension.randomPrefix(),
+                        "--etcd-prefix=" + etcdPrefix,
                         "--token-auth-file=" + tokens));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -59,6 +61,12 @@ public final class KapiServerExtension implements BeforeAllCallback, TestWatcher
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "stop-kapi-server"));
         }
         return server;
+    }
+
+    /** The shared server's {@code --etcd-prefix} (e.g. {@code /t-3f2a.../registry}), starting it when needed. */
+    public static synchronized String etcdPrefix() {
+        server();
+        return etcdPrefix;
     }
 
     /** {@code target/e2e} (system property {@code kapi.e2e.dir}), created when missing. */

@@ -3,6 +3,7 @@ package dev.kapi.apiserver.registry.apiextensions.conversion;
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.server.tls.Certificates;
+import dev.kapi.apiserver.testing.WidgetWebhook;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import org.junit.jupiter.api.AfterAll;

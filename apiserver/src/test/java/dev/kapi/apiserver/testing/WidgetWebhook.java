@@ -1,4 +1,4 @@
-package dev.kapi.apiserver.registry.apiextensions.conversion;
+package dev.kapi.apiserver.testing;
 
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.server.tls.Certificates;
@@ -6,8 +6,6 @@ import dev.kapi.apiserver.server.tls.Pem;
 
 import tools.jackson.databind.node.ObjectNode;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
@@ -28,16 +25,19 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The test conversion webhook ({@code conversion/widget_webhook.py}) as a separate python3 process serving
- * HTTPS on 127.0.0.1 with a certificate from a CA made here; {@link #close()} stops it.
+ * HTTPS on 127.0.0.1 with a certificate from a CA made here; {@link #close()} stops it. It converts the
+ * objects of any group between {@code <group>/v1} ({@code spec.size}, a string) and {@code <group>/v2}
+ * ({@code spec.replicas}, an integer); the request path picks a behaviour (see the script).
  */
-final class WidgetWebhook implements AutoCloseable {
+public final class WidgetWebhook implements AutoCloseable {
 
     private final Process process;
     private final int port;
     private final String caBundle;
     private final X509Certificate caCert;
 
-    WidgetWebhook(Path dir) throws IOException {
+    /** Starts the webhook with its certificate, key and script written to {@code dir}. */
+    public WidgetWebhook(Path dir) throws IOException {
         Certificates.Issued ca = Certificates.selfSignedCa("widget-webhook-ca", Duration.ofHours(1));
         Certificates.Issued serving = Certificates.serving(ca, "127.0.0.1", List.of("127.0.0.1"), Duration.ofHours(1));
         Path cert = Files.writeString(dir.resolve("tls.crt"), Pem.certificates(List.of(serving.certificate())));
@@ -59,16 +59,19 @@ final class WidgetWebhook implements AutoCloseable {
         port = Integer.parseInt(line.strip());
     }
 
-    static String base64Pem(Certificates.Issued ca) {
+    /** A CA certificate as a {@code caBundle}: base64 of its PEM. */
+    public static String base64Pem(Certificates.Issued ca) {
         return Base64.getEncoder().encodeToString(
                 Pem.certificates(List.of(ca.certificate())).getBytes(StandardCharsets.US_ASCII));
     }
 
-    String url(String path) {
+    /** {@code https://127.0.0.1:<port><path>}. */
+    public String url(String path) {
         return "https://127.0.0.1:" + port + path;
     }
 
-    String caBundle() {
+    /** The CA that signed the serving certificate, as a {@code caBundle}. */
+    public String caBundle() {
         return caBundle;
     }
 
@@ -84,20 +87,13 @@ final class WidgetWebhook implements AutoCloseable {
         }
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process.isAlive();
     }
 
     /** The last ConversionReview the webhook received, with the request path under {@code path}. */
-    ObjectNode lastReview() throws Exception {
-        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-        store.load(null, null);
-        store.setCertificateEntry("ca", caCert);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(store);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        try (HttpClient http = HttpClient.newBuilder().sslContext(ctx).version(HttpClient.Version.HTTP_1_1).build()) {
+    public ObjectNode lastReview() throws Exception {
+        try (HttpClient http = TlsClients.httpClient(caCert, null)) {
             byte[] body = http.send(HttpRequest.newBuilder(URI.create(url("/last"))).build(),
                     HttpResponse.BodyHandlers.ofByteArray()).body();
             return Json.object(body);
