@@ -260,6 +260,9 @@ class CustomResourceVersionsIT {
         assertThat(KubeHttp.delete(objects("v1alpha1", "gadgets") + "/warned").headers("Warning"))
                 .containsExactly(ownText);
         assertThat(KubeHttp.get(objects("v1", "gadgets")).headers("Warning")).isEmpty();
+        Reply missing = KubeHttp.get(objects("v1beta1", "gadgets") + "/missing");
+        assertThat(missing.code()).isEqualTo(404);
+        assertThat(missing.headers("Warning")).as("an error answer is warned too, as kube's").containsExactly(defaultText);
     }
 
     @Test

@@ -22,7 +22,6 @@ public final class ObjectWriter {
     public static void writeObject(RequestScope scope, int code, HasMetadata obj) throws IOException {
         String accept = scope.request().getHeader("Accept");
         OutputFormat format = OutputFormat.negotiate(accept);
-        scope.flushWarnings();
         Object body = switch (format.kind()) {
             case TABLE -> TableConvertor.table(scope.definition(), format.metaVersion(), List.of(obj),
                     scope.param("includeObject"), null);
@@ -34,14 +33,12 @@ public final class ObjectWriter {
 
     /** Writes any body (a Status, a Scale) as JSON with warnings. */
     public static void writeRaw(RequestScope scope, int code, Object body) throws IOException {
-        scope.flushWarnings();
         Responses.write(scope.request(), scope.response(), code, body);
     }
 
     public static void writeList(RequestScope scope, ListPage<HasMetadata> page) throws IOException {
         OutputFormat format = OutputFormat.negotiate(scope.request().getHeader("Accept"));
         ObjectNode listMeta = listMeta(page);
-        scope.flushWarnings();
         if (format.kind() == OutputFormat.Kind.TABLE) {
             Responses.write(scope.request(), scope.response(), 200, TableConvertor.table(scope.definition(),
                     format.metaVersion(), page.items(), scope.param("includeObject"), listMeta));

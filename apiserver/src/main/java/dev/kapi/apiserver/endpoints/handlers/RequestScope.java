@@ -18,14 +18,15 @@ import io.fabric8.kubernetes.api.model.UpdateOptions;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Everything a verb handler needs about one resource request: the parsed request info, the resource's
  * definition and store, the namespace (null for cluster-scoped resources), the user, the write pipeline
  * every write goes through (with the scope and options of this request) and the servlet request/response.
- * Warnings collected while handling go out as {@code Warning} headers.
+ * Warnings go out as {@code Warning} headers as soon as they are recorded.
  */
 public final class RequestScope {
 
@@ -37,7 +38,7 @@ public final class RequestScope {
     private final HttpServletRequest request;
     private final HttpServletResponse response;
     private final Authorizer authorizer;
-    private final List<String> warnings = new ArrayList<>();
+    private final Set<String> warnings = new HashSet<>();
 
     /** A scope without an authorizer: a write that would create through PATCH is refused (500), as in kube. */
     public RequestScope(RequestInfo info, ResourceDefinition<HasMetadata> definition, Store<HasMetadata> store,
@@ -133,20 +134,17 @@ public final class RequestScope {
         return true;
     }
 
-    public void warn(String warning) {
-        warnings.add(warning);
-    }
-
     /**
-     * Writes the collected warnings as RFC 7234 {@code Warning: 299 - "..."} headers; control characters (a
-     * multi-line YAML error) become spaces, which a header cannot carry.
+     * Adds a {@code Warning: 299 - "..."} header at once (so an error answer carries it too, as kube's warning
+     * recorder does), once per text; control characters (a multi-line YAML error) become spaces, which a header
+     * cannot carry. Warnings after the response is committed (a watch stream) are dropped.
      */
-    public void flushWarnings() {
-        for (String w : warnings) {
-            String text = w.replaceAll("[\\p{Cntrl}&&[^\t]]+", " ");
-            response.addHeader("Warning", "299 - \"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+    public void warn(String warning) {
+        if (!warnings.add(warning) || response.isCommitted()) {
+            return;
         }
-        warnings.clear();
+        String text = warning.replaceAll("[\\p{Cntrl}&&[^\t]]+", " ");
+        response.addHeader("Warning", "299 - \"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
     }
 
     /**

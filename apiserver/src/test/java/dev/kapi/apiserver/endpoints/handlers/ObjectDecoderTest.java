@@ -133,7 +133,6 @@ class ObjectDecoderTest {
                 null, req, res);
         try {
             HasMetadata obj = decoding.decode(scope);
-            scope.flushWarnings();
             return new Outcome(Json.string(obj), res.getHeaders("Warning"), null, null);
         } catch (StatusError e) {
             return new Outcome(null, List.of(), e.status().getCode(), e.status().getMessage());
