@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.api.fieldpath;
 
+import dev.kapi.apiserver.api.GoQuote;
 import tools.jackson.databind.JsonNode;
 
 import java.math.BigDecimal;
@@ -113,7 +114,7 @@ public final class JsonValues {
             return "null";
         }
         if (n.isString()) {
-            return quote(n.stringValue());
+            return GoQuote.quote(n.stringValue());
         }
         if (n.isArray()) {
             StringBuilder b = new StringBuilder("[");
@@ -130,26 +131,4 @@ public final class JsonValues {
         return n.asString();
     }
 
-    /** Go's {@code %q}: {@code "a\"b"}, control characters escaped. */
-    public static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\t' -> b.append("\\t");
-                case '\r' -> b.append("\\r");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\x%02x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
-    }
 }

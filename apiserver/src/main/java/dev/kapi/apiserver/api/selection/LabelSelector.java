@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.api.selection;
 
+import dev.kapi.apiserver.api.GoQuote;
 import dev.kapi.apiserver.api.selection.LabelRequirement.Operator;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 
@@ -84,7 +85,7 @@ public final class LabelSelector {
                 case "NotIn" -> Operator.NOT_IN;
                 case "Exists" -> Operator.EXISTS;
                 case "DoesNotExist" -> Operator.DOES_NOT_EXIST;
-                default -> throw new SelectorSyntaxException(LabelValidation.quote(operator)
+                default -> throw new SelectorSyntaxException(GoQuote.quote(operator)
                         + " is not a valid label selector operator");
             };
             String key = e.getKey() == null ? "" : e.getKey();

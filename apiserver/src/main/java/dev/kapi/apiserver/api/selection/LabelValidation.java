@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.api.selection;
 
+import dev.kapi.apiserver.api.GoQuote;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -106,19 +107,16 @@ public final class LabelValidation {
 
     /** {@code field.Invalid(path, value, detail).Error()} for a string value; a null path prints as {@code <nil>}. */
     static String invalid(String path, String value, String detail) {
-        return (path == null ? "<nil>" : path) + ": Invalid value: " + quote(value) + ": " + detail;
+        return (path == null ? "<nil>" : path) + ": Invalid value: " + GoQuote.quote(value) + ": " + detail;
     }
 
     /** {@code field.Invalid} for a []string value, printed as Go's {@code %#v}. */
     static String invalid(String path, List<String> values, String detail) {
         StringBuilder s = new StringBuilder("[]string{");
         for (int i = 0; i < values.size(); i++) {
-            s.append(i > 0 ? ", " : "").append(quote(values.get(i)));
+            s.append(i > 0 ? ", " : "").append(GoQuote.quote(values.get(i)));
         }
         return path + ": Invalid value: " + s.append('}') + ": " + detail;
     }
 
-    static String quote(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-    }
 }

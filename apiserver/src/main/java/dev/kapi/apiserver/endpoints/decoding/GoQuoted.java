@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.endpoints.decoding;
 
+import dev.kapi.apiserver.api.GoQuote;
 import dev.kapi.apiserver.api.fieldpath.JsonValues;
 
 /**
@@ -9,6 +10,6 @@ import dev.kapi.apiserver.api.fieldpath.JsonValues;
 public record GoQuoted(String text) {
     @Override
     public String toString() {
-        return JsonValues.quote(text);
+        return GoQuote.quote(text);
     }
 }

@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.registry.validation;
 
+import dev.kapi.apiserver.api.GoQuote;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 
@@ -46,7 +47,7 @@ public final class GoValues {
         StringBuilder b = new StringBuilder("map[string]string{");
         int i = 0;
         for (Map.Entry<String, String> e : new TreeMap<>(map).entrySet()) {
-            b.append(i++ == 0 ? "" : ", ").append(quote(e.getKey())).append(':').append(quote(e.getValue()));
+            b.append(i++ == 0 ? "" : ", ").append(GoQuote.quote(e.getKey())).append(':').append(GoQuote.quote(e.getValue()));
         }
         return b.append('}').toString();
     }
@@ -58,8 +59,8 @@ public final class GoValues {
         StringBuilder b = new StringBuilder("[]v1.LabelSelectorRequirement{");
         for (int i = 0; i < reqs.size(); i++) {
             LabelSelectorRequirement r = reqs.get(i);
-            b.append(i == 0 ? "" : ", ").append("v1.LabelSelectorRequirement{Key:").append(quote(r.getKey()))
-                    .append(", Operator:").append(quote(r.getOperator())).append(", Values:")
+            b.append(i == 0 ? "" : ", ").append("v1.LabelSelectorRequirement{Key:").append(GoQuote.quote(r.getKey()))
+                    .append(", Operator:").append(GoQuote.quote(r.getOperator())).append(", Values:")
                     .append(stringSlice(r.getValues())).append('}');
         }
         return b.append('}').toString();
@@ -71,12 +72,9 @@ public final class GoValues {
         }
         StringBuilder b = new StringBuilder("[]string{");
         for (int i = 0; i < values.size(); i++) {
-            b.append(i == 0 ? "" : ", ").append(quote(values.get(i)));
+            b.append(i == 0 ? "" : ", ").append(GoQuote.quote(values.get(i)));
         }
         return b.append('}').toString();
     }
 
-    private static String quote(String s) {
-        return "\"" + (s == null ? "" : s.replace("\\", "\\\\").replace("\"", "\\\"")) + "\"";
-    }
 }

@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.registry.apiextensions.cel;
 
+import dev.kapi.apiserver.api.GoQuote;
 import dev.cel.common.CelFunctionDecl;
 import dev.cel.common.CelOverloadDecl;
 import dev.cel.common.types.CelType;
@@ -80,7 +81,7 @@ final class KubeUrls {
             return new Url(uri);
         } catch (URISyntaxException e) {
             throw new CelEvaluationException("URL parse error during conversion from string: parse "
-                    + GoStrings.quote(s) + ": invalid URI for request");
+                    + GoQuote.quote(s) + ": invalid URI for request");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.registry.apiextensions.cel;
 
+import dev.kapi.apiserver.api.GoQuote;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,10 +34,10 @@ record RuleSchema(String type, String format, Map<String, RuleSchema> properties
         /** The rule as Go's {@code %#v} prints kube's {@code apiextensions.ValidationRule} in error messages. */
         @Override
         public String toString() {
-            return "apiextensions.ValidationRule{Rule:" + GoStrings.quote(rule) + ", Message:" + GoStrings.quote(message)
-                    + ", MessageExpression:" + GoStrings.quote(messageExpression)
-                    + ", Reason:" + (reason == null ? "(*apiextensions.FieldValueErrorReason)(nil)" : "&" + GoStrings.quote(reason))
-                    + ", FieldPath:" + GoStrings.quote(fieldPath)
+            return "apiextensions.ValidationRule{Rule:" + GoQuote.quote(rule) + ", Message:" + GoQuote.quote(message)
+                    + ", MessageExpression:" + GoQuote.quote(messageExpression)
+                    + ", Reason:" + (reason == null ? "(*apiextensions.FieldValueErrorReason)(nil)" : "&" + GoQuote.quote(reason))
+                    + ", FieldPath:" + GoQuote.quote(fieldPath)
                     + ", OptionalOldSelf:" + (optionalOldSelf == null ? "(*bool)(nil)" : "&" + optionalOldSelf) + "}";
         }
     }

@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.registry.apiextensions.conversion;
 
+import dev.kapi.apiserver.api.GoQuote;
 import dev.kapi.apiserver.api.FieldError;
 import dev.kapi.apiserver.registry.validation.GoValues;
 import dev.kapi.apiserver.registry.validation.NameValidation;
@@ -109,7 +110,7 @@ public final class ConversionChecks {
             accepted |= v.equals("v1") || v.equals("v1beta1");
         }
         if (!accepted) {
-            String go = versions.stream().map(v -> ReviewCodec.quote(v == null ? "" : v))
+            String go = versions.stream().map(v -> GoQuote.quote(v == null ? "" : v))
                     .collect(Collectors.joining(", ", "[]string{", "}"));
             errs.add(FieldError.invalid(path, new GoValues.Printed(go), "must include at least one of v1, v1beta1"));
         }

@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.registry.apiextensions.conversion;
 
+import dev.kapi.apiserver.api.GoQuote;
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.api.StatusError;
 import tools.jackson.core.JacksonException;
@@ -87,7 +88,7 @@ final class ReviewCodec {
         if ("v1".equals(version)) {
             String uid = ConvertedObjects.text(response, "uid");
             if (!expectedUid.equals(uid)) {
-                throw new Refused("expected response.uid=" + quote(expectedUid) + ", got " + quote(uid));
+                throw new Refused("expected response.uid=" + GoQuote.quote(expectedUid) + ", got " + GoQuote.quote(uid));
             }
         }
         JsonNode result = response.path("result");
@@ -119,7 +120,7 @@ final class ReviewCodec {
         if (code == 500 || code > 504) {
             String text = contentType.startsWith("text/") && body.length > 0
                     ? new String(body, StandardCharsets.UTF_8).strip() : "unknown";
-            return "an error on the server (" + quote(text) + ") has prevented the request from succeeding";
+            return "an error on the server (" + GoQuote.quote(text) + ") has prevented the request from succeeding";
         }
         if (code == 404 || code == 400 || code == 405 || code == 413 || code == 429 || code == 503) {
             return StatusError.fromCode(code).getMessage();
@@ -127,18 +128,4 @@ final class ReviewCodec {
         return "the server responded with the status code " + code + " but did not return more information";
     }
 
-    static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\t' -> b.append("\\t");
-                case '\r' -> b.append("\\r");
-                default -> b.append(c);
-            }
-        }
-        return b.append('"').toString();
-    }
 }

@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.registry.apiextensions.conversion;
 
+import dev.kapi.apiserver.api.GoQuote;
 import dev.kapi.apiserver.api.FieldError;
 import dev.kapi.apiserver.registry.validation.NameValidation;
 
@@ -23,7 +24,7 @@ final class WebhookUrls {
         try {
             u = new URI(url);
         } catch (URISyntaxException e) {
-            errs.add(FieldError.required(path, "url must be a valid URL: parse " + ReviewCodec.quote(url) + ": "
+            errs.add(FieldError.required(path, "url must be a valid URL: parse " + GoQuote.quote(url) + ": "
                     + e.getReason() + FORM));
             return errs;
         }

@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.registry.apiextensions.schema;
 
+import dev.kapi.apiserver.api.GoQuote;
 import tools.jackson.databind.JsonNode;
 
 import java.math.BigDecimal;
@@ -86,7 +87,7 @@ final class GoText {
         if (v == null || v.isNull()) {
             b.append("interface {}(nil)");
         } else if (v.isString()) {
-            b.append(quote(v.stringValue()));
+            b.append(GoQuote.quote(v.stringValue()));
         } else if (v.isBoolean()) {
             b.append(v.booleanValue());
         } else if (v.isNumber()) {
@@ -105,7 +106,7 @@ final class GoText {
             entries.sort(Map.Entry.comparingByKey());
             int i = 0;
             for (Map.Entry<String, JsonNode> e : entries) {
-                b.append(i++ == 0 ? "" : ", ").append(quote(e.getKey())).append(':');
+                b.append(i++ == 0 ? "" : ", ").append(GoQuote.quote(e.getKey())).append(':');
                 sharpV(e.getValue(), b);
             }
             b.append('}');
@@ -114,25 +115,4 @@ final class GoText {
         }
     }
 
-    /** Go's {@code %q} of a string. */
-    static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        s.codePoints().forEach(c -> {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\t' -> b.append("\\t");
-                case '\r' -> b.append("\\r");
-                default -> {
-                    if (c < 0x20 || c == 0x7f) {
-                        b.append(String.format("\\x%02x", c));
-                    } else {
-                        b.appendCodePoint(c);
-                    }
-                }
-            }
-        });
-        return b.append('"').toString();
-    }
 }

@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.registry.apiextensions.schema;
 
+import dev.kapi.apiserver.api.GoQuote;
 import dev.kapi.apiserver.api.FieldError;
 import tools.jackson.databind.JsonNode;
 
@@ -90,7 +91,7 @@ final class ListAndMapRules {
         }
         JsonNode props = itemSchema.get("properties");
         Set<String> seen = new HashSet<>();
-        Object keysValue = new GoText.Rendered(keys.stream().map(GoText::quote)
+        Object keysValue = new GoText.Rendered(keys.stream().map(GoQuote::quote)
                 .collect(Collectors.joining(", ", "[]string{", "}")));
         for (String k : keys) {
             JsonNode p = props != null && props.isObject() ? props.get(k) : null;

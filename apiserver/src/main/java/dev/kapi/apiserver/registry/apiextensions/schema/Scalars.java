@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.registry.apiextensions.schema;
 
+import dev.kapi.apiserver.api.GoQuote;
 import dev.kapi.apiserver.registry.apiextensions.schema.Issue.Code;
 import tools.jackson.databind.JsonNode;
 
@@ -53,7 +54,7 @@ final class Scalars {
         String format = Formats.effective(s.format);
         if (!format.isEmpty() && !Formats.valid(format, data)) {
             out.add(Issue.of(Code.INVALID_TYPE, name, data,
-                    name + " in body must be of type " + s.format + ": " + GoText.quote(data)));
+                    name + " in body must be of type " + s.format + ": " + GoQuote.quote(data)));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.registry.apiextensions.schema;
 
+import dev.kapi.apiserver.api.GoQuote;
 import dev.kapi.apiserver.registry.apiextensions.schema.Issue.Code;
 import tools.jackson.databind.JsonNode;
 
@@ -98,7 +99,7 @@ final class ValueValidator {
 
     static Issue typeFail(String name, String type, String value) {
         return Issue.of(Code.INVALID_TYPE, name, value,
-                name + " in body must be of type " + type + ": " + GoText.quote(value));
+                name + " in body must be of type " + type + ": " + GoQuote.quote(value));
     }
 
     static boolean isIntegral(double f) {
