@@ -16,20 +16,22 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Serves the custom resources of the CRDs the informer sees, on every server sharing the store (kube's
  * {@code crdHandler}): an established CRD's served versions are registered in the {@link ResourceRegistry}
- * (and with them discovery, OpenAPI, the dispatcher and RBAC), replaced when its spec, accepted names or
- * terminating state change (not on other status changes, so watches of its objects go on), and unregistered
+ * (and with them discovery, OpenAPI, the dispatcher and RBAC), replaced when its spec or accepted names
+ * change (not on status changes: a CRD being deleted only refuses creates, and watches of its objects go on to see
+ * the cleanup's deletes), and unregistered
  * when it is deleted. Built-in resources are never replaced.
  */
 final class CustomResourceServing implements EventHandler<CustomResourceDefinition> {
 
     private static final Logger LOG = LoggerFactory.getLogger(CustomResourceServing.class);
 
-    /** What was last registered for one CRD, and what it was built from. */
-    private record Served(String fingerprint, List<ResourceDefinition<?>> definitions) {
+    /** What was last registered for one CRD, what it was built from, and whether the CRD is being deleted. */
+    private record Served(String fingerprint, List<ResourceDefinition<?>> definitions, AtomicBoolean terminating) {
     }
 
     private final ResourceRegistry registry;
@@ -65,12 +67,14 @@ final class CustomResourceServing implements EventHandler<CustomResourceDefiniti
         String fingerprint = fingerprint(crd);
         synchronized (served) {
             Served before = served.get(name);
+            AtomicBoolean terminating = before != null ? before.terminating() : new AtomicBoolean();
+            terminating.set(CrdConditions.isTrue(crd, CrdConditions.TERMINATING));
             if (before != null && before.fingerprint().equals(fingerprint)) {
                 return;
             }
             List<ResourceDefinition<?>> now;
             try {
-                now = CustomResources.definitionsOf(crd);
+                now = CustomResources.definitionsOf(crd, terminating::get);
             } catch (RuntimeException e) {
                 LOG.warn("cannot serve customresourcedefinition {}: {}", name, e.toString());
                 now = List.of();
@@ -95,15 +99,14 @@ final class CustomResourceServing implements EventHandler<CustomResourceDefiniti
                     }
                 }
             }
-            served.put(name, new Served(fingerprint, List.copyOf(kept)));
+            served.put(name, new Served(fingerprint, List.copyOf(kept), terminating));
         }
     }
 
-    /** What the served definitions are built from: the spec, the accepted names and two conditions. */
+    /** What the served definitions are built from: the spec, the accepted names and Established. */
     private static String fingerprint(CustomResourceDefinition crd) {
         Object names = crd.getStatus() == null ? null : crd.getStatus().getAcceptedNames();
         return Json.string(crd.getSpec()) + "|" + Json.string(Objects.requireNonNullElse(names, ""))
-                + "|" + CrdConditions.isTrue(crd, CrdConditions.ESTABLISHED)
-                + "|" + CrdConditions.isTrue(crd, CrdConditions.TERMINATING);
+                + "|" + CrdConditions.isTrue(crd, CrdConditions.ESTABLISHED);
     }
 }

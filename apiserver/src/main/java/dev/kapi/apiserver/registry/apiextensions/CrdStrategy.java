@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * apiextensions.k8s.io/v1 customresourcedefinitions (kube's {@code registry/customresourcedefinition}):
- * conversion None by default; on create the status starts with the storage version as the only stored one,
+ * listKind {@code <Kind>List}, singular the kind in lower case and conversion None by default; on create the status starts with the storage version as the only stored one,
  * and an update adds its storage version to {@code status.storedVersions}; a delete first adds the
  * {@code customresourcecleanup.apiextensions.k8s.io} finalizer and a Terminating condition, so the
  * definition stays until the cleanup has removed every object of it.
@@ -26,6 +26,15 @@ public final class CrdStrategy implements ResourceStrategy<CustomResourceDefinit
     public void applyDefaults(CustomResourceDefinition crd) {
         if (crd.getSpec() == null) {
             return;
+        }
+        var names = crd.getSpec().getNames();
+        if (names != null && names.getKind() != null && !names.getKind().isEmpty()) {
+            if (names.getListKind() == null || names.getListKind().isEmpty()) {
+                names.setListKind(names.getKind() + "List"); // apiextensions v1's defaults
+            }
+            if (names.getSingular() == null || names.getSingular().isEmpty()) {
+                names.setSingular(names.getKind().toLowerCase(java.util.Locale.ROOT));
+            }
         }
         if (crd.getSpec().getConversion() == null) {
             crd.getSpec().setConversion(new CustomResourceConversion("None", null));

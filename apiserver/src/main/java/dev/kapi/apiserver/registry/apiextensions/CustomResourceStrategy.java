@@ -13,6 +13,7 @@ import tools.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * The strategy of one served version of a custom resource (kube's {@code customresource.strategy}): the
@@ -25,10 +26,10 @@ final class CustomResourceStrategy implements ResourceStrategy<GenericKubernetes
     private final GroupResource resource;
     private final VersionRules rules;
     private final List<TableColumn<GenericKubernetesResource>> columns;
-    private final boolean terminating;
+    private final BooleanSupplier terminating;
 
     CustomResourceStrategy(GroupResource resource, VersionRules rules,
-                           List<TableColumn<GenericKubernetesResource>> columns, boolean terminating) {
+                           List<TableColumn<GenericKubernetesResource>> columns, BooleanSupplier terminating) {
         this.resource = resource;
         this.rules = rules;
         this.columns = columns;
@@ -49,7 +50,7 @@ final class CustomResourceStrategy implements ResourceStrategy<GenericKubernetes
 
     @Override
     public void prepareForCreate(GenericKubernetesResource obj) {
-        if (terminating) {
+        if (terminating.getAsBoolean()) {
             throw StatusError.methodNotAllowed(resource,
                     "create not allowed while custom resource definition is terminating");
         }

@@ -15,6 +15,7 @@ import tools.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * The served resources of a CustomResourceDefinition: one {@link ResourceDefinition} per served version,
@@ -29,13 +30,22 @@ public final class CustomResources {
 
     /** The definitions to serve for {@code crd} now: none unless it is established. */
     public static List<ResourceDefinition<?>> definitionsOf(CustomResourceDefinition crd) {
+        boolean terminating = CrdConditions.isTrue(crd, CrdConditions.TERMINATING);
+        return definitionsOf(crd, () -> terminating);
+    }
+
+    /**
+     * The definitions to serve for {@code crd}, whose creates are refused while {@code terminating} says so: the
+     * CRD's deletion changes that answer, not the definitions, so watches of its objects go on and see the
+     * cleanup's deletes.
+     */
+    public static List<ResourceDefinition<?>> definitionsOf(CustomResourceDefinition crd, BooleanSupplier terminating) {
         if (!CrdConditions.isTrue(crd, CrdConditions.ESTABLISHED) || crd.getStatus().getAcceptedNames() == null) {
             return List.of();
         }
         CustomResourceDefinitionNames names = crd.getStatus().getAcceptedNames();
         String group = crd.getSpec().getGroup();
         String storage = CrdStrategy.storageVersion(crd);
-        boolean terminating = CrdConditions.isTrue(crd, CrdConditions.TERMINATING);
         VersionConverter converter = VersionConverters.of(crd);
         List<ResourceDefinition<?>> served = new ArrayList<>();
         for (CustomResourceDefinitionVersion v : crd.getSpec().getVersions()) {

@@ -41,8 +41,8 @@ class CrdValidationTest {
                         List.of("spec.versions[0].schema.openAPIV3Schema: Required value: schemas are required")),
                 c("kind equals listKind", crd -> names(crd).put("listKind", "Widget"),
                         List.of("spec.names.listKind: Invalid value: \"Widget\": kind and listKind may not be the same")),
-                c("missing singular", crd -> names(crd).remove("singular"),
-                        List.of("spec.names.singular: Required value")),
+                c("missing kind", crd -> names(crd).remove("kind"),
+                        List.of("spec.names.kind: Required value")),
                 c("scale path outside spec", crd -> version(crd).set("subresources", Json.object(
                                 "{\"scale\":{\"specReplicasPath\":\".status.r\",\"statusReplicasPath\":\".status.r\"}}".getBytes())),
                         List.of("spec.versions[0].subresources.scale.specReplicasPath: Invalid value: \".status.r\": "
@@ -88,6 +88,19 @@ class CrdValidationTest {
 
     private static ObjectNode version(ObjectNode crd) {
         return (ObjectNode) spec(crd).withArrayProperty("versions").get(0);
+    }
+
+    @org.junit.jupiter.api.Test
+    void singularListKindAndConversionAreDefaultedAsApiextensionsV1Does() {
+        ObjectNode tree = (ObjectNode) Json.tree(CrdFixtures.crd("example.com", "widgets", "Widget"));
+        names(tree).remove("singular");
+        names(tree).remove("listKind");
+        CustomResourceDefinition crd = Json.convert(tree, CustomResourceDefinition.class);
+        new CrdStrategy().applyDefaults(crd);
+        assertThat(crd.getSpec().getNames().getSingular()).isEqualTo("widget");
+        assertThat(crd.getSpec().getNames().getListKind()).isEqualTo("WidgetList");
+        assertThat(crd.getSpec().getConversion().getStrategy()).isEqualTo("None");
+        assertThat(new CrdStrategy().validate(crd)).isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")
