@@ -3,6 +3,7 @@ package dev.kapi.apiserver.controllers;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.apiextensions.ApiExtensionsResources;
+import dev.kapi.apiserver.registry.apiextensions.CustomResources;
 import dev.kapi.apiserver.registry.informer.Informer;
 import dev.kapi.apiserver.registry.informer.InformerOptions;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
@@ -89,6 +90,13 @@ public final class ControllerManager implements AutoCloseable {
      * of the CRDs already stored are served, so that the server answers for them from its first request.
      */
     public void start() {
+        Thread.ofVirtual().name("crd-warm-up").start(() -> {
+            try {
+                CustomResources.warmUp();
+            } catch (RuntimeException e) {
+                LOG.debug("custom resource warm-up failed: {}", e.toString());
+            }
+        });
         informers.forEach(Informer::start);
         controllers.forEach(Controller::start);
         try {

@@ -88,4 +88,9 @@ class CrdNamesTest {
         thief.getMetadata().setName("other");
         assertThat(CrdNames.decide(mine, List.of(mine, thief), NONE).namesAccepted().getStatus()).isEqualTo("True");
     }
+
+    @Test
+    void theStartupWarmUpBuildsDefaultsAndValidatesAWholeCustomResource() {
+        CustomResources.warmUp(); // throws when its CRD is refused or its object is not defaulted and valid
+    }
 }
