@@ -101,9 +101,7 @@ final class CustomResourceDefinitionController extends Controller {
     private boolean acceptNames(CustomResourceDefinition crd) {
         CrdNames.Decision d = CrdNames.decide(crd, crds.cache().list(), stores.resources().all());
         CustomResourceDefinition want = Json.convert(Json.tree(crd), CustomResourceDefinition.class);
-        CrdConditions.set(want, d.namesAccepted());
-        CrdConditions.set(want, d.established());
-        want.getStatus().setAcceptedNames(d.acceptedNames());
+        d.applyTo(want);
         if (Json.tree(want.getStatus()).equals(Json.tree(crd.getStatus()))) {
             return true;
         }
@@ -113,10 +111,7 @@ final class CustomResourceDefinitionController extends Controller {
                 throw StatusError.conflict(scope.store().definition().groupResource(), crd.getMetadata().getName(),
                         "the object has been replaced");
             }
-            CrdNames.Decision now = CrdNames.decide(current, crds.cache().list(), stores.resources().all());
-            CrdConditions.set(current, now.namesAccepted());
-            CrdConditions.set(current, now.established());
-            current.getStatus().setAcceptedNames(now.acceptedNames());
+            CrdNames.decide(current, crds.cache().list(), stores.resources().all()).applyTo(current);
             return current;
         }, OperationOptions.update());
         return true;

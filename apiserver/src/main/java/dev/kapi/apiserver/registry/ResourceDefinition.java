@@ -25,12 +25,13 @@ import java.util.Set;
  * @param storageForm  where and at which version objects are stored (custom resources: their group's folder and
  *                     the CRD's storage version)
  * @param deprecationWarning the Warning every request to this version gets (a deprecated CRD version), or null
+ * @param listKind     the kind of its lists: {@code <Kind>List}, or a CRD's {@code spec.names.listKind}
  */
 public record ResourceDefinition<T extends HasMetadata>(
         String group, String version, String resource, String kind, String singular, boolean namespaced,
         List<String> shortNames, List<String> categories, Class<T> type, Set<String> subresources,
         ResourceStrategy<T> strategy, ScaleAccess<T> scale, List<String> verbs, boolean tracksGeneration,
-        Schema schema, StorageForm<T> storageForm, String deprecationWarning) {
+        Schema schema, StorageForm<T> storageForm, String deprecationWarning, String listKind) {
 
     /** The verbs of a stored resource, in discovery's order. */
     public static final List<String> ALL_VERBS =
@@ -56,10 +57,6 @@ public record ResourceDefinition<T extends HasMetadata>(
 
     public String apiVersion() {
         return group.isEmpty() ? version : group + "/" + version;
-    }
-
-    public String listKind() {
-        return kind + "List";
     }
 
     public GroupResource groupResource() {
@@ -103,6 +100,7 @@ public record ResourceDefinition<T extends HasMetadata>(
         private String singular;
         private StorageForm<T> storageForm = StorageForm.asServed();
         private String deprecationWarning;
+        private String listKind;
 
         private Builder(String group, String version, String resource, String kind, Class<T> type) {
             this.group = group;
@@ -183,11 +181,17 @@ public record ResourceDefinition<T extends HasMetadata>(
             return this;
         }
 
+        /** The kind of its lists, when not {@code <Kind>List}. */
+        public Builder<T> listKind(String listKind) {
+            this.listKind = listKind;
+            return this;
+        }
+
         public ResourceDefinition<T> build() {
             return new ResourceDefinition<>(group, version, resource, kind,
                     singular != null ? singular : kind.toLowerCase(java.util.Locale.ROOT),
                     namespaced, shortNames, categories, type, subresources, strategy, scale, verbs, tracksGeneration,
-                    schema, storageForm, deprecationWarning);
+                    schema, storageForm, deprecationWarning, listKind != null ? listKind : kind + "List");
         }
     }
 }

@@ -28,9 +28,9 @@ final class KindSchemas {
     private static final Map<Schema, Schema> CUSTOM_LISTS = Collections.synchronizedMap(new WeakHashMap<>());
 
     /** {@code com.example.v1.WidgetList}: apiVersion, kind, ListMeta and the items of a custom kind. */
-    private static Schema customList(Schema kind) {
+    private static Schema customList(Schema kind, String listKind) {
         return CUSTOM_LISTS.computeIfAbsent(kind, k -> {
-            Schema list = SchemaBuilder.declare(k.name() + "List");
+            Schema list = SchemaBuilder.declare(k.name().substring(0, k.name().lastIndexOf('.') + 1) + listKind);
             SchemaBuilder.node().type("object")
                     .description("List of " + k.name().substring(k.name().lastIndexOf('.') + 1).toLowerCase(Locale.ROOT)
                             + "s. More info: https://git.k8s.io/community/contributors/devel/api-conventions.md")
@@ -58,7 +58,7 @@ final class KindSchemas {
      * its group-version-kind, or (a type without a list class) an inline schema of the same shape.
      */
     ObjectNode listSchema(SchemaGenerator schemas, ResourceDefinition<?> d) {
-        Schema list = d.custom() ? customList(d.schema()) : BuiltInSchemas.listOf(d.type());
+        Schema list = d.custom() ? customList(d.schema(), d.listKind()) : BuiltInSchemas.listOf(d.type());
         if (list.definition() != null) {
             schemas.addGroupVersionKind(list.definition(), d.group(), d.version(), d.listKind());
         }

@@ -22,9 +22,22 @@ import java.util.Set;
  */
 public final class CrdNames {
 
-    /** The status a CRD should have: accepted names and conditions. */
+    /**
+     * The status a CRD should have: accepted names and conditions ({@code approval} is kube's
+     * KubernetesAPIApprovalPolicyConformant, null outside the protected groups).
+     */
     public record Decision(CustomResourceDefinitionNames acceptedNames, CustomResourceDefinitionCondition namesAccepted,
-                           CustomResourceDefinitionCondition established) {
+                           CustomResourceDefinitionCondition established, CustomResourceDefinitionCondition approval) {
+
+        /** Writes these names and conditions into {@code crd}'s status. */
+        public void applyTo(CustomResourceDefinition crd) {
+            CrdConditions.set(crd, namesAccepted);
+            CrdConditions.set(crd, established);
+            if (approval != null) {
+                CrdConditions.set(crd, approval);
+            }
+            crd.getStatus().setAcceptedNames(acceptedNames);
+        }
     }
 
     private CrdNames() {
@@ -123,7 +136,7 @@ public final class CrdNames {
             established = CrdConditions.of(CrdConditions.ESTABLISHED, "True", "InitialNamesAccepted",
                     "the initial names have been accepted");
         }
-        return new Decision(names, namesAccepted, established);
+        return new Decision(names, namesAccepted, established, CrdValidation.approvalCondition(crd));
     }
 
     /** kube's {@code equalToAcceptedOrFresh}: null when the name may be taken, else why not. */

@@ -211,9 +211,7 @@ final class CrdValidation {
      * only when the annotation changed.
      */
     static List<FieldError> apiApproval(CustomResourceDefinition crd, CustomResourceDefinition old) {
-        String group = crd.getSpec() == null ? null : crd.getSpec().getGroup();
-        if (group == null || !(group.equals("k8s.io") || group.endsWith(".k8s.io") || group.equals("kubernetes.io")
-                || group.endsWith(".kubernetes.io"))) {
+        if (!protectedGroup(crd)) {
             return List.of();
         }
         String value = annotation(crd);
@@ -231,6 +229,36 @@ final class CrdValidation {
         return List.of(FieldError.invalid(path, value, "protected groups must have approval annotation \""
                 + API_APPROVAL + "\" with either a URL or a reason starting with \"unapproved\", see "
                 + "https://github.com/kubernetes/enhancements/pull/1111"));
+    }
+
+    /** Whether the CRD's group is kube's own (k8s.io, kubernetes.io and their subdomains). */
+    static boolean protectedGroup(CustomResourceDefinition crd) {
+        String group = crd.getSpec() == null ? null : crd.getSpec().getGroup();
+        return group != null && (group.equals("k8s.io") || group.endsWith(".k8s.io") || group.equals("kubernetes.io")
+                || group.endsWith(".kubernetes.io"));
+    }
+
+    /**
+     * kube's KubernetesAPIApprovalPolicyConformant condition of a CRD in a protected group (null otherwise):
+     * True when the annotation is a URL, False when it says "unapproved..." (validation refuses the rest).
+     */
+    static io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionCondition approvalCondition(
+            CustomResourceDefinition crd) {
+        if (!protectedGroup(crd)) {
+            return null;
+        }
+        String value = Objects.toString(annotation(crd), "");
+        String type = "KubernetesAPIApprovalPolicyConformant";
+        if (value.startsWith("unapproved")) {
+            return CrdConditions.of(type, "False", "UnapprovedAnnotation", "not approved: \"" + value + "\"");
+        }
+        if (isUrl(value)) {
+            return CrdConditions.of(type, "True", "ApprovedAnnotation", "approved in " + value);
+        }
+        return CrdConditions.of(type, "False", value.isEmpty() ? "MissingAnnotation" : "InvalidAnnotation",
+                "protected groups must have approval annotation \"" + API_APPROVAL + "\""
+                        + (value.isEmpty() ? "" : " with either a URL or a reason starting with \"unapproved\"")
+                        + ", see https://github.com/kubernetes/enhancements/pull/1111");
     }
 
     private static String annotation(CustomResourceDefinition crd) {

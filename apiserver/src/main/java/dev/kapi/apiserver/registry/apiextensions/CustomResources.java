@@ -56,6 +56,8 @@ public final class CustomResources {
             VersionRules rules = new VersionRules(openApi);
             var b = ResourceDefinition.builder(group, v.getName(), names.getPlural(), names.getKind(),
                             GenericKubernetesResource.class)
+                    .listKind(names.getListKind() == null || names.getListKind().isEmpty()
+                            ? names.getKind() + "List" : names.getListKind())
                     .singular(names.getSingular() == null || names.getSingular().isEmpty()
                             ? names.getKind().toLowerCase(java.util.Locale.ROOT) : names.getSingular())
                     .shortNames(array(names.getShortNames()))

@@ -90,6 +90,25 @@ class CrdNamesTest {
     }
 
     @Test
+    void crdsOfKubesOwnGroupsGetTheApiApprovalCondition() {
+        CustomResourceDefinition plain = crd("example.com", "widgets", "Widget");
+        new CrdStrategy().prepareForCreate(plain);
+        assertThat(CrdNames.decide(plain, List.of(), NONE).approval()).isNull();
+        for (String[] c : new String[][] {
+                {"https://github.com/kubernetes/kubernetes/pull/79724", "True", "ApprovedAnnotation",
+                        "approved in https://github.com/kubernetes/kubernetes/pull/79724"},
+                {"unapproved, experimental", "False", "UnapprovedAnnotation", "not approved: \"unapproved, experimental\""}}) {
+            CustomResourceDefinition crd = crd("x.k8s.io", "widgets", "Widget");
+            crd.getMetadata().setAnnotations(java.util.Map.of("api-approved.kubernetes.io", c[0]));
+            new CrdStrategy().prepareForCreate(crd);
+            var approval = CrdNames.decide(crd, List.of(), NONE).approval();
+            assertThat(approval.getType()).isEqualTo("KubernetesAPIApprovalPolicyConformant");
+            assertThat(List.of(approval.getStatus(), approval.getReason(), approval.getMessage()))
+                    .containsExactly(c[1], c[2], c[3]);
+        }
+    }
+
+    @Test
     void theStartupWarmUpBuildsDefaultsAndValidatesAWholeCustomResource() {
         CustomResources.warmUp(); // throws when its CRD is refused or its object is not defaulted and valid
     }

@@ -64,10 +64,11 @@ class CustomResourceStoreTest {
                 {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
                  "metadata":{"name":"things.%1$s.kapi.dev"},
                  "spec":{"group":"%1$s.kapi.dev","scope":"Namespaced",
-                   "names":{"plural":"things","singular":"thing","kind":"Thing","listKind":"ThingList"},
+                   "names":{"plural":"things","singular":"thing","kind":"Thing","listKind":"%4$s"},
                    "versions":[{"name":"v1beta1","served":true,"storage":false%2$s,%3$s},
                                {"name":"v1","served":true,"storage":true%2$s,%3$s}]}}
-                """.formatted(group, subresources, schema).getBytes(StandardCharsets.UTF_8),
+                """.formatted(group, subresources, schema, statusSubresource ? "ThingList" : "ThingCollection")
+                .getBytes(StandardCharsets.UTF_8),
                 CustomResourceDefinition.class);
         new CrdStrategy().applyDefaults(crd);
         new CrdStrategy().prepareForCreate(crd);
@@ -105,6 +106,12 @@ class CustomResourceStoreTest {
         assertThat(v1.getApiVersion()).isEqualTo("withstatus.kapi.dev/v1");
         assertThat(v1.getMetadata().getResourceVersion()).isEqualTo(created.getMetadata().getResourceVersion());
         assertThat(v1.getMetadata().getUid()).isEqualTo(created.getMetadata().getUid());
+    }
+
+    @Test
+    void listsHaveTheCrdsListKind() {
+        assertThat(store("withstatus", "v1").definition().listKind()).isEqualTo("ThingList");
+        assertThat(store("nostatus", "v1").definition().listKind()).isEqualTo("ThingCollection");
     }
 
     @Test
