@@ -57,6 +57,7 @@ class CustomResourcesKubectlIT {
                             type: string
                             description: The colour of the gizmo, red or blue.
                             enum: [red, blue]
+                          note: {type: string, nullable: true, maxLength: 64}
                           mode:
                             type: string
                             x-kubernetes-validations:
@@ -115,7 +116,13 @@ class CustomResourcesKubectlIT {
     @Test
     void explainShowsTheSchema() {
         String out = ok(null, "explain", "gizmos.spec.color");
-        assertThat(out).contains("KIND:       Gizmo").contains("The colour of the gizmo, red or blue.");
+        assertThat(out).contains("KIND:       Gizmo").contains("The colour of the gizmo, red or blue.")
+                .containsPattern("ENUM:\\s+red\\s+blue");
+        // the Swagger 2 document (JSON and kubectl's protobuf) carries the schema too, nullable left out
+        assertThat(ok(null, "get", "--raw", "/openapi/v2")).contains("dev.kapi.e2e.kubectl.v1.Gizmo");
+        Result old = Kubectl.named("kubectl.1.27").run("explain", "gizmos.spec.color");
+        assertThat(old.exit()).as(old.toString()).isZero();
+        assertThat(old.out()).contains("The colour of the gizmo, red or blue.");
     }
 
     @Test

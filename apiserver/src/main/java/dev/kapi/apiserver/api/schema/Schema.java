@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.api.schema;
 
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,7 @@ public final class Schema {
     String mapType = "";
     String patchStrategy = "";
     String patchMergeKey = "";
+    ObjectNode valueChecks;
     /** Whether a declared definition has been given its structure (see {@link SchemaBuilder#define}). */
     boolean defined;
 
@@ -152,6 +154,15 @@ public final class Schema {
     /** {@code x-kubernetes-map-type}: {@code atomic}, {@code granular}, or empty. */
     public String mapType() {
         return mapType;
+    }
+
+    /**
+     * The value checks OpenAPI publishes for the node as they were written (a CRD's {@code enum},
+     * {@code pattern}, bounds, lengths, item and property counts), or null. Only OpenAPI reads them: a CRD's
+     * validation runs on its own schema.
+     */
+    public ObjectNode valueChecks() {
+        return structure().valueChecks;
     }
 
     /** {@code x-kubernetes-patch-strategy}, comma separated: {@code merge}, {@code replace}, {@code retainKeys}. */

@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.api.schema;
 
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -54,6 +55,7 @@ public final class SchemaBuilder {
         b.target.preserveUnknownFields = anonymous.preserveUnknownFields;
         b.target.intOrString = anonymous.intOrString;
         b.target.embeddedResource = anonymous.embeddedResource;
+        b.target.valueChecks = anonymous.valueChecks;
         b.properties.putAll(anonymous.properties);
         b.required.addAll(anonymous.required);
         return b;
@@ -129,6 +131,12 @@ public final class SchemaBuilder {
 
     public SchemaBuilder preserveUnknownFields() {
         structural().target.preserveUnknownFields = true;
+        return this;
+    }
+
+    /** The value checks OpenAPI publishes as they are ({@code enum}, {@code pattern}, bounds, ...). */
+    public SchemaBuilder valueChecks(ObjectNode checks) {
+        structural().target.valueChecks = checks;
         return this;
     }
 

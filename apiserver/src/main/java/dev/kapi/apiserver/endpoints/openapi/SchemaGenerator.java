@@ -116,6 +116,9 @@ final class SchemaGenerator {
         if (s.nullable()) {
             n.put("nullable", true);
         }
+        if (s.valueChecks() != null) {
+            s.valueChecks().properties().forEach(e -> n.set(e.getKey(), e.getValue().deepCopy()));
+        }
         if (s.defaultValue() != null) {
             n.set("default", s.defaultValue().deepCopy());
         }

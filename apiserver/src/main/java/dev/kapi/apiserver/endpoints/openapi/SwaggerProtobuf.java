@@ -180,6 +180,23 @@ final class SwaggerProtobuf {
                     case "description" -> string(out, SCHEMA_DESCRIPTION, v);
                     case "default" -> out.writeByteArray(SCHEMA_DEFAULT, any(v));
                     case "uniqueItems" -> bool(out, SCHEMA_UNIQUE_ITEMS, v);
+                    case "multipleOf" -> out.writeDouble(SCHEMA_MULTIPLE_OF, v.asDouble());
+                    case "maximum" -> out.writeDouble(SCHEMA_MAXIMUM, v.asDouble());
+                    case "exclusiveMaximum" -> bool(out, SCHEMA_EXCLUSIVE_MAXIMUM, v);
+                    case "minimum" -> out.writeDouble(SCHEMA_MINIMUM, v.asDouble());
+                    case "exclusiveMinimum" -> bool(out, SCHEMA_EXCLUSIVE_MINIMUM, v);
+                    case "maxLength" -> out.writeInt64(SCHEMA_MAX_LENGTH, v.asLong());
+                    case "minLength" -> out.writeInt64(SCHEMA_MIN_LENGTH, v.asLong());
+                    case "pattern" -> string(out, SCHEMA_PATTERN, v);
+                    case "maxItems" -> out.writeInt64(SCHEMA_MAX_ITEMS, v.asLong());
+                    case "minItems" -> out.writeInt64(SCHEMA_MIN_ITEMS, v.asLong());
+                    case "maxProperties" -> out.writeInt64(SCHEMA_MAX_PROPERTIES, v.asLong());
+                    case "minProperties" -> out.writeInt64(SCHEMA_MIN_PROPERTIES, v.asLong());
+                    case "enum" -> {
+                        for (JsonNode value : v) {
+                            out.writeByteArray(SCHEMA_ENUM, any(value));
+                        }
+                    }
                     case "required" -> strings(out, SCHEMA_REQUIRED, v);
                     case "type" -> out.writeByteArray(SCHEMA_TYPE, message(t -> strings(t, STRING_LIST_VALUE,
                             v.isArray() ? v : Json.MAPPER.createArrayNode().add(v.asString()))));

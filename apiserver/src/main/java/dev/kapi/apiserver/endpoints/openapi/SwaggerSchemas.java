@@ -12,7 +12,7 @@ import java.util.Map;
  * becomes {@code type: string, format: int-or-string} and that of Quantity {@code type: string}, and every
  * property whose schema has a strategic-merge-patch strategy carries {@code x-kubernetes-patch-strategy} and
  * {@code x-kubernetes-patch-merge-key} (kubectl 1.27/1.28 compute apply patches from these when the v2
- * document has the kind).
+ * document has the kind); {@code nullable}, which Swagger 2 lacks, is left out.
  */
 final class SwaggerSchemas {
 
@@ -50,6 +50,7 @@ final class SwaggerSchemas {
         if (ref != null && ref.isString() && ref.asString().startsWith(SchemaGenerator.REF_PREFIX)) {
             s.put("$ref", REF_PREFIX + ref.asString().substring(SchemaGenerator.REF_PREFIX.length()));
         }
+        s.remove("nullable"); // OpenAPI 3 only: kube's v2 of a CRD schema leaves it out
         JsonNode oneOf = s.remove("oneOf");
         if (oneOf != null && !s.has("type")) {
             // Swagger 2 has no oneOf: kube writes IntOrString and Quantity as strings.

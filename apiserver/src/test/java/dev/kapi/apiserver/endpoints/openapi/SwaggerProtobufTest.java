@@ -117,6 +117,45 @@ class SwaggerProtobufTest {
         }
     }
 
+    /**
+     * A CRD schema's value checks reach the protobuf with their own field numbers (an enum as Any values), and
+     * OpenAPI 3's {@code nullable}, which Swagger 2 lacks, is left out instead of failing the document.
+     */
+    @Test
+    void customResourceValueChecks() {
+        var crd = Json.read("""
+                {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
+                 "metadata":{"name":"widgets.proto.kapi.dev"},
+                 "spec":{"group":"proto.kapi.dev","scope":"Namespaced",
+                   "names":{"plural":"widgets","singular":"widget","kind":"Widget","listKind":"WidgetList"},
+                   "versions":[{"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{
+                     "type":"object","properties":{"spec":{"type":"object","properties":{
+                       "color":{"type":"string","enum":["red","blue"],"pattern":"^[a-z]+$","nullable":true},
+                       "size":{"type":"integer","maximum":10,"exclusiveMinimum":true,"minimum":0},
+                       "tags":{"type":"array","maxItems":3,"items":{"type":"string","maxLength":8}}}}}}}}]}}
+                """.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class);
+        new dev.kapi.apiserver.registry.apiextensions.CrdStrategy().prepareForCreate(crd);
+        crd.getStatus().setAcceptedNames(crd.getSpec().getNames());
+        dev.kapi.apiserver.registry.apiextensions.CrdConditions.set(crd, dev.kapi.apiserver.registry.apiextensions
+                .CrdConditions.of("Established", "True", "InitialNamesAccepted", ""));
+        var registry = TestResources.registry();
+        dev.kapi.apiserver.registry.apiextensions.CustomResources.definitionsOf(crd).forEach(registry::register);
+        UnknownFieldSet doc = parse(ByteString.copyFrom(new SwaggerDocument(registry).bytes().protobuf()));
+        UnknownFieldSet spec = named(message(named(message(doc, 9), 1, "dev.kapi.proto.v1.Widget"), 25), 1, "spec");
+        UnknownFieldSet props = message(spec, 25);
+        UnknownFieldSet color = named(props, 1, "color");
+        assertThat(color.getField(20).getLengthDelimitedList()).extracting(b -> string(parse(b), 2).trim())
+                .containsExactly("\"red\"", "\"blue\"");                          // Schema.enum → Any.yaml (JSON is YAML)
+        assertThat(string(color, 13)).isEqualTo("^[a-z]+$");                        // Schema.pattern
+        UnknownFieldSet size = named(props, 1, "size");
+        assertThat(Double.longBitsToDouble(size.getField(7).getFixed64List().getFirst())).isEqualTo(10.0);
+        assertThat(size.getField(10).getVarintList()).containsExactly(1L);         // Schema.exclusive_minimum
+        assertThat(named(props, 1, "tags").getField(14).getVarintList()).containsExactly(3L); // Schema.max_items
+        assertThat(new SwaggerDocument(registry).bytes().json()).asString(java.nio.charset.StandardCharsets.UTF_8)
+                .doesNotContain("nullable").contains("\"enum\":[\"red\",\"blue\"]");
+    }
+
     private static UnknownFieldSet definition(String name) {
         return named(message(DOC, 9), 1, name);                                     // Document.definitions
     }

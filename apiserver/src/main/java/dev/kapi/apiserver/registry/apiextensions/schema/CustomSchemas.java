@@ -53,6 +53,9 @@ public final class CustomSchemas {
         if (n.nullable) {
             b.nullable();
         }
+        if (n.published != null) {
+            b.valueChecks(n.published);
+        }
         for (Map.Entry<String, Node> p : n.properties.entrySet()) {
             b.property(p.getKey(), build(p.getValue()));
         }

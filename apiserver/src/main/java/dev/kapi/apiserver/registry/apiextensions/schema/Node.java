@@ -1,6 +1,8 @@
 package dev.kapi.apiserver.registry.apiextensions.schema;
 
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -54,7 +56,13 @@ final class Node {
     final List<Node> anyOf;
     final List<Node> oneOf;
     final Node not;
+    /** The value keywords OpenAPI publishes, copied as written, or null when there are none. */
+    final ObjectNode published;
     private volatile Object compiledPattern;
+
+    private static final List<String> PUBLISHED = List.of("enum", "pattern", "maximum", "exclusiveMaximum",
+            "minimum", "exclusiveMinimum", "multipleOf", "maxLength", "minLength", "maxItems", "minItems",
+            "uniqueItems", "maxProperties", "minProperties");
 
     private Node(JsonNode j) {
         type = text(j, "type");
@@ -102,6 +110,17 @@ final class Node {
         oneOf = list(j.get("oneOf"));
         JsonNode n = j.get("not");
         not = n != null && n.isObject() ? new Node(n) : null;
+        ObjectNode p = null;
+        for (String key : PUBLISHED) {
+            JsonNode v = j.get(key);
+            if (v != null && !v.isNull()) {
+                if (p == null) {
+                    p = JsonNodeFactory.instance.objectNode();
+                }
+                p.set(key, v.deepCopy());
+            }
+        }
+        published = p;
     }
 
     /** The node of {@code schema}, or null when it is not a JSON object. */
