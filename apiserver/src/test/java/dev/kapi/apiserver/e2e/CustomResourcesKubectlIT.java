@@ -36,6 +36,8 @@ class CustomResourcesKubectlIT {
                 subresources:
                   status: {}
                   scale: {specReplicasPath: .spec.replicas, statusReplicasPath: .status.replicas}
+                selectableFields:
+                - {jsonPath: .spec.color}
                 additionalPrinterColumns:
                 - {name: Replicas, type: integer, jsonPath: .spec.replicas}
                 - {name: Color, type: string, jsonPath: .spec.color}
@@ -111,6 +113,19 @@ class CustomResourcesKubectlIT {
         assertThat(table).containsPattern("g1\\s+2\\s+red\\s+True");
         assertThat(ok(null, "get", "gz", "g1", "-o", "jsonpath={.spec.maxReplicas}/{.status.replicas}")).isEqualTo("5/1");
         assertThat(ok(null, "get", "all")).contains("gizmo.kubectl.e2e.kapi.dev/g1");
+    }
+
+    @Test
+    void selectableFieldsWorkInFieldSelectors() {
+        ok(gizmo("sel-red", 1, "red", "a"), "apply", "-f", "-");
+        ok(gizmo("sel-blue", 1, "blue", "a"), "apply", "-f", "-");
+        String red = ok(null, "get", "gizmos", "--field-selector", "spec.color=red", "-o", "name");
+        assertThat(red).contains("gizmo.kubectl.e2e.kapi.dev/sel-red").doesNotContain("sel-blue");
+        assertThat(ok(null, "get", "gizmos", "--field-selector", "spec.color!=red,metadata.name=sel-blue", "-o", "name"))
+                .isEqualTo("gizmo.kubectl.e2e.kapi.dev/sel-blue\n");
+        Result unsupported = run(null, "get", "gizmos", "--field-selector", "spec.mode=a");
+        assertThat(unsupported.exit()).isNotZero();
+        assertThat(unsupported.err()).contains("field label not supported: spec.mode");
     }
 
     @Test

@@ -110,6 +110,9 @@ final class CrdValidation {
             for (int c = 0; columns != null && c < columns.size(); c++) {
                 column(columns.get(c), path + ".additionalPrinterColumns[" + c + "]", errs);
             }
+            if (v.getSelectableFields() != null && !v.getSelectableFields().isEmpty()) {
+                SelectableFields.validate(v, path + ".selectableFields", errs);
+            }
             if (v.getDeprecationWarning() != null && !Boolean.TRUE.equals(v.getDeprecated())) {
                 errs.add(FieldError.invalid(path + ".deprecationWarning", v.getDeprecationWarning(),
                         "can only be set for deprecated versions"));

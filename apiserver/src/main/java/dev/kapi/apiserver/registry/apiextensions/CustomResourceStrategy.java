@@ -18,7 +18,8 @@ import java.util.function.BooleanSupplier;
 /**
  * The strategy of one served version of a custom resource (kube's {@code customresource.strategy}): the
  * schema's defaults, validation by the structural schema and the CEL rules of the version (with the old
- * object for transition rules on update and on status writes), and the version's printer columns. While the
+ * object for transition rules on update and on status writes), the version's printer columns and its
+ * selectable fields. While the
  * CRD is being deleted no new object may be created (405, as kube).
  */
 final class CustomResourceStrategy implements ResourceStrategy<GenericKubernetesResource> {
@@ -27,13 +28,16 @@ final class CustomResourceStrategy implements ResourceStrategy<GenericKubernetes
     private final VersionRules rules;
     private final List<TableColumn<GenericKubernetesResource>> columns;
     private final BooleanSupplier terminating;
+    private final SelectableFields selectable;
 
     CustomResourceStrategy(GroupResource resource, VersionRules rules,
-                           List<TableColumn<GenericKubernetesResource>> columns, BooleanSupplier terminating) {
+                           List<TableColumn<GenericKubernetesResource>> columns, BooleanSupplier terminating,
+                           SelectableFields selectable) {
         this.resource = resource;
         this.rules = rules;
         this.columns = columns;
         this.terminating = terminating;
+        this.selectable = selectable;
     }
 
     @Override
@@ -76,6 +80,11 @@ final class CustomResourceStrategy implements ResourceStrategy<GenericKubernetes
             }
         }
         return errs;
+    }
+
+    @Override
+    public Map<String, String> selectableFields(GenericKubernetesResource obj) {
+        return selectable.of(obj);
     }
 
     @Override

@@ -65,7 +65,8 @@ public final class CustomResources {
                     .tracksGeneration()
                     .schema(CustomResourceSchemas.root(group, v.getName(), names.getKind(), openApi))
                     .strategy(new CustomResourceStrategy(new GroupResource(group, names.getPlural()), rules,
-                            PrinterColumns.of(v.getAdditionalPrinterColumns()), terminating))
+                            PrinterColumns.of(v.getAdditionalPrinterColumns()), terminating,
+                            SelectableFields.of(v)))
                     .storageForm(new CustomStorageForm(group, storage, v.getName(), converter, rules));
             if (Boolean.TRUE.equals(v.getDeprecated())) {
                 b.deprecated(v.getDeprecationWarning() != null ? v.getDeprecationWarning()

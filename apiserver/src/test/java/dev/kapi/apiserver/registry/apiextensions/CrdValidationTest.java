@@ -68,6 +68,26 @@ class CrdValidationTest {
                     crd.withObjectProperty("metadata").put("name", "widgets.x.k8s.io")
                             .withObjectProperty("annotations").put("api-approved.kubernetes.io", "unapproved, testing");
                 }, List.of()),
+                c("selectable fields", crd -> {
+                    version(crd).set("schema", Json.object("""
+                            {"openAPIV3Schema":{"type":"object","properties":{"spec":{"type":"object","properties":{
+                              "color":{"type":"string"},"size":{"type":"integer"},"tags":{"type":"array",
+                              "items":{"type":"string"}}}}}}}""".getBytes()));
+                    var fields = version(crd).putArray("selectableFields");
+                    for (String p : new String[] {".spec.color", ".spec.size", ".spec.tags", ".spec.nope",
+                            ".metadata.name", ".spec.color", "spec.color"}) {
+                        fields.addObject().put("jsonPath", p);
+                    }
+                }, List.of("spec.versions[0].selectableFields[2].jsonPath: Invalid value: \".spec.tags\": must point "
+                                + "to a field of type string, boolean or integer. Enum string fields and strings with "
+                                + "formats are allowed.",
+                        "spec.versions[0].selectableFields[3].jsonPath: Invalid value: \".spec.nope\": is an invalid "
+                                + "path: does not refer to a valid field",
+                        "spec.versions[0].selectableFields[4].jsonPath: Invalid value: \".metadata.name\": is an "
+                                + "invalid path: does not refer to a valid field",
+                        "spec.versions[0].selectableFields[5].jsonPath: Duplicate value: \".spec.color\"",
+                        "spec.versions[0].selectableFields[6].jsonPath: Invalid value: \"spec.color\": is an invalid "
+                                + "path: must be a simple path of fields starting with ., without array notation")),
                 c("printer column path", crd -> version(crd).set("additionalPrinterColumns", Json.MAPPER.createArrayNode()
                                 .add(Json.object("{\"name\":\"R\",\"type\":\"string\",\"jsonPath\":\"spec\"}".getBytes()))),
                         List.of("spec.versions[0].additionalPrinterColumns[0].jsonPath: Invalid value: \"spec\": must "
