@@ -136,7 +136,7 @@ public final class CrdNames {
             established = CrdConditions.of(CrdConditions.ESTABLISHED, "True", "InitialNamesAccepted",
                     "the initial names have been accepted");
         }
-        return new Decision(names, namesAccepted, established, CrdValidation.approvalCondition(crd));
+        return new Decision(names, namesAccepted, established, ApiApproval.condition(crd));
     }
 
     /** kube's {@code equalToAcceptedOrFresh}: null when the name may be taken, else why not. */

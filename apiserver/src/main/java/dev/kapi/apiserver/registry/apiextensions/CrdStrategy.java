@@ -97,7 +97,7 @@ public final class CrdStrategy implements ResourceStrategy<CustomResourceDefinit
         for (String problem : CrdValidation.name(crd, name)) {
             errs.add(FieldError.invalid("metadata.name", name, problem));
         }
-        errs.addAll(CrdValidation.apiApproval(crd, null));
+        errs.addAll(ApiApproval.validate(crd, null));
         errs.addAll(CrdValidation.spec(crd.getSpec()));
         errs.addAll(CrdSchemas.validate(crd));
         return errs;
@@ -105,7 +105,7 @@ public final class CrdStrategy implements ResourceStrategy<CustomResourceDefinit
 
     @Override
     public List<FieldError> validateUpdate(CustomResourceDefinition crd, CustomResourceDefinition old) {
-        List<FieldError> errs = new ArrayList<>(CrdValidation.apiApproval(crd, old));
+        List<FieldError> errs = new ArrayList<>(ApiApproval.validate(crd, old));
         errs.addAll(CrdValidation.specUpdate(crd.getSpec(), old.getSpec(),
                 CrdConditions.isTrue(old, CrdConditions.ESTABLISHED)));
         errs.addAll(CrdSchemas.validate(crd));
