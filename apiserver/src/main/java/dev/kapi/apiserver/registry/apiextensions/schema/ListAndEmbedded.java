@@ -1,6 +1,10 @@
 package dev.kapi.apiserver.registry.apiextensions.schema;
 
 import dev.kapi.apiserver.api.FieldError;
+import dev.kapi.apiserver.api.Json;
+import dev.kapi.apiserver.registry.validation.NameValidation;
+import dev.kapi.apiserver.registry.validation.ObjectMetaValidation;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -12,7 +16,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The checks kube runs after schema validation: embedded resources carry a valid apiVersion and kind
+ * The checks kube runs after schema validation: embedded resources carry a valid apiVersion, kind and metadata
  * ({@code schema/objectmeta}), and lists of type set and map hold no duplicates ({@code schema/listtype}).
  * Paths are kube's field paths: {@code spec.template.kind}, {@code spec.ports[1]}, {@code spec.map[key]}.
  */
@@ -89,6 +93,37 @@ final class ListAndEmbedded {
                             "may have mixed case, but should otherwise match: " + String.join(",", errs)));
                 }
             }
+        }
+        JsonNode metadata = x.get("metadata");
+        if (metadata != null) {
+            embeddedMetadata(child(path, "metadata"), metadata, out);
+        }
+    }
+
+    /**
+     * kube's check of an embedded resource's ObjectMeta: what ObjectMeta validation says of it (labels,
+     * annotations, owner references, finalizers, a namespace's form), with path-segment names and an absent
+     * name allowed.
+     */
+    private static void embeddedMetadata(String path, JsonNode metadata, List<FieldError> out) {
+        ObjectMeta meta;
+        try {
+            meta = Json.convert(metadata, ObjectMeta.class);
+        } catch (RuntimeException e) {
+            out.add(FieldError.invalid(path, GoText.badValue(metadata), "must be an ObjectMeta object"));
+            return;
+        }
+        if (meta == null) {
+            return;
+        }
+        if (meta.getName() == null || meta.getName().isEmpty()) {
+            meta.setName("fakename"); // kube's stand-in: an embedded resource needs no name
+        }
+        boolean namespaced = meta.getNamespace() != null && !meta.getNamespace().isEmpty();
+        for (FieldError e : ObjectMetaValidation.validateCreate(meta, namespaced, NameValidation::pathSegmentName)) {
+            String field = e.field().startsWith("metadata") ? path + e.field().substring("metadata".length())
+                    : path + "." + e.field();
+            out.add(new FieldError(e.type(), field, e.badValue(), e.detail()));
         }
     }
 

@@ -118,6 +118,19 @@ class CustomResourceValidatorTest {
                         "{apiVersion: 'a/b/c', kind: 5}",
                         "spec.template.apiVersion: Invalid value: \"a/b/c\": unexpected GroupVersion string: a/b/c",
                         "spec.template.kind: Invalid value: 5: must be a string"),
+                c("embedded metadata", "template", "{type: 'object', x-kubernetes-embedded-resource: true, x-kubernetes-preserve-unknown-fields: true}",
+                        "{apiVersion: 'v1', kind: 'Pod', metadata: {name: 'a/b', namespace: 'Bad_NS', labels: {'bad key!': 'x'}}}",
+                        "spec.template.metadata.name: Invalid value: \"a/b\": may not contain '/'",
+                        "spec.template.metadata.namespace: Invalid value: \"Bad_NS\": a lowercase RFC 1123 label must "
+                                + "consist of lower case alphanumeric characters or '-', and must start and end with an "
+                                + "alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is "
+                                + "'[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
+                        "spec.template.metadata.labels: Invalid value: \"bad key!\": name part must consist of alphanumeric "
+                                + "characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. "
+                                + "'MyName',  or 'my.name',  or '123-abc', regex used for validation is "
+                                + "'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"),
+                c("embedded metadata without a name", "template", "{type: 'object', x-kubernetes-embedded-resource: true, x-kubernetes-preserve-unknown-fields: true}",
+                        "{apiVersion: 'v1', kind: 'Pod', metadata: {labels: {app: 'x'}}}"),
                 c("map-type accepted", "o", "{type: 'object', x-kubernetes-map-type: 'atomic', properties: {a: {type: 'string'}}}", "{a: 'x'}"));
     }
 
