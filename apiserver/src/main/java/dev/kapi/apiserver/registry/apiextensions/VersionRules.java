@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * What one CRD version's {@code openAPIV3Schema} asks of its objects, compiled once when the CRD is served:
- * its defaults, its structural validation and its CEL rules ({@code x-kubernetes-validations}). The CEL rules
- * run only on an object the schema accepts, as kube runs them.
+ * its defaults, its structural validation (ratcheted on updates, see {@link Ratcheting}) and its CEL rules
+ * ({@code x-kubernetes-validations}). The CEL rules run only on an object the schema accepts, as kube runs them.
  */
 final class VersionRules {
 
@@ -41,7 +41,7 @@ final class VersionRules {
     List<FieldError> validate(JsonNode object, JsonNode old) {
         List<FieldError> errs = new ArrayList<>();
         if (schema != null) {
-            errs.addAll(schema.validate(object));
+            errs.addAll(Ratcheting.unchanged(schema.validate(object), object, old));
         }
         if (cel != null && !cel.isEmpty() && errs.isEmpty()) {
             errs.addAll(cel.validate(object, old));
