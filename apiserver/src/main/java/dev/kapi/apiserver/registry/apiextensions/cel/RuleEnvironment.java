@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
 /**
  * The CEL environment of the rules on one schema node, as kube's: {@code self} (and {@code oldSelf}, an
  * {@code optional} of the same type for {@code optionalOldSelf} rules) typed by the schema, the standard
- * library and macros, optional types, the strings and sets extensions, and kube's lists, regex, URL and
- * quantity libraries. Compile errors read as cel-go's ({@code ERROR: <input>:1:6: ...}).
+ * library and macros, optional types, the strings and sets extensions, and kube's lists, regex, URL,
+ * quantity, IP and CIDR libraries. Compile errors read as cel-go's ({@code ERROR: <input>:1:6: ...}).
  */
 final class RuleEnvironment {
 
@@ -42,10 +42,14 @@ final class RuleEnvironment {
                 .addFunctionDeclarations(KubeRegex.declarations())
                 .addFunctionDeclarations(KubeUrls.declarations())
                 .addFunctionDeclarations(KubeQuantities.declarations())
+                .addFunctionDeclarations(KubeIps.declarations())
+                .addFunctionDeclarations(KubeCidrs.declarations())
                 .addFunctionBindings(KubeLists.bindings())
                 .addFunctionBindings(KubeRegex.bindings())
                 .addFunctionBindings(KubeUrls.bindings())
                 .addFunctionBindings(KubeQuantities.bindings())
+                .addFunctionBindings(KubeIps.bindings())
+                .addFunctionBindings(KubeCidrs.bindings())
                 .build();
     }
 
