@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * The CEL environment of the rules on one schema node, as kube's: {@code self} (and {@code oldSelf}, an
  * {@code optional} of the same type for {@code optionalOldSelf} rules) typed by the schema, the standard
  * library and macros, optional types, the strings and sets extensions, and kube's lists, regex, URL,
- * quantity, IP and CIDR libraries. Compile errors read as cel-go's ({@code ERROR: <input>:1:6: ...}).
+ * quantity, IP, CIDR and semver libraries. Compile errors read as cel-go's ({@code ERROR: <input>:1:6: ...}).
  */
 final class RuleEnvironment {
 
@@ -44,12 +44,14 @@ final class RuleEnvironment {
                 .addFunctionDeclarations(KubeQuantities.declarations())
                 .addFunctionDeclarations(KubeIps.declarations())
                 .addFunctionDeclarations(KubeCidrs.declarations())
+                .addFunctionDeclarations(KubeSemvers.declarations())
                 .addFunctionBindings(KubeLists.bindings())
                 .addFunctionBindings(KubeRegex.bindings())
                 .addFunctionBindings(KubeUrls.bindings())
                 .addFunctionBindings(KubeQuantities.bindings())
                 .addFunctionBindings(KubeIps.bindings())
                 .addFunctionBindings(KubeCidrs.bindings())
+                .addFunctionBindings(KubeSemvers.bindings())
                 .build();
     }
 
