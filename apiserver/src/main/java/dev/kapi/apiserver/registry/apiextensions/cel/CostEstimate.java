@@ -26,7 +26,7 @@ final class CostEstimate {
             "findAll", "lowerAscii", "upperAscii", "replace", "split", "substring", "trim", "indexOf", "lastIndexOf",
             "join", "charAt", "reverse", "_+_", "_==_", "_!=_", "isSorted", "sum", "min", "max", "@in", "url",
             "isURL", "quantity", "isQuantity", "sort", "ip", "isIP", "cidr", "isCIDR",
-            "semver", "isSemver");
+            "semver", "isSemver", "format");
     private static final RuleSchema KEY = new RuleSchema("string", "", Map.of(), null, null, false, false, false, "",
             List.of(), "", null, null, null, List.of());
 
