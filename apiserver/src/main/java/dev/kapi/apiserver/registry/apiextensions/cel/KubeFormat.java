@@ -22,10 +22,14 @@ import java.util.Map;
 /**
  * {@code string.format(list)} of cel-go's strings extension as kube enables it (locale en_US):
  * {@code %s}, {@code %d}, {@code %f} and {@code %e} (precision {@code %.Nf}, default 6), {@code %x}/{@code %X},
- * {@code %o}, {@code %b} and {@code %%}, with cel-go's runtime error messages. The compile-time check of literal
- * format strings is not done: a bad clause fails when the rule runs.
+ * {@code %o}, {@code %b} and {@code %%}, with cel-go's runtime error messages. Doubles print as cel-go's en_US
+ * printer prints them ({@code 1,234.50}, {@code 2.718280 × 10⁰⁰}); inside a list or map as {@code %.6f}.
+ * Not done: timestamps and durations under {@code %s}, and cel-go's compile-time check of literal format
+ * strings (a bad clause fails when the rule runs).
  */
 final class KubeFormat {
+
+    private static final String SUPERSCRIPT = "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079";
 
     private KubeFormat() {
     }
@@ -142,8 +146,9 @@ final class KubeFormat {
                 + "durations, and timestamps", v);
     }
 
+    /** A list element or map value as cel-go prints it inside {@code %s}: doubles as Go's %.6f, strings quoted. */
     private static String quoted(Object v) throws CelEvaluationException {
-        String s = string(v);
+        String s = v instanceof Double d ? plainFixed(d, 6) : string(v);
         if (v instanceof String) {
             return GoQuote.quote(s);
         } else if (v instanceof CelByteString) {
@@ -165,7 +170,15 @@ final class KubeFormat {
         return 0;
     }
 
-    /** Go's %.Nf as golang.org/x/text prints it for en_US: digits grouped by commas. */
+    private static String plainFixed(double d, int precision) {
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+            return Double.isNaN(d) ? "NaN" : d > 0 ? "+Inf" : "-Inf";
+        }
+        String plain = new BigDecimal(d).setScale(precision, RoundingMode.HALF_EVEN).toPlainString();
+        return (d < 0 || d == 0 && 1 / d < 0) && !plain.startsWith("-") ? "-" + plain : plain;
+    }
+
+    /** Go's %.Nf as golang.org/x/text prints it for en_US: digits grouped by commas, ∞ for infinity. */
     private static String fixed(double d, int precision) {
         if (Double.isNaN(d) || Double.isInfinite(d)) {
             return Double.isNaN(d) ? "NaN" : d > 0 ? "∞" : "-∞";
@@ -183,23 +196,32 @@ final class KubeFormat {
         return (d < 0 || d == 0 && 1 / d < 0 ? "-" : "") + b + (dot < 0 ? "" : plain.substring(dot));
     }
 
-    /** Go's %.Ne: one digit, the fraction, and an exponent of at least two digits. */
+    /**
+     * %.Ne as golang.org/x/text prints it for en_US: one digit, the fraction, and a power of ten in superscript
+     * digits, at least two ({@code 2.718280 × 10⁰⁰}, narrow no-break spaces around the sign).
+     */
     private static String scientific(double d, int precision) {
         if (Double.isNaN(d) || Double.isInfinite(d)) {
             return Double.isNaN(d) ? "NaN" : d > 0 ? "∞" : "-∞";
         }
-        if (d == 0) {
-            return (1 / d < 0 ? "-" : "") + "0" + (precision > 0 ? "." + "0".repeat(precision) : "") + "e+00";
-        }
-        BigDecimal x = new BigDecimal(d).abs();
-        int exp = x.precision() - x.scale() - 1;
-        BigDecimal m = x.movePointLeft(exp).setScale(precision, RoundingMode.HALF_EVEN);
-        if (m.compareTo(BigDecimal.TEN) >= 0) {
-            exp++;
+        int exp = 0;
+        BigDecimal m = BigDecimal.ZERO.setScale(precision);
+        if (d != 0) {
+            BigDecimal x = new BigDecimal(d).abs();
+            exp = x.precision() - x.scale() - 1;
             m = x.movePointLeft(exp).setScale(precision, RoundingMode.HALF_EVEN);
+            if (m.compareTo(BigDecimal.TEN) >= 0) {
+                exp++;
+                m = x.movePointLeft(exp).setScale(precision, RoundingMode.HALF_EVEN);
+            }
         }
         String e = String.valueOf(Math.abs(exp));
-        return (d < 0 ? "-" : "") + m.toPlainString() + "e" + (exp < 0 ? "-" : "+") + (e.length() < 2 ? "0" + e : e);
+        StringBuilder b = new StringBuilder(d < 0 || d == 0 && 1 / d < 0 ? "-" : "").append(m.toPlainString())
+                .append("\u202f\u00d7\u202f10").append(exp < 0 ? "\u207b" : "");
+        for (char c : (e.length() < 2 ? "0" + e : e).toCharArray()) {
+            b.append(SUPERSCRIPT.charAt(c - '0'));
+        }
+        return b.toString();
     }
 
     /** Go's %g with the shortest digits (cel-go's double to string): 1e+06, 123456, 0.0001, 1e-05. */

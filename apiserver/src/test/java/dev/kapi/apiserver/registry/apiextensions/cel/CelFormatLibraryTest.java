@@ -18,16 +18,18 @@ class CelFormatLibraryTest {
             "'%s-%d'.format([self.name, 1]) == 'web-1' && 'no-op'.format([]) == 'no-op'",
             "'%%%s%%'.format(['percent']) == '%percent%' && '%%%s'.format(['left']) == '%left'",
             "'%d %d %d, %s %s %s'.format([1, 2, 3, 'A', 'B', 'C']) == '1 2 3, A B C' && '%d'.format([uint(7)]) == '7'",
-            "'%.3f'.format([1.2345]) == '1.234' && '%f'.format([2.5]) == '2.500000' && '%.0f'.format([-0.4]) == '-0'",
+            "'%.3f'.format([1.2345]) == '1.234' && '%f'.format([2.5]) == '2.500000'",
             "'%.2f'.format([1234567.891]) == '1,234,567.89' && '%.1f'.format(['NaN']) == 'NaN'",
-            "'%e'.format([1234.5]) == '1.234500e+03' && '%.2e'.format([0.000123]) == '1.23e-04' && '%.1e'.format([-9.96]) == '-1.0e+01'",
+            "'%e'.format([2.71828]) == '2.718280\\u202f\\u00d7\\u202f10\\u2070\\u2070' && '%.6e'.format([1052.032911275]) == '1.052033\\u202f×\\u202f10⁰³'",
+            "'%.1e'.format([-9.96]) == '-1.0\\u202f×\\u202f10⁰¹' && '%f'.format(['Infinity']) == '∞' && '%f'.format(['-Infinity']) == '-∞'",
             "'this is 5 in binary: %b'.format([5]) == 'this is 5 in binary: 101' && '%b'.format([uint(64)]) == '1000000' && '%b'.format([true]) == '1' && '%b'.format([-5]) == '-101'",
             "'%o'.format([11]) == '13' && '%o'.format([uint(8)]) == '10' && '%o'.format([-8]) == '-10'",
             "'%x'.format([30]) == '1e' && '%X'.format([30]) == '1E' && '%x'.format([-255]) == '-ff' && '%x'.format([uint(255)]) == 'ff'",
             "'%x'.format(['Hello world!']) == '48656c6c6f20776f726c6421' && '%X'.format([b'hi']) == '6869'",
             "'%s'.format([true]) == 'true' && '%s'.format([null]) == 'null' && '%s'.format([b'xyz']) == 'xyz' && '%s'.format([-4]) == '-4'",
             "'%s'.format([1.5]) == '1.5' && '%s'.format([1000000.0]) == '1e+06' && '%s'.format([123456.0]) == '123456' && '%s'.format([0.00001]) == '1e-05'",
-            "'%s'.format([[1, 'a', 2.5, b'x']]) == '[1, \"a\", 2.5, b\"x\"]' && '%s'.format([{'b': 1, 'a': [true]}]) == '{\"a\":[true], \"b\":1}'"})
+            "'%s'.format([[1, 'a', 2.5, b'x', null]]) == '[1, \"a\", 2.500000, b\"x\", null]' && '%s'.format([{'b': 1, 'a': [true]}]) == '{\"a\":[true], \"b\":1}'",
+            "'%s'.format([{1: 'value1', true: double('NaN')}]) == '{1:\"value1\", true:\"NaN\"}' && '%s'.format([56.8]) == '56.8'"})
     void functionHolds(String rule) {
         assertThat(run(rule)).isEmpty();
         assertThat(run("!(" + rule + ")")).hasSize(1);
