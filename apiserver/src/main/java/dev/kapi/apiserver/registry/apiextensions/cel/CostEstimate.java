@@ -25,7 +25,8 @@ final class CostEstimate {
     private static final Set<String> STRING_SCANS = Set.of("contains", "startsWith", "endsWith", "matches", "find",
             "findAll", "lowerAscii", "upperAscii", "replace", "split", "substring", "trim", "indexOf", "lastIndexOf",
             "join", "charAt", "reverse", "_+_", "_==_", "_!=_", "isSorted", "sum", "min", "max", "@in", "url",
-            "isURL", "quantity", "isQuantity", "sort");
+            "isURL", "quantity", "isQuantity", "sort", "ip", "isIP", "cidr", "isCIDR",
+            "semver", "isSemver", "format");
     private static final RuleSchema KEY = new RuleSchema("string", "", Map.of(), null, null, false, false, false, "",
             List.of(), "", null, null, null, List.of());
 

@@ -10,24 +10,29 @@ import dev.cel.common.types.CelType;
 import dev.cel.common.types.OptionalType;
 import dev.cel.extensions.CelExtensions;
 import dev.cel.parser.CelStandardMacro;
+import dev.cel.validator.CelValidator;
+import dev.cel.validator.CelValidatorFactory;
+import dev.cel.validator.validators.HomogeneousLiteralValidator;
 import java.util.regex.Pattern;
 
 /**
  * The CEL environment of the rules on one schema node, as kube's: {@code self} (and {@code oldSelf}, an
  * {@code optional} of the same type for {@code optionalOldSelf} rules) typed by the schema, the standard
- * library and macros, optional types, the strings and sets extensions, and kube's lists, regex, URL and
- * quantity libraries. Compile errors read as cel-go's ({@code ERROR: <input>:1:6: ...}).
+ * library and macros, optional types, the strings (with {@code format}) and sets extensions, and kube's lists,
+ * regex, URL, quantity, IP, CIDR and semver libraries. Compile errors read as cel-go's
+ * ({@code ERROR: <input>:1:6: ...}).
  */
 final class RuleEnvironment {
 
     private static final CelOptions OPTIONS = CelOptions.current()
             .enableOptionalSyntax(true)
-            .enableHomogeneousLiterals(true)
             .build();
     private static final Pattern CANDIDATES = Pattern.compile(" \\(candidates: [^\\n]*\\)");
     private static final Pattern LOCATION = Pattern.compile("^(ERROR: <input>:\\d+:\\d+: )", Pattern.MULTILINE);
 
     private final Cel cel;
+    /** Homogeneous list and map literals, as cel-go's validator: the arguments of {@code format} are exempt. */
+    private final CelValidator homogeneous;
 
     RuleEnvironment(RuleTypes types, CelType self, boolean optionalOldSelf) {
         this.cel = CelFactory.standardCelBuilder()
@@ -42,10 +47,21 @@ final class RuleEnvironment {
                 .addFunctionDeclarations(KubeRegex.declarations())
                 .addFunctionDeclarations(KubeUrls.declarations())
                 .addFunctionDeclarations(KubeQuantities.declarations())
+                .addFunctionDeclarations(KubeIps.declarations())
+                .addFunctionDeclarations(KubeCidrs.declarations())
+                .addFunctionDeclarations(KubeSemvers.declarations())
+                .addFunctionDeclarations(KubeFormat.declarations())
                 .addFunctionBindings(KubeLists.bindings())
                 .addFunctionBindings(KubeRegex.bindings())
                 .addFunctionBindings(KubeUrls.bindings())
                 .addFunctionBindings(KubeQuantities.bindings())
+                .addFunctionBindings(KubeIps.bindings())
+                .addFunctionBindings(KubeCidrs.bindings())
+                .addFunctionBindings(KubeSemvers.bindings())
+                .addFunctionBindings(KubeFormat.bindings())
+                .build();
+        this.homogeneous = CelValidatorFactory.standardCelValidatorBuilder(cel)
+                .addAstValidators(HomogeneousLiteralValidator.newInstance("format"))
                 .build();
     }
 
@@ -63,6 +79,10 @@ final class RuleEnvironment {
             CelValidationResult checked = cel.check(parsed.getAst());
             if (checked.hasError()) {
                 throw new CompileException(CANDIDATES.matcher(issues(checked)).replaceAll(""));
+            }
+            CelValidationResult validated = homogeneous.validate(checked.getAst());
+            if (validated.hasError()) {
+                throw new CompileException(issues(validated));
             }
             return checked.getAst();
         } catch (CelValidationException e) {
