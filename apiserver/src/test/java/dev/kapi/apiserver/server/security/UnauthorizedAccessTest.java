@@ -124,7 +124,7 @@ class UnauthorizedAccessTest {
                           {"apiGroups":[""],"resources":["pods/eviction"],"resourceNames":["mine-pod"],
                            "verbs":["create"]},
                           {"apiGroups":["sec.kapi.dev"],"resources":["gadgets"],"resourceNames":["mine-gadget"],
-                           "verbs":["get"]}]}""");
+                           "verbs":["get","update","patch"]}]}""");
         admin.create(RBAC + "/namespaces/team-a/rolebindings", """
                 {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"carol-narrow"},
                  "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"narrow"},
@@ -247,6 +247,76 @@ class UnauthorizedAccessTest {
             assertStatus(allNamespaces, 404);
             assertThat(carol.send("GET", "/api/v1/namespaces/team-a", null, null).code()).isEqualTo(200);
         }
+    }
+
+    /**
+     * carol may update and patch gadget {@code mine-gadget} in team-a and nothing else: a body that names another
+     * gadget, another namespace, or another kind than her URL is a 400 for PUT, merge patch and apply alike, and
+     * every custom object stays as it was.
+     */
+    @Test
+    void aCustomResourceBodyCannotReachAnObjectItsUrlDoesNotName() throws Exception {
+        String mine = CUSTOM + "/namespaces/team-a/gadgets/mine-gadget";
+        Map<String, String> before = admin.snapshot();
+        try (RawHttps carol = client(User.CAROL)) {
+            for (String metadata : List.of("{\"name\":\"theirs-gadget\"}", "{\"name\":\"created-by-carol\"}",
+                    "{\"name\":\"mine-gadget\",\"namespace\":\"team-b\"}")) {
+                String body = "{\"apiVersion\":\"" + CUSTOM_API + "\",\"kind\":\"Gadget\",\"metadata\":" + metadata
+                        + ",\"data\":\"pwned\"}";
+                assertStatus(carol.send("PUT", mine, "application/json", body), 400);
+                assertStatus(carol.send("PATCH", mine, "application/merge-patch+json", body), 400);
+                assertStatus(carol.send("PATCH", mine + "?fieldManager=carol&force=true", "application/apply-patch+yaml",
+                        body), 400);
+            }
+            for (String typeMeta : List.of("\"apiVersion\":\"" + CUSTOM_API + "\",\"kind\":\"Knob\"",
+                    "\"apiVersion\":\"v1\",\"kind\":\"Secret\"")) {
+                assertStatus(carol.send("PUT", mine, "application/json", "{" + typeMeta
+                        + ",\"metadata\":{\"name\":\"mine-gadget\"},\"data\":\"pwned\"}"), 400);
+            }
+            // strategic merge patch is not served for custom resources at all (kube's 415), before any body is read
+            assertStatus(carol.send("PATCH", mine, "application/strategic-merge-patch+json", "{\"data\":\"x\"}"), 415);
+            assertStatus(carol.send("PATCH", CUSTOM + "/namespaces/team-a/gadgets/theirs-gadget",
+                    "application/strategic-merge-patch+json", "{\"data\":\"x\"}"), 403);
+        }
+        assertThat(admin.snapshot()).isEqualTo(before);
+        assertThat(admin.code(CUSTOM + "/namespaces/team-a/gadgets/created-by-carol")).isEqualTo(404);
+    }
+
+    /**
+     * A CRD (only an admin may create one) that asks for a built-in resource's names, or another CRD's, is not
+     * accepted: the built-in Role and the first gadgets stay what their paths serve, so no CRD can put itself
+     * between a user and objects RBAC guards by their own resource name.
+     */
+    @Test
+    void aCrdCannotTakeOverABuiltInOrAnotherCrdsPath() throws Exception {
+        String crds = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+        admin.create(crds, """
+                {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
+                 "metadata":{"name":"roles.rbac.authorization.k8s.io",
+                   "annotations":{"api-approved.kubernetes.io":"unapproved, a takeover attempt"}},
+                 "spec":{"group":"rbac.authorization.k8s.io","scope":"Namespaced",
+                   "names":{"plural":"roles","singular":"role","kind":"Role","listKind":"RoleList"},
+                   "versions":[{"name":"v1","served":true,"storage":true,
+                     "schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}]}}""");
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            for (JsonNode c : admin.get(crds + "/roles.rbac.authorization.k8s.io").path("status").path("conditions")) {
+                if (c.path("type").asString().equals("NamesAccepted")) {
+                    return c.path("status").asString().equals("False")
+                            && c.path("message").asString().equals("\"RoleList\" is already in use");
+                }
+            }
+            return false;
+        });
+        JsonNode role = admin.get(RBAC + "/namespaces/team-a/roles/narrow");
+        assertThat(role.path("kind").asString()).isEqualTo("Role");
+        assertThat(role.path("rules").size()).isGreaterThan(0);
+        try (RawHttps carol = client(User.CAROL)) {
+            assertStatus(carol.send("GET", RBAC + "/namespaces/team-a/roles/narrow", null, null), 403);
+        }
+        assertThat(http(admin).send("DELETE", crds + "/roles.rbac.authorization.k8s.io", null, null).code())
+                .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> admin.code(crds + "/roles.rbac.authorization.k8s.io") == 404);
+        assertThat(admin.get(RBAC + "/namespaces/team-a/roles/narrow").path("kind").asString()).isEqualTo("Role");
     }
 
     /**
@@ -471,6 +541,10 @@ class UnauthorizedAccessTest {
     }
 
     /** The admin's view: fixtures, every object that a request of the table could touch, and {@code mine} restored. */
+    private static RawHttps http(Admin admin) {
+        return admin.http;
+    }
+
     static final class Admin {
         private static final List<String> LISTS = List.of("/api/v1/namespaces", "/api/v1/configmaps",
                 "/api/v1/secrets", "/api/v1/serviceaccounts", RBAC + "/roles", RBAC + "/rolebindings",
