@@ -2,6 +2,7 @@ package dev.kapi.apiserver.registry.apiextensions.cel;
 
 import static dev.kapi.apiserver.registry.apiextensions.cel.CelFixtures.compile;
 import static dev.kapi.apiserver.registry.apiextensions.cel.CelFixtures.lines;
+import static dev.kapi.apiserver.registry.apiextensions.cel.CelFixtures.runOnSpec;
 import static dev.kapi.apiserver.registry.apiextensions.cel.CelFixtures.yaml;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -65,21 +66,9 @@ class CelFormatLibraryTest {
     }
 
     private static List<String> run(String rule) {
-        CelValidation cel = compile(yaml("""
-                type: object
-                properties:
-                  spec:
-                    type: object
-                    properties:
-                      name: {type: string, maxLength: 32}
-                    x-kubernetes-validations:
-                    - rule: %s
-                """.formatted(yamlString(rule))));
-        assertThat(cel.errors()).isEmpty();
-        return lines(cel.validate(yaml("{spec: {name: web}}"), null));
+        return runOnSpec("""
+                name: {type: string, maxLength: 32}
+                """, "{spec: {name: web}}", rule);
     }
 
-    private static String yamlString(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-    }
 }

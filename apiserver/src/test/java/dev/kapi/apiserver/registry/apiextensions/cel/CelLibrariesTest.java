@@ -1,10 +1,9 @@
 package dev.kapi.apiserver.registry.apiextensions.cel;
 
-import static dev.kapi.apiserver.registry.apiextensions.cel.CelFixtures.compile;
-import static dev.kapi.apiserver.registry.apiextensions.cel.CelFixtures.lines;
-import static dev.kapi.apiserver.registry.apiextensions.cel.CelFixtures.yaml;
+import static dev.kapi.apiserver.registry.apiextensions.cel.CelFixtures.runOnSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -60,31 +59,16 @@ class CelLibrariesTest {
         assertThat(run(parts[0])).containsExactly(parts[1]);
     }
 
-    private static java.util.List<String> run(String rule) {
-        CelValidation cel = compile(yaml("""
-                type: object
-                properties:
-                  spec:
-                    type: object
-                    properties:
-                      s: {type: string, maxLength: 64}
-                      q: {type: string, maxLength: 16}
-                      ints: {type: array, maxItems: 10, items: {type: integer}}
-                      unsorted: {type: array, maxItems: 10, items: {type: integer}}
-                      dup: {type: array, maxItems: 10, items: {type: integer}}
-                      doubles: {type: array, maxItems: 10, items: {type: number}}
-                      names: {type: array, maxItems: 10, items: {type: string, maxLength: 8}}
-                    x-kubernetes-validations:
-                    - rule: %s
-                """.formatted(yamlString(rule))));
-        assertThat(cel.errors()).isEmpty();
-        return lines(cel.validate(yaml("""
-                {spec: {s: 'Hello, World!', q: 2Gi, ints: [1, 2, 3], unsorted: [2, 1], dup: [7, 8, 7],
-                        doubles: [1.5, 2], names: [a, b, c]}}
-                """), null));
+    private static List<String> run(String rule) {
+        return runOnSpec("""
+                s: {type: string, maxLength: 64}
+                q: {type: string, maxLength: 16}
+                ints: {type: array, maxItems: 10, items: {type: integer}}
+                unsorted: {type: array, maxItems: 10, items: {type: integer}}
+                dup: {type: array, maxItems: 10, items: {type: integer}}
+                doubles: {type: array, maxItems: 10, items: {type: number}}
+                names: {type: array, maxItems: 10, items: {type: string, maxLength: 8}}
+                """, "{spec: {s: 'Hello, World!', q: 2Gi, ints: [1, 2, 3], unsorted: [2, 1], dup: [7, 8, 7], doubles: [1.5, 2], names: [a, b, c]}}", rule);
     }
 
-    private static String yamlString(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-    }
 }

@@ -2,8 +2,8 @@ package dev.kapi.apiserver.registry.apiextensions.cel;
 
 import static dev.kapi.apiserver.registry.apiextensions.cel.CelFixtures.compile;
 import static dev.kapi.apiserver.registry.apiextensions.cel.CelFixtures.lines;
+import static dev.kapi.apiserver.registry.apiextensions.cel.CelFixtures.runOnSpec;
 import static dev.kapi.apiserver.registry.apiextensions.cel.CelFixtures.specSchema;
-import static dev.kapi.apiserver.registry.apiextensions.cel.CelFixtures.yaml;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -96,23 +96,11 @@ class CelNetworkLibrariesTest {
     }
 
     private static List<String> run(String rule) {
-        CelValidation cel = compile(yaml("""
-                type: object
-                properties:
-                  spec:
-                    type: object
-                    properties:
-                      v4: {type: string, maxLength: 15}
-                      v6: {type: string, maxLength: 39}
-                      net: {type: string, maxLength: 43}
-                    x-kubernetes-validations:
-                    - rule: %s
-                """.formatted(yamlString(rule))));
-        assertThat(cel.errors()).isEmpty();
-        return lines(cel.validate(yaml("{spec: {v4: 10.1.2.3, v6: 'fd00::1', net: 10.0.0.0/8}}"), null));
+        return runOnSpec("""
+                v4: {type: string, maxLength: 15}
+                v6: {type: string, maxLength: 39}
+                net: {type: string, maxLength: 43}
+                """, "{spec: {v4: 10.1.2.3, v6: 'fd00::1', net: 10.0.0.0/8}}", rule);
     }
 
-    private static String yamlString(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-    }
 }

@@ -1,8 +1,6 @@
 package dev.kapi.apiserver.registry.apiextensions.cel;
 
-import static dev.kapi.apiserver.registry.apiextensions.cel.CelFixtures.compile;
-import static dev.kapi.apiserver.registry.apiextensions.cel.CelFixtures.lines;
-import static dev.kapi.apiserver.registry.apiextensions.cel.CelFixtures.yaml;
+import static dev.kapi.apiserver.registry.apiextensions.cel.CelFixtures.runOnSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -56,21 +54,9 @@ class CelSemverLibraryTest {
     }
 
     private static List<String> run(String rule) {
-        CelValidation cel = compile(yaml("""
-                type: object
-                properties:
-                  spec:
-                    type: object
-                    properties:
-                      version: {type: string, maxLength: 32}
-                    x-kubernetes-validations:
-                    - rule: %s
-                """.formatted(yamlString(rule))));
-        assertThat(cel.errors()).isEmpty();
-        return lines(cel.validate(yaml("{spec: {version: 1.31.2}}"), null));
+        return runOnSpec("""
+                version: {type: string, maxLength: 32}
+                """, "{spec: {version: 1.31.2}}", rule);
     }
 
-    private static String yamlString(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-    }
 }
