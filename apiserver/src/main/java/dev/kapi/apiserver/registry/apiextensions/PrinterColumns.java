@@ -30,14 +30,36 @@ final class PrinterColumns {
             columns.add(TableColumn.ageColumn());
             return columns;
         }
+        RowTree rows = new RowTree();
         for (CustomResourceColumnDefinition c : declared) {
             JsonPath path = JsonPath.compile(c.getJsonPath());
             String type = c.getType();
             columns.add(new TableColumn<>(c.getName(), type, Objects.toString(c.getFormat(), ""),
                     Objects.toString(c.getDescription(), ""), c.getPriority() == null ? 0 : c.getPriority(),
-                    obj -> cell(type, path.find(Json.tree(obj)))));
+                    obj -> cell(type, path.find(rows.of(obj)))));
         }
         return columns;
+    }
+
+    /**
+     * The JSON tree of the row being rendered, built once for all of its columns: the columns of a row are
+     * computed one after another for the same object, so the last object's tree is kept (per thread, since
+     * concurrent requests render tables of the same resource).
+     */
+    private static final class RowTree {
+        private record Last(GenericKubernetesResource obj, JsonNode tree) {
+        }
+
+        private final ThreadLocal<Last> last = new ThreadLocal<>();
+
+        JsonNode of(GenericKubernetesResource obj) {
+            Last l = last.get();
+            if (l == null || l.obj() != obj) {
+                l = new Last(obj, Json.tree(obj));
+                last.set(l);
+            }
+            return l.tree();
+        }
     }
 
     private static Object cell(String type, List<JsonNode> found) {
