@@ -25,32 +25,38 @@ import io.fabric8.kubernetes.api.model.KubernetesResource;
  *     (UPDATE, DELETE), null on CREATE. Plugins must not change {@code oldObject};</li>
  * <li>{@code options}: {@code meta.k8s.io/v1} CreateOptions, UpdateOptions (also for a patch, as kube converts
  *     PatchOptions) or DeleteOptions; {@code dryRun}: whether nothing will be persisted;</li>
- * <li>{@code user}: who asks (name, uid, groups, extra), a system identity for the server's own writers.</li>
+ * <li>{@code user}: who asks (name, uid, groups, extra), a system identity for the server's own writers;</li>
+ * <li>{@code recorder}: where plugins leave warnings for the client and audit annotations.</li>
  * </ul>
  */
 public record AdmissionAttributes(Operation operation, GroupVersionKind kind, GroupVersionKind requestKind,
                                   GroupVersionResource resource, String subresource, String namespace, String name,
                                   HasMetadata object, HasMetadata oldObject, KubernetesResource options,
-                                  UserInfo user, boolean dryRun) {
+                                  UserInfo user, boolean dryRun,
+                                  AdmissionRecorder recorder) {
+
+    public AdmissionAttributes {
+        recorder = recorder == null ? AdmissionRecorder.NONE : recorder;
+    }
 
     public enum Operation { CREATE, UPDATE, DELETE, CONNECT }
 
     /** The same attributes with another object (mutating plugins hand theirs on). */
     public AdmissionAttributes withObject(HasMetadata newObject) {
         return new AdmissionAttributes(operation, kind, requestKind, resource, subresource, namespace, name,
-                newObject, oldObject, options, user, dryRun);
+                newObject, oldObject, options, user, dryRun, recorder);
     }
 
     /** The same attributes with another object and old object (each attempt of an update reads them anew). */
     public AdmissionAttributes withObjects(HasMetadata newObject, HasMetadata newOldObject) {
         return new AdmissionAttributes(operation, kind, requestKind, resource, subresource, namespace, name,
-                newObject, newOldObject, options, user, dryRun);
+                newObject, newOldObject, options, user, dryRun, recorder);
     }
 
     /** The same attributes with another name (the one generated for a create). */
     public AdmissionAttributes withName(String newName) {
         return new AdmissionAttributes(operation, kind, requestKind, resource, subresource, namespace, newName,
-                object, oldObject, options, user, dryRun);
+                object, oldObject, options, user, dryRun, recorder);
     }
 
     /** The API group of the resource ("" for the core group). */

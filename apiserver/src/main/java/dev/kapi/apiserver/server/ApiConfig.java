@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.server;
 
 import dev.kapi.apiserver.admission.AdmissionChain;
+import dev.kapi.apiserver.admission.AdmissionPlugins;
 import dev.kapi.apiserver.admission.MutatingAdmission;
 import dev.kapi.apiserver.admission.NamespaceLifecycle;
 import dev.kapi.apiserver.admission.ValidatingAdmission;
@@ -30,15 +31,36 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** The beans behind the API handler: admission, registry and handlers (security beans: {@link SecurityConfig}). */
 @Configuration(proxyBeanMethods = false)
 public class ApiConfig {
 
+    /**
+     * Every admission plugin bean, run when {@code --enable-admission-plugins} / {@code
+     * --disable-admission-plugins} and kube's defaults enable its name; a bad flag stops the server.
+     */
     @Bean
-    AdmissionChain admissionChain(List<MutatingAdmission> mutating, List<ValidatingAdmission> validating) {
-        return new AdmissionChain(mutating, validating);
+    AdmissionChain admissionChain(List<MutatingAdmission> mutating, List<ValidatingAdmission> validating,
+                                  ServerOptions options) {
+        Set<String> implemented = new HashSet<>();
+        mutating.forEach(p -> implemented.add(p.name()));
+        validating.forEach(p -> implemented.add(p.name()));
+        try {
+            return new AdmissionChain(mutating, validating, AdmissionPlugins.enabled(options.admission().enable(),
+                    options.admission().disable(), implemented));
+        } catch (IllegalArgumentException e) {
+            throw new StartupFailure(e.getMessage());
+        }
+    }
+
+    /** {@code --admission-control-config-file}: each plugin's configuration by name. */
+    @Bean
+    AdmissionConfigFile admissionConfigFile(ServerOptions options) {
+        return AdmissionConfigFile.load(options.admission().configFile());
     }
 
     /** Every write, from a request or from the server's own writers: admission around the store. */

@@ -34,6 +34,7 @@ public class ServerOptions {
     private final String tokenAuthFile;
     private final boolean anonymousAuth;
     private final List<String> authorizationModes;
+    private final AdmissionFlags admission;
     private final Duration shutdownDelay;
 
     public ServerOptions(@Value("${etcd-servers:}") String etcdServers,
@@ -64,6 +65,9 @@ public class ServerOptions {
                          @Value("${token-auth-file:}") String tokenAuthFile,
                          @Value("${anonymous-auth:true}") boolean anonymousAuth,
                          @Value("${authorization-mode:RBAC}") String authorizationModes,
+                         @Value("${enable-admission-plugins:}") String enableAdmissionPlugins,
+                         @Value("${disable-admission-plugins:}") String disableAdmissionPlugins,
+                         @Value("${admission-control-config-file:}") String admissionControlConfigFile,
                          @Value("${shutdown-delay-duration:0s}") String shutdownDelayDuration) {
         this.etcdServers = commaList(etcdServers);
         this.etcdPrefix = etcdPrefix.endsWith("/") ? etcdPrefix.substring(0, etcdPrefix.length() - 1) : etcdPrefix;
@@ -86,6 +90,8 @@ public class ServerOptions {
         this.tokenAuthFile = tokenAuthFile;
         this.anonymousAuth = anonymousAuth;
         this.authorizationModes = commaList(authorizationModes);
+        this.admission = new AdmissionFlags(commaList(enableAdmissionPlugins), commaList(disableAdmissionPlugins),
+                admissionControlConfigFile);
         Duration delay = TokenConfig.parseGoDuration(shutdownDelayDuration);
         this.shutdownDelay = delay == null ? Duration.ZERO : delay;
     }
@@ -207,5 +213,16 @@ public class ServerOptions {
      */
     public Duration shutdownDelay() {
         return shutdownDelay;
+    }
+
+    /**
+     * {@code --enable-admission-plugins}, {@code --disable-admission-plugins} (kube's plugin names) and
+     * {@code --admission-control-config-file} (an AdmissionConfiguration with per-plugin configuration).
+     */
+    public record AdmissionFlags(List<String> enable, List<String> disable, String configFile) {
+    }
+
+    public AdmissionFlags admission() {
+        return admission;
     }
 }

@@ -18,6 +18,6 @@ public final class Attributes {
                                          HasMetadata object, HasMetadata oldObject, UserInfo user, boolean dryRun) {
         GroupVersionKind gvk = new GroupVersionKind(group, version, kind);
         return new AdmissionAttributes(operation, gvk, gvk, new GroupVersionResource(group, version, resource),
-                subresource == null ? "" : subresource, namespace, name, object, oldObject, null, user, dryRun);
+                subresource == null ? "" : subresource, namespace, name, object, oldObject, null, user, dryRun, null);
     }
 }

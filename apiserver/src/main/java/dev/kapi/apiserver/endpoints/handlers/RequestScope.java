@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.endpoints.handlers;
 
+import dev.kapi.apiserver.admission.AdmissionRecorder;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.authn.UserInfo;
 import dev.kapi.apiserver.authz.AuthorizationAttributes;
@@ -18,8 +19,11 @@ import io.fabric8.kubernetes.api.model.UpdateOptions;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -39,6 +43,7 @@ public final class RequestScope {
     private final HttpServletResponse response;
     private final Authorizer authorizer;
     private final Set<String> warnings = new HashSet<>();
+    private final Map<String, String> auditAnnotations = new LinkedHashMap<>();
 
     /** A scope without an authorizer: a write that would create through PATCH is refused (500), as in kube. */
     public RequestScope(RequestInfo info, ResourceDefinition<HasMetadata> definition, Store<HasMetadata> store,
@@ -139,12 +144,39 @@ public final class RequestScope {
      * recorder does), once per text; control characters (a multi-line YAML error) become spaces, which a header
      * cannot carry. Warnings after the response is committed (a watch stream) are dropped.
      */
-    public void warn(String warning) {
+    public synchronized void warn(String warning) {
         if (!warnings.add(warning) || response.isCommitted()) {
             return;
         }
         String text = warning.replaceAll("[\\p{Cntrl}&&[^\t]]+", " ");
         response.addHeader("Warning", "299 - \"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+    }
+
+    /**
+     * Admission's recorder for this request: warnings become {@code Warning} headers ({@link #warn}); audit
+     * annotations are kept for the request's audit event ({@link #auditAnnotations}).
+     */
+    public AdmissionRecorder recorder() {
+        return new AdmissionRecorder() {
+            @Override
+            public void warn(String warning) {
+                RequestScope.this.warn(warning);
+            }
+
+            @Override
+            public void annotate(String key, String value) {
+                synchronized (auditAnnotations) {
+                    auditAnnotations.putIfAbsent(key, value);
+                }
+            }
+        };
+    }
+
+    /** The audit annotations admission left on this request, in the order they came. */
+    public Map<String, String> auditAnnotations() {
+        synchronized (auditAnnotations) {
+            return Collections.unmodifiableMap(new LinkedHashMap<>(auditAnnotations));
+        }
     }
 
     /**
@@ -175,7 +207,7 @@ public final class RequestScope {
      */
     public WriteScope<HasMetadata> writeScope() {
         return new WriteScope<>(store, namespace(), info.subresource(), user,
-                FieldManagerNames.fromUserAgent(request.getHeader("User-Agent")));
+                FieldManagerNames.fromUserAgent(request.getHeader("User-Agent")), recorder());
     }
 
     /**

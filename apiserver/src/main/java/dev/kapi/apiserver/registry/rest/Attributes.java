@@ -27,7 +27,8 @@ final class Attributes {
                 : SubresourceKinds.of(def, subresource).kindOf(def);
         String n = name == null ? "" : name;
         return new AdmissionAttributes(operation, kind, kind, def.groupVersionResource(), subresource,
-                namespace(def, scope.namespace(), n), n, null, null, options, scope.user(), dryRun);
+                namespace(def, scope.namespace(), n), n, null, null, options, scope.user(), dryRun,
+                scope.recorder());
     }
 
     /** The name a create admits: the object's ("" while it has only a generateName). */

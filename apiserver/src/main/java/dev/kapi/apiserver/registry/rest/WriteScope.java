@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.registry.rest;
 
+import dev.kapi.apiserver.admission.AdmissionRecorder;
 import dev.kapi.apiserver.authn.UserInfo;
 import dev.kapi.apiserver.registry.Store;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -12,20 +13,23 @@ import java.util.Objects;
  * resource itself) and the caller: the authorized user of an HTTP request, or the system identity of one of
  * the server's own writers ({@link SystemUsers}). {@code manager} names the writer in managedFields when the
  * request names no {@code fieldManager}: an HTTP client by its User-Agent, the server's writers as kube's.
+ * {@code recorder} takes admission's warnings and audit annotations for the request (the server's writers
+ * drop them).
  */
 public record WriteScope<T extends HasMetadata>(Store<T> store, String namespace, String subresource, UserInfo user,
-                                                String manager) {
+                                                String manager, AdmissionRecorder recorder) {
 
     public WriteScope {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(user, "user");
         subresource = subresource == null || subresource.isEmpty() ? null : subresource;
         manager = manager == null ? SystemUsers.fieldManager(user) : manager;
+        recorder = recorder == null ? AdmissionRecorder.NONE : recorder;
     }
 
     /** A write by one of the server's own writers, named in managedFields as kube names them. */
     public WriteScope(Store<T> store, String namespace, String subresource, UserInfo user) {
-        this(store, namespace, subresource, user, null);
+        this(store, namespace, subresource, user, null, null);
     }
 
     /** A write of the resource itself. */
@@ -35,7 +39,7 @@ public record WriteScope<T extends HasMetadata>(Store<T> store, String namespace
 
     /** The same write through a subresource ({@code status}, {@code finalize}, {@code scale}, ...). */
     public WriteScope<T> subresource(String name) {
-        return new WriteScope<>(store, namespace, name, user, manager);
+        return new WriteScope<>(store, namespace, name, user, manager, recorder);
     }
 
     /** The managedFields manager of a write with these options' {@code fieldManager} (or this scope's). */

@@ -52,7 +52,7 @@ class ManagedFieldsWritePathsTest {
     }
 
     private WriteScope<Deployment> scope() {
-        return new WriteScope<>(deployments, "ns", null, Writes.ADMIN, "test-agent");
+        return new WriteScope<>(deployments, "ns", null, Writes.ADMIN, "test-agent", null);
     }
 
     private Deployment create(String name, String manager) {

@@ -6,6 +6,7 @@ import dev.cel.common.types.SimpleType;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.kapi.apiserver.api.FieldError;
+import dev.kapi.apiserver.cel.GoStrings;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

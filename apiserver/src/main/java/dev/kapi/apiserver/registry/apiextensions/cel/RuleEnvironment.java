@@ -8,11 +8,11 @@ import dev.cel.common.CelValidationException;
 import dev.cel.common.CelValidationResult;
 import dev.cel.common.types.CelType;
 import dev.cel.common.types.OptionalType;
-import dev.cel.extensions.CelExtensions;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.validator.CelValidator;
 import dev.cel.validator.CelValidatorFactory;
 import dev.cel.validator.validators.HomogeneousLiteralValidator;
+import dev.kapi.apiserver.cel.KubeLibraries;
 import java.util.regex.Pattern;
 
 /**
@@ -35,30 +35,12 @@ final class RuleEnvironment {
     private final CelValidator homogeneous;
 
     RuleEnvironment(RuleTypes types, CelType self, boolean optionalOldSelf) {
-        this.cel = CelFactory.standardCelBuilder()
+        this.cel = KubeLibraries.addTo(CelFactory.standardCelBuilder()
                 .setOptions(OPTIONS)
                 .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
                 .setTypeProvider(types)
                 .addVar("self", self)
-                .addVar("oldSelf", optionalOldSelf ? OptionalType.create(self) : self)
-                .addCompilerLibraries(CelExtensions.strings(), CelExtensions.optional(), CelExtensions.sets(OPTIONS))
-                .addRuntimeLibraries(CelExtensions.strings(), CelExtensions.optional(), CelExtensions.sets(OPTIONS))
-                .addFunctionDeclarations(KubeLists.declarations())
-                .addFunctionDeclarations(KubeRegex.declarations())
-                .addFunctionDeclarations(KubeUrls.declarations())
-                .addFunctionDeclarations(KubeQuantities.declarations())
-                .addFunctionDeclarations(KubeIps.declarations())
-                .addFunctionDeclarations(KubeCidrs.declarations())
-                .addFunctionDeclarations(KubeSemvers.declarations())
-                .addFunctionDeclarations(KubeFormat.declarations())
-                .addFunctionBindings(KubeLists.bindings())
-                .addFunctionBindings(KubeRegex.bindings())
-                .addFunctionBindings(KubeUrls.bindings())
-                .addFunctionBindings(KubeQuantities.bindings())
-                .addFunctionBindings(KubeIps.bindings())
-                .addFunctionBindings(KubeCidrs.bindings())
-                .addFunctionBindings(KubeSemvers.bindings())
-                .addFunctionBindings(KubeFormat.bindings())
+                .addVar("oldSelf", optionalOldSelf ? OptionalType.create(self) : self), OPTIONS)
                 .build();
         this.homogeneous = CelValidatorFactory.standardCelValidatorBuilder(cel)
                 .addAstValidators(HomogeneousLiteralValidator.newInstance("format"))

@@ -4,6 +4,7 @@ import dev.kapi.apiserver.api.GoQuote;
 import dev.kapi.apiserver.api.FieldError;
 import dev.kapi.apiserver.registry.validation.GoValues;
 import dev.kapi.apiserver.registry.validation.NameValidation;
+import dev.kapi.apiserver.registry.validation.WebhookUrls;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceConversion;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.ServiceReference;

@@ -1,4 +1,4 @@
-package dev.kapi.apiserver.registry.apiextensions.cel;
+package dev.kapi.apiserver.cel;
 
 import dev.kapi.apiserver.api.GoQuote;
 import dev.cel.common.CelFunctionDecl;
@@ -24,7 +24,7 @@ import java.util.Map;
  * {@code url.ParseRequestURI}), {@code isURL(s)}, and on a URL {@code getScheme()}, {@code getHost()},
  * {@code getHostname()}, {@code getPort()}, {@code getEscapedPath()} and {@code getQuery()}.
  */
-final class KubeUrls {
+public final class KubeUrls {
 
     static final OpaqueType TYPE = OpaqueType.create("kubernetes.URL");
 
@@ -35,7 +35,7 @@ final class KubeUrls {
     private KubeUrls() {
     }
 
-    static List<CelFunctionDecl> declarations() {
+    public static List<CelFunctionDecl> declarations() {
         CelType query = MapType.create(SimpleType.STRING, ListType.create(SimpleType.STRING));
         return List.of(
                 CelFunctionDecl.newFunctionDeclaration("url",
@@ -50,7 +50,7 @@ final class KubeUrls {
                 getter("getQuery", "url_get_query", query));
     }
 
-    static List<CelFunctionBinding> bindings() {
+    public static List<CelFunctionBinding> bindings() {
         return List.of(
                 CelFunctionBinding.from("string_to_url", String.class, KubeUrls::parse),
                 CelFunctionBinding.from("is_url_string", String.class, s -> {

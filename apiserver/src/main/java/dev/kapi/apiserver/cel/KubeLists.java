@@ -1,4 +1,4 @@
-package dev.kapi.apiserver.registry.apiextensions.cel;
+package dev.kapi.apiserver.cel;
 
 import dev.cel.common.CelFunctionDecl;
 import dev.cel.common.CelOverloadDecl;
@@ -14,7 +14,7 @@ import java.util.List;
  * kube's CEL lists library: {@code isSorted()}, {@code sum()}, {@code min()}, {@code max()},
  * {@code indexOf(x)} and {@code lastIndexOf(x)} on lists of comparable values (int, double, string, bool).
  */
-final class KubeLists {
+public final class KubeLists {
 
     private static final CelType T = TypeParamType.create("T");
     private static final CelType LIST_T = ListType.create(T);
@@ -22,7 +22,7 @@ final class KubeLists {
     private KubeLists() {
     }
 
-    static List<CelFunctionDecl> declarations() {
+    public static List<CelFunctionDecl> declarations() {
         return List.of(
                 CelFunctionDecl.newFunctionDeclaration("isSorted",
                         CelOverloadDecl.newMemberOverload("list_is_sorted", SimpleType.BOOL, LIST_T)),
@@ -40,7 +40,7 @@ final class KubeLists {
                         CelOverloadDecl.newMemberOverload("list_last_index_of", SimpleType.INT, LIST_T, T)));
     }
 
-    static List<CelFunctionBinding> bindings() {
+    public static List<CelFunctionBinding> bindings() {
         return List.of(
                 CelFunctionBinding.from("list_is_sorted", List.class, KubeLists::isSorted),
                 CelFunctionBinding.from("list_int_sum", List.class, l -> sumInts(l)),

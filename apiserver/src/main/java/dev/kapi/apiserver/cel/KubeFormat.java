@@ -1,4 +1,4 @@
-package dev.kapi.apiserver.registry.apiextensions.cel;
+package dev.kapi.apiserver.cel;
 
 import com.google.common.primitives.UnsignedLong;
 import dev.cel.common.CelFunctionDecl;
@@ -27,20 +27,20 @@ import java.util.Map;
  * Not done: timestamps and durations under {@code %s}, and cel-go's compile-time check of literal format
  * strings (a bad clause fails when the rule runs).
  */
-final class KubeFormat {
+public final class KubeFormat {
 
     private static final String SUPERSCRIPT = "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079";
 
     private KubeFormat() {
     }
 
-    static List<CelFunctionDecl> declarations() {
+    public static List<CelFunctionDecl> declarations() {
         return List.of(CelFunctionDecl.newFunctionDeclaration("format",
                 CelOverloadDecl.newMemberOverload("string_format", SimpleType.STRING, SimpleType.STRING,
                         ListType.create(SimpleType.DYN))));
     }
 
-    static List<CelFunctionBinding> bindings() {
+    public static List<CelFunctionBinding> bindings() {
         return List.of(CelFunctionBinding.from("string_format", String.class, List.class, KubeFormat::format));
     }
 

@@ -1,15 +1,15 @@
-package dev.kapi.apiserver.registry.apiextensions.cel;
+package dev.kapi.apiserver.cel;
 
 import dev.kapi.apiserver.api.GoQuote;
 /** Go's {@code %q} and {@code %f} as kube's CEL error messages print them. */
-final class GoStrings {
+public final class GoStrings {
 
     private GoStrings() {
     }
 
 
     /** kube's getCostErrorMessage: {@code <name> exceeds budget by factor of <f>x}. */
-    static String costExceeds(String costName, long cost, long limit) {
+    public static String costExceeds(String costName, long cost, long limit) {
         double factor = (double) cost / limit;
         String f;
         if (factor > 100.0) {

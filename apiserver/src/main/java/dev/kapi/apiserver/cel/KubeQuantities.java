@@ -1,4 +1,4 @@
-package dev.kapi.apiserver.registry.apiextensions.cel;
+package dev.kapi.apiserver.cel;
 
 import dev.cel.common.CelFunctionDecl;
 import dev.cel.common.CelOverloadDecl;
@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * {@code sub(q|int)}, {@code isLessThan(q)}, {@code isGreaterThan(q)}, {@code compareTo(q)}; {@code ==}
  * compares amounts ({@code quantity('1') == quantity('1000m')}).
  */
-final class KubeQuantities {
+public final class KubeQuantities {
 
     static final OpaqueType TYPE = OpaqueType.create("kubernetes.Quantity");
 
@@ -41,7 +41,7 @@ final class KubeQuantities {
     private KubeQuantities() {
     }
 
-    static List<CelFunctionDecl> declarations() {
+    public static List<CelFunctionDecl> declarations() {
         return List.of(
                 global("quantity", "string_to_quantity", TYPE, SimpleType.STRING),
                 global("isQuantity", "is_quantity_string", SimpleType.BOOL, SimpleType.STRING),
@@ -60,7 +60,7 @@ final class KubeQuantities {
                 member("compareTo", "quantity_compare_to", SimpleType.INT, TYPE));
     }
 
-    static List<CelFunctionBinding> bindings() {
+    public static List<CelFunctionBinding> bindings() {
         return List.of(
                 CelFunctionBinding.from("string_to_quantity", String.class, KubeQuantities::parse),
                 CelFunctionBinding.from("is_quantity_string", String.class, s -> FORMAT.matcher(s).matches()),

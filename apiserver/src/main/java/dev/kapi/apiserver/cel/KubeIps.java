@@ -1,4 +1,4 @@
-package dev.kapi.apiserver.registry.apiextensions.cel;
+package dev.kapi.apiserver.cel;
 
 import dev.cel.common.CelFunctionDecl;
 import dev.cel.common.CelOverloadDecl;
@@ -8,7 +8,7 @@ import dev.cel.common.types.SimpleType;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelFunctionBinding;
 import dev.kapi.apiserver.api.GoQuote;
-import dev.kapi.apiserver.registry.apiextensions.cel.NetAddrs.Addr;
+import dev.kapi.apiserver.cel.NetAddrs.Addr;
 import java.util.List;
 
 /**
@@ -17,14 +17,14 @@ import java.util.List;
  * {@code isUnspecified()}, {@code isLoopback()}, {@code isLinkLocalMulticast()}, {@code isLinkLocalUnicast()}
  * and {@code isGlobalUnicast()}, as Go's {@code netip.Addr} answers them; {@code ==} compares addresses.
  */
-final class KubeIps {
+public final class KubeIps {
 
     static final OpaqueType TYPE = OpaqueType.create("net.IP");
 
     private KubeIps() {
     }
 
-    static List<CelFunctionDecl> declarations() {
+    public static List<CelFunctionDecl> declarations() {
         return List.of(
                 global("ip", "string_to_ip", TYPE, SimpleType.STRING),
                 global("isIP", "is_ip", SimpleType.BOOL, SimpleType.STRING),
@@ -37,7 +37,7 @@ final class KubeIps {
                 member("isGlobalUnicast", "ip_is_global_unicast", SimpleType.BOOL));
     }
 
-    static List<CelFunctionBinding> bindings() {
+    public static List<CelFunctionBinding> bindings() {
         return List.of(
                 CelFunctionBinding.from("string_to_ip", String.class, KubeIps::parse),
                 CelFunctionBinding.from("is_ip", String.class, s -> {

@@ -1,4 +1,4 @@
-package dev.kapi.apiserver.registry.apiextensions.cel;
+package dev.kapi.apiserver.cel;
 
 import dev.cel.common.CelFunctionDecl;
 import dev.cel.common.CelOverloadDecl;
@@ -18,7 +18,7 @@ import java.util.List;
  * {@code compareTo(v)}; {@code ==} compares by precedence (build metadata ignored). Normalizing drops a leading
  * {@code v} and leading zeros and fills a missing minor or patch with 0.
  */
-final class KubeSemvers {
+public final class KubeSemvers {
 
     static final OpaqueType TYPE = OpaqueType.create("kubernetes.Semver");
     private static final String ALPHANUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-";
@@ -69,7 +69,7 @@ final class KubeSemvers {
     private KubeSemvers() {
     }
 
-    static List<CelFunctionDecl> declarations() {
+    public static List<CelFunctionDecl> declarations() {
         return List.of(
                 CelFunctionDecl.newFunctionDeclaration("semver",
                         CelOverloadDecl.newGlobalOverload("string_to_semver", TYPE, SimpleType.STRING),
@@ -87,7 +87,7 @@ final class KubeSemvers {
                 member("compareTo", "semver_compare_to", SimpleType.INT, TYPE));
     }
 
-    static List<CelFunctionBinding> bindings() {
+    public static List<CelFunctionBinding> bindings() {
         return List.of(
                 CelFunctionBinding.from("string_to_semver", String.class, s -> parse(s, false)),
                 CelFunctionBinding.from("string_bool_to_semver", String.class, Boolean.class, KubeSemvers::parse),

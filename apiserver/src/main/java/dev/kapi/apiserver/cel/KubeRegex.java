@@ -1,4 +1,4 @@
-package dev.kapi.apiserver.registry.apiextensions.cel;
+package dev.kapi.apiserver.cel;
 
 import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
@@ -16,12 +16,12 @@ import java.util.List;
  * kube's CEL regex library (RE2 syntax, as kube's Go regexp): {@code s.find(re)} is the first match or "",
  * {@code s.findAll(re)} and {@code s.findAll(re, n)} every match (at most n when n is not negative).
  */
-final class KubeRegex {
+public final class KubeRegex {
 
     private KubeRegex() {
     }
 
-    static List<CelFunctionDecl> declarations() {
+    public static List<CelFunctionDecl> declarations() {
         return List.of(
                 CelFunctionDecl.newFunctionDeclaration("find",
                         CelOverloadDecl.newMemberOverload("string_find_string", SimpleType.STRING, SimpleType.STRING,
@@ -34,7 +34,7 @@ final class KubeRegex {
                                 SimpleType.INT)));
     }
 
-    static List<CelFunctionBinding> bindings() {
+    public static List<CelFunctionBinding> bindings() {
         return List.of(
                 CelFunctionBinding.from("string_find_string", String.class, String.class, (s, re) -> {
                     Matcher m = compile(re).matcher(s);

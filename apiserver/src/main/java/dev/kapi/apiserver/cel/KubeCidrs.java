@@ -1,4 +1,4 @@
-package dev.kapi.apiserver.registry.apiextensions.cel;
+package dev.kapi.apiserver.cel;
 
 import dev.cel.common.CelFunctionDecl;
 import dev.cel.common.CelOverloadDecl;
@@ -8,7 +8,7 @@ import dev.cel.common.types.SimpleType;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelFunctionBinding;
 import dev.kapi.apiserver.api.GoQuote;
-import dev.kapi.apiserver.registry.apiextensions.cel.NetAddrs.Addr;
+import dev.kapi.apiserver.cel.NetAddrs.Addr;
 import java.util.List;
 
 /**
@@ -17,7 +17,7 @@ import java.util.List;
  * {@code containsCIDR(cidr|string)}, {@code ip()}, {@code masked()} and {@code prefixLength()};
  * {@code ==} compares address and length ({@code cidr('10.0.0.1/8') != cidr('10.0.0.0/8')}).
  */
-final class KubeCidrs {
+public final class KubeCidrs {
 
     static final OpaqueType TYPE = OpaqueType.create("net.CIDR");
 
@@ -40,7 +40,7 @@ final class KubeCidrs {
     private KubeCidrs() {
     }
 
-    static List<CelFunctionDecl> declarations() {
+    public static List<CelFunctionDecl> declarations() {
         return List.of(
                 CelFunctionDecl.newFunctionDeclaration("cidr",
                         CelOverloadDecl.newGlobalOverload("string_to_cidr", TYPE, SimpleType.STRING)),
@@ -61,7 +61,7 @@ final class KubeCidrs {
                 member("prefixLength", "cidr_prefix_length", SimpleType.INT));
     }
 
-    static List<CelFunctionBinding> bindings() {
+    public static List<CelFunctionBinding> bindings() {
         return List.of(
                 CelFunctionBinding.from("string_to_cidr", String.class, KubeCidrs::parse),
                 CelFunctionBinding.from("is_cidr", String.class, s -> {

@@ -1,8 +1,7 @@
-package dev.kapi.apiserver.registry.apiextensions.conversion;
+package dev.kapi.apiserver.registry.validation;
 
 import dev.kapi.apiserver.api.GoQuote;
 import dev.kapi.apiserver.api.FieldError;
-import dev.kapi.apiserver.registry.validation.NameValidation;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -10,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** apiserver's webhook URL and service path checks ({@code ValidateWebhookURL}, the path part of {@code ValidateWebhookService}). */
-final class WebhookUrls {
+public final class WebhookUrls {
 
     private static final String FORM = "; desired format: https://host[/path]";
 
@@ -18,7 +17,7 @@ final class WebhookUrls {
     }
 
     /** An https URL with a host, and without user information, query or fragment. */
-    static List<FieldError> validateUrl(String path, String url) {
+    public static List<FieldError> validateUrl(String path, String url) {
         List<FieldError> errs = new ArrayList<>();
         URI u;
         try {
@@ -50,7 +49,7 @@ final class WebhookUrls {
     }
 
     /** A service path: empty or "/", else starting with '/' and made of DNS-1123 subdomain segments. */
-    static List<FieldError> validateServicePath(String path, String urlPath) {
+    public static List<FieldError> validateServicePath(String path, String urlPath) {
         List<FieldError> errs = new ArrayList<>();
         if (urlPath == null || urlPath.isEmpty() || urlPath.equals("/")) {
             return errs;
