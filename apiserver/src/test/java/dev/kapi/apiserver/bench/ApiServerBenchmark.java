@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * </ol>
  * Prints Markdown tables. {@code -Dbench.compaction=true} instead runs {@link CompactionRun};
  * {@code -Dbench.startupOnly=true} only the startup measurements; {@code -Dbench.rbacOnly=true} only the RBAC
- * cost; {@code -Dbench.applyOnly=true} only the apply cost. Run from the
+ * cost; {@code -Dbench.applyOnly=true} only the apply cost; {@code -Dbench.admissionOnly=true} only the cost of a
+ * validating webhook and a CEL policy ({@link AdmissionPhase}). Run from the
  * repository root:
  *
  * <pre>
@@ -36,6 +37,7 @@ import org.slf4j.LoggerFactory;
  * ./mvnw -B -q -pl apiserver test-compile exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=dev.kapi.apiserver.bench.ApiServerBenchmark [-Dbench.quick=true] [-Dbench.compaction=true]
  *     [-Dbench.applyOnly=true] [-Dbench.crdsOnly=true]
+ *     [-Dbench.admissionOnly=true]
  * </pre>
  *
  * Options are system properties, see {@link BenchOptions}.
@@ -69,6 +71,11 @@ public final class ApiServerBenchmark {
             } else if (Boolean.getBoolean("bench.crdsOnly")) {
                 Report report = new Report();
                 runCrdsOnly(options, report);
+                System.out.println();
+                System.out.println(report.markdown());
+            } else if (Boolean.getBoolean("bench.admissionOnly")) {
+                Report report = new Report();
+                runAdmissionOnly(options, report);
                 System.out.println();
                 System.out.println(report.markdown());
             } else if (Boolean.getBoolean("bench.rbacOnly")) {
@@ -112,6 +119,19 @@ public final class ApiServerBenchmark {
         }
     }
 
+    /** {@code -Dbench.admissionOnly=true}: only the cost of a validating webhook and a CEL policy ({@link AdmissionPhase}). */
+    private static void runAdmissionOnly(BenchOptions options, Report report) throws Exception {
+        Path tokens = options.workDir().resolve("tokens.csv");
+        RbacPhase.writeTokenFile(tokens);
+        LocalEtcdProcess etcdProcess = LocalEtcdProcess.start(options.workDir().resolve("etcd"));
+        try (ServerProcess server = ServerProcess.start(options,
+                ServerProcess.Spec.etcd("server-etcd", etcdProcess.endpoint(), "AlwaysAllow", tokens, "/registry"))) {
+            AdmissionPhase.run(options, server, report);
+        } finally {
+            etcdProcess.close();
+        }
+    }
+
     /** {@code -Dbench.crdsOnly=true}: only the cost of many CRDs ({@link CrdPhase}), on a fresh server on etcd. */
     private static void runCrdsOnly(BenchOptions options, Report report) throws Exception {
         Path tokens = options.workDir().resolve("tokens.csv");
@@ -140,6 +160,7 @@ public final class ApiServerBenchmark {
             phases.createNamespaces();
             phases.warmUp();
             ApplyPhase.run(options, server, report);
+            AdmissionPhase.run(options, server, report);
         } finally {
             etcdProcess.close();
         }
@@ -190,6 +211,7 @@ public final class ApiServerBenchmark {
             phases.watchLatency();
             RbacPhase.run(options, server, etcdProcess.endpoint(), tokens, token, report);
             ApplyPhase.run(options, server, report);
+            AdmissionPhase.run(options, server, report);
             report.section("Kapi on etcd: heap per idle watch", "Kapi", "–");
             phases.idleWatches();
         } finally {
