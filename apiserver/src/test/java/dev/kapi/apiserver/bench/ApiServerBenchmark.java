@@ -160,7 +160,6 @@ public final class ApiServerBenchmark {
             phases.createNamespaces();
             phases.warmUp();
             ApplyPhase.run(options, server, report);
-            AdmissionPhase.run(options, server, report);
         } finally {
             etcdProcess.close();
         }
