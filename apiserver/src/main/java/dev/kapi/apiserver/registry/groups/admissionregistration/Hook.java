@@ -21,27 +21,32 @@ record Hook(String name, List<RuleWithOperations> rules, String failurePolicy, S
             List<String> admissionReviewVersions) {
 
     static Hook of(ValidatingWebhook w) {
-        return new Hook(w.getName(), orEmpty(w.getRules()), w.getFailurePolicy(), w.getMatchPolicy(),
+        return new Hook(w.getName(), rules(w.getRules()), w.getFailurePolicy(), w.getMatchPolicy(),
                 w.getSideEffects(), w.getTimeoutSeconds(), w.getNamespaceSelector(), w.getObjectSelector(), false,
-                null, w.getClientConfig(), orEmpty(w.getMatchConditions()), orEmpty(w.getAdmissionReviewVersions()));
+                null, w.getClientConfig(), conditions(w.getMatchConditions()),
+                Items.strings(w.getAdmissionReviewVersions()));
     }
 
     static Hook of(MutatingWebhook w) {
-        return new Hook(w.getName(), orEmpty(w.getRules()), w.getFailurePolicy(), w.getMatchPolicy(),
+        return new Hook(w.getName(), rules(w.getRules()), w.getFailurePolicy(), w.getMatchPolicy(),
                 w.getSideEffects(), w.getTimeoutSeconds(), w.getNamespaceSelector(), w.getObjectSelector(), true,
-                w.getReinvocationPolicy(), w.getClientConfig(), orEmpty(w.getMatchConditions()),
-                orEmpty(w.getAdmissionReviewVersions()));
+                w.getReinvocationPolicy(), w.getClientConfig(), conditions(w.getMatchConditions()),
+                Items.strings(w.getAdmissionReviewVersions()));
     }
 
     static List<Hook> ofValidating(List<ValidatingWebhook> hooks) {
-        return orEmpty(hooks).stream().map(Hook::of).toList();
+        return Items.of(hooks, ValidatingWebhook::new).stream().map(Hook::of).toList();
     }
 
     static List<Hook> ofMutating(List<MutatingWebhook> hooks) {
-        return orEmpty(hooks).stream().map(Hook::of).toList();
+        return Items.of(hooks, MutatingWebhook::new).stream().map(Hook::of).toList();
     }
 
-    private static <T> List<T> orEmpty(List<T> l) {
-        return l == null ? List.of() : l;
+    private static List<RuleWithOperations> rules(List<RuleWithOperations> rules) {
+        return Items.of(rules, RuleWithOperations::new);
+    }
+
+    private static List<MatchCondition> conditions(List<MatchCondition> conditions) {
+        return Items.of(conditions, MatchCondition::new);
     }
 }

@@ -42,9 +42,9 @@ final class MatchResourcesChecks {
     }
 
     private static void rules(List<NamedRuleWithOperations> rules, String path, List<FieldError> errs) {
-        for (int i = 0; rules != null && i < rules.size(); i++) {
-            RuleChecks.namedRule(rules.get(i) == null ? new NamedRuleWithOperations() : rules.get(i),
-                    path + "[" + i + "]", errs);
+        List<NamedRuleWithOperations> items = Items.of(rules, NamedRuleWithOperations::new);
+        for (int i = 0; i < items.size(); i++) {
+            RuleChecks.namedRule(items.get(i), path + "[" + i + "]", errs);
         }
     }
 

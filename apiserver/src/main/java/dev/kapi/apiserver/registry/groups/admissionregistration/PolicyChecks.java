@@ -5,6 +5,7 @@ import dev.cel.common.types.SimpleType;
 import dev.kapi.apiserver.api.FieldError;
 import dev.kapi.apiserver.registry.validation.NameValidation;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.AuditAnnotation;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MatchCondition;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicySpec;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.Validation;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.Variable;
@@ -59,11 +60,12 @@ final class PolicyChecks {
             }
         }
         if (!ignoreMatchConditions) {
-            MatchConditionChecks.validate(orEmpty(spec.getMatchConditions()), params, path + ".matchConditions", errs);
+            MatchConditionChecks.validate(Items.of(spec.getMatchConditions(), MatchCondition::new), params,
+                    path + ".matchConditions", errs);
         }
-        Map<String, CelType> variables = variables(orEmpty(spec.getVariables()), params, errs);
-        List<Validation> validations = orEmpty(spec.getValidations());
-        List<AuditAnnotation> annotations = orEmpty(spec.getAuditAnnotations());
+        Map<String, CelType> variables = variables(Items.of(spec.getVariables(), Variable::new), params, errs);
+        List<Validation> validations = Items.of(spec.getValidations(), Validation::new);
+        List<AuditAnnotation> annotations = Items.of(spec.getAuditAnnotations(), AuditAnnotation::new);
         if (validations.isEmpty() && annotations.isEmpty()) {
             String both = "validations or auditAnnotations must contain at least one item";
             errs.add(FieldError.required(path + ".validations", both));

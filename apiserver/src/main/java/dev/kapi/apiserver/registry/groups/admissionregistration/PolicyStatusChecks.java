@@ -34,9 +34,9 @@ final class PolicyStatusChecks {
         if (status == null) {
             return errs;
         }
-        List<ExpressionWarning> warnings = status.getTypeChecking() == null ? null
-                : status.getTypeChecking().getExpressionWarnings();
-        for (int i = 0; warnings != null && i < warnings.size(); i++) {
+        List<ExpressionWarning> warnings = Items.of(status.getTypeChecking() == null ? null
+                : status.getTypeChecking().getExpressionWarnings(), ExpressionWarning::new);
+        for (int i = 0; i < warnings.size(); i++) {
             ExpressionWarning w = warnings.get(i);
             String p = "status.typeChecking.expressionWarnings[" + i + "]";
             if (w.getWarning() == null || w.getWarning().isEmpty()) {
@@ -50,9 +50,10 @@ final class PolicyStatusChecks {
         return errs;
     }
 
-    static void conditions(List<Condition> conditions, String path, List<FieldError> errs) {
+    static void conditions(List<Condition> list, String path, List<FieldError> errs) {
         Set<String> types = new HashSet<>();
-        for (int i = 0; conditions != null && i < conditions.size(); i++) {
+        List<Condition> conditions = Items.of(list, Condition::new);
+        for (int i = 0; i < conditions.size(); i++) {
             Condition c = conditions.get(i);
             String p = path + "[" + i + "]";
             String type = c.getType() == null ? "" : c.getType();

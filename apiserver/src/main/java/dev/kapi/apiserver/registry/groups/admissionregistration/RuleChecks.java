@@ -35,10 +35,10 @@ final class RuleChecks {
     }
 
     static void namedRule(NamedRuleWithOperations r, String path, List<FieldError> errs) {
-        List<String> names = r.getResourceNames() == null ? List.of() : r.getResourceNames();
+        List<String> names = Items.strings(r.getResourceNames());
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < names.size(); i++) {
-            String name = names.get(i) == null ? "" : names.get(i);
+            String name = names.get(i);
             String p = path + ".resourceNames[" + i + "]";
             for (String msg : NameValidation.pathSegmentName(name)) {
                 errs.add(FieldError.invalid(p, name, msg));
@@ -144,6 +144,6 @@ final class RuleChecks {
     }
 
     private static List<String> orEmpty(List<String> l) {
-        return l == null ? List.of() : l;
+        return Items.strings(l);
     }
 }

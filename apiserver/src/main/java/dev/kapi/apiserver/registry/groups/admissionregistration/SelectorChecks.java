@@ -24,8 +24,8 @@ final class SelectorChecks {
             return;
         }
         errs.addAll(ObjectMetaValidation.validateLabels(selector.getMatchLabels(), path + ".matchLabels"));
-        List<LabelSelectorRequirement> exprs = selector.getMatchExpressions();
-        for (int i = 0; exprs != null && i < exprs.size(); i++) {
+        List<LabelSelectorRequirement> exprs = Items.of(selector.getMatchExpressions(), LabelSelectorRequirement::new);
+        for (int i = 0; i < exprs.size(); i++) {
             requirement(exprs.get(i), allowInvalidValues, path + ".matchExpressions[" + i + "]", errs);
         }
     }
@@ -33,7 +33,7 @@ final class SelectorChecks {
     private static void requirement(LabelSelectorRequirement r, boolean allowInvalidValues, String p,
                                     List<FieldError> errs) {
         String op = r.getOperator() == null ? "" : r.getOperator();
-        List<String> values = r.getValues() == null ? List.of() : r.getValues();
+        List<String> values = Items.strings(r.getValues());
         switch (op) {
             case "In", "NotIn" -> {
                 if (values.isEmpty()) {
@@ -53,7 +53,7 @@ final class SelectorChecks {
             errs.add(FieldError.invalid(p + ".key", key, msg));
         }
         for (int j = 0; !allowInvalidValues && j < values.size(); j++) {
-            String v = values.get(j) == null ? "" : values.get(j);
+            String v = values.get(j);
             for (String msg : NameValidation.labelValue(v)) {
                 errs.add(FieldError.invalid(p + ".values[" + j + "]", v, msg));
             }

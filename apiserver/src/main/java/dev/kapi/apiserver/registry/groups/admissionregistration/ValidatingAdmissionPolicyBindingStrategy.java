@@ -84,10 +84,10 @@ public final class ValidatingAdmissionPolicyBindingStrategy
     }
 
     private static void validationActions(List<String> actions, String path, List<FieldError> errs) {
-        List<String> list = actions == null ? List.of() : actions;
+        List<String> list = Items.strings(actions);
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < list.size(); i++) {
-            String a = list.get(i) == null ? "" : list.get(i);
+            String a = list.get(i);
             if (!ACTIONS.contains(a)) {
                 errs.add(FieldError.notSupported(path + "[" + i + "]", a, ACTIONS));
             }

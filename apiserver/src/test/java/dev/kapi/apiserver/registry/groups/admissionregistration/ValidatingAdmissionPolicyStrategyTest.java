@@ -150,6 +150,10 @@ class ValidatingAdmissionPolicyStrategyTest {
                                 + IntStream.range(0, 21).mapToObj(i -> "admissionregistration.AuditAnnotation{Key:\"k" + i
                                         + "\", ValueExpression:\"'v'\"}").collect(Collectors.joining(", "))
                                 + "}: must not have more than 20 auditAnnotations")),
+                Arguments.of("{\"validations\":[null],\"variables\":[null]}", List.of(
+                        "spec.variables[0].name: Required value: name is not specified",
+                        "spec.variables[0].expression: Required value: expression is not specified",
+                        "spec.validations[0].expression: Required value: expression is not specified")),
                 Arguments.of("{\"matchConditions\":[{\"name\":\"m\",\"expression\":\"params.x\"}]}", List.of(
                         "spec.matchConditions[0].expression: Invalid value: \"params.x\": compilation failed: ERROR: "
                                 + "<input>:1:1: undeclared reference to 'params' (in container '')\n | params.x\n | ^")));

@@ -203,6 +203,18 @@ class WebhookConfigurationStrategiesTest {
     }
 
     @Test
+    void nullItemsAreEmptyWebhooksAsGoDecodesThem() {
+        assertThat(created(validating, vwc("null"))).containsExactly("webhooks[0].name: Required value",
+                "webhooks[0].sideEffects: Required value: must specify one of None, NoneOnDryRun",
+                "webhooks[0].clientConfig: Required value: exactly one of url or service is required",
+                "webhooks[0].admissionReviewVersions: Required value: must specify one of v1, v1beta1");
+        assertThat(created(mutating, mwc(hook("{\"rules\":[null],\"matchConditions\":[null]}")))).containsExactly(
+                AT + "rules[0].operations: Required value", AT + "rules[0].apiGroups: Required value",
+                AT + "rules[0].apiVersions: Required value", AT + "rules[0].resources: Required value",
+                AT + "matchConditions[0].expression: Required value", AT + "matchConditions[0].name: Required value");
+    }
+
+    @Test
     void defaultsAreV1s() {
         ValidatingWebhookConfiguration v = vwc(hook("{\"clientConfig\":{\"service\":{\"name\":\"s\",\"namespace\":\"n\"}}}"));
         assertThat(created(validating, v)).isEmpty();
