@@ -24,10 +24,11 @@ import java.util.List;
 /**
  * The controllers that run inside the server (kube-controller-manager's, for the few Kapi has): the namespace
  * controller, the service account controller, the ClusterRole aggregation controller and the disruption
- * controller (PodDisruptionBudget status, which the eviction subresource reads), and apiextensions' CRD
- * controllers (names, conditions, cleanup) with the serving of custom resources on every server. They are clients of
- * the registry: they read through informers it shares among them and write through the {@link WritePipeline}
- * under their own identities, so admission sees their writes. Nothing in the request path calls them.
+ * controller (PodDisruptionBudget status, which the eviction subresource reads), the resourcequota controller
+ * (ResourceQuota status), and apiextensions' CRD controllers (names, conditions, cleanup) with the serving of
+ * custom resources on every server. They are clients of the registry: they read through informers it shares
+ * among them and write through the {@link WritePipeline} under their own identities, so admission sees their
+ * writes. Nothing in the request path calls them.
  *
  * <p>{@link #start} starts the informers and the controllers' workers, which wait for the informers' first
  * lists; {@link #close} is bounded: everything is told to stop at once (workers and informers interrupted),
@@ -65,12 +66,14 @@ public final class ControllerManager implements AutoCloseable {
                 "customresourcedefinitions", CustomResourceDefinition.class);
         this.crds = informer(crdStore, InformerOptions.DEFAULTS);
         crds.addHandler(new CustomResourceServing(stores.resources()));
+        ResourceQuotaController quotas = ResourceQuotaController.create(stores, writes);
+        informers.addAll(quotas.informers());
         this.controllers = List.of(
                 new CustomResourceDefinitionController(crds, crdStore, stores, writes),
                 new NamespaceController(namespaces, new NamespaceCleanup(stores, writes)),
                 new ServiceAccountsController(namespaces, accounts, namespaceStore, accountStore, writes),
                 new ClusterRoleAggregationController(clusterRoles, clusterRoleStore, writes),
-                new DisruptionController(budgets, pods, budgetStore, writes));
+                new DisruptionController(budgets, pods, budgetStore, writes), quotas);
     }
 
     private <T extends HasMetadata> Informer<T> informer(Store<T> store, InformerOptions options) {

@@ -36,6 +36,9 @@ public final class SystemUsers {
     /** Keeps the status of PodDisruptionBudgets ({@code controllers/DisruptionController}). */
     public static final UserInfo DISRUPTION_CONTROLLER = controller("disruption-controller");
 
+    /** Keeps the status of ResourceQuotas ({@code controllers/ResourceQuotaController}). */
+    public static final UserInfo RESOURCE_QUOTA_CONTROLLER = controller("resourcequota-controller");
+
     private SystemUsers() {
     }
 
