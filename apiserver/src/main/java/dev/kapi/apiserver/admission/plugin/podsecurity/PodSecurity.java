@@ -37,7 +37,10 @@ import java.util.Set;
  */
 public final class PodSecurity implements ValidatingAdmission {
 
-    /** A namespace's labels, read from storage or a cache; a missing namespace is a 404 {@link StatusError}. */
+    /**
+     * A namespace's labels, read from storage or a cache; a missing namespace is a 404 {@link StatusError}, a
+     * failure to read another {@link StatusError}.
+     */
     @FunctionalInterface
     public interface Namespaces {
         Map<String, String> labels(String namespace);
@@ -102,7 +105,8 @@ public final class PodSecurity implements ValidatingAdmission {
         } catch (StatusError e) {
             String message = "failed to lookup namespace " + GoQuote.quote(a.namespace());
             annotate(a, "error", "Internal error occurred: " + message + ": " + e.getMessage());
-            throw StatusError.internal(message);
+            // kube answers 500 for any failure; a namespace that does not exist is the client's mistake
+            throw e.code() == 404 ? StatusError.notFound(NAMESPACES, a.namespace()) : StatusError.internal(message);
         }
         if (parsed.errors().isEmpty() && parsed.policy().fullyPrivileged()) {
             annotate(a, "enforce-policy", LevelVersion.PRIVILEGED_LATEST.toString());

@@ -62,6 +62,9 @@ class PodSecurityTest {
     private static PodSecurity plugin(PodSecurityConfiguration config) {
         return new PodSecurity(config, new Evaluator(), name -> {
             Map<String, String> labels = NAMESPACES.get(name);
+            if (name.equals("unreadable")) {
+                throw StatusError.serviceUnavailable("storage is down");
+            }
             if (labels == null) {
                 throw StatusError.notFound(new GroupResource("", "namespaces"), name);
             }
@@ -218,13 +221,18 @@ class PodSecurityTest {
     }
 
     @Test
-    void aPodInANamespaceThatCannotBeReadIsAnInternalErrorAWorkloadPasses() {
-        StatusError e = catchThrowableOfType(StatusError.class, () -> plugin.validate(createPod("gone",
+    void aPodInANamespaceThatCannotBeReadIsRefusedAWorkloadPasses() {
+        StatusError missing = catchThrowableOfType(StatusError.class, () -> plugin.validate(createPod("gone",
                 PodFixtures.restricted())));
-        assertThat(e.code()).isEqualTo(500);
-        assertThat(e.getMessage()).isEqualTo("Internal error occurred: failed to lookup namespace \"gone\"");
+        assertThat(missing.code()).isEqualTo(404);
+        assertThat(missing.getMessage()).isEqualTo("namespaces \"gone\" not found");
         assertThat(recorded.annotations.get("pod-security.kubernetes.io/error"))
                 .isEqualTo("Internal error occurred: failed to lookup namespace \"gone\": namespaces \"gone\" not found");
+        StatusError unreadable = catchThrowableOfType(StatusError.class, () -> plugin.validate(createPod("unreadable",
+                PodFixtures.restricted())));
+        assertThat(unreadable.code()).isEqualTo(500);
+        assertThat(unreadable.getMessage()).isEqualTo("Internal error occurred: failed to lookup namespace"
+                + " \"unreadable\"");
 
         Recorded workload = new Recorded();
         HasMetadata job = workload("batch/v1/jobs", PodFixtures.privileged("x"));
