@@ -59,23 +59,22 @@ final class AdmissionTypes implements CelTypeProvider {
     }
 
     private final Map<String, CelType> types;
+    private final AdmissionTypes parent;
 
     /** The built-in types only. */
     AdmissionTypes() {
-        this(Map.of());
+        this.types = new ConcurrentHashMap<>(BUILT_IN);
+        this.parent = null;
     }
 
-    private AdmissionTypes(Map<String, CelType> more) {
-        Map<String, CelType> all = new ConcurrentHashMap<>(BUILT_IN);
-        all.putAll(more);
-        this.types = all;
+    private AdmissionTypes(Map<String, CelType> more, AdmissionTypes parent) {
+        this.types = new ConcurrentHashMap<>(more);
+        this.parent = parent;
     }
 
-    /** These types and {@code more}. */
+    /** These types (also those registered later) and {@code more}. */
     AdmissionTypes with(Map<String, CelType> more) {
-        Map<String, CelType> all = new LinkedHashMap<>(types);
-        all.putAll(more);
-        return new AdmissionTypes(all);
+        return new AdmissionTypes(more, this);
     }
 
     /** Registers a struct type made while checking (a schema type resolved on demand). */
@@ -106,11 +105,13 @@ final class AdmissionTypes implements CelTypeProvider {
 
     @Override
     public ImmutableCollection<CelType> types() {
-        return ImmutableList.copyOf(types.values());
+        ImmutableList.Builder<CelType> all = ImmutableList.<CelType>builder().addAll(types.values());
+        return parent == null ? all.build() : all.addAll(parent.types()).build();
     }
 
     @Override
     public Optional<CelType> findType(String typeName) {
-        return Optional.ofNullable(types.get(typeName));
+        CelType t = types.get(typeName);
+        return t != null || parent == null ? Optional.ofNullable(t) : parent.findType(typeName);
     }
 }

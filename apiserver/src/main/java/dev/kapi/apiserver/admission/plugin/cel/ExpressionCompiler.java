@@ -14,6 +14,7 @@ import dev.cel.common.types.SimpleType;
 import dev.cel.common.types.StructType;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
+import dev.kapi.apiserver.api.schema.Schema;
 import dev.kapi.apiserver.cel.KubeLibraries;
 
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Compiles the expressions of one policy or webhook in kube's admission CEL environment (kube's
@@ -49,6 +51,7 @@ public final class ExpressionCompiler {
 
     static final CelOptions OPTIONS = CelOptions.current().enableOptionalSyntax(true).build();
     private static final Map<String, Cel> BASES = new ConcurrentHashMap<>();
+    private static final AtomicLong TYPE_CHECKS = new AtomicLong();
 
     private final boolean hasParams;
     private final CelType objectType;
@@ -69,9 +72,17 @@ public final class ExpressionCompiler {
         return new ExpressionCompiler(hasParams, SimpleType.DYN, SimpleType.DYN, new AdmissionTypes());
     }
 
-    /** A compiler whose {@code object}, {@code oldObject} and {@code params} have these types (type checking). */
-    static ExpressionCompiler typed(boolean hasParams, CelType objectType, CelType paramsType, AdmissionTypes types) {
-        return new ExpressionCompiler(hasParams, objectType, paramsType, types);
+    /**
+     * A compiler for type checking (kube's {@code TypeChecker}): {@code object} and {@code oldObject} typed by the
+     * schema of a kind the policy matches, {@code params} by its paramKind's (dyn where a schema is null). Its
+     * compile errors are kube's type-checking warnings.
+     */
+    public static ExpressionCompiler typed(boolean hasParams, Schema objectSchema, Schema paramsSchema) {
+        AdmissionTypes types = new AdmissionTypes();
+        String prefix = "typeCheck" + TYPE_CHECKS.incrementAndGet();
+        CelType object = new SchemaTypes(prefix + ".object", types).root(objectSchema);
+        CelType params = new SchemaTypes(prefix + ".params", types).root(paramsSchema);
+        return new ExpressionCompiler(hasParams, object, params, types);
     }
 
     /** Compiles a variable and makes it {@code variables.<name>} for what is compiled after it. */
