@@ -79,6 +79,13 @@ class TypeCheckerTest {
     }
 
     @Test
+    void anExpressionThatDoesNotCompileIsReportedForEachKind() {
+        assertThat(check("object.spec.replicas <", null)).singleElement().satisfies(w ->
+                assertThat(w.getWarning()).startsWith("apps/v1, Kind=Deployment: ERROR: <input>:1:23: Syntax error: "
+                        + "mismatched input '<EOF>'"));
+    }
+
+    @Test
     void withoutAKindToCheckAnExpressionThatDoesNotCompileIsStillReported() {
         var wildcard = policy("p", s -> s.withNewMatchConstraints().addNewResourceRule().withApiGroups("*")
                 .withApiVersions("*").withOperations("*").withResources("*").endResourceRule().endMatchConstraints()
