@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -68,12 +69,16 @@ public final class ControllerManager implements AutoCloseable {
         crds.addHandler(new CustomResourceServing(stores.resources()));
         ResourceQuotaController quotas = ResourceQuotaController.create(stores, writes);
         informers.addAll(quotas.informers());
-        this.controllers = List.of(
+        List<Controller> all = new ArrayList<>(List.of(
                 new CustomResourceDefinitionController(crds, crdStore, stores, writes),
                 new NamespaceController(namespaces, new NamespaceCleanup(stores, writes)),
                 new ServiceAccountsController(namespaces, accounts, namespaceStore, accountStore, writes),
                 new ClusterRoleAggregationController(clusterRoles, clusterRoleStore, writes),
-                new DisruptionController(budgets, pods, budgetStore, writes), quotas);
+                new DisruptionController(budgets, pods, budgetStore, writes), quotas));
+        stores.find("admissionregistration.k8s.io", "v1", "validatingadmissionpolicies", ValidatingAdmissionPolicy.class)
+                .ifPresent(s -> all.add(new ValidatingAdmissionPolicyStatusController(
+                        informer(s, InformerOptions.DEFAULTS), s, stores.resources(), writes)));
+        this.controllers = List.copyOf(all);
     }
 
     private <T extends HasMetadata> Informer<T> informer(Store<T> store, InformerOptions options) {

@@ -1,0 +1,76 @@
+package dev.kapi.apiserver.admission.plugin.cel;
+
+import dev.cel.common.CelValidationException;
+import dev.cel.common.CelValidationResult;
+import dev.cel.common.exceptions.CelAttributeNotFoundException;
+import dev.cel.common.exceptions.CelDivideByZeroException;
+import dev.cel.common.exceptions.CelIndexOutOfBoundsException;
+import dev.cel.common.exceptions.CelNumericOverflowException;
+import dev.cel.common.exceptions.CelOverloadNotFoundException;
+import dev.cel.runtime.CelEvaluationException;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** CEL's compile issues and runtime errors in cel-go's words, as kube's messages quote them. */
+final class CelErrors {
+
+    private static final Pattern CANDIDATES = Pattern.compile(" \\(candidates: [^\\n]*\\)");
+    private static final Pattern LOCATION = Pattern.compile("^(ERROR: <input>:\\d+:\\d+: )", Pattern.MULTILINE);
+    private static final Pattern MISSING_KEY = Pattern.compile("key '(.*)' is not present in map");
+    private static final Pattern PREFIX = Pattern.compile("^evaluation error at <input>:\\d+: ");
+
+    private CelErrors() {
+    }
+
+    /** The issues of a failed parse ({@code ERROR: <input>:1:5: Syntax error: ...}). */
+    static String parseIssues(CelValidationResult parsed) {
+        return LOCATION.matcher(issues(parsed)).replaceAll("$1Syntax error: ");
+    }
+
+    /** The issues of a failed check ({@code ERROR: <input>:1:8: undefined field 'nme'} and the caret lines). */
+    static String checkIssues(CelValidationResult checked) {
+        return CANDIDATES.matcher(issues(checked)).replaceAll("");
+    }
+
+    private static String issues(CelValidationResult r) {
+        try {
+            r.getAst();
+            return "";
+        } catch (CelValidationException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** A runtime error as cel-go says it: {@code no such key: replicas}, {@code division by zero}, ... */
+    static String runtime(CelEvaluationException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof VariableError v) {
+            return v.getMessage();
+        }
+        if (cause instanceof CelOverloadNotFoundException) {
+            return "no such overload";
+        }
+        if (cause instanceof CelAttributeNotFoundException) {
+            Matcher m = MISSING_KEY.matcher(String.valueOf(cause.getMessage()));
+            return m.find() ? "no such key: " + m.group(1) : String.valueOf(cause.getMessage());
+        }
+        if (cause instanceof CelDivideByZeroException) {
+            return String.valueOf(cause.getMessage()).contains("%") ? "modulus by zero" : "division by zero";
+        }
+        if (cause instanceof CelIndexOutOfBoundsException) {
+            return String.valueOf(cause.getMessage()).replace("Index out of bounds", "index out of bounds");
+        }
+        if (cause instanceof CelNumericOverflowException) {
+            return "integer overflow";
+        }
+        return PREFIX.matcher(String.valueOf(e.getMessage())).replaceFirst("");
+    }
+
+    /** A composited variable that failed, raised from inside the expression that reads it. */
+    static final class VariableError extends RuntimeException {
+        VariableError(String message) {
+            super(message, null, false, false);
+        }
+    }
+}
