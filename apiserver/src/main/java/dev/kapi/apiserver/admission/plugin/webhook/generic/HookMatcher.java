@@ -72,7 +72,7 @@ public final class HookMatcher {
             return invocation;
         }
         MatchConditionEvaluator.Result result = conditions.evaluate(hook.matchConditions(),
-                versioned.apply(invocation.get()).asAttributes());
+                versioned.apply(invocation.get()));
         return switch (result.outcome()) {
             case MATCH -> invocation;
             case NO_MATCH -> Optional.empty();

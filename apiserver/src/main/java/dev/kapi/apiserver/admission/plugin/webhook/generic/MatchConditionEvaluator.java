@@ -1,6 +1,5 @@
 package dev.kapi.apiserver.admission.plugin.webhook.generic;
 
-import dev.kapi.apiserver.admission.AdmissionAttributes;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MatchCondition;
 
 import java.util.List;
@@ -12,8 +11,9 @@ import java.util.List;
  * otherwise an error in any condition is {@link Outcome#ERROR}, which the caller answers by the webhook's
  * failurePolicy (Fail: the request is forbidden with the error; Ignore: the webhook is skipped).
  *
- * <p>The attributes are the webhook's view: {@code kind} and {@code resource} those of the invocation, the
- * objects in its version.
+ * <p>The request is the webhook's view: the request's attributes, the invocation (resource and kind the webhook
+ * matched) and the objects in the invocation's version. A webhook's conditions come as the same list instance
+ * until the configurations change, so an implementation may keep what it compiled from a list by its identity.
  */
 @FunctionalInterface
 public interface MatchConditionEvaluator {
@@ -35,9 +35,9 @@ public interface MatchConditionEvaluator {
      * A stand-in until the admission CEL environment is wired: no conditions match; any condition is an error
      * (so a webhook that has conditions is never called as if it had none).
      */
-    MatchConditionEvaluator UNSUPPORTED = (conditions, attributes) -> conditions == null || conditions.isEmpty()
+    MatchConditionEvaluator UNSUPPORTED = (conditions, request) -> conditions == null || conditions.isEmpty()
             ? Result.MATCH
             : Result.error("failed to evaluate match condition: matchConditions are not supported by this server yet");
 
-    Result evaluate(List<MatchCondition> conditions, AdmissionAttributes attributes);
+    Result evaluate(List<MatchCondition> conditions, VersionedAttributes request);
 }

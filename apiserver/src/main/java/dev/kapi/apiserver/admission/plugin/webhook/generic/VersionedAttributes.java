@@ -26,11 +26,4 @@ public record VersionedAttributes(AdmissionAttributes request, Invocation invoca
     public VersionedAttributes withInvocation(Invocation other) {
         return new VersionedAttributes(request, other, object, oldObject);
     }
-
-    /** The attributes as the webhook sees them: the invocation's kind and resource, the versioned objects. */
-    public AdmissionAttributes asAttributes() {
-        return new AdmissionAttributes(request.operation(), invocation.kind(), request.requestKind(),
-                invocation.resource(), invocation.subresource(), request.namespace(), request.name(), object,
-                oldObject, request.options(), request.user(), request.dryRun(), request.recorder());
-    }
 }
