@@ -2,6 +2,10 @@ package dev.kapi.apiserver.registry.groups;
 
 import dev.kapi.apiserver.registry.RegistryContext;
 import dev.kapi.apiserver.registry.ResourceDefinition;
+import dev.kapi.apiserver.registry.groups.admissionregistration.MutatingWebhookConfigurationStrategy;
+import dev.kapi.apiserver.registry.groups.admissionregistration.ValidatingAdmissionPolicyBindingStrategy;
+import dev.kapi.apiserver.registry.groups.admissionregistration.ValidatingAdmissionPolicyStrategy;
+import dev.kapi.apiserver.registry.groups.admissionregistration.ValidatingWebhookConfigurationStrategy;
 import dev.kapi.apiserver.registry.groups.apps.ControllerRevisionStrategy;
 import dev.kapi.apiserver.registry.groups.apps.DaemonSetStrategy;
 import dev.kapi.apiserver.registry.groups.apps.DeploymentStrategy;
@@ -17,6 +21,10 @@ import dev.kapi.apiserver.registry.groups.networking.NetworkPolicyStrategy;
 import dev.kapi.apiserver.registry.groups.policy.PodDisruptionBudgetStrategy;
 import dev.kapi.apiserver.registry.groups.scheduling.PriorityClassStrategy;
 import dev.kapi.apiserver.registry.groups.storage.StorageClassStrategy;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -37,6 +45,10 @@ import java.util.List;
 
 /** The named API groups' resources ({@code /apis/<group>/<version>}), one definition each, in discovery order. */
 public final class GroupResources {
+
+    /** admissionregistration.k8s.io: webhook configurations and validating admission policies, as stored objects. */
+    public static final String ADMISSION = "admissionregistration.k8s.io";
+    private static final String API_EXTENSIONS = "api-extensions";
 
     private GroupResources() {
     }
@@ -84,6 +96,22 @@ public final class GroupResources {
                         .tracksGeneration().strategy(new EndpointSliceStrategy()).build(),
                 ResourceDefinition.builder("scheduling.k8s.io", "v1", "priorityclasses", "PriorityClass",
                                 PriorityClass.class)
-                        .clusterScoped().shortNames("pc").strategy(new PriorityClassStrategy()).build());
+                        .clusterScoped().shortNames("pc").strategy(new PriorityClassStrategy()).build(),
+                ResourceDefinition.builder(ADMISSION, "v1", "mutatingwebhookconfigurations",
+                                "MutatingWebhookConfiguration", MutatingWebhookConfiguration.class)
+                        .clusterScoped().categories(API_EXTENSIONS).tracksGeneration()
+                        .strategy(new MutatingWebhookConfigurationStrategy()).build(),
+                ResourceDefinition.builder(ADMISSION, "v1", "validatingadmissionpolicies",
+                                "ValidatingAdmissionPolicy", ValidatingAdmissionPolicy.class)
+                        .clusterScoped().categories(API_EXTENSIONS).subresources("status").tracksGeneration()
+                        .strategy(new ValidatingAdmissionPolicyStrategy()).build(),
+                ResourceDefinition.builder(ADMISSION, "v1", "validatingadmissionpolicybindings",
+                                "ValidatingAdmissionPolicyBinding", ValidatingAdmissionPolicyBinding.class)
+                        .clusterScoped().categories(API_EXTENSIONS).tracksGeneration()
+                        .strategy(new ValidatingAdmissionPolicyBindingStrategy()).build(),
+                ResourceDefinition.builder(ADMISSION, "v1", "validatingwebhookconfigurations",
+                                "ValidatingWebhookConfiguration", ValidatingWebhookConfiguration.class)
+                        .clusterScoped().categories(API_EXTENSIONS).tracksGeneration()
+                        .strategy(new ValidatingWebhookConfigurationStrategy()).build());
     }
 }

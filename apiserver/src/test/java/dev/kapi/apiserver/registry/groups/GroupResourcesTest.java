@@ -23,7 +23,11 @@ class GroupResourcesTest {
                 "coordination.k8s.io/v1/leases", "networking.k8s.io/v1/ingresses",
                 "networking.k8s.io/v1/ingressclasses", "networking.k8s.io/v1/networkpolicies",
                 "storage.k8s.io/v1/storageclasses", "policy/v1/poddisruptionbudgets",
-                "discovery.k8s.io/v1/endpointslices", "scheduling.k8s.io/v1/priorityclasses");
+                "discovery.k8s.io/v1/endpointslices", "scheduling.k8s.io/v1/priorityclasses",
+                "admissionregistration.k8s.io/v1/mutatingwebhookconfigurations",
+                "admissionregistration.k8s.io/v1/validatingadmissionpolicies",
+                "admissionregistration.k8s.io/v1/validatingadmissionpolicybindings",
+                "admissionregistration.k8s.io/v1/validatingwebhookconfigurations");
     }
 
     @Test
@@ -45,7 +49,17 @@ class GroupResourcesTest {
         assertThat(get("priorityclasses").shortNames()).containsExactly("pc");
         assertThat(get("storageclasses").shortNames()).containsExactly("sc");
         assertThat(all).filteredOn(d -> !d.namespaced()).extracting(ResourceDefinition::resource)
-                .containsExactly("ingressclasses", "storageclasses", "priorityclasses");
+                .containsExactly("ingressclasses", "storageclasses", "priorityclasses", "mutatingwebhookconfigurations",
+                        "validatingadmissionpolicies", "validatingadmissionpolicybindings",
+                        "validatingwebhookconfigurations");
+        assertThat(all).filteredOn(d -> d.group().equals(GroupResources.ADMISSION)).allSatisfy(d -> {
+            assertThat(d.categories()).containsExactly("api-extensions");
+            assertThat(d.shortNames()).isEmpty();
+            assertThat(d.tracksGeneration()).isTrue();
+        });
+        assertThat(get("validatingadmissionpolicies").subresources()).containsExactly("status");
+        assertThat(get("validatingadmissionpolicybindings").subresources()).isEmpty();
+        assertThat(get("validatingwebhookconfigurations").kind()).isEqualTo("ValidatingWebhookConfiguration");
         assertThat(get("endpointslices").kind()).isEqualTo("EndpointSlice");
         assertThat(get("poddisruptionbudgets").singular()).isEqualTo("poddisruptionbudget");
     }

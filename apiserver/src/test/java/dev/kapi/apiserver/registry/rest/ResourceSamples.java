@@ -55,6 +55,12 @@ final class ResourceSamples {
     private static final String LB_INGRESS = """
             {"loadBalancer":{"ingress":[{"ip":"192.0.2.10"}]}}""";
 
+    private static final String RULE = """
+            {"apiGroups":[""],"apiVersions":["v1"],"operations":["CREATE"],"resources":["pods"]}""";
+    private static final String WEBHOOK = """
+            {"name":"rt.example.com","clientConfig":{"url":"https://example.com/rt"},"sideEffects":"None",
+             "admissionReviewVersions":["v1"],"rules":[%s]}""".formatted(RULE);
+
     private static final Map<String, Sample> SAMPLES = new LinkedHashMap<>();
 
     static {
@@ -160,6 +166,21 @@ final class ResourceSamples {
         add("scheduling.k8s.io/priorityclasses", NONE, """
                 {"value":1000}""", null, """
                 {"description":"rt"}""");
+        add("admissionregistration.k8s.io/mutatingwebhookconfigurations", TRACKED, """
+                {"webhooks":[%s]}""".formatted(WEBHOOK), null, """
+                {"webhooks":[%s]}""".formatted(WEBHOOK.replace("}]", "}],\"timeoutSeconds\":5")));
+        add("admissionregistration.k8s.io/validatingadmissionpolicies", TRACKED, """
+                {"spec":{"matchConstraints":{"resourceRules":[%s]},"validations":[{"expression":"true"}]}}"""
+                .formatted(RULE), """
+                {"observedGeneration":1,"conditions":[{"type":"Ready","status":"True","reason":"Checked",
+                 "lastTransitionTime":"2024-01-01T00:00:00Z"}]}""", """
+                {"spec":{"validations":[{"expression":"object.metadata.name != 'x'"}]}}""");
+        add("admissionregistration.k8s.io/validatingadmissionpolicybindings", TRACKED, """
+                {"spec":{"policyName":"rt-policy","validationActions":["Deny"]}}""", null, """
+                {"spec":{"validationActions":["Warn","Audit"]}}""");
+        add("admissionregistration.k8s.io/validatingwebhookconfigurations", TRACKED, """
+                {"webhooks":[%s]}""".formatted(WEBHOOK), null, """
+                {"webhooks":[%s]}""".formatted(WEBHOOK.replace("}]", "}],\"timeoutSeconds\":5")));
         add("rbac.authorization.k8s.io/clusterrolebindings", NONE, """
                 {"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"view"}}""", null, """
                 {"subjects":[{"kind":"User","name":"alice","apiGroup":"rbac.authorization.k8s.io"}]}""");
