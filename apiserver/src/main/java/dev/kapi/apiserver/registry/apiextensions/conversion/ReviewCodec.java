@@ -2,7 +2,6 @@ package dev.kapi.apiserver.registry.apiextensions.conversion;
 
 import dev.kapi.apiserver.api.GoQuote;
 import dev.kapi.apiserver.api.Json;
-import dev.kapi.apiserver.api.StatusError;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -105,27 +104,4 @@ final class ReviewCodec {
         }
         return out;
     }
-
-    /** client-go's error for a non-2xx answer: the Status it carries, or the generic one for the code. */
-    static String httpError(int code, byte[] body, String contentType) {
-        try {
-            JsonNode n = Json.MAPPER.readTree(body);
-            if (n != null && "Status".equals(ConvertedObjects.text(n, "kind"))
-                    && !ConvertedObjects.text(n, "message").isEmpty()) {
-                return ConvertedObjects.text(n, "message");
-            }
-        } catch (JacksonException ignored) {
-            // not a Status: the generic message below
-        }
-        if (code == 500 || code > 504) {
-            String text = contentType.startsWith("text/") && body.length > 0
-                    ? new String(body, StandardCharsets.UTF_8).strip() : "unknown";
-            return "an error on the server (" + GoQuote.quote(text) + ") has prevented the request from succeeding";
-        }
-        if (code == 404 || code == 400 || code == 405 || code == 413 || code == 429 || code == 503) {
-            return StatusError.fromCode(code).getMessage();
-        }
-        return "the server responded with the status code " + code + " but did not return more information";
-    }
-
 }

@@ -1,9 +1,13 @@
 package dev.kapi.apiserver.registry.apiextensions.conversion;
 
+import dev.kapi.apiserver.webhook.WebhookClient;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.ServiceReference;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.WebhookClientConfig;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.WebhookConversion;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -12,16 +16,50 @@ import java.util.UUID;
  * Strategy {@code Webhook} (kube's webhookConverter): one ConversionReview per call, in the first of the
  * CRD's {@code conversionReviewVersions} this server speaks, with a fresh uid; the answer is checked by
  * {@link ReviewCodec} and {@link ConvertedObjects}. Every failure names the objects' source kind and version:
- * {@code conversion webhook for example.com/v1, Kind=Widget failed: ...}.
+ * {@code conversion webhook for example.com/v1, Kind=Widget failed: ...}. The call goes through the server's
+ * shared {@link WebhookClient} to {@code clientConfig.url}, or {@code https://<name>.<namespace>.svc:<port><path>}
+ * for a service (resolved by this host's DNS), plus {@code ?timeout=30s}.
  */
 final class WebhookConverter implements VersionConverter {
 
-    private final WebhookClient client;
+    /** The text client-go gives a call whose client timeout passed. */
+    private static final String CLIENT_TIMEOUT = "context deadline exceeded (Client.Timeout exceeded while awaiting headers)";
+
+    private final WebhookClient.Endpoint endpoint;
+    private final Duration timeout;
     private final String reviewVersion;
 
     WebhookConverter(WebhookConversion webhook, Duration timeout) {
-        this.client = new WebhookClient(webhook.getClientConfig(), timeout);
+        WebhookClientConfig config = webhook.getClientConfig();
+        this.endpoint = WebhookClient.Endpoint.of(endpoint(config, timeout), config.getCaBundle());
+        this.timeout = timeout;
         this.reviewVersion = ReviewCodec.reviewVersion(webhook.getConversionReviewVersions());
+    }
+
+    /** The URL a conversion review is posted to, with kube's {@code ?timeout=} parameter. */
+    static URI endpoint(WebhookClientConfig config, Duration timeout) {
+        String base;
+        if (config.getUrl() != null) {
+            base = config.getUrl();
+        } else {
+            ServiceReference s = config.getService();
+            int port = s.getPort() == null ? 443 : s.getPort();
+            base = "https://" + s.getName() + "." + s.getNamespace() + ".svc:" + port
+                    + (s.getPath() == null ? "" : s.getPath());
+        }
+        return URI.create(base + "?timeout=" + goDuration(timeout));
+    }
+
+    /** Go's {@code time.Duration.String()} for whole milliseconds: 30s, 500ms, 1.5s. */
+    static String goDuration(Duration d) {
+        long ms = d.toMillis();
+        if (ms < 1000) {
+            return ms + "ms";
+        }
+        if (ms % 1000 == 0) {
+            return ms / 1000 + "s";
+        }
+        return String.valueOf(ms / 1000.0).replaceAll("0+$", "") + "s";
     }
 
     @Override
@@ -37,9 +75,9 @@ final class WebhookConverter implements VersionConverter {
         String uid = UUID.randomUUID().toString();
         List<JsonNode> converted;
         try {
-            WebhookClient.Answer answer = client.post(
-                    ReviewCodec.request(reviewVersion, uid, desiredApiVersion, objects));
-            converted = ReviewCodec.convertedObjects(reviewVersion, uid, answer.body());
+            byte[] answer = WebhookClient.shared().post(endpoint,
+                    ReviewCodec.request(reviewVersion, uid, desiredApiVersion, objects), timeout, CLIENT_TIMEOUT);
+            converted = ReviewCodec.convertedObjects(reviewVersion, uid, answer);
         } catch (WebhookClient.CallFailed | ReviewCodec.Refused e) {
             throw new ConversionException("conversion webhook for " + gvk + " failed: " + e.getMessage());
         }

@@ -57,11 +57,11 @@ class NoneConversionTest {
     void serviceEndpointsAndTimeoutParameter() {
         var cc = new io.fabric8.kubernetes.api.model.apiextensions.v1.WebhookClientConfigBuilder()
                 .withNewService().withName("conv").withNamespace("ns").withPath("/convert").endService().build();
-        assertThat(WebhookClient.endpoint(cc, VersionConverters.WEBHOOK_TIMEOUT))
+        assertThat(WebhookConverter.endpoint(cc, VersionConverters.WEBHOOK_TIMEOUT))
                 .hasToString("https://conv.ns.svc:443/convert?timeout=30s");
         cc.getService().setPort(8443);
         cc.getService().setPath(null);
-        assertThat(WebhookClient.endpoint(cc, java.time.Duration.ofMillis(1500)))
+        assertThat(WebhookConverter.endpoint(cc, java.time.Duration.ofMillis(1500)))
                 .hasToString("https://conv.ns.svc:8443?timeout=1.5s");
     }
 }

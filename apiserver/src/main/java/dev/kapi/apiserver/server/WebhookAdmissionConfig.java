@@ -1,0 +1,79 @@
+package dev.kapi.apiserver.server;
+
+import dev.kapi.apiserver.admission.plugin.webhook.generic.HookMatcher;
+import dev.kapi.apiserver.admission.plugin.webhook.generic.MatchConditionEvaluator;
+import dev.kapi.apiserver.admission.plugin.webhook.generic.WebhookCaller;
+import dev.kapi.apiserver.admission.plugin.webhook.generic.Webhooks;
+import dev.kapi.apiserver.admission.plugin.webhook.mutating.MutatingWebhookPlugin;
+import dev.kapi.apiserver.admission.plugin.webhook.validating.ValidatingWebhookPlugin;
+import dev.kapi.apiserver.registry.ResourceRegistry;
+import dev.kapi.apiserver.registry.StoreRegistry;
+import dev.kapi.apiserver.registry.informer.InformerOptions;
+import dev.kapi.apiserver.webhook.ServiceUrls;
+import dev.kapi.apiserver.webhook.WebhookClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.time.Duration;
+
+/**
+ * Dynamic admission webhooks (kube's MutatingAdmissionWebhook and ValidatingAdmissionWebhook plugins, both on by
+ * default): the webhook configurations and namespace labels from informers started before anything writes
+ * (bootstrap RBAC included), service references resolved by {@code --webhook-service-urls}
+ * ({@link ServiceUrls}), calls through the server's shared {@link WebhookClient}. matchConditions are not
+ * evaluated yet ({@link MatchConditionEvaluator#UNSUPPORTED}: a webhook with conditions fails by its
+ * failurePolicy).
+ */
+@Configuration(proxyBeanMethods = false)
+public class WebhookAdmissionConfig {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookAdmissionConfig.class);
+    /** Before {@code RbacConfig}'s startup (phase 0), whose bootstrap writes are admitted. */
+    static final int PHASE = -1;
+
+    @Bean(destroyMethod = "close")
+    WebhookConfigurationInformers webhookConfigurationInformers(StoreRegistry stores) {
+        return new WebhookConfigurationInformers(stores, InformerOptions.DEFAULTS);
+    }
+
+    @Bean
+    SmartLifecycle webhookAdmissionStartup(WebhookConfigurationInformers informers) {
+        return new StartupStep(PHASE) {
+            @Override
+            protected void begin() {
+                informers.start();
+                if (!informers.awaitSynced(Duration.ofSeconds(10))) {
+                    LOG.warn("webhook configurations not listed after 10s; writes wait for them");
+                }
+            }
+        };
+    }
+
+    @Bean
+    Webhooks webhooks(WebhookConfigurationInformers informers, ResourceRegistry resources,
+                      @Value("${webhook-service-urls:}") String serviceUrls) {
+        ServiceUrls services;
+        try {
+            services = ServiceUrls.parse(serviceUrls);
+        } catch (IllegalArgumentException e) {
+            throw new StartupFailure(e.getMessage());
+        }
+        RegistryVersions versions = new RegistryVersions(resources);
+        return new Webhooks(informers, new HookMatcher(informers, versions, MatchConditionEvaluator.UNSUPPORTED),
+                new WebhookCaller(WebhookClient.shared(), services), versions);
+    }
+
+    @Bean
+    MutatingWebhookPlugin mutatingAdmissionWebhook(Webhooks webhooks) {
+        return new MutatingWebhookPlugin(webhooks);
+    }
+
+    @Bean
+    ValidatingWebhookPlugin validatingAdmissionWebhook(Webhooks webhooks) {
+        return new ValidatingWebhookPlugin(webhooks);
+    }
+}
