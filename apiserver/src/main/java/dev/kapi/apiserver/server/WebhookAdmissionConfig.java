@@ -1,11 +1,12 @@
 package dev.kapi.apiserver.server;
 
+import dev.kapi.apiserver.admission.plugin.webhook.generic.CelMatchConditions;
 import dev.kapi.apiserver.admission.plugin.webhook.generic.HookMatcher;
-import dev.kapi.apiserver.admission.plugin.webhook.generic.MatchConditionEvaluator;
 import dev.kapi.apiserver.admission.plugin.webhook.generic.WebhookCaller;
 import dev.kapi.apiserver.admission.plugin.webhook.generic.Webhooks;
 import dev.kapi.apiserver.admission.plugin.webhook.mutating.MutatingWebhookPlugin;
 import dev.kapi.apiserver.admission.plugin.webhook.validating.ValidatingWebhookPlugin;
+import dev.kapi.apiserver.authz.Authorizer;
 import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.informer.InformerOptions;
@@ -24,9 +25,8 @@ import java.time.Duration;
  * Dynamic admission webhooks (kube's MutatingAdmissionWebhook and ValidatingAdmissionWebhook plugins, both on by
  * default): the webhook configurations and namespace labels from informers started before anything writes
  * (bootstrap RBAC included), service references resolved by {@code --webhook-service-urls}
- * ({@link ServiceUrls}), calls through the server's shared {@link WebhookClient}. matchConditions are not
- * evaluated yet ({@link MatchConditionEvaluator#UNSUPPORTED}: a webhook with conditions fails by its
- * failurePolicy).
+ * ({@link ServiceUrls}), calls through the server's shared {@link WebhookClient}; matchConditions in the admission
+ * CEL environment ({@link CelMatchConditions}), whose {@code authorizer} asks the server's authorizer.
  */
 @Configuration(proxyBeanMethods = false)
 public class WebhookAdmissionConfig {
@@ -54,7 +54,7 @@ public class WebhookAdmissionConfig {
     }
 
     @Bean
-    Webhooks webhooks(WebhookConfigurationInformers informers, ResourceRegistry resources,
+    Webhooks webhooks(WebhookConfigurationInformers informers, ResourceRegistry resources, Authorizer authorizer,
                       @Value("${webhook-service-urls:}") String serviceUrls) {
         ServiceUrls services;
         try {
@@ -63,7 +63,7 @@ public class WebhookAdmissionConfig {
             throw new StartupFailure(e.getMessage());
         }
         RegistryVersions versions = new RegistryVersions(resources);
-        return new Webhooks(informers, new HookMatcher(informers, versions, MatchConditionEvaluator.UNSUPPORTED),
+        return new Webhooks(informers, new HookMatcher(informers, versions, new CelMatchConditions(authorizer)),
                 new WebhookCaller(WebhookClient.shared(), services), versions);
     }
 

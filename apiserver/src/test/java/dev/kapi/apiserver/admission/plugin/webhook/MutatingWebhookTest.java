@@ -370,18 +370,29 @@ class MutatingWebhookTest {
     }
 
     @Test
-    void matchConditionsFailByThePolicyUntilCelIsWired() {
-        MutatingWebhook conditional = mutatingHook("cond.example.com", server.url("/add-label"), server.caBundle())
-                .addNewMatchCondition().withName("c").withExpression("true").endMatchCondition().build();
-        assertThatThrownBy(() -> admit(plugin(conditional), create(pod("p"), "ns", false, null)))
+    void matchConditionsAreCelOverTheRequest() {
+        MutatingWebhook matching = mutatingHook("cond.example.com", server.url("/add-label"), server.caBundle())
+                .addNewMatchCondition().withName("named-p").withExpression("object.metadata.name == 'p'")
+                .endMatchCondition()
+                .addNewMatchCondition().withName("create").withExpression("request.operation == 'CREATE'")
+                .endMatchCondition().build();
+        Pod called = (Pod) admit(plugin(matching), create(pod("p"), "ns", false, null));
+        assertThat(called.getMetadata().getLabels()).containsEntry("added", "yes");
+        Pod other = pod("q");
+        assertThat(admit(plugin(matching), create(other, "ns", false, null))).isSameAs(other);
+
+        MutatingWebhook broken = mutatingHook("cond.example.com", server.url("/add-label"), server.caBundle())
+                .addNewMatchCondition().withName("c").withExpression("object.spec.nope == 'x'").endMatchCondition()
+                .build();
+        assertThatThrownBy(() -> admit(plugin(broken), create(pod("p"), "ns", false, null)))
                 .isInstanceOfSatisfying(StatusError.class, e -> {
                     assertThat(e.code()).isEqualTo(403);
-                    assertThat(e.getMessage()).isEqualTo("pods \"p\" is forbidden: failed to evaluate match "
-                            + "condition: matchConditions are not supported by this server yet");
+                    assertThat(e.getMessage()).startsWith("pods \"p\" is forbidden: expression 'object.spec.nope"
+                            + " == 'x'' resulted in error: no such key: nope");
                 });
-        conditional.setFailurePolicy("Ignore");
+        broken.setFailurePolicy("Ignore");
         Pod pod = pod("p");
-        assertThat(admit(plugin(conditional), create(pod, "ns", false, null))).isSameAs(pod);
+        assertThat(admit(plugin(broken), create(pod, "ns", false, null))).isSameAs(pod);
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.kapi.apiserver.admission.AdmissionAttributes.Operation;
 import dev.kapi.apiserver.admission.AdmissionRecorder;
 import dev.kapi.apiserver.admission.plugin.matching.EquivalentResources;
 import dev.kapi.apiserver.admission.plugin.webhook.generic.HookMatcher;
+import dev.kapi.apiserver.admission.plugin.webhook.generic.CelMatchConditions;
 import dev.kapi.apiserver.admission.plugin.webhook.generic.MatchConditionEvaluator;
 import dev.kapi.apiserver.admission.plugin.webhook.generic.ObjectVersions;
 import dev.kapi.apiserver.admission.plugin.webhook.generic.WebhookCaller;
@@ -88,7 +89,7 @@ final class WebhookFixtures {
     }
 
     static Webhooks webhooks(WebhookSource source) {
-        return webhooks(source, MatchConditionEvaluator.UNSUPPORTED, ServiceUrls.defaults());
+        return webhooks(source, new CelMatchConditions(null), ServiceUrls.defaults());
     }
 
     static Pod pod(String name, String... labels) {

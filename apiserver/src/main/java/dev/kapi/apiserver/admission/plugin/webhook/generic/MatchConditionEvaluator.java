@@ -31,13 +31,5 @@ public interface MatchConditionEvaluator {
         }
     }
 
-    /**
-     * A stand-in until the admission CEL environment is wired: no conditions match; any condition is an error
-     * (so a webhook that has conditions is never called as if it had none).
-     */
-    MatchConditionEvaluator UNSUPPORTED = (conditions, request) -> conditions == null || conditions.isEmpty()
-            ? Result.MATCH
-            : Result.error("failed to evaluate match condition: matchConditions are not supported by this server yet");
-
     Result evaluate(List<MatchCondition> conditions, VersionedAttributes request);
 }
