@@ -18,8 +18,8 @@ import java.util.Set;
  */
 public final class ContainerImages {
 
-    /** One container's image, with the field path messages point at (e.g. {@code spec.containers[0].image}). */
-    public record ContainerImage(String field, String container, String image) {
+    /** One container's image. */
+    public record ContainerImage(String container, String image) {
     }
 
     /** Where each kind keeps its pod spec. */
@@ -54,7 +54,6 @@ public final class ContainerImages {
         for (String field : path) {
             spec = spec.path(field);
         }
-        String prefix = String.join(".", path);
         List<ContainerImage> out = new ArrayList<>();
         for (String list : CONTAINER_LISTS) {
             JsonNode containers = spec.path(list);
@@ -65,8 +64,7 @@ public final class ContainerImages {
                 JsonNode c = containers.get(i);
                 String image = Review.text(c.path("image"));
                 if (!image.isBlank()) {
-                    out.add(new ContainerImage(prefix + "." + list + "[" + i + "].image",
-                            Review.text(c.path("name")), image));
+                    out.add(new ContainerImage(Review.text(c.path("name")), image));
                 }
             }
         }
