@@ -81,6 +81,8 @@ class UnauthorizedAccessTest {
     static final String RBAC = "/apis/rbac.authorization.k8s.io/v1";
     static final String CUSTOM_API = "sec.kapi.dev/v1";
     static final String CUSTOM = "/apis/" + CUSTOM_API;
+    static final String ADMISSION_API = "admissionregistration.k8s.io/v1";
+    static final String ADMISSION = "/apis/" + ADMISSION_API;
     static final List<Target> TARGETS = List.of(
             new Target("/api/v1/namespaces/team-a/configmaps/theirs", "v1", "ConfigMap", "team-a", "theirs"),
             new Target("/api/v1/namespaces/team-a/configmaps/mine", "v1", "ConfigMap", "team-a", "mine"),
@@ -97,7 +99,12 @@ class UnauthorizedAccessTest {
             new Target(CUSTOM + "/namespaces/team-a/gadgets", CUSTOM_API, "Gadget", "team-a", null),
             new Target(CUSTOM + "/gadgets", CUSTOM_API, "Gadget", null, null),
             new Target(CUSTOM + "/knobs/k", CUSTOM_API, "Knob", null, "k"),
-            new Target(CUSTOM + "/namespaces/team-a/knobs/k", CUSTOM_API, "Knob", "team-a", "k"));
+            new Target(CUSTOM + "/namespaces/team-a/knobs/k", CUSTOM_API, "Knob", "team-a", "k"),
+            // a webhook or policy would let its author see or refuse every user's writes
+            new Target(ADMISSION + "/validatingwebhookconfigurations", ADMISSION_API,
+                    "ValidatingWebhookConfiguration", null, null),
+            new Target(ADMISSION + "/validatingadmissionpolicies", ADMISSION_API, "ValidatingAdmissionPolicy",
+                    null, null));
 
     @LocalServerPort
     int port;
@@ -504,6 +511,9 @@ class UnauthorizedAccessTest {
         String payload = switch (target.kind()) {
             case "ConfigMap", "Secret" -> ",\"data\":{\"pwned\":\"cHduZWQ=\"}";
             case "Role" -> ",\"rules\":[{\"apiGroups\":[\"*\"],\"resources\":[\"*\"],\"verbs\":[\"*\"]}]";
+            case "ValidatingAdmissionPolicy" -> ",\"spec\":{\"matchConstraints\":{\"resourceRules\":[{\"operations\":"
+                    + "[\"*\"],\"apiGroups\":[\"*\"],\"apiVersions\":[\"*\"],\"resources\":[\"*\"]}]},"
+                    + "\"validations\":[{\"expression\":\"false\"}]}";
             default -> "";
         };
         return "{\"apiVersion\":\"" + target.apiVersion() + "\",\"kind\":\"" + target.kind()
@@ -549,7 +559,9 @@ class UnauthorizedAccessTest {
         private static final List<String> LISTS = List.of("/api/v1/namespaces", "/api/v1/configmaps",
                 "/api/v1/secrets", "/api/v1/serviceaccounts", RBAC + "/roles", RBAC + "/rolebindings",
                 RBAC + "/clusterroles", RBAC + "/clusterrolebindings", CUSTOM + "/gadgets", CUSTOM + "/knobs",
-                "/apis/apiextensions.k8s.io/v1/customresourcedefinitions");
+                "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", ADMISSION + "/validatingwebhookconfigurations",
+                ADMISSION + "/mutatingwebhookconfigurations", ADMISSION + "/validatingadmissionpolicies",
+                ADMISSION + "/validatingadmissionpolicybindings");
         private final RawHttps http;
 
         Admin(RawHttps http) {
