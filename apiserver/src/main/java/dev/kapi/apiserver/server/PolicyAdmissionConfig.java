@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.server;
 
+import dev.kapi.apiserver.admission.plugin.cel.ExpressionCompiler;
 import dev.kapi.apiserver.admission.plugin.matching.EquivalentResources;
 import dev.kapi.apiserver.admission.plugin.policy.validating.ValidatingAdmissionPolicyPlugin;
 import dev.kapi.apiserver.api.GroupVersionKind;
@@ -33,10 +34,14 @@ public class PolicyAdmissionConfig {
         return informers;
     }
 
-    /** The authorizer is looked up on first use: it is built from beans that need the admission chain. */
+    /**
+     * The authorizer is looked up on first use: it is built from beans that need the admission chain. The CEL
+     * environment is built in the background meanwhile, so that the first policy is enforced without that delay.
+     */
     @Bean
     ValidatingAdmissionPolicyPlugin validatingAdmissionPolicy(PolicyInformers informers, StoreRegistry stores,
                                                               @Qualifier("authorizer") ObjectProvider<Authorizer> authorizer) {
+        Thread.ofVirtual().name("admission-cel-warm-up").start(ExpressionCompiler::warmUp);
         return new ValidatingAdmissionPolicyPlugin(informers, informers.params(), informers.namespaces(),
                 equivalents(stores), attributes -> authorizer.getObject().authorize(attributes));
     }

@@ -41,7 +41,10 @@ public interface PolicySource {
      */
     long revision();
 
-    /** Whether both lists are complete (their first list was read); until then requests are refused. */
+    /**
+     * Whether both lists are complete (their first list was read); may wait a bounded time for that, as kube's
+     * plugin waits for its informers. Until then requests are refused (kube's "not yet ready to handle request").
+     */
     default boolean synced() {
         return true;
     }
