@@ -32,13 +32,15 @@ final class AdmissionPhase {
         Map<Mode, long[]> ops = new EnumMap<>(Mode.class);
         Map<Mode, double[]> seconds = new EnumMap<>(Mode.class);
         Map<Mode, Double> p99 = new EnumMap<>(Mode.class);
-        try (AllowingWebhook webhook = new AllowingWebhook(); BenchHttp admin = new BenchHttp(server.port())) {
+        try (AllowingWebhook webhook = new AllowingWebhook()) {
             ApiServerBenchmark.phase("admission: warm-up, " + options.warmup().toSeconds() + " s of creates");
             Load.run(CLIENTS, options.warmup(), i -> work.serverCreate(NAMESPACE, "warm" + i), null);
             for (int round = 0; round < ROUNDS; round++) {
                 for (int k = 0; k < Mode.values().length; k++) {
                     Mode mode = Mode.values()[(round + k) % Mode.values().length];
-                    configure(admin, mode, webhook);
+                    try (BenchHttp admin = new BenchHttp(server.port())) { // idle connections are closed
+                        configure(admin, mode, webhook);
+                    }
                     ApiServerBenchmark.phase("admission: round " + (round + 1) + " of " + ROUNDS + ", " + mode);
                     String tag = "r" + round + mode.name().toLowerCase(Locale.ROOT);
                     Load.Result r = Load.run(CLIENTS, options.phase(), i -> work.serverCreate(NAMESPACE, tag + i),
@@ -48,7 +50,9 @@ final class AdmissionPhase {
                     ops.computeIfAbsent(mode, m -> new long[1])[0] += r.ops();
                     seconds.computeIfAbsent(mode, m -> new double[1])[0] += r.seconds();
                     p99.merge(mode, r.latencies().percentileMillis(99), Math::max);
-                    unconfigure(admin, mode);
+                    try (BenchHttp admin = new BenchHttp(server.port())) {
+                        unconfigure(admin, mode);
+                    }
                 }
             }
         }
@@ -99,7 +103,7 @@ final class AdmissionPhase {
                          "metadata":{"name":"bench-policy"},
                          "spec":{"policyName":"bench-policy","validationActions":["Deny"]}}
                         """);
-                awaitProbe(admin, 403, () -> true);
+                awaitProbe(admin, 422, () -> true); // kube: Invalid unless the validation names a reason
             }
         }
     }
