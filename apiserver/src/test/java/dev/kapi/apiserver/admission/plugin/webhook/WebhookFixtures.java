@@ -87,6 +87,13 @@ final class WebhookFixtures {
                 ObjectVersions.NONE);
     }
 
+    /** The plugins' shared part over {@code source}, with other versions of resources. */
+    static Webhooks webhooks(WebhookSource source, EquivalentResources equivalents, ObjectVersions versions) {
+        return new Webhooks(source, new HookMatcher(ns -> Optional.of(Map.of()), equivalents,
+                MatchConditionEvaluator.UNSUPPORTED), new WebhookCaller(new WebhookClient(8), ServiceUrls.defaults()),
+                versions);
+    }
+
     static Webhooks webhooks(WebhookSource source) {
         return webhooks(source, MatchConditionEvaluator.UNSUPPORTED, ServiceUrls.defaults());
     }
