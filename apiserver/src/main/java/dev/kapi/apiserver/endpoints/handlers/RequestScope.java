@@ -19,7 +19,6 @@ import io.fabric8.kubernetes.api.model.UpdateOptions;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -43,14 +42,7 @@ public final class RequestScope {
     private final HttpServletRequest request;
     private final HttpServletResponse response;
     private final Authorizer authorizer;
-    /** kube's warning recorder limits: all warnings' characters, and each one's once that is passed. */
-    static final int WARNING_TOTAL_RUNES = 4 * 1024;
-    static final int WARNING_ITEM_RUNES = 256;
-
     private final Set<String> warnings = new HashSet<>();
-    private final List<String> orderedWarnings = new ArrayList<>(); // guarded by this
-    private int warningRunes; // guarded by this
-    private boolean truncatingWarnings; // guarded by this
     private final Map<String, String> auditAnnotations = new LinkedHashMap<>();
 
     /** A scope without an authorizer: a write that would create through PATCH is refused (500), as in kube. */
@@ -150,50 +142,14 @@ public final class RequestScope {
     /**
      * Adds a {@code Warning: 299 - "..."} header at once (so an error answer carries it too, as kube's warning
      * recorder does), once per text; control characters (a multi-line YAML error) become spaces, which a header
-     * cannot carry. Warnings after the response is committed (a watch stream) are dropped. As kube's recorder,
-     * the texts are capped (a webhook may send any number of any length): once they pass
-     * {@value #WARNING_TOTAL_RUNES} characters in all, every warning so far is sent again cut to
-     * {@value #WARNING_ITEM_RUNES} characters, later ones are cut too, and those after the cap is reached again
-     * are dropped.
+     * cannot carry. Warnings after the response is committed (a watch stream) are dropped.
      */
     public synchronized void warn(String warning) {
-        if (warning.isEmpty() || (truncatingWarnings && warningRunes >= WARNING_TOTAL_RUNES)
-                || !warnings.add(warning) || response.isCommitted()) {
+        if (!warnings.add(warning) || response.isCommitted()) {
             return;
         }
         String text = warning.replaceAll("[\\p{Cntrl}&&[^\t]]+", " ");
-        orderedWarnings.add(text);
-        if (truncatingWarnings) {
-            text = truncate(text);
-        }
-        int runes = text.codePointCount(0, text.length());
-        if (warningRunes + runes <= WARNING_TOTAL_RUNES || truncatingWarnings) {
-            warningRunes += runes;
-            response.addHeader("Warning", warningHeader(text));
-            return;
-        }
-        truncatingWarnings = true;
-        warningRunes = 0;
-        boolean first = true;
-        for (String w : orderedWarnings) {
-            String cut = truncate(w);
-            warningRunes += cut.codePointCount(0, cut.length());
-            if (first) {
-                response.setHeader("Warning", warningHeader(cut));
-                first = false;
-            } else {
-                response.addHeader("Warning", warningHeader(cut));
-            }
-        }
-    }
-
-    private static String warningHeader(String text) {
-        return "299 - \"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-    }
-
-    private static String truncate(String text) {
-        return text.codePointCount(0, text.length()) <= WARNING_ITEM_RUNES ? text
-                : text.substring(0, text.offsetByCodePoints(0, WARNING_ITEM_RUNES));
+        response.addHeader("Warning", "299 - \"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
     }
 
     /**
