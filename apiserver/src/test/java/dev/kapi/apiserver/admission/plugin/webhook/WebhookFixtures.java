@@ -90,8 +90,8 @@ final class WebhookFixtures {
     /** The plugins' shared part over {@code source}, with other versions of resources. */
     static Webhooks webhooks(WebhookSource source, EquivalentResources equivalents, ObjectVersions versions) {
         return new Webhooks(source, new HookMatcher(ns -> Optional.of(Map.of()), equivalents,
-                MatchConditionEvaluator.UNSUPPORTED), new WebhookCaller(new WebhookClient(8), ServiceUrls.defaults()),
-                versions);
+                (conditions, request) -> MatchConditionEvaluator.Result.MATCH),
+                new WebhookCaller(new WebhookClient(8), ServiceUrls.defaults()), versions);
     }
 
     static Webhooks webhooks(WebhookSource source) {
