@@ -396,6 +396,56 @@ class MutatingWebhookTest {
     }
 
     @Test
+    void aWebhookForAnotherVersionGetsTheObjectInItsVersionAndItsChangeComesBack() {
+        var v1 = new dev.kapi.apiserver.api.GroupVersionResource("example.com", "v1", "widgets");
+        var v2 = new dev.kapi.apiserver.api.GroupVersionResource("example.com", "v2", "widgets");
+        var equivalents = new dev.kapi.apiserver.admission.plugin.matching.EquivalentResources() {
+            @Override
+            public List<dev.kapi.apiserver.api.GroupVersionResource> equivalents(
+                    dev.kapi.apiserver.api.GroupVersionResource resource, String subresource) {
+                return List.of(v1, v2);
+            }
+
+            @Override
+            public dev.kapi.apiserver.api.GroupVersionKind kindFor(dev.kapi.apiserver.api.GroupVersionResource r,
+                                                                    String subresource) {
+                return new dev.kapi.apiserver.api.GroupVersionKind("example.com", r.version(), "Widget");
+            }
+        };
+        dev.kapi.apiserver.admission.plugin.webhook.generic.ObjectVersions versions = (obj, to) -> {
+            var copy = Json.convert(Json.tree(obj), io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
+            copy.setApiVersion(to.group() + "/" + to.version());
+            return copy;
+        };
+        MutatingWebhook v2Only = hook("v2.example.com", "/add-label");
+        v2Only.getRules().getFirst().setApiGroups(List.of("example.com"));
+        v2Only.getRules().getFirst().setApiVersions(List.of("v2"));
+        v2Only.getRules().getFirst().setResources(List.of("widgets"));
+        Source source = new Source();
+        source.mutating = List.of(mutating("config", v2Only));
+        var widget = Json.convert(Json.object(("{\"apiVersion\":\"example.com/v1\",\"kind\":\"Widget\","
+                + "\"metadata\":{\"name\":\"w\",\"namespace\":\"ns\"},\"spec\":{\"size\":1}}").getBytes()),
+                io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
+        var kind = new dev.kapi.apiserver.api.GroupVersionKind("example.com", "v1", "Widget");
+        AdmissionAttributes a = new AdmissionAttributes(AdmissionAttributes.Operation.CREATE, kind, kind, v1, "",
+                "ns", "w", widget, null, null, WebhookFixtures.ALICE, false, null);
+        HasMetadata out = new MutatingWebhookPlugin(WebhookFixtures.webhooks(source, equivalents, versions)).admit(a);
+        assertThat(out.getApiVersion()).isEqualTo("example.com/v1");
+        assertThat(labels(out)).containsEntry("added", "yes");
+        ObjectNode request = (ObjectNode) server.reviews("/add-label").getLast().path("request");
+        assertThat(request.path("kind").path("version").asString()).isEqualTo("v2");
+        assertThat(request.path("resource").path("version").asString()).isEqualTo("v2");
+        assertThat(request.path("requestKind").path("version").asString()).isEqualTo("v1");
+        assertThat(request.path("requestResource").path("version").asString()).isEqualTo("v1");
+        assertThat(request.path("object").path("apiVersion").asString()).isEqualTo("example.com/v2");
+        // matchPolicy Exact: the v1 request does not match a v2 rule
+        v2Only.setMatchPolicy("Exact");
+        source.mutating = List.of(mutating("config", v2Only));
+        assertThat(new MutatingWebhookPlugin(WebhookFixtures.webhooks(source, equivalents, versions)).admit(a))
+                .isSameAs(widget);
+    }
+
+    @Test
     void webhookConfigurationsThemselvesAreNeverSentToWebhooks() {
         MutatingWebhook all = mutatingHook("all.example.com", "https://127.0.0.1:1/x", null).build();
         all.getRules().getFirst().setApiGroups(List.of("*"));

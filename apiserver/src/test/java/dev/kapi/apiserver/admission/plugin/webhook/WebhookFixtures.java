@@ -88,6 +88,13 @@ final class WebhookFixtures {
                 ObjectVersions.NONE);
     }
 
+    /** The plugins' shared part over {@code source}, with other versions of resources. */
+    static Webhooks webhooks(WebhookSource source, EquivalentResources equivalents, ObjectVersions versions) {
+        return new Webhooks(source, new HookMatcher(ns -> Optional.of(Map.of()), equivalents,
+                (conditions, request) -> MatchConditionEvaluator.Result.MATCH),
+                new WebhookCaller(new WebhookClient(8), ServiceUrls.defaults()), versions);
+    }
+
     static Webhooks webhooks(WebhookSource source) {
         return webhooks(source, new CelMatchConditions(null), ServiceUrls.defaults());
     }
