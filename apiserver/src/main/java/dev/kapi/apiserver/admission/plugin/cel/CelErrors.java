@@ -33,7 +33,8 @@ final class CelErrors {
         return CANDIDATES.matcher(issues(checked)).replaceAll("");
     }
 
-    private static String issues(CelValidationResult r) {
+    /** The issues of any failed step, as CEL words them. */
+    static String issues(CelValidationResult r) {
         try {
             r.getAst();
             return "";

@@ -14,6 +14,8 @@ import dev.cel.common.types.SimpleType;
 import dev.cel.common.types.StructType;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
+import dev.cel.validator.CelValidatorFactory;
+import dev.cel.validator.validators.HomogeneousLiteralValidator;
 import dev.kapi.apiserver.api.schema.Schema;
 import dev.kapi.apiserver.cel.KubeLibraries;
 
@@ -29,9 +31,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code CompositedCompiler}): {@code object}, {@code oldObject} (dyn), {@code request}
  * ({@code kubernetes.AdmissionRequest}), {@code namespaceObject} ({@code kubernetes.Namespace}), {@code params}
  * (dyn, when the policy has a paramKind), {@code authorizer} and {@code authorizer.requestResource} (when
- * asked for), and {@code variables}: each {@link #variable} compiled so far, typed by its expression. With the
- * standard library and macros, optionals, the strings and sets extensions and kube's libraries. Compiling never
- * throws: a {@link CompiledExpression} carries its error. Not thread-safe; the compiled expressions are.
+ * asked for), and {@code variables}: each {@link #variable} compiled so far, typed by its expression (not
+ * declared at all by a compiler {@link #withoutVariables}, as kube's plain {@code Compiler}). With the standard
+ * library and macros, optionals, the strings and sets extensions and kube's libraries; list and map literals must
+ * be homogeneous (kube's {@code HomogeneousAggregateLiterals}). Compiling never throws: a {@link CompiledExpression}
+ * carries its error. Not thread-safe; the compiled expressions are.
+ *
+ * <p>The admissionregistration strategies use it to refuse what does not compile when a webhook configuration or
+ * policy is written, e.g. {@code ExpressionCompiler.withoutVariables(false).compile(e, Returns.BOOL, true).error()}.
  */
 public final class ExpressionCompiler {
 
@@ -52,16 +59,21 @@ public final class ExpressionCompiler {
     static final CelOptions OPTIONS = CelOptions.current().enableOptionalSyntax(true).build();
     private static final Map<String, Cel> BASES = new ConcurrentHashMap<>();
     private static final AtomicLong TYPE_CHECKS = new AtomicLong();
+    /** cel-go's format library may take a list of mixed arguments; kube exempts it as well. */
+    private static final HomogeneousLiteralValidator HOMOGENEOUS = HomogeneousLiteralValidator.newInstance("format");
 
     private final boolean hasParams;
+    private final boolean composition;
     private final CelType objectType;
     private final CelType paramsType;
     private final AdmissionTypes types;
     private final Map<String, CelType> variableTypes = new LinkedHashMap<>();
     private final List<CompiledExpression> variables = new ArrayList<>();
 
-    private ExpressionCompiler(boolean hasParams, CelType objectType, CelType paramsType, AdmissionTypes types) {
+    private ExpressionCompiler(boolean hasParams, boolean composition, CelType objectType, CelType paramsType,
+                               AdmissionTypes types) {
         this.hasParams = hasParams;
+        this.composition = composition;
         this.objectType = objectType;
         this.paramsType = paramsType;
         this.types = types;
@@ -69,7 +81,16 @@ public final class ExpressionCompiler {
 
     /** A compiler for a policy ({@code params} declared when it has a paramKind) or a webhook (no params). */
     public static ExpressionCompiler create(boolean hasParams) {
-        return new ExpressionCompiler(hasParams, SimpleType.DYN, SimpleType.DYN, new AdmissionTypes());
+        return new ExpressionCompiler(hasParams, true, SimpleType.DYN, SimpleType.DYN, new AdmissionTypes());
+    }
+
+    /**
+     * A compiler without composition (kube's plain {@code Compiler}): {@code variables} is not declared and
+     * {@link #variable} may not be called. kube checks a webhook's match conditions, a policy's match conditions
+     * and the expressions of a policy without variables in such an environment when they are written.
+     */
+    public static ExpressionCompiler withoutVariables(boolean hasParams) {
+        return new ExpressionCompiler(hasParams, false, SimpleType.DYN, SimpleType.DYN, new AdmissionTypes());
     }
 
     /**
@@ -82,7 +103,7 @@ public final class ExpressionCompiler {
         String prefix = "typeCheck" + TYPE_CHECKS.incrementAndGet();
         CelType object = new SchemaTypes(prefix + ".object", types).root(objectSchema);
         CelType params = new SchemaTypes(prefix + ".params", types).root(paramsSchema);
-        return new ExpressionCompiler(hasParams, object, params, types);
+        return new ExpressionCompiler(hasParams, true, object, params, types);
     }
 
     /**
@@ -99,6 +120,9 @@ public final class ExpressionCompiler {
 
     /** Compiles a variable and makes it {@code variables.<name>} for what is compiled after it. */
     public CompiledExpression variable(String name, String expression) {
+        if (!composition) {
+            throw new IllegalStateException("a compiler without variables cannot compile variable " + name);
+        }
         CompiledExpression c = compile(name, expression, Returns.ANY, true);
         variableTypes.put(name, c.compiled() ? declared(c.outputType()) : SimpleType.DYN);
         variables.add(c);
@@ -132,6 +156,11 @@ public final class ExpressionCompiler {
         }
         try {
             CelAbstractSyntaxTree ast = checked.getAst();
+            CelValidationResult validated = CelValidatorFactory.standardCelValidatorBuilder(cel)
+                    .addAstValidators(HOMOGENEOUS).build().validate(ast);
+            if (validated.hasError()) {
+                return failed(name, expression, "compilation failed: " + CelErrors.issues(validated));
+            }
             CelType output = ast.getResultType();
             if (!returns.types.isEmpty() && returns.types.stream().noneMatch(t -> t.equals(output))) {
                 String reason = returns.types.size() == 1
@@ -170,6 +199,9 @@ public final class ExpressionCompiler {
     }
 
     private Cel environment(boolean authorizer) {
+        if (!composition) {
+            return base(authorizer);
+        }
         StructType vars = AdmissionTypes.variablesType(variableTypes);
         return base(authorizer).toCelBuilder()
                 .setTypeProvider(types.with(Map.of(vars.name(), vars)))

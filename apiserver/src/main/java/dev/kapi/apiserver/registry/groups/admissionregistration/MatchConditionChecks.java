@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.registry.groups.admissionregistration;
 
+import dev.kapi.apiserver.admission.plugin.cel.ExpressionCompiler;
 import dev.kapi.apiserver.api.FieldError;
 import dev.kapi.apiserver.registry.validation.NameValidation;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MatchCondition;
@@ -11,7 +12,8 @@ import java.util.Set;
 /**
  * kube's {@code validateMatchConditions} for webhooks and policies: at most 64, each with a qualified name
  * (unique) and an expression that compiles to a bool with {@code object}, {@code oldObject}, {@code request},
- * {@code authorizer} (and {@code params} for a policy with a paramKind).
+ * {@code authorizer} (and {@code params} for a policy with a paramKind), never {@code variables}: the admission
+ * CEL environment without composition.
  */
 final class MatchConditionChecks {
 
@@ -26,6 +28,7 @@ final class MatchConditionChecks {
                     "must have at most " + MAX + " items"));
         }
         Set<String> names = new HashSet<>();
+        ExpressionCompiler compiler = ExpressionCompiler.withoutVariables(allowParams);
         for (int i = 0; i < conditions.size(); i++) {
             MatchCondition c = conditions.get(i);
             String p = path + "[" + i + "]";
@@ -33,9 +36,9 @@ final class MatchConditionChecks {
             if (expression.isEmpty()) {
                 errs.add(FieldError.required(p + ".expression", ""));
             } else {
-                AdmissionCel.Result r = AdmissionCel.of(allowParams, true).compile(expression, AdmissionCel.Returns.BOOL);
-                if (!r.ok()) {
-                    errs.add(FieldError.invalid(p + ".expression", expression, r.error()));
+                String error = compiler.compile(expression, ExpressionCompiler.Returns.BOOL, true).error();
+                if (error != null) {
+                    errs.add(FieldError.invalid(p + ".expression", expression, error));
                 }
             }
             String name = c.getName() == null ? "" : c.getName();

@@ -1,7 +1,7 @@
 package dev.kapi.apiserver.registry.groups.admissionregistration;
 
-import dev.cel.common.types.CelType;
-import dev.cel.common.types.SimpleType;
+import dev.kapi.apiserver.admission.plugin.cel.ExpressionCompiler;
+import dev.kapi.apiserver.admission.plugin.cel.ExpressionCompiler.Returns;
 import dev.kapi.apiserver.api.FieldError;
 import dev.kapi.apiserver.registry.validation.NameValidation;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.AuditAnnotation;
@@ -12,16 +12,14 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.Variable;
 
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * kube's {@code validateValidatingAdmissionPolicySpec}: failurePolicy, paramKind, matchConstraints with
  * resourceRules, matchConditions, variables (CEL identifiers; each compiled, later expressions see
- * {@code variables.<name>} with its type), validations (expression a bool, messageExpression a string,
+ * {@code variables.<name>} with its type; no {@code variables} at all when the policy has none), validations (expression a bool, messageExpression a string,
  * message without line breaks, reason) or auditAnnotations (at most 20, unique keys, value a string or null).
  */
 final class PolicyChecks {
@@ -63,7 +61,10 @@ final class PolicyChecks {
             MatchConditionChecks.validate(Items.of(spec.getMatchConditions(), MatchCondition::new), params,
                     path + ".matchConditions", errs);
         }
-        Map<String, CelType> variables = variables(Items.of(spec.getVariables(), Variable::new), params, errs);
+        List<Variable> variables = Items.of(spec.getVariables(), Variable::new);
+        ExpressionCompiler compiler = variables.isEmpty() ? ExpressionCompiler.withoutVariables(params)
+                : ExpressionCompiler.create(params);
+        variables(variables, compiler, errs);
         List<Validation> validations = Items.of(spec.getValidations(), Validation::new);
         List<AuditAnnotation> annotations = Items.of(spec.getAuditAnnotations(), AuditAnnotation::new);
         if (validations.isEmpty() && annotations.isEmpty()) {
@@ -72,10 +73,8 @@ final class PolicyChecks {
             errs.add(FieldError.required(path + ".auditAnnotations", both));
             return errs;
         }
-        AdmissionCel env = env(params, true, variables);
-        AdmissionCel messageEnv = validations.isEmpty() ? null : env(params, false, variables);
         for (int i = 0; i < validations.size(); i++) {
-            validation(validations.get(i), env, messageEnv, path + ".validations[" + i + "]", errs);
+            validation(validations.get(i), compiler, path + ".validations[" + i + "]", errs);
         }
         if (annotations.size() > MAX_AUDIT_ANNOTATIONS) {
             errs.add(FieldError.invalid(path + ".auditAnnotations", GoText.auditAnnotations(annotations),
@@ -85,7 +84,7 @@ final class PolicyChecks {
         for (int i = 0; i < annotations.size(); i++) {
             AuditAnnotation a = annotations.get(i);
             String p = path + ".auditAnnotations[" + i + "]";
-            auditAnnotation(policyName, a, env, p, errs);
+            auditAnnotation(policyName, a, compiler, p, errs);
             String key = a.getKey() == null ? "" : a.getKey();
             if (!keys.add(key)) {
                 errs.add(FieldError.duplicate(p + ".key", key));
@@ -94,12 +93,8 @@ final class PolicyChecks {
         return errs;
     }
 
-    /** Compiles the variables in order; returns their types (null when the policy has none: no composition). */
-    private static Map<String, CelType> variables(List<Variable> variables, boolean params, List<FieldError> errs) {
-        if (variables.isEmpty()) {
-            return null;
-        }
-        Map<String, CelType> types = new LinkedHashMap<>();
+    /** Compiles the variables in order into {@code compiler}; one without an expression is not declared. */
+    private static void variables(List<Variable> variables, ExpressionCompiler compiler, List<FieldError> errs) {
         for (int i = 0; i < variables.size(); i++) {
             Variable v = variables.get(i);
             String p = "spec.variables[" + i + "]";
@@ -110,46 +105,35 @@ final class PolicyChecks {
                 errs.add(FieldError.invalid(p + ".name", name, "name is not a valid CEL identifier"));
             }
             String expression = v.getExpression() == null ? "" : v.getExpression();
-            CelType type = SimpleType.DYN;
             if (expression.isBlank()) {
                 errs.add(FieldError.required(p + ".expression", "expression is not specified"));
             } else {
-                AdmissionCel.Result r = AdmissionCel.composited(params, true, types)
-                        .compile(expression, AdmissionCel.Returns.ANY);
-                if (r.ok()) {
-                    type = r.type();
-                } else {
-                    errs.add(FieldError.invalid(p + ".expression", expression, r.error()));
+                String error = compiler.variable(name, expression).error();
+                if (error != null) {
+                    errs.add(FieldError.invalid(p + ".expression", expression, error));
                 }
             }
-            types.put(name, type);
         }
-        return types;
     }
 
-    private static AdmissionCel env(boolean params, boolean authorizer, Map<String, CelType> variables) {
-        return variables == null ? AdmissionCel.of(params, authorizer)
-                : AdmissionCel.composited(params, authorizer, variables);
-    }
-
-    private static void validation(Validation v, AdmissionCel env, AdmissionCel messageEnv, String p,
-                                   List<FieldError> errs) {
+    /** The expression with the authorizer; the messageExpression without it, as kube. */
+    private static void validation(Validation v, ExpressionCompiler compiler, String p, List<FieldError> errs) {
         String expression = v.getExpression() == null ? "" : v.getExpression();
         if (expression.isBlank()) {
             errs.add(FieldError.required(p + ".expression", "expression is not specified"));
         } else {
-            AdmissionCel.Result r = env.compile(expression, AdmissionCel.Returns.BOOL);
-            if (!r.ok()) {
-                errs.add(FieldError.invalid(p + ".expression", expression, r.error()));
+            String error = compiler.compile(expression, Returns.BOOL, true).error();
+            if (error != null) {
+                errs.add(FieldError.invalid(p + ".expression", expression, error));
             }
         }
         String messageExpression = v.getMessageExpression() == null ? "" : v.getMessageExpression();
         if (!messageExpression.isEmpty() && messageExpression.isBlank()) {
             errs.add(FieldError.invalid(p + ".messageExpression", messageExpression, "must be non-empty if specified"));
         } else if (!messageExpression.isBlank()) {
-            AdmissionCel.Result r = messageEnv.compile(messageExpression, AdmissionCel.Returns.STRING);
-            if (!r.ok()) {
-                errs.add(FieldError.invalid(p + ".messageExpression", messageExpression, r.error()));
+            String error = compiler.compile(messageExpression, Returns.STRING, false).error();
+            if (error != null) {
+                errs.add(FieldError.invalid(p + ".messageExpression", messageExpression, error));
             }
         }
         String message = v.getMessage() == null ? "" : v.getMessage();
@@ -163,7 +147,7 @@ final class PolicyChecks {
         }
     }
 
-    private static void auditAnnotation(String policyName, AuditAnnotation a, AdmissionCel env, String p,
+    private static void auditAnnotation(String policyName, AuditAnnotation a, ExpressionCompiler compiler, String p,
                                         List<FieldError> errs) {
         String key = a.getKey() == null ? "" : a.getKey();
         if (policyName != null && !policyName.isEmpty()) {
@@ -182,9 +166,9 @@ final class PolicyChecks {
             errs.add(FieldError.required(p + ".valueExpression",
                     "must not exceed " + MAX_VALUE_EXPRESSION_LENGTH + " bytes in length"));
         } else {
-            AdmissionCel.Result r = env.compile(trimmed, AdmissionCel.Returns.STRING_OR_NULL);
-            if (!r.ok()) {
-                errs.add(FieldError.invalid(p + ".valueExpression", value, r.error()));
+            String error = compiler.compile(trimmed, Returns.STRING_OR_NULL, true).error();
+            if (error != null) {
+                errs.add(FieldError.invalid(p + ".valueExpression", value, error));
             }
         }
     }

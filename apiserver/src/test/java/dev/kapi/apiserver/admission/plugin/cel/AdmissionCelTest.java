@@ -255,4 +255,32 @@ class AdmissionCelTest {
         assertThatThrownBy(() -> small.evaluate(e)).isInstanceOf(Evaluation.OutOfBudget.class)
                 .hasMessage(Evaluation.OUT_OF_BUDGET_MESSAGE);
     }
+
+    @Test
+    void listAndMapLiteralsMustBeHomogeneousAsInKube() {
+        ExpressionCompiler c = ExpressionCompiler.create(false);
+        assertThat(c.compile("[1, 'a'].size() == 2", ExpressionCompiler.Returns.BOOL, true).error())
+                .startsWith("compilation failed: ERROR: <input>:1:5: expected type 'int' but found 'string'");
+        assertThat(c.compile("{'a': 1, 'b': true}.size() == 2", ExpressionCompiler.Returns.BOOL, true).error())
+                .startsWith("compilation failed: ERROR: <input>:1:13: expected type 'int' but found 'bool'");
+        assertThat(c.compile("[1, 2].size() == 2 && 'x'.format([1, 'a']) != ''", ExpressionCompiler.Returns.BOOL,
+                true).error()).isNull();
+    }
+
+    @Test
+    void aCompilerWithoutVariablesDoesNotDeclareThem() {
+        ExpressionCompiler c = ExpressionCompiler.withoutVariables(true);
+        assertThat(c.compile("variables.x", ExpressionCompiler.Returns.ANY, true).error())
+                .startsWith("compilation failed: ERROR: <input>:1:1: undeclared reference to 'variables'");
+        assertThat(c.compile("params.data.x == object.metadata.name", ExpressionCompiler.Returns.BOOL, true).error())
+                .isNull();
+        assertThatThrownBy(() -> c.variable("x", "1")).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aVariableOfAnObjectTypeIsDynForWhatFollowsAsInKube() {
+        ExpressionCompiler c = ExpressionCompiler.create(false);
+        c.variable("user", "request.userInfo");
+        assertThat(c.compile("variables.user.nme == 'x'", ExpressionCompiler.Returns.BOOL, true).error()).isNull();
+    }
 }

@@ -238,4 +238,23 @@ class ValidatingAdmissionPolicyStrategyTest {
         assertThat(cells(strategy, policy("{}"))).startsWith("policy.example.com", 1L, "<unset>");
         assertThat(cells(strategy, policy("{" + PARAMS + "}"))).startsWith("policy.example.com", 1L, "v1/ConfigMap");
     }
+
+    @Test
+    void variablesAreDeclaredAsKubeDeclaresThem() {
+        // an object-typed variable is dyn for what follows; one without an expression is not declared at all
+        assertThat(created(strategy, policy("{\"variables\":[{\"name\":\"user\",\"expression\":\"request.userInfo\"},"
+                + "{\"name\":\"blank\",\"expression\":\" \"}],\"validations\":[{\"expression\":\"variables.user.nme == 'x'\"},"
+                + "{\"expression\":\"variables.blank\"}]}"))).containsExactly(
+                "spec.variables[1].expression: Required value: expression is not specified",
+                "spec.validations[1].expression: Invalid value: \"variables.blank\": compilation failed: ERROR: "
+                        + "<input>:1:10: undefined field 'blank'\n | variables.blank\n | .........^");
+    }
+
+    @Test
+    void literalsMustBeHomogeneous() {
+        assertThat(created(strategy, policy("{\"validations\":[{\"expression\":\"[1, 'a'].size() == 2\"}]}")))
+                .containsExactly("spec.validations[0].expression: Invalid value: \"[1, 'a'].size() == 2\": compilation "
+                        + "failed: ERROR: <input>:1:5: expected type 'int' but found 'string'\n | [1, 'a'].size() == 2\n"
+                        + " | ....^");
+    }
 }
