@@ -46,6 +46,11 @@ public final class ResourceQuotaAdmission implements ValidatingAdmission {
          */
         List<ResourceQuota> inNamespace(String namespace);
 
+        /** True when the namespace is known, from a recent cache, to have no quota (its writes skip the queue). */
+        default boolean knownEmpty(String namespace) {
+            return false;
+        }
+
         /**
          * Writes {@code quota}'s status if its resourceVersion is still the stored one.
          *
@@ -86,7 +91,7 @@ public final class ResourceQuotaAdmission implements ValidatingAdmission {
             return;
         }
         Evaluator evaluator = evaluators.of(gr);
-        if (!evaluator.handles(a)) {
+        if (!evaluator.handles(a) || (config.limitedResources().isEmpty() && quotas.knownEmpty(a.namespace()))) {
             return;
         }
         queue.await(a.namespace(), new NamespaceQueue.Waiter(a, evaluator), System.nanoTime() + timeout.toNanos(),
