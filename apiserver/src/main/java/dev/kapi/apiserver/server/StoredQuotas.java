@@ -27,10 +27,12 @@ record StoredQuotas(Store<ResourceQuota> store, Informer<ResourceQuota> informer
 
     @Override
     public List<ResourceQuota> inNamespace(String namespace) {
-        if (informer.isWatching() && informer.cache().list(namespace).isEmpty()) {
-            return List.of();
-        }
-        return store.list(namespace, ListParams.all()).items();
+        return knownEmpty(namespace) ? List.of() : store.list(namespace, ListParams.all()).items();
+    }
+
+    @Override
+    public boolean knownEmpty(String namespace) {
+        return informer.isWatching() && informer.cache().list(namespace).isEmpty();
     }
 
     @Override

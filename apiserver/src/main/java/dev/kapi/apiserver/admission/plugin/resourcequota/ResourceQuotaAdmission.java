@@ -9,12 +9,12 @@ import io.fabric8.kubernetes.api.model.ResourceQuota;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * kube-apiserver's ResourceQuota admission: a create (or an update that uses more) in a namespace with quotas
@@ -23,13 +23,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link QuotaCheck}). Only the main resource of namespaced objects is looked at, never a namespace's own
  * create; a dry run is checked but never charged.
  *
- * <p>Exactness: the charge is a write of the quota at the resourceVersion the decision was made on. When
- * another write got there first (this or another server, or the quota controller), the quotas are read again
- * and the decision made again, so two writes never both take the last unit. Within this server the writes of
- * one namespace take turns (kube's quota evaluator works a namespace's waiting writes in one worker), so
- * conflicts only come from other servers; they are retried until {@link #TIMEOUT} (kube gives up after three,
- * answering the conflict). A write charged and then refused by a later step (the name already exists) stays
- * charged until the quota controller recomputes the usage, as in kube.
+ * <p>As in kube, the writes of a namespace waiting at the same time are decided in one batch
+ * ({@link NamespaceQueue}), each against the quotas as the ones before it left them, and each changed quota is
+ * written once for the batch, at the resourceVersion read. Exactness: when another write got there first
+ * (another server, the quota controller), that quota is read again and the writes charged to it are decided
+ * again, so two writes never both take the last unit. Conflicts are retried until {@link #TIMEOUT} (kube gives
+ * up after three, answering the conflict); unlike kube, a write already refused stays refused on a retry. A
+ * write charged and then refused by a later step (its name was taken) stays charged until the quota
+ * controller computes the usage again, as in kube.
  */
 public final class ResourceQuotaAdmission implements ValidatingAdmission {
 
@@ -45,6 +46,11 @@ public final class ResourceQuotaAdmission implements ValidatingAdmission {
          */
         List<ResourceQuota> inNamespace(String namespace);
 
+        /** True when the namespace is known, from a recent cache, to have no quota (its writes skip the queue). */
+        default boolean knownEmpty(String namespace) {
+            return false;
+        }
+
         /**
          * Writes {@code quota}'s status if its resourceVersion is still the stored one.
          *
@@ -56,15 +62,18 @@ public final class ResourceQuotaAdmission implements ValidatingAdmission {
     private final Quotas quotas;
     private final Evaluators evaluators;
     private final QuotaConfiguration config;
-    private final ReentrantLock[] locks = new ReentrantLock[64];
+    private final Duration timeout;
+    private final NamespaceQueue queue = new NamespaceQueue(this::decide);
 
     public ResourceQuotaAdmission(Quotas quotas, Evaluators evaluators, QuotaConfiguration config) {
+        this(quotas, evaluators, config, TIMEOUT);
+    }
+
+    ResourceQuotaAdmission(Quotas quotas, Evaluators evaluators, QuotaConfiguration config, Duration timeout) {
         this.quotas = quotas;
         this.evaluators = evaluators;
         this.config = config;
-        for (int i = 0; i < locks.length; i++) {
-            locks[i] = new ReentrantLock(true);
-        }
+        this.timeout = timeout;
     }
 
     @Override
@@ -82,68 +91,108 @@ public final class ResourceQuotaAdmission implements ValidatingAdmission {
             return;
         }
         Evaluator evaluator = evaluators.of(gr);
-        if (!evaluator.handles(a)) {
+        if (!evaluator.handles(a) || (config.limitedResources().isEmpty() && quotas.knownEmpty(a.namespace()))) {
             return;
         }
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        ReentrantLock lock = locks[Math.floorMod(a.namespace().hashCode(), locks.length)];
-        try {
-            if (!lock.tryLock(TIMEOUT.toNanos(), TimeUnit.NANOSECONDS)) {
-                throw timedOut();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw timedOut();
-        }
-        try {
-            charge(a, evaluator, deadline);
-        } finally {
-            lock.unlock();
-        }
+        queue.await(a.namespace(), new NamespaceQueue.Waiter(a, evaluator), System.nanoTime() + timeout.toNanos(),
+                ResourceQuotaAdmission::timedOut);
     }
 
-    /** Decides on the namespace's quotas and writes the changed ones, again on the conflicting ones. */
-    private void charge(AdmissionAttributes a, Evaluator evaluator, long deadline) {
-        List<ResourceQuota> current = quotas.inNamespace(a.namespace());
+    /** How many writes of the namespace wait for a batch (for tests). */
+    int waiting(String namespace) {
+        return queue.waiting(namespace);
+    }
+
+    /** Decides a batch of the namespace's writes on its quotas as stored now. */
+    private void decide(String namespace, List<NamespaceQueue.Waiter> batch, long deadline) {
+        List<ResourceQuota> current = quotas.inNamespace(namespace);
         if (current.isEmpty() && config.limitedResources().isEmpty()) {
+            batch.forEach(NamespaceQueue.Waiter::admit);
             return;
         }
-        while (true) {
-            List<ResourceQuota> next = QuotaCheck.check(current, a, evaluator, config);
-            if (a.dryRun()) {
-                return;
-            }
-            Set<String> failed = new TreeSet<>();
-            StatusError lastError = null;
-            for (int i = 0; i < next.size(); i++) {
-                if (sameUsage(next.get(i), current.get(i))) {
-                    continue;
-                }
-                try {
-                    quotas.updateStatus(next.get(i));
-                } catch (StatusError e) {
-                    if (e.code() != 409 && e.code() != 404) {
-                        throw e;
-                    }
-                    failed.add(next.get(i).getMetadata().getName());
-                    lastError = e;
-                }
-            }
-            if (failed.isEmpty()) {
-                return;
-            }
-            if (System.nanoTime() - deadline >= 0) {
-                throw lastError;
-            }
+        Round round = charge(current, batch);
+        while (!round.undecided().isEmpty() && System.nanoTime() - deadline < 0) {
             pause();
             List<ResourceQuota> again = new ArrayList<>();
-            for (ResourceQuota q : quotas.inNamespace(a.namespace())) {
-                if (failed.contains(q.getMetadata().getName())) {
+            for (ResourceQuota q : quotas.inNamespace(namespace)) {
+                if (round.conflicted().contains(q.getMetadata().getName())) {
                     again.add(q); // the others were charged already; a deleted one is let go
                 }
             }
-            current = again;
+            round = charge(again, round.undecided());
         }
+    }
+
+    /**
+     * The writes charged to a quota whose write conflicted (refused with that conflict for now), and the names
+     * of those quotas.
+     */
+    private record Round(List<NamespaceQueue.Waiter> undecided, Set<String> conflicted) {
+    }
+
+    /**
+     * kube's {@code checkQuotas}: decides each waiter in turn against the quotas as the ones before it left
+     * them, then writes each quota that changed, once. A waiter refused, or changing no quota, is decided; one
+     * whose quotas were all written is admitted; one charged to a quota whose write failed is refused with that
+     * failure, and left for another round when it was a conflict (or the quota is gone).
+     */
+    private Round charge(List<ResourceQuota> read, List<NamespaceQueue.Waiter> waiters) {
+        List<ResourceQuota> running = read;
+        Map<NamespaceQueue.Waiter, Set<String>> charged = new LinkedHashMap<>();
+        for (NamespaceQueue.Waiter w : waiters) {
+            List<ResourceQuota> next;
+            try {
+                next = QuotaCheck.check(running, w.attributes, w.evaluator, config);
+            } catch (RuntimeException e) {
+                w.refuse(e);
+                continue;
+            }
+            w.admit();
+            Set<String> changed = new TreeSet<>();
+            for (int i = 0; i < next.size(); i++) {
+                if (!sameUsage(running.get(i), next.get(i))) {
+                    changed.add(next.get(i).getMetadata().getName());
+                }
+            }
+            if (w.attributes.dryRun() || changed.isEmpty()) {
+                continue;
+            }
+            charged.put(w, changed);
+            running = next;
+        }
+        Map<String, StatusError> failed = new LinkedHashMap<>();
+        for (int i = 0; i < running.size(); i++) {
+            if (!sameUsage(read.get(i), running.get(i))) {
+                try {
+                    quotas.updateStatus(running.get(i));
+                } catch (StatusError e) {
+                    failed.put(running.get(i).getMetadata().getName(), e);
+                }
+            }
+        }
+        Set<String> conflicted = new TreeSet<>();
+        failed.forEach((name, e) -> {
+            if (e.code() == 409 || e.code() == 404) {
+                conflicted.add(name);
+            }
+        });
+        List<NamespaceQueue.Waiter> undecided = new ArrayList<>();
+        charged.forEach((w, names) -> {
+            boolean retry = false;
+            boolean last = false;
+            for (String name : names) {
+                StatusError e = failed.get(name);
+                if (e != null) {
+                    w.refuse(e);
+                    retry = retry || conflicted.contains(name);
+                    last = last || !conflicted.contains(name);
+                }
+            }
+            if (retry && !last) {
+                undecided.add(w);
+            }
+        });
+        return new Round(undecided, conflicted);
     }
 
     /** A short random pause after a conflict, so that two servers do not retry in step. */
