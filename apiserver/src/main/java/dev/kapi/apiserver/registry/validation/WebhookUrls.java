@@ -77,4 +77,26 @@ public final class WebhookUrls {
         }
         return errs;
     }
+
+    /**
+     * apiserver's {@code ValidateWebhookService} (for admission webhooks and CRD conversion alike): name and
+     * namespace required, the port (443 when not set, as v1 defaults it) in 1..65535, the path as
+     * {@link #validateServicePath}.
+     */
+    public static List<FieldError> validateService(String path, String name, String namespace, Integer port,
+                                                   String urlPath) {
+        List<FieldError> errs = new ArrayList<>();
+        if (name == null || name.isEmpty()) {
+            errs.add(FieldError.required(path + ".name", "service name is required"));
+        }
+        if (namespace == null || namespace.isEmpty()) {
+            errs.add(FieldError.required(path + ".namespace", "service namespace is required"));
+        }
+        int p = port == null ? 443 : port;
+        for (String msg : NameValidation.portNumber(p)) {
+            errs.add(FieldError.invalid(path + ".port", p, "port is not valid: " + msg));
+        }
+        errs.addAll(validateServicePath(path + ".path", urlPath));
+        return errs;
+    }
 }

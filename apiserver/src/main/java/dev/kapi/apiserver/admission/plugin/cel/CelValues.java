@@ -6,11 +6,11 @@ import dev.kapi.apiserver.api.GroupVersionKind;
 import dev.kapi.apiserver.api.GroupVersionResource;
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.authn.UserInfo;
+import dev.kapi.apiserver.cel.JsonValues;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,29 +36,7 @@ final class CelValues {
     }
 
     static Object of(JsonNode v) {
-        if (v == null || v.isNull() || v.isMissingNode()) {
-            return NullValue.NULL_VALUE;
-        }
-        if (v.isIntegralNumber()) {
-            return v.longValue();
-        }
-        if (v.isNumber()) {
-            return v.doubleValue();
-        }
-        if (v.isBoolean()) {
-            return v.booleanValue();
-        }
-        if (v.isString()) {
-            return v.asString();
-        }
-        if (v.isArray()) {
-            List<Object> out = new ArrayList<>(v.size());
-            v.values().forEach(e -> out.add(of(e)));
-            return out;
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        v.properties().forEach(e -> out.put(e.getKey(), of(e.getValue())));
-        return out;
+        return JsonValues.dyn(v);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.registry.apiextensions.cel;
 
 import dev.cel.common.values.NullValue;
+import dev.kapi.apiserver.cel.JsonValues;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,28 +74,6 @@ final class RuleValues {
 
     /** A value whose schema says nothing of its type: kube's unstructured-to-CEL conversion. */
     static Object dyn(JsonNode v) {
-        if (v == null || v.isNull()) {
-            return NullValue.NULL_VALUE;
-        }
-        if (v.isIntegralNumber()) {
-            return v.longValue();
-        }
-        if (v.isNumber()) {
-            return v.doubleValue();
-        }
-        if (v.isBoolean()) {
-            return v.booleanValue();
-        }
-        if (v.isString()) {
-            return v.asString();
-        }
-        if (v.isArray()) {
-            List<Object> out = new ArrayList<>();
-            v.values().forEach(e -> out.add(dyn(e)));
-            return out;
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        v.properties().forEach(e -> out.put(e.getKey(), dyn(e.getValue())));
-        return out;
+        return JsonValues.dyn(v);
     }
 }

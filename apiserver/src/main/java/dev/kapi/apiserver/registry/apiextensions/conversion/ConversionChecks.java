@@ -75,19 +75,7 @@ public final class ConversionChecks {
 
     /** apiserver's {@code ValidateWebhookService}; the port defaults to 443 as v1's defaulting does. */
     static List<FieldError> validateService(String path, ServiceReference s) {
-        List<FieldError> errs = new ArrayList<>();
-        if (s.getName() == null || s.getName().isEmpty()) {
-            errs.add(FieldError.required(path + ".name", "service name is required"));
-        }
-        if (s.getNamespace() == null || s.getNamespace().isEmpty()) {
-            errs.add(FieldError.required(path + ".namespace", "service namespace is required"));
-        }
-        int port = s.getPort() == null ? 443 : s.getPort();
-        for (String msg : NameValidation.portNumber(port)) {
-            errs.add(FieldError.invalid(path + ".port", port, "port is not valid: " + msg));
-        }
-        errs.addAll(WebhookUrls.validateServicePath(path + ".path", s.getPath()));
-        return errs;
+        return WebhookUrls.validateService(path, s.getName(), s.getNamespace(), s.getPort(), s.getPath());
     }
 
     /** kube's {@code validateConversionReviewVersions} with a recognized version required. */

@@ -117,17 +117,7 @@ final class WebhookChecks {
      * the intended, fixed labelling, as the CRD conversion webhook checks here do.
      */
     private static void service(ServiceReference s, String path, List<FieldError> errs) {
-        if (s.getName() == null || s.getName().isEmpty()) {
-            errs.add(FieldError.required(path + ".name", "service name is required"));
-        }
-        if (s.getNamespace() == null || s.getNamespace().isEmpty()) {
-            errs.add(FieldError.required(path + ".namespace", "service namespace is required"));
-        }
-        int port = s.getPort() == null ? 443 : s.getPort();
-        for (String msg : NameValidation.portNumber(port)) {
-            errs.add(FieldError.invalid(path + ".port", port, "port is not valid: " + msg));
-        }
-        errs.addAll(WebhookUrls.validateServicePath(path + ".path", s.getPath()));
+        errs.addAll(WebhookUrls.validateService(path, s.getName(), s.getNamespace(), s.getPort(), s.getPath()));
     }
 
     /** {@code validateAdmissionReviewVersions}: required, unique DNS-1035 labels, one of v1/v1beta1 among them. */
