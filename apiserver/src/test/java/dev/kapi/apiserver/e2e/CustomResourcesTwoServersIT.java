@@ -29,17 +29,21 @@ class CustomResourcesTwoServersIT {
     private static KapiServer a;
     private static KapiServer b;
 
+    /** Both servers start at once, on threads of their own (the common pool has one thread on two cores). */
     @BeforeAll
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
     static void startTwoServers() {
         String prefix = EtcdExtension.randomPrefix();
         Path dir = KapiServerExtension.e2eDir().resolve("two-servers-" + System.nanoTime());
         List<String> args = List.of("--etcd-servers=" + String.join(",", EtcdExtension.endpoints()),
                 "--etcd-prefix=" + prefix);
         long t0 = System.nanoTime();
+        var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
         CompletableFuture<KapiServer> first = CompletableFuture.supplyAsync(
-                () -> KapiServer.start("two-servers-a", dir.resolve("a"), args));
+                () -> KapiServer.start("two-servers-a", dir.resolve("a"), args), threads);
         CompletableFuture<KapiServer> second = CompletableFuture.supplyAsync(
-                () -> KapiServer.start("two-servers-b", dir.resolve("b"), args));
+                () -> KapiServer.start("two-servers-b", dir.resolve("b"), args), threads);
+        threads.shutdown();
         try {
             a = first.join();
         } finally {
