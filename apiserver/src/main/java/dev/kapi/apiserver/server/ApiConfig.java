@@ -26,6 +26,7 @@ import dev.kapi.apiserver.registry.core.NamespaceExistence;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
 import dev.kapi.apiserver.storage.Storage;
 import io.fabric8.kubernetes.api.model.Namespace;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -50,8 +51,11 @@ public class ApiConfig {
         mutating.forEach(p -> implemented.add(p.name()));
         validating.forEach(p -> implemented.add(p.name()));
         try {
-            return new AdmissionChain(mutating, validating, AdmissionPlugins.enabled(options.admission().enable(),
-                    options.admission().disable(), implemented));
+            AdmissionChain chain = new AdmissionChain(mutating, validating, AdmissionPlugins.enabled(
+                    options.admission().enable(), options.admission().disable(), implemented));
+            LoggerFactory.getLogger(AdmissionChain.class).info("Admission plugins, in the order they run: {}",
+                    String.join(", ", chain.names()));
+            return chain;
         } catch (IllegalArgumentException e) {
             throw new StartupFailure(e.getMessage());
         }
