@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.admission.plugin.limitranger;
 
+import dev.kapi.apiserver.admission.plugin.Amount;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.LimitRangeItem;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -180,7 +181,12 @@ final class Constraints {
     static Map<String, Amount> amounts(Map<String, Quantity> quantities) {
         Map<String, Amount> out = new LinkedHashMap<>();
         if (quantities != null) {
-            quantities.forEach((name, q) -> out.put(name, Amount.of(q)));
+            quantities.forEach((name, q) -> {
+                Amount a = Amount.of(q);
+                if (a != null) { // not a quantity: the object's own validation refuses it
+                    out.put(name, a);
+                }
+            });
         }
         return out;
     }

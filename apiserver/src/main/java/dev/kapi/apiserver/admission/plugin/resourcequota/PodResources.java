@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.admission.plugin.resourcequota;
 
+import dev.kapi.apiserver.admission.plugin.Amount;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;

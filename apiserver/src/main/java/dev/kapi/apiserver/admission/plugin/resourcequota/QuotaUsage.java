@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.admission.plugin.resourcequota;
 
+import dev.kapi.apiserver.admission.plugin.Amount;
 import dev.kapi.apiserver.api.GroupResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ResourceQuota;

@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.admission.plugin.resourcequota;
 
+import dev.kapi.apiserver.admission.plugin.Amount;
 import io.fabric8.kubernetes.api.model.Quantity;
 
 import java.util.Collection;

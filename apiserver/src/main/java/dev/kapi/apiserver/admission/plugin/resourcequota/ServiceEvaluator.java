@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.admission.plugin.resourcequota;
 
+import dev.kapi.apiserver.admission.plugin.Amount;
 import dev.kapi.apiserver.admission.AdmissionAttributes;
 import dev.kapi.apiserver.admission.AdmissionAttributes.Operation;
 import dev.kapi.apiserver.api.GroupResource;

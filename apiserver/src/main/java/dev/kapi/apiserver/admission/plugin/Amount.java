@@ -1,4 +1,4 @@
-package dev.kapi.apiserver.admission.plugin.resourcequota;
+package dev.kapi.apiserver.admission.plugin;
 
 import io.fabric8.kubernetes.api.model.Quantity;
 
@@ -8,7 +8,8 @@ import java.math.RoundingMode;
 import java.util.Map;
 
 /**
- * A quantity of a resource as apimachinery's {@code resource.Quantity} holds one for quota arithmetic: its
+ * A quantity of a resource as apimachinery's {@code resource.Quantity} holds one, for the plugins' arithmetic
+ * and messages (ResourceQuota, LimitRanger): its
  * value (rounded up to nanos, as parsing rounds it) and its format, which {@link #toString} prints in Go's
  * canonical form ({@code 1500m}, {@code 2k}, {@code 1536Mi}, {@code 0}): the largest suffix (a power of
  * 1000, or of 1024 for a binary quantity of at least 1Ki that is a whole number) that keeps the number whole.
@@ -24,6 +25,8 @@ public record Amount(BigDecimal value, Format format) implements Comparable<Amou
 
     public static final Amount ZERO = new Amount(BigDecimal.ZERO, Format.DECIMAL_SI);
     public static final Amount ONE = new Amount(BigDecimal.ONE, Format.DECIMAL_SI);
+    /** apimachinery's {@code MaxMilliValue}: the largest value whose milli-value fits an int64. */
+    public static final long MAX_MILLI_VALUE = Long.MAX_VALUE / 1000;
 
     private static final BigInteger KI = BigInteger.valueOf(1024);
     private static final String[] BINARY = {"", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"};
@@ -107,6 +110,16 @@ public record Amount(BigDecimal value, Format format) implements Comparable<Amou
     /** Rounded up to a whole number (kube counts storage in whole bytes). */
     public Amount roundedUp() {
         return new Amount(value.setScale(0, RoundingMode.CEILING), format);
+    }
+
+    /** Go's {@code Value()}: rounded up to an integer. */
+    public long integerValue() {
+        return value.setScale(0, RoundingMode.CEILING).longValue();
+    }
+
+    /** Go's {@code MilliValue()}: thousandths, rounded up. */
+    public long milliValue() {
+        return value.movePointRight(3).setScale(0, RoundingMode.CEILING).longValue();
     }
 
     public Quantity toQuantity() {

@@ -1,4 +1,4 @@
-package dev.kapi.apiserver.admission.plugin.resourcequota;
+package dev.kapi.apiserver.admission.plugin;
 
 import io.fabric8.kubernetes.api.model.Quantity;
 import org.junit.jupiter.api.Test;

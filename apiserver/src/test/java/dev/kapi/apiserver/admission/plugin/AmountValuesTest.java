@@ -1,4 +1,4 @@
-package dev.kapi.apiserver.admission.plugin.limitranger;
+package dev.kapi.apiserver.admission.plugin;
 
 import io.fabric8.kubernetes.api.model.Quantity;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -7,7 +7,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Quantities print in Go's canonical form and compare in rounded-up thousandths, as kube's messages show them. */
-class AmountTest {
+class AmountValuesTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({
