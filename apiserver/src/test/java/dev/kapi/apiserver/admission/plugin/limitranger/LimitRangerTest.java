@@ -173,6 +173,14 @@ class LimitRangerTest {
     }
 
     @Test
+    void aValueThatIsNotAQuantityIsLeftToTheObjectsValidation() {
+        range("[{'type':'Container','min':{'cpu':'100m'}}]");
+        Pod pod = pod("[{'name':'a','resources':{'requests':{'cpu':'lots','memory':'1Gi'},'limits':{'cpu':'1'}}}]");
+        PluginFixtures.forbidden(() -> plugin.validate(create(pod, "pods")),
+                FORBIDDEN + "minimum cpu usage per Container is 100m.  No request is specified");
+    }
+
+    @Test
     void aClaimBeingDeletedIsLetBe() {
         range("[{'type':'PersistentVolumeClaim','min':{'storage':'2Gi'}}]");
         PersistentVolumeClaim old = PluginFixtures.read(PersistentVolumeClaim.class,
