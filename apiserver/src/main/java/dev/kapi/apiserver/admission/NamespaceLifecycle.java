@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.admission;
 
+import dev.kapi.apiserver.admission.plugin.AdmissionForbidden;
 import dev.kapi.apiserver.api.GroupResource;
 import dev.kapi.apiserver.api.StatusError;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -72,7 +73,7 @@ public final class NamespaceLifecycle implements MutatingAdmission {
     }
 
     private static StatusError terminating(AdmissionAttributes a) {
-        StatusError e = StatusError.forbidden(a.resource().groupResource(), nameOf(a),
+        StatusError e = AdmissionForbidden.of(a,
                 "unable to create new content in namespace " + a.namespace() + " because it is being terminated");
         StatusCause cause = new StatusCause();
         cause.setReason("NamespaceTerminating");
@@ -82,15 +83,5 @@ public final class NamespaceLifecycle implements MutatingAdmission {
         causes.add(cause);
         e.status().getDetails().setCauses(causes);
         return e;
-    }
-
-    /** kube's admission errors name the object, else its generateName, else "Unknown" (before naming). */
-    private static String nameOf(AdmissionAttributes a) {
-        if (a.name() != null && !a.name().isEmpty()) {
-            return a.name();
-        }
-        String generate = a.object() == null || a.object().getMetadata() == null ? null
-                : a.object().getMetadata().getGenerateName();
-        return generate != null && !generate.isEmpty() ? generate : "Unknown";
     }
 }
