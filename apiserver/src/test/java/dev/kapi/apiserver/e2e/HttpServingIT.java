@@ -98,4 +98,30 @@ class HttpServingIT {
         assertThat(one.code()).as(one.toString()).isEqualTo(200);
         assertThat(one.json().path("rows")).hasSize(1);
     }
+
+    @Test
+    void tableRowsCarryWhatIncludeObjectAsks() {
+        String collection = "/api/v1/namespaces/" + NS + "/configmaps";
+        Reply created = KubeHttp.post(collection,
+                "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"include-cm\"},\"data\":{\"k\":\"v\"}}");
+        assertThat(created.code()).as(created.toString()).isIn(201, 409);
+        String one = collection + "/include-cm?includeObject=";
+
+        JsonNode none = KubeHttp.send("GET", one + "None", null, null, "Accept", TABLE).json();
+        assertThat(none.path("rows").get(0).has("object")).isFalse();
+        JsonNode metadata = KubeHttp.send("GET", one + "Metadata", null, null, "Accept", TABLE).json();
+        assertThat(metadata.path("rows").get(0).path("object").path("kind").asString())
+                .isEqualTo("PartialObjectMetadata");
+        assertThat(metadata.path("rows").get(0).path("object").has("data")).isFalse();
+        JsonNode object = KubeHttp.send("GET", one + "Object", null, null, "Accept", TABLE).json();
+        assertThat(object.path("rows").get(0).path("object").path("data").path("k").asString()).isEqualTo("v");
+
+        for (String path : List.of(one + "Everything", collection + "?includeObject=Everything",
+                collection + "?watch=true&includeObject=Everything")) {
+            Reply bad = KubeHttp.send("GET", path, null, null, "Accept", TABLE);
+            assertThat(bad.code()).as(path + " " + bad).isEqualTo(400);
+            assertThat(bad.json().path("message").asString()).isEqualTo("Unable to convert to Table as requested: "
+                    + "includeObject: Invalid value: \"Everything\": must be 'Metadata', 'Object', 'None', or empty");
+        }
+    }
 }

@@ -1,6 +1,8 @@
 package dev.kapi.apiserver.endpoints.handlers;
 
+import dev.kapi.apiserver.api.GoQuote;
 import dev.kapi.apiserver.api.Json;
+import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.registry.ResourceDefinition;
 import dev.kapi.apiserver.registry.TableColumn;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -19,8 +21,22 @@ public final class TableConvertor {
     private TableConvertor() {
     }
 
+    /**
+     * Refuses an {@code includeObject} that is not None, Metadata, Object or empty with kube's 400, before
+     * anything is read or streamed.
+     */
+    public static void checkIncludeObject(String includeObject) {
+        if (includeObject == null || includeObject.isEmpty() || includeObject.equals("None")
+                || includeObject.equals("Metadata") || includeObject.equals("Object")) {
+            return;
+        }
+        throw StatusError.badRequest("Unable to convert to Table as requested: includeObject: Invalid value: "
+                + GoQuote.quote(includeObject) + ": must be 'Metadata', 'Object', 'None', or empty");
+    }
+
     public static ObjectNode table(ResourceDefinition<HasMetadata> def, String metaVersion, List<HasMetadata> objects,
                                    String includeObject, ObjectNode listMeta) {
+        checkIncludeObject(includeObject);
         ObjectNode table = Json.MAPPER.createObjectNode();
         table.put("kind", "Table");
         table.put("apiVersion", "meta.k8s.io/" + metaVersion);

@@ -26,6 +26,9 @@ public final class WatchHandler implements VerbHandler {
     @Override
     public void handle(RequestScope scope) throws IOException {
         OutputFormat format = OutputFormat.negotiate(scope.request().getHeader("Accept"));
+        if (format.kind() == OutputFormat.Kind.TABLE) {
+            TableConvertor.checkIncludeObject(scope.param("includeObject"));
+        }
         long timeoutMillis = timeoutMillis(scope);
         String name = scope.name();
         WatchParams<HasMetadata> params = new WatchParams<>(nameFilter(SelectorFilter.of(scope), name),
