@@ -120,6 +120,18 @@ class YamlResponsesIT {
     }
 
     @Test
+    void aWatchIsNotServedInYaml() {
+        // kube-apiserver has no streaming YAML serializer: 406, the Status itself in YAML
+        KubeHttp.Reply r = get(CMS + "?watch=true&timeoutSeconds=1", YAML);
+        assertThat(r.code()).as(r.toString()).isEqualTo(406);
+        assertThat(r.body()).startsWith("apiVersion: v1\ncode: 406\nkind: Status\n"
+                + "message: 'only the following media types are accepted: application/json, application/yaml,");
+        KubeHttp.Reply table = get(CMS + "?watch=true&timeoutSeconds=1",
+                "application/yaml;as=Table;v=v1;g=meta.k8s.io");
+        assertThat(table.code()).as(table.toString()).isEqualTo(406);
+    }
+
+    @Test
     void errorsForJsonClientsStayJson() {
         // kubectl get: Table first, JSON as the plain fall-back
         KubeHttp.Reply r = get(CMS + "/nope", "application/json;as=Table;v=v1;g=meta.k8s.io,application/json");

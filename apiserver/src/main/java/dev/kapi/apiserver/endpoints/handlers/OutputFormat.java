@@ -37,7 +37,12 @@ public record OutputFormat(Kind kind, String metaVersion, boolean yaml) {
                 return new OutputFormat(Kind.PARTIAL, v, yaml);
             }
         }
-        throw StatusError.notAcceptable("only the following media types are accepted: application/json, "
+        throw notAcceptable();
+    }
+
+    /** 406 NotAcceptable naming the media types this server produces. */
+    static StatusError notAcceptable() {
+        return StatusError.notAcceptable("only the following media types are accepted: application/json, "
                 + "application/yaml, application/json;as=Table;v=v1;g=meta.k8s.io");
     }
 }
