@@ -15,6 +15,6 @@ public final class UnauthorizedEntryPoint implements AuthenticationEntryPoint {
     @Override
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
             throws IOException {
-        StatusResponses.write(response, StatusError.status(401, "Unauthorized", "Unauthorized", null));
+        StatusResponses.write(request, response, StatusError.status(401, "Unauthorized", "Unauthorized", null));
     }
 }

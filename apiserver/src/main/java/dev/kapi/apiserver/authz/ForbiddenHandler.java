@@ -24,10 +24,10 @@ public final class ForbiddenHandler implements AccessDeniedHandler {
             throws IOException {
         if (e instanceof AuthorizationDeniedException denied
                 && denied.getAuthorizationResult() instanceof AuthorizerDecision d && d.attributes() != null) {
-            StatusResponses.write(response, forbidden(d.attributes(), d.reason()));
+            StatusResponses.write(request, response, forbidden(d.attributes(), d.reason()));
             return;
         }
-        StatusResponses.write(response, StatusError.status(403, "Forbidden", "forbidden", null));
+        StatusResponses.write(request, response, StatusError.status(403, "Forbidden", "forbidden", null));
     }
 
     /** The 403 Status for a denied request. */

@@ -47,7 +47,7 @@ public final class ImpersonationFilter extends HttpFilter {
             return;
         }
         if (wanted.user().isEmpty()) {
-            StatusResponses.write(res, StatusError.badRequest(
+            StatusResponses.write(req, res, StatusError.badRequest(
                     "requested " + wanted.describe() + " without impersonating a user").status());
             return;
         }

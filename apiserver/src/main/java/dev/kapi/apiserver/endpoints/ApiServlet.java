@@ -57,14 +57,14 @@ public final class ApiServlet extends HttpServlet {
             }
             throw StatusError.notFoundPath();
         } catch (StatusError e) {
-            Responses.writeError(res, e);
+            Responses.writeError(req, res, e);
         } catch (IllegalArgumentException e) {
-            Responses.writeError(res, StatusError.badRequest(e.getMessage()));
+            Responses.writeError(req, res, StatusError.badRequest(e.getMessage()));
         } catch (IOException e) {
             throw e;
         } catch (RuntimeException e) {
             LOG.error("{} {} failed", req.getMethod(), req.getRequestURI(), e);
-            Responses.writeError(res, StatusError.internal(String.valueOf(e.getMessage())));
+            Responses.writeError(req, res, StatusError.internal(String.valueOf(e.getMessage())));
         }
     }
 
@@ -77,12 +77,12 @@ public final class ApiServlet extends HttpServlet {
         if (req.getDispatcherType() == DispatcherType.ERROR) {
             Object code = req.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
             int status = code instanceof Integer c && c >= 400 && c < 600 ? c : 500;
-            Responses.writeError(res, StatusError.fromCode(status));
+            Responses.writeError(req, res, StatusError.fromCode(status));
             return;
         }
         LOG.error("Refused {} {} ({} dispatch): no authorization decision was made for it", req.getMethod(),
                 req.getRequestURI(), req.getDispatcherType());
-        Responses.writeError(res, new StatusError(StatusError.status(403, "Forbidden",
+        Responses.writeError(req, res, new StatusError(StatusError.status(403, "Forbidden",
                 "forbidden: the request was not authorized", null)));
     }
 }

@@ -2,23 +2,23 @@ package dev.kapi.apiserver.endpoints;
 
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.api.StatusResponses;
+import dev.kapi.apiserver.api.yaml.KubeYaml;
 import io.fabric8.kubernetes.api.model.Status;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import tools.jackson.dataformat.yaml.YAMLMapper;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Writes response bodies: an object as JSON (or YAML when the client prefers {@code application/yaml}),
- * and every error as a {@code Status} with its HTTP code. Protobuf is not served; clients that list JSON
+ * Writes response bodies: an object as JSON (or YAML, printed as kube-apiserver prints it, when the client
+ * prefers {@code application/yaml}), and every error as a {@code Status} with its HTTP code. Protobuf is not served; clients that list JSON
  * as an alternative get JSON, others get 406.
  */
 public final class Responses {
-
-    private static final YAMLMapper YAML = YAMLMapper.builder().build();
 
     private Responses() {
     }
@@ -32,8 +32,13 @@ public final class Responses {
     /** As {@link #write(HttpServletRequest, HttpServletResponse, int, Object)}, the Accept header already read. */
     public static void write(HttpServletRequest req, HttpServletResponse res, int code, Object body, String accept)
             throws IOException {
-        boolean yaml = prefersYaml(accept);
-        byte[] bytes = yaml ? YAML.writeValueAsBytes(Json.tree(body)) : Json.bytes(body);
+        write(req, res, code, body, prefersYaml(accept));
+    }
+
+    /** As {@link #write(HttpServletRequest, HttpServletResponse, int, Object)}, the media type already negotiated. */
+    public static void write(HttpServletRequest req, HttpServletResponse res, int code, Object body, boolean yaml)
+            throws IOException {
+        byte[] bytes = yaml ? KubeYaml.write(Json.tree(body)).getBytes(StandardCharsets.UTF_8) : Json.bytes(body);
         res.setStatus(code);
         res.setContentType(yaml ? MediaTypes.YAML : MediaTypes.JSON);
         res.setContentLength(bytes.length);
@@ -44,13 +49,19 @@ public final class Responses {
         }
     }
 
-    /** Writes a failure {@code Status} (always JSON, as kube-apiserver does for errors). */
+    /** Writes a failure {@code Status} in the media type the request negotiates (JSON or YAML). */
+    public static void writeError(HttpServletRequest req, HttpServletResponse res, StatusError error)
+            throws IOException {
+        StatusResponses.write(req, res, error.status());
+    }
+
+    /** Writes a failure {@code Status} as JSON. */
     public static void writeError(HttpServletResponse res, StatusError error) throws IOException {
         writeStatus(res, error.status());
     }
 
     public static void writeStatus(HttpServletResponse res, Status status) throws IOException {
-        dev.kapi.apiserver.api.StatusResponses.write(res, status);
+        StatusResponses.write(res, status);
     }
 
     /** Whether the first acceptable type the client lists is YAML. */

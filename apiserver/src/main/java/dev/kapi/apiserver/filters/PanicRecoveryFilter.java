@@ -23,10 +23,10 @@ public final class PanicRecoveryFilter extends HttpFilter {
         try {
             chain.doFilter(req, res);
         } catch (StatusError e) {
-            StatusResponses.write(res, e.status());
+            StatusResponses.write(req, res, e.status());
         } catch (RuntimeException | ServletException e) {
             LOG.error("{} {} failed", req.getMethod(), req.getRequestURI(), e);
-            StatusResponses.write(res, StatusError.internal(String.valueOf(e.getMessage())).status());
+            StatusResponses.write(req, res, StatusError.internal(String.valueOf(e.getMessage())).status());
         }
     }
 }

@@ -128,7 +128,7 @@ public class HandlerChain {
         firewall.setAllowedHeaderNames(HandlerChain::noControlCharacters);
         firewall.setAllowedHeaderValues(HandlerChain::noControlCharacters);
         return web -> web.httpFirewall(firewall).requestRejectedHandler((req, res, e) ->
-                StatusResponses.write(res, StatusError.badRequest("invalid request: " + e.getMessage()).status()));
+                StatusResponses.write(req, res, StatusError.badRequest("invalid request: " + e.getMessage()).status()));
     }
 
     /**

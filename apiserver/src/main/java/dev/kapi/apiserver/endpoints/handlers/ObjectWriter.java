@@ -20,15 +20,14 @@ public final class ObjectWriter {
     }
 
     public static void writeObject(RequestScope scope, int code, HasMetadata obj) throws IOException {
-        String accept = scope.request().getHeader("Accept");
-        OutputFormat format = OutputFormat.negotiate(accept);
+        OutputFormat format = OutputFormat.negotiate(scope.request().getHeader("Accept"));
         Object body = switch (format.kind()) {
             case TABLE -> TableConvertor.table(scope.definition(), format.metaVersion(), List.of(obj),
                     scope.param("includeObject"), null);
             case PARTIAL -> TableConvertor.partial(obj, format.metaVersion());
             case OBJECT -> obj;
         };
-        Responses.write(scope.request(), scope.response(), code, body, accept);
+        Responses.write(scope.request(), scope.response(), code, body, format.yaml());
     }
 
     /** Writes any body (a Status, a Scale) as JSON with warnings. */
@@ -41,7 +40,7 @@ public final class ObjectWriter {
         ObjectNode listMeta = listMeta(page);
         if (format.kind() == OutputFormat.Kind.TABLE) {
             Responses.write(scope.request(), scope.response(), 200, TableConvertor.table(scope.definition(),
-                    format.metaVersion(), page.items(), scope.param("includeObject"), listMeta));
+                    format.metaVersion(), page.items(), scope.param("includeObject"), listMeta), format.yaml());
             return;
         }
         if (format.kind() == OutputFormat.Kind.PARTIAL) {
@@ -51,7 +50,7 @@ public final class ObjectWriter {
             list.set("metadata", listMeta);
             ArrayNode items = list.putArray("items");
             page.items().forEach(o -> items.add(TableConvertor.partial(o, format.metaVersion())));
-            Responses.write(scope.request(), scope.response(), 200, list);
+            Responses.write(scope.request(), scope.response(), 200, list, format.yaml());
             return;
         }
         if (format.yaml()) {
@@ -61,7 +60,7 @@ public final class ObjectWriter {
             list.set("metadata", listMeta);
             ArrayNode items = list.putArray("items");
             page.items().forEach(o -> items.add(Json.tree(o)));
-            Responses.write(scope.request(), scope.response(), 200, list);
+            Responses.write(scope.request(), scope.response(), 200, list, true);
             return;
         }
         scope.response().setStatus(200);

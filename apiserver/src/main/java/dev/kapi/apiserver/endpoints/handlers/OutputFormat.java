@@ -5,9 +5,9 @@ import dev.kapi.apiserver.endpoints.MediaTypes;
 
 /**
  * What a resource response carries, chosen from the Accept header as kube-apiserver negotiates:
- * the objects themselves (JSON, or YAML), a {@code meta.k8s.io} Table (what {@code kubectl get} asks for),
- * or {@code PartialObjectMetadata} (metadata only). The first entry the server can produce wins;
- * protobuf-only clients get 406.
+ * the objects themselves, a {@code meta.k8s.io} Table (what {@code kubectl get} asks for), or
+ * {@code PartialObjectMetadata} (metadata only), each in JSON or YAML. The first entry the server can produce
+ * wins; protobuf-only clients get 406.
  */
 public record OutputFormat(Kind kind, String metaVersion, boolean yaml) {
 
@@ -22,7 +22,8 @@ public record OutputFormat(Kind kind, String metaVersion, boolean yaml) {
                 }
                 continue;
             }
-            if (!e.type().equals(MediaTypes.JSON) || !"meta.k8s.io".equals(e.param("g"))) {
+            boolean yaml = e.type().equals(MediaTypes.YAML);
+            if (!e.type().equals(MediaTypes.JSON) && !yaml || !"meta.k8s.io".equals(e.param("g"))) {
                 continue;
             }
             String v = e.param("v");
@@ -30,13 +31,18 @@ public record OutputFormat(Kind kind, String metaVersion, boolean yaml) {
                 continue;
             }
             if (as.equals("Table")) {
-                return new OutputFormat(Kind.TABLE, v, false);
+                return new OutputFormat(Kind.TABLE, v, yaml);
             }
             if (as.equals("PartialObjectMetadata") || as.equals("PartialObjectMetadataList")) {
-                return new OutputFormat(Kind.PARTIAL, v, false);
+                return new OutputFormat(Kind.PARTIAL, v, yaml);
             }
         }
-        throw StatusError.notAcceptable("only the following media types are accepted: application/json, "
+        throw notAcceptable();
+    }
+
+    /** 406 NotAcceptable naming the media types this server produces. */
+    static StatusError notAcceptable() {
+        return StatusError.notAcceptable("only the following media types are accepted: application/json, "
                 + "application/yaml, application/json;as=Table;v=v1;g=meta.k8s.io");
     }
 }

@@ -26,6 +26,10 @@ public final class WatchHandler implements VerbHandler {
     @Override
     public void handle(RequestScope scope) throws IOException {
         OutputFormat format = OutputFormat.negotiate(scope.request().getHeader("Accept"));
+        if (format.yaml()) {
+            // kube-apiserver has no streaming YAML serializer: a watch whose client prefers YAML is refused
+            throw OutputFormat.notAcceptable();
+        }
         if (format.kind() == OutputFormat.Kind.TABLE) {
             TableConvertor.checkIncludeObject(scope.param("includeObject"));
         }

@@ -203,7 +203,7 @@ class DiscoveryHandlerTest {
     void yamlWhenPreferred() throws Exception {
         MockHttpServletResponse res = get(handler, "/apis/apps/v1", "application/yaml");
         assertThat(res.getContentType()).startsWith("application/yaml");
-        assertThat(res.getContentAsString()).contains("kind: \"APIResourceList\"");
+        assertThat(res.getContentAsString()).contains("\nkind: APIResourceList\n").doesNotContain("---");
     }
 
     private static JsonNode resource(JsonNode list, String name) {
