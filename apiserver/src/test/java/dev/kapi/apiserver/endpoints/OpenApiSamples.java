@@ -45,9 +45,10 @@ final class OpenApiSamples {
         return new Sample(o, List.copyOf(s.unknownPaths));
     }
 
-    /** The definition {@code $ref} names in {@code schemas}. */
+    /** The definition {@code $ref} names in {@code schemas} (v3 wraps a reference with a description in an allOf). */
     static String refName(JsonNode schema) {
-        JsonNode ref = schema.get("$ref");
+        JsonNode all = schema.get("allOf");
+        JsonNode ref = all != null && all.size() == 1 ? all.get(0).get("$ref") : schema.get("$ref");
         return ref == null ? null : ref.asString().substring(ref.asString().lastIndexOf('/') + 1);
     }
 

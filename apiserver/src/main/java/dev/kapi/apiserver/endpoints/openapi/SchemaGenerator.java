@@ -6,7 +6,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -17,6 +19,9 @@ import java.util.TreeMap;
  * resolves), anonymous nodes inline: type, format, {@code oneOf} for values of several types (IntOrString,
  * Quantity), properties in the schema's order, additionalProperties, items, required, and the
  * {@code x-kubernetes-*} extensions of preserved, int-or-string and embedded values and list and map types.
+ * Built-in types get kube's descriptions of the type and its fields and kube's required fields
+ * ({@link KubeDocs}); a reference with attributes beside it (a field's description) is written as kube
+ * writes it, {@code allOf: [{$ref}]} with the attributes next to the {@code allOf}.
  * Patch strategies are not written here: the v3 documents leave them out (see {@link ResourcePaths}) and
  * the v2 form adds them ({@link SwaggerSchemas}). One generator collects the schemas of one document; it
  * is not thread-safe.
@@ -43,13 +48,46 @@ final class SchemaGenerator {
         ObjectNode n = Json.MAPPER.createObjectNode();
         Schema definition = schema.definition();
         if (definition == null) {
-            write(n, schema);
+            write(n, schema, null);
             return n;
         }
         n.put("$ref", REF_PREFIX + define(definition));
         if (definition != schema) {
             useSite(n, schema);
         }
+        return wrapped(n);
+    }
+
+    /**
+     * {@code property} (where field {@code name} of a type uses its schema) with kube's description of the
+     * field, when it has none of its own.
+     */
+    private static ObjectNode documented(ObjectNode property, KubeDocs.TypeDoc doc, String name) {
+        KubeDocs.FieldDoc field = doc == null ? null : doc.fields().get(name);
+        if (field == null || field.description().isEmpty() || property.has("description")) {
+            return property;
+        }
+        ObjectNode n = property.has("$ref") ? wrap(property) : property;
+        n.put("description", field.description());
+        return n;
+    }
+
+    /**
+     * A {@code $ref} with attributes beside it, as kube writes it in OpenAPI 3 (where a {@code $ref}'s
+     * siblings are ignored): the reference alone in an {@code allOf}, the attributes next to that.
+     */
+    private static ObjectNode wrapped(ObjectNode ref) {
+        return ref.size() == 1 ? ref : wrap(ref);
+    }
+
+    private static ObjectNode wrap(ObjectNode ref) {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.putArray("allOf").addObject().set("$ref", ref.get("$ref"));
+        ref.properties().forEach(e -> {
+            if (!e.getKey().equals("$ref")) {
+                n.set(e.getKey(), e.getValue());
+            }
+        });
         return n;
     }
 
@@ -60,7 +98,7 @@ final class SchemaGenerator {
         if (known == null) {
             ObjectNode schema = Json.MAPPER.createObjectNode();
             schemas.put(name, schema);
-            write(schema, definition);
+            write(schema, definition, KubeDocs.forDefinition(name));
         } else if (known != definition) {
             throw new IllegalStateException("two definitions named " + name);
         }
@@ -84,9 +122,12 @@ final class SchemaGenerator {
         gvk.put("kind", kind);
     }
 
-    private void write(ObjectNode n, Schema s) {
+    /** Writes {@code s} into {@code n}, with kube's documentation {@code doc} of its type where it has none. */
+    private void write(ObjectNode n, Schema s, KubeDocs.TypeDoc doc) {
         if (!s.description().isEmpty()) {
             n.put("description", s.description());
+        } else if (doc != null && !doc.description().isEmpty()) {
+            n.put("description", doc.description());
         }
         if (!s.type().isEmpty()) {
             n.put("type", s.type());
@@ -101,7 +142,7 @@ final class SchemaGenerator {
         }
         if (!s.properties().isEmpty()) {
             ObjectNode props = n.putObject("properties");
-            s.properties().forEach((name, p) -> props.set(name, ref(p)));
+            s.properties().forEach((name, p) -> props.set(name, documented(ref(p), doc, name)));
         }
         if (s.additionalProperties() != null) {
             n.set("additionalProperties", ref(s.additionalProperties()));
@@ -109,9 +150,14 @@ final class SchemaGenerator {
         if (s.items() != null) {
             n.set("items", ref(s.items()));
         }
-        if (!s.required().isEmpty()) {
-            ArrayNode required = n.putArray("required");
-            s.required().forEach(required::add);
+        List<String> required = new ArrayList<>(s.required());
+        if (doc != null) {
+            doc.required().stream().filter(r -> !required.contains(r) && s.properties().containsKey(r))
+                    .forEach(required::add);
+        }
+        if (!required.isEmpty()) {
+            ArrayNode list = n.putArray("required");
+            required.forEach(list::add);
         }
         if (s.nullable()) {
             n.put("nullable", true);

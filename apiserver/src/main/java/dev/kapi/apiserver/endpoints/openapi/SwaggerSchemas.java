@@ -2,13 +2,15 @@ package dev.kapi.apiserver.endpoints.openapi;
 
 import dev.kapi.apiserver.api.schema.Schema;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.util.Map;
 
 /**
  * Turns the OpenAPI v3 schemas of {@link SchemaGenerator} into Swagger 2.0 definitions, as kube-apiserver's
- * {@code /openapi/v2} has them: references point to {@code #/definitions/}, the {@code oneOf} of IntOrString
+ * {@code /openapi/v2} has them: references point to {@code #/definitions/} and carry their description
+ * beside the {@code $ref} (not in an {@code allOf}), the {@code oneOf} of IntOrString
  * becomes {@code type: string, format: int-or-string} and that of Quantity {@code type: string}, and every
  * property whose schema has a strategic-merge-patch strategy carries {@code x-kubernetes-patch-strategy} and
  * {@code x-kubernetes-patch-merge-key} (kubectl 1.27/1.28 compute apply patches from these when the v2
@@ -46,6 +48,11 @@ final class SwaggerSchemas {
     }
 
     private static void rewrite(ObjectNode s) {
+        if (s.get("allOf") instanceof ArrayNode all && all.size() == 1 && all.get(0).has("$ref")) {
+            // OpenAPI 3's wrapped reference; Swagger 2 (and kube's v2) keeps the attributes beside the $ref
+            s.remove("allOf");
+            s.set("$ref", all.get(0).get("$ref"));
+        }
         JsonNode ref = s.get("$ref");
         if (ref != null && ref.isString() && ref.asString().startsWith(SchemaGenerator.REF_PREFIX)) {
             s.put("$ref", REF_PREFIX + ref.asString().substring(SchemaGenerator.REF_PREFIX.length()));
