@@ -66,7 +66,7 @@ window.onload = function () {
     requestInterceptor,
     presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
     plugins: [SwaggerUIBundle.plugins.DownloadUrl, TokenPlugin],
-    docExpansion: "none",
+    docExpansion: "list",
     defaultModelsExpandDepth: -1,
     tryItOutEnabled: false,
   };
