@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.kapi.apiserver.e2e.KubeHttp.Reply;
 import java.io.IOException;
@@ -29,7 +30,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The Swagger UI in a real browser (Debian's headless {@code chromium} through {@code chromedriver}, driven by
  * Selenium) against the packaged jar: the page loads without credentials and offers only "Authorize"; with the
- * token of {@code e2e-dev} it lists the server's group-versions, and "Try it out" creates, gets, lists and
+ * token of {@code e2e-dev} it lists the server's group-versions (a CRD's among them), and "Try it out" creates, gets, lists and
  * watches configmaps in a namespace where RBAC lets e2e-dev do so, the answers shown on the page. The last
  * screen is saved as {@code target/e2e/swagger-ui.png} (the README's picture is {@code docs/swagger-ui.png}).
  *
@@ -63,6 +64,15 @@ class SwaggerUiIT {
                         + "\"apiGroup\":\"rbac.authorization.k8s.io\",\"name\":\"e2e-dev\"}]}"));
         created(KubeHttp.post("/api/v1/namespaces/" + NAMESPACE + "/configmaps",
                 "{\"metadata\":{\"name\":\"shown-in-the-ui\"},\"data\":{\"greeting\":\"hello from kapi\"}}"));
+
+        // a custom resource's group-version appears as a document of its own, with no change to the UI
+        created(KubeHttp.post("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", "{\"metadata\":{\"name\":"
+                + "\"gizmos.swagger.kapi.dev\"},\"spec\":{\"group\":\"swagger.kapi.dev\",\"scope\":\"Namespaced\","
+                + "\"names\":{\"plural\":\"gizmos\",\"singular\":\"gizmo\",\"kind\":\"Gizmo\"},\"versions\":[{"
+                + "\"name\":\"v1\",\"served\":true,\"storage\":true,\"schema\":{\"openAPIV3Schema\":{\"type\":"
+                + "\"object\",\"x-kubernetes-preserve-unknown-fields\":true}}}]}}"));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(KubeHttp.get("/openapi/v3/apis/swagger.kapi.dev/v1").code()).isEqualTo(200));
 
         ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
                 .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
@@ -112,7 +122,8 @@ class SwaggerUiIT {
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".download-url-wrapper select")));
         List<String> documents = browser.findElements(By.cssSelector(".download-url-wrapper select option")).stream()
                 .map(WebElement::getText).toList();
-        assertThat(documents).startsWith("api/v1").contains("apis/apps/v1", "apis/rbac.authorization.k8s.io/v1");
+        assertThat(documents).startsWith("api/v1").contains("apis/apps/v1", "apis/rbac.authorization.k8s.io/v1",
+                "apis/swagger.kapi.dev/v1");
 
         String created = tryItOut(wait, "createCoreV1NamespacedConfigMap",
                 "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"made-in-the-ui\"},"
