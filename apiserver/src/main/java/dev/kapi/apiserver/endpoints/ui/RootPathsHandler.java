@@ -1,17 +1,20 @@
 package dev.kapi.apiserver.endpoints.ui;
 
+import dev.kapi.apiserver.api.Json;
+import dev.kapi.apiserver.endpoints.MediaTypes;
 import dev.kapi.apiserver.endpoints.PathHandler;
-import dev.kapi.apiserver.endpoints.Responses;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
+import java.util.StringJoiner;
 import java.util.TreeSet;
 
 /**
- * {@code /} as kube-apiserver answers it: {@code {"paths": [...]}}, every path the other handlers list
+ * {@code /} as kube-apiserver answers it: {@code {"paths": [...]}} (indented, as kube writes it), every path the other handlers list
  * ({@link PathHandler#listedPaths()}, read at each request, so served groups and CRDs appear as they come),
  * sorted, with the Swagger UI's entry point. Who may read it is RBAC's decision on the non-resource URL
  * {@code /} (kube's {@code cluster-admin} may; {@code system:discovery} and anonymous may not).
@@ -35,6 +38,21 @@ public final class RootPathsHandler implements PathHandler {
         TreeSet<String> paths = new TreeSet<>();
         handlers.forEach(h -> paths.addAll(h.listedPaths()));
         paths.add(SwaggerUiFiles.ENTRY);
-        Responses.write(request, response, 200, Map.of("paths", List.copyOf(paths)));
+        byte[] body = indented(paths).getBytes(StandardCharsets.UTF_8);
+        response.setStatus(200);
+        response.setContentType(MediaTypes.JSON);
+        response.setContentLength(body.length);
+        if (!"HEAD".equals(request.getMethod())) {
+            try (OutputStream out = response.getOutputStream()) {
+                out.write(body);
+            }
+        }
+    }
+
+    /** Indented as kube-apiserver writes it (Go's {@code json.MarshalIndent} with two spaces), whatever the Accept. */
+    private static String indented(TreeSet<String> paths) {
+        StringJoiner items = new StringJoiner(",\n    ", "{\n  \"paths\": [\n    ", "\n  ]\n}");
+        paths.forEach(p -> items.add(Json.string(p)));
+        return items.toString();
     }
 }

@@ -53,6 +53,18 @@ class RootPathsHandlerTest {
         assertThat(paths(root)).contains("/apis/example.com/v1");
     }
 
+    @Test
+    void writesTheListIndentedAsKubeDoesWhateverTheAccept() throws Exception {
+        RootPathsHandler root = new RootPathsHandler(List.of(new Listing(List.of("/version", "/api"))));
+        MockHttpServletRequest req = new MockHttpServletRequest("GET", "/");
+        req.addHeader("Accept", "application/yaml");
+        MockHttpServletResponse res = new MockHttpServletResponse();
+        root.handle("/", req, res);
+        assertThat(res.getContentType()).isEqualTo("application/json");
+        assertThat(res.getContentAsString()).isEqualTo(
+                "{\n  \"paths\": [\n    \"/api\",\n    \"/swagger-ui.html\",\n    \"/version\"\n  ]\n}");
+    }
+
     private static List<String> paths(RootPathsHandler root) throws Exception {
         MockHttpServletResponse res = new MockHttpServletResponse();
         root.handle("/", new MockHttpServletRequest("GET", "/"), res);
