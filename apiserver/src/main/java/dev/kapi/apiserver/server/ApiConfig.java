@@ -10,6 +10,7 @@ import dev.kapi.apiserver.authz.Authorizer;
 import dev.kapi.apiserver.authz.RuleResolver;
 import dev.kapi.apiserver.endpoints.ApiServlet;
 import dev.kapi.apiserver.endpoints.PathHandler;
+import dev.kapi.apiserver.endpoints.ui.RootPathsHandler;
 import dev.kapi.apiserver.endpoints.ResourceDispatcher;
 import dev.kapi.apiserver.endpoints.discovery.DiscoveryHandler;
 import dev.kapi.apiserver.endpoints.discovery.HealthHandler;
@@ -33,6 +34,7 @@ import org.springframework.context.annotation.Configuration;
 
 import java.time.Clock;
 import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -133,8 +135,11 @@ public class ApiConfig {
         return new HealthHandler(storage::isHealthy, storage::hasSpace, shutdown::isShuttingDown);
     }
 
+    /** The path handlers, then {@code /}, which lists their paths. */
     @Bean
     ApiServlet apiServlet(ResourceDispatcher dispatcher, List<PathHandler> pathHandlers) {
-        return new ApiServlet(dispatcher, pathHandlers);
+        List<PathHandler> handlers = new ArrayList<>(pathHandlers);
+        handlers.add(new RootPathsHandler(pathHandlers));
+        return new ApiServlet(dispatcher, handlers);
     }
 }

@@ -8,6 +8,7 @@ import dev.kapi.apiserver.authz.ForbiddenHandler;
 import dev.kapi.apiserver.authz.ImpersonationFilter;
 import dev.kapi.apiserver.authz.RequestAuthorizationManager;
 import dev.kapi.apiserver.endpoints.ApiServlet;
+import dev.kapi.apiserver.endpoints.ui.SwaggerUiFiles;
 import dev.kapi.apiserver.filters.PanicRecoveryFilter;
 import dev.kapi.apiserver.filters.UnreadBodyFilter;
 import dev.kapi.apiserver.filters.RequestInfoFilter;
@@ -48,10 +49,12 @@ import java.util.List;
  *       <li>authentication: client certificate, then bearer token; no credential = {@code system:anonymous}
  *           ({@code --anonymous-auth}); a bad credential = 401;</li>
  *       <li>impersonation: {@code Impersonate-*} headers, each authorized with verb {@code impersonate};</li>
- *       <li>authorization: the {@code --authorization-mode} chain decides, else 403 in kube's words;</li>
+ *       <li>authorization: the {@code --authorization-mode} chain decides, else 403 in kube's words; the
+ *           Swagger UI's static files ({@link SwaggerUiFiles}, exact paths) need no decision;</li>
  *     </ol></li>
  *   <li>the API handler: discovery and other paths, or a verb handler, which runs mutating admission,
- *       the registry (strategy, validation, validating admission) and storage.</li>
+ *       the registry (strategy, validation, validating admission) and storage; or, for the UI's files
+ *       only, Spring MVC's servlet where springdoc serves the Swagger UI ({@link SwaggerUiConfig}).</li>
  * </ol>
  * Spring Boot's own registration of the security filter is switched off ({@code KapiApplication}) so that
  * its place (order 3) is set here.
@@ -113,7 +116,8 @@ public class HandlerChain {
                 .addFilterBefore(new RequestAuthenticationFilter(authenticators, options.anonymousAuth(), unauthorized),
                         AnonymousAuthenticationFilter.class)
                 .addFilterAfter(new ImpersonationFilter(authorizer), ExceptionTranslationFilter.class)
-                .authorizeHttpRequests(a -> a.anyRequest().access(new RequestAuthorizationManager(authorizer)))
+                .authorizeHttpRequests(a -> a.requestMatchers(SwaggerUiFiles::requested).permitAll()
+                        .anyRequest().access(new RequestAuthorizationManager(authorizer)))
                 .build();
     }
 

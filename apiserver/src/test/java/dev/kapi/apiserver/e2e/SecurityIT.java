@@ -289,6 +289,44 @@ class SecurityIT {
         assertThat(KubeHttp.get(cms(ALLOWED) + "/by-anonymous").code()).isEqualTo(404);
     }
 
+    /**
+     * The Swagger UI's page is public and its data is not: anonymous gets the page but not the documents it
+     * shows nor {@code /}; an authenticated user reads {@code /openapi/v3} (kube's system:discovery) and
+     * not {@code /}, which kube gives to cluster-admin only; the admin gets {@code {"paths": [...]}}, sorted.
+     */
+    @Test
+    void swaggerUiIsPublicAndItsDocumentsAndTheRootPathsAreNot() {
+        KubeHttp.Client anonymous = server.withToken(null);
+        Reply page = anonymous.get("/swagger-ui/index.html");
+        assertThat(page.code()).as(page.toString()).isEqualTo(200);
+        assertThat(page.body()).contains("swagger-initializer.js");
+        Reply script = anonymous.get("/swagger-ui/swagger-initializer.js");
+        assertThat(script.body()).contains("/openapi/v3").doesNotContain("petstore");
+        for (String path : List.of("/", "/openapi/v3", "/openapi/v3/api/v1", "/swagger-ui/../api/v1/namespaces")) {
+            Reply r = anonymous.get(path);
+            assertThat(r.code()).as(path + " " + r).isIn(400, 403);
+            assertThat(r.json().path("kind").asString()).isEqualTo("Status");
+        }
+        assertThat(anonymous.get("/").json().path("message").asString())
+                .isEqualTo("forbidden: User \"system:anonymous\" cannot get path \"/\"");
+
+        KubeHttp.Client user = server.withToken(E2eTokens.DEV);
+        assertThat(user.get("/openapi/v3").code()).isEqualTo(200);
+        Reply root = user.get("/");
+        assertThat(root.code()).as(root.toString()).isEqualTo(403);
+        assertThat(root.json().path("message").asString())
+                .isEqualTo("forbidden: User \"e2e-dev\" cannot get path \"/\"");
+
+        Reply paths = KubeHttp.get("/");
+        assertThat(paths.code()).as(paths.toString()).isEqualTo(200);
+        List<String> listed = paths.json().path("paths").valueStream()
+                .map(JsonNode::asString).toList();
+        assertThat(listed).isSorted().contains("/api", "/api/v1", "/apis", "/apis/", "/apis/apps", "/apis/apps/v1",
+                "/apis/rbac.authorization.k8s.io/v1", "/healthz", "/healthz/etcd", "/livez", "/readyz",
+                "/openapi/v2", "/openapi/v3", "/openapi/v3/", "/version", "/.well-known/openid-configuration",
+                "/openid/v1/jwks", "/swagger-ui.html");
+    }
+
     @Test
     void serviceAccountTokenWorksUntilTheServiceAccountIsDeleted() {
         ok(admin.run("-n", ALLOWED, "create", "serviceaccount", "robot"));

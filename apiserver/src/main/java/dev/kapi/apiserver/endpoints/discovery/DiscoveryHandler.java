@@ -12,6 +12,8 @@ import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -27,9 +29,11 @@ public final class DiscoveryHandler implements PathHandler {
     static final String AGGREGATED_GROUP = "apidiscovery.k8s.io";
     static final String AGGREGATED_AS = "APIGroupDiscoveryList";
 
+    private final ResourceRegistry registry;
     private final DiscoveryDocuments documents;
 
     public DiscoveryHandler(ResourceRegistry registry) {
+        this.registry = registry;
         this.documents = new DiscoveryDocuments(registry);
     }
 
@@ -141,5 +145,19 @@ public final class DiscoveryHandler implements PathHandler {
             p = p.substring(0, p.length() - 1);
         }
         return p.isEmpty() ? new String[0] : p.split("/");
+    }
+
+    /** {@code /api}, {@code /api/v1}, {@code /apis}, {@code /apis/}, then each served group and group-version. */
+    @Override
+    public List<String> listedPaths() {
+        List<String> paths = new ArrayList<>(List.of("/api", "/apis", "/apis/"));
+        for (GroupVersions.Group group : GroupVersions.of(registry.snapshot().all())) {
+            String prefix = group.name().isEmpty() ? "/api" : "/apis/" + group.name();
+            if (!group.name().isEmpty()) {
+                paths.add(prefix);
+            }
+            group.versions().forEach(version -> paths.add(prefix + "/" + version));
+        }
+        return paths;
     }
 }

@@ -129,4 +129,15 @@ public final class HealthHandler implements PathHandler {
             }
         }
     }
+
+    /** Each endpoint and each of its checks: {@code /healthz}, {@code /healthz/etcd}, ... */
+    @Override
+    public List<String> listedPaths() {
+        List<String> paths = new ArrayList<>();
+        endpoints.forEach((name, checks) -> {
+            paths.add("/" + name);
+            checks.keySet().forEach(check -> paths.add("/" + name + "/" + check));
+        });
+        return paths;
+    }
 }

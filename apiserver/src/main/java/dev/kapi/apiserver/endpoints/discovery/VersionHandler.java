@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -69,5 +70,10 @@ public final class VersionHandler implements PathHandler {
     @Override
     public void handle(String path, HttpServletRequest request, HttpServletResponse response) throws IOException {
         Responses.write(request, response, 200, info);
+    }
+
+    @Override
+    public List<String> listedPaths() {
+        return List.of("/version");
     }
 }

@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -161,5 +162,10 @@ public final class OpenApiHandler implements PathHandler {
                 out.write(bytes);
             }
         }
+    }
+
+    @Override
+    public List<String> listedPaths() {
+        return List.of(V2, PREFIX, PREFIX + "/");
     }
 }

@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * GET {@code /openid/v1/jwks}: the public keys that verify ServiceAccount tokens as a JWK set, each with
@@ -45,5 +46,10 @@ public final class JwksHandler implements PathHandler {
                 out.write(body);
             }
         }
+    }
+
+    @Override
+    public List<String> listedPaths() {
+        return List.of(PATH);
     }
 }

@@ -39,4 +39,9 @@ public final class OpenIdConfigurationHandler implements PathHandler {
     public void handle(String path, HttpServletRequest request, HttpServletResponse response) throws IOException {
         JwksHandler.writeCacheable(request, response, "application/json", document);
     }
+
+    @Override
+    public List<String> listedPaths() {
+        return List.of(PATH);
+    }
 }

@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.server.security;
 
 import dev.kapi.apiserver.api.Json;
+import dev.kapi.apiserver.endpoints.ui.SwaggerUiFiles;
 import dev.kapi.apiserver.server.security.PathSpellings.Spelling;
 import dev.kapi.apiserver.server.tls.Certificates;
 import dev.kapi.apiserver.testing.TlsClients;
@@ -216,6 +217,56 @@ class UnauthorizedAccessTest {
         assertThat(cases).as("requests sent").hasSizeGreaterThan(4_000);
         assertThat(failures).as(failures.size() + " of " + cases.size() + " requests").isEmpty();
         assertThat(after).as("objects (and their resourceVersions) after the table").isEqualTo(before);
+    }
+
+    /**
+     * The Swagger UI's files are the only answers without an authorization decision: to anyone, exactly these
+     * paths by GET; every API path dressed as one of them ({@link UiPathSpellings}), by every verb, is judged
+     * as the API path; the UI's documents ({@code /openapi/*}) and {@code /} are not public.
+     */
+    @ParameterizedTest
+    @EnumSource(value = User.class, names = {"ANONYMOUS", "MALLORY"})
+    void onlyTheSwaggerUiFilesAreServedWithoutAnAuthorizationDecision(User user) throws Exception {
+        Map<String, String> before = admin.snapshot();
+        List<String> failures = new ArrayList<>();
+        try (RawHttps client = client(user)) {
+            for (String file : SwaggerUiFiles.PATHS) {
+                RawHttps.Response res = client.send("GET", file, null, null);
+                int expected = file.equals(SwaggerUiFiles.ENTRY) ? 302 : 200;
+                if (res.code() != expected || res.body().contains("\"kind\":\"Status\"")) {
+                    failures.add("GET " + file + ": " + res.code() + " " + abbreviate(res.body()));
+                }
+                for (Verb verb : List.of(Verb.CREATE, Verb.UPDATE, Verb.PATCH, Verb.DELETE)) {
+                    RawHttps.Response write = client.send(verb.method, file, "application/json", "{}");
+                    String failure = write.code() == 403 ? judge(user, verb, write) : "not 403";
+                    if (failure != null) {
+                        failures.add(verb.method + " " + file + ": " + failure + " " + write.code());
+                    }
+                }
+            }
+            for (String doc : List.of("/", "/openapi/v3", "/openapi/v3/api/v1", "/openapi/v2", "/v3/api-docs",
+                    "/v3/api-docs/swagger-config", "/swagger-ui/", "/swagger-ui/oauth2-redirect.html")) {
+                RawHttps.Response res = client.send("GET", doc, null, null);
+                boolean discovery = doc.startsWith("/openapi/") && user == User.MALLORY; // system:authenticated
+                String failure = discovery ? (res.code() == 200 ? null : "not 200") : judge(user, Verb.GET, res);
+                if (failure != null) {
+                    failures.add("GET " + doc + ": " + failure + " " + res.code());
+                }
+            }
+            for (Target target : TARGETS) {
+                for (Spelling spelling : UiPathSpellings.of(target.path())) {
+                    for (Verb verb : Verb.values()) {
+                        Case c = new Case(target, spelling, verb);
+                        String failure = check(user, client, c);
+                        if (failure != null) {
+                            failures.add(c + ": " + failure);
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(failures).isEmpty();
+        assertThat(admin.snapshot()).as("objects after the UI spellings").isEqualTo(before);
     }
 
     /** The attacks the table grew from, one by one, with what each must leave behind. */
