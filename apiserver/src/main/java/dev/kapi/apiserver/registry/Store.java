@@ -72,7 +72,9 @@ public final class Store<T extends HasMetadata> {
     }
 
     T decode(KeyValue kv) {
-        return def.storageForm().fromStorage(ObjectCodec.decode(kv, def.type()));
+        Class<? extends HasMetadata> stored = def.storageForm().storedType();
+        HasMetadata obj = stored != null ? ObjectCodec.decode(kv, stored) : ObjectCodec.decode(kv, def.type());
+        return def.storageForm().fromStorage(obj);
     }
 
     /** The stored form of an object (at the storage version); {@code obj} is not changed. */
