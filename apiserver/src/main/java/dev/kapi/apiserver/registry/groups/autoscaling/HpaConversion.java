@@ -124,6 +124,9 @@ public final class HpaConversion {
         JsonNode status = in.path("status");
         ObjectNode outStatus = out.putObject("status");
         copy(status, outStatus, "observedGeneration", "lastScaleTime", "currentReplicas", "desiredReplicas");
+        if (outStatus.path("currentReplicas").asInt(0) == 0) {
+            outStatus.remove("currentReplicas"); // v2's is omitted when 0, v1's always written
+        }
         JsonNode current = annotation(annotations, CURRENT_METRICS);
         if (current != null && current.isArray()) {
             ArrayNode currentMetrics = outStatus.putArray("currentMetrics");

@@ -86,6 +86,9 @@ class VersionsOverOneStorageTest {
         assertThat(tree(v2.getSpec().getMetrics())).isEqualTo(Json.MAPPER.readTree("""
                 [{"type":"Resource","resource":{"name":"cpu","target":{"type":"Utilization","averageUtilization":50}}}]"""));
         assertThat(v2.getMetadata().getResourceVersion()).isEqualTo(created.getMetadata().getResourceVersion());
+        assertThat(created.getStatus().getCurrentReplicas()).isZero(); // v1 always writes its replica counts
+        assertThat(v2.getStatus().getCurrentReplicas()).isNull(); // v2 omits a zero currentReplicas, as kube's does
+        assertThat(v2.getStatus().getDesiredReplicas()).isZero();
     }
 
     @Test
