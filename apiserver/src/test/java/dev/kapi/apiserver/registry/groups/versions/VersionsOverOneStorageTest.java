@@ -86,6 +86,11 @@ class VersionsOverOneStorageTest {
         assertThat(tree(v2.getSpec().getMetrics())).isEqualTo(Json.MAPPER.readTree("""
                 [{"type":"Resource","resource":{"name":"cpu","target":{"type":"Utilization","averageUtilization":50}}}]"""));
         assertThat(v2.getMetadata().getResourceVersion()).isEqualTo(created.getMetadata().getResourceVersion());
+        var columns = hpaV1.definition().strategy().tableColumns(); // kubectl's columns, whichever version is read
+        assertThat(columns).extracting(c -> c.name())
+                .containsExactly("Name", "Reference", "Targets", "MinPods", "MaxPods", "Replicas", "Age");
+        assertThat(columns.get(2).cell().apply(created)).isEqualTo("cpu: <unknown>/50%");
+        assertThat(columns.get(1).cell().apply(created)).isEqualTo("Deployment/web");
         assertThat(created.getStatus().getCurrentReplicas()).isZero(); // v1 always writes its replica counts
         assertThat(v2.getStatus().getCurrentReplicas()).isNull(); // v2 omits a zero currentReplicas, as kube's does
         assertThat(v2.getStatus().getDesiredReplicas()).isZero();
