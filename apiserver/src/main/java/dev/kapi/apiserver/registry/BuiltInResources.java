@@ -20,6 +20,8 @@ public final class BuiltInResources {
     public static List<ResourceDefinition<?>> all(RegistryContext context) {
         List<ResourceDefinition<?>> all = new ArrayList<>(CoreResources.all(context));
         all.addAll(GroupResources.all(context));
+        all.addAll(dev.kapi.apiserver.registry.groups.autoscaling.AutoscalingResources.all());
+        all.addAll(dev.kapi.apiserver.registry.groups.events.EventsResources.all());
         all.addAll(RbacResources.all(context));
         all.addAll(dev.kapi.apiserver.registry.apiextensions.ApiExtensionsResources.all());
         all.addAll(ReviewResources.all());

@@ -71,6 +71,18 @@ public record ResourceDefinition<T extends HasMetadata>(
         return new GroupVersionKind(group, version, kind);
     }
 
+    /**
+     * The group, version and kind objects are stored at: this version's own, or for a version served over
+     * another's storage ({@link StorageForm#storedType()}) the stored class's (discovery's storageVersionHash).
+     */
+    public GroupVersionKind storedKind() {
+        Class<? extends HasMetadata> stored = storageForm.storedType();
+        if (stored == null) {
+            return groupVersionKind();
+        }
+        return new GroupVersionKind(HasMetadata.getGroup(stored), HasMetadata.getVersion(stored), HasMetadata.getKind(stored));
+    }
+
     public boolean hasSubresource(String name) {
         return subresources.contains(name);
     }

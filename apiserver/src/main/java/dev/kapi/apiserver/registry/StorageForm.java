@@ -7,10 +7,13 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
  * and the version objects are stored at. kube keeps most built-in resources at {@code /registry/<resource>/...}
  * in their one version; custom resources live at {@code /registry/<group>/<plural>/...} and every served
  * version of a CRD shares them, stored at the CRD's storage version and converted on the way in and out.
+ * A built-in resource served at several versions or groups over one storage (autoscaling/v1 and v2
+ * HorizontalPodAutoscalers, core and events.k8s.io Events) stores another class than some versions serve:
+ * {@link #storedType()} names it and {@link ConvertedStorageForm} converts.
  *
  * <pre>{@code
- * T stored = form.toStorage(obj);      // at the storage version, obj itself untouched
- * T served = form.fromStorage(stored); // at the served version (may be the same object)
+ * HasMetadata stored = form.toStorage(obj); // at the storage version, obj itself untouched
+ * T served = form.fromStorage(stored);      // at the served version (may be the same object)
  * }</pre>
  */
 public interface StorageForm<T extends HasMetadata> {
@@ -40,16 +43,25 @@ public interface StorageForm<T extends HasMetadata> {
         return "";
     }
 
+    /** The class stored objects are read as; null when it is the served type itself. */
+    default Class<? extends HasMetadata> storedType() {
+        return null;
+    }
+
     /**
      * The object as stored, at the storage version. Must not change {@code obj}: the caller still answers
      * with it. Throws a {@link dev.kapi.apiserver.api.StatusError} when conversion fails.
      */
-    default T toStorage(T obj) {
+    default HasMetadata toStorage(T obj) {
         return obj;
     }
 
-    /** A stored object at the served version; may change and return {@code stored} itself. */
-    default T fromStorage(T stored) {
-        return stored;
+    /**
+     * A stored object (of {@link #storedType()}, or of the served type when that is null) at the served
+     * version; may change and return {@code stored} itself.
+     */
+    @SuppressWarnings("unchecked")
+    default T fromStorage(HasMetadata stored) {
+        return (T) stored;
     }
 }

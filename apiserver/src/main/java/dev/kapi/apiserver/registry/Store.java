@@ -72,12 +72,26 @@ public final class Store<T extends HasMetadata> {
     }
 
     T decode(KeyValue kv) {
-        return def.storageForm().fromStorage(ObjectCodec.decode(kv, def.type()));
+        Class<? extends HasMetadata> stored = def.storageForm().storedType();
+        HasMetadata obj = stored != null ? ObjectCodec.decode(kv, stored) : ObjectCodec.decode(kv, def.type());
+        return def.storageForm().fromStorage(obj);
     }
 
     /** The stored form of an object (at the storage version); {@code obj} is not changed. */
     byte[] encode(T obj) {
         return ObjectCodec.encode(def.storageForm().toStorage(obj));
+    }
+
+    /**
+     * The object as a read will answer it: for a version stored as another ({@link StorageForm#storedType()}),
+     * through the stored form and back, as kube converts a request's object to its internal form first (an
+     * autoscaling/v1 HorizontalPodAutoscaler without a target gets the 80% CPU target the stored v2 has).
+     */
+    private T asStored(T obj) {
+        if (def.storageForm().storedType() == null) {
+            return obj;
+        }
+        return def.storageForm().fromStorage(def.storageForm().toStorage(obj));
     }
 
     StatusError error(StorageException e, String name) {
@@ -133,6 +147,7 @@ public final class Store<T extends HasMetadata> {
         T created = def.hasSubresource("status") && def.strategy().resetsStatusOnCreate()
                 ? ObjectMetaLifecycle.withoutStatus(obj, def.type()) : obj;
         def.strategy().prepareForCreate(created);
+        created = asStored(created);
         List<FieldError> errs = new ArrayList<>(ObjectMetaValidation.validateCreate(created.getMetadata(),
                 def.namespaced(), def.strategy()::validateName));
         errs.addAll(def.strategy().validate(created));
@@ -258,6 +273,7 @@ public final class Store<T extends HasMetadata> {
             T next = ObjectMetaLifecycle.withStatusOf(ObjectCodec.copy(old, def.type()), updated, def.type());
             // the status write's field ownership, which the write pipeline computed on the object it was given
             next.getMetadata().setManagedFields(meta.getManagedFields());
+            next = asStored(next);
             errs.addAll(strategy.validateStatusUpdate(next, old));
             failIfInvalid(next, errs);
             options.validation().validate(next, old);
@@ -270,6 +286,8 @@ public final class Store<T extends HasMetadata> {
         ObjectMetaLifecycle.keepSystemFields(meta, old.getMetadata());
         checkFinalizersWhileDeleting(meta, old.getMetadata(), errs);
         strategy.applyDefaults(updated);
+        updated = asStored(updated);
+        meta = updated.getMetadata();
         strategy.prepareForUpdate(updated, old);
         if (def.tracksGeneration() && ObjectMetaLifecycle.specChanged(updated, old,
                 !def.custom() || def.hasSubresource("status"))) {

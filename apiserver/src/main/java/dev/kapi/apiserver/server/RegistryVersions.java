@@ -48,7 +48,20 @@ final class RegistryVersions implements EquivalentResources, ObjectVersions {
     public HasMetadata convert(HasMetadata obj, GroupVersionResource to) {
         ResourceDefinition<?> target = resources.find(to.group(), to.version(), to.resource())
                 .orElseThrow(() -> StatusError.internal("unable to convert to " + to + ": unknown kind"));
+        if (!target.type().isInstance(obj)) { // a built-in version of another class: through the stored form
+            ResourceDefinition<?> source = resources.snapshot().all().stream()
+                    .filter(d -> d.resource().equals(to.resource()) && d.apiVersion().equals(obj.getApiVersion())
+                            && d.type().isInstance(obj))
+                    .findFirst()
+                    .orElseThrow(() -> StatusError.internal("unable to convert " + obj.getClass().getSimpleName()
+                            + " to " + target.groupVersionKind()));
+            return target.storageForm().fromStorage(stored(source, obj));
+        }
         return convert(target, obj);
+    }
+
+    private static <T extends HasMetadata> HasMetadata stored(ResourceDefinition<T> source, HasMetadata obj) {
+        return source.storageForm().toStorage(source.type().cast(obj));
     }
 
     private static <T extends HasMetadata> T convert(ResourceDefinition<T> target, HasMetadata obj) {

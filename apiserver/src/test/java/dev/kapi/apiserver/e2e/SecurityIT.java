@@ -102,6 +102,25 @@ class SecurityIT {
         assertThat(ok(admin.run("auth", "can-i", "*", "*", "--all-namespaces"))).isEqualTo("yes\n");
     }
 
+    /** Every version or group serving a storage is authorized by its own group: none is a way around RBAC. */
+    @Test
+    void tokenUserWithoutRulesForThemIsForbiddenFromEveryVersionOfSharedStorages() {
+        for (String resource : List.of("horizontalpodautoscalers.v2.autoscaling", "horizontalpodautoscalers.v1.autoscaling")) {
+            assertThat(fails(dev.run("-n", ALLOWED, "get", resource))).contains(
+                    "horizontalpodautoscalers.autoscaling is forbidden: User \"e2e-dev\" cannot list resource "
+                            + "\"horizontalpodautoscalers\" in API group \"autoscaling\" in the namespace \"" + ALLOWED + "\"");
+        }
+        assertThat(fails(dev.run("-n", ALLOWED, "autoscale", "deployment", "x", "--max=2"))).contains("forbidden");
+        assertThat(fails(dev.run("-n", ALLOWED, "get", "events.v1.events.k8s.io"))).contains(
+                "events.events.k8s.io is forbidden: User \"e2e-dev\" cannot list resource \"events\" in API group "
+                        + "\"events.k8s.io\" in the namespace \"" + ALLOWED + "\"");
+        assertThat(fails(dev.run("-n", ALLOWED, "get", "events.v1."))).contains(
+                "cannot list resource \"events\" in API group \"\" in the namespace \"" + ALLOWED + "\"");
+        assertThat(server.withToken(null).get("/apis/autoscaling/v1/namespaces/" + ALLOWED
+                + "/horizontalpodautoscalers").code()).isEqualTo(403);
+        assertThat(server.withToken(null).get("/apis/events.k8s.io/v1/events?watch=true").code()).isEqualTo(403);
+    }
+
     @Test
     void tokenUserIsAllowedWhereItsRoleIsBoundAndForbiddenElsewhere() {
         assertThat(ok(dev.run("-n", ALLOWED, "create", "configmap", "by-dev", "--from-literal=k=v")))

@@ -46,6 +46,26 @@ class RegistryVersionsTest {
         return new RegistryVersions(new ResourceRegistry(all));
     }
 
+    /** A webhook for autoscaling/v1 sees a v2 write as v1 and the other way round (matchPolicy Equivalent). */
+    @Test
+    void aBuiltInVersionServedOverAnotherStorageIsConvertedBothWays() {
+        RegistryVersions versions = new RegistryVersions(new ResourceRegistry(
+                dev.kapi.apiserver.registry.groups.autoscaling.AutoscalingResources.all()));
+        GroupVersionResource hpaV1 = new GroupVersionResource("autoscaling", "v1", "horizontalpodautoscalers");
+        GroupVersionResource hpaV2 = new GroupVersionResource("autoscaling", "v2", "horizontalpodautoscalers");
+        assertThat(versions.equivalents(hpaV2, "status")).containsExactlyInAnyOrder(hpaV1, hpaV2);
+        HasMetadata v2 = Json.read("""
+                {"apiVersion":"autoscaling/v2","kind":"HorizontalPodAutoscaler","metadata":{"name":"a","namespace":"n"},
+                 "spec":{"scaleTargetRef":{"kind":"Deployment","name":"web"},"minReplicas":1,"maxReplicas":3,
+                  "metrics":[{"type":"Resource","resource":{"name":"cpu","target":{"type":"Utilization","averageUtilization":65}}}]}}
+                """.getBytes(StandardCharsets.UTF_8), io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler.class);
+        var v1 = (io.fabric8.kubernetes.api.model.autoscaling.v1.HorizontalPodAutoscaler) versions.convert(v2, hpaV1);
+        assertThat(v1.getApiVersion()).isEqualTo("autoscaling/v1");
+        assertThat(v1.getSpec().getTargetCPUUtilizationPercentage()).isEqualTo(65);
+        var back = (io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler) versions.convert(v1, hpaV2);
+        assertThat(Json.tree(back.getSpec())).isEqualTo(Json.tree(v2).get("spec"));
+    }
+
     @Test
     void theServedVersionsOfAResourceAreEquivalent() {
         RegistryVersions versions = versions();

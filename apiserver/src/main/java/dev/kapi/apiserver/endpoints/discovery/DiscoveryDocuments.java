@@ -173,7 +173,8 @@ public final class DiscoveryDocuments {
         if (!d.categories().isEmpty()) {
             strings(n, "categories", d.categories());
         }
-        n.put("storageVersionHash", storageVersionHash(d.group(), d.version(), d.kind()));
+        var stored = d.storedKind(); // versions sharing a storage share its hash, as kube's do
+        n.put("storageVersionHash", storageVersionHash(stored.group(), stored.version(), stored.kind()));
         return n;
     }
 

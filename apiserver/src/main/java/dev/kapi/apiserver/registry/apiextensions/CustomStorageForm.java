@@ -5,6 +5,7 @@ import dev.kapi.apiserver.registry.StorageForm;
 import dev.kapi.apiserver.registry.apiextensions.conversion.ConversionException;
 import dev.kapi.apiserver.registry.apiextensions.conversion.VersionConverter;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.util.List;
@@ -46,8 +47,8 @@ final class CustomStorageForm implements StorageForm<GenericKubernetesResource> 
     }
 
     @Override
-    public GenericKubernetesResource fromStorage(GenericKubernetesResource stored) {
-        GenericKubernetesResource served = convert(stored, servedApiVersion);
+    public GenericKubernetesResource fromStorage(HasMetadata stored) {
+        GenericKubernetesResource served = convert((GenericKubernetesResource) stored, servedApiVersion);
         if (rules.hasDefaults()) { // kube defaults what it reads too: objects stored before a default was added
             String resourceVersion = served.getMetadata() == null ? null : served.getMetadata().getResourceVersion();
             ObjectNode tree = (ObjectNode) Json.tree(served);

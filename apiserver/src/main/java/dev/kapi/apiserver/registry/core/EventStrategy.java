@@ -14,20 +14,32 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Events (core/v1): the involved object's namespace must match the event's, the field selectors
- * ({@code involvedObject.*}, {@code reason}, {@code source}, {@code type}, ...) and kubectl's event columns.
+ * Events (core/v1, and events.k8s.io/v1 through conversion to this form): kube's validation for the API a
+ * request names ({@link EventValidation}), the field selectors ({@code involvedObject.*}, {@code reason},
+ * {@code source}, {@code type}, ...) and kubectl's event columns.
  */
 public final class EventStrategy implements ResourceStrategy<Event> {
 
+    private final boolean eventsApi;
+
+    /** The strategy of core v1 Events. */
+    public EventStrategy() {
+        this(false);
+    }
+
+    /** {@code eventsApi}: the strategy of events.k8s.io/v1 requests, whose stricter rules apply too. */
+    public EventStrategy(boolean eventsApi) {
+        this.eventsApi = eventsApi;
+    }
+
     @Override
     public List<FieldError> validate(Event ev) {
-        ObjectReference io = ev.getInvolvedObject();
-        String ns = ev.getMetadata().getNamespace() == null ? "" : ev.getMetadata().getNamespace();
-        String ioNs = io == null || io.getNamespace() == null ? "" : io.getNamespace();
-        if (ioNs.isEmpty() ? !ns.isEmpty() && !ns.equals("default") : !ioNs.equals(ns)) {
-            return List.of(FieldError.invalid("involvedObject.namespace", ioNs, "does not match event.namespace"));
-        }
-        return List.of();
+        return EventValidation.create(ev, eventsApi);
+    }
+
+    @Override
+    public List<FieldError> validateUpdate(Event ev, Event old) {
+        return EventValidation.update(ev, old, eventsApi);
     }
 
     @Override

@@ -155,6 +155,16 @@ final class ResourceSamples {
         add("storage.k8s.io/storageclasses", NONE, """
                 {"provisioner":"example.com/disk"}""", null, """
                 {"allowVolumeExpansion":true}""");
+        add("autoscaling/horizontalpodautoscalers", NONE, """
+                {"spec":{"scaleTargetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"web"},"maxReplicas":3}}""",
+                """
+                {"currentReplicas":2,"desiredReplicas":3}""", """
+                {"spec":{"maxReplicas":4}}""");
+        add("events.k8s.io/events", NONE, """
+                {"eventTime":"2026-01-02T03:04:05.000000Z","reportingController":"kapi.dev/test",
+                 "reportingInstance":"test-1","action":"Testing","reason":"Tested","type":"Normal",
+                 "regarding":{"kind":"Pod","namespace":"%NS%","name":"p"},"note":"n"}""", null, """
+                {"series":{"count":2,"lastObservedTime":"2026-01-02T03:05:05.000000Z"}}""");
         add("policy/poddisruptionbudgets", TRACKED, """
                 {"spec":{"selector":%s,"minAvailable":1}}""".formatted(SELECTOR), """
                 {"observedGeneration":1,"disruptionsAllowed":0,"currentHealthy":1,"desiredHealthy":1,"expectedPods":1}""",
