@@ -141,7 +141,7 @@ public final class ResourceDispatcher {
             throw StatusError.notFoundPath();
         }
         return switch (sub) {
-            case "status" -> {
+            case "status", "approval" -> {
                 if (!OBJECT_SUBRESOURCE_VERBS.contains(verb)) {
                     throw StatusError.methodNotSupported(def.groupResource(), verb);
                 }

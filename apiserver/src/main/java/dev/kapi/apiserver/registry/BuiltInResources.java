@@ -20,6 +20,7 @@ public final class BuiltInResources {
     public static List<ResourceDefinition<?>> all(RegistryContext context) {
         List<ResourceDefinition<?>> all = new ArrayList<>(CoreResources.all(context));
         all.addAll(GroupResources.all(context));
+        all.addAll(dev.kapi.apiserver.registry.groups.MoreGroupResources.all(context));
         all.addAll(RbacResources.all(context));
         all.addAll(dev.kapi.apiserver.registry.apiextensions.ApiExtensionsResources.all());
         all.addAll(ReviewResources.all());
