@@ -2,6 +2,7 @@ package dev.kapi.apiserver.registry.groups;
 
 import dev.kapi.apiserver.registry.RegistryContext;
 import dev.kapi.apiserver.registry.ResourceDefinition;
+import dev.kapi.apiserver.registry.core.ComponentStatusStrategy;
 import dev.kapi.apiserver.registry.core.PodTemplateStrategy;
 import dev.kapi.apiserver.registry.groups.certificates.CertificateSigningRequestStrategy;
 import dev.kapi.apiserver.registry.groups.node.RuntimeClassStrategy;
@@ -9,6 +10,8 @@ import dev.kapi.apiserver.registry.groups.storage.CsiDriverStrategy;
 import dev.kapi.apiserver.registry.groups.storage.CsiNodeStrategy;
 import dev.kapi.apiserver.registry.groups.storage.CsiStorageCapacityStrategy;
 import dev.kapi.apiserver.registry.groups.storage.VolumeAttachmentStrategy;
+import io.fabric8.kubernetes.api.model.Binding;
+import io.fabric8.kubernetes.api.model.ComponentStatus;
 import io.fabric8.kubernetes.api.model.PodTemplate;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
 import io.fabric8.kubernetes.api.model.node.v1.RuntimeClass;
@@ -20,7 +23,9 @@ import io.fabric8.kubernetes.api.model.storage.VolumeAttachment;
 import java.util.List;
 
 /**
- * The rest of what kube-apiserver 1.32 serves itself as stored objects: core podtemplates, certificates.k8s.io
+ * The rest of what kube-apiserver 1.32 serves itself: core bindings (create only: assigns a pod to a node, as
+ * {@code pods/binding}), componentstatuses (read-only, computed, deprecated as in kube), and as stored objects
+ * core podtemplates, certificates.k8s.io
  * CSRs (with {@code status} and {@code approval}), node.k8s.io runtime classes and the CSI side of
  * storage.k8s.io. Nothing here acts on them: there is no CSR signer, kubelet or attach/detach controller.
  */
@@ -33,6 +38,10 @@ public final class MoreGroupResources {
 
     public static List<ResourceDefinition<?>> all(RegistryContext context) {
         return List.of(
+                ResourceDefinition.builder("", "v1", "bindings", "Binding", Binding.class).verbs("create").build(),
+                ResourceDefinition.builder("", "v1", "componentstatuses", "ComponentStatus", ComponentStatus.class)
+                        .clusterScoped().shortNames("cs").verbs("get", "list")
+                        .deprecated(ComponentStatusStrategy.DEPRECATED).strategy(new ComponentStatusStrategy()).build(),
                 ResourceDefinition.builder("", "v1", "podtemplates", "PodTemplate", PodTemplate.class)
                         .strategy(new PodTemplateStrategy()).build(),
                 ResourceDefinition.builder("certificates.k8s.io", "v1", "certificatesigningrequests",
