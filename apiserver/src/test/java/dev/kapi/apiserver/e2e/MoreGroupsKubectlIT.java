@@ -85,7 +85,8 @@ class MoreGroupsKubectlIT {
             assertThat(ok(null, "certificate", "deny", "e2e-csr-d"))
                     .contains("certificatesigningrequest.certificates.k8s.io/e2e-csr-d denied");
             assertThat(ok(null, "get", "csr", "e2e-csr-d")).containsPattern("e2e-csr-d\\s+.*\\s+Denied\\s*$");
-            assertThat(refused(null, "certificate", "deny", "e2e-csr-a"))
+            assertThat(refused(null, "certificate", "deny", "e2e-csr-a")).contains("is already Approved");
+            assertThat(refused(null, "certificate", "deny", "--force", "e2e-csr-a"))
                     .contains("Approved and Denied conditions are mutually exclusive");
 
             // the main resource changes neither spec nor status: the approval stays, the signer too
