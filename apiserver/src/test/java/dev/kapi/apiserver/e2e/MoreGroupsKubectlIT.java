@@ -130,6 +130,9 @@ class MoreGroupsKubectlIT {
             String binding = """
                     {"apiVersion":"v1","kind":"Binding","metadata":{"name":"e2e-bind-me","annotations":{"why":"e2e"}},
                      "target":{"apiVersion":"v1","kind":"Node","name":"%s"}}""";
+            assertThat(refused(binding.formatted(""), "create", "--raw",
+                    "/api/v1/namespaces/default/pods/e2e-bind-me/binding", "-f", "-"))
+                    .contains("target.name: Required value");
             ok(binding.formatted("node-a"), "create", "--raw",
                     "/api/v1/namespaces/default/pods/e2e-bind-me/binding", "-f", "-");
             assertThat(ok(null, "get", "pod", "e2e-bind-me", "-o",

@@ -50,7 +50,11 @@ public final class BindingHandler implements VerbHandler {
         if (subresource && !bodyName.equals(scope.name())) {
             throw StatusError.badRequest("name in URL does not match name in Binding object");
         }
-        List<FieldError> errs = validate(binding);
+        List<FieldError> errs = new ArrayList<>();
+        if (bodyName.isEmpty()) {
+            errs.add(FieldError.required("metadata.name", "name or generateName is required"));
+        }
+        errs.addAll(validate(binding));
         if (!errs.isEmpty()) {
             throw StatusError.invalid("Binding", "", bodyName, errs);
         }
