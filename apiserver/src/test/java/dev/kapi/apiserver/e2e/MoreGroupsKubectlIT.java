@@ -2,10 +2,15 @@ package dev.kapi.apiserver.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.e2e.Kubectl.Result;
 import dev.kapi.apiserver.registry.groups.certificates.TestCsrs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.nio.charset.StandardCharsets;
 
 /**
  * The groups kube-apiserver 1.32 serves that this server added last, with kubectl against the packaged jar:
@@ -86,7 +91,12 @@ class MoreGroupsKubectlIT {
                     .contains("certificatesigningrequest.certificates.k8s.io/e2e-csr-d denied");
             assertThat(ok(null, "get", "csr", "e2e-csr-d")).containsPattern("e2e-csr-d\\s+.*\\s+Denied\\s*$");
             assertThat(refused(null, "certificate", "deny", "e2e-csr-a")).contains("is already Approved");
-            assertThat(refused(null, "certificate", "deny", "--force", "e2e-csr-a"))
+            // kubectl refuses that itself; the server does too, on a PUT of approval adding Denied
+            ObjectNode both = (ObjectNode) Json.object(ok(null, "get", "csr", "e2e-csr-a", "-o", "json")
+                    .getBytes(StandardCharsets.UTF_8));
+            ((ArrayNode) both.path("status").path("conditions")).addObject().put("type", "Denied").put("status", "True");
+            assertThat(refused(both.toString(), "replace", "--raw",
+                    "/apis/certificates.k8s.io/v1/certificatesigningrequests/e2e-csr-a/approval", "-f", "-"))
                     .contains("Approved and Denied conditions are mutually exclusive");
 
             // the main resource changes neither spec nor status: the approval stays, the signer too

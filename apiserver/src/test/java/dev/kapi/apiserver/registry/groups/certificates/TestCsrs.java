@@ -19,11 +19,16 @@ public final class TestCsrs {
     }
 
     public static String request(String commonName) {
+        return requestFor("CN=" + commonName);
+    }
+
+    /** A request for this subject, e.g. {@code CN=alice,O=system:masters}. */
+    public static String requestFor(String subject) {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(256);
             KeyPair keys = g.generateKeyPair();
-            var csr = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + commonName), keys.getPublic())
+            var csr = new JcaPKCS10CertificationRequestBuilder(new X500Name(subject), keys.getPublic())
                     .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()));
             StringWriter out = new StringWriter();
             try (PemWriter w = new PemWriter(out)) {
