@@ -4,6 +4,7 @@ import dev.kapi.apiserver.api.GroupResource;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.authz.AuthorizedRequest;
 import dev.kapi.apiserver.authz.Authorizer;
+import dev.kapi.apiserver.endpoints.handlers.BindingHandler;
 import dev.kapi.apiserver.endpoints.handlers.CreateHandler;
 import dev.kapi.apiserver.endpoints.handlers.DeleteCollectionHandler;
 import dev.kapi.apiserver.endpoints.handlers.DeleteHandler;
@@ -32,8 +33,8 @@ import java.util.Set;
 /**
  * Routes a resource request to its verb handler: finds the resource, checks the path's scope and
  * subresource, and picks the handler for the verb (one class per verb, as kube-apiserver's
- * {@code endpoints/handlers}). Resources with their own create (the review APIs, which store nothing) are
- * handed to that handler instead of the stored create.
+ * {@code endpoints/handlers}). Resources that store nothing (the review APIs, componentstatuses, bindings) are
+ * handed to their own handler for every verb they serve.
  */
 public final class ResourceDispatcher {
 
@@ -47,6 +48,7 @@ public final class ResourceDispatcher {
     private final Map<String, VerbHandler> verbs;
     private final VerbHandler scale = new ScaleHandler();
     private final VerbHandler eviction;
+    private final VerbHandler binding;
     private final Map<GroupResource, VerbHandler> ownCreates;
     private final VerbHandler tokenRequests;
     private final Authorizer authorizer;
@@ -58,7 +60,8 @@ public final class ResourceDispatcher {
 
     /**
      * @param writes        the write pipeline every write goes through
-     * @param ownCreates    the create handler of each resource that does not create through its store (reviews)
+     * @param ownCreates    the handler of each resource not served by its store (reviews, componentstatuses,
+     *                      bindings), for every verb the resource serves
      * @param tokenRequests the handler of {@code serviceaccounts/<name>/token} (null: not served)
      * @param authorizer    the server's authorizer, asked {@code create} when a PATCH (apply) creates
      */
@@ -80,6 +83,7 @@ public final class ResourceDispatcher {
                 "delete", new DeleteHandler(),
                 "deletecollection", new DeleteCollectionHandler());
         this.eviction = new EvictionHandler(stores);
+        this.binding = new BindingHandler(stores);
     }
 
     /** Serves the resource request that authorization allowed, as its user, on exactly its request info. */
@@ -130,7 +134,7 @@ public final class ResourceDispatcher {
             throw StatusError.methodNotSupported(def.groupResource(), verb);
         }
         if (sub == null) {
-            VerbHandler h = verb.equals("create") && ownCreates.containsKey(def.groupResource())
+            VerbHandler h = ownCreates.containsKey(def.groupResource())
                     ? ownCreates.get(def.groupResource()) : verbs.get(verb);
             if (h == null) {
                 throw StatusError.methodNotSupported(def.groupResource(), verb);
@@ -141,7 +145,7 @@ public final class ResourceDispatcher {
             throw StatusError.notFoundPath();
         }
         return switch (sub) {
-            case "status" -> {
+            case "status", "approval" -> {
                 if (!OBJECT_SUBRESOURCE_VERBS.contains(verb)) {
                     throw StatusError.methodNotSupported(def.groupResource(), verb);
                 }
@@ -159,6 +163,12 @@ public final class ResourceDispatcher {
                     throw StatusError.methodNotSupported(def.groupResource(), verb);
                 }
                 yield eviction;
+            }
+            case "binding" -> {
+                if (!verb.equals("create")) {
+                    throw StatusError.methodNotSupported(def.groupResource(), verb);
+                }
+                yield binding;
             }
             case "token" -> {
                 if (!verb.equals("create")) {

@@ -22,6 +22,7 @@ public final class BuiltInResources {
         all.addAll(GroupResources.all(context));
         all.addAll(dev.kapi.apiserver.registry.groups.autoscaling.AutoscalingResources.all());
         all.addAll(dev.kapi.apiserver.registry.groups.events.EventsResources.all());
+        all.addAll(dev.kapi.apiserver.registry.groups.MoreGroupResources.all(context));
         all.addAll(RbacResources.all(context));
         all.addAll(dev.kapi.apiserver.registry.apiextensions.ApiExtensionsResources.all());
         all.addAll(ReviewResources.all());

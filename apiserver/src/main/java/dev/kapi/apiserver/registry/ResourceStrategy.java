@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.registry;
 
 import dev.kapi.apiserver.api.FieldError;
+import dev.kapi.apiserver.authn.UserInfo;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
 import java.util.List;
@@ -30,6 +31,15 @@ public interface ResourceStrategy<T extends HasMetadata> {
     }
 
     /**
+     * {@link #prepareForCreate(HasMetadata)} for a type that records who asks (a CSR's spec.username, groups,
+     * uid and extra, as kube's strategy takes them from the request context); {@code user} is null for a
+     * write that names nobody. Defaults to {@link #prepareForCreate(HasMetadata)}.
+     */
+    default void prepareForCreate(T obj, UserInfo user) {
+        prepareForCreate(obj);
+    }
+
+    /**
      * Whether create clears the status the client sent (true for almost every type with a status
      * subresource; nodes keep theirs, since the kubelet registers a node with its status).
      */
@@ -39,6 +49,15 @@ public interface ResourceStrategy<T extends HasMetadata> {
 
     /** Adjusts an update of the main resource; the store already carried the old status over. */
     default void prepareForUpdate(T obj, T old) {
+    }
+
+    /**
+     * Whether an update through this strategy starts from the stored status (true: the main resource, which
+     * never writes status, and most subresources). A subresource that writes part of the status itself (a
+     * CSR's {@code approval}: its conditions) answers false and keeps the rest in {@link #prepareForUpdate}.
+     */
+    default boolean keepsStoredStatus() {
+        return true;
     }
 
     /**
@@ -57,6 +76,13 @@ public interface ResourceStrategy<T extends HasMetadata> {
     /** Validates an update (immutable fields and the like). Defaults to {@link #validate}. */
     default List<FieldError> validateUpdate(T obj, T old) {
         return validate(obj);
+    }
+
+    /**
+     * Adjusts an update of the status subresource, after the store took only the status from the request
+     * (kube's status strategies' PrepareForUpdate: a CSR's condition timestamps).
+     */
+    default void prepareForStatusUpdate(T obj, T old) {
     }
 
     /** Validates an update of the status subresource. */

@@ -146,7 +146,7 @@ public final class Store<T extends HasMetadata> {
         ObjectMetaLifecycle.fillForCreate(meta, def.tracksGeneration());
         T created = def.hasSubresource("status") && def.strategy().resetsStatusOnCreate()
                 ? ObjectMetaLifecycle.withoutStatus(obj, def.type()) : obj;
-        def.strategy().prepareForCreate(created);
+        def.strategy().prepareForCreate(created, options.user());
         created = asStored(created);
         List<FieldError> errs = new ArrayList<>(ObjectMetaValidation.validateCreate(created.getMetadata(),
                 def.namespaced(), def.strategy()::validateName));
@@ -273,13 +273,14 @@ public final class Store<T extends HasMetadata> {
             T next = ObjectMetaLifecycle.withStatusOf(ObjectCodec.copy(old, def.type()), updated, def.type());
             // the status write's field ownership, which the write pipeline computed on the object it was given
             next.getMetadata().setManagedFields(meta.getManagedFields());
+            strategy.prepareForStatusUpdate(next, old);
             next = asStored(next);
             errs.addAll(strategy.validateStatusUpdate(next, old));
             failIfInvalid(next, errs);
             options.validation().validate(next, old);
             return next;
         }
-        if (def.hasSubresource("status")) {
+        if (def.hasSubresource("status") && strategy.keepsStoredStatus()) {
             updated = ObjectMetaLifecycle.withStatusOf(updated, old, def.type());
             meta = updated.getMetadata();
         }

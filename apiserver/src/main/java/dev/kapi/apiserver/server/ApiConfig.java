@@ -5,6 +5,7 @@ import dev.kapi.apiserver.admission.AdmissionPlugins;
 import dev.kapi.apiserver.admission.MutatingAdmission;
 import dev.kapi.apiserver.admission.NamespaceLifecycle;
 import dev.kapi.apiserver.admission.ValidatingAdmission;
+import dev.kapi.apiserver.api.GroupResource;
 import dev.kapi.apiserver.authn.TokenAuthenticator;
 import dev.kapi.apiserver.authz.Authorizer;
 import dev.kapi.apiserver.authz.RuleResolver;
@@ -15,6 +16,9 @@ import dev.kapi.apiserver.endpoints.ResourceDispatcher;
 import dev.kapi.apiserver.endpoints.discovery.DiscoveryHandler;
 import dev.kapi.apiserver.endpoints.discovery.HealthHandler;
 import dev.kapi.apiserver.endpoints.discovery.VersionHandler;
+import dev.kapi.apiserver.endpoints.handlers.BindingHandler;
+import dev.kapi.apiserver.endpoints.handlers.ComponentStatusHandler;
+import dev.kapi.apiserver.endpoints.handlers.VerbHandler;
 import dev.kapi.apiserver.endpoints.openapi.OpenApiHandler;
 import dev.kapi.apiserver.endpoints.reviews.ReviewHandlers;
 import dev.kapi.apiserver.endpoints.tokens.TokenRequestHandler;
@@ -33,9 +37,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** The beans behind the API handler: admission, registry and handlers (security beans: {@link SecurityConfig}). */
@@ -105,8 +111,11 @@ public class ApiConfig {
 
     @Bean
     ResourceDispatcher resourceDispatcher(StoreRegistry stores, WritePipeline writes, ReviewHandlers reviews,
-                                          TokenRequestHandler tokenRequests, Authorizer authorizer) {
-        return new ResourceDispatcher(stores, writes, reviews.byResource(), tokenRequests, authorizer);
+                                          TokenRequestHandler tokenRequests, Authorizer authorizer, Storage storage) {
+        Map<GroupResource, VerbHandler> own = new HashMap<>(reviews.byResource());
+        own.put(new GroupResource("", "componentstatuses"), new ComponentStatusHandler(storage::isHealthy));
+        own.put(new GroupResource("", "bindings"), new BindingHandler(stores));
+        return new ResourceDispatcher(stores, writes, own, tokenRequests, authorizer);
     }
 
     @Bean

@@ -13,7 +13,7 @@ import java.util.TreeMap;
  * {@code Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte 4}; the byte
  * position follows Go's {@code encoding/base64} (standard alphabet, padding required, CR/LF ignored).
  */
-final class Base64Data {
+public final class Base64Data {
 
     private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -44,7 +44,7 @@ final class Base64Data {
     }
 
     /** The byte index Go's decoder reports, or -1 when {@code s} is valid. */
-    static int firstError(String s) {
+    public static int firstError(String s) {
         int i = 0;
         int n = s.length();
         while (true) {

@@ -42,7 +42,7 @@ public final class CoreResources {
                         .strategy(new ConfigMapStrategy()).build(),
                 def("secrets", "Secret", Secret.class).strategy(new SecretStrategy()).build(),
                 def("pods", "Pod", Pod.class).shortNames("po").categories("all")
-                        .subresources("status", "eviction").tracksGeneration().strategy(new PodStrategy()).build(),
+                        .subresources("status", "eviction", "binding").tracksGeneration().strategy(new PodStrategy()).build(),
                 def("services", "Service", Service.class).shortNames("svc").categories("all")
                         .subresources("status").strategy(new ServiceStrategy(allocations)).build(),
                 def("serviceaccounts", "ServiceAccount", ServiceAccount.class).shortNames("sa").subresources("token")

@@ -21,6 +21,8 @@ import java.util.Map;
  */
 public final class PodStrategy implements ResourceStrategy<Pod> {
 
+    private static final PodBinding BINDING = new PodBinding();
+
     static final String UPDATE_FORBIDDEN = "pod updates may not change fields other than "
             + "`spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,"
             + "`spec.tolerations` (only additions to existing tolerations),"
@@ -126,5 +128,11 @@ public final class PodStrategy implements ResourceStrategy<Pod> {
 
     static String nz(String s) {
         return s == null ? "" : s;
+    }
+
+    /** {@code binding}: the write that assigns the pod to a node ({@link PodBinding}). */
+    @Override
+    public ResourceStrategy<Pod> subresourceStrategy(String subresource) {
+        return "binding".equals(subresource) ? BINDING : null;
     }
 }

@@ -102,8 +102,32 @@ public final class BootstrapPolicy {
                         List.of("create"))));
         roles.add(role("system:public-info-viewer", Map.of(), null, Rules.urlRule(List.of("/healthz", "/livez",
                 "/readyz", "/version", "/version/"), List.of("get"))));
+        roles.addAll(certificateRoles());
         roles.add(role(AGGREGATION_CONTROLLER_ROLE, Map.of(), null, Rules.resourceRule(List.of(RbacResources.GROUP),
                 List.of("clusterroles"), List.of("escalate", "get", "list", "patch", "update", "watch"))));
+        return roles;
+    }
+
+    /**
+     * kube's certificates.k8s.io roles: who may ask for a node client certificate, and who may approve a CSR
+     * for each built-in signer ({@code approve} on {@code signers}, by signer name). kube binds none of them by
+     * default; a cluster's installer does. This server runs no signer, so an approved request only ever gets the
+     * certificate a client writes to its status.
+     */
+    private static List<ClusterRole> certificateRoles() {
+        String group = "certificates.k8s.io";
+        String prefix = "system:certificates.k8s.io:";
+        List<ClusterRole> roles = new ArrayList<>();
+        roles.add(role(prefix + "certificatesigningrequests:nodeclient", Map.of(), null,
+                Rules.resourceRule(List.of(group), List.of("certificatesigningrequests/nodeclient"), List.of("create"))));
+        roles.add(role(prefix + "certificatesigningrequests:selfnodeclient", Map.of(), null,
+                Rules.resourceRule(List.of(group), List.of("certificatesigningrequests/selfnodeclient"),
+                        List.of("create"))));
+        for (String signer : List.of("kube-apiserver-client", "kube-apiserver-client-kubelet", "kubelet-serving",
+                "legacy-unknown")) {
+            roles.add(role(prefix + signer + "-approver", Map.of(), null, Rules.rule(List.of(group),
+                    List.of("signers"), List.of("kubernetes.io/" + signer), List.of(), List.of("approve"))));
+        }
         return roles;
     }
 

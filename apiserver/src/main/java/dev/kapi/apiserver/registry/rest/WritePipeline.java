@@ -60,7 +60,7 @@ public final class WritePipeline {
         }
         return create(scope, Attributes.nameOf(obj), obj, options, (admitted, validation) ->
                 scope.store().create(scope.namespace(), admitted,
-                        new WriteOptions(dryRun, (created, old) -> validation.accept(cast(created)))));
+                        new WriteOptions(dryRun, (created, old) -> validation.accept(cast(created)), scope.user())));
     }
 
     /**

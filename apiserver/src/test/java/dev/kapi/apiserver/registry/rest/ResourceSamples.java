@@ -205,6 +205,30 @@ final class ResourceSamples {
                 {"spec":{"size":2}}""");
         add("rbac.authorization.k8s.io/roles", NONE, "{}", null, """
                 {"rules":[{"apiGroups":[""],"resources":["pods"],"verbs":["get"]}]}""");
+        add("/podtemplates", NONE, """
+                {"template":%s}""".formatted(POD_TEMPLATE), null, """
+                {"template":{"spec":{"activeDeadlineSeconds":5}}}""");
+        // the main resource of a CSR changes neither spec nor status: nothing to change but metadata
+        add("certificates.k8s.io/certificatesigningrequests", NONE, """
+                {"spec":{"request":"%s","signerName":"example.com/rt","usages":["client auth"]}}"""
+                .formatted(dev.kapi.apiserver.registry.groups.certificates.TestCsrs.request("rt")), """
+                {"conditions":[{"type":"Failed","status":"True","reason":"RT"}]}""", null);
+        add("node.k8s.io/runtimeclasses", NONE, """
+                {"handler":"runc"}""", null, """
+                {"scheduling":{"nodeSelector":{"app":"rt"}}}""");
+        add("storage.k8s.io/csidrivers", NONE, """
+                {"spec":{}}""", null, """
+                {"spec":{"podInfoOnMount":true}}""");
+        add("storage.k8s.io/csinodes", NONE, """
+                {"spec":{"drivers":[]}}""", null, """
+                {"spec":{"drivers":[{"name":"x.csi","nodeID":"n1"}]}}""");
+        add("storage.k8s.io/csistoragecapacities", NONE, """
+                {"storageClassName":"fast"}""", null, """
+                {"capacity":"1Gi"}""");
+        // a VolumeAttachment's spec is fixed: only metadata and status change
+        add("storage.k8s.io/volumeattachments", NONE, """
+                {"spec":{"attacher":"x.csi","nodeName":"n1","source":{"persistentVolumeName":"pv1"}}}""", """
+                {"attached":true}""", null);
     }
 
     private ResourceSamples() {

@@ -2,6 +2,7 @@ package dev.kapi.apiserver.server.security;
 
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.endpoints.ui.SwaggerUiFiles;
+import dev.kapi.apiserver.registry.groups.certificates.TestCsrs;
 import dev.kapi.apiserver.server.security.PathSpellings.Spelling;
 import dev.kapi.apiserver.server.tls.Certificates;
 import dev.kapi.apiserver.testing.TlsClients;
@@ -84,6 +85,8 @@ class UnauthorizedAccessTest {
     static final String CUSTOM = "/apis/" + CUSTOM_API;
     static final String ADMISSION_API = "admissionregistration.k8s.io/v1";
     static final String ADMISSION = "/apis/" + ADMISSION_API;
+    static final String CSR_API = "certificates.k8s.io/v1";
+    static final String CSRS = "/apis/" + CSR_API + "/certificatesigningrequests";
     static final List<Target> TARGETS = List.of(
             new Target("/api/v1/namespaces/team-a/configmaps/theirs", "v1", "ConfigMap", "team-a", "theirs"),
             new Target("/api/v1/namespaces/team-a/configmaps/mine", "v1", "ConfigMap", "team-a", "mine"),
@@ -105,7 +108,13 @@ class UnauthorizedAccessTest {
             new Target(ADMISSION + "/validatingwebhookconfigurations", ADMISSION_API,
                     "ValidatingWebhookConfiguration", null, null),
             new Target(ADMISSION + "/validatingadmissionpolicies", ADMISSION_API, "ValidatingAdmissionPolicy",
-                    null, null));
+                    null, null),
+            // approving a CSR would let its author log in as whoever asked; a binding moves a pod to a node
+            new Target(CSRS + "/their-csr/approval", CSR_API, "CertificateSigningRequest", null, "their-csr"),
+            new Target(CSRS, CSR_API, "CertificateSigningRequest", null, null),
+            new Target("/api/v1/namespaces/team-a/pods/theirs-pod/binding", "v1", "Binding", "team-a", "theirs-pod"),
+            new Target("/api/v1/namespaces/team-a/bindings", "v1", "Binding", "team-a", null),
+            new Target("/api/v1/componentstatuses", "v1", "ComponentStatus", null, null));
 
     @LocalServerPort
     int port;
@@ -143,6 +152,9 @@ class UnauthorizedAccessTest {
                     + "\"metadata\":{\"name\":\"" + nsName[1] + "\"},\"spec\":{\"containers\":[{\"name\":\"c\","
                     + "\"image\":\"nginx\"}]}}");
         }
+        admin.create(CSRS, "{\"apiVersion\":\"" + CSR_API + "\",\"kind\":\"CertificateSigningRequest\","
+                + "\"metadata\":{\"name\":\"their-csr\"},\"spec\":{\"request\":\"" + TestCsrs.request("them")
+                + "\",\"signerName\":\"example.com/signer\",\"usages\":[\"client auth\"]}}");
         customResources();
         try (RawHttps carol = client(User.CAROL)) {
             await().atMost(Duration.ofSeconds(10)).until(() ->

@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class OtherGroupsStrategiesTest {
 
-    static <T extends HasMetadata> List<String> created(ResourceStrategy<T> s, T obj) {
+    public static <T extends HasMetadata> List<String> created(ResourceStrategy<T> s, T obj) {
         s.applyDefaults(obj);
         s.prepareForCreate(obj);
         return s.validate(obj).stream().map(FieldError::toString).toList();
