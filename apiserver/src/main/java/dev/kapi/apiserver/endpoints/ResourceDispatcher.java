@@ -4,6 +4,7 @@ import dev.kapi.apiserver.api.GroupResource;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.authz.AuthorizedRequest;
 import dev.kapi.apiserver.authz.Authorizer;
+import dev.kapi.apiserver.endpoints.handlers.ConnectHandler;
 import dev.kapi.apiserver.endpoints.handlers.CreateHandler;
 import dev.kapi.apiserver.endpoints.handlers.DeleteCollectionHandler;
 import dev.kapi.apiserver.endpoints.handlers.DeleteHandler;
@@ -47,6 +48,7 @@ public final class ResourceDispatcher {
     private final Map<String, VerbHandler> verbs;
     private final VerbHandler scale = new ScaleHandler();
     private final VerbHandler eviction;
+    private final VerbHandler connect;
     private final Map<GroupResource, VerbHandler> ownCreates;
     private final VerbHandler tokenRequests;
     private final Authorizer authorizer;
@@ -80,6 +82,7 @@ public final class ResourceDispatcher {
                 "delete", new DeleteHandler(),
                 "deletecollection", new DeleteCollectionHandler());
         this.eviction = new EvictionHandler(stores);
+        this.connect = new ConnectHandler(stores);
     }
 
     /** Serves the resource request that authorization allowed, as its user, on exactly its request info. */
@@ -116,6 +119,14 @@ public final class ResourceDispatcher {
             scope.warn(def.deprecationWarning());
         }
         handlerFor(def, info, verb).handle(scope);
+    }
+
+    /** The connect handler, for the HTTP methods kube routes to the subresource (others have no route: 405). */
+    private VerbHandler connectOnly(ResourceDefinition<HasMetadata> def, String verb, Set<String> served) {
+        if (!served.contains(verb)) {
+            throw methodNotAllowed();
+        }
+        return connect;
     }
 
     /** kube's answer (go-restful's 405) when the path exists but not for this HTTP method. */
@@ -160,6 +171,9 @@ public final class ResourceDispatcher {
                 }
                 yield eviction;
             }
+            case "log" -> connectOnly(def, verb, Set.of("get"));
+            case "exec", "attach", "portforward" -> connectOnly(def, verb, Set.of("get", "create"));
+            case "proxy" -> connectOnly(def, verb, Set.of("get", "create", "update", "patch", "delete"));
             case "token" -> {
                 if (!verb.equals("create")) {
                     throw StatusError.methodNotSupported(def.groupResource(), verb);
