@@ -4,9 +4,11 @@ import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.apiextensions.ApiExtensionsResources;
 import dev.kapi.apiserver.registry.apiextensions.CustomResources;
+import dev.kapi.apiserver.registry.groups.apiregistration.ApiRegistrationResources;
 import dev.kapi.apiserver.registry.informer.Informer;
 import dev.kapi.apiserver.registry.informer.InformerOptions;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
+import io.fabric8.kubernetes.api.model.APIService;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -78,6 +80,9 @@ public final class ControllerManager implements AutoCloseable {
         stores.find("admissionregistration.k8s.io", "v1", "validatingadmissionpolicies", ValidatingAdmissionPolicy.class)
                 .ifPresent(s -> all.add(new ValidatingAdmissionPolicyStatusController(
                         informer(s, InformerOptions.DEFAULTS), s, stores.resources(), writes)));
+        stores.find(ApiRegistrationResources.GROUP, "v1", "apiservices", APIService.class)
+                .ifPresent(s -> all.add(new ApiServiceRegistrationController(informer(s, InformerOptions.DEFAULTS), s,
+                        stores.resources(), writes)));
         this.controllers = List.copyOf(all);
     }
 

@@ -24,6 +24,7 @@ public final class BuiltInResources {
         all.addAll(dev.kapi.apiserver.registry.apiextensions.ApiExtensionsResources.all());
         all.addAll(ReviewResources.all());
         all.addAll(dev.kapi.apiserver.registry.groups.flowcontrol.FlowControlResources.all());
+        all.addAll(dev.kapi.apiserver.registry.groups.apiregistration.ApiRegistrationResources.all());
         return all;
     }
 }
