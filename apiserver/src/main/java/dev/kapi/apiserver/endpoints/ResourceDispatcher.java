@@ -94,7 +94,8 @@ public final class ResourceDispatcher {
                 .orElseThrow(StatusError::notFoundPath);
         ResourceDefinition<HasMetadata> def = served.definition();
         String verb = info.verb();
-        if (info.extraSegments() || (!def.namespaced() && info.namespace() != null && !info.isNamespaceObject())) {
+        // only a proxy subresource takes a path after its name (nodes/<name>/proxy/<path>)
+        if ((info.extraSegments() && !"proxy".equals(info.subresource())) || (!def.namespaced() && info.namespace() != null && !info.isNamespaceObject())) {
             throw StatusError.notFoundPath();
         }
         if (def.namespaced() && info.namespace() == null && !ALL_NAMESPACE_VERBS.contains(verb)) {

@@ -115,7 +115,9 @@ class PodConnectTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "GET|/api/v1/nodes/n1/proxy|500|" + UNREACHABLE,
-            "GET|/api/v1/nodes/missing/proxy|404|nodes \"missing\" not found"})
+            "GET|/api/v1/nodes/n1/proxy/healthz|500|" + UNREACHABLE,
+            "GET|/api/v1/nodes/missing/proxy|404|nodes \"missing\" not found",
+            "GET|/api/v1/nodes/n1/status/extra|404|the server could not find the requested resource"})
     void nodeProxy(String method, String path, int code, String message) throws Exception {
         MockHttpServletResponse res = send(method, path);
         assertThat(res.getStatus()).as(res.getContentAsString()).isEqualTo(code);
