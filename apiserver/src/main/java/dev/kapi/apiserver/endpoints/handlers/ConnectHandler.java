@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,7 +47,11 @@ public final class ConnectHandler implements VerbHandler {
         PodSpec spec = pod.getSpec() == null ? new PodSpec() : pod.getSpec();
         if (sub.equals("proxy")) {
             // kube's pod ResourceLocation: only a pod IP that is global unicast is proxied to
-            throw StatusError.badRequest("address not allowed");
+            if (!globalUnicast(pod.getStatus() == null ? null : pod.getStatus().getPodIP())) {
+                throw StatusError.badRequest("address not allowed");
+            }
+            throw StatusError.serviceUnavailable("error trying to reach pod " + name
+                    + ": this server does not proxy to pods");
         }
         if (!sub.equals("portforward")) {
             validateContainer(scope.param("container"), name, spec);
@@ -72,6 +78,19 @@ public final class ConnectHandler implements VerbHandler {
     private static StatusError unreachable(String node) {
         return StatusError.failure(500, "error dialing backend: no kubelet is reachable for node \"" + node
                 + "\": this server does not connect to kubelets");
+    }
+
+    private static boolean globalUnicast(String ip) {
+        if (ip == null || ip.isEmpty() || !ip.matches("[0-9a-fA-F:.]+")) {
+            return false; // a literal address only: never a name to look up
+        }
+        try {
+            InetAddress a = InetAddress.getByName(ip);
+            return !(a.isAnyLocalAddress() || a.isLoopbackAddress() || a.isLinkLocalAddress()
+                    || a.isMulticastAddress() || ip.equals("255.255.255.255"));
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     /** kube's {@code validateContainer}: a named container must exist; none named picks the only one. */

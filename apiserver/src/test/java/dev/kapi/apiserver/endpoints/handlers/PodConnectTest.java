@@ -59,6 +59,11 @@ class PodConnectTest {
         Writes.create(pods, "ns", pod("two", null, "a", "b"));
         Writes.create(pods, "ns", pod("on-n1", "n1", "c"));
         Writes.create(pods, "ns", pod("on-gone", "gone", "c"));
+        Writes.create(pods, "ns", pod("with-ip", "n1", "c"));
+        Writes.update(pods, "ns", "with-ip", "status", p -> {
+            p.getStatus().setPodIP("10.244.0.7");
+            return p;
+        });
         Writes.create(stores.find("", "v1", "nodes", Node.class).orElseThrow(), null,
                 new NodeBuilder().withNewMetadata().withName("n1").endMetadata().build());
         Writes.create(stores.find("", "v1", "services", Service.class).orElseThrow(), "ns",
@@ -93,6 +98,7 @@ class PodConnectTest {
             "POST|pods/on-n1/portforward|500|-|" + UNREACHABLE,
             "GET|pods/on-gone/log|404|NotFound|nodes \"gone\" not found",
             "GET|pods/pending/proxy|400|BadRequest|address not allowed",
+            "GET|pods/with-ip/proxy/index.html|503|ServiceUnavailable|error trying to reach pod with-ip: this server does not proxy to pods",
             "GET|services/svc/proxy|503|ServiceUnavailable|no endpoints available for service \"svc\": this server does not proxy to services",
             "GET|services/missing/proxy|404|NotFound|services \"missing\" not found",
             // kube has no route for these methods on these subresources
