@@ -4,15 +4,20 @@ import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.apiextensions.ApiExtensionsResources;
 import dev.kapi.apiserver.registry.apiextensions.CustomResources;
+import dev.kapi.apiserver.registry.groups.apiregistration.ApiRegistrationResources;
+import dev.kapi.apiserver.registry.groups.flowcontrol.FlowControlResources;
 import dev.kapi.apiserver.registry.informer.Informer;
 import dev.kapi.apiserver.registry.informer.InformerOptions;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
+import io.fabric8.kubernetes.api.model.APIService;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.flowcontrol.v1.FlowSchema;
+import io.fabric8.kubernetes.api.model.flowcontrol.v1.PriorityLevelConfiguration;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import org.slf4j.Logger;
@@ -78,6 +83,13 @@ public final class ControllerManager implements AutoCloseable {
         stores.find("admissionregistration.k8s.io", "v1", "validatingadmissionpolicies", ValidatingAdmissionPolicy.class)
                 .ifPresent(s -> all.add(new ValidatingAdmissionPolicyStatusController(
                         informer(s, InformerOptions.DEFAULTS), s, stores.resources(), writes)));
+        stores.find(ApiRegistrationResources.GROUP, "v1", "apiservices", APIService.class)
+                .ifPresent(s -> all.add(new ApiServiceRegistrationController(informer(s, InformerOptions.DEFAULTS), s,
+                        stores.resources(), writes)));
+        stores.find(FlowControlResources.GROUP, "v1", "flowschemas", FlowSchema.class).ifPresent(s -> all.add(
+                new FlowSchemaStatusController(informer(s, InformerOptions.DEFAULTS), informer(stores.find(
+                        FlowControlResources.GROUP, "v1", "prioritylevelconfigurations",
+                        PriorityLevelConfiguration.class).orElseThrow(), InformerOptions.DEFAULTS), s, writes)));
         this.controllers = List.copyOf(all);
     }
 

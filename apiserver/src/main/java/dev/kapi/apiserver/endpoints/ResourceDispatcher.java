@@ -5,6 +5,7 @@ import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.authz.AuthorizedRequest;
 import dev.kapi.apiserver.authz.Authorizer;
 import dev.kapi.apiserver.endpoints.handlers.BindingHandler;
+import dev.kapi.apiserver.endpoints.handlers.ConnectHandler;
 import dev.kapi.apiserver.endpoints.handlers.CreateHandler;
 import dev.kapi.apiserver.endpoints.handlers.DeleteCollectionHandler;
 import dev.kapi.apiserver.endpoints.handlers.DeleteHandler;
@@ -49,6 +50,7 @@ public final class ResourceDispatcher {
     private final VerbHandler scale = new ScaleHandler();
     private final VerbHandler eviction;
     private final VerbHandler binding;
+    private final VerbHandler connect;
     private final Map<GroupResource, VerbHandler> ownCreates;
     private final VerbHandler tokenRequests;
     private final Authorizer authorizer;
@@ -84,6 +86,7 @@ public final class ResourceDispatcher {
                 "deletecollection", new DeleteCollectionHandler());
         this.eviction = new EvictionHandler(stores);
         this.binding = new BindingHandler(stores);
+        this.connect = new ConnectHandler(stores);
     }
 
     /** Serves the resource request that authorization allowed, as its user, on exactly its request info. */
@@ -95,7 +98,8 @@ public final class ResourceDispatcher {
                 .orElseThrow(StatusError::notFoundPath);
         ResourceDefinition<HasMetadata> def = served.definition();
         String verb = info.verb();
-        if (info.extraSegments() || (!def.namespaced() && info.namespace() != null && !info.isNamespaceObject())) {
+        // only a proxy subresource takes a path after its name (nodes/<name>/proxy/<path>)
+        if ((info.extraSegments() && !"proxy".equals(info.subresource())) || (!def.namespaced() && info.namespace() != null && !info.isNamespaceObject())) {
             throw StatusError.notFoundPath();
         }
         if (def.namespaced() && info.namespace() == null && !ALL_NAMESPACE_VERBS.contains(verb)) {
@@ -120,6 +124,14 @@ public final class ResourceDispatcher {
             scope.warn(def.deprecationWarning());
         }
         handlerFor(def, info, verb).handle(scope);
+    }
+
+    /** The connect handler, for the HTTP methods kube routes to the subresource (others have no route: 405). */
+    private VerbHandler connectOnly(ResourceDefinition<HasMetadata> def, String verb, Set<String> served) {
+        if (!served.contains(verb)) {
+            throw methodNotAllowed();
+        }
+        return connect;
     }
 
     /** kube's answer (go-restful's 405) when the path exists but not for this HTTP method. */
@@ -170,6 +182,9 @@ public final class ResourceDispatcher {
                 }
                 yield binding;
             }
+            case "log" -> connectOnly(def, verb, Set.of("get"));
+            case "exec", "attach", "portforward" -> connectOnly(def, verb, Set.of("get", "create"));
+            case "proxy" -> connectOnly(def, verb, Set.of("get", "create", "update", "patch", "delete"));
             case "token" -> {
                 if (!verb.equals("create")) {
                     throw StatusError.methodNotSupported(def.groupResource(), verb);

@@ -7,6 +7,7 @@ import java.util.Set;
 public final class RequestInfoResolver {
 
     private static final Set<String> NAMESPACE_SUBRESOURCES = Set.of("status", "finalize");
+    private static final Set<String> STREAM_SUBRESOURCES = Set.of("exec", "attach", "portforward");
 
     private RequestInfoResolver() {
     }
@@ -60,6 +61,13 @@ public final class RequestInfoResolver {
             case "GET", "HEAD" -> watch ? "watch" : (name == null ? "list" : "get");
             default -> verb;
         };
+        if ("get".equals(verb) && group.isEmpty() && resource.equals("pods") && subresource != null
+                && STREAM_SUBRESOURCES.contains(subresource)) {
+            // kube (AuthorizePodWebsocketUpgradeCreatePermission, on by default since 1.35): the GET that opens a
+            // WebSocket to exec, attach or port-forward needs create, as the SPDY POST does; a role granting
+            // only get on pods/exec must not open a shell
+            verb = "create";
+        }
         if (("list".equals(verb) || "watch".equals(verb)) && name == null && fieldSelectorName != null) {
             name = fieldSelectorName;
         }

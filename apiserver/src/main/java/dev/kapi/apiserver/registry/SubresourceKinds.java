@@ -48,6 +48,8 @@ public final class SubresourceKinds {
             case "attach" -> new Subresource(name, null, null, "PodAttachOptions", List.of("create", "get"));
             case "portforward" ->
                     new Subresource(name, null, null, "PodPortForwardOptions", List.of("create", "get"));
+            case "proxy" -> new Subresource(name, null, null, parent.kind() + "ProxyOptions",
+                    List.of("create", "delete", "get", "patch", "update"));
             case "token" -> new Subresource(name, "authentication.k8s.io", "v1", "TokenRequest", List.of("create"));
             default -> new Subresource(name, null, null, parent.kind(), GET_PATCH_UPDATE);
         };

@@ -31,7 +31,16 @@ class RequestInfoResolverTest {
             // kube reads these as resources in namespace a; no route serves them
             "GET|/api/v1/namespaces/a/namespaces|list|a|namespaces|-|-|false|false",
             "GET|/api/v1/namespaces/a/namespaces/b|get|a|namespaces|b|-|false|false",
-            "GET|/apis/apps/v1/namespaces/a/deployments/d/scale|get|a|deployments|d|scale|false|false"})
+            "GET|/apis/apps/v1/namespaces/a/deployments/d/scale|get|a|deployments|d|scale|false|false",
+            // the GET that opens a WebSocket to a pod's stream is authorized as create (kube's
+            // AuthorizePodWebsocketUpgradeCreatePermission); logs and proxy stay get
+            "GET|/api/v1/namespaces/a/pods/p/exec|create|a|pods|p|exec|false|false",
+            "GET|/api/v1/namespaces/a/pods/p/attach|create|a|pods|p|attach|false|false",
+            "GET|/api/v1/namespaces/a/pods/p/portforward|create|a|pods|p|portforward|false|false",
+            "POST|/api/v1/namespaces/a/pods/p/exec|create|a|pods|p|exec|false|false",
+            "GET|/api/v1/namespaces/a/pods/p/log|get|a|pods|p|log|false|false",
+            "GET|/api/v1/namespaces/a/pods/p/proxy|get|a|pods|p|proxy|false|false",
+            "GET|/apis/example.com/v1/namespaces/a/pods/p/exec|get|a|pods|p|exec|false|false"})
     void resourceRequests(String method, String path, String verb, String namespace, String resource, String name,
                           String subresource, boolean namespaceObject, boolean extra) {
         RequestInfo info = RequestInfoResolver.resolve(method, path, null, null);

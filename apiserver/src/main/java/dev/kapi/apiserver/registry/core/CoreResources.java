@@ -42,16 +42,17 @@ public final class CoreResources {
                         .strategy(new ConfigMapStrategy()).build(),
                 def("secrets", "Secret", Secret.class).strategy(new SecretStrategy()).build(),
                 def("pods", "Pod", Pod.class).shortNames("po").categories("all")
-                        .subresources("status", "eviction", "binding").tracksGeneration().strategy(new PodStrategy()).build(),
+                        .subresources("status", "eviction", "binding", "log", "exec", "attach", "portforward", "proxy")
+                        .tracksGeneration().strategy(new PodStrategy()).build(),
                 def("services", "Service", Service.class).shortNames("svc").categories("all")
-                        .subresources("status").strategy(new ServiceStrategy(allocations)).build(),
+                        .subresources("status", "proxy").strategy(new ServiceStrategy(allocations)).build(),
                 def("serviceaccounts", "ServiceAccount", ServiceAccount.class).shortNames("sa").subresources("token")
                         .strategy(new ServiceAccountStrategy()).build(),
                 def("events", "Event", Event.class).shortNames("ev").strategy(new EventStrategy()).build(),
                 def("endpoints", "Endpoints", Endpoints.class).shortNames("ep")
                         .strategy(new EndpointsStrategy()).build(),
                 def("nodes", "Node", Node.class).clusterScoped().shortNames("no")
-                        .subresources("status").strategy(new NodeStrategy()).build(),
+                        .subresources("status", "proxy").strategy(new NodeStrategy()).build(),
                 def("limitranges", "LimitRange", LimitRange.class).shortNames("limits")
                         .strategy(new LimitRangeStrategy()).build(),
                 def("resourcequotas", "ResourceQuota", ResourceQuota.class).shortNames("quota")

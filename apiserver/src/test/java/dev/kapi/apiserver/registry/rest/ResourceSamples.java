@@ -176,6 +176,17 @@ final class ResourceSamples {
         add("scheduling.k8s.io/priorityclasses", NONE, """
                 {"value":1000}""", null, """
                 {"description":"rt"}""");
+        add("flowcontrol.apiserver.k8s.io/flowschemas", TRACKED, """
+                {"spec":{"priorityLevelConfiguration":{"name":"global-default"},"matchingPrecedence":5000}}""", """
+                {"conditions":[{"type":"Dangling","status":"False","reason":"Found","message":"found",
+                 "lastTransitionTime":"2024-01-01T00:00:00Z"}]}""", """
+                {"spec":{"matchingPrecedence":5001}}""");
+        add("flowcontrol.apiserver.k8s.io/prioritylevelconfigurations", TRACKED, """
+                {"spec":{"type":"Limited","limited":{"nominalConcurrencyShares":5,"limitResponse":{"type":"Reject"}}}}""",
+                """
+                {"conditions":[{"type":"ConcurrencyShared","status":"True","reason":"r","message":"m",
+                 "lastTransitionTime":"2024-01-01T00:00:00Z"}]}""", """
+                {"spec":{"limited":{"nominalConcurrencyShares":6}}}""");
         add("admissionregistration.k8s.io/mutatingwebhookconfigurations", TRACKED, """
                 {"webhooks":[%s]}""".formatted(WEBHOOK), null, """
                 {"webhooks":[%s]}""".formatted(WEBHOOK.replace("}]", "}],\"timeoutSeconds\":5")));

@@ -140,6 +140,8 @@ class UnauthorizedAccessTest {
                           {"apiGroups":[""],"resources":["namespaces"],"verbs":["get","list","watch"]},
                           {"apiGroups":[""],"resources":["pods/eviction"],"resourceNames":["mine-pod"],
                            "verbs":["create"]},
+                          {"apiGroups":[""],"resources":["pods/log","pods/exec","pods/attach","pods/portforward"],
+                           "resourceNames":["mine-pod"],"verbs":["get"]},
                           {"apiGroups":["sec.kapi.dev"],"resources":["gadgets"],"resourceNames":["mine-gadget"],
                            "verbs":["get","update","patch"]}]}""");
         admin.create(RBAC + "/namespaces/team-a/rolebindings", """
@@ -415,6 +417,35 @@ class UnauthorizedAccessTest {
                 JsonNode meta = admin.get("/api/v1/namespaces/" + pod).path("metadata");
                 assertThat(meta.path("name").isMissingNode()).as(pod + " is still there").isFalse();
                 assertThat(meta.has("deletionTimestamp")).as(pod + " is not being deleted").isFalse();
+            }
+        }
+    }
+
+    /**
+     * The pod subresources are authorized as kube does: {@code get} on {@code pods/log}, and {@code create} on
+     * {@code pods/exec}, {@code pods/attach} and {@code pods/portforward} whether the stream is opened by a
+     * WebSocket GET or a SPDY POST (kube's AuthorizePodWebsocketUpgradeCreatePermission): carol, who may only
+     * {@code get} them on {@code mine-pod}, reads its log and opens no stream on any pod.
+     */
+    @Test
+    void podStreamsNeedCreateAndLogsNeedGet() throws Exception {
+        try (RawHttps carol = client(User.CAROL); RawHttps mallory = client(User.MALLORY)) {
+            RawHttps.Response log = carol.send("GET", "/api/v1/namespaces/team-a/pods/mine-pod/log", null, null);
+            assertThat(log.code()).as(log.body()).isEqualTo(200);
+            assertStatus(carol.send("GET", "/api/v1/namespaces/team-a/pods/theirs-pod/log", null, null), 403);
+            assertStatus(mallory.send("GET", "/api/v1/namespaces/team-a/pods/mine-pod/log", null, null), 403);
+            for (String sub : List.of("exec?command=sh", "attach", "portforward?ports=80")) {
+                for (String method : List.of("GET", "POST")) {
+                    RawHttps.Response res = carol.send(method, "/api/v1/namespaces/team-a/pods/mine-pod/" + sub,
+                            method.equals("POST") ? "application/json" : null, method.equals("POST") ? "" : null);
+                    assertStatus(res, 403);
+                    String resource = "pods/" + sub.replaceAll("\\?.*", "");
+                    assertThat(Json.MAPPER.readTree(res.body()).path("message").asString()).isEqualTo(
+                            "pods \"mine-pod\" is forbidden: User \"carol\" cannot create resource \"" + resource
+                                    + "\" in API group \"\" in the namespace \"team-a\"");
+                    assertStatus(mallory.send(method, "/api/v1/namespaces/team-a/pods/mine-pod/" + sub,
+                            method.equals("POST") ? "application/json" : null, method.equals("POST") ? "" : null), 403);
+                }
             }
         }
     }
