@@ -126,7 +126,7 @@ public final class ControllerManager implements AutoCloseable {
         List<Thread> workers = new ArrayList<>();
         controllers.forEach(c -> workers.addAll(c.stop()));
         long deadline = System.nanoTime() + STOP_WAIT.toNanos();
-        garbageCollector.monitors().close();
+        garbageCollector.monitors().close(Duration.ZERO); // interrupted now; the wait below is for all
         Informer.closeAll(informers, STOP_WAIT);
         Informer.joinUntil(workers, deadline);
     }

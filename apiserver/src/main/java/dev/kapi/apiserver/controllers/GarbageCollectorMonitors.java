@@ -64,8 +64,14 @@ final class GarbageCollectorMonitors implements AutoCloseable {
         return Set.copyOf(monitors.keySet());
     }
 
+    /** Stops every monitor and waits for them at most {@link Informer#STOP_WAIT}. */
     @Override
     public void close() {
+        close(Informer.STOP_WAIT);
+    }
+
+    /** Stops every monitor (the registry no longer followed) and waits for them at most {@code wait}. */
+    void close(Duration wait) {
         List<Informer<?>> informers;
         synchronized (this) {
             closed = true;
@@ -75,7 +81,7 @@ final class GarbageCollectorMonitors implements AutoCloseable {
             informers = monitors.values().stream().<Informer<?>>map(Monitor::informer).toList();
             monitors.clear();
         }
-        Informer.closeAll(informers, Informer.STOP_WAIT);
+        Informer.closeAll(informers, wait);
     }
 
     /** Makes the monitors those of the snapshot's resources. */
