@@ -208,6 +208,27 @@ class DeletePropagationTest {
         assertThat(store.get(NS, name).getMetadata().getDeletionTimestamp()).isNull();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"etcd", "sqlite"})
+    void aCollectionDeleteGivesEachObjectTheFinalizersItsPropagationAsks(String backend) {
+        Store<HasMetadata> store = store(backend, "jobs");
+        String ns = "gc-" + UUID.randomUUID().toString().substring(0, 8);
+        for (String name : List.of("a", "b")) {
+            HasMetadata obj = Json.MAPPER.readValue(JOB.formatted(name), store.definition().type());
+            Writes.create(store, ns, obj);
+        }
+        List<HasMetadata> marked = Writes.PIPELINE.deleteCollection(WriteScope.of(store, ns, Writes.ADMIN),
+                dev.kapi.apiserver.registry.ListParams.all(), OperationOptions.delete(policy("Foreground"), false));
+        assertThat(marked).hasSize(2).allSatisfy(o -> assertThat(o.getMetadata().getFinalizers())
+                .containsExactly("foregroundDeletion"));
+        assertThat(store.list(ns, dev.kapi.apiserver.registry.ListParams.all()).items())
+                .allSatisfy(o -> assertThat(o.getMetadata().getDeletionTimestamp()).isNotNull()).hasSize(2);
+
+        Writes.PIPELINE.deleteCollection(WriteScope.of(store, ns, Writes.ADMIN),
+                dev.kapi.apiserver.registry.ListParams.all(), OperationOptions.delete(policy("Background"), false));
+        assertThat(store.list(ns, dev.kapi.apiserver.registry.ListParams.all()).items()).isEmpty();
+    }
+
     private static DeleteOptions policy(String policy) {
         return OperationOptions.delete(policy);
     }
