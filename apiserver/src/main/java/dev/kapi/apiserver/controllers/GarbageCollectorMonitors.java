@@ -38,7 +38,13 @@ final class GarbageCollectorMonitors implements AutoCloseable {
     private Runnable unlisten; // guarded by this
     private boolean closed; // guarded by this
 
-    private record Monitor(ResourceDefinition<?> definition, Informer<?> informer) {
+    /** How long the collector waits for a new monitor's first list before it goes on without it (kube: 30 s). */
+    static final Duration SYNC_TIMEOUT = Duration.ofSeconds(30);
+
+    private record Monitor(ResourceDefinition<?> definition, Informer<?> informer, long startedNanos) {
+        boolean synced(long now) {
+            return informer.hasSynced() || now - startedNanos > SYNC_TIMEOUT.toNanos();
+        }
     }
 
     GarbageCollectorMonitors(StoreRegistry stores, GarbageCollectorGraph graph) {
@@ -55,9 +61,13 @@ final class GarbageCollectorMonitors implements AutoCloseable {
         sync(stores.resources().snapshot());
     }
 
-    /** True when every monitor has its first list in the graph (kube's {@code IsSynced}). */
+    /**
+     * True when every monitor has its first list in the graph (kube's {@code IsSynced}), or has tried for
+     * {@link #SYNC_TIMEOUT} (one resource whose list fails does not stop collection for all).
+     */
     synchronized boolean synced() {
-        return unlisten != null && monitors.values().stream().allMatch(m -> m.informer().hasSynced());
+        long now = System.nanoTime();
+        return unlisten != null && monitors.values().stream().allMatch(m -> m.synced(now));
     }
 
     synchronized Set<GroupResource> monitored() {
@@ -112,7 +122,7 @@ final class GarbageCollectorMonitors implements AutoCloseable {
             if (!monitors.containsKey(gr)) {
                 Store<?> store = stores.store(d);
                 if (store != null) {
-                    monitors.put(gr, new Monitor(d, follow(d, store)));
+                    monitors.put(gr, new Monitor(d, follow(d, store), System.nanoTime()));
                 }
             }
         });
