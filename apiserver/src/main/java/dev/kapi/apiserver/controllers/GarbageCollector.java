@@ -64,6 +64,11 @@ final class GarbageCollector extends Controller {
         return monitors;
     }
 
+    /** The graph as the monitors have built it so far. */
+    GarbageCollectorGraph graph() {
+        return graph;
+    }
+
     @Override
     protected boolean reconcile(String key) {
         if (!monitors.synced()) {

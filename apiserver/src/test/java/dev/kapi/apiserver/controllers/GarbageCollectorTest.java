@@ -90,6 +90,8 @@ class GarbageCollectorTest {
         HasMetadata rs = create("replicasets", NS, "web-1", List.of(ref(deployment, true)));
         HasMetadata pod = create("pods", NS, "web-1-a", List.of(ref(rs, true)));
         HasMetadata bystander = create("configmaps", NS, "kept", List.of());
+        awaitSeen(deployment, rs);
+        awaitSeen(rs, pod);
 
         delete("deployments", NS, "web", "Background");
 
@@ -105,7 +107,10 @@ class GarbageCollectorTest {
         start(backend);
         HasMetadata deployment = create("deployments", NS, "fg", List.of());
         HasMetadata rs = create("replicasets", NS, "fg-1", List.of(ref(deployment, true)));
-        create("pods", NS, "fg-1-a", List.of(ref(rs, true)), "example.com/hold");
+        HasMetadata pod = create("pods", NS, "fg-1-a", List.of(ref(rs, true)), "example.com/hold");
+        // as in kube, the graph decides that the replicaset has dependents of its own: it must have seen them
+        awaitSeen(deployment, rs);
+        awaitSeen(rs, pod);
 
         delete("deployments", NS, "fg", "Foreground");
 
@@ -131,9 +136,12 @@ class GarbageCollectorTest {
         start(backend);
         HasMetadata deployment = create("deployments", NS, "or", List.of());
         HasMetadata other = create("configmaps", NS, "other-owner", List.of());
-        create("replicasets", NS, "or-1", List.of(ref(deployment, true), ref(other, false)));
+        HasMetadata rs = create("replicasets", NS, "or-1", List.of(ref(deployment, true), ref(other, false)));
         HasMetadata job = create("jobs", NS, "batch", List.of());
-        create("pods", NS, "batch-a", List.of(ref(job, true)));
+        HasMetadata pod = create("pods", NS, "batch-a", List.of(ref(job, true)));
+        // as in kube, orphaning releases the dependents the graph has seen
+        awaitSeen(deployment, rs);
+        awaitSeen(job, pod);
 
         delete("deployments", NS, "or", "Orphan");
         delete("jobs", NS, "batch", null); // batch/v1 orphans by default
@@ -175,6 +183,9 @@ class GarbageCollectorTest {
         HasMetadata clusterOwner = create("clusterroles", null, "gc-owner", List.of());
         create("configmaps", NS, "of-cluster-owner", List.of(ref(clusterOwner, true)));
         HasMetadata nsOwner = create("configmaps", "other", "ns-owner", List.of());
+        // kube reports the invalid reference when the graph has seen the owner in its namespace
+        await().atMost(WAIT).until(() -> gc.graph().view(nsOwner.getMetadata().getUid()) != null
+                && !gc.graph().view(nsOwner.getMetadata().getUid()).virtual());
         create("secrets", NS, "cross-namespace", List.of(ref(nsOwner, false)));
         create("clusterroles", null, "cluster-dependent", List.of(ref(nsOwner, false)));
 
@@ -182,6 +193,8 @@ class GarbageCollectorTest {
         assertThat(exists("configmaps", "other", "ns-owner")).isTrue();
         await().atMost(WAIT).until(() -> events().stream().anyMatch(e -> e.getReason().equals("OwnerRefInvalidNamespace")
                 && e.getInvolvedObject().getName().equals("cluster-dependent")));
+        await().atMost(WAIT).until(() -> events().stream().anyMatch(e -> e.getInvolvedObject().getName()
+                .equals("cross-namespace")));
         assertThat(events()).filteredOn(e -> e.getInvolvedObject().getName().equals("cross-namespace"))
                 .extracting(Event::getMessage).first().asString()
                 .isEqualTo("ownerRef [v1/ConfigMap, namespace: gc, name: ns-owner, uid: " + nsOwner.getMetadata().getUid()
@@ -210,6 +223,15 @@ class GarbageCollectorTest {
 
         delete("configmaps", NS, "widget-owner", "Background");
         await().atMost(WAIT).until(() -> widgetStore.list(NS, ListParams.all()).items().isEmpty());
+    }
+
+    /** Waits until the collector's graph knows {@code dependent} as a dependent of {@code owner}. */
+    private void awaitSeen(HasMetadata owner, HasMetadata dependent) {
+        await().atMost(WAIT).until(() -> {
+            GarbageCollectorGraph.View view = gc.graph().view(owner.getMetadata().getUid());
+            return view != null && !view.virtual() && view.dependents().stream()
+                    .anyMatch(d -> d.identity().uid().equals(dependent.getMetadata().getUid()));
+        });
     }
 
     private GarbageCollector restart() {
