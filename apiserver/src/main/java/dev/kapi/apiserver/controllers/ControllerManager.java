@@ -31,7 +31,8 @@ import java.util.List;
  * The controllers that run inside the server (kube-controller-manager's, for the few Kapi has): the namespace
  * controller, the service account controller, the ClusterRole aggregation controller and the disruption
  * controller (PodDisruptionBudget status, which the eviction subresource reads), the resourcequota controller
- * (ResourceQuota status), and apiextensions' CRD controllers (names, conditions, cleanup) with the serving of
+ * (ResourceQuota status), the garbage collector (ownerReferences, propagation finalizers; it follows every
+ * served resource with informers of its own), and apiextensions' CRD controllers (names, conditions, cleanup) with the serving of
  * custom resources on every server. They are clients of the registry: they read through informers it shares
  * among them and write through the {@link WritePipeline} under their own identities, so admission sees their
  * writes. Nothing in the request path calls them.
@@ -53,6 +54,7 @@ public final class ControllerManager implements AutoCloseable {
     private final List<Informer<?>> informers = new ArrayList<>();
     private final List<Controller> controllers;
     private final Informer<CustomResourceDefinition> crds;
+    private final GarbageCollector garbageCollector;
 
     public ControllerManager(StoreRegistry stores, WritePipeline writes) {
         Store<Namespace> namespaceStore = store(stores, "", "namespaces", Namespace.class);
@@ -73,13 +75,14 @@ public final class ControllerManager implements AutoCloseable {
         this.crds = informer(crdStore, InformerOptions.DEFAULTS);
         crds.addHandler(new CustomResourceServing(stores.resources()));
         ResourceQuotaController quotas = ResourceQuotaController.create(stores, writes);
+        this.garbageCollector = new GarbageCollector(stores, writes);
         informers.addAll(quotas.informers());
         List<Controller> all = new ArrayList<>(List.of(
                 new CustomResourceDefinitionController(crds, crdStore, stores, writes),
                 new NamespaceController(namespaces, new NamespaceCleanup(stores, writes)),
                 new ServiceAccountsController(namespaces, accounts, namespaceStore, accountStore, writes),
                 new ClusterRoleAggregationController(clusterRoles, clusterRoleStore, writes),
-                new DisruptionController(budgets, pods, budgetStore, writes), quotas));
+                new DisruptionController(budgets, pods, budgetStore, writes), quotas, garbageCollector));
         stores.find("admissionregistration.k8s.io", "v1", "validatingadmissionpolicies", ValidatingAdmissionPolicy.class)
                 .ifPresent(s -> all.add(new ValidatingAdmissionPolicyStatusController(
                         informer(s, InformerOptions.DEFAULTS), s, stores.resources(), writes)));
@@ -118,6 +121,7 @@ public final class ControllerManager implements AutoCloseable {
             }
         });
         informers.forEach(Informer::start);
+        garbageCollector.monitors().start();
         controllers.forEach(Controller::start);
         try {
             if (!crds.awaitSynced(CRD_SYNC_WAIT)) {
@@ -134,6 +138,7 @@ public final class ControllerManager implements AutoCloseable {
         List<Thread> workers = new ArrayList<>();
         controllers.forEach(c -> workers.addAll(c.stop()));
         long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+        garbageCollector.monitors().close(Duration.ZERO); // interrupted now; the wait below is for all
         Informer.closeAll(informers, STOP_WAIT);
         Informer.joinUntil(workers, deadline);
     }

@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.controllers;
 
 import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.registry.DeletePropagation;
 import dev.kapi.apiserver.registry.ListParams;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
@@ -114,7 +115,9 @@ final class NamespaceCleanup {
         if (!store.definition().serves("deletecollection")) {
             return; // nothing stored (review APIs)
         }
-        writes.deleteCollection(as(store, namespace), ListParams.all(), OperationOptions.delete());
+        // Background, as kube's namespace deleter: no orphan finalizer from a resource's default (jobs)
+        writes.deleteCollection(as(store, namespace), ListParams.all(),
+                OperationOptions.delete(DeletePropagation.BACKGROUND));
         List<T> left = store.list(namespace, ListParams.all()).items();
         status.remaining(store.definition().resource() + "." + store.definition().group(), left.size(),
                 left.stream().map(o -> o.getMetadata().getFinalizers() == null ? List.<String>of()

@@ -164,6 +164,24 @@ public interface ResourceStrategy<T extends HasMetadata> {
         return false;
     }
 
+    /**
+     * What a delete naming no propagation does to the object's dependents (kube's
+     * {@code DefaultGarbageCollectionPolicy}): the garbage collector deletes them, unless the served version
+     * keeps the orphaning default of its clients before server-side cascading (batch/v1 jobs, v1
+     * replicationcontrollers).
+     */
+    default GarbageCollectionPolicy defaultGarbageCollectionPolicy() {
+        return GarbageCollectionPolicy.DELETE_DEPENDENTS;
+    }
+
+    /**
+     * The Warning a delete naming no propagation gets (kube warns on jobs, whose pods its default orphans), or
+     * null.
+     */
+    default String defaultPropagationWarning() {
+        return null;
+    }
+
     /** Releases what a deleted object held (its cluster IP and node ports). Not called on a dry run. */
     default void afterDelete(T old) {
     }

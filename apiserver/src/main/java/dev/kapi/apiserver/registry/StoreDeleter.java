@@ -9,11 +9,13 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Deletes for the {@link Store}: an object nothing holds is deleted with a compare on its revision; one
- * that metadata.finalizers or its strategy hold (a namespace) is only marked, deletionTimestamp set, and
+ * that metadata.finalizers or its strategy hold (a namespace), or that the delete's propagation gives a
+ * garbage collector's finalizer ({@link DeletionFinalizers}), is only marked, deletionTimestamp set, and
  * goes with the update that releases it.
  */
 final class StoreDeleter<T extends HasMetadata> {
@@ -51,8 +53,10 @@ final class StoreDeleter<T extends HasMetadata> {
     }
 
     /**
-     * Deletes one object. One with finalizers is only marked (deletionTimestamp set) and stays until its
-     * last finalizer is removed.
+     * Deletes one object. One with finalizers, or to which the delete's propagation gives the garbage
+     * collector's ({@code orphan}, {@code foregroundDeletion}: {@link DeletionFinalizers}), is only marked
+     * (deletionTimestamp set, those finalizers written) and stays until its last finalizer is removed. A
+     * delete of an object already being deleted may still change its GC finalizers, as in kube.
      */
     Store.DeleteResult<T> delete(String namespace, String name, Preconditions preconditions, WriteOptions options) {
         String key = store.key(namespace, name);
@@ -61,14 +65,20 @@ final class StoreDeleter<T extends HasMetadata> {
             preconditions.check(current);
             T old = store.decode(current);
             options.validation().validate(null, old);
-            if (held(old)) {
-                return new Store.DeleteResult<>(markDeleting(namespace, name, old, preconditions, options), false);
+            Preconditions deleteIf = preconditions.isEmpty()
+                    ? Preconditions.resourceVersion(current.modRevision()) : preconditions;
+            if (held(old) || DeletionFinalizers.changes(old.getMetadata().getFinalizers(), options.propagation(),
+                    policy())) {
+                Marked<T> marked = markDeleting(key, old, preconditions, options);
+                if (marked.object() != null) {
+                    return new Store.DeleteResult<>(marked.object(), false);
+                }
+                deleteIf = preconditions.isEmpty() ? Preconditions.resourceVersion(marked.revision()) : preconditions;
             }
             if (options.dryRun()) {
                 return new Store.DeleteResult<>(old, true);
             }
-            KeyValue deleted = store.storage().delete(key, preconditions.isEmpty()
-                    ? Preconditions.resourceVersion(current.modRevision()) : preconditions);
+            KeyValue deleted = store.storage().delete(key, deleteIf);
             store.definition().strategy().afterDelete(old);
             return new Store.DeleteResult<>(store.decode(deleted), true);
         } catch (StorageException e) {
@@ -79,28 +89,87 @@ final class StoreDeleter<T extends HasMetadata> {
         }
     }
 
-    private T markDeleting(String namespace, String name, T old, Preconditions preconditions, WriteOptions options) {
-        if (old.getMetadata().getDeletionTimestamp() != null) {
-            return old;
-        }
+    private GarbageCollectionPolicy policy() {
+        return store.definition().strategy().defaultGarbageCollectionPolicy();
+    }
+
+    /** The marked object, or (object null) the revision at which nothing held it: it is to be deleted now. */
+    private record Marked<T>(T object, long revision) {
+    }
+
+    /**
+     * Writes the GC finalizers the delete asks for and marks the object deleting (kube's
+     * {@code updateForGracefulDeletionAndFinalizers}); when it is then held by nothing, nothing is written and
+     * the caller deletes it.
+     */
+    private Marked<T> markDeleting(String key, T old, Preconditions preconditions, WriteOptions options) {
         if (options.dryRun()) {
-            ObjectMetaLifecycle.markDeleting(old.getMetadata());
-            store.definition().strategy().prepareForDeletion(old);
-            return old;
+            return prepared(old, options) ? new Marked<>(old, 0) : new Marked<>(null, 0);
         }
         AtomicReference<T> result = new AtomicReference<>();
-        KeyValue kv = store.storage().guaranteedUpdate(store.key(namespace, name), preconditions, false, current -> {
-            T obj = store.decode(current);
-            if (obj.getMetadata().getDeletionTimestamp() == null) {
-                ObjectMetaLifecycle.markDeleting(obj.getMetadata());
-                store.definition().strategy().prepareForDeletion(obj);
-            }
-            result.set(obj);
-            return store.encode(obj);
-        });
+        AtomicLong deleteAt = new AtomicLong(-1);
+        KeyValue kv;
+        try {
+            kv = store.storage().guaranteedUpdate(key, preconditions, false, current -> {
+                T obj = store.decode(current);
+                boolean wasDeleting = obj.getMetadata().getDeletionTimestamp() != null;
+                List<String> before = obj.getMetadata().getFinalizers();
+                if (!prepared(obj, options)) {
+                    deleteAt.set(current.modRevision());
+                    throw new DeleteNow();
+                }
+                result.set(obj);
+                if (wasDeleting && java.util.Objects.equals(before, obj.getMetadata().getFinalizers())) {
+                    throw new Unchanged(current.modRevision());
+                }
+                return store.encode(obj);
+            });
+        } catch (DeleteNow e) {
+            return new Marked<>(null, deleteAt.get());
+        } catch (Unchanged e) {
+            T same = result.get();
+            same.getMetadata().setResourceVersion(Long.toString(e.revision));
+            return new Marked<>(same, e.revision);
+        }
         T marked = result.get();
         marked.getMetadata().setResourceVersion(Long.toString(kv.modRevision()));
-        return marked;
+        return new Marked<>(marked, kv.modRevision());
+    }
+
+    /**
+     * Gives {@code obj} the finalizers the delete asks for and marks it deleting when something then holds it;
+     * false (obj's finalizers changed only) when nothing does.
+     */
+    private boolean prepared(T obj, WriteOptions options) {
+        ObjectMeta meta = obj.getMetadata();
+        if (DeletionFinalizers.changes(meta.getFinalizers(), options.propagation(), policy())) {
+            meta.setFinalizers(DeletionFinalizers.after(meta.getFinalizers(), options.propagation(), policy()));
+        }
+        if (!held(obj)) {
+            return false;
+        }
+        if (meta.getDeletionTimestamp() == null) {
+            ObjectMetaLifecycle.markDeleting(meta);
+            store.definition().strategy().prepareForDeletion(obj);
+        }
+        return true;
+    }
+
+    /** Ends the marking update of an object nothing holds: it is deleted instead. */
+    private static final class DeleteNow extends RuntimeException {
+        DeleteNow() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Ends the marking update of an object already being deleted with these finalizers: nothing to write. */
+    private static final class Unchanged extends RuntimeException {
+        final long revision;
+
+        Unchanged(long revision) {
+            super(null, null, false, false);
+            this.revision = revision;
+        }
     }
 
     /** Deletes every object the params select, one by one (as kube-apiserver's DeleteCollection). */

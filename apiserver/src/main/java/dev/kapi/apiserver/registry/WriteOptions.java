@@ -10,12 +10,28 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
  * {@link dev.kapi.apiserver.registry.rest.WritePipeline}, which builds every WriteOptions. On a delete the
  * check gets no object and the stored one as {@code old}. {@code user} is the requesting user of a create (kube's
  * user in the request context, which a CSR's strategy records in its spec), null where no strategy needs it.
+ * A delete also carries what it asks of the object's dependents ({@link DeletePropagation}).
  */
-public record WriteOptions(boolean dryRun, ObjectValidation validation, UserInfo user) {
+public record WriteOptions(boolean dryRun, ObjectValidation validation, UserInfo user,
+                           DeletePropagation propagation) {
 
-    /** Options of a write whose strategy needs not know the requesting user (updates, deletes). */
+    public WriteOptions {
+        propagation = propagation == null ? DeletePropagation.UNSET : propagation;
+    }
+
+    /** Options of a create: the requesting user for the strategy. */
+    public WriteOptions(boolean dryRun, ObjectValidation validation, UserInfo user) {
+        this(dryRun, validation, user, DeletePropagation.UNSET);
+    }
+
+    /** Options of a delete: what it asks of the object's dependents. */
+    public WriteOptions(boolean dryRun, ObjectValidation validation, DeletePropagation propagation) {
+        this(dryRun, validation, null, propagation);
+    }
+
+    /** Options of an update (no user, no propagation). */
     public WriteOptions(boolean dryRun, ObjectValidation validation) {
-        this(dryRun, validation, null);
+        this(dryRun, validation, null, DeletePropagation.UNSET);
     }
 
     /** A last check on the final object (validating admission); throws to reject. */

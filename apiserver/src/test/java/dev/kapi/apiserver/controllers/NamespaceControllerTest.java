@@ -27,7 +27,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The namespace controller, run by the {@link ControllerManager} on real etcd, is woken by its informer: a
  * namespace whose delete just marked it Terminating (nobody calls the controller) is emptied and removed, and
- * so is one left Terminating before the controllers started, found in their first list.
+ * so is one left Terminating before the controllers started, found in their first list; the garbage
+ * collector's finalizers on its content do not keep it (the controller deletes with Background, as kube's).
  */
 @ExtendWith(EtcdExtension.class)
 class NamespaceControllerTest {
@@ -70,6 +71,26 @@ class NamespaceControllerTest {
         assertThat(namespaces.get(null, "nc-left").getStatus().getPhase()).isEqualTo("Terminating");
         controllers.start();
         awaitGone("nc-left");
+    }
+
+    @Test
+    void theGarbageCollectorsFinalizersDoNotHoldANamespaceBeingDeleted() {
+        controllers.start();
+        namespaceWithContent("nc-gc");
+        // an owner the GC would orphan (its finalizer set before), and one it deletes in the foreground
+        Writes.create(configMaps, "nc-gc", new ConfigMapBuilder().withNewMetadata().withName("orphaning")
+                .withFinalizers("orphan").endMetadata().build());
+        ConfigMap owner = Writes.create(configMaps, "nc-gc", new ConfigMapBuilder().withNewMetadata()
+                .withName("owner").endMetadata().build());
+        Writes.create(configMaps, "nc-gc", new ConfigMapBuilder().withNewMetadata().withName("dependent")
+                .addNewOwnerReference().withApiVersion("v1").withKind("ConfigMap").withName("owner")
+                .withUid(owner.getMetadata().getUid()).withBlockOwnerDeletion(true).endOwnerReference()
+                .endMetadata().build());
+        Writes.PIPELINE.delete(dev.kapi.apiserver.registry.rest.WriteScope.of(configMaps, "nc-gc", Writes.ADMIN),
+                "owner", dev.kapi.apiserver.registry.rest.OperationOptions.delete("Foreground"));
+        assertThat(Writes.delete(namespaces, null, "nc-gc").deleted()).isFalse();
+        awaitGone("nc-gc");
+        assertThat(configMaps.list("nc-gc", dev.kapi.apiserver.registry.ListParams.all()).items()).isEmpty();
     }
 
     private void namespaceWithContent(String name) {

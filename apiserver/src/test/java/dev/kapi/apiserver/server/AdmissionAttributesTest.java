@@ -306,9 +306,9 @@ class AdmissionAttributesTest {
         String controller = user(SystemUsers.NAMESPACE_CONTROLLER);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(recorder.by(controller)).contains(
                 line("mutating", "DELETE", "v1/ConfigMap", "v1/configmaps", "", "gone", "", "-",
-                        "ConfigMap/left{v=1}", DELETE, false, controller),
+                        "ConfigMap/left{v=1}", BACKGROUND, false, controller),
                 line("validating", "DELETE", "v1/ConfigMap", "v1/configmaps", "", "gone", "", "-",
-                        "ConfigMap/left{v=1}", DELETE, false, controller),
+                        "ConfigMap/left{v=1}", BACKGROUND, false, controller),
                 line("mutating", "UPDATE", "v1/Namespace", "v1/namespaces", "status", "gone", "gone",
                         "Namespace/gone{phase=Terminating,finalizers=[kubernetes]}",
                         "Namespace/gone{phase=Terminating,finalizers=[kubernetes]}", UPDATE, false, controller),
@@ -392,6 +392,9 @@ class AdmissionAttributesTest {
     static String options(String kind, String fields) {
         return "{\"apiVersion\":\"meta.k8s.io/v1\",\"kind\":\"" + kind + "\"" + fields + "}";
     }
+
+    /** The namespace controller's deletes, Background as kube's. */
+    private static final String BACKGROUND = options("DeleteOptions", ",\"propagationPolicy\":\"Background\"");
 
     static String deleteDry() {
         return options("DeleteOptions", ",\"dryRun\":[\"All\"],\"propagationPolicy\":\"Background\"");

@@ -14,7 +14,9 @@ import java.io.IOException;
  * (preconditions on uid and resourceVersion, dryRun); admission sees the stored object as the old one. An object
  * held by finalizers (or a namespace, now Terminating) is returned with its deletionTimestamp set; a deleted one
  * is answered with a Success status naming it, or with the object itself for a resource whose strategy says so
- * ({@code ResourceStrategy.returnsDeletedObject}: pods), as kube-apiserver does.
+ * ({@code ResourceStrategy.returnsDeletedObject}: pods), as kube-apiserver does; 202 instead of 200 when it
+ * is not gone yet and the client asked for cascading with the legacy {@code orphanDependents=false}. The
+ * propagation ({@code propagationPolicy}, {@code orphanDependents}) decides the garbage collector's finalizers.
  */
 public final class DeleteHandler implements VerbHandler {
 
@@ -23,7 +25,9 @@ public final class DeleteHandler implements VerbHandler {
         DeleteOptions options = options(scope);
         Store.DeleteResult<HasMetadata> result = scope.writes().delete(scope.writeScope(), scope.name(), options);
         if (!result.deleted() || scope.definition().strategy().returnsDeletedObject()) {
-            ObjectWriter.writeObject(scope, 200, result.object());
+            // kube: 202 for an object not gone yet whose client asked for cascading with orphanDependents=false
+            boolean accepted = !result.deleted() && Boolean.FALSE.equals(options.getOrphanDependents());
+            ObjectWriter.writeObject(scope, accepted ? 202 : 200, result.object());
             return;
         }
         ObjectWriter.writeRaw(scope, 200, success(scope, result.object()));
@@ -57,6 +61,10 @@ public final class DeleteHandler implements VerbHandler {
      */
     static DeleteOptions options(RequestScope scope) throws IOException {
         DeleteOptions options = DeleteOptionsReader.read(scope);
+        String warning = scope.definition().strategy().defaultPropagationWarning();
+        if (warning != null && options.getPropagationPolicy() == null && options.getOrphanDependents() == null) {
+            scope.warn(warning);
+        }
         return OperationOptions.delete(options, scope.dryRun() || OperationOptions.isDryRun(options.getDryRun()));
     }
 }

@@ -3,6 +3,7 @@ package dev.kapi.apiserver.registry.core;
 import dev.kapi.apiserver.api.FieldError;
 import dev.kapi.apiserver.api.selection.LabelSelector;
 import dev.kapi.apiserver.registry.Cells;
+import dev.kapi.apiserver.registry.GarbageCollectionPolicy;
 import dev.kapi.apiserver.registry.ResourceStrategy;
 import dev.kapi.apiserver.registry.ScaleAccess;
 import dev.kapi.apiserver.registry.TableColumn;
@@ -24,6 +25,12 @@ import java.util.Map;
  */
 public final class ReplicationControllerStrategy implements ResourceStrategy<ReplicationController>,
         ScaleAccess<ReplicationController> {
+
+    /** v1 keeps the orphaning default of its clients before server-side cascading, as kube's does. */
+    @Override
+    public GarbageCollectionPolicy defaultGarbageCollectionPolicy() {
+        return GarbageCollectionPolicy.ORPHAN_DEPENDENTS;
+    }
 
     @Override
     public void applyDefaults(ReplicationController rc) {

@@ -20,10 +20,10 @@ import java.util.Map;
  * cluster-admin, the aggregated admin/edit/view with their {@code system:aggregate-to-*} parts,
  * system:discovery, system:basic-user and system:public-info-viewer, bound so that system:masters may do
  * everything, authenticated users may discover the API and review themselves, and everyone (even
- * anonymous) may read /healthz, /livez, /readyz and /version; and the role of the one controller that needs
- * RBAC to write ({@code system:controller:clusterrole-aggregation-controller}, bound to its service account
- * kube-system/clusterrole-aggregation-controller: RBAC escalation prevention lets it write any rules since
- * it may {@code escalate} cluster roles). All carry
+ * anonymous) may read /healthz, /livez, /readyz and /version; and the roles of the controllers kube binds to
+ * their service accounts: {@code system:controller:clusterrole-aggregation-controller} (RBAC escalation
+ * prevention lets it write any rules since it may {@code escalate} cluster roles) and
+ * {@code system:controller:generic-garbage-collector} (every resource read, updated and deleted; events). All carry
  * {@code rbac.authorization.kubernetes.io/autoupdate: "true"}.
  */
 public final class BootstrapPolicy {
@@ -31,6 +31,7 @@ public final class BootstrapPolicy {
     public static final String AUTOUPDATE = "rbac.authorization.kubernetes.io/autoupdate";
     static final String AGGREGATE_TO = "rbac.authorization.k8s.io/aggregate-to-";
     static final String AGGREGATION_CONTROLLER_ROLE = "system:controller:clusterrole-aggregation-controller";
+    static final String GARBAGE_COLLECTOR_ROLE = "system:controller:generic-garbage-collector";
 
     private static final List<String> READ = List.of("get", "list", "watch");
     private static final List<String> WRITE = List.of("create", "delete", "deletecollection", "patch", "update");
@@ -105,6 +106,11 @@ public final class BootstrapPolicy {
         roles.addAll(certificateRoles());
         roles.add(role(AGGREGATION_CONTROLLER_ROLE, Map.of(), null, Rules.resourceRule(List.of(RbacResources.GROUP),
                 List.of("clusterroles"), List.of("escalate", "get", "list", "patch", "update", "watch"))));
+        roles.add(role(GARBAGE_COLLECTOR_ROLE, Map.of(), null,
+                Rules.resourceRule(List.of("*"), List.of("*"), List.of("delete", "get", "list", "patch", "update",
+                        "watch")),
+                Rules.resourceRule(List.of("", "events.k8s.io"), List.of("events"), List.of("create", "patch",
+                        "update"))));
         return roles;
     }
 
@@ -138,7 +144,8 @@ public final class BootstrapPolicy {
                 binding("system:basic-user", group("system:authenticated")),
                 binding("system:public-info-viewer", group("system:authenticated"), group("system:unauthenticated")),
                 binding(AGGREGATION_CONTROLLER_ROLE,
-                        serviceAccount("kube-system", "clusterrole-aggregation-controller")));
+                        serviceAccount("kube-system", "clusterrole-aggregation-controller")),
+                binding(GARBAGE_COLLECTOR_ROLE, serviceAccount("kube-system", "generic-garbage-collector")));
     }
 
     private static ClusterRole role(String name, Map<String, String> labels, String aggregatesFrom,

@@ -57,6 +57,13 @@ public final class OperationOptions {
         return delete(new DeleteOptions(), false);
     }
 
+    /** A delete with this {@code propagationPolicy} (Orphan, Background, Foreground). */
+    public static DeleteOptions delete(String propagationPolicy) {
+        DeleteOptions o = delete();
+        o.setPropagationPolicy(propagationPolicy);
+        return o;
+    }
+
     /** A delete of the object with this uid only (409 when the name now holds another object). */
     public static DeleteOptions deleteWithUid(String uid) {
         DeleteOptions o = delete();

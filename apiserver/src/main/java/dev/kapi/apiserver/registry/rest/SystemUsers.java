@@ -39,6 +39,9 @@ public final class SystemUsers {
     /** Keeps the status of ResourceQuotas ({@code controllers/ResourceQuotaController}). */
     public static final UserInfo RESOURCE_QUOTA_CONTROLLER = controller("resourcequota-controller");
 
+    /** Deletes dependents and orphans them ({@code controllers/GarbageCollector}). */
+    public static final UserInfo GARBAGE_COLLECTOR = controller("generic-garbage-collector");
+
     private SystemUsers() {
     }
 

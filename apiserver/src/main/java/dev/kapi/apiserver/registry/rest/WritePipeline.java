@@ -4,6 +4,7 @@ import dev.kapi.apiserver.admission.AdmissionAttributes;
 import dev.kapi.apiserver.admission.AdmissionAttributes.Operation;
 import dev.kapi.apiserver.admission.AdmissionChain;
 import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.registry.DeletePropagation;
 import dev.kapi.apiserver.registry.ListParams;
 import dev.kapi.apiserver.registry.ResourceDefinition;
 import dev.kapi.apiserver.registry.Store;
@@ -172,7 +173,7 @@ public final class WritePipeline {
         AdmissionAttributes attributes = Attributes.of(Operation.DELETE, scope, name, options, dryRun);
         return scope.store().delete(scope.namespace(), name,
                 DeletePreconditions.of(scope.store(), scope.namespace(), name, options),
-                new WriteOptions(dryRun, deleteAdmission(attributes)));
+                new WriteOptions(dryRun, deleteAdmission(attributes), propagation(options)));
     }
 
     /** Deletes every object the params select, each admitted as a DELETE under name "" (as kube does). */
@@ -181,7 +182,7 @@ public final class WritePipeline {
         boolean dryRun = OperationOptions.isDryRun(options.getDryRun());
         AdmissionAttributes attributes = Attributes.of(Operation.DELETE, scope, "", options, dryRun);
         return scope.store().deleteCollection(scope.namespace(), params,
-                new WriteOptions(dryRun, deleteAdmission(attributes)));
+                new WriteOptions(dryRun, deleteAdmission(attributes), propagation(options)));
     }
 
     /**
@@ -194,7 +195,12 @@ public final class WritePipeline {
         return scope.store().delete(scope.namespace(), name,
                 DeletePreconditions.of(scope.store(), scope.namespace(), name, options),
                 new WriteOptions(OperationOptions.isDryRun(options.getDryRun()), (obj, old) -> {
-                }));
+                }, propagation(options)));
+    }
+
+    /** What the delete asks of the object's dependents. */
+    private static DeletePropagation propagation(DeleteOptions options) {
+        return new DeletePropagation(options.getPropagationPolicy(), options.getOrphanDependents());
     }
 
     /**

@@ -4,7 +4,6 @@ import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.registry.ResourceDefinition;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.testing.Writes;
-import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -82,8 +81,10 @@ final class Subject<T extends HasMetadata> {
         return Json.convert(JsonTrees.merge(Json.tree(obj), patch), def.type());
     }
 
+    /** A delete as kubectl sends it (Background: jobs and replicationcontrollers would orphan by default). */
     Store.DeleteResult<T> delete(String name, boolean dryRun) {
-        return Writes.PIPELINE.delete(scope(null), name, OperationOptions.delete(new DeleteOptions(), dryRun));
+        return Writes.PIPELINE.delete(scope(null), name,
+                OperationOptions.delete(OperationOptions.delete("Background"), dryRun));
     }
 
     static ObjectNode tree(HasMetadata obj) {

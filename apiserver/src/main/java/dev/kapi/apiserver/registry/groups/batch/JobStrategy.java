@@ -2,6 +2,7 @@ package dev.kapi.apiserver.registry.groups.batch;
 
 import dev.kapi.apiserver.api.FieldError;
 import dev.kapi.apiserver.registry.Cells;
+import dev.kapi.apiserver.registry.GarbageCollectionPolicy;
 import dev.kapi.apiserver.registry.ResourceStrategy;
 import dev.kapi.apiserver.registry.TableColumn;
 import dev.kapi.apiserver.registry.groups.WorkloadChecks;
@@ -34,6 +35,21 @@ public final class JobStrategy implements ResourceStrategy<Job> {
     static final String JOB_NAME = "batch.kubernetes.io/job-name";
     static final String LEGACY_CONTROLLER_UID = "controller-uid";
     static final String LEGACY_JOB_NAME = "job-name";
+
+    /** kube's Delete and DeleteCollection of jobs warn when the request leaves the pods to the default. */
+    static final String DELETE_WARNING = "child pods are preserved by default when jobs are deleted; "
+            + "set propagationPolicy=Background to remove them or set propagationPolicy=Orphan to suppress this warning";
+
+    /** batch/v1 keeps the orphaning default of its clients before server-side cascading, as kube's does. */
+    @Override
+    public GarbageCollectionPolicy defaultGarbageCollectionPolicy() {
+        return GarbageCollectionPolicy.ORPHAN_DEPENDENTS;
+    }
+
+    @Override
+    public String defaultPropagationWarning() {
+        return DELETE_WARNING;
+    }
 
     @Override
     public void applyDefaults(Job job) {
