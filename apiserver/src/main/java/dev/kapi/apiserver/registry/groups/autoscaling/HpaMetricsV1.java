@@ -19,6 +19,18 @@ final class HpaMetricsV1 {
     }
 
     static ObjectNode specToV1(JsonNode m) {
+        return toV1(m, "target");
+    }
+
+    static ObjectNode statusToV1(JsonNode m) {
+        return toV1(m, "current");
+    }
+
+    /**
+     * A v2 metric in v1's form: {@code side} is {@code target} for a spec, {@code current} for a status, both
+     * the v2 field read and the prefix of v1's names ({@code targetAverageValue}, {@code currentAverageValue}).
+     */
+    private static ObjectNode toV1(JsonNode m, String side) {
         ObjectNode out = NODES.objectNode();
         String type = text(m, "type");
         if (type != null) {
@@ -29,39 +41,34 @@ final class HpaMetricsV1 {
             ObjectNode v = out.putObject("object");
             set(v, "target", o.path("describedObject"));
             set(v, "metricName", o.path("metric").path("name"));
-            set(v, "targetValue", o.path("target").path("value"));
+            set(v, side + "Value", o.path(side).path("value"));
             set(v, "selector", o.path("metric").path("selector"));
-            set(v, "averageValue", o.path("target").path("averageValue"));
+            set(v, "averageValue", o.path(side).path("averageValue"));
         }
         JsonNode p = m.path("pods");
         if (p.isObject()) {
             ObjectNode v = out.putObject("pods");
             set(v, "metricName", p.path("metric").path("name"));
-            set(v, "targetAverageValue", p.path("target").path("averageValue"));
+            set(v, side + "AverageValue", p.path(side).path("averageValue"));
             set(v, "selector", p.path("metric").path("selector"));
         }
-        JsonNode r = m.path("resource");
-        if (r.isObject()) {
-            ObjectNode v = out.putObject("resource");
-            set(v, "name", r.path("name"));
-            set(v, "targetAverageUtilization", r.path("target").path("averageUtilization"));
-            set(v, "targetAverageValue", r.path("target").path("averageValue"));
-        }
-        JsonNode c = m.path("containerResource");
-        if (c.isObject()) {
-            ObjectNode v = out.putObject("containerResource");
-            set(v, "name", c.path("name"));
-            set(v, "targetAverageUtilization", c.path("target").path("averageUtilization"));
-            set(v, "targetAverageValue", c.path("target").path("averageValue"));
-            set(v, "container", c.path("container"));
+        for (String kind : new String[] {"resource", "containerResource"}) {
+            JsonNode r = m.path(kind);
+            if (r.isObject()) {
+                ObjectNode v = out.putObject(kind);
+                set(v, "name", r.path("name"));
+                set(v, side + "AverageUtilization", r.path(side).path("averageUtilization"));
+                set(v, side + "AverageValue", r.path(side).path("averageValue"));
+                set(v, "container", r.path("container"));
+            }
         }
         JsonNode e = m.path("external");
         if (e.isObject()) {
             ObjectNode v = out.putObject("external");
             set(v, "metricName", e.path("metric").path("name"));
             set(v, "metricSelector", e.path("metric").path("selector"));
-            set(v, "targetValue", e.path("target").path("value"));
-            set(v, "targetAverageValue", e.path("target").path("averageValue"));
+            set(v, side + "Value", e.path(side).path("value"));
+            set(v, side + "AverageValue", e.path(side).path("averageValue"));
         }
         return out;
     }
@@ -101,51 +108,6 @@ final class HpaMetricsV1 {
             metric(v, e.path("metricName"), e.path("metricSelector"));
             target(v, present(e.path("targetValue")) ? "Value" : "AverageValue", e.path("targetValue"),
                     e.path("targetAverageValue"), null);
-        }
-        return out;
-    }
-
-    static ObjectNode statusToV1(JsonNode m) {
-        ObjectNode out = NODES.objectNode();
-        set(out, "type", m.path("type"));
-        JsonNode o = m.path("object");
-        if (o.isObject()) {
-            ObjectNode v = out.putObject("object");
-            set(v, "target", o.path("describedObject"));
-            set(v, "metricName", o.path("metric").path("name"));
-            set(v, "currentValue", o.path("current").path("value"));
-            set(v, "selector", o.path("metric").path("selector"));
-            set(v, "averageValue", o.path("current").path("averageValue"));
-        }
-        JsonNode p = m.path("pods");
-        if (p.isObject()) {
-            ObjectNode v = out.putObject("pods");
-            set(v, "metricName", p.path("metric").path("name"));
-            set(v, "currentAverageValue", p.path("current").path("averageValue"));
-            set(v, "selector", p.path("metric").path("selector"));
-        }
-        JsonNode r = m.path("resource");
-        if (r.isObject()) {
-            ObjectNode v = out.putObject("resource");
-            set(v, "name", r.path("name"));
-            set(v, "currentAverageUtilization", r.path("current").path("averageUtilization"));
-            set(v, "currentAverageValue", r.path("current").path("averageValue"));
-        }
-        JsonNode c = m.path("containerResource");
-        if (c.isObject()) {
-            ObjectNode v = out.putObject("containerResource");
-            set(v, "name", c.path("name"));
-            set(v, "currentAverageUtilization", c.path("current").path("averageUtilization"));
-            set(v, "currentAverageValue", c.path("current").path("averageValue"));
-            set(v, "container", c.path("container"));
-        }
-        JsonNode e = m.path("external");
-        if (e.isObject()) {
-            ObjectNode v = out.putObject("external");
-            set(v, "metricName", e.path("metric").path("name"));
-            set(v, "metricSelector", e.path("metric").path("selector"));
-            set(v, "currentValue", e.path("current").path("value"));
-            set(v, "currentAverageValue", e.path("current").path("averageValue"));
         }
         return out;
     }
