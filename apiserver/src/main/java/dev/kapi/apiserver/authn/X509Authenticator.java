@@ -1,9 +1,6 @@
 package dev.kapi.apiserver.authn;
 
 import jakarta.servlet.http.HttpServletRequest;
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.ASN1String;
-import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 
@@ -86,11 +83,11 @@ public final class X509Authenticator implements Authenticator {
     private UserInfo verifiedUser(X509Certificate[] chain, long now) {
         verify(chain, now);
         X500Name subject = X500Name.getInstance(chain[0].getSubjectX500Principal().getEncoded());
-        List<String> cn = values(subject, BCStyle.CN);
+        List<String> cn = SubjectNames.values(subject, BCStyle.CN);
         if (cn.isEmpty() || cn.getFirst().isEmpty()) {
             throw new TokenAuthenticator.BadCredentialsException("x509: certificate has no common name");
         }
-        return new UserInfo(cn.getFirst(), "", values(subject, BCStyle.O), Map.of());
+        return new UserInfo(cn.getFirst(), "", SubjectNames.values(subject, BCStyle.O), Map.of());
     }
 
     private void verify(X509Certificate[] chain, long now) {
@@ -111,8 +108,4 @@ public final class X509Authenticator implements Authenticator {
         }
     }
 
-    private static List<String> values(X500Name name, ASN1ObjectIdentifier type) {
-        return Arrays.stream(name.getRDNs(type)).map(RDN::getFirst)
-                .map(v -> v.getValue() instanceof ASN1String str ? str.getString() : v.getValue().toString()).toList();
-    }
 }

@@ -4,10 +4,9 @@ import dev.kapi.apiserver.admission.AdmissionAttributes;
 import dev.kapi.apiserver.admission.AdmissionAttributes.Operation;
 import dev.kapi.apiserver.admission.ValidatingAdmission;
 import dev.kapi.apiserver.admission.plugin.AdmissionForbidden;
+import dev.kapi.apiserver.authn.SubjectNames;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
-import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x500.style.IETFUtils;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.util.io.pem.PemReader;
@@ -44,10 +43,8 @@ public final class CertificateSubjectRestriction implements ValidatingAdmission 
         if (request == null) {
             return;
         }
-        for (RDN rdn : request.getSubject().getRDNs(BCStyle.O)) {
-            if (MASTERS.equals(IETFUtils.valueToString(rdn.getFirst().getValue()))) {
-                throw AdmissionForbidden.of(a, "use of " + SIGNER + " signer with " + MASTERS + " group is not allowed");
-            }
+        if (SubjectNames.values(request.getSubject(), BCStyle.O).contains(MASTERS)) {
+            throw AdmissionForbidden.of(a, "use of " + SIGNER + " signer with " + MASTERS + " group is not allowed");
         }
     }
 

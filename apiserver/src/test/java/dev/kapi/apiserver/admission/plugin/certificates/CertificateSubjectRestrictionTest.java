@@ -26,6 +26,8 @@ class CertificateSubjectRestrictionTest {
         assertThatThrownBy(() -> plugin.validate(create("kubernetes.io/kube-apiserver-client",
                 "CN=eve,O=dev,O=system:masters"))).hasMessage("certificatesigningrequests.certificates.k8s.io \"c\" "
                 + "is forbidden: use of kubernetes.io/kube-apiserver-client signer with system:masters group is not allowed");
+        assertThatThrownBy(() -> plugin.validate(create("kubernetes.io/kube-apiserver-client",
+                "CN=eve+O=system:masters"))).hasMessageContaining("with system:masters group is not allowed");
         assertThatCode(() -> plugin.validate(create("kubernetes.io/kube-apiserver-client", "CN=eve,O=dev")))
                 .doesNotThrowAnyException();
         assertThatCode(() -> plugin.validate(create("example.com/other", "CN=eve,O=system:masters")))
