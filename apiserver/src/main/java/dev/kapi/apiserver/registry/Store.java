@@ -94,6 +94,22 @@ public final class Store<T extends HasMetadata> {
         return def.storageForm().fromStorage(def.storageForm().toStorage(obj));
     }
 
+    /**
+     * {@code updated} with the status of {@code old}. For a version stored as another the status is copied in
+     * the stored form, as kube copies the internal object's: the served version may not say all of it
+     * (autoscaling/v1 carries v2's conditions only in annotations, which a request may leave out or forge).
+     */
+    @SuppressWarnings("unchecked")
+    private T withStoredStatus(T updated, T old) {
+        StorageForm<T> form = def.storageForm();
+        if (form.storedType() == null) {
+            return ObjectMetaLifecycle.withStatusOf(updated, old, def.type());
+        }
+        HasMetadata merged = ObjectMetaLifecycle.withStatusOf(form.toStorage(updated), form.toStorage(old),
+                (Class<HasMetadata>) form.storedType());
+        return form.fromStorage(merged);
+    }
+
     StatusError error(StorageException e, String name) {
         return StorageErrors.interpret(e, def.groupResource(), name);
     }
@@ -281,7 +297,7 @@ public final class Store<T extends HasMetadata> {
             return next;
         }
         if (def.hasSubresource("status") && strategy.keepsStoredStatus()) {
-            updated = ObjectMetaLifecycle.withStatusOf(updated, old, def.type());
+            updated = withStoredStatus(updated, old);
             meta = updated.getMetadata();
         }
         ObjectMetaLifecycle.keepSystemFields(meta, old.getMetadata());

@@ -46,13 +46,12 @@ public final class HpaConversion {
         for (JsonNode m : spec.path("metrics")) {
             JsonNode utilization = m.path("resource").path("target").path("averageUtilization");
             boolean cpu = "Resource".equals(text(m, "type")) && "cpu".equals(text(m.path("resource"), "name"));
-            if (cpu && !cpuFound) {
-                cpuFound = true;
-                if (!utilization.isMissingNode() && !utilization.isNull()) {
+            if (cpu && !utilization.isMissingNode() && !utilization.isNull()) {
+                // kube: the first CPU metric with a utilization target is v1's target, every such one is left out
+                if (!cpuFound) {
+                    cpuFound = true;
                     outSpec.set("targetCPUUtilizationPercentage", utilization);
                 }
-            }
-            if (cpu && !utilization.isMissingNode() && !utilization.isNull()) {
                 continue;
             }
             other.add(HpaMetricsV1.specToV1(m));
@@ -109,7 +108,14 @@ public final class HpaConversion {
         ArrayNode metrics = outSpec.putArray("metrics");
         JsonNode other = annotation(annotations, METRICS);
         if (other != null && other.isArray()) {
-            other.forEach(m -> metrics.add(HpaMetricsV1.specFromV1(m)));
+            JsonNode fromAnnotation = readable(() -> {
+                ArrayNode a = NODES.arrayNode();
+                other.forEach(m -> a.add(HpaMetricsV1.specFromV1(m)));
+                return a;
+            }, io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec[].class);
+            if (fromAnnotation != null) {
+                metrics.addAll((ArrayNode) fromAnnotation);
+            }
         }
         if (spec.has("targetCPUUtilizationPercentage") && !spec.get("targetCPUUtilizationPercentage").isNull()) {
             metrics.add(cpuUtilization(spec.get("targetCPUUtilizationPercentage")));
@@ -118,8 +124,11 @@ public final class HpaConversion {
             metrics.add(cpuUtilization(NODES.numberNode(HpaDefaults.DEFAULT_CPU_UTILIZATION)));
         }
         JsonNode behavior = annotation(annotations, BEHAVIOR);
-        if (behavior != null && behavior.isObject()) {
-            outSpec.set("behavior", HpaBehaviorV1.fromGoFields(behavior));
+        JsonNode v2Behavior = behavior != null && behavior.isObject() ? readable(
+                () -> HpaBehaviorV1.fromGoFields(behavior),
+                io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBehavior.class) : null;
+        if (v2Behavior != null) {
+            outSpec.set("behavior", v2Behavior);
         }
         JsonNode status = in.path("status");
         ObjectNode outStatus = out.putObject("status");
@@ -128,9 +137,13 @@ public final class HpaConversion {
             outStatus.remove("currentReplicas"); // v2's is omitted when 0, v1's always written
         }
         JsonNode current = annotation(annotations, CURRENT_METRICS);
-        if (current != null && current.isArray()) {
-            ArrayNode currentMetrics = outStatus.putArray("currentMetrics");
-            current.forEach(m -> currentMetrics.add(HpaMetricsV1.statusFromV1(m)));
+        JsonNode currentFromAnnotation = current != null && current.isArray() ? readable(() -> {
+            ArrayNode a = NODES.arrayNode();
+            current.forEach(m -> a.add(HpaMetricsV1.statusFromV1(m)));
+            return a;
+        }, io.fabric8.kubernetes.api.model.autoscaling.v2.MetricStatus[].class) : null;
+        if (currentFromAnnotation != null) {
+            outStatus.set("currentMetrics", currentFromAnnotation);
         } else if (status.has("currentCPUUtilizationPercentage") && !status.get("currentCPUUtilizationPercentage").isNull()) {
             ObjectNode m = outStatus.putArray("currentMetrics").addObject();
             m.put("type", "Resource");
@@ -139,7 +152,8 @@ public final class HpaConversion {
             r.putObject("current").set("averageUtilization", status.get("currentCPUUtilizationPercentage"));
         }
         JsonNode conditions = annotation(annotations, CONDITIONS);
-        if (conditions != null && conditions.isArray()) {
+        if (conditions != null && conditions.isArray() && readable(() -> conditions,
+                io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerCondition[].class) != null) {
             outStatus.set("conditions", conditions);
         }
         HorizontalPodAutoscaler v2 = Json.convert(out, HorizontalPodAutoscaler.class);
@@ -171,6 +185,20 @@ public final class HpaConversion {
     }
 
     /** An annotation's JSON value, or null when absent or not JSON (kube ignores it then). */
+    /**
+     * What {@code build} makes of an annotation, or null when that fails or does not read as {@code type}: kube
+     * ignores a round-trip annotation it cannot unmarshal.
+     */
+    private static JsonNode readable(java.util.function.Supplier<JsonNode> build, Class<?> type) {
+        try {
+            JsonNode node = build.get();
+            Json.convert(node, type);
+            return node;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     private static JsonNode annotation(JsonNode annotations, String name) {
         JsonNode v = annotations.path(name);
         if (!v.isString()) {

@@ -73,4 +73,35 @@ class HpaConversionTest {
         assertThat(v2.getSpec().getBehavior().getScaleUp().getPolicies()).hasSize(2);
         assertThat(v2.getSpec().getBehavior().getScaleDown().getPolicies().get(0).getType()).isEqualTo("Percent");
     }
+
+    @Test
+    void aWellFormedAnnotationOfTheWrongShapeIsIgnoredToo() {
+        var v1 = Json.read("""
+                {"apiVersion":"autoscaling/v1","kind":"HorizontalPodAutoscaler","metadata":{"name":"a","annotations":{
+                  "autoscaling.alpha.kubernetes.io/metrics":"[{\\"type\\":\\"Pods\\",\\"pods\\":{\\"metricName\\":{\\"a\\":1}}}]",
+                  "autoscaling.alpha.kubernetes.io/conditions":"[{\\"type\\":{\\"x\\":1}}]",
+                  "autoscaling.alpha.kubernetes.io/current-metrics":"[{\\"type\\":[1]}]"}},
+                 "spec":{"scaleTargetRef":{"kind":"Deployment","name":"web"},"maxReplicas":3}}
+                """.getBytes(StandardCharsets.UTF_8), io.fabric8.kubernetes.api.model.autoscaling.v1.HorizontalPodAutoscaler.class);
+        HorizontalPodAutoscaler v2 = HpaConversion.toV2(v1);
+        assertThat(v2.getSpec().getMetrics()).hasSize(1);
+        assertThat(v2.getSpec().getMetrics().get(0).getResource().getTarget().getAverageUtilization()).isEqualTo(80);
+        assertThat(v2.getStatus().getConditions()).isNullOrEmpty();
+        assertThat(v2.getStatus().getCurrentMetrics()).isNullOrEmpty();
+    }
+
+    @Test
+    void v1sTargetIsTheFirstCpuMetricWithAUtilizationAndTheOthersTravelInTheAnnotation() {
+        HorizontalPodAutoscaler v2 = Json.read("""
+                {"apiVersion":"autoscaling/v2","kind":"HorizontalPodAutoscaler","metadata":{"name":"a"},
+                 "spec":{"scaleTargetRef":{"kind":"Deployment","name":"web"},"maxReplicas":3,"metrics":[
+                  {"type":"Resource","resource":{"name":"cpu","target":{"type":"AverageValue","averageValue":"500m"}}},
+                  {"type":"Resource","resource":{"name":"cpu","target":{"type":"Utilization","averageUtilization":60}}}]}}
+                """.getBytes(StandardCharsets.UTF_8), HorizontalPodAutoscaler.class);
+        var v1 = HpaConversion.toV1(v2);
+        assertThat(v1.getSpec().getTargetCPUUtilizationPercentage()).isEqualTo(60);
+        assertThat(v1.getMetadata().getAnnotations().get("autoscaling.alpha.kubernetes.io/metrics"))
+                .contains("500m").doesNotContain("60");
+        assertThat(HpaConversion.toV2(v1).getSpec().getMetrics()).hasSize(2);
+    }
 }

@@ -170,6 +170,37 @@ class VersionsOverOneStorageTest {
     }
 
     @Test
+    void aV1UpdateKeepsTheStoredStatusWhateverItsAnnotationsSay() throws Exception {
+        String name = name();
+        Writes.create(hpaV2, NS, v2Hpa(name));
+        Writes.update(hpaV2, NS, name, "status", current -> {
+            current.setStatus(Json.convert(Json.MAPPER.readTree("""
+                    {"currentReplicas":2,"desiredReplicas":3,"currentMetrics":[{"type":"Pods","pods":{"metric":{"name":"qps"},
+                      "current":{"averageValue":"7"}}}],
+                     "conditions":[{"type":"AbleToScale","status":"True","reason":"ReadyForNewScale"}]}"""),
+                    io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerStatus.class));
+            return current;
+        });
+        JsonNode status = tree(hpaV2.get(NS, name).getStatus());
+        // a manifest applied at v1 carries no round-trip annotations
+        Writes.update(hpaV1, NS, name, current -> {
+            current.getMetadata().setAnnotations(null);
+            current.getSpec().setMaxReplicas(9);
+            return current;
+        });
+        assertThat(tree(hpaV2.get(NS, name).getStatus())).isEqualTo(status);
+        // nor does an update without rights on the status subresource set conditions through the annotation
+        Writes.update(hpaV1, NS, name, current -> {
+            current.getMetadata().setAnnotations(java.util.Map.of("autoscaling.alpha.kubernetes.io/conditions",
+                    "[{\"type\":\"ScalingActive\",\"status\":\"False\",\"reason\":\"Forged\"}]"));
+            return current;
+        });
+        HorizontalPodAutoscaler after = hpaV2.get(NS, name);
+        assertThat(tree(after.getStatus())).isEqualTo(status);
+        assertThat(after.getSpec().getMaxReplicas()).isEqualTo(9);
+    }
+
+    @Test
     void eachVersionIsValidatedAsKubeValidatesIt() {
         assertInvalid(() -> Writes.create(hpaV1, NS, v1Hpa(name(), """
                         {"scaleTargetRef":{"kind":"Deployment","name":"web"},"maxReplicas":0,"targetCPUUtilizationPercentage":0}""")),
