@@ -81,6 +81,11 @@ public final class ConvertedStrategy<T extends HasMetadata, S extends HasMetadat
     }
 
     @Override
+    public GarbageCollectionPolicy defaultGarbageCollectionPolicy() {
+        return inner.defaultGarbageCollectionPolicy();
+    }
+
+    @Override
     public List<TableColumn<T>> tableColumns() {
         return inner.tableColumns().stream().map(c -> new TableColumn<T>(c.name(), c.type(), c.format(),
                 c.description(), c.priority(), obj -> c.cell().apply(convert.apply(obj)))).toList();

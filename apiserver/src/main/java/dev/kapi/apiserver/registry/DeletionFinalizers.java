@@ -9,7 +9,8 @@ import java.util.List;
  * {@code deletionFinalizersForGarbageCollection}): {@code orphan} when its dependents are to be orphaned,
  * {@code foregroundDeletion} when they are to go first. The delete's options decide (the legacy
  * {@code orphanDependents} over {@code propagationPolicy}); without either, a GC finalizer the object already
- * has stays; without one, the resource's {@link GarbageCollectionPolicy}. Background asks for neither.
+ * has stays; without one, the resource's {@link GarbageCollectionPolicy}. Background asks for neither, and a
+ * resource whose policy is {@link GarbageCollectionPolicy#UNSUPPORTED} never gets either.
  */
 public final class DeletionFinalizers {
 
@@ -31,7 +32,7 @@ public final class DeletionFinalizers {
         if (orphan(current, propagation, policy)) {
             next.add(ORPHAN);
         }
-        if (foreground(current, propagation)) {
+        if (foreground(current, propagation, policy)) {
             next.add(FOREGROUND);
         }
         return next;
@@ -44,6 +45,9 @@ public final class DeletionFinalizers {
     }
 
     private static boolean orphan(List<String> finalizers, DeletePropagation p, GarbageCollectionPolicy policy) {
+        if (policy == GarbageCollectionPolicy.UNSUPPORTED) {
+            return false;
+        }
         if (p.orphanDependents() != null) {
             return p.orphanDependents();
         }
@@ -61,8 +65,8 @@ public final class DeletionFinalizers {
         return policy == GarbageCollectionPolicy.ORPHAN_DEPENDENTS;
     }
 
-    private static boolean foreground(List<String> finalizers, DeletePropagation p) {
-        if (p.orphanDependents() != null) {
+    private static boolean foreground(List<String> finalizers, DeletePropagation p, GarbageCollectionPolicy policy) {
+        if (policy == GarbageCollectionPolicy.UNSUPPORTED || p.orphanDependents() != null) {
             return false;
         }
         if (p.policy() != null) {

@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.registry.core;
 
 import dev.kapi.apiserver.api.FieldError;
+import dev.kapi.apiserver.registry.GarbageCollectionPolicy;
 import dev.kapi.apiserver.registry.ResourceStrategy;
 import dev.kapi.apiserver.registry.TableColumn;
 import io.fabric8.kubernetes.api.model.Event;
@@ -30,6 +31,12 @@ public final class EventStrategy implements ResourceStrategy<Event> {
     /** {@code eventsApi}: the strategy of events.k8s.io/v1 requests, whose stricter rules apply too. */
     public EventStrategy(boolean eventsApi) {
         this.eventsApi = eventsApi;
+    }
+
+    /** Events take no part in garbage collection (kube's event strategy answers {@code rest.Unsupported}). */
+    @Override
+    public GarbageCollectionPolicy defaultGarbageCollectionPolicy() {
+        return GarbageCollectionPolicy.UNSUPPORTED;
     }
 
     @Override

@@ -59,8 +59,11 @@ class DeletePropagationTest {
             "template":{"metadata":{"labels":{"app":"a"}},"spec":{"containers":[{"name":"c","image":"nginx"}]}}}}""";
     private static final String CONFIGMAP = """
             {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"%s"}}""";
+    private static final String EVENT = """
+            {"apiVersion":"v1","kind":"Event","metadata":{"name":"%s"},"involvedObject":{"kind":"Pod","name":"p",
+            "namespace":"gc"},"reason":"Started","message":"m","type":"Normal","source":{"component":"c"}}""";
     private static final Map<String, String> SAMPLES = Map.of("jobs", JOB, "deployments", DEPLOYMENT,
-            "replicationcontrollers", RC, "configmaps", CONFIGMAP);
+            "replicationcontrollers", RC, "configmaps", CONFIGMAP, "events", EVENT);
 
     @TempDir
     static Path dir;
@@ -105,6 +108,10 @@ class DeletePropagationTest {
             all.add(Arguments.of(backend, "jobs", null, false, true, List.of()));
             all.add(Arguments.of(backend, "replicationcontrollers", null, null, false, List.of("orphan")));
             all.add(Arguments.of(backend, "replicationcontrollers", "Background", null, true, List.of()));
+            // Events take no part in garbage collection: nothing would ever remove a GC finalizer from one
+            all.add(Arguments.of(backend, "events", "Foreground", null, true, List.of()));
+            all.add(Arguments.of(backend, "events", "Orphan", null, true, List.of()));
+            all.add(Arguments.of(backend, "events", null, true, true, List.of()));
         }
         return all.stream();
     }
