@@ -13,6 +13,8 @@ import dev.kapi.apiserver.registry.rest.WriteScope;
 import io.fabric8.kubernetes.api.model.APIService;
 import io.fabric8.kubernetes.api.model.APIServiceCondition;
 import io.fabric8.kubernetes.api.model.APIServiceStatus;
+import io.fabric8.kubernetes.api.model.DeleteOptions;
+import io.fabric8.kubernetes.api.model.Preconditions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,10 +47,14 @@ final class ApiServiceRegistrationController extends Controller {
     private final WriteScope<APIService> scope;
     private final WritePipeline writes;
 
-    ApiServiceRegistrationController(Informer<APIService> apiServices, Store<APIService> store,
+    /**
+     * {@code crds} is the informer whose handler registers custom resources in {@code registry}: nothing is
+     * reconciled before it has synced, or every CRD's APIService would look unwanted after a restart.
+     */
+    ApiServiceRegistrationController(Informer<APIService> apiServices, Informer<?> crds, Store<APIService> store,
                                      ResourceRegistry registry, WritePipeline writes) {
         super("apiservice-registration", 1, new WorkQueue(Duration.ofMillis(500), Duration.ofSeconds(30)),
-                List.of(apiServices));
+                List.of(crds, apiServices));
         this.apiServices = apiServices;
         this.registry = registry;
         this.scope = WriteScope.of(store, null, SystemUsers.API_SERVER);
@@ -92,7 +98,11 @@ final class ApiServiceRegistrationController extends Controller {
             boolean automanaged = existing.getMetadata().getLabels() != null
                     && existing.getMetadata().getLabels().containsKey(LocalApiServices.AUTOMANAGED);
             if (automanaged && desired == null) {
-                writes.delete(scope, name, OperationOptions.delete());
+                // only the object read, not one that took its name since
+                DeleteOptions options = OperationOptions.delete();
+                options.setPreconditions(new Preconditions(existing.getMetadata().getResourceVersion(),
+                        existing.getMetadata().getUid()));
+                writes.delete(scope, name, options);
                 LOG.debug("removed APIService {}: its group/version is no longer served", name);
                 return true;
             }

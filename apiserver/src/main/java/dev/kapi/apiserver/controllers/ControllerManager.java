@@ -87,7 +87,7 @@ public final class ControllerManager implements AutoCloseable {
                 .ifPresent(s -> all.add(new ValidatingAdmissionPolicyStatusController(
                         informer(s, InformerOptions.DEFAULTS), s, stores.resources(), writes)));
         stores.find(ApiRegistrationResources.GROUP, "v1", "apiservices", APIService.class)
-                .ifPresent(s -> all.add(new ApiServiceRegistrationController(informer(s, InformerOptions.DEFAULTS), s,
+                .ifPresent(s -> all.add(new ApiServiceRegistrationController(informer(s, InformerOptions.DEFAULTS), crds, s,
                         stores.resources(), writes)));
         stores.find(FlowControlResources.GROUP, "v1", "flowschemas", FlowSchema.class).ifPresent(s -> all.add(
                 new FlowSchemaStatusController(informer(s, InformerOptions.DEFAULTS), informer(stores.find(

@@ -42,11 +42,12 @@ class ApiServiceRegistrationControllerTest {
     private StoreRegistry stores;
     private ControllerManager controllers;
     private Store<APIService> apiServices;
+    private String prefix;
 
     @BeforeAll
     void start() {
         storage = EtcdStorage.connect(EtcdExtension.endpoints());
-        String prefix = EtcdExtension.randomPrefix();
+        prefix = EtcdExtension.randomPrefix();
         stores = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
                 new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
         apiServices = stores.find("apiregistration.k8s.io", "v1", "apiservices", APIService.class).orElseThrow();
@@ -133,6 +134,33 @@ class ApiServiceRegistrationControllerTest {
             assertThat(find("v2.reg.example.com")).isNotNull();
             assertThat(find("v1.reg.example.com")).isNull();
         });
+    }
+
+    /** A restarted server must not take its CRDs' APIServices for unwanted before it has read the CRDs. */
+    @Test
+    void aRestartKeepsTheApiServicesOfCustomResources() throws InterruptedException {
+        Store<CustomResourceDefinition> crds = stores.find("apiextensions.k8s.io", "v1",
+                "customresourcedefinitions", CustomResourceDefinition.class).orElseThrow();
+        Writes.create(crds, null, new CustomResourceDefinitionBuilder().withNewMetadata()
+                .withName("sprockets.restart.example.com").endMetadata().withNewSpec().withGroup("restart.example.com")
+                .withScope("Namespaced").withNewNames().withPlural("sprockets").withSingular("sprocket")
+                .withKind("Sprocket").withListKind("SprocketList").endNames().withVersions(version("v1", true))
+                .endSpec().build());
+        await().atMost(Duration.ofSeconds(20)).until(() -> find("v1.restart.example.com") != null);
+        String uid = find("v1.restart.example.com").getMetadata().getUid();
+        for (int restart = 0; restart < 3; restart++) {
+            StoreRegistry fresh = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
+                    new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
+            try (ControllerManager second = new ControllerManager(fresh, Writes.PIPELINE)) {
+                second.start();
+                for (int i = 0; i < 15; i++) {
+                    APIService now = find("v1.restart.example.com");
+                    assertThat(now).as("after restart %d", restart).isNotNull();
+                    assertThat(now.getMetadata().getUid()).isEqualTo(uid);
+                    Thread.sleep(100);
+                }
+            }
+        }
     }
 
     private static CustomResourceDefinitionVersion version(String name, boolean served) {
