@@ -8,7 +8,9 @@ import dev.kapi.apiserver.registry.rest.OperationOptions;
 import dev.kapi.apiserver.registry.rest.SystemUsers;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
 import dev.kapi.apiserver.registry.rest.WriteScope;
+import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Preconditions;
 import io.fabric8.kubernetes.api.model.flowcontrol.v1.FlowSchema;
 import io.fabric8.kubernetes.api.model.flowcontrol.v1.PriorityLevelConfiguration;
 import org.slf4j.Logger;
@@ -122,11 +124,15 @@ public final class ApfConfigurationEnsurer {
         for (T o : all) {
             if (!names.contains(o.getMetadata().getName()) && "true".equals(annotation(o))) {
                 try {
-                    writes.delete(kind.scope(), o.getMetadata().getName(), OperationOptions.delete());
+                    // as listed: one whose annotation was removed since is kept (kube passes the listed version)
+                    DeleteOptions options = OperationOptions.delete();
+                    options.setPreconditions(new Preconditions(o.getMetadata().getResourceVersion(),
+                            o.getMetadata().getUid()));
+                    writes.delete(kind.scope(), o.getMetadata().getName(), options);
                     LOG.info("deleted {} {}: no longer in the bootstrap configuration", o.getKind(),
                             o.getMetadata().getName());
                 } catch (StatusError e) {
-                    if (e.code() != 404) {
+                    if (e.code() != 404 && e.code() != 409) {
                         throw e;
                     }
                 }
