@@ -103,6 +103,9 @@ class ControlPlaneKubectlIT {
         Result proxy = KUBECTL.run("get", "--raw", "/api/v1/nodes/e2e-control-node/proxy/healthz");
         assertThat(proxy.exit()).as(proxy.toString()).isEqualTo(1);
         assertThat(proxy.err().strip()).as(proxy.toString()).isEqualTo(logs.err().strip());
+        Result withPort = KUBECTL.run("get", "--raw", "/api/v1/nodes/https:e2e-control-node:10250/proxy/healthz");
+        assertThat(withPort.exit()).as(withPort.toString()).isEqualTo(1);
+        assertThat(withPort.err().strip()).as(withPort.toString()).isEqualTo(logs.err().strip());
     }
 
     @Test

@@ -33,8 +33,9 @@ public final class ConnectHandler implements VerbHandler {
 
     @Override
     public void handle(RequestScope scope) throws IOException {
-        HasMetadata obj = scope.store().get(scope.namespace(), scope.name());
         String sub = scope.subresource();
+        String target = sub.equals("proxy") ? proxiedName(scope.name(), scope.definition().resource()) : scope.name();
+        HasMetadata obj = scope.store().get(scope.namespace(), target);
         if (obj instanceof Node node) {
             throw unreachable(node.getMetadata().getName());
         }
@@ -69,6 +70,28 @@ public final class ConnectHandler implements VerbHandler {
         }
         stores.find("", "v1", "nodes", Node.class).orElseThrow(() -> unreachable(node)).get(null, node);
         throw unreachable(node);
+    }
+
+    /**
+     * The object a proxy request names, as kube's {@code SplitSchemeNamePort} reads it: {@code name},
+     * {@code name:port} or {@code scheme:name:port} (scheme empty, http or https); otherwise kube's 400.
+     */
+    static String proxiedName(String id, String resource) {
+        String[] parts = id.split(":", -1);
+        String name = switch (parts.length) {
+            case 1, 2 -> parts[0];
+            case 3 -> parts[0].isEmpty() || parts[0].equals("http") || parts[0].equals("https") ? parts[1] : "";
+            default -> "";
+        };
+        if (name.isEmpty()) {
+            String kind = switch (resource) {
+                case "pods" -> "pod";
+                case "services" -> "service";
+                default -> "node";
+            };
+            throw StatusError.badRequest("invalid " + kind + " request \"" + id + "\"");
+        }
+        return name;
     }
 
     /**
