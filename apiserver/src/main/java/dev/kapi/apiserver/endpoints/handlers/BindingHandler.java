@@ -60,6 +60,11 @@ public final class BindingHandler implements VerbHandler {
         }
         CreateOptions options = scope.createOptions(scope.dryRun());
         Status ok = scope.writes().create(scope.writeScope(), bodyName, binding, options, (admitted, validation) -> {
+            // kube checks the name after mutating admission: a webhook must not turn it to another pod
+            String admittedName = admitted.getMetadata() == null ? "" : admitted.getMetadata().getName();
+            if (!bodyName.equals(admittedName)) {
+                throw StatusError.badRequest("name in URL does not match name in Binding object");
+            }
             validation.accept(admitted);
             assign(scope, admitted, OperationOptions.isDryRun(options.getDryRun()));
             Status s = new Status();
