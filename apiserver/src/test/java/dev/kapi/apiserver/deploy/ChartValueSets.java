@@ -1,5 +1,9 @@
 package dev.kapi.apiserver.deploy;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -119,8 +123,19 @@ public final class ChartValueSets {
                   failurePolicy: Fail
             """;
 
-    /** Every set by name, for the tests that run them all. */
+    /** {@code config/helm-values.yaml}, the example values a user copies. */
+    public static String configExample() {
+        Path file = HelmChart.DIR.resolve("../../config/helm-values.yaml").normalize();
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Every set by name (the example file's included), for the tests that run them all. */
     public static final Map<String, String> ALL = Map.of(
+            "config-example", configExample(),
             "defaults", DEFAULTS,
             "external-etcd-tls", EXTERNAL_ETCD_TLS,
             "supplied-secrets", SUPPLIED_SECRETS,

@@ -263,6 +263,20 @@ class HelmChartRenderTest {
     }
 
     @Test
+    void theExampleValuesFileRendersAnApiserverOnAnExternalEtcdWithOidcAndAudit() {
+        List<ObjectNode> m = render("kapi", NS, ChartValueSets.configExample());
+        assertThat(names(m)).noneMatch(n -> n.startsWith("Secret/kapi-apiserver") || n.contains("etcd"));
+        ObjectNode d = find(m, "Deployment", "kapi-apiserver");
+        assertThat(d.path("spec").path("replicas").asInt()).isEqualTo(3);
+        assertThat(args(d)).contains("--etcd-servers=https://etcd-0.example.com:2379,https://etcd-1.example.com:2379,"
+                        + "https://etcd-2.example.com:2379", "--etcd-keyfile=/etc/kapi/etcd/tls.key",
+                "--oidc-issuer-url=https://login.example.com", "--oidc-username-prefix=oidc:",
+                "--audit-log-path=/var/log/kapi/audit.log", "--service-account-issuer=https://kapi.example.com")
+                .noneMatch(a -> a.startsWith("--token-auth-file"));
+        assertThat(find(m, "ValidatingWebhookConfiguration", "kapi-admission-webhooks").path("webhooks").size()).isEqualTo(2);
+    }
+
+    @Test
     void badValuesFailWithTheSchemasMessage() {
         assertThatThrownBy(() -> render("kapi", NS, "apiserver: {replicas: 0}"))
                 .hasMessageContaining("apiserver.replicas: Must be greater than or equal to 1");

@@ -69,7 +69,7 @@ class HelmChartIT {
             }
         }
         assertThat(refused).as("manifests the server refused").isEmpty();
-        assertThat(sent).isGreaterThan(60);
+        assertThat(sent).isGreaterThan(70);
         // a dry run stores nothing
         assertThat(KubeHttp.get("/apis/apps/v1/namespaces/" + DRY_RUN_NS + "/deployments").json().path("items").isEmpty())
                 .isTrue();
@@ -77,7 +77,7 @@ class HelmChartIT {
 
     @Test
     @Timeout(600)
-    void helmInstallsListsUpgradesAndUninstallsTheChartInKapi() {
+    void helmInstallsListsUpgradesAndUninstallsTheChartInKapi() throws Exception {
         Path kubeconfig = KapiServerExtension.server().kubeconfig();
         Path values = HelmChart.writeValues(INSTALL_VALUES);
         try {
@@ -123,6 +123,26 @@ class HelmChartIT {
             assertThat(upgraded.getRevision()).isEqualTo("2");
             assertThat(upgraded.getStatus()).isEqualTo("deployed");
             assertThat(generatedSecrets(prefix)).isEqualTo(before);
+
+            // a new name for the serving certificate: that certificate is made again, by the same CA; the rest stays
+            Path moreNames = HelmChart.writeValues(INSTALL_VALUES + "apiserver:\n  tls:\n    extraSANs: [kapi.example.com]\n");
+            try {
+                Release renamed = HelmChart.helm().upgrade().withName(RELEASE).withNamespace(INSTALL_NS)
+                        .withValuesFile(moreNames).withKubeConfig(kubeconfig).call();
+                assertThat(renamed.getRevision()).isEqualTo("3");
+            } finally {
+                HelmChart.delete(moreNames);
+            }
+            Map<String, String> after = generatedSecrets(prefix);
+            assertThat(after.get("apiserver-tls")).isNotEqualTo(before.get("apiserver-tls"));
+            after.remove("apiserver-tls");
+            before.remove("apiserver-tls");
+            assertThat(after).isEqualTo(before);
+            String serving = new String(java.util.Base64.getDecoder().decode(KubeHttp.get("/api/v1/namespaces/"
+                    + INSTALL_NS + "/secrets/" + prefix + "-apiserver-tls").json().path("data").path("tls.crt").asString()),
+                    java.nio.charset.StandardCharsets.US_ASCII);
+            assertThat(dev.kapi.apiserver.server.tls.Pem.readCertificates(serving).getFirst().getSubjectAlternativeNames())
+                    .anyMatch(n -> n.get(1).equals("kapi.example.com"));
 
             String uninstalled = Helm.uninstall(RELEASE).withNamespace(INSTALL_NS).withKubeConfig(kubeconfig).call();
             assertThat(uninstalled).contains("release \"" + RELEASE + "\" uninstalled");
