@@ -123,7 +123,7 @@ seccompProfile:
 
 {{/* Non-empty when the apiserver gets a --token-auth-file (a Secret of yours, or the chart's with lines in it). */}}
 {{- define "kapi.tokenFile" -}}
-{{- if or .Values.apiserver.tokenAuth.existingSecret .Values.apiserver.tokenAuth.adminToken .Values.apiserver.tokenAuth.extraTokens -}}true{{- end -}}
+{{- if or .Values.apiserver.tokenAuth.existingSecret .Values.apiserver.tokenAuth.adminToken .Values.apiserver.tokenAuth.extraTokens (include "kapi.webhooks.intoKapi" .) -}}true{{- end -}}
 {{- end -}}
 
 {{/* The namespaces the webhooks skip: the configured ones and the release's own, as a JSON list. */}}
@@ -149,4 +149,9 @@ namespaceSelector:
   {{- toYaml .selector | nindent 2 }}
 rules:
   {{- toYaml .rules | nindent 2 }}
+{{- end -}}
+
+{{/* Non-empty when the webhooks register themselves in this release's Kapi. */}}
+{{- define "kapi.webhooks.intoKapi" -}}
+{{- if and .Values.admissionWebhooks.enabled (eq .Values.admissionWebhooks.registration.into "kapi") -}}true{{- end -}}
 {{- end -}}

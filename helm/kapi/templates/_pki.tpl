@@ -60,6 +60,19 @@ Call: {{- include "kapi.pki" . -}} (prints nothing), then read (index .Values.__
 {{- end -}}
 {{- $_ := set $pki "adminToken" $token -}}
 {{- end -}}
+{{- if include "kapi.webhooks.intoKapi" . -}}
+{{- if .Values.apiserver.tokenAuth.existingSecret -}}
+{{- fail "admissionWebhooks.registration.into=kapi needs the chart's token file, but apiserver.tokenAuth.existingSecret is set: use into=cluster, or register the webhooks in Kapi yourself (print-config) with into=cluster in a cluster that is not Kapi's host" -}}
+{{- end -}}
+{{- $s := include "kapi.pki.lookup" (dict "root" . "name" (include "kapi.apiserver.tokenSecret" .)) | fromYaml -}}
+{{- $token := "" -}}
+{{- if and $s $s.data (index $s.data "admission-webhooks-token") -}}
+{{- $token = index $s.data "admission-webhooks-token" | b64dec -}}
+{{- else -}}
+{{- $token = randAlphaNum 48 -}}
+{{- end -}}
+{{- $_ := set $pki "webhooksToken" $token -}}
+{{- end -}}
 {{- $_ := set .Values "__kapiPki" $pki -}}
 {{- end -}}
 {{- end -}}

@@ -44,9 +44,18 @@ public final class ChartValueSets {
               external:
                 endpoints: [http://etcd.example.com:2379]
             admissionWebhooks:
+              registration:
+                into: cluster
               tls:
                 existingSecret: my-webhooks-cert
                 caBundle: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==
+            """;
+
+    /** The webhook configurations created by Helm in the cluster the chart goes to (not by the webhooks in Kapi). */
+    public static final String REGISTERED_BY_HELM = """
+            admissionWebhooks:
+              registration:
+                into: cluster
             """;
 
     public static final String WEBHOOKS_OFF = """
@@ -104,6 +113,7 @@ public final class ChartValueSets {
               tls: false
             admissionWebhooks:
               registration:
+                into: cluster
                 excludeNamespaces: [kube-system, platform]
               webhooks:
                 podDefaults:
@@ -140,6 +150,7 @@ public final class ChartValueSets {
             "external-etcd-tls", EXTERNAL_ETCD_TLS,
             "supplied-secrets", SUPPLIED_SECRETS,
             "webhooks-off", WEBHOOKS_OFF,
+            "registered-by-helm", REGISTERED_BY_HELM,
             "audit-on", AUDIT_ON,
             "everything-on", EVERYTHING_ON);
 }

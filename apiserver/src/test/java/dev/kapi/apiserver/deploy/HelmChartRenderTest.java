@@ -51,8 +51,7 @@ class HelmChartRenderTest {
                 "Deployment/kapi-apiserver", "Service/kapi-apiserver", "PodDisruptionBudget/kapi-apiserver",
                 "StatefulSet/kapi-etcd", "Service/kapi-etcd", "Service/kapi-etcd-peers", "PodDisruptionBudget/kapi-etcd",
                 "Deployment/kapi-admission-webhooks", "Service/kapi-admission-webhooks", "ConfigMap/kapi-admission-webhooks",
-                "PodDisruptionBudget/kapi-admission-webhooks",
-                "MutatingWebhookConfiguration/kapi-admission-webhooks", "ValidatingWebhookConfiguration/kapi-admission-webhooks",
+                "PodDisruptionBudget/kapi-admission-webhooks", "Secret/kapi-admission-webhooks-kubeconfig",
                 "Secret/kapi-ca", "Secret/kapi-apiserver-tls", "Secret/kapi-admission-webhooks-tls", "Secret/kapi-etcd-ca",
                 "Secret/kapi-etcd-server-tls", "Secret/kapi-etcd-client-tls", "Secret/kapi-apiserver-service-account",
                 "Secret/kapi-apiserver-tokens");
@@ -133,7 +132,7 @@ class HelmChartRenderTest {
 
     @Test
     void generatedCertificatesChainToTheChartsCaWhichTheWebhookRegistrationsTrust() throws Exception {
-        List<ObjectNode> m = render("kapi", NS, ChartValueSets.DEFAULTS);
+        List<ObjectNode> m = render("kapi", NS, ChartValueSets.REGISTERED_BY_HELM);
         String caPem = secretData(find(m, "Secret", "kapi-ca"), "tls.crt");
         X509Certificate ca = certificate(caPem);
         ObjectNode apiserverTls = find(m, "Secret", "kapi-apiserver-tls");
@@ -168,11 +167,30 @@ class HelmChartRenderTest {
         ObjectNode tokens = find(m, "Secret", "kapi-apiserver-tokens");
         String admin = secretData(tokens, "admin-token");
         assertThat(admin).hasSize(48);
-        assertThat(secretData(tokens, "tokens.csv")).isEqualTo(admin + ",kapi-admin,kapi-admin,\"system:masters\"\n");
+        assertThat(secretData(tokens, "tokens.csv")).startsWith(admin + ",kapi-admin,kapi-admin,\"system:masters\"\n");
         // both mounted from the one Secret into the pod template that every replica shares
         JsonNode volumes = find(m, "Deployment", "kapi-apiserver").path("spec").path("template").path("spec").path("volumes");
         assertThat(volumes.toString()).contains("\"secretName\":\"kapi-apiserver-service-account\"",
                 "\"secretName\":\"kapi-apiserver-tokens\"");
+    }
+
+    @Test
+    void theWebhooksRegisterThemselvesInKapiWithATokenOfTheChartsTokenFile() {
+        List<ObjectNode> m = render("kapi", NS, ChartValueSets.DEFAULTS);
+        assertThat(names(m)).noneMatch(n -> n.contains("WebhookConfiguration/"));
+        ObjectNode w = find(m, "Deployment", "kapi-admission-webhooks");
+        assertThat(args(w)).contains("--config=/etc/kapi-admission-webhooks/config.yaml",
+                "--external-url=https://kapi-admission-webhooks.kapi-system.svc:443",
+                "--kubeconfig=/etc/kapi-admission-webhooks/kubeconfig/kubeconfig",
+                "--ca-bundle-file=/etc/kapi-admission-webhooks/tls/ca.crt");
+        String token = secretData(find(m, "Secret", "kapi-apiserver-tokens"), "admission-webhooks-token");
+        assertThat(secretData(find(m, "Secret", "kapi-apiserver-tokens"), "tokens.csv"))
+                .contains("\n" + token + ",kapi-admission-webhooks,kapi-admission-webhooks,\"system:masters\"\n");
+        String kubeconfig = find(m, "Secret", "kapi-admission-webhooks-kubeconfig").path("stringData").path("kubeconfig").asString();
+        assertThat(kubeconfig).contains("server: https://kapi-apiserver.kapi-system.svc:443",
+                "certificate-authority: /etc/kapi-admission-webhooks/kapi-ca/ca.crt", "token: " + token);
+        assertThat(w.path("spec").path("template").path("spec").path("volumes").toString())
+                .contains("{\"name\":\"kapi-ca\",\"secret\":{\"secretName\":\"kapi-apiserver-tls\",\"items\":[{\"key\":\"ca.crt\",\"path\":\"ca.crt\"}]}}");
     }
 
     @Test
@@ -265,15 +283,19 @@ class HelmChartRenderTest {
     @Test
     void theExampleValuesFileRendersAnApiserverOnAnExternalEtcdWithOidcAndAudit() {
         List<ObjectNode> m = render("kapi", NS, ChartValueSets.configExample());
-        assertThat(names(m)).noneMatch(n -> n.startsWith("Secret/kapi-apiserver") || n.contains("etcd"));
+        assertThat(names(m)).noneMatch(n -> n.contains("etcd") || n.equals("Secret/kapi-apiserver-tls")
+                || n.equals("Secret/kapi-apiserver-service-account"));
         ObjectNode d = find(m, "Deployment", "kapi-apiserver");
         assertThat(d.path("spec").path("replicas").asInt()).isEqualTo(3);
         assertThat(args(d)).contains("--etcd-servers=https://etcd-0.example.com:2379,https://etcd-1.example.com:2379,"
                         + "https://etcd-2.example.com:2379", "--etcd-keyfile=/etc/kapi/etcd/tls.key",
                 "--oidc-issuer-url=https://login.example.com", "--oidc-username-prefix=oidc:",
-                "--audit-log-path=/var/log/kapi/audit.log", "--service-account-issuer=https://kapi.example.com")
-                .noneMatch(a -> a.startsWith("--token-auth-file"));
-        assertThat(find(m, "ValidatingWebhookConfiguration", "kapi-admission-webhooks").path("webhooks").size()).isEqualTo(2);
+                "--audit-log-path=/var/log/kapi/audit.log", "--service-account-issuer=https://kapi.example.com");
+        // no admin token: the token file holds only the webhooks' own token, with which they register in Kapi
+        assertThat(secretData(find(m, "Secret", "kapi-apiserver-tokens"), "tokens.csv").lines())
+                .singleElement().asString().contains(",kapi-admission-webhooks,");
+        assertThat(find(m, "ConfigMap", "kapi-admission-webhooks").path("data").path("config.yaml").asString())
+                .contains("allowed: [\"registry.example.com\",\"ghcr.io/example\"]");
     }
 
     @Test
@@ -288,8 +310,12 @@ class HelmChartRenderTest {
                 .hasMessageContaining("etcd.replicas must be one of the following: 1, 3, 5, 7");
         assertThatThrownBy(() -> render("kapi", NS, "apiserver: {authorizationMode: Webhook}"))
                 .hasMessageContaining("apiserver.authorizationMode: Does not match pattern");
-        assertThatThrownBy(() -> render("kapi", NS, "admissionWebhooks: {tls: {existingSecret: mine}}"))
+        assertThatThrownBy(() -> render("kapi", NS, "admissionWebhooks: {tls: {existingSecret: mine}, registration: {into: cluster}}"))
                 .hasMessageContaining("admissionWebhooks.tls.caBundle is required with admissionWebhooks.tls.existingSecret");
+        assertThatThrownBy(() -> render("kapi", NS, "apiserver: {tokenAuth: {existingSecret: mine}}"))
+                .hasMessageContaining("admissionWebhooks.registration.into=kapi needs the chart's token file");
+        assertThatThrownBy(() -> render("kapi", NS, "admissionWebhooks: {registration: {into: host}}"))
+                .hasMessageContaining("admissionWebhooks.registration.into must be one of the following");
     }
 
     private static List<String> mounts(JsonNode container) {

@@ -29,12 +29,13 @@ class HelmChartIT {
     private static final String INSTALL_NS = "e2e-helm-install";
     private static final String RELEASE = "e2e-helm";
     /**
-     * The installed release's webhooks are registered in the shared server: they only match namespaces with a
-     * label nobody sets, so that other tests' pods never meet them.
+     * Helm registers the release's webhooks in the cluster it installs into, here the shared server: they only
+     * match namespaces with a label nobody sets, so that other tests' pods never meet them.
      */
     private static final String INSTALL_VALUES = """
             admissionWebhooks:
               registration:
+                into: cluster
                 namespaceSelector:
                   matchLabels: {kapi.dev/e2e-helm: "never"}
             """;
