@@ -7,6 +7,8 @@ import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoCon
 import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration;
 import org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration;
 
+import java.util.List;
+
 /**
  * Starts Kapi. Flags use kube-apiserver's names: {@code --etcd-servers}, {@code --secure-port}, ...
  * Spring Security's filter is registered by {@code server.HandlerChain} (not Boot), and there is no
@@ -18,7 +20,12 @@ import org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfigura
 public class KapiApplication {
 
     public static void main(String[] args) {
-        SpringApplication.run(KapiApplication.class, FlagArgs.normalize(args))
-                .getBean(ServerShutdown.class).installBackstop();
+        String[] flags = FlagArgs.normalize(args);
+        List<String> unknown = KnownFlags.unknown(flags);
+        if (!unknown.isEmpty()) {
+            System.err.println("Error: unknown flag: " + unknown.getFirst());
+            System.exit(1);
+        }
+        SpringApplication.run(KapiApplication.class, flags).getBean(ServerShutdown.class).installBackstop();
     }
 }

@@ -51,6 +51,13 @@ class StartupFailuresIT {
     }
 
     @Test
+    void aMisspeltFlagIsRefusedAsKubeRefusesIt() throws IOException {
+        assertThat(errorLine("unknown-flag", freshDataDir("unknown-flag"),
+                List.of("--etcd-server=http://127.0.0.1:2379")))
+                .isEqualTo("Error: unknown flag: --etcd-server");
+    }
+
+    @Test
     void aDataDirOnAReadOnlyDisk() throws IOException {
         try (Tmpfs disk = Tmpfs.mount(freshDataDir("readonly-disk"), "4m")) {
             Path data = Files.createDirectory(disk.path().resolve("data"),

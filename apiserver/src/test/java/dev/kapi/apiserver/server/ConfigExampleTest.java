@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.server;
 
+import dev.kapi.apiserver.KnownFlags;
 import dev.kapi.apiserver.authn.StaticTokenFile;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +30,11 @@ class ConfigExampleTest {
     @Test
     void theExampleNamesEveryFlagOfTheReadmeTableAndNoOther() throws IOException {
         assertThat(exampleKeys()).isEqualTo(readmeFlags());
+    }
+
+    @Test
+    void theServerKnowsExactlyTheFlagsOfTheReadmeTable() throws IOException {
+        assertThat(new TreeSet<>(KnownFlags.NAMES)).isEqualTo(readmeFlags());
     }
 
     @Test

@@ -1,0 +1,48 @@
+package dev.kapi.apiserver;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The flags the server reads (kube-apiserver's names, and k3s's {@code --write-kubeconfig}): the README's flags
+ * table names exactly these (ConfigExampleTest checks it). A command line naming any other flag is refused before
+ * anything starts, as kube-apiserver refuses it ({@code Error: unknown flag: --etcd-server}), so a misspelt flag
+ * never goes unnoticed. Spring's own properties ({@code --spring.*}, {@code --server.*}, {@code --logging.*},
+ * {@code --management.*}) and Kapi's internal tuning ({@code --kapi.*}) pass through.
+ */
+public final class KnownFlags {
+
+    public static final Set<String> NAMES = Set.of(
+            "etcd-servers", "etcd-prefix", "secure-port", "bind-address", "data-dir", "allow-empty-store",
+            "write-kubeconfig", "tls-cert-file", "tls-private-key-file", "tls-san", "client-ca-file",
+            "token-auth-file", "anonymous-auth", "authorization-mode", "service-account-signing-key-file",
+            "service-account-key-file", "service-account-issuer", "api-audiences",
+            "service-account-max-token-expiration", "oidc-issuer-url", "oidc-client-id", "oidc-username-claim",
+            "oidc-username-prefix", "oidc-groups-claim", "oidc-groups-prefix", "oidc-ca-file",
+            "enable-admission-plugins", "disable-admission-plugins", "admission-control-config-file",
+            "webhook-service-urls", "default-not-ready-toleration-seconds", "default-unreachable-toleration-seconds",
+            "service-cluster-ip-range", "service-node-port-range", "shutdown-delay-duration");
+
+    private static final List<String> PASSED_THROUGH = List.of("spring.", "server.", "logging.", "management.",
+            "kapi.", "debug", "trace");
+
+    private KnownFlags() {
+    }
+
+    /** The flags of a normalized command line ({@code --name=value}) that the server does not know, in order. */
+    static List<String> unknown(String[] normalizedArgs) {
+        List<String> out = new ArrayList<>();
+        for (String a : normalizedArgs) {
+            if (!a.startsWith("--")) {
+                continue;
+            }
+            int eq = a.indexOf('=');
+            String name = a.substring(2, eq < 0 ? a.length() : eq);
+            if (!NAMES.contains(name) && PASSED_THROUGH.stream().noneMatch(name::startsWith)) {
+                out.add("--" + name);
+            }
+        }
+        return out;
+    }
+}
