@@ -32,6 +32,7 @@ public final class AuditContext {
     private final AuditSink sink;
     private byte[] requestBody;
     private String requestContentType;
+    private JsonNode requestTree;
     private boolean completed;
 
     AuditContext(AuditEvent event, Policy.Decision decision, AuditSink sink) {
@@ -79,6 +80,17 @@ public final class AuditContext {
         if (event != null && event.objectRef != null && body != null && body.length > 0) {
             this.requestBody = body;
             this.requestContentType = contentType;
+        }
+    }
+
+    /**
+     * The request body as decoded from a format the event cannot read itself (Kubernetes protobuf, which kubectl's
+     * typed commands send): replaces the raw body handed to {@link #requestBody}.
+     */
+    public synchronized void requestObject(JsonNode decoded) {
+        if (event != null && event.objectRef != null && decoded != null) {
+            this.requestTree = decoded.deepCopy(); // the handler may change its tree
+            this.requestBody = null;
         }
     }
 
@@ -138,7 +150,7 @@ public final class AuditContext {
         if (event == null || decision.omits(stage)) {
             return true;
         }
-        if (stage != Stage.RequestReceived && requestBody != null) {
+        if (stage != Stage.RequestReceived && (requestBody != null || requestTree != null)) {
             decodeRequestBody();
         }
         event.stage = stage;
@@ -157,13 +169,16 @@ public final class AuditContext {
 
     private void decodeRequestBody() {
         byte[] body = requestBody;
+        JsonNode tree = requestTree;
         requestBody = null;
-        JsonNode tree;
-        try {
-            boolean yaml = requestContentType != null && requestContentType.toLowerCase().contains("yaml");
-            tree = yaml ? YAML.readTree(body) : Json.MAPPER.readTree(body);
-        } catch (JacksonException e) {
-            return; // the handler refused it; kube records only what it decoded
+        requestTree = null;
+        if (tree == null) {
+            try {
+                boolean yaml = requestContentType != null && requestContentType.toLowerCase().contains("yaml");
+                tree = yaml ? YAML.readTree(body) : Json.MAPPER.readTree(body);
+            } catch (JacksonException e) {
+                return; // the handler refused it; kube records only what it decoded
+            }
         }
         if (tree == null) {
             return;
