@@ -26,7 +26,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * The server started with the example policy ({@code config/audit-policy.yaml}) and {@code --audit-log-path}:
  * kubectl's operations appear in the log at the policy's levels (a Secret's value never, a Deployment's spec
- * with its create), a watch has ResponseStarted and ResponseComplete, a 403 and a 401 are recorded, health
+ * with its create, admission's annotations with a Pod's), a watch has ResponseStarted and ResponseComplete, a 403 and a 401 are recorded, health
  * checks are not, the log file is 0600 and each response's {@code Audit-Id} names its events. A policy file
  * that cannot be used stops the server with one line saying why.
  */
@@ -72,6 +72,7 @@ class AuditIT {
         ok("-n", NS, "patch", "secret", "db", "-p", "{\"stringData\":{\"password\":\"" + SECRET_VALUE + "-2\"}}");
         ok("-n", NS, "create", "deployment", "web", "--image=nginx:1.27");
         ok("-n", NS, "get", "deployments");
+        ok("-n", NS, "run", "pod-a", "--image=nginx:1.27");
         Kubectl.Result denied = kubectl.run("--as=bob", "-n", NS, "get", "secrets");
         assertThat(denied.exit()).as(denied.toString()).isNotZero();
         assertThat(denied.err()).contains("forbidden");
@@ -129,6 +130,10 @@ class AuditIT {
         assertThat(namespaceCreate.path("requestObject").path("metadata").path("name").asString()).isEqualTo(NS);
         assertThat(one(events, e -> verb(e, "list") && resource(e, "deployments")).path("level").asString())
                 .isEqualTo("Metadata");
+
+        JsonNode podCreate = one(events, e -> verb(e, "create") && resource(e, "pods"));
+        assertThat(podCreate.path("annotations").path("pod-security.kubernetes.io/enforce-policy").asString())
+                .as("admission's annotations").isEqualTo("privileged:latest");
 
         JsonNode forbidden = one(events, e -> e.path("responseStatus").path("code").asInt() == 403);
         assertThat(forbidden.path("user").path("username").asString()).isEqualTo("system:admin");
