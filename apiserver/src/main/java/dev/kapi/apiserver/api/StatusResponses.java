@@ -17,6 +17,9 @@ import java.util.Locale;
  */
 public final class StatusResponses {
 
+    /** The request attribute holding the Status a request was answered with (the audit event's responseStatus). */
+    public static final String WRITTEN = StatusResponses.class.getName() + ".written";
+
     private static final String JSON = "application/json";
     private static final String YAML = "application/yaml";
 
@@ -25,6 +28,9 @@ public final class StatusResponses {
 
     /** Writes {@code status} in the media type the request's Accept header negotiates. */
     public static void write(HttpServletRequest req, HttpServletResponse res, Status status) throws IOException {
+        if (!res.isCommitted()) {
+            req.setAttribute(WRITTEN, status);
+        }
         write(res, status, yamlRequested(req.getHeader("Accept")));
     }
 

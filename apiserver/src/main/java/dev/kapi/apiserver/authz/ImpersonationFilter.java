@@ -2,6 +2,7 @@ package dev.kapi.apiserver.authz;
 
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.api.StatusResponses;
+import dev.kapi.apiserver.audit.AuditContext;
 import dev.kapi.apiserver.authn.RequestAuthenticationFilter;
 import dev.kapi.apiserver.authn.UserInfo;
 import jakarta.servlet.FilterChain;
@@ -22,7 +23,8 @@ import java.util.List;
  * {@code Impersonate-Extra-<key>} headers make the request act as another user, provided the authenticated
  * user may {@code impersonate} each of them (users, groups and serviceaccounts in the core group; uids and
  * userextras/&lt;key&gt; in authentication.k8s.io). A refusal is a 403 through the access-denied handler;
- * the headers are removed before the request goes on.
+ * the headers are removed before the request goes on. The audit event keeps the authenticated user and names the
+ * impersonated one.
  */
 public final class ImpersonationFilter extends HttpFilter {
 
@@ -60,6 +62,7 @@ public final class ImpersonationFilter extends HttpFilter {
             }
         }
         RequestAuthenticationFilter.setUser(req, wanted.userInfo(), SecurityContextHolder.getContextHolderStrategy());
+        AuditContext.of(req).impersonatedUser(wanted.userInfo());
         chain.doFilter(ImpersonationRequest.withoutHeaders(req), res);
     }
 

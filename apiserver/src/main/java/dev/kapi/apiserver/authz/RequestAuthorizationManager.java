@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.authz;
 
+import dev.kapi.apiserver.audit.AuditContext;
 import dev.kapi.apiserver.authn.UserAuthentication;
 import dev.kapi.apiserver.authn.UserInfo;
 import dev.kapi.apiserver.filters.RequestInfo;
@@ -17,9 +18,14 @@ import java.util.function.Supplier;
  * chain) about the request's user and {@link RequestInfo}. A denial carries the attributes and the reason so
  * the {@link ForbiddenHandler} can word the 403 as kube-apiserver does; an allowed request carries its
  * {@link AuthorizedRequest}, without which the API handler serves nothing. Only the container's REQUEST
- * dispatch is decided on: any re-dispatch (error page, forward, include, async) is denied.
+ * dispatch is decided on: any re-dispatch (error page, forward, include, async) is denied. The decision and its
+ * reason are the audit event's {@code authorization.k8s.io/decision} and {@code authorization.k8s.io/reason}.
  */
 public final class RequestAuthorizationManager implements AuthorizationManager<RequestAuthorizationContext> {
+
+    /** kube's audit annotations of the authorization decision ({@code allow} or {@code forbid}) and its reason. */
+    static final String DECISION_ANNOTATION = "authorization.k8s.io/decision";
+    static final String REASON_ANNOTATION = "authorization.k8s.io/reason";
 
     private final Authorizer authorizer;
 
@@ -42,6 +48,9 @@ public final class RequestAuthorizationManager implements AuthorizationManager<R
         }
         AuthorizationAttributes attributes = AuthorizationAttributes.of(user, info);
         Decision decision = authorizer.authorize(attributes);
+        AuditContext audit = AuditContext.of(req);
+        audit.annotate(DECISION_ANNOTATION, decision.allowed() ? "allow" : "forbid");
+        audit.annotate(REASON_ANNOTATION, decision.reason());
         if (decision.allowed()) {
             AuthorizedRequest.record(req, user, info);
         }

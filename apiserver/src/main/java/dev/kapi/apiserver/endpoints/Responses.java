@@ -4,6 +4,7 @@ import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.api.StatusResponses;
 import dev.kapi.apiserver.api.yaml.KubeYaml;
+import dev.kapi.apiserver.audit.AuditContext;
 import io.fabric8.kubernetes.api.model.Status;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -38,6 +39,7 @@ public final class Responses {
     /** As {@link #write(HttpServletRequest, HttpServletResponse, int, Object)}, the media type already negotiated. */
     public static void write(HttpServletRequest req, HttpServletResponse res, int code, Object body, boolean yaml)
             throws IOException {
+        AuditContext.of(req).responseObject(() -> body);
         byte[] bytes = yaml ? KubeYaml.write(Json.tree(body)).getBytes(StandardCharsets.UTF_8) : Json.bytes(body);
         res.setStatus(code);
         res.setContentType(yaml ? MediaTypes.YAML : MediaTypes.JSON);

@@ -1,5 +1,8 @@
 package dev.kapi.apiserver.server;
 
+import dev.kapi.apiserver.audit.AuditFilter;
+import dev.kapi.apiserver.audit.Auditor;
+import dev.kapi.apiserver.audit.FailedAuthenticationAudit;
 import dev.kapi.apiserver.authn.Authenticator;
 import dev.kapi.apiserver.authn.RequestAuthenticationFilter;
 import dev.kapi.apiserver.authn.UnauthorizedEntryPoint;
@@ -47,7 +50,9 @@ import java.util.List;
  *   <li>the security chain (Spring Security's filter chain, built below):
  *     <ol>
  *       <li>authentication: client certificate, then bearer token; no credential = {@code system:anonymous}
- *           ({@code --anonymous-auth}); a bad credential = 401;</li>
+ *           ({@code --anonymous-auth}); a bad credential = 401 (audited by {@link FailedAuthenticationAudit});</li>
+ *       <li>audit: the request's {@code Audit-Id}; with {@code --audit-policy-file} and {@code --audit-log-path},
+ *           its events at each stage, as the policy says ({@link AuditFilter});</li>
  *       <li>impersonation: {@code Impersonate-*} headers, each authorized with verb {@code impersonate};</li>
  *       <li>authorization: the {@code --authorization-mode} chain decides, else 403 in kube's words; the
  *           Swagger UI's static files ({@link SwaggerUiFiles}, exact paths) need no decision;</li>
@@ -96,11 +101,11 @@ public class HandlerChain {
         return bean;
     }
 
-    /** Authentication → impersonation → authorization, with Spring Security's browser features off. */
+    /** Authentication → audit → impersonation → authorization, with Spring Security's browser features off. */
     @Bean
     SecurityFilterChain securityChain(HttpSecurity http, List<Authenticator> authenticators, Authorizer authorizer,
-                                      ServerOptions options) throws Exception {
-        UnauthorizedEntryPoint unauthorized = new UnauthorizedEntryPoint();
+                                      ServerOptions options, Auditor auditor) throws Exception {
+        FailedAuthenticationAudit unauthorized = new FailedAuthenticationAudit(new UnauthorizedEntryPoint(), auditor);
         return http
                 .csrf(AbstractHttpConfigurer::disable)
                 .formLogin(AbstractHttpConfigurer::disable)
@@ -115,6 +120,7 @@ public class HandlerChain {
                         .accessDeniedHandler(new ForbiddenHandler()))
                 .addFilterBefore(new RequestAuthenticationFilter(authenticators, options.anonymousAuth(), unauthorized),
                         AnonymousAuthenticationFilter.class)
+                .addFilterAfter(new AuditFilter(auditor), RequestAuthenticationFilter.class)
                 .addFilterAfter(new ImpersonationFilter(authorizer), ExceptionTranslationFilter.class)
                 .authorizeHttpRequests(a -> a.requestMatchers(SwaggerUiFiles::requested).permitAll()
                         .anyRequest().access(new RequestAuthorizationManager(authorizer)))

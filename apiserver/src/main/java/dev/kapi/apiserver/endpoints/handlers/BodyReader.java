@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.endpoints.handlers;
 
 import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.audit.AuditContext;
 import dev.kapi.apiserver.endpoints.MediaTypes;
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -10,7 +11,8 @@ import java.io.InputStream;
 
 /**
  * Reads request bodies with kube-apiserver's limit: 3 MiB, checked while reading (and up front from
- * Content-Length), so an oversized body is refused with 413 before anything parses it.
+ * Content-Length), so an oversized body is refused with 413 before anything parses it. The body read is handed
+ * to the request's audit event (recorded from the Request level).
  */
 public final class BodyReader {
 
@@ -25,9 +27,12 @@ public final class BodyReader {
         if (declared > MAX_BODY_BYTES) {
             throw tooLarge();
         }
+        byte[] body;
         try (InputStream in = req.getInputStream()) {
-            return declared > 0 ? readDeclared(in, (int) declared) : readAll(in, new ByteArrayOutputStream(4096));
+            body = declared > 0 ? readDeclared(in, (int) declared) : readAll(in, new ByteArrayOutputStream(4096));
         }
+        AuditContext.of(req).requestBody(body, req.getContentType());
+        return body;
     }
 
     /**

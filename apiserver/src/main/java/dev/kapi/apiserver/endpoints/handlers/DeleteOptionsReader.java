@@ -35,7 +35,7 @@ final class DeleteOptionsReader {
 
     private static DeleteOptions fromBody(RequestScope scope, byte[] body) {
         ObjectNode tree = ProtobufBodies.isProtobuf(scope.request().getContentType())
-                ? ProtobufBodies.decode(body)
+                ? ObjectDecoder.audited(scope, ProtobufBodies.decode(body))
                 : ObjectDecoder.parse(body, BodyReader.isYaml(scope.request()));
         tree.remove("kind");
         tree.remove("apiVersion");

@@ -4,6 +4,7 @@ import dev.kapi.apiserver.api.FieldError;
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.api.schema.Schema;
+import dev.kapi.apiserver.audit.AuditContext;
 import dev.kapi.apiserver.endpoints.decoding.DecodeErrors;
 import dev.kapi.apiserver.endpoints.decoding.GoJson;
 import dev.kapi.apiserver.endpoints.decoding.GoQuoted;
@@ -58,7 +59,7 @@ public final class ObjectDecoder {
     public static ObjectNode readBody(RequestScope scope) throws java.io.IOException {
         byte[] body = BodyReader.read(scope.request());
         if (ProtobufBodies.isProtobuf(scope.request().getContentType())) {
-            return ProtobufBodies.decode(body);
+            return audited(scope, ProtobufBodies.decode(body));
         }
         return parse(body, BodyReader.isYaml(scope.request()));
     }
@@ -84,7 +85,7 @@ public final class ObjectDecoder {
         Expected<T> expected = new Expected<>(type, apiVersion, kind, Set.of(alsoAccepted));
         byte[] body = BodyReader.read(scope.request());
         if (ProtobufBodies.isProtobuf(scope.request().getContentType())) {
-            return decode(scope, ProtobufBodies.decode(body), expected);
+            return decode(scope, audited(scope, ProtobufBodies.decode(body)), expected);
         }
         boolean yaml = BodyReader.isYaml(scope.request());
         T obj = null;
@@ -96,6 +97,12 @@ public final class ObjectDecoder {
         }
         ManagedFieldsReset.mark(obj, body, yaml);
         return obj;
+    }
+
+    /** A protobuf body's tree, handed to the request's audit event (which reads JSON and YAML bodies itself). */
+    static ObjectNode audited(RequestScope scope, ObjectNode decoded) {
+        AuditContext.of(scope.request()).requestObject(decoded);
+        return decoded;
     }
 
     /** What a body must decode into: a type, and the apiVersion(s) and kind its type meta may name. */

@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.endpoints.handlers;
 
 import dev.kapi.apiserver.api.Json;
+import dev.kapi.apiserver.audit.AuditContext;
 import dev.kapi.apiserver.endpoints.MediaTypes;
 import dev.kapi.apiserver.endpoints.Responses;
 import dev.kapi.apiserver.registry.ListPage;
@@ -63,6 +64,15 @@ public final class ObjectWriter {
             Responses.write(scope.request(), scope.response(), 200, list, true);
             return;
         }
+        AuditContext.of(scope.request()).responseObject(() -> {
+            ObjectNode list = Json.MAPPER.createObjectNode();
+            list.put("kind", scope.definition().listKind());
+            list.put("apiVersion", scope.definition().apiVersion());
+            list.set("metadata", listMeta);
+            ArrayNode items = list.putArray("items");
+            page.items().forEach(o -> items.add(Json.tree(o)));
+            return list;
+        });
         scope.response().setStatus(200);
         scope.response().setContentType(MediaTypes.JSON);
         try (OutputStream out = scope.response().getOutputStream();

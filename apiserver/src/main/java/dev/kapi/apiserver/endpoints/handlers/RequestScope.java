@@ -2,6 +2,7 @@ package dev.kapi.apiserver.endpoints.handlers;
 
 import dev.kapi.apiserver.admission.AdmissionRecorder;
 import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.audit.AuditContext;
 import dev.kapi.apiserver.authn.UserInfo;
 import dev.kapi.apiserver.authz.AuthorizationAttributes;
 import dev.kapi.apiserver.authz.Authorizer;
@@ -154,7 +155,7 @@ public final class RequestScope {
 
     /**
      * Admission's recorder for this request: warnings become {@code Warning} headers ({@link #warn}); audit
-     * annotations are kept for the request's audit event ({@link #auditAnnotations}).
+     * annotations go to the request's audit event and are kept here too ({@link #auditAnnotations}).
      */
     public AdmissionRecorder recorder() {
         return new AdmissionRecorder() {
@@ -168,6 +169,7 @@ public final class RequestScope {
                 synchronized (auditAnnotations) {
                     auditAnnotations.putIfAbsent(key, value);
                 }
+                AuditContext.of(request).annotate(key, value);
             }
         };
     }
