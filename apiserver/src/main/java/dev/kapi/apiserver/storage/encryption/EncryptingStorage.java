@@ -34,7 +34,7 @@ import java.util.Map;
  */
 public final class EncryptingStorage extends ForwardingStorage {
 
-    private static final int RECENT_EVENTS = 1024;
+    private static final int RECENT_EVENTS = 128;
 
     private final ValueTransformer transformer;
     /** Plain entries of recent watch events by the backend's entry, so every watch of a change shares one. */
@@ -75,7 +75,7 @@ public final class EncryptingStorage extends ForwardingStorage {
         Preconditions onStored = new Preconditions(null, preconditions.resourceVersion());
         KeyValue written = delegate.guaranteedUpdate(key, onStored, ignoreNotFound, stored -> {
             if (stored == null) {
-                return encrypt(key, update.apply(null));
+                return encrypt(key, required(key, update.apply(null)));
             }
             ValueTransformer.Read read = read(stored);
             KeyValue current = new KeyValue(stored.key(), read.value(), stored.createRevision(),
@@ -83,10 +83,7 @@ public final class EncryptingStorage extends ForwardingStorage {
             if (uid != null) {
                 Preconditions.uid(uid).check(current);
             }
-            byte[] next = update.apply(current);
-            if (next == null) {
-                throw new IllegalStateException("the update function of " + key + " returned null");
-            }
+            byte[] next = required(key, update.apply(current));
             // unchanged and already in the current key's form: the stored bytes, which the backend does not write
             return !read.stale() && Arrays.equals(next, read.value()) ? stored.value() : encrypt(key, next);
         });
@@ -123,6 +120,13 @@ public final class EncryptingStorage extends ForwardingStorage {
         WatchHandle handle = delegate.watch(prefixOrKey, options, decrypting);
         decrypting.attach(handle);
         return handle;
+    }
+
+    private static byte[] required(String key, byte[] next) {
+        if (next == null) {
+            throw new IllegalStateException("the update function of " + key + " returned null");
+        }
+        return next;
     }
 
     private byte[] encrypt(String key, byte[] value) {
