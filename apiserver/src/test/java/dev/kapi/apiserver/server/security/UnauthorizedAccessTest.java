@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -139,6 +140,8 @@ class UnauthorizedAccessTest {
                            "verbs":["get","patch"]},
                           {"apiGroups":[""],"resources":["namespaces"],"verbs":["get","list","watch"]},
                           {"apiGroups":[""],"resources":["pods/eviction"],"resourceNames":["mine-pod"],
+                           "verbs":["create"]},
+                          {"apiGroups":[""],"resources":["pods/binding"],"resourceNames":["mine-pod"],
                            "verbs":["create"]},
                           {"apiGroups":[""],"resources":["pods/log","pods/exec","pods/attach","pods/portforward"],
                            "resourceNames":["mine-pod"],"verbs":["get"]},
@@ -422,6 +425,56 @@ class UnauthorizedAccessTest {
     }
 
     /**
+     * carol may bind pod {@code mine-pod} in team-a ({@code create} on {@code pods/binding} for that name) and
+     * nothing else: a Binding posted to its URL whose body names another pod or another namespace is a 400
+     * (kube's BindingREST), and kube's {@code bindings} resource, whose URL names no pod, needs {@code create}
+     * on {@code bindings}, which she has not: 403 whatever pod the body names. No pod is bound by any of it; the
+     * same Binding naming {@code mine-pod}, as a dry run, shows her rule does let the right body through.
+     */
+    @Test
+    void aBindingBodyCannotReachAPodItsUrlDoesNotName() throws Exception {
+        List<String> pods = List.of("team-a/pods/mine-pod", "team-a/pods/theirs-pod", "team-b/pods/mine-pod");
+        Map<String, String> versions = new HashMap<>();
+        for (String pod : pods) {
+            versions.put(pod, admin.get("/api/v1/namespaces/" + pod).path("metadata").path("resourceVersion")
+                    .asString());
+        }
+        try (RawHttps carol = client(User.CAROL)) {
+            String url = "/api/v1/namespaces/team-a/pods/mine-pod/binding";
+            RawHttps.Response otherPod = carol.send("POST", url, "application/json", binding("{\"name\":\"theirs-pod\"}"));
+            assertStatus(otherPod, 400);
+            assertThat(Json.MAPPER.readTree(otherPod.body()).path("message").asString())
+                    .isEqualTo("name in URL does not match name in Binding object");
+            RawHttps.Response otherNamespace = carol.send("POST", url, "application/json",
+                    binding("{\"name\":\"mine-pod\",\"namespace\":\"team-b\"}"));
+            assertStatus(otherNamespace, 400);
+            assertThat(Json.MAPPER.readTree(otherNamespace.body()).path("message").asString()).isEqualTo(
+                    "the namespace of the provided object does not match the namespace sent on the request");
+            for (String name : List.of("theirs-pod", "mine-pod")) {
+                RawHttps.Response bindings = carol.send("POST", "/api/v1/namespaces/team-a/bindings",
+                        "application/json", binding("{\"name\":\"" + name + "\"}"));
+                assertStatus(bindings, 403);
+                assertThat(Json.MAPPER.readTree(bindings.body()).path("message").asString()).isEqualTo(
+                        "bindings is forbidden: User \"carol\" cannot create resource \"bindings\" in API group \"\" "
+                                + "in the namespace \"team-a\"");
+            }
+            assertStatus(carol.send("POST", "/api/v1/namespaces/team-a/pods/theirs-pod/binding", "application/json",
+                    binding("{\"name\":\"theirs-pod\"}")), 403);
+            assertStatus(carol.send("POST", "/api/v1/namespaces/team-b/pods/mine-pod/binding", "application/json",
+                    binding("{\"name\":\"mine-pod\"}")), 403);
+            RawHttps.Response allowed = carol.send("POST", url + "?dryRun=All", "application/json",
+                    binding("{\"name\":\"mine-pod\"}"));
+            assertThat(allowed.code()).as(allowed.body()).isEqualTo(201);
+        }
+        for (String pod : pods) {
+            JsonNode meta = admin.get("/api/v1/namespaces/" + pod).path("metadata");
+            assertThat(meta.path("resourceVersion").asString()).as(pod + " is unchanged").isEqualTo(versions.get(pod));
+            assertThat(admin.get("/api/v1/namespaces/" + pod).path("spec").has("nodeName")).as(pod + " is not bound")
+                    .isFalse();
+        }
+    }
+
+    /**
      * The pod subresources are authorized as kube does: {@code get} on {@code pods/log}, and {@code create} on
      * {@code pods/exec}, {@code pods/attach} and {@code pods/portforward} whether the stream is opened by a
      * WebSocket GET or a SPDY POST (kube's AuthorizePodWebsocketUpgradeCreatePermission): carol, who may only
@@ -507,6 +560,11 @@ class UnauthorizedAccessTest {
             assertThat(admin.code("/api/v1/namespaces/team-a/configmaps/created-by-carol")).isEqualTo(404);
             assertThat(admin.code("/api/v1/namespaces/team-b/configmaps/mine")).isEqualTo(404);
         }
+    }
+
+    private static String binding(String metadata) {
+        return "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":" + metadata
+                + ",\"target\":{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"name\":\"node-1\"}}";
     }
 
     private static String eviction(String metadata) {
