@@ -7,6 +7,23 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.Date;
+import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import java.time.Duration;
 import java.util.List;
 
@@ -83,6 +100,25 @@ public record EtcdTlsFiles(Path dir, Certificates.Issued ca, Certificates.Issued
     public void writeKeyPair(String name, Certificates.Issued issued) {
         write(name + ".crt", Pem.certificates(List.of(issued.certificate())));
         write(name + ".key", Pem.privateKey(issued.key()));
+    }
+
+    /** A client certificate with an RSA key (2048 bits) signed by this CA, for the PKCS#1 key form. */
+    public Certificates.Issued rsaClient(String commonName) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            KeyPair keys = generator.generateKeyPair();
+            Instant now = Instant.now();
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(ca.certificate(),
+                    BigInteger.valueOf(now.toEpochMilli()), Date.from(now.minusSeconds(300)),
+                    Date.from(now.plus(VALIDITY)), new X500Principal("CN=" + commonName), keys.getPublic())
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+            X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(
+                    builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(ca.key())));
+            return new Certificates.Issued(certificate, keys.getPrivate());
+        } catch (GeneralSecurityException | OperatorCreationException | CertIOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Writes {@code text} to {@code dir/name} (mode as the umask gives) and returns the path. */
