@@ -2,6 +2,8 @@ package dev.kapi.apiserver.server;
 
 import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
+import dev.kapi.apiserver.storage.etcd3.EtcdTls;
+import dev.kapi.apiserver.storage.etcd3.EtcdTlsProbe;
 import dev.kapi.apiserver.storage.sqlite.SqliteStorage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,10 +11,14 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The storage backend: etcd at {@code --etcd-servers}; without that flag, the embedded store (SQLite, on
  * the model of k3s's kine) in {@code --data-dir}/db/state.db, so one command starts a working server.
+ * {@code https://} etcd endpoints are spoken to over TLS ({@link EtcdClientOptions}); before connecting, a
+ * handshake with each endpoint ({@link EtcdTlsProbe}) stops the start with one line when etcd and the
+ * server do not agree on certificates, instead of every call timing out later.
  */
 @Configuration(proxyBeanMethods = false)
 public class StorageConfig {
@@ -20,10 +26,19 @@ public class StorageConfig {
     private static final Logger LOG = LoggerFactory.getLogger(StorageConfig.class);
 
     @Bean(destroyMethod = "close")
-    Storage storage(ServerOptions options, DataDir dataDir) {
+    Storage storage(ServerOptions options, EtcdClientOptions etcdClient, DataDir dataDir) {
         if (!options.etcdServers().isEmpty()) {
-            LOG.info("Storage: etcd at {}", String.join(",", options.etcdServers()));
-            return EtcdStorage.connect(options.etcdServers(), options.etcdPrefix() + "/");
+            List<String> endpoints = options.etcdServers();
+            EtcdTls tls = etcdClient.tls(endpoints);
+            if (tls != null) {
+                EtcdTlsProbe.failure(endpoints, tls).ifPresent(failure -> {
+                    throw new StartupFailure("cannot use etcd over TLS: " + failure
+                            + " (see --etcd-cafile, --etcd-certfile, --etcd-keyfile)");
+                });
+            }
+            LOG.info("Storage: etcd at {}{}", String.join(",", endpoints), tls == null ? ""
+                    : tls.clientKey() != null ? " (TLS with a client certificate)" : " (TLS)");
+            return EtcdStorage.connect(endpoints, options.etcdPrefix() + "/", tls);
         }
         Path file = dataDir.database();
         LOG.info("Storage: embedded store {} (no --etcd-servers given)", file);

@@ -54,17 +54,29 @@ public final class EtcdExtension implements BeforeAllCallback {
 
     /** Starts a private etcd (for tests that stop and restart it) in a temp dir deleted at JVM exit. */
     public static LocalEtcdProcess startPrivate() {
-        return startLocal();
+        return startLocal(null);
+    }
+
+    /**
+     * Starts a private etcd serving its clients over {@code tls} (see {@link EtcdTlsFiles}) in a temp dir
+     * deleted at JVM exit.
+     */
+    public static LocalEtcdProcess startPrivate(LocalEtcdProcess.ClientTls tls) {
+        return startLocal(tls);
     }
 
     private static LocalEtcdProcess startLocal() {
+        return startLocal(null);
+    }
+
+    private static LocalEtcdProcess startLocal(LocalEtcdProcess.ClientTls tls) {
         Path dir;
         try {
             dir = Files.createTempDirectory("kapi-etcd-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        LocalEtcdProcess etcd = LocalEtcdProcess.start(dir.resolve("data"));
+        LocalEtcdProcess etcd = LocalEtcdProcess.start(dir.resolve("data"), tls);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             etcd.close();
             LocalEtcdProcess.deleteRecursively(dir);

@@ -15,6 +15,7 @@ import dev.kapi.apiserver.storage.WatchListener;
 import dev.kapi.apiserver.storage.WatchOptions;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.options.CompactOption;
 import io.etcd.jetcd.options.GetOption;
@@ -73,20 +74,46 @@ public final class EtcdStorage implements Storage {
      * server's keys, not those of other clients of the same etcd.
      */
     public static EtcdStorage connect(List<String> endpoints, String watchedPrefix) {
-        return connect(endpoints, CALL_TIMEOUT, PROGRESS_INTERVAL, watchedPrefix);
+        return connect(endpoints, watchedPrefix, null);
+    }
+
+    /**
+     * Connects as {@link #connect(List, String)} does, over {@code tls}: null means plain HTTP/2 to
+     * {@code http://} endpoints and TLS trusting the JVM's trust store to {@code https://} ones (as etcd's Go
+     * client does); given, every endpoint must be {@code https://}.
+     *
+     * @throws IllegalArgumentException when the endpoints mix {@code http://} and {@code https://}, or TLS is
+     *                                  given for {@code http://} endpoints
+     */
+    public static EtcdStorage connect(List<String> endpoints, String watchedPrefix, EtcdTls tls) {
+        return connect(endpoints, CALL_TIMEOUT, PROGRESS_INTERVAL, watchedPrefix, tls);
     }
 
     /** Connects with an explicit call timeout and watch progress interval. */
     public static EtcdStorage connect(List<String> endpoints, Duration callTimeout, Duration progressInterval) {
-        return connect(endpoints, callTimeout, progressInterval, "");
+        return connect(endpoints, callTimeout, progressInterval, "", null);
+    }
+
+    /** Connects with an explicit call timeout and watch progress interval, over {@code tls} (see above). */
+    public static EtcdStorage connect(List<String> endpoints, Duration callTimeout, Duration progressInterval,
+                                      EtcdTls tls) {
+        return connect(endpoints, callTimeout, progressInterval, "", tls);
     }
 
     private static EtcdStorage connect(List<String> endpoints, Duration callTimeout, Duration progressInterval,
-                                       String watchedPrefix) {
+                                       String watchedPrefix, EtcdTls tls) {
         if (endpoints == null || endpoints.isEmpty()) {
             throw new IllegalArgumentException("no etcd endpoints");
         }
-        Client client = Client.builder()
+        boolean secure = EtcdEndpoints.secure(endpoints);
+        if (tls != null && !secure) {
+            throw new IllegalArgumentException("TLS is configured but the etcd endpoints are http:// URLs");
+        }
+        ClientBuilder builder = Client.builder();
+        if (secure) {
+            builder.sslContext((tls == null ? EtcdTls.systemTrust() : tls).sslContext());
+        }
+        Client client = builder
                 .endpoints(endpoints.toArray(String[]::new))
                 .connectTimeout(Duration.ofSeconds(5))
                 .keepaliveTime(Duration.ofSeconds(30))

@@ -13,42 +13,88 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLContext;
 
 /**
- * A single-member etcd (the {@code etcd} binary on the PATH) run as a child process on loopback ports,
- * for a server started without {@code --etcd-servers} and for tests. {@link #start} returns once the
- * member answers {@code /health}; {@link #close} stops it and waits for it to exit. The data directory is
- * the caller's: it survives {@link #close}, so {@link #restart} (or a new start on the same ports and
- * directory) finds the same data.
+ * An etcd member (the {@code etcd} binary on the PATH) run as a child process on loopback ports, for tests:
+ * a single-member etcd ({@link #start}), optionally serving its clients over TLS ({@link ClientTls}), or a
+ * member of a cluster ({@link #spawn} each member of a {@link Member#initialCluster}, then
+ * {@link #awaitHealthy}). {@link #start} returns once the member answers {@code /health}; {@link #close} stops
+ * it and waits for it to exit. The data directory is the caller's: it survives {@link #close}, so
+ * {@link #restart} (or a new start on the same ports and directory) finds the same data.
  */
 public final class LocalEtcdProcess implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
+    /**
+     * Client TLS of a member: etcd's {@code --cert-file}, {@code --key-file} and, when {@code trustedCaFile} is
+     * set, {@code --client-cert-auth --trusted-ca-file} (clients must present a certificate that CA signed).
+     * {@code healthCheck} is the TLS context this class checks {@code /health} with (it must trust the
+     * serving certificate and, with client certificate auth, present a client certificate).
+     */
+    public record ClientTls(Path certFile, Path keyFile, Path trustedCaFile, SSLContext healthCheck) {
+    }
+
+    /**
+     * One member: its name, its client and peer ports on 127.0.0.1, the {@code --initial-cluster} it
+     * starts in (e.g. {@code m0=http://127.0.0.1:2380,m1=...}; null: a cluster of itself alone) and its
+     * client TLS (null: plain HTTP).
+     */
+    public record Member(String name, int clientPort, int peerPort, String initialCluster, ClientTls tls) {
+
+        /** The peer URL of this member, as {@code --initial-cluster} names it. */
+        public String peerUrl() {
+            return "http://127.0.0.1:" + peerPort;
+        }
+    }
+
     private final Path dataDir;
-    private final int clientPort;
-    private final int peerPort;
+    private final Member member;
     private final Path log;
     private Process process;
     private boolean paused;
 
-    private LocalEtcdProcess(Path dataDir, int clientPort, int peerPort) {
+    private LocalEtcdProcess(Path dataDir, Member member) {
         this.dataDir = dataDir;
-        this.clientPort = clientPort;
-        this.peerPort = peerPort;
+        this.member = member;
         this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
     }
 
     /** Starts etcd on two free loopback ports with {@code dataDir} (created when missing). */
     public static LocalEtcdProcess start(Path dataDir) {
-        LocalEtcdProcess etcd = new LocalEtcdProcess(dataDir.toAbsolutePath(), freePort(), freePort());
-        etcd.launch();
+        return start(dataDir, null);
+    }
+
+    /** Starts etcd serving its clients over {@code tls} (null: plain HTTP) on two free loopback ports. */
+    public static LocalEtcdProcess start(Path dataDir, ClientTls tls) {
+        LocalEtcdProcess etcd = spawn(dataDir, new Member("kapi", freePort(), freePort(), null, tls));
+        etcd.awaitHealthy();
         return etcd;
     }
 
-    /** The client URL, e.g. {@code http://127.0.0.1:23790}. */
+    /**
+     * Starts the process of {@code member} without waiting for it to serve: the members of a new cluster
+     * only become healthy once a quorum of them runs, so a caller spawns them all, then calls
+     * {@link #awaitHealthy} on each.
+     */
+    public static LocalEtcdProcess spawn(Path dataDir, Member member) {
+        LocalEtcdProcess etcd = new LocalEtcdProcess(dataDir.toAbsolutePath(), member);
+        synchronized (etcd) {
+            etcd.launchProcess();
+        }
+        return etcd;
+    }
+
+    /** The client URL, e.g. {@code http://127.0.0.1:23790} ({@code https://} with client TLS). */
     public String endpoint() {
-        return "http://127.0.0.1:" + clientPort;
+        return (member.tls() == null ? "http" : "https") + "://127.0.0.1:" + member.clientPort();
+    }
+
+    /** The member's name ({@code --name}). */
+    public String name() {
+        return member.name();
     }
 
     public List<String> endpoints() {
@@ -147,23 +193,36 @@ public final class LocalEtcdProcess implements AutoCloseable {
     }
 
     private synchronized void launch() {
+        launchProcess();
+        awaitHealthy();
+    }
+
+    private void launchProcess() {
         try {
             Files.createDirectories(dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String client = "http://127.0.0.1:" + clientPort;
-        String peer = "http://127.0.0.1:" + peerPort;
+        String client = endpoint();
+        String peer = member.peerUrl();
         List<String> command = new ArrayList<>(List.of("etcd",
-                "--name", "kapi",
+                "--name", member.name(),
                 "--data-dir", dataDir.toString(),
                 "--listen-client-urls", client,
                 "--advertise-client-urls", client,
                 "--listen-peer-urls", peer,
                 "--initial-advertise-peer-urls", peer,
-                "--initial-cluster", "kapi=" + peer,
+                "--initial-cluster", member.initialCluster() == null ? member.name() + "=" + peer
+                        : member.initialCluster(),
                 "--experimental-watch-progress-notify-interval", "5s",
                 "--log-level", "warn"));
+        ClientTls tls = member.tls();
+        if (tls != null) {
+            command.addAll(List.of("--cert-file", tls.certFile().toString(), "--key-file", tls.keyFile().toString()));
+            if (tls.trustedCaFile() != null) {
+                command.addAll(List.of("--client-cert-auth", "--trusted-ca-file", tls.trustedCaFile().toString()));
+            }
+        }
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -172,10 +231,10 @@ public final class LocalEtcdProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot start etcd (is the etcd binary on the PATH?)", e);
         }
-        awaitHealthy();
     }
 
-    private void awaitHealthy() {
+    /** Waits until the member answers {@code /health} with true (it then has a leader); stops it on failure. */
+    public synchronized void awaitHealthy() {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -199,6 +258,9 @@ public final class LocalEtcdProcess implements AutoCloseable {
     private boolean healthy() {
         try {
             HttpURLConnection c = (HttpURLConnection) URI.create(endpoint() + "/health").toURL().openConnection();
+            if (c instanceof HttpsURLConnection https) {
+                https.setSSLSocketFactory(member.tls().healthCheck().getSocketFactory());
+            }
             c.setConnectTimeout(500);
             c.setReadTimeout(1000);
             try {
@@ -211,7 +273,8 @@ public final class LocalEtcdProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
+    /** A loopback port nothing listens on right now. */
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
