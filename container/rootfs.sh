@@ -6,8 +6,9 @@
 #   /lib64, /lib/x86_64-linux-gnu (or the build host's arch)
 #                   the dynamic loader and the shared libraries that runtime needs, found with ldd on the host
 #   /etc            passwd, group (root and nonroot, uid/gid 65532), nsswitch.conf
-# MODE "base" (FROM a registry image that brings its own Java and /etc): only the directories below.
-# Both modes: DATA_DIR and /tmp (mode 777, set by Jib's permissions).
+#   /tmp            mode 777 (Jib's permissions; Jib knows no sticky bit)
+# MODE "base" (FROM a registry image that brings its own Java, /etc and /tmp): only DATA_DIR.
+# Both modes: DATA_DIR, mode 777 (Jib writes every file as root and cannot give it to uid 65532).
 # The JDK's own trust store (lib/security/cacerts) comes with java.base; Java reads no other CA bundle.
 set -euo pipefail
 
@@ -26,7 +27,7 @@ modules+=,jdk.management,jdk.naming.dns,jdk.net,jdk.unsupported,jdk.zipfs
 
 rm -rf "$out"
 mkdir -p "$out"
-mkdir -p "$out$data_dir" "$out/tmp"
+mkdir -p "$out$data_dir"
 
 if [ "$mode" = base ]; then
   exit 0
@@ -35,6 +36,7 @@ if [ "$mode" != scratch ]; then
   echo "rootfs.sh: unknown mode $mode (scratch or base)" >&2
   exit 2
 fi
+mkdir -p "$out/tmp"
 
 "$java_home/bin/jlink" --add-modules "$modules" --output "$out/opt/java" \
   --strip-debug --no-header-files --no-man-pages
