@@ -17,8 +17,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
@@ -92,6 +94,7 @@ class ContainerImageIT {
     }
 
     @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES) // unpacks ~130 MB of layers, then one server start
     void theImageServesAsItsUserOnAReadOnlyRoot() throws Exception {
         Path root = work.resolve("root");
         image.unpack(root);
