@@ -22,7 +22,10 @@ public final class KnownFlags {
             "oidc-username-prefix", "oidc-groups-claim", "oidc-groups-prefix", "oidc-ca-file",
             "enable-admission-plugins", "disable-admission-plugins", "admission-control-config-file",
             "webhook-service-urls", "default-not-ready-toleration-seconds", "default-unreachable-toleration-seconds",
-            "service-cluster-ip-range", "service-node-port-range", "shutdown-delay-duration");
+            "service-cluster-ip-range", "service-node-port-range", "shutdown-delay-duration",
+            "etcd-cafile", "etcd-certfile", "etcd-keyfile", "encryption-provider-config",
+            "audit-policy-file", "audit-log-path", "audit-log-maxsize", "audit-log-maxbackup", "audit-log-maxage",
+            "audit-log-compress", "audit-log-format", "audit-log-mode", "audit-log-version");
 
     private static final List<String> PASSED_THROUGH = List.of("spring.", "server.", "logging.", "management.",
             "kapi.", "debug", "trace");
