@@ -45,10 +45,7 @@ final class KubernetesService {
                 writes.create(services, desired(), OperationOptions.create());
                 return;
             } catch (StatusError e) {
-                if (read() == null) {
-                    throw e;
-                }
-                current = read();
+                current = awaitOther(e);
             }
         }
         if (current != null && !portsMatch(current)) {
@@ -57,6 +54,29 @@ final class KubernetesService {
                 return svc;
             }, OperationOptions.update());
         }
+    }
+
+    /**
+     * After a failed create: another replica that allocated the cluster IP first (422 "already allocated") or
+     * created the Service (409) is about to store it or just did; wait a moment for it before reporting {@code e}.
+     */
+    private Service awaitOther(StatusError e) {
+        if (e.code() != 409 && e.code() != 422) {
+            throw e;
+        }
+        for (int i = 0; i < 10; i++) {
+            Service other = read();
+            if (other != null) {
+                return other;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw e;
     }
 
     private Service read() {
