@@ -56,14 +56,25 @@ public final class KapiServer implements AutoCloseable {
      */
     public static KapiServer start(String name, Path dataDir, List<String> args) {
         try {
-            int port = freePort();
+            return start(name, dataDir, "127.0.0.1", freePort(), args);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * As {@link #start(String, Path, List)}, bound to {@code host} (a loopback address such as 127.0.0.2, so that
+     * replicas on one machine can share a port as kube's replicas must) on {@code port}.
+     */
+    public static KapiServer start(String name, Path dataDir, String host, int port, List<String> args) {
+        try {
             Path kubeconfig = dataDir.toAbsolutePath().resolve("admin.kubeconfig");
             Files.createDirectories(dataDir);
             // the kubeconfig of an earlier run stays (the server reads it as a sign of an earlier start)
             FileTime earlier = Files.exists(kubeconfig) ? Files.getLastModifiedTime(kubeconfig) : null;
             Path log = KapiServerExtension.e2eDir().resolve(name + ".log");
-            Process process = launch(dataDir, port, log, args);
-            return awaitReady(process, URI.create("https://127.0.0.1:" + port), dataDir.toAbsolutePath(),
+            Process process = launch(dataDir, host, port, log, args);
+            return awaitReady(process, URI.create("https://" + host + ":" + port), dataDir.toAbsolutePath(),
                     kubeconfig, earlier, log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -82,7 +93,7 @@ public final class KapiServer implements AutoCloseable {
     public static Exited runToExit(String name, Path dataDir, int port, List<String> args) {
         Path log = KapiServerExtension.e2eDir().resolve(name + "-" + System.nanoTime() + ".log");
         try {
-            Process process = launch(dataDir, port, log, args);
+            Process process = launch(dataDir, "127.0.0.1", port, log, args);
             if (!process.waitFor(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 throw new IllegalStateException("kapi server still running after " + STARTUP_TIMEOUT + ":\n"
@@ -97,7 +108,8 @@ public final class KapiServer implements AutoCloseable {
         }
     }
 
-    private static Process launch(Path dataDir, int port, Path log, List<String> args) throws IOException {
+    private static Process launch(Path dataDir, String host, int port, Path log, List<String> args)
+            throws IOException {
         Path jar = Path.of(System.getProperty("kapi.jar", "target/apiserver.jar")).toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("no server jar at " + jar + " (run ./mvnw package first)");
@@ -108,7 +120,7 @@ public final class KapiServer implements AutoCloseable {
                 "--enable-native-access=ALL-UNNAMED",
                 "-jar", jar.toString(),
                 "--secure-port=" + port,
-                "--bind-address=127.0.0.1",
+                "--bind-address=" + host,
                 "--data-dir=" + dataDir.toAbsolutePath(),
                 "--write-kubeconfig=" + dataDir.toAbsolutePath().resolve("admin.kubeconfig")));
         cmd.addAll(args);

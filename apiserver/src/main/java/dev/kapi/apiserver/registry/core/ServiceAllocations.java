@@ -38,6 +38,11 @@ public final class ServiceAllocations {
                 portRange.size(), 0, portStatic);
     }
 
+    /** The first address of {@code serviceClusterIpRange}: the {@code kubernetes} Service's cluster IP, as kube's. */
+    public static String firstAddress(String serviceClusterIpRange) {
+        return ServiceIpRange.parse(serviceClusterIpRange).addressAt(1);
+    }
+
     /** Allocates what a new service needs, writing the values into it. */
     public void allocate(Service svc, boolean dryRun) {
         allocate(svc, null, dryRun);

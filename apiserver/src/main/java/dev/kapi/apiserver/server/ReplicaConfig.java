@@ -1,0 +1,75 @@
+package dev.kapi.apiserver.server;
+
+import dev.kapi.apiserver.controlplane.ReplicaReconciler;
+import dev.kapi.apiserver.registry.StoreRegistry;
+import dev.kapi.apiserver.registry.core.ServiceAllocations;
+import dev.kapi.apiserver.registry.rest.WritePipeline;
+import dev.kapi.apiserver.storage.Storage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+
+/**
+ * Wires the {@link ReplicaReconciler} ({@code default/kubernetes} Service and endpoints, master and identity
+ * leases): it starts once the server is ready and stops when the context begins to close, before the shutdown
+ * delay and the web server's stop (kube removes its endpoints in a pre-shutdown hook), so that in-cluster clients
+ * stop picking this replica while it still serves.
+ */
+@Configuration(proxyBeanMethods = false)
+public class ReplicaConfig {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaConfig.class);
+    /** How long closing waits for this replica to leave the endpoints. */
+    static final Duration REMOVE_BOUND = Duration.ofSeconds(3);
+
+    @Bean(destroyMethod = "close")
+    ReplicaReconciler replicaReconciler(Storage storage, ServerOptions options, ReplicaOptions replicas,
+                                        StoreRegistry stores, WritePipeline writes) {
+        boolean lease = replicas.reconcilerType() == ReplicaOptions.ReconcilerType.LEASE;
+        LOG.info("Advertising {}:{} to the kubernetes endpoints (--endpoint-reconciler-type={})",
+                replicas.advertiseAddress(), options.securePort(), lease ? "lease" : "none");
+        return new ReplicaReconciler(storage, options.etcdPrefix(), stores, writes, replicas.advertiseAddress(),
+                options.securePort(), ServiceAllocations.firstAddress(options.serviceClusterIpRange()), lease,
+                hostname());
+    }
+
+    @Bean
+    ReplicaLifecycle replicaLifecycle(ReplicaReconciler reconciler) {
+        return new ReplicaLifecycle(reconciler);
+    }
+
+    /** Starts the reconciler when the server is ready, stops it as closing begins. */
+    static final class ReplicaLifecycle {
+        private final ReplicaReconciler reconciler;
+
+        ReplicaLifecycle(ReplicaReconciler reconciler) {
+            this.reconciler = reconciler;
+        }
+
+        @EventListener
+        public void onReady(ApplicationReadyEvent event) {
+            reconciler.start();
+        }
+
+        @EventListener
+        public void onClosing(ContextClosedEvent event) {
+            reconciler.stop(REMOVE_BOUND);
+        }
+    }
+
+    private static String hostname() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+}
