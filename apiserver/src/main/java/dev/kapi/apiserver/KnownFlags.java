@@ -25,7 +25,8 @@ public final class KnownFlags {
             "service-cluster-ip-range", "service-node-port-range", "shutdown-delay-duration",
             "etcd-cafile", "etcd-certfile", "etcd-keyfile", "encryption-provider-config",
             "audit-policy-file", "audit-log-path", "audit-log-maxsize", "audit-log-maxbackup", "audit-log-maxage",
-            "audit-log-compress", "audit-log-format", "audit-log-mode", "audit-log-version");
+            "audit-log-compress", "audit-log-format", "audit-log-mode", "audit-log-version",
+            "advertise-address", "endpoint-reconciler-type");
 
     private static final List<String> PASSED_THROUGH = List.of("spring.", "server.", "logging.", "management.",
             "kapi.", "debug", "trace");

@@ -244,6 +244,21 @@ class HelmChartRenderTest {
         assertThat(toStdout).contains("--audit-log-path=-").noneMatch(a -> a.startsWith("--audit-log-max"));
     }
 
+    /** The server refuses a flag it does not know: every flag the chart can pass must be one it reads. */
+    @Test
+    void everyApiserverFlagTheChartPassesIsOneTheServerKnows() {
+        for (String values : List.of(ChartValueSets.DEFAULTS, ChartValueSets.EVERYTHING_ON)) {
+            ObjectNode d = find(render("kapi", NS, values), "Deployment", "kapi-apiserver");
+            assertThat(args(d)).allSatisfy(a -> assertThat(a).startsWith("--")
+                    .satisfies(flag -> assertThat(dev.kapi.apiserver.KnownFlags.NAMES)
+                            .contains(flag.substring(2, flag.indexOf('=')))));
+            // each replica advertises its pod IP in default/endpoints/kubernetes
+            assertThat(args(d)).contains("--advertise-address=$(POD_IP)");
+            assertThat(d.at("/spec/template/spec/containers/0/env/0/valueFrom/fieldRef/fieldPath").asString())
+                    .isEqualTo("status.podIP");
+        }
+    }
+
     @Test
     void authenticationAuthorizationAndAdmissionValuesBecomeFlags() {
         List<ObjectNode> m = render("kapi", NS, ChartValueSets.EVERYTHING_ON);
