@@ -164,14 +164,7 @@ class EtcdTlsIT {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String output = String.join("\n", exited.output());
-        assertThat(exited.exitCode()).as(output).isNotZero();
-        assertThat(exited.output()).as(output)
-                .noneMatch(line -> line.matches("\\s+at .*") || line.startsWith("Caused by:")
-                        || line.contains("APPLICATION FAILED TO START"));
-        List<String> errors = exited.output().stream().filter(line -> line.startsWith("Error: ")).toList();
-        assertThat(errors).as(output).hasSize(1);
-        return errors.getFirst();
+        return exited.singleErrorLine();
     }
 
     private static String configMap(String name, String value) {

@@ -83,6 +83,21 @@ public final class KapiServer implements AutoCloseable {
 
     /** How a server that was expected not to start ended: its exit code and the lines it printed. */
     public record Exited(int exitCode, List<String> output) {
+
+        /**
+         * The one {@code Error: ...} line of a server that refused to start, after checking it exited non-zero
+         * without a stack trace or Spring Boot's failure banner.
+         */
+        public String singleErrorLine() {
+            String all = String.join("\n", output);
+            org.assertj.core.api.Assertions.assertThat(exitCode).as(all).isNotZero();
+            org.assertj.core.api.Assertions.assertThat(output).as(all)
+                    .noneMatch(line -> line.matches("\\s+at .*") || line.startsWith("Caused by:")
+                            || line.contains("APPLICATION FAILED TO START"));
+            List<String> errors = output.stream().filter(line -> line.startsWith("Error: ")).toList();
+            org.assertj.core.api.Assertions.assertThat(errors).as(all).hasSize(1);
+            return errors.getFirst();
+        }
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.kapi.apiserver.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kapi.apiserver.e2e.KapiServer.Exited;
 import dev.kapi.apiserver.storage.sqlite.SqliteStorage;
 import dev.kapi.apiserver.testing.Tmpfs;
 import java.io.IOException;
@@ -35,15 +34,7 @@ class StartupFailuresIT {
 
     /** Runs the server on {@code dataDir} expecting it to fail, and returns its single error line. */
     private static String errorLine(String name, Path dataDir, int port, List<String> args) {
-        Exited exited = KapiServer.runToExit(name, dataDir, port, args);
-        String output = String.join("\n", exited.output());
-        assertThat(exited.exitCode()).as(output).isNotZero();
-        assertThat(exited.output()).as(output)
-                .noneMatch(line -> line.matches("\\s+at .*") || line.startsWith("Caused by:")
-                        || line.contains("APPLICATION FAILED TO START"));
-        List<String> errors = exited.output().stream().filter(line -> line.startsWith("Error: ")).toList();
-        assertThat(errors).as(output).hasSize(1);
-        return errors.getFirst();
+        return KapiServer.runToExit(name, dataDir, port, args).singleErrorLine();
     }
 
     private static String errorLine(String name, Path dataDir, List<String> args) throws IOException {
