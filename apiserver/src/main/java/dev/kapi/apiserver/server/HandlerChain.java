@@ -9,13 +9,19 @@ import dev.kapi.apiserver.authz.ImpersonationFilter;
 import dev.kapi.apiserver.authz.RequestAuthorizationManager;
 import dev.kapi.apiserver.endpoints.ApiServlet;
 import dev.kapi.apiserver.endpoints.ui.SwaggerUiFiles;
+import dev.kapi.apiserver.authn.UserInfo;
+import dev.kapi.apiserver.authz.PrivilegedGroupAuthorizer;
+import dev.kapi.apiserver.filters.MaxInFlightFilter;
 import dev.kapi.apiserver.filters.PanicRecoveryFilter;
+import dev.kapi.apiserver.filters.RequestMetricsFilter;
 import dev.kapi.apiserver.filters.UnreadBodyFilter;
 import dev.kapi.apiserver.filters.RequestInfoFilter;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.api.StatusResponses;
 import jakarta.servlet.DispatcherType;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServletRequest;
 import org.eclipse.jetty.ee11.webapp.AbstractConfiguration;
 import org.eclipse.jetty.ee11.webapp.WebAppContext;
 import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
@@ -49,9 +55,13 @@ import java.util.List;
  *       <li>authentication: client certificate, then bearer token; no credential = {@code system:anonymous}
  *           ({@code --anonymous-auth}); a bad credential = 401;</li>
  *       <li>impersonation: {@code Impersonate-*} headers, each authorized with verb {@code impersonate};</li>
+ *       <li>max in flight: {@code --max-requests-inflight} / {@code --max-mutating-requests-inflight}, else 429
+ *           ({@link MaxInFlightFilter}; long-running requests, probes and {@code system:masters} pass);</li>
  *       <li>authorization: the {@code --authorization-mode} chain decides, else 403 in kube's words; the
  *           Swagger UI's static files ({@link SwaggerUiFiles}, exact paths) need no decision;</li>
  *     </ol></li>
+ *   <li>request metrics: {@code apiserver_request_total}, {@code apiserver_request_duration_seconds},
+ *       {@code apiserver_longrunning_requests} ({@link RequestMetricsFilter}), around the handler as kube's;</li>
  *   <li>the API handler: discovery and other paths, or a verb handler, which runs mutating admission,
  *       the registry (strategy, validation, validating admission) and storage; or, for the UI's files
  *       only, Spring MVC's servlet where springdoc serves the Swagger UI ({@link SwaggerUiConfig}).</li>
@@ -96,10 +106,16 @@ public class HandlerChain {
         return bean;
     }
 
-    /** Authentication → impersonation → authorization, with Spring Security's browser features off. */
+    @Bean
+    FilterRegistrationBean<Filter> requestMetrics(MeterRegistry meters) {
+        return stage(new RequestMetricsFilter(meters), 10, "request-metrics");
+    }
+
+    /** Authentication → impersonation → max in flight → authorization, with Spring Security's browser features off. */
     @Bean
     SecurityFilterChain securityChain(HttpSecurity http, List<Authenticator> authenticators, Authorizer authorizer,
-                                      ServerOptions options) throws Exception {
+                                      ServerOptions options, OperationsOptions limits, MeterRegistry meters)
+            throws Exception {
         UnauthorizedEntryPoint unauthorized = new UnauthorizedEntryPoint();
         return http
                 .csrf(AbstractHttpConfigurer::disable)
@@ -116,6 +132,8 @@ public class HandlerChain {
                 .addFilterBefore(new RequestAuthenticationFilter(authenticators, options.anonymousAuth(), unauthorized),
                         AnonymousAuthenticationFilter.class)
                 .addFilterAfter(new ImpersonationFilter(authorizer), ExceptionTranslationFilter.class)
+                .addFilterAfter(new MaxInFlightFilter(limits.maxRequestsInflight(),
+                        limits.maxMutatingRequestsInflight(), HandlerChain::privileged, meters), ImpersonationFilter.class)
                 .authorizeHttpRequests(a -> a.requestMatchers(SwaggerUiFiles::requested).permitAll()
                         .anyRequest().access(new RequestAuthorizationManager(authorizer)))
                 .build();
@@ -151,6 +169,12 @@ public class HandlerChain {
                 }
             });
         };
+    }
+
+    /** kube's in-flight limit lets members of {@code system:masters} through (after impersonation). */
+    private static boolean privileged(HttpServletRequest req) {
+        return req.getAttribute(UserInfo.ATTRIBUTE) instanceof UserInfo user
+                && user.groups().contains(PrivilegedGroupAuthorizer.MASTERS);
     }
 
     private static boolean noControlCharacters(String s) {
