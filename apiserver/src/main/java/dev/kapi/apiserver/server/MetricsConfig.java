@@ -4,6 +4,7 @@ import dev.kapi.apiserver.admission.AdmissionChain;
 import dev.kapi.apiserver.endpoints.PathHandler;
 import dev.kapi.apiserver.endpoints.discovery.MetricsHandler;
 import dev.kapi.apiserver.registry.ResourceRegistry;
+import dev.kapi.apiserver.registry.StorageDecorator;
 import dev.kapi.apiserver.storage.ObservedStorage;
 import dev.kapi.apiserver.storage.Storage;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,6 +22,8 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -29,8 +32,8 @@ import java.util.Arrays;
  * The meters behind {@code /metrics} (kube-apiserver's names, Prometheus text format): one
  * {@link PrometheusMeterRegistry} with the JVM and process meters, the request meters
  * ({@code filters.RequestMetricsFilter}, {@code filters.MaxInFlightFilter}, placed by {@link HandlerChain}),
- * {@code etcd_request_duration_seconds} from the storage backend ({@link ObservedStorage} put in front of the
- * {@code storage} bean), the admission step and controller durations ({@link AdmissionChain#observedBy}; the
+ * {@code etcd_request_duration_seconds} from the storage backend ({@link ObservedStorage} put in front of each
+ * resource's store by a {@link StorageDecorator}), the admission step and controller durations ({@link AdmissionChain#observedBy}; the
  * webhook plugins count as controllers by their plugin names, there is no per-webhook histogram yet) and
  * {@code apiserver_storage_objects} ({@link StoredObjectCounts}).
  */
@@ -69,23 +72,27 @@ public class MetricsConfig {
     }
 
     /**
-     * Puts the meters in front of the {@code storage} bean (every store, allocator and lease reads and writes
-     * through it) and of the admission chain, without either knowing of metrics.
+     * {@code etcd_request_duration_seconds}: every resource's store reads and writes through an
+     * {@link ObservedStorage} (the {@code storage} bean itself stays the backend, which tests and the server
+     * use by its own type).
      */
     @Bean
-    static BeanPostProcessor observeStorageAndAdmission(ObjectProvider<MeterRegistry> registry,
-                                                        ObjectProvider<ServerOptions> options) {
+    @Order(Ordered.HIGHEST_PRECEDENCE) // nearest the backend: it times the backend's calls, not a cache's
+    StorageDecorator observedStores(MeterRegistry meters, ServerOptions options) {
+        return (definition, storage) -> new ObservedStorage(storage, (operation, type, took) ->
+                Timer.builder("etcd.request.duration")
+                        .description("Etcd request latency in seconds for each operation and object type.")
+                        .tags("operation", operation, "type", type)
+                        .serviceLevelObjectives(slos(ETCD_BUCKETS)).register(meters).record(took),
+                options.etcdPrefix());
+    }
+
+    /** Puts the meters in front of the admission chain, which knows nothing of metrics. */
+    @Bean
+    static BeanPostProcessor observeAdmission(ObjectProvider<MeterRegistry> registry) {
         return new BeanPostProcessor() {
             @Override
             public Object postProcessAfterInitialization(Object bean, String name) {
-                if (bean instanceof Storage storage && name.equals("storage")) {
-                    MeterRegistry meters = registry.getObject();
-                    return new ObservedStorage(storage, (operation, type, took) -> Timer.builder("etcd.request.duration")
-                            .description("Etcd request latency in seconds for each operation and object type.")
-                            .tags("operation", operation, "type", type)
-                            .serviceLevelObjectives(slos(ETCD_BUCKETS)).register(meters).record(took),
-                            options.getObject().etcdPrefix());
-                }
                 if (bean instanceof AdmissionChain chain) {
                     MeterRegistry meters = registry.getObject();
                     return chain.observedBy((plugin, type, operation, rejected, took) -> {
