@@ -60,7 +60,7 @@ public final class AdmissionChain {
 
     /** Runs every mutating plugin; returns the object the last one handed on. */
     public HasMetadata mutate(AdmissionAttributes attributes) {
-        String operation = String.valueOf(attributes.operation());
+        String operation = attributes == null ? "" : String.valueOf(attributes.operation());
         long stepStart = System.nanoTime();
         boolean rejected = true;
         try {
@@ -84,7 +84,7 @@ public final class AdmissionChain {
 
     /** Runs every validating plugin; the first rejection wins. */
     public void validate(AdmissionAttributes attributes) {
-        String operation = String.valueOf(attributes.operation());
+        String operation = attributes == null ? "" : String.valueOf(attributes.operation());
         long stepStart = System.nanoTime();
         boolean rejected = true;
         try {
