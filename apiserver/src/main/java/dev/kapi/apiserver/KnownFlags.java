@@ -26,7 +26,8 @@ public final class KnownFlags {
             "etcd-cafile", "etcd-certfile", "etcd-keyfile", "encryption-provider-config",
             "audit-policy-file", "audit-log-path", "audit-log-maxsize", "audit-log-maxbackup", "audit-log-maxage",
             "audit-log-compress", "audit-log-format", "audit-log-mode", "audit-log-version",
-            "advertise-address", "endpoint-reconciler-type");
+            "advertise-address", "endpoint-reconciler-type", "max-requests-inflight", "max-mutating-requests-inflight",
+            "etcd-count-metric-poll-period", "logging-format");
 
     private static final List<String> PASSED_THROUGH = List.of("spring.", "server.", "logging.", "management.",
             "kapi.", "debug", "trace");

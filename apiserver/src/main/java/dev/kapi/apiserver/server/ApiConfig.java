@@ -11,6 +11,7 @@ import dev.kapi.apiserver.authz.Authorizer;
 import dev.kapi.apiserver.authz.RuleResolver;
 import dev.kapi.apiserver.endpoints.ApiServlet;
 import dev.kapi.apiserver.endpoints.PathHandler;
+import dev.kapi.apiserver.endpoints.handlers.OpenWatches;
 import dev.kapi.apiserver.endpoints.ui.RootPathsHandler;
 import dev.kapi.apiserver.endpoints.ResourceDispatcher;
 import dev.kapi.apiserver.endpoints.discovery.DiscoveryHandler;
@@ -33,6 +34,7 @@ import dev.kapi.apiserver.storage.Storage;
 import io.fabric8.kubernetes.api.model.Namespace;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.web.servlet.ServletContextInitializer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -94,12 +96,21 @@ public class ApiConfig {
                 options.serviceClusterIpRange(), options.serviceNodePortRange())));
     }
 
-    /** Each resource's store on the storage backend, behind a {@link StorageDecorator} bean if one is defined. */
+    /**
+     * Each resource's store on the storage backend, behind every {@link StorageDecorator} bean: the first in
+     * their order nearest the backend (the metrics' timing, then e.g. a cache), the last in front.
+     */
     @Bean
     StoreRegistry storeRegistry(ResourceRegistry resources, Storage storage, ServerOptions options,
-                                ObjectProvider<StorageDecorator> decorator) {
-        return new StoreRegistry(resources, storage, options.etcdPrefix(),
-                decorator.getIfAvailable(() -> StorageDecorator.NONE));
+                                ObjectProvider<StorageDecorator> decorators) {
+        List<StorageDecorator> all = decorators.orderedStream().toList();
+        return new StoreRegistry(resources, storage, options.etcdPrefix(), (definition, backend) -> {
+            Storage decorated = backend;
+            for (StorageDecorator d : all) {
+                decorated = d.decorate(definition, decorated);
+            }
+            return decorated;
+        });
     }
 
     /** The review APIs ask the server's authorizer chain (the bean named "authorizer"), its rules and tokens. */
@@ -133,10 +144,24 @@ public class ApiConfig {
         return new VersionHandler();
     }
 
-    /** SIGTERM as kube-apiserver: /readyz fails, requests are served for --shutdown-delay-duration, bounded stop. */
+    /**
+     * SIGTERM as kube-apiserver: /readyz fails, requests are served for --shutdown-delay-duration, then the open
+     * watches end cleanly and the web server drains the requests in progress; bounded stop.
+     */
     @Bean
-    ServerShutdown serverShutdown(ServerOptions options) {
-        return new ServerShutdown(options.shutdownDelay());
+    ServerShutdown serverShutdown(ServerOptions options, OpenWatches watches) {
+        return new ServerShutdown(options.shutdownDelay(), watches::endAll);
+    }
+
+    /** The watches being streamed, for the watch handler (in the servlet context) and for stopping. */
+    @Bean
+    OpenWatches openWatches() {
+        return new OpenWatches();
+    }
+
+    @Bean
+    ServletContextInitializer openWatchesInContext(OpenWatches watches) {
+        return context -> context.setAttribute(OpenWatches.ATTRIBUTE, watches);
     }
 
     @Bean

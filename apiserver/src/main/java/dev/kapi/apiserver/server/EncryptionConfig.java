@@ -16,6 +16,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 
 /**
  * {@code --encryption-provider-config}: kube-apiserver's encryption at rest. The file (an
@@ -32,6 +34,7 @@ public class EncryptionConfig {
     private static final String FLAG = "--encryption-provider-config";
 
     @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE + 1) // next to the backend (inside any cache): only ciphertext is stored
     StorageDecorator encryptionAtRest(@Value("${encryption-provider-config:}") String file) {
         if (file.isEmpty()) {
             return StorageDecorator.NONE;

@@ -12,13 +12,19 @@ import dev.kapi.apiserver.authz.ImpersonationFilter;
 import dev.kapi.apiserver.authz.RequestAuthorizationManager;
 import dev.kapi.apiserver.endpoints.ApiServlet;
 import dev.kapi.apiserver.endpoints.ui.SwaggerUiFiles;
+import dev.kapi.apiserver.authn.UserInfo;
+import dev.kapi.apiserver.authz.PrivilegedGroupAuthorizer;
+import dev.kapi.apiserver.filters.MaxInFlightFilter;
 import dev.kapi.apiserver.filters.PanicRecoveryFilter;
+import dev.kapi.apiserver.filters.RequestMetricsFilter;
 import dev.kapi.apiserver.filters.UnreadBodyFilter;
 import dev.kapi.apiserver.filters.RequestInfoFilter;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.api.StatusResponses;
 import jakarta.servlet.DispatcherType;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServletRequest;
 import org.eclipse.jetty.ee11.webapp.AbstractConfiguration;
 import org.eclipse.jetty.ee11.webapp.WebAppContext;
 import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
@@ -54,9 +60,13 @@ import java.util.List;
  *       <li>audit: the request's {@code Audit-Id}; with {@code --audit-policy-file} and {@code --audit-log-path},
  *           its events at each stage, as the policy says ({@link AuditFilter});</li>
  *       <li>impersonation: {@code Impersonate-*} headers, each authorized with verb {@code impersonate};</li>
+ *       <li>max in flight: {@code --max-requests-inflight} / {@code --max-mutating-requests-inflight}, else 429
+ *           ({@link MaxInFlightFilter}; long-running requests, probes and {@code system:masters} pass);</li>
  *       <li>authorization: the {@code --authorization-mode} chain decides, else 403 in kube's words; the
  *           Swagger UI's static files ({@link SwaggerUiFiles}, exact paths) need no decision;</li>
  *     </ol></li>
+ *   <li>request metrics: {@code apiserver_request_total}, {@code apiserver_request_duration_seconds},
+ *       {@code apiserver_longrunning_requests} ({@link RequestMetricsFilter}), around the handler as kube's;</li>
  *   <li>the API handler: discovery and other paths, or a verb handler, which runs mutating admission,
  *       the registry (strategy, validation, validating admission) and storage; or, for the UI's files
  *       only, Spring MVC's servlet where springdoc serves the Swagger UI ({@link SwaggerUiConfig}).</li>
@@ -101,10 +111,19 @@ public class HandlerChain {
         return bean;
     }
 
-    /** Authentication → audit → impersonation → authorization, with Spring Security's browser features off. */
+    @Bean
+    FilterRegistrationBean<Filter> requestMetrics(MeterRegistry meters) {
+        return stage(new RequestMetricsFilter(meters), 10, "request-metrics");
+    }
+
+    /**
+     * Authentication → audit → impersonation → max in flight → authorization, with Spring Security's browser
+     * features off.
+     */
     @Bean
     SecurityFilterChain securityChain(HttpSecurity http, List<Authenticator> authenticators, Authorizer authorizer,
-                                      ServerOptions options, Auditor auditor) throws Exception {
+                                      ServerOptions options, Auditor auditor, OperationsOptions limits,
+                                      MeterRegistry meters) throws Exception {
         FailedAuthenticationAudit unauthorized = new FailedAuthenticationAudit(new UnauthorizedEntryPoint(), auditor);
         return http
                 .csrf(AbstractHttpConfigurer::disable)
@@ -122,6 +141,8 @@ public class HandlerChain {
                         AnonymousAuthenticationFilter.class)
                 .addFilterAfter(new AuditFilter(auditor), RequestAuthenticationFilter.class)
                 .addFilterAfter(new ImpersonationFilter(authorizer), ExceptionTranslationFilter.class)
+                .addFilterAfter(new MaxInFlightFilter(limits.maxRequestsInflight(),
+                        limits.maxMutatingRequestsInflight(), HandlerChain::privileged, meters), ImpersonationFilter.class)
                 .authorizeHttpRequests(a -> a.requestMatchers(SwaggerUiFiles::requested).permitAll()
                         .anyRequest().access(new RequestAuthorizationManager(authorizer)))
                 .build();
@@ -157,6 +178,12 @@ public class HandlerChain {
                 }
             });
         };
+    }
+
+    /** kube's in-flight limit lets members of {@code system:masters} through (after impersonation). */
+    private static boolean privileged(HttpServletRequest req) {
+        return req.getAttribute(UserInfo.ATTRIBUTE) instanceof UserInfo user
+                && user.groups().contains(PrivilegedGroupAuthorizer.MASTERS);
     }
 
     private static boolean noControlCharacters(String s) {

@@ -59,7 +59,12 @@ public class KubeconfigWriter {
                 Pem.certificates(pki.trustForClients()), Pem.certificates(List.of(admin.certificate())),
                 Pem.privateKeyForKubeconfig(admin.key(), admin.certificate().getPublicKey())));
         LOG.info("Wrote kubeconfig {}", path);
-        StartupBanner.print(System.out, "https://" + host + ":" + port, path, options);
+        if (LoggingFormat.isJson(event.getApplicationContext().getEnvironment())) {
+            // every line the server prints is a JSON object: the banner is one log event
+            LOG.info("{}", StartupBanner.summary("https://" + host + ":" + port, path, options));
+        } else {
+            StartupBanner.print(System.out, "https://" + host + ":" + port, path, options);
+        }
     }
 
     static String kubeconfig(String server, String caPem, String certPem, String keyPem) {

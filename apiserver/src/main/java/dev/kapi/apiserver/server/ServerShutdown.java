@@ -9,15 +9,20 @@ import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.function.IntSupplier;
 
 /**
  * What stopping the server does, as kube-apiserver does on SIGTERM:
  * <ol>
  *   <li>/readyz fails at once (its {@code shutdown} check) while every request is still served for
  *       {@code --shutdown-delay-duration}, so load balancers take the server out first;</li>
- *   <li>Spring then stops the web server (no new requests; open watches end with their connections,
- *       {@code server.shutdown: immediate}) and closes the beans: background workers, caches, token
- *       lookups and last the storage, each of which returns in bounded time whatever etcd is doing;</li>
+ *   <li>then every open watch ends cleanly (its stream's last chunk written, as at its timeout), and any watch
+ *       opened from then on ends at once;</li>
+ *   <li>Spring then stops the web server gracefully ({@code server.shutdown: graceful}): the listening socket
+ *       is closed (new connections are refused), requests in progress (a write waiting on a webhook or etcd)
+ *       finish and are answered for at most {@code spring.lifecycle.timeout-per-shutdown-phase} (3 s); then it
+ *       closes the beans: background workers, caches, token lookups and last the storage, each of which
+ *       returns in bounded time whatever etcd is doing;</li>
  *   <li>the process exits.</li>
  * </ol>
  * A backstop makes the bound hold even if something unforeseen waits forever: once
@@ -31,20 +36,29 @@ import java.util.Arrays;
 public final class ServerShutdown implements SmartLifecycle {
 
     /** How long, after the delay, stopping may take before the backstop halts the process. */
-    public static final Duration GRACE = Duration.ofSeconds(5);
+    public static final Duration GRACE = Duration.ofSeconds(10);
     /** The exit status when the backstop had to halt the process (a clean SIGTERM exit is 143). */
     public static final int HALT_STATUS = 70;
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerShutdown.class);
 
     private final Duration delay;
+    private final IntSupplier endStreams;
     private final Thread jvmHook = new Thread(this::armBackstop, "kapi-shutdown-backstop-hook");
     private volatile boolean running;
     private volatile boolean shuttingDown;
     private boolean backstopInstalled;
 
     public ServerShutdown(Duration delay) {
+        this(delay, () -> 0);
+    }
+
+    /**
+     * @param endStreams ends the open watches after the delay (returns how many there were); must not block
+     */
+    public ServerShutdown(Duration delay, IntSupplier endStreams) {
         this.delay = delay;
+        this.endStreams = endStreams;
     }
 
     /** True from the moment stopping began: /readyz's {@code shutdown} check fails. */
@@ -65,7 +79,7 @@ public final class ServerShutdown implements SmartLifecycle {
         }
     }
 
-    /** Fails readiness, then keeps serving for the delay; the phases after this one stop the server. */
+    /** Fails readiness, keeps serving for the delay, ends the watches; the phases after this one stop the server. */
     @Override
     public void stop() {
         shuttingDown = true;
@@ -80,6 +94,9 @@ public final class ServerShutdown implements SmartLifecycle {
                 Thread.currentThread().interrupt();
             }
         }
+        int ended = endStreams.getAsInt();
+        LOG.info("Shutting down: {} watch stream(s) ended; requests in progress finish, new connections are refused",
+                ended);
     }
 
     /** A context closed while the JVM goes on (not SIGTERM) needs no backstop. */

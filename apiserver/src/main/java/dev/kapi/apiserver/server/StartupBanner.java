@@ -10,13 +10,21 @@ final class StartupBanner {
     }
 
     static void print(PrintStream out, String url, Path kubeconfig, ServerOptions options) {
-        String storage = options.etcdServers().isEmpty()
-                ? "embedded store in " + options.dataDir().resolve("db")
-                : "etcd " + String.join(",", options.etcdServers());
         out.println();
-        out.println("Kapi is ready at " + url + " (" + storage + ")");
+        out.println("Kapi is ready at " + url + " (" + storage(options) + ")");
         out.println("  kubectl --kubeconfig " + kubeconfig + " get namespaces");
         out.println("  curl --cacert " + options.dataDir().resolve("pki").resolve("ca.crt") + " " + url + "/version");
         out.println();
+    }
+
+    /** The same in one line, for {@code --logging-format=json}. */
+    static String summary(String url, Path kubeconfig, ServerOptions options) {
+        return "Kapi is ready at " + url + " (" + storage(options) + "); kubeconfig " + kubeconfig;
+    }
+
+    private static String storage(ServerOptions options) {
+        return options.etcdServers().isEmpty()
+                ? "embedded store in " + options.dataDir().resolve("db")
+                : "etcd " + String.join(",", options.etcdServers());
     }
 }

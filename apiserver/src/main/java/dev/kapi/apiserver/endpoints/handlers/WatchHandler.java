@@ -19,7 +19,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code {"type":..,"object":..}} until {@code timeoutSeconds} (default 30 to 60 minutes, as
  * kube-apiserver's min-request-timeout) or the client leaves. The response is asynchronous: no thread is
  * held while nothing happens ({@link WatchPump}), so an idle watch costs only a few objects. A request
- * asking for a WebSocket upgrade gets the same events as WebSocket messages ({@link WebSocketWatch}).
+ * asking for a WebSocket upgrade gets the same events as WebSocket messages ({@link WebSocketWatch}). When the
+ * server stops, {@link OpenWatches} ends each HTTP stream cleanly (its last chunk written).
  */
 public final class WatchHandler implements VerbHandler {
 
@@ -63,6 +64,8 @@ public final class WatchHandler implements VerbHandler {
         async.setTimeout(0); // the pump ends the watch at its deadline
         StreamingConnection.keepOpenUntil(scope.request(), deadline);
         OutputStream out = scope.response().getOutputStream();
+        OpenWatches open = OpenWatches.of(scope.request().getServletContext());
+        Runnable untrack = open == null ? () -> { } : open.add(watch::close);
         WatchPump pump = new WatchPump(watch, new WatchPump.Sink() {
             @Override
             public void send(List<ApiWatchEvent> events) throws IOException {
@@ -82,7 +85,10 @@ public final class WatchHandler implements VerbHandler {
                     out.flush();
                 }
             }
-        }, async::complete);
+        }, () -> {
+            untrack.run();
+            async.complete();
+        });
         async.addListener(new EndOnClientError(pump));
         StreamingConnection.onClientClose(scope.request(), pump::end);
         pump.start(deadline);

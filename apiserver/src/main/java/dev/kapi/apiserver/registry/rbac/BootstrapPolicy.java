@@ -18,9 +18,9 @@ import java.util.Map;
 /**
  * The default roles and bindings every cluster has (a subset of kube's {@code bootstrappolicy}):
  * cluster-admin, the aggregated admin/edit/view with their {@code system:aggregate-to-*} parts,
- * system:discovery, system:basic-user and system:public-info-viewer, bound so that system:masters may do
- * everything, authenticated users may discover the API and review themselves, and everyone (even
- * anonymous) may read /healthz, /livez, /readyz and /version; and the roles of the controllers kube binds to
+ * system:discovery, system:basic-user, system:public-info-viewer and system:monitoring, bound so that system:masters
+ * may do everything, authenticated users may discover the API and review themselves, everyone (even
+ * anonymous) may read /healthz, /livez, /readyz and /version, and the group system:monitoring /metrics; and the roles of the controllers kube binds to
  * their service accounts: {@code system:controller:clusterrole-aggregation-controller} (RBAC escalation
  * prevention lets it write any rules since it may {@code escalate} cluster roles) and
  * {@code system:controller:generic-garbage-collector} (every resource read, updated and deleted; events). All carry
@@ -103,6 +103,9 @@ public final class BootstrapPolicy {
                         List.of("create"))));
         roles.add(role("system:public-info-viewer", Map.of(), null, Rules.urlRule(List.of("/healthz", "/livez",
                 "/readyz", "/version", "/version/"), List.of("get"))));
+        // who may scrape /metrics (and read every health check): kube's role, bound to the group of the same name
+        roles.add(role("system:monitoring", Map.of(), null, Rules.urlRule(List.of("/healthz", "/healthz/*", "/livez",
+                "/livez/*", "/metrics", "/metrics/slis", "/readyz", "/readyz/*"), List.of("get"))));
         roles.addAll(certificateRoles());
         roles.add(role(AGGREGATION_CONTROLLER_ROLE, Map.of(), null, Rules.resourceRule(List.of(RbacResources.GROUP),
                 List.of("clusterroles"), List.of("escalate", "get", "list", "patch", "update", "watch"))));
@@ -143,6 +146,7 @@ public final class BootstrapPolicy {
                 binding("system:discovery", group("system:authenticated")),
                 binding("system:basic-user", group("system:authenticated")),
                 binding("system:public-info-viewer", group("system:authenticated"), group("system:unauthenticated")),
+                binding("system:monitoring", group("system:monitoring")),
                 binding(AGGREGATION_CONTROLLER_ROLE,
                         serviceAccount("kube-system", "clusterrole-aggregation-controller")),
                 binding(GARBAGE_COLLECTOR_ROLE, serviceAccount("kube-system", "generic-garbage-collector")));

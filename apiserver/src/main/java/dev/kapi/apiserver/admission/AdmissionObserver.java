@@ -1,0 +1,17 @@
+package dev.kapi.apiserver.admission;
+
+import java.time.Duration;
+
+/**
+ * Told how long admission took, for kube-apiserver's admission metrics: each plugin's call ({@code name} set)
+ * and each whole step ({@code name} null). {@code type} is {@code admit} (mutating) or {@code validate};
+ * {@code operation} is CREATE, UPDATE, DELETE or CONNECT; {@code rejected} whether it refused the request.
+ * Called on the request's thread; it must return at once and not throw.
+ */
+@FunctionalInterface
+public interface AdmissionObserver {
+
+    AdmissionObserver NONE = (name, type, operation, rejected, took) -> { };
+
+    void observe(String name, String type, String operation, boolean rejected, Duration took);
+}

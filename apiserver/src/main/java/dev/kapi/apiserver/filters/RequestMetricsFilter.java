@@ -1,0 +1,187 @@
+package dev.kapi.apiserver.filters;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * kube-apiserver's request metrics, recorded where kube records them: around the API handler, after
+ * authorization (a request refused with 401 or 403 is not counted; one refused with 429 by the in-flight limit
+ * counts in {@code apiserver_request_terminations_total}). A watch is recorded when it ends.
+ * <ul>
+ *   <li>{@code apiserver_request_total{verb,dry_run,group,version,resource,subresource,scope,component,code}}</li>
+ *   <li>{@code apiserver_request_duration_seconds} (a histogram with kube's buckets, the same labels but code)</li>
+ *   <li>{@code apiserver_longrunning_requests{verb,group,version,resource,subresource,scope,component}}: watches,
+ *       exec, attach, port-forward, proxy and logs running now</li>
+ * </ul>
+ * Verbs are kube's: GET, LIST, WATCH, POST, PUT, PATCH, APPLY, DELETE, DELETECOLLECTION, CONNECT; a
+ * non-resource request has its HTTP method as verb and its path's first segment as subresource. A request
+ * answered 404 leaves group, version, resource and subresource empty, so that made-up paths add no series.
+ */
+public final class RequestMetricsFilter extends HttpFilter {
+
+    /** kube's {@code apiserver_request_duration_seconds} buckets. */
+    static final double[] BUCKETS = {0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0, 1.25, 1.5, 2, 3, 4, 5,
+            6, 8, 10, 15, 20, 30, 45, 60};
+    private static final Duration[] SLOS = Arrays.stream(BUCKETS)
+            .mapToObj(s -> Duration.ofNanos((long) (s * 1e9))).toArray(Duration[]::new);
+    private static final Set<String> CONNECT = Set.of("exec", "attach", "portforward", "proxy");
+    private static final Set<String> KNOWN_PATHS = Set.of("api", "apis", "healthz", "livez", "readyz", "metrics",
+            "openapi", "version", "swagger-ui.html", "swagger-ui", "");
+
+    private final MeterRegistry meters;
+    private final Map<Tags, AtomicInteger> longRunning = new ConcurrentHashMap<>();
+
+    public RequestMetricsFilter(MeterRegistry meters) {
+        this.meters = meters;
+    }
+
+    @Override
+    protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
+        RequestInfo info = (RequestInfo) req.getAttribute(RequestInfo.ATTRIBUTE);
+        if (info == null) {
+            chain.doFilter(req, res);
+            return;
+        }
+        long start = System.nanoTime();
+        AtomicInteger running = LongRunning.is(info) ? longRunningGauge(req, info) : null;
+        if (running != null) {
+            running.incrementAndGet();
+        }
+        boolean async = false;
+        try {
+            chain.doFilter(req, res);
+            if (req.isAsyncStarted()) {
+                async = true;
+                req.getAsyncContext().addListener(new RecordOnEnd(() -> done(req, res, info, start, running)));
+            }
+        } finally {
+            if (!async) {
+                done(req, res, info, start, running);
+            }
+        }
+    }
+
+    private void done(HttpServletRequest req, HttpServletResponse res, RequestInfo info, long start,
+                      AtomicInteger running) {
+        if (running != null) {
+            running.decrementAndGet();
+        }
+        int code = res.getStatus();
+        Tags tags = labels(req, info, code);
+        Counter.builder("apiserver.request")
+                .description("Counter of apiserver requests broken out for each verb, dry run value, group, version, "
+                        + "resource, scope, component, and HTTP response code.")
+                .tags(tags).tag("code", Integer.toString(code)).register(meters).increment();
+        Timer.builder("apiserver.request.duration")
+                .description("Response latency distribution in seconds for each verb, dry run value, group, version, "
+                        + "resource, subresource, scope and component.")
+                .serviceLevelObjectives(SLOS).tags(tags).register(meters)
+                .record(Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private AtomicInteger longRunningGauge(HttpServletRequest req, RequestInfo info) {
+        Tags tags = withoutDryRun(req, info, 200);
+        return longRunning.computeIfAbsent(tags, t -> {
+            AtomicInteger n = new AtomicInteger();
+            Gauge.builder("apiserver.longrunning.requests", n, AtomicInteger::get)
+                    .description("Gauge of all active long-running apiserver requests broken out by verb, group, "
+                            + "version, resource, scope and component. Not all requests are tracked this way.")
+                    .tags(t).register(meters);
+            return n;
+        });
+    }
+
+    /** The labels every request metric has (verb, dry_run, group, version, resource, subresource, scope, component). */
+    static Tags labels(HttpServletRequest req, RequestInfo info) {
+        return labels(req, info, 200);
+    }
+
+    private static Tags labels(HttpServletRequest req, RequestInfo info, int code) {
+        String[] dryRun = req.getParameterValues("dryRun");
+        return withoutDryRun(req, info, code).and("dry_run", dryRun == null ? "" : String.join(",", dryRun));
+    }
+
+    private static Tags withoutDryRun(HttpServletRequest req, RequestInfo info, int code) {
+        Tags tags = Tags.of("verb", verb(req, info), "component", "apiserver", "scope", scope(info));
+        if (code == 404) {
+            return tags.and("group", "", "version", "", "resource", "", "subresource", "");
+        }
+        if (!info.resourceRequest()) {
+            String first = info.parts() == null || info.parts().length == 0 ? "" : info.parts()[0];
+            return tags.and("group", "", "version", "", "resource", "",
+                    "subresource", KNOWN_PATHS.contains(first) ? "/" + first : "");
+        }
+        return tags.and("group", nz(info.apiGroup()), "version", nz(info.apiVersion()), "resource", nz(info.resource()),
+                "subresource", nz(info.subresource()));
+    }
+
+    static String verb(HttpServletRequest req, RequestInfo info) {
+        if (!info.resourceRequest()) {
+            return req.getMethod().toUpperCase(Locale.ROOT);
+        }
+        if (info.subresource() != null && CONNECT.contains(info.subresource())) {
+            return "CONNECT";
+        }
+        return switch (info.verb()) {
+            case "create" -> "POST";
+            case "update" -> "PUT";
+            case "patch" -> String.valueOf(req.getContentType()).startsWith("application/apply-patch")
+                    ? "APPLY" : "PATCH";
+            default -> info.verb().toUpperCase(Locale.ROOT);
+        };
+    }
+
+    /** kube's {@code CleanScope}: a named object (or a create) is "resource", then "namespace", then "cluster". */
+    static String scope(RequestInfo info) {
+        if (info.name() != null && !info.name().isEmpty() || "create".equals(info.verb()) && info.resourceRequest()) {
+            return "resource";
+        }
+        if (info.namespace() != null && !info.namespace().isEmpty()) {
+            return "namespace";
+        }
+        return info.resourceRequest() ? "cluster" : "";
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+
+    private record RecordOnEnd(Runnable record) implements AsyncListener {
+        @Override
+        public void onComplete(AsyncEvent event) {
+            record.run();
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+        }
+    }
+}

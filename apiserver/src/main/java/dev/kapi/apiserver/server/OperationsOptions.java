@@ -1,0 +1,50 @@
+package dev.kapi.apiserver.server;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+import java.time.Duration;
+
+/**
+ * kube-apiserver's flags for operating the server:
+ * <ul>
+ *   <li>{@code --max-requests-inflight} (default 400: get, list and watch running at once) and
+ *       {@code --max-mutating-requests-inflight} (default 200: every other verb); 0 switches a limit off;
+ *       long-running requests are not counted ({@code filters.MaxInFlightFilter});</li>
+ *   <li>{@code --etcd-count-metric-poll-period} (default 1m, a Go duration; 0 switches it off): how often the
+ *       objects of each resource are counted for {@code apiserver_storage_objects};</li>
+ *   <li>{@code --logging-format} (text or json) is read before the server starts, by {@link LoggingFormat}.</li>
+ * </ul>
+ */
+@Component
+public class OperationsOptions {
+
+    private final int maxRequestsInflight;
+    private final int maxMutatingRequestsInflight;
+    private final Duration countMetricPollPeriod;
+
+    public OperationsOptions(@Value("${max-requests-inflight:400}") int maxRequestsInflight,
+                             @Value("${max-mutating-requests-inflight:200}") int maxMutatingRequestsInflight,
+                             @Value("${etcd-count-metric-poll-period:1m}") String countMetricPollPeriod) {
+        if (maxRequestsInflight < 0 || maxMutatingRequestsInflight < 0) {
+            throw new StartupFailure("--max-requests-inflight and --max-mutating-requests-inflight must not be "
+                    + "negative (0 switches a limit off)");
+        }
+        this.maxRequestsInflight = maxRequestsInflight;
+        this.maxMutatingRequestsInflight = maxMutatingRequestsInflight;
+        Duration period = TokenConfig.parseGoDuration(countMetricPollPeriod);
+        this.countMetricPollPeriod = period == null ? Duration.ZERO : period;
+    }
+
+    public int maxRequestsInflight() {
+        return maxRequestsInflight;
+    }
+
+    public int maxMutatingRequestsInflight() {
+        return maxMutatingRequestsInflight;
+    }
+
+    public Duration countMetricPollPeriod() {
+        return countMetricPollPeriod;
+    }
+}
