@@ -52,7 +52,8 @@ libs=$(find "$out/opt/java" -type f \( -name '*.so' -o -path '*/bin/*' \) \
     ! -name libawt_xawt.so ! -name libjawt.so ! -name libsplashscreen.so ! -name libjsound.so \
     -exec ldd {} \; 2>/dev/null \
   | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' | sort -u)
-libgcc=$(ldconfig -p | awk '$1 == "libgcc_s.so.1" && $NF ~ /^\// {print $NF; exit}')
+# awk reads to the end (an early exit would kill ldconfig with SIGPIPE, fatal under pipefail)
+libgcc=$(ldconfig -p | awk '$1 == "libgcc_s.so.1" && $NF ~ /^\// && !found {print $NF; found = 1}')
 for lib in $libs $libgcc; do
   case "$lib" in "$out"*) continue ;; esac
   # the loader keeps its path (/lib64/ld-linux-x86-64.so.2 is written into every binary); libraries go into
