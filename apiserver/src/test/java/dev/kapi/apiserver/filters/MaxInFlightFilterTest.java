@@ -61,6 +61,20 @@ class MaxInFlightFilterTest {
         assertThat(status(filter, "GET", "/version", null)).isEqualTo(429);
     }
 
+    /** Nothing escapes a full limit by looking like a probe or a long-running request in its spelling. */
+    @Test
+    void requestsDressedAsProbesOrLongRunningOnesAreCounted() throws Exception {
+        MaxInFlightFilter filter = filter(1, 1, r -> false);
+        hold(filter, "GET", "/api/v1/namespaces/a/configmaps");
+        hold(filter, "POST", "/api/v1/namespaces/a/configmaps");
+        assertThat(status(filter, "GET", "/api/v1/namespaces/healthz/configmaps", null)).isEqualTo(429);
+        assertThat(status(filter, "GET", "/api/v1/namespaces/readyz", null)).isEqualTo(429);
+        assertThat(status(filter, "GET", "/apis/livez/v1/things", null)).isEqualTo(429);
+        assertThat(status(filter, "GET", "/api/v1/namespaces/a/configmaps/log", null)).isEqualTo(429);
+        assertThat(status(filter, "POST", "/api/v1/namespaces/a/configmaps/exec", null)).isEqualTo(429);
+        assertThat(status(filter, "GET", "/api/v1/namespaces/a/configmaps", "false")).isEqualTo(429);
+    }
+
     @Test
     void privilegedUsersPassAFullLimitAndZeroMeansNoLimit() throws Exception {
         MaxInFlightFilter filter = filter(1, 0, r -> "admin".equals(r.getHeader("X-Test-User")));
