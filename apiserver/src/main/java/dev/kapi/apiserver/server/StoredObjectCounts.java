@@ -57,7 +57,9 @@ final class StoredObjectCounts implements AutoCloseable {
         for (ResourceDefinition<?> d : resources.all()) {
             String group = d.group();
             String name = group.isEmpty() ? d.resource() : d.resource() + "." + group;
-            String base = group.isEmpty() ? prefix : prefix + "/" + Keys.segment(group);
+            // where the store keeps them: built-in groups under the resource alone (/registry/deployments)
+            String keyGroup = d.storageForm().keyGroup();
+            String base = keyGroup.isEmpty() ? prefix : prefix + "/" + Keys.segment(keyGroup);
             prefixes.putIfAbsent(name, Keys.listPrefix(base, d.resource(), null));
         }
         prefixes.forEach((name, keyPrefix) -> {
