@@ -10,10 +10,19 @@ package dev.kapi.apiserver.storage;
  * revision 120 and answers a token; {@code list(prefix, ListOptions.continueFrom(token, 2))} reads the next
  * two at 120 too, whatever was written meanwhile; {@code ListOptions.exact(100, 0)} reads everything as it
  * was at 100; {@code new ListOptions(ReadRevision.notOlderThan(100), 0, null)} may be answered at 120.
+ *
+ * <p>{@code index} (optional, null when absent) is a hint that only entries matching an {@link IndexMatch}
+ * are wanted: {@code ListOptions.ALL.withIndex(new IndexMatch("spec.nodeName", "node-1"))} may be answered
+ * with the pods of node-1 only (by a watch cache with that indexer) or with every pod (by a backend).
  */
-public record ListOptions(ReadRevision at, long limit, String continueToken) {
+public record ListOptions(ReadRevision at, long limit, String continueToken, IndexMatch index) {
 
     public static final ListOptions ALL = new ListOptions(ReadRevision.MOST_RECENT, 0, null);
+
+    /** A list without an index hint. */
+    public ListOptions(ReadRevision at, long limit, String continueToken) {
+        this(at, limit, continueToken, null);
+    }
 
     public ListOptions {
         if (at == null) {
@@ -38,6 +47,11 @@ public record ListOptions(ReadRevision at, long limit, String continueToken) {
     /** The next {@code limit} entries after a page that answered {@code continueToken}, at that page's revision. */
     public static ListOptions continueFrom(String continueToken, long limit) {
         return new ListOptions(ReadRevision.CONTINUE, limit, continueToken);
+    }
+
+    /** These options with the index hint {@code index} (null: none). */
+    public ListOptions withIndex(IndexMatch index) {
+        return new ListOptions(at, limit, continueToken, index);
     }
 
     public boolean continuing() {

@@ -38,6 +38,10 @@ public final class WatchFanOut implements AutoCloseable {
     private final Object dispatchLock = new Object();
     private final Map<String, Set<WatchSubscription>> index = new ConcurrentHashMap<>();
     private final Set<WatchSubscription> progressSubscriptions = ConcurrentHashMap.newKeySet();
+    /** Watches that asked for a prompt PROGRESS, answered at the next {@link #advance}. */
+    private final Set<WatchSubscription> progressRequested = ConcurrentHashMap.newKeySet();
+    /** Asks the source for a progress notification; null when the position is always current. */
+    private volatile Runnable progressSource;
     private final ScheduledExecutorService ticker;
     private long position;
     private boolean closed;
@@ -112,11 +116,46 @@ public final class WatchFanOut implements AutoCloseable {
         }
     }
 
-    /** Everything up to {@code revision} has been published (e.g. a progress notification of the source). */
+    /**
+     * Everything up to {@code revision} has been published (e.g. a progress notification of the source);
+     * watches that {@link WatchSubscription#requestProgress asked for progress} receive it now.
+     */
     public void advance(long revision) {
         synchronized (dispatchLock) {
             position = Math.max(position, revision);
+            if (!progressRequested.isEmpty()) {
+                for (WatchSubscription subscription : progressRequested) {
+                    subscription.progressNow(position);
+                }
+                progressRequested.clear();
+            }
         }
+    }
+
+    /**
+     * How to ask the source for a progress notification (the etcd hub: a progress request on its stream),
+     * after which the source calls {@link #advance}. Without one (the default) the position is taken to be
+     * the store's current revision and a request is answered at once. {@code source} runs holding no lock
+     * of this fan-out and must not wait.
+     */
+    public void progressSource(Runnable source) {
+        this.progressSource = source;
+    }
+
+    /** A watch asks for prompt progress (never called holding a subscription's lock). */
+    void requestProgress(WatchSubscription subscription) {
+        Runnable source = progressSource;
+        synchronized (dispatchLock) {
+            if (closed) {
+                return;
+            }
+            if (source == null) {
+                subscription.progressNow(position);
+                return;
+            }
+            progressRequested.add(subscription);
+        }
+        source.run();
     }
 
     /** The revision up to which every change has been published. */
@@ -152,6 +191,7 @@ public final class WatchFanOut implements AutoCloseable {
 
     void remove(WatchSubscription subscription) {
         progressSubscriptions.remove(subscription);
+        progressRequested.remove(subscription);
         index.computeIfPresent(subscription.prefixOrKey(), (k, set) -> {
             set.remove(subscription);
             return set.isEmpty() ? null : set;

@@ -165,6 +165,25 @@ public final class WatchSubscription implements WatchHandle {
         }
     }
 
+    /**
+     * Asks the fan-out for a prompt PROGRESS (see {@link WatchHandle#requestProgress}); only a watch with
+     * progressNotify receives it. Must not be called from this watch's own listener.
+     */
+    @Override
+    public void requestProgress() {
+        if (progressNotify) {
+            fanOut.requestProgress(this);
+        }
+    }
+
+    /** Sends PROGRESS at {@code position} now, when live (called under the fan-out lock). */
+    synchronized void progressNow(long position) {
+        if (state == State.LIVE) {
+            lastRevision = Math.max(lastRevision, position);
+            send(WatchEvent.progress(lastRevision));
+        }
+    }
+
     /** Ends the watch with one ERROR event. */
     public void fail(StorageException error) {
         synchronized (this) {

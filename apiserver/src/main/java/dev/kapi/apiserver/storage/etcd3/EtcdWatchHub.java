@@ -93,6 +93,7 @@ final class EtcdWatchHub implements AutoCloseable {
         });
         hub.setRemoveOnCancelPolicy(true);
         hub.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        fanOut.progressSource(() -> handOff(this::requestProgress));
         this.replay = new EtcdWatchReplay(client, timeout, currentRevision, reachability, this::handOff, () -> closed);
     }
 
@@ -248,6 +249,14 @@ final class EtcdWatchHub implements AutoCloseable {
         reachability.observed(failure);
         LOG.log(Level.FINE, "etcd watch stream failed; reopening", error);
         reopenLater();
+    }
+
+    /** A watch asked for prompt progress (hub thread): etcd answers on the shared stream, see {@link #dispatch}. */
+    private void requestProgress() {
+        Stream stream = shared.get();
+        if (stream != null && stream.watcher != null) {
+            stream.watcher.requestProgress();
+        }
     }
 
     private void reopenLater() {
