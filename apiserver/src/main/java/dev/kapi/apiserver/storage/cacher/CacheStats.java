@@ -1,0 +1,22 @@
+package dev.kapi.apiserver.storage.cacher;
+
+/**
+ * A snapshot of one {@link Cacher}'s state for metrics ({@code apiserver_watch_cache_*}) and tests.
+ *
+ * @param resource                  the cached resource (see {@link CacherOptions#resource})
+ * @param ready                     primed and following the backend's watch: reads and watches are served
+ * @param revision                  the revision up to which the cache has seen every change
+ * @param objects                   how many objects it holds
+ * @param bytes                     their stored bytes (values only)
+ * @param historySize               events in the history
+ * @param historyCapacity           the history's current capacity
+ * @param consistentReadsFromCache  MOST_RECENT reads answered from memory
+ * @param consistentReadsFallback   MOST_RECENT reads passed to the backend because the cache did not catch up
+ *                                  in time (or was not ready)
+ * @param eventsReceived            changes received from the backend's watch
+ * @param initializations           completed primings (1 + re-primings after the backend watch failed)
+ */
+public record CacheStats(String resource, boolean ready, long revision, int objects, long bytes, int historySize,
+                         int historyCapacity, long consistentReadsFromCache, long consistentReadsFallback,
+                         long eventsReceived, long initializations) {
+}

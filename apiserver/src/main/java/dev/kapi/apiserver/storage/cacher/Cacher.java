@@ -1,0 +1,232 @@
+package dev.kapi.apiserver.storage.cacher;
+
+import dev.kapi.apiserver.storage.GetOptions;
+import dev.kapi.apiserver.storage.KeyValue;
+import dev.kapi.apiserver.storage.ListOptions;
+import dev.kapi.apiserver.storage.ListResult;
+import dev.kapi.apiserver.storage.Preconditions;
+import dev.kapi.apiserver.storage.ReadRevision;
+import dev.kapi.apiserver.storage.Storage;
+import dev.kapi.apiserver.storage.UpdateFunction;
+import dev.kapi.apiserver.storage.UpdateLoop;
+import dev.kapi.apiserver.storage.WatchFanOut;
+import dev.kapi.apiserver.storage.WatchHandle;
+import dev.kapi.apiserver.storage.WatchListener;
+import dev.kapi.apiserver.storage.WatchOptions;
+import dev.kapi.apiserver.storage.WatchSubscription;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The watch cache of one resource (kube's storage/cacher): a {@link Storage} decorator that keeps every object
+ * under {@code prefix} in memory, following the backend's watch, and serves reads and watches from there.
+ * Writes always go to the backend; keys outside the prefix pass straight through.
+ *
+ * <table>
+ *   <caption>How each read is served, once the cache is primed (before that, everything is the backend's)</caption>
+ *   <tr><th>read</th><th>served</th></tr>
+ *   <tr><td>{@link ReadRevision.Match#ANY}</td><td>from memory, at the cache's revision</td></tr>
+ *   <tr><td>{@link ReadRevision.Match#NOT_OLDER_THAN} N</td><td>from memory once the cache reached N (waiting
+ *       up to {@link CacherOptions#consistentReadWait}); TOO_LARGE_RESOURCE_VERSION, as the backend says it,
+ *       when the backend has not reached N; the backend when the cache does not catch up in time</td></tr>
+ *   <tr><td>{@link ReadRevision.Match#MOST_RECENT}</td><td>the backend's current revision R is read (one check
+ *       shared by concurrent readers, see {@link RevisionChecker}); from memory once the cache reached R
+ *       (asking the backend's watch for prompt progress), else, after the wait, from the backend</td></tr>
+ *   <tr><td>EXACT, CONTINUE</td><td>the backend</td></tr>
+ * </table>
+ *
+ * <p>Lists from memory answer the cache's revision; with a limit, a continue token at that revision (the next
+ * pages are the backend's, at exactly that revision). A list with an {@link dev.kapi.apiserver.storage.IndexMatch}
+ * for which the options have an indexer answers only the matching objects. Watches from 0 or from a revision
+ * inside the history's window are served from memory; older ones, or ones from before a compaction that went
+ * through this cacher, are the backend's (which answers EXPIRED when compacted).
+ *
+ * <p>Example: {@code new Cacher(etcd, "/registry/pods/", CacherOptions.DEFAULTS)}; after priming,
+ * {@code get("/registry/pods/default/web")} costs one shared etcd revision check and a map lookup, and sees
+ * every write acknowledged before it started.
+ */
+public final class Cacher implements Storage {
+
+    private final Storage backend;
+    private final String prefix;
+    private final CacherOptions options;
+    private final String resource;
+    private final WatchFanOut fanOut;
+    private final WatchCache cache;
+    private final CacheWatches watches;
+    private final CacheReflector reflector;
+    private final RevisionChecker checker;
+    private final AtomicLong compacted = new AtomicLong();
+    private final LongAdder fromCache = new LongAdder();
+    private final LongAdder fallback = new LongAdder();
+
+    /**
+     * A cache of the keys under {@code prefix} (ending in {@code /}) of {@code backend}; it starts priming at
+     * once, in the background.
+     */
+    public Cacher(Storage backend, String prefix, CacherOptions options) {
+        if (backend == null || prefix == null || !prefix.endsWith("/")) {
+            throw new IllegalArgumentException("a watch cache needs a backend and a prefix ending in /: " + prefix);
+        }
+        this.backend = backend;
+        this.prefix = prefix;
+        this.options = options;
+        this.resource = options.resource() != null ? options.resource() : resourceOf(prefix);
+        this.fanOut = new WatchFanOut("cacher-progress-" + resource, options.progressInterval(), 50,
+                "the watch cache of " + resource + " is closed", 0);
+        this.cache = new WatchCache(prefix, options, fanOut);
+        this.watches = new CacheWatches(cache);
+        this.checker = new RevisionChecker(backend::currentRevision, "cacher-revision-" + resource);
+        this.reflector = new CacheReflector(backend, prefix, cache, resource);
+        reflector.start();
+    }
+
+    static String resourceOf(String prefix) {
+        String trimmed = prefix.substring(0, prefix.length() - 1);
+        String last = trimmed.substring(trimmed.lastIndexOf('/') + 1);
+        return last.isEmpty() ? prefix : last;
+    }
+
+    @Override
+    public KeyValue get(String key, GetOptions getOptions) {
+        if (!key.startsWith(prefix) || !servable(getOptions.at(), key)) {
+            return backend.get(key, getOptions);
+        }
+        KeyValue kv = cache.get(key);
+        if (kv == null) {
+            throw UpdateLoop.notFound(key);
+        }
+        return kv;
+    }
+
+    @Override
+    public ListResult list(String listPrefix, ListOptions listOptions) {
+        if (!listPrefix.startsWith(prefix) || !listPrefix.endsWith("/") || listOptions.continuing()
+                || !servable(listOptions.at(), listPrefix)) {
+            return backend.list(listPrefix, listOptions);
+        }
+        return cache.list(listPrefix, listOptions.limit(), listOptions.index());
+    }
+
+    /** Whether a read at {@code at} can be answered from memory now (after waiting for the cache if needed). */
+    private boolean servable(ReadRevision at, String key) {
+        boolean consistent = at.match() == ReadRevision.Match.MOST_RECENT;
+        if (!cache.ready()) {
+            if (consistent) {
+                fallback.increment();
+            }
+            return false;
+        }
+        long deadline = System.nanoTime() + options.consistentReadWait().toNanos();
+        return switch (at.match()) {
+            case ANY -> true;
+            case NOT_OLDER_THAN -> {
+                if (cache.revision() >= at.revision()) {
+                    yield true;
+                }
+                long current = backend.currentRevision();
+                if (current < at.revision()) {
+                    throw ReadRevision.tooLarge(key, at.revision(), current);
+                }
+                yield caughtUp(at.revision(), deadline);
+            }
+            case MOST_RECENT -> {
+                boolean served = consistentRead(deadline);
+                (served ? fromCache : fallback).increment();
+                yield served;
+            }
+            case EXACT, CONTINUE -> false;
+        };
+    }
+
+    private boolean consistentRead(long deadline) {
+        try {
+            return caughtUp(checker.check(deadline), deadline);
+        } catch (TimeoutException | ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private boolean caughtUp(long revision, long deadline) {
+        if (cache.revision() >= revision) {
+            return true;
+        }
+        reflector.requestProgress();
+        try {
+            return cache.awaitRevision(revision, deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public WatchHandle watch(String prefixOrKey, WatchOptions watchOptions, WatchListener listener) {
+        long from = watchOptions.fromRevision();
+        if (!prefixOrKey.startsWith(prefix) || from > 0 && from < compacted.get()) {
+            return backend.watch(prefixOrKey, watchOptions, listener);
+        }
+        WatchSubscription served = watches.watch(prefixOrKey, watchOptions, listener);
+        return served != null ? served : backend.watch(prefixOrKey, watchOptions, listener);
+    }
+
+    @Override
+    public KeyValue create(String key, byte[] value) {
+        return backend.create(key, value);
+    }
+
+    @Override
+    public KeyValue guaranteedUpdate(String key, Preconditions preconditions, boolean ignoreNotFound,
+                                     UpdateFunction update) {
+        return backend.guaranteedUpdate(key, preconditions, ignoreNotFound, update);
+    }
+
+    @Override
+    public KeyValue delete(String key, Preconditions preconditions) {
+        return backend.delete(key, preconditions);
+    }
+
+    @Override
+    public long currentRevision() {
+        return backend.currentRevision();
+    }
+
+    /** Compacts the backend; watches from before {@code revision} are the backend's from now on (EXPIRED). */
+    @Override
+    public void compact(long revision) {
+        backend.compact(revision);
+        compacted.accumulateAndGet(revision, Math::max);
+    }
+
+    @Override
+    public boolean isHealthy() {
+        return backend.isHealthy();
+    }
+
+    @Override
+    public boolean hasSpace() {
+        return backend.hasSpace();
+    }
+
+    /** The cache's state and counters, for metrics. */
+    public CacheStats stats() {
+        return cache.stats(resource, fromCache.sum(), fallback.sum(), reflector.initializations());
+    }
+
+    /** How many revision checks reached the backend (for tests of coalescing). */
+    long revisionChecks() {
+        return checker.checks();
+    }
+
+    /** Stops following the backend and ends the cache's watches; the backend stays open (its owner closes it). */
+    @Override
+    public void close() {
+        reflector.close();
+        fanOut.close();
+    }
+}
