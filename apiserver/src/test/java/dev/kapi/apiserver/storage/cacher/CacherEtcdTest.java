@@ -1,0 +1,106 @@
+package dev.kapi.apiserver.storage.cacher;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.kapi.apiserver.storage.KeyValue;
+import dev.kapi.apiserver.storage.ListOptions;
+import dev.kapi.apiserver.storage.Preconditions;
+import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
+import dev.kapi.apiserver.testing.EtcdExtension;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The watch cache on a real etcd, where the revision is store-wide: a consistent read of a quiet resource
+ * catches up through a progress request (etcd's own progress notifications are minutes apart), and reads
+ * racing writes made around the cache always see every acknowledged write.
+ */
+@ExtendWith(EtcdExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CacherEtcdTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private EtcdStorage etcd;
+
+    @BeforeAll
+    void connect() {
+        // progress ticks far apart: only a progress request can bring a quiet cache up to date in time
+        etcd = EtcdStorage.connect(EtcdExtension.endpoints(), Duration.ofSeconds(10), Duration.ofSeconds(60));
+    }
+
+    @AfterAll
+    void disconnect() {
+        etcd.close();
+    }
+
+    private Cacher cacher(String prefix) {
+        Cacher cacher = new Cacher(etcd, prefix, CacherOptions.DEFAULTS.withConsistentReadWait(Duration.ofSeconds(3)));
+        await().atMost(WAIT).until(() -> cacher.stats().ready());
+        return cacher;
+    }
+
+    @Test
+    void aConsistentReadOfAQuietResourceCatchesUpByAProgressRequest() {
+        String root = EtcdExtension.randomPrefix();
+        String prefix = root + "/pods/";
+        etcd.create(prefix + "ns/a", "{}".getBytes(UTF_8));
+        try (Cacher cacher = cacher(prefix)) {
+            for (int i = 0; i < 5; i++) {
+                etcd.create(root + "/configmaps/ns/c" + i, "{}".getBytes(UTF_8)); // moves etcd's revision only
+                long started = System.nanoTime();
+                assertThat(cacher.get(prefix + "ns/a").value()).isEqualTo("{}".getBytes(UTF_8));
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(2500));
+            }
+            assertThat(cacher.stats().consistentReadsFromCache()).isEqualTo(5);
+            assertThat(cacher.stats().consistentReadsFallback()).isZero();
+            assertThat(cacher.stats().revision()).isGreaterThanOrEqualTo(etcd.currentRevision() - 1);
+        }
+    }
+
+    @Test
+    void readsRacingWritesSeeEveryAcknowledgedWrite() throws Exception {
+        String prefix = EtcdExtension.randomPrefix() + "/configmaps/";
+        etcd.create(prefix + "ns/counter", "0".getBytes(UTF_8));
+        try (Cacher cacher = cacher(prefix)) {
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<?>> checks = new ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    checks.add(pool.submit(() -> {
+                        for (int i = 0; i < 25; i++) {
+                            // a write acknowledged (by etcd, around the cache), then a read that starts after it
+                            KeyValue written = etcd.guaranteedUpdate(prefix + "ns/counter", Preconditions.NONE, false,
+                                    c -> String.valueOf(Integer.parseInt(new String(c.value(), UTF_8)) + 1)
+                                            .getBytes(UTF_8));
+                            assertThat(cacher.get(prefix + "ns/counter").modRevision())
+                                    .isGreaterThanOrEqualTo(written.modRevision());
+                            assertThat(cacher.list(prefix, ListOptions.ALL).items().getFirst().modRevision())
+                                    .isGreaterThanOrEqualTo(written.modRevision());
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> check : checks) {
+                    check.get();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(new String(cacher.get(prefix + "ns/counter").value(), UTF_8)).isEqualTo("100");
+            assertThat(cacher.stats().consistentReadsFallback()).isZero();
+            assertThat(cacher.stats().consistentReadsFromCache()).isEqualTo(201);
+        }
+    }
+}
