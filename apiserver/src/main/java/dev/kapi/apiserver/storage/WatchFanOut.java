@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,6 +44,8 @@ public final class WatchFanOut implements AutoCloseable {
     /** Asks the source for a progress notification; null when the position is always current. */
     private volatile Runnable progressSource;
     private final ScheduledExecutorService ticker;
+    private final boolean ownsTicker;
+    private final ScheduledFuture<?> ticks;
     private long position;
     private boolean closed;
 
@@ -53,16 +56,31 @@ public final class WatchFanOut implements AutoCloseable {
      */
     public WatchFanOut(String threadName, Duration progressInterval, long minTickMillis, String closedMessage,
                        long position) {
-        this.closedMessage = closedMessage;
-        this.progressNanos = progressInterval.toNanos();
-        this.position = position;
-        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+        this(Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, threadName);
             t.setDaemon(true);
             return t;
-        });
+        }), true, progressInterval, minTickMillis, closedMessage, position);
+    }
+
+    /**
+     * The same, ticking on a {@code ticker} shared with other fan-outs (e.g. every resource's watch cache),
+     * which {@link #close} leaves running.
+     */
+    public WatchFanOut(ScheduledExecutorService ticker, Duration progressInterval, long minTickMillis,
+                       String closedMessage, long position) {
+        this(ticker, false, progressInterval, minTickMillis, closedMessage, position);
+    }
+
+    private WatchFanOut(ScheduledExecutorService ticker, boolean ownsTicker, Duration progressInterval,
+                        long minTickMillis, String closedMessage, long position) {
+        this.closedMessage = closedMessage;
+        this.progressNanos = progressInterval.toNanos();
+        this.position = position;
+        this.ticker = ticker;
+        this.ownsTicker = ownsTicker;
         long tick = Math.max(minTickMillis, progressInterval.toMillis() / 5);
-        ticker.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+        this.ticks = ticker.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -225,6 +243,9 @@ public final class WatchFanOut implements AutoCloseable {
             all = subscriptions();
         }
         all.forEach(WatchSubscription::close);
-        ticker.shutdownNow();
+        ticks.cancel(false);
+        if (ownsTicker) {
+            ticker.shutdownNow();
+        }
     }
 }

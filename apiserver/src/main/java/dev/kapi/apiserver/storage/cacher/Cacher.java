@@ -15,6 +15,8 @@ import dev.kapi.apiserver.storage.WatchListener;
 import dev.kapi.apiserver.storage.WatchOptions;
 import dev.kapi.apiserver.storage.WatchSubscription;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -49,6 +51,13 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class Cacher implements Storage {
 
+    /** The one thread sending PROGRESS to quiet watches of every cacher (a tick is a short in-memory pass). */
+    private static final ScheduledExecutorService TICKER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "cacher-watch-progress");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final Storage backend;
     private final String prefix;
     private final CacherOptions options;
@@ -74,7 +83,7 @@ public final class Cacher implements Storage {
         this.prefix = prefix;
         this.options = options;
         this.resource = options.resource() != null ? options.resource() : resourceOf(prefix);
-        this.fanOut = new WatchFanOut("cacher-progress-" + resource, options.progressInterval(), 50,
+        this.fanOut = new WatchFanOut(TICKER, options.progressInterval(), 50,
                 "the watch cache of " + resource + " is closed", 0);
         this.cache = new WatchCache(prefix, options, fanOut);
         this.watches = new CacheWatches(cache);
