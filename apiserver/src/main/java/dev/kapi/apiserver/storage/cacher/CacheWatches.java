@@ -27,7 +27,7 @@ final class CacheWatches {
 
     /** The watch served from memory, or null when the cache cannot serve it. */
     WatchSubscription watch(String prefixOrKey, WatchOptions options, WatchListener listener) {
-        long from = options.fromRevision();
+        long from = Math.max(0, options.fromRevision());
         List<KeyValue> initial = null;
         List<WatchEvent> past = null;
         WatchSubscription subscription;

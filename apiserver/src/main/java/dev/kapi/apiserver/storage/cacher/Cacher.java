@@ -42,8 +42,10 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Lists from memory answer the cache's revision; with a limit, a continue token at that revision (the next
  * pages are the backend's, at exactly that revision). A list with an {@link dev.kapi.apiserver.storage.IndexMatch}
  * for which the options have an indexer answers only the matching objects. Watches from 0 or from a revision
- * inside the history's window are served from memory; older ones, or ones from before a compaction that went
- * through this cacher, are the backend's (which answers EXPIRED when compacted).
+ * inside the history's window are served from memory (a watch from 0 starts with the cache's current state,
+ * like kube's resourceVersion=0; the registry's watches start from a consistent list's revision); older ones,
+ * or ones from before a compaction that went through this cacher, are the backend's (which answers EXPIRED
+ * when compacted).
  *
  * <p>Example: {@code new Cacher(etcd, "/registry/pods/", CacherOptions.DEFAULTS)}; after priming,
  * {@code get("/registry/pods/default/web")} costs one shared etcd revision check and a map lookup, and sees
