@@ -31,6 +31,8 @@ class StoredJsonTest {
         return Stream.of(
                 Arguments.of(ConfigMap.class, CM + "{\"name\":\"a\",\"namespace\":\"ns\"},\"data\":{\"k\":\"v\"}}"),
                 Arguments.of(ConfigMap.class, CM + "{\"name\":\"a\"}}"),
+                Arguments.of(ConfigMap.class, CM + "{}}"),
+                Arguments.of(ConfigMap.class, CM + "{},\"data\":{\"}\":\"{\\\"\"}}"),
                 Arguments.of(ConfigMap.class, CM + "{\"uid\":\"u-1\"}}"),
                 Arguments.of(ConfigMap.class, CM + "{\"annotations\":{\"a\":\"quote \\\" backslash \\\\ tab \\t nl \\n"
                         + " bell \\u0007 del \\u007f slash / \\u2028 é 日本 😀\"},\"labels\":{\"z\":\"1\",\"a\":\"2\"},"
@@ -93,7 +95,14 @@ class StoredJsonTest {
                 CM + "{\"generation\":1.0,\"name\":\"a\"}}",
                 CM + "{\"generation\":1e2,\"name\":\"a\"}}",
                 CM + "{\"generation\":-0,\"name\":\"a\"}}",
-                CM + "{\"name\":\"a\"");
+                CM + "{\"name\":\"a\"",
+                CM + "{\"name\":\"a\",",
+                CM + "{\"name\":\"a",
+                CM + "{\"name\":{\"x\":[1,2}",
+                CM + "{\"na\\\"me\":\"a\"}}",
+                CM + "[\"name\"]}",
+                CM + "{\"name\"\"a\"}}",
+                CM);
     }
 
     @ParameterizedTest
