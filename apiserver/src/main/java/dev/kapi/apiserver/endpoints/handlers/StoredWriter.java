@@ -12,7 +12,6 @@ import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -49,7 +48,7 @@ final class StoredWriter {
         AuditContext.of(scope.request()).responseObject(() -> auditedList(scope, page));
         scope.response().setStatus(200);
         scope.response().setContentType(MediaTypes.JSON);
-        try (OutputStream out = new BufferedOutputStream(scope.response().getOutputStream(), BUFFER)) {
+        try (OutputStream out = new Buffer(scope.response().getOutputStream())) {
             out.write(listStart(scope, page));
             boolean first = true;
             for (StoredObject<HasMetadata> item : page.items()) {
@@ -77,14 +76,14 @@ final class StoredWriter {
     /** {@code {"kind":…,"apiVersion":…,"metadata":{…},"items":[} as Jackson writes it. */
     private static byte[] listStart(RequestScope scope, ListPage<?> page) {
         ByteArrayOutputStream buf = new ByteArrayOutputStream(256);
-        try (JsonGenerator g = Json.MAPPER.createGenerator(buf)) {
-            g.writeStartObject();
-            g.writeStringProperty("kind", scope.definition().listKind());
-            g.writeStringProperty("apiVersion", scope.definition().apiVersion());
-            g.writeName("metadata");
-            g.writeTree(ObjectWriter.listMeta(page));
-            g.writeArrayPropertyStart("items");
-        }
+        JsonGenerator g = Json.MAPPER.createGenerator(buf); // not closed: closing would end the array and object
+        g.writeStartObject();
+        g.writeStringProperty("kind", scope.definition().listKind());
+        g.writeStringProperty("apiVersion", scope.definition().apiVersion());
+        g.writeName("metadata");
+        g.writeTree(ObjectWriter.listMeta(page));
+        g.writeArrayPropertyStart("items");
+        g.flush();
         return buf.toByteArray();
     }
 
@@ -96,6 +95,54 @@ final class StoredWriter {
         ArrayNode items = list.putArray("items");
         page.items().forEach(o -> items.add(Json.tree(o.object())));
         return list;
+    }
+
+    /**
+     * A buffer that, unlike {@link java.io.BufferedOutputStream}, never flushes the response before closing it:
+     * a list that fits the servlet's own buffer then goes out with a Content-Length, as before.
+     */
+    private static final class Buffer extends OutputStream {
+        private final OutputStream out;
+        private final byte[] buf = new byte[BUFFER];
+        private int n;
+
+        Buffer(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (n == buf.length) {
+                drain();
+            }
+            buf[n++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (len > buf.length - n) {
+                drain();
+                if (len > buf.length) {
+                    out.write(b, off, len);
+                    return;
+                }
+            }
+            System.arraycopy(b, off, buf, n, len);
+            n += len;
+        }
+
+        private void drain() throws IOException {
+            if (n > 0) {
+                out.write(buf, 0, n);
+                n = 0;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            drain();
+            out.close();
+        }
     }
 
     static ListPage<HasMetadata> objects(ListPage<StoredObject<HasMetadata>> page) {
