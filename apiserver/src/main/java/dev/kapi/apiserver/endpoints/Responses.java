@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Writes response bodies: an object as JSON (or YAML, printed as kube-apiserver prints it, when the client
@@ -43,6 +44,23 @@ public final class Responses {
         byte[] bytes = yaml ? KubeYaml.write(Json.tree(body)).getBytes(StandardCharsets.UTF_8) : Json.bytes(body);
         res.setStatus(code);
         res.setContentType(yaml ? MediaTypes.YAML : MediaTypes.JSON);
+        res.setContentLength(bytes.length);
+        if (!"HEAD".equals(req.getMethod())) {
+            try (OutputStream out = res.getOutputStream()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    /**
+     * Writes JSON bytes already encoded (an object's served JSON); the audit log, when it records responses,
+     * gets the object {@code auditBody} supplies.
+     */
+    public static void writeJson(HttpServletRequest req, HttpServletResponse res, int code, byte[] bytes,
+                                 Supplier<?> auditBody) throws IOException {
+        AuditContext.of(req).responseObject(auditBody);
+        res.setStatus(code);
+        res.setContentType(MediaTypes.JSON);
         res.setContentLength(bytes.length);
         if (!"HEAD".equals(req.getMethod())) {
             try (OutputStream out = res.getOutputStream()) {

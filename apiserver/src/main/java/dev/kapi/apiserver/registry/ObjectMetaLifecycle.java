@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.registry;
 
+import dev.kapi.apiserver.api.FieldError;
 import dev.kapi.apiserver.api.Json;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -8,6 +9,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -158,5 +161,20 @@ final class ObjectMetaLifecycle {
             tree.set("status", status);
         }
         return Json.convert(tree, type);
+    }
+
+    /** An update of an object being deleted may not add finalizers (kube's message). */
+    static void checkFinalizersWhileDeleting(ObjectMeta meta, ObjectMeta old, List<FieldError> errs) {
+        if (old.getDeletionTimestamp() == null) {
+            return;
+        }
+        HashSet<String> before = new HashSet<>(old.getFinalizers() == null ? List.of() : old.getFinalizers());
+        for (String f : meta.getFinalizers() == null ? List.<String>of() : meta.getFinalizers()) {
+            if (!before.contains(f)) {
+                errs.add(FieldError.forbidden("metadata.finalizers",
+                        "no new finalizers can be added if the object is being deleted, found new finalizers [\""
+                                + f + "\"]"));
+            }
+        }
     }
 }

@@ -21,6 +21,10 @@ public interface StorageForm<T extends HasMetadata> {
     /** Built-in resources: keys without a group folder, stored as served. */
     @SuppressWarnings("rawtypes")
     StorageForm AS_SERVED = new StorageForm() {
+        @Override
+        public boolean servesStoredJson() {
+            return true;
+        }
     };
 
     @SuppressWarnings("unchecked")
@@ -35,12 +39,26 @@ public interface StorageForm<T extends HasMetadata> {
             public String keyGroup() {
                 return group;
             }
+
+            @Override
+            public boolean servesStoredJson() {
+                return true;
+            }
         };
     }
 
     /** The folder between the key prefix and the resource ({@code example.com}), or "" for none. */
     default String keyGroup() {
         return "";
+    }
+
+    /**
+     * Whether a stored value, once it carries its resourceVersion, is byte for byte what a read answers, so
+     * that reads may serve it without decoding ({@link StoredJson}): true only when {@link #fromStorage} is the
+     * identity on everything this form stores. False by default.
+     */
+    default boolean servesStoredJson() {
+        return false;
     }
 
     /** The class stored objects are read as; null when it is the served type itself. */

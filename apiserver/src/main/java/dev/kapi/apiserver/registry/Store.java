@@ -3,7 +3,6 @@ package dev.kapi.apiserver.registry;
 import dev.kapi.apiserver.api.FieldError;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.registry.validation.ObjectMetaValidation;
-import dev.kapi.apiserver.storage.GetOptions;
 import dev.kapi.apiserver.storage.KeyValue;
 import dev.kapi.apiserver.storage.Keys;
 import dev.kapi.apiserver.storage.Preconditions;
@@ -13,7 +12,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -124,9 +122,13 @@ public final class Store<T extends HasMetadata> {
      * any, N not older than N (504 when the store has not reached N, 400 when N is not a revision).
      */
     public T get(String namespace, String name, String resourceVersion) {
-        GetOptions options = ResourceVersions.get(resourceVersion);
+        return read(namespace, name, resourceVersion).object();
+    }
+
+    /** As {@link #get(String, String, String)}, the object as read: decoded only when asked. */
+    public StoredObject<T> read(String namespace, String name, String resourceVersion) {
         try {
-            return decode(storage.get(key(namespace, name), options));
+            return new StoredObject<>(this, storage.get(key(namespace, name), ResourceVersions.get(resourceVersion)));
         } catch (StorageException e) {
             throw error(e, name);
         }
@@ -134,6 +136,11 @@ public final class Store<T extends HasMetadata> {
 
     public ListPage<T> list(String namespace, ListParams<T> params) {
         return lister.list(namespace, params);
+    }
+
+    /** As {@link #list}, the items as read: decoded only when the filter needed them or when asked. */
+    public ListPage<StoredObject<T>> listStored(String namespace, ListParams<T> params) {
+        return lister.listStored(namespace, params);
     }
 
     StoreLister<T> lister() {
@@ -301,7 +308,7 @@ public final class Store<T extends HasMetadata> {
             meta = updated.getMetadata();
         }
         ObjectMetaLifecycle.keepSystemFields(meta, old.getMetadata());
-        checkFinalizersWhileDeleting(meta, old.getMetadata(), errs);
+        ObjectMetaLifecycle.checkFinalizersWhileDeleting(meta, old.getMetadata(), errs);
         strategy.applyDefaults(updated);
         updated = asStored(updated);
         meta = updated.getMetadata();
@@ -316,20 +323,6 @@ public final class Store<T extends HasMetadata> {
         options.validation().validate(updated, old);
         strategy.beforeUpdate(updated, old, options.dryRun());
         return updated;
-    }
-
-    private static void checkFinalizersWhileDeleting(ObjectMeta meta, ObjectMeta old, List<FieldError> errs) {
-        if (old.getDeletionTimestamp() == null) {
-            return;
-        }
-        HashSet<String> before = new HashSet<>(old.getFinalizers() == null ? List.of() : old.getFinalizers());
-        for (String f : meta.getFinalizers() == null ? List.<String>of() : meta.getFinalizers()) {
-            if (!before.contains(f)) {
-                errs.add(FieldError.forbidden("metadata.finalizers",
-                        "no new finalizers can be added if the object is being deleted, found new finalizers [\""
-                                + f + "\"]"));
-            }
-        }
     }
 
     /** The outcome of a delete: the object, and whether it is gone (false: finalizers hold it). */

@@ -24,10 +24,20 @@ final class StoreLister<T extends HasMetadata> {
     }
 
     ListPage<T> list(String namespace, ListParams<T> params) {
+        ListPage<StoredObject<T>> page = listStored(namespace, params);
+        List<T> items = new ArrayList<>(page.items().size());
+        for (StoredObject<T> item : page.items()) {
+            items.add(item.object());
+        }
+        return new ListPage<>(items, page.resourceVersion(), page.continueToken(), page.remainingItemCount());
+    }
+
+    /** As {@link #list}, the items as read: decoded only when the filter needed them. */
+    ListPage<StoredObject<T>> listStored(String namespace, ListParams<T> params) {
         ListOptions options = ResourceVersions.list(params.resourceVersion(), params.resourceVersionMatch(),
                 params.limit(), params.continueToken());
         String prefix = store.listPrefix(namespace);
-        List<T> items = new ArrayList<>();
+        List<StoredObject<T>> items = new ArrayList<>();
         long limit = params.limit();
         long listRevision;
         String next;
@@ -36,9 +46,13 @@ final class StoreLister<T extends HasMetadata> {
             while (true) {
                 ListResult page = store.storage().list(prefix, options);
                 for (KeyValue kv : page.items()) {
+                    if (params.selectsAll()) {
+                        items.add(new StoredObject<>(store, kv));
+                        continue;
+                    }
                     T obj = store.decode(kv);
                     if (params.matches(obj)) {
-                        items.add(obj);
+                        items.add(new StoredObject<>(store, kv, obj));
                     }
                 }
                 listRevision = page.revision();

@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.endpoints.handlers;
 
+import dev.kapi.apiserver.registry.StoredObject;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
 import java.io.IOException;
@@ -12,7 +13,8 @@ public final class GetHandler implements VerbHandler {
 
     @Override
     public void handle(RequestScope scope) throws IOException {
-        HasMetadata obj = scope.store().get(scope.namespace(), scope.name(), scope.param("resourceVersion"));
-        ObjectWriter.writeObject(scope, 200, obj);
+        StoredObject<HasMetadata> read = scope.store().read(scope.namespace(), scope.name(),
+                scope.param("resourceVersion"));
+        StoredWriter.writeObject(scope, 200, read);
     }
 }

@@ -2,6 +2,7 @@ package dev.kapi.apiserver.endpoints.handlers;
 
 import dev.kapi.apiserver.registry.ListPage;
 import dev.kapi.apiserver.registry.ListParams;
+import dev.kapi.apiserver.registry.StoredObject;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
 import java.io.IOException;
@@ -11,8 +12,8 @@ public final class ListHandler implements VerbHandler {
 
     @Override
     public void handle(RequestScope scope) throws IOException {
-        ListPage<HasMetadata> page = scope.store().list(scope.namespace(), params(scope));
-        ObjectWriter.writeList(scope, page);
+        ListPage<StoredObject<HasMetadata>> page = scope.store().listStored(scope.namespace(), params(scope));
+        StoredWriter.writeList(scope, page);
     }
 
     /**

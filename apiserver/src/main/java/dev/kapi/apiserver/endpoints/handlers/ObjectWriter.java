@@ -91,7 +91,7 @@ public final class ObjectWriter {
         }
     }
 
-    private static ObjectNode listMeta(ListPage<HasMetadata> page) {
+    static ObjectNode listMeta(ListPage<?> page) {
         ObjectNode meta = Json.MAPPER.createObjectNode();
         meta.put("resourceVersion", page.resourceVersion());
         if (page.continueToken() != null) {

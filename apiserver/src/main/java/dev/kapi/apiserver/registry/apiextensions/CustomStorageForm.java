@@ -37,6 +37,12 @@ final class CustomStorageForm implements StorageForm<GenericKubernetesResource> 
         return group;
     }
 
+    /** Served as stored when the served version is the storage version and its schema sets no defaults. */
+    @Override
+    public boolean servesStoredJson() {
+        return storageApiVersion.equals(servedApiVersion) && !rules.hasDefaults();
+    }
+
     @Override
     public GenericKubernetesResource toStorage(GenericKubernetesResource obj) {
         try {

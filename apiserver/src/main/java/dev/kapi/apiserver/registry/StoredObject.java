@@ -1,0 +1,44 @@
+package dev.kapi.apiserver.registry;
+
+import dev.kapi.apiserver.storage.KeyValue;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+
+/**
+ * One object as a read found it in storage: decoded only when asked ({@link #object()}), and servable as its
+ * stored JSON ({@link #json()}) when the resource's stored form is its served form. A read that answers JSON
+ * writes {@link #json()} when it is not null and never decodes; every other answer uses {@link #object()}.
+ * Not thread-safe: one request's.
+ */
+public final class StoredObject<T extends HasMetadata> {
+
+    private final Store<T> store;
+    private final KeyValue kv;
+    private T object;
+
+    StoredObject(Store<T> store, KeyValue kv) {
+        this.store = store;
+        this.kv = kv;
+    }
+
+    StoredObject(Store<T> store, KeyValue kv, T decoded) {
+        this(store, kv);
+        this.object = decoded;
+    }
+
+    /** The object, decoded (once) and at the served version, its resourceVersion set. */
+    public T object() {
+        if (object == null) {
+            object = store.decode(kv);
+        }
+        return object;
+    }
+
+    /** The served JSON without decoding, or null when only {@link #object()} can tell it. */
+    public StoredJson json() {
+        ResourceDefinition<T> def = store.definition();
+        if (!def.storageForm().servesStoredJson()) {
+            return null;
+        }
+        return StoredJson.of(kv.value(), kv.modRevision(), def.apiVersion(), def.kind());
+    }
+}

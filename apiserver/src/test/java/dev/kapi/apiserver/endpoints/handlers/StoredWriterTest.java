@@ -1,0 +1,137 @@
+package dev.kapi.apiserver.endpoints.handlers;
+
+import dev.kapi.apiserver.api.Json;
+import dev.kapi.apiserver.filters.RequestInfoResolver;
+import dev.kapi.apiserver.registry.ListParams;
+import dev.kapi.apiserver.registry.ResourceDefinition;
+import dev.kapi.apiserver.registry.ResourceRegistry;
+import dev.kapi.apiserver.registry.Store;
+import dev.kapi.apiserver.registry.StoreRegistry;
+import dev.kapi.apiserver.registry.groups.autoscaling.AutoscalingResources;
+import dev.kapi.apiserver.storage.sqlite.SqliteStorage;
+import dev.kapi.apiserver.testing.Writes;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * GET and LIST answers written from the stored JSON are byte for byte (and header for header) the answers
+ * written from the decoded objects, for a resource served as stored and for a version served through a
+ * conversion (autoscaling/v1), in every format and with limits, continue tokens and selectors.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class StoredWriterTest {
+
+    @TempDir
+    static Path dir;
+    private SqliteStorage storage;
+    private final List<ResourceDefinition<?>> definitions = new ArrayList<>();
+    private StoreRegistry stores;
+
+    @BeforeAll
+    void open() {
+        storage = SqliteStorage.open(dir.resolve("state.db"));
+        definitions.add(ResourceDefinition.builder("", "v1", "configmaps", "ConfigMap", ConfigMap.class).build());
+        definitions.addAll(AutoscalingResources.all());
+        stores = new StoreRegistry(new ResourceRegistry(definitions), storage, "/registry");
+        Store<ConfigMap> cms = stores.store(definition("configmaps", "v1"));
+        for (String data : List.of("plain", "quote \" é 日本 😀 \t \u0001", "")) {
+            Writes.create(cms, "ns", Json.read(("{\"metadata\":{\"generateName\":\"cm-\",\"labels\":{\"k\":\""
+                    + (data.isEmpty() ? "b" : "a") + "\"}},\"data\":{\"d\":" + Json.string(data) + "}}")
+                    .getBytes(StandardCharsets.UTF_8), ConfigMap.class));
+        }
+        Store<HorizontalPodAutoscaler> hpas = stores.store(definition("horizontalpodautoscalers", "v2"));
+        for (int i = 0; i < 2; i++) {
+            Writes.create(hpas, "ns", Json.read(("{\"metadata\":{\"name\":\"h" + i + "\"},\"spec\":{\"maxReplicas\":3,"
+                    + "\"scaleTargetRef\":{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"name\":\"d\"}}}")
+                    .getBytes(StandardCharsets.UTF_8), HorizontalPodAutoscaler.class));
+        }
+    }
+
+    @AfterAll
+    void close() {
+        storage.close();
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2} {3}")
+    @CsvSource(delimiter = '|', value = {
+            "configmaps|v1|application/json|",
+            "configmaps|v1||limit=2",
+            "configmaps|v1|application/json, application/yaml|labelSelector=k%3Da",
+            "configmaps|v1|application/yaml|",
+            "configmaps|v1|application/json;as=Table;v=v1;g=meta.k8s.io|",
+            "configmaps|v1|application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io|",
+            "horizontalpodautoscalers|v2|application/json|",
+            "horizontalpodautoscalers|v1|application/json|limit=1",
+            "horizontalpodautoscalers|v1|application/json|"})
+    void listsAndGetsAnswerAsFromTheDecodedObjects(String resource, String version, String accept, String query)
+            throws Exception {
+        ResourceDefinition<HasMetadata> def = definition(resource, version);
+        Store<HasMetadata> store = stores.store(def);
+
+        MockHttpServletResponse fast = send(def, store, null, accept, query, s -> new ListHandler().handle(s));
+        MockHttpServletResponse decoded = send(def, store, null, accept, query,
+                s -> ObjectWriter.writeList(s, store.list("ns", ListHandler.params(s))));
+        assertSame(fast, decoded);
+        assertThat(fast.getContentAsString()).contains(store.list("ns", ListParams.all()).resourceVersion());
+
+        for (HasMetadata item : store.list("ns", ListParams.all()).items()) {
+            String name = item.getMetadata().getName();
+            MockHttpServletResponse get = send(def, store, name, accept, null, s -> new GetHandler().handle(s));
+            MockHttpServletResponse getDecoded = send(def, store, name, accept, null,
+                    s -> ObjectWriter.writeObject(s, 200, store.get("ns", name)));
+            assertSame(get, getDecoded);
+        }
+    }
+
+    private interface Handler {
+        void handle(RequestScope scope) throws Exception;
+    }
+
+    private static MockHttpServletResponse send(ResourceDefinition<HasMetadata> def, Store<HasMetadata> store,
+                                                String name, String accept, String query, Handler handler)
+            throws Exception {
+        String path = "/" + (def.group().isEmpty() ? "api" : "apis/" + def.group()) + "/" + def.version()
+                + "/namespaces/ns/" + def.resource() + (name == null ? "" : "/" + name);
+        MockHttpServletRequest req = new MockHttpServletRequest("GET", path);
+        if (accept != null) {
+            req.addHeader("Accept", accept);
+        }
+        if (query != null) {
+            String[] p = query.split("=", 2);
+            req.addParameter(p[0], java.net.URLDecoder.decode(p[1], StandardCharsets.UTF_8));
+        }
+        MockHttpServletResponse res = new MockHttpServletResponse();
+        handler.handle(new RequestScope(RequestInfoResolver.resolve("GET", path, null, null), def, store, null,
+                Writes.ADMIN, req, res));
+        return res;
+    }
+
+    private static void assertSame(MockHttpServletResponse actual, MockHttpServletResponse expected) {
+        assertThat(actual.getStatus()).isEqualTo(expected.getStatus()).isEqualTo(200);
+        assertThat(actual.getContentType()).isEqualTo(expected.getContentType());
+        assertThat(new String(actual.getContentAsByteArray(), StandardCharsets.UTF_8))
+                .isEqualTo(new String(expected.getContentAsByteArray(), StandardCharsets.UTF_8)).isNotEmpty();
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T extends HasMetadata> ResourceDefinition<T> definition(String resource, String version) {
+        return (ResourceDefinition<T>) definitions.stream()
+                .filter(d -> d.resource().equals(resource) && d.version().equals(version)).findFirst().orElseThrow();
+    }
+}
