@@ -12,7 +12,7 @@ import java.util.List;
  * order, each once, none missing ({@link #sameAsHistory}); PROGRESS never going back and never ahead of the
  * changes delivered after it ({@link #ordered}).
  */
-final class WatchChecks {
+public final class WatchChecks {
 
     private WatchChecks() {
     }
@@ -22,7 +22,7 @@ final class WatchChecks {
      * change and every earlier PROGRESS (a PROGRESS at p promises every change up to p was delivered);
      * PROGRESS never below an earlier PROGRESS or change; no ERROR.
      */
-    static List<String> ordered(String watch, List<WatchEvent> events) {
+    public static List<String> ordered(String watch, List<WatchEvent> events) {
         List<String> out = new ArrayList<>();
         long lastChange = 0;
         long lastProgress = 0;
@@ -50,9 +50,20 @@ final class WatchChecks {
      * The first difference between the changes a watch of {@code prefixOrKey} from {@code from} delivered and
      * the log's history there (type, key, revision and value of each), or null when they are the same.
      */
-    static String sameAsHistory(String watch, WriteLog log, String prefixOrKey, long from, List<WatchEvent> changes) {
+    public static String sameAsHistory(String watch, WriteLog log, String prefixOrKey, long from,
+                                       List<WatchEvent> changes) {
+        return sameAsHistory(watch, log, prefixOrKey, from, changes, true);
+    }
+
+    /**
+     * As {@link #sameAsHistory(String, WriteLog, String, long, List)}; when not {@code complete}, the changes
+     * need only be the history's first ones (a watch closed before the writes ended).
+     */
+    public static String sameAsHistory(String watch, WriteLog log, String prefixOrKey, long from,
+                                       List<WatchEvent> changes, boolean complete) {
         List<WriteLog.Write> expected = log.historyAfter(prefixOrKey, from);
-        for (int i = 0; i < Math.max(expected.size(), changes.size()); i++) {
+        int n = complete ? Math.max(expected.size(), changes.size()) : changes.size();
+        for (int i = 0; i < n; i++) {
             WriteLog.Write w = i < expected.size() ? expected.get(i) : null;
             WatchEvent e = i < changes.size() ? changes.get(i) : null;
             if (w == null || e == null || !matches(w, e, log)) {
