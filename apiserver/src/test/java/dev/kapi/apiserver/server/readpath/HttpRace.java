@@ -43,9 +43,12 @@ final class HttpRace {
     private final Map<String, List<Long>> backendDeletes = new ConcurrentHashMap<>();
     private final List<WatchEvent> backendEvents = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Long> lastRevision = new ConcurrentHashMap<>();
+    private final Duration settle;
     private volatile boolean stop;
 
-    HttpRace(ReadPathServer server, String ns) {
+    /** A race in namespace {@code ns}, which waits up to {@code settle} for watches to catch up at the end. */
+    HttpRace(ReadPathServer server, String ns, Duration settle) {
+        this.settle = settle;
         this.server = server;
         this.ns = ns;
         this.cms = "/api/v1/namespaces/" + ns + "/configmaps";
@@ -106,10 +109,10 @@ final class HttpRace {
             }
             List<WriteLog.Write> history = log.historyAfter(ns + "/", from);
             long last = history.isEmpty() ? from : history.getLast().revision();
-            while (resumeFrom[0] < last) {
+            long deadline = System.nanoTime() + settle.toNanos();
+            while (resumeFrom[0] < last && System.nanoTime() < deadline) {
                 resumeFrom[0] = segment(resumeFrom[0], resumed);
             }
-            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
             while (lastChange(steady) < last && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
@@ -219,20 +222,20 @@ final class HttpRace {
         long bookmark = 0;
         try (ReadPathServer.Watch watch = server.watch(cms + "?watch=true&sendInitialEvents=true"
                 + "&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true")) {
-            long until = System.nanoTime() + Duration.ofMillis(200 + random.nextInt(300)).toNanos();
-            for (JsonNode e; (e = watch.next(Duration.ofSeconds(10))) != null; ) {
-                WatchEvent event = ConfigMapLog.event(e);
-                if (bookmark == 0 && ConfigMapLog.initialEventsEnd(e)) {
+            long bookmarkBy = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            long until = 0;
+            for (long wait; (wait = (bookmark == 0 ? bookmarkBy : until) - System.nanoTime()) > 0; ) {
+                JsonNode e = watch.next(Duration.ofNanos(wait));
+                WatchEvent event = e == null ? null : ConfigMapLog.event(e);
+                if (bookmark == 0 && e != null && ConfigMapLog.initialEventsEnd(e)) {
                     bookmark = event.revision();
+                    until = System.nanoTime() + Duration.ofMillis(200 + random.nextInt(300)).toNanos();
                 } else if (event != null && event.type() != WatchEvent.Type.PROGRESS) {
                     if (bookmark == 0) {
                         initial.put(event.current().key(), event.current());
                     } else {
                         later.add(event);
                     }
-                }
-                if (bookmark != 0 && System.nanoTime() > until) {
-                    break;
                 }
             }
         }

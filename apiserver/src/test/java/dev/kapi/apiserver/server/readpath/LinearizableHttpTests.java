@@ -53,7 +53,7 @@ public abstract class LinearizableHttpTests {
 
     @Test
     void readsAndWatchesSeeEveryAcknowledgedWriteWhileWritesRace() throws InterruptedException {
-        HttpRace race = new HttpRace(server, namespace("lin-race"));
+        HttpRace race = new HttpRace(server, namespace("lin-race"), Duration.ofSeconds(15));
         List<String> violations = race.run(Duration.ofSeconds(4));
         System.out.println(getClass().getSimpleName() + " race: " + race.counts);
 

@@ -52,7 +52,8 @@ final class ReadPathServer implements AutoCloseable {
     private final URI base;
     private final HttpClient admin;
 
-    ReadPathServer(List<String> flags) {
+    /** A server with {@code flags} and {@code sources} (configuration classes) added to the application's. */
+    ReadPathServer(List<String> flags, Class<?>... sources) {
         try {
             data = Files.createTempDirectory("kapi-readpath-");
         } catch (IOException e) {
@@ -61,7 +62,7 @@ final class ReadPathServer implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("--secure-port=0", "--bind-address=127.0.0.1",
                 "--data-dir=" + data, "--write-kubeconfig=" + data.resolve("admin.kubeconfig")));
         args.addAll(flags);
-        app = new SpringApplicationBuilder(KapiApplication.class).run(args.toArray(String[]::new));
+        app = new SpringApplicationBuilder(KapiApplication.class).sources(sources).run(args.toArray(String[]::new));
         base = URI.create("https://127.0.0.1:" + ((WebServerApplicationContext) app).getWebServer().getPort());
         Certificates.Issued ca = TlsClients.ca(data);
         admin = TlsClients.httpClient(ca.certificate(), TlsClients.clientCert(ca, "system:admin", "system:masters"));
@@ -140,9 +141,17 @@ final class ReadPathServer implements AutoCloseable {
             }
         }
 
-        /** The next event, or null after {@code timeout} without one. */
+        /** The next event, or null after {@code timeout} without one or once the stream ended. */
         JsonNode next(Duration timeout) throws InterruptedException {
-            return events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            for (long left; (left = deadline - System.nanoTime()) > 0; ) {
+                boolean alive = reader.isAlive();
+                JsonNode event = events.poll(Math.min(left, 50_000_000L), TimeUnit.NANOSECONDS);
+                if (event != null || !alive) {
+                    return event == null ? events.poll() : event;
+                }
+            }
+            return null;
         }
 
         /** True once the server ended the stream (and every event was read). */

@@ -19,12 +19,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * EXACT reads) answer the state {@code lag} revisions before the backend's current one, whatever they asked
  * for; each watch drops every {@code dropEvery}-th change (0: none). Never use it outside tests.
  */
-final class StaleStorage extends ForwardingStorage {
+public final class StaleStorage extends ForwardingStorage {
 
     private final long lag;
     private final int dropEvery;
 
-    StaleStorage(Storage backend, long lag, int dropEvery) {
+    public StaleStorage(Storage backend, long lag, int dropEvery) {
         super(backend);
         this.lag = lag;
         this.dropEvery = dropEvery;

@@ -38,7 +38,11 @@ class StaleStorageDetectionTest {
 
     private static List<String> race(Storage decorated) throws InterruptedException {
         String prefix = "/stale-" + UUID.randomUUID() + "/";
-        return ReadRace.run(backend, decorated, prefix, Duration.ofSeconds(2), Duration.ofSeconds(3)).violations();
+        List<String> violations = ReadRace.run(backend, decorated, prefix, Duration.ofSeconds(2), Duration.ofSeconds(3))
+                .violations();
+        System.out.println(violations.size() + " violations caught, e.g. "
+                + violations.stream().map(v -> v.substring(0, Math.min(v.length(), 300))).limit(3).toList());
+        return violations;
     }
 
     @Test
