@@ -3,8 +3,6 @@ package dev.kapi.apiserver.server.readpath;
 import dev.kapi.apiserver.server.readpath.ReadPathServer.Reply;
 import dev.kapi.apiserver.storage.KeyValue;
 import dev.kapi.apiserver.storage.WatchEvent;
-import dev.kapi.apiserver.storage.WatchHandle;
-import dev.kapi.apiserver.storage.WatchOptions;
 import dev.kapi.apiserver.storage.readcheck.WatchChecks;
 import dev.kapi.apiserver.storage.readcheck.WriteLog;
 import java.time.Duration;
@@ -21,10 +19,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The linearizability race over HTTP in one namespace: writers create (POST), update (PUT) and delete
- * ConfigMaps {@code cm0..cm5} (writer i owns cm{i} and cm{i+3}: a delete answers a Status without
- * resourceVersion, so its revision is the backend's next DELETED event of that key, seen on a watch of the
- * backend itself, below any cache; the write log must agree with that watch's whole history); readers GET one or LIST them (no resourceVersion; some with a limit, following
- * continue) and must reflect every write whose answer came before the read was sent; a watch with bookmarks
+ * ConfigMaps {@code cm0..cm5} (writer i owns cm{i} and cm{i+3}, so that {@link BackendHistory} can tell a
+ * delete's revision; the write log must agree with the backend's own history); readers GET one or LIST them
+ * (no resourceVersion; some with a limit, following continue) and must reflect every write whose answer came before the read was sent; a watch with bookmarks
  * stays open; another ends every second ({@code timeoutSeconds=1}) and resumes from the last resourceVersion
  * it saw; watches with {@code sendInitialEvents=true} open over and over. Checked against the {@link WriteLog}
  * of acknowledged writes as the storage race is ({@code dev.kapi.apiserver.storage.readcheck}).
@@ -40,9 +37,6 @@ final class HttpRace {
     final List<String> violations = Collections.synchronizedList(new ArrayList<>());
     private final List<Supplier<String>> checks = Collections.synchronizedList(new ArrayList<>());
     final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
-    private final Map<String, List<Long>> backendDeletes = new ConcurrentHashMap<>();
-    private final List<WatchEvent> backendEvents = Collections.synchronizedList(new ArrayList<>());
-    private final Map<String, Long> lastRevision = new ConcurrentHashMap<>();
     private final Duration settle;
     private volatile boolean stop;
 
@@ -54,47 +48,19 @@ final class HttpRace {
         this.cms = "/api/v1/namespaces/" + ns + "/configmaps";
     }
 
-    private void backendEvent(String rawPrefix, WatchEvent event) {
-        if (event.current() == null) {
-            return;
-        }
-        String name = event.current().key().substring(rawPrefix.length());
-        if (!name.startsWith("cm")) {
-            return;
-        }
-        backendEvents.add(event);
-        if (event.type() == WatchEvent.Type.DELETED) {
-            backendDeletes.computeIfAbsent(ns + "/" + name, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
-                    .add(event.revision());
-        }
-    }
-
-    /** The revision of the delete of {@code key} just answered: its first deletion after the owner's last write. */
-    private long deletion(String key) throws InterruptedException {
-        long after = lastRevision.getOrDefault(key, 0L);
-        for (long deadline = System.nanoTime() + 10_000_000_000L; System.nanoTime() < deadline; Thread.sleep(2)) {
-            for (long revision : backendDeletes.getOrDefault(key, List.of())) {
-                if (revision > after) {
-                    return revision;
-                }
-            }
-        }
-        throw new AssertionError("the backend's watch showed no deletion of " + key + " after " + after);
-    }
-
     /** Races for {@code duration}; answers the violations (and fills {@link #counts}). */
     List<String> run(Duration duration) throws InterruptedException {
         long from = Long.parseLong(server.get(cms).resourceVersion());
         List<Thread> threads = new ArrayList<>();
         List<JsonNode> steady = Collections.synchronizedList(new ArrayList<>());
-        String rawPrefix = server.keyPrefix("configmaps", ns);
-        try (WatchHandle raw = server.backend().watch(rawPrefix, WatchOptions.from(from), e -> backendEvent(rawPrefix, e));
+        try (BackendHistory backend = new BackendHistory(server.backend(), server.keyPrefix("configmaps", ns), ns,
+                from);
              ReadPathServer.Watch watch = server.watch(cms + "?watch=true&allowWatchBookmarks=true&resourceVersion="
                 + from)) {
             threads.add(Thread.ofVirtual().start(() -> drain(watch, steady)));
             for (int i = 0; i < WRITERS; i++) {
                 int writer = i;
-                threads.add(start(random -> write(writer, random)));
+                threads.add(start(random -> write(writer, random, backend)));
             }
             threads.add(start(this::read));
             threads.add(start(this::read));
@@ -121,7 +87,7 @@ final class HttpRace {
             addIfFailed(WatchChecks.sameAsHistory("watch with bookmarks", log, ns + "/", from, changes(events)));
             addIfFailed(WatchChecks.sameAsHistory("resumed watch", log, ns + "/", from, changes(resumed)));
             addIfFailed(WatchChecks.sameAsHistory("the backend's own watch", log, ns + "/", from,
-                    List.copyOf(backendEvents).stream().map(HttpRace::asApiEntry).toList()));
+                    backend.events()));
             counts.computeIfAbsent("writes", k -> new AtomicInteger()).set(history.size());
             counts.computeIfAbsent("watch events", k -> new AtomicInteger()).set(changes(events).size());
         }
@@ -129,17 +95,7 @@ final class HttpRace {
         return List.copyOf(violations);
     }
 
-    /** A backend event with the API's key and value (namespace/name, data.k), for comparison with the log. */
-    private static WatchEvent asApiEntry(WatchEvent e) {
-        JsonNode object = dev.kapi.apiserver.api.Json.MAPPER.readTree(e.current().value());
-        String key = e.current().key();
-        int slash = key.lastIndexOf('/', key.lastIndexOf('/') - 1);
-        KeyValue kv = new KeyValue(key.substring(slash + 1), object.path("data").path("k").asString()
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, e.revision());
-        return new WatchEvent(e.type(), kv, null, e.revision(), null);
-    }
-
-    private void write(int writer, Random random) throws InterruptedException {
+    private void write(int writer, Random random, BackendHistory backend) throws InterruptedException {
         String name = "cm" + (writer + WRITERS * random.nextInt(2));
         String key = ns + "/" + name;
         String value = Long.toString(random.nextLong() & Long.MAX_VALUE);
@@ -148,12 +104,10 @@ final class HttpRace {
                 : op < 8 ? server.send("PUT", cms + "/" + name, ConfigMapLog.configMap(name, value))
                 : server.send("DELETE", cms + "/" + name, null);
         if (op >= 8 && r.code() == 200) {
-            long revision = deletion(key);
-            lastRevision.put(key, revision);
-            log.acknowledged(revision, key, null);
+            log.acknowledged(backend.deletion(key), key, null);
         } else if (r.code() == 200 || r.code() == 201) {
             KeyValue kv = ConfigMapLog.entry(r.json());
-            lastRevision.put(key, kv.modRevision());
+            backend.written(key, kv.modRevision());
             log.acknowledged(kv.modRevision(), kv.key(), kv);
         } else if (r.code() != 404 && r.code() != 409) {
             violations.add("write " + op + " of " + name + " answered " + r.code() + " " + r.body());
