@@ -34,7 +34,8 @@ final class ScaleObjects {
 
     /** ConfigMap {@code name} with {@code 3 + (seed % 3)} data keys. */
     static byte[] configMap(String name, int seed) {
-        StringBuilder s = new StringBuilder(1400).append("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"")
+        StringBuilder s = new StringBuilder(1400)
+                .append("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"")
                 .append(name).append("\",\"labels\":{\"app\":\"app-").append(seed % APPS)
                 .append("\",\"tier\":\"").append(seed % 3 == 0 ? "frontend" : "backend")
                 .append("\"},\"annotations\":{\"owner\":\"team-").append(seed % 16).append("\"}},\"data\":{")

@@ -9,27 +9,38 @@ import java.util.concurrent.TimeUnit;
 /** The scale mode's figures into the {@link Report}: SLO categories, heap beside stored bytes, restart times. */
 final class ScaleReport {
 
-    /** Milliseconds from launching the restarted server until each answer was first 200. */
-    record Restart(double readyMillis, double listMillis, double rv0Millis) {
+    /** Milliseconds from launching a server ({@code startNanos}) until each answer was first 200. */
+    record Restart(long startNanos, double readyMillis, double listMillis, double rv0Millis) {
     }
 
     private ScaleReport() {
     }
 
-    /** One row per SLO category (p99 beside the SLO; goal: 10× under it), p50/max/count/SLO as notes. */
+    /**
+     * One row per SLO category, judged as kube judges its SLO, per operation (resource, verb and scope): the
+     * worst operation's p99 beside the SLO, goal 10× under it. The whole category's p50/p99/max/count are notes.
+     */
     static void traffic(ScaleTraffic.Result r, Report report) {
         for (ScaleTraffic.Category c : ScaleTraffic.Category.values()) {
+            String worst = null;
+            double worstP99 = Double.NaN;
+            for (Map.Entry<String, Latencies> e : r.operations().entrySet()) {
+                double p99 = e.getValue().percentileMillis(99);
+                if (r.operationCategories().get(e.getKey()) == c && (worst == null || p99 > worstP99)) {
+                    worst = e.getKey();
+                    worstP99 = p99;
+                }
+            }
             Latencies l = r.categories().get(c);
-            double p99 = l.percentileMillis(99);
-            boolean any = l.count() > 0;
-            report.compare(String.format(Locale.ROOT, "%s, p99 (%,d calls)", c.title, l.count()), "ms", p99, c.sloMillis,
-                    String.format(Locale.ROOT, "p99 ≤ %s ms (SLO %s s / 10)", Report.num(c.sloMillis / 10.0),
-                            Report.num(c.sloMillis / 1000.0)), any && p99 <= c.sloMillis / 10.0);
-            String line = String.format(Locale.ROOT, "%s: %,d calls (%.1f /s), p50 %.1f ms, p99 %.1f ms, max %.1f ms; "
-                            + "kube's SLO (p99 ≤ %d s) %s, 10× margin %s", c.title, l.count(), l.count() / r.seconds(),
-                    l.percentileMillis(50), p99, l.maxMillis(), c.sloMillis / 1000, any && p99 <= c.sloMillis ? "met" : "MISSED",
-                    any && p99 <= c.sloMillis / 10.0 ? "met" : "MISSED");
-            report.note(line);
+            boolean margin = worst != null && worstP99 <= c.sloMillis / 10.0;
+            report.compare(String.format(Locale.ROOT, "%s: worst p99 of an operation (%s, %,d calls)", c.title,
+                            worst == null ? "none" : worst, worst == null ? 0 : r.operations().get(worst).count()), "ms",
+                    worstP99, c.sloMillis, String.format(Locale.ROOT, "p99 ≤ %s ms (SLO %s s / 10)",
+                            Report.num(c.sloMillis / 10.0), Report.num(c.sloMillis / 1000.0)), margin);
+            report.note(String.format(Locale.ROOT, "%s: %,d calls (%.1f /s), p50 %.1f ms, p99 %.1f ms, max %.1f ms; worst "
+                            + "operation's p99 %.1f ms: kube's SLO (p99 ≤ %d s) %s, 10× margin %s", c.title, l.count(),
+                    l.count() / r.seconds(), l.percentileMillis(50), l.percentileMillis(99), l.maxMillis(), worstP99,
+                    c.sloMillis / 1000, worst != null && worstP99 <= c.sloMillis ? "met" : "MISSED", margin ? "met" : "MISSED"));
         }
         Map<String, Latencies> ops = new TreeMap<>(r.operations());
         StringBuilder s = new StringBuilder("per operation (calls, p50 / p99 / max ms): ");
@@ -81,23 +92,50 @@ final class ScaleReport {
         }
         System.out.printf(Locale.ROOT, "  /readyz 200 after %.0f ms, consistent list after %.0f ms, resourceVersion=0 list "
                 + "after %.0f ms%n", ready, consistent, rv0);
-        return new Restart(ready, consistent, rv0);
+        return new Restart(start, ready, consistent, rv0);
     }
 
-    /** Times the first cluster-wide Pod list after the restart, consistent and with {@code resourceVersion=0}. */
-    static void clusterListsAfterRestart(ServerProcess server, Report report) throws IOException {
+    /**
+     * After a restart: lists every Pod with {@code resourceVersion=0} until it answers 200 (up to 3 minutes;
+     * a server whose own informers are still listing may answer 503), reports the time since launch and
+     * the failed attempts, then times one consistent list of every Pod.
+     */
+    static void clusterListsAfterRestart(ServerProcess server, Restart restart, Report report)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        int failures = 0;
+        String lastFailure = "";
         try (BenchHttp http = new BenchHttp(server.port())) {
-            for (String rv : new String[] {"", "?resourceVersion=0"}) {
-                long t = System.nanoTime();
-                BenchHttp.Response r = http.send("GET", "/api/v1/pods" + rv, null);
-                double ms = (System.nanoTime() - t) / 1e6;
-                if (r.status() != 200) {
-                    report.failed("restart: first list of every Pod" + (rv.isEmpty() ? " (consistent)" : ", `resourceVersion=0`"),
-                            "HTTP " + r.status(), "ms", Double.NaN);
-                } else {
-                    report.compare("restart: first list of every Pod" + (rv.isEmpty() ? " (consistent)" : ", `resourceVersion=0`")
-                            + String.format(Locale.ROOT, " (%,d bytes)", r.body().length), "ms", ms, Double.NaN, null, null);
+            while (true) {
+                BenchHttp.Response r = http.send("GET", "/api/v1/pods?resourceVersion=0", null);
+                if (r.status() == 200) {
+                    report.compare(String.format(Locale.ROOT, "restart: start until a list of every Pod with `resourceVersion=0` "
+                                    + "answers 200 (%,d bytes; %d failed attempts before)", r.body().length, failures), "ms",
+                            (System.nanoTime() - restart.startNanos()) / 1e6, Double.NaN, null, null);
+                    break;
                 }
+                failures++;
+                lastFailure = "HTTP " + r.status() + " " + r.text().substring(0, Math.min(200, r.text().length()));
+                if (System.nanoTime() > deadline) {
+                    report.failed("restart: start until a list of every Pod with `resourceVersion=0` answers 200",
+                            failures + " failures in 3 minutes", "ms", Double.NaN);
+                    break;
+                }
+                Thread.sleep(500);
+            }
+            if (failures > 0) {
+                report.note("after the restart, lists of every Pod failed " + failures + " times first; the last: `"
+                        + lastFailure.replace('`', '\'') + "`");
+            }
+            long t = System.nanoTime();
+            BenchHttp.Response r = http.send("GET", "/api/v1/pods", null);
+            double ms = (System.nanoTime() - t) / 1e6;
+            if (r.status() == 200) {
+                report.compare("restart: then a consistent list of every Pod", "ms", ms, Double.NaN, null, null);
+            } else {
+                report.failed("restart: then a consistent list of every Pod", "HTTP " + r.status(), "ms", Double.NaN);
+                report.note("the consistent list of every Pod after the restart: `HTTP " + r.status() + " "
+                        + r.text().substring(0, Math.min(200, r.text().length())).replace('`', '\'') + "`");
             }
         }
     }

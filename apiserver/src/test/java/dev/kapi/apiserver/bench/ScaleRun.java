@@ -48,7 +48,8 @@ final class ScaleRun {
                 System.out.printf("etcd %s, server pid %d on 127.0.0.1:%d (log %s)%n", etcdProcess.endpoint(),
                         server.pid(), server.port(), server.log());
                 report.section(String.format(Locale.ROOT, "Scale (issue #14): %,d ConfigMaps and %,d Pods in %,d namespaces, "
-                                + "Kapi on etcd", scale.configMaps(), scale.pods(), scale.namespaces()), "Kapi", "SLO / baseline");
+                                + "Kapi on etcd", scale.configMaps(), scale.pods(), scale.namespaces()), "Kapi",
+                        "SLO / baseline");
                 long emptyHeap = server.usedHeapAfterGc();
                 load(server, scale, report);
                 ApiServerBenchmark.phase(String.format(Locale.ROOT, "mixed traffic: %d clients (%d cluster-wide) for %d s, "
@@ -56,8 +57,9 @@ final class ScaleRun {
                         scale.traffic().toSeconds(), scale.thinkMillis(), scale.clusterThinkMillis()));
                 long cpu = server.cpuMillis();
                 ScaleTraffic.Result traffic = new ScaleTraffic(server.port(), scale).run();
+                double cpuSeconds = (server.cpuMillis() - cpu) / 1000.0;
                 report.note(String.format(Locale.ROOT, "mixed traffic: server CPU %.1f s in %.0f s (%.2f cores)",
-                        (server.cpuMillis() - cpu) / 1000.0, traffic.seconds(), (server.cpuMillis() - cpu) / 1000.0 / traffic.seconds()));
+                        cpuSeconds, traffic.seconds(), cpuSeconds / traffic.seconds()));
                 ScaleReport.traffic(traffic, report);
                 Thread.sleep(scale.settle().toMillis());
                 long stored = storedBytes(etcd.getKVClient());
@@ -81,7 +83,8 @@ final class ScaleRun {
         ApiServerBenchmark.phase("load: " + n + " namespaces");
         parallel(server.port(), n, scale.loadClients(), i -> "/api/v1/namespaces",
                 i -> ScaleObjects.namespaceJson(ScaleObjects.namespace(i)));
-        ApiServerBenchmark.phase(String.format(Locale.ROOT, "load: %,d ConfigMaps, %d clients", scale.configMaps(), scale.loadClients()));
+        ApiServerBenchmark.phase(String.format(Locale.ROOT, "load: %,d ConfigMaps, %d clients", scale.configMaps(),
+                scale.loadClients()));
         double s = parallel(server.port(), scale.configMaps(), scale.loadClients(),
                 i -> "/api/v1/namespaces/" + ScaleObjects.namespace(i % n) + "/configmaps",
                 i -> ScaleObjects.configMap("cm-" + i, i));
@@ -119,7 +122,8 @@ final class ScaleRun {
                                     break;
                                 }
                                 if (attempt == 5) {
-                                    throw new IllegalStateException("create " + path.apply(i) + " answered " + r.status() + ": " + r.text());
+                                    throw new IllegalStateException("create " + path.apply(i) + " answered "
+                                            + r.status() + ": " + r.text());
                                 }
                                 retries.incrementAndGet();
                                 Thread.sleep(1_000);
@@ -184,7 +188,7 @@ final class ScaleRun {
                 times.listMillis(), empty.listMillis(), null, null);
         report.compare("restart: start until a list with `resourceVersion=0` answers (baseline: first start)", "ms",
                 times.rv0Millis(), empty.rv0Millis(), null, null);
-        ScaleReport.clusterListsAfterRestart(restarted, report);
+        ScaleReport.clusterListsAfterRestart(restarted, times, report);
         Thread.sleep(scale.settle().toMillis());
         printCacheMetrics(restarted);
         ScaleReport.heap("server heap after GC, after the restart (" + scale.settle().toSeconds() + " s after ready)",

@@ -43,9 +43,13 @@ final class ScaleTraffic {
         }
     }
 
-    /** What the traffic measured; {@code errors} are answers other than the expected ones (or broken connections). */
-    record Result(Map<Category, Latencies> categories, Map<String, Latencies> operations, double seconds,
-                  long errors, long conflicts, List<String> errorSamples) {
+    /**
+     * What the traffic measured, per category and per operation (with the category of each); {@code errors}
+     * are answers other than the expected ones (or broken connections).
+     */
+    record Result(Map<Category, Latencies> categories, Map<String, Latencies> operations,
+                  Map<String, Category> operationCategories, double seconds, long errors, long conflicts,
+                  List<String> errorSamples) {
     }
 
     private static final int CAPACITY = 1_000_000;
@@ -55,6 +59,7 @@ final class ScaleTraffic {
     private final ScaleOptions options;
     private final Map<Category, Latencies> categories = new EnumMap<>(Category.class);
     private final Map<String, Latencies> operations = new ConcurrentHashMap<>();
+    private final Map<String, Category> operationCategories = new ConcurrentHashMap<>();
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong conflicts = new AtomicLong();
     private final List<String> errorSamples = Collections.synchronizedList(new ArrayList<>());
@@ -79,8 +84,8 @@ final class ScaleTraffic {
         for (Thread t : threads) {
             t.join();
         }
-        return new Result(categories, operations, (System.nanoTime() - start) / 1e9, errors.get(), conflicts.get(),
-                List.copyOf(errorSamples));
+        return new Result(categories, operations, operationCategories, (System.nanoTime() - start) / 1e9, errors.get(),
+                conflicts.get(), List.copyOf(errorSamples));
     }
 
     /** One client's connection, reopened after an I/O error. */
@@ -107,6 +112,7 @@ final class ScaleTraffic {
             long nanos = System.nanoTime() - t;
             categories.get(category).add(nanos);
             operations.computeIfAbsent(op, k -> new Latencies(CAPACITY)).add(nanos);
+            operationCategories.putIfAbsent(op, category);
             if (r == null) {
                 return null;
             }
