@@ -21,12 +21,13 @@ import java.util.function.IntFunction;
  * {@code -Dbench.scale=true}: issue #14's scale run. Its own etcd and one server ({@code AlwaysAllow});
  * loads {@link ScaleOptions#configMaps()} ConfigMaps and {@link ScaleOptions#pods()} Pods across
  * {@link ScaleOptions#namespaces()} namespaces ({@link ScaleObjects}) from many clients and reports the load
- * rate; runs {@link ScaleTraffic} and holds each category's p99 against kube's API call latency SLO and the
- * 10× margin goal; compares the server's heap after a full GC with the bytes etcd stores for those objects
+ * rate; runs {@link ScaleTraffic} and holds each category's worst operation's p99 against kube's API call
+ * latency SLO and the 10× margin goal; compares the server's heap after a full GC with the bytes etcd stores for those objects
  * (a raw range read of {@code /registry/configmaps/} and {@code /registry/pods/}), goal ≤ 3×; then stops the
  * server with SIGTERM, starts it again on the same etcd and times it until {@code /readyz} answers 200, until
- * a consistent list of a namespace answers and until a list with {@code resourceVersion=0} answers, and reads
- * its heap again.
+ * a consistent list of a namespace answers, until a list with {@code resourceVersion=0} answers and until a
+ * list of every Pod answers (each beside the first start on the empty etcd where there is one), and reads its
+ * heap again.
  */
 final class ScaleRun {
 
