@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * ({@link StartupPhase}).</li>
  * </ol>
  * Prints Markdown tables. {@code -Dbench.compaction=true} instead runs {@link CompactionRun};
- * {@code -Dbench.startupOnly=true} only the startup measurements; {@code -Dbench.rbacOnly=true} only the RBAC
+ * {@code -Dbench.startupOnly=true} only the startup measurements; {@code -Dbench.scale=true} the scale run
+ * ({@link ScaleRun}); {@code -Dbench.readPath=true} only the phases issue #14's goals need; {@code -Dbench.rbacOnly=true} only the RBAC
  * cost; {@code -Dbench.applyOnly=true} only the apply cost; {@code -Dbench.admissionOnly=true} only the cost of a
  * validating webhook and a CEL policy ({@link AdmissionPhase}). Run from the
  * repository root:
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * ./mvnw -B -q -pl apiserver test-compile exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=dev.kapi.apiserver.bench.ApiServerBenchmark [-Dbench.quick=true] [-Dbench.compaction=true]
  *     [-Dbench.applyOnly=true] [-Dbench.crdsOnly=true]
- *     [-Dbench.admissionOnly=true]
+ *     [-Dbench.admissionOnly=true] [-Dbench.scale=true] [-Dbench.readPath=true]
  * </pre>
  *
  * Options are system properties, see {@link BenchOptions}.
@@ -53,11 +54,22 @@ public final class ApiServerBenchmark {
         Files.createDirectories(options.workDir());
         long started = System.nanoTime();
         System.out.printf("Kapi benchmark (%s run%s), work dir %s%n", options.quick() ? "quick" : "full",
-                options.compaction() ? ", compaction mode" : "", options.workDir());
+                options.compaction() ? ", compaction mode" : Boolean.getBoolean("bench.scale") ? ", scale mode"
+                        : Boolean.getBoolean("bench.readPath") ? ", read-path mode" : "", options.workDir());
         System.out.printf("%d CPUs, load average %s%n", Runtime.getRuntime().availableProcessors(), loadAverage());
         try {
             if (options.compaction()) {
                 CompactionRun.run(options);
+            } else if (Boolean.getBoolean("bench.scale")) {
+                Report report = new Report();
+                ScaleRun.run(options, report);
+                System.out.println();
+                System.out.println(report.markdown());
+            } else if (Boolean.getBoolean("bench.readPath")) {
+                Report report = new Report();
+                runReadPath(options, report);
+                System.out.println();
+                System.out.println(report.markdown());
             } else if (Boolean.getBoolean("bench.idleOnly") || Boolean.getBoolean("bench.createsOnly")) {
                 Report report = new Report();
                 runOnEtcdOnly(options, report, Boolean.getBoolean("bench.createsOnly"));
@@ -100,6 +112,32 @@ public final class ApiServerBenchmark {
             }
         }
         System.out.printf("done in %.0f s; load average now %s%n", (System.nanoTime() - started) / 1e9, loadAverage());
+    }
+
+    /**
+     * {@code -Dbench.readPath=true}: what issue #14's goals need, on a server on etcd beside raw etcd: the
+     * warm-up, creates at 32 clients (beside raw create transactions), gets at 1 and 32 clients, the list of
+     * {@code bench.listSize} ConfigMaps in one response and in pages, watch delivery to {@code bench.watchers}.
+     */
+    private static void runReadPath(BenchOptions options, Report report) throws Exception {
+        Path tokens = options.workDir().resolve("tokens.csv");
+        RbacPhase.writeTokenFile(tokens);
+        LocalEtcdProcess etcdProcess = LocalEtcdProcess.start(options.workDir().resolve("etcd"));
+        try (Client etcd = Client.builder().endpoints(etcdProcess.endpoint()).maxInboundMessageSize(512 * 1024 * 1024).build();
+             ServerProcess server = ServerProcess.start(options,
+                     ServerProcess.Spec.etcd("server-etcd", etcdProcess.endpoint(), "AlwaysAllow", tokens, "/registry"))) {
+            System.out.printf("etcd %s, server pid %d on 127.0.0.1:%d (log %s)%n", etcdProcess.endpoint(),
+                    server.pid(), server.port(), server.log());
+            ServerPhases phases = new ServerPhases(options, server, etcd, report, new HashMap<>());
+            phases.createNamespaces();
+            phases.warmUp();
+            phases.creates(32);
+            phases.gets();
+            phases.list();
+            phases.watchLatency();
+        } finally {
+            etcdProcess.close();
+        }
     }
 
     /** {@code -Dbench.rbacOnly=true}: only the RBAC cost phase (RBAC against AlwaysAllow), after a warm-up. */

@@ -59,6 +59,16 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts the server and waits (up to two minutes) until it serves the {@code default} namespace. */
     static ServerProcess start(BenchOptions options, Spec spec) throws IOException, InterruptedException {
+        ServerProcess server = launch(options, spec);
+        server.awaitReady(server.dataDir);
+        return server;
+    }
+
+    /**
+     * Starts the server without waiting for it (e.g. to time its start); its connections trust its CA once
+     * {@code pki/ca.key} exists in its data directory (at once when it is restarted on the same directory).
+     */
+    static ServerProcess launch(BenchOptions options, Spec spec) throws IOException {
         Path javaBin = Path.of(System.getProperty("java.home"), "bin");
         int port = freePort();
         Path dataDir = options.workDir().resolve(spec.name() + "-data");
@@ -81,8 +91,26 @@ final class ServerProcess implements AutoCloseable {
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         ServerProcess server = new ServerProcess(process, port, log, javaBin, dataDir);
-        server.awaitReady(dataDir);
+        server.trustCaIfPresent();
         return server;
+    }
+
+    /**
+     * Once the server's CA exists in its data directory, connections to it speak TLS trusting it, as
+     * system:masters; returns whether it does (yet).
+     */
+    boolean trustCaIfPresent() {
+        if (!Files.exists(dataDir.resolve("pki/ca.key"))) {
+            return false;
+        }
+        Certificates.Issued ca = TlsClients.ca(dataDir);
+        BenchHttp.useTls(port, TlsClients.sslContext(ca.certificate(), TlsClients.clientCert(ca, "bench", "system:masters")));
+        return true;
+    }
+
+    /** Whether the process still runs. */
+    boolean isAlive() {
+        return process.isAlive();
     }
 
     int port() {
@@ -160,11 +188,8 @@ final class ServerProcess implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException("server exited with " + process.exitValue() + "; see " + log);
             }
-            if (!tls && Files.exists(dataDir.resolve("pki/ca.key"))) {
-                Certificates.Issued ca = TlsClients.ca(dataDir);
-                BenchHttp.useTls(port, TlsClients.sslContext(ca.certificate(),
-                        TlsClients.clientCert(ca, "bench", "system:masters")));
-                tls = true;
+            if (!tls) {
+                tls = trustCaIfPresent();
             }
             try (BenchHttp http = new BenchHttp(port)) {
                 if (http.send("GET", "/api/v1/namespaces/default", null).status() == 200) {
