@@ -5,6 +5,7 @@ import dev.kapi.apiserver.api.GroupVersionKind;
 import dev.kapi.apiserver.api.GroupVersionResource;
 import dev.kapi.apiserver.api.schema.Schema;
 import dev.kapi.apiserver.registry.schema.BuiltInSchemas;
+import dev.kapi.apiserver.storage.Keys;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
 import java.util.List;
@@ -57,6 +58,17 @@ public record ResourceDefinition<T extends HasMetadata>(
 
     public String apiVersion() {
         return group.isEmpty() ? version : group + "/" + version;
+    }
+
+    /**
+     * The key prefix under which this resource's objects are stored, ending in {@code /}: the storage's prefix,
+     * then the group folder of its storage form when it has one (custom resources), then the resource, e.g.
+     * {@code /registry/pods/} or {@code /registry/example.com/widgets/}.
+     */
+    public String keyPrefix(String storagePrefix) {
+        String keyGroup = storageForm.keyGroup();
+        String base = keyGroup.isEmpty() ? storagePrefix : storagePrefix + "/" + Keys.segment(keyGroup);
+        return Keys.listPrefix(base, resource, null);
     }
 
     public GroupResource groupResource() {

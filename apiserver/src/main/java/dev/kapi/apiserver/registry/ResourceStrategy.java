@@ -96,6 +96,15 @@ public interface ResourceStrategy<T extends HasMetadata> {
     }
 
     /**
+     * The selectable fields a watch cache indexes (kube's cacher IndexFields: pods by {@code spec.nodeName}, what
+     * each kubelet lists and watches by), each a path of object fields with a string value in the stored JSON. A
+     * list whose field selector pins one of them to a value reads only the matching objects from the cache.
+     */
+    default List<String> indexedFields() {
+        return List.of();
+    }
+
+    /**
      * The type's selectable fields beyond {@code metadata.name} and {@code metadata.namespace} (which the
      * store adds), e.g. pods' {@code spec.nodeName} and {@code status.phase}. Values are strings; an absent
      * field maps to "".

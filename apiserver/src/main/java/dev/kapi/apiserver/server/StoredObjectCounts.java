@@ -2,7 +2,6 @@ package dev.kapi.apiserver.server;
 
 import dev.kapi.apiserver.registry.ResourceDefinition;
 import dev.kapi.apiserver.registry.ResourceRegistry;
-import dev.kapi.apiserver.storage.Keys;
 import dev.kapi.apiserver.storage.ListOptions;
 import dev.kapi.apiserver.storage.ListResult;
 import dev.kapi.apiserver.storage.Storage;
@@ -58,9 +57,7 @@ final class StoredObjectCounts implements AutoCloseable {
             String group = d.group();
             String name = group.isEmpty() ? d.resource() : d.resource() + "." + group;
             // where the store keeps them: built-in groups under the resource alone (/registry/deployments)
-            String keyGroup = d.storageForm().keyGroup();
-            String base = keyGroup.isEmpty() ? prefix : prefix + "/" + Keys.segment(keyGroup);
-            prefixes.putIfAbsent(name, Keys.listPrefix(base, d.resource(), null));
+            prefixes.putIfAbsent(name, d.keyPrefix(prefix));
         }
         prefixes.forEach((name, keyPrefix) -> {
             long n;

@@ -104,6 +104,11 @@ public final class PodStrategy implements ResourceStrategy<Pod> {
     }
 
     @Override
+    public List<String> indexedFields() {
+        return List.of("spec.nodeName");
+    }
+
+    @Override
     public Map<String, String> selectableFields(Pod pod) {
         Map<String, String> f = new LinkedHashMap<>();
         PodSpec spec = pod.getSpec() == null ? new PodSpec() : pod.getSpec();

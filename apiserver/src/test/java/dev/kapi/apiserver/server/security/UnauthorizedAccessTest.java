@@ -573,7 +573,11 @@ class UnauthorizedAccessTest {
 
     enum Verb {
         GET("GET", ""), WATCH("GET", "?watch=1&timeoutSeconds=1"), CREATE("POST", ""), UPDATE("PUT", ""),
-        PATCH("PATCH", ""), APPLY("PATCH", "?fieldManager=pwn&force=true"), DELETE("DELETE", "");
+        PATCH("PATCH", ""), APPLY("PATCH", "?fieldManager=pwn&force=true"), DELETE("DELETE", ""),
+        // reads the watch cache answers from memory: they are authorized like any other
+        CACHED_GET("GET", "?resourceVersion=0"),
+        WATCH_LIST("GET", "?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan"
+                + "&allowWatchBookmarks=true&timeoutSeconds=1");
 
         final String method;
         final String query;
@@ -644,7 +648,7 @@ class UnauthorizedAccessTest {
 
     /** carol may get, update, patch and delete configmap team-a/mine, and get namespace team-a. */
     private static boolean carolMay(Verb verb, RawHttps.Response res) {
-        if (verb == Verb.WATCH || verb == Verb.CREATE) {
+        if (verb == Verb.WATCH || verb == Verb.WATCH_LIST || verb == Verb.CREATE) {
             return false;
         }
         JsonNode obj = Json.MAPPER.readTree(res.body());
@@ -654,7 +658,7 @@ class UnauthorizedAccessTest {
                 && meta.path("name").asString().equals("mine");
         boolean deletedMine = verb == Verb.DELETE && kind.equals("Status")
                 && obj.path("details").path("name").asString().equals("mine");
-        boolean teamA = verb == Verb.GET && kind.equals("Namespace") && meta.path("name").asString().equals("team-a");
+        boolean teamA = (verb == Verb.GET || verb == Verb.CACHED_GET) && kind.equals("Namespace") && meta.path("name").asString().equals("team-a");
         return mine || deletedMine || teamA;
     }
 
