@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.registry;
 
+import dev.kapi.apiserver.storage.IndexMatch;
 import dev.kapi.apiserver.storage.KeyValue;
 import dev.kapi.apiserver.storage.ListOptions;
 import dev.kapi.apiserver.storage.ListResult;
@@ -8,6 +9,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Lists for the {@link Store}: reads storage at the revision the request's {@code resourceVersion},
@@ -16,6 +18,9 @@ import java.util.List;
  * same revision (by continue token) when the filter drops some.
  */
 final class StoreLister<T extends HasMetadata> {
+
+    /** A DNS-1123 label: what a namespace's name must be. */
+    private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
     private final Store<T> store;
 
@@ -35,8 +40,8 @@ final class StoreLister<T extends HasMetadata> {
     /** As {@link #list}, the items as read: decoded only when the filter needed them. */
     ListPage<StoredObject<T>> listStored(String namespace, ListParams<T> params) {
         ListOptions options = ResourceVersions.list(params.resourceVersion(), params.resourceVersionMatch(),
-                params.limit(), params.continueToken());
-        String prefix = store.listPrefix(namespace);
+                params.limit(), params.continueToken()).withIndex(indexHint(params));
+        String prefix = store.listPrefix(namespace != null ? namespace : pinnedNamespace(params));
         List<StoredObject<T>> items = new ArrayList<>();
         long limit = params.limit();
         long listRevision;
@@ -69,6 +74,31 @@ final class StoreLister<T extends HasMetadata> {
         Long remainingCount = next != null && remaining >= 0 && params.selectsAll()
                 ? remaining : null;
         return new ListPage<>(items, Long.toString(listRevision), next, remainingCount);
+    }
+
+    /**
+     * The namespace a cluster-wide list's field selector pins ({@code metadata.namespace=team-a}), read as a
+     * namespaced list (kube's {@code MatchesSingleNamespace}); null when none or not a namespace name.
+     */
+    private String pinnedNamespace(ListParams<T> params) {
+        if (!store.definition().namespaced() || !(params.filter() instanceof FieldPinningFilter<T> pins)) {
+            return null;
+        }
+        String namespace = pins.pinned("metadata.namespace");
+        return namespace != null && NAMESPACE.matcher(namespace).matches() ? namespace : null;
+    }
+
+    /** The watch cache's index hint for the first indexed field the filter pins, or null. */
+    private IndexMatch indexHint(ListParams<T> params) {
+        if (params.filter() instanceof FieldPinningFilter<T> pins) {
+            for (String field : store.definition().strategy().indexedFields()) {
+                String value = pins.pinned(field);
+                if (value != null) {
+                    return new IndexMatch(field, value);
+                }
+            }
+        }
+        return null;
     }
 
     /** Every matching object, all pages, at one revision. */

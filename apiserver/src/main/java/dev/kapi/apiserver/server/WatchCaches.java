@@ -6,10 +6,13 @@ import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.cacher.CacheStats;
 import dev.kapi.apiserver.storage.cacher.Cacher;
 import dev.kapi.apiserver.storage.cacher.CacherOptions;
+import dev.kapi.apiserver.storage.cacher.FieldIndexers;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * The watch caches of the server: one {@link Cacher} per stored resource (per key prefix), put in front of its
@@ -42,10 +45,22 @@ public final class WatchCaches implements StorageDecorator, AutoCloseable {
                 : definition.resource() + "." + definition.group();
         return byPrefix.computeIfAbsent(prefix, p -> {
             Cacher cacher = new Cacher(storage, p,
-                    CacherOptions.DEFAULTS.withResource(name).withIndexers(StoredFieldIndexers.of(definition)));
+                    CacherOptions.DEFAULTS.withResource(name).withIndexers(indexers(definition)));
             created.accept(name, cacher);
             return cacher;
         });
+    }
+
+    /**
+     * The fields the cache indexes for a resource ({@code ResourceStrategy.indexedFields()}: pods'
+     * {@code spec.nodeName}, as kube-apiserver's cacher); the namespace needs no index: it is part of the key.
+     */
+    private static Map<String, Function<byte[], String>> indexers(ResourceDefinition<?> definition) {
+        Map<String, Function<byte[], String>> indexers = new LinkedHashMap<>();
+        for (String field : definition.strategy().indexedFields()) {
+            indexers.put(field, FieldIndexers.jsonPath(field));
+        }
+        return indexers;
     }
 
     /** The statistics of every cache, for metrics and tests. */

@@ -2,6 +2,7 @@ package dev.kapi.apiserver.registry;
 
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.storage.GetOptions;
+import dev.kapi.apiserver.storage.IndexMatch;
 import dev.kapi.apiserver.storage.Keys;
 import dev.kapi.apiserver.storage.ListOptions;
 import dev.kapi.apiserver.storage.ReadRevision;
@@ -193,6 +194,59 @@ class StoreReadsTest {
         assertThat(recording.calls()).extracting(call -> ((ListOptions) call.options()).at().match())
                 .containsExactly(ReadRevision.Match.MOST_RECENT, ReadRevision.Match.CONTINUE,
                         ReadRevision.Match.CONTINUE);
+    }
+
+    /** A filter pinning {@code field} to {@code value} (as a field selector's {@code field=value} does). */
+    private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> FieldPinningFilter<T> pinning(
+            String field, String value) {
+        return new FieldPinningFilter<>() {
+            @Override
+            public boolean test(T obj) {
+                return true;
+            }
+
+            @Override
+            public String pinned(String f) {
+                return f.equals(field) ? value : null;
+            }
+        };
+    }
+
+    /** kube's MatchesSingleNamespace: a cluster-wide list pinned to one namespace reads only its keys. */
+    @Test
+    void aClusterWideListPinnedToOneNamespaceReadsOnlyThatNamespace() {
+        ListPage<ConfigMap> page = store.list(null, new ListParams<>(pinning("metadata.namespace", NS), "", "", 0, null));
+        assertThat(page.items()).hasSize(3);
+        assertThat(recording.calls()).extracting(RecordingStorage.Call::key)
+                .containsExactly("/registry/configmaps/" + NS + "/");
+
+        recording.clear(); // not a namespace name: the whole resource is read (and the filter decides)
+        store.list(null, new ListParams<>(pinning("metadata.namespace", "../x"), "", "", 0, null));
+        assertThat(recording.calls()).extracting(RecordingStorage.Call::key).containsExactly("/registry/configmaps/");
+    }
+
+    /** A pinned indexed field (like pods' spec.nodeName) reaches storage as an index hint; other fields do not. */
+    @Test
+    void aPinnedIndexedFieldIsAnIndexHint() {
+        ResourceStrategy<ConfigMap> indexed = new ResourceStrategy<>() {
+            @Override
+            public List<String> indexedFields() {
+                return List.of("data.node");
+            }
+        };
+        List<RecordingStorage> widgets = new ArrayList<>();
+        StoreRegistry stores = new StoreRegistry(new ResourceRegistry(List.of(ResourceDefinition.builder(
+                "", "v1", "widgets", "Widget", ConfigMap.class).strategy(indexed).build())), backend, "/registry",
+                (d, s) -> {
+                    widgets.add(new RecordingStorage(s));
+                    return widgets.getLast();
+                });
+        Store<ConfigMap> widgetStore = stores.find("", "v1", "widgets", ConfigMap.class).orElseThrow();
+        widgetStore.list(NS, new ListParams<>(pinning("data.node", "node-1"), "", "", 0, null));
+        widgetStore.list(NS, new ListParams<>(pinning("data.other", "x"), "", "", 0, null));
+        widgetStore.list(NS, new ListParams<>(null, "", "", 0, null));
+        assertThat(widgets.getFirst().calls()).extracting(call -> ((ListOptions) call.options()).index())
+                .containsExactly(new IndexMatch("data.node", "node-1"), null, null);
     }
 
     // ---- get ----

@@ -2,6 +2,7 @@ package dev.kapi.apiserver.endpoints.handlers;
 
 import dev.kapi.apiserver.api.selection.FieldSelector;
 import dev.kapi.apiserver.api.selection.LabelSelector;
+import dev.kapi.apiserver.registry.FieldPinningFilter;
 import dev.kapi.apiserver.registry.ResourceDefinition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
@@ -21,7 +22,7 @@ public final class SelectorFilter {
     private SelectorFilter() {
     }
 
-    /** The filter, or null when the request selects everything. */
+    /** The filter (telling which fields it pins to one value), or null when the request selects everything. */
     public static Predicate<HasMetadata> of(RequestScope scope) {
         LabelSelector labels = LabelSelector.parse(orEmpty(scope.param("labelSelector")));
         FieldSelector fields = FieldSelector.parse(orEmpty(scope.param("fieldSelector")));
@@ -32,12 +33,20 @@ public final class SelectorFilter {
         if (labels.isEmpty() && fields.isEmpty()) {
             return null;
         }
-        return obj -> {
-            Map<String, String> objLabels = obj.getMetadata().getLabels();
-            if (!labels.isEmpty() && !labels.matches(objLabels == null ? Map.of() : objLabels)) {
-                return false;
+        return new FieldPinningFilter<>() {
+            @Override
+            public boolean test(HasMetadata obj) {
+                Map<String, String> objLabels = obj.getMetadata().getLabels();
+                if (!labels.isEmpty() && !labels.matches(objLabels == null ? Map.of() : objLabels)) {
+                    return false;
+                }
+                return fields.isEmpty() || fields.matches(fieldsOf(def, obj));
             }
-            return fields.isEmpty() || fields.matches(fieldsOf(def, obj));
+
+            @Override
+            public String pinned(String field) {
+                return fields.exactMatch(field);
+            }
         };
     }
 

@@ -3,8 +3,10 @@ package dev.kapi.apiserver.storage.cacher;
 import dev.kapi.apiserver.storage.KeyValue;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.NavigableSet;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -29,17 +31,21 @@ final class Indexes {
     private final Map<String, Function<byte[], String>> indexers;
     private final Map<String, Map<String, TreeSet<String>>> keysByValue = new HashMap<>();
     private final Map<String, Map<String, String>> valueByKey = new HashMap<>();
+    /** Per field, the keys whose value the indexer could not read: while any exist the index is not used. */
+    private final Map<String, Set<String>> unreadable = new HashMap<>();
 
     Indexes(Map<String, Function<byte[], String>> indexers) {
         this.indexers = indexers;
         for (String field : indexers.keySet()) {
             keysByValue.put(field, new HashMap<>());
             valueByKey.put(field, new HashMap<>());
+            unreadable.put(field, new HashSet<>());
         }
     }
 
+    /** Whether lists may use the index of {@code field}: it has an indexer that read every object. */
     boolean has(String field) {
-        return indexers.containsKey(field);
+        return indexers.containsKey(field) && unreadable.get(field).isEmpty();
     }
 
     /** The object under {@code key} is now {@code kv}. */
@@ -47,6 +53,11 @@ final class Indexes {
         for (Map.Entry<String, Function<byte[], String>> indexer : indexers.entrySet()) {
             String field = indexer.getKey();
             String value = extract(indexer.getValue(), kv, field);
+            if (value == null) {
+                unreadable.get(field).add(key);
+            } else {
+                unreadable.get(field).remove(key);
+            }
             String old = value == null ? valueByKey.get(field).remove(key) : valueByKey.get(field).put(key, value);
             if (old != null && old.equals(value)) {
                 continue;
@@ -63,6 +74,7 @@ final class Indexes {
     /** The object under {@code key} is gone. */
     void remove(String key) {
         for (String field : indexers.keySet()) {
+            unreadable.get(field).remove(key);
             String old = valueByKey.get(field).remove(key);
             if (old != null) {
                 removeKey(field, old, key);

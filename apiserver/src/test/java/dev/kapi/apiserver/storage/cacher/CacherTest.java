@@ -189,13 +189,15 @@ class CacherTest {
         cacher.create(PODS + "b/p3", pod("p3", "node-1"));
         cacher.create(PODS + "b/p4", pod("p4", "node-1"));
         cacher.create(PODS + "c/p5", pod("p5", "node-2"));
-        cacher.create(PODS + "c/p6", "{\"spec\":{}}".getBytes(UTF_8)); // not scheduled: in no index entry
+        cacher.create(PODS + "c/p6", "{\"spec\":{}}".getBytes(UTF_8)); // not scheduled: under ""
         IndexMatch node1 = new IndexMatch("spec.nodeName", "node-1");
 
         assertThat(keys(cacher.list(PODS, ListOptions.ALL.withIndex(node1))))
                 .containsExactly("a/p1", "b/p3", "b/p4");
         assertThat(keys(cacher.list(PODS + "b/", ListOptions.ALL.withIndex(node1)))).containsExactly("b/p3", "b/p4");
         assertThat(keys(cacher.list(PODS + "c/", ListOptions.ALL.withIndex(node1)))).isEmpty();
+        assertThat(keys(cacher.list(PODS, ListOptions.ALL.withIndex(new IndexMatch("spec.nodeName", "")))))
+                .containsExactly("c/p6");
         ListResult first = cacher.list(PODS, ListOptions.limit(1).withIndex(node1));
         assertThat(keys(first)).containsExactly("a/p1");
         assertThat(first.remainingItemCount()).isEqualTo(2);
@@ -205,6 +207,11 @@ class CacherTest {
         assertThat(keys(cacher.list(PODS, ListOptions.ALL.withIndex(node1)))).containsExactly("a/p1", "a/p2", "b/p4");
         // a field without an indexer: the hint is ignored, callers filter
         assertThat(keys(cacher.list(PODS, ListOptions.ALL.withIndex(new IndexMatch("spec.other", "x"))))).hasSize(5);
+        // an object the indexer cannot read: the index is not used (it would miss it) until that object is gone
+        cacher.create(PODS + "d/p7", "not json".getBytes(UTF_8));
+        assertThat(keys(cacher.list(PODS, ListOptions.ALL.withIndex(node1)))).hasSize(6);
+        cacher.delete(PODS + "d/p7", Preconditions.NONE); // consistent lists: the cache has seen both
+        assertThat(keys(cacher.list(PODS, ListOptions.ALL.withIndex(node1)))).containsExactly("a/p1", "a/p2", "b/p4");
     }
 
     private static List<String> keys(ListResult result) {

@@ -1,0 +1,15 @@
+package dev.kapi.apiserver.registry;
+
+import java.util.function.Predicate;
+
+/**
+ * A list filter that may pin fields to one value ({@code fieldSelector=spec.nodeName=node-1}), so the registry can
+ * narrow what it reads: a cluster-wide list pinned to one {@code metadata.namespace} reads only that namespace's
+ * keys, and a pinned indexed field ({@code ResourceStrategy.indexedFields()}) becomes an index hint for the watch
+ * cache. The filter is still applied to everything read.
+ */
+public interface FieldPinningFilter<T> extends Predicate<T> {
+
+    /** The value every selected object's {@code field} equals (kube's {@code RequiresExactMatch}), or null. */
+    String pinned(String field);
+}
