@@ -105,7 +105,13 @@ class MetricsServingTest {
         assertThat(m).contains("apiserver_current_inflight_requests{request_kind=\"mutating\"}");
         assertThat(m).containsPattern("etcd_request_duration_seconds_bucket\\{operation=\"create\",type=\"configmaps\","
                 + "le=\"0.005\"}");
-        assertThat(m).containsPattern("etcd_request_duration_seconds_count\\{operation=\"get\",type=\"configmaps\"} ");
+        // the watch cache primed itself with one list; the GET was answered from memory after a revision check
+        assertThat(m).containsPattern("etcd_request_duration_seconds_count\\{operation=\"list\",type=\"configmaps\"} ");
+        assertThat(m).containsPattern("apiserver_watch_cache_consistent_read_total\\{fallback=\"false\","
+                + "resource=\"configmaps\",success=\"true\"} [1-9]");
+        assertThat(m).containsPattern("apiserver_watch_cache_initializations_total\\{resource=\"configmaps\"} 1");
+        assertThat(m).containsPattern("apiserver_watch_cache_capacity\\{resource=\"configmaps\"} [1-9]");
+        assertThat(m).containsPattern("kapi_watch_cache_objects\\{resource=\"configmaps\"} [1-9]");
         assertThat(m).containsPattern("apiserver_admission_step_admission_duration_seconds_count\\{operation=\"CREATE\","
                 + "rejected=\"false\",type=\"admit\"} ");
         assertThat(m).containsPattern("apiserver_admission_controller_admission_duration_seconds_count\\{"

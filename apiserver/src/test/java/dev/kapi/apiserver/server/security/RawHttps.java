@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -55,6 +56,7 @@ final class RawHttps implements AutoCloseable {
         if (socket == null) {
             socket = (SSLSocket) ssl.getSocketFactory().createSocket("127.0.0.1", port);
             socket.setSoTimeout(20_000);
+            socket.setTcpNoDelay(true); // a request is one write; no Nagle wait for the server's delayed ACK
             socket.startHandshake();
             in = new BufferedInputStream(socket.getInputStream());
         }
@@ -68,9 +70,11 @@ final class RawHttps implements AutoCloseable {
             req.append("Content-Type: ").append(contentType).append("\r\nContent-Length: ").append(content.length)
                     .append("\r\n");
         }
+        byte[] head = req.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+        byte[] request = Arrays.copyOf(head, head.length + content.length);
+        System.arraycopy(content, 0, request, head.length, content.length);
         OutputStream out = socket.getOutputStream();
-        out.write(req.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
-        out.write(content);
+        out.write(request); // one TLS record: headers and body together
         out.flush();
         return read(method, target.contains("watch"));
     }
