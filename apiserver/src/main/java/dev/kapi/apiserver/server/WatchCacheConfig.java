@@ -37,6 +37,8 @@ public class WatchCacheConfig {
                 resource, cacher, s -> s.objects());
         gauge(meters, "kapi.watch.cache.bytes", "Bytes of the stored values held by the watch cache, by resource "
                 + "type (each object is held once).", resource, cacher, s -> s.bytes());
+        gauge(meters, "apiserver.registered.watchers", "Number of currently registered watchers for a given "
+                + "resources.", resource, cacher, s -> s.watchers());
         counter(meters, "apiserver.watch.cache.events.received", "Counter of events received in watch cache "
                 + "broken by resource type.", resource, cacher, s -> s.eventsReceived());
         counter(meters, "apiserver.watch.cache.initializations", "Counter of watch cache initializations broken by "

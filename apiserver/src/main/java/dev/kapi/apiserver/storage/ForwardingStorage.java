@@ -59,6 +59,11 @@ public abstract class ForwardingStorage implements Storage {
     }
 
     @Override
+    public boolean answersProgressRequests() {
+        return delegate.answersProgressRequests();
+    }
+
+    @Override
     public boolean isHealthy() {
         return delegate.isHealthy();
     }

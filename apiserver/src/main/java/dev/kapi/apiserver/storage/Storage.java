@@ -108,6 +108,16 @@ public interface Storage extends AutoCloseable {
     /** Compacts history before {@code revision}: reads and watches at older revisions fail with EXPIRED. */
     void compact(long revision);
 
+    /**
+     * Whether {@link WatchHandle#requestProgress} is answered promptly and in order: every change up to the
+     * PROGRESS revision delivered before it. A watch cache serves reads at the most recent revision only when
+     * it is (it must learn that it caught up with the store); etcd does from 3.4.31 and 3.5.13. False by
+     * default: requests are best effort.
+     */
+    default boolean answersProgressRequests() {
+        return false;
+    }
+
     /** True while the backend answers; health checks and readiness use it. */
     boolean isHealthy();
 

@@ -12,11 +12,12 @@ package dev.kapi.apiserver.storage.cacher;
  * @param historyCapacity           the history's current capacity
  * @param consistentReadsFromCache  MOST_RECENT reads answered from memory
  * @param consistentReadsFallback   MOST_RECENT reads passed to the backend because the cache did not catch up
- *                                  in time (or was not ready)
+ *                                  in time, was not ready, or the backend cannot confirm that it caught up
  * @param eventsReceived            changes received from the backend's watch
  * @param initializations           completed primings (1 + re-primings after the backend watch failed)
+ * @param watchers                  watches the cache serves now
  */
 public record CacheStats(String resource, boolean ready, long revision, int objects, long bytes, int historySize,
                          int historyCapacity, long consistentReadsFromCache, long consistentReadsFallback,
-                         long eventsReceived, long initializations) {
+                         long eventsReceived, long initializations, int watchers) {
 }

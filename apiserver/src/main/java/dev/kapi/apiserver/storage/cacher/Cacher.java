@@ -38,6 +38,9 @@ import java.util.concurrent.atomic.LongAdder;
  *       (asking the backend's watch for prompt progress), else, after the wait, from the backend</td></tr>
  *   <tr><td>EXACT, CONTINUE</td><td>the backend</td></tr>
  * </table>
+ * A backend that does not {@link Storage#answersProgressRequests answer progress requests in order} (etcd
+ * before 3.4.31 and 3.5.13) cannot tell the cache that it caught up: MOST_RECENT reads, and NOT_OLDER_THAN
+ * reads ahead of the cache, then go to the backend straight away.
  *
  * <p>Lists from memory answer the cache's revision; with a limit, a continue token at that revision (the next
  * pages are the backend's, at exactly that revision). A list with an {@link dev.kapi.apiserver.storage.IndexMatch}
@@ -141,10 +144,10 @@ public final class Cacher implements Storage {
                 if (current < at.revision()) {
                     throw ReadRevision.tooLarge(key, at.revision(), current);
                 }
-                yield caughtUp(at.revision(), deadline);
+                yield backend.answersProgressRequests() && caughtUp(at.revision(), deadline);
             }
             case MOST_RECENT -> {
-                boolean served = consistentRead(deadline);
+                boolean served = backend.answersProgressRequests() && consistentRead(deadline);
                 (served ? fromCache : fallback).increment();
                 yield served;
             }
@@ -212,6 +215,12 @@ public final class Cacher implements Storage {
     public void compact(long revision) {
         backend.compact(revision);
         compacted.accumulateAndGet(revision, Math::max);
+    }
+
+    /** The cache's watches are told its revision at once, every change up to it delivered. */
+    @Override
+    public boolean answersProgressRequests() {
+        return true;
     }
 
     @Override

@@ -293,7 +293,7 @@ final class WatchCache {
         lock.readLock().lock();
         try {
             return new CacheStats(resource, ready, revision, count, bytes, history.size(), history.capacity(),
-                    fromCache, fallback, eventsReceived, initializations);
+                    fromCache, fallback, eventsReceived, initializations, fanOut.size());
         } finally {
             lock.readLock().unlock();
         }

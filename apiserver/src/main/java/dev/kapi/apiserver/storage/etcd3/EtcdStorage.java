@@ -51,16 +51,18 @@ public final class EtcdStorage implements Storage {
     private final Duration timeout;
     private final EtcdReachability reachability;
     private final EtcdWatchHub watches;
+    private final EtcdProgressSupport progressSupport;
     private volatile boolean closed;
 
     private EtcdStorage(Client client, Duration timeout, Duration progressInterval, String watchedPrefix,
-                        String endpoints) {
+                        List<String> endpoints) {
         this.client = client;
         this.kv = client.getKVClient();
         this.timeout = timeout;
-        this.reachability = new EtcdReachability(endpoints);
+        this.reachability = new EtcdReachability(String.join(",", endpoints));
+        this.progressSupport = new EtcdProgressSupport(client.getMaintenanceClient(), endpoints, timeout);
         this.watches = new EtcdWatchHub(client, timeout, progressInterval, this::currentRevision, watchedPrefix,
-                reachability);
+                reachability, progressSupport::knownSupported);
     }
 
     /** Connects to etcd at {@code endpoints} (e.g. {@code http://127.0.0.1:2379}) with the default timeouts. */
@@ -124,7 +126,7 @@ public final class EtcdStorage implements Storage {
                 .maxInboundMessageSize(Integer.MAX_VALUE)
                 .executorService(new CallerRunsExecutor())
                 .build();
-        return new EtcdStorage(client, callTimeout, progressInterval, watchedPrefix, String.join(",", endpoints));
+        return new EtcdStorage(client, callTimeout, progressInterval, watchedPrefix, endpoints);
     }
 
     @Override
@@ -173,6 +175,12 @@ public final class EtcdStorage implements Storage {
                 throw e;
             }
         }
+    }
+
+    /** Only when every etcd member sends requested progress in order with its events (see {@link EtcdProgressSupport}). */
+    @Override
+    public boolean answersProgressRequests() {
+        return progressSupport.supported();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.kapi.apiserver.storage.etcd3;
 
 import dev.kapi.apiserver.storage.StorageException;
 import dev.kapi.apiserver.storage.StorageException.Code;
+import dev.kapi.apiserver.storage.WatchEvent;
 import dev.kapi.apiserver.storage.WatchFanOut;
 import dev.kapi.apiserver.storage.WatchHandle;
 import dev.kapi.apiserver.storage.WatchListener;
@@ -23,6 +24,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
@@ -58,11 +60,17 @@ final class EtcdWatchHub implements AutoCloseable {
     private final WatchFanOut fanOut;
     private final String watchedPrefix;
     private final EtcdWatchReplay replay;
+    /** Whether etcd may be asked for progress: it answers in order with the events (see EtcdProgressSupport). */
+    private final BooleanSupplier progressRequestsOrdered;
     /** The hub thread: runs jetcd's callbacks' work and every change of the shared stream, one at a time. */
     private final ScheduledThreadPoolExecutor hub;
     /** The shared stream while it runs; replaced on the hub thread only, taken away by {@link #close}. */
     private final AtomicReference<Stream> shared = new AtomicReference<>();
     private volatile boolean closed;
+    /** The revision of the last change published (hub thread only). */
+    private long lastChange;
+    /** A change arrived behind a progress notification (an etcd bug): said once in the log. */
+    private boolean outOfOrderReported;
     /** A test's hook: runs on the hub thread first thing when the shared stream failed. */
     volatile Consumer<Throwable> streamFailureHook = error -> { };
 
@@ -79,8 +87,9 @@ final class EtcdWatchHub implements AutoCloseable {
     }
 
     EtcdWatchHub(Client client, Duration timeout, Duration progressInterval, LongSupplier currentRevision,
-                 String watchedPrefix, EtcdReachability reachability) {
+                 String watchedPrefix, EtcdReachability reachability, BooleanSupplier progressRequestsOrdered) {
         this.client = client;
+        this.progressRequestsOrdered = progressRequestsOrdered;
         this.watchedPrefix = watchedPrefix;
         this.timeout = timeout;
         this.currentRevision = currentRevision;
@@ -214,12 +223,24 @@ final class EtcdWatchHub implements AutoCloseable {
         reachability.answered();
         synchronized (fanOut.dispatchLock()) {
             for (io.etcd.jetcd.watch.WatchEvent raw : response.getEvents()) {
-                fanOut.publish(EtcdWatchEvents.convert(raw));
+                WatchEvent event = EtcdWatchEvents.convert(raw);
+                reportOutOfOrder(event.revision());
+                fanOut.publish(event);
             }
             if (response.isProgressNotify()) {
                 fanOut.advance(response.getHeader().getRevision());
             }
         }
+    }
+
+    /** Under the dispatch lock: logs (once) a new change at or before the position a progress notification set. */
+    private void reportOutOfOrder(long revision) {
+        if (revision > lastChange && revision <= fanOut.position() && !outOfOrderReported) {
+            outOfOrderReported = true;
+            LOG.warning("etcd sent the change at revision " + revision + " after a progress notification at "
+                    + fanOut.position() + "; watches may miss it (etcd-io/etcd#15220)");
+        }
+        lastChange = Math.max(lastChange, revision);
     }
 
     /**
@@ -251,8 +272,14 @@ final class EtcdWatchHub implements AutoCloseable {
         reopenLater();
     }
 
-    /** A watch asked for prompt progress (hub thread): etcd answers on the shared stream, see {@link #dispatch}. */
+    /**
+     * A watch asked for prompt progress (hub thread): etcd answers on the shared stream, see {@link #dispatch}.
+     * An etcd that may answer ahead of its events is not asked: the request waits for etcd's periodic progress.
+     */
     private void requestProgress() {
+        if (!progressRequestsOrdered.getAsBoolean()) {
+            return;
+        }
         Stream stream = shared.get();
         if (stream != null && stream.watcher != null) {
             stream.watcher.requestProgress();

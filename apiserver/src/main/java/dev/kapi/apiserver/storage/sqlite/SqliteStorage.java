@@ -171,6 +171,12 @@ public final class SqliteStorage implements Storage {
         SqliteCompact.compact(connections, revision);
     }
 
+    /** Changes are published under the writer's lock, so the fan-out's position is always current. */
+    @Override
+    public boolean answersProgressRequests() {
+        return true;
+    }
+
     @Override
     public boolean isHealthy() {
         try {

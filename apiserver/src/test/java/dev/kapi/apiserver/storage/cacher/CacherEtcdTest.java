@@ -23,8 +23,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The watch cache on a real etcd, where the revision is store-wide: a consistent read of a quiet resource
- * catches up through a progress request (etcd's own progress notifications are minutes apart), and reads
- * racing writes made around the cache always see every acknowledged write.
+ * catches up through a progress request (etcd's own progress notifications are minutes apart) on an etcd
+ * that answers them in order, and goes to etcd at once on one that does not (before 3.4.31 and 3.5.13, as
+ * Debian's 3.4.23); either way reads racing writes made around the cache always see every acknowledged write.
  */
 @ExtendWith(EtcdExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -52,7 +53,7 @@ class CacherEtcdTest {
     }
 
     @Test
-    void aConsistentReadOfAQuietResourceCatchesUpByAProgressRequest() {
+    void aConsistentReadOfAQuietResourceIsFreshWithoutWaitingOutTheBound() {
         String root = EtcdExtension.randomPrefix();
         String prefix = root + "/pods/";
         etcd.create(prefix + "ns/a", "{}".getBytes(UTF_8));
@@ -63,10 +64,14 @@ class CacherEtcdTest {
                 assertThat(cacher.get(prefix + "ns/a").value()).isEqualTo("{}".getBytes(UTF_8));
                 assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(2500));
             }
-            assertThat(cacher.stats().consistentReadsFromCache()).isEqualTo(5);
-            assertThat(cacher.stats().consistentReadsFallback()).isZero();
-            assertThat(cacher.stats().revision()).isGreaterThanOrEqualTo(etcd.currentRevision() - 1);
+            assertThat(cacher.stats().consistentReadsFromCache()).isEqualTo(fromCache(5));
+            assertThat(cacher.stats().consistentReadsFallback()).isEqualTo(5 - fromCache(5));
         }
+    }
+
+    /** How many of {@code reads} consistent reads the cache answers: all when etcd answers progress in order. */
+    private long fromCache(long reads) {
+        return etcd.answersProgressRequests() ? reads : 0;
     }
 
     @Test
@@ -99,8 +104,8 @@ class CacherEtcdTest {
                 pool.shutdownNow();
             }
             assertThat(new String(cacher.get(prefix + "ns/counter").value(), UTF_8)).isEqualTo("100");
-            assertThat(cacher.stats().consistentReadsFallback()).isZero();
-            assertThat(cacher.stats().consistentReadsFromCache()).isEqualTo(201);
+            assertThat(cacher.stats().consistentReadsFromCache()).isEqualTo(fromCache(201));
+            assertThat(cacher.stats().consistentReadsFallback()).isEqualTo(201 - fromCache(201));
         }
     }
 }
