@@ -20,6 +20,9 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class StoreDeleter<T extends HasMetadata> {
 
+    /** Tries of a delete without preconditions whose object keeps changing under it. */
+    static final int MAX_ATTEMPTS = 32;
+
     private final Store<T> store;
 
     StoreDeleter(Store<T> store) {
@@ -60,6 +63,21 @@ final class StoreDeleter<T extends HasMetadata> {
      */
     Store.DeleteResult<T> delete(String namespace, String name, Preconditions preconditions, WriteOptions options) {
         String key = store.key(namespace, name);
+        // as kube's conditional delete, one without preconditions tries again when the object changed under it;
+        // unlike kube, a bounded number of times (then 409 Conflict): a store that keeps reading stale costs
+        // a client an error, not a server thread spinning forever
+        for (int attempt = 1; ; attempt++) {
+            Store.DeleteResult<T> result = deleteOnce(key, name, preconditions, options,
+                    attempt < MAX_ATTEMPTS && preconditions.isEmpty());
+            if (result != null) {
+                return result;
+            }
+        }
+    }
+
+    /** One attempt; null when the object changed under it (a conflict) and {@code retry} allows another. */
+    private Store.DeleteResult<T> deleteOnce(String key, String name, Preconditions preconditions,
+                                             WriteOptions options, boolean retry) {
         try {
             KeyValue current = store.storage().get(key);
             preconditions.check(current);
@@ -82,8 +100,8 @@ final class StoreDeleter<T extends HasMetadata> {
             store.definition().strategy().afterDelete(old);
             return new Store.DeleteResult<>(store.decode(deleted), true);
         } catch (StorageException e) {
-            if (e.code() == StorageException.Code.CONFLICT && preconditions.isEmpty()) {
-                return delete(namespace, name, preconditions, options);
+            if (e.code() == StorageException.Code.CONFLICT && retry) {
+                return null;
             }
             throw store.error(e, name);
         }
