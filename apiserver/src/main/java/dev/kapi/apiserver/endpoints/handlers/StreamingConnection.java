@@ -81,24 +81,33 @@ final class StreamingConnection {
         }
     }
 
+    /**
+     * Runs the action on a thread of its own: Jetty may fail the fill interest from inside a write that
+     * found the connection closed, and ending the response there (completing the async context cancels the
+     * write in progress) made Jetty's write cancellation spin forever on the writing thread.
+     */
     private record CloseCheck(EndPoint endPoint, Runnable action) implements Callback {
         @Override
         public void succeeded() {
             try {
                 int read = endPoint.fill(BufferUtil.EMPTY_BUFFER);
                 if (read < 0) {
-                    action.run();
+                    runAction();
                 } else if (read == 0 && endPoint.isOpen() && !endPoint.isInputShutdown()) {
                     endPoint.tryFillInterested(this);
                 }
             } catch (IOException | RuntimeException e) {
-                action.run();
+                runAction();
             }
         }
 
         @Override
         public void failed(Throwable cause) {
-            action.run();
+            runAction();
+        }
+
+        private void runAction() {
+            Thread.ofVirtual().name("client-closed").start(action);
         }
 
         @Override

@@ -1,10 +1,8 @@
 package dev.kapi.apiserver.endpoints.handlers;
 
 import dev.kapi.apiserver.server.tls.Certificates;
-import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
 import dev.kapi.apiserver.testing.TlsClients;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 
 import javax.net.ssl.SSLSocket;
@@ -28,12 +26,9 @@ import static org.awaitility.Awaitility.await;
 @TestPropertySource(properties = "server.jetty.connection-idle-timeout=1s")
 class HttpWatchConnectionTest extends WatchServerTestBase {
 
-    @Autowired
-    EtcdStorage storage;
-
     @Test
     void aClientLeavingAnIdleWatchFreesItWithoutAWrite() throws Exception {
-        int before = storage.openWatches();
+        int before = openWatches();
         List<SSLSocket> sockets = new ArrayList<>();
         try {
             for (int i = 0; i < 5; i++) {
@@ -42,13 +37,13 @@ class HttpWatchConnectionTest extends WatchServerTestBase {
                 assertThat(readHead(s.getInputStream())).startsWith("HTTP/1.1 200")
                         .containsIgnoringCase("transfer-encoding: chunked");
             }
-            await().atMost(Duration.ofSeconds(5)).until(() -> storage.openWatches() == before + 5);
+            await().atMost(Duration.ofSeconds(5)).until(() -> openWatches() == before + 5);
         } finally {
             for (SSLSocket s : sockets) {
                 s.close();
             }
         }
-        await().atMost(Duration.ofSeconds(5)).until(() -> storage.openWatches() == before);
+        await().atMost(Duration.ofSeconds(5)).until(() -> openWatches() == before);
     }
 
     @Test

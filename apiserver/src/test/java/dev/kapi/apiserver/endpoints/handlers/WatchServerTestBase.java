@@ -2,7 +2,10 @@ package dev.kapi.apiserver.endpoints.handlers;
 
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.registry.StoreRegistry;
+import dev.kapi.apiserver.server.WatchCaches;
 import dev.kapi.apiserver.server.tls.Certificates;
+import dev.kapi.apiserver.storage.cacher.CacheStats;
+import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.TlsClients;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,7 +53,18 @@ abstract class WatchServerTestBase {
     @Autowired
     StoreRegistry stores;
 
+    @Autowired
+    EtcdStorage storage;
+
+    @Autowired
+    WatchCaches watchCaches;
+
     HttpClient admin;
+
+    /** Watches open now: those the watch caches serve and those on etcd (each cache's own among them). */
+    int openWatches() {
+        return storage.openWatches() + watchCaches.stats().stream().mapToInt(CacheStats::watchers).sum();
+    }
 
     @BeforeEach
     void setUp() {

@@ -2,13 +2,11 @@ package dev.kapi.apiserver.endpoints.handlers;
 
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.server.tls.Certificates;
-import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
 import dev.kapi.apiserver.testing.TlsClients;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 import javax.net.ssl.SSLSocket;
@@ -38,9 +36,6 @@ import static org.awaitility.Awaitility.await;
  */
 class WebSocketWatchTest extends WatchServerTestBase {
 
-    @Autowired
-    EtcdStorage storage;
-
     @Test
     void eventsArriveAsOneTextMessageEach() throws Exception {
         String rv = list("app=ws-events");
@@ -64,11 +59,11 @@ class WebSocketWatchTest extends WatchServerTestBase {
     @ParameterizedTest(name = "client {0}")
     @ValueSource(strings = {"sends a close frame", "drops the connection"})
     void theWatchIsClosedWhenTheClientLeaves(String how) throws Exception {
-        int before = storage.openWatches();
+        int before = openWatches();
         Messages messages = new Messages();
         WebSocket ws = open("/api/v1/namespaces/default/configmaps?watch=true&labelSelector=app%3Dws-leaves",
                 messages, List.of());
-        await().atMost(Duration.ofSeconds(5)).until(() -> storage.openWatches() == before + 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> openWatches() == before + 1);
 
         if (how.equals("sends a close frame")) {
             ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(5, TimeUnit.SECONDS);
@@ -76,7 +71,7 @@ class WebSocketWatchTest extends WatchServerTestBase {
         } else {
             ws.abort();
         }
-        await().atMost(Duration.ofSeconds(5)).until(() -> storage.openWatches() == before);
+        await().atMost(Duration.ofSeconds(5)).until(() -> openWatches() == before);
     }
 
     @Test
@@ -100,11 +95,11 @@ class WebSocketWatchTest extends WatchServerTestBase {
             "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==                          | 426 | Sec-WebSocket-Version: 13",
             "Sec-WebSocket-Version: 13                                            | 400 | missing Sec-WebSocket-Key"})
     void malformedHandshakesAreRefused(String headers, int code, String line) throws Exception {
-        int before = storage.openWatches();
+        int before = openWatches();
         String raw = rawRequest("/api/v1/namespaces/default/configmaps?watch=true",
                 "Upgrade: websocket\r\nConnection: Upgrade, close\r\n" + headers.replace(";", "\r\n") + "\r\n");
         assertThat(raw).startsWith("HTTP/1.1 " + code + " ").contains(line);
-        await().atMost(Duration.ofSeconds(5)).until(() -> storage.openWatches() == before);
+        await().atMost(Duration.ofSeconds(5)).until(() -> openWatches() == before);
     }
 
     @Test
