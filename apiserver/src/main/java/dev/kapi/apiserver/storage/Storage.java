@@ -109,10 +109,11 @@ public interface Storage extends AutoCloseable {
     void compact(long revision);
 
     /**
-     * Whether {@link WatchHandle#requestProgress} is answered promptly and in order: every change up to the
-     * PROGRESS revision delivered before it. A watch cache serves reads at the most recent revision only when
-     * it is (it must learn that it caught up with the store); etcd does from 3.4.31 and 3.5.13. False by
-     * default: requests are best effort.
+     * Whether {@link WatchHandle#requestProgress} is answered promptly, in order (every change up to the
+     * PROGRESS revision delivered before it) and with the store's current revision. A watch cache then waits
+     * for the answer as long as kube does (3 s); otherwise only briefly, as the answer may never reach the
+     * current revision. etcd answers so from 3.4.31 and 3.5.13, the embedded store always. False by default:
+     * requests are best effort.
      */
     default boolean answersProgressRequests() {
         return false;

@@ -47,11 +47,8 @@ public abstract class LinearizableReadTests {
     protected void awaitReady(Storage decorated) {
     }
 
-    /**
-     * Checks after a race that {@code decorated} answered reads itself (a cache: from memory, as far as
-     * {@code backend} lets it); nothing by default.
-     */
-    protected void assertServedItself(Storage backend, Storage decorated) {
+    /** Checks after a race that {@code decorated} answered reads itself (a cache: from memory); nothing by default. */
+    protected void assertServedItself(Storage decorated) {
     }
 
     /** How long each race runs. */
@@ -94,6 +91,6 @@ public abstract class LinearizableReadTests {
                 .containsKeys("get MOST_RECENT", "get NOT_OLDER_THAN", "get ANY", "list MOST_RECENT",
                         "list NOT_OLDER_THAN", "list ANY", "watch resumptions");
         assertThat(report.counts().get("watch events")).isEqualTo(report.counts().get("writes"));
-        assertServedItself(backend, decorated);
+        assertServedItself(decorated);
     }
 }

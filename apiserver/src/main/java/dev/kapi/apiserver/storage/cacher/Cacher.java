@@ -14,6 +14,7 @@ import dev.kapi.apiserver.storage.WatchHandle;
 import dev.kapi.apiserver.storage.WatchListener;
 import dev.kapi.apiserver.storage.WatchOptions;
 import dev.kapi.apiserver.storage.WatchSubscription;
+import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,9 +39,9 @@ import java.util.concurrent.atomic.LongAdder;
  *       (asking the backend's watch for prompt progress), else, after the wait, from the backend</td></tr>
  *   <tr><td>EXACT, CONTINUE</td><td>the backend</td></tr>
  * </table>
- * A backend that does not {@link Storage#answersProgressRequests answer progress requests in order} (etcd
- * before 3.4.31 and 3.5.13) cannot tell the cache that it caught up: MOST_RECENT reads, and NOT_OLDER_THAN
- * reads ahead of the cache, then go to the backend straight away.
+ * A backend whose progress answers may stay behind its current revision (see
+ * {@link Storage#answersProgressRequests}; etcd before 3.4.31 and 3.5.13, which Kapi does not ask: the etcd
+ * hub answers with what its watch delivered) is waited for {@link #UNCONFIRMED_WAIT} only.
  *
  * <p>Lists from memory answer the cache's revision; with a limit, a continue token at that revision (the next
  * pages are the backend's, at exactly that revision). A list with an {@link dev.kapi.apiserver.storage.IndexMatch}
@@ -62,6 +63,14 @@ public final class Cacher implements Storage {
         t.setDaemon(true);
         return t;
     });
+
+    /** How often a waiting read asks the backend's watch for progress again. */
+    static final Duration PROGRESS_REQUEST_EVERY = Duration.ofMillis(20);
+    /**
+     * How long a read waits for the cache when the backend's progress may stay behind its current revision
+     * (etcd before 3.4.31: the progress of what its watch delivered, which misses writes outside the watch).
+     */
+    static final Duration UNCONFIRMED_WAIT = Duration.ofMillis(100);
 
     private final Storage backend;
     private final String prefix;
@@ -144,10 +153,10 @@ public final class Cacher implements Storage {
                 if (current < at.revision()) {
                     throw ReadRevision.tooLarge(key, at.revision(), current);
                 }
-                yield backend.answersProgressRequests() && caughtUp(at.revision(), deadline);
+                yield caughtUp(at.revision(), deadline);
             }
             case MOST_RECENT -> {
-                boolean served = backend.answersProgressRequests() && consistentRead(deadline);
+                boolean served = consistentRead(deadline);
                 (served ? fromCache : fallback).increment();
                 yield served;
             }
@@ -166,13 +175,28 @@ public final class Cacher implements Storage {
         }
     }
 
+    /**
+     * Whether the cache reaches {@code revision} in time, asking the backend's watch for progress every
+     * {@link #PROGRESS_REQUEST_EVERY}: until {@code deadline} when the backend answers with its current
+     * revision, else for at most {@link #UNCONFIRMED_WAIT} (its answers may stay behind).
+     */
     private boolean caughtUp(long revision, long deadline) {
         if (cache.revision() >= revision) {
             return true;
         }
-        reflector.requestProgress();
+        long end = backend.answersProgressRequests() ? deadline
+                : Math.min(deadline, System.nanoTime() + UNCONFIRMED_WAIT.toNanos());
         try {
-            return cache.awaitRevision(revision, deadline);
+            while (true) {
+                reflector.requestProgress();
+                long slice = System.nanoTime() + PROGRESS_REQUEST_EVERY.toNanos();
+                if (cache.awaitRevision(revision, slice - end < 0 ? slice : end)) {
+                    return true;
+                }
+                if (System.nanoTime() - end >= 0) {
+                    return false;
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

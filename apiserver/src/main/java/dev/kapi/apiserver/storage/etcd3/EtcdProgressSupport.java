@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
  * Whether every etcd member answers a progress request in order with its watch events: etcd before 3.4.31
  * and 3.5.13 may send the requested progress notification ahead of events still queued for the stream
  * (etcd-io/etcd#15220, #17507), and a watch that trusts it skips those events. kube-apiserver checks the
- * same versions before it asks etcd for progress (its RequestWatchProgress storage feature); so does Kapi,
- * and without it reads at the most recent revision go to etcd rather than to the watch cache.
+ * same versions before it asks etcd for progress (its RequestWatchProgress storage feature); so does Kapi.
+ * Without it the etcd hub answers a progress request itself, with the revision its watch delivered.
  *
  * <p>The versions are read once every member answered (etcd's Status call); until then the answer is
  * "no" and the members are asked again at most every {@link #RETRY}.
@@ -77,8 +77,8 @@ final class EtcdProgressSupport {
             }
             if (!ordersProgress(version)) {
                 LOG.info("etcd " + version + " at " + endpoint + " may send requested watch progress ahead of "
-                        + "its events (fixed in 3.4.31 and 3.5.13): reads at the most recent revision go to etcd, "
-                        + "not to the watch cache");
+                        + "its events (fixed in 3.4.31 and 3.5.13): it is not asked for progress; consistent reads "
+                        + "come from the watch cache only once its watch has seen etcd's current revision");
                 all = false;
             }
         }

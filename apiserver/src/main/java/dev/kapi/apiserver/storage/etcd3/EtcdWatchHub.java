@@ -274,10 +274,13 @@ final class EtcdWatchHub implements AutoCloseable {
 
     /**
      * A watch asked for prompt progress (hub thread): etcd answers on the shared stream, see {@link #dispatch}.
-     * An etcd that may answer ahead of its events is not asked: the request waits for etcd's periodic progress.
+     * An etcd that may answer ahead of its events is not asked; the watches that asked are told the revision
+     * up to which the shared stream has delivered instead (in order: dispatch runs on this thread too), which
+     * reaches etcd's current revision only when the last writes were under the watched prefix.
      */
     private void requestProgress() {
         if (!progressRequestsOrdered.getAsBoolean()) {
+            fanOut.advance(fanOut.position());
             return;
         }
         Stream stream = shared.get();

@@ -99,7 +99,9 @@ final class GatedStorage extends ForwardingStorage {
 
     /** Ends every open watch with an ERROR of {@code code}. */
     void failWatches(StorageException.Code code) {
-        gates.forEach(gate -> gate.onEvent(WatchEvent.error(new StorageException(code, null, "injected failure"))));
+        // a snapshot: the failed watch's cache re-primes at once, and its new watch must not fail as well
+        List.copyOf(gates).forEach(gate -> gate.onEvent(
+                WatchEvent.error(new StorageException(code, null, "injected failure"))));
     }
 
     private static final class Gate implements WatchListener {

@@ -32,7 +32,7 @@ class SqliteLinearizableReadTest extends LinearizableReadTests {
     }
 
     @Override
-    protected void assertServedItself(Storage backend, Storage decorated) {
-        CachedReads.assertConsistentReadsFromMemory((Cacher) decorated, backend);
+    protected void assertServedItself(Storage decorated) {
+        CachedReads.assertConsistentReadsFromMemory((Cacher) decorated);
     }
 }
