@@ -82,6 +82,12 @@ public final class Cacher implements Storage {
     private final CacheReflector reflector;
     private final RevisionChecker checker;
     private final AtomicLong compacted = new AtomicLong();
+    /**
+     * A revision the cache did not reach within {@link #UNCONFIRMED_WAIT} (a backend whose progress stays
+     * behind, e.g. after writes outside its watch): until the cache passes it, reads go to the backend at
+     * once instead of waiting again for every read.
+     */
+    private final AtomicLong unreached = new AtomicLong();
     private final LongAdder fromCache = new LongAdder();
     private final LongAdder fallback = new LongAdder();
 
@@ -178,14 +184,19 @@ public final class Cacher implements Storage {
     /**
      * Whether the cache reaches {@code revision} in time, asking the backend's watch for progress every
      * {@link #PROGRESS_REQUEST_EVERY}: until {@code deadline} when the backend answers with its current
-     * revision, else for at most {@link #UNCONFIRMED_WAIT} (its answers may stay behind).
+     * revision, else for at most {@link #UNCONFIRMED_WAIT} (its answers may stay behind), and not at all while
+     * the cache has not passed a revision such a wait missed before.
      */
     private boolean caughtUp(long revision, long deadline) {
         if (cache.revision() >= revision) {
             return true;
         }
-        long end = backend.answersProgressRequests() ? deadline
-                : Math.min(deadline, System.nanoTime() + UNCONFIRMED_WAIT.toNanos());
+        boolean confirmed = backend.answersProgressRequests();
+        if (!confirmed && cache.revision() < unreached.get()) {
+            reflector.requestProgress(); // no wait: the answers tell the cache when it passed the revision missed
+            return false;
+        }
+        long end = confirmed ? deadline : Math.min(deadline, System.nanoTime() + UNCONFIRMED_WAIT.toNanos());
         try {
             while (true) {
                 reflector.requestProgress();
@@ -194,6 +205,9 @@ public final class Cacher implements Storage {
                     return true;
                 }
                 if (System.nanoTime() - end >= 0) {
+                    if (!confirmed) {
+                        unreached.accumulateAndGet(revision, Math::max);
+                    }
                     return false;
                 }
             }

@@ -90,6 +90,18 @@ class CacherEtcdTest {
                     // the hub's answer stays behind the write it never saw: etcd answers after a short wait
                     assertThat(cacher.stats().consistentReadsFallback()).isEqualTo(1);
                     assertThat(took).isGreaterThanOrEqualTo(Cacher.UNCONFIRMED_WAIT).isLessThan(Duration.ofSeconds(1));
+                    // the next reads do not wait again: straight to etcd
+                    long again = System.nanoTime();
+                    for (int i = 0; i < 5; i++) {
+                        cacher.get(prefix + "ns/a");
+                    }
+                    assertThat(Duration.ofNanos(System.nanoTime() - again)).isLessThan(Cacher.UNCONFIRMED_WAIT);
+                    assertThat(cacher.stats().consistentReadsFallback()).isEqualTo(6);
+                    // a write the watch sees moves the cache past the missed revision: reads from memory again
+                    KeyValue b = scoped.create(prefix + "ns/b", "{}".getBytes(UTF_8));
+                    await().atMost(WAIT).until(() -> cacher.stats().revision() >= b.modRevision());
+                    assertThat(cacher.get(prefix + "ns/b").modRevision()).isEqualTo(b.modRevision());
+                    assertThat(cacher.stats().consistentReadsFromCache()).isEqualTo(1);
                 }
             }
         }
