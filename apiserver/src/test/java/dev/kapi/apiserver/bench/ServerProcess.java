@@ -88,6 +88,10 @@ final class ServerProcess implements AutoCloseable {
         if (spec.tokenFile() != null) {
             command.add("--token-auth-file=" + spec.tokenFile().toAbsolutePath());
         }
+        String extra = System.getProperty("bench.serverArgs", "");
+        if (!extra.isBlank()) { // e.g. -Dbench.serverArgs=--watch-cache=false, for an A/B of a server flag
+            command.addAll(Arrays.asList(extra.trim().split("\\s+")));
+        }
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         ServerProcess server = new ServerProcess(process, port, log, javaBin, dataDir);
