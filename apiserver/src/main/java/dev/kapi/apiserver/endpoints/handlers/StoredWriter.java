@@ -45,22 +45,28 @@ final class StoredWriter {
             ObjectWriter.writeList(scope, objects(page));
             return;
         }
+        // every item first (a custom resource's conversion may fail): an error is then answered as a Status,
+        // not after a 200 and half a list
+        List<Object> items = new ArrayList<>(page.items().size());
+        for (StoredObject<HasMetadata> item : page.items()) {
+            StoredJson json = item.json();
+            items.add(json != null ? json : Json.bytes(item.object()));
+        }
         AuditContext.of(scope.request()).responseObject(() -> auditedList(scope, page));
         scope.response().setStatus(200);
         scope.response().setContentType(MediaTypes.JSON);
         try (OutputStream out = new Buffer(scope.response().getOutputStream())) {
             out.write(listStart(scope, page));
             boolean first = true;
-            for (StoredObject<HasMetadata> item : page.items()) {
+            for (Object item : items) {
                 if (!first) {
                     out.write(',');
                 }
                 first = false;
-                StoredJson json = item.json();
-                if (json != null) {
+                if (item instanceof StoredJson json) {
                     json.writeTo(out);
                 } else {
-                    out.write(Json.bytes(item.object()));
+                    out.write((byte[]) item);
                 }
             }
             out.write(']');
