@@ -325,6 +325,30 @@ class UnauthorizedAccessTest {
     }
 
     /**
+     * A field selector that pins a cluster-wide list to one namespace, or to one node through the cache's
+     * index, narrows only what storage reads: authorization still judges the cluster-wide list, so carol, who
+     * may not list anything, gets 403 and no object, from the cache (resourceVersion=0) or not.
+     */
+    @Test
+    void aFieldSelectorNarrowingAClusterWideListDoesNotNarrowItsAuthorization() throws Exception {
+        try (RawHttps carol = client(User.CAROL)) {
+            for (String path : List.of(
+                    "/api/v1/configmaps?fieldSelector=metadata.namespace%3Dteam-a",
+                    "/api/v1/configmaps?fieldSelector=metadata.namespace%3Dteam-a&resourceVersion=0",
+                    "/api/v1/configmaps?fieldSelector=metadata.namespace=team-a,metadata.name=mine",
+                    "/api/v1/pods?fieldSelector=spec.nodeName%3D&resourceVersion=0",
+                    "/api/v1/pods?fieldSelector=spec.nodeName%3D&watch=1&timeoutSeconds=1",
+                    "/api/v1/configmaps?fieldSelector=metadata.namespace%3Dteam-a&watch=1&sendInitialEvents=true"
+                            + "&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&timeoutSeconds=1")) {
+                RawHttps.Response res = carol.send("GET", path, null, null);
+                assertStatus(res, 403);
+                assertThat(res.body()).as(path).doesNotContain(MINE_DATA).doesNotContain("THEIRS-DATA")
+                        .doesNotContain("theirs-pod");
+            }
+        }
+    }
+
+    /**
      * carol may update and patch gadget {@code mine-gadget} in team-a and nothing else: a body that names another
      * gadget, another namespace, or another kind than her URL is a 400 for PUT, merge patch and apply alike, and
      * every custom object stays as it was.
