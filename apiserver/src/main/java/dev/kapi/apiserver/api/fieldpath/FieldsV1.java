@@ -4,6 +4,7 @@ import dev.kapi.apiserver.api.Json;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -19,12 +20,20 @@ public final class FieldsV1 {
 
     /** The FieldsV1 JSON of {@code set} ({@code {}} for the empty set). */
     public static ObjectNode of(FieldSet set) {
-        ObjectNode out = Json.MAPPER.createObjectNode();
+        return Json.MAPPER.valueToTree(asMap(set));
+    }
+
+    /**
+     * The same JSON as nested maps in key order: what {@code ManagedFieldsEntry.fieldsV1} holds, built without a
+     * JSON tree in between (every write that tracks managed fields encodes one).
+     */
+    public static Map<String, Object> asMap(FieldSet set) {
+        Map<String, Object> out = new LinkedHashMap<>();
         write(set, out);
         return out;
     }
 
-    private static void write(FieldSet set, ObjectNode out) {
+    private static void write(FieldSet set, Map<String, Object> out) {
         var members = set.members().iterator();
         var children = set.children().entrySet().iterator();
         PathElement m = members.hasNext() ? members.next() : null;
@@ -32,17 +41,17 @@ public final class FieldsV1 {
         while (m != null || c != null) {
             int order = m == null ? 1 : c == null ? -1 : m.compareTo(c.getKey());
             if (order < 0) {
-                out.set(m.fieldsV1Key(), Json.MAPPER.createObjectNode());
+                out.put(m.fieldsV1Key(), new LinkedHashMap<>());
                 m = members.hasNext() ? members.next() : null;
                 continue;
             }
-            ObjectNode child = Json.MAPPER.createObjectNode();
+            Map<String, Object> child = new LinkedHashMap<>();
             if (order == 0) {
-                child.set(".", Json.MAPPER.createObjectNode());
+                child.put(".", new LinkedHashMap<>());
                 m = members.hasNext() ? members.next() : null;
             }
             write(c.getValue(), child);
-            out.set(c.getKey().fieldsV1Key(), child);
+            out.put(c.getKey().fieldsV1Key(), child);
             c = children.hasNext() ? children.next() : null;
         }
     }

@@ -105,8 +105,7 @@ final class Managed {
             e.setTime(times.get(key));
             e.setFieldsType("FieldsV1");
             Decoded before = decoded.get(key);
-            e.setFieldsV1(before != null && before.set().equals(vs.set()) ? before.fieldsV1()
-                    : Json.convert(FieldsV1.of(vs.set()), io.fabric8.kubernetes.api.model.FieldsV1.class));
+            e.setFieldsV1(before != null && before.set().equals(vs.set()) ? before.fieldsV1() : fabric8(vs.set()));
             out.add(e);
         });
         out.sort(Comparator.comparing(ManagedFieldsEntry::getOperation)
@@ -114,6 +113,12 @@ final class Managed {
                 .thenComparing(ManagedFieldsEntry::getManager)
                 .thenComparing(ManagedFieldsEntry::getApiVersion)
                 .thenComparing(e -> e.getSubresource() == null ? "" : e.getSubresource()));
+        return out;
+    }
+
+    private static io.fabric8.kubernetes.api.model.FieldsV1 fabric8(FieldSet set) {
+        var out = new io.fabric8.kubernetes.api.model.FieldsV1();
+        out.setAdditionalProperties(FieldsV1.asMap(set));
         return out;
     }
 }
