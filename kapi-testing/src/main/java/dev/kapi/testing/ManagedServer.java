@@ -1,0 +1,62 @@
+package dev.kapi.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * A server the extension started: its own temporary data directory (private to this user), the CRDs its
+ * settings name installed and served; closing it stops the server and deletes the directory.
+ */
+final class ManagedServer implements AutoCloseable {
+
+    private final KapiTestServer server;
+    private final Path dataDir;
+
+    private ManagedServer(KapiTestServer server, Path dataDir) {
+        this.server = server;
+        this.dataDir = dataDir;
+    }
+
+    static ManagedServer start(ServerSettings settings) {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("kapi-test-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        KapiTestServer server = KapiTestServer.start(dir.resolve("data"), settings.serverFlags().toArray(String[]::new));
+        ManagedServer managed = new ManagedServer(server, dir);
+        try {
+            CrdInstaller.install(server, settings.crds(), settings.crdClasses());
+        } catch (RuntimeException e) {
+            managed.close();
+            throw e;
+        }
+        return managed;
+    }
+
+    KapiTestServer server() {
+        return server;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } finally {
+            deleteTree(dataDir);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory left behind is not worth failing the run for
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.kapi.testing;
+
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** What {@link KapiTest} injects, and a fresh namespace per test method. */
+@KapiTest(namespacePerTest = true)
+class KapiExtensionTest {
+
+    static KapiServer sharedByTheClass;
+    static final Set<String> NAMESPACES = ConcurrentHashMap.newKeySet();
+
+    KubernetesClient client;
+    ApiClient apiClient;
+    KapiServer kapi;
+
+    @Test
+    void fieldsAndParametersAreTheSameServer(KapiServer parameter, KubernetesClient clientParameter) {
+        assertThat(sharedByTheClass).isNotNull();
+        assertThat(kapi.url()).isEqualTo(sharedByTheClass.url()).isEqualTo(parameter.url());
+        assertThat(kapi.url().getHost()).isEqualTo("127.0.0.1");
+        assertThat(client.getMasterUrl().toString()).startsWith(kapi.url().toString());
+        assertThat(clientParameter.getNamespace()).isEqualTo(kapi.namespace());
+    }
+
+    @Test
+    void eachTestGetsAFreshNamespaceTheClientsWorkIn() {
+        String ns = kapi.namespace();
+        assertThat(ns).startsWith("test-");
+        assertThat(NAMESPACES.add(ns)).as("a namespace no other test of the class had").isTrue();
+        assertThat(client.getNamespace()).isEqualTo(ns);
+        assertThat(client.namespaces().withName(ns).get()).isNotNull();
+
+        client.configMaps().resource(new ConfigMapBuilder().withNewMetadata().withName("here").endMetadata().build())
+                .create();
+        assertThat(client.configMaps().inNamespace(ns).withName("here").get()).isNotNull();
+    }
+
+    @Test
+    void theOfficialJavaClientIsTheAdministrator() throws Exception {
+        var namespaces = new CoreV1Api(apiClient).listNamespace().execute();
+        assertThat(namespaces.getItems()).extracting(n -> n.getMetadata().getName()).contains("default", kapi.namespace());
+    }
+
+    @Test
+    void clientsForOtherUsersHaveOnlyTheirRights() throws Exception {
+        KubernetesClient nobody = kapi.client("nobody", "nobodies");
+        assertThat(nobody.getNamespace()).isEqualTo(kapi.namespace());
+        assertThatThrownBy(() -> nobody.configMaps().list())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+        HttpResponse<String> denied = kapi.httpClient("nobody").send(HttpRequest.newBuilder(
+                kapi.url().resolve("/api/v1/namespaces/" + kapi.namespace() + "/configmaps")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(denied.statusCode()).isEqualTo(403);
+        assertThat(denied.body()).contains("\"reason\":\"Forbidden\"")
+                .contains("User \\\"nobody\\\" cannot list resource \\\"configmaps\\\"");
+        assertThatThrownBy(() -> new CoreV1Api(kapi.apiClient("nobody")).listNamespacedConfigMap(kapi.namespace())
+                .execute()).isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+    }
+
+    @Test
+    void theKubeconfigsWorkForKubectl() throws Exception {
+        assertThat(Files.readString(kapi.kubeconfig())).contains("server: " + kapi.url());
+        String yaml = kapi.kubeconfig("alice", "dev");
+        assertThat(yaml).contains("namespace: \"" + kapi.namespace() + "\"").contains("client-key-data:");
+        assertThat(kapi.credentials("alice", "dev").certificatePem()).startsWith("-----BEGIN CERTIFICATE-----");
+        assertThat(kapi.adminCredentials().groups()).containsExactly("system:masters");
+    }
+
+    @Nested
+    class ANestedClass {
+
+        @Test
+        void usesTheEnclosingClassesServer(KapiServer parameter) {
+            assertThat(parameter.url()).isEqualTo(sharedByTheClass.url());
+            assertThat(client.getNamespace()).isEqualTo(parameter.namespace()).startsWith("test-");
+        }
+    }
+}
