@@ -61,6 +61,12 @@ class GreetingOperatorTest {
                     assertThat(e.getCode()).isEqualTo(422);
                     assertThat(e.getStatus().getMessage()).contains("spec.message");
                 });
+        // a CEL rule of the CRD (x-kubernetes-validations), evaluated by the server in this JVM
+        assertThatThrownBy(() -> client.resource(Greeting.of("no", "forbidden")).create())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(422);
+                    assertThat(e.getStatus().getMessage()).contains("a greeting may not say forbidden");
+                });
     }
 
     @Test

@@ -1,0 +1,108 @@
+package dev.kapi.testing.bench;
+
+import dev.kapi.testing.KapiTestServer;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * How long a test waits for its server (issue #16): Kapi in this JVM ({@link KapiTestServer}, as {@code @KapiTest}
+ * starts it) beside fabric8's mock server in CRUD mode over HTTPS (as {@code @EnableKubernetesMockClient(crud =
+ * true, https = true)} starts it), in one JVM, one after the other. Each start is timed from the call until an
+ * admin client has created and read back a ConfigMap, then the server is stopped. The first start of each is the
+ * JVM's first (classes loaded, nothing JIT-compiled); then {@code rounds} further starts alternate between them.
+ * Run: {@code ./mvnw -B -q -o -pl kapi-testing test-compile exec:java -Dexec.classpathScope=test
+ * -Dexec.mainClass=dev.kapi.testing.bench.StartupBenchmark [-Dexec.args=<rounds>]}.
+ */
+public final class StartupBenchmark {
+
+    private StartupBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        double mockFirst = mock();
+        double kapiFirst = kapi();
+        List<Double> mocks = new ArrayList<>();
+        List<Double> kapis = new ArrayList<>();
+        for (int i = 0; i < rounds; i++) {
+            mocks.add(mock());
+            kapis.add(kapi());
+        }
+        System.out.printf(Locale.ROOT, "%d further starts each; Java %s, %d CPUs%n", rounds,
+                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+        System.out.println("| Start until a ConfigMap is created and read | Kapi (@KapiTest) | fabric8 mock server (CRUD, HTTPS) | ratio |");
+        System.out.println("|---|---:|---:|---:|");
+        row("first in the JVM", kapiFirst, mockFirst);
+        row("further, median", percentile(kapis, 50), percentile(mocks, 50));
+        row("further, p90", percentile(kapis, 90), percentile(mocks, 90));
+        row("further, best", percentile(kapis, 0), percentile(mocks, 0));
+        System.exit(0);
+    }
+
+    private static double kapi() throws IOException {
+        Path dir = Files.createTempDirectory("kapi-startup-");
+        long start = System.nanoTime();
+        try (KapiTestServer kapi = KapiTestServer.start(dir.resolve("data"))) {
+            roundTrip(kapi.client());
+            return millisSince(start);
+        } finally {
+            delete(dir);
+        }
+    }
+
+    private static double mock() {
+        long start = System.nanoTime();
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), true);
+        server.init();
+        try (KubernetesClient client = server.createClient()) {
+            roundTrip(client);
+            return millisSince(start);
+        } finally {
+            server.destroy();
+        }
+    }
+
+    private static void roundTrip(KubernetesClient client) {
+        client.configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata()
+                .withName("ready").endMetadata().addToData("k", "v").build()).create();
+        ConfigMap read = client.configMaps().inNamespace("default").withName("ready").get();
+        if (read == null || !"v".equals(read.getData().get("k"))) {
+            throw new IllegalStateException("the server did not return the ConfigMap it stored");
+        }
+    }
+
+    private static double millisSince(long start) {
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    private static double percentile(List<Double> values, int p) {
+        List<Double> sorted = values.stream().sorted().toList();
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - (p == 0 ? 0 : 1)));
+    }
+
+    private static void row(String what, double kapi, double mock) {
+        System.out.printf(Locale.ROOT, "| %s | %,.0f ms | %,.0f ms | %.1f× |%n", what, kapi, mock, kapi / mock);
+    }
+
+    private static void delete(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
