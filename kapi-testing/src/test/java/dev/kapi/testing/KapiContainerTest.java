@@ -17,9 +17,11 @@ import org.testcontainers.DockerClientFactory;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -83,7 +85,9 @@ class KapiContainerTest {
                 .addNewSubject().withKind("Group").withName("dev").withApiGroup("rbac.authorization.k8s.io")
                 .endSubject().build()).create();
 
-        assertThat(alice.configMaps().list().getItems()).isNotNull();
+        // the authorizer learns of the binding through a watch: a moment later
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(alice.configMaps().list().getItems()).isNotNull());
         assertThatThrownBy(() -> alice.configMaps().resource(new ConfigMapBuilder().withNewMetadata()
                 .withName("not-hers").endMetadata().build()).create())
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
