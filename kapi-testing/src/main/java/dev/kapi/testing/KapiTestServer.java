@@ -48,6 +48,7 @@ public final class KapiTestServer implements KapiServer, AutoCloseable {
         List<String> args = new ArrayList<>(List.of("--secure-port=0", "--bind-address=127.0.0.1",
                 "--data-dir=" + dataDir));
         args.addAll(List.of(flags));
+        SharedKeys.seed(dataDir);
         ConfigurableApplicationContext context = new SpringApplicationBuilder(KapiApplication.class)
                 .logStartupInfo(false)
                 .run(args.toArray(String[]::new));
