@@ -20,12 +20,28 @@ import java.util.List;
 public class KapiApplication {
 
     public static void main(String[] args) {
+        String[] flags;
+        try {
+            flags = flags(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("Error: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        SpringApplication.run(KapiApplication.class, flags).getBean(ServerShutdown.class).installBackstop();
+    }
+
+    /**
+     * The command line as the server reads it: kube's spellings normalized ({@code --name value},
+     * {@code -v=2}, ...); an {@link IllegalArgumentException} ({@code unknown flag: --x}) for a flag kube-apiserver
+     * and Kapi do not have. The in-JVM test server checks its flags here too.
+     */
+    public static String[] flags(String... args) {
         String[] flags = FlagArgs.normalize(args);
         List<String> unknown = KnownFlags.unknown(flags);
         if (!unknown.isEmpty()) {
-            System.err.println("Error: unknown flag: " + unknown.getFirst());
-            System.exit(1);
+            throw new IllegalArgumentException("unknown flag: " + unknown.getFirst());
         }
-        SpringApplication.run(KapiApplication.class, flags).getBean(ServerShutdown.class).installBackstop();
+        return flags;
     }
 }

@@ -42,12 +42,15 @@ public final class KapiTestServer implements KapiServer, AutoCloseable {
     /**
      * Starts a server and returns once it serves.
      *
-     * @param flags more kube-apiserver flags, each as {@code --name=value}
+     * @param flags more kube-apiserver flags ({@code --name=value} or {@code --name value})
+     * @throws IllegalArgumentException for a flag the server does not know ({@code unknown flag: --x})
      */
     public static KapiTestServer start(Path dataDir, String... flags) {
-        List<String> args = new ArrayList<>(List.of("--secure-port=0", "--bind-address=127.0.0.1",
+        List<String> given = new ArrayList<>(List.of("--secure-port=0", "--bind-address=127.0.0.1",
                 "--data-dir=" + dataDir));
-        args.addAll(List.of(flags));
+        given.addAll(List.of(flags));
+        List<String> args = new ArrayList<>(List.of(KapiApplication.flags(given.toArray(String[]::new))));
+        args.add("--spring.config.location=" + ServerConfigFile.location());
         SharedKeys.seed(dataDir);
         ConfigurableApplicationContext context = new SpringApplicationBuilder(KapiApplication.class)
                 .logStartupInfo(false)

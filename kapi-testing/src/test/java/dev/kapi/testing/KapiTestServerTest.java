@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Another module uses the API server as a library ({@code dev.kapi:apiserver:lib}, whose dependencies come
@@ -45,5 +46,12 @@ class KapiTestServerTest {
     private static HttpResponse<String> get(HttpClient client, KapiTestServer kapi, String path) throws Exception {
         return client.send(HttpRequest.newBuilder(kapi.url().resolve(path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void anUnknownFlagIsRefusedBeforeAnythingStarts(@TempDir Path dir) {
+        assertThatThrownBy(() -> KapiTestServer.start(dir.resolve("kapi"), "--etcd-server=http://127.0.0.1:2379"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("unknown flag: --etcd-server");
+        assertThat(dir.resolve("kapi")).doesNotExist();
     }
 }

@@ -13,7 +13,6 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -25,9 +24,10 @@ import org.springframework.core.annotation.Order;
  * {@link EncryptingStorage} (the {@link StorageDecorator} of their stores), on etcd and on the embedded store
  * alike. A file that cannot be read or that kube would refuse stops the server with one line naming the problem.
  * Not supported: {@code --encryption-provider-config-automatic-reload} (a changed file takes a restart) and kms.
+ * Without the flag the decorator is {@link StorageDecorator#NONE} (no condition on the flag: bean definitions never
+ * depend on flags, see {@code TokenConfig#oidcTokenAuthenticator}).
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnProperty("encryption-provider-config")
 public class EncryptionConfig {
 
     private static final Logger LOG = LoggerFactory.getLogger(EncryptionConfig.class);

@@ -10,7 +10,6 @@ import dev.kapi.apiserver.authz.Authorizer;
 import dev.kapi.apiserver.server.tls.ServingPki;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
@@ -18,6 +17,7 @@ import org.springframework.core.annotation.Order;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The security beans: certificates, authenticators (in the order they are asked: client certificate, then
@@ -49,11 +49,17 @@ public class SecurityConfig {
         return new BearerTokenAuthenticator(() -> tokenAuthenticators.orderedStream().toList());
     }
 
-    /** {@code --token-auth-file}, asked before the other token authenticators (ServiceAccounts, OIDC). */
+    /**
+     * {@code --token-auth-file}, asked before the other token authenticators (ServiceAccounts, OIDC); without the
+     * flag one that knows no token (a bean either way: bean definitions never depend on flags, see
+     * {@code TokenConfig#oidcTokenAuthenticator}).
+     */
     @Bean
     @Order(0)
-    @ConditionalOnExpression("'${token-auth-file:}' != ''")
     TokenAuthenticator staticTokenFile(ServerOptions options) throws IOException {
+        if (options.tokenAuthFile() == null || options.tokenAuthFile().isEmpty()) {
+            return (token, audiences) -> Optional.empty();
+        }
         return StaticTokenFile.load(Path.of(options.tokenAuthFile()));
     }
 

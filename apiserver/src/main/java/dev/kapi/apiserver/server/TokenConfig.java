@@ -15,13 +15,13 @@ import dev.kapi.apiserver.endpoints.tokens.OpenIdConfigurationHandler;
 import dev.kapi.apiserver.endpoints.tokens.TokenRequestHandler;
 import dev.kapi.apiserver.endpoints.tokens.WatchedServiceAccountLookup;
 import dev.kapi.apiserver.registry.StoreRegistry;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -95,20 +95,22 @@ public class TokenConfig {
         return new JwksHandler(keys);
     }
 
-    /** The OIDC authenticator, only when {@code --oidc-issuer-url} is set. */
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnExpression("!'${oidc-issuer-url:}'.isEmpty()")
-    static class OidcConfig {
-
-        @Bean
-        TokenAuthenticator oidcTokenAuthenticator(ServerOptions options, ServiceAccountTokenOptions tokens) {
-            ServerOptions.OidcFlags f = options.oidc();
-            OidcOptions oidc = new OidcOptions(f.issuerUrl(), f.clientId(), f.usernameClaim(), f.usernamePrefix(),
-                    f.groupsClaim(), f.groupsPrefix(), f.caFile().isEmpty() ? null : Path.of(f.caFile()));
-            OidcProviderKeys keys = new OidcProviderKeys(oidc.issuerUrl(),
-                    OidcProviderKeys.httpClient(oidc.caFile()), Clock.systemUTC());
-            return new OidcTokenAuthenticator(oidc, keys, tokens.apiAudiences(), Clock.systemUTC());
+    /**
+     * The OIDC authenticator when {@code --oidc-issuer-url} is set, otherwise one that knows no token. A bean either
+     * way (no condition on the flag), so that the bean definitions do not depend on flags: the in-JVM test server
+     * runs them as Spring's ahead-of-time processing fixed them at build time.
+     */
+    @Bean
+    TokenAuthenticator oidcTokenAuthenticator(ServerOptions options, ServiceAccountTokenOptions tokens) {
+        ServerOptions.OidcFlags f = options.oidc();
+        if (f.issuerUrl() == null || f.issuerUrl().isEmpty()) {
+            return (token, audiences) -> Optional.empty();
         }
+        OidcOptions oidc = new OidcOptions(f.issuerUrl(), f.clientId(), f.usernameClaim(), f.usernamePrefix(),
+                f.groupsClaim(), f.groupsPrefix(), f.caFile().isEmpty() ? null : Path.of(f.caFile()));
+        OidcProviderKeys keys = new OidcProviderKeys(oidc.issuerUrl(),
+                OidcProviderKeys.httpClient(oidc.caFile()), Clock.systemUTC());
+        return new OidcTokenAuthenticator(oidc, keys, tokens.apiAudiences(), Clock.systemUTC());
     }
 
     /** A Go duration ({@code 24h}, {@code 1h30m}, {@code 3600s}); "" or 0 = null (no limit). */

@@ -63,7 +63,11 @@ class TokenConfigTest {
             assertThat(ctx).hasNotFailed();
             assertThat(Files.exists(dataDir.resolve("pki/sa.key"))).isTrue();
             assertThat(ctx.getBeansOfType(TokenAuthenticator.class)).containsOnlyKeys(
-                    "serviceAccountTokenAuthenticator");
+                    "serviceAccountTokenAuthenticator", "oidcTokenAuthenticator");
+            // without --oidc-issuer-url the OIDC authenticator is there (bean definitions never depend on flags)
+            // but knows no token
+            assertThat(ctx.getBean("oidcTokenAuthenticator", TokenAuthenticator.class)
+                    .authenticateToken("eyJhbGciOiJSUzI1NiJ9.e30.c2ln", java.util.List.of())).isEmpty();
             assertThat(ctx.getBeansOfType(PathHandler.class)).containsOnlyKeys("openIdConfigurationHandler",
                     "jwksHandler");
             assertThat(ctx).hasSingleBean(TokenRequestHandler.class);

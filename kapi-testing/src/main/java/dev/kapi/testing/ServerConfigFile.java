@@ -1,0 +1,35 @@
+package dev.kapi.testing;
+
+import dev.kapi.apiserver.KapiApplication;
+
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Where the server's own {@code application.yaml} is: in the jar (or classes directory) that holds
+ * {@link KapiApplication}. A test server reads only that file ({@code spring.config.location}): the test's own
+ * {@code application.yaml} or {@code application.properties} on the class path, or a {@code config/} directory
+ * in the working directory, would otherwise replace the server's settings.
+ */
+final class ServerConfigFile {
+
+    private static final String NAME = "application.yaml";
+
+    private ServerConfigFile() {
+    }
+
+    static String location() {
+        URL code = KapiApplication.class.getProtectionDomain().getCodeSource().getLocation();
+        try {
+            Path path = Path.of(code.toURI());
+            if (Files.isDirectory(path)) {
+                return "file:" + path.resolve(NAME);
+            }
+            return "jar:" + path.toUri() + "!/" + NAME;
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("cannot locate the server's classes: " + code, e);
+        }
+    }
+}
