@@ -11,7 +11,7 @@ import java.lang.annotation.Target;
 
 /**
  * Runs the test class against a Kapi API server started in this JVM ({@link KapiExtension}): HTTPS on a free
- * port of 127.0.0.1, the embedded store in a temporary directory, RBAC on. Fields (static or not) of type
+ * port of 127.0.0.1, the embedded store in a temporary directory (in memory where it can), RBAC on. Fields (static or not) of type
  * {@code io.fabric8.kubernetes.client.KubernetesClient}, {@code io.kubernetes.client.openapi.ApiClient} and
  * {@link KapiServer} are set before the tests run, as are test method parameters of those types; the clients
  * are the administrator's ({@code system:masters}). {@link KapiServer#client(String, String...)} gives a client
@@ -55,6 +55,13 @@ public @interface KapiTest {
 
     /** {@code --disable-admission-plugins}: default plugins to turn off. */
     String[] disableAdmissionPlugins() default {};
+
+    /**
+     * The embedded store's temporary directory on a RAM-backed file system ({@code /dev/shm}) when the machine has
+     * one with at least 1 GiB free, so that the store's writes never wait for a disk; {@code false}, or without
+     * such a file system, under {@code java.io.tmpdir}. Either way it is deleted when the server stops.
+     */
+    boolean inMemory() default true;
 
     /** More kube-apiserver flags, each {@code --name=value}. */
     String[] flags() default {};

@@ -3,7 +3,6 @@ package dev.kapi.testing;
 import dev.kapi.apiserver.KapiApplication;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubernetes.client.openapi.ApiClient;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -52,9 +51,7 @@ public final class KapiTestServer implements KapiServer, AutoCloseable {
         List<String> args = new ArrayList<>(List.of(KapiApplication.flags(given.toArray(String[]::new))));
         args.add("--spring.config.location=" + ServerConfigFile.location());
         SharedKeys.seed(dataDir);
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(KapiApplication.class)
-                .logStartupInfo(false)
-                .run(args.toArray(String[]::new));
+        ConfigurableApplicationContext context = ServerApplication.create().run(args.toArray(String[]::new));
         int port = ((WebServerApplicationContext) context).getWebServer().getPort();
         return new KapiTestServer(context, dataDir, port);
     }
@@ -103,6 +100,11 @@ public final class KapiTestServer implements KapiServer, AutoCloseable {
     @Override
     public <T> T bean(Class<T> type) {
         return context.getBean(type);
+    }
+
+    /** The server's Spring context. */
+    ConfigurableApplicationContext context() {
+        return context;
     }
 
     /** The clients made for this server, shared with the per-test views of it. */

@@ -1,14 +1,13 @@
 package dev.kapi.testing;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * A server the extension started: its own temporary data directory (private to this user), the CRDs its
+ * A server the extension started: its own temporary data directory ({@link DataDirs}), the CRDs its
  * settings name installed and served; closing it stops the server and deletes the directory.
  */
 final class ManagedServer implements AutoCloseable {
@@ -22,12 +21,7 @@ final class ManagedServer implements AutoCloseable {
     }
 
     static ManagedServer start(ServerSettings settings) {
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("kapi-test-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path dir = DataDirs.create(settings.inMemory());
         KapiTestServer server = KapiTestServer.start(dir.resolve("data"), settings.serverFlags().toArray(String[]::new));
         ManagedServer managed = new ManagedServer(server, dir);
         try {

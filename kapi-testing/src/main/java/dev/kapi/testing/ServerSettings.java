@@ -9,12 +9,12 @@ import java.util.List;
  */
 record ServerSettings(String authorizationMode, List<String> enableAdmissionPlugins,
                       List<String> disableAdmissionPlugins, List<String> flags, List<String> crds,
-                      List<Class<?>> crdClasses) {
+                      List<Class<?>> crdClasses, boolean inMemory) {
 
     static ServerSettings of(KapiTest test) {
         return new ServerSettings(test.authorizationMode(), List.of(test.enableAdmissionPlugins()),
                 List.of(test.disableAdmissionPlugins()), List.of(test.flags()), List.of(test.crds()),
-                List.of(test.crdClasses()));
+                List.of(test.crdClasses()), test.inMemory());
     }
 
     /** The kube-apiserver flags these settings mean. */

@@ -40,6 +40,10 @@ class KapiTestServerTest {
 
             assertThat(Files.readString(kapi.kubeconfig())).contains("server: " + kapi.url());
             assertThat(kapi.bean(ResourceRegistry.class).find("", "v1", "configmaps")).isPresent();
+            // built with process-aot: the server runs its generated bean definitions (ServerApplication)
+            assertThat(ServerApplication.aheadOfTime()).isTrue();
+            assertThat(kapi.context().getClass().getSimpleName())
+                    .isEqualTo("ServletWebServerApplicationContext");
         }
     }
 

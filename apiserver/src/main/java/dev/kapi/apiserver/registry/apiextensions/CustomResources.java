@@ -91,9 +91,19 @@ public final class CustomResources {
     /**
      * Builds the definitions of a small CRD with a schema, defaults and a CEL rule and validates an object with
      * them, so that the first real CRD does not pay for loading and warming the schema and CEL code (up to a
-     * second on a fresh server). Nothing is registered; throws when the schema or CEL code misbehaves.
+     * second on a fresh server). Nothing is registered; throws when the schema or CEL code misbehaves. Once per
+     * JVM: a further server in the same JVM (kapi-testing) finds the code warm.
      */
     public static void warmUp() {
+        if (WARM.get()) {
+            return;
+        }
+        exerciseDefinitions();
+        WARM.set(true);
+    }
+
+    /** The warm-up's work, every time it is called (its test calls it directly). */
+    static void exerciseDefinitions() {
         CustomResourceDefinition crd = Json.read("""
                 {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
                  "metadata":{"name":"warmups.warmup.kapi.dev"},
@@ -124,6 +134,8 @@ public final class CustomResources {
             }
         }
     }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean WARM = new java.util.concurrent.atomic.AtomicBoolean();
 
     private static String[] array(List<String> values) {
         return values == null ? new String[0] : values.toArray(String[]::new);

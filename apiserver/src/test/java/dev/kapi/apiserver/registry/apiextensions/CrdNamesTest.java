@@ -110,6 +110,6 @@ class CrdNamesTest {
 
     @Test
     void theStartupWarmUpBuildsDefaultsAndValidatesAWholeCustomResource() {
-        CustomResources.warmUp(); // throws when its CRD is refused or its object is not defaulted and valid
+        CustomResources.exerciseDefinitions(); // throws when its CRD is refused or its object is not defaulted and valid
     }
 }

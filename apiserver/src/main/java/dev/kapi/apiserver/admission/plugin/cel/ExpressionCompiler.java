@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -108,15 +109,22 @@ public final class ExpressionCompiler {
 
     /**
      * Builds the shared environments and runs one expression in each, so that the first policy or webhook
-     * compiled does not pay for it (building kube's libraries takes about half a second on a cold JVM).
+     * compiled does not pay for it (building kube's libraries takes about half a second on a cold JVM). Once per
+     * JVM: a further server in the same JVM (kapi-testing) finds the code warm.
      */
     public static void warmUp() {
+        if (WARM.get()) {
+            return;
+        }
         for (boolean params : new boolean[] {false, true}) {
             ExpressionCompiler c = create(params);
             c.compile("object == null", Returns.BOOL, false);
             c.compile("request.name.size() > 0 && authorizer.path('/').check('get').allowed()", Returns.BOOL, true);
         }
+        WARM.set(true);
     }
+
+    private static final AtomicBoolean WARM = new AtomicBoolean();
 
     /** Compiles a variable and makes it {@code variables.<name>} for what is compiled after it. */
     public CompiledExpression variable(String name, String expression) {

@@ -1,6 +1,5 @@
-package dev.kapi.testing.bench;
+package dev.kapi.testing;
 
-import dev.kapi.testing.KapiTestServer;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -10,26 +9,27 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * How long a test waits for its server (issue #16): Kapi in this JVM ({@link KapiTestServer}, as {@code @KapiTest}
- * starts it) beside fabric8's mock server in CRUD mode over HTTPS (as {@code @EnableKubernetesMockClient(crud =
+ * starts it with its defaults) beside fabric8's mock server in CRUD mode over HTTPS (as {@code @EnableKubernetesMockClient(crud =
  * true, https = true)} starts it), in one JVM, one after the other. Each start is timed from the call until an
  * admin client has created and read back a ConfigMap, then the server is stopped. The first start of each is the
  * JVM's first (classes loaded, nothing JIT-compiled); then {@code rounds} further starts alternate between them.
  * Run: {@code ./mvnw -B -q -o -pl kapi-testing test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=dev.kapi.testing.bench.StartupBenchmark [-Dexec.args=<rounds>]}.
+ * -Dexec.mainClass=dev.kapi.testing.StartupBenchmark [-Dexec.args=<rounds>]}.
  */
 public final class StartupBenchmark {
+
+    private static final ServerSettings DEFAULTS = ServerSettings.of(Defaults.class.getAnnotation(KapiTest.class));
+
+    @KapiTest
+    private static final class Defaults {
+    }
 
     private StartupBenchmark() {
     }
@@ -58,23 +58,20 @@ public final class StartupBenchmark {
         System.exit(0);
     }
 
-    private static double kapi() throws IOException {
-        Path dir = Files.createTempDirectory("kapi-startup-");
+    /** A server as {@code @KapiTest} with its defaults starts one ({@link ManagedServer}), its data in memory. */
+    private static double kapi() {
         long start = System.nanoTime();
-        try (KapiTestServer kapi = KapiTestServer.start(dir.resolve("data"))) {
-            roundTrip(kapi.client());
+        try (ManagedServer managed = ManagedServer.start(DEFAULTS)) {
+            roundTrip(managed.server().client());
             return millisSince(start);
-        } finally {
-            delete(dir);
         }
     }
 
     /** What {@code namespacePerTest} adds to a test on a running server: create a namespace, use it, delete it. */
-    private static List<Double> namespaces(int rounds) throws IOException {
-        Path dir = Files.createTempDirectory("kapi-startup-");
+    private static List<Double> namespaces(int rounds) {
         List<Double> out = new ArrayList<>();
-        try (KapiTestServer kapi = KapiTestServer.start(dir.resolve("data"))) {
-            KubernetesClient admin = kapi.client();
+        try (ManagedServer managed = ManagedServer.start(DEFAULTS)) {
+            KubernetesClient admin = managed.server().client();
             for (int i = 0; i < rounds + 5; i++) {
                 long start = System.nanoTime();
                 String ns = "ns-" + i;
@@ -87,8 +84,6 @@ public final class StartupBenchmark {
                     out.add(millisSince(start));
                 }
             }
-        } finally {
-            delete(dir);
         }
         return out;
     }
@@ -126,11 +121,5 @@ public final class StartupBenchmark {
 
     private static void row(String what, double kapi, double mock) {
         System.out.printf(Locale.ROOT, "| %s | %,.0f ms | %,.0f ms | %.1f× |%n", what, kapi, mock, kapi / mock);
-    }
-
-    private static void delete(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 }
