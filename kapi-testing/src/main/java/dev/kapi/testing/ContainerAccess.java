@@ -7,8 +7,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * How a test reaches a server in a container: the server's CA ({@code pki/ca.crt}, {@code pki/ca.key} of its
@@ -50,17 +48,17 @@ final class ContainerAccess implements AutoCloseable {
             }
             TestClients clients = new TestClients(url, TestPki.load(dir));
             ServingPki.writePrivate(dir.resolve("kubeconfig"),
-                    Kubeconfigs.yaml(url, "default", clients.credentials(KapiServer.ADMIN, "system:masters")));
+                    clients.credentials(KapiServer.ADMIN, "system:masters").kubeconfig(url, "default"));
             return new ContainerAccess(dir, url, clients);
         } catch (IOException e) {
-            deleteTree(dir);
+            DataDirs.delete(dir);
             throw new UncheckedIOException("cannot copy Kapi's CA out of the container", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            deleteTree(dir);
+            DataDirs.delete(dir);
             throw new IllegalStateException("interrupted while copying Kapi's CA out of the container", e);
         } catch (RuntimeException e) {
-            deleteTree(dir);
+            DataDirs.delete(dir);
             throw e;
         }
     }
@@ -88,18 +86,7 @@ final class ContainerAccess implements AutoCloseable {
         try {
             clients.close();
         } finally {
-            deleteTree(dir);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temporary directory left behind is not worth failing the test for
+            DataDirs.delete(dir);
         }
     }
 }

@@ -1,5 +1,8 @@
 package dev.kapi.testing;
 
+import dev.kapi.apiserver.server.Kubeconfigs;
+
+import java.net.URI;
 import java.util.List;
 
 /**
@@ -11,5 +14,10 @@ public record Credentials(String user, List<String> groups, String certificatePe
 
     public Credentials {
         groups = List.copyOf(groups);
+    }
+
+    /** A kubeconfig (YAML) for these credentials at {@code server}, its context in {@code namespace}. */
+    public String kubeconfig(URI server, String namespace) {
+        return Kubeconfigs.yaml(server.toString(), user, namespace, caCertificatePem, certificatePem, keyPem);
     }
 }

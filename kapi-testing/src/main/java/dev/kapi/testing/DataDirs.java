@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
  * The temporary data directory of a test server ({@link KapiTest#inMemory()}): on Linux's RAM-backed
@@ -36,6 +38,18 @@ final class DataDirs {
                     && Files.getFileStore(SHM).getUsableSpace() >= MIN_FREE_IN_MEMORY;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /** Deletes a temporary directory and all in it; one left behind is not worth failing a test for. */
+    static void delete(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // left behind
         }
     }
 }

@@ -41,7 +41,7 @@ public interface KapiServer {
 
     /** A kubeconfig (YAML) for {@code user} in {@code groups}, its context set to {@link #namespace()}. */
     default String kubeconfig(String user, String... groups) {
-        return Kubeconfigs.yaml(url(), namespace(), credentials(user, groups));
+        return credentials(user, groups).kubeconfig(url(), namespace());
     }
 
     /** A fabric8 client for the administrator, in {@link #namespace()}. */

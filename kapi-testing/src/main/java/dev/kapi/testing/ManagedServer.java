@@ -1,10 +1,6 @@
 package dev.kapi.testing;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * A server the extension started: its own temporary data directory ({@link DataDirs}), the CRDs its
@@ -42,15 +38,7 @@ final class ManagedServer implements AutoCloseable {
         try {
             server.close();
         } finally {
-            deleteTree(dataDir);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temporary directory left behind is not worth failing the run for
+            DataDirs.delete(dataDir);
         }
     }
 }

@@ -40,14 +40,14 @@ final class TestClients implements AutoCloseable {
     }
 
     KubernetesClient fabric8(String namespace, String user, String... groups) {
-        Config config = Config.fromKubeconfig(Kubeconfigs.yaml(url, namespace, credentials(user, groups)));
+        Config config = Config.fromKubeconfig(credentials(user, groups).kubeconfig(url, namespace));
         KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
         open.add(client);
         return client;
     }
 
     ApiClient clientJava(String namespace, String user, String... groups) {
-        ClientJavaClients.Made made = ClientJavaClients.make(Kubeconfigs.yaml(url, namespace, credentials(user, groups)));
+        ClientJavaClients.Made made = ClientJavaClients.make(credentials(user, groups).kubeconfig(url, namespace));
         open.add(made.closer());
         return made.client();
     }

@@ -12,11 +12,9 @@ import org.springframework.stereotype.Component;
 
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -55,7 +53,7 @@ public class KubeconfigWriter {
         Files.createDirectories(path.getParent());
         Certificates.Issued admin = Certificates.client(pki.ca(), "system:admin", List.of("system:masters"),
                 ADMIN_CERT_VALIDITY);
-        ServingPki.writePrivate(path, kubeconfig("https://" + host + ":" + port,
+        ServingPki.writePrivate(path, Kubeconfigs.yaml("https://" + host + ":" + port, "kapi-admin", "default",
                 Pem.certificates(pki.trustForClients()), Pem.certificates(List.of(admin.certificate())),
                 Pem.privateKeyForKubeconfig(admin.key(), admin.certificate().getPublicKey())));
         LOG.info("Wrote kubeconfig {}", path);
@@ -65,33 +63,5 @@ public class KubeconfigWriter {
         } else {
             StartupBanner.print(System.out, "https://" + host + ":" + port, path, options);
         }
-    }
-
-    static String kubeconfig(String server, String caPem, String certPem, String keyPem) {
-        return """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: kapi
-                  cluster:
-                    server: %s
-                    certificate-authority-data: %s
-                contexts:
-                - name: kapi
-                  context:
-                    cluster: kapi
-                    user: kapi-admin
-                    namespace: default
-                current-context: kapi
-                users:
-                - name: kapi-admin
-                  user:
-                    client-certificate-data: %s
-                    client-key-data: %s
-                """.formatted(server, base64(caPem), base64(certPem), base64(keyPem));
-    }
-
-    private static String base64(String pem) {
-        return Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.US_ASCII));
     }
 }
