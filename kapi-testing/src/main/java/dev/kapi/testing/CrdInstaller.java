@@ -53,7 +53,8 @@ final class CrdInstaller {
             crds.addAll(CrdGeneration.generate(admin, classes));
         }
         for (CustomResourceDefinition crd : crds) {
-            admin.resource(crd).create();
+            // applied, not created: a server on an etcd of an earlier run (--etcd-servers) may have it already
+            admin.resource(crd).fieldManager("kapi-testing").forceConflicts().serverSideApply();
         }
         HttpClient http = server.httpClient(KapiServer.ADMIN, "system:masters");
         for (CustomResourceDefinition crd : crds) {

@@ -16,6 +16,12 @@ public record Credentials(String user, List<String> groups, String certificatePe
         groups = List.copyOf(groups);
     }
 
+    /** Names the user and groups; never the key. */
+    @Override
+    public String toString() {
+        return "Credentials[user=" + user + ", groups=" + groups + "]";
+    }
+
     /** A kubeconfig (YAML) for these credentials at {@code server}, its context in {@code namespace}. */
     public String kubeconfig(URI server, String namespace) {
         return Kubeconfigs.yaml(server.toString(), user, namespace, caCertificatePem, certificatePem, keyPem);

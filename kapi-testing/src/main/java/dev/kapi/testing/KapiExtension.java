@@ -8,8 +8,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.TestInstancePostProcessor;
+import org.junit.platform.commons.support.AnnotationSupport;
 
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -23,6 +25,9 @@ public final class KapiExtension implements BeforeAllCallback, TestInstancePostP
 
     private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(KapiExtension.class);
     private static final AtomicLong NAMESPACES = new AtomicLong();
+    /** Names this JVM's test namespaces apart from another run's on the same etcd ({@code --etcd-servers}). */
+    private static final String RUN = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36), 36);
+    private static final String TEST_VIEW = "test-view";
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -40,23 +45,21 @@ public final class KapiExtension implements BeforeAllCallback, TestInstancePostP
         if (!settings(context).namespacePerTest()) {
             return;
         }
-        ScopedServer server = server(context);
-        String namespace = "test-" + NAMESPACES.incrementAndGet();
-        TestNamespaces.create(server.client(), namespace);
-        server.namespace(namespace);
-        context.getStore(STORE).put("namespace", namespace);
+        ScopedServer classView = server(context);
+        String namespace = "test-" + NAMESPACES.incrementAndGet() + "-" + RUN;
+        TestNamespaces.create(classView.client(), namespace);
+        ScopedServer testView = classView.inNamespace(namespace);
+        context.getStore(STORE).put(TEST_VIEW, testView);
         for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
-            Injection.setInstance(instance, server);
+            Injection.setInstance(instance, testView);
         }
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
-        String namespace = context.getStore(STORE).remove("namespace", String.class);
-        if (namespace != null) {
-            ScopedServer server = server(context);
-            server.namespace("default");
-            TestNamespaces.delete(server.client(), namespace);
+        ScopedServer testView = context.getStore(STORE).remove(TEST_VIEW, ScopedServer.class);
+        if (testView != null) {
+            TestNamespaces.delete(server(context).client(), testView.namespace());
         }
     }
 
@@ -65,42 +68,50 @@ public final class KapiExtension implements BeforeAllCallback, TestInstancePostP
         return Injection.supports(parameter.getParameter().getType());
     }
 
+    /** A test method's parameters (and its {@code @BeforeEach} methods') see the test's namespace. */
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return Injection.value(parameter.getParameter().getType(), server(context));
+        ScopedServer testView = context.getTestMethod().isPresent()
+                ? context.getStore(STORE).get(TEST_VIEW, ScopedServer.class) : null;
+        return Injection.value(parameter.getParameter().getType(), testView != null ? testView : server(context));
     }
 
     /** The class's view of its server, made once per class (a nested class finds its enclosing class's). */
     private static ScopedServer server(ExtensionContext context) {
         ExtensionContext declaring = declaringContext(context);
-        return declaring.getStore(STORE).computeIfAbsent("server", k -> {
+        Class<?> declaringClass = declaring.getRequiredTestClass();
+        return declaring.getStore(STORE).getOrComputeIfAbsent("server:" + declaringClass.getName(), k -> {
             KapiTest test = settings(declaring);
             ServerSettings settings = ServerSettings.of(test);
             ManagedServer managed = test.scope() == KapiTest.Scope.SHARED
-                    ? declaring.getRoot().getStore(STORE).computeIfAbsent(settings,
+                    ? declaring.getRoot().getStore(STORE).getOrComputeIfAbsent(settings,
                             s -> ManagedServer.start(settings), ManagedServer.class)
-                    : declaring.getStore(STORE).computeIfAbsent("owned",
+                    : declaring.getStore(STORE).getOrComputeIfAbsent("owned:" + declaringClass.getName(),
                             s -> ManagedServer.start(settings), ManagedServer.class);
             return new ScopedServer(managed.server());
         }, ScopedServer.class);
     }
 
-    /** The context of the outermost class annotated {@link KapiTest} around this one. */
+    /**
+     * The context of the innermost class around this test that is annotated {@link KapiTest} (directly, through a
+     * composed annotation, or inherited): a {@code @Nested} class without its own annotation shares its enclosing
+     * class's server, one with its own annotation gets its own.
+     */
     private static ExtensionContext declaringContext(ExtensionContext context) {
-        ExtensionContext found = null;
         for (Optional<ExtensionContext> c = Optional.of(context); c.isPresent(); c = c.get().getParent()) {
             if (c.get().getTestClass().isPresent() && c.get().getTestMethod().isEmpty()
-                    && c.get().getTestClass().get().isAnnotationPresent(KapiTest.class)) {
-                found = c.get();
+                    && annotation(c.get().getTestClass().get()).isPresent()) {
+                return c.get();
             }
         }
-        if (found == null) {
-            throw new ExtensionConfigurationException("KapiExtension needs @KapiTest on the test class");
-        }
-        return found;
+        throw new ExtensionConfigurationException("KapiExtension needs @KapiTest on the test class");
+    }
+
+    private static Optional<KapiTest> annotation(Class<?> testClass) {
+        return AnnotationSupport.findAnnotation(testClass, KapiTest.class);
     }
 
     private static KapiTest settings(ExtensionContext context) {
-        return declaringContext(context).getRequiredTestClass().getAnnotation(KapiTest.class);
+        return annotation(declaringContext(context).getRequiredTestClass()).orElseThrow();
     }
 }

@@ -42,9 +42,12 @@ public final class KapiTestServer implements KapiServer, AutoCloseable {
      * Starts a server and returns once it serves.
      *
      * @param flags more kube-apiserver flags ({@code --name=value} or {@code --name value})
-     * @throws IllegalArgumentException for a flag the server does not know ({@code unknown flag: --x})
+     * @throws IllegalArgumentException for a flag the server does not know ({@code unknown flag: --x}), or one the
+     *     test server sets itself ({@code --secure-port}, {@code --bind-address}, {@code --data-dir},
+     *     {@code --write-kubeconfig}, Spring's {@code --spring.*} and {@code --server.*})
      */
     public static KapiTestServer start(Path dataDir, String... flags) {
+        refuseReserved(KapiApplication.flags(flags));
         List<String> given = new ArrayList<>(List.of("--secure-port=0", "--bind-address=127.0.0.1",
                 "--data-dir=" + dataDir));
         given.addAll(List.of(flags));
@@ -52,9 +55,33 @@ public final class KapiTestServer implements KapiServer, AutoCloseable {
         args.add("--spring.config.location=" + ServerConfigFile.location());
         SharedKeys.seed(dataDir);
         ConfigurableApplicationContext context = ServerApplication.create().run(args.toArray(String[]::new));
-        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-        return new KapiTestServer(context, dataDir, port);
+        try {
+            int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+            return new KapiTestServer(context, dataDir, port);
+        } catch (RuntimeException e) {
+            context.close();
+            throw e;
+        }
     }
+
+    /**
+     * Flags a test server sets itself ({@code --secure-port}, {@code --bind-address}, {@code --data-dir},
+     * {@code --write-kubeconfig}), and Spring's own properties, whose conditions the server's ahead-of-time bean
+     * definitions fixed when it was built: given again they would be joined to the server's values, not replace
+     * them.
+     */
+    private static void refuseReserved(String[] flags) {
+        for (String flag : flags) {
+            String name = flag.contains("=") ? flag.substring(0, flag.indexOf('=')) : flag;
+            if (RESERVED.contains(name) || name.startsWith("--spring.") || name.startsWith("--server.")
+                    || name.startsWith("--management.")) {
+                throw new IllegalArgumentException(name + " is set by the test server itself and cannot be given");
+            }
+        }
+    }
+
+    private static final java.util.Set<String> RESERVED = java.util.Set.of("--secure-port", "--bind-address",
+            "--data-dir", "--write-kubeconfig");
 
     @Override
     public URI url() {

@@ -18,7 +18,13 @@ final class ManagedServer implements AutoCloseable {
 
     static ManagedServer start(ServerSettings settings) {
         Path dir = DataDirs.create(settings.inMemory());
-        KapiTestServer server = KapiTestServer.start(dir.resolve("data"), settings.serverFlags().toArray(String[]::new));
+        KapiTestServer server;
+        try {
+            server = KapiTestServer.start(dir.resolve("data"), settings.serverFlags().toArray(String[]::new));
+        } catch (RuntimeException e) {
+            DataDirs.delete(dir);
+            throw e;
+        }
         ManagedServer managed = new ManagedServer(server, dir);
         try {
             CrdInstaller.install(server, settings.crds(), settings.crdClasses());

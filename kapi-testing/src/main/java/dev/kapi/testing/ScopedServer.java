@@ -9,23 +9,30 @@ import java.net.http.HttpClient;
 import java.nio.file.Path;
 
 /**
- * One test class's view of a server (its own, or one shared by the run): the same server, with the namespace
- * of the test method running now ({@link KapiTest#namespacePerTest()}). Its admin client is made once and
- * narrowed to each test's namespace.
+ * A test's view of a server (the class's own, or one shared by the run) in one namespace: {@code default} for the
+ * class, the test method's fresh namespace under {@link KapiTest#namespacePerTest()} ({@link #inNamespace}). Views
+ * of one class share its admin clients, made once and narrowed to each view's namespace; concurrent test
+ * methods each have their own view.
  */
 final class ScopedServer implements KapiServer {
 
     private final KapiTestServer server;
-    private volatile String namespace = "default";
-    private volatile KubernetesClient admin;
-    private volatile ApiClient adminApiClient;
+    private final String namespace;
+    private final AdminClients admin;
 
     ScopedServer(KapiTestServer server) {
-        this.server = server;
+        this(server, "default", new AdminClients(server));
     }
 
-    void namespace(String namespace) {
+    private ScopedServer(KapiTestServer server, String namespace, AdminClients admin) {
+        this.server = server;
         this.namespace = namespace;
+        this.admin = admin;
+    }
+
+    /** The same server and admin clients, in {@code namespace}. */
+    ScopedServer inNamespace(String namespace) {
+        return new ScopedServer(server, namespace, admin);
     }
 
     @Override
@@ -48,19 +55,10 @@ final class ScopedServer implements KapiServer {
         return server.credentials(user, groups);
     }
 
-    /** The administrator's client in this test's namespace (one client underneath, shared by the tests). */
+    /** The administrator's client in this view's namespace (one client underneath, shared by the class). */
     @Override
     public KubernetesClient client() {
-        KubernetesClient made = admin;
-        if (made == null) {
-            synchronized (this) {
-                if (admin == null) {
-                    admin = server.clients().fabric8("default", ADMIN, "system:masters");
-                }
-                made = admin;
-            }
-        }
-        return made.adapt(NamespacedKubernetesClient.class).inNamespace(namespace);
+        return admin.fabric8().adapt(NamespacedKubernetesClient.class).inNamespace(namespace);
     }
 
     @Override
@@ -68,17 +66,10 @@ final class ScopedServer implements KapiServer {
         return server.clients().fabric8(namespace, user, groups);
     }
 
-    /** The administrator's client-java client, made once. */
+    /** The administrator's client-java client, made once per class. */
     @Override
     public ApiClient apiClient() {
-        if (adminApiClient == null) {
-            synchronized (this) {
-                if (adminApiClient == null) {
-                    adminApiClient = apiClient(ADMIN, "system:masters");
-                }
-            }
-        }
-        return adminApiClient;
+        return admin.clientJava();
     }
 
     @Override
@@ -99,5 +90,31 @@ final class ScopedServer implements KapiServer {
     @Override
     public String toString() {
         return "Kapi at " + url() + " (namespace " + namespace + ")";
+    }
+
+    /** The administrator's clients of one class's views, made on first use. */
+    private static final class AdminClients {
+
+        private final KapiTestServer server;
+        private KubernetesClient fabric8;
+        private ApiClient clientJava;
+
+        AdminClients(KapiTestServer server) {
+            this.server = server;
+        }
+
+        synchronized KubernetesClient fabric8() {
+            if (fabric8 == null) {
+                fabric8 = server.clients().fabric8("default", ADMIN, "system:masters");
+            }
+            return fabric8;
+        }
+
+        synchronized ApiClient clientJava() {
+            if (clientJava == null) {
+                clientJava = server.clients().clientJava("default", ADMIN, "system:masters");
+            }
+            return clientJava;
+        }
     }
 }

@@ -6,6 +6,8 @@ import org.springframework.boot.web.server.servlet.context.ServletWebServerAppli
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.web.context.support.StandardServletEnvironment;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +33,21 @@ final class ServerApplication {
         ApplicationContextInitializer<?> generated = generatedInitializer();
         SpringApplication app = generated == null ? new SpringApplication(KapiApplication.class) : new Aot(generated);
         app.setLogStartupInfo(false);
+        app.setEnvironment(isolatedEnvironment());
         return app;
+    }
+
+    /**
+     * An environment without the JVM's system properties and the process's environment variables: the server's
+     * flags come from its command line and its own {@code application.yaml} only, so a {@code SERVER_PORT},
+     * {@code -Dserver.port}, {@code ETCD_SERVERS} or {@code SPRING_APPLICATION_JSON} meant for the test's own
+     * application does not change the test server.
+     */
+    static StandardServletEnvironment isolatedEnvironment() {
+        StandardServletEnvironment environment = new StandardServletEnvironment();
+        environment.getPropertySources().remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
+        environment.getPropertySources().remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
+        return environment;
     }
 
     /** Whether this server's classes carry the ahead-of-time bean definitions. */

@@ -21,11 +21,15 @@ final class ServerConfigFile {
     }
 
     static String location() {
-        URL code = KapiApplication.class.getProtectionDomain().getCodeSource().getLocation();
+        var source = KapiApplication.class.getProtectionDomain().getCodeSource();
+        if (source == null || source.getLocation() == null) {
+            return "classpath:/" + NAME;
+        }
+        URL code = source.getLocation();
         try {
             Path path = Path.of(code.toURI());
             if (Files.isDirectory(path)) {
-                return "file:" + path.resolve(NAME);
+                return path.resolve(NAME).toUri().toString();
             }
             return "jar:" + path.toUri() + "!/" + NAME;
         } catch (URISyntaxException e) {

@@ -2,6 +2,7 @@ package dev.kapi.testing;
 
 import dev.kapi.apiserver.server.tls.Pem;
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kubernetes.client.openapi.ApiClient;
@@ -12,10 +13,12 @@ import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -40,10 +43,30 @@ final class TestClients implements AutoCloseable {
     }
 
     KubernetesClient fabric8(String namespace, String user, String... groups) {
-        Config config = Config.fromKubeconfig(credentials(user, groups).kubeconfig(url, namespace));
-        KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+        KubernetesClient client = new KubernetesClientBuilder().withConfig(fabric8Config(namespace, user, groups)).build();
         open.add(client);
         return client;
+    }
+
+    /**
+     * The client's configuration from these credentials alone: {@code Config.empty()}, so that nothing of the test's
+     * environment ({@code KUBERNETES_MASTER}, a token, impersonation, {@code HTTPS_PROXY}, ~/.kube/config) is laid
+     * over it as fabric8's auto-configuration would.
+     */
+    Config fabric8Config(String namespace, String user, String... groups) {
+        Credentials c = credentials(user, groups);
+        return new ConfigBuilder(Config.empty()).withMasterUrl(url.toString())
+                .withCaCertData(base64(c.caCertificatePem())).withClientCertData(base64(c.certificatePem()))
+                .withClientKeyData(base64(c.keyPem())).withClientKeyAlgo(keyAlgorithm(c.keyPem()))
+                .withNamespace(namespace).build();
+    }
+
+    private static String keyAlgorithm(String keyPem) {
+        return keyPem.contains("BEGIN EC PRIVATE KEY") ? "EC" : "RSA";
+    }
+
+    private static String base64(String pem) {
+        return Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.US_ASCII));
     }
 
     ApiClient clientJava(String namespace, String user, String... groups) {

@@ -79,6 +79,14 @@ class KapiExtensionTest {
         String yaml = kapi.kubeconfig("alice", "dev");
         assertThat(yaml).contains("namespace: \"" + kapi.namespace() + "\"").contains("client-key-data:");
         assertThat(kapi.credentials("alice", "dev").certificatePem()).startsWith("-----BEGIN CERTIFICATE-----");
+        assertThat(kapi.credentials("alice", "dev").toString()).doesNotContain("PRIVATE KEY");
+        // the YAML as a client reads it: alice is authenticated (a 403 names her), and has no rights
+        try (KubernetesClient alice = new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+                .withConfig(io.fabric8.kubernetes.client.Config.fromKubeconfig(yaml)).build()) {
+            assertThatThrownBy(() -> alice.configMaps().list())
+                    .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getMessage())
+                            .contains("User \"alice\" cannot list resource \"configmaps\""));
+        }
         assertThat(kapi.adminCredentials().groups()).containsExactly("system:masters");
     }
 

@@ -53,6 +53,36 @@ class KapiTestServerTest {
     }
 
     @Test
+    void theTestsEnvironmentDoesNotReachTheServerNorItsClients(@TempDir Path dir) {
+        // what a Spring application's tests or a developer's shell often set, for something else
+        System.setProperty("server.port", "1");
+        System.setProperty("kubernetes.master", "https://192.0.2.1:1");
+        System.setProperty("kubernetes.auth.token", "not-for-the-test-server");
+        try (KapiTestServer kapi = KapiTestServer.start(dir.resolve("kapi"))) {
+            assertThat(kapi.url().getPort()).isNotEqualTo(1);
+            var admin = kapi.client();
+            assertThat(admin.getMasterUrl().toString()).startsWith(kapi.url().toString());
+            assertThat(admin.getConfiguration().getAutoOAuthToken()).isNull();
+            assertThat(admin.getConfiguration().getOauthToken()).isNull();
+            assertThat(admin.namespaces().withName("default").get()).isNotNull();
+        } finally {
+            System.clearProperty("server.port");
+            System.clearProperty("kubernetes.master");
+            System.clearProperty("kubernetes.auth.token");
+        }
+    }
+
+    @Test
+    void flagsTheTestServerSetsItselfAreRefused(@TempDir Path dir) {
+        for (String flag : new String[] {"--secure-port=6443", "--data-dir=/tmp/x", "--bind-address=0.0.0.0",
+                "--write-kubeconfig=/tmp/k", "--server.port=1", "--spring.main.lazy-initialization=true"}) {
+            assertThatThrownBy(() -> KapiTestServer.start(dir.resolve("kapi"), flag))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("set by the test server");
+        }
+        assertThat(dir.resolve("kapi")).doesNotExist();
+    }
+
+    @Test
     void anUnknownFlagIsRefusedBeforeAnythingStarts(@TempDir Path dir) {
         assertThatThrownBy(() -> KapiTestServer.start(dir.resolve("kapi"), "--etcd-server=http://127.0.0.1:2379"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("unknown flag: --etcd-server");

@@ -69,11 +69,34 @@ class SettingsTest {
         }
     }
 
+    @Nested
+    @KapiTest(scope = KapiTest.Scope.SHARED, flags = "--watch-cache=true")
+    class SharedWithOtherSettings {
+
+        @Test
+        void getsAServerOfItsOwn(KapiServer kapi) {
+            SHARED.put("other", kapi.url());
+            assertThat(kapi.url()).isNotIn(SHARED.get("one"), SHARED.get("two"));
+        }
+    }
+
+    @Test
+    void flagsThatAttributesSetAreRefused() {
+        @KapiTest(flags = "--authorization-mode=AlwaysAllow")
+        final class Misconfigured {
+        }
+        assertThatThrownBy(() -> ServerSettings.of(Misconfigured.class.getAnnotation(KapiTest.class)).serverFlags())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("authorizationMode");
+    }
+
     private static void assertSharedWith(String me, String other, KapiServer kapi) {
         SHARED.put(me, kapi.url());
-        // whichever of the two runs second compares
+        // whichever of the two runs second compares; the class with other settings, whenever it ran, differs
         if (SHARED.containsKey(other)) {
             assertThat(SHARED.get(other)).isEqualTo(kapi.url());
+        }
+        if (SHARED.containsKey("other")) {
+            assertThat(SHARED.get("other")).isNotEqualTo(kapi.url());
         }
     }
 }
