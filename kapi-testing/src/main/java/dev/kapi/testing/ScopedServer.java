@@ -1,7 +1,6 @@
 package dev.kapi.testing;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.kubernetes.client.openapi.ApiClient;
 
 import java.net.URI;
@@ -10,29 +9,27 @@ import java.nio.file.Path;
 
 /**
  * A test's view of a server (the class's own, or one shared by the run) in one namespace: {@code default} for the
- * class, the test method's fresh namespace under {@link KapiTest#namespacePerTest()} ({@link #inNamespace}). Views
- * of one class share its admin clients, made once and narrowed to each view's namespace; concurrent test
- * methods each have their own view.
+ * class, the test method's fresh namespace under {@link KapiTest#namespacePerTest()} ({@link #inNamespace});
+ * concurrent test methods each have their own view. Its clients are the server's, one per user, narrowed to the
+ * view's namespace ({@link TestClients}).
  */
 final class ScopedServer implements KapiServer {
 
     private final KapiTestServer server;
     private final String namespace;
-    private final AdminClients admin;
 
     ScopedServer(KapiTestServer server) {
-        this(server, "default", new AdminClients(server));
+        this(server, "default");
     }
 
-    private ScopedServer(KapiTestServer server, String namespace, AdminClients admin) {
+    private ScopedServer(KapiTestServer server, String namespace) {
         this.server = server;
         this.namespace = namespace;
-        this.admin = admin;
     }
 
-    /** The same server and admin clients, in {@code namespace}. */
+    /** The same server, in {@code namespace}. */
     ScopedServer inNamespace(String namespace) {
-        return new ScopedServer(server, namespace, admin);
+        return new ScopedServer(server, namespace);
     }
 
     @Override
@@ -55,21 +52,9 @@ final class ScopedServer implements KapiServer {
         return server.credentials(user, groups);
     }
 
-    /** The administrator's client in this view's namespace (one client underneath, shared by the class). */
-    @Override
-    public KubernetesClient client() {
-        return admin.fabric8().adapt(NamespacedKubernetesClient.class).inNamespace(namespace);
-    }
-
     @Override
     public KubernetesClient client(String user, String... groups) {
         return server.clients().fabric8(namespace, user, groups);
-    }
-
-    /** The administrator's client-java client, made once per class. */
-    @Override
-    public ApiClient apiClient() {
-        return admin.clientJava();
     }
 
     @Override
@@ -90,31 +75,5 @@ final class ScopedServer implements KapiServer {
     @Override
     public String toString() {
         return "Kapi at " + url() + " (namespace " + namespace + ")";
-    }
-
-    /** The administrator's clients of one class's views, made on first use. */
-    private static final class AdminClients {
-
-        private final KapiTestServer server;
-        private KubernetesClient fabric8;
-        private ApiClient clientJava;
-
-        AdminClients(KapiTestServer server) {
-            this.server = server;
-        }
-
-        synchronized KubernetesClient fabric8() {
-            if (fabric8 == null) {
-                fabric8 = server.clients().fabric8("default", ADMIN, "system:masters");
-            }
-            return fabric8;
-        }
-
-        synchronized ApiClient clientJava() {
-            if (clientJava == null) {
-                clientJava = server.clients().clientJava("default", ADMIN, "system:masters");
-            }
-            return clientJava;
-        }
     }
 }

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.kubernetes.client.openapi.ApiClient;
 
 import javax.net.ssl.KeyManagerFactory;
@@ -20,7 +21,9 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -32,6 +35,9 @@ final class TestClients implements AutoCloseable {
     private final URI url;
     private final TestPki pki;
     private final Queue<AutoCloseable> open = new ConcurrentLinkedQueue<>();
+    private final Map<List<String>, KubernetesClient> fabric8Clients = new ConcurrentHashMap<>();
+    /** Values are client-java's ApiClient, held as Object so that this class loads without client-java. */
+    private final Map<List<String>, Object> clientJavaClients = new ConcurrentHashMap<>();
 
     TestClients(URI url, TestPki pki) {
         this.url = url;
@@ -42,10 +48,25 @@ final class TestClients implements AutoCloseable {
         return pki.credentials(user, groups);
     }
 
+    /**
+     * A fabric8 client for the user in {@code namespace}: one client per user and groups (one HTTP client, one
+     * connection pool), narrowed to each namespace asked for, so that a run's many tests on a shared server do not
+     * pile up clients until the server stops.
+     */
     KubernetesClient fabric8(String namespace, String user, String... groups) {
-        KubernetesClient client = new KubernetesClientBuilder().withConfig(fabric8Config(namespace, user, groups)).build();
-        open.add(client);
-        return client;
+        KubernetesClient base = fabric8Clients.computeIfAbsent(key(user, groups), k -> {
+            KubernetesClient made = new KubernetesClientBuilder()
+                    .withConfig(fabric8Config("default", user, groups)).build();
+            open.add(made);
+            return made;
+        });
+        return base.adapt(NamespacedKubernetesClient.class).inNamespace(namespace);
+    }
+
+    private static List<String> key(String user, String... groups) {
+        List<String> key = new java.util.ArrayList<>(List.of(groups));
+        key.addFirst(user);
+        return List.copyOf(key);
     }
 
     /**
@@ -69,10 +90,13 @@ final class TestClients implements AutoCloseable {
         return Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.US_ASCII));
     }
 
+    /** A client-java client for the user (one per user and groups; its calls name their namespace). */
     ApiClient clientJava(String namespace, String user, String... groups) {
-        ClientJavaClients.Made made = ClientJavaClients.make(credentials(user, groups).kubeconfig(url, namespace));
-        open.add(made.closer());
-        return made.client();
+        return (ApiClient) clientJavaClients.computeIfAbsent(key(user, groups), k -> {
+            ClientJavaClients.Made made = ClientJavaClients.make(credentials(user, groups).kubeconfig(url, namespace));
+            open.add(made.closer());
+            return made.client();
+        });
     }
 
     HttpClient http(String user, String... groups) {
