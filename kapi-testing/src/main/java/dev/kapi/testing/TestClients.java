@@ -54,7 +54,11 @@ final class TestClients implements AutoCloseable {
      * pile up clients until the server stops.
      */
     KubernetesClient fabric8(String namespace, String user, String... groups) {
-        KubernetesClient base = fabric8Clients.computeIfAbsent(key(user, groups), k -> {
+        // a test that closed a client it was given (try-with-resources) closed the shared one: make a new one
+        KubernetesClient base = fabric8Clients.compute(key(user, groups), (k, known) -> {
+            if (known != null && !known.getHttpClient().isClosed()) {
+                return known;
+            }
             KubernetesClient made = new KubernetesClientBuilder()
                     .withConfig(fabric8Config("default", user, groups)).build();
             open.add(made);

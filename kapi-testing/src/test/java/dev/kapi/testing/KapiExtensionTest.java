@@ -74,6 +74,15 @@ class KapiExtensionTest {
     }
 
     @Test
+    void aClientATestClosedIsMadeAgain() {
+        try (KubernetesClient bob = kapi.client("bob")) {
+            assertThatThrownBy(() -> bob.configMaps().list()).isInstanceOf(KubernetesClientException.class);
+        }
+        assertThatThrownBy(() -> kapi.client("bob").configMaps().list())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+    }
+
+    @Test
     void theKubeconfigsWorkForKubectl() throws Exception {
         assertThat(Files.readString(kapi.kubeconfig())).contains("server: " + kapi.url());
         String yaml = kapi.kubeconfig("alice", "dev");
