@@ -27,9 +27,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * kube's resourcequota controller: keeps each ResourceQuota's {@code status.hard} equal to {@code spec.hard}
@@ -41,14 +43,21 @@ import java.util.Set;
  * <p>A quota is computed when it is added, when its spec changes (or its status stops matching its spec),
  * every {@link #RESYNC} (kube's {@code --resource-quota-sync-period}), and when an object it counts is deleted
  * or changes what it uses (a pod that finishes): its monitors ({@link QuotaMonitors}) tell. So usage drops after
- * deletes, and a create that was charged but then not stored (its name was taken) stops counting at the next
- * computation, as in kube. Quotas on {@code count/} of resources without a monitor here are computed again
+ * deletes, and a create that was charged but then not stored (its name was taken) stops counting, as in kube;
+ * a lower usage is written only when a second computation {@link #LOWER_AFTER} later still finds it, so that a
+ * create charged but not yet stored is never uncounted. Quotas on {@code count/} of resources without a monitor here are computed again
  * every {@link #UNWATCHED_RECHECK} instead (kube watches every resource).
  */
 final class ResourceQuotaController extends Controller {
 
     static final Duration RESYNC = Duration.ofMinutes(5);
     static final Duration UNWATCHED_RECHECK = Duration.ofSeconds(10);
+    /**
+     * How long a lower usage must hold before it is written. Admission charges a quota before the object is
+     * stored; a computation between the two would count one object less and let the next creates past the
+     * quota (kube's controller has that window too, though it computes less often).
+     */
+    static final Duration LOWER_AFTER = Duration.ofSeconds(1);
     private static final Logger LOG = LoggerFactory.getLogger(ResourceQuotaController.class);
     private static final GroupResource QUOTAS = new GroupResource("", "resourcequotas");
 
@@ -59,6 +68,8 @@ final class ResourceQuotaController extends Controller {
     private final StoreRegistry stores;
     private final WritePipeline writes;
     private final Evaluators evaluators;
+    /** Per quota key, when a computation first found a lower usage than the quota's (System.nanoTime). */
+    private final Map<String, Long> lowerSeen = new ConcurrentHashMap<>();
 
     ResourceQuotaController(Informer<ResourceQuota> quotas, QuotaMonitors monitors, Store<ResourceQuota> quotaStore,
                             StoreRegistry stores, WritePipeline writes, Evaluators evaluators) {
@@ -150,6 +161,16 @@ final class ResourceQuotaController extends Controller {
             throw e;
         }
         ResourceQuotaStatus status = QuotaUsage.status(quota, evaluators, this::list);
+        if (lowers(quota.getStatus(), status)) {
+            // a create that admission charged may not be stored yet: lower the usage only if a computation at
+            // least LOWER_AFTER later still finds it lower (a charge whose object was never stored, or a delete)
+            Long first = lowerSeen.putIfAbsent(key, System.nanoTime());
+            if (first == null || System.nanoTime() - first < LOWER_AFTER.toNanos()) {
+                queue.addAfter(key, LOWER_AFTER);
+                return true;
+            }
+        }
+        lowerSeen.remove(key);
         if (!QuotaUsage.same(quota.getStatus(), status)) {
             String resourceVersion = quota.getMetadata().getResourceVersion();
             try {
@@ -173,6 +194,20 @@ final class ResourceQuotaController extends Controller {
             queue.addAfter(key, UNWATCHED_RECHECK);
         }
         return true;
+    }
+
+    /** Whether {@code computed} uses less of some resource than {@code current} says is used. */
+    private static boolean lowers(ResourceQuotaStatus current, ResourceQuotaStatus computed) {
+        if (current == null || current.getUsed() == null || computed.getUsed() == null) {
+            return false;
+        }
+        for (var used : computed.getUsed().entrySet()) {
+            var was = current.getUsed().get(used.getKey());
+            if (was != null && used.getValue().getNumericalAmount().compareTo(was.getNumericalAmount()) < 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The objects of a served namespaced resource in one namespace, read from its store. */

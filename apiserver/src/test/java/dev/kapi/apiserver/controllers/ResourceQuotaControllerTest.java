@@ -131,6 +131,37 @@ class ResourceQuotaControllerTest {
     }
 
     @Test
+    void aComputationWhileAChargedCreateIsInFlightDoesNotUncountIt() throws Exception {
+        start(ResourceQuotaController.RESYNC);
+        pod("a", "100m");
+        quota(Map.of("pods", "5"));
+        awaitStatus("hard {pods=5} used {pods=1}");
+        // admission charges the quota for pod b, and the create is on its way to storage
+        Writes.update(quotas, NS, "q", "status", q -> {
+            q.getStatus().setUsed(Map.of("pods", new Quantity("2")));
+            return q;
+        });
+        // meanwhile a spec change makes the controller compute the usage: it lists one pod
+        Writes.update(quotas, NS, "q", q -> {
+            q.getSpec().setHard(Map.of("pods", new Quantity("6")));
+            return q;
+        });
+        List<String> seen = new ArrayList<>();
+        long storeAt = System.nanoTime() + Duration.ofMillis(300).toNanos();
+        boolean stored = false;
+        for (long end = System.nanoTime() + Duration.ofMillis(2500).toNanos(); System.nanoTime() < end; ) {
+            if (!stored && System.nanoTime() > storeAt) {
+                pod("b", "100m");
+                stored = true;
+            }
+            seen.add(status());
+            Thread.sleep(20);
+        }
+        assertThat(seen).noneMatch(s -> s.contains("used {pods=1}"));
+        awaitStatus("hard {pods=6} used {pods=2}");
+    }
+
+    @Test
     void aResyncCorrectsAChargeWhoseObjectWasNeverStored() {
         start(Duration.ofSeconds(1));
         pod("a", "100m");
