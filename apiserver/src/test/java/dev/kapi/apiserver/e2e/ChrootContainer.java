@@ -70,10 +70,21 @@ final class ChrootContainer implements AutoCloseable {
         return process.toHandle().children().findFirst();
     }
 
+    /**
+     * Kills the namespace's PID 1 (and with it all in the namespace), then {@code unshare}. {@code --kill-child}
+     * alone does not do it: the parent-death signal it sets is cleared when {@code chroot} changes to the image's
+     * user, so the server outlived a killed {@code unshare} (found as orphans after CI runs).
+     */
     @Override
     public void close() throws InterruptedException {
+        List<ProcessHandle> inside = process.toHandle().descendants().toList();
+        inside.forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         process.waitFor();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (inside.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
     }
 
     private static String quoted(List<String> args) {
