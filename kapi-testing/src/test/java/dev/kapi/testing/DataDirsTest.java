@@ -30,4 +30,22 @@ class DataDirsTest {
             Files.delete(disk);
         }
     }
+
+    @Test
+    void directoriesOfJvmsThatAreGoneAreRemovedAndOthersKept(@org.junit.jupiter.api.io.TempDir Path parent)
+            throws Exception {
+        long gone = Long.MAX_VALUE - 7; // no such process
+        Path orphan = Files.createDirectories(parent.resolve("kapi-test-" + gone + "-abc/data/db"));
+        Path mine = Files.createDirectories(parent.resolve("kapi-test-" + ProcessHandle.current().pid() + "-abc"));
+        Path other = Files.createDirectories(parent.resolve("someone-else-" + gone));
+        Path unnamed = Files.createDirectories(parent.resolve("kapi-test-xyz"));
+
+        DataDirs.removeOrphans(parent);
+
+        assertThat(parent.resolve("kapi-test-" + gone + "-abc")).doesNotExist();
+        assertThat(orphan).doesNotExist();
+        assertThat(mine).isDirectory();
+        assertThat(other).isDirectory();
+        assertThat(unnamed).isDirectory();
+    }
 }
