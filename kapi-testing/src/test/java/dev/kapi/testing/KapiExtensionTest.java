@@ -99,6 +99,17 @@ class KapiExtensionTest {
         assertThat(kapi.adminCredentials().groups()).containsExactly("system:masters");
     }
 
+    /** Runs after every test of the class (and so after the extension's afterEach of each). */
+    @org.junit.jupiter.api.AfterAll
+    static void eachTestsNamespaceIsDeletedAfterIt() {
+        assertThat(NAMESPACES).isNotEmpty();
+        for (String ns : NAMESPACES) {
+            var namespace = sharedByTheClass.client().namespaces().withName(ns).get();
+            assertThat(namespace == null || namespace.getMetadata().getDeletionTimestamp() != null)
+                    .as("namespace %s is deleted or terminating", ns).isTrue();
+        }
+    }
+
     @Nested
     class ANestedClass {
 
