@@ -55,7 +55,7 @@ final class TestClients implements AutoCloseable {
      */
     KubernetesClient fabric8(String namespace, String user, String... groups) {
         // a test that closed a client it was given (try-with-resources) closed the shared one: make a new one
-        KubernetesClient base = fabric8Clients.compute(key(user, groups), (k, known) -> {
+        KubernetesClient base = fabric8Clients.compute(TestPki.userKey(user, groups), (k, known) -> {
             if (known != null && !known.getHttpClient().isClosed()) {
                 return known;
             }
@@ -65,12 +65,6 @@ final class TestClients implements AutoCloseable {
             return made;
         });
         return base.adapt(NamespacedKubernetesClient.class).inNamespace(namespace);
-    }
-
-    private static List<String> key(String user, String... groups) {
-        List<String> key = new java.util.ArrayList<>(List.of(groups));
-        key.addFirst(user);
-        return List.copyOf(key);
     }
 
     /**
@@ -96,7 +90,7 @@ final class TestClients implements AutoCloseable {
 
     /** A client-java client for the user (one per user and groups; its calls name their namespace). */
     ApiClient clientJava(String namespace, String user, String... groups) {
-        return (ApiClient) clientJavaClients.computeIfAbsent(key(user, groups), k -> {
+        return (ApiClient) clientJavaClients.computeIfAbsent(TestPki.userKey(user, groups), k -> {
             ClientJavaClients.Made made = ClientJavaClients.make(credentials(user, groups).kubeconfig(url, namespace));
             open.add(made.closer());
             return made.client();

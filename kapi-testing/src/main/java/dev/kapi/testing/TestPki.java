@@ -39,12 +39,17 @@ final class TestPki {
     }
 
     Credentials credentials(String user, String... groups) {
-        List<String> key = new java.util.ArrayList<>(List.of(groups));
-        key.addFirst(user);
-        return issued.computeIfAbsent(List.copyOf(key), k -> {
+        return issued.computeIfAbsent(userKey(user, groups), k -> {
             Certificates.Issued client = Certificates.client(ca, user, List.of(groups), VALIDITY);
             return new Credentials(user, List.of(groups), Pem.certificates(List.of(client.certificate())),
                     Pem.privateKeyForKubeconfig(client.key(), client.certificate().getPublicKey()), caPem);
         });
+    }
+
+    /** A user and groups as one map key (what this class and {@link TestClients} keep per user). */
+    static List<String> userKey(String user, String... groups) {
+        List<String> key = new java.util.ArrayList<>(List.of(groups));
+        key.addFirst(user);
+        return List.copyOf(key);
     }
 }

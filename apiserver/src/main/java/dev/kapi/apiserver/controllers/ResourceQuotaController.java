@@ -149,6 +149,7 @@ final class ResourceQuotaController extends Controller {
         String namespace = key.substring(0, slash);
         String name = key.substring(slash + 1);
         if (quotas.cache().get(namespace, name) == null) {
+            lowerSeen.remove(key);
             return true;
         }
         ResourceQuota quota;
@@ -156,6 +157,7 @@ final class ResourceQuotaController extends Controller {
             quota = quotaStore.get(namespace, name);
         } catch (StatusError e) {
             if (e.code() == 404) {
+                lowerSeen.remove(key);
                 return true;
             }
             throw e;
