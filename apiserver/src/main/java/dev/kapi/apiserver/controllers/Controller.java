@@ -16,7 +16,7 @@ import java.util.List;
  *
  * <p>This object's monitor only guards starting and stopping the workers, which never take it.
  */
-abstract class Controller {
+public abstract class Controller {
 
     private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
 
@@ -30,7 +30,7 @@ abstract class Controller {
     /**
      * @param informers the informers whose caches {@link #reconcile} reads: workers wait for their first lists
      */
-    Controller(String name, int workers, WorkQueue queue, List<Informer<?>> informers) {
+    protected Controller(String name, int workers, WorkQueue queue, List<Informer<?>> informers) {
         this.name = name;
         this.workers = workers;
         this.queue = queue;
@@ -40,12 +40,12 @@ abstract class Controller {
     /** Brings the object named by {@code key} to what it should be; false to be tried again later. */
     protected abstract boolean reconcile(String key);
 
-    final String name() {
+    public final String name() {
         return name;
     }
 
     /** True once {@link #stop} was called: a failure then is the stop's doing, not worth a log line. */
-    final boolean stopping() {
+    protected final boolean stopping() {
         return stopping;
     }
 

@@ -55,8 +55,17 @@ public final class ControllerManager implements AutoCloseable {
     private final List<Controller> controllers;
     private final Informer<CustomResourceDefinition> crds;
     private final GarbageCollector garbageCollector;
+    private final SharedInformers shared;
 
     public ControllerManager(StoreRegistry stores, WritePipeline writes) {
+        this(stores, writes, 0, Duration.ofSeconds(1));
+    }
+
+    public ControllerManager(StoreRegistry stores, WritePipeline writes, int simulatedNodes,
+                             Duration simulatedJobRunTime) {
+        ControllerContext context = new ControllerContext(stores, writes, new SharedInformers(stores), simulatedNodes,
+                simulatedJobRunTime);
+        this.shared = context.informers();
         Store<Namespace> namespaceStore = store(stores, "", "namespaces", Namespace.class);
         Store<ServiceAccount> accountStore = store(stores, "", "serviceaccounts", ServiceAccount.class);
         Store<ClusterRole> clusterRoleStore = store(stores, "rbac.authorization.k8s.io", "clusterroles",
@@ -93,6 +102,7 @@ public final class ControllerManager implements AutoCloseable {
                 new FlowSchemaStatusController(informer(s, InformerOptions.DEFAULTS), informer(stores.find(
                         FlowControlResources.GROUP, "v1", "prioritylevelconfigurations",
                         PriorityLevelConfiguration.class).orElseThrow(), InformerOptions.DEFAULTS), s, writes)));
+        // the controllers of kube-controller-manager's workload groups: each group adds its own here
         this.controllers = List.copyOf(all);
     }
 
@@ -120,6 +130,7 @@ public final class ControllerManager implements AutoCloseable {
                 LOG.debug("custom resource warm-up failed: {}", e.toString());
             }
         });
+        informers.addAll(shared.all());
         informers.forEach(Informer::start);
         garbageCollector.monitors().start();
         controllers.forEach(Controller::start);

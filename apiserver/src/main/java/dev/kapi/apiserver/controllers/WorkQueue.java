@@ -24,7 +24,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Its lock is a leaf: held only inside these methods, which call nothing outside; an informer's handler
  * may add keys.
  */
-final class WorkQueue {
+public final class WorkQueue {
 
     private record Later(long dueNanos, String key) {
     }
@@ -41,12 +41,12 @@ final class WorkQueue {
     private final Duration maxRetry;
     private boolean shutDown;
 
-    WorkQueue(Duration firstRetry, Duration maxRetry) {
+    public WorkQueue(Duration firstRetry, Duration maxRetry) {
         this.firstRetry = firstRetry;
         this.maxRetry = maxRetry;
     }
 
-    void add(String key) {
+    public void add(String key) {
         lock.lock();
         try {
             addLocked(key);
@@ -55,7 +55,7 @@ final class WorkQueue {
         }
     }
 
-    void addAfter(String key, Duration delay) {
+    public void addAfter(String key, Duration delay) {
         lock.lock();
         try {
             if (shutDown) {
@@ -83,7 +83,7 @@ final class WorkQueue {
     }
 
     /** Queues the key after its next wait: {@code firstRetry}, doubled for each failure before, at most {@code maxRetry}. */
-    void addRateLimited(String key) {
+    public void addRateLimited(String key) {
         Duration wait;
         lock.lock();
         try {
@@ -97,7 +97,7 @@ final class WorkQueue {
     }
 
     /** The key's failures are over: its next rate-limited add waits {@code firstRetry} again. */
-    void forget(String key) {
+    public void forget(String key) {
         lock.lock();
         try {
             failures.remove(key);
@@ -171,7 +171,7 @@ final class WorkQueue {
     }
 
     /** For tests: queued keys, waiting ones not counted. */
-    int length() {
+    public int length() {
         lock.lock();
         try {
             return queue.size();

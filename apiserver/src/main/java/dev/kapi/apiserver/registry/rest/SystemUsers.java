@@ -58,7 +58,7 @@ public final class SystemUsers {
     }
 
     /** The user of service account {@code kube-system/<name>}, with a service account's groups. */
-    private static UserInfo controller(String name) {
+    public static UserInfo controller(String name) {
         return new UserInfo("system:serviceaccount:" + CONTROLLER_NAMESPACE + ":" + name, "",
                 List.of("system:serviceaccounts", "system:serviceaccounts:" + CONTROLLER_NAMESPACE,
                         "system:authenticated"), Map.of());

@@ -1,0 +1,19 @@
+package dev.kapi.apiserver.controllers;
+
+import dev.kapi.apiserver.registry.StoreRegistry;
+import dev.kapi.apiserver.registry.rest.WritePipeline;
+
+import java.time.Duration;
+
+/**
+ * What a group of controllers is built from: the registry's stores (reads an informer cannot answer), the
+ * {@link WritePipeline} (every write, so that admission and validation see it, under the controller's own
+ * identity), the {@link SharedInformers} of the manager, and the settings of the simulated nodes.
+ *
+ * @param simulatedNodes       {@code --simulated-nodes}: how many Nodes a kubelet stand-in keeps (0: none)
+ * @param simulatedJobRunTime  {@code --simulated-job-run-time}: how long a simulated Job pod runs before it
+ *                             succeeds
+ */
+public record ControllerContext(StoreRegistry stores, WritePipeline writes, SharedInformers informers,
+                                int simulatedNodes, Duration simulatedJobRunTime) {
+}
