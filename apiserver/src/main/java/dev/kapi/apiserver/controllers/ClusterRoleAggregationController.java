@@ -47,7 +47,7 @@ final class ClusterRoleAggregationController extends Controller {
 
     ClusterRoleAggregationController(Informer<ClusterRole> clusterRoles, Store<ClusterRole> store,
                                      WritePipeline writes) {
-        super("clusterrole-aggregation", 1, new WorkQueue(Duration.ofMillis(500), Duration.ofSeconds(30)),
+        super("clusterrole-aggregation-controller", 1, new WorkQueue(Duration.ofMillis(500), Duration.ofSeconds(30)),
                 List.of(clusterRoles));
         this.clusterRoles = clusterRoles;
         this.roles = WriteScope.of(store, null, SystemUsers.CLUSTERROLE_AGGREGATION_CONTROLLER);

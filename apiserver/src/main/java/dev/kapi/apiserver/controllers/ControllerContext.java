@@ -11,9 +11,21 @@ import java.time.Duration;
  * identity), the {@link SharedInformers} of the manager, and the settings of the simulated nodes.
  *
  * @param simulatedNodes       {@code --simulated-nodes}: how many Nodes a kubelet stand-in keeps (0: none)
+ * @param selection            {@code --controllers}
  * @param simulatedJobRunTime  {@code --simulated-job-run-time}: how long a simulated Job pod runs before it
  *                             succeeds
  */
 public record ControllerContext(StoreRegistry stores, WritePipeline writes, SharedInformers informers,
-                                int simulatedNodes, Duration simulatedJobRunTime) {
+                                int simulatedNodes, Duration simulatedJobRunTime, ControllerSelection selection) {
+
+    /** Every default controller selected. */
+    public ControllerContext(StoreRegistry stores, WritePipeline writes, SharedInformers informers,
+                             int simulatedNodes, Duration simulatedJobRunTime) {
+        this(stores, writes, informers, simulatedNodes, simulatedJobRunTime, ControllerSelection.ALL);
+    }
+
+    /** Whether {@code --controllers} selects the controller of this kube name. */
+    public boolean enabled(String controller) {
+        return selection.enabled(controller);
+    }
 }

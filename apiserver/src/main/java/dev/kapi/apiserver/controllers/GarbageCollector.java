@@ -53,7 +53,7 @@ final class GarbageCollector extends Controller {
     private final GarbageCollectorObjects objects;
 
     GarbageCollector(StoreRegistry stores, WritePipeline writes) {
-        super("garbage-collector", WORKERS, new WorkQueue(Duration.ofMillis(100), Duration.ofSeconds(30)), List.of());
+        super("garbage-collector-controller", WORKERS, new WorkQueue(Duration.ofMillis(100), Duration.ofSeconds(30)), List.of());
         this.objects = new GarbageCollectorObjects(stores, writes);
         this.graph = new GarbageCollectorGraph(uid -> queue.add("d:" + uid), uid -> queue.add("o:" + uid),
                 this::reportInvalid);

@@ -45,7 +45,7 @@ final class ValidatingAdmissionPolicyStatusController extends Controller {
     ValidatingAdmissionPolicyStatusController(Informer<ValidatingAdmissionPolicy> policies,
                                               Store<ValidatingAdmissionPolicy> store, ResourceRegistry resources,
                                               WritePipeline writes) {
-        super("validatingadmissionpolicy-status", 1, new WorkQueue(Duration.ofMillis(100), Duration.ofSeconds(10)),
+        super("validatingadmissionpolicy-status-controller", 1, new WorkQueue(Duration.ofMillis(100), Duration.ofSeconds(10)),
                 List.of(policies));
         this.policies = policies;
         this.scope = WriteScope.of(store, null, SystemUsers.API_SERVER).subresource("status");

@@ -8,8 +8,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The controllers that run in the server (namespace cleanup, default service accounts, ClusterRole
- * aggregation, PodDisruptionBudget status): clients of the registry, started once the bootstrap RBAC policy is
+ * The controllers that run in the server ({@link ControllerManager}; flags in {@link ControllerOptions}):
+ * clients of the registry, started once the bootstrap RBAC policy is
  * in place (the aggregation controller's own rights come from it) and before the web server, and stopped, in
  * bounded time, before storage closes.
  */
@@ -20,8 +20,8 @@ public class ControllersConfig {
     static final int PHASE = 1;
 
     @Bean(destroyMethod = "close")
-    ControllerManager controllerManager(StoreRegistry stores, WritePipeline writes) {
-        return new ControllerManager(stores, writes);
+    ControllerManager controllerManager(StoreRegistry stores, WritePipeline writes, ControllerOptions options) {
+        return new ControllerManager(stores, writes, options.settings());
     }
 
     @Bean

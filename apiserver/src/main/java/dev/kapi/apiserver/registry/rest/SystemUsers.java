@@ -24,6 +24,13 @@ public final class SystemUsers {
     public static final UserInfo API_SERVER = new UserInfo("system:apiserver", UUID.randomUUID().toString(),
             List.of("system:authenticated", "system:masters"), Map.of());
 
+    /**
+     * kube-controller-manager's own user, which holds the controllers' leader-election Lease
+     * ({@code kube-system/kube-controller-manager}).
+     */
+    public static final UserInfo KUBE_CONTROLLER_MANAGER = new UserInfo("system:kube-controller-manager", "",
+            List.of("system:authenticated"), Map.of());
+
     /** Empties deleted namespaces and releases them ({@code controllers/NamespaceController}). */
     public static final UserInfo NAMESPACE_CONTROLLER = controller("namespace-controller");
 
@@ -54,6 +61,7 @@ public final class SystemUsers {
             return "kube-apiserver";
         }
         return user.name().startsWith("system:serviceaccount:" + CONTROLLER_NAMESPACE + ":")
+                || user.name().equals(KUBE_CONTROLLER_MANAGER.name())
                 ? "kube-controller-manager" : "unknown";
     }
 

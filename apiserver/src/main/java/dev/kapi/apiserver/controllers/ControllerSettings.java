@@ -1,0 +1,24 @@
+package dev.kapi.apiserver.controllers;
+
+import java.time.Duration;
+
+/**
+ * How the server runs kube-controller-manager's controllers: which ones ({@code --controllers}), under which
+ * leader election, and the simulated nodes ({@code --simulated-nodes}, {@code --simulated-job-run-time}).
+ */
+public record ControllerSettings(ControllerSelection selection, LeaderElection election, int simulatedNodes,
+                                 Duration simulatedJobRunTime) {
+
+    /** Every default controller, no election, no simulated nodes: a controller's own tests. */
+    public static final ControllerSettings DEFAULTS = new ControllerSettings(ControllerSelection.ALL,
+            LeaderElection.DISABLED, 0, Duration.ofSeconds(2));
+
+    public ControllerSettings {
+        if (simulatedNodes < 0) {
+            throw new IllegalArgumentException("--simulated-nodes must not be negative: " + simulatedNodes);
+        }
+        if (simulatedJobRunTime.isNegative()) {
+            throw new IllegalArgumentException("--simulated-job-run-time must not be negative: " + simulatedJobRunTime);
+        }
+    }
+}
