@@ -387,6 +387,44 @@ class ReplicasIT {
         await("B out of the EndpointSlice", 2 * SECOND, () -> sliceIps(a).equals(List.of(A_IP)));
     }
 
+    private static final String CONTROLLER_LEASE =
+            "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-controller-manager";
+
+    private static String controllerLeader(KapiServer through) {
+        return through.admin().get(CONTROLLER_LEASE).json().at("/spec/holderIdentity").asString();
+    }
+
+    private static boolean hasDefaultAccount(KapiServer through, String namespace) {
+        return through.admin().get("/api/v1/namespaces/" + namespace + "/serviceaccounts/default").code() == 200;
+    }
+
+    @Test
+    @Order(10)
+    void onlyTheLeaseHolderRunsTheControllersAndAnotherTakesOverWhenItStops() {
+        // A started first and has led since; a new replica D waits for the Lease, the controllers act on A
+        KapiServer d = replica("replicas-d", C_IP);
+        try {
+            String leader = controllerLeader(d);
+            assertThat(leader).isNotEmpty();
+            d.admin().createNamespace("replicas-leader-1");
+            await("default ServiceAccount (controllers on A)", 10 * SECOND,
+                    () -> hasDefaultAccount(d, "replicas-leader-1"));
+            assertThat(controllerLeader(d)).isEqualTo(leader);
+
+            a.close(); // SIGTERM: A gives the Lease up, D takes it within a retry period or two
+            long took = await("D leads", 10 * SECOND, () -> {
+                String now = controllerLeader(d);
+                return !now.isEmpty() && !now.equals(leader);
+            });
+            assertThat(took).as("the released Lease is taken without waiting out its 15 s").isLessThan(8 * SECOND);
+            d.admin().createNamespace("replicas-leader-2");
+            await("default ServiceAccount (controllers on D)", 10 * SECOND,
+                    () -> hasDefaultAccount(d, "replicas-leader-2"));
+        } finally {
+            d.close();
+        }
+    }
+
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);
