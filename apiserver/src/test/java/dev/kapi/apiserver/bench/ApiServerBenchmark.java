@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
  * ({@link StartupPhase}).</li>
  * </ol>
  * Prints Markdown tables. {@code -Dbench.compaction=true} instead runs {@link CompactionRun};
+ * {@code -Dbench.workloads=true} issue #15's Deployment on simulated nodes ({@link WorkloadRun});
  * {@code -Dbench.startupOnly=true} only the startup measurements; {@code -Dbench.scale=true} the scale run
  * ({@link ScaleRun}); {@code -Dbench.readPath=true} only the phases issue #14's goals need; {@code -Dbench.rbacOnly=true} only the RBAC
  * cost; {@code -Dbench.applyOnly=true} only the apply cost; {@code -Dbench.admissionOnly=true} only the cost of a
@@ -60,6 +61,11 @@ public final class ApiServerBenchmark {
         try {
             if (options.compaction()) {
                 CompactionRun.run(options);
+            } else if (Boolean.getBoolean("bench.workloads")) {
+                Report report = new Report();
+                WorkloadRun.run(options, report);
+                System.out.println();
+                System.out.println(report.markdown());
             } else if (Boolean.getBoolean("bench.scale")) {
                 Report report = new Report();
                 ScaleRun.run(options, report);

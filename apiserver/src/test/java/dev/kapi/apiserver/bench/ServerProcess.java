@@ -59,7 +59,13 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts the server and waits (up to two minutes) until it serves the {@code default} namespace. */
     static ServerProcess start(BenchOptions options, Spec spec) throws IOException, InterruptedException {
-        ServerProcess server = launch(options, spec);
+        return start(options, spec, List.of());
+    }
+
+    /** {@link #start(BenchOptions, Spec)} with more server flags. */
+    static ServerProcess start(BenchOptions options, Spec spec, List<String> flags)
+            throws IOException, InterruptedException {
+        ServerProcess server = launch(options, spec, flags);
         server.awaitReady(server.dataDir);
         return server;
     }
@@ -69,6 +75,11 @@ final class ServerProcess implements AutoCloseable {
      * {@code pki/ca.key} exists in its data directory (at once when it is restarted on the same directory).
      */
     static ServerProcess launch(BenchOptions options, Spec spec) throws IOException {
+        return launch(options, spec, List.of());
+    }
+
+    /** {@link #launch(BenchOptions, Spec)} with more server flags ({@code flags}, e.g. --simulated-nodes=100). */
+    static ServerProcess launch(BenchOptions options, Spec spec, List<String> flags) throws IOException {
         Path javaBin = Path.of(System.getProperty("java.home"), "bin");
         int port = freePort();
         Path dataDir = options.workDir().resolve(spec.name() + "-data");
@@ -88,6 +99,7 @@ final class ServerProcess implements AutoCloseable {
         if (spec.tokenFile() != null) {
             command.add("--token-auth-file=" + spec.tokenFile().toAbsolutePath());
         }
+        command.addAll(flags);
         String extra = System.getProperty("bench.serverArgs", "");
         if (!extra.isBlank()) { // e.g. -Dbench.serverArgs=--watch-cache=false, for an A/B of a server flag
             command.addAll(Arrays.asList(extra.trim().split("\\s+")));

@@ -1,0 +1,166 @@
+package dev.kapi.apiserver.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.Release;
+import dev.kapi.apiserver.e2e.Kubectl.Result;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * Issue 15's walk-through as a new user makes it, with kubectl v1.32 and Helm against a server started with
+ * {@code --simulated-nodes=3}: a Deployment rolls out, scales, rolls to a new image and back, a Service gets
+ * Endpoints and EndpointSlices of its Pods, deleting the Deployment removes its ReplicaSets and Pods, a Job
+ * completes, a CronJob fires, pods' logs are the simulated node's, and {@code helm install --wait} of the chart
+ * {@code helm create} writes succeeds.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class WorkloadsKubectlIT {
+
+    private static final String NS = "workloads";
+    private static KapiServer server;
+    private static Kubectl kubectl;
+
+    @BeforeAll
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    static void start() {
+        Path dir = KapiServerExtension.e2eDir().resolve("workloads-" + System.nanoTime());
+        server = KapiServer.start("workloads", dir.resolve("data"), List.of("--simulated-nodes=3",
+                "--simulated-job-run-time=1s"));
+        kubectl = Kubectl.named("kubectl").withKubeconfig(server.kubeconfig());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static Result ok(String... args) {
+        Result r = kubectl.run(args);
+        assertThat(r.exit()).as(r.toString()).isZero();
+        return r;
+    }
+
+    private static String out(String... args) {
+        return ok(args).out().trim();
+    }
+
+    private static List<String> words(String... args) {
+        String out = out(args);
+        return out.isEmpty() ? List.of() : Arrays.asList(out.split("\\s+"));
+    }
+
+    /** Polls a kubectl read until {@code done} holds (at most {@code seconds}). */
+    private static String until(int seconds, Predicate<String> done, String... args) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        String last;
+        do {
+            Result r = kubectl.run(args);
+            last = r.out().trim();
+            if (r.exit() == 0 && done.test(last)) {
+                return last;
+            }
+            sleep(200);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("kubectl " + String.join(" ", args) + " still gives \"" + last + "\" after "
+                + seconds + " s");
+    }
+
+    @Test
+    void aDeploymentRollsOutScalesRollsBackAndIsServedAndDeleted() {
+        ok("create", "namespace", NS);
+        ok("-n", NS, "create", "cronjob", "tick", "--image=busybox", "--schedule=* * * * *", "--", "date");
+        assertThat(words("get", "nodes", "-o", "jsonpath={.items[*].metadata.name}"))
+                .containsExactly("kapi-node-0", "kapi-node-1", "kapi-node-2");
+        ok("wait", "--for=condition=Ready", "node", "--all", "--timeout=30s");
+
+        ok("-n", NS, "create", "deployment", "web", "--image=nginx", "--replicas=3");
+        assertThat(out("-n", NS, "rollout", "status", "deployment/web", "--timeout=60s"))
+                .contains("deployment \"web\" successfully rolled out");
+        ok("-n", NS, "wait", "--for=condition=Available", "deployment/web", "--timeout=30s");
+        assertThat(words("-n", NS, "get", "pods", "-l", "app=web", "-o", "jsonpath={.items[*].status.phase}"))
+                .containsExactly("Running", "Running", "Running");
+        assertThat(words("-n", NS, "get", "pods", "-l", "app=web", "-o", "jsonpath={.items[*].spec.nodeName}"))
+                .hasSize(3).allMatch(n -> n.startsWith("kapi-node-"));
+        assertThat(words("-n", NS, "get", "pods", "-l", "app=web", "-o", "jsonpath={.items[*].status.podIP}"))
+                .hasSize(3).doesNotHaveDuplicates();
+
+        ok("-n", NS, "scale", "deployment/web", "--replicas=5");
+        ok("-n", NS, "rollout", "status", "deployment/web", "--timeout=60s");
+        assertThat(out("-n", NS, "get", "deployment", "web", "-o", "jsonpath={.status.readyReplicas}")).isEqualTo("5");
+
+        ok("-n", NS, "set", "image", "deployment/web", "nginx=nginx:1.27");
+        ok("-n", NS, "rollout", "status", "deployment/web", "--timeout=90s");
+        assertThat(words("-n", NS, "get", "pods", "-l", "app=web", "-o",
+                "jsonpath={.items[*].spec.containers[0].image}")).hasSize(5).containsOnly("nginx:1.27");
+        assertThat(words("-n", NS, "get", "replicasets", "-o", "jsonpath={.items[*].spec.replicas}"))
+                .containsExactlyInAnyOrder("0", "5");
+
+        ok("-n", NS, "rollout", "undo", "deployment/web");
+        ok("-n", NS, "rollout", "status", "deployment/web", "--timeout=90s");
+        assertThat(out("-n", NS, "get", "deployment", "web", "-o",
+                "jsonpath={.spec.template.spec.containers[0].image}")).isEqualTo("nginx");
+        assertThat(out("-n", NS, "rollout", "history", "deployment/web")).contains("2 ").contains("3 ");
+
+        ok("-n", NS, "expose", "deployment", "web", "--port=80");
+        until(30, s -> s.split("\\s+").length == 5, "-n", NS, "get", "endpoints", "web", "-o",
+                "jsonpath={.subsets[*].addresses[*].ip}");
+        until(30, s -> s.split("\\s+").length == 5, "-n", NS, "get", "endpointslices", "-l",
+                "kubernetes.io/service-name=web", "-o", "jsonpath={.items[*].endpoints[*].addresses[0]}");
+
+        String pod = words("-n", NS, "get", "pods", "-l", "app=web", "-o", "jsonpath={.items[*].metadata.name}").get(0);
+        assertThat(out("-n", NS, "logs", pod)).contains("simulated");
+
+        ok("-n", NS, "delete", "deployment", "web");
+        until(30, String::isEmpty, "-n", NS, "get", "replicasets", "-o", "jsonpath={.items[*].metadata.name}");
+        until(30, String::isEmpty, "-n", NS, "get", "pods", "-l", "app=web", "-o",
+                "jsonpath={.items[*].metadata.name}");
+
+        ok("-n", NS, "create", "job", "once", "--image=busybox", "--", "echo", "hi");
+        ok("-n", NS, "wait", "--for=condition=complete", "job/once", "--timeout=60s");
+        assertThat(out("-n", NS, "get", "job", "once", "-o", "jsonpath={.status.succeeded}")).isEqualTo("1");
+
+        // the CronJob made at the start fires at the next whole minute
+        until(75, s -> !s.isEmpty(), "-n", NS, "get", "jobs", "-o",
+                "jsonpath={.items[?(@.metadata.ownerReferences[0].name==\"tick\")].metadata.name}");
+        until(30, s -> !s.isEmpty(), "-n", NS, "get", "cronjob", "tick", "-o",
+                "jsonpath={.status.lastScheduleTime}");
+    }
+
+    @Test
+    void helmInstallWaitOfTheChartHelmCreateWrites() throws Exception {
+        Path dir = Files.createTempDirectory("kapi-helm-create");
+        try {
+            Helm chart = Helm.create().withName("demo").withDir(dir).call();
+            Release release = chart.install().withName("demo").withNamespace("helm-wait").createNamespace()
+                    .withKubeConfig(server.kubeconfig()).waitReady().withTimeout(120).call();
+            assertThat(release.getStatus()).isEqualTo("deployed");
+            assertThat(out("-n", "helm-wait", "get", "deployment", "demo", "-o",
+                    "jsonpath={.status.availableReplicas}")).isEqualTo("1");
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
