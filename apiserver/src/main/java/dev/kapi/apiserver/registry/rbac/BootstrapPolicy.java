@@ -23,7 +23,8 @@ import java.util.Map;
  * anonymous) may read /healthz, /livez, /readyz and /version, and the group system:monitoring /metrics; and the roles of the controllers kube binds to
  * their service accounts: {@code system:controller:clusterrole-aggregation-controller} (RBAC escalation
  * prevention lets it write any rules since it may {@code escalate} cluster roles) and
- * {@code system:controller:generic-garbage-collector} (every resource read, updated and deleted; events). All carry
+ * {@code system:controller:generic-garbage-collector} (every resource read, updated and deleted; events), and those of
+ * the other controllers Kapi runs and of its scheduler ({@link ControllerRoles}). All carry
  * {@code rbac.authorization.kubernetes.io/autoupdate: "true"}.
  */
 public final class BootstrapPolicy {
@@ -114,6 +115,10 @@ public final class BootstrapPolicy {
                         "watch")),
                 Rules.resourceRule(List.of("", "events.k8s.io"), List.of("events"), List.of("create", "patch",
                         "update"))));
+        ControllerRoles.rules().forEach((account, rules) -> roles.add(role(ControllerRoles.PREFIX + account, Map.of(),
+                null, rules.toArray(PolicyRule[]::new))));
+        roles.add(role(ControllerRoles.SCHEDULER, Map.of(), null,
+                ControllerRoles.schedulerRules().toArray(PolicyRule[]::new)));
         return roles;
     }
 
@@ -141,7 +146,7 @@ public final class BootstrapPolicy {
     }
 
     public static List<ClusterRoleBinding> clusterRoleBindings() {
-        return List.of(
+        List<ClusterRoleBinding> bindings = new ArrayList<>(List.of(
                 binding("cluster-admin", group("system:masters")),
                 binding("system:discovery", group("system:authenticated")),
                 binding("system:basic-user", group("system:authenticated")),
@@ -149,7 +154,15 @@ public final class BootstrapPolicy {
                 binding("system:monitoring", group("system:monitoring")),
                 binding(AGGREGATION_CONTROLLER_ROLE,
                         serviceAccount("kube-system", "clusterrole-aggregation-controller")),
-                binding(GARBAGE_COLLECTOR_ROLE, serviceAccount("kube-system", "generic-garbage-collector")));
+                binding(GARBAGE_COLLECTOR_ROLE, serviceAccount("kube-system", "generic-garbage-collector"))));
+        ControllerRoles.rules().keySet().forEach(account -> bindings.add(binding(ControllerRoles.PREFIX + account,
+                serviceAccount("kube-system", account))));
+        Subject scheduler = new Subject();
+        scheduler.setApiGroup(RbacResources.GROUP);
+        scheduler.setKind("User");
+        scheduler.setName(ControllerRoles.SCHEDULER);
+        bindings.add(binding(ControllerRoles.SCHEDULER, scheduler));
+        return bindings;
     }
 
     private static ClusterRole role(String name, Map<String, String> labels, String aggregatesFrom,
