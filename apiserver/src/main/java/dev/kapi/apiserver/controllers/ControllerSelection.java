@@ -99,6 +99,11 @@ public final class ControllerSelection {
         throw new IllegalArgumentException("\"" + name + "\" is not in the list of known controllers");
     }
 
+    /** Whether {@code name} is a canonical name of a kube controller (or Kapi's kube-scheduler). */
+    public static boolean known(String name) {
+        return KNOWN.containsKey(name);
+    }
+
     /** Whether the controller of this canonical name runs. */
     public boolean enabled(String name) {
         boolean star = false;
