@@ -12,11 +12,20 @@ import java.time.Duration;
  *
  * @param simulatedNodes       {@code --simulated-nodes}: how many Nodes a kubelet stand-in keeps (0: none)
  * @param selection            {@code --controllers}
+ * @param rootCaPem            the CA bundle (PEM) clients should trust for this server, which the root CA
+ *                             publisher puts in every namespace's {@code kube-root-ca.crt}; null: none
  * @param simulatedJobRunTime  {@code --simulated-job-run-time}: how long a simulated Job pod runs before it
  *                             succeeds
  */
 public record ControllerContext(StoreRegistry stores, WritePipeline writes, SharedInformers informers,
-                                int simulatedNodes, Duration simulatedJobRunTime, ControllerSelection selection) {
+                                int simulatedNodes, Duration simulatedJobRunTime, ControllerSelection selection,
+                                String rootCaPem) {
+
+    /** No CA bundle to publish. */
+    public ControllerContext(StoreRegistry stores, WritePipeline writes, SharedInformers informers,
+                             int simulatedNodes, Duration simulatedJobRunTime, ControllerSelection selection) {
+        this(stores, writes, informers, simulatedNodes, simulatedJobRunTime, selection, null);
+    }
 
     /** Every default controller selected. */
     public ControllerContext(StoreRegistry stores, WritePipeline writes, SharedInformers informers,

@@ -7,11 +7,16 @@ import java.time.Duration;
  * leader election, and the simulated nodes ({@code --simulated-nodes}, {@code --simulated-job-run-time}).
  */
 public record ControllerSettings(ControllerSelection selection, LeaderElection election, int simulatedNodes,
-                                 Duration simulatedJobRunTime) {
+                                 Duration simulatedJobRunTime, String rootCaPem) {
 
-    /** Every default controller, no election, no simulated nodes: a controller's own tests. */
+    /** Every default controller, no election, no simulated nodes, no CA to publish: a controller's own tests. */
     public static final ControllerSettings DEFAULTS = new ControllerSettings(ControllerSelection.ALL,
-            LeaderElection.DISABLED, 0, Duration.ofSeconds(2));
+            LeaderElection.DISABLED, 0, Duration.ofSeconds(2), null);
+
+    /** These settings with the CA bundle (PEM) the root CA publisher puts in every namespace. */
+    public ControllerSettings withRootCa(String pem) {
+        return new ControllerSettings(selection, election, simulatedNodes, simulatedJobRunTime, pem);
+    }
 
     public ControllerSettings {
         if (simulatedNodes < 0) {

@@ -34,7 +34,7 @@ final class KubeControllers {
 
     KubeControllers(StoreRegistry stores, WritePipeline writes, ControllerSettings settings) {
         ControllerContext context = new ControllerContext(stores, writes, new SharedInformers(stores),
-                settings.simulatedNodes(), settings.simulatedJobRunTime(), settings.selection());
+                settings.simulatedNodes(), settings.simulatedJobRunTime(), settings.selection(), settings.rootCaPem());
         this.shared = context.informers();
         ControllerSelection selection = settings.selection();
         Informer<Namespace> namespaces = null;

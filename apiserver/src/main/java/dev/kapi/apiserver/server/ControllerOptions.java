@@ -62,7 +62,7 @@ public class ControllerOptions {
             throw new StartupFailure("--simulated-nodes must be between 0 and 10000, not " + nodes);
         }
         this.settings = new ControllerSettings(selection, election, nodes,
-                duration("simulated-job-run-time", simulatedJobRunTime));
+                duration("simulated-job-run-time", simulatedJobRunTime), null);
     }
 
     public ControllerSettings settings() {

@@ -3,6 +3,8 @@ package dev.kapi.apiserver.server;
 import dev.kapi.apiserver.controllers.ControllerManager;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
+import dev.kapi.apiserver.server.tls.ServingPki;
+import dev.kapi.apiserver.server.tls.Pem;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -20,8 +22,10 @@ public class ControllersConfig {
     static final int PHASE = 1;
 
     @Bean(destroyMethod = "close")
-    ControllerManager controllerManager(StoreRegistry stores, WritePipeline writes, ControllerOptions options) {
-        return new ControllerManager(stores, writes, options.settings());
+    ControllerManager controllerManager(StoreRegistry stores, WritePipeline writes, ControllerOptions options,
+                                        ServingPki pki) {
+        return new ControllerManager(stores, writes,
+                options.settings().withRootCa(Pem.certificates(pki.trustForClients())));
     }
 
     @Bean
