@@ -70,6 +70,23 @@ class EndpointSubsetsTest {
         assertThat(got).isEqualTo(where);
     }
 
+    @ParameterizedTest(name = "clusterIP {0}")
+    @CsvSource({"None, 1", "10.96.0.10, 0"})
+    void aHeadlessServiceWithoutPortsListsTheAddressesAlone(String clusterIp, int subsets) {
+        Pod p = pod("p", Map.of("a", "b"), "10.1.0.1", true, "n");
+        p.getMetadata().setUid("uid-p");
+        Service svc = service("s", Map.of("a", "b"));
+        svc.getSpec().setClusterIP(clusterIp);
+
+        List<EndpointSubset> got = EndpointSubsets.of(svc, List.of(p));
+
+        assertThat(got).hasSize(subsets);
+        got.forEach(s -> {
+            assertThat(s.getPorts()).isEmpty();
+            assertThat(s.getAddresses()).extracting(EndpointAddress::getIp).containsExactly("10.1.0.1");
+        });
+    }
+
     private static EndpointSubset subset(int ready, int notReady) {
         EndpointSubset s = new EndpointSubset();
         s.setAddresses(new ArrayList<>(IntStream.range(0, ready).mapToObj(i -> address("r", i)).toList()));
