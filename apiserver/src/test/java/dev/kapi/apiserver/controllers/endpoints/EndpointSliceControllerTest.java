@@ -115,6 +115,16 @@ class EndpointSliceControllerTest {
         assertThat(after.getMetadata().getName()).isEqualTo(slice.getMetadata().getName());
         assertThat(after.getMetadata().getUid()).isEqualTo(slice.getMetadata().getUid());
 
+        // a Service change that changes no endpoint writes nothing
+        Writes.update(services, ns, "web", s -> {
+            s.getMetadata().setAnnotations(Map.of("note", "x"));
+            return s;
+        });
+        Writes.create(services, ns, service("marker", Map.of("app", "none"), port("http", 80, new IntOrString(80))));
+        awaitSlices(ns, "marker", l -> l.size() == 1);
+        assertThat(list(ns, "web").getFirst().getMetadata().getResourceVersion())
+                .isEqualTo(after.getMetadata().getResourceVersion());
+
         // a pod being deleted (a finalizer holds it) is terminating, not ready, still serving
         Writes.update(pods, ns, "a", p -> {
             p.getMetadata().setFinalizers(List.of("example.com/hold"));

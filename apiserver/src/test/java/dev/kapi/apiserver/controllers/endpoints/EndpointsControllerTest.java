@@ -188,10 +188,14 @@ class EndpointsControllerTest {
         Writes.create(services, ns, service("repair", APP, port("http", 80, new IntOrString(80))));
         Endpoints first = awaitEndpoints(ns, "repair", e -> e.getSubsets().size() == 1);
 
-        // a pod change the endpoints do not show writes nothing
+        // a pod change the endpoints do not show, or a Service change that does not change them, writes nothing
         Writes.update(pods, ns, "r", p -> {
             p.getMetadata().setAnnotations(Map.of("note", "x"));
             return p;
+        });
+        Writes.update(services, ns, "repair", s -> {
+            s.getMetadata().setAnnotations(Map.of("note", "x"));
+            return s;
         });
         Writes.create(services, ns, service("marker", APP, port("http", 80, new IntOrString(80))));
         awaitEndpoints(ns, "marker", e -> e.getSubsets().size() == 1);
