@@ -155,8 +155,8 @@ final class EndpointsController extends Controller {
         writes.create(scope(namespace), fill(ep, subsets, labels, trigger), OperationOptions.create());
     }
 
-    /** The Endpoints with these subsets and labels, its annotations brought up to date. */
-    private static Endpoints fill(Endpoints ep, List<EndpointSubset> computed, Map<String, String> labels,
+    /** The Endpoints with these subsets (truncated when over capacity) and labels, its annotations up to date. */
+    static Endpoints fill(Endpoints ep, List<EndpointSubset> computed, Map<String, String> labels,
                                   Instant trigger) {
         List<EndpointSubset> subsets = Json.convert(Json.tree(computed), EndpointSubsetList.class);
         Map<String, String> annotations = new LinkedHashMap<>(ServicePods.orEmpty(ep.getMetadata().getAnnotations()));

@@ -172,6 +172,14 @@ class EndpointSliceControllerTest {
         List<EndpointSlice> again = awaitSlices(ns, "many", l -> l.size() == 2
                 && l.stream().mapToInt(s -> s.getEndpoints().size()).sum() == 130);
         assertThat(again).extracting(s -> s.getMetadata().getName()).doesNotContain(small.getMetadata().getName());
+
+        // pods going: their endpoints leave the slices they were in, which are updated, not replaced
+        for (int i = 0; i < 130; i += 13) {
+            Writes.delete(pods, ns, String.format("p-%03d", i));
+        }
+        List<EndpointSlice> fewer = awaitSlices(ns, "many", l -> l.stream().mapToInt(s -> s.getEndpoints().size()).sum() == 120);
+        assertThat(fewer).extracting(s -> s.getMetadata().getUid())
+                .containsExactlyInAnyOrderElementsOf(again.stream().map(s -> s.getMetadata().getUid()).toList());
     }
 
     private static Endpoint endpoint(EndpointSlice slice, String pod) {

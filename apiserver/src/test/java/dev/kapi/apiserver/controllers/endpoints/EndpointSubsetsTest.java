@@ -2,12 +2,15 @@ package dev.kapi.apiserver.controllers.endpoints;
 
 import io.fabric8.kubernetes.api.model.EndpointAddress;
 import io.fabric8.kubernetes.api.model.EndpointSubset;
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -85,6 +88,24 @@ class EndpointSubsetsTest {
             assertThat(s.getPorts()).isEmpty();
             assertThat(s.getAddresses()).extracting(EndpointAddress::getIp).containsExactly("10.1.0.1");
         });
+    }
+
+    @ParameterizedTest(name = "{0} addresses")
+    @CsvSource({"1000, 1000, false", "1001, 1000, true", "1500, 1000, true"})
+    void anEndpointsOverCapacityIsTruncatedAndSaysSo(int addresses, int kept, boolean annotated) {
+        Endpoints ep = new Endpoints();
+        ep.setMetadata(new ObjectMeta());
+        ep.getMetadata().setAnnotations(Map.of(EndpointsController.OVER_CAPACITY, "truncated", "mine", "kept"));
+        List<EndpointSubset> computed = List.of(subset(addresses, 0));
+
+        Endpoints filled = EndpointsController.fill(ep, computed, Map.of("l", "v"), Instant.parse("2026-01-02T03:04:05.120Z"));
+
+        assertThat(EndpointSubsets.count(filled.getSubsets())).isEqualTo(kept);
+        assertThat(computed.getFirst().getAddresses()).as("the computed subsets are left whole").hasSize(addresses);
+        assertThat(filled.getMetadata().getAnnotations().containsKey(EndpointsController.OVER_CAPACITY)).isEqualTo(annotated);
+        assertThat(filled.getMetadata().getAnnotations()).containsEntry("mine", "kept")
+                .containsEntry("endpoints.kubernetes.io/last-change-trigger-time", "2026-01-02T03:04:05.12Z");
+        assertThat(filled.getMetadata().getLabels()).isEqualTo(Map.of("l", "v"));
     }
 
     private static EndpointSubset subset(int ready, int notReady) {
