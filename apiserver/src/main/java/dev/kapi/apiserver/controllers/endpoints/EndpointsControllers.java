@@ -25,9 +25,10 @@ public final class EndpointsControllers {
     private EndpointsControllers() {
     }
 
-    /** The endpoints and EndpointSlice controllers (no root CA publisher: the context does not carry the CA). */
+    /** The endpoints and EndpointSlice controllers, and the root CA publisher when the context has a CA bundle. */
     public static List<Controller> create(ControllerContext context) {
-        return create(context, null);
+        String pem = context.rootCaPem();
+        return create(context, pem == null ? null : () -> pem);
     }
 
     /**
