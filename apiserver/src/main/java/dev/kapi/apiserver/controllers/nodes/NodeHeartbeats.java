@@ -1,0 +1,150 @@
+package dev.kapi.apiserver.controllers.nodes;
+
+import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.controllers.Controller;
+import dev.kapi.apiserver.controllers.WorkQueue;
+import dev.kapi.apiserver.registry.Store;
+import dev.kapi.apiserver.registry.rest.OperationOptions;
+import dev.kapi.apiserver.registry.rest.WritePipeline;
+import dev.kapi.apiserver.registry.rest.WriteScope;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The node side of the simulated kubelets: each registers its Node at start (kept as it is when it exists
+ * already: a restart makes no duplicate), then reports the node's status every {@code statusReport} (the
+ * conditions' lastHeartbeatTime) and renews its Lease {@code kube-node-lease/<node>} every {@code leaseRenew}
+ * (holder the node, owned by the Node, as the kubelet's lease controller keeps it). Keys are {@code node/<name>}
+ * and {@code lease/<name>}; each reconcile queues its key again after its interval. Every write is the node's
+ * own ({@code system:node:<name>}). A node deleted after it was registered is left deleted, as a running
+ * kubelet leaves it (it registers again only when it restarts).
+ */
+final class NodeHeartbeats extends Controller {
+
+    static final String LEASE_NAMESPACE = "kube-node-lease";
+    private static final Logger LOG = LoggerFactory.getLogger(NodeHeartbeats.class);
+
+    private final Store<Node> nodes;
+    private final Store<Lease> leases;
+    private final WritePipeline writes;
+    private final NodeTimings timings;
+    private final Set<String> registered = ConcurrentHashMap.newKeySet();
+
+    NodeHeartbeats(int count, Store<Node> nodes, Store<Lease> leases, WritePipeline writes, NodeTimings timings) {
+        super("simulated-node-heartbeat", 2, new WorkQueue(timings.leaseRenew().dividedBy(10),
+                timings.leaseRenew()), List.of());
+        this.nodes = nodes;
+        this.leases = leases;
+        this.writes = writes;
+        this.timings = timings;
+        for (int i = 0; i < count; i++) {
+            queue.add("node/" + i);
+            queue.add("lease/" + i);
+        }
+    }
+
+    @Override
+    protected boolean reconcile(String key) {
+        int index = Integer.parseInt(key.substring(key.indexOf('/') + 1));
+        try {
+            boolean again = key.startsWith("node/") ? reportStatus(index) : renewLease(index);
+            if (again) {
+                queue.addAfter(key, key.startsWith("node/") ? timings.statusReport() : timings.leaseRenew());
+            }
+            return true;
+        } catch (StatusError e) {
+            if (!stopping()) {
+                LOG.warn("simulated node {}: {} failed: {}", SimulatedNode.name(index), key, e.getMessage());
+            }
+            return false;
+        }
+    }
+
+    /** Registers the node the first time, reports its status after; false once it was deleted. */
+    private boolean reportStatus(int index) {
+        String name = SimulatedNode.name(index);
+        WriteScope<Node> scope = WriteScope.of(nodes, null, SimulatedNode.user(name));
+        if (!registered.contains(name)) {
+            try {
+                writes.create(scope, SimulatedNode.registration(index, now()), OperationOptions.create());
+                registered.add(name);
+                return true;
+            } catch (StatusError e) {
+                if (e.code() != 409) {
+                    throw e;
+                }
+                registered.add(name); // kept as it is; its status is reported below
+            }
+        }
+        try {
+            writes.update(scope.subresource("status"), name, node -> {
+                node.setStatus(SimulatedNode.status(index, node.getStatus(), now()));
+                return node;
+            }, OperationOptions.update());
+            return true;
+        } catch (StatusError e) {
+            if (e.code() == 404) {
+                LOG.info("simulated node {} was deleted: its kubelet stops reporting", name);
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** Creates or renews the node's lease; false once the node was deleted. */
+    private boolean renewLease(int index) {
+        String name = SimulatedNode.name(index);
+        Node node;
+        try {
+            node = nodes.get(null, name);
+        } catch (StatusError e) {
+            if (e.code() == 404 && registered.contains(name)) {
+                return false;
+            }
+            throw e; // not registered yet: tried again soon
+        }
+        OwnerReference owner = new OwnerReferenceBuilder().withApiVersion("v1").withKind("Node").withName(name)
+                .withUid(node.getMetadata().getUid()).build();
+        WriteScope<Lease> scope = WriteScope.of(leases, LEASE_NAMESPACE, SimulatedNode.user(name));
+        try {
+            writes.update(scope, name, lease -> renewed(lease, name, owner), OperationOptions.update());
+        } catch (StatusError e) {
+            if (e.code() != 404) {
+                throw e;
+            }
+            Lease lease = new Lease();
+            lease.setMetadata(new ObjectMeta());
+            lease.getMetadata().setName(name);
+            lease.getMetadata().setNamespace(LEASE_NAMESPACE);
+            writes.create(scope, renewed(lease, name, owner), OperationOptions.create());
+        }
+        return true;
+    }
+
+    private Lease renewed(Lease lease, String holder, OwnerReference owner) {
+        lease.getMetadata().setOwnerReferences(List.of(owner));
+        LeaseSpec spec = lease.getSpec() == null ? new LeaseSpec() : lease.getSpec();
+        spec.setHolderIdentity(holder);
+        spec.setLeaseDurationSeconds(timings.leaseDurationSeconds());
+        spec.setRenewTime(Instant.now().truncatedTo(ChronoUnit.MICROS).atZone(ZoneOffset.UTC));
+        lease.setSpec(spec);
+        return lease;
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    }
+}
