@@ -76,7 +76,7 @@ final class NodeHeartbeats extends Controller {
     /** Registers the node the first time, reports its status after; false once it was deleted. */
     private boolean reportStatus(int index) {
         String name = SimulatedNode.name(index);
-        WriteScope<Node> scope = WriteScope.of(nodes, null, SimulatedNode.user(name));
+        WriteScope<Node> scope = SimulatedNode.scope(nodes, null, name);
         if (!registered.contains(name)) {
             try {
                 writes.create(scope, SimulatedNode.registration(index, now()), OperationOptions.create());
@@ -104,21 +104,24 @@ final class NodeHeartbeats extends Controller {
         }
     }
 
-    /** Creates or renews the node's lease; false once the node was deleted. */
+    /** Creates or renews the node's lease; false once the node was deleted, or when it is not registered yet. */
     private boolean renewLease(int index) {
         String name = SimulatedNode.name(index);
         Node node;
         try {
             node = nodes.get(null, name);
         } catch (StatusError e) {
-            if (e.code() == 404 && registered.contains(name)) {
-                return false;
+            if (e.code() != 404) {
+                throw e;
             }
-            throw e; // not registered yet: tried again soon
+            if (!registered.contains(name)) { // not registered yet: the lease follows soon after
+                queue.addAfter("lease/" + index, timings.leaseRenew().dividedBy(4));
+            }
+            return false;
         }
         OwnerReference owner = new OwnerReferenceBuilder().withApiVersion("v1").withKind("Node").withName(name)
                 .withUid(node.getMetadata().getUid()).build();
-        WriteScope<Lease> scope = WriteScope.of(leases, LEASE_NAMESPACE, SimulatedNode.user(name));
+        WriteScope<Lease> scope = SimulatedNode.scope(leases, LEASE_NAMESPACE, name);
         try {
             writes.update(scope, name, lease -> renewed(lease, name, owner), OperationOptions.update());
         } catch (StatusError e) {

@@ -186,7 +186,7 @@ final class SimulatedKubelet extends Controller {
         DeleteOptions options = OperationOptions.deleteWithUid(pod.getMetadata().getUid());
         options.setGracePeriodSeconds(0L);
         try {
-            writes.delete(WriteScope.of(podStore, pod.getMetadata().getNamespace(), SimulatedNode.user(nodeName)),
+            writes.delete(SimulatedNode.scope(podStore, pod.getMetadata().getNamespace(), nodeName),
                     pod.getMetadata().getName(), options);
         } catch (StatusError e) {
             if (e.code() != 404 && e.code() != 409) {
@@ -197,7 +197,7 @@ final class SimulatedKubelet extends Controller {
     }
 
     private void status(Pod pod, String nodeName, UpdatedObject<Pod> change) {
-        WriteScope<Pod> scope = WriteScope.of(podStore, pod.getMetadata().getNamespace(), SimulatedNode.user(nodeName))
+        WriteScope<Pod> scope = SimulatedNode.scope(podStore, pod.getMetadata().getNamespace(), nodeName)
                 .subresource("status");
         try {
             writes.update(scope, pod.getMetadata().getName(), change, OperationOptions.update());

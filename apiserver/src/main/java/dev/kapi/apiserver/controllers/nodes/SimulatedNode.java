@@ -1,6 +1,9 @@
 package dev.kapi.apiserver.controllers.nodes;
 
 import dev.kapi.apiserver.authn.UserInfo;
+import dev.kapi.apiserver.registry.Store;
+import dev.kapi.apiserver.registry.rest.WriteScope;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.Node;
@@ -50,6 +53,11 @@ public final class SimulatedNode {
     /** The user a kubelet writes its node, lease and pod statuses as. */
     static UserInfo user(String nodeName) {
         return new UserInfo("system:node:" + nodeName, "", List.of("system:nodes", "system:authenticated"), Map.of());
+    }
+
+    /** A write of the node's kubelet: its user, named {@code kubelet} in managedFields as kube's kubelet is. */
+    static <T extends HasMetadata> WriteScope<T> scope(Store<T> store, String namespace, String nodeName) {
+        return new WriteScope<>(store, namespace, null, user(nodeName), "kubelet", null);
     }
 
     /** True when the node carries {@link #ANNOTATION}{@code : "true"}. */
