@@ -24,13 +24,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The node side of the simulated kubelets: each registers its Node at start (kept as it is when it exists
- * already: a restart makes no duplicate), then reports the node's status every {@code statusReport} (the
- * conditions' lastHeartbeatTime) and renews its Lease {@code kube-node-lease/<node>} every {@code leaseRenew}
- * (holder the node, owned by the Node, as the kubelet's lease controller keeps it). Keys are {@code node/<name>}
- * and {@code lease/<name>}; each reconcile queues its key again after its interval. Every write is the node's
- * own ({@code system:node:<name>}). A node deleted after it was registered is left deleted, as a running
- * kubelet leaves it (it registers again only when it restarts).
+ * The node side of the simulated kubelets: each registers its Node at start (one that exists already is kept: a
+ * restart makes no duplicate; the kubelet's labels and the simulated-node annotation are put back on it if they
+ * were removed), then reports the node's status every {@code statusReport} (the conditions' lastHeartbeatTime)
+ * and renews its Lease {@code kube-node-lease/<node>} every {@code leaseRenew} (holder the node, owned by the
+ * Node, as the kubelet's lease controller keeps it). Keys are {@code node/<i>} and {@code lease/<i>}; each
+ * reconcile queues its key again after its interval. Every write is the node's own ({@code system:node:<name>},
+ * manager {@code kubelet}). A node deleted after it was registered is left deleted, as a running kubelet leaves
+ * it (it registers again only when it restarts).
  */
 final class NodeHeartbeats extends Controller {
 
@@ -86,7 +87,8 @@ final class NodeHeartbeats extends Controller {
                 if (e.code() != 409) {
                     throw e;
                 }
-                registered.add(name); // kept as it is; its status is reported below
+                reconcileExisting(scope, name);
+                registered.add(name); // kept; its status is reported below
             }
         }
         try {
@@ -101,6 +103,22 @@ final class NodeHeartbeats extends Controller {
                 return false;
             }
             throw e;
+        }
+    }
+
+    /** Puts the kubelet's labels and annotations back on the node it found (a no-op write is skipped). */
+    private void reconcileExisting(WriteScope<Node> scope, String name) {
+        try {
+            if (SimulatedNode.reconciled(nodes.get(null, name)) != null) {
+                writes.update(scope, name, node -> {
+                    Node changed = SimulatedNode.reconciled(node);
+                    return changed == null ? node : changed;
+                }, OperationOptions.update());
+            }
+        } catch (StatusError e) {
+            if (e.code() != 404) {
+                throw e;
+            }
         }
     }
 

@@ -141,6 +141,11 @@ final class PodStatuses {
         return name + "@sha256:" + sha256(image == null ? "" : image);
     }
 
+    /** Whether every readiness gate of the pod has its condition True in {@code conditions}. */
+    static boolean gatesReady(Pod pod, List<PodCondition> conditions) {
+        return unreadyGate(pod, conditions) == null;
+    }
+
     /** The first readiness gate whose condition is not True, or null. */
     private static String unreadyGate(Pod pod, List<PodCondition> conditions) {
         for (PodReadinessGate g : nullToEmpty(pod.getSpec().getReadinessGates())) {

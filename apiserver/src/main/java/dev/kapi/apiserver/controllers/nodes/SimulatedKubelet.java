@@ -14,7 +14,6 @@ import dev.kapi.apiserver.registry.rest.WriteScope;
 import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
 
 import java.time.Duration;
@@ -117,7 +116,7 @@ final class SimulatedKubelet extends Controller {
             return true;
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        if (!"Running".equals(phase) || readinessChanged(pod, node)) {
+        if (!"Running".equals(phase) || readinessChanged(pod)) {
             start(pod, node, now);
             if (ownedByJob(pod)) {
                 queue.addAfter(key, jobRunTime);
@@ -167,18 +166,15 @@ final class SimulatedKubelet extends Controller {
     }
 
     /** Whether the pod's Ready condition is not what its readiness gates now say. */
-    private static boolean readinessChanged(Pod pod, Node node) {
+    private static boolean readinessChanged(Pod pod) {
         if (pod.getSpec().getReadinessGates() == null || pod.getSpec().getReadinessGates().isEmpty()) {
             return false;
         }
-        Pod copy = new PodBuilder(pod).build();
-        String want = readyOf(PodStatuses.running(copy, null, null, Instant.now()).getConditions());
-        return !want.equals(readyOf(pod.getStatus().getConditions()));
-    }
-
-    private static String readyOf(List<PodCondition> conditions) {
-        return conditions == null ? "" : conditions.stream().filter(c -> "Ready".equals(c.getType()))
-                .map(PodCondition::getStatus).findFirst().orElse("");
+        List<PodCondition> conditions = pod.getStatus().getConditions() == null ? List.of()
+                : pod.getStatus().getConditions();
+        String ready = conditions.stream().filter(c -> "Ready".equals(c.getType())).map(PodCondition::getStatus)
+                .findFirst().orElse("");
+        return !ready.equals(PodStatuses.gatesReady(pod, conditions) ? "True" : "False");
     }
 
     /** The kubelet's final delete of a pod whose containers stopped: grace period 0, this pod's uid only. */

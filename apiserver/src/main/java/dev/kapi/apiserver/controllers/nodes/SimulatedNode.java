@@ -77,6 +77,35 @@ public final class SimulatedNode {
     /** Node {@code index} as its kubelet registers it, with the status observed at {@code now}. */
     static Node registration(int index, Instant now) {
         String name = name(index);
+        return new NodeBuilder().withNewMetadata().withName(name).withLabels(labels(name))
+                .withAnnotations(annotations()).endMetadata()
+                .withNewSpec().withPodCIDR(podCidr(index)).withPodCIDRs(podCidr(index)).endSpec()
+                .withStatus(status(index, null, now)).build();
+    }
+
+    /**
+     * The node found at registration with the kubelet's labels and annotations put back (the kubelet's
+     * {@code reconcileExistingNode}: its default labels win), the others kept; null when nothing changes.
+     */
+    static Node reconciled(Node node) {
+        Map<String, String> labels = node.getMetadata().getLabels() == null ? new LinkedHashMap<>()
+                : new LinkedHashMap<>(node.getMetadata().getLabels());
+        Map<String, String> annotations = node.getMetadata().getAnnotations() == null ? new LinkedHashMap<>()
+                : new LinkedHashMap<>(node.getMetadata().getAnnotations());
+        Map<String, String> wantLabels = labels(node.getMetadata().getName());
+        wantLabels.remove("node-role.kubernetes.io/agent"); // a role label is the user's to remove
+        if (labels.entrySet().containsAll(wantLabels.entrySet())
+                && annotations.entrySet().containsAll(annotations().entrySet())) {
+            return null;
+        }
+        labels.putAll(wantLabels);
+        annotations.putAll(annotations());
+        node.getMetadata().setLabels(labels);
+        node.getMetadata().setAnnotations(annotations);
+        return node;
+    }
+
+    private static Map<String, String> labels(String name) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("beta.kubernetes.io/arch", "amd64");
         labels.put("beta.kubernetes.io/os", "linux");
@@ -85,13 +114,14 @@ public final class SimulatedNode {
         labels.put("kubernetes.io/os", "linux");
         labels.put("node-role.kubernetes.io/agent", "");
         labels.put(TYPE_LABEL, TYPE);
+        return labels;
+    }
+
+    private static Map<String, String> annotations() {
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put(ANNOTATION, "true");
         annotations.put("volumes.kubernetes.io/controller-managed-attach-detach", "true");
-        return new NodeBuilder().withNewMetadata().withName(name).withLabels(labels).withAnnotations(annotations)
-                .endMetadata()
-                .withNewSpec().withPodCIDR(podCidr(index)).withPodCIDRs(podCidr(index)).endSpec()
-                .withStatus(status(index, null, now)).build();
+        return annotations;
     }
 
     /**

@@ -51,7 +51,7 @@ import static org.awaitility.Awaitility.await;
  * controller's updates: two nodes
  * registered as a kubelet registers, leases and heartbeats renewed, the not-ready taint lifted, bound pods
  * Running with IPs, a Job's pod Succeeded, deleting pods finished as their node's user, pods of other nodes
- * untouched, and a restarted stand-in that keeps the Nodes it finds.
+ * untouched, and a restarted stand-in that keeps the Nodes it finds (its labels put back, the user's kept).
  */
 @ExtendWith(EtcdExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -261,9 +261,16 @@ class SimulatedNodesTest {
                 "kapi-node-1", nodes.get(null, "kapi-node-1").getMetadata().getUid());
         running.close();
         String heartbeat = ready(nodes.get(null, "kapi-node-0")).getLastHeartbeatTime();
+        Writes.update(nodes, null, "kapi-node-0", n -> {
+            n.getMetadata().getLabels().remove("type");
+            n.getMetadata().getLabels().put("team", "a");
+            return n;
+        });
         running = run();
         await().atMost(WAIT).until(() -> Instant.parse(ready(nodes.get(null, "kapi-node-0")).getLastHeartbeatTime())
                 .isAfter(Instant.parse(heartbeat)));
+        assertThat(nodes.get(null, "kapi-node-0").getMetadata().getLabels()).containsEntry("type", "kapi")
+                .containsEntry("team", "a");
         List<Node> simulated = nodes.list(null, ListParams.<Node>all()).items().stream()
                 .filter(SimulatedNode::isSimulated).toList();
         assertThat(simulated).extracting(n -> n.getMetadata().getName() + "=" + n.getMetadata().getUid())
