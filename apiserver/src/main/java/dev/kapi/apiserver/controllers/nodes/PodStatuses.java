@@ -130,15 +130,26 @@ final class PodStatuses {
         return "kapi://" + sha256(pod.getMetadata().getUid() + "/" + c.getName());
     }
 
-    /** The image's reference pinned to a made-up digest (what a runtime reports, without a registry). */
+    /**
+     * The image's repository, fully named as a runtime reports it, pinned to a made-up digest (no registry is
+     * asked): {@code nginx:1.27} gives {@code docker.io/library/nginx@sha256:<sha256 of "nginx:1.27">}.
+     */
     static String imageId(String image) {
-        String name = image == null ? "" : image.contains("@") ? image.substring(0, image.indexOf('@')) : image;
+        String ref = image == null ? "" : image;
+        String name = ref.contains("@") ? ref.substring(0, ref.indexOf('@')) : ref;
         int slash = name.lastIndexOf('/');
         int colon = name.lastIndexOf(':');
         if (colon > slash) {
             name = name.substring(0, colon);
         }
-        return name + "@sha256:" + sha256(image == null ? "" : image);
+        int first = name.indexOf('/');
+        String domain = first < 0 ? "" : name.substring(0, first);
+        if (first < 0) {
+            name = "docker.io/library/" + name;
+        } else if (!domain.contains(".") && !domain.contains(":") && !domain.equals("localhost")) {
+            name = "docker.io/" + name;
+        }
+        return name + "@sha256:" + sha256(ref);
     }
 
     /** Whether every readiness gate of the pod has its condition True in {@code conditions}. */
