@@ -6,6 +6,7 @@ import dev.kapi.apiserver.registry.rest.WriteScope;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeStatus;
@@ -37,11 +38,16 @@ public final class SimulatedNode {
     /** The kubelet version the simulated nodes report (the server's version, as a kubelet of its release). */
     static final String KUBELET_VERSION = "v1.32.0-kapi";
     static final int KUBELET_PORT = 10250;
-    static final List<String[]> CONDITIONS = List.of(
-            new String[]{"MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"},
-            new String[]{"DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"},
-            new String[]{"PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"},
-            new String[]{"Ready", "True", "KubeletReady", "kubelet is posting ready status"});
+    /** The conditions a healthy kubelet reports, in its order. */
+    static final List<Condition> CONDITIONS = List.of(
+            new Condition("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+            new Condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+            new Condition("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+            new Condition("Ready", "True", "KubeletReady", "kubelet is posting ready status"));
+
+    /** One node condition as the kubelet's setters write it. */
+    record Condition(String type, String status, String reason, String message) {
+    }
 
     private SimulatedNode() {
     }
@@ -131,15 +137,17 @@ public final class SimulatedNode {
     static NodeStatus status(int index, NodeStatus previous, Instant now) {
         String at = now.toString();
         List<NodeCondition> conditions = new ArrayList<>();
-        for (String[] c : CONDITIONS) {
+        for (Condition c : CONDITIONS) {
             String transition = at;
             for (NodeCondition old : previous == null || previous.getConditions() == null
                     ? List.<NodeCondition>of() : previous.getConditions()) {
-                if (c[0].equals(old.getType()) && c[1].equals(old.getStatus()) && old.getLastTransitionTime() != null) {
+                if (c.type().equals(old.getType()) && c.status().equals(old.getStatus())
+                        && old.getLastTransitionTime() != null) {
                     transition = old.getLastTransitionTime();
                 }
             }
-            conditions.add(new NodeCondition(at, transition, c[3], c[2], c[1], c[0]));
+            conditions.add(new NodeConditionBuilder().withType(c.type()).withStatus(c.status()).withReason(c.reason())
+                    .withMessage(c.message()).withLastHeartbeatTime(at).withLastTransitionTime(transition).build());
         }
         Map<String, Quantity> resources = new LinkedHashMap<>();
         resources.put("cpu", new Quantity("32"));
