@@ -9,19 +9,21 @@ import dev.kapi.apiserver.registry.rest.WritePipeline;
 import dev.kapi.apiserver.registry.rest.WriteScope;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The node side of the simulated kubelets: each registers its Node at start (one that exists already is kept: a
@@ -43,6 +45,7 @@ final class NodeHeartbeats extends Controller {
     private final WritePipeline writes;
     private final NodeTimings timings;
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> uids = new ConcurrentHashMap<>();
 
     NodeHeartbeats(int count, Store<Node> nodes, Store<Lease> leases, WritePipeline writes, NodeTimings timings) {
         super("simulated-node-heartbeat", 2, new WorkQueue(timings.leaseRenew().dividedBy(10),
@@ -63,7 +66,7 @@ final class NodeHeartbeats extends Controller {
         try {
             boolean again = key.startsWith("node/") ? reportStatus(index) : renewLease(index);
             if (again) {
-                queue.addAfter(key, key.startsWith("node/") ? timings.statusReport() : timings.leaseRenew());
+                queue.addAfter(key, jittered(key.startsWith("node/") ? timings.statusReport() : timings.leaseRenew()));
             }
             return true;
         } catch (StatusError e) {
@@ -122,47 +125,72 @@ final class NodeHeartbeats extends Controller {
         }
     }
 
-    /** Creates or renews the node's lease; false once the node was deleted, or when it is not registered yet. */
+    /**
+     * Renews the node's lease, creating it (owned by the Node) when it is missing; false once the node was
+     * deleted, or when it is not registered yet. The Node is read only for the lease's first write by this
+     * process and when the lease has to be created.
+     */
     private boolean renewLease(int index) {
         String name = SimulatedNode.name(index);
-        Node node;
-        try {
-            node = nodes.get(null, name);
-        } catch (StatusError e) {
-            if (e.code() != 404) {
-                throw e;
-            }
-            if (!registered.contains(name)) { // not registered yet: the lease follows soon after
-                queue.addAfter("lease/" + index, timings.leaseRenew().dividedBy(4));
-            }
+        String uid = uids.containsKey(name) ? uids.get(name) : nodeUid(index);
+        if (uid == null) {
             return false;
         }
-        OwnerReference owner = new OwnerReferenceBuilder().withApiVersion("v1").withKind("Node").withName(name)
-                .withUid(node.getMetadata().getUid()).build();
         WriteScope<Lease> scope = SimulatedNode.scope(leases, LEASE_NAMESPACE, name);
         try {
-            writes.update(scope, name, lease -> renewed(lease, name, owner), OperationOptions.update());
+            writes.update(scope, name, lease -> renewed(lease, name, uid), OperationOptions.update());
         } catch (StatusError e) {
             if (e.code() != 404) {
                 throw e;
+            }
+            String current = nodeUid(index); // the lease is gone: with its Node, perhaps
+            if (current == null) {
+                return false;
             }
             Lease lease = new Lease();
             lease.setMetadata(new ObjectMeta());
             lease.getMetadata().setName(name);
             lease.getMetadata().setNamespace(LEASE_NAMESPACE);
-            writes.create(scope, renewed(lease, name, owner), OperationOptions.create());
+            writes.create(scope, renewed(lease, name, current), OperationOptions.create());
         }
         return true;
     }
 
-    private Lease renewed(Lease lease, String holder, OwnerReference owner) {
-        lease.getMetadata().setOwnerReferences(List.of(owner));
+    /** The uid of node {@code index} (remembered), or null when it does not exist. */
+    private String nodeUid(int index) {
+        String name = SimulatedNode.name(index);
+        try {
+            String uid = nodes.get(null, name).getMetadata().getUid();
+            uids.put(name, uid);
+            return uid;
+        } catch (StatusError e) {
+            if (e.code() != 404) {
+                throw e;
+            }
+            uids.remove(name);
+            if (!registered.contains(name)) { // not registered yet: the lease follows soon after
+                queue.addAfter("lease/" + index, timings.leaseRenew().dividedBy(4));
+            }
+            return null;
+        }
+    }
+
+    private Lease renewed(Lease lease, String holder, String nodeUid) {
+        if (lease.getMetadata().getOwnerReferences() == null || lease.getMetadata().getOwnerReferences().isEmpty()) {
+            lease.getMetadata().setOwnerReferences(List.of(new OwnerReferenceBuilder().withApiVersion("v1")
+                    .withKind("Node").withName(holder).withUid(nodeUid).build()));
+        }
         LeaseSpec spec = lease.getSpec() == null ? new LeaseSpec() : lease.getSpec();
         spec.setHolderIdentity(holder);
         spec.setLeaseDurationSeconds(timings.leaseDurationSeconds());
         spec.setRenewTime(Instant.now().truncatedTo(ChronoUnit.MICROS).atZone(ZoneOffset.UTC));
         lease.setSpec(spec);
         return lease;
+    }
+
+    /** The interval with up to 4% more, as the kubelet's loops jitter theirs, so that nodes spread out. */
+    private static Duration jittered(Duration interval) {
+        return interval.plusMillis(ThreadLocalRandom.current().nextLong(interval.toMillis() / 25 + 1));
     }
 
     private static Instant now() {
