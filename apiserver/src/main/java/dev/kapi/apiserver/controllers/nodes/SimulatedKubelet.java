@@ -21,13 +21,15 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The pod side of the simulated kubelets (kwok's pod stages): a pod bound to a node annotated
  * {@link SimulatedNode#ANNOTATION} is started at once ({@link PodStatuses#running}: phase Running, Ready, an IP
  * of the node's pod CIDR from {@link PodIps}); a pod owned by a Job succeeds {@code jobRunTime} after its
  * startTime ({@link PodStatuses#succeeded}); a pod being deleted (deletionTimestamp set) is deleted with grace
- * period 0, as the kubelet does once its containers stopped. Pods of nodes that are missing or not simulated are
+ * period 0, as the kubelet does once its containers stopped. {@link KubeletEvents} tells of both. Pods of nodes that are missing or not simulated are
  * left alone. Statuses go through {@code pods/status}, every write as the node's user ({@code system:node:<node>}).
  * Other pods' ends are not simulated: a pod with no Job owner runs until it is deleted.
  */
@@ -39,9 +41,12 @@ final class SimulatedKubelet extends Controller {
     private final WritePipeline writes;
     private final Duration jobRunTime;
     private final PodIps ips = new PodIps();
+    private final KubeletEvents events;
+    /** The uids of the deleting pods whose containers were told stopped (one Killing each), until they are gone. */
+    private final Set<String> killed = ConcurrentHashMap.newKeySet();
 
     SimulatedKubelet(Informer<Pod> pods, Informer<Node> nodes, Store<Pod> podStore, WritePipeline writes,
-                     Duration jobRunTime) {
+                     Duration jobRunTime, KubeletEvents events) {
         super("simulated-kubelet", 4, new WorkQueue(Duration.ofMillis(100), Duration.ofSeconds(30)),
                 List.of(pods, nodes));
         this.pods = pods;
@@ -49,6 +54,7 @@ final class SimulatedKubelet extends Controller {
         this.podStore = podStore;
         this.writes = writes;
         this.jobRunTime = jobRunTime;
+        this.events = events;
         pods.addHandler(new EventHandler<>() {
             @Override
             public void onAdd(Pod pod) {
@@ -63,6 +69,7 @@ final class SimulatedKubelet extends Controller {
             @Override
             public void onDelete(Pod pod) {
                 ips.release(pod.getMetadata().getUid());
+                killed.remove(pod.getMetadata().getUid());
             }
         });
         nodes.addHandler(new EventHandler<>() {
@@ -106,11 +113,13 @@ final class SimulatedKubelet extends Controller {
             return true;
         }
         String uid = pod.getMetadata().getUid();
+        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
         if (pod.getMetadata().getDeletionTimestamp() != null) {
-            delete(pod, nodeName);
+            if (delete(pod, nodeName) && "Running".equals(phase) && killed.add(uid)) {
+                events.killing(pod, nodeName);
+            }
             return true;
         }
-        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
         if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
             ips.release(uid);
             return true;
@@ -118,6 +127,9 @@ final class SimulatedKubelet extends Controller {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         if (!"Running".equals(phase) || readinessChanged(pod)) {
             start(pod, node, now);
+            if (!"Running".equals(phase)) {
+                events.started(pod, nodeName);
+            }
             if (ownedByJob(pod)) {
                 queue.addAfter(key, jobRunTime);
             }
@@ -177,8 +189,11 @@ final class SimulatedKubelet extends Controller {
         return !ready.equals(PodStatuses.gatesReady(pod, conditions) ? "True" : "False");
     }
 
-    /** The kubelet's final delete of a pod whose containers stopped: grace period 0, this pod's uid only. */
-    private void delete(Pod pod, String nodeName) {
+    /**
+     * The kubelet's final delete of a pod whose containers stopped: grace period 0, this pod's uid only; false
+     * when the pod was gone already (or is another pod now).
+     */
+    private boolean delete(Pod pod, String nodeName) {
         DeleteOptions options = OperationOptions.deleteWithUid(pod.getMetadata().getUid());
         options.setGracePeriodSeconds(0L);
         try {
@@ -188,8 +203,11 @@ final class SimulatedKubelet extends Controller {
             if (e.code() != 404 && e.code() != 409) {
                 throw e;
             }
+            ips.release(pod.getMetadata().getUid());
+            return false;
         }
         ips.release(pod.getMetadata().getUid());
+        return true;
     }
 
     private void status(Pod pod, String nodeName, UpdatedObject<Pod> change) {

@@ -3,6 +3,7 @@ package dev.kapi.apiserver.controllers.nodes;
 import dev.kapi.apiserver.controllers.Controller;
 import dev.kapi.apiserver.controllers.ControllerContext;
 import dev.kapi.apiserver.controllers.SharedInformers;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -37,6 +38,7 @@ public final class SimulatedNodesControllers {
                         informers.store("coordination.k8s.io", "v1", "leases", Lease.class), context.writes(), timings),
                 new NotReadyTaints(nodes, nodeStore, context.writes()),
                 new SimulatedKubelet(pods, nodes, informers.store("", "v1", "pods", Pod.class), context.writes(),
-                        timings.jobRunTime()));
+                        timings.jobRunTime(), new KubeletEvents(context.writes(),
+                        context.stores().find("", "v1", "events", Event.class).orElse(null))));
     }
 }

@@ -19,6 +19,7 @@ import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.DeleteOptions;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -51,7 +52,7 @@ import static org.awaitility.Awaitility.await;
  * controller's updates: two nodes
  * registered as a kubelet registers, leases and heartbeats renewed, the not-ready taint lifted, bound pods
  * Running with IPs, a Job's pod Succeeded, deleting pods finished as their node's user, pods of other nodes
- * untouched, and a restarted stand-in that keeps the Nodes it finds (its labels put back, the user's kept).
+ * untouched, the kubelet's Events, and a restarted stand-in that keeps the Nodes it finds (its labels put back, the user's kept).
  */
 @ExtendWith(EtcdExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -185,6 +186,17 @@ class SimulatedNodesTest {
         assertThat(awaitPhase("other", "Running").getStatus().getPodIP()).startsWith("10.244.1.");
         assertThat(web.getMetadata().getManagedFields())
                 .anyMatch(f -> "status".equals(f.getSubresource()) && "kubelet".equals(f.getManager()));
+        await().atMost(WAIT).until(() -> eventsOf("web").size() == 9);
+        assertThat(eventsOf("web")).extracting(e -> e.getInvolvedObject().getFieldPath() + " " + e.getReason() + ": "
+                + e.getMessage()).contains(
+                "spec.initContainers{init} Pulled: Container image \"busybox:1.36\" already present on machine",
+                "spec.containers{c} Created: Created container: c",
+                "spec.containers{side} Started: Started container side");
+        assertThat(eventsOf("web")).allSatisfy(e -> {
+            assertThat(e.getSource().getComponent()).isEqualTo("kubelet");
+            assertThat(e.getSource().getHost()).isEqualTo("kapi-node-0");
+            assertThat(e.getInvolvedObject().getUid()).isEqualTo(web.getMetadata().getUid());
+        });
     }
 
     @Test
@@ -239,8 +251,15 @@ class SimulatedNodesTest {
         DeleteOptions options = (DeleteOptions) kubelets.options();
         assertThat(options.getGracePeriodSeconds()).isZero();
         assertThat(options.getPreconditions().getUid()).isEqualTo(uid);
+        await().atMost(WAIT).until(() -> eventsOf("leaving").stream().anyMatch(e -> e.getReason().equals("Killing")));
+        Writes.update(pods, "ns", "leaving", p -> {
+            p.getMetadata().setLabels(Map.of("touched", "yes"));
+            return p;
+        });
         Thread.sleep(500);
         assertThat(deletes).noneMatch(d -> !"leaving".equals(d.name()) && d.user().name().startsWith("system:node:"));
+        assertThat(eventsOf("leaving")).filteredOn(e -> e.getReason().equals("Killing")).singleElement()
+                .satisfies(e -> assertThat(e.getMessage()).isEqualTo("Stopping container c"));
         for (String name : List.of("real", "nowhere")) {
             Pod pod = pods.get("ns", name);
             assertThat(pod.getStatus().getPhase()).as(name).isEqualTo("Pending");
@@ -296,6 +315,11 @@ class SimulatedNodesTest {
                 }
             }
         };
+    }
+
+    private List<Event> eventsOf(String pod) {
+        return stores.find("", "v1", "events", Event.class).orElseThrow().list("ns", ListParams.<Event>all()).items()
+                .stream().filter(e -> pod.equals(e.getInvolvedObject().getName())).toList();
     }
 
     private Pod awaitPhase(String name, String phase) {
