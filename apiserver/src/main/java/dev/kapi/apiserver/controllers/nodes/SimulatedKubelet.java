@@ -26,12 +26,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The pod side of the simulated kubelets (kwok's pod stages): a pod bound to a node annotated
- * {@link SimulatedNode#ANNOTATION} is started at once ({@link PodStatuses#running}: phase Running, Ready, an IP
- * of the node's pod CIDR from {@link PodIps}); a pod owned by a Job succeeds {@code jobRunTime} after its
- * startTime ({@link PodStatuses#succeeded}); a pod being deleted (deletionTimestamp set) is deleted with grace
- * period 0, as the kubelet does once its containers stopped. {@link KubeletEvents} tells of both. Pods of nodes that are missing or not simulated are
- * left alone. Statuses go through {@code pods/status}, every write as the node's user ({@code system:node:<node>}).
- * Other pods' ends are not simulated: a pod with no Job owner runs until it is deleted.
+ * {@link SimulatedNode#ANNOTATION} is started at once ({@link PodStatuses#running}: phase Running, an IP of the
+ * node's pod CIDR from {@link PodIps}, Ready at once: probes are not run, readiness gates are honoured); a pod
+ * owned by a Job succeeds {@code jobRunTime} after its startTime ({@link PodStatuses#succeeded}); a pod being
+ * deleted (deletionTimestamp set) is deleted with grace period 0 and its uid as precondition, as the kubelet does
+ * once its containers stopped. {@link KubeletEvents} tells of starts and stops. Pods of nodes that are missing or
+ * not simulated are left alone. Statuses go through {@code pods/status}, every write as the node's user
+ * ({@code system:node:<node>}). Other pods do not end by themselves: a pod with no Job owner runs until it is
+ * deleted.
  */
 final class SimulatedKubelet extends Controller {
 
