@@ -25,8 +25,9 @@ import java.util.Map;
  * {@code type=kapi} (kwok's {@code type=kwok}), with the labels, capacity, addresses, nodeInfo and conditions a
  * kubelet reports, and the identity a kubelet writes as ({@code system:node:<name>} in {@code system:nodes}).
  *
- * <p>Node {@code i} has InternalIP {@code 10.0.<i/254>.<i%254+1>} and pod CIDR {@code 10.<244+i/256>.<i%256>.0/24}
- * (kube's customary {@code 10.244.0.0/16} for the first 256 nodes).
+ * <p>Node {@code i} (at most {@link SimulatedNodesControllers#MAX_NODES}) has InternalIP
+ * {@code 10.0.<i/254>.<i%254+1>} and pod CIDR {@code 10.<244+i/256>.<i%256>.0/24} (kube's customary
+ * {@code 10.244.0.0/16} for the first 256 nodes).
  */
 public final class SimulatedNode {
 

@@ -14,9 +14,16 @@ import java.util.List;
  * The simulated nodes ({@code --simulated-nodes}, kwok's way): Nodes {@code kapi-node-0..N-1} registered and
  * kept alive by {@link NodeHeartbeats}, their pods run by {@link SimulatedKubelet} (Running at once, Job pods
  * Succeeded after {@code --simulated-job-run-time}, deletions finished), and {@link NotReadyTaints} lifting the
- * not-ready taint off ready simulated nodes. Nothing when {@code simulatedNodes} is 0.
+ * not-ready taint off ready simulated nodes. Nothing when {@code simulatedNodes} is 0; at most
+ * {@link #MAX_NODES}.
  */
 public final class SimulatedNodesControllers {
+
+    /**
+     * The most simulated nodes (their pod CIDRs {@code 10.244.0.0/24} to {@code 10.255.255.0/24}); a larger
+     * {@code --simulated-nodes} is refused here.
+     */
+    public static final int MAX_NODES = 12 * 256;
 
     private SimulatedNodesControllers() {
     }
@@ -28,6 +35,10 @@ public final class SimulatedNodesControllers {
     static List<Controller> create(ControllerContext context, NodeTimings timings) {
         if (context.simulatedNodes() <= 0) {
             return List.of();
+        }
+        if (context.simulatedNodes() > MAX_NODES) {
+            throw new IllegalArgumentException("--simulated-nodes must be at most " + MAX_NODES + ", not "
+                    + context.simulatedNodes());
         }
         SharedInformers informers = context.informers();
         var nodes = informers.of("", "v1", "nodes", Node.class);

@@ -22,12 +22,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
  * The simulated nodes as the controller manager runs them ({@code --simulated-nodes}): none with 0, the node
  * heartbeats, the not-ready taint and the kubelet stand-in (kube's node-lifecycle-controller name for the taint)
- * otherwise, with the kubelet's default clocks.
+ * otherwise, with the kubelet's default clocks; more nodes than there are pod CIDRs refused.
  */
 @ExtendWith(EtcdExtension.class)
 class SimulatedNodesWiringTest {
@@ -44,6 +45,10 @@ class SimulatedNodesWiringTest {
                     new SharedInformers(stores), 3, Duration.ofSeconds(1))))
                     .extracting(c -> c.name())
                     .containsExactly("simulated-node-heartbeat", "node-lifecycle-controller", "simulated-kubelet");
+            assertThatThrownBy(() -> SimulatedNodesControllers.create(new ControllerContext(stores, Writes.PIPELINE,
+                    new SharedInformers(stores), 3073, Duration.ofSeconds(1))))
+                    .hasMessage("--simulated-nodes must be at most 3072, not 3073");
+            assertThat(SimulatedNode.podCidr(3071)).isEqualTo("10.255.255.0/24");
             Writes.create(stores.find("", "v1", "namespaces", Namespace.class).orElseThrow(), null,
                     new NamespaceBuilder().withNewMetadata().withName("kube-node-lease").endMetadata().build());
             Store<Node> nodes = stores.find("", "v1", "nodes", Node.class).orElseThrow();
