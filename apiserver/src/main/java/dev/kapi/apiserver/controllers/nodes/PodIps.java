@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
 final class PodIps {
 
     /** Where the pods of a simulated node without a (readable IPv4) pod CIDR get their addresses. */
-    static final String FALLBACK_CIDR = "10.255.0.0/16";
+    static final String FALLBACK_CIDR = "10.240.0.0/16";
 
     private final Map<String, String> held = new HashMap<>();
 

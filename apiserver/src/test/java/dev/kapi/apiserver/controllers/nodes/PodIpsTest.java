@@ -16,9 +16,9 @@ class PodIpsTest {
             "10.244.0.0/24|10.244.0.2",
             "10.244.3.0/24|10.244.3.2",
             "10.244.3.77/24|10.244.3.2",
-            "null|10.255.0.2",
-            "fd00::/64|10.255.0.2",
-            "10.0.0.0/31|10.255.0.2"})
+            "null|10.240.0.2",
+            "fd00::/64|10.240.0.2",
+            "10.0.0.0/31|10.240.0.2"})
     void theFirstPodGetsTheNetworkPlusTwo(String cidr, String ip) {
         assertThat(new PodIps().allocate("uid", cidr, List.of())).isEqualTo(ip);
     }
