@@ -21,7 +21,8 @@ import java.util.List;
  * runs no kubelets and connects to none, so it answers what kube answers before it would dial one: NotFound for a
  * missing pod or node, kube's BadRequest for a bad container or a pod with no host assigned, an empty log for
  * such a pod (kube's empty location), and for a pod on a node the error kube gives when the kubelet cannot be
- * dialled, saying why.
+ * dialled, saying why. A pod on a simulated node (its Node annotated {@code kapi.dev/simulated-node: "true"})
+ * gets {@link SimulatedPodStreams}' answers instead: a simulated log, a 400 for exec, attach and portforward.
  */
 public final class ConnectHandler implements VerbHandler {
 
@@ -68,7 +69,14 @@ public final class ConnectHandler implements VerbHandler {
             }
             throw StatusError.badRequest("pod " + name + " does not have a host assigned");
         }
-        stores.find("", "v1", "nodes", Node.class).orElseThrow(() -> unreachable(node)).get(null, node);
+        Node bound = stores.find("", "v1", "nodes", Node.class).orElseThrow(() -> unreachable(node)).get(null, node);
+        if (SimulatedPodStreams.isSimulated(bound)) {
+            if (sub.equals("log")) {
+                SimulatedPodStreams.log(scope, pod, scope.param("container"));
+                return;
+            }
+            throw SimulatedPodStreams.noProcesses(sub, pod, node);
+        }
         throw unreachable(node);
     }
 

@@ -3,6 +3,7 @@ package dev.kapi.apiserver.endpoints.handlers;
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.authz.AuthorizedRequest;
+import dev.kapi.apiserver.controllers.nodes.SimulatedNode;
 import dev.kapi.apiserver.endpoints.ResourceDispatcher;
 import dev.kapi.apiserver.endpoints.Responses;
 import dev.kapi.apiserver.filters.RequestInfoResolver;
@@ -14,6 +15,8 @@ import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.Writes;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminatedBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -22,6 +25,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,12 +34,15 @@ import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 import tools.jackson.databind.JsonNode;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The connect subresources kube-apiserver hands to a kubelet, on a real etcd: what kube answers before it dials
  * one (its pod {@code LogLocation}, {@code streamLocation}, {@code PortForwardLocation}, {@code ResourceLocation}),
- * and for a pod on a node the dialling error, since this server connects to no kubelet. Each row: method, path
+ * and for a pod on a node the dialling error, since this server connects to no kubelet; for a pod on a simulated
+ * node, the simulated answers. Each row: method, path
  * under namespace {@code ns}, then code, reason ({@code -} none) and message ({@code -} for an empty 200).
  */
 @ExtendWith(EtcdExtension.class)
@@ -44,6 +51,10 @@ class PodConnectTest {
 
     private static final String UNREACHABLE =
             "error dialing backend: no kubelet is reachable for node \"n1\": this server does not connect to kubelets";
+
+    private static final String STARTED = "2026-01-02T03:04:05Z";
+    private static final String RUNNING =
+            "kapi simulated node: container c of pod ns/on-sim is running (no real process; logs are simulated)";
 
     private EtcdStorage storage;
     private ResourceDispatcher dispatcher;
@@ -66,6 +77,28 @@ class PodConnectTest {
         });
         Writes.create(stores.find("", "v1", "nodes", Node.class).orElseThrow(), null,
                 new NodeBuilder().withNewMetadata().withName("n1").endMetadata().build());
+        Writes.create(stores.find("", "v1", "nodes", Node.class).orElseThrow(), null, new NodeBuilder()
+                .withNewMetadata().withName("sim").addToAnnotations("kapi.dev/simulated-node", "true").endMetadata()
+                .build());
+        Writes.create(pods, "ns", pod("sim-waiting", "sim", "c"));
+        Writes.create(pods, "ns", pod("on-sim", "sim", "c"));
+        Writes.create(pods, "ns", pod("sim-two", "sim", "a", "b"));
+        for (String name : List.of("on-sim", "sim-two")) {
+            Writes.update(pods, "ns", name, "status", p -> {
+                p.getStatus().setPhase("Running");
+                p.getStatus().setContainerStatuses(p.getSpec().getContainers().stream().map(c ->
+                        new ContainerStatusBuilder().withName(c.getName()).withImage("nginx").withReady(true)
+                                .withRestartCount(0).withNewState().withNewRunning().withStartedAt(STARTED)
+                                .endRunning().endState().build()).toList());
+                if (name.equals("sim-two")) {
+                    p.getStatus().getContainerStatuses().get(1).getState().setRunning(null);
+                    p.getStatus().getContainerStatuses().get(1).getState().setTerminated(
+                            new ContainerStateTerminatedBuilder().withExitCode(0).withReason("Completed")
+                                    .withFinishedAt(STARTED).build());
+                }
+                return p;
+            });
+        }
         Writes.create(stores.find("", "v1", "services", Service.class).orElseThrow(), "ns",
                 new ServiceBuilder().withNewMetadata().withName("svc").endMetadata().withNewSpec().addNewPort()
                         .withPort(80).endPort().endSpec().build());
@@ -128,6 +161,54 @@ class PodConnectTest {
         MockHttpServletResponse res = send(method, path);
         assertThat(res.getStatus()).as(res.getContentAsString()).isEqualTo(code);
         assertThat(Json.MAPPER.readTree(res.getContentAsString()).path("message").asString()).isEqualTo(message);
+    }
+
+    /**
+     * A pod on a node annotated {@code kapi.dev/simulated-node: "true"}: a simulated log (with the log options a
+     * kubelet honours), the kubelet's 400s for a container not started and for {@code previous}, and a 400 for the
+     * streams a simulated node cannot give. Each row: method, path under {@code ns}, code, then the log or the
+     * Status message.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+            "GET|pods/on-sim/log|200|" + RUNNING,
+            "GET|pods/on-sim/log?container=c&follow=true|200|" + RUNNING,
+            "GET|pods/on-sim/log?timestamps=true|200|2026-01-02T03:04:05.000000000Z " + RUNNING,
+            "GET|pods/on-sim/log?tailLines=0|200|",
+            "GET|pods/on-sim/log?tailLines=10|200|" + RUNNING,
+            "GET|pods/on-sim/log?limitBytes=4|200|kapi",
+            "GET|pods/on-sim/log?sinceTime=2030-01-01T00:00:00Z|200|",
+            "GET|pods/on-sim/log?sinceTime=2020-01-01T00:00:00Z|200|" + RUNNING,
+            "GET|pods/on-sim/log?tailLines=x|400|strconv.ParseInt: parsing \"x\": invalid syntax",
+            "GET|pods/on-sim/log?previous=true|400|previous terminated container \"c\" in pod \"on-sim\" not found",
+            "GET|pods/sim-two/log?container=b|200|kapi simulated node: container b of pod ns/sim-two exited with code 0"
+                    + " (Completed) (no real process; logs are simulated)",
+            "GET|pods/sim-two/log|400|a container name must be specified for pod sim-two, choose one of: [a b]",
+            "GET|pods/sim-waiting/log|400|container \"c\" in pod \"sim-waiting\" is waiting to start: ContainerCreating",
+            "GET|pods/on-sim/exec?command=sh|400|node \"sim\" is simulated (kapi.dev/simulated-node): it runs no"
+                    + " processes, so exec of pod ns/on-sim is not available",
+            "POST|pods/on-sim/attach|400|node \"sim\" is simulated (kapi.dev/simulated-node): it runs no"
+                    + " processes, so attach of pod ns/on-sim is not available",
+            "POST|pods/on-sim/portforward|400|node \"sim\" is simulated (kapi.dev/simulated-node): it runs no"
+                    + " processes, so portforward of pod ns/on-sim is not available",
+            "GET|pods/on-sim/exec?container=x|400|container x is not valid for pod on-sim"})
+    void simulatedNodesAnswerForTheirPods(String method, String path, int code, String expected) throws Exception {
+        MockHttpServletResponse res = send(method, "/api/v1/namespaces/ns/" + path);
+        assertThat(res.getStatus()).as(res.getContentAsString()).isEqualTo(code);
+        if (code == 200) {
+            assertThat(res.getContentType()).startsWith("text/plain");
+            String want = expected == null ? "" : expected.endsWith(")") ? expected + "\n" : expected;
+            assertThat(res.getContentAsString()).isEqualTo(want);
+            return;
+        }
+        JsonNode status = Json.MAPPER.readTree(res.getContentAsString());
+        assertThat(status.path("reason").asString()).isEqualTo("BadRequest");
+        assertThat(status.path("message").asString()).isEqualTo(expected);
+    }
+
+    @Test
+    void theControllersAndThisLayerReadOneAnnotation() {
+        assertThat(SimulatedPodStreams.ANNOTATION).isEqualTo(SimulatedNode.ANNOTATION);
     }
 
     private MockHttpServletResponse send(String method, String uri) throws Exception {
