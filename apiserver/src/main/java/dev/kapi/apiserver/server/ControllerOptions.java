@@ -3,6 +3,7 @@ package dev.kapi.apiserver.server;
 import dev.kapi.apiserver.controllers.ControllerSelection;
 import dev.kapi.apiserver.controllers.ControllerSettings;
 import dev.kapi.apiserver.controllers.LeaderElection;
+import dev.kapi.apiserver.controllers.nodes.SimulatedNodesControllers;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -58,8 +59,9 @@ public class ControllerOptions {
         } catch (NumberFormatException e) {
             throw new StartupFailure("--simulated-nodes: \"" + simulatedNodes + "\" is not a number");
         }
-        if (nodes < 0 || nodes > 10_000) {
-            throw new StartupFailure("--simulated-nodes must be between 0 and 10000, not " + nodes);
+        if (nodes < 0 || nodes > SimulatedNodesControllers.MAX_NODES) {
+            throw new StartupFailure("--simulated-nodes must be between 0 and " + SimulatedNodesControllers.MAX_NODES
+                    + ", not " + nodes);
         }
         this.settings = new ControllerSettings(selection, election, nodes,
                 duration("simulated-job-run-time", simulatedJobRunTime), null);

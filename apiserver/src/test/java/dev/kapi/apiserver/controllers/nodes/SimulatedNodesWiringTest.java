@@ -3,6 +3,9 @@ package dev.kapi.apiserver.controllers.nodes;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.controllers.ControllerContext;
 import dev.kapi.apiserver.controllers.ControllerManager;
+import dev.kapi.apiserver.controllers.ControllerSelection;
+import dev.kapi.apiserver.controllers.ControllerSettings;
+import dev.kapi.apiserver.controllers.LeaderElection;
 import dev.kapi.apiserver.controllers.SharedInformers;
 import dev.kapi.apiserver.registry.BuiltInResources;
 import dev.kapi.apiserver.registry.RegistryContext;
@@ -53,7 +56,7 @@ class SimulatedNodesWiringTest {
                     new NamespaceBuilder().withNewMetadata().withName("kube-node-lease").endMetadata().build());
             Store<Node> nodes = stores.find("", "v1", "nodes", Node.class).orElseThrow();
             Store<Lease> leases = stores.find("coordination.k8s.io", "v1", "leases", Lease.class).orElseThrow();
-            try (ControllerManager manager = new ControllerManager(stores, Writes.PIPELINE, 1, Duration.ofSeconds(1))) {
+            try (ControllerManager manager = new ControllerManager(stores, Writes.PIPELINE, new ControllerSettings(ControllerSelection.ALL, LeaderElection.DISABLED, 1, Duration.ofSeconds(1), null))) {
                 manager.start();
                 await().atMost(Duration.ofSeconds(10)).until(() -> exists(leases, "kube-node-lease", "kapi-node-0"));
                 assertThat(exists(nodes, null, "kapi-node-0")).isTrue();
