@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.controllers;
 
+import dev.kapi.apiserver.controllers.scheduler.SchedulerControllers;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.apiextensions.ApiExtensionsResources;
@@ -103,6 +104,7 @@ public final class ControllerManager implements AutoCloseable {
                         FlowControlResources.GROUP, "v1", "prioritylevelconfigurations",
                         PriorityLevelConfiguration.class).orElseThrow(), InformerOptions.DEFAULTS), s, writes)));
         // the controllers of kube-controller-manager's workload groups: each group adds its own here
+        all.addAll(SchedulerControllers.create(context));
         this.controllers = List.copyOf(all);
     }
 
