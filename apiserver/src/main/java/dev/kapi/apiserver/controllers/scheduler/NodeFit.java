@@ -32,7 +32,7 @@ final class NodeFit {
     /**
      * NodeResourcesFit: one more pod than allocatable {@code pods}, and each requested resource beyond what is
      * allocatable and not yet requested by the node's pods. A request beyond the node's allocatable alone is
-     * unresolvable (no preemption would help).
+     * unresolvable (no preemption would help), as kube's {@code InsufficientResource.Unresolvable}.
      */
     static Filter resources(Pod pod) {
         Map<String, Long> request = Resources.requests(pod.getSpec());
@@ -40,7 +40,7 @@ final class NodeFit {
             List<Filter.Reason> reasons = new ArrayList<>();
             long allowedPods = node.allocatable(Resources.PODS);
             if (node.pods.size() + 1 > allowedPods) {
-                reasons.add(new Filter.Reason("Too many pods", 1 > allowedPods));
+                reasons.add(new Filter.Reason("Too many pods", false));
             }
             List<String> names = new ArrayList<>(List.of(Resources.CPU, Resources.MEMORY, Resources.EPHEMERAL_STORAGE));
             request.keySet().stream().filter(n -> !names.contains(n) && !n.equals(Resources.PODS)).sorted()

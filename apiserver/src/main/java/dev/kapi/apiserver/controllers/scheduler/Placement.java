@@ -33,9 +33,10 @@ final class Placement {
         if (snapshot.nodes.isEmpty()) {
             return new Result(null, NO_NODES);
         }
+        PodAffinity affinity = new PodAffinity(pod, snapshot);
         List<Filter> filters = List.of(Taints.unschedulable(pod), NodeFit.nodeName(pod), Taints.toleration(pod),
                 NodeAffinity.filter(pod), NodeFit.ports(pod), NodeFit.resources(pod),
-                new TopologySpread(pod, snapshot).filter(), new PodAffinity(pod, snapshot).filter());
+                new TopologySpread(pod, snapshot).filter(), affinity.filter());
         List<NodeInfo> feasible = new ArrayList<>();
         Map<String, Integer> reasons = new TreeMap<>();
         Map<String, Integer> preemption = new TreeMap<>();
@@ -61,7 +62,7 @@ final class Placement {
             return new Result(null, "0/" + n + " nodes are available: " + histogram(reasons) + ". preemption: 0/" + n
                     + " nodes are available: " + histogram(preemption) + ".");
         }
-        return new Result(best(pod, snapshot, feasible, random).name, null);
+        return new Result(best(pod, affinity, feasible, random).name, null);
     }
 
     /** kube's {@code sortReasonsHistogram}: "count reason", sorted as strings. */
@@ -72,7 +73,7 @@ final class Placement {
         return String.join(", ", out);
     }
 
-    private static NodeInfo best(Pod pod, Snapshot snapshot, List<NodeInfo> feasible, Random random) {
+    private static NodeInfo best(Pod pod, PodAffinity affinity, List<NodeInfo> feasible, Random random) {
         if (feasible.size() == 1) {
             return feasible.get(0);
         }
@@ -81,7 +82,6 @@ final class Placement {
         add(total, raw(feasible, n -> NodeFit.balanced(pod, n)), 1);
         add(total, normalized(raw(feasible, n -> NodeAffinity.preferredScore(pod, n)), false), 2);
         add(total, normalized(raw(feasible, n -> Taints.intolerablePreferNoSchedule(pod, n)), true), 3);
-        PodAffinity affinity = new PodAffinity(pod, snapshot);
         add(total, minMax(raw(feasible, affinity::score)), 2);
         long max = Long.MIN_VALUE;
         NodeInfo chosen = null;
