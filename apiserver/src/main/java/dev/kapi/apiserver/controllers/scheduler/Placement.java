@@ -14,7 +14,8 @@ import java.util.function.ToLongFunction;
  * order (NodeUnschedulable, NodeName, TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit,
  * PodTopologySpread, InterPodAffinity; a node stops at its first failing filter), then the scores of the nodes
  * that fit, each normalized to 0..100 and weighted as kube's defaults (NodeResourcesFit 1,
- * NodeResourcesBalancedAllocation 1, NodeAffinity 2, TaintToleration 3, InterPodAffinity 2), and a random pick
+ * NodeResourcesBalancedAllocation 1, NodeAffinity 2, TaintToleration 3, InterPodAffinity 2, PodTopologySpread
+ * 2; ImageLocality is not scored), and a random pick
  * among the best. When no node fits, kube's FitError message: the reasons counted over the nodes, and the
  * preemption part kube's DefaultPreemption writes when it finds no victims (this scheduler never preempts).
  */
@@ -62,7 +63,7 @@ final class Placement {
             return new Result(null, "0/" + n + " nodes are available: " + histogram(reasons) + ". preemption: 0/" + n
                     + " nodes are available: " + histogram(preemption) + ".");
         }
-        return new Result(best(pod, affinity, feasible, random).name, null);
+        return new Result(best(pod, snapshot, affinity, feasible, random).name, null);
     }
 
     /** kube's {@code sortReasonsHistogram}: "count reason", sorted as strings. */
@@ -73,7 +74,8 @@ final class Placement {
         return String.join(", ", out);
     }
 
-    private static NodeInfo best(Pod pod, PodAffinity affinity, List<NodeInfo> feasible, Random random) {
+    private static NodeInfo best(Pod pod, Snapshot snapshot, PodAffinity affinity, List<NodeInfo> feasible,
+                                 Random random) {
         if (feasible.size() == 1) {
             return feasible.get(0);
         }
@@ -83,6 +85,7 @@ final class Placement {
         add(total, normalized(raw(feasible, n -> NodeAffinity.preferredScore(pod, n)), false), 2);
         add(total, normalized(raw(feasible, n -> Taints.intolerablePreferNoSchedule(pod, n)), true), 3);
         add(total, minMax(raw(feasible, affinity::score)), 2);
+        add(total, new SpreadScore(pod, snapshot.spreadSelector(pod)).scores(snapshot, feasible), 2);
         long max = Long.MIN_VALUE;
         NodeInfo chosen = null;
         int ties = 0;

@@ -59,6 +59,7 @@ final class Scheduler extends Controller {
     private final Informer<Pod> pods;
     private final Informer<Node> nodes;
     private final Informer<Namespace> namespaces;
+    private final SpreadSelectors spreadSelectors;
     private final Store<Pod> podStore;
     private final WritePipeline writes;
     private final SchedulingRecorder recorder;
@@ -67,17 +68,26 @@ final class Scheduler extends Controller {
     private final Map<String, Attempts> unschedulable = new ConcurrentHashMap<>();
     private final Random random = new Random();
 
-    Scheduler(Informer<Pod> pods, Informer<Node> nodes, Informer<Namespace> namespaces, Store<Pod> podStore,
-              WritePipeline writes, SchedulingRecorder recorder) {
-        super("kube-scheduler", 1, new WorkQueue(INITIAL_BACKOFF, MAX_BACKOFF), List.of(pods, nodes, namespaces));
+    Scheduler(Informer<Pod> pods, Informer<Node> nodes, Informer<Namespace> namespaces,
+              SpreadSelectors spreadSelectors, Store<Pod> podStore, WritePipeline writes, SchedulingRecorder recorder) {
+        super("kube-scheduler", 1, new WorkQueue(INITIAL_BACKOFF, MAX_BACKOFF), informers(pods, nodes, namespaces,
+                spreadSelectors));
         this.pods = pods;
         this.nodes = nodes;
         this.namespaces = namespaces;
+        this.spreadSelectors = spreadSelectors;
         this.podStore = podStore;
         this.writes = writes;
         this.recorder = recorder;
         pods.addHandler(new PodEvents(this));
         nodes.addHandler(new NodeEvents(this));
+    }
+
+    private static List<Informer<?>> informers(Informer<Pod> pods, Informer<Node> nodes, Informer<Namespace> namespaces,
+                                               SpreadSelectors spreadSelectors) {
+        List<Informer<?>> all = new ArrayList<>(List.of(pods, nodes, namespaces));
+        all.addAll(spreadSelectors.informers());
+        return all;
     }
 
     /** A pod this scheduler places: no node, {@code default-scheduler} (or none named), not being deleted. */
@@ -212,7 +222,7 @@ final class Scheduler extends Controller {
         return Snapshot.of(nodes.cache().list(), bound, ns -> {
             Namespace n = namespaces.cache().get(null, ns);
             return n == null ? null : n.getMetadata().getLabels();
-        });
+        }, spreadSelectors::of);
     }
 
     private static boolean empty(String s) {

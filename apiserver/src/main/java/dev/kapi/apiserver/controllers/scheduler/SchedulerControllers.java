@@ -7,6 +7,10 @@ import dev.kapi.apiserver.controllers.SharedInformers;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ReplicationController;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 
 import java.util.List;
@@ -35,6 +39,10 @@ public final class SchedulerControllers {
                 Pod.class), informers.store("events.k8s.io", "v1", "events", Event.class));
         return List.of(new Scheduler(informers.of("", "v1", "pods", Pod.class),
                 informers.of("", "v1", "nodes", Node.class), informers.of("", "v1", "namespaces", Namespace.class),
+                new SpreadSelectors(informers.of("", "v1", "services", Service.class),
+                        informers.of("", "v1", "replicationcontrollers", ReplicationController.class),
+                        informers.of("apps", "v1", "replicasets", ReplicaSet.class),
+                        informers.of("apps", "v1", "statefulsets", StatefulSet.class)),
                 informers.store("", "v1", "pods", Pod.class), context.writes(), recorder));
     }
 }

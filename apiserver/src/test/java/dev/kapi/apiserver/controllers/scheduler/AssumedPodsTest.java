@@ -12,15 +12,21 @@ import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.Writes;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.ReplicationController;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.lang.reflect.Method;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -60,8 +66,14 @@ class AssumedPodsTest {
                 .orElseThrow(), "test", InformerOptions.DEFAULTS);
         SchedulingRecorder recorder = new SchedulingRecorder(Writes.PIPELINE, pods,
                 stores.find("events.k8s.io", "v1", "events", Event.class).orElseThrow());
-        Scheduler scheduler = new Scheduler(slowPods, nodeInformer, namespaces, pods, Writes.PIPELINE, recorder);
-        List<Informer<?>> informers = List.of(slowPods, nodeInformer, namespaces);
+        SpreadSelectors spreadSelectors = new SpreadSelectors(informer(stores, "", "services", Service.class),
+                informer(stores, "", "replicationcontrollers", ReplicationController.class),
+                informer(stores, "apps", "replicasets", ReplicaSet.class),
+                informer(stores, "apps", "statefulsets", StatefulSet.class));
+        Scheduler scheduler = new Scheduler(slowPods, nodeInformer, namespaces, spreadSelectors, pods, Writes.PIPELINE,
+                recorder);
+        List<Informer<?>> informers = new ArrayList<>(List.of(slowPods, nodeInformer, namespaces));
+        informers.addAll(spreadSelectors.informers());
         try {
             Writes.create(nodes, null, node("a", "2").build());
             informers.forEach(Informer::start);
@@ -79,6 +91,11 @@ class AssumedPodsTest {
             Informer.closeAll(informers, Informer.STOP_WAIT);
             storage.close();
         }
+    }
+
+    private static <T extends HasMetadata> Informer<T> informer(StoreRegistry stores, String group, String resource,
+                                                               Class<T> type) {
+        return new Informer<>(stores.find(group, "v1", resource, type).orElseThrow(), "test", InformerOptions.DEFAULTS);
     }
 
     /** Controller's start and stop are the manager's; the test calls them as it does. */

@@ -36,13 +36,14 @@ final class SchedulerHarness implements AutoCloseable {
     final Store<Pod> pods;
     final Store<Node> nodes;
     final Store<Event> events;
+    final StoreRegistry stores;
     private final Storage storage;
     private final ControllerManager controllers;
 
     SchedulerHarness() {
         storage = EtcdStorage.connect(EtcdExtension.endpoints());
         String prefix = EtcdExtension.randomPrefix();
-        StoreRegistry stores = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
+        stores = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
                 new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
         pods = stores.find("", "v1", "pods", Pod.class).orElseThrow();
         nodes = stores.find("", "v1", "nodes", Node.class).orElseThrow();

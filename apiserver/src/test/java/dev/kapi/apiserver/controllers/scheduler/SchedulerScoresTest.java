@@ -1,13 +1,17 @@
 package dev.kapi.apiserver.controllers.scheduler;
 
 import dev.kapi.apiserver.testing.EtcdExtension;
+import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodAffinityTermBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.Taint;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -22,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * kube's default scores on real etcd, where every node fits: the least allocated node, the preferred node
  * affinity, the node without an untolerated PreferNoSchedule taint, and the domain of preferred pod affinity
- * even when that node is busier.
+ * even when that node is busier; and kube's default spreading of the pods a Service selects.
  */
 @ExtendWith(EtcdExtension.class)
 class SchedulerScoresTest {
@@ -71,6 +75,28 @@ class SchedulerScoresTest {
                                         .withLabelSelector(new LabelSelectorBuilder().addToMatchLabels("app", "db").build())
                                         .build()).endPreferredDuringSchedulingIgnoredDuringExecution().endPodAffinity()
                                 .endAffinity().endSpec().build(), "b"));
+    }
+
+    /**
+     * kube's system default spreading: a Service selects the pods, so the new one goes to the node of the zone
+     * holding none of them, though that node is busier with another pod than the second empty node.
+     */
+    @Test
+    void podsAServiceSelectsSpreadOverHostsAndZones() {
+        try (SchedulerHarness h = new SchedulerHarness()) {
+            h.create(node("a", "4").editMetadata().addToLabels(SpreadScore.ZONE, "z1").endMetadata().build());
+            h.create(node("b", "4").editMetadata().addToLabels(SpreadScore.ZONE, "z1").endMetadata().build());
+            h.create(node("c", "4").editMetadata().addToLabels(SpreadScore.ZONE, "z2").endMetadata().build());
+            h.create(pod("web-0", null).editMetadata().addToLabels("app", "web").endMetadata().editSpec()
+                    .withNodeName("a").endSpec().build());
+            h.create(pod("other", "500m").editSpec().withNodeName("c").endSpec().build());
+            Writes.create(h.stores.find("", "v1", "services", Service.class).orElseThrow(), SchedulerHarness.NS,
+                    new ServiceBuilder().withNewMetadata().withName("web").endMetadata().withNewSpec()
+                            .addToSelector("app", "web").addNewPort().withPort(80).endPort().endSpec().build());
+            h.start();
+            h.create(pod("web-1", null).editMetadata().addToLabels("app", "web").endMetadata().build());
+            assertThat(h.awaitBound("web-1")).isEqualTo("c");
+        }
     }
 
     @ParameterizedTest(name = "{0}")
