@@ -8,7 +8,7 @@ import java.util.Objects;
 /**
  * The scheduler's pod handler: a pod to place is queued when it appears and when its spec or labels change
  * (not for its own status writes); a pod arriving on a node may help pods waiting for pod affinity or spread,
- * and one leaving a node (deleted, finished) may make room for any unschedulable pod.
+ * and one leaving a node (deleted, finished) or relabelled there may help any unschedulable pod.
  */
 final class PodEvents implements EventHandler<Pod> {
 
@@ -41,9 +41,11 @@ final class PodEvents implements EventHandler<Pod> {
         }
         if (Scheduler.assigned(old) && !Scheduler.assigned(pod)) {
             scheduler.retryUnschedulable(false);
-        } else if (Scheduler.assigned(pod) && (!Scheduler.assigned(old)
-                || !Objects.equals(old.getMetadata().getLabels(), pod.getMetadata().getLabels()))) {
+        } else if (Scheduler.assigned(pod) && !Scheduler.assigned(old)) {
             scheduler.retryUnschedulable(true);
+        } else if (Scheduler.assigned(pod)
+                && !Objects.equals(old.getMetadata().getLabels(), pod.getMetadata().getLabels())) {
+            scheduler.retryUnschedulable(false); // it may no longer match a waiting pod's anti-affinity
         }
     }
 
