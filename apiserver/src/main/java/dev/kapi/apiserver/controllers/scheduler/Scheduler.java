@@ -35,9 +35,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * subresource (the CREATE of a Binding, admitted as a client's). A pod it bound that the informer has not yet
  * seen bound stays counted on its node (kube's assumed pods) until the informer shows it bound or gone, so two
  * pods never overcommit a node. A pod that fits no node gets PodScheduled=False and a FailedScheduling Event
- * ({@link SchedulingRecorder}) and waits in the unschedulable set: a node added or changed, or a pod leaving a
- * node, queues it again after its backoff (1s doubling to 10s per attempt, kube's), and every 5 minutes anyway.
- * Preemption is not done.
+ * ({@link SchedulingRecorder}) and waits in the unschedulable set: a node added or changed, a pod leaving a node
+ * or relabelled there, or (for pods waiting on pod affinity or spread) a pod arriving on one, queues it again
+ * after its backoff (1s doubling to 10s per attempt, kube's), and every 5 minutes anyway. Preemption is not
+ * done: the message's preemption part is what kube's DefaultPreemption says when it finds no victims.
  */
 final class Scheduler extends Controller {
 
