@@ -1,27 +1,19 @@
 package dev.kapi.apiserver.endpoints.handlers;
 
 import dev.kapi.apiserver.api.FieldError;
-import dev.kapi.apiserver.api.GroupResource;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
+import dev.kapi.apiserver.registry.core.PodBindings;
 import dev.kapi.apiserver.registry.rest.OperationOptions;
-import dev.kapi.apiserver.registry.rest.WriteScope;
 import io.fabric8.kubernetes.api.model.Binding;
 import io.fabric8.kubernetes.api.model.CreateOptions;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
-import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.Status;
 
 import java.io.IOException;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -32,8 +24,6 @@ import java.util.Objects;
  * on {@code pods/binding}. Answers 201 with a Success Status.
  */
 public final class BindingHandler implements VerbHandler {
-
-    private static final GroupResource BINDING = new GroupResource("", "pods/binding");
 
     private final StoreRegistry stores;
 
@@ -91,71 +81,9 @@ public final class BindingHandler implements VerbHandler {
         return errs;
     }
 
-    @SuppressWarnings("unchecked")
     private void assign(RequestScope scope, Binding binding, boolean dryRun) {
-        Store<HasMetadata> pods = (Store<HasMetadata>) (Store<?>) stores.find("", "v1", "pods", Pod.class)
+        Store<Pod> pods = stores.find("", "v1", "pods", Pod.class)
                 .orElseThrow(() -> StatusError.internal("pods are not served"));
-        String name = binding.getMetadata().getName();
-        String node = binding.getTarget().getName();
-        String uid = binding.getMetadata().getUid();
-        Map<String, String> annotations = binding.getMetadata().getAnnotations();
-        scope.writes().updateAdmittedWith(WriteScope.of(pods, scope.namespace(), scope.user()).subresource("binding"),
-                name, current -> {
-                    Pod pod = (Pod) current;
-                    if (uid != null && !uid.isEmpty() && !uid.equals(pod.getMetadata().getUid())) {
-                        throw StatusError.conflict(new GroupResource("", "pods"), name, "Precondition failed: UID in "
-                                + "precondition: " + uid + ", UID in object meta: " + pod.getMetadata().getUid());
-                    }
-                    String why = refusal(pod);
-                    if (why != null) {
-                        throw StatusError.conflict(BINDING, name, why);
-                    }
-                    pod.getSpec().setNodeName(node);
-                    if (annotations != null && !annotations.isEmpty()) {
-                        Map<String, String> merged = new HashMap<>(pod.getMetadata().getAnnotations() == null
-                                ? Map.of() : pod.getMetadata().getAnnotations());
-                        merged.putAll(annotations);
-                        pod.getMetadata().setAnnotations(merged);
-                    }
-                    scheduled(pod);
-                    return pod;
-                }, OperationOptions.update(dryRun, null, null));
-    }
-
-    private static String refusal(Pod pod) {
-        String name = pod.getMetadata().getName();
-        if (pod.getMetadata().getDeletionTimestamp() != null) {
-            return "pod " + name + " is being deleted, cannot be assigned to a host";
-        }
-        String node = pod.getSpec().getNodeName();
-        if (node != null && !node.isEmpty()) {
-            return "pod " + name + " is already assigned to node \"" + node + "\"";
-        }
-        if (pod.getSpec().getSchedulingGates() != null && !pod.getSpec().getSchedulingGates().isEmpty()) {
-            return "pod " + name + " has non-empty .spec.schedulingGates";
-        }
-        return null;
-    }
-
-    /** kube's {@code UpdatePodCondition} with PodScheduled True. */
-    private static void scheduled(Pod pod) {
-        if (pod.getStatus() == null) {
-            pod.setStatus(new PodStatus());
-        }
-        List<PodCondition> conditions = new ArrayList<>(pod.getStatus().getConditions() == null ? List.of()
-                : pod.getStatus().getConditions());
-        PodCondition previous = conditions.stream().filter(c -> "PodScheduled".equals(c.getType())).findFirst()
-                .orElse(null);
-        PodCondition c = new PodCondition();
-        c.setType("PodScheduled");
-        c.setStatus("True");
-        c.setLastTransitionTime(previous != null && "True".equals(previous.getStatus())
-                ? previous.getLastTransitionTime() : Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        if (previous == null) {
-            conditions.add(c);
-        } else {
-            conditions.set(conditions.indexOf(previous), c);
-        }
-        pod.getStatus().setConditions(conditions);
+        PodBindings.assign(scope.writes(), pods, scope.namespace(), scope.user(), binding, dryRun);
     }
 }
