@@ -64,25 +64,41 @@ final class LeaderElector implements AutoCloseable {
         this.callbacks = callbacks;
     }
 
+    /**
+     * Makes the first attempt in the caller's thread (so that a replica that gets the Lease at once has started
+     * leading when this returns), then goes on in a thread of its own.
+     */
     synchronized void start() {
         if (thread == null && !closed) {
-            thread = Thread.ofVirtual().name("leader-election-" + config.name()).start(this::run);
+            boolean acquired = tryAcquireOrRenew();
+            if (acquired) {
+                lead();
+            }
+            thread = Thread.ofVirtual().name("leader-election-" + config.name()).start(() -> run(acquired));
         }
+    }
+
+    private void lead() {
+        leading = true;
+        LOG.info("{} leads: holds Lease {}/{}", config.identity(), config.namespace(), config.name());
+        callbacks.startedLeading();
     }
 
     boolean isLeading() {
         return leading;
     }
 
-    private void run() {
+    private void run(boolean leadingAlready) {
         try {
+            boolean acquired = leadingAlready;
             while (!closed) {
-                while (!tryAcquireOrRenew()) {
-                    sleepJittered();
+                if (!acquired) {
+                    while (!tryAcquireOrRenew()) {
+                        sleepJittered();
+                    }
+                    lead();
                 }
-                leading = true;
-                LOG.info("{} leads: holds Lease {}/{}", config.identity(), config.namespace(), config.name());
-                callbacks.startedLeading();
+                acquired = false;
                 long lastRenew = System.nanoTime();
                 while (!closed) {
                     Thread.sleep(config.retryPeriod());

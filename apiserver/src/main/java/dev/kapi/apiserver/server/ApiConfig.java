@@ -122,9 +122,11 @@ public class ApiConfig {
 
     @Bean
     ResourceDispatcher resourceDispatcher(StoreRegistry stores, WritePipeline writes, ReviewHandlers reviews,
-                                          TokenRequestHandler tokenRequests, Authorizer authorizer, Storage storage) {
+                                          TokenRequestHandler tokenRequests, Authorizer authorizer, Storage storage,
+                                          ControllerOptions controllers) {
         Map<GroupResource, VerbHandler> own = new HashMap<>(reviews.byResource());
-        own.put(new GroupResource("", "componentstatuses"), new ComponentStatusHandler(storage::isHealthy));
+        own.put(new GroupResource("", "componentstatuses"), new ComponentStatusHandler(storage::isHealthy,
+                controllers.settings().selection().enabled("kube-scheduler")));
         own.put(new GroupResource("", "bindings"), new BindingHandler(stores));
         return new ResourceDispatcher(stores, writes, own, tokenRequests, authorizer);
     }

@@ -29,10 +29,11 @@ public class ControllersConfig {
     }
 
     @Bean
-    SmartLifecycle controllersStartup(ControllerManager controllers) {
+    SmartLifecycle controllersStartup(ControllerManager controllers, SystemNamespaces namespaces) {
         return new StartupStep(PHASE) {
             @Override
             protected void begin() {
+                namespaces.createMissing(); // the leader-election Lease lives in kube-system
                 controllers.start();
             }
         };

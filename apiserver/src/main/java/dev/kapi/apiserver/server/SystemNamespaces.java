@@ -37,6 +37,11 @@ public class SystemNamespaces {
 
     @EventListener
     public void onStarted(ApplicationStartedEvent event) {
+        createMissing();
+    }
+
+    /** Creates those that are missing (the controllers' startup calls it first: their Lease is in kube-system). */
+    public void createMissing() {
         WriteScope<Namespace> namespaces = WriteScope.of(stores.find("", "v1", "namespaces", Namespace.class)
                 .orElseThrow(), null, SystemUsers.API_SERVER);
         for (String name : NAMES) {

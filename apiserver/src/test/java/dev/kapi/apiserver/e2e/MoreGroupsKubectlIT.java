@@ -122,7 +122,7 @@ class MoreGroupsKubectlIT {
         assertThat(r.out()).containsPattern("NAME\\s+STATUS\\s+MESSAGE\\s+ERROR")
                 .containsPattern("(?m)^etcd-0\\s+Healthy\\s+ok")
                 .containsPattern("(?m)^controller-manager\\s+Healthy\\s+ok")
-                .containsPattern("(?m)^scheduler\\s+Unhealthy\\s+no scheduler runs");
+                .containsPattern("(?m)^scheduler\\s+Healthy\\s+ok");
         assertThat(ok(null, "get", "componentstatus", "etcd-0", "-o", "jsonpath={.conditions[0].status}"))
                 .isEqualTo("True");
         assertThat(refused(null, "delete", "cs", "etcd-0")).contains("MethodNotAllowed").doesNotContain("etcd-0 deleted");

@@ -15,18 +15,21 @@ import java.util.function.BooleanSupplier;
  * GET of {@code componentstatuses} and {@code componentstatuses/<name>} (kube's deprecated, read-only health
  * view; every answer carries kube's deprecation Warning from the definition). What it reports is this server's:
  * {@code etcd-0} is the storage's own health check, {@code controller-manager} is the controllers running in
- * this process (healthy while it answers), and {@code scheduler} is Unhealthy because this server runs none:
- * nothing binds pods to nodes but a client's {@code pods/binding}.
+ * this process (healthy while it answers), and {@code scheduler} the scheduler that runs with them (healthy unless
+ * {@code --controllers} turned it off: then nothing binds pods to nodes but a client's {@code pods/binding}).
  */
 public final class ComponentStatusHandler implements VerbHandler {
 
-    static final String NO_SCHEDULER = "no scheduler runs with this API server: pods stay unscheduled until a "
-            + "client binds them (pods/binding)";
+    static final String NO_SCHEDULER = "no scheduler runs with this API server (--controllers=-kube-scheduler): "
+            + "pods stay unscheduled until a client binds them (pods/binding)";
 
     private final BooleanSupplier etcdHealthy;
+    private final boolean schedulerRuns;
 
-    public ComponentStatusHandler(BooleanSupplier etcdHealthy) {
+    /** @param schedulerRuns whether {@code --controllers} runs the scheduler */
+    public ComponentStatusHandler(BooleanSupplier etcdHealthy, boolean schedulerRuns) {
         this.etcdHealthy = etcdHealthy;
+        this.schedulerRuns = schedulerRuns;
     }
 
     @Override
@@ -45,7 +48,7 @@ public final class ComponentStatusHandler implements VerbHandler {
     List<ComponentStatus> statuses() {
         boolean etcd = etcdHealthy.getAsBoolean();
         return List.of(
-                status("scheduler", false, null, NO_SCHEDULER),
+                status("scheduler", schedulerRuns, schedulerRuns ? "ok" : null, schedulerRuns ? null : NO_SCHEDULER),
                 status("controller-manager", true, "ok", null),
                 status("etcd-0", etcd, etcd ? "ok" : null, etcd ? null : "etcd does not answer the health check"));
     }
