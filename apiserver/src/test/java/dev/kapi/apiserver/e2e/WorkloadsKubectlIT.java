@@ -79,8 +79,12 @@ class WorkloadsKubectlIT {
     }
 
     @Test
-    void aDeploymentRollsOutScalesRollsBackAndIsServedAndDeleted() {
+    void aDeploymentRollsOutScalesRollsBackAndIsServedAndDeleted() throws Exception {
         ok("create", "namespace", NS);
+        String ca = until(30, c -> c.contains("BEGIN CERTIFICATE"), "-n", NS, "get", "configmap", "kube-root-ca.crt",
+                "-o", "jsonpath={.data.ca\\.crt}");
+        assertThat(ca.replaceAll("\\s", "")).as("the server's CA").isEqualTo(java.nio.file.Files.readString(
+                server.dataDir().resolve("pki/ca.crt")).replaceAll("\\s", ""));
         ok("-n", NS, "create", "cronjob", "tick", "--image=busybox", "--schedule=* * * * *", "--", "date");
         assertThat(words("get", "nodes", "-o", "jsonpath={.items[*].metadata.name}"))
                 .containsExactly("kapi-node-0", "kapi-node-1", "kapi-node-2");

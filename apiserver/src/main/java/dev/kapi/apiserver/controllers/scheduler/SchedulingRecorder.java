@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.controllers.scheduler;
 
+import dev.kapi.apiserver.registry.core.PodBindings;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.rest.OperationOptions;
@@ -163,25 +164,7 @@ final class SchedulingRecorder {
 
     /** kube's {@code UpdatePodCondition}: lastTransitionTime kept unless the status changes. */
     private static void setCondition(Pod pod, String reason, String message) {
-        if (pod.getStatus() == null) {
-            pod.setStatus(new PodStatus());
-        }
-        List<PodCondition> conditions = new ArrayList<>(Resources.list(pod.getStatus().getConditions()));
-        PodCondition previous = conditions.stream().filter(c -> "PodScheduled".equals(c.getType())).findFirst()
-                .orElse(null);
-        PodCondition c = new PodCondition();
-        c.setType("PodScheduled");
-        c.setStatus("False");
-        c.setReason(reason);
-        c.setMessage(message);
-        c.setLastTransitionTime(previous != null && "False".equals(previous.getStatus())
-                ? previous.getLastTransitionTime() : Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        if (previous == null) {
-            conditions.add(c);
-        } else {
-            conditions.set(conditions.indexOf(previous), c);
-        }
-        pod.getStatus().setConditions(conditions);
+        PodBindings.setScheduledCondition(pod, "False", reason, message);
     }
 
     private static String now() {

@@ -77,6 +77,14 @@ public final class PodBindings {
 
     /** kube's {@code UpdatePodCondition} with PodScheduled True. */
     private static void scheduled(Pod pod) {
+        setScheduledCondition(pod, "True", null, null);
+    }
+
+    /**
+     * kube's {@code UpdatePodCondition} for PodScheduled: the condition set to {@code status} (with a reason and
+     * message, or none), its lastTransitionTime kept unless the status changes.
+     */
+    public static void setScheduledCondition(Pod pod, String status, String reason, String message) {
         if (pod.getStatus() == null) {
             pod.setStatus(new PodStatus());
         }
@@ -86,8 +94,10 @@ public final class PodBindings {
                 .orElse(null);
         PodCondition c = new PodCondition();
         c.setType("PodScheduled");
-        c.setStatus("True");
-        c.setLastTransitionTime(previous != null && "True".equals(previous.getStatus())
+        c.setStatus(status);
+        c.setReason(reason);
+        c.setMessage(message);
+        c.setLastTransitionTime(previous != null && status.equals(previous.getStatus())
                 ? previous.getLastTransitionTime() : Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         if (previous == null) {
             conditions.add(c);
