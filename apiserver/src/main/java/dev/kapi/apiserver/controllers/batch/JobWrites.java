@@ -1,0 +1,93 @@
+package dev.kapi.apiserver.controllers.batch;
+
+import dev.kapi.apiserver.api.GroupResource;
+import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.authn.UserInfo;
+import dev.kapi.apiserver.registry.Store;
+import dev.kapi.apiserver.registry.rest.OperationOptions;
+import dev.kapi.apiserver.registry.rest.WritePipeline;
+import dev.kapi.apiserver.registry.rest.WriteScope;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The job controller's writes, through the {@link WritePipeline} as {@code job-controller} (kube's
+ * PodControl and its status update): create a pod, delete one, remove a pod's tracking finalizer, replace a
+ * job's status if the job is still the version the controller computed it from.
+ */
+final class JobWrites {
+
+    private static final GroupResource JOBS = new GroupResource("batch", "jobs");
+
+    private final WritePipeline writes;
+    private final Store<Job> jobs;
+    private final Store<Pod> pods;
+    private final UserInfo user;
+
+    JobWrites(WritePipeline writes, Store<Job> jobs, Store<Pod> pods, UserInfo user) {
+        this.writes = writes;
+        this.jobs = jobs;
+        this.pods = pods;
+        this.user = user;
+    }
+
+    Pod create(Pod pod) {
+        return writes.create(WriteScope.of(pods, pod.getMetadata().getNamespace(), user), pod,
+                OperationOptions.create());
+    }
+
+    /** Deletes the pod with this uid; false when it is gone already. */
+    boolean delete(Pod pod) {
+        try {
+            writes.delete(WriteScope.of(pods, pod.getMetadata().getNamespace(), user), pod.getMetadata().getName(),
+                    OperationOptions.deleteWithUid(pod.getMetadata().getUid()));
+            return true;
+        } catch (StatusError e) {
+            if (e.code() == 404 || e.code() == 409) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** Removes the tracking finalizer of the pod with this uid (kube's JSON patch); a pod gone is done too. */
+    void removeFinalizer(Pod pod) {
+        String uid = pod.getMetadata().getUid();
+        try {
+            writes.update(WriteScope.of(pods, pod.getMetadata().getNamespace(), user), pod.getMetadata().getName(),
+                    current -> {
+                        if (!uid.equals(current.getMetadata().getUid())) {
+                            throw StatusError.notFound(new GroupResource("", "pods"), pod.getMetadata().getName());
+                        }
+                        List<String> f = new ArrayList<>(JobPods.nz(current.getMetadata().getFinalizers()));
+                        f.remove(JobPods.TRACKING_FINALIZER);
+                        current.getMetadata().setFinalizers(f);
+                        return current;
+                    }, OperationOptions.update());
+        } catch (StatusError e) {
+            if (e.code() != 404) {
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Writes the status of {@code job}, computed from that version of it: a 409 when the job changed since
+     * (it is synced again from the newer version). Returns the job as stored.
+     */
+    Job updateStatus(Job job, JobStatus status) {
+        String version = job.getMetadata().getResourceVersion();
+        return writes.update(WriteScope.of(jobs, job.getMetadata().getNamespace(), user).subresource("status"),
+                job.getMetadata().getName(), current -> {
+                    if (!current.getMetadata().getResourceVersion().equals(version)) {
+                        throw StatusError.conflict(JOBS, job.getMetadata().getName(), StatusError.MODIFIED);
+                    }
+                    current.setStatus(status);
+                    return current;
+                }, OperationOptions.update());
+    }
+}
