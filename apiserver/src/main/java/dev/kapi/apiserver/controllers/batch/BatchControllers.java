@@ -36,6 +36,8 @@ public final class BatchControllers {
         Informer<Pod> pods = informers.of("", "v1", "pods", Pod.class);
         JobWrites jobWrites = new JobWrites(context.writes(), informers.store("batch", "v1", "jobs", Job.class),
                 informers.store("", "v1", "pods", Pod.class), SystemUsers.controller(JobController.NAME));
-        return List.of(new JobController(jobs, pods, jobWrites, clock, podFailureBackoff, MAX_POD_FAILURE_BACKOFF));
+        return List.of(new JobController(jobs, pods, jobWrites, clock, podFailureBackoff, MAX_POD_FAILURE_BACKOFF),
+                new TtlAfterFinishedController(jobs, informers.store("batch", "v1", "jobs", Job.class),
+                        context.writes(), clock));
     }
 }
