@@ -5,6 +5,7 @@ import dev.kapi.apiserver.controllers.ControllerContext;
 import dev.kapi.apiserver.registry.informer.Informer;
 import dev.kapi.apiserver.registry.rest.SystemUsers;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 
 import java.time.Clock;
@@ -26,7 +27,7 @@ public final class BatchControllers {
     }
 
     public static List<Controller> create(ControllerContext context) {
-        return create(context, Clock.systemUTC(), POD_FAILURE_BACKOFF);
+        return create(context, Clock.systemDefaultZone(), POD_FAILURE_BACKOFF);
     }
 
     /** With a clock of the test's and a shorter pod failure back-off. */
@@ -38,6 +39,9 @@ public final class BatchControllers {
                 informers.store("", "v1", "pods", Pod.class), SystemUsers.controller(JobController.NAME));
         return List.of(new JobController(jobs, pods, jobWrites, clock, podFailureBackoff, MAX_POD_FAILURE_BACKOFF),
                 new TtlAfterFinishedController(jobs, informers.store("batch", "v1", "jobs", Job.class),
-                        context.writes(), clock));
+                        context.writes(), clock),
+                new CronJobController(informers.of("batch", "v1", "cronjobs", CronJob.class), jobs,
+                        informers.store("batch", "v1", "cronjobs", CronJob.class),
+                        informers.store("batch", "v1", "jobs", Job.class), context.writes(), clock));
     }
 }
