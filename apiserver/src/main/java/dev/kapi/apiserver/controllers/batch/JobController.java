@@ -26,6 +26,8 @@ import java.util.List;
 final class JobController extends Controller {
 
     static final String NAME = "job-controller";
+    /** Keys of pods with the tracking finalizer and no controlling job: {@code orphan-pod:<namespace>/<name>}. */
+    private static final String ORPHAN = "orphan-pod:";
     private static final Logger LOG = LoggerFactory.getLogger(JobController.class);
 
     private final Informer<Job> jobs;
@@ -86,6 +88,9 @@ final class JobController extends Controller {
     private void podChanged(Pod pod, Pod now) {
         OwnerReference ref = Owners.controllerOf(pod, "Job");
         if (ref == null) {
+            if (now != null && JobPods.hasTrackingFinalizer(now)) {
+                queue.add(ORPHAN + Owners.key(now)); // released by the garbage collector (orphaning delete)
+            }
             return;
         }
         String key = Owners.key(pod.getMetadata().getNamespace(), ref.getName());
@@ -95,6 +100,10 @@ final class JobController extends Controller {
 
     @Override
     protected boolean reconcile(String key) {
+        if (key.startsWith(ORPHAN)) {
+            releaseOrphan(key.substring(ORPHAN.length()));
+            return true;
+        }
         String namespace = Owners.namespace(key);
         String name = Owners.name(key);
         Job job = jobs.cache().get(namespace, name);
@@ -128,6 +137,14 @@ final class JobController extends Controller {
                 LOG.warn("job-controller: syncing job {} failed: {}", key, e.getMessage());
             }
             return false;
+        }
+    }
+
+    /** A pod with the tracking finalizer that no job controls any more loses it (kube's orphan pod sync). */
+    private void releaseOrphan(String podKey) {
+        Pod pod = pods.cache().get(Owners.namespace(podKey), Owners.name(podKey));
+        if (pod != null && Owners.controllerOf(pod, "Job") == null && JobPods.hasTrackingFinalizer(pod)) {
+            writes.removeFinalizer(pod);
         }
     }
 

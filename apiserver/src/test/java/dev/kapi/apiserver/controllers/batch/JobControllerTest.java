@@ -253,4 +253,22 @@ class JobControllerTest {
         await().atMost(WAIT).untilAsserted(() -> assertThat(conditions(get("victim")))
                 .endsWith("Complete=True/CompletionsReached"));
     }
+
+    @Test
+    void podsOfADeletedJobOrOfNoJobLoseTheTrackingFinalizer() {
+        create(job("gone", 2, 2, b -> b));
+        awaitActive("gone", 2);
+        Pod released = active("gone").getFirst();
+        // what the garbage collector does to a dependent when its owner is deleted with propagation Orphan
+        Writes.update(bed.pods, NS, released.getMetadata().getName(), p -> {
+            p.getMetadata().setOwnerReferences(List.of());
+            return p;
+        });
+        await().atMost(WAIT).untilAsserted(() -> assertThat(bed.pods.get(NS, released.getMetadata().getName())
+                .getMetadata().getFinalizers()).doesNotContain(JobPods.TRACKING_FINALIZER));
+        // batch/v1 orphans by default: the job is held by the orphan finalizer, deleting
+        Writes.delete(bed.jobs, NS, "gone");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(pods("gone")).hasSizeGreaterThanOrEqualTo(2)
+                .noneMatch(JobPods::hasTrackingFinalizer));
+    }
 }
