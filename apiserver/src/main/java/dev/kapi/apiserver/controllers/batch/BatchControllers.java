@@ -4,6 +4,7 @@ import dev.kapi.apiserver.controllers.Controller;
 import dev.kapi.apiserver.controllers.ControllerContext;
 import dev.kapi.apiserver.registry.informer.Informer;
 import dev.kapi.apiserver.registry.rest.SystemUsers;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -26,6 +27,11 @@ public final class BatchControllers {
     private BatchControllers() {
     }
 
+    private static BatchEvents events(ControllerContext context, String controller) {
+        return new BatchEvents(context.writes(), context.stores().find("", "v1", "events", Event.class).orElse(null),
+                controller, SystemUsers.controller(controller));
+    }
+
     public static List<Controller> create(ControllerContext context) {
         return create(context, Clock.systemDefaultZone(), POD_FAILURE_BACKOFF);
     }
@@ -36,12 +42,14 @@ public final class BatchControllers {
         Informer<Job> jobs = informers.of("batch", "v1", "jobs", Job.class);
         Informer<Pod> pods = informers.of("", "v1", "pods", Pod.class);
         JobWrites jobWrites = new JobWrites(context.writes(), informers.store("batch", "v1", "jobs", Job.class),
-                informers.store("", "v1", "pods", Pod.class), SystemUsers.controller(JobController.NAME));
+                informers.store("", "v1", "pods", Pod.class), SystemUsers.controller(JobController.NAME),
+                events(context, JobController.NAME));
         return List.of(new JobController(jobs, pods, jobWrites, clock, podFailureBackoff, MAX_POD_FAILURE_BACKOFF),
                 new TtlAfterFinishedController(jobs, informers.store("batch", "v1", "jobs", Job.class),
                         context.writes(), clock),
                 new CronJobController(informers.of("batch", "v1", "cronjobs", CronJob.class), jobs,
                         informers.store("batch", "v1", "cronjobs", CronJob.class),
-                        informers.store("batch", "v1", "jobs", Job.class), context.writes(), clock));
+                        informers.store("batch", "v1", "jobs", Job.class), context.writes(), clock,
+                        events(context, CronJobController.NAME)));
     }
 }

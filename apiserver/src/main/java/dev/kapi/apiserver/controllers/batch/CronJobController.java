@@ -25,6 +25,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * kube's CronJob controller, v2 ({@code cronjob-controller}): a CronJob added or changed, or a Job it controls
@@ -47,9 +49,11 @@ final class CronJobController extends Controller {
     private final Store<Job> jobStore;
     private final WritePipeline writes;
     private final Clock clock;
+    private final BatchEvents events;
+    private final Map<String, String> notices = new ConcurrentHashMap<>();
 
     CronJobController(Informer<CronJob> cronJobs, Informer<Job> jobs, Store<CronJob> cronJobStore, Store<Job> jobStore,
-                      WritePipeline writes, Clock clock) {
+                      WritePipeline writes, Clock clock, BatchEvents events) {
         super(NAME, 5, new WorkQueue(Duration.ofMillis(5), Duration.ofSeconds(60)), List.of(cronJobs, jobs));
         this.cronJobs = cronJobs;
         this.jobs = jobs;
@@ -57,6 +61,7 @@ final class CronJobController extends Controller {
         this.jobStore = jobStore;
         this.writes = writes;
         this.clock = clock;
+        this.events = events;
         cronJobs.addHandler(new EventHandler<>() {
             @Override
             public void onAdd(CronJob cj) {
@@ -66,6 +71,11 @@ final class CronJobController extends Controller {
             @Override
             public void onUpdate(CronJob old, CronJob cj) {
                 queue.add(Owners.key(cj));
+            }
+
+            @Override
+            public void onDelete(CronJob cj) {
+                notices.remove(cj.getMetadata().getUid());
             }
         });
         jobs.addHandler(new EventHandler<>() {
@@ -114,10 +124,11 @@ final class CronJobController extends Controller {
                 .filter(j -> Owners.controlledBy(j, "CronJob", uid)).toList();
         Instant now = clock.instant();
         try {
-            CronJobSync sync = new CronJobSync(cj, owned, jobStore, writes, clock.getZone(), now);
+            CronJobSync sync = new CronJobSync(cj, owned, jobStore, writes, clock.getZone(), now, events, notices);
             Duration next = sync.run();
             sync.deleteBeyondHistoryLimits();
-            if (!Json.tree(cj.getStatus()).equals(Json.tree(cached.getStatus()))) {
+            CronJobStatus was = cached.getStatus() == null ? new CronJobStatus() : cached.getStatus();
+            if (!Json.tree(cj.getStatus()).equals(Json.tree(was))) {
                 updateStatus(cached, cj.getStatus());
             }
             if (next != null) {

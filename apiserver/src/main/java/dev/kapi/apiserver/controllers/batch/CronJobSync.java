@@ -15,9 +15,13 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -26,15 +30,27 @@ import java.util.Set;
  */
 final class CronJobSync {
 
+    /** Go's {@code time.RFC1123Z}, in UTC as kube formats a missed time. */
+    private static final DateTimeFormatter RFC1123Z = DateTimeFormatter
+            .ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", Locale.US).withZone(ZoneOffset.UTC);
+
     private final CronJob cj;
     private final List<Job> owned;
     private final Store<Job> jobStore;
     private final WritePipeline writes;
     private final ZoneId defaultZone;
     private final Instant now;
+    private final BatchEvents events;
+    private final Map<String, String> notices;
 
+    /**
+     * @param notices per CronJob key, the last repeated warning recorded (MissSchedule, JobAlreadyActive, ...):
+     *                kube's event correlator turns repeats into a count; here they are recorded once
+     */
     CronJobSync(CronJob cj, List<Job> owned, Store<Job> jobStore, WritePipeline writes, ZoneId defaultZone,
-                Instant now) {
+                Instant now, BatchEvents events, Map<String, String> notices) {
+        this.events = events;
+        this.notices = notices;
         this.cj = cj;
         this.owned = owned;
         this.jobStore = jobStore;
@@ -50,8 +66,10 @@ final class CronJobSync {
         Set<String> children = new HashSet<>();
         for (Job job : owned) {
             children.add(job.getMetadata().getUid());
-            if (JobConditions.finished(job)) {
-                active.removeIf(ref -> job.getMetadata().getUid().equals(ref.getUid()));
+            if (JobConditions.finished(job)
+                    && active.removeIf(ref -> job.getMetadata().getUid().equals(ref.getUid()))) {
+                event("Normal", "SawCompletedJob", "Saw completed job: " + job.getMetadata().getName()
+                        + ", condition: " + (CronJobs.succeeded(job) ? JobConditions.COMPLETE : JobConditions.FAILED));
             }
             if (CronJobs.succeeded(job) && job.getStatus().getCompletionTime() != null) {
                 Instant done = Owners.instant(job.getStatus().getCompletionTime());
@@ -61,22 +79,38 @@ final class CronJobSync {
                 }
             }
         }
-        active.removeIf(ref -> !children.contains(ref.getUid()) && gone(ref));
+        for (ObjectReference ref : List.copyOf(active)) {
+            if (!children.contains(ref.getUid()) && gone(ref)) {
+                active.remove(ref);
+                event("Normal", "MissingJob", "Active job went missing: " + ref.getName());
+            }
+        }
         status.setActive(active);
         CronJobSpec spec = cj.getSpec();
         if (Owners.deleting(cj) || Boolean.TRUE.equals(spec.getSuspend())) {
             return null;
         }
         ZoneId zone;
-        CronSpec schedule;
         try {
             zone = spec.getTimeZone() == null || spec.getTimeZone().isEmpty() ? defaultZone
                     : ZoneId.of(spec.getTimeZone());
+        } catch (DateTimeException e) {
+            notice("UnknownTimeZone", "invalid timeZone: \"" + spec.getTimeZone() + "\": unknown time zone "
+                    + spec.getTimeZone());
+            return null; // nothing until the spec changes
+        }
+        CronSpec schedule;
+        try {
             schedule = CronSpec.parse(spec.getSchedule(), zone);
-        } catch (DateTimeException | IllegalArgumentException e) {
-            return null; // kube: events UnknownTimeZone, UnparseableSchedule; nothing until the spec changes
+        } catch (IllegalArgumentException e) {
+            notice("UnparseableSchedule", "unparseable schedule: \"" + spec.getSchedule() + "\" : " + e.getMessage());
+            return null;
         }
         CronJobs.Unmet unmet = CronJobs.mostRecent(cj, schedule, now);
+        if (unmet.missed() > CronJobs.MANY_MISSED) {
+            notice("TooManyMissedTimes", "too many missed start times: " + unmet.missed()
+                    + ". Set or decrease .spec.startingDeadlineSeconds or check clock skew");
+        }
         Instant next = schedule.next(unmet.time() != null ? unmet.time() : now);
         Duration untilNext = next == null ? null : Duration.between(now, next).plusMillis(100);
         Instant scheduled = unmet.time();
@@ -85,7 +119,8 @@ final class CronJobSync {
         }
         Long deadline = spec.getStartingDeadlineSeconds();
         if (deadline != null && scheduled.plusSeconds(deadline).isBefore(now)) {
-            return untilNext; // kube: event MissSchedule
+            notice("MissSchedule", "Missed scheduled time to start a job: " + RFC1123Z.format(scheduled));
+            return untilNext;
         }
         String name = CronJobs.jobName(cj, scheduled);
         if (active.stream().anyMatch(r -> name.equals(r.getName()))
@@ -93,7 +128,9 @@ final class CronJobSync {
             return untilNext;
         }
         if ("Forbid".equals(spec.getConcurrencyPolicy()) && !active.isEmpty()) {
-            return untilNext; // kube: event JobAlreadyActive
+            notice("JobAlreadyActive", "Not starting job because prior execution is running and concurrency "
+                    + "policy is Forbid");
+            return untilNext;
         }
         if ("Replace".equals(spec.getConcurrencyPolicy())) {
             for (ObjectReference ref : List.copyOf(active)) {
@@ -130,10 +167,15 @@ final class CronJobSync {
     private Job create(Job job) {
         String namespace = cj.getMetadata().getNamespace();
         try {
-            return writes.create(WriteScope.of(jobStore, namespace, CronJobController.USER), job,
+            Job created = writes.create(WriteScope.of(jobStore, namespace, CronJobController.USER), job,
                     OperationOptions.create());
+            event("Normal", "SuccessfulCreate", "Created job " + created.getMetadata().getName());
+            return created;
         } catch (StatusError e) {
             if (e.code() != 409) {
+                if (!JobPodManager.namespaceTerminating(e)) {
+                    event("Warning", "FailedCreate", "Error creating job: " + e.getMessage());
+                }
                 throw e;
             }
             Job existing = jobStore.get(namespace, job.getMetadata().getName());
@@ -145,10 +187,27 @@ final class CronJobSync {
         try {
             writes.delete(WriteScope.of(jobStore, cj.getMetadata().getNamespace(), CronJobController.USER), name,
                     CronJobController.background(uid));
+            event("Normal", "SuccessfulDelete", "Deleted job " + name);
         } catch (StatusError e) {
             if (e.code() != 404 && e.code() != 409) {
                 throw e;
             }
+        }
+    }
+
+    private void event(String type, String reason, String message) {
+        if ("Warning".equals(type)) {
+            events.warning(cj, "batch/v1", "CronJob", reason, message);
+        } else {
+            events.normal(cj, "batch/v1", "CronJob", reason, message);
+        }
+    }
+
+    /** A repeated notice (a Warning, but JobAlreadyActive is Normal), recorded when it differs from the last. */
+    private void notice(String reason, String message) {
+        String key = cj.getMetadata().getUid();
+        if (!(reason + message).equals(notices.put(key, reason + message))) {
+            event("JobAlreadyActive".equals(reason) ? "Normal" : "Warning", reason, message);
         }
     }
 

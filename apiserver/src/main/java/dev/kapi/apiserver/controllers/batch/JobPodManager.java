@@ -50,6 +50,7 @@ final class JobPodManager {
                 removeFinalizer(pod);
             }
             if (writes.delete(pod)) {
+                writes.event(job, "Normal", "SuccessfulDelete", "Deleted pod: " + pod.getMetadata().getName());
                 expect(pod.getMetadata().getUid(), pod.getMetadata().getName(), Expectations.Kind.DELETED);
                 deleted++;
                 deletedReady += JobPods.ready(pod) ? 1 : 0;
@@ -110,7 +111,16 @@ final class JobPodManager {
     }
 
     private void create(int index) {
-        Pod pod = writes.create(JobPods.newPod(job, index));
+        Pod pod;
+        try {
+            pod = writes.create(JobPods.newPod(job, index));
+        } catch (StatusError e) {
+            if (!namespaceTerminating(e)) {
+                writes.event(job, "Warning", "FailedCreate", "Error creating: " + e.getMessage());
+            }
+            throw e;
+        }
+        writes.event(job, "Normal", "SuccessfulCreate", "Created pod: " + pod.getMetadata().getName());
         expect(pod.getMetadata().getUid(), pod.getMetadata().getName(), Expectations.Kind.CREATED);
     }
 

@@ -116,10 +116,13 @@ final class JobSync {
             if (complete) {
                 finishing = JobConditions.COMPLETIONS_REACHED;
             } else if (suspended) {
-                JobConditions.set(status, new Target(JobConditions.SUSPENDED, "JobSuspended", "Job suspended"),
-                        "True", now);
+                if (JobConditions.set(status, new Target(JobConditions.SUSPENDED, "JobSuspended", "Job suspended"),
+                        "True", now)) {
+                    writes.event(job, "Normal", "Suspended", "Job suspended");
+                }
             } else if (JobConditions.set(status, new Target(JobConditions.SUSPENDED, "JobResumed", "Job resumed"),
                     "False", now)) {
+                writes.event(job, "Normal", "Resumed", "Job resumed");
                 status.setStartTime(Owners.time(now)); // kube: the deadline counts from the resume
             }
         }
@@ -201,13 +204,20 @@ final class JobSync {
         }
         countWithoutFinalizers(status, uncountedSucceeded, uncountedFailed, withFinalizer);
         setUncounted(status, uncountedSucceeded, uncountedFailed);
-        if (terminal != null && uncountedSucceeded.isEmpty() && uncountedFailed.isEmpty() && terminating == 0) {
+        boolean finishes = terminal != null && uncountedSucceeded.isEmpty() && uncountedFailed.isEmpty()
+                && terminating == 0;
+        if (finishes) {
             JobConditions.set(status, terminal, "True", now);
             if (JobConditions.COMPLETE.equals(terminal.type())) {
                 status.setCompletionTime(Owners.time(now));
             }
         }
         flush(written, status);
+        if (finishes && JobConditions.COMPLETE.equals(terminal.type())) {
+            writes.event(job, "Normal", "Completed", "Job completed");
+        } else if (finishes) {
+            writes.event(job, "Warning", terminal.reason(), terminal.message());
+        }
     }
 
     /** Writes the status when it differs from the job's; returns the job as it is now. */

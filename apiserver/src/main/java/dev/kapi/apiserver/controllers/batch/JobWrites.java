@@ -17,7 +17,7 @@ import java.util.List;
 /**
  * The job controller's writes, through the {@link WritePipeline} as {@code job-controller} (kube's
  * PodControl and its status update): create a pod, delete one, remove a pod's tracking finalizer, replace a
- * job's status if the job is still the version the controller computed it from.
+ * job's status if the job is still the version the controller computed it from; and its Events.
  */
 final class JobWrites {
 
@@ -27,12 +27,23 @@ final class JobWrites {
     private final Store<Job> jobs;
     private final Store<Pod> pods;
     private final UserInfo user;
+    private final BatchEvents events;
 
-    JobWrites(WritePipeline writes, Store<Job> jobs, Store<Pod> pods, UserInfo user) {
+    JobWrites(WritePipeline writes, Store<Job> jobs, Store<Pod> pods, UserInfo user, BatchEvents events) {
         this.writes = writes;
         this.jobs = jobs;
         this.pods = pods;
         this.user = user;
+        this.events = events;
+    }
+
+    /** Records an Event about the job ({@code Normal} or {@code Warning}). */
+    void event(Job job, String type, String reason, String message) {
+        if ("Warning".equals(type)) {
+            events.warning(job, "batch/v1", "Job", reason, message);
+        } else {
+            events.normal(job, "batch/v1", "Job", reason, message);
+        }
     }
 
     Pod create(Pod pod) {

@@ -4,6 +4,7 @@ import dev.kapi.apiserver.controllers.Controller;
 import dev.kapi.apiserver.controllers.ControllerContext;
 import dev.kapi.apiserver.controllers.SharedInformers;
 import dev.kapi.apiserver.registry.BuiltInResources;
+import dev.kapi.apiserver.registry.ListParams;
 import dev.kapi.apiserver.registry.RegistryContext;
 import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.Store;
@@ -13,6 +14,7 @@ import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.Writes;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -54,6 +56,17 @@ final class BatchTestbed implements AutoCloseable {
     @SuppressWarnings("unchecked")
     <T extends Controller> T controller(Class<T> type) {
         return (T) controllers.stream().filter(type::isInstance).findFirst().orElseThrow();
+    }
+
+    /** The Events recorded about {@code name} as {@code type reason: message}, oldest first. */
+    List<String> events(String namespace, String name) {
+        Store<Event> events = stores.find("", "v1", "events", Event.class).orElseThrow();
+        return events.list(namespace, ListParams.all()).items().stream()
+                .filter(e -> name.equals(e.getInvolvedObject().getName()))
+                .sorted(java.util.Comparator.comparing(e -> e.getMetadata().getName()))
+                .map(e -> e.getType() + " " + e.getReason() + ": " + e.getMessage() + " (" + e.getSource().getComponent()
+                        + ")")
+                .toList();
     }
 
     private List<Informer<?>> informerList() {

@@ -136,6 +136,10 @@ class CronJobControllerTest {
         });
         tick(3, 1); // minute 2 missed: only the most recent time runs
         await().atMost(WAIT).untilAsserted(() -> assertThat(jobs()).containsExactly(jobName(1), jobName(3)));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(bed.events(NS, "tick")).containsExactly(
+                "Normal SuccessfulCreate: Created job " + jobName(1) + " (cronjob-controller)",
+                "Normal SawCompletedJob: Saw completed job: " + jobName(1) + ", condition: Complete (cronjob-controller)",
+                "Normal SuccessfulCreate: Created job " + jobName(3) + " (cronjob-controller)"));
     }
 
     @ParameterizedTest(name = "{0}: jobs {1}, active {2}")
@@ -155,6 +159,11 @@ class CronJobControllerTest {
             assertThat(jobs()).isEqualTo(expectedJobs);
             assertThat(active()).isEqualTo(expectedActive);
         });
+        if (policy.equals("Forbid")) {
+            await().atMost(WAIT).untilAsserted(() -> assertThat(bed.events(NS, "tick")).containsOnlyOnce(
+                    "Normal JobAlreadyActive: Not starting job because prior execution is running and concurrency "
+                            + "policy is Forbid (cronjob-controller)"));
+        }
     }
 
     private List<String> names(String indexes) {
@@ -170,6 +179,8 @@ class CronJobControllerTest {
             await().atMost(WAIT).untilAsserted(() -> assertThat(jobs()).containsExactly(jobName(1)));
         } else {
             await().pollDelay(Duration.ofMillis(300)).atMost(WAIT).untilAsserted(() -> assertThat(jobs()).isEmpty());
+            // as kube's: the deadline bounds the times looked at, so a time missed by more is not even seen
+            assertThat(bed.events(NS, "tick")).isEmpty();
         }
     }
 

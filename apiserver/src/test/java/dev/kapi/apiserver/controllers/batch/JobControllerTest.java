@@ -134,6 +134,10 @@ class JobControllerTest {
         assertThat(JobConditions.find(job.getStatus(), "Complete").getMessage())
                 .isEqualTo("Reached expected number of succeeded pods");
         assertThat(pods("work")).hasSize(total).noneMatch(JobPods::hasTrackingFinalizer);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(bed.events(NS, "work"))
+                .filteredOn(e -> e.startsWith("Normal SuccessfulCreate: Created pod: work-")).hasSize(total));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(bed.events(NS, "work"))
+                .contains("Normal Completed: Job completed (job-controller)"));
     }
 
     @Test
@@ -196,6 +200,8 @@ class JobControllerTest {
                 .isEqualTo("Job has reached the specified backoff limit");
         assertThat(job.getStatus().getCompletionTime()).isNull();
         assertThat(pods("flaky")).hasSize(failures).noneMatch(JobPods::hasTrackingFinalizer);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(bed.events(NS, "flaky")).contains(
+                "Warning BackoffLimitExceeded: Job has reached the specified backoff limit (job-controller)"));
     }
 
     @Test
@@ -225,6 +231,8 @@ class JobControllerTest {
         awaitActive("later", 2);
         assertThat(conditions(get("later"))).isEqualTo("Suspended=False/JobResumed");
         assertThat(get("later").getStatus().getStartTime()).isNotNull();
+        assertThat(bed.events(NS, "later")).contains("Normal Suspended: Job suspended (job-controller)",
+                "Normal Resumed: Job resumed (job-controller)");
 
         Writes.update(bed.jobs, NS, "later", j -> {
             j.getSpec().setSuspend(true);
