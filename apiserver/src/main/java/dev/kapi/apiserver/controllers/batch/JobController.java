@@ -28,6 +28,8 @@ final class JobController extends Controller {
     static final String NAME = "job-controller";
     /** Keys of pods with the tracking finalizer and no controlling job: {@code orphan-pod:<namespace>/<name>}. */
     private static final String ORPHAN = "orphan-pod:";
+    /** {@code spec.managedBy} of the jobs this controller runs (the default when unset). */
+    static final String MANAGED_BY = "kubernetes.io/job-controller";
     private static final Logger LOG = LoggerFactory.getLogger(JobController.class);
 
     private final Informer<Job> jobs;
@@ -114,6 +116,10 @@ final class JobController extends Controller {
                 expectations.forget(key);
                 backoff.forget(key);
                 return true;
+            }
+            String managedBy = job.getSpec() == null ? null : job.getSpec().getManagedBy();
+            if (managedBy != null && !MANAGED_BY.equals(managedBy)) {
+                return true; // kube's JobManagedBy: another controller runs this job
             }
             if (!expectations.satisfied(key)) {
                 queue.addAfter(key, Expectations.TIMEOUT);

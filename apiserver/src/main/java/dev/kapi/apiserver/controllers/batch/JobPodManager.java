@@ -59,17 +59,21 @@ final class JobPodManager {
         return deleted;
     }
 
-    /** NonIndexed: brings the active pods to {@code wantActive}; returns how many are active then. */
-    int scale(List<Pod> active, int wantActive, boolean mayCreate) {
+    /**
+     * NonIndexed: brings the active pods to {@code wantActive}, creating none for the {@code held} places of
+     * terminating pods not to be replaced yet; returns how many are active then.
+     */
+    int scale(List<Pod> active, int wantActive, int held, boolean mayCreate) {
         int diff = active.size() - wantActive;
         if (diff > 0) {
             return active.size() - delete(forRemoval(active, diff), true);
         }
-        if (diff == 0 || !mayCreate) {
+        int toCreate = Math.min(-diff - held, MAX_CREATES);
+        if (toCreate <= 0 || !mayCreate) {
             return active.size();
         }
         int created = 0;
-        for (int i = 0; i < Math.min(-diff, MAX_CREATES); i++) {
+        for (int i = 0; i < toCreate; i++) {
             create(-1);
             created++;
         }
@@ -80,7 +84,8 @@ final class JobPodManager {
      * Indexed: deletes the active pods of completed, invalid or duplicate indexes and those above
      * {@code wantActive}, then creates pods for the lowest indexes neither completed nor running.
      */
-    int scaleIndexed(List<Pod> active, BitSet completed, int completions, int wantActive, boolean mayCreate) {
+    int scaleIndexed(List<Pod> active, BitSet completed, int completions, int wantActive, int held,
+                     boolean mayCreate) {
         BitSet running = new BitSet();
         List<Pod> keep = new ArrayList<>();
         List<Pod> remove = new ArrayList<>();
@@ -100,7 +105,7 @@ final class JobPodManager {
         }
         int activeCount = active.size() - delete(remove, true);
         int created = 0;
-        for (int ix = 0; mayCreate && ix < completions && keep.size() + created < wantActive
+        for (int ix = 0; mayCreate && ix < completions && keep.size() + held + created < wantActive
                 && created < MAX_CREATES; ix++) {
             if (!completed.get(ix) && !running.get(ix)) {
                 create(ix);

@@ -88,7 +88,7 @@ final class JobSync {
 
         Target finishing = JobConditions.interim(status);
         if (finishing == null) {
-            if (failed > spec.getBackoffLimit() || pastBackoffLimitOnFailure(spec)) {
+            if (failed > backoffLimit(spec) || pastBackoffLimitOnFailure(spec)) {
                 finishing = JobConditions.BACKOFF_LIMIT_EXCEEDED;
             } else if (spec.getActiveDeadlineSeconds() != null && status.getStartTime() != null && !suspended) {
                 Instant deadline = Owners.instant(status.getStartTime()).plusSeconds(spec.getActiveDeadlineSeconds());
@@ -110,7 +110,7 @@ final class JobSync {
             terminating += deleted;
             ready -= manager.deletedReady;
         } else {
-            activeCount = manage(status, active, succeeded, completed, completions, suspended);
+            activeCount = manage(active, terminating, succeeded, completed, completions, suspended);
             ready -= manager.deletedReady;
             boolean complete = activeCount == 0 && (completions < 0 ? succeeded > 0 : succeeded >= completions);
             if (complete) {
@@ -135,7 +135,7 @@ final class JobSync {
     }
 
     /** kube's {@code manageJob}: the pods to run, after a back-off when pods failed; returns the active count. */
-    private int manage(JobStatus status, List<Pod> active, int succeeded, BitSet completed, int completions,
+    private int manage(List<Pod> active, int terminating, int succeeded, BitSet completed, int completions,
                        boolean suspended) {
         if (suspended) {
             return active.size() - manager.delete(active, true);
@@ -148,10 +148,12 @@ final class JobSync {
         if (!mayCreate && active.size() < wantActive) {
             requeueAfter(wait);
         }
+        // podReplacementPolicy Failed: a terminating pod is replaced once it failed, not before
+        int held = "Failed".equals(job.getSpec().getPodReplacementPolicy()) ? terminating : 0;
         if (completed != null) {
-            return manager.scaleIndexed(active, completed, completions, wantActive, mayCreate);
+            return manager.scaleIndexed(active, completed, completions, wantActive, held, mayCreate);
         }
-        return manager.scale(active, wantActive, mayCreate);
+        return manager.scale(active, wantActive, held, mayCreate);
     }
 
     /**
@@ -260,12 +262,17 @@ final class JobSync {
 
     /** kube's {@code pastBackoffLimitOnFailure}: container restarts count as failures under OnFailure. */
     private boolean pastBackoffLimitOnFailure(JobSpec spec) {
-        if (!"OnFailure".equals(spec.getTemplate().getSpec().getRestartPolicy())) {
+        if (spec.getTemplate() == null || spec.getTemplate().getSpec() == null
+                || !"OnFailure".equals(spec.getTemplate().getSpec().getRestartPolicy())) {
             return false;
         }
         int restarts = pods.stream().filter(p -> "Running".equals(JobPods.phase(p)) || "Pending".equals(JobPods.phase(p))
                 || JobPods.phase(p).isEmpty()).mapToInt(JobPods::restarts).sum();
-        return spec.getBackoffLimit() == 0 ? restarts > 0 : restarts >= spec.getBackoffLimit();
+        return backoffLimit(spec) == 0 ? restarts > 0 : restarts >= backoffLimit(spec);
+    }
+
+    private static int backoffLimit(JobSpec spec) {
+        return spec.getBackoffLimit() == null ? 6 : spec.getBackoffLimit();
     }
 
     /** A pod whose tracking finalizer is on and not being removed by this controller. */

@@ -279,4 +279,29 @@ class JobControllerTest {
         await().atMost(WAIT).untilAsserted(() -> assertThat(pods("gone")).hasSizeGreaterThanOrEqualTo(2)
                 .noneMatch(JobPods::hasTrackingFinalizer));
     }
+
+    @Test
+    void withPodReplacementPolicyFailedATerminatingPodIsReplacedOnlyOnceItFailed() {
+        create(job("patient", 1, 1, b -> b.editSpec().withPodReplacementPolicy("Failed").endSpec()));
+        awaitActive("patient", 1);
+        Pod first = active("patient").getFirst();
+        Writes.delete(bed.pods, NS, first.getMetadata().getName());
+        await().atMost(WAIT).untilAsserted(() -> assertThat(counters(get("patient")))
+                .isEqualTo("active=null ready=0 terminating=1 succeeded=null failed=null uncounted=0/0"));
+        await().pollDelay(Duration.ofMillis(300)).atMost(WAIT).untilAsserted(() -> assertThat(active("patient")).isEmpty());
+        phase(first, "Failed");
+        awaitActive("patient", 1);
+        assertThat(get("patient").getStatus().getFailed()).isEqualTo(1);
+        assertThat(pods("patient")).extracting(p -> p.getMetadata().getName())
+                .doesNotContain(first.getMetadata().getName());
+    }
+
+    @Test
+    void aJobManagedByAnotherControllerIsLeftAlone() {
+        create(job("elsewhere", 1, 1, b -> b.editSpec().withManagedBy("example.com/batch").endSpec()));
+        create(job("here", 1, 1, b -> b));
+        awaitActive("here", 1);
+        assertThat(pods("elsewhere")).isEmpty();
+        assertThat(get("elsewhere").getStatus().getStartTime()).isNull();
+    }
 }
