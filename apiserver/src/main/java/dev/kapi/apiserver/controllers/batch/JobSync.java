@@ -19,8 +19,8 @@ import java.util.Set;
 
 /**
  * One sync of one Job, as kube's {@code syncJob} (1.32): counts its pods, decides whether it met its success
- * or failure criteria (completions, backoffLimit, activeDeadlineSeconds), runs, creates or deletes pods
- * ({@link JobPodManager}), handles {@code suspend}, and tracks finished pods with finalizers: a finished pod's
+ * or failure criteria (completions, backoffLimit, activeDeadlineSeconds, podFailurePolicy), runs, creates or
+ * deletes pods ({@link JobPodManager}), handles {@code suspend}, and tracks finished pods with finalizers: a finished pod's
  * uid goes to {@code status.uncountedTerminatedPods} first, then its finalizer is removed, then it moves to
  * the {@code succeeded}/{@code failed} counters, so that no pod is counted twice or lost. {@code Complete} or
  * {@code Failed} follows {@code SuccessCriteriaMet} or {@code FailureTarget} once no pod is left running or
@@ -77,7 +77,7 @@ final class JobSync {
                 continue;
             }
             newSucceeded += JobPods.succeeded(pod) ? 1 : 0;
-            newFailed += !JobPods.succeeded(pod) && JobPods.failed(pod, job) ? 1 : 0;
+            newFailed += !JobPods.succeeded(pod) && JobPods.failed(pod, job) && counts(pod) ? 1 : 0;
         }
         int succeeded = count(status.getSucceeded()) + newSucceeded + uncountedSucceeded.size();
         int failed = count(status.getFailed()) + newFailed + uncountedFailed.size();
@@ -87,6 +87,9 @@ final class JobSync {
         backoff.record(key, newSucceeded, newFailed, now);
 
         Target finishing = JobConditions.interim(status);
+        if (finishing == null) {
+            finishing = failJob();
+        }
         if (finishing == null) {
             if (failed > backoffLimit(spec) || pastBackoffLimitOnFailure(spec)) {
                 finishing = JobConditions.BACKOFF_LIMIT_EXCEEDED;
@@ -181,7 +184,7 @@ final class JobSync {
                     uncountedSucceeded.add(uid);
                 }
             } else if ((failed || (finishing != null && !JobConditions.SUCCESS_CRITERIA_MET.equals(finishing.type())))
-                    && validIndex) {
+                    && validIndex && (!failed || counts(pod))) {
                 uncountedFailed.add(uid);
             }
             if (uncountedSucceeded.size() + uncountedFailed.size() >= MAX_UNCOUNTED) {
@@ -258,6 +261,27 @@ final class JobSync {
             }
         }
         return set;
+    }
+
+    /** Whether a failed pod counts against the backoff limit: unless a podFailurePolicy Ignore rule matches. */
+    private boolean counts(Pod pod) {
+        return PodFailurePolicies.of(job.getSpec().getPodFailurePolicy(), pod).counts();
+    }
+
+    /** kube's {@code getFailJobMessage}: the FailureTarget of the first failed pod a FailJob rule matches. */
+    private Target failJob() {
+        if (job.getSpec().getPodFailurePolicy() == null) {
+            return null;
+        }
+        for (Pod pod : pods) {
+            if (JobPods.failed(pod, job)) {
+                String message = PodFailurePolicies.of(job.getSpec().getPodFailurePolicy(), pod).failJobMessage();
+                if (message != null) {
+                    return new Target(JobConditions.FAILURE_TARGET, "PodFailurePolicy", message);
+                }
+            }
+        }
+        return null;
     }
 
     /** kube's {@code pastBackoffLimitOnFailure}: container restarts count as failures under OnFailure. */

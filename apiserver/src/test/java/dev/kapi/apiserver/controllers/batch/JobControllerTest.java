@@ -6,6 +6,9 @@ import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRule;
+import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
@@ -303,5 +306,43 @@ class JobControllerTest {
         awaitActive("here", 1);
         assertThat(pods("elsewhere")).isEmpty();
         assertThat(get("elsewhere").getStatus().getStartTime()).isNull();
+    }
+
+    @ParameterizedTest(name = "{0} rule, pod failed with exit code {1} and condition {2}: {3}")
+    @CsvSource(delimiter = '|', value = {
+            "FailJob | 42 | Ready          | FailureTarget=True/PodFailurePolicy,Failed=True/PodFailurePolicy",
+            "Ignore  | 1  | DisruptionTarget | replaced, not counted",
+            "Ignore  | 1  | Ready          | FailureTarget=True/BackoffLimitExceeded,Failed=True/BackoffLimitExceeded",
+    })
+    void podFailurePolicyRulesDecideWhatAFailedPodDoes(String action, int exitCode, String condition, String outcome) {
+        PodFailurePolicyRule rule = action.equals("FailJob")
+                ? new PodFailurePolicyRuleBuilder().withAction(action).withNewOnExitCodes().withContainerName("main")
+                        .withOperator("In").withValues(42).endOnExitCodes().build()
+                : new PodFailurePolicyRuleBuilder().withAction(action).addNewOnPodCondition()
+                        .withType("DisruptionTarget").withStatus("True").endOnPodCondition().build();
+        create(job("policed", 2, 1, b -> b.editSpec().withBackoffLimit(0).withNewPodFailurePolicy().addToRules(rule)
+                .endPodFailurePolicy().endSpec()));
+        awaitActive("policed", 1);
+        Pod pod = active("policed").getFirst();
+        Writes.update(bed.pods, NS, pod.getMetadata().getName(), "status", p -> {
+            p.setStatus(new PodStatusBuilder().withPhase("Failed").addNewCondition().withType(condition)
+                    .withStatus("True").endCondition().addNewContainerStatus().withName("main").withImage("busybox")
+                    .withNewState().withNewTerminated().withExitCode(exitCode).endTerminated().endState()
+                    .endContainerStatus().build());
+            return p;
+        });
+        if (outcome.startsWith("replaced")) {
+            awaitActive("policed", 1);
+            assertThat(active("policed").getFirst().getMetadata().getName()).isNotEqualTo(pod.getMetadata().getName());
+            assertThat(get("policed").getStatus().getFailed()).isNull();
+            assertThat(conditions(get("policed"))).isEmpty();
+            return;
+        }
+        await().atMost(WAIT).untilAsserted(() -> assertThat(conditions(get("policed"))).isEqualTo(outcome));
+        if (action.equals("FailJob")) {
+            assertThat(JobConditions.find(get("policed").getStatus(), "Failed").getMessage()).isEqualTo("Container main "
+                    + "for pod jobs/" + pod.getMetadata().getName() + " failed with exit code 42 matching FailJob rule "
+                    + "at index 0");
+        }
     }
 }
