@@ -77,7 +77,7 @@ final class JobSync {
                 continue;
             }
             newSucceeded += JobPods.succeeded(pod) ? 1 : 0;
-            newFailed += !JobPods.succeeded(pod) && JobPods.failed(pod, job) && counts(pod) ? 1 : 0;
+            newFailed += !JobPods.succeeded(pod) && JobPods.failed(pod, job) && JobCriteria.counts(job, pod) ? 1 : 0;
         }
         int succeeded = count(status.getSucceeded()) + newSucceeded + uncountedSucceeded.size();
         int failed = count(status.getFailed()) + newFailed + uncountedFailed.size();
@@ -88,10 +88,10 @@ final class JobSync {
 
         Target finishing = JobConditions.interim(status);
         if (finishing == null) {
-            finishing = failJob();
+            finishing = JobCriteria.failJob(job, pods);
         }
         if (finishing == null) {
-            if (failed > backoffLimit(spec) || pastBackoffLimitOnFailure(spec)) {
+            if (failed > JobCriteria.backoffLimit(spec) || JobCriteria.pastBackoffLimitOnFailure(spec, pods)) {
                 finishing = JobConditions.BACKOFF_LIMIT_EXCEEDED;
             } else if (spec.getActiveDeadlineSeconds() != null && status.getStartTime() != null && !suspended) {
                 Instant deadline = Owners.instant(status.getStartTime()).plusSeconds(spec.getActiveDeadlineSeconds());
@@ -105,6 +105,9 @@ final class JobSync {
         BitSet completed = indexed ? completedIndexes(status, completions) : null;
         if (indexed) {
             succeeded = completed.cardinality();
+            if (finishing == null) {
+                finishing = JobCriteria.successPolicy(job, completed, completions);
+            }
         }
         int activeCount;
         if (finishing != null) {
@@ -184,7 +187,7 @@ final class JobSync {
                     uncountedSucceeded.add(uid);
                 }
             } else if ((failed || (finishing != null && !JobConditions.SUCCESS_CRITERIA_MET.equals(finishing.type())))
-                    && validIndex && (!failed || counts(pod))) {
+                    && validIndex && (!failed || JobCriteria.counts(job, pod))) {
                 uncountedFailed.add(uid);
             }
             if (uncountedSucceeded.size() + uncountedFailed.size() >= MAX_UNCOUNTED) {
@@ -261,42 +264,6 @@ final class JobSync {
             }
         }
         return set;
-    }
-
-    /** Whether a failed pod counts against the backoff limit: unless a podFailurePolicy Ignore rule matches. */
-    private boolean counts(Pod pod) {
-        return PodFailurePolicies.of(job.getSpec().getPodFailurePolicy(), pod).counts();
-    }
-
-    /** kube's {@code getFailJobMessage}: the FailureTarget of the first failed pod a FailJob rule matches. */
-    private Target failJob() {
-        if (job.getSpec().getPodFailurePolicy() == null) {
-            return null;
-        }
-        for (Pod pod : pods) {
-            if (JobPods.failed(pod, job)) {
-                String message = PodFailurePolicies.of(job.getSpec().getPodFailurePolicy(), pod).failJobMessage();
-                if (message != null) {
-                    return new Target(JobConditions.FAILURE_TARGET, "PodFailurePolicy", message);
-                }
-            }
-        }
-        return null;
-    }
-
-    /** kube's {@code pastBackoffLimitOnFailure}: container restarts count as failures under OnFailure. */
-    private boolean pastBackoffLimitOnFailure(JobSpec spec) {
-        if (spec.getTemplate() == null || spec.getTemplate().getSpec() == null
-                || !"OnFailure".equals(spec.getTemplate().getSpec().getRestartPolicy())) {
-            return false;
-        }
-        int restarts = pods.stream().filter(p -> "Running".equals(JobPods.phase(p)) || "Pending".equals(JobPods.phase(p))
-                || JobPods.phase(p).isEmpty()).mapToInt(JobPods::restarts).sum();
-        return backoffLimit(spec) == 0 ? restarts > 0 : restarts >= backoffLimit(spec);
-    }
-
-    private static int backoffLimit(JobSpec spec) {
-        return spec.getBackoffLimit() == null ? 6 : spec.getBackoffLimit();
     }
 
     /** A pod whose tracking finalizer is on and not being removed by this controller. */

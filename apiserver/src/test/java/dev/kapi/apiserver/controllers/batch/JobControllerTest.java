@@ -345,4 +345,18 @@ class JobControllerTest {
                     + "at index 0");
         }
     }
+
+    @Test
+    void anIndexedJobMeetingItsSuccessPolicyCompletesAndItsOtherPodsGo() {
+        create(job("leader", 3, 3, b -> b.editSpec().withCompletionMode("Indexed").withNewSuccessPolicy()
+                .addNewRule().withSucceededIndexes("0").endRule().endSuccessPolicy().endSpec()));
+        awaitActive("leader", 3);
+        phase(active("leader").stream().filter(p -> JobPods.index(p) == 0).findFirst().orElseThrow(), "Succeeded");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(conditions(get("leader")))
+                .isEqualTo("SuccessCriteriaMet=True/SuccessPolicy,Complete=True/SuccessPolicy"));
+        assertThat(JobConditions.find(get("leader").getStatus(), "Complete").getMessage())
+                .isEqualTo("Matched rules at index 0");
+        assertThat(get("leader").getStatus().getCompletedIndexes()).isEqualTo("0");
+        assertThat(active("leader")).isEmpty();
+    }
 }
