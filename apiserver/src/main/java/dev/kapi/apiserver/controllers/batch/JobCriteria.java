@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * A Job's success and failure criteria besides completions and the deadline, as kube's job controller reads
  * them: the backoff limit (container restarts count under OnFailure), the podFailurePolicy
- * ({@link PodFailurePolicies}) and the successPolicy of an Indexed job.
+ * ({@link PodFailurePolicies}), and for an Indexed job its failed indexes and its successPolicy.
  */
 final class JobCriteria {
 
@@ -52,6 +52,23 @@ final class JobCriteria {
                     return new Target(JobConditions.FAILURE_TARGET, "PodFailurePolicy", message);
                 }
             }
+        }
+        return null;
+    }
+
+    /**
+     * The failure of an Indexed job with a backoff limit per index: more failed indexes than
+     * {@code maxFailedIndexes}, or every index finished and some failed.
+     */
+    static Target failedIndexes(JobSpec spec, BitSet completed, BitSet failed, int completions) {
+        if (spec.getMaxFailedIndexes() != null && failed.cardinality() > spec.getMaxFailedIndexes()) {
+            return new Target(JobConditions.FAILURE_TARGET, "MaxFailedIndexesExceeded",
+                    "Job has exceeded the specified maximal number of failed indexes");
+        }
+        BitSet finished = (BitSet) completed.clone();
+        finished.or(failed);
+        if (failed.cardinality() > 0 && finished.cardinality() >= completions) {
+            return new Target(JobConditions.FAILURE_TARGET, "FailedIndexes", "Job has failed indexes");
         }
         return null;
     }

@@ -74,18 +74,18 @@ final class JobPodManager {
         }
         int created = 0;
         for (int i = 0; i < toCreate; i++) {
-            create(-1);
+            create(-1, 0);
             created++;
         }
         return active.size() + created;
     }
 
     /**
-     * Indexed: deletes the active pods of completed, invalid or duplicate indexes and those above
+     * Indexed: deletes the active pods of completed (or failed), invalid or duplicate indexes and those above
      * {@code wantActive}, then creates pods for the lowest indexes neither completed nor running.
      */
-    int scaleIndexed(List<Pod> active, BitSet completed, int completions, int wantActive, int held,
-                     boolean mayCreate) {
+    int scaleIndexed(List<Pod> active, BitSet completed, IndexFailures failures, int completions, int wantActive,
+                     int held, boolean mayCreate) {
         BitSet running = new BitSet();
         List<Pod> keep = new ArrayList<>();
         List<Pod> remove = new ArrayList<>();
@@ -108,17 +108,17 @@ final class JobPodManager {
         for (int ix = 0; mayCreate && ix < completions && keep.size() + held + created < wantActive
                 && created < MAX_CREATES; ix++) {
             if (!completed.get(ix) && !running.get(ix)) {
-                create(ix);
+                create(ix, failures == null ? 0 : failures.count(ix));
                 created++;
             }
         }
         return activeCount + created;
     }
 
-    private void create(int index) {
+    private void create(int index, int indexFailures) {
         Pod pod;
         try {
-            pod = writes.create(JobPods.newPod(job, index));
+            pod = writes.create(JobPods.newPod(job, index, indexFailures));
         } catch (StatusError e) {
             if (!namespaceTerminating(e)) {
                 writes.event(job, "Warning", "FailedCreate", "Error creating: " + e.getMessage());

@@ -117,9 +117,10 @@ final class JobPods {
      * finalizer and the job as controller; an indexed pod also has its index as annotation, label and
      * {@code JOB_COMPLETION_INDEX}, and {@code <job>-<index>} as hostname unless the template sets one.
      *
-     * @param index the completion index, or -1 for a NonIndexed job
+     * @param index         the completion index, or -1 for a NonIndexed job
+     * @param indexFailures how often the index failed before (with backoffLimitPerIndex)
      */
-    static Pod newPod(Job job, int index) {
+    static Pod newPod(Job job, int index, int indexFailures) {
         PodTemplateSpec template = job.getSpec().getTemplate();
         ObjectMeta tm = template.getMetadata() == null ? new ObjectMeta() : template.getMetadata();
         String name = job.getMetadata().getName();
@@ -135,6 +136,9 @@ final class JobPods {
         if (index >= 0) {
             meta.getAnnotations().put(COMPLETION_INDEX, String.valueOf(index));
             meta.getLabels().put(COMPLETION_INDEX, String.valueOf(index));
+            if (job.getSpec().getBackoffLimitPerIndex() != null) {
+                meta.getAnnotations().put(IndexFailures.FAILURE_COUNT, String.valueOf(indexFailures));
+            }
             if (spec.getHostname() == null || spec.getHostname().isEmpty()) {
                 spec.setHostname(name + "-" + index);
             }

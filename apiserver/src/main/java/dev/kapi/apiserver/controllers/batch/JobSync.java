@@ -103,10 +103,18 @@ final class JobSync {
             }
         }
         BitSet completed = indexed ? completedIndexes(status, completions) : null;
+        IndexFailures failures = indexed ? IndexFailures.of(job, status, pods, completions) : null;
         if (indexed) {
             succeeded = completed.cardinality();
+            if (finishing == null && failures != null) {
+                finishing = JobCriteria.failedIndexes(spec, completed, failures.failed, completions);
+            }
             if (finishing == null) {
                 finishing = JobCriteria.successPolicy(job, completed, completions);
+            }
+            if (failures != null) {
+                String text = CompletedIndexes.format(failures.failed);
+                status.setFailedIndexes(text.isEmpty() ? null : text);
             }
         }
         int activeCount;
@@ -116,7 +124,7 @@ final class JobSync {
             terminating += deleted;
             ready -= manager.deletedReady;
         } else {
-            activeCount = manage(active, terminating, succeeded, completed, completions, suspended);
+            activeCount = manage(active, terminating, succeeded, completed, failures, completions, suspended);
             ready -= manager.deletedReady;
             boolean complete = activeCount == 0 && (completions < 0 ? succeeded > 0 : succeeded >= completions);
             if (complete) {
@@ -141,14 +149,19 @@ final class JobSync {
     }
 
     /** kube's {@code manageJob}: the pods to run, after a back-off when pods failed; returns the active count. */
-    private int manage(List<Pod> active, int terminating, int succeeded, BitSet completed, int completions,
-                       boolean suspended) {
+    private int manage(List<Pod> active, int terminating, int succeeded, BitSet completed, IndexFailures failures,
+                       int completions, boolean suspended) {
         if (suspended) {
             return active.size() - manager.delete(active, true);
         }
         int parallelism = job.getSpec().getParallelism() == null ? 1 : job.getSpec().getParallelism();
+        BitSet done = completed == null ? null : (BitSet) completed.clone();
+        if (failures != null) {
+            done.or(failures.failed);
+        }
+        int finished = done == null ? succeeded : done.cardinality();
         int wantActive = completions < 0 ? (succeeded > 0 ? active.size() : parallelism)
-                : Math.max(0, Math.min(completions - succeeded, parallelism));
+                : Math.max(0, Math.min(completions - finished, parallelism));
         Duration wait = backoff.remaining(key, now);
         boolean mayCreate = wait.isZero();
         if (!mayCreate && active.size() < wantActive) {
@@ -157,7 +170,7 @@ final class JobSync {
         // podReplacementPolicy Failed: a terminating pod is replaced once it failed, not before
         int held = "Failed".equals(job.getSpec().getPodReplacementPolicy()) ? terminating : 0;
         if (completed != null) {
-            return manager.scaleIndexed(active, completed, completions, wantActive, held, mayCreate);
+            return manager.scaleIndexed(active, done, failures, completions, wantActive, held, mayCreate);
         }
         return manager.scale(active, wantActive, held, mayCreate);
     }

@@ -14,15 +14,16 @@ import java.util.List;
  * A Job's {@code spec.podFailurePolicy} applied to a failed pod (kube's {@code matchPodFailurePolicy}): the
  * first rule whose exit codes (a container terminated with a non-zero code, In or NotIn the values) or pod
  * conditions match decides: {@code FailJob} fails the job with the rule's message, {@code Ignore} does not
- * count the pod, {@code Count} (and no match) counts it, {@code FailIndex} counts it.
+ * count the pod, {@code Count} (and no match) counts it, {@code FailIndex} counts it and fails its index
+ * (with {@code backoffLimitPerIndex}).
  */
 final class PodFailurePolicies {
 
     /** What the policy says of a failed pod: whether it counts, and the job failure message of a FailJob rule. */
-    record Verdict(boolean counts, String failJobMessage) {
+    record Verdict(boolean counts, String failJobMessage, boolean failIndex) {
     }
 
-    static final Verdict COUNT = new Verdict(true, null);
+    static final Verdict COUNT = new Verdict(true, null, false);
 
     private PodFailurePolicies() {
     }
@@ -40,8 +41,9 @@ final class PodFailurePolicies {
                 continue;
             }
             return switch (rule.getAction()) {
-                case "Ignore" -> new Verdict(false, null);
-                case "FailJob" -> new Verdict(true, what + " matching FailJob rule at index " + i);
+                case "Ignore" -> new Verdict(false, null, false);
+                case "FailJob" -> new Verdict(true, what + " matching FailJob rule at index " + i, false);
+                case "FailIndex" -> new Verdict(true, null, true);
                 default -> COUNT;
             };
         }

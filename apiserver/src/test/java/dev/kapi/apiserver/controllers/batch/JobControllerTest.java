@@ -359,4 +359,42 @@ class JobControllerTest {
         assertThat(get("leader").getStatus().getCompletedIndexes()).isEqualTo("0");
         assertThat(active("leader")).isEmpty();
     }
+
+    private Pod ofIndex(String job, int index) {
+        return active(job).stream().filter(p -> JobPods.index(p) == index).findFirst().orElseThrow();
+    }
+
+    @Test
+    void anIndexFailingMoreOftenThanItsBackoffLimitFailsAloneAndThenTheJob() {
+        create(job("per-index", 3, 3, b -> b.editSpec().withCompletionMode("Indexed").withBackoffLimitPerIndex(1)
+                .endSpec()));
+        awaitActive("per-index", 3);
+        phase(ofIndex("per-index", 1), "Failed");
+        await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(ofIndex("per-index", 1).getMetadata()
+                .getAnnotations())
+                .containsEntry("batch.kubernetes.io/job-index-failure-count", "1"));
+        phase(ofIndex("per-index", 1), "Failed");
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(get("per-index").getStatus().getFailedIndexes()).isEqualTo("1");
+            assertThat(active("per-index")).extracting(JobPods::index).containsExactlyInAnyOrder(0, 2);
+        });
+        phase(ofIndex("per-index", 0), "Succeeded");
+        phase(ofIndex("per-index", 2), "Succeeded");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(conditions(get("per-index")))
+                .isEqualTo("FailureTarget=True/FailedIndexes,Failed=True/FailedIndexes"));
+        assertThat(get("per-index").getStatus().getCompletedIndexes()).isEqualTo("0,2");
+        assertThat(get("per-index").getStatus().getFailed()).isEqualTo(2);
+    }
+
+    @Test
+    void moreFailedIndexesThanMaxFailedIndexesFailTheJob() {
+        create(job("fragile", 3, 3, b -> b.editSpec().withCompletionMode("Indexed").withBackoffLimitPerIndex(0)
+                .withMaxFailedIndexes(0).endSpec()));
+        awaitActive("fragile", 3);
+        phase(ofIndex("fragile", 2), "Failed");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(conditions(get("fragile")))
+                .isEqualTo("FailureTarget=True/MaxFailedIndexesExceeded,Failed=True/MaxFailedIndexesExceeded"));
+        assertThat(get("fragile").getStatus().getFailedIndexes()).isEqualTo("2");
+        assertThat(active("fragile")).isEmpty();
+    }
 }
