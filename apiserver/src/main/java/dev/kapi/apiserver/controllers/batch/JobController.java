@@ -125,8 +125,7 @@ final class JobController extends Controller {
                 queue.addAfter(key, Expectations.TIMEOUT);
                 return true;
             }
-            List<Pod> owned = pods.cache().list(namespace).stream()
-                    .filter(p -> Owners.controlledBy(p, "Job", uid)).toList();
+            List<Pod> owned = JobPodClaims.claim(job, pods.cache().list(namespace), writes);
             Instant now = clock.instant();
             JobPodManager manager = new JobPodManager(key, job, writes, expectations,
                     podName -> pods.cache().get(namespace, podName));
@@ -146,12 +145,22 @@ final class JobController extends Controller {
         }
     }
 
-    /** A pod with the tracking finalizer that no job controls any more loses it (kube's orphan pod sync). */
+    /**
+     * A pod with the tracking finalizer that no job controls any more loses it, unless a job will adopt it
+     * (kube's orphan pod sync).
+     */
     private void releaseOrphan(String podKey) {
         Pod pod = pods.cache().get(Owners.namespace(podKey), Owners.name(podKey));
-        if (pod != null && Owners.controllerOf(pod, "Job") == null && JobPods.hasTrackingFinalizer(pod)) {
-            writes.removeFinalizer(pod);
+        if (pod == null || Owners.controllerOf(pod, "Job") != null || !JobPods.hasTrackingFinalizer(pod)) {
+            return;
         }
+        for (Job job : jobs.cache().list(pod.getMetadata().getNamespace())) {
+            if (JobPodClaims.wouldAdopt(job, pod)) {
+                queue.add(Owners.key(job)); // a job will adopt it
+                return;
+            }
+        }
+        writes.removeFinalizer(pod);
     }
 
     /** Removes the tracking finalizer of pods whose controlling job of this name is not the one cached. */

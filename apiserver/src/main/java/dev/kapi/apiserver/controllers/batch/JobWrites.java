@@ -7,12 +7,14 @@ import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.rest.OperationOptions;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
 import dev.kapi.apiserver.registry.rest.WriteScope;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The job controller's writes, through the {@link WritePipeline} as {@code job-controller} (kube's
@@ -83,6 +85,68 @@ final class JobWrites {
             if (e.code() != 404) {
                 throw e;
             }
+        }
+    }
+
+    /** Adds the job as controller of the orphan pod, with the tracking finalizer; null when it changed meanwhile. */
+    Pod adopt(Pod pod, Job job) {
+        return changePod(pod, current -> {
+            if (JobPods.nz(current.getMetadata().getOwnerReferences()).stream()
+                    .anyMatch(r -> Boolean.TRUE.equals(r.getController()))) {
+                return false;
+            }
+            List<OwnerReference> refs = new ArrayList<>(JobPods.nz(current.getMetadata().getOwnerReferences()));
+            refs.add(Owners.controllerRef(job, "batch/v1", "Job"));
+            current.getMetadata().setOwnerReferences(refs);
+            List<String> f = new ArrayList<>(JobPods.nz(current.getMetadata().getFinalizers()));
+            if (!f.contains(JobPods.TRACKING_FINALIZER)) {
+                f.add(JobPods.TRACKING_FINALIZER);
+            }
+            current.getMetadata().setFinalizers(f);
+            return true;
+        });
+    }
+
+    /** Removes the job's controller reference (and the tracking finalizer) from a pod it no longer selects. */
+    void release(Pod pod, String jobUid) {
+        changePod(pod, current -> {
+            List<OwnerReference> refs = new ArrayList<>(JobPods.nz(current.getMetadata().getOwnerReferences()));
+            if (!refs.removeIf(r -> jobUid.equals(r.getUid()))) {
+                return false;
+            }
+            current.getMetadata().setOwnerReferences(refs);
+            List<String> f = new ArrayList<>(JobPods.nz(current.getMetadata().getFinalizers()));
+            f.remove(JobPods.TRACKING_FINALIZER);
+            current.getMetadata().setFinalizers(f);
+            return true;
+        });
+    }
+
+    /** Changes the pod of this uid if {@code change} says so; null when it did not (or the pod is gone). */
+    private Pod changePod(Pod pod, Predicate<Pod> change) {
+        String uid = pod.getMetadata().getUid();
+        try {
+            return writes.update(WriteScope.of(pods, pod.getMetadata().getNamespace(), user), pod.getMetadata().getName(),
+                    current -> {
+                        if (!uid.equals(current.getMetadata().getUid()) || !change.test(current)) {
+                            throw new Unchanged();
+                        }
+                        return current;
+                    }, OperationOptions.update());
+        } catch (Unchanged e) {
+            return null;
+        } catch (StatusError e) {
+            if (e.code() == 404) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /** Thrown out of an update that is not to be made. */
+    private static final class Unchanged extends RuntimeException {
+        Unchanged() {
+            super(null, null, false, false);
         }
     }
 

@@ -270,9 +270,11 @@ class JobControllerTest {
         create(job("gone", 2, 2, b -> b));
         awaitActive("gone", 2);
         Pod released = active("gone").getFirst();
-        // what the garbage collector does to a dependent when its owner is deleted with propagation Orphan
+        // what the garbage collector does to a dependent when its owner is deleted with propagation Orphan; the
+        // label changed too, else the job would adopt it again (as kube's does)
         Writes.update(bed.pods, NS, released.getMetadata().getName(), p -> {
             p.getMetadata().setOwnerReferences(List.of());
+            p.getMetadata().getLabels().remove("batch.kubernetes.io/controller-uid");
             return p;
         });
         await().atMost(WAIT).untilAsserted(() -> assertThat(bed.pods.get(NS, released.getMetadata().getName())
@@ -396,5 +398,33 @@ class JobControllerTest {
                 .isEqualTo("FailureTarget=True/MaxFailedIndexesExceeded,Failed=True/MaxFailedIndexesExceeded"));
         assertThat(get("fragile").getStatus().getFailedIndexes()).isEqualTo("2");
         assertThat(active("fragile")).isEmpty();
+    }
+
+    @Test
+    void aJobWithAManualSelectorAdoptsTheOrphanPodsItSelectsAndReleasesThoseItNoLongerDoes() {
+        Writes.create(bed.pods, NS, new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata()
+                .withName("manual-orphan").addToLabels("app", "manual").endMetadata().withNewSpec()
+                .addNewContainer().withName("main").withImage("busybox").endContainer().endSpec().build());
+        Job job = create(job("manual", 1, 1, b -> b.editSpec().withManualSelector(true).withNewSelector()
+                .addToMatchLabels("app", "manual").endSelector().endSpec()));
+        await().atMost(WAIT).untilAsserted(() -> {
+            Pod orphan = bed.pods.get(NS, "manual-orphan");
+            assertThat(orphan.getMetadata().getOwnerReferences()).extracting(OwnerReference::getUid)
+                    .containsExactly(job.getMetadata().getUid());
+            assertThat(orphan.getMetadata().getFinalizers()).contains(JobPods.TRACKING_FINALIZER);
+            assertThat(get("manual").getStatus().getActive()).isEqualTo(1);
+        });
+        await().pollDelay(Duration.ofMillis(300)).atMost(WAIT).untilAsserted(() -> assertThat(pods("manual")).hasSize(1));
+
+        Writes.update(bed.pods, NS, "manual-orphan", p -> {
+            p.getMetadata().getLabels().put("app", "other");
+            return p;
+        });
+        await().atMost(WAIT).untilAsserted(() -> {
+            Pod released = bed.pods.get(NS, "manual-orphan");
+            assertThat(released.getMetadata().getOwnerReferences()).isEmpty();
+            assertThat(released.getMetadata().getFinalizers()).doesNotContain(JobPods.TRACKING_FINALIZER);
+            assertThat(pods("manual")).hasSize(2); // a replacement
+        });
     }
 }
