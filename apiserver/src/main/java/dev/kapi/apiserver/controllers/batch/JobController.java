@@ -19,9 +19,10 @@ import java.util.List;
 /**
  * kube's job controller ({@code job-controller}): runs each Job's pods to completion. A job added, changed or
  * deleted, or a pod it controls added, changed or deleted, queues the job; reconciling it (five workers, as
- * kube's {@code --concurrent-job-syncs}) runs a {@link JobSync} over the pods the job controls, unless the
- * informer has not yet shown every pod write of the last sync ({@link Expectations}). Pods whose job is gone
- * (or replaced by a namesake) lose their tracking finalizer, so they can go.
+ * kube's {@code --concurrent-job-syncs}) claims the job's pods ({@link JobPodClaims}) and runs a
+ * {@link JobSync} over them, unless the informer has not yet shown every pod write of the last sync
+ * ({@link Expectations}), or the job is {@code managedBy} another controller. Pods whose job is gone (or
+ * replaced by a namesake) lose their tracking finalizer, so they can go.
  */
 final class JobController extends Controller {
 
