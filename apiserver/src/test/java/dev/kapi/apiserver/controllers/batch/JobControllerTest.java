@@ -427,4 +427,27 @@ class JobControllerTest {
             assertThat(pods("manual")).hasSize(2); // a replacement
         });
     }
+
+    @ParameterizedTest(name = "OnFailure, backoffLimit {0}, {1} restarts: failed {2}")
+    @CsvSource({"2, 1, false", "2, 2, true", "0, 1, true"})
+    void underOnFailureContainerRestartsCountAgainstTheBackoffLimit(int backoffLimit, int restarts, boolean fails) {
+        create(job("restarts", 1, 1, b -> b.editSpec().withBackoffLimit(backoffLimit).editTemplate().editSpec()
+                .withRestartPolicy("OnFailure").endSpec().endTemplate().endSpec()));
+        awaitActive("restarts", 1);
+        Writes.update(bed.pods, NS, active("restarts").getFirst().getMetadata().getName(), "status", p -> {
+            p.setStatus(new PodStatusBuilder().withPhase("Running").addNewContainerStatus().withName("main")
+                    .withImage("busybox").withRestartCount(restarts).endContainerStatus().build());
+            return p;
+        });
+        if (fails) {
+            await().atMost(WAIT).untilAsserted(() -> assertThat(conditions(get("restarts")))
+                    .isEqualTo("FailureTarget=True/BackoffLimitExceeded,Failed=True/BackoffLimitExceeded"));
+            assertThat(pods("restarts")).isEmpty();
+        } else {
+            await().pollDelay(Duration.ofMillis(300)).atMost(WAIT).untilAsserted(() -> {
+                assertThat(conditions(get("restarts"))).isEmpty();
+                assertThat(active("restarts")).hasSize(1);
+            });
+        }
+    }
 }
