@@ -58,6 +58,11 @@ final class BatchTestbed implements AutoCloseable {
         return (T) controllers.stream().filter(type::isInstance).findFirst().orElseThrow();
     }
 
+    /** Whether the controllers' pod informer has the pod (what they act on). */
+    boolean podCached(String namespace, String name) {
+        return informers.of("", "v1", "pods", Pod.class).cache().get(namespace, name) != null;
+    }
+
     /** The Events recorded about {@code name} as {@code type reason: message}, oldest first. */
     List<String> events(String namespace, String name) {
         Store<Event> events = stores.find("", "v1", "events", Event.class).orElseThrow();

@@ -38,8 +38,8 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(EtcdExtension.class)
 class CronJobControllerTest {
 
-    private static final String NS = JobControllerTest.NS;
-    private static final Duration WAIT = JobControllerTest.WAIT;
+    private static final String NS = JobTestBase.NS;
+    private static final Duration WAIT = JobTestBase.WAIT;
 
     private final FakeClock clock = new FakeClock(Instant.now());
     private BatchTestbed bed;

@@ -28,8 +28,8 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(EtcdExtension.class)
 class TtlAfterFinishedControllerTest {
 
-    private static final String NS = JobControllerTest.NS;
-    private static final Duration WAIT = JobControllerTest.WAIT;
+    private static final String NS = JobTestBase.NS;
+    private static final Duration WAIT = JobTestBase.WAIT;
 
     private final FakeClock clock = new FakeClock(Instant.parse("2026-01-01T00:00:00Z"));
     private BatchTestbed bed;
@@ -75,7 +75,7 @@ class TtlAfterFinishedControllerTest {
             "null, Succeeded, 86400, -1",
     })
     void finishedJobsAreDeletedTheirTtlAfterFinishing(Integer ttl, String phase, long kept, long more) {
-        Writes.create(bed.jobs, NS, JobControllerTest.job("done", 1, 1,
+        Writes.create(bed.jobs, NS, JobTestBase.job("done", 1, 1,
                 b -> b.editSpec().withTtlSecondsAfterFinished(ttl).withBackoffLimit(0).endSpec()));
         await().atMost(WAIT).until(() -> !pods().isEmpty());
         Writes.update(bed.pods, NS, pods().getFirst().getMetadata().getName(), "status", p -> {
