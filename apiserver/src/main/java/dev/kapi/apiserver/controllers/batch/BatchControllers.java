@@ -1,0 +1,55 @@
+package dev.kapi.apiserver.controllers.batch;
+
+import dev.kapi.apiserver.controllers.Controller;
+import dev.kapi.apiserver.controllers.ControllerContext;
+import dev.kapi.apiserver.registry.informer.Informer;
+import dev.kapi.apiserver.registry.rest.SystemUsers;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * kube-controller-manager's batch controllers: the job controller ({@code job-controller}), the
+ * TTL-after-finished controller and the CronJob controller, on the manager's shared informers, each writing
+ * as its own service account.
+ */
+public final class BatchControllers {
+
+    /** kube's {@code DefaultJobPodFailureBackOff} and {@code MaxJobPodFailureBackOff}. */
+    static final Duration POD_FAILURE_BACKOFF = Duration.ofSeconds(10);
+    static final Duration MAX_POD_FAILURE_BACKOFF = Duration.ofMinutes(10);
+
+    private BatchControllers() {
+    }
+
+    private static BatchEvents events(ControllerContext context, String controller) {
+        return new BatchEvents(context.writes(), context.stores().find("", "v1", "events", Event.class).orElse(null),
+                controller, SystemUsers.controller(controller));
+    }
+
+    public static List<Controller> create(ControllerContext context) {
+        return create(context, Clock.systemDefaultZone(), POD_FAILURE_BACKOFF);
+    }
+
+    /** With a clock of the test's and a shorter pod failure back-off. */
+    static List<Controller> create(ControllerContext context, Clock clock, Duration podFailureBackoff) {
+        var informers = context.informers();
+        Informer<Job> jobs = informers.of("batch", "v1", "jobs", Job.class);
+        Informer<Pod> pods = informers.of("", "v1", "pods", Pod.class);
+        JobWrites jobWrites = new JobWrites(context.writes(), informers.store("batch", "v1", "jobs", Job.class),
+                informers.store("", "v1", "pods", Pod.class), SystemUsers.controller(JobController.NAME),
+                events(context, JobController.NAME));
+        return List.of(new JobController(jobs, pods, jobWrites, clock, podFailureBackoff, MAX_POD_FAILURE_BACKOFF),
+                new TtlAfterFinishedController(jobs, informers.store("batch", "v1", "jobs", Job.class),
+                        context.writes(), clock),
+                new CronJobController(informers.of("batch", "v1", "cronjobs", CronJob.class), jobs,
+                        informers.store("batch", "v1", "cronjobs", CronJob.class),
+                        informers.store("batch", "v1", "jobs", Job.class), context.writes(), clock,
+                        events(context, CronJobController.NAME)));
+    }
+}
