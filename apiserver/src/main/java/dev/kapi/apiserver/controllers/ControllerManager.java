@@ -103,6 +103,7 @@ public final class ControllerManager implements AutoCloseable {
                         FlowControlResources.GROUP, "v1", "prioritylevelconfigurations",
                         PriorityLevelConfiguration.class).orElseThrow(), InformerOptions.DEFAULTS), s, writes)));
         // the controllers of kube-controller-manager's workload groups: each group adds its own here
+        all.addAll(dev.kapi.apiserver.controllers.apps.AppsControllers.create(context));
         this.controllers = List.copyOf(all);
     }
 

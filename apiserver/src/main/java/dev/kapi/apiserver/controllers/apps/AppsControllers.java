@@ -1,0 +1,27 @@
+package dev.kapi.apiserver.controllers.apps;
+
+import dev.kapi.apiserver.controllers.Controller;
+import dev.kapi.apiserver.controllers.ControllerContext;
+import io.fabric8.kubernetes.api.model.Pod;
+
+import java.util.List;
+
+/**
+ * The controllers of kube-controller-manager for the apps group's workloads that Kapi runs: the ReplicaSet
+ * controller, the ReplicationController manager (the same logic on core/v1 ReplicationControllers) and the
+ * Deployment controller. They share the manager's informers of pods, ReplicaSets and Deployments.
+ */
+public final class AppsControllers {
+
+    private AppsControllers() {
+    }
+
+    public static List<Controller> create(ControllerContext context) {
+        var pods = context.informers().of("", "v1", "pods", Pod.class);
+        var podStore = context.informers().store("", "v1", "pods", Pod.class);
+        return List.of(
+                new ReplicaSetController<>(ReplicaKind.replicaSets(context), pods, podStore, context.writes()),
+                new ReplicaSetController<>(ReplicaKind.replicationControllers(context), pods, podStore,
+                        context.writes()));
+    }
+}
