@@ -2,7 +2,10 @@ package dev.kapi.apiserver.controllers.apps;
 
 import dev.kapi.apiserver.controllers.Controller;
 import dev.kapi.apiserver.controllers.ControllerContext;
+import dev.kapi.apiserver.registry.rest.SystemUsers;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 
 import java.util.List;
 
@@ -22,6 +25,12 @@ public final class AppsControllers {
         return List.of(
                 new ReplicaSetController<>(ReplicaKind.replicaSets(context), pods, podStore, context.writes()),
                 new ReplicaSetController<>(ReplicaKind.replicationControllers(context), pods, podStore,
-                        context.writes()));
+                        context.writes()),
+                new DeploymentController(context.informers().of("apps", "v1", "deployments", Deployment.class),
+                        context.informers().of("apps", "v1", "replicasets", ReplicaSet.class), pods,
+                        context.informers().store("apps", "v1", "deployments", Deployment.class),
+                        new ReplicaSetWrites(context.informers().store("apps", "v1", "replicasets", ReplicaSet.class),
+                                context.informers().store("apps", "v1", "deployments", Deployment.class),
+                                context.writes(), SystemUsers.controller("deployment-controller"))));
     }
 }
