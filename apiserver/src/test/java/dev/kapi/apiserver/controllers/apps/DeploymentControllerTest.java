@@ -258,4 +258,19 @@ class DeploymentControllerTest {
         readyAll();
         awaitStatus("2/2/2/2/0@1 gen 1", "{Available=True:MinimumReplicasAvailable, Progressing=True:NewReplicaSetAvailable}");
     }
+
+    @Test
+    void scalingMidRolloutIsProportional() {
+        deployment(4, b -> { }); // maxSurge 25% = 1, maxUnavailable 25% = 1
+        await().atMost(Duration.ofSeconds(8)).untilAsserted(() -> assertThat(f.pods(NS)).hasSize(4));
+        readyAll();
+        awaitStatus("4/4/4/4/0@1 gen 1", "{Available=True:MinimumReplicasAvailable, Progressing=True:NewReplicaSetAvailable}");
+        image("nginx:2"); // the new pods never become Ready: the rollout stops at 5 pods, 3 of them available
+        awaitSets("nginx:1=3@1 nginx:2=2@2");
+        update(d -> d.getSpec().setPaused(true));
+        update(d -> d.getSpec().setReplicas(8)); // 10 allowed: 5 more, in proportion to 3 and 2 of 5
+        awaitSets("nginx:1=6@1 nginx:2=4@2");
+        assertThat(replicaSets()).allSatisfy(rs -> assertThat(rs.getMetadata().getAnnotations())
+                .containsEntry(Deployments.DESIRED_REPLICAS, "8").containsEntry(Deployments.MAX_REPLICAS, "10"));
+    }
 }
