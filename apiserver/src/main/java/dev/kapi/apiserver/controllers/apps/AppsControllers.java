@@ -2,7 +2,9 @@ package dev.kapi.apiserver.controllers.apps;
 
 import dev.kapi.apiserver.controllers.Controller;
 import dev.kapi.apiserver.controllers.ControllerContext;
+import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.rest.SystemUsers;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -12,7 +14,8 @@ import java.util.List;
 /**
  * The controllers of kube-controller-manager for the apps group's workloads that Kapi runs: the ReplicaSet
  * controller, the ReplicationController manager (the same logic on core/v1 ReplicationControllers) and the
- * Deployment controller. They share the manager's informers of pods, ReplicaSets and Deployments.
+ * Deployment controller. They share the manager's informers of pods, ReplicaSets and Deployments, and write
+ * as kube's service accounts of the same names.
  */
 public final class AppsControllers {
 
@@ -20,17 +23,21 @@ public final class AppsControllers {
     }
 
     public static List<Controller> create(ControllerContext context) {
-        var pods = context.informers().of("", "v1", "pods", Pod.class);
-        var podStore = context.informers().store("", "v1", "pods", Pod.class);
+        var informers = context.informers();
+        var pods = informers.of("", "v1", "pods", Pod.class);
+        Store<Pod> podStore = informers.store("", "v1", "pods", Pod.class);
+        Store<Event> events = informers.store("", "v1", "events", Event.class);
+        Store<Deployment> deploymentStore = informers.store("apps", "v1", "deployments", Deployment.class);
+        var deploymentUser = SystemUsers.controller("deployment-controller");
         return List.of(
-                new ReplicaSetController<>(ReplicaKind.replicaSets(context), pods, podStore, context.writes()),
+                new ReplicaSetController<>(ReplicaKind.replicaSets(context), pods, podStore, context.writes(), events),
                 new ReplicaSetController<>(ReplicaKind.replicationControllers(context), pods, podStore,
-                        context.writes()),
-                new DeploymentController(context.informers().of("apps", "v1", "deployments", Deployment.class),
-                        context.informers().of("apps", "v1", "replicasets", ReplicaSet.class), pods,
-                        context.informers().store("apps", "v1", "deployments", Deployment.class),
-                        new ReplicaSetWrites(context.informers().store("apps", "v1", "replicasets", ReplicaSet.class),
-                                context.informers().store("apps", "v1", "deployments", Deployment.class),
-                                context.writes(), SystemUsers.controller("deployment-controller"))));
+                        context.writes(), events),
+                new DeploymentController(informers.of("apps", "v1", "deployments", Deployment.class),
+                        informers.of("apps", "v1", "replicasets", ReplicaSet.class), pods, deploymentStore,
+                        new ReplicaSetWrites(informers.store("apps", "v1", "replicasets", ReplicaSet.class),
+                                deploymentStore, context.writes(), deploymentUser),
+                        new EventRecorder(events, context.writes(), deploymentUser, "deployment-controller",
+                                "apps/v1", "Deployment")));
     }
 }

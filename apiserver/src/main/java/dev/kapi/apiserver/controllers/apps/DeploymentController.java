@@ -37,9 +37,10 @@ final class DeploymentController extends Controller {
     private final Informer<Pod> pods;
     private final Store<Deployment> deploymentStore;
     private final ReplicaSetWrites writes;
+    private final EventRecorder events;
 
     DeploymentController(Informer<Deployment> deployments, Informer<ReplicaSet> replicaSets, Informer<Pod> pods,
-                         Store<Deployment> deploymentStore, ReplicaSetWrites writes) {
+                         Store<Deployment> deploymentStore, ReplicaSetWrites writes, EventRecorder events) {
         super("deployment-controller", 2, new WorkQueue(Duration.ofMillis(5), Duration.ofSeconds(60)),
                 List.of(deployments, replicaSets, pods));
         this.deployments = deployments;
@@ -47,6 +48,7 @@ final class DeploymentController extends Controller {
         this.pods = pods;
         this.deploymentStore = deploymentStore;
         this.writes = writes;
+        this.events = events;
         deployments.addHandler(new ReplicaHandlers<>(queue::add, key -> { }));
         replicaSets.addHandler(new DeploymentReplicaSetHandlers(this::ownerOf, deployments, queue));
         pods.addHandler(new dev.kapi.apiserver.registry.informer.EventHandler<>() {
@@ -98,6 +100,7 @@ final class DeploymentController extends Controller {
 
     private void sync(Deployment cached) {
         if (ControllerRefs.selectsEverything(cached.getSpec().getSelector())) {
+            events.warning(cached, "SelectingAll", "This deployment is selecting all pods. A non-empty selector is required.");
             if (ControllerRefs.longOf(cached.getStatus() == null ? null : cached.getStatus().getObservedGeneration())
                     < ControllerRefs.longOf(cached.getMetadata().getGeneration())) {
                 DeploymentStatus s = cached.getStatus() == null ? new DeploymentStatus()
@@ -108,7 +111,7 @@ final class DeploymentController extends Controller {
             return;
         }
         List<ReplicaSet> owned = claim(cached);
-        DeploymentSync sync = new DeploymentSync(cached, owned, writes);
+        DeploymentSync sync = new DeploymentSync(cached, owned, writes, events);
         DeploymentRollouts rollouts = new DeploymentRollouts(sync);
         if (cached.getMetadata().getDeletionTimestamp() != null) {
             sync.syncStatus(sync.all(false));

@@ -46,14 +46,16 @@ final class DeploymentSync {
     Duration recheckIn;
     private final Map<String, ReplicaSet> latest = new LinkedHashMap<>();
     private final ReplicaSetWrites writes;
+    private final EventRecorder events;
 
-    DeploymentSync(Deployment d, List<ReplicaSet> owned, ReplicaSetWrites writes) {
+    DeploymentSync(Deployment d, List<ReplicaSet> owned, ReplicaSetWrites writes, EventRecorder events) {
         this.d = new DeploymentBuilder(d).build();
         if (this.d.getStatus() == null) {
             this.d.setStatus(new DeploymentStatus());
         }
         owned.forEach(rs -> latest.put(rs.getMetadata().getName(), rs));
         this.writes = writes;
+        this.events = events;
     }
 
     /** The latest known version of each ReplicaSet of the list. */
@@ -152,17 +154,22 @@ final class DeploymentSync {
                     throw e;
                 }
             } else {
+                String message = "Failed to create new replica set \"" + meta.getName() + "\": " + e.getMessage();
+                events.warning(d, DeploymentStatuses.RS_CREATE_ERROR, message);
                 if (DeploymentStatuses.hasProgressDeadline(d)) {
                     DeploymentStatus s = statusCopy();
                     DeploymentStatuses.set(s, DeploymentStatuses.condition(DeploymentStatuses.PROGRESSING, "False",
-                            DeploymentStatuses.RS_CREATE_ERROR, "Failed to create new replica set \""
-                                    + meta.getName() + "\": " + e.getMessage(), now));
+                            DeploymentStatuses.RS_CREATE_ERROR, message, now));
                     writeStatus(s);
                 }
                 throw e;
             }
         }
         remember(created);
+        if (!existed && Deployments.replicas(created) > 0) {
+            events.normal(d, "ScalingReplicaSet", "Scaled up replica set " + meta.getName() + " from 0 to "
+                    + Deployments.replicas(created));
+        }
         syncRevision(String.valueOf(newRevision));
         if (!existed && DeploymentStatuses.hasProgressDeadline(d)) {
             DeploymentStatus s = statusCopy();
@@ -192,10 +199,16 @@ final class DeploymentSync {
         if (Deployments.replicas(rs) == replicas && !annotations) {
             return rs;
         }
-        return remember(writes.update(rs, current -> {
+        ReplicaSet updated = remember(writes.update(rs, current -> {
             current.getSpec().setReplicas(replicas);
             Deployments.setReplicasAnnotations(current, desired, max);
         }));
+        int from = Deployments.replicas(rs);
+        if (from != replicas) {
+            events.normal(d, "ScalingReplicaSet", "Scaled " + (replicas > from ? "up" : "down") + " replica set "
+                    + rs.getMetadata().getName() + " from " + from + " to " + replicas);
+        }
+        return updated;
     }
 
     /** kube's {@code cleanupDeployment}: deletes the oldest revisions beyond revisionHistoryLimit. */

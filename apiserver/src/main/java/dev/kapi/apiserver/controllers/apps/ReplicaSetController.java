@@ -7,6 +7,7 @@ import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.informer.Informer;
 import dev.kapi.apiserver.registry.rest.SystemUsers;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -46,13 +47,18 @@ final class ReplicaSetController<T extends HasMetadata> extends Controller {
     private final WritePipeline writes;
     private final Expectations expectations = new Expectations();
 
-    ReplicaSetController(ReplicaKind<T> kind, Informer<Pod> pods, Store<Pod> podStore, WritePipeline writes) {
+    private final EventRecorder events;
+
+    ReplicaSetController(ReplicaKind<T> kind, Informer<Pod> pods, Store<Pod> podStore, WritePipeline writes,
+                         Store<Event> eventStore) {
         super(kind.controller(), 2, new WorkQueue(Duration.ofMillis(5), Duration.ofSeconds(60)),
                 List.of(kind.informer(), pods));
         this.kind = kind;
         this.pods = pods;
         this.writes = writes;
         this.podControl = new PodControl(podStore, writes, SystemUsers.controller(kind.controller()));
+        this.events = new EventRecorder(eventStore, writes, SystemUsers.controller(kind.controller()),
+                kind.controller(), kind.apiVersion(), kind.kind());
         kind.informer().addHandler(new ReplicaHandlers<>(queue::add, expectations::forget));
         pods.addHandler(new OwnedPodHandlers(this::ownerOf, kind::cachedList, expectations, queue));
     }
@@ -131,10 +137,13 @@ final class ReplicaSetController<T extends HasMetadata> extends Controller {
                 int size = Math.min(batch, wanted - created);
                 for (int i = 0; i < size; i++) {
                     try {
-                        podControl.create(rs.getMetadata().getNamespace(), rs.getSpec().getTemplate(), rs, ref);
+                        Pod pod = podControl.create(rs.getMetadata().getNamespace(), rs.getSpec().getTemplate(), rs,
+                                ref);
                         created++;
+                        events.normal(rs, "SuccessfulCreate", "Created pod: " + pod.getMetadata().getName());
                     } catch (StatusError e) {
                         failure = e.getMessage();
+                        events.warning(rs, "FailedCreate", "Error creating: " + e.getMessage());
                     }
                 }
                 if (failure != null) {
@@ -156,10 +165,12 @@ final class ReplicaSetController<T extends HasMetadata> extends Controller {
             for (Pod pod : new ArrayList<>(doomed)) {
                 try {
                     podControl.delete(pod);
+                    events.normal(rs, "SuccessfulDelete", "Deleted pod: " + pod.getMetadata().getName());
                 } catch (StatusError e) {
                     expectations.deletionObserved(key, ControllerRefs.key(pod));
                     if (e.code() != 404 && e.code() != 409) {
                         failure = e.getMessage();
+                        events.warning(rs, "FailedDelete", "Error deleting: " + e.getMessage());
                     }
                 }
             }

@@ -16,6 +16,7 @@ import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.Writes;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -44,6 +45,7 @@ final class AppsFixture implements AutoCloseable {
     final Store<ReplicaSet> replicaSets;
     final Store<ReplicationController> rcs;
     final Store<Deployment> deployments;
+    final Store<Event> events;
     /** Pod creates beyond this many pods in a namespace are refused (a quota stand-in); -1: no limit. */
     final AtomicInteger podLimit = new AtomicInteger(-1);
     private final ControllerManager controllers;
@@ -56,6 +58,7 @@ final class AppsFixture implements AutoCloseable {
         replicaSets = stores.find("apps", "v1", "replicasets", ReplicaSet.class).orElseThrow();
         rcs = stores.find("", "v1", "replicationcontrollers", ReplicationController.class).orElseThrow();
         deployments = stores.find("apps", "v1", "deployments", Deployment.class).orElseThrow();
+        events = stores.find("", "v1", "events", Event.class).orElseThrow();
         ValidatingAdmission quota = new ValidatingAdmission() {
             @Override
             public String name() {
@@ -82,6 +85,13 @@ final class AppsFixture implements AutoCloseable {
         return pods.list(namespace, ListParams.all()).items().stream()
                 .sorted(Comparator.comparing((Pod p) -> p.getMetadata().getCreationTimestamp())
                         .thenComparing(p -> p.getMetadata().getName())).toList();
+    }
+
+    /** The namespace's events as {@code Kind/name type reason: message}, sorted. */
+    List<String> events(String namespace) {
+        return events.list(namespace, ListParams.all()).items().stream().map(e -> e.getInvolvedObject().getKind() + "/"
+                + e.getInvolvedObject().getName() + " " + e.getType() + " " + e.getReason() + ": " + e.getMessage())
+                .sorted().toList();
     }
 
     /** Sets the pod Running and Ready (or not) through pods/status, as a kubelet would. */

@@ -150,6 +150,8 @@ class DeploymentControllerTest {
 
         readyAll();
         awaitStatus("3/3/3/3/0@1 gen 1", "{Available=True:MinimumReplicasAvailable, Progressing=True:NewReplicaSetAvailable}");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(f.events(NS))
+                .contains("Deployment/web Normal ScalingReplicaSet: Scaled up replica set web-" + hash + " from 0 to 3"));
     }
 
     @Test

@@ -102,6 +102,10 @@ class ReplicaSetControllerTest {
         assertThat(names(f.pods(NS))).containsExactlyInAnyOrder(pods.get(0).getMetadata().getName(),
                 pods.get(2).getMetadata().getName());
 
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(f.events(NS))
+                .contains("ReplicaSet/web Normal SuccessfulCreate: Created pod: " + pods.get(1).getMetadata().getName(),
+                        "ReplicaSet/web Normal SuccessfulDelete: Deleted pod: " + pods.get(1).getMetadata().getName()));
+
         scale("web", 0);
         awaitPods(0);
         awaitStatus("web", "0/0/0/0@3 of generation 3");
@@ -162,6 +166,9 @@ class ReplicaSetControllerTest {
             });
         });
         assertThat(f.pods(NS)).hasSize(2);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(f.events(NS)).anySatisfy(e ->
+                assertThat(e).startsWith("ReplicaSet/web Warning FailedCreate: Error creating: pods ")
+                        .contains("exceeded quota")));
         f.podLimit.set(-1);
         awaitPods(3);
         await().atMost(Duration.ofSeconds(8)).untilAsserted(() ->
