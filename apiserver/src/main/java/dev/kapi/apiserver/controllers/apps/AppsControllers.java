@@ -5,16 +5,19 @@ import dev.kapi.apiserver.controllers.ControllerContext;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.rest.SystemUsers;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 
 import java.util.List;
 
 /**
  * The controllers of kube-controller-manager for the apps group's workloads that Kapi runs: the ReplicaSet
- * controller, the ReplicationController manager (the same logic on core/v1 ReplicationControllers) and the
- * Deployment controller. They share the manager's informers of pods, ReplicaSets and Deployments, and write
+ * controller, the ReplicationController manager (the same logic on core/v1 ReplicationControllers), the
+ * Deployment controller and the StatefulSet controller. They share the manager's informers of pods, ReplicaSets and Deployments, and write
  * as kube's service accounts of the same names.
  */
 public final class AppsControllers {
@@ -38,6 +41,12 @@ public final class AppsControllers {
                         new ReplicaSetWrites(informers.store("apps", "v1", "replicasets", ReplicaSet.class),
                                 deploymentStore, context.writes(), deploymentUser),
                         new EventRecorder(events, context.writes(), deploymentUser, "deployment-controller",
-                                "apps/v1", "Deployment")));
+                                "apps/v1", "Deployment")),
+                new StatefulSetController(informers.of("apps", "v1", "statefulsets", StatefulSet.class), pods,
+                        informers.of("apps", "v1", "controllerrevisions", ControllerRevision.class),
+                        informers.store("apps", "v1", "statefulsets", StatefulSet.class), podStore,
+                        informers.store("apps", "v1", "controllerrevisions", ControllerRevision.class),
+                        informers.store("", "v1", "persistentvolumeclaims", PersistentVolumeClaim.class), events,
+                        context.writes()));
     }
 }

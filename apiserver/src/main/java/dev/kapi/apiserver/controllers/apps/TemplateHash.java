@@ -60,6 +60,13 @@ final class TemplateHash {
         return canonical(a, true).equals(canonical(b, true));
     }
 
+    /** The value's canonical JSON: keys sorted, nulls and empty values left out. */
+    static String canonicalJson(Object value) {
+        StringBuilder out = new StringBuilder();
+        write(Json.tree(value), out);
+        return out.toString();
+    }
+
     private static String canonical(PodTemplateSpec template, boolean withoutHash) {
         JsonNode tree = Json.tree(template);
         if (withoutHash && tree.get("metadata") != null && tree.get("metadata").get("labels") != null

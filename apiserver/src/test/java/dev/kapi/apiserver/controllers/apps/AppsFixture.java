@@ -41,6 +41,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class AppsFixture implements AutoCloseable {
 
     final Storage storage = EtcdStorage.connect(EtcdExtension.endpoints());
+    final StoreRegistry stores;
     final Store<Pod> pods;
     final Store<ReplicaSet> replicaSets;
     final Store<ReplicationController> rcs;
@@ -52,7 +53,7 @@ final class AppsFixture implements AutoCloseable {
 
     AppsFixture() {
         String prefix = EtcdExtension.randomPrefix();
-        StoreRegistry stores = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
+        stores = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
                 new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
         pods = stores.find("", "v1", "pods", Pod.class).orElseThrow();
         replicaSets = stores.find("apps", "v1", "replicasets", ReplicaSet.class).orElseThrow();
