@@ -5,9 +5,11 @@ import dev.kapi.apiserver.controllers.ControllerContext;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.rest.SystemUsers;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -17,7 +19,7 @@ import java.util.List;
 /**
  * The controllers of kube-controller-manager for the apps group's workloads that Kapi runs: the ReplicaSet
  * controller, the ReplicationController manager (the same logic on core/v1 ReplicationControllers), the
- * Deployment controller and the StatefulSet controller. They share the manager's informers of pods, ReplicaSets and Deployments, and write
+ * Deployment controller, the StatefulSet controller and the DaemonSet controller. They share the manager's informers of pods, ReplicaSets and Deployments, and write
  * as kube's service accounts of the same names.
  */
 public final class AppsControllers {
@@ -47,6 +49,12 @@ public final class AppsControllers {
                         informers.store("apps", "v1", "statefulsets", StatefulSet.class), podStore,
                         informers.store("apps", "v1", "controllerrevisions", ControllerRevision.class),
                         informers.store("", "v1", "persistentvolumeclaims", PersistentVolumeClaim.class), events,
+                        context.writes()),
+                new DaemonSetController(informers.of("apps", "v1", "daemonsets", DaemonSet.class), pods,
+                        informers.of("", "v1", "nodes", Node.class),
+                        informers.of("apps", "v1", "controllerrevisions", ControllerRevision.class),
+                        informers.store("apps", "v1", "daemonsets", DaemonSet.class), podStore,
+                        informers.store("apps", "v1", "controllerrevisions", ControllerRevision.class), events,
                         context.writes()));
     }
 }

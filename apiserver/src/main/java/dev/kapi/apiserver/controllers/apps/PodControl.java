@@ -35,6 +35,10 @@ final class PodControl {
         this.user = user;
     }
 
+    Store<Pod> store() {
+        return pods;
+    }
+
     Pod create(String namespace, PodTemplateSpec template, HasMetadata owner, OwnerReference ref) {
         return writes.create(WriteScope.of(pods, namespace, user), fromTemplate(template, owner, ref),
                 OperationOptions.create());

@@ -50,7 +50,7 @@ final class StatefulSetController extends Controller {
     private final Store<Pod> podStore;
     private final Store<PersistentVolumeClaim> claimStore;
     private final WritePipeline writes;
-    private final StatefulSetRevisions revisions;
+    private final ControllerHistory revisions;
     private final PodControl podControl;
     private final EventRecorder events;
     private final UserInfo user = SystemUsers.controller(NAME);
@@ -67,7 +67,7 @@ final class StatefulSetController extends Controller {
         this.podStore = podStore;
         this.claimStore = claimStore;
         this.writes = writes;
-        this.revisions = new StatefulSetRevisions(revisionStore, writes, user);
+        this.revisions = new ControllerHistory(revisionStore, writes, user);
         this.podControl = new PodControl(podStore, writes, user);
         this.events = new EventRecorder(eventStore, writes, user, NAME, "apps/v1", "StatefulSet");
         sets.addHandler(new ReplicaHandlers<>(queue::add, key -> { }));
@@ -117,7 +117,8 @@ final class StatefulSetController extends Controller {
         List<ControllerRevision> history = revisionInformer.cache().list(namespace).stream()
                 .filter(r -> ControllerRefs.controlledBy(r, set))
                 .sorted(Comparator.comparingLong(r -> ControllerRefs.longOf(r.getRevision()))).toList();
-        ControllerRevision update = revisions.updateRevision(set, history, () -> collide(set));
+        ControllerRevision update = revisions.updateRevision(set, "StatefulSet", set.getSpec().getTemplate(),
+                set.getStatus() == null ? null : set.getStatus().getCollisionCount(), history, () -> collide(set));
         String currentName = set.getStatus() == null ? null : set.getStatus().getCurrentRevision();
         ControllerRevision current = history.stream().filter(r -> r.getMetadata().getName().equals(currentName))
                 .findFirst().orElse(update);
@@ -126,8 +127,8 @@ final class StatefulSetController extends Controller {
         manage(set, byOrdinal, current, update);
         writeStatus(set, owned, current, update);
         Set<String> live = new HashSet<>(List.of(current.getMetadata().getName(), update.getMetadata().getName()));
-        owned.forEach(p -> live.add(String.valueOf(p.getMetadata().getLabels().get(StatefulSetRevisions.LABEL))));
-        revisions.truncate(set, history, live);
+        owned.forEach(p -> live.add(String.valueOf(p.getMetadata().getLabels().get(ControllerHistory.LABEL))));
+        revisions.truncate(set, set.getSpec().getRevisionHistoryLimit(), history, live);
     }
 
     private void manage(StatefulSet set, Map<Integer, Pod> byOrdinal, ControllerRevision current,
@@ -179,7 +180,7 @@ final class StatefulSetController extends Controller {
                 return; // just (re)created: not healthy yet
             }
             String revision = pod.getMetadata().getLabels() == null ? null
-                    : pod.getMetadata().getLabels().get(StatefulSetRevisions.LABEL);
+                    : pod.getMetadata().getLabels().get(ControllerHistory.LABEL);
             if (!update.getMetadata().getName().equals(revision) && pod.getMetadata().getDeletionTimestamp() == null) {
                 delete(set, pod);
                 return;
@@ -238,7 +239,7 @@ final class StatefulSetController extends Controller {
                 }
             }
             if (pod.getMetadata().getDeletionTimestamp() == null) {
-                String revision = pod.getMetadata().getLabels().get(StatefulSetRevisions.LABEL);
+                String revision = pod.getMetadata().getLabels().get(ControllerHistory.LABEL);
                 currentReplicas += current.getMetadata().getName().equals(revision) ? 1 : 0;
                 updated += update.getMetadata().getName().equals(revision) ? 1 : 0;
             }

@@ -63,7 +63,7 @@ final class StatefulSetPods {
         pod.getMetadata().setName(name);
         Map<String, String> labels = pod.getMetadata().getLabels() == null ? new HashMap<>()
                 : new HashMap<>(pod.getMetadata().getLabels());
-        labels.put(StatefulSetRevisions.LABEL, revision.getMetadata().getName());
+        labels.put(ControllerHistory.LABEL, revision.getMetadata().getName());
         labels.put(POD_NAME, name);
         labels.put(POD_INDEX, String.valueOf(ordinal));
         pod.getMetadata().setLabels(labels);

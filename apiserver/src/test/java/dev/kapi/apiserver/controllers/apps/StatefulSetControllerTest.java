@@ -81,7 +81,7 @@ class StatefulSetControllerTest {
         assertThat(first.getSpec().getHostname()).isEqualTo("db-0");
         assertThat(first.getSpec().getSubdomain()).isEqualTo("db");
         assertThat(first.getMetadata().getLabels()).containsEntry(StatefulSetPods.POD_NAME, "db-0")
-                .containsEntry(StatefulSetPods.POD_INDEX, "0").containsKey(StatefulSetRevisions.LABEL);
+                .containsEntry(StatefulSetPods.POD_INDEX, "0").containsKey(ControllerHistory.LABEL);
         assertThat(AppsFixture.ownerKind(first)).isEqualTo("StatefulSet/db controller=true block=true");
         Thread.sleep(300);
         assertThat(pods()).isEqualTo("db-0-1"); // db-1 waits for db-0
@@ -101,7 +101,7 @@ class StatefulSetControllerTest {
             assertThat(s.getObservedGeneration()).isEqualTo(1L);
         });
         String revision = sets.get(NS, "db").getStatus().getCurrentRevision();
-        assertThat(f.pods.get(NS, "db-2").getMetadata().getLabels()).containsEntry(StatefulSetRevisions.LABEL, revision);
+        assertThat(f.pods.get(NS, "db-2").getMetadata().getLabels()).containsEntry(ControllerHistory.LABEL, revision);
 
         Writes.update(sets, NS, "db", s -> {
             s.getSpec().setReplicas(1);

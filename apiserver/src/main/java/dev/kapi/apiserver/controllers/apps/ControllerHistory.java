@@ -9,7 +9,8 @@ import dev.kapi.apiserver.registry.rest.WritePipeline;
 import dev.kapi.apiserver.registry.rest.WriteScope;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -23,15 +24,16 @@ import java.util.Set;
 import static dev.kapi.apiserver.controllers.apps.ControllerRefs.longOf;
 
 /**
- * The ControllerRevisions of a StatefulSet (kube's {@code controller/history} as the StatefulSet controller
- * uses it): a revision's data is the patch {@code {"spec":{"template":{..., "$patch":"replace"}}}}, its name
- * {@code <set>-<hash>} with the hash FNV-32 over the data (and the collisionCount) through
- * {@code SafeEncodeString}; that name is the pods' {@code controller-revision-hash} label. The update revision
+ * The ControllerRevisions of a StatefulSet or DaemonSet (kube's {@code controller/history} as those
+ * controllers use it): a revision's data is the patch {@code {"spec":{"template":{..., "$patch":"replace"}}}}, its name
+ * {@code <owner>-<hash>} with the hash FNV-32 over the data (and the collisionCount) through
+ * {@code SafeEncodeString}; a StatefulSet's pods carry that name as their {@code controller-revision-hash}
+ * label, a DaemonSet's the hash. The update revision
  * is the revision equal to the current template: an older equal one is taken back with the next revision
  * number (a rollback), or a new one is created. Kube hashes Go's JSON encoding of the patch, Kapi the
  * canonical JSON of it (keys sorted, empty values left out): same form, not always kube's value.
  */
-final class StatefulSetRevisions {
+final class ControllerHistory {
 
     static final String LABEL = "controller-revision-hash";
 
@@ -39,15 +41,15 @@ final class StatefulSetRevisions {
     private final WritePipeline writes;
     private final UserInfo user;
 
-    StatefulSetRevisions(Store<ControllerRevision> store, WritePipeline writes, UserInfo user) {
+    ControllerHistory(Store<ControllerRevision> store, WritePipeline writes, UserInfo user) {
         this.store = store;
         this.writes = writes;
         this.user = user;
     }
 
-    static Map<String, Object> patch(StatefulSet set) {
+    static Map<String, Object> patch(PodTemplateSpec podTemplate) {
         @SuppressWarnings("unchecked")
-        Map<String, Object> template = Json.MAPPER.convertValue(set.getSpec().getTemplate(), LinkedHashMap.class);
+        Map<String, Object> template = Json.MAPPER.convertValue(podTemplate, LinkedHashMap.class);
         template.put("$patch", "replace");
         return Map.of("spec", Map.of("template", template));
     }
@@ -72,8 +74,9 @@ final class StatefulSetRevisions {
      * The update revision for the set among its revisions (oldest first), created or renumbered as needed;
      * {@code collide} is called (and a 409 thrown) when the name is taken by other data.
      */
-    ControllerRevision updateRevision(StatefulSet set, List<ControllerRevision> revisions, Runnable collide) {
-        Map<String, Object> data = patch(set);
+    ControllerRevision updateRevision(HasMetadata set, String kind, PodTemplateSpec podTemplate, Integer collisions,
+                                      List<ControllerRevision> revisions, Runnable collide) {
+        Map<String, Object> data = patch(podTemplate);
         String canonical = TemplateHash.canonicalJson(data);
         long next = revisions.stream().mapToLong(r -> longOf(r.getRevision())).max().orElse(0) + 1;
         ControllerRevision equal = null;
@@ -92,17 +95,15 @@ final class StatefulSetRevisions {
                 return current;
             }, OperationOptions.update());
         }
-        Integer collisions = set.getStatus() == null ? null : set.getStatus().getCollisionCount();
         ControllerRevision r = new ControllerRevision();
         r.setApiVersion("apps/v1");
         r.setKind("ControllerRevision");
         ObjectMeta meta = new ObjectMeta();
         meta.setName(set.getMetadata().getName() + "-" + hash(data, collisions));
         meta.setNamespace(namespace);
-        Map<String, String> labels = set.getSpec().getTemplate().getMetadata() == null ? null
-                : set.getSpec().getTemplate().getMetadata().getLabels();
+        Map<String, String> labels = podTemplate.getMetadata() == null ? null : podTemplate.getMetadata().getLabels();
         meta.setLabels(labels == null ? null : new HashMap<>(labels));
-        meta.setOwnerReferences(new ArrayList<>(List.of(ControllerRefs.controllerRef(set, "apps/v1", "StatefulSet"))));
+        meta.setOwnerReferences(new ArrayList<>(List.of(ControllerRefs.controllerRef(set, "apps/v1", kind))));
         r.setMetadata(meta);
         r.setData(data);
         r.setRevision(next);
@@ -123,8 +124,8 @@ final class StatefulSetRevisions {
     }
 
     /** kube's {@code truncateHistory}: the oldest revisions no pod and no status names, beyond the limit. */
-    void truncate(StatefulSet set, List<ControllerRevision> revisions, Set<String> live) {
-        int limit = set.getSpec().getRevisionHistoryLimit() == null ? 10 : set.getSpec().getRevisionHistoryLimit();
+    void truncate(HasMetadata set, Integer historyLimit, List<ControllerRevision> revisions, Set<String> live) {
+        int limit = historyLimit == null ? 10 : historyLimit;
         List<ControllerRevision> history = new ArrayList<>(revisions.stream()
                 .filter(r -> !live.contains(r.getMetadata().getName())).toList());
         history.sort(Comparator.comparingLong(r -> longOf(r.getRevision())));
