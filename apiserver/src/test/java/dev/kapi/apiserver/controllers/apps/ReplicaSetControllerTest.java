@@ -145,7 +145,7 @@ class ReplicaSetControllerTest {
 
     @Test
     void availableOnlyAfterMinReadySeconds() {
-        replicaSet("slow", 1, 1);
+        replicaSet("slow", 1, 2); // Ready times have seconds: available 1 to 2 s after Ready
         awaitPods(1);
         f.ready(NS, f.pods(NS).get(0).getMetadata().getName(), true);
         awaitStatus("slow", "1/1/1/0@1 of generation 1");
