@@ -5,7 +5,6 @@ import dev.kapi.apiserver.authn.UserInfo;
 import dev.kapi.apiserver.controllers.Controller;
 import dev.kapi.apiserver.controllers.WorkQueue;
 import dev.kapi.apiserver.registry.Store;
-import dev.kapi.apiserver.registry.core.Pods;
 import dev.kapi.apiserver.registry.informer.EventHandler;
 import dev.kapi.apiserver.registry.informer.Informer;
 import dev.kapi.apiserver.registry.rest.OperationOptions;
@@ -74,7 +73,8 @@ final class DaemonSetController extends Controller {
         this.podControl = new PodControl(podStore, writes, user);
         this.events = new EventRecorder(eventStore, writes, user, NAME, "apps/v1", "DaemonSet");
         sets.addHandler(new ReplicaHandlers<>(queue::add, key -> { }));
-        pods.addHandler(new OwnedPodHandlers(this::ownerView, ns -> List.of(), new Expectations(), queue));
+        pods.addHandler(new OwnedPodHandlers(this::ownerOf,
+                ns -> sets.cache().list(ns).stream().map(DaemonSetController::owner).toList(), new Expectations(), queue));
         nodes.addHandler(new EventHandler<>() {
             @Override
             public void onAdd(Node node) {
@@ -100,18 +100,17 @@ final class DaemonSetController extends Controller {
         sets.cache().list().forEach(ds -> queue.add(ControllerRefs.key(ds)));
     }
 
-    private io.fabric8.kubernetes.api.model.apps.ReplicaSet ownerView(String namespace, OwnerReference ref) {
+    /** The cached DaemonSet a controller reference names (kind, name and uid), as the pod handlers see it. */
+    private OwnedPodHandlers.Owner ownerOf(String namespace, OwnerReference ref) {
         if (!"DaemonSet".equals(ref.getKind())) {
             return null;
         }
         DaemonSet ds = sets.cache().get(namespace, ref.getName());
-        if (ds == null || !Objects.equals(ds.getMetadata().getUid(), ref.getUid())) {
-            return null;
-        }
-        var view = new io.fabric8.kubernetes.api.model.apps.ReplicaSet();
-        view.setMetadata(ds.getMetadata());
-        view.setSpec(new io.fabric8.kubernetes.api.model.apps.ReplicaSetSpec());
-        return view;
+        return ds == null || !Objects.equals(ds.getMetadata().getUid(), ref.getUid()) ? null : owner(ds);
+    }
+
+    private static OwnedPodHandlers.Owner owner(DaemonSet ds) {
+        return OwnedPodHandlers.Owner.of(ds, ds.getSpec().getMinReadySeconds(), ds.getSpec().getSelector());
     }
 
     @Override
@@ -260,40 +259,12 @@ final class DaemonSetController extends Controller {
     }
 
     private void writeStatus(DaemonSet ds, PodTemplateSpec template, Map<String, List<Pod>> byNode, String hash) {
-        int desired = 0, current = 0, misscheduled = 0, ready = 0, available = 0, updated = 0;
+        DaemonSetStatus s = DaemonSetStatuses.compute(ds, template, nodes.cache().list(), byNode, hash, Instant.now());
         int minReady = intOf(ds.getSpec().getMinReadySeconds());
-        Instant now = Instant.now();
-        for (Node node : nodes.cache().list()) {
-            List<Pod> onNode = byNode.getOrDefault(node.getMetadata().getName(), List.of());
-            boolean run = DaemonSetPods.shouldRun(template, node);
-            if (run) {
-                desired++;
-                if (!onNode.isEmpty()) {
-                    current++;
-                    Pod pod = onNode.get(0);
-                    ready += Pods.ready(pod) ? 1 : 0;
-                    available += ActivePods.available(pod, minReady, now) ? 1 : 0;
-                    updated += hash.equals(pod.getMetadata().getLabels().get(ControllerHistory.LABEL)) ? 1 : 0;
-                }
-            } else if (!onNode.isEmpty()) {
-                misscheduled++;
-            }
-        }
-        DaemonSetStatus s = new DaemonSetStatus();
-        s.setDesiredNumberScheduled(desired);
-        s.setCurrentNumberScheduled(current);
-        s.setNumberMisscheduled(misscheduled);
-        s.setNumberReady(ready);
-        s.setNumberAvailable(available);
-        s.setNumberUnavailable(desired - available);
-        s.setUpdatedNumberScheduled(updated);
-        s.setObservedGeneration(ds.getMetadata().getGeneration());
-        s.setCollisionCount(ds.getStatus() == null ? null : ds.getStatus().getCollisionCount());
-        s.setConditions(ds.getStatus() == null ? null : ds.getStatus().getConditions());
-        if (minReady > 0 && ready != available) {
+        if (minReady > 0 && !Objects.equals(s.getNumberReady(), s.getNumberAvailable())) {
             queue.addAfter(ControllerRefs.key(ds), Duration.ofSeconds(minReady));
         }
-        if (same(ds.getStatus(), s)) {
+        if (DaemonSetStatuses.same(ds.getStatus(), s)) {
             return;
         }
         writes.update(WriteScope.of(setStore, ds.getMetadata().getNamespace(), user).subresource("status"),
@@ -301,18 +272,6 @@ final class DaemonSetController extends Controller {
                     latest.setStatus(s);
                     return latest;
                 }, OperationOptions.update());
-    }
-
-    private static boolean same(DaemonSetStatus a, DaemonSetStatus b) {
-        return a != null && intOf(a.getDesiredNumberScheduled()) == intOf(b.getDesiredNumberScheduled())
-                && intOf(a.getCurrentNumberScheduled()) == intOf(b.getCurrentNumberScheduled())
-                && intOf(a.getNumberMisscheduled()) == intOf(b.getNumberMisscheduled())
-                && intOf(a.getNumberReady()) == intOf(b.getNumberReady())
-                && intOf(a.getNumberAvailable()) == intOf(b.getNumberAvailable())
-                && intOf(a.getNumberUnavailable()) == intOf(b.getNumberUnavailable())
-                && intOf(a.getUpdatedNumberScheduled()) == intOf(b.getUpdatedNumberScheduled())
-                && ControllerRefs.longOf(a.getObservedGeneration()) == ControllerRefs.longOf(b.getObservedGeneration())
-                && Objects.equals(a.getCollisionCount(), b.getCollisionCount());
     }
 
     private void collide(DaemonSet ds) {

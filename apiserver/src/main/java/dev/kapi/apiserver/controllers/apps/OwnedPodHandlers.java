@@ -5,7 +5,8 @@ import dev.kapi.apiserver.registry.core.Pods;
 import dev.kapi.apiserver.registry.informer.EventHandler;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 
 import java.time.Duration;
 import java.util.List;
@@ -24,12 +25,24 @@ import static dev.kapi.apiserver.controllers.apps.ControllerRefs.intOf;
  */
 final class OwnedPodHandlers implements EventHandler<Pod> {
 
-    private final BiFunction<String, OwnerReference, ReplicaSet> ownerOf;
-    private final Function<String, List<ReplicaSet>> owners;
+    /** What the handlers need of an owner: its key, minReadySeconds and pod selector. */
+    record Owner(String key, int minReadySeconds, LabelSelector selector) {
+
+        static Owner of(HasMetadata obj, Integer minReadySeconds, LabelSelector selector) {
+            return new Owner(ControllerRefs.key(obj), intOf(minReadySeconds), selector);
+        }
+    }
+
+    private final BiFunction<String, OwnerReference, Owner> ownerOf;
+    private final Function<String, List<Owner>> owners;
     private final Expectations expectations;
     private final WorkQueue queue;
 
-    OwnedPodHandlers(BiFunction<String, OwnerReference, ReplicaSet> ownerOf, Function<String, List<ReplicaSet>> owners,
+    /**
+     * @param ownerOf the cached owner a controller reference names (kind, name and uid), or null
+     * @param owners  the cached owners of a namespace
+     */
+    OwnedPodHandlers(BiFunction<String, OwnerReference, Owner> ownerOf, Function<String, List<Owner>> owners,
                      Expectations expectations, WorkQueue queue) {
         this.ownerOf = ownerOf;
         this.owners = owners;
@@ -43,10 +56,10 @@ final class OwnedPodHandlers implements EventHandler<Pod> {
             onDelete(pod);
             return;
         }
-        ReplicaSet owner = owner(pod);
+        Owner owner = owner(pod);
         if (owner != null) {
-            expectations.creationObserved(ControllerRefs.key(owner));
-            queue.add(ControllerRefs.key(owner));
+            expectations.creationObserved(owner.key());
+            queue.add(owner.key());
         } else if (ControllerRefs.controllerOf(pod) == null) {
             queueMatching(pod);
         }
@@ -69,18 +82,17 @@ final class OwnedPodHandlers implements EventHandler<Pod> {
         OwnerReference ref = ControllerRefs.controllerOf(pod);
         boolean refChanged = !Objects.equals(oldRef, ref);
         if (refChanged && oldRef != null) {
-            ReplicaSet former = ownerOf.apply(old.getMetadata().getNamespace(), oldRef);
+            Owner former = ownerOf.apply(old.getMetadata().getNamespace(), oldRef);
             if (former != null) {
-                queue.add(ControllerRefs.key(former));
+                queue.add(former.key());
             }
         }
         if (ref != null) {
-            ReplicaSet owner = ownerOf.apply(pod.getMetadata().getNamespace(), ref);
+            Owner owner = ownerOf.apply(pod.getMetadata().getNamespace(), ref);
             if (owner != null) {
-                queue.add(ControllerRefs.key(owner));
-                int minReady = intOf(owner.getSpec().getMinReadySeconds());
-                if (!Pods.ready(old) && Pods.ready(pod) && minReady > 0) {
-                    queue.addAfter(ControllerRefs.key(owner), Duration.ofSeconds(minReady + 1L));
+                queue.add(owner.key());
+                if (!Pods.ready(old) && Pods.ready(pod) && owner.minReadySeconds() > 0) {
+                    queue.addAfter(owner.key(), Duration.ofSeconds(owner.minReadySeconds() + 1L));
                 }
             }
             return;
@@ -92,22 +104,23 @@ final class OwnedPodHandlers implements EventHandler<Pod> {
 
     @Override
     public void onDelete(Pod pod) {
-        ReplicaSet owner = owner(pod);
+        Owner owner = owner(pod);
         if (owner != null) {
-            expectations.deletionObserved(ControllerRefs.key(owner), ControllerRefs.key(pod));
-            queue.add(ControllerRefs.key(owner));
+            expectations.deletionObserved(owner.key(), ControllerRefs.key(pod));
+            queue.add(owner.key());
         }
     }
 
-    private ReplicaSet owner(Pod pod) {
+    private Owner owner(Pod pod) {
         OwnerReference ref = ControllerRefs.controllerOf(pod);
         return ref == null ? null : ownerOf.apply(pod.getMetadata().getNamespace(), ref);
     }
 
     private void queueMatching(Pod pod) {
-        for (ReplicaSet rs : owners.apply(pod.getMetadata().getNamespace())) {
-            if (ControllerRefs.selector(rs.getSpec().getSelector()).test(pod.getMetadata().getLabels())) {
-                queue.add(ControllerRefs.key(rs));
+        for (Owner owner : owners.apply(pod.getMetadata().getNamespace())) {
+            if (!ControllerRefs.selectsEverything(owner.selector())
+                    && ControllerRefs.selector(owner.selector()).test(pod.getMetadata().getLabels())) {
+                queue.add(owner.key());
             }
         }
     }

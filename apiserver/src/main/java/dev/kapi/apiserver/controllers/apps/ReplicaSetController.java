@@ -60,7 +60,13 @@ final class ReplicaSetController<T extends HasMetadata> extends Controller {
         this.events = new EventRecorder(eventStore, writes, SystemUsers.controller(kind.controller()),
                 kind.controller(), kind.apiVersion(), kind.kind());
         kind.informer().addHandler(new ReplicaHandlers<>(queue::add, expectations::forget));
-        pods.addHandler(new OwnedPodHandlers(this::ownerOf, kind::cachedList, expectations, queue));
+        pods.addHandler(new OwnedPodHandlers((ns, ref) -> owner(ownerOf(ns, ref)),
+                ns -> kind.cachedList(ns).stream().map(ReplicaSetController::owner).toList(), expectations, queue));
+    }
+
+    private static OwnedPodHandlers.Owner owner(ReplicaSet rs) {
+        return rs == null ? null : OwnedPodHandlers.Owner.of(rs, rs.getSpec().getMinReadySeconds(),
+                rs.getSpec().getSelector());
     }
 
     /** The cached owner a controller reference names (same kind, name and uid), or null. */

@@ -5,7 +5,6 @@ import dev.kapi.apiserver.authn.UserInfo;
 import dev.kapi.apiserver.controllers.Controller;
 import dev.kapi.apiserver.controllers.WorkQueue;
 import dev.kapi.apiserver.registry.Store;
-import dev.kapi.apiserver.registry.core.Pods;
 import dev.kapi.apiserver.registry.informer.Informer;
 import dev.kapi.apiserver.registry.rest.OperationOptions;
 import dev.kapi.apiserver.registry.rest.SystemUsers;
@@ -71,22 +70,21 @@ final class StatefulSetController extends Controller {
         this.podControl = new PodControl(podStore, writes, user);
         this.events = new EventRecorder(eventStore, writes, user, NAME, "apps/v1", "StatefulSet");
         sets.addHandler(new ReplicaHandlers<>(queue::add, key -> { }));
-        pods.addHandler(new OwnedPodHandlers(this::ownerView, ns -> List.of(), new Expectations(), queue));
+        pods.addHandler(new OwnedPodHandlers(this::ownerOf,
+                ns -> sets.cache().list(ns).stream().map(StatefulSetController::owner).toList(), new Expectations(), queue));
     }
 
-    /** The set a pod's controller reference names, as the pod handlers' owner (only its key is used). */
-    private io.fabric8.kubernetes.api.model.apps.ReplicaSet ownerView(String namespace, OwnerReference ref) {
+    /** The cached StatefulSet a controller reference names (kind, name and uid), as the pod handlers see it. */
+    private OwnedPodHandlers.Owner ownerOf(String namespace, OwnerReference ref) {
         if (!"StatefulSet".equals(ref.getKind())) {
             return null;
         }
         StatefulSet set = sets.cache().get(namespace, ref.getName());
-        if (set == null || !Objects.equals(set.getMetadata().getUid(), ref.getUid())) {
-            return null;
-        }
-        var view = new io.fabric8.kubernetes.api.model.apps.ReplicaSet();
-        view.setMetadata(set.getMetadata());
-        view.setSpec(new io.fabric8.kubernetes.api.model.apps.ReplicaSetSpec());
-        return view;
+        return set == null || !Objects.equals(set.getMetadata().getUid(), ref.getUid()) ? null : owner(set);
+    }
+
+    private static OwnedPodHandlers.Owner owner(StatefulSet set) {
+        return OwnedPodHandlers.Owner.of(set, set.getSpec().getMinReadySeconds(), set.getSpec().getSelector());
     }
 
     @Override
@@ -156,7 +154,7 @@ final class StatefulSetController extends Controller {
                 }
                 continue;
             }
-            if (ordered && (pod.getMetadata().getDeletionTimestamp() != null || !runningAndReady(pod))) {
+            if (ordered && (pod.getMetadata().getDeletionTimestamp() != null || !StatefulSetStatuses.runningAndReady(pod))) {
                 return;
             }
         }
@@ -185,7 +183,7 @@ final class StatefulSetController extends Controller {
                 delete(set, pod);
                 return;
             }
-            if (!runningAndReady(pod)) {
+            if (!StatefulSetStatuses.runningAndReady(pod)) {
                 return;
             }
         }
@@ -226,44 +224,12 @@ final class StatefulSetController extends Controller {
     }
 
     private void writeStatus(StatefulSet set, List<Pod> owned, ControllerRevision current, ControllerRevision update) {
-        StatefulSetStatus s = new StatefulSetStatus();
+        StatefulSetStatus s = StatefulSetStatuses.compute(set, owned, current, update, java.time.Instant.now());
         int minReady = intOf(set.getSpec().getMinReadySeconds());
-        java.time.Instant now = java.time.Instant.now();
-        int replicas = 0, ready = 0, available = 0, currentReplicas = 0, updated = 0;
-        for (Pod pod : owned) {
-            replicas++;
-            if (runningAndReady(pod)) {
-                ready++;
-                if (ActivePods.available(pod, minReady, now)) {
-                    available++;
-                }
-            }
-            if (pod.getMetadata().getDeletionTimestamp() == null) {
-                String revision = pod.getMetadata().getLabels().get(ControllerHistory.LABEL);
-                currentReplicas += current.getMetadata().getName().equals(revision) ? 1 : 0;
-                updated += update.getMetadata().getName().equals(revision) ? 1 : 0;
-            }
-        }
-        s.setReplicas(replicas);
-        s.setReadyReplicas(ready);
-        s.setAvailableReplicas(available);
-        s.setCurrentReplicas(currentReplicas);
-        s.setUpdatedReplicas(updated);
-        s.setCurrentRevision(current.getMetadata().getName());
-        s.setUpdateRevision(update.getMetadata().getName());
-        s.setObservedGeneration(set.getMetadata().getGeneration());
-        s.setCollisionCount(set.getStatus() == null ? null : set.getStatus().getCollisionCount());
-        s.setConditions(set.getStatus() == null ? null : set.getStatus().getConditions());
-        var strategy = set.getSpec().getUpdateStrategy();
-        boolean rolling = strategy == null || !"OnDelete".equals(strategy.getType());
-        if (rolling && updated == replicas && ready == replicas) {
-            s.setCurrentRevision(update.getMetadata().getName());
-            s.setCurrentReplicas(updated);
-        }
-        if (minReady > 0 && ready != available) {
+        if (minReady > 0 && !Objects.equals(s.getReadyReplicas(), s.getAvailableReplicas())) {
             queue.addAfter(ControllerRefs.key(set), Duration.ofSeconds(minReady));
         }
-        if (same(set.getStatus(), s)) {
+        if (StatefulSetStatuses.same(set.getStatus(), s)) {
             return;
         }
         writes.update(WriteScope.of(setStore, set.getMetadata().getNamespace(), user).subresource("status"),
@@ -291,23 +257,5 @@ final class StatefulSetController extends Controller {
             throw StatusError.conflict(setStore.definition().groupResource(), set.getMetadata().getName(),
                     "the statefulset is gone or being deleted: it adopts nothing");
         }
-    }
-
-    private static boolean runningAndReady(Pod pod) {
-        return pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase()) && Pods.ready(pod);
-    }
-
-    private static boolean same(StatefulSetStatus a, StatefulSetStatus b) {
-        if (a == null) {
-            return false;
-        }
-        return intOf(a.getReplicas()) == intOf(b.getReplicas()) && intOf(a.getReadyReplicas()) == intOf(b.getReadyReplicas())
-                && intOf(a.getAvailableReplicas()) == intOf(b.getAvailableReplicas())
-                && intOf(a.getCurrentReplicas()) == intOf(b.getCurrentReplicas())
-                && intOf(a.getUpdatedReplicas()) == intOf(b.getUpdatedReplicas())
-                && Objects.equals(a.getCurrentRevision(), b.getCurrentRevision())
-                && Objects.equals(a.getUpdateRevision(), b.getUpdateRevision())
-                && ControllerRefs.longOf(a.getObservedGeneration()) == ControllerRefs.longOf(b.getObservedGeneration())
-                && Objects.equals(a.getCollisionCount(), b.getCollisionCount());
     }
 }
