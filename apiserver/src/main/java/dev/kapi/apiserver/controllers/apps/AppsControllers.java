@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The controllers of kube-controller-manager for the apps group's workloads that Kapi runs: the ReplicaSet
@@ -27,7 +28,15 @@ public final class AppsControllers {
     private AppsControllers() {
     }
 
+    /** The controllers; none when the registry serves not all of their resources (a registry for tests). */
     public static List<Controller> create(ControllerContext context) {
+        boolean served = Stream.of("/pods", "/events", "/nodes", "/persistentvolumeclaims", "/replicationcontrollers",
+                "apps/replicasets", "apps/deployments", "apps/statefulsets", "apps/daemonsets",
+                "apps/controllerrevisions").allMatch(r -> context.stores().lookup(r.substring(0, r.indexOf('/')), "v1",
+                r.substring(r.indexOf('/') + 1)).isPresent());
+        if (!served) {
+            return List.of();
+        }
         var informers = context.informers();
         var pods = informers.of("", "v1", "pods", Pod.class);
         Store<Pod> podStore = informers.store("", "v1", "pods", Pod.class);
