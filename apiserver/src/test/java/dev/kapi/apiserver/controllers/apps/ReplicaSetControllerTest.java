@@ -113,13 +113,18 @@ class ReplicaSetControllerTest {
 
     @Test
     void replacesADeletedPodAndNeverOverCreates() throws Exception {
-        replicaSet("web", 5, 0);
-        awaitPods(5);
+        // each pod seen queues the set again while its informer has not seen the later ones: expectations hold it
+        replicaSet("web", 40, 0);
+        awaitPods(40);
         Writes.delete(f.pods, NS, f.pods(NS).get(0).getMetadata().getName());
-        awaitPods(5);
+        awaitPods(40);
+        awaitStatus("web", "40/40/0/0@1 of generation 1");
         Thread.sleep(300);
-        assertThat(f.pods(NS)).hasSize(5);
-        awaitStatus("web", "5/5/0/0@1 of generation 1");
+        // every create and delete is an event: 41 pods created, none deleted (none too many was made)
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(f.events(NS).stream()
+                .filter(e -> e.contains("SuccessfulCreate"))).hasSizeGreaterThanOrEqualTo(41));
+        assertThat(f.events(NS).stream().filter(e -> e.contains("SuccessfulCreate"))).hasSize(41);
+        assertThat(f.events(NS).stream().filter(e -> e.contains("SuccessfulDelete"))).isEmpty();
     }
 
     @Test
