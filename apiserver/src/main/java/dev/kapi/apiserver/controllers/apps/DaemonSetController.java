@@ -56,7 +56,7 @@ final class DaemonSetController extends Controller {
     private final ControllerHistory history;
     private final PodControl podControl;
     private final EventRecorder events;
-    private final UserInfo user = SystemUsers.controller(NAME);
+    private final UserInfo user = SystemUsers.controller("daemon-set-controller"); // kube's service account
 
     DaemonSetController(Informer<DaemonSet> sets, Informer<Pod> pods, Informer<Node> nodes,
                         Informer<ControllerRevision> revisionInformer, Store<DaemonSet> setStore, Store<Pod> podStore,

@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.controllers.apps;
 
+import dev.kapi.apiserver.authn.UserInfo;
 import dev.kapi.apiserver.controllers.ControllerContext;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.informer.Informer;
@@ -21,7 +22,7 @@ import java.util.function.Function;
  * as the ReplicaSet controller over ReplicationControllers converted to ReplicaSets): apps/v1 ReplicaSet
  * itself, and core/v1 ReplicationController ({@link ReplicationControllers} converts both ways).
  *
- * @param controller kube-controller-manager's name of the controller, also its service account's
+ * @param controller kube-controller-manager's name of the controller
  * @param view       the object as a ReplicaSet (a new object; the cached one is never changed)
  * @param setStatus  writes a ReplicaSet status into an object of the kind
  */
@@ -43,6 +44,12 @@ record ReplicaKind<T extends HasMetadata>(String controller, String apiVersion, 
                 ReplicationControllers::asReplicaSet, ReplicationControllers::setStatus);
     }
 
+    /** The controller's identity: kube's service account for it ({@code replication-controller} for RCs). */
+    UserInfo user() {
+        return SystemUsers.controller(controller.equals("replicationcontroller-controller")
+                ? "replication-controller" : controller);
+    }
+
     /** The cached object as a ReplicaSet, or null. */
     ReplicaSet cached(String namespace, String name) {
         T obj = informer.cache().get(namespace, name);
@@ -60,7 +67,7 @@ record ReplicaKind<T extends HasMetadata>(String controller, String apiVersion, 
 
     /** Writes the status subresource as this kind's controller. */
     void writeStatus(WritePipeline writes, String namespace, String name, ReplicaSetStatus status) {
-        writes.update(WriteScope.of(store, namespace, SystemUsers.controller(controller)).subresource("status"), name,
+        writes.update(WriteScope.of(store, namespace, user()).subresource("status"), name,
                 current -> {
                     setStatus.accept(current, status);
                     return current;

@@ -5,7 +5,6 @@ import dev.kapi.apiserver.controllers.Controller;
 import dev.kapi.apiserver.controllers.WorkQueue;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.informer.Informer;
-import dev.kapi.apiserver.registry.rest.SystemUsers;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -56,8 +55,8 @@ final class ReplicaSetController<T extends HasMetadata> extends Controller {
         this.kind = kind;
         this.pods = pods;
         this.writes = writes;
-        this.podControl = new PodControl(podStore, writes, SystemUsers.controller(kind.controller()));
-        this.events = new EventRecorder(eventStore, writes, SystemUsers.controller(kind.controller()),
+        this.podControl = new PodControl(podStore, writes, kind.user());
+        this.events = new EventRecorder(eventStore, writes, kind.user(),
                 kind.controller(), kind.apiVersion(), kind.kind());
         kind.informer().addHandler(new ReplicaHandlers<>(queue::add, expectations::forget));
         pods.addHandler(new OwnedPodHandlers((ns, ref) -> owner(ownerOf(ns, ref)),
