@@ -82,7 +82,7 @@ class EmbeddedStoreIT {
         List<String> names = new ArrayList<>();
         list.json().path("items").forEach(i -> names.add(i.path("metadata").path("name").asString()
                 + "=" + i.path("data").path("k").asString()));
-        assertThat(names).containsExactly("kept-0=v0", "kept-1=v1", "kept-2=v2");
+        assertThat(names).containsExactly("kept-0=v0", "kept-1=v1", "kept-2=v2", "kube-root-ca.crt="); // + the publisher's
         assertThat(second.admin().get(CMS + "/kept-0").json().path("metadata").path("uid").asString()).isEqualTo(uid);
         assertThat(rv(list.json())).isGreaterThanOrEqualTo(lastRv);
         assertThat(rv(createConfigMap(second.admin(), "after-restart", "new"))).isGreaterThan(lastRv);
