@@ -62,7 +62,7 @@ final class HorizontalPodAutoscalerController extends Controller {
         this.syncPeriod = syncPeriod;
         this.clock = clock;
         this.behavior = new ScalingBehavior(downscaleStabilization);
-        this.calculator = new ReplicaCalculator(name -> nodes.cache().get(null, name));
+        this.calculator = new ReplicaCalculator(name -> nodes.cache().get(null, name), clock);
         hpas.addHandler(new EventHandler<>() {
             @Override
             public void onAdd(HorizontalPodAutoscaler obj) {
@@ -119,6 +119,7 @@ final class HorizontalPodAutoscalerController extends Controller {
         status.set("AbleToScale", "True", "SucceededGetScale",
                 "the HPA controller was able to get the target's current scale");
         int current = scale.getSpec().getReplicas();
+        behavior.recordInitial(key, current, clock.instant());
         int min = hpa.getSpec().getMinReplicas() == null ? 1 : hpa.getSpec().getMinReplicas();
         int max = hpa.getSpec().getMaxReplicas();
         List<MetricStatus> metrics = List.of();
@@ -139,7 +140,8 @@ final class HorizontalPodAutoscalerController extends Controller {
             if (proposal.replicas() < 0) {
                 status.set("ScalingActive", "False", proposal.reason(),
                         "the HPA was unable to compute the replica count: " + proposal.error());
-                writeStatus(hpa, status.build(current, desiredReplicas(hpa), proposal.statuses(), false));
+                // kube keeps the desired replicas and metrics it last wrote
+                writeStatus(hpa, status.build(current, desiredReplicas(hpa), currentMetrics(hpa), false));
                 return;
             }
             metrics = proposal.statuses();
@@ -156,17 +158,18 @@ final class HorizontalPodAutoscalerController extends Controller {
         if (rescale) {
             try {
                 targets.updateScale(namespace, hpa.getSpec().getScaleTargetRef(), desired);
-                behavior.scaled(key, current, desired, clock.instant());
+                behavior.scaled(key, hpa.getSpec().getBehavior(), current, desired, clock.instant());
                 status.set("AbleToScale", "True", "SucceededRescale",
                         "the HPA controller was able to update the target scale to " + desired);
             } catch (StatusError | ScaleTargets.NoScale e) {
                 status.set("AbleToScale", "False", "FailedUpdateScale",
                         "the HPA controller was unable to update the target scale: " + message(e));
-                writeStatus(hpa, status.build(current, desiredReplicas(hpa), metrics, false));
+                writeStatus(hpa, status.build(current, desiredReplicas(hpa), currentMetrics(hpa), false));
                 return;
             }
         }
-        writeStatus(hpa, status.build(current, desired, metrics, rescale));
+        // not rescaled: kube writes the current replicas as the desired ones
+        writeStatus(hpa, status.build(current, rescale ? desired : current, metrics, rescale));
     }
 
     private List<Pod> selected(String namespace, Scale scale) {

@@ -14,7 +14,7 @@ import java.util.Map;
 /**
  * The status one sync writes, built on the HPA's current one as kube's {@code setCondition} does: a condition
  * set again keeps its place and, when its status is unchanged, its lastTransitionTime; lastScaleTime moves only
- * when the target was rescaled.
+ * when the target was rescaled. As kube's, it sets no observedGeneration.
  */
 final class HpaStatus {
 
@@ -45,7 +45,6 @@ final class HpaStatus {
 
     HorizontalPodAutoscalerStatus build(int current, int desired, List<MetricStatus> metrics, boolean rescaled) {
         HorizontalPodAutoscalerStatus s = new HorizontalPodAutoscalerStatus();
-        s.setObservedGeneration(hpa.getMetadata().getGeneration());
         s.setCurrentReplicas(current);
         s.setDesiredReplicas(desired);
         s.setCurrentMetrics(metrics == null || metrics.isEmpty() ? null : metrics);

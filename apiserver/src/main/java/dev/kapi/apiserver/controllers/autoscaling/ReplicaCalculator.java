@@ -4,9 +4,13 @@ import dev.kapi.apiserver.registry.groups.metrics.SimulatedUsage;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.Quantity;
 
 import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -16,8 +20,11 @@ import java.util.function.Function;
 
 /**
  * kube's replica calculator for Resource metrics, over the simulated usage ({@link SimulatedUsage}, the source of
- * the metrics.k8s.io API): pods being deleted or Failed are ignored, Pending pods (and, for cpu, pods not Ready)
- * are unready, pods without metrics are missing; the usage ratio of the ready pods decides, within
+ * the metrics.k8s.io API, whose samples are taken now with a window of 30 s): pods being deleted or Failed are
+ * ignored, Pending pods are unready, and so, for cpu, are pods without a Ready condition or start time, pods not
+ * Ready or Ready for less than a window during their first {@link #CPU_INITIALIZATION_PERIOD}, and pods never
+ * Ready after it (kube's {@code --horizontal-pod-autoscaler-cpu-initialization-period} and {@code
+ * --horizontal-pod-autoscaler-initial-readiness-delay} defaults); pods without metrics are missing; the usage ratio of the ready pods decides, within
  * {@value #TOLERANCE} of 1 nothing changes; missing pods then count as using their request (100% or the target)
  * on a scale-down and nothing on a scale-up, unready pods nothing on a scale-up, and a scale that these
  * assumptions would reverse does not happen. Amounts are in milli-units (millicores, millibytes), as kube's.
@@ -25,16 +32,21 @@ import java.util.function.Function;
 final class ReplicaCalculator {
 
     static final double TOLERANCE = 0.1;
+    static final Duration CPU_INITIALIZATION_PERIOD = Duration.ofMinutes(5);
+    static final Duration INITIAL_READINESS_DELAY = Duration.ofSeconds(30);
+    static final Duration METRIC_WINDOW = Duration.ofSeconds(30);
 
     /** A proposal: replicas, with the current average utilization (percent, null for a value target) and value. */
     record Proposal(int replicas, Integer utilization, long averageMilli) {
     }
 
     private final Function<String, Node> nodes;
+    private final Clock clock;
 
     /** @param nodes the node of a name (null: unknown), to know whether a pod runs on a simulated one */
-    ReplicaCalculator(Function<String, Node> nodes) {
+    ReplicaCalculator(Function<String, Node> nodes, Clock clock) {
         this.nodes = nodes;
+        this.clock = clock;
     }
 
     /** Replicas for a target utilization (percent of the pods' requests). */
@@ -54,8 +66,11 @@ final class ReplicaCalculator {
         }
         Map<String, Long> filled = new HashMap<>(g.metrics);
         for (String missing : g.missing) {
-            long fallback = ratio.value < 1.0 ? Math.max(100, target) * requests.get(missing) / 100 : 0;
-            filled.put(missing, fallback);
+            if (ratio.value < 1.0) { // a scale-down: missing pods use their request (or the target above 100%)
+                filled.put(missing, Math.max(100, target) * requests.get(missing) / 100);
+            } else if (ratio.value > 1.0) { // a scale-up: nothing
+                filled.put(missing, 0L);
+            }
         }
         if (scaleUpWithUnready) {
             g.unready.forEach(u -> filled.put(u, 0L));
@@ -125,13 +140,11 @@ final class ReplicaCalculator {
     }
 
     private Groups group(List<Pod> pods, String resource) {
-        if (pods.isEmpty()) {
-            throw new MetricError("no pods returned by selector while calculating replica count");
-        }
         Map<String, Long> metrics = new HashMap<>();
         Set<String> unready = new HashSet<>();
         Set<String> missing = new HashSet<>();
         int ready = 0;
+        boolean anyMetrics = false;
         for (Pod p : pods) {
             String name = p.getMetadata().getName();
             String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
@@ -148,19 +161,38 @@ final class ReplicaCalculator {
                 missing.add(name);
                 continue;
             }
-            if (resource.equals(SimulatedUsage.CPU) && !ready(p)) {
+            anyMetrics = true;
+            if (resource.equals(SimulatedUsage.CPU) && unready(p)) {
                 unready.add(name);
                 continue;
             }
             metrics.put(name, milli(SimulatedUsage.pod(p).get(resource)));
             ready++;
         }
+        if (!anyMetrics) {
+            throw new MetricError("unable to get metrics for resource " + resource
+                    + ": no metrics returned from resource metrics API");
+        }
+        if (metrics.isEmpty()) {
+            throw new MetricError("did not receive metrics for any ready pods");
+        }
         return new Groups(metrics, ready, unready, missing);
     }
 
-    private static boolean ready(Pod p) {
-        return p.getStatus().getConditions() != null && p.getStatus().getConditions().stream()
-                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    /** kube's cpu readiness rule, for a sample taken now over {@link #METRIC_WINDOW}. */
+    private boolean unready(Pod p) {
+        PodCondition ready = p.getStatus().getConditions() == null ? null : p.getStatus().getConditions().stream()
+                .filter(c -> "Ready".equals(c.getType())).findFirst().orElse(null);
+        if (ready == null || p.getStatus().getStartTime() == null || ready.getLastTransitionTime() == null) {
+            return true;
+        }
+        Instant now = clock.instant();
+        Instant started = Instant.parse(p.getStatus().getStartTime());
+        Instant transition = Instant.parse(ready.getLastTransitionTime());
+        if (started.plus(CPU_INITIALIZATION_PERIOD).isAfter(now)) {
+            return "False".equals(ready.getStatus()) || now.isBefore(transition.plus(METRIC_WINDOW));
+        }
+        return "False".equals(ready.getStatus()) && started.plus(INITIAL_READINESS_DELAY).isAfter(transition);
     }
 
     /** The sum of the containers' requests of the resource; a container without one makes it an error. */

@@ -36,6 +36,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +84,15 @@ class HorizontalPodAutoscalerControllerTest {
     /** A case: the deployment's replicas and pods, the HPA, and what must follow. */
     record Case(String name, int replicas, int pods, String usage, String cpuRequest, MetricSpec metric,
                 Integer scaleDownWindow, int min, int max, String target, int expectedReplicas,
-                Map<String, String> conditions, String message) {
+                Map<String, String> conditions, String message, boolean justStarted) {
+
+        Case(String name, int replicas, int pods, String usage, String cpuRequest, MetricSpec metric,
+             Integer scaleDownWindow, int min, int max, String target, int expectedReplicas,
+             Map<String, String> conditions, String message) {
+            this(name, replicas, pods, usage, cpuRequest, metric, scaleDownWindow, min, max, target,
+                    expectedReplicas, conditions, message, false);
+        }
+
         @Override
         public String toString() {
             return name;
@@ -103,8 +113,8 @@ class HorizontalPodAutoscalerControllerTest {
                 new Case("8 wanted, max 3: TooManyReplicas", 2, 2, "cpu=400m", "100m", utilization("cpu", 100),
                         null, 1, 3, "web", 3, Map.of("AbleToScale", "True SucceededRescale",
                         "ScalingLimited", "True TooManyReplicas"), null),
-                new Case("8 wanted from 2: the scale-up rate allows 6", 2, 2, "cpu=400m", "100m",
-                        utilization("cpu", 100), null, 1, 20, "web", 6, Map.of("AbleToScale", "True SucceededRescale",
+                new Case("8 wanted from 2 without behavior: at most max(2 * 2, 4)", 2, 2, "cpu=400m", "100m",
+                        utilization("cpu", 100), null, 1, 20, "web", 4, Map.of("AbleToScale", "True SucceededRescale",
                         "ScalingLimited", "True ScaleUpLimit"), null),
                 new Case("memory average value 64Mi per pod, target 32Mi: 4", 2, 2, "memory=64Mi", "100m",
                         averageValue("memory", "32Mi"), null, 1, 10, "web", 4, Map.of(
@@ -125,6 +135,16 @@ class HorizontalPodAutoscalerControllerTest {
                 new Case("target at zero replicas: scaling disabled", 0, 0, null, "100m", utilization("cpu", 50),
                         null, 1, 10, "web", 0, Map.of("ScalingActive", "False ScalingDisabled"),
                         "scaling is disabled since the replica count of the target is zero"),
+                new Case("cpu of pods Ready for less than a metric window is not sampled", 2, 2, "cpu=400m",
+                        "100m", utilization("cpu", 100), null, 1, 10, "web", 2, Map.of("ScalingActive",
+                        "False FailedGetResourceMetric"), "the HPA was unable to compute the replica count: did not "
+                        + "receive metrics for any ready pods", true),
+                new Case("memory of the same pods is", 2, 2, "memory=64Mi", "100m", averageValue("memory", "32Mi"),
+                        null, 1, 10, "web", 4, Map.of("ScalingActive", "True ValidMetricFound"), null, true),
+                new Case("no pods: no metrics", 2, 0, null, "100m", utilization("cpu", 50), null, 1, 10, "web", 2,
+                        Map.of("ScalingActive", "False FailedGetResourceMetric"), "the HPA was unable to compute the "
+                        + "replica count: unable to get metrics for resource cpu: no metrics returned from resource "
+                        + "metrics API"),
                 new Case("below min: raised to min", 1, 1, "cpu=50m", "100m", utilization("cpu", 50), null, 3,
                         10, "web", 3, Map.of("AbleToScale", "True SucceededRescale"), null));
     }
@@ -141,7 +161,7 @@ class HorizontalPodAutoscalerControllerTest {
         Store<Deployment> deployments = store("apps", "v1", "deployments", Deployment.class);
         Writes.create(deployments, ns, deployment(c.replicas()));
         for (int i = 0; i < c.pods(); i++) {
-            runningPod(ns, "web-" + i, c.usage(), c.cpuRequest());
+            runningPod(ns, "web-" + i, c.usage(), c.cpuRequest(), c.justStarted());
         }
         Store<HorizontalPodAutoscaler> hpas = store("autoscaling", "v2", "horizontalpodautoscalers",
                 HorizontalPodAutoscaler.class);
@@ -214,7 +234,8 @@ class HorizontalPodAutoscalerControllerTest {
                 .endSpec().build();
     }
 
-    static void runningPod(String ns, String name, String usage, String cpuRequest) {
+    /** A pod Running and Ready on the simulated node, started now or ten minutes ago. */
+    static void runningPod(String ns, String name, String usage, String cpuRequest, boolean justStarted) {
         Store<Pod> pods = store("", "v1", "pods", Pod.class);
         Map<String, Quantity> requests = new HashMap<>();
         if (cpuRequest != null) {
@@ -226,10 +247,14 @@ class HorizontalPodAutoscalerControllerTest {
                 .withImage("nginx").withNewResources().withRequests(requests).endResources().endContainer()
                 .endSpec().build());
         Writes.update(pods, ns, name, "status", p -> {
+            String started = Instant.now().minus(justStarted ? Duration.ZERO : Duration.ofMinutes(10))
+                    .truncatedTo(ChronoUnit.SECONDS).toString();
             p.getStatus().setPhase("Running");
+            p.getStatus().setStartTime(started);
             PodCondition ready = new PodCondition();
             ready.setType("Ready");
             ready.setStatus("True");
+            ready.setLastTransitionTime(started);
             p.getStatus().setConditions(List.of(ready));
             return p;
         });
