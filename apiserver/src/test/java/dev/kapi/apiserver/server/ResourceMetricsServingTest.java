@@ -35,7 +35,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * metrics.k8s.io served in process on a server with two simulated nodes, over real TLS with the real RBAC
  * authorizer: raw GETs and {@code kubectl top} show the simulated usage, discovery and the Local APIService
- * announce the group, and a user without RBAC rights gets kube's 403.
+ * announce the group, a user without RBAC rights gets kube's 403, and the horizontal-pod-autoscaler controller
+ * scales on the same usage.
  */
 @ExtendWith(EtcdExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -108,13 +109,19 @@ class ResourceMetricsServingTest {
         JsonNode list = get(admin, METRICS + "/nodes", 200);
         assertThat(list.path("kind").asString()).isEqualTo("NodeMetricsList");
         assertThat(names(list)).containsExactlyInAnyOrder("kapi-node-0", "kapi-node-1");
-        long milli = 0;
+        long nodes = 0;
         for (JsonNode n : list.path("items")) {
             assertThat(n.path("window").asString()).isEqualTo("20.05s");
-            milli += new io.fabric8.kubernetes.api.model.Quantity(n.path("usage").path("cpu").asString())
-                    .getNumericalAmount().movePointRight(3).longValueExact();
+            nodes += milli(n.path("usage").path("cpu"));
         }
-        assertThat(milli).as("two bases of 50m, web's 300m and db's 100m").isEqualTo(500);
+        long pods = 0;
+        for (JsonNode p : get(admin, METRICS + "/pods", 200).path("items")) {
+            for (JsonNode c : p.path("containers")) {
+                pods += milli(c.path("usage").path("cpu"));
+            }
+        }
+        assertThat(pods).as("web's 300m and db's 100m at least").isGreaterThanOrEqualTo(400);
+        assertThat(nodes).as("two bases of 50m and every running pod").isEqualTo(100 + pods);
         assertThat(get(admin, METRICS + "/nodes/kapi-node-0", 200).path("kind").asString()).isEqualTo("NodeMetrics");
     }
 
@@ -168,6 +175,42 @@ class ResourceMetricsServingTest {
         assertThat(nodes).startsWith("NAME").contains("CPU(cores)").contains("kapi-node-0").contains("kapi-node-1");
     }
 
+    /**
+     * The horizontal-pod-autoscaler controller runs in the server on the same usage: memory 64Mi per pod for a
+     * target of 32Mi doubles the Deployment through its scale subresource (the real admission chain admits it).
+     */
+    @Test
+    void anHpaScalesItsDeploymentOnTheSimulatedUsage() throws Exception {
+        post("/api/v1/namespaces", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"hpa\"}}");
+        post("/apis/apps/v1/namespaces/hpa/deployments", """
+                {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},
+                 "spec":{"replicas":2,"selector":{"matchLabels":{"app":"web"}},
+                   "template":{"metadata":{"labels":{"app":"web"}},
+                     "spec":{"containers":[{"name":"c","image":"nginx"}]}}}}""");
+        for (String pod : List.of("web-a", "web-b")) {
+            post("/api/v1/namespaces/hpa/pods", """
+                    {"apiVersion":"v1","kind":"Pod","metadata":{"name":"%s","labels":{"app":"web"},
+                      "annotations":{"kapi.dev/simulated-usage":"memory=64Mi"}},
+                     "spec":{"containers":[{"name":"c","image":"nginx"}]}}""".formatted(pod));
+        }
+        post("/apis/autoscaling/v2/namespaces/hpa/horizontalpodautoscalers", """
+                {"apiVersion":"autoscaling/v2","kind":"HorizontalPodAutoscaler","metadata":{"name":"web"},
+                 "spec":{"scaleTargetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"web"},
+                   "minReplicas":1,"maxReplicas":10,
+                   "metrics":[{"type":"Resource","resource":{"name":"memory",
+                     "target":{"type":"AverageValue","averageValue":"32Mi"}}}]}}""");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(get(admin, "/apis/apps/v1/namespaces/hpa/deployments/web/scale", 200).path("spec")
+                    .path("replicas").asInt()).isEqualTo(4);
+            JsonNode status = get(admin, "/apis/autoscaling/v2/namespaces/hpa/horizontalpodautoscalers/web", 200)
+                    .path("status");
+            assertThat(status.path("desiredReplicas").asInt()).isEqualTo(4);
+            assertThat(status.path("currentMetrics").get(0).path("resource").path("current").path("averageValue")
+                    .asString()).isEqualTo("64Mi");
+            assertThat(status.path("lastScaleTime").asString()).isNotEmpty();
+        });
+    }
+
     private String kubectl(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig",
                 DATA_DIR.resolve("admin.kubeconfig").toString()));
@@ -177,6 +220,11 @@ class ResourceMetricsServingTest {
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
         return out;
+    }
+
+    private static long milli(JsonNode quantity) {
+        return new io.fabric8.kubernetes.api.model.Quantity(quantity.asString()).getNumericalAmount()
+                .movePointRight(3).longValueExact();
     }
 
     private String phase(String pod) throws Exception {
