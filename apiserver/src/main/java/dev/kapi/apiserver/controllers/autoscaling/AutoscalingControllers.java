@@ -3,6 +3,7 @@ package dev.kapi.apiserver.controllers.autoscaling;
 import dev.kapi.apiserver.controllers.Controller;
 import dev.kapi.apiserver.controllers.ControllerContext;
 import dev.kapi.apiserver.controllers.SharedInformers;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
@@ -36,7 +37,8 @@ public final class AutoscalingControllers {
                 informers.of("autoscaling", "v2", "horizontalpodautoscalers", HorizontalPodAutoscaler.class),
                 informers.of("", "v1", "pods", Pod.class), informers.of("", "v1", "nodes", Node.class),
                 informers.store("autoscaling", "v2", "horizontalpodautoscalers", HorizontalPodAutoscaler.class),
-                new ScaleTargets(context.stores(), context.writes()), context.writes(), syncPeriod,
-                downscaleStabilization, clock));
+                new ScaleTargets(context.stores(), context.writes()), context.writes(),
+                new HpaEvents(context.writes(), context.stores().find("", "v1", "events", Event.class).orElse(null),
+                        clock), syncPeriod, downscaleStabilization, clock));
     }
 }

@@ -2,6 +2,7 @@ package dev.kapi.apiserver.controllers.autoscaling;
 
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.api.selection.LabelSelector;
+import dev.kapi.apiserver.authn.UserInfo;
 import dev.kapi.apiserver.controllers.Controller;
 import dev.kapi.apiserver.controllers.WorkQueue;
 import dev.kapi.apiserver.registry.Store;
@@ -32,12 +33,14 @@ import java.util.Objects;
  * each metric wants ({@link ReplicaCalculator}, the largest wins), stabilizes and rate-limits them
  * ({@link ScalingBehavior}), writes the target's {@code scale} subresource when they differ and then the HPA's
  * status: replicas, current metrics, lastScaleTime and the AbleToScale, ScalingActive and ScalingLimited
- * conditions with kube's reasons. Writes go through the {@link WritePipeline} as
+ * conditions with kube's reasons, and its Events ({@link HpaEvents}). Writes go through the {@link WritePipeline} as
  * {@code system:serviceaccount:kube-system:horizontal-pod-autoscaler}.
  */
 final class HorizontalPodAutoscalerController extends Controller {
 
     static final String NAME = "horizontal-pod-autoscaler-controller";
+    /** kube's service account of the controller (--use-service-account-credentials). */
+    static final UserInfo USER = SystemUsers.controller("horizontal-pod-autoscaler");
 
     private final Informer<HorizontalPodAutoscaler> hpas;
     private final Informer<Pod> pods;
@@ -48,17 +51,19 @@ final class HorizontalPodAutoscalerController extends Controller {
     private final Clock clock;
     private final ScalingBehavior behavior;
     private final ReplicaCalculator calculator;
+    private final HpaEvents events;
 
     HorizontalPodAutoscalerController(Informer<HorizontalPodAutoscaler> hpas, Informer<Pod> pods,
                                       Informer<Node> nodes, Store<HorizontalPodAutoscaler> store,
-                                      ScaleTargets targets, WritePipeline writes, Duration syncPeriod,
-                                      Duration downscaleStabilization, Clock clock) {
+                                      ScaleTargets targets, WritePipeline writes, HpaEvents events,
+                                      Duration syncPeriod, Duration downscaleStabilization, Clock clock) {
         super(NAME, 2, new WorkQueue(Duration.ofMillis(100), Duration.ofSeconds(30)), List.of(hpas, pods, nodes));
         this.hpas = hpas;
         this.pods = pods;
         this.store = store;
         this.targets = targets;
         this.writes = writes;
+        this.events = events;
         this.syncPeriod = syncPeriod;
         this.clock = clock;
         this.behavior = new ScalingBehavior(downscaleStabilization);
@@ -94,6 +99,7 @@ final class HorizontalPodAutoscalerController extends Controller {
         HorizontalPodAutoscaler hpa = hpas.cache().get(nsName[0], nsName[1]);
         if (hpa == null) {
             behavior.forget(key);
+            events.forget(key);
             return true;
         }
         try {
@@ -111,6 +117,7 @@ final class HorizontalPodAutoscalerController extends Controller {
         try {
             scale = targets.scale(namespace, hpa.getSpec().getScaleTargetRef());
         } catch (StatusError | ScaleTargets.NoScale e) {
+            events.warning(hpa, "FailedGetScale", message(e));
             status.set("AbleToScale", "False", "FailedGetScale",
                     "the HPA controller was unable to get the target's current scale: " + message(e));
             writeStatus(hpa, status.build(currentReplicas(hpa), desiredReplicas(hpa), currentMetrics(hpa), false));
@@ -125,6 +132,7 @@ final class HorizontalPodAutoscalerController extends Controller {
         List<MetricStatus> metrics = List.of();
         int desired;
         boolean rescale = true;
+        String reason = "";
         if (current == 0 && min != 0) {
             desired = 0;
             rescale = false;
@@ -132,12 +140,15 @@ final class HorizontalPodAutoscalerController extends Controller {
                     "scaling is disabled since the replica count of the target is zero");
         } else if (current > max) {
             desired = max;
+            reason = "Current number of replicas above Spec.MaxReplicas";
         } else if (current < min) {
             desired = min;
+            reason = "Current number of replicas below Spec.MinReplicas";
         } else {
             List<Pod> selected = selected(namespace, scale);
             MetricsProposal proposal = MetricsProposal.of(calculator, hpa.getSpec().getMetrics(), current, selected);
             if (proposal.replicas() < 0) {
+                events.warning(hpa, proposal.reason(), proposal.error());
                 status.set("ScalingActive", "False", proposal.reason(),
                         "the HPA was unable to compute the replica count: " + proposal.error());
                 // kube keeps the desired replicas and metrics it last wrote
@@ -145,6 +156,8 @@ final class HorizontalPodAutoscalerController extends Controller {
                 return;
             }
             metrics = proposal.statuses();
+            reason = proposal.replicas() > current ? proposal.metricName() + " above target"
+                    : proposal.replicas() < current ? "All metrics below target" : "";
             status.set("ScalingActive", "True", "ValidMetricFound",
                     "the HPA was able to successfully calculate a replica count from " + proposal.metricName());
             ScalingBehavior.Outcome outcome = behavior.normalize(key, hpa.getSpec().getBehavior(), min, max, current,
@@ -159,9 +172,12 @@ final class HorizontalPodAutoscalerController extends Controller {
             try {
                 targets.updateScale(namespace, hpa.getSpec().getScaleTargetRef(), desired);
                 behavior.scaled(key, hpa.getSpec().getBehavior(), current, desired, clock.instant());
+                events.normal(hpa, "SuccessfulRescale", "New size: " + desired + "; reason: " + reason);
                 status.set("AbleToScale", "True", "SucceededRescale",
                         "the HPA controller was able to update the target scale to " + desired);
             } catch (StatusError | ScaleTargets.NoScale e) {
+                events.warning(hpa, "FailedRescale", "New size: " + desired + "; reason: " + reason + "; error: "
+                        + message(e));
                 status.set("AbleToScale", "False", "FailedUpdateScale",
                         "the HPA controller was unable to update the target scale: " + message(e));
                 writeStatus(hpa, status.build(current, desiredReplicas(hpa), currentMetrics(hpa), false));
@@ -188,8 +204,8 @@ final class HorizontalPodAutoscalerController extends Controller {
             return;
         }
         try {
-            writes.update(WriteScope.of(store, hpa.getMetadata().getNamespace(), SystemUsers.controller(
-                    "horizontal-pod-autoscaler")).subresource("status"), hpa.getMetadata().getName(), current -> {
+            writes.update(WriteScope.of(store, hpa.getMetadata().getNamespace(), USER).subresource("status"),
+                    hpa.getMetadata().getName(), current -> {
                 current.setStatus(status);
                 return current;
             }, OperationOptions.update());

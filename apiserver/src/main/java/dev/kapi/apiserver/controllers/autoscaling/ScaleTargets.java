@@ -4,7 +4,6 @@ import dev.kapi.apiserver.registry.ResourceDefinition;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.rest.OperationOptions;
-import dev.kapi.apiserver.registry.rest.SystemUsers;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
 import dev.kapi.apiserver.registry.rest.WriteScope;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -41,7 +40,7 @@ final class ScaleTargets {
     void updateScale(String namespace, CrossVersionObjectReference ref, int replicas) {
         ResourceDefinition<HasMetadata> d = definition(ref);
         Store<HasMetadata> store = stores.store(d);
-        writes.updateScale(WriteScope.of(store, namespace, SystemUsers.controller("horizontal-pod-autoscaler")),
+        writes.updateScale(WriteScope.of(store, namespace, HorizontalPodAutoscalerController.USER),
                 ref.getName(), current -> {
                     current.getSpec().setReplicas(replicas);
                     return current;

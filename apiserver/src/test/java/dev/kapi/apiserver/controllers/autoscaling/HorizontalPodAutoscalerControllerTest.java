@@ -13,6 +13,8 @@ import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.Writes;
+import dev.kapi.apiserver.registry.ListParams;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
@@ -214,6 +216,28 @@ class HorizontalPodAutoscalerControllerTest {
                 assertThat(m.getResource().getCurrent().getAverageValue()).isEqualTo(new Quantity("150m"));
             });
         });
+    }
+
+    @org.junit.jupiter.api.Test
+    void eventsTellOfRescalesAndFailures() {
+        Store<Event> events = store("", "v1", "events", Event.class);
+        run(cases().findFirst().orElseThrow(), "hpa-events-rescale");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(events.list("hpa-events-rescale",
+                ListParams.all()).items()).anySatisfy(e -> {
+            assertThat(e.getType() + " " + e.getReason() + ": " + e.getMessage()).isEqualTo("Normal SuccessfulRescale: "
+                    + "New size: 3; reason: cpu resource utilization (percentage of request) above target");
+            assertThat(e.getInvolvedObject().getKind()).isEqualTo("HorizontalPodAutoscaler");
+            assertThat(e.getSource().getComponent()).isEqualTo("horizontal-pod-autoscaler");
+        }));
+        Case missing = cases().filter(c -> c.target().equals("nope")).findFirst().orElseThrow();
+        run(missing, "hpa-events-missing");
+        // one Event, its count raised at each sync (2 s)
+        await().atMost(Duration.ofSeconds(8)).untilAsserted(() -> assertThat(events.list("hpa-events-missing",
+                ListParams.all()).items()).singleElement().satisfies(e -> {
+            assertThat(e.getType() + " " + e.getReason() + ": " + e.getMessage())
+                    .isEqualTo("Warning FailedGetScale: deployments.apps \"nope\" not found");
+            assertThat(e.getCount()).isGreaterThan(1);
+        }));
     }
 
     static MetricSpec utilization(String resource, int percent) {
