@@ -144,8 +144,14 @@ final class HorizontalPodAutoscalerController extends Controller {
         } else if (current < min) {
             desired = min;
             reason = "Current number of replicas below Spec.MinReplicas";
+        } else if (scale.getStatus() == null || scale.getStatus().getSelector() == null
+                || scale.getStatus().getSelector().isEmpty()) {
+            events.warning(hpa, "SelectorRequired", "selector is required");
+            status.set("ScalingActive", "False", "InvalidSelector", "the HPA target's scale is missing a selector");
+            writeStatus(hpa, status.build(current, desiredReplicas(hpa), currentMetrics(hpa), false));
+            return;
         } else {
-            List<Pod> selected = selected(namespace, scale);
+            List<Pod> selected = selected(namespace, scale.getStatus().getSelector());
             MetricsProposal proposal = MetricsProposal.of(calculator, hpa.getSpec().getMetrics(), current, selected);
             if (proposal.replicas() < 0) {
                 events.warning(hpa, proposal.reason(), proposal.error());
@@ -188,11 +194,7 @@ final class HorizontalPodAutoscalerController extends Controller {
         writeStatus(hpa, status.build(current, rescale ? desired : current, metrics, rescale));
     }
 
-    private List<Pod> selected(String namespace, Scale scale) {
-        String selector = scale.getStatus() == null ? null : scale.getStatus().getSelector();
-        if (selector == null || selector.isEmpty()) {
-            return List.of(); // the calculator answers kube's "no pods returned by selector"
-        }
+    private List<Pod> selected(String namespace, String selector) {
         LabelSelector labels = LabelSelector.parse(selector);
         return pods.cache().list(namespace).stream().filter(p -> labels.matches(
                 p.getMetadata().getLabels() == null ? java.util.Map.of() : p.getMetadata().getLabels()))
