@@ -86,6 +86,7 @@ final class KubeControllers {
         // the controllers of kube-controller-manager's workload groups: each group adds its own here
         groups.addAll(dev.kapi.apiserver.controllers.apps.AppsControllers.create(context));
         groups.addAll(dev.kapi.apiserver.controllers.batch.BatchControllers.create(context));
+        groups.addAll(dev.kapi.apiserver.controllers.autoscaling.AutoscalingControllers.create(context));
         groups.addAll(dev.kapi.apiserver.controllers.scheduler.SchedulerControllers.create(context));
         groups.addAll(dev.kapi.apiserver.controllers.nodes.SimulatedNodesControllers.create(context));
         groups.addAll(dev.kapi.apiserver.controllers.endpoints.EndpointsControllers.create(context));

@@ -26,6 +26,7 @@ public final class BuiltInResources {
         all.addAll(RbacResources.all(context));
         all.addAll(dev.kapi.apiserver.registry.apiextensions.ApiExtensionsResources.all());
         all.addAll(ReviewResources.all());
+        all.addAll(dev.kapi.apiserver.registry.groups.metrics.MetricsResources.all());
         all.addAll(dev.kapi.apiserver.registry.groups.ControlPlaneResources.all());
         return all;
     }

@@ -19,6 +19,7 @@ import dev.kapi.apiserver.endpoints.discovery.HealthHandler;
 import dev.kapi.apiserver.endpoints.discovery.VersionHandler;
 import dev.kapi.apiserver.endpoints.handlers.BindingHandler;
 import dev.kapi.apiserver.endpoints.handlers.ComponentStatusHandler;
+import dev.kapi.apiserver.endpoints.handlers.MetricsHandler;
 import dev.kapi.apiserver.endpoints.handlers.VerbHandler;
 import dev.kapi.apiserver.endpoints.openapi.OpenApiHandler;
 import dev.kapi.apiserver.endpoints.reviews.ReviewHandlers;
@@ -28,6 +29,7 @@ import dev.kapi.apiserver.registry.RegistryContext;
 import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.StorageDecorator;
 import dev.kapi.apiserver.registry.StoreRegistry;
+import dev.kapi.apiserver.registry.groups.metrics.MetricsResources;
 import dev.kapi.apiserver.registry.core.NamespaceExistence;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
 import dev.kapi.apiserver.storage.Storage;
@@ -128,6 +130,9 @@ public class ApiConfig {
         own.put(new GroupResource("", "componentstatuses"), new ComponentStatusHandler(storage::isHealthy,
                 controllers.settings().selection().enabled("kube-scheduler")));
         own.put(new GroupResource("", "bindings"), new BindingHandler(stores));
+        MetricsHandler metrics = new MetricsHandler(stores, Clock.systemUTC());
+        own.put(new GroupResource(MetricsResources.GROUP, "nodes"), metrics);
+        own.put(new GroupResource(MetricsResources.GROUP, "pods"), metrics);
         return new ResourceDispatcher(stores, writes, own, tokenRequests, authorizer);
     }
 

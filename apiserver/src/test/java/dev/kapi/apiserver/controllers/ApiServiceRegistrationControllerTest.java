@@ -82,7 +82,8 @@ class ApiServiceRegistrationControllerTest {
     void everyServedGroupVersionHasItsLocalApiService() {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             for (String name : List.of("v1.", "v1.apps", "v1.batch", "v1.flowcontrol.apiserver.k8s.io",
-                    "v1.apiregistration.k8s.io", "v1.rbac.authorization.k8s.io", "v1.authorization.k8s.io")) {
+                    "v1.apiregistration.k8s.io", "v1.rbac.authorization.k8s.io", "v1.authorization.k8s.io",
+                    "v1beta1.metrics.k8s.io")) {
                 assertThat(available(name)).as(name)
                         .isEqualTo("Available=True Local: Local APIServices are always available");
             }
@@ -99,6 +100,10 @@ class ApiServiceRegistrationControllerTest {
         APIService fc = find("v1.flowcontrol.apiserver.k8s.io");
         assertThat(List.of(fc.getSpec().getGroupPriorityMinimum(), fc.getSpec().getVersionPriority()))
                 .containsExactly(16100, 21);
+        APIService metrics = find("v1beta1.metrics.k8s.io"); // served in process, with metrics-server's priorities
+        assertThat(metrics.getSpec().getService()).isNull();
+        assertThat(List.of(metrics.getSpec().getGroupPriorityMinimum(), metrics.getSpec().getVersionPriority()))
+                .containsExactly(100, 100);
         assertThat(new APIServiceStrategy().tableColumns().stream().map(c -> c.cell().apply(apps)).toList())
                 .startsWith("v1.apps", "Local", "True");
     }
@@ -176,19 +181,19 @@ class ApiServiceRegistrationControllerTest {
 
     @Test
     void anApiServiceNamingAServiceIsStoredButReportedNotProxied() {
-        Writes.create(apiServices, null, new APIServiceBuilder().withNewMetadata().withName("v1beta1.metrics.k8s.io")
-                .endMetadata().withNewSpec().withGroup("metrics.k8s.io").withVersion("v1beta1")
+        Writes.create(apiServices, null, new APIServiceBuilder().withNewMetadata().withName("v1beta1.custom.metrics.k8s.io")
+                .endMetadata().withNewSpec().withGroup("custom.metrics.k8s.io").withVersion("v1beta1")
                 .withGroupPriorityMinimum(100).withVersionPriority(100).withInsecureSkipTLSVerify(true)
-                .withNewService().withNamespace("kube-system").withName("metrics-server").endService().endSpec()
+                .withNewService().withNamespace("kube-system").withName("prometheus-adapter").endService().endSpec()
                 .build());
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(available("v1beta1.metrics.k8s.io"))
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(available("v1beta1.custom.metrics.k8s.io"))
                 .isEqualTo("Available=False ProxyNotSupported: this server does not proxy to extension API servers:"
                         + " the APIService is stored but its group/version is not served"));
-        APIService stored = find("v1beta1.metrics.k8s.io");
+        APIService stored = find("v1beta1.custom.metrics.k8s.io");
         assertThat(stored.getSpec().getService().getPort()).isEqualTo(443);
         assertThat(new APIServiceStrategy().tableColumns().stream().map(c -> c.cell().apply(stored)).toList())
-                .startsWith("v1beta1.metrics.k8s.io", "kube-system/metrics-server", "False (ProxyNotSupported)");
-        assertThat(stores.resources().find("metrics.k8s.io", "v1beta1", "pods")).isEmpty();
+                .startsWith("v1beta1.custom.metrics.k8s.io", "kube-system/prometheus-adapter", "False (ProxyNotSupported)");
+        assertThat(stores.resources().find("custom.metrics.k8s.io", "v1beta1", "pods")).isEmpty();
     }
 
     @Test

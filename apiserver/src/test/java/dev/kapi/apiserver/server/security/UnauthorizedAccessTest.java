@@ -88,6 +88,8 @@ class UnauthorizedAccessTest {
     static final String ADMISSION = "/apis/" + ADMISSION_API;
     static final String CSR_API = "certificates.k8s.io/v1";
     static final String CSRS = "/apis/" + CSR_API + "/certificatesigningrequests";
+    static final String METRICS_API = "metrics.k8s.io/v1beta1";
+    static final String METRICS = "/apis/" + METRICS_API;
     static final List<Target> TARGETS = List.of(
             new Target("/api/v1/namespaces/team-a/configmaps/theirs", "v1", "ConfigMap", "team-a", "theirs"),
             new Target("/api/v1/namespaces/team-a/configmaps/mine", "v1", "ConfigMap", "team-a", "mine"),
@@ -115,7 +117,12 @@ class UnauthorizedAccessTest {
             new Target(CSRS, CSR_API, "CertificateSigningRequest", null, null),
             new Target("/api/v1/namespaces/team-a/pods/theirs-pod/binding", "v1", "Binding", "team-a", "theirs-pod"),
             new Target("/api/v1/namespaces/team-a/bindings", "v1", "Binding", "team-a", null),
-            new Target("/api/v1/componentstatuses", "v1", "ComponentStatus", null, null));
+            new Target("/api/v1/componentstatuses", "v1", "ComponentStatus", null, null),
+            // resource usage, computed rather than stored: get and list only
+            new Target(METRICS + "/namespaces/team-a/pods/theirs-pod", METRICS_API, "PodMetrics", "team-a",
+                    "theirs-pod"),
+            new Target(METRICS + "/namespaces/team-a/pods", METRICS_API, "PodMetrics", "team-a", null),
+            new Target(METRICS + "/nodes", METRICS_API, "NodeMetrics", null, null));
 
     @LocalServerPort
     int port;

@@ -44,7 +44,9 @@ public final class LocalApiServices {
             Map.entry("coordination.k8s.io/v1", new Priority(16500, 15)),
             Map.entry("node.k8s.io/v1", new Priority(16300, 15)),
             Map.entry("discovery.k8s.io/v1", new Priority(16200, 15)),
-            Map.entry("flowcontrol.apiserver.k8s.io/v1", new Priority(16100, 21)));
+            Map.entry("flowcontrol.apiserver.k8s.io/v1", new Priority(16100, 21)),
+            // served in process here; metrics-server registers its APIService with these priorities
+            Map.entry("metrics.k8s.io/v1beta1", new Priority(100, 100)));
 
     private LocalApiServices() {
     }
