@@ -113,7 +113,9 @@ class KubectlIT {
                 Arguments.of(List.of("get", "cm", "-l", "!foo,app"), "NAME", "web-config\\s"),
                 Arguments.of(List.of("get", "cm", "--field-selector", "metadata.name=web-config"), "NAME",
                         "web-config\\s"),
-                Arguments.of(List.of("get", "all"), "NAME\\s+READY\\s+UP-TO-DATE", "deployment.apps/web\\s"),
+                // the Deployment's Pods come first (the controllers made them), then the Deployment's table
+                Arguments.of(List.of("get", "all"), "NAME\\s+READY\\s+(STATUS\\s+RESTARTS|UP-TO-DATE)",
+                        "deployment.apps/web\\s"),
                 Arguments.of(List.of("get", "ns", NS), "NAME\\s+STATUS\\s+AGE", NS + "\\s+Active\\s"));
     }
 
@@ -192,11 +194,15 @@ class KubectlIT {
 
     @Test
     void patchStatusSubresource() {
-        assertThat(ok("patch", "deploy", "web", "--subresource=status", "--type=merge",
-                "-p", "{\"status\":{\"readyReplicas\":1,\"replicas\":2}}")).contains("deployment.apps/web patched");
-        assertThat(ok("get", "deploy", "web", "-o", "jsonpath={.status.readyReplicas}")).isEqualTo("1");
-        assertThat(ok("get", "deploy", "web", "--subresource=status", "-o", "jsonpath={.status.replicas}"))
-                .isEqualTo("2");
+        // a Service's status: no controller of Kapi writes it (a Deployment's is the deployment controller's)
+        ok("create", "service", "clusterip", "status-svc", "--tcp=80:80");
+        assertThat(ok("patch", "svc", "status-svc", "--subresource=status", "--type=merge", "-p",
+                "{\"status\":{\"loadBalancer\":{\"ingress\":[{\"ip\":\"192.0.2.7\"}]}}}"))
+                .contains("service/status-svc patched");
+        assertThat(ok("get", "svc", "status-svc", "-o", "jsonpath={.status.loadBalancer.ingress[0].ip}"))
+                .isEqualTo("192.0.2.7");
+        assertThat(ok("get", "svc", "status-svc", "--subresource=status", "-o",
+                "jsonpath={.status.loadBalancer.ingress[0].ip}")).isEqualTo("192.0.2.7");
     }
 
     @Test

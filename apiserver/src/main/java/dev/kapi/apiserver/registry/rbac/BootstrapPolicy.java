@@ -107,6 +107,11 @@ public final class BootstrapPolicy {
         // who may scrape /metrics (and read every health check): kube's role, bound to the group of the same name
         roles.add(role("system:monitoring", Map.of(), null, Rules.urlRule(List.of("/healthz", "/healthz/*", "/livez",
                 "/livez/*", "/metrics", "/metrics/slis", "/readyz", "/readyz/*"), List.of("get"))));
+        // metrics-server's role, shipped here since metrics.k8s.io is served in process: view, edit and admin
+        // may read resource metrics (kubectl top)
+        roles.add(role("system:aggregated-metrics-reader", Map.of(AGGREGATE_TO + "view", "true",
+                AGGREGATE_TO + "edit", "true", AGGREGATE_TO + "admin", "true"), null,
+                Rules.resourceRule(List.of("metrics.k8s.io"), List.of("pods", "nodes"), READ)));
         roles.addAll(certificateRoles());
         roles.add(role(AGGREGATION_CONTROLLER_ROLE, Map.of(), null, Rules.resourceRule(List.of(RbacResources.GROUP),
                 List.of("clusterroles"), List.of("escalate", "get", "list", "patch", "update", "watch"))));

@@ -58,6 +58,11 @@ final class ControllerRoles {
                 rule("", "services/finalizers", "update"),
                 rule("discovery.k8s.io", "endpointslices", "get", "list", "watch", "create", "update", "delete"),
                 events()));
+        roles.put("horizontal-pod-autoscaler", List.of(
+                rule("autoscaling", "horizontalpodautoscalers", READ),
+                rule("autoscaling", "horizontalpodautoscalers/status", "update"), rule("*", "*/scale", "get", "update"),
+                rule("", "pods", "list", "watch"), rule("metrics.k8s.io", "pods", "list", "watch"),
+                rule("custom.metrics.k8s.io", "*", READ), rule("external.metrics.k8s.io", "*", READ), events()));
         roles.put("job-controller", List.of(
                 rule("batch", "jobs", "get", "list", "watch", "update", "patch"), rule("batch", "jobs/status", "update"),
                 rule("batch", "jobs/finalizers", "update"),

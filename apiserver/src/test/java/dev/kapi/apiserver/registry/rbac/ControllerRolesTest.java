@@ -35,6 +35,8 @@ class ControllerRolesTest {
             "root-ca-cert-publisher,     get,    '',               secrets,               false",
             "statefulset-controller,     create, '',               persistentvolumeclaims, true",
             "daemon-set-controller,      create, '',               pods/binding,          true",
+            "horizontal-pod-autoscaler,  update, apps,             deployments/scale,     true",
+            "horizontal-pod-autoscaler,  update, apps,             deployments,           false",
     })
     void controllersMayDoWhatKubeGrantsThem(String account, String verb, String group, String resource,
                                             boolean allowed) {
