@@ -21,7 +21,7 @@ import java.util.function.Predicate;
  * Issue 15's walk-through as a new user makes it, with kubectl v1.32 and Helm against a server started with
  * {@code --simulated-nodes=3}: a Deployment rolls out, scales, rolls to a new image and back, a Service gets
  * Endpoints and EndpointSlices of its Pods, deleting the Deployment removes its ReplicaSets and Pods, a Job
- * completes, a CronJob fires, pods' logs are the simulated node's, and {@code helm install --wait} of the chart
+ * completes, a CronJob fires, pods' logs are the simulated node's, {@code kubectl top} shows their simulated usage, and {@code helm install --wait} of the chart
  * {@code helm create} writes succeeds.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
@@ -100,6 +100,9 @@ class WorkloadsKubectlIT {
                 .hasSize(3).allMatch(n -> n.startsWith("kapi-node-"));
         assertThat(words("-n", NS, "get", "pods", "-l", "app=web", "-o", "jsonpath={.items[*].status.podIP}"))
                 .hasSize(3).doesNotHaveDuplicates();
+
+        assertThat(until(30, t -> t.lines().count() == 4, "-n", NS, "top", "pod")).containsPattern("web-\\S+\\s+1m\\s+8Mi");
+        assertThat(out("top", "node")).containsPattern("kapi-node-0\\s+\\d+m\\s+\\d+%\\s+\\d+Mi\\s+\\d+%");
 
         ok("-n", NS, "scale", "deployment/web", "--replicas=5");
         ok("-n", NS, "rollout", "status", "deployment/web", "--timeout=60s");
