@@ -21,7 +21,8 @@ import java.util.function.Predicate;
  * Issue 15's walk-through as a new user makes it, with kubectl v1.32 and Helm against a server started with
  * {@code --simulated-nodes=3}: a Deployment rolls out, scales, rolls to a new image and back, a Service gets
  * Endpoints and EndpointSlices of its Pods, deleting the Deployment removes its ReplicaSets and Pods, a Job
- * completes, a CronJob fires, pods' logs are the simulated node's, {@code kubectl top} shows their simulated usage, and {@code helm install --wait} of the chart
+ * completes, a CronJob fires, pods' logs are the simulated node's, {@code kubectl top} shows their simulated
+ * usage, and {@code helm install --wait} of the chart
  * {@code helm create} writes succeeds.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)

@@ -177,26 +177,23 @@ class ResourceMetricsServingTest {
 
     /**
      * The horizontal-pod-autoscaler controller runs in the server on the same usage: memory 64Mi per pod for a
-     * target of 32Mi doubles the Deployment through its scale subresource (the real admission chain admits it).
+     * target of 32Mi doubles the Deployment through its scale subresource (the real admission chain admits it), up
+     * to maxReplicas 4, where it stays.
      */
     @Test
     void anHpaScalesItsDeploymentOnTheSimulatedUsage() throws Exception {
         post("/api/v1/namespaces", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"hpa\"}}");
+        // the Deployment's own Pods (the deployment and replicaset controllers make them) use 64Mi each
         post("/apis/apps/v1/namespaces/hpa/deployments", """
                 {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},
                  "spec":{"replicas":2,"selector":{"matchLabels":{"app":"web"}},
-                   "template":{"metadata":{"labels":{"app":"web"}},
+                   "template":{"metadata":{"labels":{"app":"web"},
+                                           "annotations":{"kapi.dev/simulated-usage":"memory=64Mi"}},
                      "spec":{"containers":[{"name":"c","image":"nginx"}]}}}}""");
-        for (String pod : List.of("web-a", "web-b")) {
-            post("/api/v1/namespaces/hpa/pods", """
-                    {"apiVersion":"v1","kind":"Pod","metadata":{"name":"%s","labels":{"app":"web"},
-                      "annotations":{"kapi.dev/simulated-usage":"memory=64Mi"}},
-                     "spec":{"containers":[{"name":"c","image":"nginx"}]}}""".formatted(pod));
-        }
         post("/apis/autoscaling/v2/namespaces/hpa/horizontalpodautoscalers", """
                 {"apiVersion":"autoscaling/v2","kind":"HorizontalPodAutoscaler","metadata":{"name":"web"},
                  "spec":{"scaleTargetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"web"},
-                   "minReplicas":1,"maxReplicas":10,
+                   "minReplicas":1,"maxReplicas":4,
                    "metrics":[{"type":"Resource","resource":{"name":"memory",
                      "target":{"type":"AverageValue","averageValue":"32Mi"}}}]}}""");
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
