@@ -47,9 +47,16 @@ public final class KapiTestServer implements KapiServer, AutoCloseable {
      *     {@code --write-kubeconfig}, Spring's {@code --spring.*} and {@code --server.*})
      */
     public static KapiTestServer start(Path dataDir, String... flags) {
-        refuseReserved(KapiApplication.flags(flags));
+        String[] normalized = KapiApplication.flags(flags);
+        refuseReserved(normalized);
         List<String> given = new ArrayList<>(List.of("--secure-port=0", "--bind-address=127.0.0.1",
                 "--data-dir=" + dataDir));
+        if (!named(normalized, "--leader-elect")) {
+            given.add("--leader-elect=false"); // alone on its store: no Lease to wait for
+        }
+        if (!named(normalized, "--controllers")) {
+            given.add("--controllers=" + DEFAULT_CONTROLLERS);
+        }
         given.addAll(List.of(flags));
         List<String> args = new ArrayList<>(List.of(KapiApplication.flags(given.toArray(String[]::new))));
         args.add("--spring.config.location=" + ServerConfigFile.location());
@@ -78,6 +85,26 @@ public final class KapiTestServer implements KapiServer, AutoCloseable {
                 throw new IllegalArgumentException(name + " is set by the test server itself and cannot be given");
             }
         }
+    }
+
+    /**
+     * The controllers a test server runs unless {@code --controllers} says otherwise: the cluster's housekeeping
+     * (namespaces, service accounts, RBAC aggregation, budgets, quotas, garbage collection, policy status, the
+     * root CA ConfigMap), not the workload controllers and the scheduler, which a test of an operator usually
+     * stands in for; {@code --controllers=*} switches them all on, as the standalone server runs.
+     */
+    public static final String DEFAULT_CONTROLLERS = "namespace-controller,serviceaccount-controller,"
+            + "clusterrole-aggregation-controller,disruption-controller,resourcequota-controller,"
+            + "garbage-collector-controller,validatingadmissionpolicy-status-controller,"
+            + "root-ca-certificate-publisher-controller";
+
+    private static boolean named(String[] normalized, String flag) {
+        for (String f : normalized) {
+            if (f.equals(flag) || f.startsWith(flag + "=")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static final java.util.Set<String> RESERVED = java.util.Set.of("--secure-port", "--bind-address",

@@ -73,6 +73,38 @@ class KapiTestServerTest {
     }
 
     @Test
+    void workloadControllersRunWhenSwitchedOn(@TempDir Path dir) {
+        try (KapiTestServer kapi = KapiTestServer.start(dir, "--controllers=*", "--simulated-nodes=1")) {
+            var client = kapi.client();
+            client.apps().deployments().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.apps
+                    .DeploymentBuilder().withNewMetadata().withName("web").endMetadata().withNewSpec().withReplicas(2)
+                    .withNewSelector().addToMatchLabels("app", "web").endSelector().withNewTemplate().withNewMetadata()
+                    .addToLabels("app", "web").endMetadata().withNewSpec().addNewContainer().withName("c")
+                    .withImage("nginx").endContainer().endSpec().endTemplate().endSpec().build()).create();
+            var ready = client.apps().deployments().inNamespace("default").withName("web")
+                    .waitUntilReady(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(ready.getStatus().getAvailableReplicas()).isEqualTo(2);
+            assertThat(client.pods().inNamespace("default").withLabel("app", "web").list().getItems())
+                    .hasSize(2).allMatch(p -> "Running".equals(p.getStatus().getPhase())
+                            && "kapi-node-0".equals(p.getSpec().getNodeName()));
+        }
+    }
+
+    @Test
+    void byDefaultNoWorkloadControllerRuns(@TempDir Path dir) throws Exception {
+        try (KapiTestServer kapi = KapiTestServer.start(dir)) {
+            var client = kapi.client();
+            client.apps().deployments().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.apps
+                    .DeploymentBuilder().withNewMetadata().withName("web").endMetadata().withNewSpec().withReplicas(1)
+                    .withNewSelector().addToMatchLabels("app", "web").endSelector().withNewTemplate().withNewMetadata()
+                    .addToLabels("app", "web").endMetadata().withNewSpec().addNewContainer().withName("c")
+                    .withImage("nginx").endContainer().endSpec().endTemplate().endSpec().build()).create();
+            Thread.sleep(1000);
+            assertThat(client.apps().replicaSets().inNamespace("default").list().getItems()).isEmpty();
+        }
+    }
+
+    @Test
     void flagsTheTestServerSetsItselfAreRefused(@TempDir Path dir) {
         for (String flag : new String[] {"--secure-port=6443", "--data-dir=/tmp/x", "--bind-address=0.0.0.0",
                 "--write-kubeconfig=/tmp/k", "--server.port=1", "--spring.main.lazy-initialization=true"}) {
