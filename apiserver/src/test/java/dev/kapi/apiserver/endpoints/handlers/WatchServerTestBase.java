@@ -45,6 +45,8 @@ abstract class WatchServerTestBase {
         registry.add("data-dir", DATA_DIR::toString);
         registry.add("write-kubeconfig", () -> DATA_DIR.resolve("admin.kubeconfig").toString());
         registry.add("authorization-mode", () -> "AlwaysAllow");
+        // these tests compare the exact ConfigMaps of their namespace: no kube-root-ca.crt in it
+        registry.add("controllers", () -> "*,-root-ca-cert-publisher");
     }
 
     @LocalServerPort
