@@ -98,7 +98,8 @@ class AutoscalingAndEventsKubectlIT {
                 .contains("horizontalpodautoscaler.autoscaling/web autoscaled");
         assertThat(ok(kubectl.run("-n", NS, "get", "hpa")))
                 .containsPattern("(?m)^NAME\\s+REFERENCE\\s+TARGETS\\s+MINPODS\\s+MAXPODS\\s+REPLICAS\\s+AGE$")
-                .containsPattern("(?m)^web\\s+Deployment/web\\s+cpu: <unknown>/80%\\s+2\\s+5\\s+0\\s+\\d+s$");
+                // REPLICAS: 0 until the HPA controller's first status, then the Deployment's current count
+                .containsPattern("(?m)^web\\s+Deployment/web\\s+cpu: <unknown>/80%\\s+2\\s+5\\s+\\d+\\s+\\d+s$");
         assertThat(ok(kubectl.run("-n", NS, "get", "horizontalpodautoscalers.v1.autoscaling", "web",
                 "-o", "jsonpath={.apiVersion} {.spec.targetCPUUtilizationPercentage} {.spec.minReplicas}")))
                 .isEqualTo("autoscaling/v1 80 2");
