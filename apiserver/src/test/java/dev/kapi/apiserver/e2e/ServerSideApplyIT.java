@@ -199,7 +199,7 @@ class ServerSideApplyIT {
     void diffServerSideShowsTheChangeWithoutMakingIt(String binary) {
         Cli cli = Cli.of(binary);
         cli.apply(deployment("diffed", 2, "nginx:1.27"));
-        String rv = cli.deployment("diffed").path("metadata").path("resourceVersion").asString();
+        String rv = settledResourceVersion(cli, "diffed");
 
         Result changed = cli.run(deployment("diffed", 2, "nginx:1.28"), "diff", "--server-side", "-f", "-");
         assertThat(changed.exit()).as(changed.toString()).isEqualTo(1);
@@ -215,6 +215,30 @@ class ServerSideApplyIT {
         assertThat(same.exit()).as(same.toString()).isZero();
         assertThat(same.out()).as(same.toString()).isEmpty();
         assertThat(cli.deployment("diffed").path("metadata").path("resourceVersion").asString()).isEqualTo(rv);
+    }
+
+    /**
+     * The Deployment's resourceVersion once its controller has written what it writes after a change (its
+     * ReplicaSet's status, its own status): unchanged for a second.
+     */
+    private static String settledResourceVersion(Cli cli, String name) {
+        String rv = cli.deployment(name).path("metadata").path("resourceVersion").asString();
+        long stableSince = System.nanoTime();
+        long deadline = stableSince + 30_000_000_000L;
+        while (System.nanoTime() - stableSince < 1_000_000_000L && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            String now = cli.deployment(name).path("metadata").path("resourceVersion").asString();
+            if (!now.equals(rv)) {
+                rv = now;
+                stableSince = System.nanoTime();
+            }
+        }
+        return rv;
     }
 
     @ParameterizedTest(name = "{0}")
