@@ -148,6 +148,35 @@ class ResourceMetricsServingTest {
                         + "\"nodes\" in API group \"metrics.k8s.io\" at the cluster scope");
     }
 
+    /**
+     * A pod's simulated log (answered by the simulated node, not a kubelet) is read only by who may read
+     * {@code pods/log}: mallory and anonymous are refused under every spelling of the path, and the simulated
+     * line never reaches them; the admin reads it.
+     */
+    @Test
+    void aSimulatedNodesPodLogIsReadOnlyWithRights() throws Exception {
+        String log = "/api/v1/namespaces/top/pods/web/log?container=a";
+        assertThat(raw(admin, log, null).body()).contains("simulated");
+        for (String path : List.of(log, "/api/v1/namespaces/top/pods/web/log/?container=a",
+                "/api/v1/namespaces/top/pods/web//log?container=a", "/api/v1/namespaces/top/pods/web/%6Cog",
+                "/api/v1/namespaces/top/pods/web%2Flog", "//api/v1/namespaces/top/pods/web/log",
+                "/api/v1/namespaces/top/pods/./web/log", "/api/v1/namespaces/top/pods/x/../web/log")) {
+            for (String token : new String[] {MALLORY_TOKEN, null}) {
+                HttpResponse<String> res = raw(noCertificate, path, token);
+                assertThat(res.statusCode()).as(path + " as " + token).isIn(400, 401, 403, 404);
+                assertThat(res.body()).as(path).doesNotContain("simulated");
+            }
+        }
+    }
+
+    private HttpResponse<String> raw(HttpClient client, String path, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path)).GET();
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     void theGroupIsDiscoveredAndItsApiServiceIsLocalAndAvailable() throws Exception {
         JsonNode resources = get(admin, METRICS, 200);
