@@ -108,8 +108,8 @@ final class LeaderElector implements AutoCloseable {
                         break;
                     }
                 }
-                leading = false;
-                if (!closed) {
+                if (!closed) { // when closed, close() ends the term and gives the Lease up, whatever this thread did
+                    leading = false;
                     LOG.warn("{} lost Lease {}/{}: no renewal within {}; its controllers stop", config.identity(),
                             config.namespace(), config.name(), config.renewDeadline());
                     callbacks.stoppedLeading();
@@ -240,8 +240,9 @@ final class LeaderElector implements AutoCloseable {
 
     private void release() {
         try {
+            // no compare-and-swap on the version last seen: a renewal interrupted by close() may have been written
+            // without this replica learning its version; the holder check on the current record is what matters
             writes.update(leases, config.name(), current -> {
-                current.getMetadata().setResourceVersion(observedVersion);
                 LeaseSpec spec = current.getSpec() == null ? new LeaseSpec() : current.getSpec();
                 if (!config.identity().equals(spec.getHolderIdentity())) {
                     throw new IllegalStateException("the Lease has another holder");
