@@ -153,6 +153,16 @@ public interface ResourceStrategy<T extends HasMetadata> {
         return false;
     }
 
+    /**
+     * kube's {@code RESTGracefulDeleteStrategy.CheckGracefulDelete}: the grace period a delete of {@code obj}
+     * gives it, from the one the DeleteOptions ask for ({@code requested}, null when unset, never negative here);
+     * null (the default) when the type has no graceful deletion. A period above 0 only marks the object
+     * (deletionTimestamp = now + period); whoever runs it (a kubelet) deletes it again with grace period 0.
+     */
+    default Long gracefulDeletePeriod(T obj, Long requested) {
+        return null;
+    }
+
     /** Adjusts an object whose deletion has just started (a namespace's phase becomes Terminating). */
     default void prepareForDeletion(T obj) {
     }

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * Deletes for the {@link Store}: an object nothing holds is deleted with a compare on its revision; one
  * that metadata.finalizers or its strategy hold (a namespace), or that the delete's propagation gives a
  * garbage collector's finalizer ({@link DeletionFinalizers}), is only marked, deletionTimestamp set, and
- * goes with the update that releases it.
+ * goes with the update that releases it. A type with graceful deletion (pods: {@link GracefulDeletion}) is
+ * marked for its grace period instead, and goes with a later delete of grace period 0 (the kubelet's).
  */
 final class StoreDeleter<T extends HasMetadata> {
 
@@ -38,10 +39,13 @@ final class StoreDeleter<T extends HasMetadata> {
         return (finalizers != null && !finalizers.isEmpty()) || store.definition().strategy().deletionHeld(obj);
     }
 
-    /** An object being deleted goes once nothing holds it any more (its last finalizer was removed). */
+    /**
+     * An object being deleted goes once nothing holds it any more (its last finalizer was removed), unless it
+     * is in a grace period: then the delete that ends it (grace period 0) removes it.
+     */
     T finishIfReleased(String key, T updated, long revision) {
         ObjectMeta meta = updated.getMetadata();
-        if (meta.getDeletionTimestamp() == null || held(updated)) {
+        if (meta.getDeletionTimestamp() == null || held(updated) || GracefulDeletion.inGracePeriod(meta)) {
             return updated;
         }
         try {
@@ -83,10 +87,15 @@ final class StoreDeleter<T extends HasMetadata> {
             preconditions.check(current);
             T old = store.decode(current);
             options.validation().validate(null, old);
+            GracefulDeletion grace = GracefulDeletion.of(store.definition().strategy(), old,
+                    options.gracePeriodSeconds());
+            if (grace.pending()) {
+                return new Store.DeleteResult<>(old, false); // as kube: not even its finalizers change
+            }
             Preconditions deleteIf = preconditions.isEmpty()
                     ? Preconditions.resourceVersion(current.modRevision()) : preconditions;
-            if (held(old) || DeletionFinalizers.changes(old.getMetadata().getFinalizers(), options.propagation(),
-                    policy())) {
+            if (!grace.immediate() || held(old) || DeletionFinalizers.changes(old.getMetadata().getFinalizers(),
+                    options.propagation(), policy())) {
                 Marked<T> marked = markDeleting(key, old, preconditions, options);
                 if (marked.object() != null) {
                     return new Store.DeleteResult<>(marked.object(), false);
@@ -130,14 +139,14 @@ final class StoreDeleter<T extends HasMetadata> {
         try {
             kv = store.storage().guaranteedUpdate(key, preconditions, false, current -> {
                 T obj = store.decode(current);
-                boolean wasDeleting = obj.getMetadata().getDeletionTimestamp() != null;
-                List<String> before = obj.getMetadata().getFinalizers();
+                ObjectMeta meta = obj.getMetadata();
+                List<Object> before = deletionFields(meta);
                 if (!prepared(obj, options)) {
                     deleteAt.set(current.modRevision());
                     throw new DeleteNow();
                 }
                 result.set(obj);
-                if (wasDeleting && java.util.Objects.equals(before, obj.getMetadata().getFinalizers())) {
+                if (before.get(0) != null && before.equals(deletionFields(meta))) {
                     throw new Unchanged(current.modRevision());
                 }
                 return store.encode(obj);
@@ -154,20 +163,35 @@ final class StoreDeleter<T extends HasMetadata> {
         return new Marked<>(marked, kv.modRevision());
     }
 
+    /** What a delete may change of an object already being deleted: when none changes, nothing is written. */
+    private static List<Object> deletionFields(ObjectMeta meta) {
+        return java.util.Arrays.asList(meta.getDeletionTimestamp(), meta.getDeletionGracePeriodSeconds(),
+                meta.getFinalizers() == null ? null : List.copyOf(meta.getFinalizers()));
+    }
+
     /**
-     * Gives {@code obj} the finalizers the delete asks for and marks it deleting when something then holds it;
-     * false (obj's finalizers changed only) when nothing does.
+     * Gives {@code obj} the finalizers the delete asks for and marks it deleting when its grace period or
+     * something holding it keeps it; false (obj's finalizers changed only) when it is to go now. A graceful
+     * deletion already pending changes nothing.
      */
     private boolean prepared(T obj, WriteOptions options) {
         ObjectMeta meta = obj.getMetadata();
+        GracefulDeletion grace = GracefulDeletion.of(store.definition().strategy(), obj, options.gracePeriodSeconds());
+        if (grace.pending()) {
+            return true;
+        }
         if (DeletionFinalizers.changes(meta.getFinalizers(), options.propagation(), policy())) {
             meta.setFinalizers(DeletionFinalizers.after(meta.getFinalizers(), options.propagation(), policy()));
         }
-        if (!held(obj)) {
+        boolean wasDeleting = meta.getDeletionTimestamp() != null;
+        if (grace.graceful() && (grace.period() > 0 || held(obj))) {
+            grace.mark(meta);
+        } else if (!held(obj)) {
             return false;
-        }
-        if (meta.getDeletionTimestamp() == null) {
+        } else if (!wasDeleting) {
             ObjectMetaLifecycle.markDeleting(meta);
+        }
+        if (!wasDeleting) {
             store.definition().strategy().prepareForDeletion(obj);
         }
         return true;

@@ -44,6 +44,7 @@ class ControlPlaneKubectlIT {
                 metadata: {name: placed, namespace: e2e-control}
                 spec:
                   nodeName: e2e-control-node
+                  terminationGracePeriodSeconds: 0 # no kubelet would end it: deleted at once with the namespace
                   containers: [{name: c, image: nginx}]
                 ---
                 apiVersion: v1

@@ -153,7 +153,7 @@ class MoreGroupsKubectlIT {
                     .contains("Operation cannot be fulfilled on pods/binding \"e2e-bind-me\": pod e2e-bind-me is "
                             + "already assigned to node \"node-a\"");
         } finally {
-            run(null, "delete", "pod", "e2e-bind-me", "--ignore-not-found", "--grace-period=0");
+            run(null, "delete", "pod", "e2e-bind-me", "--ignore-not-found", "--force", "--grace-period=0");
         }
     }
 

@@ -75,7 +75,7 @@ class StoreDeleteConflictTest {
     void aFewConflictsAreRetriedAndTheDeleteSucceeds() {
         conflicting.conflicts.set(3);
         Store.DeleteResult<ConfigMap> result = store.delete(NS, "a", Preconditions.NONE,
-                new WriteOptions(false, (obj, old) -> { }, DeletePropagation.UNSET));
+                new WriteOptions(false, (obj, old) -> { }, DeletePropagation.UNSET, null));
         assertThat(result.deleted()).isTrue();
         assertThat(conflicting.deletes.get()).isEqualTo(4);
     }
@@ -84,7 +84,7 @@ class StoreDeleteConflictTest {
     void conflictsThatNeverEndGive409AfterABoundedNumberOfTries() {
         conflicting.conflicts.set(Integer.MAX_VALUE);
         assertThatThrownBy(() -> store.delete(NS, "a", Preconditions.NONE,
-                new WriteOptions(false, (obj, old) -> { }, DeletePropagation.UNSET)))
+                new WriteOptions(false, (obj, old) -> { }, DeletePropagation.UNSET, null)))
                 .isInstanceOfSatisfying(StatusError.class, e -> assertThat(e.code()).isEqualTo(409));
         assertThat(conflicting.deletes.get()).isEqualTo(StoreDeleter.MAX_ATTEMPTS);
         assertThat(backend.get(Keys.object("/registry", "configmaps", NS, "a"))).isNotNull();

@@ -5,6 +5,7 @@ import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.registry.ListParams;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
+import dev.kapi.apiserver.registry.core.PodConditions;
 import dev.kapi.apiserver.registry.groups.policy.DisruptionBudgets;
 import dev.kapi.apiserver.registry.rest.OperationOptions;
 import dev.kapi.apiserver.registry.rest.SystemUsers;
@@ -14,8 +15,6 @@ import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
-import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.Preconditions;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
@@ -23,8 +22,6 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -181,30 +178,8 @@ public final class EvictionHandler implements VerbHandler {
 
     /** kube's {@code UpdatePodCondition} with DisruptionTarget True, reason EvictionByEvictionAPI. */
     private static HasMetadata disruptionTarget(HasMetadata obj) {
-        Pod pod = (Pod) obj;
-        if (pod.getStatus() == null) {
-            pod.setStatus(new PodStatus());
-        }
-        List<PodCondition> conditions = new ArrayList<>(pod.getStatus().getConditions() == null ? List.of()
-                : pod.getStatus().getConditions());
-        PodCondition previous = conditions.stream().filter(c -> DISRUPTION_TARGET.equals(c.getType())).findFirst()
-                .orElse(null);
-        PodCondition c = new PodCondition();
-        c.setType(DISRUPTION_TARGET);
-        c.setStatus("True");
-        c.setReason("EvictionByEvictionAPI");
-        c.setMessage("Eviction API: evicting");
-        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        c.setLastProbeTime(previous == null ? null : previous.getLastProbeTime());
-        c.setLastTransitionTime(previous != null && "True".equals(previous.getStatus())
-                ? previous.getLastTransitionTime() : now);
-        if (previous == null) {
-            conditions.add(c);
-        } else {
-            conditions.set(conditions.indexOf(previous), c);
-        }
-        pod.getStatus().setConditions(conditions);
-        return pod;
+        PodConditions.set((Pod) obj, DISRUPTION_TARGET, "True", "EvictionByEvictionAPI", "Eviction API: evicting");
+        return obj;
     }
 
     /** The budgets of the pod's namespace that select it, read from storage (not a cache). */

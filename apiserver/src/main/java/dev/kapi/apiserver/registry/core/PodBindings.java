@@ -9,14 +9,8 @@ import dev.kapi.apiserver.registry.rest.WritePipeline;
 import dev.kapi.apiserver.registry.rest.WriteScope;
 import io.fabric8.kubernetes.api.model.Binding;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
-import io.fabric8.kubernetes.api.model.PodStatus;
 
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -85,25 +79,6 @@ public final class PodBindings {
      * message, or none), its lastTransitionTime kept unless the status changes.
      */
     public static void setScheduledCondition(Pod pod, String status, String reason, String message) {
-        if (pod.getStatus() == null) {
-            pod.setStatus(new PodStatus());
-        }
-        List<PodCondition> conditions = new ArrayList<>(pod.getStatus().getConditions() == null ? List.of()
-                : pod.getStatus().getConditions());
-        PodCondition previous = conditions.stream().filter(c -> "PodScheduled".equals(c.getType())).findFirst()
-                .orElse(null);
-        PodCondition c = new PodCondition();
-        c.setType("PodScheduled");
-        c.setStatus(status);
-        c.setReason(reason);
-        c.setMessage(message);
-        c.setLastTransitionTime(previous != null && status.equals(previous.getStatus())
-                ? previous.getLastTransitionTime() : Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        if (previous == null) {
-            conditions.add(c);
-        } else {
-            conditions.set(conditions.indexOf(previous), c);
-        }
-        pod.getStatus().setConditions(conditions);
+        PodConditions.set(pod, "PodScheduled", status, reason, message);
     }
 }

@@ -34,6 +34,23 @@ public final class PodStrategy implements ResourceStrategy<Pod> {
         return true;
     }
 
+    /**
+     * kube's pod rule: the period asked for, else spec.terminationGracePeriodSeconds (else 0); 0 for a pod no
+     * node runs (not bound) and for one that ended (Succeeded, Failed): nobody would finish its deletion.
+     */
+    @Override
+    public Long gracefulDeletePeriod(Pod pod, Long requested) {
+        long period = requested != null ? requested
+                : pod.getSpec() != null && pod.getSpec().getTerminationGracePeriodSeconds() != null
+                ? pod.getSpec().getTerminationGracePeriodSeconds() : 0;
+        String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+        if (node == null || node.isEmpty() || "Succeeded".equals(phase) || "Failed".equals(phase)) {
+            return 0L;
+        }
+        return period;
+    }
+
     @Override
     public void applyDefaults(Pod pod) {
         PodSpecDefaults.apply(pod.getSpec());

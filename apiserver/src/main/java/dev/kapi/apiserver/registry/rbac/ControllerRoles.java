@@ -80,6 +80,8 @@ final class ControllerRoles {
                 rule("", "replicationcontrollers/status", "update"),
                 rule("", "replicationcontrollers/finalizers", "update"),
                 rule("", "pods", "list", "watch", "patch", "create", "delete"), events()));
+        roles.put("pod-garbage-collector", List.of(rule("", "pods", "list", "watch", "delete"),
+                rule("", "nodes", "get", "list", "watch"), rule("", "pods/status", "patch")));
         roles.put("resourcequota-controller", List.of(rule("*", "*", "list", "watch"),
                 rule("", "resourcequotas/status", "update"), events()));
         roles.put("root-ca-cert-publisher", List.of(rule("", "configmaps", "create", "update"), events()));

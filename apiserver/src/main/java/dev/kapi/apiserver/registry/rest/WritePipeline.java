@@ -173,7 +173,8 @@ public final class WritePipeline {
         AdmissionAttributes attributes = Attributes.of(Operation.DELETE, scope, name, options, dryRun);
         return scope.store().delete(scope.namespace(), name,
                 DeletePreconditions.of(scope.store(), scope.namespace(), name, options),
-                new WriteOptions(dryRun, deleteAdmission(attributes), propagation(options)));
+                new WriteOptions(dryRun, deleteAdmission(attributes), propagation(options),
+                        options.getGracePeriodSeconds()));
     }
 
     /** Deletes every object the params select, each admitted as a DELETE under name "" (as kube does). */
@@ -182,7 +183,8 @@ public final class WritePipeline {
         boolean dryRun = OperationOptions.isDryRun(options.getDryRun());
         AdmissionAttributes attributes = Attributes.of(Operation.DELETE, scope, "", options, dryRun);
         return scope.store().deleteCollection(scope.namespace(), params,
-                new WriteOptions(dryRun, deleteAdmission(attributes), propagation(options)));
+                new WriteOptions(dryRun, deleteAdmission(attributes), propagation(options),
+                        options.getGracePeriodSeconds()));
     }
 
     /**
@@ -195,7 +197,7 @@ public final class WritePipeline {
         return scope.store().delete(scope.namespace(), name,
                 DeletePreconditions.of(scope.store(), scope.namespace(), name, options),
                 new WriteOptions(OperationOptions.isDryRun(options.getDryRun()), (obj, old) -> {
-                }, propagation(options)));
+                }, propagation(options), options.getGracePeriodSeconds()));
     }
 
     /** What the delete asks of the object's dependents. */
