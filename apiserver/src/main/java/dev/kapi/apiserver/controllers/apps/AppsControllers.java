@@ -2,6 +2,7 @@ package dev.kapi.apiserver.controllers.apps;
 
 import dev.kapi.apiserver.controllers.Controller;
 import dev.kapi.apiserver.controllers.ControllerContext;
+import dev.kapi.apiserver.controllers.EventRecorder;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.rest.SystemUsers;
 import io.fabric8.kubernetes.api.model.Event;
@@ -51,8 +52,8 @@ public final class AppsControllers {
                         informers.of("apps", "v1", "replicasets", ReplicaSet.class), pods, deploymentStore,
                         new ReplicaSetWrites(informers.store("apps", "v1", "replicasets", ReplicaSet.class),
                                 deploymentStore, context.writes(), deploymentUser),
-                        new EventRecorder(events, context.writes(), deploymentUser, "deployment-controller",
-                                "apps/v1", "Deployment")),
+                        EventRecorder.builder(context.writes(), events, deploymentUser, "deployment-controller")
+                                .about("apps/v1", "Deployment").build()),
                 new StatefulSetController(informers.of("apps", "v1", "statefulsets", StatefulSet.class), pods,
                         informers.of("apps", "v1", "controllerrevisions", ControllerRevision.class),
                         informers.store("apps", "v1", "statefulsets", StatefulSet.class), podStore,

@@ -2,6 +2,7 @@ package dev.kapi.apiserver.controllers.apps;
 
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.controllers.Controller;
+import dev.kapi.apiserver.controllers.EventRecorder;
 import dev.kapi.apiserver.controllers.WorkQueue;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.informer.Informer;

@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.controllers.apps;
 
 import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.controllers.EventRecorder;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;

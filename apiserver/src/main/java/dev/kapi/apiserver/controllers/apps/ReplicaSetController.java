@@ -2,6 +2,7 @@ package dev.kapi.apiserver.controllers.apps;
 
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.controllers.Controller;
+import dev.kapi.apiserver.controllers.EventRecorder;
 import dev.kapi.apiserver.controllers.WorkQueue;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.informer.Informer;
@@ -56,8 +57,8 @@ final class ReplicaSetController<T extends HasMetadata> extends Controller {
         this.pods = pods;
         this.writes = writes;
         this.podControl = new PodControl(podStore, writes, kind.user());
-        this.events = new EventRecorder(eventStore, writes, kind.user(),
-                kind.controller(), kind.apiVersion(), kind.kind());
+        this.events = EventRecorder.builder(writes, eventStore, kind.user(), kind.controller())
+                .about(kind.apiVersion(), kind.kind()).build();
         kind.informer().addHandler(new ReplicaHandlers<>(queue::add, expectations::forget));
         pods.addHandler(new OwnedPodHandlers((ns, ref) -> owner(ownerOf(ns, ref)),
                 ns -> kind.cachedList(ns).stream().map(ReplicaSetController::owner).toList(), expectations, queue));

@@ -3,6 +3,7 @@ package dev.kapi.apiserver.controllers.apps;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.authn.UserInfo;
 import dev.kapi.apiserver.controllers.Controller;
+import dev.kapi.apiserver.controllers.EventRecorder;
 import dev.kapi.apiserver.controllers.WorkQueue;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.informer.Informer;
@@ -68,7 +69,7 @@ final class StatefulSetController extends Controller {
         this.writes = writes;
         this.revisions = new ControllerHistory(revisionStore, writes, user);
         this.podControl = new PodControl(podStore, writes, user);
-        this.events = new EventRecorder(eventStore, writes, user, NAME, "apps/v1", "StatefulSet");
+        this.events = EventRecorder.builder(writes, eventStore, user, NAME).about("apps/v1", "StatefulSet").build();
         sets.addHandler(new ReplicaHandlers<>(queue::add, key -> { }));
         pods.addHandler(new OwnedPodHandlers(this::ownerOf,
                 ns -> sets.cache().list(ns).stream().map(StatefulSetController::owner).toList(), new Expectations(), queue));

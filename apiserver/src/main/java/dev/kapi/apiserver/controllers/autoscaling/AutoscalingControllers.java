@@ -2,6 +2,7 @@ package dev.kapi.apiserver.controllers.autoscaling;
 
 import dev.kapi.apiserver.controllers.Controller;
 import dev.kapi.apiserver.controllers.ControllerContext;
+import dev.kapi.apiserver.controllers.EventRecorder;
 import dev.kapi.apiserver.controllers.SharedInformers;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Node;
@@ -38,7 +39,14 @@ public final class AutoscalingControllers {
                 informers.of("", "v1", "pods", Pod.class), informers.of("", "v1", "nodes", Node.class),
                 informers.store("autoscaling", "v2", "horizontalpodautoscalers", HorizontalPodAutoscaler.class),
                 new ScaleTargets(context.stores(), context.writes()), context.writes(),
-                new HpaEvents(context.writes(), context.stores().find("", "v1", "events", Event.class).orElse(null),
-                        clock), syncPeriod, downscaleStabilization, clock));
+                events(context, clock), syncPeriod, downscaleStabilization, clock));
+    }
+
+    /** The HPA controller's Events on HPAs: a repeat raises the count of the last one. */
+    private static EventRecorder events(ControllerContext context, Clock clock) {
+        return EventRecorder.builder(context.writes(),
+                        context.stores().find("", "v1", "events", Event.class).orElse(null),
+                        HorizontalPodAutoscalerController.USER, "horizontal-pod-autoscaler")
+                .about("autoscaling/v2", "HorizontalPodAutoscaler").clock(clock).countingRepeats().build();
     }
 }

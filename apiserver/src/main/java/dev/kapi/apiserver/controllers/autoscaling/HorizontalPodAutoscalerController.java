@@ -4,6 +4,7 @@ import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.api.selection.LabelSelector;
 import dev.kapi.apiserver.authn.UserInfo;
 import dev.kapi.apiserver.controllers.Controller;
+import dev.kapi.apiserver.controllers.EventRecorder;
 import dev.kapi.apiserver.controllers.WorkQueue;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.informer.EventHandler;
@@ -33,8 +34,10 @@ import java.util.Objects;
  * each metric wants ({@link ReplicaCalculator}, the largest wins), stabilizes and rate-limits them
  * ({@link ScalingBehavior}), writes the target's {@code scale} subresource when they differ and then the HPA's
  * status: replicas, current metrics, lastScaleTime and the AbleToScale, ScalingActive and ScalingLimited
- * conditions with kube's reasons, and its Events ({@link HpaEvents}). Writes go through the {@link WritePipeline} as
- * {@code system:serviceaccount:kube-system:horizontal-pod-autoscaler}.
+ * conditions with kube's reasons, and its Events on the HPA, source {@code horizontal-pod-autoscaler}:
+ * {@code SuccessfulRescale}, and Warnings {@code FailedGetScale}, {@code FailedGetResourceMetric} (or another
+ * type's), {@code FailedRescale}; the same one again raises the count of the last. Writes go through the
+ * {@link WritePipeline} as {@code system:serviceaccount:kube-system:horizontal-pod-autoscaler}.
  */
 final class HorizontalPodAutoscalerController extends Controller {
 
@@ -51,11 +54,11 @@ final class HorizontalPodAutoscalerController extends Controller {
     private final Clock clock;
     private final ScalingBehavior behavior;
     private final ReplicaCalculator calculator;
-    private final HpaEvents events;
+    private final EventRecorder events;
 
     HorizontalPodAutoscalerController(Informer<HorizontalPodAutoscaler> hpas, Informer<Pod> pods,
                                       Informer<Node> nodes, Store<HorizontalPodAutoscaler> store,
-                                      ScaleTargets targets, WritePipeline writes, HpaEvents events,
+                                      ScaleTargets targets, WritePipeline writes, EventRecorder events,
                                       Duration syncPeriod, Duration downscaleStabilization, Clock clock) {
         super(NAME, 2, new WorkQueue(Duration.ofMillis(100), Duration.ofSeconds(30)), List.of(hpas, pods, nodes));
         this.hpas = hpas;

@@ -2,6 +2,7 @@ package dev.kapi.apiserver.controllers.batch;
 
 import dev.kapi.apiserver.controllers.Controller;
 import dev.kapi.apiserver.controllers.ControllerContext;
+import dev.kapi.apiserver.controllers.EventRecorder;
 import dev.kapi.apiserver.registry.informer.Informer;
 import dev.kapi.apiserver.registry.rest.SystemUsers;
 import io.fabric8.kubernetes.api.model.Event;
@@ -27,9 +28,11 @@ public final class BatchControllers {
     private BatchControllers() {
     }
 
-    private static BatchEvents events(ControllerContext context, String controller) {
-        return new BatchEvents(context.writes(), context.stores().find("", "v1", "events", Event.class).orElse(null),
-                controller, SystemUsers.controller(controller));
+    /** A controller's Events about objects of one kind; reportingInstance "" as kube's controllers write it. */
+    private static EventRecorder events(ControllerContext context, String controller, String kind) {
+        return EventRecorder.builder(context.writes(),
+                context.stores().find("", "v1", "events", Event.class).orElse(null), SystemUsers.controller(controller),
+                controller).about("batch/v1", kind).reportingInstance("").build();
     }
 
     public static List<Controller> create(ControllerContext context) {
@@ -43,13 +46,13 @@ public final class BatchControllers {
         Informer<Pod> pods = informers.of("", "v1", "pods", Pod.class);
         JobWrites jobWrites = new JobWrites(context.writes(), informers.store("batch", "v1", "jobs", Job.class),
                 informers.store("", "v1", "pods", Pod.class), SystemUsers.controller(JobController.NAME),
-                events(context, JobController.NAME));
+                events(context, JobController.NAME, "Job"));
         return List.of(new JobController(jobs, pods, jobWrites, clock, podFailureBackoff, MAX_POD_FAILURE_BACKOFF),
                 new TtlAfterFinishedController(jobs, informers.store("batch", "v1", "jobs", Job.class),
                         context.writes(), clock),
                 new CronJobController(informers.of("batch", "v1", "cronjobs", CronJob.class), jobs,
                         informers.store("batch", "v1", "cronjobs", CronJob.class),
                         informers.store("batch", "v1", "jobs", Job.class), context.writes(), clock,
-                        events(context, CronJobController.NAME)));
+                        events(context, CronJobController.NAME, "CronJob")));
     }
 }

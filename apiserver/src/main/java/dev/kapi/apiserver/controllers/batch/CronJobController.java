@@ -5,6 +5,7 @@ import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.authn.UserInfo;
 import dev.kapi.apiserver.controllers.Controller;
+import dev.kapi.apiserver.controllers.EventRecorder;
 import dev.kapi.apiserver.controllers.WorkQueue;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.informer.EventHandler;
@@ -49,11 +50,11 @@ final class CronJobController extends Controller {
     private final Store<Job> jobStore;
     private final WritePipeline writes;
     private final Clock clock;
-    private final BatchEvents events;
+    private final EventRecorder events;
     private final Map<String, String> notices = new ConcurrentHashMap<>();
 
     CronJobController(Informer<CronJob> cronJobs, Informer<Job> jobs, Store<CronJob> cronJobStore, Store<Job> jobStore,
-                      WritePipeline writes, Clock clock, BatchEvents events) {
+                      WritePipeline writes, Clock clock, EventRecorder events) {
         super(NAME, 5, new WorkQueue(Duration.ofMillis(5), Duration.ofSeconds(60)), List.of(cronJobs, jobs));
         this.cronJobs = cronJobs;
         this.jobs = jobs;

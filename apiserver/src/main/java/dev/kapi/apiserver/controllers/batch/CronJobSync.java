@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.controllers.batch;
 
 import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.controllers.EventRecorder;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.rest.OperationOptions;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
@@ -40,7 +41,7 @@ final class CronJobSync {
     private final WritePipeline writes;
     private final ZoneId defaultZone;
     private final Instant now;
-    private final BatchEvents events;
+    private final EventRecorder events;
     private final Map<String, String> notices;
 
     /**
@@ -48,7 +49,7 @@ final class CronJobSync {
      *                kube's event correlator turns repeats into a count; here they are recorded once
      */
     CronJobSync(CronJob cj, List<Job> owned, Store<Job> jobStore, WritePipeline writes, ZoneId defaultZone,
-                Instant now, BatchEvents events, Map<String, String> notices) {
+                Instant now, EventRecorder events, Map<String, String> notices) {
         this.events = events;
         this.notices = notices;
         this.cj = cj;
@@ -196,11 +197,7 @@ final class CronJobSync {
     }
 
     private void event(String type, String reason, String message) {
-        if ("Warning".equals(type)) {
-            events.warning(cj, "batch/v1", "CronJob", reason, message);
-        } else {
-            events.normal(cj, "batch/v1", "CronJob", reason, message);
-        }
+        events.record(cj, type, reason, message);
     }
 
     /** A repeated notice (a Warning, but JobAlreadyActive is Normal), recorded when it differs from the last. */

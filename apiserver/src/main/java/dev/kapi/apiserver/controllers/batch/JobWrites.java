@@ -3,6 +3,7 @@ package dev.kapi.apiserver.controllers.batch;
 import dev.kapi.apiserver.api.GroupResource;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.authn.UserInfo;
+import dev.kapi.apiserver.controllers.EventRecorder;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.rest.OperationOptions;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
@@ -29,9 +30,9 @@ final class JobWrites {
     private final Store<Job> jobs;
     private final Store<Pod> pods;
     private final UserInfo user;
-    private final BatchEvents events;
+    private final EventRecorder events;
 
-    JobWrites(WritePipeline writes, Store<Job> jobs, Store<Pod> pods, UserInfo user, BatchEvents events) {
+    JobWrites(WritePipeline writes, Store<Job> jobs, Store<Pod> pods, UserInfo user, EventRecorder events) {
         this.writes = writes;
         this.jobs = jobs;
         this.pods = pods;
@@ -41,11 +42,7 @@ final class JobWrites {
 
     /** Records an Event about the job ({@code Normal} or {@code Warning}). */
     void event(Job job, String type, String reason, String message) {
-        if ("Warning".equals(type)) {
-            events.warning(job, "batch/v1", "Job", reason, message);
-        } else {
-            events.normal(job, "batch/v1", "Job", reason, message);
-        }
+        events.record(job, type, reason, message);
     }
 
     Pod create(Pod pod) {

@@ -2,13 +2,13 @@ package dev.kapi.apiserver.controllers.scheduler;
 
 import dev.kapi.apiserver.registry.core.PodBindings;
 import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.controllers.EventRecorder;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.rest.OperationOptions;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
 import dev.kapi.apiserver.registry.rest.WriteScope;
 import io.fabric8.kubernetes.api.model.MicroTime;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodStatus;
@@ -108,18 +108,10 @@ final class SchedulingRecorder {
         ev.setApiVersion("events.k8s.io/v1");
         ev.setKind("Event");
         ObjectMeta meta = new ObjectMeta();
-        meta.setName(pod.getMetadata().getName() + "." + Long.toHexString(now.getEpochSecond() * 1_000_000_000L
-                + now.getNano()));
+        meta.setName(EventRecorder.uniqueName(pod.getMetadata().getName(), now));
         meta.setNamespace(pod.getMetadata().getNamespace());
         ev.setMetadata(meta);
-        ObjectReference regarding = new ObjectReference();
-        regarding.setApiVersion("v1");
-        regarding.setKind("Pod");
-        regarding.setNamespace(pod.getMetadata().getNamespace());
-        regarding.setName(pod.getMetadata().getName());
-        regarding.setUid(pod.getMetadata().getUid());
-        regarding.setResourceVersion(pod.getMetadata().getResourceVersion());
-        ev.setRegarding(regarding);
+        ev.setRegarding(EventRecorder.reference(pod, "v1", "Pod"));
         ev.setEventTime(new MicroTime(MICRO_TIME.format(now)));
         ev.setType(type);
         ev.setReason(reason);
