@@ -83,6 +83,12 @@ class WorkloadsFabric8IT {
         assertThat(ready.getSpec().getNodeName()).startsWith("kapi-node-");
         assertThat(ready.getStatus().getPodIP()).isNotBlank();
         assertThat(client.pods().inNamespace(NS).withName("ready").getLog()).contains("simulated");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (var exec = client.pods().inNamespace(NS).withName("ready").writingOutput(out).exec("echo", "hi")) {
+            assertThat(exec.exitCode()).succeedsWithin(Duration.ofSeconds(10)).isEqualTo(0);
+        }
+        assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("echo hi did not run in container "
+                + "busybox of pod " + NS + "/ready");
         assertThat(client.pods().inNamespace(NS).withName("ready").delete()).hasSize(1);
         await().atMost(Duration.ofSeconds(30)).until(() -> client.pods().inNamespace(NS).withName("ready").get() == null);
     }

@@ -130,6 +130,13 @@ class WorkloadsKubectlIT {
 
         String pod = words("-n", NS, "get", "pods", "-l", "app=web", "-o", "jsonpath={.items[*].metadata.name}").get(0);
         assertThat(out("-n", NS, "logs", pod)).contains("simulated");
+        // exec and attach over WebSocket (kubectl's default since 1.30): the simulated node says what did not run
+        Result exec = ok("-n", NS, "exec", pod, "--", "echo", "hi");
+        assertThat(exec.out()).isEqualTo("kapi simulated node " + out("-n", NS, "get", "pod", pod, "-o",
+                "jsonpath={.spec.nodeName}") + ": echo hi did not run in container nginx of pod " + NS + "/" + pod
+                + " (the node runs no processes; this output is simulated)\n");
+        assertThat(ok("-n", NS, "exec", "-i", pod, "--", "cat").out()).contains("cat did not run");
+        assertThat(ok("-n", NS, "attach", pod).out()).contains("there is nothing to attach to");
 
         ok("-n", NS, "delete", "deployment", "web");
         until(30, String::isEmpty, "-n", NS, "get", "replicasets", "-o", "jsonpath={.items[*].metadata.name}");

@@ -169,6 +169,80 @@ class ResourceMetricsServingTest {
         }
     }
 
+    /**
+     * exec over WebSocket on a simulated node's pod (the simulated output, then kube's Success status on the
+     * error channel) opens only for who may create {@code pods/exec}: mallory's and anonymous's handshakes fail
+     * with 403 or 401 under every spelling of the path, and no frame reaches them.
+     */
+    @Test
+    void aSimulatedExecStreamOpensOnlyWithRights() throws Exception {
+        String exec = "/api/v1/namespaces/top/pods/web/exec?container=a&command=echo&command=hi&stdout=true";
+        List<String> frames = webSocket(admin, exec, null).get(10, TimeUnit.SECONDS);
+        assertThat(frames).containsExactly(
+                "1kapi simulated node " + nodeOf("web") + ": echo hi did not run in container a of pod top/web (the "
+                        + "node runs no processes; this output is simulated)\n",
+                "3{\"metadata\":{},\"status\":\"Success\"}");
+        for (String path : List.of(exec, "/api/v1/namespaces/top/pods/web/exec/?command=sh&stdout=1",
+                "/api/v1/namespaces/top/pods/web//exec?command=sh&stdout=1",
+                "/api/v1/namespaces/top/pods/web/%65xec?command=sh&stdout=1",
+                "/api/v1/namespaces/top/pods/web%2Fexec?command=sh&stdout=1",
+                "/api/v1/namespaces/top/pods/./web/attach?stdout=1",
+                "/api/v1/namespaces/top/pods/x/../web/attach?stdout=1")) {
+            for (String token : new String[] {MALLORY_TOKEN, null}) {
+                var opened = webSocket(noCertificate, path, token);
+                assertThat(opened).as(path + " as " + token).failsWithin(10, TimeUnit.SECONDS)
+                        .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                        .havingCause().isInstanceOfSatisfying(java.net.http.WebSocketHandshakeException.class,
+                                e -> assertThat(e.getResponse().statusCode()).isIn(400, 401, 403, 404));
+            }
+        }
+    }
+
+    private String nodeOf(String pod) throws Exception {
+        return get(admin, "/api/v1/namespaces/top/pods/" + pod, 200, null).at("/spec/nodeName").asString();
+    }
+
+    /** The binary frames of a channel.k8s.io stream as text, the channel's digit first, once the server closes. */
+    private java.util.concurrent.CompletableFuture<List<String>> webSocket(HttpClient client, String path,
+                                                                             String token) {
+        var frames = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        var done = new java.util.concurrent.CompletableFuture<List<String>>();
+        java.net.http.WebSocket.Builder b = client.newWebSocketBuilder().subprotocols("v5.channel.k8s.io",
+                "v4.channel.k8s.io");
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        b.buildAsync(URI.create("wss://127.0.0.1:" + port + path), new java.net.http.WebSocket.Listener() {
+            @Override
+            public java.util.concurrent.CompletionStage<?> onBinary(java.net.http.WebSocket ws,
+                                                                   java.nio.ByteBuffer data, boolean last) {
+                byte[] bytes = new byte[data.remaining()];
+                data.get(bytes);
+                frames.add(bytes[0] + new String(bytes, 1, bytes.length - 1, StandardCharsets.UTF_8));
+                ws.request(1);
+                return null;
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket ws, int code,
+                                                                  String reason) {
+                done.complete(List.copyOf(frames));
+                return null;
+            }
+
+            @Override
+            public void onError(java.net.http.WebSocket ws, Throwable error) {
+                done.completeExceptionally(error);
+            }
+        }).whenComplete((ws, error) -> {
+            if (error != null) {
+                done.completeExceptionally(error instanceof java.util.concurrent.CompletionException c
+                        ? c.getCause() : error);
+            }
+        });
+        return done;
+    }
+
     private HttpResponse<String> raw(HttpClient client, String path, String token) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path)).GET();
         if (token != null) {

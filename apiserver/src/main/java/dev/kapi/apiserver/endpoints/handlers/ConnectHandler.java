@@ -22,7 +22,8 @@ import java.util.List;
  * missing pod or node, kube's BadRequest for a bad container or a pod with no host assigned, an empty log for
  * such a pod (kube's empty location), and for a pod on a node the error kube gives when the kubelet cannot be
  * dialled, saying why. A pod on a simulated node (its Node annotated {@code kapi.dev/simulated-node: "true"})
- * gets {@link SimulatedPodStreams}' answers instead: a simulated log, a 400 for exec, attach and portforward.
+ * gets {@link SimulatedPodStreams}' answers instead: a simulated log; exec and attach over WebSocket get
+ * {@link SimulatedExec}'s simulated output, over SPDY (and portforward) a 400.
  */
 public final class ConnectHandler implements VerbHandler {
 
@@ -73,6 +74,12 @@ public final class ConnectHandler implements VerbHandler {
         if (SimulatedPodStreams.isSimulated(bound)) {
             if (sub.equals("log")) {
                 SimulatedPodStreams.log(scope, pod, scope.param("container"));
+                return;
+            }
+            if (!sub.equals("portforward") && WebSocketHandshake.requested(scope.request())) {
+                String container = scope.param("container");
+                SimulatedExec.serve(scope, pod, container == null || container.isEmpty()
+                        ? spec.getContainers().getFirst().getName() : container, node);
                 return;
             }
             throw SimulatedPodStreams.noProcesses(sub, pod, node);

@@ -23,8 +23,8 @@ import java.util.Map;
  * answers one line that says the container is simulated, honouring {@code tailLines}, {@code limitBytes},
  * {@code timestamps} (the kubelet's fixed-width RFC 3339 stamp), {@code sinceSeconds} and {@code sinceTime}; a
  * {@code follow} ends after that line. A container not started yet and {@code previous} get the kubelet's 400s.
- * {@code exec}, {@code attach} and {@code portforward} are refused with a 400 saying that the node runs no
- * processes.
+ * {@code portforward}, and {@code exec} and {@code attach} over SPDY, are refused with a 400 saying that the node
+ * runs no processes ({@link SimulatedExec} serves them over WebSocket).
  */
 final class SimulatedPodStreams {
 
@@ -41,11 +41,16 @@ final class SimulatedPodStreams {
         return annotations != null && "true".equals(annotations.get(ANNOTATION));
     }
 
-    /** exec, attach and portforward: nothing runs on a simulated node. */
+    /**
+     * portforward, and exec or attach that do not ask for a WebSocket (SPDY, kubectl before 1.30): nothing runs
+     * on a simulated node.
+     */
     static StatusError noProcesses(String subresource, Pod pod, String node) {
+        String which = subresource.equals("portforward") ? "" : " over SPDY (WebSocket clients, such as kubectl "
+                + "1.30 and later, get simulated output)";
         return StatusError.badRequest("node \"" + node + "\" is simulated (" + ANNOTATION + "): it runs no "
                 + "processes, so " + subresource + " of pod " + pod.getMetadata().getNamespace() + "/"
-                + pod.getMetadata().getName() + " is not available");
+                + pod.getMetadata().getName() + " is not available" + which);
     }
 
     /** Writes the simulated log of the container named by {@code container} (the only one when null). */

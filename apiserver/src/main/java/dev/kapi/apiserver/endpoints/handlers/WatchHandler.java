@@ -44,7 +44,7 @@ public final class WatchHandler implements VerbHandler {
         WatchEventEncoder encoder = new WatchEventEncoder(scope, format);
         // errors opening the watch (bad parameters, too large resourceVersion) are plain Status responses
         StoreWatch<HasMetadata> watch = scope.store().watcher().open(scope.namespace(), params);
-        if (WebSocketWatch.requested(scope.request())) {
+        if (WebSocketHandshake.requested(scope.request())) {
             WebSocketWatch.serve(scope.request(), scope.response(), watch, encoder, deadline);
             return;
         }

@@ -51,21 +51,6 @@ public final class WebSocketWatch implements Session.Listener.AutoDemanding {
         this.deadline = deadline;
     }
 
-    /** kube's test (wsstream.IsWebSocketRequest): {@code Upgrade: websocket} and an {@code upgrade} Connection token. */
-    static boolean requested(HttpServletRequest req) {
-        if (!"websocket".equalsIgnoreCase(trim(req.getHeader("Upgrade")))) {
-            return false;
-        }
-        for (String value : java.util.Collections.list(req.getHeaders("Connection"))) {
-            for (String token : value.split(",")) {
-                if (token.trim().equalsIgnoreCase("upgrade")) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
     /**
      * Upgrades the request and hands {@code watch} to the WebSocket session, which closes it when done.
      * A handshake the container refuses (a malformed WebSocket request) is answered 400, or 426 for an
@@ -78,10 +63,10 @@ public final class WebSocketWatch implements Session.Listener.AutoDemanding {
             watch.close();
             throw StatusError.internal("unable to start watch: WebSocket is not available");
         }
-        String refused = handshakeError(req);
+        String refused = WebSocketHandshake.error(req);
         if (refused != null) { // refused here: Jetty would leave the response to us and log a warning
             watch.close();
-            refuse(req, res, refused);
+            WebSocketHandshake.refuse(req, res, refused);
             return;
         }
         WebSocketWatch endpoint = new WebSocketWatch(watch, encoder, deadline);
@@ -97,7 +82,7 @@ public final class WebSocketWatch implements Session.Listener.AutoDemanding {
             }, req, res);
         } catch (HttpException.RuntimeException e) {
             watch.close();
-            refuse(req, res, e.getReason());
+            WebSocketHandshake.refuse(req, res, e.getReason());
             return;
         } catch (RuntimeException e) {
             watch.close();
@@ -105,34 +90,9 @@ public final class WebSocketWatch implements Session.Listener.AutoDemanding {
         }
         if (!upgraded) {
             watch.close();
-            refuse(req, res, "not a WebSocket handshake");
+            WebSocketHandshake.refuse(req, res, "not a WebSocket handshake");
         } else if (res.getStatus() != HttpServletResponse.SC_SWITCHING_PROTOCOLS) {
             watch.close();
-        }
-    }
-
-    /** Why the handshake headers are not a version 13 WebSocket handshake, or null if they are. */
-    private static String handshakeError(HttpServletRequest req) {
-        if (!"13".equals(trim(req.getHeader("Sec-WebSocket-Version")))) {
-            return "bad protocol version";
-        }
-        return trim(req.getHeader("Sec-WebSocket-Key")).isEmpty() ? "missing Sec-WebSocket-Key" : null;
-    }
-
-    /** As kube's WebSocket server: 426 naming the supported version for another version, else 400. */
-    private static void refuse(HttpServletRequest req, HttpServletResponse res, String why) throws IOException {
-        if (res.isCommitted()) {
-            return;
-        }
-        res.reset();
-        res.setContentType("text/plain; charset=utf-8");
-        if (!"13".equals(trim(req.getHeader("Sec-WebSocket-Version")))) {
-            res.setStatus(426);
-            res.setHeader("Sec-WebSocket-Version", "13");
-            res.getWriter().write("bad protocol version");
-        } else {
-            res.setStatus(HttpServletResponse.SC_BAD_REQUEST);
-            res.getWriter().write(why == null ? "bad WebSocket handshake" : why);
         }
     }
 
@@ -189,9 +149,5 @@ public final class WebSocketWatch implements Session.Listener.AutoDemanding {
         } else {
             watch.close();
         }
-    }
-
-    private static String trim(String s) {
-        return s == null ? "" : s.trim();
     }
 }

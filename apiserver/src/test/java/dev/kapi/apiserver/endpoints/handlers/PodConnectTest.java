@@ -169,6 +169,9 @@ class PodConnectTest {
      * streams a simulated node cannot give. Each row: method, path under {@code ns}, code, then the log or the
      * Status message.
      */
+    private static final String OVER_SPDY = " over SPDY (WebSocket clients, such as kubectl 1.30 and later, get"
+            + " simulated output)";
+
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource(delimiter = '|', value = {
             "GET|pods/on-sim/log|200|" + RUNNING,
@@ -185,10 +188,10 @@ class PodConnectTest {
                     + " (Completed) (no real process; logs are simulated)",
             "GET|pods/sim-two/log|400|a container name must be specified for pod sim-two, choose one of: [a b]",
             "GET|pods/sim-waiting/log|400|container \"c\" in pod \"sim-waiting\" is waiting to start: ContainerCreating",
-            "GET|pods/on-sim/exec?command=sh|400|node \"sim\" is simulated (kapi.dev/simulated-node): it runs no"
-                    + " processes, so exec of pod ns/on-sim is not available",
+            "POST|pods/on-sim/exec?command=sh|400|node \"sim\" is simulated (kapi.dev/simulated-node): it runs no"
+                    + " processes, so exec of pod ns/on-sim is not available" + OVER_SPDY,
             "POST|pods/on-sim/attach|400|node \"sim\" is simulated (kapi.dev/simulated-node): it runs no"
-                    + " processes, so attach of pod ns/on-sim is not available",
+                    + " processes, so attach of pod ns/on-sim is not available" + OVER_SPDY,
             "POST|pods/on-sim/portforward|400|node \"sim\" is simulated (kapi.dev/simulated-node): it runs no"
                     + " processes, so portforward of pod ns/on-sim is not available",
             "GET|pods/on-sim/exec?container=x|400|container x is not valid for pod on-sim"})

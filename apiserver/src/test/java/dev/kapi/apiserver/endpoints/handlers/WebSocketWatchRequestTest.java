@@ -28,6 +28,6 @@ class WebSocketWatchRequestTest {
         if (connection != null) {
             req.addHeader("Connection", connection);
         }
-        assertThat(WebSocketWatch.requested(req)).isEqualTo(expected);
+        assertThat(WebSocketHandshake.requested(req)).isEqualTo(expected);
     }
 }
