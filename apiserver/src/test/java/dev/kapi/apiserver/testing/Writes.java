@@ -46,4 +46,15 @@ public final class Writes {
     public static <T extends HasMetadata> Store.DeleteResult<T> delete(Store<T> store, String namespace, String name) {
         return PIPELINE.delete(WriteScope.of(store, namespace, ADMIN), name, OperationOptions.delete());
     }
+
+    /**
+     * A delete with grace period 0: a pod a node runs goes at once, as after its kubelet's final delete (a plain
+     * delete leaves it Terminating for its grace period).
+     */
+    public static <T extends HasMetadata> Store.DeleteResult<T> forceDelete(Store<T> store, String namespace,
+                                                                           String name) {
+        io.fabric8.kubernetes.api.model.DeleteOptions options = OperationOptions.delete();
+        options.setGracePeriodSeconds(0L);
+        return PIPELINE.delete(WriteScope.of(store, namespace, ADMIN), name, options);
+    }
 }

@@ -175,7 +175,7 @@ class EndpointSliceControllerTest {
 
         // pods going: their endpoints leave the slices they were in, which are updated, not replaced
         for (int i = 0; i < 130; i += 13) {
-            Writes.delete(pods, ns, String.format("p-%03d", i));
+            Writes.forceDelete(pods, ns, String.format("p-%03d", i));
         }
         List<EndpointSlice> fewer = awaitSlices(ns, "many", l -> l.stream().mapToInt(s -> s.getEndpoints().size()).sum() == 120);
         assertThat(fewer).extracting(s -> s.getMetadata().getUid())
