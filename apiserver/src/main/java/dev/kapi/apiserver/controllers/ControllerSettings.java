@@ -1,21 +1,35 @@
 package dev.kapi.apiserver.controllers;
 
+import dev.kapi.apiserver.authn.serviceaccount.LegacyServiceAccountTokens;
+
 import java.time.Duration;
 
 /**
  * How the server runs kube-controller-manager's controllers: which ones ({@code --controllers}), under which
- * leader election, and the simulated nodes ({@code --simulated-nodes}, {@code --simulated-job-run-time}).
+ * leader election, and the simulated nodes ({@code --simulated-nodes}, {@code --simulated-job-run-time}); the CA
+ * bundle the root CA publisher and the token controller hand out, and what signs the token controller's tokens
+ * (null: no token controller).
  */
 public record ControllerSettings(ControllerSelection selection, LeaderElection election, int simulatedNodes,
-                                 Duration simulatedJobRunTime, String rootCaPem) {
+                                 Duration simulatedJobRunTime, String rootCaPem, LegacyServiceAccountTokens tokens) {
 
     /** Every default controller, no election, no simulated nodes, no CA to publish: a controller's own tests. */
     public static final ControllerSettings DEFAULTS = new ControllerSettings(ControllerSelection.ALL,
-            LeaderElection.DISABLED, 0, Duration.ofSeconds(2), null);
+            LeaderElection.DISABLED, 0, Duration.ofSeconds(2), null, null);
+
+    public ControllerSettings(ControllerSelection selection, LeaderElection election, int simulatedNodes,
+                              Duration simulatedJobRunTime, String rootCaPem) {
+        this(selection, election, simulatedNodes, simulatedJobRunTime, rootCaPem, null);
+    }
 
     /** These settings with the CA bundle (PEM) the root CA publisher puts in every namespace. */
     public ControllerSettings withRootCa(String pem) {
-        return new ControllerSettings(selection, election, simulatedNodes, simulatedJobRunTime, pem);
+        return new ControllerSettings(selection, election, simulatedNodes, simulatedJobRunTime, pem, tokens);
+    }
+
+    /** These settings with what signs the Secret-based ServiceAccount tokens. */
+    public ControllerSettings withTokens(LegacyServiceAccountTokens signer) {
+        return new ControllerSettings(selection, election, simulatedNodes, simulatedJobRunTime, rootCaPem, signer);
     }
 
     public ControllerSettings {

@@ -8,6 +8,7 @@ import dev.kapi.apiserver.registry.rest.WritePipeline;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -51,6 +52,15 @@ final class KubeControllers {
             controllers.add(new ServiceAccountsController(namespaces, informer(stores, "", "serviceaccounts",
                     ServiceAccount.class, InformerOptions.DEFAULTS),
                     context.informers().store("", "v1", "namespaces", Namespace.class), accountStore, writes));
+        }
+        if (selection.enabled(ServiceAccountTokensController.NAME) && settings.tokens() != null) {
+            Store<Secret> secretStore = context.informers().store("", "v1", "secrets", Secret.class);
+            Informer<Secret> tokenSecrets = new Informer<>(secretStore, "controllers", InformerOptions.DEFAULTS,
+                    ServiceAccountTokensController::tokenOnly);
+            informers.add(tokenSecrets);
+            controllers.add(new ServiceAccountTokensController(tokenSecrets, context.informers().of("", "v1",
+                    "serviceaccounts", ServiceAccount.class), secretStore, context.informers().store("", "v1",
+                    "serviceaccounts", ServiceAccount.class), writes, settings.tokens(), settings.rootCaPem()));
         }
         if (selection.enabled("clusterrole-aggregation-controller")) {
             Store<ClusterRole> roles = context.informers().store("rbac.authorization.k8s.io", "v1", "clusterroles",

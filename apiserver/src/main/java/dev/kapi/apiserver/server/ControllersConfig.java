@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.server;
 
+import dev.kapi.apiserver.authn.serviceaccount.LegacyServiceAccountTokens;
 import dev.kapi.apiserver.controllers.ControllerManager;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
@@ -23,9 +24,9 @@ public class ControllersConfig {
 
     @Bean(destroyMethod = "close")
     ControllerManager controllerManager(StoreRegistry stores, WritePipeline writes, ControllerOptions options,
-                                        ServingPki pki) {
+                                        ServingPki pki, LegacyServiceAccountTokens tokens) {
         return new ControllerManager(stores, writes,
-                options.settings().withRootCa(Pem.certificates(pki.trustForClients())));
+                options.settings().withRootCa(Pem.certificates(pki.trustForClients())).withTokens(tokens));
     }
 
     @Bean

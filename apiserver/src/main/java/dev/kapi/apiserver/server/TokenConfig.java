@@ -4,6 +4,8 @@ import dev.kapi.apiserver.authn.TokenAuthenticator;
 import dev.kapi.apiserver.authn.oidc.OidcOptions;
 import dev.kapi.apiserver.authn.oidc.OidcProviderKeys;
 import dev.kapi.apiserver.authn.oidc.OidcTokenAuthenticator;
+import dev.kapi.apiserver.authn.serviceaccount.LegacyServiceAccountTokens;
+import dev.kapi.apiserver.authn.serviceaccount.LegacyTokenAuthenticator;
 import dev.kapi.apiserver.authn.serviceaccount.ServiceAccountKeys;
 import dev.kapi.apiserver.authn.serviceaccount.ServiceAccountTokenAuthenticator;
 import dev.kapi.apiserver.authn.serviceaccount.ServiceAccountTokenGenerator;
@@ -12,9 +14,11 @@ import dev.kapi.apiserver.endpoints.PathHandler;
 import dev.kapi.apiserver.endpoints.tokens.BoundObjects;
 import dev.kapi.apiserver.endpoints.tokens.JwksHandler;
 import dev.kapi.apiserver.endpoints.tokens.OpenIdConfigurationHandler;
+import dev.kapi.apiserver.endpoints.tokens.StoredLegacyTokenLookup;
 import dev.kapi.apiserver.endpoints.tokens.TokenRequestHandler;
 import dev.kapi.apiserver.endpoints.tokens.WatchedServiceAccountLookup;
 import dev.kapi.apiserver.registry.StoreRegistry;
+import dev.kapi.apiserver.registry.rest.WritePipeline;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -77,6 +81,18 @@ public class TokenConfig {
     TokenAuthenticator serviceAccountTokenAuthenticator(ServiceAccountKeys keys, ServiceAccountTokenOptions options,
                                                         WatchedServiceAccountLookup lookup) {
         return new ServiceAccountTokenAuthenticator(keys, options, lookup, Clock.systemUTC());
+    }
+
+    /** Secret-based tokens, which the serviceaccount-token-controller writes (kube's legacy validator). */
+    @Bean
+    TokenAuthenticator legacyServiceAccountTokenAuthenticator(ServiceAccountKeys keys, StoreRegistry stores,
+                                                              WritePipeline writes) {
+        return new LegacyTokenAuthenticator(keys, new StoredLegacyTokenLookup(stores, writes), Clock.systemUTC());
+    }
+
+    @Bean
+    LegacyServiceAccountTokens legacyServiceAccountTokens(ServiceAccountKeys keys) {
+        return new LegacyServiceAccountTokens(keys);
     }
 
     @Bean

@@ -370,4 +370,60 @@ class SecurityIT {
                 assertThat(robot.get(cms(ALLOWED)).code()).isEqualTo(401));
         assertThat(robot.post(cms(ALLOWED), configMap("by-deleted-robot")).code()).isEqualTo(401);
     }
+
+    /**
+     * kube's "manually create a long-lived API token for a ServiceAccount": a Secret of type
+     * {@code kubernetes.io/service-account-token} naming the account gets a token, the CA and the namespace from the
+     * token controller; the token authenticates as the account until its Secret is deleted, and a Secret naming an
+     * account that does not exist is deleted.
+     */
+    @Test
+    void aSecretBasedTokenWorksUntilItsSecretIsDeleted() {
+        ok(admin.run("-n", ALLOWED, "create", "serviceaccount", "build-robot"));
+        Kubectl.Result applied = admin.runWithInput("""
+                apiVersion: v1
+                kind: Secret
+                metadata:
+                  name: build-robot-secret
+                  annotations:
+                    kubernetes.io/service-account.name: build-robot
+                type: kubernetes.io/service-account-token
+                """, "-n", ALLOWED, "apply", "-f", "-");
+        ok(applied);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !admin.run("-n", ALLOWED, "get", "secret",
+                "build-robot-secret", "-o", "jsonpath={.data.token}").out().isEmpty());
+        String token = new String(java.util.Base64.getDecoder().decode(ok(admin.run("-n", ALLOWED, "get", "secret",
+                "build-robot-secret", "-o", "jsonpath={.data.token}"))), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(ok(admin.run("-n", ALLOWED, "get", "secret", "build-robot-secret", "-o",
+                "jsonpath={.data.namespace}"))).isEqualTo(java.util.Base64.getEncoder().encodeToString(
+                ALLOWED.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(ok(admin.run("-n", ALLOWED, "get", "secret", "build-robot-secret", "-o",
+                "jsonpath={.data.ca\\.crt}"))).isNotEmpty();
+        assertThat(ok(admin.run("-n", ALLOWED, "get", "secret", "build-robot-secret", "-o",
+                "jsonpath={.metadata.annotations.kubernetes\\.io/service-account\\.uid}"))).isEqualTo(
+                ok(admin.run("-n", ALLOWED, "get", "serviceaccount", "build-robot", "-o",
+                        "jsonpath={.metadata.uid}")));
+
+        Kubectl robot = admin.withKubeconfig(server.tokenKubeconfig("build-robot", token));
+        assertThat(ok(robot.run("auth", "whoami", "-o", "jsonpath={.status.userInfo.username}")))
+                .isEqualTo("system:serviceaccount:" + ALLOWED + ":build-robot");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !admin.run("-n", ALLOWED, "get", "secret",
+                "build-robot-secret", "-o", "jsonpath={.metadata.labels.kubernetes\\.io/legacy-token-last-used}")
+                .out().isEmpty());
+
+        ok(admin.run("-n", ALLOWED, "delete", "secret", "build-robot-secret"));
+        assertThat(fails(robot.run("auth", "whoami"))).contains("Unauthorized");
+
+        ok(admin.runWithInput("""
+                apiVersion: v1
+                kind: Secret
+                metadata:
+                  name: nobodys-secret
+                  annotations:
+                    kubernetes.io/service-account.name: nobody
+                type: kubernetes.io/service-account-token
+                """, "-n", ALLOWED, "apply", "-f", "-"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> admin.run("-n", ALLOWED, "get", "secret",
+                "nobodys-secret").exit() != 0);
+    }
 }

@@ -1,18 +1,11 @@
 package dev.kapi.apiserver.authn.serviceaccount;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.kapi.apiserver.authn.ParsedJwt;
 import dev.kapi.apiserver.authn.TokenAuthenticator;
 import dev.kapi.apiserver.authn.UserInfo;
 
-import java.security.PublicKey;
-import java.security.interfaces.ECPublicKey;
-import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,41 +52,12 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
         if (claims.getIssuer() == null || !options.issuers().contains(claims.getIssuer())) {
             return Optional.empty();
         }
-        verifySignature(jwt);
+        JwtSignatures.verify(keys, jwt);
         checkTimes(claims);
         checkAudience(claims, audiences);
         TokenClaims kube = TokenClaims.of(claims);
         checkStillExists(kube);
         return Optional.of(user(kube, claims.getJWTID()));
-    }
-
-    private void verifySignature(SignedJWT jwt) {
-        String kid = jwt.getHeader().getKeyID();
-        List<PublicKey> candidates = kid == null ? keys.verifyingKeys()
-                : Optional.ofNullable(keys.verifyingKey(kid)).map(List::of).orElse(List.of());
-        if (candidates.isEmpty()) {
-            throw new BadCredentialsException("invalid bearer token: no service account key with key id " + kid);
-        }
-        for (PublicKey key : candidates) {
-            try {
-                if (jwt.verify(verifier(key))) {
-                    return;
-                }
-            } catch (JOSEException e) {
-                // wrong key type or algorithm: try the next key
-            }
-        }
-        throw new BadCredentialsException("invalid bearer token: signature is invalid");
-    }
-
-    private static JWSVerifier verifier(PublicKey key) throws JOSEException {
-        if (key instanceof RSAPublicKey rsa) {
-            return new RSASSAVerifier(rsa);
-        }
-        if (key instanceof ECPublicKey ec) {
-            return new ECDSAVerifier(ec);
-        }
-        throw new JOSEException("unsupported key " + key.getAlgorithm());
     }
 
     private void checkTimes(JWTClaimsSet claims) {

@@ -1,14 +1,7 @@
 package dev.kapi.apiserver.authn.serviceaccount;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JWSSigner;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 
-import java.security.interfaces.ECPrivateKey;
 import java.time.Instant;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -26,19 +19,12 @@ public final class ServiceAccountTokenGenerator {
     /** The private claim holding the Kubernetes-specific part of a token. */
     public static final String KUBERNETES_CLAIM = "kubernetes.io";
 
-    private final ServiceAccountKeys keys;
     private final String issuer;
-    private final JWSSigner signer;
+    private final JwtSignatures signatures;
 
     public ServiceAccountTokenGenerator(ServiceAccountKeys keys, String issuer) {
-        this.keys = keys;
         this.issuer = issuer;
-        try {
-            this.signer = keys.signingKey() instanceof ECPrivateKey ec ? new ECDSASigner(ec)
-                    : new RSASSASigner(keys.signingKey());
-        } catch (JOSEException e) {
-            throw new IllegalArgumentException("unusable service account signing key: " + e.getMessage(), e);
-        }
+        this.signatures = new JwtSignatures(keys);
     }
 
     /** A signed token for {@code sa}, valid from {@code now} until {@code expiry}, optionally bound. */
@@ -59,14 +45,7 @@ public final class ServiceAccountTokenGenerator {
                 .jwtID(UUID.randomUUID().toString())
                 .claim(KUBERNETES_CLAIM, kube)
                 .build();
-        JWSHeader header = new JWSHeader.Builder(keys.signingAlgorithm()).keyID(keys.signingKeyId()).build();
-        SignedJWT jwt = new SignedJWT(header, claims);
-        try {
-            jwt.sign(signer);
-        } catch (JOSEException e) {
-            throw new IllegalStateException("failed to generate token: " + e.getMessage(), e);
-        }
-        return jwt.serialize();
+        return signatures.sign(claims);
     }
 
     /** The issuer new tokens carry. */

@@ -17,7 +17,7 @@ record TokenClaims(ServiceAccountRef serviceAccount, BoundObject bound) {
     static TokenClaims of(JWTClaimsSet claims) {
         Map<?, ?> kube = map(claims.getClaim(ServiceAccountTokenGenerator.KUBERNETES_CLAIM));
         if (kube == null) {
-            throw new BadCredentialsException("invalid bearer token: no kubernetes.io claim (legacy tokens are not supported)");
+            throw new BadCredentialsException("invalid bearer token: no kubernetes.io claim");
         }
         Map<?, ?> sa = map(kube.get("serviceaccount"));
         String ns = string(kube.get("namespace"));
