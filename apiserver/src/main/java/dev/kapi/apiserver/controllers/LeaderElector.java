@@ -42,6 +42,8 @@ final class LeaderElector implements AutoCloseable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(LeaderElector.class);
+    /** How long a stopping replica waits to give the Lease up (etcd answers in ms; unreachable, it expires). */
+    static final java.time.Duration RELEASE_WAIT = java.time.Duration.ofMillis(500);
 
     private final WriteScope<Lease> leases;
     private final WritePipeline writes;
@@ -234,7 +236,24 @@ final class LeaderElector implements AutoCloseable {
         if (leading) {
             leading = false;
             callbacks.stoppedLeading();
-            release();
+            releaseWithin(RELEASE_WAIT);
+        }
+    }
+
+    /**
+     * Gives the Lease up, waiting for that at most {@code bound}: with etcd unreachable the write would wait for
+     * the storage's own timeouts, and a stopping server must not (the Lease then expires by itself).
+     */
+    private void releaseWithin(java.time.Duration bound) {
+        Thread releasing = Thread.ofVirtual().name("leader-election-release-" + config.name()).start(this::release);
+        try {
+            if (!releasing.join(bound)) {
+                releasing.interrupt();
+                LOG.debug("Lease {}/{} not released within {}", config.namespace(), config.name(), bound);
+            }
+        } catch (InterruptedException e) {
+            releasing.interrupt();
+            Thread.currentThread().interrupt();
         }
     }
 
