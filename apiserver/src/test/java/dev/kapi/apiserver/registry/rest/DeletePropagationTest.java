@@ -2,14 +2,8 @@ package dev.kapi.apiserver.registry.rest;
 
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.api.StatusError;
-import dev.kapi.apiserver.registry.BuiltInResources;
-import dev.kapi.apiserver.registry.RegistryContext;
-import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.Store;
-import dev.kapi.apiserver.registry.StoreRegistry;
-import dev.kapi.apiserver.storage.Storage;
-import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
-import dev.kapi.apiserver.storage.sqlite.SqliteStorage;
+import dev.kapi.apiserver.testing.BackendRegistries;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.DeleteOptions;
@@ -68,27 +62,16 @@ class DeletePropagationTest {
     @TempDir
     static Path dir;
 
-    private final List<Storage> opened = new ArrayList<>();
-    private final Map<String, StoreRegistry> backends = new java.util.HashMap<>();
+    private BackendRegistries backends;
 
     @BeforeAll
     void open() {
-        Storage etcd = EtcdStorage.connect(EtcdExtension.endpoints());
-        Storage sqlite = SqliteStorage.open(dir.resolve("gc.db"));
-        opened.add(etcd);
-        opened.add(sqlite);
-        backends.put("etcd", registry(etcd, EtcdExtension.randomPrefix()));
-        backends.put("sqlite", registry(sqlite, "/registry"));
-    }
-
-    private static StoreRegistry registry(Storage storage, String prefix) {
-        return new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
-                new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
+        backends = BackendRegistries.open(dir, "gc.db");
     }
 
     @AfterAll
     void close() {
-        opened.forEach(Storage::close);
+        backends.close();
     }
 
     Stream<Arguments> cases() {

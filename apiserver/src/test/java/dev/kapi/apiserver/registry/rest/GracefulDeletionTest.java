@@ -2,14 +2,8 @@ package dev.kapi.apiserver.registry.rest;
 
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.api.StatusError;
-import dev.kapi.apiserver.registry.BuiltInResources;
-import dev.kapi.apiserver.registry.RegistryContext;
-import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.Store;
-import dev.kapi.apiserver.registry.StoreRegistry;
-import dev.kapi.apiserver.storage.Storage;
-import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
-import dev.kapi.apiserver.storage.sqlite.SqliteStorage;
+import dev.kapi.apiserver.testing.BackendRegistries;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -27,7 +21,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -54,27 +47,16 @@ class GracefulDeletionTest {
     @TempDir
     static Path dir;
 
-    private final List<Storage> opened = new ArrayList<>();
-    private final Map<String, StoreRegistry> backends = new HashMap<>();
+    private BackendRegistries backends;
 
     @BeforeAll
     void open() {
-        Storage etcd = EtcdStorage.connect(EtcdExtension.endpoints());
-        Storage sqlite = SqliteStorage.open(dir.resolve("grace.db"));
-        opened.add(etcd);
-        opened.add(sqlite);
-        backends.put("etcd", registry(etcd, EtcdExtension.randomPrefix()));
-        backends.put("sqlite", registry(sqlite, "/registry"));
-    }
-
-    private static StoreRegistry registry(Storage storage, String prefix) {
-        return new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
-                new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
+        backends = BackendRegistries.open(dir, "grace.db");
     }
 
     @AfterAll
     void close() {
-        opened.forEach(Storage::close);
+        backends.close();
     }
 
     @ParameterizedTest
