@@ -137,6 +137,7 @@ class WorkloadsKubectlIT {
                 + " (the node runs no processes; this output is simulated)\n");
         assertThat(ok("-n", NS, "exec", "-i", pod, "--", "cat").out()).contains("cat did not run");
         assertThat(ok("-n", NS, "attach", pod).out()).contains("there is nothing to attach to");
+        followedLogEndsWhenThePodGoes(pod);
 
         ok("-n", NS, "delete", "deployment", "web");
         until(30, String::isEmpty, "-n", NS, "get", "replicasets", "-o", "jsonpath={.items[*].metadata.name}");
@@ -168,6 +169,23 @@ class WorkloadsKubectlIT {
             try (var files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
+        }
+    }
+
+    /** {@code kubectl logs -f} prints the line at once and follows, as a kubelet's stream, until the pod goes. */
+    private static void followedLogEndsWhenThePodGoes(String pod) throws Exception {
+        Process follow = kubectl.start("-n", NS, "logs", "-f", pod);
+        try {
+            var out = new java.io.BufferedReader(new java.io.InputStreamReader(follow.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(out.readLine()).contains("simulated");
+            sleep(2_000);
+            assertThat(follow.isAlive()).as("still following").isTrue();
+            ok("-n", NS, "delete", "pod", pod, "--wait=false");
+            assertThat(follow.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)).as("ended with the pod").isTrue();
+            assertThat(follow.exitValue()).isZero();
+        } finally {
+            follow.destroyForcibly();
         }
     }
 

@@ -22,7 +22,8 @@ import java.util.Map;
  * which Kapi's kubelet stand-in runs; only the annotation of the Node object is read here). {@code pods/log}
  * answers one line that says the container is simulated, honouring {@code tailLines}, {@code limitBytes},
  * {@code timestamps} (the kubelet's fixed-width RFC 3339 stamp), {@code sinceSeconds} and {@code sinceTime}; a
- * {@code follow} ends after that line. A container not started yet and {@code previous} get the kubelet's 400s.
+ * {@code follow} of a running container stays open after that line until the container stops, the pod goes or the
+ * client leaves. A container not started yet and {@code previous} get the kubelet's 400s.
  * {@code portforward}, and {@code exec} and {@code attach} over SPDY, are refused with a 400 saying that the node
  * runs no processes ({@link SimulatedExec} serves them over WebSocket).
  */
@@ -30,6 +31,10 @@ final class SimulatedPodStreams {
 
     /** The annotation that marks a simulated node (the same as the controllers' {@code SimulatedNode}). */
     static final String ANNOTATION = "kapi.dev/simulated-node";
+    /** How often a followed log checks whether its container still runs. */
+    static final java.time.Duration FOLLOW_CHECK = java.time.Duration.ofSeconds(1);
+    /** The longest a followed log stays open (kube-apiserver's --min-request-timeout is 30 minutes). */
+    static final java.time.Duration FOLLOW_LIMIT = java.time.Duration.ofHours(1);
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSSXXX").withZone(ZoneOffset.UTC);
 
@@ -95,8 +100,63 @@ final class SimulatedPodStreams {
         int length = limit != null && limit >= 0 && limit < body.length ? limit.intValue() : body.length;
         scope.response().setStatus(200);
         scope.response().setContentType("text/plain");
+        if ("true".equals(scope.param("follow")) && what.equals("is running")) {
+            follow(scope, pod, name, body, length);
+            return;
+        }
         scope.response().getOutputStream().write(body, 0, length);
         scope.response().flushBuffer();
+    }
+
+    /**
+     * {@code follow} of a running container: as a kubelet's, the stream stays open after the line (with nothing
+     * more to say) until the container stops running, the pod is gone or replaced, or the client leaves; checked
+     * every {@link #FOLLOW_CHECK}. The stream frames its own chunks, so that the line reaches the client at once
+     * ({@link StreamingConnection}).
+     */
+    private static void follow(RequestScope scope, Pod pod, String container, byte[] body, int length)
+            throws IOException {
+        var response = scope.response();
+        boolean framed = StreamingConnection.frameChunksOurselves(response);
+        StreamingConnection.keepOpenUntil(scope.request(), System.currentTimeMillis() + FOLLOW_LIMIT.toMillis());
+        var out = response.getOutputStream();
+        if (length > 0) {
+            out.write(framed ? StreamingConnection.chunk(body, length) : java.util.Arrays.copyOf(body, length));
+        }
+        response.flushBuffer();
+        Thread following = Thread.currentThread();
+        java.util.concurrent.atomic.AtomicBoolean left = new java.util.concurrent.atomic.AtomicBoolean();
+        StreamingConnection.onClientClose(scope.request(), () -> {
+            left.set(true);
+            following.interrupt();
+        });
+        long end = System.nanoTime() + FOLLOW_LIMIT.toNanos();
+        while (!left.get() && System.nanoTime() < end && stillRunning(scope, pod, container)) {
+            try {
+                Thread.sleep(FOLLOW_CHECK);
+            } catch (InterruptedException e) {
+                break; // the client left
+            }
+        }
+        Thread.interrupted(); // a late close notice must not fail the last write
+        if (framed && !left.get()) {
+            out.write(StreamingConnection.LAST_CHUNK);
+            response.flushBuffer();
+        }
+    }
+
+    /** Whether the pod (the same one) is not being deleted and its container still runs. */
+    private static boolean stillRunning(RequestScope scope, Pod pod, String container) {
+        Pod now;
+        try {
+            now = (Pod) scope.store().get(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+        } catch (StatusError e) {
+            return false; // gone (or storage unreachable): the stream ends, as when a kubelet's container goes
+        }
+        ContainerStatus status = status(now.getStatus(), container);
+        return pod.getMetadata().getUid().equals(now.getMetadata().getUid())
+                && now.getMetadata().getDeletionTimestamp() == null && status != null && status.getState() != null
+                && status.getState().getRunning() != null;
     }
 
     private static ContainerStatus status(PodStatus status, String container) {

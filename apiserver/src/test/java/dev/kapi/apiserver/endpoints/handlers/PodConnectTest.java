@@ -58,6 +58,7 @@ class PodConnectTest {
 
     private EtcdStorage storage;
     private ResourceDispatcher dispatcher;
+    private Store<Pod> pods;
 
     @BeforeAll
     void start() {
@@ -65,7 +66,7 @@ class PodConnectTest {
         String prefix = EtcdExtension.randomPrefix();
         StoreRegistry stores = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
                 new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
-        Store<Pod> pods = stores.find("", "v1", "pods", Pod.class).orElseThrow();
+        pods = stores.find("", "v1", "pods", Pod.class).orElseThrow();
         Writes.create(pods, "ns", pod("pending", null, "c"));
         Writes.create(pods, "ns", pod("two", null, "a", "b"));
         Writes.create(pods, "ns", pod("on-n1", "n1", "c"));
@@ -83,22 +84,15 @@ class PodConnectTest {
         Writes.create(pods, "ns", pod("sim-waiting", "sim", "c"));
         Writes.create(pods, "ns", pod("on-sim", "sim", "c"));
         Writes.create(pods, "ns", pod("sim-two", "sim", "a", "b"));
-        for (String name : List.of("on-sim", "sim-two")) {
-            Writes.update(pods, "ns", name, "status", p -> {
-                p.getStatus().setPhase("Running");
-                p.getStatus().setContainerStatuses(p.getSpec().getContainers().stream().map(c ->
-                        new ContainerStatusBuilder().withName(c.getName()).withImage("nginx").withReady(true)
-                                .withRestartCount(0).withNewState().withNewRunning().withStartedAt(STARTED)
-                                .endRunning().endState().build()).toList());
-                if (name.equals("sim-two")) {
-                    p.getStatus().getContainerStatuses().get(1).getState().setRunning(null);
-                    p.getStatus().getContainerStatuses().get(1).getState().setTerminated(
-                            new ContainerStateTerminatedBuilder().withExitCode(0).withReason("Completed")
-                                    .withFinishedAt(STARTED).build());
-                }
-                return p;
-            });
-        }
+        running("on-sim");
+        running("sim-two");
+        Writes.update(pods, "ns", "sim-two", "status", p -> {
+            p.getStatus().getContainerStatuses().get(1).getState().setRunning(null);
+            p.getStatus().getContainerStatuses().get(1).getState().setTerminated(
+                    new ContainerStateTerminatedBuilder().withExitCode(0).withReason("Completed")
+                            .withFinishedAt(STARTED).build());
+            return p;
+        });
         Writes.create(stores.find("", "v1", "services", Service.class).orElseThrow(), "ns",
                 new ServiceBuilder().withNewMetadata().withName("svc").endMetadata().withNewSpec().addNewPort()
                         .withPort(80).endPort().endSpec().build());
@@ -175,7 +169,8 @@ class PodConnectTest {
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource(delimiter = '|', value = {
             "GET|pods/on-sim/log|200|" + RUNNING,
-            "GET|pods/on-sim/log?container=c&follow=true|200|" + RUNNING,
+            "GET|pods/sim-two/log?container=b&follow=true|200|kapi simulated node: container b of pod ns/sim-two"
+                    + " exited with code 0 (Completed) (no real process; logs are simulated)",
             "GET|pods/on-sim/log?timestamps=true|200|2026-01-02T03:04:05.000000000Z " + RUNNING,
             "GET|pods/on-sim/log?tailLines=0|200|",
             "GET|pods/on-sim/log?tailLines=10|200|" + RUNNING,
@@ -209,6 +204,33 @@ class PodConnectTest {
         assertThat(status.path("message").asString()).isEqualTo(expected);
     }
 
+    /** follow of a running container stays open after its line until the container stops, as a kubelet's does. */
+    @Test
+    void aFollowedLogOfARunningContainerEndsWhenItStops() throws Exception {
+        Writes.create(pods, "ns", pod("followed", "sim", "c"));
+        running("followed");
+        var answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return send("GET", "/api/v1/namespaces/ns/pods/followed/log?follow=true");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(2_500);
+        assertThat(answer).as("still following a running container").isNotDone();
+        Writes.update(pods, "ns", "followed", "status", p -> {
+            p.getStatus().getContainerStatuses().getFirst().getState().setRunning(null);
+            p.getStatus().getContainerStatuses().getFirst().getState().setTerminated(
+                    new ContainerStateTerminatedBuilder().withExitCode(0).withReason("Completed")
+                            .withFinishedAt(STARTED).build());
+            return p;
+        });
+        MockHttpServletResponse res = answer.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(res.getStatus()).isEqualTo(200);
+        assertThat(res.getContentAsString()).isEqualTo("kapi simulated node: container c of pod ns/followed is running"
+                + " (no real process; logs are simulated)\n");
+    }
+
     @Test
     void theControllersAndThisLayerReadOneAnnotation() {
         assertThat(SimulatedPodStreams.ANNOTATION).isEqualTo(SimulatedNode.ANNOTATION);
@@ -231,6 +253,18 @@ class PodConnectTest {
             Responses.writeError(res, e);
         }
         return res;
+    }
+
+    /** The pod's containers all running, as the simulated kubelet reports them. */
+    private void running(String name) {
+        Writes.update(pods, "ns", name, "status", p -> {
+            p.getStatus().setPhase("Running");
+            p.getStatus().setContainerStatuses(p.getSpec().getContainers().stream().map(c ->
+                    new ContainerStatusBuilder().withName(c.getName()).withImage("nginx").withReady(true)
+                            .withRestartCount(0).withNewState().withNewRunning().withStartedAt(STARTED)
+                            .endRunning().endState().build()).toList());
+            return p;
+        });
     }
 
     private static Pod pod(String name, String node, String... containers) {
