@@ -4,6 +4,9 @@ import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * What a group of controllers is built from: the registry's stores (reads an informer cannot answer), the
@@ -36,5 +39,23 @@ public record ControllerContext(StoreRegistry stores, WritePipeline writes, Shar
     /** Whether {@code --controllers} selects the controller of this kube name. */
     public boolean enabled(String controller) {
         return selection.enabled(controller);
+    }
+
+    /** A controller of a group, by its kube name, built only when asked for (its informers with it). */
+    public record Candidate(String name, Supplier<? extends Controller> build) {
+    }
+
+    /**
+     * The candidates {@code --controllers} selects, built in order; the others are never built, so that the
+     * informers only they would use are never started.
+     */
+    public List<Controller> selected(Candidate... candidates) {
+        List<Controller> built = new ArrayList<>();
+        for (Candidate c : candidates) {
+            if (enabled(c.name())) {
+                built.add(c.build().get());
+            }
+        }
+        return built;
     }
 }

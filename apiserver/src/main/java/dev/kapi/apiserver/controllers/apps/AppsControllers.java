@@ -2,6 +2,7 @@ package dev.kapi.apiserver.controllers.apps;
 
 import dev.kapi.apiserver.controllers.Controller;
 import dev.kapi.apiserver.controllers.ControllerContext;
+import dev.kapi.apiserver.controllers.ControllerContext.Candidate;
 import dev.kapi.apiserver.controllers.EventRecorder;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.rest.SystemUsers;
@@ -39,32 +40,40 @@ public final class AppsControllers {
             return List.of();
         }
         var informers = context.informers();
-        var pods = informers.of("", "v1", "pods", Pod.class);
         Store<Pod> podStore = informers.store("", "v1", "pods", Pod.class);
         Store<Event> events = informers.store("", "v1", "events", Event.class);
         Store<Deployment> deploymentStore = informers.store("apps", "v1", "deployments", Deployment.class);
         var deploymentUser = SystemUsers.controller("deployment-controller");
-        return List.of(
-                new ReplicaSetController<>(ReplicaKind.replicaSets(context), pods, podStore, context.writes(), events),
-                new ReplicaSetController<>(ReplicaKind.replicationControllers(context), pods, podStore,
-                        context.writes(), events),
-                new DeploymentController(informers.of("apps", "v1", "deployments", Deployment.class),
-                        informers.of("apps", "v1", "replicasets", ReplicaSet.class), pods, deploymentStore,
+        return context.selected(
+                new Candidate("replicaset-controller", () -> new ReplicaSetController<>(
+                        ReplicaKind.replicaSets(context), pods(context), podStore, context.writes(), events)),
+                new Candidate("replicationcontroller-controller", () -> new ReplicaSetController<>(
+                        ReplicaKind.replicationControllers(context), pods(context), podStore, context.writes(),
+                        events)),
+                new Candidate("deployment-controller", () -> new DeploymentController(
+                        informers.of("apps", "v1", "deployments", Deployment.class),
+                        informers.of("apps", "v1", "replicasets", ReplicaSet.class), pods(context), deploymentStore,
                         new ReplicaSetWrites(informers.store("apps", "v1", "replicasets", ReplicaSet.class),
                                 deploymentStore, context.writes(), deploymentUser),
                         EventRecorder.builder(context.writes(), events, deploymentUser, "deployment-controller")
-                                .about("apps/v1", "Deployment").build()),
-                new StatefulSetController(informers.of("apps", "v1", "statefulsets", StatefulSet.class), pods,
+                                .about("apps/v1", "Deployment").build())),
+                new Candidate("statefulset-controller", () -> new StatefulSetController(
+                        informers.of("apps", "v1", "statefulsets", StatefulSet.class), pods(context),
                         informers.of("apps", "v1", "controllerrevisions", ControllerRevision.class),
                         informers.store("apps", "v1", "statefulsets", StatefulSet.class), podStore,
                         informers.store("apps", "v1", "controllerrevisions", ControllerRevision.class),
                         informers.store("", "v1", "persistentvolumeclaims", PersistentVolumeClaim.class), events,
-                        context.writes()),
-                new DaemonSetController(informers.of("apps", "v1", "daemonsets", DaemonSet.class), pods,
+                        context.writes())),
+                new Candidate("daemonset-controller", () -> new DaemonSetController(
+                        informers.of("apps", "v1", "daemonsets", DaemonSet.class), pods(context),
                         informers.of("", "v1", "nodes", Node.class),
                         informers.of("apps", "v1", "controllerrevisions", ControllerRevision.class),
                         informers.store("apps", "v1", "daemonsets", DaemonSet.class), podStore,
                         informers.store("apps", "v1", "controllerrevisions", ControllerRevision.class), events,
-                        context.writes()));
+                        context.writes())));
+    }
+
+    private static dev.kapi.apiserver.registry.informer.Informer<Pod> pods(ControllerContext context) {
+        return context.informers().of("", "v1", "pods", Pod.class);
     }
 }

@@ -2,6 +2,7 @@ package dev.kapi.apiserver.controllers.autoscaling;
 
 import dev.kapi.apiserver.controllers.Controller;
 import dev.kapi.apiserver.controllers.ControllerContext;
+import dev.kapi.apiserver.controllers.ControllerContext.Candidate;
 import dev.kapi.apiserver.controllers.EventRecorder;
 import dev.kapi.apiserver.controllers.SharedInformers;
 import io.fabric8.kubernetes.api.model.Event;
@@ -34,12 +35,13 @@ public final class AutoscalingControllers {
     public static List<Controller> create(ControllerContext context, Duration syncPeriod,
                                           Duration downscaleStabilization, Clock clock) {
         SharedInformers informers = context.informers();
-        return List.of(new HorizontalPodAutoscalerController(
+        return context.selected(new Candidate(HorizontalPodAutoscalerController.NAME,
+                () -> new HorizontalPodAutoscalerController(
                 informers.of("autoscaling", "v2", "horizontalpodautoscalers", HorizontalPodAutoscaler.class),
                 informers.of("", "v1", "pods", Pod.class), informers.of("", "v1", "nodes", Node.class),
                 informers.store("autoscaling", "v2", "horizontalpodautoscalers", HorizontalPodAutoscaler.class),
                 new ScaleTargets(context.stores(), context.writes()), context.writes(),
-                events(context, clock), syncPeriod, downscaleStabilization, clock));
+                events(context, clock), syncPeriod, downscaleStabilization, clock)));
     }
 
     /** The HPA controller's Events on HPAs: a repeat raises the count of the last one. */

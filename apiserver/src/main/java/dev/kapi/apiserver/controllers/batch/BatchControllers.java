@@ -2,6 +2,7 @@ package dev.kapi.apiserver.controllers.batch;
 
 import dev.kapi.apiserver.controllers.Controller;
 import dev.kapi.apiserver.controllers.ControllerContext;
+import dev.kapi.apiserver.controllers.ControllerContext.Candidate;
 import dev.kapi.apiserver.controllers.EventRecorder;
 import dev.kapi.apiserver.registry.informer.Informer;
 import dev.kapi.apiserver.registry.rest.SystemUsers;
@@ -13,6 +14,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * kube-controller-manager's batch controllers: the job controller ({@code job-controller}), the
@@ -42,17 +44,19 @@ public final class BatchControllers {
     /** With a clock of the test's and a shorter pod failure back-off. */
     static List<Controller> create(ControllerContext context, Clock clock, Duration podFailureBackoff) {
         var informers = context.informers();
-        Informer<Job> jobs = informers.of("batch", "v1", "jobs", Job.class);
-        Informer<Pod> pods = informers.of("", "v1", "pods", Pod.class);
-        JobWrites jobWrites = new JobWrites(context.writes(), informers.store("batch", "v1", "jobs", Job.class),
-                informers.store("", "v1", "pods", Pod.class), SystemUsers.controller(JobController.NAME),
-                events(context, JobController.NAME, "Job"));
-        return List.of(new JobController(jobs, pods, jobWrites, clock, podFailureBackoff, MAX_POD_FAILURE_BACKOFF),
-                new TtlAfterFinishedController(jobs, informers.store("batch", "v1", "jobs", Job.class),
-                        context.writes(), clock),
-                new CronJobController(informers.of("batch", "v1", "cronjobs", CronJob.class), jobs,
+        Supplier<Informer<Job>> jobs = () -> informers.of("batch", "v1", "jobs", Job.class);
+        return context.selected(
+                new Candidate(JobController.NAME, () -> new JobController(jobs.get(),
+                        informers.of("", "v1", "pods", Pod.class), new JobWrites(context.writes(),
+                        informers.store("batch", "v1", "jobs", Job.class), informers.store("", "v1", "pods", Pod.class),
+                        SystemUsers.controller(JobController.NAME), events(context, JobController.NAME, "Job")),
+                        clock, podFailureBackoff, MAX_POD_FAILURE_BACKOFF)),
+                new Candidate(TtlAfterFinishedController.NAME, () -> new TtlAfterFinishedController(jobs.get(),
+                        informers.store("batch", "v1", "jobs", Job.class), context.writes(), clock)),
+                new Candidate(CronJobController.NAME, () -> new CronJobController(
+                        informers.of("batch", "v1", "cronjobs", CronJob.class), jobs.get(),
                         informers.store("batch", "v1", "cronjobs", CronJob.class),
                         informers.store("batch", "v1", "jobs", Job.class), context.writes(), clock,
-                        events(context, CronJobController.NAME, "CronJob")));
+                        events(context, CronJobController.NAME, "CronJob"))));
     }
 }

@@ -2,6 +2,8 @@ package dev.kapi.apiserver.controllers.endpoints;
 
 import dev.kapi.apiserver.controllers.Controller;
 import dev.kapi.apiserver.controllers.ControllerContext;
+import dev.kapi.apiserver.registry.informer.Informer;
+import dev.kapi.apiserver.controllers.ControllerContext.Candidate;
 import dev.kapi.apiserver.controllers.SharedInformers;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Endpoints;
@@ -37,18 +39,22 @@ public final class EndpointsControllers {
      */
     public static List<Controller> create(ControllerContext context, Supplier<String> rootCaPem) {
         SharedInformers informers = context.informers();
-        var services = informers.of("", "v1", "services", Service.class);
-        var pods = informers.of("", "v1", "pods", Pod.class);
-        List<Controller> all = new ArrayList<>();
-        all.add(new EndpointsController(services, pods, informers.of("", "v1", "endpoints", Endpoints.class),
-                informers.store("", "v1", "endpoints", Endpoints.class), context.writes()));
-        all.add(new EndpointSliceController(services, pods, informers.of("", "v1", "nodes", Node.class),
-                informers.of("discovery.k8s.io", "v1", "endpointslices", EndpointSlice.class),
-                informers.store("discovery.k8s.io", "v1", "endpointslices", EndpointSlice.class), context.writes()));
+        Supplier<Informer<Service>> services = () -> informers.of("", "v1", "services", Service.class);
+        Supplier<Informer<Pod>> pods = () -> informers.of("", "v1", "pods", Pod.class);
+        List<Controller> all = new ArrayList<>(context.selected(
+                new Candidate(EndpointsController.NAME, () -> new EndpointsController(services.get(), pods.get(),
+                        informers.of("", "v1", "endpoints", Endpoints.class),
+                        informers.store("", "v1", "endpoints", Endpoints.class), context.writes())),
+                new Candidate(EndpointSliceController.NAME, () -> new EndpointSliceController(services.get(),
+                        pods.get(), informers.of("", "v1", "nodes", Node.class),
+                        informers.of("discovery.k8s.io", "v1", "endpointslices", EndpointSlice.class),
+                        informers.store("discovery.k8s.io", "v1", "endpointslices", EndpointSlice.class),
+                        context.writes()))));
         if (rootCaPem != null) {
-            all.add(new RootCaPublisher(informers.of("", "v1", "namespaces", Namespace.class),
+            all.addAll(context.selected(new Candidate(RootCaPublisher.NAME, () -> new RootCaPublisher(
+                    informers.of("", "v1", "namespaces", Namespace.class),
                     informers.of("", "v1", "configmaps", ConfigMap.class),
-                    informers.store("", "v1", "configmaps", ConfigMap.class), context.writes(), rootCaPem));
+                    informers.store("", "v1", "configmaps", ConfigMap.class), context.writes(), rootCaPem))));
         }
         return all;
     }

@@ -3,6 +3,7 @@ package dev.kapi.apiserver.controllers.scheduler;
 import dev.kapi.apiserver.authn.UserInfo;
 import dev.kapi.apiserver.controllers.Controller;
 import dev.kapi.apiserver.controllers.ControllerContext;
+import dev.kapi.apiserver.controllers.ControllerContext.Candidate;
 import dev.kapi.apiserver.controllers.SharedInformers;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
@@ -37,12 +38,12 @@ public final class SchedulerControllers {
         SharedInformers informers = context.informers();
         SchedulingRecorder recorder = new SchedulingRecorder(context.writes(), informers.store("", "v1", "pods",
                 Pod.class), informers.store("events.k8s.io", "v1", "events", Event.class));
-        return List.of(new Scheduler(informers.of("", "v1", "pods", Pod.class),
+        return context.selected(new Candidate("kube-scheduler", () -> new Scheduler(informers.of("", "v1", "pods", Pod.class),
                 informers.of("", "v1", "nodes", Node.class), informers.of("", "v1", "namespaces", Namespace.class),
                 new SpreadSelectors(informers.of("", "v1", "services", Service.class),
                         informers.of("", "v1", "replicationcontrollers", ReplicationController.class),
                         informers.of("apps", "v1", "replicasets", ReplicaSet.class),
                         informers.of("apps", "v1", "statefulsets", StatefulSet.class)),
-                informers.store("", "v1", "pods", Pod.class), context.writes(), recorder));
+                informers.store("", "v1", "pods", Pod.class), context.writes(), recorder)));
     }
 }
