@@ -11,14 +11,12 @@ import dev.kapi.apiserver.registry.rest.WritePipeline;
 import io.fabric8.kubernetes.api.model.APIService;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.flowcontrol.v1.FlowSchema;
 import io.fabric8.kubernetes.api.model.flowcontrol.v1.PriorityLevelConfiguration;
 import dev.kapi.apiserver.registry.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +28,9 @@ import java.util.List;
  *     serving of custom resources, the APIService registration and the FlowSchema status controllers;
  * <li>kube-controller-manager's ({@link KubeControllers}: namespace, service account, ClusterRole aggregation,
  *     disruption, resource quota, garbage collector, the workload controllers...), those {@code --controllers}
- *     selects, only on the replica that holds the {@code kube-system/kube-controller-manager} Lease
- *     ({@link LeaderElector}; without election, on this replica from the start).
+ *     selects, only on the replica that holds the {@code kube-system/kube-controller-manager} Lease, and the
+ *     scheduler only on the one that holds {@code kube-system/kube-scheduler} ({@link ElectedControllers};
+ *     without election, all on this replica from the start).
  * </ul>
  * They are clients of the registry: they read through informers and write through the {@link WritePipeline}
  * under their own identities, so admission sees their writes. Nothing in the request path calls them.
@@ -49,16 +48,13 @@ public final class ControllerManager implements AutoCloseable {
     /** How long {@link #start} waits for the custom resources of stored CRDs to be served. */
     static final Duration CRD_SYNC_WAIT = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(ControllerManager.class);
+    private static final String SCHEDULER = "kube-scheduler";
 
     private final List<Informer<?>> informers = new ArrayList<>();
     private final List<Controller> controllers;
     private final Informer<CustomResourceDefinition> crds;
-    private final StoreRegistry stores;
-    private final WritePipeline writes;
-    private final ControllerSettings settings;
-    private final LeaderElector elector;
-    private KubeControllers term; // guarded by this
-    private boolean closed; // guarded by this
+    /** kube-controller-manager's controllers, and the scheduler under a Lease of its own (when selected). */
+    private final List<ElectedControllers> components = new ArrayList<>();
 
     /** Every default controller, no leader election: a controller's tests. */
     public ControllerManager(StoreRegistry stores, WritePipeline writes) {
@@ -66,9 +62,6 @@ public final class ControllerManager implements AutoCloseable {
     }
 
     public ControllerManager(StoreRegistry stores, WritePipeline writes, ControllerSettings settings) {
-        this.stores = stores;
-        this.writes = writes;
-        this.settings = settings;
         Store<CustomResourceDefinition> crdStore = stores.find(ApiExtensionsResources.GROUP, "v1",
                 "customresourcedefinitions", CustomResourceDefinition.class).orElseThrow();
         this.crds = informer(crdStore);
@@ -82,20 +75,17 @@ public final class ControllerManager implements AutoCloseable {
                 new FlowSchemaStatusController(informer(s), informer(stores.find(FlowControlResources.GROUP, "v1",
                         "prioritylevelconfigurations", PriorityLevelConfiguration.class).orElseThrow()), s, writes)));
         this.controllers = List.copyOf(all);
-        this.elector = settings.election().enabled()
-                ? new LeaderElector(stores.find("coordination.k8s.io", "v1", "leases", Lease.class).orElseThrow(),
-                writes, settings.election(), Clock.systemUTC(), new LeaderElector.Callbacks() {
-                    @Override
-                    public void startedLeading() {
-                        startTerm();
-                    }
-
-                    @Override
-                    public void stoppedLeading() {
-                        endTerm();
-                    }
-                })
-                : null;
+        ControllerSelection selection = settings.selection();
+        if (!settings.election().enabled()) {
+            components.add(new ElectedControllers(stores, writes, settings));
+        } else {
+            components.add(new ElectedControllers(stores, writes,
+                    settings.withSelection(selection.without(SCHEDULER))));
+            if (selection.enabled(SCHEDULER)) {
+                // kube-scheduler is a component of its own: its own Lease, its own informers; nothing else
+                components.add(new ElectedControllers(stores, writes, settings.forScheduler()));
+            }
+        }
     }
 
     private <T extends HasMetadata> Informer<T> informer(Store<T> store) {
@@ -119,11 +109,7 @@ public final class ControllerManager implements AutoCloseable {
         });
         informers.forEach(Informer::start);
         controllers.forEach(Controller::start);
-        if (elector == null) {
-            startTerm();
-        } else {
-            elector.start();
-        }
+        components.forEach(ElectedControllers::start);
         try {
             if (!crds.awaitSynced(CRD_SYNC_WAIT)) {
                 LOG.warn("custom resources not all served yet after {}: still loading customresourcedefinitions",
@@ -135,38 +121,13 @@ public final class ControllerManager implements AutoCloseable {
     }
 
     /** Whether kube-controller-manager's controllers run on this replica now. */
-    public synchronized boolean leading() {
-        return term != null;
-    }
-
-    private synchronized void startTerm() {
-        if (closed || term != null) {
-            return;
-        }
-        term = new KubeControllers(stores, writes, settings);
-        term.start();
-    }
-
-    private void endTerm() {
-        KubeControllers ending;
-        synchronized (this) {
-            ending = term;
-            term = null;
-        }
-        if (ending != null) {
-            ending.close();
-        }
+    public boolean leading() {
+        return components.getFirst().leading();
     }
 
     @Override
     public void close() {
-        synchronized (this) {
-            closed = true;
-        }
-        if (elector != null) {
-            elector.close(); // ends the term and gives the Lease up
-        }
-        endTerm();
+        components.forEach(ElectedControllers::close); // each ends its term and gives its Lease up
         List<Thread> workers = new ArrayList<>();
         controllers.forEach(c -> workers.addAll(c.stop()));
         long deadline = System.nanoTime() + STOP_WAIT.toNanos();

@@ -87,6 +87,18 @@ public final class ControllerSelection {
         return new ControllerSelection(List.copyOf(entries));
     }
 
+    /** This selection without {@code name} (a canonical name): {@code -name} decides before any other entry. */
+    public ControllerSelection without(String name) {
+        List<String> less = new ArrayList<>(List.of("-" + name));
+        less.addAll(entries);
+        return new ControllerSelection(List.copyOf(less));
+    }
+
+    /** Only the controller of canonical name {@code name}. */
+    public static ControllerSelection only(String name) {
+        return new ControllerSelection(List.of(canonical(name)));
+    }
+
     private static String canonical(String name) {
         if (KNOWN.containsKey(name)) {
             return name;

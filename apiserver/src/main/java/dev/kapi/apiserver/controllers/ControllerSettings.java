@@ -32,6 +32,20 @@ public record ControllerSettings(ControllerSelection selection, LeaderElection e
         return new ControllerSettings(selection, election, simulatedNodes, simulatedJobRunTime, rootCaPem, signer);
     }
 
+    /** These settings with another {@code --controllers} selection. */
+    public ControllerSettings withSelection(ControllerSelection other) {
+        return new ControllerSettings(other, election, simulatedNodes, simulatedJobRunTime, rootCaPem, tokens);
+    }
+
+    /**
+     * The scheduler's settings: only {@code kube-scheduler}, elected on its own Lease, and none of the parts that
+     * belong to the controller manager (simulated nodes, the CA to publish, tokens to sign).
+     */
+    public ControllerSettings forScheduler() {
+        return new ControllerSettings(ControllerSelection.only("kube-scheduler"),
+                election.forLease(LeaderElection.SCHEDULER_LEASE), 0, simulatedJobRunTime, null, null);
+    }
+
     public ControllerSettings {
         if (simulatedNodes < 0) {
             throw new IllegalArgumentException("--simulated-nodes must not be negative: " + simulatedNodes);

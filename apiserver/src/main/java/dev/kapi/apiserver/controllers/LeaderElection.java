@@ -16,6 +16,8 @@ public record LeaderElection(boolean enabled, String namespace, String name, Str
 
     public static final String NAMESPACE = "kube-system";
     public static final String LEASE = "kube-controller-manager";
+    /** The scheduler's own Lease, as kube-scheduler holds it. */
+    public static final String SCHEDULER_LEASE = "kube-scheduler";
 
     /** No election: the controllers run from the start (a lone server, the tests of a controller). */
     public static final LeaderElection DISABLED = new LeaderElection(false, NAMESPACE, LEASE, "",
@@ -41,5 +43,10 @@ public record LeaderElection(boolean enabled, String namespace, String name, Str
         UUID id = port == 0 ? UUID.randomUUID()
                 : UUID.nameUUIDFromBytes((hostname + "/" + bindAddress + ":" + port).getBytes(StandardCharsets.UTF_8));
         return hostname + "_" + id;
+    }
+
+    /** The same election for another Lease of the namespace (the scheduler's). */
+    public LeaderElection forLease(String lease) {
+        return new LeaderElection(enabled, namespace, lease, identity, leaseDuration, renewDeadline, retryPeriod);
     }
 }

@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.controllers;
 
 import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.controllers.scheduler.SchedulerControllers;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.rest.OperationOptions;
 import dev.kapi.apiserver.registry.rest.SystemUsers;
@@ -30,7 +31,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * gives the Lease up (kube's ReleaseOnCancel: no holder, duration 1 s), so that another replica takes over at once.
  *
  * <p>Every write is a compare-and-swap on the resourceVersion read, through the {@link WritePipeline}, as
- * {@code system:kube-controller-manager}.
+ * {@code system:kube-controller-manager} (as {@code system:kube-scheduler} for the scheduler's Lease).
  */
 final class LeaderElector implements AutoCloseable {
 
@@ -59,7 +60,9 @@ final class LeaderElector implements AutoCloseable {
     private long observedNanos;
 
     LeaderElector(Store<Lease> leases, WritePipeline writes, LeaderElection config, Clock clock, Callbacks callbacks) {
-        this.leases = WriteScope.of(leases, config.namespace(), SystemUsers.KUBE_CONTROLLER_MANAGER);
+        this.leases = WriteScope.of(leases, config.namespace(),
+                config.name().equals(LeaderElection.SCHEDULER_LEASE) ? SchedulerControllers.USER
+                        : SystemUsers.KUBE_CONTROLLER_MANAGER);
         this.writes = writes;
         this.config = config;
         this.clock = clock;

@@ -10,6 +10,7 @@ import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
 import dev.kapi.apiserver.testing.EtcdExtension;
+import dev.kapi.apiserver.testing.Writes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,7 @@ class TokenConfigTest {
     ApplicationContextRunner runner(Path dataDir, String... properties) {
         return new ApplicationContextRunner()
                 .withBean(StoreRegistry.class, () -> stores)
+                .withBean(dev.kapi.apiserver.registry.rest.WritePipeline.class, () -> Writes.PIPELINE)
                 .withUserConfiguration(ServerOptions.class, TokenConfig.class)
                 .withPropertyValues("data-dir=" + dataDir)
                 .withPropertyValues(properties);
@@ -63,7 +65,8 @@ class TokenConfigTest {
             assertThat(ctx).hasNotFailed();
             assertThat(Files.exists(dataDir.resolve("pki/sa.key"))).isTrue();
             assertThat(ctx.getBeansOfType(TokenAuthenticator.class)).containsOnlyKeys(
-                    "serviceAccountTokenAuthenticator", "oidcTokenAuthenticator");
+                    "serviceAccountTokenAuthenticator", "legacyServiceAccountTokenAuthenticator",
+                    "oidcTokenAuthenticator");
             // without --oidc-issuer-url the OIDC authenticator is there (bean definitions never depend on flags)
             // but knows no token
             assertThat(ctx.getBean("oidcTokenAuthenticator", TokenAuthenticator.class)
@@ -90,7 +93,8 @@ class TokenConfigTest {
             assertThat(options.apiAudiences()).containsExactly("api", "vault");
             assertThat(options.maxExpiration()).isEqualTo(Duration.ofHours(48));
             assertThat(ctx.getBeansOfType(TokenAuthenticator.class)).containsOnlyKeys(
-                    "serviceAccountTokenAuthenticator", "oidcTokenAuthenticator");
+                    "serviceAccountTokenAuthenticator", "legacyServiceAccountTokenAuthenticator",
+                    "oidcTokenAuthenticator");
         });
     }
 
