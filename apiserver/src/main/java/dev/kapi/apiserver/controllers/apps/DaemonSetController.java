@@ -8,6 +8,7 @@ import dev.kapi.apiserver.controllers.WorkQueue;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.informer.EventHandler;
 import dev.kapi.apiserver.registry.informer.Informer;
+import dev.kapi.apiserver.registry.informer.KeyQueueing;
 import dev.kapi.apiserver.registry.rest.OperationOptions;
 import dev.kapi.apiserver.registry.rest.SystemUsers;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
@@ -73,7 +74,7 @@ final class DaemonSetController extends Controller {
         this.history = new ControllerHistory(revisionStore, writes, user);
         this.podControl = new PodControl(podStore, writes, user);
         this.events = EventRecorder.builder(writes, eventStore, user, NAME).about("apps/v1", "DaemonSet").build();
-        sets.addHandler(new ReplicaHandlers<>(queue::add, key -> { }));
+        sets.addHandler(new KeyQueueing<>(queue::add));
         pods.addHandler(new OwnedPodHandlers(this::ownerOf,
                 ns -> sets.cache().list(ns).stream().map(DaemonSetController::owner).toList(), new Expectations(), queue));
         nodes.addHandler(new EventHandler<>() {

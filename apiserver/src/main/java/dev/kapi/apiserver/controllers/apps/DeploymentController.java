@@ -6,6 +6,7 @@ import dev.kapi.apiserver.controllers.EventRecorder;
 import dev.kapi.apiserver.controllers.WorkQueue;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.informer.Informer;
+import dev.kapi.apiserver.registry.informer.KeyQueueing;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -50,7 +51,7 @@ final class DeploymentController extends Controller {
         this.deploymentStore = deploymentStore;
         this.writes = writes;
         this.events = events;
-        deployments.addHandler(new ReplicaHandlers<>(queue::add, key -> { }));
+        deployments.addHandler(new KeyQueueing<>(queue::add));
         replicaSets.addHandler(new DeploymentReplicaSetHandlers(this::ownerOf, deployments, queue));
         pods.addHandler(new dev.kapi.apiserver.registry.informer.EventHandler<>() {
             @Override

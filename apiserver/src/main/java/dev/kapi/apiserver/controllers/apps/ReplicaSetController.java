@@ -6,6 +6,7 @@ import dev.kapi.apiserver.controllers.EventRecorder;
 import dev.kapi.apiserver.controllers.WorkQueue;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.informer.Informer;
+import dev.kapi.apiserver.registry.informer.KeyQueueing;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -59,7 +60,7 @@ final class ReplicaSetController<T extends HasMetadata> extends Controller {
         this.podControl = new PodControl(podStore, writes, kind.user());
         this.events = EventRecorder.builder(writes, eventStore, kind.user(), kind.controller())
                 .about(kind.apiVersion(), kind.kind()).build();
-        kind.informer().addHandler(new ReplicaHandlers<>(queue::add, expectations::forget));
+        kind.informer().addHandler(new KeyQueueing<>(queue::add, expectations::forget));
         pods.addHandler(new OwnedPodHandlers((ns, ref) -> owner(ownerOf(ns, ref)),
                 ns -> kind.cachedList(ns).stream().map(ReplicaSetController::owner).toList(), expectations, queue));
     }

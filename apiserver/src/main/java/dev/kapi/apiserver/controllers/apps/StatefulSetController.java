@@ -7,6 +7,7 @@ import dev.kapi.apiserver.controllers.EventRecorder;
 import dev.kapi.apiserver.controllers.WorkQueue;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.informer.Informer;
+import dev.kapi.apiserver.registry.informer.KeyQueueing;
 import dev.kapi.apiserver.registry.rest.OperationOptions;
 import dev.kapi.apiserver.registry.rest.SystemUsers;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
@@ -70,7 +71,7 @@ final class StatefulSetController extends Controller {
         this.revisions = new ControllerHistory(revisionStore, writes, user);
         this.podControl = new PodControl(podStore, writes, user);
         this.events = EventRecorder.builder(writes, eventStore, user, NAME).about("apps/v1", "StatefulSet").build();
-        sets.addHandler(new ReplicaHandlers<>(queue::add, key -> { }));
+        sets.addHandler(new KeyQueueing<>(queue::add));
         pods.addHandler(new OwnedPodHandlers(this::ownerOf,
                 ns -> sets.cache().list(ns).stream().map(StatefulSetController::owner).toList(), new Expectations(), queue));
     }

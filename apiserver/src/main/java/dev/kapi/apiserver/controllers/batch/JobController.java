@@ -5,6 +5,7 @@ import dev.kapi.apiserver.controllers.Controller;
 import dev.kapi.apiserver.controllers.WorkQueue;
 import dev.kapi.apiserver.registry.informer.EventHandler;
 import dev.kapi.apiserver.registry.informer.Informer;
+import dev.kapi.apiserver.registry.informer.KeyQueueing;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -49,22 +50,7 @@ final class JobController extends Controller {
         this.writes = writes;
         this.clock = clock;
         this.backoff = new JobBackoff(podFailureBackoff, maxPodFailureBackoff);
-        jobs.addHandler(new EventHandler<>() {
-            @Override
-            public void onAdd(Job job) {
-                queue.add(Owners.key(job));
-            }
-
-            @Override
-            public void onUpdate(Job old, Job job) {
-                queue.add(Owners.key(job));
-            }
-
-            @Override
-            public void onDelete(Job job) {
-                queue.add(Owners.key(job));
-            }
-        });
+        jobs.addHandler(new KeyQueueing<>(queue::add));
         pods.addHandler(new EventHandler<>() {
             @Override
             public void onAdd(Pod pod) {

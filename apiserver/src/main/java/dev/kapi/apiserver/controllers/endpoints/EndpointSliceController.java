@@ -8,6 +8,7 @@ import dev.kapi.apiserver.registry.ListParams;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.informer.EventHandler;
 import dev.kapi.apiserver.registry.informer.Informer;
+import dev.kapi.apiserver.registry.informer.KeyQueueing;
 import dev.kapi.apiserver.registry.rest.OperationOptions;
 import dev.kapi.apiserver.registry.rest.SystemUsers;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
@@ -59,7 +60,7 @@ final class EndpointSliceController extends Controller {
         this.nodes = nodes;
         this.store = store;
         this.writes = writes;
-        services.addHandler(new ServiceEvents(queue, null));
+        services.addHandler(new KeyQueueing<>(queue::add));
         pods.addHandler(new PodEvents(services, queue));
         slices.addHandler(new EventHandler<>() {
             @Override

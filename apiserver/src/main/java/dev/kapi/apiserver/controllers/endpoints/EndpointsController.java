@@ -8,6 +8,7 @@ import dev.kapi.apiserver.controllers.WorkQueue;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.informer.EventHandler;
 import dev.kapi.apiserver.registry.informer.Informer;
+import dev.kapi.apiserver.registry.informer.KeyQueueing;
 import dev.kapi.apiserver.registry.informer.InformerCache;
 import dev.kapi.apiserver.registry.rest.OperationOptions;
 import dev.kapi.apiserver.registry.rest.SystemUsers;
@@ -69,7 +70,7 @@ final class EndpointsController extends Controller {
         this.endpoints = endpoints;
         this.scope = WriteScope.of(store, null, USER);
         this.writes = writes;
-        services.addHandler(new ServiceEvents(queue, deletedServices));
+        services.addHandler(new KeyQueueing<>(queue::add, deletedServices::add));
         pods.addHandler(new PodEvents(services, queue));
         endpoints.addHandler(new EventHandler<>() {
             @Override
