@@ -95,21 +95,29 @@ public final class WebhookClient {
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout)
                 .header("Content-Type", "application/json").header("Accept", "application/json, */*")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        CompletableFuture<HttpResponse<byte[]>> call = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
-        HttpResponse<byte[]> response;
-        try {
-            response = call.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            call.cancel(true);
-            throw new CallFailed("Post \"" + uri + "\": " + deadlineText, false);
-        } catch (InterruptedException e) {
-            call.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new CallFailed("Post \"" + uri + "\": context canceled", false);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            String why = cause instanceof HttpTimeoutException ? deadlineText : transportError(uri, cause);
-            throw new CallFailed("Post \"" + uri + "\": " + why, false);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        HttpResponse<byte[]> response = null;
+        for (int attempt = 1; response == null; attempt++) {
+            CompletableFuture<HttpResponse<byte[]>> call = http.sendAsync(request,
+                    HttpResponse.BodyHandlers.ofByteArray());
+            try {
+                response = call.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                call.cancel(true);
+                throw new CallFailed("Post \"" + uri + "\": " + deadlineText, false);
+            } catch (InterruptedException e) {
+                call.cancel(true);
+                Thread.currentThread().interrupt();
+                throw new CallFailed("Post \"" + uri + "\": context canceled", false);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                String why = cause instanceof HttpTimeoutException ? deadlineText : transportError(uri, cause);
+                // as Go's transport, a call whose pooled connection the server had closed (no answer byte read)
+                // is tried once more on a new connection: a webhook that went away then reads as refused
+                if (!(attempt == 1 && why.equals("EOF"))) {
+                    throw new CallFailed("Post \"" + uri + "\": " + why, false);
+                }
+            }
         }
         if (response.statusCode() / 100 != 2) {
             throw new CallFailed(httpError(response.statusCode(), response.body(),

@@ -152,6 +152,12 @@ class WorkloadsFabric8IT {
         await().atMost(Duration.ofSeconds(30)).until(() -> client.pods().inNamespace(NS).withName("ready").get() == null);
     }
 
+    /** Whether the Deployment's status is of its current spec (the controller saw its latest generation). */
+    private static boolean observed(Deployment d) {
+        return d.getStatus() != null && d.getStatus().getObservedGeneration() != null
+                && d.getStatus().getObservedGeneration() >= d.getMetadata().getGeneration();
+    }
+
     @Test
     void deploymentWaitUntilReadyScaleRollAndUndo() {
         client.apps().deployments().inNamespace(NS).resource(deployment("web", 2)).create();
@@ -167,7 +173,8 @@ class WorkloadsFabric8IT {
                 && Integer.valueOf(3).equals(d.getStatus().getReadyReplicas()), 60, TimeUnit.SECONDS);
 
         client.apps().deployments().inNamespace(NS).withName("web").rolling().updateImage("nginx:1.28");
-        client.apps().deployments().inNamespace(NS).withName("web").waitUntilCondition(d -> d.getStatus() != null
+        // the status of before the update already reads 3/3/3: wait until the controller has seen the new template
+        client.apps().deployments().inNamespace(NS).withName("web").waitUntilCondition(d -> observed(d)
                 && Integer.valueOf(3).equals(d.getStatus().getUpdatedReplicas())
                 && Integer.valueOf(3).equals(d.getStatus().getAvailableReplicas())
                 && d.getStatus().getReplicas() == 3, 90, TimeUnit.SECONDS);
@@ -181,7 +188,7 @@ class WorkloadsFabric8IT {
                 && k.getCode() == 409).until(() -> client.apps().deployments().inNamespace(NS).withName("web")
                 .rolling().undo() != null);
         client.apps().deployments().inNamespace(NS).withName("web").waitUntilCondition(d -> d.getSpec().getTemplate()
-                .getSpec().getContainers().get(0).getImage().equals("nginx:1.27") && d.getStatus() != null
+                .getSpec().getContainers().get(0).getImage().equals("nginx:1.27") && observed(d)
                 && Integer.valueOf(3).equals(d.getStatus().getUpdatedReplicas())
                 && Integer.valueOf(3).equals(d.getStatus().getAvailableReplicas()), 90, TimeUnit.SECONDS);
 

@@ -49,6 +49,31 @@ class WebhookClientTest {
         assertThat(client.httpClient(server.caBundle(), "127.0.0.1")).isNotSameAs(first);
     }
 
+    /**
+     * A webhook that went away reads as refused, as with client-go, even when the call went to a pooled connection
+     * the webhook closed without an answer (Go's transport tries such a call again on a new connection): here the
+     * webhook stops listening and hangs up on the second call, which the retry then finds refused.
+     */
+    @Test
+    void aCallWhosePooledConnectionWasClosedIsTriedOnceMore() throws Exception {
+        AdmissionWebhookServer gone = new AdmissionWebhookServer("hook.example.com");
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        gone.on("/echo", r -> {
+            if (calls.incrementAndGet() == 1) {
+                return AdmissionWebhookServer.json(200, r);
+            }
+            gone.close();
+            return null; // hangs up without an answer
+        });
+        WebhookClient client = new WebhookClient(2);
+        WebhookClient.Endpoint echo = WebhookClient.Endpoint.of(URI.create(gone.url("/echo")), gone.caBundle());
+        post(client, echo); // leaves a pooled connection
+        String port = gone.url("").substring("https://127.0.0.1:".length());
+        assertThatThrownBy(() -> post(client, echo)).hasMessage("Post \"" + gone.url("/echo") + "\": dial tcp "
+                + "127.0.0.1:" + port + ": connect: connection refused");
+        assertThat(calls).hasValue(2);
+    }
+
     @Test
     void theCertificateMustBeValidForTheServerName() throws Exception {
         WebhookClient client = new WebhookClient(8);
