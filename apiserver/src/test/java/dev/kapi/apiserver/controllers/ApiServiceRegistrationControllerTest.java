@@ -2,13 +2,11 @@ package dev.kapi.apiserver.controllers;
 
 import dev.kapi.apiserver.api.FieldError;
 import dev.kapi.apiserver.api.StatusError;
-import dev.kapi.apiserver.registry.BuiltInResources;
-import dev.kapi.apiserver.registry.RegistryContext;
-import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.groups.apiregistration.APIServiceStrategy;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
+import dev.kapi.apiserver.testing.TestStores;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.APIService;
@@ -48,8 +46,7 @@ class ApiServiceRegistrationControllerTest {
     void start() {
         storage = EtcdStorage.connect(EtcdExtension.endpoints());
         prefix = EtcdExtension.randomPrefix();
-        stores = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
-                new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
+        stores = TestStores.of(storage, prefix);
         apiServices = stores.find("apiregistration.k8s.io", "v1", "apiservices", APIService.class).orElseThrow();
         controllers = new ControllerManager(stores, Writes.PIPELINE);
         controllers.start();
@@ -154,8 +151,7 @@ class ApiServiceRegistrationControllerTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> find("v1.restart.example.com") != null);
         String uid = find("v1.restart.example.com").getMetadata().getUid();
         for (int restart = 0; restart < 3; restart++) {
-            StoreRegistry fresh = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
-                    new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
+            StoreRegistry fresh = TestStores.of(storage, prefix);
             try (ControllerManager second = new ControllerManager(fresh, Writes.PIPELINE)) {
                 second.start();
                 for (int i = 0; i < 15; i++) {

@@ -1,12 +1,10 @@
 package dev.kapi.apiserver.controllers;
 
-import dev.kapi.apiserver.registry.BuiltInResources;
-import dev.kapi.apiserver.registry.RegistryContext;
-import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
+import dev.kapi.apiserver.testing.TestStores;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -32,8 +30,7 @@ class ElectedControllersTest {
     void theSchedulerHoldsALeaseOfItsOwn() {
         String prefix = EtcdExtension.randomPrefix();
         try (Storage storage = EtcdStorage.connect(EtcdExtension.endpoints())) {
-            StoreRegistry stores = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
-                    new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
+            StoreRegistry stores = TestStores.of(storage, prefix);
             Store<Lease> leases = stores.find("coordination.k8s.io", "v1", "leases", Lease.class).orElseThrow();
             try (ControllerManager manager = new ControllerManager(stores, Writes.PIPELINE,
                     new ControllerSettings(ControllerSelection.ALL, ELECTION, 0, Duration.ofSeconds(1), null))) {

@@ -1,13 +1,11 @@
 package dev.kapi.apiserver.controllers;
 
-import dev.kapi.apiserver.registry.BuiltInResources;
-import dev.kapi.apiserver.registry.RegistryContext;
-import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.groups.flowcontrol.ApfConfigurationEnsurer;
 import dev.kapi.apiserver.registry.groups.flowcontrol.FlowSchemaStrategy;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
+import dev.kapi.apiserver.testing.TestStores;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.flowcontrol.v1.FlowSchema;
@@ -43,8 +41,7 @@ class FlowSchemaStatusControllerTest {
     void start() {
         storage = EtcdStorage.connect(EtcdExtension.endpoints());
         String prefix = EtcdExtension.randomPrefix();
-        stores = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
-                new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
+        stores = TestStores.of(storage, prefix);
         schemas = stores.find("flowcontrol.apiserver.k8s.io", "v1", "flowschemas", FlowSchema.class).orElseThrow();
         new ApfConfigurationEnsurer(stores, Writes.PIPELINE).ensure();
         controllers = new ControllerManager(stores, Writes.PIPELINE);

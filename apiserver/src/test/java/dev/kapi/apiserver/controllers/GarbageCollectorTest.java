@@ -2,11 +2,8 @@ package dev.kapi.apiserver.controllers;
 
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.api.StatusError;
-import dev.kapi.apiserver.registry.BuiltInResources;
 import dev.kapi.apiserver.registry.ListParams;
-import dev.kapi.apiserver.registry.RegistryContext;
 import dev.kapi.apiserver.registry.ResourceDefinition;
-import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.apiextensions.CrdConditions;
@@ -17,6 +14,7 @@ import dev.kapi.apiserver.registry.rest.WriteScope;
 import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
 import dev.kapi.apiserver.storage.sqlite.SqliteStorage;
+import dev.kapi.apiserver.testing.TestStores;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.Event;
@@ -64,8 +62,7 @@ class GarbageCollectorTest {
         String prefix = backend.equals("etcd") ? EtcdExtension.randomPrefix() : "/registry";
         storage = backend.equals("etcd") ? EtcdStorage.connect(EtcdExtension.endpoints())
                 : SqliteStorage.open(dir.resolve("gc.db"));
-        stores = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
-                new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
+        stores = TestStores.of(storage, prefix);
         gc = new GarbageCollector(stores, Writes.PIPELINE);
         gc.monitors().start();
         gc.start();

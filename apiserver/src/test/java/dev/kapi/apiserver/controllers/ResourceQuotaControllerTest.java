@@ -1,15 +1,13 @@
 package dev.kapi.apiserver.controllers;
 
 import dev.kapi.apiserver.admission.plugin.resourcequota.Evaluators;
-import dev.kapi.apiserver.registry.BuiltInResources;
-import dev.kapi.apiserver.registry.RegistryContext;
-import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.informer.Informer;
 import dev.kapi.apiserver.registry.informer.InformerOptions;
 import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
+import dev.kapi.apiserver.testing.TestStores;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -52,8 +50,7 @@ class ResourceQuotaControllerTest {
     private void start(Duration resync) {
         String prefix = EtcdExtension.randomPrefix();
         Storage storage = EtcdStorage.connect(EtcdExtension.endpoints());
-        StoreRegistry stores = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
-                new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
+        StoreRegistry stores = TestStores.of(storage, prefix);
         quotas = stores.find("", "v1", "resourcequotas", ResourceQuota.class).orElseThrow();
         pods = stores.find("", "v1", "pods", Pod.class).orElseThrow();
         configMaps = stores.find("", "v1", "configmaps", ConfigMap.class).orElseThrow();

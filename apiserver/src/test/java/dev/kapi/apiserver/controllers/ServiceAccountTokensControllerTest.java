@@ -7,14 +7,12 @@ import dev.kapi.apiserver.authn.serviceaccount.LegacyServiceAccountTokens;
 import dev.kapi.apiserver.authn.serviceaccount.LegacyTokenAuthenticator;
 import dev.kapi.apiserver.authn.serviceaccount.ServiceAccountKeys;
 import dev.kapi.apiserver.endpoints.tokens.StoredLegacyTokenLookup;
-import dev.kapi.apiserver.registry.BuiltInResources;
-import dev.kapi.apiserver.registry.RegistryContext;
-import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.informer.Informer;
 import dev.kapi.apiserver.registry.informer.InformerOptions;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
+import dev.kapi.apiserver.testing.TestStores;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -67,8 +65,7 @@ class ServiceAccountTokensControllerTest {
     void start() {
         storage = EtcdStorage.connect(EtcdExtension.endpoints());
         String prefix = EtcdExtension.randomPrefix();
-        StoreRegistry stores = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
-                new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
+        StoreRegistry stores = TestStores.of(storage, prefix);
         secrets = stores.find("", "v1", "secrets", Secret.class).orElseThrow();
         accounts = stores.find("", "v1", "serviceaccounts", ServiceAccount.class).orElseThrow();
         ServiceAccountKeys keys = ServiceAccountKeys.load(null, List.of(), dir.resolve("sa.key"));

@@ -1,16 +1,14 @@
 package dev.kapi.apiserver.controllers;
 
 import dev.kapi.apiserver.api.StatusError;
-import dev.kapi.apiserver.registry.BuiltInResources;
-import dev.kapi.apiserver.registry.RegistryContext;
 import dev.kapi.apiserver.registry.ResourceDefinition;
-import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.informer.Informer;
 import dev.kapi.apiserver.registry.informer.InformerOptions;
 import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
+import dev.kapi.apiserver.testing.TestStores;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -37,8 +35,7 @@ class ServiceAccountsControllerTest {
     void everyLiveNamespaceHasADefaultServiceAccount() throws Exception {
         String prefix = EtcdExtension.randomPrefix();
         try (Storage storage = EtcdStorage.connect(EtcdExtension.endpoints())) {
-            StoreRegistry stores = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
-                    new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
+            StoreRegistry stores = TestStores.of(storage, prefix);
             Store<Namespace> namespaces = store(stores, "namespaces");
             Store<ServiceAccount> accounts = store(stores, "serviceaccounts");
             Writes.create(namespaces, null, namespace("sa-before"));

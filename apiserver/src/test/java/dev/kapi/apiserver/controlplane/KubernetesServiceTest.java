@@ -1,12 +1,10 @@
 package dev.kapi.apiserver.controlplane;
 
-import dev.kapi.apiserver.registry.BuiltInResources;
 import dev.kapi.apiserver.registry.ListParams;
-import dev.kapi.apiserver.registry.RegistryContext;
-import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
+import dev.kapi.apiserver.testing.TestStores;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -37,8 +35,7 @@ class KubernetesServiceTest {
         for (int round = 0; round < 5; round++) {
             String prefix = EtcdExtension.randomPrefix();
             try (Storage storage = EtcdStorage.connect(EtcdExtension.endpoints())) {
-                StoreRegistry stores = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
-                        new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
+                StoreRegistry stores = TestStores.of(storage, prefix);
                 Writes.create(stores.find("", "v1", "namespaces", Namespace.class).orElseThrow(), null,
                         new NamespaceBuilder().withNewMetadata().withName("default").endMetadata().build());
                 int replicas = 6;

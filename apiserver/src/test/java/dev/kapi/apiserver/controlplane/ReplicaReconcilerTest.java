@@ -1,13 +1,11 @@
 package dev.kapi.apiserver.controlplane;
 
 import dev.kapi.apiserver.api.StatusError;
-import dev.kapi.apiserver.registry.BuiltInResources;
-import dev.kapi.apiserver.registry.RegistryContext;
-import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
+import dev.kapi.apiserver.testing.TestStores;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.Endpoints;
@@ -42,8 +40,7 @@ class ReplicaReconcilerTest {
     void twoReplicasAreListedAndAStoppedOneLeavesAtOnce() {
         String prefix = EtcdExtension.randomPrefix();
         try (Storage storage = EtcdStorage.connect(EtcdExtension.endpoints())) {
-            StoreRegistry stores = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
-                    new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
+            StoreRegistry stores = TestStores.of(storage, prefix);
             for (String ns : List.of("default", "kube-system")) {
                 Writes.create(store(stores, "", "namespaces", Namespace.class), null,
                         new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build());

@@ -1,13 +1,11 @@
 package dev.kapi.apiserver.server;
 
 import dev.kapi.apiserver.admission.plugin.PluginFixtures;
-import dev.kapi.apiserver.registry.BuiltInResources;
-import dev.kapi.apiserver.registry.RegistryContext;
-import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
+import dev.kapi.apiserver.testing.TestStores;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -34,8 +32,7 @@ class BuiltinAdmissionReadsTest {
     void readsFollowTheStoreBeforeAndAfterTheInformersWatch() throws Exception {
         String prefix = EtcdExtension.randomPrefix();
         try (Storage storage = EtcdStorage.connect(EtcdExtension.endpoints())) {
-            StoreRegistry stores = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
-                    new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
+            StoreRegistry stores = TestStores.of(storage, prefix);
             Store<ServiceAccount> accounts = store(stores, "", "serviceaccounts", ServiceAccount.class);
             Store<LimitRange> limitRanges = store(stores, "", "limitranges", LimitRange.class);
             Store<PriorityClass> priorityClasses = store(stores, "scheduling.k8s.io", "priorityclasses",

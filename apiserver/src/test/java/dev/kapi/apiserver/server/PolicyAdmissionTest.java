@@ -8,12 +8,10 @@ import dev.kapi.apiserver.api.GroupVersionResource;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.authz.Decision;
 import dev.kapi.apiserver.controllers.ControllerManager;
-import dev.kapi.apiserver.registry.BuiltInResources;
-import dev.kapi.apiserver.registry.RegistryContext;
-import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
+import dev.kapi.apiserver.testing.TestStores;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -68,8 +66,7 @@ class PolicyAdmissionTest {
     }
 
     private StoreRegistry stores(String prefix) {
-        return new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
-                new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
+        return TestStores.of(storage, prefix);
     }
 
     @AfterEach

@@ -5,10 +5,7 @@ import dev.kapi.apiserver.admission.plugin.resourcequota.Evaluators;
 import dev.kapi.apiserver.admission.plugin.resourcequota.QuotaConfiguration;
 import dev.kapi.apiserver.admission.plugin.resourcequota.ResourceQuotaAdmission;
 import dev.kapi.apiserver.api.StatusError;
-import dev.kapi.apiserver.registry.BuiltInResources;
 import dev.kapi.apiserver.registry.ListParams;
-import dev.kapi.apiserver.registry.RegistryContext;
-import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.informer.Informer;
@@ -18,6 +15,7 @@ import dev.kapi.apiserver.registry.rest.WritePipeline;
 import dev.kapi.apiserver.registry.rest.WriteScope;
 import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
+import dev.kapi.apiserver.testing.TestStores;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -63,8 +61,7 @@ class QuotaAdmissionTest {
     private Server server(String prefix) {
         Storage storage = EtcdStorage.connect(EtcdExtension.endpoints());
         closing.add(storage);
-        StoreRegistry stores = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
-                new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
+        StoreRegistry stores = TestStores.of(storage, prefix);
         Store<ResourceQuota> quotas = stores.find("", "v1", "resourcequotas", ResourceQuota.class).orElseThrow();
         Informer<ResourceQuota> informer = new Informer<>(quotas, "test", InformerOptions.DEFAULTS);
         closing.add(0, informer);

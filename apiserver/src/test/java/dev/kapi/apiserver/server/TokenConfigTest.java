@@ -4,11 +4,9 @@ import dev.kapi.apiserver.authn.TokenAuthenticator;
 import dev.kapi.apiserver.authn.serviceaccount.ServiceAccountTokenOptions;
 import dev.kapi.apiserver.endpoints.PathHandler;
 import dev.kapi.apiserver.endpoints.tokens.TokenRequestHandler;
-import dev.kapi.apiserver.registry.BuiltInResources;
-import dev.kapi.apiserver.registry.RegistryContext;
-import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
+import dev.kapi.apiserver.testing.TestStores;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.Writes;
 import org.junit.jupiter.api.AfterAll;
@@ -41,8 +39,7 @@ class TokenConfigTest {
     void start() {
         storage = EtcdStorage.connect(EtcdExtension.endpoints());
         String prefix = EtcdExtension.randomPrefix();
-        stores = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
-                new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
+        stores = TestStores.of(storage, prefix);
     }
 
     @AfterAll

@@ -1,8 +1,5 @@
 package dev.kapi.apiserver.testing;
 
-import dev.kapi.apiserver.registry.BuiltInResources;
-import dev.kapi.apiserver.registry.RegistryContext;
-import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
@@ -41,8 +38,7 @@ public final class BackendRegistries implements AutoCloseable {
     }
 
     private static StoreRegistry registry(Storage storage, String prefix) {
-        return new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
-                new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
+        return TestStores.of(storage, prefix);
     }
 
     @Override

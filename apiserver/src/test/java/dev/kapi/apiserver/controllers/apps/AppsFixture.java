@@ -5,15 +5,13 @@ import dev.kapi.apiserver.admission.ValidatingAdmission;
 import dev.kapi.apiserver.api.GroupResource;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.controllers.ControllerManager;
-import dev.kapi.apiserver.registry.BuiltInResources;
 import dev.kapi.apiserver.registry.ListParams;
-import dev.kapi.apiserver.registry.RegistryContext;
-import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
 import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
+import dev.kapi.apiserver.testing.TestStores;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.Event;
@@ -53,8 +51,7 @@ final class AppsFixture implements AutoCloseable {
 
     AppsFixture() {
         String prefix = EtcdExtension.randomPrefix();
-        stores = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
-                new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
+        stores = TestStores.of(storage, prefix);
         pods = stores.find("", "v1", "pods", Pod.class).orElseThrow();
         replicaSets = stores.find("apps", "v1", "replicasets", ReplicaSet.class).orElseThrow();
         rcs = stores.find("", "v1", "replicationcontrollers", ReplicationController.class).orElseThrow();

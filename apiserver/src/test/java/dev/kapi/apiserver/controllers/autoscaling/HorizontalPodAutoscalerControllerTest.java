@@ -3,14 +3,12 @@ package dev.kapi.apiserver.controllers.autoscaling;
 import dev.kapi.apiserver.controllers.ControllerContext;
 import dev.kapi.apiserver.controllers.ControllerRunner;
 import dev.kapi.apiserver.controllers.SharedInformers;
-import dev.kapi.apiserver.registry.BuiltInResources;
-import dev.kapi.apiserver.registry.RegistryContext;
-import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.groups.metrics.SimulatedUsage;
 import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
+import dev.kapi.apiserver.testing.TestStores;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.Writes;
 import dev.kapi.apiserver.registry.ListParams;
@@ -66,8 +64,7 @@ class HorizontalPodAutoscalerControllerTest {
     static void start() {
         storage = EtcdStorage.connect(EtcdExtension.endpoints());
         String prefix = EtcdExtension.randomPrefix();
-        stores = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
-                new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
+        stores = TestStores.of(storage, prefix);
         Writes.create(store("", "v1", "nodes", Node.class), null, new NodeBuilder().withNewMetadata()
                 .withName("kapi-node-0").withAnnotations(Map.of(SimulatedUsage.NODE_ANNOTATION, "true"))
                 .endMetadata().build());

@@ -3,15 +3,13 @@ package dev.kapi.apiserver.controllers.batch;
 import dev.kapi.apiserver.controllers.Controller;
 import dev.kapi.apiserver.controllers.ControllerContext;
 import dev.kapi.apiserver.controllers.SharedInformers;
-import dev.kapi.apiserver.registry.BuiltInResources;
 import dev.kapi.apiserver.registry.ListParams;
-import dev.kapi.apiserver.registry.RegistryContext;
-import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.informer.Informer;
 import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
+import dev.kapi.apiserver.testing.TestStores;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.Event;
@@ -41,8 +39,7 @@ final class BatchTestbed implements AutoCloseable {
 
     BatchTestbed(Clock clock, Duration podFailureBackoff) {
         String prefix = EtcdExtension.randomPrefix();
-        stores = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
-                new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
+        stores = TestStores.of(storage, prefix);
         informers = new SharedInformers(stores);
         controllers = BatchControllers.create(new ControllerContext(stores, Writes.PIPELINE, informers, 0,
                 Duration.ofSeconds(1)), clock, podFailureBackoff);

@@ -2,16 +2,14 @@ package dev.kapi.apiserver.controllers.endpoints;
 
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.controllers.Controller;
-import dev.kapi.apiserver.registry.BuiltInResources;
-import dev.kapi.apiserver.registry.RegistryContext;
 import dev.kapi.apiserver.registry.ResourceDefinition;
-import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.informer.Informer;
 import dev.kapi.apiserver.registry.informer.InformerOptions;
 import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
+import dev.kapi.apiserver.testing.TestStores;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
@@ -33,8 +31,7 @@ final class Harness implements AutoCloseable {
 
     Harness() {
         String prefix = EtcdExtension.randomPrefix();
-        stores = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
-                new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
+        stores = TestStores.of(storage, prefix);
     }
 
     @SuppressWarnings("unchecked")

@@ -6,13 +6,11 @@ import dev.kapi.apiserver.admission.ValidatingAdmission;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.controllers.ControllerRunner;
 import dev.kapi.apiserver.controllers.SharedInformers;
-import dev.kapi.apiserver.registry.BuiltInResources;
-import dev.kapi.apiserver.registry.RegistryContext;
-import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
+import dev.kapi.apiserver.testing.TestStores;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -55,8 +53,7 @@ class PodGarbageCollectorTest {
     void start() {
         storage = EtcdStorage.connect(EtcdExtension.endpoints());
         String prefix = EtcdExtension.randomPrefix();
-        StoreRegistry stores = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
-                new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
+        StoreRegistry stores = TestStores.of(storage, prefix);
         WritePipeline writes = new WritePipeline(new AdmissionChain(List.of(), List.of(recorder())));
         pods = stores.find("", "v1", "pods", Pod.class).orElseThrow();
         nodes = stores.find("", "v1", "nodes", Node.class).orElseThrow();

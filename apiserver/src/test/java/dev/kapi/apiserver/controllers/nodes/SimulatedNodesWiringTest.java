@@ -7,12 +7,10 @@ import dev.kapi.apiserver.controllers.ControllerSelection;
 import dev.kapi.apiserver.controllers.ControllerSettings;
 import dev.kapi.apiserver.controllers.LeaderElection;
 import dev.kapi.apiserver.controllers.SharedInformers;
-import dev.kapi.apiserver.registry.BuiltInResources;
-import dev.kapi.apiserver.registry.RegistryContext;
-import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
+import dev.kapi.apiserver.testing.TestStores;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -40,8 +38,7 @@ class SimulatedNodesWiringTest {
     void theControllerManagerRunsThemOnlyWhenAsked() {
         try (EtcdStorage storage = EtcdStorage.connect(EtcdExtension.endpoints())) {
             String prefix = EtcdExtension.randomPrefix();
-            StoreRegistry stores = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
-                    new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
+            StoreRegistry stores = TestStores.of(storage, prefix);
             assertThat(SimulatedNodesControllers.create(new ControllerContext(stores, Writes.PIPELINE,
                     new SharedInformers(stores), 0, Duration.ofSeconds(1)))).isEmpty();
             assertThat(SimulatedNodesControllers.create(new ControllerContext(stores, Writes.PIPELINE,

@@ -1,15 +1,13 @@
 package dev.kapi.apiserver.controllers.scheduler;
 
 import dev.kapi.apiserver.controllers.Controller;
-import dev.kapi.apiserver.registry.BuiltInResources;
-import dev.kapi.apiserver.registry.RegistryContext;
-import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.informer.Informer;
 import dev.kapi.apiserver.registry.informer.InformerOptions;
 import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
+import dev.kapi.apiserver.testing.TestStores;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -47,8 +45,7 @@ class AssumedPodsTest {
     void podsBoundButNotYetSeenStillCountOnTheirNode() throws Exception {
         Storage storage = EtcdStorage.connect(EtcdExtension.endpoints());
         String prefix = EtcdExtension.randomPrefix();
-        StoreRegistry stores = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
-                new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
+        StoreRegistry stores = TestStores.of(storage, prefix);
         Store<Pod> pods = stores.find("", "v1", "pods", Pod.class).orElseThrow();
         Store<Node> nodes = stores.find("", "v1", "nodes", Node.class).orElseThrow();
         Informer<Pod> slowPods = new Informer<>(pods, "test", InformerOptions.DEFAULTS, p -> {

@@ -1,14 +1,12 @@
 package dev.kapi.apiserver.controllers.scheduler;
 
 import dev.kapi.apiserver.controllers.ControllerManager;
-import dev.kapi.apiserver.registry.BuiltInResources;
 import dev.kapi.apiserver.registry.ListParams;
-import dev.kapi.apiserver.registry.RegistryContext;
-import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
+import dev.kapi.apiserver.testing.TestStores;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.Node;
@@ -43,8 +41,7 @@ final class SchedulerHarness implements AutoCloseable {
     SchedulerHarness() {
         storage = EtcdStorage.connect(EtcdExtension.endpoints());
         String prefix = EtcdExtension.randomPrefix();
-        stores = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
-                new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
+        stores = TestStores.of(storage, prefix);
         pods = stores.find("", "v1", "pods", Pod.class).orElseThrow();
         nodes = stores.find("", "v1", "nodes", Node.class).orElseThrow();
         events = stores.find("events.k8s.io", "v1", "events", Event.class).orElseThrow();

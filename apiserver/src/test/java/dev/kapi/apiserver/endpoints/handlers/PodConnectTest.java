@@ -7,12 +7,10 @@ import dev.kapi.apiserver.controllers.nodes.SimulatedNode;
 import dev.kapi.apiserver.endpoints.ResourceDispatcher;
 import dev.kapi.apiserver.endpoints.Responses;
 import dev.kapi.apiserver.filters.RequestInfoResolver;
-import dev.kapi.apiserver.registry.BuiltInResources;
-import dev.kapi.apiserver.registry.RegistryContext;
-import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
+import dev.kapi.apiserver.testing.TestStores;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminatedBuilder;
@@ -64,8 +62,7 @@ class PodConnectTest {
     void start() {
         storage = EtcdStorage.connect(EtcdExtension.endpoints());
         String prefix = EtcdExtension.randomPrefix();
-        StoreRegistry stores = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
-                new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
+        StoreRegistry stores = TestStores.of(storage, prefix);
         pods = stores.find("", "v1", "pods", Pod.class).orElseThrow();
         Writes.create(pods, "ns", pod("pending", null, "c"));
         Writes.create(pods, "ns", pod("two", null, "a", "b"));

@@ -13,11 +13,9 @@ import dev.kapi.apiserver.authz.AuthorizedRequest;
 import dev.kapi.apiserver.endpoints.ResourceDispatcher;
 import dev.kapi.apiserver.endpoints.Responses;
 import dev.kapi.apiserver.filters.RequestInfoResolver;
-import dev.kapi.apiserver.registry.BuiltInResources;
-import dev.kapi.apiserver.registry.RegistryContext;
-import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
+import dev.kapi.apiserver.testing.TestStores;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -72,8 +70,7 @@ class TokenRequestHandlerTest {
     void start() throws Exception {
         storage = EtcdStorage.connect(EtcdExtension.endpoints());
         String prefix = EtcdExtension.randomPrefix();
-        stores = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
-                new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
+        stores = TestStores.of(storage, prefix);
         KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
         g.initialize(2048);
         KeyPair kp = g.generateKeyPair();

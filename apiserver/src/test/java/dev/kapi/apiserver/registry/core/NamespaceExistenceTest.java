@@ -1,14 +1,12 @@
 package dev.kapi.apiserver.registry.core;
 
 import dev.kapi.apiserver.admission.NamespaceLifecycle.Phase;
-import dev.kapi.apiserver.registry.BuiltInResources;
-import dev.kapi.apiserver.registry.RegistryContext;
 import dev.kapi.apiserver.registry.ResourceDefinition;
-import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
+import dev.kapi.apiserver.testing.TestStores;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -41,8 +39,7 @@ class NamespaceExistenceTest {
     @SuppressWarnings("unchecked")
     void aFoundNamespaceIsTrustedForASecondAndAMissingOneIsAlwaysReadAgain() {
         String prefix = EtcdExtension.randomPrefix();
-        StoreRegistry stores = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
-                new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
+        StoreRegistry stores = TestStores.of(storage, prefix);
         Store<Namespace> namespaces = stores.store((ResourceDefinition<Namespace>) stores.resources()
                 .find("", "v1", "namespaces").orElseThrow());
         NamespaceExistence existence = new NamespaceExistence(namespaces, now::get);

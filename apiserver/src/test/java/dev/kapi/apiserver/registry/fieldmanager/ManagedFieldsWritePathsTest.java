@@ -1,15 +1,13 @@
 package dev.kapi.apiserver.registry.fieldmanager;
 
 import dev.kapi.apiserver.api.Json;
-import dev.kapi.apiserver.registry.BuiltInResources;
-import dev.kapi.apiserver.registry.RegistryContext;
-import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.rest.OperationOptions;
 import dev.kapi.apiserver.registry.rest.SystemUsers;
 import dev.kapi.apiserver.registry.rest.WriteScope;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
+import dev.kapi.apiserver.testing.TestStores;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
@@ -41,8 +39,7 @@ class ManagedFieldsWritePathsTest {
     void connect() {
         storage = EtcdStorage.connect(EtcdExtension.endpoints());
         String prefix = EtcdExtension.randomPrefix();
-        StoreRegistry stores = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
-                new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
+        StoreRegistry stores = TestStores.of(storage, prefix);
         deployments = stores.find("apps", "v1", "deployments", Deployment.class).orElseThrow();
     }
 

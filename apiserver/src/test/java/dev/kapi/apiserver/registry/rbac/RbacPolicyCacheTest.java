@@ -4,13 +4,11 @@ import dev.kapi.apiserver.authn.UserInfo;
 import dev.kapi.apiserver.authz.rbac.PolicySnapshot;
 import dev.kapi.apiserver.authz.rbac.RbacAuthorizer;
 import dev.kapi.apiserver.authz.rbac.Rules;
-import dev.kapi.apiserver.registry.BuiltInResources;
-import dev.kapi.apiserver.registry.RegistryContext;
-import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
+import dev.kapi.apiserver.testing.TestStores;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -54,8 +52,7 @@ class RbacPolicyCacheTest {
     void start() throws InterruptedException {
         storage = EtcdStorage.connect(EtcdExtension.endpoints());
         String prefix = EtcdExtension.randomPrefix();
-        stores = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
-                new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
+        stores = TestStores.of(storage, prefix);
         new BootstrapReconciler(stores, Writes.PIPELINE).reconcile();
         cache = new RbacPolicyCache(stores);
         cache.start();

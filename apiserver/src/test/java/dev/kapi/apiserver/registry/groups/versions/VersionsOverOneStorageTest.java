@@ -3,16 +3,14 @@ package dev.kapi.apiserver.registry.groups.versions;
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.registry.ApiWatchEvent;
-import dev.kapi.apiserver.registry.BuiltInResources;
 import dev.kapi.apiserver.registry.ListParams;
-import dev.kapi.apiserver.registry.RegistryContext;
-import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.StoreWatch;
 import dev.kapi.apiserver.registry.WatchParams;
 import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
+import dev.kapi.apiserver.testing.TestStores;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.Event;
@@ -57,8 +55,7 @@ class VersionsOverOneStorageTest {
     void connect() {
         storage = EtcdStorage.connect(EtcdExtension.endpoints());
         prefix = EtcdExtension.randomPrefix();
-        StoreRegistry stores = new StoreRegistry(new ResourceRegistry(BuiltInResources.all(
-                new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767"))), storage, prefix);
+        StoreRegistry stores = TestStores.of(storage, prefix);
         hpaV2 = stores.find("autoscaling", "v2", "horizontalpodautoscalers", HorizontalPodAutoscaler.class).orElseThrow();
         hpaV1 = stores.find("autoscaling", "v1", "horizontalpodautoscalers",
                 io.fabric8.kubernetes.api.model.autoscaling.v1.HorizontalPodAutoscaler.class).orElseThrow();
