@@ -145,7 +145,7 @@ class ResourceRegistryTest {
         for (int r = 0; r < 4; r++) {
             readers.add(Thread.ofPlatform().start(() -> run(failures, start, () -> {
                 long last = 0;
-                while (writing.get()) {
+                do { // at least one snapshot each, even when the writers finished before this reader ran
                     ResourceRegistry.Snapshot s = registry.snapshot();
                     assertThat(s.generation()).isGreaterThanOrEqualTo(last);
                     last = s.generation();
@@ -159,7 +159,7 @@ class ResourceRegistryTest {
                                 .isEqualTo(s.all().stream().anyMatch(d -> d.resource().equals(resource)));
                     }
                     snapshotsRead.incrementAndGet();
-                }
+                } while (writing.get());
             })));
         }
         start.countDown();
