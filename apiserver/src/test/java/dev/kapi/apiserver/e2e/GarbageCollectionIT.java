@@ -33,9 +33,18 @@ class GarbageCollectionIT {
         KubeHttp.createNamespace(NS);
     }
 
-    /** A Deployment by kubectl, a ReplicaSet it controls and a Pod the ReplicaSet controls; the pod's finalizers. */
+    /**
+     * A Deployment, a ReplicaSet it controls and a Pod the ReplicaSet controls; the pod's finalizers. The
+     * Deployment is paused, so that its controller (running on this server) makes no ReplicaSet of its own and
+     * keeps this one, its only active one, at its one replica: unpaused, it would roll this foreign ReplicaSet
+     * out, scaling it and its pod away while the test looks.
+     */
     private static String[] deploymentWithDependents(String name, String podFinalizer) {
-        ok("create", "deployment", name, "-n", NS, "--image=nginx");
+        Reply deployment = KubeHttp.post("/apis/apps/v1/namespaces/" + NS + "/deployments", """
+                {"metadata":{"name":"%s","labels":{"app":"%s"}},"spec":{"replicas":1,"paused":true,
+                "selector":{"matchLabels":{"app":"%s"}},"template":{"metadata":{"labels":{"app":"%s"}},
+                "spec":{"containers":[{"name":"nginx","image":"nginx"}]}}}}""".formatted(name, name, name, name));
+        assertThat(deployment.code()).as(deployment.body()).isEqualTo(201);
         String deployUid = ok("get", "deployment", name, "-n", NS, "-o", "jsonpath={.metadata.uid}").out().trim();
         String rs = name + "-1";
         Reply created = KubeHttp.post("/apis/apps/v1/namespaces/" + NS + "/replicasets", """
