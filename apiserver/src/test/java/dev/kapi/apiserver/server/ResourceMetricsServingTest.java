@@ -160,7 +160,8 @@ class ResourceMetricsServingTest {
         for (String path : List.of(log, "/api/v1/namespaces/top/pods/web/log/?container=a",
                 "/api/v1/namespaces/top/pods/web//log?container=a", "/api/v1/namespaces/top/pods/web/%6Cog",
                 "/api/v1/namespaces/top/pods/web%2Flog", "//api/v1/namespaces/top/pods/web/log",
-                "/api/v1/namespaces/top/pods/./web/log", "/api/v1/namespaces/top/pods/x/../web/log")) {
+                "/api/v1/namespaces/top/pods/./web/log", "/api/v1/namespaces/top/pods/x/../web/log",
+                "/api/v1/namespaces/top/pods/web/log?follow=true", "/api/v1/namespaces/top/pods/web/log/?follow=1")) {
             for (String token : new String[] {MALLORY_TOKEN, null}) {
                 HttpResponse<String> res = raw(noCertificate, path, token);
                 assertThat(res.statusCode()).as(path + " as " + token).isIn(400, 401, 403, 404);
