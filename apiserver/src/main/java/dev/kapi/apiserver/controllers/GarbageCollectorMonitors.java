@@ -5,6 +5,7 @@ import dev.kapi.apiserver.registry.ResourceDefinition;
 import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
+import dev.kapi.apiserver.registry.informer.CompactCopies;
 import dev.kapi.apiserver.registry.informer.EventHandler;
 import dev.kapi.apiserver.registry.informer.Informer;
 import dev.kapi.apiserver.registry.informer.InformerOptions;
@@ -134,7 +135,7 @@ final class GarbageCollectorMonitors implements AutoCloseable {
 
     private <T extends HasMetadata> Informer<T> follow(ResourceDefinition<?> d, Store<T> store) {
         Informer<T> informer = new Informer<>(store, "garbage-collector", InformerOptions.DEFAULTS,
-                metadataOnly(store.definition().type()));
+                CompactCopies.transform(metadataOnly(store.definition().type())));
         String apiVersion = d.apiVersion();
         String kind = d.kind();
         informer.addHandler(new EventHandler<>() {

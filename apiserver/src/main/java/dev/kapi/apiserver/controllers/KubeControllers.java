@@ -2,6 +2,7 @@ package dev.kapi.apiserver.controllers;
 
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
+import dev.kapi.apiserver.registry.informer.CompactCopies;
 import dev.kapi.apiserver.registry.informer.Informer;
 import dev.kapi.apiserver.registry.informer.InformerOptions;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
@@ -72,7 +73,7 @@ final class KubeControllers {
             Store<PodDisruptionBudget> budgets = context.informers().store("policy", "v1", "poddisruptionbudgets",
                     PodDisruptionBudget.class);
             Informer<Pod> podViews = new Informer<>(context.informers().store("", "v1", "pods", Pod.class),
-                    "controllers", InformerOptions.DEFAULTS, DisruptionStatus::podView);
+                    "controllers", InformerOptions.DEFAULTS, CompactCopies.transform(DisruptionStatus::podView));
             informers.add(podViews);
             controllers.add(new DisruptionController(informer(budgets, InformerOptions.DEFAULTS), podViews, budgets,
                     writes));

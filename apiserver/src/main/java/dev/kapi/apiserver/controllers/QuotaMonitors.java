@@ -5,6 +5,7 @@ import dev.kapi.apiserver.admission.plugin.resourcequota.Evaluators;
 import dev.kapi.apiserver.admission.plugin.resourcequota.ResourceLists;
 import dev.kapi.apiserver.api.GroupResource;
 import dev.kapi.apiserver.registry.StoreRegistry;
+import dev.kapi.apiserver.registry.informer.CompactCopies;
 import dev.kapi.apiserver.registry.informer.EventHandler;
 import dev.kapi.apiserver.registry.informer.Informer;
 import dev.kapi.apiserver.registry.informer.InformerOptions;
@@ -53,7 +54,7 @@ final class QuotaMonitors {
             var served = stores.lookup(gr.group(), "v1", gr.resource()).orElseThrow(
                     () -> new IllegalStateException("the resourcequota controller needs " + gr));
             Informer<HasMetadata> informer = new Informer<>(served.store(), "resourcequota-controller",
-                    InformerOptions.DEFAULTS, view(gr.resource()));
+                    InformerOptions.DEFAULTS, CompactCopies.transform(view(gr.resource())));
             Evaluator evaluator = evaluators.of(gr);
             informer.addHandler(new EventHandler<>() {
                 @Override

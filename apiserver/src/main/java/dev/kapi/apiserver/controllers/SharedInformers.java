@@ -4,12 +4,14 @@ import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.informer.Informer;
 import dev.kapi.apiserver.registry.informer.InformerOptions;
+import dev.kapi.apiserver.registry.informer.CompactCopies;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * One informer per resource for all the controllers of a {@link ControllerManager} (kube's
@@ -34,7 +36,23 @@ public final class SharedInformers {
                                                                Class<T> type) {
         @SuppressWarnings("unchecked")
         Informer<T> informer = (Informer<T>) informers.computeIfAbsent(group + "/" + resource,
-                k -> new Informer<>(store(group, version, resource, type), "controllers", InformerOptions.DEFAULTS));
+                k -> new Informer<>(store(group, version, resource, type), "controllers", InformerOptions.DEFAULTS,
+                        CompactCopies.transform()));
+        return informer;
+    }
+
+    /**
+     * The shared informer of the objects of a built-in resource that {@code filter} selects (kube's filtered
+     * informer factory), one per {@code selector}, which names what the filter selects (as a field or label
+     * selector would read).
+     */
+    public synchronized <T extends HasMetadata> Informer<T> selected(String group, String version, String resource,
+                                                                     Class<T> type, String selector,
+                                                                     Predicate<T> filter) {
+        @SuppressWarnings("unchecked")
+        Informer<T> informer = (Informer<T>) informers.computeIfAbsent(group + "/" + resource + "?" + selector,
+                k -> new Informer<>(store(group, version, resource, type), "controllers", InformerOptions.DEFAULTS,
+                        filter, CompactCopies.transform()));
         return informer;
     }
 

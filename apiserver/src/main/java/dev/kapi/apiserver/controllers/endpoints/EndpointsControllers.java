@@ -53,7 +53,8 @@ public final class EndpointsControllers {
         if (rootCaPem != null) {
             all.addAll(context.selected(new Candidate(RootCaPublisher.NAME, () -> new RootCaPublisher(
                     informers.of("", "v1", "namespaces", Namespace.class),
-                    informers.of("", "v1", "configmaps", ConfigMap.class),
+                    informers.selected("", "v1", "configmaps", ConfigMap.class, RootCaPublisher.SELECTOR,
+                            cm -> RootCaPublisher.CONFIG_MAP.equals(cm.getMetadata().getName())),
                     informers.store("", "v1", "configmaps", ConfigMap.class), context.writes(), rootCaPem))));
         }
         return all;

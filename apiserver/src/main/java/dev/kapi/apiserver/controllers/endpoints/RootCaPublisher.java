@@ -36,6 +36,11 @@ final class RootCaPublisher extends Controller {
     static final String NAME = "root-ca-certificate-publisher-controller";
     static final UserInfo USER = SystemUsers.controller("root-ca-cert-publisher");
     static final String CONFIG_MAP = "kube-root-ca.crt";
+    /**
+     * What the publisher's ConfigMap informer follows: the shared informer of every ConfigMap would keep all of
+     * them in memory for the sake of one per namespace.
+     */
+    static final String SELECTOR = "metadata.name=" + CONFIG_MAP;
     static final String KEY = "ca.crt";
     static final String DESCRIPTION_ANNOTATION = "kubernetes.io/description";
     static final String DESCRIPTION = "Contains a CA bundle that can be used to verify the kube-apiserver when using "

@@ -24,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -63,6 +64,7 @@ public final class Informer<T extends HasMetadata> implements AutoCloseable {
     private final Store<T> store;
     private final String name;
     private final InformerOptions options;
+    private final Predicate<T> filter;
     private final UnaryOperator<T> transform;
     private final InformerCache<T> cache = new InformerCache<>();
     private final List<EventHandler<? super T>> handlers = new CopyOnWriteArrayList<>();
@@ -90,6 +92,18 @@ public final class Informer<T extends HasMetadata> implements AutoCloseable {
      *                  shared) that keeps the namespace, name and resourceVersion
      */
     public Informer(Store<T> store, String name, InformerOptions options, UnaryOperator<T> transform) {
+        this(store, name, options, null, transform);
+    }
+
+    /**
+     * @param filter    which objects to follow (kube's field or label selector in {@code tweakListOptions}), or
+     *                  null for all: the list and the watch are asked for those alone, so an object that stops
+     *                  matching is told as deleted and one that starts matching as added
+     * @param transform as above
+     */
+    public Informer(Store<T> store, String name, InformerOptions options, Predicate<T> filter,
+                    UnaryOperator<T> transform) {
+        this.filter = filter;
         this.store = Objects.requireNonNull(store, "store");
         this.name = name + "/" + store.definition().resource();
         this.options = Objects.requireNonNull(options, "options");
@@ -266,7 +280,7 @@ public final class Informer<T extends HasMetadata> implements AutoCloseable {
 
     /** Makes the cache equal to a list at the current revision, telling the differences. */
     private void relist() {
-        ListPage<T> page = store.list(null, ListParams.all());
+        ListPage<T> page = store.list(null, new ListParams<>(filter, "", "", 0, null));
         Map<String, T> listed = new LinkedHashMap<>();
         for (T item : page.items()) {
             T obj = transform.apply(item);
@@ -340,7 +354,7 @@ public final class Informer<T extends HasMetadata> implements AutoCloseable {
 
     private StoreWatch<T> open() {
         try {
-            return store.watcher().open(null, new WatchParams<>(null, revision, "", true, null));
+            return store.watcher().open(null, new WatchParams<>(filter, revision, "", true, null));
         } catch (StatusError e) {
             if (e.code() == 410) {
                 throw new Expired(e.getMessage());

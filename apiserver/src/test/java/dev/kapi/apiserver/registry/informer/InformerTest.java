@@ -90,6 +90,8 @@ class InformerTest {
                         InformerTest::compaction),
                 new Scenario("watches that fail at once after every list back off longer each time, then recover",
                         InformerTest::watchesFailingAtOnce),
+                new Scenario("a filtered informer keeps only what its filter selects: an object that starts matching "
+                        + "is told as added, one that stops as deleted", InformerTest::filtered),
                 new Scenario("resync tells every cached object again, without reading storage",
                         InformerTest::resync),
                 new Scenario("a handler that throws does not stop the others or the informer",
@@ -149,6 +151,33 @@ class InformerTest {
         assertThat(informer.cache().get(NS, "a")).isNull();
         assertThat(informer.cache().get(NS, "b").getData()).containsEntry("v", "2");
         assertThat(informer.isWatching()).isTrue();
+    }
+
+    static void filtered(Fixture f) throws Exception {
+        f.create("shown", "1");
+        f.create("hidden", "secret");
+        Informer<ConfigMap> informer = new Informer<>(f.configMaps, "test", FAST,
+                c -> !"secret".equals(c.getData().get("v")), CompactCopies.transform());
+        f.informers.add(informer);
+        Recorder r = f.record(informer);
+        informer.start();
+        assertThat(informer.awaitSynced(Duration.ofSeconds(10))).isTrue();
+        assertThat(r.lines).containsExactly("ADD shown 1");
+        f.update("hidden", "2");
+        f.update("shown", "secret");
+        f.create("later", "secret");
+        f.create("last", "3");
+        r.await(4);
+        Thread.sleep(300); // nothing more comes
+        assertThat(r.lines).hasSize(4);
+        assertThat(r.lines.subList(1, 4)).satisfiesExactly(
+                l -> assertThat(l).isEqualTo("ADD hidden 2"),
+                l -> assertThat(l).startsWith("DELETE shown "),
+                l -> assertThat(l).isEqualTo("ADD last 3"));
+        assertThat(informer.cache().list()).extracting(c -> c.getMetadata().getName())
+                .containsExactlyInAnyOrder("hidden", "last");
+        assertThat(f.configMaps.get(NS, "last").getMetadata().getManagedFields()).isNotEmpty();
+        assertThat(informer.cache().list()).allSatisfy(c -> assertThat(c.getMetadata().getManagedFields()).isNull());
     }
 
     static void watchesThatEnd(Fixture f) throws Exception {
