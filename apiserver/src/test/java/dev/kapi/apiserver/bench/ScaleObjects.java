@@ -26,6 +26,20 @@ final class ScaleObjects {
         return "node-" + index;
     }
 
+    /**
+     * Node {@code name}, registered Ready with room for far more Pods than the run puts on it, as a kubelet
+     * (or kubemark's hollow node) registers it: the Pods bound to it are not orphans for the Pod garbage
+     * collector, and the scheduler can bind the unbound ones.
+     */
+    static byte[] nodeJson(String name, java.time.Instant now) {
+        String resources = "{\"cpu\":\"64\",\"memory\":\"256Gi\",\"pods\":\"500\"}";
+        return ("{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"" + name
+                + "\",\"labels\":{\"kubernetes.io/hostname\":\"" + name + "\"}},\"status\":{\"capacity\":"
+                + resources + ",\"allocatable\":" + resources + ",\"conditions\":[{\"type\":\"Ready\","
+                + "\"status\":\"True\",\"reason\":\"KubeletReady\",\"lastHeartbeatTime\":\"" + now
+                + "\",\"lastTransitionTime\":\"" + now + "\"}]}}").getBytes(StandardCharsets.UTF_8);
+    }
+
     /** The namespace object named {@code name}. */
     static byte[] namespaceJson(String name) {
         return ("{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + name

@@ -53,6 +53,19 @@ final class ScaleReport {
     }
 
     /** The heap beside the stored bytes; goal ≤ 3×. */
+    /**
+     * The live heap ({@link ServerProcess#liveHeapBytes()}) beside the stored bytes, with the heap's "used" after
+     * {@code GC.run} as a note.
+     */
+    static void heap(String what, ServerProcess server, long stored, Report report)
+            throws java.io.IOException, InterruptedException {
+        long used = server.usedHeapAfterGc();
+        long live = server.liveHeapBytes();
+        heap(what, live, stored, report);
+        report.note(String.format(Locale.ROOT, "%s: live objects %,d MB; the heap's \"used\" after GC.run %,d MB",
+                what, live >> 20, used >> 20));
+    }
+
     static void heap(String what, long heap, long stored, Report report) {
         System.out.printf(Locale.ROOT, "  %s: %,d MB (stored values %,d MB, %.2f×)%n", what, heap >> 20, stored >> 20,
                 (double) heap / stored);

@@ -27,7 +27,8 @@ import java.util.function.IntFunction;
  * server with SIGTERM, starts it again on the same etcd and times it until {@code /readyz} answers 200, until
  * a consistent list of a namespace answers, until a list with {@code resourceVersion=0} answers and until a
  * list of every Pod answers (each beside the first start on the empty etcd where there is one), and reads its
- * heap again.
+ * heap again. {@code -Dbench.histogram=true} prints the server's largest classes (live objects) beside each heap
+ * reading.
  */
 final class ScaleRun {
 
@@ -65,9 +66,9 @@ final class ScaleRun {
                 Thread.sleep(scale.settle().toMillis());
                 long stored = storedBytes(etcd.getKVClient());
                 printCacheMetrics(server);
-                ApiServerBenchmark.phase("heap after a full GC (jcmd GC.run, GC.heap_info)");
-                long heap = server.usedHeapAfterGc();
-                ScaleReport.heap("server heap after GC, with the data loaded and the traffic done", heap, stored, report);
+                ApiServerBenchmark.phase("heap after a full GC (jcmd GC.class_histogram; GC.run, GC.heap_info)");
+                ScaleReport.heap("server heap (live objects), with the data loaded and the traffic done", server,
+                        stored, report);
                 report.note(String.format(Locale.ROOT, "heap after GC before loading: %,d MB; stored: %,d bytes of values",
                         emptyHeap >> 20, stored));
                 server = restart(options, spec, server, scale, firstStart, stored, report);
@@ -84,6 +85,10 @@ final class ScaleRun {
         ApiServerBenchmark.phase("load: " + n + " namespaces");
         parallel(server.port(), n, scale.loadClients(), i -> "/api/v1/namespaces",
                 i -> ScaleObjects.namespaceJson(ScaleObjects.namespace(i)));
+        ApiServerBenchmark.phase("load: " + scale.nodes() + " Nodes");
+        java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        parallel(server.port(), scale.nodes(), scale.loadClients(), i -> "/api/v1/nodes",
+                i -> ScaleObjects.nodeJson(ScaleObjects.node(i), now));
         ApiServerBenchmark.phase(String.format(Locale.ROOT, "load: %,d ConfigMaps, %d clients", scale.configMaps(),
                 scale.loadClients()));
         double s = parallel(server.port(), scale.configMaps(), scale.loadClients(),
@@ -192,13 +197,21 @@ final class ScaleRun {
         ScaleReport.clusterListsAfterRestart(restarted, times, report);
         Thread.sleep(scale.settle().toMillis());
         printCacheMetrics(restarted);
-        ScaleReport.heap("server heap after GC, after the restart (" + scale.settle().toSeconds() + " s after ready)",
-                restarted.usedHeapAfterGc(), stored, report);
+        ScaleReport.heap("server heap (live objects), after the restart (" + scale.settle().toSeconds()
+                + " s after ready)", restarted, stored, report);
         return restarted;
     }
 
     /** Prints the server's {@code *watch_cache*} metric lines, if it has any (the watch cache of issue #14). */
     private static void printCacheMetrics(ServerProcess server) {
+        if (Boolean.getBoolean("bench.histogram")) {
+            try {
+                server.classHistogram().lines().filter(l -> l.startsWith("Total") || !l.matches("\\s*\\d{3,}:.*"))
+                        .forEach(l -> System.out.println("  histogram: " + l));
+            } catch (IOException | InterruptedException e) {
+                System.out.println("  (no histogram: " + e + ")");
+            }
+        }
         try (BenchHttp http = new BenchHttp(server.port())) {
             BenchHttp.Response r = http.send("GET", "/metrics", null);
             r.text().lines().filter(l -> l.contains("watch_cache") && !l.startsWith("#")

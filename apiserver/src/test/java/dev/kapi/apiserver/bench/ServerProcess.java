@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
  */
 final class ServerProcess implements AutoCloseable {
 
+    private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)");
     private static final Pattern USED = Pattern.compile("\\bused (\\d+)([KMG])");
 
     /**
@@ -161,6 +162,20 @@ final class ServerProcess implements AutoCloseable {
             best = Math.min(best, parseUsed(jcmd("GC.heap_info")));
         }
         return best;
+    }
+
+    /**
+     * The bytes of the objects alive in the server's heap: the total of {@code jcmd GC.class_histogram}, which
+     * forces a full GC and counts what it reached. Unlike the heap's "used" after {@code GC.run}, this leaves out
+     * garbage a collection did not reclaim (seen several times as hundreds of MB on a server that had just
+     * started: a full GC that kept whole regions).
+     */
+    long liveHeapBytes() throws IOException, InterruptedException {
+        Matcher m = HISTOGRAM_TOTAL.matcher(classHistogram());
+        if (!m.find()) {
+            throw new IllegalStateException("no Total line in GC.class_histogram output");
+        }
+        return Long.parseLong(m.group(1));
     }
 
     /** {@code jcmd <pid> GC.class_histogram} output (only live objects; forces a full GC). */
