@@ -40,7 +40,24 @@ final class GarbageCollectorGraph {
         List<OwnerReference> owners = List.of();
         boolean deleting;
         List<String> finalizers = List.of();
-        final Set<Node> dependents = new LinkedHashSet<>();
+        /** Read only; {@link #addDependent} and {@link #removeDependent} change it (most nodes have none). */
+        Set<Node> dependents = Set.of();
+
+        boolean addDependent(Node dependent) {
+            if (!(dependents instanceof LinkedHashSet)) {
+                dependents = new LinkedHashSet<>();
+            }
+            return dependents.add(dependent);
+        }
+
+        void removeDependent(Node dependent) {
+            if (dependents.contains(dependent)) {
+                dependents.remove(dependent);
+                if (dependents.isEmpty()) {
+                    dependents = Set.of();
+                }
+            }
+        }
 
         boolean deletingDependents() {
             return deleting && finalizers.contains(DeletionFinalizers.FOREGROUND);
@@ -105,7 +122,7 @@ final class GarbageCollectorGraph {
         for (OwnerReference ref : node.owners) {
             Node owner = byUid.get(ref.getUid());
             if (owner != null) {
-                owner.dependents.remove(node);
+                owner.removeDependent(node);
                 if (owner.deletingDependents()) {
                     attemptToDelete.accept(owner.identity.uid());
                 }
@@ -160,7 +177,7 @@ final class GarbageCollectorGraph {
             boolean unblocked = Boolean.TRUE.equals(old.getBlockOwnerDeletion())
                     && (kept == null || !Boolean.TRUE.equals(kept.getBlockOwnerDeletion()));
             if (kept == null) {
-                owner.dependents.remove(node);
+                owner.removeDependent(node);
             }
             if (unblocked && owner.deletingDependents()) {
                 attemptToDelete.accept(owner.identity.uid());
@@ -175,11 +192,11 @@ final class GarbageCollectorGraph {
                 owner.identity = new Identity(ref.getApiVersion(), ref.getKind(), node.identity.namespace(),
                         ref.getName(), ref.getUid());
                 byUid.put(ref.getUid(), owner);
-                owner.dependents.add(node);
+                owner.addDependent(node);
                 attemptToDelete.accept(ref.getUid());
                 continue;
             }
-            boolean added = owner.dependents.add(node);
+            boolean added = owner.addDependent(node);
             String ownerNs = owner.identity.namespace();
             if (!owner.virtual && !ownerNs.isEmpty() && !ownerNs.equals(node.identity.namespace())) {
                 if (added) {

@@ -37,7 +37,7 @@ public final class SharedInformers {
         @SuppressWarnings("unchecked")
         Informer<T> informer = (Informer<T>) informers.computeIfAbsent(group + "/" + resource,
                 k -> new Informer<>(store(group, version, resource, type), "controllers", InformerOptions.DEFAULTS,
-                        CompactCopies.transform()));
+                        CompactCopies.sharedTransform()));
         return informer;
     }
 
@@ -52,7 +52,7 @@ public final class SharedInformers {
         @SuppressWarnings("unchecked")
         Informer<T> informer = (Informer<T>) informers.computeIfAbsent(group + "/" + resource + "?" + selector,
                 k -> new Informer<>(store(group, version, resource, type), "controllers", InformerOptions.DEFAULTS,
-                        filter, CompactCopies.transform()));
+                        filter, CompactCopies.sharedTransform()));
         return informer;
     }
 

@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 
 import java.lang.invoke.MethodHandle;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -39,6 +41,8 @@ public final class CompactCopies {
     static final int INTERNED_LENGTH = 64;
     private static final String MODEL_PACKAGE = "io.fabric8.kubernetes.api.model";
     private static final Map<Class<?>, Copier> COPIERS = new ConcurrentHashMap<>();
+    private static final Map<Version, Canonical> CANONICAL = new ConcurrentHashMap<>();
+    private static final ReferenceQueue<Object> CLEARED = new ReferenceQueue<>();
 
     private CompactCopies() {
     }
@@ -46,6 +50,49 @@ public final class CompactCopies {
     /** The transform for an {@link Informer} that keeps whole objects. */
     public static <T extends HasMetadata> UnaryOperator<T> transform() {
         return CompactCopies::copy;
+    }
+
+    /**
+     * The transform for the informers of whole objects that several components keep (kube-controller-manager's
+     * and kube-scheduler's informers of Pods, each a component of its own): informers given the same version
+     * of an object (type, apiVersion, uid and resourceVersion) keep the same compact copy, made once, instead of
+     * one each. The copies are held weakly here: one no informer keeps any more is forgotten.
+     */
+    public static <T extends HasMetadata> UnaryOperator<T> sharedTransform() {
+        return CompactCopies::canonical;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends HasMetadata> T canonical(T obj) {
+        for (Object cleared; (cleared = CLEARED.poll()) != null; ) {
+            CANONICAL.remove(((Canonical) cleared).key, cleared);
+        }
+        ObjectMeta m = obj.getMetadata();
+        if (m == null || m.getUid() == null || m.getResourceVersion() == null) {
+            return copy(obj);
+        }
+        Version key = new Version(obj.getClass(), obj.getApiVersion(), m.getUid(), m.getResourceVersion());
+        Canonical known = CANONICAL.get(key);
+        Object hit = known == null ? null : known.get();
+        if (hit != null) {
+            return (T) hit;
+        }
+        T made = copy(obj);
+        CANONICAL.put(key, new Canonical(made, key)); // two made at once: either is right, the last one is kept
+        return made;
+    }
+
+    /** One stored version of an object: the same one always decodes to the same content. */
+    private record Version(Class<?> type, String apiVersion, String uid, String resourceVersion) {
+    }
+
+    private static final class Canonical extends WeakReference<Object> {
+        final Version key;
+
+        Canonical(Object copy, Version key) {
+            super(copy, CLEARED);
+            this.key = key;
+        }
     }
 
     /** The transform for an {@link Informer} that keeps a {@code view} of each object, made compact in turn. */
@@ -83,13 +130,16 @@ public final class CompactCopies {
             return copy;
         }
         Class<?> type = v.getClass();
-        if (type.getPackageName().startsWith(MODEL_PACKAGE)) {
+        if (type.getPackageName().startsWith(MODEL_PACKAGE) && !type.isEnum()) {
             return COPIERS.computeIfAbsent(type, Copier::of).copy(v);
         }
         return v; // numbers, booleans, enums and anything else kept as they are
     }
 
-    /** Copies the instance fields of one model class (and its superclasses) into a new instance. */
+    /**
+     * Copies the instance fields of one model class (and its superclasses) into a new instance; a class that
+     * cannot be made (no constructor without arguments) has no constructor here, and its objects are shared.
+     */
     private record Copier(MethodHandle constructor, List<MethodHandle[]> fields) {
 
         static Copier of(Class<?> type) {
@@ -112,11 +162,14 @@ public final class CompactCopies {
                 }
                 return new Copier(constructor, List.copyOf(fields));
             } catch (ReflectiveOperationException | RuntimeException e) {
-                throw new IllegalStateException("cannot copy a " + type.getName(), e);
+                return new Copier(null, List.of()); // no way to make one (no constructor without arguments): shared
             }
         }
 
         Object copy(Object obj) {
+            if (constructor == null) {
+                return obj;
+            }
             try {
                 Object copy = constructor.invoke();
                 for (MethodHandle[] f : fields) {

@@ -67,6 +67,25 @@ class CompactCopiesTest {
     }
 
     @Test
+    void informersGivenTheSameVersionOfAnObjectShareOneCopy() {
+        var shared = CompactCopies.<Pod>sharedTransform();
+        Pod first = shared.apply(pod());
+        Pod again = shared.apply(pod()); // decoded once more, as a second informer's list or watch gives it
+
+        assertThat(again).isSameAs(first);
+        assertThat(first.getMetadata().getManagedFields()).isNull();
+        Pod newer = pod();
+        newer.getMetadata().setResourceVersion("8");
+        assertThat(shared.apply(newer)).isNotSameAs(first).isEqualTo(CompactCopies.copy(newer));
+        Pod other = pod();
+        other.getMetadata().setUid("u-2");
+        assertThat(shared.apply(other)).isNotSameAs(first);
+        Pod noUid = pod();
+        noUid.getMetadata().setUid(null);
+        assertThat(shared.apply(noUid)).isNotSameAs(shared.apply(noUid));
+    }
+
+    @Test
     void longStringsAreKeptAndTheGivenObjectIsLeftAlone() {
         String document = "x".repeat(CompactCopies.INTERNED_LENGTH + 1);
         ConfigMap cm = new ConfigMapBuilder().withNewMetadata().withName("c").endMetadata()
