@@ -63,7 +63,7 @@ final class ScaleRun {
                 report.note(String.format(Locale.ROOT, "mixed traffic: server CPU %.1f s in %.0f s (%.2f cores)",
                         cpuSeconds, traffic.seconds(), cpuSeconds / traffic.seconds()));
                 ScaleReport.traffic(traffic, report);
-                Thread.sleep(scale.settle().toMillis());
+                settle(server, scale, "after the traffic", report);
                 long stored = storedBytes(etcd.getKVClient());
                 printCacheMetrics(server);
                 ApiServerBenchmark.phase("heap after a full GC (jcmd GC.class_histogram; GC.run, GC.heap_info)");
@@ -195,11 +195,20 @@ final class ScaleRun {
         report.compare("restart: start until a list with `resourceVersion=0` answers (baseline: first start)", "ms",
                 times.rv0Millis(), empty.rv0Millis(), null, null);
         ScaleReport.clusterListsAfterRestart(restarted, times, report);
-        Thread.sleep(scale.settle().toMillis());
+        settle(restarted, scale, "after the restart's lists", report);
         printCacheMetrics(restarted);
         ScaleReport.heap("server heap (live objects), after the restart (" + scale.settle().toSeconds()
                 + " s after ready)", restarted, stored, report);
         return restarted;
+    }
+
+    /** Waits the settle time before a heap reading, noting the server's CPU meanwhile (is it quiet yet?). */
+    private static void settle(ServerProcess server, ScaleOptions scale, String when, Report report)
+            throws InterruptedException {
+        long cpu = server.cpuMillis();
+        Thread.sleep(scale.settle().toMillis());
+        report.note(String.format(Locale.ROOT, "server CPU in the %d s of quiet %s: %.1f s", scale.settle().toSeconds(),
+                when, (server.cpuMillis() - cpu) / 1000.0));
     }
 
     /** Prints the server's {@code *watch_cache*} metric lines, if it has any (the watch cache of issue #14). */
