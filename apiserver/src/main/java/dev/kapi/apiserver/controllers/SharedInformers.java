@@ -2,9 +2,9 @@ package dev.kapi.apiserver.controllers;
 
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
+import dev.kapi.apiserver.registry.informer.CompactCopies;
 import dev.kapi.apiserver.registry.informer.Informer;
 import dev.kapi.apiserver.registry.informer.InformerOptions;
-import dev.kapi.apiserver.registry.informer.CompactCopies;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
 import java.util.ArrayList;
@@ -17,7 +17,8 @@ import java.util.function.Predicate;
  * One informer per resource for all the controllers of a {@link ControllerManager} (kube's
  * SharedInformerFactory): the first controller that asks for a resource's informer creates it, the others get
  * the same one and add their handlers to it. Every informer is asked for, and its handlers added, before
- * {@link ControllerManager#start} starts them.
+ * {@link ControllerManager#start} starts them. The informers keep {@link CompactCopies} (no managedFields, as
+ * kube's controller manager and scheduler keep them), one per object version however many components follow it.
  *
  * <p>Example: {@code informers.of("apps", "v1", "replicasets", ReplicaSet.class)} in the Deployment and the
  * ReplicaSet controllers: one list and one watch of ReplicaSets, each controller told of every change.
