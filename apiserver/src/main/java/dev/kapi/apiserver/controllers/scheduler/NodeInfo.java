@@ -26,6 +26,20 @@ final class NodeInfo {
         }
     }
 
+    /**
+     * What a bound pod takes from its node: its requests, its non-zero requests, its host ports, and whether it
+     * has pod affinity or anti-affinity terms (kube's {@code PodsWithAffinity}).
+     */
+    record Usage(Map<String, Long> requests, Map<String, Long> nonZeroRequests, List<HostPort> ports,
+                 boolean affinity) {
+
+        static Usage of(Pod pod) {
+            var a = pod.getSpec().getAffinity();
+            return new Usage(Resources.requests(pod.getSpec()), Resources.nonZeroRequests(pod.getSpec()),
+                    hostPorts(pod), a != null && (a.getPodAffinity() != null || a.getPodAntiAffinity() != null));
+        }
+    }
+
     static final String ANY_IP = "0.0.0.0";
 
     final Node node;
@@ -33,6 +47,8 @@ final class NodeInfo {
     final Map<String, String> labels;
     final Map<String, Long> allocatable;
     final List<Pod> pods = new ArrayList<>();
+    /** The pods of {@link #pods} with pod affinity or anti-affinity terms. */
+    final List<Pod> podsWithAffinity = new ArrayList<>();
     final Map<String, Long> requested = new HashMap<>();
     final Map<String, Long> nonZeroRequested = new HashMap<>();
     final List<HostPort> usedPorts = new ArrayList<>();
@@ -45,10 +61,17 @@ final class NodeInfo {
     }
 
     void add(Pod pod) {
+        add(pod, Usage.of(pod));
+    }
+
+    void add(Pod pod, Usage usage) {
         pods.add(pod);
-        Resources.add(requested, Resources.requests(pod.getSpec()));
-        Resources.add(nonZeroRequested, Resources.nonZeroRequests(pod.getSpec()));
-        usedPorts.addAll(hostPorts(pod));
+        if (usage.affinity()) {
+            podsWithAffinity.add(pod);
+        }
+        Resources.add(requested, usage.requests());
+        Resources.add(nonZeroRequested, usage.nonZeroRequests());
+        usedPorts.addAll(usage.ports());
     }
 
     long allocatable(String resource) {

@@ -38,8 +38,11 @@ final class PodAffinity {
         this.antiAffinity = required(pod, false);
         List<AffinityTerm> preferred = preferred(pod, true);
         List<AffinityTerm> preferredAnti = preferred(pod, false);
+        // without terms of its own, only the pods with terms of theirs can count (kube's PodsWithAffinity)
+        boolean ownTerms = !affinity.isEmpty() || !antiAffinity.isEmpty() || !preferred.isEmpty()
+                || !preferredAnti.isEmpty();
         for (NodeInfo node : snapshot.nodes) {
-            for (Pod existing : node.pods) {
+            for (Pod existing : ownTerms ? node.pods : node.podsWithAffinity) {
                 count(node, existing);
                 score(node, existing, preferred, preferredAnti);
             }

@@ -68,6 +68,7 @@ final class Scheduler extends Controller {
     private final Map<String, Pod> assumed = new ConcurrentHashMap<>();
     private final Map<String, Attempts> unschedulable = new ConcurrentHashMap<>();
     private final Random random = new Random();
+    private final PodUsages usages = new PodUsages();
 
     Scheduler(Informer<Pod> pods, Informer<Node> nodes, Informer<Namespace> namespaces,
               SpreadSelectors spreadSelectors, Store<Pod> podStore, WritePipeline writes, SchedulingRecorder recorder) {
@@ -220,10 +221,12 @@ final class Scheduler extends Controller {
                 bound.add(p);
             }
         }
-        return Snapshot.of(nodes.cache().list(), bound, ns -> {
+        Snapshot snapshot = Snapshot.of(nodes.cache().list(), bound, usages::of, ns -> {
             Namespace n = namespaces.cache().get(null, ns);
             return n == null ? null : n.getMetadata().getLabels();
         }, spreadSelectors::of);
+        usages.endCycle();
+        return snapshot;
     }
 
     private static boolean empty(String s) {

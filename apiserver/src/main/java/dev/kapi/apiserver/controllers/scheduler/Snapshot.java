@@ -36,13 +36,20 @@ final class Snapshot {
     static Snapshot of(Collection<Node> nodes, Collection<Pod> boundPods,
                        Function<String, Map<String, String>> namespaceLabels,
                        Function<Pod, Predicate<Map<String, String>>> spreadSelector) {
+        return of(nodes, boundPods, NodeInfo.Usage::of, namespaceLabels, spreadSelector);
+    }
+
+    /** As above, with each pod's usage from {@code usages} (a {@link PodUsages} keeps them between cycles). */
+    static Snapshot of(Collection<Node> nodes, Collection<Pod> boundPods, Function<Pod, NodeInfo.Usage> usages,
+                       Function<String, Map<String, String>> namespaceLabels,
+                       Function<Pod, Predicate<Map<String, String>>> spreadSelector) {
         Map<String, NodeInfo> byName = new LinkedHashMap<>();
         nodes.stream().sorted((a, b) -> a.getMetadata().getName().compareTo(b.getMetadata().getName()))
                 .forEach(n -> byName.put(n.getMetadata().getName(), new NodeInfo(n)));
         for (Pod pod : boundPods) {
             NodeInfo info = byName.get(pod.getSpec().getNodeName());
             if (info != null) {
-                info.add(pod);
+                info.add(pod, usages.apply(pod));
             }
         }
         return new Snapshot(List.copyOf(byName.values()), namespaceLabels, spreadSelector);
