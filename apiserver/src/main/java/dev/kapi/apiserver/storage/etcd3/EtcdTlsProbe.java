@@ -1,10 +1,12 @@
 package dev.kapi.apiserver.storage.etcd3;
 
+import java.io.EOFException;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertPathBuilderException;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
@@ -87,21 +90,29 @@ public final class EtcdTlsProbe {
             plain.setSoTimeout(READ_TIMEOUT_MILLIS);
             try (SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, uri.getHost(), port,
                     false)) {
-                SSLParameters parameters = tls.getSSLParameters();
-                parameters.setEndpointIdentificationAlgorithm("HTTPS");
-                if (protocols != null) {
-                    parameters.setProtocols(protocols);
-                }
-                tls.setSSLParameters(parameters);
-                tls.startHandshake();
-                if (protocols == null) {
-                    OutputStream out = tls.getOutputStream();
-                    out.write(("GET /version HTTP/1.1\r\nHost: " + uri.getRawAuthority()
-                            + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                    tls.getInputStream().read();
-                }
+                handshake(tls, uri, protocols);
+            } catch (SocketException | EOFException closed) {
+                // connected, then reset or closed before the handshake ended: a peer that does not speak TLS
+                // (a plain etcd may reset rather than answer); JSSE reports the same as an SSLException at times
+                throw new SSLHandshakeException("Remote host terminated the handshake (" + closed + ")");
             }
+        }
+    }
+
+    private static void handshake(SSLSocket tls, URI uri, String[] protocols) throws IOException {
+        SSLParameters parameters = tls.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        if (protocols != null) {
+            parameters.setProtocols(protocols);
+        }
+        tls.setSSLParameters(parameters);
+        tls.startHandshake();
+        if (protocols == null) {
+            OutputStream out = tls.getOutputStream();
+            out.write(("GET /version HTTP/1.1\r\nHost: " + uri.getRawAuthority()
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            tls.getInputStream().read();
         }
     }
 

@@ -113,6 +113,27 @@ class EtcdTlsTest {
         }
     }
 
+    /** What a plain etcd sometimes does with a TLS hello (CI saw it): the probe must still say so. */
+    @Test
+    void aPeerThatResetsTheConnectionInTheHandshake() throws Exception {
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getLoopbackAddress())) {
+            Thread resetter = Thread.ofVirtual().start(() -> {
+                try (java.net.Socket s = server.accept()) {
+                    s.getInputStream().read(); // the client hello has come
+                    s.setSoLinger(true, 0); // close with a reset, not a FIN
+                } catch (java.io.IOException ignored) {
+                    // the test fails on the probe's answer
+                }
+            });
+            String url = "https://127.0.0.1:" + server.getLocalPort();
+            assertThat(EtcdTlsProbe.failure(List.of(url), good)).contains("etcd at " + url
+                    + " closed the connection in the TLS handshake (does it speak TLS, and does it want a client "
+                    + "certificate?)");
+            resetter.join();
+        }
+    }
+
     @Test
     void anEtcdWithoutTlsBehindAnHttpsUrl() {
         LocalEtcdProcess plain = EtcdExtension.startPrivate();
