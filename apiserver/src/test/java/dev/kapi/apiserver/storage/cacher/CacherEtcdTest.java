@@ -65,9 +65,17 @@ class CacherEtcdTest {
                 assertThat(cacher.get(prefix + "ns/a").value()).isEqualTo("{}".getBytes(UTF_8));
                 assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(2500));
             }
-            assertThat(cacher.stats().consistentReadsFromCache()).isEqualTo(5);
-            assertThat(cacher.stats().consistentReadsFallback()).isZero();
-            assertThat(cacher.stats().revision()).isGreaterThanOrEqualTo(etcd.currentRevision() - 1);
+            if (etcd.answersProgressRequests()) {
+                assertThat(cacher.stats().consistentReadsFromCache()).isEqualTo(5);
+                assertThat(cacher.stats().consistentReadsFallback()).isZero();
+            } else {
+                // etcd before 3.4.31 is not asked for progress (README): the cache learns the revision from the
+                // storage's own watch of the root, and a read that finds it behind for longer than the short
+                // unconfirmed wait reads etcd instead (seen once on a loaded CI machine); either way it is right
+                assertThat(cacher.stats().consistentReadsFromCache() + cacher.stats().consistentReadsFallback())
+                        .isEqualTo(5);
+            }
+            await().atMost(WAIT).until(() -> cacher.stats().revision() >= etcd.currentRevision() - 1);
         }
     }
 
