@@ -103,7 +103,8 @@ final class EtcdWatchHub implements AutoCloseable {
         hub.setRemoveOnCancelPolicy(true);
         hub.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         fanOut.progressSource(() -> handOff(this::requestProgress));
-        this.replay = new EtcdWatchReplay(client, timeout, currentRevision, reachability, this::handOff, () -> closed);
+        this.replay = new EtcdWatchReplay(client, timeout, currentRevision, reachability, this::handOff,
+                this::handOffLater, () -> closed);
     }
 
     WatchHandle watch(String prefixOrKey, WatchOptions options, WatchListener listener) {
@@ -290,11 +291,7 @@ final class EtcdWatchHub implements AutoCloseable {
     }
 
     private void reopenLater() {
-        try {
-            hub.schedule(() -> guarded(this::reopen), REOPEN_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException closing) {
-            // closed meanwhile: nothing to reopen
-        }
+        handOffLater(REOPEN_MILLIS, this::reopen);
     }
 
     private void reopen() {
@@ -310,6 +307,15 @@ final class EtcdWatchHub implements AutoCloseable {
             hub.execute(() -> guarded(work));
         } catch (RejectedExecutionException closing) {
             // the hub is closed: client.close() closes every watcher, nothing is left to deliver to
+        }
+    }
+
+    /** Queues {@code work} for the hub thread after {@code millis}. */
+    private void handOffLater(long millis, Runnable work) {
+        try {
+            hub.schedule(() -> guarded(work), millis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            // the hub is closed: nothing is left to reopen or ask for
         }
     }
 

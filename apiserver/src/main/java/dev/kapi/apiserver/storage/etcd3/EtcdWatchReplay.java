@@ -22,25 +22,43 @@ import java.util.function.LongSupplier;
  * an older revision, replayed by a short-lived etcd watch of its own. That watch's callbacks are handed to
  * the hub's thread ({@code handOff}) like the shared stream's, and so is closing it, since the subscription
  * may ask for that while holding its lock.
+ *
+ * <p>A replay joins live when it reads a change past the join revision, or a progress notification at or past
+ * it. A quiet prefix has no such change, and etcd's own notifications are minutes apart, so the replay asks
+ * its watch for progress until it joins (etcd answers only once the watch has sent the history it had to
+ * catch up on). That is safe even on an etcd that may answer a progress request ahead of its events (before
+ * 3.4.31 and 3.5.13, see EtcdProgressSupport): the join revision is one the shared stream had already
+ * received when the replay started, so every change up to it was sent to the replay's watch before it can
+ * answer.
  */
 final class EtcdWatchReplay {
 
     private static final int INITIAL_PAGE = 1000;
+    /** The first and the longest pause between the progress requests of a replay that has not joined yet. */
+    private static final long FIRST_ASK_MILLIS = 100;
+    private static final long LONGEST_ASK_MILLIS = 2000;
+
+    /** Runs work on the hub's thread after a pause (nothing when the hub is closed). */
+    interface Later {
+        void run(long millis, Runnable work);
+    }
 
     private final Client client;
     private final Duration timeout;
     private final LongSupplier currentRevision;
     private final EtcdReachability reachability;
     private final Executor handOff;
+    private final Later later;
     private final BooleanSupplier closed;
 
     EtcdWatchReplay(Client client, Duration timeout, LongSupplier currentRevision, EtcdReachability reachability,
-                    Executor handOff, BooleanSupplier closed) {
+                    Executor handOff, Later later, BooleanSupplier closed) {
         this.client = client;
         this.timeout = timeout;
         this.currentRevision = currentRevision;
         this.reachability = reachability;
         this.handOff = handOff;
+        this.later = later;
         this.closed = closed;
     }
 
@@ -99,6 +117,18 @@ final class EtcdWatchReplay {
         subscription.catchUpStarted(() -> {
             stopped.set(true);
             handOff.execute(watcher::close);
+        });
+        askProgress(watcher, stopped, FIRST_ASK_MILLIS);
+    }
+
+    /** Asks the replaying watch for progress after {@code millis}, and again less often, until it joined. */
+    private void askProgress(Watch.Watcher watcher, AtomicBoolean stopped, long millis) {
+        later.run(millis, () -> {
+            if (stopped.get() || closed.getAsBoolean()) {
+                return;
+            }
+            watcher.requestProgress();
+            askProgress(watcher, stopped, Math.min(LONGEST_ASK_MILLIS, millis * 2));
         });
     }
 

@@ -77,6 +77,33 @@ class EtcdStorageTest extends StorageContractTests {
         }
     }
 
+    @Test
+    void aWatchOfAQuietPrefixFromAnOlderRevisionJoinsTheSharedStreamAndReportsProgress() {
+        String root = EtcdExtension.randomPrefix();
+        long from = storage.currentRevision();
+        WatchRecorder busy = new WatchRecorder();
+        try (WatchHandle running = storage.watch(root + "/busy/", WatchOptions.from(from), busy)) {
+            // the shared stream moves past `from` with changes elsewhere; nothing changes under quiet/
+            long last = 0;
+            for (int i = 0; i < 3; i++) {
+                last = storage.create(root + "/busy/k" + i, "{}".getBytes()).modRevision();
+            }
+            long written = last;
+            await().atMost(Duration.ofSeconds(5)).until(() -> busy.changes().size() == 3);
+            WatchRecorder recorder = new WatchRecorder();
+            // the watch catches up from etcd's history up to where the shared stream is; with no change to
+            // read there, it must still learn that it caught up (etcd's own progress is minutes apart)
+            try (WatchHandle quiet = storage.watch(root + "/quiet/", WatchOptions.from(from).withProgressNotify(),
+                    recorder)) {
+                await().atMost(Duration.ofSeconds(5)).until(() -> {
+                    quiet.requestProgress();
+                    return recorder.events().stream().anyMatch(e -> e.revision() >= written);
+                });
+                assertThat(recorder.changes()).isEmpty();
+            }
+        }
+    }
+
     private static long usedHeap() {
         for (int i = 0; i < 3; i++) {
             System.gc();
