@@ -48,7 +48,7 @@ import java.util.logging.Logger;
 final class EtcdWatchHub implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(EtcdWatchHub.class.getName());
-    private static final ByteSequence ALL_KEYS = ByteSequence.from(new byte[] {0});
+    static final ByteSequence ALL_KEYS = ByteSequence.from(new byte[] {0});
     private static final long REOPEN_MILLIS = 1000;
     private static final int REGISTER_ATTEMPTS = 3;
     private static final String CLOSED = "storage is closed";
@@ -104,7 +104,7 @@ final class EtcdWatchHub implements AutoCloseable {
         hub.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         fanOut.progressSource(() -> handOff(this::requestProgress));
         this.replay = new EtcdWatchReplay(client, timeout, currentRevision, reachability, this::handOff,
-                this::handOffLater, () -> closed);
+                this::handOffLater, () -> closed, watchedPrefix, progressRequestsOrdered);
     }
 
     WatchHandle watch(String prefixOrKey, WatchOptions options, WatchListener listener) {

@@ -4,6 +4,7 @@ import dev.kapi.apiserver.storage.KeyValue;
 import dev.kapi.apiserver.storage.StorageException;
 import dev.kapi.apiserver.storage.StorageException.Code;
 import dev.kapi.apiserver.storage.WatchSubscription;
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.Watch;
@@ -24,12 +25,17 @@ import java.util.function.LongSupplier;
  * may ask for that while holding its lock.
  *
  * <p>A replay joins live when it reads a change past the join revision, or a progress notification at or past
- * it. A quiet prefix has no such change, and etcd's own notifications are minutes apart, so the replay asks
- * its watch for progress until it joins (etcd answers only once the watch has sent the history it had to
- * catch up on). That is safe even on an etcd that may answer a progress request ahead of its events (before
- * 3.4.31 and 3.5.13, see EtcdProgressSupport): the join revision is one the shared stream had already
- * received when the replay started, so every change up to it was sent to the replay's watch before it can
- * answer.
+ * it. A quiet prefix has no such change, and etcd's own notifications are minutes apart, so:
+ * <ul>
+ *   <li>an etcd that answers progress requests in order with its events (3.4.31, 3.5.13 and later) is asked
+ *       for progress until the replay joins;</li>
+ *   <li>an older etcd answers a progress request at once with its current revision, ahead of the history the
+ *       watch still has to send (etcd-io/etcd#15220), so it is never asked: a short replay (at most
+ *       {@link #WIDE_REPLAY_REVISIONS} revisions behind) reads the changes of the whole watched prefix and
+ *       keeps those of its own keys, so the next change anywhere (Kapi's leases renew every few seconds)
+ *       proves it passed the join revision; a longer one reads only its own keys, and joins at its next
+ *       change there.</li>
+ * </ul>
  */
 final class EtcdWatchReplay {
 
@@ -37,6 +43,8 @@ final class EtcdWatchReplay {
     /** The first and the longest pause between the progress requests of a replay that has not joined yet. */
     private static final long FIRST_ASK_MILLIS = 100;
     private static final long LONGEST_ASK_MILLIS = 2000;
+    /** How far behind the join revision a replay may start and still read the whole watched prefix. */
+    static final long WIDE_REPLAY_REVISIONS = 10_000;
 
     /** Runs work on the hub's thread after a pause (nothing when the hub is closed). */
     interface Later {
@@ -50,9 +58,16 @@ final class EtcdWatchReplay {
     private final Executor handOff;
     private final Later later;
     private final BooleanSupplier closed;
+    private final String watchedPrefix;
+    private final BooleanSupplier progressRequestsOrdered;
 
+    /**
+     * @param watchedPrefix           the prefix the shared stream watches ("" for every key)
+     * @param progressRequestsOrdered whether etcd answers progress requests in order with its events
+     */
     EtcdWatchReplay(Client client, Duration timeout, LongSupplier currentRevision, EtcdReachability reachability,
-                    Executor handOff, Later later, BooleanSupplier closed) {
+                    Executor handOff, Later later, BooleanSupplier closed, String watchedPrefix,
+                    BooleanSupplier progressRequestsOrdered) {
         this.client = client;
         this.timeout = timeout;
         this.currentRevision = currentRevision;
@@ -60,6 +75,8 @@ final class EtcdWatchReplay {
         this.handOff = handOff;
         this.later = later;
         this.closed = closed;
+        this.watchedPrefix = watchedPrefix;
+        this.progressRequestsOrdered = progressRequestsOrdered;
     }
 
     /** Offers every entry at {@code revision} as ADDED, then joins the subscription live. */
@@ -89,18 +106,25 @@ final class EtcdWatchReplay {
     /** Replays every change after {@code from} until the join revision, then joins the subscription live. */
     void history(WatchSubscription subscription, long from) {
         String target = subscription.prefixOrKey();
+        boolean ask = progressRequestsOrdered.getAsBoolean();
+        boolean wide = !ask && subscription.joinRevision() - from <= WIDE_REPLAY_REVISIONS;
+        String watched = wide ? watchedPrefix : target;
+        ByteSequence targetBytes = EtcdCalls.bytes(target);
         WatchOption.Builder option = WatchOption.builder()
                 .withRevision(from + 1)
                 .withPrevKV(true)
                 .withProgressNotify(true);
-        if (subscription.isPrefix()) {
-            option.withRange(EtcdCalls.prefixEnd(target));
+        if (watched.isEmpty()) {
+            option.withRange(EtcdWatchHub.ALL_KEYS);
+        } else if (wide || subscription.isPrefix()) {
+            option.withRange(EtcdCalls.prefixEnd(watched));
         }
         AtomicBoolean stopped = new AtomicBoolean();
         Watch.Watcher watcher;
         try {
-            watcher = client.getWatchClient().watch(EtcdCalls.bytes(target), option.build(),
-                    Watch.listener(response -> handOff.execute(() -> onResponse(subscription, response)),
+            watcher = client.getWatchClient().watch(watched.isEmpty() ? EtcdWatchHub.ALL_KEYS
+                            : EtcdCalls.bytes(watched), option.build(),
+                    Watch.listener(response -> handOff.execute(() -> onResponse(subscription, targetBytes, response)),
                             error -> handOff.execute(() ->
                                     subscription.fail(EtcdWatchHub.watchError(error, target, from))),
                             () -> handOff.execute(() -> {
@@ -118,7 +142,9 @@ final class EtcdWatchReplay {
             stopped.set(true);
             handOff.execute(watcher::close);
         });
-        askProgress(watcher, stopped, FIRST_ASK_MILLIS);
+        if (ask) {
+            askProgress(watcher, stopped, FIRST_ASK_MILLIS);
+        }
     }
 
     /** Asks the replaying watch for progress after {@code millis}, and again less often, until it joined. */
@@ -132,11 +158,20 @@ final class EtcdWatchReplay {
         });
     }
 
-    /** A response of a replaying watch: deliver history up to the join revision, then join the fan-out. */
-    private static void onResponse(WatchSubscription subscription, WatchResponse response) {
+    /**
+     * A response of a replaying watch: deliver the subscription's history up to the join revision, then join the
+     * fan-out (a wide replay's changes to other keys only tell how far it has read).
+     */
+    private static void onResponse(WatchSubscription subscription, ByteSequence target, WatchResponse response) {
         boolean reached = false;
         for (io.etcd.jetcd.watch.WatchEvent raw : response.getEvents()) {
-            if (subscription.offerHistory(EtcdWatchEvents.convert(raw))) {
+            if (raw.getKeyValue().getModRevision() > subscription.joinRevision()) {
+                reached = true;
+                break;
+            }
+            ByteSequence key = raw.getKeyValue().getKey();
+            if ((subscription.isPrefix() ? key.startsWith(target) : key.equals(target))
+                    && subscription.offerHistory(EtcdWatchEvents.convert(raw))) {
                 reached = true;
                 break;
             }

@@ -78,28 +78,53 @@ class EtcdStorageTest extends StorageContractTests {
     }
 
     @Test
-    void aWatchOfAQuietPrefixFromAnOlderRevisionJoinsTheSharedStreamAndReportsProgress() {
+    void aWatchOfAQuietPrefixFromAnOlderRevisionGetsItsHistoryOnceJoinsTheSharedStreamAndReportsProgress() {
         String root = EtcdExtension.randomPrefix();
         long from = storage.currentRevision();
+        byte[] large = new byte[8192];
+        java.util.Arrays.fill(large, (byte) 'x');
+        long gap = 0;
+        for (int i = 0; i < 300; i++) { // history that takes etcd a while to send
+            gap = storage.create(root + "/quiet/x" + i, large).modRevision();
+        }
         WatchRecorder busy = new WatchRecorder();
-        try (WatchHandle running = storage.watch(root + "/busy/", WatchOptions.from(from), busy)) {
-            // the shared stream moves past `from` with changes elsewhere; nothing changes under quiet/
+        try (WatchHandle running = storage.watch(root + "/busy/", WatchOptions.from(gap), busy)) {
+            // the shared stream moves past `gap` with changes elsewhere; then nothing changes under quiet/
             long last = 0;
             for (int i = 0; i < 3; i++) {
                 last = storage.create(root + "/busy/k" + i, "{}".getBytes()).modRevision();
             }
             long written = last;
             await().atMost(Duration.ofSeconds(5)).until(() -> busy.changes().size() == 3);
-            WatchRecorder recorder = new WatchRecorder();
-            // the watch catches up from etcd's history up to where the shared stream is; with no change to
-            // read there, it must still learn that it caught up (etcd's own progress is minutes apart)
-            try (WatchHandle quiet = storage.watch(root + "/quiet/", WatchOptions.from(from).withProgressNotify(),
-                    recorder)) {
+            // each watch reads etcd's history up to where the shared stream is; with no later change under its
+            // prefix it must still learn that it caught up (etcd's own progress notifications are minutes apart),
+            // and never before it read that history (several replays at once: their etcd watches share a stream)
+            List<WatchRecorder> recorders = new ArrayList<>();
+            List<WatchHandle> quiet = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    recorders.add(new WatchRecorder());
+                    quiet.add(storage.watch(root + "/quiet/", WatchOptions.from(from).withProgressNotify(),
+                            recorders.get(i)));
+                }
+                storage.create(root + "/busy/later", "{}".getBytes()); // as Kapi's leases keep renewing
                 await().atMost(Duration.ofSeconds(5)).until(() -> {
-                    quiet.requestProgress();
-                    return recorder.events().stream().anyMatch(e -> e.revision() >= written);
+                    quiet.forEach(WatchHandle::requestProgress);
+                    return recorders.stream().allMatch(r -> r.events().stream().anyMatch(e -> e.revision() >= written));
                 });
-                assertThat(recorder.changes()).isEmpty();
+                storage.create(root + "/quiet/y", "{}".getBytes());
+                List<String> expected = new ArrayList<>();
+                for (int i = 0; i < 300; i++) {
+                    expected.add(root + "/quiet/x" + i);
+                }
+                expected.add(root + "/quiet/y");
+                for (WatchRecorder recorder : recorders) {
+                    await().atMost(Duration.ofSeconds(5)).until(() -> recorder.changes().size() >= 301);
+                    assertThat(recorder.changes()).extracting(e -> e.current().key())
+                            .containsExactlyElementsOf(expected);
+                }
+            } finally {
+                quiet.forEach(WatchHandle::close);
             }
         }
     }
