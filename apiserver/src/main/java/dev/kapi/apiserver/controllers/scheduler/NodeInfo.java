@@ -60,10 +60,6 @@ final class NodeInfo {
         this.allocatable = Resources.of(node.getStatus() == null ? null : node.getStatus().getAllocatable());
     }
 
-    void add(Pod pod) {
-        add(pod, Usage.of(pod));
-    }
-
     void add(Pod pod, Usage usage) {
         pods.add(pod);
         if (usage.affinity()) {

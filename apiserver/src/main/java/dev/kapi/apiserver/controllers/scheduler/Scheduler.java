@@ -24,14 +24,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * kube-scheduler's default profile inside the server: pods without a node, for {@code default-scheduler} and
  * not being deleted, are queued; one worker takes them one at a time, places each with {@link Placement} over a
- * {@link Snapshot} of the informers' nodes and bound pods, and binds it through the {@code pods/binding}
+ * {@link Snapshot} of the nodes and bound pods (kept from the informers' events by the {@link SchedulerCache}),
+ * and binds it through the {@code pods/binding}
  * subresource (the CREATE of a Binding, admitted as a client's). A pod it bound that the informer has not yet
  * seen bound stays counted on its node (kube's assumed pods) until the informer shows it bound or gone, so two
  * pods never overcommit a node. A pod that fits no node gets PodScheduled=False and a FailedScheduling Event
@@ -64,11 +64,10 @@ final class Scheduler extends Controller {
     private final Store<Pod> podStore;
     private final WritePipeline writes;
     private final SchedulingRecorder recorder;
-    /** Pods bound by this scheduler, by key, until the informer shows them bound; only the worker writes it. */
-    private final Map<String, Pod> assumed = new ConcurrentHashMap<>();
+    /** The nodes and the pods on them, bound or assumed bound. */
+    private final SchedulerCache cache = new SchedulerCache();
     private final Map<String, Attempts> unschedulable = new ConcurrentHashMap<>();
     private final Random random = new Random();
-    private final PodUsages usages = new PodUsages();
 
     Scheduler(Informer<Pod> pods, Informer<Node> nodes, Informer<Namespace> namespaces,
               SpreadSelectors spreadSelectors, Store<Pod> podStore, WritePipeline writes, SchedulingRecorder recorder) {
@@ -81,6 +80,8 @@ final class Scheduler extends Controller {
         this.podStore = podStore;
         this.writes = writes;
         this.recorder = recorder;
+        pods.addHandler(cache.pods()); // first: the handlers that queue pods see the cache's new state
+        nodes.addHandler(cache.nodes());
         pods.addHandler(new PodEvents(this));
         nodes.addHandler(new NodeEvents(this));
     }
@@ -151,8 +152,7 @@ final class Scheduler extends Controller {
             unschedulable.remove(key);
             return true;
         }
-        Pod bound = assumed.get(key);
-        if (bound != null && Objects.equals(bound.getMetadata().getUid(), pod.getMetadata().getUid())) {
+        if (cache.isAssumed(key, pod.getMetadata().getUid())) {
             return true; // bound already; the informer has not seen it yet
         }
         if (!Resources.list(pod.getSpec().getSchedulingGates()).isEmpty()) {
@@ -172,7 +172,7 @@ final class Scheduler extends Controller {
     }
 
     private boolean bind(String key, Pod pod, String node) {
-        assumed.put(key, new PodBuilder(pod).editSpec().withNodeName(node).endSpec().build());
+        cache.assume(new PodBuilder(pod).editSpec().withNodeName(node).endSpec().build());
         Binding binding = new Binding();
         ObjectMeta meta = new ObjectMeta();
         meta.setName(pod.getMetadata().getName());
@@ -193,7 +193,7 @@ final class Scheduler extends Controller {
                                 false);
                     });
         } catch (StatusError e) {
-            assumed.remove(key);
+            cache.forget(key, pod.getMetadata().getUid());
             if (e.code() == 404 || e.code() == 409) {
                 return true; // gone, or bound by another (the informer will tell)
             }
@@ -207,26 +207,12 @@ final class Scheduler extends Controller {
         return true;
     }
 
-    /** The nodes and the pods on them, the assumed ones included; assumed pods the informer caught up with go. */
+    /** The nodes and the pods on them, the assumed ones included. */
     private Snapshot snapshot() {
-        assumed.entrySet().removeIf(e -> {
-            Pod a = e.getValue();
-            Pod cached = pods.cache().get(a.getMetadata().getNamespace(), a.getMetadata().getName());
-            return cached == null || !Objects.equals(cached.getMetadata().getUid(), a.getMetadata().getUid())
-                    || !responsible(cached);
-        });
-        List<Pod> bound = new ArrayList<>(assumed.values());
-        for (Pod p : pods.cache().list()) {
-            if (assigned(p)) {
-                bound.add(p);
-            }
-        }
-        Snapshot snapshot = Snapshot.of(nodes.cache().list(), bound, usages::of, ns -> {
+        return Snapshot.of(cache.nodeInfos(), ns -> {
             Namespace n = namespaces.cache().get(null, ns);
             return n == null ? null : n.getMetadata().getLabels();
         }, spreadSelectors::of);
-        usages.endCycle();
-        return snapshot;
     }
 
     private static boolean empty(String s) {

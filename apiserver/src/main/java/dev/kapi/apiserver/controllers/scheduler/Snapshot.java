@@ -1,10 +1,7 @@
 package dev.kapi.apiserver.controllers.scheduler;
 
-import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 
-import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -30,29 +27,12 @@ final class Snapshot {
     }
 
     /**
-     * @param boundPods      the pods on nodes that are not terminated, the assumed ones included
+     * @param nodes          every known node with the pods on it ({@link SchedulerCache#nodeInfos})
      * @param spreadSelector the selector of a pod's default spreading ({@link SpreadSelectors}), null for none
      */
-    static Snapshot of(Collection<Node> nodes, Collection<Pod> boundPods,
-                       Function<String, Map<String, String>> namespaceLabels,
+    static Snapshot of(List<NodeInfo> nodes, Function<String, Map<String, String>> namespaceLabels,
                        Function<Pod, Predicate<Map<String, String>>> spreadSelector) {
-        return of(nodes, boundPods, NodeInfo.Usage::of, namespaceLabels, spreadSelector);
-    }
-
-    /** As above, with each pod's usage from {@code usages} (a {@link PodUsages} keeps them between cycles). */
-    static Snapshot of(Collection<Node> nodes, Collection<Pod> boundPods, Function<Pod, NodeInfo.Usage> usages,
-                       Function<String, Map<String, String>> namespaceLabels,
-                       Function<Pod, Predicate<Map<String, String>>> spreadSelector) {
-        Map<String, NodeInfo> byName = new LinkedHashMap<>();
-        nodes.stream().sorted((a, b) -> a.getMetadata().getName().compareTo(b.getMetadata().getName()))
-                .forEach(n -> byName.put(n.getMetadata().getName(), new NodeInfo(n)));
-        for (Pod pod : boundPods) {
-            NodeInfo info = byName.get(pod.getSpec().getNodeName());
-            if (info != null) {
-                info.add(pod, usages.apply(pod));
-            }
-        }
-        return new Snapshot(List.copyOf(byName.values()), namespaceLabels, spreadSelector);
+        return new Snapshot(nodes, namespaceLabels, spreadSelector);
     }
 
     /** The labels kube's default spreading counts for the pod, or null when no Service or controller selects it. */
