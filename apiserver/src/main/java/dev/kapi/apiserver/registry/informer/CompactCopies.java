@@ -30,10 +30,12 @@ import java.util.function.UnaryOperator;
  *     decoded Pod carries a hundred or so empty collections.
  * <li>Short strings are interned: namespaces, label keys and values, images, container and port names repeat
  *     across objects.
+ * <li>Small maps of such strings or of quantities (labels, resource requests and limits) are shared
+ *     ({@link SharedMaps}), unmodifiable.
  * </ul>
  *
  * <p>The object given is left as it is (it is shared with other watchers). Objects an informer hands out were
- * never to be changed in place; with this, changing an empty list or map of one throws.
+ * never to be changed in place; with this, changing an empty list or map, or a shared map, of one throws.
  */
 public final class CompactCopies {
 
@@ -119,7 +121,8 @@ public final class CompactCopies {
             }
             Map<Object, Object> copy = LinkedHashMap.newLinkedHashMap(m.size());
             m.forEach((k, e) -> copy.put(value(k), value(e)));
-            return copy;
+            Map<Object, Object> shared = SharedMaps.of(copy);
+            return shared != null ? shared : copy;
         }
         if (v instanceof List<?> l) {
             if (l.isEmpty()) {

@@ -61,9 +61,36 @@ class CompactCopiesTest {
         assertThatThrownBy(() -> copy.getMetadata().getAnnotations().put("a", "b"))
                 .isInstanceOf(UnsupportedOperationException.class);
         assertThat(copy.getMetadata().getNamespace()).isSameAs("ns-1");
-        // non-empty collections stay mutable, as a decoded object's
-        copy.getMetadata().getLabels().put("tier", "web");
-        assertThat(copy.getMetadata().getLabels()).containsEntry("tier", "web");
+        // non-empty lists stay mutable, as a decoded object's
+        copy.getMetadata().getFinalizers().add("g");
+        assertThat(copy.getMetadata().getFinalizers()).containsExactly("f", "g");
+    }
+
+    @Test
+    void smallMapsOfStringsOrQuantitiesAreSharedUnmodifiableAndKeptApartByTheirText() {
+        Pod one = CompactCopies.copy(pod());
+        Pod other = CompactCopies.copy(new PodBuilder(pod()).editMetadata().withName("q").withUid("u-2").endMetadata()
+                .build());
+        Pod millis = CompactCopies.copy(new PodBuilder(pod()).editSpec().editFirstContainer().editResources()
+                .addToRequests("cpu", new Quantity("0.25")).endResources().endContainer().endSpec().build());
+        String long1 = "x".repeat(CompactCopies.INTERNED_LENGTH + 1);
+        Pod annotated = CompactCopies.copy(new PodBuilder(pod()).editMetadata().addToAnnotations("doc", long1)
+                .endMetadata().build());
+
+        assertThat(other.getMetadata().getLabels()).isSameAs(one.getMetadata().getLabels())
+                .isEqualTo(Map.of("app", "a"));
+        Map<String, Quantity> requests = one.getSpec().getContainers().get(0).getResources().getRequests();
+        assertThat(other.getSpec().getContainers().get(0).getResources().getRequests()).isSameAs(requests);
+        // the same amount written otherwise is kept as written: not shared with "250m"
+        assertThat(millis.getSpec().getContainers().get(0).getResources().getRequests()).isNotSameAs(requests)
+                .containsEntry("cpu", new Quantity("0.25"));
+        assertThat(millis.getSpec().getContainers().get(0).getResources().getRequests().get("cpu").getAmount())
+                .isEqualTo("0.25");
+        assertThatThrownBy(() -> one.getMetadata().getLabels().put("tier", "web"))
+                .isInstanceOf(UnsupportedOperationException.class);
+        // a map holding a long string is copied, not shared
+        assertThat(annotated.getMetadata().getAnnotations()).containsEntry("doc", long1);
+        annotated.getMetadata().getAnnotations().put("more", "b");
     }
 
     @Test
