@@ -1,6 +1,8 @@
 package dev.kapi.testing;
 
 import dev.kapi.apiserver.registry.ResourceRegistry;
+import io.fabric8.kubernetes.api.model.Endpoints;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -44,6 +47,13 @@ class KapiTestServerTest {
             assertThat(ServerApplication.aheadOfTime()).isTrue();
             assertThat(kapi.context().getClass().getSimpleName())
                     .isEqualTo("ServletWebServerApplicationContext");
+            // the kubernetes Service's endpoints name the port the server chose (--secure-port=0), not 0
+            Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                Endpoints endpoints = kapi.client().endpoints().inNamespace("default").withName("kubernetes").get();
+                assertThat(endpoints).isNotNull();
+                assertThat(endpoints.getSubsets().getFirst().getPorts().getFirst().getPort())
+                        .isEqualTo(kapi.url().getPort());
+            });
         }
     }
 

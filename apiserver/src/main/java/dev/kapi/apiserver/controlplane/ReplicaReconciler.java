@@ -37,12 +37,15 @@ public final class ReplicaReconciler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaReconciler.class);
 
     private final MasterLeases masterLeases;
-    private final KubernetesEndpoints endpoints;
-    private final KubernetesService service;
-    private final IdentityLease identity;
+    private final StoreRegistry stores;
+    private final WritePipeline writes;
+    private final Clock clock = Clock.systemUTC();
+    private final String hostname;
+    private final String serviceClusterIp;
     private final String ip;
-    private final int port;
     private final boolean reconcileEndpoints;
+    /** What the rounds write, made for the serving port when {@link #start(int)} learns it. */
+    private volatile Parts parts;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("kapi-replica-reconciler").unstarted(r));
     private volatile boolean stopping;
@@ -53,20 +56,32 @@ public final class ReplicaReconciler implements AutoCloseable {
      * @param reconcileEndpoints false for {@code --endpoint-reconciler-type=none}: the endpoints are left alone
      */
     public ReplicaReconciler(Storage storage, String keyPrefix, StoreRegistry stores, WritePipeline writes,
-                             String advertiseAddress, int securePort, String serviceClusterIp,
-                             boolean reconcileEndpoints, String hostname) {
-        Clock clock = Clock.systemUTC();
+                             String advertiseAddress, String serviceClusterIp, boolean reconcileEndpoints,
+                             String hostname) {
         this.masterLeases = new MasterLeases(storage, keyPrefix, clock);
-        this.endpoints = new KubernetesEndpoints(stores, writes, securePort);
-        this.service = new KubernetesService(stores, writes, serviceClusterIp, securePort);
-        this.identity = new IdentityLease(stores, writes, clock, hostname, advertiseAddress, securePort);
+        this.stores = stores;
+        this.writes = writes;
+        this.serviceClusterIp = serviceClusterIp;
+        this.hostname = hostname;
         this.ip = advertiseAddress;
-        this.port = securePort;
         this.reconcileEndpoints = reconcileEndpoints;
     }
 
-    /** Runs the first round now and then one every {@link #INTERVAL}. */
-    public void start() {
+    /** The Service, endpoints and identity lease of this replica, serving on {@code port}. */
+    private record Parts(int port, KubernetesService service, KubernetesEndpoints endpoints, IdentityLease identity) {
+    }
+
+    /**
+     * Runs the first round now and then one every {@link #INTERVAL}, advertising {@code servingPort}: the port
+     * the server listens on, known only once it serves when {@code --secure-port=0} chose a free one.
+     */
+    public void start(int servingPort) {
+        if (servingPort < 1 || servingPort > 65535) {
+            throw new IllegalArgumentException("not a port: " + servingPort);
+        }
+        parts = new Parts(servingPort, new KubernetesService(stores, writes, serviceClusterIp, servingPort),
+                new KubernetesEndpoints(stores, writes, servingPort),
+                new IdentityLease(stores, writes, clock, hostname, ip, servingPort));
         executor.execute(this::round);
     }
 
@@ -74,14 +89,15 @@ public final class ReplicaReconciler implements AutoCloseable {
         if (stopping) {
             return;
         }
+        Parts p = parts;
         boolean ok = true;
-        ok &= attempt("the kubernetes Service", service::ensure);
+        ok &= attempt("the kubernetes Service", p.service()::ensure);
         if (reconcileEndpoints) {
-            ok &= attempt("the kubernetes endpoints", this::reconcileEndpoints);
+            ok &= attempt("the kubernetes endpoints", () -> reconcileEndpoints(p));
         }
-        ok &= attempt("the apiserver identity lease", identity::renew);
+        ok &= attempt("the apiserver identity lease", p.identity()::renew);
         if (lastGc == Long.MIN_VALUE || System.nanoTime() - lastGc > IdentityLease.GC_PERIOD.toNanos()) {
-            if (attempt("the garbage collection of identity leases", identity::collectGarbage)) {
+            if (attempt("the garbage collection of identity leases", p.identity()::collectGarbage)) {
                 lastGc = System.nanoTime();
             }
         }
@@ -108,23 +124,23 @@ public final class ReplicaReconciler implements AutoCloseable {
     }
 
     /** kube's lease reconciler: renew our lease, then list the live ones (ours included) in the endpoints. */
-    private void reconcileEndpoints() {
-        masterLeases.renew(ip, port);
+    private void reconcileEndpoints(Parts p) {
+        masterLeases.renew(ip, p.port());
         List<String> ips = new ArrayList<>(masterLeases.live().stream().map(MasterLeases.Master::ip).toList());
         if (!ips.contains(ip)) {
             ips.add(ip);
         }
         ips.sort(null);
-        endpoints.write(ips);
+        p.endpoints().write(ips);
     }
 
     /** kube's {@code RemoveEndpoints}: delete our lease and write the endpoints of the others. */
-    private void removeEndpoints() {
+    private void removeEndpoints(Parts p) {
         masterLeases.remove(ip);
         List<String> ips = new ArrayList<>(masterLeases.live().stream().map(MasterLeases.Master::ip)
                 .filter(other -> !other.equals(ip)).toList());
         ips.sort(null);
-        endpoints.write(ips);
+        p.endpoints().write(ips);
     }
 
     /**
@@ -137,14 +153,15 @@ public final class ReplicaReconciler implements AutoCloseable {
         }
         stopping = true;
         executor.shutdownNow();
-        if (!reconcileEndpoints) {
-            return;
+        Parts p = parts;
+        if (!reconcileEndpoints || p == null) {
+            return; // never started: nothing advertised
         }
         try {
             executor.awaitTermination(bound.toMillis(), TimeUnit.MILLISECONDS); // a round in progress ends first
             Thread remover = Thread.ofVirtual().name("kapi-remove-endpoints").start(() -> {
                 try {
-                    removeEndpoints();
+                    removeEndpoints(p);
                     LOG.info("Removed this replica ({}) from the kubernetes endpoints", ip);
                 } catch (RuntimeException e) {
                     LOG.warn("Could not remove this replica ({}) from the kubernetes endpoints: {}", ip,

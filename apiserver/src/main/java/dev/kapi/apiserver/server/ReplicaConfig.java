@@ -8,6 +8,7 @@ import dev.kapi.apiserver.storage.Storage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.ContextClosedEvent;
@@ -34,29 +35,35 @@ public class ReplicaConfig {
     ReplicaReconciler replicaReconciler(Storage storage, ServerOptions options, ReplicaOptions replicas,
                                         StoreRegistry stores, WritePipeline writes) {
         boolean lease = replicas.reconcilerType() == ReplicaOptions.ReconcilerType.LEASE;
-        LOG.info("Advertising {}:{} to the kubernetes endpoints (--endpoint-reconciler-type={})",
-                replicas.advertiseAddress(), options.securePort(), lease ? "lease" : "none");
         return new ReplicaReconciler(storage, options.etcdPrefix(), stores, writes, replicas.advertiseAddress(),
-                options.securePort(), ServiceAllocations.firstAddress(options.serviceClusterIpRange()), lease,
-                hostname());
+                ServiceAllocations.firstAddress(options.serviceClusterIpRange()), lease, hostname());
     }
 
     @Bean
-    ReplicaLifecycle replicaLifecycle(ReplicaReconciler reconciler) {
-        return new ReplicaLifecycle(reconciler);
+    ReplicaLifecycle replicaLifecycle(ReplicaReconciler reconciler, ReplicaOptions replicas) {
+        return new ReplicaLifecycle(reconciler, replicas);
     }
 
-    /** Starts the reconciler when the server is ready, stops it as closing begins. */
+    /**
+     * Starts the reconciler when the server is ready, with the port it serves on ({@code --secure-port=0} picks a
+     * free one, known only then); stops it as closing begins.
+     */
     static final class ReplicaLifecycle {
         private final ReplicaReconciler reconciler;
+        private final ReplicaOptions replicas;
 
-        ReplicaLifecycle(ReplicaReconciler reconciler) {
+        ReplicaLifecycle(ReplicaReconciler reconciler, ReplicaOptions replicas) {
             this.reconciler = reconciler;
+            this.replicas = replicas;
         }
 
         @EventListener
         public void onReady(ApplicationReadyEvent event) {
-            reconciler.start();
+            int port = ((WebServerApplicationContext) event.getApplicationContext()).getWebServer().getPort();
+            LOG.info("Advertising {}:{} to the kubernetes endpoints (--endpoint-reconciler-type={})",
+                    replicas.advertiseAddress(), port,
+                    replicas.reconcilerType() == ReplicaOptions.ReconcilerType.LEASE ? "lease" : "none");
+            reconciler.start(port);
         }
 
         @EventListener

@@ -57,8 +57,8 @@ class ReplicaReconcilerTest {
             ReplicaReconciler a = reconciler(storage, prefix, stores, "10.1.0.2");
             ReplicaReconciler b = reconciler(storage, prefix, stores, "10.1.0.1");
             try {
-                a.start();
-                b.start();
+                a.start(6443);
+                b.start(6443);
                 Store<Endpoints> endpoints = store(stores, "", "endpoints", Endpoints.class);
                 Store<EndpointSlice> slices = store(stores, "discovery.k8s.io", "endpointslices", EndpointSlice.class);
                 await().atMost(Duration.ofSeconds(15)).until(() -> ips(endpoints).size() == 2);
@@ -104,7 +104,7 @@ class ReplicaReconcilerTest {
     }
 
     private static ReplicaReconciler reconciler(Storage storage, String prefix, StoreRegistry stores, String ip) {
-        return new ReplicaReconciler(storage, prefix, stores, Writes.PIPELINE, ip, 6443, "10.96.0.1", true, "host");
+        return new ReplicaReconciler(storage, prefix, stores, Writes.PIPELINE, ip, "10.96.0.1", true, "host");
     }
 
     private static List<String> ips(Store<Endpoints> endpoints) {
