@@ -25,7 +25,15 @@ final class DecodedValues<T extends HasMetadata> {
     private static final Set<DecodedValues<?>> ALL = Collections.newSetFromMap(new WeakHashMap<>());
     private static Thread sweeper;
 
-    private record Recent(SharedObject decoded, long touchedNanos) {
+    /** A decoded value and when a watch last asked for it (guarded by the map's lock, touched in place). */
+    private static final class Recent {
+        final SharedObject decoded;
+        long touchedNanos;
+
+        Recent(SharedObject decoded, long touchedNanos) {
+            this.decoded = decoded;
+            this.touchedNanos = touchedNanos;
+        }
     }
 
     private final Store<T> store;
@@ -46,16 +54,16 @@ final class DecodedValues<T extends HasMetadata> {
         long now = System.nanoTime();
         synchronized (recent) {
             dropIdle(now);
-            Recent hit = recent.get(kv);
+            Recent hit = recent.get(kv); // access order: now the youngest
             if (hit != null) {
-                recent.put(kv, new Recent(hit.decoded(), now));
-                return hit.decoded();
+                hit.touchedNanos = now;
+                return hit.decoded;
             }
         }
         SharedObject decoded = new SharedObject(store.decode(kv));
         synchronized (recent) {
             Recent raced = recent.putIfAbsent(kv, new Recent(decoded, now));
-            return raced != null ? raced.decoded() : decoded;
+            return raced != null ? raced.decoded : decoded;
         }
     }
 
@@ -70,7 +78,7 @@ final class DecodedValues<T extends HasMetadata> {
     void dropIdle(long now) {
         synchronized (recent) {
             for (Iterator<Recent> it = recent.values().iterator(); it.hasNext(); ) {
-                if (now - it.next().touchedNanos() < IDLE.toNanos()) {
+                if (now - it.next().touchedNanos < IDLE.toNanos()) {
                     return;
                 }
                 it.remove();

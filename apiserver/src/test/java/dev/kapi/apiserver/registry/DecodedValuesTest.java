@@ -44,4 +44,23 @@ class DecodedValuesTest {
             assertThat(values.get(a)).isNotSameAs(first);
         }
     }
+
+    @Test
+    void aValueAskedForAgainStaysWhileOneNotAskedForIsDropped() throws InterruptedException {
+        try (Storage storage = SqliteStorage.open(dir.resolve("state.db"))) {
+            Store<ConfigMap> store = TestStores.of(storage, "/registry").find("", "v1", "configmaps",
+                    ConfigMap.class).orElseThrow();
+            DecodedValues<ConfigMap> values = new DecodedValues<>(store);
+            KeyValue a = value("a", 2);
+            SharedObject first = values.get(a);
+            values.get(value("b", 3));
+            Thread.sleep(5);
+            long before = System.nanoTime();
+            assertThat(values.get(a)).isSameAs(first); // asked for again: idle from now on
+
+            values.dropIdle(before + DecodedValues.IDLE.toNanos() - 1);
+            assertThat(values.size()).isEqualTo(1);
+            assertThat(values.get(a)).isSameAs(first);
+        }
+    }
 }
