@@ -47,6 +47,8 @@ class KapiTestServerTest {
             assertThat(ServerApplication.aheadOfTime()).isTrue();
             assertThat(kapi.context().getClass().getSimpleName())
                     .isEqualTo("ServletWebServerApplicationContext");
+            // springdoc's beans wait for the Swagger UI to be asked for (server.SwaggerUiConfig)
+            assertThat(kapi.context().getBeanFactory().containsSingleton("springdocObjectMapperProvider")).isFalse();
             // the kubernetes Service's endpoints name the port the server chose (--secure-port=0), not 0
             Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                 Endpoints endpoints = kapi.client().endpoints().inNamespace("default").withName("kubernetes").get();

@@ -4,6 +4,9 @@ import dev.kapi.apiserver.endpoints.ui.SwaggerInitializer;
 import dev.kapi.apiserver.endpoints.ui.SwaggerUiFiles;
 import jakarta.servlet.ServletRegistration;
 import org.springdoc.webmvc.ui.SwaggerIndexTransformer;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
+import org.springframework.beans.factory.support.AbstractBeanDefinition;
 import org.springframework.boot.webmvc.autoconfigure.DispatcherServletAutoConfiguration;
 import org.springframework.boot.webmvc.autoconfigure.DispatcherServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -33,6 +36,32 @@ public class SwaggerUiConfig {
         bean.setName(DispatcherServletAutoConfiguration.DEFAULT_DISPATCHER_SERVLET_BEAN_NAME);
         return bean;
     }
+
+    /**
+     * springdoc's beans are made when the UI is first asked for, not at start-up: they load several hundred
+     * classes (swagger-core, its Jackson 2) that a server nobody opens the UI on never needs.
+     */
+    @Bean
+    static BeanFactoryPostProcessor lazySpringdoc() {
+        return factory -> {
+            for (String name : factory.getBeanDefinitionNames()) {
+                BeanDefinition definition = factory.getBeanDefinition(name);
+                if (isSpringdoc(name, definition)) {
+                    definition.setLazyInit(true);
+                }
+            }
+        };
+    }
+
+    private static boolean isSpringdoc(String name, BeanDefinition definition) {
+        String type = definition instanceof AbstractBeanDefinition d && d.hasBeanClass() ? d.getBeanClass().getName()
+                : definition.getBeanClassName();
+        String factoryBean = definition.getFactoryBeanName();
+        return name.startsWith(SPRINGDOC) || (type != null && type.startsWith(SPRINGDOC))
+                || (factoryBean != null && factoryBean.startsWith(SPRINGDOC));
+    }
+
+    private static final String SPRINGDOC = "org.springdoc.";
 
     @Bean
     SwaggerIndexTransformer swaggerInitializer() {
