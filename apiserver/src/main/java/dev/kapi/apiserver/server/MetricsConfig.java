@@ -27,6 +27,10 @@ import org.springframework.core.annotation.Order;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The meters behind {@code /metrics} (kube-apiserver's names, Prometheus text format): one
@@ -79,12 +83,13 @@ public class MetricsConfig {
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE) // nearest the backend: it times the backend's calls, not a cache's
     StorageDecorator observedStores(MeterRegistry meters, ServerOptions options) {
-        return (definition, storage) -> new ObservedStorage(storage, (operation, type, took) ->
-                Timer.builder("etcd.request.duration")
-                        .description("Etcd request latency in seconds for each operation and object type.")
-                        .tags("operation", operation, "type", type)
-                        .serviceLevelObjectives(slos(ETCD_BUCKETS)).register(meters).record(took),
-                options.etcdPrefix());
+        Duration[] buckets = slos(ETCD_BUCKETS);
+        Timers timers = new Timers(tags -> Timer.builder("etcd.request.duration")
+                .description("Etcd request latency in seconds for each operation and object type.")
+                .tags("operation", tags.get(0), "type", tags.get(1))
+                .serviceLevelObjectives(buckets).register(meters));
+        return (definition, storage) -> new ObservedStorage(storage,
+                (operation, type, took) -> timers.get(operation, type).record(took), options.etcdPrefix());
     }
 
     /** Puts the meters in front of the admission chain, which knows nothing of metrics. */
@@ -95,27 +100,48 @@ public class MetricsConfig {
             public Object postProcessAfterInitialization(Object bean, String name) {
                 if (bean instanceof AdmissionChain chain) {
                     MeterRegistry meters = registry.getObject();
+                    Duration[] buckets = slos(ADMISSION_BUCKETS);
+                    Timers steps = new Timers(tags -> Timer.builder("apiserver.admission.step.admission.duration")
+                            .description("Admission sub-step latency histogram in seconds, broken out for "
+                                    + "each operation and API resource and step type (validate or admit).")
+                            .tags("operation", tags.get(0), "rejected", tags.get(1), "type", tags.get(2))
+                            .serviceLevelObjectives(buckets).register(meters));
+                    Timers controllers = new Timers(tags -> Timer.builder(
+                                    "apiserver.admission.controller.admission.duration")
+                            .description("Admission controller latency histogram in seconds, identified by name "
+                                    + "and broken out for each operation and API resource and type (validate or "
+                                    + "admit).")
+                            .tags("name", tags.get(0), "operation", tags.get(1), "rejected", tags.get(2),
+                                    "type", tags.get(3))
+                            .serviceLevelObjectives(buckets).register(meters));
                     return chain.observedBy((plugin, type, operation, rejected, took) -> {
-                        if (plugin == null) {
-                            Timer.builder("apiserver.admission.step.admission.duration")
-                                    .description("Admission sub-step latency histogram in seconds, broken out for "
-                                            + "each operation and API resource and step type (validate or admit).")
-                                    .tags("operation", operation, "rejected", Boolean.toString(rejected), "type", type)
-                                    .serviceLevelObjectives(slos(ADMISSION_BUCKETS)).register(meters).record(took);
-                            return;
-                        }
-                        Timer.builder("apiserver.admission.controller.admission.duration")
-                                .description("Admission controller latency histogram in seconds, identified by name "
-                                        + "and broken out for each operation and API resource and type (validate or "
-                                        + "admit).")
-                                .tags("name", plugin, "operation", operation, "rejected", Boolean.toString(rejected),
-                                        "type", type)
-                                .serviceLevelObjectives(slos(ADMISSION_BUCKETS)).register(meters).record(took);
+                        String refused = Boolean.toString(rejected);
+                        (plugin == null ? steps.get(operation, refused, type)
+                                : controllers.get(plugin, operation, refused, type)).record(took);
                     });
                 }
                 return bean;
             }
         };
+    }
+
+    /**
+     * The timers of one metric by their tag values, each built and registered once: building and registering a
+     * meter on every call (tags sorted, the registry's map searched) cost more than a create's admission itself.
+     */
+    static final class Timers {
+        private final Map<List<String>, Timer> timers = new ConcurrentHashMap<>();
+        private final Function<List<String>, Timer> make;
+
+        Timers(Function<List<String>, Timer> make) {
+            this.make = make;
+        }
+
+        Timer get(String... tagValues) {
+            List<String> key = List.of(tagValues);
+            Timer timer = timers.get(key);
+            return timer != null ? timer : timers.computeIfAbsent(key, make);
+        }
     }
 
     static Duration[] slos(double[] seconds) {
