@@ -47,6 +47,10 @@ class KapiTestServerTest {
             assertThat(ServerApplication.aheadOfTime()).isTrue();
             assertThat(kapi.context().getClass().getSimpleName())
                     .isEqualTo("ServletWebServerApplicationContext");
+            // the API Priority and Fairness configuration is written while the server starts, and is there once it has
+            assertThat(kapi.client().flowControl().v1().flowSchema().withName("exempt").get()).isNotNull();
+            assertThat(kapi.client().flowControl().v1().priorityLevelConfigurations().withName("catch-all").get())
+                    .isNotNull();
             // springdoc's beans wait for the Swagger UI to be asked for (server.SwaggerUiConfig)
             assertThat(kapi.context().getBeanFactory().containsSingleton("springdocObjectMapperProvider")).isFalse();
             // the kubernetes Service's endpoints name the port the server chose (--secure-port=0), not 0

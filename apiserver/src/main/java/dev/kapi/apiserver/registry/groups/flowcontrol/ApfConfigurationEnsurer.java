@@ -17,7 +17,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -54,8 +53,9 @@ public final class ApfConfigurationEnsurer {
         Store<FlowSchema> schemas = stores.find(FlowControlResources.GROUP, "v1", "flowschemas", FlowSchema.class)
                 .orElseThrow();
         Kind<PriorityLevelConfiguration> pl = new Kind<>(levels, PriorityLevelConfiguration::getSpec,
-                (to, from) -> to.setSpec(from.getSpec()));
-        Kind<FlowSchema> fs = new Kind<>(schemas, FlowSchema::getSpec, (to, from) -> to.setSpec(from.getSpec()));
+                (to, from) -> to.setSpec(from.getSpec()), stored(levels));
+        Kind<FlowSchema> fs = new Kind<>(schemas, FlowSchema::getSpec, (to, from) -> to.setSpec(from.getSpec()),
+                stored(schemas));
         ApfBootstrap.mandatoryPriorityLevels().forEach(o -> ensure(pl, o, true));
         ApfBootstrap.suggestedPriorityLevels().forEach(o -> ensure(pl, o, false));
         ApfBootstrap.mandatoryFlowSchemas().forEach(o -> ensure(fs, o, true));
@@ -66,7 +66,18 @@ public final class ApfConfigurationEnsurer {
                 ApfBootstrap.suggestedPriorityLevels().stream()));
     }
 
-    private record Kind<T extends HasMetadata>(Store<T> store, Function<T, Object> spec, BiConsumer<T, T> copySpec) {
+    /**
+     * What is stored of a kind, by name: one list (kube's ensurer reads its informers' listers), not a get per
+     * bootstrap object. An object created or changed since is found by the write's conflict.
+     */
+    private static <T extends HasMetadata> Map<String, T> stored(Store<T> store) {
+        Map<String, T> byName = new HashMap<>();
+        store.list(null, ListParams.all()).items().forEach(o -> byName.put(o.getMetadata().getName(), o));
+        return byName;
+    }
+
+    private record Kind<T extends HasMetadata>(Store<T> store, Function<T, Object> spec, BiConsumer<T, T> copySpec,
+                                               Map<String, T> stored) {
         WriteScope<T> scope() {
             return WriteScope.of(store, null, SystemUsers.API_SERVER);
         }
@@ -74,7 +85,7 @@ public final class ApfConfigurationEnsurer {
 
     private <T extends HasMetadata> void ensure(Kind<T> kind, T bootstrap, boolean mandatory) {
         String name = bootstrap.getMetadata().getName();
-        T existing = find(kind.store(), name);
+        T existing = kind.stored().get(name);
         if (existing == null) {
             bootstrap.getMetadata().setAnnotations(Map.of(ApfBootstrap.AUTOUPDATE, "true"));
             try {
@@ -120,8 +131,7 @@ public final class ApfConfigurationEnsurer {
 
     private <T extends HasMetadata> void removeDangling(Kind<T> kind, Stream<T> bootstrap) {
         Set<String> names = bootstrap.map(o -> o.getMetadata().getName()).collect(Collectors.toSet());
-        List<T> all = kind.store().list(null, ListParams.all()).items();
-        for (T o : all) {
+        for (T o : kind.stored().values()) {
             if (!names.contains(o.getMetadata().getName()) && "true".equals(annotation(o))) {
                 try {
                     // as listed: one whose annotation was removed since is kept (kube passes the listed version)
@@ -137,17 +147,6 @@ public final class ApfConfigurationEnsurer {
                     }
                 }
             }
-        }
-    }
-
-    private static <T extends HasMetadata> T find(Store<T> store, String name) {
-        try {
-            return store.get(null, name);
-        } catch (StatusError e) {
-            if (e.code() == 404) {
-                return null;
-            }
-            throw e;
         }
     }
 }
