@@ -2,11 +2,13 @@ package dev.kapi.apiserver.registry.rbac;
 
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.authz.rbac.RuleCoverage;
+import dev.kapi.apiserver.registry.ListParams;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.rest.OperationOptions;
 import dev.kapi.apiserver.registry.rest.SystemUsers;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
 import dev.kapi.apiserver.registry.rest.WriteScope;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.rbac.AggregationRule;
@@ -48,17 +50,28 @@ public final class BootstrapReconciler {
 
     /** Reconciles every bootstrap role and binding; throws when storage fails. */
     public void reconcile() {
+        Map<String, ClusterRole> storedRoles = stored(roles);
         for (ClusterRole expected : BootstrapPolicy.clusterRoles()) {
-            reconcileRole(expected);
+            reconcileRole(expected, storedRoles.get(expected.getMetadata().getName()));
         }
+        Map<String, ClusterRoleBinding> storedBindings = stored(bindings);
         for (ClusterRoleBinding expected : BootstrapPolicy.clusterRoleBindings()) {
-            reconcileBinding(expected);
+            reconcileBinding(expected, storedBindings.get(expected.getMetadata().getName()));
         }
     }
 
-    private void reconcileRole(ClusterRole expected) {
+    /**
+     * What is stored, by name: one list, not a consistent get per bootstrap object (each waiting for the watch
+     * cache after the previous write). One created or changed since is met by the write's conflict.
+     */
+    private static <T extends HasMetadata> Map<String, T> stored(WriteScope<T> scope) {
+        Map<String, T> byName = new HashMap<>();
+        scope.store().list(null, ListParams.all()).items().forEach(o -> byName.put(o.getMetadata().getName(), o));
+        return byName;
+    }
+
+    private void reconcileRole(ClusterRole expected, ClusterRole existing) {
         String name = expected.getMetadata().getName();
-        ClusterRole existing = find(() -> roles.store().get(null, name));
         if (existing == null) {
             createIgnoringConflict(() -> writes.create(roles, expected, OperationOptions.create()));
             LOG.info("created clusterrole {}", name);
@@ -75,9 +88,8 @@ public final class BootstrapReconciler {
         }
     }
 
-    private void reconcileBinding(ClusterRoleBinding expected) {
+    private void reconcileBinding(ClusterRoleBinding expected, ClusterRoleBinding existing) {
         String name = expected.getMetadata().getName();
-        ClusterRoleBinding existing = find(() -> bindings.store().get(null, name));
         if (existing == null) {
             createIgnoringConflict(() -> writes.create(bindings, expected, OperationOptions.create()));
             LOG.info("created clusterrolebinding {}", name);
@@ -202,17 +214,6 @@ public final class BootstrapReconciler {
 
     private static String nzs(String s) {
         return s == null ? "" : s;
-    }
-
-    private static <T> T find(java.util.function.Supplier<T> get) {
-        try {
-            return get.get();
-        } catch (StatusError e) {
-            if (e.code() == 404) {
-                return null;
-            }
-            throw e;
-        }
     }
 
     private static void createIgnoringConflict(Runnable create) {
