@@ -100,6 +100,23 @@ final class BenchWork {
                 configMap(prefix + "-" + i, 0).getBytes(StandardCharsets.UTF_8)), 201));
     }
 
+    /**
+     * Waits until the root CA publisher (a controller the server runs) has put {@code kube-root-ca.crt} into
+     * {@code namespace}, so that the namespace's ConfigMaps are counted once it has.
+     */
+    void awaitRootCaConfigMap(String namespace) throws Exception {
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        try (BenchHttp http = new BenchHttp(port)) {
+            while (http.send("GET", "/api/v1/namespaces/" + namespace + "/configmaps/kube-root-ca.crt", null)
+                    .status() != 200) {
+                if (System.nanoTime() - end > 0) {
+                    throw new IllegalStateException("no kube-root-ca.crt in " + namespace + " after 30 s");
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
     /** GETs the whole collection of {@code namespace} in one response (no limit); returns the response. */
     BenchHttp.Response serverListResponse(String namespace) throws IOException {
         try (BenchHttp http = new BenchHttp(port)) {
