@@ -24,12 +24,16 @@ class DecodedValuesTest {
                 revision);
     }
 
+    private static DecodedValues<ConfigMap> configMapValues(Storage storage) {
+        Store<ConfigMap> store = TestStores.of(storage, "/registry").find("", "v1", "configmaps", ConfigMap.class)
+                .orElseThrow();
+        return new DecodedValues<>(store);
+    }
+
     @Test
     void aChangeIsDecodedOnceForEveryWatchAndForgottenWhenNoWatchAskedForItAWhile() {
         try (Storage storage = SqliteStorage.open(dir.resolve("state.db"))) {
-            Store<ConfigMap> store = TestStores.of(storage, "/registry").find("", "v1", "configmaps",
-                    ConfigMap.class).orElseThrow();
-            DecodedValues<ConfigMap> values = new DecodedValues<>(store);
+            DecodedValues<ConfigMap> values = configMapValues(storage);
             KeyValue a = value("a", 2);
             SharedObject first = values.get(a);
             assertThat(first.object().getMetadata().getName()).isEqualTo("a");
@@ -48,9 +52,7 @@ class DecodedValuesTest {
     @Test
     void aValueAskedForAgainStaysWhileOneNotAskedForIsDropped() throws InterruptedException {
         try (Storage storage = SqliteStorage.open(dir.resolve("state.db"))) {
-            Store<ConfigMap> store = TestStores.of(storage, "/registry").find("", "v1", "configmaps",
-                    ConfigMap.class).orElseThrow();
-            DecodedValues<ConfigMap> values = new DecodedValues<>(store);
+            DecodedValues<ConfigMap> values = configMapValues(storage);
             KeyValue a = value("a", 2);
             SharedObject first = values.get(a);
             values.get(value("b", 3));
