@@ -6,7 +6,6 @@ import dev.kapi.apiserver.registry.rest.WritePipeline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationStartedEvent;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
@@ -60,7 +59,9 @@ class FlowControlConfig {
         /** The server has started once the first attempt has ended, as when it ran here. */
         @EventListener
         public void onStarted(ApplicationStartedEvent event) throws InterruptedException {
-            firstAttempt.await();
+            if (worker != null) {
+                firstAttempt.await();
+            }
         }
 
         @Override
