@@ -51,8 +51,13 @@ class KapiTestServerTest {
             assertThat(kapi.client().flowControl().v1().flowSchema().withName("exempt").get()).isNotNull();
             assertThat(kapi.client().flowControl().v1().priorityLevelConfigurations().withName("catch-all").get())
                     .isNotNull();
-            // springdoc's beans wait for the Swagger UI to be asked for (server.SwaggerUiConfig)
+            // springdoc's beans wait for the Swagger UI to be asked for (server.SwaggerUiConfig); springdoc's own
+            // document paths, asked for first on this fresh server, still need an authorization decision
             assertThat(kapi.context().getBeanFactory().containsSingleton("springdocObjectMapperProvider")).isFalse();
+            for (String path : java.util.List.of("/v3/api-docs", "/v3/api-docs/swagger-config", "/v3/api-docs/")) {
+                assertThat(get(nobody, kapi, path).statusCode()).as(path).isEqualTo(403);
+            }
+            assertThat(get(nobody, kapi, "/swagger-ui/index.html").statusCode()).isEqualTo(200);
             // the kubernetes Service's endpoints name the port the server chose (--secure-port=0), not 0
             Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                 Endpoints endpoints = kapi.client().endpoints().inNamespace("default").withName("kubernetes").get();
