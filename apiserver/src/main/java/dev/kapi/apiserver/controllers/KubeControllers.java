@@ -101,6 +101,7 @@ final class KubeControllers {
         groups.addAll(dev.kapi.apiserver.controllers.scheduler.SchedulerControllers.create(context));
         groups.addAll(dev.kapi.apiserver.controllers.nodes.SimulatedNodesControllers.create(context));
         groups.addAll(dev.kapi.apiserver.controllers.nodes.PodGarbageCollector.create(context));
+        groups.addAll(dev.kapi.apiserver.controllers.nodes.NodeConditionTaints.create(context));
         groups.addAll(dev.kapi.apiserver.controllers.endpoints.EndpointsControllers.create(context));
         // a part with a name of Kapi's own (the simulated nodes' parts) follows its own flag, not --controllers
         groups.removeIf(c -> ControllerSelection.known(c.name()) && !selection.enabled(c.name()));

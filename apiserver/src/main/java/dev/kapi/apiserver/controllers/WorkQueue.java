@@ -6,8 +6,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -35,7 +35,10 @@ public final class WorkQueue {
     /** Keys queued, or to be queued again once done. */
     private final Set<String> dirty = new HashSet<>();
     private final Set<String> processing = new HashSet<>();
-    private final PriorityQueue<Later> later = new PriorityQueue<>(Comparator.comparingLong(Later::dueNanos));
+    /** Keys to queue later, earliest first; {@link #laterDue} holds each one's time (one entry per key). */
+    private final TreeSet<Later> later = new TreeSet<>(Comparator.comparingLong(Later::dueNanos)
+            .thenComparing(Later::key));
+    private final Map<String, Long> laterDue = new HashMap<>();
     private final Map<String, Integer> failures = new HashMap<>();
     private final Duration firstRetry;
     private final Duration maxRetry;
@@ -66,16 +69,15 @@ public final class WorkQueue {
                 return;
             }
             long due = System.nanoTime() + delay.toNanos();
-            for (Later l : later) {
-                if (l.key().equals(key)) {
-                    if (due - l.dueNanos() >= 0) {
-                        return; // kube's delaying queue: one entry per key, at its earliest time
-                    }
-                    later.remove(l);
-                    break;
+            Long known = laterDue.get(key);
+            if (known != null) {
+                if (due - known >= 0) {
+                    return; // kube's delaying queue: one entry per key, at its earliest time
                 }
+                later.remove(new Later(known, key));
             }
             later.add(new Later(due, key));
+            laterDue.put(key, due);
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -115,8 +117,10 @@ public final class WorkQueue {
                     return null;
                 }
                 long now = System.nanoTime();
-                while (!later.isEmpty() && now - later.peek().dueNanos() >= 0) {
-                    addLocked(later.poll().key());
+                while (!later.isEmpty() && now - later.first().dueNanos() >= 0) {
+                    String due = later.pollFirst().key();
+                    laterDue.remove(due);
+                    addLocked(due);
                 }
                 String key = queue.poll();
                 if (key != null) {
@@ -127,7 +131,7 @@ public final class WorkQueue {
                 if (later.isEmpty()) {
                     changed.await();
                 } else {
-                    changed.awaitNanos(later.peek().dueNanos() - now);
+                    changed.awaitNanos(later.first().dueNanos() - now);
                 }
             }
         } finally {

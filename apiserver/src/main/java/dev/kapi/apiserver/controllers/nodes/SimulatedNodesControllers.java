@@ -13,8 +13,8 @@ import java.util.List;
 /**
  * The simulated nodes ({@code --simulated-nodes}, kwok's way): Nodes {@code kapi-node-0..N-1} registered and
  * kept alive by {@link NodeHeartbeats}, their pods run by {@link SimulatedKubelet} (Running at once, Job pods
- * Succeeded after {@code --simulated-job-run-time}, deletions finished), and {@link NotReadyTaints} lifting the
- * not-ready taint off ready simulated nodes. Nothing when {@code simulatedNodes} is 0; at most
+ * Succeeded after {@code --simulated-job-run-time}, deletions finished). The not-ready taint of a new node is
+ * lifted by {@link NodeConditionTaints}, as for any node. Nothing when {@code simulatedNodes} is 0; at most
  * {@link #MAX_NODES}.
  */
 public final class SimulatedNodesControllers {
@@ -47,7 +47,6 @@ public final class SimulatedNodesControllers {
         return List.of(
                 new NodeHeartbeats(context.simulatedNodes(), nodeStore,
                         informers.store("coordination.k8s.io", "v1", "leases", Lease.class), context.writes(), timings),
-                new NotReadyTaints(nodes, nodeStore, context.writes()),
                 new SimulatedKubelet(pods, nodes, informers.store("", "v1", "pods", Pod.class), context.writes(),
                         timings.jobRunTime(), new KubeletEvents(context.writes(),
                         context.stores().find("", "v1", "events", Event.class).orElse(null))));

@@ -5,6 +5,7 @@ import dev.kapi.apiserver.admission.AdmissionChain;
 import dev.kapi.apiserver.admission.ValidatingAdmission;
 import dev.kapi.apiserver.admission.plugin.nodetaint.TaintNodesByCondition;
 import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.controllers.Controller;
 import dev.kapi.apiserver.controllers.ControllerContext;
 import dev.kapi.apiserver.controllers.ControllerRunner;
 import dev.kapi.apiserver.controllers.SharedInformers;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -89,7 +91,9 @@ class SimulatedNodesTest {
     private ControllerRunner run() {
         SharedInformers informers = new SharedInformers(stores);
         ControllerContext context = new ControllerContext(stores, writes, informers, 2, FAST.jobRunTime());
-        return ControllerRunner.start(informers, SimulatedNodesControllers.create(context, FAST));
+        List<Controller> controllers = new ArrayList<>(SimulatedNodesControllers.create(context, FAST));
+        controllers.addAll(NodeConditionTaints.create(context)); // lifts the not-ready taint, as for any node
+        return ControllerRunner.start(informers, controllers);
     }
 
     @AfterAll
@@ -121,7 +125,7 @@ class SimulatedNodesTest {
                 "DiskPressure=False/KubeletHasNoDiskPressure", "PIDPressure=False/KubeletHasSufficientPID",
                 "Ready=True/KubeletReady");
         assertThat(node.getMetadata().getManagedFields()).anyMatch(f -> "kubelet".equals(f.getManager()));
-        // TaintNodesByCondition tainted it at create; the lifecycle stand-in lifts the taint once it is Ready
+        // TaintNodesByCondition tainted it at create; the node lifecycle controller lifts the taint once it is Ready
         await().atMost(WAIT).until(() -> nodes.get(null, "kapi-node-1").getSpec().getTaints() == null
                 || nodes.get(null, "kapi-node-1").getSpec().getTaints().isEmpty());
         AdmissionAttributes lifted = lifecycleUpdates.stream().filter(a -> "kapi-node-1".equals(a.name())).findFirst()

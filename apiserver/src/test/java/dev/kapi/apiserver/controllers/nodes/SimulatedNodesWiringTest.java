@@ -28,8 +28,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The simulated nodes as the controller manager runs them ({@code --simulated-nodes}): none with 0, the node
- * heartbeats, the not-ready taint and the kubelet stand-in (kube's node-lifecycle-controller name for the taint)
- * otherwise, with the kubelet's default clocks; more nodes than there are pod CIDRs refused.
+ * heartbeats and the kubelet stand-in otherwise, with the kubelet's default clocks; more nodes than there are pod
+ * CIDRs refused.
  */
 @ExtendWith(EtcdExtension.class)
 class SimulatedNodesWiringTest {
@@ -44,7 +44,7 @@ class SimulatedNodesWiringTest {
             assertThat(SimulatedNodesControllers.create(new ControllerContext(stores, Writes.PIPELINE,
                     new SharedInformers(stores), 3, Duration.ofSeconds(1))))
                     .extracting(c -> c.name())
-                    .containsExactly("simulated-node-heartbeat", "node-lifecycle-controller", "simulated-kubelet");
+                    .containsExactly("simulated-node-heartbeat", "simulated-kubelet");
             assertThatThrownBy(() -> SimulatedNodesControllers.create(new ControllerContext(stores, Writes.PIPELINE,
                     new SharedInformers(stores), 3073, Duration.ofSeconds(1))))
                     .hasMessage("--simulated-nodes must be at most 3072, not 3073");
