@@ -280,7 +280,8 @@ public final class Store<T extends HasMetadata> {
 
     private T prepareUpdate(KeyValue current, T old, Updater<T> updater, boolean statusOnly,
                             ResourceStrategy<T> strategy, WriteOptions options) {
-        T updated = updater.update(ObjectCodec.copy(old, def.type()), old);
+        // a copy the updater may change: decoded again, cheaper than copying old through a JSON tree
+        T updated = updater.update(decode(current), old);
         if (updated.getMetadata() == null) {
             updated.setMetadata(new ObjectMeta());
         }
@@ -293,7 +294,7 @@ public final class Store<T extends HasMetadata> {
         List<FieldError> errs = new ArrayList<>(ObjectMetaValidation.validateUpdate(meta, old.getMetadata()));
         updated.setApiVersion(def.apiVersion());
         if (statusOnly) {
-            T next = ObjectMetaLifecycle.withStatusOf(ObjectCodec.copy(old, def.type()), updated, def.type());
+            T next = ObjectMetaLifecycle.withStatusOf(decode(current), updated, def.type());
             // the status write's field ownership, which the write pipeline computed on the object it was given
             next.getMetadata().setManagedFields(meta.getManagedFields());
             strategy.prepareForStatusUpdate(next, old);

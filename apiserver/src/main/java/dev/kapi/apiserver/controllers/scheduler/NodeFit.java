@@ -59,9 +59,11 @@ final class NodeFit {
         };
     }
 
-    /** LeastAllocated: the share of cpu and memory left free with the pod on the node, 0 to 100. */
-    static long leastAllocated(Pod pod, NodeInfo node) {
-        Map<String, Long> request = Resources.nonZeroRequests(pod.getSpec());
+    /**
+     * LeastAllocated: the share of cpu and memory left free with the pod on the node, 0 to 100; {@code request}
+     * is the pod's {@link Resources#nonZeroRequests}, worked out once per cycle.
+     */
+    static long leastAllocated(Map<String, Long> request, NodeInfo node) {
         long sum = 0;
         for (String name : List.of(Resources.CPU, Resources.MEMORY)) {
             long capacity = node.allocatable(name);
@@ -71,9 +73,11 @@ final class NodeFit {
         return sum / 2;
     }
 
-    /** BalancedAllocation: 100 when cpu and memory are used in the same share, less as the shares differ. */
-    static long balanced(Pod pod, NodeInfo node) {
-        Map<String, Long> request = Resources.requests(pod.getSpec());
+    /**
+     * BalancedAllocation: 100 when cpu and memory are used in the same share, less as the shares differ;
+     * {@code request} is the pod's {@link Resources#requests}, worked out once per cycle.
+     */
+    static long balanced(Map<String, Long> request, NodeInfo node) {
         double[] fractions = new double[2];
         int i = 0;
         for (String name : List.of(Resources.CPU, Resources.MEMORY)) {

@@ -80,8 +80,10 @@ final class Placement {
             return feasible.get(0);
         }
         long[] total = new long[feasible.size()];
-        add(total, raw(feasible, n -> NodeFit.leastAllocated(pod, n)), 1);
-        add(total, raw(feasible, n -> NodeFit.balanced(pod, n)), 1);
+        Map<String, Long> nonZeroRequests = Resources.nonZeroRequests(pod.getSpec());
+        Map<String, Long> requests = Resources.requests(pod.getSpec());
+        add(total, raw(feasible, n -> NodeFit.leastAllocated(nonZeroRequests, n)), 1);
+        add(total, raw(feasible, n -> NodeFit.balanced(requests, n)), 1);
         add(total, normalized(raw(feasible, n -> NodeAffinity.preferredScore(pod, n)), false), 2);
         add(total, normalized(raw(feasible, n -> Taints.intolerablePreferNoSchedule(pod, n)), true), 3);
         add(total, minMax(raw(feasible, affinity::score)), 2);
