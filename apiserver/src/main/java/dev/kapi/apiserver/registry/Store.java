@@ -125,6 +125,24 @@ public final class Store<T extends HasMetadata> {
         return read(namespace, name, resourceVersion).object();
     }
 
+    /**
+     * The object as kube's admission plugins read one through a lister with a live fallback: at resourceVersion
+     * "0" (the watch cache's copy, which follows storage within moments and costs no round trip to it), and
+     * consistently when that does not find it (created a moment ago). Null when neither finds it.
+     */
+    public T lookup(String namespace, String name) {
+        for (String resourceVersion : new String[] {"0", ""}) {
+            try {
+                return get(namespace, name, resourceVersion);
+            } catch (StatusError e) {
+                if (e.code() != 404) {
+                    throw e;
+                }
+            }
+        }
+        return null;
+    }
+
     /** As {@link #get(String, String, String)}, the object as read: decoded only when asked. */
     public StoredObject<T> read(String namespace, String name, String resourceVersion) {
         try {

@@ -4,6 +4,8 @@ import dev.kapi.apiserver.admission.plugin.podsecurity.Evaluator;
 import dev.kapi.apiserver.admission.plugin.podsecurity.PodSecurity;
 import dev.kapi.apiserver.admission.plugin.podsecurity.PodSecurityConfiguration;
 import dev.kapi.apiserver.admission.plugin.podsecurity.PolicyVersion;
+import dev.kapi.apiserver.api.GroupResource;
+import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.endpoints.discovery.VersionHandler;
 import dev.kapi.apiserver.registry.ListParams;
 import dev.kapi.apiserver.registry.Store;
@@ -33,8 +35,12 @@ public class PodSecurityAdmissionConfig {
     PodSecurity podSecurity(AdmissionConfigFile configFile, StoreRegistry stores) {
         Store<Namespace> namespaces = stores.find("", "v1", "namespaces", Namespace.class).orElseThrow();
         Store<Pod> pods = stores.find("", "v1", "pods", Pod.class).orElseThrow();
-        return podSecurity(configFile, name -> {
-            Map<String, String> labels = namespaces.get("", name).getMetadata().getLabels();
+        return podSecurity(configFile, name -> { // kube's lister with a live fallback
+            Namespace ns = namespaces.lookup("", name);
+            if (ns == null) {
+                throw StatusError.notFound(new GroupResource("", "namespaces"), name);
+            }
+            Map<String, String> labels = ns.getMetadata().getLabels();
             return labels == null ? Map.of() : labels;
         }, namespace -> pods.list(namespace, ListParams.all()).items());
     }

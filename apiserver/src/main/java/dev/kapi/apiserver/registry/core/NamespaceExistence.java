@@ -11,14 +11,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * Answers NamespaceLifecycle from the namespaces' store. A namespace found is trusted for one second,
- * so a burst of creates in one namespace reads it from storage about once a second (kube-apiserver reads
- * an informer cache, which lags the same way); a namespace not found is read again every time, so a
- * namespace just created is seen at once, and for {@value #LIVE_SECONDS} s after a delete of a namespace
- * through this server its answers are read from storage (kube's "force live lookup"), so that a create right
- * after the delete sees it Terminating. Another server may still answer from its last second; the namespace
- * controller ({@code controllers/NamespaceCleanup}) waits longer than that before it checks that a deleted
- * namespace is empty, so a create let through on a stale answer is still removed.
+ * Answers NamespaceLifecycle from the namespaces' store, as kube's plugin answers from its informer: a namespace
+ * is first read with resourceVersion "0" (the watch cache's copy, which follows storage within moments and costs
+ * no round trip to it), and only one the cache lacks (created a moment ago, or gone) is read consistently. An
+ * answer found is trusted for one second; a namespace not found is read again every time, so a namespace just
+ * created is seen at once, and for {@value #LIVE_SECONDS} s after a delete of a namespace through this server its
+ * answers are read consistently (kube's "force live lookup"), so that a create right after the delete sees it
+ * Terminating. Another server may still answer from its cache or its last second; the namespace controller
+ * ({@code controllers/NamespaceCleanup}) waits longer than that before it checks that a deleted namespace is
+ * empty, so a create let through on a stale answer is still removed.
  */
 public final class NamespaceExistence implements NamespaceLifecycle.Namespaces {
 
@@ -46,20 +47,29 @@ public final class NamespaceExistence implements NamespaceLifecycle.Namespaces {
     public Phase phase(String name) {
         long now = nanoTime.getAsLong();
         Seen last = seen.get(name);
-        if (last != null && now - last.at() < TRUST_NANOS && !readLive(name, now)) {
+        boolean live = readLive(name, now);
+        if (last != null && now - last.at() < TRUST_NANOS && !live) {
             return last.phase();
         }
+        Namespace ns = live ? find(name) : namespaces.lookup("", name);
+        if (ns == null) {
+            seen.remove(name);
+            return Phase.MISSING;
+        }
+        Phase phase = ns.getMetadata().getDeletionTimestamp() == null ? Phase.ACTIVE : Phase.TERMINATING;
+        seen.put(name, new Seen(now, phase));
+        return phase;
+    }
+
+    /** The namespace as stored now, or null when not found. */
+    private Namespace find(String name) {
         try {
-            Namespace ns = namespaces.get("", name);
-            Phase phase = ns.getMetadata().getDeletionTimestamp() == null ? Phase.ACTIVE : Phase.TERMINATING;
-            seen.put(name, new Seen(now, phase));
-            return phase;
+            return namespaces.get("", name);
         } catch (StatusError e) {
             if (e.code() != 404) {
                 throw e;
             }
-            seen.remove(name);
-            return Phase.MISSING;
+            return null;
         }
     }
 
