@@ -51,8 +51,7 @@ final class KubeControllers {
             Store<ServiceAccount> accountStore = context.informers().store("", "v1", "serviceaccounts",
                     ServiceAccount.class);
             controllers.add(new ServiceAccountsController(namespaces, informer(stores, "", "serviceaccounts",
-                    ServiceAccount.class, InformerOptions.DEFAULTS),
-                    context.informers().store("", "v1", "namespaces", Namespace.class), accountStore, writes));
+                    ServiceAccount.class, InformerOptions.DEFAULTS), accountStore, writes));
         }
         if (selection.enabled(ServiceAccountTokensController.NAME) && settings.tokens() != null) {
             Store<Secret> secretStore = context.informers().store("", "v1", "secrets", Secret.class);

@@ -21,7 +21,7 @@ import java.util.List;
  * kube's service account controller: every namespace that is not being deleted has a ServiceAccount named
  * {@code default}. A namespace added or updated, or its {@code default} account deleted, queues the namespace;
  * reconciling it (one worker, as kube runs it: namespaces in the order they were queued) creates the account
- * unless the accounts informer has it, the namespace is gone or terminating. Creating one that exists is a harmless 409, so several servers may run it at once. It creates
+ * unless the accounts informer has it, or the namespaces informer has the namespace gone or terminating. Creating one that exists is a harmless 409, so several servers may run it at once. It creates
  * through the {@link WritePipeline} as kube's controller ({@link SystemUsers#SERVICE_ACCOUNT_CONTROLLER}).
  */
 final class ServiceAccountsController extends Controller {
@@ -29,18 +29,17 @@ final class ServiceAccountsController extends Controller {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceAccountsController.class);
     static final String NAME = "default";
 
+    private final Informer<Namespace> namespaces;
     private final Informer<ServiceAccount> accounts;
-    private final Store<Namespace> namespaceStore;
     private final Store<ServiceAccount> accountStore;
     private final WritePipeline writes;
 
     ServiceAccountsController(Informer<Namespace> namespaces, Informer<ServiceAccount> accounts,
-                              Store<Namespace> namespaceStore, Store<ServiceAccount> accountStore,
-                              WritePipeline writes) {
+                              Store<ServiceAccount> accountStore, WritePipeline writes) {
         super("serviceaccount-controller", 1, new WorkQueue(Duration.ofMillis(500), Duration.ofSeconds(30)),
                 List.of(namespaces, accounts));
+        this.namespaces = namespaces;
         this.accounts = accounts;
-        this.namespaceStore = namespaceStore;
         this.accountStore = accountStore;
         this.writes = writes;
         namespaces.addHandler(new EventHandler<>() {
@@ -76,11 +75,11 @@ final class ServiceAccountsController extends Controller {
         if (accounts.cache().get(namespace, NAME) != null) {
             return true;
         }
+        Namespace ns = namespaces.cache().get(null, namespace); // kube's lister: no round trip to storage
+        if (ns == null || ns.getMetadata().getDeletionTimestamp() != null) {
+            return true;
+        }
         try {
-            Namespace ns = namespaceStore.get(null, namespace);
-            if (ns.getMetadata().getDeletionTimestamp() != null) {
-                return true;
-            }
             writes.create(WriteScope.of(accountStore, namespace, SystemUsers.SERVICE_ACCOUNT_CONTROLLER),
                     new ServiceAccountBuilder().withNewMetadata().withName(NAME).endMetadata().build(),
                     OperationOptions.create());

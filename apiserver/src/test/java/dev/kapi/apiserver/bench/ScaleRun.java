@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.bench;
 
+import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.storage.etcd3.LocalEtcdProcess;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -64,6 +65,7 @@ final class ScaleRun {
                         cpuSeconds, traffic.seconds(), cpuSeconds / traffic.seconds()));
                 ScaleReport.traffic(traffic, report);
                 settle(server, scale, "after the traffic", report);
+                noteUnboundPods(server, report);
                 long stored = storedBytes(etcd.getKVClient());
                 printCacheMetrics(server);
                 ApiServerBenchmark.phase("heap after a full GC (jcmd GC.class_histogram; GC.run, GC.heap_info)");
@@ -131,7 +133,10 @@ final class ScaleRun {
                                     throw new IllegalStateException("create " + path.apply(i) + " answered "
                                             + r.status() + ": " + r.text());
                                 }
-                                retries.incrementAndGet();
+                                if (retries.incrementAndGet() <= 3) { // why, for the first few
+                                    System.out.printf(Locale.ROOT, "  retrying %s: %d %s%n", path.apply(i), r.status(),
+                                            r.text().substring(0, Math.min(300, r.text().length())));
+                                }
                                 Thread.sleep(1_000);
                             }
                         }
@@ -209,6 +214,19 @@ final class ScaleRun {
         Thread.sleep(scale.settle().toMillis());
         report.note(String.format(Locale.ROOT, "server CPU in the %d s of quiet %s: %.1f s", scale.settle().toSeconds(),
                 when, (server.cpuMillis() - cpu) / 1000.0));
+    }
+
+    /**
+     * Notes how many Pods no node was given once the traffic is over: the scheduler should have bound the ones
+     * loaded unbound and those the traffic created (until 2026-12-05 none was: the nodes kept the not-ready taint).
+     */
+    private static void noteUnboundPods(ServerProcess server, Report report) throws IOException {
+        try (BenchHttp http = new BenchHttp(server.port())) {
+            BenchHttp.Response r = http.send("GET", "/api/v1/pods?fieldSelector=spec.nodeName%3D", null);
+            int unbound = r.status() == 200 ? Json.MAPPER.readTree(r.body()).path("items").size() : -1;
+            report.note(String.format(Locale.ROOT, "Pods without a node after the traffic: %,d%s", unbound,
+                    r.status() == 200 ? "" : " (list answered " + r.status() + ")"));
+        }
     }
 
     /** Prints the server's {@code *watch_cache*} metric lines, if it has any (the watch cache of issue #14). */

@@ -42,7 +42,7 @@ class ServiceAccountsControllerTest {
             Informer<Namespace> namespaceInformer = new Informer<>(namespaces, "test", InformerOptions.DEFAULTS);
             Informer<ServiceAccount> accountInformer = new Informer<>(accounts, "test", InformerOptions.DEFAULTS);
             ServiceAccountsController controller = new ServiceAccountsController(namespaceInformer, accountInformer,
-                    namespaces, accounts, Writes.PIPELINE);
+                    accounts, Writes.PIPELINE);
             namespaceInformer.start();
             accountInformer.start();
             controller.start();
