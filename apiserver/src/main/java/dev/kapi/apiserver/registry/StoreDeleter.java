@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.registry;
 
 import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.storage.GetOptions;
 import dev.kapi.apiserver.storage.KeyValue;
 import dev.kapi.apiserver.storage.Preconditions;
 import dev.kapi.apiserver.storage.StorageException;
@@ -83,7 +84,7 @@ final class StoreDeleter<T extends HasMetadata> {
     private Store.DeleteResult<T> deleteOnce(String key, String name, Preconditions preconditions,
                                              WriteOptions options, boolean retry) {
         try {
-            KeyValue current = store.storage().get(key);
+            KeyValue current = store.storage().get(key, GetOptions.FROM_STORAGE); // what the delete is conditioned on
             preconditions.check(current);
             T old = store.decode(current);
             options.validation().validate(null, old);

@@ -120,7 +120,7 @@ public final class Cacher implements Storage {
 
     @Override
     public KeyValue get(String key, GetOptions getOptions) {
-        if (!key.startsWith(prefix) || !servable(getOptions.at(), key)) {
+        if (!key.startsWith(prefix) || getOptions.fromStorage() || !servable(getOptions.at(), key)) {
             return backend.get(key, getOptions);
         }
         KeyValue kv = cache.get(key);

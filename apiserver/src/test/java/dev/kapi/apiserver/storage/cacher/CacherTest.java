@@ -2,6 +2,7 @@ package dev.kapi.apiserver.storage.cacher;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.kapi.apiserver.storage.GetOptions;
@@ -110,6 +111,20 @@ class CacherTest {
         assertThat(backend.lists.get()).isEqualTo(2);
         assertThat(cacher.stats().consistentReadsFromCache()).isEqualTo(3);
         assertThat(cacher.stats().consistentReadsFallback()).isZero();
+    }
+
+    @Test
+    void aReadFromStorageIsPassedOnWithoutARevisionCheck() {
+        open(CacherOptions.DEFAULTS);
+        KeyValue a = cacher.create(PODS + "ns/a", pod("a", "n1"));
+        await().atMost(WAIT).until(() -> cacher.stats().revision() >= a.modRevision());
+        backend.resetCounts();
+        KeyValue read = cacher.get(PODS + "ns/a", GetOptions.FROM_STORAGE);
+        assertThat(read.modRevision()).isEqualTo(a.modRevision());
+        assertThat(text(read)).isEqualTo(text(a));
+        assertThat(backend.gets.get()).isEqualTo(1);
+        assertThat(backend.revisionChecks.get()).isZero();
+        assertThatThrownBy(() -> new GetOptions(ReadRevision.ANY, true)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
