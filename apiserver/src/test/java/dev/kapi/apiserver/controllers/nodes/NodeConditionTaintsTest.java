@@ -14,6 +14,7 @@ import dev.kapi.apiserver.registry.rest.WritePipeline;
 import dev.kapi.apiserver.registry.rest.WriteScope;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
 import dev.kapi.apiserver.testing.EtcdExtension;
+import dev.kapi.apiserver.testing.RecordingAdmission;
 import dev.kapi.apiserver.testing.TestStores;
 import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.Node;
@@ -154,19 +155,11 @@ class NodeConditionTaintsTest {
     }
 
     private ValidatingAdmission recorder() {
-        return new ValidatingAdmission() {
-            @Override
-            public String name() {
-                return "Recorder";
+        return RecordingAdmission.of(a -> {
+            if (a.operation() == AdmissionAttributes.Operation.UPDATE
+                    && a.user().name().equals("system:serviceaccount:kube-system:node-controller")) {
+                controllerUpdates.add(a.name());
             }
-
-            @Override
-            public void validate(AdmissionAttributes a) {
-                if (a.operation() == AdmissionAttributes.Operation.UPDATE
-                        && a.user().name().equals("system:serviceaccount:kube-system:node-controller")) {
-                    controllerUpdates.add(a.name());
-                }
-            }
-        };
+        });
     }
 }

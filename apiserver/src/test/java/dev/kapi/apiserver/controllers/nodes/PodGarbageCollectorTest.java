@@ -12,6 +12,7 @@ import dev.kapi.apiserver.registry.rest.WritePipeline;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
 import dev.kapi.apiserver.testing.TestStores;
 import dev.kapi.apiserver.testing.EtcdExtension;
+import dev.kapi.apiserver.testing.RecordingAdmission;
 import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -106,20 +107,12 @@ class PodGarbageCollectorTest {
     }
 
     private ValidatingAdmission recorder() {
-        return new ValidatingAdmission() {
-            @Override
-            public String name() {
-                return "Recorder";
+        return RecordingAdmission.of(a -> {
+            if (a.operation() == AdmissionAttributes.Operation.UPDATE && "status".equals(a.subresource())
+                    && a.user().name().equals("system:serviceaccount:kube-system:pod-garbage-collector")) {
+                statusWrites.add((Pod) a.object());
             }
-
-            @Override
-            public void validate(AdmissionAttributes a) {
-                if (a.operation() == AdmissionAttributes.Operation.UPDATE && "status".equals(a.subresource())
-                        && a.user().name().equals("system:serviceaccount:kube-system:pod-garbage-collector")) {
-                    statusWrites.add((Pod) a.object());
-                }
-            }
-        };
+        });
     }
 
     private static Pod pod(String name, String node) {

@@ -16,6 +16,7 @@ import dev.kapi.apiserver.registry.rest.WritePipeline;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
 import dev.kapi.apiserver.testing.TestStores;
 import dev.kapi.apiserver.testing.EtcdExtension;
+import dev.kapi.apiserver.testing.RecordingAdmission;
 import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.Event;
@@ -299,23 +300,15 @@ class SimulatedNodesTest {
     }
 
     private ValidatingAdmission recorder() {
-        return new ValidatingAdmission() {
-            @Override
-            public String name() {
-                return "Recorder";
+        return RecordingAdmission.of(a -> {
+            if (a.operation() == AdmissionAttributes.Operation.DELETE) {
+                deletes.add(a);
             }
-
-            @Override
-            public void validate(AdmissionAttributes a) {
-                if (a.operation() == AdmissionAttributes.Operation.DELETE) {
-                    deletes.add(a);
-                }
-                if (a.operation() == AdmissionAttributes.Operation.UPDATE
-                        && a.user().name().equals("system:serviceaccount:kube-system:node-controller")) {
-                    lifecycleUpdates.add(a);
-                }
+            if (a.operation() == AdmissionAttributes.Operation.UPDATE
+                    && a.user().name().equals("system:serviceaccount:kube-system:node-controller")) {
+                lifecycleUpdates.add(a);
             }
-        };
+        });
     }
 
     private List<Event> eventsOf(String pod) {
