@@ -50,6 +50,8 @@ final class ScaleReport {
         report.note(String.format(Locale.ROOT, "errors: %d (other answers than expected, or broken connections); "
                 + "409 conflicts of read-modify-write updates: %d", r.errors(), r.conflicts()));
         r.errorSamples().forEach(e -> report.note("  error: `" + e.replace('`', '\'') + "`"));
+        report.note("lists of every Pod, in call order (start into the traffic: duration): "
+                + String.join("; ", r.everyPodLists()));
     }
 
     /** The heap beside the stored bytes; goal ≤ 3×. */

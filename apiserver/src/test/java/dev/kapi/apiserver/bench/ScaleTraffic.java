@@ -45,11 +45,12 @@ final class ScaleTraffic {
 
     /**
      * What the traffic measured, per category and per operation (with the category of each); {@code errors}
-     * are answers other than the expected ones (or broken connections).
+     * are answers other than the expected ones (or broken connections); {@code everyPodLists} each list of
+     * every Pod in call order, as "when it started (s into the traffic): how long it took (ms)".
      */
     record Result(Map<Category, Latencies> categories, Map<String, Latencies> operations,
                   Map<String, Category> operationCategories, double seconds, long errors, long conflicts,
-                  List<String> errorSamples) {
+                  List<String> errorSamples, List<String> everyPodLists) {
     }
 
     private static final int CAPACITY = 1_000_000;
@@ -63,6 +64,8 @@ final class ScaleTraffic {
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong conflicts = new AtomicLong();
     private final List<String> errorSamples = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> everyPodLists = Collections.synchronizedList(new ArrayList<>());
+    private long start;
 
     ScaleTraffic(int port, ScaleOptions options) {
         this.port = port;
@@ -73,7 +76,7 @@ final class ScaleTraffic {
     }
 
     Result run() throws InterruptedException {
-        long start = System.nanoTime();
+        start = System.nanoTime();
         long end = start + options.traffic().toNanos();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < options.clients(); i++) {
@@ -85,7 +88,7 @@ final class ScaleTraffic {
             t.join();
         }
         return new Result(categories, operations, operationCategories, (System.nanoTime() - start) / 1e9, errors.get(),
-                conflicts.get(), List.copyOf(errorSamples));
+                conflicts.get(), List.copyOf(errorSamples), List.copyOf(everyPodLists));
     }
 
     /** One client's connection, reopened after an I/O error. */
@@ -223,7 +226,12 @@ final class ScaleTraffic {
 
     private void clusterCall(Conn conn, SplittableRandom random, long seq, long end) {
         switch ((int) (seq % 3)) {
-            case 0 -> conn.call(Category.CLUSTER_LIST, "list pods, all namespaces", "GET", "/api/v1/pods", null, null, 200);
+            case 0 -> {
+                long t = System.nanoTime();
+                conn.call(Category.CLUSTER_LIST, "list pods, all namespaces", "GET", "/api/v1/pods", null, null, 200);
+                everyPodLists.add(String.format(java.util.Locale.ROOT, "%.0f s: %,d ms", (t - start) / 1e9,
+                        (System.nanoTime() - t) / 1_000_000));
+            }
             case 1 -> conn.call(Category.CLUSTER_LIST, "list pods of a node (fieldSelector), all namespaces", "GET",
                     "/api/v1/pods?fieldSelector=spec.nodeName%3D" + ScaleObjects.node(random.nextInt(options.nodes())),
                     null, null, 200);
