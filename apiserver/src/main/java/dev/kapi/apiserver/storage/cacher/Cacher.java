@@ -41,7 +41,8 @@ import java.util.concurrent.atomic.LongAdder;
  * </table>
  * A backend whose progress answers may stay behind its current revision (see
  * {@link Storage#answersProgressRequests}; etcd before 3.4.31 and 3.5.13, which Kapi does not ask: the etcd
- * hub answers with what its watch delivered) is waited for {@link #UNCONFIRMED_WAIT} only.
+ * hub answers with what its watch delivered) is waited for while the cache keeps advancing, giving up after
+ * {@link #UNCONFIRMED_WAIT} without a change.
  *
  * <p>Lists from memory answer the cache's revision; with a limit, a continue token at that revision (the next
  * pages are the backend's, at exactly that revision). A list with an {@link dev.kapi.apiserver.storage.IndexMatch}
@@ -67,8 +68,9 @@ public final class Cacher implements Storage {
     /** How often a waiting read asks the backend's watch for progress again. */
     static final Duration PROGRESS_REQUEST_EVERY = Duration.ofMillis(20);
     /**
-     * How long a read waits for the cache when the backend's progress may stay behind its current revision
-     * (etcd before 3.4.31: the progress of what its watch delivered, which misses writes outside the watch).
+     * How long a read waits for the cache to move when the backend's progress may stay behind its current
+     * revision (etcd before 3.4.31: the progress of what its watch delivered, which misses writes outside the
+     * watch); it waits on (up to the read's deadline) as long as each such wait saw the cache advance.
      */
     static final Duration UNCONFIRMED_WAIT = Duration.ofMillis(100);
 
@@ -184,8 +186,10 @@ public final class Cacher implements Storage {
     /**
      * Whether the cache reaches {@code revision} in time, asking the backend's watch for progress every
      * {@link #PROGRESS_REQUEST_EVERY}: until {@code deadline} when the backend answers with its current
-     * revision, else for at most {@link #UNCONFIRMED_WAIT} (its answers may stay behind), and not at all while
-     * the cache has not passed a revision such a wait missed before.
+     * revision; else while the cache keeps moving (each {@link #UNCONFIRMED_WAIT} it must have advanced, or the
+     * revision may be one its watch will not bring, a write outside it), and not at all while the cache has not
+     * passed a revision such a wait missed before. So a cache catching up on a backlog serves the read once it
+     * is there, instead of sending every read of a busy moment to the backend.
      */
     private boolean caughtUp(long revision, long deadline) {
         if (cache.revision() >= revision) {
@@ -196,7 +200,8 @@ public final class Cacher implements Storage {
             reflector.requestProgress(); // no wait: the answers tell the cache when it passed the revision missed
             return false;
         }
-        long end = confirmed ? deadline : Math.min(deadline, System.nanoTime() + UNCONFIRMED_WAIT.toNanos());
+        long end = confirmed ? deadline : unconfirmedEnd(deadline);
+        long seen = cache.revision();
         try {
             while (true) {
                 reflector.requestProgress();
@@ -205,6 +210,12 @@ public final class Cacher implements Storage {
                     return true;
                 }
                 if (System.nanoTime() - end >= 0) {
+                    long now = cache.revision();
+                    if (!confirmed && now > seen && end - deadline < 0) {
+                        seen = now; // still catching up
+                        end = unconfirmedEnd(deadline);
+                        continue;
+                    }
                     if (!confirmed) {
                         unreached.accumulateAndGet(revision, Math::max);
                     }
@@ -215,6 +226,11 @@ public final class Cacher implements Storage {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    private static long unconfirmedEnd(long deadline) {
+        long end = System.nanoTime() + UNCONFIRMED_WAIT.toNanos();
+        return end - deadline < 0 ? end : deadline;
     }
 
     @Override

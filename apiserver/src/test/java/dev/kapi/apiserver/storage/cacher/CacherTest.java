@@ -196,6 +196,68 @@ class CacherTest {
         assertThat(cacher.stats().consistentReadsFromCache()).isEqualTo(1);
     }
 
+    /**
+     * etcd before 3.4.31 (the backend's progress not to be trusted): a cache catching up on a backlog, one event
+     * every 20 ms for 300 ms (longer than {@link Cacher#UNCONFIRMED_WAIT}), still serves the read once there.
+     */
+    @Test
+    void withUnconfirmedProgressAReadWaitsWhileTheCacheCatchesUp() {
+        open(CacherOptions.DEFAULTS.withConsistentReadWait(Duration.ofSeconds(5)));
+        backend.confirmsProgress = false;
+        cacher.create(PODS + "ns/a", pod("a", "v0"));
+        backend.stall();
+        KeyValue last = null;
+        for (int i = 1; i <= 15; i++) {
+            String node = "v" + i;
+            last = sqlite.guaranteedUpdate(PODS + "ns/a", Preconditions.NONE, false, c -> pod("a", node));
+        }
+        backend.resetCounts();
+        Thread releaser = Thread.ofVirtual().start(() -> {
+            try {
+                while (true) {
+                    Thread.sleep(20);
+                    backend.releaseOne();
+                }
+            } catch (InterruptedException e) {
+                // done
+            }
+        });
+        try {
+            KeyValue read = cacher.get(PODS + "ns/a");
+
+            assertThat(read.modRevision()).isEqualTo(last.modRevision());
+            assertThat(text(read)).contains("\"v15\"");
+            assertThat(backend.gets.get()).isZero();
+            assertThat(cacher.stats().consistentReadsFallback()).isZero();
+            assertThat(cacher.stats().consistentReadsFromCache()).isEqualTo(1);
+        } finally {
+            releaser.interrupt();
+            backend.resume();
+        }
+    }
+
+    /** With progress not to be trusted, a cache that does not move is given up on after a short wait. */
+    @Test
+    void withUnconfirmedProgressAReadGivesUpSoonOnACacheThatDoesNotMove() {
+        open(CacherOptions.DEFAULTS.withConsistentReadWait(Duration.ofSeconds(5)));
+        backend.confirmsProgress = false;
+        cacher.create(PODS + "ns/a", pod("a", "old"));
+        backend.stall();
+        sqlite.guaranteedUpdate(PODS + "ns/a", Preconditions.NONE, false, c -> pod("a", "new"));
+        backend.resetCounts();
+        try {
+            long start = System.nanoTime();
+            KeyValue read = cacher.get(PODS + "ns/a");
+
+            assertThat(text(read)).contains("\"new\"");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+            assertThat(backend.gets.get()).isEqualTo(1);
+            assertThat(cacher.stats().consistentReadsFallback()).isEqualTo(1);
+        } finally {
+            backend.resume();
+        }
+    }
+
     @Test
     void aListWithAnIndexHintAnswersOnlyTheMatchingObjects() {
         open(CacherOptions.DEFAULTS.withIndexers(Map.of("spec.nodeName", FieldIndexers.jsonPath("spec.nodeName"))));

@@ -20,7 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A pass-through decorator in front of a real backend, for the cacher's tests: it counts the reads and revision
  * checks that reach the backend, can make each revision check slow (an etcd round trip), can hold back what
- * its watches deliver (a stalled watch) and can end its watches with an ERROR (a failed watch).
+ * its watches deliver (a stalled watch) and let it through one event at a time (a watch catching up), can say
+ * its progress answers are not to be trusted (etcd before 3.4.31), and can end its watches with an ERROR (a
+ * failed watch).
  */
 final class GatedStorage extends ForwardingStorage {
 
@@ -29,6 +31,8 @@ final class GatedStorage extends ForwardingStorage {
     final AtomicInteger watches = new AtomicInteger();
     final AtomicInteger revisionChecks = new AtomicInteger();
     volatile long revisionDelayMillis;
+    /** What {@link #answersProgressRequests} says (the backend's own answer unless set). */
+    volatile Boolean confirmsProgress;
     private final Set<Gate> gates = ConcurrentHashMap.newKeySet();
 
     GatedStorage(Storage delegate) {
@@ -80,6 +84,12 @@ final class GatedStorage extends ForwardingStorage {
         };
     }
 
+    @Override
+    public boolean answersProgressRequests() {
+        Boolean confirms = confirmsProgress;
+        return confirms != null ? confirms : delegate.answersProgressRequests();
+    }
+
     void resetCounts() {
         gets.set(0);
         lists.set(0);
@@ -95,6 +105,15 @@ final class GatedStorage extends ForwardingStorage {
     /** Delivers what was held back, then lets events through again. */
     void resume() {
         gates.forEach(gate -> gate.stall(false));
+    }
+
+    /** Delivers the oldest event held back (the watches stay stalled); false when none was held. */
+    boolean releaseOne() {
+        boolean released = false;
+        for (Gate gate : gates) {
+            released |= gate.releaseOne();
+        }
+        return released;
     }
 
     /** Ends every open watch with an ERROR of {@code code}. */
@@ -121,6 +140,14 @@ final class GatedStorage extends ForwardingStorage {
             } else {
                 listener.onEvent(event);
             }
+        }
+
+        synchronized boolean releaseOne() {
+            if (held.isEmpty()) {
+                return false;
+            }
+            listener.onEvent(held.removeFirst());
+            return true;
         }
 
         synchronized void stall(boolean stall) {
