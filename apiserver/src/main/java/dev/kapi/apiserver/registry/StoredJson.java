@@ -1,6 +1,6 @@
 package dev.kapi.apiserver.registry;
 
-
+import dev.kapi.apiserver.storage.KeyValue;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +29,12 @@ public final class StoredJson {
     private static final int RESOURCE_VERSION = META_ORDER.indexOf("resourceVersion");
     private static final int SELF_LINK = META_ORDER.indexOf("selfLink");
 
+    /** A splice's offset (shifted left by 2) and how its resourceVersion is written (the low 2 bits). */
+    private static final int BEFORE_KEY = 0;
+    private static final int ALONE = 1;
+    private static final int AFTER_KEYS = 2;
+    private static final int NOT_SPLICEABLE = -1;
+
     private final byte[] value;
     private final int at;
     private final byte[] insert;
@@ -44,25 +50,50 @@ public final class StoredJson {
      * this splice can prove (then decode it).
      */
     public static StoredJson of(byte[] value, long modRevision, String apiVersion, String kind) {
-        if (!plain(value)) {
+        int meta = metadataStart(value, apiVersion, kind);
+        return meta < 0 ? null : at(value, modRevision, plain(value) ? splice(value, meta) : NOT_SPLICEABLE);
+    }
+
+    /**
+     * {@link #of(byte[], long, String, String)} of a stored entry, working out where to splice once per entry
+     * and keeping it as the entry's {@link KeyValue#memo()}: the watch cache hands the same entry to every
+     * read, so each further read checks only the value's first bytes.
+     */
+    public static StoredJson of(KeyValue kv, String apiVersion, String kind) {
+        byte[] value = kv.value();
+        int meta = metadataStart(value, apiVersion, kind);
+        if (meta < 0) {
             return null;
         }
+        int splice = kv.memo();
+        if (splice == KeyValue.NO_MEMO) {
+            splice = plain(value) ? splice(value, meta) : NOT_SPLICEABLE;
+            kv.memo(splice);
+        }
+        return at(value, kv.modRevision(), splice);
+    }
+
+    /** The offset after {@code "metadata":{} when the value starts with the served apiVersion and kind, or -1. */
+    private static int metadataStart(byte[] value, String apiVersion, String kind) {
         int i = literal(value, 0, "{\"apiVersion\":\"");
         i = literal(value, i, apiVersion);
         i = literal(value, i, "\",\"kind\":\"");
         i = literal(value, i, kind);
-        i = literal(value, i, "\",\"metadata\":{");
-        if (i < 0) {
-            return null;
-        }
+        return literal(value, i, "\",\"metadata\":{");
+    }
+
+    /**
+     * Where in the {@link #plain} {@code value} whose metadata's keys start at {@code i} the resourceVersion
+     * goes (encoded as the splice constants say), or {@link #NOT_SPLICEABLE}.
+     */
+    private static int splice(byte[] value, int i) {
         int last = -1;
         int at = -1;
-        String rv = "\"resourceVersion\":\"" + modRevision + "\"";
         while (i < value.length && value[i] != '}') {
             int keyStart = i;
             int index = metaIndex(value, i);
             if (index <= last || index == RESOURCE_VERSION || index == SELF_LINK) {
-                return null; // unknown, repeated, out of order, or a field the stored form never has
+                return NOT_SPLICEABLE; // unknown, repeated, out of order, or a field the stored form never has
             }
             if (index > RESOURCE_VERSION && at < 0) {
                 at = keyStart;
@@ -70,19 +101,32 @@ public final class StoredJson {
             last = index;
             i = skipValue(value, keyStart + META_ORDER.get(index).length() + 3);
             if (i < 0 || i >= value.length || value[i] != ',' && value[i] != '}') {
-                return null;
+                return NOT_SPLICEABLE;
             }
             if (value[i] == ',') {
                 i++;
             }
         }
         if (i >= value.length) {
-            return null;
+            return NOT_SPLICEABLE;
         }
         if (at >= 0) {
-            return new StoredJson(value, at, bytes(rv + ","));
+            return at << 2 | BEFORE_KEY;
         }
-        return new StoredJson(value, i, bytes(last < 0 ? rv : "," + rv));
+        return i << 2 | (last < 0 ? ALONE : AFTER_KEYS);
+    }
+
+    private static StoredJson at(byte[] value, long modRevision, int splice) {
+        if (splice < 0) {
+            return null;
+        }
+        String rv = "\"resourceVersion\":\"" + modRevision + "\"";
+        String insert = switch (splice & 3) {
+            case BEFORE_KEY -> rv + ",";
+            case ALONE -> rv;
+            default -> "," + rv;
+        };
+        return new StoredJson(value, splice >>> 2, bytes(insert));
     }
 
     /** The offset after {@code s} (ASCII, nothing to escape) at {@code i}, or -1 when it is not there. */

@@ -39,6 +39,6 @@ public final class StoredObject<T extends HasMetadata> {
         if (!def.storageForm().servesStoredJson()) {
             return null;
         }
-        return StoredJson.of(kv.value(), kv.modRevision(), def.apiVersion(), def.kind());
+        return StoredJson.of(kv, def.apiVersion(), def.kind());
     }
 }

@@ -65,6 +65,11 @@ class StoredJsonTest {
         assertThat(new String(spliced.bytes(), StandardCharsets.UTF_8))
                 .isEqualTo(new String(Json.bytes(ObjectCodec.decode(kv, type)), StandardCharsets.UTF_8));
         assertThat(spliced.length()).isEqualTo(spliced.bytes().length);
+        assertThat(kv.memo()).isEqualTo(KeyValue.NO_MEMO);
+        assertThat(StoredJson.of(kv, "v1", kindOf(json)).bytes()).as("from the entry").isEqualTo(spliced.bytes());
+        assertThat(kv.memo()).as("kept with the entry").isNotEqualTo(KeyValue.NO_MEMO);
+        assertThat(StoredJson.of(kv, "v1", kindOf(json)).bytes()).as("from the kept splice").isEqualTo(spliced.bytes());
+        assertThat(StoredJson.of(kv, "v2", kindOf(json))).as("another version, same entry").isNull();
     }
 
     /** Stored values this server never writes: the splice declines, so the answer stays the decode's. */
@@ -109,6 +114,9 @@ class StoredJsonTest {
     @MethodSource("notProvable")
     void aValueTheSpliceCannotProveIsLeftToTheDecode(String json) {
         assertThat(StoredJson.of(json.getBytes(StandardCharsets.UTF_8), 9, "v1", "ConfigMap")).isNull();
+        KeyValue kv = new KeyValue("/k", json.getBytes(StandardCharsets.UTF_8), 1, 9);
+        assertThat(StoredJson.of(kv, "v1", "ConfigMap")).isNull();
+        assertThat(StoredJson.of(kv, "v1", "ConfigMap")).as("again, with what the first read kept").isNull();
     }
 
     /** Jackson writes the control characters it escapes as the splice expects (uppercase hex, short forms). */
