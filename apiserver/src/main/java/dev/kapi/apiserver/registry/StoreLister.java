@@ -9,13 +9,16 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
  * Lists for the {@link Store}: reads storage at the revision the request's {@code resourceVersion},
  * {@code resourceVersionMatch}, {@code limit} and {@code continue} ask for ({@link ResourceVersions}), and
  * fills a page with up to {@code limit} objects that pass the filter, reading further storage pages at the
- * same revision (by continue token) when the filter drops some.
+ * same revision (by continue token) when the filter drops some. A filter of labels alone reads each item's labels
+ * from its stored JSON ({@link StoredLabels}); any other filter decodes every item read.
  */
 final class StoreLister<T extends HasMetadata> {
 
@@ -44,6 +47,7 @@ final class StoreLister<T extends HasMetadata> {
         String prefix = store.listPrefix(namespace != null ? namespace : pinnedNamespace(params));
         List<StoredObject<T>> items = new ArrayList<>();
         long limit = params.limit();
+        Predicate<Map<String, String>> labelsOnly = labelsOnly(params);
         long listRevision;
         String next;
         long remaining;
@@ -53,6 +57,13 @@ final class StoreLister<T extends HasMetadata> {
                 for (KeyValue kv : page.items()) {
                     if (params.selectsAll()) {
                         items.add(new StoredObject<>(store, kv));
+                        continue;
+                    }
+                    Map<String, String> labels = labelsOnly != null ? StoredLabels.of(kv.value()) : null;
+                    if (labels != null) {
+                        if (labelsOnly.test(labels)) {
+                            items.add(new StoredObject<>(store, kv));
+                        }
                         continue;
                     }
                     T obj = store.decode(kv);
@@ -86,6 +97,15 @@ final class StoreLister<T extends HasMetadata> {
         }
         String namespace = pins.pinned("metadata.namespace");
         return namespace != null && NAMESPACE.matcher(namespace).matches() ? namespace : null;
+    }
+
+    /**
+     * The filter's label test when it tests labels only and the stored JSON is the served object's (so the
+     * stored labels are the object's, and no conversion stands between), else null (decode every item).
+     */
+    private Predicate<Map<String, String>> labelsOnly(ListParams<T> params) {
+        return params.filter() instanceof FieldPinningFilter<T> f && store.definition().storageForm().servesStoredJson()
+                ? f.labelsOnly() : null;
     }
 
     /** The watch cache's index hint for the first indexed field the filter pins, or null. */

@@ -47,6 +47,11 @@ public final class SelectorFilter {
             public String pinned(String field) {
                 return fields.exactMatch(field);
             }
+
+            @Override
+            public Predicate<Map<String, String>> labelsOnly() {
+                return fields.isEmpty() ? labels::matches : null;
+            }
         };
     }
 
