@@ -58,12 +58,22 @@ public abstract class Controller {
         }
     }
 
-    /** Stops handing out keys and interrupts the workers (a storage call they wait in ends at once). */
+    /**
+     * Threads a controller started for work it handed off (the scheduler's bindings): interrupted and waited for
+     * with the workers on {@link #stop}.
+     */
+    protected List<Thread> helpers() {
+        return List.of();
+    }
+
+    /** Stops handing out keys and interrupts the workers and helpers (a storage call they wait in ends at once). */
     final synchronized List<Thread> stop() {
         stopping = true;
         queue.shutDown();
-        threads.forEach(Thread::interrupt);
-        return List.copyOf(threads);
+        List<Thread> all = new ArrayList<>(threads);
+        all.addAll(helpers());
+        all.forEach(Thread::interrupt);
+        return all;
     }
 
     private void work() {

@@ -25,14 +25,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 
 /**
  * kube-scheduler's default profile inside the server: pods without a node, for {@code default-scheduler} and
  * not being deleted, are queued; one worker takes them one at a time, places each with {@link Placement} over a
  * {@link Snapshot} of the nodes and bound pods (kept from the informers' events by the {@link SchedulerCache}),
- * and binds it through the {@code pods/binding}
- * subresource (the CREATE of a Binding, admitted as a client's). A pod it bound that the informer has not yet
+ * and binds it through the {@code pods/binding} subresource (the CREATE of a Binding, admitted as a client's) in
+ * the background, as kube's binding cycle does, while it places the next pod. A pod it bound that the informer has not yet
  * seen bound stays counted on its node (kube's assumed pods) until the informer shows it bound or gone, so two
  * pods never overcommit a node. A pod that fits no node gets PodScheduled=False and a FailedScheduling Event
  * ({@link SchedulingRecorder}) and waits in the unschedulable set: a node added or changed, a pod leaving a node
@@ -46,6 +48,8 @@ final class Scheduler extends Controller {
     static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
     /** kube's podMaxInUnschedulablePodsDuration. */
     static final Duration UNSCHEDULABLE_FLUSH = Duration.ofMinutes(5);
+    /** How many bindings are written at once (kube binds each in a goroutine of its own, its client's QPS the limit). */
+    static final int PARALLEL_BINDINGS = 16;
     private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
 
     /** How often a pod failed to fit, and when it last tried. */
@@ -68,6 +72,9 @@ final class Scheduler extends Controller {
     private final SchedulerCache cache = new SchedulerCache();
     private final Map<String, Attempts> unschedulable = new ConcurrentHashMap<>();
     private final Random random = new Random();
+    private final Semaphore bindingSlots = new Semaphore(PARALLEL_BINDINGS);
+    private final Set<Thread> bindings = ConcurrentHashMap.newKeySet();
+    private final Map<String, Integer> bindingFailures = new ConcurrentHashMap<>();
 
     Scheduler(Informer<Pod> pods, Informer<Node> nodes, Informer<Namespace> namespaces,
               SpreadSelectors spreadSelectors, Store<Pod> podStore, WritePipeline writes, SchedulingRecorder recorder) {
@@ -116,6 +123,7 @@ final class Scheduler extends Controller {
 
     void forget(Pod pod) {
         unschedulable.remove(InformerCache.key(pod));
+        bindingFailures.remove(InformerCache.key(pod));
         recorder.forget(InformerCache.key(pod));
     }
 
@@ -171,8 +179,39 @@ final class Scheduler extends Controller {
         return bind(key, pod, result.node());
     }
 
+    /**
+     * Assumes the pod on {@code node} and binds it in the background (kube's binding cycle), so the worker goes
+     * on to the next pod while the writes are made; at most {@link #PARALLEL_BINDINGS} at once.
+     */
     private boolean bind(String key, Pod pod, String node) {
         cache.assume(new PodBuilder(pod).editSpec().withNodeName(node).endSpec().build());
+        try {
+            bindingSlots.acquire();
+        } catch (InterruptedException e) {
+            cache.forget(key, pod.getMetadata().getUid());
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        if (stopping()) {
+            bindingSlots.release();
+            cache.forget(key, pod.getMetadata().getUid());
+            return false;
+        }
+        Thread binding = Thread.ofVirtual().name("kube-scheduler-binding").unstarted(() -> {
+            try {
+                writeBinding(key, pod, node);
+            } finally {
+                bindings.remove(Thread.currentThread());
+                bindingSlots.release();
+            }
+        });
+        bindings.add(binding);
+        binding.start();
+        return true;
+    }
+
+    /** The CREATE of the pod's Binding; a failure forgets the assumed pod and queues it again after a backoff. */
+    private void writeBinding(String key, Pod pod, String node) {
         Binding binding = new Binding();
         ObjectMeta meta = new ObjectMeta();
         meta.setName(pod.getMetadata().getName());
@@ -195,16 +234,36 @@ final class Scheduler extends Controller {
         } catch (StatusError e) {
             cache.forget(key, pod.getMetadata().getUid());
             if (e.code() == 404 || e.code() == 409) {
-                return true; // gone, or bound by another (the informer will tell)
+                return; // gone, or bound by another (the informer will tell)
             }
             if (!stopping()) {
                 LOG.warn("kube-scheduler: binding pod {} to node {} failed: {}", key, node, e.getMessage());
+                retryBinding(key);
             }
-            return false;
+            return;
+        } catch (RuntimeException e) {
+            cache.forget(key, pod.getMetadata().getUid());
+            if (!stopping()) {
+                LOG.warn("kube-scheduler: binding pod {} to node {} failed: {}", key, node, e.toString());
+                retryBinding(key);
+            }
+            return;
         }
+        bindingFailures.remove(key);
         unschedulable.remove(key);
         recorder.scheduled(pod, node);
-        return true;
+    }
+
+    /** Queues the pod again after its binding's backoff: 1 s doubling to 10 s per failure in a row (kube's). */
+    private void retryBinding(String key) {
+        int failures = bindingFailures.merge(key, 1, Integer::sum);
+        queue.addAfter(key, Duration.ofNanos(Math.min(INITIAL_BACKOFF.toNanos() << Math.min(failures - 1, 20),
+                MAX_BACKOFF.toNanos())));
+    }
+
+    @Override
+    protected List<Thread> helpers() {
+        return List.copyOf(bindings);
     }
 
     /** The nodes and the pods on them, the assumed ones included. */

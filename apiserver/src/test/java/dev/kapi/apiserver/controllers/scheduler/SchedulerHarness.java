@@ -4,6 +4,7 @@ import dev.kapi.apiserver.controllers.ControllerManager;
 import dev.kapi.apiserver.registry.ListParams;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
+import dev.kapi.apiserver.registry.rest.WritePipeline;
 import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
 import dev.kapi.apiserver.testing.TestStores;
@@ -39,13 +40,18 @@ final class SchedulerHarness implements AutoCloseable {
     private final ControllerManager controllers;
 
     SchedulerHarness() {
+        this(Writes.PIPELINE);
+    }
+
+    /** Controllers writing through {@code writes} (a test's admission in it). */
+    SchedulerHarness(WritePipeline writes) {
         storage = EtcdStorage.connect(EtcdExtension.endpoints());
         String prefix = EtcdExtension.randomPrefix();
         stores = TestStores.of(storage, prefix);
         pods = stores.find("", "v1", "pods", Pod.class).orElseThrow();
         nodes = stores.find("", "v1", "nodes", Node.class).orElseThrow();
         events = stores.find("events.k8s.io", "v1", "events", Event.class).orElseThrow();
-        controllers = new ControllerManager(stores, Writes.PIPELINE);
+        controllers = new ControllerManager(stores, writes);
     }
 
     void start() {

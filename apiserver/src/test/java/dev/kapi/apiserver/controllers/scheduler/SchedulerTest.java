@@ -1,6 +1,11 @@
 package dev.kapi.apiserver.controllers.scheduler;
 
+import dev.kapi.apiserver.admission.AdmissionChain;
+import dev.kapi.apiserver.api.GroupResource;
+import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.registry.rest.WritePipeline;
 import dev.kapi.apiserver.testing.EtcdExtension;
+import dev.kapi.apiserver.testing.RecordingAdmission;
 import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -13,6 +18,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -63,6 +71,58 @@ class SchedulerTest {
         pods.forEach(p -> h.create(pod(p, null).build()));
         pods.forEach(h::awaitBound);
         assertThat(perNode(pods)).isEqualTo(Map.of("a", 2L, "b", 2L, "c", 2L));
+    }
+
+    /** A binding refused (here by admission) is tried again after its backoff, as kube's binding cycle does. */
+    @Test
+    void aRefusedBindingIsTriedAgain() {
+        AtomicInteger refusals = new AtomicInteger(2);
+        WritePipeline writes = new WritePipeline(new AdmissionChain(List.of(), List.of(RecordingAdmission.of(a -> {
+            if ("binding".equals(a.subresource()) && refusals.getAndDecrement() > 0) {
+                throw StatusError.forbidden(new GroupResource("", "pods"), a.name(), "refused by the test");
+            }
+        }))));
+        try (SchedulerHarness refusing = new SchedulerHarness(writes)) {
+            refusing.create(node("a", "4").build());
+            refusing.start();
+            refusing.create(pod("p", null).build());
+
+            await().atMost(Duration.ofSeconds(15)).until(() -> refusing.nodeOf("p") != null);
+            assertThat(refusing.nodeOf("p")).isEqualTo("a");
+            assertThat(refusals.get()).as("two refusals, then the binding that went through").isEqualTo(-1);
+        }
+    }
+
+    /** Bindings are written in the background (kube's binding cycle): a slow one does not hold up the next pod. */
+    @Test
+    void aSlowBindingDoesNotHoldUpTheNextPod() throws Exception {
+        CountDownLatch slowSeen = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        WritePipeline writes = new WritePipeline(new AdmissionChain(List.of(), List.of(RecordingAdmission.of(a -> {
+            if ("binding".equals(a.subresource()) && "slow".equals(a.name())) {
+                slowSeen.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }))));
+        try (SchedulerHarness slow = new SchedulerHarness(writes)) {
+            slow.create(node("a", "4").build());
+            slow.start();
+            slow.create(pod("slow", null).build());
+            assertThat(slowSeen.await(10, TimeUnit.SECONDS)).isTrue();
+
+            slow.create(pod("quick", null).build());
+            assertThat(slow.awaitBound("quick")).isEqualTo("a");
+            assertThat(slow.nodeOf("slow")).isNull();
+
+            release.countDown();
+            assertThat(slow.awaitBound("slow")).isEqualTo("a");
+        } finally {
+            release.countDown();
+        }
     }
 
     @Test
