@@ -21,6 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.logging.Logger;
 
 /**
  * The watch cache of one resource (kube's storage/cacher): a {@link Storage} decorator that keeps every object
@@ -65,6 +66,10 @@ public final class Cacher implements Storage {
         return t;
     });
 
+    private static final Logger LOG = Logger.getLogger(Cacher.class.getName());
+    private static final Duration FALLBACK_LOG_EVERY = Duration.ofSeconds(10);
+    private static final Duration SLOW_WAIT = Duration.ofSeconds(1);
+
     /** How often a waiting read asks the backend's watch for progress again. */
     static final Duration PROGRESS_REQUEST_EVERY = Duration.ofMillis(20);
     /**
@@ -90,6 +95,7 @@ public final class Cacher implements Storage {
      * once instead of waiting again for every read.
      */
     private final AtomicLong unreached = new AtomicLong();
+    private final AtomicLong lastFallbackLog = new AtomicLong(Long.MIN_VALUE);
     private final LongAdder fromCache = new LongAdder();
     private final LongAdder fallback = new LongAdder();
 
@@ -173,13 +179,41 @@ public final class Cacher implements Storage {
     }
 
     private boolean consistentRead(long deadline) {
+        long start = System.nanoTime();
+        long target;
         try {
-            return caughtUp(checker.check(deadline), deadline);
+            target = checker.check(deadline);
         } catch (TimeoutException | ExecutionException e) {
+            logWait(start, "went to storage: the backend's current revision was not read in time (" + e + ")");
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+        long cached = cache.revision();
+        if (caughtUp(target, deadline)) {
+            if (System.nanoTime() - start >= SLOW_WAIT.toNanos()) {
+                logWait(start, "served from the watch cache, which was at revision " + cached + ", the backend at "
+                        + target);
+            }
+            return true;
+        }
+        logWait(start, "went to storage: the cache was at revision " + cache.revision() + ", the backend at "
+                + target);
+        return false;
+    }
+
+    /**
+     * Logs a consistent read that went to the backend, or waited {@link #SLOW_WAIT} or longer for the cache, at
+     * most once per {@link #FALLBACK_LOG_EVERY}.
+     */
+    private void logWait(long startNanos, String what) {
+        long now = System.nanoTime();
+        long last = lastFallbackLog.get();
+        if ((last == Long.MIN_VALUE || now - last >= FALLBACK_LOG_EVERY.toNanos())
+                && lastFallbackLog.compareAndSet(last, now)) {
+            LOG.info(() -> "a consistent read of " + resource + " waited " + (now - startNanos) / 1_000_000
+                    + " ms and " + what + " (logged at most every " + FALLBACK_LOG_EVERY.toSeconds() + " s)");
         }
     }
 
