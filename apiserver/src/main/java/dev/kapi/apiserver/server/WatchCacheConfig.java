@@ -51,6 +51,11 @@ public class WatchCacheConfig {
                         c -> c.stats().consistentReadsFallback())
                 .description("Counter for consistent reads from cache.")
                 .tags("resource", resource, "success", "true", "fallback", "true").register(meters);
+        FunctionCounter.builder("kapi.watch.cache.consistent.read.wait", cacher,
+                        c -> c.stats().consistentReadWaitSeconds()).baseUnit("seconds")
+                .description("Time consistent reads spent reading the backend's revision and waiting for the watch "
+                        + "cache to reach it, by resource type.")
+                .tag("resource", resource).register(meters);
     }
 
     private static void gauge(MeterRegistry meters, String name, String help, String resource, Cacher cacher,

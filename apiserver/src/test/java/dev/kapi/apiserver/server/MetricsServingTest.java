@@ -112,6 +112,8 @@ class MetricsServingTest {
         assertThat(m).containsPattern("apiserver_watch_cache_initializations_total\\{resource=\"configmaps\"} 1");
         assertThat(m).containsPattern("apiserver_watch_cache_capacity\\{resource=\"configmaps\"} [1-9]");
         assertThat(m).containsPattern("kapi_watch_cache_objects\\{resource=\"configmaps\"} [1-9]");
+        assertThat(m).containsPattern("kapi_watch_cache_consistent_read_wait_seconds_total\\{resource=\"configmaps\"} "
+                + "[0-9.E-]*[1-9]");
         assertThat(m).containsPattern("apiserver_admission_step_admission_duration_seconds_count\\{operation=\"CREATE\","
                 + "rejected=\"false\",type=\"admit\"} ");
         assertThat(m).containsPattern("apiserver_admission_controller_admission_duration_seconds_count\\{"

@@ -16,8 +16,10 @@ package dev.kapi.apiserver.storage.cacher;
  * @param eventsReceived            changes received from the backend's watch
  * @param initializations           completed primings (1 + re-primings after the backend watch failed)
  * @param watchers                  watches the cache serves now
+ * @param consistentReadWaitSeconds the time MOST_RECENT reads spent on the backend's revision and waiting for the
+ *                                  cache to reach it, in all (with the two counts above: the mean wait)
  */
 public record CacheStats(String resource, boolean ready, long revision, int objects, long bytes, int historySize,
                          int historyCapacity, long consistentReadsFromCache, long consistentReadsFallback,
-                         long eventsReceived, long initializations, int watchers) {
+                         long eventsReceived, long initializations, int watchers, double consistentReadWaitSeconds) {
 }

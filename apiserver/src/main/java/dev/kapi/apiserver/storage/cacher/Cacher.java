@@ -98,6 +98,7 @@ public final class Cacher implements Storage {
     private final AtomicLong lastFallbackLog = new AtomicLong(Long.MIN_VALUE);
     private final LongAdder fromCache = new LongAdder();
     private final LongAdder fallback = new LongAdder();
+    private final LongAdder waited = new LongAdder();
 
     /**
      * A cache of the keys under {@code prefix} (ending in {@code /}) of {@code backend}; it starts priming at
@@ -180,6 +181,14 @@ public final class Cacher implements Storage {
 
     private boolean consistentRead(long deadline) {
         long start = System.nanoTime();
+        try {
+            return consistentRead(start, deadline);
+        } finally {
+            waited.add(System.nanoTime() - start);
+        }
+    }
+
+    private boolean consistentRead(long start, long deadline) {
         long target;
         try {
             target = checker.check(deadline);
@@ -323,7 +332,7 @@ public final class Cacher implements Storage {
 
     /** The cache's state and counters, for metrics. */
     public CacheStats stats() {
-        return cache.stats(resource, fromCache.sum(), fallback.sum(), reflector.initializations());
+        return cache.stats(resource, fromCache.sum(), fallback.sum(), reflector.initializations(), waited.sum());
     }
 
     /** How many revision checks reached the backend (for tests of coalescing). */

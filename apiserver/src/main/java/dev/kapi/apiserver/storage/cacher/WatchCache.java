@@ -289,11 +289,11 @@ final class WatchCache {
     }
 
     /** The cache's part of {@link CacheStats}. */
-    CacheStats stats(String resource, long fromCache, long fallback, long initializations) {
+    CacheStats stats(String resource, long fromCache, long fallback, long initializations, long waitNanos) {
         lock.readLock().lock();
         try {
             return new CacheStats(resource, ready, revision, count, bytes, history.size(), history.capacity(),
-                    fromCache, fallback, eventsReceived, initializations, fanOut.size());
+                    fromCache, fallback, eventsReceived, initializations, fanOut.size(), waitNanos / 1e9);
         } finally {
             lock.readLock().unlock();
         }
