@@ -5,12 +5,13 @@ import java.time.Duration;
 /**
  * The knobs of the scale mode ({@code -Dbench.scale=true}, see {@link ScaleRun}), read from system
  * properties: how many ConfigMaps, Pods and namespaces to load (kube's 100,000 / 30,000 / 1,000 by default;
- * smaller for a smoke run), how many clients load them, and the mixed traffic that follows: its length,
+ * smaller for a smoke run), how many clients load them, and the mixed traffic that follows: a warm-up of the same
+ * traffic that is not measured (the server has served no read yet: its read paths are still cold), its length,
  * clients (of which {@code clusterClients} do only cluster-wide lists) and each client's pause between two
  * calls.
  */
-record ScaleOptions(int configMaps, int pods, int namespaces, int loadClients, Duration traffic, int clients,
-                    int clusterClients, int thinkMillis, int clusterThinkMillis, Duration settle) {
+record ScaleOptions(int configMaps, int pods, int namespaces, int loadClients, Duration warmUp, Duration traffic,
+                    int clients, int clusterClients, int thinkMillis, int clusterThinkMillis, Duration settle) {
 
     static ScaleOptions fromSystemProperties(boolean quick) {
         ScaleOptions o = new ScaleOptions(
@@ -18,6 +19,7 @@ record ScaleOptions(int configMaps, int pods, int namespaces, int loadClients, D
                 Integer.getInteger("bench.scalePods", 30_000),
                 Integer.getInteger("bench.scaleNamespaces", 1_000),
                 Integer.getInteger("bench.scaleLoadClients", 50),
+                Duration.ofSeconds(Integer.getInteger("bench.scaleWarmUpSeconds", quick ? 10 : 30)),
                 Duration.ofSeconds(Integer.getInteger("bench.scaleSeconds", quick ? 30 : 180)),
                 Integer.getInteger("bench.scaleClients", 50),
                 Integer.getInteger("bench.scaleClusterClients", 1),

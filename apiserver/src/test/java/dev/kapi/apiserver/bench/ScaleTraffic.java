@@ -4,6 +4,7 @@ import dev.kapi.apiserver.api.Json;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -58,6 +59,8 @@ final class ScaleTraffic {
 
     private final int port;
     private final ScaleOptions options;
+    private final Duration length;
+    private final String names;
     private final Map<Category, Latencies> categories = new EnumMap<>(Category.class);
     private final Map<String, Latencies> operations = new ConcurrentHashMap<>();
     private final Map<String, Category> operationCategories = new ConcurrentHashMap<>();
@@ -67,9 +70,15 @@ final class ScaleTraffic {
     private final List<String> everyPodLists = Collections.synchronizedList(new ArrayList<>());
     private long start;
 
-    ScaleTraffic(int port, ScaleOptions options) {
+    /**
+     * Traffic for {@code length}; the objects its clients create are named {@code <names><client>-<n>} (a
+     * warm-up and the measured traffic each their own).
+     */
+    ScaleTraffic(int port, ScaleOptions options, Duration length, String names) {
         this.port = port;
         this.options = options;
+        this.length = length;
+        this.names = names;
         for (Category c : Category.values()) {
             categories.put(c, new Latencies(CAPACITY));
         }
@@ -77,7 +86,7 @@ final class ScaleTraffic {
 
     Result run() throws InterruptedException {
         start = System.nanoTime();
-        long end = start + options.traffic().toNanos();
+        long end = start + length.toNanos();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < options.clients(); i++) {
             int id = i;
@@ -142,7 +151,7 @@ final class ScaleTraffic {
 
     private void client(int id, boolean cluster, long end) {
         Conn conn = new Conn();
-        SplittableRandom random = new SplittableRandom(id * 7919L + 1);
+        SplittableRandom random = new SplittableRandom(id * 7919L + 1 + names.hashCode());
         Deque<String> ownConfigMaps = new ArrayDeque<>();
         Deque<String> ownPods = new ArrayDeque<>();
         long seq = 0;
@@ -173,7 +182,7 @@ final class ScaleTraffic {
         String cmPath = "/api/v1/namespaces/" + ScaleObjects.namespace(cm % options.namespaces()) + "/configmaps";
         int pod = random.nextInt(options.pods());
         String podPath = "/api/v1/namespaces/" + ScaleObjects.namespace(pod % options.namespaces()) + "/pods";
-        String own = "t" + id + "-" + seq;
+        String own = names + id + "-" + seq;
         int dice = random.nextInt(100);
         if (dice < 8) {
             conn.call(Category.MUTATING, "create configmap", "POST", cmPath, "application/json",
