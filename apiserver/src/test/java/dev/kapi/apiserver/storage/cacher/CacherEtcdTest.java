@@ -105,13 +105,13 @@ class CacherEtcdTest {
                 } else {
                     // the hub's answer stays behind the write it never saw: etcd answers after a short wait
                     assertThat(cacher.stats().consistentReadsFallback()).isEqualTo(1);
-                    assertThat(took).isGreaterThanOrEqualTo(Cacher.UNCONFIRMED_WAIT).isLessThan(Duration.ofSeconds(1));
+                    assertThat(took).isGreaterThanOrEqualTo(CacheFreshness.UNCONFIRMED_WAIT).isLessThan(Duration.ofSeconds(1));
                     // the next reads do not wait again: straight to etcd
                     long again = System.nanoTime();
                     for (int i = 0; i < 5; i++) {
                         cacher.get(prefix + "ns/a");
                     }
-                    assertThat(Duration.ofNanos(System.nanoTime() - again)).isLessThan(Cacher.UNCONFIRMED_WAIT);
+                    assertThat(Duration.ofNanos(System.nanoTime() - again)).isLessThan(CacheFreshness.UNCONFIRMED_WAIT);
                     assertThat(cacher.stats().consistentReadsFallback()).isEqualTo(6);
                     // a write the watch sees moves the cache past the missed revision: reads from memory again.
                     // Other test classes write to the same etcd meanwhile (outside this prefix, unseen by the

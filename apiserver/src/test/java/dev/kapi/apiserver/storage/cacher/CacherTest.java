@@ -198,7 +198,7 @@ class CacherTest {
 
     /**
      * etcd before 3.4.31 (the backend's progress not to be trusted): a cache catching up on a backlog, one event
-     * every 20 ms for 300 ms (longer than {@link Cacher#UNCONFIRMED_WAIT}), still serves the read once there.
+     * every 20 ms for 300 ms (longer than {@link CacheFreshness#UNCONFIRMED_WAIT}), still serves the read once there.
      */
     @Test
     void withUnconfirmedProgressAReadWaitsWhileTheCacheCatchesUp() {
