@@ -12,8 +12,8 @@ import java.util.logging.Logger;
  * When a {@link Cacher}'s memory is fresh enough for a read (kube's {@code waitUntilFreshAndBlock}): for a
  * consistent read, the backend's current revision ({@link RevisionChecker}: one check shared by concurrent
  * readers), then a wait for the cache to reach it while asking the backend's watch for progress. It counts
- * what the reads found and the time they waited, and logs a read that went to the backend or waited
- * {@link #SLOW_WAIT} or longer (at most every {@link #LOG_EVERY}).
+ * what the reads found and the time they waited, and logs a read that waited {@link #SLOW_WAIT} or longer,
+ * whether it then read memory or the backend (at most every {@link #LOG_EVERY}).
  *
  * <p>Example: a GET arrives with the cache at revision 90; the check answers 95 (writes the GET must see); the
  * GET waits until the watch has brought 95 (usually a few milliseconds), then reads memory.
@@ -90,22 +90,16 @@ final class CacheFreshness {
             return false;
         }
         long cached = cache.revision();
-        if (caughtUp(target, deadline)) {
-            if (System.nanoTime() - start >= SLOW_WAIT.toNanos()) {
-                logWait(start, "served from the watch cache, which was at revision " + cached + ", the backend at "
-                        + target);
-            }
-            return true;
+        boolean served = caughtUp(target, deadline);
+        if (System.nanoTime() - start >= SLOW_WAIT.toNanos()) {
+            logWait(start, served
+                    ? "served from the watch cache, which was at revision " + cached + ", the backend at " + target
+                    : "went to storage: the cache was at revision " + cache.revision() + ", the backend at " + target);
         }
-        logWait(start, "went to storage: the cache was at revision " + cache.revision() + ", the backend at "
-                + target);
-        return false;
+        return served;
     }
 
-    /**
-     * Logs a consistent read that went to the backend, or waited {@link #SLOW_WAIT} or longer for the cache, at
-     * most once per {@link #LOG_EVERY}.
-     */
+    /** Logs a consistent read that waited {@link #SLOW_WAIT} or longer, at most once per {@link #LOG_EVERY}. */
     private void logWait(long startNanos, String what) {
         long now = System.nanoTime();
         long last = lastLog.get();
