@@ -59,7 +59,7 @@ final class StoreLister<T extends HasMetadata> {
                         items.add(new StoredObject<>(store, kv));
                         continue;
                     }
-                    Map<String, String> labels = labelsOnly != null ? StoredLabels.of(kv.value()) : null;
+                    Map<String, String> labels = labelsOnly != null ? storedLabels(kv) : null;
                     if (labels != null) {
                         if (labelsOnly.test(labels)) {
                             items.add(new StoredObject<>(store, kv));
@@ -106,6 +106,16 @@ final class StoreLister<T extends HasMetadata> {
     private Predicate<Map<String, String>> labelsOnly(ListParams<T> params) {
         return params.filter() instanceof FieldPinningFilter<T> f && store.definition().storageForm().servesStoredJson()
                 ? f.labelsOnly() : null;
+    }
+
+    /**
+     * The labels of a stored value written as the served version and kind (a custom resource stored at an older
+     * version is converted on reading, and a conversion may change its labels), else null (decode it).
+     */
+    private Map<String, String> storedLabels(KeyValue kv) {
+        ResourceDefinition<T> def = store.definition();
+        return StoredJson.metadataStart(kv.value(), def.apiVersion(), def.kind()) >= 0 ? StoredLabels.of(kv.value())
+                : null;
     }
 
     /** The watch cache's index hint for the first indexed field the filter pins, or null. */

@@ -74,7 +74,7 @@ public final class StoredJson {
     }
 
     /** The offset after {@code "metadata":{} when the value starts with the served apiVersion and kind, or -1. */
-    private static int metadataStart(byte[] value, String apiVersion, String kind) {
+    static int metadataStart(byte[] value, String apiVersion, String kind) {
         int i = literal(value, 0, "{\"apiVersion\":\"");
         i = literal(value, i, apiVersion);
         i = literal(value, i, "\",\"kind\":\"");

@@ -58,7 +58,8 @@ class GarbageCollectionIT {
         assertThat(created.code()).as(created.body()).isEqualTo(201);
         String rsUid = created.json().path("metadata").path("uid").asString();
         // the ReplicaSet controller makes the one pod (a pod made here beside it raced it: one was scaled away)
-        String pod = await().atMost(Duration.ofSeconds(30)).until(() -> podOwnedBy(name, rsUid), n -> n != null);
+        String pod = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> podOwnedBy(name, rsUid), n -> n != null);
         if (podFinalizer != null) {
             Reply held = KubeHttp.patch("/api/v1/namespaces/" + NS + "/pods/" + pod, "application/merge-patch+json",
                     "{\"metadata\":{\"finalizers\":[\"" + podFinalizer + "\"]}}");
@@ -67,10 +68,13 @@ class GarbageCollectionIT {
         return new String[] {rs, pod};
     }
 
-    /** The name of a pod labelled {@code app=<app>} that the ReplicaSet {@code rsUid} controls, or null. */
+    /** The name of a pod labelled {@code app=<app>}, not being deleted, that the ReplicaSet {@code rsUid} controls, or null. */
     private static String podOwnedBy(String app, String rsUid) {
         for (JsonNode pod : KubeHttp.get("/api/v1/namespaces/" + NS + "/pods?labelSelector=app%3D" + app).json()
                 .path("items")) {
+            if (pod.path("metadata").has("deletionTimestamp")) {
+                continue;
+            }
             for (JsonNode owner : pod.path("metadata").path("ownerReferences")) {
                 if (rsUid.equals(owner.path("uid").asString()) && owner.path("controller").asBoolean()) {
                     return pod.path("metadata").path("name").asString();

@@ -158,6 +158,7 @@ final class Scheduler extends Controller {
         Pod pod = pods.cache().get(namespace, name);
         if (pod == null || !responsible(pod)) {
             unschedulable.remove(key);
+            bindingFailures.remove(key);
             return true;
         }
         if (cache.isAssumed(key, pod.getMetadata().getUid())) {
@@ -192,11 +193,6 @@ final class Scheduler extends Controller {
             Thread.currentThread().interrupt();
             return false;
         }
-        if (stopping()) {
-            bindingSlots.release();
-            cache.forget(key, pod.getMetadata().getUid());
-            return false;
-        }
         Thread binding = Thread.ofVirtual().name("kube-scheduler-binding").unstarted(() -> {
             try {
                 writeBinding(key, pod, node);
@@ -205,7 +201,13 @@ final class Scheduler extends Controller {
                 bindingSlots.release();
             }
         });
-        bindings.add(binding);
+        bindings.add(binding); // before the check: a stop from here on interrupts and waits for it
+        if (stopping()) {
+            bindings.remove(binding);
+            bindingSlots.release();
+            cache.forget(key, pod.getMetadata().getUid());
+            return false;
+        }
         binding.start();
         return true;
     }
