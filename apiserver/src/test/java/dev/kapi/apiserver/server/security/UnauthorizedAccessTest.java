@@ -358,6 +358,34 @@ class UnauthorizedAccessTest {
     }
 
     /**
+     * A list with only a label selector filters on labels read from the stored bytes, not on decoded objects:
+     * it runs after the list's authorization like any other, so no selector spelling lets carol (no list on
+     * ConfigMaps, Secrets or Pods) list them, in her namespace or across all, from the cache or from storage.
+     */
+    @Test
+    void aLabelSelectorDoesNotNarrowAListsAuthorization() throws Exception {
+        try (RawHttps carol = client(User.CAROL)) {
+            for (String path : List.of(
+                    "/api/v1/namespaces/team-a/configmaps?labelSelector=%21absent",
+                    "/api/v1/namespaces/team-a/configmaps?labelSelector=%21absent&resourceVersion=0",
+                    "/api/v1/namespaces/team-a/configmaps?labelSelector=%21absent&limit=1",
+                    "/api/v1/configmaps?labelSelector=%21absent",
+                    "/api/v1/configmaps?labelSelector=k%20notin%20%28x%29&resourceVersion=0",
+                    "/api/v1/namespaces/team-a/secrets?labelSelector=%21absent",
+                    "/api/v1/pods?labelSelector=%21absent",
+                    "/api/v1/namespaces/team-a/configmaps?labelSelector=%21absent&watch=1&timeoutSeconds=1")) {
+                RawHttps.Response res = carol.send("GET", path, null, null);
+                assertStatus(res, 403);
+                assertThat(res.body()).as(path).doesNotContain(MINE_DATA).doesNotContain("THEIRS-DATA")
+                        .doesNotContain("theirs-pod");
+                for (String foreign : FOREIGN_DATA) {
+                    assertThat(res.body()).as(path).doesNotContain(foreign);
+                }
+            }
+        }
+    }
+
+    /**
      * carol may update and patch gadget {@code mine-gadget} in team-a and nothing else: a body that names another
      * gadget, another namespace, or another kind than her URL is a 400 for PUT, merge patch and apply alike, and
      * every custom object stays as it was.
