@@ -97,7 +97,7 @@ final class StoreDeleter<T extends HasMetadata> {
                     ? Preconditions.resourceVersion(current.modRevision()) : preconditions;
             if (!grace.immediate() || held(old) || DeletionFinalizers.changes(old.getMetadata().getFinalizers(),
                     options.propagation(), policy())) {
-                Marked<T> marked = markDeleting(key, old, preconditions, options);
+                Marked<T> marked = markDeleting(key, old, current, preconditions, options);
                 if (marked.object() != null) {
                     return new Store.DeleteResult<>(marked.object(), false);
                 }
@@ -106,7 +106,10 @@ final class StoreDeleter<T extends HasMetadata> {
             if (options.dryRun()) {
                 return new Store.DeleteResult<>(old, true);
             }
-            KeyValue deleted = store.storage().delete(key, deleteIf);
+            // the entry just read is where the delete starts: unless it was marked in between, no second read
+            KeyValue deleted = store.storage().delete(key, deleteIf,
+                    deleteIf.resourceVersion() != null && deleteIf.resourceVersion() == current.modRevision()
+                            ? current : null);
             store.definition().strategy().afterDelete(old);
             return new Store.DeleteResult<>(store.decode(deleted), true);
         } catch (StorageException e) {
@@ -130,7 +133,8 @@ final class StoreDeleter<T extends HasMetadata> {
      * {@code updateForGracefulDeletionAndFinalizers}); when it is then held by nothing, nothing is written and
      * the caller deletes it.
      */
-    private Marked<T> markDeleting(String key, T old, Preconditions preconditions, WriteOptions options) {
+    private Marked<T> markDeleting(String key, T old, KeyValue read, Preconditions preconditions,
+                                   WriteOptions options) {
         if (options.dryRun()) {
             return prepared(old, options) ? new Marked<>(old, 0) : new Marked<>(null, 0);
         }
@@ -151,7 +155,7 @@ final class StoreDeleter<T extends HasMetadata> {
                     throw new Unchanged(current.modRevision());
                 }
                 return store.encode(obj);
-            });
+            }, read); // starts from the entry just read: one read fewer
         } catch (DeleteNow e) {
             return new Marked<>(null, deleteAt.get());
         } catch (Unchanged e) {

@@ -4,7 +4,10 @@ package dev.kapi.apiserver.storage;
  * A {@link Storage} that passes every call to another, unchanged: the base of a decorator, which overrides
  * only what it changes (a watch cache: {@code get} and {@code list} by their {@link ReadRevision}, and
  * {@code watch}). {@link Storage#get(String)} is not forwarded on its own: it reaches
- * {@link #get(String, GetOptions)} here, so a decorator sees the options of every read.
+ * {@link #get(String, GetOptions)} here, so a decorator sees the options of every read. Nor are the writes
+ * with a cached entry ({@link Storage#guaranteedUpdate(String, Preconditions, boolean, UpdateFunction, KeyValue)},
+ * {@link Storage#delete(String, Preconditions, KeyValue)}): they reach the plain write here, dropping the entry,
+ * so a decorator that changes writes is never passed by; one that may pass the entry on overrides them.
  */
 public abstract class ForwardingStorage implements Storage {
 

@@ -66,8 +66,20 @@ public final class ObservedStorage extends ForwardingStorage {
     }
 
     @Override
+    public KeyValue guaranteedUpdate(String key, Preconditions preconditions, boolean ignoreNotFound,
+                                     UpdateFunction update, KeyValue cached) {
+        return timed("update", key,
+                () -> delegate.guaranteedUpdate(key, preconditions, ignoreNotFound, update, cached));
+    }
+
+    @Override
     public KeyValue delete(String key, Preconditions preconditions) {
         return timed("delete", key, () -> delegate.delete(key, preconditions));
+    }
+
+    @Override
+    public KeyValue delete(String key, Preconditions preconditions, KeyValue cached) {
+        return timed("delete", key, () -> delegate.delete(key, preconditions, cached));
     }
 
     @Override

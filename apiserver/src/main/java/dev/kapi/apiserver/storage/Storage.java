@@ -81,6 +81,23 @@ public interface Storage extends AutoCloseable {
     KeyValue guaranteedUpdate(String key, Preconditions preconditions, boolean ignoreNotFound, UpdateFunction update);
 
     /**
+     * As {@link #guaranteedUpdate(String, Preconditions, boolean, UpdateFunction)}, starting from
+     * {@code cached}, a recent entry of the key that may be stale (kube's {@code cachedExistingObject}: a watch
+     * cache's, or one the caller just read), instead of reading the key first. The compare-and-swap catches a
+     * stale entry; a precondition, the function or an unchanged result that fails on it is tried again on the
+     * entry read from storage, so the outcome is the same as without it, one read cheaper when it is current.
+     *
+     * <p>The default ignores {@code cached}: a backend or decorator that cannot use it (an encrypting one, whose
+     * backend holds other bytes) keeps the contract by reading.
+     *
+     * @param cached a recent entry of {@code key}, or null to read it
+     */
+    default KeyValue guaranteedUpdate(String key, Preconditions preconditions, boolean ignoreNotFound,
+                                      UpdateFunction update, KeyValue cached) {
+        return guaranteedUpdate(key, preconditions, ignoreNotFound, update);
+    }
+
+    /**
      * Deletes the key if the preconditions hold for its current value (checked and deleted atomically
      * with compare-and-swap; retried when the value changed in between and the preconditions still hold).
      *
@@ -88,6 +105,17 @@ public interface Storage extends AutoCloseable {
      * @throws StorageException KEY_NOT_FOUND, CONFLICT (precondition)
      */
     KeyValue delete(String key, Preconditions preconditions);
+
+    /**
+     * As {@link #delete(String, Preconditions)}, conditioned first on {@code cached}, a recent entry of the key
+     * that may be stale, instead of reading it: when the key has changed since, or the preconditions fail on
+     * {@code cached}, the current entry is read and checked as without it. The default ignores {@code cached}.
+     *
+     * @param cached a recent entry of {@code key}, or null to read it
+     */
+    default KeyValue delete(String key, Preconditions preconditions, KeyValue cached) {
+        return delete(key, preconditions);
+    }
 
     /**
      * Watches the keys under a prefix (ending in {@code /}) or one exact key. Events arrive in revision order,

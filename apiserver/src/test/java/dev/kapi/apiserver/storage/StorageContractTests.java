@@ -235,6 +235,98 @@ public abstract class StorageContractTests {
         })).isInstanceOf(IllegalStateException.class).hasMessage("refused");
     }
 
+    // ---- writes starting from a cached entry (kube's cachedExistingObject) ----
+
+    /** A key written twice: the first entry (now stale) and the current one. */
+    private KeyValue[] staleAndCurrent(String name) {
+        KeyValue stale = storage.create(key(name), value(name, "uid-1", "v1"));
+        KeyValue current = storage.guaranteedUpdate(key(name), Preconditions.NONE, false,
+                c -> value(name, "uid-1", "v2"));
+        return new KeyValue[] {stale, current};
+    }
+
+    @Test
+    void guaranteedUpdateFromAStaleCachedEntryEndsOnTheCurrentValue() {
+        KeyValue[] entries = staleAndCurrent("s1");
+        KeyValue updated = storage.guaranteedUpdate(key("s1"), Preconditions.NONE, false,
+                c -> (text(c) + "+").getBytes(UTF_8), entries[0]);
+        assertThat(text(updated)).isEqualTo(text(entries[1]) + "+");
+        assertThat(updated.modRevision()).isGreaterThan(entries[1].modRevision());
+        assertThat(text(storage.get(key("s1")))).isEqualTo(text(entries[1]) + "+");
+    }
+
+    @Test
+    void guaranteedUpdateFromAStaleCachedEntryWritesWhatEqualsOnlyTheStaleValue() {
+        KeyValue[] entries = staleAndCurrent("s2");
+        KeyValue updated = storage.guaranteedUpdate(key("s2"), Preconditions.NONE, false,
+                c -> entries[0].value().clone(), entries[0]);
+        assertThat(updated.modRevision()).isGreaterThan(entries[1].modRevision());
+        assertThat(storage.get(key("s2")).value()).isEqualTo(entries[0].value());
+    }
+
+    @Test
+    void guaranteedUpdateFromAStaleCachedEntryChecksPreconditionsAndTheFunctionOnTheCurrentValue() {
+        KeyValue[] entries = staleAndCurrent("s3");
+        List<String> offered = new ArrayList<>();
+        KeyValue updated = storage.guaranteedUpdate(key("s3"),
+                Preconditions.resourceVersion(entries[1].modRevision()), false, c -> {
+                    offered.add(text(c));
+                    if (text(c).contains("v1")) {
+                        throw new StorageException(Code.CONFLICT, key("s3"), "stale");
+                    }
+                    return value("s3", "uid-1", "v3");
+                }, entries[0]);
+        assertThat(text(updated)).contains("v3");
+        assertThat(offered).last().asString().contains("v2");
+        assertThat(codeOf(() -> storage.guaranteedUpdate(key("s3"),
+                Preconditions.resourceVersion(entries[0].modRevision()), false, c -> value("x"), entries[0])))
+                .isEqualTo(Code.CONFLICT);
+        assertThat(text(storage.get(key("s3")))).contains("v3");
+    }
+
+    @Test
+    void guaranteedUpdateFromACurrentCachedEntryRunsTheFunctionOnceWhenItFailsOrChangesNothing() {
+        KeyValue current = storage.create(key("s8"), value("v"));
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        assertThatThrownBy(() -> storage.guaranteedUpdate(key("s8"), Preconditions.NONE, false, c -> {
+            calls.incrementAndGet();
+            throw new IllegalStateException("refused");
+        }, current)).hasMessage("refused");
+        assertThat(calls.get()).isEqualTo(1);
+        KeyValue same = storage.guaranteedUpdate(key("s8"), Preconditions.NONE, false, c -> {
+            calls.incrementAndGet();
+            return c.value().clone();
+        }, current);
+        assertThat(calls.get()).isEqualTo(2);
+        assertThat(same.modRevision()).isEqualTo(current.modRevision());
+        assertThat(storage.get(key("s8")).modRevision()).isEqualTo(current.modRevision());
+    }
+
+    @Test
+    void writesFromACachedEntryOfADeletedKeyAreNotFound() {
+        KeyValue gone = storage.create(key("s4"), value("v"));
+        storage.delete(key("s4"), Preconditions.NONE);
+        assertThat(codeOf(() -> storage.guaranteedUpdate(key("s4"), Preconditions.NONE, false, c -> value("w"),
+                gone))).isEqualTo(Code.KEY_NOT_FOUND);
+        assertThat(codeOf(() -> storage.delete(key("s4"), Preconditions.NONE, gone))).isEqualTo(Code.KEY_NOT_FOUND);
+        assertThat(codeOf(() -> storage.get(key("s4")))).isEqualTo(Code.KEY_NOT_FOUND);
+    }
+
+    @Test
+    void deleteFromAStaleCachedEntryDeletesAndAnswersTheCurrentValue() {
+        KeyValue[] entries = staleAndCurrent("s5");
+        KeyValue deleted = storage.delete(key("s5"), Preconditions.resourceVersion(entries[1].modRevision()),
+                entries[0]);
+        assertThat(deleted.value()).isEqualTo(entries[1].value());
+        assertThat(codeOf(() -> storage.get(key("s5")))).isEqualTo(Code.KEY_NOT_FOUND);
+        KeyValue[] again = staleAndCurrent("s6");
+        assertThat(storage.delete(key("s6"), Preconditions.NONE, again[0]).value()).isEqualTo(again[1].value());
+        KeyValue[] kept = staleAndCurrent("s7");
+        assertThat(codeOf(() -> storage.delete(key("s7"), Preconditions.resourceVersion(kept[0].modRevision()),
+                kept[0]))).isEqualTo(Code.CONFLICT);
+        assertThat(storage.get(key("s7")).modRevision()).isEqualTo(kept[1].modRevision());
+    }
+
     @Test
     void parallelIncrementsAllCount() throws Exception {
         int writers = 16;

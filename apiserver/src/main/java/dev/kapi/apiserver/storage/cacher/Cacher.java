@@ -21,7 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The watch cache of one resource (kube's storage/cacher): a {@link Storage} decorator that keeps every object
  * under {@code prefix} in memory, following the backend's watch, and serves reads and watches from there.
- * Writes always go to the backend; keys outside the prefix pass straight through.
+ * Writes always go to the backend, starting from the cached entry (the backend's compare-and-swap catches a stale
+ * one, see {@link Storage#guaranteedUpdate(String, Preconditions, boolean, UpdateFunction, KeyValue)}); keys
+ * outside the prefix pass straight through.
  *
  * <table>
  *   <caption>How each read is served, once the cache is primed (before that, everything is the backend's)</caption>
@@ -162,15 +164,36 @@ public final class Cacher implements Storage {
         return backend.create(key, value);
     }
 
+    /** The backend's update, starting from the cached entry when there is one (kube's cacher does the same). */
     @Override
     public KeyValue guaranteedUpdate(String key, Preconditions preconditions, boolean ignoreNotFound,
                                      UpdateFunction update) {
-        return backend.guaranteedUpdate(key, preconditions, ignoreNotFound, update);
+        return guaranteedUpdate(key, preconditions, ignoreNotFound, update, null);
     }
 
     @Override
+    public KeyValue guaranteedUpdate(String key, Preconditions preconditions, boolean ignoreNotFound,
+                                     UpdateFunction update, KeyValue cached) {
+        return backend.guaranteedUpdate(key, preconditions, ignoreNotFound, update, cachedOr(key, cached));
+    }
+
+    /** The backend's delete, conditioned first on the cached entry when there is one. */
+    @Override
     public KeyValue delete(String key, Preconditions preconditions) {
-        return backend.delete(key, preconditions);
+        return delete(key, preconditions, null);
+    }
+
+    @Override
+    public KeyValue delete(String key, Preconditions preconditions, KeyValue cached) {
+        return backend.delete(key, preconditions, cachedOr(key, cached));
+    }
+
+    /** The caller's entry, else the cache's (not waited for: the backend's compare-and-swap checks it). */
+    private KeyValue cachedOr(String key, KeyValue given) {
+        if (given != null || !key.startsWith(prefix) || !cache.ready()) {
+            return given;
+        }
+        return cache.get(key);
     }
 
     @Override

@@ -5,6 +5,7 @@ import static dev.kapi.apiserver.storage.etcd3.EtcdCalls.bytes;
 
 import dev.kapi.apiserver.storage.KeyValue;
 import dev.kapi.apiserver.storage.Preconditions;
+import dev.kapi.apiserver.storage.StorageException;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.kv.TxnResponse;
@@ -16,21 +17,33 @@ import io.etcd.jetcd.options.GetOption;
 import java.time.Duration;
 
 /**
- * Conditional delete: get, check the preconditions, then {@code if modRevision(key) == read revision then
- * delete else get}; when the value changed in between, the preconditions are checked again on it.
+ * Conditional delete: get (or take the caller's recent entry), check the preconditions, then
+ * {@code if modRevision(key) == read revision then delete else get}; when the value changed in between, the
+ * preconditions are checked again on it.
  */
 final class EtcdDelete {
 
     private EtcdDelete() {
     }
 
-    static KeyValue delete(KV kv, Duration timeout, String key, Preconditions preconditions) {
-        KeyValue current = EtcdGet.getOrNull(kv, timeout, key);
+    /** @param cached a recent entry of the key, possibly stale, to try first instead of reading it; or null */
+    static KeyValue delete(KV kv, Duration timeout, String key, Preconditions preconditions, KeyValue cached) {
+        boolean unconfirmed = cached != null && key.equals(cached.key());
+        KeyValue current = unconfirmed ? cached : EtcdGet.getOrNull(kv, timeout, key);
         while (true) {
             if (current == null) {
                 throw EtcdGet.notFound(key);
             }
-            preconditions.check(current);
+            try {
+                preconditions.check(current);
+            } catch (StorageException e) {
+                if (!unconfirmed) {
+                    throw e;
+                }
+                current = EtcdGet.getOrNull(kv, timeout, key); // maybe stale: the preconditions decide on a read
+                unconfirmed = false;
+                continue;
+            }
             ByteSequence keyBytes = bytes(key);
             TxnResponse response = await(kv.txn()
                     .If(new Cmp(keyBytes, Cmp.Op.EQUAL, CmpTarget.modRevision(current.modRevision())))
@@ -42,6 +55,7 @@ final class EtcdDelete {
                         response.getHeader().getRevision());
             }
             current = EtcdGet.first(response.getGetResponses().get(0));
+            unconfirmed = false;
         }
     }
 }

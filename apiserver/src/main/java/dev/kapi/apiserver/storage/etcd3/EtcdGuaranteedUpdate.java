@@ -28,7 +28,7 @@ final class EtcdGuaranteedUpdate {
     }
 
     static KeyValue update(KV kv, Duration timeout, String key, Preconditions preconditions,
-                           boolean ignoreNotFound, UpdateFunction function) {
+                           boolean ignoreNotFound, UpdateFunction function, KeyValue cached) {
         return UpdateLoop.update(new UpdateLoop.Backend() {
             @Override
             public KeyValue read(String k) {
@@ -39,7 +39,7 @@ final class EtcdGuaranteedUpdate {
             public UpdateLoop.Swap swap(String k, KeyValue current, byte[] next) {
                 return EtcdGuaranteedUpdate.swap(kv, timeout, k, current, next);
             }
-        }, key, preconditions, ignoreNotFound, function);
+        }, key, preconditions, ignoreNotFound, function, cached);
     }
 
     private static UpdateLoop.Swap swap(KV kv, Duration timeout, String key, KeyValue current, byte[] next) {

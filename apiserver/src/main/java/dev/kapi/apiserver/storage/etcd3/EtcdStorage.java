@@ -147,12 +147,24 @@ public final class EtcdStorage implements Storage {
     @Override
     public KeyValue guaranteedUpdate(String key, Preconditions preconditions, boolean ignoreNotFound,
                                      UpdateFunction update) {
-        return call(() -> EtcdGuaranteedUpdate.update(kv, timeout, key, preconditions, ignoreNotFound, update));
+        return guaranteedUpdate(key, preconditions, ignoreNotFound, update, null);
+    }
+
+    @Override
+    public KeyValue guaranteedUpdate(String key, Preconditions preconditions, boolean ignoreNotFound,
+                                     UpdateFunction update, KeyValue cached) {
+        return call(() -> EtcdGuaranteedUpdate.update(kv, timeout, key, preconditions, ignoreNotFound, update,
+                cached));
     }
 
     @Override
     public KeyValue delete(String key, Preconditions preconditions) {
-        return call(() -> EtcdDelete.delete(kv, timeout, key, preconditions));
+        return delete(key, preconditions, null);
+    }
+
+    @Override
+    public KeyValue delete(String key, Preconditions preconditions, KeyValue cached) {
+        return call(() -> EtcdDelete.delete(kv, timeout, key, preconditions, cached));
     }
 
     @Override
