@@ -172,6 +172,22 @@ public class StatusError extends RuntimeException {
         return of(504, "Timeout", message, null);
     }
 
+    /**
+     * kube's answer to a read at a resourceVersion the store has not reached (its
+     * {@code NewTooLargeResourceVersionError} as the watch cache gives it): 504 Timeout, "Timeout: " and the
+     * storage's message ("Too large resource version: 130, current: 120"), a {@code ResourceVersionTooLarge}
+     * cause, which client-go's reflector looks for to list again from the latest, and retry after 1 s.
+     */
+    public static StatusError tooLargeResourceVersion(String message) {
+        StatusDetails details = new StatusDetails();
+        details.setRetryAfterSeconds(1);
+        StatusCause cause = new StatusCause();
+        cause.setReason("ResourceVersionTooLarge");
+        cause.setMessage("Too large resource version");
+        details.setCauses(List.of(cause));
+        return of(504, "Timeout", "Timeout: " + message, details);
+    }
+
     public static StatusError tooManyRequests(String message) {
         return of(429, "TooManyRequests", message, null);
     }

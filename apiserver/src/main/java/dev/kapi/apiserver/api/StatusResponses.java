@@ -13,7 +13,8 @@ import java.util.Locale;
 /**
  * Writes a {@code Status} with its code; every stage uses it for its errors. As kube-apiserver's
  * {@code ErrorNegotiated}, the Status is YAML when the client's first plain media type (one without an
- * {@code as=} conversion, which errors never get) is {@code application/yaml}, and JSON otherwise.
+ * {@code as=} conversion, which errors never get) is {@code application/yaml}, and JSON otherwise; a Status whose
+ * details ask the client to retry after some seconds also says so in a {@code Retry-After} header.
  */
 public final class StatusResponses {
 
@@ -46,6 +47,10 @@ public final class StatusResponses {
         res.resetBuffer();
         byte[] bytes = yaml ? KubeYaml.write(Json.tree(status)).getBytes(StandardCharsets.UTF_8) : Json.bytes(status);
         res.setStatus(status.getCode() == null ? 500 : status.getCode());
+        Integer retryAfter = status.getDetails() == null ? null : status.getDetails().getRetryAfterSeconds();
+        if (retryAfter != null && retryAfter > 0) {
+            res.setHeader("Retry-After", Integer.toString(retryAfter)); // as kube's ErrorNegotiated
+        }
         res.setContentType(yaml ? YAML : JSON);
         res.setContentLength(bytes.length);
         OutputStream out = res.getOutputStream();

@@ -6,7 +6,8 @@ import dev.kapi.apiserver.storage.StorageException;
 
 /**
  * Maps storage failures to the statuses kube-apiserver answers with (its {@code storeerr} package):
- * not found → 404, exists → 409 AlreadyExists, precondition → 409 Conflict, compacted → 410 Expired,
+ * not found → 404, exists → 409 AlreadyExists, precondition → 409 Conflict, compacted → 410 Expired, a revision
+ * not reached yet → 504 Timeout with a ResourceVersionTooLarge cause,
  * value too large → 413, backend down → 503, anything else → 500; a full disk is a 500 that says so, as kube
  * answers etcd's "database space exceeded".
  */
@@ -21,7 +22,7 @@ public final class StorageErrors {
             case KEY_EXISTS -> StatusError.alreadyExists(gr, name);
             case CONFLICT -> StatusError.conflict(gr, name, e.getMessage());
             case EXPIRED -> StatusError.expired(e.getMessage());
-            case TOO_LARGE_RESOURCE_VERSION -> StatusError.timeout(e.getMessage());
+            case TOO_LARGE_RESOURCE_VERSION -> StatusError.tooLargeResourceVersion(e.getMessage());
             case INVALID_CONTINUE -> StatusError.badRequest("invalid continue token: " + e.getMessage());
             case TOO_LARGE -> StatusError.requestEntityTooLarge("etcdserver: request is too large");
             case UNREACHABLE -> StatusError.serviceUnavailable("storage is unavailable: " + e.getMessage());

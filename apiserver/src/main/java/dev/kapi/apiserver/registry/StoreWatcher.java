@@ -62,7 +62,7 @@ public final class StoreWatcher<T extends HasMetadata> {
                     new ListParams<>(params.filter(), "", "", 0, null));
             from = Long.parseLong(current.resourceVersion());
             if (!rv.isEmpty() && !rv.equals("0") && ResourceVersions.parse(rv) > from) {
-                throw StatusError.timeout("Too large resource version: " + rv + ", current: " + from);
+                throw StatusError.tooLargeResourceVersion("Too large resource version: " + rv + ", current: " + from);
             }
             for (T obj : current.items()) {
                 watch.offerInitial(new ApiWatchEvent("ADDED", obj));

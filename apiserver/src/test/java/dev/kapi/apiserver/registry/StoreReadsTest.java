@@ -127,8 +127,8 @@ class StoreReadsTest {
                 list("", "", 2, null, "MOST_RECENT limit=2"),
                 list("0", "", 2, null, "ANY limit=2"),
                 list("R", "", 2, null, "EXACT R limit=2"),
-                list("F", "", 0, null, "504 Too large resource version: F, current: C"),
-                list("F", "", 2, null, "504 Too large resource version: F, current: C"),
+                list("F", "", 0, null, "504 Timeout: Too large resource version: F, current: C"),
+                list("F", "", 2, null, "504 Timeout: Too large resource version: F, current: C"),
                 list("", "", 2, "T", "CONTINUE limit=2"),
                 list("0", "", 2, "T", "CONTINUE limit=2"),
                 list("R", "", 2, "T", "400 specifying resource version is not allowed when using continue"),
@@ -141,7 +141,7 @@ class StoreReadsTest {
                 list("0", "NotOlderThan", 2, null, "ANY limit=2"),
                 list("R", "NotOlderThan", 0, null, "NOT_OLDER_THAN R limit=0"),
                 list("R", "NotOlderThan", 2, null, "NOT_OLDER_THAN R limit=2"),
-                list("F", "NotOlderThan", 2, null, "504 Too large resource version: F, current: C"),
+                list("F", "NotOlderThan", 2, null, "504 Timeout: Too large resource version: F, current: C"),
                 list("0", "NotOlderThan", 2, "T", INVALID + WITH_CONTINUE),
                 // Exact
                 list("", "Exact", 0, null, INVALID + UNLESS),
@@ -149,7 +149,7 @@ class StoreReadsTest {
                         + "resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\""),
                 list("R", "Exact", 0, null, "EXACT R limit=0"),
                 list("R", "Exact", 2, null, "EXACT R limit=2"),
-                list("F", "Exact", 0, null, "504 Too large resource version: F, current: C"),
+                list("F", "Exact", 0, null, "504 Timeout: Too large resource version: F, current: C"),
                 list("", "Exact", 2, "T", INVALID + "[" + UNLESS + ", " + WITH_CONTINUE + "]"),
                 list("R", "Newest", 0, null, INVALID + "resourceVersionMatch: Unsupported value: \"Newest\": "
                         + "supported values: \"Exact\", \"NotOlderThan\", \"\""));
@@ -264,12 +264,12 @@ class StoreReadsTest {
                 new GetCase("a", "", "MOST_RECENT"),
                 new GetCase("a", "0", "ANY"),
                 new GetCase("a", "R", "NOT_OLDER_THAN R"),
-                new GetCase("a", "F", "504 Too large resource version: F, current: C"),
+                new GetCase("a", "F", "504 Timeout: Too large resource version: F, current: C"),
                 new GetCase("a", "abc", "400 invalid resource version: \"abc\""),
                 new GetCase("missing", "", "404 configmaps \"missing\" not found"),
                 new GetCase("missing", "R", "404 configmaps \"missing\" not found"),
                 // kube checks the resourceVersion before it looks for the object
-                new GetCase("missing", "F", "504 Too large resource version: F, current: C"),
+                new GetCase("missing", "F", "504 Timeout: Too large resource version: F, current: C"),
                 new GetCase("missing", "abc", "400 invalid resource version: \"abc\""));
     }
 

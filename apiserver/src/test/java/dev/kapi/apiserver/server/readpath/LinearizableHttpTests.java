@@ -104,8 +104,8 @@ public abstract class LinearizableHttpTests {
         String cms = "/api/v1/namespaces/" + ns + "/configmaps";
         long future = write(new WriteLog(), "POST", cms, "cma", "1") + 1_000_000;
         // kube says "Timeout: Too large resource version: N, current: M" with a ResourceVersionTooLarge cause
-        // and retryAfterSeconds 1; the server today says the message without the "Timeout: " and no details
-        String message = "Too large resource version: " + future + ", current: \\d+";
+        // (client-go's reflector lists again from the latest on it) and retryAfterSeconds 1, also as a header
+        String message = "^Timeout: Too large resource version: " + future + ", current: \\d+$";
         for (String path : List.of(cms + "/cma?resourceVersion=" + future, cms + "?resourceVersion=" + future,
                 cms + "?resourceVersion=" + future + "&resourceVersionMatch=NotOlderThan",
                 cms + "?resourceVersion=" + future + "&resourceVersionMatch=Exact",
@@ -115,6 +115,12 @@ public abstract class LinearizableHttpTests {
             JsonNode status = r.json();
             assertThat(status.path("reason").asString()).as(path).isEqualTo("Timeout");
             assertThat(status.path("message").asString()).as(path).containsPattern(message);
+            assertThat(status.path("details").path("causes").path(0).path("reason").asString()).as(path)
+                    .isEqualTo("ResourceVersionTooLarge");
+            assertThat(status.path("details").path("causes").path(0).path("message").asString()).as(path)
+                    .isEqualTo("Too large resource version");
+            assertThat(status.path("details").path("retryAfterSeconds").asInt()).as(path).isEqualTo(1);
+            assertThat(r.header("Retry-After")).as(path).isEqualTo("1");
         }
     }
 

@@ -37,7 +37,12 @@ import tools.jackson.databind.JsonNode;
 final class ReadPathServer implements AutoCloseable {
 
     /** One HTTP answer. */
-    record Reply(int code, String body) {
+    record Reply(int code, String body, java.net.http.HttpHeaders headers) {
+        /** The first value of a response header, or null. */
+        String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
         JsonNode json() {
             return Json.MAPPER.readTree(body);
         }
@@ -89,7 +94,7 @@ final class ReadPathServer implements AutoCloseable {
             HttpResponse<String> res = admin.send(HttpRequest.newBuilder(base.resolve(path))
                     .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
                     .method(method, body).build(), HttpResponse.BodyHandlers.ofString());
-            return new Reply(res.statusCode(), res.body());
+            return new Reply(res.statusCode(), res.body(), res.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
