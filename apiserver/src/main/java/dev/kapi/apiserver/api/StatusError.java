@@ -192,6 +192,13 @@ public class StatusError extends RuntimeException {
         return of(429, "TooManyRequests", message, null);
     }
 
+    /** A 429 asking the client to try again after some seconds (kube's {@code NewTooManyRequests}). */
+    public static StatusError tooManyRequests(String message, int retryAfterSeconds) {
+        StatusDetails details = new StatusDetails();
+        details.setRetryAfterSeconds(retryAfterSeconds);
+        return of(429, "TooManyRequests", message, details);
+    }
+
     /**
      * A 429 with one cause (kube's eviction names the disruption budget that refused it), and the seconds a
      * client should wait before it tries again (0 for none).

@@ -95,6 +95,7 @@ final class StoreDeleter<T extends HasMetadata> {
             }
             Preconditions deleteIf = preconditions.isEmpty()
                     ? Preconditions.resourceVersion(current.modRevision()) : preconditions;
+            KeyValue startFrom = current; // the entry just read is where the delete starts: no second read
             if (!grace.immediate() || held(old) || DeletionFinalizers.changes(old.getMetadata().getFinalizers(),
                     options.propagation(), policy())) {
                 Marked<T> marked = markDeleting(key, old, current, preconditions, options);
@@ -102,14 +103,14 @@ final class StoreDeleter<T extends HasMetadata> {
                     return new Store.DeleteResult<>(marked.object(), false);
                 }
                 deleteIf = preconditions.isEmpty() ? Preconditions.resourceVersion(marked.revision()) : preconditions;
+                if (marked.revision() != current.modRevision()) {
+                    startFrom = null; // it changed while being marked: the delete reads it
+                }
             }
             if (options.dryRun()) {
                 return new Store.DeleteResult<>(old, true);
             }
-            // the entry just read is where the delete starts: unless it was marked in between, no second read
-            KeyValue deleted = store.storage().delete(key, deleteIf,
-                    deleteIf.resourceVersion() != null && deleteIf.resourceVersion() == current.modRevision()
-                            ? current : null);
+            KeyValue deleted = store.storage().delete(key, deleteIf, startFrom);
             store.definition().strategy().afterDelete(old);
             return new Store.DeleteResult<>(store.decode(deleted), true);
         } catch (StorageException e) {

@@ -43,7 +43,8 @@ final class StoreLister<T extends HasMetadata> {
     /** As {@link #list}, the items as read: decoded only when the filter needed them. */
     ListPage<StoredObject<T>> listStored(String namespace, ListParams<T> params) {
         ListOptions options = ResourceVersions.list(params.resourceVersion(), params.resourceVersionMatch(),
-                params.limit(), params.continueToken()).withIndex(indexHint(params));
+                params.limit(), params.continueToken()).withIndex(indexHint(params))
+                .withSelective(!params.selectsAll());
         String prefix = store.listPrefix(namespace != null ? namespace : pinnedNamespace(params));
         List<StoredObject<T>> items = new ArrayList<>();
         long limit = params.limit();

@@ -14,14 +14,23 @@ package dev.kapi.apiserver.storage;
  * <p>{@code index} (optional, null when absent) is a hint that only entries matching an {@link IndexMatch}
  * are wanted: {@code ListOptions.ALL.withIndex(new IndexMatch("spec.nodeName", "node-1"))} may be answered
  * with the pods of node-1 only (by a watch cache with that indexer) or with every pod (by a backend).
+ *
+ * <p>{@code selective} says the caller keeps only some of the entries (the request has a label or field
+ * selector): a watch cache that is not ready yet refuses such a list rather than pass it to the backend, where
+ * it would read every entry to answer few (kube's ResilientWatchCacheInitialization).
  */
-public record ListOptions(ReadRevision at, long limit, String continueToken, IndexMatch index) {
+public record ListOptions(ReadRevision at, long limit, String continueToken, IndexMatch index, boolean selective) {
 
     public static final ListOptions ALL = new ListOptions(ReadRevision.MOST_RECENT, 0, null);
 
-    /** A list without an index hint. */
+    /** A list without an index hint, not selective. */
     public ListOptions(ReadRevision at, long limit, String continueToken) {
-        this(at, limit, continueToken, null);
+        this(at, limit, continueToken, null, false);
+    }
+
+    /** A list with an index hint (or null), not selective. */
+    public ListOptions(ReadRevision at, long limit, String continueToken, IndexMatch index) {
+        this(at, limit, continueToken, index, false);
     }
 
     public ListOptions {
@@ -51,7 +60,12 @@ public record ListOptions(ReadRevision at, long limit, String continueToken, Ind
 
     /** These options with the index hint {@code index} (null: none). */
     public ListOptions withIndex(IndexMatch index) {
-        return new ListOptions(at, limit, continueToken, index);
+        return new ListOptions(at, limit, continueToken, index, selective);
+    }
+
+    /** These options for a caller that keeps only some entries ({@code true}) or all of them. */
+    public ListOptions withSelective(boolean selective) {
+        return new ListOptions(at, limit, continueToken, index, selective);
     }
 
     public boolean continuing() {

@@ -20,6 +20,11 @@ public class StorageException extends RuntimeException {
         TOO_LARGE,
         /** The backend did not answer (in time). */
         UNREACHABLE,
+        /**
+         * A watch cache is (re)initializing and will not pass this read to the backend (a list from memory that
+         * would cost the backend a read of every entry); the client is to try again in a moment.
+         */
+        NOT_READY,
         /** The backend has no space left (a full disk): the write was not made. */
         NO_SPACE,
         /** Anything else the backend reported. */

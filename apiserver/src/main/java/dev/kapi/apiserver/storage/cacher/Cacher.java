@@ -7,6 +7,7 @@ import dev.kapi.apiserver.storage.ListResult;
 import dev.kapi.apiserver.storage.Preconditions;
 import dev.kapi.apiserver.storage.ReadRevision;
 import dev.kapi.apiserver.storage.Storage;
+import dev.kapi.apiserver.storage.StorageException;
 import dev.kapi.apiserver.storage.UpdateFunction;
 import dev.kapi.apiserver.storage.UpdateLoop;
 import dev.kapi.apiserver.storage.WatchFanOut;
@@ -14,6 +15,7 @@ import dev.kapi.apiserver.storage.WatchHandle;
 import dev.kapi.apiserver.storage.WatchListener;
 import dev.kapi.apiserver.storage.WatchOptions;
 import dev.kapi.apiserver.storage.WatchSubscription;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,6 +40,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       {@link CacheFreshness})</td></tr>
  *   <tr><td>EXACT, CONTINUE</td><td>the backend</td></tr>
  * </table>
+ * Before the cache is ready, a list at ANY or NOT_OLDER_THAN with no limit or with a selector waits up to
+ * {@link #NOT_READY_WAIT} for it, then fails with NOT_READY (kube's 429 "storage is (re)initializing"); every
+ * other read is the backend's.
  * A backend whose progress answers may stay behind its current revision (see
  * {@link Storage#answersProgressRequests}; etcd before 3.4.31 and 3.5.13, which Kapi does not ask: the etcd
  * hub answers with what its watch delivered) is waited for while the cache keeps advancing, giving up after
@@ -63,6 +68,9 @@ public final class Cacher implements Storage {
         t.setDaemon(true);
         return t;
     });
+
+    /** How long a list the cache must serve waits for it to be primed before it is refused. */
+    static final Duration NOT_READY_WAIT = Duration.ofSeconds(1);
 
     private final Storage backend;
     private final String prefix;
@@ -116,11 +124,42 @@ public final class Cacher implements Storage {
 
     @Override
     public ListResult list(String listPrefix, ListOptions listOptions) {
-        if (!listPrefix.startsWith(prefix) || !listPrefix.endsWith("/") || listOptions.continuing()
-                || !servable(listOptions.at(), listPrefix)) {
+        if (!listPrefix.startsWith(prefix) || !listPrefix.endsWith("/") || listOptions.continuing()) {
+            return backend.list(listPrefix, listOptions);
+        }
+        if (!cache.ready() && refusedWhileNotReady(listOptions) && !readyWithin(NOT_READY_WAIT)) {
+            throw new StorageException(StorageException.Code.NOT_READY, listPrefix,
+                    "the watch cache of " + resource + " is (re)initializing");
+        }
+        if (!servable(listOptions.at(), listPrefix)) {
             return backend.list(listPrefix, listOptions);
         }
         return cache.list(listPrefix, listOptions.limit(), listOptions.index());
+    }
+
+    /** Whether the cache becomes ready within {@code wait}. */
+    private boolean readyWithin(Duration wait) {
+        try {
+            return cache.awaitReady(System.nanoTime() + wait.toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * kube's ResilientWatchCacheInitialization: before the cache is ready, a list that asked for memory
+     * (resourceVersion 0 or not older than N) goes to the backend only when its cost is bounded, a limit and no
+     * selector; any other (every Pod at once, or the few of one node read out of all of them) is refused, to be
+     * tried again, instead of loading the backend while it serves the cache's own priming list. Consistent,
+     * exact and continued lists are the backend's anyway. Unlike kube, such a list first waits
+     * {@link #NOT_READY_WAIT} for the cache, so one that starts as a small cache primes (a custom resource's, just
+     * established) is served rather than refused.
+     */
+    private static boolean refusedWhileNotReady(ListOptions listOptions) {
+        ReadRevision.Match match = listOptions.at().match();
+        boolean fromMemory = match == ReadRevision.Match.ANY || match == ReadRevision.Match.NOT_OLDER_THAN;
+        return fromMemory && (listOptions.limit() <= 0 || listOptions.selective() || listOptions.index() != null);
     }
 
     /** Whether a read at {@code at} can be answered from memory now (after waiting for the cache if needed). */

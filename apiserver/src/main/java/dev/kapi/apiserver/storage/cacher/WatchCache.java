@@ -101,6 +101,29 @@ final class WatchCache {
         } finally {
             lock.writeLock().unlock();
         }
+        wakeWaiters();
+    }
+
+    /** Waits until the cache is ready or {@code deadlineNanos} passed; true when ready. */
+    boolean awaitReady(long deadlineNanos) throws InterruptedException {
+        if (ready) {
+            return true;
+        }
+        waiting.incrementAndGet();
+        try {
+            synchronized (revisionWait) {
+                while (!ready) {
+                    long left = deadlineNanos - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(revisionWait, left);
+                }
+                return true;
+            }
+        } finally {
+            waiting.decrementAndGet();
+        }
     }
 
     /**

@@ -62,7 +62,7 @@ class ResourceVersionServingTest extends WatchServerTestBase {
     }
 
     static List<Case> cases() {
-        String tooLarge = "Too large resource version: <F>, current: \\d+";
+        String tooLarge = "Timeout: Too large resource version: <F>, current: \\d+";
         return List.of(
                 new Case(CMS + "?resourceVersion=R&limit=1", "list EXACT R", 200, "first at R"),
                 new Case(CMS + "?resourceVersion=R&limit=1&resourceVersionMatch=Exact", "list EXACT R", 200,
