@@ -45,6 +45,9 @@ public final class CompactCopies {
     private static final Map<Class<?>, Copier> COPIERS = new ConcurrentHashMap<>();
     private static final Map<Version, Canonical> CANONICAL = new ConcurrentHashMap<>();
     private static final ReferenceQueue<Object> CLEARED = new ReferenceQueue<>();
+    private static final int RECENT_SLOTS = 1 << 13;
+    /** Canonical (interned) strings by hash slot, see {@link #intern}: racy on purpose, strings are immutable. */
+    private static final String[] RECENT = new String[RECENT_SLOTS];
 
     private CompactCopies() {
     }
@@ -113,7 +116,7 @@ public final class CompactCopies {
             return null;
         }
         if (v instanceof String s) {
-            return s.length() <= INTERNED_LENGTH ? s.intern() : s;
+            return s.length() <= INTERNED_LENGTH ? intern(s) : s;
         }
         if (v instanceof Map<?, ?> m) {
             if (m.isEmpty()) {
@@ -137,6 +140,22 @@ public final class CompactCopies {
             return COPIERS.computeIfAbsent(type, Copier::of).copy(v);
         }
         return v; // numbers, booleans, enums and anything else kept as they are
+    }
+
+    /**
+     * {@code s.intern()}, remembering the last canonical string of each of {@value #RECENT_SLOTS} hash slots: the
+     * strings that repeat (namespaces, label keys and values, images, phases) are found there without the JVM's
+     * string table, which costs about a third of a copy; a race on a slot only costs a call to {@code intern}.
+     */
+    static String intern(String s) {
+        int slot = s.hashCode() & (RECENT_SLOTS - 1);
+        String known = RECENT[slot];
+        if (known != null && known.equals(s)) {
+            return known;
+        }
+        String canonical = s.intern();
+        RECENT[slot] = canonical;
+        return canonical;
     }
 
     /**

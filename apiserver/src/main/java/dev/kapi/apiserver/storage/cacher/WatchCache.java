@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * The watch cache's memory: every object under the prefix once, as the backend's {@link KeyValue}, in a
@@ -106,24 +107,7 @@ final class WatchCache {
 
     /** Waits until the cache is ready or {@code deadlineNanos} passed; true when ready. */
     boolean awaitReady(long deadlineNanos) throws InterruptedException {
-        if (ready) {
-            return true;
-        }
-        waiting.incrementAndGet();
-        try {
-            synchronized (revisionWait) {
-                while (!ready) {
-                    long left = deadlineNanos - System.nanoTime();
-                    if (left <= 0) {
-                        return false;
-                    }
-                    TimeUnit.NANOSECONDS.timedWait(revisionWait, left);
-                }
-                return true;
-            }
-        } finally {
-            waiting.decrementAndGet();
-        }
+        return awaitUntil(() -> ready, deadlineNanos);
     }
 
     /**
@@ -259,13 +243,18 @@ final class WatchCache {
 
     /** Waits until the cache has reached {@code target} or {@code deadlineNanos} passed; true when reached. */
     boolean awaitRevision(long target, long deadlineNanos) throws InterruptedException {
-        if (revision >= target) {
+        return awaitUntil(() -> revision >= target, deadlineNanos);
+    }
+
+    /** Waits, woken by each change of revision or readiness, until {@code reached} holds or the deadline passed. */
+    private boolean awaitUntil(BooleanSupplier reached, long deadlineNanos) throws InterruptedException {
+        if (reached.getAsBoolean()) {
             return true;
         }
         waiting.incrementAndGet();
         try {
             synchronized (revisionWait) {
-                while (revision < target) {
+                while (!reached.getAsBoolean()) {
                     long left = deadlineNanos - System.nanoTime();
                     if (left <= 0) {
                         return false;

@@ -140,4 +140,17 @@ class CompactCopiesTest {
         assertThat(copy.getMetadata().getManagedFields()).isNull();
         assertThat(copy.getKind()).isEqualTo("Widget");
     }
+
+    @Test
+    @SuppressWarnings("StringOperationCanBeSimplified")
+    void internAnswersTheJvmsCanonicalStringAlsoWhenTwoShareASlot() {
+        assertThat(CompactCopies.intern(new String("kapi-ns-1"))).isSameAs("kapi-ns-1");
+        assertThat(CompactCopies.intern(new String("kapi-ns-1"))).isSameAs("kapi-ns-1"); // from its slot
+        assertThat("Aa".hashCode()).isEqualTo("BB".hashCode());
+        assertThat(CompactCopies.intern(new String("Aa"))).isSameAs("Aa");
+        assertThat(CompactCopies.intern(new String("BB"))).isSameAs("BB");
+        assertThat(CompactCopies.intern(new String("Aa"))).isSameAs("Aa");
+        String unique = new String("made-at-run-time-" + System.nanoTime());
+        assertThat(CompactCopies.intern(unique)).isSameAs(unique.intern());
+    }
 }
