@@ -349,10 +349,7 @@ class UnauthorizedAccessTest {
                     "/api/v1/pods?fieldSelector=spec.nodeName%3D&watch=1&timeoutSeconds=1",
                     "/api/v1/configmaps?fieldSelector=metadata.namespace%3Dteam-a&watch=1&sendInitialEvents=true"
                             + "&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&timeoutSeconds=1")) {
-                RawHttps.Response res = carol.send("GET", path, null, null);
-                assertStatus(res, 403);
-                assertThat(res.body()).as(path).doesNotContain(MINE_DATA).doesNotContain("THEIRS-DATA")
-                        .doesNotContain("theirs-pod");
+                assertForbiddenWithNothingOfTheirs(carol, path);
             }
         }
     }
@@ -374,15 +371,42 @@ class UnauthorizedAccessTest {
                     "/api/v1/namespaces/team-a/secrets?labelSelector=%21absent",
                     "/api/v1/pods?labelSelector=%21absent",
                     "/api/v1/namespaces/team-a/configmaps?labelSelector=%21absent&watch=1&timeoutSeconds=1")) {
-                RawHttps.Response res = carol.send("GET", path, null, null);
-                assertStatus(res, 403);
-                assertThat(res.body()).as(path).doesNotContain(MINE_DATA).doesNotContain("THEIRS-DATA")
-                        .doesNotContain("theirs-pod");
+                RawHttps.Response res = assertForbiddenWithNothingOfTheirs(carol, path);
                 for (String foreign : FOREIGN_DATA) {
                     assertThat(res.body()).as(path).doesNotContain(foreign);
                 }
             }
         }
+    }
+
+    /**
+     * Storage's own answers come after authorization: a read at a resourceVersion the store has not reached
+     * (kube's 504 with Retry-After) and a list a priming watch cache refuses (429 with Retry-After) are never
+     * what carol, who may not read ConfigMaps or Pods, gets instead of her 403, whatever the spelling.
+     */
+    @Test
+    void storageAnswersThatAskForARetryComeOnlyAfterAuthorization() throws Exception {
+        try (RawHttps carol = client(User.CAROL)) {
+            for (String path : List.of(
+                    "/api/v1/namespaces/team-a/configmaps/theirs?resourceVersion=999999999",
+                    "/api/v1/namespaces/team-a/configmaps?resourceVersion=999999999",
+                    "/api/v1/namespaces/team-a/configmaps?resourceVersion=999999999&resourceVersionMatch=NotOlderThan",
+                    "/api/v1/configmaps?resourceVersion=999999999&resourceVersionMatch=Exact&limit=1",
+                    "/api/v1/pods?resourceVersion=0&labelSelector=%21absent",
+                    "/api/v1/namespaces/team-a/configmaps?resourceVersion=999999999&watch=1&timeoutSeconds=1")) {
+                RawHttps.Response res = assertForbiddenWithNothingOfTheirs(carol, path);
+                assertThat(res.header("Retry-After")).as(path).isNull();
+            }
+        }
+    }
+
+    /** carol's GET of {@code path} is a 403 holding nothing of another user's objects. */
+    private static RawHttps.Response assertForbiddenWithNothingOfTheirs(RawHttps carol, String path) throws Exception {
+        RawHttps.Response res = carol.send("GET", path, null, null);
+        assertStatus(res, 403);
+        assertThat(res.body()).as(path).doesNotContain(MINE_DATA).doesNotContain("THEIRS-DATA")
+                .doesNotContain("theirs-pod");
+        return res;
     }
 
     /**
