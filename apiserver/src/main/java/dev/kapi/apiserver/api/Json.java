@@ -1,5 +1,7 @@
 package dev.kapi.apiserver.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
@@ -18,6 +20,14 @@ public final class Json {
             .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .build();
+
+    /** {@link #MAPPER}, except that {@code metadata.managedFields} are skipped unread. */
+    private static final JsonMapper WITHOUT_MANAGED_FIELDS = MAPPER.rebuild()
+            .addMixIn(ObjectMeta.class, SkipManagedFields.class).build();
+
+    @JsonIgnoreProperties("managedFields")
+    private abstract static class SkipManagedFields {
+    }
 
     private Json() {
     }
@@ -48,5 +58,13 @@ public final class Json {
 
     public static <T> T read(byte[] json, Class<T> type) {
         return MAPPER.readValue(json, type);
+    }
+
+    /**
+     * As {@link #read}, leaving {@code metadata.managedFields} out (an empty list), for a reader that drops them:
+     * as nested maps of field paths they are often the larger part of an object and of the time to decode it.
+     */
+    public static <T> T readWithoutManagedFields(byte[] json, Class<T> type) {
+        return WITHOUT_MANAGED_FIELDS.readValue(json, type);
     }
 }

@@ -37,7 +37,12 @@ public final class ObjectCodec {
     }
 
     public static <T extends HasMetadata> T decode(KeyValue kv, Class<T> type) {
-        T obj = Json.read(kv.value(), type);
+        return decode(kv, type, true);
+    }
+
+    /** As {@link #decode(KeyValue, Class)}; without {@code metadata.managedFields} unless {@code managedFields}. */
+    static <T extends HasMetadata> T decode(KeyValue kv, Class<T> type, boolean managedFields) {
+        T obj = managedFields ? Json.read(kv.value(), type) : Json.readWithoutManagedFields(kv.value(), type);
         obj.getMetadata().setResourceVersion(Long.toString(kv.modRevision()));
         return obj;
     }

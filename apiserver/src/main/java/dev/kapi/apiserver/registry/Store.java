@@ -11,6 +11,7 @@ import dev.kapi.apiserver.storage.StorageException;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -51,6 +52,14 @@ public final class Store<T extends HasMetadata> {
         return storage;
     }
 
+    /**
+     * Waits at most {@code timeout} until lists of this resource are answered from memory (its watch cache
+     * primed; at once when it has none), see {@link Storage#awaitCached}; false on timeout.
+     */
+    public boolean awaitCached(Duration timeout) throws InterruptedException {
+        return storage.awaitCached(listPrefix(null), timeout);
+    }
+
     String key(String namespace, String name) {
         try {
             return Keys.object(prefix(), def.resource(), def.namespaced() ? namespace : null, name);
@@ -70,8 +79,14 @@ public final class Store<T extends HasMetadata> {
     }
 
     T decode(KeyValue kv) {
+        return decode(kv, true);
+    }
+
+    /** The served object of a stored entry; without {@code metadata.managedFields} unless {@code managedFields}. */
+    T decode(KeyValue kv, boolean managedFields) {
         Class<? extends HasMetadata> stored = def.storageForm().storedType();
-        HasMetadata obj = stored != null ? ObjectCodec.decode(kv, stored) : ObjectCodec.decode(kv, def.type());
+        Class<? extends HasMetadata> type = stored != null ? stored : def.type();
+        HasMetadata obj = ObjectCodec.decode(kv, type, managedFields);
         return def.storageForm().fromStorage(obj);
     }
 
@@ -153,7 +168,15 @@ public final class Store<T extends HasMetadata> {
     }
 
     public ListPage<T> list(String namespace, ListParams<T> params) {
-        return lister.list(namespace, params);
+        return lister.list(namespace, params, true);
+    }
+
+    /**
+     * As {@link #list}, the objects without {@code metadata.managedFields} (empty lists), which are then not even
+     * decoded: for an informer whose transform drops them (as kube's controllers and scheduler do).
+     */
+    public ListPage<T> listWithoutManagedFields(String namespace, ListParams<T> params) {
+        return lister.list(namespace, params, false);
     }
 
     /** As {@link #list}, the items as read: decoded only when the filter needed them or when asked. */

@@ -31,11 +31,12 @@ final class StoreLister<T extends HasMetadata> {
         this.store = store;
     }
 
-    ListPage<T> list(String namespace, ListParams<T> params) {
+    /** The decoded page; without {@code metadata.managedFields} unless {@code managedFields}. */
+    ListPage<T> list(String namespace, ListParams<T> params, boolean managedFields) {
         ListPage<StoredObject<T>> page = listStored(namespace, params);
         List<T> items = new ArrayList<>(page.items().size());
         for (StoredObject<T> item : page.items()) {
-            items.add(item.object());
+            items.add(managedFields ? item.object() : item.objectWithoutManagedFields());
         }
         return new ListPage<>(items, page.resourceVersion(), page.continueToken(), page.remainingItemCount());
     }
@@ -135,6 +136,6 @@ final class StoreLister<T extends HasMetadata> {
     /** Every matching object, all pages, at one revision. */
     List<T> listAll(String namespace, ListParams<T> params) {
         return list(namespace, new ListParams<>(params.filter(), params.resourceVersion(),
-                params.resourceVersionMatch(), 0, null)).items();
+                params.resourceVersionMatch(), 0, null), true).items();
     }
 }

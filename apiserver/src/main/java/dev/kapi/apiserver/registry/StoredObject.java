@@ -3,6 +3,8 @@ package dev.kapi.apiserver.registry;
 import dev.kapi.apiserver.storage.KeyValue;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
+import java.util.ArrayList;
+
 /**
  * One object as a read found it in storage: decoded only when asked ({@link #object()}), and servable as its
  * stored JSON ({@link #json()}) when the resource's stored form is its served form. A read that answers JSON
@@ -29,6 +31,20 @@ public final class StoredObject<T extends HasMetadata> {
     public T object() {
         if (object == null) {
             object = store.decode(kv);
+        }
+        return object;
+    }
+
+    /**
+     * The object without {@code metadata.managedFields} (an empty list): decoded without reading them, or, when
+     * already decoded (a filter needed it), with them cleared.
+     */
+    public T objectWithoutManagedFields() {
+        if (object == null) {
+            object = store.decode(kv, false);
+        } else if (object.getMetadata() != null && object.getMetadata().getManagedFields() != null
+                && !object.getMetadata().getManagedFields().isEmpty()) {
+            object.getMetadata().setManagedFields(new ArrayList<>());
         }
         return object;
     }

@@ -1,5 +1,7 @@
 package dev.kapi.apiserver.storage;
 
+import java.time.Duration;
+
 /**
  * A {@link Storage} that passes every call to another, unchanged: the base of a decorator, which overrides
  * only what it changes (a watch cache: {@code get} and {@code list} by their {@link ReadRevision}, and
@@ -64,6 +66,11 @@ public abstract class ForwardingStorage implements Storage {
     @Override
     public boolean answersProgressRequests() {
         return delegate.answersProgressRequests();
+    }
+
+    @Override
+    public boolean awaitCached(String prefix, Duration timeout) throws InterruptedException {
+        return delegate.awaitCached(prefix, timeout);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.kapi.apiserver.storage;
 
+import java.time.Duration;
+
 /**
  * The storage SPI: a versioned key-value store holding each object's JSON under a key such as
  * {@code /registry/configmaps/default/app}. Shaped like kube-apiserver's {@code storage.Interface};
@@ -145,6 +147,18 @@ public interface Storage extends AutoCloseable {
      */
     default boolean answersProgressRequests() {
         return false;
+    }
+
+    /**
+     * Waits at most {@code timeout} until lists under {@code prefix} are answered from this storage's memory (a
+     * watch cache primed), for an in-process reader about to read every key (an informer's first list) that
+     * should not load the backend while the cache primes from it. True when they are, false on timeout; a
+     * storage with no cache (the default) answers true at once. Waiting never changes what a read returns.
+     *
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
+    default boolean awaitCached(String prefix, Duration timeout) throws InterruptedException {
+        return true;
     }
 
     /** True while the backend answers; health checks and readiness use it. */

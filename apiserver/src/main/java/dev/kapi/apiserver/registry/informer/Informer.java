@@ -3,7 +3,6 @@ package dev.kapi.apiserver.registry.informer;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.registry.ApiWatchEvent;
 import dev.kapi.apiserver.registry.ListPage;
-import dev.kapi.apiserver.registry.ListParams;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreWatch;
 import dev.kapi.apiserver.registry.WatchParams;
@@ -32,8 +31,9 @@ import java.util.function.UnaryOperator;
  * of every change (kube's SharedInformer: reflector, cache and handlers), on a virtual thread of its own:
  *
  * <ol>
- * <li>It lists the resource at the current revision and makes the cache equal to the list, telling the
- *     differences (the first time, every object is added); after the first list it {@link #hasSynced}.
+ * <li>It lists the resource at the current revision (while the watch cache primes: what it holds once primed)
+ *     and makes the cache equal to the list, telling the differences (the first time, every object is added);
+ *     after the first list it {@link #hasSynced}.
  * <li>It watches from the list's revision, with bookmarks, applying each event to the cache and telling it.
  * <li>When the watch ends (its {@link InformerOptions#watchTimeout}, a reader too slow, the resource no longer
  *     served) it watches again from the last revision it saw: nothing is told twice, nothing is lost.
@@ -66,6 +66,7 @@ public final class Informer<T extends HasMetadata> implements AutoCloseable {
     private final InformerOptions options;
     private final Predicate<T> filter;
     private final UnaryOperator<T> transform;
+    private final InformerLists<T> lists;
     private final InformerCache<T> cache = new InformerCache<>();
     private final List<EventHandler<? super T>> handlers = new CopyOnWriteArrayList<>();
     private final CountDownLatch synced = new CountDownLatch(1);
@@ -82,14 +83,17 @@ public final class Informer<T extends HasMetadata> implements AutoCloseable {
     /** When the current watch opened (0: none yet in this attempt); only the informer's thread uses it. */
     private long watchOpenedNanos;
 
+    /** Follows every object as stored, {@code metadata.managedFields} included. */
     public Informer(Store<T> store, String name, InformerOptions options) {
-        this(store, name, options, UnaryOperator.identity());
+        this(store, name, options, null, null, true);
     }
 
     /**
      * @param transform applied to every object before it is cached and told (kube's {@code SetTransform}), to
      *                  keep only what the followers read; it must return a new object (the one it is given is
-     *                  shared) that keeps the namespace, name and resourceVersion
+     *                  shared) that keeps the namespace, name and resourceVersion, and must not read
+     *                  {@code metadata.managedFields}: a list hands it objects decoded without them (kube's
+     *                  controllers drop them), only watch events still carry them
      */
     public Informer(Store<T> store, String name, InformerOptions options, UnaryOperator<T> transform) {
         this(store, name, options, null, transform);
@@ -103,11 +107,17 @@ public final class Informer<T extends HasMetadata> implements AutoCloseable {
      */
     public Informer(Store<T> store, String name, InformerOptions options, Predicate<T> filter,
                     UnaryOperator<T> transform) {
+        this(store, name, options, filter, Objects.requireNonNull(transform, "transform"), false);
+    }
+
+    private Informer(Store<T> store, String name, InformerOptions options, Predicate<T> filter,
+                     UnaryOperator<T> transform, boolean managedFields) {
         this.filter = filter;
         this.store = Objects.requireNonNull(store, "store");
         this.name = name + "/" + store.definition().resource();
         this.options = Objects.requireNonNull(options, "options");
-        this.transform = Objects.requireNonNull(transform, "transform");
+        this.transform = transform != null ? transform : UnaryOperator.identity();
+        this.lists = new InformerLists<>(store, this.name, filter, options.cacheWait(), managedFields);
     }
 
     /** Adds a handler; only before {@link #start}. */
@@ -278,9 +288,9 @@ public final class Informer<T extends HasMetadata> implements AutoCloseable {
         failures = 0;
     }
 
-    /** Makes the cache equal to a list at the current revision, telling the differences. */
-    private void relist() {
-        ListPage<T> page = store.list(null, new ListParams<>(filter, "", "", 0, null));
+    /** Makes the cache equal to a list (at the revision {@link InformerLists} picks), telling the differences. */
+    private void relist() throws InterruptedException {
+        ListPage<T> page = lists.list();
         Map<String, T> listed = new LinkedHashMap<>();
         for (T item : page.items()) {
             T obj = transform.apply(item);

@@ -15,34 +15,45 @@ import java.util.Objects;
  *                     doubles with each failure in a row, up to {@code maxBackoff}, and starts again after a
  *                     list that succeeded
  * @param maxBackoff   the longest wait between two attempts
+ * @param cacheWait    how long a list first waits for the resource's watch cache to be primed (so that it is
+ *                     answered from memory) before it reads storage itself; zero for not at all
  */
-public record InformerOptions(Duration resync, Duration watchTimeout, Duration firstBackoff, Duration maxBackoff) {
+public record InformerOptions(Duration resync, Duration watchTimeout, Duration firstBackoff, Duration maxBackoff,
+                              Duration cacheWait) {
 
-    /** No resync, watches of 5 to 10 minutes, waits of 1 s doubling up to 10 s after failures. */
+    /**
+     * No resync, watches of 5 to 10 minutes, waits of 1 s doubling up to 10 s after failures, lists waiting up to
+     * a minute for the watch cache.
+     */
     public static final InformerOptions DEFAULTS = new InformerOptions(Duration.ZERO, Duration.ofMinutes(5),
-            Duration.ofSeconds(1), Duration.ofSeconds(10));
+            Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(1));
 
     public InformerOptions {
         Objects.requireNonNull(resync, "resync");
         Objects.requireNonNull(watchTimeout, "watchTimeout");
         Objects.requireNonNull(firstBackoff, "firstBackoff");
         Objects.requireNonNull(maxBackoff, "maxBackoff");
+        Objects.requireNonNull(cacheWait, "cacheWait");
         if (resync.isNegative() || !watchTimeout.isPositive() || !firstBackoff.isPositive()
-                || maxBackoff.compareTo(firstBackoff) < 0) {
+                || maxBackoff.compareTo(firstBackoff) < 0 || cacheWait.isNegative()) {
             throw new IllegalArgumentException("invalid informer options: " + resync + ", " + watchTimeout + ", "
-                    + firstBackoff + ", " + maxBackoff);
+                    + firstBackoff + ", " + maxBackoff + ", " + cacheWait);
         }
     }
 
     public InformerOptions withResync(Duration resync) {
-        return new InformerOptions(resync, watchTimeout, firstBackoff, maxBackoff);
+        return new InformerOptions(resync, watchTimeout, firstBackoff, maxBackoff, cacheWait);
     }
 
     public InformerOptions withWatchTimeout(Duration watchTimeout) {
-        return new InformerOptions(resync, watchTimeout, firstBackoff, maxBackoff);
+        return new InformerOptions(resync, watchTimeout, firstBackoff, maxBackoff, cacheWait);
     }
 
     public InformerOptions withBackoff(Duration first, Duration max) {
-        return new InformerOptions(resync, watchTimeout, first, max);
+        return new InformerOptions(resync, watchTimeout, first, max, cacheWait);
+    }
+
+    public InformerOptions withCacheWait(Duration cacheWait) {
+        return new InformerOptions(resync, watchTimeout, firstBackoff, maxBackoff, cacheWait);
     }
 }

@@ -253,6 +253,15 @@ public final class Cacher implements Storage {
         return true;
     }
 
+    /** Waits for the cache's priming when {@code listPrefix} is this cache's (else the backend's answer). */
+    @Override
+    public boolean awaitCached(String listPrefix, Duration timeout) throws InterruptedException {
+        if (!listPrefix.startsWith(prefix)) {
+            return backend.awaitCached(listPrefix, timeout);
+        }
+        return cache.awaitReady(System.nanoTime() + timeout.toNanos());
+    }
+
     @Override
     public boolean isHealthy() {
         return backend.isHealthy();

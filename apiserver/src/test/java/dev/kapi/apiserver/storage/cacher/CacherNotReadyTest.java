@@ -8,8 +8,8 @@ import static org.awaitility.Awaitility.await;
 import dev.kapi.apiserver.api.GroupResource;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.registry.StorageErrors;
-import dev.kapi.apiserver.storage.ForwardingStorage;
 import dev.kapi.apiserver.storage.GetOptions;
+import dev.kapi.apiserver.storage.HeldLists;
 import dev.kapi.apiserver.storage.IndexMatch;
 import dev.kapi.apiserver.storage.KeyValue;
 import dev.kapi.apiserver.storage.ListOptions;
@@ -20,9 +20,7 @@ import dev.kapi.apiserver.storage.sqlite.SqliteOptions;
 import dev.kapi.apiserver.storage.sqlite.SqliteStorage;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,8 +39,7 @@ class CacherNotReadyTest {
     Path dir;
 
     private SqliteStorage sqlite;
-    private final CountDownLatch priming = new CountDownLatch(1);
-    private final AtomicInteger lists = new AtomicInteger();
+    private HeldLists priming;
     private Cacher cacher;
     private KeyValue a;
 
@@ -51,26 +48,14 @@ class CacherNotReadyTest {
         sqlite = SqliteStorage.open(dir.resolve("not-ready.db"), SqliteOptions.DEFAULTS);
         a = sqlite.create(PODS + "ns/a", "{\"metadata\":{\"name\":\"a\"}}".getBytes(UTF_8));
         sqlite.create(PODS + "ns/b", "{\"metadata\":{\"name\":\"b\"}}".getBytes(UTF_8));
-        ForwardingStorage slowFirstList = new ForwardingStorage(sqlite) {
-            @Override
-            public ListResult list(String prefix, ListOptions options) {
-                if (lists.getAndIncrement() == 0) { // the cache's priming list waits for the test
-                    try {
-                        priming.await(10, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-                return delegate.list(prefix, options);
-            }
-        };
-        cacher = new Cacher(slowFirstList, PODS, CacherOptions.DEFAULTS);
-        await().atMost(Duration.ofSeconds(10)).until(() -> lists.get() == 1);
+        priming = new HeldLists(sqlite, 1); // the cache's priming list waits for the test
+        cacher = new Cacher(priming, PODS, CacherOptions.DEFAULTS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> priming.lists() == 1);
     }
 
     @AfterEach
     void close() {
-        priming.countDown();
+        priming.release();
         cacher.close();
         sqlite.close();
     }
@@ -102,7 +87,7 @@ class CacherNotReadyTest {
         assertThat(cacher.list(PODS, ListOptions.exact(a.modRevision(), 0)).items()).hasSize(1);
         assertThat(cacher.get(PODS + "ns/a", GetOptions.ANY).modRevision()).isEqualTo(a.modRevision());
 
-        priming.countDown();
+        priming.release();
         await().atMost(Duration.ofSeconds(10)).until(() -> cacher.stats().ready());
         assertThat(cacher.list(PODS, any.withSelective(true)).items()).hasSize(2);
     }
@@ -112,9 +97,9 @@ class CacherNotReadyTest {
         java.util.concurrent.CompletableFuture<ListResult> list = java.util.concurrent.CompletableFuture.supplyAsync(
                 () -> cacher.list(PODS, new ListOptions(ReadRevision.ANY, 0, null)));
         Thread.sleep(100);
-        priming.countDown();
+        priming.release();
         assertThat(list.get(5, TimeUnit.SECONDS).items()).hasSize(2);
-        assertThat(lists.get()).isEqualTo(1); // the priming list only: the waiting one was the cache's
+        assertThat(priming.lists()).isEqualTo(1); // the priming list only: the waiting one was the cache's
     }
 
     @Test

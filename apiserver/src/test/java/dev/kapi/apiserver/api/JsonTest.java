@@ -1,0 +1,30 @@
+package dev.kapi.apiserver.api;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import org.junit.jupiter.api.Test;
+
+/** Decoding without managedFields leaves out those alone: everything else, unknown fields too, as a full read. */
+class JsonTest {
+
+    private static final byte[] POD = ("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\","
+            + "\"labels\":{\"app\":\"a\"},\"managedFields\":[{\"manager\":\"kubectl\",\"operation\":\"Apply\","
+            + "\"fieldsType\":\"FieldsV1\",\"fieldsV1\":{\"f:spec\":{\"f:containers\":{}}}}],\"extra\":true},"
+            + "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\",\"future\":{\"x\":1}}]},\"status\":{}}")
+            .getBytes(UTF_8);
+
+    @Test
+    void readWithoutManagedFieldsDiffersFromReadInManagedFieldsAlone() {
+        Pod full = Json.read(POD, Pod.class);
+        Pod lean = Json.readWithoutManagedFields(POD, Pod.class);
+        assertThat(full.getMetadata().getManagedFields()).hasSize(1);
+        assertThat(lean.getMetadata().getManagedFields()).isEmpty();
+        assertThat(lean.getMetadata().getAdditionalProperties()).containsEntry("extra", true);
+        assertThat(lean.getSpec().getContainers().get(0).getAdditionalProperties()).containsKey("future");
+        full.getMetadata().setManagedFields(lean.getMetadata().getManagedFields());
+        assertThat(lean).isEqualTo(full);
+        assertThat(Json.read(POD, Pod.class).getMetadata().getManagedFields()).hasSize(1); // MAPPER unchanged
+    }
+}
