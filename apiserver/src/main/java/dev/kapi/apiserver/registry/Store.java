@@ -52,6 +52,15 @@ public final class Store<T extends HasMetadata> {
         return storage;
     }
 
+    /** Storage's current revision (a round trip to etcd): a list not older than it sees every write made before. */
+    public long currentRevision() {
+        try {
+            return storage.currentRevision();
+        } catch (StorageException e) {
+            throw error(e, "");
+        }
+    }
+
     /**
      * Waits at most {@code timeout} until lists of this resource are answered from memory (its watch cache
      * primed; at once when it has none), see {@link Storage#awaitCached}; false on timeout.

@@ -171,9 +171,11 @@ public class ApiConfig {
         return context -> context.setAttribute(OpenWatches.ATTRIBUTE, watches);
     }
 
+    /** The health endpoints; /readyz's {@code informer-sync} asks every {@link InformerSync} bean. */
     @Bean
-    PathHandler healthHandler(Storage storage, ServerShutdown shutdown) {
-        return new HealthHandler(storage::isHealthy, storage::hasSpace, shutdown::isShuttingDown);
+    PathHandler healthHandler(Storage storage, ServerShutdown shutdown, ObjectProvider<InformerSync> informers) {
+        return new HealthHandler(storage::isHealthy, storage::hasSpace,
+                () -> informers.orderedStream().allMatch(InformerSync::synced), shutdown::isShuttingDown);
     }
 
     /** The path handlers, then {@code /}, which lists their paths. */

@@ -31,6 +31,11 @@ public class BuiltinAdmissionConfig {
     }
 
     @Bean
+    InformerSync builtinAdmissionInformersSynced(BuiltinAdmissionReads reads) {
+        return reads::synced;
+    }
+
+    @Bean
     ServiceAccountAdmission serviceAccountAdmission(BuiltinAdmissionReads reads) {
         return new ServiceAccountAdmission(reads.serviceAccounts());
     }

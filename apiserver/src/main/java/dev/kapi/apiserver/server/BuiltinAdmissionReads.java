@@ -107,10 +107,18 @@ final class BuiltinAdmissionReads implements AutoCloseable {
         return storageClasses.list(null);
     }
 
+    /** Whether every informer listed once. */
+    boolean synced() {
+        return informers().stream().allMatch(Informer::hasSynced);
+    }
+
+    private List<Informer<?>> informers() {
+        return List.of(accounts.informer, limitRanges.informer, priorityClasses.informer, storageClasses.informer);
+    }
+
     @Override
     public void close() {
-        Informer.closeAll(List.of(accounts.informer, limitRanges.informer, priorityClasses.informer,
-                storageClasses.informer), Duration.ZERO);
+        Informer.closeAll(informers(), Duration.ZERO);
     }
 
     /** One resource: its informer's cache while that follows a live watch, the store otherwise. */

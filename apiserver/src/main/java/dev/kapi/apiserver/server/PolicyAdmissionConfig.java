@@ -34,6 +34,11 @@ public class PolicyAdmissionConfig {
         return informers;
     }
 
+    @Bean
+    InformerSync policyInformersSynced(PolicyInformers informers) {
+        return informers::listed;
+    }
+
     /**
      * The authorizer is looked up on first use: it is built from beans that need the admission chain. The CEL
      * environment is built in the background meanwhile, so that the first policy is enforced without that delay.

@@ -108,6 +108,11 @@ final class PolicyInformers implements PolicySource, AutoCloseable {
         return policies == null || await(policies, POLICY_SYNC_WAIT) && await(bindings, POLICY_SYNC_WAIT);
     }
 
+    /** Whether the policies, bindings and namespaces were listed once, without waiting (/readyz asks). */
+    boolean listed() {
+        return (policies == null || policies.hasSynced() && bindings.hasSynced()) && namespaceInformer.hasSynced();
+    }
+
     private static boolean await(Informer<?> informer, Duration wait) {
         if (informer.hasSynced()) {
             return true;

@@ -33,6 +33,11 @@ public class QuotaAdmissionConfig {
     }
 
     @Bean
+    InformerSync admissionQuotaInformerSynced(Informer<ResourceQuota> admissionQuotaInformer) {
+        return admissionQuotaInformer::hasSynced;
+    }
+
+    @Bean
     SmartLifecycle admissionQuotaInformerStartup(Informer<ResourceQuota> admissionQuotaInformer) {
         return new StartupStep(PHASE) {
             @Override

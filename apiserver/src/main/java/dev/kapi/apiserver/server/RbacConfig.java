@@ -37,6 +37,11 @@ public class RbacConfig {
         return new RbacPolicyCache(stores);
     }
 
+    @Bean
+    InformerSync rbacInformersSynced(RbacPolicyCache cache) {
+        return cache::synced;
+    }
+
     @Bean(defaultCandidate = false)
     RbacAuthorizer rbacEngine(RbacPolicyCache cache) {
         return new RbacAuthorizer(cache);

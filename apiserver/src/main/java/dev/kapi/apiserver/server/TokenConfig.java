@@ -78,6 +78,11 @@ public class TokenConfig {
     }
 
     @Bean
+    InformerSync serviceAccountLookupSynced(WatchedServiceAccountLookup lookup) {
+        return lookup::synced;
+    }
+
+    @Bean
     TokenAuthenticator serviceAccountTokenAuthenticator(ServiceAccountKeys keys, ServiceAccountTokenOptions options,
                                                         WatchedServiceAccountLookup lookup) {
         return new ServiceAccountTokenAuthenticator(keys, options, lookup, Clock.systemUTC());

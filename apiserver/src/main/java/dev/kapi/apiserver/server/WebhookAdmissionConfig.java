@@ -41,6 +41,11 @@ public class WebhookAdmissionConfig {
     }
 
     @Bean
+    InformerSync webhookInformersSynced(WebhookConfigurationInformers informers) {
+        return informers::synced;
+    }
+
+    @Bean
     SmartLifecycle webhookAdmissionStartup(WebhookConfigurationInformers informers) {
         return new StartupStep(PHASE) {
             @Override

@@ -76,6 +76,11 @@ final class WebhookConfigurationInformers implements WebhookSource, Selectors.Na
         return validating;
     }
 
+    /** Whether every informer listed once. */
+    public boolean synced() {
+        return informers.stream().allMatch(Informer::hasSynced);
+    }
+
     @Override
     public boolean awaitSynced(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();

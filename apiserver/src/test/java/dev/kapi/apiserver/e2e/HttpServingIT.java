@@ -31,6 +31,7 @@ class HttpServingIT {
                 Arguments.of("/healthz", "ok"),
                 Arguments.of("/livez", "ok"),
                 Arguments.of("/readyz", "ok"),
+                Arguments.of("/readyz?verbose", "[+]informer-sync ok"),
                 Arguments.of("/version", "\"gitVersion\""),
                 Arguments.of("/openapi/v3", "\"paths\""),
                 Arguments.of("/openapi/v3", "api/v1"),

@@ -5,8 +5,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A pass-through storage whose first {@code held} lists wait (up to 20 s) until {@link #release()}: a watch cache's
- * priming held back, or a list kept under way. Counts every list.
+ * A pass-through storage whose first {@code held} lists read storage, then wait (up to 20 s) until
+ * {@link #release()} to answer: a watch cache's priming held back, or a list kept under way. Counts every list.
  */
 public class HeldLists extends ForwardingStorage {
 
@@ -21,14 +21,16 @@ public class HeldLists extends ForwardingStorage {
 
     @Override
     public ListResult list(String prefix, ListOptions options) {
-        if (lists.getAndIncrement() < held) {
+        boolean hold = lists.getAndIncrement() < held;
+        ListResult result = delegate.list(prefix, options);
+        if (hold) {
             try {
                 released.await(20, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
-        return delegate.list(prefix, options);
+        return result;
     }
 
     /** Lets the held lists (and every later one) through. */

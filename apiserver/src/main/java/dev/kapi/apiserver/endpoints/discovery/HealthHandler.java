@@ -34,9 +34,12 @@ public final class HealthHandler implements PathHandler {
      * @param etcdHealthy     whether storage answers; reported as the {@code etcd} check of every endpoint
      * @param storageHasSpace whether storage can write (false while its disk is full); the
      *                        {@code storage-space} check of {@code /readyz}
+     * @param informersSynced whether the informers the request path reads have listed once; the
+     *                        {@code informer-sync} check of {@code /readyz}, as kube's
      * @param shuttingDown    whether the server is stopping; fails /readyz's {@code shutdown} check, as kube's
      */
-    public HealthHandler(BooleanSupplier etcdHealthy, BooleanSupplier storageHasSpace, BooleanSupplier shuttingDown) {
+    public HealthHandler(BooleanSupplier etcdHealthy, BooleanSupplier storageHasSpace,
+                         BooleanSupplier informersSynced, BooleanSupplier shuttingDown) {
         BooleanSupplier ok = () -> true;
         Map<String, BooleanSupplier> basic = new LinkedHashMap<>();
         basic.put("ping", ok);
@@ -46,6 +49,7 @@ public final class HealthHandler implements PathHandler {
         endpoints.put("livez", basic);
         Map<String, BooleanSupplier> ready = new LinkedHashMap<>(basic);
         ready.put("etcd-readiness", etcdHealthy);
+        ready.put("informer-sync", informersSynced);
         ready.put("storage-space", storageHasSpace);
         ready.put("shutdown", () -> !shuttingDown.getAsBoolean());
         endpoints.put("readyz", ready);

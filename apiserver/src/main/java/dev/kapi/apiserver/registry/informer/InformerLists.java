@@ -11,18 +11,19 @@ import java.time.Duration;
 import java.util.function.Predicate;
 
 /**
- * The lists of an {@link Informer}: every object it follows, at the current revision, unless the resource's
- * watch cache is still priming. Then the list waits for the cache (up to {@link InformerOptions#cacheWait}) and
- * asks for what it holds once primed (resourceVersion 0, as kube's reflector lists; later changes come by the
- * watch from that revision).
+ * The lists of an {@link Informer}: every object it follows, at the current revision (a consistent list). While
+ * the resource's watch cache is still priming, the list first reads storage's current revision R, waits for the
+ * cache (up to {@link InformerOptions#cacheWait}) and then asks for a list not older than R, which the cache
+ * answers from memory once it reached R: it sees every write made before the list began, as a consistent list
+ * would, without asking etcd for its revision again.
  *
  * <p>Why: after a restart every informer lists at once. Reading all of etcd beside the caches' own priming lists
  * slowed both; and a consistent list from a just primed cache needs etcd's current revision, which a busy etcd may
  * not answer in time, and the cache then passes the whole list to etcd.
  *
  * <p>An informer whose transform drops managedFields gets objects decoded without them (kube's controllers drop
- * them; they are often most of an object's decoding), and its lists at resourceVersion 0 are shared with the
- * other informers of the resource listing at the same moment ({@link SharedLists}).
+ * them; they are often most of an object's decoding), and its lists not older than a revision are shared with
+ * the other informers of the resource listing at the same moment ({@link SharedLists}).
  */
 final class InformerLists<T extends HasMetadata> {
 
@@ -53,7 +54,7 @@ final class InformerLists<T extends HasMetadata> {
         if (managedFields) {
             return store.list(null, params);
         }
-        if (filter == null && "0".equals(params.resourceVersion())) {
+        if (filter == null && SharedLists.NOT_OLDER_THAN.equals(params.resourceVersionMatch())) {
             return SharedLists.list(store, params);
         }
         return store.listWithoutManagedFields(null, params);
@@ -64,8 +65,9 @@ final class InformerLists<T extends HasMetadata> {
         if (cacheWait.isZero() || store.awaitCached(Duration.ZERO)) {
             return current;
         }
+        long before = store.currentRevision();
         if (store.awaitCached(cacheWait)) {
-            return new ListParams<>(filter, "0", "", 0, null);
+            return new ListParams<>(filter, Long.toString(before), SharedLists.NOT_OLDER_THAN, 0, null);
         }
         LOG.info("informer {}: the watch cache was not primed within {} ms; listing from storage", name,
                 cacheWait.toMillis());

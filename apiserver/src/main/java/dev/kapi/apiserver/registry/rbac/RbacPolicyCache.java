@@ -51,6 +51,11 @@ public final class RbacPolicyCache implements RbacPolicy, AutoCloseable {
         informers.forEach(Informer::start);
     }
 
+    /** Whether every resource was listed once. */
+    public boolean synced() {
+        return informers.stream().allMatch(Informer::hasSynced);
+    }
+
     /** Waits until every resource was listed once; false on timeout. */
     public boolean awaitSynced(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -13,21 +13,24 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 class HealthHandlerTest {
 
-    /** Storage as the checks see it: "up", "down" (not answering) or "full" (answering, its disk full). */
+    /**
+     * Storage as the checks see it: "up", "down" (not answering), "full" (answering, its disk full) or "listing"
+     * (up, the request path's informers not listed yet).
+     */
     static Stream<Arguments> cases() {
         return Stream.of(
                 arguments("/healthz", "", "up", 200, "ok"),
                 arguments("/livez", "", "up", 200, "ok"),
                 arguments("/readyz", "", "up", 200, "ok"),
                 arguments("/readyz", "verbose", "up", 200,
-                        "[+]ping ok\n[+]log ok\n[+]etcd ok\n[+]etcd-readiness ok\n[+]storage-space ok\n[+]shutdown ok\n"
+                        "[+]ping ok\n[+]log ok\n[+]etcd ok\n[+]etcd-readiness ok\n[+]informer-sync ok\n[+]storage-space ok\n[+]shutdown ok\n"
                                 + "readyz check passed\n"),
                 arguments("/livez", "verbose", "up", 200, "[+]ping ok\n[+]log ok\n[+]etcd ok\nlivez check passed\n"),
                 arguments("/healthz", "verbose", "down", 500,
                         "[+]ping ok\n[+]log ok\n[-]etcd failed: reason withheld\nhealthz check failed\n"),
                 arguments("/readyz", "", "down", 500,
                         "[+]ping ok\n[+]log ok\n[-]etcd failed: reason withheld\n"
-                                + "[-]etcd-readiness failed: reason withheld\n[+]storage-space ok\n[+]shutdown ok\nreadyz check failed\n"),
+                                + "[-]etcd-readiness failed: reason withheld\n[+]informer-sync ok\n[+]storage-space ok\n[+]shutdown ok\nreadyz check failed\n"),
                 arguments("/livez", "exclude=etcd&verbose", "down", 200,
                         "[+]ping ok\n[+]log ok\n[+]etcd excluded: ok\nlivez check passed\n"),
                 arguments("/livez", "exclude=nope", "up", 200, "ok"),
@@ -39,18 +42,27 @@ class HealthHandlerTest {
                 arguments("/readyz/etcd", "", "down", 500, "internal server error: etcd check failed\n"),
                 // a full disk: not ready (writes fail), yet alive and answering reads
                 arguments("/readyz", "", "full", 500,
-                        "[+]ping ok\n[+]log ok\n[+]etcd ok\n[+]etcd-readiness ok\n"
+                        "[+]ping ok\n[+]log ok\n[+]etcd ok\n[+]etcd-readiness ok\n[+]informer-sync ok\n"
                                 + "[-]storage-space failed: reason withheld\n[+]shutdown ok\nreadyz check failed\n"),
                 arguments("/readyz/storage-space", "", "full", 500,
                         "internal server error: storage-space check failed\n"),
                 arguments("/livez", "", "full", 200, "ok"),
+                // informers still making their first lists (after a restart at scale): alive, not ready yet
+                arguments("/readyz", "", "listing", 500,
+                        "[+]ping ok\n[+]log ok\n[+]etcd ok\n[+]etcd-readiness ok\n"
+                                + "[-]informer-sync failed: reason withheld\n[+]storage-space ok\n[+]shutdown ok\n"
+                                + "readyz check failed\n"),
+                arguments("/readyz/informer-sync", "", "listing", 500,
+                        "internal server error: informer-sync check failed\n"),
+                arguments("/livez", "", "listing", 200, "ok"),
                 arguments("/healthz", "", "full", 200, "ok"));
     }
 
     @ParameterizedTest
     @MethodSource("cases")
     void healthEndpoints(String path, String query, String storage, int code, String body) throws Exception {
-        HealthHandler handler = new HealthHandler(() -> !storage.equals("down"), () -> !storage.equals("full"), () -> false);
+        HealthHandler handler = new HealthHandler(() -> !storage.equals("down"), () -> !storage.equals("full"),
+                () -> !storage.equals("listing"), () -> false);
         String[] params = query.isEmpty() ? new String[0] : Stream.of(query.split("&"))
                 .flatMap(p -> Stream.of(p.contains("=") ? p.split("=", 2) : new String[]{p, ""}))
                 .toArray(String[]::new);
@@ -64,14 +76,14 @@ class HealthHandlerTest {
     @CsvSource({"GET, /healthz, true", "GET, /readyz/etcd, true", "HEAD, /livez, true",
             "POST, /healthz, false", "GET, /healthzz, false", "GET, /version, false"})
     void matches(String method, String path, boolean expected) {
-        assertThat(new HealthHandler(() -> true, () -> true, () -> false).matches(method, path)).isEqualTo(expected);
+        assertThat(new HealthHandler(() -> true, () -> true, () -> true, () -> false).matches(method, path)).isEqualTo(expected);
     }
 
     /** From SIGTERM on, /readyz fails (kube's shutdown check) while /healthz and /livez still pass. */
     @ParameterizedTest
     @CsvSource({"/readyz, 500", "/readyz/shutdown, 500", "/livez, 200", "/healthz, 200"})
     void shuttingDownFailsReadinessOnly(String path, int code) throws Exception {
-        HealthHandler handler = new HealthHandler(() -> true, () -> true, () -> true);
+        HealthHandler handler = new HealthHandler(() -> true, () -> true, () -> true, () -> true);
         MockHttpServletResponse res = TestResources.get(handler, path, null);
         assertThat(res.getStatus()).isEqualTo(code);
         if (path.equals("/readyz")) {
@@ -80,8 +92,8 @@ class HealthHandlerTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"/readyz/nope", "/livez/etcd-readiness", "/livez/storage-space"})
+    @CsvSource({"/readyz/nope", "/livez/etcd-readiness", "/livez/storage-space", "/livez/informer-sync"})
     void unknownCheckIsNotFound(String path) throws Exception {
-        assertThat(TestResources.get(new HealthHandler(() -> true, () -> true, () -> false), path, null).getStatus()).isEqualTo(404);
+        assertThat(TestResources.get(new HealthHandler(() -> true, () -> true, () -> true, () -> false), path, null).getStatus()).isEqualTo(404);
     }
 }

@@ -29,7 +29,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A list at resourceVersion 0 asked for while one of the same store is under way is that one's answer. */
+/**
+ * A list not older than R asked for while one of the same store is under way is that one's answer, when it is
+ * at R or later; else a list of its own.
+ */
 class SharedListsTest {
 
     private static final String ROOT = "/registry";
@@ -41,7 +44,6 @@ class SharedListsTest {
     private HeldLists held;
     private volatile boolean fail;
     private Store<ConfigMap> configMaps;
-    private final ListParams<ConfigMap> atZero = new ListParams<>(null, "0", "", 0, null);
 
     @BeforeEach
     void open() {
@@ -69,28 +71,37 @@ class SharedListsTest {
         sqlite.close();
     }
 
-    /** Two lists on threads of their own, the second started and waiting once the first is held in storage. */
-    private List<CompletableFuture<ListPage<ConfigMap>>> twoLists() {
-        CompletableFuture<ListPage<ConfigMap>> first = listing();
+    private static ListParams<ConfigMap> notOlderThan(long revision) {
+        return new ListParams<>(null, Long.toString(revision), "NotOlderThan", 0, null);
+    }
+
+    /**
+     * Two lists on threads of their own, the second (not older than {@code secondAtLeast}) started and waiting
+     * once the first (not older than 1) is held in storage; {@code between} runs in between.
+     */
+    private List<CompletableFuture<ListPage<ConfigMap>>> twoLists(Runnable between, long[] secondAtLeast) {
+        CompletableFuture<ListPage<ConfigMap>> first = listing(notOlderThan(1));
         await().atMost(Duration.ofSeconds(10)).until(() -> held.lists() == 1);
+        between.run();
         Thread[] thread = new Thread[1];
         CompletableFuture<ListPage<ConfigMap>> second = new CompletableFuture<>();
-        thread[0] = new Thread(() -> complete(second));
+        ListParams<ConfigMap> params = notOlderThan(secondAtLeast[0]);
+        thread[0] = new Thread(() -> complete(second, params));
         thread[0].start();
         // joining waits without a timeout; a list of its own would wait in storage with one
         await().atMost(Duration.ofSeconds(10)).until(() -> thread[0].getState() == Thread.State.WAITING);
         return List.of(first, second);
     }
 
-    private CompletableFuture<ListPage<ConfigMap>> listing() {
+    private CompletableFuture<ListPage<ConfigMap>> listing(ListParams<ConfigMap> params) {
         CompletableFuture<ListPage<ConfigMap>> result = new CompletableFuture<>();
-        new Thread(() -> complete(result)).start();
+        new Thread(() -> complete(result, params)).start();
         return result;
     }
 
-    private void complete(CompletableFuture<ListPage<ConfigMap>> result) {
+    private void complete(CompletableFuture<ListPage<ConfigMap>> result, ListParams<ConfigMap> params) {
         try {
-            result.complete(SharedLists.list(configMaps, atZero));
+            result.complete(SharedLists.list(configMaps, params));
         } catch (Throwable e) {
             result.completeExceptionally(e);
         }
@@ -98,7 +109,7 @@ class SharedListsTest {
 
     @Test
     void aListUnderWayIsJoinedAndItsObjectsShared() throws Exception {
-        List<CompletableFuture<ListPage<ConfigMap>>> both = twoLists();
+        List<CompletableFuture<ListPage<ConfigMap>>> both = twoLists(() -> { }, new long[]{1});
         CompletableFuture<ListPage<ConfigMap>> a = both.get(0);
         CompletableFuture<ListPage<ConfigMap>> b = both.get(1);
         held.release();
@@ -109,14 +120,15 @@ class SharedListsTest {
         assertThat(held.lists()).isEqualTo(1);
         assertThat(SharedLists.underWay()).isZero();
 
-        assertThat(SharedLists.list(configMaps, atZero).items().getFirst()).isNotSameAs(fromA); // a list of its own
+        assertThat(SharedLists.list(configMaps, notOlderThan(1)).items().getFirst())
+                .isNotSameAs(fromA); // a list of its own
         assertThat(held.lists()).isEqualTo(2);
     }
 
     @Test
     void aFailureReachesEveryoneWhoJoined() throws Exception {
         fail = true;
-        List<CompletableFuture<ListPage<ConfigMap>>> both = twoLists();
+        List<CompletableFuture<ListPage<ConfigMap>>> both = twoLists(() -> { }, new long[]{1});
         CompletableFuture<ListPage<ConfigMap>> a = both.get(0);
         CompletableFuture<ListPage<ConfigMap>> b = both.get(1);
         held.release();
@@ -127,10 +139,25 @@ class SharedListsTest {
     }
 
     @Test
-    void onlyListsOfEverythingAtZeroAreShared() {
+    void anAnswerOlderThanTheJoinerAsksForIsNotTaken() throws Exception {
+        long[] afterTheWrite = new long[1];
+        List<CompletableFuture<ListPage<ConfigMap>>> both = twoLists(() -> {
+            afterTheWrite[0] = sqlite.create(ROOT + "/configmaps/ns/b",
+                    "{\"metadata\":{\"name\":\"b\",\"namespace\":\"ns\"}}".getBytes(UTF_8)).modRevision();
+        }, afterTheWrite);
+        held.release();
+        assertThat(both.get(0).get(10, TimeUnit.SECONDS).items()).hasSize(1); // read before the write
+        ListPage<ConfigMap> second = both.get(1).get(10, TimeUnit.SECONDS);
+        assertThat(second.items()).hasSize(2);
+        assertThat(Long.parseLong(second.resourceVersion())).isGreaterThanOrEqualTo(afterTheWrite[0]);
+        assertThat(held.lists()).isEqualTo(2);
+    }
+
+    @Test
+    void onlyListsOfEverythingNotOlderThanARevisionAreShared() {
         assertThatThrownBy(() -> SharedLists.list(configMaps, new ListParams<>(null, "", "", 0, null)))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> SharedLists.list(configMaps, new ListParams<>(c -> true, "0", "", 0, null)))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SharedLists.list(configMaps, new ListParams<>(c -> true, "1", "NotOlderThan", 0,
+                null))).isInstanceOf(IllegalArgumentException.class);
     }
 }
