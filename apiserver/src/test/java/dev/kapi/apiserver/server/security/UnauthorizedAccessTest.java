@@ -400,6 +400,30 @@ class UnauthorizedAccessTest {
         }
     }
 
+    /**
+     * Anonymous users may read {@code /readyz} (kube's system:public-info-viewer) but not its single checks, such
+     * as {@code informer-sync}, in any spelling the health handler would still take for one.
+     */
+    @Test
+    void aSingleReadinessCheckIsNotPublicInAnySpelling() throws Exception {
+        try (RawHttps anonymous = client(User.ANONYMOUS)) {
+            assertThat(anonymous.send("GET", "/readyz", null, null).code()).isEqualTo(200);
+            List<String> served = new ArrayList<>();
+            for (String path : List.of("/readyz/informer-sync", "/readyz/etcd", "//readyz/informer-sync",
+                    "///readyz/informer-sync", "/readyz//informer-sync", "/readyz/./informer-sync",
+                    "/./readyz/informer-sync", "/readyz/%69nformer-sync", "/readyz%2Finformer-sync",
+                    "/readyz%2finformer-sync", "/%72eadyz/informer-sync", "/readyz;x/informer-sync",
+                    "/readyz/informer-sync;x", "/livez/../readyz/informer-sync", "/readyz/informer-sync/",
+                    "/readyz/informer-sync?verbose", "/READYZ/informer-sync")) {
+                RawHttps.Response res = anonymous.send("GET", path, null, null);
+                if (res.code() == 200 || res.code() == 500) { // 500: the check itself answered, failed
+                    served.add(path + ": " + res.code() + " " + res.body());
+                }
+            }
+            assertThat(served).isEmpty();
+        }
+    }
+
     /** carol's GET of {@code path} is a 403 holding nothing of another user's objects. */
     private static RawHttps.Response assertForbiddenWithNothingOfTheirs(RawHttps carol, String path) throws Exception {
         RawHttps.Response res = carol.send("GET", path, null, null);
