@@ -1,6 +1,7 @@
 package dev.kapi.testing;
 
 import dev.kapi.apiserver.KapiApplication;
+import dev.kapi.apiserver.server.InformerSync;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubernetes.client.openapi.ApiClient;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -9,6 +10,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,7 +41,8 @@ public final class KapiTestServer implements KapiServer, AutoCloseable {
     }
 
     /**
-     * Starts a server and returns once it serves.
+     * Starts a server and returns once it serves and is ready: the informers of its request path (RBAC, admission,
+     * token lookups) have listed, so that {@code /readyz} passes (waited for up to {@link #INFORMER_WAIT}).
      *
      * @param flags more kube-apiserver flags ({@code --name=value} or {@code --name value})
      * @throws IllegalArgumentException for a flag the server does not know ({@code unknown flag: --x}), or one the
@@ -64,10 +67,25 @@ public final class KapiTestServer implements KapiServer, AutoCloseable {
         ConfigurableApplicationContext context = ServerApplication.create().run(args.toArray(String[]::new));
         try {
             int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+            awaitInformers(context);
             return new KapiTestServer(context, dataDir, port);
         } catch (RuntimeException e) {
             context.close();
             throw e;
+        }
+    }
+
+    /** Waits until /readyz's informer-sync passes, at most {@link #INFORMER_WAIT} (then the reads go to storage). */
+    private static void awaitInformers(ConfigurableApplicationContext context) {
+        List<InformerSync> parts = context.getBeanProvider(InformerSync.class).orderedStream().toList();
+        long deadline = System.nanoTime() + INFORMER_WAIT.toNanos();
+        while (!parts.stream().allMatch(InformerSync::synced) && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
@@ -107,6 +125,8 @@ public final class KapiTestServer implements KapiServer, AutoCloseable {
         return false;
     }
 
+    /** How long {@link #start} waits for the request path's informers to list. */
+    static final Duration INFORMER_WAIT = Duration.ofSeconds(10);
     private static final java.util.Set<String> RESERVED = java.util.Set.of("--secure-port", "--bind-address",
             "--data-dir", "--write-kubeconfig");
 

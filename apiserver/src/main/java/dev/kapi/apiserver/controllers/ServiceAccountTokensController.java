@@ -13,6 +13,7 @@ import dev.kapi.apiserver.registry.rest.WritePipeline;
 import dev.kapi.apiserver.registry.rest.WriteScope;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,7 +89,7 @@ final class ServiceAccountTokensController extends Controller {
     /** The informer's view of a Secret: a token Secret whole, any other only its identity and type. */
     static Secret tokenOnly(Secret s) {
         if (TYPE.equals(s.getType())) {
-            return s;
+            return new SecretBuilder(s).build(); // a copy: the informer's transform is given a shared object
         }
         Secret view = new Secret();
         ObjectMeta meta = new ObjectMeta();

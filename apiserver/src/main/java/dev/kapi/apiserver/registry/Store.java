@@ -62,11 +62,12 @@ public final class Store<T extends HasMetadata> {
     }
 
     /**
-     * Waits at most {@code timeout} until lists of this resource are answered from memory (its watch cache
-     * primed; at once when it has none), see {@link Storage#awaitCached}; false on timeout.
+     * Waits at most {@code timeout} until lists of this resource are answered from memory at {@code revision} or
+     * later (its watch cache primed and caught up; at once when it has none), see {@link Storage#awaitCached};
+     * false on timeout.
      */
-    public boolean awaitCached(Duration timeout) throws InterruptedException {
-        return storage.awaitCached(listPrefix(null), timeout);
+    public boolean awaitCached(long revision, Duration timeout) throws InterruptedException {
+        return storage.awaitCached(listPrefix(null), revision, timeout);
     }
 
     String key(String namespace, String name) {

@@ -69,8 +69,8 @@ public abstract class ForwardingStorage implements Storage {
     }
 
     @Override
-    public boolean awaitCached(String prefix, Duration timeout) throws InterruptedException {
-        return delegate.awaitCached(prefix, timeout);
+    public boolean awaitCached(String prefix, long revision, Duration timeout) throws InterruptedException {
+        return delegate.awaitCached(prefix, revision, timeout);
     }
 
     @Override

@@ -150,14 +150,16 @@ public interface Storage extends AutoCloseable {
     }
 
     /**
-     * Waits at most {@code timeout} until lists under {@code prefix} are answered from this storage's memory (a
-     * watch cache primed), for an in-process reader about to read every key (an informer's first list) that
-     * should not load the backend while the cache primes from it. True when they are, false on timeout; a
-     * storage with no cache (the default) answers true at once. Waiting never changes what a read returns.
+     * Waits at most {@code timeout} until lists under {@code prefix} are answered from this storage's memory at
+     * {@code revision} or later (a watch cache primed and caught up to it; 0: primed), for an in-process reader
+     * about to read every key (an informer's first list) that should not load the backend while the cache primes
+     * from it: a list not older than {@code revision} is then served from memory without a round trip. True when
+     * they are, false on timeout (or when the cache cannot tell that it caught up); a storage with no cache (the
+     * default) answers true at once. Waiting never changes what a read returns.
      *
      * @throws InterruptedException when the waiting thread is interrupted
      */
-    default boolean awaitCached(String prefix, Duration timeout) throws InterruptedException {
+    default boolean awaitCached(String prefix, long revision, Duration timeout) throws InterruptedException {
         return true;
     }
 

@@ -13,17 +13,19 @@ import java.util.function.Predicate;
 /**
  * The lists of an {@link Informer}: every object it follows, at the current revision (a consistent list). While
  * the resource's watch cache is still priming, the list first reads storage's current revision R, waits for the
- * cache (up to {@link InformerOptions#cacheWait}) and then asks for a list not older than R, which the cache
- * answers from memory once it reached R: it sees every write made before the list began, as a consistent list
- * would, without asking etcd for its revision again.
+ * cache to be primed and to reach R (up to {@link InformerOptions#cacheWait}), and then asks for a list not older
+ * than R, which the cache answers from memory at once: it sees every write made before the list began, as a
+ * consistent list would, and needs no second round trip to etcd.
  *
  * <p>Why: after a restart every informer lists at once. Reading all of etcd beside the caches' own priming lists
  * slowed both; and a consistent list from a just primed cache needs etcd's current revision, which a busy etcd may
- * not answer in time, and the cache then passes the whole list to etcd.
+ * not answer in time, and the cache then passes the whole list to etcd. A cache that is not there in time (or
+ * cannot tell that it reached R: an etcd before 3.4.31 that is written outside Kapi's prefix) gets a consistent
+ * list, as before.
  *
  * <p>An informer whose transform drops managedFields gets objects decoded without them (kube's controllers drop
- * them; they are often most of an object's decoding), and its lists not older than a revision are shared with
- * the other informers of the resource listing at the same moment ({@link SharedLists}).
+ * them; they are often most of an object's decoding), and, when it waited, its list is shared with the other
+ * informers of the resource listing at the same moment ({@link SharedLists}).
  */
 final class InformerLists<T extends HasMetadata> {
 
@@ -50,27 +52,22 @@ final class InformerLists<T extends HasMetadata> {
 
     /** Every object the informer follows, as described above. */
     ListPage<T> list() throws InterruptedException {
-        ListParams<T> params = params();
-        if (managedFields) {
-            return store.list(null, params);
-        }
-        if (filter == null && SharedLists.NOT_OLDER_THAN.equals(params.resourceVersionMatch())) {
-            return SharedLists.list(store, params);
-        }
-        return store.listWithoutManagedFields(null, params);
-    }
-
-    private ListParams<T> params() throws InterruptedException {
-        ListParams<T> current = new ListParams<>(filter, "", "", 0, null);
-        if (cacheWait.isZero() || store.awaitCached(Duration.ZERO)) {
-            return current;
+        ListParams<T> consistent = new ListParams<>(filter, "", "", 0, null);
+        if (cacheWait.isZero() || store.awaitCached(0, Duration.ZERO)) {
+            return decoded(consistent);
         }
         long before = store.currentRevision();
-        if (store.awaitCached(cacheWait)) {
-            return new ListParams<>(filter, Long.toString(before), SharedLists.NOT_OLDER_THAN, 0, null);
+        ListParams<T> params = consistent;
+        if (store.awaitCached(before, cacheWait)) {
+            params = new ListParams<>(filter, Long.toString(before), "NotOlderThan", 0, null);
+        } else {
+            LOG.info("informer {}: the watch cache did not reach revision {} within {} ms; listing from storage",
+                    name, before, cacheWait.toMillis());
         }
-        LOG.info("informer {}: the watch cache was not primed within {} ms; listing from storage", name,
-                cacheWait.toMillis());
-        return current;
+        return managedFields || filter != null ? decoded(params) : SharedLists.list(store, params, before);
+    }
+
+    private ListPage<T> decoded(ListParams<T> params) {
+        return managedFields ? store.list(null, params) : store.listWithoutManagedFields(null, params);
     }
 }

@@ -11,44 +11,41 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 
 /**
- * Lists of every object of a resource not older than a revision, decoded without managedFields, shared by the
- * informers that ask at the same moment: one list and one decoding for all of them. After a restart the informers
- * of the controllers, the garbage collector, the quota controller and the token lookup all wait for the Pods'
- * cache and list its Pods as it becomes ready; each decoding them on its own was most of the restart's CPU.
+ * Lists of every object of a resource, decoded without managedFields, shared by the informers that ask at the same
+ * moment: one list and one decoding for all of them. After a restart the informers of the controllers, the
+ * garbage collector, the quota controller and the token lookups all wait for the Pods' cache and list its Pods as
+ * it becomes ready; each decoding them on its own was most of the restart's CPU.
  *
- * <p>A list not older than R may be answered at any revision from R on, so the answer of a list under way serves
- * it when that answer's revision is R or later; otherwise it lists on its own. The objects are shared by the
- * informers, as a watch event's object is: each informer's transform copies what it keeps, and nothing changes
- * them.
+ * <p>Each caller says the revision its list must not be older than (storage's revision when it began), so the
+ * answer of a list under way serves it when that answer's revision is that one or later; otherwise, or when that
+ * list failed, it lists on its own. The objects are shared by the informers, as a watch event's object is: each informer's transform
+ * copies what it keeps, and nothing changes them.
  */
 final class SharedLists {
 
-    /** The resourceVersionMatch of the lists shared. */
-    static final String NOT_OLDER_THAN = "NotOlderThan";
     private static final Map<Store<?>, CompletableFuture<ListPage<?>>> UNDER_WAY = new ConcurrentHashMap<>();
 
     private SharedLists() {
     }
 
     /**
-     * {@code store.listWithoutManagedFields(null, params)} for {@code params} asking for every object not older
-     * than a revision, or the answer of such a list of {@code store} under way when it is recent enough.
+     * {@code store.listWithoutManagedFields(null, params)} for {@code params} asking for every object (no filter,
+     * no limit), or the answer of such a list of {@code store} under way when it is at {@code atLeast} or later.
      */
     @SuppressWarnings("unchecked")
-    static <T extends HasMetadata> ListPage<T> list(Store<T> store, ListParams<T> params)
+    static <T extends HasMetadata> ListPage<T> list(Store<T> store, ListParams<T> params, long atLeast)
             throws InterruptedException {
-        if (params.filter() != null || !NOT_OLDER_THAN.equals(params.resourceVersionMatch()) || params.limit() > 0) {
-            throw new IllegalArgumentException("only a list of every object not older than a revision is shared");
+        if (params.filter() != null || params.limit() > 0) {
+            throw new IllegalArgumentException("only a list of every object is shared");
         }
-        long atLeast = Long.parseLong(params.resourceVersion());
         CompletableFuture<ListPage<?>> mine = new CompletableFuture<>();
         CompletableFuture<ListPage<?>> underWay = UNDER_WAY.putIfAbsent(store, mine);
         if (underWay != null) {
             ListPage<?> joined = join(underWay);
-            if (Long.parseLong(joined.resourceVersion()) >= atLeast) {
+            if (joined != null && Long.parseLong(joined.resourceVersion()) >= atLeast) {
                 return (ListPage<T>) joined;
             }
-            return store.listWithoutManagedFields(null, params);
+            return store.listWithoutManagedFields(null, params); // too old, or it failed (its informer closed?)
         }
         try {
             ListPage<T> page = store.listWithoutManagedFields(null, params);
@@ -62,14 +59,12 @@ final class SharedLists {
         }
     }
 
+    /** The answer of the list under way, or null when it failed. */
     private static ListPage<?> join(CompletableFuture<ListPage<?>> underWay) throws InterruptedException {
         try {
             return underWay.get();
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw (Error) e.getCause();
+            return null;
         }
     }
 

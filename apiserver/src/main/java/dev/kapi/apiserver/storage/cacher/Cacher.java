@@ -253,13 +253,17 @@ public final class Cacher implements Storage {
         return true;
     }
 
-    /** Waits for the cache's priming when {@code listPrefix} is this cache's (else the backend's answer). */
+    /**
+     * Waits for the cache's priming, then for it to reach {@code revision} (asking the backend's watch for
+     * progress, as a consistent read does), when {@code listPrefix} is this cache's (else the backend's answer).
+     */
     @Override
-    public boolean awaitCached(String listPrefix, Duration timeout) throws InterruptedException {
+    public boolean awaitCached(String listPrefix, long revision, Duration timeout) throws InterruptedException {
         if (!listPrefix.startsWith(prefix)) {
-            return backend.awaitCached(listPrefix, timeout);
+            return backend.awaitCached(listPrefix, revision, timeout);
         }
-        return cache.awaitReady(System.nanoTime() + timeout.toNanos());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        return cache.awaitReady(deadline) && (revision <= 0 || freshness.caughtUp(revision, deadline));
     }
 
     @Override

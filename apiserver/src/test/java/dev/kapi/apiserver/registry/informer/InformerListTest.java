@@ -57,6 +57,7 @@ class InformerListTest {
                 new RegistryContext(sqlite, ROOT, "10.96.0.0/12", "30000-32767"))), sqlite, ROOT,
                 (definition, backend) -> definition.resource().equals("configmaps") ? cacher : backend);
         configMaps = stores.find("", "v1", "configmaps", ConfigMap.class).orElseThrow();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> priming.lists() == 1);
     }
 
     @AfterEach
@@ -71,6 +72,8 @@ class InformerListTest {
 
     @Test
     void theFirstListWaitsForThePrimingAndIsAnsweredFromMemory() throws Exception {
+        // written after the priming list read storage, before the informer starts: the list must see it
+        sqlite.create(CONFIGMAPS + "ns/c", "{\"metadata\":{\"name\":\"c\",\"namespace\":\"ns\"}}".getBytes(UTF_8));
         informer = new Informer<>(configMaps, "test", InformerOptions.DEFAULTS);
         informer.start();
         assertThat(informer.awaitSynced(Duration.ofMillis(500))).isFalse();
@@ -79,10 +82,12 @@ class InformerListTest {
         priming.release();
         assertThat(informer.awaitSynced(Duration.ofSeconds(10))).isTrue();
         assertThat(informer.cache().list()).extracting(c -> c.getMetadata().getName())
-                .containsExactlyInAnyOrder("a", "b");
+                .containsExactlyInAnyOrder("a", "b", "c");
         assertThat(priming.lists()).isEqualTo(1);
-        // what the cache held once primed (resourceVersion 0): no consistent read, which needs etcd's revision
+        // not older than the revision read before waiting, served once the cache reached it: no consistent read,
+        // and no second read of storage's revision
         assertThat(cacher.stats().consistentReadsFromCache() + cacher.stats().consistentReadsFallback()).isZero();
+        assertThat(priming.revisions()).isEqualTo(1);
     }
 
     @Test

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A list not older than R asked for while one of the same store is under way is that one's answer, when it is
- * at R or later; else a list of its own.
+ * A list that must not be older than R, asked for while one of the same store is under way, is that one's answer
+ * when it is at R or later; else, or when that one failed, a list of its own.
  */
 class SharedListsTest {
 
@@ -101,7 +101,7 @@ class SharedListsTest {
 
     private void complete(CompletableFuture<ListPage<ConfigMap>> result, ListParams<ConfigMap> params) {
         try {
-            result.complete(SharedLists.list(configMaps, params));
+            result.complete(SharedLists.list(configMaps, params, Long.parseLong(params.resourceVersion())));
         } catch (Throwable e) {
             result.completeExceptionally(e);
         }
@@ -120,13 +120,14 @@ class SharedListsTest {
         assertThat(held.lists()).isEqualTo(1);
         assertThat(SharedLists.underWay()).isZero();
 
-        assertThat(SharedLists.list(configMaps, notOlderThan(1)).items().getFirst())
+        assertThat(SharedLists.list(configMaps, notOlderThan(1), 1).items().getFirst())
                 .isNotSameAs(fromA); // a list of its own
         assertThat(held.lists()).isEqualTo(2);
     }
 
+    /** A joiner whose shared list failed (its informer closed under it, or storage) lists on its own. */
     @Test
-    void aFailureReachesEveryoneWhoJoined() throws Exception {
+    void aJoinerOfAFailedListListsOnItsOwn() throws Exception {
         fail = true;
         List<CompletableFuture<ListPage<ConfigMap>>> both = twoLists(() -> { }, new long[]{1});
         CompletableFuture<ListPage<ConfigMap>> a = both.get(0);
@@ -134,7 +135,7 @@ class SharedListsTest {
         held.release();
         assertThatThrownBy(() -> a.get(10, TimeUnit.SECONDS)).hasMessageContaining("failed by the test");
         assertThatThrownBy(() -> b.get(10, TimeUnit.SECONDS)).hasMessageContaining("failed by the test");
-        assertThat(held.lists()).isEqualTo(1);
+        assertThat(held.lists()).isEqualTo(2); // its own, which failed as well
         assertThat(SharedLists.underWay()).isZero();
     }
 
@@ -154,10 +155,10 @@ class SharedListsTest {
     }
 
     @Test
-    void onlyListsOfEverythingNotOlderThanARevisionAreShared() {
-        assertThatThrownBy(() -> SharedLists.list(configMaps, new ListParams<>(null, "", "", 0, null)))
+    void onlyListsOfEverythingAreShared() {
+        assertThatThrownBy(() -> SharedLists.list(configMaps, new ListParams<>(null, "", "", 5, null), 1))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> SharedLists.list(configMaps, new ListParams<>(c -> true, "1", "NotOlderThan", 0,
-                null))).isInstanceOf(IllegalArgumentException.class);
+                null), 1)).isInstanceOf(IllegalArgumentException.class);
     }
 }
