@@ -41,8 +41,8 @@ public final class KapiTestServer implements KapiServer, AutoCloseable {
     }
 
     /**
-     * Starts a server and returns once it serves and is ready: the informers of its request path (RBAC, admission,
-     * token lookups) have listed, so that {@code /readyz} passes (waited for up to {@link #INFORMER_WAIT}).
+     * Starts a server and returns once it serves and is ready: the informers of its request path (RBAC,
+     * admission) have listed, so that {@code /readyz} passes (waited for up to {@link #INFORMER_WAIT}).
      *
      * @param flags more kube-apiserver flags ({@code --name=value} or {@code --name value})
      * @throws IllegalArgumentException for a flag the server does not know ({@code unknown flag: --x}), or one the

@@ -72,14 +72,14 @@ public class TokenConfig {
         return new BoundObjects(stores);
     }
 
+    /**
+     * Not part of /readyz's informer-sync (kube's is): until its informers have listed, a lookup reads storage,
+     * and a Secret storage cannot decrypt (its key removed from the encryption configuration) would fail the
+     * Secrets' list for ever and keep the whole server unready.
+     */
     @Bean(destroyMethod = "close")
     WatchedServiceAccountLookup serviceAccountLookup(BoundObjects objects) {
         return new WatchedServiceAccountLookup(objects).start();
-    }
-
-    @Bean
-    InformerSync serviceAccountLookupSynced(WatchedServiceAccountLookup lookup) {
-        return lookup::synced;
     }
 
     @Bean

@@ -28,7 +28,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * {@code /readyz}'s {@code informer-sync} check on a real server: the request path's informers (RBAC, built-in
- * admission, policies, webhooks, quota admission, token lookups) each count, and one that has not listed yet (a
+ * admission, policies, webhooks, quota admission) each count, and one that has not listed yet (a
  * test's stand-in) keeps the server not ready, while it is alive.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -59,7 +59,7 @@ class InformerSyncReadinessTest {
 
     @Test
     void notReadyUntilEveryPartHasListed() throws Exception {
-        assertThat(parts).hasSize(7); // six of the server's and the test's
+        assertThat(parts).hasSize(6); // five of the server's and the test's
         Certificates.Issued ca = TlsClients.ca(DATA_DIR);
         HttpClient anonymous = TlsClients.httpClient(ca.certificate(), null);
         HttpClient admin = TlsClients.httpClient(ca.certificate(),
