@@ -19,13 +19,14 @@ import java.util.function.Predicate;
  *
  * <p>Why: after a restart every informer lists at once. Reading all of etcd beside the caches' own priming lists
  * slowed both; and a consistent list from a just primed cache needs etcd's current revision, which a busy etcd may
- * not answer in time, and the cache then passes the whole list to etcd. A cache that is not there in time (or
- * cannot tell that it reached R: an etcd before 3.4.31 that is written outside Kapi's prefix) gets a consistent
- * list, as before.
+ * not answer in time, and the cache then passes the whole list to etcd. A cache that is not there in time gets a
+ * consistent list, as before; so does one that cannot tell it reached R (an etcd before 3.4.31, which is not asked
+ * for progress, when the cache stood still below R for a few seconds: R may be a write outside Kapi's prefix).
  *
  * <p>An informer whose transform drops managedFields gets objects decoded without them (kube's controllers drop
- * them; they are often most of an object's decoding), and, when it waited, its list is shared with the other
- * informers of the resource listing at the same moment ({@link SharedLists}).
+ * them; they are often most of an object's decoding). Its lists, primed cache or not, take the way above and are
+ * shared with the other such informers of the resource listing about the same time ({@link SharedLists}): after a
+ * restart, informers of the Pods that start one after another each decoded every Pod on their own.
  */
 final class InformerLists<T extends HasMetadata> {
 
@@ -53,18 +54,30 @@ final class InformerLists<T extends HasMetadata> {
     /** Every object the informer follows, as described above. */
     ListPage<T> list() throws InterruptedException {
         ListParams<T> consistent = new ListParams<>(filter, "", "", 0, null);
-        if (cacheWait.isZero() || store.awaitCached(0, Duration.ZERO)) {
+        boolean shared = !managedFields && filter == null;
+        if (cacheWait.isZero() || !shared && store.awaitCached(0, Duration.ZERO)) {
             return decoded(consistent);
         }
         long before = store.currentRevision();
-        ListParams<T> params = consistent;
-        if (store.awaitCached(before, cacheWait)) {
-            params = new ListParams<>(filter, Long.toString(before), "NotOlderThan", 0, null);
-        } else {
-            LOG.info("informer {}: the watch cache did not reach revision {} within {} ms; listing from storage",
-                    name, before, cacheWait.toMillis());
+        long start = System.nanoTime();
+        SharedLists.CacheWait wait = revision -> reached(revision, start);
+        if (shared) {
+            return SharedLists.list(store, before, wait);
         }
-        return managedFields || filter != null ? decoded(params) : SharedLists.list(store, params, before);
+        return decoded(wait.reached(before)
+                ? new ListParams<>(filter, Long.toString(before), "NotOlderThan", 0, null) : consistent);
+    }
+
+    /** Whether the cache reached {@code revision} within {@link #cacheWait} of {@code start} (logged when not). */
+    private boolean reached(long revision, long start) throws InterruptedException {
+        long left = cacheWait.toNanos() - (System.nanoTime() - start);
+        if (left > 0 && store.awaitCached(revision, Duration.ofNanos(left))) {
+            return true;
+        }
+        LOG.info("informer {}: the watch cache was not there at revision {} after {} ms (at most {} ms);"
+                + " listing from storage", name, revision, (System.nanoTime() - start) / 1_000_000,
+                cacheWait.toMillis());
+        return false;
     }
 
     private ListPage<T> decoded(ListParams<T> params) {

@@ -32,6 +32,11 @@ final class CacheFreshness {
      * watch); it waits on (up to the read's deadline) as long as each such wait saw the cache advance.
      */
     static final Duration UNCONFIRMED_WAIT = Duration.ofMillis(100);
+    /**
+     * The same for a reader that can wait ({@link #caughtUpPatiently}: an informer's first list while the cache
+     * primes, when the server's threads are busy for seconds and the cache may stand still that long).
+     */
+    static final Duration PATIENT_UNCONFIRMED_WAIT = Duration.ofSeconds(3);
 
     private final Storage backend;
     private final WatchCache cache;
@@ -119,15 +124,36 @@ final class CacheFreshness {
      * is there, instead of sending every read of a busy moment to the backend.
      */
     boolean caughtUp(long revision, long deadline) {
+        return caughtUp(revision, deadline, UNCONFIRMED_WAIT);
+    }
+
+    /**
+     * {@link #caughtUp} for an in-process reader that can wait (an informer's first list, which otherwise reads
+     * every key from the backend): it waits even when an earlier read missed the revision, and gives up on an
+     * unconfirmed backend only after the cache stood still for {@link #PATIENT_UNCONFIRMED_WAIT} (logged).
+     */
+    boolean caughtUpPatiently(long revision, long deadline) {
+        if (caughtUp(revision, deadline, PATIENT_UNCONFIRMED_WAIT)) {
+            return true;
+        }
+        LOG.info(() -> "the watch cache of " + resource + " did not reach revision " + revision + " (at "
+                + cache.revision() + (backend.answersProgressRequests() ? ", the wait's end"
+                : "; standing still: the backend's progress is not asked for, and the revision may be a write"
+                + " outside the watch") + ")");
+        return false;
+    }
+
+    private boolean caughtUp(long revision, long deadline, Duration unconfirmedWait) {
         if (cache.revision() >= revision) {
             return true;
         }
         boolean confirmed = backend.answersProgressRequests();
-        if (!confirmed && cache.revision() < unreached.get()) {
+        boolean patient = unconfirmedWait != UNCONFIRMED_WAIT;
+        if (!confirmed && !patient && cache.revision() < unreached.get()) {
             reflector.requestProgress(); // no wait: the answers tell the cache when it passed the revision missed
             return false;
         }
-        long end = confirmed ? deadline : unconfirmedEnd(deadline);
+        long end = confirmed ? deadline : unconfirmedEnd(deadline, unconfirmedWait);
         long seen = cache.revision();
         try {
             while (true) {
@@ -140,7 +166,7 @@ final class CacheFreshness {
                     long now = cache.revision();
                     if (!confirmed && now > seen && end - deadline < 0) {
                         seen = now; // still catching up
-                        end = unconfirmedEnd(deadline);
+                        end = unconfirmedEnd(deadline, unconfirmedWait);
                         continue;
                     }
                     if (!confirmed) {
@@ -155,8 +181,8 @@ final class CacheFreshness {
         }
     }
 
-    private static long unconfirmedEnd(long deadline) {
-        long end = System.nanoTime() + UNCONFIRMED_WAIT.toNanos();
+    private static long unconfirmedEnd(long deadline, Duration unconfirmedWait) {
+        long end = System.nanoTime() + unconfirmedWait.toNanos();
         return end - deadline < 0 ? end : deadline;
     }
 

@@ -255,7 +255,8 @@ public final class Cacher implements Storage {
 
     /**
      * Waits for the cache's priming, then for it to reach {@code revision} (asking the backend's watch for
-     * progress, as a consistent read does), when {@code listPrefix} is this cache's (else the backend's answer).
+     * progress, as a consistent read does, but with the patience of {@link CacheFreshness#caughtUpPatiently}),
+     * when {@code listPrefix} is this cache's (else the backend's answer).
      */
     @Override
     public boolean awaitCached(String listPrefix, long revision, Duration timeout) throws InterruptedException {
@@ -263,7 +264,7 @@ public final class Cacher implements Storage {
             return backend.awaitCached(listPrefix, revision, timeout);
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        return cache.awaitReady(deadline) && (revision <= 0 || freshness.caughtUp(revision, deadline));
+        return cache.awaitReady(deadline) && (revision <= 0 || freshness.caughtUpPatiently(revision, deadline));
     }
 
     @Override

@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.kapi.apiserver.registry.BuiltInResources;
 import dev.kapi.apiserver.registry.ListPage;
-import dev.kapi.apiserver.registry.ListParams;
 import dev.kapi.apiserver.registry.RegistryContext;
 import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.Store;
@@ -23,6 +22,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,8 +31,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A list that must not be older than R, asked for while one of the same store is under way, is that one's answer
- * when it is at R or later; else, or when that one failed, a list of its own.
+ * Informers of one store that wait for its cache together share one wait and one list, at the highest revision
+ * any of them asked for; one that comes while the list is under way takes its answer when it is at its revision
+ * or later; else, or when that list failed, it lists on its own.
  */
 class SharedListsTest {
 
@@ -71,37 +73,24 @@ class SharedListsTest {
         sqlite.close();
     }
 
-    private static ListParams<ConfigMap> notOlderThan(long revision) {
-        return new ListParams<>(null, Long.toString(revision), "NotOlderThan", 0, null);
-    }
+    private static final SharedLists.CacheWait THERE = revision -> true;
 
-    /**
-     * Two lists on threads of their own, the second (not older than {@code secondAtLeast}) started and waiting
-     * once the first (not older than 1) is held in storage; {@code between} runs in between.
-     */
-    private List<CompletableFuture<ListPage<ConfigMap>>> twoLists(Runnable between, long[] secondAtLeast) {
-        CompletableFuture<ListPage<ConfigMap>> first = listing(notOlderThan(1));
+    /** Two lists (not older than 1) on threads of their own: the first held in storage, the second joining it. */
+    private List<CompletableFuture<ListPage<ConfigMap>>> twoLists() {
+        CompletableFuture<ListPage<ConfigMap>> first = listing(1, THERE);
         await().atMost(Duration.ofSeconds(10)).until(() -> held.lists() == 1);
-        between.run();
-        Thread[] thread = new Thread[1];
-        CompletableFuture<ListPage<ConfigMap>> second = new CompletableFuture<>();
-        ListParams<ConfigMap> params = notOlderThan(secondAtLeast[0]);
-        thread[0] = new Thread(() -> complete(second, params));
-        thread[0].start();
-        // joining waits without a timeout; a list of its own would wait in storage with one
-        await().atMost(Duration.ofSeconds(10)).until(() -> thread[0].getState() == Thread.State.WAITING);
-        return List.of(first, second);
+        return List.of(first, joining(1));
     }
 
-    private CompletableFuture<ListPage<ConfigMap>> listing(ListParams<ConfigMap> params) {
+    private CompletableFuture<ListPage<ConfigMap>> listing(long atLeast, SharedLists.CacheWait wait) {
         CompletableFuture<ListPage<ConfigMap>> result = new CompletableFuture<>();
-        new Thread(() -> complete(result, params)).start();
+        new Thread(() -> complete(result, atLeast, wait)).start();
         return result;
     }
 
-    private void complete(CompletableFuture<ListPage<ConfigMap>> result, ListParams<ConfigMap> params) {
+    private void complete(CompletableFuture<ListPage<ConfigMap>> result, long atLeast, SharedLists.CacheWait wait) {
         try {
-            result.complete(SharedLists.list(configMaps, params, Long.parseLong(params.resourceVersion())));
+            result.complete(SharedLists.list(configMaps, atLeast, wait));
         } catch (Throwable e) {
             result.completeExceptionally(e);
         }
@@ -109,7 +98,7 @@ class SharedListsTest {
 
     @Test
     void aListUnderWayIsJoinedAndItsObjectsShared() throws Exception {
-        List<CompletableFuture<ListPage<ConfigMap>>> both = twoLists(() -> { }, new long[]{1});
+        List<CompletableFuture<ListPage<ConfigMap>>> both = twoLists();
         CompletableFuture<ListPage<ConfigMap>> a = both.get(0);
         CompletableFuture<ListPage<ConfigMap>> b = both.get(1);
         held.release();
@@ -120,8 +109,7 @@ class SharedListsTest {
         assertThat(held.lists()).isEqualTo(1);
         assertThat(SharedLists.underWay()).isZero();
 
-        assertThat(SharedLists.list(configMaps, notOlderThan(1), 1).items().getFirst())
-                .isNotSameAs(fromA); // a list of its own
+        assertThat(SharedLists.list(configMaps, 1, THERE).items().getFirst()).isNotSameAs(fromA); // a list of its own
         assertThat(held.lists()).isEqualTo(2);
     }
 
@@ -129,7 +117,7 @@ class SharedListsTest {
     @Test
     void aJoinerOfAFailedListListsOnItsOwn() throws Exception {
         fail = true;
-        List<CompletableFuture<ListPage<ConfigMap>>> both = twoLists(() -> { }, new long[]{1});
+        List<CompletableFuture<ListPage<ConfigMap>>> both = twoLists();
         CompletableFuture<ListPage<ConfigMap>> a = both.get(0);
         CompletableFuture<ListPage<ConfigMap>> b = both.get(1);
         held.release();
@@ -139,26 +127,84 @@ class SharedListsTest {
         assertThat(SharedLists.underWay()).isZero();
     }
 
+    /**
+     * Those that come while a list is under way at an older revision than theirs wait for it to end, then share
+     * one list of their own.
+     */
     @Test
-    void anAnswerOlderThanTheJoinerAsksForIsNotTaken() throws Exception {
-        long[] afterTheWrite = new long[1];
-        List<CompletableFuture<ListPage<ConfigMap>>> both = twoLists(() -> {
-            afterTheWrite[0] = sqlite.create(ROOT + "/configmaps/ns/b",
-                    "{\"metadata\":{\"name\":\"b\",\"namespace\":\"ns\"}}".getBytes(UTF_8)).modRevision();
-        }, afterTheWrite);
+    void aListUnderWayOlderThanTheComersAskForIsNotTakenButWaitedFor() throws Exception {
+        CompletableFuture<ListPage<ConfigMap>> first = listing(1, THERE);
+        await().atMost(Duration.ofSeconds(10)).until(() -> held.lists() == 1);
+        long afterTheWrite = sqlite.create(ROOT + "/configmaps/ns/b",
+                "{\"metadata\":{\"name\":\"b\",\"namespace\":\"ns\"}}".getBytes(UTF_8)).modRevision();
+        CompletableFuture<ListPage<ConfigMap>> second = listing(afterTheWrite, THERE);
+        await().atMost(Duration.ofSeconds(10)).until(() -> SharedLists.underWay() == 1 && !second.isDone());
+        CompletableFuture<ListPage<ConfigMap>> third = joining(afterTheWrite);
+        assertThat(held.lists()).isEqualTo(1);
         held.release();
-        assertThat(both.get(0).get(10, TimeUnit.SECONDS).items()).hasSize(1); // read before the write
-        ListPage<ConfigMap> second = both.get(1).get(10, TimeUnit.SECONDS);
-        assertThat(second.items()).hasSize(2);
-        assertThat(Long.parseLong(second.resourceVersion())).isGreaterThanOrEqualTo(afterTheWrite[0]);
+        assertThat(first.get(10, TimeUnit.SECONDS).items()).hasSize(1); // read before the write
+        ListPage<ConfigMap> page = second.get(10, TimeUnit.SECONDS);
+        assertThat(page.items()).hasSize(2);
+        assertThat(Long.parseLong(page.resourceVersion())).isGreaterThanOrEqualTo(afterTheWrite);
+        assertThat(third.get(10, TimeUnit.SECONDS)).isSameAs(page);
         assertThat(held.lists()).isEqualTo(2);
+        assertThat(SharedLists.underWay()).isZero();
     }
 
+    /**
+     * The restart's case: informers that start one after another while the cache primes wait together; the
+     * leader waits again for the highest revision asked for, then lists once for all.
+     */
     @Test
-    void onlyListsOfEverythingAreShared() {
-        assertThatThrownBy(() -> SharedLists.list(configMaps, new ListParams<>(null, "", "", 5, null), 1))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> SharedLists.list(configMaps, new ListParams<>(c -> true, "1", "NotOlderThan", 0,
-                null), 1)).isInstanceOf(IllegalArgumentException.class);
+    void informersWaitingTogetherShareOneWaitAndOneListAtTheHighestRevision() throws Exception {
+        held.release();
+        CountDownLatch primed = new CountDownLatch(1);
+        List<Long> waitedFor = new CopyOnWriteArrayList<>();
+        long first = sqlite.currentRevision();
+        CompletableFuture<ListPage<ConfigMap>> a = listing(first, revision -> {
+            waitedFor.add(revision);
+            return primed.await(10, TimeUnit.SECONDS);
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> waitedFor.size() == 1);
+        long second = sqlite.create(ROOT + "/configmaps/ns/b",
+                "{\"metadata\":{\"name\":\"b\",\"namespace\":\"ns\"}}".getBytes(UTF_8)).modRevision();
+        CompletableFuture<ListPage<ConfigMap>> b = joining(second);
+        primed.countDown();
+
+        ListPage<ConfigMap> fromA = a.get(10, TimeUnit.SECONDS);
+        assertThat(b.get(10, TimeUnit.SECONDS)).isSameAs(fromA);
+        assertThat(fromA.items()).hasSize(2);
+        assertThat(Long.parseLong(fromA.resourceVersion())).isGreaterThanOrEqualTo(second);
+        assertThat(waitedFor).containsExactly(first, second);
+        assertThat(held.lists()).isEqualTo(1);
+        assertThat(SharedLists.underWay()).isZero();
+    }
+
+    /** A leader whose cache is not there in time lists at the current revision, and still shares it. */
+    @Test
+    void whenTheCacheIsNotThereInTimeTheConsistentListIsShared() throws Exception {
+        held.release();
+        CountDownLatch waited = new CountDownLatch(1);
+        CompletableFuture<ListPage<ConfigMap>> a = listing(1, revision -> {
+            waited.await(10, TimeUnit.SECONDS);
+            return false;
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> SharedLists.underWay() == 1);
+        CompletableFuture<ListPage<ConfigMap>> b = joining(sqlite.currentRevision());
+        waited.countDown();
+
+        assertThat(b.get(10, TimeUnit.SECONDS)).isSameAs(a.get(10, TimeUnit.SECONDS));
+        assertThat(held.lists()).isEqualTo(1);
+    }
+
+    /** A list (not older than {@code atLeast}) on a thread of its own, once that thread waits for a group's answer. */
+    private CompletableFuture<ListPage<ConfigMap>> joining(long atLeast) {
+        CompletableFuture<ListPage<ConfigMap>> result = new CompletableFuture<>();
+        Thread thread = new Thread(() -> complete(result, atLeast, revision -> {
+            throw new AssertionError("a joiner does not wait on its own");
+        }));
+        thread.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> thread.getState() == Thread.State.WAITING);
+        return result;
     }
 }

@@ -258,6 +258,62 @@ class CacherTest {
         }
     }
 
+    /**
+     * An informer's wait ({@link Cacher#awaitCached}) with progress not to be trusted: a cache that stands still
+     * for longer than a read's short give-up, and whose revision a read already missed, is still waited for.
+     */
+    @Test
+    void withUnconfirmedProgressAnInformersWaitOutlastsTheReadsGiveUp() throws Exception {
+        open(CacherOptions.DEFAULTS.withConsistentReadWait(Duration.ofSeconds(5)));
+        backend.confirmsProgress = false;
+        cacher.create(PODS + "ns/a", pod("a", "old"));
+        backend.stall();
+        KeyValue last = sqlite.guaranteedUpdate(PODS + "ns/a", Preconditions.NONE, false, c -> pod("a", "new"));
+        try {
+            assertThat(text(cacher.get(PODS + "ns/a"))).contains("\"new\""); // gave up, marked the revision missed
+            Thread releaser = Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(4 * CacheFreshness.UNCONFIRMED_WAIT.toMillis());
+                    backend.resume();
+                } catch (InterruptedException e) {
+                    // the test ended first
+                }
+            });
+            long start = System.nanoTime();
+
+            boolean cached = cacher.awaitCached(PODS, last.modRevision(), Duration.ofSeconds(10));
+
+            assertThat(cached).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .isGreaterThanOrEqualTo(CacheFreshness.UNCONFIRMED_WAIT.multipliedBy(3));
+            releaser.join();
+        } finally {
+            backend.resume();
+        }
+    }
+
+    /** ... but not for ever: a cache that stands still below the revision is given up on after a few seconds. */
+    @Test
+    void withUnconfirmedProgressAnInformersWaitEndsOnACacheThatStandsStill() throws Exception {
+        open(CacherOptions.DEFAULTS);
+        backend.confirmsProgress = false;
+        cacher.create(PODS + "ns/a", pod("a", "old"));
+        backend.stall();
+        KeyValue last = sqlite.guaranteedUpdate(PODS + "ns/a", Preconditions.NONE, false, c -> pod("a", "new"));
+        try {
+            long start = System.nanoTime();
+
+            boolean cached = cacher.awaitCached(PODS, last.modRevision(), Duration.ofSeconds(30));
+
+            assertThat(cached).isFalse();
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .isGreaterThanOrEqualTo(CacheFreshness.PATIENT_UNCONFIRMED_WAIT)
+                    .isLessThan(CacheFreshness.PATIENT_UNCONFIRMED_WAIT.plusSeconds(5));
+        } finally {
+            backend.resume();
+        }
+    }
+
     @Test
     void aListWithAnIndexHintAnswersOnlyTheMatchingObjects() {
         open(CacherOptions.DEFAULTS.withIndexers(Map.of("spec.nodeName", FieldIndexers.jsonPath("spec.nodeName"))));
