@@ -120,6 +120,14 @@ public final class ControllerManager implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the CustomResourceDefinitions' informer has listed once: the custom resources of the CRDs stored
+     * before it are served (kube's {@code poststarthook/crd-informer-synced}).
+     */
+    public boolean crdsSynced() {
+        return crds.hasSynced();
+    }
+
     /** Whether kube-controller-manager's controllers run on this replica now. */
     public boolean leading() {
         return components.getFirst().leading();

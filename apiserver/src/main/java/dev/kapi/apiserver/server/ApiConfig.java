@@ -9,6 +9,7 @@ import dev.kapi.apiserver.api.GroupResource;
 import dev.kapi.apiserver.authn.TokenAuthenticator;
 import dev.kapi.apiserver.authz.Authorizer;
 import dev.kapi.apiserver.authz.RuleResolver;
+import dev.kapi.apiserver.controllers.ControllerManager;
 import dev.kapi.apiserver.endpoints.ApiServlet;
 import dev.kapi.apiserver.endpoints.PathHandler;
 import dev.kapi.apiserver.endpoints.handlers.OpenWatches;
@@ -171,11 +172,16 @@ public class ApiConfig {
         return context -> context.setAttribute(OpenWatches.ATTRIBUTE, watches);
     }
 
-    /** The health endpoints; /readyz's {@code informer-sync} asks every {@link InformerSync} bean. */
+    /**
+     * The health endpoints; /readyz's {@code informer-sync} asks every {@link InformerSync} bean, its
+     * {@code poststarthook/crd-informer-synced} the controllers' CRD informer.
+     */
     @Bean
-    PathHandler healthHandler(Storage storage, ServerShutdown shutdown, ObjectProvider<InformerSync> informers) {
+    PathHandler healthHandler(Storage storage, ServerShutdown shutdown, ObjectProvider<InformerSync> informers,
+                              ObjectProvider<ControllerManager> controllers) {
         return new HealthHandler(storage::isHealthy, storage::hasSpace,
-                () -> informers.orderedStream().allMatch(InformerSync::synced), shutdown::isShuttingDown);
+                () -> informers.orderedStream().allMatch(InformerSync::synced),
+                () -> controllers.stream().allMatch(ControllerManager::crdsSynced), shutdown::isShuttingDown);
     }
 
     /** The path handlers, then {@code /}, which lists their paths. */

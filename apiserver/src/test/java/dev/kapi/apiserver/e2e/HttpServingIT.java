@@ -32,6 +32,7 @@ class HttpServingIT {
                 Arguments.of("/livez", "ok"),
                 Arguments.of("/readyz", "ok"),
                 Arguments.of("/readyz?verbose", "[+]informer-sync ok"),
+                Arguments.of("/readyz?verbose", "[+]poststarthook/crd-informer-synced ok"),
                 Arguments.of("/version", "\"gitVersion\""),
                 Arguments.of("/openapi/v3", "\"paths\""),
                 Arguments.of("/openapi/v3", "api/v1"),

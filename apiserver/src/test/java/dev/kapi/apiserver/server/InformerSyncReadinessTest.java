@@ -73,7 +73,8 @@ class InformerSyncReadinessTest {
 
         LISTED.set(true);
         await().atMost(Duration.ofSeconds(20)).until(() -> get(anonymous, "/readyz").statusCode() == 200);
-        assertThat(get(anonymous, "/readyz?verbose").body()).contains("[+]informer-sync ok\n");
+        assertThat(get(anonymous, "/readyz?verbose").body())
+                .contains("[+]informer-sync ok\n", "[+]poststarthook/crd-informer-synced ok\n");
         assertThat(parts).allMatch(InformerSync::synced);
     }
 

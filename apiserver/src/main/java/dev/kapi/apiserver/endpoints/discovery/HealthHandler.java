@@ -36,10 +36,13 @@ public final class HealthHandler implements PathHandler {
      *                        {@code storage-space} check of {@code /readyz}
      * @param informersSynced whether the informers the request path reads have listed once; the
      *                        {@code informer-sync} check of {@code /readyz}, as kube's
+     * @param crdsSynced      whether the CustomResourceDefinitions' informer has listed once (their custom
+     *                        resources are served); kube's {@code poststarthook/crd-informer-synced} check
      * @param shuttingDown    whether the server is stopping; fails /readyz's {@code shutdown} check, as kube's
      */
     public HealthHandler(BooleanSupplier etcdHealthy, BooleanSupplier storageHasSpace,
-                         BooleanSupplier informersSynced, BooleanSupplier shuttingDown) {
+                         BooleanSupplier informersSynced, BooleanSupplier crdsSynced,
+                         BooleanSupplier shuttingDown) {
         BooleanSupplier ok = () -> true;
         Map<String, BooleanSupplier> basic = new LinkedHashMap<>();
         basic.put("ping", ok);
@@ -50,6 +53,7 @@ public final class HealthHandler implements PathHandler {
         Map<String, BooleanSupplier> ready = new LinkedHashMap<>(basic);
         ready.put("etcd-readiness", etcdHealthy);
         ready.put("informer-sync", informersSynced);
+        ready.put("poststarthook/crd-informer-synced", crdsSynced);
         ready.put("storage-space", storageHasSpace);
         ready.put("shutdown", () -> !shuttingDown.getAsBoolean());
         endpoints.put("readyz", ready);

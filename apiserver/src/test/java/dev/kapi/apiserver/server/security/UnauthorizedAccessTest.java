@@ -414,7 +414,10 @@ class UnauthorizedAccessTest {
                     "/./readyz/informer-sync", "/readyz/%69nformer-sync", "/readyz%2Finformer-sync",
                     "/readyz%2finformer-sync", "/%72eadyz/informer-sync", "/readyz;x/informer-sync",
                     "/readyz/informer-sync;x", "/livez/../readyz/informer-sync", "/readyz/informer-sync/",
-                    "/readyz/informer-sync?verbose", "/READYZ/informer-sync")) {
+                    "/readyz/informer-sync?verbose", "/READYZ/informer-sync",
+                    "/readyz/poststarthook/crd-informer-synced", "/readyz/poststarthook%2Fcrd-informer-synced",
+                    "/readyz/poststarthook//crd-informer-synced", "/readyz/poststarthook/./crd-informer-synced",
+                    "/readyz/poststarthook/%63rd-informer-synced")) {
                 RawHttps.Response res = anonymous.send("GET", path, null, null);
                 if (res.code() == 200 || res.code() == 500) { // 500: the check itself answered, failed
                     served.add(path + ": " + res.code() + " " + res.body());
