@@ -24,9 +24,10 @@ import java.util.function.Predicate;
  * for progress, when the cache stood still below R for a few seconds: R may be a write outside Kapi's prefix).
  *
  * <p>An informer whose transform drops managedFields gets objects decoded without them (kube's controllers drop
- * them; they are often most of an object's decoding). Its lists, primed cache or not, take the way above and are
- * shared with the other such informers of the resource listing about the same time ({@link SharedLists}): after a
- * restart, informers of the Pods that start one after another each decoded every Pod on their own.
+ * them; they are often most of an object's decoding). Its lists, primed cache or not, are shared with the other
+ * such informers of the resource listing about the same time ({@link SharedLists}): after a restart, informers of
+ * the Pods that start one after another each decoded every Pod on their own. With the cache primed such a list is
+ * consistent, as any other's, only shared.
  */
 final class InformerLists<T extends HasMetadata> {
 
@@ -54,24 +55,25 @@ final class InformerLists<T extends HasMetadata> {
     /** Every object the informer follows, as described above. */
     ListPage<T> list() throws InterruptedException {
         ListParams<T> consistent = new ListParams<>(filter, "", "", 0, null);
-        boolean shared = !managedFields && filter == null;
-        if (cacheWait.isZero() || !shared && store.awaitCached(0, Duration.ZERO)) {
-            return decoded(consistent);
+        boolean primed = cacheWait.isZero() || store.awaitCached(0, Duration.ZERO);
+        if (managedFields || filter != null) {
+            if (primed) {
+                return decoded(consistent);
+            }
+            long before = store.currentRevision();
+            long start = System.nanoTime();
+            return decoded(reached(before, start)
+                    ? new ListParams<>(filter, Long.toString(before), "NotOlderThan", 0, null) : consistent);
         }
         long before = store.currentRevision();
         long start = System.nanoTime();
-        SharedLists.CacheWait wait = revision -> reached(revision, start);
-        if (shared) {
-            return SharedLists.list(store, before, wait);
-        }
-        return decoded(wait.reached(before)
-                ? new ListParams<>(filter, Long.toString(before), "NotOlderThan", 0, null) : consistent);
+        return SharedLists.list(store, before, primed ? revision -> false : revision -> reached(revision, start));
     }
 
     /** Whether the cache reached {@code revision} within {@link #cacheWait} of {@code start} (logged when not). */
     private boolean reached(long revision, long start) throws InterruptedException {
         long left = cacheWait.toNanos() - (System.nanoTime() - start);
-        if (left > 0 && store.awaitCached(revision, Duration.ofNanos(left))) {
+        if (store.awaitCached(revision, Duration.ofNanos(Math.max(left, 0)))) {
             return true;
         }
         LOG.info("informer {}: the watch cache was not there at revision {} after {} ms (at most {} ms);"

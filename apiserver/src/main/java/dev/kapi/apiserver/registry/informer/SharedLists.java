@@ -21,16 +21,21 @@ import java.util.concurrent.ExecutionException;
  * callers asked for (callers join while it waits and may raise it), then lists not older than that, and every
  * caller takes the answer. A caller that comes while the group lists joins it when the group's revision is its own
  * or later; else it leads a new group, which gathers until the list under way has ended (one list of a resource at
- * a time: the informers that start while one decodes share the next). When the cache is not there in time, the
- * leader lists at the current revision (a consistent list, newer than every caller's), still shared. A caller
- * whose group failed (its leader's informer closed, or storage) lists on its own, consistently.
+ * a time, but for the lists of failed groups' members: the informers that start while one decodes share the next).
+ * When the cache is not there in time, or the leader's cache was primed already (no wait: a consistent list at
+ * once), the leader lists at the current revision (newer than every member's), still shared. A member waits for
+ * its leader's wait and list, however long its own informer's {@code cacheWait}; one whose group failed (its
+ * leader's informer closed, or storage) lists on its own, consistently.
  *
  * <p>The objects are shared by the informers, as a watch event's object is: each informer's transform copies what
  * it keeps, and nothing changes them.
  */
 final class SharedLists {
 
-    /** How a group's leader waits: true once the cache answers lists not older than the revision from memory. */
+    /**
+     * How a group's leader waits: true once the cache answers lists not older than the revision from memory; false
+     * for a consistent list instead.
+     */
     @FunctionalInterface
     interface CacheWait {
         boolean reached(long revision) throws InterruptedException;
@@ -43,8 +48,11 @@ final class SharedLists {
         long revision;
         /** Whether callers may still raise {@link #revision} (guarded by GROUPS). */
         boolean gathering = true;
-        /** The group listing when this one began, whose end this one waits for; null if none. */
-        final Group listing;
+        /**
+         * The group listing when this one began, whose end this one's leader waits for (then null: the answers of
+         * earlier groups are not kept reachable); null if none. Only the leader's thread uses it.
+         */
+        Group listing;
 
         Group(long revision, Group listing) {
             this.revision = revision;
@@ -100,6 +108,7 @@ final class SharedLists {
             throws InterruptedException {
         if (group.listing != null) {
             join(group.listing);
+            group.listing = null;
         }
         while (true) {
             long revision;

@@ -33,8 +33,8 @@ final class CacheFreshness {
      */
     static final Duration UNCONFIRMED_WAIT = Duration.ofMillis(100);
     /**
-     * The same for a reader that can wait ({@link #caughtUpPatiently}: an informer's first list while the cache
-     * primes, when the server's threads are busy for seconds and the cache may stand still that long).
+     * The same for a reader that can wait ({@link #caughtUpPatiently}: an informer's list while the cache primes,
+     * when the server's threads are busy for seconds and the cache may stand still that long).
      */
     static final Duration PATIENT_UNCONFIRMED_WAIT = Duration.ofSeconds(3);
 
@@ -124,17 +124,20 @@ final class CacheFreshness {
      * is there, instead of sending every read of a busy moment to the backend.
      */
     boolean caughtUp(long revision, long deadline) {
-        return caughtUp(revision, deadline, UNCONFIRMED_WAIT);
+        return caughtUp(revision, deadline, false);
     }
 
     /**
-     * {@link #caughtUp} for an in-process reader that can wait (an informer's first list, which otherwise reads
-     * every key from the backend): it waits even when an earlier read missed the revision, and gives up on an
+     * {@link #caughtUp} for an in-process reader that can wait (an informer's list while the cache primes, which
+     * otherwise reads every key from the backend): it waits even when an earlier read missed the revision, and gives up on an
      * unconfirmed backend only after the cache stood still for {@link #PATIENT_UNCONFIRMED_WAIT} (logged).
      */
     boolean caughtUpPatiently(long revision, long deadline) {
-        if (caughtUp(revision, deadline, PATIENT_UNCONFIRMED_WAIT)) {
+        if (caughtUp(revision, deadline, true)) {
             return true;
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            return false;
         }
         LOG.info(() -> "the watch cache of " + resource + " did not reach revision " + revision + " (at "
                 + cache.revision() + (backend.answersProgressRequests() ? ", the wait's end"
@@ -143,12 +146,12 @@ final class CacheFreshness {
         return false;
     }
 
-    private boolean caughtUp(long revision, long deadline, Duration unconfirmedWait) {
+    private boolean caughtUp(long revision, long deadline, boolean patient) {
         if (cache.revision() >= revision) {
             return true;
         }
         boolean confirmed = backend.answersProgressRequests();
-        boolean patient = unconfirmedWait != UNCONFIRMED_WAIT;
+        Duration unconfirmedWait = patient ? PATIENT_UNCONFIRMED_WAIT : UNCONFIRMED_WAIT;
         if (!confirmed && !patient && cache.revision() < unreached.get()) {
             reflector.requestProgress(); // no wait: the answers tell the cache when it passed the revision missed
             return false;

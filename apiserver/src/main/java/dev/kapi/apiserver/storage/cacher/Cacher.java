@@ -264,7 +264,12 @@ public final class Cacher implements Storage {
             return backend.awaitCached(listPrefix, revision, timeout);
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        return cache.awaitReady(deadline) && (revision <= 0 || freshness.caughtUpPatiently(revision, deadline));
+        boolean cached = cache.awaitReady(deadline)
+                && (revision <= 0 || freshness.caughtUpPatiently(revision, deadline));
+        if (!cached && Thread.interrupted()) {
+            throw new InterruptedException("interrupted while waiting for the watch cache of " + prefix);
+        }
+        return cached;
     }
 
     @Override

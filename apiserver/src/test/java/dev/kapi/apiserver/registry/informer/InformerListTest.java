@@ -23,6 +23,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -90,11 +92,14 @@ class InformerListTest {
         assertThat(priming.revisions()).isEqualTo(1);
     }
 
-    @Test
-    void withTheCacheAlreadyPrimedTheListIsConsistent() throws Exception {
+    /** Either kind: keeping managedFields (a list of its own), or without them (a shared list). */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void withTheCacheAlreadyPrimedTheListIsConsistent(boolean managedFields) throws Exception {
         priming.release();
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> cacher.stats().ready());
-        informer = new Informer<>(configMaps, "test", InformerOptions.DEFAULTS);
+        informer = managedFields ? new Informer<>(configMaps, "test", InformerOptions.DEFAULTS)
+                : new Informer<>(configMaps, "test", InformerOptions.DEFAULTS, cm -> cm);
         informer.start();
         assertThat(informer.awaitSynced(Duration.ofSeconds(10))).isTrue();
         assertThat(informer.cache().list()).hasSize(2);

@@ -137,8 +137,7 @@ class SharedListsTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> held.lists() == 1);
         long afterTheWrite = sqlite.create(ROOT + "/configmaps/ns/b",
                 "{\"metadata\":{\"name\":\"b\",\"namespace\":\"ns\"}}".getBytes(UTF_8)).modRevision();
-        CompletableFuture<ListPage<ConfigMap>> second = listing(afterTheWrite, THERE);
-        await().atMost(Duration.ofSeconds(10)).until(() -> SharedLists.underWay() == 1 && !second.isDone());
+        CompletableFuture<ListPage<ConfigMap>> second = waiting(afterTheWrite, THERE); // for the first's list
         CompletableFuture<ListPage<ConfigMap>> third = joining(afterTheWrite);
         assertThat(held.lists()).isEqualTo(1);
         held.release();
@@ -199,10 +198,15 @@ class SharedListsTest {
 
     /** A list (not older than {@code atLeast}) on a thread of its own, once that thread waits for a group's answer. */
     private CompletableFuture<ListPage<ConfigMap>> joining(long atLeast) {
-        CompletableFuture<ListPage<ConfigMap>> result = new CompletableFuture<>();
-        Thread thread = new Thread(() -> complete(result, atLeast, revision -> {
+        return waiting(atLeast, revision -> {
             throw new AssertionError("a joiner does not wait on its own");
-        }));
+        });
+    }
+
+    /** A list on a thread of its own, once that thread waits for a group's answer (its own or one it joined). */
+    private CompletableFuture<ListPage<ConfigMap>> waiting(long atLeast, SharedLists.CacheWait wait) {
+        CompletableFuture<ListPage<ConfigMap>> result = new CompletableFuture<>();
+        Thread thread = new Thread(() -> complete(result, atLeast, wait));
         thread.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> thread.getState() == Thread.State.WAITING);
         return result;

@@ -314,6 +314,32 @@ class CacherTest {
         }
     }
 
+    /** An informer closing (its thread interrupted) while it waits is told so, not handed a "not there". */
+    @Test
+    void anInformersWaitEndsWithTheInterruptOfItsThread() throws Exception {
+        open(CacherOptions.DEFAULTS);
+        backend.confirmsProgress = false;
+        cacher.create(PODS + "ns/a", pod("a", "old"));
+        backend.stall();
+        KeyValue last = sqlite.guaranteedUpdate(PODS + "ns/a", Preconditions.NONE, false, c -> pod("a", "new"));
+        try {
+            java.util.concurrent.CompletableFuture<Throwable> ended = new java.util.concurrent.CompletableFuture<>();
+            Thread waiter = Thread.ofVirtual().start(() -> {
+                try {
+                    ended.complete(new AssertionError("returned " + cacher.awaitCached(PODS, last.modRevision(),
+                            Duration.ofSeconds(30))));
+                } catch (InterruptedException e) {
+                    ended.complete(e);
+                }
+            });
+            Thread.sleep(200);
+            waiter.interrupt();
+            assertThat(ended.get(10, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+        } finally {
+            backend.resume();
+        }
+    }
+
     @Test
     void aListWithAnIndexHintAnswersOnlyTheMatchingObjects() {
         open(CacherOptions.DEFAULTS.withIndexers(Map.of("spec.nodeName", FieldIndexers.jsonPath("spec.nodeName"))));
