@@ -69,6 +69,18 @@ class CacherTest {
         }
     }
 
+    /**
+     * A cacher whose backend's progress is not to be trusted (etcd before 3.4.31), with Pod {@code a} created
+     * ("old"), then updated ("new") behind a stalled backend watch: the cache has not seen the update.
+     */
+    private KeyValue updatedUnseen(CacherOptions options) {
+        open(options);
+        backend.confirmsProgress = false;
+        cacher.create(PODS + "ns/a", pod("a", "old"));
+        backend.stall();
+        return sqlite.guaranteedUpdate(PODS + "ns/a", Preconditions.NONE, false, c -> pod("a", "new"));
+    }
+
     private static byte[] pod(String name, String node) {
         return ("{\"metadata\":{\"name\":\"" + name + "\"},\"spec\":{\"nodeName\":\"" + node + "\"}}").getBytes(UTF_8);
     }
@@ -239,11 +251,7 @@ class CacherTest {
     /** With progress not to be trusted, a cache that does not move is given up on after a short wait. */
     @Test
     void withUnconfirmedProgressAReadGivesUpSoonOnACacheThatDoesNotMove() {
-        open(CacherOptions.DEFAULTS.withConsistentReadWait(Duration.ofSeconds(5)));
-        backend.confirmsProgress = false;
-        cacher.create(PODS + "ns/a", pod("a", "old"));
-        backend.stall();
-        sqlite.guaranteedUpdate(PODS + "ns/a", Preconditions.NONE, false, c -> pod("a", "new"));
+        updatedUnseen(CacherOptions.DEFAULTS.withConsistentReadWait(Duration.ofSeconds(5)));
         backend.resetCounts();
         try {
             long start = System.nanoTime();
@@ -264,11 +272,7 @@ class CacherTest {
      */
     @Test
     void withUnconfirmedProgressAnInformersWaitOutlastsTheReadsGiveUp() throws Exception {
-        open(CacherOptions.DEFAULTS.withConsistentReadWait(Duration.ofSeconds(5)));
-        backend.confirmsProgress = false;
-        cacher.create(PODS + "ns/a", pod("a", "old"));
-        backend.stall();
-        KeyValue last = sqlite.guaranteedUpdate(PODS + "ns/a", Preconditions.NONE, false, c -> pod("a", "new"));
+        KeyValue last = updatedUnseen(CacherOptions.DEFAULTS.withConsistentReadWait(Duration.ofSeconds(5)));
         try {
             assertThat(text(cacher.get(PODS + "ns/a"))).contains("\"new\""); // gave up, marked the revision missed
             Thread releaser = Thread.ofVirtual().start(() -> {
@@ -295,11 +299,7 @@ class CacherTest {
     /** ... but not for ever: a cache that stands still below the revision is given up on after a few seconds. */
     @Test
     void withUnconfirmedProgressAnInformersWaitEndsOnACacheThatStandsStill() throws Exception {
-        open(CacherOptions.DEFAULTS);
-        backend.confirmsProgress = false;
-        cacher.create(PODS + "ns/a", pod("a", "old"));
-        backend.stall();
-        KeyValue last = sqlite.guaranteedUpdate(PODS + "ns/a", Preconditions.NONE, false, c -> pod("a", "new"));
+        KeyValue last = updatedUnseen(CacherOptions.DEFAULTS);
         try {
             long start = System.nanoTime();
 
@@ -317,11 +317,7 @@ class CacherTest {
     /** An informer closing (its thread interrupted) while it waits is told so, not handed a "not there". */
     @Test
     void anInformersWaitEndsWithTheInterruptOfItsThread() throws Exception {
-        open(CacherOptions.DEFAULTS);
-        backend.confirmsProgress = false;
-        cacher.create(PODS + "ns/a", pod("a", "old"));
-        backend.stall();
-        KeyValue last = sqlite.guaranteedUpdate(PODS + "ns/a", Preconditions.NONE, false, c -> pod("a", "new"));
+        KeyValue last = updatedUnseen(CacherOptions.DEFAULTS);
         try {
             java.util.concurrent.CompletableFuture<Throwable> ended = new java.util.concurrent.CompletableFuture<>();
             Thread waiter = Thread.ofVirtual().start(() -> {
