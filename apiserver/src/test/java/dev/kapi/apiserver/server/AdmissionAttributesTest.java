@@ -10,6 +10,7 @@ import dev.kapi.apiserver.authn.UserInfo;
 import dev.kapi.apiserver.registry.rest.SystemUsers;
 import dev.kapi.apiserver.server.tls.Certificates;
 import dev.kapi.apiserver.testing.EtcdExtension;
+import dev.kapi.apiserver.testing.TestDataDirs;
 import dev.kapi.apiserver.testing.TlsClients;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -31,12 +32,10 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,7 +57,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class AdmissionAttributesTest {
 
-    static final Path DATA_DIR = tempDir();
+    static final Path DATA_DIR = TestDataDirs.create("kapi-admission-");
     static final String NS = "adm";
     static final String ALICE = "alice|alice-uid|[system:masters, system:authenticated]|{scopes=[s1]}";
     static final String CREATE = options("CreateOptions", "");
@@ -474,13 +473,5 @@ class AdmissionAttributesTest {
                     .header("Impersonate-Group", "system:masters").header("Impersonate-Extra-Scopes", "s1");
         }
         return admin.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("kapi-admission-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

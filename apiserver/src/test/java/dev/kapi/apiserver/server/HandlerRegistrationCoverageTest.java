@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.server;
 
 import dev.kapi.apiserver.endpoints.ui.SwaggerUiFiles;
+import dev.kapi.apiserver.testing.TestDataDirs;
 import jakarta.servlet.DispatcherType;
 import org.eclipse.jetty.ee11.servlet.FilterMapping;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
@@ -15,9 +16,6 @@ import org.springframework.boot.web.server.servlet.context.ServletWebServerAppli
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -35,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class HandlerRegistrationCoverageTest {
 
-    static final Path DATA_DIR = tempDir();
+    static final Path DATA_DIR = TestDataDirs.create("kapi-registrations-");
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -87,15 +85,5 @@ class HandlerRegistrationCoverageTest {
         ServletContextHandler handler = server.getDescendant(ServletContextHandler.class);
         assertThat(handler).isNotNull();
         return handler;
-    }
-
-    private static Path tempDir() {
-        try {
-            Path dir = Files.createTempDirectory("kapi-registrations-");
-            dir.toFile().deleteOnExit();
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

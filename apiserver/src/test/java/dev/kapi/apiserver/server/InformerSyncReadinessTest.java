@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.kapi.apiserver.server.tls.Certificates;
+import dev.kapi.apiserver.testing.TestDataDirs;
 import dev.kapi.apiserver.testing.TlsClients;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -35,7 +33,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @Import(InformerSyncReadinessTest.Pending.class)
 class InformerSyncReadinessTest {
 
-    static final Path DATA_DIR = tempDir();
+    static final Path DATA_DIR = TestDataDirs.create("kapi-informer-sync");
     static final AtomicBoolean LISTED = new AtomicBoolean();
 
     @TestConfiguration
@@ -81,13 +79,5 @@ class InformerSyncReadinessTest {
     private HttpResponse<String> get(HttpClient client, String path) throws Exception {
         return client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + port + path))
                 .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("kapi-informer-sync");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -3,6 +3,7 @@ package dev.kapi.apiserver.server;
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.server.tls.Certificates;
 import dev.kapi.apiserver.testing.EtcdExtension;
+import dev.kapi.apiserver.testing.TestDataDirs;
 import dev.kapi.apiserver.testing.TlsClients;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,6 @@ import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -43,7 +43,7 @@ import static org.awaitility.Awaitility.await;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ResourceMetricsServingTest {
 
-    static final Path DATA_DIR = tempDir();
+    static final Path DATA_DIR = TestDataDirs.create("kapi-resource-metrics");
     static final String METRICS = "/apis/metrics.k8s.io/v1beta1";
     static final String MALLORY_TOKEN = "mallory-token-0123456789";
 
@@ -357,13 +357,5 @@ class ResourceMetricsServingTest {
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(res.statusCode()).as(path + ": " + res.body()).isEqualTo(201);
-    }
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("kapi-resource-metrics");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

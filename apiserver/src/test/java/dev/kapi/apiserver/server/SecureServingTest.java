@@ -8,6 +8,7 @@ import dev.kapi.apiserver.authz.Decision;
 import dev.kapi.apiserver.registry.rest.SystemUsers;
 import dev.kapi.apiserver.server.tls.Certificates;
 import dev.kapi.apiserver.testing.EtcdExtension;
+import dev.kapi.apiserver.testing.TestDataDirs;
 import dev.kapi.apiserver.testing.TlsClients;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
         properties = "spring.main.allow-bean-definition-overriding=true")
 class SecureServingTest {
 
-    static final Path DATA_DIR = tempDir();
+    static final Path DATA_DIR = TestDataDirs.create("kapi-tls-");
     static final List<AuthorizationAttributes> SEEN = new CopyOnWriteArrayList<>();
     static final String UNAUTHORIZED = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
             + "\"status\":\"Failure\",\"message\":\"Unauthorized\",\"reason\":\"Unauthorized\",\"code\":401}";
@@ -221,15 +222,5 @@ class SecureServingTest {
 
     private static HttpResponse<String> send(HttpClient client, HttpRequest.Builder request) throws Exception {
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static Path tempDir() {
-        try {
-            Path dir = Files.createTempDirectory("kapi-tls-");
-            dir.toFile().deleteOnExit();
-            return dir;
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }

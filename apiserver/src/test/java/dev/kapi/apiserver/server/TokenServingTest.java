@@ -4,6 +4,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.server.tls.Certificates;
 import dev.kapi.apiserver.testing.EtcdExtension;
+import dev.kapi.apiserver.testing.TestDataDirs;
 import dev.kapi.apiserver.testing.TlsClients;
 import dev.kapi.testprovider.OidcProvider;
 import org.junit.jupiter.api.AfterAll;
@@ -18,14 +19,11 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,7 +46,7 @@ import static org.awaitility.Awaitility.await;
 class TokenServingTest {
 
     static final OidcProvider PROVIDER = OidcProvider.start();
-    static final Path DATA_DIR = tempDir();
+    static final Path DATA_DIR = TestDataDirs.create("kapi-tokens-");
     static final String OIDC_USER = "oidc:kubernetes@example.com";
     static final List<String> OIDC_GROUPS = List.of("oidc-group:dev", "oidc-group:ops", "system:authenticated");
     static final String UNAUTHORIZED = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
@@ -229,15 +227,5 @@ class TokenServingTest {
 
     private static HttpResponse<String> send(HttpClient client, HttpRequest.Builder request) throws Exception {
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static Path tempDir() {
-        try {
-            Path dir = Files.createTempDirectory("kapi-tokens-");
-            dir.toFile().deleteOnExit();
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -7,6 +7,7 @@ import dev.kapi.apiserver.server.tls.Certificates;
 import dev.kapi.apiserver.storage.cacher.CacheStats;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
 import dev.kapi.apiserver.testing.EtcdExtension;
+import dev.kapi.apiserver.testing.TestDataDirs;
 import dev.kapi.apiserver.testing.TlsClients;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -17,13 +18,10 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 abstract class WatchServerTestBase {
 
-    static final Path DATA_DIR = tempDir();
+    static final Path DATA_DIR = TestDataDirs.create("kapi-ws-");
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -104,15 +102,5 @@ abstract class WatchServerTestBase {
 
     URI uri(String scheme, String path) {
         return URI.create(scheme + "://127.0.0.1:" + port + path);
-    }
-
-    private static Path tempDir() {
-        try {
-            Path dir = Files.createTempDirectory("kapi-ws-");
-            dir.toFile().deleteOnExit();
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -5,6 +5,7 @@ import dev.kapi.apiserver.endpoints.ui.SwaggerUiFiles;
 import dev.kapi.apiserver.registry.groups.certificates.TestCsrs;
 import dev.kapi.apiserver.server.security.PathSpellings.Spelling;
 import dev.kapi.apiserver.server.tls.Certificates;
+import dev.kapi.apiserver.testing.TestDataDirs;
 import dev.kapi.apiserver.testing.TlsClients;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,7 +55,7 @@ import static org.awaitility.Awaitility.await;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UnauthorizedAccessTest {
 
-    static final Path DATA_DIR = tempDir();
+    static final Path DATA_DIR = TestDataDirs.create("kapi-security-");
     static final String MALLORY_TOKEN = "mallory-token-0123456789";
     static final String CAROL_TOKEN = "carol-token-0123456789";
     static final String SECRET_VALUE = "SECRET-S-VALUE";
@@ -880,15 +881,5 @@ class UnauthorizedAccessTest {
             }
         }
         return file;
-    }
-
-    private static Path tempDir() {
-        try {
-            Path dir = Files.createTempDirectory("kapi-security-");
-            dir.toFile().deleteOnExit();
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

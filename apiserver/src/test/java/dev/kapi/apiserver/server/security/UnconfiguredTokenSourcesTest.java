@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.server.security;
 
 import dev.kapi.apiserver.server.tls.Certificates;
+import dev.kapi.apiserver.testing.TestDataDirs;
 import dev.kapi.apiserver.testing.TlsClients;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -10,9 +11,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
@@ -29,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class UnconfiguredTokenSourcesTest {
 
-    static final Path DATA_DIR = tempDir();
+    static final Path DATA_DIR = TestDataDirs.create("kapi-security-");
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -73,15 +72,5 @@ class UnconfiguredTokenSourcesTest {
     private static SSLContext ssl() {
         Certificates.Issued ca = TlsClients.ca(DATA_DIR);
         return TlsClients.sslContext(ca.certificate(), null);
-    }
-
-    private static Path tempDir() {
-        try {
-            Path dir = Files.createTempDirectory("kapi-security-");
-            dir.toFile().deleteOnExit();
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
