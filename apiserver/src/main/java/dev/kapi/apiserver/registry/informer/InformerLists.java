@@ -26,8 +26,8 @@ import java.util.function.Predicate;
  * <p>An informer whose transform drops managedFields gets objects decoded without them (kube's controllers drop
  * them; they are often most of an object's decoding). Its lists, primed cache or not, are shared with the other
  * such informers of the resource listing about the same time ({@link SharedLists}): after a restart, informers of
- * the Pods that start one after another each decoded every Pod on their own. With the cache primed such a list is
- * consistent, as any other's, only shared.
+ * the Pods that start one after another each decoded every Pod on their own. With the cache primed such a list
+ * still reads R and waits for the cache to reach it, as a consistent read from the cache would.
  */
 final class InformerLists<T extends HasMetadata> {
 
@@ -67,7 +67,7 @@ final class InformerLists<T extends HasMetadata> {
         }
         long before = store.currentRevision();
         long start = System.nanoTime();
-        return SharedLists.list(store, before, primed ? revision -> false : revision -> reached(revision, start));
+        return SharedLists.list(store, before, revision -> reached(revision, start));
     }
 
     /** Whether the cache reached {@code revision} within {@link #cacheWait} of {@code start} (logged when not). */

@@ -22,8 +22,8 @@ import java.util.concurrent.ExecutionException;
  * caller takes the answer. A caller that comes while the group lists joins it when the group's revision is its own
  * or later; else it leads a new group, which gathers until the list under way has ended (one list of a resource at
  * a time, but for the lists of failed groups' members: the informers that start while one decodes share the next).
- * When the cache is not there in time, or the leader's cache was primed already (no wait: a consistent list at
- * once), the leader lists at the current revision (newer than every member's), still shared. A member waits for
+ * When the cache is not there in time, the leader lists at the current revision (a consistent list, newer than
+ * every member's), still shared. A member waits for
  * its leader's wait and list, however long its own informer's {@code cacheWait}; one whose group failed (its
  * leader's informer closed, or storage) lists on its own, consistently.
  *
