@@ -55,9 +55,8 @@ final class InformerLists<T extends HasMetadata> {
     /** Every object the informer follows, as described above. */
     ListPage<T> list() throws InterruptedException {
         ListParams<T> consistent = new ListParams<>(filter, "", "", 0, null);
-        boolean primed = cacheWait.isZero() || store.awaitCached(0, Duration.ZERO);
         if (managedFields || filter != null) {
-            if (primed) {
+            if (cacheWait.isZero() || store.awaitCached(0, Duration.ZERO)) {
                 return decoded(consistent);
             }
             long before = store.currentRevision();
@@ -67,7 +66,8 @@ final class InformerLists<T extends HasMetadata> {
         }
         long before = store.currentRevision();
         long start = System.nanoTime();
-        return SharedLists.list(store, before, revision -> reached(revision, start));
+        return SharedLists.list(store, before, cacheWait.isZero() ? revision -> false
+                : revision -> reached(revision, start));
     }
 
     /** Whether the cache reached {@code revision} within {@link #cacheWait} of {@code start} (logged when not). */

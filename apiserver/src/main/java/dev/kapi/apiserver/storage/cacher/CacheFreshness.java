@@ -124,19 +124,19 @@ final class CacheFreshness {
      * is there, instead of sending every read of a busy moment to the backend.
      */
     boolean caughtUp(long revision, long deadline) {
-        return caughtUp(revision, deadline, Patience.READ);
+        return caughtUp(revision, deadline, false);
     }
 
     /**
      * {@link #caughtUp} for an in-process reader that can wait (an informer's list, which otherwise reads every
      * key from the backend): on an unconfirmed backend it gives up only after the cache stood still for
-     * {@link #PATIENT_UNCONFIRMED_WAIT} (logged). While the cache primes it waits even when a read missed the
-     * revision before (after a restart the cache lags for a while, and reads give up soon); a cache that was
-     * primed when the wait began gives up at once on such a revision, as a read does, so that writes outside the
-     * watch do not cost every informer's list the wait.
+     * {@link #PATIENT_UNCONFIRMED_WAIT} (logged), and it waits even when a read missed the revision before. After
+     * a restart the caches lag for seconds while the server is busy, and reads give up soon; with writes outside
+     * the watch the wait ends at the next write under it (Kapi's leases renew every few seconds) or after those
+     * 3 s, which an informer's rare list can afford.
      */
-    boolean caughtUpPatiently(long revision, long deadline, boolean primed) {
-        if (caughtUp(revision, deadline, primed ? Patience.SKIP_MISSED : Patience.PATIENT)) {
+    boolean caughtUpPatiently(long revision, long deadline) {
+        if (caughtUp(revision, deadline, true)) {
             return true;
         }
         if (Thread.currentThread().isInterrupted()) {
@@ -149,31 +149,13 @@ final class CacheFreshness {
         return false;
     }
 
-    /**
-     * How long a wait on an unconfirmed backend goes on without the cache moving, and whether it gives up at once
-     * on a revision missed before.
-     */
-    private enum Patience {
-        READ(UNCONFIRMED_WAIT, true),
-        SKIP_MISSED(PATIENT_UNCONFIRMED_WAIT, true),
-        PATIENT(PATIENT_UNCONFIRMED_WAIT, false);
-
-        final Duration standingStill;
-        final boolean skipsMissed;
-
-        Patience(Duration standingStill, boolean skipsMissed) {
-            this.standingStill = standingStill;
-            this.skipsMissed = skipsMissed;
-        }
-    }
-
-    private boolean caughtUp(long revision, long deadline, Patience patience) {
+    private boolean caughtUp(long revision, long deadline, boolean patient) {
         if (cache.revision() >= revision) {
             return true;
         }
         boolean confirmed = backend.answersProgressRequests();
-        Duration unconfirmedWait = patience.standingStill;
-        if (!confirmed && patience.skipsMissed && cache.revision() < unreached.get()) {
+        Duration unconfirmedWait = patient ? PATIENT_UNCONFIRMED_WAIT : UNCONFIRMED_WAIT;
+        if (!confirmed && !patient && cache.revision() < unreached.get()) {
             reflector.requestProgress(); // no wait: the answers tell the cache when it passed the revision missed
             return false;
         }
