@@ -33,10 +33,12 @@ final class CacheFreshness {
      */
     static final Duration UNCONFIRMED_WAIT = Duration.ofMillis(100);
     /**
-     * The same for a reader that can wait ({@link #caughtUpPatiently}: an informer's list while the cache primes,
-     * when the server's threads are busy for seconds and the cache may stand still that long).
+     * The same for a reader that can wait ({@link #caughtUpPatiently}: an informer's list). After a restart the
+     * server is busy for seconds, and a cache primed at the last revision moves again only once its replaying
+     * watch has seen the next write under the prefix and joined (with such an etcd; Kapi's leader Leases renew
+     * every 2 s, its own identity Lease every 10 s): 3 s was seen to be too short there.
      */
-    static final Duration PATIENT_UNCONFIRMED_WAIT = Duration.ofSeconds(3);
+    static final Duration PATIENT_UNCONFIRMED_WAIT = Duration.ofSeconds(10);
 
     private final Storage backend;
     private final WatchCache cache;
@@ -133,7 +135,7 @@ final class CacheFreshness {
      * {@link #PATIENT_UNCONFIRMED_WAIT} (logged), and it waits even when a read missed the revision before. After
      * a restart the caches lag for seconds while the server is busy, and reads give up soon; with writes outside
      * the watch the wait ends at the next write under it (Kapi's leases renew every few seconds) or after those
-     * 3 s, which an informer's rare list can afford.
+     * 10 s, which an informer's rare list can afford.
      */
     boolean caughtUpPatiently(long revision, long deadline) {
         if (caughtUp(revision, deadline, true)) {
