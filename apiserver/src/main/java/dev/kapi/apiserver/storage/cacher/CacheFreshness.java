@@ -33,12 +33,10 @@ final class CacheFreshness {
      */
     static final Duration UNCONFIRMED_WAIT = Duration.ofMillis(100);
     /**
-     * The same for a reader that can wait ({@link #caughtUpPatiently}: an informer's list). After a restart the
-     * server is busy for seconds, and a cache primed at the last revision moves again only once its replaying
-     * watch has seen the next write under the prefix and joined (with such an etcd; Kapi's leader Leases renew
-     * every 2 s, its own identity Lease every 10 s): 3 s was seen to be too short there.
+     * The same for a reader that can wait ({@link #caughtUpPatiently}: an informer's list while the cache primes,
+     * when the server's threads are busy for seconds and the cache may stand still that long).
      */
-    static final Duration PATIENT_UNCONFIRMED_WAIT = Duration.ofSeconds(10);
+    static final Duration PATIENT_UNCONFIRMED_WAIT = Duration.ofSeconds(3);
 
     private final Storage backend;
     private final WatchCache cache;
@@ -126,19 +124,19 @@ final class CacheFreshness {
      * is there, instead of sending every read of a busy moment to the backend.
      */
     boolean caughtUp(long revision, long deadline) {
-        return caughtUp(revision, deadline, false);
+        return caughtUp(revision, deadline, Patience.READ);
     }
 
     /**
      * {@link #caughtUp} for an in-process reader that can wait (an informer's list, which otherwise reads every
      * key from the backend): on an unconfirmed backend it gives up only after the cache stood still for
-     * {@link #PATIENT_UNCONFIRMED_WAIT} (logged), and it waits even when a read missed the revision before. After
-     * a restart the caches lag for seconds while the server is busy, and reads give up soon; with writes outside
-     * the watch the wait ends at the next write under it (Kapi's leases renew every few seconds) or after those
-     * 10 s, which an informer's rare list can afford.
+     * {@link #PATIENT_UNCONFIRMED_WAIT} (logged). While the cache primes it waits even when a read missed the
+     * revision before (after a restart the cache lags for a while, and reads give up soon); a cache that was
+     * primed when the wait began gives up at once on such a revision, as a read does, so that writes outside the
+     * watch do not cost every informer's list the wait.
      */
-    boolean caughtUpPatiently(long revision, long deadline) {
-        if (caughtUp(revision, deadline, true)) {
+    boolean caughtUpPatiently(long revision, long deadline, boolean primed) {
+        if (caughtUp(revision, deadline, primed ? Patience.SKIP_MISSED : Patience.PATIENT)) {
             return true;
         }
         if (Thread.currentThread().isInterrupted()) {
@@ -151,13 +149,31 @@ final class CacheFreshness {
         return false;
     }
 
-    private boolean caughtUp(long revision, long deadline, boolean patient) {
+    /**
+     * How long a wait on an unconfirmed backend goes on without the cache moving, and whether it gives up at once
+     * on a revision missed before.
+     */
+    private enum Patience {
+        READ(UNCONFIRMED_WAIT, true),
+        SKIP_MISSED(PATIENT_UNCONFIRMED_WAIT, true),
+        PATIENT(PATIENT_UNCONFIRMED_WAIT, false);
+
+        final Duration standingStill;
+        final boolean skipsMissed;
+
+        Patience(Duration standingStill, boolean skipsMissed) {
+            this.standingStill = standingStill;
+            this.skipsMissed = skipsMissed;
+        }
+    }
+
+    private boolean caughtUp(long revision, long deadline, Patience patience) {
         if (cache.revision() >= revision) {
             return true;
         }
         boolean confirmed = backend.answersProgressRequests();
-        Duration unconfirmedWait = patient ? PATIENT_UNCONFIRMED_WAIT : UNCONFIRMED_WAIT;
-        if (!confirmed && !patient && cache.revision() < unreached.get()) {
+        Duration unconfirmedWait = patience.standingStill;
+        if (!confirmed && patience.skipsMissed && cache.revision() < unreached.get()) {
             reflector.requestProgress(); // no wait: the answers tell the cache when it passed the revision missed
             return false;
         }

@@ -255,7 +255,8 @@ public final class Cacher implements Storage {
 
     /**
      * Waits for the cache's priming, then for it to reach {@code revision} (asking the backend's watch for
-     * progress, as a consistent read does, but with the patience of {@link CacheFreshness#caughtUpPatiently}),
+     * progress, as a consistent read does, but with the patience of {@link CacheFreshness#caughtUpPatiently},
+     * which depends on whether the cache was primed when the wait began),
      * when {@code listPrefix} is this cache's (else the backend's answer).
      */
     @Override
@@ -264,8 +265,9 @@ public final class Cacher implements Storage {
             return backend.awaitCached(listPrefix, revision, timeout);
         }
         long deadline = System.nanoTime() + timeout.toNanos();
+        boolean primed = cache.ready();
         boolean cached = cache.awaitReady(deadline)
-                && (revision <= 0 || freshness.caughtUpPatiently(revision, deadline));
+                && (revision <= 0 || freshness.caughtUpPatiently(revision, deadline, primed));
         if (!cached && Thread.interrupted()) {
             throw new InterruptedException("interrupted while waiting for the watch cache of " + prefix);
         }
