@@ -55,19 +55,18 @@ final class InformerLists<T extends HasMetadata> {
     /** Every object the informer follows, as described above. */
     ListPage<T> list() throws InterruptedException {
         ListParams<T> consistent = new ListParams<>(filter, "", "", 0, null);
-        if (managedFields || filter != null) {
-            if (cacheWait.isZero() || store.awaitCached(0, Duration.ZERO)) {
-                return decoded(consistent);
-            }
-            long before = store.currentRevision();
-            long start = System.nanoTime();
-            return decoded(reached(before, start)
-                    ? new ListParams<>(filter, Long.toString(before), "NotOlderThan", 0, null) : consistent);
+        boolean shared = !managedFields && filter == null;
+        if (!shared && (cacheWait.isZero() || store.awaitCached(0, Duration.ZERO))) {
+            return decoded(consistent);
         }
         long before = store.currentRevision();
         long start = System.nanoTime();
-        return SharedLists.list(store, before, cacheWait.isZero() ? revision -> false
-                : revision -> reached(revision, start));
+        if (shared) {
+            return SharedLists.list(store, before, cacheWait.isZero() ? revision -> false
+                    : revision -> reached(revision, start));
+        }
+        return decoded(reached(before, start)
+                ? new ListParams<>(filter, Long.toString(before), "NotOlderThan", 0, null) : consistent);
     }
 
     /** Whether the cache reached {@code revision} within {@link #cacheWait} of {@code start} (logged when not). */

@@ -254,10 +254,10 @@ public final class Cacher implements Storage {
     }
 
     /**
-     * Waits for the cache's priming, then for it to reach {@code revision} (asking the backend's watch for
-     * progress, as a consistent read does, but with the patience of {@link CacheFreshness#caughtUpPatiently},
-     * which depends on whether the cache was primed when the wait began),
-     * when {@code listPrefix} is this cache's (else the backend's answer).
+     * When {@code listPrefix} is this cache's (else the backend's answer): waits for the cache's priming, then for
+     * it to reach {@code revision}, asking the backend's watch for progress as a consistent read does, with the
+     * patience of {@link CacheFreshness#caughtUpPatiently} (which depends on whether the cache was primed when the
+     * wait began).
      */
     @Override
     public boolean awaitCached(String listPrefix, long revision, Duration timeout) throws InterruptedException {
