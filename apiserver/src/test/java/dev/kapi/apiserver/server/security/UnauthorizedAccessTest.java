@@ -403,7 +403,7 @@ class UnauthorizedAccessTest {
 
     /**
      * Anonymous users may read {@code /readyz} (kube's system:public-info-viewer) but not its single checks, such
-     * as {@code informer-sync}, in any spelling the health handler would still take for one.
+     * as {@code informer-sync}, in any spelling the health handler would still take for one, by GET or HEAD.
      */
     @Test
     void aSingleReadinessCheckIsNotPublicInAnySpelling() throws Exception {
@@ -419,9 +419,11 @@ class UnauthorizedAccessTest {
                     "/readyz/poststarthook/crd-informer-synced", "/readyz/poststarthook%2Fcrd-informer-synced",
                     "/readyz/poststarthook//crd-informer-synced", "/readyz/poststarthook/./crd-informer-synced",
                     "/readyz/poststarthook/%63rd-informer-synced")) {
-                RawHttps.Response res = anonymous.send("GET", path, null, null);
-                if (res.code() == 200 || res.code() == 500) { // 500: the check itself answered, failed
-                    served.add(path + ": " + res.code() + " " + res.body());
+                for (String method : List.of("GET", "HEAD")) { // the health handler answers both
+                    RawHttps.Response res = anonymous.send(method, path, null, null);
+                    if (res.code() == 200 || res.code() == 500) { // 500: the check itself answered, failed
+                        served.add(method + " " + path + ": " + res.code() + " " + res.body());
+                    }
                 }
             }
             assertThat(served).isEmpty();
