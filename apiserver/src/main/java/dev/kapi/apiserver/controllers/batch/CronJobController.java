@@ -76,7 +76,8 @@ final class CronJobController extends Controller {
 
             @Override
             public void onDelete(CronJob cj) {
-                notices.remove(cj.getMetadata().getUid());
+                String uid = cj.getMetadata().getUid();
+                notices.keySet().removeIf(key -> key.startsWith(uid));
             }
         });
         jobs.addHandler(new EventHandler<>() {
@@ -116,15 +117,16 @@ final class CronJobController extends Controller {
         if (cached == null) {
             return true;
         }
-        CronJob cj = Owners.copy(cached, CronJob.class);
-        if (cj.getStatus() == null) {
-            cj.setStatus(new CronJobStatus());
-        }
-        String uid = cj.getMetadata().getUid();
+        String uid = cached.getMetadata().getUid();
         List<Job> owned = jobs.cache().list(namespace).stream()
                 .filter(j -> Owners.controlledBy(j, "CronJob", uid)).toList();
         Instant now = clock.instant();
         try {
+            cached = listingEveryRunningJob(cached, owned);
+            CronJob cj = Owners.copy(cached, CronJob.class);
+            if (cj.getStatus() == null) {
+                cj.setStatus(new CronJobStatus());
+            }
             CronJobSync sync = new CronJobSync(cj, owned, jobStore, writes, clock.getZone(), now, events, notices);
             Duration next = sync.run();
             sync.deleteBeyondHistoryLimits();
@@ -145,6 +147,23 @@ final class CronJobController extends Controller {
             }
             return false;
         }
+    }
+
+    /**
+     * kube's answer to a jobs informer ahead of the CronJobs': a running job it controls that the cached CronJob
+     * does not list as active sends it to storage for the CronJob, which is taken when it lists the job (the
+     * controller created it and wrote the status since). Otherwise the cached one stays: the job was made by
+     * someone else or its status write was lost, which the sync reports as {@code UnexpectedJob}.
+     */
+    private CronJob listingEveryRunningJob(CronJob cached, List<Job> owned) {
+        List<Job> unlisted = CronJobSync.unlistedRunning(cached, owned);
+        if (unlisted.isEmpty()) {
+            return cached;
+        }
+        CronJob fresh = cronJobStore.get(cached.getMetadata().getNamespace(), cached.getMetadata().getName());
+        boolean listsOne = fresh.getMetadata().getUid().equals(cached.getMetadata().getUid())
+                && !CronJobSync.unlistedRunning(fresh, unlisted).equals(unlisted);
+        return listsOne ? fresh : cached;
     }
 
     /** Writes the status computed from {@code cached}: a 409 when the CronJob changed since. */

@@ -45,7 +45,8 @@ final class CronJobSync {
     private final Map<String, String> notices;
 
     /**
-     * @param notices per CronJob key, the last repeated warning recorded (MissSchedule, JobAlreadyActive, ...):
+     * @param notices per CronJob uid, the last repeated warning recorded (MissSchedule, JobAlreadyActive, ...),
+     *                and per CronJob uid and job uid an UnexpectedJob recorded:
      *                kube's event correlator turns repeats into a count; here they are recorded once
      */
     CronJobSync(CronJob cj, List<Job> owned, Store<Job> jobStore, WritePipeline writes, ZoneId defaultZone,
@@ -79,6 +80,10 @@ final class CronJobSync {
                     status.setLastSuccessfulTime(job.getStatus().getCompletionTime());
                 }
             }
+        }
+        for (Job job : unlistedRunning(cj, owned)) {
+            notice(cj.getMetadata().getUid() + "/" + job.getMetadata().getUid(), "UnexpectedJob",
+                    "Saw a job that the controller did not create or forgot: " + job.getMetadata().getName());
         }
         for (ObjectReference ref : List.copyOf(active)) {
             if (!children.contains(ref.getUid()) && gone(ref)) {
@@ -148,6 +153,19 @@ final class CronJobSync {
         return untilNext;
     }
 
+    /**
+     * The jobs of {@code owned} that have not finished, are not being deleted, and that the CronJob's
+     * {@code status.active} does not list.
+     */
+    static List<Job> unlistedRunning(CronJob cj, List<Job> owned) {
+        Set<String> listed = new HashSet<>();
+        if (cj.getStatus() != null) {
+            JobPods.nz(cj.getStatus().getActive()).forEach(ref -> listed.add(ref.getUid()));
+        }
+        return owned.stream().filter(job -> !JobConditions.finished(job) && !Owners.deleting(job)
+                && !listed.contains(job.getMetadata().getUid())).toList();
+    }
+
     /** kube's {@code cleanupFinishedJobs}: deletes the oldest finished jobs beyond each history limit. */
     void deleteBeyondHistoryLimits() {
         CronJobSpec spec = cj.getSpec();
@@ -200,9 +218,16 @@ final class CronJobSync {
         events.record(cj, type, reason, message);
     }
 
-    /** A repeated notice (a Warning, but JobAlreadyActive is Normal), recorded when it differs from the last. */
+    /**
+     * A repeated notice (a Warning, but JobAlreadyActive is Normal), recorded when it differs from the last one
+     * about the CronJob.
+     */
     private void notice(String reason, String message) {
-        String key = cj.getMetadata().getUid();
+        notice(cj.getMetadata().getUid(), reason, message);
+    }
+
+    /** A notice recorded when it differs from the last one kept under {@code key} (which starts with the uid). */
+    private void notice(String key, String reason, String message) {
         if (!(reason + message).equals(notices.put(key, reason + message))) {
             event("JobAlreadyActive".equals(reason) ? "Normal" : "Warning", reason, message);
         }

@@ -13,6 +13,7 @@ import dev.kapi.apiserver.testing.TestStores;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -57,7 +58,17 @@ final class BatchTestbed implements AutoCloseable {
 
     /** Whether the controllers' pod informer has the pod (what they act on). */
     boolean podCached(String namespace, String name) {
-        return informers.of("", "v1", "pods", Pod.class).cache().get(namespace, name) != null;
+        return cached("", "pods", Pod.class, namespace, name);
+    }
+
+    /** Whether the controllers' job informer has the job. */
+    boolean jobCached(String namespace, String name) {
+        return cached("batch", "jobs", Job.class, namespace, name);
+    }
+
+    private <T extends HasMetadata> boolean cached(String group, String resource, Class<T> type, String namespace,
+                                                   String name) {
+        return informers.of(group, "v1", resource, type).cache().get(namespace, name) != null;
     }
 
     /** The Events recorded about {@code name} as {@code type reason: message}, oldest first. */

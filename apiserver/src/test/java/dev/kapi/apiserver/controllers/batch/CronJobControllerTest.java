@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJobStatus;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import org.junit.jupiter.api.AfterEach;
@@ -152,6 +153,8 @@ class CronJobControllerTest {
         create("* * * * *", b -> b.editSpec().withConcurrencyPolicy(policy).endSpec());
         tick(1, 1);
         await().atMost(WAIT).untilAsserted(() -> assertThat(active()).containsExactly(jobName(1)));
+        // the controller's CronJob informer may not have that status yet: seeing the job it must read the CronJob
+        await().atMost(WAIT).until(() -> bed.jobCached(NS, jobName(1)));
         tick(2, 1);
         List<String> expectedJobs = names(jobs);
         List<String> expectedActive = names(active);
@@ -207,6 +210,26 @@ class CronJobControllerTest {
                 .isEqualTo(scheduled(1).atZone(java.time.ZoneId.of("Asia/Kolkata")).toOffsetDateTime().toString()
                         .replaceFirst("(T\\d\\d:\\d\\d)\\+", "$1:00+"))
                 .endsWith("+05:30");
+    }
+
+    @Test
+    void aRunningJobItControlsButDoesNotListIsReportedOnceAndLeftOutOfActive() {
+        CronJob cj = create("* * * * *", b -> b.editSpec().withConcurrencyPolicy("Forbid").endSpec());
+        Job stray = new JobBuilder().withNewMetadata().withName("stray")
+                .addNewOwnerReference().withApiVersion("batch/v1").withKind("CronJob").withName("tick")
+                .withUid(cj.getMetadata().getUid()).withController(true).endOwnerReference().endMetadata()
+                .withNewSpec().withSuspend(true).withNewTemplate().withNewSpec().withRestartPolicy("Never")
+                .addNewContainer().withName("main").withImage("busybox").endContainer().endSpec().endTemplate()
+                .endSpec().build();
+        Writes.create(bed.jobs, NS, stray);
+        await().atMost(WAIT).until(() -> bed.jobCached(NS, "stray"));
+        tick(1, 1); // Forbid looks at status.active only, as kube's: the stray job does not hold the schedule back
+        await().atMost(WAIT).untilAsserted(() -> assertThat(active()).containsExactly(jobName(1)));
+        tick(1, 20); // a sync more: the report is not repeated
+        await().pollDelay(Duration.ofMillis(300)).atMost(WAIT).untilAsserted(() -> assertThat(bed.events(NS, "tick")).containsExactly(
+                "Warning UnexpectedJob: Saw a job that the controller did not create or forgot: stray "
+                        + "(cronjob-controller)",
+                "Normal SuccessfulCreate: Created job " + jobName(1) + " (cronjob-controller)"));
     }
 
     @Test
