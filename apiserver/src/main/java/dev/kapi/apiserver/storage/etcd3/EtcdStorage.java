@@ -189,10 +189,25 @@ public final class EtcdStorage implements Storage {
         }
     }
 
-    /** Only when every etcd member sends requested progress in order with its events (see {@link EtcdProgressSupport}). */
+    /**
+     * Yes: etcd is asked for progress when every member sends it in order with its events (3.4.31 and 3.5.13 on,
+     * see {@link EtcdProgressSupport}, whose first call here reads their versions); before that, the hub answers
+     * with the revision its stream delivered, moved past etcd's current one by an {@link EtcdProgressBarrier}.
+     */
     @Override
     public boolean answersProgressRequests() {
-        return progressSupport.supported();
+        progressSupport.supported();
+        return true;
+    }
+
+    /** Whether etcd itself is asked for progress (every member's version known to answer in order). */
+    boolean asksEtcdForProgress() {
+        return progressSupport.knownSupported();
+    }
+
+    /** How many progress barriers the watch hub wrote (for tests). */
+    long progressBarrierWrites() {
+        return watches.barrierWrites();
     }
 
     @Override

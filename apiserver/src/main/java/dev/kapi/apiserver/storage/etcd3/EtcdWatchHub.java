@@ -69,6 +69,10 @@ final class EtcdWatchHub implements AutoCloseable {
     private volatile boolean closed;
     /** The revision of the last change published (hub thread only). */
     private long lastChange;
+    /** When the shared stream last delivered a change ({@link System#nanoTime}, hub thread only). */
+    private long lastDelivery = System.nanoTime();
+    /** Moves the stream past writes it does not see, for an etcd not asked for progress (hub thread only). */
+    private final EtcdProgressBarrier barrier;
     /** A change arrived behind a progress notification (an etcd bug): said once in the log. */
     private boolean outOfOrderReported;
     /** A test's hook: runs on the hub thread first thing when the shared stream failed. */
@@ -102,6 +106,7 @@ final class EtcdWatchHub implements AutoCloseable {
         });
         hub.setRemoveOnCancelPolicy(true);
         hub.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.barrier = new EtcdProgressBarrier(client.getKVClient(), watchedPrefix, timeout, this::handOff);
         fanOut.progressSource(() -> handOff(this::requestProgress));
         this.replay = new EtcdWatchReplay(client, timeout, currentRevision, reachability, this::handOff,
                 this::handOffLater, () -> closed, watchedPrefix, progressRequestsOrdered);
@@ -120,6 +125,11 @@ final class EtcdWatchHub implements AutoCloseable {
             replay.history(subscription, from);
         }
         return subscription;
+    }
+
+    /** How many progress barriers were written (for tests). */
+    long barrierWrites() {
+        return barrier.writes();
     }
 
     /** How many watches are open (for tests and metrics). */
@@ -230,6 +240,11 @@ final class EtcdWatchHub implements AutoCloseable {
             }
             if (response.isProgressNotify()) {
                 fanOut.advance(response.getHeader().getRevision());
+            } else if (!response.getEvents().isEmpty()) {
+                lastDelivery = System.nanoTime();
+                if (!progressRequestsOrdered.getAsBoolean()) {
+                    fanOut.advance(fanOut.position()); // answers at once the watches waiting for a barrier
+                }
             }
         }
     }
@@ -276,12 +291,14 @@ final class EtcdWatchHub implements AutoCloseable {
     /**
      * A watch asked for prompt progress (hub thread): etcd answers on the shared stream, see {@link #dispatch}.
      * An etcd that may answer ahead of its events is not asked; the watches that asked are told the revision
-     * up to which the shared stream has delivered instead (in order: dispatch runs on this thread too), which
-     * reaches etcd's current revision only when the last writes were under the watched prefix.
+     * up to which the shared stream has delivered instead (in order: dispatch runs on this thread too), and a
+     * {@link EtcdProgressBarrier barrier} makes that reach etcd's current revision when the last writes were
+     * outside the watched prefix.
      */
     private void requestProgress() {
         if (!progressRequestsOrdered.getAsBoolean()) {
             fanOut.advance(fanOut.position());
+            barrier.request(fanOut.position(), lastDelivery);
             return;
         }
         Stream stream = shared.get();

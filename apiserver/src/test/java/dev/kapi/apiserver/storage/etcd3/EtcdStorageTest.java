@@ -87,6 +87,31 @@ class EtcdStorageTest extends StorageContractTests {
     }
 
     @Test
+    void aProgressRequestPassesAWriteOutsideTheWatchedPrefix() {
+        String root = EtcdExtension.randomPrefix();
+        try (EtcdStorage scoped = EtcdStorage.connect(EtcdExtension.endpoints(), root + "/")) {
+            boolean asksEtcd = scoped.answersProgressRequests() && scoped.asksEtcdForProgress();
+            WatchRecorder recorder = new WatchRecorder();
+            try (WatchHandle watch = scoped.watch(root + "/a/", WatchOptions.from(scoped.currentRevision())
+                    .withProgressNotify(), recorder)) {
+                long outside = storage.create(root + "-other/x", "{}".getBytes()).modRevision(); // unseen by scoped
+                await().atMost(Duration.ofSeconds(5)).until(() -> {
+                    watch.requestProgress();
+                    return recorder.events().stream().anyMatch(e -> e.revision() >= outside);
+                });
+                assertThat(recorder.changes()).isEmpty(); // a barrier is no change of any resource
+                if (asksEtcd) {
+                    assertThat(scoped.progressBarrierWrites()).isZero();
+                } else {
+                    // etcd before 3.4.31: a key of Kapi's own under the prefix, outside every resource's
+                    assertThat(scoped.progressBarrierWrites()).isPositive();
+                    assertThat(storage.get(root + "/" + EtcdProgressBarrier.KEY)).isNotNull();
+                }
+            }
+        }
+    }
+
+    @Test
     void aWatchOfAQuietPrefixFromAnOlderRevisionGetsItsHistoryOnceJoinsTheSharedStreamAndReportsProgress() {
         String root = EtcdExtension.randomPrefix();
         long from = storage.currentRevision();
