@@ -13,6 +13,8 @@ import java.time.Duration;
  *       long-running requests are not counted ({@code filters.MaxInFlightFilter});</li>
  *   <li>{@code --etcd-count-metric-poll-period} (default 1m, a Go duration; 0 switches it off): how often the
  *       objects of each resource are counted for {@code apiserver_storage_objects};</li>
+ *   <li>{@code --etcd-compaction-interval} (default 5m, a Go duration; 0 switches it off): how often etcd's
+ *       history is compacted (the embedded store compacts its own every minute);</li>
  *   <li>{@code --logging-format} (text or json) is read before the server starts, by {@link LoggingFormat}.</li>
  * </ul>
  */
@@ -22,10 +24,12 @@ public class OperationsOptions {
     private final int maxRequestsInflight;
     private final int maxMutatingRequestsInflight;
     private final Duration countMetricPollPeriod;
+    private final Duration etcdCompactionInterval;
 
     public OperationsOptions(@Value("${max-requests-inflight:400}") int maxRequestsInflight,
                              @Value("${max-mutating-requests-inflight:200}") int maxMutatingRequestsInflight,
-                             @Value("${etcd-count-metric-poll-period:1m}") String countMetricPollPeriod) {
+                             @Value("${etcd-count-metric-poll-period:1m}") String countMetricPollPeriod,
+                             @Value("${etcd-compaction-interval:5m}") String etcdCompactionInterval) {
         if (maxRequestsInflight < 0 || maxMutatingRequestsInflight < 0) {
             throw new StartupFailure("--max-requests-inflight and --max-mutating-requests-inflight must not be "
                     + "negative (0 switches a limit off)");
@@ -34,6 +38,8 @@ public class OperationsOptions {
         this.maxMutatingRequestsInflight = maxMutatingRequestsInflight;
         Duration period = TokenConfig.parseGoDuration(countMetricPollPeriod);
         this.countMetricPollPeriod = period == null ? Duration.ZERO : period;
+        Duration compaction = TokenConfig.parseGoDuration(etcdCompactionInterval);
+        this.etcdCompactionInterval = compaction == null ? Duration.ZERO : compaction;
     }
 
     public int maxRequestsInflight() {
@@ -46,5 +52,9 @@ public class OperationsOptions {
 
     public Duration countMetricPollPeriod() {
         return countMetricPollPeriod;
+    }
+
+    public Duration etcdCompactionInterval() {
+        return etcdCompactionInterval;
     }
 }

@@ -18,7 +18,8 @@ import java.util.List;
  * the model of k3s's kine) in {@code --data-dir}/db/state.db, so one command starts a working server.
  * {@code https://} etcd endpoints are spoken to over TLS ({@link EtcdClientOptions}); before connecting, a
  * handshake with each endpoint ({@link EtcdTlsProbe}) stops the start with one line when etcd and the
- * server do not agree on certificates, instead of every call timing out later.
+ * server do not agree on certificates, instead of every call timing out later. etcd's history is compacted
+ * every {@code --etcd-compaction-interval}, as kube-apiserver does.
  */
 @Configuration(proxyBeanMethods = false)
 public class StorageConfig {
@@ -26,7 +27,8 @@ public class StorageConfig {
     private static final Logger LOG = LoggerFactory.getLogger(StorageConfig.class);
 
     @Bean(destroyMethod = "close")
-    Storage storage(ServerOptions options, EtcdClientOptions etcdClient, DataDir dataDir) {
+    Storage storage(ServerOptions options, EtcdClientOptions etcdClient, DataDir dataDir,
+                    OperationsOptions operations) {
         if (!options.etcdServers().isEmpty()) {
             List<String> endpoints = options.etcdServers();
             EtcdTls tls = etcdClient.tls(endpoints);
@@ -38,7 +40,9 @@ public class StorageConfig {
             }
             LOG.info("Storage: etcd at {}{}", String.join(",", endpoints), tls == null ? ""
                     : tls.clientKey() != null ? " (TLS with a client certificate)" : " (TLS)");
-            return EtcdStorage.connect(endpoints, options.etcdPrefix() + "/", tls);
+            EtcdStorage etcd = EtcdStorage.connect(endpoints, options.etcdPrefix() + "/", tls);
+            etcd.compactEvery(operations.etcdCompactionInterval());
+            return etcd;
         }
         Path file = dataDir.database();
         LOG.info("Storage: embedded store {} (no --etcd-servers given)", file);

@@ -53,6 +53,7 @@ public final class EtcdStorage implements Storage {
     private final EtcdWatchHub watches;
     private final EtcdProgressSupport progressSupport;
     private volatile boolean closed;
+    private volatile EtcdCompactor compactor;
 
     private EtcdStorage(Client client, Duration timeout, Duration progressInterval, String watchedPrefix,
                         List<String> endpoints) {
@@ -178,6 +179,16 @@ public final class EtcdStorage implements Storage {
                 .getHeader().getRevision());
     }
 
+    /**
+     * Compacts etcd's history every {@code interval}, as kube-apiserver's {@code --etcd-compaction-interval}
+     * ({@link EtcdCompactor}); zero or negative: never. Call once; {@link #close} stops it.
+     */
+    public synchronized void compactEvery(Duration interval) {
+        if (interval.isPositive() && compactor == null && !closed) {
+            compactor = EtcdCompactor.start(kv, timeout, interval);
+        }
+    }
+
     @Override
     public void compact(long revision) {
         try {
@@ -259,6 +270,10 @@ public final class EtcdStorage implements Storage {
     @Override
     public void close() {
         closed = true;
+        EtcdCompactor running = compactor;
+        if (running != null) {
+            running.close();
+        }
         watches.close();
         Thread closing = Thread.ofPlatform().daemon().name("etcd-client-close").start(client::close);
         try {
