@@ -142,9 +142,8 @@ public interface Storage extends AutoCloseable {
      * Whether {@link WatchHandle#requestProgress} is answered promptly, in order (every change up to the
      * PROGRESS revision delivered before it) and with the store's current revision. A watch cache then waits
      * for the answer as long as kube does (3 s); otherwise only briefly, as the answer may never reach the
-     * current revision. etcd answers so (asked for progress from 3.4.31 and 3.5.13, moved past its current
-     * revision by a write of Kapi's own before), the embedded store always. False by default: requests are best
-     * effort.
+     * current revision. etcd answers so from 3.4.31 and 3.5.13, the embedded store always. False by default:
+     * requests are best effort.
      */
     default boolean answersProgressRequests() {
         return false;

@@ -20,8 +20,8 @@ import java.util.function.Predicate;
  * <p>Why: after a restart every informer lists at once. Reading all of etcd beside the caches' own priming lists
  * slowed both; and a consistent list from a just primed cache needs etcd's current revision, which a busy etcd may
  * not answer in time, and the cache then passes the whole list to etcd. A cache that is not there in time gets a
- * consistent list, as before; so does one that cannot tell it reached R (a backend whose progress answers may stay
- * behind, when the cache stood still below R for a few seconds: R may be a write outside its watch).
+ * consistent list, as before; so does one that cannot tell it reached R (an etcd before 3.4.31, which is not asked
+ * for progress, when the cache stood still below R for a few seconds: R may be a write outside Kapi's prefix).
  *
  * <p>An informer whose transform drops managedFields gets objects decoded without them (kube's controllers drop
  * them; they are often most of an object's decoding). Its lists, primed cache or not, are shared with the other

@@ -28,8 +28,8 @@ final class CacheFreshness {
     static final Duration PROGRESS_REQUEST_EVERY = Duration.ofMillis(20);
     /**
      * How long a read waits for the cache to move when the backend's progress may stay behind its current
-     * revision (a backend that answers with the progress of what its watch delivered, which misses writes
-     * outside the watch); it waits on (up to the read's deadline) as long as each such wait saw the cache advance.
+     * revision (etcd before 3.4.31: the progress of what its watch delivered, which misses writes outside the
+     * watch); it waits on (up to the read's deadline) as long as each such wait saw the cache advance.
      */
     static final Duration UNCONFIRMED_WAIT = Duration.ofMillis(100);
     /**

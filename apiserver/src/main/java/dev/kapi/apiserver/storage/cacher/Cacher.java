@@ -44,8 +44,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #NOT_READY_WAIT} for it, then fails with NOT_READY (kube's 429 "storage is (re)initializing"); every
  * other read is the backend's.
  * A backend whose progress answers may stay behind its current revision (see
- * {@link Storage#answersProgressRequests}; neither etcd nor the embedded store) is waited for while the cache
- * keeps advancing, giving up after {@link CacheFreshness#UNCONFIRMED_WAIT} without a change.
+ * {@link Storage#answersProgressRequests}; etcd before 3.4.31 and 3.5.13, which Kapi does not ask: the etcd
+ * hub answers with what its watch delivered, which a barrier write moves past writes outside the watch) is
+ * waited for while the cache keeps advancing, giving up after {@link CacheFreshness#UNCONFIRMED_WAIT} without a
+ * change.
  *
  * <p>Lists from memory answer the cache's revision; with a limit, a continue token at that revision (the next
  * pages are the backend's, at exactly that revision). A list with an {@link dev.kapi.apiserver.storage.IndexMatch}

@@ -2,11 +2,13 @@ package dev.kapi.apiserver.storage.etcd3;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
+import io.etcd.jetcd.kv.PutResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -16,49 +18,65 @@ import java.util.logging.Logger;
  * watched prefix, where no resource's prefix reaches (those end in {@code /}, and no resource or group name
  * starts with a dot). etcd delivers that change after every earlier one, so once the stream has delivered it
  * the hub's answer to a progress request, the revision delivered, is at least etcd's revision when the put was
- * made: writes outside the watched prefix, which the stream never sees, no longer hold a watch cache back.
+ * made: a write outside the watched prefix, which the stream never sees, then no longer holds a watch cache back
+ * until the next write under the prefix.
  *
- * <p>A barrier is only written for a watch that asked for progress (a watch cache waiting for a revision), once
- * the stream has delivered nothing for {@link #STILL} (while it moves, it will pass the revision anyway), the
- * last barrier has been delivered, and at most every {@link #EVERY}; one at a time. The key holds one short
- * line saying what it is. The hub's thread calls {@link #request}; the put's answer is handed back to it.
+ * <p>A barrier is written only while watches keep asking for progress (a watch cache waiting for a revision, which
+ * asks every 20 ms) and the stream has delivered nothing for {@link #STILL} since they began, only when the stream
+ * is behind the highest current revision Kapi has read from etcd (what such a reader waits for), not before the
+ * last barrier came back on the stream, at most every {@link #EVERY}, and one at a time. A write under the prefix
+ * whose change is on its way therefore costs no barrier. The key holds one short line saying what it is. The
+ * hub's thread calls {@link #request}; the put's answer is handed back to it.
  *
  * <p>Example: a read needs revision 120, written by another client outside {@code /registry/}; the stream
- * delivered 118 and stands still. A barrier put answers 121; when the stream delivers 121 the read's cache
- * hears progress 121 and answers from memory.
+ * delivered 118 and stands still. 20 ms later a barrier put answers 121; when the stream delivers 121 the read's
+ * cache hears progress 121 and answers from memory.
  */
 final class EtcdProgressBarrier {
 
     /** The key's name under the watched prefix. */
     static final String KEY = ".kapi-progress-barrier";
-    /** How long the stream must have delivered nothing before a barrier is worth writing. */
+    /** How long watches must have asked for progress with nothing delivered before a barrier is written. */
     static final Duration STILL = Duration.ofMillis(20);
+    /** Requests further apart than this belong to different waits. */
+    static final Duration NEW_WAIT = Duration.ofMillis(250);
     /** The shortest time between two barriers. */
     static final Duration EVERY = Duration.ofMillis(50);
 
     private static final Logger LOG = Logger.getLogger(EtcdProgressBarrier.class.getName());
+    private static final Duration LOG_EVERY = Duration.ofMinutes(1);
     private static final ByteSequence VALUE = ByteSequence.from("written by Kapi to move its etcd watch past "
             + "writes outside --etcd-prefix (etcd before 3.4.31 is not asked for watch progress)",
             StandardCharsets.UTF_8);
 
     private final KV kv;
+    private final String keyName;
     private final ByteSequence key;
     private final Duration timeout;
     private final Consumer<Runnable> handOff;
+    private final LongSupplier revisionSeen;
     private final AtomicLong writes = new AtomicLong();
     private boolean writing;
     /** The revision of the last barrier etcd acknowledged. */
     private long written;
     private long lastStart = System.nanoTime() - EVERY.toNanos();
+    /** When the current wait's first request came, and its last one. */
+    private long waitingSince;
+    private long lastRequest = System.nanoTime() - NEW_WAIT.toNanos();
+    private long lastFailureLog = System.nanoTime() - LOG_EVERY.toNanos();
 
     /**
      * @param handOff runs work on the hub's thread, where {@link #request} is called
+     * @param revisionSeen the highest current revision read from etcd
      */
-    EtcdProgressBarrier(KV kv, String watchedPrefix, Duration timeout, Consumer<Runnable> handOff) {
+    EtcdProgressBarrier(KV kv, String watchedPrefix, Duration timeout, Consumer<Runnable> handOff,
+                        LongSupplier revisionSeen) {
         this.kv = kv;
-        this.key = EtcdCalls.bytes(watchedPrefix + KEY);
+        this.keyName = watchedPrefix + KEY;
+        this.key = EtcdCalls.bytes(keyName);
         this.timeout = timeout;
         this.handOff = handOff;
+        this.revisionSeen = revisionSeen;
     }
 
     /**
@@ -67,22 +85,40 @@ final class EtcdProgressBarrier {
      */
     void request(long position, long lastDeliveryNanos) {
         long now = System.nanoTime();
-        if (writing || written > position || now - lastDeliveryNanos < STILL.toNanos()
-                || now - lastStart < EVERY.toNanos()) {
+        if (now - lastRequest > NEW_WAIT.toNanos() || lastDeliveryNanos - waitingSince > 0) {
+            waitingSince = now;
+        }
+        lastRequest = now;
+        if (writing || written > position || position >= revisionSeen.getAsLong()
+                || now - waitingSince < STILL.toNanos() || now - lastStart < EVERY.toNanos()) {
             return;
         }
         writing = true;
         lastStart = now;
         writes.incrementAndGet();
-        kv.put(key, VALUE).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .whenComplete((response, error) -> handOff.accept(() -> {
-                    writing = false;
-                    if (error == null) {
-                        written = Math.max(written, response.getHeader().getRevision());
-                    } else {
-                        LOG.log(Level.FINE, "the etcd progress barrier was not written", error);
-                    }
-                }));
+        try {
+            kv.put(key, VALUE).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .whenComplete((response, error) -> handOff.accept(() -> written(response, error)));
+        } catch (RuntimeException e) {
+            written(null, e);
+        }
+    }
+
+    /** The put's answer (hub thread). */
+    private void written(PutResponse response, Throwable error) {
+        writing = false;
+        if (error == null) {
+            written = Math.max(written, response.getHeader().getRevision());
+            return;
+        }
+        long now = System.nanoTime();
+        if (now - lastFailureLog >= LOG_EVERY.toNanos()) {
+            lastFailureLog = now;
+            LOG.info("the etcd progress barrier " + keyName + " could not be written (reads waiting for writes outside "
+                    + "the watched prefix read etcd instead; logged at most every minute): " + error);
+        } else {
+            LOG.log(Level.FINE, "the etcd progress barrier was not written", error);
+        }
     }
 
     /** How many barriers were written (for tests). */

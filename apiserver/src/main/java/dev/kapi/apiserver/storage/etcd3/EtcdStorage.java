@@ -21,6 +21,7 @@ import io.etcd.jetcd.options.CompactOption;
 import io.etcd.jetcd.options.GetOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
@@ -54,6 +55,8 @@ public final class EtcdStorage implements Storage {
     private final EtcdProgressSupport progressSupport;
     private volatile boolean closed;
     private volatile EtcdCompactor compactor;
+    /** The highest current revision read (what readers wait for; a progress barrier is written only below it). */
+    private final AtomicLong revisionSeen = new AtomicLong();
 
     private EtcdStorage(Client client, Duration timeout, Duration progressInterval, String watchedPrefix,
                         List<String> endpoints) {
@@ -63,7 +66,7 @@ public final class EtcdStorage implements Storage {
         this.reachability = new EtcdReachability(String.join(",", endpoints));
         this.progressSupport = new EtcdProgressSupport(client.getMaintenanceClient(), endpoints, timeout);
         this.watches = new EtcdWatchHub(client, timeout, progressInterval, this::currentRevision, watchedPrefix,
-                reachability, progressSupport::knownSupported);
+                reachability, progressSupport::knownSupported, revisionSeen::get);
     }
 
     /** Connects to etcd at {@code endpoints} (e.g. {@code http://127.0.0.1:2379}) with the default timeouts. */
@@ -175,8 +178,10 @@ public final class EtcdStorage implements Storage {
 
     @Override
     public long currentRevision() {
-        return call(() -> await(kv.get(ANY_KEY, GetOption.builder().withCountOnly(true).build()), timeout, null)
-                .getHeader().getRevision());
+        long revision = call(() -> await(kv.get(ANY_KEY, GetOption.builder().withCountOnly(true).build()), timeout,
+                null).getHeader().getRevision());
+        revisionSeen.accumulateAndGet(revision, Math::max);
+        return revision;
     }
 
     /**
@@ -201,19 +206,14 @@ public final class EtcdStorage implements Storage {
     }
 
     /**
-     * Yes: etcd is asked for progress when every member sends it in order with its events (3.4.31 and 3.5.13 on,
-     * see {@link EtcdProgressSupport}, whose first call here reads their versions); before that, the hub answers
-     * with the revision its stream delivered, moved past etcd's current one by an {@link EtcdProgressBarrier}.
+     * Only when every etcd member sends requested progress in order with its events (see
+     * {@link EtcdProgressSupport}). Before that the hub answers with the revision its stream delivered, which an
+     * {@link EtcdProgressBarrier} moves past etcd's current revision; but not always (a watch still replaying
+     * history, a barrier refused), so a reader does not wait for it long.
      */
     @Override
     public boolean answersProgressRequests() {
-        progressSupport.supported();
-        return true;
-    }
-
-    /** Whether etcd itself is asked for progress (every member's version known to answer in order). */
-    boolean asksEtcdForProgress() {
-        return progressSupport.knownSupported();
+        return progressSupport.supported();
     }
 
     /** How many progress barriers the watch hub wrote (for tests). */

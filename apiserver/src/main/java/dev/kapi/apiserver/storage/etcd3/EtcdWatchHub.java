@@ -91,7 +91,8 @@ final class EtcdWatchHub implements AutoCloseable {
     }
 
     EtcdWatchHub(Client client, Duration timeout, Duration progressInterval, LongSupplier currentRevision,
-                 String watchedPrefix, EtcdReachability reachability, BooleanSupplier progressRequestsOrdered) {
+                 String watchedPrefix, EtcdReachability reachability, BooleanSupplier progressRequestsOrdered,
+                 LongSupplier revisionSeen) {
         this.client = client;
         this.progressRequestsOrdered = progressRequestsOrdered;
         this.watchedPrefix = watchedPrefix;
@@ -106,7 +107,8 @@ final class EtcdWatchHub implements AutoCloseable {
         });
         hub.setRemoveOnCancelPolicy(true);
         hub.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        this.barrier = new EtcdProgressBarrier(client.getKVClient(), watchedPrefix, timeout, this::handOff);
+        this.barrier = new EtcdProgressBarrier(client.getKVClient(), watchedPrefix, timeout, this::handOff,
+                revisionSeen);
         fanOut.progressSource(() -> handOff(this::requestProgress));
         this.replay = new EtcdWatchReplay(client, timeout, currentRevision, reachability, this::handOff,
                 this::handOffLater, () -> closed, watchedPrefix, progressRequestsOrdered);

@@ -13,8 +13,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Progress requests go to etcd only when its version answers them in order with its events: 3.4.31+,
- * 3.5.13+ and later minors (kube-apiserver's thresholds for its RequestWatchProgress storage feature); an older
- * etcd's progress is answered by a barrier write (EtcdStorageTest).
+ * 3.5.13+ and later minors (kube-apiserver's thresholds for its RequestWatchProgress storage feature).
  */
 @ExtendWith(EtcdExtension.class)
 class EtcdProgressSupportTest {
@@ -38,8 +37,7 @@ class EtcdProgressSupportTest {
         }
         try (EtcdStorage etcd = EtcdStorage.connect(EtcdExtension.endpoints(), Duration.ofSeconds(10),
                 Duration.ofSeconds(5))) {
-            assertThat(etcd.answersProgressRequests()).as("etcd " + version).isTrue(); // else by a barrier
-            assertThat(etcd.asksEtcdForProgress()).as("etcd " + version)
+            assertThat(etcd.answersProgressRequests()).as("etcd " + version)
                     .isEqualTo(EtcdProgressSupport.ordersProgress(version));
         }
     }
