@@ -71,7 +71,8 @@ public class ControllerOptions {
         return settings;
     }
 
-    private static Duration duration(String flag, String value) {
+    /** A Go duration flag's value ("" or 0: zero); a bad one stops the start naming the flag. */
+    static Duration duration(String flag, String value) {
         try {
             Duration d = TokenConfig.parseGoDuration(value);
             return d == null ? Duration.ZERO : d;

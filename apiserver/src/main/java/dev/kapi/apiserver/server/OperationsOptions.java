@@ -36,10 +36,8 @@ public class OperationsOptions {
         }
         this.maxRequestsInflight = maxRequestsInflight;
         this.maxMutatingRequestsInflight = maxMutatingRequestsInflight;
-        Duration period = TokenConfig.parseGoDuration(countMetricPollPeriod);
-        this.countMetricPollPeriod = period == null ? Duration.ZERO : period;
-        Duration compaction = TokenConfig.parseGoDuration(etcdCompactionInterval);
-        this.etcdCompactionInterval = compaction == null ? Duration.ZERO : compaction;
+        this.countMetricPollPeriod = ControllerOptions.duration("etcd-count-metric-poll-period", countMetricPollPeriod);
+        this.etcdCompactionInterval = ControllerOptions.duration("etcd-compaction-interval", etcdCompactionInterval);
     }
 
     public int maxRequestsInflight() {

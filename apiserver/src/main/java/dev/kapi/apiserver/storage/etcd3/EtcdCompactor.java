@@ -51,6 +51,7 @@ final class EtcdCompactor implements AutoCloseable {
     private final Duration timeout;
     private final ScheduledExecutorService ticker;
     private Round last = Round.FIRST;
+    private volatile boolean closed;
 
     private EtcdCompactor(KV kv, Duration timeout, Duration interval) {
         this.kv = kv;
@@ -72,10 +73,11 @@ final class EtcdCompactor implements AutoCloseable {
     private void tick() {
         try {
             last = round(kv, timeout, last);
-        } catch (StorageException e) {
-            LOG.warning("etcd compaction failed; trying again in the next round: " + e.getMessage());
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "etcd compaction failed; trying again in the next round", e);
+            if (!closed) { // closing interrupts a round waiting for etcd
+                LOG.log(Level.WARNING, "etcd compaction failed; trying again in the next round: " + e.getMessage(),
+                        e instanceof StorageException ? null : e);
+            }
         }
     }
 
@@ -117,6 +119,7 @@ final class EtcdCompactor implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         ticker.shutdownNow();
     }
 }

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -25,8 +24,9 @@ import java.util.logging.Logger;
  * asks every 20 ms) and the stream has delivered nothing for {@link #STILL} since they began, only when the stream
  * is behind the highest current revision Kapi has read from etcd (what such a reader waits for), not before the
  * last barrier came back on the stream, at most every {@link #EVERY}, and one at a time. A write under the prefix
- * whose change is on its way therefore costs no barrier. The key holds one short line saying what it is. The
- * hub's thread calls {@link #request}; the put's answer is handed back to it.
+ * whose change is on its way therefore costs no barrier. When only time is missing it looks again then, so a
+ * single request is enough. The key holds one short line saying what it is. The hub's thread calls
+ * {@link #request}; the put's answer is handed back to it.
  *
  * <p>Example: a read needs revision 120, written by another client outside {@code /registry/}; the stream
  * delivered 118 and stands still. 20 ms later a barrier put answers 121; when the stream delivers 121 the read's
@@ -49,14 +49,31 @@ final class EtcdProgressBarrier {
             + "writes outside --etcd-prefix (etcd before 3.4.31 is not asked for watch progress)",
             StandardCharsets.UTF_8);
 
+    /** What the barrier needs of the watch hub; called on the hub's thread. */
+    interface Hub {
+
+        /** The revision up to which the shared stream has delivered. */
+        long position();
+
+        /** When the stream last delivered a change ({@link System#nanoTime}). */
+        long lastDelivery();
+
+        /** Runs {@code work} on the hub's thread. */
+        void handOff(Runnable work);
+
+        /** Runs {@code work} on the hub's thread after {@code millis}. */
+        void handOffLater(long millis, Runnable work);
+    }
+
     private final KV kv;
     private final String keyName;
     private final ByteSequence key;
     private final Duration timeout;
-    private final Consumer<Runnable> handOff;
     private final LongSupplier revisionSeen;
+    private final Hub hub;
     private final AtomicLong writes = new AtomicLong();
     private boolean writing;
+    private boolean recheckPending;
     /** The revision of the last barrier etcd acknowledged. */
     private long written;
     private long lastStart = System.nanoTime() - EVERY.toNanos();
@@ -66,31 +83,48 @@ final class EtcdProgressBarrier {
     private long lastFailureLog = System.nanoTime() - LOG_EVERY.toNanos();
 
     /**
-     * @param handOff runs work on the hub's thread, where {@link #request} is called
      * @param revisionSeen the highest current revision read from etcd
      */
-    EtcdProgressBarrier(KV kv, String watchedPrefix, Duration timeout, Consumer<Runnable> handOff,
-                        LongSupplier revisionSeen) {
+    EtcdProgressBarrier(KV kv, String watchedPrefix, Duration timeout, LongSupplier revisionSeen, Hub hub) {
         this.kv = kv;
         this.keyName = watchedPrefix + KEY;
         this.key = EtcdCalls.bytes(keyName);
         this.timeout = timeout;
-        this.handOff = handOff;
         this.revisionSeen = revisionSeen;
+        this.hub = hub;
     }
 
-    /**
-     * A watch asked for progress (hub thread): writes a barrier when the stream, at {@code position}, delivered
-     * its last change at {@code lastDeliveryNanos} ({@link System#nanoTime}) and the rules above allow one.
-     */
-    void request(long position, long lastDeliveryNanos) {
+    /** A watch asked for progress (hub thread): a barrier is written when the rules above allow one. */
+    void request() {
         long now = System.nanoTime();
-        if (now - lastRequest > NEW_WAIT.toNanos() || lastDeliveryNanos - waitingSince > 0) {
+        if (now - lastRequest > NEW_WAIT.toNanos()) {
             waitingSince = now;
         }
         lastRequest = now;
-        if (writing || written > position || position >= revisionSeen.getAsLong()
-                || now - waitingSince < STILL.toNanos() || now - lastStart < EVERY.toNanos()) {
+        consider(now);
+    }
+
+    /**
+     * Writes a barrier when one is due; when only time is missing (the 20 ms, or the 50 ms since the last one),
+     * looks again then, so that a single request (a read that did not wait) still gets its barrier.
+     */
+    private void consider(long now) {
+        long position = hub.position();
+        if (writing || written > position || position >= revisionSeen.getAsLong()) {
+            return;
+        }
+        if (hub.lastDelivery() - waitingSince > 0) {
+            waitingSince = now; // the stream moved: it may pass the revision by itself
+        }
+        long due = Math.max(STILL.toNanos() - (now - waitingSince), EVERY.toNanos() - (now - lastStart));
+        if (due > 0) {
+            if (!recheckPending) {
+                recheckPending = true;
+                hub.handOffLater(TimeUnit.NANOSECONDS.toMillis(due) + 1, () -> {
+                    recheckPending = false;
+                    consider(System.nanoTime());
+                });
+            }
             return;
         }
         writing = true;
@@ -98,7 +132,7 @@ final class EtcdProgressBarrier {
         writes.incrementAndGet();
         try {
             kv.put(key, VALUE).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .whenComplete((response, error) -> handOff.accept(() -> written(response, error)));
+                    .whenComplete((response, error) -> hub.handOff(() -> written(response, error)));
         } catch (RuntimeException e) {
             written(null, e);
         }

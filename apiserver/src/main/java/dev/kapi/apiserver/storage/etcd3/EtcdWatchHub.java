@@ -73,6 +73,8 @@ final class EtcdWatchHub implements AutoCloseable {
     private long lastDelivery = System.nanoTime();
     /** Moves the stream past writes it does not see, for an etcd not asked for progress (hub thread only). */
     private final EtcdProgressBarrier barrier;
+    /** The highest current revision read from etcd. */
+    private final LongSupplier revisionSeen;
     /** A change arrived behind a progress notification (an etcd bug): said once in the log. */
     private boolean outOfOrderReported;
     /** A test's hook: runs on the hub thread first thing when the shared stream failed. */
@@ -107,8 +109,29 @@ final class EtcdWatchHub implements AutoCloseable {
         });
         hub.setRemoveOnCancelPolicy(true);
         hub.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        this.barrier = new EtcdProgressBarrier(client.getKVClient(), watchedPrefix, timeout, this::handOff,
-                revisionSeen);
+        this.revisionSeen = revisionSeen;
+        this.barrier = new EtcdProgressBarrier(client.getKVClient(), watchedPrefix, timeout, revisionSeen,
+                new EtcdProgressBarrier.Hub() {
+                    @Override
+                    public long position() {
+                        return fanOut.position();
+                    }
+
+                    @Override
+                    public long lastDelivery() {
+                        return lastDelivery;
+                    }
+
+                    @Override
+                    public void handOff(Runnable work) {
+                        EtcdWatchHub.this.handOff(work);
+                    }
+
+                    @Override
+                    public void handOffLater(long millis, Runnable work) {
+                        EtcdWatchHub.this.handOffLater(millis, work);
+                    }
+                });
         fanOut.progressSource(() -> handOff(this::requestProgress));
         this.replay = new EtcdWatchReplay(client, timeout, currentRevision, reachability, this::handOff,
                 this::handOffLater, () -> closed, watchedPrefix, progressRequestsOrdered);
@@ -293,14 +316,18 @@ final class EtcdWatchHub implements AutoCloseable {
     /**
      * A watch asked for prompt progress (hub thread): etcd answers on the shared stream, see {@link #dispatch}.
      * An etcd that may answer ahead of its events is not asked; the watches that asked are told the revision
-     * up to which the shared stream has delivered instead (in order: dispatch runs on this thread too), and a
-     * {@link EtcdProgressBarrier barrier} makes that reach etcd's current revision when the last writes were
-     * outside the watched prefix.
+     * up to which the shared stream has delivered instead (in order: dispatch runs on this thread too). When that
+     * is below the highest current revision a reader read from etcd (a write outside the watched prefix, or one
+     * on its way), they are told at the stream's next delivery instead, which a
+     * {@link EtcdProgressBarrier barrier} brings when nothing else does.
      */
     private void requestProgress() {
         if (!progressRequestsOrdered.getAsBoolean()) {
-            fanOut.advance(fanOut.position());
-            barrier.request(fanOut.position(), lastDelivery);
+            if (fanOut.position() >= revisionSeen.getAsLong()) {
+                fanOut.advance(fanOut.position());
+            } else {
+                barrier.request();
+            }
             return;
         }
         Stream stream = shared.get();
