@@ -24,8 +24,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@code --max-mutating-requests-inflight=2} on a real server: two creates whose bodies arrive slowly hold both
@@ -62,7 +64,11 @@ class MaxInFlightServingTest {
             slow.add(SlowWrite.start(TlsClients.sslContext(ca.certificate(), adminCert).getSocketFactory()
                     .createSocket("localhost", port), port, configMap("slow-" + i)));
         }
-        Thread.sleep(300); // both slow writes are in the handler, reading their bodies
+        // both slow writes are in the handler, reading their bodies (the admin's own reads are not counted)
+        Pattern twoMutating = Pattern.compile(
+                "apiserver_current_inflight_requests\\{[^}]*request_kind=\"mutating\"[^}]*} 2(\\.0)?\\b");
+        await().atMost(Duration.ofSeconds(10)).until(() -> twoMutating
+                .matcher(send(admin, HttpRequest.newBuilder(uri("/metrics"))).body()).find());
 
         for (int i = 0; i < 5; i++) {
             HttpResponse<String> refused = send(mallory, post(configMap("flood-" + i)));

@@ -70,7 +70,7 @@ class WebhookConfigurationInformersTest {
                 assertThat(source.mutating()).isEmpty();
 
                 Writes.create(configs, null, config("alpha", "a.example.com"));
-                await().atMost(Duration.ofSeconds(1)).until(() -> names(source.validating()).size() == 2);
+                await().atMost(Duration.ofSeconds(10)).until(() -> names(source.validating()).size() == 2);
                 assertThat(names(source.validating())).containsExactly("alpha", "zeta");
 
                 List<ValidatingWebhookConfiguration> before = source.validating();
@@ -78,11 +78,11 @@ class WebhookConfigurationInformersTest {
                     c.getWebhooks().getFirst().setFailurePolicy("Ignore");
                     return c;
                 });
-                await().atMost(Duration.ofSeconds(1)).until(() -> source.validating() != before);
+                await().atMost(Duration.ofSeconds(10)).until(() -> source.validating() != before);
                 assertThat(source.validating().getFirst().getWebhooks().getFirst().getFailurePolicy()).isEqualTo("Ignore");
 
                 Writes.delete(configs, null, "zeta");
-                await().atMost(Duration.ofSeconds(1)).until(() -> names(source.validating()).equals(List.of("alpha")));
+                await().atMost(Duration.ofSeconds(10)).until(() -> names(source.validating()).equals(List.of("alpha")));
 
                 assertThat(source.labels("labelled").orElseThrow()).containsEntry("env", "prod");
                 assertThat(source.labels("missing")).isEmpty();

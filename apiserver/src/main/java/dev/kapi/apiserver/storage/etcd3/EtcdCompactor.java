@@ -117,6 +117,11 @@ final class EtcdCompactor implements AutoCloseable {
         return next;
     }
 
+    /** Whether its thread has ended (after {@link #close}). */
+    boolean stopped() {
+        return ticker.isTerminated();
+    }
+
     @Override
     public void close() {
         closed = true;

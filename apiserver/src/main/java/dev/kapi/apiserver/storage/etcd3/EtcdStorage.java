@@ -194,6 +194,12 @@ public final class EtcdStorage implements Storage {
         }
     }
 
+    /** Whether a compactor was started and its thread has ended (for tests). */
+    boolean compactorStopped() {
+        EtcdCompactor running = compactor;
+        return running != null && running.stopped();
+    }
+
     @Override
     public void compact(long revision) {
         try {

@@ -66,6 +66,13 @@ final class BatchTestbed implements AutoCloseable {
         return cached("batch", "jobs", Job.class, namespace, name);
     }
 
+    /** Whether the controllers' CronJob informer has the CronJob at {@code resourceVersion} or later. */
+    boolean cronJobCachedAt(String namespace, String name, String resourceVersion) {
+        CronJob cached = informers.of("batch", "v1", "cronjobs", CronJob.class).cache().get(namespace, name);
+        return cached != null && Long.parseLong(cached.getMetadata().getResourceVersion())
+                >= Long.parseLong(resourceVersion);
+    }
+
     private <T extends HasMetadata> boolean cached(String group, String resource, Class<T> type, String namespace,
                                                    String name) {
         return informers.of(group, "v1", resource, type).cache().get(namespace, name) != null;

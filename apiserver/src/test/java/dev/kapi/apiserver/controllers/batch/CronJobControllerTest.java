@@ -70,8 +70,18 @@ class CronJobControllerTest {
         return cj;
     }
 
-    /** Moves the clock {@code seconds} past schedule time {@code n} (1: the first) and has the CronJob synced. */
+    /**
+     * Moves the clock {@code seconds} past schedule time {@code n} (1: the first) and has the CronJob synced, once
+     * the controller's informer has the CronJob as stored now (as between real schedule times, a minute apart).
+     */
     private void tick(int n, long seconds) {
+        String stored = bed.cronJobs.get(NS, "tick").getMetadata().getResourceVersion();
+        await().atMost(WAIT).until(() -> bed.cronJobCachedAt(NS, "tick", stored));
+        tickNow(n, seconds);
+    }
+
+    /** {@link #tick} without waiting for the controller's informer. */
+    private void tickNow(int n, long seconds) {
         clock.set(scheduled(n).plusSeconds(seconds));
         bed.controller(CronJobController.class).resync(NS + "/tick");
     }
@@ -155,7 +165,7 @@ class CronJobControllerTest {
         await().atMost(WAIT).untilAsserted(() -> assertThat(active()).containsExactly(jobName(1)));
         // the controller's CronJob informer may not have that status yet: seeing the job it must read the CronJob
         await().atMost(WAIT).until(() -> bed.jobCached(NS, jobName(1)));
-        tick(2, 1);
+        tickNow(2, 1);
         List<String> expectedJobs = names(jobs);
         List<String> expectedActive = names(active);
         await().pollDelay(Duration.ofMillis(300)).atMost(WAIT).untilAsserted(() -> {

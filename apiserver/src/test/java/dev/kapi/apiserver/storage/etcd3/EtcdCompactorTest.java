@@ -95,14 +95,15 @@ class EtcdCompactorTest {
     @Test
     void aStorageCompactsEveryIntervalUntilClosed() {
         long old = put("/k");
-        try (EtcdStorage storage = EtcdStorage.connect(etcd.endpoints())) {
+        EtcdStorage storage = EtcdStorage.connect(etcd.endpoints());
+        try (storage) {
             storage.compactEvery(Duration.ofMillis(200));
             await().atMost(Duration.ofSeconds(10)).until(() -> {
                 put("/k"); // keeps the revision moving, as a server's writes do
                 return compactedAt(old);
             });
+            assertThat(storage.compactorStopped()).isFalse();
         }
-        await().atMost(Duration.ofSeconds(5)).until(() -> Thread.getAllStackTraces().keySet().stream()
-                .noneMatch(t -> t.getName().equals("etcd-compactor") && t.isAlive()));
+        await().atMost(Duration.ofSeconds(5)).until(storage::compactorStopped);
     }
 }
