@@ -25,28 +25,23 @@ class EtcdCompactionIT {
                 "compaction-" + System.nanoTime()), List.of("--etcd-servers=" + String.join(",", etcd.endpoints()),
                 "--etcd-compaction-interval=1s"))) {
             KubeHttp.Client admin = server.admin();
-            KubeHttp.Reply created = admin.post(CMS, configMap("old"));
+            KubeHttp.Reply created = admin.post(CMS, KubeHttp.configMap("old"));
             assertThat(created.code()).as(created.toString()).isEqualTo(201);
             String old = created.json().path("metadata").path("resourceVersion").asString();
             String exact = CMS + "?resourceVersion=" + old + "&resourceVersionMatch=Exact";
             assertThat(admin.get(exact).code()).isEqualTo(200);
 
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
-                admin.post(CMS, configMap("later-" + System.nanoTime())); // the revision moves on
+                admin.post(CMS, KubeHttp.configMap("later-" + System.nanoTime())); // the revision moves on
                 return admin.get(exact).code() == 410;
             });
             KubeHttp.Reply expired = admin.get(exact);
             assertThat(expired.json().path("kind").asString()).isEqualTo("Status");
             assertThat(expired.json().path("reason").asString()).isEqualTo("Expired");
             assertThat(admin.get(CMS + "/old").code()).isEqualTo(200);
-            assertThat(admin.post(CMS, configMap("after")).code()).isEqualTo(201);
+            assertThat(admin.post(CMS, KubeHttp.configMap("after")).code()).isEqualTo(201);
         } finally {
             etcd.close();
         }
-    }
-
-    private static String configMap(String name) {
-        return "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + name + "\"},"
-                + "\"data\":{\"k\":\"v\"}}";
     }
 }

@@ -23,7 +23,7 @@ class EtcdOutageIT {
         try (KapiServer server = KapiServer.start("outage", KapiServerExtension.e2eDir().resolve(
                 "outage-" + System.nanoTime()), List.of("--etcd-servers=" + String.join(",", etcd.endpoints())))) {
             KubeHttp.Client admin = server.admin();
-            assertThat(admin.post(CMS, configMap("before")).code()).isEqualTo(201);
+            assertThat(admin.post(CMS, KubeHttp.configMap("before")).code()).isEqualTo(201);
 
             etcd.stop();
             KubeHttp.Reply down = admin.get(CMS + "/before");
@@ -36,14 +36,9 @@ class EtcdOutageIT {
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
                     .until(() -> admin.get("/readyz").code() == 200);
             assertThat(admin.get(CMS + "/before").code()).isEqualTo(200);
-            assertThat(admin.post(CMS, configMap("after")).code()).isEqualTo(201);
+            assertThat(admin.post(CMS, KubeHttp.configMap("after")).code()).isEqualTo(201);
         } finally {
             etcd.close();
         }
-    }
-
-    private static String configMap(String name) {
-        return "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + name + "\"},"
-                + "\"data\":{\"k\":\"v\"}}";
     }
 }

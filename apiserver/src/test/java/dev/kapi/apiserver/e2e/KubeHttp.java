@@ -55,6 +55,12 @@ public final class KubeHttp {
         }
     }
 
+    /** A ConfigMap named {@code name} with {@code data: {k: v}}, as JSON. */
+    public static String configMap(String name) {
+        return "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + name + "\"},"
+                + "\"data\":{\"k\":\"v\"}}";
+    }
+
     public static Reply get(String path) {
         return admin().get(path);
     }
