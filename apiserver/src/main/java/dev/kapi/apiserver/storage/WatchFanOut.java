@@ -139,13 +139,23 @@ public final class WatchFanOut implements AutoCloseable {
      * watches that {@link WatchSubscription#requestProgress asked for progress} receive it now.
      */
     public void advance(long revision) {
+        advance(revision, false);
+    }
+
+    /**
+     * {@link #advance}; with {@code keepAsking} the watches that asked are told the position but go on asking (a
+     * source that expects a later answer to pass what they wait for, which it gives with another advance).
+     */
+    public void advance(long revision, boolean keepAsking) {
         synchronized (dispatchLock) {
             position = Math.max(position, revision);
             if (!progressRequested.isEmpty()) {
                 for (WatchSubscription subscription : progressRequested) {
                     subscription.progressNow(position);
                 }
-                progressRequested.clear();
+                if (!keepAsking) {
+                    progressRequested.clear();
+                }
             }
         }
     }

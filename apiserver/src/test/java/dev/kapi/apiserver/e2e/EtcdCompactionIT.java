@@ -10,9 +10,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code --etcd-compaction-interval} on a server of its own etcd (compaction is etcd-wide): history older than
- * about one interval goes, so a list at such an exact resourceVersion gets kube's 410 Expired while current reads
- * and writes go on.
+ * {@code --etcd-compaction-interval} (3 s here) on a server of its own etcd (compaction is etcd-wide): history
+ * older than about one interval goes, so a list at such an exact resourceVersion gets kube's 410 Expired while
+ * current reads and writes go on.
  */
 class EtcdCompactionIT {
 
@@ -23,7 +23,7 @@ class EtcdCompactionIT {
         LocalEtcdProcess etcd = EtcdExtension.startPrivate();
         try (KapiServer server = KapiServer.start("compaction", KapiServerExtension.e2eDir().resolve(
                 "compaction-" + System.nanoTime()), List.of("--etcd-servers=" + String.join(",", etcd.endpoints()),
-                "--etcd-compaction-interval=1s"))) {
+                "--etcd-compaction-interval=3s"))) {
             KubeHttp.Client admin = server.admin();
             KubeHttp.Reply created = admin.post(CMS, KubeHttp.configMap("old"));
             assertThat(created.code()).as(created.toString()).isEqualTo(201);

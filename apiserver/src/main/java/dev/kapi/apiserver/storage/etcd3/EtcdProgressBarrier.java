@@ -118,7 +118,7 @@ final class EtcdProgressBarrier {
         }
         long due = Math.max(STILL.toNanos() - (now - waitingSince), EVERY.toNanos() - (now - lastStart));
         if (due > 0) {
-            if (!recheckPending) {
+            if (!recheckPending && now - lastRequest <= NEW_WAIT.toNanos()) { // no one asks any more: no recheck
                 recheckPending = true;
                 hub.handOffLater(TimeUnit.NANOSECONDS.toMillis(due) + 1, () -> {
                     recheckPending = false;

@@ -268,7 +268,7 @@ final class EtcdWatchHub implements AutoCloseable {
             } else if (!response.getEvents().isEmpty()) {
                 lastDelivery = System.nanoTime();
                 if (!progressRequestsOrdered.getAsBoolean()) {
-                    fanOut.advance(fanOut.position()); // answers at once the watches waiting for a barrier
+                    answerProgress(); // at once: the watches waiting for a barrier may be past it now
                 }
             }
         }
@@ -318,14 +318,12 @@ final class EtcdWatchHub implements AutoCloseable {
      * An etcd that may answer ahead of its events is not asked; the watches that asked are told the revision
      * up to which the shared stream has delivered instead (in order: dispatch runs on this thread too). When that
      * is below the highest current revision a reader read from etcd (a write outside the watched prefix, or one
-     * on its way), they are told at the stream's next delivery instead, which a
+     * on its way), they are told again at each delivery until the stream passes it, which a
      * {@link EtcdProgressBarrier barrier} brings when nothing else does.
      */
     private void requestProgress() {
         if (!progressRequestsOrdered.getAsBoolean()) {
-            if (fanOut.position() >= revisionSeen.getAsLong()) {
-                fanOut.advance(fanOut.position());
-            } else {
+            if (!answerProgress()) {
                 barrier.request();
             }
             return;
@@ -334,6 +332,18 @@ final class EtcdWatchHub implements AutoCloseable {
         if (stream != null && stream.watcher != null) {
             stream.watcher.requestProgress();
         }
+    }
+
+    /**
+     * For an etcd not asked for progress (hub thread): tells the watches that asked the revision the stream has
+     * delivered; true when that is at or past the highest current revision read from etcd (they are done), else
+     * they go on asking until the stream passes it.
+     */
+    private boolean answerProgress() {
+        long position = fanOut.position();
+        boolean passed = position >= revisionSeen.getAsLong();
+        fanOut.advance(position, !passed);
+        return passed;
     }
 
     private void reopenLater() {
