@@ -1,28 +1,15 @@
 package dev.kapi.apiserver.registry.informer;
 
-import dev.kapi.apiserver.api.StatusError;
-import dev.kapi.apiserver.registry.ApiWatchEvent;
-import dev.kapi.apiserver.registry.ListPage;
 import dev.kapi.apiserver.registry.Store;
-import dev.kapi.apiserver.registry.StoreWatch;
-import dev.kapi.apiserver.registry.WatchParams;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Status;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -48,40 +35,20 @@ import java.util.function.UnaryOperator;
  * written, each once and in revision order, whatever happens to the watch meanwhile.
  *
  * <p>Handlers are added before {@link #start}. No lock is held while the informer calls storage or handlers;
- * the monitor of this object only guards starting and stopping its thread, which never takes it.
+ * the monitor of this object only guards starting and stopping its thread, which never takes it. The loop itself
+ * is the {@link Reflector}'s.
  */
 public final class Informer<T extends HasMetadata> implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Informer.class);
     /** How long {@link #close()} waits for the thread to end. */
     public static final Duration STOP_WAIT = Duration.ofSeconds(1);
-    /** A watch that ends by itself this soon without any event is a failure (as in kube's reflector). */
-    static final Duration SHORT_WATCH = Duration.ofSeconds(1);
-    /** A watch that served this long before it failed ends the backoff of the failures before it. */
-    static final Duration HEALTHY_WATCH = Duration.ofSeconds(30);
-    private static final long MAX_POLL_MILLIS = 1000;
 
-    private final Store<T> store;
     private final String name;
-    private final InformerOptions options;
-    private final Predicate<T> filter;
-    private final UnaryOperator<T> transform;
-    private final InformerLists<T> lists;
     private final InformerCache<T> cache = new InformerCache<>();
-    private final List<EventHandler<? super T>> handlers = new CopyOnWriteArrayList<>();
+    private final InformerHandlers<T> handlers;
     private final CountDownLatch synced = new CountDownLatch(1);
-    private volatile boolean watching;
-    private volatile boolean closed;
-    private volatile StoreWatch<T> watch;
-    private volatile String lastSyncResourceVersion = "";
+    private final Reflector<T> reflector;
     private Thread thread; // guarded by this
-
-    // used by the informer's thread only
-    private String revision = "";
-    private long nextResyncNanos;
-    private int failures;
-    /** When the current watch opened (0: none yet in this attempt); only the informer's thread uses it. */
-    private long watchOpenedNanos;
 
     /** Follows every object as stored, {@code metadata.managedFields} included. */
     public Informer(Store<T> store, String name, InformerOptions options) {
@@ -112,12 +79,13 @@ public final class Informer<T extends HasMetadata> implements AutoCloseable {
 
     private Informer(Store<T> store, String name, InformerOptions options, Predicate<T> filter,
                      UnaryOperator<T> transform, boolean managedFields) {
-        this.filter = filter;
-        this.store = Objects.requireNonNull(store, "store");
-        this.name = name + "/" + store.definition().resource();
-        this.options = Objects.requireNonNull(options, "options");
-        this.transform = transform != null ? transform : UnaryOperator.identity();
-        this.lists = new InformerLists<>(store, this.name, filter, options.cacheWait(), managedFields);
+        this.name = name + "/" + Objects.requireNonNull(store, "store").definition().resource();
+        Objects.requireNonNull(options, "options");
+        this.handlers = new InformerHandlers<>(this.name);
+        this.reflector = new Reflector<>(store, this.name, options, filter,
+                transform != null ? transform : UnaryOperator.identity(),
+                new InformerLists<>(store, this.name, filter, options.cacheWait(), managedFields), cache, handlers,
+                synced);
     }
 
     /** Adds a handler; only before {@link #start}. */
@@ -125,13 +93,13 @@ public final class Informer<T extends HasMetadata> implements AutoCloseable {
         if (thread != null) {
             throw new IllegalStateException("informer " + name + " already started");
         }
-        handlers.add(Objects.requireNonNull(handler, "handler"));
+        handlers.add(handler);
     }
 
     /** Starts following (once; not after {@link #close}). */
     public synchronized void start() {
-        if (thread == null && !closed) {
-            thread = Thread.ofVirtual().name("informer-" + name).start(this::run);
+        if (thread == null && !reflector.closed()) {
+            thread = Thread.ofVirtual().name("informer-" + name).start(reflector::run);
         }
     }
 
@@ -160,12 +128,12 @@ public final class Informer<T extends HasMetadata> implements AutoCloseable {
      * missed changes (a token check) reads the store itself while this is false.
      */
     public boolean isWatching() {
-        return watching && !closed;
+        return reflector.isWatching();
     }
 
     /** The revision the cache is known to be current at ("" before the first list). */
     public String lastSyncResourceVersion() {
-        return lastSyncResourceVersion;
+        return reflector.lastSyncResourceVersion();
     }
 
     /** Stops following and waits for the thread at most {@link #STOP_WAIT}. */
@@ -217,268 +185,13 @@ public final class Informer<T extends HasMetadata> implements AutoCloseable {
     private Thread stop() {
         Thread t;
         synchronized (this) {
-            closed = true;
+            reflector.markClosed();
             t = thread;
         }
-        StoreWatch<T> w = watch;
-        if (w != null) {
-            w.close();
-        }
+        reflector.closeWatch();
         if (t != null) {
             t.interrupt();
         }
         return t;
-    }
-
-    private void run() {
-        try {
-            loop();
-        } catch (Throwable t) {
-            if (!closed) {
-                LOG.error("informer {} stopped: {}", name, t.toString(), t);
-            }
-            throw t;
-        } finally {
-            watching = false; // a dead informer never answers for storage (isWatching)
-        }
-    }
-
-    private void loop() {
-        boolean list = true;
-        while (!closed) {
-            watchOpenedNanos = 0;
-            try {
-                if (list) {
-                    relist();
-                    list = false;
-                }
-                follow();
-                healthy();
-            } catch (InterruptedException e) {
-                return;
-            } catch (Expired e) {
-                watching = false;
-                LOG.info("informer {}: {}; listing again", name, e.getMessage());
-                list = true;
-            } catch (RuntimeException e) {
-                watching = false;
-                if (closed) {
-                    return;
-                }
-                if (watchOpenedNanos != 0 && System.nanoTime() - watchOpenedNanos >= HEALTHY_WATCH.toNanos()) {
-                    healthy(); // a watch that served a while before failing starts the backoff over
-                }
-                list = true;
-                if (!backOff(e)) {
-                    return;
-                }
-            }
-        }
-    }
-
-    /**
-     * A watch ran until its timeout, or for {@link #HEALTHY_WATCH}: the failures before it are over. Counting
-     * them only then (not after a list that worked) keeps a watch that fails at once after every list on the
-     * growing backoff instead of a list a second.
-     */
-    private void healthy() {
-        if (failures > 0) {
-            LOG.info("informer {}: watching again after {} failed attempts", name, failures);
-        }
-        failures = 0;
-    }
-
-    /** Makes the cache equal to a list (at the revision {@link InformerLists} picks), telling the differences. */
-    private void relist() throws InterruptedException {
-        ListPage<T> page = lists.list();
-        Map<String, T> listed = new LinkedHashMap<>();
-        for (T item : page.items()) {
-            T obj = transform.apply(item);
-            listed.put(InformerCache.key(obj), obj);
-        }
-        try {
-            for (T obj : listed.values()) {
-                T old = cache.put(obj);
-                if (old == null) {
-                    tell(h -> h.onAdd(obj));
-                } else if (!sameVersion(old, obj)) {
-                    tell(h -> h.onUpdate(old, obj));
-                }
-            }
-            for (T old : cache.list()) {
-                if (!listed.containsKey(InformerCache.key(old))) {
-                    cache.remove(old);
-                    tell(h -> h.onDelete(old));
-                }
-            }
-        } finally {
-            tell(EventHandler::onBatchEnd);
-        }
-        moveTo(page.resourceVersion());
-        nextResyncNanos = System.nanoTime() + options.resync().toNanos(); // a list is a full sync of its own
-        synced.countDown();
-    }
-
-    /** Watches from the last revision until the watch ends (normal return) or fails (thrown). */
-    private void follow() throws InterruptedException {
-        StoreWatch<T> w = open();
-        long opened = System.nanoTime();
-        watchOpenedNanos = opened;
-        long deadline = opened + watchTimeoutNanos();
-        long events = 0;
-        try {
-            watch = w;
-            if (closed) {
-                return;
-            }
-            watching = true;
-            while (!closed) {
-                if (w.isClosed()) {
-                    if (events == 0 && System.nanoTime() - opened < SHORT_WATCH.toNanos()) {
-                        throw new WatchFailed("the watch ended as soon as it opened");
-                    }
-                    return;
-                }
-                long now = System.nanoTime();
-                if (now - deadline >= 0) {
-                    return;
-                }
-                if (!options.resync().isZero() && now - nextResyncNanos >= 0) {
-                    resync(now);
-                }
-                List<ApiWatchEvent> batch = w.poll(pollMillis(now, deadline));
-                events += batch.size();
-                if (!batch.isEmpty()) {
-                    try {
-                        batch.forEach(this::apply);
-                    } finally {
-                        tell(EventHandler::onBatchEnd);
-                    }
-                }
-            }
-        } finally {
-            watch = null;
-            w.close();
-        }
-    }
-
-    private StoreWatch<T> open() {
-        try {
-            return store.watcher().open(null, new WatchParams<>(filter, revision, "", true, null));
-        } catch (StatusError e) {
-            if (e.code() == 410) {
-                throw new Expired(e.getMessage());
-            }
-            throw e;
-        }
-    }
-
-    private void apply(ApiWatchEvent e) {
-        switch (e.type()) {
-            case "ADDED", "MODIFIED" -> {
-                T obj = transform.apply(store.definition().type().cast(e.object()));
-                T old = cache.put(obj);
-                if (old == null) {
-                    tell(h -> h.onAdd(obj));
-                } else if (!sameVersion(old, obj)) {
-                    tell(h -> h.onUpdate(old, obj));
-                }
-                moveTo(obj.getMetadata().getResourceVersion());
-            }
-            case "DELETED" -> {
-                T obj = transform.apply(store.definition().type().cast(e.object()));
-                if (cache.remove(obj) != null) {
-                    tell(h -> h.onDelete(obj));
-                }
-                moveTo(obj.getMetadata().getResourceVersion());
-            }
-            case "BOOKMARK" -> moveTo(((HasMetadata) e.object()).getMetadata().getResourceVersion());
-            case "ERROR" -> {
-                Status status = e.object() instanceof Status s ? s : new Status();
-                String message = "the watch failed: " + status.getMessage();
-                throw status.getCode() != null && status.getCode() == 410 ? new Expired(message)
-                        : new WatchFailed(message);
-            }
-            default -> {
-            }
-        }
-    }
-
-    private void resync(long now) {
-        nextResyncNanos = now + options.resync().toNanos();
-        try {
-            for (T obj : cache.list()) {
-                tell(h -> h.onUpdate(obj, obj));
-            }
-        } finally {
-            tell(EventHandler::onBatchEnd);
-        }
-    }
-
-    private void moveTo(String resourceVersion) {
-        if (resourceVersion != null && !resourceVersion.isEmpty()) {
-            revision = resourceVersion;
-            lastSyncResourceVersion = resourceVersion;
-        }
-    }
-
-    private void tell(Consumer<EventHandler<? super T>> call) {
-        for (EventHandler<? super T> h : handlers) {
-            try {
-                call.accept(h);
-            } catch (RuntimeException e) {
-                LOG.warn("informer {}: a handler failed: {}", name, e.toString(), e);
-            }
-        }
-    }
-
-    /** Counts a failure and waits before the next attempt; false when interrupted (closing). */
-    private boolean backOff(RuntimeException e) {
-        failures++;
-        long first = options.firstBackoff().toMillis();
-        long wait = Math.min(options.maxBackoff().toMillis(), first << Math.min(failures - 1, 20));
-        if (failures == 1) {
-            LOG.info("informer {}: {}; listing again in {} ms", name, e.getMessage(), wait);
-        } else {
-            LOG.debug("informer {}: {} (failure {} in a row); listing again in {} ms", name, e.getMessage(),
-                    failures, wait);
-        }
-        try {
-            Thread.sleep(wait);
-            return true;
-        } catch (InterruptedException ie) {
-            return false;
-        }
-    }
-
-    private long watchTimeoutNanos() {
-        long timeout = options.watchTimeout().toNanos();
-        return timeout + ThreadLocalRandom.current().nextLong(timeout);
-    }
-
-    private long pollMillis(long now, long deadline) {
-        long millis = Math.min(MAX_POLL_MILLIS, TimeUnit.NANOSECONDS.toMillis(deadline - now));
-        if (!options.resync().isZero()) {
-            millis = Math.min(millis, TimeUnit.NANOSECONDS.toMillis(nextResyncNanos - now));
-        }
-        return Math.max(1, millis);
-    }
-
-    private static boolean sameVersion(HasMetadata a, HasMetadata b) {
-        return Objects.equals(a.getMetadata().getResourceVersion(), b.getMetadata().getResourceVersion());
-    }
-
-    /** The watch's revision was compacted away (410): list again at once. */
-    private static final class Expired extends RuntimeException {
-        Expired(String message) {
-            super(message, null, false, false);
-        }
-    }
-
-    /** The watch failed or ended at once: list again after a wait. */
-    private static final class WatchFailed extends RuntimeException {
-        WatchFailed(String message) {
-            super(message, null, false, false);
-        }
     }
 }
