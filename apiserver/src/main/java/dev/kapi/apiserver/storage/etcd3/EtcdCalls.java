@@ -4,6 +4,7 @@ import dev.kapi.apiserver.storage.KeyValue;
 import dev.kapi.apiserver.storage.StorageException;
 import dev.kapi.apiserver.storage.StorageException.Code;
 import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.common.exception.EtcdException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -38,6 +39,19 @@ final class EtcdCalls {
             Thread.currentThread().interrupt();
             throw new StorageException(Code.UNREACHABLE, key, "interrupted while waiting for etcd", e);
         }
+    }
+
+    /** A watch's failure as a storage error: EXPIRED ("too old resource version") when history was compacted. */
+    static StorageException watchFailure(Throwable error, String key, long from) {
+        if (error instanceof CompactedException compacted) {
+            return new StorageException(Code.EXPIRED, key,
+                    "too old resource version: " + from + " (" + compacted.getCompactedRevision() + ")", error);
+        }
+        StorageException translated = translate(error, key);
+        if (translated.code() == Code.EXPIRED) {
+            return new StorageException(Code.EXPIRED, key, "too old resource version: " + from, error);
+        }
+        return translated;
     }
 
     /** Maps a jetcd or gRPC failure to a storage error code. */

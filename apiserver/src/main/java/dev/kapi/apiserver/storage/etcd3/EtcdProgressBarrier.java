@@ -57,12 +57,6 @@ final class EtcdProgressBarrier {
 
         /** When the stream last delivered a change ({@link System#nanoTime}). */
         long lastDelivery();
-
-        /** Runs {@code work} on the hub's thread. */
-        void handOff(Runnable work);
-
-        /** Runs {@code work} on the hub's thread after {@code millis}. */
-        void handOffLater(long millis, Runnable work);
     }
 
     private final KV kv;
@@ -71,6 +65,7 @@ final class EtcdProgressBarrier {
     private final Duration timeout;
     private final LongSupplier revisionSeen;
     private final Hub hub;
+    private final EtcdHubThread hubThread;
     private final AtomicLong writes = new AtomicLong();
     private boolean writing;
     private boolean recheckPending;
@@ -85,13 +80,15 @@ final class EtcdProgressBarrier {
     /**
      * @param revisionSeen the highest current revision read from etcd
      */
-    EtcdProgressBarrier(KV kv, String watchedPrefix, Duration timeout, LongSupplier revisionSeen, Hub hub) {
+    EtcdProgressBarrier(KV kv, String watchedPrefix, Duration timeout, LongSupplier revisionSeen, Hub hub,
+                        EtcdHubThread hubThread) {
         this.kv = kv;
         this.keyName = watchedPrefix + KEY;
         this.key = EtcdCalls.bytes(keyName);
         this.timeout = timeout;
         this.revisionSeen = revisionSeen;
         this.hub = hub;
+        this.hubThread = hubThread;
     }
 
     /** A watch asked for progress (hub thread): a barrier is written when the rules above allow one. */
@@ -120,7 +117,7 @@ final class EtcdProgressBarrier {
         if (due > 0) {
             if (!recheckPending && now - lastRequest <= NEW_WAIT.toNanos()) { // no one asks any more: no recheck
                 recheckPending = true;
-                hub.handOffLater(TimeUnit.NANOSECONDS.toMillis(due) + 1, () -> {
+                hubThread.later(TimeUnit.NANOSECONDS.toMillis(due) + 1, () -> {
                     recheckPending = false;
                     consider(System.nanoTime());
                 });
@@ -132,7 +129,7 @@ final class EtcdProgressBarrier {
         writes.incrementAndGet();
         try {
             kv.put(key, VALUE).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .whenComplete((response, error) -> hub.handOff(() -> written(response, error)));
+                    .whenComplete((response, error) -> hubThread.execute(() -> written(response, error)));
         } catch (RuntimeException e) {
             written(null, e);
         }

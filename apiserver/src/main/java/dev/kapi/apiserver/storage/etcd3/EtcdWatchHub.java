@@ -11,7 +11,6 @@ import dev.kapi.apiserver.storage.WatchSubscription;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Watch;
-import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchResponse;
 import java.time.Duration;
@@ -20,7 +19,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -45,7 +43,7 @@ import java.util.logging.Logger;
  * (opening or closing a watcher, a KV call): jetcd's watcher lock, which jetcd holds while it calls a
  * listener, is never waited for by a thread that holds one of ours.
  */
-final class EtcdWatchHub implements AutoCloseable {
+final class EtcdWatchHub implements EtcdProgressBarrier.Hub, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(EtcdWatchHub.class.getName());
     static final ByteSequence ALL_KEYS = ByteSequence.from(new byte[] {0});
@@ -62,8 +60,8 @@ final class EtcdWatchHub implements AutoCloseable {
     private final EtcdWatchReplay replay;
     /** Whether etcd may be asked for progress: it answers in order with the events (see EtcdProgressSupport). */
     private final BooleanSupplier progressRequestsOrdered;
-    /** The hub thread: runs jetcd's callbacks' work and every change of the shared stream, one at a time. */
-    private final ScheduledThreadPoolExecutor hub;
+    /** Runs jetcd's callbacks' work and every change of the shared stream, one at a time. */
+    private final EtcdHubThread hub = new EtcdHubThread("etcd-watch-hub");
     /** The shared stream while it runs; replaced on the hub thread only, taken away by {@link #close}. */
     private final AtomicReference<Stream> shared = new AtomicReference<>();
     private volatile boolean closed;
@@ -102,39 +100,23 @@ final class EtcdWatchHub implements AutoCloseable {
         this.currentRevision = currentRevision;
         this.reachability = reachability;
         this.fanOut = new WatchFanOut("etcd-watch-progress", progressInterval, 100, CLOSED, 0);
-        this.hub = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "etcd-watch-hub");
-            t.setDaemon(true);
-            return t;
-        });
-        hub.setRemoveOnCancelPolicy(true);
-        hub.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.revisionSeen = revisionSeen;
-        this.barrier = new EtcdProgressBarrier(client.getKVClient(), watchedPrefix, timeout, revisionSeen,
-                new EtcdProgressBarrier.Hub() {
-                    @Override
-                    public long position() {
-                        return fanOut.position();
-                    }
+        this.barrier = new EtcdProgressBarrier(client.getKVClient(), watchedPrefix, timeout, revisionSeen, this, hub);
+        fanOut.progressSource(() -> hub.execute(this::requestProgress));
+        this.replay = new EtcdWatchReplay(client, timeout, currentRevision, reachability, hub, hub::later,
+                () -> closed, watchedPrefix, progressRequestsOrdered);
+    }
 
-                    @Override
-                    public long lastDelivery() {
-                        return lastDelivery;
-                    }
+    /** The revision up to which the shared stream has delivered (for the barrier, on the hub thread). */
+    @Override
+    public long position() {
+        return fanOut.position();
+    }
 
-                    @Override
-                    public void handOff(Runnable work) {
-                        EtcdWatchHub.this.handOff(work);
-                    }
-
-                    @Override
-                    public void handOffLater(long millis, Runnable work) {
-                        EtcdWatchHub.this.handOffLater(millis, work);
-                    }
-                });
-        fanOut.progressSource(() -> handOff(this::requestProgress));
-        this.replay = new EtcdWatchReplay(client, timeout, currentRevision, reachability, this::handOff,
-                this::handOffLater, () -> closed, watchedPrefix, progressRequestsOrdered);
+    /** When the shared stream last delivered a change (for the barrier, on the hub thread). */
+    @Override
+    public long lastDelivery() {
+        return lastDelivery;
     }
 
     WatchHandle watch(String prefixOrKey, WatchOptions options, WatchListener listener) {
@@ -237,9 +219,9 @@ final class EtcdWatchHub implements AutoCloseable {
                             .withPrevKV(true)
                             .withProgressNotify(true)
                             .build(),
-                    Watch.listener(response -> handOff(() -> dispatch(stream, response)),
-                            error -> handOff(() -> streamFailed(stream, error)),
-                            () -> handOff(() -> streamFailed(stream, new IllegalStateException(
+                    Watch.listener(response -> hub.execute(() -> dispatch(stream, response)),
+                            error -> hub.execute(() -> streamFailed(stream, error)),
+                            () -> hub.execute(() -> streamFailed(stream, new IllegalStateException(
                                     "etcd ended the watch stream")))));
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "cannot open the etcd watch stream; trying again", e);
@@ -298,7 +280,7 @@ final class EtcdWatchHub implements AutoCloseable {
         if (closed) {
             return;
         }
-        StorageException failure = watchError(error, "", fanOut.position());
+        StorageException failure = EtcdCalls.watchFailure(error, "", fanOut.position());
         if (failure.code() == Code.EXPIRED) {
             List<WatchSubscription> all;
             synchronized (fanOut.dispatchLock()) {
@@ -347,39 +329,13 @@ final class EtcdWatchHub implements AutoCloseable {
     }
 
     private void reopenLater() {
-        handOffLater(REOPEN_MILLIS, this::reopen);
+        hub.later(REOPEN_MILLIS, this::reopen);
     }
 
     private void reopen() {
         long position = fanOut.position();
         if (!closed && shared.get() == null && position > 0) {
             open(position);
-        }
-    }
-
-    /** From a jetcd callback: queue {@code work} for the hub thread and return at once. */
-    private void handOff(Runnable work) {
-        try {
-            hub.execute(() -> guarded(work));
-        } catch (RejectedExecutionException closing) {
-            // the hub is closed: client.close() closes every watcher, nothing is left to deliver to
-        }
-    }
-
-    /** Queues {@code work} for the hub thread after {@code millis}. */
-    private void handOffLater(long millis, Runnable work) {
-        try {
-            hub.schedule(() -> guarded(work), millis, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException closing) {
-            // the hub is closed: nothing is left to reopen or ask for
-        }
-    }
-
-    private static void guarded(Runnable work) {
-        try {
-            work.run();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "etcd watch hub task failed", e);
         }
     }
 
@@ -393,18 +349,6 @@ final class EtcdWatchHub implements AutoCloseable {
         }
     }
 
-    static StorageException watchError(Throwable error, String key, long from) {
-        if (error instanceof CompactedException compacted) {
-            return new StorageException(Code.EXPIRED, key,
-                    "too old resource version: " + from + " (" + compacted.getCompactedRevision() + ")", error);
-        }
-        StorageException translated = EtcdCalls.translate(error, key);
-        if (translated.code() == Code.EXPIRED) {
-            return new StorageException(Code.EXPIRED, key, "too old resource version: " + from, error);
-        }
-        return translated;
-    }
-
     /**
      * Refuses new watches, closes the open ones and the shared stream, and stops the hub thread; waits for
      * nothing, so it returns at once whatever etcd or jetcd are doing.
@@ -414,10 +358,6 @@ final class EtcdWatchHub implements AutoCloseable {
         closed = true;
         fanOut.close();
         closeQuietly(shared.getAndSet(null));
-        for (Runnable queued : hub.shutdownNow()) {
-            if (queued instanceof Future<?> task) {
-                task.cancel(false); // a watch waiting for the stream to open fails at once
-            }
-        }
+        hub.shutdown(); // a watch waiting for the stream to open fails at once
     }
 }

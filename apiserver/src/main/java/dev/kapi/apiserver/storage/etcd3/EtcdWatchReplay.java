@@ -126,7 +126,7 @@ final class EtcdWatchReplay {
                             : EtcdCalls.bytes(watched), option.build(),
                     Watch.listener(response -> handOff.execute(() -> onResponse(subscription, targetBytes, response)),
                             error -> handOff.execute(() ->
-                                    subscription.fail(EtcdWatchHub.watchError(error, target, from))),
+                                    subscription.fail(EtcdCalls.watchFailure(error, target, from))),
                             () -> handOff.execute(() -> {
                                 if (!stopped.get()) {
                                     subscription.fail(new StorageException(Code.UNREACHABLE, target,
