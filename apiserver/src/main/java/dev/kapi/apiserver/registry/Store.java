@@ -14,13 +14,12 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The one generic store that serves every resource (kube-apiserver's {@code generic/registry.Store}):
  * it builds keys, fills server-owned metadata, runs the resource's {@link ResourceStrategy} and the
- * validating admission it is handed, and talks to {@link Storage}. Lists, watches and deletes live in
- * {@link StoreLister}, {@link StoreWatcher} and {@link StoreDeleter}.
+ * validating admission it is handed, and talks to {@link Storage}. Lists, watches, updates and deletes live in
+ * {@link StoreLister}, {@link StoreWatcher}, {@link StoreUpdater} and {@link StoreDeleter}.
  *
  * <p>Writes come only from {@link dev.kapi.apiserver.registry.rest.WritePipeline}, which runs mutating
  * admission and hands the store the validating admission in {@link WriteOptions}; reads are open to all.
@@ -33,6 +32,7 @@ public final class Store<T extends HasMetadata> {
     private final StoreLister<T> lister;
     private final StoreWatcher<T> watcher;
     private final StoreDeleter<T> deleter;
+    private final StoreUpdater<T> updates;
     private final DecodedValues<T> decodedValues = new DecodedValues<>(this);
 
     public Store(ResourceDefinition<T> def, Storage storage, String prefix) {
@@ -42,6 +42,7 @@ public final class Store<T extends HasMetadata> {
         this.lister = new StoreLister<>(this);
         this.watcher = new StoreWatcher<>(this);
         this.deleter = new StoreDeleter<>(this);
+        this.updates = new StoreUpdater<>(this, deleter);
     }
 
     public ResourceDefinition<T> definition() {
@@ -110,7 +111,7 @@ public final class Store<T extends HasMetadata> {
      * through the stored form and back, as kube converts a request's object to its internal form first (an
      * autoscaling/v1 HorizontalPodAutoscaler without a target gets the 80% CPU target the stored v2 has).
      */
-    private T asStored(T obj) {
+    T asStored(T obj) {
         if (def.storageForm().storedType() == null) {
             return obj;
         }
@@ -123,7 +124,7 @@ public final class Store<T extends HasMetadata> {
      * (autoscaling/v1 carries v2's conditions only in annotations, which a request may leave out or forge).
      */
     @SuppressWarnings("unchecked")
-    private T withStoredStatus(T updated, T old) {
+    T withStoredStatus(T updated, T old) {
         StorageForm<T> form = def.storageForm();
         if (form.storedType() == null) {
             return ObjectMetaLifecycle.withStatusOf(updated, old, def.type());
@@ -276,105 +277,7 @@ public final class Store<T extends HasMetadata> {
      * strategy of its own ({@link ResourceStrategy#subresourceStrategy}, e.g. a namespace's {@code finalize}).
      */
     public T update(String namespace, String name, Updater<T> updater, String subresource, WriteOptions options) {
-        boolean statusOnly = "status".equals(subresource);
-        ResourceStrategy<T> strategy = subresource == null || statusOnly ? def.strategy()
-                : def.strategy().subresourceStrategy(subresource);
-        if (strategy == null) {
-            throw StatusError.notFoundPath();
-        }
-        AtomicReference<T> result = new AtomicReference<>();
-        // the attempt whose beforeUpdate reserved something: undone when it is not the one written
-        AtomicReference<Attempt<T>> reserved = new AtomicReference<>();
-        String key = key(namespace, name);
-        try {
-            KeyValue kv = storage.guaranteedUpdate(key, Preconditions.NONE, false, current -> {
-                releaseUnwritten(reserved, strategy);
-                T old = decode(current);
-                T updated = prepareUpdate(current, old, updater, statusOnly, strategy, options);
-                result.set(updated);
-                if (options.dryRun()) {
-                    throw new DryRunDone();
-                }
-                if (!statusOnly) {
-                    reserved.set(new Attempt<>(updated, old));
-                }
-                return encode(updated);
-            });
-            T updated = result.get();
-            updated.getMetadata().setResourceVersion(Long.toString(kv.modRevision()));
-            Attempt<T> written = reserved.getAndSet(null);
-            if (written != null) {
-                strategy.afterUpdate(written.updated(), written.old());
-            }
-            return deleter.finishIfReleased(key, updated, kv.modRevision());
-        } catch (DryRunDone done) {
-            return result.get();
-        } catch (StorageException e) {
-            releaseUnwritten(reserved, strategy);
-            throw error(e, name);
-        } catch (RuntimeException e) {
-            releaseUnwritten(reserved, strategy);
-            throw e;
-        }
-    }
-
-    /** One prepared update of the main resource: what {@code beforeUpdate} reserved for, against which old. */
-    private record Attempt<T>(T updated, T old) {
-    }
-
-    private void releaseUnwritten(AtomicReference<Attempt<T>> reserved, ResourceStrategy<T> strategy) {
-        Attempt<T> attempt = reserved.getAndSet(null);
-        if (attempt != null) {
-            strategy.releaseAfterFailedUpdate(attempt.updated(), attempt.old());
-        }
-    }
-
-    private T prepareUpdate(KeyValue current, T old, Updater<T> updater, boolean statusOnly,
-                            ResourceStrategy<T> strategy, WriteOptions options) {
-        // a copy the updater may change: decoded again, cheaper than copying old through a JSON tree
-        T updated = updater.update(decode(current), old);
-        if (updated.getMetadata() == null) {
-            updated.setMetadata(new ObjectMeta());
-        }
-        ObjectMeta meta = updated.getMetadata();
-        String rv = meta.getResourceVersion();
-        if (rv != null && !rv.isEmpty() && !rv.equals(Long.toString(current.modRevision()))) {
-            throw StatusError.conflict(def.groupResource(), old.getMetadata().getName(), StatusError.MODIFIED);
-        }
-        ObjectMetaLifecycle.takeUnsetSystemFields(meta, old.getMetadata());
-        List<FieldError> errs = new ArrayList<>(ObjectMetaValidation.validateUpdate(meta, old.getMetadata()));
-        updated.setApiVersion(def.apiVersion());
-        if (statusOnly) {
-            T next = ObjectMetaLifecycle.withStatusOf(decode(current), updated, def.type());
-            // the status write's field ownership, which the write pipeline computed on the object it was given
-            next.getMetadata().setManagedFields(meta.getManagedFields());
-            strategy.prepareForStatusUpdate(next, old);
-            next = asStored(next);
-            errs.addAll(strategy.validateStatusUpdate(next, old));
-            failIfInvalid(next, errs);
-            options.validation().validate(next, old);
-            return next;
-        }
-        if (def.hasSubresource("status") && strategy.keepsStoredStatus()) {
-            updated = withStoredStatus(updated, old);
-            meta = updated.getMetadata();
-        }
-        ObjectMetaLifecycle.keepSystemFields(meta, old.getMetadata());
-        ObjectMetaLifecycle.checkFinalizersWhileDeleting(meta, old.getMetadata(), errs);
-        strategy.applyDefaults(updated);
-        updated = asStored(updated);
-        meta = updated.getMetadata();
-        strategy.prepareForUpdate(updated, old);
-        if (def.tracksGeneration() && ObjectMetaLifecycle.specChanged(updated, old,
-                !def.custom() || def.hasSubresource("status"))) {
-            long generation = old.getMetadata().getGeneration() == null ? 0 : old.getMetadata().getGeneration();
-            meta.setGeneration(generation + 1);
-        }
-        errs.addAll(strategy.validateUpdate(updated, old));
-        failIfInvalid(updated, errs);
-        options.validation().validate(updated, old);
-        strategy.beforeUpdate(updated, old, options.dryRun());
-        return updated;
+        return updates.update(namespace, name, updater, subresource, options);
     }
 
     /** The outcome of a delete: the object, and whether it is gone (false: finalizers hold it). */
@@ -394,16 +297,9 @@ public final class Store<T extends HasMetadata> {
         return deleter.deleteCollection(namespace, params, options);
     }
 
-    private void failIfInvalid(T obj, List<FieldError> errs) {
+    void failIfInvalid(T obj, List<FieldError> errs) {
         if (!errs.isEmpty()) {
             throw StatusError.invalid(def.kind(), def.group(), obj.getMetadata().getName(), errs);
-        }
-    }
-
-    /** Ends a dry-run update inside guaranteedUpdate without writing. */
-    private static final class DryRunDone extends RuntimeException {
-        DryRunDone() {
-            super(null, null, false, false);
         }
     }
 }
