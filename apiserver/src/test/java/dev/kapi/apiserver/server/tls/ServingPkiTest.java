@@ -6,9 +6,12 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.X509KeyManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -54,6 +57,21 @@ class ServingPkiTest {
         assertThat(renamed.ca().certificate()).isEqualTo(first.ca().certificate());
         assertThat(renamed.servingChain().getFirst().getSerialNumber())
                 .isNotEqualTo(first.servingChain().getFirst().getSerialNumber());
+    }
+
+    @Test
+    void theInMemoryKeyStoreGivesKeyManagersTheServingKeyAndChain() throws Exception {
+        ServingPki pki = load(List.of("localhost"));
+        PrivateKey written = Pem.readPrivateKey(dir.resolve("pki/serving.key"));
+
+        KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        factory.init(pki.keyStore(), ServingPki.KEY_STORE_PASSWORD.toCharArray());
+        X509KeyManager keys = (X509KeyManager) factory.getKeyManagers()[0];
+
+        assertThat(keys.getPrivateKey("kapi")).isEqualTo(written);
+        assertThat(keys.getCertificateChain("kapi")).containsExactlyElementsOf(pki.servingChain());
+        // the same through the key store itself, as Jetty's SslContextFactory reads it
+        assertThat(pki.keyStore().getKey("kapi", ServingPki.KEY_STORE_PASSWORD.toCharArray())).isEqualTo(written);
     }
 
     @Test
