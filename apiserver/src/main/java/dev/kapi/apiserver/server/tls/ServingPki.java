@@ -11,11 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -139,16 +141,40 @@ public final class ServingPki {
         try {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
-            byte[] salt = new byte[16];
-            byte[] iv = new byte[16];
-            RANDOM.nextBytes(salt);
-            RANDOM.nextBytes(iv);
-            ks.setEntry("kapi", new KeyStore.PrivateKeyEntry(servingKey, servingChain.toArray(X509Certificate[]::new)),
-                    new KeyStore.PasswordProtection(KEY_STORE_PASSWORD.toCharArray(), "PBEWithHmacSHA256AndAES_256",
-                            new PBEParameterSpec(salt, 1, new IvParameterSpec(iv))));
+            X509Certificate[] chain = servingChain.toArray(X509Certificate[]::new);
+            PrivateKey key = withAlgorithmOf(servingKey, chain[0]);
+            char[] password = KEY_STORE_PASSWORD.toCharArray();
+            if (key.getAlgorithm().equals(chain[0].getPublicKey().getAlgorithm())) {
+                byte[] salt = new byte[16];
+                byte[] iv = new byte[16];
+                RANDOM.nextBytes(salt);
+                RANDOM.nextBytes(iv);
+                PBEParameterSpec oneIteration = new PBEParameterSpec(salt, 1, new IvParameterSpec(iv));
+                ks.setEntry("kapi", new KeyStore.PrivateKeyEntry(key, chain),
+                        new KeyStore.PasswordProtection(password, "PBEWithHmacSHA256AndAES_256", oneIteration));
+            } else {
+                ks.setKeyEntry("kapi", servingKey, password, chain); // an entry would refuse the names' mismatch
+            }
             return ks;
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * {@code key} under the algorithm name of the certificate's public key, which a key store's entry requires:
+     * with Bouncy Castle a registered provider (client libraries register it), an EC key read from a file says
+     * "ECDSA" where the certificate's says "EC". The key itself when it cannot be converted.
+     */
+    private static PrivateKey withAlgorithmOf(PrivateKey key, X509Certificate certificate) {
+        String algorithm = certificate.getPublicKey().getAlgorithm();
+        if (key.getAlgorithm().equals(algorithm)) {
+            return key;
+        }
+        try {
+            return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()));
+        } catch (GeneralSecurityException e) {
+            return key;
         }
     }
 

@@ -7,11 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
+import java.security.Security;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
 import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.X509KeyManager;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -72,6 +75,30 @@ class ServingPkiTest {
         assertThat(keys.getCertificateChain("kapi")).containsExactlyElementsOf(pki.servingChain());
         // the same through the key store itself, as Jetty's SslContextFactory reads it
         assertThat(pki.keyStore().getKey("kapi", ServingPki.KEY_STORE_PASSWORD.toCharArray())).isEqualTo(written);
+    }
+
+    /** A JVM with Bouncy Castle registered reads the EC keys written on the first start back as "ECDSA" keys. */
+    @Test
+    void theKeyStoreTakesAKeyReadBackWhileBouncyCastleIsARegisteredProvider() throws Exception {
+        load(List.of("localhost"));
+        PrivateKey written = Pem.readPrivateKey(dir.resolve("pki/serving.key"));
+        boolean added = Security.addProvider(new BouncyCastleProvider()) != -1;
+        try {
+            ServingPki restarted = load(List.of("localhost"));
+            assertThat(Pem.readPrivateKey(dir.resolve("pki/serving.key")).getAlgorithm()).isEqualTo("ECDSA");
+
+            KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            factory.init(restarted.keyStore(), ServingPki.KEY_STORE_PASSWORD.toCharArray());
+            X509KeyManager keys = (X509KeyManager) factory.getKeyManagers()[0];
+
+            // the same key (Bouncy Castle encodes it with the curve's parameters, so the bytes differ)
+            assertThat(((ECPrivateKey) keys.getPrivateKey("kapi")).getS()).isEqualTo(((ECPrivateKey) written).getS());
+            assertThat(keys.getCertificateChain("kapi")).containsExactlyElementsOf(restarted.servingChain());
+        } finally {
+            if (added) {
+                Security.removeProvider(BouncyCastleProvider.PROVIDER_NAME);
+            }
+        }
     }
 
     @Test
