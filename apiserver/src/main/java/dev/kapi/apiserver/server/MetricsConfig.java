@@ -7,6 +7,7 @@ import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.StorageDecorator;
 import dev.kapi.apiserver.storage.ObservedStorage;
 import dev.kapi.apiserver.storage.Storage;
+import dev.kapi.apiserver.storage.sqlite.SqliteStorage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -39,7 +40,8 @@ import java.util.function.Function;
  * {@code etcd_request_duration_seconds} from the storage backend ({@link ObservedStorage} put in front of each
  * resource's store by a {@link StorageDecorator}), the admission step and controller durations ({@link AdmissionChain#observedBy}; the
  * webhook plugins count as controllers by their plugin names, there is no per-webhook histogram yet) and
- * {@code apiserver_storage_objects} ({@link StoredObjectCounts}).
+ * {@code apiserver_storage_objects} ({@link StoredObjectCounts}), {@code apiserver_storage_size_bytes}
+ * ({@link StorageSize}).
  */
 @Configuration(proxyBeanMethods = false)
 public class MetricsConfig {
@@ -73,6 +75,12 @@ public class MetricsConfig {
                                           OperationsOptions operations, PrometheusMeterRegistry registry) {
         return new StoredObjectCounts(storage, resources, options.etcdPrefix(), registry,
                 operations.countMetricPollPeriod());
+    }
+
+    @Bean(destroyMethod = "close")
+    StorageSize storageSize(Storage storage, OperationsOptions operations, PrometheusMeterRegistry registry) {
+        return new StorageSize(storage, registry, storage instanceof SqliteStorage ? "sqlite-0" : "etcd-0",
+                operations.dbMetricPollInterval());
     }
 
     /**

@@ -13,6 +13,8 @@ import java.time.Duration;
  *       long-running requests are not counted ({@code filters.MaxInFlightFilter});</li>
  *   <li>{@code --etcd-count-metric-poll-period} (default 1m, a Go duration; 0 switches it off): how often the
  *       objects of each resource are counted for {@code apiserver_storage_objects};</li>
+ *   <li>{@code --etcd-db-metric-poll-interval} (default 30s, a Go duration; 0 switches it off): how often the
+ *       storage's database size is read for {@code apiserver_storage_size_bytes};</li>
  *   <li>{@code --etcd-compaction-interval} (default 5m, a Go duration; 0 switches it off): how often etcd's
  *       history is compacted (the embedded store compacts its own every minute);</li>
  *   <li>{@code --logging-format} (text or json) is read before the server starts, by {@link LoggingFormat}.</li>
@@ -25,11 +27,13 @@ public class OperationsOptions {
     private final int maxMutatingRequestsInflight;
     private final Duration countMetricPollPeriod;
     private final Duration etcdCompactionInterval;
+    private final Duration dbMetricPollInterval;
 
     public OperationsOptions(@Value("${max-requests-inflight:400}") int maxRequestsInflight,
                              @Value("${max-mutating-requests-inflight:200}") int maxMutatingRequestsInflight,
                              @Value("${etcd-count-metric-poll-period:1m}") String countMetricPollPeriod,
-                             @Value("${etcd-compaction-interval:5m}") String etcdCompactionInterval) {
+                             @Value("${etcd-compaction-interval:5m}") String etcdCompactionInterval,
+                             @Value("${etcd-db-metric-poll-interval:30s}") String dbMetricPollInterval) {
         if (maxRequestsInflight < 0 || maxMutatingRequestsInflight < 0) {
             throw new StartupFailure("--max-requests-inflight and --max-mutating-requests-inflight must not be "
                     + "negative (0 switches a limit off)");
@@ -38,6 +42,7 @@ public class OperationsOptions {
         this.maxMutatingRequestsInflight = maxMutatingRequestsInflight;
         this.countMetricPollPeriod = ControllerOptions.duration("etcd-count-metric-poll-period", countMetricPollPeriod);
         this.etcdCompactionInterval = ControllerOptions.duration("etcd-compaction-interval", etcdCompactionInterval);
+        this.dbMetricPollInterval = ControllerOptions.duration("etcd-db-metric-poll-interval", dbMetricPollInterval);
     }
 
     public int maxRequestsInflight() {
@@ -54,5 +59,9 @@ public class OperationsOptions {
 
     public Duration etcdCompactionInterval() {
         return etcdCompactionInterval;
+    }
+
+    public Duration dbMetricPollInterval() {
+        return dbMetricPollInterval;
     }
 }

@@ -59,6 +59,11 @@ public abstract class ForwardingStorage implements Storage {
     }
 
     @Override
+    public long sizeBytes() {
+        return delegate.sizeBytes();
+    }
+
+    @Override
     public void compact(long revision) {
         delegate.compact(revision);
     }

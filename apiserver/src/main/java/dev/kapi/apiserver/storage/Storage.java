@@ -135,6 +135,15 @@ public interface Storage extends AutoCloseable {
     /** The store-wide revision of the last committed write. */
     long currentRevision();
 
+    /**
+     * The bytes the backend's database takes on disk (kube-apiserver's {@code apiserver_storage_size_bytes}):
+     * for etcd the largest member's database file, as each member reports it; -1 when the backend cannot tell or
+     * did not answer. It may ask the backend (a round trip per etcd member).
+     */
+    default long sizeBytes() {
+        return -1;
+    }
+
     /** Compacts history before {@code revision}: reads and watches at older revisions fail with EXPIRED. */
     void compact(long revision);
 

@@ -39,6 +39,7 @@ class MetricsServingTest {
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("data-dir", DATA_DIR::toString);
         registry.add("etcd-count-metric-poll-period", () -> "200ms");
+        registry.add("etcd-db-metric-poll-interval", () -> "200ms");
     }
 
     @LocalServerPort
@@ -81,6 +82,8 @@ class MetricsServingTest {
                 // a built-in group's objects are found where the store keeps them (kube's bootstrap roles)
                 assertThat(m).containsPattern(
                         "apiserver_storage_objects\\{resource=\"clusterroles.rbac.authorization.k8s.io\"} [1-9]");
+                // the embedded store's database file and its write-ahead log
+                assertThat(m).containsPattern("apiserver_storage_size_bytes\\{storage_cluster_id=\"sqlite-0\"} [1-9]");
             });
         } finally {
             watch.body().close();

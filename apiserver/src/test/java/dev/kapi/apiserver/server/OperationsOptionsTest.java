@@ -13,14 +13,23 @@ class OperationsOptionsTest {
     @ParameterizedTest(name = "--etcd-compaction-interval={0}: {1}")
     @CsvSource({"5m, PT5M", "1h30m, PT1H30M", "90s, PT1M30S", "0, PT0S", "0s, PT0S", "'', PT0S"})
     void compactionIntervals(String value, Duration expected) {
-        assertThat(new OperationsOptions(400, 200, "1m", value).etcdCompactionInterval()).isEqualTo(expected);
+        assertThat(new OperationsOptions(400, 200, "1m", value, "30s").etcdCompactionInterval()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "--etcd-db-metric-poll-interval={0}: {1}")
+    @CsvSource({"30s, PT30S", "1m, PT1M", "0, PT0S"})
+    void databaseSizePollIntervals(String value, Duration expected) {
+        assertThat(new OperationsOptions(400, 200, "1m", "5m", value).dbMetricPollInterval()).isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "{0}={1}")
-    @CsvSource({"etcd-compaction-interval, 5x", "etcd-count-metric-poll-period, soon"})
+    @CsvSource({"etcd-compaction-interval, 5x", "etcd-count-metric-poll-period, soon",
+            "etcd-db-metric-poll-interval, fast"})
     void aBadDurationStopsTheStartNamingItsFlag(String flag, String value) {
-        boolean compaction = flag.equals("etcd-compaction-interval");
-        assertThatThrownBy(() -> new OperationsOptions(400, 200, compaction ? "1m" : value, compaction ? value : "5m"))
+        assertThatThrownBy(() -> new OperationsOptions(400, 200,
+                flag.equals("etcd-count-metric-poll-period") ? value : "1m",
+                flag.equals("etcd-compaction-interval") ? value : "5m",
+                flag.equals("etcd-db-metric-poll-interval") ? value : "30s"))
                 .isInstanceOf(StartupFailure.class)
                 .hasMessageStartingWith("--" + flag + ": ")
                 .hasMessageContaining(value);

@@ -21,6 +21,9 @@ import io.etcd.jetcd.options.CompactOption;
 import io.etcd.jetcd.options.GetOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -57,10 +60,12 @@ public final class EtcdStorage implements Storage {
     private volatile EtcdCompactor compactor;
     /** The highest current revision read (what readers wait for; a progress barrier is written only below it). */
     private final AtomicLong revisionSeen = new AtomicLong();
+    private final List<String> endpoints;
 
     private EtcdStorage(Client client, Duration timeout, Duration progressInterval, String watchedPrefix,
                         List<String> endpoints) {
         this.client = client;
+        this.endpoints = List.copyOf(endpoints);
         this.kv = client.getKVClient();
         this.timeout = timeout;
         this.reachability = new EtcdReachability(String.join(",", endpoints));
@@ -182,6 +187,24 @@ public final class EtcdStorage implements Storage {
                 null).getHeader().getRevision());
         revisionSeen.accumulateAndGet(revision, Math::max);
         return revision;
+    }
+
+    /** The largest database file among the members ({@code Status}'s {@code dbSize}); -1 when one did not answer. */
+    @Override
+    public long sizeBytes() {
+        long largest = -1;
+        for (String endpoint : endpoints) {
+            try {
+                largest = Math.max(largest, client.getMaintenanceClient().statusMember(endpoint)
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS).getDbSize());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1;
+            } catch (ExecutionException | TimeoutException | RuntimeException e) {
+                return -1;
+            }
+        }
+        return largest;
     }
 
     /**

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -193,6 +194,17 @@ public final class SqliteStorage implements Storage {
     @Override
     public boolean hasSpace() {
         return connections.hasSpace();
+    }
+
+    /** The database file and its write-ahead log (what SQLite has allocated on disk); -1 when unreadable. */
+    @Override
+    public long sizeBytes() {
+        try {
+            Path wal = file.resolveSibling(file.getFileName() + "-wal");
+            return Files.size(file) + (Files.exists(wal) ? Files.size(wal) : 0);
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     /** The database file. */

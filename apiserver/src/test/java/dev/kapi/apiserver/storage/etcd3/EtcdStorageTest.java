@@ -10,6 +10,8 @@ import dev.kapi.apiserver.storage.WatchOptions;
 import dev.kapi.apiserver.storage.WatchRecorder;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +30,20 @@ class EtcdStorageTest extends StorageContractTests {
     @Override
     protected Duration progressWait() {
         return Duration.ofSeconds(4);
+    }
+
+    @Test
+    void sizeBytesIsTheDatabaseEtcdReportsAndMinusOneWithoutAnAnswer() throws Exception {
+        storage.create(EtcdExtension.randomPrefix() + "/a", "{}".getBytes(StandardCharsets.UTF_8));
+        assertThat(storage.sizeBytes()).isGreaterThan(4096);
+        int nobody;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            nobody = socket.getLocalPort();
+        }
+        try (EtcdStorage unanswered = EtcdStorage.connect(List.of("http://127.0.0.1:" + nobody), Duration.ofSeconds(2),
+                Duration.ofSeconds(1))) {
+            assertThat(unanswered.sizeBytes()).isEqualTo(-1);
+        }
     }
 
     @Test
