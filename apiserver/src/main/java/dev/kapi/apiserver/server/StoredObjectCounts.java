@@ -41,11 +41,8 @@ final class StoredObjectCounts implements AutoCloseable {
         this.resources = resources;
         this.prefix = prefix;
         this.meters = meters;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "kapi-storage-object-counts");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("kapi-storage-object-counts").daemon().factory());
         if (period.isPositive()) {
             timer.scheduleWithFixedDelay(this::countAll, 0, period.toMillis(), TimeUnit.MILLISECONDS);
         }

@@ -56,11 +56,8 @@ public final class WatchFanOut implements AutoCloseable {
      */
     public WatchFanOut(String threadName, Duration progressInterval, long minTickMillis, String closedMessage,
                        long position) {
-        this(Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, threadName);
-            t.setDaemon(true);
-            return t;
-        }), true, progressInterval, minTickMillis, closedMessage, position);
+        this(Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name(threadName).daemon().factory()), true,
+                progressInterval, minTickMillis, closedMessage, position);
     }
 
     /**

@@ -64,11 +64,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Cacher implements Storage {
 
     /** The one thread sending PROGRESS to quiet watches of every cacher (a tick is a short in-memory pass). */
-    private static final ScheduledExecutorService TICKER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "cacher-watch-progress");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ScheduledExecutorService TICKER = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("cacher-watch-progress").daemon().factory());
 
     /** How long a list the cache must serve waits for it to be primed before it is refused. */
     static final Duration NOT_READY_WAIT = Duration.ofSeconds(1);

@@ -56,11 +56,8 @@ final class EtcdCompactor implements AutoCloseable {
     private EtcdCompactor(KV kv, Duration timeout, Duration interval) {
         this.kv = kv;
         this.timeout = timeout;
-        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "etcd-compactor");
-            t.setDaemon(true);
-            return t;
-        });
+        this.ticker = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("etcd-compactor").daemon().factory());
         long millis = interval.toMillis();
         ticker.scheduleWithFixedDelay(this::tick, millis, millis, TimeUnit.MILLISECONDS);
     }

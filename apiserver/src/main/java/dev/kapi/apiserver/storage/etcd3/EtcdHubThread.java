@@ -20,11 +20,7 @@ final class EtcdHubThread implements Executor {
     private final ScheduledThreadPoolExecutor executor;
 
     EtcdHubThread(String name) {
-        executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        });
+        executor = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name(name).daemon().factory());
         executor.setRemoveOnCancelPolicy(true);
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }

@@ -25,11 +25,8 @@ final class SqliteCompactor implements AutoCloseable {
         this.db = db;
         this.currentRevision = currentRevision;
         this.retainRevisions = retainRevisions;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sqlite-compactor");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("sqlite-compactor").daemon().factory());
         long millis = Math.max(1, interval.toMillis());
         timer.scheduleWithFixedDelay(this::run, millis, millis, TimeUnit.MILLISECONDS);
     }
