@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * kube-apiserver's {@code apiserver_storage_size_bytes{storage_cluster_id}}: the bytes the storage's database
  * takes on disk ({@link Storage#sizeBytes}), read every {@code --etcd-db-metric-poll-interval} on a daemon
- * thread (kube reads it when scraped). The gauge appears with the first answer and keeps the last one while
- * the storage does not answer, as kube's poll of {@code apiserver_storage_db_total_size_in_bytes} did.
+ * thread (kube reads it when scraped, and its flag drives only the deprecated per-endpoint gauge). While the
+ * storage does not tell its size the sample is left out, as kube leaves it out when its read fails.
  */
 final class StorageSize implements AutoCloseable {
 
@@ -25,8 +25,9 @@ final class StorageSize implements AutoCloseable {
     private final Storage storage;
     private final MeterRegistry meters;
     private final String clusterId;
-    private final AtomicLong bytes = new AtomicLong(-1);
+    private final AtomicLong bytes = new AtomicLong();
     private final ScheduledExecutorService timer;
+    private Gauge gauge; // the timer's thread only
 
     /** @param clusterId the gauge's {@code storage_cluster_id} ({@code etcd-0} for the one etcd, as kube's) */
     StorageSize(Storage storage, MeterRegistry meters, String clusterId, Duration period) {
@@ -41,13 +42,23 @@ final class StorageSize implements AutoCloseable {
     }
 
     void read() {
-        long size = storage.sizeBytes();
+        long size;
+        try {
+            size = storage.sizeBytes();
+        } catch (RuntimeException e) {
+            size = -1;
+        }
         if (size < 0) {
-            LOG.debug("The storage did not tell its size; apiserver_storage_size_bytes keeps {}", bytes.get());
+            if (gauge != null) {
+                LOG.debug("The storage did not tell its size: apiserver_storage_size_bytes is left out");
+                meters.remove(gauge);
+                gauge = null;
+            }
             return;
         }
-        if (bytes.getAndSet(size) < 0) {
-            Gauge.builder("apiserver.storage.size.bytes", bytes, AtomicLong::get)
+        bytes.set(size);
+        if (gauge == null) {
+            gauge = Gauge.builder("apiserver.storage.size.bytes", bytes, AtomicLong::get)
                     .description("Size of the storage database file physically allocated in bytes.")
                     .tag("storage_cluster_id", clusterId).register(meters);
         }

@@ -101,11 +101,8 @@ final class WatchPump {
     }
 
     private static ScheduledThreadPoolExecutor deadlineTimer() {
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "watch-deadlines");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().name("watch-deadlines").daemon().factory());
         timer.setRemoveOnCancelPolicy(true);
         return timer;
     }

@@ -282,6 +282,11 @@ public final class Cacher implements Storage {
         return backend.hasSpace();
     }
 
+    @Override
+    public long sizeBytes() {
+        return backend.sizeBytes();
+    }
+
     /** The cache's state and counters, for metrics. */
     public CacheStats stats() {
         return cache.stats(resource, freshness.fromCache(), freshness.fallback(), reflector.initializations(),

@@ -28,11 +28,8 @@ final class SqliteWatchHub implements AutoCloseable {
         this.db = db;
         this.fanOut = new WatchFanOut("sqlite-watch-progress", progressInterval, 50, "sqlite storage is closed",
                 position);
-        this.catchUp = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "sqlite-watch-catch-up");
-            t.setDaemon(true);
-            return t;
-        });
+        this.catchUp = Executors.newCachedThreadPool(
+                Thread.ofPlatform().name("sqlite-watch-catch-up").daemon().factory());
     }
 
     WatchHandle watch(String prefixOrKey, WatchOptions options, WatchListener listener) {

@@ -10,11 +10,15 @@ import dev.kapi.apiserver.storage.WatchOptions;
 import dev.kapi.apiserver.storage.WatchRecorder;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import java.lang.management.ManagementFactory;
+import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -43,6 +47,37 @@ class EtcdStorageTest extends StorageContractTests {
         try (EtcdStorage unanswered = EtcdStorage.connect(List.of("http://127.0.0.1:" + nobody), Duration.ofSeconds(2),
                 Duration.ofSeconds(1))) {
             assertThat(unanswered.sizeBytes()).isEqualTo(-1);
+        }
+    }
+
+    /** jetcd opens a channel per Status call and keeps it until the member answers: one call out per member. */
+    @Test
+    void aSizeReadWaitsForTheStatusCallStillOutInsteadOfOpeningAnother() throws Exception {
+        AtomicInteger connections = new AtomicInteger();
+        List<Socket> accepted = new CopyOnWriteArrayList<>();
+        try (ServerSocket silent = new ServerSocket(0)) { // accepts, never answers
+            Thread.ofVirtual().start(() -> {
+                while (!silent.isClosed()) {
+                    try {
+                        accepted.add(silent.accept());
+                        connections.incrementAndGet();
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            });
+            try (EtcdStorage unanswered = EtcdStorage.connect(List.of("http://127.0.0.1:" + silent.getLocalPort()),
+                    Duration.ofSeconds(1), Duration.ofSeconds(1))) {
+                assertThat(unanswered.sizeBytes()).isEqualTo(-1);
+                int afterFirst = connections.get();
+                assertThat(unanswered.sizeBytes()).isEqualTo(-1);
+                assertThat(unanswered.sizeBytes()).isEqualTo(-1);
+                assertThat(connections.get()).isEqualTo(afterFirst);
+            }
+        } finally {
+            for (Socket s : accepted) {
+                s.close();
+            }
         }
     }
 
