@@ -1,9 +1,7 @@
 package dev.kapi.apiserver.storage.etcd3;
 
-import io.etcd.jetcd.Maintenance;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
@@ -25,16 +23,14 @@ final class EtcdProgressSupport {
     private static final Logger LOG = Logger.getLogger(EtcdProgressSupport.class.getName());
     private static final Pattern VERSION = Pattern.compile("(\\d+)\\.(\\d+)\\.(\\d+).*");
 
-    private final Maintenance maintenance;
+    private final EtcdMemberStatus memberStatus;
     private final List<String> endpoints;
-    private final Duration timeout;
     private volatile Boolean known;
     private volatile long nextCheckNanos = System.nanoTime();
 
-    EtcdProgressSupport(Maintenance maintenance, List<String> endpoints, Duration timeout) {
-        this.maintenance = maintenance;
+    EtcdProgressSupport(EtcdMemberStatus memberStatus, List<String> endpoints) {
+        this.memberStatus = memberStatus;
         this.endpoints = List.copyOf(endpoints);
-        this.timeout = timeout;
     }
 
     /** True once every member is known to answer progress requests in order. */
@@ -66,8 +62,7 @@ final class EtcdProgressSupport {
         for (String endpoint : endpoints) {
             String version;
             try {
-                version = maintenance.statusMember(endpoint).get(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                        .getVersion();
+                version = memberStatus.read(endpoint).getVersion();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return null;

@@ -17,16 +17,11 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.KV;
-import io.etcd.jetcd.maintenance.StatusResponse;
 import io.etcd.jetcd.options.CompactOption;
 import io.etcd.jetcd.options.GetOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -65,8 +60,7 @@ public final class EtcdStorage implements Storage {
     /** The highest current revision read (what readers wait for; a progress barrier is written only below it). */
     private final AtomicLong revisionSeen = new AtomicLong();
     private final List<String> endpoints;
-    /** Each member's last Status call for {@link #sizeBytes}. */
-    private final Map<String, CompletableFuture<StatusResponse>> statusCalls = new ConcurrentHashMap<>();
+    private final EtcdMemberStatus memberStatus;
 
     private EtcdStorage(Client client, Duration timeout, Duration progressInterval, String watchedPrefix,
                         List<String> endpoints) {
@@ -75,7 +69,8 @@ public final class EtcdStorage implements Storage {
         this.kv = client.getKVClient();
         this.timeout = timeout;
         this.reachability = new EtcdReachability(String.join(",", endpoints));
-        this.progressSupport = new EtcdProgressSupport(client.getMaintenanceClient(), endpoints, timeout);
+        this.memberStatus = new EtcdMemberStatus(client.getMaintenanceClient(), timeout);
+        this.progressSupport = new EtcdProgressSupport(memberStatus, endpoints);
         this.watches = new EtcdWatchHub(client, timeout, progressInterval, this::currentRevision, watchedPrefix,
                 reachability, progressSupport::knownSupported, revisionSeen::get);
     }
@@ -196,18 +191,15 @@ public final class EtcdStorage implements Storage {
     }
 
     /**
-     * The largest database file among the members ({@code Status}'s {@code dbSize}); -1 when one did not answer.
-     * jetcd opens a channel of its own for each member's Status and keeps it, reconnecting, until the member
-     * answers, so a member's call that is still out is waited for again instead of starting another.
+     * The largest database file among the members ({@code Status}'s {@code dbSize}); -1 when one did not answer
+     * ({@link EtcdMemberStatus}: a call still out is waited for again).
      */
     @Override
     public long sizeBytes() {
         long largest = -1;
         for (String endpoint : endpoints) {
-            CompletableFuture<StatusResponse> status = statusCalls.compute(endpoint, (member, out) ->
-                    out != null && !out.isDone() ? out : client.getMaintenanceClient().statusMember(member));
             try {
-                largest = Math.max(largest, status.get(timeout.toMillis(), TimeUnit.MILLISECONDS).getDbSize());
+                largest = Math.max(largest, memberStatus.read(endpoint).getDbSize());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return -1;
