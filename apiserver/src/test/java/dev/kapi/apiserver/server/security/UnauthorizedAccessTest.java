@@ -430,6 +430,50 @@ class UnauthorizedAccessTest {
         }
     }
 
+    /**
+     * Client certificates are checked by the TLS context built from the serving key store (rebuilt for start-up
+     * speed on 2026-12-06): one issued by another CA that names {@code system:admin} in {@code system:masters} is
+     * a 401 on every protected path. {@code /metrics}, which now carries the storage's size too, gives nothing to
+     * such a client nor to the table's users, in any spelling, by GET, HEAD or POST.
+     */
+    @Test
+    void aForeignCaCannotVouchForAClientAndMetricsStayClosed() throws Exception {
+        Certificates.Issued foreignCa = Certificates.selfSignedCa("foreign-ca", Duration.ofDays(1));
+        SSLContext forged = TlsClients.sslContext(TlsClients.ca(DATA_DIR).certificate(),
+                TlsClients.clientCert(foreignCa, "system:admin", "system:masters"));
+        List<String> metrics = List.of("/metrics", "/metrics/", "//metrics", "/./metrics", "/%6detrics",
+                "/metrics?x=1", "/metrics/../metrics", "/metrics;x", "/api/../metrics", "/metrics%2F");
+        List<String> served = new ArrayList<>();
+        try (RawHttps foreign = new RawHttps(forged, port, null)) {
+            for (String path : List.of("/api/v1/namespaces", "/api/v1/namespaces/team-a/secrets/s",
+                    "/api/v1/namespaces/team-a/configmaps/theirs", "/apis/rbac.authorization.k8s.io/v1/clusterroles")) {
+                RawHttps.Response res = foreign.send("GET", path, null, null);
+                assertStatus(res, 401);
+                assertThat(res.body()).as(path).doesNotContain("THEIRS-DATA").doesNotContain(FOREIGN_DATA.get(2));
+            }
+            collectMetricsServed(foreign, "foreign CA", metrics, served);
+        }
+        for (User user : User.values()) {
+            try (RawHttps client = client(user)) {
+                collectMetricsServed(client, user.name(), metrics, served);
+            }
+        }
+        assertThat(served).isEmpty();
+    }
+
+    private static void collectMetricsServed(RawHttps client, String who, List<String> paths, List<String> served)
+            throws IOException {
+        for (String path : paths) {
+            for (String method : List.of("GET", "HEAD", "POST")) {
+                RawHttps.Response res = client.send(method, path, "POST".equals(method) ? "text/plain" : null,
+                        "POST".equals(method) ? "" : null);
+                if (res.code() < 400 || res.body().contains("apiserver_") || res.body().contains("jvm_")) {
+                    served.add(who + " " + method + " " + path + ": " + res.code());
+                }
+            }
+        }
+    }
+
     /** carol's GET of {@code path} is a 403 holding nothing of another user's objects. */
     private static RawHttps.Response assertForbiddenWithNothingOfTheirs(RawHttps carol, String path) throws Exception {
         RawHttps.Response res = carol.send("GET", path, null, null);
