@@ -144,7 +144,7 @@ public final class ServingPki {
             X509Certificate[] chain = servingChain.toArray(X509Certificate[]::new);
             PrivateKey key = withAlgorithmOf(servingKey, chain[0]);
             char[] password = KEY_STORE_PASSWORD.toCharArray();
-            if (key.getAlgorithm().equals(chain[0].getPublicKey().getAlgorithm())) {
+            if (key != null) {
                 byte[] salt = new byte[16];
                 byte[] iv = new byte[16];
                 RANDOM.nextBytes(salt);
@@ -164,7 +164,7 @@ public final class ServingPki {
     /**
      * {@code key} under the algorithm name of the certificate's public key, which a key store's entry requires:
      * with Bouncy Castle a registered provider (client libraries register it), an EC key read from a file says
-     * "ECDSA" where the certificate's says "EC". The key itself when it cannot be converted.
+     * "ECDSA" where the certificate's says "EC". Null when it cannot be converted.
      */
     private static PrivateKey withAlgorithmOf(PrivateKey key, X509Certificate certificate) {
         String algorithm = certificate.getPublicKey().getAlgorithm();
@@ -172,9 +172,11 @@ public final class ServingPki {
             return key;
         }
         try {
-            return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()));
+            PrivateKey converted = KeyFactory.getInstance(algorithm)
+                    .generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()));
+            return converted.getAlgorithm().equals(algorithm) ? converted : null;
         } catch (GeneralSecurityException e) {
-            return key;
+            return null;
         }
     }
 
