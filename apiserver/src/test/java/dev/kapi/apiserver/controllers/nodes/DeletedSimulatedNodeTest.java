@@ -32,6 +32,8 @@ class DeletedSimulatedNodeTest {
 
     private static final NodeTimings FAST = new NodeTimings(Duration.ofMillis(200), 40, Duration.ofMillis(300),
             Duration.ofSeconds(1));
+    /** Informers list and watch, then the stand-in registers: seconds on a CI machine starting other servers. */
+    private static final Duration START_WAIT = Duration.ofSeconds(30);
 
     @Test
     void aDeletedNodeIsNotRegisteredAgain() throws Exception {
@@ -45,7 +47,7 @@ class DeletedSimulatedNodeTest {
             SharedInformers informers = new SharedInformers(stores);
             try (ControllerRunner ignored = ControllerRunner.start(informers, SimulatedNodesControllers.create(
                     new ControllerContext(stores, Writes.PIPELINE, informers, 1, FAST.jobRunTime()), FAST))) {
-                await().atMost(Duration.ofSeconds(8)).until(() -> exists(leases, "kube-node-lease", "kapi-node-0"));
+                await().atMost(START_WAIT).until(() -> exists(leases, "kube-node-lease", "kapi-node-0"));
                 Writes.delete(nodes, null, "kapi-node-0");
                 Writes.delete(leases, "kube-node-lease", "kapi-node-0"); // the garbage collector's doing
                 Instant until = Instant.now().plusSeconds(2);

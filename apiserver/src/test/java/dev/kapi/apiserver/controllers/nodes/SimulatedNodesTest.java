@@ -61,7 +61,7 @@ class SimulatedNodesTest {
 
     private static final NodeTimings FAST = new NodeTimings(Duration.ofMillis(200), 40, Duration.ofMillis(500),
             Duration.ofSeconds(1));
-    private static final Duration WAIT = Duration.ofSeconds(8);
+    private static final Duration WAIT = Duration.ofSeconds(30); // an upper bound under CI load, not a timing
 
     private final List<AdmissionAttributes> deletes = new CopyOnWriteArrayList<>();
     private final List<AdmissionAttributes> lifecycleUpdates = new CopyOnWriteArrayList<>();
