@@ -2,9 +2,17 @@ package dev.kapi.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -12,7 +20,9 @@ import java.util.stream.Stream;
  * {@code /dev/shm} when it has room, where the embedded store's writes never wait for a disk (a fresh server
  * writes about a hundred objects while it starts), otherwise under {@code java.io.tmpdir}. Created private to this
  * user (the JDK makes temporary directories {@code rwx------}), named {@code kapi-test-<pid>-...} so that the
- * next run can remove what a killed JVM left in memory.
+ * next run can remove what a killed JVM left in memory. The JVM that made a directory holds a lock on its
+ * {@value #OWNER_LOCK} file while it runs: a JVM in another PID namespace (a container sharing {@code /dev/shm})
+ * cannot see the owner's process id, but it sees the lock, and leaves a live server's store alone.
  */
 final class DataDirs {
 
@@ -20,17 +30,31 @@ final class DataDirs {
     static final long MIN_FREE_IN_MEMORY = 1L << 30;
     private static final Path SHM = Path.of("/dev/shm");
     private static final String PREFIX = "kapi-test-";
+    static final String OWNER_LOCK = ".owner.lock";
+    /** A directory without a lock file this old was made by a kapi-testing before the lock (or is being made). */
+    private static final Duration UNLOCKED_GRACE = Duration.ofMinutes(1);
+    /** The lock this JVM holds on each directory it made, until {@link #delete} or its exit. */
+    private static final Map<Path, FileChannel> HELD = new ConcurrentHashMap<>();
 
     private DataDirs() {
     }
 
     static Path create(boolean inMemory) {
         try {
+            Path dir;
             if (inMemory && memoryHasRoom()) {
                 removeOrphans(SHM);
-                return Files.createTempDirectory(SHM, PREFIX + ProcessHandle.current().pid() + "-");
+                dir = Files.createTempDirectory(SHM, PREFIX + ProcessHandle.current().pid() + "-");
+            } else {
+                dir = Files.createTempDirectory(PREFIX + ProcessHandle.current().pid() + "-");
             }
-            return Files.createTempDirectory(PREFIX + ProcessHandle.current().pid() + "-");
+            try {
+                hold(dir);
+            } catch (IOException e) {
+                delete(dir);
+                throw e;
+            }
+            return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -53,12 +77,51 @@ final class DataDirs {
     private static boolean ownerGone(Path dir) {
         String rest = dir.getFileName().toString().substring(PREFIX.length());
         int dash = rest.indexOf('-');
+        long pid;
         try {
-            long pid = Long.parseLong(dash < 0 ? rest : rest.substring(0, dash));
-            return ProcessHandle.of(pid).isEmpty() && Files.isWritable(dir);
+            pid = Long.parseLong(dash < 0 ? rest : rest.substring(0, dash));
         } catch (NumberFormatException e) {
             return false; // not named by this class
         }
+        if (HELD.containsKey(dir) || ProcessHandle.of(pid).isPresent() || !Files.isWritable(dir)) {
+            return false;
+        }
+        Path lock = dir.resolve(OWNER_LOCK);
+        if (!Files.exists(lock)) {
+            return madeBefore(dir, Instant.now().minus(UNLOCKED_GRACE));
+        }
+        // never a file this JVM holds (closing a second channel on it would drop this JVM's own lock)
+        try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.WRITE)) {
+            FileLock free = channel.tryLock();
+            if (free == null) {
+                return false; // a running JVM this one cannot see holds it
+            }
+            free.release();
+            return true;
+        } catch (IOException | OverlappingFileLockException e) {
+            return false;
+        }
+    }
+
+    private static boolean madeBefore(Path dir, Instant instant) {
+        try {
+            return Files.getLastModifiedTime(dir).toInstant().isBefore(instant);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Takes this JVM's lock on a directory it made (released by {@link #delete}, or when the JVM ends). */
+    private static void hold(Path dir) throws IOException {
+        FileChannel channel = FileChannel.open(dir.resolve(OWNER_LOCK), StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE);
+        try {
+            channel.lock();
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        HELD.put(dir, channel);
     }
 
     static boolean memoryHasRoom() {
@@ -74,6 +137,14 @@ final class DataDirs {
     static void delete(Path dir) {
         if (dir == null) {
             return;
+        }
+        FileChannel held = HELD.remove(dir);
+        if (held != null) {
+            try {
+                held.close(); // releases the lock
+            } catch (IOException e) {
+                // deleted below all the same
+            }
         }
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
