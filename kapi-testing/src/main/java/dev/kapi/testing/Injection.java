@@ -1,16 +1,30 @@
 package dev.kapi.testing;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What {@link KapiTest} sets in a test: fields and parameters declared as {@link KapiServer}, fabric8's
  * {@code KubernetesClient} (or {@code NamespacedKubernetesClient}) and client-java's {@code ApiClient}. Types are
  * matched by name so that a test without client-java on its class path never loads it.
+ *
+ * <p>A static field belongs to the class that declares it, so a base class's static field is one field for all its
+ * test classes. Each class that sets one claims it until its last test ({@link #releaseStatic}); a class whose
+ * server is not the one the field holds for a class still running (test classes run concurrently) is refused,
+ * instead of its tests quietly using the other class's server.
  */
 final class Injection {
+
+    /** The server each claimed static field was given, and the test classes using it. */
+    private static final Map<Field, Claim> STATIC_CLAIMS = new ConcurrentHashMap<>();
 
     private static final String KUBERNETES_CLIENT = "io.fabric8.kubernetes.client.KubernetesClient";
     private static final String NAMESPACED_CLIENT = "io.fabric8.kubernetes.client.NamespacedKubernetesClient";
@@ -31,29 +45,98 @@ final class Injection {
         return type.getName().equals(API_CLIENT) ? server.apiClient() : server.client();
     }
 
+    /** Sets the static fields of {@code testClass} and its superclasses, claiming each for {@code testClass}. */
     static void setStatic(Class<?> testClass, ScopedServer server) {
-        set(testClass, null, server);
+        for (Field field : fields(testClass, true)) {
+            claim(field, testClass, server.testServer());
+            set(field, null, server);
+        }
+    }
+
+    /** Gives up {@code testClass}'s claims on static fields (after its last test). */
+    static void releaseStatic(Class<?> testClass) {
+        for (Field field : STATIC_CLAIMS.keySet()) {
+            STATIC_CLAIMS.computeIfPresent(field, (f, claim) -> {
+                claim.classes().remove(testClass);
+                return claim.classes().isEmpty() ? null : claim;
+            });
+        }
     }
 
     static void setInstance(Object instance, ScopedServer server) {
-        set(instance.getClass(), instance, server);
+        for (Field field : fields(instance.getClass(), false)) {
+            set(field, instance, server);
+        }
     }
 
-    private static void set(Class<?> type, Object instance, ScopedServer server) {
-        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-            for (Field field : c.getDeclaredFields()) {
-                boolean isStatic = Modifier.isStatic(field.getModifiers());
-                if (isStatic != (instance == null) || Modifier.isFinal(field.getModifiers())
-                        || field.isSynthetic() || !supports(field.getType())) {
-                    continue;
-                }
+    /**
+     * Gives a fabric8 client field a new client where the one it holds was closed (by the test, or by an operator
+     * framework it handed the client to): {@code server}'s for an instance field, {@code classServer}'s for a
+     * static one. A closed client cannot be opened again, and the next test would otherwise fail on it.
+     */
+    static void replaceClosedClients(Object instance, ScopedServer server, ScopedServer classServer) {
+        for (boolean statics : new boolean[]{true, false}) {
+            for (Field field : fields(instance.getClass(), statics)) {
                 try {
-                    field.setAccessible(true);
-                    field.set(instance, value(field.getType(), server));
-                } catch (ReflectiveOperationException | RuntimeException e) {
-                    throw new ExtensionConfigurationException("cannot set " + c.getName() + "." + field.getName(), e);
+                    if (field.get(statics ? null : instance) instanceof KubernetesClient client
+                            && client.getHttpClient().isClosed()) {
+                        set(field, statics ? null : instance, statics ? classServer : server);
+                    }
+                } catch (ReflectiveOperationException e) {
+                    throw new ExtensionConfigurationException("cannot read " + field, e);
                 }
             }
         }
+    }
+
+    private static void claim(Field field, Class<?> testClass, KapiTestServer server) {
+        STATIC_CLAIMS.compute(field, (f, claim) -> {
+            if (claim == null) {
+                return new Claim(server, new HashSet<>(Set.of(testClass)));
+            }
+            Set<Class<?>> others = new HashSet<>(claim.classes());
+            others.remove(testClass);
+            if (claim.server() != server && !others.isEmpty()) {
+                throw new ExtensionConfigurationException("static field " + field.getDeclaringClass().getName() + "."
+                        + field.getName() + " holds the Kapi server of " + others.iterator().next().getName()
+                        + ", which is still running, and " + testClass.getName() + " has a server of its own: "
+                        + "test classes running at the same time cannot share a static field; make it an "
+                        + "instance field, or declare it in each test class");
+            }
+            Set<Class<?>> classes = claim.server() == server ? claim.classes() : new HashSet<>();
+            classes.add(testClass);
+            return new Claim(server, classes);
+        });
+    }
+
+    /** The injectable fields of {@code type} and its superclasses, static or not, made accessible. */
+    private static Set<Field> fields(Class<?> type, boolean statics) {
+        Set<Field> out = new LinkedHashSet<>();
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            for (Field field : c.getDeclaredFields()) {
+                if (Modifier.isStatic(field.getModifiers()) == statics && !Modifier.isFinal(field.getModifiers())
+                        && !field.isSynthetic() && supports(field.getType())) {
+                    try {
+                        field.setAccessible(true);
+                    } catch (RuntimeException e) {
+                        throw new ExtensionConfigurationException("cannot set " + c.getName() + "." + field.getName(), e);
+                    }
+                    out.add(field);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void set(Field field, Object instance, ScopedServer server) {
+        try {
+            field.set(instance, value(field.getType(), server));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new ExtensionConfigurationException("cannot set " + field.getDeclaringClass().getName() + "."
+                    + field.getName(), e);
+        }
+    }
+
+    private record Claim(KapiTestServer server, Set<Class<?>> classes) {
     }
 }

@@ -1,5 +1,6 @@
 package dev.kapi.testing;
 
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -21,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * class's server.
  */
 public final class KapiExtension implements BeforeAllCallback, TestInstancePostProcessor, BeforeEachCallback,
-        AfterEachCallback, ParameterResolver {
+        AfterEachCallback, AfterAllCallback, ParameterResolver {
 
     private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(KapiExtension.class);
     private static final AtomicLong NAMESPACES = new AtomicLong();
@@ -40,8 +41,20 @@ public final class KapiExtension implements BeforeAllCallback, TestInstancePostP
         Injection.setInstance(testInstance, server(context));
     }
 
+    /** The class's static fields are no longer its own (a base class's may go to the next class). */
+    @Override
+    public void afterAll(ExtensionContext context) {
+        Injection.releaseStatic(context.getRequiredTestClass());
+    }
+
     @Override
     public void beforeEach(ExtensionContext context) {
+        for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
+            ScopedServer own = serverOf(context, instance);
+            if (own != null) {
+                Injection.replaceClosedClients(instance, own, own);
+            }
+        }
         if (!settings(context).namespacePerTest()) {
             return;
         }
@@ -60,6 +73,13 @@ public final class KapiExtension implements BeforeAllCallback, TestInstancePostP
         ScopedServer testView = context.getStore(STORE).remove(TEST_VIEW, ScopedServer.class);
         if (testView != null) {
             TestNamespaces.delete(server(context).client(), testView.namespace());
+            // an instance kept for the next test (PER_CLASS) and its @AfterAll see its class's namespace again
+            for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
+                ScopedServer own = serverOf(context, instance);
+                if (own != null) {
+                    Injection.setInstance(instance, own);
+                }
+            }
         }
     }
 
@@ -93,18 +113,37 @@ public final class KapiExtension implements BeforeAllCallback, TestInstancePostP
     }
 
     /**
+     * The view {@code instance}'s fields were given when it was made: its own class's; null for an enclosing class
+     * without {@link KapiTest} (only its {@code @Nested} classes have one), whose fields were never set.
+     */
+    private static ScopedServer serverOf(ExtensionContext context, Object instance) {
+        for (Optional<ExtensionContext> c = Optional.of(context); c.isPresent(); c = c.get().getParent()) {
+            if (c.get().getTestMethod().isEmpty()
+                    && c.get().getTestClass().filter(instance.getClass()::equals).isPresent()) {
+                return findDeclaringContext(c.get()).map(KapiExtension::server).orElse(null);
+            }
+        }
+        return server(context);
+    }
+
+    /**
      * The context of the innermost class around this test that is annotated {@link KapiTest} (directly, through a
      * composed annotation, or inherited): a {@code @Nested} class without its own annotation shares its enclosing
      * class's server, one with its own annotation gets its own.
      */
     private static ExtensionContext declaringContext(ExtensionContext context) {
+        return findDeclaringContext(context).orElseThrow(
+                () -> new ExtensionConfigurationException("KapiExtension needs @KapiTest on the test class"));
+    }
+
+    private static Optional<ExtensionContext> findDeclaringContext(ExtensionContext context) {
         for (Optional<ExtensionContext> c = Optional.of(context); c.isPresent(); c = c.get().getParent()) {
             if (c.get().getTestClass().isPresent() && c.get().getTestMethod().isEmpty()
                     && annotation(c.get().getTestClass().get()).isPresent()) {
-                return c.get();
+                return c;
             }
         }
-        throw new ExtensionConfigurationException("KapiExtension needs @KapiTest on the test class");
+        return Optional.empty();
     }
 
     private static Optional<KapiTest> annotation(Class<?> testClass) {

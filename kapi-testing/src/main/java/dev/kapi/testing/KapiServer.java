@@ -60,7 +60,10 @@ public interface KapiServer {
     /** An official Java client for {@code user} in {@code groups}. */
     ApiClient apiClient(String user, String... groups);
 
-    /** A JDK HTTP client that trusts the server and authenticates as {@code user} in {@code groups}. */
+    /**
+     * A JDK HTTP client that trusts the server and authenticates as {@code user} in {@code groups}: one per user and
+     * groups, closed with the server.
+     */
     HttpClient httpClient(String user, String... groups);
 
     /** A Spring bean of the running server (for looking inside, e.g. its {@code ResourceRegistry}). */

@@ -70,7 +70,7 @@ public @interface KapiTest {
     Scope scope() default Scope.CLASS;
 
     /**
-     * A fresh namespace for each test method ({@code test-<n>}), deleted after it: injected fabric8 clients work
+     * A fresh namespace for each test method ({@code test-<n>-<run>}), deleted after it: injected fabric8 clients work
      * in it, and {@link KapiServer#namespace()} names it.
      */
     boolean namespacePerTest() default false;

@@ -27,6 +27,11 @@ final class ScopedServer implements KapiServer {
         this.namespace = namespace;
     }
 
+    /** The server this is a view of. */
+    KapiTestServer testServer() {
+        return server;
+    }
+
     /** The same server, in {@code namespace}. */
     ScopedServer inNamespace(String namespace) {
         return new ScopedServer(server, namespace);

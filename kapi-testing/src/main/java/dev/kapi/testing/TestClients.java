@@ -38,6 +38,7 @@ final class TestClients implements AutoCloseable {
     private final Map<List<String>, KubernetesClient> fabric8Clients = new ConcurrentHashMap<>();
     /** Values are client-java's ApiClient, held as Object so that this class loads without client-java. */
     private final Map<List<String>, Object> clientJavaClients = new ConcurrentHashMap<>();
+    private final Map<List<String>, HttpClient> httpClients = new ConcurrentHashMap<>();
 
     TestClients(URI url, TestPki pki) {
         this.url = url;
@@ -97,8 +98,22 @@ final class TestClients implements AutoCloseable {
         });
     }
 
+    /**
+     * A JDK client for the user, one per user and groups (each JDK client keeps a selector thread until it is
+     * closed); a new one where a test closed the one it was given.
+     */
     HttpClient http(String user, String... groups) {
-        Credentials c = credentials(user, groups);
+        return httpClients.compute(TestPki.userKey(user, groups), (k, known) -> {
+            if (known != null && !known.isTerminated()) {
+                return known;
+            }
+            HttpClient made = newHttp(credentials(user, groups));
+            open.add(made::shutdownNow);
+            return made;
+        });
+    }
+
+    private static HttpClient newHttp(Credentials c) {
         try {
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);
@@ -114,11 +129,9 @@ final class TestClients implements AutoCloseable {
             kmf.init(keys, password);
             SSLContext tls = SSLContext.getInstance("TLS");
             tls.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-            HttpClient client = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build();
-            open.add(client::shutdownNow);
-            return client;
+            return HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build();
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot make an HTTPS client for " + user, e);
+            throw new IllegalStateException("cannot make an HTTPS client for " + c.user(), e);
         }
     }
 

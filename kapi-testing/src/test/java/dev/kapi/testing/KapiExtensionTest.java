@@ -6,8 +6,13 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -63,7 +68,9 @@ class KapiExtensionTest {
         assertThat(nobody.getNamespace()).isEqualTo(kapi.namespace());
         assertThatThrownBy(() -> nobody.configMaps().list())
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
-        HttpResponse<String> denied = kapi.httpClient("nobody").send(HttpRequest.newBuilder(
+        java.net.http.HttpClient nobodysHttp = kapi.httpClient("nobody");
+        assertThat(kapi.httpClient("nobody")).as("one JDK client (and selector thread) per user").isSameAs(nobodysHttp);
+        HttpResponse<String> denied = nobodysHttp.send(HttpRequest.newBuilder(
                 kapi.url().resolve("/api/v1/namespaces/" + kapi.namespace() + "/configmaps")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(denied.statusCode()).isEqualTo(403);
@@ -71,6 +78,8 @@ class KapiExtensionTest {
                 .contains("User \\\"nobody\\\" cannot list resource \\\"configmaps\\\"");
         assertThatThrownBy(() -> new CoreV1Api(kapi.apiClient("nobody")).listNamespacedConfigMap(kapi.namespace())
                 .execute()).isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+        nobodysHttp.close();
+        assertThat(kapi.httpClient("nobody")).as("a new one for a closed one").isNotSameAs(nobodysHttp);
     }
 
     @Test
@@ -100,13 +109,54 @@ class KapiExtensionTest {
     }
 
     /** Runs after every test of the class (and so after the extension's afterEach of each). */
-    @org.junit.jupiter.api.AfterAll
+    @AfterAll
     static void eachTestsNamespaceIsDeletedAfterIt() {
         assertThat(NAMESPACES).isNotEmpty();
         for (String ns : NAMESPACES) {
             var namespace = sharedByTheClass.client().namespaces().withName(ns).get();
             assertThat(namespace == null || namespace.getMetadata().getDeletionTimestamp() != null)
                     .as("namespace %s is deleted or terminating", ns).isTrue();
+        }
+    }
+
+    /**
+     * A test that closes the clients it was given (or hands them to an operator framework that closes them when it
+     * stops) leaves the next test working clients; an instance kept across tests sees the class's namespace again
+     * after each.
+     */
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    class AnInstanceKeptAcrossTests {
+
+        static KubernetesClient staticClient;
+        KubernetesClient mine;
+
+        @Test
+        @Order(1)
+        void closesTheClientsItWasGiven() {
+            assertThat(mine.getNamespace()).startsWith("test-");
+            staticClient.close();
+            mine.close();
+            assertThat(mine.getHttpClient().isClosed()).isTrue();
+        }
+
+        @Test
+        @Order(2)
+        void theNextTestHasWorkingClients() {
+            assertThat(staticClient.getHttpClient().isClosed()).isFalse();
+            assertThat(mine.getHttpClient().isClosed()).isFalse();
+            assertThat(client.getHttpClient().isClosed()).as("the enclosing instance's field").isFalse();
+            assertThat(staticClient.namespaces().withName("default").get()).isNotNull();
+            assertThat(mine.getNamespace()).startsWith("test-");
+            assertThat(mine.configMaps().list().getItems()).extracting(c -> c.getMetadata().getNamespace())
+                    .containsOnly(mine.getNamespace());
+        }
+
+        @AfterAll
+        void theFieldsSeeTheClassesNamespaceAfterTheLastTest() {
+            assertThat(mine.getNamespace()).isEqualTo("default");
+            assertThat(mine.namespaces().withName("default").get()).isNotNull();
         }
     }
 
