@@ -208,6 +208,7 @@ final class WatchCache {
             ConcurrentSkipListMap<String, KeyValue> map = objects;
             Iterator<KeyValue> entries;
             int expected;
+            boolean whole = false;
             if (index != null && indexes.has(index.field())) {
                 NavigableSet<String> keys = indexes.keys(index.field(), index.value())
                         .subSet(listPrefix, true, end, false);
@@ -224,7 +225,8 @@ final class WatchCache {
                 expected = 16;
             } else {
                 entries = map.subMap(listPrefix, true, end, false).values().iterator();
-                expected = listPrefix.equals(prefix) ? count : 16;
+                whole = listPrefix.equals(prefix);
+                expected = whole ? count : 16;
             }
             List<KeyValue> items = new ArrayList<>(limit > 0 ? (int) Math.min(limit, expected) : expected);
             while (entries.hasNext() && (limit <= 0 || items.size() < limit)) {
@@ -232,8 +234,12 @@ final class WatchCache {
             }
             boolean more = entries.hasNext();
             long remaining = 0;
-            for (; entries.hasNext(); entries.next()) {
-                remaining++;
+            if (more && whole) {
+                remaining = count - items.size(); // every object is under the prefix: no walk while writes wait
+            } else {
+                for (; entries.hasNext(); entries.next()) {
+                    remaining++;
+                }
             }
             return ListPaging.page(listPrefix, items, revision, more, remaining);
         } finally {

@@ -115,6 +115,8 @@ class CacherTest {
         assertThat(page.revision()).isEqualTo(cacher.stats().revision());
         assertThat(backend.gets.get() + backend.lists.get()).isZero();
         assertThat(backend.revisionChecks.get()).isEqualTo(3); // one per consistent read, nothing else
+        assertThat(cacher.list(PODS + "ns/", new ListOptions(ReadRevision.ANY, 2, null)).remainingItemCount())
+                .as("a namespace, counted by walking it").isEqualTo(1);
 
         ListResult next = cacher.list(PODS, ListOptions.continueFrom(page.continueToken(), 5));
         assertThat(next.items()).extracting(KeyValue::key).containsExactly(PODS + "ns/b", PODS + "ns/c");
@@ -383,6 +385,9 @@ class CacherTest {
         assertThat(keys(cacher.list(PODS, ListOptions.ALL.withIndex(node1)))).containsExactly("a/p1", "a/p2", "b/p4");
         // a field without an indexer: the hint is ignored, callers filter
         assertThat(keys(cacher.list(PODS, ListOptions.ALL.withIndex(new IndexMatch("spec.other", "x"))))).hasSize(5);
+        // the whole resource's count after creates, an update and a delete; a namespace's counted by walking it
+        assertThat(cacher.list(PODS, ListOptions.limit(2)).remainingItemCount()).isEqualTo(3);
+        assertThat(cacher.list(PODS + "c/", ListOptions.limit(1)).remainingItemCount()).isEqualTo(1);
         // an object the indexer cannot read: the index is not used (it would miss it) until that object is gone
         cacher.create(PODS + "d/p7", "not json".getBytes(UTF_8));
         assertThat(keys(cacher.list(PODS, ListOptions.ALL.withIndex(node1)))).hasSize(6);
