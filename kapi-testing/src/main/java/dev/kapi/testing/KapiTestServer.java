@@ -64,7 +64,12 @@ public final class KapiTestServer implements KapiServer, AutoCloseable {
         List<String> args = new ArrayList<>(List.of(KapiApplication.flags(given.toArray(String[]::new))));
         args.add("--spring.config.location=" + ServerConfigFile.location());
         SharedKeys.seed(dataDir);
-        ConfigurableApplicationContext context = ServerApplication.create().run(args.toArray(String[]::new));
+        ConfigurableApplicationContext context;
+        try {
+            context = ServerApplication.create().run(args.toArray(String[]::new));
+        } finally {
+            LoggingSetupGate.leave();
+        }
         try {
             int port = ((WebServerApplicationContext) context).getWebServer().getPort();
             awaitInformers(context);

@@ -34,6 +34,7 @@ final class ServerApplication {
         SpringApplication app = generated == null ? new SpringApplication(KapiApplication.class) : new Aot(generated);
         app.setLogStartupInfo(false);
         app.setEnvironment(isolatedEnvironment());
+        LoggingSetupGate.addTo(app);
         return app;
     }
 
