@@ -20,9 +20,10 @@ import java.util.stream.Stream;
  * {@code /dev/shm} when it has room, where the embedded store's writes never wait for a disk (a fresh server
  * writes about a hundred objects while it starts), otherwise under {@code java.io.tmpdir}. Created private to this
  * user (the JDK makes temporary directories {@code rwx------}), named {@code kapi-test-<pid>-...} so that the
- * next run can remove what a killed JVM left in memory. The JVM that made a directory holds a lock on its
- * {@value #OWNER_LOCK} file while it runs: a JVM in another PID namespace (a container sharing {@code /dev/shm})
- * cannot see the owner's process id, but it sees the lock, and leaves a live server's store alone.
+ * next run can remove what a killed JVM left in memory. The JVM that made a directory in memory holds a lock on its
+ * {@value #OWNER_LOCK} file while it runs, and the lock decides: a JVM in another PID namespace (a container sharing
+ * {@code /dev/shm}) cannot see the owner's process id, or sees another process under it (a container's JVM is
+ * often process 1), but it sees the lock.
  */
 final class DataDirs {
 
@@ -31,8 +32,8 @@ final class DataDirs {
     private static final Path SHM = Path.of("/dev/shm");
     private static final String PREFIX = "kapi-test-";
     static final String OWNER_LOCK = ".owner.lock";
-    /** A directory without a lock file this old was made by a kapi-testing before the lock (or is being made). */
-    private static final Duration UNLOCKED_GRACE = Duration.ofMinutes(1);
+    /** A directory younger than this is never swept: its JVM may be taking its lock right now. */
+    private static final Duration SWEEP_GRACE = Duration.ofMinutes(1);
     /** The lock this JVM holds on each directory it made, until {@link #delete} or its exit. */
     private static final Map<Path, FileChannel> HELD = new ConcurrentHashMap<>();
 
@@ -41,20 +42,13 @@ final class DataDirs {
 
     static Path create(boolean inMemory) {
         try {
-            Path dir;
             if (inMemory && memoryHasRoom()) {
                 removeOrphans(SHM);
-                dir = Files.createTempDirectory(SHM, PREFIX + ProcessHandle.current().pid() + "-");
-            } else {
-                dir = Files.createTempDirectory(PREFIX + ProcessHandle.current().pid() + "-");
-            }
-            try {
+                Path dir = Files.createTempDirectory(SHM, PREFIX + ProcessHandle.current().pid() + "-");
                 hold(dir);
-            } catch (IOException e) {
-                delete(dir);
-                throw e;
+                return dir;
             }
-            return dir;
+            return Files.createTempDirectory(PREFIX + ProcessHandle.current().pid() + "-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -74,6 +68,12 @@ final class DataDirs {
         }
     }
 
+    /**
+     * Whether the JVM that made {@code dir} is gone: its lock is free (the lock file decides; the process id may
+     * be one any PID namespace has, such as a container's 1), or, for a directory without a lock file, no process
+     * of that id is running. Never a directory younger than {@link #SWEEP_GRACE}: its JVM may be taking its
+     * lock right now.
+     */
     private static boolean ownerGone(Path dir) {
         String rest = dir.getFileName().toString().substring(PREFIX.length());
         int dash = rest.indexOf('-');
@@ -83,18 +83,18 @@ final class DataDirs {
         } catch (NumberFormatException e) {
             return false; // not named by this class
         }
-        if (HELD.containsKey(dir) || ProcessHandle.of(pid).isPresent() || !Files.isWritable(dir)) {
+        // this JVM's own directories first: closing a second channel on a lock file drops this JVM's lock on it
+        if (HELD.containsKey(dir) || !Files.isWritable(dir) || !madeBefore(dir, Instant.now().minus(SWEEP_GRACE))) {
             return false;
         }
         Path lock = dir.resolve(OWNER_LOCK);
         if (!Files.exists(lock)) {
-            return madeBefore(dir, Instant.now().minus(UNLOCKED_GRACE));
+            return pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).isEmpty();
         }
-        // never a file this JVM holds (closing a second channel on it would drop this JVM's own lock)
         try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.WRITE)) {
             FileLock free = channel.tryLock();
             if (free == null) {
-                return false; // a running JVM this one cannot see holds it
+                return false; // a running JVM holds it, seen from here or not
             }
             free.release();
             return true;
@@ -111,17 +111,25 @@ final class DataDirs {
         }
     }
 
-    /** Takes this JVM's lock on a directory it made (released by {@link #delete}, or when the JVM ends). */
-    private static void hold(Path dir) throws IOException {
-        FileChannel channel = FileChannel.open(dir.resolve(OWNER_LOCK), StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE);
+    /**
+     * Takes this JVM's lock on a directory it made in memory (released by {@link #delete}, or when the JVM ends).
+     * Where the lock cannot be taken the directory goes unlocked, as before there were locks: then it is kept
+     * while a process of its id runs.
+     */
+    private static void hold(Path dir) {
         try {
-            channel.lock();
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
+            FileChannel channel = FileChannel.open(dir.resolve(OWNER_LOCK), StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE);
+            try {
+                channel.lock();
+                HELD.put(dir, channel);
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                Files.deleteIfExists(dir.resolve(OWNER_LOCK));
+            }
+        } catch (IOException e) {
+            // unlocked, see above
         }
-        HELD.put(dir, channel);
     }
 
     static boolean memoryHasRoom() {

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -19,12 +19,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>A static field belongs to the class that declares it, so a base class's static field is one field for all its
  * test classes. Each class that sets one claims it until its last test ({@link #releaseStatic}); a class whose
  * server is not the one the field holds for a class still running (test classes run concurrently) is refused,
- * instead of its tests quietly using the other class's server.
+ * instead of its tests quietly using the other class's server. A {@code @Nested} class with a server of its own
+ * takes the field over from its enclosing class and gives it back when it ends.
  */
 final class Injection {
 
-    /** The server each claimed static field was given, and the test classes using it. */
-    private static final Map<Field, Claim> STATIC_CLAIMS = new ConcurrentHashMap<>();
+    /** The test classes holding each claimed static field, each with the view it was given, the latest last. */
+    private static final Map<Field, LinkedHashMap<Class<?>, ScopedServer>> STATIC_CLAIMS = new ConcurrentHashMap<>();
 
     private static final String KUBERNETES_CLIENT = "io.fabric8.kubernetes.client.KubernetesClient";
     private static final String NAMESPACED_CLIENT = "io.fabric8.kubernetes.client.NamespacedKubernetesClient";
@@ -48,17 +49,25 @@ final class Injection {
     /** Sets the static fields of {@code testClass} and its superclasses, claiming each for {@code testClass}. */
     static void setStatic(Class<?> testClass, ScopedServer server) {
         for (Field field : fields(testClass, true)) {
-            claim(field, testClass, server.testServer());
-            set(field, null, server);
+            STATIC_CLAIMS.compute(field, (f, holders) -> claim(f, holders, testClass, server));
         }
     }
 
-    /** Gives up {@code testClass}'s claims on static fields (after its last test). */
+    /**
+     * Gives up {@code testClass}'s claims on static fields (after its last test). A field a nested class took over
+     * goes back to the class around it, which may still have tests to run.
+     */
     static void releaseStatic(Class<?> testClass) {
         for (Field field : STATIC_CLAIMS.keySet()) {
-            STATIC_CLAIMS.computeIfPresent(field, (f, claim) -> {
-                claim.classes().remove(testClass);
-                return claim.classes().isEmpty() ? null : claim;
+            STATIC_CLAIMS.computeIfPresent(field, (f, holders) -> {
+                if (holders.remove(testClass) == null) {
+                    return holders;
+                }
+                if (holders.isEmpty()) {
+                    return null;
+                }
+                set(f, null, holders.lastEntry().getValue());
+                return holders;
             });
         }
     }
@@ -89,24 +98,37 @@ final class Injection {
         }
     }
 
-    private static void claim(Field field, Class<?> testClass, KapiTestServer server) {
-        STATIC_CLAIMS.compute(field, (f, claim) -> {
-            if (claim == null) {
-                return new Claim(server, new HashSet<>(Set.of(testClass)));
-            }
-            Set<Class<?>> others = new HashSet<>(claim.classes());
-            others.remove(testClass);
-            if (claim.server() != server && !others.isEmpty()) {
+    /**
+     * The holders of a static field once {@code testClass} has it with {@code server}, the field set. Another
+     * holder on another server refuses it, unless {@code testClass} is nested in that holder (JUnit runs a nested
+     * class inside its enclosing class's run; the field goes back to the enclosing class when it ends).
+     */
+    private static LinkedHashMap<Class<?>, ScopedServer> claim(Field field, LinkedHashMap<Class<?>, ScopedServer> holders,
+                                                               Class<?> testClass, ScopedServer server) {
+        LinkedHashMap<Class<?>, ScopedServer> out = holders == null ? new LinkedHashMap<>() : holders;
+        for (var holder : out.entrySet()) {
+            if (holder.getKey() != testClass && holder.getValue().testServer() != server.testServer()
+                    && !nestedIn(testClass, holder.getKey())) {
                 throw new ExtensionConfigurationException("static field " + field.getDeclaringClass().getName() + "."
-                        + field.getName() + " holds the Kapi server of " + others.iterator().next().getName()
+                        + field.getName() + " holds the Kapi server of " + holder.getKey().getName()
                         + ", which is still running, and " + testClass.getName() + " has a server of its own: "
                         + "test classes running at the same time cannot share a static field; make it an "
                         + "instance field, or declare it in each test class");
             }
-            Set<Class<?>> classes = claim.server() == server ? claim.classes() : new HashSet<>();
-            classes.add(testClass);
-            return new Claim(server, classes);
-        });
+        }
+        out.remove(testClass);
+        out.put(testClass, server); // the latest holder is the one the field holds
+        set(field, null, server);
+        return out;
+    }
+
+    private static boolean nestedIn(Class<?> inner, Class<?> outer) {
+        for (Class<?> c = inner.getEnclosingClass(); c != null; c = c.getEnclosingClass()) {
+            if (c == outer) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The injectable fields of {@code type} and its superclasses, static or not, made accessible. */
@@ -137,6 +159,4 @@ final class Injection {
         }
     }
 
-    private record Claim(KapiTestServer server, Set<Class<?>> classes) {
-    }
 }

@@ -64,7 +64,9 @@ public final class KapiExtension implements BeforeAllCallback, TestInstancePostP
         ScopedServer testView = classView.inNamespace(namespace);
         context.getStore(STORE).put(TEST_VIEW, testView);
         for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
-            Injection.setInstance(instance, testView);
+            if (serverOf(context, instance) != null) { // not an enclosing class without @KapiTest
+                Injection.setInstance(instance, testView);
+            }
         }
     }
 

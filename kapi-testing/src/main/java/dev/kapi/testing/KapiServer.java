@@ -61,8 +61,8 @@ public interface KapiServer {
     ApiClient apiClient(String user, String... groups);
 
     /**
-     * A JDK HTTP client that trusts the server and authenticates as {@code user} in {@code groups}: one per user and
-     * groups, closed with the server.
+     * A new JDK HTTP client that trusts the server and authenticates as {@code user} in {@code groups}: yours to
+     * close; one still open when the server stops is shut down with it.
      */
     HttpClient httpClient(String user, String... groups);
 

@@ -12,6 +12,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +39,8 @@ final class TestClients implements AutoCloseable {
     private final Map<List<String>, KubernetesClient> fabric8Clients = new ConcurrentHashMap<>();
     /** Values are client-java's ApiClient, held as Object so that this class loads without client-java. */
     private final Map<List<String>, Object> clientJavaClients = new ConcurrentHashMap<>();
-    private final Map<List<String>, HttpClient> httpClients = new ConcurrentHashMap<>();
+    /** The JDK clients handed out, held weakly: one a test dropped is collected, and its selector thread ends. */
+    private final Queue<WeakReference<HttpClient>> httpClients = new ConcurrentLinkedQueue<>();
 
     TestClients(URI url, TestPki pki) {
         this.url = url;
@@ -99,18 +101,15 @@ final class TestClients implements AutoCloseable {
     }
 
     /**
-     * A JDK client for the user, one per user and groups (each JDK client keeps a selector thread until it is
-     * closed); a new one where a test closed the one it was given.
+     * A new JDK client for the user: the test's own (it may close it; try-with-resources is fine), shut down with
+     * the server if it is still around then, and left to the garbage collector (with its selector thread) once
+     * the test drops it.
      */
     HttpClient http(String user, String... groups) {
-        return httpClients.compute(TestPki.userKey(user, groups), (k, known) -> {
-            if (known != null && !known.isTerminated()) {
-                return known;
-            }
-            HttpClient made = newHttp(credentials(user, groups));
-            open.add(made::shutdownNow);
-            return made;
-        });
+        HttpClient made = newHttp(credentials(user, groups));
+        httpClients.removeIf(ref -> ref.refersTo(null));
+        httpClients.add(new WeakReference<>(made));
+        return made;
     }
 
     private static HttpClient newHttp(Credentials c) {
@@ -137,6 +136,12 @@ final class TestClients implements AutoCloseable {
 
     @Override
     public void close() {
+        for (WeakReference<HttpClient> ref; (ref = httpClients.poll()) != null; ) {
+            HttpClient client = ref.get();
+            if (client != null) {
+                client.shutdownNow();
+            }
+        }
         for (AutoCloseable c; (c = open.poll()) != null; ) {
             try {
                 c.close();

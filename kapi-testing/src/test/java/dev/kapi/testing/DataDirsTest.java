@@ -73,6 +73,7 @@ class DataDirsTest {
         long unseen = Long.MAX_VALUE - 11;
         Path dir = Files.createDirectories(parent.resolve("kapi-test-" + unseen + "-abc/data"));
         Path lock = Files.createFile(dir.getParent().resolve(DataDirs.OWNER_LOCK));
+        madeMinutesAgo(dir.getParent());
         Process child = lockProgram(parent, "hold", lock);
         try {
             assertThat(firstLine(child)).isEqualTo("held");
@@ -87,11 +88,30 @@ class DataDirsTest {
         assertThat(dir.getParent()).as("nobody holds the lock any more").doesNotExist();
     }
 
+    /**
+     * A container's JVM is often process 1, which every PID namespace has: a free lock is a JVM that is gone, and a
+     * directory made just now is left alone whatever its lock (its JVM may be about to take it).
+     */
+    @Test
+    void theLockDecidesWhateverTheProcessIdAndAYoungDirectoryIsKept(@TempDir Path parent) throws Exception {
+        Path killedContainer = Files.createDirectories(parent.resolve("kapi-test-1-abc/data"));
+        Files.createFile(killedContainer.getParent().resolve(DataDirs.OWNER_LOCK));
+        madeMinutesAgo(killedContainer.getParent());
+        Path young = Files.createDirectories(parent.resolve("kapi-test-" + (Long.MAX_VALUE - 3) + "-abc/data"));
+        Files.createFile(young.getParent().resolve(DataDirs.OWNER_LOCK));
+
+        DataDirs.removeOrphans(parent);
+
+        assertThat(killedContainer.getParent()).as("process 1 runs, but nobody holds the lock").doesNotExist();
+        assertThat(young).as("made just now").isDirectory();
+    }
+
     /** A sweep never opens this JVM's own lock file: closing a second channel on it would drop the lock. */
     @Test
     void thisJvmsOwnDirectoryKeepsItsLockThroughASweep(@TempDir Path programs) throws Exception {
         Path dir = DataDirs.create(true);
         try {
+            madeMinutesAgo(dir); // past the grace a young directory has
             DataDirs.removeOrphans(dir.getParent());
             assertThat(dir).isDirectory();
             Process child = lockProgram(programs, "try", dir.resolve(DataDirs.OWNER_LOCK));
@@ -101,6 +121,10 @@ class DataDirsTest {
             DataDirs.delete(dir);
         }
         assertThat(dir).doesNotExist();
+    }
+
+    private static void madeMinutesAgo(Path dir) throws Exception {
+        Files.setLastModifiedTime(dir, FileTime.from(Instant.now().minusSeconds(120)));
     }
 
     /** A child JVM that locks {@code lock} and keeps it ("hold"), or says whether it could ("try"). */

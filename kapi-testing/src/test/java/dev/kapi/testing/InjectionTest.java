@@ -32,6 +32,11 @@ class InjectionTest {
     static final class Second extends Base {
     }
 
+    static final class Outer extends Base {
+        final class Inner extends Base {
+        }
+    }
+
     @Test
     void aBaseClassStaticFieldHoldsOneRunningServerAtATime() {
         try (ManagedServer one = ManagedServer.start(DEFAULTS); ManagedServer two = ManagedServer.start(DEFAULTS)) {
@@ -62,9 +67,31 @@ class InjectionTest {
         }
     }
 
+    /** JUnit runs a nested class within its enclosing class's run: it takes the field over and gives it back. */
+    @Test
+    void aNestedClassWithAServerOfItsOwnTakesTheFieldOverAndGivesItBack() {
+        try (ManagedServer one = ManagedServer.start(DEFAULTS); ManagedServer two = ManagedServer.start(DEFAULTS)) {
+            ScopedServer outer = new ScopedServer(one.server());
+            ScopedServer inner = new ScopedServer(two.server());
+            try {
+                Injection.setStatic(Outer.class, outer);
+                Injection.setStatic(Outer.Inner.class, inner);
+                assertThat(Base.server).isSameAs(inner);
+                assertThatThrownBy(() -> Injection.setStatic(First.class, new ScopedServer(two.server())))
+                        .as("a class that is not nested in the other holder").isInstanceOf(ExtensionConfigurationException.class);
+                Injection.releaseStatic(Outer.Inner.class);
+                assertThat(Base.server).as("back to the enclosing class's").isSameAs(outer);
+                assertThat(Base.client.getMasterUrl().toString()).startsWith(one.server().url().toString());
+            } finally {
+                Injection.releaseStatic(Outer.Inner.class);
+                Injection.releaseStatic(Outer.class);
+            }
+        }
+    }
+
     /**
      * JUnit before 5.13 closes only a {@code CloseableResource} kept in its store, 5.13 and later an
-     * {@code AutoCloseable} first: a server is either, and closing it twice stops it once.
+     * {@code AutoCloseable} first: a server is either, and being closed through both is harmless.
      */
     @Test
     @SuppressWarnings("deprecation")
