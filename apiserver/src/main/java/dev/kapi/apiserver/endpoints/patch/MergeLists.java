@@ -6,9 +6,14 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The list half of the strategic merge patch: lists whose schema has patch strategy {@code merge} are merged
@@ -39,8 +44,9 @@ final class MergeLists {
         List<JsonNode> merged;
         if (!objects) {
             merged = new ArrayList<>();
+            Set<Object> seen = new HashSet<>();
             for (JsonNode v : concat(orig, patchItems)) {
-                if (indexOf(merged, v, "") < 0) {
+                if (seen.add(keyOf(v, ""))) {
                     merged.add(v);
                 }
             }
@@ -50,6 +56,7 @@ final class MergeLists {
             }
             // $patch elements: delete removes by key, replace makes the rest of the patch the whole list
             List<JsonNode> plain = new ArrayList<>();
+            Set<Object> deleted = new HashSet<>();
             boolean replace = false;
             for (JsonNode v : patchItems) {
                 JsonNode d = v.get(StrategicMergePatch.DIRECTIVE);
@@ -64,12 +71,15 @@ final class MergeLists {
                         if (key == null) {
                             throw StrategicMergePatch.noMergeKey(v, mergeKey);
                         }
-                        orig.removeIf(o -> same(o.get(mergeKey), key));
+                        deleted.add(keyOf(v, mergeKey));
                     }
                     case "replace" -> replace = true;
                     case "merge" -> throw PatchErrors.malformed("merging lists cannot yet be specified in the patch");
                     default -> throw PatchErrors.malformed("unknown patch type: " + directive + " in map: " + v);
                 }
+            }
+            if (!deleted.isEmpty()) {
+                orig.removeIf(o -> deleted.contains(keyOf(o, mergeKey)));
             }
             if (replace) {
                 orig = plain;
@@ -78,24 +88,27 @@ final class MergeLists {
                 patchItems = plain;
             }
             merged = new ArrayList<>(orig);
+            Map<Object, Integer> at = positions(merged, mergeKey);
             for (JsonNode v : patchItems) {
-                JsonNode key = v.get(mergeKey);
+                Object key = keyOf(v, mergeKey);
                 if (key == null) {
                     throw StrategicMergePatch.noMergeKey(v, mergeKey);
                 }
-                int at = indexOf(merged, v, mergeKey);
-                if (at >= 0) {
-                    merged.set(at, StrategicMergePatch.mergeMap(((ObjectNode) merged.get(at)).deepCopy(),
+                Integer i = at.get(key);
+                if (i != null) {
+                    merged.set(i, StrategicMergePatch.mergeMap(((ObjectNode) merged.get(i)).deepCopy(),
                             (ObjectNode) v, element));
                 } else {
+                    at.put(key, merged.size());
                     merged.add(StrategicMergePatch.mergeMap(null, (ObjectNode) v, element));
                 }
             }
         }
         List<JsonNode> inPatch = new ArrayList<>();
         List<JsonNode> serverOnly = new ArrayList<>();
+        Map<Object, Integer> patched = positions(patchItems, mergeKey);
         for (JsonNode v : merged) {
-            (indexOf(patchItems, v, mergeKey) >= 0 ? inPatch : serverOnly).add(v);
+            (contains(patched, v, mergeKey) ? inPatch : serverOnly).add(v);
         }
         return normalize(inPatch, serverOnly, patchItems, orig, mergeKey);
     }
@@ -114,7 +127,8 @@ final class MergeLists {
     static ArrayNode normalize(List<JsonNode> patchItems, List<JsonNode> serverOnly, List<JsonNode> patchOrder,
                                List<JsonNode> serverOrder, String mergeKey) {
         List<JsonNode> right = sorted(patchItems, patchOrder, mergeKey);
-        List<JsonNode> left = sorted(serverOnly, serverOrder, mergeKey);
+        Map<Object, Integer> live = positions(serverOrder, mergeKey);
+        List<JsonNode> left = sorted(serverOnly, live, mergeKey);
         ArrayNode out = NODES.arrayNode();
         int i = 0;
         int j = 0;
@@ -124,8 +138,8 @@ final class MergeLists {
             } else if (i >= left.size()) {
                 out.add(right.get(j++));
             } else {
-                int li = indexOf(serverOrder, left.get(i), mergeKey);
-                int ri = indexOf(serverOrder, right.get(j), mergeKey);
+                int li = position(live, left.get(i), mergeKey);
+                int ri = position(live, right.get(j), mergeKey);
                 out.add(li >= 0 && ri >= 0 && li < ri ? left.get(i++) : right.get(j++));
             }
         }
@@ -133,9 +147,13 @@ final class MergeLists {
     }
 
     private static List<JsonNode> sorted(List<JsonNode> items, List<JsonNode> order, String mergeKey) {
+        return sorted(items, positions(order, mergeKey), mergeKey);
+    }
+
+    private static List<JsonNode> sorted(List<JsonNode> items, Map<Object, Integer> order, String mergeKey) {
         List<JsonNode> out = new ArrayList<>(items);
         out.sort(Comparator.comparingInt(v -> {
-            int at = indexOf(order, v, mergeKey);
+            int at = position(order, v, mergeKey);
             return at < 0 ? Integer.MAX_VALUE : at;
         }));
         return out;
@@ -172,19 +190,46 @@ final class MergeLists {
         }
     }
 
-    static int indexOf(Iterable<JsonNode> list, JsonNode item, String mergeKey) {
-        JsonNode key = mergeKey.isEmpty() ? item : item.get(mergeKey);
-        if (key == null) {
-            return -1;
-        }
+    /**
+     * Where each key (the merge key's value, or the item itself) first occurs in {@code list}: kube merges and
+     * orders lists by such lookups, and a list scan per item made a patch of many items take quadratic time.
+     */
+    static Map<Object, Integer> positions(Iterable<JsonNode> list, String mergeKey) {
+        Map<Object, Integer> out = new HashMap<>();
         int i = 0;
         for (JsonNode v : list) {
-            if (same(mergeKey.isEmpty() ? v : v.get(mergeKey), key)) {
-                return i;
+            Object key = keyOf(v, mergeKey);
+            if (key != null) {
+                out.putIfAbsent(key, i);
             }
             i++;
         }
-        return -1;
+        return out;
+    }
+
+    static boolean contains(Map<Object, Integer> positions, JsonNode item, String mergeKey) {
+        return position(positions, item, mergeKey) >= 0;
+    }
+
+    private static int position(Map<Object, Integer> positions, JsonNode item, String mergeKey) {
+        Object key = keyOf(item, mergeKey);
+        Integer at = key == null ? null : positions.get(key);
+        return at == null ? -1 : at;
+    }
+
+    /**
+     * The lookup key of an item, equal for items {@link #same} finds equal: a number by its value (80 and 80.0
+     * alike), anything else as the node itself; null for an object without the merge key.
+     */
+    static Object keyOf(JsonNode item, String mergeKey) {
+        JsonNode key = mergeKey.isEmpty() ? item : item.get(mergeKey);
+        if (key == null) {
+            return null;
+        }
+        return key.isNumber() ? new NumberKey(key.decimalValue().stripTrailingZeros()) : key;
+    }
+
+    private record NumberKey(BigDecimal value) {
     }
 
     /** JSON equality, with numbers compared by value (80 equals 80.0 as Go's float64 decoding makes them). */

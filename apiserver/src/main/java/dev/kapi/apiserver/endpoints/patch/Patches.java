@@ -4,7 +4,6 @@ import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.api.schema.Schema;
 import io.fabric8.zjsonpatch.CompatibilityFlags;
-import io.fabric8.zjsonpatch.JsonPatch;
 import io.fabric8.zjsonpatch.JsonPatchException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -64,8 +63,11 @@ public final class Patches {
             }
         }
         try {
-            return JsonPatch.apply(ops, original.deepCopy(), JSON_PATCH_FLAGS);
-        } catch (JsonPatchException | IllegalArgumentException | UnsupportedOperationException e) {
+            return CopyLimitedJsonPatch.apply(ops, original.deepCopy(), JSON_PATCH_FLAGS);
+        } catch (JsonPatchException | IllegalArgumentException | IllegalStateException
+                 | UnsupportedOperationException | IndexOutOfBoundsException e) {
+            // zjsonpatch's own words; an index such as -1, 00 or 1e0 on an array says "Object operation on array
+            // target" through an IllegalStateException: kube answers every failed application 422
             throw PatchErrors.unprocessable(e.getMessage());
         }
     }

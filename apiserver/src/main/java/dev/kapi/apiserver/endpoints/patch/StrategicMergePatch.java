@@ -197,8 +197,9 @@ final class StrategicMergePatch {
             }
             List<JsonNode> inOrder = new ArrayList<>();
             List<JsonNode> serverOnly = new ArrayList<>();
+            Map<Object, Integer> ordered = MergeLists.positions(orderList, mergeKey);
             for (JsonNode item : merged) {
-                (MergeLists.indexOf(orderList, item, mergeKey) >= 0 ? inOrder : serverOnly).add(item);
+                (MergeLists.contains(ordered, item, mergeKey) ? inOrder : serverOnly).add(item);
             }
             List<JsonNode> serverOrder = origList == null ? List.of() : MergeLists.list(origList);
             original.set(k, MergeLists.normalize(inOrder, serverOnly, MergeLists.list(orderList), serverOrder,
@@ -209,8 +210,9 @@ final class StrategicMergePatch {
 
     private static ArrayNode deleteFromList(ArrayNode current, ArrayNode toDelete) {
         ArrayNode out = NODES.arrayNode();
+        Map<Object, Integer> deleted = MergeLists.positions(toDelete, "");
         for (JsonNode v : current) {
-            if (MergeLists.indexOf(toDelete, v, "") < 0) {
+            if (!MergeLists.contains(deleted, v, "")) {
                 out.add(v);
             }
         }
