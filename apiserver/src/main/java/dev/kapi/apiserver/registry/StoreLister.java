@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.registry;
 
+import dev.kapi.apiserver.storage.ContinueTokens;
 import dev.kapi.apiserver.storage.IndexMatch;
 import dev.kapi.apiserver.storage.KeyValue;
 import dev.kapi.apiserver.storage.ListOptions;
@@ -22,6 +23,8 @@ import java.util.regex.Pattern;
  */
 final class StoreLister<T extends HasMetadata> {
 
+    /** kube's etcd3 {@code maxLimit}: the largest page read to fill a filtered list's limit. */
+    static final long MAX_FILTERED_PAGE = 10_000;
     /** A DNS-1123 label: what a namespace's name must be. */
     private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
@@ -54,32 +57,32 @@ final class StoreLister<T extends HasMetadata> {
         String next;
         long remaining;
         try {
+            long pageSize = limit;
+            String lastTaken = null;
             while (true) {
                 ListResult page = store.storage().list(prefix, options);
-                for (KeyValue kv : page.items()) {
-                    if (params.selectsAll()) {
-                        items.add(new StoredObject<>(store, kv));
-                        continue;
-                    }
-                    Map<String, String> labels = labelsOnly != null ? storedLabels(kv) : null;
-                    if (labels != null) {
-                        if (labelsOnly.test(labels)) {
-                            items.add(new StoredObject<>(store, kv));
-                        }
-                        continue;
-                    }
-                    T obj = store.decode(kv);
-                    if (params.matches(obj)) {
-                        items.add(new StoredObject<>(store, kv, obj));
-                    }
-                }
                 listRevision = page.revision();
                 next = page.continueToken();
                 remaining = page.remainingItemCount();
+                for (KeyValue kv : page.items()) {
+                    if (limit > 0 && items.size() >= limit) {
+                        // a page grown past what the filter still needed: go on after the last item taken
+                        next = ContinueTokens.encode(prefix, lastTaken + "\u0000", listRevision);
+                        break;
+                    }
+                    StoredObject<T> taken = take(kv, params, labelsOnly);
+                    if (taken != null) {
+                        items.add(taken);
+                        lastTaken = kv.key();
+                    }
+                }
                 if (next == null || limit <= 0 || items.size() >= limit) {
                     break;
                 }
-                options = ListOptions.continueFrom(next, limit - items.size());
+                // the filter dropped items: read twice as many next time, as kube's etcd3 store does, so that a
+                // selector matching little costs a few reads instead of one per object
+                pageSize = Math.min(Math.max(pageSize * 2, limit - items.size()), MAX_FILTERED_PAGE);
+                options = ListOptions.continueFrom(next, pageSize);
             }
         } catch (StorageException e) {
             throw store.error(e, "");
@@ -87,6 +90,19 @@ final class StoreLister<T extends HasMetadata> {
         Long remainingCount = next != null && remaining >= 0 && params.selectsAll()
                 ? remaining : null;
         return new ListPage<>(items, Long.toString(listRevision), next, remainingCount);
+    }
+
+    /** The item when the list's selectors take it (decoded only when they need the object), else null. */
+    private StoredObject<T> take(KeyValue kv, ListParams<T> params, Predicate<Map<String, String>> labelsOnly) {
+        if (params.selectsAll()) {
+            return new StoredObject<>(store, kv);
+        }
+        Map<String, String> labels = labelsOnly != null ? storedLabels(kv) : null;
+        if (labels != null) {
+            return labelsOnly.test(labels) ? new StoredObject<>(store, kv) : null;
+        }
+        T obj = store.decode(kv);
+        return params.matches(obj) ? new StoredObject<>(store, kv, obj) : null;
     }
 
     /**

@@ -192,8 +192,45 @@ class StoreReadsTest {
         ListPage<ConfigMap> latest = store.list(NS, new ListParams<>(onlyC.filter(), "", "", 1, null));
         assertThat(latest.items()).extracting(cm -> cm.getMetadata().getName()).containsExactly("c");
         assertThat(recording.calls()).extracting(call -> ((ListOptions) call.options()).at().match())
-                .containsExactly(ReadRevision.Match.MOST_RECENT, ReadRevision.Match.CONTINUE,
-                        ReadRevision.Match.CONTINUE);
+                .containsExactly(ReadRevision.Match.MOST_RECENT, ReadRevision.Match.CONTINUE);
+        assertThat(recording.calls()).extracting(call -> ((ListOptions) call.options()).limit())
+                .as("the second read twice as large").containsExactly(1L, 2L);
+    }
+
+    /**
+     * A selector matching little costs a few reads, not one per object: each further read is twice as large (up to
+     * kube's 10,000), and a page that outgrows the limit is cut after its last item taken, so paging on skips and
+     * repeats nothing.
+     */
+    @Test
+    void filteredPagesGrowAndContinueAfterTheLastItemTaken() {
+        for (int i = 0; i < 200; i++) {
+            ConfigMap cm = new ConfigMapBuilder().withNewMetadata().withName(String.format("m%03d", i))
+                    .withNamespace("many").endMetadata().build();
+            byte[] bytes = ObjectCodec.encode(cm);
+            backend.guaranteedUpdate(Keys.object("/registry", "configmaps", "many", cm.getMetadata().getName()),
+                    dev.kapi.apiserver.storage.Preconditions.NONE, true, c -> bytes);
+        }
+        recording.clear();
+        ListPage<ConfigMap> none = store.list("many", new ListParams<>(cm -> false, "", "", 1, null));
+        assertThat(none.items()).isEmpty();
+        assertThat(none.continueToken()).isNull();
+        assertThat(recording.calls()).as("1, 2, 4, ... 128 items a read: 255 of 200").hasSize(8);
+
+        ListParams<ConfigMap> thirds = new ListParams<>(cm -> Integer.parseInt(cm.getMetadata().getName().substring(1))
+                % 3 == 0, "", "", 5, null);
+        List<String> paged = new ArrayList<>();
+        String cont = null;
+        do {
+            ListPage<ConfigMap> page = store.list("many", new ListParams<>(thirds.filter(), "", "", 5, cont));
+            assertThat(page.items().size()).isLessThanOrEqualTo(5);
+            page.items().forEach(cm -> paged.add(cm.getMetadata().getName()));
+            cont = page.continueToken();
+        } while (cont != null);
+        List<String> all = store.list("many", new ListParams<>(thirds.filter(), "", "", 0, null)).items().stream()
+                .map(cm -> cm.getMetadata().getName()).toList();
+        assertThat(all).hasSize(67);
+        assertThat(paged).isEqualTo(all);
     }
 
     /** A filter pinning {@code field} to {@code value} (as a field selector's {@code field=value} does). */
