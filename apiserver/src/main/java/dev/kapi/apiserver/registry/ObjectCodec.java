@@ -1,9 +1,11 @@
 package dev.kapi.apiserver.registry;
 
 import dev.kapi.apiserver.api.Json;
+import dev.kapi.apiserver.api.JsonDepth;
 import dev.kapi.apiserver.storage.KeyValue;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import tools.jackson.core.exc.StreamConstraintsException;
 
 /**
  * Turns objects into stored values and back. The stored JSON never carries {@code resourceVersion}
@@ -22,18 +24,33 @@ public final class ObjectCodec {
     public static byte[] encode(HasMetadata obj) {
         ObjectMeta meta = obj.getMetadata();
         if (meta == null) {
-            return Json.bytes(obj);
+            return limited(obj);
         }
         String resourceVersion = meta.getResourceVersion();
         String selfLink = meta.getSelfLink();
         meta.setResourceVersion(null);
         meta.setSelfLink(null);
         try {
-            return Json.bytes(obj);
+            return limited(obj);
         } finally {
             meta.setResourceVersion(resourceVersion);
             meta.setSelfLink(selfLink);
         }
+    }
+
+    /** The JSON of an object that every answer can still carry ({@link JsonDepth#MAX_STORED}), else a 400. */
+    private static byte[] limited(HasMetadata obj) {
+        byte[] json;
+        try {
+            json = Json.bytes(obj);
+        } catch (StreamConstraintsException e) {
+            throw JsonDepth.tooDeep(JsonDepth.MAX_STORED + 1);
+        }
+        int depth = JsonDepth.of(json);
+        if (depth > JsonDepth.MAX_STORED) {
+            throw JsonDepth.tooDeep(depth);
+        }
+        return json;
     }
 
     public static <T extends HasMetadata> T decode(KeyValue kv, Class<T> type) {

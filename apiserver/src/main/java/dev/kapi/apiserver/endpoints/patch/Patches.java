@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.endpoints.patch;
 
 import dev.kapi.apiserver.api.Json;
+import dev.kapi.apiserver.api.JsonDepth;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.api.schema.Schema;
 import io.fabric8.zjsonpatch.CompatibilityFlags;
@@ -37,6 +38,15 @@ public final class Patches {
      * manager's, and is not served where a caller ends up here, e.g. through {@code scale}).
      */
     public static JsonNode apply(PatchType type, JsonNode original, byte[] patch, Schema schema) {
+        JsonNode patched = applyUnchecked(type, original, patch, schema);
+        int depth = JsonDepth.of(patched);
+        if (depth > JsonDepth.MAX_STORED) {
+            throw JsonDepth.tooDeep(depth); // before field ownership walks it (deep enough, that overflows the stack)
+        }
+        return patched;
+    }
+
+    private static JsonNode applyUnchecked(PatchType type, JsonNode original, byte[] patch, Schema schema) {
         return switch (type) {
             case JSON_PATCH -> jsonPatch(original, patch);
             case MERGE -> MergePatch.apply(original, parse(patch, "Invalid JSON Patch"));
