@@ -133,6 +133,11 @@ class ServerSideApplyHttpIT {
         Reply ignored = apply("dup", "?fieldManager=a&fieldValidation=Ignore", duplicated);
         code(ignored, 200);
         assertThat(ignored.headers("Warning")).isEmpty();
+        // a duplicate key and then a syntax error: the lenient second read fails too, a 400 and not a 500
+        for (String validation : java.util.List.of("Warn", "Ignore")) {
+            code(apply("dup", "?fieldManager=a&fieldValidation=" + validation,
+                    "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"dup\"},"), 400);
+        }
     }
 
     /** A ConfigMap {@code name} whose data.a is Update manager zeta's and data.b Apply manager alpha's. */

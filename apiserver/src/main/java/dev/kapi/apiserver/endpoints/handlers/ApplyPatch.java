@@ -90,7 +90,11 @@ final class ApplyPatch {
             if ("Warn".equals(validation)) {
                 scope.warn(error);
             }
-            n = LENIENT.readTree(body);
+            try {
+                n = LENIENT.readTree(body);
+            } catch (JacksonException syntax) { // a duplicate key first, then a syntax error further on
+                throw StatusError.badRequest("error decoding YAML: " + syntax.getOriginalMessage());
+            }
         }
         if (!(n instanceof ObjectNode o)) {
             throw StatusError.badRequest("error decoding YAML: error unmarshaling JSON: while decoding JSON: json: "
