@@ -47,6 +47,15 @@ public interface ResourceStrategy<T extends HasMetadata> {
         return true;
     }
 
+    /**
+     * Whether an update may leave out {@code metadata.resourceVersion} (and so overwrite whatever is stored): kube's
+     * {@code AllowUnconditionalUpdate}, true for most built-in types and false for CRDs and custom resources,
+     * whose PUT without one is a 422.
+     */
+    default boolean allowUnconditionalUpdate() {
+        return true;
+    }
+
     /** Adjusts an update of the main resource; the store already carried the old status over. */
     default void prepareForUpdate(T obj, T old) {
     }

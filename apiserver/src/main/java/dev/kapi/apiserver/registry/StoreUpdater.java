@@ -99,6 +99,12 @@ final class StoreUpdater<T extends HasMetadata> {
         if (rv != null && !rv.isEmpty() && !rv.equals(Long.toString(current.modRevision()))) {
             throw StatusError.conflict(def.groupResource(), old.getMetadata().getName(), StatusError.MODIFIED);
         }
+        if ((rv == null || rv.isEmpty()) && !strategy.allowUnconditionalUpdate()) {
+            // kube names the resource where the kind would go, and prints the missing version as Go's 0x0
+            throw StatusError.invalid(def.groupResource().resource(), def.groupResource().group(),
+                    old.getMetadata().getName(), List.of(FieldError.invalid("metadata.resourceVersion",
+                            new GoUint64Zero(), "must be specified for an update")));
+        }
         ObjectMetaLifecycle.takeUnsetSystemFields(meta, old.getMetadata());
         List<FieldError> errs = new ArrayList<>(ObjectMetaValidation.validateUpdate(meta, old.getMetadata()));
         updated.setApiVersion(def.apiVersion());
@@ -139,6 +145,14 @@ final class StoreUpdater<T extends HasMetadata> {
     private static final class DryRunDone extends RuntimeException {
         DryRunDone() {
             super(null, null, false, false);
+        }
+    }
+
+    /** The zero resourceVersion as kube's validation prints it ({@code %#v} of a uint64). */
+    private record GoUint64Zero() {
+        @Override
+        public String toString() {
+            return "0x0";
         }
     }
 }

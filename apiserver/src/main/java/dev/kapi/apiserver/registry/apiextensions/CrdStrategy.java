@@ -156,4 +156,10 @@ public final class CrdStrategy implements ResourceStrategy<CustomResourceDefinit
         return crd.getSpec().getVersions().stream().filter(v -> Boolean.TRUE.equals(v.getStorage()))
                 .map(CustomResourceDefinitionVersion::getName).findFirst().orElse(null);
     }
+
+    /** kube's: a PUT must name the resourceVersion it replaces. */
+    @Override
+    public boolean allowUnconditionalUpdate() {
+        return false;
+    }
 }

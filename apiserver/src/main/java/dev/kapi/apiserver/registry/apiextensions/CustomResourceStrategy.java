@@ -91,4 +91,10 @@ final class CustomResourceStrategy implements ResourceStrategy<GenericKubernetes
     public List<TableColumn<GenericKubernetesResource>> tableColumns() {
         return columns;
     }
+
+    /** kube's: a PUT must name the resourceVersion it replaces. */
+    @Override
+    public boolean allowUnconditionalUpdate() {
+        return false;
+    }
 }

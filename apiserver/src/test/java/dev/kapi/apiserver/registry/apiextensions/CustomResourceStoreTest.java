@@ -134,4 +134,20 @@ class CustomResourceStoreTest {
             assertThat(updated.getMetadata().getGeneration()).as(group).isEqualTo(group.equals("nostatus") ? 2L : 1L);
         }
     }
+
+    /** kube's custom resource strategy allows no unconditional update: a PUT must say what it replaces. */
+    @Test
+    void anUpdateWithoutAResourceVersionIsRefused() {
+        Store<GenericKubernetesResource> store = store("withstatus", "v1");
+        Writes.create(store, "default", thing("u", "withstatus.kapi.dev/v1"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Writes.update(store, "default", "u", t -> {
+                    t.getMetadata().setResourceVersion(null);
+                    return t;
+                })).isInstanceOfSatisfying(dev.kapi.apiserver.api.StatusError.class, e -> {
+                    assertThat(e.code()).isEqualTo(422);
+                    assertThat(e.status().getMessage()).isEqualTo("things.withstatus.kapi.dev \"u\" is invalid: "
+                            + "metadata.resourceVersion: Invalid value: 0x0: must be specified for an update");
+                });
+        assertThat(Writes.update(store, "default", "u", t -> t).getMetadata().getName()).isEqualTo("u");
+    }
 }
