@@ -360,6 +360,54 @@ class UnauthorizedAccessTest {
     }
 
     /**
+     * As kube, a list or watch whose field selector requires {@code metadata.name=mine} is authorized as a request
+     * for {@code mine}: mallory, given list and watch on that one ConfigMap by {@code resourceNames} for this test,
+     * lists and watches it and nothing else; without the selector, with another name, a {@code !=}, another
+     * namespace, cluster-wide or another resource it stays a 403, and a repeated parameter is read the same way by
+     * authorization and the handler (the first).
+     */
+    @Test
+    void aListOrWatchOfOneNameIsAuthorizedForThatNameAndServesOnlyIt() throws Exception {
+        admin.create(RBAC + "/namespaces/team-a/roles", """
+                {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"Role","metadata":{"name":"watch-mine"},
+                 "rules":[{"apiGroups":[""],"resources":["configmaps"],"resourceNames":["mine"],
+                           "verbs":["list","watch"]}]}""");
+        admin.create(RBAC + "/namespaces/team-a/rolebindings", """
+                {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"mallory-watch-mine"},
+                 "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"watch-mine"},
+                 "subjects":[{"apiGroup":"rbac.authorization.k8s.io","kind":"User","name":"mallory"}]}""");
+        String configMaps = "/api/v1/namespaces/team-a/configmaps";
+        try (RawHttps mallory = client(User.MALLORY)) {
+            String mineOnly = configMaps + "?fieldSelector=metadata.name%3Dmine";
+            await().atMost(Duration.ofSeconds(10)).until(() -> mallory.send("GET", mineOnly, null, null).code() == 200);
+            for (String path : List.of(mineOnly, mineOnly + ",metadata.namespace%3Dteam-a",
+                    configMaps + "?fieldSelector=metadata.name%3D%3Dmine&resourceVersion=0",
+                    mineOnly + "&fieldSelector=metadata.name%3Dtheirs")) {
+                RawHttps.Response list = mallory.send("GET", path, null, null);
+                assertThat(list.code()).as(path + " " + list.body()).isEqualTo(200);
+                assertThat(Json.MAPPER.readTree(list.body()).path("items")).extracting(i -> i.path("metadata")
+                        .path("name").asString()).as(path).containsExactly("mine");
+                assertThat(list.body()).doesNotContain("THEIRS-DATA");
+            }
+            // a watch streams (RawHttps keeps no streamed body); its events go through the same selector and name
+            assertThat(mallory.send("GET", mineOnly + "&watch=1&timeoutSeconds=1", null, null).code()).isEqualTo(200);
+            for (String path : List.of(configMaps, configMaps + "?watch=1&timeoutSeconds=1",
+                    configMaps + "?fieldSelector=metadata.name%3Dtheirs",
+                    configMaps + "?fieldSelector=metadata.name%21%3Dtheirs",
+                    configMaps + "?fieldSelector=metadata.name%3Dtheirs&fieldSelector=metadata.name%3Dmine",
+                    configMaps + "?fieldSelector=metadata.name%3Dmine%2Fx",
+                    "/api/v1/namespaces/team-b/configmaps?fieldSelector=metadata.name%3Dmine",
+                    "/api/v1/configmaps?fieldSelector=metadata.name%3Dmine",
+                    "/api/v1/namespaces/team-a/secrets?fieldSelector=metadata.name%3Dmine")) {
+                assertForbiddenWithNothingOfTheirs(mallory, path);
+            }
+        } finally {
+            admin.delete(RBAC + "/namespaces/team-a/rolebindings/mallory-watch-mine");
+            admin.delete(RBAC + "/namespaces/team-a/roles/watch-mine");
+        }
+    }
+
+    /**
      * A field selector that pins a cluster-wide list to one namespace, or to one node through the cache's
      * index, narrows only what storage reads: authorization still judges the cluster-wide list, so carol, who
      * may not list anything, gets 403 and no object, from the cache (resourceVersion=0) or not.
@@ -919,6 +967,11 @@ class UnauthorizedAccessTest {
 
         int code(String path) throws IOException {
             return http.send("GET", path, null, null).code();
+        }
+
+        void delete(String path) throws IOException {
+            RawHttps.Response res = http.send("DELETE", path, null, null);
+            assertThat(res.code()).as(res.body()).isEqualTo(200);
         }
 
         /** Every object of the kinds the table aims at, by resource/namespace/name, with its resourceVersion. */
