@@ -102,6 +102,13 @@ class ResourceMetricsServingTest {
                 .containsExactly("db");
         assertThat(names(get(admin, METRICS + "/pods?fieldSelector="
                 + URLEncoder.encode("metadata.name=web", StandardCharsets.UTF_8), 200))).containsExactly("web");
+        // a list whose selector names one pod is authorized for that name, and is still a list
+        JsonNode one = get(admin, METRICS + "/namespaces/top/pods?fieldSelector=metadata.name%3Dweb", 200);
+        assertThat(one.path("kind").asString()).isEqualTo("PodMetricsList");
+        assertThat(names(one)).containsExactly("web");
+        JsonNode etcd = get(admin, "/api/v1/componentstatuses?fieldSelector=metadata.name%3Detcd-0", 200);
+        assertThat(etcd.path("kind").asString()).isEqualTo("ComponentStatusList");
+        assertThat(names(etcd)).containsExactly("etcd-0");
     }
 
     @Test

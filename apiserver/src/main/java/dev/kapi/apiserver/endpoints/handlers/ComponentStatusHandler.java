@@ -35,8 +35,11 @@ public final class ComponentStatusHandler implements VerbHandler {
     @Override
     public void handle(RequestScope scope) throws IOException {
         List<ComponentStatus> all = statuses();
-        if (scope.name() == null) {
-            ObjectWriter.writeList(scope, new ListPage<>(List.<HasMetadata>copyOf(all), "", null, null));
+        if (!scope.getsOne()) {
+            java.util.function.Predicate<HasMetadata> filter = SelectorFilter.of(scope);
+            List<HasMetadata> selected = all.stream().<HasMetadata>map(c -> c)
+                    .filter(c -> filter == null || filter.test(c)).toList();
+            ObjectWriter.writeList(scope, new ListPage<>(selected, "", null, null));
             return;
         }
         ComponentStatus one = all.stream().filter(c -> c.getMetadata().getName().equals(scope.name())).findFirst()

@@ -45,7 +45,7 @@ public final class MetricsHandler implements VerbHandler {
     public void handle(RequestScope scope) throws IOException {
         boolean nodes = scope.definition().resource().equals("nodes");
         Instant now = clock.instant();
-        if (scope.name() != null) {
+        if (scope.getsOne()) {
             HasMetadata one = nodes ? nodeMetrics(scope.name(), now) : podMetrics(scope.namespace(), scope.name(), now);
             if (one == null) {
                 throw StatusError.notFound(nodes ? NODE_METRICS : POD_METRICS, scope.name());

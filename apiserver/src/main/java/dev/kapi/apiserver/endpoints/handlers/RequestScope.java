@@ -114,6 +114,15 @@ public final class RequestScope {
         return info.name();
     }
 
+    /**
+     * Whether the request reads one object by its URL ({@code get}). A list or watch may carry a {@link #name}
+     * too: the one its field selector requires ({@code metadata.name=x}), which it is authorized for; it still
+     * answers a list.
+     */
+    public boolean getsOne() {
+        return "get".equals(info.verb()) && info.name() != null;
+    }
+
     public String subresource() {
         return info.subresource();
     }
