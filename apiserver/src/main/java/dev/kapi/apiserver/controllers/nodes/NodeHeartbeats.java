@@ -159,6 +159,9 @@ final class NodeHeartbeats extends Controller {
     /** The uid of node {@code index} (remembered), or null when it does not exist. */
     private String nodeUid(int index) {
         String name = SimulatedNode.name(index);
+        // read before the Node: a registration that finishes between the read and the check below would
+        // otherwise look like a deleted node, and the lease would never be made
+        boolean registeredBefore = registered.contains(name);
         try {
             String uid = nodes.get(null, name).getMetadata().getUid();
             uids.put(name, uid);
@@ -168,7 +171,7 @@ final class NodeHeartbeats extends Controller {
                 throw e;
             }
             uids.remove(name);
-            if (!registered.contains(name)) { // not registered yet: the lease follows soon after
+            if (!registeredBefore) { // not registered yet (or just now): the lease follows soon after
                 queue.addAfter("lease/" + index, timings.leaseRenew().dividedBy(4));
             }
             return null;
