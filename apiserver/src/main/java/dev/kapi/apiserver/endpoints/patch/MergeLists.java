@@ -218,8 +218,8 @@ final class MergeLists {
     }
 
     /**
-     * The lookup key of an item, equal for items {@link #same} finds equal: a number by its value (80 and 80.0
-     * alike), anything else as the node itself; null for an object without the merge key.
+     * The lookup key of an item, the one definition of list-item equality ({@link #same}): a number by its
+     * value (80 and 80.0 alike), anything else as the node itself; null for an object without the merge key.
      */
     static Object keyOf(JsonNode item, String mergeKey) {
         JsonNode key = mergeKey.isEmpty() ? item : item.get(mergeKey);
@@ -232,15 +232,12 @@ final class MergeLists {
     private record NumberKey(BigDecimal value) {
     }
 
-    /** JSON equality, with numbers compared by value (80 equals 80.0 as Go's float64 decoding makes them). */
+    /**
+     * JSON equality, with numbers compared by value (80 equals 80.0 as Go's float64 decoding makes them): the
+     * equality of {@link #keyOf}, which the lookups by key use.
+     */
     static boolean same(JsonNode a, JsonNode b) {
-        if (a == null || b == null) {
-            return false;
-        }
-        if (a.isNumber() && b.isNumber()) {
-            return a.decimalValue().compareTo(b.decimalValue()) == 0;
-        }
-        return a.equals(b);
+        return a != null && b != null && keyOf(a, "").equals(keyOf(b, ""));
     }
 
     static List<JsonNode> list(ArrayNode a) {
