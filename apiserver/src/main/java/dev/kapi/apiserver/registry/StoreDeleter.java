@@ -68,24 +68,29 @@ final class StoreDeleter<T extends HasMetadata> {
      */
     Store.DeleteResult<T> delete(String namespace, String name, Preconditions preconditions, WriteOptions options) {
         String key = store.key(namespace, name);
-        // as kube's conditional delete, one without preconditions tries again when the object changed under it;
-        // unlike kube, a bounded number of times (then 409 Conflict): a store that keeps reading stale costs
-        // a client an error, not a server thread spinning forever
+        // as kube's conditional delete, one without a resourceVersion precondition tries again when the object
+        // changed under it, and validates (admits) the delete again on what it then reads; unlike kube, a
+        // bounded number of times (then 409 Conflict): a store that keeps reading stale costs a client an
+        // error, not a server thread spinning forever
         for (int attempt = 1; ; attempt++) {
             Store.DeleteResult<T> result = deleteOnce(key, name, preconditions, options,
-                    attempt < MAX_ATTEMPTS && preconditions.isEmpty());
+                    attempt < MAX_ATTEMPTS && preconditions.resourceVersion() == null);
             if (result != null) {
                 return result;
             }
         }
     }
 
-    /** One attempt; null when the object changed under it (a conflict) and {@code retry} allows another. */
+    /**
+     * One attempt; null when the object changed under it (a conflict) and {@code retry} allows another. Every
+     * write it makes is pinned to the revision it read and validated, whatever the caller's preconditions: a
+     * change in between is a conflict, never a delete that admission did not see.
+     */
     private Store.DeleteResult<T> deleteOnce(String key, String name, Preconditions preconditions,
                                              WriteOptions options, boolean retry) {
         try {
             KeyValue current = store.storage().get(key, GetOptions.FROM_STORAGE); // what the delete is conditioned on
-            preconditions.check(current);
+            checkRequested(preconditions, current, name);
             T old = store.decode(current);
             options.validation().validate(null, old);
             GracefulDeletion grace = GracefulDeletion.of(store.definition().strategy(), old,
@@ -93,16 +98,15 @@ final class StoreDeleter<T extends HasMetadata> {
             if (grace.pending()) {
                 return new Store.DeleteResult<>(old, false); // as kube: not even its finalizers change
             }
-            Preconditions deleteIf = preconditions.isEmpty()
-                    ? Preconditions.resourceVersion(current.modRevision()) : preconditions;
+            Preconditions deleteIf = new Preconditions(preconditions.uid(), current.modRevision());
             KeyValue startFrom = current; // the entry just read is where the delete starts: no second read
             if (!grace.immediate() || held(old) || DeletionFinalizers.changes(old.getMetadata().getFinalizers(),
                     options.propagation(), policy())) {
-                Marked<T> marked = markDeleting(key, old, current, preconditions, options);
+                Marked<T> marked = markDeleting(key, old, current, deleteIf, options);
                 if (marked.object() != null) {
                     return new Store.DeleteResult<>(marked.object(), false);
                 }
-                deleteIf = preconditions.isEmpty() ? Preconditions.resourceVersion(marked.revision()) : preconditions;
+                deleteIf = new Preconditions(preconditions.uid(), marked.revision());
                 if (marked.revision() != current.modRevision()) {
                     startFrom = null; // it changed while being marked: the delete reads it
                 }
@@ -117,6 +121,15 @@ final class StoreDeleter<T extends HasMetadata> {
             if (e.code() == StorageException.Code.CONFLICT && retry) {
                 return null;
             }
+            throw store.error(e, name);
+        }
+    }
+
+    /** The caller's own preconditions: a mismatch is their 409, never tried again. */
+    private void checkRequested(Preconditions preconditions, KeyValue current, String name) {
+        try {
+            preconditions.check(current);
+        } catch (StorageException e) {
             throw store.error(e, name);
         }
     }
