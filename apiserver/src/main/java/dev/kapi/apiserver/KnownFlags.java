@@ -27,6 +27,7 @@ public final class KnownFlags {
             "audit-policy-file", "audit-log-path", "audit-log-maxsize", "audit-log-maxbackup", "audit-log-maxage",
             "audit-log-compress", "audit-log-format", "audit-log-mode", "audit-log-version",
             "advertise-address", "endpoint-reconciler-type", "max-requests-inflight", "max-mutating-requests-inflight",
+            "request-timeout",
             "etcd-count-metric-poll-period", "etcd-compaction-interval", "etcd-db-metric-poll-interval",
             "logging-format", "watch-cache", "watch-cache-sizes",
             "controllers", "leader-elect", "leader-elect-lease-duration", "leader-elect-renew-deadline",

@@ -19,6 +19,7 @@ import dev.kapi.apiserver.filters.PanicRecoveryFilter;
 import dev.kapi.apiserver.filters.RequestMetricsFilter;
 import dev.kapi.apiserver.filters.UnreadBodyFilter;
 import dev.kapi.apiserver.filters.RequestInfoFilter;
+import dev.kapi.apiserver.filters.RequestDeadlineFilter;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.api.StatusResponses;
 import jakarta.servlet.DispatcherType;
@@ -53,6 +54,8 @@ import java.util.List;
  *       stays reusable;</li>
  *   <li>panic recovery: any failure below becomes a 500 Status;</li>
  *   <li>request info: what the path, method and query address (verb, resource, namespace, name);</li>
+ *   <li>request deadline: a request that is not long-running gets kube's 504 Timeout when it has not started
+ *       its answer within {@code --request-timeout} or its own {@code timeout} ({@link RequestDeadlineFilter});</li>
  *   <li>the security chain (Spring Security's filter chain, built below):
  *     <ol>
  *       <li>authentication: client certificate, then bearer token; no credential = {@code system:anonymous}
@@ -72,7 +75,7 @@ import java.util.List;
  *       only, Spring MVC's servlet where springdoc serves the Swagger UI ({@link SwaggerUiConfig}).</li>
  * </ol>
  * Spring Boot's own registration of the security filter is switched off ({@code KapiApplication}) so that
- * its place (order 3) is set here.
+ * its place (order 4) is set here.
  *
  * <p>No request is served without an authorization decision made for it: the security chain covers every
  * path and every dispatch type, the API handler refuses a request that carries no {@code AuthorizedRequest}
@@ -101,10 +104,15 @@ public class HandlerChain {
     }
 
     @Bean
+    FilterRegistrationBean<Filter> requestDeadline(OperationsOptions options) {
+        return stage(new RequestDeadlineFilter(options.requestTimeout()), 3, "request-deadline");
+    }
+
+    @Bean
     DelegatingFilterProxyRegistrationBean security() {
         DelegatingFilterProxyRegistrationBean bean = new DelegatingFilterProxyRegistrationBean(
                 "springSecurityFilterChain");
-        bean.setOrder(3);
+        bean.setOrder(4);
         bean.setName("security");
         bean.addUrlPatterns(ALL);
         bean.setDispatcherTypes(EnumSet.allOf(DispatcherType.class));

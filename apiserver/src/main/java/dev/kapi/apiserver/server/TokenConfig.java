@@ -24,10 +24,9 @@ import org.springframework.context.annotation.Configuration;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import dev.kapi.apiserver.api.GoDuration;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * ServiceAccount tokens and OIDC: the signing/verifying keys, the token generator behind
@@ -40,8 +39,6 @@ public class TokenConfig {
 
     /** Where the ServiceAccount signing key is generated when {@code --service-account-signing-key-file} is unset. */
     static final String GENERATED_KEY = "pki/sa.key";
-
-    private static final Pattern GO_DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|h|m|s)");
 
     @Bean
     ServiceAccountTokenOptions serviceAccountTokenOptions(ServerOptions options) {
@@ -134,30 +131,15 @@ public class TokenConfig {
         return new OidcTokenAuthenticator(oidc, keys, tokens.apiAudiences(), Clock.systemUTC());
     }
 
-    /** A Go duration ({@code 24h}, {@code 1h30m}, {@code 3600s}); "" or 0 = null (no limit). */
+    /** A Go duration ({@code 24h}, {@code 1h30m}, {@code 3600s}); "" or 0 = null (no limit); never negative. */
     static Duration parseGoDuration(String value) {
-        if (value == null || value.isBlank() || value.equals("0")) {
+        if (value == null || value.isBlank()) {
             return null;
         }
-        Matcher m = GO_DURATION_PART.matcher(value.trim());
-        double millis = 0;
-        int end = 0;
-        while (m.find()) {
-            if (m.start() != end) {
-                break;
-            }
-            double n = Double.parseDouble(m.group(1));
-            millis += n * switch (m.group(2)) {
-                case "h" -> 3_600_000;
-                case "m" -> 60_000;
-                case "s" -> 1000;
-                default -> 1;
-            };
-            end = m.end();
+        Duration d = GoDuration.parse(value.trim());
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("must not be negative: " + value);
         }
-        if (end != value.trim().length() || end == 0) {
-            throw new IllegalArgumentException("invalid duration \"" + value + "\"");
-        }
-        return millis == 0 ? null : Duration.ofMillis((long) millis);
+        return d.isZero() ? null : d;
     }
 }

@@ -56,7 +56,8 @@ class HandlerRegistrationCoverageTest {
         // nothing but these may act on a request before it is authorized (no upgrade or forwarding filter);
         // Boot's characterEncodingFilter only names the charset of request parameters
         assertThat(filters.subList(0, filters.indexOf(security))).extracting(FilterMapping::getFilterName)
-                .containsExactly("characterEncodingFilter", "unread-body", "panic-recovery", "request-info");
+                .containsExactly("characterEncodingFilter", "unread-body", "panic-recovery", "request-info",
+                        "request-deadline");
         ServletMapping[] servlets = handler.getServletMappings();
         assertThat(servlets).isNotEmpty();
         // Spring MVC's servlet (springdoc's Swagger UI) has the UI's exact file paths and "/", no prefix

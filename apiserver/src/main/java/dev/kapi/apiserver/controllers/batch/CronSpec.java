@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.controllers.batch;
 
+import dev.kapi.apiserver.api.GoDuration;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -9,8 +10,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.BitSet;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A cron schedule that computes its times, as kube's CronJob controller reads {@code spec.schedule} with
@@ -32,7 +31,6 @@ final class CronSpec {
     private static final Map<String, String> DESCRIPTORS = Map.of("@yearly", "0 0 1 1 *", "@annually", "0 0 1 1 *",
             "@monthly", "0 0 1 * *", "@weekly", "0 0 * * 0", "@daily", "0 0 * * *", "@midnight", "0 0 * * *",
             "@hourly", "0 * * * *");
-    private static final Pattern GO_DURATION_PART = Pattern.compile("([0-9]*(?:\\.[0-9]*)?)(ns|us|µs|ms|s|m|h)");
     private static final int[][] BOUNDS = {{0, 59}, {0, 23}, {1, 31}, {1, 12}, {0, 6}};
 
     private final BitSet[] fields;
@@ -133,29 +131,8 @@ final class CronSpec {
         return named != null ? named : Integer.parseInt(s);
     }
 
-    /** Go's {@code time.ParseDuration} for the units a schedule uses. */
+    /** Go's {@code time.ParseDuration}. */
     static Duration goDuration(String s) {
-        if (s.equals("0")) {
-            return Duration.ZERO;
-        }
-        Matcher m = GO_DURATION_PART.matcher(s);
-        double nanos = 0;
-        int at = 0;
-        while (m.find() && m.start() == at) {
-            double unit = switch (m.group(2)) {
-                case "ns" -> 1;
-                case "us", "µs" -> 1e3;
-                case "ms" -> 1e6;
-                case "s" -> 1e9;
-                case "m" -> 60e9;
-                default -> 3600e9;
-            };
-            nanos += Double.parseDouble(m.group(1)) * unit;
-            at = m.end();
-        }
-        if (at != s.length() || at == 0) {
-            throw new IllegalArgumentException("invalid duration \"" + s + "\"");
-        }
-        return Duration.ofNanos((long) nanos);
+        return GoDuration.parse(s);
     }
 }
