@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.authz;
 
+import dev.kapi.apiserver.api.selection.NameSyntax;
 import dev.kapi.apiserver.authn.UserInfo;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
@@ -110,13 +111,19 @@ record ImpersonationRequest(String user, List<String> groups, String uid, Map<St
         };
     }
 
-    /** {@code [namespace, name]} when the user is {@code system:serviceaccount:<ns>:<name>}, else null. */
+    /**
+     * {@code [namespace, name]} when the user is {@code system:serviceaccount:<ns>:<name>} with a valid namespace
+     * (DNS label) and name (DNS subdomain), else null: any other such name is an ordinary user, impersonated with
+     * {@code impersonate users} and without the service-account groups (kube's {@code SplitUsername}).
+     */
     private String[] serviceAccount() {
         if (!user.startsWith(SERVICE_ACCOUNT_PREFIX)) {
             return null;
         }
         String[] parts = user.substring(SERVICE_ACCOUNT_PREFIX.length()).split(":", -1);
-        return parts.length == 2 && !parts[0].isEmpty() && !parts[1].isEmpty() ? parts : null;
+        boolean valid = parts.length == 2 && parts[0].length() <= 63 && NameSyntax.isDns1123Label(parts[0])
+                && parts[1].length() <= 253 && NameSyntax.isDns1123Subdomain(parts[1]);
+        return valid ? parts : null;
     }
 
     private static AuthorizationAttributes check(UserInfo requestor, String group, String version, String resource,

@@ -83,6 +83,18 @@ class ImpersonationRequestTest {
                 "impersonate authentication.k8s.io/uids /u-1");
     }
 
+    /** kube's SplitUsername: only a valid namespace and name make a service account; anything else is a user. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"system:serviceaccount:team:NOT_VALID",
+            "system:serviceaccount:team:x y", "system:serviceaccount:Team:sa", "system:serviceaccount:team.a:sa",
+            "system:serviceaccount:team:a:b", "system:serviceaccount::sa", "system:serviceaccount:team:"})
+    void anInvalidServiceAccountNameIsImpersonatedAsAUser(String name) {
+        ImpersonationRequest impersonation = ImpersonationRequest.of(request("Impersonate-User", name));
+        assertThat(impersonation.checks(ADMIN)).extracting(a -> a.resourceWithSubresource() + " " + a.name())
+                .containsExactly("users " + name);
+        assertThat(impersonation.userInfo().groups()).containsExactly("system:authenticated");
+    }
+
     @Test
     void laterStagesDoNotSeeTheHeaders() {
         var req = ImpersonationRequest.withoutHeaders(request("Impersonate-User", "alice",

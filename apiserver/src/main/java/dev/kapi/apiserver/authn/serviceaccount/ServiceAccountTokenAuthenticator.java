@@ -86,13 +86,14 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
 
     private void checkStillExists(TokenClaims kube) {
         ServiceAccountRef sa = kube.serviceAccount();
-        if (!lookup.exists("ServiceAccount", sa.namespace(), sa.name(), sa.uid())) {
+        Instant deletedBefore = clock.instant().minus(LEEWAY); // kube's invalidIfDeletedBefore
+        if (!lookup.exists("ServiceAccount", sa.namespace(), sa.name(), sa.uid(), deletedBefore)) {
             throw new BadCredentialsException("service account " + sa.namespace() + "/" + sa.name() + " (uid "
                     + sa.uid() + ") no longer exists");
         }
         BoundObject bound = kube.bound();
         if (bound != null && !lookup.exists(bound.kind(), bound.namespaced() ? sa.namespace() : null,
-                bound.name(), bound.uid())) {
+                bound.name(), bound.uid(), deletedBefore)) {
             throw new BadCredentialsException("the " + bound.kind() + " " + bound.name() + " (uid " + bound.uid()
                     + ") the token is bound to no longer exists");
         }

@@ -9,15 +9,16 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PartialObjectMetadata;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * The {@link ServiceAccountLookup} of the server: an {@link Informer} per kind (ServiceAccount, Pod, Secret,
- * Node) that keeps only each object's namespace, name and uid. A token whose objects a watching informer
- * knows is answered from memory; anything it does not confirm (not synced yet, its watch failed and not
- * re-listed yet, an object created a moment ago, a uid that differs) is checked by reading the store, as
- * kube's token getter falls back from its informers to a live GET.
+ * Node) that keeps only each object's namespace, name, uid and deletionTimestamp. A token whose objects a
+ * watching informer knows is answered from memory; anything it does not confirm (not synced yet, its watch
+ * failed and not re-listed yet, an object created a moment ago, a uid that differs) is checked by reading the
+ * store, as kube's token getter falls back from its informers to a live GET.
  */
 public final class WatchedServiceAccountLookup implements ServiceAccountLookup, AutoCloseable {
 
@@ -39,7 +40,7 @@ public final class WatchedServiceAccountLookup implements ServiceAccountLookup, 
     }
 
     @Override
-    public boolean exists(String kind, String namespace, String name, String uid) {
+    public boolean exists(String kind, String namespace, String name, String uid, Instant deletedBefore) {
         Informer<HasMetadata> informer = informers.get(kind);
         if (informer == null) {
             return false;
@@ -47,18 +48,24 @@ public final class WatchedServiceAccountLookup implements ServiceAccountLookup, 
         if (informer.hasSynced() && informer.isWatching()) {
             HasMetadata known = informer.cache().get(namespace, name);
             if (known != null && uid.equals(known.getMetadata().getUid())) {
-                return true;
+                // a deletionTimestamp is never taken back: one the cache has is final
+                return !deletedBefore(known, deletedBefore);
             }
         }
         try {
             HasMetadata obj = objects.get(kind, namespace, name);
-            return uid.equals(obj.getMetadata().getUid());
+            return uid.equals(obj.getMetadata().getUid()) && !deletedBefore(obj, deletedBefore);
         } catch (StatusError e) {
             if (e.code() == 404) {
                 return false;
             }
             throw e;
         }
+    }
+
+    private static boolean deletedBefore(HasMetadata obj, Instant cutoff) {
+        String deleted = obj.getMetadata().getDeletionTimestamp();
+        return deleted != null && Instant.parse(deleted).isBefore(cutoff);
     }
 
     /** Whether every kind's informer has its initial state (for tests and readiness). */
@@ -75,13 +82,17 @@ public final class WatchedServiceAccountLookup implements ServiceAccountLookup, 
         Informer.closeAll(informers.values(), Duration.ZERO);
     }
 
-    /** What a lookup needs of an object: its namespace, name and uid (and resourceVersion, for the informer). */
+    /**
+     * What a lookup needs of an object: its namespace, name, uid and deletionTimestamp (and resourceVersion, for
+     * the informer).
+     */
     private static HasMetadata identity(HasMetadata obj) {
         ObjectMeta m = obj.getMetadata();
         ObjectMeta kept = new ObjectMeta();
         kept.setNamespace(m.getNamespace());
         kept.setName(m.getName());
         kept.setUid(m.getUid());
+        kept.setDeletionTimestamp(m.getDeletionTimestamp());
         kept.setResourceVersion(m.getResourceVersion());
         PartialObjectMetadata partial = new PartialObjectMetadata();
         partial.setMetadata(kept);

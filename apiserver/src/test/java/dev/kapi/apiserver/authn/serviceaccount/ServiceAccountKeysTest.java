@@ -63,7 +63,8 @@ class ServiceAccountKeysTest {
                 Instant.now(), Instant.now().plusSeconds(600), null);
 
         assertThat(SignedJWT.parse(token).getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.ES256);
-        assertThat(new ServiceAccountTokenAuthenticator(keys, options, (k, n, name, uid) -> true, Clock.systemUTC())
+        assertThat(new ServiceAccountTokenAuthenticator(keys, options, (k, n, name, uid, deletedBefore) -> true,
+                Clock.systemUTC())
                 .authenticateToken(token, List.of())).isPresent();
     }
 

@@ -41,7 +41,13 @@ class ServiceAccountTokenAuthenticatorTest {
     /** The objects that exist: kind/ns/name → uid. */
     final Map<String, String> objects = new ConcurrentHashMap<>(Map.of(
             "ServiceAccount/team-a/builder", "uid-1", "Pod/team-a/web", "pod-uid"));
-    final ServiceAccountLookup lookup = (kind, ns, name, uid) -> uid.equals(objects.get(kind + "/" + ns + "/" + name));
+    /** The objects being deleted: kind/ns/name → deletionTimestamp. */
+    final Map<String, Instant> deleting = new ConcurrentHashMap<>();
+    final ServiceAccountLookup lookup = (kind, ns, name, uid, deletedBefore) -> {
+        String key = kind + "/" + ns + "/" + name;
+        assertThat(deletedBefore).isEqualTo(NOW.minusSeconds(60)); // kube's invalidIfDeletedBefore
+        return uid.equals(objects.get(key)) && !(deleting.containsKey(key) && deleting.get(key).isBefore(deletedBefore));
+    };
     final ServiceAccountTokenAuthenticator authenticator = new ServiceAccountTokenAuthenticator(SA_KEYS, OPTIONS,
             lookup, Clock.fixed(NOW, ZoneOffset.UTC));
 
@@ -102,6 +108,18 @@ class ServiceAccountTokenAuthenticatorTest {
                 new Case("service account recreated with a new uid", t -> {
                     t.objects.put("ServiceAccount/team-a/builder", "uid-2");
                     return valid();
+                }, List.of(), "401"),
+                new Case("service account being deleted for over a minute", t -> {
+                    t.deleting.put("ServiceAccount/team-a/builder", NOW.minusSeconds(61));
+                    return valid();
+                }, List.of(), "401"),
+                new Case("service account being deleted for under a minute", t -> {
+                    t.deleting.put("ServiceAccount/team-a/builder", NOW.minusSeconds(30));
+                    return valid();
+                }, List.of(), "ok"),
+                new Case("bound pod being deleted for over a minute", t -> {
+                    t.deleting.put("Pod/team-a/web", NOW.minusSeconds(3600));
+                    return issue(ISSUER, List.of(ISSUER), NOW, new BoundObject("Pod", "web", "pod-uid"));
                 }, List.of(), "401"),
                 new Case("bound pod deleted", t -> {
                     String token = issue(ISSUER, List.of(ISSUER), NOW, new BoundObject("Pod", "web", "pod-uid"));

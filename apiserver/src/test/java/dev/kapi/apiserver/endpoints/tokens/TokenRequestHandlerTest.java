@@ -264,6 +264,26 @@ class TokenRequestHandlerTest {
         assertThat(authenticator.authenticateToken(fresh, List.of())).isPresent();
     }
 
+    @Test
+    void anObjectHeldByAFinalizerVouchesForTokensOnlyForAMinuteAfterItsDeletion() {
+        ServiceAccount sa = (ServiceAccount) create("ServiceAccount", new ServiceAccountBuilder()
+                .withMetadata(new ObjectMetaBuilder().withName("held").addToFinalizers("example.com/hold").build())
+                .build());
+        String uid = sa.getMetadata().getUid();
+        await().atMost(Duration.ofSeconds(10)).until(lookup::synced);
+        delete("ServiceAccount", "held");
+        Instant deleted = Instant.now();
+        // the informer has the deletionTimestamp once it answers for an object deleted "over a minute ago"
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                !lookup.exists("ServiceAccount", NS, "held", uid, deleted.plusSeconds(5)));
+        assertThat(lookup.exists("ServiceAccount", NS, "held", uid, deleted.minusSeconds(60))).isTrue();
+        assertThat(lookup.exists("ServiceAccount", NS, "held", "another-uid", deleted.minusSeconds(60))).isFalse();
+        Writes.update(new BoundObjects(stores).store("ServiceAccount"), NS, "held", o -> {
+            o.getMetadata().setFinalizers(List.of());
+            return o;
+        });
+    }
+
     private String tokenFor(String sa, String spec) throws Exception {
         MockHttpServletResponse res = post(sa, "{\"spec\":" + spec + "}");
         assertThat(res.getStatus()).as(res.getContentAsString()).isEqualTo(201);
