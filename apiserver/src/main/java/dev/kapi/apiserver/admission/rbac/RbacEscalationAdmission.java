@@ -77,14 +77,16 @@ public final class RbacEscalationAdmission implements ValidatingAdmission {
         String namespace = a.namespace() == null ? "" : a.namespace();
         GroupResource gr = a.resource().groupResource();
         String name = a.object().getMetadata().getName();
+        // kube authorizes escalate for the request's name, which a create (POST to the collection) has not
+        String requested = a.operation() == AdmissionAttributes.Operation.CREATE ? "" : name;
         switch (a.object()) {
             case Role role -> {
-                if (!allowed(user, "escalate", "roles", namespace, name)) {
+                if (!allowed(user, "escalate", "roles", namespace, requested)) {
                     confirmNoEscalation(user, namespace, nz(role.getRules()), gr, name);
                 }
             }
             case ClusterRole role -> {
-                if (allowed(user, "escalate", "clusterroles", "", name)) {
+                if (allowed(user, "escalate", "clusterroles", "", requested)) {
                     return;
                 }
                 confirmNoEscalation(user, "", nz(role.getRules()), gr, name);

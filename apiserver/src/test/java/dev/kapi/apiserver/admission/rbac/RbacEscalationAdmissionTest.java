@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.rbac.AggregationRule;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.Role;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -43,19 +44,23 @@ class RbacEscalationAdmissionTest {
                     role("dev", "cm-getter", resourceRule(List.of(""), List.of("configmaps"), List.of("get"))),
                     role("dev", "escalator", resourceRule(List.of(RBAC), List.of("roles"), List.of("escalate"))),
                     role("dev", "binder", rule(List.of(RBAC), List.of("clusterroles"), List.of("secret-reader"),
-                            List.of(), List.of("bind")))),
+                            List.of(), List.of("bind"))),
+                    role("dev", "named-escalator", rule(List.of(RBAC), List.of("roles"), List.of("r"),
+                            List.of(), List.of("escalate")))),
             List.of(
                     clusterRole("secret-reader", resourceRule(List.of(""), List.of("secrets"), List.of("get"))),
                     clusterRole("cm-reader", resourceRule(List.of(""), List.of("configmaps"), List.of("get")))),
             List.of(
                     roleBinding("dev", "alice", "Role", "cm-getter", user("alice"), user("eve"), user("bill")),
                     roleBinding("dev", "eve", "Role", "escalator", user("eve")),
-                    roleBinding("dev", "bill", "Role", "binder", user("bill"))),
+                    roleBinding("dev", "bill", "Role", "binder", user("bill")),
+                    roleBinding("dev", "nina", "Role", "named-escalator", user("nina"))),
             List.of());
 
     static final UserInfo ALICE = person("alice");
     static final UserInfo EVE = person("eve");
     static final UserInfo BILL = person("bill");
+    static final UserInfo NINA = person("nina");
     static final UserInfo ROOT = new UserInfo("root", "", List.of("system:masters"), Map.of());
 
     private final RbacAuthorizer rbac = new RbacAuthorizer(() -> POLICY);
@@ -118,6 +123,20 @@ class RbacEscalationAdmissionTest {
         assertThatThrownBy(() -> admission.validate(a)).isInstanceOf(StatusError.class)
                 .satisfies(e -> assertThat(((StatusError) e).code()).isEqualTo(403))
                 .hasMessageContaining(c.forbidden());
+    }
+
+    /** As kube, escalate is authorized for the request's name: a create has none, so resourceNames never match. */
+    @Test
+    void escalateLimitedByNameAppliesToUpdatesOnly() {
+        var getSecrets = resourceRule(List.of(""), List.of("secrets"), List.of("get"));
+        Role r = role("dev", "r", getSecrets);
+        AdmissionAttributes create = Attributes.of(Operation.CREATE, RBAC, "v1", "roles", "", "Role", "dev", "r", r,
+                null, NINA, false);
+        assertThatThrownBy(() -> admission.validate(create)).isInstanceOf(StatusError.class)
+                .hasMessageContaining("not currently held");
+        AdmissionAttributes update = Attributes.of(Operation.UPDATE, RBAC, "v1", "roles", "", "Role", "dev", "r", r,
+                role("dev", "r"), NINA, false);
+        admission.validate(update);
     }
 
     @Test
