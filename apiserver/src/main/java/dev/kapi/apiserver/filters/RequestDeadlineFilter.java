@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.filters;
 
 import dev.kapi.apiserver.api.GoDuration;
+import dev.kapi.apiserver.api.RequestDeadline;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.api.StatusResponses;
 import jakarta.servlet.FilterChain;
@@ -24,8 +25,9 @@ import java.util.concurrent.TimeUnit;
  * {@code kubectl --request-timeout} sends) when that is shorter than {@code --request-timeout} (default 60 s),
  * else {@code --request-timeout}. A {@code timeout} that is no duration is kube's 400. When the deadline passes
  * first, the client gets kube's 504 Timeout Status at once ({@link TimedResponse}); the handler's later
- * reads of the body and writes of its answer fail, and what it still does is its own (kube's post-timeout
- * activity: a write already sent to storage may still land, as in kube).
+ * reads of the body and writes of its answer fail, a webhook it calls waits no longer than the deadline
+ * ({@link RequestDeadline}), and what it still does is its own (kube's post-timeout activity: a write already
+ * sent to storage may still land, as in kube).
  */
 public final class RequestDeadlineFilter extends HttpFilter {
 
@@ -67,7 +69,7 @@ public final class RequestDeadlineFilter extends HttpFilter {
         TimedResponse timed = new TimedResponse(res);
         ScheduledFuture<?> deadline = TIMER.schedule(
                 () -> Thread.ofVirtual().start(() -> timed.timeOut(req)), timeout.toNanos(), TimeUnit.NANOSECONDS);
-        try {
+        try (RequestDeadline.Scope ignored = RequestDeadline.enter(timeout)) {
             chain.doFilter(new TimedRequest(req, timed::timedOut), timed);
         } catch (IOException | RuntimeException | ServletException e) {
             if (!timed.timedOut()) {

@@ -2,6 +2,7 @@ package dev.kapi.apiserver.webhook;
 
 import dev.kapi.apiserver.api.GoQuote;
 import dev.kapi.apiserver.api.Json;
+import dev.kapi.apiserver.api.RequestDeadline;
 import dev.kapi.apiserver.api.StatusError;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -92,6 +93,10 @@ public final class WebhookClient {
     public byte[] post(Endpoint endpoint, byte[] body, Duration timeout, String deadlineText) throws CallFailed {
         HttpClient http = httpClient(endpoint.caBundle(), endpoint.serverName());
         URI uri = endpoint.uri();
+        timeout = RequestDeadline.bound(timeout); // kube's webhook call ends with its request's context
+        if (timeout.isZero()) {
+            throw new CallFailed("Post \"" + uri + "\": " + deadlineText, false);
+        }
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout)
                 .header("Content-Type", "application/json").header("Accept", "application/json, */*")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();

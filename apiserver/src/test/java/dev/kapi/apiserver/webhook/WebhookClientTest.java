@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.webhook;
 
+import dev.kapi.apiserver.api.RequestDeadline;
 import dev.kapi.apiserver.testing.AdmissionWebhookServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,6 +86,33 @@ class WebhookClientTest {
                         + "hook.example.com, *.wild.example.com, not a.b.wild.example.com");
         assertThatThrownBy(() -> post(client, new WebhookClient.Endpoint(uri, server.caBundle(), "127.0.0.2")))
                 .hasMessageEndingWith("x509: certificate is valid for 127.0.0.1, not 127.0.0.2");
+    }
+
+    /** A webhook call waits no longer than the request it is made for (kube: the request's context). */
+    @Test
+    void aCallEndsWithItsRequestsDeadline() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        server.on("/slow", r -> {
+            try {
+                release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return AdmissionWebhookServer.json(200, r);
+        });
+        WebhookClient client = new WebhookClient(2);
+        WebhookClient.Endpoint slow = WebhookClient.Endpoint.of(URI.create(server.url("/slow")), server.caBundle());
+        long start = System.nanoTime();
+        try (RequestDeadline.Scope ignored = RequestDeadline.enter(Duration.ofMillis(300))) {
+            assertThatThrownBy(() -> post(client, slow))
+                    .hasMessage("Post \"" + server.url("/slow") + "\": " + WebhookClient.CONTEXT_DEADLINE);
+            assertThatThrownBy(() -> post(client, slow)).as("a passed deadline fails at once")
+                    .hasMessage("Post \"" + server.url("/slow") + "\": " + WebhookClient.CONTEXT_DEADLINE);
+        } finally {
+            release.countDown();
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+        assertThat(RequestDeadline.bound(Duration.ofSeconds(5))).isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test
