@@ -25,13 +25,35 @@ public final class RequestDeadline {
     public static Scope enter(Duration timeout) {
         Long outer = DEADLINE.get();
         DEADLINE.set(System.nanoTime() + timeout.toNanos());
+        return () -> restore(outer);
+    }
+
+    /**
+     * {@code task} run under this thread's deadline on whichever thread runs it (the deadline is not inherited:
+     * a thread that outlives the request must never carry it), e.g. webhooks called in parallel.
+     */
+    public static Runnable propagated(Runnable task) {
+        Long deadline = DEADLINE.get();
+        if (deadline == null) {
+            return task;
+        }
         return () -> {
-            if (outer == null) {
-                DEADLINE.remove();
-            } else {
-                DEADLINE.set(outer);
+            Long outer = DEADLINE.get();
+            DEADLINE.set(deadline);
+            try {
+                task.run();
+            } finally {
+                restore(outer);
             }
         };
+    }
+
+    private static void restore(Long outer) {
+        if (outer == null) {
+            DEADLINE.remove();
+        } else {
+            DEADLINE.set(outer);
+        }
     }
 
     /** {@code timeout}, or what is left of this thread's request deadline when that is shorter (never negative). */

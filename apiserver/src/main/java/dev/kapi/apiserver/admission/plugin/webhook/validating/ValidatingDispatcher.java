@@ -9,6 +9,7 @@ import dev.kapi.apiserver.admission.plugin.webhook.generic.VersionedAttributes;
 import dev.kapi.apiserver.admission.plugin.webhook.generic.Webhooks;
 import dev.kapi.apiserver.admission.plugin.webhook.request.AdmissionResponse;
 import dev.kapi.apiserver.api.GroupVersionResource;
+import dev.kapi.apiserver.api.RequestDeadline;
 import dev.kapi.apiserver.api.StatusError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +66,7 @@ final class ValidatingDispatcher {
         } else {
             try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (Call c : calls) {
-                    threads.execute(() -> call(c, failures));
+                    threads.execute(RequestDeadline.propagated(() -> call(c, failures)));
                 }
             }
         }
