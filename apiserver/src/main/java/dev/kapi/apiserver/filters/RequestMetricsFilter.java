@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -44,6 +45,9 @@ public final class RequestMetricsFilter extends HttpFilter {
     private static final Duration[] SLOS = Arrays.stream(BUCKETS)
             .mapToObj(s -> Duration.ofNanos((long) (s * 1e9))).toArray(Duration[]::new);
     private static final Set<String> CONNECT = Set.of("exec", "attach", "portforward", "proxy");
+    /** kube's {@code validRequestMethods}. */
+    private static final Set<String> VERBS = Set.of("APPLY", "CONNECT", "CREATE", "DELETE", "DELETECOLLECTION", "GET",
+            "LIST", "PATCH", "POST", "PROXY", "PUT", "UPDATE", "WATCH", "WATCHLIST");
     private static final Set<String> KNOWN_PATHS = Set.of("api", "apis", "healthz", "livez", "readyz", "metrics",
             "openapi", "version", "swagger-ui.html", "swagger-ui", "");
 
@@ -117,8 +121,19 @@ public final class RequestMetricsFilter extends HttpFilter {
     }
 
     private static Tags labels(HttpServletRequest req, RequestInfo info, int code) {
-        String[] dryRun = req.getParameterValues("dryRun");
-        return withoutDryRun(req, info, code).and("dry_run", dryRun == null ? "" : String.join(",", dryRun));
+        return withoutDryRun(req, info, code).and("dry_run", dryRun(req.getParameterValues("dryRun")));
+    }
+
+    /**
+     * kube's {@code cleanDryRun}: the distinct values sorted, or {@code invalid} when one is not {@code All}, so that
+     * made-up values never add series (every distinct label value is a new counter and histogram).
+     */
+    static String dryRun(String[] values) {
+        if (values == null || values.length == 0) {
+            return "";
+        }
+        TreeSet<String> distinct = new TreeSet<>(Arrays.asList(values));
+        return distinct.equals(Set.of("All")) ? "All" : "invalid";
     }
 
     private static Tags withoutDryRun(HttpServletRequest req, RequestInfo info, int code) {
@@ -135,7 +150,16 @@ public final class RequestMetricsFilter extends HttpFilter {
                 "subresource", nz(info.subresource()));
     }
 
+    /**
+     * The verb label: kube's {@code CleanVerb}, any other (a made-up HTTP method) is {@code other}, so that
+     * methods never add series.
+     */
     static String verb(HttpServletRequest req, RequestInfo info) {
+        String verb = rawVerb(req, info);
+        return VERBS.contains(verb) ? verb : "other";
+    }
+
+    private static String rawVerb(HttpServletRequest req, RequestInfo info) {
         if (!info.resourceRequest()) {
             return req.getMethod().toUpperCase(Locale.ROOT);
         }

@@ -147,6 +147,27 @@ class MetricsServingTest {
         assertThat(badToken.body()).doesNotContain("apiserver_request");
     }
 
+    /**
+     * Labels come from a closed set whatever the request says (kube's cleanDryRun and CleanVerb): an anonymous
+     * client sending made-up dryRun values or HTTP methods adds no series (each would be a counter and a histogram;
+     * the firewall refuses made-up methods before they are counted, and the label would be {@code other}).
+     */
+    @Test
+    void madeUpDryRunValuesAndMethodsAddNoSeries() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            send(anonymous, HttpRequest.newBuilder(uri("/version?dryRun=made-up-" + i)));
+            send(anonymous, HttpRequest.newBuilder(uri("/version")).method("MADEUP" + i,
+                    HttpRequest.BodyPublishers.noBody()));
+        }
+        send(anonymous, HttpRequest.newBuilder(uri("/version?dryRun=All&dryRun=All")));
+        String m = metrics(monitor);
+        assertThat(m).doesNotContain("made-up").doesNotContain("MADEUP");
+        assertThat(m).containsPattern("apiserver_request_total\\{code=\"200\",component=\"apiserver\","
+                + "dry_run=\"invalid\",[^}]*verb=\"GET\"[^}]*} 20");
+        assertThat(m).containsPattern("apiserver_request_total\\{[^}]*dry_run=\"All\",[^}]*subresource=\"/version\","
+                + "verb=\"GET\"");
+    }
+
     @Test
     void anonymousIsForbiddenInKubesWords() throws Exception {
         HttpResponse<String> res = send(anonymous, HttpRequest.newBuilder(uri("/metrics")));
