@@ -26,6 +26,43 @@ public final class JsonValues {
         return compare(a, b) == 0;
     }
 
+    /**
+     * A hash consistent with {@link #equal}: values equal by value hash alike ({@code 1} and {@code 1.0} too), so
+     * that sets and maps keyed by JSON values find items by hash, not by comparing every item.
+     */
+    public static int hash(JsonNode n) {
+        if (n == null) {
+            return 0;
+        }
+        if (n.isNumber()) {
+            if (n.isIntegralNumber() && n.canConvertToLong()) {
+                return Long.hashCode(n.longValue());
+            }
+            BigDecimal d = decimal(n).stripTrailingZeros();
+            if (d.scale() <= 0 && d.precision() - d.scale() <= 18) {
+                return Long.hashCode(d.longValueExact());
+            }
+            return d.hashCode();
+        }
+        if (n.isString()) {
+            return n.stringValue().hashCode();
+        }
+        if (n.isBoolean()) {
+            return Boolean.hashCode(n.booleanValue());
+        }
+        int h = n.isArray() ? 1 : 0;
+        if (n.isArray()) {
+            for (JsonNode item : n) {
+                h = 31 * h + hash(item);
+            }
+        } else if (n.isObject()) {
+            for (Map.Entry<String, JsonNode> e : n.properties()) {
+                h += e.getKey().hashCode() ^ hash(e.getValue()); // order-free, as map equality is
+            }
+        }
+        return h;
+    }
+
     /** smd's {@code value.Compare}: a total order over JSON values. */
     public static int compare(JsonNode a, JsonNode b) {
         int ra = rank(a);

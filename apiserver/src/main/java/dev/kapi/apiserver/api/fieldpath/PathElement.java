@@ -47,6 +47,7 @@ public sealed interface PathElement extends Comparable<PathElement>
             int h = 0;
             for (Map.Entry<String, JsonNode> f : fields) {
                 h = 31 * h + f.getKey().hashCode();
+                h = 31 * h + JsonValues.hash(f.getValue()); // by value: items of one list must not share a bucket
             }
             return h;
         }
@@ -71,7 +72,7 @@ public sealed interface PathElement extends Comparable<PathElement>
 
         @Override
         public int hashCode() {
-            return value.isNumber() ? Double.hashCode(value.doubleValue()) : value.hashCode();
+            return JsonValues.hash(value);
         }
 
         @Override
