@@ -1,5 +1,7 @@
 package dev.kapi.apiserver.registry.apiextensions.schema;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -9,8 +11,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * One node of a CRD's openAPIV3Schema (apiextensions/v1 JSONSchemaProps wire form), read once into fields.
@@ -136,7 +136,10 @@ final class Node {
         return type.isEmpty() ? List.of() : List.of(type);
     }
 
-    /** The compiled pattern, or the {@link PatternSyntaxException} that compiling it gave. */
+    /**
+     * The compiled pattern (RE2 syntax and semantics, as Go's {@code regexp}), or the {@link PatternSyntaxException}
+     * that compiling it gave.
+     */
     Object compiledPattern() {
         Object p = compiledPattern;
         if (p == null) {
@@ -145,7 +148,7 @@ final class Node {
             } catch (PatternSyntaxException e) {
                 p = e;
             } catch (RuntimeException | StackOverflowError e) {
-                p = new PatternSyntaxException(String.valueOf(e.getMessage()), pattern, -1);
+                p = new PatternSyntaxException(String.valueOf(e.getMessage()), pattern);
             }
             compiledPattern = p;
         }

@@ -1,12 +1,12 @@
 package dev.kapi.apiserver.registry.apiextensions.schema;
 
+import com.google.re2j.Pattern;
 import dev.kapi.apiserver.api.FieldError;
 import tools.jackson.databind.JsonNode;
 
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * kube's structural schema invariants ({@code schema/validation.go}, {@code complete.go}): a type at every

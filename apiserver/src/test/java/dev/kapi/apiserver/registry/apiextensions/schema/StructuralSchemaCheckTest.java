@@ -126,4 +126,13 @@ class StructuralSchemaCheckTest {
                 .singleElement().asString()
                 .startsWith(P + ".properties[s].pattern: Invalid value: \"(\": must be a valid regular expression, but isn't: ");
     }
+
+    /** Go's regexp (RE2) decides what a valid pattern is: Java's possessive quantifiers and lookaheads are not. */
+    @Test
+    void aPatternMustBeValidForRe2() {
+        assertThat(J.lines(StructuralSchemaCheck.check(J.json(root("s: {type: 'string', pattern: '(?=a)b'}")), P)))
+                .singleElement().asString()
+                .isEqualTo(P + ".properties[s].pattern: Invalid value: \"(?=a)b\": must be a valid regular "
+                        + "expression, but isn't: error parsing regexp: invalid or unsupported Perl syntax: `(?=`");
+    }
 }
