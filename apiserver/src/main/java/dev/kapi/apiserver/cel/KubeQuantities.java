@@ -6,8 +6,10 @@ import dev.cel.common.types.OpaqueType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelFunctionBinding;
+import dev.kapi.apiserver.api.QuantityValues;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.math.RoundingMode;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -107,7 +109,7 @@ public final class KubeQuantities {
             case "E" -> BigDecimal.ONE.scaleByPowerOfTen(18);
             default -> BigDecimal.ONE.scaleByPowerOfTen(Integer.parseInt(suffix.substring(1)));
         };
-        return new Quantity(n.multiply(factor));
+        return new Quantity(QuantityValues.bounded(n.multiply(factor), RoundingMode.UP)); // as kube's ParseQuantity
     }
 
     private static boolean isInteger(BigDecimal d) {

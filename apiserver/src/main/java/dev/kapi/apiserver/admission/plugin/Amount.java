@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.admission.plugin;
 
+import dev.kapi.apiserver.api.QuantityValues;
 import io.fabric8.kubernetes.api.model.Quantity;
 
 import java.math.BigDecimal;
@@ -34,7 +35,7 @@ public record Amount(BigDecimal value, Format format) implements Comparable<Amou
             "G", 9, "T", 12, "P", 15, "E", 18);
 
     public Amount {
-        value = value.scale() > 9 ? value.setScale(9, RoundingMode.CEILING) : value;
+        value = QuantityValues.bounded(value, RoundingMode.CEILING); // never the digits of a made-up 1e60000000
     }
 
     public static Amount of(long value) {
@@ -114,12 +115,12 @@ public record Amount(BigDecimal value, Format format) implements Comparable<Amou
 
     /** Go's {@code Value()}: rounded up to an integer. */
     public long integerValue() {
-        return value.setScale(0, RoundingMode.CEILING).longValue();
+        return QuantityValues.ceilToLong(value);
     }
 
     /** Go's {@code MilliValue()}: thousandths, rounded up. */
     public long milliValue() {
-        return value.movePointRight(3).setScale(0, RoundingMode.CEILING).longValue();
+        return QuantityValues.ceilToLong(value.scaleByPowerOfTen(3));
     }
 
     public Quantity toQuantity() {

@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.controllers.autoscaling;
 
+import dev.kapi.apiserver.api.QuantityValues;
 import dev.kapi.apiserver.registry.groups.metrics.SimulatedUsage;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Node;
@@ -211,7 +212,7 @@ final class ReplicaCalculator {
     }
 
     static long milli(BigDecimal amount) {
-        return amount.movePointRight(3).setScale(0, java.math.RoundingMode.CEILING).longValueExact();
+        return QuantityValues.ceilToLong(amount.scaleByPowerOfTen(3));
     }
 
     /** A metric that cannot be computed: its message goes into the ScalingActive condition. */

@@ -1,11 +1,11 @@
 package dev.kapi.apiserver.controllers.scheduler;
 
+import dev.kapi.apiserver.api.QuantityValues;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,9 +34,9 @@ final class Resources {
     static long amount(String name, Quantity q) {
         BigDecimal v = Quantity.getAmountInBytes(q);
         if (CPU.equals(name)) {
-            v = v.movePointRight(3);
+            v = v.scaleByPowerOfTen(3); // not movePointRight, which would build the digits of a huge amount
         }
-        return v.setScale(0, RoundingMode.CEILING).longValue();
+        return QuantityValues.ceilToLong(v); // saturates: a made-up 1e60000000 never has its digits built
     }
 
     static Map<String, Long> of(Map<String, Quantity> list) {

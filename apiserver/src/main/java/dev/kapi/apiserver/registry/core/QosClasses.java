@@ -1,10 +1,12 @@
 package dev.kapi.apiserver.registry.core;
 
+import dev.kapi.apiserver.api.QuantityValues;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +68,7 @@ final class QosClasses {
             }
             BigDecimal amount;
             try {
-                amount = Quantity.getAmountInBytes(q);
+                amount = QuantityValues.bounded(Quantity.getAmountInBytes(q), RoundingMode.UP);
             } catch (RuntimeException e) {
                 continue;
             }

@@ -66,4 +66,17 @@ class AmountTest {
         assertThat(Amount.parse("1Ki").compareTo(Amount.parse("1k"))).isPositive();
         assertThat(Amount.parse("1.2").roundedUp()).hasToString("2");
     }
+
+    /** A made-up exponent never has its digits built (the scheduler and quota once spent minutes on one). */
+    @Test
+    @org.junit.jupiter.api.Timeout(10)
+    void madeUpExponentsSaturate() {
+        Amount huge = Amount.parse("1e600000000");
+        assertThat(huge.milliValue()).isEqualTo(Long.MAX_VALUE);
+        assertThat(huge.integerValue()).isEqualTo(Long.MAX_VALUE);
+        assertThat(huge.plus(Amount.of(1)).compareTo(Amount.of(Long.MAX_VALUE))).isPositive();
+        Amount tiny = Amount.parse("1e-600000000");
+        assertThat(tiny.milliValue()).isEqualTo(1);
+        assertThat(tiny.roundedUp().integerValue()).isEqualTo(1);
+    }
 }

@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.registry.groups.metrics;
 
+import dev.kapi.apiserver.api.QuantityValues;
 import dev.kapi.apiserver.registry.ResourceDefinition;
 import dev.kapi.apiserver.registry.ResourceStrategy;
 import dev.kapi.apiserver.registry.TableColumn;
@@ -10,6 +11,7 @@ import io.fabric8.kubernetes.api.model.metrics.v1beta1.NodeMetrics;
 import io.fabric8.kubernetes.api.model.metrics.v1beta1.PodMetrics;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -51,7 +53,7 @@ public final class MetricsResources {
 
     private static BigDecimal amount(Map<String, Quantity> usage, String resource) {
         Quantity q = usage == null ? null : usage.get(resource);
-        return q == null ? BigDecimal.ZERO : q.getNumericalAmount();
+        return q == null ? BigDecimal.ZERO : QuantityValues.bounded(q.getNumericalAmount(), RoundingMode.UP);
     }
 
     /** Read-only metrics: only table columns, the rest of the strategy is never asked (nothing is written). */

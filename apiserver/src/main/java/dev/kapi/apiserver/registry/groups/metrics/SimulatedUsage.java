@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.registry.groups.metrics;
 
+import dev.kapi.apiserver.api.QuantityValues;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -95,7 +96,7 @@ public final class SimulatedUsage {
         }
         Quantity request = c.getResources() == null || c.getResources().getRequests() == null ? null
                 : c.getResources().getRequests().get(resource);
-        return request == null ? fallback : request.getNumericalAmount();
+        return request == null ? fallback : QuantityValues.bounded(request.getNumericalAmount(), RoundingMode.UP);
     }
 
     /** The annotation's quantities; an annotation that does not parse counts as absent. */
@@ -113,7 +114,8 @@ public final class SimulatedUsage {
                 if (kv.length != 2 || !(key.equals(CPU) || key.equals(MEMORY))) {
                     return Map.of();
                 }
-                BigDecimal amount = new Quantity(kv[1].trim()).getNumericalAmount();
+                BigDecimal amount = QuantityValues.bounded(new Quantity(kv[1].trim()).getNumericalAmount(),
+                        RoundingMode.UP);
                 if (amount.signum() < 0) {
                     return Map.of();
                 }
@@ -139,10 +141,10 @@ public final class SimulatedUsage {
      */
     public static Quantity quantity(String resource, BigDecimal amount) {
         if (resource.equals(CPU)) {
-            long nanos = amount.movePointRight(9).setScale(0, RoundingMode.DOWN).longValueExact();
+            long nanos = QuantityValues.toLong(amount.scaleByPowerOfTen(9), RoundingMode.DOWN);
             return canonical(nanos, 1000, new String[]{"n", "u", "m", "", "k", "M", "G"});
         }
-        long bytes = amount.setScale(0, RoundingMode.DOWN).longValueExact();
+        long bytes = QuantityValues.toLong(amount, RoundingMode.DOWN);
         return canonical(bytes, 1024, new String[]{"", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"});
     }
 
