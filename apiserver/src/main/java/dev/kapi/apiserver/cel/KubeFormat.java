@@ -25,7 +25,8 @@ import java.util.Map;
  * {@code %o}, {@code %b} and {@code %%}, with cel-go's runtime error messages. Doubles print as cel-go's en_US
  * printer prints them ({@code 1,234.50}, {@code 2.718280 × 10⁰⁰}); inside a list or map as {@code %.6f}.
  * Not done: timestamps and durations under {@code %s}, and cel-go's compile-time check of literal format
- * strings (a bad clause fails when the rule runs).
+ * strings (a bad clause fails when the rule runs). The result grows only within the evaluation's cost budget
+ * ({@link RuntimeCost#reserveString}).
  */
 public final class KubeFormat {
 
@@ -84,8 +85,10 @@ public final class KubeFormat {
                             + GoQuote.quote(digits) + (j == start ? ": invalid syntax" : ": value out of range"));
                 }
                 precision = Integer.valueOf(f.substring(start, j));
+                RuntimeCost.reserveString(out.length() + (long) precision); // %.999999999f: refused, not built
             }
             out.append(clause(f.charAt(j), precision == null ? 6 : precision, args.get(arg)));
+            RuntimeCost.reserveString(out.length()); // many large arguments: stops once over the budget
             arg++;
             i = j + 1;
         }

@@ -7,8 +7,9 @@ import dev.cel.extensions.CelExtensions;
 /**
  * The CEL functions kube-apiserver adds to every environment it compiles expressions in (CRD validation
  * rules, admission policies, match conditions): the strings (with {@code format}), optional and sets
- * extensions and kube's lists, regex, URL, quantity, IP, CIDR and semver libraries. Shared by every stage
- * that evaluates CEL; it knows nothing of schemas or requests.
+ * extensions and kube's lists, regex, URL, quantity, IP, CIDR and semver libraries; the strings extension's
+ * {@code replace} and {@code join} are Kapi's ({@link KubeStrings}, bounded by the runtime cost budget). Shared by
+ * every stage that evaluates CEL; it knows nothing of schemas or requests.
  */
 public final class KubeLibraries {
 
@@ -28,6 +29,7 @@ public final class KubeLibraries {
                 .addFunctionDeclarations(KubeCidrs.declarations())
                 .addFunctionDeclarations(KubeSemvers.declarations())
                 .addFunctionDeclarations(KubeFormat.declarations())
+                .addFunctionBindings(KubeStrings.bindings())
                 .addFunctionBindings(KubeLists.bindings())
                 .addFunctionBindings(KubeRegex.bindings())
                 .addFunctionBindings(KubeUrls.bindings())

@@ -2,6 +2,7 @@ package dev.kapi.apiserver.admission.plugin.cel;
 
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
+import dev.kapi.apiserver.cel.RuntimeCost;
 
 import java.util.AbstractMap;
 import java.util.HashMap;
@@ -13,9 +14,11 @@ import java.util.Set;
 /**
  * Evaluates compiled expressions against one {@link CelInput} (kube's activation and {@code ForInput}):
  * {@code variables.<name>} is evaluated on first use and then reused by every expression of this evaluation;
- * all of them spend one runtime cost budget (each evaluated expression node costs 1). An expression that costs
- * more than {@link #PER_CALL_LIMIT} fails with cel-go's {@code operation cancelled: actual cost limit exceeded};
- * running out of the budget ends the whole evaluation ({@link OutOfBudget}, kube's message).
+ * all of them spend one runtime cost budget, counted as kube counts it ({@link RuntimeCost}: each evaluated
+ * expression node at least 1, string and list functions by the size of what they read and build, an
+ * authorization check 350,000). An expression that costs more than {@link #PER_CALL_LIMIT} fails with cel-go's
+ * {@code operation cancelled: actual cost limit exceeded}; running out of the budget ends the whole evaluation
+ * ({@link OutOfBudget}, kube's message).
  *
  * <p>Example: {@code Evaluation e = new Evaluation(input, compiler.variables(), true, Evaluation.RUNTIME_BUDGET);}
  * then {@code e.evaluate(validation)} for each validation: a value, or an error such as
@@ -103,17 +106,10 @@ public final class Evaluation {
 
     /** Runs a program within the budget; budget and call-limit failures come out as their own exceptions. */
     private Object run(CelRuntime.Program program) throws CelEvaluationException {
-        long[] cost = {0};
+        RuntimeCost cost = new RuntimeCost(() -> Math.min(remaining, PER_CALL_LIMIT),
+                c -> c > remaining ? new OutOfBudget() : new CallLimit());
         try {
-            return program.trace(activation, (expr, value) -> {
-                cost[0]++;
-                if (cost[0] > remaining) {
-                    throw new OutOfBudget();
-                }
-                if (cost[0] > PER_CALL_LIMIT) {
-                    throw new CallLimit();
-                }
-            });
+            return cost.trace(program, activation);
         } catch (CelEvaluationException ex) {
             Throwable cause = ex.getCause();
             while (cause != null) {
@@ -127,7 +123,7 @@ public final class Evaluation {
             }
             throw ex;
         } finally {
-            remaining -= cost[0];
+            remaining -= cost.cost();
         }
     }
 

@@ -3,6 +3,7 @@ package dev.kapi.apiserver.registry.apiextensions.cel;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.kapi.apiserver.api.FieldError;
+import dev.kapi.apiserver.cel.RuntimeCost;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +12,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Evaluates the compiled rules against one object (and its old version on update), node by node, within a
- * runtime cost budget: each evaluated expression node costs 1; one call may spend at most
+ * runtime cost budget counted as kube counts it ({@link RuntimeCost}: each evaluated expression node at least 1,
+ * string and list functions by the size of what they read and build); one call may spend at most
  * {@link CelValidation#PER_CALL_LIMIT}, one object {@link CelValidation#RUNTIME_BUDGET}. Past either, kube's
  * error is reported and no further rule runs.
  */
@@ -134,20 +136,11 @@ final class RuleEvaluator {
 
     private Object eval(CelRuntime.Program program, Map<String, Object> vars) throws CelEvaluationException {
         long limit = Math.min(CelValidation.PER_CALL_LIMIT, remaining);
-        long[] cost = {0};
+        RuntimeCost cost = new RuntimeCost(() -> limit, c -> new OutOfBudget());
         try {
-            return program.trace(vars, (expr, v) -> {
-                if (++cost[0] > limit) {
-                    throw new OutOfBudget();
-                }
-            });
-        } catch (CelEvaluationException e) {
-            if (e.getCause() instanceof OutOfBudget o) {
-                throw o;
-            }
-            throw e;
+            return cost.trace(program, vars);
         } finally {
-            remaining -= cost[0];
+            remaining -= cost.cost();
         }
     }
 

@@ -257,6 +257,15 @@ class AdmissionCelTest {
     }
 
     @Test
+    void anAuthorizationCheckCosts350000AsInKubeTwoFitInOneExpression() {
+        String two = "authorizer.path('/healthz').check('get').allowed() && authorizer.path('/healthz').check('get').allowed()";
+        assertThat(eval(two, false, input()).value()).isEqualTo(true);
+        String three = two + " && authorizer.path('/healthz').check('get').allowed()";
+        assertThat(eval(three, false, input()).error())
+                .isEqualTo("expression '" + three + "' resulted in error: operation cancelled: actual cost limit exceeded");
+    }
+
+    @Test
     void listAndMapLiteralsMustBeHomogeneousAsInKube() {
         ExpressionCompiler c = ExpressionCompiler.create(false);
         assertThat(c.compile("[1, 'a'].size() == 2", ExpressionCompiler.Returns.BOOL, true).error())

@@ -28,6 +28,10 @@ class ValidatingAdmissionPolicyPluginTest {
 
     private static final String DENIED = "deployments.apps \"web\" is forbidden: ValidatingAdmissionPolicy ";
     private static final String MAX = "object.spec.replicas <= int(params.data.maxReplicas)";
+    private static final String K = "k".repeat(1000);
+    /** Would build a string of 4 * 10^9 characters: the per-call cost limit must refuse it before. */
+    private static final String REPLACE_CHAIN = "object.metadata.name.replace('', '" + K + "').replace('', '" + K
+            + "').replace('', '" + K + "').size() > 0";
 
     /** A request of {@code replicas} in prod against {@code objects}; expect {@code code} (0: admitted) and message. */
     record Case(String name, int replicas, List<HasMetadata> objects, List<ConfigMap> params, int code,
@@ -128,6 +132,14 @@ class ValidatingAdmissionPolicyPluginTest {
                                 .withExpression("object.spec.nope > 1").endValidation()), binding("b", "max", b -> b)),
                         List.of(), 422, DENIED + "'max' with binding 'b' denied request: expression "
                                 + "'object.spec.nope > 1' resulted in error: no such key: nope"),
+                denied("a replace chain over the cost limit, failurePolicy Fail", 1, List.of(policy("max",
+                                s -> s.addNewValidation().withExpression(REPLACE_CHAIN).endValidation()),
+                                binding("b", "max", b -> b)), List.of(), 422, DENIED + "'max' with binding 'b' denied "
+                                + "request: expression '" + REPLACE_CHAIN + "' resulted in error: operation cancelled: "
+                                + "actual cost limit exceeded"),
+                admitted("a replace chain over the cost limit, failurePolicy Ignore", 1, List.of(policy("max",
+                        s -> s.withFailurePolicy("Ignore").addNewValidation().withExpression(REPLACE_CHAIN)
+                                .endValidation()), binding("b", "max", b -> b)), List.of()),
                 admitted("the binding's matchResources narrow the policy", 9, List.of(policy("max", s -> s
                         .addNewValidation().withExpression("false").endValidation()), binding("b", "max", b -> b
                         .withNewMatchResources().withNewNamespaceSelector().addToMatchLabels("env", "development")
