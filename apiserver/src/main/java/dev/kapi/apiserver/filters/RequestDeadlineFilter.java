@@ -9,6 +9,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.ee11.servlet.ServletContextRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,9 @@ public final class RequestDeadlineFilter extends HttpFilter {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestDeadlineFilter.class);
     private static final ScheduledThreadPoolExecutor TIMER = timer();
+
+    /** Idle time after which a connection whose request timed out while its body was still arriving ends. */
+    static final long CLOSE_AFTER_MILLIS = 1_000;
 
     private final Duration maximum;
 
@@ -67,8 +71,12 @@ public final class RequestDeadlineFilter extends HttpFilter {
             return;
         }
         TimedResponse timed = new TimedResponse(res);
-        ScheduledFuture<?> deadline = TIMER.schedule(
-                () -> Thread.ofVirtual().start(() -> timed.timeOut(req)), timeout.toNanos(), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> deadline = TIMER.schedule(() -> Thread.ofVirtual().start(() -> {
+            boolean bodyPending = !bodyRead(req);
+            if (timed.timeOut(req, bodyPending) && bodyPending) {
+                closeSoon(req); // a handler blocked reading a slow body fails within a second, freeing its slot
+            }
+        }), timeout.toNanos(), TimeUnit.NANOSECONDS);
         try (RequestDeadline.Scope ignored = RequestDeadline.enter(timeout)) {
             chain.doFilter(new TimedRequest(req, timed::timedOut), timed);
         } catch (IOException | RuntimeException | ServletException e) {
@@ -79,6 +87,28 @@ public final class RequestDeadlineFilter extends HttpFilter {
         } finally {
             timed.finish();
             deadline.cancel(false);
+        }
+    }
+
+    private static boolean bodyRead(HttpServletRequest req) {
+        if (req.getContentLengthLong() == 0) {
+            return true;
+        }
+        try {
+            return req.getInputStream().isFinished();
+        } catch (IOException | IllegalStateException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Ends the connection after a second without traffic: the 504 has gone out, and the rest of the body is of no
+     * use. Without this, a body sent a byte a minute kept its handler (and its in-flight slot) waiting.
+     */
+    private static void closeSoon(HttpServletRequest req) {
+        ServletContextRequest jetty = ServletContextRequest.getServletContextRequest(req);
+        if (jetty != null && jetty.getConnectionMetaData() != null) {
+            jetty.getConnectionMetaData().getConnection().getEndPoint().setIdleTimeout(CLOSE_AFTER_MILLIS);
         }
     }
 

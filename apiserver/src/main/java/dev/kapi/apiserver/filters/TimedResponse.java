@@ -41,9 +41,10 @@ final class TimedResponse extends HttpServletResponseWrapper {
 
     /**
      * Answers 504 in the handler's place unless it has started its answer; true when it did. The headers the
-     * handler set are dropped, the request's {@code Audit-Id} kept.
+     * handler set are dropped, the request's {@code Audit-Id} kept; {@code close}: the answer says
+     * {@code Connection: close} (a body is still arriving, and the connection ends).
      */
-    boolean timeOut(HttpServletRequest req) {
+    boolean timeOut(HttpServletRequest req, boolean close) {
         lock.lock();
         try {
             HttpServletResponse res = (HttpServletResponse) getResponse();
@@ -55,6 +56,9 @@ final class TimedResponse extends HttpServletResponseWrapper {
             res.reset();
             if (auditId != null) {
                 res.setHeader("Audit-Id", auditId);
+            }
+            if (close) {
+                res.setHeader("Connection", "close");
             }
             StatusResponses.write(req, res, StatusError.timeout("Timeout: " + MESSAGE).status());
             return true;
