@@ -29,6 +29,10 @@ import java.util.Set;
  */
 final class ProtobufJson {
 
+    /** How deep objects embedded as protobuf in RawExtensions may nest. */
+    static final int MAX_EMBEDDED = 32;
+    private static final ThreadLocal<int[]> EMBEDDED_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private static final String META = "k8s.io.apimachinery.pkg.apis.meta.v1.";
@@ -101,7 +105,7 @@ final class ProtobufJson {
             case "k8s.io.apimachinery.pkg.runtime.RawExtension" -> {
                 ByteString raw = (ByteString) field(message, "raw");
                 if (!raw.isEmpty() && ProtobufBodies.hasMagic(raw.toByteArray())) {
-                    return ProtobufBodies.decode(raw.toByteArray());
+                    return embedded(raw.toByteArray());
                 }
                 return rawJson(raw);
             }
@@ -111,6 +115,25 @@ final class ProtobufJson {
             default -> {
                 return special(message, type);
             }
+        }
+    }
+
+    /**
+     * An object embedded as protobuf in a RawExtension, decoded on its own; at most {@value #MAX_EMBEDDED} deep
+     * (each is a fresh parse, which protobuf's own nesting limit does not see: envelopes nested in envelopes
+     * overflowed the stack, a 500).
+     */
+    private static JsonNode embedded(byte[] raw) {
+        int[] depth = EMBEDDED_DEPTH.get();
+        if (depth[0] >= MAX_EMBEDDED) {
+            throw StatusError.badRequest("the protobuf request body is malformed: objects embedded in "
+                    + "RawExtensions are nested more than " + MAX_EMBEDDED + " deep");
+        }
+        depth[0]++;
+        try {
+            return ProtobufBodies.decode(raw);
+        } finally {
+            depth[0]--;
         }
     }
 

@@ -67,7 +67,24 @@ class ProtobufBodiesErrorsTest {
                 new Bad("raw extension that is not JSON", body("apps/v1", "ControllerRevision",
                         V1Apps.ControllerRevision.newBuilder().setData(Runtime.RawExtension.newBuilder()
                                 .setRaw(ByteString.copyFromUtf8("{not json"))).build()),
-                        400, "an embedded JSON value is not valid JSON"));
+                        400, "an embedded JSON value is not valid JSON"),
+                new Bad("objects embedded in raw extensions without end", nested(5_000), 400,
+                        "objects embedded in RawExtensions are nested more than 32 deep"));
+    }
+
+    /** ControllerRevisions whose data holds a ControllerRevision as protobuf, {@code depth} deep. */
+    static byte[] nested(int depth) {
+        byte[] inner = body("apps/v1", "ControllerRevision", V1Apps.ControllerRevision.newBuilder().build());
+        for (int i = 0; i < depth; i++) {
+            inner = body("apps/v1", "ControllerRevision", V1Apps.ControllerRevision.newBuilder()
+                    .setData(Runtime.RawExtension.newBuilder().setRaw(ByteString.copyFrom(inner))).build());
+        }
+        return inner;
+    }
+
+    @org.junit.jupiter.api.Test
+    void objectsEmbeddedAFewDeepStillDecode() {
+        assertThat(ProtobufBodies.decode(nested(10)).toString()).contains("ControllerRevision");
     }
 
     @ParameterizedTest
