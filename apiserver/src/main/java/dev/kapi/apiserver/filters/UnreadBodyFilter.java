@@ -14,8 +14,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Keeps a connection reusable when a request was answered without reading its body (an error such as
  * 401, 405, 413 or 415 is decided from the headers): after the answer, up to {@value #LIMIT} bytes of the
- * body are read and dropped, as Go's HTTP server does for kube-apiserver. A larger body closes the
- * connection ({@code Connection: close}, said up front for a body declared over the API's 3 MiB limit),
+ * body are read and dropped, as Go's HTTP server does for kube-apiserver, for at most five seconds (a body
+ * trickling in a byte at a time does not hold its connection for as long as the client likes). A larger or
+ * slower body closes the connection ({@code Connection: close}, said up front for a body declared over the
+ * API's 3 MiB limit),
  * but only after the answer went out and the rest of the body was read for a while (up to
  * {@value #LINGER_BYTES} bytes or one second, which also becomes the connection's idle timeout): closing a
  * socket with unread data resets it, and a client still sending (a 4 MiB body refused with 413) would lose
@@ -30,6 +32,8 @@ public final class UnreadBodyFilter extends HttpFilter {
     public static final long API_BODY_LIMIT = 3L * 1024 * 1024;
     static final long LINGER_BYTES = 64L * 1024 * 1024;
     private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How long a body the answer did not need may take to arrive before its connection is closed instead. */
+    static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     @Override
     protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
@@ -52,7 +56,7 @@ public final class UnreadBodyFilter extends HttpFilter {
         }
         byte[] buf = new byte[8192];
         try {
-            if (drain(in, buf, LIMIT, Long.MAX_VALUE)) {
+            if (drain(in, buf, LIMIT, DRAIN_NANOS)) {
                 return; // the connection stays open for the next request
             }
             if (!res.isCommitted()) {

@@ -95,6 +95,42 @@ class RefusedRequestWireTest extends WatchServerTestBase {
         }
     }
 
+    /**
+     * A body the answer did not need that trickles in (a byte every 200 ms) is drained for five seconds at most,
+     * then the connection ends: before, such a client held its connection for as long as it liked.
+     */
+    @Test
+    void aTricklingBodyTheAnswerDidNotNeedEndsItsConnection() throws Exception {
+        Certificates.Issued ca = TlsClients.ca(DATA_DIR);
+        var ssl = TlsClients.sslContext(ca.certificate(), null);
+        try (SSLSocket socket = (SSLSocket) ssl.getSocketFactory().createSocket("127.0.0.1", port)) {
+            socket.setSoTimeout(20_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("PUT /api/v1/namespaces/default/configmaps HTTP/1.1\r\nHost: x\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Thread trickle = Thread.ofVirtual().start(() -> {
+                try {
+                    for (int i = 0; i < 100; i++) {
+                        out.write('x');
+                        out.flush();
+                        Thread.sleep(200);
+                    }
+                } catch (IOException | InterruptedException ended) {
+                    // the server closed the connection
+                }
+            });
+            InputStream in = socket.getInputStream();
+            assertThat(readResponse(in)).startsWith("HTTP/1.1 4");
+            long answered = System.nanoTime();
+            assertThat(in.read()).as("the server ends the connection").isEqualTo(-1);
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - answered))
+                    .isLessThan(java.time.Duration.ofSeconds(12));
+            trickle.interrupt();
+        }
+    }
+
     /** One response with a Content-Length body. */
     private static String readResponse(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
