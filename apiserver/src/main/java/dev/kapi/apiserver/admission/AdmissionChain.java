@@ -1,5 +1,7 @@
 package dev.kapi.apiserver.admission;
 
+import dev.kapi.apiserver.api.RequestDeadline;
+import dev.kapi.apiserver.api.StatusError;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
 import java.time.Duration;
@@ -82,7 +84,11 @@ public final class AdmissionChain {
         }
     }
 
-    /** Runs every validating plugin; the first rejection wins. */
+    /**
+     * Runs every validating plugin; the first rejection wins. The last step before a write is stored: once the
+     * request's deadline ({@link RequestDeadline}) has passed, the write is refused (504), as kube's storage call
+     * fails on the request's ended context.
+     */
     public void validate(AdmissionAttributes attributes) {
         String operation = attributes == null ? "" : String.valueOf(attributes.operation());
         long stepStart = System.nanoTime();
@@ -97,6 +103,12 @@ public final class AdmissionChain {
                 } finally {
                     report(plugin.name(), "validate", operation, refused, start);
                 }
+            }
+            if (RequestDeadline.passed()) {
+                // kube's write runs on the request's context, which has ended: nothing is stored. Without this,
+                // a webhook under failurePolicy Ignore that the deadline cut short was skipped and the write landed
+                throw StatusError.timeout("Timeout: request did not complete within requested timeout - "
+                        + "context deadline exceeded");
             }
             rejected = false;
         } finally {

@@ -56,6 +56,12 @@ public final class RequestDeadline {
         }
     }
 
+    /** Whether this thread serves a request whose deadline has passed. */
+    public static boolean passed() {
+        Long deadline = DEADLINE.get();
+        return deadline != null && System.nanoTime() - deadline >= 0;
+    }
+
     /** {@code timeout}, or what is left of this thread's request deadline when that is shorter (never negative). */
     public static Duration bound(Duration timeout) {
         Long deadline = DEADLINE.get();

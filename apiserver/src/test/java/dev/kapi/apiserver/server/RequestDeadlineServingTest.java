@@ -2,6 +2,7 @@ package dev.kapi.apiserver.server;
 
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.server.tls.Certificates;
+import dev.kapi.apiserver.testing.AdmissionWebhookServer;
 import dev.kapi.apiserver.testing.TestDataDirs;
 import dev.kapi.apiserver.testing.TlsClients;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Request deadlines on a real server: a create whose body does not arrive within its {@code timeout} gets kube's
@@ -84,6 +86,60 @@ class RequestDeadlineServingTest {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    }
+
+    /**
+     * A webhook under failurePolicy Ignore that the deadline cut short is not a way around admission: the write is
+     * refused once the deadline has passed (kube's storage call fails on the request's ended context). Before,
+     * with {@code timeout=1s} and a slow first webhook, the denying one was skipped and the object stored.
+     */
+    @Test
+    void aWriteWhoseDeadlinePassedInAdmissionIsNeverStored() throws Exception {
+        Certificates.Issued ca = TlsClients.ca(DATA_DIR);
+        HttpClient admin = TlsClients.httpClient(ca.certificate(),
+                TlsClients.clientCert(ca, "system:admin", "system:masters"));
+        try (AdmissionWebhookServer hooks = new AdmissionWebhookServer()) {
+            hooks.on("/deny", r -> AdmissionWebhookServer.answer(r,
+                    "{\"allowed\":false,\"status\":{\"code\":403,\"message\":\"policy says no\"}}"));
+            hooks.on("/slow", hooks.hang());
+            String rules = "\"rules\":[{\"apiGroups\":[\"\"],\"apiVersions\":[\"v1\"],\"operations\":[\"CREATE\"],"
+                    + "\"resources\":[\"configmaps\"]}],\"objectSelector\":{\"matchLabels\":{\"guarded\":\"yes\"}},"
+                    + "\"sideEffects\":\"None\",\"admissionReviewVersions\":[\"v1\"],\"failurePolicy\":\"Ignore\"";
+            assertThat(post(admin, "/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations",
+                    "{\"apiVersion\":\"admissionregistration.k8s.io/v1\",\"kind\":\"ValidatingWebhookConfiguration\","
+                            + "\"metadata\":{\"name\":\"deny\"},\"webhooks\":[{\"name\":\"deny.example.com\","
+                            + "\"clientConfig\":{\"url\":\"" + hooks.url("/deny") + "\",\"caBundle\":\""
+                            + hooks.caBundle() + "\"}," + rules + "}]}").statusCode()).isEqualTo(201);
+            // the policy is in force (webhook configurations reach admission within moments)
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    post(admin, CONFIGMAPS, guarded("probe-" + System.nanoTime())).statusCode() == 403);
+            assertThat(post(admin, "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations",
+                    "{\"apiVersion\":\"admissionregistration.k8s.io/v1\",\"kind\":\"MutatingWebhookConfiguration\","
+                            + "\"metadata\":{\"name\":\"slow\"},\"webhooks\":[{\"name\":\"slow.example.com\","
+                            + "\"timeoutSeconds\":10,\"clientConfig\":{\"url\":\"" + hooks.url("/slow")
+                            + "\",\"caBundle\":\"" + hooks.caBundle() + "\"}," + rules + "}]}").statusCode())
+                    .isEqualTo(201);
+            Thread.sleep(2000); // the slow webhook is in force too
+            HttpResponse<String> timedOut = post(admin, CONFIGMAPS + "?timeout=1s", guarded("through"));
+            assertThat(timedOut.statusCode()).as(timedOut.body()).isEqualTo(504);
+            Thread.sleep(1500);
+            assertThat(send(admin, HttpRequest.newBuilder(uri(CONFIGMAPS + "/through"))).statusCode())
+                    .as("never stored").isEqualTo(404);
+            send(admin, HttpRequest.newBuilder(uri("/apis/admissionregistration.k8s.io/v1/"
+                    + "mutatingwebhookconfigurations/slow")).DELETE());
+            send(admin, HttpRequest.newBuilder(uri("/apis/admissionregistration.k8s.io/v1/"
+                    + "validatingwebhookconfigurations/deny")).DELETE());
+        }
+    }
+
+    private static String guarded(String name) {
+        return "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + name
+                + "\",\"labels\":{\"guarded\":\"yes\"}}}";
+    }
+
+    private HttpResponse<String> post(HttpClient client, String path, String json) throws Exception {
+        return send(client, HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
     @Test
