@@ -90,8 +90,10 @@ public final class RequestDeadlineFilter extends HttpFilter {
         }
     }
 
+    /** Whether the request has no body still arriving (never asks for one: no 100 Continue is sent). */
     private static boolean bodyRead(HttpServletRequest req) {
-        if (req.getContentLengthLong() == 0) {
+        if (req.getContentLengthLong() <= 0 && req.getHeader("Transfer-Encoding") == null
+                || req.getHeader("Expect") != null) {
             return true;
         }
         try {

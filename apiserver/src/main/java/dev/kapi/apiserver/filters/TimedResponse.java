@@ -69,8 +69,11 @@ final class TimedResponse extends HttpServletResponseWrapper {
         }
     }
 
-    /** The handler returned: from now on the deadline changes nothing. */
+    /** The handler returned: what it wrote through {@link #getWriter} goes out, and the deadline changes nothing. */
     void finish() {
+        if (writer != null) {
+            writer.flush(); // the container flushes its own writer, never this one
+        }
         lock.lock();
         try {
             started = true;

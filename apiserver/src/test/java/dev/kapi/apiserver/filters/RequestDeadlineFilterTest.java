@@ -154,6 +154,24 @@ class RequestDeadlineFilterTest {
     }
 
     @Test
+    void whatAHandlerWritesThroughItsWriterGoesOut() throws Exception {
+        MockHttpServletRequest req = request("GET", "/api/v1/namespaces/a/configmaps/x", "timeout=5s");
+        MockHttpServletResponse res = new MockHttpServletResponse();
+        new RequestDeadlineFilter(Duration.ofMinutes(1)).doFilter(req, res,
+                (rq, rs) -> rs.getWriter().write("{\"kind\":\"ConfigMap\"}"));
+        assertThat(res.getContentAsString()).isEqualTo("{\"kind\":\"ConfigMap\"}");
+    }
+
+    @Test
+    void aTimedOutRequestWithoutABodyKeepsItsConnection() throws Exception {
+        MockHttpServletRequest req = request("GET", "/api/v1/namespaces/a/configmaps/x", "timeout=100ms");
+        MockHttpServletResponse res = new MockHttpServletResponse();
+        new RequestDeadlineFilter(Duration.ofMinutes(1)).doFilter(req, res, (rq, rs) -> sleep(500));
+        assertThat(res.getStatus()).isEqualTo(504);
+        assertThat(res.getHeader("Connection")).isNull();
+    }
+
+    @Test
     void longRunningRequestsAreNeverCut() throws Exception {
         MockHttpServletRequest req = request("GET", "/api/v1/namespaces/a/configmaps", "watch=true&timeout=100ms");
         MockHttpServletResponse res = new MockHttpServletResponse();

@@ -38,9 +38,16 @@ public final class JsonValues {
             if (n.isIntegralNumber() && n.canConvertToLong()) {
                 return Long.hashCode(n.longValue());
             }
+            if (!n.isIntegralNumber() && !Double.isFinite(n.doubleValue())) {
+                return Double.hashCode(n.doubleValue()); // 1e400 reads as infinity; no BigDecimal has it
+            }
             BigDecimal d = decimal(n).stripTrailingZeros();
-            if (d.scale() <= 0 && d.precision() - d.scale() <= 18) {
-                return Long.hashCode(d.longValueExact());
+            if (d.scale() <= 0 && d.precision() - d.scale() <= 19) {
+                try {
+                    return Long.hashCode(d.longValueExact()); // as the long it equals
+                } catch (ArithmeticException beyondLong) {
+                    // a whole number beyond a long: hashed as the BigDecimal it is, below
+                }
             }
             return d.hashCode();
         }

@@ -52,6 +52,11 @@ class PathElementHashTest {
                 Map.entry("protocol", NODES.stringNode("TCP"))));
         assertEqualHashes(twoFields, reversed);
         assertEqualHashes(new PathElement.Value(NODES.numberNode(3)), new PathElement.Value(NODES.numberNode(3.0)));
+        assertEqualHashes(key("n", NODES.numberNode(1_000_000_000_000_000_000L)), key("n", NODES.numberNode(1e18)));
+        assertEqualHashes(key("n", NODES.numberNode(new BigInteger("9900000000000000000"))),
+                key("n", NODES.numberNode(9.9e18)));
+        assertThat(new PathElement.Value(NODES.numberNode(Double.POSITIVE_INFINITY)).hashCode())
+                .as("1e400 reads as infinity").isEqualTo(Double.hashCode(Double.POSITIVE_INFINITY));
         assertEqualHashes(new PathElement.Value(NODES.booleanNode(true)), new PathElement.Value(NODES.booleanNode(true)));
     }
 
