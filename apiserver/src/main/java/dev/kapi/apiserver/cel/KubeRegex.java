@@ -9,6 +9,7 @@ import dev.cel.common.types.ListType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelFunctionBinding;
+import dev.kapi.apiserver.api.GoRegexp;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -57,7 +58,7 @@ public final class KubeRegex {
 
     private static Pattern compile(String re) throws CelEvaluationException {
         try {
-            return Pattern.compile(re);
+            return GoRegexp.compile(re);
         } catch (PatternSyntaxException e) {
             throw new CelEvaluationException("error parsing regexp: " + e.getMessage());
         }

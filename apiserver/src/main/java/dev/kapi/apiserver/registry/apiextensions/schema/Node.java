@@ -2,6 +2,7 @@ package dev.kapi.apiserver.registry.apiextensions.schema;
 
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
+import dev.kapi.apiserver.api.GoRegexp;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -144,7 +145,7 @@ final class Node {
         Object p = compiledPattern;
         if (p == null) {
             try {
-                p = Pattern.compile(pattern);
+                p = GoRegexp.compile(pattern);
             } catch (PatternSyntaxException e) {
                 p = e;
             } catch (RuntimeException | StackOverflowError e) {

@@ -1,7 +1,7 @@
 package dev.kapi.apiserver.registry.apiextensions.schema;
 
-import com.google.re2j.Pattern;
 import dev.kapi.apiserver.api.FieldError;
+import dev.kapi.apiserver.api.GoRegexp;
 import tools.jackson.databind.JsonNode;
 
 import java.util.List;
@@ -144,7 +144,7 @@ final class StructuralRules {
         String pattern = Raw.text(v, "pattern");
         if (!pattern.isEmpty()) {
             try {
-                Pattern.compile(pattern);
+                GoRegexp.compile(pattern);
             } catch (RuntimeException e) {
                 String why = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
                 out.add(FieldError.invalid(Raw.child(path, "pattern"), pattern,
