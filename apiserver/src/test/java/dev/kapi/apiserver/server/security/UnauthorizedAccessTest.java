@@ -360,6 +360,34 @@ class UnauthorizedAccessTest {
     }
 
     /**
+     * The request deadline runs before authentication: whatever {@code timeout} a request asks for (none, a
+     * nanosecond, one that is no duration), a user without rights gets a Status and never data, and no write of
+     * theirs lands; a bad {@code timeout} is kube's 400 for anyone.
+     */
+    @Test
+    void aRequestsTimeoutNeverGetsAroundAuthorization() throws Exception {
+        String mine = "/api/v1/namespaces/team-a/configmaps/mine";
+        String before = admin.get(mine).path("metadata").path("resourceVersion").asString();
+        try (RawHttps anonymous = client(User.ANONYMOUS); RawHttps mallory = client(User.MALLORY)) {
+            for (RawHttps who : List.of(anonymous, mallory)) {
+                for (String timeout : List.of("1ns", "1ms", "0", "-1s", "10m")) {
+                    for (String path : List.of(mine, "/api/v1/namespaces/team-a/secrets", "/api/v1/namespaces")) {
+                        RawHttps.Response get = who.send("GET", path + "?timeout=" + timeout, null, null);
+                        assertThat(get.code()).as(path + " " + get.body()).isIn(401, 403, 504);
+                        assertThat(Json.MAPPER.readTree(get.body()).path("kind").asString()).isEqualTo("Status");
+                    }
+                    RawHttps.Response put = who.send("PUT", mine + "?timeout=" + timeout, "application/json",
+                            "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"mine\"},"
+                                    + "\"data\":{\"x\":\"y\"}}");
+                    assertThat(put.code()).as(put.body()).isIn(401, 403, 504);
+                }
+                assertStatus(who.send("GET", mine + "?timeout=soon", null, null), 400);
+            }
+        }
+        assertThat(admin.get(mine).path("metadata").path("resourceVersion").asString()).isEqualTo(before);
+    }
+
+    /**
      * As kube, a list or watch whose field selector requires {@code metadata.name=mine} is authorized as a request
      * for {@code mine}: mallory, given list and watch on that one ConfigMap by {@code resourceNames} for this test,
      * lists and watches it and nothing else; without the selector, with another name, a {@code !=}, another
