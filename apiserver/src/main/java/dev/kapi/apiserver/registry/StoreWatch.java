@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.registry;
 
 import dev.kapi.apiserver.api.StatusError;
+import dev.kapi.apiserver.storage.KeyValue;
 import dev.kapi.apiserver.storage.StorageException;
 import dev.kapi.apiserver.storage.WatchEvent;
 import dev.kapi.apiserver.storage.WatchHandle;
@@ -12,22 +13,36 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
  * One open API watch. Storage events are queued as they arrive (cheaply, on the backend's thread) and
  * decoded, filtered and turned into API events by the reader in {@link #poll}: an object that stops
  * matching the filter is sent as DELETED, one that starts matching as ADDED. A reader too slow to keep up
- * (more than {@value #CAPACITY} queued events) has its watch ended, as kube-apiserver does; the client
- * re-watches from its last resourceVersion.
+ * (more than {@value #CAPACITY} queued events, or queued changes whose stored values add up to more than
+ * {@value #MAX_QUEUED_BYTES} bytes) has its watch ended, as kube-apiserver's cacher ends a watcher whose
+ * buffer is full: nothing more is queued, what was queued is still read, and the client re-watches from the
+ * last resourceVersion it got. The byte bound matters for large objects: 10,000 changes of objects near the
+ * 1.5 MiB limit would pin gigabytes (history replayed by the backend may be read for this watch alone).
+ * The initial state ({@code resourceVersion=0}, {@code sendInitialEvents}) is not bounded: it was listed
+ * whole when the watch opened, as a LIST is, and is queued as stored (shared with the watch cache when
+ * listed from memory), each object decoded only when read; a client that stops reading has its watch ended
+ * by its writer's progress timeout.
  */
 public final class StoreWatch<T extends HasMetadata> implements AutoCloseable {
 
     static final int CAPACITY = 10_000;
+    /** The most bytes of stored values (new and previous) that queued changes may hold: 32 MiB. */
+    static final long MAX_QUEUED_BYTES = 32L << 20;
+    /** The most events {@link #poll(long)} hands over at once. */
+    private static final int MAX_POLLED = 1000;
 
     private final Store<T> store;
     private final WatchParams<T> params;
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    /** The bytes of stored values the queued changes hold (initial events not counted). */
+    private final AtomicLong queuedBytes = new AtomicLong();
     private volatile WatchHandle handle;
     private volatile boolean closed;
     private volatile Runnable onEvents = () -> { };
@@ -51,16 +66,39 @@ public final class StoreWatch<T extends HasMetadata> implements AutoCloseable {
         queue.add(event);
     }
 
+    /**
+     * Queues an object of the initial state as it is stored, decoded only when read: the watch holds the
+     * stored entry (the watch cache's own when the list was served from memory), not an object of its own.
+     */
+    void offerInitial(KeyValue stored) {
+        queue.add(new Initial(stored));
+    }
+
+    /** An object of the initial state, sent as ADDED (the list that read it applied the filter). */
+    private record Initial(KeyValue stored) {
+    }
+
     void offer(WatchEvent event) {
         if (closed) {
             return;
         }
-        if (queue.size() >= CAPACITY) {
+        long bytes = bytes(event);
+        if (queue.size() >= CAPACITY || queuedBytes.get() + bytes > MAX_QUEUED_BYTES) {
             close();
             return;
         }
+        queuedBytes.addAndGet(bytes);
         queue.add(event);
         onEvents.run();
+    }
+
+    /** The bytes of stored values {@code event} holds while queued. */
+    private static long bytes(WatchEvent event) {
+        return bytes(event.current()) + bytes(event.previous());
+    }
+
+    private static long bytes(KeyValue kv) {
+        return kv == null || kv.value() == null ? 0 : kv.value().length;
     }
 
     /**
@@ -82,10 +120,18 @@ public final class StoreWatch<T extends HasMetadata> implements AutoCloseable {
     }
 
     /**
-     * Waits up to {@code timeoutMillis} for events and returns all that are ready, converted (possibly
-     * none, on timeout or when every change was filtered out).
+     * Waits up to {@code timeoutMillis} for events and returns those that are ready, converted (possibly
+     * none, on timeout or when every change was filtered out), at most {@value #MAX_POLLED}.
      */
     public List<ApiWatchEvent> poll(long timeoutMillis) throws InterruptedException {
+        return poll(timeoutMillis, MAX_POLLED);
+    }
+
+    /**
+     * As {@link #poll(long)}, taking at most {@code max} queued changes (each gives at most one event): a
+     * reader that writes events out takes them a few at a time, leaving the rest queued and bounded.
+     */
+    public List<ApiWatchEvent> poll(long timeoutMillis, int max) throws InterruptedException {
         List<ApiWatchEvent> out = new ArrayList<>();
         Object first = queue.poll(timeoutMillis, TimeUnit.MILLISECONDS);
         if (first == null) {
@@ -93,7 +139,7 @@ public final class StoreWatch<T extends HasMetadata> implements AutoCloseable {
         }
         convert(first, out);
         Object next;
-        while (out.size() < 1000 && (next = queue.poll()) != null) {
+        for (int taken = 1; taken < max && (next = queue.poll()) != null; taken++) {
             convert(next, out);
         }
         return out;
@@ -104,7 +150,12 @@ public final class StoreWatch<T extends HasMetadata> implements AutoCloseable {
             out.add(e);
             return;
         }
+        if (item instanceof Initial initial) {
+            out.add(new ApiWatchEvent("ADDED", store.decode(initial.stored())));
+            return;
+        }
         WatchEvent e = (WatchEvent) item;
+        queuedBytes.addAndGet(-bytes(e));
         switch (e.type()) {
             case PROGRESS -> {
                 if (params.allowBookmarks()) {

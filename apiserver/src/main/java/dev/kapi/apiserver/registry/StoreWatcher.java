@@ -58,14 +58,15 @@ public final class StoreWatcher<T extends HasMetadata> {
         StoreWatch<T> watch = new StoreWatch<>(store, params, open::remove);
         long from;
         if (sendInitial) {
-            ListPage<T> current = store.list(namespace,
+            // queued as stored, decoded one at a time as the client reads (see StoreWatch#offerInitial)
+            ListPage<StoredObject<T>> current = store.listStored(namespace,
                     new ListParams<>(params.filter(), "", "", 0, null));
             from = Long.parseLong(current.resourceVersion());
             if (!rv.isEmpty() && !rv.equals("0") && ResourceVersions.parse(rv) > from) {
                 throw StatusError.tooLargeResourceVersion("Too large resource version: " + rv + ", current: " + from);
             }
-            for (T obj : current.items()) {
-                watch.offerInitial(new ApiWatchEvent("ADDED", obj));
+            for (StoredObject<T> item : current.items()) {
+                watch.offerInitial(item.stored());
             }
             if (Boolean.TRUE.equals(initial)) {
                 watch.offerInitial(new ApiWatchEvent("BOOKMARK", watch.bookmark(from, true)));

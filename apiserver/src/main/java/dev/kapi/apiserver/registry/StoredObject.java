@@ -27,6 +27,11 @@ public final class StoredObject<T extends HasMetadata> {
         this.object = decoded;
     }
 
+    /** The entry as read from storage. */
+    KeyValue stored() {
+        return kv;
+    }
+
     /** The object, decoded (once) and at the served version, its resourceVersion set. */
     public T object() {
         if (object == null) {

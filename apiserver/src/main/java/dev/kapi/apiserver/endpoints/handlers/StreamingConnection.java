@@ -13,13 +13,16 @@ import org.eclipse.jetty.util.Callback;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The connection under a long-lived stream (Jetty specific). Its idle timeout: Jetty closes a connection on which
  * nothing was read or written for its idle timeout ({@code server.jetty.connection-idle-timeout}), also
  * while a response is streaming; a watch may rightly stay silent for minutes, so its connection stays open
- * until the watch's own deadline (the connection closes when the watch ends). And the client leaving an
- * idle stream is noticed at once ({@link #onClientClose}).
+ * until the watch's own deadline (the connection closes when the watch ends). That timeout is not what
+ * bounds a write blocked by a client that stopped reading: the writer does, closing the connection
+ * ({@link #closer}) when a write makes no progress for long ({@link WatchPump#WRITE_PROGRESS_TIMEOUT}). And
+ * the client leaving an idle stream is noticed at once ({@link #onClientClose}).
  */
 final class StreamingConnection {
 
@@ -62,9 +65,29 @@ final class StreamingConnection {
     /** The end of a chunked body: the zero-size chunk and an empty trailer. */
     static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
+    /** What ends every chunk (after its data). */
+    static final byte[] CRLF = {'\r', '\n'};
+
+    /** What starts a chunk of {@code length} bytes: the size in hex and CRLF; the data and {@link #CRLF} follow. */
+    static byte[] chunkHeader(int length) {
+        return (Integer.toHexString(length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * What closes the request's connection at once (a write blocked on it then fails), from any thread; does
+     * nothing when the request is not Jetty's.
+     */
+    static Runnable closer(ServletRequest request) {
+        EndPoint endPoint = endPoint(request);
+        if (endPoint == null) {
+            return () -> { };
+        }
+        return () -> endPoint.close(new TimeoutException("the client read nothing of the stream for too long"));
+    }
+
     /** One complete chunk: size in hex, CRLF, the data, CRLF. */
     static byte[] chunk(byte[] data, int length) {
-        byte[] size = (Integer.toHexString(length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] size = chunkHeader(length);
         byte[] out = new byte[size.length + length + 2];
         System.arraycopy(size, 0, out, 0, size.length);
         System.arraycopy(data, 0, out, size.length, length);

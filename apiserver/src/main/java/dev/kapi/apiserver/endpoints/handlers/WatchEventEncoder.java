@@ -17,7 +17,9 @@ import java.util.List;
  */
 final class WatchEventEncoder {
 
-    private static final byte[] OBJECT_FIELD = ",\"object\":".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] OBJECT_END = "}\n".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] NEWLINE = {'\n'};
+    private static final byte[] NONE = {};
 
     private final ResourceDefinition<HasMetadata> definition;
     private final OutputFormat format;
@@ -40,21 +42,38 @@ final class WatchEventEncoder {
                 ? "application/json;as=Table;v=" + format.metaVersion() + ";g=meta.k8s.io" : dev.kapi.apiserver.endpoints.MediaTypes.JSON;
     }
 
-    /** The next event as JSON (no trailing newline); only the first Table event carries column definitions. */
-    byte[] encode(ApiWatchEvent e) {
+    /**
+     * One event's line: {@code {"type":..,"object":..}} and the newline that ends it, in three parts written
+     * one after the other. The middle part is the object's JSON that every watcher of the change shares
+     * (empty when the event was encoded for this watch alone), so a writer never copies it.
+     */
+    record Line(byte[] head, byte[] shared, byte[] tail) {
+
+        int length() {
+            return head.length + shared.length + tail.length;
+        }
+
+        /** The line as text (a WebSocket message). */
+        String text() {
+            return new String(head, StandardCharsets.UTF_8) + new String(shared, StandardCharsets.UTF_8)
+                    + new String(tail, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The next event's line; only the first Table event carries column definitions. */
+    Line line(ApiWatchEvent e) {
         boolean isFirst = first;
         first = false;
         if (e.encoded() != null && format.kind() == OutputFormat.Kind.OBJECT) {
             // {"type":"MODIFIED","object":<the JSON every watcher of this change shares>}
-            byte[] type = ("{\"type\":\"" + e.type() + "\"").getBytes(StandardCharsets.UTF_8);
-            byte[] object = e.encoded().json();
-            byte[] line = new byte[type.length + OBJECT_FIELD.length + object.length + 1];
-            System.arraycopy(type, 0, line, 0, type.length);
-            System.arraycopy(OBJECT_FIELD, 0, line, type.length, OBJECT_FIELD.length);
-            System.arraycopy(object, 0, line, type.length + OBJECT_FIELD.length, object.length);
-            line[line.length - 1] = '}';
-            return line;
+            byte[] head = ("{\"type\":\"" + e.type() + "\",\"object\":").getBytes(StandardCharsets.UTF_8);
+            return new Line(head, e.encoded().json(), OBJECT_END);
         }
+        return new Line(encodeOwn(e, isFirst), NONE, NEWLINE);
+    }
+
+    /** The event as JSON encoded for this watch (the object converted to its Table row or metadata). */
+    private byte[] encodeOwn(ApiWatchEvent e, boolean isFirst) {
         ObjectNode line = Json.MAPPER.createObjectNode();
         line.put("type", e.type());
         Object object = e.object();

@@ -1,6 +1,5 @@
 package dev.kapi.apiserver.endpoints.handlers;
 
-import dev.kapi.apiserver.registry.ApiWatchEvent;
 import dev.kapi.apiserver.registry.StoreWatch;
 import dev.kapi.apiserver.registry.WatchParams;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -11,7 +10,6 @@ import jakarta.servlet.AsyncListener;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -66,26 +64,8 @@ public final class WatchHandler implements VerbHandler {
         OutputStream out = scope.response().getOutputStream();
         OpenWatches open = OpenWatches.of(scope.request().getServletContext());
         Runnable untrack = open == null ? () -> { } : open.add(watch::close);
-        WatchPump pump = new WatchPump(watch, new WatchPump.Sink() {
-            @Override
-            public void send(List<ApiWatchEvent> events) throws IOException {
-                java.io.ByteArrayOutputStream lines = new java.io.ByteArrayOutputStream(1024);
-                for (ApiWatchEvent e : events) {
-                    lines.write(encoder.encode(e));
-                    lines.write('\n');
-                }
-                out.write(http11 ? StreamingConnection.chunk(lines.toByteArray(), lines.size()) : lines.toByteArray());
-                out.flush();
-            }
-
-            @Override
-            public void finish() throws IOException {
-                if (http11) {
-                    out.write(StreamingConnection.LAST_CHUNK);
-                    out.flush();
-                }
-            }
-        }, () -> {
+        WatchPump pump = new WatchPump(watch,
+                new HttpWatchSink(encoder, out, http11, StreamingConnection.closer(scope.request())), () -> {
             untrack.run();
             async.complete();
         });

@@ -15,7 +15,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -99,10 +98,18 @@ public final class WebSocketWatch implements Session.Listener.AutoDemanding {
     @Override
     public void onWebSocketOpen(Session session) {
         session.setIdleTimeout(Duration.ZERO); // a silent watch stays open until its deadline
-        WatchPump p = new WatchPump(watch, events -> {
-            for (ApiWatchEvent e : events) {
+        WatchPump p = new WatchPump(watch, new WatchPump.Sink() {
+            @Override
+            public long write(ApiWatchEvent e, Runnable progressed) throws IOException {
                 // one message per event, JSON text with the newline kube's JSON encoder ends it with
-                send(session, new String(encoder.encode(e), StandardCharsets.UTF_8) + "\n");
+                WatchEventEncoder.Line line = encoder.line(e);
+                send(session, line.text());
+                return line.length();
+            }
+
+            @Override
+            public void abort() {
+                session.disconnect(); // fails the send that waits: the client stopped reading
             }
         }, () -> {
             if (session.isOpen()) {
@@ -125,7 +132,10 @@ public final class WebSocketWatch implements Session.Listener.AutoDemanding {
         stop();
     }
 
-    /** Sends one message and waits until it is written, at most until a little after the watch's deadline. */
+    /**
+     * Sends one message and waits until it is written, at most until a little after the watch's deadline;
+     * a client that stops reading is disconnected sooner, by the pump's write-progress timeout.
+     */
     private void send(Session session, String text) throws IOException {
         Callback.Completable sent = new Callback.Completable();
         session.sendText(text, sent);
