@@ -9,7 +9,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.eclipse.jetty.ee11.servlet.ServletContextRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,10 +107,7 @@ public final class RequestDeadlineFilter extends HttpFilter {
      * use. Without this, a body sent a byte a minute kept its handler (and its in-flight slot) waiting.
      */
     private static void closeSoon(HttpServletRequest req) {
-        ServletContextRequest jetty = ServletContextRequest.getServletContextRequest(req);
-        if (jetty != null && jetty.getConnectionMetaData() != null) {
-            jetty.getConnectionMetaData().getConnection().getEndPoint().setIdleTimeout(CLOSE_AFTER_MILLIS);
-        }
+        UnreadBodyFilter.idleTimeout(req, CLOSE_AFTER_MILLIS);
     }
 
     /**

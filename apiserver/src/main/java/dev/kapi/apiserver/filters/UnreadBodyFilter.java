@@ -85,10 +85,17 @@ public final class UnreadBodyFilter extends HttpFilter {
 
     /** A client that stalls while the closing connection lingers is cut off after the linger time. */
     private static void lingerTimeout(HttpServletRequest req) {
+        idleTimeout(req, TimeUnit.NANOSECONDS.toMillis(LINGER_NANOS));
+    }
+
+    /**
+     * Sets the idle timeout of the request's connection (Jetty's endpoint): a connection about to close is cut
+     * off after {@code millis} without traffic. Does nothing outside Jetty.
+     */
+    static void idleTimeout(HttpServletRequest req, long millis) {
         ServletContextRequest jetty = ServletContextRequest.getServletContextRequest(req);
         if (jetty != null && jetty.getConnectionMetaData() != null) {
-            jetty.getConnectionMetaData().getConnection().getEndPoint()
-                    .setIdleTimeout(TimeUnit.NANOSECONDS.toMillis(LINGER_NANOS));
+            jetty.getConnectionMetaData().getConnection().getEndPoint().setIdleTimeout(millis);
         }
     }
 
