@@ -382,6 +382,17 @@ class UnauthorizedAccessTest {
                     assertThat(put.code()).as(put.body()).isIn(401, 403, 504);
                 }
                 assertStatus(who.send("GET", mine + "?timeout=soon", null, null), 400);
+                // odd spellings and a body naming another object, each with a deadline
+                for (String odd : List.of(mine + ";x", "/api/v1/namespaces/team-a/configmaps%2Fmine",
+                        "/api/v1/namespaces/team-a/./configmaps/mine", "//api/v1/namespaces/team-a/configmaps/mine")) {
+                    RawHttps.Response res = who.send("GET", odd + "?timeout=1ns", null, null);
+                    assertThat(res.code()).as(odd + " " + res.body()).isIn(400, 401, 403, 404, 504);
+                    assertThat(Json.MAPPER.readTree(res.body()).path("kind").asString()).isEqualTo("Status");
+                }
+                RawHttps.Response other = who.send("POST", "/api/v1/namespaces/team-a/configmaps?timeout=1ms",
+                        "application/json", "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":"
+                                + "{\"name\":\"mine\",\"namespace\":\"team-b\"}}");
+                assertThat(other.code()).as(other.body()).isIn(401, 403, 504);
             }
         }
         assertThat(admin.get(mine).path("metadata").path("resourceVersion").asString()).isEqualTo(before);
