@@ -83,11 +83,17 @@ public final class KubeStrings {
         return n;
     }
 
-    /** The elements of {@code list} joined by {@code separator}. */
-    static String join(List<?> list, String separator) {
+    /**
+     * The elements of {@code list} joined by {@code separator}; an element that is no string (a list of dyn, e.g.
+     * from an unstructured field) fails the call with cel-go's {@code join: invalid input: <element>}.
+     */
+    static String join(List<?> list, String separator) throws CelEvaluationException {
         long length = (long) separator.length() * Math.max(0, list.size() - 1);
         for (Object e : list) {
-            length += String.valueOf(e).length();
+            if (!(e instanceof String s)) {
+                throw CelEvaluationExceptionBuilder.newBuilder("join: invalid input: %s", e).build();
+            }
+            length += s.length();
         }
         RuntimeCost.reserveString(length);
         StringBuilder out = new StringBuilder((int) Math.min(length, PRESIZE_MAX));

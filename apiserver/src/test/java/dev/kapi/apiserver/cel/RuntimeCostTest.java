@@ -71,6 +71,14 @@ class RuntimeCostTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"dyn([s, 1]).join()", "dyn([true]).join('-')", "dyn(['a', ['b']]).join(',')"})
+    void aJoinOverSomethingOtherThanStringsFailsAsInCelGo(String expression) {
+        // cel-go's joinValSeparator: "join: invalid input: <element>"; cel-java's own join stringified it
+        assertThatThrownBy(() -> eval(KAPI, expression, "a")).isInstanceOf(CelEvaluationException.class)
+                .hasMessageContaining("join: invalid input: ");
+    }
+
     @Test
     @Timeout(5)
     void aReplaceChainIsRefusedBeforeItBuildsItsResult() {
