@@ -51,10 +51,9 @@ final class ProtobufJson {
             "Validation.Expression", "expression",
             "Variable.Name", "name",
             "Variable.Expression", "expression",
-            "CustomResourceColumnDefinition.JSONPath", "jsonPath");
-
-    /** Pointer string fields where an empty string means something (other empty strings are Go zero values). */
-    private static final Set<String> KEEP_EMPTY_STRING = Set.of("PersistentVolumeClaimSpec.storageClassName");
+            "CustomResourceColumnDefinition.JSONPath", "jsonPath",
+            "BoundObjectReference.uID", "uid",
+            "IngressClassParametersReference.aPIGroup", "apiGroup");
 
     private ProtobufJson() {
     }
@@ -183,10 +182,11 @@ final class ProtobufJson {
                 Object v = message.getField(field);
                 if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE && isInline(key, field)) {
                     putFields((Message) v, out);
-                } else if (v instanceof String s && s.isEmpty() && !KEEP_EMPTY_STRING.contains(key)) {
-                    continue; // Go always writes non-pointer strings; "" is the zero value JSON omits
                 } else {
-                    out.set(jsonName(type, field), scalarOrMessage(field, v));
+                    String name = jsonName(type, field);
+                    if (!GoOmittedZeros.omitted(type.getFullName(), name, v)) {
+                        out.set(name, scalarOrMessage(field, v));
+                    }
                 }
             }
         }

@@ -11,6 +11,7 @@ import io.kubernetes.client.proto.Resource.Quantity;
 import io.kubernetes.client.proto.Runtime;
 import io.kubernetes.client.proto.V1;
 import io.kubernetes.client.proto.V1Apps;
+import io.kubernetes.client.proto.V1Authentication;
 import io.kubernetes.client.proto.V1Autoscaling;
 import io.kubernetes.client.proto.V1beta1Apiextensions;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -76,6 +77,23 @@ class ProtobufBodiesTest {
                             "readinessProbe":{"httpGet":{"path":"/","port":"http"},"periodSeconds":5}}],
                            "volumes":[{"name":"conf","configMap":{"name":"cfg","defaultMode":420}}],
                            "terminationGracePeriodSeconds":0}}}}"""),
+                new Case("go zero values as kubectl create deployment writes them", "apps/v1", "Deployment",
+                        goZeroDeployment(), """
+                        {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"z"},
+                         "spec":{"replicas":0,"selector":{},"strategy":{},
+                          "template":{"metadata":{},"spec":{
+                           "containers":[{"name":"c","image":"nginx","resources":{},
+                            "ports":[{"containerPort":0}],"securityContext":{"readOnlyRootFilesystem":false}}],
+                           "automountServiceAccountToken":false}}}}"""),
+                new Case("token request bound to a pod by uid", "authentication.k8s.io/v1", "TokenRequest",
+                        V1Authentication.TokenRequest.newBuilder().setMetadata(meta("sa"))
+                                .setSpec(V1Authentication.TokenRequestSpec.newBuilder()
+                                        .setBoundObjectRef(V1Authentication.BoundObjectReference.newBuilder()
+                                                .setKind("Pod").setApiVersion("v1").setName("p").setUID("abc")))
+                                .build(),
+                        """
+                        {"apiVersion":"authentication.k8s.io/v1","kind":"TokenRequest","metadata":{"name":"sa"},
+                         "spec":{"boundObjectRef":{"kind":"Pod","apiVersion":"v1","name":"p","uid":"abc"}}}"""),
                 new Case("service target ports int and string", "v1", "Service",
                         V1.Service.newBuilder().setMetadata(meta("svc")).setSpec(V1.ServiceSpec.newBuilder()
                                 .setType("ClusterIP").putSelector("app", "web")
@@ -97,13 +115,13 @@ class ProtobufBodiesTest {
                         """
                         {"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","creationTimestamp":"2024-01-02T03:04:05Z"},
                          "spec":{"containers":[{"name":"c","image":"busybox"}]}}"""),
-                new Case("go zero values: empty strings omitted, zero time null", "v1", "ConfigMap",
+                new Case("go zero values: empty strings and a generation of 0 omitted, zero time null", "v1", "ConfigMap",
                         V1.ConfigMap.newBuilder().setMetadata(ObjectMeta.newBuilder().setName("").setGenerateName("gen-")
                                 .setNamespace("").setUid("").setResourceVersion("").setSelfLink("").setGeneration(0)
                                 .setCreationTimestamp(Meta.Time.getDefaultInstance())).build(),
                         """
                         {"apiVersion":"v1","kind":"ConfigMap",
-                         "metadata":{"generateName":"gen-","generation":0,"creationTimestamp":null}}"""),
+                         "metadata":{"generateName":"gen-","creationTimestamp":null}}"""),
                 new Case("event micro time", "v1", "Event",
                         V1.Event.newBuilder().setMetadata(meta("e")).setReason("Started")
                                 .setEventTime(Meta.MicroTime.newBuilder().setSeconds(1704164645L).setNanos(123_456_789))
@@ -191,6 +209,32 @@ class ProtobufBodiesTest {
                                                                 .setLocalObjectReference(V1.LocalObjectReference
                                                                         .newBuilder().setName("cfg")))))
                                         .setTerminationGracePeriodSeconds(0))))
+                .build();
+    }
+
+    /**
+     * A Deployment as Go's protobuf code writes one: every non-pointer field, zero or not (paused, minReadySeconds,
+     * hostNetwork, tty, hostPort, a generation of 0, empty strings); pointer fields only when set (replicas 0,
+     * automountServiceAccountToken false, readOnlyRootFilesystem false stay: they were set). The JSON keeps what
+     * Go's encoding/json keeps of the same Go object (containerPort has no omitempty).
+     */
+    static V1Apps.Deployment goZeroDeployment() {
+        V1.Container container = V1.Container.newBuilder().setName("c").setImage("nginx").setWorkingDir("")
+                .setImagePullPolicy("").setStdin(false).setStdinOnce(false).setTty(false)
+                .setTerminationMessagePath("").setResources(V1.ResourceRequirements.getDefaultInstance())
+                .addPorts(V1.ContainerPort.newBuilder().setContainerPort(0).setHostPort(0).setName("").setProtocol(""))
+                .build();
+        container = container.toBuilder().setSecurityContext(V1.SecurityContext.newBuilder()
+                .setReadOnlyRootFilesystem(false)).build();
+        return V1Apps.Deployment.newBuilder().setMetadata(meta("z").setGeneration(0).setNamespace(""))
+                .setSpec(V1Apps.DeploymentSpec.newBuilder().setReplicas(0).setPaused(false).setMinReadySeconds(0)
+                        .setSelector(Meta.LabelSelector.getDefaultInstance())
+                        .setStrategy(V1Apps.DeploymentStrategy.newBuilder().setType(""))
+                        .setTemplate(V1.PodTemplateSpec.newBuilder()
+                                .setMetadata(ObjectMeta.newBuilder().setGeneration(0))
+                                .setSpec(V1.PodSpec.newBuilder().addContainers(container).setHostNetwork(false)
+                                        .setHostPID(false).setHostIPC(false).setHostname("")
+                                        .setAutomountServiceAccountToken(false))))
                 .build();
     }
 
