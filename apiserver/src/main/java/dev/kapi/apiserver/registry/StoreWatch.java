@@ -196,9 +196,13 @@ public final class StoreWatch<T extends HasMetadata> implements AutoCloseable {
         return params.matches((T) obj.object());
     }
 
-    private static Object errorStatus(StorageException error) {
+    private static final String TOO_OLD = "too old resource version: ";
+
+    /** The Status of a watch that ended with {@code error}: 410 Expired with kube's "too old resource version" text. */
+    static Object errorStatus(StorageException error) {
         if (error != null && error.code() == StorageException.Code.EXPIRED) {
-            return StatusError.expired("too old resource version: " + error.getMessage()).status();
+            String message = error.getMessage(); // the backends' own: "too old resource version: 2 (1502)", as kube's
+            return StatusError.expired(message.startsWith(TOO_OLD) ? message : TOO_OLD + message).status();
         }
         return StatusError.internal(error == null ? "watch failed" : error.getMessage()).status();
     }

@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.endpoints.handlers;
 
 import dev.kapi.apiserver.admission.AdmissionRecorder;
+import dev.kapi.apiserver.api.FieldError;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.audit.AuditContext;
 import dev.kapi.apiserver.authn.UserInfo;
@@ -14,6 +15,7 @@ import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.rest.OperationOptions;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
 import dev.kapi.apiserver.registry.rest.WriteScope;
+import dev.kapi.apiserver.registry.validation.GoValues;
 import io.fabric8.kubernetes.api.model.CreateOptions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.UpdateOptions;
@@ -135,7 +137,12 @@ public final class RequestScope {
         return request.getParameter(name);
     }
 
-    /** {@code dryRun=All} (the only value kube-apiserver supports); any other value is a 400. */
+    /**
+     * {@code dryRun=All} (the only value kube-apiserver supports); any other value is kube's 422 on the request's
+     * options ({@code ValidateDryRun}): {@code CreateOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value:
+     * []string{"x"}: supported values: "All"} (UpdateOptions on a PUT, PatchOptions on a PATCH, DeleteOptions on a
+     * DELETE).
+     */
     public boolean dryRun() {
         String[] values = request.getParameterValues("dryRun");
         if (values == null) {
@@ -143,7 +150,14 @@ public final class RequestScope {
         }
         for (String v : values) {
             if (!"All".equals(v)) {
-                throw StatusError.badRequest("Invalid dryRun value: \"" + v + "\": supported values: \"All\"");
+                String kind = switch (request.getMethod()) {
+                    case "PUT" -> "UpdateOptions";
+                    case "PATCH" -> "PatchOptions";
+                    case "DELETE" -> "DeleteOptions";
+                    default -> "CreateOptions";
+                };
+                throw StatusError.invalid(kind, "meta.k8s.io", "", List.of(FieldError.notSupported("dryRun",
+                        new GoValues.Printed(GoValues.stringSlice(List.of(values))), List.of("All"))));
             }
         }
         return true;

@@ -66,7 +66,8 @@ public final class GoValues {
         return b.append('}').toString();
     }
 
-    private static String stringSlice(List<String> values) {
+    /** Go's {@code %#v} of a {@code []string}: {@code []string{"a", "b"}}, {@code []string(nil)} when empty. */
+    public static String stringSlice(List<String> values) {
         if (values == null || values.isEmpty()) {
             return "[]string(nil)";
         }

@@ -18,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Options of a request that are client mistakes get kube's 400 or 422, never a 500 or a silent default:
- * DeleteOptions from the body or the query ({@link DeleteOptionsReader}) and the list options of the query
- * ({@link ListHandler#params}). Single quotes stand for double quotes.
+ * DeleteOptions from the body or the query ({@link DeleteOptionsReader}), the list options of the query
+ * ({@link ListHandler#params}) and a write's {@code dryRun}. Single quotes stand for double quotes.
  */
 class RequestOptionsTest {
 
@@ -33,6 +33,11 @@ class RequestOptionsTest {
 
     static Case delete(String name, String query, String body, int code, String message) {
         return new Case(name, "DELETE", query, body, code, message);
+    }
+
+    /** A write's {@code dryRun} ({@link RequestScope#dryRun}). */
+    static Case write(String name, String method, String query, int code, String message) {
+        return new Case(name, method, query, null, code, message);
     }
 
     static Case list(String name, String query, int code, String message) {
@@ -64,6 +69,16 @@ class RequestOptionsTest {
                 delete("dryRun other than All in the body", "", "{'dryRun':['Some']}", 422,
                         "DeleteOptions.meta.k8s.io \"\" is invalid: dryRun: Unsupported value: []string{\"Some\"}: "
                                 + "supported values: \"All\""),
+                write("dryRun=All on a create", "POST", "dryRun=All", 0, null),
+                write("dryRun=Some on a create", "POST", "dryRun=Some", 422,
+                        "CreateOptions.meta.k8s.io \"\" is invalid: dryRun: Unsupported value: []string{\"Some\"}: "
+                                + "supported values: \"All\""),
+                write("dryRun=All and dryRun=x on an update", "PUT", "dryRun=All&dryRun=x", 422,
+                        "UpdateOptions.meta.k8s.io \"\" is invalid: dryRun: Unsupported value: []string{\"All\", "
+                                + "\"x\"}: supported values: \"All\""),
+                write("dryRun=true on a patch", "PATCH", "dryRun=true", 422,
+                        "PatchOptions.meta.k8s.io \"\" is invalid: dryRun: Unsupported value: []string{\"true\"}: "
+                                + "supported values: \"All\""),
                 list("plain list", "", 0, null),
                 list("watch=false", "watch=false", 0, null),
                 list("watch=0", "watch=0", 0, null),
@@ -80,7 +95,11 @@ class RequestOptionsTest {
     @MethodSource("cases")
     void answersAsKube(Case c) {
         RequestScope scope = scope(c);
-        Runnable read = c.method().equals("DELETE") ? () -> readDeleteOptions(scope) : () -> ListHandler.params(scope);
+        Runnable read = switch (c.method()) {
+            case "DELETE" -> () -> readDeleteOptions(scope);
+            case "GET" -> () -> ListHandler.params(scope);
+            default -> scope::dryRun;
+        };
         if (c.code() == 0) {
             read.run();
             return;
