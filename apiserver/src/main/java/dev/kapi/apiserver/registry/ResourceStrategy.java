@@ -186,7 +186,8 @@ public interface ResourceStrategy<T extends HasMetadata> {
 
     /**
      * Whether a delete answers with the deleted object rather than a Success Status (kube's store option
-     * {@code ReturnDeletedObject}, set for pods).
+     * {@code ReturnDeletedObject}: pods, services, serviceaccounts, podtemplates, resourcequotas, persistent volumes
+     * and claims, storage classes, CSI drivers and nodes, volume attachments).
      */
     default boolean returnsDeletedObject() {
         return false;

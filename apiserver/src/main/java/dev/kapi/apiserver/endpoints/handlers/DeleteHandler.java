@@ -14,7 +14,7 @@ import java.io.IOException;
  * (preconditions on uid and resourceVersion, dryRun); admission sees the stored object as the old one. An object
  * held by finalizers (or a namespace, now Terminating) is returned with its deletionTimestamp set; a deleted one
  * is answered with a Success status naming it, or with the object itself for a resource whose strategy says so
- * ({@code ResourceStrategy.returnsDeletedObject}: pods), as kube-apiserver does; 202 instead of 200 when it
+ * ({@code ResourceStrategy.returnsDeletedObject}: pods, services and the others kube names), as kube-apiserver does; 202 instead of 200 when it
  * is not gone yet and the client asked for cascading with the legacy {@code orphanDependents=false}. The
  * propagation ({@code propagationPolicy}, {@code orphanDependents}) decides the garbage collector's finalizers.
  */

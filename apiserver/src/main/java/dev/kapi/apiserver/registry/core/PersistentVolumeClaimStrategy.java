@@ -18,6 +18,12 @@ public final class PersistentVolumeClaimStrategy implements ResourceStrategy<Per
 
     static final List<String> ACCESS_MODES = List.of("ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod");
 
+    /** kube's storage for this resource sets {@code ReturnDeletedObject}: a delete answers with the object. */
+    @Override
+    public boolean returnsDeletedObject() {
+        return true;
+    }
+
     @Override
     public void applyDefaults(PersistentVolumeClaim pvc) {
         if (pvc.getSpec() != null && (pvc.getSpec().getVolumeMode() == null || pvc.getSpec().getVolumeMode().isEmpty())) {

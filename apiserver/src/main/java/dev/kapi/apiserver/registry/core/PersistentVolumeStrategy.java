@@ -16,6 +16,12 @@ import java.util.Map;
  */
 public final class PersistentVolumeStrategy implements ResourceStrategy<PersistentVolume> {
 
+    /** kube's storage for this resource sets {@code ReturnDeletedObject}: a delete answers with the object. */
+    @Override
+    public boolean returnsDeletedObject() {
+        return true;
+    }
+
     @Override
     public void applyDefaults(PersistentVolume pv) {
         if (pv.getSpec() == null) {

@@ -16,6 +16,12 @@ import java.util.stream.Collectors;
  */
 public final class PodTemplateStrategy implements ResourceStrategy<PodTemplate> {
 
+    /** kube's storage for this resource sets {@code ReturnDeletedObject}: a delete answers with the object. */
+    @Override
+    public boolean returnsDeletedObject() {
+        return true;
+    }
+
     @Override
     public void applyDefaults(PodTemplate pt) {
         PodSpecDefaults.applyTemplate(pt.getTemplate());

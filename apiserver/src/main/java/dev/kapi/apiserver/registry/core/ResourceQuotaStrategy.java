@@ -13,6 +13,12 @@ import java.util.TreeSet;
 /** ResourceQuotas: the NAME / AGE / REQUEST / LIMIT columns ("cpu: 0/1, memory: 0/1Gi"). */
 public final class ResourceQuotaStrategy implements ResourceStrategy<ResourceQuota> {
 
+    /** kube's storage for this resource sets {@code ReturnDeletedObject}: a delete answers with the object. */
+    @Override
+    public boolean returnsDeletedObject() {
+        return true;
+    }
+
     @Override
     public List<TableColumn<ResourceQuota>> tableColumns() {
         return List.of(TableColumn.nameColumn(), TableColumn.ageColumn(),

@@ -9,6 +9,12 @@ import java.util.List;
 /** ServiceAccounts: nothing particular but the {@code kubectl get serviceaccounts} columns. */
 public final class ServiceAccountStrategy implements ResourceStrategy<ServiceAccount> {
 
+    /** kube's storage for this resource sets {@code ReturnDeletedObject}: a delete answers with the object. */
+    @Override
+    public boolean returnsDeletedObject() {
+        return true;
+    }
+
     @Override
     public List<TableColumn<ServiceAccount>> tableColumns() {
         return List.of(TableColumn.nameColumn(),

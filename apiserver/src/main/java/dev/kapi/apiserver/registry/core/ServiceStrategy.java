@@ -29,6 +29,12 @@ public final class ServiceStrategy implements ResourceStrategy<Service> {
         this.allocations = allocations;
     }
 
+    /** kube's storage for this resource sets {@code ReturnDeletedObject}: a delete answers with the object. */
+    @Override
+    public boolean returnsDeletedObject() {
+        return true;
+    }
+
     @Override
     public void applyDefaults(Service svc) {
         if (svc.getSpec() == null) {

@@ -26,6 +26,12 @@ public final class CsiDriverStrategy implements ResourceStrategy<CSIDriver> {
     private static final List<String> LIFECYCLE_MODES = List.of("Ephemeral", "Persistent");
     private static final long MAX_TOKEN_SECONDS = 1L << 32;
 
+    /** kube's storage for this resource sets {@code ReturnDeletedObject}: a delete answers with the object. */
+    @Override
+    public boolean returnsDeletedObject() {
+        return true;
+    }
+
     @Override
     public void applyDefaults(CSIDriver d) {
         CSIDriverSpec s = d.getSpec() == null ? new CSIDriverSpec() : d.getSpec();

@@ -24,6 +24,12 @@ public final class CsiNodeStrategy implements ResourceStrategy<CSINode> {
 
     static final int MAX_NODE_ID = 192;
 
+    /** kube's storage for this resource sets {@code ReturnDeletedObject}: a delete answers with the object. */
+    @Override
+    public boolean returnsDeletedObject() {
+        return true;
+    }
+
     @Override
     public void applyDefaults(CSINode n) {
         if (n.getSpec() == null) {

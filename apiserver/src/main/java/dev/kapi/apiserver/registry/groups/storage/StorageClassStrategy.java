@@ -21,6 +21,12 @@ public final class StorageClassStrategy implements ResourceStrategy<StorageClass
     private static final String DEFAULT_ANNOTATION = "storageclass.kubernetes.io/is-default-class";
     private static final String BETA_DEFAULT_ANNOTATION = "storageclass.beta.kubernetes.io/is-default-class";
 
+    /** kube's storage for this resource sets {@code ReturnDeletedObject}: a delete answers with the object. */
+    @Override
+    public boolean returnsDeletedObject() {
+        return true;
+    }
+
     @Override
     public void applyDefaults(StorageClass sc) {
         if (sc.getReclaimPolicy() == null || sc.getReclaimPolicy().isEmpty()) {

@@ -20,6 +20,12 @@ import java.util.Objects;
  */
 public final class VolumeAttachmentStrategy implements ResourceStrategy<VolumeAttachment> {
 
+    /** kube's storage for this resource sets {@code ReturnDeletedObject}: a delete answers with the object. */
+    @Override
+    public boolean returnsDeletedObject() {
+        return true;
+    }
+
     @Override
     public void applyDefaults(VolumeAttachment va) {
         if (va.getSpec() == null) {
