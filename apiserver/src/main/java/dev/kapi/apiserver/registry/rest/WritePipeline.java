@@ -59,9 +59,30 @@ public final class WritePipeline {
         if (track) {
             trackFields(scope, null, obj, options.getFieldManager());
         }
-        return create(scope, Attributes.nameOf(obj), obj, options, (admitted, validation) ->
-                scope.store().create(scope.namespace(), admitted,
-                        new WriteOptions(dryRun, (created, old) -> validation.accept(cast(created)), scope.user())));
+        return create(scope, Attributes.nameOf(obj), obj, options, (admitted, validation) -> {
+            // kube's storage refuses a create that names a resourceVersion (only a POST's: an apply that creates
+            // goes through its update path, which clears it); after validation, as storage comes last there
+            boolean refuseVersion = track && !dryRun && namesResourceVersion(admitted);
+            return scope.store().create(scope.namespace(), admitted, new WriteOptions(dryRun, (created, old) -> {
+                validation.accept(cast(created));
+                if (refuseVersion) {
+                    throw StatusError.failure(500, "resourceVersion should not be set on objects to be created");
+                }
+            }, scope.user()));
+        });
+    }
+
+    /** kube's {@code ObjectResourceVersion != 0}: a resourceVersion that is a non-zero unsigned integer. */
+    private static boolean namesResourceVersion(HasMetadata obj) {
+        String rv = obj.getMetadata() == null ? null : obj.getMetadata().getResourceVersion();
+        if (rv == null || rv.isEmpty() || rv.length() > 20 || !rv.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return false; // kube ignores one it cannot parse ("-1", "abc") and clears it
+        }
+        try {
+            return Long.parseUnsignedLong(rv) != 0;
+        } catch (NumberFormatException e) {
+            return false; // beyond uint64
+        }
     }
 
     /**

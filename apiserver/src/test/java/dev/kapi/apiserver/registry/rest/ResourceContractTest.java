@@ -138,6 +138,28 @@ class ResourceContractTest {
 
         assertStatus(() -> s.create(name), 409, "AlreadyExists",
                 s.def.groupResource() + " \"" + name + "\" already exists");
+
+        refusesACreateNamingAResourceVersion(s);
+    }
+
+    /**
+     * kube's storage: a create naming a resourceVersion is refused (500, no reason); one it cannot parse is
+     * cleared; a dry run does not check.
+     */
+    private static <T extends HasMetadata> void refusesACreateNamingAResourceVersion(Subject<T> s) {
+        String withVersion = Subject.uniqueName("rt-rv");
+        assertThatThrownBy(() -> s.create(s.sample(withVersion, "{\"resourceVersion\":\"5\"}"), PLAIN))
+                .isInstanceOfSatisfying(StatusError.class, e -> {
+                    assertThat(e.code()).isEqualTo(500);
+                    assertThat(e.status().getReason()).isNull();
+                    assertThat(e.status().getMessage())
+                            .isEqualTo("resourceVersion should not be set on objects to be created");
+                });
+        assertStatus(() -> s.get(withVersion), 404, "NotFound", s.def.groupResource() + " \"" + withVersion
+                + "\" not found");
+        assertThat(s.create(s.sample(withVersion, "{\"resourceVersion\":\"5\"}"), DRY_RUN)
+                .getMetadata().getName()).isEqualTo(withVersion);
+        assertThat(rv(s.create(s.sample(withVersion, "{\"resourceVersion\":\"-1\"}"), PLAIN))).isPositive();
     }
 
     private static <T extends HasMetadata> T createGenerated(Subject<T> s) {
