@@ -14,7 +14,8 @@ public record FieldError(Type type, String field, Object badValue, String detail
         NOT_SUPPORTED("FieldValueNotSupported", "Unsupported value"),
         FORBIDDEN("FieldValueForbidden", "Forbidden"),
         TOO_LONG("FieldValueTooLong", "Too long"),
-        TOO_MANY("FieldValueTooMany", "Too many");
+        TOO_MANY("FieldValueTooMany", "Too many"),
+        NOT_FOUND("FieldValueNotFound", "Not found");
 
         private final String reason;
         private final String text;
@@ -43,6 +44,11 @@ public record FieldError(Type type, String field, Object badValue, String detail
 
     public static FieldError forbidden(String field, String detail) {
         return new FieldError(Type.FORBIDDEN, field, null, detail);
+    }
+
+    /** kube's {@code field.NotFound}: the value names something that does not exist. */
+    public static FieldError notFound(String field, Object value) {
+        return new FieldError(Type.NOT_FOUND, field, value, null);
     }
 
     public static FieldError duplicate(String field, Object value) {

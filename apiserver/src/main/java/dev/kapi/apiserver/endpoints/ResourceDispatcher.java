@@ -157,7 +157,7 @@ public final class ResourceDispatcher {
             throw StatusError.notFoundPath();
         }
         return switch (sub) {
-            case "status", "approval" -> {
+            case "status", "approval", "ephemeralcontainers" -> {
                 if (!OBJECT_SUBRESOURCE_VERBS.contains(verb)) {
                     throw StatusError.methodNotSupported(def.groupResource(), verb);
                 }

@@ -15,6 +15,7 @@ import dev.kapi.apiserver.testing.TlsClients;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.fabric8.kubernetes.api.model.autoscaling.v1.Scale;
@@ -40,6 +41,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -243,6 +245,18 @@ class AdmissionAttributesTest {
                                         "Eviction/victim", "-", CREATE, false),
                                 line("validating", "CREATE", "policy/v1/Eviction", "v1/pods", "eviction", NS,
                                         "victim", "Eviction/victim", "-", CREATE, false))),
+                new Row("ephemeral containers: an UPDATE of the Pod, validating sees only the ephemeral containers "
+                        + "of the write", List.of(req("POST", "/api/v1/namespaces/" + NS + "/pods", JSON, pod("dbg"))),
+                        req("PATCH", "/api/v1/namespaces/" + NS + "/pods/dbg/ephemeralcontainers",
+                                "application/strategic-merge-patch+json", "{\"metadata\":{\"labels\":{\"l\":\"x\"}},"
+                                        + "\"spec\":{\"ephemeralContainers\":[{\"name\":\"debugger\","
+                                        + "\"image\":\"busybox\"}]}}"),
+                        List.of(line("mutating", "UPDATE", "v1/Pod", "v1/pods", "ephemeralcontainers", NS, "dbg",
+                                        "Pod/dbg{labels={l=x},ephemeral=[debugger]}", "Pod/dbg{labels={},ephemeral=[]}",
+                                        UPDATE, false),
+                                line("validating", "UPDATE", "v1/Pod", "v1/pods", "ephemeralcontainers", NS, "dbg",
+                                        "Pod/dbg{labels={},ephemeral=[debugger]}", "Pod/dbg{labels={},ephemeral=[]}",
+                                        UPDATE, false))),
                 new Row("finalize: the namespace is its own namespace",
                         List.of(req("POST", "/api/v1/namespaces", JSON, "{\"metadata\":{\"name\":\"fin\"}}")),
                         req("PUT", "/api/v1/namespaces/fin/finalize", JSON,
@@ -428,6 +442,9 @@ class AdmissionAttributesTest {
                     + (s.getStatus() == null ? null : s.getStatus().getReplicas()) + "}";
             case Namespace n -> head + "{phase=" + (n.getStatus() == null ? null : n.getStatus().getPhase())
                     + ",finalizers=" + (n.getSpec() == null ? null : n.getSpec().getFinalizers()) + "}";
+            case Pod p -> head + "{labels=" + (p.getMetadata().getLabels() == null ? Map.of()
+                    : p.getMetadata().getLabels()) + ",ephemeral=" + (p.getSpec().getEphemeralContainers() == null
+                    ? List.of() : p.getSpec().getEphemeralContainers().stream().map(c -> c.getName()).toList()) + "}";
             case TokenRequest t -> head + "{audiences=" + t.getSpec().getAudiences() + ",expirationSeconds="
                     + t.getSpec().getExpirationSeconds() + "}";
             default -> head;

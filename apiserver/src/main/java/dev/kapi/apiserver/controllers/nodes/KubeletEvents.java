@@ -4,6 +4,7 @@ import dev.kapi.apiserver.controllers.EventRecorder;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
@@ -15,7 +16,8 @@ import java.util.List;
 /**
  * Which core/v1 Events a kubelet records about the containers it runs, what {@code kubectl describe pod} lists
  * under the scheduler's {@code Scheduled}: {@code Pulled} (the image already present), {@code Created} and
- * {@code Started} for each init and regular container when the pod starts, {@code Killing} for each running
+ * {@code Started} for each init and regular container when the pod starts (and for each ephemeral container
+ * when it is added), {@code Killing} for each running
  * container when the pod is deleted. Each names its container ({@code involvedObject.fieldPath}, no
  * resourceVersion); source {@code kubelet} on the node, written by an {@link EventRecorder} as the node's user,
  * the Events of a pod in order.
@@ -47,12 +49,28 @@ final class KubeletEvents {
             Container c = containers.get(i);
             ObjectReference ref = container(pod, (i < init ? "spec.initContainers{" : "spec.containers{")
                     + c.getName() + "}");
-            all.add(recorder.event(ref, "Normal", "Pulled", "Container image \"" + c.getImage()
-                    + "\" already present on machine"));
-            all.add(recorder.event(ref, "Normal", "Created", "Created container: " + c.getName()));
-            all.add(recorder.event(ref, "Normal", "Started", "Started container " + c.getName()));
+            containerStarted(recorder, all, ref, c.getName(), c.getImage());
         }
         recorder.send(all);
+    }
+
+    /** Ephemeral containers added to the running pod were "pulled", created and started. */
+    void ephemeralStarted(Pod pod, String node, List<EphemeralContainer> added) {
+        EventRecorder recorder = recorder(node);
+        List<Event> all = new ArrayList<>();
+        for (EphemeralContainer c : added) {
+            containerStarted(recorder, all, container(pod, "spec.ephemeralContainers{" + c.getName() + "}"),
+                    c.getName(), c.getImage());
+        }
+        recorder.send(all);
+    }
+
+    private static void containerStarted(EventRecorder recorder, List<Event> all, ObjectReference ref, String name,
+                                         String image) {
+        all.add(recorder.event(ref, "Normal", "Pulled", "Container image \"" + image
+                + "\" already present on machine"));
+        all.add(recorder.event(ref, "Normal", "Created", "Created container: " + name));
+        all.add(recorder.event(ref, "Normal", "Started", "Started container " + name));
     }
 
     /** The pod's regular containers are being stopped (it was deleted). */

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.HostIP;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -24,7 +25,8 @@ import java.util.List;
 /**
  * The pod statuses a kubelet writes, for containers that run no process (kwok's {@code pod-ready} and
  * {@code pod-complete} stages, with the kubelet's conditions): {@link #running} once the pod started (every
- * container running, started and ready at once; init containers Completed, sidecars running), {@link #succeeded}
+ * container running, started and ready at once; init containers Completed, sidecars running; an ephemeral
+ * container running from the first status written after it was added, never ready), {@link #succeeded}
  * when a Job's pod is done (containers terminated Completed, exit code 0, Ready False PodCompleted). The qosClass,
  * other writers' conditions and the PodScheduled condition are kept. Ready follows kube's readiness gates: True
  * only when every gate's condition, set by another writer, is True.
@@ -62,6 +64,7 @@ final class PodStatuses {
                     .withStartedAt(started).endRunning().build()));
         }
         status.setContainerStatuses(containers);
+        status.setEphemeralContainerStatuses(ephemeral(pod, status, at));
         List<PodCondition> conditions = new ArrayList<>(nullToEmpty(status.getConditions()));
         set(conditions, "PodReadyToStartContainers", "True", null, null, at);
         set(conditions, "Initialized", "True", null, null, at);
@@ -112,6 +115,32 @@ final class PodStatuses {
         return status;
     }
 
+    /**
+     * The statuses of the pod's ephemeral containers: the one it has for each, else running since {@code at}; never
+     * ready, and without {@code started}, which a kubelet sets only for the containers it probes.
+     */
+    private static List<ContainerStatus> ephemeral(Pod pod, PodStatus status, String at) {
+        List<ContainerStatus> statuses = new ArrayList<>();
+        for (EphemeralContainer c : nullToEmpty(pod.getSpec().getEphemeralContainers())) {
+            ContainerStatus known = nullToEmpty(status.getEphemeralContainerStatuses()).stream()
+                    .filter(s -> c.getName().equals(s.getName())).findFirst().orElse(null);
+            statuses.add(known != null ? known : new ContainerStatusBuilder().withName(c.getName())
+                    .withImage(c.getImage()).withImageID(imageId(c.getImage()))
+                    .withContainerID(containerId(pod, c.getName())).withReady(false).withRestartCount(0)
+                    .withState(new ContainerStateBuilder().withNewRunning().withStartedAt(at).endRunning().build())
+                    .withNewLastState().endLastState().build());
+        }
+        return statuses;
+    }
+
+    /** The ephemeral containers of the pod that its status does not tell of yet (added since it started). */
+    static List<EphemeralContainer> unstartedEphemeral(Pod pod) {
+        List<ContainerStatus> known = pod.getStatus() == null ? List.of()
+                : nullToEmpty(pod.getStatus().getEphemeralContainerStatuses());
+        return nullToEmpty(pod.getSpec().getEphemeralContainers()).stream()
+                .filter(c -> known.stream().noneMatch(s -> c.getName().equals(s.getName()))).toList();
+    }
+
     private static ContainerStatus containerStatus(Pod pod, Container c, boolean ready, boolean started,
                                                    ContainerState state) {
         return new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage())
@@ -127,7 +156,11 @@ final class PodStatuses {
 
     /** {@code kapi://<64 hex digits>}, stable for the pod's uid and the container's name. */
     static String containerId(Pod pod, Container c) {
-        return "kapi://" + sha256(pod.getMetadata().getUid() + "/" + c.getName());
+        return containerId(pod, c.getName());
+    }
+
+    private static String containerId(Pod pod, String container) {
+        return "kapi://" + sha256(pod.getMetadata().getUid() + "/" + container);
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.kapi.apiserver.registry.rest.UpdatedObject;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
 import dev.kapi.apiserver.registry.rest.WriteScope;
 import io.fabric8.kubernetes.api.model.DeleteOptions;
+import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -27,7 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The pod side of the simulated kubelets (kwok's pod stages): a pod bound to a node annotated
  * {@link SimulatedNode#ANNOTATION} is started at once ({@link PodStatuses#running}: phase Running, an IP of the
- * node's pod CIDR from {@link PodIps}, Ready at once: probes are not run, readiness gates are honoured); a pod
+ * node's pod CIDR from {@link PodIps}, Ready at once: probes are not run, readiness gates are honoured), and so is
+ * each ephemeral container added later ({@code kubectl debug}); a pod
  * owned by a Job succeeds {@code jobRunTime} after its startTime ({@link PodStatuses#succeeded}); a pod being
  * deleted (deletionTimestamp set) is deleted with grace period 0 and its uid as precondition, as the kubelet does
  * once its containers stopped. {@link KubeletEvents} tells of starts and stops. Pods of nodes that are missing or
@@ -127,10 +129,14 @@ final class SimulatedKubelet extends Controller {
             return true;
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        if (!"Running".equals(phase) || readinessChanged(pod)) {
+        List<EphemeralContainer> debug = PodStatuses.unstartedEphemeral(pod);
+        if (!"Running".equals(phase) || readinessChanged(pod) || !debug.isEmpty()) {
             start(pod, node, now);
             if (!"Running".equals(phase)) {
                 events.started(pod, nodeName);
+            }
+            if (!debug.isEmpty()) {
+                events.ephemeralStarted(pod, nodeName, debug);
             }
             if (ownedByJob(pod)) {
                 queue.addAfter(key, jobRunTime);

@@ -42,7 +42,8 @@ public final class CoreResources {
                         .strategy(new ConfigMapStrategy()).build(),
                 def("secrets", "Secret", Secret.class).strategy(new SecretStrategy()).build(),
                 def("pods", "Pod", Pod.class).shortNames("po").categories("all")
-                        .subresources("status", "eviction", "binding", "log", "exec", "attach", "portforward", "proxy")
+                        .subresources("status", "eviction", "binding", "ephemeralcontainers", "log", "exec", "attach",
+                                "portforward", "proxy")
                         .tracksGeneration().strategy(new PodStrategy()).build(),
                 def("services", "Service", Service.class).shortNames("svc").categories("all")
                         .subresources("status", "proxy").strategy(new ServiceStrategy(allocations)).build(),

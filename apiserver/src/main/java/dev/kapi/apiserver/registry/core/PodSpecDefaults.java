@@ -1,8 +1,10 @@
 package dev.kapi.apiserver.registry.core;
 
+import dev.kapi.apiserver.api.Json;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -11,7 +13,10 @@ import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Volume;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +27,8 @@ import java.util.Map;
  * daemonsets, jobs, cronjobs): restartPolicy Always, dnsPolicy ClusterFirst, terminationGracePeriodSeconds
  * 30, schedulerName default-scheduler, an empty securityContext, serviceAccount/serviceAccountName kept in
  * step; per container imagePullPolicy (Always for ":latest" or no tag), terminationMessagePath/Policy, port
- * protocol TCP, probe timings and httpGet path/scheme, env fieldRef apiVersion v1; volume defaultMode 420
- * (0644), hostPath type "". {@link #applyPod} adds what only pods get ({@code SetDefaults_Pod}).
+ * protocol TCP, probe timings and httpGet path/scheme, env fieldRef apiVersion v1 (ephemeral containers alike);
+ * volume defaultMode 420 (0644), hostPath type "". {@link #applyPod} adds what only pods get ({@code SetDefaults_Pod}).
  */
 public final class PodSpecDefaults {
 
@@ -75,6 +80,10 @@ public final class PodSpecDefaults {
         for (List<Container> list : containerLists(spec)) {
             list.forEach(PodSpecDefaults::container);
         }
+        if (spec.getEphemeralContainers() != null) {
+            spec.setEphemeralContainers(new ArrayList<>(spec.getEphemeralContainers().stream()
+                    .map(PodSpecDefaults::ephemeralContainer).toList()));
+        }
         if (spec.getVolumes() != null) {
             spec.getVolumes().forEach(PodSpecDefaults::volume);
         }
@@ -125,6 +134,19 @@ public final class PodSpecDefaults {
     static List<List<Container>> containerLists(PodSpec spec) {
         return java.util.stream.Stream.of(spec.getInitContainers(), spec.getContainers())
                 .filter(java.util.Objects::nonNull).toList();
+    }
+
+    /** kube defaults an ephemeral container as the container it is but for its targetContainerName. */
+    private static EphemeralContainer ephemeralContainer(EphemeralContainer ec) {
+        ObjectNode tree = (ObjectNode) Json.tree(ec);
+        JsonNode target = tree.remove("targetContainerName");
+        Container c = Json.convert(tree, Container.class);
+        container(c);
+        ObjectNode defaulted = (ObjectNode) Json.tree(c);
+        if (target != null) {
+            defaulted.set("targetContainerName", target);
+        }
+        return Json.convert(defaulted, EphemeralContainer.class);
     }
 
     private static void container(Container c) {

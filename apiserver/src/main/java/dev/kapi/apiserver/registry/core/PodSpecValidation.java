@@ -21,8 +21,8 @@ import java.util.TreeMap;
 /**
  * The pod spec rules users most often trip over ({@code pkg/apis/core/validation}: {@code ValidatePodSpec},
  * {@code ValidatePodTemplateSpec}): containers present, names DNS-1123 labels and unique, images present,
- * ports in range, supported enum values, volume names, node selector syntax, requests not above limits. The
- * single copy used by pods, replication controllers and every workload template, each with its field path.
+ * ports in range, supported enum values, volume names, node selector syntax, requests not above limits, a pod's
+ * ephemeral containers ({@link EphemeralContainerValidation}), none in a template. The single copy used by pods, replication controllers and every workload template, each with its field path.
  */
 public final class PodSpecValidation {
 
@@ -41,6 +41,7 @@ public final class PodSpecValidation {
         if (spec != null) {
             imageWhitespace(spec.getContainers(), "spec.containers", errs);
             imageWhitespace(spec.getInitContainers(), "spec.initContainers", errs);
+            EphemeralContainerValidation.validate(spec, "spec", errs);
         }
         return errs;
     }
@@ -68,6 +69,11 @@ public final class PodSpecValidation {
             errs.addAll(ObjectMetaValidation.validateLabels(template.getMetadata().getLabels(), path + ".labels"));
         }
         errs.addAll(validate(template.getSpec(), path + ".spec"));
+        if (template.getSpec() != null && template.getSpec().getEphemeralContainers() != null
+                && !template.getSpec().getEphemeralContainers().isEmpty()) {
+            errs.add(FieldError.forbidden(path + ".spec.ephemeralContainers",
+                    "ephemeral containers not allowed in pod template"));
+        }
         return errs;
     }
 
@@ -134,24 +140,30 @@ public final class PodSpecValidation {
 
     private static void containers(List<Container> list, String path, Set<String> names, List<FieldError> errs) {
         for (int i = 0; i < list.size(); i++) {
-            Container c = list.get(i);
-            String cp = path + "[" + i + "]";
-            if (PodSpecDefaults.empty(c.getName())) {
-                errs.add(FieldError.required(cp + ".name", ""));
-            } else {
-                NameValidation.dns1123Label(c.getName()).forEach(m -> errs.add(FieldError.invalid(cp + ".name", c.getName(), m)));
-                if (!names.add(c.getName())) {
-                    errs.add(FieldError.duplicate(cp + ".name", c.getName()));
-                }
-            }
-            if (PodSpecDefaults.empty(c.getImage())) {
-                errs.add(FieldError.required(cp + ".image", ""));
-            }
-            enumValue(errs, cp + ".imagePullPolicy", c.getImagePullPolicy(), PULL_POLICIES, true);
-            enumValue(errs, cp + ".terminationMessagePolicy", c.getTerminationMessagePolicy(), MESSAGE_POLICIES, true);
-            ports(c.getPorts(), cp + ".ports", errs);
-            resources(c, cp + ".resources", errs);
+            container(list.get(i), path + "[" + i + "]", names, errs);
         }
+    }
+
+    /**
+     * One container at {@code cp}: name (a DNS-1123 label, not yet in {@code names}, which it joins), image,
+     * enum fields, ports and resources.
+     */
+    static void container(Container c, String cp, Set<String> names, List<FieldError> errs) {
+        if (PodSpecDefaults.empty(c.getName())) {
+            errs.add(FieldError.required(cp + ".name", ""));
+        } else {
+            NameValidation.dns1123Label(c.getName()).forEach(m -> errs.add(FieldError.invalid(cp + ".name", c.getName(), m)));
+            if (!names.add(c.getName())) {
+                errs.add(FieldError.duplicate(cp + ".name", c.getName()));
+            }
+        }
+        if (PodSpecDefaults.empty(c.getImage())) {
+            errs.add(FieldError.required(cp + ".image", ""));
+        }
+        enumValue(errs, cp + ".imagePullPolicy", c.getImagePullPolicy(), PULL_POLICIES, true);
+        enumValue(errs, cp + ".terminationMessagePolicy", c.getTerminationMessagePolicy(), MESSAGE_POLICIES, true);
+        ports(c.getPorts(), cp + ".ports", errs);
+        resources(c, cp + ".resources", errs);
     }
 
     private static void ports(List<ContainerPort> ports, String path, List<FieldError> errs) {

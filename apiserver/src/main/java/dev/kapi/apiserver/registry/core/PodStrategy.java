@@ -22,6 +22,7 @@ import java.util.Map;
 public final class PodStrategy implements ResourceStrategy<Pod> {
 
     private static final PodBinding BINDING = new PodBinding();
+    private static final PodEphemeralContainers EPHEMERAL_CONTAINERS = new PodEphemeralContainers();
 
     static final String UPDATE_FORBIDDEN = "pod updates may not change fields other than "
             + "`spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,"
@@ -65,9 +66,15 @@ public final class PodStrategy implements ResourceStrategy<Pod> {
         pod.setStatus(status);
     }
 
+    /** The spec, which may not have ephemeral containers yet: they come through their subresource. */
     @Override
     public List<FieldError> validate(Pod pod) {
-        return PodSpecValidation.validatePod(pod.getSpec());
+        List<FieldError> errs = PodSpecValidation.validatePod(pod.getSpec());
+        if (pod.getSpec() != null && pod.getSpec().getEphemeralContainers() != null
+                && !pod.getSpec().getEphemeralContainers().isEmpty()) {
+            errs.add(FieldError.forbidden("spec.ephemeralContainers", "cannot be set on create"));
+        }
+        return errs;
     }
 
     @Override
@@ -152,9 +159,16 @@ public final class PodStrategy implements ResourceStrategy<Pod> {
         return s == null ? "" : s;
     }
 
-    /** {@code binding}: the write that assigns the pod to a node ({@link PodBinding}). */
+    /**
+     * {@code binding}: the write that assigns the pod to a node ({@link PodBinding}); {@code ephemeralcontainers}:
+     * the write that adds debug containers ({@link PodEphemeralContainers}).
+     */
     @Override
     public ResourceStrategy<Pod> subresourceStrategy(String subresource) {
-        return "binding".equals(subresource) ? BINDING : null;
+        return switch (subresource) {
+            case "binding" -> BINDING;
+            case "ephemeralcontainers" -> EPHEMERAL_CONTAINERS;
+            default -> null;
+        };
     }
 }

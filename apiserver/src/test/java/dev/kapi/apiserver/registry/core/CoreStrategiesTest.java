@@ -206,8 +206,8 @@ class CoreStrategiesTest {
                 "persistentvolumeclaims", "persistentvolumes", "replicationcontrollers");
         Map<String, ResourceDefinition<?>> byName = new java.util.HashMap<>();
         defs.forEach(d -> byName.put(d.resource(), d));
-        assertThat(byName.get("pods").subresources()).containsExactlyInAnyOrder("status", "eviction", "binding", "log", "exec",
-                "attach", "portforward", "proxy");
+        assertThat(byName.get("pods").subresources()).containsExactlyInAnyOrder("status", "eviction", "binding",
+                "ephemeralcontainers", "log", "exec", "attach", "portforward", "proxy");
         assertThat(byName.get("nodes").subresources()).containsExactlyInAnyOrder("status", "proxy");
         assertThat(byName.get("services").subresources()).containsExactlyInAnyOrder("status", "proxy");
         assertThat(byName.get("pods").categories()).containsExactly("all");

@@ -58,6 +58,9 @@ class UnauthorizedAccessTest {
     static final Path DATA_DIR = TestDataDirs.create("kapi-security-");
     static final String MALLORY_TOKEN = "mallory-token-0123456789";
     static final String CAROL_TOKEN = "carol-token-0123456789";
+    /** Users of the ephemeral containers case only: dave may patch pods, erin their ephemeral containers. */
+    static final String DAVE_TOKEN = "dave-token-0123456789";
+    static final String ERIN_TOKEN = "erin-token-0123456789";
     static final String SECRET_VALUE = "SECRET-S-VALUE";
     /** Data no user of the table may read: it must never appear in an answer to them. */
     static final List<String> FOREIGN_DATA = List.of("THEIRS-DATA", "OTHER-DATA",
@@ -746,6 +749,88 @@ class UnauthorizedAccessTest {
     }
 
     /**
+     * {@code pods/ephemeralcontainers} is authorized as a resource of its own: dave, who may get, patch and update
+     * pods, may not read or write it (403 for get, patch and update, the debug container not added), and erin, who
+     * may get, patch and update only it for pod {@code debug-pod}, changes nothing else of that pod through it
+     * (labels, image, deadline and status of her body are dropped), nothing of another pod, and nothing through
+     * the pod itself; a stale resourceVersion is a 409 as for any update.
+     */
+    @Test
+    void ephemeralContainersAreAuthorizedAsTheirOwnResourceAndChangeNothingElse() throws Exception {
+        String pods = "/api/v1/namespaces/team-a/pods";
+        String debugPod = pods + "/debug-pod";
+        admin.create(pods, "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"debug-pod\","
+                + "\"labels\":{\"app\":\"a\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"nginx:1\"}]}}");
+        admin.create(RBAC + "/namespaces/team-a/roles", """
+                {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"Role","metadata":{"name":"debuggers"},
+                 "rules":[{"apiGroups":[""],"resources":["pods"],"verbs":["get","patch","update"]}]}""");
+        admin.create(RBAC + "/namespaces/team-a/roles", """
+                {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"Role","metadata":{"name":"ephemeral-only"},
+                 "rules":[{"apiGroups":[""],"resources":["pods/ephemeralcontainers"],"resourceNames":["debug-pod"],
+                           "verbs":["get","patch","update"]}]}""");
+        for (String[] binding : new String[][] {{"dave", "debuggers"}, {"erin", "ephemeral-only"}}) {
+            admin.create(RBAC + "/namespaces/team-a/rolebindings", """
+                    {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"%1$s"},
+                     "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"%2$s"},
+                     "subjects":[{"apiGroup":"rbac.authorization.k8s.io","kind":"User","name":"%1$s"}]}"""
+                    .formatted(binding[0], binding[1]));
+        }
+        String addDebugger = "{\"spec\":{\"ephemeralContainers\":[{\"name\":\"debugger\",\"image\":\"busybox\"}]}}";
+        String strategic = "application/strategic-merge-patch+json";
+        try (RawHttps dave = new RawHttps(ssl(false), port, DAVE_TOKEN);
+             RawHttps erin = new RawHttps(ssl(false), port, ERIN_TOKEN)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> dave.send("GET", debugPod, null, null).code() == 200
+                    && erin.send("GET", debugPod + "/ephemeralcontainers", null, null).code() == 200);
+            String version = admin.get(debugPod).path("metadata").path("resourceVersion").asString();
+            for (String[] verb : new String[][] {{"GET", "get"}, {"PATCH", "patch"}, {"PUT", "update"}}) {
+                String body = verb[0].equals("GET") ? null : verb[0].equals("PATCH") ? addDebugger
+                        : admin.http.send("GET", debugPod, null, null).body().replace("\"containers\"",
+                        "\"ephemeralContainers\":[{\"name\":\"debugger\",\"image\":\"busybox\"}],\"containers\"");
+                RawHttps.Response res = dave.send(verb[0], debugPod + "/ephemeralcontainers",
+                        verb[0].equals("PATCH") ? strategic : body == null ? null : "application/json", body);
+                assertStatus(res, 403);
+                assertThat(Json.MAPPER.readTree(res.body()).path("message").asString()).isEqualTo(
+                        "pods \"debug-pod\" is forbidden: User \"dave\" cannot " + verb[1] + " resource "
+                                + "\"pods/ephemeralcontainers\" in API group \"\" in the namespace \"team-a\"");
+            }
+            assertThat(admin.get(debugPod).path("metadata").path("resourceVersion").asString()).isEqualTo(version);
+
+            assertStatus(erin.send("PATCH", debugPod, strategic, addDebugger), 403);
+            assertStatus(erin.send("PATCH", pods + "/theirs-pod/ephemeralcontainers", strategic, addDebugger), 403);
+            assertStatus(erin.send("PATCH", debugPod + "/status", strategic, "{\"status\":{\"phase\":\"Failed\"}}"),
+                    403);
+            RawHttps.Response stale = erin.send("PATCH", debugPod + "/ephemeralcontainers", strategic,
+                    "{\"metadata\":{\"resourceVersion\":\"1\"}," + addDebugger.substring(1));
+            assertStatus(stale, 409);
+            assertThat(admin.get(debugPod).path("metadata").path("resourceVersion").asString()).isEqualTo(version);
+
+            RawHttps.Response added = erin.send("PATCH", debugPod + "/ephemeralcontainers", strategic,
+                    "{\"metadata\":{\"labels\":{\"app\":\"erin\"}},\"spec\":{\"activeDeadlineSeconds\":1,"
+                            + "\"containers\":[{\"name\":\"c\",\"image\":\"evil\"}],\"ephemeralContainers\":"
+                            + "[{\"name\":\"debugger\",\"image\":\"busybox\"}]},\"status\":{\"phase\":\"Failed\"}}");
+            assertThat(added.code()).as(added.body()).isEqualTo(200);
+            JsonNode pod = admin.get(debugPod);
+            assertThat(pod.path("spec").path("ephemeralContainers").path(0).path("name").asString())
+                    .isEqualTo("debugger");
+            assertThat(pod.path("metadata").path("labels").path("app").asString()).isEqualTo("a");
+            assertThat(pod.path("spec").path("containers").path(0).path("image").asString()).isEqualTo("nginx:1");
+            assertThat(pod.path("spec").has("activeDeadlineSeconds")).isFalse();
+            assertThat(pod.path("status").path("phase").asString()).isEqualTo("Pending");
+
+            RawHttps.Response removed = erin.send("PATCH", debugPod + "/ephemeralcontainers", "application/merge-patch+json",
+                    "{\"spec\":{\"ephemeralContainers\":[]}}");
+            assertStatus(removed, 422);
+            assertThat(Json.MAPPER.readTree(removed.body()).path("message").asString()).contains(
+                    "existing ephemeral containers \"debugger\" may not be removed");
+            assertStatus(dave.send("PATCH", debugPod, "application/merge-patch+json",
+                    "{\"spec\":{\"ephemeralContainers\":[]}}"), 422);
+            assertThat(admin.get(debugPod).path("spec").path("ephemeralContainers").size()).isEqualTo(1);
+        } finally {
+            admin.http.send("DELETE", debugPod + "?gracePeriodSeconds=0", null, null);
+        }
+    }
+
+    /**
      * The pod subresources are authorized as kube does: {@code get} on {@code pods/log}, and {@code create} on
      * {@code pods/exec}, {@code pods/attach} and {@code pods/portforward} whether the stream is opened by a
      * WebSocket GET or a SPDY POST (kube's AuthorizePodWebsocketUpgradeCreatePermission): carol, who may only
@@ -1038,7 +1123,8 @@ class UnauthorizedAccessTest {
         Path file = DATA_DIR.resolve("tokens.csv");
         if (!Files.exists(file)) {
             try {
-                Files.writeString(file, MALLORY_TOKEN + ",mallory,1001\n" + CAROL_TOKEN + ",carol,1002\n");
+                Files.writeString(file, MALLORY_TOKEN + ",mallory,1001\n" + CAROL_TOKEN + ",carol,1002\n"
+                        + DAVE_TOKEN + ",dave,1003\n" + ERIN_TOKEN + ",erin,1004\n");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
