@@ -22,7 +22,7 @@ import java.util.function.Predicate;
  * {@code --simulated-nodes=3}: a Deployment rolls out, scales, rolls to a new image and back, a Service gets
  * Endpoints and EndpointSlices of its Pods, deleting the Deployment removes its ReplicaSets and Pods, a Job
  * completes, a CronJob fires, pods' logs are the simulated node's, {@code kubectl top} shows their simulated
- * usage, and {@code helm install --wait} of the chart
+ * usage, {@code kubectl debug} adds running ephemeral containers, and {@code helm install --wait} of the chart
  * {@code helm create} writes succeeds.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
@@ -137,6 +137,7 @@ class WorkloadsKubectlIT {
                 + " (the node runs no processes; this output is simulated)\n");
         assertThat(ok("-n", NS, "exec", "-i", pod, "--", "cat").out()).contains("cat did not run");
         assertThat(ok("-n", NS, "attach", pod).out()).contains("there is nothing to attach to");
+        debugContainersRun(pod);
         followedLogEndsWhenThePodGoes(pod);
 
         ok("-n", NS, "delete", "deployment", "web");
@@ -170,6 +171,31 @@ class WorkloadsKubectlIT {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    /**
+     * {@code kubectl debug} adds ephemeral containers through {@code pods/ephemeralcontainers} (listed in
+     * discovery), one targeting the pod's container; the simulated node reports each running, and its log is the
+     * node's as for the pod's own containers.
+     */
+    private static void debugContainersRun(String pod) {
+        assertThat(out("get", "--raw", "/api/v1")).contains("{\"name\":\"pods/ephemeralcontainers\",\"singularName\":"
+                + "\"\",\"namespaced\":true,\"kind\":\"Pod\",\"verbs\":[\"get\",\"patch\",\"update\"]}");
+        // pflag reads -it=false as -i -t=false: kubectl waits for the container to run, then attaches to it
+        assertThat(ok("-n", NS, "debug", pod, "-it=false", "--image=busybox", "--", "true").err())
+                .doesNotContain("error");
+        ok("-n", NS, "debug", pod, "--image=busybox", "--target=nginx", "--container=dbg", "--", "true");
+        String names = until(30, s -> s.split("\\s+").length == 2, "-n", NS, "get", "pod", pod, "-o",
+                "jsonpath={.status.ephemeralContainerStatuses[*].name}");
+        assertThat(names.split("\\s+")).contains("dbg").anyMatch(n -> n.startsWith("debugger-"));
+        assertThat(out("-n", NS, "get", "pod", pod, "-o",
+                "jsonpath={.status.ephemeralContainerStatuses[?(@.name==\"dbg\")].state.running.startedAt}"))
+                .isNotEmpty();
+        assertThat(out("-n", NS, "get", "pod", pod, "-o",
+                "jsonpath={.spec.ephemeralContainers[?(@.name==\"dbg\")].targetContainerName}")).isEqualTo("nginx");
+        assertThat(out("-n", NS, "logs", pod, "-c", "dbg")).contains("simulated");
+        assertThat(out("-n", NS, "get", "events", "--field-selector", "involvedObject.name=" + pod + ",reason=Started",
+                "-o", "jsonpath={.items[*].involvedObject.fieldPath}")).contains("spec.ephemeralContainers{dbg}");
     }
 
     /** {@code kubectl logs -f} prints the line at once and follows, as a kubelet's stream, until the pod goes. */
