@@ -15,8 +15,8 @@ import java.util.Set;
 
 /**
  * The service rules of kube's {@code ValidateService} users most often meet: ports required (except
- * ExternalName), port numbers and names, protocols, supported types and policies, selector syntax, cluster IP
- * syntax, node ports only for NodePort/LoadBalancer, external name for ExternalName.
+ * ExternalName and headless services), port numbers and names, protocols, supported types and policies,
+ * selector syntax, cluster IP syntax, node ports only for NodePort/LoadBalancer, external name for ExternalName.
  */
 final class ServiceValidation {
 
@@ -49,7 +49,7 @@ final class ServiceValidation {
                 String n = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
                 NameValidation.dns1123Subdomain(n).forEach(m -> errs.add(FieldError.invalid("spec.externalName", n, m)));
             }
-        } else if (ports.isEmpty()) {
+        } else if (ports.isEmpty() && !headless(spec)) {
             errs.add(FieldError.required("spec.ports", ""));
         }
         Set<String> names = new HashSet<>();
@@ -93,6 +93,15 @@ final class ServiceValidation {
         }
         PodSpecValidation.enumValue(errs, "spec.internalTrafficPolicy", spec.getInternalTrafficPolicy(), TRAFFIC_POLICIES, true);
         return errs;
+    }
+
+    /** kube's {@code isHeadlessService}: the only cluster IP is "None" (clusterIP when clusterIPs is unset). */
+    static boolean headless(ServiceSpec spec) {
+        List<String> ips = spec.getClusterIPs();
+        if (ips == null || ips.isEmpty()) {
+            return "None".equals(spec.getClusterIP());
+        }
+        return ips.size() == 1 && "None".equals(ips.get(0));
     }
 
     private static void port(ServicePort p, int i, boolean multiple, String type, Set<String> names,

@@ -130,6 +130,17 @@ class CoreStrategiesTest {
                 .containsExactly("spec.clusterIPs[0]: Invalid value: \"10.96.0.99\": may not change once set");
     }
 
+    @Test
+    void headlessServiceNeedsNoPorts() {
+        ServiceStrategy s = new ServiceStrategy(null);
+        Service headless = read("{'metadata':{'name':'headless'},'spec':{'clusterIP':'None'}}", Service.class);
+        s.applyDefaults(headless);
+        assertThat(s.validate(headless)).isEmpty();
+        Service plain = read("{'metadata':{'name':'plain'},'spec':{}}", Service.class);
+        s.applyDefaults(plain);
+        assertThat(s.validate(plain)).map(FieldError::toString).containsExactly("spec.ports: Required value");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "{'type':'ClusterIP'}|spec.ports: Required value",
