@@ -98,11 +98,15 @@ public final class ServiceStrategy implements ResourceStrategy<Service> {
     public void prepareForUpdate(Service svc, Service old) {
         ServiceSpec spec = svc.getSpec();
         ServiceSpec oldSpec = old.getSpec();
-        if (ServiceTypes.needsClusterIp(old) && ServiceTypes.needsClusterIp(svc) && empty(spec.getClusterIP())
-                && (spec.getClusterIPs() == null || spec.getClusterIPs().isEmpty())) {
-            spec.setClusterIP(oldSpec.getClusterIP());
-            spec.setClusterIPs(oldSpec.getClusterIPs());
+        if (!ServiceTypes.EXTERNAL_NAME.equals(ServiceTypes.type(old)) && !ServiceTypes.EXTERNAL_NAME.equals(ServiceTypes.type(svc))) {
+            if (empty(spec.getClusterIP())) {
+                spec.setClusterIP(oldSpec.getClusterIP());
+            }
+            if (emptyList(spec.getClusterIPs()) && !emptyList(oldSpec.getClusterIPs())) {
+                spec.setClusterIPs(oldSpec.getClusterIPs());
+            }
         }
+        normalizeClusterIps(spec, oldSpec);
         if (ServiceTypes.hasNodePorts(old) && ServiceTypes.hasNodePorts(svc) && spec.getPorts() != null) {
             for (ServicePort p : spec.getPorts()) {
                 if (p.getNodePort() == null || p.getNodePort() == 0) {
@@ -146,6 +150,37 @@ public final class ServiceStrategy implements ResourceStrategy<Service> {
         ipFamilies(svc);
     }
 
+    /**
+     * kube's {@code normalizeClusterIPs} on update: a client that sent only the singular field gets clusterIPs
+     * kept (same clusterIP), cleared (clusterIP cleared) or set to [clusterIP] (clusterIP changed), so that
+     * validation reports the one change instead of a mismatch between the two fields.
+     */
+    static void normalizeClusterIps(ServiceSpec spec, ServiceSpec oldSpec) {
+        if (!emptyList(oldSpec.getClusterIPs()) && emptyList(spec.getClusterIPs())
+                && nz(oldSpec.getClusterIP()).equals(nz(spec.getClusterIP()))) {
+            spec.setClusterIPs(oldSpec.getClusterIPs());
+        }
+        if (nz(oldSpec.getClusterIP()).equals(nz(spec.getClusterIP()))) {
+            return;
+        }
+        boolean sameIps = Objects.equals(orEmpty(oldSpec.getClusterIPs()), orEmpty(spec.getClusterIPs()));
+        if (!empty(oldSpec.getClusterIP()) && empty(spec.getClusterIP())) {
+            if (sameIps) {
+                spec.setClusterIPs(null);
+            }
+        } else if (sameIps) {
+            spec.setClusterIPs(new ArrayList<>(List.of(spec.getClusterIP())));
+        }
+    }
+
+    private static boolean emptyList(List<String> l) {
+        return l == null || l.isEmpty();
+    }
+
+    private static List<String> orEmpty(List<String> l) {
+        return l == null ? List.of() : l;
+    }
+
     private static List<ServicePort> oldPorts(Service old) {
         return old.getSpec().getPorts() == null ? List.of() : old.getSpec().getPorts();
     }
@@ -177,11 +212,7 @@ public final class ServiceStrategy implements ResourceStrategy<Service> {
     @Override
     public List<FieldError> validateUpdate(Service svc, Service old) {
         List<FieldError> errs = ServiceValidation.validate(svc);
-        if (ServiceTypes.needsClusterIp(old) && ServiceTypes.needsClusterIp(svc)
-                && !empty(old.getSpec().getClusterIP())
-                && !Objects.equals(old.getSpec().getClusterIP(), svc.getSpec().getClusterIP())) {
-            errs.add(FieldError.invalid("spec.clusterIPs[0]", nz(svc.getSpec().getClusterIP()), "may not change once set"));
-        }
+        errs.addAll(ServiceValidation.validateClusterIpsUpdate(svc, old));
         return errs;
     }
 

@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.registry.core;
 
 import dev.kapi.apiserver.api.FieldError;
+import dev.kapi.apiserver.registry.validation.GoValues;
 import dev.kapi.apiserver.registry.validation.NameValidation;
 import dev.kapi.apiserver.registry.validation.ObjectMetaValidation;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -68,7 +69,7 @@ final class ServiceValidation {
         }
         if (spec.getClusterIPs() != null && !spec.getClusterIPs().isEmpty() && ServiceSpecs.notEmpty(ip)
                 && !ip.equals(spec.getClusterIPs().get(0))) {
-            errs.add(FieldError.invalid("spec.clusterIPs", spec.getClusterIPs().toString(),
+            errs.add(FieldError.invalid("spec.clusterIPs", GoValues.strings(spec.getClusterIPs()),
                     "first value must match `clusterIP`"));
         }
         if (spec.getIpFamilies() != null) {
@@ -92,6 +93,41 @@ final class ServiceValidation {
             }
         }
         PodSpecValidation.enumValue(errs, "spec.internalTrafficPolicy", spec.getInternalTrafficPolicy(), TRAFFIC_POLICIES, true);
+        return errs;
+    }
+
+    /**
+     * kube's {@code validateUpgradeDowngradeClusterIPs}: cluster IPs may be added or the secondary one released,
+     * but a set one never changes (except to or from ExternalName, or between headless services).
+     */
+    static List<FieldError> validateClusterIpsUpdate(Service svc, Service old) {
+        List<FieldError> errs = new ArrayList<>();
+        if (ServiceTypes.EXTERNAL_NAME.equals(ServiceTypes.type(svc)) || ServiceTypes.EXTERNAL_NAME.equals(ServiceTypes.type(old))
+                || (headless(svc.getSpec()) && headless(old.getSpec()))) {
+            return errs;
+        }
+        List<String> ips = svc.getSpec().getClusterIPs() == null ? List.of() : svc.getSpec().getClusterIPs();
+        List<String> oldIps = old.getSpec().getClusterIPs() == null ? List.of() : old.getSpec().getClusterIPs();
+        GoValues.Printed value = GoValues.strings(svc.getSpec().getClusterIPs());
+        if (oldIps.size() == ips.size()) {
+            for (int i = 0; i < oldIps.size(); i++) {
+                if (!oldIps.get(i).equals(ips.get(i))) {
+                    errs.add(FieldError.invalid("spec.clusterIPs[" + i + "]", value, "may not change once set"));
+                }
+            }
+        } else if (oldIps.size() > ips.size()) {
+            if (ips.isEmpty()) {
+                errs.add(FieldError.invalid("spec.clusterIPs[0]", value, "primary clusterIP can not be unset"));
+            } else if (!ips.get(0).equals(oldIps.get(0))) {
+                errs.add(FieldError.invalid("spec.clusterIPs[0]", value, "may not change once set"));
+            }
+            if (ips.size() == 1 && !"SingleStack".equals(svc.getSpec().getIpFamilyPolicy())) {
+                errs.add(FieldError.invalid("spec.clusterIPs[0]", value,
+                        "`ipFamilyPolicy` must be set to 'SingleStack' when releasing the secondary clusterIP"));
+            }
+        } else if (!oldIps.isEmpty() && !ips.get(0).equals(oldIps.get(0))) {
+            errs.add(FieldError.invalid("spec.clusterIPs[0]", value, "may not change once set"));
+        }
         return errs;
     }
 

@@ -40,6 +40,11 @@ public final class GoValues {
                 + ", MatchExpressions:" + requirementsText(selector.getMatchExpressions()) + "}");
     }
 
+    /** {@code []string{"a", "b"}}; {@code []string(nil)} when null, {@code []string{}} when empty. */
+    public static Printed strings(List<String> values) {
+        return new Printed(values == null ? "[]string(nil)" : values.isEmpty() ? "[]string{}" : stringSlice(values));
+    }
+
     private static String mapText(Map<String, String> map) {
         if (map == null || map.isEmpty()) {
             return "map[string]string(nil)";

@@ -127,7 +127,7 @@ class CoreStrategiesTest {
         toClusterIp.getSpec().setClusterIP("10.96.0.99");
         toClusterIp.getSpec().setClusterIPs(List.of("10.96.0.99"));
         assertThat(s.validateUpdate(toClusterIp, svc)).map(FieldError::toString)
-                .containsExactly("spec.clusterIPs[0]: Invalid value: \"10.96.0.99\": may not change once set");
+                .containsExactly("spec.clusterIPs[0]: Invalid value: []string{\"10.96.0.99\"}: may not change once set");
     }
 
     @Test
@@ -139,6 +139,37 @@ class CoreStrategiesTest {
         Service plain = read("{'metadata':{'name':'plain'},'spec':{}}", Service.class);
         s.applyDefaults(plain);
         assertThat(s.validate(plain)).map(FieldError::toString).containsExactly("spec.ports: Required value");
+    }
+
+    /** kubectl patch of clusterIP alone: clusterIPs follows it (kube's normalizeClusterIPs), one error. */
+    @Test
+    void changingClusterIpAloneGivesOneError() {
+        ServiceStrategy s = new ServiceStrategy(null);
+        Service old = read("{'metadata':{'name':'cs1'},'spec':{'clusterIP':'10.96.0.10','clusterIPs':['10.96.0.10'],"
+                + "'ports':[{'port':80}]}}", Service.class);
+        s.applyDefaults(old);
+        s.prepareForCreate(old);
+        Service patched = Json.convert(Json.tree(old), Service.class);
+        patched.getSpec().setClusterIP("10.96.5.5");
+        s.applyDefaults(patched);
+        s.prepareForUpdate(patched, old);
+        assertThat(patched.getSpec().getClusterIPs()).containsExactly("10.96.5.5");
+        assertThat(s.validateUpdate(patched, old)).map(FieldError::toString).containsExactly(
+                "spec.clusterIPs[0]: Invalid value: []string{\"10.96.5.5\"}: may not change once set");
+
+        Service cleared = Json.convert(Json.tree(old), Service.class);
+        cleared.getSpec().setClusterIP("");
+        s.prepareForUpdate(cleared, old);
+        assertThat(cleared.getSpec().getClusterIP()).isEqualTo("10.96.0.10");
+        assertThat(s.validateUpdate(cleared, old)).isEmpty();
+
+        Service both = Json.convert(Json.tree(old), Service.class);
+        both.getSpec().setClusterIP("10.96.5.5");
+        both.getSpec().setClusterIPs(List.of("10.96.5.6"));
+        s.prepareForUpdate(both, old);
+        assertThat(s.validateUpdate(both, old)).map(FieldError::toString).containsExactly(
+                "spec.clusterIPs: Invalid value: []string{\"10.96.5.6\"}: first value must match `clusterIP`",
+                "spec.clusterIPs[0]: Invalid value: []string{\"10.96.5.6\"}: may not change once set");
     }
 
     @ParameterizedTest
