@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.registry.core;
 
+import dev.kapi.apiserver.api.FieldError;
 import dev.kapi.apiserver.registry.ResourceStrategy;
 import dev.kapi.apiserver.registry.TableColumn;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -10,13 +11,31 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
-/** ResourceQuotas: the NAME / AGE / REQUEST / LIMIT columns ("cpu: 0/1, memory: 0/1Gi"). */
+/**
+ * ResourceQuotas: {@link ResourceQuotaValidation} of spec and status, and the NAME / AGE / REQUEST / LIMIT columns
+ * ("cpu: 0/1, memory: 0/1Gi").
+ */
 public final class ResourceQuotaStrategy implements ResourceStrategy<ResourceQuota> {
 
     /** kube's storage for this resource sets {@code ReturnDeletedObject}: a delete answers with the object. */
     @Override
     public boolean returnsDeletedObject() {
         return true;
+    }
+
+    @Override
+    public List<FieldError> validate(ResourceQuota q) {
+        return ResourceQuotaValidation.validate(q);
+    }
+
+    @Override
+    public List<FieldError> validateUpdate(ResourceQuota q, ResourceQuota old) {
+        return ResourceQuotaValidation.validateUpdate(q, old);
+    }
+
+    @Override
+    public List<FieldError> validateStatusUpdate(ResourceQuota q, ResourceQuota old) {
+        return ResourceQuotaValidation.validateStatus(q);
     }
 
     @Override

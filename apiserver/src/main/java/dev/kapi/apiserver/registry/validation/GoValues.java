@@ -40,9 +40,12 @@ public final class GoValues {
                 + ", MatchExpressions:" + requirementsText(selector.getMatchExpressions()) + "}");
     }
 
-    /** {@code []string{"a", "b"}}; {@code []string(nil)} when null, {@code []string{}} when empty. */
+    /**
+     * {@code []string{"a", "b"}}; {@code []string(nil)} when null or empty (the fabric8 model makes an absent
+     * list empty, where Go decodes it as nil).
+     */
     public static Printed strings(List<String> values) {
-        return new Printed(values == null ? "[]string(nil)" : values.isEmpty() ? "[]string{}" : stringSlice(values));
+        return new Printed(stringSlice(values));
     }
 
     private static String mapText(Map<String, String> map) {
