@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.registry.core;
 
+import dev.kapi.apiserver.api.FieldError;
 import dev.kapi.apiserver.registry.ResourceStrategy;
 import dev.kapi.apiserver.registry.TableColumn;
 import io.fabric8.kubernetes.api.model.LimitRange;
@@ -12,9 +13,19 @@ import java.util.Map;
 
 /**
  * LimitRanges: kube's Container item defaults (default limit from max, default request from the default limit,
- * then from min) and the NAME / CREATED AT columns.
+ * then from min), {@link LimitRangeValidation} and the NAME / CREATED AT columns.
  */
 public final class LimitRangeStrategy implements ResourceStrategy<LimitRange> {
+
+    @Override
+    public List<FieldError> validate(LimitRange lr) {
+        return LimitRangeValidation.validate(lr);
+    }
+
+    @Override
+    public List<FieldError> validateUpdate(LimitRange lr, LimitRange old) {
+        return LimitRangeValidation.validate(lr);
+    }
 
     @Override
     public void applyDefaults(LimitRange lr) {
