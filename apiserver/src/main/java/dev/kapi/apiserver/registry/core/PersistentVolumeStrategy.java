@@ -6,13 +6,13 @@ import dev.kapi.apiserver.registry.TableColumn;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeStatus;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * PersistentVolumes: reclaim policy Retain, volumeMode Filesystem, phase Pending on create, capacity and access
- * modes required, and the {@code kubectl get pv} columns.
+ * PersistentVolumes: reclaim policy Retain, volumeMode Filesystem, phase Pending on create,
+ * {@link PersistentVolumeValidation} (a volume source, capacity and access modes required, ...), and the
+ * {@code kubectl get pv} columns.
  */
 public final class PersistentVolumeStrategy implements ResourceStrategy<PersistentVolume> {
 
@@ -44,20 +44,7 @@ public final class PersistentVolumeStrategy implements ResourceStrategy<Persiste
 
     @Override
     public List<FieldError> validate(PersistentVolume pv) {
-        List<FieldError> errs = new ArrayList<>();
-        if (pv.getSpec() == null || pv.getSpec().getAccessModes() == null || pv.getSpec().getAccessModes().isEmpty()) {
-            errs.add(FieldError.required("spec.accessModes", ""));
-        } else {
-            for (String m : pv.getSpec().getAccessModes()) {
-                if (!PersistentVolumeClaimStrategy.ACCESS_MODES.contains(m)) {
-                    errs.add(FieldError.notSupported("spec.accessModes", m, PersistentVolumeClaimStrategy.ACCESS_MODES));
-                }
-            }
-        }
-        if (pv.getSpec() == null || pv.getSpec().getCapacity() == null || pv.getSpec().getCapacity().isEmpty()) {
-            errs.add(FieldError.required("spec.capacity", ""));
-        }
-        return errs;
+        return PersistentVolumeValidation.validate(pv);
     }
 
     @Override
