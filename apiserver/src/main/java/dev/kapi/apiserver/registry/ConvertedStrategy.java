@@ -90,4 +90,9 @@ public final class ConvertedStrategy<T extends HasMetadata, S extends HasMetadat
         return inner.tableColumns().stream().map(c -> new TableColumn<T>(c.name(), c.type(), c.format(),
                 c.description(), c.priority(), obj -> c.cell().apply(convert.apply(obj)))).toList();
     }
+
+    @Override
+    public List<TableRowCondition> tableRowConditions(T obj) {
+        return inner.tableRowConditions(convert.apply(obj));
+    }
 }

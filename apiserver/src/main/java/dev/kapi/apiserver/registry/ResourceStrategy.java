@@ -219,4 +219,9 @@ public interface ResourceStrategy<T extends HasMetadata> {
     default List<TableColumn<T>> tableColumns() {
         return TableColumn.defaults();
     }
+
+    /** The conditions of an object's Table row (kube's {@code TableRow.conditions}); none by default. */
+    default List<TableRowCondition> tableRowConditions(T obj) {
+        return List.of();
+    }
 }

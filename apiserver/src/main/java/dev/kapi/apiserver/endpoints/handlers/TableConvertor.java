@@ -5,6 +5,7 @@ import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.registry.ResourceDefinition;
 import dev.kapi.apiserver.registry.TableColumn;
+import dev.kapi.apiserver.registry.TableRowCondition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -13,7 +14,7 @@ import java.util.List;
 
 /**
  * Builds {@code meta.k8s.io} Tables from a resource's {@link TableColumn}s: the column definitions, one
- * row per object with its cells and, by {@code includeObject} (None, Metadata — the default — or
+ * row per object with its cells, its {@link TableRowCondition}s and, by {@code includeObject} (None, Metadata — the default — or
  * Object), the object's metadata or the whole object.
  */
 public final class TableConvertor {
@@ -63,6 +64,14 @@ public final class TableConvertor {
                     v = "<unknown>";
                 }
                 cells.add(Json.tree(v == null ? "<none>" : v));
+            }
+            List<TableRowCondition> conditions = def.strategy().tableRowConditions(obj);
+            if (!conditions.isEmpty()) {
+                ArrayNode conds = row.putArray("conditions");
+                for (TableRowCondition c : conditions) {
+                    conds.addObject().put("type", c.type()).put("status", c.status()).put("reason", c.reason())
+                            .put("message", c.message());
+                }
             }
             if ("None".equals(includeObject)) {
                 continue;

@@ -4,6 +4,7 @@ import dev.kapi.apiserver.api.FieldError;
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.registry.ResourceStrategy;
 import dev.kapi.apiserver.registry.TableColumn;
+import dev.kapi.apiserver.registry.TableRowCondition;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -153,6 +154,11 @@ public final class PodStrategy implements ResourceStrategy<Pod> {
     @Override
     public List<TableColumn<Pod>> tableColumns() {
         return PodPrinter.columns();
+    }
+
+    @Override
+    public List<TableRowCondition> tableRowConditions(Pod pod) {
+        return PodPrinter.rowConditions(pod);
     }
 
     static String nz(String s) {
