@@ -3,6 +3,7 @@ package dev.kapi.apiserver.endpoints.decoding;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
 import dev.kapi.apiserver.api.Json;
+import dev.kapi.apiserver.api.Quantities;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.MicroTime;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -34,9 +35,9 @@ import java.util.List;
  * The mapper request bodies are decoded with: as strict as kube's decoder (Go's encoding/json), where the
  * shared {@link Json#MAPPER} (storage reads, internal conversions) is lenient. No scalar coercion
  * ({@code "replicas":"3"}, {@code "name":123}, {@code 2.0} for an int32 are errors), IntOrString takes an
- * int32 or a string, Quantity a string or number in kube's syntax, Time and MicroTime fields an RFC 3339
- * string (kept in kube's normal form: UTC, seconds or microseconds), and a null in a list or map is the
- * element type's zero value as in Go. Failures are {@link tools.jackson.core.JacksonException}s that
+ * int32 or a string, Quantity a string or number in kube's syntax (kept in canonical form), Time and
+ * MicroTime fields an RFC 3339 string (kept in kube's normal form: UTC, seconds or microseconds), and a null
+ * in a list or map is the element type's zero value as in Go. Failures are {@link tools.jackson.core.JacksonException}s that
  * {@link DecodeErrors} turns into Go's messages.
  */
 public final class GoJson {
@@ -83,7 +84,11 @@ public final class GoJson {
         }
     }
 
-    /** resource.Quantity: a string or a number, in kube's quantity syntax. */
+    /**
+     * resource.Quantity: a string or a number, in kube's quantity syntax, kept as kube answers it once decoded:
+     * in canonical form ({@code 0.5} is {@code 500m}, {@code 2048Mi} is {@code 2Gi}; {@link Quantities#canonical}).
+     * Only built-in types have Quantity fields; a custom resource's quantities are plain JSON and stay as sent.
+     */
     static final class QuantityDeserializer extends ValueDeserializer<Quantity> {
         @Override
         public Quantity deserialize(JsonParser p, DeserializationContext ctxt) {
@@ -97,7 +102,7 @@ public final class GoJson {
                 }
                 throw GoDecodeException.parse(p, error);
             }
-            return new Quantity(text);
+            return new Quantity(Quantities.canonical(text));
         }
     }
 
