@@ -27,6 +27,11 @@ public final class Quantities {
     public record Parsed(BigDecimal value, Format format) {
     }
 
+    /**
+     * Digits beyond which a quantity is not parsed (null; its text is left as sent): no real quantity has them,
+     * and BigDecimal takes time quadratic in them (a minute for a million), where kube's parser is linear.
+     */
+    private static final int MAX_DIGITS = 100;
     /** apimachinery's {@code maxInt64Factors}: digits the fast path takes. */
     private static final int MAX_INT64_FACTORS = 18;
     private static final BigDecimal MAX_BINARY = BigDecimal.valueOf(Long.MAX_VALUE);
@@ -117,6 +122,9 @@ public final class Quantities {
         Decoded fast = fastPath(text, scan, suffix);
         if (fast != null) {
             return fast;
+        }
+        if (scan.num.length() + scan.denom.length() > MAX_DIGITS) {
+            return null;
         }
         try {
             return slowPath(scan, suffix);

@@ -82,6 +82,17 @@ class QuantitiesTest {
         assertThat(Quantities.canonical(text)).isSameAs(text);
     }
 
+    /** Beyond 100 digits a quantity is left as sent, at once (BigDecimal would take a minute for a million). */
+    @Test
+    void absurdlyLongQuantitiesAreLeftAsSentWithoutParsingTheirDigits() {
+        String million = "1".repeat(1_000_000) + ".5";
+        assertThat(Quantities.canonical(million)).isSameAs(million);
+        assertThat(Quantities.parse(million + "Ki")).isNull();
+        String hundred = "1".repeat(100);
+        assertThat(Quantities.canonical(hundred + "000")).isEqualTo(hundred + "000");
+        assertThat(Quantities.canonical(hundred.substring(3) + "000")).isEqualTo(hundred.substring(3) + "k");
+    }
+
     @Test
     void parsedValuesAndFormats() {
         assertThat(Quantities.parse("0.000000000001Ki")).isEqualTo(
