@@ -2,7 +2,7 @@ package dev.kapi.apiserver.registry.core;
 
 import dev.kapi.apiserver.api.FieldError;
 import dev.kapi.apiserver.registry.validation.NameValidation;
-import dev.kapi.apiserver.registry.validation.Quantities;
+import dev.kapi.apiserver.registry.validation.PrintedQuantities;
 import io.fabric8.kubernetes.api.model.LimitRange;
 import io.fabric8.kubernetes.api.model.LimitRangeItem;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -78,47 +78,47 @@ final class LimitRangeValidation {
                                Quantity ratio, List<FieldError> errs) {
         String key = "[" + k + "]";
         if (greater(min, max)) {
-            errs.add(FieldError.invalid(path + ".min" + key, Quantities.printed(min),
+            errs.add(FieldError.invalid(path + ".min" + key, PrintedQuantities.printed(min),
                     "min value " + text(min) + " is greater than max value " + text(max)));
         }
         if (greater(min, defReq)) {
-            errs.add(FieldError.invalid(path + ".defaultRequest" + key, Quantities.printed(defReq),
+            errs.add(FieldError.invalid(path + ".defaultRequest" + key, PrintedQuantities.printed(defReq),
                     "min value " + text(min) + " is greater than default request value " + text(defReq)));
         }
         if (greater(defReq, max)) {
-            errs.add(FieldError.invalid(path + ".defaultRequest" + key, Quantities.printed(defReq),
+            errs.add(FieldError.invalid(path + ".defaultRequest" + key, PrintedQuantities.printed(defReq),
                     "default request value " + text(defReq) + " is greater than max value " + text(max)));
         }
         if (greater(defReq, def)) {
-            errs.add(FieldError.invalid(path + ".defaultRequest" + key, Quantities.printed(defReq),
+            errs.add(FieldError.invalid(path + ".defaultRequest" + key, PrintedQuantities.printed(defReq),
                     "default request value " + text(defReq) + " is greater than default limit value " + text(def)));
         }
         if (greater(min, def)) {
-            errs.add(FieldError.invalid(path + ".default" + key, Quantities.printed(min),
+            errs.add(FieldError.invalid(path + ".default" + key, PrintedQuantities.printed(min),
                     "min value " + text(min) + " is greater than default value " + text(def)));
         }
         if (greater(def, max)) {
-            errs.add(FieldError.invalid(path + ".default" + key, Quantities.printed(max),
+            errs.add(FieldError.invalid(path + ".default" + key, PrintedQuantities.printed(max),
                     "default value " + text(def) + " is greater than max value " + text(max)));
         }
         if (ratio != null && compare(ratio, new Quantity("1")) < 0) {
-            errs.add(FieldError.invalid(path + ".maxLimitRequestRatio" + key, Quantities.printed(ratio),
+            errs.add(FieldError.invalid(path + ".maxLimitRequestRatio" + key, PrintedQuantities.printed(ratio),
                     "ratio " + text(ratio) + " is less than 1"));
         }
         if (ratio != null && min != null && max != null) {
-            BigDecimal lo = Quantities.amount(min);
-            BigDecimal hi = Quantities.amount(max);
-            BigDecimal r = Quantities.amount(ratio);
+            BigDecimal lo = PrintedQuantities.amount(min);
+            BigDecimal hi = PrintedQuantities.amount(max);
+            BigDecimal r = PrintedQuantities.amount(ratio);
             if (lo != null && hi != null && r != null && lo.signum() != 0) {
                 double limit = milli(hi) / milli(lo);
                 if (milli(r) / 1000 > limit) {
-                    errs.add(FieldError.invalid(path + ".maxLimitRequestRatio" + key, Quantities.printed(ratio),
+                    errs.add(FieldError.invalid(path + ".maxLimitRequestRatio" + key, PrintedQuantities.printed(ratio),
                             "ratio " + text(ratio) + " is greater than max/min = " + String.format(Locale.ROOT, "%f", limit)));
                 }
             }
         }
         if (!ResourceNames.overcommitAllowed(k) && def != null && defReq != null && compare(def, defReq) != 0) {
-            errs.add(FieldError.invalid(path + ".defaultRequest" + key, Quantities.printed(defReq),
+            errs.add(FieldError.invalid(path + ".defaultRequest" + key, PrintedQuantities.printed(defReq),
                     "default value " + text(def) + " must equal to defaultRequest value " + text(defReq) + " in " + k));
         }
     }
@@ -155,13 +155,13 @@ final class LimitRangeValidation {
     }
 
     private static int compare(Quantity a, Quantity b) {
-        BigDecimal x = Quantities.amount(a);
-        BigDecimal y = Quantities.amount(b);
+        BigDecimal x = PrintedQuantities.amount(a);
+        BigDecimal y = PrintedQuantities.amount(b);
         return x == null || y == null ? 0 : x.compareTo(y);
     }
 
     private static String text(Quantity q) {
-        return Quantities.canonical(q);
+        return PrintedQuantities.canonical(q);
     }
 
     private static boolean notEmpty(Map<String, Quantity> m) {

@@ -5,7 +5,7 @@ import dev.kapi.apiserver.api.GoQuote;
 import dev.kapi.apiserver.api.QuantityValues;
 import dev.kapi.apiserver.registry.validation.GoValues;
 import dev.kapi.apiserver.registry.validation.NameValidation;
-import dev.kapi.apiserver.registry.validation.Quantities;
+import dev.kapi.apiserver.registry.validation.PrintedQuantities;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -116,7 +116,7 @@ final class PersistentVolumeValidation {
         }
         for (Map.Entry<String, Quantity> e : cap.entrySet()) {
             String path = "spec.capacity[" + e.getKey() + "]";
-            BigDecimal v = Quantities.amount(e.getValue());
+            BigDecimal v = PrintedQuantities.amount(e.getValue());
             if (v == null) {
                 continue;
             }
@@ -125,7 +125,7 @@ final class PersistentVolumeValidation {
                 errs.add(FieldError.invalid(path, whole, "must be a valid resource quantity"));
             }
             if (v.signum() <= 0) {
-                errs.add(FieldError.invalid(path, Quantities.canonical(e.getValue()), "must be greater than zero"));
+                errs.add(FieldError.invalid(path, PrintedQuantities.canonical(e.getValue()), "must be greater than zero"));
             }
         }
     }
@@ -193,7 +193,7 @@ final class PersistentVolumeValidation {
             return new GoValues.Printed("core.ResourceList(nil)");
         }
         List<String> items = new ArrayList<>();
-        cap.forEach((k, v) -> items.add(GoQuote.quote(k) + ":" + GoQuote.quote(Quantities.canonical(v))));
+        cap.forEach((k, v) -> items.add(GoQuote.quote(k) + ":" + GoQuote.quote(PrintedQuantities.canonical(v))));
         return new GoValues.Printed("core.ResourceList{" + String.join(", ", items) + "}");
     }
 }

@@ -2,7 +2,7 @@ package dev.kapi.apiserver.registry.core;
 
 import dev.kapi.apiserver.api.FieldError;
 import dev.kapi.apiserver.registry.validation.NameValidation;
-import dev.kapi.apiserver.registry.validation.Quantities;
+import dev.kapi.apiserver.registry.validation.PrintedQuantities;
 import io.fabric8.kubernetes.api.model.Quantity;
 
 import java.math.BigDecimal;
@@ -92,16 +92,16 @@ final class ResourceNames {
     /** kube's {@code ValidateResourceQuantityValue}: not negative, and whole for counted resources. */
     static List<FieldError> validateQuantity(String name, Quantity q, String path) {
         List<FieldError> errs = new ArrayList<>();
-        BigDecimal v = Quantities.amount(q);
+        BigDecimal v = PrintedQuantities.amount(q);
         if (v == null) {
             return errs;
         }
         if (v.signum() < 0) {
-            errs.add(FieldError.invalid(path, Quantities.canonical(q), "must be greater than or equal to 0"));
+            errs.add(FieldError.invalid(path, PrintedQuantities.canonical(q), "must be greater than or equal to 0"));
         }
         if ((INTEGER.contains(name) || extended(name))
                 && v.movePointRight(3).setScale(0, java.math.RoundingMode.UP).remainder(BigDecimal.valueOf(1000)).signum() != 0) {
-            errs.add(FieldError.invalid(path, Quantities.printed(q), "must be an integer"));
+            errs.add(FieldError.invalid(path, PrintedQuantities.printed(q), "must be an integer"));
         }
         return errs;
     }

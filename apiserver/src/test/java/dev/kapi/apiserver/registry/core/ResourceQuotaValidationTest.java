@@ -72,6 +72,6 @@ class ResourceQuotaValidationTest {
     }
 
     private static String canonical(String text) {
-        return dev.kapi.apiserver.registry.validation.Quantities.canonical(new io.fabric8.kubernetes.api.model.Quantity(text));
+        return dev.kapi.apiserver.registry.validation.PrintedQuantities.canonical(new io.fabric8.kubernetes.api.model.Quantity(text));
     }
 }
