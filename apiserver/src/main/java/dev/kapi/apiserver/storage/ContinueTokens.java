@@ -45,19 +45,30 @@ public final class ContinueTokens {
      * @throws StorageException INVALID_CONTINUE with kube's message when the token is malformed
      */
     public static Position decode(String token, String prefix) {
+        byte[] json;
+        int illegal = outsideBase64Alphabet(token);
+        try {
+            if (illegal >= 0) {
+                throw new IllegalArgumentException();
+            }
+            json = Base64.getUrlDecoder().decode(token);
+        } catch (IllegalArgumentException e) { // Go: a last group of one character
+            throw invalid(INVALID + ": illegal base64 data at input byte "
+                    + (illegal >= 0 ? illegal : Math.max(0, token.length() - 1)));
+        }
         JsonNode node;
         try {
-            byte[] json = Base64.getUrlDecoder().decode(stripPadding(token));
             node = Json.MAPPER.readTree(new String(json, StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
-            throw invalid(INVALID + ": " + e.getMessage());
+            throw invalid(INVALID + ": " + goSyntaxError(json));
         }
-        if (node == null || !node.isObject()) {
-            throw invalid(INVALID + ": not a JSON object");
+        String mismatch = goTypeMismatch(node);
+        if (mismatch != null) {
+            throw invalid(INVALID + ": " + mismatch);
         }
-        String version = node.path("v").asString("");
+        String version = node == null ? "" : node.path("v").asString("");
         if (!VERSION.equals(version)) {
-            throw invalid(INVALID + ": server does not recognize this encoded version " + version);
+            throw invalid(INVALID + ": server does not recognize this encoded version");
         }
         long revision = node.path("rv").asLong(0);
         if (revision <= 0) {
@@ -90,12 +101,82 @@ public final class ContinueTokens {
         return true;
     }
 
-    private static String stripPadding(String token) {
-        int end = token.length();
-        while (end > 0 && token.charAt(end - 1) == '=') {
-            end--;
+    /** The first character outside unpadded URL-safe base64 ({@code =} included, as Go's Raw encoding), or -1. */
+    private static int outsideBase64Alphabet(String token) {
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+                return i;
+            }
         }
-        return token.substring(0, end);
+        return -1;
+    }
+
+    /**
+     * Go's encoding/json message for bytes that are no JSON where it can be told (nothing, or a first byte that
+     * starts no value, quoted as Go's {@code quoteChar}); else that the input ended early.
+     */
+    private static String goSyntaxError(byte[] json) {
+        int i = 0;
+        while (i < json.length && (json[i] == ' ' || json[i] == '\t' || json[i] == '\n' || json[i] == '\r')) {
+            i++;
+        }
+        if (i == json.length) {
+            return "unexpected end of JSON input";
+        }
+        int c = json[i] & 0xff;
+        if ("{[\"-0123456789tfn".indexOf(c) >= 0) {
+            return "unexpected end of JSON input";
+        }
+        String quoted;
+        if (c == '\'') {
+            quoted = "\\'";
+        } else if (c >= 0x20 && c < 0x7f || c >= 0xa1) {
+            quoted = String.valueOf((char) c);
+        } else if (c < 0x80) {
+            quoted = switch (c) {
+                case 7 -> "\\a";
+                case 8 -> "\\b";
+                case 9 -> "\\t";
+                case 10 -> "\\n";
+                case 11 -> "\\v";
+                case 12 -> "\\f";
+                case 13 -> "\\r";
+                default -> String.format("\\x%02x", c);
+            };
+        } else {
+            quoted = String.format("\\u%04x", c);
+        }
+        return "invalid character '" + quoted + "' looking for beginning of value";
+    }
+
+    /** Go's message when the token, or one of its fields, is JSON of another type than its Go struct's. */
+    private static String goTypeMismatch(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            return "json: cannot unmarshal " + goType(node) + " into Go value of type storage.continueToken";
+        }
+        for (String field : new String[]{"v", "rv", "start"}) {
+            JsonNode value = node.get(field);
+            if (value == null || value.isNull()) {
+                continue;
+            }
+            boolean ok = field.equals("rv") ? value.isIntegralNumber() && value.canConvertToLong() : value.isString();
+            if (!ok) {
+                String type = field.equals("rv") ? "int64" : "string";
+                String what = value.isNumber() ? "number " + value.asString() : goType(value);
+                return "json: cannot unmarshal " + what + " into Go struct field continueToken." + field
+                        + " of type " + type;
+            }
+        }
+        return null;
+    }
+
+    private static String goType(JsonNode node) {
+        return node.isArray() ? "array" : node.isObject() ? "object" : node.isNumber() ? "number"
+                : node.isBoolean() ? "bool" : "string";
     }
 
     private static StorageException invalid(String message) {

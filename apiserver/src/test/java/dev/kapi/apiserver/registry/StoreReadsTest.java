@@ -132,7 +132,8 @@ class StoreReadsTest {
                 list("", "", 2, "T", "CONTINUE limit=2"),
                 list("0", "", 2, "T", "CONTINUE limit=2"),
                 list("R", "", 2, "T", "400 specifying resource version is not allowed when using continue"),
-                list("", "", 2, "BAD", "400 invalid continue token: continue key is not valid: not a JSON object"),
+                list("", "", 2, "BAD", "400 invalid continue token: continue key is not valid: json: cannot "
+                        + "unmarshal array into Go value of type storage.continueToken"),
                 list("abc", "", 0, null, "400 invalid resource version: \"abc\""),
                 list("-1", "", 2, null, "400 invalid resource version: \"-1\""),
                 // NotOlderThan

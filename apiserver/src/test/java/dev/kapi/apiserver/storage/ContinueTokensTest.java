@@ -39,9 +39,11 @@ class ContinueTokensTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "not base64         | %%%                                                 | continue key is not valid",
-        "not an object      | '[1]'                                               | continue key is not valid",
-        "unknown version    | '{\"v\":\"v2\",\"rv\":1,\"start\":\"a\"}'            | server does not recognize this encoded version",
+        "not base64         | %%%                                                 | continue key is not valid: illegal base64 data at input byte 0",
+        "not an object      | '[1]'                                               | continue key is not valid: json: cannot unmarshal array into Go value of type storage.continueToken",
+        "no JSON            | x                                                   | continue key is not valid: invalid character 'x' looking for beginning of value",
+        "a string revision  | '{\"v\":\"meta.k8s.io/v1\",\"rv\":\"3\",\"start\":\"a\"}' | continue key is not valid: json: cannot unmarshal string into Go struct field continueToken.rv of type int64",
+        "unknown version    | '{\"v\":\"v2\",\"rv\":1,\"start\":\"a\"}'            | continue key is not valid: server does not recognize this encoded version",
         "no revision        | '{\"v\":\"meta.k8s.io/v1\",\"start\":\"a\"}'         | incorrect encoded start resourceVersion",
         "empty start        | '{\"v\":\"meta.k8s.io/v1\",\"rv\":3,\"start\":\"\"}' | encoded start key empty",
         "climbs out         | '{\"v\":\"meta.k8s.io/v1\",\"rv\":3,\"start\":\"../x\"}' | continue key is not valid: ../x",

@@ -76,7 +76,8 @@ class ResourceVersionServingTest extends WatchServerTestBase {
                 new Case(CMS + "?resourceVersion=F&limit=1", "list EXACT F", 504, tooLarge),
                 new Case(CMS + "?resourceVersion=F&resourceVersionMatch=Exact", "list EXACT F", 504, tooLarge),
                 new Case(CMS + "?continue=WzFd", "list CONTINUE", 400,
-                        "invalid continue token: continue key is not valid: not a JSON object"),
+                        "invalid continue token: continue key is not valid: json: cannot unmarshal array into Go "
+                                + "value of type storage.continueToken"),
                 new Case(CMS + "?limit=1&continue=T&resourceVersion=R", "-", 400,
                         "specifying resource version is not allowed when using continue"),
                 new Case(CMS + "?limit=1&continue=T&resourceVersion=0", "list CONTINUE", 200, "second"),
