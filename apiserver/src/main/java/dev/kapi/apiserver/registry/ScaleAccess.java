@@ -21,9 +21,16 @@ public interface ScaleAccess<T extends HasMetadata> {
     /** The selector in its string form ({@code app=web,tier in (a,b)}), or "" when none. */
     String selector(T obj);
 
+    /** A Scale's desired replicas: 0 when left out, as Go reads {@code spec.replicas} (no pointer). */
+    static int desiredReplicas(Scale scale) {
+        Integer replicas = scale.getSpec() == null ? null : scale.getSpec().getReplicas();
+        return replicas == null ? 0 : replicas;
+    }
+
     /**
      * The Scale of an object, as kube's {@code scaleFrom<Kind>}: its name, namespace, uid, resourceVersion and
-     * creationTimestamp, desired and observed replicas and the selector.
+     * creationTimestamp, desired and observed replicas and the selector (as Go's JSON writes them: a desired 0 and
+     * an empty selector left out).
      */
     default Scale toScale(T obj) {
         Scale s = new Scale();
@@ -36,8 +43,11 @@ public interface ScaleAccess<T extends HasMetadata> {
         m.setResourceVersion(obj.getMetadata().getResourceVersion());
         m.setCreationTimestamp(obj.getMetadata().getCreationTimestamp());
         s.setMetadata(m);
-        s.setSpec(new ScaleSpec(specReplicas(obj)));
-        s.setStatus(new ScaleStatus(statusReplicas(obj), selector(obj)));
+        // Go's omitempty: spec.replicas 0 and an empty selector are left out (status.replicas has no omitempty)
+        int replicas = specReplicas(obj);
+        String selector = selector(obj);
+        s.setSpec(new ScaleSpec(replicas == 0 ? null : replicas));
+        s.setStatus(new ScaleStatus(statusReplicas(obj), selector.isEmpty() ? null : selector));
         return s;
     }
 }

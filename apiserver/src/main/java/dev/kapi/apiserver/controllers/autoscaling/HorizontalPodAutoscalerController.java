@@ -6,6 +6,7 @@ import dev.kapi.apiserver.authn.UserInfo;
 import dev.kapi.apiserver.controllers.Controller;
 import dev.kapi.apiserver.controllers.EventRecorder;
 import dev.kapi.apiserver.controllers.WorkQueue;
+import dev.kapi.apiserver.registry.ScaleAccess;
 import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.informer.EventHandler;
 import dev.kapi.apiserver.registry.informer.Informer;
@@ -128,7 +129,7 @@ final class HorizontalPodAutoscalerController extends Controller {
         }
         status.set("AbleToScale", "True", "SucceededGetScale",
                 "the HPA controller was able to get the target's current scale");
-        int current = scale.getSpec().getReplicas();
+        int current = ScaleAccess.desiredReplicas(scale);
         behavior.recordInitial(key, current, clock.instant());
         int min = hpa.getSpec().getMinReplicas() == null ? 1 : hpa.getSpec().getMinReplicas();
         int max = hpa.getSpec().getMaxReplicas();

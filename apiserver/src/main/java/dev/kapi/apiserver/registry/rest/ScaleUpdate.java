@@ -47,7 +47,7 @@ final class ScaleUpdate<T extends HasMetadata> {
             Scale wanted = WritePipeline.cast(admission.mutate(
                     attributes.withObjects(updated.updated(access.toScale(stored)), old)));
             int replicas = checkedReplicas(wanted, stored);
-            if (!Integer.valueOf(replicas).equals(old.getSpec().getReplicas())) {
+            if (replicas != ScaleAccess.desiredReplicas(old)) {
                 ScaleOwnership.takeReplicas(current, scope.store().definition().apiVersion(), manager);
             }
             access.setSpecReplicas(current, replicas);
@@ -62,8 +62,8 @@ final class ScaleUpdate<T extends HasMetadata> {
         if (rv != null && !rv.isEmpty() && !rv.equals(stored.getMetadata().getResourceVersion())) {
             throw StatusError.conflict(scope.store().definition().groupResource(), name, StatusError.MODIFIED);
         }
-        Integer replicas = wanted.getSpec() == null ? null : wanted.getSpec().getReplicas();
-        if (replicas == null || replicas < 0) {
+        int replicas = ScaleAccess.desiredReplicas(wanted); // left out: 0, as Go decodes it
+        if (replicas < 0) {
             throw StatusError.invalid("Scale", "autoscaling", name, List.of(
                     FieldError.invalid("spec.replicas", replicas, "must be greater than or equal to 0")));
         }
