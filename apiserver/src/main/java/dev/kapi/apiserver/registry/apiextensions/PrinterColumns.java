@@ -35,10 +35,17 @@ final class PrinterColumns {
             JsonPath path = JsonPath.compile(c.getJsonPath());
             String type = c.getType();
             columns.add(new TableColumn<>(c.getName(), type, Objects.toString(c.getFormat(), ""),
-                    Objects.toString(c.getDescription(), ""), c.getPriority() == null ? 0 : c.getPriority(),
+                    description(c), c.getPriority() == null ? 0 : c.getPriority(),
                     obj -> cell(type, path.find(rows.of(obj)))));
         }
         return columns;
+    }
+
+    /** The column's description, or kube's when it has none (naming its JSONPath). */
+    private static String description(CustomResourceColumnDefinition c) {
+        String d = c.getDescription();
+        return d != null && !d.isEmpty() ? d
+                : "Custom resource definition column (in JSONPath format): " + c.getJsonPath();
     }
 
     /**
