@@ -12,7 +12,10 @@ import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -111,9 +114,20 @@ public final class DiscoveryHandler implements PathHandler {
         return MediaTypes.JSON + ";g=" + AGGREGATED_GROUP + ";v=" + version + ";as=" + AGGREGATED_AS;
     }
 
+    /**
+     * The aggregated document with kube's cache validators ({@code ServeHTTPWithETag}): an ETag of its contents,
+     * {@code Cache-Control: public}, and 304 Not Modified, no body, when {@code If-None-Match} names that ETag.
+     */
     private static void writeAggregated(HttpServletRequest req, HttpServletResponse res, String version,
                                         JsonNode body) throws IOException {
         byte[] bytes = Json.bytes(body);
+        String etag = "\"" + etag(bytes) + "\"";
+        res.setHeader("ETag", etag);
+        res.setHeader("Cache-Control", "public");
+        if (etag.equals(req.getHeader("If-None-Match"))) {
+            res.setStatus(304);
+            return;
+        }
         res.setStatus(200);
         res.setContentType(aggregatedContentType(version));
         res.setContentLength(bytes.length);
@@ -121,6 +135,15 @@ public final class DiscoveryHandler implements PathHandler {
             try (OutputStream out = res.getOutputStream()) {
                 out.write(bytes);
             }
+        }
+    }
+
+    /** The uppercase hex SHA-512 of the document, as kube's {@code calculateETag} forms its ETag. */
+    static String etag(byte[] document) {
+        try {
+            return HexFormat.of().withUpperCase().formatHex(MessageDigest.getInstance("SHA-512").digest(document));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

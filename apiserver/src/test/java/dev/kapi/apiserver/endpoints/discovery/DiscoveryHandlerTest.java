@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 import tools.jackson.databind.JsonNode;
 
@@ -170,6 +171,25 @@ class DiscoveryHandlerTest {
         assertThat(strings(scale.get("verbs"))).containsExactly("get", "patch", "update");
         assertThat(body.get("items").get(1).get("versions").valueStream().map(v -> v.get("version").asString()))
                 .containsExactly("v2", "v1");
+    }
+
+    @Test
+    void aggregatedDiscoveryCarriesKubesETagAndAnswers304ForIt() throws Exception {
+        MockHttpServletResponse first = get(handler, "/apis", V2);
+        String etag = first.getHeader("ETag");
+        assertThat(etag).matches("\"[0-9A-F]{128}\"");
+        assertThat(first.getHeader("Cache-Control")).isEqualTo("public");
+        assertThat(get(handler, "/apis", V2).getHeader("ETag")).isEqualTo(etag);
+        assertThat(get(handler, "/api", V2).getHeader("ETag")).isNotEqualTo(etag);
+
+        MockHttpServletRequest again = new MockHttpServletRequest("GET", "/apis");
+        again.addHeader("Accept", V2);
+        again.addHeader("If-None-Match", etag);
+        MockHttpServletResponse cached = new MockHttpServletResponse();
+        handler.handle("/apis", again, cached);
+        assertThat(cached.getStatus()).isEqualTo(304);
+        assertThat(cached.getContentAsByteArray()).isEmpty();
+        assertThat(cached.getHeader("ETag")).isEqualTo(etag);
     }
 
     @Test
