@@ -149,18 +149,18 @@ public final class TokenRequestHandler implements VerbHandler {
         }
         HasMetadata obj = boundObjects.get(kind, kind.equals("Node") ? null : ns, ref.getName());
         if (obj instanceof Pod pod) {
-            String podSa = pod.getSpec() == null || pod.getSpec().getServiceAccountName() == null ? "default"
+            String podSa = pod.getSpec() == null || pod.getSpec().getServiceAccountName() == null ? ""
                     : pod.getSpec().getServiceAccountName();
             if (!podSa.equals(saName)) {
                 throw StatusError.badRequest("cannot bind token for serviceaccount \"" + saName
-                        + "\" to pod running with serviceaccount \"" + podSa + "\"");
+                        + "\" to pod running with different serviceaccount name.");
             }
         }
         String uid = obj.getMetadata().getUid();
         if (ref.getUid() != null && !ref.getUid().isEmpty() && !ref.getUid().equals(uid)) {
             throw StatusError.conflict(new GroupResource("", kind), ref.getName(), "the UID in the bound object "
-                    + "reference (" + ref.getUid() + ") does not match the UID in record (" + uid
-                    + "). The object might have been deleted and then recreated");
+                    + "reference (" + ref.getUid() + ") does not match the UID in record. The object might have "
+                    + "been deleted and then recreated");
         }
         return new BoundObject(kind, ref.getName(), uid);
     }
