@@ -21,12 +21,16 @@ import java.util.Optional;
  * whose issuer is one of {@code --service-account-issuer} is this authenticator's; it must then be signed
  * by a {@code --service-account-key-file} key, be for one of the requested audiences (or the API audiences),
  * be within its validity (one minute of clock skew allowed, as kube's JWT library does), and name a
- * ServiceAccount (and bound object) that still exists with the same uid. Any failure is a
+ * ServiceAccount (and bound object) that still exists with the same uid. The node a pod-bound token names is
+ * not checked, only passed on in the user's extra ({@code node-name}, {@code node-uid}), as kube's validator
+ * does; a token bound to a Node is checked against the Node. Any failure is a
  * {@link BadCredentialsException}; a token of another issuer, or no JWT at all, is not ours (empty).
  */
 public final class ServiceAccountTokenAuthenticator implements TokenAuthenticator {
 
     static final Duration LEEWAY = Duration.ofMinutes(1);
+    /** The prefix of the keys of the user's {@code extra} kube gives a ServiceAccount token's user. */
+    static final String EXTRA = "authentication.kubernetes.io/";
 
     private final ServiceAccountKeys keys;
     private final ServiceAccountTokenOptions options;
@@ -99,17 +103,29 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
         }
     }
 
+    /** The node of the user: its name, and its uid when known (a pod's node may not have existed at issue). */
+    private static void node(Map<String, List<String>> extra, String name, String uid) {
+        extra.put(EXTRA + "node-name", List.of(name));
+        if (uid != null) {
+            extra.put(EXTRA + "node-uid", List.of(uid));
+        }
+    }
+
     private static UserInfo user(TokenClaims kube, String jti) {
         ServiceAccountRef sa = kube.serviceAccount();
         Map<String, List<String>> extra = new LinkedHashMap<>();
         if (jti != null && !jti.isEmpty()) {
-            extra.put("authentication.kubernetes.io/credential-id", List.of("JTI=" + jti));
+            extra.put(EXTRA + "credential-id", List.of("JTI=" + jti));
         }
         BoundObject bound = kube.bound();
-        if (bound != null && (bound.kind().equals("Pod") || bound.kind().equals("Node"))) {
-            String prefix = "authentication.kubernetes.io/" + bound.claimKey();
-            extra.put(prefix + "-name", List.of(bound.name()));
-            extra.put(prefix + "-uid", List.of(bound.uid()));
+        if (bound != null && bound.kind().equals("Pod")) {
+            extra.put(EXTRA + "pod-name", List.of(bound.name()));
+            extra.put(EXTRA + "pod-uid", List.of(bound.uid()));
+            if (bound.node() != null) {
+                node(extra, bound.node().name(), bound.node().uid());
+            }
+        } else if (bound != null && bound.kind().equals("Node")) {
+            node(extra, bound.name(), bound.uid());
         }
         List<String> groups = new ArrayList<>(List.of("system:serviceaccounts",
                 "system:serviceaccounts:" + sa.namespace()));

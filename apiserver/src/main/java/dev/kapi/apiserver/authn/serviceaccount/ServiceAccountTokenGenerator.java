@@ -12,7 +12,9 @@ import java.util.UUID;
 /**
  * Issues bound ServiceAccount tokens as kube-apiserver does: a JWS signed with the ServiceAccount signing
  * key ({@code kid} = its key id) carrying iss, sub, aud, exp, iat, nbf, jti and the private
- * {@code kubernetes.io} claim (namespace, serviceaccount name/uid, and the bound pod/secret/node).
+ * {@code kubernetes.io} claim (namespace, serviceaccount name/uid, and the bound pod/secret/node; a pod's
+ * node too, its uid left out when the Node did not exist). Its keys are in the order kube's encoder writes
+ * them, alphabetical.
  */
 public final class ServiceAccountTokenGenerator {
 
@@ -31,10 +33,13 @@ public final class ServiceAccountTokenGenerator {
     public String issue(ServiceAccountRef sa, List<String> audiences, Instant now, Instant expiry, BoundObject bound) {
         Map<String, Object> kube = new LinkedHashMap<>();
         kube.put("namespace", sa.namespace());
-        if (bound != null) {
-            kube.put(bound.claimKey(), Map.of("name", bound.name(), "uid", bound.uid()));
+        if (bound != null && bound.node() != null) {
+            kube.put("node", ref(bound.node().name(), bound.node().uid()));
         }
-        kube.put("serviceaccount", Map.of("name", sa.name(), "uid", sa.uid()));
+        if (bound != null) {
+            kube.put(bound.claimKey(), ref(bound.name(), bound.uid()));
+        }
+        kube.put("serviceaccount", ref(sa.name(), sa.uid()));
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(issuer)
                 .subject(sa.userName())
@@ -46,6 +51,16 @@ public final class ServiceAccountTokenGenerator {
                 .claim(KUBERNETES_CLAIM, kube)
                 .build();
         return signatures.sign(claims);
+    }
+
+    /** kube's {@code ref}: name and uid, a missing uid left out ({@code omitempty}). */
+    private static Map<String, String> ref(String name, String uid) {
+        Map<String, String> ref = new LinkedHashMap<>();
+        ref.put("name", name);
+        if (uid != null && !uid.isEmpty()) {
+            ref.put("uid", uid);
+        }
+        return ref;
     }
 
     /** The issuer new tokens carry. */

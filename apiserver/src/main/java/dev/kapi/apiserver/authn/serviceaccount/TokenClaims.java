@@ -3,7 +3,6 @@ package dev.kapi.apiserver.authn.serviceaccount;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.kapi.apiserver.authn.TokenAuthenticator.BadCredentialsException;
 
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,8 +10,6 @@ import java.util.Map;
  * checked against {@code sub} (which must be {@code system:serviceaccount:<ns>:<name>} of the same account).
  */
 record TokenClaims(ServiceAccountRef serviceAccount, BoundObject bound) {
-
-    private static final List<String> BOUND_KINDS = List.of("Pod", "Secret", "Node");
 
     static TokenClaims of(JWTClaimsSet claims) {
         Map<?, ?> kube = map(claims.getClaim(ServiceAccountTokenGenerator.KUBERNETES_CLAIM));
@@ -28,20 +25,32 @@ record TokenClaims(ServiceAccountRef serviceAccount, BoundObject bound) {
         if (!ref.userName().equals(claims.getSubject())) {
             throw new BadCredentialsException("invalid bearer token: sub does not match the kubernetes.io claim");
         }
+        Map<?, ?> pod = map(kube.get("pod"));
+        Map<?, ?> secret = map(kube.get("secret"));
+        Map<?, ?> node = map(kube.get("node"));
         BoundObject bound = null;
-        for (String kind : BOUND_KINDS) {
-            Map<?, ?> obj = map(kube.get(kind.toLowerCase(java.util.Locale.ROOT)));
-            if (obj != null && kind.equals("Node") && bound != null) {
-                continue; // a pod-bound token may also name the pod's node; the pod is what it is bound to
-            }
-            if (obj != null && bound == null) {
-                if (string(obj.get("name")) == null || string(obj.get("uid")) == null) {
-                    throw new BadCredentialsException("invalid bearer token: incomplete " + kind + " reference");
-                }
-                bound = new BoundObject(kind, string(obj.get("name")), string(obj.get("uid")));
-            }
+        if (pod != null) {
+            // a pod-bound token may also name the pod's node: information, not something it is bound to
+            bound = bound("Pod", pod, podNode(node));
+        } else if (secret != null) {
+            bound = bound("Secret", secret, null);
+        } else if (node != null) {
+            bound = bound("Node", node, null);
         }
         return new TokenClaims(ref, bound);
+    }
+
+    private static BoundObject bound(String kind, Map<?, ?> obj, BoundObject.PodNode node) {
+        if (string(obj.get("name")) == null || string(obj.get("uid")) == null) {
+            throw new BadCredentialsException("invalid bearer token: incomplete " + kind + " reference");
+        }
+        return new BoundObject(kind, string(obj.get("name")), string(obj.get("uid")), node);
+    }
+
+    /** The node claim of a pod-bound token: its name, and its uid when the Node existed at issue. */
+    private static BoundObject.PodNode podNode(Map<?, ?> node) {
+        return node == null || string(node.get("name")) == null ? null
+                : new BoundObject.PodNode(string(node.get("name")), string(node.get("uid")));
     }
 
     private static Map<?, ?> map(Object o) {

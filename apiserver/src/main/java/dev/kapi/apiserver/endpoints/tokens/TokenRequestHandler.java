@@ -33,7 +33,8 @@ import java.util.function.Consumer;
  * TokenRequest, checks the ServiceAccount (404 when missing) and the bound Pod/Secret/Node, and answers
  * 201 with the request completed by {@code status.token} and {@code status.expirationTimestamp}.
  * {@code expirationSeconds} defaults to 3600, must be at least 600 and is capped by
- * {@code --service-account-max-token-expiration}; audiences default to the API audiences.
+ * {@code --service-account-max-token-expiration}; audiences default to the API audiences. A token bound to a
+ * scheduled Pod also names the pod's Node (its uid too when the Node exists), as kube 1.32 does.
  */
 public final class TokenRequestHandler implements VerbHandler {
 
@@ -148,6 +149,7 @@ public final class TokenRequestHandler implements VerbHandler {
             throw StatusError.badRequest("cannot bind token to object of type " + gvk);
         }
         HasMetadata obj = boundObjects.get(kind, kind.equals("Node") ? null : ns, ref.getName());
+        BoundObject.PodNode node = null;
         if (obj instanceof Pod pod) {
             String podSa = pod.getSpec() == null || pod.getSpec().getServiceAccountName() == null ? ""
                     : pod.getSpec().getServiceAccountName();
@@ -155,6 +157,7 @@ public final class TokenRequestHandler implements VerbHandler {
                 throw StatusError.badRequest("cannot bind token for serviceaccount \"" + saName
                         + "\" to pod running with different serviceaccount name.");
             }
+            node = podNode(pod);
         }
         String uid = obj.getMetadata().getUid();
         if (ref.getUid() != null && !ref.getUid().isEmpty() && !ref.getUid().equals(uid)) {
@@ -162,6 +165,26 @@ public final class TokenRequestHandler implements VerbHandler {
                     + "reference (" + ref.getUid() + ") does not match the UID in record. The object might have "
                     + "been deleted and then recreated");
         }
-        return new BoundObject(kind, ref.getName(), uid);
+        return new BoundObject(kind, ref.getName(), uid, node);
+    }
+
+    /**
+     * The node a pod is scheduled to (kube's ServiceAccountTokenPodNodeInfo): none before it is scheduled; the
+     * Node's name and uid, or only the name when no such Node exists (so the token still tells where the pod
+     * runs). Any other failure to read the Node is a 500.
+     */
+    private BoundObject.PodNode podNode(Pod pod) {
+        String nodeName = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+        if (nodeName == null || nodeName.isEmpty()) {
+            return null;
+        }
+        try {
+            return new BoundObject.PodNode(nodeName, boundObjects.get("Node", null, nodeName).getMetadata().getUid());
+        } catch (StatusError e) {
+            if (e.code() == 404) {
+                return new BoundObject.PodNode(nodeName, null);
+            }
+            throw StatusError.internal(e.status().getMessage());
+        }
     }
 }

@@ -40,7 +40,7 @@ class ServiceAccountTokenAuthenticatorTest {
 
     /** The objects that exist: kind/ns/name → uid. */
     final Map<String, String> objects = new ConcurrentHashMap<>(Map.of(
-            "ServiceAccount/team-a/builder", "uid-1", "Pod/team-a/web", "pod-uid"));
+            "ServiceAccount/team-a/builder", "uid-1", "Pod/team-a/web", "pod-uid", "Node/null/n1", "node-uid"));
     /** The objects being deleted: kind/ns/name → deletionTimestamp. */
     final Map<String, Instant> deleting = new ConcurrentHashMap<>();
     final ServiceAccountLookup lookup = (kind, ns, name, uid, deletedBefore) -> {
@@ -87,6 +87,17 @@ class ServiceAccountTokenAuthenticatorTest {
                         "ok"),
                 new Case("bound to an existing pod", t -> issue(ISSUER, List.of(ISSUER), NOW,
                         new BoundObject("Pod", "web", "pod-uid")), List.of(), "ok"),
+                new Case("bound to a pod on a node that is gone (not checked)", t -> issue(ISSUER, List.of(ISSUER),
+                        NOW, new BoundObject("Pod", "web", "pod-uid", new BoundObject.PodNode("n1", "gone-uid"))),
+                        List.of(), "ok"),
+                new Case("bound to an existing node", t -> issue(ISSUER, List.of(ISSUER), NOW,
+                        new BoundObject("Node", "n1", "node-uid")), List.of(), "ok"),
+                new Case("bound to a node recreated with a new uid", t -> issue(ISSUER, List.of(ISSUER), NOW,
+                        new BoundObject("Node", "n1", "old-node-uid")), List.of(), "401"),
+                new Case("bound to a node that is gone", t -> {
+                    t.objects.remove("Node/null/n1");
+                    return issue(ISSUER, List.of(ISSUER), NOW, new BoundObject("Node", "n1", "node-uid"));
+                }, List.of(), "401"),
                 new Case("not a JWT", t -> "abcdef.static-token", List.of(), "none"),
                 new Case("another issuer", t -> issue("https://elsewhere.example", List.of(ISSUER), NOW, null),
                         List.of(), "none"),
@@ -151,6 +162,38 @@ class ServiceAccountTokenAuthenticatorTest {
         assertThat(user.extra()).containsEntry("authentication.kubernetes.io/credential-id", List.of("JTI=" + jti))
                 .containsEntry("authentication.kubernetes.io/pod-name", List.of("web"))
                 .containsEntry("authentication.kubernetes.io/pod-uid", List.of("pod-uid"));
+    }
+
+    /** kube's ServiceAccountInfo.UserInfo: node-name when the token names a node, node-uid when it has one. */
+    @Test
+    void theUserOfAPodOrNodeBoundTokenHasItsNode() {
+        String extra = "authentication.kubernetes.io/";
+        UserInfo onNode = authenticator.authenticateToken(issue(ISSUER, List.of(ISSUER), NOW, new BoundObject("Pod",
+                "web", "pod-uid", new BoundObject.PodNode("n1", "node-uid"))), List.of()).orElseThrow();
+        assertThat(onNode.extra()).containsOnlyKeys(extra + "credential-id", extra + "pod-name", extra + "pod-uid",
+                        extra + "node-name", extra + "node-uid")
+                .containsEntry(extra + "node-name", List.of("n1")).containsEntry(extra + "node-uid", List.of("node-uid"));
+        UserInfo onMissingNode = authenticator.authenticateToken(issue(ISSUER, List.of(ISSUER), NOW, new BoundObject(
+                "Pod", "web", "pod-uid", new BoundObject.PodNode("ghost", null))), List.of()).orElseThrow();
+        assertThat(onMissingNode.extra()).containsEntry(extra + "node-name", List.of("ghost"))
+                .doesNotContainKey(extra + "node-uid");
+        UserInfo unscheduled = authenticator.authenticateToken(issue(ISSUER, List.of(ISSUER), NOW,
+                new BoundObject("Pod", "web", "pod-uid")), List.of()).orElseThrow();
+        assertThat(unscheduled.extra()).doesNotContainKeys(extra + "node-name", extra + "node-uid");
+        UserInfo node = authenticator.authenticateToken(issue(ISSUER, List.of(ISSUER), NOW,
+                new BoundObject("Node", "n1", "node-uid")), List.of()).orElseThrow();
+        assertThat(node.extra()).containsOnlyKeys(extra + "credential-id", extra + "node-name", extra + "node-uid");
+    }
+
+    /** The claim as kube's encoder writes it: keys in alphabetical order, a node without uid has none. */
+    @Test
+    void aPodBoundTokenNamesItsNodeBeforeThePod() {
+        String token = issue(ISSUER, List.of(ISSUER), NOW,
+                new BoundObject("Pod", "web", "pod-uid", new BoundObject.PodNode("ghost", null)));
+        String payload = new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]));
+        assertThat(payload).contains("\"kubernetes.io\":{\"namespace\":\"team-a\",\"node\":{\"name\":\"ghost\"},"
+                + "\"pod\":{\"name\":\"web\",\"uid\":\"pod-uid\"},"
+                + "\"serviceaccount\":{\"name\":\"builder\",\"uid\":\"uid-1\"}}");
     }
 
     @Test

@@ -19,7 +19,10 @@ import dev.kapi.apiserver.testing.TestStores;
 import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
@@ -44,6 +47,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -285,6 +289,60 @@ class TokenRequestHandlerTest {
             o.getMetadata().setFinalizers(List.of());
             return o;
         });
+    }
+
+    @Test
+    void aPodBoundTokenNamesThePodsNodeWhichTheAuthenticatorPassesOnUnchecked() throws Exception {
+        Node node = (Node) Writes.create(new BoundObjects(stores).store("Node"), null,
+                new NodeBuilder().withMetadata(meta("node-1")).build());
+        Pod onNode = (Pod) create("Pod", pod("on-node", "node-1"));
+        Pod onGhost = (Pod) create("Pod", pod("on-ghost", "ghost"));
+        String nodeUid = node.getMetadata().getUid();
+        String onNodeToken = tokenFor("builder", boundTo("on-node"));
+        String onGhostToken = tokenFor("builder", boundTo("on-ghost"));
+        String unscheduledToken = tokenFor("builder", boundTo("web"));
+
+        // kube's ServiceAccountTokenPodNodeInfo: the node's name and uid; only the name when the Node is missing
+        assertThat(kubeClaim(onNodeToken).get("node")).isEqualTo(Map.of("name", "node-1", "uid", nodeUid));
+        assertThat(kubeClaim(onGhostToken).get("node")).isEqualTo(Map.of("name", "ghost"));
+        assertThat(kubeClaim(unscheduledToken)).doesNotContainKey("node");
+
+        ServiceAccountTokenAuthenticator authenticator = new ServiceAccountTokenAuthenticator(keys, options, lookup,
+                Clock.fixed(NOW.plusSeconds(10), ZoneOffset.UTC));
+        await().atMost(Duration.ofSeconds(10)).until(lookup::synced);
+        String extra = "authentication.kubernetes.io/";
+        assertThat(authenticator.authenticateToken(onNodeToken, List.of()).orElseThrow().extra()).containsOnlyKeys(
+                        extra + "credential-id", extra + "pod-name", extra + "pod-uid", extra + "node-name",
+                        extra + "node-uid")
+                .containsEntry(extra + "pod-uid", List.of(onNode.getMetadata().getUid()))
+                .containsEntry(extra + "node-name", List.of("node-1"))
+                .containsEntry(extra + "node-uid", List.of(nodeUid));
+        assertThat(authenticator.authenticateToken(onGhostToken, List.of()).orElseThrow().extra())
+                .containsEntry(extra + "pod-uid", List.of(onGhost.getMetadata().getUid()))
+                .containsEntry(extra + "node-name", List.of("ghost"))
+                .doesNotContainKey(extra + "node-uid");
+        assertThat(authenticator.authenticateToken(unscheduledToken, List.of()).orElseThrow().extra())
+                .containsKey(extra + "pod-name").doesNotContainKeys(extra + "node-name", extra + "node-uid");
+
+        // the node of a pod-bound token is not validated: the token outlives its Node
+        Writes.delete(new BoundObjects(stores).store("Node"), null, "node-1");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !lookup.exists("Node", null, "node-1", nodeUid, NOW));
+        assertThat(authenticator.authenticateToken(onNodeToken, List.of()).orElseThrow().extra())
+                .containsEntry(extra + "node-uid", List.of(nodeUid));
+    }
+
+    static Pod pod(String name, String nodeName) {
+        return new PodBuilder().withMetadata(meta(name)).withNewSpec().withServiceAccountName("builder")
+                .withNodeName(nodeName).addNewContainer().withName("c").withImage("nginx").endContainer().endSpec()
+                .build();
+    }
+
+    static String boundTo(String pod) {
+        return "{\"boundObjectRef\":{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"name\":\"" + pod + "\"}}";
+    }
+
+    static Map<String, Object> kubeClaim(String token) throws Exception {
+        return SignedJWT.parse(token).getJWTClaimsSet().getJSONObjectClaim("kubernetes.io");
     }
 
     private String tokenFor(String sa, String spec) throws Exception {
