@@ -71,17 +71,17 @@ public final class TokenRequestHandler implements VerbHandler {
     }
 
     /**
-     * kube's {@code TokenREST.Create}: the ServiceAccount must exist, the request is completed (name, namespace,
-     * audiences) and validated, then validating admission sees it, then the bound object is checked and the
-     * token issued.
+     * kube's {@code TokenREST.Create}: a name in the body must be the URL's, the ServiceAccount must exist, the
+     * request is completed (name, namespace, audiences) and validated, then validating admission sees it, then
+     * the bound object is checked and the token issued.
      */
     private TokenRequest issue(RequestScope scope, TokenRequest req, Consumer<TokenRequest> validation) {
         String ns = scope.namespace();
         String name = scope.name();
-        ServiceAccount sa = (ServiceAccount) scope.store().get(ns, name);
         ObjectMeta meta = req.getMetadata() == null ? new ObjectMeta() : req.getMetadata();
         scope.checkObjectNamespace(req);
         checkName(meta, name);
+        ServiceAccount sa = (ServiceAccount) scope.store().get(ns, name);
         TokenRequestSpec spec = req.getSpec() == null ? new TokenRequestSpec() : req.getSpec();
         long requested = validExpirationSeconds(spec, name);
         List<String> audiences = spec.getAudiences() == null || spec.getAudiences().isEmpty()
@@ -108,10 +108,11 @@ public final class TokenRequestHandler implements VerbHandler {
         return req;
     }
 
+    /** kube's token.go: a name in the body must be the ServiceAccount's (422, before the account is read). */
     private static void checkName(ObjectMeta meta, String name) {
         if (meta.getName() != null && !meta.getName().isEmpty() && !meta.getName().equals(name)) {
-            throw StatusError.badRequest("the name of the TokenRequest (" + meta.getName()
-                    + ") does not match the name of the service account (" + name + ")");
+            throw StatusError.invalid("TokenRequest", "authentication.k8s.io", name, List.of(FieldError.invalid(
+                    "metadata.name", meta.getName(), "must match the service account name if specified")));
         }
     }
 

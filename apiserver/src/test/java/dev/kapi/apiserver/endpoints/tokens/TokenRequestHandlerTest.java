@@ -149,6 +149,9 @@ class TokenRequestHandlerTest {
                                 + "Invalid value: 300: may not specify a duration less than 10 minutes"),
                 new Case("missing service account", "nobody", "{" + tr + "}", 404,
                         "serviceaccounts \"nobody\" not found"),
+                new Case("another name in the body", "nobody", "{" + tr + ",\"metadata\":{\"name\":\"builder\"}}", 422,
+                        "TokenRequest.authentication.k8s.io \"nobody\" is invalid: metadata.name: Invalid value: "
+                                + "\"builder\": must match the service account name if specified"),
                 new Case("wrong kind", "builder", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\"}", 400,
                         "the API version in the data (v1) does not match the expected API version "
                                 + "(authentication.k8s.io/v1)"),
