@@ -3,6 +3,7 @@ package dev.kapi.apiserver.endpoints.handlers;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
@@ -14,6 +15,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.NoSuchElementException;
 
 /**
  * The connect subresources that kube-apiserver hands to a kubelet (kube's pod {@code LogREST}, {@code ExecREST},
@@ -42,9 +44,12 @@ public final class ConnectHandler implements VerbHandler {
             throw unreachable(node.getMetadata().getName());
         }
         if (!(obj instanceof Pod pod)) {
-            // services/proxy: kube picks one ready endpoint of the service and proxies to it
-            throw StatusError.serviceUnavailable("no endpoints available for service \"" + scope.name()
-                    + "\": this server does not proxy to services");
+            // services/proxy: kube picks one ready endpoint of the service (503 when there is none) and dials it
+            if (!hasReadyEndpoint(scope.namespace(), target)) {
+                throw StatusError.serviceUnavailable("no endpoints available for service \"" + scope.name() + "\"");
+            }
+            throw StatusError.serviceUnavailable("error trying to reach service: this server does not proxy to "
+                    + "services");
         }
         String name = pod.getMetadata().getName();
         PodSpec spec = pod.getSpec() == null ? new PodSpec() : pod.getSpec();
@@ -113,6 +118,18 @@ public final class ConnectHandler implements VerbHandler {
      * kube's answer when the kubelet cannot be dialled (a plain error: 500 with no reason), here because this
      * server never connects to kubelets.
      */
+    /** Whether the service's Endpoints name a ready address (what kube's service ResourceLocation picks from). */
+    private boolean hasReadyEndpoint(String namespace, String service) {
+        try {
+            Endpoints endpoints = stores.find("", "v1", "endpoints", Endpoints.class).orElseThrow()
+                    .get(namespace, service);
+            return endpoints.getSubsets() != null && endpoints.getSubsets().stream()
+                    .anyMatch(s -> s.getAddresses() != null && !s.getAddresses().isEmpty());
+        } catch (StatusError | NoSuchElementException e) {
+            return false;
+        }
+    }
+
     private static StatusError unreachable(String node) {
         return StatusError.failure(500, "error dialing backend: no kubelet is reachable for node \"" + node
                 + "\": this server does not connect to kubelets");

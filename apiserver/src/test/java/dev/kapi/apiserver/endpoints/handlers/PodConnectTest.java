@@ -15,6 +15,8 @@ import dev.kapi.apiserver.testing.EtcdExtension;
 import dev.kapi.apiserver.testing.Writes;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminatedBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.EndpointsBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -93,6 +95,13 @@ class PodConnectTest {
         Writes.create(stores.find("", "v1", "services", Service.class).orElseThrow(), "ns",
                 new ServiceBuilder().withNewMetadata().withName("svc").endMetadata().withNewSpec().addNewPort()
                         .withPort(80).endPort().endSpec().build());
+        Writes.create(stores.find("", "v1", "services", Service.class).orElseThrow(), "ns",
+                new ServiceBuilder().withNewMetadata().withName("ready").endMetadata().withNewSpec().addNewPort()
+                        .withPort(80).endPort().endSpec().build());
+        Writes.create(stores.find("", "v1", "endpoints", Endpoints.class).orElseThrow(), "ns",
+                new EndpointsBuilder().withNewMetadata().withName("ready").endMetadata().addNewSubset()
+                        .addNewAddress().withIp("10.244.0.5").endAddress().addNewPort().withPort(80).endPort()
+                        .endSubset().build());
         dispatcher = new ResourceDispatcher(stores, Writes.PIPELINE);
     }
 
@@ -123,7 +132,9 @@ class PodConnectTest {
             "GET|pods/on-gone/log|404|NotFound|nodes \"gone\" not found",
             "GET|pods/pending/proxy|400|BadRequest|address not allowed",
             "GET|pods/with-ip/proxy/index.html|503|ServiceUnavailable|error trying to reach pod with-ip: this server does not proxy to pods",
-            "GET|services/svc/proxy|503|ServiceUnavailable|no endpoints available for service \"svc\": this server does not proxy to services",
+            "GET|services/svc/proxy|503|ServiceUnavailable|no endpoints available for service \"svc\"",
+            "GET|services/ready/proxy/x|503|ServiceUnavailable|error trying to reach service: this server does not "
+                    + "proxy to services",
             "GET|services/missing/proxy|404|NotFound|services \"missing\" not found",
             // kube has no route for these methods on these subresources
             "POST|pods/pending/log|405|MethodNotAllowed|the server does not allow this method on the requested resource",
