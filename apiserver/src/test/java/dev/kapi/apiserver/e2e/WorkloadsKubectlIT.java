@@ -137,6 +137,15 @@ class WorkloadsKubectlIT {
                 + " (the node runs no processes; this output is simulated)\n");
         assertThat(ok("-n", NS, "exec", "-i", pod, "--", "cat").out()).contains("cat did not run");
         assertThat(ok("-n", NS, "attach", pod).out()).contains("there is nothing to attach to");
+        // kubectl cp runs tar: the node says on stderr that it did not run, and tar fails with exit code 1 (kubectl
+        // cp keeps the remote stderr to itself and says so), where a line on stdout broke the tar stream
+        Result cp = kubectl.run("cp", NS + "/" + pod + ":/etc/hostname", "/tmp/kapi-cp-" + pod);
+        assertThat(cp.exit()).as(cp.toString()).isNotZero();
+        assertThat(cp.err()).contains("command terminated with exit code 1").doesNotContain("unexpected EOF");
+        Result tar = kubectl.run("-n", NS, "exec", pod, "--", "tar", "cf", "-", "/etc/hostname");
+        assertThat(tar.exit()).isNotZero();
+        assertThat(tar.out()).isEmpty();
+        assertThat(tar.err()).contains("tar cf - /etc/hostname did not run").contains("exit code 1");
         debugContainersRun(pod);
         followedLogEndsWhenThePodGoes(pod);
 

@@ -25,7 +25,8 @@ import java.util.Set;
  * ({@code v5.channel.k8s.io}, {@code v4.channel.k8s.io}, or the legacy {@code channel.k8s.io}; binary messages
  * whose first byte is the channel: 1 stdout, 2 stderr, 3 the final status). Nothing runs on a simulated node, so
  * one line on stdout (else stderr) says what would have run where, then the status channel says Success (v4 and
- * v5: kube's {@code Status} JSON) and the connection closes. What the client sends (stdin, terminal resizes) is
+ * v5: kube's {@code Status} JSON) and the connection closes; a {@code tar} (what {@code kubectl cp} runs) says it
+ * on stderr and fails with exit code 1, so that kubectl cp reports it instead of a broken tar stream. What the client sends (stdin, terminal resizes) is
  * read and dropped. The options are checked as the kubelet checks them: a command for exec, at least one of
  * stdin, stdout and stderr.
  */
@@ -43,11 +44,25 @@ public final class SimulatedExec implements Session.Listener.AutoDemanding {
     private final byte channel;
     private final byte[] line;
     private final boolean statusJson;
+    private final byte[] status;
 
-    private SimulatedExec(byte channel, byte[] line, boolean statusJson) {
+    private SimulatedExec(byte channel, byte[] line, boolean statusJson, byte[] status) {
         this.channel = channel;
         this.line = line;
         this.statusJson = statusJson;
+        this.status = status;
+    }
+
+    /**
+     * kube's status of a command that exited with 1 ({@code NonZeroExitCode}): what {@code tar} answers, since a
+     * tar stream that is really a line of text would make {@code kubectl cp} fail with a bare "unexpected EOF".
+     */
+    private static byte[] exitedWithOne(String[] command) {
+        String json = "{\"metadata\":{},\"status\":\"Failure\",\"message\":\"command terminated with non-zero "
+                + "exit code: error executing command [" + String.join(" ", command).replace("\\", "\\\\")
+                .replace("\"", "\\\"") + "], exit code 1\",\"reason\":\"NonZeroExitCode\",\"details\":{\"causes\":"
+                + "[{\"reason\":\"ExitCode\",\"message\":\"1\"}]}}";
+        return json.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Serves {@code subresource} (exec or attach) of {@code pod} in {@code container} on simulated {@code node}. */
@@ -62,10 +77,16 @@ public final class SimulatedExec implements Session.Listener.AutoDemanding {
         String where = "container " + container + " of pod " + pod.getMetadata().getNamespace() + "/"
                 + pod.getMetadata().getName();
         String text;
+        byte[] status = SUCCESS;
+        boolean toStderr = !stdout;
         if (scope.subresource().equals("exec")) {
             String[] command = req.getParameterValues("command");
             if (command == null || command.length == 0) {
                 throw StatusError.badRequest("you must specify at least one command for the container");
+            }
+            if (command[0].equals("tar") && stderr) { // kubectl cp: the line on stderr, and tar's failure
+                toStderr = true;
+                status = exitedWithOne(command);
             }
             text = "kapi simulated node " + node + ": " + String.join(" ", command) + " did not run in " + where
                     + " (the node runs no processes; this output is simulated)\n";
@@ -86,7 +107,8 @@ public final class SimulatedExec implements Session.Listener.AutoDemanding {
             return;
         }
         byte[] bytes = stdout || stderr ? text.getBytes(StandardCharsets.UTF_8) : new byte[0];
-        SimulatedExec endpoint = new SimulatedExec(stdout ? STDOUT : STDERR, bytes, !protocol.equals("channel.k8s.io"));
+        SimulatedExec endpoint = new SimulatedExec(toStderr ? STDERR : STDOUT, bytes,
+                !protocol.equals("channel.k8s.io"), status);
         try {
             boolean upgraded = ws.upgrade((upgradeReq, upgradeRes) -> {
                 if (!protocol.isEmpty()) {
@@ -130,7 +152,7 @@ public final class SimulatedExec implements Session.Listener.AutoDemanding {
     @Override
     public void onWebSocketOpen(Session session) {
         Runnable close = () -> session.close(StatusCode.NORMAL, "", Callback.NOOP);
-        Runnable status = statusJson ? () -> session.sendBinary(frame(ERROR, SUCCESS), Callback.from(close,
+        Runnable status = statusJson ? () -> session.sendBinary(frame(ERROR, this.status), Callback.from(close,
                 this::failed)) : close;
         if (line.length == 0) {
             status.run();
