@@ -37,7 +37,8 @@ import java.util.Objects;
  * status: replicas, current metrics, lastScaleTime and the AbleToScale, ScalingActive and ScalingLimited
  * conditions with kube's reasons, and its Events on the HPA, source {@code horizontal-pod-autoscaler}:
  * {@code SuccessfulRescale}, and Warnings {@code FailedGetScale}, {@code FailedGetResourceMetric} (or another
- * type's), {@code FailedRescale}; the same one again raises the count of the last. Writes go through the
+ * type's, one per failing metric), {@code FailedComputeMetricsReplicas} (when every metric failed),
+ * {@code FailedRescale}; the same one again raises the count of the last. Writes go through the
  * {@link WritePipeline} as {@code system:serviceaccount:kube-system:horizontal-pod-autoscaler}.
  */
 final class HorizontalPodAutoscalerController extends Controller {
@@ -157,8 +158,13 @@ final class HorizontalPodAutoscalerController extends Controller {
         } else {
             List<Pod> selected = selected(namespace, scale.getStatus().getSelector());
             MetricsProposal proposal = MetricsProposal.of(calculator, hpa.getSpec().getMetrics(), current, selected);
+            proposal.failures().forEach(f -> events.warning(hpa, f.reason(), f.message()));
             if (proposal.replicas() < 0) {
-                events.warning(hpa, proposal.reason(), proposal.error());
+                if (proposal.invalidMetrics() != null) {
+                    events.warning(hpa, "FailedComputeMetricsReplicas", proposal.invalidMetrics());
+                } else {
+                    events.warning(hpa, proposal.reason(), proposal.error());
+                }
                 status.set("ScalingActive", "False", proposal.reason(),
                         "the HPA was unable to compute the replica count: " + proposal.error());
                 // kube keeps the desired replicas and metrics it last wrote

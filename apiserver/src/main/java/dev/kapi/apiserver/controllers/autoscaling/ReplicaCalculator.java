@@ -175,7 +175,7 @@ final class ReplicaCalculator {
                     + ": no metrics returned from resource metrics API");
         }
         if (metrics.isEmpty()) {
-            throw new MetricError("did not receive metrics for any ready pods");
+            throw new MetricError("did not receive metrics for targeted pods (pods might be unready)");
         }
         return new Groups(metrics, ready, unready, missing);
     }

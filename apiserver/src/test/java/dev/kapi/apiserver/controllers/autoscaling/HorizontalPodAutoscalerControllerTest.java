@@ -130,20 +130,20 @@ class HorizontalPodAutoscalerControllerTest {
                 new Case("utilization without requests", 2, 2, "cpu=10m", null, utilization("cpu", 50), null, 1,
                         10, "web", 2, Map.of("AbleToScale", "True SucceededGetScale",
                         "ScalingActive", "False FailedGetResourceMetric"), "the HPA was unable to compute the replica "
-                        + "count: missing request for cpu in container c of Pod web-0"),
+                        + "count: failed to get cpu utilization: missing request for cpu in container c of Pod web-0"),
                 new Case("target at zero replicas: scaling disabled", 0, 0, null, "100m", utilization("cpu", 50),
                         null, 1, 10, "web", 0, Map.of("ScalingActive", "False ScalingDisabled"),
                         "scaling is disabled since the replica count of the target is zero"),
                 new Case("cpu of pods Ready for less than a metric window is not sampled", 2, 2, "cpu=400m",
                         "100m", utilization("cpu", 100), null, 1, 10, "web", 2, Map.of("ScalingActive",
-                        "False FailedGetResourceMetric"), "the HPA was unable to compute the replica count: did not "
-                        + "receive metrics for any ready pods", true),
+                        "False FailedGetResourceMetric"), "the HPA was unable to compute the replica count: failed to "
+                        + "get cpu utilization: did not receive metrics for targeted pods (pods might be unready)", true),
                 new Case("memory of the same pods is", 2, 2, "memory=64Mi", "100m", averageValue("memory", "32Mi"),
                         null, 1, 10, "web", 4, Map.of("ScalingActive", "True ValidMetricFound"), null, true),
                 new Case("no pods: no metrics", 2, 0, null, "100m", utilization("cpu", 50), null, 1, 10, "web", 2,
                         Map.of("ScalingActive", "False FailedGetResourceMetric"), "the HPA was unable to compute the "
-                        + "replica count: unable to get metrics for resource cpu: no metrics returned from resource "
-                        + "metrics API"),
+                        + "replica count: failed to get cpu utilization: unable to get metrics for resource cpu: no "
+                        + "metrics returned from resource metrics API"),
                 new Case("below min: raised to min", 1, 1, "cpu=50m", "100m", utilization("cpu", 50), null, 3,
                         10, "web", 3, Map.of("AbleToScale", "True SucceededRescale"), null));
     }
@@ -235,6 +235,16 @@ class HorizontalPodAutoscalerControllerTest {
                     .isEqualTo("Warning FailedGetScale: deployments.apps \"nope\" not found");
             assertThat(e.getCount()).isGreaterThan(1);
         }));
+        Case noRequests = cases().filter(c -> c.name().equals("utilization without requests")).findFirst()
+                .orElseThrow();
+        run(noRequests, "hpa-events-metrics");
+        // kube's texts: the metric's failure, then that every metric failed
+        await().atMost(Duration.ofSeconds(8)).untilAsserted(() -> assertThat(events.list("hpa-events-metrics",
+                ListParams.all()).items()).extracting(e -> e.getType() + " " + e.getReason() + ": " + e.getMessage())
+                .contains("Warning FailedGetResourceMetric: failed to get cpu utilization: missing request for cpu in "
+                        + "container c of Pod web-0", "Warning FailedComputeMetricsReplicas: invalid metrics (1 "
+                        + "invalid out of 1), first error is: failed to get cpu resource metric value: failed to get "
+                        + "cpu utilization: missing request for cpu in container c of Pod web-0"));
     }
 
     static MetricSpec utilization(String resource, int percent) {
