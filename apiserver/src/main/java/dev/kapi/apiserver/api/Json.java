@@ -2,9 +2,15 @@ package dev.kapi.apiserver.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Quantity;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.ValueDeserializer;
+import tools.jackson.databind.annotation.JsonDeserialize;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -27,6 +33,29 @@ public final class Json {
 
     @JsonIgnoreProperties("managedFields")
     private abstract static class SkipManagedFields {
+    }
+
+    /** {@link #MAPPER}, except that quantities come out in kube's canonical form ({@link Quantities#canonical}). */
+    private static final JsonMapper CANONICAL_QUANTITIES = MAPPER.rebuild()
+            .addMixIn(Quantity.class, CanonicalQuantity.class).build();
+
+    /** A mix-in: the model's own {@code @JsonDeserialize} on Quantity would win over a module's deserializer. */
+    @JsonDeserialize(using = CanonicalQuantityDeserializer.class)
+    private abstract static class CanonicalQuantity {
+    }
+
+    /** A quantity string or number in kube's canonical form; any other shape as the model reads it. */
+    static final class CanonicalQuantityDeserializer extends ValueDeserializer<Quantity> {
+        private final Quantity.Deserializer model = new Quantity.Deserializer();
+
+        @Override
+        public Quantity deserialize(JsonParser p, DeserializationContext ctxt) {
+            JsonToken t = p.currentToken();
+            if (t == JsonToken.VALUE_STRING || t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+                return new Quantity(Quantities.canonical(p.getString().strip()));
+            }
+            return model.deserialize(p, ctxt);
+        }
     }
 
     private Json() {
@@ -54,6 +83,14 @@ public final class Json {
 
     public static <T> T convert(JsonNode tree, Class<T> type) {
         return MAPPER.treeToValue(tree, type);
+    }
+
+    /**
+     * As {@link #convert}, with every quantity in kube's canonical form, as kube's decoding of a built-in object
+     * leaves it (e.g. an object a mutating webhook's patch produced: {@code 0.5} becomes {@code 500m}).
+     */
+    public static <T> T convertCanonical(JsonNode tree, Class<T> type) {
+        return CANONICAL_QUANTITIES.treeToValue(tree, type);
     }
 
     public static <T> T read(byte[] json, Class<T> type) {

@@ -10,6 +10,7 @@ import dev.kapi.apiserver.testing.AdmissionWebhookServer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,6 +53,8 @@ class MutatingWebhookTest {
                 })
                 .on("/boom", r -> text(500, "boom"))
                 .on("/slow", server.hang())
+                .on("/cpu", r -> patch(r, "[{\"op\":\"add\",\"path\":\"/spec/containers/0/resources\","
+                        + "\"value\":{\"requests\":{\"cpu\":\"0.5\",\"memory\":\"2048Mi\"}}}]"))
                 .on("/break", r -> patch(r, "[{\"op\":\"replace\",\"path\":\"/spec/containers\",\"value\":\"oops\"}]"))
                 .on("/rename", r -> patch(r, "[{\"op\":\"replace\",\"path\":\"/metadata/name\",\"value\":\"other\"}]"))
                 .on("/retype", r -> patch(r, "[{\"op\":\"replace\",\"path\":\"/kind\",\"value\":\"ConfigMap\"}]"))
@@ -129,6 +132,16 @@ class MutatingWebhookTest {
         assertThat(request.path("options").path("kind").asString()).isEqualTo("CreateOptions");
         assertThat(recorded.annotations).containsEntry("mutation.webhook.admission.k8s.io/round_0_index_0",
                 "{\"configuration\":\"config\",\"webhook\":\"label.example.com\",\"mutated\":true}");
+    }
+
+    @Test
+    void quantitiesAWebhookWritesComeBackInKubesCanonicalForm() {
+        // kube decodes the patched object into its Go type: 0.5 is 500m, 2048Mi is 2Gi
+        HasMetadata out = admit(plugin(hook("cpu.example.com", "/cpu")), create(pod("p", "app", "web"), "ns", false,
+                new Recorded()));
+        Map<String, Quantity> requests = ((Pod) out).getSpec().getContainers().get(0).getResources().getRequests();
+        assertThat(requests.get("cpu").toString()).isEqualTo("500m"); // Quantity.equals compares amounts only
+        assertThat(requests.get("memory").toString()).isEqualTo("2Gi");
     }
 
     @Test

@@ -76,7 +76,7 @@ final class Patching {
         checkIdentity(webhook, before, after, request);
         HasMetadata decoded;
         try {
-            decoded = Json.convert(after, object.getClass());
+            decoded = Json.convertCanonical(after, object.getClass()); // kube decodes it: canonical quantities
         } catch (JacksonException | IllegalArgumentException e) {
             throw WebhookErrors.internal("admission webhook " + GoQuote.quote(webhook) + " returned a patch whose "
                     + "result does not decode as a " + text(before, "kind") + ": " + message(e));
