@@ -2,7 +2,7 @@ package dev.kapi.apiserver.endpoints.decoding;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.kapi.apiserver.registry.schema.KubeSchemaNames;
+import dev.kapi.apiserver.api.schema.KubeSchemaNames;
 import io.fabric8.kubernetes.api.model.IntOrString;
 
 import java.lang.reflect.Field;

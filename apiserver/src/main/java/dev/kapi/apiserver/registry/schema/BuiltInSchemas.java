@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.registry.schema;
 
+import dev.kapi.apiserver.api.schema.KubeSchemaNames;
 import dev.kapi.apiserver.api.schema.Schema;
 import dev.kapi.apiserver.api.schema.SchemaBuilder;
 

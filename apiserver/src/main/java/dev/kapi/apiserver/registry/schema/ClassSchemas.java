@@ -2,6 +2,7 @@ package dev.kapi.apiserver.registry.schema;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.kapi.apiserver.api.schema.KubeSchemaNames;
 import dev.kapi.apiserver.api.schema.Schema;
 import dev.kapi.apiserver.api.schema.SchemaBuilder;
 import tools.jackson.databind.annotation.JsonSerialize;

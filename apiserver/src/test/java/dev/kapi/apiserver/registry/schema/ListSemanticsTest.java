@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.registry.schema;
 
+import dev.kapi.apiserver.api.schema.KubeSchemaNames;
 import dev.kapi.apiserver.api.schema.Schema;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.Pod;

@@ -1,4 +1,4 @@
-package dev.kapi.apiserver.registry.schema;
+package dev.kapi.apiserver.api.schema;
 
 import java.util.Map;
 import java.util.Set;
@@ -12,9 +12,9 @@ import java.util.Set;
  */
 public final class KubeSchemaNames {
 
-    static final String FABRIC8 = "io.fabric8.kubernetes.api.model";
-    static final String META = "io.k8s.apimachinery.pkg.apis.meta.v1";
-    static final String CORE = "io.k8s.api.core.v1";
+    public static final String FABRIC8 = "io.fabric8.kubernetes.api.model";
+    public static final String META = "io.k8s.apimachinery.pkg.apis.meta.v1";
+    public static final String CORE = "io.k8s.api.core.v1";
 
     /** meta/v1 types that fabric8 keeps in its core package. */
     private static final Set<String> META_IN_CORE = Set.of(
