@@ -12,12 +12,14 @@ import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.annotation.JsonDeserialize;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.module.SimpleModule;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The one JSON mapper every stage uses for Kubernetes objects (fabric8 model types, Jackson 3).
  * Unknown fields are kept in the objects' {@code additionalProperties} (so field validation can find
- * them), never fail decoding by themselves.
+ * them), never fail decoding by themselves. The built-in types are written in the shape Go writes kube's structs,
+ * zero structs and null times included ({@link GoZeroValues}).
  */
 public final class Json {
 
@@ -25,6 +27,7 @@ public final class Json {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .addModule(new SimpleModule("go-zero-values").setSerializerModifier(new GoZeroValues()))
             .build();
 
     /** {@link #MAPPER}, except that {@code metadata.managedFields} are skipped unread. */
