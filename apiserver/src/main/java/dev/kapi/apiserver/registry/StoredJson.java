@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.registry;
 
+import dev.kapi.apiserver.api.GoZeroValues;
 import dev.kapi.apiserver.storage.KeyValue;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -205,8 +206,9 @@ public final class StoredJson {
     /**
      * Whether {@code value} has none of what Jackson's compact output never has and a decode would not keep:
      * whitespace between tokens, escapes other than {@code \" \\ \b \f \n \r \t} and {@code \}{@code u00XX}
-     * (uppercase, for control characters), {@code null}, {@code []}, fractions and exponents (a number a typed
-     * field would re-format), {@code -0}. One pass over the bytes.
+     * (uppercase, for control characters), {@code null} (except as the value of a field written as null when
+     * unset, see {@link GoZeroValues}), {@code []}, fractions and exponents (a number a typed field would
+     * re-format), {@code -0}. One pass over the bytes.
      */
     static boolean plain(byte[] v) {
         boolean inString = false;
@@ -227,8 +229,14 @@ public final class StoredJson {
             }
             switch (b) {
                 case '"' -> inString = true;
-                case ' ', '\t', '\n', '\r', 'n', '.' -> {
+                case ' ', '\t', '\n', '\r', '.' -> {
                     return false;
+                }
+                case 'n' -> {
+                    if (!goNull(v, i)) {
+                        return false;
+                    }
+                    i += 3;
                 }
                 case 'e', 'E' -> { // in true and false, or an exponent after a digit
                     if (i > 0 && v[i - 1] >= '0' && v[i - 1] <= '9') {
@@ -250,6 +258,23 @@ public final class StoredJson {
             }
         }
         return !inString;
+    }
+
+    /**
+     * Whether the {@code n} at {@code i} starts a {@code null} that a decode keeps: the value of a key that
+     * {@link GoZeroValues} writes as null when unset (an unset time, {@code "lastProbeTime":null}).
+     */
+    private static boolean goNull(byte[] v, int i) {
+        if (i + 3 >= v.length || v[i + 1] != 'u' || v[i + 2] != 'l' || v[i + 3] != 'l' || i < 3
+                || v[i - 1] != ':' || v[i - 2] != '"') {
+            return false;
+        }
+        int start = i - 3;
+        while (start >= 0 && v[start] != '"') {
+            start--;
+        }
+        return start >= 0 && GoZeroValues.nullFieldNames().contains(
+                new String(v, start + 1, i - 3 - start, StandardCharsets.US_ASCII));
     }
 
     private static boolean standardEscape(byte[] v, int i) {
