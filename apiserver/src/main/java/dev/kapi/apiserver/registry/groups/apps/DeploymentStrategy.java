@@ -56,13 +56,6 @@ public final class DeploymentStrategy implements ResourceStrategy<Deployment> {
     }
 
     @Override
-    public void prepareForCreate(Deployment d) {
-        if (d.getStatus() == null) {
-            d.setStatus(new DeploymentStatus());
-        }
-    }
-
-    @Override
     public List<FieldError> validate(Deployment d) {
         List<FieldError> errs = new ArrayList<>();
         DeploymentSpec spec = spec(d);

@@ -72,9 +72,6 @@ public final class JobStrategy implements ResourceStrategy<Job> {
 
     @Override
     public void prepareForCreate(Job job) {
-        if (job.getStatus() == null) {
-            job.setStatus(new JobStatus());
-        }
         if (!Boolean.TRUE.equals(spec(job).getManualSelector())) {
             generateSelector(job);
         }

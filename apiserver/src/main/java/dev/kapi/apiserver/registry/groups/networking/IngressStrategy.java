@@ -9,10 +9,8 @@ import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBackend;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerStatus;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressSpec;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressStatus;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -23,16 +21,6 @@ import java.util.Set;
 public final class IngressStrategy implements ResourceStrategy<Ingress> {
 
     private static final List<String> PATH_TYPES = List.of("Exact", "ImplementationSpecific", "Prefix");
-
-    @Override
-    public void prepareForCreate(Ingress ing) {
-        if (ing.getStatus() == null) {
-            ing.setStatus(new IngressStatus());
-        }
-        if (ing.getStatus().getLoadBalancer() == null) {
-            ing.getStatus().setLoadBalancer(new IngressLoadBalancerStatus());
-        }
-    }
 
     @Override
     public List<FieldError> validate(Ingress ing) {
