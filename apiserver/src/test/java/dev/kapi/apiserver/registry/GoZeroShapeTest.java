@@ -5,6 +5,8 @@ import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.sqlite.SqliteStorage;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -99,6 +101,18 @@ class GoZeroShapeTest {
         assertThat(stored.at("/spec/containers/0/resources")).isEqualTo(json("{}"));
         // a decode and re-encode keeps the shape, so the stored bytes stay servable as they are
         assertThat(ObjectCodec.encode(Json.read(ObjectCodec.encode(pod), Pod.class))).isEqualTo(ObjectCodec.encode(pod));
+    }
+
+    @Test
+    void eventWithoutSourceOrTimes() {
+        Event e = new EventBuilder().withNewMetadata().withName("e").withNamespace(NS)
+                .withCreationTimestamp("2026-01-01T00:00:00Z").endMetadata().withReason("Started").build();
+        JsonNode stored = Json.object(ObjectCodec.encode(e));
+        assertThat(stored.get("source")).isEqualTo(json("{}"));
+        assertThat(stored.get("involvedObject")).isEqualTo(json("{}"));
+        for (String time : new String[] {"eventTime", "firstTimestamp", "lastTimestamp"}) {
+            assertThat(stored.get(time)).as(time).isEqualTo(json("null"));
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -117,6 +118,18 @@ class StoredJsonTest {
         KeyValue kv = new KeyValue("/k", json.getBytes(StandardCharsets.UTF_8), 1, 9);
         assertThat(StoredJson.of(kv, "v1", "ConfigMap")).isNull();
         assertThat(StoredJson.of(kv, "v1", "ConfigMap")).as("again, with what the first read kept").isNull();
+    }
+
+    /** A null is kept by a decode only where the mapper writes one: an unset time (GoZeroValues). */
+    @Test
+    void aNullIsPlainOnlyAsAnUnsetTime() {
+        assertThat(StoredJson.plain((CM + "{\"name\":\"a\"},\"x\":{\"lastProbeTime\":null}}")
+                .getBytes(StandardCharsets.UTF_8))).isTrue();
+        assertThat(StoredJson.plain((CM + "{\"name\":\"a\"},\"x\":{\"probeTime\":null}}")
+                .getBytes(StandardCharsets.UTF_8))).isFalse();
+        assertThat(StoredJson.plain((CM + "{\"name\":\"a\"},\"x\":{\"lastProbeTime\":nul")
+                .getBytes(StandardCharsets.UTF_8))).isFalse();
+        assertThat(StoredJson.plain("[null]".getBytes(StandardCharsets.UTF_8))).isFalse();
     }
 
     /** Jackson writes the control characters it escapes as the splice expects (uppercase hex, short forms). */
