@@ -3,6 +3,7 @@ package dev.kapi.testing;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -26,9 +27,15 @@ final class ManagedServer implements AutoCloseable, ExtensionContext.Store.Close
 
     static ManagedServer start(ServerSettings settings) {
         Path dir = DataDirs.create(settings.inMemory());
+        Path data = dir.resolve("data");
+        List<String> flags = settings.serverFlags();
         KapiTestServer server;
         try {
-            server = KapiTestServer.start(dir.resolve("data"), settings.serverFlags().toArray(String[]::new));
+            boolean seeded = StoreTemplates.seed(data, flags);
+            server = KapiTestServer.start(data, flags.toArray(String[]::new));
+            if (!seeded) {
+                StoreTemplates.take(data, flags); // before the CRDs and the test's objects
+            }
         } catch (RuntimeException e) {
             DataDirs.delete(dir);
             throw e;
