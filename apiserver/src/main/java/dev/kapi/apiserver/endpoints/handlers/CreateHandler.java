@@ -15,7 +15,7 @@ public final class CreateHandler implements VerbHandler {
         boolean dryRun = scope.dryRun();
         HasMetadata obj = ObjectDecoder.readObject(scope);
         scope.checkObjectNamespace(obj);
-        HasMetadata created = scope.writes().create(scope.writeScope(), obj, scope.createOptions(dryRun));
+        HasMetadata created = scope.writes().createRequested(scope.writeScope(), obj, scope.createOptions(dryRun));
         scope.definition().strategy().warnings(created).forEach(scope::warn);
         ObjectWriter.writeObject(scope, 201, created);
     }

@@ -49,20 +49,32 @@ public final class WritePipeline {
         this.admission = admission;
     }
 
-    /** Creates {@code obj} in the scope's resource; returns the stored object (the would-be one on a dry run). */
+    /**
+     * Creates {@code obj} in the scope's resource; returns the stored object (the would-be one on a dry run). The
+     * server's own writers use it; a resourceVersion {@code obj} carries is cleared.
+     */
     public <T extends HasMetadata> T create(WriteScope<T> scope, T obj, CreateOptions options) {
-        return create(scope, obj, options, true);
+        return create(scope, obj, options, true, false);
     }
 
-    private <T extends HasMetadata> T create(WriteScope<T> scope, T obj, CreateOptions options, boolean track) {
+    /**
+     * A client's create (a POST): as {@link #create(WriteScope, HasMetadata, CreateOptions)}, except that an object
+     * naming a resourceVersion is refused as kube's storage refuses it, after admission and validation (storage
+     * comes last there): 500 {@code resourceVersion should not be set on objects to be created}.
+     */
+    public <T extends HasMetadata> T createRequested(WriteScope<T> scope, T obj, CreateOptions options) {
+        return create(scope, obj, options, true, true);
+    }
+
+    private <T extends HasMetadata> T create(WriteScope<T> scope, T obj, CreateOptions options, boolean track,
+                                             boolean refuseResourceVersion) {
         boolean dryRun = OperationOptions.isDryRun(options.getDryRun());
         if (track) {
             trackFields(scope, null, obj, options.getFieldManager());
         }
         return create(scope, Attributes.nameOf(obj), obj, options, (admitted, validation) -> {
-            // kube's storage refuses a create that names a resourceVersion (only a POST's: an apply that creates
-            // goes through its update path, which clears it); after validation, as storage comes last there
-            boolean refuseVersion = track && !dryRun && namesResourceVersion(admitted);
+            // not for an apply that creates (kube's update path clears it) nor a dry run (kube's does not check)
+            boolean refuseVersion = refuseResourceVersion && !dryRun && namesResourceVersion(admitted);
             return scope.store().create(scope.namespace(), admitted, new WriteOptions(dryRun, (created, old) -> {
                 validation.accept(cast(created));
                 if (refuseVersion) {
@@ -148,7 +160,7 @@ public final class WritePipeline {
                 authorizeCreate.run();
                 CreateOptions create = OperationOptions.create(OperationOptions.isDryRun(options.getDryRun()),
                         options.getFieldManager(), options.getFieldValidation());
-                return new Applied<>(create(scope, applied.updated(null), create, false), true);
+                return new Applied<>(create(scope, applied.updated(null), create, false, false), true);
             } catch (StatusError e) {
                 if (e.code() != 409 || !"AlreadyExists".equals(e.reason()) || attempt >= 3) {
                     throw e;

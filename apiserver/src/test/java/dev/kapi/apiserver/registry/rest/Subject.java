@@ -59,6 +59,11 @@ final class Subject<T extends HasMetadata> {
         return Writes.PIPELINE.create(scope(null), obj, OperationOptions.create(dryRun, null, null));
     }
 
+    /** A client's create (a POST), which kube's storage checks for a resourceVersion. */
+    T createRequested(T obj, boolean dryRun) {
+        return Writes.PIPELINE.createRequested(scope(null), obj, OperationOptions.create(dryRun, null, null));
+    }
+
     private WriteScope<T> scope(String subresource) {
         return new WriteScope<>(store, ns, subresource, Writes.ADMIN);
     }
