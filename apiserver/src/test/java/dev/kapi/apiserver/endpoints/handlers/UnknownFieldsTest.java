@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.endpoints.handlers;
 
 import dev.kapi.apiserver.api.Json;
+import dev.kapi.apiserver.testing.PlainJson;
 import dev.kapi.apiserver.api.schema.Schema;
 import dev.kapi.apiserver.registry.schema.BuiltInSchemas;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -130,7 +131,7 @@ class UnknownFieldsTest {
 
         assertThat(UnknownFields.prune(obj, widget)).containsExactlyInAnyOrder("status", "metadata.foo",
                 "spec.bar");
-        assertThat(Json.string(obj)).isEqualTo(("{'apiVersion':'example.com/v1','kind':'Widget',"
+        assertThat(PlainJson.string(obj)).isEqualTo(("{'apiVersion':'example.com/v1','kind':'Widget',"
                 + "'metadata':{'name':'w'},'spec':{'size':2}}").replace('\'', '"'));
     }
 }

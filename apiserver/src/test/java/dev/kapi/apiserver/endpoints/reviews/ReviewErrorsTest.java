@@ -48,7 +48,8 @@ class ReviewErrorsTest {
                         List.of("spec.resourceAttributes")),
                 new Case("self review with a name", "POST", AUTHZ + "selfsubjectaccessreviews", """
                         {"metadata":{"name":"x"},"spec":{"nonResourceAttributes":{"path":"/","verb":"get"}}}""",
-                        422, "Invalid", INVALID + "metadata: Invalid value: {\"name\":\"x\"}: must be empty",
+                        422, "Invalid", INVALID + "metadata: Invalid value: {\"creationTimestamp\":null,\"name\":\"x\"}: "
+                        + "must be empty",
                         List.of("metadata")),
                 new Case("local review for another namespace", "POST",
                         AUTHZ + "namespaces/ns1/localsubjectaccessreviews", """
