@@ -31,7 +31,7 @@ public final class Quantities {
      * Digits beyond which a quantity is not parsed (null; its text is left as sent): no real quantity has them,
      * and BigDecimal takes time quadratic in them (a minute for a million), where kube's parser is linear.
      */
-    private static final int MAX_DIGITS = 100;
+    public static final int MAX_DIGITS = 100;
     /** apimachinery's {@code maxInt64Factors}: digits the fast path takes. */
     private static final int MAX_INT64_FACTORS = 18;
     private static final BigDecimal MAX_BINARY = BigDecimal.valueOf(Long.MAX_VALUE);
@@ -60,7 +60,11 @@ public final class Quantities {
         if (d == null || d.kept) {
             return text;
         }
-        return format(d.value, d.format);
+        try {
+            return format(d.value, d.format);
+        } catch (ArithmeticException e) { // a scale beyond an int ("100e2147483647"): left as sent
+            return text;
+        }
     }
 
     /** kube's canonical text of {@code value} in {@code format} ({@code Quantity.String}). */

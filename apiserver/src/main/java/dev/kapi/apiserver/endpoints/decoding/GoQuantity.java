@@ -1,5 +1,7 @@
 package dev.kapi.apiserver.endpoints.decoding;
 
+import dev.kapi.apiserver.api.Quantities;
+
 import java.util.Set;
 
 /**
@@ -13,6 +15,12 @@ public final class GoQuantity {
             "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
     /** apimachinery's {@code ErrSuffix}. */
     public static final String BAD_SUFFIX = "unable to parse quantity's suffix";
+    /**
+     * Kapi's own limit (kube has none): a number of more digits is refused rather than left unparsed, where quota
+     * and limit ranges would not count it (parsing it exactly costs time quadratic in its digits).
+     */
+    public static final String TOO_MANY_DIGITS = "quantities may have at most " + (Quantities.MAX_DIGITS - 1)
+            + " digits";
 
     private static final Set<String> SUFFIXES = Set.of("", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "n", "u", "m", "k",
             "M", "G", "T", "P", "E");
@@ -33,15 +41,18 @@ public final class GoQuantity {
         if (text.charAt(0) == '-' || text.charAt(0) == '+') {
             pos++;
         }
+        int numberStart = pos;
         pos = digits(text, pos);
+        boolean point = pos < end && text.charAt(pos) == '.';
+        if (point) {
+            pos = digits(text, pos + 1);
+        }
+        // one below the parser's limit: it counts a "0" before a bare fraction (".5")
+        if (pos - numberStart - (point ? 1 : 0) > Quantities.MAX_DIGITS - 1) {
+            return TOO_MANY_DIGITS;
+        }
         if (pos == end) {
             return null;
-        }
-        if (text.charAt(pos) == '.') {
-            pos = digits(text, pos + 1);
-            if (pos == end) {
-                return null;
-            }
         }
         int suffixStart = pos;
         while (pos < end && "eEinumkKMGTP".indexOf(text.charAt(pos)) >= 0) {

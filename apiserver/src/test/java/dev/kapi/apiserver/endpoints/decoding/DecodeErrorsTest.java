@@ -124,6 +124,13 @@ class DecodeErrorsTest {
                         "unable to parse quantity's suffix"),
                 err("Quantity bad exponent", Pod.class, container("'resources':{'limits':{'cpu':'1ee'}}"),
                         "unable to parse quantity's suffix"),
+                // Kapi's own limit: a number of 100 digits or more would go uncounted by quota and limit ranges
+                err("Quantity of 100 digits", Pod.class, container("'resources':{'limits':{'cpu':'5."
+                        + "0".repeat(99) + "'}}"), "quantities may have at most 99 digits"),
+                ok("Quantity of 99 digits", Pod.class, container("'resources':{'limits':{'cpu':'5."
+                        + "0".repeat(98) + "'}}"), container("'resources':{'limits':{'cpu':'5'}}")),
+                ok("Quantity whose scale overflows, left as sent", Pod.class,
+                        container("'resources':{'limits':{'cpu':'100e2147483647'}}"), null),
                 // metav1.Time and MicroTime: RFC 3339, kept in kube's form
                 ok("Time", cm, "{'metadata':{'creationTimestamp':'2024-05-06T07:08:09Z'}}", null),
                 ok("Time with offset and fraction", cm, "{'metadata':{'creationTimestamp':'2024-05-06T09:08:09.5+02:00'}}",
