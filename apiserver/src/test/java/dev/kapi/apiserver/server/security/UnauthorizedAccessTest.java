@@ -804,6 +804,21 @@ class UnauthorizedAccessTest {
             assertStatus(stale, 409);
             assertThat(admin.get(debugPod).path("metadata").path("resourceVersion").asString()).isEqualTo(version);
 
+            // odd spellings of the subresource never reach it for a user without it, and a body naming another pod
+            // or namespace changes only the URL's pod, or nothing
+            for (String odd : new String[]{debugPod + "/ephemeralcontainers/", debugPod + "/ephemeralcontainers;x",
+                    debugPod + "/./ephemeralcontainers", debugPod.replace("/pods/", "//pods/") + "/ephemeralcontainers",
+                    debugPod + "%2Fephemeralcontainers", pods + "/theirs-pod%2Fephemeralcontainers"}) {
+                RawHttps.Response res = dave.send("PATCH", odd, strategic, addDebugger);
+                assertThat(res.code()).as(odd + ": " + res.body()).isIn(400, 403, 404, 405);
+            }
+            RawHttps.Response otherBody = erin.send("PATCH", debugPod + "/ephemeralcontainers", strategic,
+                    "{\"metadata\":{\"name\":\"theirs-pod\",\"namespace\":\"other\"}," + addDebugger.substring(1));
+            assertThat(otherBody.code()).as(otherBody.body()).isIn(400, 403, 422);
+            assertThat(admin.get(debugPod).path("metadata").path("resourceVersion").asString()).isEqualTo(version);
+            assertThat(admin.get(pods + "/theirs-pod").path("spec").path("ephemeralContainers").isMissingNode()
+                    || admin.get(pods + "/theirs-pod").path("spec").path("ephemeralContainers").isEmpty()).isTrue();
+
             RawHttps.Response added = erin.send("PATCH", debugPod + "/ephemeralcontainers", strategic,
                     "{\"metadata\":{\"labels\":{\"app\":\"erin\"}},\"spec\":{\"activeDeadlineSeconds\":1,"
                             + "\"containers\":[{\"name\":\"c\",\"image\":\"evil\"}],\"ephemeralContainers\":"
