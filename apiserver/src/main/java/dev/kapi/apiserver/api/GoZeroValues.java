@@ -25,8 +25,11 @@ import java.util.Set;
  * Writes the built-in types as Go's encoding/json writes kube's structs: an unset non-pointer struct field as
  * its zero struct ({@code "status":{"loadBalancer":{}}} for a Service, {@code "resources":{}} for a container)
  * and an unset non-pointer {@code metav1.Time} as {@code null} ({@code lastProbeTime}, a pod template's
- * {@code metadata.creationTimestamp}). The fields are listed in {@code go-zero-values.txt} beside this class,
- * which says how that list was derived; custom resources and other classes are left as they are.
+ * {@code metadata.creationTimestamp}), both listed in {@code go-zero-values.txt}; and the non-pointer scalar
+ * fields listed in {@code go-scalar-fields.txt}: an unset one without {@code omitempty} as its zero
+ * ({@code "reportingComponent":""}, {@code "ready":false}, {@code "replicas":0}), a zero one with
+ * {@code omitempty} not at all ({@code "paused":false} a client sent). Each file says how its list was derived;
+ * custom resources and other classes are left as they are.
  *
  * <p>The plan is per class and made once: when Jackson builds a fabric8 class's serializer, the properties
  * the list names get a writer that writes the zero (a shared empty instance, itself written through its own
@@ -38,11 +41,33 @@ import java.util.Set;
 public final class GoZeroValues extends ValueSerializerModifier {
 
     private static final String FABRIC8 = KubeSchemaNames.FABRIC8;
-    /** {@code <kube definition>.<json name>} to whether the zero is {@code {}} (true) or {@code null} (false). */
-    private static final Map<String, Boolean> FIELDS = load();
+
+    /** What Go writes for a listed field's zero value. */
+    private enum Zero {
+        /** a non-pointer struct: its zero struct, {@code {}} with its own zero fields */
+        STRUCT,
+        /** a non-pointer time: {@code null} */
+        NULL,
+        /** a scalar without omitempty: {@code ""}, {@code false} or {@code 0} */
+        SCALAR,
+        /** a scalar with omitempty: nothing */
+        OMITTED
+    }
+
+    /** {@code <kube definition>.<json name>} to what its zero value is written as. */
+    private static final Map<String, Zero> FIELDS = load();
     private static final Set<String> NULL_NAMES = nullNames();
 
     GoZeroValues() {
+    }
+
+    /**
+     * Whether Go's encoding/json leaves out {@code value} of the field {@code jsonName} of kube's type
+     * {@code definition} ({@code io.k8s.api.apps.v1.DeploymentSpec}): a zero ({@code ""}, {@code false}, {@code 0})
+     * of a non-pointer scalar tagged {@code omitempty}.
+     */
+    public static boolean omitted(String definition, String jsonName, Object value) {
+        return value != null && isZero(value) && FIELDS.get(definition + "." + jsonName) == Zero.OMITTED;
     }
 
     /** The JSON names of the fields written as {@code null} when unset ({@code creationTimestamp}, ...). */
@@ -61,23 +86,63 @@ public final class GoZeroValues extends ValueSerializerModifier {
         List<BeanPropertyWriter> changed = null;
         for (int i = 0; i < properties.size(); i++) {
             BeanPropertyWriter p = properties.get(i);
-            Boolean struct = FIELDS.get(kubeName + "." + p.getName());
-            if (struct == null) {
+            Zero zero = FIELDS.get(kubeName + "." + p.getName());
+            BeanPropertyWriter writer = zero == null ? null : writer(p, zero);
+            if (writer == null) {
                 continue;
-            }
-            Object zero = null;
-            if (struct) {
-                zero = emptyInstance(p.getType().getRawClass());
-                if (zero == null) {
-                    continue; // not a model class: written as before
-                }
             }
             if (changed == null) {
                 changed = new ArrayList<>(properties);
             }
-            changed.set(i, new ZeroWriter(p, zero));
+            changed.set(i, writer);
         }
         return changed == null ? properties : changed;
+    }
+
+    /** The writer of {@code p} for its kind of zero; null to keep {@code p} (a Java type that does not fit). */
+    private static BeanPropertyWriter writer(BeanPropertyWriter p, Zero zero) {
+        Class<?> type = p.getType().getRawClass();
+        return switch (zero) {
+            case NULL -> new ZeroWriter(p, null);
+            case STRUCT -> {
+                Object empty = emptyInstance(type);
+                yield empty == null ? null : new ZeroWriter(p, empty); // not a model class: written as before
+            }
+            case SCALAR -> {
+                Object z = scalarZero(type);
+                yield z == null ? null : new ZeroWriter(p, z);
+            }
+            case OMITTED -> scalarZero(type) == null ? null : new OmitZeroWriter(p);
+        };
+    }
+
+    /** Go's zero value of a scalar field held in {@code type}; null for a type that is not a scalar. */
+    private static Object scalarZero(Class<?> type) {
+        if (type == String.class) {
+            return "";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return Boolean.FALSE;
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class
+                || type == Short.class || type == short.class) {
+            return 0;
+        }
+        if (type == Double.class || type == double.class || type == Float.class || type == float.class) {
+            return 0; // Go writes a zero float as 0
+        }
+        return null;
+    }
+
+    private static boolean isZero(Object value) {
+        return switch (value) {
+            case String s -> s.isEmpty();
+            case Boolean b -> !b;
+            case Double d -> d == 0;
+            case Float f -> f == 0;
+            case Number n -> n.longValue() == 0;
+            default -> false;
+        };
     }
 
     private static Object emptyInstance(Class<?> type) {
@@ -115,11 +180,35 @@ public final class GoZeroValues extends ValueSerializerModifier {
         }
     }
 
-    private static Map<String, Boolean> load() {
-        Map<String, Boolean> fields = new HashMap<>();
-        try (InputStream in = GoZeroValues.class.getResourceAsStream("go-zero-values.txt")) {
+    /**
+     * A property whose zero value is left out: written as before unless it holds {@code ""}, {@code false} or
+     * {@code 0}.
+     */
+    private static final class OmitZeroWriter extends BeanPropertyWriter {
+        OmitZeroWriter(BeanPropertyWriter base) {
+            super(base);
+        }
+
+        @Override
+        public void serializeAsProperty(Object bean, JsonGenerator g, SerializationContext ctxt) throws Exception {
+            Object value = get(bean);
+            if (value == null || !isZero(value)) {
+                super.serializeAsProperty(bean, g, ctxt);
+            }
+        }
+    }
+
+    private static Map<String, Zero> load() {
+        Map<String, Zero> fields = new HashMap<>();
+        read("go-zero-values.txt", fields);
+        read("go-scalar-fields.txt", fields);
+        return Map.copyOf(fields);
+    }
+
+    private static void read(String file, Map<String, Zero> fields) {
+        try (InputStream in = GoZeroValues.class.getResourceAsStream(file)) {
             if (in == null) {
-                throw new IllegalStateException("go-zero-values.txt is missing from the class path");
+                throw new IllegalStateException(file + " is missing from the class path");
             }
             BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
@@ -127,18 +216,23 @@ public final class GoZeroValues extends ValueSerializerModifier {
                     continue;
                 }
                 String[] parts = line.strip().split("\\s+");
-                fields.put(parts[0], parts[1].equals("{}"));
+                fields.put(parts[0], switch (parts[1]) {
+                    case "{}" -> Zero.STRUCT;
+                    case "null" -> Zero.NULL;
+                    case "zero" -> Zero.SCALAR;
+                    case "omitempty" -> Zero.OMITTED;
+                    default -> throw new IllegalStateException(file + ": unknown zero " + line);
+                });
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Map.copyOf(fields);
     }
 
     private static Set<String> nullNames() {
         Set<String> names = new HashSet<>();
-        FIELDS.forEach((field, struct) -> {
-            if (!struct) {
+        FIELDS.forEach((field, zero) -> {
+            if (zero == Zero.NULL) {
                 names.add(field.substring(field.lastIndexOf('.') + 1));
             }
         });

@@ -116,6 +116,46 @@ class GoZeroShapeTest {
     }
 
     @Test
+    void scalarsWithoutOmitemptyAreWrittenAsTheirZero() {
+        // Event's reportingComponent and reportingInstance have no omitempty: kube answers "" for an event without
+        Event e = new EventBuilder().withNewMetadata().withName("r").withNamespace(NS)
+                .withCreationTimestamp("2026-01-01T00:00:00Z").endMetadata().withReason("Started").build();
+        JsonNode stored = Json.object(ObjectCodec.encode(e));
+        assertThat(stored.get("reportingComponent")).isEqualTo(json("\"\""));
+        assertThat(stored.get("reportingInstance")).isEqualTo(json("\"\""));
+        // a ReplicaSet's status.replicas (no omitempty) inside the zero status struct
+        io.fabric8.kubernetes.api.model.apps.ReplicaSet rs = new io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder()
+                .withNewMetadata().withName("rs").endMetadata().withNewSpec().withNewSelector()
+                .addToMatchLabels("app", "web").endSelector().withNewTemplate().withNewMetadata()
+                .addToLabels("app", "web").endMetadata().withNewSpec().addNewContainer().withName("c")
+                .withImage("nginx").endContainer().endSpec().endTemplate().endSpec().build();
+        JsonNode storedRs = created("apps", "v1", "replicasets", io.fabric8.kubernetes.api.model.apps.ReplicaSet.class, rs);
+        assertThat(storedRs.get("status")).isEqualTo(json("{\"replicas\":0}"));
+        // a decode and re-encode keeps the shape
+        assertThat(ObjectCodec.encode(Json.read(ObjectCodec.encode(e), Event.class))).isEqualTo(ObjectCodec.encode(e));
+    }
+
+    @Test
+    void zeroScalarsWithOmitemptyAreLeftOut() {
+        Pod pod = Json.read("""
+                {"apiVersion":"v1","kind":"Pod","metadata":{"name":"z","namespace":"shape","generation":0},
+                 "spec":{"hostNetwork":false,"containers":[{"name":"c","image":"busybox","tty":false,"stdin":false,
+                  "workingDir":"","ports":[{"containerPort":80,"hostPort":0}]}],
+                  "ephemeralContainers":[{"name":"dbg","image":"busybox","tty":false}]}}""".getBytes(), Pod.class);
+        JsonNode stored = Json.object(ObjectCodec.encode(pod));
+        assertThat(stored.at("/metadata").has("generation")).isFalse();
+        assertThat(stored.at("/spec").has("hostNetwork")).isFalse();
+        assertThat(stored.at("/spec/containers/0")).isEqualTo(json(
+                "{\"image\":\"busybox\",\"name\":\"c\",\"ports\":[{\"containerPort\":80}],\"resources\":{}}"));
+        // EphemeralContainerCommon is flattened into EphemeralContainer, as Go does: its fields are EphemeralContainer's
+        assertThat(stored.at("/spec/ephemeralContainers/0")).isEqualTo(json(
+                "{\"image\":\"busybox\",\"name\":\"dbg\",\"resources\":{}}"));
+        // a non-zero value is kept
+        pod.getSpec().setHostNetwork(true);
+        assertThat(Json.object(ObjectCodec.encode(pod)).at("/spec/hostNetwork").asBoolean()).isTrue();
+    }
+
+    @Test
     void configMapIsUnchanged() {
         ConfigMap cm = new ConfigMapBuilder().withNewMetadata().withName("cm").withNamespace(NS)
                 .withUid("u").withCreationTimestamp("2026-01-01T00:00:00Z").endMetadata()

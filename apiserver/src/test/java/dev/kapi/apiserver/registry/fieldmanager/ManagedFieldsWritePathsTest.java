@@ -108,6 +108,32 @@ class ManagedFieldsWritePathsTest {
     }
 
     @Test
+    void zeroValuesGoLeavesOutAreNeitherStoredNorOwned() {
+        // kube decodes the body into its Go struct, where "paused": false is an absent field: not stored, not owned
+        Deployment d = Json.convert(Json.MAPPER.readTree("""
+                {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"zeros"},
+                 "spec":{"replicas":1,"paused":false,"minReadySeconds":0,"selector":{"matchLabels":{"app":"x"}},
+                  "template":{"metadata":{"labels":{"app":"x"}},"spec":{"hostNetwork":false,
+                   "containers":[{"name":"c","image":"i","tty":false,"ports":[{"containerPort":80,"hostPort":0}]}]}}}}"""),
+                Deployment.class);
+        Deployment created = Writes.PIPELINE.create(scope(), d, OperationOptions.create(false, "alice", null));
+        String owned = fields(entry(created, "alice"));
+        assertThat(owned).contains("\"f:replicas\"", "\"f:containerPort\"")
+                .doesNotContain("f:paused", "f:minReadySeconds", "f:hostNetwork", "f:tty", "f:hostPort");
+        String stored = Json.string(created);
+        assertThat(stored).doesNotContain("paused", "minReadySeconds", "hostNetwork", "\"tty\"", "hostPort");
+
+        // a later update that sets one of them to its zero owns nothing either, and another manager's apply of a
+        // non-zero value then does not conflict with it
+        Deployment bob = update("zeros", "bob", x -> {
+            x.getSpec().setPaused(false);
+            x.getSpec().setReplicas(2);
+            return x;
+        });
+        assertThat(fields(entry(bob, "bob"))).isEqualTo("{\"f:spec\":{\"f:replicas\":{}}}");
+    }
+
+    @Test
     void statusAndScaleWritesOwnThroughTheirSubresource() {
         create("subresources", "alice");
         Deployment status = Writes.PIPELINE.update(scope().subresource("status"), "subresources", d -> {
