@@ -76,6 +76,14 @@ public final class Json {
         return MAPPER.valueToTree(value);
     }
 
+    /**
+     * Whether {@code a} and {@code b} are written as the same JSON: an object built in memory compares equal to
+     * the same object read back, although a field Go leaves out when zero ({@code omitempty}) reads back unset.
+     */
+    public static boolean sameJson(Object a, Object b) {
+        return a == b || a != null && b != null && tree(a).equals(tree(b));
+    }
+
     public static ObjectNode object(byte[] json) {
         JsonNode n = MAPPER.readTree(json);
         if (!(n instanceof ObjectNode o)) {

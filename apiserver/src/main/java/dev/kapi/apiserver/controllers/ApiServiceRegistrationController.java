@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.controllers;
 
+import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.Store;
@@ -106,7 +107,7 @@ final class ApiServiceRegistrationController extends Controller {
                 LOG.debug("removed APIService {}: its group/version is no longer served", name);
                 return true;
             }
-            if (automanaged && (!Objects.equals(existing.getSpec(), desired.getSpec())
+            if (automanaged && (!Json.sameJson(existing.getSpec(), desired.getSpec())
                     || !Objects.equals(existing.getMetadata().getLabels(), desired.getMetadata().getLabels()))) {
                 writes.update(scope, name, current -> {
                     current.setSpec(desired.getSpec());

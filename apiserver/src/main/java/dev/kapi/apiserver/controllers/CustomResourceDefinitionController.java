@@ -102,7 +102,7 @@ final class CustomResourceDefinitionController extends Controller {
         CrdNames.Decision d = CrdNames.decide(crd, crds.cache().list(), stores.resources().all());
         CustomResourceDefinition want = Json.convert(Json.tree(crd), CustomResourceDefinition.class);
         d.applyTo(want);
-        if (Json.tree(want.getStatus()).equals(Json.tree(crd.getStatus()))) {
+        if (Json.sameJson(want.getStatus(), crd.getStatus())) {
             return true;
         }
         String uid = crd.getMetadata().getUid();
@@ -160,7 +160,7 @@ final class CustomResourceDefinitionController extends Controller {
     private void setTerminating(CustomResourceDefinition crd, String reason, String message) {
         CustomResourceDefinition want = Json.convert(Json.tree(crd), CustomResourceDefinition.class);
         CrdConditions.set(want, CrdConditions.of(CrdConditions.TERMINATING, "True", reason, message));
-        if (Json.tree(want.getStatus()).equals(Json.tree(crd.getStatus()))) {
+        if (Json.sameJson(want.getStatus(), crd.getStatus())) {
             return;
         }
         writes.update(scope.subresource("status"), crd.getMetadata().getName(), current -> {

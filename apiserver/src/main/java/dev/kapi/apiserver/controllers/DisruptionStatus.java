@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.controllers;
 
+import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.registry.core.Pods;
 import dev.kapi.apiserver.registry.groups.policy.DisruptionBudgets;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -110,8 +111,8 @@ record DisruptionStatus(PodDisruptionBudgetStatus status, Instant recheckAt) {
             return false;
         }
         boolean noPods = current.getDisruptedPods() == null || current.getDisruptedPods().isEmpty();
-        return status.equals(noPods ? new PodDisruptionBudgetStatusBuilder(current).withDisruptedPods(null).build()
-                : current);
+        return Json.sameJson(status, noPods
+                ? new PodDisruptionBudgetStatusBuilder(current).withDisruptedPods(null).build() : current);
     }
 
     private static boolean constrains(PodDisruptionBudget pdb) {

@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.controllers;
 
+import dev.kapi.apiserver.api.Json;
 import io.fabric8.kubernetes.api.model.NamespaceCondition;
 
 import java.time.Instant;
@@ -76,7 +77,7 @@ final class NamespaceDeletionStatus {
 
     /** Whether {@code conditions} say the same as {@code before} (then nothing needs writing). */
     static boolean same(List<NamespaceCondition> conditions, List<NamespaceCondition> before) {
-        return before != null && conditions.equals(before);
+        return before != null && Json.sameJson(conditions, before);
     }
 
     private static String joined(Map<String, Integer> counts, String format) {

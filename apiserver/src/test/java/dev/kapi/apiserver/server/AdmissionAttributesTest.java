@@ -232,7 +232,7 @@ class AdmissionAttributesTest {
                         List.of(req("POST", deployments, JSON, deployment("sc1", 1, ""))),
                         req("PUT", deployments + "/sc1/scale", JSON, "{\"apiVersion\":\"autoscaling/v1\","
                                 + "\"kind\":\"Scale\",\"metadata\":{\"name\":\"sc1\",\"namespace\":\"adm\"},"
-                                + "\"spec\":{\"replicas\":3}}"), scaled("sc1", 3, null)),
+                                + "\"spec\":{\"replicas\":3}}"), scaled("sc1", 3, 0)),
                 new Row("scale patch", List.of(req("POST", deployments, JSON, deployment("sc2", 1, ""))),
                         req("PATCH", deployments + "/sc2/scale", MERGE, "{\"spec\":{\"replicas\":3}}"),
                         scaled("sc2", 3, 0)),
@@ -379,7 +379,10 @@ class AdmissionAttributesTest {
                         "ConfigMap/" + object + "{v=2}", "ConfigMap/" + object + "{v=1}", options, dryRun)));
     }
 
-    /** A PUT's Scale has the status its body has (none); a patched one the current status. */
+    /**
+     * A PUT's Scale has the status its body has (none: Go's zero status, {@code replicas: 0}, as kube decodes it); a
+     * patched one the current status.
+     */
     private static List<String> scaled(String name, int replicas, Integer sentStatus) {
         String scale = "Scale/" + name + "{spec=" + replicas + ",status=0}";
         String old = "Scale/" + name + "{spec=1,status=0}";

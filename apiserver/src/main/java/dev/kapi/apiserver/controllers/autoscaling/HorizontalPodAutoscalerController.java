@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.controllers.autoscaling;
 
+import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.api.selection.LabelSelector;
 import dev.kapi.apiserver.authn.UserInfo;
@@ -212,7 +213,7 @@ final class HorizontalPodAutoscalerController extends Controller {
     }
 
     private void writeStatus(HorizontalPodAutoscaler hpa, HorizontalPodAutoscalerStatus status) {
-        if (Objects.equals(hpa.getStatus(), status)) {
+        if (Json.sameJson(hpa.getStatus(), status)) {
             return;
         }
         try {

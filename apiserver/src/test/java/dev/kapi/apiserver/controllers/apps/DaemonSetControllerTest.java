@@ -77,8 +77,13 @@ class DaemonSetControllerTest {
     private String status() {
         DaemonSetStatus s = sets.get(NS, "agent").getStatus();
         return s == null ? "none" : s.getDesiredNumberScheduled() + "/" + s.getCurrentNumberScheduled() + "/"
-                + s.getNumberMisscheduled() + "/" + s.getNumberReady() + "/" + s.getNumberAvailable() + "/"
-                + s.getNumberUnavailable() + "/" + s.getUpdatedNumberScheduled();
+                + s.getNumberMisscheduled() + "/" + s.getNumberReady() + "/" + zeroIfUnset(s.getNumberAvailable()) + "/"
+                + zeroIfUnset(s.getNumberUnavailable()) + "/" + zeroIfUnset(s.getUpdatedNumberScheduled());
+    }
+
+    /** A count tagged omitempty: kube leaves out a 0, so it reads back as unset. */
+    private static int zeroIfUnset(Integer n) {
+        return n == null ? 0 : n;
     }
 
     private void readyAll() {

@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.registry.groups.flowcontrol;
 
+import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.registry.ListParams;
 import dev.kapi.apiserver.registry.Store;
@@ -102,7 +103,7 @@ public final class ApfConfigurationEnsurer {
             return;
         }
         boolean annotated = "true".equals(annotation(existing));
-        if (annotated && Objects.equals(kind.spec().apply(existing), kind.spec().apply(bootstrap))) {
+        if (annotated && Json.sameJson(kind.spec().apply(existing), kind.spec().apply(bootstrap))) {
             return;
         }
         writes.update(kind.scope(), name, current -> {
