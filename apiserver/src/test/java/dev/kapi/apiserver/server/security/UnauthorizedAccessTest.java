@@ -846,6 +846,47 @@ class UnauthorizedAccessTest {
     }
 
     /**
+     * An ephemeral container cannot name a secret that the pod's service account keeps it from (kube's
+     * ServiceAccount admission on {@code pods/ephemeralcontainers}, CVE-2024-3177's ground): with an account
+     * annotated {@code kubernetes.io/enforce-mountable-secrets: "true"}, a {@code secretKeyRef} or {@code envFrom}
+     * of another secret is refused (kube's 500 of a plain admission error) and the pod stays as it was; a secret the
+     * account lists is taken. The same holds for any user, the cluster admin included.
+     */
+    @Test
+    void ephemeralContainersMayNotNameSecretsTheAccountKeepsFromThePod() throws Exception {
+        String ns = "/api/v1/namespaces/team-a";
+        admin.create(ns + "/serviceaccounts", """
+                {"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"locked",
+                 "annotations":{"kubernetes.io/enforce-mountable-secrets":"true"}},"secrets":[{"name":"mine"}],
+                 "automountServiceAccountToken":false}""");
+        String pod = ns + "/pods/locked-pod";
+        admin.create(ns + "/pods", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"locked-pod\"},"
+                + "\"spec\":{\"serviceAccountName\":\"locked\",\"containers\":[{\"name\":\"c\",\"image\":\"nginx:1\"}]}}");
+        String strategic = "application/strategic-merge-patch+json";
+        try {
+            String version = admin.get(pod).path("metadata").path("resourceVersion").asString();
+            for (String env : new String[] {
+                    "\"env\":[{\"name\":\"E\",\"valueFrom\":{\"secretKeyRef\":{\"name\":\"other\",\"key\":\"k\"}}}]",
+                    "\"envFrom\":[{\"secretRef\":{\"name\":\"other\"}}]"}) {
+                RawHttps.Response res = admin.http.send("PATCH", pod + "/ephemeralcontainers", strategic,
+                        "{\"spec\":{\"ephemeralContainers\":[{\"name\":\"dbg\",\"image\":\"busybox\"," + env + "}]}}");
+                assertStatus(res, 500);
+                assertThat(Json.MAPPER.readTree(res.body()).path("message").asString()).startsWith(
+                        "ephemeral container dbg with env").endsWith("referencing secret.secretName=\"other\" is not"
+                        + " allowed because service account locked does not reference that secret");
+            }
+            assertThat(admin.get(pod).path("metadata").path("resourceVersion").asString()).isEqualTo(version);
+            RawHttps.Response allowed = admin.http.send("PATCH", pod + "/ephemeralcontainers", strategic,
+                    "{\"spec\":{\"ephemeralContainers\":[{\"name\":\"dbg\",\"image\":\"busybox\",\"envFrom\":"
+                            + "[{\"secretRef\":{\"name\":\"mine\"}}]}]}}");
+            assertThat(allowed.code()).as(allowed.body()).isEqualTo(200);
+        } finally {
+            admin.http.send("DELETE", pod + "?gracePeriodSeconds=0", null, null);
+            admin.http.send("DELETE", ns + "/serviceaccounts/locked", null, null);
+        }
+    }
+
+    /**
      * The pod subresources are authorized as kube does: {@code get} on {@code pods/log}, and {@code create} on
      * {@code pods/exec}, {@code pods/attach} and {@code pods/portforward} whether the stream is opened by a
      * WebSocket GET or a SPDY POST (kube's AuthorizePodWebsocketUpgradeCreatePermission): carol, who may only

@@ -21,8 +21,8 @@ import java.util.Set;
 /**
  * Which secrets a pod may reference, in kube's ServiceAccount admission's words: with an account annotated
  * {@code kubernetes.io/enforce-mountable-secrets: "true"}, only the secrets the account lists (secret
- * volumes, {@code secretKeyRef} and {@code envFrom} of containers and init containers) and its image pull
- * secrets; a mirror pod none at all.
+ * volumes, {@code secretKeyRef} and {@code envFrom} of containers and init containers, and of ephemeral
+ * containers when they are added) and its image pull secrets; a mirror pod none at all.
  */
 final class MountableSecrets {
 
@@ -41,10 +41,7 @@ final class MountableSecrets {
 
     /** Why the pod may not run as {@code account} (kube's first complaint), or null. */
     static String problem(ServiceAccount account, PodSpec spec) {
-        Set<String> mountable = new HashSet<>();
-        for (ObjectReference ref : nn(account.getSecrets())) {
-            mountable.add(ref.getName());
-        }
+        Set<String> mountable = mountable(account);
         String sa = account.getMetadata().getName();
         for (Volume v : nn(spec.getVolumes())) {
             if (v.getSecret() != null && !mountable.contains(v.getSecret().getSecretName())) {
@@ -52,9 +49,9 @@ final class MountableSecrets {
                         + "\" is not allowed because service account " + sa + " does not reference that secret";
             }
         }
-        String why = containers("init container", nn(spec.getInitContainers()), mountable, sa);
+        String why = containers("init container", envOf(nn(spec.getInitContainers())), mountable, sa);
         if (why == null) {
-            why = containers("container", nn(spec.getContainers()), mountable, sa);
+            why = containers("container", envOf(nn(spec.getContainers())), mountable, sa);
         }
         if (why != null) {
             return why;
@@ -71,19 +68,45 @@ final class MountableSecrets {
         return null;
     }
 
-    private static String containers(String what, List<Container> containers, Set<String> mountable, String sa) {
-        for (Container c : containers) {
-            for (EnvVar env : nn(c.getEnv())) {
+    /**
+     * Why the pod's ephemeral containers may not run as {@code account} (kube's
+     * {@code limitEphemeralContainerSecretReferences}: their {@code secretKeyRef} and {@code envFrom}), or null.
+     */
+    static String ephemeralProblem(ServiceAccount account, PodSpec spec) {
+        List<ContainerEnv> ephemeral = nn(spec.getEphemeralContainers()).stream()
+                .map(c -> new ContainerEnv(c.getName(), nn(c.getEnv()), nn(c.getEnvFrom()))).toList();
+        return containers("ephemeral container", ephemeral, mountable(account), account.getMetadata().getName());
+    }
+
+    private static Set<String> mountable(ServiceAccount account) {
+        Set<String> mountable = new HashSet<>();
+        for (ObjectReference ref : nn(account.getSecrets())) {
+            mountable.add(ref.getName());
+        }
+        return mountable;
+    }
+
+    /** What of a container (of any kind) can name a secret in its environment. */
+    private record ContainerEnv(String name, List<EnvVar> env, List<EnvFromSource> envFrom) {
+    }
+
+    private static List<ContainerEnv> envOf(List<Container> containers) {
+        return containers.stream().map(c -> new ContainerEnv(c.getName(), nn(c.getEnv()), nn(c.getEnvFrom()))).toList();
+    }
+
+    private static String containers(String what, List<ContainerEnv> containers, Set<String> mountable, String sa) {
+        for (ContainerEnv c : containers) {
+            for (EnvVar env : c.env()) {
                 if (env.getValueFrom() != null && env.getValueFrom().getSecretKeyRef() != null
                         && !mountable.contains(env.getValueFrom().getSecretKeyRef().getName())) {
-                    return what + " " + c.getName() + " with envVar " + env.getName()
+                    return what + " " + c.name() + " with envVar " + env.getName()
                             + " referencing secret.secretName=\"" + env.getValueFrom().getSecretKeyRef().getName()
                             + "\" is not allowed because service account " + sa + " does not reference that secret";
                 }
             }
-            for (EnvFromSource from : nn(c.getEnvFrom())) {
+            for (EnvFromSource from : c.envFrom()) {
                 if (from.getSecretRef() != null && !mountable.contains(from.getSecretRef().getName())) {
-                    return what + " " + c.getName() + " with envFrom referencing secret.secretName=\""
+                    return what + " " + c.name() + " with envFrom referencing secret.secretName=\""
                             + from.getSecretRef().getName() + "\" is not allowed because service account " + sa
                             + " does not reference that secret";
                 }

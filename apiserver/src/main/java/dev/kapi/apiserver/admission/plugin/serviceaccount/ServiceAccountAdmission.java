@@ -5,6 +5,7 @@ import dev.kapi.apiserver.admission.AdmissionAttributes.Operation;
 import dev.kapi.apiserver.admission.MutatingAdmission;
 import dev.kapi.apiserver.admission.ValidatingAdmission;
 import dev.kapi.apiserver.admission.plugin.AdmissionForbidden;
+import dev.kapi.apiserver.api.StatusError;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -18,7 +19,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
- * kube's ServiceAccount admission, for pods created (updates and subresources are left alone):
+ * kube's ServiceAccount admission, for pods created, and for ephemeral containers added (other updates and
+ * subresources are left alone):
  *
  * <ul>
  * <li>a pod without {@code serviceAccountName} gets {@code default};</li>
@@ -31,7 +33,10 @@ import java.util.function.Supplier;
  * <li>an account annotated {@code kubernetes.io/enforce-mountable-secrets: "true"} limits the secrets the pod
  *     may use to those it lists ({@link MountableSecrets});</li>
  * <li>a mirror pod (annotation {@code kubernetes.io/config.mirror}) is not changed and may reference no service
- *     account, no secret and no token projection.</li>
+ *     account, no secret and no token projection;</li>
+ * <li>an update through {@code pods/ephemeralcontainers} is validated only: the pod must name an account that
+ *     exists (else 403), and with an enforcing account its ephemeral containers may use only the secrets it lists.
+ *     That refusal is kube's plain error, which kube answers as a 500 with the message alone.</li>
  * </ul>
  */
 public final class ServiceAccountAdmission implements MutatingAdmission, ValidatingAdmission {
@@ -39,6 +44,7 @@ public final class ServiceAccountAdmission implements MutatingAdmission, Validat
     public static final String NAME = "ServiceAccount";
     static final String DEFAULT = "default";
     static final String MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
+    static final String EPHEMERAL = "ephemeralcontainers";
     /** kube looks for {@code default} this many times, 100-200 ms apart, before it gives up. */
     static final int DEFAULT_ATTEMPTS = 10;
 
@@ -109,6 +115,11 @@ public final class ServiceAccountAdmission implements MutatingAdmission, Validat
 
     @Override
     public void validate(AdmissionAttributes a) {
+        if (a.operation() == Operation.UPDATE && EPHEMERAL.equals(a.subresource()) && a.group().isEmpty()
+                && a.resource().resource().equals("pods") && a.object() instanceof Pod pod) {
+            validateEphemeral(a, pod);
+            return;
+        }
         Pod pod = podCreate(a);
         if (pod == null) {
             return;
@@ -120,18 +131,34 @@ public final class ServiceAccountAdmission implements MutatingAdmission, Validat
             }
             return;
         }
-        String accountName = pod.getSpec().getServiceAccountName();
+        ServiceAccount account = enforcingAccount(a, pod);
+        String why = account == null ? null : MountableSecrets.problem(account, pod.getSpec());
+        if (why != null) {
+            throw AdmissionForbidden.of(a, why);
+        }
+    }
+
+    /** kube's {@code limitEphemeralContainerSecretReferences}. */
+    private void validateEphemeral(AdmissionAttributes a, Pod pod) {
+        ServiceAccount account = enforcingAccount(a, pod);
+        String why = account == null ? null : MountableSecrets.ephemeralProblem(account, pod.getSpec());
+        if (why != null) {
+            throw StatusError.failure(500, why); // kube: a plain error, which ErrorToAPIStatus answers so
+        }
+    }
+
+    /**
+     * The pod's account when it enforces mountable secrets, null when it does not; 403 when the pod names none or
+     * one that does not exist.
+     */
+    private ServiceAccount enforcingAccount(AdmissionAttributes a, Pod pod) {
+        String accountName = pod.getSpec() == null ? null : pod.getSpec().getServiceAccountName();
         if (accountName == null || accountName.isEmpty()) {
             throw AdmissionForbidden.of(a, "no service account specified for pod " + a.namespace() + "/"
                     + (pod.getMetadata() == null ? "" : nz(pod.getMetadata().getName())));
         }
         ServiceAccount account = account(a, accountName);
-        if (MountableSecrets.enforced(account)) {
-            String why = MountableSecrets.problem(account, pod.getSpec());
-            if (why != null) {
-                throw AdmissionForbidden.of(a, why);
-            }
-        }
+        return MountableSecrets.enforced(account) ? account : null;
     }
 
     /** The pod of a create of the pod itself, its spec present; null for anything else. */

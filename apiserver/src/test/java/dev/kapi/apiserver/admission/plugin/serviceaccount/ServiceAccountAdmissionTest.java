@@ -3,6 +3,7 @@ package dev.kapi.apiserver.admission.plugin.serviceaccount;
 import dev.kapi.apiserver.admission.AdmissionAttributes;
 import dev.kapi.apiserver.admission.AdmissionAttributes.Operation;
 import dev.kapi.apiserver.admission.plugin.PluginFixtures;
+import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.testing.PlainJson;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * Pods created get a service account (default {@code default}, which must exist), the projected API access
@@ -165,6 +167,48 @@ class ServiceAccountAdmissionTest {
         }
         PluginFixtures.forbidden(() -> plugin.admit(create(p)), "pods \"p\" is forbidden: " + expected);
         PluginFixtures.forbidden(() -> plugin.validate(create(p)), "pods \"p\" is forbidden: " + expected);
+    }
+
+    /** kube's limitEphemeralContainerSecretReferences, on an update through pods/ephemeralcontainers. */
+    @ParameterizedTest(name = "[{index}] {0} as {1}")
+    @CsvSource(delimiter = '|', value = {
+            "{'name':'dbg','env':[{'name':'E','valueFrom':{'secretKeyRef':{'name':'mine','key':'k'}}}]} | locked | admitted",
+            "{'name':'dbg','env':[{'name':'E','valueFrom':{'secretKeyRef':{'name':'other','key':'k'}}}]} | locked"
+                    + " | 500 ephemeral container dbg with envVar E referencing secret.secretName=\"other\" is not allowed because service account locked does not reference that secret",
+            "{'name':'dbg','envFrom':[{'secretRef':{'name':'other'}}]} | locked"
+                    + " | 500 ephemeral container dbg with envFrom referencing secret.secretName=\"other\" is not allowed because service account locked does not reference that secret",
+            // an account that does not enforce: anything goes
+            "{'name':'dbg','envFrom':[{'secretRef':{'name':'other'}}]} | open | admitted",
+            "{'name':'dbg'} | '' | 403 pods \"p\" is forbidden: no service account specified for pod ns/p",
+            "{'name':'dbg'} | gone | 403 pods \"p\" is forbidden: error looking up service account ns/gone: serviceaccount \"gone\" not found",
+    })
+    void ephemeralContainersMayUseOnlyTheSecretsAnEnforcingAccountLists(String container, String account,
+            String expected) {
+        accounts.put("ns/locked", PluginFixtures.read(ServiceAccount.class, "{'metadata':{'name':'locked',"
+                + "'namespace':'ns','annotations':{'kubernetes.io/enforce-mountable-secrets':'true'}},"
+                + "'secrets':[{'name':'mine'}]}"));
+        account("open");
+        Pod old = pod("{'serviceAccountName':'" + account + "','containers':[{'name':'a'}]}");
+        Pod pod = pod("{'serviceAccountName':'" + account + "','containers':[{'name':'a'}],'ephemeralContainers':["
+                + container + "]}");
+        AdmissionAttributes a = PluginFixtures.attrs(Operation.UPDATE, "pods", "ephemeralcontainers", "ns", "p", pod,
+                old);
+        String before = PluginFixtures.json(pod);
+        plugin.admit(a); // nothing to mutate
+        assertThat(PluginFixtures.json(pod)).isEqualTo(before);
+        if (expected.equals("admitted")) {
+            plugin.validate(a);
+            return;
+        }
+        if (expected.startsWith("403 ")) {
+            PluginFixtures.forbidden(() -> plugin.validate(a), expected.substring(4));
+            return;
+        }
+        StatusError e = catchThrowableOfType(StatusError.class, () -> plugin.validate(a));
+        assertThat(e).as("refused").isNotNull();
+        assertThat(e.code()).isEqualTo(500);
+        assertThat(e.reason()).isNull(); // kube's ErrorToAPIStatus of a plain error: no reason, the message alone
+        assertThat(e.getMessage()).isEqualTo(expected.substring(4));
     }
 
     @ParameterizedTest(name = "[{index}] {0} pods/{1}")
