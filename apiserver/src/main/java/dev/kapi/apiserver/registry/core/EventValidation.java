@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.registry.core;
 
 import dev.kapi.apiserver.api.FieldError;
+import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.registry.groups.FieldChecks;
 import dev.kapi.apiserver.registry.validation.NameValidation;
 import io.fabric8.kubernetes.api.model.Event;
@@ -9,7 +10,6 @@ import io.fabric8.kubernetes.api.model.ObjectReference;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * kube's validation of Events, on the core form whichever API wrote them (field paths name core's fields, as
@@ -60,7 +60,7 @@ final class EventValidation {
         if (!strict) {
             return errs;
         }
-        if (!Objects.equals(ev.getSeries(), old.getSeries())) {
+        if (!Json.sameJson(ev.getSeries(), old.getSeries())) {
             series(ev, errs);
         }
         FieldChecks.immutable(ref(ev.getInvolvedObject()), ref(old.getInvolvedObject()), ev.getInvolvedObject(), "involvedObject", errs);

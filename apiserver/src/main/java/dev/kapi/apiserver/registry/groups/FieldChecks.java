@@ -1,10 +1,10 @@
 package dev.kapi.apiserver.registry.groups;
 
 import dev.kapi.apiserver.api.FieldError;
+import dev.kapi.apiserver.api.Json;
 import io.fabric8.kubernetes.api.model.IntOrString;
 
 import java.util.List;
-import java.util.Objects;
 import java.util.regex.Pattern;
 
 /** Small field checks shared by the group strategies, with apimachinery's messages. */
@@ -29,10 +29,14 @@ public final class FieldChecks {
         }
     }
 
-    /** {@code ValidateImmutableField}: "field is immutable" with the new value. */
+    /**
+     * {@code ValidateImmutableField}: "field is immutable" with the new value. Values are compared as they are
+     * written ({@link Json#sameJson}), as kube compares its Go structs: a zero Go leaves out ({@code omitempty}) that
+     * a request states equals the stored object's unset field.
+     */
     public static void immutable(Object newValue, Object oldValue, Object printed, String path,
                                  List<FieldError> errs) {
-        if (!Objects.equals(newValue, oldValue)) {
+        if (!Json.sameJson(newValue, oldValue)) {
             errs.add(FieldError.invalid(path, printed, "field is immutable"));
         }
     }

@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.registry.groups.admissionregistration;
 
 import dev.kapi.apiserver.api.FieldError;
+import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.registry.ResourceStrategy;
 import dev.kapi.apiserver.registry.TableColumn;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ParamKind;
@@ -44,8 +45,8 @@ public final class ValidatingAdmissionPolicyStrategy implements ResourceStrategy
     public List<FieldError> validateUpdate(ValidatingAdmissionPolicy p, ValidatingAdmissionPolicy old) {
         ValidatingAdmissionPolicySpec spec = p.getSpec();
         ValidatingAdmissionPolicySpec before = old.getSpec() == null ? new ValidatingAdmissionPolicySpec() : old.getSpec();
-        boolean unchanged = Objects.equals(spec.getParamKind(), before.getParamKind())
-                && Objects.equals(spec.getMatchConditions(), before.getMatchConditions());
+        boolean unchanged = Json.sameJson(spec.getParamKind(), before.getParamKind())
+                && Json.sameJson(spec.getMatchConditions(), before.getMatchConditions());
         return PolicyChecks.spec(p.getMetadata().getName(), spec, unchanged);
     }
 

@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.registry.groups.apps;
 
 import dev.kapi.apiserver.api.FieldError;
+import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.registry.Cells;
 import dev.kapi.apiserver.registry.ResourceStrategy;
 import dev.kapi.apiserver.registry.ScaleAccess;
@@ -143,10 +144,12 @@ public final class StatefulSetStrategy implements ResourceStrategy<StatefulSet> 
         List<FieldError> errs = validate(sts);
         StatefulSetSpec s = spec(sts);
         StatefulSetSpec o = spec(old);
-        boolean same = Objects.equals(s.getSelector(), o.getSelector())
-                && Objects.equals(s.getServiceName(), o.getServiceName())
+        // compared as written, as kube compares its Go structs (serviceName: unset is "", and zeros a request
+        // states inside the claim templates equal the stored, left-out ones)
+        boolean same = Json.sameJson(s.getSelector(), o.getSelector())
+                && Objects.toString(s.getServiceName(), "").equals(Objects.toString(o.getServiceName(), ""))
                 && Objects.equals(s.getPodManagementPolicy(), o.getPodManagementPolicy())
-                && Objects.equals(s.getVolumeClaimTemplates(), o.getVolumeClaimTemplates());
+                && Json.sameJson(s.getVolumeClaimTemplates(), o.getVolumeClaimTemplates());
         if (!same) {
             errs.add(FieldError.forbidden("spec", UPDATE_FORBIDDEN));
         }

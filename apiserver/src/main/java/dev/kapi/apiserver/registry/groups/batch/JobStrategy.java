@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.registry.groups.batch;
 
 import dev.kapi.apiserver.api.FieldError;
+import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.registry.Cells;
 import dev.kapi.apiserver.registry.GarbageCollectionPolicy;
 import dev.kapi.apiserver.registry.ResourceStrategy;
@@ -129,7 +130,7 @@ public final class JobStrategy implements ResourceStrategy<Job> {
         }
         boolean neverStartedSuspended = Boolean.TRUE.equals(o.getSuspend())
                 && (old.getStatus() == null || old.getStatus().getStartTime() == null);
-        if (!neverStartedSuspended && !Objects.equals(s.getTemplate(), o.getTemplate())) {
+        if (!neverStartedSuspended && !Json.sameJson(s.getTemplate(), o.getTemplate())) {
             errs.add(FieldError.invalid("spec.template", new GoValues.Printed("core.PodTemplateSpec{...}"),
                     "field is immutable"));
         }

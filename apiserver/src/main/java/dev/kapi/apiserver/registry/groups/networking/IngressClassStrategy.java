@@ -59,8 +59,9 @@ public final class IngressClassStrategy implements ResourceStrategy<IngressClass
     @Override
     public List<FieldError> validateUpdate(IngressClass ic, IngressClass old) {
         List<FieldError> errs = validate(ic);
-        String c = ic.getSpec() == null ? null : ic.getSpec().getController();
-        String o = old.getSpec() == null ? null : old.getSpec().getController();
+        // omitempty: "" is unset
+        String c = ic.getSpec() == null || ic.getSpec().getController() == null ? "" : ic.getSpec().getController();
+        String o = old.getSpec() == null || old.getSpec().getController() == null ? "" : old.getSpec().getController();
         FieldChecks.immutable(c, o, c, "spec.controller", errs);
         return errs;
     }

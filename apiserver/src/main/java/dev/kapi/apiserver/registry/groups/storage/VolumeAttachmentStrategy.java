@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.registry.groups.storage;
 
 import dev.kapi.apiserver.api.FieldError;
+import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.registry.ResourceStrategy;
 import dev.kapi.apiserver.registry.TableColumn;
 import dev.kapi.apiserver.registry.validation.NameValidation;
@@ -65,7 +66,7 @@ public final class VolumeAttachmentStrategy implements ResourceStrategy<VolumeAt
     @Override
     public List<FieldError> validateUpdate(VolumeAttachment va, VolumeAttachment old) {
         List<FieldError> errs = validate(va);
-        if (!Objects.equals(va.getSpec(), old.getSpec())) {
+        if (!Json.sameJson(va.getSpec(), old.getSpec())) {
             errs.add(FieldError.invalid("spec", "<spec>", "field is immutable"));
         }
         return errs;

@@ -93,6 +93,22 @@ class BatchStrategiesTest {
     }
 
     @Test
+    void aTemplateRestatingZerosGoLeavesOutIsUnchanged() {
+        // kubectl apply of the same manifest sends hostNetwork: false and hostPort: 0 again; the stored template has
+        // them left out (Go's omitempty), as kube's has: not a change of the immutable template
+        Job sent = dev.kapi.apiserver.api.Json.read("""
+                {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"pi","namespace":"default","uid":"u-1"},
+                 "spec":{"template":{"spec":{"restartPolicy":"Never","hostNetwork":false,"containers":[{"name":"pi",
+                  "image":"perl:5.34","tty":false,"ports":[{"containerPort":80,"hostPort":0}]}]}}}}""".getBytes(),
+                Job.class);
+        jobs.applyDefaults(sent);
+        jobs.prepareForCreate(sent);
+        Job stored = dev.kapi.apiserver.api.Json.read(dev.kapi.apiserver.api.Json.bytes(sent), Job.class);
+        assertThat(stored.getSpec().getTemplate().getSpec().getHostNetwork()).isNull();
+        assertThat(jobs.validateUpdate(sent, stored)).isEmpty();
+    }
+
+    @Test
     void jobTableCells() {
         Job job = new JobBuilder(job("Never")).withNewStatus().withSucceeded(1)
                 .withStartTime("2024-01-01T00:00:00Z").withCompletionTime("2024-01-01T00:00:07Z")
