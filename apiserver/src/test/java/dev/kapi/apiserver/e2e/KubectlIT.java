@@ -79,6 +79,41 @@ class KubectlIT {
         assertThat(KUBECTL.run("get", "ns", "e2e-kubectl-created").out()).contains("Active");
     }
 
+    /**
+     * A manifest stating zero values Go leaves out (hostNetwork: false, tty: false, hostPort: 0) applies again
+     * without touching the Job's immutable template: kube stores none of them, so kubectl's patch restates them and
+     * kube takes it as no change.
+     */
+    @Test
+    void applyingAJobAgainThatStatesZeroValues(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Path file = dir.resolve("job.yaml");
+        Files.writeString(file, """
+                apiVersion: batch/v1
+                kind: Job
+                metadata:
+                  name: zeros
+                spec:
+                  suspend: true
+                  template:
+                    spec:
+                      restartPolicy: Never
+                      hostNetwork: false
+                      containers:
+                      - name: c
+                        image: busybox
+                        tty: false
+                        ports:
+                        - containerPort: 80
+                          hostPort: 0
+                """);
+        assertThat(ok("apply", "-f", file.toString())).contains("job.batch/zeros created");
+        assertThat(ok("get", "job", "zeros", "-o", "jsonpath={.spec.template.spec.hostNetwork}"
+                + "{.spec.template.spec.containers[0].tty}{.spec.template.spec.containers[0].ports[0]}"))
+                .isEqualTo("{\"containerPort\":80,\"protocol\":\"TCP\"}");
+        assertThat(ok("apply", "-f", file.toString())).contains("job.batch/zeros");
+        assertThat(ok("delete", "-f", file.toString())).contains("job.batch \"zeros\" deleted");
+    }
+
     @Test
     void applyMultiDocumentFile(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
         Path file = dir.resolve("stack.yaml");
