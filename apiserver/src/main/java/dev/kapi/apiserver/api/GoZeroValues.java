@@ -2,9 +2,11 @@ package dev.kapi.apiserver.api;
 
 import dev.kapi.apiserver.api.schema.KubeSchemaNames;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.io.SerializedString;
 import tools.jackson.databind.BeanDescription;
 import tools.jackson.databind.SerializationConfig;
 import tools.jackson.databind.SerializationContext;
+import tools.jackson.databind.ValueSerializer;
 import tools.jackson.databind.ser.BeanPropertyWriter;
 import tools.jackson.databind.ser.ValueSerializerModifier;
 
@@ -159,6 +161,8 @@ public final class GoZeroValues extends ValueSerializerModifier {
     /** A property written as {@code zero} (or {@code null} when that is null) when the bean's value is null. */
     private static final class ZeroWriter extends BeanPropertyWriter {
         private final Object zero;
+        /** The zero struct's serializer, found at its first use (the same one each time: a benign race). */
+        private ValueSerializer<Object> zeroSerializer;
 
         ZeroWriter(BeanPropertyWriter base, Object zero) {
             super(base);
@@ -167,15 +171,24 @@ public final class GoZeroValues extends ValueSerializerModifier {
 
         @Override
         public void serializeAsProperty(Object bean, JsonGenerator g, SerializationContext ctxt) throws Exception {
-            if (get(bean) != null) {
-                super.serializeAsProperty(bean, g, ctxt);
+            Object value = get(bean);
+            if (value != null) {
+                if (!writeScalar(g, _name, value)) {
+                    super.serializeAsProperty(bean, g, ctxt);
+                }
                 return;
             }
-            g.writeName(_name);
             if (zero == null) {
+                g.writeName(_name);
                 g.writeNull();
-            } else {
-                ctxt.writeValue(g, zero);
+            } else if (!writeScalar(g, _name, zero)) {
+                ValueSerializer<Object> s = zeroSerializer;
+                if (s == null) {
+                    s = ctxt.findValueSerializer(zero.getClass());
+                    zeroSerializer = s;
+                }
+                g.writeName(_name);
+                s.serialize(zero, g, ctxt);
             }
         }
     }
@@ -192,10 +205,42 @@ public final class GoZeroValues extends ValueSerializerModifier {
         @Override
         public void serializeAsProperty(Object bean, JsonGenerator g, SerializationContext ctxt) throws Exception {
             Object value = get(bean);
-            if (value == null || !isZero(value)) {
+            if (value == null) {
+                super.serializeAsProperty(bean, g, ctxt);
+            } else if (!isZero(value) && !writeScalar(g, _name, value)) {
                 super.serializeAsProperty(bean, g, ctxt);
             }
         }
+    }
+
+    /**
+     * Writes {@code value} under {@code name} as Jackson's serializers for String, Boolean, Integer and Long do
+     * (the model's scalar properties have none of their own); false, writing nothing, for any other type. Saves the
+     * base writer's second read of the property.
+     */
+    private static boolean writeScalar(JsonGenerator g, SerializedString name, Object value) {
+        switch (value) {
+            case String s -> {
+                g.writeName(name);
+                g.writeString(s);
+            }
+            case Boolean b -> {
+                g.writeName(name);
+                g.writeBoolean(b);
+            }
+            case Integer i -> {
+                g.writeName(name);
+                g.writeNumber(i.intValue());
+            }
+            case Long l -> {
+                g.writeName(name);
+                g.writeNumber(l.longValue());
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Map<String, Zero> load() {
