@@ -126,8 +126,10 @@ public final class GoZeroValues extends ValueSerializerModifier {
         if (type == Boolean.class || type == boolean.class) {
             return Boolean.FALSE;
         }
-        if (type == Integer.class || type == int.class || type == Long.class || type == long.class
-                || type == Short.class || type == short.class) {
+        if (type == Long.class || type == long.class) {
+            return 0L; // as a stored 0 reads back, so trees of both compare equal
+        }
+        if (type == Integer.class || type == int.class || type == Short.class || type == short.class) {
             return 0;
         }
         if (type == Double.class || type == double.class || type == Float.class || type == float.class) {

@@ -133,6 +133,11 @@ class GoZeroShapeTest {
         assertThat(storedRs.get("status")).isEqualTo(json("{\"replicas\":0}"));
         // a decode and re-encode keeps the shape
         assertThat(ObjectCodec.encode(Json.read(ObjectCodec.encode(e), Event.class))).isEqualTo(ObjectCodec.encode(e));
+        // an unset int64 and a stored 0 are the same value, also as trees (a Long zero, not an int one)
+        io.fabric8.kubernetes.api.model.SleepAction unset = new io.fabric8.kubernetes.api.model.SleepAction();
+        assertThat(Json.string(unset)).isEqualTo("{\"seconds\":0}");
+        assertThat(Json.sameJson(unset, Json.read("{\"seconds\":0}".getBytes(),
+                io.fabric8.kubernetes.api.model.SleepAction.class))).isTrue();
     }
 
     @Test

@@ -865,11 +865,17 @@ class UnauthorizedAccessTest {
         String strategic = "application/strategic-merge-patch+json";
         try {
             String version = admin.get(pod).path("metadata").path("resourceVersion").asString();
-            for (String env : new String[] {
-                    "\"env\":[{\"name\":\"E\",\"valueFrom\":{\"secretKeyRef\":{\"name\":\"other\",\"key\":\"k\"}}}]",
-                    "\"envFrom\":[{\"secretRef\":{\"name\":\"other\"}}]"}) {
+            // the last one also names an account that does not enforce: the subresource takes only the ephemeral
+            // containers, so the stored pod's account is the one checked
+            String container = "{\"name\":\"dbg\",\"image\":\"busybox\",";
+            for (String spec : new String[] {
+                    "\"ephemeralContainers\":[" + container
+                            + "\"env\":[{\"name\":\"E\",\"valueFrom\":{\"secretKeyRef\":{\"name\":\"other\",\"key\":\"k\"}}}]}]",
+                    "\"ephemeralContainers\":[" + container + "\"envFrom\":[{\"secretRef\":{\"name\":\"other\"}}]}]",
+                    "\"serviceAccountName\":\"default\",\"ephemeralContainers\":[" + container
+                            + "\"envFrom\":[{\"secretRef\":{\"name\":\"other\"}}]}]"}) {
                 RawHttps.Response res = admin.http.send("PATCH", pod + "/ephemeralcontainers", strategic,
-                        "{\"spec\":{\"ephemeralContainers\":[{\"name\":\"dbg\",\"image\":\"busybox\"," + env + "}]}}");
+                        "{\"spec\":{" + spec + "}}");
                 assertStatus(res, 500);
                 assertThat(Json.MAPPER.readTree(res.body()).path("message").asString()).startsWith(
                         "ephemeral container dbg with env").endsWith("referencing secret.secretName=\"other\" is not"

@@ -1,8 +1,8 @@
 package dev.kapi.apiserver.registry.groups.admissionregistration;
 
+import dev.kapi.apiserver.api.Json;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -29,7 +29,7 @@ record WebhookOptions(boolean ignoreMatchConditions, boolean requireNoSideEffect
             return false;
         }
         for (int i = 0; i < old.size(); i++) {
-            if (!Objects.equals(hooks.get(i).matchConditions(), old.get(i).matchConditions())) {
+            if (!Json.sameJson(hooks.get(i).matchConditions(), old.get(i).matchConditions())) {
                 return false;
             }
         }

@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.registry.groups.certificates;
 
 import dev.kapi.apiserver.api.FieldError;
+import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.registry.validation.NameValidation;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequestCondition;
@@ -102,7 +103,7 @@ final class CsrValidation {
                 List<CertificateSigningRequestCondition> now = find(csr, t);
                 if (now.size() > before.size()) {
                     errs.add(FieldError.forbidden("status.conditions", "updates may not add a condition of type \"" + t + "\""));
-                } else if (now.size() == before.size() && !now.equals(before)) {
+                } else if (now.size() == before.size() && !Json.sameJson(now, before)) {
                     errs.add(FieldError.forbidden("status.conditions", "updates may not modify a condition of type \"" + t + "\""));
                 }
             }
