@@ -79,9 +79,20 @@ public final class Json {
     /**
      * Whether {@code a} and {@code b} are written as the same JSON: an object built in memory compares equal to
      * the same object read back, although a field Go leaves out when zero ({@code omitempty}) reads back unset.
+     * An empty list equals none, as kube's semantic equality takes a nil and an empty slice as equal (a null
+     * struct and an empty one stay different, as a nil pointer and a zero struct do).
      */
     public static boolean sameJson(Object a, Object b) {
-        return a == b || a != null && b != null && tree(a).equals(tree(b));
+        if (a == b) {
+            return true;
+        }
+        JsonNode x = a == null ? null : tree(a);
+        JsonNode y = b == null ? null : tree(b);
+        return noList(x) && noList(y) || x != null && x.equals(y);
+    }
+
+    private static boolean noList(JsonNode n) {
+        return n == null || n.isNull() || n.isArray() && n.isEmpty();
     }
 
     public static ObjectNode object(byte[] json) {

@@ -27,4 +27,19 @@ class JsonTest {
         assertThat(lean).isEqualTo(full);
         assertThat(Json.read(POD, Pod.class).getMetadata().getManagedFields()).hasSize(1); // MAPPER unchanged
     }
+
+    @Test
+    void sameJsonComparesAsWrittenAndTakesAnEmptyListAsNone() {
+        io.fabric8.kubernetes.api.model.apps.DeploymentSpec built = new io.fabric8.kubernetes.api.model.apps.DeploymentSpec();
+        built.setPaused(false);
+        built.setMinReadySeconds(0);
+        assertThat(Json.sameJson(built, new io.fabric8.kubernetes.api.model.apps.DeploymentSpec())).isTrue();
+        built.setPaused(true);
+        assertThat(Json.sameJson(built, new io.fabric8.kubernetes.api.model.apps.DeploymentSpec())).isFalse();
+        assertThat(Json.sameJson(null, java.util.List.of())).isTrue();
+        assertThat(Json.sameJson(java.util.List.of(), null)).isTrue();
+        assertThat(Json.sameJson(null, java.util.List.of("a"))).isFalse();
+        // a nil pointer and a zero struct differ
+        assertThat(Json.sameJson(null, new io.fabric8.kubernetes.api.model.apps.DeploymentSpec())).isFalse();
+    }
 }
