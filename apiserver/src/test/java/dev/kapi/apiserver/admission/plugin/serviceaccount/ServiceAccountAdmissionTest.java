@@ -48,6 +48,16 @@ class ServiceAccountAdmissionTest {
                 "{'metadata':{'name':'" + name + "','namespace':'ns'}" + fields + "}"));
     }
 
+    /**
+     * Account {@code locked}: enforces mountable secrets, lists secret {@code mine} and pull secret {@code reg},
+     * mounts no token.
+     */
+    private void lockedAccount() {
+        accounts.put("ns/locked", PluginFixtures.read(ServiceAccount.class, "{'metadata':{'name':'locked',"
+                + "'namespace':'ns','annotations':{'kubernetes.io/enforce-mountable-secrets':'true'}},"
+                + "'secrets':[{'name':'mine'}],'imagePullSecrets':[{'name':'reg'}],'automountServiceAccountToken':false}"));
+    }
+
     private static AdmissionAttributes create(Pod pod) {
         return PluginFixtures.attrs(Operation.CREATE, "pods", "", "ns", "p", pod, null);
     }
@@ -155,9 +165,7 @@ class ServiceAccountAdmissionTest {
                     + " | imagePullSecrets[1].name=\"other\" is not allowed because service account locked does not reference that imagePullSecret",
     })
     void anAccountMayLimitTheSecretsItsPodsUse(String spec, String expected) {
-        accounts.put("ns/locked", PluginFixtures.read(ServiceAccount.class, "{'metadata':{'name':'locked',"
-                + "'namespace':'ns','annotations':{'kubernetes.io/enforce-mountable-secrets':'true'}},"
-                + "'secrets':[{'name':'mine'}],'imagePullSecrets':[{'name':'reg'}],'automountServiceAccountToken':false}"));
+        lockedAccount();
         Pod p = pod(spec);
         p.getSpec().setServiceAccountName("locked");
         if (expected.equals("admitted")) {
@@ -184,9 +192,7 @@ class ServiceAccountAdmissionTest {
     })
     void ephemeralContainersMayUseOnlyTheSecretsAnEnforcingAccountLists(String container, String account,
             String expected) {
-        accounts.put("ns/locked", PluginFixtures.read(ServiceAccount.class, "{'metadata':{'name':'locked',"
-                + "'namespace':'ns','annotations':{'kubernetes.io/enforce-mountable-secrets':'true'}},"
-                + "'secrets':[{'name':'mine'}]}"));
+        lockedAccount();
         account("open");
         Pod old = pod("{'serviceAccountName':'" + account + "','containers':[{'name':'a'}]}");
         Pod pod = pod("{'serviceAccountName':'" + account + "','containers':[{'name':'a'}],'ephemeralContainers':["
