@@ -55,6 +55,12 @@ class ServiceAccountsControllerTest {
                 awaitAccount(accounts, "sa-after");
 
                 Writes.delete(namespaces, null, "sa-after"); // Terminating
+                // the controller reads the namespace from its informer (kube's lister), a watch apart from the
+                // accounts': wait until it shows Terminating, as a busy machine may deliver the account's delete first
+                await().atMost(Duration.ofSeconds(10)).until(() -> {
+                    Namespace ns = namespaceInformer.cache().get(null, "sa-after");
+                    return ns != null && ns.getMetadata().getDeletionTimestamp() != null;
+                });
                 Writes.delete(accounts, "sa-after", "default");
                 // a later delete on the same watch is handled after the one above
                 Writes.delete(accounts, "sa-before", "default");
