@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -53,6 +54,13 @@ public final class RequestMetricsFilter extends HttpFilter {
 
     private final MeterRegistry meters;
     private final Map<Tags, AtomicInteger> longRunning = new ConcurrentHashMap<>();
+    /**
+     * The meters per label set, so that a request looks its two meters up by a small record instead of building
+     * and sorting {@link Tags} and registering them again (the registry's own lookup): no more series than the
+     * registry holds anyway.
+     */
+    private final Map<Labels, Timer> durations = new ConcurrentHashMap<>();
+    private final Map<CodeLabels, Counter> totals = new ConcurrentHashMap<>();
 
     public RequestMetricsFilter(MeterRegistry meters) {
         this.meters = meters;
@@ -91,16 +99,23 @@ public final class RequestMetricsFilter extends HttpFilter {
             running.decrementAndGet();
         }
         int code = res.getStatus();
-        Tags tags = labels(req, info, code);
-        Counter.builder("apiserver.request")
+        Labels labels = Labels.of(req, info, code);
+        totals.computeIfAbsent(new CodeLabels(labels, code), this::total).increment();
+        durations.computeIfAbsent(labels, this::duration).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
+
+    private Counter total(CodeLabels key) {
+        return Counter.builder("apiserver.request")
                 .description("Counter of apiserver requests broken out for each verb, dry run value, group, version, "
                         + "resource, scope, component, and HTTP response code.")
-                .tags(tags).tag("code", Integer.toString(code)).register(meters).increment();
-        Timer.builder("apiserver.request.duration")
+                .tags(key.labels().tags()).tag("code", Integer.toString(key.code())).register(meters);
+    }
+
+    private Timer duration(Labels labels) {
+        return Timer.builder("apiserver.request.duration")
                 .description("Response latency distribution in seconds for each verb, dry run value, group, version, "
                         + "resource, subresource, scope and component.")
-                .serviceLevelObjectives(SLOS).tags(tags).register(meters)
-                .record(Duration.ofNanos(System.nanoTime() - start));
+                .serviceLevelObjectives(SLOS).tags(labels.tags()).register(meters);
     }
 
     private AtomicInteger longRunningGauge(HttpServletRequest req, RequestInfo info) {
@@ -117,11 +132,7 @@ public final class RequestMetricsFilter extends HttpFilter {
 
     /** The labels every request metric has (verb, dry_run, group, version, resource, subresource, scope, component). */
     static Tags labels(HttpServletRequest req, RequestInfo info) {
-        return labels(req, info, 200);
-    }
-
-    private static Tags labels(HttpServletRequest req, RequestInfo info, int code) {
-        return withoutDryRun(req, info, code).and("dry_run", dryRun(req.getParameterValues("dryRun")));
+        return Labels.of(req, info, 200).tags();
     }
 
     /**
@@ -137,17 +148,42 @@ public final class RequestMetricsFilter extends HttpFilter {
     }
 
     private static Tags withoutDryRun(HttpServletRequest req, RequestInfo info, int code) {
-        Tags tags = Tags.of("verb", verb(req, info), "component", "apiserver", "scope", scope(info));
-        if (code == 404) {
-            return tags.and("group", "", "version", "", "resource", "", "subresource", "");
+        return Labels.of(req, info, code, "").tagsWithoutDryRun();
+    }
+
+    /** One request's labels but its code; {@code component} is always {@code apiserver}. */
+    private record Labels(String verb, String dryRun, String scope, String group, String version, String resource,
+                          String subresource) {
+
+        static Labels of(HttpServletRequest req, RequestInfo info, int code) {
+            return of(req, info, code, RequestMetricsFilter.dryRun(req.getParameterValues("dryRun")));
         }
-        if (!info.resourceRequest()) {
-            String first = info.parts() == null || info.parts().length == 0 ? "" : info.parts()[0];
-            return tags.and("group", "", "version", "", "resource", "",
-                    "subresource", KNOWN_PATHS.contains(first) ? "/" + first : "");
+
+        static Labels of(HttpServletRequest req, RequestInfo info, int code, String dryRun) {
+            String verb = RequestMetricsFilter.verb(req, info);
+            String scope = RequestMetricsFilter.scope(info);
+            if (code == 404) {
+                return new Labels(verb, dryRun, scope, "", "", "", "");
+            }
+            if (!info.resourceRequest()) {
+                String first = info.parts() == null || info.parts().length == 0 ? "" : info.parts()[0];
+                return new Labels(verb, dryRun, scope, "", "", "", KNOWN_PATHS.contains(first) ? "/" + first : "");
+            }
+            return new Labels(verb, dryRun, scope, nz(info.apiGroup()), nz(info.apiVersion()), nz(info.resource()),
+                    nz(info.subresource()));
         }
-        return tags.and("group", nz(info.apiGroup()), "version", nz(info.apiVersion()), "resource", nz(info.resource()),
-                "subresource", nz(info.subresource()));
+
+        Tags tagsWithoutDryRun() {
+            return Tags.of("verb", verb, "component", "apiserver", "scope", scope)
+                    .and("group", group, "version", version, "resource", resource, "subresource", subresource);
+        }
+
+        Tags tags() {
+            return tagsWithoutDryRun().and("dry_run", dryRun);
+        }
+    }
+
+    private record CodeLabels(Labels labels, int code) {
     }
 
     /**
