@@ -1,7 +1,9 @@
 package dev.kapi.apiserver.storage;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -10,9 +12,10 @@ import java.util.logging.Logger;
  * One watch of a {@link WatchFanOut}. It is registered at the fan-out's position (the join revision);
  * while it catches up to it (initial state for a watch from 0, or history after an older revision, read
  * by the backend) the live events for it are buffered; once everything up to the join revision is
- * delivered ({@link #joinLive}) it flushes the buffer and goes live. {@code lastRevision} filters out
- * anything already delivered, so each event arrives exactly once and in order. An idle live subscription
- * is just this object: no thread, no stream.
+ * delivered ({@link #joinLive}) it flushes the buffer and goes live. {@code lastRevision} and the keys delivered
+ * at it filter out anything already delivered, so each event arrives exactly once and in order (an etcd
+ * transaction that wrote several keys gives several events of one revision). An idle live subscription is just
+ * this object: no thread, no stream.
  *
  * <p>Its monitor is lock 3 of {@link WatchFanOut}'s order: taken after the dispatch lock (live events,
  * ticks) or alone (catch-up, close), and held while its listener runs so that events arrive in order.
@@ -29,6 +32,13 @@ public final class WatchSubscription implements WatchHandle {
     private final WatchListener listener;
     private State state = State.CATCHING_UP;
     private long lastRevision;
+    /**
+     * The key of the last delivered change when further changes of {@code lastRevision} may follow (one etcd
+     * transaction of several keys); null when every change up to {@code lastRevision} counts as delivered.
+     */
+    private String lastKey;
+    /** Further keys delivered at {@code lastRevision} (a transaction of three or more keys of this watch). */
+    private Set<String> moreKeys;
     private long joinRevision;
     private long lastDeliveryNanos = System.nanoTime();
     private List<WatchEvent> buffer;
@@ -60,6 +70,8 @@ public final class WatchSubscription implements WatchHandle {
     synchronized void registered(long fromRevision, long join, boolean live) {
         this.joinRevision = join;
         this.lastRevision = fromRevision;
+        this.lastKey = null;
+        this.moreKeys = null;
         this.state = live ? State.LIVE : State.CATCHING_UP;
     }
 
@@ -73,7 +85,7 @@ public final class WatchSubscription implements WatchHandle {
                 buffer = new ArrayList<>();
             }
             buffer.add(event);
-        } else if (event.revision() > lastRevision) {
+        } else if (isNew(event)) {
             deliver(event);
         }
     }
@@ -111,7 +123,7 @@ public final class WatchSubscription implements WatchHandle {
         if (event.revision() > joinRevision) {
             return true;
         }
-        if (event.revision() > lastRevision) {
+        if (isNew(event)) {
             deliver(event);
         }
         return false;
@@ -125,10 +137,10 @@ public final class WatchSubscription implements WatchHandle {
                 return;
             }
             state = State.LIVE;
-            lastRevision = Math.max(lastRevision, joinRevision);
+            passed(joinRevision);
             if (buffer != null) {
                 for (WatchEvent event : buffer) {
-                    if (event.revision() > lastRevision) {
+                    if (isNew(event)) {
                         deliver(event);
                     }
                 }
@@ -160,7 +172,7 @@ public final class WatchSubscription implements WatchHandle {
     /** Sends PROGRESS when nothing was sent for {@code intervalNanos} (called under the fan-out lock). */
     synchronized void tick(long position, long nowNanos, long intervalNanos) {
         if (state == State.LIVE && nowNanos - lastDeliveryNanos >= intervalNanos) {
-            lastRevision = Math.max(lastRevision, position);
+            passed(position);
             send(WatchEvent.progress(lastRevision));
         }
     }
@@ -179,7 +191,7 @@ public final class WatchSubscription implements WatchHandle {
     /** Sends PROGRESS at {@code position} now, when live (called under the fan-out lock). */
     synchronized void progressNow(long position) {
         if (state == State.LIVE) {
-            lastRevision = Math.max(lastRevision, position);
+            passed(position);
             send(WatchEvent.progress(lastRevision));
         }
     }
@@ -218,9 +230,41 @@ public final class WatchSubscription implements WatchHandle {
         return state == State.CLOSED;
     }
 
+    /** Whether a change was not delivered yet: after the last delivered revision, or another key of it. */
+    private boolean isNew(WatchEvent event) {
+        long revision = event.revision();
+        if (revision != lastRevision) {
+            return revision > lastRevision;
+        }
+        if (lastKey == null) {
+            return false;
+        }
+        String key = event.current().key();
+        return !key.equals(lastKey) && (moreKeys == null || !moreKeys.contains(key));
+    }
+
     private void deliver(WatchEvent event) {
-        lastRevision = event.revision();
+        String key = event.current().key();
+        if (event.revision() != lastRevision) {
+            lastRevision = event.revision();
+            lastKey = key;
+            moreKeys = null;
+        } else {
+            if (moreKeys == null) {
+                moreKeys = new HashSet<>();
+            }
+            moreKeys.add(key);
+        }
         send(event);
+    }
+
+    /** Every change up to {@code revision} counts as delivered (the join revision, the fan-out's position). */
+    private void passed(long revision) {
+        if (revision >= lastRevision) {
+            lastRevision = revision;
+            lastKey = null;
+            moreKeys = null;
+        }
     }
 
     private void send(WatchEvent event) {

@@ -52,6 +52,8 @@ final class WatchCache {
     private int count;
     private long bytes;
     private long eventsReceived;
+    /** Changes of one revision still waiting for the rest of it (see {@link #apply}); guarded by the write lock. */
+    private final List<WatchEvent> pending = new ArrayList<>();
 
     WatchCache(String prefix, CacherOptions options, WatchFanOut fanOut) {
         this.prefix = prefix;
@@ -79,6 +81,7 @@ final class WatchCache {
             count = fresh.size();
             bytes = freshBytes;
             history.reset(listRevision);
+            pending.clear();
             revision = listRevision;
             fanOut.moveTo(listRevision);
         } finally {
@@ -127,56 +130,83 @@ final class WatchCache {
         open.forEach(subscription -> subscription.fail(error));
     }
 
-    /** A change from the backend's watch (revision order); called with the backend's locks held. */
+    /**
+     * A change from the backend's watch (revision order); called with the backend's locks held. A change that
+     * more of its revision follow ({@link WatchEvent#moreAtRevision}: one etcd transaction of several keys) waits
+     * for them, so that the revision is applied whole: a consistent read never sees part of it.
+     */
     void apply(WatchEvent event) {
-        String key = event.current().key();
         lock.writeLock().lock();
         try {
             if (event.revision() <= revision) {
                 return;
             }
-            ConcurrentSkipListMap<String, KeyValue> map = objects;
-            KeyValue old = map.get(key);
-            KeyValue previous = old != null ? old : event.previous();
-            WatchEvent stored;
-            if (event.type() == Type.DELETED) {
-                KeyValue last = previous != null ? previous : event.current();
-                stored = new WatchEvent(Type.DELETED,
-                        new KeyValue(key, last.value(), last.createRevision(), event.revision()), previous,
-                        event.revision(), null);
-                map.remove(key);
-                indexes.remove(key);
-            } else {
-                KeyValue current = event.current();
-                stored = new WatchEvent(event.type(), current, previous, event.revision(), null);
-                map.put(key, current);
-                indexes.put(key, current);
-                count++;
-                bytes += current.value().length;
+            if (!pending.isEmpty() && pending.getFirst().revision() != event.revision()) {
+                applyPending(); // the rest of that revision was outside this cache's prefix
             }
-            if (old != null) {
-                count--;
-                bytes -= old.value().length;
+            pending.add(event);
+            if (event.moreAtRevision()) {
+                return;
             }
-            eventsReceived++;
-            history.add(stored, System.nanoTime());
-            revision = event.revision();
-            fanOut.publish(stored);
+            applyPending();
         } finally {
             lock.writeLock().unlock();
         }
         wakeWaiters();
     }
 
+    /** Applies the changes of one revision, publishing them in one hold of the fan-out's lock (write lock held). */
+    private void applyPending() {
+        synchronized (fanOut.dispatchLock()) {
+            for (WatchEvent event : pending) {
+                applyOne(event);
+            }
+        }
+        revision = pending.getLast().revision();
+        pending.clear();
+    }
+
+    private void applyOne(WatchEvent event) {
+        String key = event.current().key();
+        ConcurrentSkipListMap<String, KeyValue> map = objects;
+        KeyValue old = map.get(key);
+        KeyValue previous = old != null ? old : event.previous();
+        WatchEvent stored;
+        if (event.type() == Type.DELETED) {
+            KeyValue last = previous != null ? previous : event.current();
+            stored = new WatchEvent(Type.DELETED,
+                    new KeyValue(key, last.value(), last.createRevision(), event.revision()), previous,
+                    event.revision(), null);
+            map.remove(key);
+            indexes.remove(key);
+        } else {
+            KeyValue current = event.current();
+            stored = new WatchEvent(event.type(), current, previous, event.revision(), null);
+            map.put(key, current);
+            indexes.put(key, current);
+            count++;
+            bytes += current.value().length;
+        }
+        if (old != null) {
+            count--;
+            bytes -= old.value().length;
+        }
+        eventsReceived++;
+        history.add(stored, System.nanoTime());
+        fanOut.publish(stored);
+    }
+
     /** Every change up to {@code progress} was delivered (a PROGRESS of the backend's watch). */
     void progress(long progress) {
         lock.writeLock().lock();
         try {
-            if (progress <= revision) {
-                return;
+            if (!pending.isEmpty()) {
+                applyPending(); // every change up to the progress arrived: the rest was outside the prefix
             }
-            revision = progress;
-            fanOut.advance(progress);
+            if (progress > revision) {
+                revision = progress;
+                fanOut.advance(progress);
+            }
         } finally {
             lock.writeLock().unlock();
         }

@@ -204,7 +204,7 @@ public final class EncryptingStorage extends ForwardingStorage {
             WatchEvent plain;
             try {
                 plain = new WatchEvent(event.type(), decryptShared(event.current()), decryptShared(event.previous()),
-                        event.revision(), event.error());
+                        event.revision(), event.error(), event.moreAtRevision());
             } catch (StorageException e) {
                 ended = true;
                 listener.onEvent(WatchEvent.error(e));

@@ -3,6 +3,7 @@ package dev.kapi.apiserver.storage.etcd3;
 import dev.kapi.apiserver.storage.KeyValue;
 import dev.kapi.apiserver.storage.WatchEvent;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /** Turns jetcd watch events into SPI watch events. */
 final class EtcdWatchEvents {
@@ -10,6 +11,18 @@ final class EtcdWatchEvents {
     private static final byte[] NO_VALUE = new byte[0];
 
     private EtcdWatchEvents() {
+    }
+
+    /**
+     * The change at {@code index} of one watch response, marked {@link WatchEvent#moreAtRevision} when the next one
+     * has the same revision: etcd sends a transaction's changes together, in one response.
+     */
+    static WatchEvent convert(List<io.etcd.jetcd.watch.WatchEvent> events, int index) {
+        WatchEvent event = convert(events.get(index));
+        boolean more = index + 1 < events.size()
+                && events.get(index + 1).getKeyValue().getModRevision() == event.revision();
+        return more ? new WatchEvent(event.type(), event.current(), event.previous(), event.revision(), null, true)
+                : event;
     }
 
     static WatchEvent convert(io.etcd.jetcd.watch.WatchEvent event) {

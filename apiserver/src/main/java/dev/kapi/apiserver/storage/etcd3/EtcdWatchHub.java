@@ -240,8 +240,9 @@ final class EtcdWatchHub implements EtcdProgressBarrier.Hub, AutoCloseable {
         }
         reachability.answered();
         synchronized (fanOut.dispatchLock()) {
-            for (io.etcd.jetcd.watch.WatchEvent raw : response.getEvents()) {
-                WatchEvent event = EtcdWatchEvents.convert(raw);
+            List<io.etcd.jetcd.watch.WatchEvent> events = response.getEvents();
+            for (int i = 0; i < events.size(); i++) {
+                WatchEvent event = EtcdWatchEvents.convert(events, i);
                 reportOutOfOrder(event.revision());
                 fanOut.publish(event);
             }

@@ -12,6 +12,7 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
@@ -164,14 +165,16 @@ final class EtcdWatchReplay {
      */
     private static void onResponse(WatchSubscription subscription, ByteSequence target, WatchResponse response) {
         boolean reached = false;
-        for (io.etcd.jetcd.watch.WatchEvent raw : response.getEvents()) {
+        List<io.etcd.jetcd.watch.WatchEvent> events = response.getEvents();
+        for (int i = 0; i < events.size(); i++) {
+            io.etcd.jetcd.watch.WatchEvent raw = events.get(i);
             if (raw.getKeyValue().getModRevision() > subscription.joinRevision()) {
                 reached = true;
                 break;
             }
             ByteSequence key = raw.getKeyValue().getKey();
             if ((subscription.isPrefix() ? key.startsWith(target) : key.equals(target))
-                    && subscription.offerHistory(EtcdWatchEvents.convert(raw))) {
+                    && subscription.offerHistory(EtcdWatchEvents.convert(events, i))) {
                 reached = true;
                 break;
             }

@@ -7,8 +7,16 @@ import static org.awaitility.Awaitility.await;
 import dev.kapi.apiserver.storage.KeyValue;
 import dev.kapi.apiserver.storage.ListOptions;
 import dev.kapi.apiserver.storage.Preconditions;
+import dev.kapi.apiserver.storage.WatchHandle;
+import dev.kapi.apiserver.storage.WatchOptions;
+import dev.kapi.apiserver.storage.WatchRecorder;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
 import dev.kapi.apiserver.testing.EtcdExtension;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.PutOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -153,5 +161,66 @@ class CacherEtcdTest {
             assertThat(cacher.stats().consistentReadsFallback()).isZero();
             assertThat(cacher.stats().consistentReadsFromCache()).isEqualTo(201);
         }
+    }
+
+    @Test
+    void aTransactionOfSeveralKeysReachesWatchesAndTheCacheWhole() throws Exception {
+        String root = EtcdExtension.randomPrefix();
+        String prefix = root + "/configmaps/";
+        for (String name : List.of("a", "b", "c")) {
+            etcd.create(prefix + "ns/" + name, (name + "0").getBytes(UTF_8));
+        }
+        List<String> expected = List.of("MODIFIED a=a1", "MODIFIED b=b1", "DELETED c=c0");
+        try (Cacher cacher = cacher(prefix);
+             Client raw = Client.builder().endpoints(EtcdExtension.endpoints().toArray(String[]::new)).build()) {
+            long start = etcd.currentRevision();
+            WatchRecorder direct = new WatchRecorder();
+            WatchRecorder cached = new WatchRecorder();
+            long revision;
+            try (WatchHandle d = etcd.watch(prefix, WatchOptions.from(start), direct);
+                 WatchHandle c = cacher.watch(prefix, WatchOptions.from(start), cached)) {
+                // another client's transaction (Kapi writes one key per transaction): three keys under the prefix
+                // and, last, one of another resource, which the cache's watch never sees
+                revision = raw.getKVClient().txn().Then(put(prefix + "ns/a", "a1"), put(prefix + "ns/b", "b1"),
+                                Op.delete(bytes(prefix + "ns/c"), DeleteOption.DEFAULT),
+                                put(root + "/secrets/ns/s", "s1"))
+                        .commit().get().getHeader().getRevision();
+                // a consistent read that starts after it sees all of it
+                assertThat(new String(cacher.get(prefix + "ns/a").value(), UTF_8)).isEqualTo("a1");
+                assertThat(new String(cacher.get(prefix + "ns/b").value(), UTF_8)).isEqualTo("b1");
+                assertThat(cacher.list(prefix, ListOptions.ALL).items()).extracting(KeyValue::key)
+                        .containsExactly(prefix + "ns/a", prefix + "ns/b");
+                await().atMost(WAIT).untilAsserted(() -> {
+                    assertThat(direct.summary()).isEqualTo(expected);
+                    assertThat(cached.summary()).isEqualTo(expected);
+                });
+            }
+            assertThat(direct.revisions()).containsOnly(revision);
+            assertThat(cached.revisions()).containsOnly(revision);
+            // resumed from before it: from etcd's history (a replaying watch) and from the cache's
+            WatchRecorder replayed = new WatchRecorder();
+            WatchRecorder fromHistory = new WatchRecorder();
+            try (WatchHandle d = etcd.watch(prefix, WatchOptions.from(start), replayed);
+                 WatchHandle c = cacher.watch(prefix, WatchOptions.from(start), fromHistory)) {
+                await().atMost(WAIT).untilAsserted(() -> {
+                    assertThat(replayed.summary()).isEqualTo(expected);
+                    assertThat(fromHistory.summary()).isEqualTo(expected);
+                });
+            }
+            // a watch from the transaction's revision starts after all of it
+            WatchRecorder after = new WatchRecorder();
+            try (WatchHandle c = cacher.watch(prefix, WatchOptions.from(revision), after)) {
+                etcd.create(prefix + "ns/d", "d0".getBytes(UTF_8));
+                await().atMost(WAIT).untilAsserted(() -> assertThat(after.summary()).containsExactly("ADDED d=d0"));
+            }
+        }
+    }
+
+    private static Op put(String key, String value) {
+        return Op.put(bytes(key), bytes(value), PutOption.DEFAULT);
+    }
+
+    private static ByteSequence bytes(String s) {
+        return ByteSequence.from(s, UTF_8);
     }
 }
