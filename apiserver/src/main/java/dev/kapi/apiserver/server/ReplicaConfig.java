@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.server;
 
 import dev.kapi.apiserver.controlplane.ReplicaReconciler;
+import dev.kapi.apiserver.controlplane.ServiceAllocationRepairLoop;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.core.ServiceAllocations;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
@@ -20,9 +21,10 @@ import java.time.Duration;
 
 /**
  * Wires the {@link ReplicaReconciler} ({@code default/kubernetes} Service and endpoints, master and identity
- * leases): it starts once the server is ready and stops when the context begins to close, before the shutdown
- * delay and the web server's stop (kube removes its endpoints in a pre-shutdown hook), so that in-cluster clients
- * stop picking this replica while it still serves.
+ * leases) and the {@link ServiceAllocationRepairLoop} (cluster IPs and node ports): they start once the server
+ * is ready and stop when the context begins to close, before the shutdown delay and the web server's stop (kube
+ * removes its endpoints in a pre-shutdown hook), so that in-cluster clients stop picking this replica while it
+ * still serves.
  */
 @Configuration(proxyBeanMethods = false)
 public class ReplicaConfig {
@@ -39,9 +41,17 @@ public class ReplicaConfig {
                 ServiceAllocations.firstAddress(options.serviceClusterIpRange()), lease, hostname());
     }
 
+    @Bean(destroyMethod = "close")
+    ServiceAllocationRepairLoop serviceAllocationRepair(Storage storage, ServerOptions options, StoreRegistry stores) {
+        return new ServiceAllocationRepairLoop(new ServiceAllocations(storage, options.etcdPrefix(),
+                options.serviceClusterIpRange(), options.serviceNodePortRange()), stores,
+                ServiceAllocationRepairLoop.INTERVAL);
+    }
+
     @Bean
-    ReplicaLifecycle replicaLifecycle(ReplicaReconciler reconciler, ReplicaOptions replicas) {
-        return new ReplicaLifecycle(reconciler, replicas);
+    ReplicaLifecycle replicaLifecycle(ReplicaReconciler reconciler, ReplicaOptions replicas,
+                                      ServiceAllocationRepairLoop repair) {
+        return new ReplicaLifecycle(reconciler, replicas, repair);
     }
 
     /**
@@ -51,10 +61,12 @@ public class ReplicaConfig {
     static final class ReplicaLifecycle {
         private final ReplicaReconciler reconciler;
         private final ReplicaOptions replicas;
+        private final ServiceAllocationRepairLoop repair;
 
-        ReplicaLifecycle(ReplicaReconciler reconciler, ReplicaOptions replicas) {
+        ReplicaLifecycle(ReplicaReconciler reconciler, ReplicaOptions replicas, ServiceAllocationRepairLoop repair) {
             this.reconciler = reconciler;
             this.replicas = replicas;
+            this.repair = repair;
         }
 
         @EventListener
@@ -64,10 +76,12 @@ public class ReplicaConfig {
                     replicas.advertiseAddress(), port,
                     replicas.reconcilerType() == ReplicaOptions.ReconcilerType.LEASE ? "lease" : "none");
             reconciler.start(port);
+            repair.start();
         }
 
         @EventListener
         public void onClosing(ContextClosedEvent event) {
+            repair.close();
             reconciler.stop(REMOVE_BOUND);
         }
     }

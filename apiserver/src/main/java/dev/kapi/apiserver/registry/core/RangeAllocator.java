@@ -106,6 +106,44 @@ final class RangeAllocator {
         return read().get(offset);
     }
 
+    /** The stored allocation and the revision it was read at (0: nothing stored yet). */
+    record Snapshot(BitSet allocated, long revision) {
+    }
+
+    Snapshot snapshot() {
+        try {
+            KeyValue kv = storage.get(key);
+            return new Snapshot(decode(kv), kv.modRevision());
+        } catch (StorageException e) {
+            if (e.code() == StorageException.Code.KEY_NOT_FOUND) {
+                return new Snapshot(new BitSet(), 0);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Replaces the allocation read as {@code snapshot} with {@code allocated}, unless it changed since (an
+     * allocation or release in between): false then, and nothing is written.
+     */
+    boolean replace(Snapshot snapshot, BitSet allocated) {
+        try {
+            if (snapshot.revision() == 0) {
+                storage.create(key, encode(allocated));
+            } else {
+                storage.guaranteedUpdate(key, Preconditions.resourceVersion(snapshot.revision()), false,
+                        kv -> encode(allocated));
+            }
+            return true;
+        } catch (StorageException e) {
+            if (e.code() == StorageException.Code.CONFLICT || e.code() == StorageException.Code.KEY_EXISTS
+                    || e.code() == StorageException.Code.KEY_NOT_FOUND) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     private BitSet read() {
         try {
             return decode(storage.get(key));

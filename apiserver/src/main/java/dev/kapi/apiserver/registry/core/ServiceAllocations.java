@@ -190,8 +190,31 @@ public final class ServiceAllocations {
         }
     }
 
+    RangeAllocator ips() {
+        return ips;
+    }
+
+    RangeAllocator ports() {
+        return ports;
+    }
+
+    /** The cluster IP at allocator offset {@code offset}. */
+    String ipAt(int offset) {
+        return ipRange.addressAt(offset);
+    }
+
+    /** The node port at allocator offset {@code offset}. */
+    int portAt(int offset) {
+        return portRange.base() + offset;
+    }
+
+    /** The allocator offset of the node port {@code port}. */
+    int portOffset(int port) {
+        return port - portRange.base();
+    }
+
     /** The allocator offset of the cluster IP {@code svc} holds, or null. */
-    private Integer heldIp(Service svc) {
+    Integer heldIp(Service svc) {
         if (!ServiceTypes.needsClusterIp(svc)) {
             return null;
         }
@@ -201,7 +224,7 @@ public final class ServiceAllocations {
     }
 
     /** The node ports (and health check port) {@code svc} holds. */
-    private Set<Integer> heldPorts(Service svc) {
+    Set<Integer> heldPorts(Service svc) {
         Set<Integer> held = new LinkedHashSet<>();
         if (!ServiceTypes.hasNodePorts(svc)) {
             return held;

@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Just enough of {@link Storage} for allocator unit tests: get, create and a guaranteedUpdate that re-runs the
+ * Just enough of {@link Storage} for allocator unit tests: get, create and a guaranteedUpdate (with its preconditions) that re-runs the
  * function when a compare-and-swap on the entry loses a race (like etcd's). Lists and watches are not needed.
  */
 final class InMemoryCasStorage implements Storage {
@@ -51,6 +51,9 @@ final class InMemoryCasStorage implements Storage {
             KeyValue current = data.get(key);
             if (current == null && !ignoreNotFound) {
                 throw new StorageException(StorageException.Code.KEY_NOT_FOUND, key, "not found");
+            }
+            if (current != null) {
+                preconditions.check(current);
             }
             byte[] next = update.apply(current);
             Thread.yield();
