@@ -41,6 +41,8 @@ public final class WatchFanOut implements AutoCloseable {
     private final Set<WatchSubscription> progressSubscriptions = ConcurrentHashMap.newKeySet();
     /** Watches that asked for a prompt PROGRESS, answered at the next {@link #advance}. */
     private final Set<WatchSubscription> progressRequested = ConcurrentHashMap.newKeySet();
+    /** Live watches whose last change said more of its revision would follow ({@link WatchEvent#moreAtRevision}). */
+    private final Set<WatchSubscription> openRevisions = ConcurrentHashMap.newKeySet();
     /** Asks the source for a progress notification; null when the position is always current. */
     private volatile Runnable progressSource;
     private final ScheduledExecutorService ticker;
@@ -214,7 +216,32 @@ public final class WatchFanOut implements AutoCloseable {
         return index.values().stream().mapToInt(Set::size).sum();
     }
 
+    /**
+     * The source has published every change of each revision so far (it calls this under the dispatch lock after
+     * a whole etcd response): a watch whose last change said more of its revision would follow, the rest being
+     * outside its keys, hears progress at that revision, so that a consumer holding the revision back (the watch
+     * cache) takes it as whole now rather than at the next change or tick.
+     */
+    public void revisionsEnded() {
+        if (openRevisions.isEmpty()) {
+            return;
+        }
+        synchronized (dispatchLock) {
+            for (var it = openRevisions.iterator(); it.hasNext(); ) {
+                WatchSubscription subscription = it.next();
+                it.remove();
+                subscription.revisionEnded();
+            }
+        }
+    }
+
+    /** A live watch delivered a change that more of its revision may follow (see {@link #revisionsEnded}). */
+    void revisionOpened(WatchSubscription subscription) {
+        openRevisions.add(subscription);
+    }
+
     void remove(WatchSubscription subscription) {
+        openRevisions.remove(subscription);
         progressSubscriptions.remove(subscription);
         progressRequested.remove(subscription);
         index.computeIfPresent(subscription.prefixOrKey(), (k, set) -> {

@@ -39,6 +39,8 @@ public final class WatchSubscription implements WatchHandle {
     private String lastKey;
     /** Further keys delivered at {@code lastRevision} (a transaction of three or more keys of this watch). */
     private Set<String> moreKeys;
+    /** The last delivered change said more of its revision would follow, and nothing was sent since. */
+    private boolean revisionOpen;
     private long joinRevision;
     private long lastDeliveryNanos = System.nanoTime();
     private List<WatchEvent> buffer;
@@ -255,7 +257,41 @@ public final class WatchSubscription implements WatchHandle {
             }
             moreKeys.add(key);
         }
+        revisionOpen = event.moreAtRevision();
+        if (revisionOpen && state == State.LIVE) {
+            fanOut.revisionOpened(this);
+        }
         send(event);
+    }
+
+    /**
+     * Every change of the last delivered revision has been offered (the fan-out's {@link WatchFanOut#revisionsEnded},
+     * under its dispatch lock): when the last change said more would follow, none of which were this watch's,
+     * a watch that hears progress gets PROGRESS at that revision.
+     */
+    synchronized void revisionEnded() {
+        if (state == State.LIVE) {
+            endOpenRevision();
+        }
+    }
+
+    /**
+     * The same for history while catching up: the backend's replay calls it after each response it read (etcd
+     * sends a revision's changes together), before it joins live.
+     */
+    public synchronized void historyResponseEnded() {
+        if (state == State.CATCHING_UP) {
+            endOpenRevision();
+        }
+    }
+
+    private void endOpenRevision() {
+        if (revisionOpen) {
+            revisionOpen = false;
+            if (progressNotify) {
+                send(WatchEvent.progress(lastRevision));
+            }
+        }
     }
 
     /** Every change up to {@code revision} counts as delivered (the join revision, the fan-out's position). */
@@ -268,6 +304,9 @@ public final class WatchSubscription implements WatchHandle {
     }
 
     private void send(WatchEvent event) {
+        if (event.type() == WatchEvent.Type.PROGRESS) {
+            revisionOpen = false; // progress covers the whole revision
+        }
         lastDeliveryNanos = System.nanoTime();
         try {
             listener.onEvent(event);

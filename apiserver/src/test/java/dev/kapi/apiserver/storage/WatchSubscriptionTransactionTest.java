@@ -2,6 +2,7 @@ package dev.kapi.apiserver.storage;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -61,6 +62,27 @@ class WatchSubscriptionTransactionTest {
         fanOut.publish(change("b", 10));
         assertThat(later.summary()).containsExactly("ADDED b=10");
         assertThat(watch.summary()).containsExactly("ADDED a=9", "ADDED b=10");
+    }
+
+    @Test
+    void aWatchWhoseKeysEndedARevisionEarlyHearsProgressAtIt() {
+        WatchRecorder listening = new WatchRecorder();
+        fanOut.register(PREFIX, 5, true, listening, () -> { });
+        WatchRecorder plain = register(5);
+        fanOut.publish(followed(change("a", 9))); // the rest of revision 9 is another resource's
+        fanOut.publish(new WatchEvent(WatchEvent.Type.ADDED, new KeyValue("/registry/secrets/s",
+                new byte[0], 9, 9), null, 9, null));
+        fanOut.revisionsEnded();
+        assertThat(listening.events()).extracting(WatchEvent::type, WatchEvent::revision).containsExactly(
+                tuple(WatchEvent.Type.ADDED, 9L),
+                tuple(WatchEvent.Type.PROGRESS, 9L));
+        assertThat(plain.events()).hasSize(1); // a watch that does not hear progress gets none
+        fanOut.revisionsEnded();
+        assertThat(listening.events()).hasSize(2); // once
+    }
+
+    private static WatchEvent followed(WatchEvent event) {
+        return new WatchEvent(event.type(), event.current(), event.previous(), event.revision(), null, true);
     }
 
     private WatchRecorder register(long from) {

@@ -143,6 +143,9 @@ final class WatchCache {
             }
             if (!pending.isEmpty() && pending.getFirst().revision() != event.revision()) {
                 applyPending(); // the rest of that revision was outside this cache's prefix
+                if (event.revision() <= revision) {
+                    return;
+                }
             }
             pending.add(event);
             if (event.moreAtRevision()) {
@@ -157,13 +160,16 @@ final class WatchCache {
 
     /** Applies the changes of one revision, publishing them in one hold of the fan-out's lock (write lock held). */
     private void applyPending() {
-        synchronized (fanOut.dispatchLock()) {
-            for (WatchEvent event : pending) {
-                applyOne(event);
+        try {
+            synchronized (fanOut.dispatchLock()) {
+                for (WatchEvent event : pending) {
+                    applyOne(event);
+                }
             }
+            revision = pending.getLast().revision();
+        } finally {
+            pending.clear();
         }
-        revision = pending.getLast().revision();
-        pending.clear();
     }
 
     private void applyOne(WatchEvent event) {

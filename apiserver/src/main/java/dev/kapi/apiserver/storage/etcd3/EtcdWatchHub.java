@@ -246,6 +246,7 @@ final class EtcdWatchHub implements EtcdProgressBarrier.Hub, AutoCloseable {
                 reportOutOfOrder(event.revision());
                 fanOut.publish(event);
             }
+            fanOut.revisionsEnded(); // a transaction's keys outside a watch: it hears its revision is whole
             if (response.isProgressNotify()) {
                 fanOut.advance(response.getHeader().getRevision());
             } else if (!response.getEvents().isEmpty()) {

@@ -179,6 +179,7 @@ final class EtcdWatchReplay {
                 break;
             }
         }
+        subscription.historyResponseEnded();
         if (response.isProgressNotify() && response.getHeader().getRevision() >= subscription.joinRevision()) {
             reached = true;
         }

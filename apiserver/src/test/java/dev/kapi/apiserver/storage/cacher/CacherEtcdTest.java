@@ -216,6 +216,25 @@ class CacherEtcdTest {
         }
     }
 
+    @Test
+    void aTransactionEndingOutsideTheCachedPrefixReachesTheCacheAtOnce() throws Exception {
+        String root = EtcdExtension.randomPrefix();
+        String prefix = root + "/pods/";
+        etcd.create(prefix + "ns/before", "b".getBytes(UTF_8));
+        try (Cacher cacher = cacher(prefix);
+             Client raw = Client.builder().endpoints(EtcdExtension.endpoints().toArray(String[]::new)).build()) {
+            WatchRecorder cached = new WatchRecorder();
+            try (WatchHandle c = cacher.watch(prefix, WatchOptions.from(etcd.currentRevision()), cached)) {
+                // the pod's change is followed in its revision by a ConfigMap's, which the pods cache never sees; no
+                // read asks for progress, and the storage's progress ticks are a minute apart here
+                raw.getKVClient().txn().Then(put(prefix + "ns/a", "a1"), put(root + "/configmaps/ns/x", "x1"))
+                        .commit().get();
+                await().atMost(Duration.ofSeconds(5))
+                        .untilAsserted(() -> assertThat(cached.summary()).containsExactly("ADDED a=a1"));
+            }
+        }
+    }
+
     private static Op put(String key, String value) {
         return Op.put(bytes(key), bytes(value), PutOption.DEFAULT);
     }
