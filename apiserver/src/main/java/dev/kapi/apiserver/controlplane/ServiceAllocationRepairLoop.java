@@ -44,11 +44,11 @@ public final class ServiceAllocationRepairLoop implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::runOnce, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** One pass; a failure (storage unreachable) is logged and the next pass tries again. */
+    /** One pass; a failure (storage unreachable, even an Error) is logged and the next pass tries again. */
     public ServiceAllocationRepair.Result runOnce() {
         try {
-            return repair.repair(() -> services.list(null, ListParams.all()).items());
-        } catch (RuntimeException e) {
+            return repair.repair(() -> services.listWithoutManagedFields(null, ListParams.all()).items());
+        } catch (Throwable e) { // anything: an escaping throwable would end the schedule for good, silently
             LOG.warn("repairing the service cluster IP and node port allocations failed; trying again in {}",
                     interval, e);
             return null;

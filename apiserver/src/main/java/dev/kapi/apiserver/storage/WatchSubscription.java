@@ -257,7 +257,7 @@ public final class WatchSubscription implements WatchHandle {
             }
             moreKeys.add(key);
         }
-        revisionOpen = event.moreAtRevision();
+        revisionOpen = event.moreAtRevision() && progressNotify;
         if (revisionOpen && state == State.LIVE) {
             fanOut.revisionOpened(this);
         }

@@ -106,17 +106,26 @@ final class RangeAllocator {
         return read().get(offset);
     }
 
-    /** The stored allocation and the revision it was read at (0: nothing stored yet). */
-    record Snapshot(BitSet allocated, long revision) {
+    /** The range's name as stored (e.g. {@code 10.96.0.0/12}). */
+    String rangeName() {
+        return rangeName;
+    }
+
+    /**
+     * The stored allocation, the range it was stored for (null when nothing is stored) and the revision it was read
+     * at (0: nothing stored yet).
+     */
+    record Snapshot(BitSet allocated, String range, long revision) {
     }
 
     Snapshot snapshot() {
         try {
             KeyValue kv = storage.get(key);
-            return new Snapshot(decode(kv), kv.modRevision());
+            return new Snapshot(decode(kv), Json.MAPPER.readTree(kv.value()).path("range").asString(null),
+                    kv.modRevision());
         } catch (StorageException e) {
             if (e.code() == StorageException.Code.KEY_NOT_FOUND) {
-                return new Snapshot(new BitSet(), 0);
+                return new Snapshot(new BitSet(), null, 0);
             }
             throw e;
         }

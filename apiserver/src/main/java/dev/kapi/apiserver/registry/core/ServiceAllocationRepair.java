@@ -47,43 +47,75 @@ public final class ServiceAllocationRepair {
         this.allocations = allocations;
     }
 
+    /** How often a pass reads again when its write lost a race with an allocation (kube retries on conflict). */
+    static final int ATTEMPTS = 3;
+
     /**
      * One pass over the cluster IPs and the node ports; {@code services} lists every stored Service (read after
-     * the allocations). What it changed is logged and answered; a kind whose allocation changed meanwhile is left
-     * for the next pass (not in the result).
+     * the allocations). A kind whose allocation changed between its read and the write is read again, up to
+     * {@link #ATTEMPTS} times; one still changing is left for the next pass (not counted, not in the result). A kind
+     * whose stored range is not this server's (replicas started with different ranges) is left alone. What a pass
+     * changed is logged and answered.
      */
     public synchronized Result repair(Supplier<List<Service>> services) {
-        RangeAllocator.Snapshot ips = allocations.ips().snapshot();
-        RangeAllocator.Snapshot ports = allocations.ports().snapshot();
-        List<Service> all = services.get();
-        BitSet heldIps = new BitSet();
-        BitSet heldPorts = new BitSet();
-        for (Service svc : all) {
-            Integer ip = allocations.heldIp(svc);
-            if (ip != null) {
-                hold(heldIps, ip, svc, "cluster IP " + allocations.ipAt(ip));
-            }
-            for (int port : allocations.heldPorts(svc)) {
-                hold(heldPorts, allocations.portOffset(port), svc, "node port " + port);
-            }
-        }
         Result result = new Result(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-        Pass ipPass = Pass.of(ips.allocated(), heldIps, ipLeaks, offset -> "cluster IP " + allocations.ipAt(offset));
-        if (ipPass.write(allocations.ips(), ips, result)) {
-            ipLeaks = ipPass.leaks();
-        }
-        Pass portPass = Pass.of(ports.allocated(), heldPorts, portLeaks,
-                offset -> "node port " + allocations.portAt(offset));
-        if (portPass.write(allocations.ports(), ports, result)) {
-            portLeaks = portPass.leaks();
+        boolean ipsDone = false;
+        boolean portsDone = false;
+        for (int attempt = 0; attempt < ATTEMPTS && !(ipsDone && portsDone); attempt++) {
+            RangeAllocator.Snapshot ips = ipsDone ? null : ownRange(allocations.ips());
+            RangeAllocator.Snapshot ports = portsDone ? null : ownRange(allocations.ports());
+            ipsDone |= ips == null;
+            portsDone |= ports == null;
+            if (ipsDone && portsDone) {
+                break;
+            }
+            List<Service> all = services.get();
+            BitSet heldIps = new BitSet();
+            BitSet heldPorts = new BitSet();
+            for (Service svc : all) {
+                Integer ip = allocations.heldIp(svc);
+                if (ip != null) {
+                    hold(heldIps, ip, svc, "cluster IP " + allocations.ipAt(ip), !ipsDone && attempt == 0);
+                }
+                for (int port : allocations.heldPorts(svc)) {
+                    hold(heldPorts, allocations.portOffset(port), svc, "node port " + port,
+                            !portsDone && attempt == 0);
+                }
+            }
+            if (!ipsDone) {
+                Pass pass = Pass.of(ips.allocated(), heldIps, ipLeaks, o -> "cluster IP " + allocations.ipAt(o));
+                if (pass.write(allocations.ips(), ips, result)) {
+                    ipLeaks = pass.leaks();
+                    ipsDone = true;
+                }
+            }
+            if (!portsDone) {
+                Pass pass = Pass.of(ports.allocated(), heldPorts, portLeaks,
+                        o -> "node port " + allocations.portAt(o));
+                if (pass.write(allocations.ports(), ports, result)) {
+                    portLeaks = pass.leaks();
+                    portsDone = true;
+                }
+            }
         }
         result.repaired().forEach(v -> LOG.warn("the {} is held by a service but was not allocated: repaired", v));
         result.freed().forEach(v -> LOG.warn("the {} appears to have leaked: freed", v));
         return result;
     }
 
-    private static void hold(BitSet held, int offset, Service svc, String what) {
-        if (held.get(offset)) {
+    /** The allocator's stored allocation, or null (logged) when it was written for another range. */
+    private static RangeAllocator.Snapshot ownRange(RangeAllocator allocator) {
+        RangeAllocator.Snapshot snapshot = allocator.snapshot();
+        if (snapshot.range() != null && !snapshot.range().equals(allocator.rangeName())) {
+            LOG.warn("not repairing the allocation of {}: it was stored for {} (every server must be started with"
+                    + " the same range)", allocator.rangeName(), snapshot.range());
+            return null;
+        }
+        return snapshot;
+    }
+
+    private static void hold(BitSet held, int offset, Service svc, String what, boolean log) {
+        if (held.get(offset) && log) {
             LOG.warn("the {} of service {}/{} is held by another service too", what,
                     svc.getMetadata().getNamespace(), svc.getMetadata().getName());
         }
@@ -124,7 +156,7 @@ public final class ServiceAllocationRepair {
         /** Writes the allocation when it differs from {@code read}; true when the pass counts (into {@code result}). */
         boolean write(RangeAllocator allocator, RangeAllocator.Snapshot read, Result result) {
             if (!next.equals(read.allocated()) && !allocator.replace(read, next)) {
-                LOG.info("an allocation changed during its repair; the next pass looks again");
+                LOG.info("the allocation of {} changed during its repair; reading it again", allocator.rangeName());
                 return false;
             }
             result.repaired().addAll(repaired);
