@@ -1,7 +1,6 @@
 package dev.kapi.apiserver.filters;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -22,7 +21,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * kube-apiserver's request metrics, recorded where kube records them: around the API handler, after
@@ -53,7 +51,7 @@ public final class RequestMetricsFilter extends HttpFilter {
             "openapi", "version", "swagger-ui.html", "swagger-ui", "");
 
     private final MeterRegistry meters;
-    private final Map<Tags, AtomicInteger> longRunning = new ConcurrentHashMap<>();
+    private final LongRunningGauges longRunning;
     /**
      * The meters per label set, so that a request looks its two meters up by a small record instead of building
      * and sorting {@link Tags} and registering them again (the registry's own lookup): no more series than the
@@ -64,6 +62,7 @@ public final class RequestMetricsFilter extends HttpFilter {
 
     public RequestMetricsFilter(MeterRegistry meters) {
         this.meters = meters;
+        this.longRunning = new LongRunningGauges(meters);
     }
 
     @Override
@@ -75,10 +74,7 @@ public final class RequestMetricsFilter extends HttpFilter {
             return;
         }
         long start = System.nanoTime();
-        AtomicInteger running = LongRunning.is(info) ? longRunningGauge(req, info) : null;
-        if (running != null) {
-            running.incrementAndGet();
-        }
+        Tags running = LongRunning.is(info) ? longRunning.started(withoutDryRun(req, info, 200)) : null;
         boolean async = false;
         try {
             chain.doFilter(req, res);
@@ -94,11 +90,11 @@ public final class RequestMetricsFilter extends HttpFilter {
     }
 
     private void done(HttpServletRequest req, HttpServletResponse res, RequestInfo info, long start,
-                      AtomicInteger running) {
-        if (running != null) {
-            running.decrementAndGet();
-        }
+                      Tags running) {
         int code = res.getStatus();
+        if (running != null) {
+            longRunning.ended(running, code);
+        }
         Labels labels = Labels.of(req, info, code);
         totals.computeIfAbsent(new CodeLabels(labels, code), this::total).increment();
         durations.computeIfAbsent(labels, this::duration).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
@@ -116,18 +112,6 @@ public final class RequestMetricsFilter extends HttpFilter {
                 .description("Response latency distribution in seconds for each verb, dry run value, group, version, "
                         + "resource, subresource, scope and component.")
                 .serviceLevelObjectives(SLOS).tags(labels.tags()).register(meters);
-    }
-
-    private AtomicInteger longRunningGauge(HttpServletRequest req, RequestInfo info) {
-        Tags tags = withoutDryRun(req, info, 200);
-        return longRunning.computeIfAbsent(tags, t -> {
-            AtomicInteger n = new AtomicInteger();
-            Gauge.builder("apiserver.longrunning.requests", n, AtomicInteger::get)
-                    .description("Gauge of all active long-running apiserver requests broken out by verb, group, "
-                            + "version, resource, scope and component. Not all requests are tracked this way.")
-                    .tags(t).register(meters);
-            return n;
-        });
     }
 
     /** The labels every request metric has (verb, dry_run, group, version, resource, subresource, scope, component). */

@@ -32,7 +32,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.Locale;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -1097,6 +1101,51 @@ class UnauthorizedAccessTest {
     static String configMap(String name, String data) {
         return "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + name
                 + "\"},\"data\":{\"k\":\"" + data + "\"}}";
+    }
+
+    /**
+     * Request metrics are labelled by group, resource and subresource, and the server keeps a counter and a timer
+     * per label set for its lifetime: a path a client makes up, in any spelling, by any user (refused, or answered
+     * 404 or 400), must add no label set, or each made-up name would be memory held for good.
+     */
+    @Test
+    void madeUpPathsInAnySpellingAddNoRequestMetricSeries() throws Exception {
+        Set<String> before = requestSeries();
+        List<String> madeUp = List.of("/apis/made.up.example/v1/namespaces/team-a/widgets/w",
+                "/api/v1/namespaces/team-a/madeupthings/x", "/api/v1/namespaces/team-a/configmaps/mine/madeupsub",
+                CUSTOM + "/namespaces/team-a/madeupgadgets/g");
+        List<RawHttps> clients = new ArrayList<>(List.of(http(admin)));
+        for (User user : User.values()) {
+            clients.add(client(user));
+        }
+        for (String path : madeUp) {
+            for (Spelling spelling : PathSpellings.of(path)) {
+                for (RawHttps client : clients) {
+                    client.send("GET", spelling.rawPath(), null, null);
+                    client.send("PUT", spelling.rawPath(), "application/json", "{}");
+                }
+            }
+        }
+        Set<String> added = new TreeSet<>(requestSeries());
+        added.removeAll(before);
+        // only the 404 series (every path label empty) and this test's own scrapes of /metrics may be new
+        assertThat(added).isSubsetOf("group=\"\",resource=\"\",subresource=\"\"",
+                "group=\"\",resource=\"\",subresource=\"/metrics\"");
+        String metrics = http(admin).send("GET", "/metrics", null, null).body().toLowerCase(Locale.ROOT);
+        assertThat(metrics).doesNotContain("made.up").doesNotContain("madeup").doesNotContain("widgets");
+    }
+
+    /** The distinct group, resource and subresource labels of {@code apiserver_request_total}. */
+    private Set<String> requestSeries() throws IOException {
+        RawHttps.Response res = http(admin).send("GET", "/metrics", null, null);
+        assertThat(res.code()).isEqualTo(200);
+        Set<String> series = new TreeSet<>();
+        Matcher m = Pattern.compile("apiserver_request_total\\{[^}]*"
+                + "(group=\"[^\"]*\")[^}]*(resource=\"[^\"]*\")[^}]*(subresource=\"[^\"]*\")").matcher(res.body());
+        while (m.find()) {
+            series.add(m.group(1) + "," + m.group(2) + "," + m.group(3));
+        }
+        return series;
     }
 
     private static void assertStatus(RawHttps.Response res, int code) {
