@@ -72,8 +72,6 @@ public final class WatchSubscription implements WatchHandle {
     synchronized void registered(long fromRevision, long join, boolean live) {
         this.joinRevision = join;
         this.lastRevision = fromRevision;
-        this.lastKey = null;
-        this.moreKeys = null;
         this.state = live ? State.LIVE : State.CATCHING_UP;
     }
 
@@ -286,11 +284,8 @@ public final class WatchSubscription implements WatchHandle {
     }
 
     private void endOpenRevision() {
-        if (revisionOpen) {
-            revisionOpen = false;
-            if (progressNotify) {
-                send(WatchEvent.progress(lastRevision));
-            }
+        if (revisionOpen) { // only ever set for a watch that hears progress
+            send(WatchEvent.progress(lastRevision));
         }
     }
 

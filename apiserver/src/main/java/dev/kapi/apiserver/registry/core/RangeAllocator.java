@@ -121,8 +121,8 @@ final class RangeAllocator {
     Snapshot snapshot() {
         try {
             KeyValue kv = storage.get(key);
-            return new Snapshot(decode(kv), Json.MAPPER.readTree(kv.value()).path("range").asString(null),
-                    kv.modRevision());
+            JsonNode node = Json.MAPPER.readTree(kv.value());
+            return new Snapshot(decode(node), node.path("range").asString(null), kv.modRevision());
         } catch (StorageException e) {
             if (e.code() == StorageException.Code.KEY_NOT_FOUND) {
                 return new Snapshot(new BitSet(), null, 0);
@@ -183,12 +183,12 @@ final class RangeAllocator {
         throw new AllocationException(Failure.FULL);
     }
 
-    private BitSet decode(KeyValue kv) {
+    private static BitSet decode(KeyValue kv) {
+        return kv == null ? new BitSet() : decode(Json.MAPPER.readTree(kv.value()));
+    }
+
+    private static BitSet decode(JsonNode node) {
         BitSet set = new BitSet();
-        if (kv == null) {
-            return set;
-        }
-        JsonNode node = Json.MAPPER.readTree(kv.value());
         for (JsonNode n : node.path("allocated")) {
             set.set(n.asInt());
         }

@@ -147,11 +147,17 @@ final class WatchCache {
                     return;
                 }
             }
-            pending.add(event);
             if (event.moreAtRevision()) {
+                pending.add(event);
                 return;
             }
-            applyPending();
+            if (pending.isEmpty()) { // the usual case: a revision of one change
+                applyOne(event);
+                revision = event.revision();
+            } else {
+                pending.add(event);
+                applyPending();
+            }
         } finally {
             lock.writeLock().unlock();
         }
