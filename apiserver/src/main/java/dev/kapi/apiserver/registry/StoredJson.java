@@ -36,14 +36,19 @@ public final class StoredJson {
     private static final int AFTER_KEYS = 2;
     private static final int NOT_SPLICEABLE = -1;
 
+    private static final int METADATA_KEY = "\"metadata\":{".length();
+
     private final byte[] value;
     private final int at;
     private final byte[] insert;
+    /** Where {@code "metadata"} starts: what precedes it is {@code {"apiVersion":…,"kind":…,}. */
+    private final int metadataKey;
 
-    private StoredJson(byte[] value, int at, byte[] insert) {
+    private StoredJson(byte[] value, int at, byte[] insert, int metadataKey) {
         this.value = value;
         this.at = at;
         this.insert = insert;
+        this.metadataKey = metadataKey;
     }
 
     /**
@@ -52,7 +57,7 @@ public final class StoredJson {
      */
     public static StoredJson of(byte[] value, long modRevision, String apiVersion, String kind) {
         int meta = metadataStart(value, apiVersion, kind);
-        return meta < 0 ? null : at(value, modRevision, plain(value) ? splice(value, meta) : NOT_SPLICEABLE);
+        return meta < 0 ? null : at(value, modRevision, plain(value) ? splice(value, meta) : NOT_SPLICEABLE, meta);
     }
 
     /**
@@ -71,7 +76,7 @@ public final class StoredJson {
             splice = plain(value) ? splice(value, meta) : NOT_SPLICEABLE;
             kv.memo(splice);
         }
-        return at(value, kv.modRevision(), splice);
+        return at(value, kv.modRevision(), splice, meta);
     }
 
     /** The offset after {@code "metadata":{} when the value starts with the served apiVersion and kind, or -1. */
@@ -117,7 +122,7 @@ public final class StoredJson {
         return i << 2 | (last < 0 ? ALONE : AFTER_KEYS);
     }
 
-    private static StoredJson at(byte[] value, long modRevision, int splice) {
+    private static StoredJson at(byte[] value, long modRevision, int splice, int metadataStart) {
         if (splice < 0) {
             return null;
         }
@@ -127,7 +132,7 @@ public final class StoredJson {
             case ALONE -> rv;
             default -> "," + rv;
         };
-        return new StoredJson(value, splice >>> 2, bytes(insert));
+        return new StoredJson(value, splice >>> 2, bytes(insert), metadataStart - METADATA_KEY);
     }
 
     /** The offset after {@code s} (ASCII, nothing to escape) at {@code i}, or -1 when it is not there. */
@@ -304,6 +309,17 @@ public final class StoredJson {
     /** Writes the served JSON. */
     public void writeTo(OutputStream out) throws IOException {
         out.write(value, 0, at);
+        out.write(insert);
+        out.write(value, at, value.length - at);
+    }
+
+    /**
+     * Writes the served JSON without {@code apiVersion} and {@code kind}: an item of a built-in kind's list, as
+     * kube writes it ({@code {"metadata":…}}).
+     */
+    public void writeUntypedTo(OutputStream out) throws IOException {
+        out.write('{');
+        out.write(value, metadataKey, at - metadataKey);
         out.write(insert);
         out.write(value, at, value.length - at);
     }

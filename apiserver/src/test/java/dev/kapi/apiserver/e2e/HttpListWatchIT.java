@@ -64,6 +64,11 @@ class HttpListWatchIT {
             assertThat(r.code()).as(r.toString()).isEqualTo(200);
             JsonNode list = r.json();
             assertThat(list.path("items").size()).isLessThanOrEqualTo(2);
+            assertThat(list.path("kind").asString()).isEqualTo("ConfigMapList");
+            assertThat(list.path("items")).allSatisfy(item -> { // kube's built-in lists: the type only on the list
+                assertThat(item.has("kind")).isFalse();
+                assertThat(item.has("apiVersion")).isFalse();
+            });
             seen.addAll(names(list));
             cont = list.path("metadata").path("continue").asString("");
             pages++;

@@ -182,6 +182,11 @@ class KubectlIT {
         assertThat(json.path("spec").path("replicas").asInt()).isEqualTo(2);
         JsonNode list = Json.MAPPER.readTree(ok("get", "cm", "-o", "json"));
         assertThat(list.path("kind").asString()).isEqualTo("List");
+        // the server's list leaves its items' type out, as kube's does; kubectl puts it back from the list's kind
+        assertThat(list.path("items")).isNotEmpty().allSatisfy(item -> {
+            assertThat(item.path("kind").asString()).isEqualTo("ConfigMap");
+            assertThat(item.path("apiVersion").asString()).isEqualTo("v1");
+        });
         assertThat(ok("get", "cm", "-o", "jsonpath={.items[*].metadata.name}")).contains("web-config");
         assertThat(ok("get", "deploy", "web", "-o", "jsonpath={.spec.template.spec.containers[0].image}"))
                 .isEqualTo("nginx:1.27");

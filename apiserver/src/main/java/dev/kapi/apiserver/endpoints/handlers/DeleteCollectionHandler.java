@@ -25,7 +25,7 @@ public final class DeleteCollectionHandler implements VerbHandler {
         list.put("apiVersion", scope.definition().apiVersion());
         list.putObject("metadata");
         ArrayNode items = list.putArray("items");
-        deleted.forEach(o -> items.add(Json.tree(o)));
+        deleted.forEach(o -> items.add(ObjectWriter.item(scope, o)));
         ObjectWriter.writeRaw(scope, 200, list);
     }
 }

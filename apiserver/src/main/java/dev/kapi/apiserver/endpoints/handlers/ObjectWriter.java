@@ -7,11 +7,14 @@ import dev.kapi.apiserver.endpoints.Responses;
 import dev.kapi.apiserver.registry.ListPage;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /** Writes objects and lists in the negotiated {@link OutputFormat}. Lists stream item by item. */
@@ -60,7 +63,7 @@ public final class ObjectWriter {
             list.put("apiVersion", scope.definition().apiVersion());
             list.set("metadata", listMeta);
             ArrayNode items = list.putArray("items");
-            page.items().forEach(o -> items.add(Json.tree(o)));
+            page.items().forEach(o -> items.add(item(scope, o)));
             Responses.write(scope.request(), scope.response(), 200, list, true);
             return;
         }
@@ -70,7 +73,7 @@ public final class ObjectWriter {
             list.put("apiVersion", scope.definition().apiVersion());
             list.set("metadata", listMeta);
             ArrayNode items = list.putArray("items");
-            page.items().forEach(o -> items.add(Json.tree(o)));
+            page.items().forEach(o -> items.add(item(scope, o)));
             return list;
         });
         scope.response().setStatus(200);
@@ -83,12 +86,53 @@ public final class ObjectWriter {
             g.writeName("metadata");
             g.writeTree(listMeta);
             g.writeArrayPropertyStart("items");
+            boolean typed = typedItems(scope);
             for (HasMetadata item : page.items()) {
-                g.writePOJO(item);
+                if (typed) {
+                    g.writePOJO(item);
+                } else {
+                    g.writeTree(item(scope, item));
+                }
             }
             g.writeEndArray();
             g.writeEndObject();
         }
+    }
+
+    /**
+     * Whether the items of the scope's lists carry {@code kind} and {@code apiVersion}: only a custom resource's
+     * do. kube converts a built-in kind's items to the served version without their type (its Go structs leave an
+     * unset TypeMeta out), and keeps the type of a custom resource's, which are untyped maps.
+     */
+    static boolean typedItems(RequestScope scope) {
+        return scope.definition().custom();
+    }
+
+    /** An item of a list as kube writes it ({@link #typedItems}). */
+    static JsonNode item(RequestScope scope, HasMetadata obj) {
+        JsonNode tree = Json.tree(obj);
+        if (!typedItems(scope) && tree instanceof ObjectNode o) {
+            o.remove("kind");
+            o.remove("apiVersion");
+        }
+        return tree;
+    }
+
+    /** {@link #item} as JSON: Jackson's bytes without the leading type, as fast as writing the object itself. */
+    static byte[] itemBytes(RequestScope scope, HasMetadata obj) {
+        byte[] json = Json.bytes(obj);
+        if (typedItems(scope)) {
+            return json;
+        }
+        byte[] type = ("{\"apiVersion\":\"" + scope.definition().apiVersion() + "\",\"kind\":\""
+                + scope.definition().kind() + "\",").getBytes(StandardCharsets.UTF_8);
+        if (!Arrays.equals(json, 0, Math.min(type.length, json.length), type, 0, type.length)) {
+            return Json.bytes(item(scope, obj)); // not in Jackson's usual order: take the type out of the tree
+        }
+        byte[] out = new byte[json.length - type.length + 1];
+        out[0] = '{';
+        System.arraycopy(json, type.length, out, 1, json.length - type.length);
+        return out;
     }
 
     static ObjectNode listMeta(ListPage<?> page) {

@@ -47,10 +47,11 @@ final class StoredWriter {
         }
         // every item first (a custom resource's conversion may fail): an error is then answered as a Status,
         // not after a 200 and half a list
+        boolean typed = ObjectWriter.typedItems(scope);
         List<Object> items = new ArrayList<>(page.items().size());
         for (StoredObject<HasMetadata> item : page.items()) {
             StoredJson json = item.json();
-            items.add(json != null ? json : Json.bytes(item.object()));
+            items.add(json != null ? json : ObjectWriter.itemBytes(scope, item.object()));
         }
         AuditContext.of(scope.request()).responseObject(() -> auditedList(scope, page));
         scope.response().setStatus(200);
@@ -64,7 +65,11 @@ final class StoredWriter {
                 }
                 first = false;
                 if (item instanceof StoredJson json) {
-                    json.writeTo(out);
+                    if (typed) {
+                        json.writeTo(out);
+                    } else {
+                        json.writeUntypedTo(out);
+                    }
                 } else {
                     out.write((byte[]) item);
                 }
@@ -99,7 +104,7 @@ final class StoredWriter {
         list.put("apiVersion", scope.definition().apiVersion());
         list.set("metadata", ObjectWriter.listMeta(page));
         ArrayNode items = list.putArray("items");
-        page.items().forEach(o -> items.add(Json.tree(o.object())));
+        page.items().forEach(o -> items.add(ObjectWriter.item(scope, o.object())));
         return list;
     }
 

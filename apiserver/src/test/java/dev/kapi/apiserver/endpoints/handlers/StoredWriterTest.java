@@ -99,6 +99,69 @@ class StoredWriterTest {
         }
     }
 
+    /**
+     * kube's lists of built-in kinds carry their type once, on the list: the items have neither kind nor apiVersion
+     * (served as stored or converted, JSON or YAML), while a GET's object and a deletecollection's list keep the
+     * rules a single object and a list follow.
+     */
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @CsvSource(delimiter = '|', value = {
+            "configmaps|v1|application/json", "configmaps|v1|application/yaml",
+            "horizontalpodautoscalers|v1|application/json", "horizontalpodautoscalers|v2|application/json"})
+    void itemsOfBuiltInListsCarryNoType(String resource, String version, String accept) throws Exception {
+        ResourceDefinition<HasMetadata> def = definition(resource, version);
+        Store<HasMetadata> store = stores.store(def);
+        MockHttpServletResponse res = send(def, store, null, accept, null, s -> new ListHandler().handle(s));
+        String body = res.getContentAsString(StandardCharsets.UTF_8);
+        tools.jackson.databind.JsonNode list = accept.endsWith("yaml")
+                ? new tools.jackson.dataformat.yaml.YAMLMapper().readTree(body) : Json.MAPPER.readTree(body);
+
+        assertThat(list.get("kind").asString()).isEqualTo(def.kind() + "List");
+        assertThat(list.get("apiVersion").asString()).isEqualTo(def.apiVersion());
+        assertThat(list.get("items")).isNotEmpty().allSatisfy(item -> {
+            assertThat(item.has("kind")).isFalse();
+            assertThat(item.has("apiVersion")).isFalse();
+            assertThat(item.get("metadata").get("resourceVersion").asString()).isNotEmpty();
+        });
+        if (accept.endsWith("json")) {
+            assertThat(body).contains("\"items\":[{\"metadata\":{");
+        }
+        String name = list.get("items").get(0).get("metadata").get("name").asString();
+        MockHttpServletResponse get = send(def, store, name, accept, null, s -> new GetHandler().handle(s));
+        assertThat(get.getContentAsString(StandardCharsets.UTF_8)).contains(def.kind());
+    }
+
+    @org.junit.jupiter.api.Test
+    void itemsOfCustomResourceListsKeepTheirType() {
+        ResourceDefinition<io.fabric8.kubernetes.api.model.GenericKubernetesResource> widgets = ResourceDefinition
+                .builder("example.com", "v1", "widgets", "Widget",
+                        io.fabric8.kubernetes.api.model.GenericKubernetesResource.class).build();
+        io.fabric8.kubernetes.api.model.GenericKubernetesResource widget =
+                new io.fabric8.kubernetes.api.model.GenericKubernetesResource();
+        widget.setApiVersion("example.com/v1");
+        widget.setKind("Widget");
+        widget.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("w").build());
+        ConfigMap cm = new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata().withName("c")
+                .endMetadata().build();
+        RequestScope custom = scope(widgets);
+        RequestScope builtIn = scope(definition("configmaps", "v1"));
+
+        assertThat(ObjectWriter.item(custom, widget).has("kind")).isTrue();
+        assertThat(new String(ObjectWriter.itemBytes(custom, widget), StandardCharsets.UTF_8))
+                .startsWith("{\"apiVersion\":\"example.com/v1\",\"kind\":\"Widget\",");
+        assertThat(ObjectWriter.item(builtIn, cm).has("kind")).isFalse();
+        assertThat(new String(ObjectWriter.itemBytes(builtIn, cm), StandardCharsets.UTF_8))
+                .isEqualTo("{\"metadata\":{\"creationTimestamp\":null,\"name\":\"c\"}}");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static RequestScope scope(ResourceDefinition<?> def) {
+        String path = "/apis/x/v1/namespaces/ns/" + def.resource();
+        return new RequestScope(RequestInfoResolver.resolve("GET", path, null, null),
+                (ResourceDefinition<HasMetadata>) def, null, null, Writes.ADMIN,
+                new MockHttpServletRequest("GET", path), new MockHttpServletResponse());
+    }
+
     private interface Handler {
         void handle(RequestScope scope) throws Exception;
     }
