@@ -66,6 +66,16 @@ class StoredJsonTest {
         assertThat(new String(spliced.bytes(), StandardCharsets.UTF_8))
                 .isEqualTo(new String(Json.bytes(ObjectCodec.decode(kv, type)), StandardCharsets.UTF_8));
         assertThat(spliced.length()).isEqualTo(spliced.bytes().length);
+        // a list item of a built-in kind: the same JSON from "metadata" on (each splice position this test covers)
+        String served = new String(spliced.bytes(), StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream untyped = new java.io.ByteArrayOutputStream();
+        try {
+            spliced.writeUntypedTo(untyped);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertThat(untyped.toString(StandardCharsets.UTF_8))
+                .isEqualTo("{" + served.substring(served.indexOf("\"metadata\":{")));
         assertThat(kv.memo()).isEqualTo(KeyValue.NO_MEMO);
         assertThat(StoredJson.of(kv, "v1", kindOf(json)).bytes()).as("from the entry").isEqualTo(spliced.bytes());
         assertThat(kv.memo()).as("kept with the entry").isNotEqualTo(KeyValue.NO_MEMO);

@@ -118,6 +118,8 @@ class ResourceMetricsServingTest {
         assertThat(names(list)).containsExactlyInAnyOrder("kapi-node-0", "kapi-node-1");
         long nodes = 0;
         for (JsonNode n : list.path("items")) {
+            assertThat(n.has("kind")).as("the type is the list's, as metrics-server writes it").isFalse();
+            assertThat(n.has("apiVersion")).isFalse();
             assertThat(n.path("window").asString()).isEqualTo("20.05s");
             nodes += milli(n.path("usage").path("cpu"));
         }

@@ -91,7 +91,7 @@ public final class ObjectWriter {
                 if (typed) {
                     g.writePOJO(item);
                 } else {
-                    g.writeTree(item(scope, item));
+                    g.writeRawValue(new String(itemBytes(scope, item), StandardCharsets.UTF_8));
                 }
             }
             g.writeEndArray();
