@@ -40,9 +40,14 @@ final class RawHttps implements AutoCloseable {
     }
 
     Response send(String method, String target, String contentType, String body) throws IOException {
+        return send(method, target, contentType, body, "application/json");
+    }
+
+    /** {@link #send} asking for the answer in {@code accept} (a list as YAML, a Table, PartialObjectMetadata). */
+    Response send(String method, String target, String contentType, String body, String accept) throws IOException {
         for (int attempt = 0; ; attempt++) {
             try {
-                return exchange(method, target, contentType, body);
+                return exchange(method, target, contentType, body, accept);
             } catch (IOException e) {
                 close(); // the server may close a kept-alive connection between requests: one retry
                 if (attempt > 0) {
@@ -52,7 +57,8 @@ final class RawHttps implements AutoCloseable {
         }
     }
 
-    private Response exchange(String method, String target, String contentType, String body) throws IOException {
+    private Response exchange(String method, String target, String contentType, String body, String accept)
+            throws IOException {
         if (socket == null) {
             socket = (SSLSocket) ssl.getSocketFactory().createSocket("127.0.0.1", port);
             socket.setSoTimeout(20_000);
@@ -62,7 +68,7 @@ final class RawHttps implements AutoCloseable {
         }
         byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
         StringBuilder req = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
-                .append("Host: 127.0.0.1:").append(port).append("\r\nAccept: application/json\r\n");
+                .append("Host: 127.0.0.1:").append(port).append("\r\nAccept: ").append(accept).append("\r\n");
         if (authorization != null) {
             req.append("Authorization: ").append(authorization).append("\r\n");
         }

@@ -1135,6 +1135,65 @@ class UnauthorizedAccessTest {
         assertThat(metrics).doesNotContain("made.up").doesNotContain("madeup").doesNotContain("widgets");
     }
 
+    /**
+     * A list's items are written by one of several writers, picked by the answer's format (the stored-JSON splice
+     * that leaves a built-in kind's item types out, decoded JSON, YAML, a Table with whole objects, a
+     * PartialObjectMetadataList, deletecollection's list): the format is chosen only after authorization, so no
+     * user without list rights gets a collection's items in any format, path spelling or verb (GET, DELETE), and
+     * nothing is deleted.
+     */
+    @Test
+    void noFormatOfAListAnswersWithItemsTheUserMayNotList() throws Exception {
+        List<String> accepts = List.of("application/yaml", "application/json;as=Table;v=v1;g=meta.k8s.io",
+                "application/yaml;as=Table;v=v1;g=meta.k8s.io",
+                "application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io",
+                "application/vnd.kubernetes.protobuf, application/json");
+        List<String[]> requests = new ArrayList<>();
+        for (Target target : TARGETS) {
+            if (!target.collection()) {
+                continue;
+            }
+            for (Spelling spelling : PathSpellings.of(target.path())) {
+                for (String accept : accepts) {
+                    for (String query : List.of("", "?includeObject=Object&resourceVersion=0")) {
+                        requests.add(new String[] {"GET", spelling.rawPath() + query, accept});
+                        requests.add(new String[] {"DELETE", spelling.rawPath() + query, accept});
+                    }
+                }
+            }
+        }
+        Map<String, String> before = admin.snapshot();
+        List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        try (ExecutorService workers = Executors.newFixedThreadPool(WORKERS)) {
+            for (User user : List.of(User.ANONYMOUS, User.CAROL)) {
+                for (int w = 0; w < WORKERS; w++) {
+                    int first = w;
+                    workers.submit(() -> {
+                        try (RawHttps client = client(user)) {
+                            for (int i = first; i < requests.size(); i += WORKERS) {
+                                String[] r = requests.get(i);
+                                RawHttps.Response res = client.send(r[0], r[1], null, null, r[2]);
+                                String what = user + " " + r[0] + " " + r[1] + " [" + r[2] + "]";
+                                if (res.code() / 100 == 2 || !Set.of(400, 403, 404, 405, 406).contains(res.code())) {
+                                    failures.add(what + ": " + res.code() + " " + abbreviate(res.body()));
+                                } else if (FOREIGN_DATA.stream().anyMatch(res.body()::contains)
+                                        || res.body().contains(MINE_DATA)) {
+                                    failures.add(what + ": carries data: " + abbreviate(res.body()));
+                                }
+                            }
+                        } catch (IOException | RuntimeException e) {
+                            failures.add("worker failed: " + e);
+                        }
+                        return null;
+                    });
+                }
+            }
+        }
+        assertThat(requests).as("requests per user").hasSizeGreaterThan(500);
+        assertThat(failures).as(failures.size() + " of " + 2 * requests.size() + " requests").isEmpty();
+        assertThat(admin.snapshot()).as("objects after the requests").isEqualTo(before);
+    }
+
     /** The distinct group, resource and subresource labels of {@code apiserver_request_total}. */
     private Set<String> requestSeries() throws IOException {
         RawHttps.Response res = http(admin).send("GET", "/metrics", null, null);
