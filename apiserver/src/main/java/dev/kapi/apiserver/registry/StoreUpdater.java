@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * Updates for the {@link Store}: one compare-and-swap of the stored object ({@code Storage.guaranteedUpdate}),
  * the update computed again from the object read whenever another write came first. Each attempt runs the
  * resource's strategy (defaults, system fields kept, generation, validation) and the validating admission; what
- * a strategy reserved for an attempt that was not written is released.
+ * a strategy reserved for an attempt that was not written is released. An update whose only change is the time of
+ * managedFields entries writes nothing ({@link ManagedFieldsTimes}).
  */
 final class StoreUpdater<T extends HasMetadata> {
 
@@ -49,6 +50,7 @@ final class StoreUpdater<T extends HasMetadata> {
                 releaseUnwritten(reserved, strategy);
                 T old = store.decode(current);
                 T updated = prepareUpdate(current, old, updater, statusOnly, strategy, options);
+                byte[] bytes = ManagedFieldsTimes.encode(updated, old, current.value(), store::encode);
                 result.set(updated);
                 if (options.dryRun()) {
                     throw new DryRunDone();
@@ -56,7 +58,7 @@ final class StoreUpdater<T extends HasMetadata> {
                 if (!statusOnly) {
                     reserved.set(new Attempt<>(updated, old));
                 }
-                return store.encode(updated);
+                return bytes;
             });
             T updated = result.get();
             updated.getMetadata().setResourceVersion(Long.toString(kv.modRevision()));

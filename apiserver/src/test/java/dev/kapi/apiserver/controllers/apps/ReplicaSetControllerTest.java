@@ -150,7 +150,8 @@ class ReplicaSetControllerTest {
 
     @Test
     void availableOnlyAfterMinReadySeconds() {
-        replicaSet("slow", 1, 2); // Ready times have seconds: available 1 to 2 s after Ready
+        // Ready times have seconds: available 3 to 4 s after Ready, time enough to see the state before it
+        replicaSet("slow", 1, 4);
         awaitPods(1);
         f.ready(NS, f.pods(NS).get(0).getMetadata().getName(), true);
         awaitStatus("slow", "1/1/1/0@1 of generation 1");

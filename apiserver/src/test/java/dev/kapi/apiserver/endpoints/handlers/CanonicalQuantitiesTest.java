@@ -6,6 +6,7 @@ import dev.kapi.apiserver.authz.AuthorizedRequest;
 import dev.kapi.apiserver.endpoints.ResourceDispatcher;
 import dev.kapi.apiserver.endpoints.Responses;
 import dev.kapi.apiserver.filters.RequestInfoResolver;
+import dev.kapi.apiserver.storage.Preconditions;
 import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.sqlite.SqliteStorage;
 import dev.kapi.apiserver.testing.TestStores;
@@ -118,11 +119,18 @@ class CanonicalQuantitiesTest {
                 "{\"apiVersion\":\"v1\",\"kind\":\"ResourceQuota\",\"metadata\":{\"name\":\"applied\"}}"), 201);
         JsonNode first = code(send("PATCH", path + "a", APPLY, applied.formatted("0.5")), 200);
         assertThat(first.at("/spec/hard/requests.cpu").asString()).isEqualTo("500m");
-        String rv = first.at("/metadata/resourceVersion").asString();
+        // "0.5" against the live "500m" is a change to the merge, so the apply stamps manager a's time again; an
+        // apply in a later second must still write nothing (kube's IgnoreManagedFieldsTimestampsTransformer)
+        backdateManagedFields("/registry/resourcequotas/" + NS + "/applied");
+        JsonNode stored = json(send("GET", QUOTAS + "/applied", null, null));
+        String rv = stored.at("/metadata/resourceVersion").asString();
+        assertThat(stored.at("/metadata/managedFields/0/time").asString()).isEqualTo(LONG_AGO);
 
         JsonNode again = code(send("PATCH", path + "a", APPLY, applied.formatted("0.5")), 200);
         assertThat(again.at("/metadata/resourceVersion").asString()).isEqualTo(rv);
-        assertThat(again.at("/metadata/managedFields")).isEqualTo(first.at("/metadata/managedFields"));
+        assertThat(again.at("/metadata/managedFields")).isEqualTo(stored.at("/metadata/managedFields"));
+        assertThat(json(send("GET", QUOTAS + "/applied", null, null)).at("/metadata/resourceVersion").asString())
+                .isEqualTo(rv);
 
         JsonNode shared = code(send("PATCH", path + "b", APPLY, applied.formatted("500m")), 200);
         assertThat(shared.at("/spec/hard/requests.cpu").asString()).isEqualTo("500m");
@@ -141,6 +149,15 @@ class CanonicalQuantitiesTest {
         assertThat(res.getStatus()).isEqualTo(400);
         assertThat(json(res).path("message").asString()).endsWith(
                 "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
+    }
+
+    private static final String LONG_AGO = "2020-01-01T00:00:00Z";
+
+    /** Sets every managedFields time of the stored object to {@link #LONG_AGO}, straight in the storage. */
+    private void backdateManagedFields(String key) {
+        storage.guaranteedUpdate(key, Preconditions.NONE, false, kv -> new String(kv.value(), StandardCharsets.UTF_8)
+                .replaceAll("\"time\":\"[^\"]+\"", "\"time\":\"" + LONG_AGO + "\"")
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     private static JsonNode code(MockHttpServletResponse res, int code) throws Exception {
