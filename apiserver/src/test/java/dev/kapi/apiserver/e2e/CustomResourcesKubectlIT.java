@@ -166,7 +166,23 @@ class CustomResourcesKubectlIT {
     void unknownFieldsAreRefusedByKubectlsStrictValidation() {
         Result r = run(gizmo("g4", 1, "red", "fast").replace("mode: fast}", "mode: fast, bogus: 1}"), "apply", "-f", "-");
         assertThat(r.exit()).isNotZero();
-        assertThat(r.err()).contains("unknown field \"spec.bogus\"");
+        assertThat(r.err()).contains("Gizmo in version \"v1\" cannot be handled as a Gizmo: strict decoding error: "
+                + "unknown field \"spec.bogus\"");
+    }
+
+    /** A misspelt schema keyword is not dropped unseen: kubectl's strict validation refuses it, in kube's words. */
+    @Test
+    void aCrdWithAMisspeltSchemaKeywordIsRefusedByKubectlsStrictValidation() {
+        String typo = CRD.replace("gizmos.kubectl", "typos.kubectl")
+                .replace("plural: gizmos, singular: gizmo, kind: Gizmo, listKind: GizmoList, shortNames: [gz], "
+                        + "categories: [all]", "plural: typos, kind: Typo")
+                .replace("maxLength: 64", "maxLenght: 64");
+        Result r = run(typo, "apply", "-f", "-");
+        assertThat(r.exit()).as(r.toString()).isNotZero();
+        assertThat(r.err()).contains("CustomResourceDefinition in version \"v1\" cannot be handled as a "
+                + "CustomResourceDefinition: strict decoding error: unknown field "
+                + "\"spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.note.maxLenght\"");
+        assertThat(run(null, "get", "crd", "typos.kubectl.e2e.kapi.dev").exit()).isNotZero();
     }
 
     @Test

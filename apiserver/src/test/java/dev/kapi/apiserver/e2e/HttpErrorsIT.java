@@ -125,7 +125,8 @@ class HttpErrorsIT {
                         406, "NotAcceptable", "", null),
                 new Case("strict field validation", "POST", DEPLOYS + "?fieldValidation=Strict", json,
                         deployment("strict", ",\"foo\":1"), null, 400, "BadRequest",
-                        "strict decoding error: unknown field \"spec.foo\"", null),
+                        "Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: "
+                                + "unknown field \"spec.foo\"", null),
                 json("invalid fieldValidation value", "POST", CMS + "?fieldValidation=Loud",
                         "{\"metadata\":{\"name\":\"loud\"}}", 400, "BadRequest", "fieldValidation", null),
                 // client mistakes in values and options (issue #8): kube's 400/422 in kube's words, never a 500

@@ -48,6 +48,31 @@ class HttpWritesIT {
                 .contains("unknown field \\\"spec.foo\\\""));
     }
 
+    /**
+     * Thousands of unknown fields: the create answers 201 with warnings within kube's bounds (it once answered 500
+     * on the size of its headers, the object stored all the same), and under Strict the first 100 are named.
+     */
+    @Test
+    void manyUnknownFieldsAreAnsweredWithinKubesBounds() {
+        StringBuilder extra = new StringBuilder();
+        for (int i = 0; i < 3000; i++) {
+            extra.append(",\"unknownFieldNumber").append(i).append("WithALongishName\":1");
+        }
+        String body = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"%s\"}" + extra + "}";
+        Reply warned = KubeHttp.post(CMS, body.formatted("many-unknown"));
+        created(warned);
+        assertThat(warned.headers("Warning")).hasSizeBetween(10, 100).first().asString()
+                .contains("unknown field \\\"unknownFieldNumber0WithALongishName\\\"");
+
+        Reply refused = KubeHttp.post(CMS + "?fieldValidation=Strict", body.formatted("many-unknown-strict"));
+        assertThat(refused.code()).as(refused.toString()).isEqualTo(400);
+        String message = refused.json().path("message").asString();
+        assertThat(message).startsWith("ConfigMap in version \"v1\" cannot be handled as a ConfigMap: strict decoding "
+                + "error: unknown field \"unknownFieldNumber0WithALongishName\"")
+                .contains("unknownFieldNumber99WithALongishName").doesNotContain("unknownFieldNumber100WithALongishName");
+        assertThat(KubeHttp.get(CMS + "/many-unknown-strict").code()).isEqualTo(404);
+    }
+
     @Test
     void ignoreFieldValidationIsSilent() {
         Reply r = KubeHttp.post(DEPLOYS + "?fieldValidation=Ignore", HttpErrorsIT.deployment("ignored", ",\"foo\":1"));

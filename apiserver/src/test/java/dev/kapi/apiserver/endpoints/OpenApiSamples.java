@@ -88,7 +88,7 @@ final class OpenApiSamples {
     private JsonNode object(JsonNode schema, String path) {
         ObjectNode o = Json.MAPPER.createObjectNode();
         if (schema.has("additionalProperties")) {
-            JsonNode v = sample(schema.get("additionalProperties"), path + "[k]");
+            JsonNode v = sample(schema.get("additionalProperties"), path + ".k"); // a Go map's key: a step
             if (v != null) {
                 o.set("k", v);
             }

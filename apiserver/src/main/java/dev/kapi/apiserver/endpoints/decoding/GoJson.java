@@ -37,7 +37,8 @@ import java.util.List;
  * ({@code "replicas":"3"}, {@code "name":123}, {@code 2.0} for an int32 are errors), IntOrString takes an
  * int32 or a string, Quantity a string or number in kube's syntax (kept in canonical form), Time and
  * MicroTime fields an RFC 3339 string (kept in kube's normal form: UTC, seconds or microseconds), and a null
- * in a list or map is the element type's zero value as in Go. Failures are {@link tools.jackson.core.JacksonException}s that
+ * in a list or map is the element type's zero value as in Go. Fields a class without a catch-all map cannot hold are
+ * recorded when the read asks for it ({@link UnmappedFields}). Failures are {@link tools.jackson.core.JacksonException}s that
  * {@link DecodeErrors} turns into Go's messages.
  */
 public final class GoJson {
@@ -53,6 +54,7 @@ public final class GoJson {
             .addMixIn(Quantity.class, StrictQuantity.class)
             .addMixIn(MicroTime.class, StrictMicroTime.class)
             .addModule(new SimpleModule("go-time-fields").setDeserializerModifier(new TimeProperties()))
+            .addHandler(new UnmappedFields.Recorder())
             .build();
 
     private GoJson() {

@@ -62,7 +62,12 @@ final class BeanPlan {
     }
 
     /** Reports and clears the bean's unknown fields, then walks the fields that can hold more. */
-    void walk(Object bean, UnknownFields.Path path, List<String> found) {
+    void walk(Object bean, UnknownFields.Path path, UnknownFields.Walk found) {
+        if (closed && anyGetter == null) {
+            for (String field : found.unmapped().of(bean)) { // dropped by the read already
+                found.found().add(UnknownFields.Path.child(path, field));
+            }
+        }
         try {
             if (anyGetter != null && anyGetter.invoke(bean, NO_ARGS) instanceof Map<?, ?> extra
                     && !extra.isEmpty()) {
@@ -73,15 +78,18 @@ final class BeanPlan {
                         UnknownFields.walk(e.getValue(), field, new UnknownFields.Path(path, false, e.getKey()),
                                 found);
                     } else if (closed) {
-                        found.add(UnknownFields.Path.child(path, e.getKey()));
+                        found.found().add(UnknownFields.Path.child(path, e.getKey()));
                         it.remove();
                     }
                 }
             }
             for (Step s : steps) {
                 Object value = s.getter().invoke(bean, NO_ARGS);
-                if (value != null) {
-                    UnknownFields.walk(value, s.schema(), new UnknownFields.Path(path, false, s.field()), found);
+                UnknownFields.Path at = new UnknownFields.Path(path, false, s.field());
+                if (value instanceof Map<?, ?> map) {
+                    UnknownFields.walkMap(map, s.schema(), at, false, found); // a typed map: keys are steps
+                } else if (value != null) {
+                    UnknownFields.walk(value, s.schema(), at, found);
                 }
             }
         } catch (ReflectiveOperationException e) {

@@ -8,6 +8,7 @@ import dev.kapi.apiserver.audit.AuditContext;
 import dev.kapi.apiserver.endpoints.decoding.DecodeErrors;
 import dev.kapi.apiserver.endpoints.decoding.GoJson;
 import dev.kapi.apiserver.endpoints.decoding.GoQuoted;
+import dev.kapi.apiserver.endpoints.decoding.UnmappedFields;
 import dev.kapi.apiserver.endpoints.patch.PatchType;
 import dev.kapi.apiserver.endpoints.protobuf.ProtobufBodies;
 import dev.kapi.apiserver.registry.ResourceDefinition;
@@ -121,21 +122,27 @@ public final class ObjectDecoder {
     private static <T extends HasMetadata> T decodeDirectly(RequestScope scope, byte[] body, Expected<T> expected) {
         T obj;
         String validation;
+        UnmappedFields unmapped = new UnmappedFields();
         try {
             validation = fieldValidation(scope);
-            obj = GoJson.MAPPER.readValue(body, expected.type());
+            obj = unmapped.reader(expected.type()).readValue(body);
             checkTypeMeta(obj.getApiVersion(), obj.getKind(), expected);
         } catch (JacksonException | StatusError e) {
             return null;
         }
-        List<String> unknown = UnknownFields.prune(obj, schemaOf(scope, expected.type()));
+        List<String> unknown = UnknownFields.prune(obj, schemaOf(scope, expected.type()), unmapped);
         if (!unknown.isEmpty() && validation.equals("Strict")) {
             return null;
         }
         if (!unknown.isEmpty() && validation.equals("Warn")) {
-            unknown.forEach(f -> scope.warn("unknown field \"" + f + "\""));
+            reported(unknown).forEach(f -> scope.warn("unknown field \"" + f + "\""));
         }
         return obj;
+    }
+
+    /** kube's strict decoder keeps the first 100 unknown fields it meets: the ones reported of those found. */
+    static List<String> reported(List<String> unknown) {
+        return unknown.size() <= 100 ? unknown : unknown.subList(0, 100);
     }
 
     /** Whether the first non-blank byte of a body opens a JSON object. */
@@ -177,19 +184,22 @@ public final class ObjectDecoder {
 
     /**
      * Decodes a tree into any fabric8 type (e.g. Scale, TokenRequest), honouring {@code fieldValidation}; a
-     * value of the wrong type is kube's 400 {@code <Kind> in version "<v>" cannot be handled as a <Kind>: ...}.
+     * value of the wrong type, or an unknown field under {@code Strict}, is kube's 400
+     * {@code <Kind> in version "<v>" cannot be handled as a <Kind>: ...} (its create and update handlers' words).
      */
     public static <T> T decodeAs(RequestScope scope, ObjectNode tree, Class<T> type) {
         String validation = fieldValidation(scope);
+        ResourceDefinition<HasMetadata> def = scope.definition();
+        String kind = def != null && def.type() == type ? def.kind() : type.getSimpleName();
+        String cannot = kind + " in version \"" + version(tree, scope) + "\" cannot be handled as a " + kind + ": ";
         T obj;
+        UnmappedFields unmapped = new UnmappedFields();
         try {
-            obj = GoJson.MAPPER.treeToValue(tree, type);
+            obj = unmapped.reader(type).readValue(tree);
         } catch (JacksonException e) {
-            String kind = type.getSimpleName();
-            throw StatusError.badRequest(kind + " in version \"" + version(tree, scope) + "\" cannot be handled as a "
-                    + kind + ": " + DecodeErrors.message(e, tree));
+            throw StatusError.badRequest(cannot + DecodeErrors.message(e, tree));
         }
-        return checkUnknownFields(scope, validation, obj, schemaOf(scope, type));
+        return checkUnknownFields(scope, validation, obj, schemaOf(scope, type), unmapped, cannot);
     }
 
     /**
@@ -220,15 +230,16 @@ public final class ObjectDecoder {
         }
         String validation = fieldValidation(scope);
         T obj;
+        UnmappedFields unmapped = new UnmappedFields();
         try {
-            obj = GoJson.MAPPER.treeToValue(tree, into);
+            obj = unmapped.reader(into).readValue(tree);
         } catch (JacksonException e) {
             String value = type == PatchType.STRATEGIC ? new String(patch, java.nio.charset.StandardCharsets.UTF_8)
                     : Json.string(tree);
             throw StatusError.invalid("", "", "", List.of(FieldError.invalid("patch", new GoQuoted(value),
                     DecodeErrors.message(e, tree))));
         }
-        return checkUnknownFields(scope, validation, obj, schemaOf(scope, into));
+        return checkUnknownFields(scope, validation, obj, schemaOf(scope, into), unmapped, "");
     }
 
     /** The schema of {@code type}: the resource's own for its type, else the built-in type's. */
@@ -245,11 +256,13 @@ public final class ObjectDecoder {
         return apiVersion.substring(apiVersion.lastIndexOf('/') + 1);
     }
 
-    private static <T> T checkUnknownFields(RequestScope scope, String validation, T obj, Schema schema) {
-        List<String> unknown = UnknownFields.prune(obj, schema);
+    /** Prunes unknown fields; under {@code Strict} they are a 400 whose message starts with {@code prefix}. */
+    private static <T> T checkUnknownFields(RequestScope scope, String validation, T obj, Schema schema,
+                                            UnmappedFields unmapped, String prefix) {
+        List<String> unknown = reported(UnknownFields.prune(obj, schema, unmapped));
         if (!unknown.isEmpty()) {
             if (validation.equals("Strict")) {
-                StringBuilder m = new StringBuilder("strict decoding error: ");
+                StringBuilder m = new StringBuilder(prefix).append("strict decoding error: ");
                 for (int i = 0; i < unknown.size(); i++) {
                     m.append(i == 0 ? "" : ", ").append("unknown field \"").append(unknown.get(i)).append('"');
                 }

@@ -23,11 +23,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Everything a verb handler needs about one resource request: the parsed request info, the resource's
@@ -45,7 +43,7 @@ public final class RequestScope {
     private final HttpServletRequest request;
     private final HttpServletResponse response;
     private final Authorizer authorizer;
-    private final Set<String> warnings = new HashSet<>();
+    private final WarningHeaders warnings;
     private final Map<String, String> auditAnnotations = new LinkedHashMap<>();
 
     /** A scope without an authorizer: a write that would create through PATCH is refused (500), as in kube. */
@@ -70,6 +68,7 @@ public final class RequestScope {
         this.user = user;
         this.request = request;
         this.response = response;
+        this.warnings = new WarningHeaders(response);
     }
 
     public RequestInfo info() {
@@ -163,17 +162,9 @@ public final class RequestScope {
         return true;
     }
 
-    /**
-     * Adds a {@code Warning: 299 - "..."} header at once (so an error answer carries it too, as kube's warning
-     * recorder does), once per text; control characters (a multi-line YAML error) become spaces, which a header
-     * cannot carry. Warnings after the response is committed (a watch stream) are dropped.
-     */
-    public synchronized void warn(String warning) {
-        if (!warnings.add(warning) || response.isCommitted()) {
-            return;
-        }
-        String text = warning.replaceAll("[\\p{Cntrl}&&[^\t]]+", " ");
-        response.addHeader("Warning", "299 - \"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+    /** Adds a {@code Warning: 299 - "..."} header at once, within kube's bounds ({@link WarningHeaders}). */
+    public void warn(String warning) {
+        warnings.add(warning);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.endpoints.handlers;
 
 import dev.kapi.apiserver.api.schema.Schema;
+import dev.kapi.apiserver.endpoints.decoding.UnmappedFields;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -9,11 +10,13 @@ import java.util.Map;
 
 /**
  * Finds and removes the fields a decoded object has that its {@link Schema} does not know, reporting each
- * by its path ({@code spec.foo}, {@code spec.containers[0].bar}, {@code data[key].x}) so that unknown
- * fields are never stored (kube-apiserver prunes them too). The walk follows the schema, only into fields
- * that can hold objects. Two shapes of decoded object are read: Jackson beans (typed objects), whose
- * unknown fields are what their {@code @JsonAnyGetter} map caught ({@link BeanPlan}), and maps (untyped
- * objects), whose keys the schema does not list are unknown.
+ * by its path ({@code spec.foo}, {@code spec.containers[0].bar}) so that unknown fields are never stored
+ * (kube-apiserver prunes them too). The walk follows the schema, only into fields that can hold objects. Two
+ * shapes of decoded object are read: Jackson beans (typed objects), whose unknown fields are what their
+ * {@code @JsonAnyGetter} map caught, or what {@link UnmappedFields} recorded for a class without one
+ * ({@link BeanPlan}), and maps (untyped objects), whose keys the schema does not list are unknown. A key of a
+ * typed object's map is a step as a field is ({@code openAPIV3Schema.properties.spec.x}: kube's strict JSON
+ * decoder), one of a custom resource's map a bracketed one ({@code spec.labels[key].x}: kube's pruning).
  */
 public final class UnknownFields {
 
@@ -25,9 +28,20 @@ public final class UnknownFields {
      * them: an object's own unknown fields first, then those below it in its schema's field order.
      */
     public static List<String> prune(Object root, Schema schema) {
-        List<String> found = new ArrayList<>(0);
-        walk(root, schema, null, found);
-        return found;
+        return prune(root, schema, NONE_UNMAPPED);
+    }
+
+    /** As {@link #prune(Object, Schema)}, for an object read with {@code unmapped} recording. */
+    public static List<String> prune(Object root, Schema schema, UnmappedFields unmapped) {
+        Walk walk = new Walk(new ArrayList<>(0), unmapped);
+        walk(root, schema, null, walk);
+        return walk.found();
+    }
+
+    private static final UnmappedFields NONE_UNMAPPED = new UnmappedFields();
+
+    /** One walk: the paths found so far, and the fields the read recorded for beans without a catch-all map. */
+    record Walk(List<String> found, UnmappedFields unmapped) {
     }
 
     /**
@@ -53,7 +67,7 @@ public final class UnknownFields {
     }
 
     /** Walks {@code value}, whose schema is {@code schema}. */
-    static void walk(Object value, Schema schema, Path path, List<String> found) {
+    static void walk(Object value, Schema schema, Path path, Walk found) {
         if (value == null || schema == null || value instanceof String || value instanceof Number
                 || value instanceof Boolean) {
             return;
@@ -68,18 +82,21 @@ public final class UnknownFields {
                 }
             }
         } else if (value instanceof Map<?, ?> map) {
-            walkMap(map, schema, path, found);
+            walkMap(map, schema, path, true, found);
         } else {
             BeanPlan.of(value.getClass(), schema).walk(value, path, found);
         }
     }
 
-    /** A map: a map's values ({@code [key]}), or an untyped object's fields, whose unknown keys are removed. */
-    private static void walkMap(Map<?, ?> map, Schema schema, Path path, List<String> found) {
+    /**
+     * A map: a map's values (at {@code [key]} when {@code bracket}, else {@code .key}), or an untyped object's
+     * fields, whose unknown keys are removed.
+     */
+    static void walkMap(Map<?, ?> map, Schema schema, Path path, boolean bracket, Walk found) {
         Schema values = schema.additionalProperties();
         if (values != null) {
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                walk(e.getValue(), values, new Path(path, true, e.getKey()), found);
+                walk(e.getValue(), values, new Path(path, bracket, e.getKey()), found);
             }
             return;
         }
@@ -93,7 +110,7 @@ public final class UnknownFields {
             if (field != null) {
                 walk(e.getValue(), field, new Path(path, false, e.getKey()), found);
             } else if (!keepUnknown) {
-                found.add(Path.child(path, e.getKey()));
+                found.found().add(Path.child(path, e.getKey()));
                 it.remove();
             }
         }

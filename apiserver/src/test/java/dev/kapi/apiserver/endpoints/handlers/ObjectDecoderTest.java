@@ -77,7 +77,35 @@ class ObjectDecoderTest {
                 cm("malformed creationTimestamp", "", "{\"metadata\":{\"name\":\"a\",\"creationTimestamp\":\"now\"}}"),
                 new Case("float replicas", "deployments", "", "application/json",
                         "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"spec\":{\"replicas\":2.0}}"),
-                new Case("unsupported type", "configmaps", "", "text/plain", "{}"));
+                new Case("unsupported type", "configmaps", "", "text/plain", "{}"),
+                crd("crd schema keyword, Warn", ""),
+                crd("crd schema keyword, Strict", "?fieldValidation=Strict"));
+    }
+
+    static final String CRD_TYPO = "spec.versions[0].schema.openAPIV3Schema.properties.spec.maxLenght";
+
+    /** A CRD whose schema misspells a keyword: fabric8's JSONSchemaProps has no catch-all map for it. */
+    static Case crd(String name, String query) {
+        return new Case(name, "customresourcedefinitions", query, "application/json", """
+                {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"xs.g"},
+                "spec":{"group":"g","names":{"plural":"xs","kind":"X"},"scope":"Namespaced","versions":[{"name":"v1",
+                "served":true,"storage":true,"schema":{"openAPIV3Schema":{"type":"object","properties":{"spec":{
+                "type":"string","maxLenght":3}}}}}]}}""");
+    }
+
+    /** kube's words for a CRD schema's unknown keyword, whichever way the body is decoded. */
+    @org.junit.jupiter.api.Test
+    void aCrdSchemasUnknownKeywordIsWarnedAboutOrRefused() {
+        for (Decoding decoding : List.<Decoding>of(ObjectDecoder::readObject,
+                scope -> ObjectDecoder.decode(scope, ObjectDecoder.readBody(scope)))) {
+            Outcome warned = outcome(crd("warn", ""), decoding);
+            assertThat(warned.warnings()).containsExactly("299 - \"unknown field \\\"" + CRD_TYPO + "\\\"\"");
+            assertThat(warned.json()).doesNotContain("maxLenght");
+            Outcome refused = outcome(crd("strict", "?fieldValidation=Strict"), decoding);
+            assertThat(refused.code()).isEqualTo(400);
+            assertThat(refused.message()).isEqualTo("CustomResourceDefinition in version \"v1\" cannot be handled as a "
+                    + "CustomResourceDefinition: strict decoding error: unknown field \"" + CRD_TYPO + "\"");
+        }
     }
 
     /** What a decoding gave: the object's JSON and the Warning headers, or the error's code and message. */

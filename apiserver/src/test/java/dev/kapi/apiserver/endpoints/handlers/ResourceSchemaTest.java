@@ -42,7 +42,8 @@ class ResourceSchemaTest {
         assertThat(builtIn.schema()).isSameAs(BuiltInSchemas.of(ConfigMap.class));
         assertThatThrownBy(() -> ObjectDecoder.readObject(scope(builtIn, "POST", BODY)))
                 .isInstanceOfSatisfying(StatusError.class, e -> assertThat(e.status().getMessage())
-                        .isEqualTo("strict decoding error: unknown field \"foo\""));
+                        .isEqualTo("ConfigMap in version \"v1\" cannot be handled as a ConfigMap: "
+                                + "strict decoding error: unknown field \"foo\""));
         ConfigMap decoded = (ConfigMap) ObjectDecoder.readObject(scope(custom, "POST", BODY));
         assertThat(decoded.getAdditionalProperties()).containsEntry("foo", 1);
     }

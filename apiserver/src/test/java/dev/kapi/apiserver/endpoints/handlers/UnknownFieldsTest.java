@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import dev.kapi.apiserver.api.schema.SchemaBuilder;
+import dev.kapi.apiserver.endpoints.decoding.UnmappedFields;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -133,5 +134,38 @@ class UnknownFieldsTest {
                 "spec.bar");
         assertThat(PlainJson.string(obj)).isEqualTo(("{'apiVersion':'example.com/v1','kind':'Widget',"
                 + "'metadata':{'name':'w'},'spec':{'size':2}}").replace('\'', '"'));
+    }
+
+    /**
+     * fabric8's JSONSchemaProps has no catch-all map: its unknown keywords are what the read recorded, reported
+     * where kube's strict decoder reports them (map keys as steps), and not inside {@code items},
+     * {@code additionalProperties} or {@code dependencies}, which kube decodes leniently (dropped unreported), nor
+     * in values ({@code default}, {@code enum}), which are kept.
+     */
+    @Test
+    void aCrdSchemasUnknownKeywordsAreFoundWhereKubesStrictDecoderFindsThem() {
+        String json = ("{'spec':{'group':'g','versions':[{'name':'v1','schema':{'openAPIV3Schema':{'type':'object',"
+                + "'typo':1,'properties':{'spec':{'type':'object','maxLenght':3,'properties':{'a':{'type':'string',"
+                + "'x-kubernetes-preserve-unknown-field':true}},'not':{'bogus':1},'allOf':[{},{'bogus2':1}],"
+                + "'patternProperties':{'^x':{'pp':1}},'definitions':{'d':{'dd':1}},"
+                + "'x-kubernetes-validations':[{'rule':'true','ruel':'x'}]},"
+                + "'lenient':{'type':'array','items':{'inItems':1},'additionalProperties':{'inAdditional':1},"
+                + "'dependencies':{'a':{'inDependencies':1}},'default':{'inDefault':1},'enum':[{'inEnum':1}]}}}}}]}}")
+                .replace('\'', '"');
+        UnmappedFields unmapped = new UnmappedFields();
+        CustomResourceDefinition crd = unmapped.reader(CustomResourceDefinition.class).readValue(json);
+        String at = "spec.versions[0].schema.openAPIV3Schema.";
+
+        assertThat(UnknownFields.prune(crd, BuiltInSchemas.of(CustomResourceDefinition.class), unmapped))
+                .containsExactlyInAnyOrder(at + "typo", at + "properties.spec.maxLenght",
+                        at + "properties.spec.properties.a.x-kubernetes-preserve-unknown-field",
+                        at + "properties.spec.not.bogus", at + "properties.spec.allOf[1].bogus2",
+                        at + "properties.spec.patternProperties.^x.pp", at + "properties.spec.definitions.d.dd",
+                        at + "properties.spec.x-kubernetes-validations[0].ruel");
+        // kube drops the lenient schemas' unknown keywords unreported, and keeps values as they are
+        assertThat(Json.string(crd)).doesNotContain("typo", "maxLenght", "bogus", "ruel", "inItems", "inAdditional",
+                "inDependencies").contains("inDefault", "inEnum");
+        assertThat(UnknownFields.prune(crd, BuiltInSchemas.of(CustomResourceDefinition.class)))
+                .as("read without recording").isEmpty();
     }
 }

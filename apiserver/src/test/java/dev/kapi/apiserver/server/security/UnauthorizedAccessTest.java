@@ -367,6 +367,49 @@ class UnauthorizedAccessTest {
     }
 
     /**
+     * Bodies are decoded only for a request that was authorized: a CRD whose schema misspells keywords and a
+     * ConfigMap with thousands of unknown fields, sent by users who may not write them (POST, PUT, merge PATCH,
+     * with and without {@code fieldValidation=Strict}), draw a 403 and no Warning naming a field, and change nothing.
+     */
+    @Test
+    void unknownFieldsOfABodyAreNeverLookedAtBeforeAuthorization() throws Exception {
+        String crds = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+        String crd = """
+                {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"ws.sec.kapi.dev"},
+                 "spec":{"group":"sec.kapi.dev","scope":"Namespaced","names":{"plural":"ws","kind":"W"},
+                   "versions":[{"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{"type":"object",
+                     "typo":1,"properties":{"spec":{"type":"string","maxLenght":3}}}}}]}}""";
+        StringBuilder many = new StringBuilder("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"mine\"}");
+        for (int i = 0; i < 3000; i++) {
+            many.append(",\"unknownFieldNumber").append(i).append("\":1");
+        }
+        String cm = many.append('}').toString();
+        Map<String, String> before = admin.snapshot();
+        for (User user : User.values()) {
+            try (RawHttps client = client(user)) {
+                for (String query : List.of("", "?fieldValidation=Strict")) {
+                    List<RawHttps.Response> answers = List.of(
+                            client.send("POST", crds + query, "application/json", crd),
+                            client.send("PUT", crds + "/ws.sec.kapi.dev" + query, "application/json", crd),
+                            client.send("PATCH", crds + "/ws.sec.kapi.dev" + query, "application/merge-patch+json", crd),
+                            client.send("POST", "/api/v1/namespaces/kube-system/configmaps" + query,
+                                    "application/json", cm),
+                            client.send("PUT", "/api/v1/namespaces/kube-system/configmaps/mine" + query,
+                                    "application/json", cm),
+                            client.send("PATCH", "/api/v1/namespaces/kube-system/configmaps/mine" + query,
+                                    "application/merge-patch+json", cm));
+                    for (RawHttps.Response res : answers) {
+                        assertStatus(res, 403);
+                        assertThat(res.header("Warning")).as(user + " " + query).isNull();
+                        assertThat(res.body()).doesNotContain("unknown field", "maxLenght", "unknownFieldNumber");
+                    }
+                }
+            }
+        }
+        assertThat(admin.snapshot()).isEqualTo(before);
+    }
+
+    /**
      * The request deadline runs before authentication: whatever {@code timeout} a request asks for (none, a
      * nanosecond, one that is no duration), a user without rights gets a Status and never data, and no write of
      * theirs lands; a bad {@code timeout} is kube's 400 for anyone.
