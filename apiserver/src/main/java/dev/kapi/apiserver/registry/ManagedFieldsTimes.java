@@ -2,7 +2,6 @@ package dev.kapi.apiserver.registry;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
-import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 
 import java.util.Arrays;
 import java.util.List;
@@ -54,7 +53,7 @@ final class ManagedFieldsTimes {
         for (int i = 0; i < now.size(); i++) {
             ManagedFieldsEntry a = now.get(i);
             ManagedFieldsEntry b = before.get(i);
-            if (a == null || b == null || !withoutTime(a).equals(withoutTime(b))) {
+            if (a == null || b == null || !equalButTime(a, b)) {
                 return false;
             }
             timeChanged |= !Objects.equals(a.getTime(), b.getTime());
@@ -62,8 +61,13 @@ final class ManagedFieldsTimes {
         return timeChanged;
     }
 
-    private static ManagedFieldsEntry withoutTime(ManagedFieldsEntry e) {
-        return new ManagedFieldsEntryBuilder(e).withTime(null).build();
+    private static boolean equalButTime(ManagedFieldsEntry a, ManagedFieldsEntry b) {
+        return Objects.equals(a.getManager(), b.getManager()) && Objects.equals(a.getOperation(), b.getOperation())
+                && Objects.equals(a.getApiVersion(), b.getApiVersion())
+                && Objects.equals(a.getSubresource(), b.getSubresource())
+                && Objects.equals(a.getFieldsType(), b.getFieldsType())
+                && Objects.equals(a.getFieldsV1(), b.getFieldsV1())
+                && Objects.equals(a.getAdditionalProperties(), b.getAdditionalProperties());
     }
 
     private static void setTimes(List<ManagedFieldsEntry> entries, String[] times) {

@@ -85,11 +85,8 @@ final class BeanPlan {
             }
             for (Step s : steps) {
                 Object value = s.getter().invoke(bean, NO_ARGS);
-                UnknownFields.Path at = new UnknownFields.Path(path, false, s.field());
-                if (value instanceof Map<?, ?> map) {
-                    UnknownFields.walkMap(map, s.schema(), at, false, found); // a typed map: keys are steps
-                } else if (value != null) {
-                    UnknownFields.walk(value, s.schema(), at, found);
+                if (value != null) {
+                    UnknownFields.walk(value, s.schema(), new UnknownFields.Path(path, false, s.field()), found);
                 }
             }
         } catch (ReflectiveOperationException e) {

@@ -13,6 +13,7 @@ import dev.kapi.apiserver.endpoints.patch.PatchType;
 import dev.kapi.apiserver.endpoints.protobuf.ProtobufBodies;
 import dev.kapi.apiserver.registry.ResourceDefinition;
 import dev.kapi.apiserver.registry.schema.BuiltInSchemas;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -135,14 +136,17 @@ public final class ObjectDecoder {
             return null;
         }
         if (!unknown.isEmpty() && validation.equals("Warn")) {
-            reported(unknown).forEach(f -> scope.warn("unknown field \"" + f + "\""));
+            reported(unknown, obj).forEach(f -> scope.warn("unknown field \"" + f + "\""));
         }
         return obj;
     }
 
-    /** kube's strict decoder keeps the first 100 unknown fields it meets: the ones reported of those found. */
-    static List<String> reported(List<String> unknown) {
-        return unknown.size() <= 100 ? unknown : unknown.subList(0, 100);
+    /**
+     * The unknown fields reported of those found in {@code obj}: all of a custom resource's (kube's pruning names
+     * each), the first 100 of a built-in type's (kube's strict JSON decoder keeps no more).
+     */
+    static List<String> reported(List<String> unknown, Object obj) {
+        return unknown.size() <= 100 || obj instanceof GenericKubernetesResource ? unknown : unknown.subList(0, 100);
     }
 
     /** Whether the first non-blank byte of a body opens a JSON object. */
@@ -259,7 +263,7 @@ public final class ObjectDecoder {
     /** Prunes unknown fields; under {@code Strict} they are a 400 whose message starts with {@code prefix}. */
     private static <T> T checkUnknownFields(RequestScope scope, String validation, T obj, Schema schema,
                                             UnmappedFields unmapped, String prefix) {
-        List<String> unknown = reported(UnknownFields.prune(obj, schema, unmapped));
+        List<String> unknown = reported(UnknownFields.prune(obj, schema, unmapped), obj);
         if (!unknown.isEmpty()) {
             if (validation.equals("Strict")) {
                 StringBuilder m = new StringBuilder(prefix).append("strict decoding error: ");

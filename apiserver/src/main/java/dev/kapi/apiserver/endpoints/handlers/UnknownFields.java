@@ -14,9 +14,9 @@ import java.util.Map;
  * (kube-apiserver prunes them too). The walk follows the schema, only into fields that can hold objects. Two
  * shapes of decoded object are read: Jackson beans (typed objects), whose unknown fields are what their
  * {@code @JsonAnyGetter} map caught, or what {@link UnmappedFields} recorded for a class without one
- * ({@link BeanPlan}), and maps (untyped objects), whose keys the schema does not list are unknown. A key of a
- * typed object's map is a step as a field is ({@code openAPIV3Schema.properties.spec.x}: kube's strict JSON
- * decoder), one of a custom resource's map a bracketed one ({@code spec.labels[key].x}: kube's pruning).
+ * ({@link BeanPlan}), and maps (untyped objects), whose keys the schema does not list are unknown. A map's key
+ * is a step as a field is ({@code openAPIV3Schema.properties.spec.x}, {@code spec.byName.x.port}), as both kube's
+ * strict JSON decoder (built-in types) and its pruning (custom resources) write it; a list index is {@code [i]}.
  */
 public final class UnknownFields {
 
@@ -45,7 +45,7 @@ public final class UnknownFields {
     }
 
     /**
-     * Where a value sits: its parent's path and its own step ({@code .name}, or {@code [index]} / {@code [key]}
+     * Where a value sits: its parent's path and its own step ({@code .name} or {@code .key}, or {@code [index]}
      * when {@code bracket}), rendered only when an unknown field is found below it (most objects have none).
      */
     record Path(Path parent, boolean bracket, Object step) {
@@ -82,21 +82,18 @@ public final class UnknownFields {
                 }
             }
         } else if (value instanceof Map<?, ?> map) {
-            walkMap(map, schema, path, true, found);
+            walkMap(map, schema, path, found);
         } else {
             BeanPlan.of(value.getClass(), schema).walk(value, path, found);
         }
     }
 
-    /**
-     * A map: a map's values (at {@code [key]} when {@code bracket}, else {@code .key}), or an untyped object's
-     * fields, whose unknown keys are removed.
-     */
-    static void walkMap(Map<?, ?> map, Schema schema, Path path, boolean bracket, Walk found) {
+    /** A map: a map's values ({@code .key}), or an untyped object's fields, whose unknown keys are removed. */
+    private static void walkMap(Map<?, ?> map, Schema schema, Path path, Walk found) {
         Schema values = schema.additionalProperties();
         if (values != null) {
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                walk(e.getValue(), values, new Path(path, bracket, e.getKey()), found);
+                walk(e.getValue(), values, new Path(path, false, e.getKey()), found);
             }
             return;
         }

@@ -10,10 +10,11 @@ import java.util.Set;
 /**
  * The {@code Warning: 299 - "..."} headers of one answer, written as kube's warning recorder writes them: at once
  * (so an error answer carries them too), once per text, control characters (a multi-line YAML error) as spaces,
- * which a header cannot carry. Their text is bounded as kube bounds it: past 4,096 characters in all, every
- * warning is cut to 256 characters and those that still do not fit are dropped, so that no answer fails on the
- * size of its headers (a create with thousands of unknown fields). Warnings after the response is committed (a
- * watch stream) are dropped.
+ * which a header cannot carry (kube drops such a warning instead). Their text is bounded as kube bounds it: the
+ * warning that takes the text past 4,096 characters has every warning written again cut to 256 characters, and
+ * once the text has reached 4,096 characters no more are written, so that no answer fails on the size of its
+ * headers (a create with thousands of unknown fields). Warnings after the response is committed (a watch stream)
+ * are dropped.
  */
 final class WarningHeaders {
 
@@ -24,7 +25,7 @@ final class WarningHeaders {
 
     private final HttpServletResponse response;
     private final Set<String> seen = new HashSet<>();
-    private final List<String> written = new ArrayList<>();
+    private final List<String> ordered = new ArrayList<>();
     private int characters;
     private boolean truncating;
 
@@ -33,32 +34,32 @@ final class WarningHeaders {
     }
 
     synchronized void add(String warning) {
-        if ((truncating && characters >= TOTAL) || !seen.add(warning) || response.isCommitted()) {
+        if (warning.isEmpty() || (truncating && characters >= TOTAL) || !seen.add(warning)
+                || response.isCommitted()) {
             return;
         }
         String text = warning.replaceAll("[\\p{Cntrl}&&[^\t]]+", " ");
-        if (!truncating && characters + length(text) > TOTAL) {
-            truncating = true;
-            characters = 0;
-            written.replaceAll(WarningHeaders::cut);
-            for (int i = 0; i < written.size(); i++) {
-                characters += length(written.get(i));
-                if (i == 0) {
-                    response.setHeader("Warning", header(written.get(i))); // replaces the ones written whole
-                } else {
-                    response.addHeader("Warning", header(written.get(i)));
-                }
-            }
-        }
+        ordered.add(text);
         if (truncating) {
             text = cut(text);
-            if (characters + length(text) > TOTAL) {
-                return;
+        }
+        if (characters + length(text) <= TOTAL || truncating) {
+            characters += length(text);
+            response.addHeader("Warning", header(text));
+            return;
+        }
+        // past the total: every warning so far, this one too, written again cut
+        truncating = true;
+        characters = 0;
+        for (int i = 0; i < ordered.size(); i++) {
+            String cut = cut(ordered.get(i));
+            characters += length(cut);
+            if (i == 0) {
+                response.setHeader("Warning", header(cut)); // replaces the ones written whole
+            } else {
+                response.addHeader("Warning", header(cut));
             }
         }
-        characters += length(text);
-        written.add(text);
-        response.addHeader("Warning", header(text));
     }
 
     private static String header(String text) {

@@ -100,7 +100,7 @@ class UnknownFieldsTest {
                 + "'raw':{'any':{'thing':1}}}}").replace('\'', '"').getBytes(), Map.class);
 
         assertThat(UnknownFields.prune(obj, root)).containsExactlyInAnyOrder("spec.foo", "spec.ports[0].bar",
-                "spec.byName[x].baz", "spec.free.known.qux");
+                "spec.byName.x.baz", "spec.free.known.qux");
         assertThat(Json.string(obj)).isEqualTo(("{'spec':{'replicas':1,'ports':[{'port':1}],'labels':{'a':'b'},"
                 + "'byName':{'x':{'port':2}},'free':{'anything':1,'known':{'port':3}},'raw':{'any':{'thing':1}}}}")
                 .replace('\'', '"'));
