@@ -62,10 +62,10 @@ final class BeanPlan {
     }
 
     /** Reports and clears the bean's unknown fields, then walks the fields that can hold more. */
-    void walk(Object bean, UnknownFields.Path path, UnknownFields.Walk found) {
+    void walk(Object bean, UnknownFields.Path path, UnknownFields.Walk walk) {
         if (closed && anyGetter == null) {
-            for (String field : found.unmapped().of(bean)) { // dropped by the read already
-                found.found().add(UnknownFields.Path.child(path, field));
+            for (String field : walk.unmapped().of(bean)) { // dropped by the read already
+                walk.paths().add(UnknownFields.Path.child(path, field));
             }
         }
         try {
@@ -76,9 +76,9 @@ final class BeanPlan {
                     Schema field = schema.properties().get(String.valueOf(e.getKey()));
                     if (field != null) {
                         UnknownFields.walk(e.getValue(), field, new UnknownFields.Path(path, false, e.getKey()),
-                                found);
+                                walk);
                     } else if (closed) {
-                        found.found().add(UnknownFields.Path.child(path, e.getKey()));
+                        walk.paths().add(UnknownFields.Path.child(path, e.getKey()));
                         it.remove();
                     }
                 }
@@ -86,7 +86,7 @@ final class BeanPlan {
             for (Step s : steps) {
                 Object value = s.getter().invoke(bean, NO_ARGS);
                 if (value != null) {
-                    UnknownFields.walk(value, s.schema(), new UnknownFields.Path(path, false, s.field()), found);
+                    UnknownFields.walk(value, s.schema(), new UnknownFields.Path(path, false, s.field()), walk);
                 }
             }
         } catch (ReflectiveOperationException e) {

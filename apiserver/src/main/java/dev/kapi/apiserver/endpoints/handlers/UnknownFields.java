@@ -20,6 +20,9 @@ import java.util.Map;
  */
 public final class UnknownFields {
 
+    /** What a read without recording leaves: nothing recorded (only ever read). */
+    private static final UnmappedFields NONE_UNMAPPED = new UnmappedFields();
+
     private UnknownFields() {
     }
 
@@ -35,13 +38,11 @@ public final class UnknownFields {
     public static List<String> prune(Object root, Schema schema, UnmappedFields unmapped) {
         Walk walk = new Walk(new ArrayList<>(0), unmapped);
         walk(root, schema, null, walk);
-        return walk.found();
+        return walk.paths();
     }
 
-    private static final UnmappedFields NONE_UNMAPPED = new UnmappedFields();
-
     /** One walk: the paths found so far, and the fields the read recorded for beans without a catch-all map. */
-    record Walk(List<String> found, UnmappedFields unmapped) {
+    record Walk(List<String> paths, UnmappedFields unmapped) {
     }
 
     /**
@@ -67,7 +68,7 @@ public final class UnknownFields {
     }
 
     /** Walks {@code value}, whose schema is {@code schema}. */
-    static void walk(Object value, Schema schema, Path path, Walk found) {
+    static void walk(Object value, Schema schema, Path path, Walk walk) {
         if (value == null || schema == null || value instanceof String || value instanceof Number
                 || value instanceof Boolean) {
             return;
@@ -77,23 +78,23 @@ public final class UnknownFields {
             if (items != null) {
                 int i = 0;
                 for (Object item : list) {
-                    walk(item, items, new Path(path, true, i), found);
+                    walk(item, items, new Path(path, true, i), walk);
                     i++;
                 }
             }
         } else if (value instanceof Map<?, ?> map) {
-            walkMap(map, schema, path, found);
+            walkMap(map, schema, path, walk);
         } else {
-            BeanPlan.of(value.getClass(), schema).walk(value, path, found);
+            BeanPlan.of(value.getClass(), schema).walk(value, path, walk);
         }
     }
 
     /** A map: a map's values ({@code .key}), or an untyped object's fields, whose unknown keys are removed. */
-    private static void walkMap(Map<?, ?> map, Schema schema, Path path, Walk found) {
+    private static void walkMap(Map<?, ?> map, Schema schema, Path path, Walk walk) {
         Schema values = schema.additionalProperties();
         if (values != null) {
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                walk(e.getValue(), values, new Path(path, false, e.getKey()), found);
+                walk(e.getValue(), values, new Path(path, false, e.getKey()), walk);
             }
             return;
         }
@@ -105,9 +106,9 @@ public final class UnknownFields {
             Map.Entry<?, ?> e = it.next();
             Schema field = schema.properties().get(String.valueOf(e.getKey()));
             if (field != null) {
-                walk(e.getValue(), field, new Path(path, false, e.getKey()), found);
+                walk(e.getValue(), field, new Path(path, false, e.getKey()), walk);
             } else if (!keepUnknown) {
-                found.found().add(Path.child(path, e.getKey()));
+                walk.paths().add(Path.child(path, e.getKey()));
                 it.remove();
             }
         }
