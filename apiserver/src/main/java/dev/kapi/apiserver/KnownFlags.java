@@ -16,6 +16,8 @@ public final class KnownFlags {
     public static final Set<String> NAMES = Set.of(
             "etcd-servers", "etcd-prefix", "secure-port", "bind-address", "data-dir", "allow-empty-store",
             "write-kubeconfig", "tls-cert-file", "tls-private-key-file", "tls-san", "client-ca-file",
+            "requestheader-client-ca-file", "requestheader-allowed-names", "requestheader-username-headers",
+            "requestheader-group-headers", "requestheader-extra-headers-prefix",
             "token-auth-file", "anonymous-auth", "authorization-mode", "service-account-signing-key-file",
             "service-account-key-file", "service-account-issuer", "api-audiences",
             "service-account-max-token-expiration", "oidc-issuer-url", "oidc-client-id", "oidc-username-claim",

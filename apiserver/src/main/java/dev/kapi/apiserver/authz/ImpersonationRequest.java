@@ -1,18 +1,16 @@
 package dev.kapi.apiserver.authz;
 
 import dev.kapi.apiserver.api.selection.NameSyntax;
+import dev.kapi.apiserver.authn.ExtraHeaders;
 import dev.kapi.apiserver.authn.UserInfo;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /** What a request's impersonation headers ask for, and the user it then acts as. */
@@ -26,14 +24,7 @@ record ImpersonationRequest(String user, List<String> groups, String uid, Map<St
         String user = nz(req.getHeader("Impersonate-User"));
         List<String> groups = Collections.list(req.getHeaders("Impersonate-Group"));
         String uid = nz(req.getHeader("Impersonate-Uid"));
-        Map<String, List<String>> extra = new LinkedHashMap<>();
-        for (String name : Collections.list(req.getHeaderNames())) {
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (lower.startsWith(EXTRA_PREFIX)) {
-                String key = unescape(lower.substring(EXTRA_PREFIX.length()));
-                extra.computeIfAbsent(key, k -> new ArrayList<>()).addAll(Collections.list(req.getHeaders(name)));
-            }
-        }
+        Map<String, List<String>> extra = ExtraHeaders.read(req, List.of(EXTRA_PREFIX));
         return new ImpersonationRequest(user, groups, uid, extra);
     }
 
@@ -130,14 +121,6 @@ record ImpersonationRequest(String user, List<String> groups, String uid, Map<St
                                                  String subresource, String namespace, String name) {
         return new AuthorizationAttributes(requestor, "impersonate", true, group, version, resource, subresource,
                 namespace, name, "");
-    }
-
-    private static String unescape(String key) {
-        try {
-            return URLDecoder.decode(key.replace("+", "%2B"), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return key;
-        }
     }
 
     private static String nz(String s) {

@@ -2,6 +2,7 @@ package dev.kapi.apiserver.server;
 
 import dev.kapi.apiserver.authn.Authenticator;
 import dev.kapi.apiserver.authn.BearerTokenAuthenticator;
+import dev.kapi.apiserver.authn.RequestHeaderAuthenticator;
 import dev.kapi.apiserver.authn.StaticTokenFile;
 import dev.kapi.apiserver.authn.TokenAuthenticator;
 import dev.kapi.apiserver.authn.X509Authenticator;
@@ -20,9 +21,9 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The security beans: certificates, authenticators (in the order they are asked: client certificate, then
- * bearer token) and the {@code --authorization-mode} authorizer chain. The filter chain using them is in
- * {@link HandlerChain}.
+ * The security beans: certificates, authenticators (in the order they are asked: front proxy, client
+ * certificate, then bearer token) and the {@code --authorization-mode} authorizer chain. The filter chain using
+ * them is in {@link HandlerChain}.
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfig {
@@ -35,6 +36,17 @@ public class SecurityConfig {
         }
         return ServingPki.load(new ServingPki.Settings(dataDir.path(), options.tlsCertFile(),
                 options.tlsPrivateKeyFile(), ServingPki.defaultSans(sans), options.clientCaFile()));
+    }
+
+    /**
+     * {@code --requestheader-client-ca-file}: a front proxy's headers, asked first as in kube; without the flag
+     * one that never names a user.
+     */
+    @Bean
+    @Order(0)
+    Authenticator requestHeaderAuthenticator(RequestHeaderOptions options) {
+        return options.settings().<Authenticator>map(RequestHeaderAuthenticator::new)
+                .orElse(request -> Optional.empty());
     }
 
     @Bean

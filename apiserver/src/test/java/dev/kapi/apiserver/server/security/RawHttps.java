@@ -29,6 +29,7 @@ final class RawHttps implements AutoCloseable {
     private final SSLContext ssl;
     private final int port;
     private final String authorization;
+    private final java.util.List<String> extraHeaders = new java.util.ArrayList<>();
     private SSLSocket socket;
     private InputStream in;
 
@@ -37,6 +38,12 @@ final class RawHttps implements AutoCloseable {
         this.ssl = ssl;
         this.port = port;
         this.authorization = bearerToken == null ? null : "Bearer " + bearerToken;
+    }
+
+    /** Sends {@code name: value} with every request from now on (a header may be given several times). */
+    RawHttps header(String name, String value) {
+        extraHeaders.add(name + ": " + value + "\r\n");
+        return this;
     }
 
     Response send(String method, String target, String contentType, String body) throws IOException {
@@ -72,6 +79,7 @@ final class RawHttps implements AutoCloseable {
         if (authorization != null) {
             req.append("Authorization: ").append(authorization).append("\r\n");
         }
+        extraHeaders.forEach(req::append);
         if (body != null) {
             req.append("Content-Type: ").append(contentType).append("\r\nContent-Length: ").append(content.length)
                     .append("\r\n");

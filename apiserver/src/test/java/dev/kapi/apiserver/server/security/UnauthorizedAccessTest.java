@@ -426,6 +426,48 @@ class UnauthorizedAccessTest {
     }
 
     /**
+     * Without {@code --requestheader-client-ca-file} a front proxy's headers name no one: anonymous, mallory, carol
+     * and a user of a client certificate from Kapi's own CA, each claiming {@code system:admin} in
+     * {@code system:masters} through {@code X-Remote-User}, {@code X-Remote-Group} and {@code X-Remote-Extra-},
+     * stay who they are (their SelfSubjectReview says so), read nothing and change nothing.
+     */
+    @Test
+    void frontProxyHeadersNameNoOneWithoutTheFlag() throws Exception {
+        Map<String, String> before = admin.snapshot();
+        Certificates.Issued ca = TlsClients.ca(DATA_DIR);
+        List<RawHttps> clients = new ArrayList<>();
+        for (User user : User.values()) {
+            clients.add(client(user));
+        }
+        clients.add(new RawHttps(TlsClients.sslContext(ca.certificate(), TlsClients.clientCert(ca, "cert-user")),
+                port, null));
+        List<String> expected = List.of("system:anonymous", "mallory", "carol", "cert-user");
+        String review = "{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"SelfSubjectReview\"}";
+        for (int i = 0; i < clients.size(); i++) {
+            try (RawHttps client = clients.get(i)) {
+                client.header("X-Remote-User", "system:admin").header("X-Remote-Group", "system:masters")
+                        .header("X-Remote-Extra-Scopes", "all");
+                RawHttps.Response whoami = client.send("POST",
+                        "/apis/authentication.k8s.io/v1/selfsubjectreviews", "application/json", review);
+                if (expected.get(i).equals("system:anonymous")) { // system:basic-user is for system:authenticated
+                    assertStatus(whoami, 403);
+                    assertThat(whoami.body()).contains("User \\\"system:anonymous\\\"");
+                } else {
+                    assertThat(whoami.code()).as(whoami.body()).isEqualTo(201);
+                    JsonNode userInfo = Json.MAPPER.readTree(whoami.body()).path("status").path("userInfo");
+                    assertThat(userInfo.path("username").asString()).isEqualTo(expected.get(i));
+                    assertThat(userInfo.toString()).doesNotContain("system:masters", "system:admin", "scopes");
+                }
+                assertForbiddenWithNothingOfTheirs(client, "/api/v1/namespaces/team-a/secrets/s");
+                assertStatus(client.send("DELETE", "/api/v1/namespaces/team-b", null, null), 403);
+                assertStatus(client.send("POST", "/api/v1/namespaces/kube-system/configmaps", "application/json",
+                        "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"proxied\"}}"), 403);
+            }
+        }
+        assertThat(admin.snapshot()).isEqualTo(before);
+    }
+
+    /**
      * The request deadline runs before authentication: whatever {@code timeout} a request asks for (none, a
      * nanosecond, one that is no duration), a user without rights gets a Status and never data, and no write of
      * theirs lands; a bad {@code timeout} is kube's 400 for anyone.
