@@ -58,6 +58,8 @@ public class ServerOptions {
                          @Value("${oidc-groups-claim:}") String oidcGroupsClaim,
                          @Value("${oidc-groups-prefix:}") String oidcGroupsPrefix,
                          @Value("${oidc-ca-file:}") String oidcCaFile,
+                         @Value("${oidc-signing-algs:RS256}") String oidcSigningAlgs,
+                         @Value("${oidc-required-claim:}") String oidcRequiredClaims,
                          @Value("${tls-cert-file:}") String tlsCertFile,
                          @Value("${tls-private-key-file:}") String tlsPrivateKeyFile,
                          @Value("${tls-san:}") String tlsSans,
@@ -82,7 +84,7 @@ public class ServerOptions {
         this.serviceAccountTokens = new ServiceAccountTokenFlags(saSigningKeyFile, commaList(saKeyFiles),
                 commaList(saIssuers), commaList(apiAudiences), saMaxTokenExpiration);
         this.oidc = new OidcFlags(oidcIssuerUrl, oidcClientId, oidcUsernameClaim, oidcUsernamePrefix, oidcGroupsClaim,
-                oidcGroupsPrefix, oidcCaFile);
+                oidcGroupsPrefix, oidcCaFile, commaList(oidcSigningAlgs), commaList(oidcRequiredClaims));
         this.tlsCertFile = tlsCertFile;
         this.tlsPrivateKeyFile = tlsPrivateKeyFile;
         this.tlsSans = commaList(tlsSans);
@@ -166,10 +168,12 @@ public class ServerOptions {
     /**
      * {@code --oidc-issuer-url} ("" = OIDC off), {@code --oidc-client-id}, {@code --oidc-username-claim},
      * {@code --oidc-username-prefix}, {@code --oidc-groups-claim}, {@code --oidc-groups-prefix},
-     * {@code --oidc-ca-file}.
+     * {@code --oidc-ca-file}, {@code --oidc-signing-algs} (comma list) and {@code --oidc-required-claim} (comma
+     * list of {@code claim=value}; the flag given several times joins its values).
      */
     public record OidcFlags(String issuerUrl, String clientId, String usernameClaim, String usernamePrefix,
-                            String groupsClaim, String groupsPrefix, String caFile) {
+                            String groupsClaim, String groupsPrefix, String caFile, List<String> signingAlgs,
+                            List<String> requiredClaims) {
     }
 
     /** {@code --tls-cert-file}: the serving certificate chain (PEM); "" = generate one in the data dir. */

@@ -26,6 +26,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import dev.kapi.apiserver.api.GoDuration;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -124,11 +127,31 @@ public class TokenConfig {
         if (f.issuerUrl() == null || f.issuerUrl().isEmpty()) {
             return (token, audiences) -> Optional.empty();
         }
-        OidcOptions oidc = new OidcOptions(f.issuerUrl(), f.clientId(), f.usernameClaim(), f.usernamePrefix(),
-                f.groupsClaim(), f.groupsPrefix(), f.caFile().isEmpty() ? null : Path.of(f.caFile()));
+        OidcOptions oidc;
+        try {
+            oidc = new OidcOptions(f.issuerUrl(), f.clientId(), f.usernameClaim(), f.usernamePrefix(),
+                    f.groupsClaim(), f.groupsPrefix(), f.caFile().isEmpty() ? null : Path.of(f.caFile()),
+                    f.signingAlgs(), requiredClaims(f.requiredClaims()));
+        } catch (IllegalArgumentException e) {
+            throw new StartupFailure(e.getMessage(), e);
+        }
         OidcProviderKeys keys = new OidcProviderKeys(oidc.issuerUrl(),
                 OidcProviderKeys.httpClient(oidc.caFile()), Clock.systemUTC());
         return new OidcTokenAuthenticator(oidc, keys, tokens.apiAudiences(), Clock.systemUTC());
+    }
+
+    /** {@code --oidc-required-claim}'s entries as pflag's string-to-string flag reads them: {@code claim=value}. */
+    static Map<String, String> requiredClaims(List<String> entries) {
+        Map<String, String> claims = new LinkedHashMap<>();
+        for (String entry : entries) {
+            int eq = entry.indexOf('=');
+            if (eq < 0) {
+                throw new IllegalArgumentException("invalid argument \"" + entry
+                        + "\" for \"--oidc-required-claim\" flag: " + entry + " must be formatted as key=value");
+            }
+            claims.put(entry.substring(0, eq), entry.substring(eq + 1));
+        }
+        return claims;
     }
 
     /** A Go duration ({@code 24h}, {@code 1h30m}, {@code 3600s}); "" or 0 = null (no limit); never negative. */

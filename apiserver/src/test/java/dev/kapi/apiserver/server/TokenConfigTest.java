@@ -102,6 +102,24 @@ class TokenConfigTest {
                         "--service-account-max-token-expiration must be at least 1h, got 30m"));
     }
 
+    @Test
+    void refusesOidcFlagsKubeRefuses(@TempDir Path dataDir) {
+        runner(dataDir, "oidc-issuer-url=https://idp.example", "oidc-client-id=kubernetes",
+                "oidc-signing-algs=RS256,HS256").run(ctx ->
+                assertThat(ctx).getFailure().hasRootCauseMessage("oidc: unsupported signing alg: \"HS256\""));
+        runner(dataDir, "oidc-issuer-url=https://idp.example", "oidc-client-id=kubernetes",
+                "oidc-required-claim=tenant").run(ctx ->
+                assertThat(ctx).getFailure().hasRootCauseMessage("invalid argument \"tenant\" for "
+                        + "\"--oidc-required-claim\" flag: tenant must be formatted as key=value"));
+    }
+
+    @Test
+    void readsRequiredClaimsAsPflagReadsThem() {
+        assertThat(TokenConfig.requiredClaims(List.of("tenant=acme", "hd=example.com", "empty=", "eq=a=b")))
+                .containsExactly(java.util.Map.entry("tenant", "acme"), java.util.Map.entry("hd", "example.com"),
+                        java.util.Map.entry("empty", ""), java.util.Map.entry("eq", "a=b"));
+    }
+
     @ParameterizedTest
     @CsvSource({"24h,86400000", "1h30m,5400000", "3600s,3600000", "1.5h,5400000", "100ms,100", "720h0m0s,2592000000"})
     void parsesGoDurations(String text, long millis) {

@@ -1,6 +1,11 @@
 package dev.kapi.apiserver.authn.oidc;
 
+import com.nimbusds.jose.JWSAlgorithm;
+
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The OIDC authenticator's flags, as kube-apiserver's {@code --oidc-*}: the issuer (whose discovery
@@ -9,9 +14,23 @@ import java.nio.file.Path;
  *
  * @param usernamePrefix "" = kube's default ({@code <issuer>#} unless the claim is {@code email}); "-" = none
  * @param groupsClaim    "" = no groups from the token
+ * @param signingAlgs    {@code --oidc-signing-algs}: the algorithms a token may be signed with (empty = RS256)
+ * @param requiredClaims {@code --oidc-required-claim}: claims every token must carry, each with that string value
  */
 public record OidcOptions(String issuerUrl, String clientId, String usernameClaim, String usernamePrefix,
-                          String groupsClaim, String groupsPrefix, Path caFile) {
+                          String groupsClaim, String groupsPrefix, Path caFile, List<String> signingAlgs,
+                          Map<String, String> requiredClaims) {
+
+    /** The algorithms kube's OIDC authenticator allows in {@code --oidc-signing-algs}. */
+    static final Set<String> ALLOWED_SIGNING_ALGS = Set.of("RS256", "RS384", "RS512", "ES256", "ES384", "ES512",
+            "PS256", "PS384", "PS512");
+
+    /** With kube's defaults for the flags added later: RS256, no required claim. */
+    public OidcOptions(String issuerUrl, String clientId, String usernameClaim, String usernamePrefix,
+                       String groupsClaim, String groupsPrefix, Path caFile) {
+        this(issuerUrl, clientId, usernameClaim, usernamePrefix, groupsClaim, groupsPrefix, caFile, List.of(),
+                Map.of());
+    }
 
     public OidcOptions {
         if (issuerUrl == null || issuerUrl.isEmpty()) {
@@ -24,6 +43,18 @@ public record OidcOptions(String issuerUrl, String clientId, String usernameClai
         usernamePrefix = usernamePrefix == null ? "" : usernamePrefix;
         groupsClaim = groupsClaim == null ? "" : groupsClaim;
         groupsPrefix = groupsPrefix == null ? "" : groupsPrefix;
+        signingAlgs = signingAlgs == null || signingAlgs.isEmpty() ? List.of("RS256") : List.copyOf(signingAlgs);
+        for (String alg : signingAlgs) {
+            if (!ALLOWED_SIGNING_ALGS.contains(alg)) {
+                throw new IllegalArgumentException("oidc: unsupported signing alg: \"" + alg + "\"");
+            }
+        }
+        requiredClaims = requiredClaims == null ? Map.of() : Map.copyOf(requiredClaims);
+    }
+
+    /** {@link #signingAlgs()} as JOSE algorithms. */
+    public List<JWSAlgorithm> signingAlgorithms() {
+        return signingAlgs.stream().map(JWSAlgorithm::parse).toList();
     }
 
     /** The prefix user names get, with kube's defaulting applied. */

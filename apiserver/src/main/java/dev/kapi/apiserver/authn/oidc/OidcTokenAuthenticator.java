@@ -22,8 +22,9 @@ import java.util.Optional;
 
 /**
  * Authenticates OIDC ID tokens as kube-apiserver's {@code --oidc-*} authenticator: a JWT whose {@code iss}
- * is {@code --oidc-issuer-url} is this authenticator's; it must be RS256-signed by one of the issuer's keys
- * (see {@link OidcProviderKeys}), have {@code --oidc-client-id} among its audiences and be unexpired. The
+ * is {@code --oidc-issuer-url} is this authenticator's; it must be signed with one of {@code --oidc-signing-algs}
+ * (RS256 by default) by one of the issuer's keys (see {@link OidcProviderKeys}), have {@code --oidc-client-id}
+ * among its audiences, be unexpired and carry each {@code --oidc-required-claim} with its value. The
  * user name is the username claim with its prefix; an {@code email} claim is refused when
  * {@code email_verified} is present and not true. Groups come from the groups claim (a string or a list),
  * each prefixed. Like kube, the authenticator is audience-agnostic: a request for audiences that do not
@@ -31,8 +32,6 @@ import java.util.Optional;
  */
 public final class OidcTokenAuthenticator implements TokenAuthenticator {
 
-    /** kube's default {@code --oidc-signing-algs}. */
-    static final List<JWSAlgorithm> SIGNING_ALGORITHMS = List.of(JWSAlgorithm.RS256);
     /** Clock skew allowed for {@code nbf}, as go-oidc allows. */
     static final Duration NOT_BEFORE_LEEWAY = Duration.ofMinutes(5);
 
@@ -40,6 +39,7 @@ public final class OidcTokenAuthenticator implements TokenAuthenticator {
     private final OidcProviderKeys keys;
     private final List<String> apiAudiences;
     private final Clock clock;
+    private final List<JWSAlgorithm> signingAlgorithms;
     private final DefaultJWSVerifierFactory verifiers = new DefaultJWSVerifierFactory();
 
     public OidcTokenAuthenticator(OidcOptions options, OidcProviderKeys keys, List<String> apiAudiences, Clock clock) {
@@ -47,6 +47,7 @@ public final class OidcTokenAuthenticator implements TokenAuthenticator {
         this.keys = keys;
         this.apiAudiences = List.copyOf(apiAudiences);
         this.clock = clock;
+        this.signingAlgorithms = options.signingAlgorithms();
     }
 
     @Override
@@ -71,9 +72,9 @@ public final class OidcTokenAuthenticator implements TokenAuthenticator {
 
     private void verifySignature(SignedJWT jwt) {
         JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
-        if (!SIGNING_ALGORITHMS.contains(alg)) {
+        if (!signingAlgorithms.contains(alg)) {
             throw new BadCredentialsException("oidc: id token signed with unsupported algorithm, expected "
-                    + SIGNING_ALGORITHMS + " got \"" + alg + "\"");
+                    + options.signingAlgs() + " got \"" + alg + "\"");
         }
         List<JWK> candidates;
         try {
@@ -109,6 +110,19 @@ public final class OidcTokenAuthenticator implements TokenAuthenticator {
             throw new BadCredentialsException("oidc: verify token: expected audience \"" + options.clientId()
                     + "\" got " + aud);
         }
+        options.requiredClaims().forEach((claim, want) -> {
+            Object got = claims.getClaim(claim);
+            if (got == null) {
+                throw new BadCredentialsException("oidc: parse claim " + claim + ": claim not present");
+            }
+            if (!(got instanceof String value)) {
+                throw new BadCredentialsException("oidc: parse claim " + claim + ": not a string");
+            }
+            if (!value.equals(want)) {
+                throw new BadCredentialsException("oidc: required claim " + claim + " value does not match. Got = "
+                        + value + ", want = " + want);
+            }
+        });
     }
 
     private String username(JWTClaimsSet claims) {
