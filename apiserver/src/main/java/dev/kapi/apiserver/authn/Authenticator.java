@@ -12,4 +12,12 @@ import java.util.Optional;
 public interface Authenticator {
 
     Optional<UserInfo> authenticate(HttpServletRequest request);
+
+    /**
+     * The request as later stages see it once this authenticator named its user: as it came, unless the
+     * credential travels in headers no later stage may read (a front proxy's, as kube clears them).
+     */
+    default HttpServletRequest forLaterStages(HttpServletRequest request) {
+        return request;
+    }
 }

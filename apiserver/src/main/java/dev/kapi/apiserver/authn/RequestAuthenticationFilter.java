@@ -51,12 +51,14 @@ public final class RequestAuthenticationFilter extends HttpFilter {
     protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
             throws ServletException, IOException {
         UserInfo user = null;
+        HttpServletRequest forward = req;
         String failure = null;
         for (Authenticator a : authenticators) {
             try {
                 Optional<UserInfo> found = a.authenticate(req);
                 if (found.isPresent()) {
                     user = withAuthenticatedGroup(found.get());
+                    forward = a.forLaterStages(req);
                     break;
                 }
             } catch (TokenAuthenticator.BadCredentialsException e) {
@@ -73,7 +75,7 @@ public final class RequestAuthenticationFilter extends HttpFilter {
             return;
         }
         setUser(req, user == null ? UserInfo.anonymous() : user, contexts);
-        chain.doFilter(req, res);
+        chain.doFilter(forward, res);
     }
 
     /** Makes {@code user} the request's user, in the security context and the request attribute. */

@@ -18,7 +18,8 @@ import java.util.function.LongSupplier;
  * prefix ({@link ExtraHeaders}). Without a client certificate, or without a user name in the headers, the request
  * is not this authenticator's; a certificate that does not verify, or a CN not allowed, is a bad credential
  * (the next authenticators are still asked, as in kube's union: a user's own certificate from
- * {@code --client-ca-file} is not a proxy's, and authenticates its user).
+ * {@code --client-ca-file} is not a proxy's, and authenticates its user). Once they named the user, later stages
+ * see the request without those headers.
  */
 public final class RequestHeaderAuthenticator implements Authenticator {
 
@@ -74,6 +75,18 @@ public final class RequestHeaderAuthenticator implements Authenticator {
         }
         return Optional.of(new UserInfo(name, "", List.copyOf(groups),
                 ExtraHeaders.read(request, settings.extraHeaderPrefixes())));
+    }
+
+    /** The request without the headers that named the user, as kube's {@code ClearAuthenticationHeaders}. */
+    @Override
+    public HttpServletRequest forLaterStages(HttpServletRequest request) {
+        return HiddenHeaders.without(request, this::isCredentialHeader);
+    }
+
+    private boolean isCredentialHeader(String name) {
+        return settings.usernameHeaders().stream().anyMatch(name::equalsIgnoreCase)
+                || settings.groupHeaders().stream().anyMatch(name::equalsIgnoreCase)
+                || settings.extraHeaderPrefixes().stream().anyMatch(p -> name.regionMatches(true, 0, p, 0, p.length()));
     }
 
     /** The proxy's CN, when {@code --requestheader-allowed-names} allows it; a bad credential otherwise. */

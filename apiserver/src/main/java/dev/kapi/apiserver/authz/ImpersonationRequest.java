@@ -2,13 +2,12 @@ package dev.kapi.apiserver.authz;
 
 import dev.kapi.apiserver.api.selection.NameSyntax;
 import dev.kapi.apiserver.authn.ExtraHeaders;
+import dev.kapi.apiserver.authn.HiddenHeaders;
 import dev.kapi.apiserver.authn.UserInfo;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,24 +81,7 @@ record ImpersonationRequest(String user, List<String> groups, String uid, Map<St
 
     /** The request without its impersonation headers, as later stages must see it. */
     static HttpServletRequest withoutHeaders(HttpServletRequest req) {
-        return new HttpServletRequestWrapper(req) {
-            @Override
-            public String getHeader(String name) {
-                return ImpersonationFilter.isImpersonationHeader(name) ? null : super.getHeader(name);
-            }
-
-            @Override
-            public Enumeration<String> getHeaders(String name) {
-                return ImpersonationFilter.isImpersonationHeader(name) ? Collections.emptyEnumeration()
-                        : super.getHeaders(name);
-            }
-
-            @Override
-            public Enumeration<String> getHeaderNames() {
-                return Collections.enumeration(Collections.list(super.getHeaderNames()).stream()
-                        .filter(n -> !ImpersonationFilter.isImpersonationHeader(n)).toList());
-            }
-        };
+        return HiddenHeaders.without(req, ImpersonationFilter::isImpersonationHeader);
     }
 
     /**

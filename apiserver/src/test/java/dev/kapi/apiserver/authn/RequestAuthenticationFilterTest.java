@@ -44,6 +44,8 @@ class RequestAuthenticationFilterTest {
     static Stream<Case> cases() {
         X509Certificate alice = Certificates.client(CA, "alice", List.of("devs", "ops"), Duration.ofHours(1)).certificate();
         X509Certificate foreign = Certificates.client(OTHER_CA, "alice", List.of(), Duration.ofHours(1)).certificate();
+        X509Certificate noCommonName = Certificates.client(CA, "", List.of("system:masters"), Duration.ofHours(1))
+                .certificate();
         X509Certificate serving = Certificates.serving(CA, "kapi", List.of("localhost"), Duration.ofHours(1))
                 .certificate();
         return Stream.of(
@@ -59,7 +61,11 @@ class RequestAuthenticationFilterTest {
                 new Case("empty token", null, "Bearer ", true, null),
                 new Case("other scheme", null, "Basic Ym9iOnB3", true, null),
                 new Case("certificate of another CA", foreign, null, true, null),
-                new Case("serving certificate as client", serving, null, true, null));
+                new Case("serving certificate as client", serving, null, true, null),
+                // kube's x509 authenticator leaves a certificate without a CN to the others: here none, so anonymous
+                new Case("certificate without a common name", noCommonName, null, true, UserInfo.anonymous()),
+                new Case("certificate without a common name, and a token", noCommonName, "Bearer good", true,
+                        user("bob", "7", "devs", "system:authenticated")));
     }
 
     @AfterEach

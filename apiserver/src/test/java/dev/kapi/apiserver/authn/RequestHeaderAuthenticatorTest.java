@@ -158,6 +158,42 @@ class RequestHeaderAuthenticatorTest {
                 .isInstanceOf(TokenAuthenticator.BadCredentialsException.class);
     }
 
+    /**
+     * As kube's {@code ClearAuthenticationHeaders}: once the proxy's headers named the user, later stages see the
+     * request without them (other headers stay); a request whose user a token named keeps them.
+     */
+    @Test
+    void laterStagesNeverSeeTheHeadersThatNamedTheUser() throws Exception {
+        RequestAuthenticationFilter filter = new RequestAuthenticationFilter(List.of(
+                new RequestHeaderAuthenticator(KUBEADM),
+                new BearerTokenAuthenticator(() -> List.of(StaticTokenFile.parse("good,bob,7\n")))), true,
+                (request, response, e) -> response.sendError(401));
+        MockHttpServletRequest proxied = request(PROXY);
+        proxied.addHeader("X-Remote-User", "alice");
+        proxied.addHeader("x-remote-group", "devs");
+        proxied.addHeader("X-Remote-Extra-Scopes", "openid");
+        proxied.addHeader("Accept", "application/json");
+        org.springframework.mock.web.MockFilterChain chain = new org.springframework.mock.web.MockFilterChain();
+        filter.doFilter(proxied, new org.springframework.mock.web.MockHttpServletResponse(), chain);
+        jakarta.servlet.http.HttpServletRequest seen = (jakarta.servlet.http.HttpServletRequest) chain.getRequest();
+        assertThat(((UserInfo) seen.getAttribute(UserInfo.ATTRIBUTE)).name()).isEqualTo("alice");
+        assertThat(seen.getHeader("x-remote-user")).isNull();
+        assertThat(seen.getHeaders("X-Remote-Group").hasMoreElements()).isFalse();
+        assertThat(seen.getHeader("X-REMOTE-EXTRA-SCOPES")).isNull();
+        assertThat(java.util.Collections.list(seen.getHeaderNames())).containsExactly("Accept");
+        assertThat(seen.getHeader("Accept")).isEqualTo("application/json");
+
+        MockHttpServletRequest byToken = request(null);
+        byToken.addHeader("Authorization", "Bearer good");
+        byToken.addHeader("X-Remote-User", "alice");
+        chain = new org.springframework.mock.web.MockFilterChain();
+        filter.doFilter(byToken, new org.springframework.mock.web.MockHttpServletResponse(), chain);
+        seen = (jakarta.servlet.http.HttpServletRequest) chain.getRequest();
+        assertThat(((UserInfo) seen.getAttribute(UserInfo.ATTRIBUTE)).name()).isEqualTo("bob");
+        assertThat(seen.getHeader("X-Remote-User")).isEqualTo("alice");
+        org.springframework.security.core.context.SecurityContextHolder.clearContext();
+    }
+
     @Test
     void settingsNeedACertificate() {
         assertThatThrownBy(() -> new RequestHeaderAuthenticator.Settings(List.of(), List.of(), List.of("X-Remote-User"),
