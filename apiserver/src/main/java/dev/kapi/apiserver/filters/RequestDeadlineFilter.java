@@ -71,7 +71,12 @@ public final class RequestDeadlineFilter extends HttpFilter {
         }
         TimedResponse timed = new TimedResponse(res);
         ScheduledFuture<?> deadline = TIMER.schedule(() -> Thread.ofVirtual().start(() -> {
-            boolean bodyPending = !bodyRead(req);
+            boolean bodyPending;
+            try {
+                bodyPending = !bodyRead(req);
+            } catch (RuntimeException e) {
+                return; // the exchange ended as the deadline came (Jetty recycled the request): nothing to time out
+            }
             if (timed.timeOut(req, bodyPending) && bodyPending) {
                 closeSoon(req); // a handler blocked reading a slow body fails within a second, freeing its slot
             }
