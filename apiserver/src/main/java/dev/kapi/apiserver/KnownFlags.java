@@ -29,6 +29,7 @@ public final class KnownFlags {
             "etcd-cafile", "etcd-certfile", "etcd-keyfile", "encryption-provider-config",
             "audit-policy-file", "audit-log-path", "audit-log-maxsize", "audit-log-maxbackup", "audit-log-maxage",
             "audit-log-compress", "audit-log-format", "audit-log-mode", "audit-log-version",
+            "audit-log-truncate-enabled", "audit-log-truncate-max-event-size", "audit-log-truncate-max-batch-size",
             "advertise-address", "endpoint-reconciler-type", "max-requests-inflight", "max-mutating-requests-inflight",
             "request-timeout",
             "etcd-count-metric-poll-period", "etcd-compaction-interval", "etcd-db-metric-poll-interval",

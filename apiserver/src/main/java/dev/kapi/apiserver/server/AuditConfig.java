@@ -51,7 +51,7 @@ public class AuditConfig {
                 throw new StartupFailure("--audit-log-path " + o.logPath() + ": cannot open the audit log: " + e);
             }
         }
-        LogBackend backend = new LogBackend(out);
+        LogBackend backend = new LogBackend(out, o.truncateEnabled() ? o.truncateMaxEventSize() : 0);
         LOG.info("Audit events go to {} ({} rules in {})", o.logPath().equals("-") ? "standard output" : o.logPath(),
                 policy.rules().size(), o.policyFile());
         return new AuditLog(new Auditor(policy, backend, o.mode().equals("blocking-strict")), backend);
@@ -84,6 +84,14 @@ public class AuditConfig {
         if (!o.version().equals(PolicyFile.API_VERSION)) {
             throw new StartupFailure("--audit-log-version=" + o.version() + ": only " + PolicyFile.API_VERSION
                     + " is supported");
+        }
+        if (o.truncateEnabled() && o.truncateMaxEventSize() <= 0) {
+            throw new StartupFailure("invalid audit truncate log max event size " + o.truncateMaxEventSize()
+                    + ", must be a positive number");
+        }
+        if (o.truncateEnabled() && o.truncateMaxBatchSize() < o.truncateMaxEventSize()) {
+            throw new StartupFailure("invalid audit truncate log max batch size " + o.truncateMaxBatchSize()
+                    + ", must be greater than max event size (" + o.truncateMaxEventSize() + ")");
         }
         if (o.maxSize() < 0 || o.maxBackup() < 0 || o.maxAge() < 0) {
             throw new StartupFailure("--audit-log-maxsize, --audit-log-maxbackup and --audit-log-maxage must not be "

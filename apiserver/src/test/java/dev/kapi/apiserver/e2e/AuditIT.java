@@ -47,7 +47,8 @@ class AuditIT {
         auditLog = dir.resolve("logs/audit.log");
         server = KapiServer.start("audit", dir.resolve("data"), List.of(
                 "--audit-policy-file=" + examplePolicy(), "--audit-log-path=" + auditLog,
-                "--audit-log-maxsize=10", "--audit-log-maxbackup=2"));
+                "--audit-log-maxsize=10", "--audit-log-maxbackup=2", "--audit-log-truncate-enabled=true",
+                "--audit-log-truncate-max-event-size=20000"));
         kubectl = Kubectl.named("kubectl").withKubeconfig(server.kubeconfig());
     }
 
@@ -151,6 +152,35 @@ class AuditIT {
         assertThat(watchStages).containsExactly("ResponseStarted", "ResponseComplete");
 
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(auditLog))).isEqualTo("rw-------");
+    }
+
+    /** {@code --audit-log-truncate-*}: the create of a 30 KB Namespace is recorded without its object, as kube does. */
+    @Test
+    void aRequestLargerThanTheMaximumIsRecordedWithoutItsObject() throws IOException {
+        Path file = Files.writeString(KapiServerExtension.e2eDir().resolve("big-ns-" + System.nanoTime() + ".json"),
+                "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"audit-big\","
+                        + "\"annotations\":{\"big\":\"" + "x".repeat(30_000) + "\"}}}");
+        ok("create", "-f", file.toString());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode create = one(events(), e -> verb(e, "create")
+                    && e.path("objectRef").path("resource").asString().equals("namespaces")
+                    && e.path("objectRef").path("name").asString().equals("audit-big"));
+            assertThat(create.has("requestObject")).isFalse();
+            assertThat(create.path("annotations").path("audit.k8s.io/truncated").asString()).isEqualTo("true");
+            assertThat(create.path("responseStatus").path("code").asInt()).isEqualTo(201);
+        });
+    }
+
+    @Test
+    void truncationFlagsKubeRefusesStopTheServerWithOneLine() throws IOException {
+        Path dir = KapiServerExtension.e2eDir().resolve("audit-truncate-" + System.nanoTime());
+        Files.createDirectories(dir);
+        KapiServer.Exited exited = KapiServer.runToExit("audit-truncate", dir.resolve("data"), KapiServer.freePort(),
+                List.of("--audit-policy-file=" + examplePolicy(), "--audit-log-path=" + dir.resolve("audit.log"),
+                        "--audit-log-truncate-enabled=true", "--audit-log-truncate-max-event-size=2000",
+                        "--audit-log-truncate-max-batch-size=1000"));
+        assertThat(exited.singleErrorLine()).isEqualTo("Error: invalid audit truncate log max batch size 1000, must "
+                + "be greater than max event size (2000)");
     }
 
     @Test
