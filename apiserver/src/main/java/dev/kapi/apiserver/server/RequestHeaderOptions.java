@@ -4,8 +4,7 @@ import dev.kapi.apiserver.authn.RequestHeaderAuthenticator;
 import dev.kapi.apiserver.server.tls.Pem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.core.env.Environment;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
@@ -13,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -37,20 +35,12 @@ public class RequestHeaderOptions {
     private final List<String> groupHeaders;
     private final List<String> extraHeaderPrefixes;
 
-    /**
-     * The flags from the command line or the configuration file, where a list may also be written as a YAML list
-     * (which a plain property read would see as unset, and so lose the names a proxy must have).
-     */
-    @Autowired
-    public RequestHeaderOptions(Environment env) {
-        this(env.getProperty("requestheader-client-ca-file", ""), listFlag(env, "requestheader-allowed-names"),
-                listFlag(env, "requestheader-username-headers"), listFlag(env, "requestheader-group-headers"),
-                listFlag(env, "requestheader-extra-headers-prefix"));
-    }
-
-    /** The flags' values as written on a command line (lists comma-separated). */
-    RequestHeaderOptions(String clientCaFile, String allowedNames, String usernameHeaders, String groupHeaders,
-                         String extraHeaderPrefixes) {
+    /** The flags' values as written on a command line (lists comma-separated; YAML lists see {@link FlagLists}). */
+    public RequestHeaderOptions(@Value("${requestheader-client-ca-file:}") String clientCaFile,
+                                @Value("${requestheader-allowed-names:}") String allowedNames,
+                                @Value("${requestheader-username-headers:}") String usernameHeaders,
+                                @Value("${requestheader-group-headers:}") String groupHeaders,
+                                @Value("${requestheader-extra-headers-prefix:}") String extraHeaderPrefixes) {
         if (!clientCaFile.isEmpty() && clientCaFile.isBlank()) {
             throw new StartupFailure("--requestheader-client-ca-file \"" + clientCaFile + "\": no such file");
         }
@@ -62,23 +52,6 @@ public class RequestHeaderOptions {
         warnWithoutStandard("requestheader-username-headers", this.usernameHeaders, "X-Remote-User");
         warnWithoutStandard("requestheader-group-headers", this.groupHeaders, "X-Remote-Group");
         warnWithoutStandard("requestheader-extra-headers-prefix", this.extraHeaderPrefixes, "X-Remote-Extra-");
-    }
-
-    /** A list flag's value: its comma-separated text, or a YAML list's entries joined by commas. */
-    static String listFlag(Environment env, String flag) {
-        String value = env.getProperty(flag);
-        if (value != null || !env.containsProperty(flag + "[0]")) {
-            return value == null ? "" : value;
-        }
-        List<String> entries = new ArrayList<>();
-        for (int i = 0; env.containsProperty(flag + "[" + i + "]"); i++) {
-            String entry = env.getProperty(flag + "[" + i + "]", "");
-            if (entry.isBlank()) {
-                throw emptyValue(flag);
-            }
-            entries.add(entry);
-        }
-        return String.join(",", entries);
     }
 
     /** The authenticator's settings; empty when {@code --requestheader-client-ca-file} is not set. */

@@ -41,22 +41,6 @@ class RequestHeaderOptionsTest {
                 });
     }
 
-    /** A YAML list in the configuration file is read as the comma-separated flag, never as unset. */
-    @Test
-    void aYamlListInTheConfigurationFileIsReadAsTheList() {
-        org.springframework.mock.env.MockEnvironment env = new org.springframework.mock.env.MockEnvironment()
-                .withProperty("requestheader-allowed-names[0]", "front-proxy-client")
-                .withProperty("requestheader-allowed-names[1]", "aggregator")
-                .withProperty("requestheader-username-headers", "X-Remote-User");
-        assertThat(RequestHeaderOptions.listFlag(env, "requestheader-allowed-names"))
-                .isEqualTo("front-proxy-client,aggregator");
-        assertThat(RequestHeaderOptions.listFlag(env, "requestheader-username-headers")).isEqualTo("X-Remote-User");
-        assertThat(RequestHeaderOptions.listFlag(env, "requestheader-group-headers")).isEmpty();
-        env.withProperty("requestheader-group-headers[0]", "");
-        assertThatThrownBy(() -> new RequestHeaderOptions(env)).isInstanceOf(StartupFailure.class)
-                .hasMessageContaining("empty value in \"requestheader-group-headers\"");
-    }
-
     @Test
     void aBlankCaFileIsNoFileRatherThanNoFrontProxy() {
         assertThatThrownBy(() -> new RequestHeaderOptions("  ", "", "X-Remote-User", "", ""))
