@@ -94,6 +94,13 @@ public final class EventRecorder {
         send(List.of(event(reference(object, apiVersion, kind), type, reason, message)));
     }
 
+    /** As {@link #record(HasMetadata, String, String, String)}, with the {@code action} taken or failed. */
+    public void record(HasMetadata object, String type, String reason, String action, String message) {
+        Event e = event(reference(object, apiVersion, kind), type, reason, message);
+        e.setAction(action);
+        send(List.of(e));
+    }
+
     /** A reference to the object (namespace, name, uid, resourceVersion); apiVersion and kind its own when null. */
     public static ObjectReference reference(HasMetadata object, String apiVersion, String kind) {
         ObjectMeta m = object.getMetadata();

@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -29,14 +30,18 @@ public final class ServiceAllocationRepairLoop implements AutoCloseable {
 
     private final ServiceAllocationRepair repair;
     private final Store<Service> services;
+    private final Consumer<ServiceAllocationRepair.ServiceEvent> events;
     private final Duration interval;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("service-allocation-repair").daemon().factory());
 
-    public ServiceAllocationRepairLoop(ServiceAllocations allocations, StoreRegistry stores, Duration interval) {
+    /** @param events where each pass's Events about Services go (kube's repair controllers' event recorders) */
+    public ServiceAllocationRepairLoop(ServiceAllocations allocations, StoreRegistry stores, Duration interval,
+                                       Consumer<ServiceAllocationRepair.ServiceEvent> events) {
         this.repair = new ServiceAllocationRepair(allocations);
         this.services = stores.find("", "v1", "services", Service.class).orElseThrow();
         this.interval = interval;
+        this.events = events;
     }
 
     /** Starts the passes: the first at once, then one every interval. */
@@ -47,7 +52,10 @@ public final class ServiceAllocationRepairLoop implements AutoCloseable {
     /** One pass; a failure (storage unreachable, even an Error) is logged and the next pass tries again. */
     public ServiceAllocationRepair.Result runOnce() {
         try {
-            return repair.repair(() -> services.listWithoutManagedFields(null, ListParams.all()).items());
+            ServiceAllocationRepair.Result result = repair.repair(
+                    () -> services.listWithoutManagedFields(null, ListParams.all()).items());
+            result.events().forEach(events);
+            return result;
         } catch (Throwable e) { // anything: an escaping throwable would end the schedule for good, silently
             LOG.warn("repairing the service cluster IP and node port allocations failed; trying again in {}",
                     interval, e);

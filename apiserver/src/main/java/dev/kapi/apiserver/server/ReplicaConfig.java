@@ -1,11 +1,16 @@
 package dev.kapi.apiserver.server;
 
+import dev.kapi.apiserver.controllers.EventRecorder;
 import dev.kapi.apiserver.controlplane.ReplicaReconciler;
 import dev.kapi.apiserver.controlplane.ServiceAllocationRepairLoop;
+import dev.kapi.apiserver.registry.Store;
 import dev.kapi.apiserver.registry.StoreRegistry;
+import dev.kapi.apiserver.registry.core.ServiceAllocationRepair;
 import dev.kapi.apiserver.registry.core.ServiceAllocations;
+import dev.kapi.apiserver.registry.rest.SystemUsers;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
 import dev.kapi.apiserver.storage.Storage;
+import io.fabric8.kubernetes.api.model.Event;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -18,6 +23,9 @@ import org.springframework.context.event.EventListener;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Wires the {@link ReplicaReconciler} ({@code default/kubernetes} Service and endpoints, master and identity
@@ -41,11 +49,21 @@ public class ReplicaConfig {
                 ServiceAllocations.firstAddress(options.serviceClusterIpRange()), lease, hostname());
     }
 
+    /** The repair loop, its Events about Services written as kube's two repair controllers write theirs. */
     @Bean(destroyMethod = "close")
-    ServiceAllocationRepairLoop serviceAllocationRepair(Storage storage, ServerOptions options, StoreRegistry stores) {
+    ServiceAllocationRepairLoop serviceAllocationRepair(Storage storage, ServerOptions options, StoreRegistry stores,
+                                                        WritePipeline writes) {
+        Store<Event> events = stores.find("", "v1", "events", Event.class).orElse(null);
+        Map<String, EventRecorder> recorders = new HashMap<>();
+        for (String controller : List.of(ServiceAllocationRepair.IP_CONTROLLER,
+                ServiceAllocationRepair.PORT_CONTROLLER)) {
+            recorders.put(controller, EventRecorder.builder(writes, events, SystemUsers.API_SERVER, controller)
+                    .about("v1", "Service").build());
+        }
         return new ServiceAllocationRepairLoop(new ServiceAllocations(storage, options.etcdPrefix(),
                 options.serviceClusterIpRange(), options.serviceNodePortRange()), stores,
-                ServiceAllocationRepairLoop.INTERVAL);
+                ServiceAllocationRepairLoop.INTERVAL, e -> recorders.get(e.controller())
+                .record(e.service(), "Warning", e.reason(), e.action(), e.message()));
     }
 
     @Bean

@@ -22,6 +22,10 @@ import java.util.function.Supplier;
  *       create still on its way (allocated, not yet stored) never loses its value.</li>
  *   <li>Two Services holding one value are logged; the allocation keeps it.</li>
  * </ul>
+ * As kube's, a pass reports Warning Events about the Services involved ({@link ServiceEvent}): a value a Service
+ * holds that was not allocated ({@code ClusterIPNotAllocated}, {@code PortNotAllocated}), one a second Service
+ * holds too ({@code ClusterIPAlreadyAllocated}, {@code PortAlreadyAllocated}) and a value outside the range
+ * ({@code ClusterIPOutOfRange}, {@code PortOutOfRange}).
  * The allocation is read first, then the Services; the new allocation is written only if the stored one did not
  * change meanwhile (a compare-and-swap on its revision), else the pass changes nothing and counts nothing.
  *
@@ -35,8 +39,19 @@ public final class ServiceAllocationRepair {
     /** kube's {@code numRepairsBeforeLeakCleanup}. */
     static final int PASSES_BEFORE_FREEING = 3;
 
-    /** What one pass did: values allocated again, values freed, values found leaked but kept for now. */
-    public record Result(List<String> repaired, List<String> freed, List<String> leaking) {
+    /**
+     * What one pass did: values allocated again, values freed, values found leaked but kept for now, and the Events
+     * it has for the Services involved.
+     */
+    public record Result(List<String> repaired, List<String> freed, List<String> leaking, List<ServiceEvent> events) {
+    }
+
+    /** kube's repair controllers' components: the cluster IP one and the node port one. */
+    public static final String IP_CONTROLLER = "ipallocator-repair-controller";
+    public static final String PORT_CONTROLLER = "portallocator-repair-controller";
+
+    /** A Warning Event about {@code service}, as kube's repair controller {@code controller} writes it. */
+    public record ServiceEvent(Service service, String controller, String reason, String action, String message) {
     }
 
     private final ServiceAllocations allocations;
@@ -58,7 +73,7 @@ public final class ServiceAllocationRepair {
      * changed is logged and answered.
      */
     public synchronized Result repair(Supplier<List<Service>> services) {
-        Result result = new Result(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        Result result = new Result(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         boolean ipsDone = false;
         boolean portsDone = false;
         for (int attempt = 0; attempt < ATTEMPTS && !(ipsDone && portsDone); attempt++) {
@@ -70,31 +85,53 @@ public final class ServiceAllocationRepair {
                 break;
             }
             List<Service> all = services.get();
-            BitSet heldIps = new BitSet();
-            BitSet heldPorts = new BitSet();
+            Map<Integer, Service> ipHolders = new HashMap<>();
+            Map<Integer, Service> portHolders = new HashMap<>();
+            List<ServiceEvent> events = result.events();
             for (Service svc : all) {
+                boolean first = attempt == 0;
                 Integer ip = allocations.heldIp(svc);
-                if (ip != null) {
-                    hold(heldIps, ip, svc, "cluster IP " + allocations.ipAt(ip), !ipsDone && attempt == 0);
+                if (ip != null && !ipsDone && hold(ipHolders, ip, svc, "cluster IP " + allocations.ipAt(ip), first)) {
+                    events.add(ipEvent(svc, "ClusterIPAlreadyAllocated", allocations.ipAt(ip)
+                            + " was assigned to multiple services; please recreate service"));
+                }
+                String outside = allocations.ipOutsideRange(svc);
+                if (outside != null && !ipsDone && first) {
+                    events.add(ipEvent(svc, "ClusterIPOutOfRange", outside + " is not within the configured "
+                            + "Service CIDR " + allocations.ipRangeCidr() + "; please recreate service"));
+                }
+                if (!portsDone && first) {
+                    for (int port : allocations.portsOutsideRange(svc)) {
+                        events.add(new ServiceEvent(svc, PORT_CONTROLLER, "PortOutOfRange", "PortAllocation",
+                                "Port " + port + " is not within the port range " + allocations.portRangeText()
+                                        + "; please recreate service"));
+                    }
                 }
                 for (int port : allocations.heldPorts(svc)) {
-                    hold(heldPorts, allocations.portOffset(port), svc, "node port " + port,
-                            !portsDone && attempt == 0);
+                    if (!portsDone && hold(portHolders, allocations.portOffset(port), svc, "node port " + port, first)) {
+                        events.add(new ServiceEvent(svc, PORT_CONTROLLER, "PortAlreadyAllocated", "PortAllocation",
+                                "Port " + port + " was assigned to multiple services; please recreate service"));
+                    }
                 }
             }
             if (!ipsDone) {
-                Pass pass = Pass.of(ips.allocated(), heldIps, ipLeaks, o -> "cluster IP " + allocations.ipAt(o));
+                Pass pass = Pass.of(ips.allocated(), bits(ipHolders), ipLeaks, o -> "cluster IP " + allocations.ipAt(o));
                 if (pass.write(allocations.ips(), ips, result)) {
                     ipLeaks = pass.leaks();
                     ipsDone = true;
+                    pass.repairedOffsets().forEach(o -> events.add(ipEvent(ipHolders.get(o), "ClusterIPNotAllocated",
+                            allocations.ipAt(o) + " is not allocated; repairing")));
                 }
             }
             if (!portsDone) {
-                Pass pass = Pass.of(ports.allocated(), heldPorts, portLeaks,
+                Pass pass = Pass.of(ports.allocated(), bits(portHolders), portLeaks,
                         o -> "node port " + allocations.portAt(o));
                 if (pass.write(allocations.ports(), ports, result)) {
                     portLeaks = pass.leaks();
                     portsDone = true;
+                    pass.repairedOffsets().forEach(o -> events.add(new ServiceEvent(portHolders.get(o),
+                            PORT_CONTROLLER, "PortNotAllocated", "PortAllocation",
+                            "Port " + allocations.portAt(o) + " is not allocated; repairing")));
                 }
             }
         }
@@ -114,27 +151,43 @@ public final class ServiceAllocationRepair {
         return snapshot;
     }
 
-    private static void hold(BitSet held, int offset, Service svc, String what, boolean log) {
-        if (held.get(offset) && log) {
-            LOG.warn("the {} of service {}/{} is held by another service too", what,
-                    svc.getMetadata().getNamespace(), svc.getMetadata().getName());
+    /** Records {@code svc} as holding {@code offset}; true (logged when {@code report}) when another held it first. */
+    private static boolean hold(Map<Integer, Service> holders, int offset, Service svc, String what, boolean report) {
+        if (holders.putIfAbsent(offset, svc) == null || !report) {
+            return false;
         }
-        held.set(offset);
+        LOG.warn("the {} of service {}/{} is held by another service too", what, svc.getMetadata().getNamespace(),
+                svc.getMetadata().getName());
+        return true;
+    }
+
+    private static BitSet bits(Map<Integer, Service> holders) {
+        BitSet held = new BitSet();
+        holders.keySet().forEach(held::set);
+        return held;
+    }
+
+    /** kube's cluster IP Events name the address family: {@code Cluster IP [IPv4]:10.96.0.42 ...}. */
+    private static ServiceEvent ipEvent(Service svc, String reason, String ipAndRest) {
+        String family = ipAndRest.substring(0, ipAndRest.indexOf(' ')).contains(":") ? "IPv6" : "IPv4";
+        return new ServiceEvent(svc, IP_CONTROLLER, reason, "ClusterIPAllocation",
+                "Cluster IP [" + family + "]:" + ipAndRest);
     }
 
     /**
      * The allocation one pass wants for one kind: every held value, plus the leaked ones not yet found leaked in
      * {@link #PASSES_BEFORE_FREEING} passes ({@code leaks} counts them for the next pass).
      */
-    private record Pass(BitSet next, Map<Integer, Integer> leaks, List<String> repaired, List<String> freed,
-                        List<String> leaking) {
+    private record Pass(BitSet next, Map<Integer, Integer> leaks, List<String> repaired, List<Integer> repairedOffsets,
+                        List<String> freed, List<String> leaking) {
 
         static Pass of(BitSet allocated, BitSet held, Map<Integer, Integer> leaks, IntFunction<String> name) {
             Pass pass = new Pass((BitSet) held.clone(), new HashMap<>(), new ArrayList<>(), new ArrayList<>(),
-                    new ArrayList<>());
+                    new ArrayList<>(), new ArrayList<>());
             for (int offset = held.nextSetBit(0); offset >= 0; offset = held.nextSetBit(offset + 1)) {
                 if (!allocated.get(offset)) {
                     pass.repaired.add(name.apply(offset));
+                    pass.repairedOffsets.add(offset);
                 }
             }
             for (int offset = allocated.nextSetBit(0); offset >= 0; offset = allocated.nextSetBit(offset + 1)) {

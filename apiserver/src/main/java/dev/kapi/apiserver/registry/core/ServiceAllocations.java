@@ -214,6 +214,20 @@ public final class ServiceAllocations {
     }
 
     /** The allocator offset of the cluster IP {@code svc} holds, or null. */
+    /** The cluster IP {@code svc} has outside {@code --service-cluster-ip-range} (kube's ClusterIPOutOfRange), or null. */
+    String ipOutsideRange(Service svc) {
+        if (!ServiceTypes.needsClusterIp(svc)) {
+            return null;
+        }
+        String ip = svc.getSpec().getClusterIP();
+        return ip == null || ip.isEmpty() || ip.equals("None") || ipRange.offsetOf(ip) >= 0 ? null : ip;
+    }
+
+    /** {@code --service-cluster-ip-range} as configured. */
+    String ipRangeCidr() {
+        return ipRange.cidr();
+    }
+
     Integer heldIp(Service svc) {
         if (!ServiceTypes.needsClusterIp(svc)) {
             return null;
@@ -225,22 +239,36 @@ public final class ServiceAllocations {
 
     /** The node ports (and health check port) {@code svc} holds. */
     Set<Integer> heldPorts(Service svc) {
-        Set<Integer> held = new LinkedHashSet<>();
+        return nodePorts(svc, true);
+    }
+
+    /** The node ports {@code svc} has outside {@code --service-node-port-range} (kube's PortOutOfRange). */
+    Set<Integer> portsOutsideRange(Service svc) {
+        return nodePorts(svc, false);
+    }
+
+    /** {@code --service-node-port-range} as configured. */
+    String portRangeText() {
+        return portRange.text();
+    }
+
+    private Set<Integer> nodePorts(Service svc, boolean inRange) {
+        Set<Integer> ports = new LinkedHashSet<>();
         if (!ServiceTypes.hasNodePorts(svc)) {
-            return held;
+            return ports;
         }
         if (svc.getSpec().getPorts() != null) {
             for (ServicePort p : svc.getSpec().getPorts()) {
-                if (p.getNodePort() != null && portRange.contains(p.getNodePort())) {
-                    held.add(p.getNodePort());
+                if (p.getNodePort() != null && p.getNodePort() != 0 && portRange.contains(p.getNodePort()) == inRange) {
+                    ports.add(p.getNodePort());
                 }
             }
         }
         Integer hc = svc.getSpec().getHealthCheckNodePort();
-        if (ServiceTypes.needsHealthCheckNodePort(svc) && hc != null && portRange.contains(hc)) {
-            held.add(hc);
+        if (ServiceTypes.needsHealthCheckNodePort(svc) && hc != null && hc != 0 && portRange.contains(hc) == inRange) {
+            ports.add(hc);
         }
-        return held;
+        return ports;
     }
 
     private static StatusError invalid(Service svc, String field, Object value, String detail) {

@@ -123,6 +123,42 @@ class ServiceAllocationRepairTest {
         assertThat(other.ips().isAllocated(9)).isTrue();
     }
 
+    /** kube's repair controllers' Events: reason, action and message as theirs, about the Service involved. */
+    @Test
+    void thePassReportsKubesEventsAboutTheServicesInvolved() {
+        Service restored = create("restored", "NodePort", "10.0.0.7", 30007);
+        allocations.releaseAll(restored);
+        create("first", "NodePort", "10.0.0.8", 30008);
+        Service twin = svc("twin", "NodePort", "10.0.0.8", 30008); // stored past the allocator (a restore)
+        twin.getMetadata().setNamespace("default");
+        stored.add(twin);
+        Service outside = svc("outside", "NodePort", "192.168.9.9", 31999);
+        outside.getMetadata().setNamespace("default");
+        stored.add(outside);
+
+        List<String> events = repair.repair(() -> stored).events().stream().map(e -> e.service().getMetadata()
+                .getName() + " " + e.controller() + " " + e.reason() + " " + e.action() + " " + e.message()).toList();
+
+        assertThat(events).containsExactlyInAnyOrder(
+                "restored ipallocator-repair-controller ClusterIPNotAllocated ClusterIPAllocation "
+                        + "Cluster IP [IPv4]:10.0.0.7 is not allocated; repairing",
+                "restored portallocator-repair-controller PortNotAllocated PortAllocation "
+                        + "Port 30007 is not allocated; repairing",
+                "twin ipallocator-repair-controller ClusterIPAlreadyAllocated ClusterIPAllocation "
+                        + "Cluster IP [IPv4]:10.0.0.8 was assigned to multiple services; please recreate service",
+                "twin portallocator-repair-controller PortAlreadyAllocated PortAllocation "
+                        + "Port 30008 was assigned to multiple services; please recreate service",
+                "outside ipallocator-repair-controller ClusterIPOutOfRange ClusterIPAllocation "
+                        + "Cluster IP [IPv4]:192.168.9.9 is not within the configured Service CIDR 10.0.0.0/24; "
+                        + "please recreate service",
+                "outside portallocator-repair-controller PortOutOfRange PortAllocation "
+                        + "Port 31999 is not within the port range 30000-30099; please recreate service");
+        // a second pass finds the lost values allocated again: only the lasting problems are reported
+        assertThat(repair.repair(() -> stored).events()).extracting(ServiceAllocationRepair.ServiceEvent::reason)
+                .containsExactlyInAnyOrder("ClusterIPAlreadyAllocated", "PortAlreadyAllocated", "ClusterIPOutOfRange",
+                        "PortOutOfRange");
+    }
+
     private Service create(String name, String type, String clusterIp, Integer... nodePorts) {
         Service s = svc(name, type, clusterIp, nodePorts);
         s.getMetadata().setNamespace("default");
