@@ -120,11 +120,106 @@ class VerifiedChainsTest {
                 oldIntermediate.certificate()})).isInstanceOf(TokenAuthenticator.BadCredentialsException.class);
     }
 
+    /** A CA bundle with an expired CA and its renewal (same name, same key): the renewal verifies, every time. */
+    @Test
+    void aCaRenewedWithTheSameKeyVerifiesWhateverTheOrderOfTheBundle() {
+        KeyPair caKeys = Certificates.newKeyPair();
+        Certificates.Issued expired = cert(caKeys, null, "renewed-root", true, null, NOW.minus(Duration.ofDays(30)),
+                NOW.minus(Duration.ofDays(1)));
+        Certificates.Issued renewed = cert(caKeys, null, "renewed-root", true, null, NOW.minus(Duration.ofDays(1)),
+                NOW.plus(Duration.ofDays(30)));
+        Certificates.Issued leaf = cert(Certificates.newKeyPair(), renewed, "alice", false,
+                KeyPurposeId.id_kp_clientAuth, NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(1)));
+        for (int i = 0; i < 20; i++) {
+            X509Certificate[] bundle = i % 2 == 0 ? new X509Certificate[] {expired.certificate(), renewed.certificate()}
+                    : new X509Certificate[] {renewed.certificate(), expired.certificate()};
+            assertThat(chains(bundle).verified(new X509Certificate[] {leaf.certificate()})).isEqualTo("alice");
+        }
+        assertThatThrownBy(() -> chains(expired.certificate()).verified(new X509Certificate[] {leaf.certificate()}))
+                .hasMessage("x509: certificate has expired or is not yet valid");
+    }
+
+    /** Duplicate intermediates (renewed, or signed by another CA) and a cross-signed CA, in any order, as Go. */
+    @Test
+    void everyCertificateOfTheNameThePathNeedsIsTried() {
+        KeyPair interKeys = Certificates.newKeyPair();
+        Certificates.Issued expiredInter = cert(interKeys, ROOT, "inter", true, null, NOW.minus(Duration.ofDays(9)),
+                NOW.minus(Duration.ofDays(1)));
+        Certificates.Issued renewedInter = cert(interKeys, ROOT, "inter", true, null, NOW.minus(Duration.ofDays(1)),
+                NOW.plus(Duration.ofDays(9)));
+        Certificates.Issued untrusted = cert(null, "untrusted-root", true, null, NOW.minus(Duration.ofDays(1)),
+                NOW.plus(Duration.ofDays(9)));
+        Certificates.Issued foreignInter = cert(interKeys, untrusted, "inter", true, null,
+                NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(9)));
+        Certificates.Issued leaf = cert(Certificates.newKeyPair(), renewedInter, "alice", false,
+                KeyPurposeId.id_kp_clientAuth, NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(1)));
+        VerifiedChains<String> chains = chains(ROOT.certificate());
+        for (X509Certificate[] chain : List.of(
+                new X509Certificate[] {leaf.certificate(), expiredInter.certificate(), renewedInter.certificate()},
+                new X509Certificate[] {leaf.certificate(), renewedInter.certificate(), expiredInter.certificate()},
+                new X509Certificate[] {leaf.certificate(), foreignInter.certificate(), renewedInter.certificate()})) {
+            assertThat(chains(ROOT.certificate()).verified(chain)).isEqualTo("alice");
+            assertThat(chains.verified(chain)).isEqualTo("alice");
+        }
+        // a new root of the same name with a new key, cross-signed by the trusted one
+        KeyPair newRootKeys = Certificates.newKeyPair();
+        Certificates.Issued newRoot = cert(newRootKeys, null, "root", true, null, NOW.minus(Duration.ofDays(1)),
+                NOW.plus(Duration.ofDays(9)));
+        Certificates.Issued crossSigned = cert(newRootKeys, ROOT, "root", true, null, NOW.minus(Duration.ofDays(1)),
+                NOW.plus(Duration.ofDays(9)));
+        Certificates.Issued underNew = cert(Certificates.newKeyPair(), newRoot, "bob", false,
+                KeyPurposeId.id_kp_clientAuth, NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(1)));
+        assertThat(chains.verified(new X509Certificate[] {underNew.certificate(), crossSigned.certificate()}))
+                .isEqualTo("bob");
+        assertThatThrownBy(() -> chains(ROOT.certificate()).verified(new X509Certificate[] {underNew.certificate()}))
+                .isInstanceOf(TokenAuthenticator.BadCredentialsException.class);
+    }
+
+    /** A chain of more certificates than a client may send is refused before any path is looked for. */
+    @Test
+    void aChainLongerThanAClientMaySendIsRefused() {
+        X509Certificate[] chain = new X509Certificate[ClientChainPath.MAX_SENT + 1];
+        chain[0] = LEAF.certificate();
+        chain[1] = INTERMEDIATE.certificate();
+        for (int i = 2; i < chain.length; i++) {
+            chain[i] = cert(null, "junk-" + i, true, null, NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(1)))
+                    .certificate();
+        }
+        assertThatThrownBy(() -> chains(ROOT.certificate()).verified(chain))
+                .hasMessage("x509: certificate signed by unknown authority");
+        assertThat(chains(ROOT.certificate()).verified(java.util.Arrays.copyOf(chain, ClientChainPath.MAX_SENT)))
+                .isEqualTo("alice");
+    }
+
+    /** Sent certificates that all bear the name the path needs, none leading to a CA: the search ends quickly. */
+    @Test
+    void aChainBuiltToMakeTheSearchLongEndsQuickly() {
+        Certificates.Issued loop = cert(null, "loop", true, null, NOW.minus(Duration.ofDays(1)),
+                NOW.plus(Duration.ofDays(1)));
+        Certificates.Issued leaf = cert(Certificates.newKeyPair(), loop, "mallory", false,
+                KeyPurposeId.id_kp_clientAuth, NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(1)));
+        X509Certificate[] chain = new X509Certificate[ClientChainPath.MAX_SENT];
+        chain[0] = leaf.certificate();
+        for (int i = 1; i < chain.length; i++) { // self-issued, all named "loop": 9! orders
+            chain[i] = cert(null, "loop", true, null, NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(1)))
+                    .certificate();
+        }
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> chains(ROOT.certificate()).verified(chain))
+                .isInstanceOf(TokenAuthenticator.BadCredentialsException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
     /** A certificate signed by {@code issuer} (null: by its own key), a CA or a leaf, with {@code eku} if given. */
     static Certificates.Issued cert(Certificates.Issued issuer, String cn, boolean ca, KeyPurposeId eku,
                                     Instant from, Instant to) {
+        return cert(Certificates.newKeyPair(), issuer, cn, ca, eku, from, to);
+    }
+
+    /** {@link #cert} for the key pair {@code keys}. */
+    static Certificates.Issued cert(KeyPair keys, Certificates.Issued issuer, String cn, boolean ca, KeyPurposeId eku,
+                                    Instant from, Instant to) {
         try {
-            KeyPair keys = Certificates.newKeyPair();
             X500Name subject = new X500Name("CN=" + cn);
             X500Name issuerName = issuer == null ? subject
                     : X500Name.getInstance(issuer.certificate().getSubjectX500Principal().getEncoded());
