@@ -27,6 +27,22 @@ class FlagListsTest {
         assertThat(env.getProperty("oidc-required-claim")).isNull();
     }
 
+    /** The source of highest precedence decides, as Spring binds lists: never a mix of two files' entries. */
+    @Test
+    void theSourceOfHighestPrecedenceDecides() {
+        MockEnvironment env = new MockEnvironment();
+        env.getPropertySources().addLast(new org.springframework.core.env.MapPropertySource("base", java.util.Map.of(
+                "tls-san[0]", "x.example", "tls-san[1]", "y.example", "etcd-servers", "https://base:2379",
+                "api-audiences[0]", "base")));
+        env.getPropertySources().addFirst(new org.springframework.core.env.MapPropertySource("override",
+                java.util.Map.of("tls-san[0]", "a.example", "etcd-servers[0]", "https://override:2379",
+                        "api-audiences", "cli-1,cli-2")));
+        new FlagLists().postProcessEnvironment(env, new SpringApplication());
+        assertThat(env.getProperty("tls-san")).isEqualTo("a.example");
+        assertThat(env.getProperty("etcd-servers")).isEqualTo("https://override:2379");
+        assertThat(env.getProperty("api-audiences")).isEqualTo("cli-1,cli-2");
+    }
+
     @Test
     void anEmptyEntryStopsTheServer() {
         MockEnvironment env = new MockEnvironment()
