@@ -74,8 +74,9 @@ public final class RequestDeadlineFilter extends HttpFilter {
             boolean bodyPending;
             try {
                 bodyPending = !bodyRead(req);
-            } catch (RuntimeException e) {
-                return; // the exchange ended as the deadline came (Jetty recycled the request): nothing to time out
+            } catch (RuntimeException e) { // the exchange ended as the deadline came (Jetty recycled the request)
+                LOG.debug("the body's state is gone at the deadline: {}", e.toString());
+                bodyPending = false; // timeOut answers nothing for a finished exchange, and 504s a live one
             }
             if (timed.timeOut(req, bodyPending) && bodyPending) {
                 closeSoon(req); // a handler blocked reading a slow body fails within a second, freeing its slot

@@ -93,7 +93,12 @@ public final class UnreadBodyFilter extends HttpFilter {
      * off after {@code millis} without traffic. Does nothing outside Jetty.
      */
     static void idleTimeout(HttpServletRequest req, long millis) {
-        ServletContextRequest jetty = ServletContextRequest.getServletContextRequest(req);
+        ServletContextRequest jetty;
+        try {
+            jetty = ServletContextRequest.getServletContextRequest(req);
+        } catch (IllegalStateException notJetty) { // Jetty 12 throws rather than answering null
+            return;
+        }
         if (jetty != null && jetty.getConnectionMetaData() != null) {
             jetty.getConnectionMetaData().getConnection().getEndPoint().setIdleTimeout(millis);
         }

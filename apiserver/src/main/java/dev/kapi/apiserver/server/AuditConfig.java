@@ -85,11 +85,11 @@ public class AuditConfig {
             throw new StartupFailure("--audit-log-version=" + o.version() + ": only " + PolicyFile.API_VERSION
                     + " is supported");
         }
-        if (o.truncateEnabled() && o.truncateMaxEventSize() <= 0) {
+        if (!o.logPath().isEmpty() && o.truncateMaxEventSize() <= 0) { // kube checks them with a log, on or off
             throw new StartupFailure("invalid audit truncate log max event size " + o.truncateMaxEventSize()
                     + ", must be a positive number");
         }
-        if (o.truncateEnabled() && o.truncateMaxBatchSize() < o.truncateMaxEventSize()) {
+        if (!o.logPath().isEmpty() && o.truncateMaxBatchSize() < o.truncateMaxEventSize()) {
             throw new StartupFailure("invalid audit truncate log max batch size " + o.truncateMaxBatchSize()
                     + ", must be greater than max event size (" + o.truncateMaxEventSize() + ")");
         }
