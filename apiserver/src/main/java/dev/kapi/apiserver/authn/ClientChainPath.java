@@ -20,8 +20,9 @@ import java.util.Set;
  * Finds a path from a client's leaf certificate to one of a set of CAs as Go's {@code x509.Verify} with
  * client-auth usage finds one: through the certificates the client sent, in any order (extra ones ignored),
  * trying every CA and every sent certificate that bears the name the path needs (a CA renewed with the same key,
- * a cross-signed one, a duplicate intermediate), each path validated with its signatures and validity, the CA valid
- * too, and no certificate of it, the CA included, restricted to other usages than client authentication. The
+ * a cross-signed one, a duplicate intermediate), each path validated with its signatures (none SHA-1, MD5 or DSA)
+ * and validity, the CA valid too and its own path length applied, and no certificate of the path, the CA
+ * included, restricted to other usages than client authentication. The
  * search is bounded: at most {@link #MAX_SENT} certificates sent, {@link #MAX_ATTEMPTS} path validations and
  * {@link #MAX_STEPS} partial paths.
  */
@@ -39,6 +40,7 @@ final class ClientChainPath {
     static final String UNKNOWN_AUTHORITY = "x509: certificate signed by unknown authority";
     static final String EXPIRED = "x509: certificate has expired or is not yet valid";
     static final String INCOMPATIBLE_USAGE = "x509: certificate specifies an incompatible key usage";
+    static final String INSECURE_ALGORITHM = "x509: cannot verify signature: insecure algorithm";
 
     private final List<X509Certificate> cas;
 
@@ -126,7 +128,21 @@ final class ClientChainPath {
             }
         }
 
+        /**
+         * Whether {@code path} validates up to {@code ca}: signatures (none of them SHA-1, MD5 or DSA, which Go
+         * refuses), validity, the CA's path length (PKIX leaves an anchor's own limits out) and the intermediates'
+         * constraints. The CA's own name constraints are not applied (the JDK's PKIX does not support them on an
+         * anchor); an intermediate's are.
+         */
         private boolean validates(List<X509Certificate> path, X509Certificate ca) {
+            int pathLength = ca.getBasicConstraints();
+            if (pathLength >= 0 && path.size() - 1 > pathLength) {
+                return false; // more intermediates than the CA allows below it
+            }
+            if (path.stream().anyMatch(c -> insecure(c.getSigAlgName()))) {
+                failure = INSECURE_ALGORITHM;
+                return false;
+            }
             try {
                 PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(ca, null)));
                 params.setRevocationEnabled(false);
@@ -142,10 +158,16 @@ final class ClientChainPath {
                     failure = INCOMPATIBLE_USAGE;
                 }
                 return false;
-            } catch (GeneralSecurityException e) {
+            } catch (GeneralSecurityException | RuntimeException e) {
                 return false;
             }
         }
+    }
+
+    /** Signature algorithms Go's {@code x509} refuses to verify with (SHA-1 and MD5 since Go 1.18, DSA always). */
+    static boolean insecure(String sigAlgName) {
+        String name = sigAlgName.toUpperCase(java.util.Locale.ROOT);
+        return name.contains("SHA1") || name.contains("MD5") || name.contains("MD2") || name.endsWith("WITHDSA");
     }
 
     /** Whether {@code cert} may serve client authentication: no extended key usage, client auth, or any. */

@@ -210,6 +210,43 @@ class VerifiedChainsTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
     }
 
+    /**
+     * As in Go: a CA allowing no intermediate below it ({@code pathlen:0}) cannot vouch for a leaf under one (PKIX
+     * leaves an anchor's own path length out), and a SHA-1 signature is refused.
+     */
+    @Test
+    void theCasPathLengthAndInsecureSignaturesAreHonoured() {
+        Instant from = NOW.minus(Duration.ofDays(1));
+        Instant to = NOW.plus(Duration.ofDays(9));
+        Certificates.Issued noSubCas = cert(Certificates.newKeyPair(), null, "no-sub-cas", new BasicConstraints(0),
+                null, from, to, b -> { }, null);
+        Certificates.Issued sub = cert(noSubCas, "sub", true, null, from, to);
+        Certificates.Issued admin = cert(sub, "system:admin", false, KeyPurposeId.id_kp_clientAuth, from, to);
+        assertThatThrownBy(() -> chains(noSubCas.certificate()).verified(new X509Certificate[] {admin.certificate(),
+                sub.certificate()})).isInstanceOf(TokenAuthenticator.BadCredentialsException.class);
+        Certificates.Issued direct = cert(noSubCas, "alice", false, KeyPurposeId.id_kp_clientAuth, from, to);
+        assertThat(chains(noSubCas.certificate()).verified(new X509Certificate[] {direct.certificate()}))
+                .isEqualTo("alice");
+
+        KeyPair rsaKeys = rsaKeyPair();
+        Certificates.Issued rsaRoot = cert(rsaKeys, null, "rsa-root", new BasicConstraints(true), null, from, to,
+                b -> { }, "SHA256withRSA");
+        Certificates.Issued sha1 = cert(rsaKeyPair(), rsaRoot, "old", new BasicConstraints(false),
+                KeyPurposeId.id_kp_clientAuth, from, to, b -> { }, "SHA1withRSA");
+        assertThatThrownBy(() -> chains(rsaRoot.certificate()).verified(new X509Certificate[] {sha1.certificate()}))
+                .hasMessage("x509: cannot verify signature: insecure algorithm");
+    }
+
+    private static KeyPair rsaKeyPair() {
+        try {
+            java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+            g.initialize(2048);
+            return g.generateKeyPair();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A certificate signed by {@code issuer} (null: by its own key), a CA or a leaf, with {@code eku} if given. */
     static Certificates.Issued cert(Certificates.Issued issuer, String cn, boolean ca, KeyPurposeId eku,
                                     Instant from, Instant to) {
@@ -219,6 +256,13 @@ class VerifiedChainsTest {
     /** {@link #cert} for the key pair {@code keys}. */
     static Certificates.Issued cert(KeyPair keys, Certificates.Issued issuer, String cn, boolean ca, KeyPurposeId eku,
                                     Instant from, Instant to) {
+        return cert(keys, issuer, cn, new BasicConstraints(ca), eku, from, to, b -> { }, null);
+    }
+
+    /** The general form: basic constraints as given, more extensions by {@code extra}, {@code sigAlg} or the usual. */
+    static Certificates.Issued cert(KeyPair keys, Certificates.Issued issuer, String cn, BasicConstraints constraints,
+                                    KeyPurposeId eku, Instant from, Instant to,
+                                    java.util.function.Consumer<JcaX509v3CertificateBuilder> extra, String sigAlg) {
         try {
             X500Name subject = new X500Name("CN=" + cn);
             X500Name issuerName = issuer == null ? subject
@@ -226,14 +270,16 @@ class VerifiedChainsTest {
             JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuerName,
                     new BigInteger(64, new java.security.SecureRandom()).add(BigInteger.ONE), Date.from(from),
                     Date.from(to), subject, keys.getPublic());
-            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
-            b.addExtension(Extension.keyUsage, true, new KeyUsage(ca ? KeyUsage.keyCertSign | KeyUsage.cRLSign
-                    : KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+            b.addExtension(Extension.basicConstraints, true, constraints);
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(constraints.isCA()
+                    ? KeyUsage.keyCertSign | KeyUsage.cRLSign : KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
             if (eku != null) {
                 b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(eku));
             }
+            extra.accept(b);
             java.security.PrivateKey signer = issuer == null ? keys.getPrivate() : issuer.key();
-            String alg = signer instanceof java.security.interfaces.ECPrivateKey ? "SHA256withECDSA" : "SHA256withRSA";
+            String alg = sigAlg != null ? sigAlg
+                    : signer instanceof java.security.interfaces.ECPrivateKey ? "SHA256withECDSA" : "SHA256withRSA";
             return new Certificates.Issued(new JcaX509CertificateConverter().getCertificate(
                     b.build(new JcaContentSignerBuilder(alg).build(signer))), keys.getPrivate());
         } catch (Exception e) {

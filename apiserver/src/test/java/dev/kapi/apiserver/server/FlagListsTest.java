@@ -43,6 +43,30 @@ class FlagListsTest {
         assertThat(env.getProperty("api-audiences")).isEqualTo("cli-1,cli-2");
     }
 
+    /** A map, or a list of maps, would read as unset (an OIDC claim required by nobody): it stops the server. */
+    @Test
+    void aMapStopsTheServerWithOneLine() {
+        for (String name : java.util.List.of("oidc-required-claim.tenant", "oidc-required-claim[0].tenant",
+                "tls-san[1].x")) {
+            MockEnvironment env = new MockEnvironment().withProperty(name, "acme");
+            assertThatThrownBy(() -> new FlagLists().postProcessEnvironment(env, new SpringApplication()))
+                    .as(name).isInstanceOf(StartupFailure.class).hasMessageContaining("is a map, not a value");
+        }
+        // names that merely start like a flag are not it
+        MockEnvironment other = new MockEnvironment().withProperty("tls-san-extra.x", "a")
+                .withProperty("logging.level.root", "info");
+        new FlagLists().postProcessEnvironment(other, new SpringApplication());
+    }
+
+    @Test
+    void aListThatCannotBeBoundStopsTheServerWithOneLine() {
+        // a gap in the indexes: Spring's binder refuses the list
+        MockEnvironment env = new MockEnvironment().withProperty("tls-san[0]", "a.example")
+                .withProperty("tls-san[2]", "c.example");
+        assertThatThrownBy(() -> new FlagLists().postProcessEnvironment(env, new SpringApplication()))
+                .isInstanceOf(StartupFailure.class).hasMessageStartingWith("--tls-san: ");
+    }
+
     @Test
     void anEmptyEntryStopsTheServer() {
         MockEnvironment env = new MockEnvironment()
