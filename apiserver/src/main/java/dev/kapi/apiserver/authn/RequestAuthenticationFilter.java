@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.authn;
 
+import dev.kapi.apiserver.api.StatusError;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -22,8 +23,9 @@ import java.util.Optional;
 /**
  * The authentication stage (kube-apiserver's union authenticator): the first authenticator that recognises
  * the request's credential names the user, who also joins {@code system:authenticated}. A credential that
- * some authenticator rejects and none accepts is a 401; with no credential at all the user is
- * {@code system:anonymous} ({@code --anonymous-auth}, the default) or it is a 401 too.
+ * some authenticator rejects (or fails on with an unexpected error) and none accepts is a 401; with no
+ * credential at all the user is {@code system:anonymous} ({@code --anonymous-auth}, the default) or it is a 401
+ * too.
  *
  * <p>The user is left in Spring Security's context (as {@link UserAuthentication}) and as the request
  * attribute {@link UserInfo#ATTRIBUTE}. The security chain covers every dispatch type; only the REQUEST
@@ -63,6 +65,12 @@ public final class RequestAuthenticationFilter extends HttpFilter {
                 }
             } catch (TokenAuthenticator.BadCredentialsException e) {
                 failure = failure == null ? e.getMessage() : failure;
+            } catch (StatusError e) {
+                throw e; // a Status the lookup answers on purpose (storage priming: 429 with Retry-After)
+            } catch (RuntimeException e) { // as kube's union: an authenticator's error is a failure, never a 500
+                LOG.warn("{} failed on a request: {}", a.getClass().getSimpleName(), e.toString());
+                LOG.debug("{} failed on a request", a.getClass().getSimpleName(), e);
+                failure = failure == null ? "authentication error" : failure;
             }
         }
         if (user == null && failure != null) {

@@ -103,4 +103,43 @@ class RequestAuthenticationFilterTest {
                     .isEqualTo(c.user());
         }
     }
+
+    /**
+     * An authenticator that fails with an unexpected error (an issuer unreachable, a bug) is a failure as in kube's
+     * union: the next authenticators are still asked, and without one that names the user the answer is a 401
+     * Status, never a 500 and never the anonymous user.
+     */
+    @org.junit.jupiter.api.Test
+    void anAuthenticatorsUnexpectedErrorIsAFailureNotA500() throws Exception {
+        Authenticator broken = request -> {
+            throw new IllegalStateException("issuer unreachable");
+        };
+        RequestAuthenticationFilter filter = new RequestAuthenticationFilter(List.of(broken,
+                new BearerTokenAuthenticator(() -> List.of(TOKENS))), true, new UnauthorizedEntryPoint());
+        MockHttpServletRequest good = new MockHttpServletRequest("GET", "/api/v1/namespaces");
+        good.addHeader("Authorization", "Bearer good");
+        MockFilterChain chain = new MockFilterChain();
+        filter.doFilter(good, new MockHttpServletResponse(), chain);
+        assertThat(chain.getRequest()).isNotNull();
+        assertThat(good.getAttribute(UserInfo.ATTRIBUTE)).isEqualTo(user("bob", "7", "devs", "system:authenticated"));
+
+        MockHttpServletRequest none = new MockHttpServletRequest("GET", "/api/v1/namespaces");
+        MockHttpServletResponse res = new MockHttpServletResponse();
+        chain = new MockFilterChain();
+        filter.doFilter(none, res, chain);
+        assertThat(res.getStatus()).isEqualTo(401);
+        assertThat(res.getContentAsString()).contains("\"reason\":\"Unauthorized\"");
+        assertThat(chain.getRequest()).isNull();
+
+        // a Status a lookup answers on purpose (a priming cache's 429 with Retry-After) still reaches the client
+        Authenticator priming = request -> {
+            throw new dev.kapi.apiserver.api.StatusError(dev.kapi.apiserver.api.StatusError.status(429,
+                    "TooManyRequests", "storage is (re)initializing", null));
+        };
+        RequestAuthenticationFilter waiting = new RequestAuthenticationFilter(List.of(priming), true,
+                new UnauthorizedEntryPoint());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> waiting.doFilter(
+                new MockHttpServletRequest("GET", "/api"), new MockHttpServletResponse(), new MockFilterChain()))
+                .isInstanceOf(dev.kapi.apiserver.api.StatusError.class);
+    }
 }
