@@ -128,8 +128,7 @@ class VerifiedChainsTest {
                 NOW.minus(Duration.ofDays(1)));
         Certificates.Issued renewed = cert(caKeys, null, "renewed-root", true, null, NOW.minus(Duration.ofDays(1)),
                 NOW.plus(Duration.ofDays(30)));
-        Certificates.Issued leaf = cert(Certificates.newKeyPair(), renewed, "alice", false,
-                KeyPurposeId.id_kp_clientAuth, NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(1)));
+        Certificates.Issued leaf = clientLeaf(renewed, "alice");
         for (int i = 0; i < 20; i++) {
             X509Certificate[] bundle = i % 2 == 0 ? new X509Certificate[] {expired.certificate(), renewed.certificate()}
                     : new X509Certificate[] {renewed.certificate(), expired.certificate()};
@@ -151,8 +150,7 @@ class VerifiedChainsTest {
                 NOW.plus(Duration.ofDays(9)));
         Certificates.Issued foreignInter = cert(interKeys, untrusted, "inter", true, null,
                 NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(9)));
-        Certificates.Issued leaf = cert(Certificates.newKeyPair(), renewedInter, "alice", false,
-                KeyPurposeId.id_kp_clientAuth, NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(1)));
+        Certificates.Issued leaf = clientLeaf(renewedInter, "alice");
         VerifiedChains<String> chains = chains(ROOT.certificate());
         for (X509Certificate[] chain : List.of(
                 new X509Certificate[] {leaf.certificate(), expiredInter.certificate(), renewedInter.certificate()},
@@ -167,8 +165,7 @@ class VerifiedChainsTest {
                 NOW.plus(Duration.ofDays(9)));
         Certificates.Issued crossSigned = cert(newRootKeys, ROOT, "root", true, null, NOW.minus(Duration.ofDays(1)),
                 NOW.plus(Duration.ofDays(9)));
-        Certificates.Issued underNew = cert(Certificates.newKeyPair(), newRoot, "bob", false,
-                KeyPurposeId.id_kp_clientAuth, NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(1)));
+        Certificates.Issued underNew = clientLeaf(newRoot, "bob");
         assertThat(chains.verified(new X509Certificate[] {underNew.certificate(), crossSigned.certificate()}))
                 .isEqualTo("bob");
         assertThatThrownBy(() -> chains(ROOT.certificate()).verified(new X509Certificate[] {underNew.certificate()}))
@@ -196,8 +193,7 @@ class VerifiedChainsTest {
     void aChainBuiltToMakeTheSearchLongEndsQuickly() {
         Certificates.Issued loop = cert(null, "loop", true, null, NOW.minus(Duration.ofDays(1)),
                 NOW.plus(Duration.ofDays(1)));
-        Certificates.Issued leaf = cert(Certificates.newKeyPair(), loop, "mallory", false,
-                KeyPurposeId.id_kp_clientAuth, NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(1)));
+        Certificates.Issued leaf = clientLeaf(loop, "mallory");
         X509Certificate[] chain = new X509Certificate[ClientChainPath.MAX_SENT];
         chain[0] = leaf.certificate();
         for (int i = 1; i < chain.length; i++) { // self-issued, all named "loop": 9! orders
@@ -245,6 +241,12 @@ class VerifiedChainsTest {
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A client leaf for {@code cn} signed by {@code issuer}, valid from a day ago for two days. */
+    static Certificates.Issued clientLeaf(Certificates.Issued issuer, String cn) {
+        return cert(Certificates.newKeyPair(), issuer, cn, false, KeyPurposeId.id_kp_clientAuth,
+                NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(1)));
     }
 
     /** A certificate signed by {@code issuer} (null: by its own key), a CA or a leaf, with {@code eku} if given. */
