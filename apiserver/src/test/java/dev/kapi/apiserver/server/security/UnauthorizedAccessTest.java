@@ -464,6 +464,15 @@ class UnauthorizedAccessTest {
                         "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"proxied\"}}"), 403);
             }
         }
+        // the same claims with every odd spelling of a Secret's path: a refusal, never the Secret
+        try (RawHttps mallory = client(User.MALLORY)) {
+            mallory.header("X-Remote-User", "system:admin").header("X-Remote-Group", "system:masters");
+            for (Spelling spelling : PathSpellings.of("/api/v1/namespaces/team-a/secrets/s")) {
+                RawHttps.Response res = mallory.send("GET", spelling.rawPath(), null, null);
+                assertThat(res.code()).as(spelling + ": " + abbreviate(res.body())).isIn(400, 403, 404, 405);
+                assertThat(res.body()).as(spelling.toString()).doesNotContain(FOREIGN_DATA.get(2));
+            }
+        }
         assertThat(admin.snapshot()).isEqualTo(before);
     }
 
