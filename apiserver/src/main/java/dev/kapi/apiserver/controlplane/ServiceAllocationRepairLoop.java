@@ -34,6 +34,7 @@ public final class ServiceAllocationRepairLoop implements AutoCloseable {
     private final Duration interval;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("service-allocation-repair").daemon().factory());
+    private volatile boolean closed;
 
     /** @param events where each pass's Events about Services go (kube's repair controllers' event recorders) */
     public ServiceAllocationRepairLoop(ServiceAllocations allocations, StoreRegistry stores, Duration interval,
@@ -49,7 +50,10 @@ public final class ServiceAllocationRepairLoop implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::runOnce, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** One pass; a failure (storage unreachable, even an Error) is logged and the next pass tries again. */
+    /**
+     * One pass; a failure (storage unreachable, even an Error) is logged and the next pass tries again. A pass cut
+     * short by {@link #close} (the server stopping interrupts its storage read) is not a failure and logs nothing.
+     */
     public ServiceAllocationRepair.Result runOnce() {
         try {
             ServiceAllocationRepair.Result result = repair.repair(
@@ -57,6 +61,10 @@ public final class ServiceAllocationRepairLoop implements AutoCloseable {
             result.events().forEach(events);
             return result;
         } catch (Throwable e) { // anything: an escaping throwable would end the schedule for good, silently
+            if (closed) {
+                LOG.debug("a service allocation repair pass ended as the server stopped: {}", e.toString());
+                return null;
+            }
             LOG.warn("repairing the service cluster IP and node port allocations failed; trying again in {}",
                     interval, e);
             return null;
@@ -65,6 +73,7 @@ public final class ServiceAllocationRepairLoop implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         timer.shutdownNow();
     }
 }

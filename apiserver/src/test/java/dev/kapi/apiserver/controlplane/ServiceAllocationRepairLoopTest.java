@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+
 import dev.kapi.apiserver.controllers.EventRecorder;
 import dev.kapi.apiserver.registry.ListParams;
 import dev.kapi.apiserver.registry.Store;
@@ -25,6 +30,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
 
 /**
  * The repair loop on etcd with the registry's Services: a cluster IP and node port a server allocated but never
@@ -92,6 +98,35 @@ class ServiceAllocationRepairLoopTest {
                                 "Cluster IP [IPv4]:10.96.0.77 is not allocated; repairing",
                                 "ipallocator-repair-controller");
             });
+        }
+    }
+
+    /**
+     * A pass that fails while the server runs is logged as a warning; one cut short because the server is
+     * stopping (its storage read interrupted, the storage closed) logs nothing above debug: every stop of a test
+     * server printed a stack trace.
+     */
+    @Test
+    void aPassEndedByTheStopIsNotLoggedAsAFailure() {
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        Logger logger = (Logger) LoggerFactory.getLogger(ServiceAllocationRepairLoop.class);
+        log.start();
+        logger.addAppender(log);
+        try {
+            String prefix = EtcdExtension.randomPrefix();
+            Storage storage = EtcdStorage.connect(EtcdExtension.endpoints());
+            StoreRegistry stores = withDefaultNamespace(storage, prefix);
+            ServiceAllocations allocations = new ServiceAllocations(storage, prefix, "10.96.0.0/12", "30000-32767");
+            ServiceAllocationRepairLoop loop = new ServiceAllocationRepairLoop(allocations, stores,
+                    Duration.ofMinutes(3), e -> { });
+            storage.close(); // every read fails from now on
+            assertThat(loop.runOnce()).isNull();
+            assertThat(log.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.WARN);
+            loop.close();
+            assertThat(loop.runOnce()).isNull();
+            assertThat(log.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.WARN);
+        } finally {
+            logger.detachAppender(log);
         }
     }
 
