@@ -46,8 +46,10 @@ public final class AuthorizationModes {
                     }
                     yield a;
                 }
-                default -> throw new IllegalArgumentException("unknown --authorization-mode \"" + mode
-                        + "\" (supported: RBAC, AlwaysAllow, AlwaysDeny)");
+                case "Node", "Webhook", "ABAC" -> throw new IllegalArgumentException("--authorization-mode " + mode
+                        + " is not supported by Kapi (supported: RBAC, AlwaysAllow, AlwaysDeny)");
+                default -> throw new IllegalArgumentException("authorization-mode \"" + mode
+                        + "\" is not a valid mode (supported: RBAC, AlwaysAllow, AlwaysDeny)");
             });
         }
         // AlwaysAllow first decides everything: the chain is AlwaysAllow itself (which review APIs recognise)

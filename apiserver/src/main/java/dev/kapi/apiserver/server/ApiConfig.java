@@ -95,8 +95,12 @@ public class ApiConfig {
 
     @Bean
     ResourceRegistry resourceRegistry(Storage storage, ServerOptions options) {
-        return new ResourceRegistry(BuiltInResources.all(new RegistryContext(storage, options.etcdPrefix(),
-                options.serviceClusterIpRange(), options.serviceNodePortRange())));
+        try {
+            return new ResourceRegistry(BuiltInResources.all(new RegistryContext(storage, options.etcdPrefix(),
+                    options.serviceClusterIpRange(), options.serviceNodePortRange())));
+        } catch (IllegalArgumentException e) { // the service IP and node port ranges' flags
+            throw new StartupFailure(e.getMessage(), e);
+        }
     }
 
     /**

@@ -87,9 +87,9 @@ public final class FlagLists implements EnvironmentPostProcessor, Ordered {
         return t.getMessage() == null ? t.toString() : t.getMessage();
     }
 
-    /** After the config data (application.yaml, additional locations) has been read. */
+    /** After the config data (application.yaml, additional locations) has been read; before {@link FlagValues}. */
     @Override
     public int getOrder() {
-        return Ordered.LOWEST_PRECEDENCE;
+        return Ordered.LOWEST_PRECEDENCE - 1;
     }
 }

@@ -34,8 +34,27 @@ public class SecurityConfig {
         if (!options.bindAddress().equals("0.0.0.0") && !options.bindAddress().equals("::")) {
             sans.add(options.bindAddress());
         }
-        return ServingPki.load(new ServingPki.Settings(dataDir.path(), options.tlsCertFile(),
-                options.tlsPrivateKeyFile(), ServingPki.defaultSans(sans), options.clientCaFile()));
+        readable("--tls-cert-file", options.tlsCertFile());
+        readable("--tls-private-key-file", options.tlsPrivateKeyFile());
+        readable("--client-ca-file", options.clientCaFile());
+        try {
+            return ServingPki.load(new ServingPki.Settings(dataDir.path(), options.tlsCertFile(),
+                    options.tlsPrivateKeyFile(), ServingPki.defaultSans(sans), options.clientCaFile()));
+        } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
+            throw new StartupFailure("cannot load the serving certificate and client CAs (--tls-cert-file, "
+                    + "--tls-private-key-file, --client-ca-file): " + StartupFailure.reason(e), e);
+        }
+    }
+
+    /** A file a flag names must be there to read; unset (empty) passes. */
+    static void readable(String flag, String file) {
+        if (file != null && !file.isEmpty()) {
+            try {
+                java.nio.file.Files.newInputStream(Path.of(file)).close();
+            } catch (IOException | java.nio.file.InvalidPathException e) {
+                throw StartupFailure.of(flag, e);
+            }
+        }
     }
 
     /**
@@ -68,11 +87,15 @@ public class SecurityConfig {
      */
     @Bean
     @Order(0)
-    TokenAuthenticator staticTokenFile(ServerOptions options) throws IOException {
+    TokenAuthenticator staticTokenFile(ServerOptions options) {
         if (options.tokenAuthFile() == null || options.tokenAuthFile().isEmpty()) {
             return (token, audiences) -> Optional.empty();
         }
-        return StaticTokenFile.load(Path.of(options.tokenAuthFile()));
+        try {
+            return StaticTokenFile.load(Path.of(options.tokenAuthFile()));
+        } catch (IOException | IllegalArgumentException e) {
+            throw StartupFailure.of("--token-auth-file", e);
+        }
     }
 
     /**
@@ -82,6 +105,10 @@ public class SecurityConfig {
     @Bean
     @Primary
     Authorizer authorizer(ServerOptions options, @Qualifier("rbacAuthorizer") ObjectProvider<Authorizer> rbac) {
-        return AuthorizationModes.chain(options.authorizationModes(), rbac::getIfAvailable);
+        try {
+            return AuthorizationModes.chain(options.authorizationModes(), rbac::getIfAvailable);
+        } catch (IllegalArgumentException e) {
+            throw new StartupFailure(e.getMessage(), e);
+        }
     }
 }

@@ -94,7 +94,12 @@ public class ServerOptions {
         this.authorizationModes = commaList(authorizationModes);
         this.admission = new AdmissionFlags(commaList(enableAdmissionPlugins), commaList(disableAdmissionPlugins),
                 admissionControlConfigFile);
-        Duration delay = TokenConfig.parseGoDuration(shutdownDelayDuration);
+        Duration delay;
+        try {
+            delay = TokenConfig.parseGoDuration(shutdownDelayDuration);
+        } catch (IllegalArgumentException e) {
+            throw StartupFailure.of("--shutdown-delay-duration", e);
+        }
         this.shutdownDelay = delay == null ? Duration.ZERO : delay;
     }
 

@@ -40,7 +40,12 @@ public class StorageConfig {
             }
             LOG.info("Storage: etcd at {}{}", String.join(",", endpoints), tls == null ? ""
                     : tls.clientKey() != null ? " (TLS with a client certificate)" : " (TLS)");
-            EtcdStorage etcd = EtcdStorage.connect(endpoints, options.etcdPrefix() + "/", tls);
+            EtcdStorage etcd;
+            try {
+                etcd = EtcdStorage.connect(endpoints, options.etcdPrefix() + "/", tls);
+            } catch (IllegalArgumentException e) { // jetcd's "Unable to compute target from endpoint: 'x'"
+                throw StartupFailure.of("--etcd-servers", e);
+            }
             etcd.compactEvery(operations.etcdCompactionInterval());
             return etcd;
         }

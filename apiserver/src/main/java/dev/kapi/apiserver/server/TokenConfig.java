@@ -46,19 +46,29 @@ public class TokenConfig {
     @Bean
     ServiceAccountTokenOptions serviceAccountTokenOptions(ServerOptions options) {
         ServerOptions.ServiceAccountTokenFlags f = options.serviceAccountTokens();
-        Duration max = parseGoDuration(f.maxTokenExpiration());
-        if (max != null && max.compareTo(Duration.ofHours(1)) < 0) {
-            throw new IllegalArgumentException("--service-account-max-token-expiration must be at least 1h, got "
-                    + f.maxTokenExpiration());
+        try {
+            Duration max = parseGoDuration(f.maxTokenExpiration());
+            if (max != null && max.compareTo(Duration.ofHours(1)) < 0) {
+                throw new StartupFailure("--service-account-max-token-expiration must be at least 1h, got "
+                        + f.maxTokenExpiration());
+            }
+            return new ServiceAccountTokenOptions(f.issuers(), f.apiAudiences(), max);
+        } catch (IllegalArgumentException e) { // e.g. --service-account-issuer naming none
+            throw new StartupFailure(e.getMessage(), e);
         }
-        return new ServiceAccountTokenOptions(f.issuers(), f.apiAudiences(), max);
     }
 
     @Bean
     ServiceAccountKeys serviceAccountKeys(ServerOptions options) {
         ServerOptions.ServiceAccountTokenFlags f = options.serviceAccountTokens();
-        return ServiceAccountKeys.load(f.signingKeyFile().isEmpty() ? null : Path.of(f.signingKeyFile()),
-                f.keyFiles().stream().map(Path::of).toList(), options.dataDir().resolve(GENERATED_KEY));
+        SecurityConfig.readable("--service-account-signing-key-file", f.signingKeyFile());
+        f.keyFiles().forEach(file -> SecurityConfig.readable("--service-account-key-file", file));
+        try {
+            return ServiceAccountKeys.load(f.signingKeyFile().isEmpty() ? null : Path.of(f.signingKeyFile()),
+                    f.keyFiles().stream().map(Path::of).toList(), options.dataDir().resolve(GENERATED_KEY));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw StartupFailure.of("--service-account-key-file, --service-account-signing-key-file", e);
+        }
     }
 
     @Bean

@@ -45,7 +45,8 @@ class AuthorizationModesTest {
     static Stream<Arguments> badModes() {
         return Stream.of(
                 Arguments.of(List.of(), "at least one --authorization-mode"),
-                Arguments.of(List.of("Node"), "unknown --authorization-mode \"Node\""),
+                Arguments.of(List.of("Node"), "--authorization-mode Node is not supported by Kapi"),
+                Arguments.of(List.of("rbac"), "authorization-mode \"rbac\" is not a valid mode"),
                 Arguments.of(List.of("AlwaysAllow", "AlwaysAllow"), "specified more than once"),
                 Arguments.of(List.of("RBAC"), "no bean named \"rbacAuthorizer\""));
     }

@@ -13,7 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -46,6 +48,31 @@ class StartupFailuresIT {
         assertThat(errorLine("unknown-flag", freshDataDir("unknown-flag"),
                 List.of("--etcd-server=http://127.0.0.1:2379")))
                 .isEqualTo("Error: unknown flag: --etcd-server");
+    }
+
+    /**
+     * A flag value the server cannot use is one line naming the flag, as kube-apiserver's flag library says it:
+     * a value of the wrong type, a file that is not there, a mode or range Kapi does not serve. Before, these
+     * stopped the server with pages of bean-creation stack traces.
+     */
+    @Test
+    void aFlagValueTheServerCannotUseIsOneLine() throws IOException {
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put("--anonymous-auth=maybe", "Error: invalid argument \"maybe\" for \"--anonymous-auth\" flag: "
+                + "strconv.ParseBool: parsing \"maybe\": invalid syntax");
+        cases.put("--max-mutating-requests-inflight=abc", "Error: invalid argument \"abc\" for "
+                + "\"--max-mutating-requests-inflight\" flag: strconv.ParseInt: parsing \"abc\": invalid syntax");
+        cases.put("--token-auth-file=/nonexistent/tokens.csv",
+                "Error: --token-auth-file: open /nonexistent/tokens.csv: no such file or directory");
+        cases.put("--service-cluster-ip-range=bad", "Error: service-cluster-ip-range[0] is not a valid cidr: bad");
+        cases.put("--authorization-mode=Node,RBAC", "Error: --authorization-mode Node is not supported by Kapi "
+                + "(supported: RBAC, AlwaysAllow, AlwaysDeny)");
+        cases.put("--etcd-servers=notaurl", "Error: --etcd-servers: Unable to compute target from endpoint: "
+                + "'notaurl'");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            assertThat(errorLine("bad-flag", freshDataDir("bad-flag"), List.of(c.getKey()))).as(c.getKey())
+                    .isEqualTo(c.getValue());
+        }
     }
 
     @Test

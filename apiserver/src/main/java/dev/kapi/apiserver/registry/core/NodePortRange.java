@@ -4,17 +4,38 @@ package dev.kapi.apiserver.registry.core;
 record NodePortRange(String text, int base, int size) {
 
     static NodePortRange parse(String text) {
-        String[] parts = text.trim().split("-");
+        String[] parts = text.trim().split("-", -1);
+        if (parts.length > 2) {
+            throw invalid(text, "invalid port range " + text);
+        }
         if (parts.length == 1) {
-            int p = Integer.parseInt(parts[0].trim());
+            int p = port(text, parts[0]);
             return new NodePortRange(text, p, 1);
         }
-        int lo = Integer.parseInt(parts[0].trim());
-        int hi = Integer.parseInt(parts[1].trim());
+        int lo = port(text, parts[0]);
+        int hi = port(text, parts[1]);
         if (lo < 1 || hi > 65535 || hi < lo) {
-            throw new IllegalArgumentException("invalid service node port range: " + text);
+            throw invalid(text, "invalid port range " + text);
         }
         return new NodePortRange(lo + "-" + hi, lo, hi - lo + 1);
+    }
+
+    /** A port as Go's {@code strconv.Atoi} reads it, else pflag's refusal of the flag. */
+    private static int port(String text, String part) {
+        String p = part.trim();
+        try {
+            if (p.isEmpty() || p.length() > 10 || !p.matches("[+-]?[0-9]+")) {
+                throw new NumberFormatException();
+            }
+            return Integer.parseInt(p);
+        } catch (NumberFormatException e) {
+            throw invalid(text, "strconv.Atoi: parsing \"" + p + "\": invalid syntax");
+        }
+    }
+
+    private static IllegalArgumentException invalid(String text, String why) {
+        return new IllegalArgumentException("invalid argument \"" + text + "\" for \"--service-node-port-range\" flag: "
+                + why);
     }
 
     boolean contains(int port) {

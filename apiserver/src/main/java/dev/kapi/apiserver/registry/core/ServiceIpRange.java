@@ -9,13 +9,15 @@ record ServiceIpRange(String cidr, long network, int prefix) {
 
     static ServiceIpRange parse(String cidr) {
         int slash = cidr.indexOf('/');
-        if (slash < 0) {
-            throw new IllegalArgumentException("service cluster IP range must be a CIDR: " + cidr);
+        String bits = slash < 0 ? "" : cidr.substring(slash + 1);
+        if (slash < 0 || bits.isEmpty() || bits.length() > 3 || !bits.chars().allMatch(Character::isDigit)) {
+            throw new IllegalArgumentException("service-cluster-ip-range[0] is not a valid cidr: " + cidr);
         }
         Long addr = parseIpv4(cidr.substring(0, slash));
-        int prefix = Integer.parseInt(cidr.substring(slash + 1));
+        int prefix = Integer.parseInt(bits);
         if (addr == null || prefix < 1 || prefix > 30) {
-            throw new IllegalArgumentException("unsupported service cluster IP range (IPv4, /1../30): " + cidr);
+            throw new IllegalArgumentException("--service-cluster-ip-range " + cidr + " is not supported: Kapi "
+                    + "allocates from one IPv4 range of /1 to /30");
         }
         long mask = (0xFFFFFFFFL << (32 - prefix)) & 0xFFFFFFFFL;
         return new ServiceIpRange(cidr, addr & mask, prefix);

@@ -1,0 +1,171 @@
+package dev.kapi.apiserver.server;
+
+import dev.kapi.apiserver.api.GoDuration;
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+import java.math.BigInteger;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The boolean, integer and duration flags read as kube-apiserver's flag library (pflag) reads them, from the command
+ * line and configuration files alike, before any reader converts them. A value pflag refuses stops the server with
+ * pflag's one line, e.g. {@code invalid argument "maybe" for "--anonymous-auth" flag: strconv.ParseBool: parsing
+ * "maybe": invalid syntax}, where Spring's conversion failed deep in a bean with a page of stack trace. A value
+ * pflag takes in a spelling Spring's conversion reads otherwise or not at all ({@code T}, {@code FALSE},
+ * {@code 0x1F}, {@code 017}, which Go reads as octal) reaches the readers in its plain form.
+ */
+public final class FlagValues implements EnvironmentPostProcessor, Ordered {
+
+    static final Set<String> BOOLEANS = Set.of("allow-empty-store", "anonymous-auth", "audit-log-compress",
+            "audit-log-truncate-enabled", "leader-elect", "watch-cache");
+    /** Read into Java {@code int}s: a value beyond 32 bits is out of range. */
+    static final Set<String> INTEGERS = Set.of("secure-port", "audit-log-maxsize", "audit-log-maxbackup",
+            "audit-log-maxage", "max-requests-inflight", "max-mutating-requests-inflight", "simulated-nodes");
+    static final Set<String> LONGS = Set.of("default-not-ready-toleration-seconds",
+            "default-unreachable-toleration-seconds", "audit-log-truncate-max-event-size",
+            "audit-log-truncate-max-batch-size");
+    static final Set<String> DURATIONS = Set.of("service-account-max-token-expiration", "shutdown-delay-duration",
+            "request-timeout", "etcd-count-metric-poll-period", "etcd-compaction-interval",
+            "etcd-db-metric-poll-interval", "leader-elect-lease-duration", "leader-elect-renew-deadline",
+            "leader-elect-retry-period", "simulated-job-run-time");
+
+    private static final BigInteger INT_MIN = BigInteger.valueOf(Integer.MIN_VALUE);
+    private static final BigInteger INT_MAX = BigInteger.valueOf(Integer.MAX_VALUE);
+    private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
+    private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        Map<String, Object> plain = new LinkedHashMap<>();
+        for (String flag : BOOLEANS) {
+            String v = environment.getProperty(flag);
+            if (v != null) {
+                plain.put(flag, Boolean.toString(parseBool(flag, v)));
+            }
+        }
+        for (String flag : INTEGERS) {
+            String v = environment.getProperty(flag);
+            if (v != null) {
+                plain.put(flag, parseInt(flag, v, INT_MIN, INT_MAX).toString());
+            }
+        }
+        for (String flag : LONGS) {
+            String v = environment.getProperty(flag);
+            if (v != null) {
+                plain.put(flag, parseInt(flag, v, LONG_MIN, LONG_MAX).toString());
+            }
+        }
+        for (String flag : DURATIONS) {
+            String v = environment.getProperty(flag);
+            if (v != null) {
+                try {
+                    GoDuration.parse(v);
+                } catch (IllegalArgumentException e) {
+                    throw invalid(flag, v, e.getMessage());
+                }
+            }
+        }
+        if (!plain.isEmpty()) {
+            environment.getPropertySources().addFirst(new MapPropertySource("kapi-flag-values", plain));
+        }
+    }
+
+    /** Go's {@code strconv.ParseBool}. */
+    static boolean parseBool(String flag, String v) {
+        return switch (v) {
+            case "1", "t", "T", "TRUE", "true", "True" -> true;
+            case "0", "f", "F", "FALSE", "false", "False" -> false;
+            default -> throw invalid(flag, v, "strconv.ParseBool: parsing " + quoted(v) + ": invalid syntax");
+        };
+    }
+
+    /**
+     * Go's {@code strconv.ParseInt(v, 0, bits)}: a sign, then decimal, or hexadecimal, octal or binary after
+     * {@code 0x}, {@code 0o}, {@code 0b}, or octal after a bare leading {@code 0}; underscores between digits.
+     */
+    static BigInteger parseInt(String flag, String v, BigInteger min, BigInteger max) {
+        String unsigned = v.startsWith("+") || v.startsWith("-") ? v.substring(1) : v;
+        String digits = unsigned;
+        int radix = 10;
+        if (digits.length() > 1 && digits.charAt(0) == '0') {
+            char p = Character.toLowerCase(digits.charAt(1));
+            boolean prefix = digits.length() >= 3 && (p == 'x' || p == 'o' || p == 'b');
+            radix = !prefix ? 8 : p == 'x' ? 16 : p == 'o' ? 8 : 2;
+            digits = digits.substring(prefix ? 2 : 1);
+        }
+        StringBuilder plain = new StringBuilder();
+        boolean underscores = false;
+        for (int i = 0; i < digits.length(); i++) {
+            char c = digits.charAt(i);
+            if (c == '_') {
+                underscores = true;
+            } else if (Character.digit(c, radix) >= 0 && c < 128) {
+                plain.append(c);
+            } else {
+                throw invalid(flag, v, "strconv.ParseInt: parsing " + quoted(v) + ": invalid syntax");
+            }
+        }
+        if (unsigned.isEmpty() || (plain.isEmpty() && radix != 8) || (underscores && !underscoreOk(unsigned))) {
+            throw invalid(flag, v, "strconv.ParseInt: parsing " + quoted(v) + ": invalid syntax");
+        }
+        BigInteger n = plain.isEmpty() ? BigInteger.ZERO : new BigInteger(plain.toString(), radix);
+        if (v.startsWith("-")) {
+            n = n.negate();
+        }
+        if (n.compareTo(min) < 0 || n.compareTo(max) > 0) {
+            throw invalid(flag, v, "strconv.ParseInt: parsing " + quoted(v) + ": value out of range");
+        }
+        return n;
+    }
+
+    /** Go's {@code underscoreOK}: every underscore between two digits (a base prefix counting as one). */
+    private static boolean underscoreOk(String s) {
+        char saw = '^';
+        int i = 0;
+        boolean hex = false;
+        if (s.length() >= 2 && s.charAt(0) == '0' && "box".indexOf(Character.toLowerCase(s.charAt(1))) >= 0) {
+            i = 2;
+            saw = '0';
+            hex = Character.toLowerCase(s.charAt(1)) == 'x';
+        }
+        for (; i < s.length(); i++) {
+            char c = s.charAt(i);
+            char lower = Character.toLowerCase(c);
+            if (c >= '0' && c <= '9' || hex && lower >= 'a' && lower <= 'f') {
+                saw = '0';
+            } else if (c == '_') {
+                if (saw != '0') {
+                    return false;
+                }
+                saw = '_';
+            } else {
+                if (saw == '_') {
+                    return false;
+                }
+                saw = '!';
+            }
+        }
+        return saw != '_';
+    }
+
+    /** pflag's message for a value its flag's type refuses. */
+    private static StartupFailure invalid(String flag, String v, String why) {
+        return new StartupFailure("invalid argument " + quoted(v) + " for \"--" + flag + "\" flag: " + why);
+    }
+
+    private static String quoted(String v) {
+        return "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    /** After {@link FlagLists}, which may have joined a list into the value read here. */
+    @Override
+    public int getOrder() {
+        return Ordered.LOWEST_PRECEDENCE;
+    }
+}

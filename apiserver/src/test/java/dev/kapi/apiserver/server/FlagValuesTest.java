@@ -1,0 +1,74 @@
+package dev.kapi.apiserver.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigInteger;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
+
+/**
+ * Boolean, integer and duration flags read as pflag reads them: Go's spellings taken (and handed on in their plain
+ * form), anything else refused with pflag's one line.
+ */
+class FlagValuesTest {
+
+    private static final BigInteger INT_MIN = BigInteger.valueOf(Integer.MIN_VALUE);
+    private static final BigInteger INT_MAX = BigInteger.valueOf(Integer.MAX_VALUE);
+
+    @Test
+    void booleansAsGoParsesThem() {
+        for (String t : new String[] {"1", "t", "T", "TRUE", "true", "True"}) {
+            assertThat(FlagValues.parseBool("watch-cache", t)).as(t).isTrue();
+        }
+        for (String f : new String[] {"0", "f", "F", "FALSE", "false", "False"}) {
+            assertThat(FlagValues.parseBool("watch-cache", f)).as(f).isFalse();
+        }
+        for (String bad : new String[] {"yes", "on", "tRUE", "", " true"}) {
+            assertThatThrownBy(() -> FlagValues.parseBool("anonymous-auth", bad)).as(bad)
+                    .isInstanceOf(StartupFailure.class)
+                    .hasMessage("invalid argument \"" + bad + "\" for \"--anonymous-auth\" flag: strconv.ParseBool: "
+                            + "parsing \"" + bad + "\": invalid syntax");
+        }
+    }
+
+    @Test
+    void integersAsGoParsesThemWithBaseZero() {
+        Map<String, Long> ok = Map.of("42", 42L, "-7", -7L, "+7", 7L, "0", 0L, "0x1F", 31L, "0X1f", 31L, "017", 15L,
+                "0o17", 15L, "0b101", 5L, "1_000", 1000L);
+        ok.forEach((v, n) -> assertThat(FlagValues.parseInt("max-requests-inflight", v, INT_MIN, INT_MAX))
+                .as(v).isEqualTo(BigInteger.valueOf(n)));
+        for (String bad : new String[] {"abc", "", "1.5", "0x", "08", "_1", "1_", "1__0", "0x_", " 5", "١٢"}) {
+            assertThatThrownBy(() -> FlagValues.parseInt("max-requests-inflight", bad, INT_MIN, INT_MAX)).as(bad)
+                    .isInstanceOf(StartupFailure.class)
+                    .hasMessage("invalid argument \"" + bad + "\" for \"--max-requests-inflight\" flag: "
+                            + "strconv.ParseInt: parsing \"" + bad + "\": invalid syntax");
+        }
+        assertThatThrownBy(() -> FlagValues.parseInt("secure-port", "99999999999", INT_MIN, INT_MAX))
+                .hasMessage("invalid argument \"99999999999\" for \"--secure-port\" flag: strconv.ParseInt: parsing "
+                        + "\"99999999999\": value out of range");
+    }
+
+    @Test
+    void theEnvironmentGetsThePlainFormsAndABadDurationStopsTheStart() {
+        StandardEnvironment env = new StandardEnvironment();
+        env.getPropertySources().addFirst(new MapPropertySource("flags", Map.of("anonymous-auth", "F",
+                "max-requests-inflight", "0x10", "default-not-ready-toleration-seconds", "017",
+                "request-timeout", "1m30s")));
+        new FlagValues().postProcessEnvironment(env, new SpringApplication());
+        assertThat(env.getProperty("anonymous-auth", Boolean.class)).isFalse();
+        assertThat(env.getProperty("max-requests-inflight", Integer.class)).isEqualTo(16);
+        assertThat(env.getProperty("default-not-ready-toleration-seconds", Long.class)).isEqualTo(15L);
+        assertThat(env.getProperty("request-timeout")).isEqualTo("1m30s");
+
+        StandardEnvironment bad = new StandardEnvironment();
+        bad.getPropertySources().addFirst(new MapPropertySource("flags", Map.of("shutdown-delay-duration", "abc")));
+        assertThatThrownBy(() -> new FlagValues().postProcessEnvironment(bad, new SpringApplication()))
+                .isInstanceOf(StartupFailure.class)
+                .hasMessage("invalid argument \"abc\" for \"--shutdown-delay-duration\" flag: time: invalid duration "
+                        + "\"abc\"");
+    }
+}
