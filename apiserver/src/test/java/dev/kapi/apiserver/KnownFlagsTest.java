@@ -15,4 +15,12 @@ class KnownFlagsTest {
                 "--secure-port=6443", "--logging.level.root=warn", "--anonymous-auth", "--verbose", "positional"});
         assertThat(KnownFlags.unknown(args)).isEqualTo(List.of("--etcd-server", "--verbose"));
     }
+
+    /** As in pflag, a one-value flag given twice keeps its last value; a list flag keeps both. */
+    @Test
+    void aOneValueFlagGivenTwiceKeepsTheLast() {
+        assertThat(FlagArgs.normalize(new String[] {"--secure-port=0", "--tls-san=a", "--secure-port", "6443",
+                "--tls-san=b", "--anonymous-auth", "--anonymous-auth=false"}))
+                .containsExactly("--tls-san=a", "--secure-port=6443", "--tls-san=b", "--anonymous-auth=false");
+    }
 }

@@ -32,6 +32,7 @@ import dev.kapi.apiserver.registry.StorageDecorator;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.groups.metrics.MetricsResources;
 import dev.kapi.apiserver.registry.core.NamespaceExistence;
+import dev.kapi.apiserver.registry.core.ServiceAllocations;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
 import dev.kapi.apiserver.storage.Storage;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -96,11 +97,12 @@ public class ApiConfig {
     @Bean
     ResourceRegistry resourceRegistry(Storage storage, ServerOptions options) {
         try {
-            return new ResourceRegistry(BuiltInResources.all(new RegistryContext(storage, options.etcdPrefix(),
-                    options.serviceClusterIpRange(), options.serviceNodePortRange())));
-        } catch (IllegalArgumentException e) { // the service IP and node port ranges' flags
+            ServiceAllocations.checkRanges(options.serviceClusterIpRange(), options.serviceNodePortRange());
+        } catch (IllegalArgumentException e) {
             throw new StartupFailure(e.getMessage(), e);
         }
+        return new ResourceRegistry(BuiltInResources.all(new RegistryContext(storage, options.etcdPrefix(),
+                options.serviceClusterIpRange(), options.serviceNodePortRange())));
     }
 
     /**

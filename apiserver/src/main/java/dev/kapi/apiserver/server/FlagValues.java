@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.server;
 
 import dev.kapi.apiserver.api.GoDuration;
+import dev.kapi.apiserver.api.GoQuote;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.Ordered;
@@ -11,6 +12,7 @@ import java.math.BigInteger;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The boolean, integer and duration flags read as kube-apiserver's flag library (pflag) reads them, from the command
@@ -34,7 +36,12 @@ public final class FlagValues implements EnvironmentPostProcessor, Ordered {
             "request-timeout", "etcd-count-metric-poll-period", "etcd-compaction-interval",
             "etcd-db-metric-poll-interval", "leader-elect-lease-duration", "leader-elect-renew-deadline",
             "leader-elect-retry-period", "simulated-job-run-time");
+    /** IP address flags (pflag's {@code IP} type). */
+    static final Set<String> ADDRESSES = Set.of("bind-address", "advertise-address");
 
+    /** A dotted quad as Go's {@code net.ParseIP} takes it (no leading zeros). */
+    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+            + "(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
     private static final BigInteger INT_MIN = BigInteger.valueOf(Integer.MIN_VALUE);
     private static final BigInteger INT_MAX = BigInteger.valueOf(Integer.MAX_VALUE);
     private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
@@ -44,35 +51,85 @@ public final class FlagValues implements EnvironmentPostProcessor, Ordered {
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
         Map<String, Object> plain = new LinkedHashMap<>();
         for (String flag : BOOLEANS) {
-            String v = environment.getProperty(flag);
+            String v = value(environment, flag);
             if (v != null) {
                 plain.put(flag, Boolean.toString(parseBool(flag, v)));
             }
         }
         for (String flag : INTEGERS) {
-            String v = environment.getProperty(flag);
+            String v = value(environment, flag);
             if (v != null) {
                 plain.put(flag, parseInt(flag, v, INT_MIN, INT_MAX).toString());
             }
         }
         for (String flag : LONGS) {
-            String v = environment.getProperty(flag);
+            String v = value(environment, flag);
             if (v != null) {
                 plain.put(flag, parseInt(flag, v, LONG_MIN, LONG_MAX).toString());
             }
         }
         for (String flag : DURATIONS) {
-            String v = environment.getProperty(flag);
+            String v = value(environment, flag);
             if (v != null) {
                 try {
-                    GoDuration.parse(v);
+                    GoDuration.parse(v.trim());
                 } catch (IllegalArgumentException e) {
                     throw invalid(flag, v, e.getMessage());
                 }
             }
         }
+        Object port = plain.get("secure-port");
+        if (port != null && (Integer.parseInt((String) port) < 0 || Integer.parseInt((String) port) > 65535)) {
+            throw new StartupFailure("--secure-port " + port + " must be between 1 and 65535, inclusive (0 "
+                    + "listens on a free port)");
+        }
+        for (String flag : ADDRESSES) {
+            String v = value(environment, flag);
+            if (v != null && !isIp(v)) {
+                throw invalid(flag, v, "failed to parse IP: " + GoQuote.quote(v));
+            }
+        }
         if (!plain.isEmpty()) {
             environment.getPropertySources().addFirst(new MapPropertySource("kapi-flag-values", plain));
+        }
+    }
+
+    /**
+     * Whether {@code flag} (without dashes) takes one value, of a type read here: given twice on a command line,
+     * the last one counts, as in pflag (Spring would join the two with a comma).
+     */
+    public static boolean scalar(String flag) {
+        return BOOLEANS.contains(flag) || INTEGERS.contains(flag) || LONGS.contains(flag) || DURATIONS.contains(flag)
+                || ADDRESSES.contains(flag);
+    }
+
+    /**
+     * The flag's value, null when unset or blank (a configuration file's {@code flag: ""} leaves a flag at its
+     * default, as the readers take it); a placeholder that names nothing stops the server naming the flag.
+     */
+    private static String value(ConfigurableEnvironment environment, String flag) {
+        String v;
+        try {
+            v = environment.getProperty(flag);
+        } catch (IllegalArgumentException e) { // ${UNSET} in a file or on the command line
+            throw new StartupFailure("--" + flag + ": " + e.getMessage(), e);
+        }
+        return v == null || v.isBlank() ? null : v;
+    }
+
+    /** An IPv4 or IPv6 address literal (never a name: nothing is looked up). */
+    static boolean isIp(String v) {
+        if (IPV4.matcher(v).matches()) {
+            return true;
+        }
+        if (!v.contains(":") || !v.matches("[0-9a-fA-F:.]+")) {
+            return false;
+        }
+        try {
+            java.net.InetAddress.getByName(v); // a literal with a colon is parsed, not resolved
+            return true;
+        } catch (java.net.UnknownHostException e) {
+            return false;
         }
     }
 
@@ -160,7 +217,7 @@ public final class FlagValues implements EnvironmentPostProcessor, Ordered {
     }
 
     private static String quoted(String v) {
-        return "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        return GoQuote.quote(v);
     }
 
     /** After {@link FlagLists}, which may have joined a list into the value read here. */

@@ -50,12 +50,16 @@ public class KubeconfigWriter {
             host = "[" + host + "]";
         }
         Path path = Path.of(options.writeKubeconfig()).toAbsolutePath();
-        Files.createDirectories(path.getParent());
         Certificates.Issued admin = Certificates.client(pki.ca(), "system:admin", List.of("system:masters"),
                 ADMIN_CERT_VALIDITY);
-        ServingPki.writePrivate(path, Kubeconfigs.yaml("https://" + host + ":" + port, "kapi-admin", "default",
-                Pem.certificates(pki.trustForClients()), Pem.certificates(List.of(admin.certificate())),
-                Pem.privateKeyForKubeconfig(admin.key(), admin.certificate().getPublicKey())));
+        try {
+            Files.createDirectories(path.getParent());
+            ServingPki.writePrivate(path, Kubeconfigs.yaml("https://" + host + ":" + port, "kapi-admin", "default",
+                    Pem.certificates(pki.trustForClients()), Pem.certificates(List.of(admin.certificate())),
+                    Pem.privateKeyForKubeconfig(admin.key(), admin.certificate().getPublicKey())));
+        } catch (IOException e) {
+            throw StartupFailure.of("--write-kubeconfig " + path, e);
+        }
         LOG.info("Wrote kubeconfig {}", path);
         if (LoggingFormat.isJson(event.getApplicationContext().getEnvironment())) {
             // every line the server prints is a JSON object: the banner is one log event

@@ -18,6 +18,8 @@ import org.springframework.core.annotation.Order;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -30,7 +32,7 @@ public class SecurityConfig {
 
     @Bean
     ServingPki servingPki(ServerOptions options, DataDir dataDir) {
-        java.util.List<String> sans = new java.util.ArrayList<>(options.tlsSans());
+        List<String> sans = new ArrayList<>(options.tlsSans());
         if (!options.bindAddress().equals("0.0.0.0") && !options.bindAddress().equals("::")) {
             sans.add(options.bindAddress());
         }
@@ -41,13 +43,24 @@ public class SecurityConfig {
             return ServingPki.load(new ServingPki.Settings(dataDir.path(), options.tlsCertFile(),
                     options.tlsPrivateKeyFile(), ServingPki.defaultSans(sans), options.clientCaFile()));
         } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
-            throw new StartupFailure("cannot load the serving certificate and client CAs (--tls-cert-file, "
-                    + "--tls-private-key-file, --client-ca-file): " + StartupFailure.reason(e), e);
+            List<String> named = new ArrayList<>();
+            for (String[] f : new String[][] {{"--tls-cert-file", options.tlsCertFile()}, {"--tls-private-key-file",
+                    options.tlsPrivateKeyFile()}, {"--client-ca-file", options.clientCaFile()}}) {
+                if (f[1] != null && !f[1].isEmpty()) {
+                    named.add(f[0] + " " + f[1]);
+                }
+            }
+            throw new StartupFailure("cannot load the serving certificate, key and client CAs ("
+                    + (named.isEmpty() ? "Kapi's own in " + dataDir.path().resolve("pki") : String.join(", ", named))
+                    + "): " + StartupFailure.reason(e), e);
         }
     }
 
     /** A file a flag names must be there to read; unset (empty) passes. */
     static void readable(String flag, String file) {
+        if (file != null && !file.isEmpty() && java.nio.file.Files.isDirectory(Path.of(file))) {
+            throw new StartupFailure(flag + ": read " + file + ": is a directory");
+        }
         if (file != null && !file.isEmpty()) {
             try {
                 java.nio.file.Files.newInputStream(Path.of(file)).close();

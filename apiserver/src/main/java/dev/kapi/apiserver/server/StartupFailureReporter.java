@@ -1,11 +1,14 @@
 package dev.kapi.apiserver.server;
 
 import dev.kapi.apiserver.storage.StorageException;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringBootExceptionReporter;
 import org.springframework.boot.web.server.PortInUseException;
 import org.springframework.core.Ordered;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.BindException;
 
 /**
  * Start-up failures an operator can act on are printed as one line on stderr, {@code Error: <reason>},
@@ -15,6 +18,8 @@ import java.io.PrintStream;
  * keep Boot's report with the stack trace. Registered in {@code META-INF/spring.factories}, before Boot's own.
  */
 public final class StartupFailureReporter implements SpringBootExceptionReporter, Ordered {
+
+    private static final String BIND_FAILED = "Failed to bind to ";
 
     private final PrintStream err;
 
@@ -34,6 +39,7 @@ public final class StartupFailureReporter implements SpringBootExceptionReporter
         }
         err.println("Error: " + reason);
         err.flush();
+        LoggerFactory.getLogger(StartupFailureReporter.class).debug("the start failed", failure);
         return true;
     }
 
@@ -47,6 +53,12 @@ public final class StartupFailureReporter implements SpringBootExceptionReporter
             if (t instanceof PortInUseException inUse) {
                 return "port " + inUse.getPort() + " is already in use: stop what listens there or choose "
                         + "another --secure-port";
+            }
+            if (t instanceof IOException io && io.getMessage() != null && io.getMessage().startsWith(BIND_FAILED)
+                    && io.getCause() instanceof BindException b) {
+                // Jetty's: an address this host does not have (a port in use is Boot's PortInUseException)
+                return "cannot listen on " + io.getMessage().substring(BIND_FAILED.length()).replaceFirst("^/", "")
+                        + ": " + b.getMessage() + " (see --bind-address and --secure-port)";
             }
         }
         return null;

@@ -31,6 +31,12 @@ public class StorageConfig {
                     OperationsOptions operations) {
         if (!options.etcdServers().isEmpty()) {
             List<String> endpoints = options.etcdServers();
+            for (String e : endpoints) {
+                if (!e.startsWith("http://") && !e.startsWith("https://")) {
+                    throw new StartupFailure("--etcd-servers " + String.join(",", endpoints) + ": " + e
+                            + " is not a URL such as http://127.0.0.1:2379 or https://etcd-0:2379");
+                }
+            }
             EtcdTls tls = etcdClient.tls(endpoints);
             if (tls != null) {
                 EtcdTlsProbe.failure(endpoints, tls).ifPresent(failure -> {

@@ -66,8 +66,10 @@ public class TokenConfig {
         try {
             return ServiceAccountKeys.load(f.signingKeyFile().isEmpty() ? null : Path.of(f.signingKeyFile()),
                     f.keyFiles().stream().map(Path::of).toList(), options.dataDir().resolve(GENERATED_KEY));
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw StartupFailure.of("--service-account-key-file, --service-account-signing-key-file", e);
+        } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
+            throw StartupFailure.of(f.signingKeyFile().isEmpty() && f.keyFiles().isEmpty()
+                    ? "the service account key " + options.dataDir().resolve(GENERATED_KEY)
+                    : "--service-account-key-file, --service-account-signing-key-file", e);
         }
     }
 
@@ -137,6 +139,7 @@ public class TokenConfig {
         if (f.issuerUrl() == null || f.issuerUrl().isEmpty()) {
             return (token, audiences) -> Optional.empty();
         }
+        SecurityConfig.readable("--oidc-ca-file", f.caFile());
         OidcOptions oidc;
         try {
             oidc = new OidcOptions(f.issuerUrl(), f.clientId(), f.usernameClaim(), f.usernamePrefix(),

@@ -67,8 +67,10 @@ class StartupFailuresIT {
         cases.put("--service-cluster-ip-range=bad", "Error: service-cluster-ip-range[0] is not a valid cidr: bad");
         cases.put("--authorization-mode=Node,RBAC", "Error: --authorization-mode Node is not supported by Kapi "
                 + "(supported: RBAC, AlwaysAllow, AlwaysDeny)");
-        cases.put("--etcd-servers=notaurl", "Error: --etcd-servers: Unable to compute target from endpoint: "
-                + "'notaurl'");
+        cases.put("--etcd-servers=localhost:2379", "Error: --etcd-servers localhost:2379: localhost:2379 is not a "
+                + "URL such as http://127.0.0.1:2379 or https://etcd-0:2379");
+        cases.put("--secure-port=70000", "Error: --secure-port 70000 must be between 1 and 65535, inclusive (0 "
+                + "listens on a free port)");
         for (Map.Entry<String, String> c : cases.entrySet()) {
             assertThat(errorLine("bad-flag", freshDataDir("bad-flag"), List.of(c.getKey()))).as(c.getKey())
                     .isEqualTo(c.getValue());

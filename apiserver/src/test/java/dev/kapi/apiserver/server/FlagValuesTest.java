@@ -52,6 +52,44 @@ class FlagValuesTest {
                         + "\"99999999999\": value out of range");
     }
 
+    /** A file's {@code flag: ""} leaves the flag at its default, as the example configuration writes it. */
+    @Test
+    void blankValuesAreUnset() {
+        StandardEnvironment env = new StandardEnvironment();
+        env.getPropertySources().addFirst(new MapPropertySource("flags", Map.of(
+                "service-account-max-token-expiration", "", "leader-elect", " ", "secure-port", "")));
+        new FlagValues().postProcessEnvironment(env, new SpringApplication());
+        assertThat(env.getProperty("service-account-max-token-expiration")).isEmpty();
+        assertThat(env.getProperty("leader-elect")).isEqualTo(" ");
+    }
+
+    @Test
+    void portsAddressesAndPlaceholdersSayWhatIsWrongInOneLine() {
+        assertThatThrownBy(() -> process(Map.of("secure-port", "70000"))).isInstanceOf(StartupFailure.class)
+                .hasMessage("--secure-port 70000 must be between 1 and 65535, inclusive (0 listens on a free port)");
+        assertThatThrownBy(() -> process(Map.of("secure-port", "-1"))).isInstanceOf(StartupFailure.class)
+                .hasMessageStartingWith("--secure-port -1 must be between 1 and 65535");
+        assertThatThrownBy(() -> process(Map.of("bind-address", "foo"))).isInstanceOf(StartupFailure.class)
+                .hasMessage("invalid argument \"foo\" for \"--bind-address\" flag: failed to parse IP: \"foo\"");
+        assertThatThrownBy(() -> process(Map.of("advertise-address", "010.0.0.1")))
+                .isInstanceOf(StartupFailure.class).hasMessageContaining("failed to parse IP");
+        assertThatThrownBy(() -> process(Map.of("secure-port", "${NOT_SET_ANYWHERE}")))
+                .isInstanceOf(StartupFailure.class).hasMessageStartingWith("--secure-port: ")
+                .hasMessageContaining("NOT_SET_ANYWHERE");
+        for (String ip : new String[] {"0.0.0.0", "127.0.0.1", "::", "::1", "fd00::10", "::ffff:10.0.0.1"}) {
+            assertThat(FlagValues.isIp(ip)).as(ip).isTrue();
+        }
+        for (String notIp : new String[] {"localhost", "256.0.0.1", "1.2.3", "1.2.3.4.5", "fd00::g", "01.2.3.4"}) {
+            assertThat(FlagValues.isIp(notIp)).as(notIp).isFalse();
+        }
+    }
+
+    private static void process(Map<String, Object> flags) {
+        StandardEnvironment env = new StandardEnvironment();
+        env.getPropertySources().addFirst(new MapPropertySource("flags", flags));
+        new FlagValues().postProcessEnvironment(env, new SpringApplication());
+    }
+
     @Test
     void theEnvironmentGetsThePlainFormsAndABadDurationStopsTheStart() {
         StandardEnvironment env = new StandardEnvironment();

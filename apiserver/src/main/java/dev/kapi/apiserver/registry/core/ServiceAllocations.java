@@ -38,6 +38,15 @@ public final class ServiceAllocations {
                 portRange.size(), 0, portStatic);
     }
 
+    /**
+     * Checks {@code --service-cluster-ip-range} and {@code --service-node-port-range} as the allocations will read
+     * them: an {@link IllegalArgumentException} with a message naming the flag when one cannot be used.
+     */
+    public static void checkRanges(String serviceClusterIpRange, String serviceNodePortRange) {
+        ServiceIpRange.parse(serviceClusterIpRange);
+        NodePortRange.parse(serviceNodePortRange);
+    }
+
     /** The first address of {@code serviceClusterIpRange}: the {@code kubernetes} Service's cluster IP, as kube's. */
     public static String firstAddress(String serviceClusterIpRange) {
         return ServiceIpRange.parse(serviceClusterIpRange).addressAt(1);

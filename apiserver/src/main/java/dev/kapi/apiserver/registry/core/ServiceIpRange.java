@@ -8,6 +8,10 @@ package dev.kapi.apiserver.registry.core;
 record ServiceIpRange(String cidr, long network, int prefix) {
 
     static ServiceIpRange parse(String cidr) {
+        if (cidr.contains(",")) {
+            throw new IllegalArgumentException("--service-cluster-ip-range " + cidr + " is not supported: Kapi "
+                    + "allocates from one IPv4 range (no dual-stack)");
+        }
         int slash = cidr.indexOf('/');
         String bits = slash < 0 ? "" : cidr.substring(slash + 1);
         if (slash < 0 || bits.isEmpty() || bits.length() > 3 || !bits.chars().allMatch(Character::isDigit)) {

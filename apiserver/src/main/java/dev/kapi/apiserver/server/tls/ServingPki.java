@@ -80,6 +80,12 @@ public final class ServingPki {
                 }
                 chain = Pem.readCertificates(Path.of(settings.tlsCertFile()));
                 key = Pem.readPrivateKey(Path.of(settings.tlsPrivateKeyFile()));
+                if (chain.isEmpty()) {
+                    throw new IllegalArgumentException("tls: failed to find any PEM data in certificate input");
+                }
+                if (!matches(key, chain.getFirst())) {
+                    throw new IllegalArgumentException("tls: private key does not match public key");
+                }
             } else {
                 Certificates.Issued serving = loadOrCreateServing(dir, ca, settings.sans());
                 chain = List.of(serving.certificate());
@@ -92,6 +98,32 @@ public final class ServingPki {
             return new ServingPki(ca, chain, key, clientCas);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Whether {@code key} is the private key of {@code cert}: what it signs, the certificate's key verifies. */
+    static boolean matches(PrivateKey key, X509Certificate cert) {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            case "Ed25519", "EdDSA" -> "Ed25519";
+            default -> null;
+        };
+        if (algorithm == null) {
+            return true; // a key type the JDK names otherwise: the handshake will tell
+        }
+        try {
+            byte[] probe = "kapi serving key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            java.security.Signature sign = java.security.Signature.getInstance(algorithm);
+            sign.initSign(key);
+            sign.update(probe);
+            byte[] signature = sign.sign();
+            java.security.Signature verify = java.security.Signature.getInstance(algorithm);
+            verify.initVerify(cert.getPublicKey());
+            verify.update(probe);
+            return verify.verify(signature);
+        } catch (GeneralSecurityException e) {
+            return false; // e.g. an RSA key beside an EC certificate
         }
     }
 

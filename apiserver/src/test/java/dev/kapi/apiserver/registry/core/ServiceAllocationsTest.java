@@ -24,6 +24,22 @@ class ServiceAllocationsTest {
 
     private final InMemoryCasStorage storage = new InMemoryCasStorage();
 
+    /** The range flags as kube's PortRange and CIDR parsing read them, refused in a line naming the flag. */
+    @Test
+    void rangeFlags() {
+        assertThat(NodePortRange.parse("30000+100")).isEqualTo(new NodePortRange("30000-30100", 30000, 101));
+        assertThat(NodePortRange.parse("")).isEqualTo(NodePortRange.parse("30000-32767"));
+        assertThat(NodePortRange.parse("30080")).isEqualTo(new NodePortRange("30080-30080", 30080, 1));
+        assertThatThrownBy(() -> NodePortRange.parse("99999")).hasMessage("invalid argument \"99999\" for "
+                + "\"--service-node-port-range\" flag: invalid port range 99999");
+        assertThatThrownBy(() -> NodePortRange.parse("abc")).hasMessage("invalid argument \"abc\" for "
+                + "\"--service-node-port-range\" flag: strconv.Atoi: parsing \"abc\": invalid syntax");
+        assertThatThrownBy(() -> ServiceAllocations.checkRanges("10.96.0.0/12,fd00::/108", "30000-32767"))
+                .hasMessageContaining("no dual-stack");
+        assertThatThrownBy(() -> ServiceAllocations.checkRanges("10.96.0.0/abc", "30000-32767"))
+                .hasMessage("service-cluster-ip-range[0] is not a valid cidr: 10.96.0.0/abc");
+    }
+
     private ServiceAllocations allocations(String cidr) {
         return new ServiceAllocations(storage, "/registry", cidr, "30000-32767");
     }

@@ -120,6 +120,20 @@ class ServingPkiTest {
         assertThat(dir.resolve("pki/serving.crt")).doesNotExist();
     }
 
+    /** kube refuses a key of another pair ("tls: private key does not match public key"); every handshake failed. */
+    @Test
+    void aKeyFileOfAnotherCertificateIsRefused() throws Exception {
+        Certificates.Issued otherCa = Certificates.selfSignedCa("other", Duration.ofDays(1));
+        List<String> sans = List.of("kapi.example");
+        Certificates.Issued serving = Certificates.serving(otherCa, "kapi", sans, Duration.ofDays(1));
+        Certificates.Issued another = Certificates.serving(otherCa, "kapi", sans, Duration.ofDays(1));
+        Path crt = Files.writeString(dir.resolve("tls.crt"), Pem.certificates(List.of(serving.certificate())));
+        Path key = Files.writeString(dir.resolve("tls.key"), Pem.privateKey(another.key()));
+        assertThatThrownBy(() -> ServingPki.load(new ServingPki.Settings(dir, crt.toString(), key.toString(),
+                List.of(), ""))).hasMessage("tls: private key does not match public key");
+        assertThat(ServingPki.matches(serving.key(), serving.certificate())).isTrue();
+    }
+
     @Test
     void certificateFileWithoutKeyFileIsAnError() {
         assertThatThrownBy(() -> ServingPki.load(new ServingPki.Settings(dir, "/x.crt", "", List.of(), "")))
