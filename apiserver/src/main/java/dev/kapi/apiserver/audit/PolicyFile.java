@@ -44,7 +44,9 @@ public final class PolicyFile {
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new InvalidPolicyException("failed to read file path \"" + file + "\": " + e);
+            throw new InvalidPolicyException("failed to read file path \"" + file + "\": "
+                    + (e instanceof java.nio.file.NoSuchFileException ? "open " + file + ": no such file or directory"
+                    : e.toString()));
         }
         return parse(bytes);
     }

@@ -75,7 +75,7 @@ public final class AdmissionConfigFile {
             }
             return node;
         } catch (IOException | JacksonException e) {
-            throw new StartupFailure("cannot read " + what + " " + path + ": " + e.getMessage());
+            throw new StartupFailure("cannot read " + what + " " + path + ": " + StartupFailure.reason(e), e);
         }
     }
 }

@@ -48,7 +48,8 @@ public class AuditConfig {
             try {
                 out = RotatingFile.of(Path.of(o.logPath()), o.maxSize(), o.maxBackup(), o.maxAge(), o.compress()).open();
             } catch (IOException | RuntimeException e) {
-                throw new StartupFailure("--audit-log-path " + o.logPath() + ": cannot open the audit log: " + e);
+                throw new StartupFailure("--audit-log-path " + o.logPath() + ": cannot open the audit log: "
+                        + StartupFailure.reason(e), e);
             }
         }
         LogBackend backend = new LogBackend(out, o.truncateEnabled() ? o.truncateMaxEventSize() : 0);

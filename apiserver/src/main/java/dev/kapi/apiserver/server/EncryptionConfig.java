@@ -64,7 +64,7 @@ public class EncryptionConfig {
             text = Files.readString(file);
         } catch (IOException e) {
             throw new StartupFailure(FLAG + ": error reading encryption provider configuration file \"" + file
-                    + "\": " + e.getMessage(), e);
+                    + "\": " + StartupFailure.reason(e), e);
         }
         warnIfOthersMayRead(file);
         try {

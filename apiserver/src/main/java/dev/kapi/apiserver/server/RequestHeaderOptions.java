@@ -63,7 +63,7 @@ public class RequestHeaderOptions {
         try {
             cas = Pem.readCertificates(Files.readString(Path.of(clientCaFile)));
         } catch (NoSuchFileException e) {
-            throw new StartupFailure("--requestheader-client-ca-file " + clientCaFile + ": no such file", e);
+            throw StartupFailure.of("--requestheader-client-ca-file", e);
         } catch (IOException | RuntimeException e) {
             throw new StartupFailure("--requestheader-client-ca-file " + clientCaFile + ": " + e.getMessage(), e);
         }

@@ -63,6 +63,7 @@ class RequestHeaderOptionsTest {
                 .isInstanceOf(StartupFailure.class).hasMessage("--requestheader-client-ca-file " + empty + ": no certificate found");
         assertThatThrownBy(() -> new RequestHeaderOptions(dir.resolve("missing.crt").toString(), "", "X-Remote-User",
                 "", "").settings()).isInstanceOf(StartupFailure.class)
-                .hasMessage("--requestheader-client-ca-file " + dir.resolve("missing.crt") + ": no such file");
+                .hasMessage("--requestheader-client-ca-file: open " + dir.resolve("missing.crt")
+                        + ": no such file or directory");
     }
 }
