@@ -46,8 +46,13 @@ public final class PemKeys {
         return out;
     }
 
-    /** The first private key in {@code pem}; fails when there is none. */
+    /**
+     * The first private key in {@code pem}: PKCS#8 ({@code PRIVATE KEY}), PKCS#1 ({@code RSA PRIVATE KEY}) or SEC1
+     * ({@code EC PRIVATE KEY}, as {@code openssl ecparam -genkey} writes it); fails naming what the file holds
+     * when there is none.
+     */
     public static PrivateKey privateKey(String pem) {
+        List<String> found = new ArrayList<>();
         for (Block b : blocks(pem)) {
             switch (b.type()) {
                 case "PRIVATE KEY" -> {
@@ -56,16 +61,35 @@ public final class PemKeys {
                 case "RSA PRIVATE KEY" -> {
                     return pkcs8(sequence(concat(new byte[]{0x02, 0x01, 0x00}, RSA_ALGORITHM, tlv(0x04, b.der()))));
                 }
-                default -> {
+                case "EC PRIVATE KEY" -> {
+                    return pkcs8(sec1ToPkcs8(b.der()));
                 }
+                default -> found.add(b.type());
             }
         }
-        throw new IllegalArgumentException("no PKCS#8 or PKCS#1 private key found (EC PRIVATE KEY is not supported)");
+        throw new IllegalArgumentException("no private key found (PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY): "
+                + (found.isEmpty() ? "no PEM block" : "the PEM holds " + String.join(", ", found)));
+    }
+
+    /** A SEC1 {@code ECPrivateKey} as PKCS#8, its curve from the key's own parameters. */
+    private static byte[] sec1ToPkcs8(byte[] der) {
+        try {
+            org.bouncycastle.asn1.sec.ECPrivateKey sec1 = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(der);
+            if (sec1.getParametersObject() == null) {
+                throw new IllegalArgumentException("an EC PRIVATE KEY without its curve");
+            }
+            return new org.bouncycastle.asn1.pkcs.PrivateKeyInfo(new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+                    org.bouncycastle.asn1.x9.X9ObjectIdentifiers.id_ecPublicKey, sec1.getParametersObject()), sec1)
+                    .getEncoded();
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new IllegalArgumentException("not a valid EC PRIVATE KEY: " + e.getMessage(), e);
+        }
     }
 
     /**
-     * Every public key in {@code pem}: public keys, certificates' keys, and the public halves of RSA
-     * private keys (EC private keys are skipped) (kube-apiserver's {@code --service-account-key-file} accepts all of these).
+     * Every public key in {@code pem}: public keys, certificates' keys, the public halves of RSA private keys and
+     * of SEC1 EC private keys that carry theirs (PKCS#8 EC keys are skipped); kube-apiserver's
+     * {@code --service-account-key-file} accepts all of these.
      */
     public static List<PublicKey> publicKeys(String pem) {
         List<PublicKey> out = new ArrayList<>();
@@ -84,11 +108,21 @@ public final class PemKeys {
                             out.add(publicOf(k));
                         }
                     }
+                    case "EC PRIVATE KEY" -> {
+                        org.bouncycastle.asn1.sec.ECPrivateKey sec1 =
+                                org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(b.der());
+                        if (sec1.getPublicKey() != null && sec1.getParametersObject() != null) {
+                            out.add(x509(new org.bouncycastle.asn1.x509.SubjectPublicKeyInfo(
+                                    new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+                                            org.bouncycastle.asn1.x9.X9ObjectIdentifiers.id_ecPublicKey,
+                                            sec1.getParametersObject()), sec1.getPublicKey()).getEncoded()));
+                        }
+                    }
                     default -> {
                     }
                 }
             }
-        } catch (GeneralSecurityException e) {
+        } catch (GeneralSecurityException | java.io.IOException | IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid public key: " + e.getMessage(), e);
         }
         return out;

@@ -68,6 +68,26 @@ class ServiceAccountKeysTest {
                 .authenticateToken(token, List.of())).isPresent();
     }
 
+    /** {@code openssl ecparam -genkey}'s SEC1 block reads as the key it holds; a certificate says what it is. */
+    @Test
+    void readsASec1EcKeyAndSaysWhatAFileWithoutAKeyHolds() throws Exception {
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+        g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        java.security.KeyPair pair = g.generateKeyPair();
+        String sec1 = dev.kapi.apiserver.server.tls.Pem.privateKeyForKubeconfig(pair.getPrivate(), pair.getPublic());
+        assertThat(sec1).startsWith("-----BEGIN EC PRIVATE KEY-----");
+        assertThat(((java.security.interfaces.ECPrivateKey) PemKeys.privateKey(sec1)).getS())
+                .isEqualTo(((java.security.interfaces.ECPrivateKey) pair.getPrivate()).getS());
+
+        assertThat(PemKeys.publicKeys(sec1)).containsExactly(pair.getPublic());
+
+        String cert = dev.kapi.apiserver.server.tls.Pem.certificates(List.of(dev.kapi.apiserver.server.tls.Certificates
+                .selfSignedCa("x", java.time.Duration.ofDays(1)).certificate()));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PemKeys.privateKey(cert))
+                .hasMessage("no private key found (PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY): the PEM holds "
+                        + "CERTIFICATE");
+    }
+
     private static String read(String name) {
         try {
             return Files.readString(resource(name));
