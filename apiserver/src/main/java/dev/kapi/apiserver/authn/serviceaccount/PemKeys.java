@@ -71,6 +71,26 @@ public final class PemKeys {
                 + (found.isEmpty() ? "no PEM block" : "the PEM holds " + String.join(", ", found)));
     }
 
+    /**
+     * Whether {@code key} is the private half of {@code publicKey}: a probe {@code algorithm} signs with the one
+     * verifies with the other (false when it cannot be signed or verified so).
+     */
+    public static boolean pairs(PrivateKey key, PublicKey publicKey, String algorithm) {
+        try {
+            byte[] probe = "kapi".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            java.security.Signature s = java.security.Signature.getInstance(algorithm);
+            s.initSign(key);
+            s.update(probe);
+            byte[] signature = s.sign();
+            java.security.Signature v = java.security.Signature.getInstance(algorithm);
+            v.initVerify(publicKey);
+            v.update(probe);
+            return v.verify(signature);
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
     /** A SEC1 {@code ECPrivateKey} as PKCS#8, its curve from the key's own parameters. */
     private static byte[] sec1ToPkcs8(byte[] der) {
         try {

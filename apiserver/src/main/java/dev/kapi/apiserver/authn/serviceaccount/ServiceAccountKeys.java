@@ -88,20 +88,8 @@ public final class ServiceAccountKeys {
     }
 
     private static boolean pairs(PrivateKey signing, PublicKey candidate) {
-        try {
-            String alg = signing.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
-            byte[] probe = "kapi".getBytes(StandardCharsets.US_ASCII);
-            java.security.Signature s = java.security.Signature.getInstance(alg);
-            s.initSign(signing);
-            s.update(probe);
-            byte[] sig = s.sign();
-            java.security.Signature v = java.security.Signature.getInstance(alg);
-            v.initVerify(candidate);
-            v.update(probe);
-            return v.verify(sig);
-        } catch (GeneralSecurityException e) {
-            return false;
-        }
+        return PemKeys.pairs(signing, candidate,
+                signing.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA");
     }
 
     private static PrivateKey loadOrGenerate(Path file) {

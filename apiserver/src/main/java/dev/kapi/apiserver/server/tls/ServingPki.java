@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.server.tls;
 
+import dev.kapi.apiserver.authn.serviceaccount.PemKeys;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,22 +110,8 @@ public final class ServingPki {
             case "Ed25519", "EdDSA" -> "Ed25519";
             default -> null;
         };
-        if (algorithm == null) {
-            return true; // a key type the JDK names otherwise: the handshake will tell
-        }
-        try {
-            byte[] probe = "kapi serving key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            java.security.Signature sign = java.security.Signature.getInstance(algorithm);
-            sign.initSign(key);
-            sign.update(probe);
-            byte[] signature = sign.sign();
-            java.security.Signature verify = java.security.Signature.getInstance(algorithm);
-            verify.initVerify(cert.getPublicKey());
-            verify.update(probe);
-            return verify.verify(signature);
-        } catch (GeneralSecurityException e) {
-            return false; // e.g. an RSA key beside an EC certificate
-        }
+        // a key type the JDK names otherwise: the handshake will tell; an RSA key beside an EC certificate: false
+        return algorithm == null || PemKeys.pairs(key, cert.getPublicKey(), algorithm);
     }
 
     /** The SANs of a generated serving certificate: the local names plus each {@code --tls-san}. */
