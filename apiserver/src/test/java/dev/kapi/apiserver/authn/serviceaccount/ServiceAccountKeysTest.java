@@ -88,6 +88,36 @@ class ServiceAccountKeysTest {
                         + "CERTIFICATE");
     }
 
+    /**
+     * Security: with a SEC1 EC key configured for signing and verifying, a token signed by another EC key (one an
+     * attacker made, with the same issuer and claims) is refused as an invalid bearer token.
+     */
+    @Test
+    void aTokenSignedByAnotherSec1KeyIsRefused(@TempDir Path dir) throws Exception {
+        Path ours = Files.writeString(dir.resolve("ours.key"), sec1Key());
+        Path theirs = Files.writeString(dir.resolve("theirs.key"), sec1Key());
+        ServiceAccountKeys server = ServiceAccountKeys.load(ours, List.of(ours), dir.resolve("unused"));
+        ServiceAccountKeys attacker = ServiceAccountKeys.load(theirs, List.of(theirs), dir.resolve("unused"));
+        ServiceAccountTokenOptions options = new ServiceAccountTokenOptions(List.of("https://issuer"), List.of(), null);
+        ServiceAccountRef sa = new ServiceAccountRef("kube-system", "admin", "u");
+        ServiceAccountTokenAuthenticator authn = new ServiceAccountTokenAuthenticator(server, options,
+                (k, n, name, uid, deletedBefore) -> true, Clock.systemUTC());
+        String forged = new ServiceAccountTokenGenerator(attacker, "https://issuer").issue(sa,
+                List.of("https://issuer"), Instant.now(), Instant.now().plusSeconds(600), null);
+        String genuine = new ServiceAccountTokenGenerator(server, "https://issuer").issue(sa,
+                List.of("https://issuer"), Instant.now(), Instant.now().plusSeconds(600), null);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> authn.authenticateToken(forged, List.of()))
+                .hasMessageContaining("invalid bearer token");
+        assertThat(authn.authenticateToken(genuine, List.of())).isPresent();
+    }
+
+    private static String sec1Key() throws Exception {
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+        g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        java.security.KeyPair pair = g.generateKeyPair();
+        return dev.kapi.apiserver.server.tls.Pem.privateKeyForKubeconfig(pair.getPrivate(), pair.getPublic());
+    }
+
     private static String read(String name) {
         try {
             return Files.readString(resource(name));
