@@ -1,30 +1,19 @@
 package dev.kapi.apiserver.audit;
 
-import dev.kapi.apiserver.api.Json;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import tools.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.List;
 
 /**
- * kube's log backend ({@code --audit-log-path}): each event as one line of JSON, appended as it happens (kube's
- * default {@code blocking} mode: the request's thread writes it, one write call per line, so nothing waits in
- * memory to be lost). A write that fails is dropped and reported at most every ten seconds (kube's "Error in
- * audit plugin 'log'"), without the event's content.
+ * kube's log backend ({@code --audit-log-path}): each event as one line of JSON, one write call per line, so
+ * that a line is never cut or interleaved. As an {@link AuditSink} it is kube's default {@code blocking} mode (the
+ * request's thread writes the line; a write that fails is dropped and reported, without the event's content); as
+ * an {@link EventSender} it writes the batches of {@code --audit-log-mode=batch} ({@link BatchBackend}).
  *
  * <p>With a maximum event size ({@code --audit-log-truncate-enabled}, {@code --audit-log-truncate-max-event-size})
- * it is kube's truncate backend in front of the log: an event whose JSON line is larger, at level Request or
- * RequestResponse, loses its request and response objects and gains the annotation
- * {@code audit.k8s.io/truncated: "true"}; one still larger (or larger at level Metadata) is dropped and reported
- * as kube reports it ("Error in audit plugin 'truncate'"), and the request goes on.
+ * kube's truncate backend stands in front of it ({@link EventEncoder}).
  */
-public final class LogBackend implements AuditSink, AutoCloseable {
-
-    private static final Logger LOG = LoggerFactory.getLogger(LogBackend.class);
-    private static final long REPORT_EVERY_NANOS = 10_000_000_000L;
+public final class LogBackend implements AuditSink, EventSender, AutoCloseable {
 
     /** Where the lines go: a {@link RotatingFile} or standard output. */
     public interface Output extends AutoCloseable {
@@ -34,13 +23,8 @@ public final class LogBackend implements AuditSink, AutoCloseable {
         void close() throws IOException;
     }
 
-    /** kube's truncate backend's annotation on an event it stripped of its objects. */
-    static final String TRUNCATED = "audit.k8s.io/truncated";
-
     private final Output out;
-    private final long maxEventSize;
-    private final Reporter failedWrites = new Reporter("log");
-    private final Reporter tooLarge = new Reporter("truncate");
+    private final BlockingBackend blocking;
 
     public LogBackend(Output out) {
         this(out, 0);
@@ -49,7 +33,7 @@ public final class LogBackend implements AuditSink, AutoCloseable {
     /** With events larger than {@code maxEventSize} bytes truncated, or dropped (0: no limit). */
     public LogBackend(Output out, long maxEventSize) {
         this.out = out;
-        this.maxEventSize = maxEventSize;
+        this.blocking = new BlockingBackend("log", new EventEncoder(maxEventSize), this);
     }
 
     /** Standard output ({@code --audit-log-path=-}): lines written whole, one at a time. */
@@ -73,63 +57,16 @@ public final class LogBackend implements AuditSink, AutoCloseable {
 
     @Override
     public boolean process(AuditEvent event) {
-        byte[] line;
-        try {
-            ObjectNode json = event.toJson();
-            line = line(json);
-            if (maxEventSize > 0 && line.length > maxEventSize) {
-                if (event.level().atLeast(Level.Request)) {
-                    json.remove("requestObject");
-                    json.remove("responseObject");
-                    ObjectNode annotations = json.has("annotations") ? (ObjectNode) json.get("annotations")
-                            : json.putObject("annotations");
-                    annotations.put(TRUNCATED, "true");
-                    line = line(json);
-                }
-                if (line.length > maxEventSize) {
-                    tooLarge.report("event is too large even after truncation");
-                    return true; // as kube's truncate backend: dropped, not a failure of the log
-                }
-            }
-        } catch (RuntimeException e) {
-            failedWrites.report(String.valueOf(e.getMessage()));
-            return false;
-        }
-        try {
+        return blocking.process(event);
+    }
+
+    @Override
+    public void send(List<byte[]> events) throws IOException {
+        for (byte[] json : events) {
+            byte[] line = new byte[json.length + 1];
+            System.arraycopy(json, 0, line, 0, json.length);
+            line[json.length] = '\n';
             out.write(line);
-            return true;
-        } catch (IOException | RuntimeException e) {
-            failedWrites.report(String.valueOf(e.getMessage()));
-            return false;
-        }
-    }
-
-    private static byte[] line(ObjectNode json) {
-        byte[] bytes = Json.MAPPER.writeValueAsBytes(json);
-        byte[] line = new byte[bytes.length + 1];
-        System.arraycopy(bytes, 0, line, 0, bytes.length);
-        line[bytes.length] = '\n';
-        return line;
-    }
-
-    /** Reports dropped events of one plugin at most every ten seconds, with how many since the last report. */
-    private static final class Reporter {
-        private final String plugin;
-        private final AtomicLong lastReport = new AtomicLong(System.nanoTime() - REPORT_EVERY_NANOS);
-        private final AtomicLong dropped = new AtomicLong();
-
-        Reporter(String plugin) {
-            this.plugin = plugin;
-        }
-
-        void report(String error) {
-            long n = dropped.incrementAndGet();
-            long now = System.nanoTime();
-            long last = lastReport.get();
-            if (now - last >= REPORT_EVERY_NANOS && lastReport.compareAndSet(last, now)) {
-                dropped.addAndGet(-n);
-                LOG.error("Error in audit plugin '{}' affecting {} audit events: {}", plugin, n, error);
-            }
         }
     }
 

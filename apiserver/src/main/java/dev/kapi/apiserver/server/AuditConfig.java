@@ -1,32 +1,53 @@
 package dev.kapi.apiserver.server;
 
+import dev.kapi.apiserver.audit.AuditSink;
 import dev.kapi.apiserver.audit.Auditor;
+import dev.kapi.apiserver.audit.BatchBackend;
+import dev.kapi.apiserver.audit.BlockingBackend;
+import dev.kapi.apiserver.audit.EventSender;
 import dev.kapi.apiserver.audit.LogBackend;
 import dev.kapi.apiserver.audit.Policy;
 import dev.kapi.apiserver.audit.PolicyFile;
 import dev.kapi.apiserver.audit.RotatingFile;
+import dev.kapi.apiserver.audit.WebhookSender;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Audit logging from {@link AuditOptions}: a policy file that cannot be used stops the server with the reason
- * in one line (as kube-apiserver refuses to start), whether or not a log path is given; with a policy and a
- * log path every request the policy records is written there. Without either nothing is audited.
+ * Auditing from {@link AuditOptions}: a policy file that cannot be used stops the server with the reason in one
+ * line (as kube-apiserver refuses to start), whether or not a backend is given; with a policy, every request the
+ * policy records goes to the log ({@code --audit-log-path}), to the webhook ({@code --audit-webhook-config-file}),
+ * or to both (kube's union backend), each in its own mode ({@link AuditBackendFlags}). Without a policy, or
+ * without either backend, nothing is audited.
  */
 @Configuration(proxyBeanMethods = false)
 public class AuditConfig {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuditConfig.class);
+    /** How long the server's stop waits for batches still queued or being sent (kube waits without bound). */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
-    /** The log backend, closed with the context (after the web server stopped). */
+    /** The backends, closed with the context (after the web server stopped): batches still queued are sent. */
     @Bean(destroyMethod = "close")
-    AuditLog auditLog(AuditOptions o) {
+    AuditBackends auditBackends(AuditOptions o, Environment env) {
         check(o);
+        AuditBackendFlags logFlags = AuditBackendFlags.read(env, "log");
+        AuditBackendFlags webhookFlags = AuditBackendFlags.read(env, "webhook");
+        if (!o.logPath().isEmpty()) {
+            logFlags.check();
+        }
+        if (!o.webhookConfigFile().isEmpty()) {
+            webhookFlags.check();
+        }
         Policy policy = null;
         if (!o.policyFile().isEmpty()) {
             try {
@@ -35,40 +56,80 @@ public class AuditConfig {
                 throw new StartupFailure("--audit-policy-file " + o.policyFile() + ": " + e.getMessage());
             }
         }
-        if (policy == null || o.logPath().isEmpty()) {
-            if (policy != null || !o.logPath().isEmpty()) {
-                LOG.info("Auditing is off: it needs both --audit-policy-file and --audit-log-path");
+        boolean anyBackend = !o.logPath().isEmpty() || !o.webhookConfigFile().isEmpty();
+        if (policy == null || !anyBackend) {
+            if (policy != null || anyBackend) {
+                LOG.info("Auditing is off: it needs --audit-policy-file and --audit-log-path or "
+                        + "--audit-webhook-config-file");
             }
-            return new AuditLog(Auditor.DISABLED, null);
+            return new AuditBackends(Auditor.DISABLED, List.of());
         }
-        LogBackend.Output out;
-        if (o.logPath().equals("-")) {
-            out = LogBackend.stdout();
-        } else {
+        List<AuditSink> sinks = new ArrayList<>();
+        List<AutoCloseable> closeables = new ArrayList<>(); // closed in order: a batch before what it writes to
+        if (!o.logPath().isEmpty()) {
+            LogBackend log = new LogBackend(logOutput(o), logFlags.maxEventSize());
+            sinks.add(backend(logFlags, log, log, closeables));
+            closeables.add(log);
+            LOG.info("Audit events go to {} ({} mode; {} rules in {})",
+                    o.logPath().equals("-") ? "standard output" : o.logPath(), logFlags.mode(),
+                    policy.rules().size(), o.policyFile());
+        }
+        if (!o.webhookConfigFile().isEmpty()) {
+            WebhookSender.Target target;
             try {
-                out = RotatingFile.of(Path.of(o.logPath()), o.maxSize(), o.maxBackup(), o.maxAge(), o.compress()).open();
+                target = AuditWebhookKubeconfig.read(Path.of(o.webhookConfigFile()));
             } catch (IOException | RuntimeException e) {
-                throw new StartupFailure("--audit-log-path " + o.logPath() + ": cannot open the audit log: "
-                        + StartupFailure.reason(e), e);
+                throw StartupFailure.of("--audit-webhook-config-file", e);
             }
+            WebhookSender sender = new WebhookSender(target, o.webhookInitialBackoff());
+            sinks.add(backend(webhookFlags, new BlockingBackend("webhook", webhookFlags.maxEventSize(), sender),
+                    sender, closeables));
+            LOG.info("Audit events go to the webhook at {} ({} mode; {} rules in {})", target.uri(),
+                    webhookFlags.mode(), policy.rules().size(), o.policyFile());
         }
-        LogBackend backend = new LogBackend(out, o.truncateEnabled() ? o.truncateMaxEventSize() : 0);
-        LOG.info("Audit events go to {} ({} rules in {})", o.logPath().equals("-") ? "standard output" : o.logPath(),
-                policy.rules().size(), o.policyFile());
-        return new AuditLog(new Auditor(policy, backend, o.mode().equals("blocking-strict")), backend);
+        boolean strict = logFlags.mode().equals("blocking-strict") && !o.logPath().isEmpty()
+                || webhookFlags.mode().equals("blocking-strict") && !o.webhookConfigFile().isEmpty();
+        return new AuditBackends(new Auditor(policy, AuditSink.all(sinks), strict), closeables);
+    }
+
+    /** The backend in its mode: batched, blocking (failures ignored) or blocking-strict. */
+    private static AuditSink backend(AuditBackendFlags flags, AuditSink blocking, EventSender sender,
+                                     List<AutoCloseable> closeables) {
+        return switch (flags.mode()) {
+            case "batch" -> {
+                BatchBackend batch = new BatchBackend(flags.backend(), flags.maxEventSize(), sender, flags.batch(),
+                        CLOSE_WAIT);
+                closeables.add(batch);
+                yield batch;
+            }
+            case "blocking" -> blocking.ignoringFailures();
+            default -> blocking;
+        };
+    }
+
+    private static LogBackend.Output logOutput(AuditOptions o) {
+        if (o.logPath().equals("-")) {
+            return LogBackend.stdout();
+        }
+        try {
+            return RotatingFile.of(Path.of(o.logPath()), o.maxSize(), o.maxBackup(), o.maxAge(), o.compress()).open();
+        } catch (IOException | RuntimeException e) {
+            throw new StartupFailure("--audit-log-path " + o.logPath() + ": cannot open the audit log: "
+                    + StartupFailure.reason(e), e);
+        }
     }
 
     @Bean
-    Auditor auditor(AuditLog log) {
-        return log.auditor();
+    Auditor auditor(AuditBackends backends) {
+        return backends.auditor();
     }
 
-    /** The auditor and the backend it writes to (null when auditing is off). */
-    record AuditLog(Auditor auditor, LogBackend backend) implements AutoCloseable {
+    /** The auditor and what its backends hold open (nothing when auditing is off). */
+    record AuditBackends(Auditor auditor, List<AutoCloseable> closeables) implements AutoCloseable {
         @Override
-        public void close() throws IOException {
-            if (backend != null) {
-                backend.close();
+        public void close() throws Exception {
+            for (AutoCloseable c : closeables) {
+                c.close();
             }
         }
     }
@@ -78,21 +139,13 @@ public class AuditConfig {
             throw new StartupFailure("--audit-log-format=" + o.format() + ": Kapi writes the json format only "
                     + "(kube's legacy format is not supported)");
         }
-        if (!o.mode().equals("blocking") && !o.mode().equals("blocking-strict")) {
-            throw new StartupFailure("--audit-log-mode=" + o.mode() + ": Kapi supports blocking and blocking-strict "
-                    + "(events are written as they happen; batch is not supported)");
-        }
         if (!o.version().equals(PolicyFile.API_VERSION)) {
             throw new StartupFailure("--audit-log-version=" + o.version() + ": only " + PolicyFile.API_VERSION
                     + " is supported");
         }
-        if (!o.logPath().isEmpty() && o.truncateMaxEventSize() <= 0) { // kube checks them with a log, on or off
-            throw new StartupFailure("invalid audit truncate log max event size " + o.truncateMaxEventSize()
-                    + ", must be a positive number");
-        }
-        if (!o.logPath().isEmpty() && o.truncateMaxBatchSize() < o.truncateMaxEventSize()) {
-            throw new StartupFailure("invalid audit truncate log max batch size " + o.truncateMaxBatchSize()
-                    + ", must be greater than max event size (" + o.truncateMaxEventSize() + ")");
+        if (!o.webhookVersion().equals(PolicyFile.API_VERSION)) {
+            throw new StartupFailure("--audit-webhook-version=" + o.webhookVersion() + ": only "
+                    + PolicyFile.API_VERSION + " is supported");
         }
         if (o.maxSize() < 0 || o.maxBackup() < 0 || o.maxAge() < 0) {
             throw new StartupFailure("--audit-log-maxsize, --audit-log-maxbackup and --audit-log-maxage must not be "

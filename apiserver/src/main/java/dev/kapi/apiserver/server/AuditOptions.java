@@ -1,22 +1,27 @@
 package dev.kapi.apiserver.server;
 
+import dev.kapi.apiserver.api.GoDuration;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
+
+import java.time.Duration;
 
 /**
  * kube-apiserver's audit flags, with its names and defaults: {@code --audit-policy-file},
  * {@code --audit-log-path} ({@code -} for standard output), {@code --audit-log-maxsize} (MiB, 0 = 100),
  * {@code --audit-log-maxbackup}, {@code --audit-log-maxage} (days), {@code --audit-log-compress},
- * {@code --audit-log-format} ({@code json}), {@code --audit-log-mode} ({@code blocking} or
- * {@code blocking-strict}), {@code --audit-log-version} ({@code audit.k8s.io/v1}) and the truncate backend's
- * {@code --audit-log-truncate-enabled} ({@code false}), {@code --audit-log-truncate-max-event-size} (100 KiB)
- * and {@code --audit-log-truncate-max-batch-size} (10 MiB; events are written one at a time, so it is only checked).
+ * {@code --audit-log-format} ({@code json}), {@code --audit-log-version} ({@code audit.k8s.io/v1}),
+ * {@code --audit-webhook-config-file} (a kubeconfig), {@code --audit-webhook-version} ({@code audit.k8s.io/v1}) and
+ * {@code --audit-webhook-initial-backoff} ({@code 10s}). Each backend's mode, batch and truncate flags are
+ * {@link AuditBackendFlags}.
  */
 @Component
 public record AuditOptions(String policyFile, String logPath, int maxSize, int maxBackup, int maxAge,
-                           boolean compress, String format, String mode, String version, boolean truncateEnabled,
-                           long truncateMaxEventSize, long truncateMaxBatchSize) {
+                           boolean compress, String format, String version, String webhookConfigFile,
+                           String webhookVersion, Duration webhookInitialBackoff) {
 
+    @Autowired
     public AuditOptions(@Value("${audit-policy-file:}") String policyFile,
                         @Value("${audit-log-path:}") String logPath,
                         @Value("${audit-log-maxsize:0}") int maxSize,
@@ -24,22 +29,15 @@ public record AuditOptions(String policyFile, String logPath, int maxSize, int m
                         @Value("${audit-log-maxage:0}") int maxAge,
                         @Value("${audit-log-compress:false}") boolean compress,
                         @Value("${audit-log-format:json}") String format,
-                        @Value("${audit-log-mode:blocking}") String mode,
                         @Value("${audit-log-version:audit.k8s.io/v1}") String version,
-                        @Value("${audit-log-truncate-enabled:false}") boolean truncateEnabled,
-                        @Value("${audit-log-truncate-max-event-size:102400}") long truncateMaxEventSize,
-                        @Value("${audit-log-truncate-max-batch-size:10485760}") long truncateMaxBatchSize) {
-        this.policyFile = policyFile;
-        this.logPath = logPath;
-        this.maxSize = maxSize;
-        this.maxBackup = maxBackup;
-        this.maxAge = maxAge;
-        this.compress = compress;
-        this.format = format;
-        this.mode = mode;
-        this.version = version;
-        this.truncateEnabled = truncateEnabled;
-        this.truncateMaxEventSize = truncateMaxEventSize;
-        this.truncateMaxBatchSize = truncateMaxBatchSize;
+                        @Value("${audit-webhook-config-file:}") String webhookConfigFile,
+                        @Value("${audit-webhook-version:audit.k8s.io/v1}") String webhookVersion,
+                        @Value("${audit-webhook-initial-backoff:10s}") String webhookInitialBackoff) {
+        this(policyFile, logPath, maxSize, maxBackup, maxAge, compress, format, version, webhookConfigFile,
+                webhookVersion, duration(webhookInitialBackoff));
+    }
+
+    private static Duration duration(String flag) {
+        return flag.isBlank() ? Duration.ofSeconds(10) : GoDuration.parse(flag.trim());
     }
 }

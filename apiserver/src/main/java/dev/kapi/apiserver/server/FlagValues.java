@@ -25,17 +25,24 @@ import java.util.regex.Pattern;
 public final class FlagValues implements EnvironmentPostProcessor, Ordered {
 
     static final Set<String> BOOLEANS = Set.of("allow-empty-store", "anonymous-auth", "audit-log-compress",
-            "audit-log-truncate-enabled", "leader-elect", "watch-cache");
+            "audit-log-truncate-enabled", "audit-webhook-truncate-enabled", "audit-log-batch-throttle-enable",
+            "audit-webhook-batch-throttle-enable", "leader-elect", "watch-cache");
     /** Read into Java {@code int}s: a value beyond 32 bits is out of range. */
     static final Set<String> INTEGERS = Set.of("secure-port", "audit-log-maxsize", "audit-log-maxbackup",
-            "audit-log-maxage", "max-requests-inflight", "max-mutating-requests-inflight", "simulated-nodes");
+            "audit-log-maxage", "max-requests-inflight", "max-mutating-requests-inflight", "simulated-nodes",
+            "audit-log-batch-buffer-size", "audit-log-batch-max-size", "audit-log-batch-throttle-burst",
+            "audit-webhook-batch-buffer-size", "audit-webhook-batch-max-size", "audit-webhook-batch-throttle-burst");
     static final Set<String> LONGS = Set.of("default-not-ready-toleration-seconds",
             "default-unreachable-toleration-seconds", "audit-log-truncate-max-event-size",
-            "audit-log-truncate-max-batch-size");
+            "audit-log-truncate-max-batch-size", "audit-webhook-truncate-max-event-size",
+            "audit-webhook-truncate-max-batch-size");
     static final Set<String> DURATIONS = Set.of("service-account-max-token-expiration", "shutdown-delay-duration",
             "request-timeout", "etcd-count-metric-poll-period", "etcd-compaction-interval",
             "etcd-db-metric-poll-interval", "leader-elect-lease-duration", "leader-elect-renew-deadline",
-            "leader-elect-retry-period", "simulated-job-run-time");
+            "leader-elect-retry-period", "simulated-job-run-time", "audit-webhook-initial-backoff",
+            "audit-log-batch-max-wait", "audit-webhook-batch-max-wait");
+    /** Read into Java {@code double}s as Go's {@code strconv.ParseFloat(v, 32)} reads them (pflag's float32). */
+    static final Set<String> FLOATS = Set.of("audit-log-batch-throttle-qps", "audit-webhook-batch-throttle-qps");
     /** IP address flags (pflag's {@code IP} type). */
     static final Set<String> ADDRESSES = Set.of("bind-address", "advertise-address");
 
@@ -78,6 +85,12 @@ public final class FlagValues implements EnvironmentPostProcessor, Ordered {
                 }
             }
         }
+        for (String flag : FLOATS) {
+            String v = value(environment, flag);
+            if (v != null) {
+                plain.put(flag, Double.toString(parseFloat32(flag, v)));
+            }
+        }
         Object port = plain.get("secure-port");
         if (port != null && (Integer.parseInt((String) port) < 0 || Integer.parseInt((String) port) > 65535)) {
             throw new StartupFailure("--secure-port " + port + " must be between 1 and 65535, inclusive (0 "
@@ -100,7 +113,7 @@ public final class FlagValues implements EnvironmentPostProcessor, Ordered {
      */
     public static boolean scalar(String flag) {
         return BOOLEANS.contains(flag) || INTEGERS.contains(flag) || LONGS.contains(flag) || DURATIONS.contains(flag)
-                || ADDRESSES.contains(flag);
+                || ADDRESSES.contains(flag) || FLOATS.contains(flag);
     }
 
     /**
@@ -131,6 +144,29 @@ public final class FlagValues implements EnvironmentPostProcessor, Ordered {
         } catch (java.net.UnknownHostException e) {
             return false;
         }
+    }
+
+    /** A decimal float as Go writes one (no hexadecimal or underscores), or Inf/Infinity/NaN in any case. */
+    private static final Pattern FLOAT = Pattern.compile("[+-]?(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?"
+            + "|(?i:inf|infinity|nan))");
+
+    /** Go's {@code strconv.ParseFloat(v, 32)} for the spellings above: out of range beyond float32's largest. */
+    static double parseFloat32(String flag, String v) {
+        if (!FLOAT.matcher(v).matches()) {
+            throw invalid(flag, v, "strconv.ParseFloat: parsing " + quoted(v) + ": invalid syntax");
+        }
+        String lower = v.toLowerCase(java.util.Locale.ROOT);
+        if (lower.contains("nan")) {
+            return Double.NaN;
+        }
+        if (lower.contains("inf")) {
+            return lower.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        }
+        float f = Float.parseFloat(v);
+        if (Float.isInfinite(f)) {
+            throw invalid(flag, v, "strconv.ParseFloat: parsing " + quoted(v) + ": value out of range");
+        }
+        return f;
     }
 
     /** Go's {@code strconv.ParseBool}. */

@@ -190,7 +190,7 @@ public final class WebhookClient {
     }
 
     /** The part after {@code Post "<url>": } in Go's words where there is a counterpart. */
-    private static String transportError(URI uri, Throwable e) {
+    public static String transportError(URI uri, Throwable e) {
         String hostPort = uri.getHost() + ":" + (uri.getPort() < 0 ? 443 : uri.getPort());
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof UnresolvedAddressException || t instanceof java.net.UnknownHostException) {

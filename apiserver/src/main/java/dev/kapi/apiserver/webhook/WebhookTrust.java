@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.webhook;
 
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
@@ -34,7 +35,7 @@ import java.util.Locale;
  * for a service reference, whatever address that service resolves to. Failures read as Go's:
  * {@code x509: certificate signed by unknown authority}, {@code x509: certificate is valid for a, b, not c}.
  */
-final class WebhookTrust {
+public final class WebhookTrust {
 
     /** A caBundle that holds no certificate: kube's error when it builds the client. */
     static final String BAD_BUNDLE = "unable to load root certificates: unable to parse bytes as PEM block";
@@ -47,10 +48,21 @@ final class WebhookTrust {
      *                                  certificates
      */
     static SSLContext context(String caBundle, String serverName) {
+        return context(caBundle, serverName, null);
+    }
+
+    /**
+     * The same verification, presenting {@code keys} (a client certificate, or null) when the server asks for one:
+     * what a kubeconfig's cluster and user make (the audit webhook's).
+     *
+     * @throws IllegalArgumentException with {@link #BAD_BUNDLE} when {@code caBundle} is not base64 of PEM
+     *                                  certificates
+     */
+    public static SSLContext context(String caBundle, String serverName, KeyManager[] keys) {
         try {
             X509TrustManager chain = chainTrust(caBundle);
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[]{new NameChecking(chain, serverName)}, null);
+            ctx.init(keys, new TrustManager[]{new NameChecking(chain, serverName)}, null);
             return ctx;
         } catch (GeneralSecurityException | IOException | IllegalArgumentException e) {
             throw new IllegalArgumentException(BAD_BUNDLE, e);
@@ -81,6 +93,20 @@ final class WebhookTrust {
             }
         }
         throw new GeneralSecurityException("no X.509 trust manager");
+    }
+
+    /**
+     * A context that accepts any server certificate (a kubeconfig's {@code insecure-skip-tls-verify: true}),
+     * presenting {@code keys} when asked.
+     */
+    public static SSLContext insecure(KeyManager[] keys) {
+        try {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(keys, new TrustManager[]{new NameChecking(null, null)}, null);
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Go's {@code HostnameError} text, or null when {@code leaf} is valid for {@code host}. */
@@ -167,7 +193,8 @@ final class WebhookTrust {
 
     /**
      * Verifies the chain with the bundle's trust manager (without its own host check) and the leaf against the
-     * expected name. Being an extended trust manager, JSSE leaves the name check to it.
+     * expected name. Being an extended trust manager, JSSE leaves the name check to it. Without a chain trust
+     * manager it verifies nothing ({@link #insecure}).
      */
     private static final class NameChecking extends X509ExtendedTrustManager {
 
@@ -180,6 +207,9 @@ final class WebhookTrust {
         }
 
         private void check(X509Certificate[] certs, String authType) throws CertificateException {
+            if (chain == null) {
+                return; // insecure-skip-tls-verify
+            }
             try {
                 chain.checkServerTrusted(certs, authType);
             } catch (CertificateExpiredException | CertificateNotYetValidException e) {

@@ -224,7 +224,7 @@ class AuditIT {
     }
 
     /** {@code config/audit-policy.yaml} of the repository, found from the working directory up. */
-    private static Path examplePolicy() {
+    static Path examplePolicy() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             Path p = dir.resolve("config/audit-policy.yaml");
             if (Files.isRegularFile(p)) {

@@ -54,6 +54,18 @@ class FlagValuesTest {
 
     /** A file's {@code flag: ""} leaves the flag at its default, as the example configuration writes it. */
     @Test
+    void float32sAsGoParsesThem() {
+        assertThat(FlagValues.parseFloat32("audit-webhook-batch-throttle-qps", "1.5")).isEqualTo(1.5);
+        assertThat(FlagValues.parseFloat32("audit-webhook-batch-throttle-qps", ".5e1")).isEqualTo(5.0);
+        assertThat(FlagValues.parseFloat32("audit-webhook-batch-throttle-qps", "+Inf")).isInfinite();
+        assertThatThrownBy(() -> FlagValues.parseFloat32("audit-webhook-batch-throttle-qps", "ten"))
+                .hasMessage("invalid argument \"ten\" for \"--audit-webhook-batch-throttle-qps\" flag: "
+                        + "strconv.ParseFloat: parsing \"ten\": invalid syntax");
+        assertThatThrownBy(() -> FlagValues.parseFloat32("audit-webhook-batch-throttle-qps", "1e39"))
+                .hasMessageEndingWith("strconv.ParseFloat: parsing \"1e39\": value out of range");
+    }
+
+    @Test
     void blankValuesAreUnset() {
         StandardEnvironment env = new StandardEnvironment();
         env.getPropertySources().addFirst(new MapPropertySource("flags", Map.of(
