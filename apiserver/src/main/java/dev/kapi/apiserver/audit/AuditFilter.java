@@ -44,6 +44,7 @@ public final class AuditFilter extends HttpFilter {
         }
         req.setAttribute(AuditContext.ATTRIBUTE, ctx);
         if (!ctx.write(Stage.RequestReceived) && auditor.strict()) {
+            auditor.metrics().requestRejected();
             StatusResponses.write(req, res, StatusError.internal("failed to store audit event").status());
             return;
         }

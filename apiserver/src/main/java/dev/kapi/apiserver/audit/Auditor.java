@@ -24,11 +24,25 @@ public final class Auditor {
     private final Policy policy;
     private final AuditSink sink;
     private final boolean strict;
+    private final AuditMetrics metrics;
 
     public Auditor(Policy policy, AuditSink sink, boolean strict) {
+        this(policy, sink, strict, AuditMetrics.NONE);
+    }
+
+    /** Counting what kube counts ({@link AuditMetrics}): every event handed to the sink, each request's level. */
+    public Auditor(Policy policy, AuditSink sink, boolean strict, AuditMetrics metrics) {
         this.policy = policy;
-        this.sink = sink;
+        this.sink = sink == null ? null : event -> {
+            metrics.eventProcessed();
+            return sink.process(event);
+        };
         this.strict = strict;
+        this.metrics = metrics;
+    }
+
+    AuditMetrics metrics() {
+        return metrics;
     }
 
     public boolean enabled() {
@@ -48,6 +62,7 @@ public final class Auditor {
             return null;
         }
         Policy.Decision decision = policy.evaluate(RequestAttributes.of(user, info));
+        metrics.policyLevel(decision.level());
         if (decision.level() == Level.None) {
             return null;
         }

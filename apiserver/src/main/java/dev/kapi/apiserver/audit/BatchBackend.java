@@ -40,26 +40,24 @@ public final class BatchBackend implements AuditSink, AutoCloseable {
     private final ArrayBlockingQueue<byte[]> buffer;
     private final TokenBucket throttle;
     private final PluginErrors sendErrors;
-    private final PluginErrors bufferErrors = new PluginErrors("buffered");
+    private final PluginErrors bufferErrors;
     private final Object sendsLock = new Object();
     private int sending;
     private final Thread collector;
     private volatile boolean closed;
 
     /** Events larger than {@code maxEventSize} bytes are truncated, or dropped (0: no limit). */
-    public BatchBackend(String plugin, long maxEventSize, EventSender sender, Options options, Duration closeWait) {
-        this(plugin, new EventEncoder(maxEventSize), sender, options, closeWait);
-    }
-
-    BatchBackend(String plugin, EventEncoder encoder, EventSender sender, Options options, Duration closeWait) {
+    public BatchBackend(String plugin, long maxEventSize, EventSender sender, Options options, Duration closeWait,
+                        AuditMetrics metrics) {
         this.plugin = plugin;
-        this.encoder = encoder;
+        this.encoder = new EventEncoder(maxEventSize, metrics);
         this.sender = sender;
         this.options = options;
         this.closeWait = closeWait;
         this.buffer = new ArrayBlockingQueue<>(options.bufferSize());
         this.throttle = options.qps() > 0 ? new TokenBucket(options.qps(), options.burst()) : null;
-        this.sendErrors = new PluginErrors(plugin);
+        this.sendErrors = new PluginErrors(plugin, metrics);
+        this.bufferErrors = new PluginErrors("buffered", metrics);
         this.collector = Thread.ofPlatform().name("audit-batch-" + plugin).daemon().start(this::collect);
     }
 

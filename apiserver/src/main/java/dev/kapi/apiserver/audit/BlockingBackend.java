@@ -16,14 +16,14 @@ public final class BlockingBackend implements AuditSink {
     private final PluginErrors errors;
 
     /** Events larger than {@code maxEventSize} bytes are truncated, or dropped (0: no limit). */
-    public BlockingBackend(String plugin, long maxEventSize, EventSender sender) {
-        this(plugin, new EventEncoder(maxEventSize), sender);
+    public BlockingBackend(String plugin, long maxEventSize, EventSender sender, AuditMetrics metrics) {
+        this(new EventEncoder(maxEventSize, metrics), sender, new PluginErrors(plugin, metrics));
     }
 
-    BlockingBackend(String plugin, EventEncoder encoder, EventSender sender) {
+    BlockingBackend(EventEncoder encoder, EventSender sender, PluginErrors errors) {
         this.encoder = encoder;
         this.sender = sender;
-        this.errors = new PluginErrors(plugin);
+        this.errors = errors;
     }
 
     @Override

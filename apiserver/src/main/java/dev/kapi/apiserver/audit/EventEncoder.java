@@ -17,11 +17,12 @@ final class EventEncoder {
     static final String TRUNCATED = "audit.k8s.io/truncated";
 
     private final long maxEventSize;
-    private final PluginErrors tooLarge = new PluginErrors("truncate");
+    private final PluginErrors tooLarge;
 
     /** @param maxEventSize the largest event in bytes of JSON; 0: no limit */
-    EventEncoder(long maxEventSize) {
+    EventEncoder(long maxEventSize, AuditMetrics metrics) {
         this.maxEventSize = maxEventSize;
+        this.tooLarge = new PluginErrors("truncate", metrics);
     }
 
     /** The event's JSON, truncated if it must be; null when it is dropped as too large (already reported). */

@@ -27,13 +27,13 @@ public final class LogBackend implements AuditSink, EventSender, AutoCloseable {
     private final BlockingBackend blocking;
 
     public LogBackend(Output out) {
-        this(out, 0);
+        this(out, 0, AuditMetrics.NONE);
     }
 
     /** With events larger than {@code maxEventSize} bytes truncated, or dropped (0: no limit). */
-    public LogBackend(Output out, long maxEventSize) {
+    public LogBackend(Output out, long maxEventSize, AuditMetrics metrics) {
         this.out = out;
-        this.blocking = new BlockingBackend("log", new EventEncoder(maxEventSize), this);
+        this.blocking = new BlockingBackend("log", maxEventSize, this, metrics);
     }
 
     /** Standard output ({@code --audit-log-path=-}): lines written whole, one at a time. */

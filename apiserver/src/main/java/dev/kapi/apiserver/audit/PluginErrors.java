@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Reports the events one audit plugin dropped in kube's words ("Error in audit plugin 'webhook' affecting 3 audit
- * events: ..."), at most every ten seconds with how many were dropped since the last report, and never with the
+ * events: ..."), counted at once ({@link AuditMetrics}) and logged at most every ten seconds with how many were dropped since the last report, and never with the
  * events' content. Safe for concurrent use.
  */
 final class PluginErrors {
@@ -16,15 +16,18 @@ final class PluginErrors {
     private static final long REPORT_EVERY_NANOS = 10_000_000_000L;
 
     private final String plugin;
+    private final AuditMetrics metrics;
     private final AtomicLong lastReport = new AtomicLong(System.nanoTime() - REPORT_EVERY_NANOS);
     private final AtomicLong dropped = new AtomicLong();
 
-    PluginErrors(String plugin) {
+    PluginErrors(String plugin, AuditMetrics metrics) {
         this.plugin = plugin;
+        this.metrics = metrics;
     }
 
     /** Counts {@code events} dropped for {@code error}; logs when the last report is ten seconds old. */
     void report(int events, String error) {
+        metrics.pluginError(plugin, events);
         long n = dropped.addAndGet(events);
         long now = System.nanoTime();
         long last = lastReport.get();

@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.server;
 
+import dev.kapi.apiserver.audit.AuditMetrics;
 import dev.kapi.apiserver.audit.AuditSink;
 import dev.kapi.apiserver.audit.Auditor;
 import dev.kapi.apiserver.audit.BatchBackend;
@@ -12,6 +13,7 @@ import dev.kapi.apiserver.audit.RotatingFile;
 import dev.kapi.apiserver.audit.WebhookSender;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -38,7 +40,7 @@ public class AuditConfig {
 
     /** The backends, closed with the context (after the web server stopped): batches still queued are sent. */
     @Bean(destroyMethod = "close")
-    AuditBackends auditBackends(AuditOptions o, Environment env) {
+    AuditBackends auditBackends(AuditOptions o, Environment env, MeterRegistry meters) {
         check(o);
         AuditBackendFlags logFlags = AuditBackendFlags.read(env, "log");
         AuditBackendFlags webhookFlags = AuditBackendFlags.read(env, "webhook");
@@ -64,11 +66,12 @@ public class AuditConfig {
             }
             return new AuditBackends(Auditor.DISABLED, List.of());
         }
+        AuditMetrics metrics = new AuditMeters(meters);
         List<AuditSink> sinks = new ArrayList<>();
         List<AutoCloseable> closeables = new ArrayList<>(); // closed in order: a batch before what it writes to
         if (!o.logPath().isEmpty()) {
-            LogBackend log = new LogBackend(logOutput(o), logFlags.maxEventSize());
-            sinks.add(backend(logFlags, log, log, closeables));
+            LogBackend log = new LogBackend(logOutput(o), logFlags.maxEventSize(), metrics);
+            sinks.add(backend(logFlags, log, log, closeables, metrics));
             closeables.add(log);
             LOG.info("Audit events go to {} ({} mode; {} rules in {})",
                     o.logPath().equals("-") ? "standard output" : o.logPath(), logFlags.mode(),
@@ -82,23 +85,23 @@ public class AuditConfig {
                 throw StartupFailure.of("--audit-webhook-config-file", e);
             }
             WebhookSender sender = new WebhookSender(target, o.webhookInitialBackoff());
-            sinks.add(backend(webhookFlags, new BlockingBackend("webhook", webhookFlags.maxEventSize(), sender),
-                    sender, closeables));
+            sinks.add(backend(webhookFlags, new BlockingBackend("webhook", webhookFlags.maxEventSize(), sender,
+                    metrics), sender, closeables, metrics));
             LOG.info("Audit events go to the webhook at {} ({} mode; {} rules in {})", target.uri(),
                     webhookFlags.mode(), policy.rules().size(), o.policyFile());
         }
         boolean strict = logFlags.mode().equals("blocking-strict") && !o.logPath().isEmpty()
                 || webhookFlags.mode().equals("blocking-strict") && !o.webhookConfigFile().isEmpty();
-        return new AuditBackends(new Auditor(policy, AuditSink.all(sinks), strict), closeables);
+        return new AuditBackends(new Auditor(policy, AuditSink.all(sinks), strict, metrics), closeables);
     }
 
     /** The backend in its mode: batched, blocking (failures ignored) or blocking-strict. */
     private static AuditSink backend(AuditBackendFlags flags, AuditSink blocking, EventSender sender,
-                                     List<AutoCloseable> closeables) {
+                                     List<AutoCloseable> closeables, AuditMetrics metrics) {
         return switch (flags.mode()) {
             case "batch" -> {
                 BatchBackend batch = new BatchBackend(flags.backend(), flags.maxEventSize(), sender, flags.batch(),
-                        CLOSE_WAIT);
+                        CLOSE_WAIT, metrics);
                 closeables.add(batch);
                 yield batch;
             }

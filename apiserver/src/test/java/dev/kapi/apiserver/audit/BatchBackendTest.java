@@ -24,6 +24,25 @@ import static org.awaitility.Awaitility.await;
 class BatchBackendTest {
 
     final List<List<String>> batches = new CopyOnWriteArrayList<>();
+    final java.util.Map<String, Long> errors = new java.util.concurrent.ConcurrentHashMap<>();
+    final AuditMetrics metrics = new AuditMetrics() {
+        @Override
+        public void eventProcessed() {
+        }
+
+        @Override
+        public void policyLevel(Level level) {
+        }
+
+        @Override
+        public void pluginError(String plugin, long events) {
+            errors.merge(plugin, events, Long::sum);
+        }
+
+        @Override
+        public void requestRejected() {
+        }
+    };
 
     static AuditEvent event(String id) {
         return new AuditEvent(Level.Metadata, id, "/api/v1/namespaces/default/configmaps", "create",
@@ -43,7 +62,7 @@ class BatchBackendTest {
     @Test
     void fullBatchesLeaveAtOnceAndClosingSendsTheRest() {
         BatchBackend backend = new BatchBackend("webhook", 0, recording(),
-                options(100, 3, Duration.ofHours(1), 0, 0, true), Duration.ofSeconds(10));
+                options(100, 3, Duration.ofHours(1), 0, 0, true), Duration.ofSeconds(10), metrics);
         for (int i = 1; i <= 7; i++) {
             assertThat(backend.process(event("e" + i))).isTrue();
         }
@@ -53,12 +72,13 @@ class BatchBackendTest {
         assertThat(batches).hasSize(3).contains(List.of("e7"));
         assertThat(backend.process(event("late"))).as("an event after the close is dropped, not a failure").isTrue();
         assertThat(batches).hasSize(3);
+        assertThat(errors).containsExactly(java.util.Map.entry("buffered", 1L));
     }
 
     @Test
     void aBatchLeavesWhenTheMaxWaitHasPassed() {
         try (BatchBackend backend = new BatchBackend("webhook", 0, recording(),
-                options(100, 400, Duration.ofMillis(200), 0, 0, true), Duration.ofSeconds(10))) {
+                options(100, 400, Duration.ofMillis(200), 0, 0, true), Duration.ofSeconds(10), metrics)) {
             backend.process(event("a"));
             backend.process(event("b"));
             await().atMost(Duration.ofSeconds(5)).until(() -> !batches.isEmpty());
@@ -79,7 +99,7 @@ class BatchBackendTest {
         };
         // the log's way: sends on the collecting thread, so a stuck sender leaves the queue to fill
         BatchBackend backend = new BatchBackend("log", 0, stuck, options(5, 1, Duration.ZERO, 0, 0, false),
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10), metrics);
         long start = System.nanoTime();
         for (int i = 0; i < 50; i++) {
             assertThat(backend.process(event("e" + i))).isTrue();
@@ -91,13 +111,15 @@ class BatchBackendTest {
         assertThat(sent).as("the one being sent and the five queued; the rest dropped")
                 .hasSizeBetween(5, 7).startsWith("e0");
         assertThat(batches).allSatisfy(b -> assertThat(b).hasSize(1));
+        assertThat(errors).as("each dropped event counted for apiserver_audit_error_total")
+                .containsExactly(java.util.Map.entry("buffered", 50L - sent.size()));
     }
 
     @Test
     void throttlingSpacesTheBatches() {
         long start = System.nanoTime();
         try (BatchBackend backend = new BatchBackend("webhook", 0, recording(),
-                options(100, 1, Duration.ofHours(1), 10, 1, true), Duration.ofSeconds(10))) {
+                options(100, 1, Duration.ofHours(1), 10, 1, true), Duration.ofSeconds(10), metrics)) {
             for (int i = 0; i < 6; i++) {
                 backend.process(event("e" + i));
             }
@@ -118,7 +140,7 @@ class BatchBackendTest {
             recording().send(events);
         };
         BatchBackend backend = new BatchBackend("webhook", 0, slow, options(100, 2, Duration.ofHours(1), 0, 0, true),
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10), metrics);
         for (int i = 0; i < 5; i++) {
             backend.process(event("e" + i));
         }
@@ -137,11 +159,12 @@ class BatchBackendTest {
             recording().send(events);
         };
         try (BatchBackend backend = new BatchBackend("webhook", 0, failingOnce,
-                options(100, 1, Duration.ofHours(1), 0, 0, false), Duration.ofSeconds(10))) {
+                options(100, 1, Duration.ofHours(1), 0, 0, false), Duration.ofSeconds(10), metrics)) {
             backend.process(event("lost"));
             backend.process(event("kept"));
             await().atMost(Duration.ofSeconds(5)).until(() -> batches.size() == 1);
         }
         assertThat(batches).containsExactly(List.of("kept"));
+        assertThat(errors).containsExactly(java.util.Map.entry("webhook", 1L));
     }
 }

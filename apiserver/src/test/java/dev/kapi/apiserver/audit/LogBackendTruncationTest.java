@@ -46,7 +46,7 @@ class LogBackendTruncationTest {
 
     @Test
     void aLargeEventLosesItsObjectsAndSaysSo() {
-        LogBackend backend = new LogBackend(out, 4_096);
+        LogBackend backend = new LogBackend(out, 4_096, AuditMetrics.NONE);
         assertThat(backend.process(event(Level.RequestResponse, "kubectl", BIG))).isTrue();
         JsonNode line = Json.MAPPER.readTree(lines.getFirst());
         assertThat(line.has("requestObject")).isFalse();
@@ -59,7 +59,7 @@ class LogBackendTruncationTest {
 
     @Test
     void anEventStillTooLargeIsDroppedWithoutFailingTheRequest() {
-        LogBackend backend = new LogBackend(out, 4_096);
+        LogBackend backend = new LogBackend(out, 4_096, AuditMetrics.NONE);
         // a Metadata event is never truncated (it has no objects): too large, it is dropped
         assertThat(backend.process(event(Level.Metadata, BIG, null))).isTrue();
         assertThat(backend.process(event(Level.Request, BIG, BIG))).isTrue();
@@ -68,7 +68,7 @@ class LogBackendTruncationTest {
 
     @Test
     void smallEventsAndNoLimitLeaveEventsWhole() {
-        new LogBackend(out, 100_000).process(event(Level.RequestResponse, "kubectl", BIG));
+        new LogBackend(out, 100_000, AuditMetrics.NONE).process(event(Level.RequestResponse, "kubectl", BIG));
         new LogBackend(out).process(event(Level.RequestResponse, "kubectl", BIG + BIG + BIG));
         assertThat(lines).hasSize(2).allSatisfy(l -> {
             JsonNode line = Json.MAPPER.readTree(l);

@@ -24,7 +24,7 @@ import tools.jackson.databind.JsonNode;
  * certificate and the webhook's CA as files): kubectl's operations reach the webhook as EventLists, in batches,
  * the same events as the log beside it (kube's union of backends), and those still queued when the server stops
  * are sent before it exits. In {@code blocking-strict} mode a webhook that cannot be reached fails the request with
- * kube's 500; a kubeconfig that cannot be read stops the server with one line.
+ * kube's 500, counted in kube's {@code apiserver_audit_*} metrics; a kubeconfig that cannot be read stops the server with one line.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class AuditWebhookIT {
@@ -117,6 +117,10 @@ class AuditWebhookIT {
         assertThat(refused.body()).contains("failed to store audit event");
         assertThat(server.admin().get("/api/v1/namespaces/default/secrets").code())
                 .as("a request the policy does not record").isEqualTo(200);
+        String metrics = server.admin().get("/metrics").body();
+        assertThat(metrics).contains("apiserver_audit_requests_rejected_total 1.0",
+                "apiserver_audit_error_total{plugin=\"webhook\"} 1.0", "apiserver_audit_level_total{level=\"None\"}",
+                "apiserver_audit_level_total{level=\"Metadata\"} 1.0", "apiserver_audit_event_total 1.0");
     }
 
     @Test
