@@ -10,30 +10,19 @@ package dev.kapi.apiserver.audit;
  */
 public interface AuditMetrics {
 
-    void eventProcessed();
+    default void eventProcessed() {
+    }
 
-    void policyLevel(Level level);
+    default void policyLevel(Level level) {
+    }
 
-    void pluginError(String plugin, long events);
+    default void pluginError(String plugin, long events) {
+    }
 
-    void requestRejected();
+    default void requestRejected() {
+    }
 
     /** Counts nothing (tests, and a server without metrics). */
     AuditMetrics NONE = new AuditMetrics() {
-        @Override
-        public void eventProcessed() {
-        }
-
-        @Override
-        public void policyLevel(Level level) {
-        }
-
-        @Override
-        public void pluginError(String plugin, long events) {
-        }
-
-        @Override
-        public void requestRejected() {
-        }
     };
 }

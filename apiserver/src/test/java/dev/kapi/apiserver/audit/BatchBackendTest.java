@@ -27,20 +27,8 @@ class BatchBackendTest {
     final java.util.Map<String, Long> errors = new java.util.concurrent.ConcurrentHashMap<>();
     final AuditMetrics metrics = new AuditMetrics() {
         @Override
-        public void eventProcessed() {
-        }
-
-        @Override
-        public void policyLevel(Level level) {
-        }
-
-        @Override
         public void pluginError(String plugin, long events) {
             errors.merge(plugin, events, Long::sum);
-        }
-
-        @Override
-        public void requestRejected() {
         }
     };
 
