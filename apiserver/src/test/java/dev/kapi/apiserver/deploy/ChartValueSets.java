@@ -100,6 +100,9 @@ public final class ChartValueSets {
                       exemptions: {namespaces: [kube-system]}
               audit:
                 enabled: true
+                webhook:
+                  kubeconfigSecret: audit-webhook
+                  mode: blocking
               tokenAuth:
                 extraTokens: ['s3cret-ops-token,ops,2001,"ops,dev"']
               service:

@@ -242,6 +242,16 @@ class HelmChartRenderTest {
         // to the container log: no rotation flags
         List<String> toStdout = args(find(render("kapi", NS, "apiserver: {audit: {enabled: true}}"), "Deployment", "kapi-apiserver"));
         assertThat(toStdout).contains("--audit-log-path=-").noneMatch(a -> a.startsWith("--audit-log-max"));
+        // a webhook only: its kubeconfig from the user's Secret, read-only, and no log
+        ObjectNode webhookOnly = find(render("kapi", NS, "apiserver: {audit: {enabled: true, logPath: \"\", "
+                + "webhook: {kubeconfigSecret: audit-hook, mode: blocking-strict}}}"), "Deployment", "kapi-apiserver");
+        assertThat(args(webhookOnly)).contains("--audit-webhook-config-file=/etc/kapi/audit-webhook/kubeconfig",
+                "--audit-webhook-mode=blocking-strict").noneMatch(a -> a.startsWith("--audit-log-"));
+        assertThat(mounts(webhookOnly.path("spec").path("template").path("spec").path("containers").path(0)))
+                .contains("audit-webhook=/etc/kapi/audit-webhook").noneMatch(v -> v.startsWith("audit-log="));
+        assertThat(webhookOnly.at("/spec/template/spec/volumes").valueStream()
+                .filter(v -> v.path("name").asString().equals("audit-webhook")).findFirst().orElseThrow()
+                .at("/secret/secretName").asString()).isEqualTo("audit-hook");
     }
 
     /** The server refuses a flag it does not know: every flag the chart can pass must be one it reads. */
