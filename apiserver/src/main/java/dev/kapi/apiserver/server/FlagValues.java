@@ -201,8 +201,13 @@ public final class FlagValues implements EnvironmentPostProcessor, Ordered {
             } else if (Character.digit(c, radix) >= 0 && c < 128) {
                 plain.append(c);
             } else {
-                throw invalid(flag, v, "strconv.ParseInt: parsing " + quoted(v) + ": invalid syntax");
+                // Go reads the digits in order: past 64 bits before the bad character, the number is out of range
+                throw invalid(flag, v, "strconv.ParseInt: parsing " + quoted(v) + ": "
+                        + (beyondUint64(plain, radix) ? "value out of range" : "invalid syntax"));
             }
+        }
+        if (beyondUint64(plain, radix)) {
+            throw invalid(flag, v, "strconv.ParseInt: parsing " + quoted(v) + ": value out of range");
         }
         if (unsigned.isEmpty() || (plain.isEmpty() && radix != 8) || (underscores && !underscoreOk(unsigned))) {
             throw invalid(flag, v, "strconv.ParseInt: parsing " + quoted(v) + ": invalid syntax");
@@ -215,6 +220,10 @@ public final class FlagValues implements EnvironmentPostProcessor, Ordered {
             throw invalid(flag, v, "strconv.ParseInt: parsing " + quoted(v) + ": value out of range");
         }
         return n;
+    }
+
+    private static boolean beyondUint64(StringBuilder digits, int radix) {
+        return !digits.isEmpty() && new BigInteger(digits.toString(), radix).bitLength() > 64;
     }
 
     /** Go's {@code underscoreOK}: every underscore between two digits (a base prefix counting as one). */

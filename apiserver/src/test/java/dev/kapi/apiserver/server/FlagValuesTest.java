@@ -50,6 +50,13 @@ class FlagValuesTest {
         assertThatThrownBy(() -> FlagValues.parseInt("secure-port", "99999999999", INT_MIN, INT_MAX))
                 .hasMessage("invalid argument \"99999999999\" for \"--secure-port\" flag: strconv.ParseInt: parsing "
                         + "\"99999999999\": value out of range");
+        // Go reads the digits in order: 64 bits overflowed before the bad character or the stray underscore
+        for (String big : new String[] {"99999999999999999999999x", "0x1ffffffffffffffffz", "9__99999999999999999999"}) {
+            assertThatThrownBy(() -> FlagValues.parseInt("secure-port", big, INT_MIN, INT_MAX)).as(big)
+                    .hasMessageEndingWith("strconv.ParseInt: parsing \"" + big + "\": value out of range");
+        }
+        assertThatThrownBy(() -> FlagValues.parseInt("secure-port", "99x", INT_MIN, INT_MAX))
+                .hasMessageEndingWith("invalid syntax");
     }
 
     /** A file's {@code flag: ""} leaves the flag at its default, as the example configuration writes it. */
