@@ -33,6 +33,7 @@ public final class KnownFlags {
             "audit-log-batch-buffer-size", "audit-log-batch-max-size", "audit-log-batch-max-wait",
             "audit-log-batch-throttle-enable", "audit-log-batch-throttle-qps", "audit-log-batch-throttle-burst",
             "audit-webhook-config-file", "audit-webhook-mode", "audit-webhook-version", "audit-webhook-initial-backoff",
+            "audit-webhook-batch-initial-backoff",
             "audit-webhook-batch-buffer-size", "audit-webhook-batch-max-size", "audit-webhook-batch-max-wait",
             "audit-webhook-batch-throttle-enable", "audit-webhook-batch-throttle-qps",
             "audit-webhook-batch-throttle-burst", "audit-webhook-truncate-enabled",

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * threads when {@code async} (the webhook's, as kube's goroutines: a slow webhook does not stop the collecting),
  * else on the collecting thread (the log's). When the queue ({@code bufferSize} events) is full, an event is
  * dropped and reported ("audit buffer queue blocked"); the request goes on. {@link #close} sends what is queued and
- * waits for the sends under way, at most {@code closeWait}.
+ * waits for the sends under way, at most {@code closeWait} (a server stopping several backends uses
+ * {@link #shutdown} and {@link #awaitSent} to share one deadline); what is left then is reported as dropped.
  */
 public final class BatchBackend implements AuditSink, AutoCloseable {
 
@@ -79,9 +80,15 @@ public final class BatchBackend implements AuditSink, AutoCloseable {
     }
 
     private void collect() {
+        long waitNanos;
+        try {
+            waitNanos = Math.max(0, options.maxBatchWait().toNanos());
+        } catch (ArithmeticException e) {
+            waitNanos = Long.MAX_VALUE;
+        }
         try {
             while (!closed) {
-                dispatch(nextBatch(System.nanoTime() + options.maxBatchWait().toNanos()));
+                dispatch(nextBatch(System.nanoTime(), waitNanos));
             }
             for (List<byte[]> rest = drain(); !rest.isEmpty(); rest = drain()) {
                 dispatch(rest);
@@ -93,12 +100,15 @@ public final class BatchBackend implements AuditSink, AutoCloseable {
         }
     }
 
-    /** The events collected until the batch is full, {@code deadline} passed, or the backend closed. */
-    private List<byte[]> nextBatch(long deadline) throws InterruptedException {
+    /**
+     * The events collected until the batch is full, {@code waitNanos} passed since {@code start}, or the backend
+     * closed; with no wait, the events there are once the first one came.
+     */
+    private List<byte[]> nextBatch(long start, long waitNanos) throws InterruptedException {
         List<byte[]> batch = new ArrayList<>();
-        boolean noWait = options.maxBatchWait().isZero();
+        boolean noWait = waitNanos == 0;
         while (batch.size() < options.maxBatchSize() && !closed) {
-            long left = noWait ? (batch.isEmpty() ? POLL_SLICE_NANOS : 0) : deadline - System.nanoTime();
+            long left = noWait ? (batch.isEmpty() ? POLL_SLICE_NANOS : 0) : waitNanos - (System.nanoTime() - start);
             if (left <= 0) {
                 buffer.drainTo(batch, options.maxBatchSize() - batch.size());
                 break;
@@ -114,8 +124,12 @@ public final class BatchBackend implements AuditSink, AutoCloseable {
     }
 
     private List<byte[]> drain() {
+        return drain(options.maxBatchSize());
+    }
+
+    private List<byte[]> drain(int most) {
         List<byte[]> batch = new ArrayList<>();
-        buffer.drainTo(batch, options.maxBatchSize());
+        buffer.drainTo(batch, most);
         return batch;
     }
 
@@ -156,11 +170,23 @@ public final class BatchBackend implements AuditSink, AutoCloseable {
     /** Sends what is queued and waits for the sends under way, at most the close wait. */
     @Override
     public void close() {
+        shutdown();
+        awaitSent(System.nanoTime() + closeWait.toNanos());
+    }
+
+    /** Takes no more events: what is queued is sent next. Returns at once (see {@link #awaitSent}). */
+    public void shutdown() {
         closed = true;
-        long deadline = System.nanoTime() + closeWait.toNanos();
+    }
+
+    /**
+     * Waits until what was queued when {@link #shutdown} was called is sent, at most until {@code deadline}
+     * ({@link System#nanoTime}); what is still queued or being sent then is reported as dropped.
+     */
+    public void awaitSent(long deadline) {
         int stillSending;
         try {
-            collector.join(closeWait);
+            collector.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             synchronized (sendsLock) {
                 for (long left = deadline - System.nanoTime(); sending > 0 && left > 0; left = deadline - System.nanoTime()) {
                     sendsLock.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
@@ -172,9 +198,13 @@ public final class BatchBackend implements AuditSink, AutoCloseable {
         synchronized (sendsLock) {
             stillSending = sending;
         }
-        if (collector.isAlive() || stillSending > 0 || !buffer.isEmpty()) {
+        int queued = collector.isAlive() ? buffer.size() : drain(Integer.MAX_VALUE).size();
+        if (queued > 0) {
+            bufferErrors.report(queued, "audit backend is shut down");
+        }
+        if (collector.isAlive() || stillSending > 0 || queued > 0) {
             LOG.warn("Audit plugin '{}' stopped before it sent every event ({} batches still sending, {} events queued)",
-                    plugin, stillSending, buffer.size());
+                    plugin, stillSending, queued);
         }
     }
 }

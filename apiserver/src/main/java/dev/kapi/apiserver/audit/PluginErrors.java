@@ -7,8 +7,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Reports the events one audit plugin dropped in kube's words ("Error in audit plugin 'webhook' affecting 3 audit
- * events: ..."), counted at once ({@link AuditMetrics}) and logged at most every ten seconds with how many were dropped since the last report, and never with the
- * events' content. Safe for concurrent use.
+ * events: ..."): counted at once ({@link AuditMetrics}), logged at most every ten seconds with how many were
+ * dropped since the last line, never with the events' content. A failure within ten seconds of the last line is
+ * counted into the next line, written at the next failure after those ten seconds. Safe for concurrent use.
  */
 final class PluginErrors {
 

@@ -14,7 +14,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -86,15 +90,22 @@ public final class WebhookSender implements EventSender {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         target.headers().get().forEach(request::header);
         HttpResponse<byte[]> response;
+        // the timeout bounds the whole call, the answer's body too (HttpRequest's own ends with the headers)
+        CompletableFuture<HttpResponse<byte[]>> call = target.http().sendAsync(request.build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         try {
-            response = target.http().send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            response = call.get(callTimeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
+            call.cancel(true);
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("Post \"" + target.uri() + "\": context canceled");
-        } catch (HttpTimeoutException e) {
+        } catch (TimeoutException e) {
+            call.cancel(true);
             throw new IOException("Post \"" + target.uri() + "\": context deadline exceeded", e);
-        } catch (IOException e) {
-            throw new IOException("Post \"" + target.uri() + "\": " + WebhookClient.transportError(target.uri(), e), e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw new IOException("Post \"" + target.uri() + "\": " + (cause instanceof HttpTimeoutException
+                    ? "context deadline exceeded" : WebhookClient.transportError(target.uri(), cause)), cause);
         }
         if (response.statusCode() / 100 != 2) {
             throw new IOException(WebhookClient.httpError(response.statusCode(), response.body(),

@@ -60,7 +60,7 @@ record AuditBackendFlags(String backend, String mode, BatchBackend.Options batch
                         + ", must be a positive number");
             }
             if (throttle && batch.qps() <= 0) {
-                throw new StartupFailure("invalid audit batch " + backend + " throttle QPS " + batch.qps()
+                throw new StartupFailure("invalid audit batch " + backend + " throttle QPS " + goFloat(batch.qps())
                         + ", must be a positive number");
             }
             if (throttle && batch.burst() <= 0) {
@@ -76,6 +76,12 @@ record AuditBackendFlags(String backend, String mode, BatchBackend.Options batch
             throw new StartupFailure("invalid audit truncate " + backend + " max batch size " + truncateMaxBatchSize
                     + ", must be greater than max event size (" + truncateMaxEventSize + ")");
         }
+    }
+
+    /** A float as Go's %v writes it: {@code 0}, {@code -1}, {@code 1.5}. */
+    static String goFloat(double v) {
+        return v == Math.rint(v) && !Double.isInfinite(v) && Math.abs(v) < 1e21 ? Long.toString((long) v)
+                : Double.toString(v).replace("Infinity", "Inf");
     }
 
     /** The largest event the backend sends (bytes of JSON), 0 without truncation. */

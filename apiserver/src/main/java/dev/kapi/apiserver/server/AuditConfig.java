@@ -35,8 +35,11 @@ import java.util.List;
 public class AuditConfig {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuditConfig.class);
-    /** How long the server's stop waits for batches still queued or being sent (kube waits without bound). */
-    static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
+    /**
+     * How long the server's stop waits for batches still queued or being sent, all backends together (kube waits
+     * without bound; Kapi's stop must end within {@link ServerShutdown}'s limit).
+     */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     /** The backends, closed with the context (after the web server stopped): batches still queued are sent. */
     @Bean(destroyMethod = "close")
@@ -64,45 +67,47 @@ public class AuditConfig {
                 LOG.info("Auditing is off: it needs --audit-policy-file and --audit-log-path or "
                         + "--audit-webhook-config-file");
             }
-            return new AuditBackends(Auditor.DISABLED, List.of());
+            return new AuditBackends(Auditor.DISABLED);
         }
-        AuditMetrics metrics = new AuditMeters(meters);
-        List<AuditSink> sinks = new ArrayList<>();
-        List<AutoCloseable> closeables = new ArrayList<>(); // closed in order: a batch before what it writes to
-        if (!o.logPath().isEmpty()) {
-            LogBackend log = new LogBackend(logOutput(o), logFlags.maxEventSize(), metrics);
-            sinks.add(backend(logFlags, log, log, closeables, metrics));
-            closeables.add(log);
-            LOG.info("Audit events go to {} ({} mode; {} rules in {})",
-                    o.logPath().equals("-") ? "standard output" : o.logPath(), logFlags.mode(),
-                    policy.rules().size(), o.policyFile());
-        }
-        if (!o.webhookConfigFile().isEmpty()) {
-            WebhookSender.Target target;
+        WebhookSender.Target target = null;
+        if (!o.webhookConfigFile().isEmpty()) { // read before anything is opened: a bad file leaves nothing behind
             try {
                 target = AuditWebhookKubeconfig.read(Path.of(o.webhookConfigFile()));
             } catch (IOException | RuntimeException e) {
                 throw StartupFailure.of("--audit-webhook-config-file", e);
             }
+        }
+        AuditMetrics metrics = new AuditMeters(meters);
+        List<AuditSink> sinks = new ArrayList<>();
+        List<BatchBackend> batches = new ArrayList<>();
+        LogBackend log = null;
+        if (!o.logPath().isEmpty()) {
+            log = new LogBackend(logOutput(o), logFlags.maxEventSize(), metrics);
+            sinks.add(backend(logFlags, log, log, batches, metrics));
+            LOG.info("Audit events go to {} ({} mode; {} rules in {})",
+                    o.logPath().equals("-") ? "standard output" : o.logPath(), logFlags.mode(),
+                    policy.rules().size(), o.policyFile());
+        }
+        if (target != null) {
             WebhookSender sender = new WebhookSender(target, o.webhookInitialBackoff());
             sinks.add(backend(webhookFlags, new BlockingBackend("webhook", webhookFlags.maxEventSize(), sender,
-                    metrics), sender, closeables, metrics));
+                    metrics), sender, batches, metrics));
             LOG.info("Audit events go to the webhook at {} ({} mode; {} rules in {})", target.uri(),
                     webhookFlags.mode(), policy.rules().size(), o.policyFile());
         }
         boolean strict = logFlags.mode().equals("blocking-strict") && !o.logPath().isEmpty()
-                || webhookFlags.mode().equals("blocking-strict") && !o.webhookConfigFile().isEmpty();
-        return new AuditBackends(new Auditor(policy, AuditSink.all(sinks), strict, metrics), closeables);
+                || webhookFlags.mode().equals("blocking-strict") && target != null;
+        return new AuditBackends(new Auditor(policy, AuditSink.all(sinks), strict, metrics), batches, log);
     }
 
     /** The backend in its mode: batched, blocking (failures ignored) or blocking-strict. */
     private static AuditSink backend(AuditBackendFlags flags, AuditSink blocking, EventSender sender,
-                                     List<AutoCloseable> closeables, AuditMetrics metrics) {
+                                     List<BatchBackend> batches, AuditMetrics metrics) {
         return switch (flags.mode()) {
             case "batch" -> {
                 BatchBackend batch = new BatchBackend(flags.backend(), flags.maxEventSize(), sender, flags.batch(),
                         CLOSE_WAIT, metrics);
-                closeables.add(batch);
+                batches.add(batch);
                 yield batch;
             }
             case "blocking" -> blocking.ignoringFailures();
@@ -127,28 +132,41 @@ public class AuditConfig {
         return backends.auditor();
     }
 
-    /** The auditor and what its backends hold open (nothing when auditing is off). */
-    record AuditBackends(Auditor auditor, List<AutoCloseable> closeables) implements AutoCloseable {
+    /**
+     * The auditor and what its backends hold open (nothing when auditing is off). Closing stops every batch
+     * backend at once and waits for their last sends together, at most {@link #CLOSE_WAIT}, so that the stop
+     * stays within the server's own limit ({@link ServerShutdown}); then the log is closed.
+     */
+    record AuditBackends(Auditor auditor, List<BatchBackend> batches, LogBackend log) implements AutoCloseable {
+        AuditBackends(Auditor auditor) {
+            this(auditor, List.of(), null);
+        }
+
         @Override
-        public void close() throws Exception {
-            for (AutoCloseable c : closeables) {
-                c.close();
+        public void close() throws IOException {
+            long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+            batches.forEach(BatchBackend::shutdown);
+            batches.forEach(b -> b.awaitSent(deadline));
+            if (log != null) {
+                log.close();
             }
         }
     }
+
+    /** kube's error for another audit version (checked only for a backend that is on, as kube does). */
+    private static final String VERSIONS = "invalid group version, allowed versions are [\"" + PolicyFile.API_VERSION
+            + "\"]";
 
     private static void check(AuditOptions o) {
         if (!o.format().equals("json")) {
             throw new StartupFailure("--audit-log-format=" + o.format() + ": Kapi writes the json format only "
                     + "(kube's legacy format is not supported)");
         }
-        if (!o.version().equals(PolicyFile.API_VERSION)) {
-            throw new StartupFailure("--audit-log-version=" + o.version() + ": only " + PolicyFile.API_VERSION
-                    + " is supported");
+        if (!o.logPath().isEmpty() && !o.version().equals(PolicyFile.API_VERSION)) {
+            throw new StartupFailure("--audit-log-version=" + o.version() + ": " + VERSIONS);
         }
-        if (!o.webhookVersion().equals(PolicyFile.API_VERSION)) {
-            throw new StartupFailure("--audit-webhook-version=" + o.webhookVersion() + ": only "
-                    + PolicyFile.API_VERSION + " is supported");
+        if (!o.webhookConfigFile().isEmpty() && !o.webhookVersion().equals(PolicyFile.API_VERSION)) {
+            throw new StartupFailure("--audit-webhook-version=" + o.webhookVersion() + ": " + VERSIONS);
         }
         if (o.maxSize() < 0 || o.maxBackup() < 0 || o.maxAge() < 0) {
             throw new StartupFailure("--audit-log-maxsize, --audit-log-maxbackup and --audit-log-maxage must not be "

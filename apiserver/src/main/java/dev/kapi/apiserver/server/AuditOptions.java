@@ -13,7 +13,8 @@ import java.time.Duration;
  * {@code --audit-log-maxbackup}, {@code --audit-log-maxage} (days), {@code --audit-log-compress},
  * {@code --audit-log-format} ({@code json}), {@code --audit-log-version} ({@code audit.k8s.io/v1}),
  * {@code --audit-webhook-config-file} (a kubeconfig), {@code --audit-webhook-version} ({@code audit.k8s.io/v1}) and
- * {@code --audit-webhook-initial-backoff} ({@code 10s}). Each backend's mode, batch and truncate flags are
+ * {@code --audit-webhook-initial-backoff} ({@code 10s}; kube's deprecated {@code --audit-webhook-batch-initial-backoff}
+ * is read when it is not given). Each backend's mode, batch and truncate flags are
  * {@link AuditBackendFlags}.
  */
 @Component
@@ -32,7 +33,8 @@ public record AuditOptions(String policyFile, String logPath, int maxSize, int m
                         @Value("${audit-log-version:audit.k8s.io/v1}") String version,
                         @Value("${audit-webhook-config-file:}") String webhookConfigFile,
                         @Value("${audit-webhook-version:audit.k8s.io/v1}") String webhookVersion,
-                        @Value("${audit-webhook-initial-backoff:10s}") String webhookInitialBackoff) {
+                        @Value("${audit-webhook-initial-backoff:${audit-webhook-batch-initial-backoff:10s}}")
+                        String webhookInitialBackoff) {
         this(policyFile, logPath, maxSize, maxBackup, maxAge, compress, format, version, webhookConfigFile,
                 webhookVersion, duration(webhookInitialBackoff));
     }

@@ -3,13 +3,16 @@ package dev.kapi.apiserver.server;
 import dev.kapi.apiserver.audit.WebhookSender;
 import dev.kapi.apiserver.server.tls.Pem;
 import dev.kapi.apiserver.webhook.WebhookTrust;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.MissingNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,8 +38,9 @@ import java.util.function.Supplier;
  * certificate ({@code client-certificate}/{@code client-key}, or their {@code -data}), a bearer {@code token} or
  * {@code tokenFile} (read again for each call, as a rotated token must be), or {@code username}/{@code password}.
  * Relative file names are relative to the kubeconfig's directory. What Kapi cannot do ({@code exec},
- * {@code auth-provider}, {@code proxy-url}) is refused rather than ignored, so events are never sent without the
- * credentials the file asks for.
+ * {@code auth-provider}, impersonation, {@code proxy-url}, a user and password in the URL) is refused rather than
+ * ignored, so events are never sent otherwise than the file asks; so is a field given both as data and as a file.
+ * Errors never quote the file's content (a line of it may hold a token).
  */
 final class AuditWebhookKubeconfig {
 
@@ -48,7 +52,14 @@ final class AuditWebhookKubeconfig {
 
     /** The webhook's target; IllegalArgumentException (client-go's "invalid configuration: ...") or IOException. */
     static WebhookSender.Target read(Path file) throws IOException {
-        JsonNode config = YAML.readTree(Files.readString(file, StandardCharsets.UTF_8));
+        JsonNode config;
+        try {
+            config = YAML.readTree(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (JacksonException e) {
+            // the parser's message quotes the line, which may hold a token: say where, not what
+            throw new IllegalArgumentException("error converting YAML to JSON: the kubeconfig is not valid YAML "
+                    + "(line " + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + ")");
+        }
         if (config == null || !config.isObject()) {
             throw new IllegalArgumentException("invalid configuration: no configuration has been provided");
         }
@@ -74,12 +85,34 @@ final class AuditWebhookKubeconfig {
                 throw invalid("the user's " + unsupported + " credentials are not supported by Kapi");
             }
         }
+        for (String unsupported : List.of("as", "as-uid", "as-groups", "as-user-extra")) {
+            if (user.has(unsupported)) {
+                throw invalid("impersonation (" + unsupported + ") is not supported by Kapi");
+            }
+        }
+        for (String both : List.of("certificate-authority")) {
+            if (!cluster.path(both).asString("").isEmpty() && !cluster.path(both + "-data").asString("").isEmpty()) {
+                throw invalid(both + "-data and " + both + " are both specified; give one");
+            }
+        }
+        for (String both : List.of("client-certificate", "client-key")) {
+            if (!user.path(both).asString("").isEmpty() && !user.path(both + "-data").asString("").isEmpty()) {
+                throw invalid(both + "-data and " + both + " are both specified; give one");
+            }
+        }
         URI uri = uri(server);
         HttpClient.Builder http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(CONNECT_TIMEOUT)
                 .executor(Executors.newVirtualThreadPerTaskExecutor());
         if (uri.getScheme().equals("https")) {
             http.sslContext(tls(cluster, user, uri, dir));
+            String serverName = cluster.path("tls-server-name").asString("");
+            if (!serverName.isEmpty()) {
+                // sent as SNI when the URL's host is an address (for a name, the JDK's client sends the name)
+                SSLParameters sni = new SSLParameters();
+                sni.setServerNames(List.of(new SNIHostName(serverName)));
+                http.sslParameters(sni);
+            }
         }
         return new WebhookSender.Target(uri, http.build(), headers(user, dir));
     }
@@ -95,15 +128,20 @@ final class AuditWebhookKubeconfig {
 
     private static URI uri(String server) {
         String s = server.contains("://") ? server : "https://" + server;
+        URI uri;
         try {
-            URI uri = new URI(s);
-            if (uri.getHost() == null || !(uri.getScheme().equals("https") || uri.getScheme().equals("http"))) {
-                throw new IllegalArgumentException();
-            }
-            return uri;
-        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+            uri = new URI(s);
+        } catch (java.net.URISyntaxException e) {
+            uri = null;
+        }
+        if (uri != null && uri.getRawUserInfo() != null || server.contains("@")) { // never repeated: it may hold a password
+            throw invalid("a server URL with a user and password is not supported by Kapi (give the user's "
+                    + "username and password)");
+        }
+        if (uri == null || uri.getHost() == null || !(uri.getScheme().equals("https") || uri.getScheme().equals("http"))) {
             throw invalid("host must be a URL or a host:port pair: " + server);
         }
+        return uri;
     }
 
     private static SSLContext tls(JsonNode cluster, JsonNode user, URI uri, Path dir) throws IOException {
@@ -185,12 +223,12 @@ final class AuditWebhookKubeconfig {
         if (methods.size() > 1) {
             throw invalid("more than one authentication method found; found " + methods + ", only one is allowed");
         }
+        if (!tokenFile.isEmpty()) { // client-go: the file wins over token, and is read again
+            return new TokenFile(dir.resolve(tokenFile));
+        }
         if (!token.isEmpty()) {
             Map<String, String> bearer = Map.of("Authorization", "Bearer " + token);
             return () -> bearer;
-        }
-        if (!tokenFile.isEmpty()) {
-            return new TokenFile(dir.resolve(tokenFile));
         }
         if (!name.isEmpty()) {
             Map<String, String> basic = Map.of("Authorization", "Basic " + Base64.getEncoder()

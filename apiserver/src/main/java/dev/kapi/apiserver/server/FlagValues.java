@@ -40,6 +40,7 @@ public final class FlagValues implements EnvironmentPostProcessor, Ordered {
             "request-timeout", "etcd-count-metric-poll-period", "etcd-compaction-interval",
             "etcd-db-metric-poll-interval", "leader-elect-lease-duration", "leader-elect-renew-deadline",
             "leader-elect-retry-period", "simulated-job-run-time", "audit-webhook-initial-backoff",
+            "audit-webhook-batch-initial-backoff",
             "audit-log-batch-max-wait", "audit-webhook-batch-max-wait");
     /** Read into Java {@code double}s as Go's {@code strconv.ParseFloat(v, 32)} reads them (pflag's float32). */
     static final Set<String> FLOATS = Set.of("audit-log-batch-throttle-qps", "audit-webhook-batch-throttle-qps");

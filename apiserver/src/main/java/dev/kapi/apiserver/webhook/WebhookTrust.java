@@ -259,7 +259,7 @@ public final class WebhookTrust {
 
         @Override
         public X509Certificate[] getAcceptedIssuers() {
-            return chain.getAcceptedIssuers();
+            return chain == null ? new X509Certificate[0] : chain.getAcceptedIssuers();
         }
     }
 }

@@ -75,6 +75,22 @@ class BatchBackendTest {
     }
 
     @Test
+    void aNegativeMaxWaitIsNoWaitAndAHugeOneNeverFiresEarly() {
+        try (BatchBackend negative = new BatchBackend("log", 0, recording(),
+                options(100, 400, Duration.ofSeconds(-1), 0, 0, false), Duration.ofSeconds(10), metrics)) {
+            negative.process(event("now"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> batches.size() == 1);
+        }
+        batches.clear();
+        BatchBackend huge = new BatchBackend("webhook", 0, recording(),
+                options(100, 400, Duration.ofSeconds(Long.MAX_VALUE), 0, 0, true), Duration.ofSeconds(10), metrics);
+        huge.process(event("later"));
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(batches::isEmpty);
+        huge.close();
+        assertThat(batches).containsExactly(List.of("later"));
+    }
+
+    @Test
     void aFullQueueDropsEventsWithoutHoldingUpTheRequest() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         EventSender stuck = events -> {

@@ -123,6 +123,31 @@ class AuditWebhookIT {
                 "apiserver_audit_level_total{level=\"Metadata\"} 1.0", "apiserver_audit_event_total 1.0");
     }
 
+    /** A batch waiting to be tried again (kube's 10 s backoff) does not hold the stop past the server's own limit. */
+    @Test
+    void aWebhookThatCannotBeReachedDoesNotHoldTheStop() throws Exception {
+        Path dir = dir("audit-webhook-down");
+        Path conf = Files.writeString(dir.resolve("webhook.kubeconfig"), """
+                clusters: [{name: c, cluster: {server: "https://127.0.0.1:%d/audit", insecure-skip-tls-verify: true}}]
+                users: [{name: u, user: {token: t}}]
+                contexts: [{name: x, context: {cluster: c, user: u}}]
+                current-context: x
+                """.formatted(KapiServer.freePort()));
+        KapiServer server = KapiServer.start("audit-webhook-down", dir.resolve("data"), List.of(
+                "--audit-policy-file=" + AuditIT.examplePolicy(), "--audit-webhook-config-file=" + conf,
+                "--audit-webhook-batch-max-wait=100ms"));
+        open.add(server);
+        assertThat(server.admin().get("/api/v1/namespaces/default/configmaps").code()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> server.admin().get("/metrics").body()
+                .contains("apiserver_audit_event_total 1.0"));
+        Thread.sleep(500); // the batch has left and waits for its second try
+        long start = System.nanoTime();
+        server.process().destroy();
+        assertThat(server.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(server.process().exitValue()).as("a clean SIGTERM exit, not the backstop's halt").isEqualTo(143);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(12));
+    }
+
     @Test
     void aKubeconfigTheServerCannotReadStopsItWithOneLine() throws IOException {
         Path dir = dir("audit-webhook-missing");

@@ -176,6 +176,35 @@ class AuditWebhookKubeconfigTest {
                 .isInstanceOf(java.nio.file.NoSuchFileException.class);
     }
 
+    @Test
+    void errorsNeverQuoteTheFileAndTheTokenFileWinsOverTheToken() throws Exception {
+        assertThatThrownBy(() -> AuditWebhookKubeconfig.read(write("users: [{name: u, user: {token: s3cr3t-T0KEN: [}}]\n")))
+                .hasMessageStartingWith("error converting YAML to JSON: the kubeconfig is not valid YAML (line ")
+                .message().doesNotContain("s3cr3t");
+        assertThatThrownBy(() -> AuditWebhookKubeconfig.read(write("""
+                clusters: [{name: c, cluster: {server: "https://bob:pa55word@127.0.0.1:1/audit"}}]
+                users: [{name: u, user: {}}]
+                contexts: [{name: x, context: {cluster: c, user: u}}]
+                current-context: x
+                """))).hasMessage("invalid configuration: a server URL with a user and password is not supported by "
+                + "Kapi (give the user's username and password)");
+        String cluster = "clusters: [{name: c, cluster: {server: \"" + receiver.url() + "\", certificate-authority-data: "
+                + b64(Pem.certificates(List.of(receiver.ca().certificate()))) + "}}]\n";
+        String context = "contexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n";
+        assertThatThrownBy(() -> AuditWebhookKubeconfig.read(write(cluster + context
+                + "users: [{name: u, user: {token: t, as: admin}}]\n")))
+                .hasMessage("invalid configuration: impersonation (as) is not supported by Kapi");
+        assertThatThrownBy(() -> AuditWebhookKubeconfig.read(write(cluster.replace("certificate-authority-data:",
+                "certificate-authority: ca.crt, certificate-authority-data:") + context + "users: [{name: u, user: {}}]\n")))
+                .hasMessage("invalid configuration: certificate-authority-data and certificate-authority are both "
+                        + "specified; give one");
+        Files.writeString(dir.resolve("token-file"), "from-the-file");
+        sender(write(cluster + context + "users: [{name: u, user: {token: inline, tokenFile: token-file}}]\n"),
+                Duration.ofMillis(1)).send(events("a"));
+        assertThat(receiver.calls()).singleElement().extracting(AuditWebhookReceiver.Call::authorization)
+                .isEqualTo("Bearer from-the-file");
+    }
+
     private Path write(String yaml) throws IOException {
         Path file = Files.createTempFile(dir, "kubeconfig", ".yaml");
         Files.writeString(file, yaml);
