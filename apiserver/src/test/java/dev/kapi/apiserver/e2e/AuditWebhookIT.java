@@ -95,12 +95,7 @@ class AuditWebhookIT {
     @Test
     void inBlockingStrictModeAWebhookThatCannotBeReachedFailsTheRequest() throws Exception {
         Path dir = dir("audit-webhook-strict");
-        Path conf = Files.writeString(dir.resolve("webhook.kubeconfig"), """
-                clusters: [{name: c, cluster: {server: "https://127.0.0.1:%d/audit", insecure-skip-tls-verify: true}}]
-                users: [{name: u, user: {token: t}}]
-                contexts: [{name: x, context: {cluster: c, user: u}}]
-                current-context: x
-                """.formatted(KapiServer.freePort()));
+        Path conf = unreachableWebhook(dir);
         Path policy = Files.writeString(dir.resolve("policy.yaml"), """
                 apiVersion: audit.k8s.io/v1
                 kind: Policy
@@ -127,12 +122,7 @@ class AuditWebhookIT {
     @Test
     void aWebhookThatCannotBeReachedDoesNotHoldTheStop() throws Exception {
         Path dir = dir("audit-webhook-down");
-        Path conf = Files.writeString(dir.resolve("webhook.kubeconfig"), """
-                clusters: [{name: c, cluster: {server: "https://127.0.0.1:%d/audit", insecure-skip-tls-verify: true}}]
-                users: [{name: u, user: {token: t}}]
-                contexts: [{name: x, context: {cluster: c, user: u}}]
-                current-context: x
-                """.formatted(KapiServer.freePort()));
+        Path conf = unreachableWebhook(dir);
         KapiServer server = KapiServer.start("audit-webhook-down", dir.resolve("data"), List.of(
                 "--audit-policy-file=" + AuditIT.examplePolicy(), "--audit-webhook-config-file=" + conf,
                 "--audit-webhook-batch-max-wait=100ms"));
@@ -156,6 +146,16 @@ class AuditWebhookIT {
                         "--audit-webhook-config-file=" + dir.resolve("none.kubeconfig")));
         assertThat(exited.singleErrorLine()).isEqualTo("Error: --audit-webhook-config-file: open "
                 + dir.resolve("none.kubeconfig") + ": no such file or directory");
+    }
+
+    /** A kubeconfig naming a webhook address nothing listens on. */
+    private static Path unreachableWebhook(Path dir) throws IOException {
+        return Files.writeString(dir.resolve("webhook.kubeconfig"), """
+                clusters: [{name: c, cluster: {server: "https://127.0.0.1:%d/audit", insecure-skip-tls-verify: true}}]
+                users: [{name: u, user: {token: t}}]
+                contexts: [{name: x, context: {cluster: c, user: u}}]
+                current-context: x
+                """.formatted(KapiServer.freePort()));
     }
 
     /** Each event's audit ID and stage. */
