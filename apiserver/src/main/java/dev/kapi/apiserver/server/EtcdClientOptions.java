@@ -8,8 +8,6 @@ import org.springframework.stereotype.Component;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -86,31 +84,26 @@ public class EtcdClientOptions {
     }
 
     private static List<X509Certificate> certificates(String flag, String file) {
+        SecurityConfig.readable(flag, file);
         try {
             return Pem.readCertificates(Path.of(file));
         } catch (IOException e) {
-            throw unreadable(flag, file, e);
+            throw StartupFailure.of(flag, e);
         } catch (IllegalArgumentException e) {
             throw new StartupFailure(flag + "=" + file + ": " + withoutPath(e.getMessage(), file));
         }
     }
 
     private PrivateKey privateKey() {
+        SecurityConfig.readable("--etcd-keyfile", keyFile);
         try {
             return Pem.readPrivateKey(Path.of(keyFile));
         } catch (IOException e) {
-            throw unreadable("--etcd-keyfile", keyFile, e);
+            throw StartupFailure.of("--etcd-keyfile", e);
         } catch (IllegalArgumentException e) {
             throw new StartupFailure("--etcd-keyfile=" + keyFile + ": " + withoutPath(e.getMessage(), keyFile)
                     + " (PEM PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY)");
         }
-    }
-
-    private static StartupFailure unreadable(String flag, String file, IOException e) {
-        String reason = e instanceof NoSuchFileException ? "no such file"
-                : e instanceof AccessDeniedException ? "permission denied"
-                : e.getClass().getSimpleName() + ": " + e.getMessage();
-        return new StartupFailure(flag + "=" + file + ": cannot read it: " + reason, e);
     }
 
     private static String withoutPath(String message, String file) {

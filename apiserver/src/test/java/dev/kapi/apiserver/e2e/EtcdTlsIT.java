@@ -135,7 +135,7 @@ class EtcdTlsIT {
         assertThat(errorLine("etcd-tls-missing-key", List.of("--etcd-servers=" + etcd.endpoint(),
                 "--etcd-cafile=" + pki.caFile(), "--etcd-certfile=" + pki.clientCertFile(),
                 "--etcd-keyfile=" + missing)))
-                .isEqualTo("Error: --etcd-keyfile=" + missing + ": cannot read it: no such file");
+                .isEqualTo("Error: --etcd-keyfile: open " + missing + ": no such file or directory");
     }
 
     @Test

@@ -86,14 +86,15 @@ public final class KapiServer implements AutoCloseable {
 
         /**
          * The one {@code Error: ...} line of a server that refused to start, after checking it exited non-zero
-         * without a stack trace or Spring Boot's failure banner.
+         * without a stack trace, Spring Boot's failure banner or its hint about the condition report.
          */
         public String singleErrorLine() {
             String all = String.join("\n", output);
             org.assertj.core.api.Assertions.assertThat(exitCode).as(all).isNotZero();
             org.assertj.core.api.Assertions.assertThat(output).as(all)
                     .noneMatch(line -> line.matches("\\s+at .*") || line.startsWith("Caused by:")
-                            || line.contains("APPLICATION FAILED TO START"));
+                            || line.contains("APPLICATION FAILED TO START")
+                            || line.contains("Error starting ApplicationContext"));
             List<String> errors = output.stream().filter(line -> line.startsWith("Error: ")).toList();
             org.assertj.core.api.Assertions.assertThat(errors).as(all).hasSize(1);
             return errors.getFirst();
