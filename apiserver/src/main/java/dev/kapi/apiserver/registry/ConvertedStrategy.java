@@ -81,6 +81,11 @@ public final class ConvertedStrategy<T extends HasMetadata, S extends HasMetadat
     }
 
     @Override
+    public boolean allowCreateOnUpdate() {
+        return inner.allowCreateOnUpdate();
+    }
+
+    @Override
     public GarbageCollectionPolicy defaultGarbageCollectionPolicy() {
         return inner.defaultGarbageCollectionPolicy();
     }

@@ -56,6 +56,14 @@ public interface ResourceStrategy<T extends HasMetadata> {
         return true;
     }
 
+    /**
+     * kube's {@code AllowCreateOnUpdate}: whether a PUT of a missing object creates it (201), as for RBAC roles and
+     * bindings, services, endpoints and events; else it is 404.
+     */
+    default boolean allowCreateOnUpdate() {
+        return false;
+    }
+
     /** Adjusts an update of the main resource; the store already carried the old status over. */
     default void prepareForUpdate(T obj, T old) {
     }

@@ -40,6 +40,44 @@ class HttpWritesIT {
         return r.json();
     }
 
+    /**
+     * kube's create-on-update: a PUT of a missing Role, Service or Endpoints creates it (201; a resourceVersion in
+     * the body is ignored, the Service gets its cluster IP) and the next PUT updates it (200); a PUT of a missing
+     * ConfigMap stays a 404. {@code kubectl replace} of a missing Role works as against kube.
+     */
+    @Test
+    void aPutOfAMissingObjectCreatesItWhereKubeDoes() {
+        String roles = "/apis/rbac.authorization.k8s.io/v1/namespaces/" + NS + "/roles";
+        String role = "{\"apiVersion\":\"rbac.authorization.k8s.io/v1\",\"kind\":\"Role\",\"metadata\":{\"name\":"
+                + "\"put-created\",\"resourceVersion\":\"12345\"},\"rules\":[{\"apiGroups\":[\"\"],"
+                + "\"resources\":[\"configmaps\"],\"verbs\":[\"get\"]}]}";
+        JsonNode created = created(KubeHttp.put(roles + "/put-created", role));
+        assertThat(created.at("/metadata/resourceVersion").asString()).isNotEqualTo("12345");
+        assertThat(created.at("/metadata/uid").asString()).isNotEmpty();
+        ok(KubeHttp.put(roles + "/put-created", role.replace(",\"resourceVersion\":\"12345\"", "")));
+
+        String services = "/api/v1/namespaces/" + NS + "/services";
+        JsonNode service = created(KubeHttp.put(services + "/put-svc", "{\"apiVersion\":\"v1\",\"kind\":\"Service\","
+                + "\"metadata\":{\"name\":\"put-svc\"},\"spec\":{\"ports\":[{\"port\":80}]}}"));
+        assertThat(service.at("/spec/clusterIP").asString()).matches("[0-9.]+");
+        created(KubeHttp.put("/api/v1/namespaces/" + NS + "/endpoints/put-ep", "{\"apiVersion\":\"v1\","
+                + "\"kind\":\"Endpoints\",\"metadata\":{\"name\":\"put-ep\"}}"));
+
+        Reply missing = KubeHttp.put(CMS + "/put-cm", KubeHttp.configMap("put-cm"));
+        assertThat(missing.code()).as(missing.toString()).isEqualTo(404);
+        assertThat(missing.json().path("message").asString()).isEqualTo("configmaps \"put-cm\" not found");
+
+        Kubectl.Result replaced = Kubectl.named("kubectl").runWithInput("""
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: Role
+                metadata: {name: replaced-role, namespace: %s}
+                rules: [{apiGroups: [""], resources: [pods], verbs: [list]}]
+                """.formatted(NS), "replace", "-f", "-");
+        assertThat(replaced.exit()).as(replaced.toString()).isZero();
+        assertThat(replaced.out()).contains("role.rbac.authorization.k8s.io/replaced-role replaced");
+        ok(KubeHttp.get(roles + "/replaced-role"));
+    }
+
     @Test
     void defaultFieldValidationWarnsAboutUnknownFields() {
         Reply r = KubeHttp.post(DEPLOYS, HttpErrorsIT.deployment("warned", ",\"foo\":1"));

@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.endpoints.handlers;
 
 import dev.kapi.apiserver.api.Json;
+import dev.kapi.apiserver.registry.rest.WritePipeline;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
 import java.io.IOException;
@@ -8,7 +9,9 @@ import java.io.IOException;
 /**
  * PUT of a whole object (or of its {@code status}, or a namespace's {@code finalize}): the body, decoded
  * once, replaces the stored object through the write pipeline's compare-and-swap update; a stale
- * {@code metadata.resourceVersion} is a 409 Conflict.
+ * {@code metadata.resourceVersion} is a 409 Conflict. A PUT of a missing object creates it (201) where the
+ * resource allows that, as kube's do for RBAC roles and bindings, services, endpoints and events; creating then
+ * needs the {@code create} verb besides {@code update}.
  */
 public final class UpdateHandler implements VerbHandler {
 
@@ -17,17 +20,19 @@ public final class UpdateHandler implements VerbHandler {
         boolean dryRun = scope.dryRun();
         HasMetadata body = ObjectDecoder.readObject(scope);
         UrlObjectName.check(scope, body);
-        HasMetadata updated = scope.writes().update(scope.writeScope(), scope.name(), current -> {
-            // each attempt starts from the body as sent (admission may have changed the previous one)
-            HasMetadata next = Json.convert(Json.tree(body), scope.definition().type());
-            if (next.getMetadata() != null) {
-                next.getMetadata().setName(scope.name());
-                next.getMetadata().setManagedFields(body.getMetadata().getManagedFields());
-                next.getMetadata().setNamespace(current.getMetadata().getNamespace());
-            }
-            return next;
-        }, scope.updateOptions(dryRun));
-        scope.definition().strategy().warnings(updated).forEach(scope::warn);
-        ObjectWriter.writeObject(scope, 200, updated);
+        WritePipeline.Applied<HasMetadata> written = scope.writes().updateOrCreate(scope.writeScope(), scope.name(),
+                current -> {
+                    // each attempt starts from the body as sent (admission may have changed the previous one)
+                    HasMetadata next = Json.convert(Json.tree(body), scope.definition().type());
+                    if (next.getMetadata() != null) {
+                        next.getMetadata().setName(scope.name());
+                        next.getMetadata().setManagedFields(body.getMetadata().getManagedFields());
+                        next.getMetadata().setNamespace(current != null ? current.getMetadata().getNamespace()
+                                : scope.definition().namespaced() ? scope.namespace() : null);
+                    }
+                    return next;
+                }, scope.updateOptions(dryRun), scope::authorizeCreate);
+        scope.definition().strategy().warnings(written.object()).forEach(scope::warn);
+        ObjectWriter.writeObject(scope, written.created() ? 201 : 200, written.object());
     }
 }

@@ -13,6 +13,12 @@ import java.util.List;
 /** Endpoints: the {@code kubectl get endpoints} columns (at most three addresses, then "+ N more..."). */
 public final class EndpointsStrategy implements ResourceStrategy<Endpoints> {
 
+    /** A PUT of a missing one creates it, as in kube. */
+    @Override
+    public boolean allowCreateOnUpdate() {
+        return true;
+    }
+
     @Override
     public List<TableColumn<Endpoints>> tableColumns() {
         return List.of(TableColumn.nameColumn(),

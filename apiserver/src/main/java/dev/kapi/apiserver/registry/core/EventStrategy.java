@@ -21,6 +21,12 @@ import java.util.Map;
  */
 public final class EventStrategy implements ResourceStrategy<Event> {
 
+    /** A PUT of a missing one creates it, as in kube. */
+    @Override
+    public boolean allowCreateOnUpdate() {
+        return true;
+    }
+
     private final boolean eventsApi;
 
     /** The strategy of core v1 Events. */

@@ -17,6 +17,12 @@ import java.util.Map;
  */
 public final class LimitRangeStrategy implements ResourceStrategy<LimitRange> {
 
+    /** A PUT of a missing one creates it, as in kube. */
+    @Override
+    public boolean allowCreateOnUpdate() {
+        return true;
+    }
+
     @Override
     public List<FieldError> validate(LimitRange lr) {
         return LimitRangeValidation.validate(lr);

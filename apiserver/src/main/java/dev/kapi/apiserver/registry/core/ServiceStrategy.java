@@ -23,6 +23,12 @@ import java.util.Objects;
  */
 public final class ServiceStrategy implements ResourceStrategy<Service> {
 
+    /** A PUT of a missing one creates it, as in kube. */
+    @Override
+    public boolean allowCreateOnUpdate() {
+        return true;
+    }
+
     private final ServiceAllocations allocations;
 
     public ServiceStrategy(ServiceAllocations allocations) {

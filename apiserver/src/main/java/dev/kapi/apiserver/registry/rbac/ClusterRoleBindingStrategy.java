@@ -11,6 +11,12 @@ import java.util.List;
 /** rbac.authorization.k8s.io/v1 clusterrolebindings: a ClusterRole ref (immutable) and subjects. */
 public final class ClusterRoleBindingStrategy implements ResourceStrategy<ClusterRoleBinding> {
 
+    /** A PUT of a missing one creates it, as in kube. */
+    @Override
+    public boolean allowCreateOnUpdate() {
+        return true;
+    }
+
     @Override
     public void applyDefaults(ClusterRoleBinding b) {
         RbacValidation.defaultRoleRef(b.getRoleRef());

@@ -12,6 +12,12 @@ import java.util.List;
 /** rbac.authorization.k8s.io/v1 clusterroles: path-segment names, rules (URLs allowed), aggregation rule. */
 public final class ClusterRoleStrategy implements ResourceStrategy<ClusterRole> {
 
+    /** A PUT of a missing one creates it, as in kube. */
+    @Override
+    public boolean allowCreateOnUpdate() {
+        return true;
+    }
+
     @Override
     public List<String> validateName(String name) {
         return NameValidation.pathSegmentName(name);

@@ -11,6 +11,12 @@ import java.util.List;
 /** rbac.authorization.k8s.io/v1 rolebindings: a Role or ClusterRole ref (immutable) and subjects. */
 public final class RoleBindingStrategy implements ResourceStrategy<RoleBinding> {
 
+    /** A PUT of a missing one creates it, as in kube. */
+    @Override
+    public boolean allowCreateOnUpdate() {
+        return true;
+    }
+
     @Override
     public void applyDefaults(RoleBinding b) {
         RbacValidation.defaultRoleRef(b.getRoleRef());

@@ -11,6 +11,12 @@ import java.util.List;
 /** rbac.authorization.k8s.io/v1 roles: path-segment names, rules valid in a namespace. */
 public final class RoleStrategy implements ResourceStrategy<Role> {
 
+    /** A PUT of a missing one creates it, as in kube. */
+    @Override
+    public boolean allowCreateOnUpdate() {
+        return true;
+    }
+
     @Override
     public List<String> validateName(String name) {
         return NameValidation.pathSegmentName(name);

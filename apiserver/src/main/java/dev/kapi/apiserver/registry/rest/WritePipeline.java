@@ -148,11 +148,36 @@ public final class WritePipeline {
      */
     public <T extends HasMetadata> Applied<T> apply(WriteScope<T> scope, String name, UpdatedObject<T> applied,
                                                     UpdateOptions options, Runnable authorizeCreate) {
+        return updateOrCreate(scope, name, applied, options, false, scope.subresource() == null, authorizeCreate);
+    }
+
+    /**
+     * A PUT of object {@code name}: an update, or, when there is none and the resource allows it (kube's
+     * {@code AllowCreateOnUpdate}), a create of what {@code updated} computes from nothing, admitted as a CREATE
+     * with CreateOptions, as kube's update handler creates. {@code authorizeCreate} runs first on that path: the
+     * request was authorized as an update, and creating needs {@code create}. A resourceVersion in the body is
+     * cleared on that path, as kube's storage clears it.
+     */
+    public <T extends HasMetadata> Applied<T> updateOrCreate(WriteScope<T> scope, String name,
+                                                             UpdatedObject<T> updated, UpdateOptions options,
+                                                             Runnable authorizeCreate) {
+        boolean mayCreate = scope.subresource() == null && scope.store().definition().strategy().allowCreateOnUpdate();
+        return updateOrCreate(scope, name, updated, options, true, mayCreate, authorizeCreate);
+    }
+
+    /**
+     * An update, or when the object is missing and {@code mayCreate}, a create of what {@code updated} computes
+     * from nothing; a race with a delete or a create is tried again (at most three times more).
+     */
+    private <T extends HasMetadata> Applied<T> updateOrCreate(WriteScope<T> scope, String name,
+                                                              UpdatedObject<T> updated, UpdateOptions options,
+                                                              boolean track, boolean mayCreate,
+                                                              Runnable authorizeCreate) {
         for (int attempt = 0; ; attempt++) {
             try {
-                return new Applied<>(update(scope, name, applied, options, false), false);
+                return new Applied<>(update(scope, name, updated, options, track), false);
             } catch (StatusError e) {
-                if (e.code() != 404 || scope.subresource() != null || attempt >= 3) {
+                if (e.code() != 404 || !mayCreate || attempt >= 3) {
                     throw e;
                 }
             }
@@ -160,7 +185,7 @@ public final class WritePipeline {
                 authorizeCreate.run();
                 CreateOptions create = OperationOptions.create(OperationOptions.isDryRun(options.getDryRun()),
                         options.getFieldManager(), options.getFieldValidation());
-                return new Applied<>(create(scope, applied.updated(null), create, false, false), true);
+                return new Applied<>(create(scope, updated.updated(null), create, track, false), true);
             } catch (StatusError e) {
                 if (e.code() != 409 || !"AlreadyExists".equals(e.reason()) || attempt >= 3) {
                     throw e;
@@ -169,7 +194,7 @@ public final class WritePipeline {
         }
     }
 
-    /** The object an apply wrote, and whether the apply created it. */
+    /** The object an apply or a PUT wrote, and whether it created it. */
     public record Applied<T>(T object, boolean created) {
     }
 

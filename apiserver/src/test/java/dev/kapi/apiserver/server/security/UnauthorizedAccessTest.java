@@ -155,6 +155,10 @@ class UnauthorizedAccessTest {
                            "verbs":["get","update","patch","delete","create"]},
                           {"apiGroups":[""],"resources":["configmaps"],"resourceNames":["patch-only"],
                            "verbs":["get","patch"]},
+                          {"apiGroups":[""],"resources":["endpoints"],"resourceNames":["update-only"],
+                           "verbs":["get","update"]},
+                          {"apiGroups":[""],"resources":["endpoints"],"resourceNames":["mine-ep"],
+                           "verbs":["get","update","create"]},
                           {"apiGroups":[""],"resources":["namespaces"],"verbs":["get","list","watch"]},
                           {"apiGroups":[""],"resources":["pods/eviction"],"resourceNames":["mine-pod"],
                            "verbs":["create"]},
@@ -1068,6 +1072,46 @@ class UnauthorizedAccessTest {
             admin.http.send("DELETE", patchOnly, null, null);
             admin.restoreMine();
         }
+    }
+
+    /**
+     * A PUT of a missing object of a resource kube creates on update (endpoints, services, events, RBAC, ...)
+     * creates it, so it needs {@code create} as well as the {@code update} the request was authorized for: carol
+     * may update endpoints {@code update-only} but not create it, and may create and update {@code mine-ep}; a PUT
+     * of a missing configmap (not created on update) stays a 404 whatever she may do.
+     */
+    @Test
+    void aPutCreatesOnlyWithCreatePermission() throws Exception {
+        String updateOnly = "/api/v1/namespaces/team-a/endpoints/update-only";
+        String mineEp = "/api/v1/namespaces/team-a/endpoints/mine-ep";
+        try (RawHttps carol = client(User.CAROL)) {
+            RawHttps.Response create = carol.send("PUT", updateOnly, "application/json", endpoints("update-only"));
+            assertStatus(create, 403);
+            assertThat(Json.MAPPER.readTree(create.body()).path("message").asString()).isEqualTo(
+                    "endpoints \"update-only\" is forbidden: User \"carol\" cannot create resource \"endpoints\" in "
+                            + "API group \"\" in the namespace \"team-a\"");
+            assertStatus(carol.send("PUT", updateOnly + "?dryRun=All", "application/json", endpoints("update-only")),
+                    403);
+            assertThat(admin.code(updateOnly)).isEqualTo(404);
+
+            RawHttps.Response mine = carol.send("PUT", mineEp, "application/json", endpoints("mine-ep"));
+            assertThat(mine.code()).as(mine.body()).isEqualTo(201);
+            assertThat(admin.code(mineEp)).isEqualTo(200);
+            RawHttps.Response again = carol.send("PUT", mineEp, "application/json", endpoints("mine-ep"));
+            assertThat(again.code()).as("an update now").isEqualTo(200);
+
+            admin.http.send("DELETE", "/api/v1/namespaces/team-a/configmaps/mine", null, null);
+            assertStatus(carol.send("PUT", "/api/v1/namespaces/team-a/configmaps/mine", "application/json",
+                    configMap("mine", MINE_DATA)), 404);
+        } finally {
+            admin.http.send("DELETE", mineEp, null, null);
+            admin.restoreMine();
+        }
+    }
+
+    private static String endpoints(String name) {
+        return "{\"apiVersion\":\"v1\",\"kind\":\"Endpoints\",\"metadata\":{\"name\":\"" + name + "\"},"
+                + "\"subsets\":[{\"addresses\":[{\"ip\":\"10.0.0.1\"}],\"ports\":[{\"port\":80}]}]}";
     }
 
     /**

@@ -12,6 +12,12 @@ import java.util.List;
 /** coordination.k8s.io/v1 leases: duration positive, transitions non-negative; HOLDER column. */
 public final class LeaseStrategy implements ResourceStrategy<Lease> {
 
+    /** A PUT of a missing one creates it, as in kube. */
+    @Override
+    public boolean allowCreateOnUpdate() {
+        return true;
+    }
+
     @Override
     public List<FieldError> validate(Lease lease) {
         List<FieldError> errs = new ArrayList<>();

@@ -19,6 +19,12 @@ import java.util.Objects;
  */
 public final class RuntimeClassStrategy implements ResourceStrategy<RuntimeClass> {
 
+    /** A PUT of a missing one creates it, as in kube. */
+    @Override
+    public boolean allowCreateOnUpdate() {
+        return true;
+    }
+
     @Override
     public List<FieldError> validate(RuntimeClass rc) {
         List<FieldError> errs = new ArrayList<>();
