@@ -42,8 +42,8 @@ class HttpWritesIT {
 
     /**
      * kube's create-on-update: a PUT of a missing Role, Service or Endpoints creates it (201; a resourceVersion in
-     * the body is ignored, the Service gets its cluster IP) and the next PUT updates it (200); a PUT of a missing
-     * ConfigMap stays a 404. {@code kubectl replace} of a missing Role works as against kube.
+     * the body is ignored, the Service gets its cluster IP) and the next PUT updates it (200), but not when the body
+     * names a uid (409, kube's precondition); a PUT of a missing ConfigMap stays a 404. {@code kubectl replace} of a missing Role works as against kube.
      */
     @Test
     void aPutOfAMissingObjectCreatesItWhereKubeDoes() {
@@ -62,6 +62,17 @@ class HttpWritesIT {
         assertThat(service.at("/spec/clusterIP").asString()).matches("[0-9.]+");
         created(KubeHttp.put("/api/v1/namespaces/" + NS + "/endpoints/put-ep", "{\"apiVersion\":\"v1\","
                 + "\"kind\":\"Endpoints\",\"metadata\":{\"name\":\"put-ep\"}}"));
+
+        // a Role read before an admin deleted it does not come back: the body's uid is a precondition, as in kube
+        String uid = created.at("/metadata/uid").asString();
+        assertThat(KubeHttp.delete(roles + "/put-created").code()).isEqualTo(200);
+        Reply stale = KubeHttp.put(roles + "/put-created", role.replace("\"resourceVersion\":\"12345\"",
+                "\"uid\":\"" + uid + "\""));
+        assertThat(stale.code()).as(stale.toString()).isEqualTo(409);
+        assertThat(stale.json().path("message").asString()).isEqualTo("Operation cannot be fulfilled on "
+                + "roles.rbac.authorization.k8s.io \"put-created\": Precondition failed: UID in precondition: " + uid
+                + ", UID in object meta: ");
+        assertThat(KubeHttp.get(roles + "/put-created").code()).isEqualTo(404);
 
         Reply missing = KubeHttp.put(CMS + "/put-cm", KubeHttp.configMap("put-cm"));
         assertThat(missing.code()).as(missing.toString()).isEqualTo(404);

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.UpdateOptions;
 import io.fabric8.kubernetes.api.model.autoscaling.v1.Scale;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The one way writes enter the registry (kube's handlers calling {@code rest.Creater}, {@code Updater},
@@ -148,7 +149,8 @@ public final class WritePipeline {
      */
     public <T extends HasMetadata> Applied<T> apply(WriteScope<T> scope, String name, UpdatedObject<T> applied,
                                                     UpdateOptions options, Runnable authorizeCreate) {
-        return updateOrCreate(scope, name, applied, options, false, scope.subresource() == null, authorizeCreate);
+        return updateOrCreate(scope, name, null, applied, options, false, scope.subresource() == null,
+                authorizeCreate);
     }
 
     /**
@@ -162,35 +164,62 @@ public final class WritePipeline {
                                                              UpdatedObject<T> updated, UpdateOptions options,
                                                              Runnable authorizeCreate) {
         boolean mayCreate = scope.subresource() == null && scope.store().definition().strategy().allowCreateOnUpdate();
-        return updateOrCreate(scope, name, updated, options, true, mayCreate, authorizeCreate);
+        return updateOrCreate(scope, name, body -> {
+            // kube makes the body's uid a precondition: a body read before the object was deleted brings nothing back
+            String uid = body.getMetadata() == null ? null : body.getMetadata().getUid();
+            if (uid != null && !uid.isEmpty()) {
+                throw StatusError.conflict(scope.store().definition().groupResource(), name,
+                        "Precondition failed: UID in precondition: " + uid + ", UID in object meta: ");
+            }
+        }, updated, options, true, mayCreate, authorizeCreate);
     }
 
     /**
      * An update, or when the object is missing and {@code mayCreate}, a create of what {@code updated} computes
-     * from nothing; a race with a delete or a create is tried again (at most three times more).
+     * from nothing (checked by {@code beforeCreate} before the create is authorized, when there is one); a race
+     * with a delete or a create is tried again (at most three times more).
      */
     private <T extends HasMetadata> Applied<T> updateOrCreate(WriteScope<T> scope, String name,
-                                                              UpdatedObject<T> updated, UpdateOptions options,
-                                                              boolean track, boolean mayCreate,
+                                                              Consumer<T> beforeCreate, UpdatedObject<T> updated,
+                                                              UpdateOptions options, boolean track, boolean mayCreate,
                                                               Runnable authorizeCreate) {
         for (int attempt = 0; ; attempt++) {
             try {
                 return new Applied<>(update(scope, name, updated, options, track), false);
             } catch (StatusError e) {
-                if (e.code() != 404 || !mayCreate || attempt >= 3) {
+                // only a missing object is created: a 404 of admission (a webhook's denial) stays the answer
+                if (e.code() != 404 || !mayCreate || attempt >= 3 || exists(scope, name)) {
                     throw e;
                 }
             }
             try {
+                // PUT: the body's preconditions first, as kube's storage checks them before the create's authorization
+                T obj = beforeCreate == null ? null : updated.updated(null);
+                if (obj != null) {
+                    beforeCreate.accept(obj);
+                }
                 authorizeCreate.run();
+                obj = obj != null ? obj : updated.updated(null);
                 CreateOptions create = OperationOptions.create(OperationOptions.isDryRun(options.getDryRun()),
                         options.getFieldManager(), options.getFieldValidation());
-                return new Applied<>(create(scope, updated.updated(null), create, track, false), true);
+                return new Applied<>(create(scope, obj, create, track, false), true);
             } catch (StatusError e) {
                 if (e.code() != 409 || !"AlreadyExists".equals(e.reason()) || attempt >= 3) {
                     throw e;
                 }
             }
+        }
+    }
+
+    private static boolean exists(WriteScope<?> scope, String name) {
+        try {
+            scope.store().get(scope.namespace(), name, "");
+            return true;
+        } catch (StatusError e) {
+            if (e.code() == 404) {
+                return false;
+            }
+            throw e;
         }
     }
 
