@@ -39,7 +39,8 @@ import java.util.function.Function;
  * ({@code filters.RequestMetricsFilter}, {@code filters.MaxInFlightFilter}, placed by {@link HandlerChain}),
  * {@code etcd_request_duration_seconds} from the storage backend ({@link ObservedStorage} put in front of each
  * resource's store by a {@link StorageDecorator}), the admission step and controller durations ({@link AdmissionChain#observedBy}; the
- * webhook plugins count as controllers by their plugin names, there is no per-webhook histogram yet) and
+ * webhook plugins count as controllers by their plugin names; each webhook call has kube's per-webhook meters,
+ * {@link WebhookMeters}) and
  * {@code apiserver_storage_objects} ({@link StoredObjectCounts}), {@code apiserver_storage_size_bytes}
  * ({@link StorageSize}).
  */

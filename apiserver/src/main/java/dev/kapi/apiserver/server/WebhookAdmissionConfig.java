@@ -14,6 +14,7 @@ import dev.kapi.apiserver.webhook.ServiceUrls;
 import dev.kapi.apiserver.webhook.WebhookClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
@@ -60,7 +61,7 @@ public class WebhookAdmissionConfig {
 
     @Bean
     Webhooks webhooks(WebhookConfigurationInformers informers, ResourceRegistry resources, Authorizer authorizer,
-                      @Value("${webhook-service-urls:}") String serviceUrls) {
+                      @Value("${webhook-service-urls:}") String serviceUrls, MeterRegistry meters) {
         ServiceUrls services;
         try {
             services = ServiceUrls.parse(serviceUrls);
@@ -69,7 +70,7 @@ public class WebhookAdmissionConfig {
         }
         RegistryVersions versions = new RegistryVersions(resources);
         return new Webhooks(informers, new HookMatcher(informers, versions, new CelMatchConditions(authorizer)),
-                new WebhookCaller(WebhookClient.shared(), services), versions);
+                new WebhookCaller(WebhookClient.shared(), services), versions, new WebhookMeters(meters));
     }
 
     @Bean

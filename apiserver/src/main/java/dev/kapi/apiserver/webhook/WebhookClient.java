@@ -52,10 +52,21 @@ public final class WebhookClient {
     public static final class CallFailed extends Exception {
 
         private final boolean setup;
+        private final int code;
 
         CallFailed(String message, boolean setup) {
+            this(message, setup, 0);
+        }
+
+        CallFailed(String message, boolean setup, int code) {
             super(message, null, false, false);
             this.setup = setup;
+            this.code = code;
+        }
+
+        /** The HTTP code of a non-2xx answer; 0 when none came. */
+        public int code() {
+            return code;
         }
 
         /** True when the endpoint's configuration (its caBundle) was unusable: nothing was sent. */
@@ -126,7 +137,7 @@ public final class WebhookClient {
         }
         if (response.statusCode() / 100 != 2) {
             throw new CallFailed(httpError(response.statusCode(), response.body(),
-                    response.headers().firstValue("Content-Type").orElse("")), false);
+                    response.headers().firstValue("Content-Type").orElse("")), false, response.statusCode());
         }
         return response.body();
     }

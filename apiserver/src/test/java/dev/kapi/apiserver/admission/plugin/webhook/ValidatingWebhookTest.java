@@ -2,6 +2,7 @@ package dev.kapi.apiserver.admission.plugin.webhook;
 
 import dev.kapi.apiserver.admission.plugin.webhook.WebhookFixtures.Recorded;
 import dev.kapi.apiserver.admission.plugin.webhook.WebhookFixtures.Source;
+import dev.kapi.apiserver.admission.plugin.webhook.generic.WebhookMetrics;
 import dev.kapi.apiserver.admission.plugin.webhook.validating.ValidatingWebhookPlugin;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.testing.AdmissionWebhookServer;
@@ -50,6 +51,7 @@ class ValidatingWebhookTest {
                     return answer(r, "{\"allowed\":false,\"status\":{\"code\":403,\"message\":\"late\"}}");
                 })
                 .on("/patch", r -> patch(r, "[]"))
+                .on("/error500", r -> new AdmissionWebhookServer.Reply(500, "text/plain", "boom".getBytes()))
                 .on("/slow", server.hang());
     }
 
@@ -106,6 +108,48 @@ class ValidatingWebhookTest {
         plugin(hook("ok.example.com", "/allow"), slow).validate(create(pod("p"), "ns", false, recorded));
         assertThat(recorded.annotations)
                 .containsEntry("failed-open.validating.webhook.admission.k8s.io/round_0_index_1", "slow.example.com");
+    }
+
+    /** Each call told as kube's dispatcher tells it to apiserver_admission_webhook_* (label values as kube's). */
+    @Test
+    void eachCallsOutcomeIsCountedAsKubeCountsIt() {
+        List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        WebhookMetrics metrics = new WebhookMetrics() {
+            @Override
+            public void called(String webhook, String type, String operation, boolean rejected, int code,
+                               Duration took) {
+                told.add("called " + webhook + " " + type + " " + operation + " rejected=" + rejected + " code=" + code);
+            }
+
+            @Override
+            public void rejected(String webhook, String type, String operation, String errorType, int code) {
+                told.add("rejected " + webhook + " " + errorType + " code=" + code);
+            }
+
+            @Override
+            public void failedOpen(String webhook, String type) {
+                told.add("failed open " + webhook + " " + type);
+            }
+        };
+        ValidatingWebhook broken = hook("broken.example.com", "/error500");
+        Source source = new Source();
+        source.validating = List.of(validating("config", hook("ok.example.com", "/allow"), hook("tags.example.com",
+                "/deny"), broken));
+        ValidatingWebhookPlugin plugin = new ValidatingWebhookPlugin(WebhookFixtures.webhooks(source, metrics));
+        assertThatThrownBy(() -> plugin.validate(create(pod("p"), "ns", false, null))).isInstanceOf(StatusError.class);
+        assertThat(told).containsExactlyInAnyOrder(
+                "called ok.example.com validating CREATE rejected=false code=200",
+                "rejected tags.example.com no_error code=422",
+                "called tags.example.com validating CREATE rejected=true code=422",
+                "rejected broken.example.com calling_webhook_error code=500",
+                "called broken.example.com validating CREATE rejected=true code=500");
+
+        told.clear();
+        broken.setFailurePolicy("Ignore");
+        source.validating = List.of(validating("config2", broken));
+        plugin.validate(create(pod("p"), "ns", false, null));
+        assertThat(told).containsExactly("called broken.example.com validating CREATE rejected=false code=500",
+                "failed open broken.example.com validating");
     }
 
     @Test

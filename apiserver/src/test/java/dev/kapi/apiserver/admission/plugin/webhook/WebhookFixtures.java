@@ -10,6 +10,7 @@ import dev.kapi.apiserver.admission.plugin.webhook.generic.MatchConditionEvaluat
 import dev.kapi.apiserver.admission.plugin.webhook.generic.ObjectVersions;
 import dev.kapi.apiserver.admission.plugin.webhook.generic.WebhookCaller;
 import dev.kapi.apiserver.admission.plugin.webhook.generic.WebhookSource;
+import dev.kapi.apiserver.admission.plugin.webhook.generic.WebhookMetrics;
 import dev.kapi.apiserver.admission.plugin.webhook.generic.Webhooks;
 import dev.kapi.apiserver.api.GroupVersionKind;
 import dev.kapi.apiserver.api.GroupVersionResource;
@@ -97,6 +98,12 @@ final class WebhookFixtures {
 
     static Webhooks webhooks(WebhookSource source) {
         return webhooks(source, new CelMatchConditions(null), ServiceUrls.defaults());
+    }
+
+    /** The plugins' shared part over {@code source}, telling {@code metrics} each call's outcome. */
+    static Webhooks webhooks(WebhookSource source, WebhookMetrics metrics) {
+        Webhooks plain = webhooks(source);
+        return new Webhooks(source, plain.matcher(), plain.caller(), plain.versions(), metrics);
     }
 
     static Pod pod(String name, String... labels) {

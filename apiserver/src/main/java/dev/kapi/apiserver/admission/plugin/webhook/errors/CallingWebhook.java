@@ -12,11 +12,23 @@ public final class CallingWebhook extends Exception {
 
     private final String webhook;
     private final String reason;
+    private final int code;
 
     public CallingWebhook(String webhook, String reason) {
+        this(webhook, reason, 0);
+    }
+
+    /** @param code the HTTP code of the webhook's non-2xx answer (0: none came), for the webhook metrics */
+    public CallingWebhook(String webhook, String reason, int code) {
         super("failed calling webhook \"" + webhook + "\": " + reason, null, false, false);
         this.webhook = webhook;
         this.reason = reason;
+        this.code = code;
+    }
+
+    /** The HTTP code of the webhook's answer when it was not 2xx; 0 when no answer came. */
+    public int code() {
+        return code;
     }
 
     public String webhook() {

@@ -68,7 +68,7 @@ public final class WebhookCaller {
                     WebhookClient.CONTEXT_DEADLINE);
         } catch (WebhookClient.CallFailed e) {
             throw new CallingWebhook(hook.name(), (e.setup() ? "could not get REST client: " : "failed to call webhook: ")
-                    + e.getMessage());
+                    + e.getMessage(), e.code());
         }
         AdmissionResponse response;
         try {

@@ -31,14 +31,21 @@ public final class Webhooks {
     private final HookMatcher matcher;
     private final WebhookCaller caller;
     private final ObjectVersions versions;
+    private final WebhookMetrics metrics;
     private volatile Derived<MutatingWebhookConfiguration> mutating = new Derived<>(null, List.of());
     private volatile Derived<ValidatingWebhookConfiguration> validating = new Derived<>(null, List.of());
 
     public Webhooks(WebhookSource source, HookMatcher matcher, WebhookCaller caller, ObjectVersions versions) {
+        this(source, matcher, caller, versions, WebhookMetrics.NONE);
+    }
+
+    public Webhooks(WebhookSource source, HookMatcher matcher, WebhookCaller caller, ObjectVersions versions,
+                    WebhookMetrics metrics) {
         this.source = source;
         this.matcher = matcher;
         this.caller = caller;
         this.versions = versions;
+        this.metrics = metrics;
     }
 
     /** Whether webhooks never see this request: kube exempts writes of admission configurations. */
@@ -86,5 +93,10 @@ public final class Webhooks {
 
     public ObjectVersions versions() {
         return versions;
+    }
+
+    /** Where the dispatchers tell each call's outcome. */
+    public WebhookMetrics metrics() {
+        return metrics;
     }
 }

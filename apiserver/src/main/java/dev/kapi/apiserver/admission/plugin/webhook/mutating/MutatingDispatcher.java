@@ -6,11 +6,13 @@ import dev.kapi.apiserver.admission.plugin.webhook.errors.CallingWebhook;
 import dev.kapi.apiserver.admission.plugin.webhook.errors.WebhookErrors;
 import dev.kapi.apiserver.admission.plugin.webhook.generic.Hook;
 import dev.kapi.apiserver.admission.plugin.webhook.generic.VersionedAttributes;
+import dev.kapi.apiserver.admission.plugin.webhook.generic.WebhookMetrics;
 import dev.kapi.apiserver.admission.plugin.webhook.generic.Webhooks;
 import dev.kapi.apiserver.admission.plugin.webhook.request.AdmissionResponse;
 import dev.kapi.apiserver.api.GoQuote;
 import dev.kapi.apiserver.api.GroupVersionResource;
 import dev.kapi.apiserver.api.Json;
+import dev.kapi.apiserver.api.StatusError;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,10 +86,16 @@ final class MutatingDispatcher {
         AdmissionAttributes a = v.request();
         String at = "round_" + round + "_index_" + index;
         boolean changed = false;
+        long start = System.nanoTime();
+        WebhookMetrics.Outcome outcome = WebhookMetrics.Outcome.INTERNAL; // unless set below
+        int code = 0;
         try {
             AdmissionResponse response = webhooks.caller().call(hook, v, true);
             if (!response.allowed()) {
-                throw WebhookErrors.denied(hook.name(), response.result());
+                StatusError denied = WebhookErrors.denied(hook.name(), response.result());
+                outcome = WebhookMetrics.Outcome.DENIED;
+                code = denied.code();
+                throw denied;
             }
             if (response.patch().length > 0) {
                 if (!"JSONPatch".equals(response.patchType())) {
@@ -99,8 +107,12 @@ final class MutatingDispatcher {
                     changed = true;
                 }
             }
+            outcome = WebhookMetrics.Outcome.ALLOWED;
+            code = 200;
             return changed;
         } catch (CallingWebhook e) {
+            outcome = WebhookMetrics.Outcome.NOT_CALLED;
+            code = e.code();
             if (!hook.ignoresFailures()) {
                 LOG.warn("Failed calling webhook, failing closed {}: {}", hook.name(), e.getMessage());
                 throw e.toStatus();
@@ -109,6 +121,7 @@ final class MutatingDispatcher {
             a.recorder().annotate(FAILED_OPEN_PREFIX + at, hook.name());
             return false;
         } finally {
+            WebhookMetrics.observe(webhooks.metrics(), hook, "admit", a.operation().name(), start, outcome, code);
             Map<String, Object> mutation = new LinkedHashMap<>();
             mutation.put("configuration", hook.configurationName());
             mutation.put("webhook", hook.name());

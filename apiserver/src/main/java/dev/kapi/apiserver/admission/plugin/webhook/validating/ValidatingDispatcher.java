@@ -6,6 +6,7 @@ import dev.kapi.apiserver.admission.plugin.webhook.errors.CallingWebhook;
 import dev.kapi.apiserver.admission.plugin.webhook.errors.WebhookErrors;
 import dev.kapi.apiserver.admission.plugin.webhook.generic.Hook;
 import dev.kapi.apiserver.admission.plugin.webhook.generic.VersionedAttributes;
+import dev.kapi.apiserver.admission.plugin.webhook.generic.WebhookMetrics;
 import dev.kapi.apiserver.admission.plugin.webhook.generic.Webhooks;
 import dev.kapi.apiserver.admission.plugin.webhook.request.AdmissionResponse;
 import dev.kapi.apiserver.api.GroupVersionResource;
@@ -84,22 +85,34 @@ final class ValidatingDispatcher {
 
     private void call(Call c, Queue<StatusError> failures) {
         Hook hook = c.hook();
+        String operation = c.request().request().operation().name();
+        long start = System.nanoTime();
         try {
             AdmissionResponse response = webhooks.caller().call(hook, c.request(), false);
             if (!response.allowed()) {
                 StatusError denied = WebhookErrors.denied(hook.name(), response.result());
                 LOG.debug("rejected by webhook {}: {}", hook.name(), denied.getMessage());
+                observe(hook, operation, start, WebhookMetrics.Outcome.DENIED, denied.code());
                 failures.add(denied);
+            } else {
+                observe(hook, operation, start, WebhookMetrics.Outcome.ALLOWED, 200);
             }
         } catch (CallingWebhook e) {
+            observe(hook, operation, start, WebhookMetrics.Outcome.NOT_CALLED, e.code());
             failed(c, e.getMessage(), e.toStatus(), failures);
         } catch (StatusError e) {
+            observe(hook, operation, start, WebhookMetrics.Outcome.INTERNAL, 0);
             failures.add(e);
         } catch (RuntimeException e) {
+            observe(hook, operation, start, WebhookMetrics.Outcome.INTERNAL, 0);
             LOG.warn("webhook {} failed unexpectedly", hook.name(), e);
             failed(c, e.toString(), StatusError.internal("ValidatingAdmissionWebhook/" + hook.name()
                     + " has panicked: " + e), failures);
         }
+    }
+
+    private void observe(Hook hook, String operation, long start, WebhookMetrics.Outcome outcome, int code) {
+        WebhookMetrics.observe(webhooks.metrics(), hook, "validating", operation, start, outcome, code);
     }
 
     private static void failed(Call c, String why, StatusError error, Queue<StatusError> failures) {
