@@ -93,6 +93,26 @@ class MutatingWebhookTest {
         return new MutatingWebhookPlugin(WebhookFixtures.webhooks(source));
     }
 
+    /** Each call told as kube's mutating dispatcher tells it to apiserver_admission_webhook_* (type "admit"). */
+    @Test
+    void eachCallsOutcomeIsCountedAsKubeCountsIt() {
+        WebhookFixtures.Told metrics = new WebhookFixtures.Told();
+        List<String> told = metrics.lines;
+        MutatingWebhook boom = hook("boom.example.com", "/boom");
+        boom.setFailurePolicy("Ignore");
+        Source source = new Source();
+        source.mutating = List.of(mutating("config", hook("label.example.com", "/add-label"), boom,
+                hook("deny.example.com", "/deny")));
+        MutatingWebhookPlugin plugin = new MutatingWebhookPlugin(WebhookFixtures.webhooks(source, metrics));
+        assertThatThrownBy(() -> plugin.admit(create(pod("p"), "ns", false, null))).isInstanceOf(StatusError.class);
+        assertThat(told).containsExactly(
+                "called label.example.com admit CREATE rejected=false code=200",
+                "called boom.example.com admit CREATE rejected=false code=500",
+                "failed open boom.example.com admit",
+                "rejected deny.example.com no_error code=403",
+                "called deny.example.com admit CREATE rejected=true code=403");
+    }
+
     private static HasMetadata admit(MutatingWebhookPlugin plugin, AdmissionAttributes a) {
         return plugin.admit(a);
     }

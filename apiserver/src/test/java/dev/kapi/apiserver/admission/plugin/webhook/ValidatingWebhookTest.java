@@ -2,7 +2,6 @@ package dev.kapi.apiserver.admission.plugin.webhook;
 
 import dev.kapi.apiserver.admission.plugin.webhook.WebhookFixtures.Recorded;
 import dev.kapi.apiserver.admission.plugin.webhook.WebhookFixtures.Source;
-import dev.kapi.apiserver.admission.plugin.webhook.generic.WebhookMetrics;
 import dev.kapi.apiserver.admission.plugin.webhook.validating.ValidatingWebhookPlugin;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.testing.AdmissionWebhookServer;
@@ -113,24 +112,8 @@ class ValidatingWebhookTest {
     /** Each call told as kube's dispatcher tells it to apiserver_admission_webhook_* (label values as kube's). */
     @Test
     void eachCallsOutcomeIsCountedAsKubeCountsIt() {
-        List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
-        WebhookMetrics metrics = new WebhookMetrics() {
-            @Override
-            public void called(String webhook, String type, String operation, boolean rejected, int code,
-                               Duration took) {
-                told.add("called " + webhook + " " + type + " " + operation + " rejected=" + rejected + " code=" + code);
-            }
-
-            @Override
-            public void rejected(String webhook, String type, String operation, String errorType, int code) {
-                told.add("rejected " + webhook + " " + errorType + " code=" + code);
-            }
-
-            @Override
-            public void failedOpen(String webhook, String type) {
-                told.add("failed open " + webhook + " " + type);
-            }
-        };
+        WebhookFixtures.Told metrics = new WebhookFixtures.Told();
+        List<String> told = metrics.lines;
         ValidatingWebhook broken = hook("broken.example.com", "/error500");
         Source source = new Source();
         source.validating = List.of(validating("config", hook("ok.example.com", "/allow"), hook("tags.example.com",

@@ -100,6 +100,27 @@ final class WebhookFixtures {
         return webhooks(source, new CelMatchConditions(null), ServiceUrls.defaults());
     }
 
+    /** Webhook metrics that write down what they are told, one line each. */
+    static final class Told implements WebhookMetrics {
+        final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void called(String webhook, String type, String operation, boolean rejected, int code,
+                           java.time.Duration took) {
+            lines.add("called " + webhook + " " + type + " " + operation + " rejected=" + rejected + " code=" + code);
+        }
+
+        @Override
+        public void rejected(String webhook, String type, String operation, String errorType, int code) {
+            lines.add("rejected " + webhook + " " + errorType + " code=" + code);
+        }
+
+        @Override
+        public void failedOpen(String webhook, String type) {
+            lines.add("failed open " + webhook + " " + type);
+        }
+    }
+
     /** The plugins' shared part over {@code source}, telling {@code metrics} each call's outcome. */
     static Webhooks webhooks(WebhookSource source, WebhookMetrics metrics) {
         Webhooks plain = webhooks(source);
