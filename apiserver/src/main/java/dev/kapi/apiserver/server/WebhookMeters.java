@@ -55,7 +55,7 @@ final class WebhookMeters implements WebhookMetrics {
                 "rejection_code", t.get(4)));
         failOpens = new Meters<>(t -> counted(meters, "apiserver.admission.webhook.fail.open.count",
                 "Admission webhook fail open count, identified by name and broken out for each admission type "
-                        + "(validating or admit).", "name", t.get(0), "type", t.get(1)));
+                        + "(validating or mutating).", "name", t.get(0), "type", t.get(1)));
     }
 
     @Override

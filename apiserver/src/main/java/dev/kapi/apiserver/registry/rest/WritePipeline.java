@@ -129,6 +129,17 @@ public final class WritePipeline {
 
     private <T extends HasMetadata> T update(WriteScope<T> scope, String name, UpdatedObject<T> updated,
                                              UpdateOptions options, boolean track) {
+        try {
+            return updateMarkingRefusals(scope, name, updated, options, track);
+        } catch (RefusedByAdmission r) {
+            throw r.error;
+        }
+    }
+
+    /** An update whose refusals by admission come as {@link RefusedByAdmission}, told apart from storage's. */
+    private <T extends HasMetadata> T updateMarkingRefusals(WriteScope<T> scope, String name,
+                                                            UpdatedObject<T> updated, UpdateOptions options,
+                                                            boolean track) {
         boolean dryRun = OperationOptions.isDryRun(options.getDryRun());
         AdmissionAttributes attributes = Attributes.of(Operation.UPDATE, scope, name, options, dryRun);
         return scope.store().update(scope.namespace(), name, (current, stored) -> {
@@ -136,9 +147,28 @@ public final class WritePipeline {
             if (track) {
                 trackFields(scope, stored, next, options.getFieldManager());
             }
-            return cast(admission.mutate(attributes.withObjects(next, stored)));
-        }, scope.subresource(), new WriteOptions(dryRun,
-                (obj, old) -> admission.validate(attributes.withObjects(obj, old))));
+            try {
+                return cast(admission.mutate(attributes.withObjects(next, stored)));
+            } catch (StatusError e) {
+                throw new RefusedByAdmission(e);
+            }
+        }, scope.subresource(), new WriteOptions(dryRun, (obj, old) -> {
+            try {
+                admission.validate(attributes.withObjects(obj, old));
+            } catch (StatusError e) {
+                throw new RefusedByAdmission(e);
+            }
+        }));
+    }
+
+    /** Admission's refusal of an update, carried through the store so that its 404 is not taken for "missing". */
+    private static final class RefusedByAdmission extends RuntimeException {
+        final StatusError error;
+
+        RefusedByAdmission(StatusError error) {
+            super(error.getMessage(), null, false, false);
+            this.error = error;
+        }
     }
 
     /**
@@ -185,10 +215,11 @@ public final class WritePipeline {
                                                               Runnable authorizeCreate) {
         for (int attempt = 0; ; attempt++) {
             try {
-                return new Applied<>(update(scope, name, updated, options, track), false);
+                return new Applied<>(updateMarkingRefusals(scope, name, updated, options, track), false);
+            } catch (RefusedByAdmission r) {
+                throw r.error; // a 404 of admission (a webhook's denial) is the answer, not a missing object
             } catch (StatusError e) {
-                // only a missing object is created: a 404 of admission (a webhook's denial) stays the answer
-                if (e.code() != 404 || !mayCreate || attempt >= 3 || exists(scope, name)) {
+                if (e.code() != 404 || !mayCreate || attempt >= 3) {
                     throw e;
                 }
             }
@@ -208,18 +239,6 @@ public final class WritePipeline {
                     throw e;
                 }
             }
-        }
-    }
-
-    private static boolean exists(WriteScope<?> scope, String name) {
-        try {
-            scope.store().get(scope.namespace(), name, "");
-            return true;
-        } catch (StatusError e) {
-            if (e.code() == 404) {
-                return false;
-            }
-            throw e;
         }
     }
 

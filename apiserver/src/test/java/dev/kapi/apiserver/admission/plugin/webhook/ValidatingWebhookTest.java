@@ -2,6 +2,8 @@ package dev.kapi.apiserver.admission.plugin.webhook;
 
 import dev.kapi.apiserver.admission.plugin.webhook.WebhookFixtures.Recorded;
 import dev.kapi.apiserver.admission.plugin.webhook.WebhookFixtures.Source;
+import dev.kapi.apiserver.admission.plugin.webhook.errors.CallingWebhook;
+import dev.kapi.apiserver.admission.plugin.webhook.generic.WebhookMetrics;
 import dev.kapi.apiserver.admission.plugin.webhook.validating.ValidatingWebhookPlugin;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.testing.AdmissionWebhookServer;
@@ -133,6 +135,22 @@ class ValidatingWebhookTest {
         plugin.validate(create(pod("p"), "ns", false, null));
         assertThat(told).containsExactly("called broken.example.com validating CREATE rejected=false code=500",
                 "failed open broken.example.com validating");
+    }
+
+    /** kube's codes for a call without a usable answer: the answer's, else its dispatchers' Status codes. */
+    @Test
+    void aFailedCallsCodeIsKubes() {
+        CallingWebhook timeout = new CallingWebhook("w", "failed to call webhook: Post \"https://x\": context deadline exceeded");
+        assertThat(WebhookMetrics.failureCode(timeout, false)).isEqualTo(400);
+        assertThat(WebhookMetrics.failureCode(timeout, true)).isEqualTo(503);
+        assertThat(WebhookMetrics.failureCode(new CallingWebhook("w", "failed to call webhook: boom", 502), true))
+                .isEqualTo(502);
+        assertThat(WebhookMetrics.failureCode(new CallingWebhook("w", "received invalid webhook response: x"), false))
+                .isEqualTo(503);
+        assertThat(WebhookMetrics.failureCode(new CallingWebhook("w", "could not get REST client: x"), true))
+                .isEqualTo(500);
+        assertThat(WebhookMetrics.failureCode(new CallingWebhook("w", "Webhook SideEffects is nil"), true))
+                .isEqualTo(400);
     }
 
     @Test

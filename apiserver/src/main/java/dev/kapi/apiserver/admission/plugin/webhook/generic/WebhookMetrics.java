@@ -1,5 +1,8 @@
 package dev.kapi.apiserver.admission.plugin.webhook.generic;
 
+import dev.kapi.apiserver.admission.plugin.webhook.errors.CallingWebhook;
+import org.slf4j.LoggerFactory;
+
 import java.time.Duration;
 
 /**
@@ -33,10 +36,43 @@ public interface WebhookMetrics {
     WebhookMetrics NONE = new WebhookMetrics() {
     };
 
-    /** Tells one call's outcome as kube's dispatchers do; {@code failure} null when the webhook answered. */
+    /**
+     * Tells one call's outcome as kube's dispatchers do. A meter that throws is logged and forgotten: it never
+     * changes what admission decides.
+     */
     static void observe(WebhookMetrics m, Hook hook, String type, String operation, long startNanos,
                         Outcome outcome, int code) {
-        Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
+        try {
+            tell(m, hook, type, operation, Duration.ofNanos(System.nanoTime() - startNanos), outcome, code);
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(WebhookMetrics.class).debug("webhook metrics failed", e);
+        }
+    }
+
+    /**
+     * The code kube's dispatchers give a call that got no usable answer: the answer's HTTP code when there was one,
+     * else the code of the Status kube wraps the failure in (a bad request, or for the mutating dispatcher's
+     * transport and patch failures a service unavailable).
+     */
+    static int failureCode(CallingWebhook e, boolean mutating) {
+        if (e.code() != 0) {
+            return e.code();
+        }
+        String reason = e.reason();
+        if (reason.startsWith("Webhook SideEffects is nil") || reason.startsWith("could not create admission objects")) {
+            return 400;
+        }
+        if (reason.startsWith("received invalid webhook response")) {
+            return 503;
+        }
+        if (reason.startsWith("could not get REST client")) {
+            return mutating ? 500 : 400;
+        }
+        return mutating ? 503 : 400;
+    }
+
+    private static void tell(WebhookMetrics m, Hook hook, String type, String operation, Duration took,
+                             Outcome outcome, int code) {
         int c = Math.min(code, 600);
         switch (outcome) {
             case ALLOWED -> m.called(hook.name(), type, operation, false, c, took);
@@ -58,9 +94,21 @@ public interface WebhookMetrics {
                 m.rejected(hook.name(), type, operation, INTERNAL_ERROR, 0);
                 m.called(hook.name(), type, operation, true, 0, took);
             }
+            case CRASHED -> {
+                if (hook.ignoresFailures()) {
+                    m.failedOpen(hook.name(), type);
+                } else {
+                    m.rejected(hook.name(), type, operation, INTERNAL_ERROR, 0);
+                    m.called(hook.name(), type, operation, true, 0, took);
+                }
+            }
         }
     }
 
-    /** How a call ended: allowed, denied by the webhook, not called (no usable answer), or failed in the server. */
-    enum Outcome { ALLOWED, DENIED, NOT_CALLED, INTERNAL }
+    /**
+     * How a call ended: allowed, denied by the webhook, not called (no usable answer), refused by the server
+     * (a dry run the webhook's side effects forbid, a patch that cannot apply), or crashed in the server (kube's
+     * recovered panic: under failurePolicy Ignore only a fail-open is counted).
+     */
+    enum Outcome { ALLOWED, DENIED, NOT_CALLED, INTERNAL, CRASHED }
 }

@@ -112,7 +112,7 @@ final class MutatingDispatcher {
             return changed;
         } catch (CallingWebhook e) {
             outcome = WebhookMetrics.Outcome.NOT_CALLED;
-            code = e.code();
+            code = WebhookMetrics.failureCode(e, true);
             if (!hook.ignoresFailures()) {
                 LOG.warn("Failed calling webhook, failing closed {}: {}", hook.name(), e.getMessage());
                 throw e.toStatus();

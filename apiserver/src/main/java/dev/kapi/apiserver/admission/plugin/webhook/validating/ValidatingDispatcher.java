@@ -98,13 +98,13 @@ final class ValidatingDispatcher {
                 observe(hook, operation, start, WebhookMetrics.Outcome.ALLOWED, 200);
             }
         } catch (CallingWebhook e) {
-            observe(hook, operation, start, WebhookMetrics.Outcome.NOT_CALLED, e.code());
+            observe(hook, operation, start, WebhookMetrics.Outcome.NOT_CALLED, WebhookMetrics.failureCode(e, false));
             failed(c, e.getMessage(), e.toStatus(), failures);
         } catch (StatusError e) {
             observe(hook, operation, start, WebhookMetrics.Outcome.INTERNAL, 0);
             failures.add(e);
         } catch (RuntimeException e) {
-            observe(hook, operation, start, WebhookMetrics.Outcome.INTERNAL, 0);
+            observe(hook, operation, start, WebhookMetrics.Outcome.CRASHED, 0);
             LOG.warn("webhook {} failed unexpectedly", hook.name(), e);
             failed(c, e.toString(), StatusError.internal("ValidatingAdmissionWebhook/" + hook.name()
                     + " has panicked: " + e), failures);
