@@ -2,12 +2,7 @@ package dev.kapi.apiserver.registry.rest;
 
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.api.StatusError;
-import dev.kapi.apiserver.registry.BuiltInResources;
-import dev.kapi.apiserver.registry.RegistryContext;
-import dev.kapi.apiserver.registry.ResourceDefinition;
-import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.Store;
-import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
 import dev.kapi.apiserver.testing.EtcdExtension;
@@ -36,14 +31,9 @@ class StoreUpdateHooksTest {
     private Store<Service> services;
 
     @BeforeAll
-    @SuppressWarnings("unchecked")
     void connect() {
         storage = EtcdStorage.connect(EtcdExtension.endpoints());
-        String prefix = EtcdExtension.randomPrefix();
-        var context = new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767");
-        ResourceRegistry resources = new ResourceRegistry(BuiltInResources.all(context));
-        StoreRegistry stores = new StoreRegistry(resources, storage, prefix);
-        services = stores.store((ResourceDefinition<Service>) resources.find("", "v1", "services").orElseThrow());
+        services = new BuiltInStores(storage).store("", "v1", "services");
     }
 
     @AfterAll

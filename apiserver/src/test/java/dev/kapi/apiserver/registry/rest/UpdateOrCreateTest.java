@@ -5,12 +5,7 @@ import dev.kapi.apiserver.admission.AdmissionChain;
 import dev.kapi.apiserver.admission.ValidatingAdmission;
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.api.StatusError;
-import dev.kapi.apiserver.registry.BuiltInResources;
-import dev.kapi.apiserver.registry.RegistryContext;
-import dev.kapi.apiserver.registry.ResourceDefinition;
-import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.Store;
-import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.storage.Storage;
 import dev.kapi.apiserver.storage.etcd3.EtcdStorage;
 import dev.kapi.apiserver.testing.EtcdExtension;
@@ -44,15 +39,9 @@ class UpdateOrCreateTest {
     private WritePipeline writes;
 
     @BeforeAll
-    @SuppressWarnings("unchecked")
     void connect() {
         storage = EtcdStorage.connect(EtcdExtension.endpoints());
-        String prefix = EtcdExtension.randomPrefix();
-        var context = new RegistryContext(storage, prefix, "10.96.0.0/12", "30000-32767");
-        ResourceRegistry resources = new ResourceRegistry(BuiltInResources.all(context));
-        StoreRegistry stores = new StoreRegistry(resources, storage, prefix);
-        roles = stores.store((ResourceDefinition<Role>) resources.find("rbac.authorization.k8s.io", "v1", "roles")
-                .orElseThrow());
+        roles = new BuiltInStores(storage).store("rbac.authorization.k8s.io", "v1", "roles");
         ValidatingAdmission refusing = new ValidatingAdmission() {
             @Override
             public String name() {
