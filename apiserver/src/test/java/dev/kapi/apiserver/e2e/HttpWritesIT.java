@@ -74,6 +74,14 @@ class HttpWritesIT {
                 + ", UID in object meta: ");
         assertThat(KubeHttp.get(roles + "/put-created").code()).isEqualTo(404);
 
+        // an update whose body names another object's uid is kube's precondition failure, not a changed uid
+        Reply otherUid = KubeHttp.put(services + "/put-svc", "{\"apiVersion\":\"v1\",\"kind\":\"Service\","
+                + "\"metadata\":{\"name\":\"put-svc\",\"uid\":\"" + uid + "\"},\"spec\":{\"ports\":[{\"port\":80}]}}");
+        assertThat(otherUid.code()).as(otherUid.toString()).isEqualTo(409);
+        assertThat(otherUid.json().path("message").asString()).isEqualTo("Operation cannot be fulfilled on services "
+                + "\"put-svc\": Precondition failed: UID in precondition: " + uid + ", UID in object meta: "
+                + service.at("/metadata/uid").asString());
+
         Reply missing = KubeHttp.put(CMS + "/put-cm", KubeHttp.configMap("put-cm"));
         assertThat(missing.code()).as(missing.toString()).isEqualTo(404);
         assertThat(missing.json().path("message").asString()).isEqualTo("configmaps \"put-cm\" not found");

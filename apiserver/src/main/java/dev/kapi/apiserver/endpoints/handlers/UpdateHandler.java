@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.endpoints.handlers;
 
 import dev.kapi.apiserver.api.Json;
+import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
@@ -22,6 +23,7 @@ public final class UpdateHandler implements VerbHandler {
         UrlObjectName.check(scope, body);
         WritePipeline.Applied<HasMetadata> written = scope.writes().updateOrCreate(scope.writeScope(), scope.name(),
                 current -> {
+                    preconditions(scope, body, current);
                     // each attempt starts from the body as sent (admission may have changed the previous one)
                     HasMetadata next = Json.convert(Json.tree(body), scope.definition().type());
                     if (next.getMetadata() != null) {
@@ -34,5 +36,16 @@ public final class UpdateHandler implements VerbHandler {
                 }, scope.updateOptions(dryRun), scope::authorizeCreate);
         scope.definition().strategy().warnings(written.object()).forEach(scope::warn);
         ObjectWriter.writeObject(scope, written.created() ? 201 : 200, written.object());
+    }
+
+    /** kube makes the body's uid a precondition of the update: another object's is a 409, not a changed uid. */
+    private static void preconditions(RequestScope scope, HasMetadata body, HasMetadata current) {
+        String uid = body.getMetadata() == null ? null : body.getMetadata().getUid();
+        String stored = current == null || current.getMetadata() == null ? null : current.getMetadata().getUid();
+        if (current != null && uid != null && !uid.isEmpty() && !uid.equals(stored)) {
+            throw StatusError.conflict(scope.definition().groupResource(), scope.name(),
+                    "Precondition failed: UID in precondition: " + uid + ", UID in object meta: "
+                            + (stored == null ? "" : stored));
+        }
     }
 }
