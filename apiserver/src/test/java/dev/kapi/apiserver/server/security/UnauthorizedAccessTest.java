@@ -1094,6 +1094,14 @@ class UnauthorizedAccessTest {
                     403);
             assertThat(admin.code(updateOnly)).isEqualTo(404);
 
+            // a body that disagrees with the URL she may create at creates nothing, neither its name nor elsewhere
+            assertStatus(carol.send("PUT", mineEp, "application/json", endpoints("update-only")), 400);
+            assertStatus(carol.send("PUT", mineEp, "application/json", endpoints("mine-ep")
+                    .replace("\"name\":\"mine-ep\"", "\"name\":\"mine-ep\",\"namespace\":\"team-b\"")), 400);
+            assertThat(admin.code(updateOnly)).isEqualTo(404);
+            assertThat(admin.code(mineEp)).isEqualTo(404);
+            assertThat(admin.code("/api/v1/namespaces/team-b/endpoints/mine-ep")).isEqualTo(404);
+
             RawHttps.Response mine = carol.send("PUT", mineEp, "application/json", endpoints("mine-ep"));
             assertThat(mine.code()).as(mine.body()).isEqualTo(201);
             assertThat(admin.code(mineEp)).isEqualTo(200);
