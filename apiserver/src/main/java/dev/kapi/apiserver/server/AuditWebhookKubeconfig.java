@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.server;
 
 import dev.kapi.apiserver.audit.WebhookSender;
+import dev.kapi.apiserver.server.tls.Certificates;
 import dev.kapi.apiserver.server.tls.Pem;
 import dev.kapi.apiserver.webhook.WebhookTrust;
 import tools.jackson.core.JacksonException;
@@ -9,7 +10,6 @@ import tools.jackson.databind.node.MissingNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -20,8 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -178,13 +176,7 @@ final class AuditWebhookKubeconfig {
         String cert = pem(user, "client-certificate", dir);
         String key = pem(user, "client-key", dir);
         try {
-            List<X509Certificate> chain = Pem.readCertificates(cert);
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            store.setKeyEntry("client", Pem.readPrivateKey(key), new char[0], chain.toArray(new X509Certificate[0]));
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(store, new char[0]);
-            return kmf.getKeyManagers();
+            return Certificates.keyManagers(Pem.readPrivateKey(key), Pem.readCertificates(cert));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw invalid("unable to load the client certificate and key: " + e.getMessage());
         }

@@ -7,7 +7,6 @@ import dev.kapi.apiserver.server.tls.Certificates;
 import dev.kapi.apiserver.server.tls.Pem;
 import tools.jackson.databind.node.ObjectNode;
 
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,8 +14,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -37,13 +34,8 @@ final class AllowingWebhook implements AutoCloseable {
     AllowingWebhook() throws IOException, GeneralSecurityException {
         Certificates.Issued ca = Certificates.selfSignedCa("bench-webhook-ca", Duration.ofHours(2));
         Certificates.Issued serving = Certificates.serving(ca, "127.0.0.1", List.of("127.0.0.1"), Duration.ofHours(2));
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        keys.load(null, null);
-        keys.setKeyEntry("serving", serving.key(), new char[0], new Certificate[] {serving.certificate()});
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, new char[0]);
         SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(kmf.getKeyManagers(), null, null);
+        tls.init(Certificates.keyManagers(serving.key(), List.of(serving.certificate())), null, null);
         caBundle = Base64.getEncoder().encodeToString(
                 Pem.certificates(List.of(ca.certificate())).getBytes(StandardCharsets.US_ASCII));
         server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 256);

@@ -10,7 +10,6 @@ import dev.kapi.apiserver.server.tls.Certificates;
 import dev.kapi.apiserver.server.tls.Pem;
 import tools.jackson.databind.JsonNode;
 
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
@@ -53,18 +52,13 @@ public final class AuditWebhookReceiver implements AutoCloseable {
     public AuditWebhookReceiver() throws Exception {
         Certificates.Issued serving = Certificates.serving(ca, "audit-webhook", List.of("127.0.0.1"),
                 Duration.ofHours(1));
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        keys.load(null, null);
-        keys.setKeyEntry("serving", serving.key(), new char[0], new Certificate[]{serving.certificate()});
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, new char[0]);
         KeyStore trusted = KeyStore.getInstance("PKCS12");
         trusted.load(null, null);
         trusted.setCertificateEntry("client-ca", clientCa.certificate());
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trusted);
         SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        ssl.init(Certificates.keyManagers(serving.key(), List.of(serving.certificate())), tmf.getTrustManagers(), null);
         server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(ssl) {
             @Override

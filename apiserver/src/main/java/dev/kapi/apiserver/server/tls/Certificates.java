@@ -85,6 +85,25 @@ public final class Certificates {
         return leaf(ca, subject(user, groups), KeyPurposeId.id_kp_clientAuth, null, validity);
     }
 
+    /**
+     * Key managers presenting {@code key} with its certificate chain (a TLS server's certificate, or a client's
+     * certificate when the server asks for one).
+     */
+    public static javax.net.ssl.KeyManager[] keyManagers(PrivateKey key, List<X509Certificate> chain)
+            throws GeneralSecurityException {
+        try {
+            java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("key", key, new char[0], chain.toArray(new X509Certificate[0]));
+            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                    javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(store, new char[0]);
+            return kmf.getKeyManagers();
+        } catch (java.io.IOException e) {
+            throw new GeneralSecurityException(e);
+        }
+    }
+
     /** A DNS or IP subject alternative name, as a SAN value given on the command line reads. */
     static GeneralName generalName(String san) {
         return isIpLiteral(san) ? new GeneralName(GeneralName.iPAddress, san) : new GeneralName(GeneralName.dNSName, san);
