@@ -11,6 +11,7 @@ import dev.kapi.apiserver.audit.Policy;
 import dev.kapi.apiserver.audit.PolicyFile;
 import dev.kapi.apiserver.audit.RotatingFile;
 import dev.kapi.apiserver.audit.WebhookSender;
+import dev.kapi.apiserver.webhook.WebhookTarget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -69,10 +70,10 @@ public class AuditConfig {
             }
             return new AuditBackends(Auditor.DISABLED);
         }
-        WebhookSender.Target target = null;
+        WebhookTarget target = null;
         if (!o.webhookConfigFile().isEmpty()) { // read before anything is opened: a bad file leaves nothing behind
             try {
-                target = AuditWebhookKubeconfig.read(Path.of(o.webhookConfigFile()));
+                target = WebhookKubeconfig.read(Path.of(o.webhookConfigFile()));
             } catch (IOException | RuntimeException e) {
                 throw StartupFailure.of("--audit-webhook-config-file", e);
             }

@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.audit;
 
+import dev.kapi.apiserver.webhook.WebhookTarget;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -40,7 +41,7 @@ class WebhookSenderTest {
                 }
             });
             URI uri = URI.create("http://127.0.0.1:" + server.getLocalPort() + "/audit");
-            WebhookSender sender = new WebhookSender(new WebhookSender.Target(uri,
+            WebhookSender sender = new WebhookSender(new WebhookTarget(uri,
                     HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), Map::of),
                     Duration.ofMillis(1), Duration.ofMillis(300));
             long start = System.nanoTime();

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.kapi.apiserver.api.Json;
-import dev.kapi.apiserver.testing.AuditWebhookReceiver;
+import dev.kapi.apiserver.testing.WebhookReceiver;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +44,7 @@ class AuditWebhookIT {
 
     @Test
     void kubectlsOperationsReachTheWebhookInBatchesAndTheStopSendsWhatIsQueued() throws Exception {
-        AuditWebhookReceiver receiver = new AuditWebhookReceiver();
+        WebhookReceiver receiver = new WebhookReceiver();
         open.add(receiver);
         Path dir = dir("audit-webhook");
         Path conf = receiver.kubeconfig(dir.resolve("webhook"),

@@ -29,14 +29,16 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
- * An audit webhook for tests: the JDK's HTTPS server on 127.0.0.1, its certificate from a CA made here, asking
- * for a client certificate of a second CA made here (not requiring one). Every POST is kept with its
- * Authorization header and the client certificate's subject; {@link #failNext} makes the next calls fail.
- * {@link #kubeconfig} writes the kubeconfig that points Kapi's {@code --audit-webhook-config-file} at it.
+ * A webhook for tests (audit, token authentication): the JDK's HTTPS server on 127.0.0.1, its certificate from a
+ * CA made here, asking for a client certificate of a second CA made here (not requiring one). Every POST is kept
+ * with its Authorization header and the client certificate's subject, and answered 200 with no body, or with what
+ * {@link #answer} makes of it; {@link #failNext} makes the next calls fail. {@link #kubeconfig} writes the
+ * kubeconfig that points Kapi's {@code --audit-webhook-config-file} (or another webhook flag) at it.
  */
-public final class AuditWebhookReceiver implements AutoCloseable {
+public final class WebhookReceiver implements AutoCloseable {
 
     /** One POST: its credentials and its EventList. */
     public record Call(String authorization, String clientSubject, JsonNode body) {
@@ -48,8 +50,9 @@ public final class AuditWebhookReceiver implements AutoCloseable {
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final AtomicInteger failing = new AtomicInteger();
     private volatile int failCode = 500;
+    private volatile Function<JsonNode, JsonNode> answer = body -> null;
 
-    public AuditWebhookReceiver() throws Exception {
+    public WebhookReceiver() throws Exception {
         Certificates.Issued serving = Certificates.serving(ca, "audit-webhook", List.of("127.0.0.1"),
                 Duration.ofHours(1));
         KeyStore trusted = KeyStore.getInstance("PKCS12");
@@ -128,6 +131,11 @@ public final class AuditWebhookReceiver implements AutoCloseable {
         return "      client-certificate: client.crt\n      client-key: client.key";
     }
 
+    /** Answers each call with what {@code answer} makes of its body (200, JSON; null = no body). */
+    public void answer(Function<JsonNode, JsonNode> answer) {
+        this.answer = answer;
+    }
+
     /** The next {@code n} calls answer {@code code}. */
     public void failNext(int n, int code) {
         failCode = code;
@@ -174,8 +182,19 @@ public final class AuditWebhookReceiver implements AutoCloseable {
             } catch (javax.net.ssl.SSLPeerUnverifiedException noClientCertificate) {
                 // no certificate: subject stays ""
             }
-            calls.add(new Call(exchange.getRequestHeaders().getFirst("Authorization"), subject, Json.MAPPER.readTree(in)));
-            exchange.sendResponseHeaders(200, -1);
+            JsonNode body = Json.MAPPER.readTree(in);
+            calls.add(new Call(exchange.getRequestHeaders().getFirst("Authorization"), subject, body));
+            JsonNode reply = answer.apply(body);
+            if (reply == null) {
+                exchange.sendResponseHeaders(200, -1);
+                return;
+            }
+            byte[] out = Json.MAPPER.writeValueAsBytes(reply);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, out.length);
+            try (OutputStream o = exchange.getResponseBody()) {
+                o.write(out);
+            }
         }
     }
 }

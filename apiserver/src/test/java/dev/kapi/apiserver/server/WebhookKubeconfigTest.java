@@ -3,7 +3,7 @@ package dev.kapi.apiserver.server;
 import dev.kapi.apiserver.audit.WebhookSender;
 import dev.kapi.apiserver.server.tls.Certificates;
 import dev.kapi.apiserver.server.tls.Pem;
-import dev.kapi.apiserver.testing.AuditWebhookReceiver;
+import dev.kapi.apiserver.testing.WebhookReceiver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,14 +25,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * each call), basic auth, an EventList per call, five tries with growing waits, failures in client-go's words, and
  * what Kapi cannot do refused at start instead of ignored.
  */
-class AuditWebhookKubeconfigTest {
+class WebhookKubeconfigTest {
 
     @TempDir
     Path dir;
-    final AuditWebhookReceiver receiver;
+    final WebhookReceiver receiver;
 
-    AuditWebhookKubeconfigTest() throws Exception {
-        receiver = new AuditWebhookReceiver();
+    WebhookKubeconfigTest() throws Exception {
+        receiver = new WebhookReceiver();
     }
 
     @AfterEach
@@ -46,7 +46,7 @@ class AuditWebhookKubeconfigTest {
     }
 
     WebhookSender sender(Path kubeconfig, Duration backoff) throws IOException {
-        return new WebhookSender(AuditWebhookKubeconfig.read(kubeconfig), backoff);
+        return new WebhookSender(WebhookKubeconfig.read(kubeconfig), backoff);
     }
 
     @Test
@@ -69,7 +69,7 @@ class AuditWebhookKubeconfigTest {
         sender.send(events("a"));
         Files.writeString(dir.resolve("token"), "second-token");
         sender.send(events("b"));
-        assertThat(receiver.calls()).extracting(AuditWebhookReceiver.Call::authorization)
+        assertThat(receiver.calls()).extracting(WebhookReceiver.Call::authorization)
                 .containsExactly("Bearer first-token", "Bearer second-token");
     }
 
@@ -91,7 +91,7 @@ class AuditWebhookKubeconfigTest {
                 current-context: x
                 """.formatted(receiver.url(), ca));
         sender(conf, Duration.ofMillis(10)).send(events("a"));
-        assertThat(receiver.calls()).singleElement().extracting(AuditWebhookReceiver.Call::authorization)
+        assertThat(receiver.calls()).singleElement().extracting(WebhookReceiver.Call::authorization)
                 .isEqualTo("Basic " + b64("alice:s3cret"));
     }
 
@@ -151,37 +151,37 @@ class AuditWebhookKubeconfigTest {
     void whatKapiCannotDoIsRefusedAtStart() throws Exception {
         String cluster = "clusters: [{name: c, cluster: {server: \"" + receiver.url() + "\"}}]\n";
         String context = "contexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n";
-        assertThatThrownBy(() -> AuditWebhookKubeconfig.read(write(cluster + context
+        assertThatThrownBy(() -> WebhookKubeconfig.read(write(cluster + context
                 + "users: [{name: u, user: {exec: {command: get-token}}}]\n")))
                 .hasMessage("invalid configuration: the user's exec credentials are not supported by Kapi");
-        assertThatThrownBy(() -> AuditWebhookKubeconfig.read(write(cluster + context
+        assertThatThrownBy(() -> WebhookKubeconfig.read(write(cluster + context
                 + "users: [{name: u, user: {token: t, username: a, password: b}}]\n")))
                 .hasMessageContaining("more than one authentication method found");
-        assertThatThrownBy(() -> AuditWebhookKubeconfig.read(write(cluster
+        assertThatThrownBy(() -> WebhookKubeconfig.read(write(cluster
                 + "users: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\n")))
                 .hasMessage("invalid configuration: cluster has no server defined (no current-context is set)");
-        assertThatThrownBy(() -> AuditWebhookKubeconfig.read(write(cluster
+        assertThatThrownBy(() -> WebhookKubeconfig.read(write(cluster
                 + "users: [{name: u, user: {}}]\ncurrent-context: y\n")))
                 .hasMessage("invalid configuration: context was not found for specified context: y");
-        assertThatThrownBy(() -> AuditWebhookKubeconfig.read(write(
+        assertThatThrownBy(() -> WebhookKubeconfig.read(write(
                 "clusters: [{name: c, cluster: {server: \"https://x\", insecure-skip-tls-verify: true, "
                         + "certificate-authority: ca.crt}}]\n" + context + "users: [{name: u, user: {}}]\n")))
                 .hasMessage("invalid configuration: specifying a root certificates file with the insecure flag is "
                         + "not allowed");
-        assertThatThrownBy(() -> AuditWebhookKubeconfig.read(write(cluster + context
+        assertThatThrownBy(() -> WebhookKubeconfig.read(write(cluster + context
                 + "users: [{name: u, user: {client-certificate: missing.crt}}]\n")))
                 .hasMessageContaining("client-key-data or client-key must be specified");
-        assertThatThrownBy(() -> AuditWebhookKubeconfig.read(write(cluster + context
+        assertThatThrownBy(() -> WebhookKubeconfig.read(write(cluster + context
                 + "users: [{name: u, user: {tokenFile: missing-token}}]\n")))
                 .isInstanceOf(java.nio.file.NoSuchFileException.class);
     }
 
     @Test
     void errorsNeverQuoteTheFileAndTheTokenFileWinsOverTheToken() throws Exception {
-        assertThatThrownBy(() -> AuditWebhookKubeconfig.read(write("users: [{name: u, user: {token: s3cr3t-T0KEN: [}}]\n")))
+        assertThatThrownBy(() -> WebhookKubeconfig.read(write("users: [{name: u, user: {token: s3cr3t-T0KEN: [}}]\n")))
                 .hasMessageStartingWith("error converting YAML to JSON: the kubeconfig is not valid YAML (line ")
                 .message().doesNotContain("s3cr3t");
-        assertThatThrownBy(() -> AuditWebhookKubeconfig.read(write("""
+        assertThatThrownBy(() -> WebhookKubeconfig.read(write("""
                 clusters: [{name: c, cluster: {server: "https://bob:pa55word@127.0.0.1:1/audit"}}]
                 users: [{name: u, user: {}}]
                 contexts: [{name: x, context: {cluster: c, user: u}}]
@@ -191,17 +191,17 @@ class AuditWebhookKubeconfigTest {
         String cluster = "clusters: [{name: c, cluster: {server: \"" + receiver.url() + "\", certificate-authority-data: "
                 + b64(Pem.certificates(List.of(receiver.ca().certificate()))) + "}}]\n";
         String context = "contexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n";
-        assertThatThrownBy(() -> AuditWebhookKubeconfig.read(write(cluster + context
+        assertThatThrownBy(() -> WebhookKubeconfig.read(write(cluster + context
                 + "users: [{name: u, user: {token: t, as: admin}}]\n")))
                 .hasMessage("invalid configuration: impersonation (as) is not supported by Kapi");
-        assertThatThrownBy(() -> AuditWebhookKubeconfig.read(write(cluster.replace("certificate-authority-data:",
+        assertThatThrownBy(() -> WebhookKubeconfig.read(write(cluster.replace("certificate-authority-data:",
                 "certificate-authority: ca.crt, certificate-authority-data:") + context + "users: [{name: u, user: {}}]\n")))
                 .hasMessage("invalid configuration: certificate-authority-data and certificate-authority are both "
                         + "specified; give one");
         Files.writeString(dir.resolve("token-file"), "from-the-file");
         sender(write(cluster + context + "users: [{name: u, user: {token: inline, tokenFile: token-file}}]\n"),
                 Duration.ofMillis(1)).send(events("a"));
-        assertThat(receiver.calls()).singleElement().extracting(AuditWebhookReceiver.Call::authorization)
+        assertThat(receiver.calls()).singleElement().extracting(WebhookReceiver.Call::authorization)
                 .isEqualTo("Bearer from-the-file");
     }
 

@@ -1,8 +1,8 @@
 package dev.kapi.apiserver.server;
 
-import dev.kapi.apiserver.audit.WebhookSender;
 import dev.kapi.apiserver.server.tls.Certificates;
 import dev.kapi.apiserver.server.tls.Pem;
+import dev.kapi.apiserver.webhook.WebhookTarget;
 import dev.kapi.apiserver.webhook.WebhookTrust;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -29,27 +29,27 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * The audit webhook's kubeconfig ({@code --audit-webhook-config-file}), read as client-go reads one for kube's
- * webhooks: the current context's cluster gives the URL ({@code server}; {@code host:port} means https), the
+ * A webhook's kubeconfig ({@code --audit-webhook-config-file}, {@code --authentication-token-webhook-config-file}),
+ * read as client-go reads one for kube's webhooks: the current context's cluster gives the URL ({@code server}; {@code host:port} means https), the
  * server's CAs ({@code certificate-authority} or {@code -data}; the JVM's trust store without either),
  * {@code tls-server-name} and {@code insecure-skip-tls-verify}; its user gives the credentials: a client
  * certificate ({@code client-certificate}/{@code client-key}, or their {@code -data}), a bearer {@code token} or
  * {@code tokenFile} (read again for each call, as a rotated token must be), or {@code username}/{@code password}.
  * Relative file names are relative to the kubeconfig's directory. What Kapi cannot do ({@code exec},
  * {@code auth-provider}, impersonation, {@code proxy-url}, a user and password in the URL) is refused rather than
- * ignored, so events are never sent otherwise than the file asks; so is a field given both as data and as a file.
+ * ignored, so nothing is ever sent otherwise than the file asks; so is a field given both as data and as a file.
  * Errors never quote the file's content (a line of it may hold a token).
  */
-final class AuditWebhookKubeconfig {
+final class WebhookKubeconfig {
 
     private static final YAMLMapper YAML = YAMLMapper.builder().build();
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
 
-    private AuditWebhookKubeconfig() {
+    private WebhookKubeconfig() {
     }
 
     /** The webhook's target; IllegalArgumentException (client-go's "invalid configuration: ...") or IOException. */
-    static WebhookSender.Target read(Path file) throws IOException {
+    static WebhookTarget read(Path file) throws IOException {
         JsonNode config;
         try {
             config = YAML.readTree(Files.readString(file, StandardCharsets.UTF_8));
@@ -112,7 +112,7 @@ final class AuditWebhookKubeconfig {
                 http.sslParameters(sni);
             }
         }
-        return new WebhookSender.Target(uri, http.build(), headers(user, dir));
+        return new WebhookTarget(uri, http.build(), headers(user, dir));
     }
 
     private static JsonNode named(JsonNode config, String list, String name) {

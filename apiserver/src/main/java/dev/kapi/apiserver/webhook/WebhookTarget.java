@@ -1,0 +1,62 @@
+package dev.kapi.apiserver.webhook;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * A webhook named by a kubeconfig (the audit webhook, the token authentication webhook): the URL, the HTTP client
+ * with the kubeconfig's TLS, and the headers of each call (its credentials, asked for each call so that a token
+ * file read again is used). {@link #post} makes one call; what a caller retries is its own decision.
+ */
+public record WebhookTarget(URI uri, HttpClient http, Supplier<Map<String, String>> headers) {
+
+    /** kube's webhook client timeout: the whole call, reading the answer included. */
+    public static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * POSTs a JSON body and returns the answer, whatever its status code. A call without an answer throws an
+     * IOException in client-go's words, e.g. {@code Post "https://authn.example/review": dial tcp
+     * 10.0.0.9:443: connect: connection refused} or {@code ...: context deadline exceeded} after {@code timeout}
+     * (which bounds reading the answer's body too); an interrupted caller gets an InterruptedIOException.
+     */
+    public HttpResponse<byte[]> post(byte[] body, Duration timeout) throws IOException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
+                .header("Content-Type", "application/json").header("Accept", "application/json, */*")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.get().forEach(request::header);
+        CompletableFuture<HttpResponse<byte[]>> call = http.sendAsync(request.build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        try {
+            return call.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            call.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("Post \"" + uri + "\": context canceled");
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            throw new IOException("Post \"" + uri + "\": " + WebhookClient.CONTEXT_DEADLINE, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw new IOException("Post \"" + uri + "\": " + (cause instanceof HttpTimeoutException
+                    ? WebhookClient.CONTEXT_DEADLINE : WebhookClient.transportError(uri, cause)), cause);
+        }
+    }
+
+    /** client-go's error for an answer that is not 2xx (the Status it carries, or the generic one for the code). */
+    public static String httpError(HttpResponse<byte[]> response) {
+        return WebhookClient.httpError(response.statusCode(), response.body(),
+                response.headers().firstValue("Content-Type").orElse(""));
+    }
+}
