@@ -1,6 +1,8 @@
 package dev.kapi.apiserver.server;
 
+import dev.kapi.apiserver.authn.CachedTokenAuthenticator;
 import dev.kapi.apiserver.authn.TokenAuthenticator;
+import dev.kapi.apiserver.authn.TokenWebhook;
 import dev.kapi.apiserver.authn.oidc.OidcOptions;
 import dev.kapi.apiserver.authn.oidc.OidcProviderKeys;
 import dev.kapi.apiserver.authn.oidc.OidcTokenAuthenticator;
@@ -21,6 +23,8 @@ import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -151,6 +155,32 @@ public class TokenConfig {
         OidcProviderKeys keys = new OidcProviderKeys(oidc.issuerUrl(),
                 OidcProviderKeys.httpClient(oidc.caFile()), Clock.systemUTC());
         return new OidcTokenAuthenticator(oidc, keys, tokens.apiAudiences(), Clock.systemUTC());
+    }
+
+    /**
+     * {@code --authentication-token-webhook-config-file}: the authentication webhook, asked last (after the token
+     * file, ServiceAccount tokens and OIDC, as in kube), behind its cache; without the flag one that knows no token.
+     */
+    @Bean
+    @Order(Ordered.LOWEST_PRECEDENCE)
+    TokenAuthenticator webhookTokenAuthenticator(TokenWebhookOptions webhook, ServiceAccountTokenOptions tokens) {
+        if (webhook.configFile().isEmpty()) {
+            return (token, audiences) -> Optional.empty();
+        }
+        if (!webhook.version().equals("v1") && !webhook.version().equals("v1beta1")) {
+            throw new StartupFailure("--authentication-token-webhook-version: unsupported authentication webhook "
+                    + "version \"" + webhook.version() + "\", supported versions are \"v1\", \"v1beta1\"");
+        }
+        try {
+            TokenAuthenticator review = new TokenWebhook(WebhookKubeconfig.read(Path.of(webhook.configFile())),
+                    webhook.version(), tokens.apiAudiences(), TokenWebhook.INITIAL_BACKOFF);
+            if (webhook.cacheTtl().isNegative() || webhook.cacheTtl().isZero()) {
+                return review;
+            }
+            return new CachedTokenAuthenticator(review, webhook.cacheTtl());
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw StartupFailure.of("--authentication-token-webhook-config-file", e);
+        }
     }
 
     /** {@code --oidc-required-claim}'s entries as pflag's string-to-string flag reads them: {@code claim=value}. */

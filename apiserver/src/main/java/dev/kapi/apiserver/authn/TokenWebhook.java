@@ -1,0 +1,175 @@
+package dev.kapi.apiserver.authn;
+
+import dev.kapi.apiserver.api.Json;
+import dev.kapi.apiserver.webhook.RetryBackoff;
+import dev.kapi.apiserver.webhook.WebhookTarget;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+
+/**
+ * kube's webhook token authentication ({@code --authentication-token-webhook-config-file}): asks a remote service
+ * who a bearer token belongs to by POSTing a TokenReview to the server of a kubeconfig, e.g.
+ * <pre>{@code {"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","metadata":{},
+ *  "spec":{"token":"...","audiences":["https://kubernetes.default.svc"]},"status":{"user":{}}}}</pre>
+ * and reading {@code status}: {@code authenticated}, {@code user} (username, uid, groups, extra),
+ * {@code audiences}, {@code error}. As kube does: the review names the audiences the token must be for (the
+ * request's, else the server's {@code --api-audiences}); a webhook that answers other audiences, none of them
+ * wanted, has not authenticated the token (an answer without audiences stands for the server's); an answer that
+ * is not authenticated and carries an {@code error} is a refusal with that message. A call that fails with a
+ * connection reset, a 500, 504 or 429, or a 5xx with {@code Retry-After} is tried again (five tries in all,
+ * 500 ms after the first, each wait 1.5 times the last with up to 20% jitter); any failure refuses the token (a
+ * 401, never anonymous) and is logged at most every 10 s. Meant to be wrapped in a {@link CachedTokenAuthenticator}.
+ */
+public final class TokenWebhook implements TokenAuthenticator {
+
+    /** kube's retry backoff for authentication webhooks: 500 ms, factor 1.5, jitter 0.2, 5 steps. */
+    public static final Duration INITIAL_BACKOFF = Duration.ofMillis(500);
+    static final int TRIES = RetryBackoff.TRIES;
+    private static final Logger LOG = Logger.getLogger(TokenWebhook.class.getName());
+    private static final long LOG_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
+
+    private final WebhookTarget target;
+    private final String apiVersion;
+    private final List<String> implicitAudiences;
+    private final Duration initialBackoff;
+    private final AtomicLong lastLog = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
+
+    /**
+     * @param version           {@code v1} or {@code v1beta1} ({@code --authentication-token-webhook-version})
+     * @param implicitAudiences the server's API audiences
+     */
+    public TokenWebhook(WebhookTarget target, String version, List<String> implicitAudiences, Duration initialBackoff) {
+        if (!version.equals("v1") && !version.equals("v1beta1")) {
+            throw new IllegalArgumentException("unsupported authentication webhook version \"" + version
+                    + "\", supported versions are \"v1\", \"v1beta1\"");
+        }
+        this.target = target;
+        this.apiVersion = "authentication.k8s.io/" + version;
+        this.implicitAudiences = List.copyOf(implicitAudiences);
+        this.initialBackoff = initialBackoff;
+    }
+
+    @Override
+    public Optional<UserInfo> authenticateToken(String token, List<String> audiences) {
+        List<String> wanted = audiences.isEmpty() ? implicitAudiences : audiences;
+        JsonNode status;
+        try {
+            status = review(token, wanted).path("status");
+        } catch (IOException e) {
+            logFailure(e.getMessage());
+            if (e instanceof InterruptedIOException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new BadCredentialsException(e.getMessage());
+        }
+        if (!wanted.isEmpty()) {
+            List<String> answered = strings(status.path("audiences"));
+            List<String> granted = new ArrayList<>(wanted);
+            granted.retainAll(answered.isEmpty() ? implicitAudiences : answered);
+            if (granted.isEmpty()) {
+                return Optional.empty();
+            }
+        }
+        if (!status.path("authenticated").asBoolean(false)) {
+            String error = status.path("error").asString("");
+            if (!error.isEmpty()) {
+                throw new BadCredentialsException(error);
+            }
+            return Optional.empty();
+        }
+        JsonNode user = status.path("user");
+        Map<String, List<String>> extra = new LinkedHashMap<>();
+        user.path("extra").properties().forEach(e -> extra.put(e.getKey(), strings(e.getValue())));
+        return Optional.of(new UserInfo(user.path("username").asString(""), user.path("uid").asString(""),
+                strings(user.path("groups")), Map.copyOf(extra)));
+    }
+
+    /** The webhook's answer to a review of the token, tried again as kube tries it. */
+    private JsonNode review(String token, List<String> audiences) throws IOException {
+        ObjectNode review = Json.MAPPER.createObjectNode().put("apiVersion", apiVersion).put("kind", "TokenReview");
+        review.putObject("metadata");
+        ObjectNode spec = review.putObject("spec").put("token", token);
+        if (!audiences.isEmpty()) {
+            audiences.forEach(spec.putArray("audiences")::add);
+        }
+        review.putObject("status").putObject("user");
+        byte[] body = Json.MAPPER.writeValueAsBytes(review);
+        RetryBackoff backoff = new RetryBackoff(initialBackoff, target.uri());
+        for (int attempt = 1; ; attempt++) {
+            IOException failure;
+            boolean retry;
+            try {
+                HttpResponse<byte[]> response = target.post(body, WebhookTarget.CALL_TIMEOUT);
+                int code = response.statusCode();
+                if (code / 100 == 2) {
+                    return parse(response.body());
+                }
+                failure = new IOException(WebhookTarget.httpError(response));
+                retry = code == 500 || code == 504 || code == 429
+                        || code >= 500 && response.headers().firstValue("Retry-After").isPresent();
+            } catch (InterruptedIOException e) {
+                throw e;
+            } catch (IOException e) {
+                failure = e;
+                retry = connectionReset(e);
+            }
+            if (!retry || attempt == TRIES) {
+                throw failure;
+            }
+            backoff.sleep();
+        }
+    }
+
+    private JsonNode parse(byte[] body) throws IOException {
+        try {
+            JsonNode answer = Json.MAPPER.readTree(body);
+            if (answer == null || !answer.isObject()) {
+                throw new IOException("the authentication webhook's answer is not a TokenReview");
+            }
+            return answer;
+        } catch (JacksonException e) {
+            throw new IOException("the authentication webhook's answer is not JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private static boolean connectionReset(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("Connection reset")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode n : array) {
+            if (n.isString()) {
+                out.add(n.asString());
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private void logFailure(String message) {
+        long now = System.nanoTime();
+        long last = lastLog.get();
+        if (now - last >= LOG_EVERY_NANOS && lastLog.compareAndSet(last, now)) {
+            LOG.warning(() -> "Failed to make webhook authenticator request: " + message
+                    + " (logged at most every 10 s)");
+        }
+    }
+}
