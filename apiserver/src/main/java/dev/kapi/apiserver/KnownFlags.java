@@ -20,6 +20,8 @@ public final class KnownFlags {
             "requestheader-group-headers", "requestheader-extra-headers-prefix",
             "token-auth-file", "anonymous-auth", "authorization-mode", "authentication-token-webhook-config-file",
             "authentication-token-webhook-cache-ttl", "authentication-token-webhook-version",
+            "authorization-webhook-config-file", "authorization-webhook-version",
+            "authorization-webhook-cache-authorized-ttl", "authorization-webhook-cache-unauthorized-ttl",
             "service-account-signing-key-file",
             "service-account-key-file", "service-account-issuer", "api-audiences",
             "service-account-max-token-expiration", "oidc-issuer-url", "oidc-client-id", "oidc-username-claim",

@@ -1,14 +1,13 @@
 package dev.kapi.apiserver.authn;
 
+import dev.kapi.apiserver.webhook.AnswerCache;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,7 +20,7 @@ import java.util.function.LongSupplier;
  * {@code ttl} too; a refusal with an error (a webhook that could not be reached, an {@code error} in its answer) is
  * not remembered, so the next request asks again. Concurrent requests with the same token and audiences share one
  * call. Entries are keyed by a SHA-256 of the audiences and the token (no token is kept in memory), at most
- * {@link #MAX_ENTRIES} of them (the oldest go first), so that requests with ever new tokens cannot grow the heap.
+ * {@link #MAX_ENTRIES} of them (the least recently used go first), so that requests with ever new tokens cannot grow the heap.
  *
  * <p>Example: with a 2-minute TTL, kubectl's 30 requests in a minute with one token cost the webhook one call.
  */
@@ -29,13 +28,9 @@ public final class CachedTokenAuthenticator implements TokenAuthenticator {
 
     static final int MAX_ENTRIES = 10_000;
 
-    private record Entry(Optional<UserInfo> user, long expires) {
-    }
-
     private final TokenAuthenticator delegate;
     private final long ttlNanos;
-    private final LongSupplier nanoTime;
-    private final Map<String, Entry> entries = new LinkedHashMap<>();
+    private final AnswerCache<Optional<UserInfo>> answers;
     private final ConcurrentHashMap<String, CompletableFuture<Optional<UserInfo>>> calls = new ConcurrentHashMap<>();
 
     public CachedTokenAuthenticator(TokenAuthenticator delegate, Duration ttl) {
@@ -45,17 +40,15 @@ public final class CachedTokenAuthenticator implements TokenAuthenticator {
     CachedTokenAuthenticator(TokenAuthenticator delegate, Duration ttl, LongSupplier nanoTime) {
         this.delegate = delegate;
         this.ttlNanos = ttl.toNanos();
-        this.nanoTime = nanoTime;
+        this.answers = new AnswerCache<>(MAX_ENTRIES, nanoTime);
     }
 
     @Override
     public Optional<UserInfo> authenticateToken(String token, List<String> audiences) {
         String key = key(token, audiences);
-        synchronized (entries) {
-            Entry e = entries.get(key);
-            if (e != null && nanoTime.getAsLong() - e.expires() < 0) {
-                return e.user();
-            }
+        Optional<UserInfo> remembered = answers.get(key);
+        if (remembered != null) {
+            return remembered;
         }
         CompletableFuture<Optional<UserInfo>> mine = new CompletableFuture<>();
         CompletableFuture<Optional<UserInfo>> shared = calls.putIfAbsent(key, mine);
@@ -64,7 +57,7 @@ public final class CachedTokenAuthenticator implements TokenAuthenticator {
         }
         try {
             Optional<UserInfo> user = delegate.authenticateToken(token, audiences);
-            remember(key, user);
+            answers.put(key, user, ttlNanos);
             mine.complete(user);
             return user;
         } catch (Throwable e) { // an Error too: the requests sharing this call must not wait for ever
@@ -77,25 +70,7 @@ public final class CachedTokenAuthenticator implements TokenAuthenticator {
 
     /** How many answers are remembered (for tests). */
     int size() {
-        synchronized (entries) {
-            return entries.size();
-        }
-    }
-
-    private void remember(String key, Optional<UserInfo> user) {
-        long now = nanoTime.getAsLong();
-        synchronized (entries) {
-            entries.remove(key);
-            entries.put(key, new Entry(user, now + ttlNanos));
-            if (entries.size() > MAX_ENTRIES) {
-                entries.values().removeIf(e -> now - e.expires() >= 0);
-            }
-            for (Iterator<String> oldest = entries.keySet().iterator();
-                 entries.size() > MAX_ENTRIES && oldest.hasNext(); ) {
-                oldest.next();
-                oldest.remove();
-            }
-        }
+        return answers.size();
     }
 
     private static Optional<UserInfo> join(CompletableFuture<Optional<UserInfo>> call) {

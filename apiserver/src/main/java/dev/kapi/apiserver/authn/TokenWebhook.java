@@ -1,23 +1,19 @@
 package dev.kapi.apiserver.authn;
 
 import dev.kapi.apiserver.api.Json;
-import dev.kapi.apiserver.webhook.RetryBackoff;
+import dev.kapi.apiserver.webhook.FailureLog;
 import dev.kapi.apiserver.webhook.WebhookTarget;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Logger;
 
 /**
  * kube's webhook token authentication ({@code --authentication-token-webhook-config-file}): asks a remote service
@@ -37,15 +33,12 @@ public final class TokenWebhook implements TokenAuthenticator {
 
     /** kube's retry backoff for authentication webhooks: 500 ms, factor 1.5, jitter 0.2, 5 steps. */
     public static final Duration INITIAL_BACKOFF = Duration.ofMillis(500);
-    static final int TRIES = RetryBackoff.TRIES;
-    private static final Logger LOG = Logger.getLogger(TokenWebhook.class.getName());
-    private static final long LOG_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
 
     private final WebhookTarget target;
     private final String apiVersion;
     private final List<String> implicitAudiences;
     private final Duration initialBackoff;
-    private final AtomicLong lastLog = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
+    private final FailureLog failures = new FailureLog(TokenWebhook.class, "Failed to make webhook authenticator request");
 
     /**
      * @param version           {@code v1} or {@code v1beta1} ({@code --authentication-token-webhook-version})
@@ -69,7 +62,7 @@ public final class TokenWebhook implements TokenAuthenticator {
         try {
             status = review(token, wanted).path("status");
         } catch (IOException e) {
-            logFailure(e.getMessage());
+            failures.failed(e.getMessage());
             if (e instanceof InterruptedIOException) {
                 Thread.currentThread().interrupt();
             }
@@ -106,52 +99,7 @@ public final class TokenWebhook implements TokenAuthenticator {
             audiences.forEach(spec.putArray("audiences")::add);
         }
         review.putObject("status").putObject("user");
-        byte[] body = Json.MAPPER.writeValueAsBytes(review);
-        RetryBackoff backoff = new RetryBackoff(initialBackoff, target.uri());
-        for (int attempt = 1; ; attempt++) {
-            IOException failure;
-            boolean retry;
-            try {
-                HttpResponse<byte[]> response = target.post(body, WebhookTarget.CALL_TIMEOUT);
-                int code = response.statusCode();
-                if (code / 100 == 2) {
-                    return parse(response.body());
-                }
-                failure = new IOException(WebhookTarget.httpError(response));
-                retry = code == 500 || code == 504 || code == 429
-                        || code >= 500 && response.headers().firstValue("Retry-After").isPresent();
-            } catch (InterruptedIOException e) {
-                throw e;
-            } catch (IOException e) {
-                failure = e;
-                retry = connectionReset(e);
-            }
-            if (!retry || attempt == TRIES) {
-                throw failure;
-            }
-            backoff.sleep();
-        }
-    }
-
-    private JsonNode parse(byte[] body) throws IOException {
-        try {
-            JsonNode answer = Json.MAPPER.readTree(body);
-            if (answer == null || !answer.isObject()) {
-                throw new IOException("the authentication webhook's answer is not a TokenReview");
-            }
-            return answer;
-        } catch (JacksonException e) {
-            throw new IOException("the authentication webhook's answer is not JSON: " + e.getOriginalMessage());
-        }
-    }
-
-    private static boolean connectionReset(IOException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && t.getMessage().contains("Connection reset")) {
-                return true;
-            }
-        }
-        return false;
+        return target.review(Json.MAPPER.writeValueAsBytes(review), initialBackoff);
     }
 
     private static List<String> strings(JsonNode array) {
@@ -162,14 +110,5 @@ public final class TokenWebhook implements TokenAuthenticator {
             }
         }
         return List.copyOf(out);
-    }
-
-    private void logFailure(String message) {
-        long now = System.nanoTime();
-        long last = lastLog.get();
-        if (now - last >= LOG_EVERY_NANOS && lastLog.compareAndSet(last, now)) {
-            LOG.warning(() -> "Failed to make webhook authenticator request: " + message
-                    + " (logged at most every 10 s)");
-        }
     }
 }

@@ -8,22 +8,29 @@ import java.util.function.Supplier;
 
 /**
  * {@code --authorization-mode}: builds the authorizer chain from the modes in order, behind the
- * {@code system:masters} authorizer. Modes: {@code RBAC}, {@code AlwaysAllow}, {@code AlwaysDeny}.
+ * {@code system:masters} authorizer. Modes: {@code RBAC}, {@code Webhook}, {@code AlwaysAllow}, {@code AlwaysDeny}.
  */
 public final class AuthorizationModes {
 
     public static final String RBAC = "RBAC";
     public static final String ALWAYS_ALLOW = "AlwaysAllow";
     public static final String ALWAYS_DENY = "AlwaysDeny";
+    public static final String WEBHOOK = "Webhook";
 
     private AuthorizationModes() {
     }
 
+    /** {@link #chain(List, Supplier, Supplier)} without a webhook (mode Webhook is then an error). */
+    public static Authorizer chain(List<String> modes, Supplier<Authorizer> rbac) {
+        return chain(modes, rbac, () -> null);
+    }
+
     /**
-     * @param rbac the RBAC authorizer, or null when this server has none (then mode RBAC is an error)
+     * @param rbac    the RBAC authorizer, or null when this server has none (then mode RBAC is an error)
+     * @param webhook the webhook authorizer, asked for only when mode Webhook is given; null = not configured
      * @throws IllegalArgumentException for an unknown, repeated or unavailable mode, or no mode at all
      */
-    public static Authorizer chain(List<String> modes, Supplier<Authorizer> rbac) {
+    public static Authorizer chain(List<String> modes, Supplier<Authorizer> rbac, Supplier<Authorizer> webhook) {
         if (modes.isEmpty()) {
             throw new IllegalArgumentException("at least one --authorization-mode must be passed");
         }
@@ -46,10 +53,18 @@ public final class AuthorizationModes {
                     }
                     yield a;
                 }
-                case "Node", "Webhook", "ABAC" -> throw new IllegalArgumentException("--authorization-mode " + mode
-                        + " is not supported by Kapi (supported: RBAC, AlwaysAllow, AlwaysDeny)");
+                case WEBHOOK -> {
+                    Authorizer a = webhook.get();
+                    if (a == null) {
+                        throw new IllegalArgumentException("authorization-mode Webhook's authorization config file"
+                                + " not passed");
+                    }
+                    yield a;
+                }
+                case "Node", "ABAC" -> throw new IllegalArgumentException("--authorization-mode " + mode
+                        + " is not supported by Kapi (supported: RBAC, Webhook, AlwaysAllow, AlwaysDeny)");
                 default -> throw new IllegalArgumentException("authorization-mode \"" + mode
-                        + "\" is not a valid mode (supported: RBAC, AlwaysAllow, AlwaysDeny)");
+                        + "\" is not a valid mode (supported: RBAC, Webhook, AlwaysAllow, AlwaysDeny)");
             });
         }
         // AlwaysAllow first decides everything: the chain is AlwaysAllow itself (which review APIs recognise)

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * Authorizers asked in order (kube-apiserver's union authorizer): the first ALLOW or DENY decides; when all
- * have no opinion the request is not allowed, with their reasons joined.
+ * have no opinion the request is not allowed, with their reasons joined, and with their errors joined as kube
+ * aggregates them (one as it is, several as {@code [a, b]}): an authorizer that failed makes the request a 500.
  */
 public final class AuthorizerChain implements Authorizer {
 
@@ -18,6 +19,7 @@ public final class AuthorizerChain implements Authorizer {
     @Override
     public Decision authorize(AuthorizationAttributes attributes) {
         List<String> reasons = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
         for (Authorizer a : authorizers) {
             Decision d = a.authorize(attributes);
             if (d.kind() != Decision.Kind.NO_OPINION) {
@@ -26,7 +28,12 @@ public final class AuthorizerChain implements Authorizer {
             if (d.reason() != null && !d.reason().isEmpty()) {
                 reasons.add(d.reason());
             }
+            if (d.error() != null) {
+                errors.add(d.error());
+            }
         }
-        return Decision.noOpinion(String.join(", ", reasons));
+        String error = errors.isEmpty() ? null
+                : errors.size() == 1 ? errors.getFirst() : "[" + String.join(", ", errors) + "]";
+        return new Decision(Decision.Kind.NO_OPINION, String.join(", ", reasons), error);
     }
 }

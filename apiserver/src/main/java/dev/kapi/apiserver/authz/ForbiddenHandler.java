@@ -13,7 +13,8 @@ import org.springframework.security.web.access.AccessDeniedHandler;
 import java.io.IOException;
 
 /**
- * Answers a denied request with kube-apiserver's 403, e.g. {@code configmaps "x" is forbidden: User "bob"
+ * Answers a denied request with kube-apiserver's 403 (or, when an authorizer failed and none allowed, its 500
+ * {@code Internal error occurred: <error>}), e.g. {@code configmaps "x" is forbidden: User "bob"
  * cannot get resource "configmaps" in API group "" in the namespace "default"} or {@code forbidden: User
  * "system:anonymous" cannot get path "/healthz"}.
  */
@@ -24,7 +25,8 @@ public final class ForbiddenHandler implements AccessDeniedHandler {
             throws IOException {
         if (e instanceof AuthorizationDeniedException denied
                 && denied.getAuthorizationResult() instanceof AuthorizerDecision d && d.attributes() != null) {
-            StatusResponses.write(request, response, forbidden(d.attributes(), d.reason()));
+            StatusResponses.write(request, response, d.error() != null
+                    ? StatusError.internal(d.error()).status() : forbidden(d.attributes(), d.reason()));
             return;
         }
         StatusResponses.write(request, response, StatusError.status(403, "Forbidden", "forbidden", null));

@@ -19,13 +19,16 @@ import java.util.function.Supplier;
  * the {@link ForbiddenHandler} can word the 403 as kube-apiserver does; an allowed request carries its
  * {@link AuthorizedRequest}, without which the API handler serves nothing. Only the container's REQUEST
  * dispatch is decided on: any re-dispatch (error page, forward, include, async) is denied. The decision and its
- * reason are the audit event's {@code authorization.k8s.io/decision} and {@code authorization.k8s.io/reason}.
+ * reason are the audit event's {@code authorization.k8s.io/decision} and {@code authorization.k8s.io/reason}. When
+ * no authorizer allows and one failed (a webhook that could not be asked), the request gets kube's 500.
  */
 public final class RequestAuthorizationManager implements AuthorizationManager<RequestAuthorizationContext> {
 
     /** kube's audit annotations of the authorization decision ({@code allow} or {@code forbid}) and its reason. */
     static final String DECISION_ANNOTATION = "authorization.k8s.io/decision";
     static final String REASON_ANNOTATION = "authorization.k8s.io/reason";
+    /** kube's reason annotation when an authorizer failed ({@code reasonError}). */
+    static final String ERROR_REASON = "internal error";
 
     private final Authorizer authorizer;
 
@@ -49,11 +52,18 @@ public final class RequestAuthorizationManager implements AuthorizationManager<R
         AuthorizationAttributes attributes = AuthorizationAttributes.of(user, info);
         Decision decision = authorizer.authorize(attributes);
         AuditContext audit = AuditContext.of(req);
-        audit.annotate(DECISION_ANNOTATION, decision.allowed() ? "allow" : "forbid");
-        audit.annotate(REASON_ANNOTATION, decision.reason());
         if (decision.allowed()) {
+            audit.annotate(DECISION_ANNOTATION, "allow");
+            audit.annotate(REASON_ANNOTATION, decision.reason());
             AuthorizedRequest.record(req, user, info);
+            return new AuthorizerDecision(true, attributes, decision.reason());
         }
-        return new AuthorizerDecision(decision.allowed(), attributes, decision.reason());
+        if (decision.error() != null) { // kube: an authorizer that failed, and none allowed: a 500
+            audit.annotate(REASON_ANNOTATION, ERROR_REASON);
+            return new AuthorizerDecision(false, attributes, decision.reason(), decision.error());
+        }
+        audit.annotate(DECISION_ANNOTATION, "forbid");
+        audit.annotate(REASON_ANNOTATION, decision.reason());
+        return new AuthorizerDecision(false, attributes, decision.reason());
     }
 }

@@ -8,7 +8,9 @@ import dev.kapi.apiserver.admission.ValidatingAdmission;
 import dev.kapi.apiserver.api.GroupResource;
 import dev.kapi.apiserver.authn.TokenAuthenticator;
 import dev.kapi.apiserver.authz.Authorizer;
+import dev.kapi.apiserver.authz.AuthorizationModes;
 import dev.kapi.apiserver.authz.RuleResolver;
+import dev.kapi.apiserver.authz.WebhookAuthorizer;
 import dev.kapi.apiserver.controllers.ControllerManager;
 import dev.kapi.apiserver.endpoints.ApiServlet;
 import dev.kapi.apiserver.endpoints.PathHandler;
@@ -122,11 +124,18 @@ public class ApiConfig {
         });
     }
 
-    /** The review APIs ask the server's authorizer chain (the bean named "authorizer"), its rules and tokens. */
+    /**
+     * The review APIs ask the server's authorizer chain (the bean named "authorizer"), its rules and tokens. With
+     * mode Webhook, the rules are marked incomplete as kube marks them (a webhook lists none).
+     */
     @Bean
     ReviewHandlers reviewHandlers(Authorizer authorizer, ObjectProvider<RuleResolver> ruleResolver,
-                                  List<TokenAuthenticator> tokenAuthenticators) {
-        return new ReviewHandlers(authorizer, ruleResolver::getIfUnique, tokenAuthenticators, Clock.systemUTC());
+                                  List<TokenAuthenticator> tokenAuthenticators, ServerOptions options) {
+        java.util.function.Supplier<RuleResolver> rules = ruleResolver::getIfUnique;
+        if (options.authorizationModes().contains(AuthorizationModes.WEBHOOK)) {
+            rules = () -> WebhookAuthorizer.withUnlistedRules(ruleResolver.getIfUnique());
+        }
+        return new ReviewHandlers(authorizer, rules, tokenAuthenticators, Clock.systemUTC());
     }
 
     @Bean

@@ -41,7 +41,8 @@ public final class FlagValues implements EnvironmentPostProcessor, Ordered {
             "etcd-db-metric-poll-interval", "leader-elect-lease-duration", "leader-elect-renew-deadline",
             "leader-elect-retry-period", "simulated-job-run-time", "audit-webhook-initial-backoff",
             "audit-webhook-batch-initial-backoff",
-            "audit-log-batch-max-wait", "audit-webhook-batch-max-wait", "authentication-token-webhook-cache-ttl");
+            "audit-log-batch-max-wait", "audit-webhook-batch-max-wait", "authentication-token-webhook-cache-ttl",
+            "authorization-webhook-cache-authorized-ttl", "authorization-webhook-cache-unauthorized-ttl");
     /** Read into Java {@code double}s as Go's {@code strconv.ParseFloat(v, 32)} reads them (pflag's float32). */
     static final Set<String> FLOATS = Set.of("audit-log-batch-throttle-qps", "audit-webhook-batch-throttle-qps");
     /** IP address flags (pflag's {@code IP} type). */

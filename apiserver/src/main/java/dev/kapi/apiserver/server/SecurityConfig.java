@@ -8,6 +8,7 @@ import dev.kapi.apiserver.authn.TokenAuthenticator;
 import dev.kapi.apiserver.authn.X509Authenticator;
 import dev.kapi.apiserver.authz.AuthorizationModes;
 import dev.kapi.apiserver.authz.Authorizer;
+import dev.kapi.apiserver.authz.WebhookAuthorizer;
 import dev.kapi.apiserver.server.tls.ServingPki;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -74,6 +75,9 @@ public class SecurityConfig {
      * {@code --requestheader-client-ca-file}: a front proxy's headers, asked first as in kube; without the flag
      * one that never names a user.
      */
+    /** kube's initial retry backoff for authorization webhooks. */
+    static final java.time.Duration WEBHOOK_INITIAL_BACKOFF = java.time.Duration.ofMillis(500);
+
     @Bean
     @Order(0)
     Authenticator requestHeaderAuthenticator(RequestHeaderOptions options) {
@@ -117,11 +121,34 @@ public class SecurityConfig {
      */
     @Bean
     @Primary
-    Authorizer authorizer(ServerOptions options, @Qualifier("rbacAuthorizer") ObjectProvider<Authorizer> rbac) {
+    Authorizer authorizer(ServerOptions options, @Qualifier("rbacAuthorizer") ObjectProvider<Authorizer> rbac,
+                          AuthorizationWebhookOptions webhook) {
+        if (!webhook.configFile().isEmpty() && !options.authorizationModes().contains(AuthorizationModes.WEBHOOK)) {
+            throw new StartupFailure("cannot specify --authorization-webhook-config-file without mode Webhook");
+        }
         try {
-            return AuthorizationModes.chain(options.authorizationModes(), rbac::getIfAvailable);
+            return AuthorizationModes.chain(options.authorizationModes(), rbac::getIfAvailable,
+                    () -> webhookAuthorizer(webhook));
         } catch (IllegalArgumentException e) {
             throw new StartupFailure(e.getMessage(), e);
+        }
+    }
+
+    /** {@code --authorization-webhook-config-file}'s authorizer; null without the flag. */
+    static Authorizer webhookAuthorizer(AuthorizationWebhookOptions webhook) {
+        if (webhook.configFile().isEmpty()) {
+            return null;
+        }
+        if (!webhook.version().equals("v1") && !webhook.version().equals("v1beta1")) {
+            throw new StartupFailure("--authorization-webhook-version: unsupported webhook authorizer version \""
+                    + webhook.version() + "\", supported versions are \"v1\", \"v1beta1\"");
+        }
+        try {
+            return new WebhookAuthorizer(WebhookKubeconfig.read(Path.of(webhook.configFile())), webhook.version(),
+                    new WebhookAuthorizer.CacheTtls(webhook.authorizedTtl(), webhook.unauthorizedTtl()),
+                    WEBHOOK_INITIAL_BACKOFF);
+        } catch (IOException | IllegalArgumentException e) {
+            throw StartupFailure.of("--authorization-webhook-config-file", e);
         }
     }
 }

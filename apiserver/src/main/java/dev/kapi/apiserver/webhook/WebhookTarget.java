@@ -1,5 +1,9 @@
 package dev.kapi.apiserver.webhook;
 
+import dev.kapi.apiserver.api.Json;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
@@ -52,6 +56,60 @@ public record WebhookTarget(URI uri, HttpClient http, Supplier<Map<String, Strin
             throw new IOException("Post \"" + uri + "\": " + (cause instanceof HttpTimeoutException
                     ? WebhookClient.CONTEXT_DEADLINE : WebhookClient.transportError(uri, cause)), cause);
         }
+    }
+
+    /**
+     * POSTs a review (TokenReview, SubjectAccessReview) and returns the JSON object answered, trying again as
+     * kube's webhooks do ({@code DefaultShouldRetry}): after a connection reset, a 500, 504 or 429, or a 5xx with
+     * {@code Retry-After}, up to {@link RetryBackoff#TRIES} tries with {@link RetryBackoff}'s waits. Anything else
+     * (another code, no connection, a timeout, an answer that is not a JSON object) fails at once.
+     */
+    public JsonNode review(byte[] body, Duration initialBackoff) throws IOException {
+        RetryBackoff backoff = new RetryBackoff(initialBackoff, uri);
+        for (int attempt = 1; ; attempt++) {
+            IOException failure;
+            boolean retry;
+            try {
+                HttpResponse<byte[]> response = post(body, CALL_TIMEOUT);
+                int code = response.statusCode();
+                if (code / 100 == 2) {
+                    return object(response.body());
+                }
+                failure = new IOException(httpError(response));
+                retry = code == 500 || code == 504 || code == 429
+                        || code >= 500 && response.headers().firstValue("Retry-After").isPresent();
+            } catch (InterruptedIOException e) {
+                throw e;
+            } catch (IOException e) {
+                failure = e;
+                retry = connectionReset(e);
+            }
+            if (!retry || attempt == RetryBackoff.TRIES) {
+                throw failure;
+            }
+            backoff.sleep();
+        }
+    }
+
+    private static JsonNode object(byte[] body) throws IOException {
+        try {
+            JsonNode answer = Json.MAPPER.readTree(body);
+            if (answer == null || !answer.isObject()) {
+                throw new IOException("the webhook's answer is not a JSON object");
+            }
+            return answer;
+        } catch (JacksonException e) {
+            throw new IOException("the webhook's answer is not JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private static boolean connectionReset(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("Connection reset")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** client-go's error for an answer that is not 2xx (the Status it carries, or the generic one for the code). */

@@ -153,7 +153,7 @@ class TokenWebhookTest {
 
         receiver.answer(body -> Json.MAPPER.getNodeFactory().stringNode("not a review"));
         assertThatThrownBy(() -> webhook("v1").authenticateToken("t", List.of()))
-                .isInstanceOf(TokenAuthenticator.BadCredentialsException.class).hasMessageContaining("not a TokenReview");
+                .isInstanceOf(TokenAuthenticator.BadCredentialsException.class).hasMessageContaining("not a JSON object");
 
         int port;
         try (ServerSocket s = new ServerSocket(0)) {

@@ -48,7 +48,8 @@ class AuthorizationModesTest {
                 Arguments.of(List.of("Node"), "--authorization-mode Node is not supported by Kapi"),
                 Arguments.of(List.of("rbac"), "authorization-mode \"rbac\" is not a valid mode"),
                 Arguments.of(List.of("AlwaysAllow", "AlwaysAllow"), "specified more than once"),
-                Arguments.of(List.of("RBAC"), "no bean named \"rbacAuthorizer\""));
+                Arguments.of(List.of("RBAC"), "no bean named \"rbacAuthorizer\""),
+                Arguments.of(List.of("Webhook", "RBAC"), "authorization-mode Webhook's authorization config file not passed"));
     }
 
     @org.junit.jupiter.api.Test

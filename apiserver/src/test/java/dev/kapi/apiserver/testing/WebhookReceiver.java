@@ -76,6 +76,15 @@ public final class WebhookReceiver implements AutoCloseable {
         server.start();
     }
 
+    /** A started receiver, for a static field (a failure to start is unchecked). */
+    public static WebhookReceiver create() {
+        try {
+            return new WebhookReceiver();
+        } catch (Exception e) {
+            throw new IllegalStateException("the test webhook did not start", e);
+        }
+    }
+
     /** {@code https://127.0.0.1:<port>/audit}. */
     public String url() {
         return "https://127.0.0.1:" + server.getAddress().getPort() + "/audit";

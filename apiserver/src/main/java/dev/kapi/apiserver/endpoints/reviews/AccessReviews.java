@@ -95,7 +95,10 @@ final class AccessReviews {
                 extra == null ? Map.of() : Map.copyOf(extra));
     }
 
-    /** Asks the authorizer; status {allowed, denied (when a DENY), reason}, as kube's SubjectAccessReviewStatus. */
+    /**
+     * Asks the authorizer; status {allowed, denied (when a DENY), reason, evaluationError (an authorizer that
+     * failed)}, as kube's SubjectAccessReviewStatus.
+     */
     static ObjectNode decide(Authorizer authorizer, AuthorizationAttributes attributes) {
         Decision d = authorizer.authorize(attributes);
         ObjectNode status = Json.MAPPER.createObjectNode();
@@ -104,6 +107,7 @@ final class AccessReviews {
             status.put("denied", true);
         }
         ReviewTrees.putIfNotEmpty(status, "reason", d.reason());
+        ReviewTrees.putIfNotEmpty(status, "evaluationError", d.error());
         return status;
     }
 

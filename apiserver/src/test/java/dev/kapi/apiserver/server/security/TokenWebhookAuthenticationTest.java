@@ -17,7 +17,6 @@ import tools.jackson.databind.node.ObjectNode;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TokenWebhookAuthenticationTest {
 
     static final Path DATA_DIR = TestDataDirs.create("kapi-token-webhook-");
-    static final WebhookReceiver WEBHOOK = receiver();
+    static final WebhookReceiver WEBHOOK = WebhookReceiver.create();
     static final String NAMESPACES = "/api/v1/namespaces";
     static final String SELF = "/apis/authentication.k8s.io/v1/selfsubjectreviews";
 
@@ -142,13 +141,5 @@ class TokenWebhookAuthenticationTest {
     private static SSLContext ssl() {
         Certificates.Issued ca = TlsClients.ca(DATA_DIR);
         return TlsClients.sslContext(ca.certificate(), null);
-    }
-
-    private static WebhookReceiver receiver() {
-        try {
-            return new WebhookReceiver();
-        } catch (Exception e) {
-            throw new UncheckedIOException(new IOException(e));
-        }
     }
 }

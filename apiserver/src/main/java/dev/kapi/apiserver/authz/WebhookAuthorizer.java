@@ -1,0 +1,146 @@
+package dev.kapi.apiserver.authz;
+
+import dev.kapi.apiserver.api.Json;
+import dev.kapi.apiserver.authn.UserInfo;
+import dev.kapi.apiserver.webhook.AnswerCache;
+import dev.kapi.apiserver.webhook.FailureLog;
+import dev.kapi.apiserver.webhook.WebhookTarget;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * kube's webhook authorization ({@code --authorization-mode=...,Webhook} with
+ * {@code --authorization-webhook-config-file}): asks a remote service by POSTing a SubjectAccessReview to the
+ * server of a kubeconfig, e.g.
+ * <pre>{@code {"apiVersion":"authorization.k8s.io/v1beta1","kind":"SubjectAccessReview","metadata":{},
+ *  "spec":{"resourceAttributes":{"namespace":"team-a","verb":"get","version":"v1","resource":"pods","name":"web"},
+ *  "user":"alice","group":["devs","system:authenticated"]},"status":{"allowed":false}}}</pre>
+ * ({@code groups} in v1), and reading {@code status}: {@code allowed} allows, {@code denied} denies (the next
+ * authorizers are not asked), neither has no opinion; {@code reason} goes with the decision; both at once deny with
+ * an error, as kube. Answers are remembered (allowed ones for the authorized TTL, others for the unauthorized TTL;
+ * at most {@link #MAX_ENTRIES}); a call that fails is not: it has no opinion with the error (a 500 when no other
+ * authorizer allows), is tried again as kube's webhooks are ({@link WebhookTarget#review}) and logged at most every
+ * 10 s. {@code system:masters} never reaches it (that authorizer comes first).
+ */
+public final class WebhookAuthorizer implements Authorizer {
+
+    static final int MAX_ENTRIES = 8192;
+    /** kube's evaluation error for rules a webhook cannot list (SelfSubjectRulesReview). */
+    public static final String NO_RULES = "webhook authorizer does not support user rule resolution";
+
+    /** The answers' lifetimes: {@code --authorization-webhook-cache-authorized-ttl} and {@code -unauthorized-ttl}. */
+    public record CacheTtls(Duration authorized, Duration unauthorized) {
+    }
+
+    private final WebhookTarget target;
+    private final String version;
+    private final CacheTtls ttls;
+    private final Duration initialBackoff;
+    private final AnswerCache<Decision> answers = new AnswerCache<>(MAX_ENTRIES, System::nanoTime);
+    private final FailureLog failures = new FailureLog(WebhookAuthorizer.class,
+            "Failed to make webhook authorizer request");
+
+    /** @param version {@code v1} or {@code v1beta1} ({@code --authorization-webhook-version}) */
+    public WebhookAuthorizer(WebhookTarget target, String version, CacheTtls ttls, Duration initialBackoff) {
+        if (!version.equals("v1") && !version.equals("v1beta1")) {
+            throw new IllegalArgumentException("unsupported webhook authorizer version \"" + version
+                    + "\", supported versions are \"v1\", \"v1beta1\"");
+        }
+        this.target = target;
+        this.version = version;
+        this.ttls = ttls;
+        this.initialBackoff = initialBackoff;
+    }
+
+    @Override
+    public Decision authorize(AuthorizationAttributes attributes) {
+        ObjectNode review = review(attributes);
+        String key = review.path("spec").toString();
+        Decision remembered = answers.get(key);
+        if (remembered != null) {
+            return remembered;
+        }
+        JsonNode status;
+        try {
+            status = target.review(Json.MAPPER.writeValueAsBytes(review), initialBackoff).path("status");
+        } catch (IOException e) {
+            failures.failed(e.getMessage());
+            if (e instanceof InterruptedIOException) {
+                Thread.currentThread().interrupt();
+            }
+            return Decision.failed(e.getMessage());
+        }
+        boolean allowed = status.path("allowed").asBoolean(false);
+        boolean denied = status.path("denied").asBoolean(false);
+        String reason = status.path("reason").asString("");
+        if (allowed && denied) {
+            return new Decision(Decision.Kind.DENY, reason,
+                    "webhook subject access review returned both allow and deny response");
+        }
+        Decision decision = allowed ? Decision.allow(reason) : denied ? Decision.deny(reason) : Decision.noOpinion(reason);
+        answers.put(key, decision, (allowed ? ttls.authorized() : ttls.unauthorized()).toNanos());
+        return decision;
+    }
+
+    /** The SubjectAccessReview for the attributes, with Go's empty fields left out. */
+    private ObjectNode review(AuthorizationAttributes a) {
+        ObjectNode review = Json.MAPPER.createObjectNode().put("apiVersion", "authorization.k8s.io/" + version)
+                .put("kind", "SubjectAccessReview");
+        review.putObject("metadata");
+        ObjectNode spec = review.putObject("spec");
+        if (a.resourceRequest()) {
+            ObjectNode r = spec.putObject("resourceAttributes");
+            putIfSet(r, "namespace", a.namespace());
+            putIfSet(r, "verb", a.verb());
+            putIfSet(r, "group", a.apiGroup());
+            putIfSet(r, "version", a.apiVersion());
+            putIfSet(r, "resource", a.resource());
+            putIfSet(r, "subresource", a.subresource());
+            putIfSet(r, "name", a.name());
+        } else {
+            ObjectNode n = spec.putObject("nonResourceAttributes");
+            putIfSet(n, "path", a.path());
+            putIfSet(n, "verb", a.verb());
+        }
+        UserInfo user = a.user();
+        putIfSet(spec, "user", user.name());
+        if (!user.groups().isEmpty()) {
+            user.groups().forEach(spec.putArray(version.equals("v1") ? "groups" : "group")::add);
+        }
+        if (!user.extra().isEmpty()) {
+            ObjectNode extra = spec.putObject("extra");
+            for (Map.Entry<String, List<String>> e : user.extra().entrySet()) {
+                e.getValue().forEach(extra.putArray(e.getKey())::add);
+            }
+        }
+        putIfSet(spec, "uid", user.uid());
+        review.putObject("status").put("allowed", false);
+        return review;
+    }
+
+    private static void putIfSet(ObjectNode node, String field, String value) {
+        if (value != null && !value.isEmpty()) {
+            node.put(field, value);
+        }
+    }
+
+    /**
+     * The rules of {@code resolver} (RBAC's, or none) marked incomplete with {@link #NO_RULES}, as kube's union of
+     * rule resolvers answers when a webhook is one of the authorizers.
+     */
+    public static RuleResolver withUnlistedRules(RuleResolver resolver) {
+        return (user, namespace) -> {
+            RuleResolver.Rules rules = resolver == null ? new RuleResolver.Rules(List.of(), false, null)
+                    : resolver.rulesFor(user, namespace);
+            String error = rules.evaluationError() == null || rules.evaluationError().isEmpty() ? NO_RULES
+                    : "[" + rules.evaluationError() + ", " + NO_RULES + "]";
+            return new RuleResolver.Rules(rules.rules(), true, error);
+        };
+    }
+}
