@@ -2,9 +2,12 @@ package dev.kapi.apiserver.authn;
 
 import dev.kapi.apiserver.webhook.AnswerCache;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -12,26 +15,34 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 
 /**
  * Remembers a token authenticator's answers for a while (kube's token cache in front of the authentication
  * webhook, {@code --authentication-token-webhook-cache-ttl}): a user for {@code ttl}, "not this token" for
- * {@code ttl} too; a refusal with an error (a webhook that could not be reached, an {@code error} in its answer) is
- * not remembered, so the next request asks again. Concurrent requests with the same token and audiences share one
- * call. Entries are keyed by a SHA-256 of the audiences and the token (no token is kept in memory), at most
- * {@link #MAX_ENTRIES} of them (the least recently used go first), so that requests with ever new tokens cannot grow the heap.
+ * {@code ttl} too (0: nothing is remembered); a refusal with an error (a webhook that could not be reached, an
+ * {@code error} in its answer) is not remembered, so the next request asks again. Concurrent requests with the same
+ * token and audiences share one call, made on its own virtual thread so that a request that goes away does not
+ * fail the others; each waits at most {@link #WAIT}. Entries are keyed by an HMAC-SHA256 (a random key per
+ * process) of the length-prefixed audiences and token, so no token is kept in memory and no two questions share a
+ * key; at most {@link #MAX_ENTRIES} are kept (the least recently used go first), so that requests with ever new
+ * tokens cannot grow the heap.
  *
  * <p>Example: with a 2-minute TTL, kubectl's 30 requests in a minute with one token cost the webhook one call.
  */
 public final class CachedTokenAuthenticator implements TokenAuthenticator {
 
     static final int MAX_ENTRIES = 10_000;
+    /** How long a request waits for the shared call (the webhook's own budget is 30 s). */
+    static final Duration WAIT = Duration.ofSeconds(31);
 
     private final TokenAuthenticator delegate;
     private final long ttlNanos;
     private final AnswerCache<Optional<UserInfo>> answers;
     private final ConcurrentHashMap<String, CompletableFuture<Optional<UserInfo>>> calls = new ConcurrentHashMap<>();
+    private final SecretKeySpec hmacKey;
 
     public CachedTokenAuthenticator(TokenAuthenticator delegate, Duration ttl) {
         this(delegate, ttl, System::nanoTime);
@@ -41,6 +52,9 @@ public final class CachedTokenAuthenticator implements TokenAuthenticator {
         this.delegate = delegate;
         this.ttlNanos = ttl.toNanos();
         this.answers = new AnswerCache<>(MAX_ENTRIES, nanoTime);
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        this.hmacKey = new SecretKeySpec(key, "HmacSHA256");
     }
 
     @Override
@@ -52,20 +66,22 @@ public final class CachedTokenAuthenticator implements TokenAuthenticator {
         }
         CompletableFuture<Optional<UserInfo>> mine = new CompletableFuture<>();
         CompletableFuture<Optional<UserInfo>> shared = calls.putIfAbsent(key, mine);
-        if (shared != null) {
-            return join(shared);
+        if (shared == null) {
+            shared = mine;
+            Thread.ofVirtual().name("token-review").start(() -> {
+                // the call leaves the map before its answer is given: a request after an error asks again
+                try {
+                    Optional<UserInfo> user = delegate.authenticateToken(token, audiences);
+                    answers.put(key, user, ttlNanos);
+                    calls.remove(key, mine);
+                    mine.complete(user);
+                } catch (Throwable e) { // an Error too: the requests sharing this call must not wait for ever
+                    calls.remove(key, mine);
+                    mine.completeExceptionally(e);
+                }
+            });
         }
-        try {
-            Optional<UserInfo> user = delegate.authenticateToken(token, audiences);
-            answers.put(key, user, ttlNanos);
-            mine.complete(user);
-            return user;
-        } catch (Throwable e) { // an Error too: the requests sharing this call must not wait for ever
-            mine.completeExceptionally(e);
-            throw e;
-        } finally {
-            calls.remove(key, mine);
-        }
+        return join(shared);
     }
 
     /** How many answers are remembered (for tests). */
@@ -75,10 +91,12 @@ public final class CachedTokenAuthenticator implements TokenAuthenticator {
 
     private static Optional<UserInfo> join(CompletableFuture<Optional<UserInfo>> call) {
         try {
-            return call.get();
+            return call.get(WAIT.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BadCredentialsException("the token's review was interrupted");
+        } catch (TimeoutException e) {
+            throw new BadCredentialsException("the token's review did not answer in time: context deadline exceeded");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
@@ -90,18 +108,26 @@ public final class CachedTokenAuthenticator implements TokenAuthenticator {
         }
     }
 
-    private static String key(String token, List<String> audiences) {
+    /** HMAC of the audiences' count, each audience and the token, each length-prefixed (kube's keyFunc). */
+    private String key(String token, List<String> audiences) {
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(hmacKey);
+            ByteBuffer count = ByteBuffer.allocate(4).putInt(audiences.size());
+            mac.update(count.array());
             for (String audience : audiences) {
-                sha.update(audience.getBytes(StandardCharsets.UTF_8));
-                sha.update((byte) 0);
+                field(mac, audience);
             }
-            sha.update((byte) 1);
-            sha.update(token.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
+            field(mac, token);
+            return HexFormat.of().formatHex(mac.doFinal());
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static void field(Mac mac, String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        mac.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
+        mac.update(bytes);
     }
 }

@@ -2,6 +2,7 @@ package dev.kapi.apiserver.authn;
 
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.webhook.FailureLog;
+import dev.kapi.apiserver.webhook.ReviewFields;
 import dev.kapi.apiserver.webhook.WebhookTarget;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -10,9 +11,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -25,14 +24,18 @@ import java.util.Optional;
  * request's, else the server's {@code --api-audiences}); a webhook that answers other audiences, none of them
  * wanted, has not authenticated the token (an answer without audiences stands for the server's); an answer that
  * is not authenticated and carries an {@code error} is a refusal with that message. A call that fails with a
- * connection reset, a 500, 504 or 429, or a 5xx with {@code Retry-After} is tried again (five tries in all,
- * 500 ms after the first, each wait 1.5 times the last with up to 20% jitter); any failure refuses the token (a
- * 401, never anonymous) and is logged at most every 10 s. Meant to be wrapped in a {@link CachedTokenAuthenticator}.
+ * connection reset, a 429, a 5xx other than 503 or a positive {@code Retry-After} is tried again (five tries in
+ * all, 500 ms after the first, each wait 1.5 times the last with up to 20% jitter, all within 30 s); an answer
+ * with a field of the wrong type ({@code "authenticated":"true"}) is invalid, as Go's decoder finds it; any
+ * failure refuses the token (a 401, never anonymous) and is logged at most every 10 s. Meant to be wrapped in a
+ * {@link CachedTokenAuthenticator}.
  */
 public final class TokenWebhook implements TokenAuthenticator {
 
     /** kube's retry backoff for authentication webhooks: 500 ms, factor 1.5, jitter 0.2, 5 steps. */
     public static final Duration INITIAL_BACKOFF = Duration.ofMillis(500);
+    /** kube's {@code sharedLookupTimeout}: one token's review, its retries included, takes at most this long. */
+    static final Duration LOOKUP_BUDGET = Duration.ofSeconds(30);
 
     private final WebhookTarget target;
     private final String apiVersion;
@@ -58,9 +61,8 @@ public final class TokenWebhook implements TokenAuthenticator {
     @Override
     public Optional<UserInfo> authenticateToken(String token, List<String> audiences) {
         List<String> wanted = audiences.isEmpty() ? implicitAudiences : audiences;
-        JsonNode status;
         try {
-            status = review(token, wanted).path("status");
+            return read(review(token, wanted), wanted);
         } catch (IOException e) {
             failures.failed(e.getMessage());
             if (e instanceof InterruptedIOException) {
@@ -68,26 +70,33 @@ public final class TokenWebhook implements TokenAuthenticator {
             }
             throw new BadCredentialsException(e.getMessage());
         }
+    }
+
+    /** The user of an answer, read as Go reads it into a TokenReview (a field of the wrong type fails). */
+    private Optional<UserInfo> read(JsonNode answer, List<String> wanted) throws IOException {
+        JsonNode status = ReviewFields.object(answer, "status", "status");
+        List<String> answered = ReviewFields.strings(status, "audiences", "status.audiences");
+        boolean authenticated = ReviewFields.bool(status, "authenticated", "status.authenticated");
+        String error = ReviewFields.string(status, "error", "status.error");
+        JsonNode user = ReviewFields.object(status, "user", "status.user");
+        UserInfo info = new UserInfo(ReviewFields.string(user, "username", "status.user.username"),
+                ReviewFields.string(user, "uid", "status.user.uid"),
+                ReviewFields.strings(user, "groups", "status.user.groups"),
+                ReviewFields.stringLists(user, "extra", "status.user.extra"));
         if (!wanted.isEmpty()) {
-            List<String> answered = strings(status.path("audiences"));
             List<String> granted = new ArrayList<>(wanted);
             granted.retainAll(answered.isEmpty() ? implicitAudiences : answered);
             if (granted.isEmpty()) {
                 return Optional.empty();
             }
         }
-        if (!status.path("authenticated").asBoolean(false)) {
-            String error = status.path("error").asString("");
+        if (!authenticated) {
             if (!error.isEmpty()) {
                 throw new BadCredentialsException(error);
             }
             return Optional.empty();
         }
-        JsonNode user = status.path("user");
-        Map<String, List<String>> extra = new LinkedHashMap<>();
-        user.path("extra").properties().forEach(e -> extra.put(e.getKey(), strings(e.getValue())));
-        return Optional.of(new UserInfo(user.path("username").asString(""), user.path("uid").asString(""),
-                strings(user.path("groups")), Map.copyOf(extra)));
+        return Optional.of(info);
     }
 
     /** The webhook's answer to a review of the token, tried again as kube tries it. */
@@ -99,16 +108,7 @@ public final class TokenWebhook implements TokenAuthenticator {
             audiences.forEach(spec.putArray("audiences")::add);
         }
         review.putObject("status").putObject("user");
-        return target.review(Json.MAPPER.writeValueAsBytes(review), initialBackoff);
-    }
-
-    private static List<String> strings(JsonNode array) {
-        List<String> out = new ArrayList<>();
-        for (JsonNode n : array) {
-            if (n.isString()) {
-                out.add(n.asString());
-            }
-        }
-        return List.copyOf(out);
+        return target.review(Json.MAPPER.writeValueAsBytes(review), initialBackoff,
+                System.nanoTime() + LOOKUP_BUDGET.toNanos());
     }
 }

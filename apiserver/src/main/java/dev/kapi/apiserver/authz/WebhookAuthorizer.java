@@ -4,6 +4,7 @@ import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.authn.UserInfo;
 import dev.kapi.apiserver.webhook.AnswerCache;
 import dev.kapi.apiserver.webhook.FailureLog;
+import dev.kapi.apiserver.webhook.ReviewFields;
 import dev.kapi.apiserver.webhook.WebhookTarget;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -25,12 +26,15 @@ import java.util.Map;
  * authorizers are not asked), neither has no opinion; {@code reason} goes with the decision; both at once deny with
  * an error, as kube. Answers are remembered (allowed ones for the authorized TTL, others for the unauthorized TTL;
  * at most {@link #MAX_ENTRIES}); a call that fails is not: it has no opinion with the error (a 500 when no other
- * authorizer allows), is tried again as kube's webhooks are ({@link WebhookTarget#review}) and logged at most every
- * 10 s. {@code system:masters} never reaches it (that authorizer comes first).
+ * authorizer allows), is tried again as kube's webhooks are ({@link WebhookTarget#review}, all within 30 s) and
+ * logged at most every 10 s. An answer with a field of the wrong type ({@code "allowed":"true"}) is such a failure,
+ * as Go's decoder finds it. {@code system:masters} never reaches it (that authorizer comes first).
  */
 public final class WebhookAuthorizer implements Authorizer {
 
     static final int MAX_ENTRIES = 8192;
+    /** How long one decision may take, its retries included. */
+    static final Duration DECISION_BUDGET = Duration.ofSeconds(30);
     /** kube's evaluation error for rules a webhook cannot list (SelfSubjectRulesReview). */
     public static final String NO_RULES = "webhook authorizer does not support user rule resolution";
 
@@ -66,9 +70,16 @@ public final class WebhookAuthorizer implements Authorizer {
         if (remembered != null) {
             return remembered;
         }
-        JsonNode status;
+        boolean allowed;
+        boolean denied;
+        String reason;
         try {
-            status = target.review(Json.MAPPER.writeValueAsBytes(review), initialBackoff).path("status");
+            JsonNode answer = target.review(Json.MAPPER.writeValueAsBytes(review), initialBackoff,
+                    System.nanoTime() + DECISION_BUDGET.toNanos());
+            JsonNode status = ReviewFields.object(answer, "status", "status");
+            allowed = ReviewFields.bool(status, "allowed", "status.allowed");
+            denied = ReviewFields.bool(status, "denied", "status.denied");
+            reason = ReviewFields.string(status, "reason", "status.reason");
         } catch (IOException e) {
             failures.failed(e.getMessage());
             if (e instanceof InterruptedIOException) {
@@ -76,9 +87,6 @@ public final class WebhookAuthorizer implements Authorizer {
             }
             return Decision.failed(e.getMessage());
         }
-        boolean allowed = status.path("allowed").asBoolean(false);
-        boolean denied = status.path("denied").asBoolean(false);
-        String reason = status.path("reason").asString("");
         if (allowed && denied) {
             return new Decision(Decision.Kind.DENY, reason,
                     "webhook subject access review returned both allow and deny response");

@@ -23,7 +23,6 @@ import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 
 import java.nio.file.Path;
@@ -36,10 +35,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * ServiceAccount tokens and OIDC: the signing/verifying keys, the token generator behind
+ * ServiceAccount tokens, OIDC and the authentication webhook: the signing/verifying keys, the token generator behind
  * {@code serviceaccounts/<name>/token}, the ServiceAccount token authenticator, the issuer's discovery
- * documents ({@code /.well-known/openid-configuration}, {@code /openid/v1/jwks}) and, when
- * {@code --oidc-issuer-url} is set, the OIDC token authenticator.
+ * documents ({@code /.well-known/openid-configuration}, {@code /openid/v1/jwks}), the OIDC token authenticator
+ * when {@code --oidc-issuer-url} is set and the webhook's when {@code --authentication-token-webhook-config-file}
+ * is. Token authenticators are asked in their {@code @Order}, kube's: the token file (0), ServiceAccount tokens
+ * (10, 20), OIDC (30), the webhook (100).
  */
 @Configuration(proxyBeanMethods = false)
 public class TokenConfig {
@@ -99,6 +100,7 @@ public class TokenConfig {
     }
 
     @Bean
+    @Order(10)
     TokenAuthenticator serviceAccountTokenAuthenticator(ServiceAccountKeys keys, ServiceAccountTokenOptions options,
                                                         WatchedServiceAccountLookup lookup) {
         return new ServiceAccountTokenAuthenticator(keys, options, lookup, Clock.systemUTC());
@@ -106,6 +108,7 @@ public class TokenConfig {
 
     /** Secret-based tokens, which the serviceaccount-token-controller writes (kube's legacy validator). */
     @Bean
+    @Order(20)
     TokenAuthenticator legacyServiceAccountTokenAuthenticator(ServiceAccountKeys keys, StoreRegistry stores,
                                                               WritePipeline writes) {
         return new LegacyTokenAuthenticator(keys, new StoredLegacyTokenLookup(stores, writes), Clock.systemUTC());
@@ -138,10 +141,19 @@ public class TokenConfig {
      * runs them as Spring's ahead-of-time processing fixed them at build time.
      */
     @Bean
+    @Order(30)
     TokenAuthenticator oidcTokenAuthenticator(ServerOptions options, ServiceAccountTokenOptions tokens) {
-        ServerOptions.OidcFlags f = options.oidc();
+        return oidc(options.oidc(), tokens);
+    }
+
+    /** The OIDC authenticator of the {@code --oidc-*} flags (one that knows no token without an issuer). */
+    static TokenAuthenticator oidc(ServerOptions.OidcFlags f, ServiceAccountTokenOptions tokens) {
         if (f.issuerUrl() == null || f.issuerUrl().isEmpty()) {
             return (token, audiences) -> Optional.empty();
+        }
+        if (tokens.issuers().contains(f.issuerUrl())) { // kube 1.30+: its tokens would pass as OIDC ID tokens
+            throw new StartupFailure("jwt[0].issuer.url: Invalid value: \"" + f.issuerUrl() + "\": URL must not "
+                    + "overlap with disallowed issuers: " + tokens.issuers().stream().sorted().toList());
         }
         SecurityConfig.readable("--oidc-ca-file", f.caFile());
         OidcOptions oidc;
@@ -162,7 +174,7 @@ public class TokenConfig {
      * file, ServiceAccount tokens and OIDC, as in kube), behind its cache; without the flag one that knows no token.
      */
     @Bean
-    @Order(Ordered.LOWEST_PRECEDENCE)
+    @Order(100)
     TokenAuthenticator webhookTokenAuthenticator(TokenWebhookOptions webhook, ServiceAccountTokenOptions tokens) {
         if (webhook.configFile().isEmpty()) {
             return (token, audiences) -> Optional.empty();
@@ -174,9 +186,7 @@ public class TokenConfig {
         try {
             TokenAuthenticator review = new TokenWebhook(WebhookKubeconfig.read(Path.of(webhook.configFile())),
                     webhook.version(), tokens.apiAudiences(), TokenWebhook.INITIAL_BACKOFF);
-            if (webhook.cacheTtl().isNegative() || webhook.cacheTtl().isZero()) {
-                return review;
-            }
+            // with a TTL of 0 too, as kube: concurrent reviews of one token still share one call
             return new CachedTokenAuthenticator(review, webhook.cacheTtl());
         } catch (java.io.IOException | IllegalArgumentException e) {
             throw StartupFailure.of("--authentication-token-webhook-config-file", e);

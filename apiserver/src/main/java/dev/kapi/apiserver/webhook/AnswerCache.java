@@ -1,13 +1,14 @@
 package dev.kapi.apiserver.webhook;
 
-import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
  * A webhook's answers remembered for a while (kube's expiring LRU caches in front of the authentication and
- * authorization webhooks): each entry has its own time to live, at most {@code maxEntries} are kept (the least
- * recently used go first, expired ones before them), so that requests with ever new keys cannot grow the heap.
+ * authorization webhooks): each entry has its own time to live (an expired one is dropped when it is next asked
+ * for), at most {@code maxEntries} are kept (the least recently used go first), so that requests with ever new keys
+ * cannot grow the heap.
  * Thread-safe; keys should not be secrets (hash a token first).
  *
  * <p>Example: {@code put(k, allowed, 5 min)} then {@code get(k)} answers {@code allowed} until 5 minutes have
@@ -15,12 +16,17 @@ import java.util.function.LongSupplier;
  */
 public final class AnswerCache<V> {
 
-    private record Entry<V>(V value, long expires) {
+    private record Remembered<V>(V value, long expires) {
     }
 
     private final int maxEntries;
     private final LongSupplier nanoTime;
-    private final LinkedHashMap<String, Entry<V>> entries = new LinkedHashMap<>(16, 0.75f, true);
+    private final LinkedHashMap<String, Remembered<V>> entries = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Remembered<V>> eldest) {
+            return size() > maxEntries;
+        }
+    };
 
     public AnswerCache(int maxEntries, LongSupplier nanoTime) {
         this.maxEntries = maxEntries;
@@ -31,7 +37,7 @@ public final class AnswerCache<V> {
     public V get(String key) {
         long now = nanoTime.getAsLong();
         synchronized (entries) {
-            Entry<V> e = entries.get(key);
+            Remembered<V> e = entries.get(key);
             if (e == null) {
                 return null;
             }
@@ -50,15 +56,7 @@ public final class AnswerCache<V> {
         }
         long now = nanoTime.getAsLong();
         synchronized (entries) {
-            entries.put(key, new Entry<>(value, now + ttlNanos));
-            if (entries.size() > maxEntries) {
-                entries.values().removeIf(e -> now - e.expires() >= 0);
-            }
-            for (Iterator<String> eldest = entries.keySet().iterator();
-                 entries.size() > maxEntries && eldest.hasNext(); ) {
-                eldest.next();
-                eldest.remove();
-            }
+            entries.put(key, new Remembered<>(value, now + ttlNanos));
         }
     }
 

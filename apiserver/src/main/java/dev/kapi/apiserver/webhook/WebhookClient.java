@@ -189,7 +189,7 @@ public final class WebhookClient {
         } catch (JacksonException ignored) {
             // not a Status: the generic message below
         }
-        if (code == 500 || code > 504) {
+        if (code >= 500 && code != 503 && code != 504) { // client-go: InternalError
             String text = contentType.startsWith("text/") && body.length > 0
                     ? new String(body, StandardCharsets.UTF_8).strip() : "unknown";
             return "an error on the server (" + GoQuote.quote(text) + ") has prevented the request from succeeding";

@@ -60,31 +60,38 @@ public record WebhookTarget(URI uri, HttpClient http, Supplier<Map<String, Strin
 
     /**
      * POSTs a review (TokenReview, SubjectAccessReview) and returns the JSON object answered, trying again as
-     * kube's webhooks do ({@code DefaultShouldRetry}): after a connection reset, a 500, 504 or 429, or a 5xx with
-     * {@code Retry-After}, up to {@link RetryBackoff#TRIES} tries with {@link RetryBackoff}'s waits. Anything else
-     * (another code, no connection, a timeout, an answer that is not a JSON object) fails at once.
+     * kube's webhooks do (client-go's errors and {@code DefaultShouldRetry}): after a connection reset, a 429, a
+     * 5xx other than 503, an answer with a positive {@code Retry-After}, or an EOF on the first try (a kept-alive
+     * connection the server had just closed), up to {@link RetryBackoff#TRIES} tries with {@link RetryBackoff}'s
+     * waits, all within {@code deadlineNanos} ({@link System#nanoTime}). Anything else (another code, no
+     * connection, a timeout, an answer that is not a JSON object) fails at once.
      */
-    public JsonNode review(byte[] body, Duration initialBackoff) throws IOException {
+    public JsonNode review(byte[] body, Duration initialBackoff, long deadlineNanos) throws IOException {
         RetryBackoff backoff = new RetryBackoff(initialBackoff, uri);
         for (int attempt = 1; ; attempt++) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                throw new IOException("Post \"" + uri + "\": " + WebhookClient.CONTEXT_DEADLINE);
+            }
             IOException failure;
             boolean retry;
             try {
-                HttpResponse<byte[]> response = post(body, CALL_TIMEOUT);
+                HttpResponse<byte[]> response = post(body, Duration.ofNanos(Math.min(left, CALL_TIMEOUT.toNanos())));
                 int code = response.statusCode();
                 if (code / 100 == 2) {
                     return object(response.body());
                 }
                 failure = new IOException(httpError(response));
-                retry = code == 500 || code == 504 || code == 429
-                        || code >= 500 && response.headers().firstValue("Retry-After").isPresent();
+                retry = code == 429 || code >= 500 && code != 503
+                        || response.headers().firstValue("Retry-After").filter(v -> v.matches("0*[1-9][0-9]{0,8}"))
+                        .isPresent();
             } catch (InterruptedIOException e) {
                 throw e;
             } catch (IOException e) {
                 failure = e;
-                retry = connectionReset(e);
+                retry = connectionReset(e) || attempt == 1 && e.getMessage() != null && e.getMessage().endsWith(": EOF");
             }
-            if (!retry || attempt == RetryBackoff.TRIES) {
+            if (!retry || attempt == RetryBackoff.TRIES || System.nanoTime() - deadlineNanos >= 0) {
                 throw failure;
             }
             backoff.sleep();

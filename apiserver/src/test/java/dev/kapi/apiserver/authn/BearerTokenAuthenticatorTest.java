@@ -32,7 +32,11 @@ class BearerTokenAuthenticatorTest {
 
     @Test
     void aRefusalDoesNotStopTheNextAuthenticator() {
-        BearerTokenAuthenticator chain = new BearerTokenAuthenticator(() -> List.of(KNOWS_NOTHING, REFUSES, ALICES));
+        TokenAuthenticator fails = (token, audiences) -> {
+            throw new IllegalStateException("issuer unreachable");
+        };
+        BearerTokenAuthenticator chain = new BearerTokenAuthenticator(() -> List.of(KNOWS_NOTHING, REFUSES, fails,
+                ALICES));
         assertThat(chain.authenticate(request("alice-token"))).contains(ALICE);
         assertThatThrownBy(() -> chain.authenticate(request("other")))
                 .isInstanceOf(TokenAuthenticator.BadCredentialsException.class).hasMessage("token has expired");

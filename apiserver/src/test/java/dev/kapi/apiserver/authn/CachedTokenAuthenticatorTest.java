@@ -51,6 +51,28 @@ class CachedTokenAuthenticatorTest {
     }
 
     @Test
+    void noTwoQuestionsShareAKey() {
+        CachedTokenAuthenticator cache = cache((t, a) -> a.size() == 2 ? Optional.of(ALICE) : Optional.empty());
+        assertThat(cache.authenticateToken("T", List.of("a", "b"))).contains(ALICE);
+        assertThat(cache.authenticateToken("T", List.of("a\u0000b"))).isEmpty();
+        assertThat(cache.authenticateToken("b\u0001T", List.of("a"))).isEmpty();
+        assertThat(cache.authenticateToken("", List.of("a", "bT"))).contains(ALICE);
+        assertThat(calls).hasValue(4);
+    }
+
+    @Test
+    void aTtlOfZeroRemembersNothing() {
+        CachedTokenAuthenticator cache = new CachedTokenAuthenticator((t, a) -> {
+            calls.incrementAndGet();
+            return Optional.of(ALICE);
+        }, Duration.ZERO, now::get);
+        cache.authenticateToken("t", List.of());
+        cache.authenticateToken("t", List.of());
+        assertThat(calls).hasValue(2);
+        assertThat(cache.size()).isZero();
+    }
+
+    @Test
     void aRefusalWithAnErrorIsNotRemembered() {
         CachedTokenAuthenticator cache = cache((t, a) -> {
             throw new TokenAuthenticator.BadCredentialsException("webhook down");

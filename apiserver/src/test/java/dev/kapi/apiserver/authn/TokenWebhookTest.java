@@ -134,16 +134,45 @@ class TokenWebhookTest {
     }
 
     @Test
+    void anAnswerWithAFieldOfTheWrongTypeIsInvalidAsGoFindsIt() {
+        for (String wrong : List.of("{\"status\":{\"authenticated\":\"true\",\"user\":{\"username\":\"root\"}}}",
+                "{\"status\":{\"authenticated\":1,\"user\":{\"username\":\"root\"}}}",
+                "{\"status\":{\"authenticated\":true,\"user\":{\"username\":123}}}",
+                "{\"status\":{\"authenticated\":true,\"user\":\"root\"}}",
+                "{\"status\":{\"authenticated\":true,\"user\":{\"username\":\"a\",\"groups\":\"system:masters\"}}}",
+                "{\"status\":{\"authenticated\":true,\"user\":{\"username\":\"a\",\"extra\":{\"k\":\"v\"}}}}",
+                "{\"status\":[]}")) {
+            receiver.answer(body -> Json.MAPPER.readTree(wrong));
+            assertThatThrownBy(() -> webhook("v1").authenticateToken("t", List.of())).as(wrong)
+                    .isInstanceOf(TokenAuthenticator.BadCredentialsException.class)
+                    .hasMessageStartingWith("the webhook's answer is not valid: status");
+        }
+        receiver.answer(body -> Json.MAPPER.readTree("{\"status\":{\"authenticated\":true,\"user\":"
+                + "{\"username\":\"a\",\"uid\":null,\"groups\":null,\"extra\":null}}}"));
+        assertThat(webhook("v1").authenticateToken("t", List.of())).as("null is Go's zero value")
+                .contains(new UserInfo("a", "", List.of(), Map.of()));
+    }
+
+    @Test
     void serverErrorsAreTriedAgainAndOtherFailuresAreRefusalsAtOnce() throws Exception {
         receiver.answer(body -> authenticated("dave"));
         receiver.failNext(2, 500);
         assertThat(webhook("v1").authenticateToken("t", List.of())).map(UserInfo::name).contains("dave");
         assertThat(receiver.calls()).hasSize(1); // the receiver keeps only the calls it answered
 
+        receiver.failNext(2, 502);
+        assertThat(webhook("v1").authenticateToken("t", List.of())).map(UserInfo::name).contains("dave");
+        assertThat(receiver.calls()).hasSize(2);
+        receiver.failNext(1, 503);
+        assertThatThrownBy(() -> webhook("v1").authenticateToken("t", List.of()))
+                .isInstanceOf(TokenAuthenticator.BadCredentialsException.class);
+        receiver.failNext(0, 503);
+        assertThat(receiver.calls()).as("a 503 without Retry-After is not tried again").hasSize(2);
+
         receiver.failNext(5, 429);
         assertThatThrownBy(() -> webhook("v1").authenticateToken("t", List.of()))
                 .isInstanceOf(TokenAuthenticator.BadCredentialsException.class);
-        assertThat(receiver.calls()).hasSize(1);
+        assertThat(receiver.calls()).hasSize(2);
 
         receiver.failNext(1, 403);
         assertThatThrownBy(() -> webhook("v1").authenticateToken("t", List.of()))

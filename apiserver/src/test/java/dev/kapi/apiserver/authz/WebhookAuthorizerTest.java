@@ -115,6 +115,11 @@ class WebhookAuthorizerTest {
         assertThat(failed.kind()).isEqualTo(Decision.Kind.NO_OPINION);
         assertThat(failed.error()).contains("403");
         assertThat(failing.authorize(HEALTHZ)).as("the failure was not remembered").isEqualTo(Decision.allow(""));
+
+        receiver.answer(body -> Json.MAPPER.readTree("{\"status\":{\"allowed\":\"true\"}}"));
+        Decision invalid = webhook("v1", REMEMBER).authorize(GET_POD);
+        assertThat(invalid.kind()).isEqualTo(Decision.Kind.NO_OPINION);
+        assertThat(invalid.error()).isEqualTo("the webhook's answer is not valid: status.allowed is not a boolean");
     }
 
     @Test

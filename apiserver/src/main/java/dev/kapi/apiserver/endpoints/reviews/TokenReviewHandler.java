@@ -42,8 +42,8 @@ final class TokenReviewHandler extends ReviewHandler {
         for (TokenAuthenticator a : authenticators) {
             try {
                 user = a.authenticateToken(spec.getToken(), audiences);
-            } catch (TokenAuthenticator.BadCredentialsException e) {
-                refusals.add(e.getMessage());
+            } catch (RuntimeException e) { // a refusal, or a failure such as an OIDC issuer that cannot be reached
+                refusals.add(e.getMessage() == null ? e.toString() : e.getMessage());
                 continue;
             }
             if (user.isPresent()) {
