@@ -77,7 +77,12 @@ public final class ChartValueSets {
     public static final String EVERYTHING_ON = """
             apiserver:
               replicas: 3
-              authorizationMode: RBAC,AlwaysDeny
+              authorizationMode: RBAC,Webhook,AlwaysDeny
+              authenticationWebhook:
+                kubeconfigSecret: idp-webhook
+              authorizationWebhook:
+                kubeconfigSecret: policy-webhook
+                version: v1
               admissionPlugins:
                 enable: [LimitRanger]
                 disable: [DefaultStorageClass, DefaultTolerationSeconds]

@@ -254,6 +254,28 @@ class HelmChartRenderTest {
                 .at("/secret/secretName").asString()).isEqualTo("audit-hook");
     }
 
+    @Test
+    void theAuthenticationAndAuthorizationWebhooksComeFromTheUsersSecrets() {
+        ObjectNode d = find(render("kapi", NS, "apiserver: {authorizationMode: \"RBAC,Webhook\", "
+                + "authenticationWebhook: {kubeconfigSecret: idp-hook, cacheTTL: 1m}, "
+                + "authorizationWebhook: {kubeconfigSecret: policy-hook, version: v1}}"), "Deployment", "kapi-apiserver");
+        assertThat(args(d)).contains("--authorization-mode=RBAC,Webhook",
+                "--authentication-token-webhook-config-file=/etc/kapi/authn-webhook/kubeconfig",
+                "--authentication-token-webhook-cache-ttl=1m",
+                "--authorization-webhook-config-file=/etc/kapi/authz-webhook/kubeconfig",
+                "--authorization-webhook-version=v1", "--authorization-webhook-cache-authorized-ttl=5m",
+                "--authorization-webhook-cache-unauthorized-ttl=30s");
+        assertThat(mounts(d.path("spec").path("template").path("spec").path("containers").path(0)))
+                .contains("authn-webhook=/etc/kapi/authn-webhook", "authz-webhook=/etc/kapi/authz-webhook");
+        assertThat(d.at("/spec/template/spec/volumes").valueStream()
+                .filter(v -> v.path("name").asString().startsWith("auth")).map(v -> v.at("/secret/secretName").asString()
+                        + "/" + v.at("/secret/defaultMode").asInt()))
+                .containsExactly("idp-hook/256", "policy-hook/256");
+        assertThat(args(find(render("kapi", NS, "apiserver: {authorizationWebhook: {kubeconfigSecret: policy-hook}}"),
+                "Deployment", "kapi-apiserver"))).as("no Webhook mode: the secret is not used")
+                .noneMatch(a -> a.startsWith("--authorization-webhook") || a.startsWith("--authentication-token-webhook"));
+    }
+
     /** The server refuses a flag it does not know: every flag the chart can pass must be one it reads. */
     @Test
     void everyApiserverFlagTheChartPassesIsOneTheServerKnows() {
@@ -274,7 +296,9 @@ class HelmChartRenderTest {
         List<ObjectNode> m = render("kapi", NS, ChartValueSets.EVERYTHING_ON);
         ObjectNode d = find(m, "Deployment", "kapi-apiserver");
         assertThat(d.path("spec").path("replicas").asInt()).isEqualTo(3);
-        assertThat(args(d)).contains("--authorization-mode=RBAC,AlwaysDeny",
+        assertThat(args(d)).contains("--authorization-mode=RBAC,Webhook,AlwaysDeny",
+                "--authorization-webhook-config-file=/etc/kapi/authz-webhook/kubeconfig",
+                "--authentication-token-webhook-config-file=/etc/kapi/authn-webhook/kubeconfig",
                 "--enable-admission-plugins=LimitRanger",
                 "--disable-admission-plugins=DefaultStorageClass,DefaultTolerationSeconds",
                 "--admission-control-config-file=/etc/kapi/admission/admission-config.yaml",
@@ -333,8 +357,11 @@ class HelmChartRenderTest {
                 .hasMessageContaining("etcd.external.endpoints: Array must have at least 1 items");
         assertThatThrownBy(() -> render("kapi", NS, "etcd: {replicas: 2}"))
                 .hasMessageContaining("etcd.replicas must be one of the following: 1, 3, 5, 7");
-        assertThatThrownBy(() -> render("kapi", NS, "apiserver: {authorizationMode: Webhook}"))
+        assertThatThrownBy(() -> render("kapi", NS, "apiserver: {authorizationMode: Node}"))
                 .hasMessageContaining("apiserver.authorizationMode: Does not match pattern");
+        assertThatThrownBy(() -> render("kapi", NS, "apiserver: {authorizationMode: \"RBAC,Webhook\"}"))
+                .hasMessageContaining("apiserver.authorizationMode names Webhook: set "
+                        + "apiserver.authorizationWebhook.kubeconfigSecret");
         assertThatThrownBy(() -> render("kapi", NS, "admissionWebhooks: {tls: {existingSecret: mine}, registration: {into: cluster}}"))
                 .hasMessageContaining("admissionWebhooks.tls.caBundle is required with admissionWebhooks.tls.existingSecret");
         assertThatThrownBy(() -> render("kapi", NS, "apiserver: {tokenAuth: {existingSecret: mine}}"))
