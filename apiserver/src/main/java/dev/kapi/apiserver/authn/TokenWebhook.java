@@ -63,17 +63,21 @@ public final class TokenWebhook implements TokenAuthenticator {
         List<String> wanted = audiences.isEmpty() ? implicitAudiences : audiences;
         try {
             return read(review(token, wanted), wanted);
-        } catch (IOException e) {
-            failures.failed(e.getMessage());
+        } catch (BadCredentialsException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) { // a failed call, or e.g. a token file's bad header value
+            String error = e.getMessage() == null ? e.toString() : e.getMessage();
+            failures.failed(error);
             if (e instanceof InterruptedIOException) {
                 Thread.currentThread().interrupt();
             }
-            throw new BadCredentialsException(e.getMessage());
+            throw new BadCredentialsException(error);
         }
     }
 
     /** The user of an answer, read as Go reads it into a TokenReview (a field of the wrong type fails). */
     private Optional<UserInfo> read(JsonNode answer, List<String> wanted) throws IOException {
+        ReviewFields.envelope(answer, "TokenReview");
         JsonNode status = ReviewFields.object(answer, "status", "status");
         List<String> answered = ReviewFields.strings(status, "audiences", "status.audiences");
         boolean authenticated = ReviewFields.bool(status, "authenticated", "status.authenticated");

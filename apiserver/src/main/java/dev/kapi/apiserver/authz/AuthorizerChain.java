@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * Authorizers asked in order (kube-apiserver's union authorizer): the first ALLOW or DENY decides; when all
  * have no opinion the request is not allowed, with their reasons joined, and with their errors joined as kube
- * aggregates them (one as it is, several as {@code [a, b]}): an authorizer that failed makes the request a 500.
+ * aggregates them (one as it is, several different ones as {@code [a, b]}): an authorizer that failed makes the request a 500.
  */
 public final class AuthorizerChain implements Authorizer {
 
@@ -19,7 +19,7 @@ public final class AuthorizerChain implements Authorizer {
     @Override
     public Decision authorize(AuthorizationAttributes attributes) {
         List<String> reasons = new ArrayList<>();
-        List<String> errors = new ArrayList<>();
+        java.util.Set<String> errors = new java.util.LinkedHashSet<>();
         for (Authorizer a : authorizers) {
             Decision d = a.authorize(attributes);
             if (d.kind() != Decision.Kind.NO_OPINION) {
@@ -33,7 +33,7 @@ public final class AuthorizerChain implements Authorizer {
             }
         }
         String error = errors.isEmpty() ? null
-                : errors.size() == 1 ? errors.getFirst() : "[" + String.join(", ", errors) + "]";
-        return new Decision(Decision.Kind.NO_OPINION, String.join(", ", reasons), error);
+                : errors.size() == 1 ? errors.iterator().next() : "[" + String.join(", ", errors) + "]";
+        return new Decision(Decision.Kind.NO_OPINION, String.join("\n", reasons), error); // kube joins by lines
     }
 }

@@ -25,14 +25,17 @@ import java.util.Map;
  * ({@code groups} in v1), and reading {@code status}: {@code allowed} allows, {@code denied} denies (the next
  * authorizers are not asked), neither has no opinion; {@code reason} goes with the decision; both at once deny with
  * an error, as kube. Answers are remembered (allowed ones for the authorized TTL, others for the unauthorized TTL;
- * at most {@link #MAX_ENTRIES}); a call that fails is not: it has no opinion with the error (a 500 when no other
+ * at most {@link #MAX_ENTRIES}; not those of requests whose attributes are {@link #MAX_CACHED_SIZE} characters or
+ * more, as kube); a call that fails is not: it has no opinion with the error (a 500 when no other
  * authorizer allows), is tried again as kube's webhooks are ({@link WebhookTarget#review}, all within 30 s) and
  * logged at most every 10 s. An answer with a field of the wrong type ({@code "allowed":"true"}) is such a failure,
- * as Go's decoder finds it. {@code system:masters} never reaches it (that authorizer comes first).
+ * or of another kind, as Go's decoder finds it. {@code system:masters} never reaches it (that authorizer comes first).
  */
 public final class WebhookAuthorizer implements Authorizer {
 
     static final int MAX_ENTRIES = 8192;
+    /** Attributes this long are not remembered (kube: "may be a DoS attempt"), so the cache's memory stays small. */
+    static final int MAX_CACHED_SIZE = 10_000;
     /** How long one decision may take, its retries included. */
     static final Duration DECISION_BUDGET = Duration.ofSeconds(30);
     /** kube's evaluation error for rules a webhook cannot list (SelfSubjectRulesReview). */
@@ -76,24 +79,37 @@ public final class WebhookAuthorizer implements Authorizer {
         try {
             JsonNode answer = target.review(Json.MAPPER.writeValueAsBytes(review), initialBackoff,
                     System.nanoTime() + DECISION_BUDGET.toNanos());
+            ReviewFields.envelope(answer, "SubjectAccessReview");
             JsonNode status = ReviewFields.object(answer, "status", "status");
             allowed = ReviewFields.bool(status, "allowed", "status.allowed");
             denied = ReviewFields.bool(status, "denied", "status.denied");
             reason = ReviewFields.string(status, "reason", "status.reason");
-        } catch (IOException e) {
-            failures.failed(e.getMessage());
+            ReviewFields.string(status, "evaluationError", "status.evaluationError");
+        } catch (IOException | RuntimeException e) { // never throws: a failure is no opinion with its error
+            String error = e.getMessage() == null ? e.toString() : e.getMessage();
+            failures.failed(error);
             if (e instanceof InterruptedIOException) {
                 Thread.currentThread().interrupt();
             }
-            return Decision.failed(e.getMessage());
+            return Decision.failed(error);
         }
         if (allowed && denied) {
             return new Decision(Decision.Kind.DENY, reason,
                     "webhook subject access review returned both allow and deny response");
         }
         Decision decision = allowed ? Decision.allow(reason) : denied ? Decision.deny(reason) : Decision.noOpinion(reason);
-        answers.put(key, decision, (allowed ? ttls.authorized() : ttls.unauthorized()).toNanos());
+        if (cacheable(attributes)) {
+            answers.put(key, decision, (allowed ? ttls.authorized() : ttls.unauthorized()).toNanos());
+        }
         return decision;
+    }
+
+    /** kube's {@code shouldCache}: not a request whose attributes add up to {@link #MAX_CACHED_SIZE} or more. */
+    private static boolean cacheable(AuthorizationAttributes a) {
+        long size = (long) a.namespace().length() + a.verb().length() + a.apiGroup().length()
+                + a.apiVersion().length() + a.resource().length() + a.subresource().length() + a.name().length()
+                + (a.path() == null ? 0 : a.path().length());
+        return size < MAX_CACHED_SIZE;
     }
 
     /** The SubjectAccessReview for the attributes, with Go's empty fields left out. */

@@ -23,10 +23,12 @@ public record AuthorizationWebhookOptions(String configFile, String version, Dur
                                        @Value("${authorization-webhook-version:v1beta1}") String version,
                                        @Value("${authorization-webhook-cache-authorized-ttl:5m}") String authorizedTtl,
                                        @Value("${authorization-webhook-cache-unauthorized-ttl:30s}") String unauthorizedTtl) {
-        this(configFile, version.trim(), duration(authorizedTtl), duration(unauthorizedTtl));
+        this(configFile, version, duration(authorizedTtl, Duration.ofMinutes(5)),
+                duration(unauthorizedTtl, Duration.ofSeconds(30)));
     }
 
-    private static Duration duration(String flag) {
-        return flag.isBlank() ? Duration.ZERO : GoDuration.parse(flag.trim());
+    /** A blank value keeps the default, as every flag's (see FlagValues). */
+    private static Duration duration(String flag, Duration fallback) {
+        return flag.isBlank() ? fallback : GoDuration.parse(flag.trim());
     }
 }

@@ -71,13 +71,13 @@ public class SecurityConfig {
         }
     }
 
+    /** kube's initial retry backoff for authorization webhooks. */
+    static final java.time.Duration WEBHOOK_INITIAL_BACKOFF = java.time.Duration.ofMillis(500);
+
     /**
      * {@code --requestheader-client-ca-file}: a front proxy's headers, asked first as in kube; without the flag
      * one that never names a user.
      */
-    /** kube's initial retry backoff for authorization webhooks. */
-    static final java.time.Duration WEBHOOK_INITIAL_BACKOFF = java.time.Duration.ofMillis(500);
-
     @Bean
     @Order(0)
     Authenticator requestHeaderAuthenticator(RequestHeaderOptions options) {

@@ -19,7 +19,7 @@ public record TokenWebhookOptions(String configFile, Duration cacheTtl, String v
     public TokenWebhookOptions(@Value("${authentication-token-webhook-config-file:}") String configFile,
                                @Value("${authentication-token-webhook-cache-ttl:2m}") String cacheTtl,
                                @Value("${authentication-token-webhook-version:v1}") String version) {
-        this(configFile, cacheTtl.isBlank() ? Duration.ZERO : dev.kapi.apiserver.api.GoDuration.parse(cacheTtl.trim()),
-                version.trim());
+        this(configFile, cacheTtl.isBlank() ? Duration.ofMinutes(2) // blank keeps the default, as every flag's
+                : dev.kapi.apiserver.api.GoDuration.parse(cacheTtl.trim()), version);
     }
 }

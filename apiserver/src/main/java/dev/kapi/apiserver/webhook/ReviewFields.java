@@ -22,6 +22,20 @@ public final class ReviewFields {
     private ReviewFields() {
     }
 
+    /**
+     * The answer's envelope as Go's decoder checks it: {@code kind} and {@code apiVersion} strings, the kind (when
+     * given) the one asked for, {@code metadata} and {@code spec} objects.
+     */
+    public static void envelope(JsonNode answer, String kind) throws IOException {
+        String k = string(answer, "kind", "kind");
+        string(answer, "apiVersion", "apiVersion");
+        if (!k.isEmpty() && !k.equals(kind)) {
+            throw new IOException("the webhook's answer is not valid: kind " + k + " is not " + kind);
+        }
+        object(answer, "metadata", "metadata");
+        object(answer, "spec", "spec");
+    }
+
     /** An object field ({@code status}, {@code user}); a missing one or {@code null} reads as empty. */
     public static JsonNode object(JsonNode parent, String field, String path) throws IOException {
         JsonNode n = parent.path(field);

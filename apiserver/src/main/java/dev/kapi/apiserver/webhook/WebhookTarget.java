@@ -68,10 +68,11 @@ public record WebhookTarget(URI uri, HttpClient http, Supplier<Map<String, Strin
      */
     public JsonNode review(byte[] body, Duration initialBackoff, long deadlineNanos) throws IOException {
         RetryBackoff backoff = new RetryBackoff(initialBackoff, uri);
+        IOException last = null;
         for (int attempt = 1; ; attempt++) {
             long left = deadlineNanos - System.nanoTime();
-            if (left <= 0) {
-                throw new IOException("Post \"" + uri + "\": " + WebhookClient.CONTEXT_DEADLINE);
+            if (left <= 0) { // the last failure says more than the deadline that ended the retries
+                throw last != null ? last : new IOException("Post \"" + uri + "\": " + WebhookClient.CONTEXT_DEADLINE);
             }
             IOException failure;
             boolean retry;
@@ -94,6 +95,7 @@ public record WebhookTarget(URI uri, HttpClient http, Supplier<Map<String, Strin
             if (!retry || attempt == RetryBackoff.TRIES || System.nanoTime() - deadlineNanos >= 0) {
                 throw failure;
             }
+            last = failure;
             backoff.sleep();
         }
     }

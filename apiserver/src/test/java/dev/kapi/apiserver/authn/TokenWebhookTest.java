@@ -141,11 +141,12 @@ class TokenWebhookTest {
                 "{\"status\":{\"authenticated\":true,\"user\":\"root\"}}",
                 "{\"status\":{\"authenticated\":true,\"user\":{\"username\":\"a\",\"groups\":\"system:masters\"}}}",
                 "{\"status\":{\"authenticated\":true,\"user\":{\"username\":\"a\",\"extra\":{\"k\":\"v\"}}}}",
-                "{\"status\":[]}")) {
+                "{\"status\":[]}",
+                "{\"kind\":\"Status\",\"status\":{\"authenticated\":true,\"user\":{\"username\":\"root\"}}}")) {
             receiver.answer(body -> Json.MAPPER.readTree(wrong));
             assertThatThrownBy(() -> webhook("v1").authenticateToken("t", List.of())).as(wrong)
                     .isInstanceOf(TokenAuthenticator.BadCredentialsException.class)
-                    .hasMessageStartingWith("the webhook's answer is not valid: status");
+                    .hasMessageStartingWith("the webhook's answer is not valid: ");
         }
         receiver.answer(body -> Json.MAPPER.readTree("{\"status\":{\"authenticated\":true,\"user\":"
                 + "{\"username\":\"a\",\"uid\":null,\"groups\":null,\"extra\":null}}}"));

@@ -32,7 +32,7 @@ class AuthorizationModesTest {
                 Arguments.of(List.of("RBAC"), ALICE, Decision.allow("")),
                 Arguments.of(List.of("RBAC"), bob, Decision.noOpinion("RBAC: nothing for bob")),
                 Arguments.of(List.of("RBAC", "AlwaysDeny"), bob,
-                        Decision.noOpinion("RBAC: nothing for bob, Everything is forbidden.")),
+                        Decision.noOpinion("RBAC: nothing for bob\nEverything is forbidden.")), // kube joins by lines
                 Arguments.of(List.of("AlwaysDeny", "AlwaysAllow"), bob, Decision.allow("")));
     }
 

@@ -116,10 +116,28 @@ class WebhookAuthorizerTest {
         assertThat(failed.error()).contains("403");
         assertThat(failing.authorize(HEALTHZ)).as("the failure was not remembered").isEqualTo(Decision.allow(""));
 
-        receiver.answer(body -> Json.MAPPER.readTree("{\"status\":{\"allowed\":\"true\"}}"));
-        Decision invalid = webhook("v1", REMEMBER).authorize(GET_POD);
-        assertThat(invalid.kind()).isEqualTo(Decision.Kind.NO_OPINION);
-        assertThat(invalid.error()).isEqualTo("the webhook's answer is not valid: status.allowed is not a boolean");
+        for (String wrong : List.of("{\"status\":{\"allowed\":\"true\"}}",
+                "{\"status\":{\"allowed\":true,\"evaluationError\":{}}}",
+                "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":{\"allowed\":true}}",
+                "{\"kind\":[],\"status\":{\"allowed\":true}}",
+                "{\"metadata\":\"x\",\"status\":{\"allowed\":true}}",
+                "{\"spec\":5,\"status\":{\"allowed\":true}}")) {
+            receiver.answer(body -> Json.MAPPER.readTree(wrong));
+            Decision invalid = webhook("v1", REMEMBER).authorize(GET_POD);
+            assertThat(invalid.kind()).as(wrong).isEqualTo(Decision.Kind.NO_OPINION);
+            assertThat(invalid.error()).as(wrong).startsWith("the webhook's answer is not valid: ");
+        }
+    }
+
+    @Test
+    void requestsWithHugeAttributesAreNotRemembered() {
+        receiver.answer(body -> status(false, false, ""));
+        WebhookAuthorizer remembering = webhook("v1", REMEMBER);
+        AuthorizationAttributes huge = new AuthorizationAttributes(ALICE, "get", true, "", "v1", "pods", "",
+                "team-a", "x".repeat(10_000), "/api");
+        remembering.authorize(huge);
+        remembering.authorize(huge);
+        assertThat(receiver.calls()).as("kube's shouldCache").hasSize(2);
     }
 
     @Test
@@ -128,7 +146,9 @@ class WebhookAuthorizerTest {
         Decision none = new AuthorizerChain(List.of(fails, a -> Decision.noOpinion("rbac: no rule"))).authorize(GET_POD);
         assertThat(none).isEqualTo(new Decision(Decision.Kind.NO_OPINION, "rbac: no rule", "Post \"https://authz\": EOF"));
         assertThat(new AuthorizerChain(List.of(fails, fails)).authorize(GET_POD).error())
-                .isEqualTo("[Post \"https://authz\": EOF, Post \"https://authz\": EOF]");
+                .as("kube's aggregate says each error once").isEqualTo("Post \"https://authz\": EOF");
+        assertThat(new AuthorizerChain(List.of(fails, a -> Decision.failed("other"))).authorize(GET_POD).error())
+                .isEqualTo("[Post \"https://authz\": EOF, other]");
         assertThat(new AuthorizerChain(List.of(fails, a -> Decision.allow(""))).authorize(GET_POD))
                 .isEqualTo(Decision.allow(""));
     }

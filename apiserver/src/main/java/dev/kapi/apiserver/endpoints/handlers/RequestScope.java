@@ -198,7 +198,7 @@ public final class RequestScope {
     /**
      * kube's {@code withAuthorization} on the create path of a PATCH (server-side apply of a missing object):
      * the request was authorized as {@code patch}; creating needs {@code create} on the same resource and name,
-     * else 403 in kube's words.
+     * else 403 in kube's words (500 when an authorizer failed and none allowed).
      */
     public void authorizeCreate() {
         if (authorizer == null) {
@@ -206,6 +206,9 @@ public final class RequestScope {
         }
         AuthorizationAttributes create = AuthorizationAttributes.of(user, info).withVerb("create");
         Decision d = authorizer.authorize(create);
+        if (!d.allowed() && d.error() != null) { // an authorizer failed and none allowed: kube's 500
+            throw StatusError.internal(d.error());
+        }
         if (!d.allowed()) {
             throw StatusError.forbidden(definition.groupResource(), info.name(),
                     ForbiddenMessages.reason(create, d.reason()));

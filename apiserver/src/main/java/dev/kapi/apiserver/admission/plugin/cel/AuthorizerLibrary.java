@@ -133,8 +133,9 @@ public final class AuthorizerLibrary {
                 with("authorizer_labelselector", "labelSelector"),
                 CelFunctionBinding.from("pathcheck_check", PathCheck.class, String.class, PathCheck::check),
                 CelFunctionBinding.from("resourcecheck_check", ResourceCheck.class, String.class, ResourceCheck::check),
-                CelFunctionBinding.from("decision_errored", DecisionValue.class, d -> false),
-                CelFunctionBinding.from("decision_error", DecisionValue.class, d -> ""),
+                CelFunctionBinding.from("decision_errored", DecisionValue.class, d -> d.decision().error() != null),
+                CelFunctionBinding.from("decision_error", DecisionValue.class,
+                        d -> d.decision().error() == null ? "" : d.decision().error()),
                 CelFunctionBinding.from("decision_allowed", DecisionValue.class, d -> d.decision().allowed()),
                 CelFunctionBinding.from("decision_reason", DecisionValue.class,
                         d -> d.decision().reason() == null ? "" : d.decision().reason()));

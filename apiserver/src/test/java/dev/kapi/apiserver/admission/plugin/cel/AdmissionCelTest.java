@@ -216,6 +216,11 @@ class AdmissionCelTest {
                 + "!authorizer.path('/healthz').check('get').errored()", false, in).value()).isEqualTo(true);
         assertThat(eval("authorizer.group('apps').resource('deployments').check('delete').allowed()", false, in)
                 .value()).isEqualTo(false);
+        CelInput failing = CelInput.of(create(deployment(3))).withAuthorizer(a -> Decision.failed("webhook down"));
+        assertThat(eval("authorizer.path('/healthz').check('get').errored()", false, failing).value()).isEqualTo(true);
+        assertThat(eval("authorizer.path('/healthz').check('get').error()", false, failing).value())
+                .isEqualTo("webhook down");
+        assertThat(eval("authorizer.path('/healthz').check('get').allowed()", false, failing).value()).isEqualTo(false);
     }
 
     @ParameterizedTest(name = "{0}")
