@@ -214,4 +214,22 @@ class WebhookKubeconfigTest {
     private static String b64(String s) {
         return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
     }
+
+    @Test
+    void theExampleKubeconfigIsReadAsWritten() throws Exception {
+        Path example = Path.of("../config/webhook-kubeconfig.yaml");
+        Files.copy(example, dir.resolve("webhook.kubeconfig"));
+        Certificates.Issued client = receiver.client("kapi");
+        Files.writeString(dir.resolve("webhook-ca.crt"), Pem.certificates(List.of(receiver.ca().certificate())));
+        Files.writeString(dir.resolve("kapi-client.crt"), Pem.certificates(List.of(client.certificate())));
+        Files.writeString(dir.resolve("kapi-client.key"), Pem.privateKey(client.key()));
+        dev.kapi.apiserver.webhook.WebhookTarget target = WebhookKubeconfig.read(dir.resolve("webhook.kubeconfig"));
+        assertThat(target.uri()).hasToString("https://authn.example.com:8443/authenticate");
+        assertThat(target.headers().get()).isEmpty();
+        // pointed at the test receiver, the same file's certificate and CA work
+        Files.writeString(dir.resolve("webhook.kubeconfig"), Files.readString(example)
+                .replace("https://authn.example.com:8443/authenticate", receiver.url()));
+        sender(dir.resolve("webhook.kubeconfig"), Duration.ofMillis(10)).send(events("x"));
+        assertThat(receiver.calls()).singleElement().satisfies(c -> assertThat(c.clientSubject()).isEqualTo("CN=kapi"));
+    }
 }
