@@ -106,9 +106,11 @@ public final class WebhookAuthorizer implements Authorizer {
 
     /** kube's {@code shouldCache}: not a request whose attributes add up to {@link #MAX_CACHED_SIZE} or more. */
     private static boolean cacheable(AuthorizationAttributes a) {
-        long size = (long) a.namespace().length() + a.verb().length() + a.apiGroup().length()
-                + a.apiVersion().length() + a.resource().length() + a.subresource().length() + a.name().length()
-                + (a.path() == null ? 0 : a.path().length());
+        long size = 0;
+        for (String s : new String[] {a.namespace(), a.verb(), a.apiGroup(), a.apiVersion(), a.resource(),
+                a.subresource(), a.name(), a.path()}) {
+            size += s == null ? 0 : s.length();
+        }
         return size < MAX_CACHED_SIZE;
     }
 
