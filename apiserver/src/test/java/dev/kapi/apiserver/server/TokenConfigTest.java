@@ -51,7 +51,7 @@ class TokenConfigTest {
         return new ApplicationContextRunner()
                 .withBean(StoreRegistry.class, () -> stores)
                 .withBean(dev.kapi.apiserver.registry.rest.WritePipeline.class, () -> Writes.PIPELINE)
-                .withUserConfiguration(ServerOptions.class, TokenConfig.class)
+                .withUserConfiguration(ServerOptions.class, TokenWebhookOptions.class, TokenConfig.class)
                 .withPropertyValues("data-dir=" + dataDir)
                 .withPropertyValues(properties);
     }
@@ -63,7 +63,7 @@ class TokenConfigTest {
             assertThat(Files.exists(dataDir.resolve("pki/sa.key"))).isTrue();
             assertThat(ctx.getBeansOfType(TokenAuthenticator.class)).containsOnlyKeys(
                     "serviceAccountTokenAuthenticator", "legacyServiceAccountTokenAuthenticator",
-                    "oidcTokenAuthenticator");
+                    "oidcTokenAuthenticator", "webhookTokenAuthenticator");
             // without --oidc-issuer-url the OIDC authenticator is there (bean definitions never depend on flags)
             // but knows no token
             assertThat(ctx.getBean("oidcTokenAuthenticator", TokenAuthenticator.class)
@@ -91,7 +91,7 @@ class TokenConfigTest {
             assertThat(options.maxExpiration()).isEqualTo(Duration.ofHours(48));
             assertThat(ctx.getBeansOfType(TokenAuthenticator.class)).containsOnlyKeys(
                     "serviceAccountTokenAuthenticator", "legacyServiceAccountTokenAuthenticator",
-                    "oidcTokenAuthenticator");
+                    "oidcTokenAuthenticator", "webhookTokenAuthenticator");
         });
     }
 
