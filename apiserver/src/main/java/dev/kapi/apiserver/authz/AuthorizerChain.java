@@ -19,7 +19,7 @@ public final class AuthorizerChain implements Authorizer {
     @Override
     public Decision authorize(AuthorizationAttributes attributes) {
         List<String> reasons = new ArrayList<>();
-        java.util.Set<String> errors = new java.util.LinkedHashSet<>();
+        java.util.Set<String> errors = null; // made only when an authorizer failed: this runs for every request
         for (Authorizer a : authorizers) {
             Decision d = a.authorize(attributes);
             if (d.kind() != Decision.Kind.NO_OPINION) {
@@ -29,10 +29,13 @@ public final class AuthorizerChain implements Authorizer {
                 reasons.add(d.reason());
             }
             if (d.error() != null) {
+                if (errors == null) {
+                    errors = new java.util.LinkedHashSet<>();
+                }
                 errors.add(d.error());
             }
         }
-        String error = errors.isEmpty() ? null
+        String error = errors == null ? null
                 : errors.size() == 1 ? errors.iterator().next() : "[" + String.join(", ", errors) + "]";
         return new Decision(Decision.Kind.NO_OPINION, String.join("\n", reasons), error); // kube joins by lines
     }
