@@ -128,6 +128,38 @@ class WebhookAuthorizationTest {
         assertThat(WEBHOOK.calls().size()).isLessThanOrEqualTo(before + 1);
     }
 
+    /**
+     * The webhook decides on the request that is served: a spelling that could reach Secrets through a ConfigMaps
+     * URL is refused before anyone decides, an encoded name is decided as decoded (Secrets: denied), and a body that
+     * names another namespace than the URL the webhook allowed creates nothing there.
+     */
+    @Test
+    void oddSpellingsAndBodiesThatDisagreeGetNothingTheWebhookDidNotAllow() throws IOException {
+        try (RawHttps w = http()) {
+            for (String path : java.util.List.of("/api/v1/namespaces/default/configmaps/../secrets",
+                    "/api/v1/namespaces/default/configmaps/%2E%2E/secrets", "/api/v1/namespaces/default/configmaps;/../secrets",
+                    "/api/v1/namespaces/default//secrets", "/api/v1/namespaces/default/configmaps%2F..%2Fsecrets")) {
+                RawHttps.Response res = w.send("GET", path, null, null);
+                assertThat(res.code()).as(path + ": " + res.body()).isEqualTo(400);
+                assertThat(res.body()).doesNotContain("\"items\"");
+            }
+            RawHttps.Response encoded = w.send("GET", "/api/v1/namespaces/default/%73ecrets", null, null);
+            assertThat(encoded.code()).as(encoded.body()).isEqualTo(403);
+            assertThat(encoded.body()).contains("secrets are off limits").doesNotContain("\"items\"");
+            RawHttps.Response elsewhere = w.send("POST", "/api/v1/namespaces/default/configmaps", "application/json",
+                    "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"moved\","
+                            + "\"namespace\":\"kube-system\"}}");
+            assertThat(elsewhere.code()).as(elsewhere.body()).isEqualTo(400);
+            RawHttps.Response secret = w.send("POST", "/api/v1/namespaces/default/configmaps", "application/json",
+                    "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"disguised\"}}");
+            assertThat(secret.code()).as(secret.body()).isEqualTo(400);
+            assertThat(w.send("GET", "/api/v1/namespaces/kube-system/configmaps/moved", null, null).code())
+                    .isEqualTo(404);
+            assertThat(w.send("GET", "/api/v1/namespaces/default/secrets/disguised", null, null).code())
+                    .isEqualTo(403);
+        }
+    }
+
     @Test
     void reviewsShowTheWebhooksDecisions() throws IOException {
         try (RawHttps w = http()) {
