@@ -32,8 +32,6 @@ import java.util.Optional;
  */
 public final class TokenWebhook implements TokenAuthenticator {
 
-    /** kube's retry backoff for authentication webhooks: 500 ms, factor 1.5, jitter 0.2, 5 steps. */
-    public static final Duration INITIAL_BACKOFF = Duration.ofMillis(500);
     /** kube's {@code sharedLookupTimeout}: one token's review, its retries included, takes at most this long. */
     static final Duration LOOKUP_BUDGET = Duration.ofSeconds(30);
 

@@ -10,6 +10,8 @@ import dev.kapi.apiserver.authz.AuthorizationModes;
 import dev.kapi.apiserver.authz.Authorizer;
 import dev.kapi.apiserver.authz.WebhookAuthorizer;
 import dev.kapi.apiserver.server.tls.ServingPki;
+import dev.kapi.apiserver.webhook.RetryBackoff;
+import dev.kapi.apiserver.webhook.WebhookTarget;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
@@ -70,9 +72,6 @@ public class SecurityConfig {
             }
         }
     }
-
-    /** kube's initial retry backoff for authorization webhooks. */
-    static final java.time.Duration WEBHOOK_INITIAL_BACKOFF = java.time.Duration.ofMillis(500);
 
     /**
      * {@code --requestheader-client-ca-file}: a front proxy's headers, asked first as in kube; without the flag
@@ -139,16 +138,18 @@ public class SecurityConfig {
         if (webhook.configFile().isEmpty()) {
             return null;
         }
-        if (!webhook.version().equals("v1") && !webhook.version().equals("v1beta1")) {
-            throw new StartupFailure("--authorization-webhook-version: unsupported webhook authorizer version \""
-                    + webhook.version() + "\", supported versions are \"v1\", \"v1beta1\"");
-        }
+        WebhookTarget target;
         try {
-            return new WebhookAuthorizer(WebhookKubeconfig.read(Path.of(webhook.configFile())), webhook.version(),
-                    new WebhookAuthorizer.CacheTtls(webhook.authorizedTtl(), webhook.unauthorizedTtl()),
-                    WEBHOOK_INITIAL_BACKOFF);
+            target = WebhookKubeconfig.read(Path.of(webhook.configFile()));
         } catch (IOException | IllegalArgumentException e) {
             throw StartupFailure.of("--authorization-webhook-config-file", e);
+        }
+        try {
+            return new WebhookAuthorizer(target, webhook.version(),
+                    new WebhookAuthorizer.CacheTtls(webhook.authorizedTtl(), webhook.unauthorizedTtl()),
+                    RetryBackoff.KUBE_INITIAL);
+        } catch (IllegalArgumentException e) {
+            throw StartupFailure.of("--authorization-webhook-version", e);
         }
     }
 }

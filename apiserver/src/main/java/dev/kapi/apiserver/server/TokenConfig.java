@@ -21,6 +21,8 @@ import dev.kapi.apiserver.endpoints.tokens.TokenRequestHandler;
 import dev.kapi.apiserver.endpoints.tokens.WatchedServiceAccountLookup;
 import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
+import dev.kapi.apiserver.webhook.RetryBackoff;
+import dev.kapi.apiserver.webhook.WebhookTarget;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -179,18 +181,20 @@ public class TokenConfig {
         if (webhook.configFile().isEmpty()) {
             return (token, audiences) -> Optional.empty();
         }
-        if (!webhook.version().equals("v1") && !webhook.version().equals("v1beta1")) {
-            throw new StartupFailure("--authentication-token-webhook-version: unsupported authentication webhook "
-                    + "version \"" + webhook.version() + "\", supported versions are \"v1\", \"v1beta1\"");
-        }
+        WebhookTarget target;
         try {
-            TokenAuthenticator review = new TokenWebhook(WebhookKubeconfig.read(Path.of(webhook.configFile())),
-                    webhook.version(), tokens.apiAudiences(), TokenWebhook.INITIAL_BACKOFF);
-            // with a TTL of 0 too, as kube: concurrent reviews of one token still share one call
-            return new CachedTokenAuthenticator(review, webhook.cacheTtl());
+            target = WebhookKubeconfig.read(Path.of(webhook.configFile()));
         } catch (java.io.IOException | IllegalArgumentException e) {
             throw StartupFailure.of("--authentication-token-webhook-config-file", e);
         }
+        TokenAuthenticator review;
+        try {
+            review = new TokenWebhook(target, webhook.version(), tokens.apiAudiences(), RetryBackoff.KUBE_INITIAL);
+        } catch (IllegalArgumentException e) {
+            throw StartupFailure.of("--authentication-token-webhook-version", e);
+        }
+        // with a TTL of 0 too, as kube: concurrent reviews of one token still share one call
+        return new CachedTokenAuthenticator(review, webhook.cacheTtl());
     }
 
     /** {@code --oidc-required-claim}'s entries as pflag's string-to-string flag reads them: {@code claim=value}. */

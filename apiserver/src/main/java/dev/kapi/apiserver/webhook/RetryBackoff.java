@@ -10,12 +10,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * 5 steps): {@link #TRIES} tries in all; before each try after the first, {@link #sleep} waits the current wait
  * plus up to 20% and makes the next wait 1.5 times as long. One per call being retried.
  *
- * <p>Example: with 500 ms (the authentication webhook's), the waits are 500-600, 750-900, 1125-1350 and
+ * <p>Example: with {@link #KUBE_INITIAL}, the waits are 500-600, 750-900, 1125-1350 and
  * 1688-2025 ms.
  */
 public final class RetryBackoff {
 
     public static final int TRIES = 5;
+    /** The first wait of kube's authentication and authorization webhooks (audit's is 10 s). */
+    public static final Duration KUBE_INITIAL = Duration.ofMillis(500);
 
     private final URI uri;
     private double waitNanos;
