@@ -22,6 +22,7 @@ public final class KnownFlags {
             "authentication-token-webhook-cache-ttl", "authentication-token-webhook-version",
             "authorization-webhook-config-file", "authorization-webhook-version",
             "authorization-webhook-cache-authorized-ttl", "authorization-webhook-cache-unauthorized-ttl",
+            "authorization-config",
             "service-account-signing-key-file",
             "service-account-key-file", "service-account-issuer", "api-audiences",
             "service-account-max-token-expiration", "oidc-issuer-url", "oidc-client-id", "oidc-username-claim",

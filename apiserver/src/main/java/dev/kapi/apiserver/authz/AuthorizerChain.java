@@ -16,6 +16,11 @@ public final class AuthorizerChain implements Authorizer {
         this.authorizers = List.copyOf(authorizers);
     }
 
+    /** The authorizers, in the order they are asked. */
+    public List<Authorizer> authorizers() {
+        return authorizers;
+    }
+
     @Override
     public Decision authorize(AuthorizationAttributes attributes) {
         List<String> reasons = new ArrayList<>();

@@ -45,8 +45,28 @@ public final class WebhookAuthorizer implements Authorizer {
     public record CacheTtls(Duration authorized, Duration unauthorized) {
     }
 
+    /**
+     * How one webhook is asked. {@code --authorization-webhook-*}'s: 30 s per call, no opinion on failure, no
+     * conditions; {@code --authorization-config} names each.
+     *
+     * @param version       {@code v1} or {@code v1beta1}: the SubjectAccessReview sent
+     * @param callTimeout   one HTTP call's (each try's) time limit
+     * @param denyOnFailure {@code failurePolicy: Deny}: a failure denies (still with its error, so still a 500)
+     * @param conditions    what must hold for the webhook to be asked
+     */
+    public record Settings(String version, CacheTtls ttls, Duration callTimeout, boolean denyOnFailure,
+                           WebhookMatchConditions conditions) {
+        public Settings {
+            if (!version.equals("v1") && !version.equals("v1beta1")) {
+                throw new IllegalArgumentException("unsupported webhook authorizer version \"" + version
+                        + "\", supported versions are \"v1\", \"v1beta1\"");
+            }
+        }
+    }
+
     private final WebhookTarget target;
     private final String version;
+    private final Settings settings;
     private final CacheTtls ttls;
     private final Duration initialBackoff;
     private final AnswerCache<Decision> answers = new AnswerCache<>(MAX_ENTRIES, System::nanoTime);
@@ -55,18 +75,27 @@ public final class WebhookAuthorizer implements Authorizer {
 
     /** @param version {@code v1} or {@code v1beta1} ({@code --authorization-webhook-version}) */
     public WebhookAuthorizer(WebhookTarget target, String version, CacheTtls ttls, Duration initialBackoff) {
-        if (!version.equals("v1") && !version.equals("v1beta1")) {
-            throw new IllegalArgumentException("unsupported webhook authorizer version \"" + version
-                    + "\", supported versions are \"v1\", \"v1beta1\"");
-        }
+        this(target, new Settings(version, ttls, WebhookTarget.CALL_TIMEOUT, false, WebhookMatchConditions.none()),
+                initialBackoff);
+    }
+
+    public WebhookAuthorizer(WebhookTarget target, Settings settings, Duration initialBackoff) {
         this.target = target;
-        this.version = version;
-        this.ttls = ttls;
+        this.settings = settings;
+        this.version = settings.version();
+        this.ttls = settings.ttls();
         this.initialBackoff = initialBackoff;
     }
 
     @Override
     public Decision authorize(AuthorizationAttributes attributes) {
+        WebhookMatchConditions.Result match = settings.conditions().evaluate(attributes);
+        if (match.error() != null) {
+            return failure(match.error());
+        }
+        if (!match.matches()) {
+            return Decision.noOpinion("");
+        }
         ObjectNode review = review(attributes);
         String key = review.path("spec").toString();
         Decision remembered = answers.get(key);
@@ -78,7 +107,7 @@ public final class WebhookAuthorizer implements Authorizer {
         String reason;
         try {
             JsonNode answer = target.review(Json.MAPPER.writeValueAsBytes(review), initialBackoff,
-                    System.nanoTime() + DECISION_BUDGET.toNanos());
+                    settings.callTimeout(), System.nanoTime() + DECISION_BUDGET.toNanos());
             ReviewFields.envelope(answer, "SubjectAccessReview");
             JsonNode status = ReviewFields.object(answer, "status", "status");
             allowed = ReviewFields.bool(status, "allowed", "status.allowed");
@@ -91,7 +120,7 @@ public final class WebhookAuthorizer implements Authorizer {
             if (e instanceof InterruptedIOException) {
                 Thread.currentThread().interrupt();
             }
-            return Decision.failed(error);
+            return failure(error);
         }
         if (allowed && denied) {
             return new Decision(Decision.Kind.DENY, reason,
@@ -102,6 +131,11 @@ public final class WebhookAuthorizer implements Authorizer {
             answers.put(key, decision, (allowed ? ttls.authorized() : ttls.unauthorized()).toNanos());
         }
         return decision;
+    }
+
+    /** A failure's decision: no opinion, or with {@code failurePolicy: Deny} a denial; either carries the error. */
+    private Decision failure(String error) {
+        return settings.denyOnFailure() ? new Decision(Decision.Kind.DENY, "", error) : Decision.failed(error);
     }
 
     /** kube's {@code shouldCache}: not a request whose attributes add up to {@link #MAX_CACHED_SIZE} or more. */
@@ -154,6 +188,16 @@ public final class WebhookAuthorizer implements Authorizer {
         if (value != null && !value.isEmpty()) {
             node.put(field, value);
         }
+    }
+
+    /** Whether {@code authorizer} is, or (in a chain, reloadable or not) asks, a webhook. */
+    public static boolean among(Authorizer authorizer) {
+        return switch (authorizer) {
+            case WebhookAuthorizer w -> true;
+            case ReloadableAuthorizer r -> among(r.current());
+            case AuthorizerChain c -> c.authorizers().stream().anyMatch(WebhookAuthorizer::among);
+            default -> false;
+        };
     }
 
     /**

@@ -8,7 +8,6 @@ import dev.kapi.apiserver.admission.ValidatingAdmission;
 import dev.kapi.apiserver.api.GroupResource;
 import dev.kapi.apiserver.authn.TokenAuthenticator;
 import dev.kapi.apiserver.authz.Authorizer;
-import dev.kapi.apiserver.authz.AuthorizationModes;
 import dev.kapi.apiserver.authz.RuleResolver;
 import dev.kapi.apiserver.authz.WebhookAuthorizer;
 import dev.kapi.apiserver.controllers.ControllerManager;
@@ -126,15 +125,13 @@ public class ApiConfig {
 
     /**
      * The review APIs ask the server's authorizer chain (the bean named "authorizer"), its rules and tokens. With
-     * mode Webhook, the rules are marked incomplete as kube marks them (a webhook lists none).
+     * a webhook among the authorizers, the rules are marked incomplete as kube marks them (a webhook lists none).
      */
     @Bean
     ReviewHandlers reviewHandlers(Authorizer authorizer, ObjectProvider<RuleResolver> ruleResolver,
-                                  List<TokenAuthenticator> tokenAuthenticators, ServerOptions options) {
-        java.util.function.Supplier<RuleResolver> rules = ruleResolver::getIfUnique;
-        if (options.authorizationModes().contains(AuthorizationModes.WEBHOOK)) {
-            rules = () -> WebhookAuthorizer.withUnlistedRules(ruleResolver.getIfUnique());
-        }
+                                  List<TokenAuthenticator> tokenAuthenticators) {
+        java.util.function.Supplier<RuleResolver> rules = () -> WebhookAuthorizer.among(authorizer)
+                ? WebhookAuthorizer.withUnlistedRules(ruleResolver.getIfUnique()) : ruleResolver.getIfUnique();
         return new ReviewHandlers(authorizer, rules, tokenAuthenticators, Clock.systemUTC());
     }
 

@@ -18,9 +18,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -114,23 +116,53 @@ public class SecurityConfig {
         }
     }
 
+    /** The flags {@code --authorization-config} may not be given with (kube's list). */
+    static final List<String> UNSTRUCTURED_FLAGS = List.of("authorization-mode", "authorization-webhook-config-file",
+            "authorization-webhook-version", "authorization-webhook-cache-authorized-ttl",
+            "authorization-webhook-cache-unauthorized-ttl");
+
     /**
      * The authorizer every stage asks (the request, impersonation, review APIs): {@code system:masters}
-     * first, then each {@code --authorization-mode}. RBAC is the bean named {@code rbacAuthorizer}.
+     * first, then each {@code --authorization-mode}, or each authorizer of {@code --authorization-config} (read
+     * again when the file changes; see {@link StructuredAuthorization}). RBAC is the bean named
+     * {@code rbacAuthorizer}.
      */
     @Bean
-    @Primary
-    Authorizer authorizer(ServerOptions options, @Qualifier("rbacAuthorizer") ObjectProvider<Authorizer> rbac,
-                          AuthorizationWebhookOptions webhook) {
+    Authorization authorization(ServerOptions options, @Qualifier("rbacAuthorizer") ObjectProvider<Authorizer> rbac,
+                                AuthorizationWebhookOptions webhook, Environment env) {
+        String config = env.getProperty("authorization-config", "");
+        if (!config.isEmpty()) {
+            if (UNSTRUCTURED_FLAGS.stream().anyMatch(env::containsProperty)) {
+                throw new StartupFailure("--authorization-config can not be specified when --authorization-mode or"
+                        + " --authorization-webhook-* flags are defined");
+            }
+            StructuredAuthorization structured = new StructuredAuthorization(Path.of(config), rbac::getIfAvailable,
+                    env.getProperty("kapi.authorization-config-check-interval", Duration.class, Duration.ofSeconds(5)));
+            return new Authorization(structured.authorizer(), structured);
+        }
         if (!webhook.configFile().isEmpty() && !options.authorizationModes().contains(AuthorizationModes.WEBHOOK)) {
             throw new StartupFailure("cannot specify --authorization-webhook-config-file without mode Webhook");
         }
         try {
-            return AuthorizationModes.chain(options.authorizationModes(), rbac::getIfAvailable,
-                    () -> webhookAuthorizer(webhook));
+            return new Authorization(AuthorizationModes.chain(options.authorizationModes(), rbac::getIfAvailable,
+                    () -> webhookAuthorizer(webhook)), () -> { });
         } catch (IllegalArgumentException e) {
             throw new StartupFailure(e.getMessage(), e);
         }
+    }
+
+    /** The authorizer chain, and what stops its reloads when the server stops. */
+    record Authorization(Authorizer authorizer, AutoCloseable reloads) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            reloads.close();
+        }
+    }
+
+    @Bean
+    @Primary
+    Authorizer authorizer(Authorization authorization) {
+        return authorization.authorizer();
     }
 
     /** {@code --authorization-webhook-config-file}'s authorizer; null without the flag. */

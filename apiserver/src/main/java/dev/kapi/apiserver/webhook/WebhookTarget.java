@@ -67,6 +67,12 @@ public record WebhookTarget(URI uri, HttpClient http, Supplier<Map<String, Strin
      * connection, a timeout, an answer that is not a JSON object) fails at once.
      */
     public JsonNode review(byte[] body, Duration initialBackoff, long deadlineNanos) throws IOException {
+        return review(body, initialBackoff, CALL_TIMEOUT, deadlineNanos);
+    }
+
+    /** {@link #review(byte[], Duration, long)} with each try's own time limit {@code callTimeout}. */
+    public JsonNode review(byte[] body, Duration initialBackoff, Duration callTimeout, long deadlineNanos)
+            throws IOException {
         RetryBackoff backoff = new RetryBackoff(initialBackoff, uri);
         IOException last = null;
         for (int attempt = 1; ; attempt++) {
@@ -77,7 +83,7 @@ public record WebhookTarget(URI uri, HttpClient http, Supplier<Map<String, Strin
             IOException failure;
             boolean retry;
             try {
-                HttpResponse<byte[]> response = post(body, Duration.ofNanos(Math.min(left, CALL_TIMEOUT.toNanos())));
+                HttpResponse<byte[]> response = post(body, Duration.ofNanos(Math.min(left, callTimeout.toNanos())));
                 int code = response.statusCode();
                 if (code / 100 == 2) {
                     return object(response.body());

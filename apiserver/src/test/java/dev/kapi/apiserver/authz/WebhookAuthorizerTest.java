@@ -56,6 +56,14 @@ class WebhookAuthorizerTest {
                 Duration.ofMillis(5));
     }
 
+    WebhookAuthorizer webhook(WebhookAuthorizer.Settings settings) {
+        String ca = Base64.getEncoder().encodeToString(Pem.certificates(List.of(receiver.ca().certificate()))
+                .getBytes(StandardCharsets.US_ASCII));
+        HttpClient http = HttpClient.newBuilder().sslContext(WebhookTrust.context(ca, "127.0.0.1", null)).build();
+        return new WebhookAuthorizer(new WebhookTarget(URI.create(receiver.url()), http, Map::of), settings,
+                Duration.ofMillis(5));
+    }
+
     static JsonNode status(boolean allowed, boolean denied, String reason) {
         ObjectNode review = Json.MAPPER.createObjectNode().put("kind", "SubjectAccessReview");
         review.putObject("status").put("allowed", allowed).put("denied", denied).put("reason", reason);
@@ -151,5 +159,43 @@ class WebhookAuthorizerTest {
                 .isEqualTo("[Post \"https://authz\": EOF, other]");
         assertThat(new AuthorizerChain(List.of(fails, a -> Decision.allow(""))).authorize(GET_POD))
                 .isEqualTo(Decision.allow(""));
+    }
+
+    /** --authorization-config's settings: match conditions first, failurePolicy Deny, each try's own time limit. */
+    @Test
+    void structuredSettingsAreKubes() {
+        receiver.answer(body -> status(true, false, "ok"));
+        WebhookAuthorizer teamA = webhook(new WebhookAuthorizer.Settings("v1", REMEMBER, Duration.ofSeconds(5), false,
+                WebhookMatchConditions.compile(List.of("has(request.resourceAttributes)",
+                        "request.resourceAttributes.namespace == 'team-a'"))));
+        assertThat(teamA.authorize(HEALTHZ)).as("not matched: not asked").isEqualTo(Decision.noOpinion(""));
+        assertThat(teamA.authorize(new AuthorizationAttributes(ALICE, "get", true, "", "v1", "pods", "",
+                "team-b", "web", "/api/v1/namespaces/team-b/pods/web"))).isEqualTo(Decision.noOpinion(""));
+        assertThat(receiver.calls()).isEmpty();
+        assertThat(teamA.authorize(GET_POD)).isEqualTo(Decision.allow("ok"));
+        assertThat(receiver.calls()).hasSize(1);
+
+        WebhookAuthorizer erring = webhook(new WebhookAuthorizer.Settings("v1", REMEMBER, Duration.ofSeconds(5), true,
+                WebhookMatchConditions.compile(List.of("request.resourceAttributes.name == 'web'"))));
+        Decision denied = erring.authorize(HEALTHZ);
+        assertThat(denied.kind()).isEqualTo(Decision.Kind.DENY);
+        assertThat(denied.error()).isEqualTo("cel evaluation error: expression 'request.resourceAttributes.name =="
+                + " 'web'' resulted in error: no such key: resourceAttributes");
+        assertThat(receiver.calls()).hasSize(1);
+
+        receiver.answer(body -> {
+            try {
+                Thread.sleep(1_500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return status(true, false, "late");
+        });
+        WebhookAuthorizer hurried = webhook(new WebhookAuthorizer.Settings("v1", REMEMBER, Duration.ofMillis(200),
+                true, WebhookMatchConditions.none()));
+        Decision timedOut = hurried.authorize(GET_POD);
+        assertThat(timedOut.kind()).as("failurePolicy Deny").isEqualTo(Decision.Kind.DENY);
+        assertThat(timedOut.error()).endsWith("context deadline exceeded");
+        assertThat(receiver.calls()).as("a timeout is not tried again").hasSize(2);
     }
 }

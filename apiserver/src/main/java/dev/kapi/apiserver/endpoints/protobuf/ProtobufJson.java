@@ -96,7 +96,7 @@ final class ProtobufJson {
                 }
             }
             case META + "Duration" -> {
-                return NODES.stringNode(GoFormats.duration((long) field(message, "duration")));
+                return NODES.stringNode(dev.kapi.apiserver.api.GoDuration.format((long) field(message, "duration")));
             }
             case META + "FieldsV1" -> {
                 return rawJson((ByteString) field(message, "Raw"));

@@ -27,7 +27,7 @@ class GoFormatsTest {
             "-1500|-1.5µs",
             "-9223372036854775808|-2562047h47m16.854775808s"})
     void durationsAsGoPrintsThem(long nanos, String expected) {
-        assertThat(GoFormats.duration(nanos)).isEqualTo(expected);
+        assertThat(dev.kapi.apiserver.api.GoDuration.format(nanos)).isEqualTo(expected);
     }
 
     @ParameterizedTest

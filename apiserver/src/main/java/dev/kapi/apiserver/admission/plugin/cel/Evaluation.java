@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.admission.plugin.cel;
 
+import dev.kapi.apiserver.cel.CelErrors;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.kapi.apiserver.cel.RuntimeCost;

@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.admission.plugin.cel;
 
+import dev.kapi.apiserver.cel.CelErrors;
 import dev.cel.bundle.Cel;
 import dev.cel.bundle.CelFactory;
 import dev.cel.common.CelAbstractSyntaxTree;

@@ -47,19 +47,7 @@ final class WebhookConverter implements VersionConverter {
             base = "https://" + s.getName() + "." + s.getNamespace() + ".svc:" + port
                     + (s.getPath() == null ? "" : s.getPath());
         }
-        return URI.create(base + "?timeout=" + goDuration(timeout));
-    }
-
-    /** Go's {@code time.Duration.String()} for whole milliseconds: 30s, 500ms, 1.5s. */
-    static String goDuration(Duration d) {
-        long ms = d.toMillis();
-        if (ms < 1000) {
-            return ms + "ms";
-        }
-        if (ms % 1000 == 0) {
-            return ms / 1000 + "s";
-        }
-        return String.valueOf(ms / 1000.0).replaceAll("0+$", "") + "s";
+        return URI.create(base + "?timeout=" + dev.kapi.apiserver.api.GoDuration.format(timeout.toNanos()));
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.kapi.apiserver.admission.plugin.cel;
+package dev.kapi.apiserver.cel;
 
 import dev.cel.common.CelValidationException;
 import dev.cel.common.CelValidationResult;
@@ -13,7 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** CEL's compile issues and runtime errors in cel-go's words, as kube's messages quote them. */
-final class CelErrors {
+public final class CelErrors {
 
     private static final Pattern CANDIDATES = Pattern.compile(" \\(candidates: [^\\n]*\\)");
     private static final Pattern LOCATION = Pattern.compile("^(ERROR: <input>:\\d+:\\d+: )", Pattern.MULTILINE);
@@ -24,17 +24,17 @@ final class CelErrors {
     }
 
     /** The issues of a failed parse ({@code ERROR: <input>:1:5: Syntax error: ...}). */
-    static String parseIssues(CelValidationResult parsed) {
+    public static String parseIssues(CelValidationResult parsed) {
         return LOCATION.matcher(issues(parsed)).replaceAll("$1Syntax error: ");
     }
 
     /** The issues of a failed check ({@code ERROR: <input>:1:8: undefined field 'nme'} and the caret lines). */
-    static String checkIssues(CelValidationResult checked) {
+    public static String checkIssues(CelValidationResult checked) {
         return CANDIDATES.matcher(issues(checked)).replaceAll("");
     }
 
     /** The issues of any failed step, as CEL words them. */
-    static String issues(CelValidationResult r) {
+    public static String issues(CelValidationResult r) {
         try {
             r.getAst();
             return "";
@@ -44,7 +44,7 @@ final class CelErrors {
     }
 
     /** A runtime error as cel-go says it: {@code no such key: replicas}, {@code division by zero}, ... */
-    static String runtime(CelEvaluationException e) {
+    public static String runtime(CelEvaluationException e) {
         Throwable cause = e.getCause();
         if (cause instanceof VariableError v) {
             return v.getMessage();
@@ -69,8 +69,8 @@ final class CelErrors {
     }
 
     /** A composited variable that failed, raised from inside the expression that reads it. */
-    static final class VariableError extends RuntimeException {
-        VariableError(String message) {
+    public static final class VariableError extends RuntimeException {
+        public VariableError(String message) {
             super(message, null, false, false);
         }
     }

@@ -1,0 +1,164 @@
+package dev.kapi.apiserver.server;
+
+import dev.kapi.apiserver.authz.AlwaysAllowAuthorizer;
+import dev.kapi.apiserver.authz.AlwaysDenyAuthorizer;
+import dev.kapi.apiserver.authz.Authorizer;
+import dev.kapi.apiserver.authz.AuthorizerChain;
+import dev.kapi.apiserver.authz.PrivilegedGroupAuthorizer;
+import dev.kapi.apiserver.authz.ReloadableAuthorizer;
+import dev.kapi.apiserver.authz.WebhookAuthorizer;
+import dev.kapi.apiserver.authz.WebhookMatchConditions;
+import dev.kapi.apiserver.webhook.RetryBackoff;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * {@code --authorization-config}'s authorizer chain ({@link AuthorizationConfigFile}): {@code system:masters}
+ * first, then each authorizer of the file in order. The file is read again every {@code checkEvery} (kube:
+ * on a file-system event, and every minute); when its bytes changed and it is still valid, the chain is rebuilt and
+ * swapped in (webhooks start with empty caches); when it is not, the error is logged and the chain in use stays,
+ * as in kube. RBAC may be neither added nor removed by a reload (kube's rule for its non-webhook authorizers).
+ */
+final class StructuredAuthorization implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(StructuredAuthorization.class);
+    /** Types whose presence is fixed at start (kube: those with informers or state; Node and ABAC too). */
+    private static final Set<String> FIXED = Set.of("RBAC", "Node", "ABAC");
+
+    private final Path file;
+    private final Supplier<Authorizer> rbac;
+    private final ReloadableAuthorizer authorizer;
+    private final Set<String> fixedTypes;
+    private final ScheduledExecutorService reloads;
+    private List<AuthorizationConfigFile.Entry> inUse;
+    private byte[] lastRead;
+
+    /**
+     * Reads the file and builds the chain.
+     *
+     * @throws StartupFailure for a file that cannot be read, is not valid, or names what Kapi does not have
+     */
+    StructuredAuthorization(Path file, Supplier<Authorizer> rbac, Duration checkEvery) {
+        this.file = file;
+        this.rbac = rbac;
+        try {
+            lastRead = Files.readAllBytes(file);
+            inUse = AuthorizationConfigFile.load(file);
+            authorizer = new ReloadableAuthorizer(build(inUse));
+        } catch (IOException | IllegalArgumentException e) {
+            throw StartupFailure.of("--authorization-config", e);
+        }
+        fixedTypes = fixedTypes(inUse);
+        reloads = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
+                .name("authorization-config-reload").factory());
+        reloads.scheduleWithFixedDelay(this::reload, checkEvery.toMillis(), checkEvery.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    Authorizer authorizer() {
+        return authorizer;
+    }
+
+    /** Reads the file again; a changed, valid file replaces the chain. Never throws. */
+    synchronized void reload() {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            log.warn("--authorization-config: cannot read {} again, the authorizers in use stay: {}", file,
+                    StartupFailure.reason(e));
+            return;
+        }
+        if (Arrays.equals(bytes, lastRead)) {
+            return;
+        }
+        lastRead = bytes;
+        try {
+            List<AuthorizationConfigFile.Entry> next = AuthorizationConfigFile.load(file);
+            if (next.equals(inUse)) {
+                return;
+            }
+            Set<String> fixed = fixedTypes(next);
+            for (String type : fixed) {
+                if (!fixedTypes.contains(type)) {
+                    throw new IllegalArgumentException("authorizer type " + type
+                            + " is not allowed if it was not enabled at initial server startup");
+                }
+            }
+            Set<String> missing = new TreeSet<>(fixedTypes);
+            missing.removeAll(fixed);
+            if (!missing.isEmpty()) {
+                throw new IllegalArgumentException("missing required types: " + missing.toString().replace(",", ""));
+            }
+            authorizer.replace(build(next));
+            inUse = next;
+            log.info("--authorization-config: {} read again, {} authorizers in use", file, next.size());
+        } catch (IOException | RuntimeException e) {
+            log.warn("--authorization-config: {} changed but cannot be used, the authorizers in use stay: {}", file,
+                    e instanceof StartupFailure ? e.getMessage() : StartupFailure.reason(e));
+        }
+    }
+
+    private Authorizer build(List<AuthorizationConfigFile.Entry> entries) throws IOException {
+        List<Authorizer> chain = new ArrayList<>(List.of(new PrivilegedGroupAuthorizer()));
+        for (AuthorizationConfigFile.Entry e : entries) {
+            chain.add(switch (e.type()) {
+                case "AlwaysAllow" -> new AlwaysAllowAuthorizer();
+                case "AlwaysDeny" -> new AlwaysDenyAuthorizer();
+                case "RBAC" -> {
+                    Authorizer a = rbac.get();
+                    if (a == null) {
+                        throw new IllegalArgumentException("authorizer rbac: this server has no RBAC authorizer");
+                    }
+                    yield a;
+                }
+                case "Webhook" -> webhook(e.name(), e.webhook());
+                default -> throw new IllegalArgumentException("authorizer type " + e.type()
+                        + " is not supported by Kapi (supported: RBAC, Webhook, AlwaysAllow, AlwaysDeny)");
+            });
+        }
+        return new AuthorizerChain(chain);
+    }
+
+    private static Authorizer webhook(String name, AuthorizationConfigFile.Webhook w) throws IOException {
+        if (!w.connectionType().equals("KubeConfigFile")) {
+            throw new IllegalArgumentException("authorizer " + name + ": connectionInfo type " + w.connectionType()
+                    + " cannot be used by an API server (kube-apiserver's neither): use KubeConfigFile");
+        }
+        var settings = new WebhookAuthorizer.Settings(w.version(),
+                new WebhookAuthorizer.CacheTtls(w.authorizedTtl(), w.unauthorizedTtl()), w.timeout(),
+                w.failurePolicy().equals("Deny"), WebhookMatchConditions.compile(w.matchConditions()));
+        try {
+            return new WebhookAuthorizer(WebhookKubeconfig.read(Path.of(w.kubeConfigFile())), settings,
+                    RetryBackoff.KUBE_INITIAL);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("authorizer " + name + ": " + w.kubeConfigFile() + ": "
+                    + StartupFailure.reason(e), e);
+        }
+    }
+
+    private static Set<String> fixedTypes(List<AuthorizationConfigFile.Entry> entries) {
+        Set<String> types = new TreeSet<>();
+        entries.stream().map(AuthorizationConfigFile.Entry::type).filter(FIXED::contains).forEach(types::add);
+        return types;
+    }
+
+    @Override
+    public void close() {
+        reloads.shutdownNow();
+    }
+}
