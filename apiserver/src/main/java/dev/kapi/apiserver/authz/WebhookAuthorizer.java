@@ -89,7 +89,12 @@ public final class WebhookAuthorizer implements Authorizer {
 
     @Override
     public Decision authorize(AuthorizationAttributes attributes) {
-        WebhookMatchConditions.Result match = settings.conditions().evaluate(attributes);
+        WebhookMatchConditions.Result match;
+        try {
+            match = settings.conditions().evaluate(attributes);
+        } catch (RuntimeException e) { // never throws: what kept the conditions from an answer is a failure
+            return failure("cel evaluation error: " + e);
+        }
         if (match.error() != null) {
             return failure(match.error());
         }

@@ -36,8 +36,8 @@ import java.util.Optional;
  * The {@code matchConditions} of an authorization webhook in {@code --authorization-config} (kube's authorization
  * CEL matcher): boolean CEL expressions over {@code request}, the request's {@code authorization.k8s.io/v1}
  * SubjectAccessReviewSpec ({@code kubernetes.SubjectAccessReviewSpec}: {@code user}, {@code groups}, {@code extra},
- * {@code uid}, and {@code resourceAttributes} or {@code nonResourceAttributes}; fields Go leaves out when empty
- * are absent, so test them with {@code has(...)}), e.g.
+ * {@code uid}, and {@code resourceAttributes} or {@code nonResourceAttributes}, whose string fields are always
+ * there, empty when unset: a cluster-scoped request's namespace is {@code ''}), e.g.
  * {@code has(request.resourceAttributes) && request.resourceAttributes.namespace == 'team-a'}.
  * The webhook is asked only when every condition is true. In order: the first false one means "not this webhook"
  * (no opinion, nothing sent), whatever errors came before it; with no false one, any errors are the result
@@ -154,38 +154,29 @@ public final class WebhookMatchConditions {
         return "cel evaluation error: expression '" + expressions.get(i) + "' resulted in error: " + why;
     }
 
-    /** The v1 SubjectAccessReviewSpec as its JSON reads (Go's empty fields left out, {@code extra} always there). */
+    /**
+     * The v1 SubjectAccessReviewSpec as kube gives it to CEL: every string field and {@code groups} and
+     * {@code extra} always there (empty when unset), and one of the two attribute objects.
+     */
     static Map<String, Object> request(AuthorizationAttributes a) {
         Map<String, Object> spec = new LinkedHashMap<>();
-        Map<String, Object> attrs = new LinkedHashMap<>();
         if (a.resourceRequest()) {
-            putIfSet(attrs, "namespace", a.namespace());
-            putIfSet(attrs, "verb", a.verb());
-            putIfSet(attrs, "group", a.apiGroup());
-            putIfSet(attrs, "version", a.apiVersion());
-            putIfSet(attrs, "resource", a.resource());
-            putIfSet(attrs, "subresource", a.subresource());
-            putIfSet(attrs, "name", a.name());
-            spec.put("resourceAttributes", attrs);
+            spec.put("resourceAttributes", Map.of("namespace", nz(a.namespace()), "verb", nz(a.verb()),
+                    "group", nz(a.apiGroup()), "version", nz(a.apiVersion()), "resource", nz(a.resource()),
+                    "subresource", nz(a.subresource()), "name", nz(a.name())));
         } else {
-            putIfSet(attrs, "path", a.path());
-            putIfSet(attrs, "verb", a.verb());
-            spec.put("nonResourceAttributes", attrs);
+            spec.put("nonResourceAttributes", Map.of("path", nz(a.path()), "verb", nz(a.verb())));
         }
         UserInfo user = a.user();
-        putIfSet(spec, "user", user.name());
-        if (!user.groups().isEmpty()) {
-            spec.put("groups", List.copyOf(user.groups()));
-        }
-        spec.put("extra", Map.copyOf(user.extra()));
-        putIfSet(spec, "uid", user.uid());
+        spec.put("user", nz(user.name()));
+        spec.put("groups", user.groups() == null ? List.of() : List.copyOf(user.groups()));
+        spec.put("extra", user.extra() == null ? Map.of() : Map.copyOf(user.extra()));
+        spec.put("uid", nz(user.uid()));
         return spec;
     }
 
-    private static void putIfSet(Map<String, Object> map, String key, String value) {
-        if (value != null && !value.isEmpty()) {
-            map.put(key, value);
-        }
+    private static String nz(String s) {
+        return s == null ? "" : s;
     }
 
     /** The program, or the error (a String) that kept the expression from compiling. */

@@ -54,7 +54,12 @@ public final class CelErrors {
         }
         if (cause instanceof CelAttributeNotFoundException) {
             Matcher m = MISSING_KEY.matcher(String.valueOf(cause.getMessage()));
-            return m.find() ? "no such key: " + m.group(1) : String.valueOf(cause.getMessage());
+            if (m.find()) {
+                return "no such key: " + m.group(1);
+            }
+            String message = String.valueOf(cause.getMessage());
+            // an index into a map ({@code m['k']}) names only the key, as cel-go's "no such key: k" ends
+            return message.contains(" ") ? message : "no such key: " + message;
         }
         if (cause instanceof CelDivideByZeroException) {
             return String.valueOf(cause.getMessage()).contains("%") ? "modulus by zero" : "division by zero";

@@ -58,7 +58,8 @@ public final class AuthorizationConfigFile {
             "connectionInfo", Set.of("type", "kubeConfigFile"),
             "matchConditions[]", Set.of("expression"));
     private static final Duration MAX_TIMEOUT = Duration.ofSeconds(30);
-    private static final YAMLMapper YAML = YAMLMapper.builder().build();
+    private static final YAMLMapper YAML = YAMLMapper.builder()
+            .enable(tools.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     /** One authorizer, in order; {@code webhook} only for type Webhook. */
     public record Entry(String type, String name, Webhook webhook) {
@@ -82,15 +83,22 @@ public final class AuthorizationConfigFile {
      * @throws IOException              when it cannot be read
      */
     public static List<Entry> load(Path file) throws IOException {
+        return parse(StructuredAuthorization.read(file));
+    }
+
+    /** {@link #load} of the file's bytes. */
+    static List<Entry> parse(byte[] bytes) {
         JsonNode root;
         try {
-            root = YAML.readTree(Files.readString(file));
+            root = YAML.readTree(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
         } catch (JacksonException e) {
             throw new IllegalArgumentException("failed to load AuthorizationConfiguration from file: "
                     + e.getOriginalMessage(), e);
         }
-        if (root == null || root.isMissingNode() || root.isNull()) {
-            root = YAML.createObjectNode();
+        boolean empty = root == null || root.isMissingNode() || root.isNull();
+        if (empty) { // kube decodes an empty file to an empty configuration, which has no authorizers
+            root = YAML.createObjectNode().put("apiVersion", "apiserver.config.k8s.io/v1")
+                    .put("kind", "AuthorizationConfiguration");
         }
         if (!root.isObject()) {
             throw new IllegalArgumentException("failed to load AuthorizationConfiguration from file: not an object");

@@ -31,13 +31,14 @@ import java.util.function.Supplier;
  * first, then each authorizer of the file in order. The file is read again every {@code checkEvery} (kube:
  * on a file-system event, and every minute); when its bytes changed and it is still valid, the chain is rebuilt and
  * swapped in (webhooks start with empty caches); when it is not, the error is logged and the chain in use stays,
- * as in kube. RBAC may be neither added nor removed by a reload (kube's rule for its non-webhook authorizers).
+ * as in kube. Authorizers other than webhooks may be neither added nor removed by a reload (kube's rule).
  */
 final class StructuredAuthorization implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(StructuredAuthorization.class);
-    /** Types whose presence is fixed at start (kube: those with informers or state; Node and ABAC too). */
-    private static final Set<String> FIXED = Set.of("RBAC", "Node", "ABAC");
+    /** Types whose presence is fixed at start: every one but Webhook, as kube's reload requires. */
+    private static final Set<String> FIXED = Set.of("RBAC", "Node", "ABAC", "AlwaysAllow", "AlwaysDeny");
+    static final long MAX_SIZE = 4L << 20;
 
     private final Path file;
     private final Supplier<Authorizer> rbac;
@@ -56,8 +57,8 @@ final class StructuredAuthorization implements AutoCloseable {
         this.file = file;
         this.rbac = rbac;
         try {
-            lastRead = Files.readAllBytes(file);
-            inUse = AuthorizationConfigFile.load(file);
+            lastRead = read(file);
+            inUse = AuthorizationConfigFile.parse(lastRead);
             authorizer = new ReloadableAuthorizer(build(inUse));
         } catch (IOException | IllegalArgumentException e) {
             throw StartupFailure.of("--authorization-config", e);
@@ -73,11 +74,19 @@ final class StructuredAuthorization implements AutoCloseable {
         return authorizer;
     }
 
-    /** Reads the file again; a changed, valid file replaces the chain. Never throws. */
+    /** Reads the file again; a changed, valid file replaces the chain. Never throws (a throw would end the checks). */
     synchronized void reload() {
+        try {
+            reloadOnce();
+        } catch (Throwable e) { // not even an Error may end the checks
+            log.warn("--authorization-config: checking {} failed, the authorizers in use stay", file, e);
+        }
+    }
+
+    private void reloadOnce() {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = read(file);
         } catch (IOException e) {
             log.warn("--authorization-config: cannot read {} again, the authorizers in use stay: {}", file,
                     StartupFailure.reason(e));
@@ -88,21 +97,21 @@ final class StructuredAuthorization implements AutoCloseable {
         }
         lastRead = bytes;
         try {
-            List<AuthorizationConfigFile.Entry> next = AuthorizationConfigFile.load(file);
+            List<AuthorizationConfigFile.Entry> next = AuthorizationConfigFile.parse(bytes);
             if (next.equals(inUse)) {
                 return;
             }
             Set<String> fixed = fixedTypes(next);
+            Set<String> missing = new TreeSet<>(fixedTypes);
+            missing.removeAll(fixed);
+            if (!missing.isEmpty()) {
+                throw new IllegalArgumentException("missing required types: " + missing.toString().replace(",", ""));
+            }
             for (String type : fixed) {
                 if (!fixedTypes.contains(type)) {
                     throw new IllegalArgumentException("authorizer type " + type
                             + " is not allowed if it was not enabled at initial server startup");
                 }
-            }
-            Set<String> missing = new TreeSet<>(fixedTypes);
-            missing.removeAll(fixed);
-            if (!missing.isEmpty()) {
-                throw new IllegalArgumentException("missing required types: " + missing.toString().replace(",", ""));
             }
             authorizer.replace(build(next));
             inUse = next;
@@ -111,6 +120,17 @@ final class StructuredAuthorization implements AutoCloseable {
             log.warn("--authorization-config: {} changed but cannot be used, the authorizers in use stay: {}", file,
                     e instanceof StartupFailure ? e.getMessage() : StartupFailure.reason(e));
         }
+    }
+
+    /** The file's bytes; not a special file or one over {@link #MAX_SIZE} (a mistake, never a configuration). */
+    static byte[] read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("read " + file + ": not a regular file");
+        }
+        if (Files.size(file) > MAX_SIZE) {
+            throw new IOException("read " + file + ": larger than " + MAX_SIZE + " bytes");
+        }
+        return Files.readAllBytes(file);
     }
 
     private Authorizer build(List<AuthorizationConfigFile.Entry> entries) throws IOException {

@@ -12,7 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * An authorization webhook's match conditions as kube evaluates them: over the v1 SubjectAccessReviewSpec,
+ * An authorization webhook's match conditions as kube evaluates them: over the v1 SubjectAccessReviewSpec (every
+ * string field there, empty when unset),
  * typed (a misspelt field does not compile), the first false condition wins over earlier errors, and errors
  * alone are the result in kube's words.
  */
@@ -34,8 +35,8 @@ class WebhookMatchConditionsTest {
             "request.user.startsWith('system:')|false|false|false",
             "'scopes' in request.extra && request.extra['scopes'][0] == 'read'|true|true|true",
             "has(request.nonResourceAttributes) && request.nonResourceAttributes.path == '/metrics'|false|false|true",
-            "has(request.resourceAttributes) && !has(request.resourceAttributes.namespace)|false|true|false",
-            "!has(request.uid)|true|true|true",
+            "has(request.resourceAttributes) && request.resourceAttributes.namespace == ''|false|true|false",
+            "request.uid == '' && has(request.uid) && has(request.resourceAttributes) && request.resourceAttributes.subresource == ''|true|true|false",
             "has(request.resourceAttributes) && !has(request.resourceAttributes.fieldSelector)|true|true|false",
             "request.groups.exists(g, g.matches('^dev'))|true|true|true",
     })
@@ -62,15 +63,16 @@ class WebhookMatchConditionsTest {
 
     @Test
     void aFalseConditionWinsOverErrorsAndErrorsAloneAreTheResult() {
-        String missing = "request.resourceAttributes.name == 'x'"; // a list has no name: no such key
+        String missing = "request.extra['tenant'][0] == 'x'"; // no such extra: no such key
         WebhookMatchConditions errorThenFalse = WebhookMatchConditions.compile(List.of(missing, "false"));
         assertThat(errorThenFalse.evaluate(LIST_SECRETS)).isEqualTo(new WebhookMatchConditions.Result(false, null));
         WebhookMatchConditions errorThenTrue = WebhookMatchConditions.compile(List.of(missing, "true"));
         assertThat(errorThenTrue.evaluate(LIST_SECRETS)).isEqualTo(new WebhookMatchConditions.Result(false,
-                "cel evaluation error: expression '" + missing + "' resulted in error: no such key: name"));
-        WebhookMatchConditions two = WebhookMatchConditions.compile(List.of(missing, "request.uid == ''"));
+                "cel evaluation error: expression '" + missing + "' resulted in error: no such key: tenant"));
+        WebhookMatchConditions two = WebhookMatchConditions.compile(List.of(missing, "request.groups[5] == 'x'"));
         assertThat(two.evaluate(LIST_SECRETS).error()).startsWith("[cel evaluation error: expression '" + missing)
-                .contains(", cel evaluation error: expression 'request.uid == ''' resulted in error: no such key: uid]");
+                .contains(", cel evaluation error: expression 'request.groups[5] == 'x'' resulted in error: ")
+                .endsWith("]");
         assertThat(WebhookMatchConditions.none().evaluate(LIST_SECRETS).matches()).isTrue();
     }
 

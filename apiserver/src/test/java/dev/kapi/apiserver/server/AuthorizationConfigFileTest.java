@@ -125,7 +125,10 @@ class AuthorizationConfigFileTest {
                 + "AuthorizationConfiguration of apiserver.config.k8s.io/v1 (or v1beta1, v1alpha1), got "
                 + "\"AdmissionConfiguration\"");
         Path empty = write("");
-        assertThatThrownBy(() -> AuthorizationConfigFile.load(empty)).hasMessageContaining("expected kind");
+        assertThatThrownBy(() -> AuthorizationConfigFile.load(empty))
+                .hasMessage("authorizers: Required value: at least one authorization mode must be defined");
+        Path twice = write(HEAD + "authorizers:\n" + webhook("w", "    failurePolicy: NoOpinion\n"));
+        assertThatThrownBy(() -> AuthorizationConfigFile.load(twice)).hasMessageContaining("failurePolicy");
         Path beta = write(HEAD.replace("/v1", "/v1beta1") + "authorizers:\n- {type: AlwaysDeny, name: alwaysdeny}\n");
         assertThat(AuthorizationConfigFile.load(beta)).hasSize(1);
     }
