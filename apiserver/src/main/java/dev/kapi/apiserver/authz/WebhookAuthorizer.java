@@ -31,7 +31,7 @@ import java.util.Map;
  * logged at most every 10 s. An answer with a field of the wrong type ({@code "allowed":"true"}) is such a failure,
  * or of another kind, as Go's decoder finds it. {@code system:masters} never reaches it (that authorizer comes first).
  */
-public final class WebhookAuthorizer implements Authorizer {
+public final class WebhookAuthorizer implements Authorizer, AutoCloseable {
 
     static final int MAX_ENTRIES = 8192;
     /** Attributes this long are not remembered (kube: "may be a DoS attempt"), so the cache's memory stays small. */
@@ -195,27 +195,23 @@ public final class WebhookAuthorizer implements Authorizer {
         }
     }
 
-    /** Whether {@code authorizer} is, or (in a chain, reloadable or not) asks, a webhook. */
-    public static boolean among(Authorizer authorizer) {
-        return switch (authorizer) {
-            case WebhookAuthorizer w -> true;
-            case ReloadableAuthorizer r -> among(r.current());
-            case AuthorizerChain c -> c.authorizers().stream().anyMatch(WebhookAuthorizer::among);
-            default -> false;
-        };
+    /**
+     * Ends this webhook's connections at once (calls still running fail): for a webhook no chain uses any more,
+     * once the calls it may still make are over ({@link #DECISION_BUDGET}).
+     */
+    @Override
+    public void close() {
+        target.http().shutdownNow();
     }
 
-    /**
-     * The rules of {@code resolver} (RBAC's, or none) marked incomplete with {@link #NO_RULES}, as kube's union of
-     * rule resolvers answers when a webhook is one of the authorizers.
-     */
-    public static RuleResolver withUnlistedRules(RuleResolver resolver) {
-        return (user, namespace) -> {
-            RuleResolver.Rules rules = resolver == null ? new RuleResolver.Rules(List.of(), false, null)
-                    : resolver.rulesFor(user, namespace);
-            String error = rules.evaluationError() == null || rules.evaluationError().isEmpty() ? NO_RULES
-                    : "[" + rules.evaluationError() + ", " + NO_RULES + "]";
-            return new RuleResolver.Rules(rules.rules(), true, error);
-        };
+    /** The webhooks {@code authorizer} is or asks (in a chain, reloadable or not). */
+    public static List<WebhookAuthorizer> in(Authorizer authorizer) {
+        return ChainRules.members(authorizer).stream().filter(WebhookAuthorizer.class::isInstance)
+                .map(WebhookAuthorizer.class::cast).toList();
+    }
+
+    /** Whether {@code authorizer} is, or (in a chain, reloadable or not) asks, a webhook. */
+    public static boolean among(Authorizer authorizer) {
+        return !in(authorizer).isEmpty();
     }
 }

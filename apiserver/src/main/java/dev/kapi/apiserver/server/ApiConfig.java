@@ -8,8 +8,8 @@ import dev.kapi.apiserver.admission.ValidatingAdmission;
 import dev.kapi.apiserver.api.GroupResource;
 import dev.kapi.apiserver.authn.TokenAuthenticator;
 import dev.kapi.apiserver.authz.Authorizer;
+import dev.kapi.apiserver.authz.ChainRules;
 import dev.kapi.apiserver.authz.RuleResolver;
-import dev.kapi.apiserver.authz.WebhookAuthorizer;
 import dev.kapi.apiserver.controllers.ControllerManager;
 import dev.kapi.apiserver.endpoints.ApiServlet;
 import dev.kapi.apiserver.endpoints.PathHandler;
@@ -39,6 +39,7 @@ import dev.kapi.apiserver.storage.Storage;
 import io.fabric8.kubernetes.api.model.Namespace;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.web.servlet.ServletContextInitializer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -124,14 +125,15 @@ public class ApiConfig {
     }
 
     /**
-     * The review APIs ask the server's authorizer chain (the bean named "authorizer"), its rules and tokens. With
-     * a webhook among the authorizers, the rules are marked incomplete as kube marks them (a webhook lists none).
+     * The review APIs ask the server's authorizer chain (the bean named "authorizer"), its rules (each
+     * authorizer's in the chain: RBAC's, AlwaysAllow's everything, a webhook's none and incomplete) and tokens.
      */
     @Bean
     ReviewHandlers reviewHandlers(Authorizer authorizer, ObjectProvider<RuleResolver> ruleResolver,
+                                  @Qualifier("rbacAuthorizer") ObjectProvider<Authorizer> rbac,
                                   List<TokenAuthenticator> tokenAuthenticators) {
-        java.util.function.Supplier<RuleResolver> rules = () -> WebhookAuthorizer.among(authorizer)
-                ? WebhookAuthorizer.withUnlistedRules(ruleResolver.getIfUnique()) : ruleResolver.getIfUnique();
+        java.util.function.Supplier<RuleResolver> rules = () -> new ChainRules(authorizer, rbac.getIfAvailable(),
+                ruleResolver.getIfUnique());
         return new ReviewHandlers(authorizer, rules, tokenAuthenticators, Clock.systemUTC());
     }
 

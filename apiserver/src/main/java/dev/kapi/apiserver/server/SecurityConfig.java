@@ -144,8 +144,9 @@ public class SecurityConfig {
             throw new StartupFailure("cannot specify --authorization-webhook-config-file without mode Webhook");
         }
         try {
-            return new Authorization(AuthorizationModes.chain(options.authorizationModes(), rbac::getIfAvailable,
-                    () -> webhookAuthorizer(webhook)), () -> { });
+            Authorizer chain = AuthorizationModes.chain(options.authorizationModes(), rbac::getIfAvailable,
+                    () -> webhookAuthorizer(webhook));
+            return new Authorization(chain, () -> WebhookAuthorizer.in(chain).forEach(WebhookAuthorizer::close));
         } catch (IllegalArgumentException e) {
             throw new StartupFailure(e.getMessage(), e);
         }

@@ -39,6 +39,8 @@ final class StructuredAuthorization implements AutoCloseable {
     /** Types whose presence is fixed at start: every one but Webhook, as kube's reload requires. */
     private static final Set<String> FIXED = Set.of("RBAC", "Node", "ABAC", "AlwaysAllow", "AlwaysDeny");
     static final long MAX_SIZE = 4L << 20;
+    /** When a replaced chain's webhooks are closed: after any decision begun on it is over. */
+    private static final Duration CLOSE_AFTER = Duration.ofMinutes(1);
 
     private final Path file;
     private final Supplier<Authorizer> rbac;
@@ -113,8 +115,11 @@ final class StructuredAuthorization implements AutoCloseable {
                             + " is not allowed if it was not enabled at initial server startup");
                 }
             }
+            Authorizer previous = authorizer.current();
             authorizer.replace(build(next));
             inUse = next;
+            // decisions that began on the previous chain may still call its webhooks for up to their budget
+            reloads.schedule(() -> closeWebhooks(previous), CLOSE_AFTER.toMillis(), TimeUnit.MILLISECONDS);
             log.info("--authorization-config: {} read again, {} authorizers in use", file, next.size());
         } catch (IOException | RuntimeException e) {
             log.warn("--authorization-config: {} changed but cannot be used, the authorizers in use stay: {}", file,
@@ -133,8 +138,19 @@ final class StructuredAuthorization implements AutoCloseable {
         return Files.readAllBytes(file);
     }
 
+    /** The chain of {@code entries}; webhooks made before a failure are closed. */
     private Authorizer build(List<AuthorizationConfigFile.Entry> entries) throws IOException {
         List<Authorizer> chain = new ArrayList<>(List.of(new PrivilegedGroupAuthorizer()));
+        try {
+            addAll(entries, chain);
+        } catch (IOException | RuntimeException e) {
+            closeWebhooks(new AuthorizerChain(chain));
+            throw e;
+        }
+        return new AuthorizerChain(chain);
+    }
+
+    private void addAll(List<AuthorizationConfigFile.Entry> entries, List<Authorizer> chain) throws IOException {
         for (AuthorizationConfigFile.Entry e : entries) {
             chain.add(switch (e.type()) {
                 case "AlwaysAllow" -> new AlwaysAllowAuthorizer();
@@ -151,7 +167,10 @@ final class StructuredAuthorization implements AutoCloseable {
                         + " is not supported by Kapi (supported: RBAC, Webhook, AlwaysAllow, AlwaysDeny)");
             });
         }
-        return new AuthorizerChain(chain);
+    }
+
+    private static void closeWebhooks(Authorizer chain) {
+        WebhookAuthorizer.in(chain).forEach(WebhookAuthorizer::close);
     }
 
     private static Authorizer webhook(String name, AuthorizationConfigFile.Webhook w) throws IOException {
@@ -180,5 +199,6 @@ final class StructuredAuthorization implements AutoCloseable {
     @Override
     public void close() {
         reloads.shutdownNow();
+        closeWebhooks(authorizer);
     }
 }
