@@ -31,16 +31,25 @@ public final class AuthorizationModes {
      * @throws IllegalArgumentException for an unknown, repeated or unavailable mode, or no mode at all
      */
     public static Authorizer chain(List<String> modes, Supplier<Authorizer> rbac, Supplier<Authorizer> webhook) {
+        return chain(modes, rbac, webhook, AuthorizationMetrics.NONE);
+    }
+
+    /** {@link #chain(List, Supplier, Supplier)} reporting each mode's decisions, named as kube names them. */
+    public static Authorizer chain(List<String> modes, Supplier<Authorizer> rbac, Supplier<Authorizer> webhook,
+                                   AuthorizationMetrics metrics) {
         if (modes.isEmpty()) {
             throw new IllegalArgumentException("at least one --authorization-mode must be passed");
         }
         List<Authorizer> chain = new ArrayList<>(List.of(new PrivilegedGroupAuthorizer()));
+        List<AuthorizerChain.Named> names = new ArrayList<>();
+        names.add(null);
         boolean allowAll = modes.getFirst().equals(ALWAYS_ALLOW);
         Set<String> seen = new HashSet<>();
         for (String mode : modes) {
             if (!seen.add(mode)) {
                 throw new IllegalArgumentException("--authorization-mode " + mode + " is specified more than once");
             }
+            names.add(new AuthorizerChain.Named(mode, mode.toLowerCase(java.util.Locale.ROOT)));
             chain.add(switch (mode) {
                 case ALWAYS_ALLOW -> new AlwaysAllowAuthorizer();
                 case ALWAYS_DENY -> new AlwaysDenyAuthorizer();
@@ -68,6 +77,6 @@ public final class AuthorizationModes {
             });
         }
         // AlwaysAllow first decides everything: the chain is AlwaysAllow itself (which review APIs recognise)
-        return allowAll ? chain.get(1) : new AuthorizerChain(chain);
+        return allowAll ? chain.get(1) : new AuthorizerChain(chain, names, metrics);
     }
 }

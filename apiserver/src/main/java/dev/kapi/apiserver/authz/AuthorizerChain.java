@@ -10,10 +10,26 @@ import java.util.List;
  */
 public final class AuthorizerChain implements Authorizer {
 
+    /** How a configured authorizer is reported: its type ({@code RBAC}, {@code Webhook}, ...) and name. */
+    public record Named(String type, String name) {
+    }
+
     private final List<Authorizer> authorizers;
+    private final List<Named> names;
+    private final AuthorizationMetrics metrics;
 
     public AuthorizerChain(List<Authorizer> authorizers) {
+        this(authorizers, java.util.Collections.nCopies(authorizers.size(), null), AuthorizationMetrics.NONE);
+    }
+
+    /** @param names one per authorizer, null for one not reported (the {@code system:masters} authorizer) */
+    public AuthorizerChain(List<Authorizer> authorizers, List<Named> names, AuthorizationMetrics metrics) {
+        if (names.size() != authorizers.size()) {
+            throw new IllegalArgumentException(names.size() + " names for " + authorizers.size() + " authorizers");
+        }
         this.authorizers = List.copyOf(authorizers);
+        this.names = java.util.Collections.unmodifiableList(new ArrayList<>(names));
+        this.metrics = metrics;
     }
 
     /** The authorizers, in the order they are asked. */
@@ -25,9 +41,13 @@ public final class AuthorizerChain implements Authorizer {
     public Decision authorize(AuthorizationAttributes attributes) {
         List<String> reasons = new ArrayList<>();
         java.util.Set<String> errors = null; // made only when an authorizer failed: this runs for every request
-        for (Authorizer a : authorizers) {
-            Decision d = a.authorize(attributes);
+        for (int i = 0; i < authorizers.size(); i++) {
+            Decision d = authorizers.get(i).authorize(attributes);
             if (d.kind() != Decision.Kind.NO_OPINION) {
+                Named named = names.get(i);
+                if (named != null) {
+                    metrics.decided(named.type(), named.name(), d.allowed());
+                }
                 return d;
             }
             if (d.reason() != null && !d.reason().isEmpty()) {

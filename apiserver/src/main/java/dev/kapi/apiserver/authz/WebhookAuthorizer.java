@@ -5,6 +5,7 @@ import dev.kapi.apiserver.authn.UserInfo;
 import dev.kapi.apiserver.webhook.AnswerCache;
 import dev.kapi.apiserver.webhook.FailureLog;
 import dev.kapi.apiserver.webhook.ReviewFields;
+import dev.kapi.apiserver.webhook.WebhookClient;
 import dev.kapi.apiserver.webhook.WebhookTarget;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -69,6 +70,8 @@ public final class WebhookAuthorizer implements Authorizer, AutoCloseable {
     private final Settings settings;
     private final CacheTtls ttls;
     private final Duration initialBackoff;
+    private final String name;
+    private final AuthorizationMetrics metrics;
     private final AnswerCache<Decision> answers = new AnswerCache<>(MAX_ENTRIES, System::nanoTime);
     private final FailureLog failures = new FailureLog(WebhookAuthorizer.class,
             "Failed to make webhook authorizer request");
@@ -80,6 +83,14 @@ public final class WebhookAuthorizer implements Authorizer, AutoCloseable {
     }
 
     public WebhookAuthorizer(WebhookTarget target, Settings settings, Duration initialBackoff) {
+        this(target, settings, initialBackoff, "webhook", AuthorizationMetrics.NONE);
+    }
+
+    /** @param name the authorizer's name in {@code --authorization-config} ({@code webhook} for the mode's) */
+    public WebhookAuthorizer(WebhookTarget target, Settings settings, Duration initialBackoff, String name,
+                             AuthorizationMetrics metrics) {
+        this.name = name;
+        this.metrics = metrics;
         this.target = target;
         this.settings = settings;
         this.version = settings.version();
@@ -89,17 +100,22 @@ public final class WebhookAuthorizer implements Authorizer, AutoCloseable {
 
     @Override
     public Decision authorize(AuthorizationAttributes attributes) {
-        WebhookMatchConditions.Result match;
-        try {
-            match = settings.conditions().evaluate(attributes);
-        } catch (RuntimeException e) { // never throws: what kept the conditions from an answer is a failure
-            return failure("cel evaluation error: " + e);
-        }
-        if (match.error() != null) {
-            return failure(match.error());
-        }
-        if (!match.matches()) {
-            return Decision.noOpinion("");
+        if (!settings.conditions().isEmpty()) {
+            WebhookMatchConditions.Result match;
+            long started = System.nanoTime();
+            try {
+                match = settings.conditions().evaluate(attributes);
+            } catch (RuntimeException e) { // never throws: what kept the conditions from an answer is a failure
+                match = new WebhookMatchConditions.Result(false, "cel evaluation error: " + e);
+            }
+            metrics.matchConditionsEvaluated("Webhook", name, Duration.ofNanos(System.nanoTime() - started),
+                    !match.matches() && match.error() == null, match.error() != null);
+            if (match.error() != null) {
+                return failure(match.error());
+            }
+            if (!match.matches()) {
+                return Decision.noOpinion("");
+            }
         }
         ObjectNode review = review(attributes);
         String key = review.path("spec").toString();
@@ -110,6 +126,7 @@ public final class WebhookAuthorizer implements Authorizer, AutoCloseable {
         boolean allowed;
         boolean denied;
         String reason;
+        long started = System.nanoTime();
         try {
             JsonNode answer = target.review(Json.MAPPER.writeValueAsBytes(review), initialBackoff,
                     settings.callTimeout(), System.nanoTime() + DECISION_BUDGET.toNanos());
@@ -122,11 +139,18 @@ public final class WebhookAuthorizer implements Authorizer, AutoCloseable {
         } catch (IOException | RuntimeException e) { // never throws: a failure is no opinion with its error
             String error = e.getMessage() == null ? e.toString() : e.getMessage();
             failures.failed(error);
+            String result = e instanceof InterruptedIOException ? "canceled"
+                    : error.endsWith(WebhookClient.CONTEXT_DEADLINE) ? "timeout" : "error";
+            metrics.webhookEvaluated(name, result, Duration.ofNanos(System.nanoTime() - started));
+            if (!settings.denyOnFailure() && !result.equals("canceled")) {
+                metrics.webhookFailedOpen(name, result);
+            }
             if (e instanceof InterruptedIOException) {
                 Thread.currentThread().interrupt();
             }
             return failure(error);
         }
+        metrics.webhookEvaluated(name, "success", Duration.ofNanos(System.nanoTime() - started));
         if (allowed && denied) {
             return new Decision(Decision.Kind.DENY, reason,
                     "webhook subject access review returned both allow and deny response");

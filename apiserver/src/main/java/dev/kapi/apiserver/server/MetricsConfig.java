@@ -28,10 +28,6 @@ import org.springframework.core.annotation.Order;
 
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 
 /**
  * The meters behind {@code /metrics} (kube-apiserver's names, Prometheus text format): one
@@ -93,7 +89,7 @@ public class MetricsConfig {
     @Order(Ordered.HIGHEST_PRECEDENCE) // nearest the backend: it times the backend's calls, not a cache's
     StorageDecorator observedStores(MeterRegistry meters, ServerOptions options) {
         Duration[] buckets = slos(ETCD_BUCKETS);
-        Timers timers = new Timers(tags -> Timer.builder("etcd.request.duration")
+        TaggedMeters<Timer> timers = new TaggedMeters<>(tags -> Timer.builder("etcd.request.duration")
                 .description("Etcd request latency in seconds for each operation and object type.")
                 .tags("operation", tags.get(0), "type", tags.get(1))
                 .serviceLevelObjectives(buckets).register(meters));
@@ -110,12 +106,12 @@ public class MetricsConfig {
                 if (bean instanceof AdmissionChain chain) {
                     MeterRegistry meters = registry.getObject();
                     Duration[] buckets = slos(ADMISSION_BUCKETS);
-                    Timers steps = new Timers(tags -> Timer.builder("apiserver.admission.step.admission.duration")
+                    TaggedMeters<Timer> steps = new TaggedMeters<>(tags -> Timer.builder("apiserver.admission.step.admission.duration")
                             .description("Admission sub-step latency histogram in seconds, broken out for "
                                     + "each operation and API resource and step type (validate or admit).")
                             .tags("operation", tags.get(0), "rejected", tags.get(1), "type", tags.get(2))
                             .serviceLevelObjectives(buckets).register(meters));
-                    Timers controllers = new Timers(tags -> Timer.builder(
+                    TaggedMeters<Timer> controllers = new TaggedMeters<>(tags -> Timer.builder(
                                     "apiserver.admission.controller.admission.duration")
                             .description("Admission controller latency histogram in seconds, identified by name "
                                     + "and broken out for each operation and API resource and type (validate or "
@@ -132,25 +128,6 @@ public class MetricsConfig {
                 return bean;
             }
         };
-    }
-
-    /**
-     * The timers of one metric by their tag values, each built and registered once: building and registering a
-     * meter on every call (tags sorted, the registry's map searched) cost more than a create's admission itself.
-     */
-    static final class Timers {
-        private final Map<List<String>, Timer> timers = new ConcurrentHashMap<>();
-        private final Function<List<String>, Timer> make;
-
-        Timers(Function<List<String>, Timer> make) {
-            this.make = make;
-        }
-
-        Timer get(String... tagValues) {
-            List<String> key = List.of(tagValues);
-            Timer timer = timers.get(key);
-            return timer != null ? timer : timers.computeIfAbsent(key, make);
-        }
     }
 
     static Duration[] slos(double[] seconds) {

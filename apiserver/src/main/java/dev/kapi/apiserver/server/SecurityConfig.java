@@ -6,12 +6,15 @@ import dev.kapi.apiserver.authn.RequestHeaderAuthenticator;
 import dev.kapi.apiserver.authn.StaticTokenFile;
 import dev.kapi.apiserver.authn.TokenAuthenticator;
 import dev.kapi.apiserver.authn.X509Authenticator;
+import dev.kapi.apiserver.authz.AuthorizationMetrics;
 import dev.kapi.apiserver.authz.AuthorizationModes;
 import dev.kapi.apiserver.authz.Authorizer;
 import dev.kapi.apiserver.authz.WebhookAuthorizer;
+import dev.kapi.apiserver.authz.WebhookMatchConditions;
 import dev.kapi.apiserver.server.tls.ServingPki;
 import dev.kapi.apiserver.webhook.RetryBackoff;
 import dev.kapi.apiserver.webhook.WebhookTarget;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
@@ -129,15 +132,19 @@ public class SecurityConfig {
      */
     @Bean
     Authorization authorization(ServerOptions options, @Qualifier("rbacAuthorizer") ObjectProvider<Authorizer> rbac,
-                                AuthorizationWebhookOptions webhook, Environment env) {
+                                AuthorizationWebhookOptions webhook, Environment env,
+                                ObjectProvider<MeterRegistry> meters) {
         String config = env.getProperty("authorization-config", "");
+        MeterRegistry registry = meters == null ? null : meters.getIfAvailable();
+        AuthorizationMetrics metrics = registry == null ? AuthorizationMetrics.NONE : new AuthorizationMeters(registry);
         if (!config.isEmpty()) {
             if (UNSTRUCTURED_FLAGS.stream().anyMatch(env::containsProperty)) {
                 throw new StartupFailure("--authorization-config can not be specified when --authorization-mode or"
                         + " --authorization-webhook-* flags are defined");
             }
             StructuredAuthorization structured = new StructuredAuthorization(Path.of(config), rbac::getIfAvailable,
-                    env.getProperty("kapi.authorization-config-check-interval", Duration.class, Duration.ofSeconds(5)));
+                    env.getProperty("kapi.authorization-config-check-interval", Duration.class, Duration.ofSeconds(5)),
+                    metrics);
             return new Authorization(structured.authorizer(), structured);
         }
         if (!webhook.configFile().isEmpty() && !options.authorizationModes().contains(AuthorizationModes.WEBHOOK)) {
@@ -145,7 +152,7 @@ public class SecurityConfig {
         }
         try {
             Authorizer chain = AuthorizationModes.chain(options.authorizationModes(), rbac::getIfAvailable,
-                    () -> webhookAuthorizer(webhook));
+                    () -> webhookAuthorizer(webhook, metrics), metrics);
             return new Authorization(chain, () -> WebhookAuthorizer.in(chain).forEach(WebhookAuthorizer::close));
         } catch (IllegalArgumentException e) {
             throw new StartupFailure(e.getMessage(), e);
@@ -167,7 +174,7 @@ public class SecurityConfig {
     }
 
     /** {@code --authorization-webhook-config-file}'s authorizer; null without the flag. */
-    static Authorizer webhookAuthorizer(AuthorizationWebhookOptions webhook) {
+    static Authorizer webhookAuthorizer(AuthorizationWebhookOptions webhook, AuthorizationMetrics metrics) {
         if (webhook.configFile().isEmpty()) {
             return null;
         }
@@ -178,9 +185,10 @@ public class SecurityConfig {
             throw StartupFailure.of("--authorization-webhook-config-file", e);
         }
         try {
-            return new WebhookAuthorizer(target, webhook.version(),
+            return new WebhookAuthorizer(target, new WebhookAuthorizer.Settings(webhook.version(),
                     new WebhookAuthorizer.CacheTtls(webhook.authorizedTtl(), webhook.unauthorizedTtl()),
-                    RetryBackoff.KUBE_INITIAL);
+                    WebhookTarget.CALL_TIMEOUT, false, WebhookMatchConditions.none()), RetryBackoff.KUBE_INITIAL,
+                    "webhook", metrics);
         } catch (IllegalArgumentException e) {
             throw StartupFailure.of("--authorization-webhook-version", e);
         }

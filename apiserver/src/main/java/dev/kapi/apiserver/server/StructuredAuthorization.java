@@ -2,6 +2,7 @@ package dev.kapi.apiserver.server;
 
 import dev.kapi.apiserver.authz.AlwaysAllowAuthorizer;
 import dev.kapi.apiserver.authz.AlwaysDenyAuthorizer;
+import dev.kapi.apiserver.authz.AuthorizationMetrics;
 import dev.kapi.apiserver.authz.Authorizer;
 import dev.kapi.apiserver.authz.AuthorizerChain;
 import dev.kapi.apiserver.authz.PrivilegedGroupAuthorizer;
@@ -44,6 +45,7 @@ final class StructuredAuthorization implements AutoCloseable {
 
     private final Path file;
     private final Supplier<Authorizer> rbac;
+    private final AuthorizationMetrics metrics;
     private final ReloadableAuthorizer authorizer;
     private final Set<String> fixedTypes;
     private final ScheduledExecutorService reloads;
@@ -56,8 +58,13 @@ final class StructuredAuthorization implements AutoCloseable {
      * @throws StartupFailure for a file that cannot be read, is not valid, or names what Kapi does not have
      */
     StructuredAuthorization(Path file, Supplier<Authorizer> rbac, Duration checkEvery) {
+        this(file, rbac, checkEvery, AuthorizationMetrics.NONE);
+    }
+
+    StructuredAuthorization(Path file, Supplier<Authorizer> rbac, Duration checkEvery, AuthorizationMetrics metrics) {
         this.file = file;
         this.rbac = rbac;
+        this.metrics = metrics;
         try {
             lastRead = read(file);
             inUse = AuthorizationConfigFile.parse(lastRead);
@@ -147,7 +154,10 @@ final class StructuredAuthorization implements AutoCloseable {
             closeWebhooks(new AuthorizerChain(chain));
             throw e;
         }
-        return new AuthorizerChain(chain);
+        List<AuthorizerChain.Named> names = new ArrayList<>();
+        names.add(null);
+        entries.forEach(e -> names.add(new AuthorizerChain.Named(e.type(), e.name())));
+        return new AuthorizerChain(chain, names, metrics);
     }
 
     private void addAll(List<AuthorizationConfigFile.Entry> entries, List<Authorizer> chain) throws IOException {
@@ -162,7 +172,7 @@ final class StructuredAuthorization implements AutoCloseable {
                     }
                     yield a;
                 }
-                case "Webhook" -> webhook(e.name(), e.webhook());
+                case "Webhook" -> webhook(e.name(), e.webhook(), metrics);
                 default -> throw new IllegalArgumentException("authorizer type " + e.type()
                         + " is not supported by Kapi (supported: RBAC, Webhook, AlwaysAllow, AlwaysDeny)");
             });
@@ -173,7 +183,8 @@ final class StructuredAuthorization implements AutoCloseable {
         WebhookAuthorizer.in(chain).forEach(WebhookAuthorizer::close);
     }
 
-    private static Authorizer webhook(String name, AuthorizationConfigFile.Webhook w) throws IOException {
+    private static Authorizer webhook(String name, AuthorizationConfigFile.Webhook w, AuthorizationMetrics metrics)
+            throws IOException {
         if (!w.connectionType().equals("KubeConfigFile")) {
             throw new IllegalArgumentException("authorizer " + name + ": connectionInfo type " + w.connectionType()
                     + " cannot be used by an API server (kube-apiserver's neither): use KubeConfigFile");
@@ -183,7 +194,7 @@ final class StructuredAuthorization implements AutoCloseable {
                 w.failurePolicy().equals("Deny"), WebhookMatchConditions.compile(w.matchConditions()));
         try {
             return new WebhookAuthorizer(WebhookKubeconfig.read(Path.of(w.kubeConfigFile())), settings,
-                    RetryBackoff.KUBE_INITIAL);
+                    RetryBackoff.KUBE_INITIAL, name, metrics);
         } catch (IOException | IllegalArgumentException e) {
             throw new IllegalArgumentException("authorizer " + name + ": " + w.kubeConfigFile() + ": "
                     + StartupFailure.reason(e), e);

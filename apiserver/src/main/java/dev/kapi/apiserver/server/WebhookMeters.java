@@ -7,11 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.DoubleAdder;
-import java.util.function.Function;
 
 /**
  * kube's per-webhook admission meters on the server's registry, with kube's names, labels, buckets and help:
@@ -25,26 +21,26 @@ final class WebhookMeters implements WebhookMetrics {
     /** kube's webhook latency buckets. */
     private static final double[] BUCKETS = {0.005, 0.025, 0.1, 0.5, 1.0, 2.5, 10, 25};
 
-    private final MetricsConfig.Timers durations;
-    private final Meters<Counter> requests;
-    private final Meters<DoubleAdder> rejections;
-    private final Meters<DoubleAdder> failOpens;
+    private final TaggedMeters<Timer> durations;
+    private final TaggedMeters<Counter> requests;
+    private final TaggedMeters<DoubleAdder> rejections;
+    private final TaggedMeters<DoubleAdder> failOpens;
 
     WebhookMeters(MeterRegistry meters) {
         Duration[] buckets = MetricsConfig.slos(BUCKETS);
-        durations = new MetricsConfig.Timers(t -> Timer.builder("apiserver.admission.webhook.admission.duration")
+        durations = new TaggedMeters<>(t -> Timer.builder("apiserver.admission.webhook.admission.duration")
                 .description("Admission webhook latency histogram in seconds, identified by name and broken out "
                         + "for each operation and API resource and type (validate or admit).")
                 .tags("name", t.get(0), "operation", t.get(1), "rejected", t.get(2), "type", t.get(3))
                 .serviceLevelObjectives(buckets).register(meters));
-        requests = new Meters<>(t -> Counter.builder("apiserver.admission.webhook.request")
+        requests = new TaggedMeters<>(t -> Counter.builder("apiserver.admission.webhook.request")
                 .description("Admission webhook request total, identified by name and broken out for each admission "
                         + "type (validating or mutating) and operation. Additional labels specify whether the request "
                         + "was rejected or not and an HTTP status code. Codes greater than 600 are truncated to 600, "
                         + "to keep the metrics cardinality bounded.")
                 .tags("name", t.get(0), "operation", t.get(1), "rejected", t.get(2), "type", t.get(3),
                         "code", t.get(4)).register(meters));
-        rejections = new Meters<>(t -> counted(meters, "apiserver.admission.webhook.rejection.count",
+        rejections = new TaggedMeters<>(t -> counted(meters, "apiserver.admission.webhook.rejection.count",
                 "Admission webhook rejection count, identified by name and broken out for each "
                         + "admission type (validating or admit) and operation. Additional labels specify an error "
                         + "type (calling_webhook_error or apiserver_internal_error if an error occurred; no_error "
@@ -53,7 +49,7 @@ final class WebhookMeters implements WebhookMetrics {
                         + "Codes greater than 600 are truncated to 600, to keep the metrics cardinality bounded.",
                 "name", t.get(0), "type", t.get(1), "operation", t.get(2), "error_type", t.get(3),
                 "rejection_code", t.get(4)));
-        failOpens = new Meters<>(t -> counted(meters, "apiserver.admission.webhook.fail.open.count",
+        failOpens = new TaggedMeters<>(t -> counted(meters, "apiserver.admission.webhook.fail.open.count",
                 "Admission webhook fail open count, identified by name and broken out for each admission type "
                         + "(validating or mutating).", "name", t.get(0), "type", t.get(1)));
     }
@@ -84,19 +80,5 @@ final class WebhookMeters implements WebhookMetrics {
         DoubleAdder sum = new DoubleAdder();
         Gauge.builder(name, sum, DoubleAdder::sum).description(help).tags(tags).strongReference(true).register(meters);
         return sum;
-    }
-
-    /** Meters of one metric by their tag values, each built and registered once. */
-    private static final class Meters<M> {
-        private final Map<List<String>, M> meters = new ConcurrentHashMap<>();
-        private final Function<List<String>, M> make;
-
-        Meters(Function<List<String>, M> make) {
-            this.make = make;
-        }
-
-        M get(String... tagValues) {
-            return meters.computeIfAbsent(List.of(tagValues), make);
-        }
     }
 }

@@ -64,4 +64,22 @@ class AuthorizationModesTest {
         assertThatThrownBy(() -> AuthorizationModes.chain(modes, () -> null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
     }
+
+    /** Each mode's allow and deny is counted under kube's names; system:masters and no opinion are not. */
+    @org.junit.jupiter.api.Test
+    void decisionsAreReportedByModeAsKubeNamesThem() {
+        List<String> reported = new java.util.ArrayList<>();
+        AuthorizationMetrics metrics = new AuthorizationMetrics() {
+            @Override
+            public void decided(String type, String name, boolean allowed) {
+                reported.add(type + "/" + name + "/" + allowed);
+            }
+        };
+        Authorizer chain = AuthorizationModes.chain(List.of("RBAC", "AlwaysDeny"), () -> RBAC_ALLOWS_ALICE,
+                () -> null, metrics);
+        chain.authorize(get(ALICE));
+        chain.authorize(get(new UserInfo("bob", "", List.of(), Map.of())));
+        chain.authorize(get(ADMIN));
+        assertThat(reported).as("AlwaysDeny has no opinion, as kube's").containsExactly("RBAC/rbac/true");
+    }
 }

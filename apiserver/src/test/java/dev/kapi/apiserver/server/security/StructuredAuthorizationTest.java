@@ -42,7 +42,7 @@ class StructuredAuthorizationTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
-        Path tokens = Files.writeString(DATA_DIR.resolve("tokens.csv"), "t-token,tuser,21,team\n");
+        Path tokens = Files.writeString(DATA_DIR.resolve("tokens.csv"), "t-token,tuser,21,team\nm-token,mon,22,system:masters\n");
         writeConfig("team-a", true);
         registry.add("data-dir", DATA_DIR::toString);
         registry.add("token-auth-file", tokens::toString);
@@ -193,6 +193,33 @@ class StructuredAuthorizationTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    @Test
+    void decisionsWebhookCallsAndConditionsAreCountedAsKubeCountsThem() throws IOException {
+        try (RawHttps t = http()) {
+            assertThat(t.send("GET", "/api/v1/namespaces/team-a/configmaps", null, null).code()).isEqualTo(200);
+            assertThat(t.send("GET", "/api/v1/namespaces/team-a/secrets", null, null).code()).isEqualTo(403);
+            FALLBACK.failNext(1, 400);
+            assertThat(t.send("GET", "/api/v1/namespaces/default/pods", null, null).code()).isEqualTo(500);
+        }
+        String metrics;
+        try (RawHttps admin = new RawHttps(TlsClients.sslContext(TlsClients.ca(DATA_DIR).certificate(), null), port,
+                "m-token")) {
+            RawHttps.Response scraped = admin.send("GET", "/metrics", null, null);
+            assertThat(scraped.code()).isEqualTo(200);
+            metrics = scraped.body();
+        }
+        assertThat(metrics).contains(
+                "apiserver_authorization_decisions_total{decision=\"allowed\",name=\"team-policy\",type=\"Webhook\"}",
+                "apiserver_authorization_decisions_total{decision=\"denied\",name=\"team-policy\",type=\"Webhook\"}",
+                "apiserver_authorization_webhook_evaluations_total{name=\"team-policy\",result=\"success\"}",
+                "apiserver_authorization_webhook_duration_seconds_bucket{name=\"team-policy\",result=\"success\",le=\"0.005\"}",
+                "apiserver_authorization_webhook_evaluations_total{name=\"fallback\",result=\"error\"}",
+                "apiserver_authorization_webhook_evaluations_fail_open_total{name=\"fallback\",result=\"error\"}",
+                "apiserver_authorization_match_condition_exclusions_total{name=\"team-policy\",type=\"Webhook\"}",
+                "apiserver_authorization_match_condition_evaluation_seconds_bucket{name=\"team-policy\",type=\"Webhook\",le=\"0.001\"}")
+                .doesNotContain("name=\"rbac\",type=\"RBAC\"} 0");
     }
 
     private RawHttps http() {
