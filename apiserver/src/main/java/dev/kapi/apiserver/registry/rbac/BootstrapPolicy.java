@@ -162,11 +162,7 @@ public final class BootstrapPolicy {
                 binding(GARBAGE_COLLECTOR_ROLE, serviceAccount("kube-system", "generic-garbage-collector"))));
         ControllerRoles.rules().keySet().forEach(account -> bindings.add(binding(ControllerRoles.PREFIX + account,
                 serviceAccount("kube-system", account))));
-        Subject scheduler = new Subject();
-        scheduler.setApiGroup(RbacResources.GROUP);
-        scheduler.setKind("User");
-        scheduler.setName(ControllerRoles.SCHEDULER);
-        bindings.add(binding(ControllerRoles.SCHEDULER, scheduler));
+        bindings.add(binding(ControllerRoles.SCHEDULER, user(ControllerRoles.SCHEDULER)));
         return bindings;
     }
 
@@ -201,7 +197,7 @@ public final class BootstrapPolicy {
         return b;
     }
 
-    private static Subject serviceAccount(String namespace, String name) {
+    static Subject serviceAccount(String namespace, String name) {
         Subject s = new Subject();
         s.setKind("ServiceAccount");
         s.setName(name);
@@ -210,14 +206,22 @@ public final class BootstrapPolicy {
     }
 
     private static Subject group(String name) {
+        return subject("Group", name);
+    }
+
+    static Subject user(String name) {
+        return subject("User", name);
+    }
+
+    private static Subject subject(String kind, String name) {
         Subject s = new Subject();
         s.setApiGroup(RbacResources.GROUP);
-        s.setKind("Group");
+        s.setKind(kind);
         s.setName(name);
         return s;
     }
 
-    private static ObjectMeta meta(String name, Map<String, String> labels) {
+    static ObjectMeta meta(String name, Map<String, String> labels) {
         ObjectMeta meta = new ObjectMeta();
         meta.setName(name);
         Map<String, String> all = new HashMap<>(labels);

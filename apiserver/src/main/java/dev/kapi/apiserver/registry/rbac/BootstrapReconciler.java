@@ -38,6 +38,7 @@ public final class BootstrapReconciler {
 
     private final WriteScope<ClusterRole> roles;
     private final WriteScope<ClusterRoleBinding> bindings;
+    private final StoreRegistry stores;
     private final WritePipeline writes;
 
     public BootstrapReconciler(StoreRegistry stores, WritePipeline writes) {
@@ -45,6 +46,7 @@ public final class BootstrapReconciler {
                 SystemUsers.API_SERVER);
         this.bindings = WriteScope.of(RbacResources.store(stores, "clusterrolebindings", ClusterRoleBinding.class),
                 null, SystemUsers.API_SERVER);
+        this.stores = stores;
         this.writes = writes;
     }
 
@@ -58,13 +60,16 @@ public final class BootstrapReconciler {
         for (ClusterRoleBinding expected : BootstrapPolicy.clusterRoleBindings()) {
             reconcileBinding(expected, storedBindings.get(expected.getMetadata().getName()));
         }
+        NamespacedReconciler namespaced = new NamespacedReconciler(stores, writes);
+        NamespaceBootstrapPolicy.roles().forEach(namespaced::reconcile);
+        NamespaceBootstrapPolicy.bindings().forEach(namespaced::reconcile);
     }
 
     /**
      * What is stored, by name: one list, not a consistent get per bootstrap object (each waiting for the watch
      * cache after the previous write). One created or changed since is met by the write's conflict.
      */
-    private static <T extends HasMetadata> Map<String, T> stored(WriteScope<T> scope) {
+    static <T extends HasMetadata> Map<String, T> stored(WriteScope<T> scope) {
         Map<String, T> byName = new HashMap<>();
         scope.store().list(null, ListParams.all()).items().forEach(o -> byName.put(o.getMetadata().getName(), o));
         return byName;
@@ -216,7 +221,7 @@ public final class BootstrapReconciler {
         return s == null ? "" : s;
     }
 
-    private static void createIgnoringConflict(Runnable create) {
+    static void createIgnoringConflict(Runnable create) {
         try {
             create.run();
         } catch (StatusError e) {

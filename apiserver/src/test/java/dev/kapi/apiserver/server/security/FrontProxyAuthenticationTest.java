@@ -72,6 +72,44 @@ class FrontProxyAuthenticationTest {
         }
     }
 
+    /**
+     * kube's published trust: {@code kube-system/extension-apiserver-authentication} names the client CAs and the
+     * front proxy's settings, and kube's bootstrap Role lets the controller manager's user read it and nothing else.
+     */
+    @Test
+    void theTrustIsPublishedForDelegatingServersToRead() throws IOException {
+        String path = "/api/v1/namespaces/kube-system/configmaps/extension-apiserver-authentication";
+        JsonNode data = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> {
+            try (RawHttps proxy = proxy("front-proxy-client")) {
+                proxy.header("X-Remote-User", "system:kube-controller-manager");
+                RawHttps.Response r = proxy.send("GET", path, null, null);
+                return r.code() == 200 ? Json.MAPPER.readTree(r.body()).path("data") : null;
+            }
+        }, java.util.Objects::nonNull);
+        assertThat(data.path("client-ca-file").asString()).startsWith("-----BEGIN CERTIFICATE-----")
+                .contains(Pem.certificates(List.of(TlsClients.ca(DATA_DIR).certificate())).trim());
+        assertThat(data.path("requestheader-client-ca-file").asString())
+                .isEqualTo(Pem.certificates(List.of(FRONT_CA.certificate())));
+        assertThat(data.path("requestheader-username-headers").asString()).isEqualTo("[\"X-Remote-User\"]");
+        assertThat(data.path("requestheader-group-headers").asString()).isEqualTo("[\"X-Remote-Group\"]");
+        assertThat(data.path("requestheader-extra-headers-prefix").asString()).isEqualTo("[\"X-Remote-Extra-\"]");
+        assertThat(data.path("requestheader-allowed-names").asString()).isEqualTo("[\"front-proxy-client\"]");
+        try (RawHttps proxy = proxy("front-proxy-client")) {
+            proxy.header("X-Remote-User", "system:kube-controller-manager");
+            assertThat(proxy.send("GET", "/api/v1/namespaces/kube-system/configmaps/other", null, null).code())
+                    .as("the reader role names only this ConfigMap").isEqualTo(403);
+        }
+        try (RawHttps proxy = proxy("front-proxy-client")) {
+            proxy.header("X-Remote-User", "ops").header("X-Remote-Group", "system:masters");
+            RawHttps.Response role = proxy.send("GET", "/apis/rbac.authorization.k8s.io/v1/namespaces/kube-system/"
+                    + "roles/system::leader-locking-kube-scheduler", null, null);
+            assertThat(role.code()).as(role.body()).isEqualTo(200);
+            assertThat(role.body()).contains("rbac-defaults").contains("\"kube-scheduler\"");
+            assertThat(proxy.send("GET", "/apis/rbac.authorization.k8s.io/v1/namespaces/kube-public/rolebindings/"
+                    + "system:controller:bootstrap-signer", null, null).code()).isEqualTo(200);
+        }
+    }
+
     @Test
     void theHeadersOfAnyoneButTheProxyNameNoOne() throws IOException {
         Certificates.Issued kapiCa = TlsClients.ca(DATA_DIR);

@@ -1,0 +1,142 @@
+package dev.kapi.apiserver.registry.rbac;
+
+import dev.kapi.apiserver.registry.ListParams;
+import dev.kapi.apiserver.registry.StoreRegistry;
+import dev.kapi.apiserver.registry.rest.OperationOptions;
+import dev.kapi.apiserver.registry.rest.SystemUsers;
+import dev.kapi.apiserver.registry.rest.WritePipeline;
+import dev.kapi.apiserver.registry.rest.WriteScope;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * {@link BootstrapReconciler}'s rules for the namespaced bootstrap Roles and RoleBindings: created when missing;
+ * otherwise, unless annotated {@code autoupdate: "false"}, given missing labels, annotations, rules and subjects
+ * (what users added stays); a binding whose roleRef differs is recreated. The comparison is the cluster-wide
+ * one's, on the same fields.
+ */
+final class NamespacedReconciler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NamespacedReconciler.class);
+
+    private final StoreRegistry stores;
+    private final WritePipeline writes;
+    private final Map<String, Role> roles = new HashMap<>();
+    private final Map<String, RoleBinding> bindings = new HashMap<>();
+
+    /** Reads what is stored once (one list of each, as the cluster-wide reconciler does). */
+    NamespacedReconciler(StoreRegistry stores, WritePipeline writes) {
+        this.stores = stores;
+        this.writes = writes;
+        RbacResources.store(stores, "roles", Role.class).list(null, ListParams.all()).items()
+                .forEach(r -> roles.put(key(r), r));
+        RbacResources.store(stores, "rolebindings", RoleBinding.class).list(null, ListParams.all()).items()
+                .forEach(b -> bindings.put(key(b), b));
+    }
+
+    private static String key(HasMetadata o) {
+        return o.getMetadata().getNamespace() + "/" + o.getMetadata().getName();
+    }
+
+    void reconcile(Role expected) {
+        String name = expected.getMetadata().getName();
+        WriteScope<Role> scope = WriteScope.of(RbacResources.store(stores, "roles", Role.class),
+                expected.getMetadata().getNamespace(), SystemUsers.API_SERVER);
+        Role existing = roles.get(key(expected));
+        if (existing == null) {
+            BootstrapReconciler.createIgnoringConflict(() -> writes.create(scope, expected, OperationOptions.create()));
+            LOG.info("created role {}/{}", scope.namespace(), name);
+            return;
+        }
+        if (BootstrapReconciler.isProtected(existing.getMetadata()) || reconciled(existing, expected) == null) {
+            return;
+        }
+        writes.update(scope, name, current -> {
+            Role r = reconciled(current, expected);
+            return r == null ? current : r;
+        }, OperationOptions.update());
+        LOG.info("updated role {}/{}", scope.namespace(), name);
+    }
+
+    void reconcile(RoleBinding expected) {
+        String name = expected.getMetadata().getName();
+        WriteScope<RoleBinding> scope = WriteScope.of(RbacResources.store(stores, "rolebindings", RoleBinding.class),
+                expected.getMetadata().getNamespace(), SystemUsers.API_SERVER);
+        RoleBinding existing = bindings.get(key(expected));
+        if (existing == null) {
+            BootstrapReconciler.createIgnoringConflict(() -> writes.create(scope, expected, OperationOptions.create()));
+            LOG.info("created rolebinding {}/{}", scope.namespace(), name);
+            return;
+        }
+        if (BootstrapReconciler.isProtected(existing.getMetadata())) {
+            return;
+        }
+        RoleBinding reconciled = reconciled(existing, expected);
+        if (reconciled == null) {
+            return;
+        }
+        if (!Objects.equals(existing.getRoleRef(), expected.getRoleRef())) {
+            writes.delete(scope, name, OperationOptions.delete());
+            reconciled.getMetadata().setResourceVersion(null);
+            reconciled.getMetadata().setUid(null);
+            reconciled.getMetadata().setCreationTimestamp(null);
+            BootstrapReconciler.createIgnoringConflict(() -> writes.create(scope, reconciled, OperationOptions.create()));
+            LOG.info("recreated rolebinding {}/{}", scope.namespace(), name);
+            return;
+        }
+        writes.update(scope, name, current -> {
+            RoleBinding r = reconciled(current, expected);
+            return r == null ? current : r;
+        }, OperationOptions.update());
+        LOG.info("updated rolebinding {}/{}", scope.namespace(), name);
+    }
+
+    /** The role with what {@code expected} adds, compared as the cluster-wide roles are; null when nothing is missing. */
+    static Role reconciled(Role existing, Role expected) {
+        ClusterRole r = BootstrapReconciler.reconciledRole(asClusterRole(existing), asClusterRole(expected));
+        if (r == null) {
+            return null;
+        }
+        Role out = existing.toBuilder().build();
+        out.setMetadata(r.getMetadata());
+        out.setRules(r.getRules());
+        return out;
+    }
+
+    static RoleBinding reconciled(RoleBinding existing, RoleBinding expected) {
+        ClusterRoleBinding b = BootstrapReconciler.reconciledBinding(asClusterBinding(existing),
+                asClusterBinding(expected));
+        if (b == null) {
+            return null;
+        }
+        RoleBinding out = existing.toBuilder().build();
+        out.setMetadata(b.getMetadata());
+        out.setRoleRef(b.getRoleRef());
+        out.setSubjects(b.getSubjects());
+        return out;
+    }
+
+    private static ClusterRole asClusterRole(Role role) {
+        ClusterRole c = new ClusterRole();
+        c.setMetadata(role.getMetadata());
+        c.setRules(role.getRules());
+        return c;
+    }
+
+    private static ClusterRoleBinding asClusterBinding(RoleBinding binding) {
+        ClusterRoleBinding c = new ClusterRoleBinding();
+        c.setMetadata(binding.getMetadata());
+        c.setRoleRef(binding.getRoleRef());
+        c.setSubjects(binding.getSubjects());
+        return c;
+    }
+}
