@@ -276,6 +276,30 @@ class HelmChartRenderTest {
                 .noneMatch(a -> a.startsWith("--authorization-webhook") || a.startsWith("--authentication-token-webhook"));
     }
 
+    /** kube's structured authorization: the file from a ConfigMap, its webhooks' kubeconfigs from the user's Secrets. */
+    @Test
+    void theAuthorizationConfigComesFromAConfigMapAndItsWebhooksFromSecrets() {
+        String values = "apiserver: {authorizationConfigSecrets: [policy-hook], authorizationConfig: {apiVersion: "
+                + "apiserver.config.k8s.io/v1, kind: AuthorizationConfiguration, authorizers: [{type: Webhook, name: "
+                + "policy, webhook: {timeout: 3s, subjectAccessReviewVersion: v1, failurePolicy: Deny, connectionInfo: "
+                + "{type: KubeConfigFile, kubeConfigFile: /etc/kapi/authz-webhooks/policy-hook/kubeconfig}}}, "
+                + "{type: RBAC, name: rbac}]}}";
+        List<ObjectNode> objects = render("kapi", NS, values);
+        ObjectNode d = find(objects, "Deployment", "kapi-apiserver");
+        assertThat(args(d)).contains("--authorization-config=/etc/kapi/authorization/authorization-config.yaml")
+                .noneMatch(a -> a.startsWith("--authorization-mode") || a.startsWith("--authorization-webhook"));
+        assertThat(mounts(d.path("spec").path("template").path("spec").path("containers").path(0))).contains(
+                "authorization=/etc/kapi/authorization", "authz-config-webhook-0=/etc/kapi/authz-webhooks/policy-hook");
+        assertThat(d.at("/spec/template/spec/volumes").valueStream()
+                .filter(v -> v.path("name").asString().equals("authz-config-webhook-0")).findFirst().orElseThrow()
+                .at("/secret/secretName").asString()).isEqualTo("policy-hook");
+        String file = find(objects, "ConfigMap", "kapi-apiserver-authorization").at("/data/authorization-config.yaml")
+                .asString();
+        assertThat(file).contains("kind: AuthorizationConfiguration", "failurePolicy: Deny", "name: rbac");
+        assertThatThrownBy(() -> render("kapi", NS, values.replace("apiserver: {", "apiserver: {authorizationMode: "
+                + "AlwaysAllow, "))).hasMessageContaining("apiserver.authorizationConfig replaces");
+    }
+
     /** The server refuses a flag it does not know: every flag the chart can pass must be one it reads. */
     @Test
     void everyApiserverFlagTheChartPassesIsOneTheServerKnows() {
