@@ -61,6 +61,57 @@ class WebhookAuthIT {
         }
     }
 
+    /**
+     * The same decisions through {@code --authorization-config}: the webhook asked only about namespace default
+     * (its match condition), RBAC after it; kubectl sees the webhook's allow, its denial, and RBAC's refusal of
+     * what the webhook was not asked about.
+     */
+    @Test
+    void kubectlWithTheStructuredAuthorizationConfiguration() throws Exception {
+        try (WebhookReceiver authn = WebhookReceiver.create(); WebhookReceiver authz = WebhookReceiver.create()) {
+            authn.answer(WebhookAuthIT::tokenReview);
+            authz.answer(WebhookAuthIT::accessReview);
+            Path dir = Files.createDirectories(KapiServerExtension.e2eDir().resolve("authz-config-" + System.nanoTime()));
+            Path authnConf = authn.kubeconfig(dir.resolve("authn"), "");
+            Path authzConf = authz.kubeconfig(dir.resolve("authz"), "      token: kapi-to-authz");
+            Path config = Files.writeString(dir.resolve("authorization-config.yaml"), """
+                    apiVersion: apiserver.config.k8s.io/v1
+                    kind: AuthorizationConfiguration
+                    authorizers:
+                    - type: Webhook
+                      name: default-policy
+                      webhook:
+                        timeout: 3s
+                        subjectAccessReviewVersion: v1
+                        matchConditionSubjectAccessReviewVersion: v1
+                        failurePolicy: Deny
+                        connectionInfo: {type: KubeConfigFile, kubeConfigFile: %s}
+                        matchConditions:
+                        - expression: has(request.resourceAttributes) && request.resourceAttributes.namespace == 'default'
+                    - type: RBAC
+                      name: rbac
+                    """.formatted(authzConf));
+            try (KapiServer server = KapiServer.start("authz-config", dir.resolve("data"), List.of(
+                    "--authentication-token-webhook-config-file=" + authnConf, "--authorization-config=" + config))) {
+                Kubectl alice = Kubectl.named("kubectl").withKubeconfig(server.tokenKubeconfig("alice", "idp-token-alice"));
+                Kubectl.Result get = alice.run("get", "configmaps", "-n", "default");
+                assertThat(get.exit()).as(get.toString()).isZero();
+                Kubectl.Result secrets = alice.run("get", "secrets", "-n", "default");
+                assertThat(secrets.exit()).isNotZero();
+                assertThat(secrets.err()).contains("Forbidden").contains("secrets are off limits");
+                Kubectl.Result elsewhere = alice.run("get", "configmaps", "-n", "kube-system");
+                assertThat(elsewhere.exit()).as("not matched: RBAC decides").isNotZero();
+                assertThat(elsewhere.err()).contains("Forbidden").doesNotContain("readers read configmaps");
+                assertThat(alice.run("auth", "can-i", "list", "configmaps", "-n", "default").out().strip())
+                        .isEqualTo("yes");
+                Kubectl.Result rules = alice.run("auth", "can-i", "--list", "-n", "default");
+                assertThat(rules.out() + rules.err()).contains("webhook authorizer does not support user rule resolution");
+            }
+            assertThat(authz.calls()).isNotEmpty().allSatisfy(c -> assertThat(c.body().at("/spec/resourceAttributes/namespace")
+                    .asString()).isEqualTo("default"));
+        }
+    }
+
     private static JsonNode tokenReview(JsonNode review) {
         ObjectNode answer = Json.MAPPER.createObjectNode().put("apiVersion", "authentication.k8s.io/v1")
                 .put("kind", "TokenReview");
