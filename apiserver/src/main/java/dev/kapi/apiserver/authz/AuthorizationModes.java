@@ -49,7 +49,8 @@ public final class AuthorizationModes {
             if (!seen.add(mode)) {
                 throw new IllegalArgumentException("--authorization-mode " + mode + " is specified more than once");
             }
-            names.add(new AuthorizerChain.Named(mode, mode.toLowerCase(java.util.Locale.ROOT)));
+            names.add(new AuthorizerChain.Named(mode, mode.equals(WEBHOOK) ? WebhookAuthorizer.MODE_NAME
+                    : mode.toLowerCase(java.util.Locale.ROOT))); // kube's names
             chain.add(switch (mode) {
                 case ALWAYS_ALLOW -> new AlwaysAllowAuthorizer();
                 case ALWAYS_DENY -> new AlwaysDenyAuthorizer();

@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.authz;
 
+import dev.kapi.apiserver.api.GoAggregate;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -60,8 +61,7 @@ public final class AuthorizerChain implements Authorizer {
                 errors.add(d.error());
             }
         }
-        String error = errors == null ? null
-                : errors.size() == 1 ? errors.iterator().next() : "[" + String.join(", ", errors) + "]";
+        String error = errors == null ? null : GoAggregate.of(errors);
         return new Decision(Decision.Kind.NO_OPINION, String.join("\n", reasons), error); // kube joins by lines
     }
 }

@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.authz;
 
+import dev.kapi.apiserver.api.GoAggregate;
 import dev.kapi.apiserver.authn.UserInfo;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
@@ -54,8 +55,7 @@ public final class ChainRules implements RuleResolver {
                 errors.add(WebhookAuthorizer.NO_RULES);
             }
         }
-        String error = errors.isEmpty() ? null : errors.size() == 1 ? errors.getFirst()
-                : "[" + String.join(", ", errors) + "]";
+        String error = GoAggregate.of(errors);
         return new Rules(rules, incomplete, error);
     }
 

@@ -35,6 +35,8 @@ import java.util.Map;
 public final class WebhookAuthorizer implements Authorizer, AutoCloseable {
 
     static final int MAX_ENTRIES = 8192;
+    /** What kube names the webhook of {@code --authorization-mode=...,Webhook} (its metrics' {@code name}). */
+    public static final String MODE_NAME = "default";
     /** Attributes this long are not remembered (kube: "may be a DoS attempt"), so the cache's memory stays small. */
     static final int MAX_CACHED_SIZE = 10_000;
     /** How long one decision may take, its retries included. */
@@ -83,10 +85,10 @@ public final class WebhookAuthorizer implements Authorizer, AutoCloseable {
     }
 
     public WebhookAuthorizer(WebhookTarget target, Settings settings, Duration initialBackoff) {
-        this(target, settings, initialBackoff, "webhook", AuthorizationMetrics.NONE);
+        this(target, settings, initialBackoff, MODE_NAME, AuthorizationMetrics.NONE);
     }
 
-    /** @param name the authorizer's name in {@code --authorization-config} ({@code webhook} for the mode's) */
+    /** @param name the authorizer's name in {@code --authorization-config} ({@link #MODE_NAME} for the mode's) */
     public WebhookAuthorizer(WebhookTarget target, Settings settings, Duration initialBackoff, String name,
                              AuthorizationMetrics metrics) {
         this.name = name;
@@ -126,10 +128,14 @@ public final class WebhookAuthorizer implements Authorizer, AutoCloseable {
         boolean allowed;
         boolean denied;
         String reason;
-        long started = System.nanoTime();
+        String[] lastResult = {"error"};
+        WebhookTarget.Tries tries = (took, code, failure) -> { // kube counts each round trip
+            lastResult[0] = result(code, failure);
+            metrics.webhookEvaluated(name, lastResult[0], took);
+        };
         try {
             JsonNode answer = target.review(Json.MAPPER.writeValueAsBytes(review), initialBackoff,
-                    settings.callTimeout(), System.nanoTime() + DECISION_BUDGET.toNanos());
+                    settings.callTimeout(), System.nanoTime() + DECISION_BUDGET.toNanos(), tries);
             ReviewFields.envelope(answer, "SubjectAccessReview");
             JsonNode status = ReviewFields.object(answer, "status", "status");
             allowed = ReviewFields.bool(status, "allowed", "status.allowed");
@@ -139,18 +145,14 @@ public final class WebhookAuthorizer implements Authorizer, AutoCloseable {
         } catch (IOException | RuntimeException e) { // never throws: a failure is no opinion with its error
             String error = e.getMessage() == null ? e.toString() : e.getMessage();
             failures.failed(error);
-            String result = e instanceof InterruptedIOException ? "canceled"
-                    : error.endsWith(WebhookClient.CONTEXT_DEADLINE) ? "timeout" : "error";
-            metrics.webhookEvaluated(name, result, Duration.ofNanos(System.nanoTime() - started));
-            if (!settings.denyOnFailure() && !result.equals("canceled")) {
-                metrics.webhookFailedOpen(name, result);
+            if (!settings.denyOnFailure() && !(e instanceof InterruptedIOException)) {
+                metrics.webhookFailedOpen(name, lastResult[0]);
             }
             if (e instanceof InterruptedIOException) {
                 Thread.currentThread().interrupt();
             }
             return failure(error);
         }
-        metrics.webhookEvaluated(name, "success", Duration.ofNanos(System.nanoTime() - started));
         if (allowed && denied) {
             return new Decision(Decision.Kind.DENY, reason,
                     "webhook subject access review returned both allow and deny response");
@@ -160,6 +162,18 @@ public final class WebhookAuthorizer implements Authorizer, AutoCloseable {
             answers.put(key, decision, (allowed ? ttls.authorized() : ttls.unauthorized()).toNanos());
         }
         return decision;
+    }
+
+    /** kube's result of one round trip: success, canceled, timeout (a deadline or a 504) or error. */
+    private static String result(int code, IOException failure) {
+        if (failure == null) {
+            return "success";
+        }
+        if (failure instanceof InterruptedIOException) {
+            return "canceled";
+        }
+        String m = failure.getMessage();
+        return code == 504 || m != null && m.endsWith(WebhookClient.CONTEXT_DEADLINE) ? "timeout" : "error";
     }
 
     /** A failure's decision: no opinion, or with {@code failurePolicy: Deny} a denial; either carries the error. */

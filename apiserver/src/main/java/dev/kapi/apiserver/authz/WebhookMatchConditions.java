@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.authz;
 
+import dev.kapi.apiserver.api.GoAggregate;
 import com.google.common.collect.ImmutableCollection;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
@@ -147,7 +148,7 @@ public final class WebhookMatchConditions {
         if (errors.isEmpty()) {
             return MATCH;
         }
-        return new Result(false, errors.size() == 1 ? errors.getFirst() : "[" + String.join(", ", errors) + "]");
+        return new Result(false, GoAggregate.of(errors));
     }
 
     private String failed(int i, String why) {

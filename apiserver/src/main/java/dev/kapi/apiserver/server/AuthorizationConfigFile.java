@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.server;
 
+import dev.kapi.apiserver.api.GoAggregate;
 import dev.kapi.apiserver.api.FieldError;
 import dev.kapi.apiserver.api.GoDuration;
 import dev.kapi.apiserver.api.GoQuote;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -123,10 +123,7 @@ public final class AuthorizationConfigFile {
         }
         List<FieldError> errors = validate(entries);
         if (!errors.isEmpty()) {
-            Set<String> lines = new LinkedHashSet<>();
-            errors.forEach(e -> lines.add(e.toString()));
-            throw new IllegalArgumentException(lines.size() == 1 ? lines.iterator().next()
-                    : "[" + String.join(", ", lines) + "]");
+            throw new IllegalArgumentException(GoAggregate.of(errors.stream().map(FieldError::toString).toList()));
         }
         for (Entry e : entries) { // kube-apiserver's own rule, after validation
             String expected = e.type().toLowerCase(Locale.ROOT);

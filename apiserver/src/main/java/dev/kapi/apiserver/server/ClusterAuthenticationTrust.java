@@ -69,12 +69,13 @@ public class ClusterAuthenticationTrust implements SmartLifecycle {
     public void onStarted(ApplicationStartedEvent event) {
         worker = Thread.ofVirtual().name("cluster-authentication-trust").start(() -> {
             boolean written = false;
+            int failures = 0;
             while (!Thread.currentThread().isInterrupted()) {
                 try {
                     publish();
                     written = true;
                 } catch (RuntimeException e) { // at first start kube-system may not be there yet: soon again
-                    if (written) {
+                    if (written || ++failures % 15 == 0) { // not while the namespace is made, but not silently
                         LOG.warn("{}/{} not written: {}", NAMESPACE, NAME, e.getMessage());
                     }
                 }
@@ -168,7 +169,7 @@ public class ClusterAuthenticationTrust implements SmartLifecycle {
             List<X509Certificate> parsed;
             try {
                 parsed = Pem.readCertificates(pem);
-            } catch (RuntimeException e) { // what someone else wrote badly is dropped, as kube drops it
+            } catch (RuntimeException e) { // what someone else wrote badly is dropped (kube's sync fails on it)
                 continue;
             }
             for (X509Certificate c : parsed) {
@@ -214,11 +215,17 @@ public class ClusterAuthenticationTrust implements SmartLifecycle {
     public void start() {
     }
 
+    /** Stops the writes and waits (at most 5 s) for one under way, so that none runs while storage stops. */
     @Override
     public void stop() {
         Thread w = worker;
         if (w != null) {
             w.interrupt();
+            try {
+                w.join(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

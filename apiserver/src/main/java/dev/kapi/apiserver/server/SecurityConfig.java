@@ -188,7 +188,7 @@ public class SecurityConfig {
             return new WebhookAuthorizer(target, new WebhookAuthorizer.Settings(webhook.version(),
                     new WebhookAuthorizer.CacheTtls(webhook.authorizedTtl(), webhook.unauthorizedTtl()),
                     WebhookTarget.CALL_TIMEOUT, false, WebhookMatchConditions.none()), RetryBackoff.KUBE_INITIAL,
-                    "webhook", metrics);
+                    WebhookAuthorizer.MODE_NAME, metrics);
         } catch (IllegalArgumentException e) {
             throw StartupFailure.of("--authorization-webhook-version", e);
         }

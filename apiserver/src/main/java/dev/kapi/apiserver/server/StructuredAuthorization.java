@@ -40,8 +40,8 @@ final class StructuredAuthorization implements AutoCloseable {
     /** Types whose presence is fixed at start: every one but Webhook, as kube's reload requires. */
     private static final Set<String> FIXED = Set.of("RBAC", "Node", "ABAC", "AlwaysAllow", "AlwaysDeny");
     static final long MAX_SIZE = 4L << 20;
-    /** When a replaced chain's webhooks are closed: after any decision begun on it is over. */
-    private static final Duration CLOSE_AFTER = Duration.ofMinutes(1);
+    /** A decision's longest time with one webhook (its budget), and a margin after the last. */
+    private static final Duration PER_WEBHOOK = Duration.ofSeconds(30);
 
     private final Path file;
     private final Supplier<Authorizer> rbac;
@@ -49,6 +49,7 @@ final class StructuredAuthorization implements AutoCloseable {
     private final ReloadableAuthorizer authorizer;
     private final Set<String> fixedTypes;
     private final ScheduledExecutorService reloads;
+    private final List<Authorizer> retired = new java.util.concurrent.CopyOnWriteArrayList<>();
     private List<AuthorizationConfigFile.Entry> inUse;
     private byte[] lastRead;
 
@@ -125,8 +126,7 @@ final class StructuredAuthorization implements AutoCloseable {
             Authorizer previous = authorizer.current();
             authorizer.replace(build(next));
             inUse = next;
-            // decisions that began on the previous chain may still call its webhooks for up to their budget
-            reloads.schedule(() -> closeWebhooks(previous), CLOSE_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+            retire(previous);
             log.info("--authorization-config: {} read again, {} authorizers in use", file, next.size());
         } catch (IOException | RuntimeException e) {
             log.warn("--authorization-config: {} changed but cannot be used, the authorizers in use stay: {}", file,
@@ -179,6 +179,19 @@ final class StructuredAuthorization implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes a replaced chain's webhooks once any decision begun on it is over: it may ask each of them in turn,
+     * each for up to its budget.
+     */
+    private void retire(Authorizer chain) {
+        retired.add(chain);
+        long after = PER_WEBHOOK.toMillis() * (WebhookAuthorizer.in(chain).size() + 1);
+        reloads.schedule(() -> {
+            closeWebhooks(chain);
+            retired.remove(chain);
+        }, after, TimeUnit.MILLISECONDS);
+    }
+
     private static void closeWebhooks(Authorizer chain) {
         WebhookAuthorizer.in(chain).forEach(WebhookAuthorizer::close);
     }
@@ -210,6 +223,7 @@ final class StructuredAuthorization implements AutoCloseable {
     @Override
     public void close() {
         reloads.shutdownNow();
+        retired.forEach(StructuredAuthorization::closeWebhooks);
         closeWebhooks(authorizer);
     }
 }

@@ -70,9 +70,26 @@ public record WebhookTarget(URI uri, HttpClient http, Supplier<Map<String, Strin
         return review(body, initialBackoff, CALL_TIMEOUT, deadlineNanos);
     }
 
+    /** Told of each try (each round trip) of {@link #review}: how long it took and how it ended. */
+    public interface Tries {
+        Tries NONE = (took, code, failure) -> { };
+
+        /**
+         * @param code    the answer's HTTP status code, 0 without an answer
+         * @param failure null for an answer that is a JSON object, else why the try failed
+         */
+        void tried(Duration took, int code, IOException failure);
+    }
+
     /** {@link #review(byte[], Duration, long)} with each try's own time limit {@code callTimeout}. */
     public JsonNode review(byte[] body, Duration initialBackoff, Duration callTimeout, long deadlineNanos)
             throws IOException {
+        return review(body, initialBackoff, callTimeout, deadlineNanos, Tries.NONE);
+    }
+
+    /** {@link #review(byte[], Duration, Duration, long)}, telling {@code tries} of each try. */
+    public JsonNode review(byte[] body, Duration initialBackoff, Duration callTimeout, long deadlineNanos,
+                           Tries tries) throws IOException {
         RetryBackoff backoff = new RetryBackoff(initialBackoff, uri);
         IOException last = null;
         for (int attempt = 1; ; attempt++) {
@@ -82,22 +99,29 @@ public record WebhookTarget(URI uri, HttpClient http, Supplier<Map<String, Strin
             }
             IOException failure;
             boolean retry;
+            long started = System.nanoTime();
+            int code = 0;
             try {
                 HttpResponse<byte[]> response = post(body, Duration.ofNanos(Math.min(left, callTimeout.toNanos())));
-                int code = response.statusCode();
+                code = response.statusCode();
                 if (code / 100 == 2) {
-                    return object(response.body());
+                    JsonNode answer = object(response.body());
+                    tries.tried(Duration.ofNanos(System.nanoTime() - started), code, null);
+                    return answer;
                 }
                 failure = new IOException(httpError(response));
                 retry = code == 429 || code >= 500 && code != 503
                         || response.headers().firstValue("Retry-After").filter(v -> v.matches("0*[1-9][0-9]{0,8}"))
                         .isPresent();
             } catch (InterruptedIOException e) {
+                tries.tried(Duration.ofNanos(System.nanoTime() - started), code, e);
                 throw e;
             } catch (IOException e) {
                 failure = e;
-                retry = connectionReset(e) || attempt == 1 && e.getMessage() != null && e.getMessage().endsWith(": EOF");
+                retry = code == 0 && (connectionReset(e)
+                        || attempt == 1 && e.getMessage() != null && e.getMessage().endsWith(": EOF"));
             }
+            tries.tried(Duration.ofNanos(System.nanoTime() - started), code, failure);
             if (!retry || attempt == RetryBackoff.TRIES || System.nanoTime() - deadlineNanos >= 0) {
                 throw failure;
             }

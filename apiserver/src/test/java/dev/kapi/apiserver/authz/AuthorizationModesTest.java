@@ -81,5 +81,8 @@ class AuthorizationModesTest {
         chain.authorize(get(new UserInfo("bob", "", List.of(), Map.of())));
         chain.authorize(get(ADMIN));
         assertThat(reported).as("AlwaysDeny has no opinion, as kube's").containsExactly("RBAC/rbac/true");
+        AuthorizationModes.chain(List.of("Webhook"), () -> null, () -> a -> Decision.deny("no"), metrics)
+                .authorize(get(ALICE));
+        assertThat(reported).as("kube names mode Webhook's authorizer \"default\"").endsWith("Webhook/default/false");
     }
 }

@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.authz.rbac;
 
+import dev.kapi.apiserver.api.GoAggregate;
 import dev.kapi.apiserver.authn.UserInfo;
 import dev.kapi.apiserver.authz.AuthorizationAttributes;
 import dev.kapi.apiserver.authz.Authorizer;
@@ -191,6 +192,6 @@ public final class RbacAuthorizer implements Authorizer, RuleResolver {
 
     /** apimachinery's aggregate error text: the one message, or {@code [a, b]}. */
     static String aggregate(Set<String> errors) {
-        return errors.size() == 1 ? errors.iterator().next() : "[" + String.join(", ", errors) + "]";
+        return GoAggregate.of(errors);
     }
 }

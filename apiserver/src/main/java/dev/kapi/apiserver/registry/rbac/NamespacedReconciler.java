@@ -7,6 +7,8 @@ import dev.kapi.apiserver.registry.rest.SystemUsers;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
 import dev.kapi.apiserver.registry.rest.WriteScope;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -27,6 +29,8 @@ import java.util.Objects;
 final class NamespacedReconciler {
 
     private static final Logger LOG = LoggerFactory.getLogger(NamespacedReconciler.class);
+    /** Where the namespaced bootstrap policy lives. */
+    static final java.util.List<String> NAMESPACES = java.util.List.of("kube-system", "kube-public");
 
     private final StoreRegistry stores;
     private final WritePipeline writes;
@@ -37,10 +41,25 @@ final class NamespacedReconciler {
     NamespacedReconciler(StoreRegistry stores, WritePipeline writes) {
         this.stores = stores;
         this.writes = writes;
-        RbacResources.store(stores, "roles", Role.class).list(null, ListParams.all()).items()
-                .forEach(r -> roles.put(key(r), r));
-        RbacResources.store(stores, "rolebindings", RoleBinding.class).list(null, ListParams.all()).items()
-                .forEach(b -> bindings.put(key(b), b));
+        for (String namespace : NAMESPACES) {
+            RbacResources.store(stores, "roles", Role.class).list(namespace, ListParams.all()).items()
+                    .forEach(r -> roles.put(key(r), r));
+            RbacResources.store(stores, "rolebindings", RoleBinding.class).list(namespace, ListParams.all()).items()
+                    .forEach(b -> bindings.put(key(b), b));
+        }
+    }
+
+    /**
+     * Creates the namespace when it is not there yet, as kube's reconciler does (at a first start the RBAC bootstrap
+     * runs before the system namespaces are made).
+     */
+    private void ensureNamespace(String name) {
+        Namespace ns = new Namespace();
+        ns.setMetadata(new ObjectMeta());
+        ns.getMetadata().setName(name);
+        WriteScope<Namespace> scope = WriteScope.of(stores.find("", "v1", "namespaces", Namespace.class).orElseThrow(),
+                null, SystemUsers.API_SERVER);
+        BootstrapReconciler.createIgnoringConflict(() -> writes.create(scope, ns, OperationOptions.create()));
     }
 
     private static String key(HasMetadata o) {
@@ -53,6 +72,7 @@ final class NamespacedReconciler {
                 expected.getMetadata().getNamespace(), SystemUsers.API_SERVER);
         Role existing = roles.get(key(expected));
         if (existing == null) {
+            ensureNamespace(scope.namespace());
             BootstrapReconciler.createIgnoringConflict(() -> writes.create(scope, expected, OperationOptions.create()));
             LOG.info("created role {}/{}", scope.namespace(), name);
             return;
@@ -73,6 +93,7 @@ final class NamespacedReconciler {
                 expected.getMetadata().getNamespace(), SystemUsers.API_SERVER);
         RoleBinding existing = bindings.get(key(expected));
         if (existing == null) {
+            ensureNamespace(scope.namespace());
             BootstrapReconciler.createIgnoringConflict(() -> writes.create(scope, expected, OperationOptions.create()));
             LOG.info("created rolebinding {}/{}", scope.namespace(), name);
             return;
