@@ -136,6 +136,9 @@ final class StructuredAuthorization implements AutoCloseable {
 
     /** The file's bytes; not a special file or one over {@link #MAX_SIZE} (a mistake, never a configuration). */
     static byte[] read(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            throw new java.nio.file.NoSuchFileException(file.toString());
+        }
         if (!Files.isRegularFile(file)) {
             throw new IOException("read " + file + ": not a regular file");
         }

@@ -67,6 +67,8 @@ class StartupFailuresIT {
         cases.put("--service-cluster-ip-range=bad", "Error: service-cluster-ip-range[0] is not a valid cidr: bad");
         cases.put("--authorization-mode=Node,RBAC", "Error: --authorization-mode Node is not supported by Kapi "
                 + "(supported: RBAC, Webhook, AlwaysAllow, AlwaysDeny)");
+        cases.put("--authorization-config=/nonexistent/authz.yaml",
+                "Error: --authorization-config: open /nonexistent/authz.yaml: no such file or directory");
         cases.put("--etcd-servers=localhost:2379", "Error: --etcd-servers localhost:2379: localhost:2379 is not a "
                 + "URL such as http://127.0.0.1:2379 or https://etcd-0:2379");
         cases.put("--secure-port=70000", "Error: --secure-port 70000 must be between 1 and 65535, inclusive (0 "
