@@ -43,7 +43,6 @@ public final class AuthorizationModes {
         List<Authorizer> chain = new ArrayList<>(List.of(new PrivilegedGroupAuthorizer()));
         List<AuthorizerChain.Named> names = new ArrayList<>();
         names.add(null);
-        boolean allowAll = modes.getFirst().equals(ALWAYS_ALLOW);
         Set<String> seen = new HashSet<>();
         for (String mode : modes) {
             if (!seen.add(mode)) {
@@ -77,7 +76,6 @@ public final class AuthorizationModes {
                         + "\" is not a valid mode (supported: RBAC, Webhook, AlwaysAllow, AlwaysDeny)");
             });
         }
-        // AlwaysAllow first decides everything: the chain is AlwaysAllow itself (which review APIs recognise)
-        return allowAll ? chain.get(1) : new AuthorizerChain(chain, names, metrics);
+        return new AuthorizerChain(chain, names, metrics);
     }
 }

@@ -52,10 +52,15 @@ class AuthorizationModesTest {
                 Arguments.of(List.of("Webhook", "RBAC"), "authorization-mode Webhook's authorization config file not passed"));
     }
 
+    /** AlwaysAllow first allows everyone, and the rules of the modes after it still show (kube's union). */
     @org.junit.jupiter.api.Test
-    void alwaysAllowFirstIsAlwaysAllow() {
-        assertThat(AuthorizationModes.chain(List.of("AlwaysAllow", "RBAC"), () -> RBAC_ALLOWS_ALICE))
-                .isInstanceOf(AlwaysAllowAuthorizer.class);
+    void alwaysAllowFirstAllowsEveryoneAndKeepsTheOtherModesRules() {
+        Authorizer chain = AuthorizationModes.chain(List.of("AlwaysAllow", "RBAC"), () -> RBAC_ALLOWS_ALICE);
+        assertThat(chain.authorize(get(new UserInfo("bob", "", List.of(), Map.of()))).allowed()).isTrue();
+        RuleResolver rbacRules = (user, ns) -> new RuleResolver.Rules(List.of(new io.fabric8.kubernetes.api.model.rbac
+                .PolicyRuleBuilder().withVerbs("get").withApiGroups("").withResources("pods").build()), false, null);
+        assertThat(new ChainRules(chain, RBAC_ALLOWS_ALICE, rbacRules).rulesFor(ALICE, "default").rules())
+                .hasSize(3).startsWith(ChainRules.EVERYTHING.toArray(new io.fabric8.kubernetes.api.model.rbac.PolicyRule[0]));
     }
 
     @ParameterizedTest
