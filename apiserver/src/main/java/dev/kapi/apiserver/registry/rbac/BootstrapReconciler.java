@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.rbac.AggregationRule;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.RoleRef;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BinaryOperator;
+import java.util.function.Function;
 
 /**
  * Brings the {@link BootstrapPolicy} into storage at every start, as kube's {@code rbac/bootstrap-roles}
@@ -60,7 +63,7 @@ public final class BootstrapReconciler {
         for (ClusterRoleBinding expected : BootstrapPolicy.clusterRoleBindings()) {
             reconcileBinding(expected, storedBindings.get(expected.getMetadata().getName()));
         }
-        NamespacedReconciler namespaced = new NamespacedReconciler(stores, writes);
+        NamespacedReconciler namespaced = new NamespacedReconciler(stores, writes, this);
         NamespaceBootstrapPolicy.roles().forEach(namespaced::reconcile);
         NamespaceBootstrapPolicy.bindings().forEach(namespaced::reconcile);
     }
@@ -76,51 +79,50 @@ public final class BootstrapReconciler {
     }
 
     private void reconcileRole(ClusterRole expected, ClusterRole existing) {
-        String name = expected.getMetadata().getName();
-        if (existing == null) {
-            createIgnoringConflict(() -> writes.create(roles, expected, OperationOptions.create()));
-            LOG.info("created clusterrole {}", name);
-            return;
-        }
-        if (isProtected(existing.getMetadata())) {
-            return;
-        }
-        ClusterRole reconciled = reconciledRole(existing, expected);
-        if (reconciled != null) {
-            writes.update(roles, name, current -> reconciledRole(current, expected) == null ? current
-                    : reconciledRole(current, expected), OperationOptions.update());
-            LOG.info("updated clusterrole {}", name);
-        }
+        bring(roles, expected, existing, BootstrapReconciler::reconciledRole, null, () -> { }, "clusterrole");
     }
 
     private void reconcileBinding(ClusterRoleBinding expected, ClusterRoleBinding existing) {
+        bring(bindings, expected, existing, BootstrapReconciler::reconciledBinding, ClusterRoleBinding::getRoleRef,
+                () -> { }, "clusterrolebinding");
+    }
+
+    /**
+     * Brings one bootstrap object into storage: created when missing (after {@code beforeCreate}); otherwise, unless
+     * protected, given what {@code reconciled} adds (null: nothing missing); a binding whose {@code roleRef} (null
+     * for roles) differs is deleted and created again, as kube does (a roleRef cannot change).
+     */
+    <T extends HasMetadata> void bring(WriteScope<T> scope, T expected, T existing, BinaryOperator<T> reconciled,
+                                       Function<T, RoleRef> roleRef, Runnable beforeCreate, String kind) {
         String name = expected.getMetadata().getName();
+        String label = scope.namespace() == null ? name : scope.namespace() + "/" + name;
         if (existing == null) {
-            createIgnoringConflict(() -> writes.create(bindings, expected, OperationOptions.create()));
-            LOG.info("created clusterrolebinding {}", name);
+            beforeCreate.run();
+            createIgnoringConflict(() -> writes.create(scope, expected, OperationOptions.create()));
+            LOG.info("created {} {}", kind, label);
             return;
         }
         if (isProtected(existing.getMetadata())) {
             return;
         }
-        ClusterRoleBinding reconciled = reconciledBinding(existing, expected);
-        if (reconciled == null) {
+        T changed = reconciled.apply(existing, expected);
+        if (changed == null) {
             return;
         }
-        if (!Objects.equals(existing.getRoleRef(), expected.getRoleRef())) {
-            writes.delete(bindings, name, OperationOptions.delete());
-            reconciled.getMetadata().setResourceVersion(null);
-            reconciled.getMetadata().setUid(null);
-            reconciled.getMetadata().setCreationTimestamp(null);
-            createIgnoringConflict(() -> writes.create(bindings, reconciled, OperationOptions.create()));
-            LOG.info("recreated clusterrolebinding {} with roleRef {}", name, expected.getRoleRef().getName());
+        if (roleRef != null && !Objects.equals(roleRef.apply(existing), roleRef.apply(expected))) {
+            writes.delete(scope, name, OperationOptions.delete());
+            changed.getMetadata().setResourceVersion(null);
+            changed.getMetadata().setUid(null);
+            changed.getMetadata().setCreationTimestamp(null);
+            createIgnoringConflict(() -> writes.create(scope, changed, OperationOptions.create()));
+            LOG.info("recreated {} {} with roleRef {}", kind, label, roleRef.apply(expected).getName());
             return;
         }
-        writes.update(bindings, name, current -> {
-            ClusterRoleBinding r = reconciledBinding(current, expected);
+        writes.update(scope, name, current -> {
+            T r = reconciled.apply(current, expected);
             return r == null ? current : r;
         }, OperationOptions.update());
-        LOG.info("updated clusterrolebinding {}", name);
+        LOG.info("updated {} {}", kind, label);
     }
 
     static boolean isProtected(ObjectMeta meta) {

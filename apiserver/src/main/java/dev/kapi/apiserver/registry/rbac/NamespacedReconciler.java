@@ -13,12 +13,9 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * {@link BootstrapReconciler}'s rules for the namespaced bootstrap Roles and RoleBindings: created when missing;
@@ -28,19 +25,20 @@ import java.util.Objects;
  */
 final class NamespacedReconciler {
 
-    private static final Logger LOG = LoggerFactory.getLogger(NamespacedReconciler.class);
     /** Where the namespaced bootstrap policy lives. */
     static final java.util.List<String> NAMESPACES = java.util.List.of("kube-system", "kube-public");
 
     private final StoreRegistry stores;
     private final WritePipeline writes;
+    private final BootstrapReconciler cluster;
     private final Map<String, Role> roles = new HashMap<>();
     private final Map<String, RoleBinding> bindings = new HashMap<>();
 
     /** Reads what is stored once (one list of each, as the cluster-wide reconciler does). */
-    NamespacedReconciler(StoreRegistry stores, WritePipeline writes) {
+    NamespacedReconciler(StoreRegistry stores, WritePipeline writes, BootstrapReconciler cluster) {
         this.stores = stores;
         this.writes = writes;
+        this.cluster = cluster;
         for (String namespace : NAMESPACES) {
             RbacResources.store(stores, "roles", Role.class).list(namespace, ListParams.all()).items()
                     .forEach(r -> roles.put(key(r), r));
@@ -67,58 +65,17 @@ final class NamespacedReconciler {
     }
 
     void reconcile(Role expected) {
-        String name = expected.getMetadata().getName();
         WriteScope<Role> scope = WriteScope.of(RbacResources.store(stores, "roles", Role.class),
                 expected.getMetadata().getNamespace(), SystemUsers.API_SERVER);
-        Role existing = roles.get(key(expected));
-        if (existing == null) {
-            ensureNamespace(scope.namespace());
-            BootstrapReconciler.createIgnoringConflict(() -> writes.create(scope, expected, OperationOptions.create()));
-            LOG.info("created role {}/{}", scope.namespace(), name);
-            return;
-        }
-        if (BootstrapReconciler.isProtected(existing.getMetadata()) || reconciled(existing, expected) == null) {
-            return;
-        }
-        writes.update(scope, name, current -> {
-            Role r = reconciled(current, expected);
-            return r == null ? current : r;
-        }, OperationOptions.update());
-        LOG.info("updated role {}/{}", scope.namespace(), name);
+        cluster.bring(scope, expected, roles.get(key(expected)), NamespacedReconciler::reconciled, null,
+                () -> ensureNamespace(scope.namespace()), "role");
     }
 
     void reconcile(RoleBinding expected) {
-        String name = expected.getMetadata().getName();
         WriteScope<RoleBinding> scope = WriteScope.of(RbacResources.store(stores, "rolebindings", RoleBinding.class),
                 expected.getMetadata().getNamespace(), SystemUsers.API_SERVER);
-        RoleBinding existing = bindings.get(key(expected));
-        if (existing == null) {
-            ensureNamespace(scope.namespace());
-            BootstrapReconciler.createIgnoringConflict(() -> writes.create(scope, expected, OperationOptions.create()));
-            LOG.info("created rolebinding {}/{}", scope.namespace(), name);
-            return;
-        }
-        if (BootstrapReconciler.isProtected(existing.getMetadata())) {
-            return;
-        }
-        RoleBinding reconciled = reconciled(existing, expected);
-        if (reconciled == null) {
-            return;
-        }
-        if (!Objects.equals(existing.getRoleRef(), expected.getRoleRef())) {
-            writes.delete(scope, name, OperationOptions.delete());
-            reconciled.getMetadata().setResourceVersion(null);
-            reconciled.getMetadata().setUid(null);
-            reconciled.getMetadata().setCreationTimestamp(null);
-            BootstrapReconciler.createIgnoringConflict(() -> writes.create(scope, reconciled, OperationOptions.create()));
-            LOG.info("recreated rolebinding {}/{}", scope.namespace(), name);
-            return;
-        }
-        writes.update(scope, name, current -> {
-            RoleBinding r = reconciled(current, expected);
-            return r == null ? current : r;
-        }, OperationOptions.update());
-        LOG.info("updated rolebinding {}/{}", scope.namespace(), name);
+        cluster.bring(scope, expected, bindings.get(key(expected)), NamespacedReconciler::reconciled,
+                RoleBinding::getRoleRef, () -> ensureNamespace(scope.namespace()), "rolebinding");
     }
 
     /** The role with what {@code expected} adds, compared as the cluster-wide roles are; null when nothing is missing. */
