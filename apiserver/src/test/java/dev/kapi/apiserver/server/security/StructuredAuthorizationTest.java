@@ -42,7 +42,7 @@ class StructuredAuthorizationTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
-        Path tokens = Files.writeString(DATA_DIR.resolve("tokens.csv"), "t-token,tuser,21,team\nm-token,mon,22,system:masters\n");
+        Path tokens = Files.writeString(DATA_DIR.resolve("tokens.csv"), "t-token,tuser,21,team\nm-token,mon,22,system:masters\no-token,ouser,23,team\n");
         writeConfig("team-a", true);
         registry.add("data-dir", DATA_DIR::toString);
         registry.add("token-auth-file", tokens::toString);
@@ -192,6 +192,47 @@ class StructuredAuthorizationTest {
             assertThat(t.send("GET", "/api/v1/namespaces/team-c/configmaps", null, null).code()).isEqualTo(403);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The policy and its match condition decide on the request that is served: spellings that could reach Secrets
+     * through a ConfigMaps URL are refused before anyone decides, encoded names and namespaces are decided (and
+     * matched) as decoded, and a body naming another namespace or kind than the allowed URL creates nothing.
+     */
+    @Test
+    void oddSpellingsAndBodiesThatDisagreeGetNothingThePolicyDidNotAllow() throws IOException {
+        // its own user: the policy's remembered answers (create in team-a allowed) stay out of the other tests
+        try (RawHttps t = new RawHttps(TlsClients.sslContext(TlsClients.ca(DATA_DIR).certificate(), null), port,
+                "o-token")) {
+            for (String path : java.util.List.of("/api/v1/namespaces/team-a/configmaps/../secrets",
+                    "/api/v1/namespaces/team-a/configmaps/%2E%2E/secrets", "/api/v1/namespaces/team-a/configmaps;/../secrets",
+                    "/api/v1/namespaces/team-a//secrets", "/api/v1/namespaces/team-a/configmaps%2F..%2Fsecrets")) {
+                RawHttps.Response res = t.send("GET", path, null, null);
+                assertThat(res.code()).as(path + ": " + res.body()).isEqualTo(400);
+                assertThat(res.body()).doesNotContain("\"items\"");
+            }
+            for (String path : java.util.List.of("/api/v1/namespaces/team-a/%73ecrets",
+                    "/api/v1/namespaces/team%2Da/secrets")) {
+                RawHttps.Response res = t.send("GET", path, null, null);
+                assertThat(res.code()).as(path + ": " + res.body()).isEqualTo(403);
+                assertThat(res.body()).as("matched as decoded: the policy denied").contains("team secrets are sealed")
+                        .doesNotContain("\"items\"");
+            }
+            RawHttps.Response elsewhere = t.send("POST", "/api/v1/namespaces/team-a/configmaps", "application/json",
+                    "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"moved\","
+                            + "\"namespace\":\"default\"}}");
+            assertThat(elsewhere.code()).as(elsewhere.body()).isEqualTo(400);
+            RawHttps.Response secret = t.send("POST", "/api/v1/namespaces/team-a/configmaps", "application/json",
+                    "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"disguised\"}}");
+            assertThat(secret.code()).as(secret.body()).isEqualTo(400);
+        }
+        try (RawHttps admin = new RawHttps(TlsClients.sslContext(TlsClients.ca(DATA_DIR).certificate(), null), port,
+                "m-token")) {
+            assertThat(admin.send("GET", "/api/v1/namespaces/default/configmaps/moved", null, null).code())
+                    .isEqualTo(404);
+            assertThat(admin.send("GET", "/api/v1/namespaces/team-a/secrets/disguised", null, null).code())
+                    .isEqualTo(404);
         }
     }
 
