@@ -4,7 +4,6 @@ import dev.kapi.apiserver.api.RequestDeadline;
 import dev.kapi.apiserver.api.StatusError;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
-import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 
@@ -18,27 +17,37 @@ public final class AdmissionChain {
 
     private final List<MutatingAdmission> mutating;
     private final List<ValidatingAdmission> validating;
-    private final AdmissionObserver observer;
+    /** Each plugin's observer, in the order of {@link #mutating} and {@link #validating}; null when unobserved. */
+    private final AdmissionObserver.Bound[] admitted;
+    private final AdmissionObserver.Bound[] validated;
+    private final AdmissionObserver.Bound admitStep;
+    private final AdmissionObserver.Bound validateStep;
 
     /** A chain of every given plugin whose name is in {@code enabled} or is not a kube plugin name. */
     public AdmissionChain(List<MutatingAdmission> mutating, List<ValidatingAdmission> validating,
                           List<String> enabled) {
-        this.mutating = mutating.stream().filter(p -> runs(p.name(), enabled))
-                .sorted(Comparator.comparingInt(p -> AdmissionPlugins.ORDER.indexOf(p.name()))).toList();
-        this.validating = validating.stream().filter(p -> runs(p.name(), enabled))
-                .sorted(Comparator.comparingInt(p -> AdmissionPlugins.ORDER.indexOf(p.name()))).toList();
-        this.observer = AdmissionObserver.NONE;
+        this(mutating.stream().filter(p -> runs(p.name(), enabled))
+                        .sorted(Comparator.comparingInt(p -> AdmissionPlugins.ORDER.indexOf(p.name()))).toList(),
+                validating.stream().filter(p -> runs(p.name(), enabled))
+                        .sorted(Comparator.comparingInt(p -> AdmissionPlugins.ORDER.indexOf(p.name()))).toList(),
+                (AdmissionObserver) null);
     }
 
-    private AdmissionChain(AdmissionChain chain, AdmissionObserver observer) {
-        this.mutating = chain.mutating;
-        this.validating = chain.validating;
-        this.observer = observer;
+    private AdmissionChain(List<MutatingAdmission> mutating, List<ValidatingAdmission> validating,
+                           AdmissionObserver observer) {
+        this.mutating = mutating;
+        this.validating = validating;
+        this.admitted = observer == null ? null
+                : mutating.stream().map(p -> observer.bind(p.name(), "admit")).toArray(AdmissionObserver.Bound[]::new);
+        this.validated = observer == null ? null : validating.stream().map(p -> observer.bind(p.name(), "validate"))
+                .toArray(AdmissionObserver.Bound[]::new);
+        this.admitStep = observer == null ? null : observer.bind(null, "admit");
+        this.validateStep = observer == null ? null : observer.bind(null, "validate");
     }
 
     /** The same chain, telling {@code observer} how long each plugin and each step took (for metrics). */
     public AdmissionChain observedBy(AdmissionObserver observer) {
-        return new AdmissionChain(this, observer);
+        return new AdmissionChain(mutating, validating, observer == AdmissionObserver.NONE ? null : observer);
     }
 
     /** A chain of exactly these plugins, in kube's order. */
@@ -67,20 +76,20 @@ public final class AdmissionChain {
         boolean rejected = true;
         try {
             AdmissionAttributes current = attributes;
-            for (MutatingAdmission plugin : mutating) {
+            for (int i = 0; i < mutating.size(); i++) {
                 long start = System.nanoTime();
                 boolean refused = true;
                 try {
-                    current = current.withObject(plugin.admit(current));
+                    current = current.withObject(mutating.get(i).admit(current));
                     refused = false;
                 } finally {
-                    report(plugin.name(), "admit", operation, refused, start);
+                    report(admitted == null ? null : admitted[i], operation, refused, start);
                 }
             }
             rejected = false;
             return current.object();
         } finally {
-            report(null, "admit", operation, rejected, stepStart);
+            report(admitStep, operation, rejected, stepStart);
         }
     }
 
@@ -94,14 +103,14 @@ public final class AdmissionChain {
         long stepStart = System.nanoTime();
         boolean rejected = true;
         try {
-            for (ValidatingAdmission plugin : validating) {
+            for (int i = 0; i < validating.size(); i++) {
                 long start = System.nanoTime();
                 boolean refused = true;
                 try {
-                    plugin.validate(attributes);
+                    validating.get(i).validate(attributes);
                     refused = false;
                 } finally {
-                    report(plugin.name(), "validate", operation, refused, start);
+                    report(validated == null ? null : validated[i], operation, refused, start);
                 }
             }
             if (RequestDeadline.passed()) {
@@ -112,16 +121,16 @@ public final class AdmissionChain {
             }
             rejected = false;
         } finally {
-            report(null, "validate", operation, rejected, stepStart);
+            report(validateStep, operation, rejected, stepStart);
         }
     }
 
-    private void report(String name, String type, String operation, boolean rejected, long start) {
-        if (observer == AdmissionObserver.NONE) {
+    private static void report(AdmissionObserver.Bound observer, String operation, boolean rejected, long start) {
+        if (observer == null) {
             return;
         }
         try {
-            observer.observe(name, type, operation, rejected, Duration.ofNanos(System.nanoTime() - start));
+            observer.observe(operation, rejected, System.nanoTime() - start);
         } catch (RuntimeException e) {
             // metrics must never change the outcome of admission
         }

@@ -14,4 +14,18 @@ public interface AdmissionObserver {
     AdmissionObserver NONE = (name, type, operation, rejected, took) -> { };
 
     void observe(String name, String type, String operation, boolean rejected, Duration took);
+
+    /**
+     * The observer of one plugin's calls of one type (or of one whole step, {@code name} null), asked once per
+     * plugin when the chain is built, so that each call finds its meter without looking up its name and type.
+     */
+    default Bound bind(String name, String type) {
+        return (operation, rejected, nanos) -> observe(name, type, operation, rejected, Duration.ofNanos(nanos));
+    }
+
+    /** {@link #observe} with the plugin's name and the type already given; {@code nanos} is how long it took. */
+    @FunctionalInterface
+    interface Bound {
+        void observe(String operation, boolean rejected, long nanos);
+    }
 }

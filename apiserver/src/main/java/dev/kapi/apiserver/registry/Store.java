@@ -209,6 +209,15 @@ public final class Store<T extends HasMetadata> {
 
     /** Creates {@code obj} in {@code namespace} (null for cluster-scoped); returns the stored object. */
     public T create(String namespace, T obj, WriteOptions options) {
+        return createStored(namespace, obj, options).object();
+    }
+
+    /**
+     * {@link #create}, answering the created object together with the entry storage wrote, so that a JSON answer
+     * can be the stored bytes ({@link StoredObject#json()}), as kube answers a create with what it stored, without
+     * encoding the object a second time. A dry run's has no entry: it answers the object only.
+     */
+    public StoredObject<T> createStored(String namespace, T obj, WriteOptions options) {
         ObjectMeta meta = obj.getMetadata() == null ? new ObjectMeta() : obj.getMetadata();
         obj.setMetadata(meta);
         meta.setNamespace(def.namespaced() ? namespace : null);
@@ -232,12 +241,12 @@ public final class Store<T extends HasMetadata> {
         String name = created.getMetadata().getName();
         if (options.dryRun()) {
             failIfExists(namespace, name);
-            return created;
+            return new StoredObject<>(this, null, created);
         }
         try {
             KeyValue kv = storage.create(key(namespace, name), encode(created));
             created.getMetadata().setResourceVersion(Long.toString(kv.modRevision()));
-            return created;
+            return new StoredObject<>(this, kv, created);
         } catch (StorageException e) {
             def.strategy().releaseAfterFailedCreate(created);
             throw error(e, name);

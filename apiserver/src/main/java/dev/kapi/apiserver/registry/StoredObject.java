@@ -22,6 +22,7 @@ public final class StoredObject<T extends HasMetadata> {
         this.kv = kv;
     }
 
+    /** An object already decoded (or just written) with its entry; {@code kv} is null for a dry-run create's. */
     StoredObject(Store<T> store, KeyValue kv, T decoded) {
         this(store, kv);
         this.object = decoded;
@@ -54,10 +55,13 @@ public final class StoredObject<T extends HasMetadata> {
         return object;
     }
 
-    /** The served JSON without decoding, or null when only {@link #object()} can tell it. */
+    /**
+     * The served JSON without decoding, or null when only {@link #object()} can tell it (also for a dry-run
+     * create's object, which has no stored entry).
+     */
     public StoredJson json() {
         ResourceDefinition<T> def = store.definition();
-        if (!def.storageForm().servesStoredJson()) {
+        if (kv == null || !def.storageForm().servesStoredJson()) {
             return null;
         }
         return StoredJson.of(kv, def.apiVersion(), def.kind());

@@ -104,26 +104,7 @@ public class MetricsConfig {
             @Override
             public Object postProcessAfterInitialization(Object bean, String name) {
                 if (bean instanceof AdmissionChain chain) {
-                    MeterRegistry meters = registry.getObject();
-                    Duration[] buckets = slos(ADMISSION_BUCKETS);
-                    TaggedMeters<Timer> steps = new TaggedMeters<>(tags -> Timer.builder("apiserver.admission.step.admission.duration")
-                            .description("Admission sub-step latency histogram in seconds, broken out for "
-                                    + "each operation and API resource and step type (validate or admit).")
-                            .tags("operation", tags.get(0), "rejected", tags.get(1), "type", tags.get(2))
-                            .serviceLevelObjectives(buckets).register(meters));
-                    TaggedMeters<Timer> controllers = new TaggedMeters<>(tags -> Timer.builder(
-                                    "apiserver.admission.controller.admission.duration")
-                            .description("Admission controller latency histogram in seconds, identified by name "
-                                    + "and broken out for each operation and API resource and type (validate or "
-                                    + "admit).")
-                            .tags("name", tags.get(0), "operation", tags.get(1), "rejected", tags.get(2),
-                                    "type", tags.get(3))
-                            .serviceLevelObjectives(buckets).register(meters));
-                    return chain.observedBy((plugin, type, operation, rejected, took) -> {
-                        String refused = Boolean.toString(rejected);
-                        (plugin == null ? steps.get(operation, refused, type)
-                                : controllers.get(plugin, operation, refused, type)).record(took);
-                    });
+                    return chain.observedBy(new AdmissionMeters(registry.getObject(), slos(ADMISSION_BUCKETS)));
                 }
                 return bean;
             }

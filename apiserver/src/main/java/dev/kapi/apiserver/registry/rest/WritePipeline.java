@@ -8,6 +8,7 @@ import dev.kapi.apiserver.registry.DeletePropagation;
 import dev.kapi.apiserver.registry.ListParams;
 import dev.kapi.apiserver.registry.ResourceDefinition;
 import dev.kapi.apiserver.registry.Store;
+import dev.kapi.apiserver.registry.StoredObject;
 import dev.kapi.apiserver.registry.WriteOptions;
 import dev.kapi.apiserver.registry.fieldmanager.FieldManager;
 import io.fabric8.kubernetes.api.model.CreateOptions;
@@ -55,20 +56,22 @@ public final class WritePipeline {
      * server's own writers use it; a resourceVersion {@code obj} carries is cleared.
      */
     public <T extends HasMetadata> T create(WriteScope<T> scope, T obj, CreateOptions options) {
-        return create(scope, obj, options, true, false);
+        return create(scope, obj, options, true, false).object();
     }
 
     /**
      * A client's create (a POST): as {@link #create(WriteScope, HasMetadata, CreateOptions)}, except that an object
      * naming a resourceVersion is refused as kube's storage refuses it, after admission and validation (storage
-     * comes last there): 500 {@code resourceVersion should not be set on objects to be created}.
+     * comes last there): 500 {@code resourceVersion should not be set on objects to be created}. Answers the
+     * stored entry beside the object, so that the answer can be the stored JSON.
      */
-    public <T extends HasMetadata> T createRequested(WriteScope<T> scope, T obj, CreateOptions options) {
+    public <T extends HasMetadata> StoredObject<T> createRequested(WriteScope<T> scope, T obj,
+                                                                   CreateOptions options) {
         return create(scope, obj, options, true, true);
     }
 
-    private <T extends HasMetadata> T create(WriteScope<T> scope, T obj, CreateOptions options, boolean track,
-                                             boolean refuseResourceVersion) {
+    private <T extends HasMetadata> StoredObject<T> create(WriteScope<T> scope, T obj, CreateOptions options,
+                                                           boolean track, boolean refuseResourceVersion) {
         boolean dryRun = OperationOptions.isDryRun(options.getDryRun());
         if (track) {
             trackFields(scope, null, obj, options.getFieldManager());
@@ -76,7 +79,7 @@ public final class WritePipeline {
         return create(scope, Attributes.nameOf(obj), obj, options, (admitted, validation) -> {
             // not for an apply that creates (kube's update path clears it) nor a dry run (kube's does not check)
             boolean refuseVersion = refuseResourceVersion && !dryRun && namesResourceVersion(admitted);
-            return scope.store().create(scope.namespace(), admitted, new WriteOptions(dryRun, (created, old) -> {
+            return scope.store().createStored(scope.namespace(), admitted, new WriteOptions(dryRun, (created, old) -> {
                 validation.accept(cast(created));
                 if (refuseVersion) {
                     throw StatusError.failure(500, "resourceVersion should not be set on objects to be created");
@@ -233,7 +236,7 @@ public final class WritePipeline {
                 obj = obj != null ? obj : updated.updated(null);
                 CreateOptions create = OperationOptions.create(OperationOptions.isDryRun(options.getDryRun()),
                         options.getFieldManager(), options.getFieldValidation());
-                return new Applied<>(create(scope, obj, create, track, false), true);
+                return new Applied<>(create(scope, obj, create, track, false).object(), true);
             } catch (StatusError e) {
                 if (e.code() != 409 || !"AlreadyExists".equals(e.reason()) || attempt >= 3) {
                     throw e;

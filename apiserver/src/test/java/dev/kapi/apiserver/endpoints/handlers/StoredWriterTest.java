@@ -109,6 +109,47 @@ class StoredWriterTest {
     }
 
     /**
+     * A create answers what it stored, as kube's does: the stored JSON (a JSON answer of a resource served as
+     * stored) is byte for byte what writing the created object answers and what a GET of it answers next; a
+     * converted version, another format and a dry run (nothing stored) answer the created object as before.
+     */
+    @ParameterizedTest(name = "{0} {1} {2} dryRun={3}")
+    @CsvSource(delimiter = '|', value = {
+            "configmaps|v1|application/json|false", "configmaps|v1||false", "configmaps|v1|application/yaml|false",
+            "configmaps|v1|application/json;as=Table;v=v1;g=meta.k8s.io|false", "configmaps|v1|application/json|true",
+            "horizontalpodautoscalers|v1|application/json|false", "horizontalpodautoscalers|v2|application/json|false"})
+    void createsAnswerWhatTheyStored(String resource, String version, String accept, boolean dryRun)
+            throws Exception {
+        ResourceDefinition<HasMetadata> def = definition(resource, version);
+        Store<HasMetadata> store = stores.store(def);
+        String body = resource.equals("configmaps")
+                ? "{\"metadata\":{\"name\":\"new-%s\",\"labels\":{\"k\":\"c\"}},\"data\":{\"d\":\"é 😀 \\u0001\"}}"
+                : "{\"metadata\":{\"name\":\"new-%s\"},\"spec\":{\"maxReplicas\":3,\"scaleTargetRef\":"
+                + "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"name\":\"d\"}}}";
+        String name = "new-" + version + "-" + Math.abs((accept + dryRun).hashCode());
+        MockHttpServletResponse created = send(def, store, "POST", null, accept, dryRun ? "dryRun=All" : null,
+                String.format(body, name.substring(4)), s -> new CreateHandler().handle(s));
+        assertThat(created.getStatus()).isEqualTo(201);
+        String answer = new String(created.getContentAsByteArray(), StandardCharsets.UTF_8);
+        assertThat(answer).contains(name);
+        if (dryRun) {
+            assertThat(store.list("ns", ListParams.all()).items())
+                    .noneMatch(o -> o.getMetadata().getName().equals(name));
+            assertThat(Json.MAPPER.readTree(answer).get("metadata").has("resourceVersion")).isFalse();
+            return;
+        }
+        HasMetadata stored = store.get("ns", name);
+        MockHttpServletResponse fromObject = send(def, store, "POST", null, accept, null, null,
+                s -> ObjectWriter.writeObject(s, 201, stored));
+        assertThat(answer).isEqualTo(new String(fromObject.getContentAsByteArray(), StandardCharsets.UTF_8));
+        assertThat(created.getContentType()).isEqualTo(fromObject.getContentType());
+        if (accept == null || !accept.contains("Table")) {
+            MockHttpServletResponse get = send(def, store, name, accept, null, s -> new GetHandler().handle(s));
+            assertThat(answer).isEqualTo(new String(get.getContentAsByteArray(), StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
      * kube's lists of built-in kinds carry their type once, on the list: the items have neither kind nor apiVersion
      * (served as stored or converted, JSON or YAML), while a GET's object and a deletecollection's list keep the
      * rules a single object and a list follow.
@@ -178,9 +219,19 @@ class StoredWriterTest {
     private static MockHttpServletResponse send(ResourceDefinition<HasMetadata> def, Store<HasMetadata> store,
                                                 String name, String accept, String query, Handler handler)
             throws Exception {
+        return send(def, store, "GET", name, accept, query, null, handler);
+    }
+
+    private static MockHttpServletResponse send(ResourceDefinition<HasMetadata> def, Store<HasMetadata> store,
+                                                String method, String name, String accept, String query,
+                                                String body, Handler handler) throws Exception {
         String path = "/" + (def.group().isEmpty() ? "api" : "apis/" + def.group()) + "/" + def.version()
                 + "/namespaces/ns/" + def.resource() + (name == null ? "" : "/" + name);
-        MockHttpServletRequest req = new MockHttpServletRequest("GET", path);
+        MockHttpServletRequest req = new MockHttpServletRequest(method, path);
+        if (body != null) {
+            req.setContentType("application/json");
+            req.setContent(body.getBytes(StandardCharsets.UTF_8));
+        }
         if (accept != null) {
             req.addHeader("Accept", accept);
         }
@@ -189,8 +240,8 @@ class StoredWriterTest {
             req.addParameter(p[0], java.net.URLDecoder.decode(p[1], StandardCharsets.UTF_8));
         }
         MockHttpServletResponse res = new MockHttpServletResponse();
-        handler.handle(new RequestScope(RequestInfoResolver.resolve("GET", path, null, null), def, store, null,
-                Writes.ADMIN, req, res));
+        handler.handle(new RequestScope(RequestInfoResolver.resolve(method, path, null, null), def, store,
+                Writes.PIPELINE, Writes.ADMIN, req, res));
         return res;
     }
 

@@ -61,7 +61,7 @@ final class Subject<T extends HasMetadata> {
 
     /** A client's create (a POST), which kube's storage checks for a resourceVersion. */
     T createRequested(T obj, boolean dryRun) {
-        return Writes.PIPELINE.createRequested(scope(null), obj, OperationOptions.create(dryRun, null, null));
+        return Writes.PIPELINE.createRequested(scope(null), obj, OperationOptions.create(dryRun, null, null)).object();
     }
 
     private WriteScope<T> scope(String subresource) {
