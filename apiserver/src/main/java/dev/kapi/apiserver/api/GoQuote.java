@@ -34,4 +34,16 @@ public final class GoQuote {
         });
         return b.append('"').toString();
     }
+
+    /** Go's {@code %q} of a {@code []string}: {@code ["a" "b"]}. */
+    public static String quoteAll(java.util.List<String> values) {
+        StringBuilder b = new StringBuilder("[");
+        for (String v : values) {
+            if (b.length() > 1) {
+                b.append(' ');
+            }
+            b.append(quote(v));
+        }
+        return b.append(']').toString();
+    }
 }

@@ -40,8 +40,8 @@ public final class CachedTokenAuthenticator implements TokenAuthenticator {
 
     private final TokenAuthenticator delegate;
     private final long ttlNanos;
-    private final AnswerCache<Optional<UserInfo>> answers;
-    private final ConcurrentHashMap<String, CompletableFuture<Optional<UserInfo>>> calls = new ConcurrentHashMap<>();
+    private final AnswerCache<Optional<Authenticated>> answers;
+    private final ConcurrentHashMap<String, CompletableFuture<Optional<Authenticated>>> calls = new ConcurrentHashMap<>();
     private final SecretKeySpec hmacKey;
 
     public CachedTokenAuthenticator(TokenAuthenticator delegate, Duration ttl) {
@@ -58,20 +58,20 @@ public final class CachedTokenAuthenticator implements TokenAuthenticator {
     }
 
     @Override
-    public Optional<UserInfo> authenticateToken(String token, List<String> audiences) {
+    public Optional<Authenticated> authenticate(String token, List<String> audiences) {
         String key = key(token, audiences);
-        Optional<UserInfo> remembered = answers.get(key);
+        Optional<Authenticated> remembered = answers.get(key);
         if (remembered != null) {
             return remembered;
         }
-        CompletableFuture<Optional<UserInfo>> mine = new CompletableFuture<>();
-        CompletableFuture<Optional<UserInfo>> shared = calls.putIfAbsent(key, mine);
+        CompletableFuture<Optional<Authenticated>> mine = new CompletableFuture<>();
+        CompletableFuture<Optional<Authenticated>> shared = calls.putIfAbsent(key, mine);
         if (shared == null) {
             shared = mine;
             Thread.ofVirtual().name("token-review").start(() -> {
                 // the call leaves the map before its answer is given: a request after an error asks again
                 try {
-                    Optional<UserInfo> user = delegate.authenticateToken(token, audiences);
+                    Optional<Authenticated> user = delegate.authenticate(token, audiences);
                     answers.put(key, user, ttlNanos);
                     calls.remove(key, mine);
                     mine.complete(user);
@@ -89,7 +89,7 @@ public final class CachedTokenAuthenticator implements TokenAuthenticator {
         return answers.size();
     }
 
-    private static Optional<UserInfo> join(CompletableFuture<Optional<UserInfo>> call) {
+    private static Optional<Authenticated> join(CompletableFuture<Optional<Authenticated>> call) {
         try {
             return call.get(WAIT.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {

@@ -18,9 +18,19 @@ import java.util.Optional;
 public final class StaticTokenFile implements TokenAuthenticator {
 
     private final Map<String, UserInfo> users;
+    private final List<String> apiAudiences;
 
-    private StaticTokenFile(Map<String, UserInfo> users) {
+    private StaticTokenFile(Map<String, UserInfo> users, List<String> apiAudiences) {
         this.users = Map.copyOf(users);
+        this.apiAudiences = List.copyOf(apiAudiences);
+    }
+
+    /**
+     * The same tokens, each for the server's API audiences ({@code --api-audiences}): kube's static tokens are
+     * audience-agnostic, so a TokenReview for other audiences does not authenticate them.
+     */
+    public StaticTokenFile forApiAudiences(List<String> audiences) {
+        return new StaticTokenFile(users, audiences);
     }
 
     public static StaticTokenFile load(Path file) throws IOException {
@@ -52,12 +62,12 @@ public final class StaticTokenFile implements TokenAuthenticator {
                     : List.of();
             users.putIfAbsent(record.get(0), new UserInfo(record.get(1), record.get(2), groups, Map.of()));
         }
-        return new StaticTokenFile(users);
+        return new StaticTokenFile(users, List.of());
     }
 
     @Override
-    public Optional<UserInfo> authenticateToken(String token, List<String> audiences) {
-        return Optional.ofNullable(users.get(token));
+    public Optional<Authenticated> authenticate(String token, List<String> audiences) {
+        return TokenAuthenticator.audienceAgnostic(apiAudiences, audiences, () -> Optional.ofNullable(users.get(token)));
     }
 
     /** One CSV record: comma separated, double-quoted fields may hold commas and {@code ""} escapes. */

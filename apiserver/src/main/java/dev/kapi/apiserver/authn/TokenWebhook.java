@@ -10,7 +10,6 @@ import tools.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -57,7 +56,7 @@ public final class TokenWebhook implements TokenAuthenticator {
     }
 
     @Override
-    public Optional<UserInfo> authenticateToken(String token, List<String> audiences) {
+    public Optional<Authenticated> authenticate(String token, List<String> audiences) {
         List<String> wanted = audiences.isEmpty() ? implicitAudiences : audiences;
         try {
             return read(review(token, wanted), wanted);
@@ -74,7 +73,7 @@ public final class TokenWebhook implements TokenAuthenticator {
     }
 
     /** The user of an answer, read as Go reads it into a TokenReview (a field of the wrong type fails). */
-    private Optional<UserInfo> read(JsonNode answer, List<String> wanted) throws IOException {
+    private Optional<Authenticated> read(JsonNode answer, List<String> wanted) throws IOException {
         ReviewFields.envelope(answer, "TokenReview");
         JsonNode status = ReviewFields.object(answer, "status", "status");
         List<String> answered = ReviewFields.strings(status, "audiences", "status.audiences");
@@ -85,9 +84,9 @@ public final class TokenWebhook implements TokenAuthenticator {
                 ReviewFields.string(user, "uid", "status.user.uid"),
                 ReviewFields.strings(user, "groups", "status.user.groups"),
                 ReviewFields.stringLists(user, "extra", "status.user.extra"));
-        if (!wanted.isEmpty()) {
-            List<String> granted = new ArrayList<>(wanted);
-            granted.retainAll(answered.isEmpty() ? implicitAudiences : answered);
+        List<String> granted = List.of();
+        if (!wanted.isEmpty()) { // kube's wanted.Intersect(got): the webhook's (or the implicit) audiences also wanted
+            granted = (answered.isEmpty() ? implicitAudiences : answered).stream().filter(wanted::contains).toList();
             if (granted.isEmpty()) {
                 return Optional.empty();
             }
@@ -98,7 +97,7 @@ public final class TokenWebhook implements TokenAuthenticator {
             }
             return Optional.empty();
         }
-        return Optional.of(info);
+        return Optional.of(new Authenticated(info, granted));
     }
 
     /** The webhook's answer to a review of the token, tried again as kube tries it. */

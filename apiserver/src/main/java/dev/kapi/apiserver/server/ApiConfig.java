@@ -7,6 +7,7 @@ import dev.kapi.apiserver.admission.NamespaceLifecycle;
 import dev.kapi.apiserver.admission.ValidatingAdmission;
 import dev.kapi.apiserver.api.GroupResource;
 import dev.kapi.apiserver.authn.TokenAuthenticator;
+import dev.kapi.apiserver.authn.serviceaccount.ServiceAccountTokenOptions;
 import dev.kapi.apiserver.authz.Authorizer;
 import dev.kapi.apiserver.authz.ChainRules;
 import dev.kapi.apiserver.authz.RuleResolver;
@@ -131,10 +132,10 @@ public class ApiConfig {
     @Bean
     ReviewHandlers reviewHandlers(Authorizer authorizer, ObjectProvider<RuleResolver> ruleResolver,
                                   @Qualifier("rbacAuthorizer") ObjectProvider<Authorizer> rbac,
-                                  List<TokenAuthenticator> tokenAuthenticators) {
+                                  List<TokenAuthenticator> tokenAuthenticators, ServiceAccountTokenOptions tokens) {
         java.util.function.Supplier<RuleResolver> rules = () -> new ChainRules(authorizer, rbac.getIfAvailable(),
                 ruleResolver.getIfUnique());
-        return new ReviewHandlers(authorizer, rules, tokenAuthenticators, Clock.systemUTC());
+        return new ReviewHandlers(authorizer, rules, tokenAuthenticators, tokens.apiAudiences(), Clock.systemUTC());
     }
 
     @Bean

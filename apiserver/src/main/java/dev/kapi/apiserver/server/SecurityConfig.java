@@ -6,6 +6,7 @@ import dev.kapi.apiserver.authn.RequestHeaderAuthenticator;
 import dev.kapi.apiserver.authn.StaticTokenFile;
 import dev.kapi.apiserver.authn.TokenAuthenticator;
 import dev.kapi.apiserver.authn.X509Authenticator;
+import dev.kapi.apiserver.authn.serviceaccount.ServiceAccountTokenOptions;
 import dev.kapi.apiserver.authz.AuthorizationMetrics;
 import dev.kapi.apiserver.authz.AuthorizationModes;
 import dev.kapi.apiserver.authz.Authorizer;
@@ -108,12 +109,12 @@ public class SecurityConfig {
      */
     @Bean
     @Order(0)
-    TokenAuthenticator staticTokenFile(ServerOptions options) {
+    TokenAuthenticator staticTokenFile(ServerOptions options, ServiceAccountTokenOptions tokens) {
         if (options.tokenAuthFile() == null || options.tokenAuthFile().isEmpty()) {
             return (token, audiences) -> Optional.empty();
         }
         try {
-            return StaticTokenFile.load(Path.of(options.tokenAuthFile()));
+            return StaticTokenFile.load(Path.of(options.tokenAuthFile())).forApiAudiences(tokens.apiAudiences());
         } catch (IOException | IllegalArgumentException e) {
             throw StartupFailure.of("--token-auth-file", e);
         }

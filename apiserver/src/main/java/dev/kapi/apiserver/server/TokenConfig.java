@@ -112,8 +112,9 @@ public class TokenConfig {
     @Bean
     @Order(20)
     TokenAuthenticator legacyServiceAccountTokenAuthenticator(ServiceAccountKeys keys, StoreRegistry stores,
-                                                              WritePipeline writes) {
-        return new LegacyTokenAuthenticator(keys, new StoredLegacyTokenLookup(stores, writes), Clock.systemUTC());
+                                                              WritePipeline writes, ServiceAccountTokenOptions tokens) {
+        return new LegacyTokenAuthenticator(keys, new StoredLegacyTokenLookup(stores, writes), Clock.systemUTC(),
+                tokens.apiAudiences());
     }
 
     @Bean

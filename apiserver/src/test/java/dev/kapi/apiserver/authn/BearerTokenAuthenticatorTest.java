@@ -22,7 +22,7 @@ class BearerTokenAuthenticatorTest {
     };
     static final TokenAuthenticator KNOWS_NOTHING = (token, audiences) -> Optional.empty();
     static final TokenAuthenticator ALICES = (token, audiences) ->
-            token.equals("alice-token") ? Optional.of(ALICE) : Optional.empty();
+            token.equals("alice-token") ? Optional.of(new TokenAuthenticator.Authenticated(ALICE, List.of())) : Optional.empty();
 
     static MockHttpServletRequest request(String token) {
         MockHttpServletRequest req = new MockHttpServletRequest("GET", "/api/v1/namespaces");

@@ -30,13 +30,13 @@ class CachedTokenAuthenticatorTest {
     CachedTokenAuthenticator cache(TokenAuthenticator delegate) {
         return new CachedTokenAuthenticator((token, audiences) -> {
             calls.incrementAndGet();
-            return delegate.authenticateToken(token, audiences);
+            return delegate.authenticate(token, audiences);
         }, Duration.ofMinutes(2), now::get);
     }
 
     @Test
     void aUserAndAnUnknownTokenAreRememberedForTheTtl() {
-        CachedTokenAuthenticator cache = cache((t, a) -> t.equals("good") ? Optional.of(ALICE) : Optional.empty());
+        CachedTokenAuthenticator cache = cache((t, a) -> t.equals("good") ? Optional.of(new TokenAuthenticator.Authenticated(ALICE, List.of())) : Optional.empty());
         assertThat(cache.authenticateToken("good", List.of())).contains(ALICE);
         assertThat(cache.authenticateToken("other", List.of())).isEmpty();
         now.addAndGet(Duration.ofSeconds(119).toNanos());
@@ -52,7 +52,7 @@ class CachedTokenAuthenticatorTest {
 
     @Test
     void noTwoQuestionsShareAKey() {
-        CachedTokenAuthenticator cache = cache((t, a) -> a.size() == 2 ? Optional.of(ALICE) : Optional.empty());
+        CachedTokenAuthenticator cache = cache((t, a) -> a.size() == 2 ? Optional.of(new TokenAuthenticator.Authenticated(ALICE, List.of())) : Optional.empty());
         assertThat(cache.authenticateToken("T", List.of("a", "b"))).contains(ALICE);
         assertThat(cache.authenticateToken("T", List.of("a\u0000b"))).isEmpty();
         assertThat(cache.authenticateToken("b\u0001T", List.of("a"))).isEmpty();
@@ -64,7 +64,7 @@ class CachedTokenAuthenticatorTest {
     void aTtlOfZeroRemembersNothing() {
         CachedTokenAuthenticator cache = new CachedTokenAuthenticator((t, a) -> {
             calls.incrementAndGet();
-            return Optional.of(ALICE);
+            return Optional.of(new TokenAuthenticator.Authenticated(ALICE, List.of()));
         }, Duration.ZERO, now::get);
         cache.authenticateToken("t", List.of());
         cache.authenticateToken("t", List.of());
@@ -93,7 +93,7 @@ class CachedTokenAuthenticatorTest {
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
-            return Optional.of(ALICE);
+            return Optional.of(new TokenAuthenticator.Authenticated(ALICE, List.of()));
         });
         List<Future<Optional<UserInfo>>> answers = new ArrayList<>();
         try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {

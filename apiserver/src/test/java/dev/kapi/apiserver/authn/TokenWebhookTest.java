@@ -106,6 +106,8 @@ class TokenWebhookTest {
         ((ObjectNode) named.path("status")).putArray("audiences").add("somewhere-else").add("aud-y");
         receiver.answer(body -> named);
         assertThat(webhook("v1").authenticateToken("t", List.of("aud-y"))).map(UserInfo::name).contains("carol");
+        assertThat(webhook("v1").authenticate("t", List.of("aud-z", "aud-y")).orElseThrow().audiences())
+                .as("what the webhook answered for and was asked").containsExactly("aud-y");
         // no audiences in the answer stand for the server's: a request for another audience is not authenticated
         receiver.answer(body -> authenticated("carol"));
         assertThat(webhook("v1").authenticateToken("t", List.of("aud-y"))).isEmpty();

@@ -75,7 +75,7 @@ class ServiceAccountTokensControllerTest {
         controller = new ServiceAccountTokensController(secretInformer, accountInformer, secrets, accounts,
                 Writes.PIPELINE, new LegacyServiceAccountTokens(keys), CA);
         authenticator = new LegacyTokenAuthenticator(keys, new StoredLegacyTokenLookup(stores, Writes.PIPELINE),
-                Clock.systemUTC());
+                Clock.systemUTC(), List.of("https://kubernetes.default.svc"));
         secretInformer.start();
         accountInformer.start();
         controller.start();
@@ -106,6 +106,12 @@ class ServiceAccountTokensControllerTest {
         assertThat(user.groups()).containsExactly("system:serviceaccounts", "system:serviceaccounts:" + NS);
         await().atMost(Duration.ofSeconds(5)).until(() -> secrets.get(NS, "robot-token").getMetadata().getLabels(),
                 l -> l != null && l.containsKey("kubernetes.io/legacy-token-last-used"));
+        assertThat(authenticator.authenticate(token, List.of("vault", "https://kubernetes.default.svc"))
+                .orElseThrow().audiences()).as("a legacy token is for the API audiences")
+                .containsExactly("https://kubernetes.default.svc");
+        assertThatThrownBy(() -> authenticator.authenticate(token, List.of("vault")))
+                .isInstanceOf(BadCredentialsException.class).hasMessage("token audiences "
+                        + "[\"https://kubernetes.default.svc\"] is invalid for the target audiences [\"vault\"]");
         assertThat(authenticator.authenticateToken("not-a-jwt", List.of())).isEmpty();
         assertThatThrownBy(() -> authenticator.authenticateToken(token.substring(0, token.length() - 4) + "AAAA",
                 List.of())).as("a bad signature is refused, not anonymous").isInstanceOf(BadCredentialsException.class);

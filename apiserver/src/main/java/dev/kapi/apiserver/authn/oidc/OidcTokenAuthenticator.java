@@ -51,7 +51,11 @@ public final class OidcTokenAuthenticator implements TokenAuthenticator {
     }
 
     @Override
-    public Optional<UserInfo> authenticateToken(String token, List<String> audiences) {
+    public Optional<Authenticated> authenticate(String token, List<String> audiences) {
+        return TokenAuthenticator.audienceAgnostic(apiAudiences, audiences, () -> user(token));
+    }
+
+    private Optional<UserInfo> user(String token) {
         Optional<ParsedJwt> parsed = ParsedJwt.parse(token);
         if (parsed.isEmpty()) {
             return Optional.empty();
@@ -59,9 +63,6 @@ public final class OidcTokenAuthenticator implements TokenAuthenticator {
         SignedJWT jwt = parsed.get().jwt();
         JWTClaimsSet claims = parsed.get().claims();
         if (!options.issuerUrl().equals(claims.getIssuer())) {
-            return Optional.empty();
-        }
-        if (audiences != null && !audiences.isEmpty() && audiences.stream().noneMatch(apiAudiences::contains)) {
             return Optional.empty();
         }
         verifySignature(jwt);

@@ -29,21 +29,30 @@ public final class LegacyTokenAuthenticator implements TokenAuthenticator {
     private final ServiceAccountKeys keys;
     private final LegacyTokenLookup lookup;
     private final Clock clock;
+    private final List<String> apiAudiences;
 
     public LegacyTokenAuthenticator(ServiceAccountKeys keys, LegacyTokenLookup lookup, Clock clock) {
+        this(keys, lookup, clock, List.of());
+    }
+
+    /** @param apiAudiences {@code --api-audiences}: a legacy token is for them (kube's implicit audiences) */
+    public LegacyTokenAuthenticator(ServiceAccountKeys keys, LegacyTokenLookup lookup, Clock clock,
+                                    List<String> apiAudiences) {
         this.keys = keys;
         this.lookup = lookup;
         this.clock = clock;
+        this.apiAudiences = List.copyOf(apiAudiences);
     }
 
     @Override
-    public Optional<UserInfo> authenticateToken(String token, List<String> audiences) {
+    public Optional<Authenticated> authenticate(String token, List<String> audiences) {
         Optional<ParsedJwt> parsed = ParsedJwt.parse(token);
         if (parsed.isEmpty() || !LegacyServiceAccountTokens.ISSUER.equals(parsed.get().claims().getIssuer())) {
             return Optional.empty();
         }
         SignedJWT jwt = parsed.get().jwt();
         JwtSignatures.verify(keys, jwt);
+        List<String> valid = TokenAudiences.valid(apiAudiences, audiences, apiAudiences);
         JWTClaimsSet claims = parsed.get().claims();
         String namespace = claim(claims, LegacyServiceAccountTokens.NAMESPACE);
         String secretName = claim(claims, LegacyServiceAccountTokens.SECRET_NAME);
@@ -81,8 +90,8 @@ public final class LegacyTokenAuthenticator implements TokenAuthenticator {
         if (!today.equals(secret.lastUsed())) {
             lookup.markUsed(namespace, secretName, today);
         }
-        return Optional.of(new UserInfo(account.userName(), account.uid(), List.of("system:serviceaccounts",
-                "system:serviceaccounts:" + namespace), Map.of()));
+        return Optional.of(new Authenticated(new UserInfo(account.userName(), account.uid(),
+                List.of("system:serviceaccounts", "system:serviceaccounts:" + namespace), Map.of()), valid));
     }
 
     private static String claim(JWTClaimsSet claims, String name) {

@@ -46,7 +46,7 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
     }
 
     @Override
-    public Optional<UserInfo> authenticateToken(String token, List<String> audiences) {
+    public Optional<Authenticated> authenticate(String token, List<String> audiences) {
         Optional<ParsedJwt> parsed = ParsedJwt.parse(token);
         if (parsed.isEmpty()) {
             return Optional.empty();
@@ -58,10 +58,10 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
         }
         JwtSignatures.verify(keys, jwt);
         checkTimes(claims);
-        checkAudience(claims, audiences);
+        List<String> valid = checkAudience(claims, audiences);
         TokenClaims kube = TokenClaims.of(claims);
         checkStillExists(kube);
-        return Optional.of(user(kube, claims.getJWTID()));
+        return Optional.of(new Authenticated(user(kube, claims.getJWTID()), valid));
     }
 
     private void checkTimes(JWTClaimsSet claims) {
@@ -79,13 +79,10 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
         }
     }
 
-    private void checkAudience(JWTClaimsSet claims, List<String> audiences) {
-        List<String> wanted = audiences == null || audiences.isEmpty() ? options.apiAudiences() : audiences;
-        List<String> has = claims.getAudience() == null ? List.of() : claims.getAudience();
-        if (has.stream().noneMatch(wanted::contains)) {
-            throw new BadCredentialsException("token audiences " + has + " is invalid for the target audiences "
-                    + wanted);
-        }
+    /** The wanted audiences the token is for (kube's: in the wanted order), refused when there is none. */
+    private List<String> checkAudience(JWTClaimsSet claims, List<String> audiences) {
+        return TokenAudiences.valid(claims.getAudience() == null ? List.of() : claims.getAudience(), audiences,
+                options.apiAudiences());
     }
 
     private void checkStillExists(TokenClaims kube) {

@@ -24,9 +24,10 @@ public final class ReviewHandlers {
      * @param authorizer     the server's authorizer chain (what access reviews ask)
      * @param ruleResolver   the rules behind it, or null when none can list them
      * @param authenticators what token reviews ask, in order (may be empty)
+     * @param apiAudiences   what a token review asks for when it names no audience ({@code --api-audiences})
      */
     public ReviewHandlers(Authorizer authorizer, Supplier<RuleResolver> ruleResolver,
-                          List<TokenAuthenticator> authenticators, Clock clock) {
+                          List<TokenAuthenticator> authenticators, List<String> apiAudiences, Clock clock) {
         String authz = ReviewResources.AUTHORIZATION;
         String authn = ReviewResources.AUTHENTICATION;
         this.byResource = Map.of(
@@ -35,7 +36,7 @@ public final class ReviewHandlers {
                 new GroupResource(authz, "selfsubjectaccessreviews"), new SelfSubjectAccessReviewHandler(authorizer),
                 new GroupResource(authz, "selfsubjectrulesreviews"),
                 new SelfSubjectRulesReviewHandler(authorizer, ruleResolver),
-                new GroupResource(authn, "tokenreviews"), new TokenReviewHandler(authenticators),
+                new GroupResource(authn, "tokenreviews"), new TokenReviewHandler(authenticators, apiAudiences),
                 new GroupResource(authn, "selfsubjectreviews"), new SelfSubjectReviewHandler(clock));
     }
 

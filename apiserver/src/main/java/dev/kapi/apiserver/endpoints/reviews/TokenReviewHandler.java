@@ -15,15 +15,19 @@ import java.util.Optional;
 
 /**
  * {@code POST /apis/authentication.k8s.io/v1/tokenreviews}: who does {@code spec.token} authenticate as
- * (for {@code spec.audiences})? The token authenticators are asked in order, as kube's union authenticator
- * does: the first that knows the token answers; refusals are collected into {@code status.error} when none does.
+ * for {@code spec.audiences} (none: the server's API audiences)? The token authenticators are asked in order,
+ * as kube's union authenticator does: the first that knows the token answers, with the audiences it found the
+ * token valid for ({@code status.audiences}); refusals are collected into {@code status.error} when none does.
+ * A static or OIDC token is for the API audiences only, so a review for other audiences does not authenticate it.
  */
 final class TokenReviewHandler extends ReviewHandler {
 
     private final List<TokenAuthenticator> authenticators;
+    private final List<String> apiAudiences;
 
-    TokenReviewHandler(List<TokenAuthenticator> authenticators) {
+    TokenReviewHandler(List<TokenAuthenticator> authenticators, List<String> apiAudiences) {
         this.authenticators = List.copyOf(authenticators);
+        this.apiAudiences = List.copyOf(apiAudiences);
     }
 
     @Override
@@ -36,20 +40,28 @@ final class TokenReviewHandler extends ReviewHandler {
     @Override
     ObjectNode answer(RequestScope scope, HasMetadata review) {
         TokenReviewSpec spec = spec(review);
-        List<String> audiences = spec.getAudiences() == null ? List.of() : spec.getAudiences();
+        List<String> audiences = spec.getAudiences() == null || spec.getAudiences().isEmpty() ? apiAudiences
+                : spec.getAudiences();
         List<String> refusals = new ArrayList<>();
-        Optional<UserInfo> user = Optional.empty();
+        Optional<TokenAuthenticator.Authenticated> found = Optional.empty();
         for (TokenAuthenticator a : authenticators) {
             try {
-                user = a.authenticateToken(spec.getToken(), audiences);
+                found = a.authenticate(spec.getToken(), audiences);
             } catch (RuntimeException e) { // a refusal, or a failure such as an OIDC issuer that cannot be reached
                 refusals.add(e.getMessage() == null ? e.toString() : e.getMessage());
                 continue;
             }
-            if (user.isPresent()) {
+            if (found.isPresent()) {
                 break;
             }
         }
+        if (found.isPresent() && !audiences.isEmpty()
+                && found.get().audiences().stream().noneMatch(audiences::contains)) {
+            // kube's check that the authenticator answered for an audience that was asked
+            throw StatusError.internal("error validating audiences");
+        }
+        List<String> valid = found.map(TokenAuthenticator.Authenticated::audiences).orElse(List.of());
+        Optional<UserInfo> user = found.map(TokenAuthenticator.Authenticated::user);
         ObjectNode out = ReviewTrees.echo(review);
         ObjectNode status = out.putObject("status");
         if (user.isPresent()) {
@@ -61,7 +73,7 @@ final class TokenReviewHandler extends ReviewHandler {
             ReviewTrees.putIfNotEmpty(u, "uid", info.uid());
             ReviewTrees.putIfNotEmpty(u, "groups", info.groups());
             ReviewTrees.putIfNotEmpty(u, "extra", info.extra());
-            ReviewTrees.putIfNotEmpty(status, "audiences", audiences);
+            ReviewTrees.putIfNotEmpty(status, "audiences", valid);
         });
         if (user.isEmpty() && !refusals.isEmpty()) {
             status.put("error", refusals.size() == 1 ? refusals.get(0) : "[" + String.join(", ", refusals) + "]");

@@ -151,6 +151,22 @@ class ServiceAccountTokenAuthenticatorTest {
         }
     }
 
+    /**
+     * kube's audiences: a token answers for the wanted audiences it names (in the wanted order), a request's for
+     * the API audiences; one for none of them is refused with kube's message (Go's %q of both lists).
+     */
+    @Test
+    void aTokenAnswersForTheWantedAudiencesItNames() {
+        String token = issue(ISSUER, List.of("vault", ISSUER), NOW, null);
+        assertThat(authenticator.authenticate(token, List.of("other", ISSUER, "vault")).orElseThrow().audiences())
+                .containsExactly(ISSUER, "vault");
+        assertThat(authenticator.authenticate(token, List.of()).orElseThrow().audiences()).containsExactly(ISSUER);
+        assertThatThrownBy(() -> authenticator.authenticate(token, List.of("other")))
+                .isInstanceOf(BadCredentialsException.class)
+                .hasMessage("token audiences [\"vault\" \"" + ISSUER + "\"] is invalid for the target audiences "
+                        + "[\"other\"]");
+    }
+
     @Test
     void theUserIsTheServiceAccount() {
         String token = issue(ISSUER, List.of(ISSUER), NOW, new BoundObject("Pod", "web", "pod-uid"));

@@ -39,9 +39,15 @@ final class ReviewClient {
 
     ReviewClient(Authorizer authorizer, Supplier<RuleResolver> resolver, List<TokenAuthenticator> tokens,
                  UserInfo requester) {
+        this(authorizer, resolver, tokens, List.of(), requester);
+    }
+
+    ReviewClient(Authorizer authorizer, Supplier<RuleResolver> resolver, List<TokenAuthenticator> tokens,
+                 List<String> apiAudiences, UserInfo requester) {
         ResourceRegistry registry = new ResourceRegistry(ReviewResources.all());
         StoreRegistry stores = new StoreRegistry(registry, null, "/registry");
-        ReviewHandlers reviews = new ReviewHandlers(authorizer, resolver, tokens, Clock.fixed(NOW, ZoneOffset.UTC));
+        ReviewHandlers reviews = new ReviewHandlers(authorizer, resolver, tokens, apiAudiences,
+                Clock.fixed(NOW, ZoneOffset.UTC));
         this.servlet = new ApiServlet(new ResourceDispatcher(stores, new WritePipeline(AdmissionChain.empty()),
                 reviews.byResource(), null, null),
                 List.of());

@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.endpoints.reviews;
 
 import dev.kapi.apiserver.api.Json;
+import dev.kapi.apiserver.authn.StaticTokenFile;
 import dev.kapi.apiserver.authn.TokenAuthenticator;
 import dev.kapi.apiserver.authn.UserInfo;
 import dev.kapi.apiserver.authz.AlwaysAllowAuthorizer;
@@ -88,16 +89,17 @@ class RulesAndIdentityReviewsTest {
         assertThat(asked).containsExactly("jane@team-a");
     }
 
-    /** Knows "good" (for any audience) and refuses tokens starting with its prefix. */
+    /** Knows "good" (for any audience asked) and refuses tokens starting with its prefix. */
     record FakeTokens(String refusedPrefix, List<List<String>> asked) implements TokenAuthenticator {
         @Override
-        public Optional<UserInfo> authenticateToken(String token, List<String> audiences) {
+        public Optional<Authenticated> authenticate(String token, List<String> audiences) {
             asked.add(audiences);
             if (token.startsWith(refusedPrefix)) {
                 throw new BadCredentialsException(refusedPrefix + " token is invalid");
             }
-            return token.equals("good") ? Optional.of(new UserInfo("system:serviceaccount:ns1:bot", "sa-1",
-                    List.of("system:serviceaccounts"), Map.of("pod", List.of("p1")))) : Optional.empty();
+            return token.equals("good") ? Optional.of(new Authenticated(new UserInfo("system:serviceaccount:ns1:bot",
+                    "sa-1", List.of("system:serviceaccounts"), Map.of("pod", List.of("p1"))), audiences))
+                    : Optional.empty();
         }
     }
 
@@ -150,6 +152,41 @@ class RulesAndIdentityReviewsTest {
         new ReviewClient(DENY_ALL, () -> null, List.of(tokens), REQUESTER)
                 .post(TOKENS, "{\"spec\":{\"token\":\"good\",\"audiences\":[\"a\",\"b\"]}}");
         assertThat(tokens.asked()).containsExactly(List.of("a", "b"));
+    }
+
+    /**
+     * kube's audiences: a review naming none is for the server's API audiences and says so in its status; a static
+     * token is for the API audiences only (a review for another audience does not authenticate it, one naming
+     * both answers the audience they share); an authenticator answering for an audience nobody asked is a 500.
+     */
+    @Test
+    void tokenReviewAnswersForTheAudiencesTheTokenIsFor() throws Exception {
+        FakeTokens sa = new FakeTokens("x-", new ArrayList<>());
+        ReviewClient.Answer defaults = new ReviewClient(DENY_ALL, () -> null, List.of(sa), List.of("api", "kapi"),
+                REQUESTER).post(TOKENS, "{\"spec\":{\"token\":\"good\"}}");
+        assertThat(sa.asked()).containsExactly(List.of("api", "kapi"));
+        assertThat(defaults.body().get("status").get("audiences")).isEqualTo(Json.MAPPER.readTree("[\"api\",\"kapi\"]"));
+
+        TokenAuthenticator staticTokens = StaticTokenFile.parse("s3cret,alice,a-1,devs").forApiAudiences(List.of("api"));
+        ReviewClient withStatic = new ReviewClient(DENY_ALL, () -> null, List.of(staticTokens), List.of("api"),
+                REQUESTER);
+        ReviewClient.Answer other = withStatic.post(TOKENS,
+                "{\"spec\":{\"token\":\"s3cret\",\"audiences\":[\"vault\"]}}");
+        assertThat(other.code()).isEqualTo(201);
+        assertThat(other.body().get("status")).isEqualTo(Json.MAPPER.readTree("{\"user\":{}}"));
+        ReviewClient.Answer shared = withStatic.post(TOKENS,
+                "{\"spec\":{\"token\":\"s3cret\",\"audiences\":[\"vault\",\"api\"]}}");
+        assertThat(shared.body().get("status")).isEqualTo(Json.MAPPER.readTree("""
+                {"authenticated":true,"user":{"username":"alice","uid":"a-1","groups":["devs"]},"audiences":["api"]}"""));
+        ReviewClient.Answer byDefault = withStatic.post(TOKENS, "{\"spec\":{\"token\":\"s3cret\"}}");
+        assertThat(byDefault.body().get("status").get("audiences")).isEqualTo(Json.MAPPER.readTree("[\"api\"]"));
+
+        TokenAuthenticator wrongAudience = (token, audiences) -> Optional.of(new TokenAuthenticator.Authenticated(
+                new UserInfo("bob", "", List.of(), Map.of()), List.of("elsewhere")));
+        ReviewClient.Answer bad = new ReviewClient(DENY_ALL, () -> null, List.of(wrongAudience), List.of("api"),
+                REQUESTER).post(TOKENS, "{\"spec\":{\"token\":\"t\"}}");
+        assertThat(bad.code()).isEqualTo(500);
+        assertThat(bad.body().get("message").asString()).isEqualTo("Internal error occurred: error validating audiences");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.server.security;
 
 import dev.kapi.apiserver.api.Json;
+import dev.kapi.apiserver.authn.serviceaccount.ServiceAccountTokenOptions;
 import dev.kapi.apiserver.server.tls.Certificates;
 import dev.kapi.apiserver.testing.TestDataDirs;
 import dev.kapi.apiserver.testing.TlsClients;
@@ -28,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * webhook, and only what it authenticates gets in. A token it does not authenticate, one it refuses with an
  * error, one it authenticates for other audiences, and any token while it fails are each a 401 {@code Status}
  * with no data (never the anonymous user, on a server that allows anonymous requests); the user and groups it
- * answers are what RBAC sees; a static token is never sent to it (asked last); its answers are cached.
+ * answers are what RBAC sees; a static token is never sent to it (asked last); its answers are cached. A TokenReview
+ * for another audience authenticates only tokens meant for it.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class TokenWebhookAuthenticationTest {
@@ -122,6 +124,41 @@ class TokenWebhookAuthenticationTest {
             }
         }
         assertThat(WEBHOOK.calls()).hasSize(before + 1);
+    }
+
+    /**
+     * kube's TokenReview audiences: a static token is for the API audiences only, so a review asking whether it
+     * is meant for another service does not authenticate it (a service trusting TokenReview must not accept the
+     * cluster's tokens as its own); the webhook's user is reviewed for what the webhook says it is for.
+     */
+    @Test
+    void aTokenReviewForAnotherAudienceAuthenticatesOnlyTokensMeantForIt() throws IOException {
+        try (RawHttps root = http("root-reviewer")) {
+            JsonNode vault = tokenReview(root, "static-token", "[\"vault\"]");
+            assertThat(vault.has("authenticated")).as(vault.toString()).isFalse();
+            assertThat(vault.path("user").isEmpty()).isTrue();
+            JsonNode api = tokenReview(root, "static-token", null);
+            assertThat(api.path("authenticated").asBoolean()).as(api.toString()).isTrue();
+            assertThat(api.path("audiences").toString()).isEqualTo("[\"" + ServiceAccountTokenOptions.DEFAULT_ISSUER
+                    + "\"]");
+            JsonNode both = tokenReview(root, "static-token", "[\"vault\",\"" + ServiceAccountTokenOptions.DEFAULT_ISSUER
+                    + "\"]");
+            assertThat(both.path("audiences").toString()).isEqualTo(api.path("audiences").toString());
+
+            assertThat(tokenReview(root, "alice-2", "[\"vault\"]").has("authenticated"))
+                    .as("the webhook named no audience: it is for the API audiences").isFalse();
+            JsonNode elsewhere = tokenReview(root, "elsewhere-2", "[\"another-cluster\"]");
+            assertThat(elsewhere.path("authenticated").asBoolean()).as(elsewhere.toString()).isTrue();
+            assertThat(elsewhere.path("audiences").toString()).isEqualTo("[\"another-cluster\"]");
+        }
+    }
+
+    private static JsonNode tokenReview(RawHttps http, String token, String audiences) throws IOException {
+        RawHttps.Response res = http.send("POST", "/apis/authentication.k8s.io/v1/tokenreviews", "application/json",
+                "{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"TokenReview\",\"spec\":{\"token\":\"" + token
+                        + "\"" + (audiences == null ? "" : ",\"audiences\":" + audiences) + "}}");
+        assertThat(res.code()).as(res.body()).isEqualTo(201);
+        return Json.MAPPER.readTree(res.body()).path("status");
     }
 
     private void assertRefused(String token) throws IOException {
