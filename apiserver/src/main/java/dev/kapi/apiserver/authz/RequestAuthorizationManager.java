@@ -49,7 +49,9 @@ public final class RequestAuthorizationManager implements AuthorizationManager<R
             return new AuthorizerDecision(false, null, "only the request itself is authorized, not a "
                     + req.getDispatcherType() + " dispatch");
         }
-        AuthorizationAttributes attributes = AuthorizationAttributes.of(user, info);
+        AuthorizationAttributes attributes = AuthorizationAttributes.of(user, info).withSelectors(
+                AuthorizationSelectors.ofRequest(info.verb(), req.getParameter("fieldSelector"),
+                        req.getParameter("labelSelector"))); // the query's only (RequestInfoFilter)
         Decision decision = authorizer.authorize(attributes);
         AuditContext audit = AuditContext.of(req);
         if (decision.allowed()) {

@@ -8,6 +8,7 @@ import dev.kapi.apiserver.webhook.ReviewFields;
 import dev.kapi.apiserver.webhook.WebhookClient;
 import dev.kapi.apiserver.webhook.WebhookTarget;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
@@ -206,6 +207,8 @@ public final class WebhookAuthorizer implements Authorizer, AutoCloseable {
             putIfSet(r, "resource", a.resource());
             putIfSet(r, "subresource", a.subresource());
             putIfSet(r, "name", a.name());
+            putSelector(r, "fieldSelector", a.selectors().fields());
+            putSelector(r, "labelSelector", a.selectors().labels());
         } else {
             ObjectNode n = spec.putObject("nonResourceAttributes");
             putIfSet(n, "path", a.path());
@@ -225,6 +228,20 @@ public final class WebhookAuthorizer implements Authorizer, AutoCloseable {
         putIfSet(spec, "uid", user.uid());
         review.putObject("status").put("allowed", false);
         return review;
+    }
+
+    /** kube's {@code FieldSelectorAttributes} / {@code LabelSelectorAttributes}: requirements only, when any. */
+    private static void putSelector(ObjectNode node, String field, List<AuthorizationSelectors.Requirement> requirements) {
+        if (requirements.isEmpty()) {
+            return;
+        }
+        ArrayNode list = node.putObject(field).putArray("requirements");
+        for (AuthorizationSelectors.Requirement r : requirements) {
+            ObjectNode requirement = list.addObject().put("key", r.key()).put("operator", r.operator());
+            if (!r.values().isEmpty()) {
+                r.values().forEach(requirement.putArray("values")::add);
+            }
+        }
     }
 
     private static void putIfSet(ObjectNode node, String field, String value) {

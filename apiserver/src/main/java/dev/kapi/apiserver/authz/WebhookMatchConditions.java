@@ -162,9 +162,12 @@ public final class WebhookMatchConditions {
     static Map<String, Object> request(AuthorizationAttributes a) {
         Map<String, Object> spec = new LinkedHashMap<>();
         if (a.resourceRequest()) {
-            spec.put("resourceAttributes", Map.of("namespace", nz(a.namespace()), "verb", nz(a.verb()),
-                    "group", nz(a.apiGroup()), "version", nz(a.apiVersion()), "resource", nz(a.resource()),
-                    "subresource", nz(a.subresource()), "name", nz(a.name())));
+            Map<String, Object> resource = new LinkedHashMap<>(Map.of("namespace", nz(a.namespace()),
+                    "verb", nz(a.verb()), "group", nz(a.apiGroup()), "version", nz(a.apiVersion()),
+                    "resource", nz(a.resource()), "subresource", nz(a.subresource()), "name", nz(a.name())));
+            putSelector(resource, "fieldSelector", a.selectors().fields());
+            putSelector(resource, "labelSelector", a.selectors().labels());
+            spec.put("resourceAttributes", resource);
         } else {
             spec.put("nonResourceAttributes", Map.of("path", nz(a.path()), "verb", nz(a.verb())));
         }
@@ -174,6 +177,15 @@ public final class WebhookMatchConditions {
         spec.put("extra", user.extra() == null ? Map.of() : Map.copyOf(user.extra()));
         spec.put("uid", nz(user.uid()));
         return spec;
+    }
+
+    /** A selector as kube hands it to CEL: {@code {requirements: [{key, operator, values}]}}, only when narrowing. */
+    private static void putSelector(Map<String, Object> resource, String name,
+                                    List<AuthorizationSelectors.Requirement> requirements) {
+        if (!requirements.isEmpty()) {
+            resource.put(name, Map.of("requirements", requirements.stream().map(r -> Map.of("key", r.key(),
+                    "operator", r.operator(), "values", r.values())).toList()));
+        }
     }
 
     private static String nz(String s) {

@@ -88,6 +88,32 @@ class WebhookAuthorizerTest {
         assertThat(calls.get(1).body().path("spec").path("groups").size()).isEqualTo(2);
     }
 
+    /**
+     * kube 1.32 (AuthorizeWithSelectors): a list's selectors reach the webhook as requirements, in both versions,
+     * and are part of the question (a list narrowed otherwise is asked again, not answered from the cache).
+     */
+    @Test
+    void aListsSelectorsAreSentAsRequirements() {
+        receiver.answer(body -> status(true, false, ""));
+        AuthorizationAttributes list = new AuthorizationAttributes(ALICE, "list", true, "", "v1", "pods", "",
+                "team-a", "", "/api/v1/namespaces/team-a/pods");
+        WebhookAuthorizer v1 = webhook("v1", REMEMBER);
+        v1.authorize(list.withSelectors(AuthorizationSelectors.ofRequest("list", "spec.nodeName=n1", "app in (b,a),!old")));
+        v1.authorize(list.withSelectors(AuthorizationSelectors.ofRequest("list", "spec.nodeName=n2", null)));
+        v1.authorize(list.withSelectors(AuthorizationSelectors.ofRequest("list", "spec.nodeName=n2", null)));
+        webhook("v1beta1", REMEMBER).authorize(list.withSelectors(AuthorizationSelectors.ofRequest("list", null, "k!=v")));
+        List<WebhookReceiver.Call> calls = receiver.calls();
+        assertThat(calls).as("the same narrowing is remembered, another is asked").hasSize(3);
+        assertThat(calls.get(0).body().path("spec").path("resourceAttributes").toString()).isEqualTo(
+                "{\"namespace\":\"team-a\",\"verb\":\"list\",\"version\":\"v1\",\"resource\":\"pods\","
+                        + "\"fieldSelector\":{\"requirements\":[{\"key\":\"spec.nodeName\",\"operator\":\"In\","
+                        + "\"values\":[\"n1\"]}]},\"labelSelector\":{\"requirements\":[{\"key\":\"app\","
+                        + "\"operator\":\"In\",\"values\":[\"a\",\"b\"]},{\"key\":\"old\",\"operator\":\"DoesNotExist\"}]}}");
+        assertThat(calls.get(1).body().path("spec").path("resourceAttributes").has("labelSelector")).isFalse();
+        assertThat(calls.get(2).body().path("spec").path("resourceAttributes").path("labelSelector").toString())
+                .isEqualTo("{\"requirements\":[{\"key\":\"k\",\"operator\":\"NotIn\",\"values\":[\"v\"]}]}");
+    }
+
     @Test
     void theAnswerIsTheDecision() {
         receiver.answer(body -> status(true, false, "allowed by policy 7"));

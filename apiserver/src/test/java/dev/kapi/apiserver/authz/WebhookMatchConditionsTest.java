@@ -76,6 +76,23 @@ class WebhookMatchConditionsTest {
         assertThat(WebhookMatchConditions.none().evaluate(LIST_SECRETS).matches()).isTrue();
     }
 
+    /** A list's selectors, as kube gives them to match conditions: only when they narrow it. */
+    @Test
+    void conditionsSeeAListsSelectors() {
+        WebhookMatchConditions narrowed = WebhookMatchConditions.compile(List.of(
+                "has(request.resourceAttributes.fieldSelector) && request.resourceAttributes.fieldSelector"
+                        + ".requirements.exists(r, r.key == 'spec.nodeName' && r.operator == 'In' && r.values == ['n1'])",
+                "request.resourceAttributes.labelSelector.requirements.all(r, r.operator != 'Exists' || r.values == [])"));
+        AuthorizationAttributes byNode = LIST_SECRETS.withSelectors(
+                AuthorizationSelectors.ofRequest("list", "spec.nodeName=n1", "app"));
+        assertThat(narrowed.evaluate(byNode)).isEqualTo(new WebhookMatchConditions.Result(true, null));
+        AuthorizationAttributes otherNode = LIST_SECRETS.withSelectors(
+                AuthorizationSelectors.ofRequest("list", "spec.nodeName=n2", "app"));
+        assertThat(narrowed.evaluate(otherNode).matches()).isFalse();
+        assertThat(WebhookMatchConditions.compile(List.of("!has(request.resourceAttributes.fieldSelector)"))
+                .evaluate(LIST_SECRETS).matches()).as("an unnarrowed list has none").isTrue();
+    }
+
     @Test
     void anExpensiveConditionIsStoppedAtKubesLimit() {
         WebhookMatchConditions costly = WebhookMatchConditions.compile(List.of(

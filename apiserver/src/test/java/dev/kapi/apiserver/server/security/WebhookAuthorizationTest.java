@@ -25,8 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code --authorization-mode=RBAC,Webhook}: what RBAC does not allow is asked of the webhook, whose {@code allowed}
  * serves the request, whose {@code denied} and silence are 403s with its reason and nothing served, and whose failure
- * is kube's 500 with nothing served; what RBAC allows never reaches it; access reviews show its decisions, and
- * rules reviews say they are incomplete.
+ * is kube's 500 with nothing served; what RBAC allows never reaches it; it decides on a list's selectors and what
+ * is served is what it allowed for them; access reviews show its decisions, and rules reviews say they are
+ * incomplete.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class WebhookAuthorizationTest {
@@ -37,7 +38,8 @@ class WebhookAuthorizationTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
         Path conf = WEBHOOK.kubeconfig(DATA_DIR.resolve("webhook"), "      token: kapi-to-authz");
-        Path tokens = Files.writeString(DATA_DIR.resolve("tokens.csv"), "w-token,wuser,11,webhook-users\n");
+        Path tokens = Files.writeString(DATA_DIR.resolve("tokens.csv"),
+                "w-token,wuser,11,webhook-users\na-token,admin,12,system:masters\n");
         registry.add("data-dir", DATA_DIR::toString);
         registry.add("token-auth-file", tokens::toString);
         registry.add("authorization-mode", () -> "RBAC,Webhook");
@@ -66,7 +68,15 @@ class WebhookAuthorizationTest {
         ObjectNode answer = Json.MAPPER.createObjectNode().put("apiVersion", "authorization.k8s.io/v1beta1")
                 .put("kind", "SubjectAccessReview");
         ObjectNode status = answer.putObject("status");
-        if (wuser && resource.equals("configmaps")) {
+        if (wuser && resource.equals("pods") && spec.path("resourceAttributes").path("verb").asString().matches("list|watch")) {
+            JsonNode fields = spec.path("resourceAttributes").path("fieldSelector").path("requirements");
+            boolean onN1 = false;
+            for (JsonNode r : fields) {
+                onN1 |= r.path("key").asString().equals("spec.nodeName") && r.path("operator").asString().equals("In")
+                        && r.path("values").toString().equals("[\"n1\"]");
+            }
+            status.put("allowed", onN1 && fields.size() == 1).put("reason", "pods on n1 only");
+        } else if (wuser && resource.equals("configmaps")) {
             status.put("allowed", true).put("reason", "readers may read configmaps");
         } else if (resource.equals("secrets")) {
             status.put("allowed", false).put("denied", true).put("reason", "secrets are off limits");
@@ -160,6 +170,50 @@ class WebhookAuthorizationTest {
         }
     }
 
+    /**
+     * kube 1.32's AuthorizeWithSelectors: a webhook that lets wuser list pods only on node n1 (a node authorizer's
+     * shape) is asked with the list's field selector, and what is served is what it allowed. Another node, no
+     * selector, a negated one, a second {@code fieldSelector} parameter after another node's, and a selector in a
+     * form body (never read as a parameter) are each a 403 with nothing served.
+     */
+    @Test
+    void aListNarrowedBySelectorsGetsOnlyWhatTheWebhookAllowedForThem() throws IOException {
+        try (RawHttps admin = http("a-token")) {
+            for (String node : java.util.List.of("n1", "n2")) {
+                RawHttps.Response pod = admin.send("POST", "/api/v1/namespaces/default/pods", "application/json",
+                        "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"on-" + node + "\"},\"spec\":"
+                                + "{\"nodeName\":\"" + node + "\",\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}");
+                assertThat(pod.code()).as(pod.body()).isIn(201, 409);
+            }
+        }
+        try (RawHttps w = http()) {
+            for (String query : java.util.List.of("fieldSelector=spec.nodeName%3Dn1",
+                    "fieldSelector=spec.nodeName%3Dn1&fieldSelector=spec.nodeName%3Dn2",
+                    "fieldSelector=spec.nodeName%3D%3Dn1&resourceVersion=0")) {
+                RawHttps.Response res = w.send("GET", "/api/v1/pods?" + query, null, null);
+                assertThat(res.code()).as(query + ": " + res.body()).isEqualTo(200);
+                assertThat(res.body()).contains("\"on-n1\"").doesNotContain("\"on-n2\"");
+            }
+            RawHttps.Response watch = w.send("GET",
+                    "/api/v1/namespaces/default/pods?watch=1&timeoutSeconds=1&fieldSelector=spec.nodeName%3Dn1", null, null);
+            assertThat(watch.code()).as(watch.body()).isEqualTo(200); // the list handler's selector is the same
+            RawHttps.Response otherWatch = w.send("GET",
+                    "/api/v1/namespaces/default/pods?watch=1&timeoutSeconds=1&fieldSelector=spec.nodeName%3Dn2", null, null);
+            assertThat(otherWatch.code()).isEqualTo(403);
+            for (String query : java.util.List.of("", "?fieldSelector=spec.nodeName%3Dn2",
+                    "?fieldSelector=spec.nodeName!%3Dn1", "?fieldSelector=spec.nodeName%3Dn2&fieldSelector=spec.nodeName%3Dn1",
+                    "?labelSelector=spec.nodeName%3Dn1", "?fieldSelector=spec.nodeName%3Dn1%2Cx")) {
+                RawHttps.Response res = w.send("GET", "/api/v1/pods" + query, null, null);
+                assertThat(res.code()).as(query + ": " + res.body()).isEqualTo(403);
+                assertThat(res.body()).doesNotContain("on-n");
+            }
+            RawHttps.Response form = w.send("GET", "/api/v1/pods", "application/x-www-form-urlencoded",
+                    "fieldSelector=spec.nodeName%3Dn1");
+            assertThat(form.code()).as(form.body()).isEqualTo(403);
+            assertThat(form.body()).doesNotContain("on-n");
+        }
+    }
+
     @Test
     void reviewsShowTheWebhooksDecisions() throws IOException {
         try (RawHttps w = http()) {
@@ -184,8 +238,12 @@ class WebhookAuthorizationTest {
     }
 
     private RawHttps http() {
+        return http("w-token");
+    }
+
+    private RawHttps http(String token) {
         Certificates.Issued ca = TlsClients.ca(DATA_DIR);
         SSLContext ssl = TlsClients.sslContext(ca.certificate(), null);
-        return new RawHttps(ssl, port, "w-token");
+        return new RawHttps(ssl, port, token);
     }
 }

@@ -1,0 +1,87 @@
+package dev.kapi.apiserver.authz;
+
+import dev.kapi.apiserver.api.selection.FieldRequirement;
+import dev.kapi.apiserver.api.selection.FieldSelector;
+import dev.kapi.apiserver.api.selection.LabelRequirement;
+import dev.kapi.apiserver.api.selection.LabelSelector;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The field and label selectors a list, watch or deletecollection narrows itself by, as kube 1.32 hands them to
+ * authorizers (AuthorizeWithSelectors, on by default): requirements in the SubjectAccessReview's form
+ * ({@code In}/{@code NotIn} for fields; also {@code Exists}/{@code DoesNotExist} for labels). A selector that
+ * does not parse is left out, and so is a requirement with another operator ({@code Gt}, {@code Lt}): requirements
+ * only narrow a request, so leaving one out asks about more, never less. RBAC ignores them; webhooks get them
+ * and their match conditions see them.
+ */
+public record AuthorizationSelectors(List<Requirement> fields, List<Requirement> labels) {
+
+    /** One requirement as {@code metav1.FieldSelectorRequirement} and {@code LabelSelectorRequirement} say it. */
+    public record Requirement(String key, String operator, List<String> values) {
+        public Requirement {
+            values = List.copyOf(values);
+        }
+    }
+
+    public static final AuthorizationSelectors NONE = new AuthorizationSelectors(List.of(), List.of());
+
+    public AuthorizationSelectors {
+        fields = List.copyOf(fields);
+        labels = List.copyOf(labels);
+    }
+
+    /** kube's request attributes: the {@code fieldSelector} and {@code labelSelector} of a collection read. */
+    public static AuthorizationSelectors ofRequest(String verb, String fieldSelector, String labelSelector) {
+        if (!"list".equals(verb) && !"watch".equals(verb) && !"deletecollection".equals(verb)) {
+            return NONE;
+        }
+        List<Requirement> fields = fields(fieldSelector);
+        List<Requirement> labels = labels(labelSelector);
+        return fields.isEmpty() && labels.isEmpty() ? NONE : new AuthorizationSelectors(fields, labels);
+    }
+
+    public boolean isEmpty() {
+        return fields.isEmpty() && labels.isEmpty();
+    }
+
+    private static List<Requirement> fields(String raw) {
+        if (raw == null || raw.isEmpty()) {
+            return List.of();
+        }
+        List<FieldRequirement> parsed;
+        try {
+            parsed = FieldSelector.parse(raw).requirements();
+        } catch (RuntimeException e) { // its handler answers the 400, after authorization (kube's too)
+            return List.of();
+        }
+        return parsed.stream().map(r -> new Requirement(r.field(), r.equals() ? "In" : "NotIn", List.of(r.value())))
+                .toList();
+    }
+
+    private static List<Requirement> labels(String raw) {
+        if (raw == null || raw.isEmpty()) {
+            return List.of();
+        }
+        List<LabelRequirement> parsed;
+        try {
+            parsed = LabelSelector.parse(raw).requirements();
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+        List<Requirement> out = new ArrayList<>();
+        for (LabelRequirement r : parsed) {
+            String operator = switch (r.operator()) {
+                case EQUALS, DOUBLE_EQUALS, IN -> "In";
+                case NOT_EQUALS, NOT_IN -> "NotIn";
+                case EXISTS -> "Exists";
+                case DOES_NOT_EXIST -> "DoesNotExist";
+                case GREATER_THAN, LESS_THAN -> null; // no such operator in the API: the requirement is left out
+            };
+            if (operator != null) {
+                out.add(new Requirement(r.key(), operator, r.values()));
+            }
+        }
+        return out;
+    }
+}
