@@ -19,8 +19,8 @@ import java.util.Optional;
  * exists, is not being deleted, holds exactly this token and is not labelled
  * {@code kubernetes.io/legacy-token-invalid-since}, and whose ServiceAccount exists with the token's uid and is
  * not being deleted. The user is the ServiceAccount (groups {@code system:serviceaccounts} and
- * {@code system:serviceaccounts:<ns>}); a use is recorded on the Secret once a day. Audiences are not checked
- * (the token has none), as in kube.
+ * {@code system:serviceaccounts:<ns>}); a use is recorded on the Secret once a day. The token is for its
+ * {@code aud}, or (it has none, as the controller writes it) for the API audiences, as in kube.
  */
 public final class LegacyTokenAuthenticator implements TokenAuthenticator {
 
@@ -52,8 +52,8 @@ public final class LegacyTokenAuthenticator implements TokenAuthenticator {
         }
         SignedJWT jwt = parsed.get().jwt();
         JwtSignatures.verify(keys, jwt);
-        List<String> valid = TokenAudiences.valid(apiAudiences, audiences, apiAudiences);
         JWTClaimsSet claims = parsed.get().claims();
+        List<String> valid = TokenAudiences.valid(claims.getAudience(), audiences, apiAudiences);
         String namespace = claim(claims, LegacyServiceAccountTokens.NAMESPACE);
         String secretName = claim(claims, LegacyServiceAccountTokens.SECRET_NAME);
         ServiceAccountRef account = new ServiceAccountRef(namespace,

@@ -81,8 +81,7 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
 
     /** The wanted audiences the token is for (kube's: in the wanted order), refused when there is none. */
     private List<String> checkAudience(JWTClaimsSet claims, List<String> audiences) {
-        return TokenAudiences.valid(claims.getAudience() == null ? List.of() : claims.getAudience(), audiences,
-                options.apiAudiences());
+        return TokenAudiences.valid(claims.getAudience(), audiences, options.apiAudiences());
     }
 
     private void checkStillExists(TokenClaims kube) {

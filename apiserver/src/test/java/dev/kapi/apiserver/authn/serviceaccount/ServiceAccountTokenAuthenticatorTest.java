@@ -165,6 +165,9 @@ class ServiceAccountTokenAuthenticatorTest {
                 .isInstanceOf(BadCredentialsException.class)
                 .hasMessage("token audiences [\"vault\" \"" + ISSUER + "\"] is invalid for the target audiences "
                         + "[\"other\"]");
+        String noAudience = issue(ISSUER, List.of(), NOW, null);
+        assertThat(authenticator.authenticate(noAudience, List.of()).orElseThrow().audiences())
+                .as("a token naming no audience is for the API audiences (kube's implicit ones)").contains(ISSUER);
     }
 
     @Test
