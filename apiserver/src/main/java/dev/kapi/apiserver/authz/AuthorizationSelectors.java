@@ -31,13 +31,20 @@ public record AuthorizationSelectors(List<Requirement> fields, List<Requirement>
         labels = List.copyOf(labels);
     }
 
+    /** A selector's requirements, and whether (part of) it could not be read (then it narrows less). */
+    public record Parsed(List<Requirement> requirements, boolean failed) {
+        static final Parsed NOTHING = new Parsed(List.of(), false);
+        static final Parsed UNREADABLE = new Parsed(List.of(), true);
+    }
+
     /** kube's request attributes: the {@code fieldSelector} and {@code labelSelector} of a collection read. */
     public static AuthorizationSelectors ofRequest(String verb, String fieldSelector, String labelSelector) {
         if (!"list".equals(verb) && !"watch".equals(verb) && !"deletecollection".equals(verb)) {
             return NONE;
         }
-        List<Requirement> fields = fields(fieldSelector);
-        List<Requirement> labels = labels(labelSelector);
+        // one that does not parse: its handler answers the 400, after authorization (kube's too)
+        List<Requirement> fields = fieldSelector(fieldSelector).requirements();
+        List<Requirement> labels = labelSelector(labelSelector).requirements();
         return fields.isEmpty() && labels.isEmpty() ? NONE : new AuthorizationSelectors(fields, labels);
     }
 
@@ -45,30 +52,37 @@ public record AuthorizationSelectors(List<Requirement> fields, List<Requirement>
         return fields.isEmpty() && labels.isEmpty();
     }
 
-    private static List<Requirement> fields(String raw) {
+    /** A field selector's text ({@code fields.ParseSelector}) as requirements. */
+    public static Parsed fieldSelector(String raw) {
         if (raw == null || raw.isEmpty()) {
-            return List.of();
+            return Parsed.NOTHING;
         }
         List<FieldRequirement> parsed;
         try {
             parsed = FieldSelector.parse(raw).requirements();
-        } catch (RuntimeException e) { // its handler answers the 400, after authorization (kube's too)
-            return List.of();
+        } catch (RuntimeException e) {
+            return Parsed.UNREADABLE;
         }
-        return parsed.stream().map(r -> new Requirement(r.field(), r.equals() ? "In" : "NotIn", List.of(r.value())))
-                .toList();
+        return new Parsed(parsed.stream().map(r -> new Requirement(r.field(), r.equals() ? "In" : "NotIn",
+                List.of(r.value()))).toList(), false);
     }
 
-    private static List<Requirement> labels(String raw) {
+    /** A label selector's text ({@code labels.Parse}) as requirements. */
+    public static Parsed labelSelector(String raw) {
         if (raw == null || raw.isEmpty()) {
-            return List.of();
+            return Parsed.NOTHING;
         }
         List<LabelRequirement> parsed;
         try {
             parsed = LabelSelector.parse(raw).requirements();
         } catch (RuntimeException e) {
-            return List.of();
+            return Parsed.UNREADABLE;
         }
+        return new Parsed(labels(parsed), false);
+    }
+
+    /** Label requirements in the API's form; {@code Gt} and {@code Lt} have none and are left out. */
+    public static List<Requirement> labels(List<LabelRequirement> parsed) {
         List<Requirement> out = new ArrayList<>();
         for (LabelRequirement r : parsed) {
             String operator = switch (r.operator()) {

@@ -99,7 +99,18 @@ final class AccessReviews {
      * Asks the authorizer; status {allowed, denied (when a DENY), reason, evaluationError (an authorizer that
      * failed)}, as kube's SubjectAccessReviewStatus.
      */
-    static ObjectNode decide(Authorizer authorizer, AuthorizationAttributes attributes) {
+    /**
+     * {@link #decide(Authorizer, AuthorizationAttributes)} for {@code user} and a spec's attributes, narrowed by the
+     * spec's selectors ({@link ReviewSelectors}); what of them could not be read is noted in {@code evaluationError}.
+     */
+    static ObjectNode decide(Authorizer authorizer, UserInfo user, ResourceAttributes resource,
+                             NonResourceAttributes nonResource) {
+        ReviewSelectors.Read selectors = ReviewSelectors.read(resource);
+        return decide(authorizer, attributes(user, resource, nonResource).withSelectors(selectors.selectors()),
+                selectors.notes());
+    }
+
+    private static ObjectNode decide(Authorizer authorizer, AuthorizationAttributes attributes, List<String> notes) {
         Decision d = authorizer.authorize(attributes);
         ObjectNode status = Json.MAPPER.createObjectNode();
         status.put("allowed", d.kind() == Decision.Kind.ALLOW);
@@ -107,7 +118,12 @@ final class AccessReviews {
             status.put("denied", true);
         }
         ReviewTrees.putIfNotEmpty(status, "reason", d.reason());
-        ReviewTrees.putIfNotEmpty(status, "evaluationError", d.error());
+        List<String> errors = new ArrayList<>(); // kube's BuildEvaluationError
+        if (d.error() != null && !d.error().isEmpty()) {
+            errors.add(d.error());
+        }
+        errors.addAll(notes);
+        ReviewTrees.putIfNotEmpty(status, "evaluationError", String.join("; ", errors));
         return status;
     }
 

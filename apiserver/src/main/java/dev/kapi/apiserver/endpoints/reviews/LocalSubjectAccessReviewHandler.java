@@ -29,6 +29,7 @@ final class LocalSubjectAccessReviewHandler extends ReviewHandler {
         List<FieldError> errs = AccessReviews.errors();
         AccessReviews.checkAttributes(spec.getResourceAttributes(), spec.getNonResourceAttributes(), errs);
         AccessReviews.checkSubject(spec.getUser(), spec.getGroups(), errs);
+        ReviewSelectors.check(spec.getResourceAttributes(), errs);
         AccessReviews.checkMetadataEmpty(review.getMetadata(), true, errs);
         String namespace = review.getMetadata().getNamespace();
         if (spec.getResourceAttributes() != null) {
@@ -50,9 +51,9 @@ final class LocalSubjectAccessReviewHandler extends ReviewHandler {
     ObjectNode answer(RequestScope scope, HasMetadata review) {
         SubjectAccessReviewSpec spec = spec(review);
         ObjectNode out = ReviewTrees.echo(review);
-        out.set("status", AccessReviews.decide(authorizer, AccessReviews.attributes(
+        out.set("status", AccessReviews.decide(authorizer,
                 AccessReviews.subject(spec.getUser(), spec.getUid(), spec.getGroups(), spec.getExtra()),
-                spec.getResourceAttributes(), null)));
+                spec.getResourceAttributes(), null));
         return out;
     }
 

@@ -27,6 +27,7 @@ final class SelfSubjectAccessReviewHandler extends ReviewHandler {
         SelfSubjectAccessReviewSpec spec = spec(review);
         List<FieldError> errs = AccessReviews.errors();
         AccessReviews.checkAttributes(spec.getResourceAttributes(), spec.getNonResourceAttributes(), errs);
+        ReviewSelectors.check(spec.getResourceAttributes(), errs);
         AccessReviews.checkMetadataEmpty(review.getMetadata(), false, errs);
         AccessReviews.throwIfInvalid(errs);
     }
@@ -35,8 +36,8 @@ final class SelfSubjectAccessReviewHandler extends ReviewHandler {
     ObjectNode answer(RequestScope scope, HasMetadata review) {
         SelfSubjectAccessReviewSpec spec = spec(review);
         ObjectNode out = ReviewTrees.echo(review);
-        out.set("status", AccessReviews.decide(authorizer, AccessReviews.attributes(scope.user(),
-                spec.getResourceAttributes(), spec.getNonResourceAttributes())));
+        out.set("status", AccessReviews.decide(authorizer, scope.user(), spec.getResourceAttributes(),
+                spec.getNonResourceAttributes()));
         return out;
     }
 

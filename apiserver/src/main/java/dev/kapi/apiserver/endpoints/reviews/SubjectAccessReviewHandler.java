@@ -28,6 +28,7 @@ final class SubjectAccessReviewHandler extends ReviewHandler {
         List<FieldError> errs = AccessReviews.errors();
         AccessReviews.checkAttributes(spec.getResourceAttributes(), spec.getNonResourceAttributes(), errs);
         AccessReviews.checkSubject(spec.getUser(), spec.getGroups(), errs);
+        ReviewSelectors.check(spec.getResourceAttributes(), errs);
         AccessReviews.checkMetadataEmpty(review.getMetadata(), false, errs);
         AccessReviews.throwIfInvalid(errs);
     }
@@ -36,9 +37,9 @@ final class SubjectAccessReviewHandler extends ReviewHandler {
     ObjectNode answer(RequestScope scope, HasMetadata review) {
         SubjectAccessReviewSpec spec = spec(review);
         ObjectNode out = ReviewTrees.echo(review);
-        out.set("status", AccessReviews.decide(authorizer, AccessReviews.attributes(
+        out.set("status", AccessReviews.decide(authorizer,
                 AccessReviews.subject(spec.getUser(), spec.getUid(), spec.getGroups(), spec.getExtra()),
-                spec.getResourceAttributes(), spec.getNonResourceAttributes())));
+                spec.getResourceAttributes(), spec.getNonResourceAttributes()));
         return out;
     }
 

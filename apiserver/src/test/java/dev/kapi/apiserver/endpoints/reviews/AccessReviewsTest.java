@@ -3,6 +3,8 @@ package dev.kapi.apiserver.endpoints.reviews;
 import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.authn.UserInfo;
 import dev.kapi.apiserver.authz.AuthorizationAttributes;
+import dev.kapi.apiserver.authz.AuthorizationSelectors;
+import dev.kapi.apiserver.authz.AuthorizationSelectors.Requirement;
 import dev.kapi.apiserver.authz.Authorizer;
 import dev.kapi.apiserver.authz.Decision;
 import org.junit.jupiter.api.Test;
@@ -86,6 +88,32 @@ class AccessReviewsTest {
                         Decision.deny(""), """
                         {"allowed":false,"denied":true}""",
                         new AuthorizationAttributes(groupOnly, "get", false, "", "", "", "", "", "", "/metrics")),
+                new Case("subject, selectors as text and requirements", AUTHZ + "subjectaccessreviews",
+                        """
+                        {"spec":{"user":"alice","uid":"a-1","groups":["team"],"extra":{"k":["v"]},
+                          "resourceAttributes":{"verb":"list","resource":"pods",
+                           "fieldSelector":{"rawSelector":"spec.nodeName=n1"},
+                           "labelSelector":{"requirements":[{"key":"app","operator":"In","values":["b","a"]},
+                             {"key":"old","operator":"DoesNotExist"}]}}}}""",
+                        Decision.allow(""), """
+                        {"allowed":true}""",
+                        new AuthorizationAttributes(alice, "list", true, "", "*", "pods", "", "", "", "",
+                                new AuthorizationSelectors(
+                                        List.of(new Requirement("spec.nodeName", "In", List.of("n1"))),
+                                        List.of(new Requirement("app", "In", List.of("b", "a")),
+                                                new Requirement("old", "DoesNotExist", List.of()))))),
+                new Case("self, selectors partly unreadable", AUTHZ + "selfsubjectaccessreviews",
+                        """
+                        {"spec":{"resourceAttributes":{"verb":"list","resource":"pods",
+                           "fieldSelector":{"requirements":[{"key":"a","operator":"In","values":["1"]},
+                             {"key":"b","operator":"In","values":["1","2"]},{"key":"c","operator":"Exists"},
+                             {"key":"d","operator":"Matches","values":["x"]}]},
+                           "labelSelector":{"rawSelector":"app in ("}}}}""",
+                        new Decision(Decision.Kind.NO_OPINION, "", "webhook down"), """
+                        {"allowed":false,"evaluationError":"webhook down; spec.resourceAttributes.fieldSelector partially ignored due to parse error; spec.resourceAttributes.labelSelector ignored due to parse error"}""",
+                        new AuthorizationAttributes(REQUESTER, "list", true, "", "*", "pods", "", "", "", "",
+                                new AuthorizationSelectors(List.of(new Requirement("a", "In", List.of("1"))),
+                                        List.of()))),
                 new Case("local, in the URL's namespace", AUTHZ + "namespaces/ns1/localsubjectaccessreviews",
                         """
                         {"spec":{"user":"alice","uid":"a-1","groups":["team"],"extra":{"k":["v"]},

@@ -51,6 +51,39 @@ class ReviewErrorsTest {
                         422, "Invalid", INVALID + "metadata: Invalid value: {\"creationTimestamp\":null,\"name\":\"x\"}: "
                         + "must be empty",
                         List.of("metadata")),
+                new Case("self review with an empty label selector", "POST", AUTHZ + "selfsubjectaccessreviews", """
+                        {"spec":{"resourceAttributes":{"verb":"list","resource":"pods","labelSelector":{}}}}""",
+                        422, "Invalid", INVALID + "spec.resourceAttributes.labelSelector.requirements: Required value: "
+                        + "when spec.resourceAttributes.labelSelector is specified, requirements or rawSelector is "
+                        + "required", List.of("spec.resourceAttributes.labelSelector.requirements")),
+                new Case("subject review with both a raw field selector and requirements", "POST",
+                        AUTHZ + "subjectaccessreviews", """
+                        {"spec":{"user":"a","resourceAttributes":{"verb":"list","fieldSelector":{"rawSelector":"foo",
+                          "requirements":[{"key":"k","operator":"In","values":["v"]}]}}}}""",
+                        422, "Invalid", INVALID + "spec.resourceAttributes.fieldSelector.rawSelector: Invalid value: "
+                        + "\"foo\": may not specified at the same time as requirements",
+                        List.of("spec.resourceAttributes.fieldSelector.rawSelector")),
+                new Case("local review with selector requirements kube refuses", "POST",
+                        AUTHZ + "namespaces/ns1/localsubjectaccessreviews", """
+                        {"spec":{"user":"a","resourceAttributes":{"namespace":"ns1","verb":"list",
+                          "fieldSelector":{"requirements":[{"operator":"In"},{"key":"k","operator":"Exists","values":["v"]},
+                            {"key":"k","operator":"Someday"}]},
+                          "labelSelector":{"requirements":[{"key":"","operator":"NotIn","values":["ok"]}]}}}}""",
+                        422, "Invalid", INVALID + "[spec.resourceAttributes.fieldSelector.requirements[0].key: "
+                        + "Required value: must be specified, spec.resourceAttributes.fieldSelector.requirements[0]"
+                        + ".values: Required value: must be specified when `operator` is 'In' or 'NotIn', "
+                        + "spec.resourceAttributes.fieldSelector.requirements[1].values: Forbidden: may not be "
+                        + "specified when `operator` is 'Exists' or 'DoesNotExist', "
+                        + "spec.resourceAttributes.labelSelector.requirements[0].key: Invalid value: \"\": "
+                        + "name part must be non-empty, spec.resourceAttributes.labelSelector.requirements[0].key: "
+                        + "Invalid value: \"\": name part must consist of alphanumeric characters, '-', '_' or '.', "
+                        + "and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or "
+                        + "'123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')]",
+                        List.of("spec.resourceAttributes.fieldSelector.requirements[0].key",
+                                "spec.resourceAttributes.fieldSelector.requirements[0].values",
+                                "spec.resourceAttributes.fieldSelector.requirements[1].values",
+                                "spec.resourceAttributes.labelSelector.requirements[0].key",
+                                "spec.resourceAttributes.labelSelector.requirements[0].key")),
                 new Case("local review for another namespace", "POST",
                         AUTHZ + "namespaces/ns1/localsubjectaccessreviews", """
                         {"spec":{"user":"a","resourceAttributes":{"namespace":"ns2","verb":"get"}}}""",
@@ -128,7 +161,9 @@ class ReviewErrorsTest {
         } else if (c.code() == 422) {
             assertThat(a.text("/details/group")).isEqualTo("authorization.k8s.io");
             assertThat(a.body().at("/details").has("kind")).isFalse();
-            assertThat(a.body().at("/details/causes/0/reason").asString()).isEqualTo("FieldValueInvalid");
+            String first = c.message().substring(c.message().indexOf("is invalid: ")).split(", spec|, metadata")[0];
+            assertThat(a.body().at("/details/causes/0/reason").asString())
+                    .isEqualTo(first.contains(": Required value: ") ? "FieldValueRequired" : "FieldValueInvalid");
         }
         assertThat(authorizer.asked).isEmpty();
     }
