@@ -34,4 +34,12 @@ public interface AuthorizationMetrics {
      */
     default void matchConditionsEvaluated(String type, String name, Duration took, boolean excluded, boolean failed) {
     }
+
+    /**
+     * A changed {@code --authorization-config} file read again: used, or not ({@code failure}: unreadable, invalid,
+     * not allowed as a reload), as kube's {@code authorization_config_controller_automatic_reloads_total} and
+     * {@code ..._automatic_reload_last_timestamp_seconds} count it.
+     */
+    default void configReloaded(boolean succeeded) {
+    }
 }

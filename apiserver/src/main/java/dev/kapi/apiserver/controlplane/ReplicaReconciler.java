@@ -85,6 +85,12 @@ public final class ReplicaReconciler implements AutoCloseable {
         executor.execute(this::round);
     }
 
+    /** This replica's identity (kube's APIServerID: its identity lease's name); "" until it serves. */
+    public String serverId() {
+        Parts p = parts;
+        return p == null ? "" : p.identity().name();
+    }
+
     private void round() {
         if (stopping) {
             return;

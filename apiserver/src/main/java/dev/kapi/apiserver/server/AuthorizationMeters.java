@@ -2,18 +2,27 @@ package dev.kapi.apiserver.server;
 
 import dev.kapi.apiserver.authz.AuthorizationMetrics;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * kube's authorization meters on the server's registry, with kube's names, labels, buckets and help:
  * {@code apiserver_authorization_decisions_total{type,name,decision}},
  * {@code apiserver_authorization_webhook_evaluations_total{name,result}},
  * {@code apiserver_authorization_webhook_duration_seconds{name,result}},
- * {@code apiserver_authorization_webhook_evaluations_fail_open_total{name,result}} and the
- * {@code apiserver_authorization_match_condition_*{type,name}} three.
+ * {@code apiserver_authorization_webhook_evaluations_fail_open_total{name,result}}, the
+ * {@code apiserver_authorization_match_condition_*{type,name}} three, and the
+ * {@code apiserver_authorization_config_controller_automatic_reload*{status,apiserver_id_hash}} two, whose hash is
+ * kube's ({@code sha256:} and the hex SHA-256 of the server's identity, its identity lease's name).
  */
 final class AuthorizationMeters implements AuthorizationMetrics {
 
@@ -28,8 +37,29 @@ final class AuthorizationMeters implements AuthorizationMetrics {
     private final TaggedMeters<Timer> conditionTimes;
     private final TaggedMeters<Counter> exclusions;
     private final TaggedMeters<Counter> conditionErrors;
+    private final TaggedMeters<Counter> reloads;
+    private final TaggedMeters<AtomicReference<Double>> reloadTimes;
+    private final Supplier<String> serverId;
 
     AuthorizationMeters(MeterRegistry meters) {
+        this(meters, () -> "");
+    }
+
+    /** @param serverId the server's identity (kube's APIServerID), asked when a reload is counted */
+    AuthorizationMeters(MeterRegistry meters, Supplier<String> serverId) {
+        this.serverId = serverId;
+        reloads = counters(meters, "apiserver.authorization.config.controller.automatic.reloads", "Total number of "
+                + "automatic reloads of authorization configuration split by status and apiserver identity.",
+                "status", "apiserver_id_hash");
+        reloadTimes = new TaggedMeters<>(values -> {
+            AtomicReference<Double> seconds = new AtomicReference<>(0.0);
+            Gauge.builder("apiserver.authorization.config.controller.automatic.reload.last.timestamp.seconds",
+                            seconds, AtomicReference::get)
+                    .description("Timestamp of the last automatic reload of authorization configuration split by "
+                            + "status and apiserver identity.")
+                    .tags("status", values.get(0), "apiserver_id_hash", values.get(1)).register(meters);
+            return seconds;
+        });
         decisions = counters(meters, "apiserver.authorization.decisions", "Total number of terminal decisions made by "
                 + "an authorizer split by authorizer type, name, and decision.", "type", "name", "decision");
         evaluations = counters(meters, "apiserver.authorization.webhook.evaluations",
@@ -73,6 +103,24 @@ final class AuthorizationMeters implements AuthorizationMetrics {
         }
         if (failed) {
             conditionErrors.get(type, name).increment();
+        }
+    }
+
+    @Override
+    public void configReloaded(boolean succeeded) {
+        String status = succeeded ? "success" : "failure";
+        String hash = idHash(serverId.get());
+        reloads.get(status, hash).increment();
+        reloadTimes.get(status, hash).set(System.currentTimeMillis() / 1000.0);
+    }
+
+    /** kube's {@code getHash}: {@code sha256:} and the hex digest of the id. */
+    static String idHash(String id) {
+        try {
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest((id == null ? "" : id).getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -12,6 +12,7 @@ import dev.kapi.apiserver.authz.AuthorizationModes;
 import dev.kapi.apiserver.authz.Authorizer;
 import dev.kapi.apiserver.authz.WebhookAuthorizer;
 import dev.kapi.apiserver.authz.WebhookMatchConditions;
+import dev.kapi.apiserver.controlplane.ReplicaReconciler;
 import dev.kapi.apiserver.server.tls.ServingPki;
 import dev.kapi.apiserver.webhook.RetryBackoff;
 import dev.kapi.apiserver.webhook.WebhookTarget;
@@ -134,10 +135,11 @@ public class SecurityConfig {
     @Bean
     Authorization authorization(ServerOptions options, @Qualifier("rbacAuthorizer") ObjectProvider<Authorizer> rbac,
                                 AuthorizationWebhookOptions webhook, Environment env,
-                                ObjectProvider<MeterRegistry> meters) {
+                                ObjectProvider<MeterRegistry> meters, ObjectProvider<ReplicaReconciler> replica) {
         String config = env.getProperty("authorization-config", "");
         MeterRegistry registry = meters == null ? null : meters.getIfAvailable();
-        AuthorizationMetrics metrics = registry == null ? AuthorizationMetrics.NONE : new AuthorizationMeters(registry);
+        AuthorizationMetrics metrics = registry == null ? AuthorizationMetrics.NONE : new AuthorizationMeters(registry,
+                () -> replica == null || replica.getIfAvailable() == null ? "" : replica.getIfAvailable().serverId());
         if (!config.isEmpty()) {
             if (UNSTRUCTURED_FLAGS.stream().anyMatch(env::containsProperty)) {
                 throw new StartupFailure("--authorization-config can not be specified when --authorization-mode or"

@@ -100,6 +100,7 @@ final class StructuredAuthorization implements AutoCloseable {
         } catch (IOException e) {
             log.warn("--authorization-config: cannot read {} again, the authorizers in use stay: {}", file,
                     StartupFailure.reason(e));
+            metrics.configReloaded(false); // kube counts each failed read
             return;
         }
         if (Arrays.equals(bytes, lastRead)) {
@@ -109,6 +110,7 @@ final class StructuredAuthorization implements AutoCloseable {
         try {
             List<AuthorizationConfigFile.Entry> next = AuthorizationConfigFile.parse(bytes);
             if (next.equals(inUse)) {
+                metrics.configReloaded(true); // new bytes, the same authorizers: kube reloads and counts it
                 return;
             }
             Set<String> fixed = fixedTypes(next);
@@ -128,9 +130,11 @@ final class StructuredAuthorization implements AutoCloseable {
             inUse = next;
             retire(previous);
             log.info("--authorization-config: {} read again, {} authorizers in use", file, next.size());
+            metrics.configReloaded(true);
         } catch (IOException | RuntimeException e) {
             log.warn("--authorization-config: {} changed but cannot be used, the authorizers in use stay: {}", file,
                     e instanceof StartupFailure ? e.getMessage() : StartupFailure.reason(e));
+            metrics.configReloaded(false);
         }
     }
 

@@ -148,7 +148,7 @@ class AuthorizationConfigFileTest {
         for (String flag : SecurityConfig.UNSTRUCTURED_FLAGS) {
             var env = new org.springframework.mock.env.MockEnvironment().withProperty("authorization-config", "/x.yaml")
                     .withProperty(flag, "");
-            assertThatThrownBy(() -> new SecurityConfig().authorization(null, null, null, env, null)).as(flag)
+            assertThatThrownBy(() -> new SecurityConfig().authorization(null, null, null, env, null, null)).as(flag)
                     .isInstanceOf(StartupFailure.class).hasMessage("--authorization-config can not be specified when "
                             + "--authorization-mode or --authorization-webhook-* flags are defined");
         }

@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.server;
 
 import dev.kapi.apiserver.authz.AlwaysAllowAuthorizer;
+import dev.kapi.apiserver.authz.AuthorizationMetrics;
 import dev.kapi.apiserver.authz.Authorizer;
 import dev.kapi.apiserver.authz.Decision;
 import dev.kapi.apiserver.authz.ReloadableAuthorizer;
@@ -53,7 +54,14 @@ class StructuredAuthorizationReloadTest {
     @Test
     void onlyAValidChangeSwapsTheChain() throws IOException {
         Path file = Files.writeString(DIR.resolve("a.yaml"), config("Deny", "- {type: RBAC, name: rbac}\n"));
-        try (StructuredAuthorization s = new StructuredAuthorization(file, () -> RBAC, Duration.ofHours(1))) {
+        java.util.List<Boolean> reloads = new java.util.ArrayList<>();
+        AuthorizationMetrics counted = new AuthorizationMetrics() {
+            @Override
+            public void configReloaded(boolean succeeded) {
+                reloads.add(succeeded);
+            }
+        };
+        try (StructuredAuthorization s = new StructuredAuthorization(file, () -> RBAC, Duration.ofHours(1), counted)) {
             ReloadableAuthorizer chain = (ReloadableAuthorizer) s.authorizer();
             Authorizer first = chain.current();
             assertThat(WebhookAuthorizer.in(first)).hasSize(1);
@@ -75,6 +83,10 @@ class StructuredAuthorizationReloadTest {
             s.reload();
             assertThat(chain.current()).isNotSameAs(first);
             assertThat(WebhookAuthorizer.in(chain.current())).hasSize(1);
+            Files.delete(file);
+            s.reload();
+            assertThat(reloads).as("kube's reload counts: not the unchanged bytes, each changed or unreadable file")
+                    .containsExactly(true, false, false, false, false, true, false);
         }
     }
 

@@ -190,6 +190,16 @@ class StructuredAuthorizationTest {
             Thread.sleep(600);
             assertThat(t.send("GET", "/api/v1/namespaces/team-b/configmaps", null, null).code()).isEqualTo(200);
             assertThat(t.send("GET", "/api/v1/namespaces/team-c/configmaps", null, null).code()).isEqualTo(403);
+            try (RawHttps admin = new RawHttps(TlsClients.sslContext(TlsClients.ca(DATA_DIR).certificate(), null),
+                    port, "m-token")) {
+                assertThat(admin.send("GET", "/metrics", null, null).body()).as("kube's reload metrics")
+                        .containsPattern("apiserver_authorization_config_controller_automatic_reloads_total\\{"
+                                + "apiserver_id_hash=\"sha256:[0-9a-f]{64}\",status=\"success\"} [1-9]")
+                        .containsPattern("apiserver_authorization_config_controller_automatic_reloads_total\\{"
+                                + "apiserver_id_hash=\"sha256:[0-9a-f]{64}\",status=\"failure\"} [2-9]")
+                        .containsPattern("apiserver_authorization_config_controller_automatic_reload_last_timestamp_"
+                                + "seconds\\{apiserver_id_hash=\"sha256:[0-9a-f]{64}\",status=\"failure\"} 1\\.[0-9]");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
