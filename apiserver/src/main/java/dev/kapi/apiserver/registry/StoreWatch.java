@@ -185,7 +185,11 @@ public final class StoreWatch<T extends HasMetadata> implements AutoCloseable {
                 } else if (now) {
                     out.add(new ApiWatchEvent("ADDED", obj.object(), obj));
                 } else if (before) {
-                    out.add(new ApiWatchEvent("DELETED", obj.object(), obj));
+                    // kube's cacher: the object as it last matched, at this event's resourceVersion, never the
+                    // changed one, which this watch's selector does not cover (nor may a policy that allowed it)
+                    T last = store.decode(e.previous());
+                    last.getMetadata().setResourceVersion(Long.toString(e.revision()));
+                    out.add(new ApiWatchEvent("DELETED", last));
                 }
             }
         }

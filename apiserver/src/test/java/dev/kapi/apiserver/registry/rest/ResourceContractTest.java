@@ -393,6 +393,37 @@ class ResourceContractTest {
         }
     }
 
+    /**
+     * An object that leaves a watch's selector is DELETED as it last matched (at the change's resourceVersion),
+     * as kube's watch cache sends it: never the changed object, which the watcher's selector does not cover.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("resourcesDeletedAtOnce")
+    void anObjectLeavingAWatchsSelectorIsDeletedAsItLastMatched(String key) throws InterruptedException {
+        leavesTheSelector(subject(key));
+    }
+
+    private static <T extends HasMetadata> void leavesTheSelector(Subject<T> s) throws InterruptedException {
+        T created = s.createNew();
+        String name = name(created);
+        s.update(name, labelPatch("inside"), false, PLAIN);
+        T inside = s.get(name);
+        try (StoreWatch<T> watch = s.store.watcher().open(s.ns, new WatchParams<T>(
+                o -> "inside".equals(label(o, "rt")), inside.getMetadata().getResourceVersion(), "", false, null))) {
+            s.update(name, labelPatch("outside"), false, PLAIN);
+            T outside = s.get(name);
+            List<ApiWatchEvent> seen = new ArrayList<>();
+            long deadline = System.currentTimeMillis() + 5000;
+            while (seen.isEmpty() && System.currentTimeMillis() < deadline) {
+                watch.poll(200).stream().filter(e -> name.equals(name((HasMetadata) e.object()))).forEach(seen::add);
+            }
+            assertThat(seen).extracting(ApiWatchEvent::type).containsExactly("DELETED");
+            HasMetadata last = (HasMetadata) seen.get(0).object();
+            assertThat(label(last, "rt")).as("the object as it last matched").isEqualTo("inside");
+            assertThat(last.getMetadata().getResourceVersion()).isEqualTo(outside.getMetadata().getResourceVersion());
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("resourcesDeletedAtOnce")
     void deleteReturnsTheObjectAndRemovesIt(String key) {
