@@ -49,9 +49,10 @@ public final class RequestAuthorizationManager implements AuthorizationManager<R
             return new AuthorizerDecision(false, null, "only the request itself is authorized, not a "
                     + req.getDispatcherType() + " dispatch");
         }
-        AuthorizationAttributes attributes = AuthorizationAttributes.of(user, info).withSelectors(
-                AuthorizationSelectors.ofRequest(info.verb(), req.getParameter("fieldSelector"),
-                        req.getParameter("labelSelector"))); // the query's only (RequestInfoFilter)
+        // the query's only (RequestInfoFilter); kube leaves them out for a verb given by the path (/watch/...)
+        AuthorizationAttributes attributes = AuthorizationAttributes.of(user, info).withSelectors(info.legacyWatch()
+                ? AuthorizationSelectors.NONE : AuthorizationSelectors.ofRequest(info.verb(),
+                req.getParameter("fieldSelector"), req.getParameter("labelSelector")));
         Decision decision = authorizer.authorize(attributes);
         AuditContext audit = AuditContext.of(req);
         if (decision.allowed()) {

@@ -13,12 +13,12 @@ package dev.kapi.apiserver.filters;
  *
  * <p>{@code path} and {@code parts} are the decoded path ({@link RequestPath}); {@code extraSegments} is true
  * when segments follow the subresource ({@code pods/p/status/x}), which kube's request info ignores and no
- * route serves.
+ * route serves; {@code legacyWatch} when the verb came from the path ({@code /watch/...}).
  */
 public record RequestInfo(boolean resourceRequest, String path, String verb, String apiPrefix,
                           String apiGroup, String apiVersion, String namespace, String resource,
                           String subresource, String name, String[] parts, boolean namespaceObject,
-                          boolean extraSegments) {
+                          boolean extraSegments, boolean legacyWatch) {
 
     public static final String ATTRIBUTE = RequestInfo.class.getName();
 

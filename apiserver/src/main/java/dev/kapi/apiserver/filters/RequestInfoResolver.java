@@ -72,11 +72,12 @@ public final class RequestInfoResolver {
             name = fieldSelectorName;
         }
         return new RequestInfo(true, path, verb, prefix, group, version, namespace, resource, subresource, name,
-                parts, namespaceObject, rest.length > 3);
+                parts, namespaceObject, rest.length > 3, legacyWatch);
     }
 
     private static RequestInfo nonResource(String path, String verb, String[] parts) {
-        return new RequestInfo(false, path, verb, null, null, null, null, null, null, null, parts, false, false);
+        return new RequestInfo(false, path, verb, null, null, null, null, null, null, null, parts, false, false,
+                false);
     }
 
     private static boolean isTrue(String v) {

@@ -173,8 +173,9 @@ class WebhookAuthorizationTest {
     /**
      * kube 1.32's AuthorizeWithSelectors: a webhook that lets wuser list pods only on node n1 (a node authorizer's
      * shape) is asked with the list's field selector, and what is served is what it allowed. Another node, no
-     * selector, a negated one, a second {@code fieldSelector} parameter after another node's, and a selector in a
-     * form body (never read as a parameter) are each a 403 with nothing served.
+     * selector, a negated one, a second {@code fieldSelector} parameter after another node's, a legacy
+     * {@code /watch/} path (kube sends no selectors for it) and a selector in a form body (never read as a
+     * parameter) are each a 403 with nothing served.
      */
     @Test
     void aListNarrowedBySelectorsGetsOnlyWhatTheWebhookAllowedForThem() throws IOException {
@@ -207,6 +208,10 @@ class WebhookAuthorizationTest {
                 assertThat(res.code()).as(query + ": " + res.body()).isEqualTo(403);
                 assertThat(res.body()).doesNotContain("on-n");
             }
+            RawHttps.Response legacy = w.send("GET", "/api/v1/watch/pods?fieldSelector=spec.nodeName%3Dn1&timeoutSeconds=1",
+                    null, null);
+            assertThat(legacy.code()).as("kube sends no selectors for a verb from the path: " + legacy.body())
+                    .isEqualTo(403);
             RawHttps.Response form = w.send("GET", "/api/v1/pods", "application/x-www-form-urlencoded",
                     "fieldSelector=spec.nodeName%3Dn1");
             assertThat(form.code()).as(form.body()).isEqualTo(403);

@@ -9,6 +9,7 @@ import dev.cel.runtime.CelFunctionBinding;
 import dev.kapi.apiserver.api.selection.NameSyntax;
 import dev.kapi.apiserver.authn.UserInfo;
 import dev.kapi.apiserver.authz.AuthorizationAttributes;
+import dev.kapi.apiserver.authz.AuthorizationSelectors;
 import dev.kapi.apiserver.authz.Authorizer;
 import dev.kapi.apiserver.authz.Decision;
 
@@ -22,7 +23,9 @@ import java.util.Map;
  * {@code authorizer.path('/healthz').check('get')}, {@code authorizer.serviceAccount('ns', 'sa')} (the same
  * questions about a service account) and {@code authorizer.requestResource.check('delete')} (the request's own
  * resource). A decision has {@code allowed()}, {@code reason()}, {@code errored()} and {@code error()}.
- * {@code fieldSelector} and {@code labelSelector} are accepted; this server's authorizers do not look at them.
+ * {@code fieldSelector} and {@code labelSelector} narrow a resource check as a list's selectors narrow its
+ * authorization (kube 1.32): authorization webhooks see them, RBAC does not look at them; one that does not parse
+ * narrows nothing.
  */
 public final class AuthorizerLibrary {
 
@@ -61,7 +64,9 @@ public final class AuthorizerLibrary {
         DecisionValue check(String verb) {
             AuthorizerValue a = group.authz();
             return new DecisionValue(a.authorizer().authorize(new AuthorizationAttributes(a.user(), verb, true,
-                    group.group(), "*", resource, subresource, namespace, name, "")));
+                    group.group(), "*", resource, subresource, namespace, name, "", new AuthorizationSelectors(
+                            AuthorizationSelectors.fieldSelector(fieldSelector).requirements(),
+                            AuthorizationSelectors.labelSelector(labelSelector).requirements()))));
         }
     }
 

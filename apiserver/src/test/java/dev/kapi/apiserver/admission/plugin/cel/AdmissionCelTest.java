@@ -6,6 +6,7 @@ import dev.kapi.apiserver.api.GroupVersionKind;
 import dev.kapi.apiserver.api.GroupVersionResource;
 import dev.kapi.apiserver.authn.UserInfo;
 import dev.kapi.apiserver.authz.AuthorizationAttributes;
+import dev.kapi.apiserver.authz.AuthorizationSelectors;
 import dev.kapi.apiserver.authz.Authorizer;
 import dev.kapi.apiserver.authz.Decision;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -216,6 +217,13 @@ class AdmissionCelTest {
                 + "!authorizer.path('/healthz').check('get').errored()", false, in).value()).isEqualTo(true);
         assertThat(eval("authorizer.group('apps').resource('deployments').check('delete').allowed()", false, in)
                 .value()).isEqualTo(false);
+        eval("authorizer.group('').resource('pods').fieldSelector('spec.nodeName=n1').labelSelector('app in (a)')"
+                + ".check('list').allowed()", false, in);
+        assertThat(authz.asked.getLast().selectors()).as("kube 1.32 hands the check's selectors to the authorizer")
+                .isEqualTo(new AuthorizationSelectors(List.of(new AuthorizationSelectors.Requirement("spec.nodeName",
+                        "In", List.of("n1"))), List.of(new AuthorizationSelectors.Requirement("app", "In", List.of("a")))));
+        eval("authorizer.group('').resource('pods').fieldSelector('no operator').check('list').allowed()", false, in);
+        assertThat(authz.asked.getLast().selectors().isEmpty()).as("one that does not parse narrows nothing").isTrue();
         CelInput failing = CelInput.of(create(deployment(3))).withAuthorizer(a -> Decision.failed("webhook down"));
         assertThat(eval("authorizer.path('/healthz').check('get').errored()", false, failing).value()).isEqualTo(true);
         assertThat(eval("authorizer.path('/healthz').check('get').error()", false, failing).value())
