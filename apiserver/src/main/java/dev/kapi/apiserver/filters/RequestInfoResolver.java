@@ -68,7 +68,8 @@ public final class RequestInfoResolver {
             // only get on pods/exec must not open a shell
             verb = "create";
         }
-        if (("list".equals(verb) || "watch".equals(verb)) && name == null && fieldSelectorName != null) {
+        // kube: only a list or watch the query made one (not /watch/... paths) is authorized for the name it selects
+        if (("list".equals(verb) || "watch".equals(verb)) && !legacyWatch && name == null && fieldSelectorName != null) {
             name = fieldSelectorName;
         }
         return new RequestInfo(true, path, verb, prefix, group, version, namespace, resource, subresource, name,

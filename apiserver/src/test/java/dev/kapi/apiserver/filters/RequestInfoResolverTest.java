@@ -65,6 +65,22 @@ class RequestInfoResolverTest {
         assertThat(info.path()).isEqualTo(decoded);
     }
 
+    /**
+     * kube's request info: a list's or watch's {@code metadata.name} field selector names the object it is
+     * authorized for, and a {@code /watch/} path's verb is not the query's, so it names none (nor carries selectors).
+     */
+    @org.junit.jupiter.api.Test
+    void aSelectedNameIsTheQuerysListOrWatchOnly() {
+        assertThat(RequestInfoResolver.resolve("GET", "/api/v1/namespaces/a/secrets", null, "x").name()).isEqualTo("x");
+        assertThat(RequestInfoResolver.resolve("GET", "/api/v1/namespaces/a/secrets", "true", "x").name()).isEqualTo("x");
+        RequestInfo legacy = RequestInfoResolver.resolve("GET", "/api/v1/watch/namespaces/a/secrets", null, "x");
+        assertThat(legacy.verb()).isEqualTo("watch");
+        assertThat(legacy.name()).isNull();
+        assertThat(legacy.legacyWatch()).isTrue();
+        assertThat(RequestInfoResolver.resolve("GET", "/api/v1/watch/namespaces/a/secrets/x", null, null).name())
+                .isEqualTo("x");
+    }
+
     private static String dash(String s) {
         return "-".equals(s) ? null : s;
     }
