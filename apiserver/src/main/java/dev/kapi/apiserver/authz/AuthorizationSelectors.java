@@ -1,11 +1,11 @@
 package dev.kapi.apiserver.authz;
 
-import dev.kapi.apiserver.api.selection.FieldRequirement;
 import dev.kapi.apiserver.api.selection.FieldSelector;
 import dev.kapi.apiserver.api.selection.LabelRequirement;
 import dev.kapi.apiserver.api.selection.LabelSelector;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The field and label selectors a list, watch or deletecollection narrows itself by, as kube 1.32 hands them to
@@ -33,7 +33,7 @@ public record AuthorizationSelectors(List<Requirement> fields, List<Requirement>
 
     /** A selector's requirements, and whether (part of) it could not be read (then it narrows less). */
     public record Parsed(List<Requirement> requirements, boolean failed) {
-        static final Parsed NOTHING = new Parsed(List.of(), false);
+        public static final Parsed NOTHING = new Parsed(List.of(), false);
         static final Parsed UNREADABLE = new Parsed(List.of(), true);
     }
 
@@ -54,31 +54,24 @@ public record AuthorizationSelectors(List<Requirement> fields, List<Requirement>
 
     /** A field selector's text ({@code fields.ParseSelector}) as requirements. */
     public static Parsed fieldSelector(String raw) {
-        if (raw == null || raw.isEmpty()) {
-            return Parsed.NOTHING;
-        }
-        List<FieldRequirement> parsed;
-        try {
-            parsed = FieldSelector.parse(raw).requirements();
-        } catch (RuntimeException e) {
-            return Parsed.UNREADABLE;
-        }
-        return new Parsed(parsed.stream().map(r -> new Requirement(r.field(), r.equals() ? "In" : "NotIn",
-                List.of(r.value()))).toList(), false);
+        return parse(raw, text -> FieldSelector.parse(text).requirements().stream().map(r -> new Requirement(r.field(),
+                r.equals() ? "In" : "NotIn", List.of(r.value()))).toList());
     }
 
     /** A label selector's text ({@code labels.Parse}) as requirements. */
     public static Parsed labelSelector(String raw) {
+        return parse(raw, text -> labels(LabelSelector.parse(text).requirements()));
+    }
+
+    private static Parsed parse(String raw, Function<String, List<Requirement>> read) {
         if (raw == null || raw.isEmpty()) {
             return Parsed.NOTHING;
         }
-        List<LabelRequirement> parsed;
         try {
-            parsed = LabelSelector.parse(raw).requirements();
+            return new Parsed(read.apply(raw), false);
         } catch (RuntimeException e) {
             return Parsed.UNREADABLE;
         }
-        return new Parsed(labels(parsed), false);
     }
 
     /** Label requirements in the API's form; {@code Gt} and {@code Lt} have none and are left out. */

@@ -69,9 +69,7 @@ public final class WebhookAuthorizer implements Authorizer, AutoCloseable {
     }
 
     private final WebhookTarget target;
-    private final String version;
     private final Settings settings;
-    private final CacheTtls ttls;
     private final Duration initialBackoff;
     private final String name;
     private final AuthorizationMetrics metrics;
@@ -96,8 +94,6 @@ public final class WebhookAuthorizer implements Authorizer, AutoCloseable {
         this.metrics = metrics;
         this.target = target;
         this.settings = settings;
-        this.version = settings.version();
-        this.ttls = settings.ttls();
         this.initialBackoff = initialBackoff;
     }
 
@@ -160,7 +156,7 @@ public final class WebhookAuthorizer implements Authorizer, AutoCloseable {
         }
         Decision decision = allowed ? Decision.allow(reason) : denied ? Decision.deny(reason) : Decision.noOpinion(reason);
         if (cacheable(attributes)) {
-            answers.put(key, decision, (allowed ? ttls.authorized() : ttls.unauthorized()).toNanos());
+            answers.put(key, decision, (allowed ? settings.ttls().authorized() : settings.ttls().unauthorized()).toNanos());
         }
         return decision;
     }
@@ -194,7 +190,7 @@ public final class WebhookAuthorizer implements Authorizer, AutoCloseable {
 
     /** The SubjectAccessReview for the attributes, with Go's empty fields left out. */
     private ObjectNode review(AuthorizationAttributes a) {
-        ObjectNode review = Json.MAPPER.createObjectNode().put("apiVersion", "authorization.k8s.io/" + version)
+        ObjectNode review = Json.MAPPER.createObjectNode().put("apiVersion", "authorization.k8s.io/" + settings.version())
                 .put("kind", "SubjectAccessReview");
         review.putObject("metadata");
         ObjectNode spec = review.putObject("spec");
@@ -217,7 +213,7 @@ public final class WebhookAuthorizer implements Authorizer, AutoCloseable {
         UserInfo user = a.user();
         putIfSet(spec, "user", user.name());
         if (!user.groups().isEmpty()) {
-            user.groups().forEach(spec.putArray(version.equals("v1") ? "groups" : "group")::add);
+            user.groups().forEach(spec.putArray(settings.version().equals("v1") ? "groups" : "group")::add);
         }
         if (!user.extra().isEmpty()) {
             ObjectNode extra = spec.putObject("extra");

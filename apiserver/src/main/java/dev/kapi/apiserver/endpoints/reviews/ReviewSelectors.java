@@ -108,8 +108,8 @@ final class ReviewSelectors {
         if (resource == null) {
             return new Read(AuthorizationSelectors.NONE, List.of());
         }
-        Parsed fields = resource.getFieldSelector() == null ? new Parsed(List.of(), false) : fields(resource.getFieldSelector());
-        Parsed labels = resource.getLabelSelector() == null ? new Parsed(List.of(), false) : labels(resource.getLabelSelector());
+        Parsed fields = resource.getFieldSelector() == null ? Parsed.NOTHING : fields(resource.getFieldSelector());
+        Parsed labels = resource.getLabelSelector() == null ? Parsed.NOTHING : labels(resource.getLabelSelector());
         List<String> notes = new ArrayList<>();
         note(notes, "fieldSelector", fields);
         note(notes, "labelSelector", labels);
