@@ -234,8 +234,16 @@ public class StatusError extends RuntimeException {
         return of(409, "Conflict", message, details);
     }
 
+    /**
+     * kube's {@code NewInternalError}: a 500 whose message is "Internal error occurred: " and the error, and whose
+     * one cause carries the error's own text.
+     */
     public static StatusError internal(String message) {
-        return of(500, "InternalError", "Internal error occurred: " + message, null);
+        StatusCause cause = new StatusCause();
+        cause.setMessage(message);
+        StatusDetails details = new StatusDetails();
+        details.setCauses(new ArrayList<>(List.of(cause)));
+        return of(500, "InternalError", "Internal error occurred: " + message, details);
     }
 
     /**

@@ -65,7 +65,7 @@ public final class ControllerManager implements AutoCloseable {
         Store<CustomResourceDefinition> crdStore = stores.find(ApiExtensionsResources.GROUP, "v1",
                 "customresourcedefinitions", CustomResourceDefinition.class).orElseThrow();
         this.crds = informer(crdStore);
-        crds.addHandler(new CustomResourceServing(stores.resources()));
+        crds.addHandler(new CustomResourceServing(stores.resources(), settings.webhookServices()));
         List<Controller> all = new ArrayList<>(List.of(
                 new CustomResourceDefinitionController(crds, crdStore, stores, writes)));
         stores.find(ApiRegistrationResources.GROUP, "v1", "apiservices", APIService.class)

@@ -6,6 +6,7 @@ import dev.kapi.apiserver.registry.ResourceRegistry;
 import dev.kapi.apiserver.registry.apiextensions.CrdConditions;
 import dev.kapi.apiserver.registry.apiextensions.CustomResources;
 import dev.kapi.apiserver.registry.informer.EventHandler;
+import dev.kapi.apiserver.webhook.ServiceUrls;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import org.slf4j.Logger;
@@ -35,10 +36,12 @@ final class CustomResourceServing implements EventHandler<CustomResourceDefiniti
     }
 
     private final ResourceRegistry registry;
+    private final ServiceUrls webhookServices;
     private final Map<String, Served> served = new HashMap<>();
 
-    CustomResourceServing(ResourceRegistry registry) {
+    CustomResourceServing(ResourceRegistry registry, ServiceUrls webhookServices) {
         this.registry = registry;
+        this.webhookServices = webhookServices;
     }
 
     @Override
@@ -74,7 +77,7 @@ final class CustomResourceServing implements EventHandler<CustomResourceDefiniti
             }
             List<ResourceDefinition<?>> now;
             try {
-                now = CustomResources.definitionsOf(crd, terminating::get);
+                now = CustomResources.definitionsOf(crd, terminating::get, webhookServices);
             } catch (RuntimeException e) {
                 LOG.warn("cannot serve customresourcedefinition {}: {}", name, e.toString());
                 now = List.of();

@@ -6,6 +6,7 @@ import dev.kapi.apiserver.registry.StoreRegistry;
 import dev.kapi.apiserver.registry.rest.WritePipeline;
 import dev.kapi.apiserver.server.tls.ServingPki;
 import dev.kapi.apiserver.server.tls.Pem;
+import dev.kapi.apiserver.webhook.ServiceUrls;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -24,9 +25,11 @@ public class ControllersConfig {
 
     @Bean(destroyMethod = "close")
     ControllerManager controllerManager(StoreRegistry stores, WritePipeline writes, ControllerOptions options,
-                                        ServingPki pki, LegacyServiceAccountTokens tokens) {
-        return new ControllerManager(stores, writes,
-                options.settings().withRootCa(Pem.certificates(pki.trustForClients())).withTokens(tokens));
+                                        ServingPki pki, LegacyServiceAccountTokens tokens,
+                                        ServiceUrls webhookServices) {
+        return new ControllerManager(stores, writes, options.settings()
+                .withRootCa(Pem.certificates(pki.trustForClients())).withTokens(tokens)
+                .withWebhookServices(webhookServices));
     }
 
     @Bean

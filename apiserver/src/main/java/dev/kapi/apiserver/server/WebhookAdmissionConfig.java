@@ -59,15 +59,19 @@ public class WebhookAdmissionConfig {
         };
     }
 
+    /** {@code --webhook-service-urls}: where admission and CRD conversion webhooks given as a service are called. */
     @Bean
-    Webhooks webhooks(WebhookConfigurationInformers informers, ResourceRegistry resources, Authorizer authorizer,
-                      @Value("${webhook-service-urls:}") String serviceUrls, MeterRegistry meters) {
-        ServiceUrls services;
+    ServiceUrls webhookServiceUrls(@Value("${webhook-service-urls:}") String serviceUrls) {
         try {
-            services = ServiceUrls.parse(serviceUrls);
+            return ServiceUrls.parse(serviceUrls);
         } catch (IllegalArgumentException e) {
             throw new StartupFailure(e.getMessage());
         }
+    }
+
+    @Bean
+    Webhooks webhooks(WebhookConfigurationInformers informers, ResourceRegistry resources, Authorizer authorizer,
+                      ServiceUrls services, MeterRegistry meters) {
         RegistryVersions versions = new RegistryVersions(resources);
         return new Webhooks(informers, new HookMatcher(informers, versions, new CelMatchConditions(authorizer)),
                 new WebhookCaller(WebhookClient.shared(), services), versions, new WebhookMeters(meters));

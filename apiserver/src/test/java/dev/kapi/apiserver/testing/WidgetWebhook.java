@@ -31,6 +31,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class WidgetWebhook implements AutoCloseable {
 
+    /** The service name the serving certificate is also valid for: service {@code widgets} in {@code conversion}. */
+    public static final String SERVICE_NAME = "widgets.conversion.svc";
+
     private final Process process;
     private final int port;
     private final String caBundle;
@@ -39,7 +42,8 @@ public final class WidgetWebhook implements AutoCloseable {
     /** Starts the webhook with its certificate, key and script written to {@code dir}. */
     public WidgetWebhook(Path dir) throws IOException {
         Certificates.Issued ca = Certificates.selfSignedCa("widget-webhook-ca", Duration.ofHours(1));
-        Certificates.Issued serving = Certificates.serving(ca, "127.0.0.1", List.of("127.0.0.1"), Duration.ofHours(1));
+        Certificates.Issued serving = Certificates.serving(ca, "127.0.0.1", List.of("127.0.0.1", SERVICE_NAME),
+                Duration.ofHours(1));
         Path cert = Files.writeString(dir.resolve("tls.crt"), Pem.certificates(List.of(serving.certificate())));
         Path key = Files.writeString(dir.resolve("tls.key"), Pem.privateKey(serving.key()));
         Path script = dir.resolve("widget_webhook.py");

@@ -6,6 +6,7 @@ import dev.kapi.apiserver.api.schema.Schema;
 import dev.kapi.apiserver.registry.ResourceDefinition;
 import dev.kapi.apiserver.registry.apiextensions.conversion.VersionConverter;
 import dev.kapi.apiserver.registry.apiextensions.conversion.VersionConverters;
+import dev.kapi.apiserver.webhook.ServiceUrls;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionNames;
@@ -40,13 +41,22 @@ public final class CustomResources {
      * cleanup's deletes.
      */
     public static List<ResourceDefinition<?>> definitionsOf(CustomResourceDefinition crd, BooleanSupplier terminating) {
+        return definitionsOf(crd, terminating, ServiceUrls.defaults());
+    }
+
+    /**
+     * As {@link #definitionsOf(CustomResourceDefinition, BooleanSupplier)}, a conversion webhook given as a service
+     * being called where {@code webhookServices} says.
+     */
+    public static List<ResourceDefinition<?>> definitionsOf(CustomResourceDefinition crd, BooleanSupplier terminating,
+                                                            ServiceUrls webhookServices) {
         if (!CrdConditions.isTrue(crd, CrdConditions.ESTABLISHED) || crd.getStatus().getAcceptedNames() == null) {
             return List.of();
         }
         CustomResourceDefinitionNames names = crd.getStatus().getAcceptedNames();
         String group = crd.getSpec().getGroup();
         String storage = CrdStrategy.storageVersion(crd);
-        VersionConverter converter = VersionConverters.of(crd);
+        VersionConverter converter = VersionConverters.of(crd, webhookServices);
         List<ResourceDefinition<?>> served = new ArrayList<>();
         for (CustomResourceDefinitionVersion v : crd.getSpec().getVersions()) {
             if (!Boolean.TRUE.equals(v.getServed())) {

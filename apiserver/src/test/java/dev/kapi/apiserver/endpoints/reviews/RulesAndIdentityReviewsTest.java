@@ -187,6 +187,9 @@ class RulesAndIdentityReviewsTest {
                 REQUESTER).post(TOKENS, "{\"spec\":{\"token\":\"t\"}}");
         assertThat(bad.code()).isEqualTo(500);
         assertThat(bad.body().get("message").asString()).isEqualTo("Internal error occurred: error validating audiences");
+        assertThat(bad.body().get("reason").asString()).isEqualTo("InternalError");
+        assertThat(bad.body().get("details")).isEqualTo(Json.MAPPER.readTree("""
+                {"causes":[{"message":"error validating audiences"}]}"""));
     }
 
     @Test

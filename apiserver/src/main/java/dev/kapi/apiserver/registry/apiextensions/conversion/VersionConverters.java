@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.registry.apiextensions.conversion;
 
+import dev.kapi.apiserver.webhook.ServiceUrls;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceConversion;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
@@ -26,13 +27,18 @@ public final class VersionConverters {
     }
 
     public static VersionConverter of(CustomResourceDefinition crd) {
-        return of(crd, WEBHOOK_TIMEOUT);
+        return of(crd, ServiceUrls.defaults());
     }
 
-    static VersionConverter of(CustomResourceDefinition crd, Duration webhookTimeout) {
+    /** The converter of {@code crd}, its webhook, when given as a service, called where {@code services} says. */
+    public static VersionConverter of(CustomResourceDefinition crd, ServiceUrls services) {
+        return of(crd, WEBHOOK_TIMEOUT, services);
+    }
+
+    static VersionConverter of(CustomResourceDefinition crd, Duration webhookTimeout, ServiceUrls services) {
         CustomResourceConversion conversion = crd.getSpec().getConversion();
         VersionConverter delegate = conversion != null && "Webhook".equals(conversion.getStrategy())
-                ? new WebhookConverter(conversion.getWebhook(), webhookTimeout)
+                ? new WebhookConverter(conversion.getWebhook(), webhookTimeout, services)
                 : new NopConverter();
         return new Checked(validVersions(crd), delegate);
     }

@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.registry.apiextensions.conversion;
 
+import dev.kapi.apiserver.webhook.ServiceUrls;
 import dev.kapi.apiserver.webhook.WebhookClient;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.ServiceReference;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.WebhookClientConfig;
@@ -17,8 +18,9 @@ import java.util.UUID;
  * CRD's {@code conversionReviewVersions} this server speaks, with a fresh uid; the answer is checked by
  * {@link ReviewCodec} and {@link ConvertedObjects}. Every failure names the objects' source kind and version:
  * {@code conversion webhook for example.com/v1, Kind=Widget failed: ...}. The call goes through the server's
- * shared {@link WebhookClient} to {@code clientConfig.url}, or {@code https://<name>.<namespace>.svc:<port><path>}
- * for a service (resolved by this host's DNS), plus {@code ?timeout=30s}.
+ * shared {@link WebhookClient} to {@code clientConfig.url}, or for a service where {@link ServiceUrls} maps it
+ * ({@code --webhook-service-urls}; by default {@code https://<name>.<namespace>.svc:<port><path>}, resolved by
+ * this host's DNS) with a certificate valid for {@code <name>.<namespace>.svc}, plus {@code ?timeout=30s}.
  */
 final class WebhookConverter implements VersionConverter {
 
@@ -29,23 +31,25 @@ final class WebhookConverter implements VersionConverter {
     private final Duration timeout;
     private final String reviewVersion;
 
-    WebhookConverter(WebhookConversion webhook, Duration timeout) {
+    WebhookConverter(WebhookConversion webhook, Duration timeout, ServiceUrls services) {
         WebhookClientConfig config = webhook.getClientConfig();
-        this.endpoint = WebhookClient.Endpoint.of(endpoint(config, timeout), config.getCaBundle());
+        ServiceReference s = config.getService();
+        URI uri = endpoint(config, timeout, services);
+        this.endpoint = config.getUrl() != null || s == null ? WebhookClient.Endpoint.of(uri, config.getCaBundle())
+                : new WebhookClient.Endpoint(uri, config.getCaBundle(),
+                ServiceUrls.serverName(s.getNamespace(), s.getName()));
         this.timeout = timeout;
         this.reviewVersion = ReviewCodec.reviewVersion(webhook.getConversionReviewVersions());
     }
 
     /** The URL a conversion review is posted to, with kube's {@code ?timeout=} parameter. */
-    static URI endpoint(WebhookClientConfig config, Duration timeout) {
+    static URI endpoint(WebhookClientConfig config, Duration timeout, ServiceUrls services) {
         String base;
         if (config.getUrl() != null) {
             base = config.getUrl();
         } else {
             ServiceReference s = config.getService();
-            int port = s.getPort() == null ? 443 : s.getPort();
-            base = "https://" + s.getName() + "." + s.getNamespace() + ".svc:" + port
-                    + (s.getPath() == null ? "" : s.getPath());
+            base = services.resolve(s.getNamespace(), s.getName(), s.getPort(), s.getPath()).toString();
         }
         return URI.create(base + "?timeout=" + dev.kapi.apiserver.api.GoDuration.format(timeout.toNanos()));
     }

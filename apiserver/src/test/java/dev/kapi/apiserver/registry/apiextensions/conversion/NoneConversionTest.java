@@ -1,5 +1,6 @@
 package dev.kapi.apiserver.registry.apiextensions.conversion;
 
+import dev.kapi.apiserver.webhook.ServiceUrls;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceConversionBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
@@ -57,11 +58,11 @@ class NoneConversionTest {
     void serviceEndpointsAndTimeoutParameter() {
         var cc = new io.fabric8.kubernetes.api.model.apiextensions.v1.WebhookClientConfigBuilder()
                 .withNewService().withName("conv").withNamespace("ns").withPath("/convert").endService().build();
-        assertThat(WebhookConverter.endpoint(cc, VersionConverters.WEBHOOK_TIMEOUT))
+        assertThat(WebhookConverter.endpoint(cc, VersionConverters.WEBHOOK_TIMEOUT, ServiceUrls.defaults()))
                 .hasToString("https://conv.ns.svc:443/convert?timeout=30s");
         cc.getService().setPort(8443);
         cc.getService().setPath(null);
-        assertThat(WebhookConverter.endpoint(cc, java.time.Duration.ofMillis(1500)))
+        assertThat(WebhookConverter.endpoint(cc, java.time.Duration.ofMillis(1500), ServiceUrls.defaults()))
                 .hasToString("https://conv.ns.svc:8443?timeout=1.5s");
     }
 }

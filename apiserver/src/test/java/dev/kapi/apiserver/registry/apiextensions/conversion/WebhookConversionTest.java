@@ -4,8 +4,10 @@ import dev.kapi.apiserver.api.Json;
 import dev.kapi.apiserver.api.StatusError;
 import dev.kapi.apiserver.server.tls.Certificates;
 import dev.kapi.apiserver.testing.WidgetWebhook;
+import dev.kapi.apiserver.webhook.ServiceUrls;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.ServiceReferenceBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -129,6 +131,29 @@ class WebhookConversionTest {
     }
 
     @Test
+    void aServiceIsCalledWhereWebhookServiceUrlsMapsItAndMustProveTheServicesName() throws Exception {
+        ServiceUrls services = ServiceUrls.parse("conversion/widgets:8443=" + webhook.url("")
+                + ",conversion/other:443=" + webhook.url(""));
+        VersionConverter c = VersionConverters.of(serviceCrd("widgets", 8443), services);
+        ObjectNode out = c.convert(List.of(widget("example.com/v1", "a", "{\"size\":\"6\"}")), "example.com/v2")
+                .getFirst();
+        assertThat(out.path("spec").path("replicas").asInt()).isEqualTo(6);
+        assertThat(webhook.lastReview().path("path").asString()).isEqualTo("/convert?timeout=30s");
+        // the mapped address serves a certificate for widgets.conversion.svc only: service "other" is refused
+        VersionConverter other = VersionConverters.of(serviceCrd("other", null), services);
+        assertThatThrownBy(() -> other.convert(List.of(widget("example.com/v1", "a", "{}")), "example.com/v2"))
+                .hasMessageStartingWith(FOR + "failed: Post \"" + webhook.url("/convert?timeout=30s") + "\": ")
+                .hasMessageEndingWith("not other.conversion.svc");
+    }
+
+    private static CustomResourceDefinition serviceCrd(String service, Integer port) {
+        CustomResourceDefinition crd = crd(null, webhook.caBundle(), "v1");
+        crd.getSpec().getConversion().getWebhook().getClientConfig().setService(new ServiceReferenceBuilder()
+                .withNamespace("conversion").withName(service).withPort(port).withPath("/convert").build());
+        return crd;
+    }
+
+    @Test
     void aServerTheCaBundleDoesNotVouchForIsRefused() {
         String otherCa = WidgetWebhook.base64Pem(Certificates.selfSignedCa("other", Duration.ofHours(1)));
         VersionConverter c = VersionConverters.of(crd(webhook.url("/convert"), otherCa, "v1"));
@@ -183,7 +208,7 @@ class WebhookConversionTest {
     @Test
     void aSlowWebhookTimesOut() {
         VersionConverter c = VersionConverters.of(crd(webhook.url("/slow"), webhook.caBundle(), "v1"),
-                Duration.ofMillis(500));
+                Duration.ofMillis(500), ServiceUrls.defaults());
         long start = System.nanoTime();
         assertThatThrownBy(() -> c.convert(List.of(widget("example.com/v1", "a", "{}")), "example.com/v2"))
                 .hasMessage(FOR + "failed: Post \"" + webhook.url("/slow?timeout=500ms")
