@@ -3,12 +3,9 @@ package dev.kapi.apiserver.server;
 import dev.kapi.apiserver.api.GoAggregate;
 import dev.kapi.apiserver.api.FieldError;
 import dev.kapi.apiserver.api.GoDuration;
-import dev.kapi.apiserver.api.GoQuote;
 import dev.kapi.apiserver.api.selection.LabelValidation;
 import dev.kapi.apiserver.authz.WebhookMatchConditions;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.dataformat.yaml.YAMLMapper;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,6 +17,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+
+import static dev.kapi.apiserver.server.ConfigFileReader.q;
 
 /**
  * {@code --authorization-config}: kube's AuthorizationConfiguration ({@code apiserver.config.k8s.io/v1}, also
@@ -58,8 +57,7 @@ public final class AuthorizationConfigFile {
             "connectionInfo", Set.of("type", "kubeConfigFile"),
             "matchConditions[]", Set.of("expression"));
     private static final Duration MAX_TIMEOUT = Duration.ofSeconds(30);
-    private static final YAMLMapper YAML = YAMLMapper.builder()
-            .enable(tools.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    private static final ConfigFileReader READER = new ConfigFileReader("AuthorizationConfiguration", FIELDS);
 
     /** One authorizer, in order; {@code webhook} only for type Webhook. */
     public record Entry(String type, String name, Webhook webhook) {
@@ -88,38 +86,23 @@ public final class AuthorizationConfigFile {
 
     /** {@link #load} of the file's bytes. */
     static List<Entry> parse(byte[] bytes) {
-        JsonNode root;
-        try {
-            root = YAML.readTree(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
-        } catch (JacksonException e) {
-            throw new IllegalArgumentException("failed to load AuthorizationConfiguration from file: "
-                    + e.getOriginalMessage(), e);
-        }
-        boolean empty = root == null || root.isMissingNode() || root.isNull();
-        if (empty) { // kube decodes an empty file to an empty configuration, which has no authorizers
-            root = YAML.createObjectNode().put("apiVersion", "apiserver.config.k8s.io/v1")
-                    .put("kind", "AuthorizationConfiguration");
-        }
-        if (!root.isObject()) {
-            throw new IllegalArgumentException("failed to load AuthorizationConfiguration from file: not an object");
+        JsonNode root = READER.read(bytes);
+        if (root == null) { // kube decodes an empty file to an empty configuration, which has no authorizers
+            root = tools.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+                    .put("apiVersion", "apiserver.config.k8s.io/v1").put("kind", "AuthorizationConfiguration");
         }
         String apiVersion = root.path("apiVersion").asString("");
         String kind = root.path("kind").asString("");
         if (!API_VERSIONS.contains(apiVersion) || !kind.equals("AuthorizationConfiguration")) {
-            throw new IllegalArgumentException("failed to load AuthorizationConfiguration from file: expected kind "
-                    + "AuthorizationConfiguration of apiserver.config.k8s.io/v1 (or v1beta1, v1alpha1), got \""
-                    + kind + "\" of \"" + apiVersion + "\"");
+            throw READER.failure("expected kind AuthorizationConfiguration of apiserver.config.k8s.io/v1 (or v1beta1, "
+                    + "v1alpha1), got \"" + kind + "\" of \"" + apiVersion + "\"", null);
         }
-        List<String> unknown = new ArrayList<>();
-        unknownFields(root, "", "", unknown);
-        if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("failed to load AuthorizationConfiguration from file: strict decoding "
-                    + "error: " + String.join(", ", unknown));
-        }
+        READER.checkFields(root);
         List<Entry> entries = new ArrayList<>();
-        for (JsonNode a : list(root, "authorizers")) {
-            entries.add(new Entry(string(a, "type", "authorizers.type"), string(a, "name", "authorizers.name"),
-                    a.hasNonNull("webhook") ? webhook(object(a.get("webhook"), "authorizers.webhook")) : null));
+        for (JsonNode a : READER.list(root, "authorizers", "authorizers")) {
+            entries.add(new Entry(READER.string(a, "type", "authorizers.type"),
+                    READER.string(a, "name", "authorizers.name"),
+                    a.hasNonNull("webhook") ? webhook(READER.object(a.get("webhook"), "authorizers.webhook")) : null));
         }
         List<FieldError> errors = validate(entries);
         if (!errors.isEmpty()) {
@@ -137,21 +120,25 @@ public final class AuthorizationConfigFile {
 
     private static Webhook webhook(JsonNode w) {
         String where = "authorizers.webhook.";
-        JsonNode info = w.hasNonNull("connectionInfo") ? object(w.get("connectionInfo"), where + "connectionInfo")
-                : YAML.createObjectNode();
+        JsonNode info = w.hasNonNull("connectionInfo")
+                ? READER.object(w.get("connectionInfo"), where + "connectionInfo")
+                : tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         List<String> conditions = new ArrayList<>();
-        for (JsonNode c : list(w, "matchConditions")) {
-            conditions.add(string(object(c, where + "matchConditions"), "expression",
+        for (JsonNode c : READER.list(w, "matchConditions", "matchConditions")) {
+            conditions.add(READER.string(READER.object(c, where + "matchConditions"), "expression",
                     where + "matchConditions.expression"));
         }
         Duration authorized = duration(w, "authorizedTTL");
         Duration unauthorized = duration(w, "unauthorizedTTL");
         return new Webhook(authorized.isZero() ? Duration.ofMinutes(5) : authorized,
                 unauthorized.isZero() ? Duration.ofSeconds(30) : unauthorized, duration(w, "timeout"),
-                string(w, "subjectAccessReviewVersion", where + "subjectAccessReviewVersion"),
-                string(w, "matchConditionSubjectAccessReviewVersion", where + "matchConditionSubjectAccessReviewVersion"),
-                string(w, "failurePolicy", where + "failurePolicy"), string(info, "type", where + "connectionInfo.type"),
-                info.hasNonNull("kubeConfigFile") ? string(info, "kubeConfigFile", where + "connectionInfo.kubeConfigFile")
+                READER.string(w, "subjectAccessReviewVersion", where + "subjectAccessReviewVersion"),
+                READER.string(w, "matchConditionSubjectAccessReviewVersion",
+                        where + "matchConditionSubjectAccessReviewVersion"),
+                READER.string(w, "failurePolicy", where + "failurePolicy"),
+                READER.string(info, "type", where + "connectionInfo.type"),
+                info.hasNonNull("kubeConfigFile")
+                        ? READER.string(info, "kubeConfigFile", where + "connectionInfo.kubeConfigFile")
                         : null, List.copyOf(conditions));
     }
 
@@ -287,77 +274,12 @@ public final class AuthorizationConfigFile {
         }
     }
 
-    /** A string as kube's field errors print it (Go's {@code %q}). */
-    private static Object q(String value) {
-        String quoted = GoQuote.quote(value);
-        return new Object() {
-            @Override
-            public String toString() {
-                return quoted;
-            }
-        };
-    }
-
-    private static void unknownFields(JsonNode node, String path, String shape, List<String> unknown) {
-        Set<String> known = FIELDS.get(shape);
-        if (known == null || !node.isObject()) {
-            return;
-        }
-        for (Map.Entry<String, JsonNode> f : node.properties()) {
-            String at = path.isEmpty() ? f.getKey() : path + "." + f.getKey();
-            if (!known.contains(f.getKey())) {
-                unknown.add("unknown field \"" + at + "\"");
-            } else if (f.getValue().isArray()) {
-                for (int i = 0; i < f.getValue().size(); i++) {
-                    unknownFields(f.getValue().get(i), at + "[" + i + "]", f.getKey() + "[]", unknown);
-                }
-            } else {
-                unknownFields(f.getValue(), at, f.getKey(), unknown);
-            }
-        }
-    }
-
-    private static Iterable<JsonNode> list(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
-            return List.of();
-        }
-        if (!v.isArray()) {
-            throw decodeError(field, "an array", v);
-        }
-        return v;
-    }
-
-    private static JsonNode object(JsonNode v, String field) {
-        if (!v.isObject()) {
-            throw decodeError(field, "an object", v);
-        }
-        return v;
-    }
-
-    private static String string(JsonNode node, String field, String where) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
-            return "";
-        }
-        if (!v.isString()) {
-            throw decodeError(where, "a string", v);
-        }
-        return v.asString();
-    }
-
     private static Duration duration(JsonNode w, String field) {
-        String s = string(w, field, "authorizers.webhook." + field);
+        String s = READER.string(w, field, "authorizers.webhook." + field);
         try {
             return s.isEmpty() ? Duration.ZERO : GoDuration.parse(s);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("failed to load AuthorizationConfiguration from file: "
-                    + "authorizers.webhook." + field + ": " + e.getMessage(), e);
+            throw READER.failure("authorizers.webhook." + field + ": " + e.getMessage(), e);
         }
-    }
-
-    private static IllegalArgumentException decodeError(String field, String expected, JsonNode v) {
-        return new IllegalArgumentException("failed to load AuthorizationConfiguration from file: " + field
-                + ": expected " + expected + ", got " + v);
     }
 }

@@ -57,6 +57,24 @@ public record OidcOptions(String issuerUrl, String clientId, String usernameClai
         return signingAlgs.stream().map(JWSAlgorithm::parse).toList();
     }
 
+    /**
+     * The flags as the one JWT authenticator kube makes of them: the issuer with the client id as its audience,
+     * each required claim a claim rule, the username and groups claims with their prefixes.
+     */
+    public JwtAuthenticatorConfig toConfig() {
+        List<JwtAuthenticatorConfig.ClaimValidationRule> rules = requiredClaims.entrySet().stream().sorted(
+                Map.Entry.comparingByKey()).map(e -> new JwtAuthenticatorConfig.ClaimValidationRule(e.getKey(),
+                e.getValue(), "", "")).toList();
+        return new JwtAuthenticatorConfig(
+                new JwtAuthenticatorConfig.Issuer(issuerUrl, "", "", List.of(clientId), ""), rules,
+                new JwtAuthenticatorConfig.ClaimMappings(
+                        new JwtAuthenticatorConfig.PrefixedClaimOrExpression(usernameClaim,
+                                effectiveUsernamePrefix(), ""),
+                        new JwtAuthenticatorConfig.PrefixedClaimOrExpression(groupsClaim, groupsPrefix, ""),
+                        null, List.of()),
+                List.of());
+    }
+
     /** The prefix user names get, with kube's defaulting applied. */
     public String effectiveUsernamePrefix() {
         if (usernamePrefix.equals("-")) {

@@ -6,6 +6,7 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -37,28 +39,60 @@ public final class OidcProviderKeys {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final String issuerUrl;
+    private final String discoveryUrl;
     private final HttpClient http;
     private final Clock clock;
     private volatile JWKSet keys;
     private Instant lastFetch = Instant.MIN;
 
     public OidcProviderKeys(String issuerUrl, HttpClient http, Clock clock) {
+        this(issuerUrl, "", http, clock);
+    }
+
+    /**
+     * @param discoveryUrl where the discovery document is read ("": {@code <issuer>/.well-known/openid-configuration});
+     *                     its {@code issuer} must be {@code issuerUrl} either way
+     */
+    public OidcProviderKeys(String issuerUrl, String discoveryUrl, HttpClient http, Clock clock) {
         this.issuerUrl = issuerUrl;
+        this.discoveryUrl = discoveryUrl == null || discoveryUrl.isEmpty()
+                ? issuerUrl.replaceAll("/+$", "") + "/.well-known/openid-configuration" : discoveryUrl;
         this.http = http;
         this.clock = clock;
     }
 
     /** An HTTP client trusting the certificates in {@code caFile} (null: the JVM's trust store). */
     public static HttpClient httpClient(Path caFile) {
-        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NORMAL);
+        HttpClient.Builder b = builder();
         if (caFile != null) {
-            b.sslContext(trusting(caFile));
+            try (InputStream in = Files.newInputStream(caFile)) {
+                b.sslContext(trusting(in, "--oidc-ca-file " + caFile));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read --oidc-ca-file " + caFile, e);
+            }
         }
         return b.build();
     }
 
-    private static SSLContext trusting(Path caFile) {
-        try (InputStream in = Files.newInputStream(caFile)) {
+    /** An HTTP client trusting the certificates of a PEM bundle ("": the JVM's trust store). */
+    public static HttpClient httpClientTrusting(String caPem) {
+        HttpClient.Builder b = builder();
+        if (caPem != null && !caPem.isEmpty()) {
+            try (InputStream in = new ByteArrayInputStream(caPem.getBytes(StandardCharsets.US_ASCII))) {
+                b.sslContext(trusting(in, "certificateAuthority"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return b.build();
+    }
+
+    private static HttpClient.Builder builder() {
+        return HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NORMAL);
+    }
+
+    private static SSLContext trusting(InputStream in, String what) throws IOException {
+        try {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
             int i = 0;
@@ -70,10 +104,8 @@ public final class OidcProviderKeys {
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(null, tmf.getTrustManagers(), null);
             return ctx;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read --oidc-ca-file " + caFile, e);
         } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("invalid --oidc-ca-file " + caFile + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("invalid " + what + ": " + e.getMessage(), e);
         }
     }
 
@@ -98,7 +130,7 @@ public final class OidcProviderKeys {
             return keys;
         }
         lastFetch = clock.instant();
-        Map<String, Object> discovery = getJson(issuerUrl.replaceAll("/+$", "") + "/.well-known/openid-configuration");
+        Map<String, Object> discovery = getJson(discoveryUrl);
         Object issuer = discovery.get("issuer");
         if (!issuerUrl.equals(issuer)) {
             throw new IllegalStateException("oidc: issuer did not match the issuer returned by provider, expected \""
