@@ -24,8 +24,8 @@ import java.util.Optional;
  * The authentication stage (kube-apiserver's union authenticator): the first authenticator that recognises
  * the request's credential names the user, who also joins {@code system:authenticated}. A credential that
  * some authenticator rejects (or fails on with an unexpected error) and none accepts is a 401; with no
- * credential at all the user is {@code system:anonymous} ({@code --anonymous-auth}, the default) or it is a 401
- * too.
+ * credential at all the user is {@code system:anonymous} where {@link AnonymousAccess} allows it
+ * ({@code --anonymous-auth}, the default, or {@code --authentication-config}'s {@code anonymous}) or it is a 401 too.
  *
  * <p>The user is left in Spring Security's context (as {@link UserAuthentication}) and as the request
  * attribute {@link UserInfo#ATTRIBUTE}. The security chain covers every dispatch type; only the REQUEST
@@ -38,11 +38,16 @@ public final class RequestAuthenticationFilter extends HttpFilter {
     public static final String AUTHENTICATED = "system:authenticated";
 
     private final transient List<Authenticator> authenticators;
-    private final boolean anonymous;
+    private final AnonymousAccess anonymous;
     private final transient AuthenticationEntryPoint entryPoint;
     private final transient SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
 
     public RequestAuthenticationFilter(List<Authenticator> authenticators, boolean anonymous,
+                                       AuthenticationEntryPoint entryPoint) {
+        this(authenticators, anonymous ? AnonymousAccess.ALL : AnonymousAccess.NONE, entryPoint);
+    }
+
+    public RequestAuthenticationFilter(List<Authenticator> authenticators, AnonymousAccess anonymous,
                                        AuthenticationEntryPoint entryPoint) {
         this.authenticators = List.copyOf(authenticators);
         this.anonymous = anonymous;
@@ -78,7 +83,7 @@ public final class RequestAuthenticationFilter extends HttpFilter {
             entryPoint.commence(req, res, new BadCredentialsException(failure));
             return;
         }
-        if (user == null && !anonymous) {
+        if (user == null && !anonymous.allows(req)) {
             entryPoint.commence(req, res, new AuthenticationCredentialsNotFoundException("no credentials"));
             return;
         }

@@ -57,7 +57,8 @@ public final class AuthorizationConfigFile {
             "connectionInfo", Set.of("type", "kubeConfigFile"),
             "matchConditions[]", Set.of("expression"));
     private static final Duration MAX_TIMEOUT = Duration.ofSeconds(30);
-    private static final ConfigFileReader READER = new ConfigFileReader("AuthorizationConfiguration", FIELDS);
+    private static final ConfigFileReader READER = new ConfigFileReader(
+            "failed to load AuthorizationConfiguration from file: ", FIELDS);
 
     /** One authorizer, in order; {@code webhook} only for type Webhook. */
     public record Entry(String type, String name, Webhook webhook) {

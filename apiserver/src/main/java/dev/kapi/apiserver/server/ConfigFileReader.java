@@ -16,7 +16,8 @@ import java.util.Set;
  * as kube's strict decoder does: YAML or JSON, duplicate keys refused, unknown fields listed
  * ({@code unknown field "jwt[0].issuer.foo"}) from a table of the fields each object may have, keyed by the name of
  * the field that holds it ({@code ""} for the root, {@code name[]} for a list's items). Values of the wrong type are
- * refused naming the field. Every failure starts with {@code failed to load <Kind> from file: }.
+ * refused naming the field. Every failure starts with the reader's prefix (kube's
+ * {@code failed to load AuthorizationConfiguration from file: }, say).
  */
 final class ConfigFileReader {
 
@@ -26,8 +27,8 @@ final class ConfigFileReader {
     private final String failure;
     private final Map<String, Set<String>> fields;
 
-    ConfigFileReader(String kind, Map<String, Set<String>> fields) {
-        this.failure = "failed to load " + kind + " from file: ";
+    ConfigFileReader(String failurePrefix, Map<String, Set<String>> fields) {
+        this.failure = failurePrefix;
         this.fields = fields;
     }
 

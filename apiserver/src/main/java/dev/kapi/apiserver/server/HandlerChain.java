@@ -130,7 +130,8 @@ public class HandlerChain {
      */
     @Bean
     SecurityFilterChain securityChain(HttpSecurity http, List<Authenticator> authenticators, Authorizer authorizer,
-                                      ServerOptions options, Auditor auditor, OperationsOptions limits,
+                                      StructuredAuthentication authentication, Auditor auditor,
+                                      OperationsOptions limits,
                                       MeterRegistry meters) throws Exception {
         FailedAuthenticationAudit unauthorized = new FailedAuthenticationAudit(new UnauthorizedEntryPoint(), auditor);
         return http
@@ -145,8 +146,8 @@ public class HandlerChain {
                 .sessionManagement(AbstractHttpConfigurer::disable)
                 .exceptionHandling(e -> e.authenticationEntryPoint(unauthorized)
                         .accessDeniedHandler(new ForbiddenHandler()))
-                .addFilterBefore(new RequestAuthenticationFilter(authenticators, options.anonymousAuth(), unauthorized),
-                        AnonymousAuthenticationFilter.class)
+                .addFilterBefore(new RequestAuthenticationFilter(authenticators, authentication.anonymous(),
+                        unauthorized), AnonymousAuthenticationFilter.class)
                 .addFilterAfter(new AuditFilter(auditor), RequestAuthenticationFilter.class)
                 .addFilterAfter(new ImpersonationFilter(authorizer), ExceptionTranslationFilter.class)
                 .addFilterAfter(new MaxInFlightFilter(limits.maxRequestsInflight(),

@@ -1,0 +1,80 @@
+package dev.kapi.apiserver.server;
+
+import dev.kapi.apiserver.authn.AnonymousAccess;
+import dev.kapi.apiserver.authn.serviceaccount.ServiceAccountTokenOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.mock.env.MockEnvironment;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** {@code --authentication-config} beside the flags it replaces, as kube-apiserver 1.32 takes them. */
+class StructuredAuthenticationFlagsTest {
+
+    private static final ServiceAccountTokenOptions TOKENS = new ServiceAccountTokenOptions(
+            List.of("https://kubernetes.default.svc.cluster.local"), List.of(), null);
+
+    @TempDir
+    Path dir;
+
+    private String file(String body) throws IOException {
+        return Files.writeString(dir.resolve("authn.yaml"), "apiVersion: apiserver.config.k8s.io/v1beta1\n"
+                + "kind: AuthenticationConfiguration\n" + body).toString();
+    }
+
+    @Test
+    void withoutTheFileAnonymousIsTheFlags() {
+        assertThat(new StructuredAuthentication("", true, new MockEnvironment(), TOKENS).anonymous())
+                .isEqualTo(AnonymousAccess.ALL);
+        StructuredAuthentication off = new StructuredAuthentication("", false, new MockEnvironment(), TOKENS);
+        assertThat(off.anonymous()).isEqualTo(AnonymousAccess.NONE);
+        assertThat(off.jwt()).isNull();
+    }
+
+    @Test
+    void oidcFlagsAndTheFileAreMutuallyExclusive() throws IOException {
+        String f = file("");
+        for (String flag : StructuredAuthentication.OIDC_FLAGS) {
+            assertThatThrownBy(() -> new StructuredAuthentication(f, true,
+                    new MockEnvironment().withProperty(flag, "x"), TOKENS)).as(flag)
+                    .isInstanceOf(StartupFailure.class)
+                    .hasMessage("authentication-config file and oidc-* flags are mutually exclusive");
+        }
+        assertThat(new StructuredAuthentication(f, true, new MockEnvironment(), TOKENS).jwt()).isEmpty();
+    }
+
+    @Test
+    void theFilesAnonymousSectionReplacesTheFlagWhichMayThenNotBeSet() throws IOException {
+        String f = file("anonymous: {enabled: true, conditions: [{path: /livez}]}\n");
+        assertThat(new StructuredAuthentication(f, true, new MockEnvironment(), TOKENS).anonymous().paths())
+                .containsExactly("/livez");
+        assertThatThrownBy(() -> new StructuredAuthentication(f, true,
+                new MockEnvironment().withProperty("anonymous-auth", "true"), TOKENS))
+                .hasMessage("anonymous: Forbidden: --anonynous-auth flag cannot be set when anonymous field is "
+                        + "configured in authentication configuration file");
+        String without = file("");
+        assertThat(new StructuredAuthentication(without, false, new MockEnvironment()
+                .withProperty("anonymous-auth", "false"), TOKENS).anonymous()).isEqualTo(AnonymousAccess.NONE);
+    }
+
+    @Test
+    void aBadFileStopsTheStartNamingIt() throws IOException {
+        String f = file("jwt:\n- issuer: {url: 'https://kubernetes.default.svc.cluster.local', audiences: [a]}\n"
+                + "  claimMappings: {username: {claim: sub, prefix: ''}}\n");
+        assertThatThrownBy(() -> new StructuredAuthentication(f, true, new MockEnvironment(), TOKENS))
+                .isInstanceOf(StartupFailure.class)
+                .hasMessage("failed to load authentication configuration from file \"" + f + "\": invalid "
+                        + "authentication configuration: jwt[0].issuer.url: Invalid value: "
+                        + "\"https://kubernetes.default.svc.cluster.local\": URL must not overlap with disallowed "
+                        + "issuers: [https://kubernetes.default.svc.cluster.local]");
+        assertThatThrownBy(() -> new StructuredAuthentication(dir.resolve("none.yaml").toString(), true,
+                new MockEnvironment(), TOKENS)).isInstanceOf(StartupFailure.class)
+                .hasMessageStartingWith("--authentication-config: ");
+    }
+}
