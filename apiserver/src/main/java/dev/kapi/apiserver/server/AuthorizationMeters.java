@@ -2,16 +2,10 @@ package dev.kapi.apiserver.server;
 
 import dev.kapi.apiserver.authz.AuthorizationMetrics;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -37,9 +31,7 @@ final class AuthorizationMeters implements AuthorizationMetrics {
     private final TaggedMeters<Timer> conditionTimes;
     private final TaggedMeters<Counter> exclusions;
     private final TaggedMeters<Counter> conditionErrors;
-    private final TaggedMeters<Counter> reloads;
-    private final TaggedMeters<AtomicReference<Double>> reloadTimes;
-    private final Supplier<String> serverId;
+    private final ConfigReloadMeters reloads;
 
     AuthorizationMeters(MeterRegistry meters) {
         this(meters, () -> "");
@@ -47,19 +39,7 @@ final class AuthorizationMeters implements AuthorizationMetrics {
 
     /** @param serverId the server's identity (kube's APIServerID), asked when a reload is counted */
     AuthorizationMeters(MeterRegistry meters, Supplier<String> serverId) {
-        this.serverId = serverId;
-        reloads = counters(meters, "apiserver.authorization.config.controller.automatic.reloads", "Total number of "
-                + "automatic reloads of authorization configuration split by status and apiserver identity.",
-                "status", "apiserver_id_hash");
-        reloadTimes = new TaggedMeters<>(values -> {
-            AtomicReference<Double> seconds = new AtomicReference<>(0.0);
-            Gauge.builder("apiserver.authorization.config.controller.automatic.reload.last.timestamp.seconds",
-                            seconds, AtomicReference::get)
-                    .description("Timestamp of the last automatic reload of authorization configuration split by "
-                            + "status and apiserver identity.")
-                    .tags("status", values.get(0), "apiserver_id_hash", values.get(1)).register(meters);
-            return seconds;
-        });
+        reloads = new ConfigReloadMeters(meters, "authorization", serverId);
         decisions = counters(meters, "apiserver.authorization.decisions", "Total number of terminal decisions made by "
                 + "an authorizer split by authorizer type, name, and decision.", "type", "name", "decision");
         evaluations = counters(meters, "apiserver.authorization.webhook.evaluations",
@@ -108,20 +88,7 @@ final class AuthorizationMeters implements AuthorizationMetrics {
 
     @Override
     public void configReloaded(boolean succeeded) {
-        String status = succeeded ? "success" : "failure";
-        String hash = idHash(serverId.get());
-        reloads.get(status, hash).increment();
-        reloadTimes.get(status, hash).set(System.currentTimeMillis() / 1000.0);
-    }
-
-    /** kube's {@code getHash}: {@code sha256:} and the hex digest of the id. */
-    static String idHash(String id) {
-        try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest((id == null ? "" : id).getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        reloads.reloaded(succeeded);
     }
 
     private static TaggedMeters<Counter> counters(MeterRegistry meters, String name, String help, String... tags) {

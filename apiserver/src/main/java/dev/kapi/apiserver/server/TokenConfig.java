@@ -3,7 +3,6 @@ package dev.kapi.apiserver.server;
 import dev.kapi.apiserver.authn.CachedTokenAuthenticator;
 import dev.kapi.apiserver.authn.TokenAuthenticator;
 import dev.kapi.apiserver.authn.TokenWebhook;
-import dev.kapi.apiserver.authn.oidc.JwtAuthenticatorConfig;
 import dev.kapi.apiserver.authn.oidc.OidcOptions;
 import dev.kapi.apiserver.authn.oidc.OidcProviderKeys;
 import dev.kapi.apiserver.authn.oidc.OidcTokenAuthenticator;
@@ -148,27 +147,7 @@ public class TokenConfig {
     @Order(30)
     TokenAuthenticator oidcTokenAuthenticator(ServerOptions options, ServiceAccountTokenOptions tokens,
                                               StructuredAuthentication structured) {
-        return structured.jwt() != null ? jwt(structured.jwt(), tokens) : oidc(options.oidc(), tokens);
-    }
-
-    /**
-     * The JWT authenticators of {@code --authentication-config}, asked in order: a token goes to the one whose issuer
-     * it names (issuers are unique), the others leave it (empty).
-     */
-    static TokenAuthenticator jwt(List<JwtAuthenticatorConfig> configs, ServiceAccountTokenOptions tokens) {
-        List<OidcTokenAuthenticator> all = configs.stream().map(c -> new OidcTokenAuthenticator(c,
-                OidcTokenAuthenticator.ALL_ASYMMETRIC, new OidcProviderKeys(c.issuer().url(), c.issuer().discoveryUrl(),
-                OidcProviderKeys.httpClientTrusting(c.issuer().certificateAuthority()), Clock.systemUTC()),
-                tokens.apiAudiences(), Clock.systemUTC())).toList();
-        return (token, audiences) -> {
-            for (OidcTokenAuthenticator a : all) {
-                Optional<TokenAuthenticator.Authenticated> found = a.authenticate(token, audiences);
-                if (found.isPresent()) {
-                    return found;
-                }
-            }
-            return Optional.empty();
-        };
+        return structured.configured() ? structured.tokenAuthenticator() : oidc(options.oidc(), tokens);
     }
 
     /** The OIDC authenticator of the {@code --oidc-*} flags (one that knows no token without an issuer). */

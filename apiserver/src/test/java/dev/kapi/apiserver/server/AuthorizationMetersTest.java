@@ -18,7 +18,7 @@ class AuthorizationMetersTest {
         meters.configReloaded(false);
 
         String hash = "sha256:14f9d63e669337ac6bfda2e2162915ee6a6067743eddd4e5c374b572f951ff37"; // kube's test value
-        assertThat(AuthorizationMeters.idHash("testAPIServerID")).isEqualTo(hash);
+        assertThat(ConfigReloadMeters.idHash("testAPIServerID")).isEqualTo(hash);
         assertThat(registry.get("apiserver.authorization.config.controller.automatic.reloads")
                 .tags("status", "failure", "apiserver_id_hash", hash).counter().count()).isEqualTo(2.0);
         assertThat(registry.get("apiserver.authorization.config.controller.automatic.reloads")

@@ -3,7 +3,6 @@ package dev.kapi.apiserver.server;
 import dev.kapi.apiserver.authn.TokenAuthenticator;
 import dev.kapi.apiserver.authn.TokenAuthenticator.BadCredentialsException;
 import dev.kapi.apiserver.authn.UserInfo;
-import dev.kapi.apiserver.authn.serviceaccount.ServiceAccountTokenOptions;
 import dev.kapi.apiserver.testing.JwtIssuer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,8 +43,7 @@ class JwtAuthenticationTest {
                 + jwtEntries;
         AuthenticationConfigFile.Config config = AuthenticationConfigFile.parse(yaml.getBytes(StandardCharsets.UTF_8),
                 List.of("https://kubernetes.default.svc.cluster.local"));
-        return TokenConfig.jwt(config.jwt(), new ServiceAccountTokenOptions(
-                List.of("https://kubernetes.default.svc.cluster.local"), List.of("api"), null));
+        return StructuredAuthentication.authenticator(config.jwt(), List.of("api"));
     }
 
     private String issuer(JwtIssuer issuer, String audiences) {

@@ -20,6 +20,14 @@ class StructuredAuthenticationFlagsTest {
     private static final ServiceAccountTokenOptions TOKENS = new ServiceAccountTokenOptions(
             List.of("https://kubernetes.default.svc.cluster.local"), List.of(), null);
 
+    private static final org.springframework.beans.factory.ObjectProvider<io.micrometer.core.instrument.MeterRegistry>
+            NO_METERS = new org.springframework.beans.factory.support.StaticListableBeanFactory()
+            .getBeanProvider(io.micrometer.core.instrument.MeterRegistry.class);
+    private static final org.springframework.beans.factory.ObjectProvider<
+            dev.kapi.apiserver.controlplane.ReplicaReconciler> NO_REPLICA =
+            new org.springframework.beans.factory.support.StaticListableBeanFactory()
+                    .getBeanProvider(dev.kapi.apiserver.controlplane.ReplicaReconciler.class);
+
     @TempDir
     Path dir;
 
@@ -30,11 +38,11 @@ class StructuredAuthenticationFlagsTest {
 
     @Test
     void withoutTheFileAnonymousIsTheFlags() {
-        assertThat(new StructuredAuthentication("", true, new MockEnvironment(), TOKENS).anonymous())
+        assertThat(new StructuredAuthentication("", true, new MockEnvironment(), TOKENS, NO_METERS, NO_REPLICA).anonymous())
                 .isEqualTo(AnonymousAccess.ALL);
-        StructuredAuthentication off = new StructuredAuthentication("", false, new MockEnvironment(), TOKENS);
+        StructuredAuthentication off = new StructuredAuthentication("", false, new MockEnvironment(), TOKENS, NO_METERS, NO_REPLICA);
         assertThat(off.anonymous()).isEqualTo(AnonymousAccess.NONE);
-        assertThat(off.jwt()).isNull();
+        assertThat(off.configured()).isFalse();
     }
 
     @Test
@@ -42,39 +50,42 @@ class StructuredAuthenticationFlagsTest {
         String f = file("");
         for (String flag : StructuredAuthentication.OIDC_FLAGS) {
             assertThatThrownBy(() -> new StructuredAuthentication(f, true,
-                    new MockEnvironment().withProperty(flag, "x"), TOKENS)).as(flag)
+                    new MockEnvironment().withProperty(flag, "x"), TOKENS, NO_METERS, NO_REPLICA)).as(flag)
                     .isInstanceOf(StartupFailure.class)
                     .hasMessage("authentication-config file and oidc-* flags are mutually exclusive");
         }
-        assertThat(new StructuredAuthentication(f, true, new MockEnvironment(), TOKENS).jwt()).isEmpty();
+        try (StructuredAuthentication s = new StructuredAuthentication(f, true, new MockEnvironment(), TOKENS, NO_METERS,
+                NO_REPLICA)) {
+            assertThat(s.configured()).isTrue();
+        }
     }
 
     @Test
     void theFilesAnonymousSectionReplacesTheFlagWhichMayThenNotBeSet() throws IOException {
         String f = file("anonymous: {enabled: true, conditions: [{path: /livez}]}\n");
-        assertThat(new StructuredAuthentication(f, true, new MockEnvironment(), TOKENS).anonymous().paths())
+        assertThat(new StructuredAuthentication(f, true, new MockEnvironment(), TOKENS, NO_METERS, NO_REPLICA).anonymous().paths())
                 .containsExactly("/livez");
         assertThatThrownBy(() -> new StructuredAuthentication(f, true,
-                new MockEnvironment().withProperty("anonymous-auth", "true"), TOKENS))
+                new MockEnvironment().withProperty("anonymous-auth", "true"), TOKENS, NO_METERS, NO_REPLICA))
                 .hasMessage("anonymous: Forbidden: --anonynous-auth flag cannot be set when anonymous field is "
                         + "configured in authentication configuration file");
         String without = file("");
         assertThat(new StructuredAuthentication(without, false, new MockEnvironment()
-                .withProperty("anonymous-auth", "false"), TOKENS).anonymous()).isEqualTo(AnonymousAccess.NONE);
+                .withProperty("anonymous-auth", "false"), TOKENS, NO_METERS, NO_REPLICA).anonymous()).isEqualTo(AnonymousAccess.NONE);
     }
 
     @Test
     void aBadFileStopsTheStartNamingIt() throws IOException {
         String f = file("jwt:\n- issuer: {url: 'https://kubernetes.default.svc.cluster.local', audiences: [a]}\n"
                 + "  claimMappings: {username: {claim: sub, prefix: ''}}\n");
-        assertThatThrownBy(() -> new StructuredAuthentication(f, true, new MockEnvironment(), TOKENS))
+        assertThatThrownBy(() -> new StructuredAuthentication(f, true, new MockEnvironment(), TOKENS, NO_METERS, NO_REPLICA))
                 .isInstanceOf(StartupFailure.class)
                 .hasMessage("failed to load authentication configuration from file \"" + f + "\": invalid "
                         + "authentication configuration: jwt[0].issuer.url: Invalid value: "
                         + "\"https://kubernetes.default.svc.cluster.local\": URL must not overlap with disallowed "
                         + "issuers: [https://kubernetes.default.svc.cluster.local]");
         assertThatThrownBy(() -> new StructuredAuthentication(dir.resolve("none.yaml").toString(), true,
-                new MockEnvironment(), TOKENS)).isInstanceOf(StartupFailure.class)
+                new MockEnvironment(), TOKENS, NO_METERS, NO_REPLICA)).isInstanceOf(StartupFailure.class)
                 .hasMessageStartingWith("--authentication-config: ");
     }
 }

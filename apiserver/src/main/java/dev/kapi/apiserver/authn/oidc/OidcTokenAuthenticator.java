@@ -63,6 +63,15 @@ public final class OidcTokenAuthenticator implements TokenAuthenticator {
         return config.issuer().url();
     }
 
+    /**
+     * Reads the issuer's discovery document and keys now (kube's health check of a reloaded authenticator).
+     *
+     * @throws IllegalStateException when they cannot be read
+     */
+    public void checkProvider() {
+        keys.keysFor(null);
+    }
+
     @Override
     public Optional<Authenticated> authenticate(String token, List<String> audiences) {
         return TokenAuthenticator.audienceAgnostic(apiAudiences, audiences, () -> user(token));

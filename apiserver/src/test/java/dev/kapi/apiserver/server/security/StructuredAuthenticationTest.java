@@ -15,9 +15,11 @@ import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@code --authentication-config}: users of an OIDC issuer named by CEL, a user rule that keeps them out of
@@ -34,7 +36,17 @@ class StructuredAuthenticationTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
         Path tokens = Files.writeString(DATA_DIR.resolve("tokens.csv"), "m-token,mon,22,system:masters\n");
-        Path config = Files.writeString(DATA_DIR.resolve("authentication-config.yaml"), """
+        writeConfig("oidc:", "/livez");
+        registry.add("data-dir", DATA_DIR::toString);
+        registry.add("token-auth-file", tokens::toString);
+        registry.add("authentication-config", CONFIG::toString);
+        registry.add("kapi.authentication-config-check-interval", () -> "100ms");
+    }
+
+    static final Path CONFIG = DATA_DIR.resolve("authentication-config.yaml");
+
+    static void writeConfig(String prefix, String anonymousPath) throws IOException {
+        Path next = Files.writeString(DATA_DIR.resolve("next.yaml"), """
                 apiVersion: apiserver.config.k8s.io/v1beta1
                 kind: AuthenticationConfiguration
                 jwt:
@@ -44,18 +56,17 @@ class StructuredAuthenticationTest {
                 %s
                     audiences: [kapi]
                   claimMappings:
-                    username: {expression: '"oidc:" + claims.sub'}
+                    username: {expression: '"%s" + claims.sub'}
                     groups: {claim: groups, prefix: "oidc:"}
                   userValidationRules:
                   - expression: "!user.username.startsWith('oidc:system')"
                     message: reserved
                 anonymous:
                   enabled: true
-                  conditions: [{path: /livez}]
-                """.formatted(ISSUER.issuer(), ISSUER.caPem().indent(6).stripTrailing()));
-        registry.add("data-dir", DATA_DIR::toString);
-        registry.add("token-auth-file", tokens::toString);
-        registry.add("authentication-config", config::toString);
+                  conditions: [{path: %s}]
+                """.formatted(ISSUER.issuer(), ISSUER.caPem().indent(6).stripTrailing(), prefix, anonymousPath));
+        Files.move(next, CONFIG, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     @LocalServerPort
@@ -122,6 +133,35 @@ class StructuredAuthenticationTest {
             }
             assertThat(anonymous.send("POST", "/api/v1/namespaces/default/configmaps", "application/json",
                     "{\"metadata\":{\"name\":\"anon\"}}").code()).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void aChangedFileIsReadAgainButItsAnonymousSectionMayNotChange() throws IOException {
+        String alice = ISSUER.token("kapi", Map.of("sub", "alice"));
+        try (RawHttps admin = http("m-token"); RawHttps anonymous = http(null)) {
+            writeConfig("sso:", "/livez");
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(admin.send("POST",
+                    "/apis/authentication.k8s.io/v1/tokenreviews", "application/json",
+                    "{\"spec\":{\"token\":\"" + alice + "\"}}").body()).contains("\"username\":\"sso:alice\""));
+            assertThat(admin.send("GET", "/metrics", null, null, "text/plain").body()).contains(
+                    "apiserver_authentication_config_controller_automatic_reloads_total{apiserver_id_hash=\"sha256:");
+            // a new anonymous section is refused: the authenticators and the anonymous paths in use stay
+            writeConfig("other:", "/version");
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(admin.send("GET", "/metrics", null,
+                    null, "text/plain").body()).containsPattern(
+                    "apiserver_authentication_config_controller_automatic_reloads_total\\{[^}]*status=\"failure\""));
+            assertThat(anonymous.send("GET", "/version", null, null).code()).isEqualTo(401);
+            assertThat(admin.send("POST", "/apis/authentication.k8s.io/v1/tokenreviews", "application/json",
+                    "{\"spec\":{\"token\":\"" + alice + "\"}}").body()).contains("\"username\":\"sso:alice\"");
+        } finally {
+            writeConfig("oidc:", "/livez");
+            try (RawHttps admin = http("m-token")) {
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(admin.send("POST",
+                        "/apis/authentication.k8s.io/v1/tokenreviews", "application/json",
+                        "{\"spec\":{\"token\":\"" + alice + "\"}}").body())
+                        .contains("\"username\":\"oidc:alice\""));
+            }
         }
     }
 
