@@ -300,6 +300,29 @@ class HelmChartRenderTest {
                 + "AlwaysAllow, "))).hasMessageContaining("apiserver.authorizationConfig replaces");
     }
 
+    /** kube's structured authentication: the file from a ConfigMap; its anonymous section replaces --anonymous-auth. */
+    @Test
+    void theAuthenticationConfigComesFromAConfigMap() {
+        String values = "apiserver: {authenticationConfig: {apiVersion: apiserver.config.k8s.io/v1beta1, kind: "
+                + "AuthenticationConfiguration, jwt: [{issuer: {url: 'https://sso.example.com', audiences: [kapi]}, "
+                + "claimMappings: {username: {claim: sub, prefix: 'sso:'}}}]}}";
+        List<ObjectNode> objects = render("kapi", NS, values);
+        ObjectNode d = find(objects, "Deployment", "kapi-apiserver");
+        assertThat(args(d)).contains("--authentication-config=/etc/kapi/authentication/authentication-config.yaml",
+                "--anonymous-auth=true").noneMatch(a -> a.startsWith("--oidc"));
+        assertThat(mounts(d.path("spec").path("template").path("spec").path("containers").path(0)))
+                .contains("authentication=/etc/kapi/authentication");
+        assertThat(find(objects, "ConfigMap", "kapi-apiserver-authentication").at("/data/authentication-config.yaml")
+                .asString()).contains("kind: AuthenticationConfiguration", "url: https://sso.example.com");
+        String anonymous = values.replace("}]}}", "}], anonymous: {enabled: true, conditions: [{path: /livez}, "
+                + "{path: /readyz}]}}}");
+        assertThat(args(find(render("kapi", NS, anonymous), "Deployment", "kapi-apiserver")))
+                .noneMatch(a -> a.startsWith("--anonymous-auth"));
+        assertThatThrownBy(() -> render("kapi", NS, values.replace("apiserver: {", "apiserver: {oidc: {issuerUrl: "
+                + "'https://login.example.com', clientId: kapi}, "))).hasMessageContaining(
+                "apiserver.authenticationConfig replaces apiserver.oidc");
+    }
+
     /** The server refuses a flag it does not know: every flag the chart can pass must be one it reads. */
     @Test
     void everyApiserverFlagTheChartPassesIsOneTheServerKnows() {
