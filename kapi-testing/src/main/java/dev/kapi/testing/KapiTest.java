@@ -47,7 +47,10 @@ public @interface KapiTest {
      */
     Class<?>[] crdClasses() default {};
 
-    /** {@code --authorization-mode}: {@code RBAC} (the default, as a cluster), {@code AlwaysAllow}, ... */
+    /**
+     * {@code --authorization-mode}: {@code RBAC} (the default, as a cluster), {@code AlwaysAllow} (any authenticated
+     * user may do anything; requests without credentials are refused, as kube refuses them with it), ...
+     */
     String authorizationMode() default "RBAC";
 
     /** {@code --enable-admission-plugins}: plugins to turn on beside the defaults. */

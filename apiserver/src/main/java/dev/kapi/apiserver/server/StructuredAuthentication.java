@@ -35,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  * and left until it changes again; issuers that cannot be reached yet are tried again at the next check), counted in
  * kube's {@code apiserver_authentication_config_controller_automatic_reload*} meters. The {@code anonymous}
  * section cannot change (kube's rule). Without the flag: no JWT authenticators of a file, anonymous requests as
- * {@code --anonymous-auth} says.
+ * {@code --anonymous-auth} says, except that {@code --authorization-mode} naming {@code AlwaysAllow} turns it off
+ * (kube's rule: anonymous users would be allowed everything).
  */
 @Component
 public class StructuredAuthentication implements AutoCloseable {
@@ -63,7 +64,13 @@ public class StructuredAuthentication implements AutoCloseable {
         this.tokens = tokens;
         this.meters = meters;
         this.replica = replica;
-        AnonymousAccess byFlag = anonymousAuth ? AnonymousAccess.ALL : AnonymousAccess.NONE;
+        boolean alwaysAllow = List.of(environment.getProperty("authorization-mode", "").split(",")).stream()
+                .map(String::trim).anyMatch("AlwaysAllow"::equals);
+        if (anonymousAuth && alwaysAllow) { // kube's rule: anonymous users would be allowed everything
+            log.warn("AnonymousAuth is not allowed with the AlwaysAllow authorizer. Resetting AnonymousAuth to false. "
+                    + "You should use a different authorizer");
+        }
+        AnonymousAccess byFlag = anonymousAuth && !alwaysAllow ? AnonymousAccess.ALL : AnonymousAccess.NONE;
         if (file.isEmpty()) {
             this.file = null;
             this.anonymous = byFlag;

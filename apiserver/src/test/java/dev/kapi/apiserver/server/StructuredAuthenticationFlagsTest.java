@@ -46,6 +46,16 @@ class StructuredAuthenticationFlagsTest {
     }
 
     @Test
+    void alwaysAllowTurnsAnonymousRequestsOffAsInKube() {
+        for (String modes : new String[] {"AlwaysAllow", "RBAC,AlwaysAllow", "RBAC, AlwaysAllow"}) {
+            assertThat(new StructuredAuthentication("", true, new MockEnvironment().withProperty("authorization-mode",
+                    modes), TOKENS, NO_METERS, NO_REPLICA).anonymous()).as(modes).isEqualTo(AnonymousAccess.NONE);
+        }
+        assertThat(new StructuredAuthentication("", true, new MockEnvironment().withProperty("authorization-mode",
+                "RBAC,Webhook"), TOKENS, NO_METERS, NO_REPLICA).anonymous()).isEqualTo(AnonymousAccess.ALL);
+    }
+
+    @Test
     void oidcFlagsAndTheFileAreMutuallyExclusive() throws IOException {
         String f = file("");
         for (String flag : StructuredAuthentication.OIDC_FLAGS) {

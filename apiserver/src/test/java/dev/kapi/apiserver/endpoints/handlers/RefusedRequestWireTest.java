@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What a refused request leaves on the connection (the shared watch-test server is just a real TLS server
  * here): a body the answer did not need is read and dropped so the connection stays usable, a body too large
- * to keep still lets the client read its 413, and malformed HTTP gets Go's plain-text 400.
+ * to keep still lets the client read its 413, and malformed HTTP gets Go's plain-text 400; and, the server being
+ * AlwaysAllow, a request without credentials is refused, as kube refuses it.
  */
 class RefusedRequestWireTest extends WatchServerTestBase {
 
@@ -144,5 +145,20 @@ class RefusedRequestWireTest extends WatchServerTestBase {
         String h = head.toString(StandardCharsets.ISO_8859_1);
         int length = Integer.parseInt(h.replaceAll("(?is).*content-length:\\s*(\\d+).*", "$1"));
         return h + new String(in.readNBytes(length), StandardCharsets.UTF_8);
+    }
+    /** The shared server runs AlwaysAllow: as kube, it then refuses requests without credentials (no anonymous user). */
+    @Test
+    void underAlwaysAllowARequestWithoutCredentialsIsRefused() throws Exception {
+        Certificates.Issued ca = TlsClients.ca(DATA_DIR);
+        java.net.http.HttpClient anonymous = TlsClients.httpClient(ca.certificate(), null);
+        for (String path : new String[] {"/api/v1/namespaces/default/secrets", "/version", "/livez", "/api"}) {
+            HttpResponse<String> res = anonymous.send(HttpRequest.newBuilder(uri("https", path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(res.statusCode()).as(path).isEqualTo(401);
+            assertThat(res.body()).as(path).doesNotContain("\"items\"").doesNotContain("gitVersion");
+        }
+        HttpResponse<String> admin = this.admin.send(HttpRequest.newBuilder(uri("https", "/version")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(admin.statusCode()).isEqualTo(200);
     }
 }
