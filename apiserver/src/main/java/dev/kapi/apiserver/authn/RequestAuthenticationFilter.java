@@ -99,8 +99,13 @@ public final class RequestAuthenticationFilter extends HttpFilter {
         req.setAttribute(UserInfo.ATTRIBUTE, user);
     }
 
+    /**
+     * kube's {@code AuthenticatedGroupAdder}: every authenticated user joins {@code system:authenticated}, except one
+     * named {@code system:anonymous} or already in {@code system:authenticated} or {@code system:unauthenticated}.
+     */
     static UserInfo withAuthenticatedGroup(UserInfo user) {
-        if (user.groups().contains(AUTHENTICATED)) {
+        if (user.groups().contains(AUTHENTICATED) || user.groups().contains(UserInfo.UNAUTHENTICATED)
+                || UserInfo.ANONYMOUS.equals(user.name())) {
             return user;
         }
         List<String> groups = new ArrayList<>(user.groups());

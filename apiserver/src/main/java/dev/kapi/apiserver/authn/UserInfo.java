@@ -8,8 +8,11 @@ public record UserInfo(String name, String uid, List<String> groups, Map<String,
 
     /** The request attribute under which the authentication stage leaves the user. */
     public static final String ATTRIBUTE = UserInfo.class.getName();
+    /** The user of a request without credentials, and its one group. */
+    public static final String ANONYMOUS = "system:anonymous";
+    public static final String UNAUTHENTICATED = "system:unauthenticated";
 
     public static UserInfo anonymous() {
-        return new UserInfo("system:anonymous", "", List.of("system:unauthenticated"), Map.of());
+        return new UserInfo(ANONYMOUS, "", List.of(UNAUTHENTICATED), Map.of());
     }
 }

@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * kube's unstructured-to-CEL conversion of a JSON value whose type no schema gives: null (or missing) is CEL's
- * null, integral numbers are {@code int}, other numbers {@code double}, then bool, string, list and map (key
+ * null, integral numbers within 64 bits are {@code int}, other numbers {@code double} (as Go's JSON decoding into
+ * unstructured reads them), then bool, string, list and map (key
  * order kept).
  */
 public final class JsonValues {
@@ -22,7 +23,7 @@ public final class JsonValues {
         if (v == null || v.isNull() || v.isMissingNode()) {
             return NullValue.NULL_VALUE;
         }
-        if (v.isIntegralNumber()) {
+        if (v.isIntegralNumber() && v.canConvertToLong()) {
             return v.longValue();
         }
         if (v.isNumber()) {

@@ -2,6 +2,7 @@ package dev.kapi.apiserver.authn;
 
 import dev.kapi.apiserver.server.tls.Certificates;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -141,5 +142,19 @@ class RequestAuthenticationFilterTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> waiting.doFilter(
                 new MockHttpServletRequest("GET", "/api"), new MockHttpServletResponse(), new MockFilterChain()))
                 .isInstanceOf(dev.kapi.apiserver.api.StatusError.class);
+    }
+    /** kube's AuthenticatedGroupAdder: not for a user named system:anonymous or one already unauthenticated. */
+    @Test
+    void theAuthenticatedGroupIsAddedAsKubeAddsIt() {
+        assertThat(RequestAuthenticationFilter.withAuthenticatedGroup(new UserInfo("a", "", List.of("g"),
+                Map.of())).groups()).containsExactly("g", "system:authenticated");
+        assertThat(RequestAuthenticationFilter.withAuthenticatedGroup(new UserInfo("system:anonymous", "",
+                List.of("g"), Map.of())).groups()).containsExactly("g");
+        assertThat(RequestAuthenticationFilter.withAuthenticatedGroup(new UserInfo("a", "",
+                List.of("system:unauthenticated"), Map.of())).groups())
+                .containsExactly("system:unauthenticated");
+        assertThat(RequestAuthenticationFilter.withAuthenticatedGroup(new UserInfo("a", "",
+                List.of("system:authenticated", "g"), Map.of())).groups())
+                .containsExactly("system:authenticated", "g");
     }
 }

@@ -78,6 +78,9 @@ class JwtAuthenticationTest {
         assertThat(user(a, first.token("kapi", Map.of("sub", "bob", "roles", "dev", "oid", "u-2"))).groups())
                 .containsExactly("oidc:dev");
         assertThat(user(a, first.token("kapi", Map.of("sub", "bob", "oid", "u-2"))).groups()).isEmpty();
+        // a number beyond 64 bits in any claim is no reason to refuse the token (kube reads it as a double)
+        assertThat(user(a, first.token("kapi", Map.of("sub", "big", "oid", "u-3",
+                "n", new java.math.BigInteger("99999999999999999999")))).name()).isEqualTo("oidc:big");
         assertThatThrownBy(() -> user(a, first.token("kapi", Map.of("sub", "bob"))))
                 .isInstanceOf(BadCredentialsException.class).hasMessage("oidc: parse uid claim \"oid\": claim not present");
         assertThatThrownBy(() -> user(a, first.token("kapi", Map.of("sub", 7, "oid", "u"))))
@@ -114,6 +117,9 @@ class JwtAuthenticationTest {
         assertThat(u.uid()).isEqualTo("42");
         assertThat(u.extra()).containsEntry("example.com/tenant", List.of("t1", "t2"))
                 .doesNotContainKey("example.com/none");
+        assertThat(user(a, first.token("other", Map.of("email", "al@example.com", "email_verified", true,
+                "hd", "example.com", "num", new java.math.BigInteger("99999999999999999999"), "tenant", "t"))).name())
+                .isEqualTo("al@example.com"); // the number a double, as in kube
         Map<String, Object> ok = Map.of("email", "al@example.com", "email_verified", true, "hd", "example.com",
                 "num", 1, "tenant", "t");
         assertThat(user(a, first.token("kapi", ok)).groups()).isEmpty();

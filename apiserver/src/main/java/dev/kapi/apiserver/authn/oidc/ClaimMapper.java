@@ -33,6 +33,7 @@ final class ClaimMapper {
     private final List<ClaimsCel.Compiled> extra = new ArrayList<>();
     private final List<ClaimsCel.Compiled> claimRules = new ArrayList<>();
     private final List<ClaimsCel.Compiled> userRules = new ArrayList<>();
+    private final boolean hasClaimExpressions;
 
     ClaimMapper(JwtAuthenticatorConfig config) {
         this.config = config;
@@ -44,6 +45,8 @@ final class ClaimMapper {
         config.claimValidationRules().stream().filter(r -> !r.expression().isEmpty())
                 .forEach(r -> claimRules.add(ClaimsCel.compile(r.expression(), false, true)));
         config.userValidationRules().forEach(r -> userRules.add(ClaimsCel.compile(r.expression(), true, true)));
+        hasClaimExpressions = username != null || groups != null || uid != null || !extra.isEmpty()
+                || !claimRules.isEmpty();
     }
 
     private static ClaimsCel.Compiled compiled(String expression) {
@@ -53,7 +56,8 @@ final class ClaimMapper {
     /** The user the token's payload (its JSON) names, once every rule holds. */
     UserInfo user(String payload) {
         JsonNode claims = Json.MAPPER.readTree(payload);
-        Map<String, Object> vars = Map.of(ClaimsCel.CLAIMS, JsonValues.dyn(claims));
+        // the claims as CEL values only when an expression reads them, as kube
+        Map<String, Object> vars = hasClaimExpressions ? Map.of(ClaimsCel.CLAIMS, JsonValues.dyn(claims)) : Map.of();
         String name = username(claims, vars);
         List<String> groupNames = groups(claims, vars);
         String id = uid(claims, vars);

@@ -42,8 +42,10 @@ public final class OidcProviderKeys {
     private final String discoveryUrl;
     private final HttpClient http;
     private final Clock clock;
+    private final java.util.concurrent.locks.ReentrantLock fetching = new java.util.concurrent.locks.ReentrantLock();
     private volatile JWKSet keys;
     private Instant lastFetch = Instant.MIN;
+    private String lastFailure = "";
 
     public OidcProviderKeys(String issuerUrl, HttpClient http, Clock clock) {
         this(issuerUrl, "", http, clock);
@@ -111,7 +113,9 @@ public final class OidcProviderKeys {
 
     /**
      * The keys that may have signed a token with this key id (null: every key), fetching them again when the
-     * id is unknown. Fails with {@link IllegalStateException} when the provider cannot be read.
+     * id is unknown. Fails with {@link IllegalStateException} when the provider cannot be read. One thread fetches at
+     * a time, at most every {@value #MIN_REFRESH_SECONDS} seconds, failed fetches included; the others do not wait for
+     * it: they go on with the keys already read, or fail at once while there are none (kube's "not initialized").
      */
     public List<JWK> keysFor(String keyId) {
         JWKSet current = keys;
@@ -125,11 +129,38 @@ public final class OidcProviderKeys {
         return key == null ? List.of() : List.of(key);
     }
 
-    private synchronized JWKSet refresh(JWKSet seen) {
-        if (keys != seen || (keys != null && clock.instant().isBefore(lastFetch.plusSeconds(MIN_REFRESH_SECONDS)))) {
-            return keys;
+    private JWKSet refresh(JWKSet seen) {
+        if (!fetching.tryLock()) {
+            if (seen == null) {
+                throw new IllegalStateException("oidc: the keys of " + issuerUrl + " are being read");
+            }
+            return seen;
         }
-        lastFetch = clock.instant();
+        try {
+            if (keys != seen) {
+                return keys;
+            }
+            if (clock.instant().isBefore(lastFetch.plusSeconds(MIN_REFRESH_SECONDS))) {
+                if (keys == null) {
+                    throw new IllegalStateException(lastFailure);
+                }
+                return keys;
+            }
+            lastFetch = clock.instant();
+            try {
+                keys = fetch();
+                return keys;
+            } catch (RuntimeException e) {
+                lastFailure = e instanceof IllegalStateException ? e.getMessage()
+                        : "oidc: cannot read the keys of " + issuerUrl + ": " + e;
+                throw new IllegalStateException(lastFailure, e);
+            }
+        } finally {
+            fetching.unlock();
+        }
+    }
+
+    private JWKSet fetch() {
         Map<String, Object> discovery = getJson(discoveryUrl);
         Object issuer = discovery.get("issuer");
         if (!issuerUrl.equals(issuer)) {
@@ -141,11 +172,10 @@ public final class OidcProviderKeys {
             throw new IllegalStateException("oidc: the discovery document of " + issuerUrl + " has no jwks_uri");
         }
         try {
-            keys = JWKSet.parse(getJson(uri));
+            return JWKSet.parse(getJson(uri));
         } catch (java.text.ParseException e) {
             throw new IllegalStateException("oidc: invalid JWKS at " + uri + ": " + e.getMessage(), e);
         }
-        return keys;
     }
 
     private Map<String, Object> getJson(String url) {
