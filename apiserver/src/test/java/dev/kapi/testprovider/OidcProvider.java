@@ -43,7 +43,8 @@ import java.util.UUID;
 
 /**
  * A real OIDC provider for tests: Spring Authorization Server in a small Spring Boot app on a random
- * port of 127.0.0.1 (plain HTTP, so its issuer is {@code http://127.0.0.1:<port>}). Its clients get JWT
+ * port of 127.0.0.1 over HTTPS with a CA of its own ({@link #caFile()}; its issuer is
+ * {@code https://127.0.0.1:<port>}, as kube requires an https issuer). Its clients get JWT
  * access tokens by the client_credentials grant; a token customizer adds an email and groups, and for
  * the client {@code unverified} an unverified email with audience {@code kubernetes}; the client
  * {@code shortlived} gets tokens for audience {@code kubernetes} that expire {@link #SHORT_TTL} after issue.
@@ -61,22 +62,50 @@ public final class OidcProvider implements AutoCloseable {
 
     private final ConfigurableApplicationContext context;
     private final String issuer;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final java.nio.file.Path caFile;
+    private final HttpClient http;
 
-    private OidcProvider(ConfigurableApplicationContext context) {
+    private OidcProvider(ConfigurableApplicationContext context, java.nio.file.Path caFile) {
         this.context = context;
+        this.caFile = caFile;
         int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-        this.issuer = "http://127.0.0.1:" + port;
+        this.issuer = "https://127.0.0.1:" + port;
+        this.http = dev.kapi.apiserver.authn.oidc.OidcProviderKeys.httpClient(caFile);
     }
 
     public static OidcProvider start() {
-        return new OidcProvider(new SpringApplicationBuilder(App.class).run("--server.port=0",
-                "--server.address=127.0.0.1", "--spring.config.name=oidc-test-provider",
-                "--spring.main.banner-mode=off", "--logging.level.root=warn"));
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("kapi-oidc-provider-");
+            dir.toFile().deleteOnExit();
+            var ca = dev.kapi.apiserver.server.tls.Certificates.selfSignedCa("oidc-provider-ca",
+                    java.time.Duration.ofHours(2));
+            var serving = dev.kapi.apiserver.server.tls.Certificates.serving(ca, "127.0.0.1", List.of("127.0.0.1"),
+                    java.time.Duration.ofHours(2));
+            java.nio.file.Path caFile = java.nio.file.Files.writeString(dir.resolve("ca.crt"),
+                    dev.kapi.apiserver.server.tls.Pem.certificates(List.of(ca.certificate())));
+            java.nio.file.Path cert = java.nio.file.Files.writeString(dir.resolve("tls.crt"),
+                    dev.kapi.apiserver.server.tls.Pem.certificates(List.of(serving.certificate())));
+            java.nio.file.Path key = java.nio.file.Files.writeString(dir.resolve("tls.key"),
+                    dev.kapi.apiserver.server.tls.Pem.privateKey(serving.key()));
+            for (java.nio.file.Path f : List.of(caFile, cert, key)) {
+                f.toFile().deleteOnExit();
+            }
+            return new OidcProvider(new SpringApplicationBuilder(App.class).run("--server.port=0",
+                    "--server.address=127.0.0.1", "--spring.config.name=oidc-test-provider",
+                    "--server.ssl.certificate=file:" + cert, "--server.ssl.certificate-private-key=file:" + key,
+                    "--spring.main.banner-mode=off", "--logging.level.root=warn"), caFile);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public String issuer() {
         return issuer;
+    }
+
+    /** The PEM file of the CA its serving certificate comes from (for {@code --oidc-ca-file}). */
+    public java.nio.file.Path caFile() {
+        return caFile;
     }
 
     /** An access token (a JWT) for the client, by the client_credentials grant. */

@@ -107,7 +107,8 @@ public final class AuthenticationConfigFile {
             anonymous = AnonymousAccess.of(enabled, conditions);
         }
         List<FieldError> errors = AuthenticationConfigValidation.validate(jwt, disallowedIssuers);
-        if (anonymous != null && !enabled && !conditions.isEmpty()) {
+        boolean tooMany = jwt.size() > AuthenticationConfigValidation.MAX_AUTHENTICATORS; // kube's only error then
+        if (anonymous != null && !enabled && !conditions.isEmpty() && !tooMany) {
             errors.add(FieldError.invalid("anonymous.conditions", goConditions(conditions),
                     "enabled should be set to true when conditions are defined"));
         }

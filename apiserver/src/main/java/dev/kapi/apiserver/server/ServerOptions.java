@@ -32,7 +32,6 @@ public class ServerOptions {
     private final List<String> tlsSans;
     private final String clientCaFile;
     private final String tokenAuthFile;
-    private final boolean anonymousAuth;
     private final List<String> authorizationModes;
     private final AdmissionFlags admission;
     private final Duration shutdownDelay;
@@ -65,7 +64,6 @@ public class ServerOptions {
                          @Value("${tls-san:}") String tlsSans,
                          @Value("${client-ca-file:}") String clientCaFile,
                          @Value("${token-auth-file:}") String tokenAuthFile,
-                         @Value("${anonymous-auth:true}") boolean anonymousAuth,
                          @Value("${authorization-mode:RBAC}") String authorizationModes,
                          @Value("${enable-admission-plugins:}") String enableAdmissionPlugins,
                          @Value("${disable-admission-plugins:}") String disableAdmissionPlugins,
@@ -90,7 +88,6 @@ public class ServerOptions {
         this.tlsSans = commaList(tlsSans);
         this.clientCaFile = clientCaFile;
         this.tokenAuthFile = tokenAuthFile;
-        this.anonymousAuth = anonymousAuth;
         this.authorizationModes = commaList(authorizationModes);
         this.admission = new AdmissionFlags(commaList(enableAdmissionPlugins), commaList(disableAdmissionPlugins),
                 admissionControlConfigFile);
@@ -204,11 +201,6 @@ public class ServerOptions {
     /** {@code --token-auth-file}: static bearer tokens (CSV: token,user,uid,"group1,group2"); "" = none. */
     public String tokenAuthFile() {
         return tokenAuthFile;
-    }
-
-    /** {@code --anonymous-auth}: whether requests without credentials are {@code system:anonymous} (else 401). */
-    public boolean anonymousAuth() {
-        return anonymousAuth;
     }
 
     /** {@code --authorization-mode}: the authorizers, in order (RBAC, AlwaysAllow, AlwaysDeny). */

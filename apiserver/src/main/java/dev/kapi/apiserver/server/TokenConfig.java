@@ -3,6 +3,8 @@ package dev.kapi.apiserver.server;
 import dev.kapi.apiserver.authn.CachedTokenAuthenticator;
 import dev.kapi.apiserver.authn.TokenAuthenticator;
 import dev.kapi.apiserver.authn.TokenWebhook;
+import dev.kapi.apiserver.api.FieldError;
+import dev.kapi.apiserver.api.GoAggregate;
 import dev.kapi.apiserver.authn.oidc.OidcOptions;
 import dev.kapi.apiserver.authn.oidc.OidcProviderKeys;
 import dev.kapi.apiserver.authn.oidc.OidcTokenAuthenticator;
@@ -155,10 +157,6 @@ public class TokenConfig {
         if (f.issuerUrl() == null || f.issuerUrl().isEmpty()) {
             return (token, audiences) -> Optional.empty();
         }
-        if (tokens.issuers().contains(f.issuerUrl())) { // kube 1.30+: its tokens would pass as OIDC ID tokens
-            throw new StartupFailure("jwt[0].issuer.url: Invalid value: \"" + f.issuerUrl() + "\": URL must not "
-                    + "overlap with disallowed issuers: " + tokens.issuers().stream().sorted().toList());
-        }
         SecurityConfig.readable("--oidc-ca-file", f.caFile());
         OidcOptions oidc;
         try {
@@ -167,6 +165,12 @@ public class TokenConfig {
                     f.signingAlgs(), requiredClaims(f.requiredClaims()));
         } catch (IllegalArgumentException e) {
             throw new StartupFailure(e.getMessage(), e);
+        }
+        // kube validates the flags as the JWT authenticator it makes of them: an https issuer (its keys are trusted
+        // from it), not a ServiceAccount issuer (whose tokens would pass as ID tokens), ...
+        List<FieldError> errors = AuthenticationConfigValidation.validate(List.of(oidc.toConfig()), tokens.issuers());
+        if (!errors.isEmpty()) {
+            throw new StartupFailure(GoAggregate.of(errors.stream().map(FieldError::toString).toList()));
         }
         OidcProviderKeys keys = new OidcProviderKeys(oidc.issuerUrl(),
                 OidcProviderKeys.httpClient(oidc.caFile()), Clock.systemUTC());

@@ -51,7 +51,8 @@ class TokenConfigTest {
         return new ApplicationContextRunner()
                 .withBean(StoreRegistry.class, () -> stores)
                 .withBean(dev.kapi.apiserver.registry.rest.WritePipeline.class, () -> Writes.PIPELINE)
-                .withUserConfiguration(ServerOptions.class, TokenWebhookOptions.class, TokenConfig.class)
+                .withUserConfiguration(ServerOptions.class, TokenWebhookOptions.class, TokenConfig.class,
+                        StructuredAuthentication.class)
                 .withPropertyValues("data-dir=" + dataDir)
                 .withPropertyValues(properties);
     }
@@ -111,6 +112,16 @@ class TokenConfigTest {
                 "oidc-required-claim=tenant").run(ctx ->
                 assertThat(ctx).getFailure().hasRootCauseMessage("invalid argument \"tenant\" for "
                         + "\"--oidc-required-claim\" flag: tenant must be formatted as key=value"));
+    }
+
+    @Test
+    void oidcFlagsAreValidatedAsTheJwtAuthenticatorKubeMakesOfThem(@TempDir Path dataDir) {
+        runner(dataDir, "oidc-issuer-url=http://idp.example", "oidc-client-id=kubernetes").run(ctx ->
+                assertThat(ctx).getFailure().hasRootCauseMessage("jwt[0].issuer.url: Invalid value: "
+                        + "\"http://idp.example\": URL scheme must be https"));
+        runner(dataDir, "oidc-issuer-url=https://idp.example?x=1", "oidc-client-id=kubernetes").run(ctx ->
+                assertThat(ctx).getFailure().hasRootCauseMessage("jwt[0].issuer.url: Invalid value: "
+                        + "\"https://idp.example?x=1\": URL must not contain a query"));
     }
 
     @Test

@@ -60,6 +60,7 @@ class TokenServingTest {
         registry.add("etcd-prefix", EtcdExtension::randomPrefix);
         registry.add("data-dir", DATA_DIR::toString);
         registry.add("oidc-issuer-url", PROVIDER::issuer);
+        registry.add("oidc-ca-file", () -> PROVIDER.caFile().toString());
         registry.add("oidc-client-id", () -> "kubernetes");
         registry.add("oidc-username-claim", () -> "email");
         registry.add("oidc-username-prefix", () -> "oidc:");

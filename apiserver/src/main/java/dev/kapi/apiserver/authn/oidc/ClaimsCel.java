@@ -107,6 +107,10 @@ public final class ClaimsCel {
             return new Compiled(expression, cel.createProgram(ast), ast);
         } catch (CelValidationException | CelEvaluationException e) {
             throw new IllegalArgumentException("compilation failed: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (RuntimeException e) { // never a crash of the start: a field error like any other
+            throw new IllegalArgumentException("compilation failed: " + e, e);
         }
     }
 

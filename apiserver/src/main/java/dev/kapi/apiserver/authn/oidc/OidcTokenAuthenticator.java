@@ -28,8 +28,8 @@ import java.util.Optional;
  */
 public final class OidcTokenAuthenticator implements TokenAuthenticator {
 
-    /** Clock skew allowed for {@code nbf}, as go-oidc allows. */
-    static final Duration NOT_BEFORE_LEEWAY = Duration.ofMinutes(5);
+    /** Clock skew allowed for {@code nbf}, as kube 1.32's go-oidc (v2) allows. */
+    static final Duration NOT_BEFORE_LEEWAY = Duration.ofMinutes(1);
     /** The algorithms an {@code --authentication-config} authenticator accepts: kube's asymmetric ones. */
     public static final List<JWSAlgorithm> ALL_ASYMMETRIC = OidcOptions.ALLOWED_SIGNING_ALGS.stream().sorted()
             .map(JWSAlgorithm::parse).toList();

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,7 +50,7 @@ class OidcTokenAuthenticatorTest {
     OidcTokenAuthenticator authenticator(String issuer, String usernameClaim, String usernamePrefix, Clock clock) {
         OidcOptions options = new OidcOptions(issuer, "kubernetes", usernameClaim, usernamePrefix, "groups",
                 "oidc:", null);
-        return new OidcTokenAuthenticator(options, new OidcProviderKeys(issuer, HttpClient.newHttpClient(),
+        return new OidcTokenAuthenticator(options, new OidcProviderKeys(issuer, OidcProviderKeys.httpClient(provider.caFile()),
                 Clock.systemUTC()), API_AUDIENCES, clock);
     }
 
