@@ -63,6 +63,36 @@ final class ContainerAccess implements AutoCloseable {
         }
     }
 
+    /** Waits until {@code /readyz} answers 200 to the administrator (at most {@code timeout}). */
+    void awaitReady(java.time.Duration timeout) {
+        java.net.http.HttpClient http = clients.http(KapiServer.ADMIN, "system:masters");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            try {
+                java.net.http.HttpResponse<String> res = http.send(java.net.http.HttpRequest.newBuilder(
+                        url.resolve("/readyz")).timeout(java.time.Duration.ofSeconds(5)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                if (res.statusCode() == 200) {
+                    return;
+                }
+                last = res.statusCode() + " " + res.body();
+            } catch (IOException e) {
+                last = e.toString();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for Kapi's /readyz", e);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for Kapi's /readyz", e);
+            }
+        }
+        throw new IllegalStateException("Kapi's /readyz did not answer 200 within " + timeout + ": " + last);
+    }
+
     /** {@code https://host:port}, an IPv6 address in brackets. */
     static URI url(String host, int port) {
         String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;

@@ -67,15 +67,17 @@ public final class KapiContainer extends GenericContainer<KapiContainer> impleme
         super(image);
         this.image = image;
         withExposedPorts(PORT);
-        waitingFor(Wait.forHttps("/readyz").forPort(PORT).allowInsecure().forStatusCode(200)
-                .withStartupTimeout(STARTUP_TIMEOUT));
+        // 401: the server answers but refuses anonymous requests (with --authorization-mode=AlwaysAllow, as kube);
+        // then containerIsStarted waits for /readyz as the administrator
+        waitingFor(Wait.forHttps("/readyz").forPort(PORT).allowInsecure()
+                .forStatusCodeMatching(code -> code == 200 || code == 401).withStartupTimeout(STARTUP_TIMEOUT));
     }
 
     /**
      * Adds kube-apiserver flags, each as {@code --name=value} (as {@link KapiTest#flags()} takes them), e.g.
      * {@code --authorization-mode=AlwaysAllow} or {@code --etcd-servers=http://etcd:2379}. They are the
      * container's command (use this rather than {@code withCommand}); the server keeps listening on
-     * {@value #PORT}, and {@code /readyz} must stay open to anonymous requests for the startup wait.
+     * {@value #PORT}.
      */
     public KapiContainer withFlags(String... more) {
         flags.addAll(List.of(more));
@@ -98,6 +100,7 @@ public final class KapiContainer extends GenericContainer<KapiContainer> impleme
     protected void containerIsStarted(InspectContainerResponse info) {
         access = ContainerAccess.open(ContainerAccess.url(getHost(), getMappedPort(PORT)), dataDir(flags),
                 this::copyFileFromContainer);
+        access.awaitReady(STARTUP_TIMEOUT);
     }
 
     /** Closes the clients made here and deletes the copied CA. */

@@ -97,6 +97,7 @@ class KapiContainerPartsTest {
                     Files.copy(data.resolve(Path.of("/var/lib/kapi").relativize(Path.of(from))), Path.of(to));
             Path copy;
             try (ContainerAccess access = ContainerAccess.open(server.url(), "/var/lib/kapi/", fromDataDir)) {
+                access.awaitReady(java.time.Duration.ofSeconds(30)); // as the administrator
                 KubernetesClient admin = access.clients().fabric8("default", KapiServer.ADMIN, "system:masters");
                 admin.configMaps().resource(new ConfigMapBuilder().withNewMetadata().withName("copied-ca").endMetadata()
                         .addToData("k", "v").build()).create();
