@@ -318,6 +318,8 @@ class HelmChartRenderTest {
                 + "{path: /readyz}]}}}");
         assertThat(args(find(render("kapi", NS, anonymous), "Deployment", "kapi-apiserver")))
                 .noneMatch(a -> a.startsWith("--anonymous-auth"));
+        assertThatThrownBy(() -> render("kapi", NS, "apiserver: {authorizationMode: 'RBAC,AlwaysAllow'}"))
+                .hasMessageContaining("apiserver.authorizationMode AlwaysAllow turns anonymous requests off");
         assertThatThrownBy(() -> render("kapi", NS, values.replace("apiserver: {", "apiserver: {oidc: {issuerUrl: "
                 + "'https://login.example.com', clientId: kapi}, "))).hasMessageContaining(
                 "apiserver.authenticationConfig replaces apiserver.oidc");
