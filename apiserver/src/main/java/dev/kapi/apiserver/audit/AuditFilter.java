@@ -94,6 +94,7 @@ public final class AuditFilter extends HttpFilter {
     private static Status panic(Exception e) {
         Status s = StatusError.internal("APIServer panic'd: " + e.getMessage()).status();
         s.setMessage("APIServer panic'd: " + e.getMessage());
+        s.setDetails(null); // kube's audit writes this Status itself, without NewInternalError's cause
         return s;
     }
 

@@ -31,6 +31,10 @@ class StructuredAuthenticationFlagsTest {
     @TempDir
     Path dir;
 
+    private static StructuredAuthentication of(String file, boolean anonymousAuth, MockEnvironment environment) {
+        return new StructuredAuthentication(file, anonymousAuth, environment, TOKENS, NO_METERS, NO_REPLICA);
+    }
+
     private String file(String body) throws IOException {
         return Files.writeString(dir.resolve("authn.yaml"), "apiVersion: apiserver.config.k8s.io/v1beta1\n"
                 + "kind: AuthenticationConfiguration\n" + body).toString();
@@ -38,9 +42,9 @@ class StructuredAuthenticationFlagsTest {
 
     @Test
     void withoutTheFileAnonymousIsTheFlags() {
-        assertThat(new StructuredAuthentication("", true, new MockEnvironment(), TOKENS, NO_METERS, NO_REPLICA).anonymous())
+        assertThat(of("", true, new MockEnvironment()).anonymous())
                 .isEqualTo(AnonymousAccess.ALL);
-        StructuredAuthentication off = new StructuredAuthentication("", false, new MockEnvironment(), TOKENS, NO_METERS, NO_REPLICA);
+        StructuredAuthentication off = of("", false, new MockEnvironment());
         assertThat(off.anonymous()).isEqualTo(AnonymousAccess.NONE);
         assertThat(off.configured()).isFalse();
     }
@@ -48,24 +52,23 @@ class StructuredAuthenticationFlagsTest {
     @Test
     void alwaysAllowTurnsAnonymousRequestsOffAsInKube() {
         for (String modes : new String[] {"AlwaysAllow", "RBAC,AlwaysAllow", "RBAC, AlwaysAllow"}) {
-            assertThat(new StructuredAuthentication("", true, new MockEnvironment().withProperty("authorization-mode",
-                    modes), TOKENS, NO_METERS, NO_REPLICA).anonymous()).as(modes).isEqualTo(AnonymousAccess.NONE);
+            assertThat(of("", true, new MockEnvironment().withProperty("authorization-mode",
+                    modes)).anonymous()).as(modes).isEqualTo(AnonymousAccess.NONE);
         }
-        assertThat(new StructuredAuthentication("", true, new MockEnvironment().withProperty("authorization-mode",
-                "RBAC,Webhook"), TOKENS, NO_METERS, NO_REPLICA).anonymous()).isEqualTo(AnonymousAccess.ALL);
+        assertThat(of("", true, new MockEnvironment().withProperty("authorization-mode",
+                "RBAC,Webhook")).anonymous()).isEqualTo(AnonymousAccess.ALL);
     }
 
     @Test
     void oidcFlagsAndTheFileAreMutuallyExclusive() throws IOException {
         String f = file("");
         for (String flag : StructuredAuthentication.OIDC_FLAGS) {
-            assertThatThrownBy(() -> new StructuredAuthentication(f, true,
-                    new MockEnvironment().withProperty(flag, "x"), TOKENS, NO_METERS, NO_REPLICA)).as(flag)
+            assertThatThrownBy(() -> of(f, true,
+                    new MockEnvironment().withProperty(flag, "x"))).as(flag)
                     .isInstanceOf(StartupFailure.class)
                     .hasMessage("authentication-config file and oidc-* flags are mutually exclusive");
         }
-        try (StructuredAuthentication s = new StructuredAuthentication(f, true, new MockEnvironment(), TOKENS, NO_METERS,
-                NO_REPLICA)) {
+        try (StructuredAuthentication s = of(f, true, new MockEnvironment())) {
             assertThat(s.configured()).isTrue();
         }
     }
@@ -73,29 +76,32 @@ class StructuredAuthenticationFlagsTest {
     @Test
     void theFilesAnonymousSectionReplacesTheFlagWhichMayThenNotBeSet() throws IOException {
         String f = file("anonymous: {enabled: true, conditions: [{path: /livez}]}\n");
-        assertThat(new StructuredAuthentication(f, true, new MockEnvironment(), TOKENS, NO_METERS, NO_REPLICA).anonymous().paths())
-                .containsExactly("/livez");
-        assertThatThrownBy(() -> new StructuredAuthentication(f, true,
-                new MockEnvironment().withProperty("anonymous-auth", "true"), TOKENS, NO_METERS, NO_REPLICA))
+        try (StructuredAuthentication s = of(f, true, new MockEnvironment())) {
+            assertThat(s.anonymous().paths()).containsExactly("/livez");
+        }
+        assertThatThrownBy(() -> of(f, true,
+                new MockEnvironment().withProperty("anonymous-auth", "true")))
                 .hasMessage("anonymous: Forbidden: --anonynous-auth flag cannot be set when anonymous field is "
                         + "configured in authentication configuration file");
         String without = file("");
-        assertThat(new StructuredAuthentication(without, false, new MockEnvironment()
-                .withProperty("anonymous-auth", "false"), TOKENS, NO_METERS, NO_REPLICA).anonymous()).isEqualTo(AnonymousAccess.NONE);
+        try (StructuredAuthentication s = of(without, false, new MockEnvironment()
+                .withProperty("anonymous-auth", "false"))) {
+            assertThat(s.anonymous()).isEqualTo(AnonymousAccess.NONE);
+        }
     }
 
     @Test
     void aBadFileStopsTheStartNamingIt() throws IOException {
         String f = file("jwt:\n- issuer: {url: 'https://kubernetes.default.svc.cluster.local', audiences: [a]}\n"
                 + "  claimMappings: {username: {claim: sub, prefix: ''}}\n");
-        assertThatThrownBy(() -> new StructuredAuthentication(f, true, new MockEnvironment(), TOKENS, NO_METERS, NO_REPLICA))
+        assertThatThrownBy(() -> of(f, true, new MockEnvironment()))
                 .isInstanceOf(StartupFailure.class)
                 .hasMessage("failed to load authentication configuration from file \"" + f + "\": invalid "
                         + "authentication configuration: jwt[0].issuer.url: Invalid value: "
                         + "\"https://kubernetes.default.svc.cluster.local\": URL must not overlap with disallowed "
                         + "issuers: [https://kubernetes.default.svc.cluster.local]");
-        assertThatThrownBy(() -> new StructuredAuthentication(dir.resolve("none.yaml").toString(), true,
-                new MockEnvironment(), TOKENS, NO_METERS, NO_REPLICA)).isInstanceOf(StartupFailure.class)
+        assertThatThrownBy(() -> of(dir.resolve("none.yaml").toString(), true,
+                new MockEnvironment())).isInstanceOf(StartupFailure.class)
                 .hasMessageStartingWith("--authentication-config: ");
     }
 }
