@@ -1,6 +1,7 @@
 package dev.kapi.apiserver.server;
 
 import dev.kapi.apiserver.authn.AnonymousAccess;
+import dev.kapi.apiserver.authn.ParsedJwt;
 import dev.kapi.apiserver.authn.TokenAuthenticator;
 import dev.kapi.apiserver.authn.oidc.JwtAuthenticatorConfig;
 import dev.kapi.apiserver.authn.oidc.OidcProviderKeys;
@@ -20,7 +21,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -52,7 +55,7 @@ public class StructuredAuthentication implements AutoCloseable {
     private final AnonymousAccess anonymousSection;
     private final ObjectProvider<MeterRegistry> meters;
     private final ObjectProvider<ReplicaReconciler> replica;
-    private volatile List<OidcTokenAuthenticator> authenticators;
+    private volatile Map<String, OidcTokenAuthenticator> authenticators;
     private ConfigReloadMeters reloadMeters;
     private byte[] lastRead;
     private final ScheduledExecutorService reloads;
@@ -98,7 +101,7 @@ public class StructuredAuthentication implements AutoCloseable {
         }
         this.anonymousSection = config.anonymous();
         this.anonymous = config.anonymous() != null ? config.anonymous() : byFlag;
-        this.authenticators = build(config.jwt(), tokens.apiAudiences());
+        this.authenticators = byIssuer(build(config.jwt(), tokens.apiAudiences()));
         Duration every = environment.getProperty("kapi.authentication-config-check-interval", Duration.class,
                 Duration.ofSeconds(5));
         reloads = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
@@ -121,19 +124,23 @@ public class StructuredAuthentication implements AutoCloseable {
 
     /** The union of the authenticators of {@code configs} (as {@link #tokenAuthenticator}, without reloads). */
     static TokenAuthenticator authenticator(List<JwtAuthenticatorConfig> configs, List<String> apiAudiences) {
-        List<OidcTokenAuthenticator> all = build(configs, apiAudiences);
+        Map<String, OidcTokenAuthenticator> all = byIssuer(build(configs, apiAudiences));
         return (token, audiences) -> first(all, token, audiences);
     }
 
-    private static Optional<TokenAuthenticator.Authenticated> first(List<OidcTokenAuthenticator> all, String token,
-                                                                    List<String> audiences) {
-        for (OidcTokenAuthenticator a : all) {
-            Optional<TokenAuthenticator.Authenticated> found = a.authenticate(token, audiences);
-            if (found.isPresent()) {
-                return found;
-            }
-        }
-        return Optional.empty();
+    /** The authenticator of the issuer the token names (issuers are unique), which decides; none: not ours. */
+    private static Optional<TokenAuthenticator.Authenticated> first(Map<String, OidcTokenAuthenticator> byIssuer,
+                                                                    String token, List<String> audiences) {
+        Optional<ParsedJwt> parsed = ParsedJwt.parse(token);
+        OidcTokenAuthenticator owner = parsed.isEmpty() || parsed.get().claims().getIssuer() == null ? null
+                : byIssuer.get(parsed.get().claims().getIssuer());
+        return owner == null ? Optional.empty() : owner.authenticate(token, audiences);
+    }
+
+    private static Map<String, OidcTokenAuthenticator> byIssuer(List<OidcTokenAuthenticator> all) {
+        Map<String, OidcTokenAuthenticator> map = new LinkedHashMap<>();
+        all.forEach(a -> map.put(a.issuer(), a));
+        return Map.copyOf(map);
     }
 
     /** Which requests without credentials are {@code system:anonymous}. */
@@ -196,7 +203,7 @@ public class StructuredAuthentication implements AutoCloseable {
             }
         }
         lastRead = bytes;
-        authenticators = next;
+        authenticators = byIssuer(next);
         log.info("--authentication-config: reloaded authentication config from {}, {} JWT authenticators", file,
                 next.size());
         counted(true);

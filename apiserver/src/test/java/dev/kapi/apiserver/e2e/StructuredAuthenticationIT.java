@@ -26,18 +26,13 @@ class StructuredAuthenticationIT {
                     apiVersion: apiserver.config.k8s.io/v1beta1
                     kind: AuthenticationConfiguration
                     jwt:
-                    - issuer:
-                        url: %s
-                        certificateAuthority: |
-                    %s
-                        audiences: [kapi]
-                      claimMappings:
+                    %s  claimMappings:
                         username: {expression: '"sso:" + claims.sub'}
                         groups: {expression: 'claims.roles.map(r, "sso:" + r)'}
                       userValidationRules:
                       - expression: "!user.username.startsWith('sso:system')"
                         message: reserved names
-                    """.formatted(issuer.issuer(), issuer.caPem().indent(6).stripTrailing()));
+                    """.formatted(issuer.configEntry("[kapi]")));
             try (KapiServer server = KapiServer.start("authn-config", dir.resolve("data"),
                     List.of("--authentication-config=" + config))) {
                 String token = issuer.token("kapi", Map.of("sub", "alice", "roles", List.of("readers")));

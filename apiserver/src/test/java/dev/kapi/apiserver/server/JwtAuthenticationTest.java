@@ -46,14 +46,8 @@ class JwtAuthenticationTest {
         return StructuredAuthentication.authenticator(config.jwt(), List.of("api"));
     }
 
-    private String issuer(JwtIssuer issuer, String audiences) {
-        return """
-                - issuer:
-                    url: %s
-                    certificateAuthority: |
-                %s
-                    audiences: %s
-                """.formatted(issuer.issuer(), issuer.caPem().indent(6).stripTrailing(), audiences);
+    private static String issuer(JwtIssuer issuer, String audiences) {
+        return issuer.configEntry(audiences);
     }
 
     private static UserInfo user(TokenAuthenticator a, String token) {

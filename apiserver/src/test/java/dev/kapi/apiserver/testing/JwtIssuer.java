@@ -78,6 +78,20 @@ public final class JwtIssuer implements AutoCloseable {
         return caPem;
     }
 
+    /**
+     * This issuer as one {@code jwt[]} entry of an AuthenticationConfiguration, its CA inline, up to its
+     * {@code audiences} (a YAML list, e.g. {@code [kapi]}); the entry's other fields follow at two spaces.
+     */
+    public String configEntry(String audiences) {
+        return """
+                - issuer:
+                    url: %s
+                    certificateAuthority: |
+                %s
+                    audiences: %s
+                """.formatted(issuer, caPem.indent(6).stripTrailing(), audiences);
+    }
+
     /** A token for {@code audience}, valid for an hour, with {@code claims} beside {@code iss}, {@code aud}, times. */
     public String token(String audience, Map<String, Object> claims) {
         JWTClaimsSet.Builder b = new JWTClaimsSet.Builder().issuer(issuer).audience(audience)

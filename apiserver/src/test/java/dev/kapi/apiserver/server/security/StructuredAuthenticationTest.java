@@ -50,12 +50,7 @@ class StructuredAuthenticationTest {
                 apiVersion: apiserver.config.k8s.io/v1beta1
                 kind: AuthenticationConfiguration
                 jwt:
-                - issuer:
-                    url: %s
-                    certificateAuthority: |
-                %s
-                    audiences: [kapi]
-                  claimMappings:
+                %s  claimMappings:
                     username: {expression: '"%s" + claims.sub'}
                     groups: {claim: groups, prefix: "oidc:"}
                   userValidationRules:
@@ -64,7 +59,7 @@ class StructuredAuthenticationTest {
                 anonymous:
                   enabled: true
                   conditions: [{path: %s}]
-                """.formatted(ISSUER.issuer(), ISSUER.caPem().indent(6).stripTrailing(), prefix, anonymousPath));
+                """.formatted(ISSUER.configEntry("[kapi]"), prefix, anonymousPath));
         Files.move(next, CONFIG, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
